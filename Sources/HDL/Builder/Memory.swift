@@ -1,0 +1,138 @@
+/// A memory declared in a module: a ROM, a single-port RAM or a simple dual
+/// port RAM. Emitted in the form Yosys and vendor tools infer as block RAM
+/// (synchronous read) or LUT RAM (asynchronous read).
+///
+/// Timing of a synchronous read port: the address (and enable) present before
+/// a rising edge selects the word that appears on `data` after it. A read of
+/// the address being written in the same cycle returns the old word
+/// (read-first).
+public struct Memory {
+    let index: Int
+    unowned let builder: ModuleBuilder
+
+    var spec: MemorySpec { builder.memories[index] }
+
+    /// Bits of a read or write address.
+    public var addressWidth: Int { spec.addressWidth }
+
+    /// Adds a synchronous read port. With `enable`, the output keeps its value
+    /// in cycles where `enable` is false.
+    public func read(address: Signal, enable: Signal? = nil, name: String? = nil,
+                     fileID: String = #fileID, line: Int = #line) -> Signal {
+        addReadPort(address: address, enable: enable, synchronous: true, name: name,
+                    at: SourceLocation(fileID: fileID, line: line))
+    }
+
+    /// Adds an asynchronous (combinational) read port: LUT RAM, not block RAM.
+    public func readAsync(address: Signal, name: String? = nil, fileID: String = #fileID, line: Int = #line) -> Signal {
+        addReadPort(address: address, enable: nil, synchronous: false, name: name,
+                    at: SourceLocation(fileID: fileID, line: line))
+    }
+
+    /// Writes `data` at `address` on the next rising edge, under the enclosing
+    /// `when` conditions. The last write on a path wins.
+    public func write(address: Signal, data: Signal, fileID: String = #fileID, line: Int = #line) {
+        let location = SourceLocation(fileID: fileID, line: line)
+        guard let port = spec.writePort else {
+            builder.error("memory '\(spec.name)' is a ROM and cannot be written", at: location)
+            return
+        }
+        checkAddress(address, at: location)
+        let signal = { (id: NodeID) in Signal(id: id, type: builder.nodes[id.index].type, builder: builder) }
+        builder.connect(signal(port.enable), builder.constant(true, fileID: fileID, line: line), at: location)
+        builder.connect(signal(port.address), address, at: location)
+        builder.connect(signal(port.data), data, at: location)
+    }
+
+    private func checkAddress(_ address: Signal, at location: SourceLocation) {
+        if address.type != .unsigned(addressWidth) {
+            builder.error("address of memory '\(spec.name)' (depth \(spec.depth)) must be UInt<\(addressWidth)>, got \(builder.describe(address))", at: location)
+        }
+    }
+
+    private func addReadPort(address: Signal, enable: Signal?, synchronous: Bool, name: String?, at location: SourceLocation) -> Signal {
+        checkAddress(address, at: location)
+        if let enable, !enable.type.isBool {
+            builder.error("read enable of memory '\(spec.name)' must be Bool, got \(builder.describe(enable))", at: location)
+        }
+        let portIndex = spec.readPorts.count
+        let dataName = name ?? "\(spec.name)_rdata\(portIndex)"
+        _ = builder.claim(dataName, at: location)
+        let data = builder.addNode(.memoryRead(memory: index, port: portIndex), spec.type, name: dataName, at: location)
+        builder.memories[index].readPorts.append(
+            MemorySpec.ReadPort(address: address.id, enable: enable?.id, synchronous: synchronous, data: data.id))
+        return data
+    }
+}
+
+extension ModuleBuilder {
+    /// A read-only memory holding `contents` (one value per word, each fitting
+    /// `type`), emitted with a `$readmemh` image.
+    public func rom(_ name: String, _ type: SignalType, contents: [Int], fileID: String = #fileID, line: Int = #line) -> Memory {
+        let location = SourceLocation(fileID: fileID, line: line)
+        let words = contents.enumerated().map { offset, value in
+            guard let bits = BitVector(width: max(1, type.width), exactly: value, signed: type.isSigned) else {
+                error("ROM '\(name)' word \(offset) is \(value), which does not fit in \(type)", at: location)
+                return BitVector.zero(width: max(1, type.width))
+            }
+            return bits
+        }
+        return memory(name, .rom, depth: contents.count, type, contents: words, at: location)
+    }
+
+    /// A read-only memory from raw words, each of `type.width` bits.
+    public func rom(_ name: String, _ type: SignalType, words: [BitVector], fileID: String = #fileID, line: Int = #line) -> Memory {
+        let location = SourceLocation(fileID: fileID, line: line)
+        for (offset, word) in words.enumerated() where word.width != type.width {
+            error("ROM '\(name)' word \(offset) has \(word.width) bits; \(type) needs \(type.width)", at: location)
+        }
+        return memory(name, .rom, depth: words.count, type, contents: words, at: location)
+    }
+
+    /// A RAM with one write port and any number of read ports (call
+    /// `read(address:)` for each): the simple dual port block RAM.
+    public func simpleDualPortRAM(_ name: String, depth: Int, _ type: SignalType,
+                                  fileID: String = #fileID, line: Int = #line) -> Memory {
+        memory(name, .simpleDualPortRAM, depth: depth, type, contents: nil, at: SourceLocation(fileID: fileID, line: line))
+    }
+
+    /// A single-port RAM: one address for reading and writing, synchronous,
+    /// read-first. Returns the read data.
+    public func singlePortRAM(_ name: String, depth: Int, _ type: SignalType, address: Signal,
+                              writeEnable: Signal, writeData: Signal, enable: Signal? = nil,
+                              fileID: String = #fileID, line: Int = #line) -> Signal {
+        let location = SourceLocation(fileID: fileID, line: line)
+        let ram = memory(name, .singlePortRAM, depth: depth, type, contents: nil, at: location)
+        when(writeEnable, fileID: fileID, line: line) {
+            ram.write(address: address, data: writeData, fileID: fileID, line: line)
+        }
+        return ram.read(address: address, enable: enable, fileID: fileID, line: line)
+    }
+
+    private func memory(_ name: String, _ kind: MemorySpec.Kind, depth: Int, _ type: SignalType,
+                        contents: [BitVector]?, at location: SourceLocation) -> Memory {
+        _ = claim(name, at: location)
+        _ = checkWidth(type.width, what: "memory '\(name)'", at: location)
+        if depth < 1 { error("memory '\(name)' has depth \(depth); it needs at least one word", at: location) }
+        let spec = MemorySpec(name: name, kind: kind, depth: max(1, depth), type: type.withWidth(max(1, type.width)),
+                              initialContents: contents, readPorts: [], writePort: nil, location: location)
+        memories.append(spec)
+        if kind != .rom {
+            let enable = internalNet("\(name)_we", .bool, at: location)
+            let address = internalNet("\(name)_waddr", .unsigned(spec.addressWidth), at: location)
+            let data = internalNet("\(name)_wdata", spec.type, at: location)
+            memories[memories.count - 1].writePort = MemorySpec.WritePort(enable: enable, address: address, data: data)
+        }
+        return Memory(index: memories.count - 1, builder: self)
+    }
+
+    /// A wire assigned zero at the very start of the module, so later
+    /// conditional assignments override it.
+    private func internalNet(_ name: String, _ type: SignalType, at location: SourceLocation) -> NodeID {
+        _ = claim(name, at: location)
+        let net = addNode(.wire(driver: nil), type, name: name, at: location)
+        let zero = addNode(.constant(.zero(width: type.width)), type, at: location)
+        root.statements.insert(.connect(target: net.id, value: zero.id, location: location), at: 0)
+        return net.id
+    }
+}

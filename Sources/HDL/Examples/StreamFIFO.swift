@@ -1,0 +1,53 @@
+/// A first-in first-out buffer between two valid/ready streams, for any depth
+/// (not only powers of two). The payload and `last` are stored together in a
+/// LUT RAM read asynchronously, so a beat written in one cycle can leave in
+/// the next.
+///
+/// `in_ready` is high while the FIFO holds fewer than `depth` beats;
+/// `out_valid` is high while it holds at least one.
+public struct StreamFIFO: HardwareModule {
+    /// Beats it can hold.
+    public var depth: Int
+    /// Bits of the payload.
+    public var width: Int
+
+    /// A FIFO of `depth` beats of `width` bits.
+    public init(depth: Int = 4, width: Int = 8) {
+        self.depth = depth
+        self.width = width
+    }
+
+    public var moduleName: String { "stream_fifo" }
+    public var parameters: [ModuleParameter] { [.init("depth", depth), .init("width", width)] }
+
+    public func build(_ m: ModuleBuilder) {
+        let input = m.streamInput("in", .unsigned(width))
+        let output = m.streamOutput("out", .unsigned(width))
+        let storage = m.simpleDualPortRAM("storage", depth: depth, .unsigned(width + 1))
+        let pointerType = SignalType.unsigned(storage.addressWidth)
+        let countType = SignalType.unsigned(bitsToRepresent(depth))
+        let writePointer = m.register("write_pointer", pointerType, reset: 0)
+        let readPointer = m.register("read_pointer", pointerType, reset: 0)
+        let count = m.register("count", countType, reset: 0)
+
+        input.ready <== count != depth
+        output.valid <== count != 0
+        let head = storage.readAsync(address: readPointer, name: "head")
+        output.data <== head.truncated(to: width)
+        if let last = output.last { last <== head.bit(width) }
+
+        let push = input.fire.named("push")
+        let pop = output.fire.named("pop")
+        m.when(push) {
+            storage.write(address: writePointer, data: concatenate([input.last ?? m.constant(false), input.data]))
+            writePointer <== wrappingIncrement(writePointer, m)
+        }
+        m.when(pop) { readPointer <== wrappingIncrement(readPointer, m) }
+        m.when(push & !pop) { count <== count + 1 }
+            .elseWhen(pop & !push) { count <== count - 1 }
+    }
+
+    private func wrappingIncrement(_ pointer: Signal, _ m: ModuleBuilder) -> Signal {
+        depth == 1 << pointer.width ? pointer + 1 : mux(pointer == depth - 1, m.constant(0, pointer.type), pointer + 1)
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import HDL
+
+/// The `pqa` command line.
+@main
+struct PQA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pqa",
+        abstract: "Generate, simulate and measure product-quantization accelerators.",
+        version: VerilogEmitter.generatorVersion,
+        subcommands: [Generate.self]
+    )
+}
