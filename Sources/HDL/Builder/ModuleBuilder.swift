@@ -44,6 +44,13 @@ public final class ModuleBuilder {
 
     func location(of signal: Signal) -> SourceLocation { nodes[signal.id.index].location }
 
+    /// Whether `signal` stands in for hardware that already failed to build;
+    /// checks on it are skipped so one mistake gives one error.
+    func isInvalid(_ signal: Signal) -> Bool {
+        if case .invalid = nodes[signal.id.index].kind { return true }
+        return false
+    }
+
     /// A short human description of a signal for error messages: its name or the
     /// operation that made it, its type and where it was built.
     func describe(_ signal: Signal) -> String {
@@ -137,6 +144,15 @@ public final class ModuleBuilder {
         return signal
     }
 
+    /// Declares a named `Bool` net whose default is `value`.
+    public func wire(_ name: String, _ type: SignalType, default value: Bool,
+                     fileID: String = #fileID, line: Int = #line) -> Signal {
+        let location = SourceLocation(fileID: fileID, line: line)
+        let signal = wire(name, type, fileID: fileID, line: line)
+        connect(signal, constant(value, fileID: fileID, line: line), at: location)
+        return signal
+    }
+
     /// A constant of the given type; an error when `value` does not fit.
     public func constant(_ value: Int, _ type: SignalType, fileID: String = #fileID, line: Int = #line) -> Signal {
         let location = SourceLocation(fileID: fileID, line: line)
@@ -179,7 +195,7 @@ public final class ModuleBuilder {
             error("\(describe(target)) is already driven by its own logic; only wires, outputs, registers and instance inputs can be assigned", at: location)
             return
         }
-        guard target.type == value.type else {
+        guard target.type == value.type || isInvalid(value) || isInvalid(target) else {
             error("cannot assign \(describe(value)) to \(describe(target)); convert with extended(to:), truncated(to:), asSigned, asUnsigned or asBool", at: location)
             return
         }

@@ -53,6 +53,9 @@ extension ModuleBuilder {
             return addNode(.invalid, a.type, at: location)
         }
         var resultType = a.type
+        if isInvalid(a) || isInvalid(b) {
+            return addNode(.invalid, op.isComparison ? .bool : (op == .multiply ? a.type.withWidth(a.width + b.width) : a.type), at: location)
+        }
         switch op {
         case .add, .subtract:
             if a.type.isBool || b.type.isBool {

@@ -112,7 +112,7 @@ public struct BitVector: Hashable, Sendable {
 
     /// The two's-complement value when it fits in `Int`, else nil.
     public var signedValue: Int? {
-        let extended = signExtended(to: max(width, 64))
+        let extended = signExtended(to: words.count * 64)
         let high: UInt64 = extended.words[0] >> 63 == 1 ? ~0 : 0
         guard extended.words.dropFirst().allSatisfy({ $0 == high }) else { return nil }
         return Int(Int64(bitPattern: extended.words[0]))
