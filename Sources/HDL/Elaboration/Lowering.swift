@@ -12,6 +12,7 @@ struct Lowering {
         var reportedPartial = Set<NodeID>()
         lower(builder.root, &env, &reportedPartial)
         assignDrivers(env, reportedPartial)
+        ConstantFolding.fold(&builder.nodes)
         let graph = CombinationalGraph(nodes: builder.nodes, memories: builder.memories, instances: builder.instances)
         var paths: [String: Set<String>] = [:]
         if let loop = graph.findLoop() {

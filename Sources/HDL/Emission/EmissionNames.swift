@@ -14,12 +14,12 @@ struct EmissionNames {
         taken.formUnion(netlist.memories.map(\.name))
         taken.formUnion(netlist.instances.map(\.name))
         var counter = 0
-        for index in netlist.nodes.indices where live.contains(NodeID(index)) {
+        for index in netlist.nodes.indices {
             let id = NodeID(index)
             let node = netlist.nodes[index]
             if let name = node.name {
                 names[id] = name
-            } else if needsWire(id) {
+            } else if live.contains(id) && needsWire(id) {
                 var candidate = "_t\(counter)"
                 while taken.contains(candidate) {
                     counter += 1
