@@ -27,7 +27,7 @@ public enum SimulationError: Error, CustomStringConvertible, Equatable {
 /// the edge, registers and memories update, and outputs read after it show the
 /// new state. Outputs read before `step` show the combinational result of the
 /// current inputs.
-public final class Interpreter {
+public final class Interpreter: Simulator {
     /// The design being simulated.
     public let netlist: Netlist
     /// Clock edges so far.
@@ -113,11 +113,6 @@ public final class Interpreter {
 
     // MARK: Ports
 
-    /// Names of the top-level ports (including `rst` when the design has one).
-    public var portNames: [String] {
-        (netlist.usesReset ? ["rst"] : []) + netlist.ports.map(\.name)
-    }
-
     /// Hierarchical names of every named signal (`count`, `u_fifo.count`).
     public var signalNames: [String] { design.namedSlots.map(\.name) }
 
@@ -143,30 +138,11 @@ public final class Interpreter {
         settled = false
     }
 
-    /// Drives input `port` with an integer, which must fit the port's type.
-    public func poke(_ port: String, _ value: Int) throws(SimulationError) {
-        let type = port == "rst" ? SignalType.bool : netlist.port(named: port)?.type
-        guard let type else { throw .unknownSignal(name: port, design: netlist.name, known: portNames) }
-        guard let bits = BitVector(width: type.width, exactly: value, signed: type.isSigned)
-                ?? (type.isSigned ? nil : BitVector(width: type.width, exactly: value, signed: true)) else {
-            throw .valueDoesNotFit(port: port, value: String(value), type: type.description)
-        }
-        try poke(port, bits)
-    }
-
     /// The current value of a port or named signal.
     public func peek(_ name: String) throws(SimulationError) -> BitVector {
         let target = try slot(named: name)
         settle()
         return OperationCompiler.load(storage, target)
-    }
-
-    /// The current value of a port or named signal as an integer, read with
-    /// the port's signedness (unsigned for internal signals).
-    public func peekInt(_ name: String) throws(SimulationError) -> Int {
-        let value = try peek(name)
-        let signed = netlist.port(named: name)?.type.isSigned ?? false
-        return (signed ? value.signedValue : value.unsignedValue.flatMap { Int(exactly: $0) }) ?? Int.min
     }
 
     // MARK: Time

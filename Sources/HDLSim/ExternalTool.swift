@@ -1,0 +1,57 @@
+import Foundation
+
+/// A failure of an external tool: missing, or exiting with an error.
+public enum ToolError: Error, CustomStringConvertible {
+    /// The tool is not on `PATH`.
+    case missing(tool: String)
+    /// The tool ran and failed.
+    case failed(tool: String, command: String, status: Int32, output: String, directory: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let tool):
+            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog and yosys with apt-get)"
+        case .failed(let tool, let command, let status, let output, let directory):
+            let firstLines = output.split(separator: "\n", omittingEmptySubsequences: true).prefix(15).joined(separator: "\n")
+            return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(firstLines)"
+        }
+    }
+}
+
+/// Runs command-line tools, reading their output before waiting for them so
+/// that a chatty tool never blocks on a full pipe.
+public enum ExternalTool {
+    /// The full path of `tool` on `PATH`, if installed.
+    public static func locate(_ tool: String) -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs `tool` in `directory`; throws `ToolError` when it is missing or
+    /// exits non-zero. Returns its standard output and error, combined.
+    @discardableResult
+    public static func run(_ tool: String, _ arguments: [String], in directory: URL) throws(ToolError) -> String {
+        guard let executable = locate(tool) else { throw .missing(tool: tool) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let command = ([tool] + arguments).joined(separator: " ")
+        do {
+            try process.run()
+        } catch {
+            throw .failed(tool: tool, command: command, status: -1, output: "\(error)", directory: directory.path)
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw .failed(tool: tool, command: command, status: process.terminationStatus, output: output,
+                          directory: directory.path)
+        }
+        return output
+    }
+}
