@@ -22,7 +22,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HDLTests", dependencies: ["HDL"], exclude: ["Snapshots"]),
+        .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "HDLSimTests", dependencies: ["HDL", "HDLSim"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,6 @@ struct PQA: ParsableCommand {
         commandName: "pqa",
         abstract: "Generate, simulate and measure product-quantization accelerators.",
         version: VerilogEmitter.generatorVersion,
-        subcommands: [Generate.self]
+        subcommands: [Run.self, Generate.self, Simulate.self, Bench.self]
     )
 }
