@@ -5,6 +5,8 @@ import HDL
 public enum Engine: String, CaseIterable, Sendable {
     /// The built-in interpreter (always available).
     case interpreter
+    /// Verilator, the design compiled and loaded into this process.
+    case verilator
     /// Icarus Verilog, replaying the interpreter's recorded run in a testbench.
     case icarus
 
@@ -12,6 +14,7 @@ public enum Engine: String, CaseIterable, Sendable {
     public var tool: String? {
         switch self {
         case .interpreter: nil
+        case .verilator: "verilator"
         case .icarus: "iverilog"
         }
     }
@@ -64,6 +67,19 @@ public struct DifferentialRun {
         switch engine {
         case .interpreter:
             return EngineResult(engine: engine, seconds: 0, mismatch: nil, directory: nil)
+        case .verilator:
+            let simulator = try VerilatorSimulator(netlist)
+            var mismatch = try Self.replay(run, on: simulator)
+            if let found = mismatch {
+                let waveform = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-verilator-\(netlist.name)-\(seed).vcd")
+                let traced = try VerilatorSimulator(netlist)
+                try traced.startTrace(writingTo: waveform.path)
+                _ = try Self.replay(run, on: traced)
+                traced.stopTrace()
+                mismatch = "seed \(seed), \(found); waveform \(waveform.path)"
+            }
+            return EngineResult(engine: engine, seconds: Date().timeIntervalSince(start), mismatch: mismatch,
+                                directory: simulator.libraryPath.deletingLastPathComponent())
         case .icarus:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-icarus-\(netlist.name)-\(seed)")
             try? FileManager.default.removeItem(at: directory)
@@ -76,6 +92,22 @@ public struct DifferentialRun {
             }
             return EngineResult(engine: engine, seconds: Date().timeIntervalSince(start), mismatch: mismatch, directory: directory)
         }
+    }
+
+    /// Drives `simulator` with the recorded inputs and compares its outputs
+    /// before every edge; returns the first difference, described.
+    public static func replay(_ run: RecordedRun, on simulator: any Simulator) throws(SimulationError) -> String? {
+        for cycle in 0..<run.cycles {
+            for (name, value) in zip(run.inputNames, run.inputs[cycle]) { try simulator.poke(name, value) }
+            if cycle >= run.firstCheckedCycle {
+                for (name, expected) in zip(run.outputNames, run.outputs[cycle]) {
+                    let actual = try simulator.peek(name)
+                    if actual != expected { return "cycle \(cycle): \(name) expected \(expected) observed \(actual)" }
+                }
+            }
+            simulator.step(1)
+        }
+        return nil
     }
 
     /// Whether every engine agreed.

@@ -9,13 +9,14 @@ public struct DesignFiles: Sendable {
     /// The top module's name.
     public let topName: String
 
-    /// Emits `top` and every module below it.
-    public init(top: Netlist) {
+    /// Emits `top` and every module below it; see `VerilogEmitter.emit` for
+    /// `imageDirectory`.
+    public init(top: Netlist, imageDirectory: String? = nil) {
         var files: [(String, String)] = []
         var sources: [String] = []
         for module in top.hierarchy {
             let fileName = "\(module.name).v"
-            files.append((fileName, VerilogEmitter.emit(module)))
+            files.append((fileName, VerilogEmitter.emit(module, imageDirectory: imageDirectory)))
             sources.append(fileName)
             for memory in module.memories {
                 guard let contents = memory.initialContents else { continue }

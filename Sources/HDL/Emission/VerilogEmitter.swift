@@ -4,9 +4,11 @@ public enum VerilogEmitter {
     /// The generator's version, written into every header.
     public static let generatorVersion = "0.1.0"
 
-    /// The text of one module's `.v` file.
-    public static func emit(_ netlist: Netlist) -> String {
-        var writer = ModuleWriter(netlist)
+    /// The text of one module's `.v` file. ROM images are read from
+    /// `imageDirectory` when given (an in-process simulator's working folder
+    /// is not the design's), else from the simulator's working folder.
+    public static func emit(_ netlist: Netlist, imageDirectory: String? = nil) -> String {
+        var writer = ModuleWriter(netlist, imageDirectory: imageDirectory)
         return writer.write()
     }
 
@@ -29,10 +31,12 @@ private struct ModuleWriter {
     let netlist: Netlist
     let names: EmissionNames
     let live: Set<NodeID>
+    let imageDirectory: String?
     var lines: [String] = []
 
-    init(_ netlist: Netlist) {
+    init(_ netlist: Netlist, imageDirectory: String?) {
         self.netlist = netlist
+        self.imageDirectory = imageDirectory
         self.live = netlist.liveNodes()
         self.names = EmissionNames(netlist, live: live)
     }
@@ -177,7 +181,8 @@ private struct ModuleWriter {
             lines.append("")
             lines.append("    // \(memory.kind.rawValue) '\(memory.name)': \(memory.depth) x \(memory.type); synchronous reads are read-first")
             if memory.initialContents != nil {
-                let file = VerilogEmitter.imageFileName(module: netlist.name, memory: memory.name)
+                let name = VerilogEmitter.imageFileName(module: netlist.name, memory: memory.name)
+                let file = imageDirectory.map { "\($0)/\(name)" } ?? name
                 lines.append("    initial $readmemh(\"\(file)\", \(memory.name));")
             }
             if let write = memory.writePort {
