@@ -96,6 +96,100 @@ public final class VerilatorSimulator: Simulator {
         if netlist.usesReset { try? poke("rst", 0) }
     }
 
+    // MARK: Fast access
+
+    /// A port resolved once, for loops that poke and peek every cycle.
+    public struct PortHandle: Sendable {
+        fileprivate let index: Int32
+        /// Bits of the port.
+        public let width: Int
+    }
+
+    /// The handle of port `name`.
+    public func handle(_ name: String) throws(SimulationError) -> PortHandle {
+        let target = try port(name)
+        return PortHandle(index: target.index, width: target.width)
+    }
+
+    /// Drives a port of up to 64 bits (the caller keeps `value` within its width).
+    public func poke(_ port: PortHandle, _ value: UInt64) {
+        withUnsafePointer(to: value) { functions.set(model, port.index, $0) }
+        needsEval = true
+    }
+
+    /// Reads the low 64 bits of a port.
+    public func peekWord(_ port: PortHandle) -> UInt64 {
+        if needsEval {
+            functions.eval(model)
+            needsEval = false
+        }
+        scratch.withUnsafeMutableBufferPointer { functions.get(model, port.index, $0.baseAddress) }
+        return scratch[0]
+    }
+
+    /// Ports of up to 64 bits moved together in one call: the fastest way to
+    /// drive a model from Swift. Set `values` and `poke(_:)` the group, or
+    /// `peek(_:)` it and read `values`.
+    public final class PortGroup {
+        fileprivate let indices: UnsafeMutableBufferPointer<Int32>
+        /// One word per port, in the order the group was made.
+        public let values: UnsafeMutableBufferPointer<UInt64>
+
+        fileprivate init(_ ports: [PortHandle]) {
+            indices = .allocate(capacity: ports.count)
+            _ = indices.initialize(from: ports.map(\.index))
+            values = .allocate(capacity: ports.count)
+            values.initialize(repeating: 0)
+        }
+
+        deinit {
+            indices.deallocate()
+            values.deallocate()
+        }
+    }
+
+    /// A group of the named ports, each of at most 64 bits.
+    public func group(_ names: [String]) throws(SimulationError) -> PortGroup {
+        var handles: [PortHandle] = []
+        for name in names {
+            let port = try handle(name)
+            guard port.width <= 64 else { throw .valueDoesNotFit(port: name, value: "a 64-bit word", type: "\(port.width) bits") }
+            handles.append(port)
+        }
+        return PortGroup(handles)
+    }
+
+    /// Drives every port of `group` from its `values`.
+    public func poke(_ group: PortGroup) {
+        functions.setWords(model, Int32(group.indices.count), group.indices.baseAddress, group.values.baseAddress)
+        needsEval = true
+    }
+
+    /// Reads every port of `group` into its `values`.
+    public func peek(_ group: PortGroup) {
+        functions.getWords(model, Int32(group.indices.count), group.indices.baseAddress, group.values.baseAddress)
+        needsEval = false
+    }
+
+    /// Runs the loop a Swift caller would (poke `inputs` from the next row of
+    /// `values`, read every port of `outputs`, step) in C++ inside the
+    /// library, for `cycles` cycles: the model's speed without Swift in the
+    /// loop. Ports are of up to 64 bits; returns a checksum of the reads.
+    public func runNativeLoop(cycles: Int, inputs: [PortHandle], outputs: [PortHandle], values: [[UInt64]]) -> UInt64 {
+        let inputIndices = inputs.map(\.index), outputIndices = outputs.map(\.index)
+        let flat = values.flatMap { $0 }
+        let checksum = inputIndices.withUnsafeBufferPointer { inputBuffer in
+            outputIndices.withUnsafeBufferPointer { outputBuffer in
+                flat.withUnsafeBufferPointer { valueBuffer in
+                    functions.benchLoop(model, UInt64(cycles), inputBuffer.baseAddress, Int32(inputs.count),
+                                        outputBuffer.baseAddress, Int32(outputs.count), valueBuffer.baseAddress, Int32(values.count))
+                }
+            }
+        }
+        cycle += cycles
+        return checksum
+    }
+
     public func startTrace(writingTo path: String) throws { functions.traceOpen(model, path) }
     public func stopTrace() { functions.traceClose(model) }
 }
@@ -115,6 +209,10 @@ struct VerilatorFunctions {
     let step: @convention(c) (UnsafeMutableRawPointer, UInt64) -> Void
     let traceOpen: @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Void
     let traceClose: @convention(c) (UnsafeMutableRawPointer) -> Void
+    let setWords: @convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<Int32>?, UnsafePointer<UInt64>?) -> Void
+    let getWords: @convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<Int32>?, UnsafeMutablePointer<UInt64>?) -> Void
+    let benchLoop: @convention(c) (UnsafeMutableRawPointer, UInt64, UnsafePointer<Int32>?, Int32, UnsafePointer<Int32>?, Int32,
+                                   UnsafePointer<UInt64>?, Int32) -> UInt64
 
     static func load(_ library: URL) throws -> VerilatorFunctions {
         guard let handle = dlopen(library.path, RTLD_NOW | RTLD_LOCAL) else {
@@ -139,6 +237,12 @@ struct VerilatorFunctions {
             eval: try symbol("pqa_eval", as: (@convention(c) (UnsafeMutableRawPointer) -> Void).self),
             step: try symbol("pqa_step", as: (@convention(c) (UnsafeMutableRawPointer, UInt64) -> Void).self),
             traceOpen: try symbol("pqa_trace_open", as: (@convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Void).self),
-            traceClose: try symbol("pqa_trace_close", as: (@convention(c) (UnsafeMutableRawPointer) -> Void).self))
+            traceClose: try symbol("pqa_trace_close", as: (@convention(c) (UnsafeMutableRawPointer) -> Void).self),
+            setWords: try symbol("pqa_set_words", as: (@convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<Int32>?,
+                                                                         UnsafePointer<UInt64>?) -> Void).self),
+            getWords: try symbol("pqa_get_words", as: (@convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<Int32>?,
+                                                                         UnsafeMutablePointer<UInt64>?) -> Void).self),
+            benchLoop: try symbol("pqa_bench_loop", as: (@convention(c) (UnsafeMutableRawPointer, UInt64, UnsafePointer<Int32>?, Int32,
+                                                                           UnsafePointer<Int32>?, Int32, UnsafePointer<UInt64>?, Int32) -> UInt64).self))
     }
 }

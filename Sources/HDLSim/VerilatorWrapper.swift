@@ -9,7 +9,8 @@ struct VerilatorWrapper {
     /// Every function Swift looks up, in one place for the export list.
     static let exportedSymbols = [
         "pqa_create", "pqa_destroy", "pqa_port_count", "pqa_port_name", "pqa_port_width",
-        "pqa_set", "pqa_get", "pqa_eval", "pqa_step", "pqa_trace_open", "pqa_trace_close",
+        "pqa_set", "pqa_get", "pqa_eval", "pqa_step", "pqa_trace_open", "pqa_trace_close", "pqa_bench_loop",
+        "pqa_set_words", "pqa_get_words",
     ]
 
     /// The ports the wrapper exposes, by index: `rst` first when present, then
@@ -95,6 +96,14 @@ struct VerilatorWrapper {
         }
         lines += ["    default: break;", "    }", "}", "",
                   "PQA_EXPORT void pqa_eval(void* handle) { static_cast<Model*>(handle)->top->eval(); }", "",
+                  "// Batches for hot loops: one word per port, ports of up to 64 bits.",
+                  "PQA_EXPORT void pqa_set_words(void* handle, int count, const int* ports, const uint64_t* words) {",
+                  "    for (int i = 0; i < count; ++i) pqa_set(handle, ports[i], words + i);",
+                  "}",
+                  "PQA_EXPORT void pqa_get_words(void* handle, int count, const int* ports, uint64_t* words) {",
+                  "    static_cast<Model*>(handle)->top->eval();",
+                  "    for (int i = 0; i < count; ++i) pqa_get(handle, ports[i], words + i);",
+                  "}", "",
                   "// One rising edge per cycle: settle the inputs, raise clk, lower it again.",
                   "PQA_EXPORT void pqa_step(void* handle, uint64_t cycles) {",
                   "    Model* m = static_cast<Model*>(handle);",
@@ -108,6 +117,22 @@ struct VerilatorWrapper {
             lines.append("        m->time += 10;")
         }
         lines += ["    }", "}", "",
+                  "// The benchmark's reference: the loop Swift runs, in C++, with the same batch",
+                  "// calls. Per cycle, drive `inputs` from the next row of `values` (one word",
+                  "// each), read `outputs`, step. Returns a checksum of what it read.",
+                  "PQA_EXPORT uint64_t pqa_bench_loop(void* handle, uint64_t cycles, const int* inputs, int input_count,",
+                  "                                   const int* outputs, int output_count, const uint64_t* values, int rows) {",
+                  "    uint64_t checksum = 0;",
+                  "    uint64_t read[\(max(1, ports.count))];",
+                  "    for (uint64_t c = 0; c < cycles; ++c) {",
+                  "        const uint64_t* row = values + (c % rows) * input_count;",
+                  "        pqa_set_words(handle, input_count, inputs, row);",
+                  "        pqa_get_words(handle, output_count, outputs, read);",
+                  "        for (int o = 0; o < output_count; ++o) checksum += read[o];",
+                  "        pqa_step(handle, 1);",
+                  "    }",
+                  "    return checksum;",
+                  "}", "",
                   "PQA_EXPORT void pqa_trace_open(void* handle, const char* path) {",
                   "    Model* m = static_cast<Model*>(handle);",
                   "    if (m->trace) return;",
