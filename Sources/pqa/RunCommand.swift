@@ -19,7 +19,7 @@ struct Run: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
-        let engines = Engine.allCases.filter { $0.tool.map { ExternalTool.locate($0) != nil } ?? true }
+        let engines = Engine.installed
         let skipped = Engine.allCases.filter { !engines.contains($0) }
         if !skipped.isEmpty {
             print("note: \(skipped.map(\.rawValue).joined(separator: ", ")) not installed; run scripts/setup.sh to add it")
@@ -30,13 +30,13 @@ struct Run: ParsableCommand {
             let netlist = try entry.make().elaborate()
             let files = DesignFiles(top: netlist)
             try files.write(to: URL(fileURLWithPath: out).appendingPathComponent(entry.name))
-            let result = try DifferentialRun(netlist, engines: engines, cycles: cycles, seed: seed)
-            allAgree = allAgree && result.agrees
-            let cells = result.results.map { result in
-                (result.mismatch == nil ? "ok " : "FAIL ") + String(format: "%.2fs", result.seconds)
+            let report = try DifferentialHarness.randomRun(netlist, cycles: cycles, seed: seed, engines: engines)
+            allAgree = allAgree && report.passed
+            let cells = report.results.map { result in
+                (result.failure == nil ? "ok " : "FAIL ") + String(format: "%.2fs", result.seconds)
             }
             print(netlist.name.padding(46) + "\(files.files.count)".padding(7) + cells.map { $0.padding(14) }.joined())
-            for mismatch in result.results.compactMap(\.mismatch) { print("  mismatch: \(mismatch)") }
+            if let failure = report.failure { print("  mismatch: \(failure)") }
         }
         print(allAgree
             ? "all \(Examples.all.count) designs written to \(out)/ and bit-exact on every engine over \(cycles) random cycles (seed \(seed))"

@@ -41,10 +41,10 @@ struct Simulate: ParsableCommand {
             if let tool = engine.tool, ExternalTool.locate(tool) == nil { throw ToolError.missing(tool: tool) }
         }
         let netlist = try (Examples.named(example)?.make() ?? Counter()).elaborate()
-        let result = try DifferentialRun(netlist, engines: engines, cycles: cycles, seed: seed,
-                                         waveform: vcd.map { URL(fileURLWithPath: $0) })
-        print(SimulationSummary(result).text)
-        if !result.agrees { throw ExitCode(1) }
+        let report = try DifferentialHarness.randomRun(netlist, cycles: cycles, seed: seed, engines: engines,
+                                                       waveform: vcd.map { URL(fileURLWithPath: $0) })
+        print(SimulationSummary(report, cycles: cycles).text)
+        if !report.passed { throw ExitCode(1) }
     }
 }
 
@@ -52,17 +52,18 @@ struct Simulate: ParsableCommand {
 struct SimulationSummary {
     let text: String
 
-    init(_ run: DifferentialRun) {
+    init(_ report: DifferentialHarness.Report, cycles: Int) {
         var lines = [
-            "design       \(run.netlist.name)",
-            "stimulus     \(run.cycles) cycles, seed \(run.seed), outputs checked from cycle \(run.run.firstCheckedCycle)",
+            "design       \(report.design)",
+            "stimulus     \(cycles) random cycles, seed \(report.seed), outputs checked from cycle \(report.run.firstCheckedCycle)",
         ]
-        for result in run.results {
-            let rate = result.engine == .interpreter ? String(format: " (%.0f cycles/s)", Double(run.cycles) / max(result.seconds, 1e-9)) : ""
-            let verdict = result.engine == .interpreter ? "reference" : (result.mismatch.map { "MISMATCH: \($0)" } ?? "agrees on every cycle")
+        for result in report.results {
+            let rate = result.engine == .interpreter ? String(format: " (%.0f cycles/s)", Double(report.run.cycles) / max(result.seconds, 1e-9)) : ""
+            let verdict = result.failure.map { "MISMATCH: \($0)" }
+                ?? (result.engine == .interpreter ? "reference" : "agrees on every cycle")
             lines.append("\(result.engine.rawValue.padding(13))\(verdict), \(String(format: "%.3f", result.seconds)) s\(rate)")
         }
-        lines.append("result       \(run.agrees ? "all engines agree" : "engines disagree")")
+        lines.append("result       \(report.passed ? "all engines agree" : "engines disagree")")
         text = lines.joined(separator: "\n")
     }
 }

@@ -85,27 +85,3 @@ struct VerilatorSimulatorTests {
     }
 }
 
-/// Every example and random designs agree on every available engine.
-@Suite(.serialized) struct DifferentialRunTests {
-    static var designs: [(name: String, module: any HardwareModule)] {
-        Examples.all.map { ($0.name, $0.make()) }
-            + [("fifo5", StreamFIFO(depth: 5, width: 3)),
-               ("argmin-signed", ArgminTree(inputs: 9, width: 7, signed: true, levelsPerStage: 1))]
-            + (0..<6).map { ("random\($0)", RandomExpressionTree(seed: 200 + UInt64($0))) }
-    }
-
-    static var engines: [Engine] {
-        Engine.allCases.filter { $0.tool.map(toolAvailable) ?? true }
-    }
-
-    @Test func allEnginesAgree() throws {
-        for (index, design) in Self.designs.enumerated() {
-            let seed = UInt64(500 + index)
-            let run = try DifferentialRun(try design.module.elaborate(), engines: Self.engines, cycles: 300, seed: seed)
-            #expect(run.results.map(\.engine) == Self.engines)
-            for result in run.results {
-                #expect(result.mismatch == nil, "\(design.name) on \(result.engine): \(result.mismatch ?? "")")
-            }
-        }
-    }
-}
