@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HDL", targets: ["HDL"]),
+        .library(name: "PQ", targets: ["PQ"]),
         .library(name: "HDLSim", targets: ["HDLSim"]),
         .executable(name: "pqa", targets: ["pqa"]),
     ],
@@ -13,17 +14,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "HDL"),
+        .target(name: "Randomness"),
+        .target(name: "HDL", dependencies: ["Randomness"]),
         .target(name: "HDLSim", dependencies: ["HDL"]),
+        .target(name: "PQ", dependencies: ["Randomness"]),
+        .target(
+            name: "PQCommands",
+            dependencies: ["PQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "pqa",
             dependencies: [
-                "HDL", "HDLSim",
+                "HDL", "HDLSim", "PQCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
         .testTarget(name: "HDLSimTests", dependencies: ["HDL", "HDLSim"]),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "PQTests", dependencies: ["PQ"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PQCommandsTests", dependencies: ["PQCommands", "PQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,11 +2,21 @@ import ArgumentParser
 import Foundation
 import HDL
 import HDLSim
+import PQCommands
 
-/// `pqa bench`: prints the speed figures of the toolkit.
+/// `pqa bench`: the toolkit's speed and accuracy figures.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure elaboration, emission, Verilator builds and simulation speed (build with -c release for real figures).")
+        abstract: "Print the toolkit's speed and accuracy figures (build with -c release for real ones).",
+        subcommands: [HDLBench.self, PQBenchCommand.self],
+        defaultSubcommand: HDLBench.self)
+}
+
+/// `pqa bench hdl`: elaboration, emission, Verilator builds and simulation speed.
+struct HDLBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hdl",
+        abstract: "Measure elaboration, emission, Verilator builds and simulation speed.")
 
     @Option(name: .long, help: "Simulated cycles per design and engine.")
     var cycles = 200_000

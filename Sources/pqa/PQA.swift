@@ -1,5 +1,6 @@
 import ArgumentParser
 import HDL
+import PQCommands
 
 /// The `pqa` command line.
 @main
@@ -8,6 +9,6 @@ struct PQA: ParsableCommand {
         commandName: "pqa",
         abstract: "Generate, simulate and measure product-quantization accelerators.",
         version: VerilogEmitter.generatorVersion,
-        subcommands: [Run.self, Generate.self, Simulate.self, Bench.self]
+        subcommands: [Run.self, Generate.self, Simulate.self, ReferenceCommand.self, PQCommand.self, Bench.self]
     )
 }
