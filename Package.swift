@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "HDL", targets: ["HDL"]),
         .library(name: "PQ", targets: ["PQ"]),
+        .library(name: "PQA", targets: ["PQA"]),
         .library(name: "HDLSim", targets: ["HDLSim"]),
         .executable(name: "pqa", targets: ["pqa"]),
     ],
@@ -18,6 +19,7 @@ let package = Package(
         .target(name: "HDL", dependencies: ["Randomness"]),
         .target(name: "HDLSim", dependencies: ["HDL"]),
         .target(name: "PQ", dependencies: ["Randomness"]),
+        .target(name: "PQA", dependencies: ["HDL", "HDLSim", "PQ"]),
         .target(
             name: "PQCommands",
             dependencies: ["PQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -34,6 +36,7 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "PQTests", dependencies: ["PQ"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PQCommandsTests", dependencies: ["PQCommands", "PQ"]),
+        .testTarget(name: "PQATests", dependencies: ["PQA", "HDLSim"]),
     ],
     swiftLanguageModes: [.v6]
 )

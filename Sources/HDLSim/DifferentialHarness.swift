@@ -34,6 +34,21 @@ public final class HarnessContext {
         }
     }
 
+    /// Records a failure when `actual` (read by the body) differs from `expected`.
+    public func check(_ port: String, expected: BitVector, actual: BitVector, note: String = "") {
+        if actual != expected {
+            failures.append(HarnessFailure(engine: engine, seed: seed, cycle: simulator.cycle, port: port + (note.isEmpty ? "" : " (\(note))"),
+                                           expected: expected.description, actual: actual.description,
+                                           what: "differs from the test's expected value"))
+        }
+    }
+
+    /// Records a failure the body detected itself.
+    public func fail(_ port: String, expected: String, actual: String) {
+        failures.append(HarnessFailure(engine: engine, seed: seed, cycle: simulator.cycle, port: port,
+                                       expected: expected, actual: actual, what: "differs from the test's expected value"))
+    }
+
     /// Checks that output `port` holds the integer `expected` (read with the port's signedness).
     public func expect(_ port: String, _ expected: Int) throws(SimulationError) {
         let type = simulator.netlist.port(named: port)?.type ?? .unsigned(64)

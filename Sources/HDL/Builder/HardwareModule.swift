@@ -21,6 +21,10 @@ public protocol HardwareModule {
     /// The values that make one elaboration differ from another. They are
     /// appended to `moduleName` to name the emitted module and listed in its header.
     var parameters: [ModuleParameter] { get }
+    /// Whether the emitted name carries the parameters (`counter_width8`).
+    /// A top-level design that wants a fixed name (`pqa_core`) says false;
+    /// its parameters still head the emitted file.
+    var nameIncludesParameters: Bool { get }
     /// Declares the module's hardware.
     func build(_ m: ModuleBuilder)
 }
@@ -28,6 +32,9 @@ public protocol HardwareModule {
 extension HardwareModule {
     /// No parameters.
     public var parameters: [ModuleParameter] { [] }
+
+    /// Parameterised modules carry their parameters in their names.
+    public var nameIncludesParameters: Bool { true }
 
     /// Elaborates this module and every module it instantiates, checking widths,
     /// drivers, names and combinational loops. Throws every error found at once.
@@ -48,7 +55,8 @@ final class ElaborationContext {
     private var inProgress: [String] = []
 
     func elaborate(_ module: some HardwareModule) -> Netlist {
-        let name = ModuleNaming.emittedName(base: module.moduleName, parameters: module.parameters)
+        let name = module.nameIncludesParameters
+            ? ModuleNaming.emittedName(base: module.moduleName, parameters: module.parameters) : module.moduleName
         let key = module.moduleName + "|" + module.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
         if let cached = cache[name] {
             if cached.key != key {

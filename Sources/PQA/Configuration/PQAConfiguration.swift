@@ -1,0 +1,158 @@
+import Foundation
+import PQ
+
+/// Everything that shapes a generated PQA accelerator: the largest layer it
+/// runs, how much it does per cycle, its number formats, its distance metric
+/// and its pipelining. Stored as JSON; `PQAConfiguration.default` is the
+/// built-in design.
+public struct PQAConfiguration: Codable, Sendable, Hashable {
+    /// The largest layer the hardware runs; smaller ones are set at run time.
+    public struct Maxima: Codable, Sendable, Hashable {
+        /// Largest subvector length `Ls`.
+        public var ls: Int
+        /// Largest number of prototypes per codebook `Np`.
+        public var np: Int
+        /// Largest number of subspaces `Ns`.
+        public var ns: Int
+        /// Largest number of output channels `Cout`.
+        public var cout: Int
+        /// Largest number of input columns in one layer.
+        public var columns: Int
+
+        public init(ls: Int, np: Int, ns: Int, cout: Int, columns: Int) {
+            self.ls = ls
+            self.np = np
+            self.ns = ns
+            self.cout = cout
+            self.columns = columns
+        }
+    }
+
+    /// Work done per clock cycle.
+    public struct Parallelism: Codable, Sendable, Hashable {
+        /// Elements of a subvector compared per cycle.
+        public var lsVec: Int
+        /// Prototypes compared per cycle.
+        public var npVec: Int
+        /// Subspaces handled per cycle.
+        public var nsVec: Int
+        /// Output channels produced per cycle.
+        public var outVec: Int
+
+        public init(lsVec: Int, npVec: Int, nsVec: Int, outVec: Int) {
+            self.lsVec = lsVec
+            self.npVec = npVec
+            self.nsVec = nsVec
+            self.outVec = outVec
+        }
+    }
+
+    /// Where pipeline registers go in the reduction trees.
+    public struct Pipelining: Codable, Sendable, Hashable {
+        /// Comparator levels of the argmin tree between registers (0: none).
+        public var argminLevelsPerStage: Int
+        /// Adder levels of the subspace adder tree between registers (0: none).
+        public var adderLevelsPerStage: Int
+
+        public init(argminLevelsPerStage: Int, adderLevelsPerStage: Int) {
+            self.argminLevelsPerStage = argminLevelsPerStage
+            self.adderLevelsPerStage = adderLevelsPerStage
+        }
+    }
+
+    public var maxima: Maxima
+    public var parallelism: Parallelism
+    /// Integer formats of activations, prototypes, table entries, bias and outputs.
+    public var formats: LayerFormats
+    /// Bits of the requantization multiplier (an unsigned integer).
+    public var multiplierBits: Int
+    /// Largest requantization right shift.
+    public var maxShift: Int
+    /// The encoder's distance metric.
+    public var metric: DistanceMetric
+    public var pipelining: Pipelining
+
+    public init(maxima: Maxima, parallelism: Parallelism, formats: LayerFormats, multiplierBits: Int, maxShift: Int,
+                metric: DistanceMetric, pipelining: Pipelining) {
+        self.maxima = maxima
+        self.parallelism = parallelism
+        self.formats = formats
+        self.multiplierBits = multiplierBits
+        self.maxShift = maxShift
+        self.metric = metric
+        self.pipelining = pipelining
+    }
+
+    /// The built-in design: the ResNet-20 PQ setting of the paper (Ls = 9,
+    /// Np = 16) for layers up to 64 subspaces and 64 channels, 8-bit
+    /// activations, prototypes, entries and outputs, L2 distance.
+    public static var `default`: PQAConfiguration {
+        let formats = LayerFormats(
+            activation: builtIn(8, signed: false), prototype: builtIn(8, signed: false),
+            entry: builtIn(8, signed: true), bias: builtIn(16, signed: true), output: builtIn(8, signed: true))
+        return PQAConfiguration(
+            maxima: Maxima(ls: 9, np: 16, ns: 64, cout: 64, columns: 4096),
+            parallelism: Parallelism(lsVec: 9, npVec: 16, nsVec: 4, outVec: 16),
+            formats: formats, multiplierBits: 16, maxShift: 31, metric: .l2,
+            pipelining: Pipelining(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
+    }
+
+    /// A format of a supported width, for the built-in designs.
+    static func builtIn(_ bits: Int, signed: Bool) -> IntegerFormat {
+        guard let format = try? IntegerFormat(bits: bits, signed: signed) else {
+            preconditionFailure("built-in formats use supported widths, not \(bits)")
+        }
+        return format
+    }
+
+    /// The PQ configuration of the largest layer: the golden model derives
+    /// every hardware width from it.
+    public var largestLayer: PQConfiguration {
+        get throws {
+            try PQConfiguration(
+                shape: PQShape(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout),
+                metric: metric, formats: formats, multiplierBits: multiplierBits, maxShift: maxShift)
+        }
+    }
+
+    /// Reads a configuration from JSON, naming the file and the field at fault.
+    public static func read(from url: URL) throws -> PQAConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw PQAConfigurationError.unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        let configuration: PQAConfiguration
+        do {
+            configuration = try JSONDecoder().decode(PQAConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw PQAConfigurationError.malformed(file: url.path, detail: Self.describe(error))
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Pretty, sorted JSON, byte-identical for equal configurations.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "field '\(path(context).isEmpty ? key.stringValue : path(context) + "." + key.stringValue)' is missing"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "field '\(path(context))' should be \(type): \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            return "field '\(path(context))': \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import PQ
+
+/// Why a configuration was rejected: the field, the value found and the rule.
+public enum PQAConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// A field breaks a rule.
+    case invalid(field: String, value: String, rule: String)
+    /// The file could not be read.
+    case unreadable(file: String, reason: String)
+    /// The file is not a valid configuration.
+    case malformed(file: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let field, let value, let rule):
+            "configuration field '\(field)' is \(value): \(rule)"
+        case .unreadable(let file, let reason):
+            "cannot read configuration '\(file)': \(reason)"
+        case .malformed(let file, let detail):
+            "configuration '\(file)' is malformed: \(detail)"
+        }
+    }
+}
+
+extension PQAConfiguration {
+    /// Largest values accepted for the maxima, so memories stay within what
+    /// an FPGA holds and counters within 32 bits.
+    public static let limits = (ls: 1024, np: 4096, ns: 4096, cout: 4096, columns: 1 << 24)
+
+    /// Checks every field; the error names the first field at fault, its
+    /// value and the rule it breaks.
+    public func validate() throws {
+        func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>, _ rule: String) throws {
+            guard range.contains(value) else { throw PQAConfigurationError.invalid(field: field, value: "\(value)", rule: rule) }
+        }
+        try check("maxima.ls", maxima.ls, 1...Self.limits.ls, "must be 1...\(Self.limits.ls)")
+        try check("maxima.np", maxima.np, 1...Self.limits.np, "must be 1...\(Self.limits.np)")
+        try check("maxima.ns", maxima.ns, 1...Self.limits.ns, "must be 1...\(Self.limits.ns)")
+        try check("maxima.cout", maxima.cout, 1...Self.limits.cout, "must be 1...\(Self.limits.cout)")
+        try check("maxima.columns", maxima.columns, 1...Self.limits.columns, "must be 1...\(Self.limits.columns)")
+        try check("parallelism.lsVec", parallelism.lsVec, 1...maxima.ls, "must be 1...maxima.ls (\(maxima.ls))")
+        try check("parallelism.npVec", parallelism.npVec, 1...maxima.np, "must be 1...maxima.np (\(maxima.np))")
+        try check("parallelism.nsVec", parallelism.nsVec, 1...maxima.ns, "must be 1...maxima.ns (\(maxima.ns))")
+        try check("parallelism.outVec", parallelism.outVec, 1...maxima.cout, "must be 1...maxima.cout (\(maxima.cout))")
+        try check("pipelining.argminLevelsPerStage", pipelining.argminLevelsPerStage, 0...64, "must be 0 (no registers) or more")
+        try check("pipelining.adderLevelsPerStage", pipelining.adderLevelsPerStage, 0...64, "must be 0 (no registers) or more")
+        do {
+            _ = try HardwareWidths(for: largestLayer)
+        } catch {
+            throw PQAConfigurationError.invalid(field: "formats", value: "as given", rule: "\(error)")
+        }
+        let parameters = try PQAParameters(self)
+        let storageBits = parameters.storageBits
+        guard storageBits <= 1 << 30 else {
+            throw PQAConfigurationError.invalid(
+                field: "maxima", value: "\(storageBits) bits of on-chip storage",
+                rule: "must fit in 1 Gbit; lower maxima.np, maxima.ns or maxima.cout")
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import HDL
+import PQ
+
+/// Everything derived from a configuration that the generator, the host-side
+/// packing and the cycle model share: chunk counts, memory depths, widths,
+/// beat layouts and pipeline latencies.
+public struct PQAParameters: Sendable {
+    public let configuration: PQAConfiguration
+    /// Widths from the golden model for the largest layer.
+    public let widths: HardwareWidths
+
+    /// `ceil(Ls / LsVec)` for the largest layer: element chunks per subvector.
+    public let chunksMax: Int
+    /// `ceil(Np / NpVec)`: prototype chunks per codebook.
+    public let prototypeChunksMax: Int
+    /// `ceil(Ns / NsVec)`: subspace groups per column.
+    public let groupsMax: Int
+    /// `ceil(Cout / OutVec)`: output beats per column.
+    public let outputChunksMax: Int
+
+    public init(_ configuration: PQAConfiguration) throws {
+        self.configuration = configuration
+        widths = try HardwareWidths(for: configuration.largestLayer)
+        let p = configuration.parallelism, maxima = configuration.maxima
+        chunksMax = ceilDivide(maxima.ls, p.lsVec)
+        prototypeChunksMax = ceilDivide(maxima.np, p.npVec)
+        groupsMax = ceilDivide(maxima.ns, p.nsVec)
+        outputChunksMax = ceilDivide(maxima.cout, p.outVec)
+    }
+
+    var p: PQAConfiguration.Parallelism { configuration.parallelism }
+    var formats: LayerFormats { configuration.formats }
+
+    // MARK: Memories (each holds two banks: the running layer and the next)
+
+    /// Words of one bank of the column buffer (one column).
+    public var columnWords: Int { groupsMax * chunksMax }
+    /// Words of one bank of each prototype memory.
+    public var prototypeWords: Int { groupsMax * prototypeChunksMax * chunksMax }
+    /// Words of one bank of each table memory.
+    public var tableWords: Int { groupsMax * configuration.maxima.np * outputChunksMax }
+    /// Words of one bank of the bias memory.
+    public var biasWords: Int { outputChunksMax }
+
+    /// Bits of an input beat: `NsVec x LsVec` activations.
+    public var activationBeatBits: Int { p.nsVec * p.lsVec * formats.activation.bits }
+    /// Bits of a prototype word: `LsVec` prototype values.
+    public var prototypeWordBits: Int { p.lsVec * formats.prototype.bits }
+    /// Bits of a table word: `OutVec` entries.
+    public var tableWordBits: Int { p.outVec * formats.entry.bits }
+    /// Bits of a bias word: `OutVec` biases.
+    public var biasWordBits: Int { p.outVec * formats.bias.bits }
+    /// Bits of an output beat: `OutVec` outputs.
+    public var outputBeatBits: Int { p.outVec * formats.output.bits }
+
+    /// Total on-chip storage in bits (both banks of everything).
+    public var storageBits: Int {
+        2 * (columnWords * activationBeatBits + p.nsVec * p.npVec * prototypeWords * prototypeWordBits
+             + p.nsVec * tableWords * tableWordBits + biasWords * biasWordBits)
+    }
+
+    // MARK: Load beats
+
+    /// Fields of a load beat, least significant first: kind, bank index,
+    /// address, data.
+    public var loadKindBits: Int { 2 }
+    public var loadIndexBits: Int { max(1, ceilLog2(p.nsVec * p.npVec)) }
+    public var loadAddressBits: Int { max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))) }
+    public var loadDataBits: Int { max(32, prototypeWordBits, tableWordBits, biasWordBits) }
+    public var loadBeatBits: Int { loadKindBits + loadIndexBits + loadAddressBits + loadDataBits }
+
+    // MARK: Counters
+
+    /// Bits of the index (code) of a prototype.
+    public var codeBits: Int { widths.index.bits }
+    /// The longest slot: `max(chunks x prototype chunks, output chunks)`.
+    public var periodMax: Int { max(chunksMax * prototypeChunksMax, outputChunksMax) }
+
+    // MARK: Pipeline
+
+    /// Register stages of the argmin tree over `NpVec` candidates.
+    public var argminStages: Int { treeStages(leaves: p.npVec, levelsPerStage: configuration.pipelining.argminLevelsPerStage) }
+    /// Register stages of the adder tree over `NsVec` entries.
+    public var adderStages: Int { treeStages(leaves: p.nsVec, levelsPerStage: configuration.pipelining.adderLevelsPerStage) }
+
+    /// Output FIFO depth: a column of outputs plus every beat that can be in
+    /// flight, so reserved space always exists.
+    public var outputFIFODepth: Int { 2 * outputChunksMax + 16 + argminStages + adderStages }
+}
+
+/// `ceil(a / b)` for positive integers.
+public func ceilDivide(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+/// Register stages of a binary reduction tree over `leaves` inputs with a
+/// register after every `levelsPerStage` levels (0: none).
+func treeStages(leaves: Int, levelsPerStage: Int) -> Int {
+    let levels = ceilLog2(max(1, leaves))
+    return levelsPerStage > 0 ? levels / levelsPerStage : 0
+}
+
+/// The layer registers set through the load port (kind 0), by address.
+public enum LayerRegister: Int, CaseIterable, Sendable {
+    case ls = 0, np, ns, cout, columns, multiplier, shift, relu
+}

@@ -1,0 +1,124 @@
+import HDL
+import PQ
+
+/// The layer registers (two banks), the load port that writes them and the
+/// memories, and the bank swap.
+///
+/// The load stream writes the bank not in use. Its `tlast` beat commits the
+/// layer; the swap to it happens once the running layer has started its last
+/// slot. A bank takes new loads only when no slot using it is in flight.
+struct LayerControl {
+    /// Per bank: the layer registers and the counts derived from them.
+    struct Bank {
+        let ls, np, ns, cout, columns, multiplier, shift, relu: Signal
+        let chunks, prototypeChunks, groups, outputChunks, encodeCycles, period: Signal
+    }
+
+    let banks: [Bank]
+    /// The bank the encoder runs (a `Bool`: bank 0 or 1).
+    let activeBank: Signal
+    /// A layer is active with columns still to start.
+    let activeValid: Signal
+    /// A committed layer waits for the swap.
+    let pending: Signal
+    /// The swap happens this cycle.
+    let swap: Signal
+    /// No slot is in flight in either bank.
+    let idleBanks: Signal
+    /// Load beats that write memories, decoded.
+    let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
+
+    init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream, feedback: Feedback) {
+        let c = design.configuration, maxima = c.maxima, p = c.parallelism
+        let activeBank = m.register("active_bank", reset: false)
+        let activeValid = m.register("active_valid", reset: false)
+        let pending = m.register("pending", reset: false)
+        self.activeBank = activeBank
+        self.activeValid = activeValid
+        self.pending = pending
+        let committing = m.register("committing", reset: false)
+        let busy = (0..<2).map { m.register("busy_\($0)", .unsigned(8), reset: 0) }
+        let loadBank = (!activeBank).named("load_bank")
+        let loadBankBusy = perBank(loadBank, busy.map { $0 != 0 })
+        stream.ready <== !pending & !committing & !loadBankBusy
+
+        // Decode: kind, index, address, data (least significant first).
+        let beat = stream.data
+        var low = 0
+        func field(_ bits: Int, _ name: String) -> Signal {
+            defer { low += bits }
+            return beat[high: low + bits - 1, low: low].named(name)
+        }
+        let kind = field(design.loadKindBits, "load_kind")
+        let index = field(design.loadIndexBits, "load_index")
+        let address = field(design.loadAddressBits, "load_address")
+        let data = field(design.loadDataBits, "load_data")
+        let fire = stream.fire.named("load_fire")
+        load = (fire, kind, index, address, data, loadBank)
+
+        // Layer registers, written by kind-0 beats into the load bank.
+        func registers(_ bank: Int) -> Bank {
+            func layerRegister(_ register: LayerRegister, _ type: SignalType) -> Signal {
+                let value = m.register("bank\(bank)_\(register)", type, reset: type.isBool ? 0 : (register == .multiplier ? 1 : 0))
+                m.when(fire & (kind == 0) & (address == register.rawValue) & (bank == 1 ? loadBank : !loadBank)) {
+                    value <== (type.isBool ? data.bit(0) : data.resized(to: type.width))
+                }
+                return value
+            }
+            let ls = layerRegister(.ls, countType(maxima.ls)), np = layerRegister(.np, countType(maxima.np))
+            let ns = layerRegister(.ns, countType(maxima.ns)), cout = layerRegister(.cout, countType(maxima.cout))
+            let columns = layerRegister(.columns, countType(maxima.columns))
+            let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
+            let shift = layerRegister(.shift, countType(c.maxShift))
+            let relu = layerRegister(.relu, .bool)
+            // Counts derived from the registers, one cycle later.
+            let chunks = m.delayed(ceilDivide(ls, by: p.lsVec, maximum: design.chunksMax, m), name: "bank\(bank)_chunks")
+            let prototypeChunks = m.delayed(ceilDivide(np, by: p.npVec, maximum: design.prototypeChunksMax, m), name: "bank\(bank)_prototype_chunks")
+            let groups = m.delayed(ceilDivide(ns, by: p.nsVec, maximum: design.groupsMax, m), name: "bank\(bank)_groups")
+            let outputChunks = m.delayed(ceilDivide(cout, by: p.outVec, maximum: design.outputChunksMax, m), name: "bank\(bank)_output_chunks")
+            let periodType = countType(design.periodMax)
+            let encodeCycles = (chunks * prototypeChunks).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
+            let output = outputChunks.resized(to: periodType.width)
+            let period = mux(encodeCycles < output, output, encodeCycles).named("bank\(bank)_period")
+            return Bank(ls: ls, np: np, ns: ns, cout: cout, columns: columns, multiplier: multiplier, shift: shift, relu: relu,
+                        chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
+                        encodeCycles: encodeCycles, period: period)
+        }
+        banks = [registers(0), registers(1)]
+
+        // Commit, then swap once the derived counts have settled.
+        m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
+        m.when(committing) {
+            committing <== false
+            pending <== true
+        }
+        let swap = (pending & !activeValid).named("swap")
+        self.swap = swap
+        m.when(swap) {
+            pending <== false
+            activeValid <== true
+            activeBank <== loadBank
+        }.elseWhen(feedback.layerEnds) {
+            activeValid <== false
+        }
+        for (bank, counter) in busy.enumerated() {
+            let isBank = bank == 1 ? activeBank : !activeBank
+            let doneHere = bank == 1 ? feedback.slotDoneBank : !feedback.slotDoneBank
+            let up = feedback.slotStart & isBank, down = feedback.slotDone & doneHere
+            m.when(up & !down) { counter <== counter + 1 }.elseWhen(down & !up) { counter <== counter - 1 }
+        }
+        idleBanks = (busy[0] == 0) & (busy[1] == 0)
+    }
+}
+
+/// `ceil(value / divisor)` for `value` up to `divisor * maximum`: the number of
+/// multiples `k * divisor` (k < maximum) below `value`, counted by comparators.
+func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuilder) -> Signal {
+    let type = countType(maximum)
+    let terms = (0..<maximum).map { k -> Signal in
+        let threshold = k * divisor
+        guard threshold < 1 << value.width else { return m.constant(0, type) }
+        return mux(value > threshold, m.constant(1, type), m.constant(0, type))
+    }
+    return terms.dropFirst().reduce(terms[0]) { $0 + $1 }
+}

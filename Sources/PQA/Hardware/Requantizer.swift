@@ -1,0 +1,56 @@
+import HDL
+import PQ
+
+/// Requantization of each accumulator to the output format, exactly as the
+/// golden model's `Requantization.apply`:
+///
+/// ```
+///  q1   product = accumulator * multiplier                         (registered)
+///  q2   (product + 2^(shift-1)) >>> shift, saturated, ReLU, lanes past Cout zeroed (registered)
+/// ```
+struct Requantizer {
+    /// An output beat, valid when `valid` is high.
+    let valid, last, data: Signal
+    /// A slot's last lookup leaves the pipeline (every group, not just the last).
+    let slotDone, slotDoneBank: Signal
+
+    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, lookup: Lookup) {
+        let c = design.configuration, p = c.parallelism, output = c.formats.output
+        let banks = layer.banks
+        // q1: the product.
+        let multiplier = perBank(lookup.bank, banks.map(\.multiplier))
+        let multiplierValue = multiplier.extended(to: c.multiplierBits + 1).asSigned
+        let products = lookup.accumulators.enumerated().map { lane, accumulator -> Signal in
+            let value = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
+            return m.delayed(value * multiplierValue, name: "q1_product_\(lane)")
+        }
+        let valid1 = m.delayed(lookup.valid, name: "q1_valid", reset: 0)
+        let emit1 = m.delayed(lookup.emit, name: "q1_emit", reset: 0)
+        let last1 = m.delayed(lookup.lastChunk, name: "q1_last_chunk")
+        let bank1 = m.delayed(lookup.bank, name: "q1_bank"), chunk1 = m.delayed(lookup.chunk, name: "q1_chunk")
+
+        // q2: round, shift, saturate, ReLU.
+        let shift = perBank(bank1, banks.map(\.shift)), relu = perBank(bank1, banks.map(\.relu))
+        let cout = perBank(bank1, banks.map(\.cout))
+        let width = max((products.first?.width ?? 1) + 1, c.maxShift + 2, output.bits + 1)
+        let one = m.constant(1, .unsigned(width))
+        let rounding = ((one << shift) >> 1).asSigned.named("q2_rounding")
+        let minimum = m.constant(output.minValue, .signed(width)), maximum = m.constant(output.maxValue, .signed(width))
+        let channelWidth = max(1, bitsToRepresent(design.outputChunksMax * p.outVec))
+        let chunkBase = scaled(chunk1, by: p.outVec, to: channelWidth, m)
+        let outputType = numberType(bits: output.bits, signed: output.signed)
+        let lanes = products.enumerated().map { lane, product -> Signal in
+            let shifted = ((product.extended(to: width) + rounding) >> shift).named("q2_shifted_\(lane)")
+            let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted))
+            let value = saturated.truncated(to: output.bits)
+            let typed = output.signed ? value.asSigned : value.asUnsigned
+            let rectified = output.signed ? mux(relu & (typed < 0), m.constant(0, outputType), typed) : typed
+            return mux((chunkBase + lane) < cout.resized(to: channelWidth), rectified, m.constant(0, outputType)).asUnsigned
+        }
+        data = m.delayed(concatenate(lanes.reversed()), name: "q2_data")
+        valid = m.delayed(emit1, name: "q2_valid", reset: 0)
+        last = m.delayed(last1, name: "q2_last")
+        slotDone = m.delayed(valid1 & last1, name: "q2_slot_done", reset: 0)
+        slotDoneBank = m.delayed(bank1, name: "q2_bank")
+    }
+}
