@@ -25,7 +25,8 @@ func smallConfiguration(metric: DistanceMetric = .l2, bits: Int = 4, signed: Boo
         let layer = try random.layer(shape, for: configuration)
         let columns = random.columns(3, shape: shape, format: configuration.formats.activation)
         let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: 1, engines: [.interpreter])
-        #expect(report.bitExact, "\(report.harness.failure?.description ?? "")")
+        let bitExact = report.bitExact
+        #expect(bitExact, "\(report.harness.failure?.description ?? "")")
         print(report.timings)
     }
 }

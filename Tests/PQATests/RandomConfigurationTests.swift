@@ -1,0 +1,59 @@
+import HDL
+import HDLSim
+import PQ
+@testable import PQA
+import Testing
+
+/// A random but valid hardware configuration from `seed`: small maxima so
+/// that simulation stays fast, parallelism that often does not divide them.
+func randomConfiguration(seed: UInt64) throws -> PQAConfiguration {
+    var random = SeededGenerator(seed: seed &* 7919)
+    func pick<T>(_ choices: [T]) -> T { choices[random.nextInt(below: choices.count)] }
+    let metric = pick(DistanceMetric.allCases)
+    let dataBits = pick([2, 3, 4, 5, 6, 7, 8, 16])
+    let signedActivations = random.nextInt(below: 2) == 0
+    let formats = LayerFormats(
+        activation: try IntegerFormat(bits: dataBits, signed: signedActivations),
+        prototype: try IntegerFormat(bits: pick([2, 4, 6, 8, dataBits]), signed: random.nextInt(below: 2) == 0),
+        entry: try IntegerFormat(bits: pick([2, 3, 5, 8, 16]), signed: random.nextInt(below: 4) != 0),
+        bias: try IntegerFormat(bits: pick([2, 8, 16, 20]), signed: random.nextInt(below: 4) != 0),
+        output: try IntegerFormat(bits: pick([2, 4, 8, 16]), signed: random.nextInt(below: 3) != 0))
+    let maxima = PQAConfiguration.Maxima(ls: pick([1, 3, 4, 9]), np: pick([1, 5, 8, 12, 16]), ns: pick([1, 3, 5, 7]),
+                                         cout: pick([1, 4, 7, 10]), columns: 6)
+    return PQAConfiguration(
+        maxima: maxima,
+        parallelism: .init(lsVec: random.nextInt(in: 1...maxima.ls), npVec: random.nextInt(in: 1...maxima.np),
+                           nsVec: random.nextInt(in: 1...maxima.ns), outVec: random.nextInt(in: 1...maxima.cout)),
+        formats: formats, multiplierBits: pick([1, 4, 9, 16]), maxShift: pick([0, 3, 12, 20]), metric: metric,
+        pipelining: .init(argminLevelsPerStage: pick([0, 1, 2]), adderLevelsPerStage: pick([0, 1, 3])))
+}
+
+/// Co-simulation over many random configurations: two layers of random
+/// shapes back to back (the second loading while the first computes), data
+/// over each format's full range, random input gaps and output backpressure,
+/// every engine installed. Each failure names its seed and a waveform.
+@Suite(.serialized) struct RandomConfigurationTests {
+    static let seeds = Array(1...50) as [UInt64]
+
+    @Test(arguments: seeds)
+    func randomConfigurationIsBitExact(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let cosim = try CoSimulation(configuration)
+        var random = RandomLayer(seed: seed)
+        var layers: [CoSimulationLayer] = []
+        for index in 0..<2 {
+            let shape = index == 0 ? try PQShape(ls: configuration.maxima.ls, np: configuration.maxima.np,
+                                                 ns: configuration.maxima.ns, cout: configuration.maxima.cout)
+                                   : try random.shape(within: configuration.maxima)
+            let layer = try random.layer(shape, for: configuration, fewPrototypeValues: seed % 3 == 0)
+            let columns = random.columns(Int(seed % 3) + 1, shape: shape, format: configuration.formats.activation)
+            layers.append(try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters))
+        }
+        let traffic = seed % 2 == 0 ? CoSimulation.Traffic() : CoSimulation.Traffic(inputProbability: 0.6, outputProbability: 0.5)
+        let engines = Engine.installed.filter { $0 != .icarus || seed % 10 == 0 }
+        let report = try cosim.run(layers, traffic: traffic, seed: seed, engines: engines)
+        let json = try configuration.json()
+        let bitExact = report.bitExact
+        #expect(bitExact, "seed \(seed), configuration \(json): \(report.harness.failure?.description ?? "")")
+    }
+}
