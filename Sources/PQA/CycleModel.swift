@@ -3,21 +3,51 @@ import PQ
 /// Cycles of the generated accelerator, from its parameters alone.
 ///
 /// A column takes `ceil(Ns/NsVec)` slots of
-/// `max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec))` cycles: the bound
-/// the hardware reaches with its resources.
+/// `slot = max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec))` cycles: the
+/// bound the hardware reaches with its resources. A layer whose program is
+/// loaded before its activations arrive takes, with no input gaps and no
+/// output backpressure, from its first activation beat to its last output
+/// beat (both counted):
+///
+/// ```
+///  cycles  = columns x groups x slot                       (the bound)
+///          + groups x ceil(Ls/LsVec)                       (the first column arrives)
+///          + min(encode cycles, output chunks)             (the last slot's two halves do not overlap)
+///          + argmin stages + adder stages + 9              (the pipeline)
+/// ```
+///
+/// The 9 are the registers on the path of the last beat (slot start, column
+/// RAM, partial distance, codes, lookup start, table RAM, sum, product,
+/// output, FIFO: 10), less the one cycle each half's last operation shares
+/// with its register (2), plus one to count both ends.
 public struct CycleModel: Sendable {
     public let parameters: PQAParameters
 
     public init(_ parameters: PQAParameters) { self.parameters = parameters }
 
+    private var p: PQAConfiguration.Parallelism { parameters.configuration.parallelism }
+
+    /// Encoder cycles of one slot: element chunks times prototype chunks.
+    public func encodeCycles(_ shape: PQShape) -> Int { ceilDivide(shape.ls, p.lsVec) * ceilDivide(shape.np, p.npVec) }
+
+    /// Lookup cycles of one slot: output chunks.
+    public func lookupCycles(_ shape: PQShape) -> Int { ceilDivide(shape.cout, p.outVec) }
+
     /// Cycles of one slot (one subspace group of one column).
-    public func slot(_ shape: PQShape) -> Int {
-        let p = parameters.configuration.parallelism
-        return max(ceilDivide(shape.ls, p.lsVec) * ceilDivide(shape.np, p.npVec), ceilDivide(shape.cout, p.outVec))
-    }
+    public func slot(_ shape: PQShape) -> Int { max(encodeCycles(shape), lookupCycles(shape)) }
 
     /// `columns x ceil(Ns/NsVec) x slot`.
     public func bound(_ shape: PQShape, columns: Int) -> Int {
-        columns * ceilDivide(shape.ns, parameters.configuration.parallelism.nsVec) * slot(shape)
+        columns * ceilDivide(shape.ns, p.nsVec) * slot(shape)
     }
+
+    /// The constant a layer adds to its bound (see the type's documentation).
+    public func latency(_ shape: PQShape) -> Int {
+        ceilDivide(shape.ns, p.nsVec) * ceilDivide(shape.ls, p.lsVec)
+            + min(encodeCycles(shape), lookupCycles(shape))
+            + parameters.argminStages + parameters.adderStages + 9
+    }
+
+    /// Predicted cycles of a layer at full input and output rate.
+    public func cycles(_ shape: PQShape, columns: Int) -> Int { bound(shape, columns: columns) + latency(shape) }
 }

@@ -11,7 +11,7 @@ struct InputBuffer {
     /// Columns of the active layer not yet received.
     let columnsLeft: Signal
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream, layer: LayerControl) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream, layer: LayerControl, feedback: Feedback) {
         memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
         full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
@@ -21,7 +21,11 @@ struct InputBuffer {
         let bank = layer.banks
         let chunks = perBank(layer.activeBank, bank.map(\.chunks)), groups = perBank(layer.activeBank, bank.map(\.groups))
 
-        stream.ready <== (columnsLeft != 0) & !perBank(writeSlot, full)
+        let writable = full.enumerated().map { slot, flag in !flag | feedback.releaseSlot[slot] }
+        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        for (slot, flag) in full.enumerated() {
+            m.when(feedback.releaseSlot[slot]) { flag <== false }
+        }
         let addressType = SignalType.unsigned(memory.addressWidth)
         let slotBase = mux(writeSlot, m.constant(design.columnWords, addressType), m.constant(0, addressType))
         let writeAddress = (slotBase + scaled(group, by: design.chunksMax, to: addressType.width, m)

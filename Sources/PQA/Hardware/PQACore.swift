@@ -49,7 +49,7 @@ public struct PQACore: HardwareModule {
         let io = CoreIO(m, design)
         let feedback = Feedback(m)
         let layer = LayerControl(m, design, load: io.load, feedback: feedback)
-        let input = InputBuffer(m, design, stream: io.activations, layer: layer)
+        let input = InputBuffer(m, design, stream: io.activations, layer: layer, feedback: feedback)
         let sequencer = SlotSequencer(m, design, layer: layer, input: input, feedback: feedback)
         let encoder = DistanceEncoder(m, design, layer: layer, input: input, sequencer: sequencer)
         let lookup = Lookup(m, design, layer: layer, encoder: encoder)
@@ -93,8 +93,12 @@ struct Feedback {
     let slotStart: Signal
     /// The slot starting is the layer's last.
     let layerEnds: Signal
+    /// Per column slot: the encoder reads it for the last time this cycle, so
+    /// the next column may start filling it (reads are read-first).
+    let releaseSlot: [Signal]
 
     init(_ m: ModuleBuilder) {
+        releaseSlot = (0..<2).map { m.wire("release_slot_\($0)", .bool) }
         slotStart = m.wire("slot_start", .bool)
         layerEnds = m.wire("layer_ends", .bool)
         slotDone = m.wire("slot_done", .bool)

@@ -61,18 +61,15 @@ struct SlotSequencer {
             firstChunk: chunk == 0, lastChunk: chunk == chunks - 1,
             firstPrototypeChunk: prototypeChunk == 0, lastPrototypeChunk: prototypeChunk == prototypeChunks - 1,
             firstGroup: firstGroup, lastGroup: lastGroup)
+        let lastRead = inSlot & lastGroup & (cycle == encodeCycles - 1)
+        feedback.releaseSlot[0] <== lastRead & !readSlot
+        feedback.releaseSlot[1] <== lastRead & readSlot
         m.when(inSlot) {
             cycle <== cycle + 1
             m.when(chunk == chunks - 1) {
                 chunk <== 0
                 prototypeChunk <== prototypeChunk + 1
             }.otherwise { chunk <== chunk + 1 }
-            // The encoder has read the column's last group: free its slot.
-            m.when(slotEnds & lastGroup) {
-                for (slot, flag) in input.full.enumerated() {
-                    m.when(slot == 1 ? readSlot : !readSlot) { flag <== false }
-                }
-            }
         }
         m.when(start) {
             inSlot <== true
