@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "pqa",
             dependencies: [
-                "HDL", "HDLSim", "PQCommands",
+                "HDL", "HDLSim", "PQA", "PQCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

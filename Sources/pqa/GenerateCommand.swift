@@ -1,16 +1,24 @@
 import ArgumentParser
 import Foundation
 import HDL
+import PQA
 
-/// `pqa generate`: writes a design's Verilog, filelist and memory images.
+/// `pqa generate`: writes a design (the accelerator by default, or an example).
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a design's Verilog, filelist and memory images into a folder.")
+        abstract: "Write a design: the PQA accelerator (default, or --config FILE) or an example of the DSL.",
+        discussion: """
+            Without options it writes the built-in accelerator to rtl/pqa_default/: Verilog, filelist, \
+            configuration.json, manifest.json and datasheet.md. The folder is replaced as a whole, never left half-written.
+            """)
 
-    @Option(name: .long, help: "The example design to generate (see --list-examples).")
+    @Option(name: .long, help: "Accelerator configuration (JSON); see rtl/pqa_default/configuration.json for the format.")
+    var config: String?
+
+    @Option(name: .long, help: "An example design of the DSL (see --list-examples).")
     var example: String?
 
-    @Option(name: .long, help: "Output folder (default rtl/examples/NAME); replaced as a whole, never left half-written.")
+    @Option(name: .long, help: "Output folder (default rtl/pqa_default, or rtl/examples/NAME for an example).")
     var out: String?
 
     @Flag(name: .long, help: "Regenerate every example into rtl/examples/.")
@@ -19,33 +27,38 @@ struct Generate: ParsableCommand {
     @Flag(name: .long, help: "List the example designs and exit.")
     var listExamples = false
 
+    func validate() throws {
+        if config != nil && (example != nil || allExamples) {
+            throw ValidationError("--config generates the accelerator; drop --example and --all-examples")
+        }
+        if allExamples && (out != nil || example != nil) {
+            throw ValidationError("--all-examples writes every example to rtl/examples/; drop --example and --out")
+        }
+        if let example, Examples.named(example) == nil {
+            throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
+        }
+    }
+
     func run() throws {
         if listExamples {
             for entry in Examples.all { print("\(entry.name.padding(10)) \(entry.summary)") }
             return
         }
         if allExamples {
-            guard out == nil, example == nil else {
-                throw ValidationError("--all-examples writes every example to rtl/examples/; drop --example and --out")
-            }
-            for entry in Examples.all { try write(entry, to: "rtl/examples/\(entry.name)") }
+            for entry in Examples.all { try write(DesignFiles(top: entry.make().elaborate()), to: "rtl/examples/\(entry.name)") }
             return
         }
-        guard let example else {
-            throw ValidationError("name a design with --example NAME (one of: \(Examples.names)), or use --all-examples")
+        if let example, let entry = Examples.named(example) {
+            try write(DesignFiles(top: entry.make().elaborate()), to: out ?? "rtl/examples/\(entry.name)")
+            return
         }
-        guard let entry = Examples.named(example) else {
-            throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
-        }
-        try write(entry, to: out ?? "rtl/examples/\(entry.name)")
+        let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
+        try write(PQAGenerator.files(for: configuration), to: out ?? "rtl/pqa_default")
     }
 
-    private func write(_ entry: Examples.Entry, to path: String) throws {
-        let directory = URL(fileURLWithPath: path)
-        let netlist = try entry.make().elaborate()
-        let files = DesignFiles(top: netlist)
-        try files.write(to: directory)
-        print("wrote \(files.files.count) files for \(netlist.name) to \(path)")
+    private func write(_ files: DesignFiles, to path: String) throws {
+        try files.write(to: URL(fileURLWithPath: path))
+        print("wrote \(files.files.count) files for \(files.topName) to \(path)")
     }
 }
 
