@@ -77,8 +77,8 @@ public struct HarnessFailure: Error, CustomStringConvertible, Sendable {
 
 /// Runs one test body on every engine and compares: each engine with the
 /// test's expectations, and every engine's outputs, cycle by cycle, with the
-/// interpreter's. Verilator runs the body itself; Icarus replays the
-/// interpreter's recording in a generated testbench.
+/// reference engine's (the interpreter unless left out). Verilator runs the
+/// body itself; Icarus replays the reference's recording in a testbench.
 public enum DifferentialHarness {
     /// What one engine did.
     public struct EngineResult: Sendable {
@@ -93,7 +93,7 @@ public enum DifferentialHarness {
     public struct Report: Sendable {
         public let design: String
         public let seed: UInt64
-        /// The interpreter's recording (the reference).
+        /// The reference engine's recording.
         public let run: RecordedRun
         public let results: [EngineResult]
         /// The first failure on any engine.
@@ -102,23 +102,29 @@ public enum DifferentialHarness {
         public var passed: Bool { failure == nil }
     }
 
-    /// Runs `body` on `engines` (the interpreter always runs, first) for
-    /// `netlist`. The body must depend only on `context.random` and what it
+    /// Runs `body` on `engines` for `netlist`: first on the reference (the
+    /// interpreter, or Verilator when the interpreter is not among `engines`),
+    /// then on the others, each compared with the reference. The body must depend only on `context.random` and what it
     /// reads from the simulator, so that every engine sees the same stimulus.
     /// A failing engine is run once more with a waveform, whose path the
     /// failure names.
     public static func run(_ netlist: Netlist, seed: UInt64, engines: [Engine] = Engine.installed,
                            body: (HarnessContext) throws -> Void) throws -> Report {
         var start = Date()
-        let reference = try HarnessContext(engine: .interpreter, simulator: Interpreter(netlist), seed: seed)
+        // The reference is the interpreter, or the first in-process engine asked for.
+        let referenceEngine: Engine = engines.contains(.interpreter) || !engines.contains(.verilator) ? .interpreter : .verilator
+        func make(_ engine: Engine) throws -> any Simulator {
+            engine == .verilator ? try VerilatorSimulator(netlist) : Interpreter(netlist)
+        }
+        let reference = try HarnessContext(engine: referenceEngine, simulator: make(referenceEngine), seed: seed)
         try body(reference)
         var referenceFailure = reference.failures.first
         if referenceFailure != nil {
-            referenceFailure?.waveform = try traced(netlist, seed: seed, body: body) { Interpreter(netlist) }
+            referenceFailure?.waveform = try traced(netlist, seed: seed, body: body) { try make(referenceEngine) }
         }
-        var results = [EngineResult(engine: .interpreter, seconds: Date().timeIntervalSince(start), failure: referenceFailure)]
+        var results = [EngineResult(engine: referenceEngine, seconds: Date().timeIntervalSince(start), failure: referenceFailure)]
         let run = reference.recorder.run
-        for engine in engines where engine != .interpreter {
+        for engine in engines where engine != referenceEngine {
             start = Date()
             var failure: HarnessFailure?
             switch engine {
@@ -139,7 +145,7 @@ public enum DifferentialHarness {
                     _ = try IcarusRunner.replay(run, design: netlist, in: directory, waveform: true)
                     failure = HarnessFailure(engine: .icarus, seed: seed, cycle: mismatch.cycle, port: port.name,
                                              expected: port.expected.description, actual: port.observed.description,
-                                             what: "differs from the interpreter's",
+                                             what: "differs from the reference engine's",
                                              waveform: directory.appendingPathComponent(VerilogTestbench.waveformFile).path)
                 } else if replay.observed.count != run.cycles {
                     failure = HarnessFailure(engine: .icarus, seed: seed, cycle: replay.observed.count, port: "-",
@@ -159,13 +165,13 @@ public enum DifferentialHarness {
         guard candidate.cycles == reference.cycles else {
             return HarnessFailure(engine: engine, seed: seed, cycle: min(candidate.cycles, reference.cycles), port: "-",
                                   expected: "\(reference.cycles) cycles", actual: "\(candidate.cycles)",
-                                  what: "ran a different number of cycles than the interpreter's")
+                                  what: "ran a different number of cycles than the reference engine's")
         }
         for cycle in reference.firstCheckedCycle..<reference.cycles {
             for (index, name) in reference.outputNames.enumerated() where candidate.outputs[cycle][index] != reference.outputs[cycle][index] {
                 return HarnessFailure(engine: engine, seed: seed, cycle: cycle, port: name,
                                       expected: reference.outputs[cycle][index].description,
-                                      actual: candidate.outputs[cycle][index].description, what: "differs from the interpreter's")
+                                      actual: candidate.outputs[cycle][index].description, what: "differs from the reference engine's")
             }
         }
         return nil
