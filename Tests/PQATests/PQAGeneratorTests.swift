@@ -45,3 +45,30 @@ import Testing
         }
     }
 }
+
+/// The committed testbench of the default accelerator is up to date and
+/// passes under Icarus.
+@Suite struct AcceleratorTestbenchTests {
+    @Test func committedAcceleratorTestbenchIsUpToDateAndPasses() throws {
+        let cosim = try CoSimulation(.default)
+        var random = RandomLayer(seed: 1)
+        let shape = try PQShape(ls: 9, np: 16, ns: 8, cout: 20)
+        let layer = try random.layer(shape, for: .default)
+        let columns = random.columns(2, shape: shape, format: PQAConfiguration.default.formats.activation)
+        let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: 1, engines: [.interpreter])
+        let bitExact = report.bitExact
+        #expect(bitExact)
+        let folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run)
+        let committed = PQAGeneratorTests.committed.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testbenches/pqa_default")
+        for file in folder.files {
+            let text = try? String(contentsOf: committed.appendingPathComponent(file.name), encoding: .utf8)
+            #expect(text == file.contents, "testbenches/pqa_default/\(file.name) is stale; run: swift run pqa testbench")
+        }
+        guard ProcessInfo.processInfo.environment["CI"] == "true" || ExternalTool.locate("iverilog") != nil else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-tb-\(UUID().uuidString)")
+        try folder.write(to: directory)
+        let output = try ExternalTool.run("sh", ["run_icarus.sh"], in: directory)
+        #expect(output.contains(" passed, 0 failed"), "\(output)")
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

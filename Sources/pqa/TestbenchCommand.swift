@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import HDL
+import HDLSim
+import PQ
+import PQA
+
+/// `pqa testbench`: writes a self-checking Verilog testbench folder.
+struct Testbench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a design with a self-checking Verilog testbench (vectors from the interpreter) for a plain Verilog flow.",
+        discussion: "Without --example it writes the default accelerator running one small random layer checked against the golden model.")
+
+    @Option(name: .long, help: "An example design (see pqa generate --list-examples).")
+    var example: String?
+
+    @Option(name: .long, help: "Output folder (default testbenches/NAME).")
+    var out: String?
+
+    @Option(name: .long, help: "Random cycles for an example.")
+    var cycles = 200
+
+    @Option(name: .long, help: "Seed of the stimulus.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard cycles >= 1 else { throw ValidationError("--cycles must be at least 1, got \(cycles)") }
+        if let example, Examples.named(example) == nil {
+            throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
+        }
+    }
+
+    func run() throws {
+        let folder: DesignFiles
+        let name: String
+        if let example, let entry = Examples.named(example) {
+            let netlist = try entry.make().elaborate()
+            let report = try DifferentialHarness.randomRun(netlist, cycles: cycles, seed: seed, engines: [.interpreter])
+            folder = VerilogTestbench.folder(for: netlist, replaying: report.run)
+            name = entry.name
+        } else {
+            let cosim = try CoSimulation(.default)
+            var random = RandomLayer(seed: seed)
+            let shape = try PQShape(ls: 9, np: 16, ns: 8, cout: 20)
+            let layer = try random.layer(shape, for: .default)
+            let columns = random.columns(2, shape: shape, format: PQAConfiguration.default.formats.activation)
+            let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: seed,
+                                       engines: [.interpreter])
+            guard report.bitExact else { throw ValidationError("the interpreter disagrees with the golden model: \(report.harness.failure?.description ?? "")") }
+            folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run)
+            name = "pqa_default"
+        }
+        let path = out ?? "testbenches/\(name)"
+        try folder.write(to: URL(fileURLWithPath: path))
+        print("wrote \(folder.files.count) files to \(path); run: sh \(path)/run_icarus.sh")
+    }
+}

@@ -1,0 +1,1 @@
+stream_fifo_depth4_width8.v

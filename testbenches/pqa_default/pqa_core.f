@@ -1,0 +1,2 @@
+stream_fifo_depth27_width128.v
+pqa_core.v
