@@ -39,7 +39,9 @@ struct Cosim: ParsableCommand {
 
     func run() throws {
         let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
-        let engines = engine == "all" ? Engine.installed : [Engine.interpreter] + [Engine(rawValue: engine)].compactMap { $0 }.filter { $0 != .interpreter }
+        // Icarus replays a recording, so it needs the interpreter to make one.
+        let chosen = Engine(rawValue: engine)
+        let engines = engine == "all" ? Engine.installed : (chosen == .icarus ? [.interpreter, .icarus] : [chosen ?? .interpreter])
         for engine in engines { if let tool = engine.tool, ExternalTool.locate(tool) == nil { throw ToolError.missing(tool: tool) } }
         guard columns <= configuration.maxima.columns else {
             throw ValidationError("--columns \(columns) exceeds the design's maxima.columns (\(configuration.maxima.columns))")

@@ -142,3 +142,33 @@ import Testing
         }
     }
 }
+
+/// Moving bits of wide values: slices at every offset, copies and muxes.
+@Suite struct InterpreterBitMovementTests {
+    @Test func slicesOfWideValuesAtEveryOffset() throws {
+        for width in [65, 100, 130] {
+            var random = SeededGenerator(seed: UInt64(width))
+            let cuts = (0..<40).map { _ -> (Int, Int) in
+                let low = random.nextInt(below: width)
+                return (min(width - 1, low + random.nextInt(below: 70)), low)
+            }
+            let module = TestModule { m in
+                let a = m.input("a", .unsigned(width)), select = m.input("select", .bool)
+                for (index, cut) in cuts.enumerated() { m.output("y\(index)", .unsigned(cut.0 - cut.1 + 1)) <== a[high: cut.0, low: cut.1] }
+                m.output("chosen", .unsigned(width)) <== mux(select, a, ~a)
+            }
+            let sim = Interpreter(try module.elaborate())
+            for _ in 0..<10 {
+                let a = random.bits(width: width)
+                try sim.poke("a", a)
+                try sim.poke("select", random.nextInt(below: 2))
+                for (index, cut) in cuts.enumerated() {
+                    let expected = ReferenceBits(bits: Array(ReferenceBits(a).bits[cut.1...cut.0])).vector
+                    #expect(try sim.peek("y\(index)") == expected, "width \(width) slice [\(cut.0):\(cut.1)] of \(a)")
+                }
+                let chosen = try sim.peek("select").isZero ? a.inverted() : a
+                #expect(try sim.peek("chosen") == chosen)
+            }
+        }
+    }
+}

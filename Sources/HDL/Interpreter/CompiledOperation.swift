@@ -12,6 +12,7 @@ enum OperationCompiler {
         if let memory = operation.memory { return asyncRead(memories[memory], address: operands[0], into: result) }
         let narrow = result.width <= 64 && operands.allSatisfy { $0.width <= 64 }
         if narrow, let fast = narrowOperation(operation, result: result, operands: operands) { return fast }
+        if !narrow, let fast = wideOperation(operation, result: result, operands: operands) { return fast }
         let kind = operation.kind, type = operation.type, types = operation.operandTypes
         return { storage in
             let values = operands.map { load(storage, $0) }
@@ -39,6 +40,35 @@ enum OperationCompiler {
         return { storage in
             let index = load(storage, addressSlot).unsignedValue.map { Int(clamping: $0) } ?? Int.max
             for word in 0..<result.words { storage[result.offset + word] = memory.word(index, word) }
+        }
+    }
+
+    /// Word-level closures for the wide nodes that only move bits: copies,
+    /// muxes and narrow slices of wide values (lanes of a wide bus).
+    private static func wideOperation(_ operation: FlatDesign.Operation, result: FlatDesign.Slot,
+                                      operands: [FlatDesign.Slot]) -> CompiledOperation? {
+        let r = result.offset, words = result.words
+        switch operation.kind {
+        case .wire, .output, .instanceInput:
+            let a = operands[0].offset
+            return { s in for word in 0..<words { s[r + word] = s[a + word] } }
+        case .mux:
+            let select = operands[0].offset, whenTrue = operands[1].offset, whenFalse = operands[2].offset
+            return { s in
+                let source = s[select] != 0 ? whenTrue : whenFalse
+                for word in 0..<words { s[r + word] = s[source + word] }
+            }
+        case .slice(_, _, let low) where result.width <= 64:
+            let a = operands[0].offset, sourceWords = operands[0].words, m = mask(result.width)
+            let word = low / 64, bit = UInt64(low % 64)
+            if bit == 0 { return { s in s[r] = s[a + word] & m } }
+            let hasNext = word + 1 < sourceWords
+            return { s in
+                let high = hasNext ? s[a + word + 1] << (64 - bit) : 0
+                s[r] = ((s[a + word] >> bit) | high) & m
+            }
+        default:
+            return nil
         }
     }
 
