@@ -44,7 +44,7 @@ struct Cosim: ParsableCommand {
         let engines = engine == "all" ? Engine.installed : (chosen == .icarus ? [.interpreter, .icarus] : [chosen ?? .interpreter])
         for engine in engines { if let tool = engine.tool, ExternalTool.locate(tool) == nil { throw ToolError.missing(tool: tool) } }
         guard columns <= configuration.maxima.columns else {
-            throw ValidationError("--columns \(columns) exceeds the design's maxima.columns (\(configuration.maxima.columns))")
+            throw CommandFailure("--columns \(columns) exceeds the design's maxima.columns (\(configuration.maxima.columns))")
         }
         let summary = try CoSimulationSummary.run(configuration, layers: layers, columns: columns, seed: seed,
                                                   traffic: .init(inputProbability: rate, outputProbability: rate), engines: engines)

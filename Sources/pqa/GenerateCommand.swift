@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HDL
+import PQ
 import PQA
 
 /// `pqa generate`: writes a design (the accelerator by default, or an example).
@@ -15,6 +16,9 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: "Accelerator configuration (JSON); see rtl/pqa_default/configuration.json for the format.")
     var config: String?
 
+    @Option(name: .long, help: "Bake this integer PQ layer folder into a fixed-table design (ROM images, no load stream).")
+    var layer: String?
+
     @Option(name: .long, help: "An example design of the DSL (see --list-examples).")
     var example: String?
 
@@ -28,8 +32,8 @@ struct Generate: ParsableCommand {
     var listExamples = false
 
     func validate() throws {
-        if config != nil && (example != nil || allExamples) {
-            throw ValidationError("--config generates the accelerator; drop --example and --all-examples")
+        if (config != nil || layer != nil) && (example != nil || allExamples) {
+            throw ValidationError("--config and --layer generate the accelerator; drop --example and --all-examples")
         }
         if allExamples && (out != nil || example != nil) {
             throw ValidationError("--all-examples writes every example to rtl/examples/; drop --example and --out")
@@ -52,8 +56,16 @@ struct Generate: ParsableCommand {
             try write(DesignFiles(top: entry.make().elaborate()), to: out ?? "rtl/examples/\(entry.name)")
             return
         }
-        let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
-        try write(PQAGenerator.files(for: configuration), to: out ?? "rtl/pqa_default")
+        let given = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) }
+        guard let layer else {
+            try write(PQAGenerator.files(for: given ?? .default), to: out ?? "rtl/pqa_default")
+            return
+        }
+        guard case .integer(let integerLayer) = try LayerFolder.read(from: URL(fileURLWithPath: layer)) else {
+            throw CommandFailure("\(layer) holds a float layer; quantize it first (pqa pq learn ... --bits ...)")
+        }
+        let configuration = given ?? .fixed(for: integerLayer, parallelism: PQAConfiguration.default.parallelism)
+        try write(PQAGenerator.files(for: configuration, layer: integerLayer), to: out ?? "rtl/pqa_fixed")
     }
 
     private func write(_ files: DesignFiles, to path: String) throws {

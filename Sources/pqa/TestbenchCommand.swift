@@ -46,7 +46,7 @@ struct Testbench: ParsableCommand {
             let columns = random.columns(2, shape: shape, format: PQAConfiguration.default.formats.activation)
             let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: seed,
                                        engines: [.interpreter])
-            guard report.bitExact else { throw ValidationError("the interpreter disagrees with the golden model: \(report.harness.failure?.description ?? "")") }
+            guard report.bitExact else { throw CommandFailure("the interpreter disagrees with the golden model: \(report.harness.failure?.description ?? "")") }
             folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run)
             name = "pqa_default"
         }

@@ -7,6 +7,7 @@
 //   requantization = multiplier 16 bits, shift up to 31
 //   metric = l2
 //   pipelining = argmin levels per stage 2, adder levels per stage 2
+//   tables = loadable, two banks
 // Ports:
 //   clk                 input   clock, rising edge
 //   rst                 input   synchronous reset, active high

@@ -8,7 +8,8 @@ import PQ
 public struct CoSimulationLayer: Sendable {
     public let layer: IntegerPQLayer
     public let columns: [[Int]]
-    let program: LayerProgram
+    /// The load beats; nil for a fixed-table design, whose layer is baked in.
+    let program: LayerProgram?
     let inputBeats: [BitVector]
     let expectedBeats: [BitVector]
 
@@ -16,7 +17,8 @@ public struct CoSimulationLayer: Sendable {
     public init(_ layer: IntegerPQLayer, columns: [[Int]], parameters: PQAParameters) throws {
         self.layer = layer
         self.columns = columns
-        program = try LayerProgram(layer, columns: columns.count, parameters: parameters)
+        program = parameters.configuration.tableMode == .loadable
+            ? try LayerProgram(layer, columns: columns.count, parameters: parameters) : nil
         inputBeats = try columns.flatMap { try ColumnBeats.input($0, shape: layer.shape, parameters: parameters) }
         let p = parameters.configuration.parallelism, bits = parameters.configuration.formats.output.bits
         let outputs = try layer.outputs(columns: Matrix(rowArrays: columns))
@@ -71,9 +73,10 @@ public struct CoSimulation {
     public let parameters: PQAParameters
     public let netlist: Netlist
 
-    /// A co-simulation of hardware `configuration`.
-    public init(_ configuration: PQAConfiguration) throws {
-        let core = try PQACore(configuration)
+    /// A co-simulation of hardware `configuration` (with its baked `layer`
+    /// for a fixed-table design).
+    public init(_ configuration: PQAConfiguration, layer: IntegerPQLayer? = nil) throws {
+        let core = try PQACore(configuration, layer: layer)
         parameters = core.design
         netlist = try core.elaborate()
     }
@@ -98,7 +101,10 @@ public struct CoSimulation {
     private func drive(_ context: HarnessContext, layers: [CoSimulationLayer], traffic: Traffic) throws -> [Int] {
         let sim = context.simulator
         sim.reset(cycles: 2)
-        let loads = layers.flatMap { layer in layer.program.loadBeats.enumerated().map { ($1, $0 == layer.program.loadBeats.count - 1) } }
+        let loads = layers.flatMap { layer in
+            (layer.program?.loadBeats ?? []).enumerated().map { ($1, $0 == (layer.program?.loadBeats.count ?? 0) - 1) }
+        }
+        let loadable = sim.netlist.port(named: "s_axis_load_tvalid") != nil
         let inputs = layers.flatMap { layer in
             layer.inputBeats.enumerated().map { ($1, ($0 + 1) % layer.beatsPerInputColumn == 0) }
         }
@@ -115,7 +121,7 @@ public struct CoSimulation {
             let offerLoad = loaded < loads.count && random.nextDouble() < traffic.inputProbability
             let offerInput = sent < inputs.count && random.nextDouble() < traffic.inputProbability
             let takeOutput = random.nextDouble() < traffic.outputProbability
-            try sim.poke("s_axis_load_tvalid", offerLoad ? 1 : 0)
+            if loadable { try sim.poke("s_axis_load_tvalid", offerLoad ? 1 : 0) }
             if loaded < loads.count {
                 try sim.poke("s_axis_load_tdata", loads[loaded].0)
                 try sim.poke("s_axis_load_tlast", loads[loaded].1 ? 1 : 0)
@@ -126,7 +132,7 @@ public struct CoSimulation {
                 try sim.poke("s_axis_act_tlast", inputs[sent].1 ? 1 : 0)
             }
             try sim.poke("m_axis_out_tready", takeOutput ? 1 : 0)
-            let loadReady = try !sim.peek("s_axis_load_tready").isZero
+            let loadReady = try loadable && !sim.peek("s_axis_load_tready").isZero
             let inputReady = try !sim.peek("s_axis_act_tready").isZero
             let outputValid = try !sim.peek("m_axis_out_tvalid").isZero
             if offerLoad && loadReady { loaded += 1 }

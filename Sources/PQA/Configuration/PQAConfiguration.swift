@@ -60,6 +60,16 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         }
     }
 
+    /// How the layer's prototypes, tables and bias get into the hardware.
+    public enum TableMode: String, Codable, Sendable, CaseIterable {
+        /// Written through the load stream, double-buffered: the next layer
+        /// loads while the current one runs.
+        case loadable
+        /// Baked from one layer into ROM images; no load stream, and the
+        /// core encodes every column that arrives.
+        case fixed
+    }
+
     public var maxima: Maxima
     public var parallelism: Parallelism
     /// Integer formats of activations, prototypes, table entries, bias and outputs.
@@ -71,9 +81,11 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
     /// The encoder's distance metric.
     public var metric: DistanceMetric
     public var pipelining: Pipelining
+    public var tableMode: TableMode
 
     public init(maxima: Maxima, parallelism: Parallelism, formats: LayerFormats, multiplierBits: Int, maxShift: Int,
-                metric: DistanceMetric, pipelining: Pipelining) {
+                metric: DistanceMetric, pipelining: Pipelining, tableMode: TableMode = .loadable) {
+        self.tableMode = tableMode
         self.maxima = maxima
         self.parallelism = parallelism
         self.formats = formats
@@ -103,6 +115,18 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
             preconditionFailure("built-in formats use supported widths, not \(bits)")
         }
         return format
+    }
+
+    /// A fixed-table design for `layer`: its shape as the maxima, its formats,
+    /// metric and requantization limits, and `parallelism` clipped to the shape.
+    public static func fixed(for layer: IntegerPQLayer, parallelism: Parallelism) -> PQAConfiguration {
+        let shape = layer.shape
+        return PQAConfiguration(
+            maxima: Maxima(ls: shape.ls, np: shape.np, ns: shape.ns, cout: shape.cout, columns: 1),
+            parallelism: Parallelism(lsVec: min(parallelism.lsVec, shape.ls), npVec: min(parallelism.npVec, shape.np),
+                                     nsVec: min(parallelism.nsVec, shape.ns), outVec: min(parallelism.outVec, shape.cout)),
+            formats: layer.formats, multiplierBits: layer.configuration.multiplierBits, maxShift: layer.configuration.maxShift,
+            metric: layer.metric, pipelining: PQAConfiguration.default.pipelining, tableMode: .fixed)
     }
 
     /// The PQ configuration of the largest layer: the golden model derives

@@ -6,9 +6,10 @@ import PQ
 /// configuration it came from, a machine-readable `manifest.json` and a
 /// Markdown data sheet.
 public enum PQAGenerator {
-    /// Every file of the design for `configuration`.
-    public static func files(for configuration: PQAConfiguration) throws -> DesignFiles {
-        let core = try PQACore(configuration)
+    /// Every file of the design for `configuration` (with its baked `layer`
+    /// for a fixed-table design).
+    public static func files(for configuration: PQAConfiguration, layer: IntegerPQLayer? = nil) throws -> DesignFiles {
+        let core = try PQACore(configuration, layer: layer)
         let netlist = try core.elaborate()
         var files = DesignFiles(top: netlist)
         files.add("configuration.json", contents: try configuration.json())

@@ -20,7 +20,8 @@ struct DistanceEncoder {
     let codes: [Signal]
     let bank, group, firstGroup, lastGroup: Signal
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, input: InputBuffer, sequencer: SlotSequencer) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, input: InputBuffer, sequencer: SlotSequencer,
+         fixed: FixedTables?) {
         let c = design.configuration, p = c.parallelism, formats = c.formats
         let op = sequencer.operation, load = layer.load
         let distanceType = SignalType.unsigned(design.widths.distance.bits)
@@ -43,11 +44,17 @@ struct DistanceEncoder {
         for s in 0..<p.nsVec {
             var row: [Signal] = []
             for q in 0..<p.npVec {
-                let memory = m.simpleDualPortRAM("prototypes_\(s)_\(q)", depth: prototypeDepth, .unsigned(design.prototypeWordBits))
-                m.when(load.fire & (load.kind == 1) & (load.index == s * p.npVec + q)) {
-                    memory.write(address: loadAddress, data: load.data.truncated(to: design.prototypeWordBits))
+                let name = "prototypes_\(s)_\(q)", type = SignalType.unsigned(design.prototypeWordBits)
+                let memory: Memory
+                if let fixed {
+                    memory = m.rom(name, type, words: fixed.prototypes[s * p.npVec + q])
+                } else {
+                    memory = m.simpleDualPortRAM(name, depth: prototypeDepth, type)
+                    m.when(load.fire & (load.kind == 1) & (load.index == s * p.npVec + q)) {
+                        memory.write(address: loadAddress, data: load.data.truncated(to: design.prototypeWordBits))
+                    }
                 }
-                row.append(memory.read(address: prototypeAddress, enable: op.valid, name: "prototype_\(s)_\(q)"))
+                row.append(memory.read(address: prototypeAddress.resized(to: memory.addressWidth), enable: op.valid, name: "prototype_\(s)_\(q)"))
             }
             prototypes.append(row)
         }

@@ -17,7 +17,10 @@ struct InputBuffer {
         let writeSlot = m.register("write_slot", reset: false)
         let chunk = m.register("input_chunk", countType(design.chunksMax), reset: 0)
         let group = m.register("input_group", countType(design.groupsMax), reset: 0)
-        columnsLeft = m.register("input_columns_left", countType(design.configuration.maxima.columns), reset: 0)
+        // A streaming (fixed-table) design takes columns without end.
+        let columnsLeft = layer.streaming ? m.constant(1, .unsigned(1))
+            : m.register("input_columns_left", countType(design.configuration.maxima.columns), reset: 0)
+        self.columnsLeft = columnsLeft
         let bank = layer.banks
         let chunks = perBank(layer.activeBank, bank.map(\.chunks)), groups = perBank(layer.activeBank, bank.map(\.groups))
 
@@ -37,15 +40,15 @@ struct InputBuffer {
                 m.when(group == groups - 1) {
                     group <== 0
                     writeSlot <== !writeSlot
-                    columnsLeft <== columnsLeft - 1
+                    if !layer.streaming { columnsLeft <== columnsLeft - 1 }
                     for (slot, flag) in full.enumerated() {
                         m.when(slot == 1 ? writeSlot : !writeSlot) { flag <== true }
                     }
                 }.otherwise { group <== group + 1 }
             }.otherwise { chunk <== chunk + 1 }
         }
-        m.when(layer.swap) {
-            columnsLeft <== perBank(layer.load.bank, bank.map(\.columns))
+        if !layer.streaming {
+            m.when(layer.swap) { columnsLeft <== perBank(layer.load.bank, bank.map(\.columns)) }
         }
     }
 }

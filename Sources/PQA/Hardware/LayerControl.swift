@@ -27,8 +27,39 @@ struct LayerControl {
     let idleBanks: Signal
     /// Load beats that write memories, decoded.
     let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
+    /// A fixed-table design: one layer forever, every arriving column encoded.
+    let streaming: Bool
 
+    /// The constant layer of a fixed-table design.
+    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables) {
+        let c = design.configuration, p = c.parallelism, shape = fixed.layer.shape, maxima = c.maxima
+        let requantization = fixed.layer.requantization
+        func constant(_ value: Int, _ maximum: Int) -> Signal { m.constant(value, countType(maximum)) }
+        let chunks = ceilDivide(shape.ls, p.lsVec), prototypeChunks = ceilDivide(shape.np, p.npVec)
+        let outputChunks = ceilDivide(shape.cout, p.outVec)
+        let bank = Bank(
+            ls: constant(shape.ls, maxima.ls), np: constant(shape.np, maxima.np), ns: constant(shape.ns, maxima.ns),
+            cout: constant(shape.cout, maxima.cout), columns: constant(1, 1),
+            multiplier: m.constant(requantization.multiplier, .unsigned(c.multiplierBits)),
+            shift: constant(requantization.shift, c.maxShift), relu: m.constant(requantization.relu),
+            chunks: constant(chunks, design.chunksMax), prototypeChunks: constant(prototypeChunks, design.prototypeChunksMax),
+            groups: constant(ceilDivide(shape.ns, p.nsVec), design.groupsMax), outputChunks: constant(outputChunks, design.outputChunksMax),
+            encodeCycles: constant(chunks * prototypeChunks, design.periodMax),
+            period: constant(max(chunks * prototypeChunks, outputChunks), design.periodMax))
+        banks = [bank, bank]
+        activeBank = m.constant(false)
+        activeValid = m.constant(true)
+        pending = m.constant(false)
+        swap = m.constant(false)
+        idleBanks = m.constant(true)
+        load = (m.constant(false), m.constant(0, .unsigned(design.loadKindBits)), m.constant(0, .unsigned(design.loadIndexBits)),
+                m.constant(0, .unsigned(design.loadAddressBits)), m.constant(0, .unsigned(design.loadDataBits)), m.constant(true))
+        streaming = true
+    }
+
+    /// The two banks of a loadable design, written through `stream`.
     init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream, feedback: Feedback) {
+        streaming = false
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
         let activeBank = m.register("active_bank", reset: false)
         let activeValid = m.register("active_valid", reset: false)

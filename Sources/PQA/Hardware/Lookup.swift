@@ -18,7 +18,7 @@ struct Lookup {
     let valid, emit, lastChunk, bank, chunk: Signal
     let accumulators: [Signal]
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, encoder: DistanceEncoder) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, encoder: DistanceEncoder, fixed: FixedTables?) {
         let c = design.configuration, p = c.parallelism, formats = c.formats, load = layer.load
         // Sequencing: start on the encoder's codes, one output chunk per cycle.
         let active = m.register("lookup_active", reset: false)
@@ -54,22 +54,33 @@ struct Lookup {
             .named("load_table_address")
         let rows = scaled(group, by: c.maxima.np, to: tableAddressWidth, m)
         let entries = (0..<p.nsVec).map { s -> Signal in
-            let memory = m.simpleDualPortRAM("table_\(s)", depth: tableDepth, .unsigned(design.tableWordBits))
-            m.when(load.fire & (load.kind == 2) & (load.index == s)) {
-                memory.write(address: tableLoadAddress, data: load.data.truncated(to: design.tableWordBits))
+            let name = "table_\(s)", type = SignalType.unsigned(design.tableWordBits)
+            let memory: Memory
+            if let fixed {
+                memory = m.rom(name, type, words: fixed.tables[s])
+            } else {
+                memory = m.simpleDualPortRAM(name, depth: tableDepth, type)
+                m.when(load.fire & (load.kind == 2) & (load.index == s)) {
+                    memory.write(address: tableLoadAddress, data: load.data.truncated(to: design.tableWordBits))
+                }
             }
             let address = (bankBase(bank, design.tableWords, tableAddressWidth)
                            + scaled(rows + codes[s].resized(to: tableAddressWidth), by: design.outputChunksMax, to: tableAddressWidth, m)
                            + chunk.resized(to: tableAddressWidth)).named("table_address_\(s)")
-            return memory.read(address: address, enable: active, name: "entries_\(s)")
+            return memory.read(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
         }
-        let biasMemory = m.simpleDualPortRAM("bias", depth: biasDepth, .unsigned(design.biasWordBits))
-        m.when(load.fire & (load.kind == 3)) {
-            biasMemory.write(address: (bankBase(load.bank, design.biasWords, biasAddressWidth) + load.address.resized(to: biasAddressWidth)),
-                             data: load.data.truncated(to: design.biasWordBits))
+        let biasMemory: Memory
+        if let fixed {
+            biasMemory = m.rom("bias", .unsigned(design.biasWordBits), words: fixed.bias)
+        } else {
+            biasMemory = m.simpleDualPortRAM("bias", depth: biasDepth, .unsigned(design.biasWordBits))
+            m.when(load.fire & (load.kind == 3)) {
+                biasMemory.write(address: (bankBase(load.bank, design.biasWords, biasAddressWidth) + load.address.resized(to: biasAddressWidth)),
+                                 data: load.data.truncated(to: design.biasWordBits))
+            }
         }
-        let bias = biasMemory.read(address: bankBase(bank, design.biasWords, biasAddressWidth) + chunk.resized(to: biasAddressWidth),
-                                   enable: active, name: "bias_word")
+        let biasAddress = bankBase(bank, design.biasWords, biasAddressWidth) + chunk.resized(to: biasAddressWidth)
+        let bias = biasMemory.read(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let valid1 = m.delayed(active, name: "l1_valid", reset: 0)
         let bank1 = m.delayed(bank, name: "l1_bank"), group1 = m.delayed(group, name: "l1_group")
         let chunk1 = m.delayed(chunk, name: "l1_chunk")

@@ -24,11 +24,26 @@ import PQ
 public struct PQACore: HardwareModule {
     /// The derived parameters of the design.
     public let design: PQAParameters
+    /// The baked layer of a fixed-table design.
+    let fixed: FixedTables?
 
-    /// The accelerator for `configuration` (validated first).
-    public init(_ configuration: PQAConfiguration) throws {
+    /// The accelerator for `configuration` (validated first). A fixed-table
+    /// configuration needs the `layer` to bake; a loadable one takes none.
+    public init(_ configuration: PQAConfiguration, layer: IntegerPQLayer? = nil) throws {
         try configuration.validate()
         design = try PQAParameters(configuration)
+        switch (configuration.tableMode, layer) {
+        case (.loadable, nil):
+            fixed = nil
+        case (.fixed, let layer?):
+            fixed = try FixedTables(layer, parameters: design)
+        case (.loadable, _?):
+            throw PQAConfigurationError.invalid(field: "tableMode", value: "loadable",
+                                                rule: "a layer is baked only into a fixed-table design; set tableMode to fixed")
+        case (.fixed, nil):
+            throw PQAConfigurationError.invalid(field: "tableMode", value: "fixed",
+                                                rule: "a fixed-table design needs its layer (pqa generate --layer DIR)")
+        }
     }
 
     public var moduleName: String { "pqa_core" }
@@ -42,17 +57,22 @@ public struct PQACore: HardwareModule {
             .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
             .init("metric", c.metric.rawValue),
             .init("pipelining", "argmin levels per stage \(c.pipelining.argminLevelsPerStage), adder levels per stage \(c.pipelining.adderLevelsPerStage)"),
+            .init("tables", c.tableMode == .loadable ? "loadable, two banks" : "fixed: \(fixed.map { "\($0.layer.shape)" } ?? "")"),
         ]
     }
 
     public func build(_ m: ModuleBuilder) {
-        let io = CoreIO(m, design)
+        let io = CoreIO(m, design, fixed: fixed)
         let feedback = Feedback(m)
-        let layer = LayerControl(m, design, load: io.load, feedback: feedback)
+        let layer: LayerControl
+        switch io.tables {
+        case .load(let stream): layer = LayerControl(m, design, load: stream, feedback: feedback)
+        case .fixed(let tables): layer = LayerControl(m, design, fixed: tables)
+        }
         let input = InputBuffer(m, design, stream: io.activations, layer: layer, feedback: feedback)
         let sequencer = SlotSequencer(m, design, layer: layer, input: input, feedback: feedback)
-        let encoder = DistanceEncoder(m, design, layer: layer, input: input, sequencer: sequencer)
-        let lookup = Lookup(m, design, layer: layer, encoder: encoder)
+        let encoder = DistanceEncoder(m, design, layer: layer, input: input, sequencer: sequencer, fixed: fixed)
+        let lookup = Lookup(m, design, layer: layer, encoder: encoder, fixed: fixed)
         let result = Requantizer(m, design, layer: layer, lookup: lookup)
         feedback.slotDone <== result.slotDone
         feedback.slotDoneBank <== result.slotDoneBank
@@ -68,15 +88,22 @@ public struct PQACore: HardwareModule {
     }
 }
 
-/// The ports: three AXI4-Stream compatible streams and a status bit.
+/// Where the layer comes from: the load stream, or tables baked into ROMs.
+enum TableSource {
+    case load(Stream)
+    case fixed(FixedTables)
+}
+
+/// The ports: AXI4-Stream compatible streams (the load stream only in a
+/// loadable design) and a status bit.
 struct CoreIO {
     let activations: Stream
-    let load: Stream
+    let tables: TableSource
     let output: Stream
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables?) {
         activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
-        load = m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi)
+        tables = fixed.map { .fixed($0) } ?? .load(m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi))
         output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
     }
 }

@@ -50,7 +50,8 @@ struct SlotSequencer {
         let slotEnds = (inSlot & (cycle == period - 1)).named("slot_ends")
         let start = ((!inSlot | slotEnds) & nextReady).named("start")
         feedback.slotStart <== start
-        feedback.layerEnds <== start & nextIsLastGroup & (columnsLeft == 1)
+        // A streaming (fixed-table) layer never ends.
+        feedback.layerEnds <== (layer.streaming ? m.constant(false) : start & nextIsLastGroup & (columnsLeft == 1))
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
@@ -84,13 +85,13 @@ struct SlotSequencer {
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
                 nextReadSlot <== !nextReadSlot
-                columnsLeft <== columnsLeft - 1
+                if !layer.streaming { columnsLeft <== columnsLeft - 1 }
             }.otherwise { nextGroup <== nextGroup + 1 }
         }.elseWhen(slotEnds) {
             inSlot <== false
         }
-        m.when(layer.swap) {
-            columnsLeft <== perBank(layer.load.bank, banks.map(\.columns))
+        if !layer.streaming {
+            m.when(layer.swap) { columnsLeft <== perBank(layer.load.bank, banks.map(\.columns)) }
         }
         // Output space: reserved when a column's last group starts, returned as beats leave.
         let reserve = mux(start & nextIsLastGroup, outputChunks.resized(to: credits.width), m.constant(0, credits.type))
