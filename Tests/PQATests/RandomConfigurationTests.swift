@@ -56,4 +56,27 @@ func randomConfiguration(seed: UInt64) throws -> PQAConfiguration {
         let bitExact = report.bitExact
         #expect(bitExact, "seed \(seed), configuration \(json): \(report.harness.failure?.description ?? "")")
     }
+
+    /// A layer change to a layer with fewer encode cycles than the running
+    /// layer has output chunks: the next slot must wait for the last lookup.
+    @Test(arguments: Array(1...10) as [UInt64])
+    func layerChangeWaitsForTheLastLookup(seed: UInt64) throws {
+        let formats = LayerFormats(activation: try .unsigned(4), prototype: try .unsigned(4), entry: try .signed(5),
+                                   bias: try .signed(8), output: try .signed(6))
+        let configuration = PQAConfiguration(
+            maxima: .init(ls: 4, np: 4, ns: 7, cout: 8, columns: 4), parallelism: .init(lsVec: 1, npVec: 1, nsVec: 1, outVec: 1),
+            formats: formats, multiplierBits: 5, maxShift: 6, metric: .l1,
+            pipelining: .init(argminLevelsPerStage: 0, adderLevelsPerStage: 0))
+        let cosim = try CoSimulation(configuration)
+        var random = RandomLayer(seed: seed)
+        let first = try random.layer(try PQShape(ls: 4, np: 4, ns: 7, cout: 8), for: configuration)
+        let second = try random.layer(try PQShape(ls: 1, np: 2, ns: 2, cout: 3), for: configuration)
+        let layers = try [first, second].map { layer in
+            try CoSimulationLayer(layer, columns: random.columns(Int(seed % 4) + 1, shape: layer.shape, format: formats.activation),
+                                  parameters: cosim.parameters)
+        }
+        let report = try cosim.run(layers, seed: seed, engines: Engine.installed.filter { $0 != .icarus })
+        let bitExact = report.bitExact
+        #expect(bitExact, "seed \(seed): \(report.harness.failure?.description ?? "")")
+    }
 }

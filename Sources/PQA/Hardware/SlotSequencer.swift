@@ -45,7 +45,14 @@ struct SlotSequencer {
         let groups = perBank(active, banks.map(\.groups)), outputChunks = perBank(active, banks.map(\.outputChunks))
         let nextIsLastGroup = (nextGroup == groups - 1).named("next_is_last_group")
         let room = credits >= outputChunks.resized(to: credits.width)
-        let nextReady = (layer.activeValid & perBank(nextReadSlot, input.full) & (!nextIsLastGroup | room)).named("next_ready")
+        // The previous slot's lookup must end before this slot's codes arrive:
+        // within a layer the slot length guarantees it; at a change to a layer
+        // with fewer encode cycles, the start waits.
+        let lookupLeft = m.register("lookup_left", countType(2 * design.periodMax), reset: 0)
+        let activeEncodeCycles = perBank(active, banks.map(\.encodeCycles))
+        let lookupClear = lookupLeft <= activeEncodeCycles.resized(to: lookupLeft.width)
+        let nextReady = (layer.activeValid & perBank(nextReadSlot, input.full) & (!nextIsLastGroup | room) & lookupClear)
+            .named("next_ready")
         let period = perBank(bank, banks.map(\.period))
         let slotEnds = (inSlot & (cycle == period - 1)).named("slot_ends")
         let start = ((!inSlot | slotEnds) & nextReady).named("start")
@@ -71,6 +78,11 @@ struct SlotSequencer {
                 chunk <== 0
                 prototypeChunk <== prototypeChunk + 1
             }.otherwise { chunk <== chunk + 1 }
+        }
+        m.when(start) {
+            lookupLeft <== (activeEncodeCycles.resized(to: lookupLeft.width) + outputChunks.resized(to: lookupLeft.width)) - 1
+        }.elseWhen(lookupLeft != 0) {
+            lookupLeft <== lookupLeft - 1
         }
         m.when(start) {
             inSlot <== true
