@@ -12,8 +12,8 @@ public struct NetworkLayer: Sendable, Hashable {
     /// The layers of `network` (e.g. `resnet20`) in `workloads`.
     public static func layers(of network: String, in workloads: Workloads) throws -> [NetworkLayer] {
         guard let layers = workloads.networks[network] else {
-            throw PQAInterfaceError.layerDoesNotFit(field: "network", value: network,
-                                                    limit: "one of \(workloads.networks.keys.sorted().joined(separator: ", "))")
+            throw PQAInterfaceError.invalidArgument(field: "network", value: network,
+                                                    allowed: "one of \(workloads.networks.keys.sorted().joined(separator: ", "))")
         }
         return try layers.map { layer in
             let geometry = try layer.geometry()

@@ -21,6 +21,10 @@ struct HDLBench: ParsableCommand {
     @Option(name: .long, help: "Simulated cycles per design and engine.")
     var cycles = 200_000
 
+    func validate() throws {
+        guard cycles >= 1000 else { throw ValidationError("--cycles must be at least 1000 for a meaningful rate, got \(cycles)") }
+    }
+
     func run() throws {
         #if DEBUG
         print("note: this is a debug build; run `swift run -c release pqa bench` for representative figures")

@@ -21,6 +21,10 @@ struct PQABench: ParsableCommand {
     @Option(name: .long, help: "Run at most this many columns per layer (0: all of them).")
     var columnLimit = 0
 
+    func validate() throws {
+        guard columnLimit >= 0 else { throw ValidationError("--column-limit must be 0 (all columns) or more, got \(columnLimit)") }
+    }
+
     func run() throws {
         guard ExternalTool.locate("verilator") != nil else { throw ToolError.missing(tool: "verilator") }
         var start = Date()

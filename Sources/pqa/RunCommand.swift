@@ -17,6 +17,10 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Seed of the random layers, data and traffic.")
     var seed: UInt64 = 1
 
+    func validate() throws {
+        guard columns >= 1 else { throw ValidationError("--columns must be at least 1, got \(columns)") }
+    }
+
     func run() throws {
         let missing = Engine.allCases.filter { $0.tool.map { ExternalTool.locate($0) == nil } ?? false }
         if !missing.isEmpty {

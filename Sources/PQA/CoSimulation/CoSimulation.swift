@@ -19,7 +19,10 @@ public struct CoSimulationLayer: Sendable {
         self.columns = columns
         program = parameters.configuration.tableMode == .loadable
             ? try LayerProgram(layer, columns: columns.count, parameters: parameters) : nil
-        inputBeats = try columns.flatMap { try ColumnBeats.input($0, shape: layer.shape, parameters: parameters) }
+        guard !columns.isEmpty else {
+            throw PQAInterfaceError.invalidArgument(field: "column count", value: "0", allowed: "at least 1")
+        }
+        inputBeats = try columns.enumerated().flatMap { try ColumnBeats.input($1, index: $0, shape: layer.shape, parameters: parameters) }
         let p = parameters.configuration.parallelism, bits = parameters.configuration.formats.output.bits
         let outputs = try layer.outputs(columns: Matrix(rowArrays: columns))
         var expected: [BitVector] = []
@@ -158,6 +161,12 @@ public struct CoSimulation {
                 if outputLayerEnds.contains(received) { lastOutputCycle.append(cycle) }
             }
             sim.step(1)
+        }
+        if !stuck {
+            // Everything delivered: the core reports idle on the next cycle.
+            try sim.poke("s_axis_act_tvalid", 0)
+            if loadable { try sim.poke("s_axis_load_tvalid", 0) }
+            try context.expect("idle", 1)
         }
         if stuck {
             context.fail("m_axis_out_tvalid", expected: "\(expected.count) output beats",

@@ -19,6 +19,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         /// Largest number of input columns in one layer.
         public var columns: Int
 
+        /// Maxima as given.
         public init(ls: Int, np: Int, ns: Int, cout: Int, columns: Int) {
             self.ls = ls
             self.np = np
@@ -39,6 +40,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         /// Output channels produced per cycle.
         public var outVec: Int
 
+        /// Parallelism as given.
         public init(lsVec: Int, npVec: Int, nsVec: Int, outVec: Int) {
             self.lsVec = lsVec
             self.npVec = npVec
@@ -54,6 +56,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         /// Adder levels of the subspace adder tree between registers (0: none).
         public var adderLevelsPerStage: Int
 
+        /// Register spacing as given.
         public init(argminLevelsPerStage: Int, adderLevelsPerStage: Int) {
             self.argminLevelsPerStage = argminLevelsPerStage
             self.adderLevelsPerStage = adderLevelsPerStage
@@ -70,7 +73,9 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         case fixed
     }
 
+    /// The largest layer the hardware runs.
     public var maxima: Maxima
+    /// Work per cycle.
     public var parallelism: Parallelism
     /// Integer formats of activations, prototypes, table entries, bias and outputs.
     public var formats: LayerFormats
@@ -80,9 +85,29 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
     public var maxShift: Int
     /// The encoder's distance metric.
     public var metric: DistanceMetric
+    /// Register placement in the reduction trees.
     public var pipelining: Pipelining
+    /// Loadable (the default when the field is absent) or fixed tables.
     public var tableMode: TableMode
 
+    private enum CodingKeys: String, CodingKey {
+        case maxima, parallelism, formats, multiplierBits, maxShift, metric, pipelining, tableMode
+    }
+
+    /// Decodes a configuration; files written before `tableMode` existed read as loadable.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxima = try container.decode(Maxima.self, forKey: .maxima)
+        parallelism = try container.decode(Parallelism.self, forKey: .parallelism)
+        formats = try container.decode(LayerFormats.self, forKey: .formats)
+        multiplierBits = try container.decode(Int.self, forKey: .multiplierBits)
+        maxShift = try container.decode(Int.self, forKey: .maxShift)
+        metric = try container.decode(DistanceMetric.self, forKey: .metric)
+        pipelining = try container.decode(Pipelining.self, forKey: .pipelining)
+        tableMode = try container.decodeIfPresent(TableMode.self, forKey: .tableMode) ?? .loadable
+    }
+
+    /// A configuration as given; `validate()` checks it.
     public init(maxima: Maxima, parallelism: Parallelism, formats: LayerFormats, multiplierBits: Int, maxShift: Int,
                 metric: DistanceMetric, pipelining: Pipelining, tableMode: TableMode = .loadable) {
         self.tableMode = tableMode

@@ -24,7 +24,7 @@ public enum PQAConfigurationError: Error, CustomStringConvertible, Equatable {
 extension PQAConfiguration {
     /// Largest values accepted for the maxima, so memories stay within what
     /// an FPGA holds and counters within 32 bits.
-    public static let limits = (ls: 1024, np: 4096, ns: 4096, cout: 4096, columns: 1 << 24)
+    public static let limits = (ls: 1024, np: 4096, ns: 4096, cout: 4096, columns: 1 << 24, distanceUnits: 4096, lanes: 65536)
 
     /// Checks every field; the error names the first field at fault, its
     /// value and the rule it breaks.
@@ -41,8 +41,18 @@ extension PQAConfiguration {
         try check("parallelism.npVec", parallelism.npVec, 1...maxima.np, "must be 1...maxima.np (\(maxima.np))")
         try check("parallelism.nsVec", parallelism.nsVec, 1...maxima.ns, "must be 1...maxima.ns (\(maxima.ns))")
         try check("parallelism.outVec", parallelism.outVec, 1...maxima.cout, "must be 1...maxima.cout (\(maxima.cout))")
-        try check("pipelining.argminLevelsPerStage", pipelining.argminLevelsPerStage, 0...64, "must be 0 (no registers) or more")
-        try check("pipelining.adderLevelsPerStage", pipelining.adderLevelsPerStage, 0...64, "must be 0 (no registers) or more")
+        try check("pipelining.argminLevelsPerStage", pipelining.argminLevelsPerStage, 0...64, "must be 0...64 (0: no registers)")
+        try check("pipelining.adderLevelsPerStage", pipelining.adderLevelsPerStage, 0...64, "must be 0...64 (0: no registers)")
+        try check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange,
+                  "must be \(PQConfiguration.multiplierBitsRange.lowerBound)...\(PQConfiguration.multiplierBitsRange.upperBound)")
+        try check("maxShift", maxShift, PQConfiguration.shiftRange,
+                  "must be \(PQConfiguration.shiftRange.lowerBound)...\(PQConfiguration.shiftRange.upperBound)")
+        let lanes = parallelism.nsVec * parallelism.npVec * parallelism.lsVec
+        guard parallelism.nsVec * parallelism.npVec <= Self.limits.distanceUnits, lanes <= Self.limits.lanes else {
+            throw PQAConfigurationError.invalid(
+                field: "parallelism", value: "nsVec x npVec = \(parallelism.nsVec * parallelism.npVec), x lsVec = \(lanes)",
+                rule: "at most \(Self.limits.distanceUnits) distance units and \(Self.limits.lanes) lanes; lower nsVec, npVec or lsVec")
+        }
         do {
             _ = try HardwareWidths(for: largestLayer)
         } catch {

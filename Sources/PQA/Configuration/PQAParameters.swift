@@ -5,6 +5,7 @@ import PQ
 /// packing and the cycle model share: chunk counts, memory depths, widths,
 /// beat layouts and pipeline latencies.
 public struct PQAParameters: Sendable {
+    /// The configuration these are derived from.
     public let configuration: PQAConfiguration
     /// Widths from the golden model for the largest layer.
     public let widths: HardwareWidths
@@ -18,10 +19,16 @@ public struct PQAParameters: Sendable {
     /// `ceil(Cout / OutVec)`: output beats per column.
     public let outputChunksMax: Int
 
+    /// Derives the parameters; throws when a size or parallelism is not positive.
     public init(_ configuration: PQAConfiguration) throws {
+        let p = configuration.parallelism, maxima = configuration.maxima
+        for (field, value) in [("parallelism.lsVec", p.lsVec), ("parallelism.npVec", p.npVec), ("parallelism.nsVec", p.nsVec),
+                               ("parallelism.outVec", p.outVec), ("maxima.ls", maxima.ls), ("maxima.np", maxima.np),
+                               ("maxima.ns", maxima.ns), ("maxima.cout", maxima.cout)] where value < 1 {
+            throw PQAConfigurationError.invalid(field: field, value: "\(value)", rule: "must be at least 1")
+        }
         self.configuration = configuration
         widths = try HardwareWidths(for: configuration.largestLayer)
-        let p = configuration.parallelism, maxima = configuration.maxima
         chunksMax = ceilDivide(maxima.ls, p.lsVec)
         prototypeChunksMax = ceilDivide(maxima.np, p.npVec)
         groupsMax = ceilDivide(maxima.ns, p.nsVec)
@@ -63,10 +70,15 @@ public struct PQAParameters: Sendable {
 
     /// Fields of a load beat, least significant first: kind, bank index,
     /// address, data.
+    /// Bits of the kind field.
     public var loadKindBits: Int { 2 }
+    /// Bits of the bank index field.
     public var loadIndexBits: Int { max(1, ceilLog2(p.nsVec * p.npVec)) }
+    /// Bits of the address field.
     public var loadAddressBits: Int { max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))) }
+    /// Bits of the data field.
     public var loadDataBits: Int { max(32, prototypeWordBits, tableWordBits, biasWordBits) }
+    /// Bits of a whole load beat.
     public var loadBeatBits: Int { loadKindBits + loadIndexBits + loadAddressBits + loadDataBits }
 
     // MARK: Counters

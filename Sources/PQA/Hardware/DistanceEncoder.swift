@@ -50,7 +50,7 @@ struct DistanceEncoder {
                     memory = m.rom(name, type, words: fixed.prototypes[s * p.npVec + q])
                 } else {
                     memory = m.simpleDualPortRAM(name, depth: prototypeDepth, type)
-                    m.when(load.fire & (load.kind == 1) & (load.index == s * p.npVec + q)) {
+                    m.when(load.fire & (load.kind == 1) & (load.index == s * p.npVec + q) & inRange(load.address, design.prototypeWords, m)) {
                         memory.write(address: loadAddress, data: load.data.truncated(to: design.prototypeWordBits))
                     }
                 }

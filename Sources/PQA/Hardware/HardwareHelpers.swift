@@ -18,12 +18,18 @@ func scaled(_ signal: Signal, by factor: Int, to width: Int, _ m: ModuleBuilder)
     (signal.asUnsigned * m.constant(factor, countType(factor))).resized(to: width)
 }
 
+/// Whether a load address lies within a memory bank of `words` words, so a
+/// stray address never writes into the other (running) bank.
+func inRange(_ address: Signal, _ words: Int, _ m: ModuleBuilder) -> Signal {
+    words >= 1 << address.width ? m.constant(true) : address < words
+}
+
 /// `choices[bank]` for a `Bool` bank select over two banks.
 func perBank(_ bank: Signal, _ choices: [Signal]) -> Signal { mux(bank, choices[1], choices[0]) }
 
 /// A binary reduction tree over `items` (each a tuple of signals) with a
-/// register after every `levelsPerStage` levels; returns the result and the
-/// registers' names prefix. With `levelsPerStage` 0 the tree is combinational.
+/// register after every `levelsPerStage` levels (named after `name`);
+/// returns the reduced tuple. With `levelsPerStage` 0 the tree is combinational.
 func reduceTree(_ items: [[Signal]], levelsPerStage: Int, name: String, in m: ModuleBuilder,
                 combine: ([Signal], [Signal]) -> [Signal]) -> [Signal] {
     var level = items
@@ -44,7 +50,8 @@ func reduceTree(_ items: [[Signal]], levelsPerStage: Int, name: String, in m: Mo
     return level[0]
 }
 
-/// `signal` delayed by `cycles` registers (without reset), named `name_dN`.
+/// `signal` delayed by `cycles` registers named `name_dN`, reset to `reset`
+/// when given.
 func delay(_ signal: Signal, _ cycles: Int, name: String, reset: Int? = nil, in m: ModuleBuilder) -> Signal {
     var value = signal
     for stage in 0..<cycles { value = m.delayed(value, name: "\(name)_d\(stage + 1)", reset: reset) }

@@ -10,6 +10,8 @@ struct InputBuffer {
     let full: [Signal]
     /// Columns of the active layer not yet received.
     let columnsLeft: Signal
+    /// Part of a column has arrived.
+    let receiving: Signal
 
     init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream, layer: LayerControl, feedback: Feedback) {
         memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
@@ -21,6 +23,7 @@ struct InputBuffer {
         let columnsLeft = layer.streaming ? m.constant(1, .unsigned(1))
             : m.register("input_columns_left", countType(design.configuration.maxima.columns), reset: 0)
         self.columnsLeft = columnsLeft
+        receiving = (chunk != 0) | (group != 0)
         let bank = layer.banks
         let chunks = perBank(layer.activeBank, bank.map(\.chunks)), groups = perBank(layer.activeBank, bank.map(\.groups))
 

@@ -25,13 +25,15 @@ struct LayerControl {
     let swap: Signal
     /// No slot is in flight in either bank.
     let idleBanks: Signal
+    /// A committed layer's counts are settling (the cycle after `tlast`).
+    let committing: Signal
     /// Load beats that write memories, decoded.
     let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
     /// A fixed-table design: one layer forever, every arriving column encoded.
     let streaming: Bool
 
     /// The constant layer of a fixed-table design.
-    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables, feedback: Feedback) {
         let c = design.configuration, p = c.parallelism, shape = fixed.layer.shape, maxima = c.maxima
         let requantization = fixed.layer.requantization
         func constant(_ value: Int, _ maximum: Int) -> Signal { m.constant(value, countType(maximum)) }
@@ -51,7 +53,8 @@ struct LayerControl {
         activeValid = m.constant(true)
         pending = m.constant(false)
         swap = m.constant(false)
-        idleBanks = m.constant(true)
+        committing = m.constant(false)
+        idleBanks = Self.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback).idle
         load = (m.constant(false), m.constant(0, .unsigned(design.loadKindBits)), m.constant(0, .unsigned(design.loadIndexBits)),
                 m.constant(0, .unsigned(design.loadAddressBits)), m.constant(0, .unsigned(design.loadDataBits)), m.constant(true))
         streaming = true
@@ -68,9 +71,11 @@ struct LayerControl {
         self.activeValid = activeValid
         self.pending = pending
         let committing = m.register("committing", reset: false)
-        let busy = (0..<2).map { m.register("busy_\($0)", .unsigned(8), reset: 0) }
+        self.committing = committing
+        let slots = Self.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback)
+        idleBanks = slots.idle
         let loadBank = (!activeBank).named("load_bank")
-        let loadBankBusy = perBank(loadBank, busy.map { $0 != 0 })
+        let loadBankBusy = perBank(loadBank, slots.busy.map { $0 != 0 })
         stream.ready <== !pending & !committing & !loadBankBusy
 
         // Decode: kind, index, address, data (least significant first).
@@ -132,13 +137,21 @@ struct LayerControl {
         }.elseWhen(feedback.layerEnds) {
             activeValid <== false
         }
+    }
+}
+
+extension LayerControl {
+    /// Per bank, the slots started and not yet through the pipeline (a bank
+    /// takes loads only at zero); `idle` when both are zero.
+    static func countSlotsInFlight(_ m: ModuleBuilder, activeBank: Signal, feedback: Feedback) -> (busy: [Signal], idle: Signal) {
+        let busy = (0..<2).map { m.register("busy_\($0)", .unsigned(8), reset: 0) }
         for (bank, counter) in busy.enumerated() {
             let isBank = bank == 1 ? activeBank : !activeBank
             let doneHere = bank == 1 ? feedback.slotDoneBank : !feedback.slotDoneBank
             let up = feedback.slotStart & isBank, down = feedback.slotDone & doneHere
             m.when(up & !down) { counter <== counter + 1 }.elseWhen(down & !up) { counter <== counter - 1 }
         }
-        idleBanks = (busy[0] == 0) & (busy[1] == 0)
+        return (busy, (busy[0] == 0) & (busy[1] == 0))
     }
 }
 
@@ -151,5 +164,5 @@ func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuild
         guard threshold < 1 << value.width else { return m.constant(0, type) }
         return mux(value > threshold, m.constant(1, type), m.constant(0, type))
     }
-    return terms.dropFirst().reduce(terms[0]) { $0 + $1 }
+    return reduceTree(terms.map { [$0] }, levelsPerStage: 0, name: "ceil", in: m) { [$0[0] + $1[0]] }[0]
 }

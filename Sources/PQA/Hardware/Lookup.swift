@@ -60,7 +60,7 @@ struct Lookup {
                 memory = m.rom(name, type, words: fixed.tables[s])
             } else {
                 memory = m.simpleDualPortRAM(name, depth: tableDepth, type)
-                m.when(load.fire & (load.kind == 2) & (load.index == s)) {
+                m.when(load.fire & (load.kind == 2) & (load.index == s) & inRange(load.address, design.tableWords, m)) {
                     memory.write(address: tableLoadAddress, data: load.data.truncated(to: design.tableWordBits))
                 }
             }
@@ -74,7 +74,7 @@ struct Lookup {
             biasMemory = m.rom("bias", .unsigned(design.biasWordBits), words: fixed.bias)
         } else {
             biasMemory = m.simpleDualPortRAM("bias", depth: biasDepth, .unsigned(design.biasWordBits))
-            m.when(load.fire & (load.kind == 3)) {
+            m.when(load.fire & (load.kind == 3) & inRange(load.address, design.biasWords, m)) {
                 biasMemory.write(address: (bankBase(load.bank, design.biasWords, biasAddressWidth) + load.address.resized(to: biasAddressWidth)),
                                  data: load.data.truncated(to: design.biasWordBits))
             }
@@ -113,7 +113,7 @@ struct Lookup {
         var totals: [Signal] = []
         for lane in 0..<p.outVec {
             let partials = (0..<design.outputChunksMax).map { m.register("running_sum_\($0)_\(lane)", sumType, reset: nil) }
-            let previous = design.outputChunksMax == 1 ? partials[0] : mux(chunkT.resized(to: max(chunkT.width, ceilLog2(design.outputChunksMax))), partials)
+            let previous = design.outputChunksMax == 1 ? partials[0] : mux(chunkT, partials)
             let sum = (mux(firstT, m.constant(0, sumType), previous) + sums[lane]).named("group_sum_\(lane)")
             for (index, partial) in partials.enumerated() {
                 m.when(validT & !lastT & (chunkT == index)) { partial <== sum }

@@ -67,7 +67,7 @@ public struct PQACore: HardwareModule {
         let layer: LayerControl
         switch io.tables {
         case .load(let stream): layer = LayerControl(m, design, load: stream, feedback: feedback)
-        case .fixed(let tables): layer = LayerControl(m, design, fixed: tables)
+        case .fixed(let tables): layer = LayerControl(m, design, fixed: tables, feedback: feedback)
         }
         let input = InputBuffer(m, design, stream: io.activations, layer: layer, feedback: feedback)
         let sequencer = SlotSequencer(m, design, layer: layer, input: input, feedback: feedback)
@@ -83,8 +83,11 @@ public struct PQACore: HardwareModule {
         fifo["in_last"] <== result.last
         io.output.connect(from: fifo.stream("out"))
         feedback.outputPop <== io.output.fire
-        m.output("idle", .bool) <== !layer.activeValid & !layer.pending & layer.idleBanks & !io.output.valid
-            & !sequencer.inSlot & (input.columnsLeft == 0)
+        // Idle: nothing committed, running, in flight or waiting to leave; a
+        // fixed-table design is idle when no column is buffered or in flight.
+        let nothingQueued = layer.streaming ? !input.full[0] & !input.full[1] & !input.receiving
+            : !layer.activeValid & !layer.pending & !layer.committing & (input.columnsLeft == 0)
+        m.output("idle", .bool) <== nothingQueued & layer.idleBanks & !io.output.valid & !sequencer.inSlot
     }
 }
 

@@ -13,15 +13,16 @@ import PQ
 /// `o` of beat `j` is channel `j * OutVec + o` (zero past `Cout`); `tlast`
 /// marks the column's last beat.
 public enum ColumnBeats {
-    /// The input beats of one column (`Ns * Ls` or `D` values).
-    public static func input(_ column: [Int], shape: PQShape, parameters: PQAParameters) throws -> [BitVector] {
+    /// The input beats of one column (`Ns * Ls` or `D` values); `index` names
+    /// the column in errors.
+    public static func input(_ column: [Int], index: Int = 0, shape: PQShape, parameters: PQAParameters) throws -> [BitVector] {
         let p = parameters.configuration.parallelism
         let format = parameters.configuration.formats.activation
         guard column.count <= shape.ns * shape.ls, column.count > (shape.ns - 1) * shape.ls else {
-            throw PQAInterfaceError.badColumn(index: 0, reason: "has \(column.count) values; the layer needs \(shape.ns * shape.ls) (or its unpadded D)")
+            throw PQAInterfaceError.badColumn(index: index, reason: "has \(column.count) values; the layer needs \(shape.ns * shape.ls) (or its unpadded D)")
         }
         if let bad = column.firstIndex(where: { !format.contains($0) }) {
-            throw PQAInterfaceError.badColumn(index: 0, reason: "value \(column[bad]) at \(bad) is outside the activation format \(format)")
+            throw PQAInterfaceError.badColumn(index: index, reason: "value \(column[bad]) at \(bad) is outside the activation format \(format)")
         }
         let padded = column + Array(repeating: 0, count: shape.ns * shape.ls - column.count)
         var beats: [BitVector] = []

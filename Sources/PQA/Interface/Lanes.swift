@@ -4,10 +4,11 @@ import HDL
 /// significant bits, each value as two's complement (signed formats) or
 /// unsigned, `bits` wide.
 public enum Lanes {
-    /// `values` side by side, lane 0 lowest.
+    /// `values` side by side, lane 0 lowest (one zero bit for no values).
     public static func pack(_ values: [Int], bits: Int) -> BitVector {
         let vectors = values.reversed().map { BitVector(width: bits, truncating: $0) }
-        return vectors.dropFirst().reduce(vectors[0]) { $0.concatenated($1) }
+        guard let first = vectors.first else { return .zero(width: 1) }
+        return vectors.dropFirst().reduce(first) { $0.concatenated($1) }
     }
 
     /// The `count` lanes of `beat`, read signed or unsigned.

@@ -5,6 +5,10 @@ import PQ
 public enum PQAInterfaceError: Error, CustomStringConvertible, Equatable {
     /// The layer does not fit the hardware.
     case layerDoesNotFit(field: String, value: String, limit: String)
+    /// The layer does not match the hardware's fixed choices.
+    case layerDoesNotMatch(field: String, layer: String, hardware: String)
+    /// An argument is out of its range.
+    case invalidArgument(field: String, value: String, allowed: String)
     /// A column has the wrong length or a value outside the activation format.
     case badColumn(index: Int, reason: String)
 
@@ -12,6 +16,10 @@ public enum PQAInterfaceError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .layerDoesNotFit(let field, let value, let limit):
             "the layer's \(field) is \(value), but the hardware supports \(limit); regenerate with a larger configuration"
+        case .layerDoesNotMatch(let field, let layer, let hardware):
+            "the layer's \(field) is \(layer), but the hardware's is \(hardware); use a layer made for this design or regenerate the design for the layer"
+        case .invalidArgument(let field, let value, let allowed):
+            "\(field) is \(value); it must be \(allowed)"
         case .badColumn(let index, let reason):
             "column \(index): \(reason)"
         }
@@ -107,12 +115,12 @@ public struct LayerProgram: Sendable {
         try fits("Ns", layer.shape.ns, maxima.ns)
         try fits("Cout", layer.shape.cout, maxima.cout)
         try fits("column count", columns, maxima.columns)
-        guard columns >= 1 else { throw PQAInterfaceError.layerDoesNotFit(field: "column count", value: "\(columns)", limit: "at least 1") }
+        guard columns >= 1 else { throw PQAInterfaceError.invalidArgument(field: "column count", value: "\(columns)", allowed: "at least 1") }
         guard layer.metric == configuration.metric else {
-            throw PQAInterfaceError.layerDoesNotFit(field: "metric", value: layer.metric.rawValue, limit: configuration.metric.rawValue)
+            throw PQAInterfaceError.layerDoesNotMatch(field: "metric", layer: layer.metric.rawValue, hardware: configuration.metric.rawValue)
         }
         guard layer.formats == configuration.formats else {
-            throw PQAInterfaceError.layerDoesNotFit(field: "formats", value: "\(layer.formats)", limit: "\(configuration.formats)")
+            throw PQAInterfaceError.layerDoesNotMatch(field: "formats", layer: "\(layer.formats)", hardware: "\(configuration.formats)")
         }
         try fits("requantization multiplier", layer.requantization.multiplier, (1 << configuration.multiplierBits) - 1)
         try fits("requantization shift", layer.requantization.shift, configuration.maxShift)
