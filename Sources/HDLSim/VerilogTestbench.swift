@@ -102,14 +102,22 @@ private func width(of port: String, in netlist: Netlist) -> Int {
 }
 
 extension VerilogTestbench {
-    /// A self-contained folder for a plain Verilog flow: the design, this
-    /// testbench, its vectors and `run_icarus.sh`, which prints
-    /// `N passed, M failed`.
-    public static func folder(for netlist: Netlist, replaying run: RecordedRun) -> DesignFiles {
-        var files = DesignFiles(top: netlist)
+    /// A folder for a plain Verilog flow: this testbench, its vectors and
+    /// `run_icarus.sh`, which prints `N passed, M failed`. The design's files
+    /// are copied in, or, with `designDirectory` (relative to the folder),
+    /// compiled from there (ROM images are still copied: `$readmemh` reads
+    /// them from the simulator's working folder).
+    public static func folder(for netlist: Netlist, replaying run: RecordedRun, designDirectory: String? = nil) -> DesignFiles {
+        let design = DesignFiles(top: netlist)
+        var files = designDirectory == nil ? design : DesignFiles(named: netlist.name)
+        if designDirectory != nil {
+            for image in design.files where image.name.hasSuffix(".hex") { files.add(image.name, contents: image.contents) }
+        }
         let bench = VerilogTestbench(for: netlist, replaying: run)
         for file in bench.files { files.add(file.name, contents: file.contents) }
-        let sources = (files.verilogFiles.filter { $0 != "\(bench.name).v" } + ["\(bench.name).v"]).joined(separator: " ")
+        let prefix = designDirectory.map { "\($0)/" } ?? ""
+        let designSources = design.verilogFiles.map { prefix + $0 }
+        let sources = (designSources + ["\(bench.name).v"]).joined(separator: " ")
         files.add("run_icarus.sh", contents: """
             #!/bin/sh
             # Replays \(run.cycles) recorded cycles of \(netlist.name) and checks every output.

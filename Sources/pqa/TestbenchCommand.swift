@@ -14,7 +14,7 @@ struct Testbench: ParsableCommand {
     @Option(name: .long, help: "An example design (see pqa generate --list-examples).")
     var example: String?
 
-    @Option(name: .long, help: "Output folder (default testbenches/NAME).")
+    @Option(name: .long, help: "Output folder; with it the design is copied in. By default testbenches/NAME, compiling the design from rtl/.")
     var out: String?
 
     @Option(name: .long, help: "Random cycles for an example.")
@@ -36,8 +36,8 @@ struct Testbench: ParsableCommand {
         if let example, let entry = Examples.named(example) {
             let netlist = try entry.make().elaborate()
             let report = try DifferentialHarness.randomRun(netlist, cycles: cycles, seed: seed, engines: [.interpreter])
-            folder = VerilogTestbench.folder(for: netlist, replaying: report.run)
             name = entry.name
+            folder = VerilogTestbench.folder(for: netlist, replaying: report.run, designDirectory: out == nil ? "../../rtl/examples/\(name)" : nil)
         } else {
             let cosim = try CoSimulation(.default)
             var random = RandomLayer(seed: seed)
@@ -47,8 +47,8 @@ struct Testbench: ParsableCommand {
             let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: seed,
                                        engines: [.interpreter])
             guard report.bitExact else { throw CommandFailure("the interpreter disagrees with the golden model: \(report.harness.failure?.description ?? "")") }
-            folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run)
             name = "pqa_default"
+            folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run, designDirectory: out == nil ? "../../rtl/pqa_default" : nil)
         }
         let path = out ?? "testbenches/\(name)"
         try folder.write(to: URL(fileURLWithPath: path))

@@ -13,7 +13,9 @@ import Testing
     func committedTestbenchIsUpToDate(_ name: String) throws {
         let netlist = try #require(Examples.named(name)).make().elaborate()
         let report = try DifferentialHarness.randomRun(netlist, cycles: 200, seed: 1, engines: [.interpreter])
-        let folder = VerilogTestbench.folder(for: netlist, replaying: report.run)
+        let folder = VerilogTestbench.folder(for: netlist, replaying: report.run, designDirectory: "../../rtl/examples/\(name)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.committed.appendingPathComponent(name).path).sorted()
+        #expect(names == folder.files.map(\.name).sorted())
         for file in folder.files {
             let committed = try? String(contentsOf: Self.committed.appendingPathComponent(name).appendingPathComponent(file.name), encoding: .utf8)
             #expect(committed == file.contents, "testbenches/\(name)/\(file.name) is stale; run: swift run pqa testbench --example \(name)")

@@ -58,7 +58,7 @@ import Testing
         let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)], seed: 1, engines: [.interpreter])
         let bitExact = report.bitExact
         #expect(bitExact)
-        let folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run)
+        let folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run, designDirectory: "../../rtl/pqa_default")
         let committed = PQAGeneratorTests.committed.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testbenches/pqa_default")
         for file in folder.files {
             let text = try? String(contentsOf: committed.appendingPathComponent(file.name), encoding: .utf8)
@@ -66,7 +66,7 @@ import Testing
         }
         guard ProcessInfo.processInfo.environment["CI"] == "true" || ExternalTool.locate("iverilog") != nil else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-tb-\(UUID().uuidString)")
-        try folder.write(to: directory)
+        try VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run).write(to: directory)
         let output = try ExternalTool.run("sh", ["run_icarus.sh"], in: directory)
         #expect(output.contains(" passed, 0 failed"), "\(output)")
         try? FileManager.default.removeItem(at: directory)

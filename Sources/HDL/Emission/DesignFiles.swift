@@ -29,6 +29,12 @@ public struct DesignFiles: Sendable {
         self.topName = top.name
     }
 
+    /// An empty set of files for a design named `topName`, to add files to.
+    public init(named topName: String) {
+        files = []
+        self.topName = topName
+    }
+
     /// The Verilog source file names, in compilation order.
     public var verilogFiles: [String] { files.map(\.name).filter { $0.hasSuffix(".v") } }
 

@@ -1,3 +1,4 @@
+import Foundation
 @testable import HDL
 
 /// A module built from a closure, for tests that need a small design.
@@ -32,4 +33,11 @@ enum Native {
         let spare = UInt64(64 - width)
         return Int64(bitPattern: value << spare) >> Int64(spare)
     }
+}
+
+/// A fresh temporary folder for a test.
+func temporaryDirectory(_ label: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
 }

@@ -1,1 +1,0 @@
-argmin_tree_inputs64_width16_signed0_stage2.v

@@ -1,1 +1,0 @@
-counter_width8.v

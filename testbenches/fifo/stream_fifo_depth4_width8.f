@@ -1,1 +1,0 @@
-stream_fifo_depth4_width8.v

@@ -1,1 +1,0 @@
-pipelined_mac_a8_b8_acc24_signed1.v

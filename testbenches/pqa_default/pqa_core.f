@@ -1,2 +1,0 @@
-stream_fifo_depth27_width128.v
-pqa_core.v
