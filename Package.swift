@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "HDLSim", dependencies: ["HDL"]),
         .target(name: "PQ", dependencies: ["Randomness"]),
         .target(name: "PQA", dependencies: ["HDL", "HDLSim", "PQ"]),
+        .target(name: "PQAFlow", dependencies: ["HDL", "HDLSim", "PQA"]),
         .target(
             name: "PQCommands",
             dependencies: ["PQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -27,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "pqa",
             dependencies: [
-                "HDL", "HDLSim", "PQA", "PQCommands",
+                "HDL", "HDLSim", "PQA", "PQAFlow", "PQCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +38,7 @@ let package = Package(
         .testTarget(name: "PQTests", dependencies: ["PQ"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PQCommandsTests", dependencies: ["PQCommands", "PQ"]),
         .testTarget(name: "PQATests", dependencies: ["PQA", "HDLSim"]),
+        .testTarget(name: "PQAFlowTests", dependencies: ["PQAFlow", "PQA", "HDLSim"]),
     ],
     swiftLanguageModes: [.v6]
 )

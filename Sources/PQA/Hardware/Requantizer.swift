@@ -9,6 +9,10 @@ import PQ
 ///  q2   (product + 2^(shift-1)) >>> shift, saturated, ReLU, lanes past Cout zeroed (registered)
 /// ```
 struct Requantizer {
+    /// Multipliers up to this many bits are built from shifts and adders (LUTs
+    /// and carry chains) rather than left to a DSP block.
+    static let shiftAddBits = 8
+
     /// An output beat, valid when `valid` is high.
     let valid, last, data: Signal
     /// A slot's last lookup leaves the pipeline (every group, not just the last).
@@ -22,7 +26,8 @@ struct Requantizer {
         let multiplierValue = multiplier.extended(to: c.multiplierBits + 1).asSigned
         let products = lookup.accumulators.enumerated().map { lane, accumulator -> Signal in
             let value = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
-            return m.delayed(value * multiplierValue, name: "q1_product_\(lane)")
+            let product = c.multiplierBits <= Self.shiftAddBits ? shiftAndAdd(value, multiplier, m) : value * multiplierValue
+            return m.delayed(product, name: "q1_product_\(lane)")
         }
         let valid1 = m.delayed(lookup.valid, name: "q1_valid", reset: 0)
         let emit1 = m.delayed(lookup.emit, name: "q1_emit", reset: 0)
@@ -53,4 +58,14 @@ struct Requantizer {
         slotDone = m.delayed(valid1 & last1, name: "q2_slot_done", reset: 0)
         slotDoneBank = m.delayed(bank1, name: "q2_bank")
     }
+}
+
+/// `value * multiplier` (signed times unsigned) as a tree of shifted, masked
+/// copies of `value`: no multiplier primitive, so synthesis uses LUTs.
+func shiftAndAdd(_ value: Signal, _ multiplier: Signal, _ m: ModuleBuilder) -> Signal {
+    let width = value.width + multiplier.width + 1
+    let wide = value.extended(to: width)
+    let zero = m.constant(0, .signed(width))
+    let terms = (0..<multiplier.width).map { bit in [mux(multiplier.bit(bit), wide << bit, zero)] }
+    return reduceTree(terms, levelsPerStage: 0, name: "shift_add", in: m) { [$0[0] + $1[0]] }[0]
 }

@@ -1,0 +1,92 @@
+import Foundation
+import HDL
+import HDLSim
+
+/// Weights that turn resource counts into one area figure in
+/// LUT-equivalents. They are a convention, not a measurement: a LUT counts
+/// 1, a flip-flop 0.5 (two share a slice position with a LUT), a carry cell
+/// 1, a LUT-RAM cell 4 (it occupies a LUT site of a SLICEM and its
+/// neighbours), an 18-kbit block RAM 64 and a DSP 100 (roughly the LUTs each
+/// replaces). Raw counts are always reported beside it.
+public struct AreaWeights: Codable, Sendable, Hashable {
+    public var weights: [Resource: Double]
+
+    /// The documented defaults.
+    public static let standard = AreaWeights(weights: [
+        .lut: 1, .flipFlop: 0.5, .carry: 1, .lutRAM: 4, .blockRAM: 64, .blockRAM36: 128, .dsp: 100, .other: 0,
+    ])
+
+    /// Creates weights; resources left out weigh 0.
+    public init(weights: [Resource: Double]) { self.weights = weights }
+}
+
+/// What synthesis produced: cell counts by type and by resource, the area
+/// figure, and how it was obtained.
+public struct SynthesisReport: Codable, Sendable {
+    public let design: String
+    public let target: SynthesisTarget
+    /// Every cell type and its count, as Yosys's `stat` reports them.
+    public let cells: [String: Int]
+    /// Counts per resource class.
+    public let resources: [Resource: Int]
+    /// The weighted area in LUT-equivalents (see `AreaWeights`).
+    public let area: Double
+    public let weights: AreaWeights
+    /// Tool, version and command.
+    public let tool: String
+    public let command: String
+    public let seconds: Double
+
+    /// A short table.
+    public var text: String {
+        var lines = ["design     \(design)", "target     \(target.rawValue) (\(tool), \(String(format: "%.1f", seconds)) s)"]
+        for resource in Resource.allCases where resource != .other {
+            lines.append("\(resource.rawValue.padding(toWidth: 10)) \(resources[resource] ?? 0)")
+        }
+        lines.append(String(format: "area       %.0f LUT-equivalents (weights: LUT 1, FF 0.5, carry 1, LUT-RAM 4, BRAM18 64, DSP 100)", area))
+        lines.append("command    \(command)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Runs Yosys on a design and counts what it built.
+public enum Synthesis {
+    /// Synthesizes `files` (top `files.topName`) for `target` with the Yosys
+    /// binary `yosys` (the system's by default).
+    public static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String = "yosys",
+                           weights: AreaWeights = .standard) throws -> SynthesisReport {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
+        try files.write(to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = "read_verilog \(files.verilogFiles.joined(separator: " ")); \(target.command(top: files.topName)); tee -q -o stat.json stat -json"
+        let start = Date()
+        let version = try ExternalTool.run(yosys, ["-V"], in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ExternalTool.run(yosys, ["-q", "-p", script], in: directory)
+        let seconds = Date().timeIntervalSince(start)
+        let cells = try parseStatistics(Data(contentsOf: directory.appendingPathComponent("stat.json")))
+        var resources: [Resource: Int] = [:]
+        for (cell, count) in cells { resources[target.resource(of: cell), default: 0] += count }
+        let area = resources.reduce(0.0) { $0 + Double($1.value) * (weights.weights[$1.key] ?? 0) }
+        return SynthesisReport(design: files.topName, target: target, cells: cells, resources: resources, area: area,
+                               weights: weights, tool: version, command: "yosys -p \"\(script)\"", seconds: seconds)
+    }
+
+    /// The design-wide cell counts from `stat -json` output.
+    static func parseStatistics(_ data: Data) throws -> [String: Int] {
+        struct Statistics: Decodable {
+            struct Module: Decodable {
+                let numCellsByType: [String: Int]?
+                enum CodingKeys: String, CodingKey { case numCellsByType = "num_cells_by_type" }
+            }
+            let design: Module?
+            let modules: [String: Module]?
+        }
+        let statistics = try JSONDecoder().decode(Statistics.self, from: data)
+        if let cells = statistics.design?.numCellsByType { return cells }
+        return statistics.modules?.values.first?.numCellsByType ?? [:]
+    }
+}
+
+extension String {
+    fileprivate func padding(toWidth width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}

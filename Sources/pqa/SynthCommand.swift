@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HDL
+import PQA
+import PQAFlow
+
+extension SynthesisTarget: ExpressibleByArgument {}
+
+/// `pqa synth`: synthesizes a design with Yosys and counts its resources.
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Synthesize the accelerator (default, or --config FILE) or an example with Yosys: LUT, FF, carry, LUT-RAM, BRAM and DSP counts and an area figure.")
+
+    @Option(name: .long, help: "Accelerator configuration (JSON).")
+    var config: String?
+
+    @Option(name: .long, help: "An example design instead of the accelerator.")
+    var example: String?
+
+    @Option(name: .long, help: "xilinx7, ecp5 or ice40.")
+    var target: SynthesisTarget = .xilinx7
+
+    @Option(name: .long, help: "The Yosys binary.")
+    var yosys = "yosys"
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if config != nil && example != nil { throw ValidationError("give --config or --example, not both") }
+        if let example, Examples.named(example) == nil {
+            throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
+        }
+    }
+
+    func run() throws {
+        let files: DesignFiles
+        if let example, let entry = Examples.named(example) {
+            files = DesignFiles(top: try entry.make().elaborate())
+        } else {
+            files = try PQAGenerator.files(for: config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default)
+        }
+        let report = try Synthesis.run(files, target: target, yosys: yosys)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
