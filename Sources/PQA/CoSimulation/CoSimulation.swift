@@ -37,8 +37,11 @@ public struct CoSimulationLayer: Sendable {
         expectedBeats = expected
     }
 
-    var beatsPerInputColumn: Int { inputBeats.count / columns.count }
-    var beatsPerOutputColumn: Int { expectedBeats.count / columns.count }
+    /// The layer as beats on the core's streams.
+    var beats: StreamLayer {
+        StreamLayer(loadBeats: program?.loadBeats ?? [], inputBeats: inputBeats, beatsPerInputColumn: inputBeats.count / columns.count,
+                    expectedBeats: expectedBeats, beatsPerOutputColumn: expectedBeats.count / columns.count)
+    }
 }
 
 /// Runs layers through the generated accelerator on every engine, checks
@@ -90,7 +93,8 @@ public struct CoSimulation {
                     engines: [Engine] = Engine.installed) throws -> Report {
         var timings: [LayerTiming] = []
         let report = try DifferentialHarness.run(netlist, seed: seed, engines: engines) { context in
-            let measured = try drive(context, layers: layers, traffic: traffic)
+            let patience = 2_000 + 8 * parameters.periodMax * parameters.groupsMax
+            let measured = try StreamDriver.drive(context, layers: layers.map(\.beats), traffic: traffic, patience: patience)
             if timings.isEmpty {  // the reference engine runs first
                 timings = zip(layers, measured).map { layer, cycles in
                     LayerTiming(measured: cycles, bound: CycleModel(parameters).bound(layer.layer.shape, columns: layer.columns.count))
@@ -98,80 +102,5 @@ public struct CoSimulation {
             }
         }
         return Report(harness: report, timings: timings)
-    }
-
-    /// The body the harness runs on each engine; returns each layer's cycles.
-    private func drive(_ context: HarnessContext, layers: [CoSimulationLayer], traffic: Traffic) throws -> [Int] {
-        let sim = context.simulator
-        sim.reset(cycles: 2)
-        let loads = layers.flatMap { layer in
-            (layer.program?.loadBeats ?? []).enumerated().map { ($1, $0 == (layer.program?.loadBeats.count ?? 0) - 1) }
-        }
-        let loadable = sim.netlist.port(named: "s_axis_load_tvalid") != nil
-        let inputs = layers.flatMap { layer in
-            layer.inputBeats.enumerated().map { ($1, ($0 + 1) % layer.beatsPerInputColumn == 0) }
-        }
-        let expected = layers.flatMap { layer in
-            layer.expectedBeats.enumerated().map { ($1, ($0 + 1) % layer.beatsPerOutputColumn == 0) }
-        }
-        let inputLayerEnds = layers.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.inputBeats.count) }
-        let outputLayerEnds = layers.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.expectedBeats.count) }
-        var loaded = 0, sent = 0, received = 0
-        var firstInputCycle: [Int] = [], lastOutputCycle: [Int] = []
-        // A design that moves no beat for this long is stuck.
-        let patience = 2_000 + 8 * parameters.periodMax * parameters.groupsMax
-        var lastProgress = 0, stuck = false
-        var random = context.random
-        var cycle = -1
-        while received < expected.count {
-            cycle += 1
-            if cycle - lastProgress > patience {
-                stuck = true
-                break
-            }
-            let offerLoad = loaded < loads.count && random.nextDouble() < traffic.inputProbability
-            let offerInput = sent < inputs.count && random.nextDouble() < traffic.inputProbability
-            let takeOutput = random.nextDouble() < traffic.outputProbability
-            if loadable { try sim.poke("s_axis_load_tvalid", offerLoad ? 1 : 0) }
-            if loaded < loads.count {
-                try sim.poke("s_axis_load_tdata", loads[loaded].0)
-                try sim.poke("s_axis_load_tlast", loads[loaded].1 ? 1 : 0)
-            }
-            try sim.poke("s_axis_act_tvalid", offerInput ? 1 : 0)
-            if sent < inputs.count {
-                try sim.poke("s_axis_act_tdata", inputs[sent].0)
-                try sim.poke("s_axis_act_tlast", inputs[sent].1 ? 1 : 0)
-            }
-            try sim.poke("m_axis_out_tready", takeOutput ? 1 : 0)
-            let loadReady = try loadable && !sim.peek("s_axis_load_tready").isZero
-            let inputReady = try !sim.peek("s_axis_act_tready").isZero
-            let outputValid = try !sim.peek("m_axis_out_tvalid").isZero
-            if (offerLoad && loadReady) || (offerInput && inputReady) || (takeOutput && outputValid) { lastProgress = cycle }
-            if offerLoad && loadReady { loaded += 1 }
-            if offerInput && inputReady {
-                if inputLayerEnds.firstIndex(where: { sent < $0 }) == firstInputCycle.count { firstInputCycle.append(cycle) }
-                sent += 1
-            }
-            if takeOutput && outputValid {
-                let (beat, last) = expected[received]
-                try context.check("m_axis_out_tdata", expected: beat, actual: sim.peek("m_axis_out_tdata"), note: "output beat \(received)")
-                try context.check("m_axis_out_tlast", expected: BitVector(width: 1, truncating: last ? 1 as UInt64 : 0),
-                                  actual: sim.peek("m_axis_out_tlast"), note: "output beat \(received)")
-                received += 1
-                if outputLayerEnds.contains(received) { lastOutputCycle.append(cycle) }
-            }
-            sim.step(1)
-        }
-        if !stuck {
-            // Everything delivered: the core reports idle on the next cycle.
-            try sim.poke("s_axis_act_tvalid", 0)
-            if loadable { try sim.poke("s_axis_load_tvalid", 0) }
-            try context.expect("idle", 1)
-        }
-        if stuck {
-            context.fail("m_axis_out_tvalid", expected: "\(expected.count) output beats",
-                         actual: "\(received), then no beat moved for \(patience) cycles (loaded \(loaded)/\(loads.count), sent \(sent)/\(inputs.count))")
-        }
-        return zip(firstInputCycle, lastOutputCycle).map { $1 - $0 + 1 }
     }
 }

@@ -5,7 +5,7 @@ import Randomness
 /// every format, with the extremes drawn far more often than chance: the
 /// stimulus of co-simulation.
 public struct RandomLayer {
-    private var random: SeededGenerator
+    var random: SeededGenerator
 
     /// Random layers from `seed`.
     public init(seed: UInt64) { random = SeededGenerator(seed: seed) }

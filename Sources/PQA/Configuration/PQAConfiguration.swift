@@ -166,18 +166,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
 
     /// Reads a configuration from JSON, naming the file and the field at fault.
     public static func read(from url: URL) throws -> PQAConfiguration {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw PQAConfigurationError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
-        let configuration: PQAConfiguration
-        do {
-            configuration = try JSONDecoder().decode(PQAConfiguration.self, from: data)
-        } catch let error as DecodingError {
-            throw PQAConfigurationError.malformed(file: url.path, detail: Self.describe(error))
-        }
+        let configuration = try decodeConfiguration(PQAConfiguration.self, from: url)
         try configuration.validate()
         return configuration
     }
@@ -187,21 +176,5 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "field '\(path(context).isEmpty ? key.stringValue : path(context) + "." + key.stringValue)' is missing"
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "field '\(path(context))' should be \(type): \(context.debugDescription)"
-        case .dataCorrupted(let context):
-            return "field '\(path(context))': \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PQ
 
 /// Why a configuration was rejected: the field, the value found and the rule.
@@ -18,6 +19,38 @@ public enum PQAConfigurationError: Error, CustomStringConvertible, Equatable {
         case .malformed(let file, let detail):
             "configuration '\(file)' is malformed: \(detail)"
         }
+    }
+}
+
+/// Decodes a configuration file, naming the file and the field at fault.
+func decodeConfiguration<Configuration: Decodable>(_ type: Configuration.Type, from url: URL) throws -> Configuration {
+    let data: Data
+    do {
+        data = try Data(contentsOf: url)
+    } catch {
+        throw PQAConfigurationError.unreadable(file: url.path, reason: error.localizedDescription)
+    }
+    do {
+        return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+        throw PQAConfigurationError.malformed(file: url.path, detail: describe(error))
+    }
+}
+
+/// A decoding error as `field 'a.b' ...`.
+private func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+        return "field '\(path(context).isEmpty ? key.stringValue : path(context) + "." + key.stringValue)' is missing"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+        return "field '\(path(context))' should be \(type): \(context.debugDescription)"
+    case .dataCorrupted(let context):
+        return "field '\(path(context))': \(context.debugDescription)"
+    @unknown default:
+        return "\(error)"
     }
 }
 

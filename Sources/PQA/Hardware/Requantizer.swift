@@ -13,36 +13,57 @@ struct Requantizer {
     /// and carry chains) rather than left to a DSP block.
     static let shiftAddBits = 8
 
+    /// The fixed choices the requantizer is built for.
+    struct Settings {
+        let multiplierBits, maxShift: Int
+        let output: IntegerFormat
+        /// Output lanes per beat, and beats per column at most.
+        let outVec, outputChunksMax: Int
+    }
+
+    /// One bank's run-time requantization registers.
+    struct Registers {
+        let multiplier, shift, relu, cout: Signal
+    }
+
+    /// A beat of accumulators from the stage before (registered): `valid`
+    /// marks work in flight, `emit` a beat to requantize, `lastChunk` the
+    /// column's last beat (with `valid`, the end of a unit of work counted
+    /// for the bank it used), `chunk` the beat's index within the column.
+    struct Input {
+        let accumulators: [Signal]
+        let valid, emit, lastChunk, bank, chunk: Signal
+    }
+
     /// An output beat, valid when `valid` is high.
     let valid, last, data: Signal
-    /// A slot's last lookup leaves the pipeline (every group, not just the last).
+    /// A unit of work (`input.valid & input.lastChunk`) leaves the pipeline.
     let slotDone, slotDoneBank: Signal
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, lookup: Lookup) {
-        let c = design.configuration, p = c.parallelism, output = c.formats.output
-        let banks = layer.banks
+    init(_ m: ModuleBuilder, _ settings: Settings, banks: [Registers], input: Input) {
+        let output = settings.output
         // q1: the product.
-        let multiplier = perBank(lookup.bank, banks.map(\.multiplier))
-        let multiplierValue = multiplier.extended(to: c.multiplierBits + 1).asSigned
-        let products = lookup.accumulators.enumerated().map { lane, accumulator -> Signal in
+        let multiplier = perBank(input.bank, banks.map(\.multiplier))
+        let multiplierValue = multiplier.extended(to: settings.multiplierBits + 1).asSigned
+        let products = input.accumulators.enumerated().map { lane, accumulator -> Signal in
             let value = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
-            let product = c.multiplierBits <= Self.shiftAddBits ? shiftAndAdd(value, multiplier, m) : value * multiplierValue
+            let product = settings.multiplierBits <= Self.shiftAddBits ? shiftAndAdd(value, multiplier, m) : value * multiplierValue
             return m.delayed(product, name: "q1_product_\(lane)")
         }
-        let valid1 = m.delayed(lookup.valid, name: "q1_valid", reset: 0)
-        let emit1 = m.delayed(lookup.emit, name: "q1_emit", reset: 0)
-        let last1 = m.delayed(lookup.lastChunk, name: "q1_last_chunk")
-        let bank1 = m.delayed(lookup.bank, name: "q1_bank"), chunk1 = m.delayed(lookup.chunk, name: "q1_chunk")
+        let valid1 = m.delayed(input.valid, name: "q1_valid", reset: 0)
+        let emit1 = m.delayed(input.emit, name: "q1_emit", reset: 0)
+        let last1 = m.delayed(input.lastChunk, name: "q1_last_chunk")
+        let bank1 = m.delayed(input.bank, name: "q1_bank"), chunk1 = m.delayed(input.chunk, name: "q1_chunk")
 
         // q2: round, shift, saturate, ReLU.
         let shift = perBank(bank1, banks.map(\.shift)), relu = perBank(bank1, banks.map(\.relu))
         let cout = perBank(bank1, banks.map(\.cout))
-        let width = max((products.first?.width ?? 1) + 1, c.maxShift + 2, output.bits + 1)
+        let width = max((products.first?.width ?? 1) + 1, settings.maxShift + 2, output.bits + 1)
         let one = m.constant(1, .unsigned(width))
         let rounding = ((one << shift) >> 1).asSigned.named("q2_rounding")
         let minimum = m.constant(output.minValue, .signed(width)), maximum = m.constant(output.maxValue, .signed(width))
-        let channelWidth = max(1, bitsToRepresent(design.outputChunksMax * p.outVec))
-        let chunkBase = scaled(chunk1, by: p.outVec, to: channelWidth, m)
+        let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
+        let chunkBase = scaled(chunk1, by: settings.outVec, to: channelWidth, m)
         let outputType = numberType(bits: output.bits, signed: output.signed)
         let lanes = products.enumerated().map { lane, product -> Signal in
             let shifted = ((product.extended(to: width) + rounding) >> shift).named("q2_shifted_\(lane)")
@@ -57,6 +78,18 @@ struct Requantizer {
         last = m.delayed(last1, name: "q2_last")
         slotDone = m.delayed(valid1 & last1, name: "q2_slot_done", reset: 0)
         slotDoneBank = m.delayed(bank1, name: "q2_bank")
+    }
+}
+
+extension Requantizer {
+    /// The accelerator's requantizer, after its lookup.
+    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, lookup: Lookup) {
+        let c = design.configuration
+        let settings = Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, output: c.formats.output,
+                                outVec: c.parallelism.outVec, outputChunksMax: design.outputChunksMax)
+        let banks = layer.banks.map { Registers(multiplier: $0.multiplier, shift: $0.shift, relu: $0.relu, cout: $0.cout) }
+        self.init(m, settings, banks: banks, input: Input(accumulators: lookup.accumulators, valid: lookup.valid, emit: lookup.emit,
+                                                          lastChunk: lookup.lastChunk, bank: lookup.bank, chunk: lookup.chunk))
     }
 }
 

@@ -1,0 +1,36 @@
+/// Cycles of the MAC-array baseline, from its parameters alone.
+///
+/// A column takes `ceil(Cout/OutVec)` passes of `ceil(D/InVec)` cycles. A
+/// layer whose program is loaded before its activations arrive takes, with no
+/// input gaps and no output backpressure, from its first activation beat to
+/// its last output beat (both counted):
+///
+/// ```
+///  cycles  = columns x ceil(Cout/OutVec) x ceil(D/InVec)   (the bound)
+///          + ceil(D/InVec)                                 (the first column arrives)
+///          + adder stages + 7                              (the pipeline)
+/// ```
+///
+/// The 7: pass start, column and weight RAM, product, accumulator, the two
+/// requantization stages and the FIFO each add a register (7), plus one to
+/// count both ends, less the cycle the slot-full flag shares with the last
+/// input beat's write.
+public struct MACArrayCycleModel: Sendable {
+    public let parameters: MACArrayParameters
+
+    public init(_ parameters: MACArrayParameters) { self.parameters = parameters }
+
+    private var p: MACArrayConfiguration.Parallelism { parameters.configuration.parallelism }
+
+    /// Cycles of one column: `ceil(Cout/OutVec) x ceil(D/InVec)`.
+    public func columnCycles(d: Int, cout: Int) -> Int { ceilDivide(cout, p.outVec) * ceilDivide(d, p.inVec) }
+
+    /// `columns x` the cycles of one column.
+    public func bound(d: Int, cout: Int, columns: Int) -> Int { columns * columnCycles(d: d, cout: cout) }
+
+    /// The constant a layer adds to its bound (see the type's documentation).
+    public func latency(d: Int) -> Int { ceilDivide(d, p.inVec) + parameters.adderStages + 7 }
+
+    /// Predicted cycles of a layer at full input and output rate.
+    public func cycles(d: Int, cout: Int, columns: Int) -> Int { bound(d: d, cout: cout, columns: columns) + latency(d: d) }
+}

@@ -1,0 +1,83 @@
+import HDL
+import PQ
+
+/// Everything derived from a MAC-array configuration that the generator,
+/// the host-side packing and the cycle model share.
+public struct MACArrayParameters: Sendable {
+    /// The configuration these are derived from.
+    public let configuration: MACArrayConfiguration
+    /// The exact range of the accumulator (products plus bias) for the largest layer.
+    public let accumulator: WidthBound
+    /// `ceil(D / InVec)` for the largest layer: input beats per column.
+    public let inChunksMax: Int
+    /// `ceil(Cout / OutVec)`: output beats (passes over the column) per column.
+    public let outputChunksMax: Int
+
+    /// Derives the parameters; throws when a size or parallelism is not positive.
+    public init(_ configuration: MACArrayConfiguration) throws {
+        let p = configuration.parallelism, maxima = configuration.maxima
+        for (field, value) in [("parallelism.inVec", p.inVec), ("parallelism.outVec", p.outVec),
+                               ("maxima.d", maxima.d), ("maxima.cout", maxima.cout)] where value < 1 {
+            throw PQAConfigurationError.invalid(field: field, value: "\(value)", rule: "must be at least 1")
+        }
+        self.configuration = configuration
+        accumulator = try configuration.formats.accumulatorBound(d: maxima.d)
+        inChunksMax = ceilDivide(maxima.d, p.inVec)
+        outputChunksMax = ceilDivide(maxima.cout, p.outVec)
+    }
+
+    var p: MACArrayConfiguration.Parallelism { configuration.parallelism }
+    var formats: LinearFormats { configuration.formats }
+
+    // MARK: Memories (weights and bias hold two banks: the running layer and the next)
+
+    /// Words of one slot of the column buffer (one column).
+    public var columnWords: Int { inChunksMax }
+    /// Words of one bank of each output lane's weight memory.
+    public var weightWords: Int { outputChunksMax * inChunksMax }
+    /// Words of one bank of the bias memory.
+    public var biasWords: Int { outputChunksMax }
+
+    /// Bits of an input beat: `InVec` activations.
+    public var activationBeatBits: Int { p.inVec * formats.activation.bits }
+    /// Bits of a weight word: `InVec` weights of one output channel.
+    public var weightWordBits: Int { p.inVec * formats.weight.bits }
+    /// Bits of a bias word: `OutVec` biases.
+    public var biasWordBits: Int { p.outVec * formats.bias.bits }
+    /// Bits of an output beat: `OutVec` outputs.
+    public var outputBeatBits: Int { p.outVec * formats.output.bits }
+
+    /// Total on-chip storage in bits.
+    public var storageBits: Int {
+        2 * (columnWords * activationBeatBits + p.outVec * weightWords * weightWordBits + biasWords * biasWordBits)
+    }
+
+    // MARK: Load beats (kind, index, address, data; least significant first)
+
+    /// Bits of the kind field (0 register, 1 weights, 2 bias).
+    public var loadKindBits: Int { 2 }
+    /// Bits of the index field: the output lane of a weight word.
+    public var loadIndexBits: Int { max(1, ceilLog2(p.outVec)) }
+    /// Bits of the address field.
+    public var loadAddressBits: Int { max(1, ceilLog2(max(weightWords, biasWords, MACRegister.allCases.count))) }
+    /// Bits of the data field.
+    public var loadDataBits: Int { max(32, weightWordBits, biasWordBits) }
+    /// Bits of a whole load beat.
+    public var loadBeatBits: Int { loadKindBits + loadIndexBits + loadAddressBits + loadDataBits }
+
+    // MARK: Pipeline
+
+    /// Register stages of each output's adder tree over `InVec` products.
+    public var adderStages: Int { treeStages(leaves: p.inVec, levelsPerStage: configuration.adderLevelsPerStage) }
+    /// Cycles from a pass's first issue to its output beat entering the FIFO
+    /// when the pass is one cycle long: read, product, adder stages,
+    /// accumulator, two requantization stages.
+    public var pipelineDepth: Int { adderStages + 5 }
+    /// Output FIFO depth: enough credits for one beat per cycle to flow.
+    public var outputFIFODepth: Int { pipelineDepth + 4 }
+}
+
+/// The MAC array's layer registers, set through the load port (kind 0), by address.
+public enum MACRegister: Int, CaseIterable, Sendable {
+    case d = 0, cout, columns, multiplier, shift, relu
+}
