@@ -50,4 +50,18 @@ public struct CycleModel: Sendable {
 
     /// Predicted cycles of a layer at full input and output rate.
     public func cycles(_ shape: PQShape, columns: Int) -> Int { bound(shape, columns: columns) + latency(shape) }
+
+    /// Beats of a layer's program on the load stream: the layer registers,
+    /// `ceil(Ls/LsVec)` per prototype, `ceil(Cout/OutVec)` per table row, and
+    /// the bias (see `LayerProgram`).
+    public func loadBeats(_ shape: PQShape) -> Int {
+        LayerRegister.allCases.count + shape.ns * shape.np * (ceilDivide(shape.ls, p.lsVec) + ceilDivide(shape.cout, p.outVec))
+            + ceilDivide(shape.cout, p.outVec)
+    }
+
+    /// Bits of a layer's prototypes, table and bias: what a load moves from memory.
+    public func loadPayloadBits(_ shape: PQShape) -> Int {
+        let f = parameters.configuration.formats
+        return shape.ns * shape.np * (shape.ls * f.prototype.bits + shape.cout * f.entry.bits) + shape.cout * f.bias.bits
+    }
 }

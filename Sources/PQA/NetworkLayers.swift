@@ -9,6 +9,12 @@ public struct NetworkLayer: Sendable, Hashable {
     /// Input columns: one per output pixel.
     public let columns: Int
 
+    /// A layer of `shape` running `columns` columns.
+    public init(shape: PQShape, columns: Int) {
+        self.shape = shape
+        self.columns = columns
+    }
+
     /// The layers of `network` (e.g. `resnet20`) in `workloads`.
     public static func layers(of network: String, in workloads: Workloads) throws -> [NetworkLayer] {
         guard let layers = workloads.networks[network] else {
@@ -17,9 +23,8 @@ public struct NetworkLayer: Sendable, Hashable {
         }
         return try layers.map { layer in
             let geometry = try layer.geometry()
-            return NetworkLayer(
-                shape: try PQShape(inputLength: geometry.columnLength, ls: layer.ls, np: layer.np, cout: layer.outChannels),
-                columns: geometry.outHeight * geometry.outWidth)
+            return NetworkLayer(shape: try PQShape(inputLength: geometry.columnLength, ls: layer.ls, np: layer.np, cout: layer.outChannels),
+                                columns: geometry.outHeight * geometry.outWidth)
         }
     }
 }

@@ -13,6 +13,9 @@ struct Cosim: ParsableCommand {
     @Option(name: .long, help: "Accelerator configuration (JSON); the built-in default without it.")
     var config: String?
 
+    @Option(name: .long, help: "Co-simulate the MAC-array baseline instead, against the exact integer product: its configuration (JSON), or 'default'.")
+    var baseline: String?
+
     @Option(name: .long, help: "interpreter, verilator, icarus or all (the installed ones).")
     var engine = "all"
 
@@ -38,16 +41,25 @@ struct Cosim: ParsableCommand {
     }
 
     func run() throws {
+        if config != nil && baseline != nil { throw ValidationError("give --config or --baseline, not both") }
         let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
         // Icarus replays a recording, so it needs the interpreter to make one.
         let chosen = Engine(rawValue: engine)
         let engines = engine == "all" ? Engine.installed : (chosen == .icarus ? [.interpreter, .icarus] : [chosen ?? .interpreter])
         for engine in engines { if let tool = engine.tool, ExternalTool.locate(tool) == nil { throw ToolError.missing(tool: tool) } }
+        let traffic = CoSimulation.Traffic(inputProbability: rate, outputProbability: rate)
+        if let baseline {
+            let summary = try CoSimulationSummary.run(MACArrayGenerator.configuration(baseline), layers: layers, columns: columns,
+                                                      seed: seed, traffic: traffic, engines: engines)
+            print(summary.text)
+            if !summary.bitExact { throw ExitCode(1) }
+            return
+        }
         guard columns <= configuration.maxima.columns else {
             throw CommandFailure("--columns \(columns) exceeds the design's maxima.columns (\(configuration.maxima.columns))")
         }
         let summary = try CoSimulationSummary.run(configuration, layers: layers, columns: columns, seed: seed,
-                                                  traffic: .init(inputProbability: rate, outputProbability: rate), engines: engines)
+                                                  traffic: traffic, engines: engines)
         print(summary.text)
         if !summary.bitExact { throw ExitCode(1) }
     }
@@ -80,6 +92,39 @@ struct CoSimulationSummary {
             let s = layer.layer.shape
             let predicted = model.cycles(s, columns: layer.columns.count)
             lines.append("layer \(index + 1)      Ls \(s.ls) Np \(s.np) Ns \(s.ns) Cout \(s.cout), \(layer.columns.count) columns: "
+                         + "measured \(timing.measured) cycles, bound \(timing.bound), ratio \(String(format: "%.3f", Double(timing.measured) / Double(timing.bound))), "
+                         + (traffic.inputProbability == 1 && traffic.outputProbability == 1 ? "model \(predicted)" : "model n/a (gaps)"))
+        }
+        lines.append("bit-exact    \(report.bitExact ? "yes" : "NO: \(report.harness.failure?.description ?? "")")")
+        lines.append(String(format: "total        %.1f s (seed %llu)", Date().timeIntervalSince(start), seed))
+        return CoSimulationSummary(text: lines.joined(separator: "\n"), bitExact: report.bitExact)
+    }
+
+    /// The same for the MAC-array baseline, checked against the exact integer product.
+    static func run(_ configuration: MACArrayConfiguration, layers count: Int, columns: Int, seed: UInt64,
+                    traffic: CoSimulation.Traffic, engines: [Engine]) throws -> CoSimulationSummary {
+        let start = Date()
+        guard columns <= configuration.maxima.columns else {
+            throw CommandFailure("--columns \(columns) exceeds the baseline's maxima.columns (\(configuration.maxima.columns))")
+        }
+        let cosim = try MACArrayCoSimulation(configuration)
+        var random = RandomLayer(seed: seed)
+        var layers: [MACArrayCoSimulation.Layer] = []
+        for index in 0..<count {
+            let maxima = configuration.maxima
+            let d = index == 0 ? maxima.d : random.integer(in: 1...maxima.d)
+            let cout = index == 0 ? maxima.cout : random.integer(in: 1...maxima.cout)
+            layers.append(try MACArrayCoSimulation.Layer(random.linearLayer(d: d, cout: cout, for: configuration),
+                                                         columns: random.columns(columns, d: d, format: configuration.formats.activation),
+                                                         parameters: cosim.parameters))
+        }
+        let report = try cosim.run(layers, traffic: traffic, seed: seed, engines: engines)
+        let model = MACArrayCycleModel(cosim.parameters)
+        var lines = ["design       mac_array_core, \(cosim.netlist.nodes.count) netlist nodes",
+                     "engines      " + report.harness.results.map { "\($0.engine.rawValue) (\(String(format: "%.1f", $0.seconds)) s)" }.joined(separator: ", ")]
+        for (index, (layer, timing)) in zip(layers, report.timings).enumerated() {
+            let predicted = model.cycles(d: layer.layer.d, cout: layer.layer.cout, columns: layer.columns.count)
+            lines.append("layer \(index + 1)      D \(layer.layer.d) Cout \(layer.layer.cout), \(layer.columns.count) columns: "
                          + "measured \(timing.measured) cycles, bound \(timing.bound), ratio \(String(format: "%.3f", Double(timing.measured) / Double(timing.bound))), "
                          + (traffic.inputProbability == 1 && traffic.outputProbability == 1 ? "model \(predicted)" : "model n/a (gaps)"))
         }

@@ -19,6 +19,9 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: "Bake this integer PQ layer folder into a fixed-table design (ROM images, no load stream).")
     var layer: String?
 
+    @Option(name: .long, help: "The MAC-array baseline instead: its configuration (JSON), or 'default'.")
+    var baseline: String?
+
     @Option(name: .long, help: "An example design of the DSL (see --list-examples).")
     var example: String?
 
@@ -32,6 +35,9 @@ struct Generate: ParsableCommand {
     var listExamples = false
 
     func validate() throws {
+        if baseline != nil && (config != nil || layer != nil || example != nil || allExamples) {
+            throw ValidationError("--baseline generates the MAC-array baseline alone; drop --config, --layer and --example")
+        }
         if (config != nil || layer != nil) && (example != nil || allExamples) {
             throw ValidationError("--config and --layer generate the accelerator; drop --example and --all-examples")
         }
@@ -54,6 +60,10 @@ struct Generate: ParsableCommand {
         }
         if let example, let entry = Examples.named(example) {
             try write(DesignFiles(top: entry.make().elaborate()), to: out ?? "rtl/examples/\(entry.name)")
+            return
+        }
+        if let baseline {
+            try write(MACArrayGenerator.files(for: MACArrayGenerator.configuration(baseline)), to: out ?? "rtl/mac_array_default")
             return
         }
         let given = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) }

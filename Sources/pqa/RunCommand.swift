@@ -29,7 +29,7 @@ struct Run: ParsableCommand {
         let files = try PQAGenerator.files(for: .default)
         try files.write(to: URL(fileURLWithPath: out))
         print("generated    \(files.verilogFiles.count) Verilog files, manifest.json and datasheet.md in \(out)")
-        let summary = try CoSimulationSummary.run(.default, layers: 2, columns: columns, seed: seed, traffic: .init(), engines: Engine.installed)
+        let summary = try CoSimulationSummary.run(PQAConfiguration.default, layers: 2, columns: columns, seed: seed, traffic: .init(), engines: Engine.installed)
         print(summary.text)
         if !summary.bitExact { throw ExitCode(1) }
     }

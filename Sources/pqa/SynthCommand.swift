@@ -9,10 +9,13 @@ extension SynthesisTarget: ExpressibleByArgument {}
 /// `pqa synth`: synthesizes a design with Yosys and counts its resources.
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synthesize the accelerator (default, or --config FILE) or an example with Yosys: LUT, FF, carry, LUT-RAM, BRAM and DSP counts and an area figure.")
+        abstract: "Synthesize the accelerator (default, or --config FILE), the MAC-array baseline (--baseline FILE|default) or an example with Yosys: LUT, FF, carry, LUT-RAM, BRAM and DSP counts and an area figure.")
 
     @Option(name: .long, help: "Accelerator configuration (JSON).")
     var config: String?
+
+    @Option(name: .long, help: "The MAC-array baseline: its configuration (JSON), or 'default'.")
+    var baseline: String?
 
     @Option(name: .long, help: "An example design instead of the accelerator.")
     var example: String?
@@ -27,7 +30,9 @@ struct Synth: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if config != nil && example != nil { throw ValidationError("give --config or --example, not both") }
+        if [config, baseline, example].compactMap({ $0 }).count > 1 {
+            throw ValidationError("give one of --config, --baseline and --example")
+        }
         if let example, Examples.named(example) == nil {
             throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
         }
@@ -37,6 +42,8 @@ struct Synth: ParsableCommand {
         let files: DesignFiles
         if let example, let entry = Examples.named(example) {
             files = DesignFiles(top: try entry.make().elaborate())
+        } else if let baseline {
+            files = try MACArrayGenerator.files(for: MACArrayGenerator.configuration(baseline))
         } else {
             files = try PQAGenerator.files(for: config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default)
         }

@@ -46,18 +46,19 @@ public struct MACArrayCoSimulation {
     /// computes) on `engines`, with `traffic` from `seed`.
     public func run(_ layers: [Layer], traffic: CoSimulation.Traffic = .init(), seed: UInt64,
                     engines: [Engine] = Engine.installed) throws -> CoSimulation.Report {
-        var timings: [CoSimulation.LayerTiming] = []
+        var timings: [CoSimulation.LayerTiming] = [], total = 0
         let model = MACArrayCycleModel(parameters)
         let patience = 2_000 + 8 * parameters.inChunksMax * parameters.outputChunksMax
         let report = try DifferentialHarness.run(netlist, seed: seed, engines: engines) { context in
             let measured = try StreamDriver.drive(context, layers: layers.map(\.beats), traffic: traffic, patience: patience)
             if timings.isEmpty {  // the reference engine runs first
-                timings = zip(layers, measured).map { layer, cycles in
+                total = measured.total
+                timings = zip(layers, measured.layers).map { layer, cycles in
                     .init(measured: cycles, bound: model.bound(d: layer.layer.d, cout: layer.layer.cout, columns: layer.columns.count))
                 }
             }
         }
-        return CoSimulation.Report(harness: report, timings: timings)
+        return CoSimulation.Report(harness: report, timings: timings, totalCycles: total)
     }
 }
 
@@ -69,10 +70,10 @@ extension RandomLayer {
         let weights = (0..<cout).map { _ in (0..<d).map { _ in value(formats.weight) } }
         let bias = (0..<cout).map { _ in value(formats.bias) }
         let maxMultiplier = (1 << configuration.multiplierBits) - 1
-        let multiplier = random.nextInt(below: 4) == 0 ? maxMultiplier : random.nextInt(in: 1...maxMultiplier)
-        let shift = random.nextInt(below: 4) == 0 ? configuration.maxShift : random.nextInt(in: 0...configuration.maxShift)
+        let multiplier = integer(in: 0...3) == 0 ? maxMultiplier : integer(in: 1...maxMultiplier)
+        let shift = integer(in: 0...3) == 0 ? configuration.maxShift : integer(in: 0...configuration.maxShift)
         return try IntegerLinearLayer(weights: weights, bias: bias, formats: formats,
-                                      requantization: Requantization(multiplier: multiplier, shift: shift, relu: random.nextInt(below: 2) == 0))
+                                      requantization: Requantization(multiplier: multiplier, shift: shift, relu: integer(in: 0...1) == 0))
     }
 
     /// `count` columns of `d` activations in `format`.

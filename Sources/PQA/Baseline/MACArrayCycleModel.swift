@@ -33,4 +33,16 @@ public struct MACArrayCycleModel: Sendable {
 
     /// Predicted cycles of a layer at full input and output rate.
     public func cycles(d: Int, cout: Int, columns: Int) -> Int { bound(d: d, cout: cout, columns: columns) + latency(d: d) }
+
+    /// Beats of a layer's program on the load stream: the layer registers,
+    /// `ceil(D/InVec)` per output channel, and the bias (see `MACArrayProgram`).
+    public func loadBeats(d: Int, cout: Int) -> Int {
+        MACRegister.allCases.count + cout * ceilDivide(d, p.inVec) + ceilDivide(cout, p.outVec)
+    }
+
+    /// Bits of a layer's weights and bias: what a load moves from memory.
+    public func loadPayloadBits(d: Int, cout: Int) -> Int {
+        let f = parameters.configuration.formats
+        return cout * (d * f.weight.bits + f.bias.bits)
+    }
 }

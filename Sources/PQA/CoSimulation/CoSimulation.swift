@@ -73,6 +73,8 @@ public struct CoSimulation {
         public let harness: DifferentialHarness.Report
         /// Per layer timing, from the reference engine's run.
         public let timings: [LayerTiming]
+        /// Cycles of the whole run, from reset to the last output beat (loads included).
+        public let totalCycles: Int
         public var bitExact: Bool { harness.passed }
     }
 
@@ -91,16 +93,17 @@ public struct CoSimulation {
     /// computes) on `engines`, with `traffic` from `seed`.
     public func run(_ layers: [CoSimulationLayer], traffic: Traffic = Traffic(), seed: UInt64,
                     engines: [Engine] = Engine.installed) throws -> Report {
-        var timings: [LayerTiming] = []
+        var timings: [LayerTiming] = [], total = 0
         let report = try DifferentialHarness.run(netlist, seed: seed, engines: engines) { context in
             let patience = 2_000 + 8 * parameters.periodMax * parameters.groupsMax
             let measured = try StreamDriver.drive(context, layers: layers.map(\.beats), traffic: traffic, patience: patience)
             if timings.isEmpty {  // the reference engine runs first
-                timings = zip(layers, measured).map { layer, cycles in
+                total = measured.total
+                timings = zip(layers, measured.layers).map { layer, cycles in
                     LayerTiming(measured: cycles, bound: CycleModel(parameters).bound(layer.layer.shape, columns: layer.columns.count))
                 }
             }
         }
-        return Report(harness: report, timings: timings)
+        return Report(harness: report, timings: timings, totalCycles: total)
     }
 }

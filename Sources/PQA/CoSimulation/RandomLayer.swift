@@ -5,10 +5,13 @@ import Randomness
 /// every format, with the extremes drawn far more often than chance: the
 /// stimulus of co-simulation.
 public struct RandomLayer {
-    var random: SeededGenerator
+    private var random: SeededGenerator
 
     /// Random layers from `seed`.
     public init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+
+    /// A uniformly drawn integer in `range`.
+    public mutating func integer(in range: ClosedRange<Int>) -> Int { random.nextInt(in: range) }
 
     /// A value of `format`, extremes boosted.
     public mutating func value(_ format: IntegerFormat) -> Int {

@@ -18,8 +18,11 @@ enum StreamDriver {
     /// Drives `layers` through the design in `context` with `traffic`:
     /// offers load and input beats, takes and checks every output beat, and
     /// fails when no beat moves for `patience` cycles. Returns each layer's
-    /// cycles, from its first input beat accepted to its last output beat.
-    static func drive(_ context: HarnessContext, layers: [StreamLayer], traffic: CoSimulation.Traffic, patience: Int) throws -> [Int] {
+    /// cycles, from its first input beat accepted to its last output beat,
+    /// and the whole run's, from the first cycle after reset to the last
+    /// output beat.
+    static func drive(_ context: HarnessContext, layers: [StreamLayer], traffic: CoSimulation.Traffic,
+                      patience: Int) throws -> (layers: [Int], total: Int) {
         let sim = context.simulator
         sim.reset(cycles: 2)
         let loads = layers.flatMap { layer in layer.loadBeats.enumerated().map { ($1, $0 == layer.loadBeats.count - 1) } }
@@ -86,6 +89,6 @@ enum StreamDriver {
             context.fail("m_axis_out_tvalid", expected: "\(expected.count) output beats",
                          actual: "\(received), then no beat moved for \(patience) cycles (loaded \(loaded)/\(loads.count), sent \(sent)/\(inputs.count))")
         }
-        return zip(firstInputCycle, lastOutputCycle).map { $1 - $0 + 1 }
+        return (zip(firstInputCycle, lastOutputCycle).map { $1 - $0 + 1 }, (lastOutputCycle.last ?? cycle) + 1)
     }
 }

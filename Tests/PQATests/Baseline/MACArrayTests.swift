@@ -35,7 +35,7 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
         let cosim = try MACArrayCoSimulation(configuration)
         var random = RandomLayer(seed: seed)
         let maxima = configuration.maxima
-        let shapes = [(maxima.d, maxima.cout), (random.random.nextInt(in: 1...maxima.d), random.random.nextInt(in: 1...maxima.cout))]
+        let shapes = [(maxima.d, maxima.cout), (random.integer(in: 1...maxima.d), random.integer(in: 1...maxima.cout))]
         let layers = try shapes.map { d, cout in
             try MACArrayCoSimulation.Layer(random.linearLayer(d: d, cout: cout, for: configuration),
                                            columns: random.columns(Int(seed % 3) + 1, d: d, format: configuration.formats.activation),
@@ -54,7 +54,7 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
         let configuration = try randomMACArrayConfiguration(seed: seed + 50)
         let cosim = try MACArrayCoSimulation(configuration)
         var random = RandomLayer(seed: seed)
-        let d = random.random.nextInt(in: 1...configuration.maxima.d), cout = random.random.nextInt(in: 1...configuration.maxima.cout)
+        let d = random.integer(in: 1...configuration.maxima.d), cout = random.integer(in: 1...configuration.maxima.cout)
         let layer = try random.linearLayer(d: d, cout: cout, for: configuration)
         let columns = random.columns(4, d: d, format: configuration.formats.activation)
         let report = try cosim.run([MACArrayCoSimulation.Layer(layer, columns: columns, parameters: cosim.parameters)],
