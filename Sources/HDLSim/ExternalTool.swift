@@ -10,7 +10,7 @@ public enum ToolError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let tool):
-            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog and yosys with apt-get)"
+            return "\(tool) is not installed; run scripts/setup.sh (it installs every tool pqa drives)"
         case .failed(let tool, let command, let status, let output, let directory):
             let firstLines = output.split(separator: "\n", omittingEmptySubsequences: true).prefix(15).joined(separator: "\n")
             return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(firstLines)"
@@ -23,6 +23,7 @@ public enum ToolError: Error, CustomStringConvertible {
 public enum ExternalTool {
     /// The full path of `tool` on `PATH`, if installed.
     public static func locate(_ tool: String) -> String? {
+        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
         return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }

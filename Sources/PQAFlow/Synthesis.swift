@@ -56,9 +56,17 @@ public enum Synthesis {
     public static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String = "yosys",
                            weights: AreaWeights = .standard) throws -> SynthesisReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
-        try files.write(to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
+        return try run(files, target: target, yosys: yosys, weights: weights, in: directory, writeNetlist: false)
+    }
+
+    /// Synthesizes in `directory` (created); with `writeNetlist`, also writes
+    /// the mapped netlist there as `netlist.json` for nextpnr.
+    static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String, weights: AreaWeights,
+                    in directory: URL, writeNetlist: Bool) throws -> SynthesisReport {
+        try files.write(to: directory)
         let script = "read_verilog \(files.verilogFiles.joined(separator: " ")); \(target.command(top: files.topName)); tee -q -o stat.json stat -json"
+            + (writeNetlist ? "; write_json netlist.json" : "")
         let start = Date()
         let version = try ExternalTool.run(yosys, ["-V"], in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
         try ExternalTool.run(yosys, ["-q", "-p", script], in: directory)

