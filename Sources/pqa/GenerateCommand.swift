@@ -10,6 +10,7 @@ struct Generate: ParsableCommand {
         abstract: "Write a design: the PQA accelerator (default, or --config FILE) or an example of the DSL.",
         discussion: """
             Without options it writes the built-in accelerator to rtl/pqa_default/: Verilog, filelist, \
+            FPGA flow inputs (FuseSoC core, SDC and XDC clock constraints, Yosys script), \
             configuration.json, manifest.json and datasheet.md. The folder is replaced as a whole, never left half-written.
             """)
 
@@ -18,6 +19,9 @@ struct Generate: ParsableCommand {
 
     @Option(name: .long, help: "Bake this integer PQ layer folder into a fixed-table design (ROM images, no load stream).")
     var layer: String?
+
+    @Option(name: .long, help: "The accelerator's clock in MHz for its SDC and XDC constraints (default 200).")
+    var clockMhz: Double?
 
     @Option(name: .long, help: "An example design of the DSL (see --list-examples).")
     var example: String?
@@ -34,6 +38,9 @@ struct Generate: ParsableCommand {
     func validate() throws {
         if (config != nil || layer != nil) && (example != nil || allExamples) {
             throw ValidationError("--config and --layer generate the accelerator; drop --example and --all-examples")
+        }
+        if clockMhz != nil && (example != nil || allExamples) {
+            throw ValidationError("--clock-mhz sets the accelerator's constraints; examples have none, so drop it")
         }
         if allExamples && (out != nil || example != nil) {
             throw ValidationError("--all-examples writes every example to rtl/examples/; drop --example and --out")
@@ -58,14 +65,14 @@ struct Generate: ParsableCommand {
         }
         let given = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) }
         guard let layer else {
-            try write(PQAGenerator.files(for: given ?? .default), to: out ?? "rtl/pqa_default")
+            try write(PQAGenerator.files(for: given ?? .default, clockMHz: clockMhz ?? FlowFiles.defaultClockMHz), to: out ?? "rtl/pqa_default")
             return
         }
         guard case .integer(let integerLayer) = try LayerFolder.read(from: URL(fileURLWithPath: layer)) else {
             throw CommandFailure("\(layer) holds a float layer; quantize it first (pqa pq learn ... --bits ...)")
         }
         let configuration = given ?? .fixed(for: integerLayer, parallelism: PQAConfiguration.default.parallelism)
-        try write(PQAGenerator.files(for: configuration, layer: integerLayer), to: out ?? "rtl/pqa_fixed")
+        try write(PQAGenerator.files(for: configuration, layer: integerLayer, clockMHz: clockMhz ?? FlowFiles.defaultClockMHz), to: out ?? "rtl/pqa_fixed")
     }
 
     private func write(_ files: DesignFiles, to path: String) throws {
