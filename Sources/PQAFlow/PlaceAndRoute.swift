@@ -133,15 +133,15 @@ public enum PlaceAndRoute {
                 (report.utilization ?? [:]).mapValues { [$0.used, $0.available] })
     }
 
-    /// The resource nextpnr found overused, from its error output
-    /// (`Design uses N TYPE, while device only has M`-style lines).
+    /// The first resource overused in nextpnr's "Device utilisation" lines
+    /// (`ICESTORM_LC:  5448/ 5280   103%`), if any.
     static func overuse(in output: String, device: PlaceAndRouteDevice) -> FlowError? {
-        for line in output.split(separator: "\n") where line.contains("available") || line.contains("only has") {
-            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            let words = line.split(separator: " ").map(String.init)
-            if numbers.count >= 2, let resource = words.first(where: { $0.uppercased() == $0 && $0.contains(where: \.isLetter) && $0.count > 2 }) {
-                return .doesNotFit(device: device.rawValue, resource: resource, used: numbers[numbers.count - 2], available: numbers[numbers.count - 1])
-            }
+        for line in output.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "/" })
+            guard let colon = fields.firstIndex(where: { $0.hasSuffix(":") && $0.count > 1 && $0 != "Info:" }),
+                  colon + 2 < fields.count, let used = Int(fields[colon + 1]), let available = Int(fields[colon + 2]),
+                  used > available else { continue }
+            return .doesNotFit(device: device.rawValue, resource: String(fields[colon].dropLast()), used: used, available: available)
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import HDL
+
 /// An FPGA family Yosys synthesizes for, with how its cells are counted.
 public enum SynthesisTarget: String, CaseIterable, Codable, Sendable {
     /// Xilinx 7-series (`synth_xilinx`).
@@ -7,14 +9,18 @@ public enum SynthesisTarget: String, CaseIterable, Codable, Sendable {
     /// Lattice iCE40 with UltraPlus DSPs (`synth_ice40 -dsp`).
     case ice40
 
-    /// The Yosys synthesis command for top module `top`, flattened.
-    public func command(top: String) -> String {
+    /// The FPGA family, which holds the Yosys command the generated scripts
+    /// use too.
+    public var family: FPGAFamily {
         switch self {
-        case .xilinx7: "synth_xilinx -flatten -top \(top)"
-        case .ecp5: "synth_ecp5 -flatten -top \(top)"
-        case .ice40: "synth_ice40 -flatten -dsp -top \(top)"
+        case .xilinx7: .xilinx7
+        case .ecp5: .ecp5
+        case .ice40: .ice40
         }
     }
+
+    /// The Yosys synthesis command for top module `top`, flattened.
+    public func command(top: String) -> String { family.yosysCommand(top: top) }
 
     /// The resource class of a cell type, for this family.
     public func resource(of cell: String) -> Resource {

@@ -10,6 +10,7 @@ struct Generate: ParsableCommand {
         abstract: "Write a design: the PQA accelerator (default, or --config FILE) or an example of the DSL.",
         discussion: """
             Without options it writes the built-in accelerator to rtl/pqa_default/: Verilog, filelist, \
+            FPGA flow inputs (FuseSoC core, SDC and XDC clock constraints, Yosys script), \
             configuration.json, manifest.json and datasheet.md. The folder is replaced as a whole, never left half-written.
             """)
 
@@ -21,6 +22,9 @@ struct Generate: ParsableCommand {
 
     @Option(name: .long, help: "The MAC-array baseline instead: its configuration (JSON), or 'default'.")
     var baseline: String?
+
+    @Option(name: .long, help: "The accelerator's clock in MHz for its SDC and XDC constraints (default 200).")
+    var clockMhz: Double?
 
     @Option(name: .long, help: "An example design of the DSL (see --list-examples).")
     var example: String?
@@ -40,6 +44,9 @@ struct Generate: ParsableCommand {
         }
         if (config != nil || layer != nil) && (example != nil || allExamples) {
             throw ValidationError("--config and --layer generate the accelerator; drop --example and --all-examples")
+        }
+        if clockMhz != nil && (example != nil || allExamples) {
+            throw ValidationError("--clock-mhz sets the accelerator's constraints; examples have none, so drop it")
         }
         if allExamples && (out != nil || example != nil) {
             throw ValidationError("--all-examples writes every example to rtl/examples/; drop --example and --out")
@@ -63,19 +70,20 @@ struct Generate: ParsableCommand {
             return
         }
         if let baseline {
-            try write(MACArrayGenerator.files(for: MACArrayGenerator.configuration(baseline)), to: out ?? "rtl/mac_array_default")
+            try write(MACArrayGenerator.files(for: MACArrayGenerator.configuration(baseline), clockMHz: clockMhz ?? FlowFiles.defaultClockMHz),
+                      to: out ?? "rtl/mac_array_default")
             return
         }
         let given = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) }
         guard let layer else {
-            try write(PQAGenerator.files(for: given ?? .default), to: out ?? "rtl/pqa_default")
+            try write(PQAGenerator.files(for: given ?? .default, clockMHz: clockMhz ?? FlowFiles.defaultClockMHz), to: out ?? "rtl/pqa_default")
             return
         }
         guard case .integer(let integerLayer) = try LayerFolder.read(from: URL(fileURLWithPath: layer)) else {
             throw CommandFailure("\(layer) holds a float layer; quantize it first (pqa pq learn ... --bits ...)")
         }
         let configuration = given ?? .fixed(for: integerLayer, parallelism: PQAConfiguration.default.parallelism)
-        try write(PQAGenerator.files(for: configuration, layer: integerLayer), to: out ?? "rtl/pqa_fixed")
+        try write(PQAGenerator.files(for: configuration, layer: integerLayer, clockMHz: clockMhz ?? FlowFiles.defaultClockMHz), to: out ?? "rtl/pqa_fixed")
     }
 
     private func write(_ files: DesignFiles, to path: String) throws {

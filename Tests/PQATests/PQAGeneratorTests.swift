@@ -33,6 +33,31 @@ import Testing
         #expect((object?["ports"] as? [[String: Any]])?.contains { $0["name"] as? String == "m_axis_out_tdata" } == true)
     }
 
+    @Test func flowFilesComeWithTheDesignAndItsManifest() throws {
+        let files = try PQAGenerator.files(for: .default, clockMHz: 250)
+        let names = ["pqa_core.core", "pqa_core.sdc", "pqa_core.xdc", "synth_pqa_core.ys"]
+        #expect(Set(names).isSubset(of: Set(files.files.map(\.name))))
+        let xdc = try #require(files.files.first { $0.name == "pqa_core.xdc" }?.contents)
+        #expect(xdc.contains("create_clock -name clk -period 4.000 [get_ports clk]"))
+        let manifest = try #require(files.files.first { $0.name == "manifest.json" }?.contents)
+        let object = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any]
+        #expect(object?["flowFiles"] as? [String] == names)
+        #expect(object?["clockMHz"] as? Double == 250)
+        let core = try #require(files.files.first { $0.name == "pqa_core.core" }?.contents)
+        for verilog in files.verilogFiles { #expect(core.contains("      - \(verilog)\n")) }
+        #expect(throws: FlowFilesError.self) { try PQAGenerator.files(for: .default, clockMHz: 0) }
+    }
+
+    @Test func fixedDesignCoreCopiesItsROMImages() throws {
+        var random = RandomLayer(seed: 9)
+        let layer = try random.layer(try PQShape(ls: 9, np: 16, ns: 6, cout: 10), for: .default)
+        let files = try PQAGenerator.files(for: .fixed(for: layer, parallelism: PQAConfiguration.default.parallelism), layer: layer)
+        let images = files.files.map(\.name).filter { $0.hasSuffix(".hex") }
+        let core = try #require(files.files.first { $0.name == "pqa_core.core" }?.contents)
+        #expect(!images.isEmpty)
+        for image in images { #expect(core.contains("      - \(image): {copyto: \(image)}\n")) }
+    }
+
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || ExternalTool.locate("verilator") != nil))
     func generatedDesignsLintClean() throws {
         for configuration in [PQAConfiguration.default] + (1...6).map({ try? randomConfiguration(seed: $0) }).compactMap({ $0 }) {

@@ -8,6 +8,10 @@ public struct DesignFiles: Sendable {
     public private(set) var files: [(name: String, contents: String)]
     /// The top module's name.
     public let topName: String
+    /// Whether the top module has the clock port `clk`.
+    public let usesClock: Bool
+    /// Whether the top module has the reset port `rst`.
+    public let usesReset: Bool
 
     /// Emits `top` and every module below it; see `VerilogEmitter.emit` for
     /// `imageDirectory`.
@@ -27,12 +31,17 @@ public struct DesignFiles: Sendable {
         files.append(("\(top.name).f", sources.map { $0 + "\n" }.joined()))
         self.files = files
         self.topName = top.name
+        self.usesClock = top.usesClock
+        self.usesReset = top.usesReset
     }
 
-    /// An empty set of files for a design named `topName`, to add files to.
+    /// An empty set of files for a design named `topName`, to add files to;
+    /// it has no Verilog, so no clock or reset port either.
     public init(named topName: String) {
         files = []
         self.topName = topName
+        usesClock = false
+        usesReset = false
     }
 
     /// The Verilog source file names, in compilation order.

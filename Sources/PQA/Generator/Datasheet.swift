@@ -5,7 +5,7 @@ import PQ
 struct Datasheet {
     let markdown: String
 
-    init(_ design: PQAParameters, netlist: Netlist) {
+    init(_ design: PQAParameters, netlist: Netlist, flow: FlowFiles) {
         let c = design.configuration, p = c.parallelism, f = c.formats
         let model = CycleModel(design)
         let largest = try? PQShape(ls: c.maxima.ls, np: c.maxima.np, ns: c.maxima.ns, cout: c.maxima.cout)
@@ -54,7 +54,15 @@ struct Datasheet {
         if let largest {
             lines.append("For the largest layer: slot \(model.slot(largest)) cycles, \(model.bound(largest, columns: 1)) cycles per column, plus \(model.latency(largest)) cycles of latency per layer.")
         }
-        lines.append("")
+        lines += [
+            "",
+            "## FPGA flows",
+            "",
+            "- `\(flow.coreFile)`: FuseSoC core `\(flow.vlnv)`; `fusesoc --cores-root . run --target lint|synth \(flow.vlnv)`.",
+            "- `\(flow.sdcFile)` (Quartus, SDC) and `\(flow.xdcFile)` (Vivado): `clk` at \(FlowFiles.megahertz(flow.clockMHz)) MHz (\(flow.period) ns), `rst` not timed.",
+            "- `\(flow.yosysScript)`: `yosys -s \(flow.yosysScript)` synthesizes for \(flow.family.displayName) (other families in its comments).",
+            "",
+        ]
         markdown = lines.joined(separator: "\n")
     }
 }

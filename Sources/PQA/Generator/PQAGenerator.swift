@@ -2,19 +2,22 @@ import Foundation
 import HDL
 import PQ
 
-/// Writes a generated accelerator: its Verilog and filelist, the
-/// configuration it came from, a machine-readable `manifest.json` and a
-/// Markdown data sheet.
+/// Writes a generated accelerator: its Verilog and filelist, the FPGA flow
+/// inputs (FuseSoC core, SDC and XDC clock constraints, Yosys script; see
+/// `FlowFiles`), the configuration it came from, a machine-readable
+/// `manifest.json` and a Markdown data sheet.
 public enum PQAGenerator {
     /// Every file of the design for `configuration` (with its baked `layer`
-    /// for a fixed-table design).
-    public static func files(for configuration: PQAConfiguration, layer: IntegerPQLayer? = nil) throws -> DesignFiles {
+    /// for a fixed-table design), its clock constrained to `clockMHz`.
+    public static func files(for configuration: PQAConfiguration, layer: IntegerPQLayer? = nil,
+                             clockMHz: Double = FlowFiles.defaultClockMHz) throws -> DesignFiles {
         let core = try PQACore(configuration, layer: layer)
         let netlist = try core.elaborate()
         var files = DesignFiles(top: netlist)
+        let flow = try files.addFlowFiles(clockMHz: clockMHz)
         files.add("configuration.json", contents: try configuration.json())
-        files.add("manifest.json", contents: try Manifest(core.design, netlist: netlist).json())
-        files.add("datasheet.md", contents: Datasheet(core.design, netlist: netlist).markdown)
+        files.add("manifest.json", contents: try Manifest(core.design, netlist: netlist, flow: flow).json())
+        files.add("datasheet.md", contents: Datasheet(core.design, netlist: netlist, flow: flow).markdown)
         return files
     }
 }
@@ -37,6 +40,8 @@ struct Manifest: Encodable {
     let generator: String
     let top: String
     let files: [String]
+    let flowFiles: [String]
+    let clockMHz: Double
     let configuration: PQAConfiguration
     let widths: HardwareWidths
     let ports: [PortEntry]
@@ -48,11 +53,13 @@ struct Manifest: Encodable {
     let latency: String
     let cyclesOfLargestLayer: [String: Int]
 
-    init(_ design: PQAParameters, netlist: Netlist) {
+    init(_ design: PQAParameters, netlist: Netlist, flow: FlowFiles) {
         let c = design.configuration, p = c.parallelism
         generator = "pqa \(VerilogEmitter.generatorVersion)"
         top = netlist.name
         files = DesignFiles(top: netlist).verilogFiles
+        flowFiles = flow.names
+        clockMHz = flow.clockMHz
         configuration = c
         widths = design.widths
         ports = [PortEntry(name: "clk", direction: "input", bits: 1), PortEntry(name: "rst", direction: "input", bits: 1)]

@@ -13,9 +13,23 @@ extension Signal {
     }
 }
 
-/// `signal * factor` in `width` bits, for products proven to fit.
+/// `signal * factor` in `width` bits, for products proven to fit: a sum of
+/// shifted copies, one per set bit of the constant, so synthesis never
+/// spends a DSP block on an address.
 func scaled(_ signal: Signal, by factor: Int, to width: Int, _ m: ModuleBuilder) -> Signal {
-    (signal.asUnsigned * m.constant(factor, countType(factor))).resized(to: width)
+    let value = signal.asUnsigned.resized(to: max(width, signal.width))
+    let terms = (0..<max(1, bitsToRepresent(factor))).filter { factor >> $0 & 1 == 1 }.map { [value << $0] }
+    guard !terms.isEmpty else { return m.constant(0, .unsigned(width)) }
+    return reduceTree(terms, levelsPerStage: 0, name: "scaled", in: m) { [$0[0] + $1[0]] }[0].resized(to: width)
+}
+
+/// `a * b` for two small unsigned counts, as a sum of shifted copies of `a`
+/// gated by the bits of `b`: no multiplier primitive, so no DSP block.
+func productOfCounts(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
+    let width = a.width + b.width
+    let wide = a.asUnsigned.extended(to: width), zero = m.constant(0, .unsigned(width))
+    let terms = (0..<b.width).map { bit in [mux(b.bit(bit), wide << bit, zero)] }
+    return reduceTree(terms, levelsPerStage: 0, name: "count_product", in: m) { [$0[0] + $1[0]] }[0]
 }
 
 /// Whether a load address lies within a memory bank of `words` words, so a

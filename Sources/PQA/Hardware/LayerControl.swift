@@ -113,7 +113,7 @@ struct LayerControl {
             let groups = m.delayed(ceilDivide(ns, by: p.nsVec, maximum: design.groupsMax, m), name: "bank\(bank)_groups")
             let outputChunks = m.delayed(ceilDivide(cout, by: p.outVec, maximum: design.outputChunksMax, m), name: "bank\(bank)_output_chunks")
             let periodType = countType(design.periodMax)
-            let encodeCycles = (chunks * prototypeChunks).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
+            let encodeCycles = productOfCounts(chunks, prototypeChunks, m).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
             let output = outputChunks.resized(to: periodType.width)
             let period = mux(encodeCycles < output, output, encodeCycles).named("bank\(bank)_period")
             return Bank(ls: ls, np: np, ns: ns, cout: cout, columns: columns, multiplier: multiplier, shift: shift, relu: relu,
