@@ -1,10 +1,13 @@
 /// A stable 128-bit content hash (two FNV-1a lanes with different offsets),
 /// as 32 hex digits: names cache entries by what went into them.
-struct ContentHash {
+public struct ContentHash: Sendable {
+    /// An empty hash.
+    public init() {}
+
     private var lanes: (UInt64, UInt64) = (0xcbf2_9ce4_8422_2325, 0x6c62_272e_07bb_0142)
 
     /// Adds `text` and a separator, so ("ab","c") and ("a","bc") differ.
-    mutating func add(_ text: String) {
+    public mutating func add(_ text: String) {
         for byte in text.utf8 { mix(byte) }
         mix(0)
     }
@@ -14,7 +17,8 @@ struct ContentHash {
         lanes.1 = (lanes.1 ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9E37_79B9
     }
 
-    var hex: String {
+    /// The hash as 32 hex digits.
+    public var hex: String {
         [lanes.0, lanes.1].map { value in
             let digits = String(value, radix: 16)
             return String(repeating: "0", count: 16 - digits.count) + digits

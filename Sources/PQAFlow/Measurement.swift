@@ -1,0 +1,59 @@
+import Foundation
+import HDL
+import HDLSim
+
+/// What synthesis (and, when asked, place and route) measured of one design.
+public struct Measurement: Codable, Sendable {
+    public let synthesis: SynthesisReport
+    /// Place and route on a Lattice device, for Fmax; nil when not asked.
+    public let placeAndRoute: PlaceAndRouteReport?
+    /// Fmax from place and route, in MHz.
+    public var fmaxMHz: Double? { placeAndRoute?.fmaxMHz }
+}
+
+/// Measures designs once: results are stored in a folder under a hash of
+/// the design's Verilog, the target, the device and the tools, so a sweep
+/// interrupted and started again does not redo finished designs, and two
+/// sweeps share what they have in common.
+public struct MeasurementCache: Sendable {
+    public let directory: URL
+    public let yosys: String
+    public let nextpnr: String?
+
+    /// A cache in `directory` (created when first written).
+    public init(directory: URL, yosys: String = "yosys", nextpnr: String? = nil) {
+        self.directory = directory
+        self.yosys = yosys
+        self.nextpnr = nextpnr
+    }
+
+    /// The measurement of `core` synthesized for `target` and, with `device`,
+    /// placed and routed for Fmax; from the cache when it is there.
+    public func measure(_ core: some HardwareModule, target: SynthesisTarget, device: PlaceAndRouteDevice? = nil,
+                        targetMHz: Double = 100) throws -> Measurement {
+        let files = DesignFiles(top: try core.elaborate())
+        var hash = ContentHash()
+        for (name, contents) in files.files { hash.add(name); hash.add(contents) }
+        hash.add(target.rawValue)
+        hash.add(device?.rawValue ?? "no place and route")
+        hash.add("\(targetMHz)")
+        hash.add(yosys)
+        hash.add(nextpnr ?? "")
+        let entry = directory.appendingPathComponent("\(files.topName)-\(hash.hex).json")
+        if let data = try? Data(contentsOf: entry), let cached = try? JSONDecoder().decode(Measurement.self, from: data) {
+            return cached
+        }
+        let synthesis = try Synthesis.run(files, target: target, yosys: yosys)
+        let placed = try device.map { try PlaceAndRoute.run(core, device: $0, targetMHz: targetMHz, yosys: yosys, nextpnr: nextpnr) }
+        let measurement = Measurement(synthesis: synthesis, placeAndRoute: placed)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Written to a temporary name and moved, so a reader never sees half a file.
+        let partial = directory.appendingPathComponent(".\(entry.lastPathComponent).\(UUID().uuidString)")
+        try encoder.encode(measurement).write(to: partial)
+        _ = try? FileManager.default.removeItem(at: entry)
+        try FileManager.default.moveItem(at: partial, to: entry)
+        return measurement
+    }
+}
