@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "HDLSim", dependencies: ["HDL"]),
         .target(name: "PQ", dependencies: ["Randomness"]),
         .target(name: "PQA", dependencies: ["HDL", "HDLSim", "PQ"]),
-        .target(name: "PQAFlow", dependencies: ["HDL", "HDLSim", "PQA"]),
+        .target(name: "PQAFlow", dependencies: ["HDL", "HDLSim", "PQ", "PQA"]),
         .target(
             name: "PQCommands",
             dependencies: ["PQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]
