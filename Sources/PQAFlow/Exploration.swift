@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PQA
 
@@ -84,49 +83,27 @@ public struct Exploration: Sendable {
     /// result; throws the first failure after the others have finished.
     public func runAll(jobs: Int, progress: @escaping @Sendable (Int, Int, String) -> Void) throws -> [ExplorationResult] {
         let all = try points()
-        let state = SweepState(done: all.filter { finished($0.id) != nil }.count)
-        let pending = all.filter { finished($0.id) == nil }
-        let slots = DispatchSemaphore(value: max(1, jobs))
-        let group = DispatchGroup()
-        let queue = DispatchQueue(label: "pqa.explore", attributes: .concurrent)
-        for point in pending {
-            slots.wait()
-            group.enter()
-            queue.async {
-                defer {
-                    slots.signal()
-                    group.leave()
-                }
-                do {
-                    try run(point: point.id)
-                    progress(state.finish(), all.count, point.id)
-                } catch {
-                    state.fail("point \(point.id): \(error)")
-                }
-            }
+        let pending = all.filter { finished($0.id) == nil }.map(\.id)
+        let counter = Counter(all.count - pending.count)
+        try runConcurrently(pending, jobs: jobs, name: { "point \($0)" }) { id in
+            try run(point: id)
+            progress(counter.increment(), all.count, id)
         }
-        group.wait()
-        if let failure = state.firstFailure { throw PQAConfigurationError.invalid(field: "exploration", value: "\(all.count) points", rule: failure) }
         return all.compactMap { finished($0.id) }
     }
 }
 
-/// Counts and failures shared by a sweep's workers.
-private final class SweepState: @unchecked Sendable {
+/// A count shared by a sweep's workers.
+private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
-    private var done: Int
-    private var failures: [String] = []
+    private var value: Int
 
-    init(done: Int) { self.done = done }
+    init(_ value: Int) { self.value = value }
 
-    func finish() -> Int {
+    func increment() -> Int {
         lock.withLock {
-            done += 1
-            return done
+            value += 1
+            return value
         }
     }
-
-    func fail(_ message: String) { lock.withLock { failures.append(message) } }
-
-    var firstFailure: String? { lock.withLock { failures.first } }
 }

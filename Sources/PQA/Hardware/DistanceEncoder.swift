@@ -79,7 +79,7 @@ struct DistanceEncoder {
         func laneTerm(_ x: Signal, _ prototype: Signal) -> Signal {
             let difference = signedValue(x, signed: a.signed) - signedValue(prototype, signed: q.signed)
             switch c.metric {
-            case .l2: return (difference * difference).asUnsigned.resized(to: distanceType.width)
+            case .l2: return product(difference, difference, m).asUnsigned.resized(to: distanceType.width)
             case .l1, .chebyshev: return mux(difference < 0, -difference, difference).asUnsigned.resized(to: distanceType.width)
             }
         }

@@ -32,6 +32,28 @@ func productOfCounts(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
     return reduceTree(terms, levelsPerStage: 0, name: "count_product", in: m) { [$0[0] + $1[0]] }[0]
 }
 
+/// Products whose narrower operand has at most this many bits are built from
+/// shifts and adders (LUTs and carry chains), like the low-precision MACs of
+/// LUT-based FPGA accelerators; wider ones are left to synthesis, which maps
+/// them to DSP blocks.
+let lutMultiplierBits = 8
+
+/// `a * b` for two signed values, in `a.width + b.width` bits: from LUTs when
+/// the narrower operand has at most `lutMultiplierBits` bits (one shifted copy
+/// of the wider operand per bit of the narrower, the sign bit's subtracted),
+/// otherwise the `*` operator.
+func product(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
+    guard min(a.width, b.width) <= lutMultiplierBits else { return a * b }
+    let (wide, narrow) = a.width >= b.width ? (a, b) : (b, a)
+    let width = a.width + b.width
+    let value = wide.extended(to: width), zero = m.constant(0, .signed(width))
+    let terms = (0..<narrow.width).map { bit -> [Signal] in
+        let shifted = value << bit
+        return [mux(narrow.bit(bit), bit == narrow.width - 1 ? zero - shifted : shifted, zero)]
+    }
+    return reduceTree(terms, levelsPerStage: 0, name: "product", in: m) { [$0[0] + $1[0]] }[0]
+}
+
 /// Whether a load address lies within a memory bank of `words` words, so a
 /// stray address never writes into the other (running) bank.
 func inRange(_ address: Signal, _ words: Int, _ m: ModuleBuilder) -> Signal {
