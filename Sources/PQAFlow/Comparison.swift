@@ -14,8 +14,11 @@ public struct ComparedDesign: Codable, Sendable {
     /// Cycles of one inference (loads overlapped) and its compute part.
     public let cycles: Int
     public let computeCycles: Int
-    /// Inferences per second at Fmax (or at the nominal clock) per 1000 LUT-equivalents.
-    public let performancePerArea: Double
+    /// Why there is no Fmax although a device was given (the design does not fit it).
+    public let fmaxProblem: String?
+
+    /// Inferences per second per 1000 LUT-equivalents at `clockMHz`.
+    public func performancePerArea(at clockMHz: Double) -> Double { clockMHz * 1e6 / Double(cycles) / (area / 1000) }
 }
 
 /// PQA against the baseline at one table-3 point.
@@ -24,8 +27,13 @@ public struct ComparisonRow: Codable, Sendable {
     /// Activation and prototype bits, and table-entry (and baseline weight) bits.
     public let activationBits, entryBits: Int
     public let pqa, baseline: ComparedDesign
+    /// The clocks the two run at: each its Fmax when both were placed and
+    /// routed, otherwise both the nominal clock, so the ratio compares like with like.
+    public let pqaClockMHz, baselineClockMHz: Double
+    public var pqaPerformancePerArea: Double { pqa.performancePerArea(at: pqaClockMHz) }
+    public var baselinePerformancePerArea: Double { baseline.performancePerArea(at: baselineClockMHz) }
     /// PQA's performance per area over the baseline's.
-    public var ratio: Double { pqa.performancePerArea / baseline.performancePerArea }
+    public var ratio: Double { pqaPerformancePerArea / baselinePerformancePerArea }
 }
 
 /// How `pqa compare` builds and measures its designs.
@@ -79,15 +87,21 @@ public enum Comparison {
         return try points.map { point in
             let bits = (activation: point.prototypeBits ?? 8, entry: point.tableBits ?? 8)
             let mine = candidates.filter { $0.matches(point, bits) }
-            func best(_ designs: [Candidate]) throws -> ComparedDesign {
-                let measured = try designs.map { try $0.measure(options, cache) }
-                guard let top = measured.max(by: { $0.performancePerArea < $1.performancePerArea }) else {
+            // Each side keeps its best candidate at the nominal clock, or at
+            // Fmax when every candidate of the point was placed and routed.
+            let measured = try mine.map { ($0.isPQA, try $0.measure(options, cache)) }
+            let allPlaced = measured.allSatisfy { $0.1.fmaxMHz != nil }
+            func clock(_ design: ComparedDesign) -> Double { allPlaced ? design.fmaxMHz ?? options.nominalMHz : options.nominalMHz }
+            func best(_ pqa: Bool) throws -> ComparedDesign {
+                guard let top = measured.filter({ $0.0 == pqa }).map(\.1)
+                    .max(by: { $0.performancePerArea(at: clock($0)) < $1.performancePerArea(at: clock($1)) }) else {
                     throw PQAInterfaceError.invalidArgument(field: "candidates", value: "none", allowed: "at least one parallelism per design")
                 }
                 return top
             }
-            return ComparisonRow(ls: point.ls, np: point.np, activationBits: bits.activation, entryBits: bits.entry,
-                                 pqa: try best(mine.filter(\.isPQA)), baseline: try best(mine.filter { !$0.isPQA }))
+            let pqa = try best(true), baseline = try best(false)
+            return ComparisonRow(ls: point.ls, np: point.np, activationBits: bits.activation, entryBits: bits.entry, pqa: pqa, baseline: baseline,
+                                 pqaClockMHz: clock(pqa), baselineClockMHz: clock(baseline))
         }
     }
 
@@ -165,10 +179,8 @@ private enum Candidate: Sendable {
             parallelism = "InVec \(c.parallelism.inVec) OutVec \(c.parallelism.outVec)"
             design = "mac_array_core"
         }
-        let area = measurement.synthesis.area
-        let clock = measurement.fmaxMHz ?? options.nominalMHz
-        return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources, area: area,
-                              fmaxMHz: measurement.fmaxMHz, cycles: cycles.totalCycles, computeCycles: cycles.computeCycles,
-                              performancePerArea: clock * 1e6 / Double(cycles.totalCycles) / (area / 1000))
+        return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources,
+                              area: measurement.synthesis.area, fmaxMHz: measurement.fmaxMHz, cycles: cycles.totalCycles,
+                              computeCycles: cycles.computeCycles, fmaxProblem: measurement.placeAndRouteProblem)
     }
 }

@@ -6,7 +6,8 @@ public enum ComparisonReport {
     public static func text(_ rows: [ComparisonRow]) -> String {
         var lines = [header.joined(separator: " | ")]
         for row in rows {
-            lines.append(contentsOf: [cells(row, row.pqa, ratio: String(format: "%.2fx", row.ratio)), cells(row, row.baseline, ratio: "")]
+            lines.append(contentsOf: [cells(row, row.pqa, clock: row.pqaClockMHz, ratio: String(format: "%.2fx", row.ratio)),
+                                      cells(row, row.baseline, clock: row.baselineClockMHz, ratio: "")]
                 .map { $0.joined(separator: " | ") })
         }
         return lines.joined(separator: "\n")
@@ -27,14 +28,15 @@ public enum ComparisonReport {
                 + "Each side keeps its candidate with the best performance per area. Both hold the network's largest layer and load the next layer while running.",
             "- Area: Yosys `\(options.target.rawValue)` cells weighted into LUT-equivalents (LUT 1, FF 0.5, carry 1, LUT-RAM 4, BRAM18 64, BRAM36 128, DSP 100).",
             "- Cycles: one inference of the whole network from the network cycle model (compute exact against RTL, table/weight loads overlapped at one beat per cycle).",
-            "- Clock: \(clock). Performance per area = inferences/s per 1000 LUT-equivalents; ratio = PQA / baseline.",
+            "- Clock: \(clock); a point where either design does not fit the device runs both at \(Int(options.nominalMHz)) MHz. "
+                + "Performance per area = inferences/s per 1000 LUT-equivalents; ratio = PQA / baseline.",
             "",
             "| " + header.joined(separator: " | ") + " |",
             "|" + String(repeating: "---|", count: header.count),
         ]
         for row in rows {
-            lines.append("| " + cells(row, row.pqa, ratio: String(format: "**%.2fx**", row.ratio)).joined(separator: " | ") + " |")
-            lines.append("| " + cells(row, row.baseline, ratio: "").joined(separator: " | ") + " |")
+            lines.append("| " + cells(row, row.pqa, clock: row.pqaClockMHz, ratio: String(format: "**%.2fx**", row.ratio)).joined(separator: " | ") + " |")
+            lines.append("| " + cells(row, row.baseline, clock: row.baselineClockMHz, ratio: "").joined(separator: " | ") + " |")
         }
         let best = rows.max { $0.ratio < $1.ratio }
         lines += ["", best.map { String(format: "Best ratio: %.2fx at Ls %d, Np %d, %d/%d bits. ", $0.ratio, $0.ls, $0.np, $0.activationBits, $0.entryBits) } ?? "",
@@ -45,11 +47,11 @@ public enum ComparisonReport {
     static let header = ["point", "design", "parallelism", "LUT", "FF", "BRAM18/36", "DSP", "area (LUT-eq)", "Fmax (MHz)", "cycles/inference",
                          "inferences/s per kLUT-eq", "ratio"]
 
-    static func cells(_ row: ComparisonRow, _ design: ComparedDesign, ratio: String) -> [String] {
+    static func cells(_ row: ComparisonRow, _ design: ComparedDesign, clock: Double, ratio: String) -> [String] {
         let r = design.resources
         return ["Ls \(row.ls) Np \(row.np) \(row.activationBits)/\(row.entryBits)b", design.design, design.parallelism,
                 "\(r[.lut] ?? 0)", "\(r[.flipFlop] ?? 0)", "\(r[.blockRAM] ?? 0)/\(r[.blockRAM36] ?? 0)", "\(r[.dsp] ?? 0)",
-                String(format: "%.0f", design.area), design.fmaxMHz.map { String(format: "%.1f", $0) } ?? "-", "\(design.cycles)",
-                String(format: "%.2f", design.performancePerArea), ratio]
+                String(format: "%.0f", design.area), design.fmaxMHz.map { String(format: "%.1f", $0) } ?? (design.fmaxProblem == nil ? "-" : "does not fit"),
+                "\(design.cycles)", String(format: "%.2f", design.performancePerArea(at: clock)), ratio]
     }
 }

@@ -5,8 +5,11 @@ import HDLSim
 /// What synthesis (and, when asked, place and route) measured of one design.
 public struct Measurement: Codable, Sendable {
     public let synthesis: SynthesisReport
-    /// Place and route on a Lattice device, for Fmax; nil when not asked.
+    /// Place and route on a Lattice device, for Fmax; nil when not asked or
+    /// when the design does not fit the device.
     public let placeAndRoute: PlaceAndRouteReport?
+    /// Why place and route has no result: the design does not fit the device.
+    public let placeAndRouteProblem: String?
     /// Fmax from place and route, in MHz.
     public var fmaxMHz: Double? { placeAndRoute?.fmaxMHz }
 }
@@ -44,8 +47,15 @@ public struct MeasurementCache: Sendable {
             return cached
         }
         let synthesis = try Synthesis.run(files, target: target, yosys: yosys)
-        let placed = try device.map { try PlaceAndRoute.run(core, device: $0, targetMHz: targetMHz, yosys: yosys, nextpnr: nextpnr) }
-        let measurement = Measurement(synthesis: synthesis, placeAndRoute: placed)
+        var placed: PlaceAndRouteReport?, problem: String?
+        if let device {
+            do {
+                placed = try PlaceAndRoute.run(core, device: device, targetMHz: targetMHz, yosys: yosys, nextpnr: nextpnr)
+            } catch let error as FlowError {
+                problem = "\(error)"
+            }
+        }
+        let measurement = Measurement(synthesis: synthesis, placeAndRoute: placed, placeAndRouteProblem: problem)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

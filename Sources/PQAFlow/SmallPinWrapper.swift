@@ -10,11 +10,11 @@ import HDL
 ///  din ─▶ shift register (sum of input widths) ─▶ core inputs
 ///  core outputs ─▶ XOR of every bit ─▶ register ─▶ dout
 /// ```
-public struct SmallPinWrapper<Core: HardwareModule>: HardwareModule {
-    public let core: Core
+public struct SmallPinWrapper: HardwareModule {
+    public let core: any HardwareModule
 
     /// The wrapper of `core`.
-    public init(_ core: Core) { self.core = core }
+    public init(_ core: any HardwareModule) { self.core = core }
 
     public var moduleName: String { "\(core.moduleName)_pins" }
     public var nameIncludesParameters: Bool { false }

