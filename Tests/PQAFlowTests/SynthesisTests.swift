@@ -35,18 +35,21 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.area > 0)
     }
 
-    /// A 4-bit design with L1 distance needs no multiplier at all: the
-    /// requantization multiplier (4 bits) is built from shifts and adds.
-    @Test(.enabled(if: yosysAvailable()))
-    func lowBitL1DesignUsesNoDSP() throws {
+    /// A 4-bit design needs no DSP block with either metric: L1 has no
+    /// multiplier, L2 squares 6-bit differences in LUTs, the requantization
+    /// multiplier (4 bits) and the address arithmetic are shifts and adds.
+    /// Its tables (two banks of 512 words per subspace lane) map to block RAM.
+    @Test(.enabled(if: yosysAvailable()), arguments: [(SynthesisTarget.xilinx7, DistanceMetric.l1), (.ecp5, .l2)])
+    func lowBitDesignUsesNoDSPAndKeepsTablesInBlockRAM(target: SynthesisTarget, metric: DistanceMetric) throws {
         let formats = LayerFormats(activation: try .unsigned(4), prototype: try .unsigned(4), entry: try .signed(4),
                                    bias: try .signed(8), output: try .signed(4))
         let configuration = PQAConfiguration(
-            maxima: .init(ls: 4, np: 8, ns: 4, cout: 8, columns: 16), parallelism: .init(lsVec: 4, npVec: 8, nsVec: 2, outVec: 4),
-            formats: formats, multiplierBits: 4, maxShift: 8, metric: .l1,
+            maxima: .init(ls: 4, np: 16, ns: 16, cout: 32, columns: 16), parallelism: .init(lsVec: 4, npVec: 8, nsVec: 2, outVec: 8),
+            formats: formats, multiplierBits: 4, maxShift: 8, metric: metric,
             pipelining: .init(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
-        let report = try Synthesis.run(PQAGenerator.files(for: configuration), target: .xilinx7)
+        let report = try Synthesis.run(PQAGenerator.files(for: configuration), target: target)
         #expect(report.resources[.dsp, default: 0] == 0, "\(report.cells)")
+        #expect(report.resources[.blockRAM, default: 0] + report.resources[.blockRAM36, default: 0] >= 2, "\(report.cells)")
         #expect((report.resources[.lut] ?? 0) > 100)
     }
 }
