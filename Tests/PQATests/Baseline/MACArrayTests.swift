@@ -83,13 +83,17 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || ExternalTool.locate("verilator") != nil))
-    func defaultBaselineIsLintClean() throws {
-        let files = DesignFiles(top: try MACArrayCore(.default).elaborate())
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-lint-\(UUID().uuidString)")
-        try files.write(to: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let output = try ExternalTool.run("verilator", ["--lint-only", "-Wall", "--top-module", "mac_array_core"] + files.verilogFiles, in: folder)
-        #expect(output.isEmpty, "\(output)")
+    func baselinesAreLintClean() throws {
+        let configurations = try [MACArrayConfiguration.default] + (1...5).map { try randomMACArrayConfiguration(seed: $0) }
+        for configuration in configurations {
+            let files = try MACArrayGenerator.files(for: configuration)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-lint-\(UUID().uuidString)")
+            try files.write(to: folder)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let output = try ExternalTool.run("verilator", ["--lint-only", "-Wall", "--top-module", "mac_array_core"] + files.verilogFiles, in: folder)
+            let json = try configuration.json()
+            #expect(output.isEmpty, "\(json): \(output)")
+        }
     }
 
     @Test func invalidConfigurationsNameTheField() throws {
