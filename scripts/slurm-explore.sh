@@ -9,10 +9,13 @@
 # same `pqa explore` without --emit-jobs: it finds every point done and writes
 # results.csv, results.json and pareto.svg. Points that failed are simply run
 # again by that command (or by emitting and submitting the jobs once more).
+# Each submission runs its own copy of the jobs file, so emitting jobs again
+# while an array is queued does not change what that array runs. Slurm limits
+# arrays to MaxArraySize tasks (often 1001); split larger sweeps.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 jobs_file=$1
@@ -21,7 +24,8 @@ if [ ! -f "$jobs_file" ]; then
   echo "slurm-explore: no jobs file '$jobs_file'; write it with pqa explore ... --emit-jobs" >&2
   exit 1
 fi
-count=$(grep -c . "$jobs_file" || true)
+count=$(sed -n '$=' "$jobs_file")
+count=${count:-0}
 if [ "$count" -eq 0 ]; then
   echo "slurm-explore: $jobs_file lists no jobs: every point has finished"
   exit 0
@@ -31,9 +35,19 @@ if ! command -v sbatch >/dev/null 2>&1; then
   exit 1
 fi
 
+if grep -q '^[[:space:]]*$' "$jobs_file"; then
+  echo "slurm-explore: $jobs_file has blank lines; write it again with --emit-jobs" >&2
+  exit 1
+fi
+case "$jobs_file" in
+  *\'*) echo "slurm-explore: the jobs file's path contains a quote; move it" >&2; exit 1 ;;
+esac
+
 folder=$(cd "$(dirname "$jobs_file")" && pwd)
-jobs_path="$folder/$(basename "$jobs_file")"
-task="$folder/slurm-task.sh"
+stamp=$(date +%Y%m%d-%H%M%S)-$$
+jobs_path="$folder/jobs-$stamp.txt"
+cp "$jobs_file" "$jobs_path"
+task="$folder/slurm-task-$stamp.sh"
 cat > "$task" <<TASK
 #!/usr/bin/env bash
 # One point of the sweep: line \$SLURM_ARRAY_TASK_ID of $jobs_path.

@@ -27,8 +27,9 @@ public struct ComparisonRow: Codable, Sendable {
     /// Activation and prototype bits, and table-entry (and baseline weight) bits.
     public let activationBits, entryBits: Int
     public let pqa, baseline: ComparedDesign
-    /// The clocks the two run at: each its Fmax when both were placed and
-    /// routed, otherwise both the nominal clock, so the ratio compares like with like.
+    /// The clocks the two run at: each its Fmax when every candidate design of
+    /// the point was placed and routed, otherwise both the nominal clock, so
+    /// the ratio compares like with like.
     public let pqaClockMHz, baselineClockMHz: Double
     public var pqaPerformancePerArea: Double { pqa.performancePerArea(at: pqaClockMHz) }
     public var baselinePerformancePerArea: Double { baseline.performancePerArea(at: baselineClockMHz) }
@@ -47,6 +48,8 @@ public struct ComparisonOptions: Sendable {
     public var pqaSubspaceParallelism = [1, 2]
     /// Baseline input lanes to try, with `OutVec = 16`.
     public var baselineInputParallelism = [9, 18]
+    /// How layers and their loads follow each other.
+    public var schedule = NetworkSchedule.overlapped
     public var jobs = 2
 
     public init() {}
@@ -83,13 +86,14 @@ public enum Comparison {
         }
         var seen = Set<String>()
         let distinct = candidates.filter { seen.insert($0.name).inserted }
-        try runConcurrently(distinct, jobs: options.jobs, name: \.name) { _ = try $0.measure(options, cache) }
+        let results = Results()
+        try runConcurrently(distinct, jobs: options.jobs, name: \.name) { results.store($0.name, try $0.measure(options, cache)) }
         return try points.map { point in
             let bits = (activation: point.prototypeBits ?? 8, entry: point.tableBits ?? 8)
             let mine = candidates.filter { $0.matches(point, bits) }
             // Each side keeps its best candidate at the nominal clock, or at
             // Fmax when every candidate of the point was placed and routed.
-            let measured = try mine.map { ($0.isPQA, try $0.measure(options, cache)) }
+            let measured = try mine.map { ($0.isPQA, try results.design($0.name)) }
             let allPlaced = measured.allSatisfy { $0.1.fmaxMHz != nil }
             func clock(_ design: ComparedDesign) -> Double { allPlaced ? design.fmaxMHz ?? options.nominalMHz : options.nominalMHz }
             func best(_ pqa: Bool) throws -> ComparedDesign {
@@ -169,18 +173,33 @@ private enum Candidate: Sendable {
         switch self {
         case .pqa(let c, let layers):
             measurement = try cache.measure(PQACore(c), target: options.target, device: options.device)
-            cycles = NetworkCycleModel.pqa(layers, parameters: try PQAParameters(c))
+            cycles = NetworkCycleModel.pqa(layers, parameters: try PQAParameters(c), schedule: options.schedule)
             let p = c.parallelism
             parallelism = "LsVec \(p.lsVec) NpVec \(p.npVec) NsVec \(p.nsVec) OutVec \(p.outVec)"
             design = "pqa_core"
         case .baseline(let c, let layers):
             measurement = try cache.measure(MACArrayCore(c), target: options.target, device: options.device)
-            cycles = NetworkCycleModel.macArray(layers, parameters: try MACArrayParameters(c))
+            cycles = NetworkCycleModel.macArray(layers, parameters: try MACArrayParameters(c), schedule: options.schedule)
             parallelism = "InVec \(c.parallelism.inVec) OutVec \(c.parallelism.outVec)"
             design = "mac_array_core"
         }
         return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources,
                               area: measurement.synthesis.area, fmaxMHz: measurement.fmaxMHz, cycles: cycles.totalCycles,
                               computeCycles: cycles.computeCycles, fmaxProblem: measurement.placeAndRouteProblem)
+    }
+}
+
+/// The measured designs of a comparison, by candidate name, shared by workers.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var designs: [String: ComparedDesign] = [:]
+
+    func store(_ name: String, _ design: ComparedDesign) { lock.withLock { designs[name] = design } }
+
+    func design(_ name: String) throws -> ComparedDesign {
+        guard let design = lock.withLock({ designs[name] }) else {
+            throw PQAInterfaceError.invalidArgument(field: "candidate", value: name, allowed: "a measured design")
+        }
+        return design
     }
 }

@@ -17,7 +17,13 @@ public enum ComparisonReport {
     public static func markdown(_ rows: [ComparisonRow], network: String, options: ComparisonOptions, command: String, tools: String) -> String {
         let clock = options.device.map { "Fmax from nextpnr on the ECP5/iCE40 device `\($0.rawValue)` (small-pin wrapper)" }
             ?? "both designs at a nominal \(Int(options.nominalMHz)) MHz (no place and route)"
-        var lines = [
+        let weights = Resource.allCases.compactMap { resource -> String? in
+            guard let weight = AreaWeights.standard.weights[resource], weight > 0 else { return nil }
+            return "\(resource.rawValue) \(weight)"
+        }.joined(separator: ", ")
+        let timing = options.schedule.loadBitsPerCycle.map { "at \($0) bits per cycle" } ?? "at one beat per cycle"
+        let loads = (options.schedule.overlapLoads ? "overlapped with the previous layer " : "before each layer ") + timing
+        var lines: [String] = [
             "# PQA against a MAC-array baseline: \(network)",
             "",
             "Made by `\(command)` with \(tools).",
@@ -26,8 +32,8 @@ public enum ComparisonReport {
             "- PQA: \(options.metric.rawValue.uppercased()) distance, LsVec = Ls, NpVec = min(Np, 16), OutVec 16, NsVec in \(options.pqaSubspaceParallelism); "
                 + "baseline: the same activations, weights as wide as the table entries, OutVec 16, InVec in \(options.baselineInputParallelism). "
                 + "Each side keeps its candidate with the best performance per area. Both hold the network's largest layer and load the next layer while running.",
-            "- Area: Yosys `\(options.target.rawValue)` cells weighted into LUT-equivalents (LUT 1, FF 0.5, carry 1, LUT-RAM 4, BRAM18 64, BRAM36 128, DSP 100).",
-            "- Cycles: one inference of the whole network from the network cycle model (compute exact against RTL, table/weight loads overlapped at one beat per cycle).",
+            "- Area: Yosys `\(options.target.rawValue)` cells weighted into LUT-equivalents (\(weights)).",
+            "- Cycles: one inference of the whole network from the network cycle model (compute exact against RTL), table and weight loads \(loads).",
             "- Clock: \(clock); a point where either design does not fit the device runs both at \(Int(options.nominalMHz)) MHz. "
                 + "Performance per area = inferences/s per 1000 LUT-equivalents; ratio = PQA / baseline.",
             "",

@@ -14,12 +14,6 @@ public struct ExplorationResult: Codable, Sendable, Hashable {
     /// Cycles of one inference of the network (loads overlapped) and its compute part.
     public let cycles: Int
     public let computeCycles: Int
-
-    /// Inferences per second per 1000 LUT-equivalents, at Fmax or, when it
-    /// was not measured, at `nominalMHz`.
-    public func performancePerArea(nominalMHz: Double = 100) -> Double {
-        (fmaxMHz ?? nominalMHz) * 1e6 / Double(cycles) / (area / 1000)
-    }
 }
 
 /// A sweep of PQA configurations for one network: each point is generated,
@@ -46,7 +40,7 @@ public struct Exploration: Sendable {
 
     /// Every point: its ID and configuration, in a stable order.
     public func points() throws -> [(id: String, configuration: PQAConfiguration)] {
-        try space.configurations(for: layers).map { (try space.pointID($0), $0) }
+        try space.configurations(for: layers).map { (try space.pointID($0, network: network, layers: layers), $0) }
     }
 
     private func file(_ id: String) -> URL { directory.appendingPathComponent("points/\(id).json") }
@@ -71,10 +65,7 @@ public struct Exploration: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(at: file(id).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let partial = file(id).deletingLastPathComponent().appendingPathComponent(".\(id).\(UUID().uuidString)")
-        try encoder.encode(result).write(to: partial)
-        _ = try? FileManager.default.removeItem(at: file(id))
-        try FileManager.default.moveItem(at: partial, to: file(id))
+        try writeAtomically(encoder.encode(result), to: file(id))
         return result
     }
 

@@ -123,9 +123,13 @@ public struct ExplorationSpace: Codable, Sendable, Hashable {
                      entry: try .signed(bits.entry), bias: try .signed(16), output: try .signed(bits.activation))
     }
 
-    /// A short, stable name of a point: a hash of its configuration, target and device.
-    public func pointID(_ configuration: PQAConfiguration) throws -> String {
+    /// A short, stable name of a point: a hash of the network (its name, and
+    /// each layer's shape and columns, which its cycles depend on), the
+    /// configuration, the target and the device.
+    public func pointID(_ configuration: PQAConfiguration, network: String, layers: [NetworkLayer]) throws -> String {
         var hash = ContentHash()
+        hash.add(network)
+        for layer in layers { hash.add("\(layer.shape) x \(layer.columns)") }
         hash.add(try configuration.json())
         hash.add(target.rawValue)
         hash.add(device?.rawValue ?? "")

@@ -15,7 +15,8 @@ public struct Measurement: Codable, Sendable {
 }
 
 /// Measures designs once: results are stored in a folder under a hash of
-/// the design's Verilog, the target, the device and the tools, so a sweep
+/// the design's Verilog, the target, the device and the tools' paths and
+/// versions, so a sweep
 /// interrupted and started again does not redo finished designs, and two
 /// sweeps share what they have in common.
 public struct MeasurementCache: Sendable {
@@ -40,8 +41,8 @@ public struct MeasurementCache: Sendable {
         hash.add(target.rawValue)
         hash.add(device?.rawValue ?? "no place and route")
         hash.add("\(targetMHz)")
-        hash.add(yosys)
-        hash.add(nextpnr ?? "")
+        hash.add(try toolIdentity(yosys, "-V"))
+        if let device { hash.add(try toolIdentity(nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) ?? "", "--version")) }
         let entry = directory.appendingPathComponent("\(files.topName)-\(hash.hex).json")
         if let data = try? Data(contentsOf: entry), let cached = try? JSONDecoder().decode(Measurement.self, from: data) {
             return cached
@@ -59,11 +60,27 @@ public struct MeasurementCache: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // Written to a temporary name and moved, so a reader never sees half a file.
-        let partial = directory.appendingPathComponent(".\(entry.lastPathComponent).\(UUID().uuidString)")
-        try encoder.encode(measurement).write(to: partial)
-        _ = try? FileManager.default.removeItem(at: entry)
-        try FileManager.default.moveItem(at: partial, to: entry)
+        try writeAtomically(encoder.encode(measurement), to: entry)
         return measurement
+    }
+}
+
+/// A tool's resolved path and the version it prints, for cache keys.
+private func toolIdentity(_ tool: String, _ versionFlag: String) throws -> String {
+    guard let path = ExternalTool.locate(tool) else { throw ToolError.missing(tool: tool) }
+    let version = try ExternalTool.run(path, [versionFlag], in: FileManager.default.temporaryDirectory)
+    return path + " " + version.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Writes `data` to a temporary file beside `url`, then renames it over
+/// `url` (atomic on POSIX): readers see the old file or the new one, never
+/// half of one, and concurrent writers of the same result do not fail.
+func writeAtomically(_ data: Data, to url: URL) throws {
+    let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString)")
+    try data.write(to: partial)
+    guard rename(partial.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: partial)
+        throw OutputError(path: url.path, reason: reason)
     }
 }

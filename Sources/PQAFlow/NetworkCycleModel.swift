@@ -11,8 +11,20 @@ public struct NetworkSchedule: Codable, Sendable, Hashable {
     /// stream runs at its full rate of one beat per cycle.
     public var loadBitsPerCycle: Int?
 
-    public init(overlapLoads: Bool = true, loadBitsPerCycle: Int? = nil) {
+    /// A schedule; `loadBitsPerCycle`, when given, must be at least 1.
+    public init(overlapLoads: Bool = true, loadBitsPerCycle: Int? = nil) throws {
+        if let loadBitsPerCycle, loadBitsPerCycle < 1 {
+            throw PQAConfigurationError.invalid(field: "loadBitsPerCycle", value: "\(loadBitsPerCycle)", rule: "must be at least 1 bit per cycle")
+        }
         self.overlapLoads = overlapLoads
+        self.loadBitsPerCycle = loadBitsPerCycle
+    }
+
+    /// Loads overlapped, at one beat per cycle.
+    public static let overlapped = NetworkSchedule(checkedOverlap: true, loadBitsPerCycle: nil)
+
+    private init(checkedOverlap: Bool, loadBitsPerCycle: Int?) {
+        overlapLoads = checkedOverlap
         self.loadBitsPerCycle = loadBitsPerCycle
     }
 }
@@ -60,7 +72,7 @@ public struct NetworkCycles: Codable, Sendable, Hashable {
 /// from the hardware's per-layer cycle models plus table loading.
 public enum NetworkCycleModel {
     /// The network's layers on a PQA design.
-    public static func pqa(_ layers: [NetworkLayer], parameters: PQAParameters, schedule: NetworkSchedule = .init()) -> NetworkCycles {
+    public static func pqa(_ layers: [NetworkLayer], parameters: PQAParameters, schedule: NetworkSchedule = .overlapped) -> NetworkCycles {
         let model = CycleModel(parameters)
         return NetworkCycles(layers: layers.map { layer in
             cycles(columns: layer.columns, compute: model.bound(layer.shape, columns: layer.columns), latency: model.latency(layer.shape),
@@ -69,7 +81,7 @@ public enum NetworkCycleModel {
     }
 
     /// The network's layers on a MAC-array baseline (each layer's `D` is its unpadded column length).
-    public static func macArray(_ layers: [NetworkLayer], parameters: MACArrayParameters, schedule: NetworkSchedule = .init()) -> NetworkCycles {
+    public static func macArray(_ layers: [NetworkLayer], parameters: MACArrayParameters, schedule: NetworkSchedule = .overlapped) -> NetworkCycles {
         let model = MACArrayCycleModel(parameters)
         return NetworkCycles(layers: layers.map { layer in
             let d = layer.shape.inputLength, cout = layer.shape.cout

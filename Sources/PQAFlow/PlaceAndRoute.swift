@@ -6,20 +6,19 @@ import HDLSim
 public enum PlaceAndRouteDevice: String, CaseIterable, Codable, Sendable {
     /// Lattice iCE40 UltraPlus 5K (SG48), with DSP blocks: nextpnr-ice40.
     case up5k
-    /// Lattice iCE40 HX8K (CT256): nextpnr-ice40.
-    case hx8k
     /// Lattice ECP5 LFE5U-25F, -45F and -85F (CABGA381): nextpnr-ecp5.
     case ecp5_25k = "25k", ecp5_45k = "45k", ecp5_85k = "85k"
 
     /// The synthesis family of the device.
     public var target: SynthesisTarget {
         switch self {
-        case .up5k, .hx8k: .ice40
+        case .up5k: .ice40
         case .ecp5_25k, .ecp5_45k, .ecp5_85k: .ecp5
         }
     }
 
-    /// The largest device of `target`, the default.
+    /// The largest device of `target` (for iCE40 the UltraPlus, whose DSP
+    /// blocks `synth_ice40 -dsp` targets), the default.
     public static func largest(of target: SynthesisTarget) throws -> PlaceAndRouteDevice {
         switch target {
         case .ice40: return .up5k
@@ -34,7 +33,6 @@ public enum PlaceAndRouteDevice: String, CaseIterable, Codable, Sendable {
     var nextpnrArguments: [String] {
         switch self {
         case .up5k: ["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"]
-        case .hx8k: ["--hx8k", "--package", "ct256", "--pcf-allow-unconstrained"]
         case .ecp5_25k: ["--25k", "--package", "CABGA381"]
         case .ecp5_45k: ["--45k", "--package", "CABGA381"]
         case .ecp5_85k: ["--85k", "--package", "CABGA381"]
@@ -129,7 +127,11 @@ public enum PlaceAndRoute {
             let utilization: [String: Use]?
         }
         let report = try JSONDecoder().decode(Report.self, from: data)
-        return ((report.fmax ?? [:]).values.map(\.achieved).min() ?? 0,
+        guard let fmax = report.fmax?.values.map(\.achieved).min() else {
+            throw FlowError.unsupported(field: "nextpnr report", value: "no fmax section",
+                                        fix: "the design has no clocked logic to time, or nextpnr is too old to report it (use 0.4 or later)")
+        }
+        return (fmax,
                 (report.utilization ?? [:]).mapValues { [$0.used, $0.available] })
     }
 

@@ -14,11 +14,17 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "resnet20, kws or emnist.")
     var network: String
 
-    @Option(name: .long, help: "Synthesis target for area: xilinx7, ecp5 or ice40.")
-    var target: SynthesisTarget = .xilinx7
+    @Option(name: .long, help: "Synthesis target for area: xilinx7, ecp5 or ice40 (default xilinx7, or the device's family).")
+    var target: SynthesisTarget?
 
-    @Option(name: .long, help: "A Lattice device (25k, 45k, 85k, up5k, hx8k) to place and route on for Fmax; without it both run at --nominal-mhz.")
+    @Option(name: .long, help: "A Lattice device (25k, 45k, 85k, up5k) to place and route on for Fmax; without it both run at --nominal-mhz.")
     var device: PlaceAndRouteDevice?
+
+    @Option(name: .long, help: "Memory bandwidth for table and weight loads, in bits per cycle (default: one load beat per cycle).")
+    var loadBitsPerCycle: Int?
+
+    @Flag(name: .long, help: "Load each layer before it runs instead of while the previous one runs.")
+    var serialLoads = false
 
     @Option(name: .long, help: "The clock assumed when no device is given, in MHz.")
     var nominalMhz = 100.0
@@ -39,6 +45,11 @@ struct Compare: ParsableCommand {
     var workloads = "reference/workloads.json"
 
     func validate() throws {
+        if let device, let target, device.target != target {
+            throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device, but --target is \(target.rawValue); "
+                                  + "area and Fmax must come from one family: use --target \(device.target.rawValue)")
+        }
+        if let loadBitsPerCycle, loadBitsPerCycle < 1 { throw ValidationError("--load-bits-per-cycle must be at least 1, got \(loadBitsPerCycle)") }
         guard DistanceMetric(rawValue: metric) != nil else { throw ValidationError("--metric must be l2, l1 or chebyshev, got '\(metric)'") }
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be 1...64, got \(jobs)") }
         guard nominalMhz > 0 && nominalMhz <= 1000 else { throw ValidationError("--nominal-mhz must be in (0, 1000], got \(nominalMhz)") }
@@ -46,8 +57,9 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         var options = ComparisonOptions()
-        options.target = target
+        options.target = target ?? device?.target ?? .xilinx7
         options.device = device
+        options.schedule = try NetworkSchedule(overlapLoads: !serialLoads, loadBitsPerCycle: loadBitsPerCycle)
         options.nominalMHz = nominalMhz
         options.metric = DistanceMetric(rawValue: metric) ?? .l2
         options.jobs = jobs

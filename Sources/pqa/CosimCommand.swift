@@ -32,6 +32,7 @@ struct Cosim: ParsableCommand {
     var rate = 1.0
 
     func validate() throws {
+        if config != nil && baseline != nil { throw ValidationError("give --config or --baseline, not both") }
         guard columns >= 1 else { throw ValidationError("--columns must be at least 1, got \(columns)") }
         guard layers >= 1 else { throw ValidationError("--layers must be at least 1, got \(layers)") }
         guard rate > 0 && rate <= 1 else { throw ValidationError("--rate must be in (0, 1], got \(rate)") }
@@ -41,7 +42,6 @@ struct Cosim: ParsableCommand {
     }
 
     func run() throws {
-        if config != nil && baseline != nil { throw ValidationError("give --config or --baseline, not both") }
         let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
         // Icarus replays a recording, so it needs the interpreter to make one.
         let chosen = Engine(rawValue: engine)

@@ -53,8 +53,9 @@ struct Explore: ParsableCommand {
         let exploration = Exploration(network: network, layers: layers, space: space, directory: directory, yosys: yosys)
         if emitJobs {
             let lines = try exploration.points().filter { exploration.finished($0.id) == nil }.map { point in
-                [quoted(executable), "explore", "--network", network, "--space", quoted(absolute(self.space)), "--out", quoted(directory.path),
-                 "--workloads", quoted(absolute(workloads)), "--yosys", quoted(yosys), "--point", point.id].joined(separator: " ")
+                [quoted(executable), "explore", "--network", quoted(network), "--space", quoted(absolute(self.space)),
+                 "--out", quoted(directory.standardizedFileURL.path), "--workloads", quoted(absolute(workloads)),
+                 "--yosys", quoted(yosys.contains("/") ? absolute(yosys) : yosys), "--point", point.id].joined(separator: " ")
             }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).write(to: directory.appendingPathComponent("jobs.txt"), atomically: true, encoding: .utf8)

@@ -24,10 +24,10 @@ struct Pnr: ParsableCommand {
     @Option(name: .long, help: "An example design of the DSL.")
     var example: String?
 
-    @Option(name: .long, help: "ecp5 or ice40.")
-    var target: SynthesisTarget = .ecp5
+    @Option(name: .long, help: "ecp5 or ice40 (default: the device's family, or ecp5).")
+    var target: SynthesisTarget?
 
-    @Option(name: .long, help: "up5k or hx8k (iCE40); 25k, 45k or 85k (ECP5). Default: the largest of the target.")
+    @Option(name: .long, help: "up5k (iCE40); 25k, 45k or 85k (ECP5). Default: the largest of the target.")
     var device: PlaceAndRouteDevice?
 
     @Option(name: .long, help: "Target clock frequency in MHz (Fmax is reported whatever it is).")
@@ -47,14 +47,14 @@ struct Pnr: ParsableCommand {
         if let example, Examples.named(example) == nil {
             throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
         }
-        if let device, device.target != target {
+        if let device, let target, device.target != target {
             throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device; use --target \(device.target.rawValue)")
         }
         guard frequency > 0 && frequency <= 1000 else { throw ValidationError("--frequency must be in (0, 1000] MHz, got \(frequency)") }
     }
 
     func run() throws {
-        let chosen = try device ?? PlaceAndRouteDevice.largest(of: target)
+        let chosen = try device ?? PlaceAndRouteDevice.largest(of: target ?? .ecp5)
         let report: PlaceAndRouteReport
         if let example, let entry = Examples.named(example) {
             report = try PlaceAndRoute.run(entry.make(), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)

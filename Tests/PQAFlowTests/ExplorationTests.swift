@@ -27,13 +27,17 @@ func result(_ id: String, cycles: Int, area: Double, parallelism: PQAConfigurati
                                         metric: [.l1], target: .ice40)
 
     @Test func pointsClipParallelismToTheMaximaAndDropDuplicates() throws {
-        let configurations = try Self.space.configurations(for: smallNetwork())
+        let network = try smallNetwork()
+        let configurations = try Self.space.configurations(for: network)
         // lsVec 3 and 9 both clip to Ls = 3: 2 distinct lsVec x 2 npVec.
         #expect(configurations.count == 4)
         #expect(configurations.allSatisfy { $0.parallelism.lsVec <= 3 && $0.maxima.ns == 4 && $0.maxima.cout == 8 && $0.maxima.columns == 16 })
-        let ids = try configurations.map { try Self.space.pointID($0) }
+        let ids = try configurations.map { try Self.space.pointID($0, network: "small", layers: network) }
         #expect(Set(ids).count == 4)
-        #expect(try configurations.map { try Self.space.pointID($0) } == ids)
+        #expect(try configurations.map { try Self.space.pointID($0, network: "small", layers: network) } == ids)
+        // The same hardware for another network (other columns) is another point: its cycles differ.
+        let other = [NetworkLayer(shape: network[0].shape, columns: 32), network[1]]
+        #expect(try Self.space.pointID(configurations[0], network: "small", layers: other) != ids[0])
     }
 
     @Test func badSpacesNameTheField() throws {

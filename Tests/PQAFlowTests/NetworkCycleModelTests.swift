@@ -82,8 +82,11 @@ import Testing
         let layers = try NetworkLayer.layers(of: "resnet20", in: Workloads.read(from: Self.workloads))
         let parameters = try PQAParameters(.default)
         let overlapped = NetworkCycleModel.pqa(layers, parameters: parameters)
-        let serial = NetworkCycleModel.pqa(layers, parameters: parameters, schedule: .init(overlapLoads: false))
-        let narrow = NetworkCycleModel.pqa(layers, parameters: parameters, schedule: .init(overlapLoads: true, loadBitsPerCycle: 8))
+        let serial = NetworkCycleModel.pqa(layers, parameters: parameters, schedule: try .init(overlapLoads: false))
+        let narrow = NetworkCycleModel.pqa(layers, parameters: parameters, schedule: try .init(overlapLoads: true, loadBitsPerCycle: 8))
+        #expect(throws: PQAConfigurationError.invalid(field: "loadBitsPerCycle", value: "0", rule: "must be at least 1 bit per cycle")) {
+            try NetworkSchedule(loadBitsPerCycle: 0)
+        }
         #expect(overlapped.computeCycles == serial.computeCycles)
         #expect(serial.totalCycles == overlapped.computeCycles + overlapped.layers.reduce(0) { $0 + $1.latency } + overlapped.loadCycles)
         #expect(overlapped.totalCycles < serial.totalCycles)

@@ -27,7 +27,8 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
 
     @Test func devicesBelongToTheirFamily() throws {
         #expect(try PlaceAndRouteDevice.largest(of: .ecp5) == .ecp5_85k)
-        #expect(PlaceAndRouteDevice.hx8k.target == .ice40)
+        #expect(PlaceAndRouteDevice.up5k.target == .ice40)
+        #expect(throws: FlowError.self) { try PlaceAndRoute.parseReport(Data(#"{"utilization": {}}"#.utf8)) }
         #expect(throws: FlowError.self) { try PlaceAndRouteDevice.largest(of: .xilinx7) }
     }
 

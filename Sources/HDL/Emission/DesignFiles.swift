@@ -70,6 +70,12 @@ public struct OutputError: Error, CustomStringConvertible {
     /// What went wrong.
     public let reason: String
     public var description: String { "cannot write '\(path)': \(reason)" }
+
+    /// An error writing `path`, for `reason`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// Writing a whole folder so that readers see either the old one or the

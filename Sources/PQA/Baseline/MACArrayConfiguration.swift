@@ -104,14 +104,20 @@ public struct MACArrayConfiguration: Codable, Sendable, Hashable {
         }
         do {
             try formats.validate()
-            let accumulator = try formats.accumulatorBound(d: maxima.d)
-            let largest = max(-accumulator.minValue, accumulator.maxValue)
-            guard largest <= (1 << 62) >> multiplierBits else {
-                throw PQError.boundTooLarge(quantity: "requantization product", bound: "\(accumulator) x \(multiplierBits)-bit multiplier",
-                                            fix: "use fewer multiplier bits, a shorter column or narrower formats")
-            }
         } catch {
             throw PQAConfigurationError.invalid(field: "formats", value: "as given", rule: "\(error)")
+        }
+        let accumulator: WidthBound
+        do {
+            accumulator = try formats.accumulatorBound(d: maxima.d)
+        } catch {
+            throw PQAConfigurationError.invalid(field: "maxima.d", value: "\(maxima.d)", rule: "with these formats: \(error)")
+        }
+        let largest = max(-accumulator.minValue, accumulator.maxValue)
+        guard largest <= (1 << 62) >> multiplierBits else {
+            throw PQAConfigurationError.invalid(
+                field: "multiplierBits", value: "\(multiplierBits)",
+                rule: "the accumulator reaches \(largest), and its product with the multiplier must stay below 2^62; use fewer bits, a shorter column or narrower formats")
         }
         let storageBits = try MACArrayParameters(self).storageBits
         guard storageBits <= 1 << 30 else {

@@ -38,11 +38,14 @@ func productOfCounts(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
 /// them to DSP blocks.
 let lutMultiplierBits = 8
 
-/// `a * b` for two signed values, in `a.width + b.width` bits: from LUTs when
+/// `a * b` as a signed value (unsigned operands are widened by a zero sign
+/// bit first), in the sum of the operand widths: from LUTs when
 /// the narrower operand has at most `lutMultiplierBits` bits (one shifted copy
 /// of the wider operand per bit of the narrower, the sign bit's subtracted),
 /// otherwise the `*` operator.
 func product(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
+    // Unsigned operands gain a zero sign bit, so the sign-bit term below is right.
+    let (a, b) = (a.type.isSigned ? a : a.extended(to: a.width + 1).asSigned, b.type.isSigned ? b : b.extended(to: b.width + 1).asSigned)
     guard min(a.width, b.width) <= lutMultiplierBits else { return a * b }
     let (wide, narrow) = a.width >= b.width ? (a, b) : (b, a)
     let width = a.width + b.width

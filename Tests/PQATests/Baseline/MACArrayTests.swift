@@ -107,6 +107,9 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
         configuration.formats.weight = try .signed(16)
         configuration.multiplierBits = 32
         configuration.maxima.d = 60_000
-        #expect(throws: PQAConfigurationError.self) { try configuration.validate() }
+        #expect { try configuration.validate() } throws: { "\($0)".contains("'multiplierBits' is 32") }
+        configuration = .default
+        configuration.formats.output = try IntegerFormat(bits: 24, signed: true)
+        #expect { try configuration.validate() } throws: { "\($0)".contains("formats.output.bits") }
     }
 }
