@@ -15,7 +15,9 @@ public enum ComparisonReport {
 
     /// A Markdown document: how the numbers were made, the table, and what it says.
     public static func markdown(_ rows: [ComparisonRow], network: String, options: ComparisonOptions, command: String, tools: String) -> String {
-        let clock = options.device.map { "Fmax from nextpnr on the ECP5/iCE40 device `\($0.rawValue)` (small-pin wrapper)" }
+        let clock = options.device.map {
+            "Fmax from nextpnr on the Lattice device `\($0.rawValue)` (small-pin wrapper); a point where a design does not fit it runs both at \(Int(options.nominalMHz)) MHz"
+        }
             ?? "both designs at a nominal \(Int(options.nominalMHz)) MHz (no place and route)"
         let weights = Resource.allCases.compactMap { resource -> String? in
             guard let weight = AreaWeights.standard.weights[resource], weight > 0 else { return nil }
@@ -34,8 +36,7 @@ public enum ComparisonReport {
                 + "Each side keeps its candidate with the best performance per area. Both hold the network's largest layer and load the next layer while running.",
             "- Area: Yosys `\(options.target.rawValue)` cells weighted into LUT-equivalents (\(weights)).",
             "- Cycles: one inference of the whole network from the network cycle model (compute exact against RTL), table and weight loads \(loads).",
-            "- Clock: \(clock); a point where either design does not fit the device runs both at \(Int(options.nominalMHz)) MHz. "
-                + "Performance per area = inferences/s per 1000 LUT-equivalents; ratio = PQA / baseline.",
+            "- Clock: \(clock). Performance per area = inferences/s per 1000 LUT-equivalents; ratio = PQA / baseline.",
             "",
             "| " + header.joined(separator: " | ") + " |",
             "|" + String(repeating: "---|", count: header.count),
