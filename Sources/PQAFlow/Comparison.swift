@@ -46,7 +46,7 @@ public struct ComparisonOptions: Sendable {
     public var metric: DistanceMetric = .l2
     /// PQA subspace groups per cycle to try; `LsVec = Ls`, `NpVec = min(Np, 16)`, `OutVec = 16`.
     public var pqaSubspaceParallelism = [1, 2]
-    /// Baseline input lanes to try, with `OutVec = 16`.
+    /// Baseline input lanes to try, with `OutVec = 16`, each with LUT and with DSP multipliers.
     public var baselineInputParallelism = [9, 18]
     /// How layers and their loads follow each other.
     public var schedule = NetworkSchedule.overlapped
@@ -81,7 +81,10 @@ public enum Comparison {
                                                             bits: bits, metric: options.metric), layers))
             }
             for inVec in options.baselineInputParallelism {
-                candidates.append(.baseline(try baselineConfiguration(layers, parallelism: .init(inVec: inVec, outVec: 16), bits: bits), layers))
+                for multipliers in MACArrayConfiguration.Multipliers.allCases {
+                    candidates.append(.baseline(try baselineConfiguration(layers, parallelism: .init(inVec: inVec, outVec: 16), bits: bits,
+                                                                          multipliers: multipliers), layers))
+                }
             }
         }
         var seen = Set<String>()
@@ -129,14 +132,14 @@ public enum Comparison {
 
     /// The baseline at equal widths: the same activations, weights as wide as the table entries.
     static func baselineConfiguration(_ layers: [NetworkLayer], parallelism: MACArrayConfiguration.Parallelism,
-                                      bits: (activation: Int, entry: Int)) throws -> MACArrayConfiguration {
+                                      bits: (activation: Int, entry: Int), multipliers: MACArrayConfiguration.Multipliers) throws -> MACArrayConfiguration {
         let d = layers.map(\.shape.inputLength).max() ?? 1, cout = layers.map(\.shape.cout).max() ?? 1
         let configuration = MACArrayConfiguration(
             maxima: .init(d: d, cout: cout, columns: layers.map(\.columns).max() ?? 1),
             parallelism: .init(inVec: min(parallelism.inVec, d), outVec: min(parallelism.outVec, cout)),
             formats: LinearFormats(activation: try .unsigned(bits.activation), weight: try .signed(bits.entry), bias: try .signed(16),
                                    output: try .signed(8)),
-            multiplierBits: 8, maxShift: 24)
+            multiplierBits: 8, maxShift: 24, multipliers: multipliers)
         try configuration.validate()
         return configuration
     }
@@ -154,7 +157,7 @@ private enum Candidate: Sendable {
         case .pqa(let c, _):
             "PQA Ls \(c.maxima.ls) Np \(c.maxima.np) \(c.formats.activation.bits)/\(c.formats.entry.bits) bits NsVec \(c.parallelism.nsVec)"
         case .baseline(let c, _):
-            "baseline \(c.formats.activation.bits)/\(c.formats.weight.bits) bits InVec \(c.parallelism.inVec)"
+            "baseline \(c.formats.activation.bits)/\(c.formats.weight.bits) bits InVec \(c.parallelism.inVec) \(c.multipliers.rawValue)"
         }
     }
 
@@ -180,7 +183,7 @@ private enum Candidate: Sendable {
         case .baseline(let c, let layers):
             measurement = try cache.measure(MACArrayCore(c), target: options.target, device: options.device)
             cycles = NetworkCycleModel.macArray(layers, parameters: try MACArrayParameters(c), schedule: options.schedule)
-            parallelism = "InVec \(c.parallelism.inVec) OutVec \(c.parallelism.outVec)"
+            parallelism = "InVec \(c.parallelism.inVec) OutVec \(c.parallelism.outVec), \(c.multipliers == .luts ? "LUT" : "DSP") multipliers"
             design = "mac_array_core"
         }
         return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources,

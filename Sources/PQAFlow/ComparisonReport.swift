@@ -32,7 +32,8 @@ public enum ComparisonReport {
             "",
             "- Each table-3 point of `reference/workloads.json` sets Ls, Np and, where given, the prototype (activation) and table-entry bits (8 otherwise).",
             "- PQA: \(options.metric.rawValue.uppercased()) distance, LsVec = Ls, NpVec = min(Np, 16), OutVec 16, NsVec in \(options.pqaSubspaceParallelism); "
-                + "baseline: the same activations, weights as wide as the table entries, OutVec 16, InVec in \(options.baselineInputParallelism). "
+                + "baseline: the same activations, weights as wide as the table entries, OutVec 16, InVec in \(options.baselineInputParallelism), "
+                + "multipliers from LUTs or DSP blocks. "
                 + "Each side keeps its candidate with the best performance per area. Both hold the network's largest layer and load the next layer while running.",
             "- Area: Yosys `\(options.target.rawValue)` cells weighted into LUT-equivalents (\(weights)).",
             "- Cycles: one inference of the whole network from the network cycle model (compute exact against RTL), table and weight loads \(loads).",

@@ -36,6 +36,18 @@ import Testing
         #expect(markdown.split(separator: "\n").filter { $0.hasPrefix("| Ls") }.count == 4)
     }
 
+    @Test func ratioComparesPerformancePerAreaAtTheRowsClocks() {
+        func design(area: Double, cycles: Int, fmax: Double?) -> ComparedDesign {
+            ComparedDesign(design: "d", parallelism: "p", resources: [:], area: area, fmaxMHz: fmax, cycles: cycles, computeCycles: cycles, fmaxProblem: nil)
+        }
+        // PQA: half the area, twice the cycles, 1.5x the clock: 1.5x the performance per area.
+        let row = ComparisonRow(ls: 9, np: 16, activationBits: 8, entryBits: 8, pqa: design(area: 1000, cycles: 2000, fmax: 150),
+                                baseline: design(area: 2000, cycles: 1000, fmax: 100), pqaClockMHz: 150, baselineClockMHz: 100)
+        #expect(abs(row.ratio - 1.5) < 1e-12)
+        // 100 MHz, 2000 cycles, 1000 LUT-eq: 50,000 inferences/s per 1000 LUT-eq.
+        #expect(abs(row.pqa.performancePerArea(at: 100) - 50_000) < 1e-9)
+    }
+
     @Test func unknownNetworkNamesTheChoices() throws {
         let workloads = try JSONDecoder().decode(Workloads.self, from: Data(Self.workloads.utf8))
         #expect { try Comparison.run(network: "vgg", workloads: workloads, options: .init(), cache: MeasurementCache(directory: URL(fileURLWithPath: "/nonexistent"))) }

@@ -36,6 +36,15 @@ public struct MACArrayConfiguration: Codable, Sendable, Hashable {
         }
     }
 
+    /// How the array's multipliers are built.
+    public enum Multipliers: String, Codable, Sendable, CaseIterable {
+        /// From LUTs (shifts and adds) when an operand has at most 8 bits,
+        /// as in LUT-based low-precision accelerators; DSP blocks otherwise.
+        case luts
+        /// Always the `*` operator, which synthesis maps to DSP blocks.
+        case dsp
+    }
+
     public var maxima: Maxima
     public var parallelism: Parallelism
     /// Integer formats of activations, weights, bias and outputs.
@@ -46,10 +55,29 @@ public struct MACArrayConfiguration: Codable, Sendable, Hashable {
     public var maxShift: Int
     /// Adder levels of each output's adder tree between registers (0: none).
     public var adderLevelsPerStage: Int
+    /// LUT or DSP multipliers (LUTs when the field is absent).
+    public var multipliers: Multipliers
+
+    private enum CodingKeys: String, CodingKey {
+        case maxima, parallelism, formats, multiplierBits, maxShift, adderLevelsPerStage, multipliers
+    }
+
+    /// Decodes a configuration; files without `multipliers` read as LUT multipliers.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxima = try container.decode(Maxima.self, forKey: .maxima)
+        parallelism = try container.decode(Parallelism.self, forKey: .parallelism)
+        formats = try container.decode(LinearFormats.self, forKey: .formats)
+        multiplierBits = try container.decode(Int.self, forKey: .multiplierBits)
+        maxShift = try container.decode(Int.self, forKey: .maxShift)
+        adderLevelsPerStage = try container.decode(Int.self, forKey: .adderLevelsPerStage)
+        multipliers = try container.decodeIfPresent(Multipliers.self, forKey: .multipliers) ?? .luts
+    }
 
     /// A configuration as given; `validate()` checks it.
     public init(maxima: Maxima, parallelism: Parallelism, formats: LinearFormats, multiplierBits: Int, maxShift: Int,
-                adderLevelsPerStage: Int = 2) {
+                adderLevelsPerStage: Int = 2, multipliers: Multipliers = .luts) {
+        self.multipliers = multipliers
         self.maxima = maxima
         self.parallelism = parallelism
         self.formats = formats

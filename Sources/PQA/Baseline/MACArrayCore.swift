@@ -35,6 +35,7 @@ public struct MACArrayCore: HardwareModule {
             .init("formats", "activation \(c.formats.activation), weight \(c.formats.weight), bias \(c.formats.bias), output \(c.formats.output)"),
             .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
             .init("pipelining", "adder levels per stage \(c.adderLevelsPerStage)"),
+            .init("multipliers", c.multipliers.rawValue),
         ]
     }
 

@@ -8,7 +8,7 @@ import PQ
 ///
 /// ```
 ///  issue     column word k and the weights of (pass j, word k)
-///  +1        words arrive (block RAM); products registered (from LUTs up to 8-bit operands)
+///  +1        words arrive (block RAM); products registered (LUTs or DSPs, see `Multipliers`)
 ///  +2        adder tree over InVec products, registers every `adderLevelsPerStage` levels
 ///  sum       running sum ← (first word ? 0 : sum) + tree
 ///  → requantizer, registered: accumulator = sum + bias
@@ -56,7 +56,10 @@ struct MACArrayDatapath {
         }
         let xs = (0..<p.inVec).map { lane(activations, $0, formats.activation) }
         let products = weightWords.enumerated().map { output, word in
-            (0..<p.inVec).map { i in m.delayed(product(xs[i], lane(word, i, formats.weight), m), name: "product_\(output)_\(i)") }
+            (0..<p.inVec).map { i in
+                let weight = lane(word, i, formats.weight)
+                return m.delayed(c.multipliers == .luts ? product(xs[i], weight, m) : xs[i] * weight, name: "product_\(output)_\(i)")
+            }
         }
         let controls = [op.valid, op.bank, op.outputChunk, op.firstInChunk, op.lastInChunk, op.lastOutputChunk]
         let names = ["valid", "bank", "output_chunk", "first", "last", "last_output_chunk"]

@@ -20,7 +20,7 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
         maxima: maxima,
         parallelism: .init(inVec: random.nextInt(in: 1...min(maxima.d, 12)), outVec: random.nextInt(in: 1...maxima.cout)),
         formats: formats, multiplierBits: pick([1, 4, 9, 16]), maxShift: pick([0, 3, 12, 20]),
-        adderLevelsPerStage: pick([0, 1, 2]))
+        adderLevelsPerStage: pick([0, 1, 2]), multipliers: pick(MACArrayConfiguration.Multipliers.allCases))
 }
 
 /// The baseline is bit-exact against the exact integer product, and its
