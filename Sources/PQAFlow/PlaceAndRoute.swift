@@ -50,6 +50,8 @@ public enum FlowError: Error, CustomStringConvertible, Equatable {
     case unsupported(field: String, value: String, fix: String)
     /// The design needs more of a resource than the device has.
     case doesNotFit(device: String, resource: String, used: Int, available: Int)
+    /// Placement failed near the device's limit (its fullest resource named).
+    case placementFailed(device: String, resource: String, used: Int, available: Int)
 
     public var description: String {
         switch self {
@@ -58,6 +60,9 @@ public enum FlowError: Error, CustomStringConvertible, Equatable {
         case .doesNotFit(let device, let resource, let used, let available):
             "the design does not fit the \(device): it needs \(used) \(resource) of \(available); "
                 + "choose a larger device (--device) or a configuration with less parallelism"
+        case .placementFailed(let device, let resource, let used, let available):
+            "nextpnr could not place the design on the \(device), which it fills to \(100 * used / max(1, available)) % "
+                + "(\(used) of \(available) \(resource)); choose a larger device (--device) or a configuration with less parallelism"
         }
     }
 }
@@ -136,15 +141,19 @@ public enum PlaceAndRoute {
     }
 
     /// The first resource overused in nextpnr's "Device utilisation" lines
-    /// (`ICESTORM_LC:  5448/ 5280   103%`), if any.
+    /// (`ICESTORM_LC:  5448/ 5280   103%`), or, when placement gave up at
+    /// the utilisation limit, the fullest resource; nil for other failures.
     static func overuse(in output: String, device: PlaceAndRouteDevice) -> FlowError? {
+        var fullest: (resource: String, used: Int, available: Int)?
         for line in output.split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "/" })
             guard let colon = fields.firstIndex(where: { $0.hasSuffix(":") && $0.count > 1 && $0 != "Info:" }),
-                  colon + 2 < fields.count, let used = Int(fields[colon + 1]), let available = Int(fields[colon + 2]),
-                  used > available else { continue }
-            return .doesNotFit(device: device.rawValue, resource: String(fields[colon].dropLast()), used: used, available: available)
+                  colon + 2 < fields.count, let used = Int(fields[colon + 1]), let available = Int(fields[colon + 2]), available > 0 else { continue }
+            let resource = String(fields[colon].dropLast())
+            if used > available { return .doesNotFit(device: device.rawValue, resource: resource, used: used, available: available) }
+            if fullest.map({ used * $0.available > $0.used * available }) ?? true { fullest = (resource, used, available) }
         }
-        return nil
+        guard output.contains("Unable to find legal placement") || output.contains("utilisation limit"), let fullest else { return nil }
+        return .placementFailed(device: device.rawValue, resource: fullest.resource, used: fullest.used, available: fullest.available)
     }
 }

@@ -17,6 +17,13 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         #expect(PlaceAndRoute.overuse(in: output, device: .up5k)
                 == .doesNotFit(device: "up5k", resource: "ICESTORM_LC", used: 5448, available: 5280))
         #expect(PlaceAndRoute.overuse(in: "Info: \t ICESTORM_LC:  48/ 5280   1%", device: .up5k) == nil)
+        let full = """
+            Info:     Total LUT4s:     80235/83640    95%
+            Info:      Total DFFs:     15289/83640    18%
+            ERROR: Unable to find legal placement for all cells, design is probably at utilisation limit.
+            """
+        #expect(PlaceAndRoute.overuse(in: full, device: .ecp5_85k)
+                == .placementFailed(device: "85k", resource: "LUT4s", used: 80235, available: 83640))
     }
 
     @Test func reportGivesTheSlowestClockAndTheUtilization() throws {
