@@ -8,11 +8,11 @@
 /// ```
 ///  cycles  = columns x ceil(Cout/OutVec) x ceil(D/InVec)   (the bound)
 ///          + ceil(D/InVec)                                 (the first column arrives)
-///          + adder stages + 7                              (the pipeline)
+///          + adder stages + 8                              (the pipeline)
 /// ```
 ///
-/// The 7: pass start, column and weight RAM, product, accumulator, the two
-/// requantization stages and the FIFO each add a register (7), plus one to
+/// The 8: pass start, column and weight RAM, product, accumulator, the three
+/// requantization stages and the FIFO each add a register (8), plus one to
 /// count both ends, less the cycle the slot-full flag shares with the last
 /// input beat's write.
 public struct MACArrayCycleModel: Sendable {
@@ -29,7 +29,7 @@ public struct MACArrayCycleModel: Sendable {
     public func bound(d: Int, cout: Int, columns: Int) -> Int { columns * columnCycles(d: d, cout: cout) }
 
     /// The constant a layer adds to its bound (see the type's documentation).
-    public func latency(d: Int) -> Int { ceilDivide(d, p.inVec) + parameters.adderStages + 7 }
+    public func latency(d: Int) -> Int { ceilDivide(d, p.inVec) + parameters.adderStages + 8 }
 
     /// Predicted cycles of a layer at full input and output rate.
     public func cycles(d: Int, cout: Int, columns: Int) -> Int { bound(d: d, cout: cout, columns: columns) + latency(d: d) }

@@ -71,8 +71,8 @@ public struct MACArrayParameters: Sendable {
     public var adderStages: Int { treeStages(leaves: p.inVec, levelsPerStage: configuration.adderLevelsPerStage) }
     /// Cycles from a pass's first issue to its output beat entering the FIFO
     /// when the pass is one cycle long: read, product, adder stages,
-    /// accumulator, two requantization stages.
-    public var pipelineDepth: Int { adderStages + 5 }
+    /// accumulator, three requantization stages.
+    public var pipelineDepth: Int { adderStages + 6 }
     /// Output FIFO depth: enough credits for one beat per cycle to flow.
     public var outputFIFODepth: Int { pipelineDepth + 4 }
 }

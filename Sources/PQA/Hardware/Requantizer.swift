@@ -6,7 +6,8 @@ import PQ
 ///
 /// ```
 ///  q1   product = accumulator * multiplier                         (registered)
-///  q2   (product + 2^(shift-1)) >>> shift, saturated, ReLU, lanes past Cout zeroed (registered)
+///  q2   (product + 2^(shift-1)) >>> shift                          (registered)
+///  q3   saturated, ReLU, lanes past Cout zeroed                     (registered)
 /// ```
 struct Requantizer {
     /// Multipliers up to this many bits are built from shifts and adders (LUTs
@@ -55,29 +56,38 @@ struct Requantizer {
         let last1 = m.delayed(input.lastChunk, name: "q1_last_chunk")
         let bank1 = m.delayed(input.bank, name: "q1_bank"), chunk1 = m.delayed(input.chunk, name: "q1_chunk")
 
-        // q2: round, shift, saturate, ReLU.
-        let shift = perBank(bank1, banks.map(\.shift)), relu = perBank(bank1, banks.map(\.relu))
-        let cout = perBank(bank1, banks.map(\.cout))
+        // q2: round and shift. Each bank's rounding constant is a register:
+        // it changes only with its layer, and a bank in use takes no loads.
         let width = max((products.first?.width ?? 1) + 1, settings.maxShift + 2, output.bits + 1)
         let one = m.constant(1, .unsigned(width))
-        let rounding = ((one << shift) >> 1).asSigned.named("q2_rounding")
+        let roundings = banks.enumerated().map { index, registers in
+            m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
+        }
+        let shift = perBank(bank1, banks.map(\.shift)), rounding = perBank(bank1, roundings)
+        let shifted = products.enumerated().map { lane, product in
+            m.delayed((product.extended(to: width) + rounding) >> shift, name: "q2_shifted_\(lane)")
+        }
+        let valid2 = m.delayed(valid1, name: "q2_valid", reset: 0), emit2 = m.delayed(emit1, name: "q2_emit", reset: 0)
+        let last2 = m.delayed(last1, name: "q2_last_chunk")
+        let bank2 = m.delayed(bank1, name: "q2_bank"), chunk2 = m.delayed(chunk1, name: "q2_chunk")
+
+        // q3: saturate, ReLU, zero the lanes past Cout.
+        let relu = perBank(bank2, banks.map(\.relu)), cout = perBank(bank2, banks.map(\.cout))
         let minimum = m.constant(output.minValue, .signed(width)), maximum = m.constant(output.maxValue, .signed(width))
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
-        let chunkBase = scaled(chunk1, by: settings.outVec, to: channelWidth, m)
+        let chunkBase = scaled(chunk2, by: settings.outVec, to: channelWidth, m)
         let outputType = numberType(bits: output.bits, signed: output.signed)
-        let lanes = products.enumerated().map { lane, product -> Signal in
-            let shifted = ((product.extended(to: width) + rounding) >> shift).named("q2_shifted_\(lane)")
-            let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted))
-            let value = saturated.truncated(to: output.bits)
-            let typed = output.signed ? value.asSigned : value.asUnsigned
+        let lanes = shifted.enumerated().map { lane, value -> Signal in
+            let saturated = mux(value < minimum, minimum, mux(value > maximum, maximum, value)).truncated(to: output.bits)
+            let typed = output.signed ? saturated.asSigned : saturated.asUnsigned
             let rectified = output.signed ? mux(relu & (typed < 0), m.constant(0, outputType), typed) : typed
             return mux((chunkBase + lane) < cout.resized(to: channelWidth), rectified, m.constant(0, outputType)).asUnsigned
         }
-        data = m.delayed(concatenate(lanes.reversed()), name: "q2_data")
-        valid = m.delayed(emit1, name: "q2_valid", reset: 0)
-        last = m.delayed(last1, name: "q2_last")
-        slotDone = m.delayed(valid1 & last1, name: "q2_slot_done", reset: 0)
-        slotDoneBank = m.delayed(bank1, name: "q2_bank")
+        data = m.delayed(concatenate(lanes.reversed()), name: "q3_data")
+        valid = m.delayed(emit2, name: "q3_valid", reset: 0)
+        last = m.delayed(last2, name: "q3_last")
+        slotDone = m.delayed(valid2 & last2, name: "q3_slot_done", reset: 0)
+        slotDoneBank = m.delayed(bank2, name: "q3_bank")
     }
 }
 
