@@ -13,13 +13,14 @@ import PQ
 ///  cycles  = columns x groups x slot                       (the bound)
 ///          + groups x ceil(Ls/LsVec)                       (the first column arrives)
 ///          + min(encode cycles, output chunks)             (the last slot's two halves do not overlap)
-///          + argmin stages + adder stages + 10             (the pipeline)
+///          + argmin stages + adder stages + 11             (the pipeline)
 /// ```
 ///
-/// The 10 are the registers on the path of the last beat (slot start, column
-/// RAM, partial distance, codes, lookup start, table RAM, sum, product,
-/// shift, output, FIFO: 11), less the one cycle each half's last operation
-/// shares with its register (2), plus one to count both ends.
+/// The 11 are the registers on the path of the last beat (slot start, column
+/// RAM and its output register, partial distance, codes, lookup start, table
+/// RAM, sum, product, shift, output, FIFO: 12), less the one cycle each
+/// half's last operation shares with its register (2), plus one to count
+/// both ends.
 public struct CycleModel: Sendable {
     public let parameters: PQAParameters
 
@@ -45,7 +46,7 @@ public struct CycleModel: Sendable {
     public func latency(_ shape: PQShape) -> Int {
         ceilDivide(shape.ns, p.nsVec) * ceilDivide(shape.ls, p.lsVec)
             + min(encodeCycles(shape), lookupCycles(shape))
-            + parameters.argminStages + parameters.adderStages + 10
+            + parameters.argminStages + parameters.adderStages + 11
     }
 
     /// Predicted cycles of a layer at full input and output rate.

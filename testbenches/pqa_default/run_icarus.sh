@@ -1,5 +1,5 @@
 #!/bin/sh
-# Replays 422 recorded cycles of pqa_core and checks every output.
+# Replays 423 recorded cycles of pqa_core and checks every output.
 set -e
 cd "$(dirname "$0")"
 iverilog -g2005 -Wall -o simulation -s tb_pqa_core ../../rtl/pqa_default/stream_fifo_depth27_width128.v ../../rtl/pqa_default/pqa_core.v tb_pqa_core.v

@@ -80,7 +80,7 @@ struct Manifest: Encodable {
                     "prototype_bank_words": 2 * design.prototypeWords, "table_banks": p.nsVec,
                     "table_bank_words": 2 * design.tableWords, "bias_words": 2 * design.biasWords,
                     "output_fifo_depth": design.outputFIFODepth, "storage_bits": design.storageBits]
-        latency = "columns x ceil(Ns/NsVec) x max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + ceil(Ns/NsVec) x ceil(Ls/LsVec) + min(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + \(design.argminStages + design.adderStages + 10)"
+        latency = "columns x ceil(Ns/NsVec) x max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + ceil(Ns/NsVec) x ceil(Ls/LsVec) + min(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + \(design.argminStages + design.adderStages + 11)"
         let model = CycleModel(design)
         let largest = try? PQShape(ls: c.maxima.ls, np: c.maxima.np, ns: c.maxima.ns, cout: c.maxima.cout)
         cyclesOfLargestLayer = largest.map { shape in

@@ -6,7 +6,7 @@ import PQ
 /// prototype chunks. Ties go to the lowest prototype index.
 ///
 /// ```
-///  stage 0   read column chunk and prototype chunks (block RAM, 1 cycle)
+///  stage 0   read column chunk and prototype chunks (block RAM and a register, 2 cycles)
 ///  stage 1   |a - p| or (a - p)^2 per lane, summed (or maxed) over lanes → partial
 ///  stage 2   partial added to (or maxed with) the chunk accumulator; on the
 ///            last element chunk the argmin tree starts
@@ -31,7 +31,9 @@ struct DistanceEncoder {
         let columnAddress = (mux(op.readSlot, m.constant(design.columnWords, .unsigned(columnAddressWidth)), m.constant(0, .unsigned(columnAddressWidth)))
                              + scaled(op.group, by: design.chunksMax, to: columnAddressWidth, m) + op.chunk.resized(to: columnAddressWidth))
             .named("encode_column_address")
-        let column = input.memory.read(address: columnAddress, enable: op.valid, name: "encode_column")
+        // Every word read gets a register after the block RAM's own, so the
+        // RAM's slow clock-to-output does not add to the distance lanes' path.
+        let column = m.delayed(input.memory.read(address: columnAddress, enable: op.valid, name: "encode_column"), name: "encode_column_q")
         let prototypeDepth = 2 * design.prototypeWords
         let prototypeAddressWidth = max(1, ceilLog2(prototypeDepth))
         let prototypeAddress = (mux(op.bank, m.constant(design.prototypeWords, .unsigned(prototypeAddressWidth)), m.constant(0, .unsigned(prototypeAddressWidth)))
@@ -54,17 +56,18 @@ struct DistanceEncoder {
                         memory.write(address: loadAddress, data: load.data.truncated(to: design.prototypeWordBits))
                     }
                 }
-                row.append(memory.read(address: prototypeAddress.resized(to: memory.addressWidth), enable: op.valid, name: "prototype_\(s)_\(q)"))
+                let word = memory.read(address: prototypeAddress.resized(to: memory.addressWidth), enable: op.valid, name: "prototype_\(s)_\(q)")
+                row.append(m.delayed(word, name: "prototype_\(s)_\(q)_q"))
             }
             prototypes.append(row)
         }
         let meta1 = [op.valid, op.bank, op.firstChunk, op.lastChunk, op.firstPrototypeChunk, op.lastPrototypeChunk,
                      op.firstGroup, op.lastGroup]
-        let (valid1, bank1) = (m.delayed(op.valid, name: "e1_valid", reset: 0), m.delayed(op.bank, name: "e1_bank"))
-        let chunk1 = m.delayed(op.chunk, name: "e1_chunk")
-        let flags1 = meta1.dropFirst(2).enumerated().map { m.delayed($1, name: "e1_flag\($0)") }
-        let prototypeChunk1 = m.delayed(op.prototypeChunk, name: "e1_prototype_chunk")
-        let group1 = m.delayed(op.group, name: "e1_group")
+        let (valid1, bank1) = (delay(op.valid, 2, name: "e1_valid", reset: 0, in: m), delay(op.bank, 2, name: "e1_bank", in: m))
+        let chunk1 = delay(op.chunk, 2, name: "e1_chunk", in: m)
+        let flags1 = meta1.dropFirst(2).enumerated().map { delay($1, 2, name: "e1_flag\($0)", in: m) }
+        let prototypeChunk1 = delay(op.prototypeChunk, 2, name: "e1_prototype_chunk", in: m)
+        let group1 = delay(op.group, 2, name: "e1_group", in: m)
 
         // Stage 1: lane distances, reduced over the chunk's lanes.
         let ls = perBank(bank1, layer.banks.map(\.ls))
