@@ -75,6 +75,8 @@ public struct PlaceAndRouteReport: Codable, Sendable {
     public let fmaxMHz: Double
     /// Per nextpnr cell type: used and available.
     public let utilization: [String: [Int]]
+    /// The cells where the slowest clock's critical path starts and ends.
+    public let criticalPath: [String]
     /// The synthesis of the wrapped design.
     public let synthesis: SynthesisReport
     public let tool: String
@@ -84,7 +86,7 @@ public struct PlaceAndRouteReport: Codable, Sendable {
     /// A short table.
     public var text: String {
         var lines = ["design     \(design) in a small-pin wrapper", "device     \(device.rawValue) (\(tool), \(String(format: "%.1f", seconds)) s)",
-                     String(format: "fmax       %.1f MHz", fmaxMHz)]
+                     String(format: "fmax       %.1f MHz", fmaxMHz) + (criticalPath.isEmpty ? "" : ", critical path \(criticalPath.joined(separator: " -> "))")]
         for (cell, counts) in utilization.sorted(by: { $0.key < $1.key }) where counts.first ?? 0 > 0 {
             lines.append("\(cell): \(counts[0]) of \(counts.count > 1 ? counts[1] : 0)")
         }
@@ -111,8 +113,9 @@ public enum PlaceAndRoute {
         let start = Date()
         let version = (try? ExternalTool.run(tool, ["--version"], in: directory))?
             .split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? tool
+        let output: String
         do {
-            try ExternalTool.run(tool, arguments, in: directory)
+            output = try ExternalTool.run(tool, arguments, in: directory)
         } catch {
             if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
             throw error
@@ -120,7 +123,23 @@ public enum PlaceAndRoute {
         let seconds = Date().timeIntervalSince(start)
         let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
         return PlaceAndRouteReport(design: files.topName, device: device, fmaxMHz: report.fmax, utilization: report.utilization,
-                                   synthesis: synthesis, tool: version, command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
+                                   criticalPath: criticalPath(in: output), synthesis: synthesis, tool: version,
+                                   command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
+    }
+
+    /// The first source and the last sink cell of the first clock's critical
+    /// path in nextpnr's log (`Info: Critical path report for clock ...`).
+    static func criticalPath(in output: String) -> [String] {
+        let lines = output.split(separator: "\n")
+        guard let start = lines.firstIndex(where: { $0.contains("Critical path report for clock") }) else { return [] }
+        let path = lines[(start + 1)...].prefix { !$0.contains("Critical path report") && !$0.contains("Max frequency") }
+        func cell(_ line: Substring, _ word: String) -> String? {
+            line.split(separator: " ").last.flatMap { line.contains(word) ? String($0.split(separator: ".").first ?? $0) : nil }
+        }
+        guard let from = path.lazy.compactMap({ cell($0, "Source ") }).first, let to = path.reversed().lazy.compactMap({ cell($0, "Sink ") }).first else {
+            return []
+        }
+        return [from, to]
     }
 
     /// Fmax (the lowest over the design's clocks) and utilization from nextpnr's `--report` JSON.

@@ -32,6 +32,19 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         #expect(report.fmax == 79.8 && report.utilization["ICESTORM_LC"] == [56, 5280])
     }
 
+    @Test func criticalPathEndsAreNamed() {
+        let log = """
+            Info: Critical path report for clock 'clk' (posedge -> posedge):
+            Info:   clk-to-q  0.52  0.52 Source bank0_shift_TRELLIS_FF_Q_2.Q
+            Info:                          Sink _t1117_LUT4_Z_9.C
+            Info:      setup  0.42  24.31 Source q2_data_TRELLIS_FF_Q_17.LSR
+            Info:                          Sink q2_data_TRELLIS_FF_Q_17.LSR
+            Info: Max frequency for clock 'clk': 41.13 MHz (FAIL at 100.00 MHz)
+            """
+        #expect(PlaceAndRoute.criticalPath(in: log) == ["bank0_shift_TRELLIS_FF_Q_2", "q2_data_TRELLIS_FF_Q_17"])
+        #expect(PlaceAndRoute.criticalPath(in: "Info: nothing") == [])
+    }
+
     @Test func devicesBelongToTheirFamily() throws {
         #expect(try PlaceAndRouteDevice.largest(of: .ecp5) == .ecp5_85k)
         #expect(PlaceAndRouteDevice.up5k.target == .ice40)
