@@ -133,8 +133,10 @@ public enum PlaceAndRoute {
         let lines = output.split(separator: "\n")
         guard let start = lines.firstIndex(where: { $0.contains("Critical path report for clock") }) else { return [] }
         let path = lines[(start + 1)...].prefix { !$0.contains("Critical path report") && !$0.contains("Max frequency") }
+        // The last word is `cell.pin`; a cell name may itself hold dots (hierarchy).
         func cell(_ line: Substring, _ word: String) -> String? {
-            line.split(separator: " ").last.flatMap { line.contains(word) ? String($0.split(separator: ".").first ?? $0) : nil }
+            guard line.contains(word), let last = line.split(separator: " ").last else { return nil }
+            return last.lastIndex(of: ".").map { String(last[..<$0]) } ?? String(last)
         }
         guard let from = path.lazy.compactMap({ cell($0, "Source ") }).first, let to = path.reversed().lazy.compactMap({ cell($0, "Sink ") }).first else {
             return []
