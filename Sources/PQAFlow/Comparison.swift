@@ -89,14 +89,23 @@ public enum Comparison {
         }
         var seen = Set<String>()
         let distinct = candidates.filter { seen.insert($0.name).inserted }
-        let results = Results()
-        try runConcurrently(distinct, jobs: options.jobs, name: \.name) { results.store($0.name, try $0.measure(options, cache)) }
+        let results = Locked<[String: ComparedDesign]>([:])
+        try runConcurrently(distinct, jobs: options.jobs, name: \.name) { candidate in
+            let design = try candidate.measure(options, cache)
+            results.withLock { $0[candidate.name] = design }
+        }
         return try points.map { point in
             let bits = (activation: point.prototypeBits ?? 8, entry: point.tableBits ?? 8)
             let mine = candidates.filter { $0.matches(point, bits) }
             // Each side keeps its best candidate at the nominal clock, or at
             // Fmax when every candidate of the point was placed and routed.
-            let measured = try mine.map { ($0.isPQA, try results.design($0.name)) }
+            let designs = results.withLock { $0 }
+            let measured = try mine.map { candidate -> (Bool, ComparedDesign) in
+                guard let design = designs[candidate.name] else {
+                    throw PQAInterfaceError.invalidArgument(field: "candidate", value: candidate.name, allowed: "a measured design")
+                }
+                return (candidate.isPQA, design)
+            }
             let allPlaced = measured.allSatisfy { $0.1.fmaxMHz != nil }
             func clock(_ design: ComparedDesign) -> Double { allPlaced ? design.fmaxMHz ?? options.nominalMHz : options.nominalMHz }
             func best(_ pqa: Bool) throws -> ComparedDesign {
@@ -189,20 +198,5 @@ private enum Candidate: Sendable {
         return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources,
                               area: measurement.synthesis.area, fmaxMHz: measurement.fmaxMHz, cycles: cycles.totalCycles,
                               computeCycles: cycles.computeCycles, fmaxProblem: measurement.placeAndRouteProblem)
-    }
-}
-
-/// The measured designs of a comparison, by candidate name, shared by workers.
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var designs: [String: ComparedDesign] = [:]
-
-    func store(_ name: String, _ design: ComparedDesign) { lock.withLock { designs[name] = design } }
-
-    func design(_ name: String) throws -> ComparedDesign {
-        guard let design = lock.withLock({ designs[name] }) else {
-            throw PQAInterfaceError.invalidArgument(field: "candidate", value: name, allowed: "a measured design")
-        }
-        return design
     }
 }

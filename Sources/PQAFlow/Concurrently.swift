@@ -6,7 +6,7 @@ import Foundation
 /// first failure, if any, is thrown, naming its item.
 func runConcurrently<Item: Sendable>(_ items: [Item], jobs: Int, name: @escaping @Sendable (Item) -> String,
                                      _ body: @escaping @Sendable (Item) throws -> Void) throws {
-    let failures = FailureList()
+    let failures = Locked<[String]>([])
     let slots = DispatchSemaphore(value: max(1, jobs))
     let group = DispatchGroup()
     let queue = DispatchQueue(label: "pqa.concurrently", attributes: .concurrent)
@@ -18,11 +18,12 @@ func runConcurrently<Item: Sendable>(_ items: [Item], jobs: Int, name: @escaping
                 slots.signal()
                 group.leave()
             }
-            do { try body(item) } catch { failures.append("\(name(item)): \(error)") }
+            do { try body(item) } catch { failures.withLock { $0.append("\(name(item)): \(error)") } }
         }
     }
     group.wait()
-    if let first = failures.first { throw ConcurrentFailure(message: first, count: failures.count) }
+    let messages = failures.withLock { $0 }
+    if let first = messages.first { throw ConcurrentFailure(message: first, count: messages.count) }
 }
 
 /// The first of the failures of a concurrent run, and how many there were.
@@ -32,12 +33,15 @@ public struct ConcurrentFailure: Error, CustomStringConvertible {
     public var description: String { count > 1 ? "\(message) (and \(count - 1) more failures)" : message }
 }
 
-/// Failures collected by concurrent workers.
-private final class FailureList: @unchecked Sendable {
+/// A value shared by concurrent workers, read and changed under a lock.
+final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var messages: [String] = []
+    private var value: Value
 
-    func append(_ message: String) { lock.withLock { messages.append(message) } }
-    var first: String? { lock.withLock { messages.first } }
-    var count: Int { lock.withLock { messages.count } }
+    init(_ value: Value) { self.value = value }
+
+    /// Runs `body` on the value with the lock held.
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try lock.withLock { try body(&value) }
+    }
 }

@@ -75,26 +75,14 @@ public struct Exploration: Sendable {
     public func runAll(jobs: Int, progress: @escaping @Sendable (Int, Int, String) -> Void) throws -> [ExplorationResult] {
         let all = try points()
         let pending = all.filter { finished($0.id) == nil }.map(\.id)
-        let counter = Counter(all.count - pending.count)
+        let done = Locked(all.count - pending.count)
         try runConcurrently(pending, jobs: jobs, name: { "point \($0)" }) { id in
             try run(point: id)
-            progress(counter.increment(), all.count, id)
+            progress(done.withLock { count in
+                count += 1
+                return count
+            }, all.count, id)
         }
         return all.compactMap { finished($0.id) }
-    }
-}
-
-/// A count shared by a sweep's workers.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int
-
-    init(_ value: Int) { self.value = value }
-
-    func increment() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
     }
 }

@@ -54,18 +54,7 @@ public struct ExplorationSpace: Codable, Sendable, Hashable {
 
     /// Reads a space, naming the file and the field at fault.
     public static func read(from url: URL) throws -> ExplorationSpace {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw PQAConfigurationError.unreadable(file: url.path, reason: error.localizedDescription)
-        }
-        let space: ExplorationSpace
-        do {
-            space = try JSONDecoder().decode(ExplorationSpace.self, from: data)
-        } catch {
-            throw PQAConfigurationError.malformed(file: url.path, detail: "\(error)")
-        }
+        let space = try decodeConfiguration(ExplorationSpace.self, from: url)
         try space.validate()
         return space
     }

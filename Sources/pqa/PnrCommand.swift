@@ -66,9 +66,7 @@ struct Pnr: ParsableCommand {
             report = try PlaceAndRoute.run(PQACore(configuration), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(report.text)
         }

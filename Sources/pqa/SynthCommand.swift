@@ -49,9 +49,7 @@ struct Synth: ParsableCommand {
         }
         let report = try Synthesis.run(files, target: target, yosys: yosys)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(report.text)
         }

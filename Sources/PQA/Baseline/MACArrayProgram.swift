@@ -37,11 +37,9 @@ public struct MACArrayProgram: Sendable {
             throw PQAInterfaceError.layerDoesNotMatch(field: "formats", layer: "\(layer.formats)", hardware: "\(c.formats)")
         }
         var beats: [BitVector] = []
+        let bits = (kind: parameters.loadKindBits, index: parameters.loadIndexBits, address: parameters.loadAddressBits, data: parameters.loadDataBits)
         func beat(kind: Int, index: Int, address: Int, data: BitVector) {
-            beats.append(BitVector(width: parameters.loadDataBits, words: data.words)
-                .concatenated(BitVector(width: parameters.loadAddressBits, truncating: address))
-                .concatenated(BitVector(width: parameters.loadIndexBits, truncating: index))
-                .concatenated(BitVector(width: parameters.loadKindBits, truncating: kind)))
+            beats.append(loadBeat(kind: kind, index: index, address: address, data: data, bits: bits))
         }
         let registers: [(MACRegister, Int)] = [
             (.d, layer.d), (.cout, layer.cout), (.columns, columns), (.multiplier, layer.requantization.multiplier),

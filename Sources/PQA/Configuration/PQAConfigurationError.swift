@@ -23,7 +23,7 @@ public enum PQAConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Decodes a configuration file, naming the file and the field at fault.
-func decodeConfiguration<Configuration: Decodable>(_ type: Configuration.Type, from url: URL) throws -> Configuration {
+public func decodeConfiguration<Configuration: Decodable>(_ type: Configuration.Type, from url: URL) throws -> Configuration {
     let data: Data
     do {
         data = try Data(contentsOf: url)

@@ -56,11 +56,9 @@ public struct LayerProgram: Sendable {
         let p = parameters.configuration.parallelism
         let shape = layer.shape
         var beats: [BitVector] = []
+        let bits = (kind: parameters.loadKindBits, index: parameters.loadIndexBits, address: parameters.loadAddressBits, data: parameters.loadDataBits)
         func beat(kind: Int, index: Int, address: Int, data: BitVector) {
-            beats.append(BitVector(width: parameters.loadDataBits, words: data.words)
-                .concatenated(BitVector(width: parameters.loadAddressBits, truncating: address))
-                .concatenated(BitVector(width: parameters.loadIndexBits, truncating: index))
-                .concatenated(BitVector(width: parameters.loadKindBits, truncating: kind)))
+            beats.append(loadBeat(kind: kind, index: index, address: address, data: data, bits: bits))
         }
         func lanes(_ values: [Int], bits: Int) -> BitVector { Lanes.pack(values, bits: bits) }
         let registers: [(LayerRegister, Int)] = [
