@@ -1,14 +1,10 @@
 import HDL
 import PQ
 
-/// The MAC array's layer registers (two banks), the load port that writes
-/// them and the memories, and the bank swap; the same protocol as the PQA
-/// core's `LayerControl`.
-///
-/// The load stream writes the bank not in use; its `tlast` beat commits the
-/// layer, and the swap to it happens once the running layer has started its
-/// last column. A bank takes new loads only when no column that used it is
-/// still in flight (a column counts as a slot in `Feedback`).
+/// The MAC array's layer registers (two banks) and the counts derived from
+/// them, behind the `BankedLoadPort` the PQA core uses too. The swap happens
+/// once the running layer has started its last column; a column counts as a
+/// slot in `Feedback`.
 struct MACArrayControl {
     /// Per bank: the layer registers and the counts derived from them.
     struct Bank {
@@ -33,36 +29,19 @@ struct MACArrayControl {
 
     init(_ m: ModuleBuilder, _ design: MACArrayParameters, load stream: Stream, feedback: Feedback) {
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        let activeBank = m.register("active_bank", reset: false)
-        let activeValid = m.register("active_valid", reset: false)
-        let pending = m.register("pending", reset: false)
-        let committing = m.register("committing", reset: false)
-        self.activeBank = activeBank
-        self.activeValid = activeValid
-        self.pending = pending
-        self.committing = committing
-        let columnsInFlight = LayerControl.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback)
-        idleBanks = columnsInFlight.idle
-        let loadBank = (!activeBank).named("load_bank")
-        stream.ready <== !pending & !committing & !perBank(loadBank, columnsInFlight.busy.map { $0 != 0 })
-
-        var low = 0
-        func field(_ bits: Int, _ name: String) -> Signal {
-            defer { low += bits }
-            return stream.data[high: low + bits - 1, low: low].named(name)
-        }
-        let kind = field(design.loadKindBits, "load_kind"), index = field(design.loadIndexBits, "load_index")
-        let address = field(design.loadAddressBits, "load_address"), data = field(design.loadDataBits, "load_data")
-        let fire = stream.fire.named("load_fire")
-        load = (fire, kind, index, address, data, loadBank)
+        let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),
+                                  feedback: feedback)
+        activeBank = port.activeBank
+        activeValid = port.activeValid
+        pending = port.pending
+        committing = port.committing
+        swap = port.swap
+        idleBanks = port.idleBanks
+        load = (port.fire, port.kind, port.index, port.address, port.data, port.loadBank)
 
         func registers(_ bank: Int) -> Bank {
             func layerRegister(_ register: MACRegister, _ type: SignalType) -> Signal {
-                let value = m.register("bank\(bank)_\(register)", type, reset: register == .multiplier ? 1 : 0)
-                m.when(fire & (kind == 0) & (address == register.rawValue) & (bank == 1 ? loadBank : !loadBank)) {
-                    value <== (type.isBool ? data.bit(0) : data.resized(to: type.width))
-                }
-                return value
+                port.layerRegister(m, "\(register)", bank: bank, address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
             }
             let d = layerRegister(.d, countType(maxima.d)), cout = layerRegister(.cout, countType(maxima.cout))
             return Bank(
@@ -74,21 +53,6 @@ struct MACArrayControl {
                                         name: "bank\(bank)_output_chunks"))
         }
         banks = [registers(0), registers(1)]
-
-        m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
-        m.when(committing) {
-            committing <== false
-            pending <== true
-        }
-        let swap = (pending & !activeValid).named("swap")
-        self.swap = swap
-        m.when(swap) {
-            pending <== false
-            activeValid <== true
-            activeBank <== loadBank
-        }.elseWhen(feedback.layerEnds) {
-            activeValid <== false
-        }
     }
 }
 

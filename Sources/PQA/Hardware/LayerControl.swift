@@ -64,42 +64,20 @@ struct LayerControl {
     init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream, feedback: Feedback) {
         streaming = false
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        let activeBank = m.register("active_bank", reset: false)
-        let activeValid = m.register("active_valid", reset: false)
-        let pending = m.register("pending", reset: false)
-        self.activeBank = activeBank
-        self.activeValid = activeValid
-        self.pending = pending
-        let committing = m.register("committing", reset: false)
-        self.committing = committing
-        let slots = Self.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback)
-        idleBanks = slots.idle
-        let loadBank = (!activeBank).named("load_bank")
-        let loadBankBusy = perBank(loadBank, slots.busy.map { $0 != 0 })
-        stream.ready <== !pending & !committing & !loadBankBusy
-
-        // Decode: kind, index, address, data (least significant first).
-        let beat = stream.data
-        var low = 0
-        func field(_ bits: Int, _ name: String) -> Signal {
-            defer { low += bits }
-            return beat[high: low + bits - 1, low: low].named(name)
-        }
-        let kind = field(design.loadKindBits, "load_kind")
-        let index = field(design.loadIndexBits, "load_index")
-        let address = field(design.loadAddressBits, "load_address")
-        let data = field(design.loadDataBits, "load_data")
-        let fire = stream.fire.named("load_fire")
-        load = (fire, kind, index, address, data, loadBank)
+        let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),
+                                  feedback: feedback)
+        activeBank = port.activeBank
+        activeValid = port.activeValid
+        pending = port.pending
+        committing = port.committing
+        swap = port.swap
+        idleBanks = port.idleBanks
+        load = (port.fire, port.kind, port.index, port.address, port.data, port.loadBank)
 
         // Layer registers, written by kind-0 beats into the load bank.
         func registers(_ bank: Int) -> Bank {
             func layerRegister(_ register: LayerRegister, _ type: SignalType) -> Signal {
-                let value = m.register("bank\(bank)_\(register)", type, reset: type.isBool ? 0 : (register == .multiplier ? 1 : 0))
-                m.when(fire & (kind == 0) & (address == register.rawValue) & (bank == 1 ? loadBank : !loadBank)) {
-                    value <== (type.isBool ? data.bit(0) : data.resized(to: type.width))
-                }
-                return value
+                port.layerRegister(m, "\(register)", bank: bank, address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
             }
             let ls = layerRegister(.ls, countType(maxima.ls)), np = layerRegister(.np, countType(maxima.np))
             let ns = layerRegister(.ns, countType(maxima.ns)), cout = layerRegister(.cout, countType(maxima.cout))
@@ -121,22 +99,6 @@ struct LayerControl {
                         encodeCycles: encodeCycles, period: period)
         }
         banks = [registers(0), registers(1)]
-
-        // Commit, then swap once the derived counts have settled.
-        m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
-        m.when(committing) {
-            committing <== false
-            pending <== true
-        }
-        let swap = (pending & !activeValid).named("swap")
-        self.swap = swap
-        m.when(swap) {
-            pending <== false
-            activeValid <== true
-            activeBank <== loadBank
-        }.elseWhen(feedback.layerEnds) {
-            activeValid <== false
-        }
     }
 }
 
