@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "PQ", targets: ["PQ"]),
         .library(name: "PQA", targets: ["PQA"]),
         .library(name: "HDLSim", targets: ["HDLSim"]),
-        .executable(name: "pqa", targets: ["pqa"]),
+        .executable(name: "pqa", targets: ["PQATool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,7 +26,7 @@ let package = Package(
             dependencies: ["PQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
-            name: "pqa",
+            name: "PQATool",
             dependencies: [
                 "HDL", "HDLSim", "PQA", "PQAFlow", "PQCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
