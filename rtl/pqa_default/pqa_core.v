@@ -63,303 +63,69 @@ module pqa_core (
     wire _t1;
     wire _t2;
     wire _t3;
+    wire load_bank;
     wire _t4;
     wire _t5;
-    wire [7:0] _t6;
-    wire _t7;
-    wire _t8;
-    wire [7:0] _t9;
-    wire _t10;
-    wire _t11;
-    wire _t12;
-    wire _t13;
-    wire [7:0] _t14;
-    wire _t15;
-    wire _t16;
-    wire [7:0] _t17;
-    wire _t18;
-    wire _t19;
-    wire _t20;
-    wire load_bank;
-    wire _t21;
-    wire _t22;
-    wire _t23;
-    wire _t24;
-    wire _t25;
-    wire _t26;
-    wire _t27;
-    wire _t28;
     wire [1:0] load_kind;
     wire [5:0] load_index;
     wire [9:0] load_address;
     wire [255:0] load_data;
     wire load_fire;
-    wire _t29;
-    wire _t30;
+    wire _t6;
     wire swap;
     reg  [3:0] bank0_ls;
-    wire _t31;
-    wire _t32;
-    wire _t33;
-    wire _t34;
-    wire _t35;
-    wire _t36;
-    wire [3:0] _t37;
+    wire _t7;
+    wire _t8;
+    wire _t9;
+    wire [3:0] _t10;
     reg  [4:0] bank0_np;
-    wire _t38;
-    wire _t39;
-    wire _t40;
-    wire _t41;
-    wire _t42;
-    wire _t43;
-    wire [4:0] _t44;
+    wire _t11;
+    wire [4:0] _t12;
     reg  [6:0] bank0_ns;
-    wire _t45;
-    wire _t46;
-    wire _t47;
-    wire _t48;
-    wire _t49;
-    wire _t50;
-    wire [6:0] _t51;
+    wire _t13;
+    wire [6:0] _t14;
     reg  [6:0] bank0_cout;
-    wire _t52;
-    wire _t53;
-    wire _t54;
-    wire _t55;
-    wire _t56;
-    wire _t57;
-    wire [6:0] _t58;
+    wire _t15;
     reg  [12:0] bank0_columns;
-    wire _t59;
-    wire _t60;
-    wire _t61;
-    wire _t62;
-    wire _t63;
-    wire _t64;
-    wire [12:0] _t65;
+    wire _t16;
+    wire [12:0] _t17;
     reg  [15:0] bank0_multiplier;
-    wire _t66;
-    wire _t67;
-    wire _t68;
-    wire _t69;
-    wire _t70;
-    wire _t71;
-    wire [15:0] _t72;
+    wire _t18;
+    wire [15:0] _t19;
     reg  [4:0] bank0_shift;
-    wire _t73;
-    wire _t74;
-    wire _t75;
-    wire _t76;
-    wire _t77;
-    wire _t78;
-    wire [4:0] _t79;
+    wire _t20;
     reg  bank0_relu;
-    wire _t80;
-    wire _t81;
-    wire _t82;
-    wire _t83;
-    wire _t84;
-    wire _t85;
-    wire _t86;
-    wire _t87;
-    wire _t88;
+    wire _t21;
+    wire _t22;
     reg  bank0_chunks;
-    wire _t89;
-    wire _t90;
     reg  bank0_prototype_chunks;
-    wire _t91;
-    wire [4:0] _t92;
-    wire _t93;
-    wire [4:0] _t94;
-    wire _t95;
-    wire [4:0] _t96;
-    wire _t97;
-    wire [4:0] _t98;
-    wire _t99;
-    wire [4:0] _t100;
-    wire _t101;
-    wire [4:0] _t102;
-    wire _t103;
-    wire [4:0] _t104;
-    wire _t105;
-    wire [4:0] _t106;
-    wire _t107;
-    wire [4:0] _t108;
-    wire _t109;
-    wire [4:0] _t110;
-    wire _t111;
-    wire [4:0] _t112;
-    wire _t113;
-    wire [4:0] _t114;
-    wire _t115;
-    wire [4:0] _t116;
-    wire _t117;
-    wire [4:0] _t118;
-    wire _t119;
-    wire [4:0] _t120;
-    wire _t121;
-    wire [4:0] _t122;
-    wire [4:0] _t123;
-    wire [4:0] _t124;
-    wire [4:0] _t125;
-    wire [4:0] _t126;
-    wire [4:0] _t127;
-    wire [4:0] _t128;
-    wire [4:0] _t129;
-    wire [4:0] _t130;
-    wire [4:0] _t131;
-    wire [4:0] _t132;
-    wire [4:0] _t133;
-    wire [4:0] _t134;
-    wire [4:0] _t135;
-    wire [4:0] _t136;
-    wire [4:0] _t137;
+    wire [4:0] _t23;
+    wire [4:0] _t24;
+    wire [4:0] _t25;
+    wire [4:0] _t26;
     reg  [4:0] bank0_groups;
-    wire _t138;
-    wire [2:0] _t139;
-    wire _t140;
-    wire [2:0] _t141;
-    wire _t142;
-    wire [2:0] _t143;
-    wire _t144;
-    wire [2:0] _t145;
-    wire [2:0] _t146;
-    wire [2:0] _t147;
-    wire [2:0] _t148;
+    wire [2:0] _t27;
     reg  [2:0] bank0_output_chunks;
-    wire [1:0] _t149;
-    wire [1:0] _t150;
-    wire [1:0] _t151;
     wire [2:0] bank0_encode_cycles;
-    wire _t152;
     wire [2:0] bank0_period;
     reg  [3:0] bank1_ls;
-    wire _t153;
-    wire _t154;
-    wire _t155;
-    wire _t156;
-    wire _t157;
-    wire [3:0] _t158;
     reg  [4:0] bank1_np;
-    wire _t159;
-    wire _t160;
-    wire _t161;
-    wire _t162;
-    wire _t163;
-    wire [4:0] _t164;
     reg  [6:0] bank1_ns;
-    wire _t165;
-    wire _t166;
-    wire _t167;
-    wire _t168;
-    wire _t169;
-    wire [6:0] _t170;
     reg  [6:0] bank1_cout;
-    wire _t171;
-    wire _t172;
-    wire _t173;
-    wire _t174;
-    wire _t175;
-    wire [6:0] _t176;
     reg  [12:0] bank1_columns;
-    wire _t177;
-    wire _t178;
-    wire _t179;
-    wire _t180;
-    wire _t181;
-    wire [12:0] _t182;
     reg  [15:0] bank1_multiplier;
-    wire _t183;
-    wire _t184;
-    wire _t185;
-    wire _t186;
-    wire _t187;
-    wire [15:0] _t188;
     reg  [4:0] bank1_shift;
-    wire _t189;
-    wire _t190;
-    wire _t191;
-    wire _t192;
-    wire _t193;
-    wire [4:0] _t194;
     reg  bank1_relu;
-    wire _t195;
-    wire _t196;
-    wire _t197;
-    wire _t198;
-    wire _t199;
-    wire _t200;
-    wire _t201;
-    wire _t202;
     reg  bank1_chunks;
-    wire _t203;
-    wire _t204;
     reg  bank1_prototype_chunks;
-    wire _t205;
-    wire [4:0] _t206;
-    wire _t207;
-    wire [4:0] _t208;
-    wire _t209;
-    wire [4:0] _t210;
-    wire _t211;
-    wire [4:0] _t212;
-    wire _t213;
-    wire [4:0] _t214;
-    wire _t215;
-    wire [4:0] _t216;
-    wire _t217;
-    wire [4:0] _t218;
-    wire _t219;
-    wire [4:0] _t220;
-    wire _t221;
-    wire [4:0] _t222;
-    wire _t223;
-    wire [4:0] _t224;
-    wire _t225;
-    wire [4:0] _t226;
-    wire _t227;
-    wire [4:0] _t228;
-    wire _t229;
-    wire [4:0] _t230;
-    wire _t231;
-    wire [4:0] _t232;
-    wire _t233;
-    wire [4:0] _t234;
-    wire _t235;
-    wire [4:0] _t236;
-    wire [4:0] _t237;
-    wire [4:0] _t238;
-    wire [4:0] _t239;
-    wire [4:0] _t240;
-    wire [4:0] _t241;
-    wire [4:0] _t242;
-    wire [4:0] _t243;
-    wire [4:0] _t244;
-    wire [4:0] _t245;
-    wire [4:0] _t246;
-    wire [4:0] _t247;
-    wire [4:0] _t248;
-    wire [4:0] _t249;
-    wire [4:0] _t250;
-    wire [4:0] _t251;
+    wire [4:0] _t28;
+    wire [4:0] _t29;
+    wire [4:0] _t30;
+    wire [4:0] _t31;
     reg  [4:0] bank1_groups;
-    wire _t252;
-    wire [2:0] _t253;
-    wire _t254;
-    wire [2:0] _t255;
-    wire _t256;
-    wire [2:0] _t257;
-    wire _t258;
-    wire [2:0] _t259;
-    wire [2:0] _t260;
-    wire [2:0] _t261;
-    wire [2:0] _t262;
+    wire [2:0] _t32;
     reg  [2:0] bank1_output_chunks;
-    wire [1:0] _t263;
-    wire [1:0] _t264;
-    wire [1:0] _t265;
     wire [2:0] bank1_encode_cycles;
-    wire _t266;
     wire [2:0] bank1_period;
     wire column_buffer_we;
     wire [4:0] column_buffer_waddr;
@@ -370,31 +136,13 @@ module pqa_core (
     reg  input_chunk;
     reg  [4:0] input_group;
     reg  [12:0] input_columns_left;
-    wire _t267;
-    wire [4:0] _t268;
-    wire _t269;
-    wire _t270;
-    wire _t271;
-    wire _t272;
-    wire _t273;
-    wire _t274;
-    wire _t275;
-    wire [4:0] _t276;
-    wire [4:0] _t277;
-    wire [4:0] _t278;
-    wire [4:0] _t279;
     wire [4:0] input_address;
-    wire _t280;
-    wire _t281;
-    wire _t282;
-    wire [4:0] _t283;
-    wire _t284;
-    wire _t285;
-    wire [12:0] _t286;
-    wire _t287;
-    wire [4:0] _t288;
-    wire _t289;
-    wire [12:0] _t290;
+    wire _t33;
+    wire _t34;
+    wire [4:0] _t35;
+    wire _t36;
+    wire _t37;
+    wire [12:0] _t38;
     reg  in_slot;
     reg  [2:0] slot_cycle;
     reg  slot_chunk;
@@ -408,856 +156,416 @@ module pqa_core (
     reg  next_read_slot;
     reg  [12:0] columns_left;
     reg  [4:0] output_credits;
-    wire [4:0] _t291;
-    wire [2:0] _t292;
-    wire [4:0] _t293;
+    wire [2:0] _t39;
     wire next_is_last_group;
-    wire [4:0] _t294;
-    wire _t295;
+    wire [4:0] _t40;
     reg  [3:0] lookup_left;
-    wire [2:0] _t296;
-    wire [3:0] _t297;
-    wire _t298;
-    wire _t299;
-    wire _t300;
-    wire _t301;
-    wire _t302;
-    wire _t303;
+    wire [3:0] _t41;
     wire next_ready;
-    wire [2:0] _t304;
-    wire [2:0] _t305;
-    wire _t306;
     wire slot_ends;
-    wire _t307;
-    wire _t308;
+    wire _t42;
     wire start;
-    wire _t309;
-    wire _t310;
-    wire _t311;
-    wire _t312;
-    wire _t313;
-    wire [2:0] _t314;
-    wire _t315;
+    wire _t43;
+    wire [2:0] _t44;
     wire encode_valid;
-    wire _t316;
-    wire _t317;
-    wire _t318;
-    wire _t319;
-    wire _t320;
-    wire _t321;
-    wire _t322;
-    wire [2:0] _t323;
-    wire _t324;
-    wire _t325;
-    wire _t326;
-    wire _t327;
-    wire _t328;
-    wire [2:0] _t329;
-    wire _t330;
-    wire _t331;
-    wire _t332;
-    wire _t333;
-    wire [3:0] _t334;
-    wire [3:0] _t335;
-    wire [3:0] _t336;
-    wire [3:0] _t337;
-    wire _t338;
-    wire [3:0] _t339;
-    wire _t340;
-    wire _t341;
-    wire [12:0] _t342;
-    wire [4:0] _t343;
-    wire [12:0] _t344;
-    wire _t345;
-    wire [4:0] _t346;
-    wire [4:0] _t347;
-    wire [4:0] _t348;
-    wire [4:0] _t349;
-    wire [4:0] _t350;
-    wire [4:0] _t351;
-    wire [4:0] _t352;
-    wire [4:0] _t353;
-    wire [4:0] _t354;
+    wire _t45;
+    wire _t46;
+    wire [4:0] _t47;
+    wire [4:0] _t48;
     wire [4:0] encode_column_address;
     reg  [287:0] encode_column;
     reg  [287:0] encode_column_q;
-    wire [4:0] _t355;
-    wire [4:0] _t356;
-    wire [4:0] _t357;
-    wire [4:0] _t358;
-    wire [4:0] _t359;
-    wire [4:0] _t360;
-    wire [4:0] _t361;
     wire [4:0] encode_prototype_address;
-    wire [4:0] _t362;
-    wire [4:0] _t363;
     wire [4:0] load_prototype_address;
     wire prototypes_0_0_we;
     wire [4:0] prototypes_0_0_waddr;
     wire [71:0] prototypes_0_0_wdata;
-    wire _t364;
-    wire _t365;
-    wire _t366;
-    wire _t367;
-    wire _t368;
-    wire _t369;
-    wire [71:0] _t370;
+    wire _t49;
+    wire _t50;
+    wire _t51;
+    wire _t52;
+    wire [71:0] _t53;
     reg  [71:0] prototype_0_0;
     reg  [71:0] prototype_0_0_q;
     wire prototypes_0_1_we;
     wire [4:0] prototypes_0_1_waddr;
     wire [71:0] prototypes_0_1_wdata;
-    wire _t371;
-    wire _t372;
-    wire _t373;
-    wire _t374;
-    wire _t375;
-    wire _t376;
-    wire [71:0] _t377;
+    wire _t54;
+    wire _t55;
     reg  [71:0] prototype_0_1;
     reg  [71:0] prototype_0_1_q;
     wire prototypes_0_2_we;
     wire [4:0] prototypes_0_2_waddr;
     wire [71:0] prototypes_0_2_wdata;
-    wire _t378;
-    wire _t379;
-    wire _t380;
-    wire _t381;
-    wire _t382;
-    wire _t383;
-    wire [71:0] _t384;
+    wire _t56;
+    wire _t57;
     reg  [71:0] prototype_0_2;
     reg  [71:0] prototype_0_2_q;
     wire prototypes_0_3_we;
     wire [4:0] prototypes_0_3_waddr;
     wire [71:0] prototypes_0_3_wdata;
-    wire _t385;
-    wire _t386;
-    wire _t387;
-    wire _t388;
-    wire _t389;
-    wire _t390;
-    wire [71:0] _t391;
+    wire _t58;
+    wire _t59;
     reg  [71:0] prototype_0_3;
     reg  [71:0] prototype_0_3_q;
     wire prototypes_0_4_we;
     wire [4:0] prototypes_0_4_waddr;
     wire [71:0] prototypes_0_4_wdata;
-    wire _t392;
-    wire _t393;
-    wire _t394;
-    wire _t395;
-    wire _t396;
-    wire _t397;
-    wire [71:0] _t398;
+    wire _t60;
     reg  [71:0] prototype_0_4;
     reg  [71:0] prototype_0_4_q;
     wire prototypes_0_5_we;
     wire [4:0] prototypes_0_5_waddr;
     wire [71:0] prototypes_0_5_wdata;
-    wire _t399;
-    wire _t400;
-    wire _t401;
-    wire _t402;
-    wire _t403;
-    wire _t404;
-    wire [71:0] _t405;
+    wire _t61;
     reg  [71:0] prototype_0_5;
     reg  [71:0] prototype_0_5_q;
     wire prototypes_0_6_we;
     wire [4:0] prototypes_0_6_waddr;
     wire [71:0] prototypes_0_6_wdata;
-    wire _t406;
-    wire _t407;
-    wire _t408;
-    wire _t409;
-    wire _t410;
-    wire _t411;
-    wire [71:0] _t412;
+    wire _t62;
     reg  [71:0] prototype_0_6;
     reg  [71:0] prototype_0_6_q;
     wire prototypes_0_7_we;
     wire [4:0] prototypes_0_7_waddr;
     wire [71:0] prototypes_0_7_wdata;
-    wire _t413;
-    wire _t414;
-    wire _t415;
-    wire _t416;
-    wire _t417;
-    wire _t418;
-    wire [71:0] _t419;
+    wire _t63;
     reg  [71:0] prototype_0_7;
     reg  [71:0] prototype_0_7_q;
     wire prototypes_0_8_we;
     wire [4:0] prototypes_0_8_waddr;
     wire [71:0] prototypes_0_8_wdata;
-    wire _t420;
-    wire _t421;
-    wire _t422;
-    wire _t423;
-    wire _t424;
-    wire _t425;
-    wire [71:0] _t426;
+    wire _t64;
     reg  [71:0] prototype_0_8;
     reg  [71:0] prototype_0_8_q;
     wire prototypes_0_9_we;
     wire [4:0] prototypes_0_9_waddr;
     wire [71:0] prototypes_0_9_wdata;
-    wire _t427;
-    wire _t428;
-    wire _t429;
-    wire _t430;
-    wire _t431;
-    wire _t432;
-    wire [71:0] _t433;
+    wire _t65;
     reg  [71:0] prototype_0_9;
     reg  [71:0] prototype_0_9_q;
     wire prototypes_0_10_we;
     wire [4:0] prototypes_0_10_waddr;
     wire [71:0] prototypes_0_10_wdata;
-    wire _t434;
-    wire _t435;
-    wire _t436;
-    wire _t437;
-    wire _t438;
-    wire _t439;
-    wire [71:0] _t440;
+    wire _t66;
     reg  [71:0] prototype_0_10;
     reg  [71:0] prototype_0_10_q;
     wire prototypes_0_11_we;
     wire [4:0] prototypes_0_11_waddr;
     wire [71:0] prototypes_0_11_wdata;
-    wire _t441;
-    wire _t442;
-    wire _t443;
-    wire _t444;
-    wire _t445;
-    wire _t446;
-    wire [71:0] _t447;
+    wire _t67;
     reg  [71:0] prototype_0_11;
     reg  [71:0] prototype_0_11_q;
     wire prototypes_0_12_we;
     wire [4:0] prototypes_0_12_waddr;
     wire [71:0] prototypes_0_12_wdata;
-    wire _t448;
-    wire _t449;
-    wire _t450;
-    wire _t451;
-    wire _t452;
-    wire _t453;
-    wire [71:0] _t454;
+    wire _t68;
     reg  [71:0] prototype_0_12;
     reg  [71:0] prototype_0_12_q;
     wire prototypes_0_13_we;
     wire [4:0] prototypes_0_13_waddr;
     wire [71:0] prototypes_0_13_wdata;
-    wire _t455;
-    wire _t456;
-    wire _t457;
-    wire _t458;
-    wire _t459;
-    wire _t460;
-    wire [71:0] _t461;
+    wire _t69;
     reg  [71:0] prototype_0_13;
     reg  [71:0] prototype_0_13_q;
     wire prototypes_0_14_we;
     wire [4:0] prototypes_0_14_waddr;
     wire [71:0] prototypes_0_14_wdata;
-    wire _t462;
-    wire _t463;
-    wire _t464;
-    wire _t465;
-    wire _t466;
-    wire _t467;
-    wire [71:0] _t468;
+    wire _t70;
     reg  [71:0] prototype_0_14;
     reg  [71:0] prototype_0_14_q;
     wire prototypes_0_15_we;
     wire [4:0] prototypes_0_15_waddr;
     wire [71:0] prototypes_0_15_wdata;
-    wire _t469;
-    wire _t470;
-    wire _t471;
-    wire _t472;
-    wire _t473;
-    wire _t474;
-    wire [71:0] _t475;
+    wire _t71;
     reg  [71:0] prototype_0_15;
     reg  [71:0] prototype_0_15_q;
     wire prototypes_1_0_we;
     wire [4:0] prototypes_1_0_waddr;
     wire [71:0] prototypes_1_0_wdata;
-    wire _t476;
-    wire _t477;
-    wire _t478;
-    wire _t479;
-    wire _t480;
-    wire _t481;
-    wire [71:0] _t482;
+    wire _t72;
     reg  [71:0] prototype_1_0;
     reg  [71:0] prototype_1_0_q;
     wire prototypes_1_1_we;
     wire [4:0] prototypes_1_1_waddr;
     wire [71:0] prototypes_1_1_wdata;
-    wire _t483;
-    wire _t484;
-    wire _t485;
-    wire _t486;
-    wire _t487;
-    wire _t488;
-    wire [71:0] _t489;
+    wire _t73;
     reg  [71:0] prototype_1_1;
     reg  [71:0] prototype_1_1_q;
     wire prototypes_1_2_we;
     wire [4:0] prototypes_1_2_waddr;
     wire [71:0] prototypes_1_2_wdata;
-    wire _t490;
-    wire _t491;
-    wire _t492;
-    wire _t493;
-    wire _t494;
-    wire _t495;
-    wire [71:0] _t496;
+    wire _t74;
     reg  [71:0] prototype_1_2;
     reg  [71:0] prototype_1_2_q;
     wire prototypes_1_3_we;
     wire [4:0] prototypes_1_3_waddr;
     wire [71:0] prototypes_1_3_wdata;
-    wire _t497;
-    wire _t498;
-    wire _t499;
-    wire _t500;
-    wire _t501;
-    wire _t502;
-    wire [71:0] _t503;
+    wire _t75;
     reg  [71:0] prototype_1_3;
     reg  [71:0] prototype_1_3_q;
     wire prototypes_1_4_we;
     wire [4:0] prototypes_1_4_waddr;
     wire [71:0] prototypes_1_4_wdata;
-    wire _t504;
-    wire _t505;
-    wire _t506;
-    wire _t507;
-    wire _t508;
-    wire _t509;
-    wire [71:0] _t510;
+    wire _t76;
     reg  [71:0] prototype_1_4;
     reg  [71:0] prototype_1_4_q;
     wire prototypes_1_5_we;
     wire [4:0] prototypes_1_5_waddr;
     wire [71:0] prototypes_1_5_wdata;
-    wire _t511;
-    wire _t512;
-    wire _t513;
-    wire _t514;
-    wire _t515;
-    wire _t516;
-    wire [71:0] _t517;
+    wire _t77;
     reg  [71:0] prototype_1_5;
     reg  [71:0] prototype_1_5_q;
     wire prototypes_1_6_we;
     wire [4:0] prototypes_1_6_waddr;
     wire [71:0] prototypes_1_6_wdata;
-    wire _t518;
-    wire _t519;
-    wire _t520;
-    wire _t521;
-    wire _t522;
-    wire _t523;
-    wire [71:0] _t524;
+    wire _t78;
     reg  [71:0] prototype_1_6;
     reg  [71:0] prototype_1_6_q;
     wire prototypes_1_7_we;
     wire [4:0] prototypes_1_7_waddr;
     wire [71:0] prototypes_1_7_wdata;
-    wire _t525;
-    wire _t526;
-    wire _t527;
-    wire _t528;
-    wire _t529;
-    wire _t530;
-    wire [71:0] _t531;
+    wire _t79;
     reg  [71:0] prototype_1_7;
     reg  [71:0] prototype_1_7_q;
     wire prototypes_1_8_we;
     wire [4:0] prototypes_1_8_waddr;
     wire [71:0] prototypes_1_8_wdata;
-    wire _t532;
-    wire _t533;
-    wire _t534;
-    wire _t535;
-    wire _t536;
-    wire _t537;
-    wire [71:0] _t538;
+    wire _t80;
     reg  [71:0] prototype_1_8;
     reg  [71:0] prototype_1_8_q;
     wire prototypes_1_9_we;
     wire [4:0] prototypes_1_9_waddr;
     wire [71:0] prototypes_1_9_wdata;
-    wire _t539;
-    wire _t540;
-    wire _t541;
-    wire _t542;
-    wire _t543;
-    wire _t544;
-    wire [71:0] _t545;
+    wire _t81;
     reg  [71:0] prototype_1_9;
     reg  [71:0] prototype_1_9_q;
     wire prototypes_1_10_we;
     wire [4:0] prototypes_1_10_waddr;
     wire [71:0] prototypes_1_10_wdata;
-    wire _t546;
-    wire _t547;
-    wire _t548;
-    wire _t549;
-    wire _t550;
-    wire _t551;
-    wire [71:0] _t552;
+    wire _t82;
     reg  [71:0] prototype_1_10;
     reg  [71:0] prototype_1_10_q;
     wire prototypes_1_11_we;
     wire [4:0] prototypes_1_11_waddr;
     wire [71:0] prototypes_1_11_wdata;
-    wire _t553;
-    wire _t554;
-    wire _t555;
-    wire _t556;
-    wire _t557;
-    wire _t558;
-    wire [71:0] _t559;
+    wire _t83;
     reg  [71:0] prototype_1_11;
     reg  [71:0] prototype_1_11_q;
     wire prototypes_1_12_we;
     wire [4:0] prototypes_1_12_waddr;
     wire [71:0] prototypes_1_12_wdata;
-    wire _t560;
-    wire _t561;
-    wire _t562;
-    wire _t563;
-    wire _t564;
-    wire _t565;
-    wire [71:0] _t566;
+    wire _t84;
     reg  [71:0] prototype_1_12;
     reg  [71:0] prototype_1_12_q;
     wire prototypes_1_13_we;
     wire [4:0] prototypes_1_13_waddr;
     wire [71:0] prototypes_1_13_wdata;
-    wire _t567;
-    wire _t568;
-    wire _t569;
-    wire _t570;
-    wire _t571;
-    wire _t572;
-    wire [71:0] _t573;
+    wire _t85;
     reg  [71:0] prototype_1_13;
     reg  [71:0] prototype_1_13_q;
     wire prototypes_1_14_we;
     wire [4:0] prototypes_1_14_waddr;
     wire [71:0] prototypes_1_14_wdata;
-    wire _t574;
-    wire _t575;
-    wire _t576;
-    wire _t577;
-    wire _t578;
-    wire _t579;
-    wire [71:0] _t580;
+    wire _t86;
     reg  [71:0] prototype_1_14;
     reg  [71:0] prototype_1_14_q;
     wire prototypes_1_15_we;
     wire [4:0] prototypes_1_15_waddr;
     wire [71:0] prototypes_1_15_wdata;
-    wire _t581;
-    wire _t582;
-    wire _t583;
-    wire _t584;
-    wire _t585;
-    wire _t586;
-    wire [71:0] _t587;
+    wire _t87;
     reg  [71:0] prototype_1_15;
     reg  [71:0] prototype_1_15_q;
     wire prototypes_2_0_we;
     wire [4:0] prototypes_2_0_waddr;
     wire [71:0] prototypes_2_0_wdata;
-    wire _t588;
-    wire _t589;
-    wire _t590;
-    wire _t591;
-    wire _t592;
-    wire _t593;
-    wire [71:0] _t594;
+    wire _t88;
     reg  [71:0] prototype_2_0;
     reg  [71:0] prototype_2_0_q;
     wire prototypes_2_1_we;
     wire [4:0] prototypes_2_1_waddr;
     wire [71:0] prototypes_2_1_wdata;
-    wire _t595;
-    wire _t596;
-    wire _t597;
-    wire _t598;
-    wire _t599;
-    wire _t600;
-    wire [71:0] _t601;
+    wire _t89;
     reg  [71:0] prototype_2_1;
     reg  [71:0] prototype_2_1_q;
     wire prototypes_2_2_we;
     wire [4:0] prototypes_2_2_waddr;
     wire [71:0] prototypes_2_2_wdata;
-    wire _t602;
-    wire _t603;
-    wire _t604;
-    wire _t605;
-    wire _t606;
-    wire _t607;
-    wire [71:0] _t608;
+    wire _t90;
     reg  [71:0] prototype_2_2;
     reg  [71:0] prototype_2_2_q;
     wire prototypes_2_3_we;
     wire [4:0] prototypes_2_3_waddr;
     wire [71:0] prototypes_2_3_wdata;
-    wire _t609;
-    wire _t610;
-    wire _t611;
-    wire _t612;
-    wire _t613;
-    wire _t614;
-    wire [71:0] _t615;
+    wire _t91;
     reg  [71:0] prototype_2_3;
     reg  [71:0] prototype_2_3_q;
     wire prototypes_2_4_we;
     wire [4:0] prototypes_2_4_waddr;
     wire [71:0] prototypes_2_4_wdata;
-    wire _t616;
-    wire _t617;
-    wire _t618;
-    wire _t619;
-    wire _t620;
-    wire _t621;
-    wire [71:0] _t622;
+    wire _t92;
     reg  [71:0] prototype_2_4;
     reg  [71:0] prototype_2_4_q;
     wire prototypes_2_5_we;
     wire [4:0] prototypes_2_5_waddr;
     wire [71:0] prototypes_2_5_wdata;
-    wire _t623;
-    wire _t624;
-    wire _t625;
-    wire _t626;
-    wire _t627;
-    wire _t628;
-    wire [71:0] _t629;
+    wire _t93;
     reg  [71:0] prototype_2_5;
     reg  [71:0] prototype_2_5_q;
     wire prototypes_2_6_we;
     wire [4:0] prototypes_2_6_waddr;
     wire [71:0] prototypes_2_6_wdata;
-    wire _t630;
-    wire _t631;
-    wire _t632;
-    wire _t633;
-    wire _t634;
-    wire _t635;
-    wire [71:0] _t636;
+    wire _t94;
     reg  [71:0] prototype_2_6;
     reg  [71:0] prototype_2_6_q;
     wire prototypes_2_7_we;
     wire [4:0] prototypes_2_7_waddr;
     wire [71:0] prototypes_2_7_wdata;
-    wire _t637;
-    wire _t638;
-    wire _t639;
-    wire _t640;
-    wire _t641;
-    wire _t642;
-    wire [71:0] _t643;
+    wire _t95;
     reg  [71:0] prototype_2_7;
     reg  [71:0] prototype_2_7_q;
     wire prototypes_2_8_we;
     wire [4:0] prototypes_2_8_waddr;
     wire [71:0] prototypes_2_8_wdata;
-    wire _t644;
-    wire _t645;
-    wire _t646;
-    wire _t647;
-    wire _t648;
-    wire _t649;
-    wire [71:0] _t650;
+    wire _t96;
     reg  [71:0] prototype_2_8;
     reg  [71:0] prototype_2_8_q;
     wire prototypes_2_9_we;
     wire [4:0] prototypes_2_9_waddr;
     wire [71:0] prototypes_2_9_wdata;
-    wire _t651;
-    wire _t652;
-    wire _t653;
-    wire _t654;
-    wire _t655;
-    wire _t656;
-    wire [71:0] _t657;
+    wire _t97;
     reg  [71:0] prototype_2_9;
     reg  [71:0] prototype_2_9_q;
     wire prototypes_2_10_we;
     wire [4:0] prototypes_2_10_waddr;
     wire [71:0] prototypes_2_10_wdata;
-    wire _t658;
-    wire _t659;
-    wire _t660;
-    wire _t661;
-    wire _t662;
-    wire _t663;
-    wire [71:0] _t664;
+    wire _t98;
     reg  [71:0] prototype_2_10;
     reg  [71:0] prototype_2_10_q;
     wire prototypes_2_11_we;
     wire [4:0] prototypes_2_11_waddr;
     wire [71:0] prototypes_2_11_wdata;
-    wire _t665;
-    wire _t666;
-    wire _t667;
-    wire _t668;
-    wire _t669;
-    wire _t670;
-    wire [71:0] _t671;
+    wire _t99;
     reg  [71:0] prototype_2_11;
     reg  [71:0] prototype_2_11_q;
     wire prototypes_2_12_we;
     wire [4:0] prototypes_2_12_waddr;
     wire [71:0] prototypes_2_12_wdata;
-    wire _t672;
-    wire _t673;
-    wire _t674;
-    wire _t675;
-    wire _t676;
-    wire _t677;
-    wire [71:0] _t678;
+    wire _t100;
     reg  [71:0] prototype_2_12;
     reg  [71:0] prototype_2_12_q;
     wire prototypes_2_13_we;
     wire [4:0] prototypes_2_13_waddr;
     wire [71:0] prototypes_2_13_wdata;
-    wire _t679;
-    wire _t680;
-    wire _t681;
-    wire _t682;
-    wire _t683;
-    wire _t684;
-    wire [71:0] _t685;
+    wire _t101;
     reg  [71:0] prototype_2_13;
     reg  [71:0] prototype_2_13_q;
     wire prototypes_2_14_we;
     wire [4:0] prototypes_2_14_waddr;
     wire [71:0] prototypes_2_14_wdata;
-    wire _t686;
-    wire _t687;
-    wire _t688;
-    wire _t689;
-    wire _t690;
-    wire _t691;
-    wire [71:0] _t692;
+    wire _t102;
     reg  [71:0] prototype_2_14;
     reg  [71:0] prototype_2_14_q;
     wire prototypes_2_15_we;
     wire [4:0] prototypes_2_15_waddr;
     wire [71:0] prototypes_2_15_wdata;
-    wire _t693;
-    wire _t694;
-    wire _t695;
-    wire _t696;
-    wire _t697;
-    wire _t698;
-    wire [71:0] _t699;
+    wire _t103;
     reg  [71:0] prototype_2_15;
     reg  [71:0] prototype_2_15_q;
     wire prototypes_3_0_we;
     wire [4:0] prototypes_3_0_waddr;
     wire [71:0] prototypes_3_0_wdata;
-    wire _t700;
-    wire _t701;
-    wire _t702;
-    wire _t703;
-    wire _t704;
-    wire _t705;
-    wire [71:0] _t706;
+    wire _t104;
     reg  [71:0] prototype_3_0;
     reg  [71:0] prototype_3_0_q;
     wire prototypes_3_1_we;
     wire [4:0] prototypes_3_1_waddr;
     wire [71:0] prototypes_3_1_wdata;
-    wire _t707;
-    wire _t708;
-    wire _t709;
-    wire _t710;
-    wire _t711;
-    wire _t712;
-    wire [71:0] _t713;
+    wire _t105;
     reg  [71:0] prototype_3_1;
     reg  [71:0] prototype_3_1_q;
     wire prototypes_3_2_we;
     wire [4:0] prototypes_3_2_waddr;
     wire [71:0] prototypes_3_2_wdata;
-    wire _t714;
-    wire _t715;
-    wire _t716;
-    wire _t717;
-    wire _t718;
-    wire _t719;
-    wire [71:0] _t720;
+    wire _t106;
     reg  [71:0] prototype_3_2;
     reg  [71:0] prototype_3_2_q;
     wire prototypes_3_3_we;
     wire [4:0] prototypes_3_3_waddr;
     wire [71:0] prototypes_3_3_wdata;
-    wire _t721;
-    wire _t722;
-    wire _t723;
-    wire _t724;
-    wire _t725;
-    wire _t726;
-    wire [71:0] _t727;
+    wire _t107;
     reg  [71:0] prototype_3_3;
     reg  [71:0] prototype_3_3_q;
     wire prototypes_3_4_we;
     wire [4:0] prototypes_3_4_waddr;
     wire [71:0] prototypes_3_4_wdata;
-    wire _t728;
-    wire _t729;
-    wire _t730;
-    wire _t731;
-    wire _t732;
-    wire _t733;
-    wire [71:0] _t734;
+    wire _t108;
     reg  [71:0] prototype_3_4;
     reg  [71:0] prototype_3_4_q;
     wire prototypes_3_5_we;
     wire [4:0] prototypes_3_5_waddr;
     wire [71:0] prototypes_3_5_wdata;
-    wire _t735;
-    wire _t736;
-    wire _t737;
-    wire _t738;
-    wire _t739;
-    wire _t740;
-    wire [71:0] _t741;
+    wire _t109;
     reg  [71:0] prototype_3_5;
     reg  [71:0] prototype_3_5_q;
     wire prototypes_3_6_we;
     wire [4:0] prototypes_3_6_waddr;
     wire [71:0] prototypes_3_6_wdata;
-    wire _t742;
-    wire _t743;
-    wire _t744;
-    wire _t745;
-    wire _t746;
-    wire _t747;
-    wire [71:0] _t748;
+    wire _t110;
     reg  [71:0] prototype_3_6;
     reg  [71:0] prototype_3_6_q;
     wire prototypes_3_7_we;
     wire [4:0] prototypes_3_7_waddr;
     wire [71:0] prototypes_3_7_wdata;
-    wire _t749;
-    wire _t750;
-    wire _t751;
-    wire _t752;
-    wire _t753;
-    wire _t754;
-    wire [71:0] _t755;
+    wire _t111;
     reg  [71:0] prototype_3_7;
     reg  [71:0] prototype_3_7_q;
     wire prototypes_3_8_we;
     wire [4:0] prototypes_3_8_waddr;
     wire [71:0] prototypes_3_8_wdata;
-    wire _t756;
-    wire _t757;
-    wire _t758;
-    wire _t759;
-    wire _t760;
-    wire _t761;
-    wire [71:0] _t762;
+    wire _t112;
     reg  [71:0] prototype_3_8;
     reg  [71:0] prototype_3_8_q;
     wire prototypes_3_9_we;
     wire [4:0] prototypes_3_9_waddr;
     wire [71:0] prototypes_3_9_wdata;
-    wire _t763;
-    wire _t764;
-    wire _t765;
-    wire _t766;
-    wire _t767;
-    wire _t768;
-    wire [71:0] _t769;
+    wire _t113;
     reg  [71:0] prototype_3_9;
     reg  [71:0] prototype_3_9_q;
     wire prototypes_3_10_we;
     wire [4:0] prototypes_3_10_waddr;
     wire [71:0] prototypes_3_10_wdata;
-    wire _t770;
-    wire _t771;
-    wire _t772;
-    wire _t773;
-    wire _t774;
-    wire _t775;
-    wire [71:0] _t776;
+    wire _t114;
     reg  [71:0] prototype_3_10;
     reg  [71:0] prototype_3_10_q;
     wire prototypes_3_11_we;
     wire [4:0] prototypes_3_11_waddr;
     wire [71:0] prototypes_3_11_wdata;
-    wire _t777;
-    wire _t778;
-    wire _t779;
-    wire _t780;
-    wire _t781;
-    wire _t782;
-    wire [71:0] _t783;
+    wire _t115;
     reg  [71:0] prototype_3_11;
     reg  [71:0] prototype_3_11_q;
     wire prototypes_3_12_we;
     wire [4:0] prototypes_3_12_waddr;
     wire [71:0] prototypes_3_12_wdata;
-    wire _t784;
-    wire _t785;
-    wire _t786;
-    wire _t787;
-    wire _t788;
-    wire _t789;
-    wire [71:0] _t790;
+    wire _t116;
     reg  [71:0] prototype_3_12;
     reg  [71:0] prototype_3_12_q;
     wire prototypes_3_13_we;
     wire [4:0] prototypes_3_13_waddr;
     wire [71:0] prototypes_3_13_wdata;
-    wire _t791;
-    wire _t792;
-    wire _t793;
-    wire _t794;
-    wire _t795;
-    wire _t796;
-    wire [71:0] _t797;
+    wire _t117;
     reg  [71:0] prototype_3_13;
     reg  [71:0] prototype_3_13_q;
     wire prototypes_3_14_we;
     wire [4:0] prototypes_3_14_waddr;
     wire [71:0] prototypes_3_14_wdata;
-    wire _t798;
-    wire _t799;
-    wire _t800;
-    wire _t801;
-    wire _t802;
-    wire _t803;
-    wire [71:0] _t804;
+    wire _t118;
     reg  [71:0] prototype_3_14;
     reg  [71:0] prototype_3_14_q;
     wire prototypes_3_15_we;
     wire [4:0] prototypes_3_15_waddr;
     wire [71:0] prototypes_3_15_wdata;
-    wire _t805;
-    wire _t806;
-    wire _t807;
-    wire _t808;
-    wire _t809;
-    wire _t810;
-    wire [71:0] _t811;
+    wire _t119;
     reg  [71:0] prototype_3_15;
     reg  [71:0] prototype_3_15_q;
     reg  e1_valid_d1;
@@ -1282,4636 +590,1397 @@ module pqa_core (
     reg  e1_prototype_chunk_d2;
     reg  [4:0] e1_group_d1;
     reg  [4:0] e1_group_d2;
-    wire [3:0] _t812;
-    wire [3:0] _t813;
-    wire [3:0] _t814;
-    wire [3:0] _t815;
-    wire [3:0] _t816;
-    wire [3:0] _t817;
-    wire _t818;
-    wire [3:0] _t819;
-    wire _t820;
-    wire [3:0] _t821;
-    wire _t822;
-    wire [3:0] _t823;
-    wire _t824;
-    wire [3:0] _t825;
-    wire _t826;
-    wire [3:0] _t827;
-    wire _t828;
-    wire [3:0] _t829;
-    wire _t830;
-    wire [3:0] _t831;
-    wire _t832;
-    wire [3:0] _t833;
-    wire _t834;
-    wire [7:0] _t835;
-    wire [7:0] _t836;
-    wire [9:0] _t837;
-    wire [9:0] _t838;
+    wire [3:0] _t120;
+    wire [3:0] _t121;
+    wire [3:0] _t122;
+    wire _t123;
+    wire _t124;
+    wire _t125;
+    wire _t126;
+    wire _t127;
+    wire _t128;
+    wire _t129;
+    wire _t130;
+    wire _t131;
+    wire [9:0] _t132;
+    wire [9:0] _t133;
+    wire [19:0] _t134;
+    wire [9:0] _t135;
+    wire [9:0] _t136;
+    wire [19:0] _t137;
+    wire [9:0] _t138;
+    wire [9:0] _t139;
+    wire [19:0] _t140;
+    wire [9:0] _t141;
+    wire [9:0] _t142;
+    wire [19:0] _t143;
+    wire [9:0] _t144;
+    wire [9:0] _t145;
+    wire [19:0] _t146;
+    wire [9:0] _t147;
+    wire [9:0] _t148;
+    wire [19:0] _t149;
+    wire [9:0] _t150;
+    wire [9:0] _t151;
+    wire [19:0] _t152;
+    wire [9:0] _t153;
+    wire [9:0] _t154;
+    wire [19:0] _t155;
+    wire [9:0] _t156;
+    wire [9:0] _t157;
+    wire [19:0] _t158;
+    wire [19:0] _t159;
+    wire [19:0] _t160;
+    reg  [19:0] partial_0_0;
+    wire [9:0] _t161;
+    wire [19:0] _t162;
+    wire [9:0] _t163;
+    wire [19:0] _t164;
+    wire [9:0] _t165;
+    wire [19:0] _t166;
+    wire [9:0] _t167;
+    wire [19:0] _t168;
+    wire [9:0] _t169;
+    wire [19:0] _t170;
+    wire [9:0] _t171;
+    wire [19:0] _t172;
+    wire [9:0] _t173;
+    wire [19:0] _t174;
+    wire [9:0] _t175;
+    wire [19:0] _t176;
+    wire [9:0] _t177;
+    wire [19:0] _t178;
+    wire [19:0] _t179;
+    wire [19:0] _t180;
+    reg  [19:0] partial_0_1;
+    wire [9:0] _t181;
+    wire [19:0] _t182;
+    wire [9:0] _t183;
+    wire [19:0] _t184;
+    wire [9:0] _t185;
+    wire [19:0] _t186;
+    wire [9:0] _t187;
+    wire [19:0] _t188;
+    wire [9:0] _t189;
+    wire [19:0] _t190;
+    wire [9:0] _t191;
+    wire [19:0] _t192;
+    wire [9:0] _t193;
+    wire [19:0] _t194;
+    wire [9:0] _t195;
+    wire [19:0] _t196;
+    wire [9:0] _t197;
+    wire [19:0] _t198;
+    wire [19:0] _t199;
+    wire [19:0] _t200;
+    reg  [19:0] partial_0_2;
+    wire [9:0] _t201;
+    wire [19:0] _t202;
+    wire [9:0] _t203;
+    wire [19:0] _t204;
+    wire [9:0] _t205;
+    wire [19:0] _t206;
+    wire [9:0] _t207;
+    wire [19:0] _t208;
+    wire [9:0] _t209;
+    wire [19:0] _t210;
+    wire [9:0] _t211;
+    wire [19:0] _t212;
+    wire [9:0] _t213;
+    wire [19:0] _t214;
+    wire [9:0] _t215;
+    wire [19:0] _t216;
+    wire [9:0] _t217;
+    wire [19:0] _t218;
+    wire [19:0] _t219;
+    wire [19:0] _t220;
+    reg  [19:0] partial_0_3;
+    wire [9:0] _t221;
+    wire [19:0] _t222;
+    wire [9:0] _t223;
+    wire [19:0] _t224;
+    wire [9:0] _t225;
+    wire [19:0] _t226;
+    wire [9:0] _t227;
+    wire [19:0] _t228;
+    wire [9:0] _t229;
+    wire [19:0] _t230;
+    wire [9:0] _t231;
+    wire [19:0] _t232;
+    wire [9:0] _t233;
+    wire [19:0] _t234;
+    wire [9:0] _t235;
+    wire [19:0] _t236;
+    wire [9:0] _t237;
+    wire [19:0] _t238;
+    wire [19:0] _t239;
+    wire [19:0] _t240;
+    reg  [19:0] partial_0_4;
+    wire [9:0] _t241;
+    wire [19:0] _t242;
+    wire [9:0] _t243;
+    wire [19:0] _t244;
+    wire [9:0] _t245;
+    wire [19:0] _t246;
+    wire [9:0] _t247;
+    wire [19:0] _t248;
+    wire [9:0] _t249;
+    wire [19:0] _t250;
+    wire [9:0] _t251;
+    wire [19:0] _t252;
+    wire [9:0] _t253;
+    wire [19:0] _t254;
+    wire [9:0] _t255;
+    wire [19:0] _t256;
+    wire [9:0] _t257;
+    wire [19:0] _t258;
+    wire [19:0] _t259;
+    wire [19:0] _t260;
+    reg  [19:0] partial_0_5;
+    wire [9:0] _t261;
+    wire [19:0] _t262;
+    wire [9:0] _t263;
+    wire [19:0] _t264;
+    wire [9:0] _t265;
+    wire [19:0] _t266;
+    wire [9:0] _t267;
+    wire [19:0] _t268;
+    wire [9:0] _t269;
+    wire [19:0] _t270;
+    wire [9:0] _t271;
+    wire [19:0] _t272;
+    wire [9:0] _t273;
+    wire [19:0] _t274;
+    wire [9:0] _t275;
+    wire [19:0] _t276;
+    wire [9:0] _t277;
+    wire [19:0] _t278;
+    wire [19:0] _t279;
+    wire [19:0] _t280;
+    reg  [19:0] partial_0_6;
+    wire [9:0] _t281;
+    wire [19:0] _t282;
+    wire [9:0] _t283;
+    wire [19:0] _t284;
+    wire [9:0] _t285;
+    wire [19:0] _t286;
+    wire [9:0] _t287;
+    wire [19:0] _t288;
+    wire [9:0] _t289;
+    wire [19:0] _t290;
+    wire [9:0] _t291;
+    wire [19:0] _t292;
+    wire [9:0] _t293;
+    wire [19:0] _t294;
+    wire [9:0] _t295;
+    wire [19:0] _t296;
+    wire [9:0] _t297;
+    wire [19:0] _t298;
+    wire [19:0] _t299;
+    wire [19:0] _t300;
+    reg  [19:0] partial_0_7;
+    wire [9:0] _t301;
+    wire [19:0] _t302;
+    wire [9:0] _t303;
+    wire [19:0] _t304;
+    wire [9:0] _t305;
+    wire [19:0] _t306;
+    wire [9:0] _t307;
+    wire [19:0] _t308;
+    wire [9:0] _t309;
+    wire [19:0] _t310;
+    wire [9:0] _t311;
+    wire [19:0] _t312;
+    wire [9:0] _t313;
+    wire [19:0] _t314;
+    wire [9:0] _t315;
+    wire [19:0] _t316;
+    wire [9:0] _t317;
+    wire [19:0] _t318;
+    wire [19:0] _t319;
+    wire [19:0] _t320;
+    reg  [19:0] partial_0_8;
+    wire [9:0] _t321;
+    wire [19:0] _t322;
+    wire [9:0] _t323;
+    wire [19:0] _t324;
+    wire [9:0] _t325;
+    wire [19:0] _t326;
+    wire [9:0] _t327;
+    wire [19:0] _t328;
+    wire [9:0] _t329;
+    wire [19:0] _t330;
+    wire [9:0] _t331;
+    wire [19:0] _t332;
+    wire [9:0] _t333;
+    wire [19:0] _t334;
+    wire [9:0] _t335;
+    wire [19:0] _t336;
+    wire [9:0] _t337;
+    wire [19:0] _t338;
+    wire [19:0] _t339;
+    wire [19:0] _t340;
+    reg  [19:0] partial_0_9;
+    wire [9:0] _t341;
+    wire [19:0] _t342;
+    wire [9:0] _t343;
+    wire [19:0] _t344;
+    wire [9:0] _t345;
+    wire [19:0] _t346;
+    wire [9:0] _t347;
+    wire [19:0] _t348;
+    wire [9:0] _t349;
+    wire [19:0] _t350;
+    wire [9:0] _t351;
+    wire [19:0] _t352;
+    wire [9:0] _t353;
+    wire [19:0] _t354;
+    wire [9:0] _t355;
+    wire [19:0] _t356;
+    wire [9:0] _t357;
+    wire [19:0] _t358;
+    wire [19:0] _t359;
+    wire [19:0] _t360;
+    reg  [19:0] partial_0_10;
+    wire [9:0] _t361;
+    wire [19:0] _t362;
+    wire [9:0] _t363;
+    wire [19:0] _t364;
+    wire [9:0] _t365;
+    wire [19:0] _t366;
+    wire [9:0] _t367;
+    wire [19:0] _t368;
+    wire [9:0] _t369;
+    wire [19:0] _t370;
+    wire [9:0] _t371;
+    wire [19:0] _t372;
+    wire [9:0] _t373;
+    wire [19:0] _t374;
+    wire [9:0] _t375;
+    wire [19:0] _t376;
+    wire [9:0] _t377;
+    wire [19:0] _t378;
+    wire [19:0] _t379;
+    wire [19:0] _t380;
+    reg  [19:0] partial_0_11;
+    wire [9:0] _t381;
+    wire [19:0] _t382;
+    wire [9:0] _t383;
+    wire [19:0] _t384;
+    wire [9:0] _t385;
+    wire [19:0] _t386;
+    wire [9:0] _t387;
+    wire [19:0] _t388;
+    wire [9:0] _t389;
+    wire [19:0] _t390;
+    wire [9:0] _t391;
+    wire [19:0] _t392;
+    wire [9:0] _t393;
+    wire [19:0] _t394;
+    wire [9:0] _t395;
+    wire [19:0] _t396;
+    wire [9:0] _t397;
+    wire [19:0] _t398;
+    wire [19:0] _t399;
+    wire [19:0] _t400;
+    reg  [19:0] partial_0_12;
+    wire [9:0] _t401;
+    wire [19:0] _t402;
+    wire [9:0] _t403;
+    wire [19:0] _t404;
+    wire [9:0] _t405;
+    wire [19:0] _t406;
+    wire [9:0] _t407;
+    wire [19:0] _t408;
+    wire [9:0] _t409;
+    wire [19:0] _t410;
+    wire [9:0] _t411;
+    wire [19:0] _t412;
+    wire [9:0] _t413;
+    wire [19:0] _t414;
+    wire [9:0] _t415;
+    wire [19:0] _t416;
+    wire [9:0] _t417;
+    wire [19:0] _t418;
+    wire [19:0] _t419;
+    wire [19:0] _t420;
+    reg  [19:0] partial_0_13;
+    wire [9:0] _t421;
+    wire [19:0] _t422;
+    wire [9:0] _t423;
+    wire [19:0] _t424;
+    wire [9:0] _t425;
+    wire [19:0] _t426;
+    wire [9:0] _t427;
+    wire [19:0] _t428;
+    wire [9:0] _t429;
+    wire [19:0] _t430;
+    wire [9:0] _t431;
+    wire [19:0] _t432;
+    wire [9:0] _t433;
+    wire [19:0] _t434;
+    wire [9:0] _t435;
+    wire [19:0] _t436;
+    wire [9:0] _t437;
+    wire [19:0] _t438;
+    wire [19:0] _t439;
+    wire [19:0] _t440;
+    reg  [19:0] partial_0_14;
+    wire [9:0] _t441;
+    wire [19:0] _t442;
+    wire [9:0] _t443;
+    wire [19:0] _t444;
+    wire [9:0] _t445;
+    wire [19:0] _t446;
+    wire [9:0] _t447;
+    wire [19:0] _t448;
+    wire [9:0] _t449;
+    wire [19:0] _t450;
+    wire [9:0] _t451;
+    wire [19:0] _t452;
+    wire [9:0] _t453;
+    wire [19:0] _t454;
+    wire [9:0] _t455;
+    wire [19:0] _t456;
+    wire [9:0] _t457;
+    wire [19:0] _t458;
+    wire [19:0] _t459;
+    wire [19:0] _t460;
+    reg  [19:0] partial_0_15;
+    wire [9:0] _t461;
+    wire [9:0] _t462;
+    wire [19:0] _t463;
+    wire [9:0] _t464;
+    wire [9:0] _t465;
+    wire [19:0] _t466;
+    wire [9:0] _t467;
+    wire [9:0] _t468;
+    wire [19:0] _t469;
+    wire [9:0] _t470;
+    wire [9:0] _t471;
+    wire [19:0] _t472;
+    wire [9:0] _t473;
+    wire [9:0] _t474;
+    wire [19:0] _t475;
+    wire [9:0] _t476;
+    wire [9:0] _t477;
+    wire [19:0] _t478;
+    wire [9:0] _t479;
+    wire [9:0] _t480;
+    wire [19:0] _t481;
+    wire [9:0] _t482;
+    wire [9:0] _t483;
+    wire [19:0] _t484;
+    wire [9:0] _t485;
+    wire [9:0] _t486;
+    wire [19:0] _t487;
+    wire [19:0] _t488;
+    wire [19:0] _t489;
+    reg  [19:0] partial_1_0;
+    wire [9:0] _t490;
+    wire [19:0] _t491;
+    wire [9:0] _t492;
+    wire [19:0] _t493;
+    wire [9:0] _t494;
+    wire [19:0] _t495;
+    wire [9:0] _t496;
+    wire [19:0] _t497;
+    wire [9:0] _t498;
+    wire [19:0] _t499;
+    wire [9:0] _t500;
+    wire [19:0] _t501;
+    wire [9:0] _t502;
+    wire [19:0] _t503;
+    wire [9:0] _t504;
+    wire [19:0] _t505;
+    wire [9:0] _t506;
+    wire [19:0] _t507;
+    wire [19:0] _t508;
+    wire [19:0] _t509;
+    reg  [19:0] partial_1_1;
+    wire [9:0] _t510;
+    wire [19:0] _t511;
+    wire [9:0] _t512;
+    wire [19:0] _t513;
+    wire [9:0] _t514;
+    wire [19:0] _t515;
+    wire [9:0] _t516;
+    wire [19:0] _t517;
+    wire [9:0] _t518;
+    wire [19:0] _t519;
+    wire [9:0] _t520;
+    wire [19:0] _t521;
+    wire [9:0] _t522;
+    wire [19:0] _t523;
+    wire [9:0] _t524;
+    wire [19:0] _t525;
+    wire [9:0] _t526;
+    wire [19:0] _t527;
+    wire [19:0] _t528;
+    wire [19:0] _t529;
+    reg  [19:0] partial_1_2;
+    wire [9:0] _t530;
+    wire [19:0] _t531;
+    wire [9:0] _t532;
+    wire [19:0] _t533;
+    wire [9:0] _t534;
+    wire [19:0] _t535;
+    wire [9:0] _t536;
+    wire [19:0] _t537;
+    wire [9:0] _t538;
+    wire [19:0] _t539;
+    wire [9:0] _t540;
+    wire [19:0] _t541;
+    wire [9:0] _t542;
+    wire [19:0] _t543;
+    wire [9:0] _t544;
+    wire [19:0] _t545;
+    wire [9:0] _t546;
+    wire [19:0] _t547;
+    wire [19:0] _t548;
+    wire [19:0] _t549;
+    reg  [19:0] partial_1_3;
+    wire [9:0] _t550;
+    wire [19:0] _t551;
+    wire [9:0] _t552;
+    wire [19:0] _t553;
+    wire [9:0] _t554;
+    wire [19:0] _t555;
+    wire [9:0] _t556;
+    wire [19:0] _t557;
+    wire [9:0] _t558;
+    wire [19:0] _t559;
+    wire [9:0] _t560;
+    wire [19:0] _t561;
+    wire [9:0] _t562;
+    wire [19:0] _t563;
+    wire [9:0] _t564;
+    wire [19:0] _t565;
+    wire [9:0] _t566;
+    wire [19:0] _t567;
+    wire [19:0] _t568;
+    wire [19:0] _t569;
+    reg  [19:0] partial_1_4;
+    wire [9:0] _t570;
+    wire [19:0] _t571;
+    wire [9:0] _t572;
+    wire [19:0] _t573;
+    wire [9:0] _t574;
+    wire [19:0] _t575;
+    wire [9:0] _t576;
+    wire [19:0] _t577;
+    wire [9:0] _t578;
+    wire [19:0] _t579;
+    wire [9:0] _t580;
+    wire [19:0] _t581;
+    wire [9:0] _t582;
+    wire [19:0] _t583;
+    wire [9:0] _t584;
+    wire [19:0] _t585;
+    wire [9:0] _t586;
+    wire [19:0] _t587;
+    wire [19:0] _t588;
+    wire [19:0] _t589;
+    reg  [19:0] partial_1_5;
+    wire [9:0] _t590;
+    wire [19:0] _t591;
+    wire [9:0] _t592;
+    wire [19:0] _t593;
+    wire [9:0] _t594;
+    wire [19:0] _t595;
+    wire [9:0] _t596;
+    wire [19:0] _t597;
+    wire [9:0] _t598;
+    wire [19:0] _t599;
+    wire [9:0] _t600;
+    wire [19:0] _t601;
+    wire [9:0] _t602;
+    wire [19:0] _t603;
+    wire [9:0] _t604;
+    wire [19:0] _t605;
+    wire [9:0] _t606;
+    wire [19:0] _t607;
+    wire [19:0] _t608;
+    wire [19:0] _t609;
+    reg  [19:0] partial_1_6;
+    wire [9:0] _t610;
+    wire [19:0] _t611;
+    wire [9:0] _t612;
+    wire [19:0] _t613;
+    wire [9:0] _t614;
+    wire [19:0] _t615;
+    wire [9:0] _t616;
+    wire [19:0] _t617;
+    wire [9:0] _t618;
+    wire [19:0] _t619;
+    wire [9:0] _t620;
+    wire [19:0] _t621;
+    wire [9:0] _t622;
+    wire [19:0] _t623;
+    wire [9:0] _t624;
+    wire [19:0] _t625;
+    wire [9:0] _t626;
+    wire [19:0] _t627;
+    wire [19:0] _t628;
+    wire [19:0] _t629;
+    reg  [19:0] partial_1_7;
+    wire [9:0] _t630;
+    wire [19:0] _t631;
+    wire [9:0] _t632;
+    wire [19:0] _t633;
+    wire [9:0] _t634;
+    wire [19:0] _t635;
+    wire [9:0] _t636;
+    wire [19:0] _t637;
+    wire [9:0] _t638;
+    wire [19:0] _t639;
+    wire [9:0] _t640;
+    wire [19:0] _t641;
+    wire [9:0] _t642;
+    wire [19:0] _t643;
+    wire [9:0] _t644;
+    wire [19:0] _t645;
+    wire [9:0] _t646;
+    wire [19:0] _t647;
+    wire [19:0] _t648;
+    wire [19:0] _t649;
+    reg  [19:0] partial_1_8;
+    wire [9:0] _t650;
+    wire [19:0] _t651;
+    wire [9:0] _t652;
+    wire [19:0] _t653;
+    wire [9:0] _t654;
+    wire [19:0] _t655;
+    wire [9:0] _t656;
+    wire [19:0] _t657;
+    wire [9:0] _t658;
+    wire [19:0] _t659;
+    wire [9:0] _t660;
+    wire [19:0] _t661;
+    wire [9:0] _t662;
+    wire [19:0] _t663;
+    wire [9:0] _t664;
+    wire [19:0] _t665;
+    wire [9:0] _t666;
+    wire [19:0] _t667;
+    wire [19:0] _t668;
+    wire [19:0] _t669;
+    reg  [19:0] partial_1_9;
+    wire [9:0] _t670;
+    wire [19:0] _t671;
+    wire [9:0] _t672;
+    wire [19:0] _t673;
+    wire [9:0] _t674;
+    wire [19:0] _t675;
+    wire [9:0] _t676;
+    wire [19:0] _t677;
+    wire [9:0] _t678;
+    wire [19:0] _t679;
+    wire [9:0] _t680;
+    wire [19:0] _t681;
+    wire [9:0] _t682;
+    wire [19:0] _t683;
+    wire [9:0] _t684;
+    wire [19:0] _t685;
+    wire [9:0] _t686;
+    wire [19:0] _t687;
+    wire [19:0] _t688;
+    wire [19:0] _t689;
+    reg  [19:0] partial_1_10;
+    wire [9:0] _t690;
+    wire [19:0] _t691;
+    wire [9:0] _t692;
+    wire [19:0] _t693;
+    wire [9:0] _t694;
+    wire [19:0] _t695;
+    wire [9:0] _t696;
+    wire [19:0] _t697;
+    wire [9:0] _t698;
+    wire [19:0] _t699;
+    wire [9:0] _t700;
+    wire [19:0] _t701;
+    wire [9:0] _t702;
+    wire [19:0] _t703;
+    wire [9:0] _t704;
+    wire [19:0] _t705;
+    wire [9:0] _t706;
+    wire [19:0] _t707;
+    wire [19:0] _t708;
+    wire [19:0] _t709;
+    reg  [19:0] partial_1_11;
+    wire [9:0] _t710;
+    wire [19:0] _t711;
+    wire [9:0] _t712;
+    wire [19:0] _t713;
+    wire [9:0] _t714;
+    wire [19:0] _t715;
+    wire [9:0] _t716;
+    wire [19:0] _t717;
+    wire [9:0] _t718;
+    wire [19:0] _t719;
+    wire [9:0] _t720;
+    wire [19:0] _t721;
+    wire [9:0] _t722;
+    wire [19:0] _t723;
+    wire [9:0] _t724;
+    wire [19:0] _t725;
+    wire [9:0] _t726;
+    wire [19:0] _t727;
+    wire [19:0] _t728;
+    wire [19:0] _t729;
+    reg  [19:0] partial_1_12;
+    wire [9:0] _t730;
+    wire [19:0] _t731;
+    wire [9:0] _t732;
+    wire [19:0] _t733;
+    wire [9:0] _t734;
+    wire [19:0] _t735;
+    wire [9:0] _t736;
+    wire [19:0] _t737;
+    wire [9:0] _t738;
+    wire [19:0] _t739;
+    wire [9:0] _t740;
+    wire [19:0] _t741;
+    wire [9:0] _t742;
+    wire [19:0] _t743;
+    wire [9:0] _t744;
+    wire [19:0] _t745;
+    wire [9:0] _t746;
+    wire [19:0] _t747;
+    wire [19:0] _t748;
+    wire [19:0] _t749;
+    reg  [19:0] partial_1_13;
+    wire [9:0] _t750;
+    wire [19:0] _t751;
+    wire [9:0] _t752;
+    wire [19:0] _t753;
+    wire [9:0] _t754;
+    wire [19:0] _t755;
+    wire [9:0] _t756;
+    wire [19:0] _t757;
+    wire [9:0] _t758;
+    wire [19:0] _t759;
+    wire [9:0] _t760;
+    wire [19:0] _t761;
+    wire [9:0] _t762;
+    wire [19:0] _t763;
+    wire [9:0] _t764;
+    wire [19:0] _t765;
+    wire [9:0] _t766;
+    wire [19:0] _t767;
+    wire [19:0] _t768;
+    wire [19:0] _t769;
+    reg  [19:0] partial_1_14;
+    wire [9:0] _t770;
+    wire [19:0] _t771;
+    wire [9:0] _t772;
+    wire [19:0] _t773;
+    wire [9:0] _t774;
+    wire [19:0] _t775;
+    wire [9:0] _t776;
+    wire [19:0] _t777;
+    wire [9:0] _t778;
+    wire [19:0] _t779;
+    wire [9:0] _t780;
+    wire [19:0] _t781;
+    wire [9:0] _t782;
+    wire [19:0] _t783;
+    wire [9:0] _t784;
+    wire [19:0] _t785;
+    wire [9:0] _t786;
+    wire [19:0] _t787;
+    wire [19:0] _t788;
+    wire [19:0] _t789;
+    reg  [19:0] partial_1_15;
+    wire [9:0] _t790;
+    wire [9:0] _t791;
+    wire [19:0] _t792;
+    wire [9:0] _t793;
+    wire [9:0] _t794;
+    wire [19:0] _t795;
+    wire [9:0] _t796;
+    wire [9:0] _t797;
+    wire [19:0] _t798;
+    wire [9:0] _t799;
+    wire [9:0] _t800;
+    wire [19:0] _t801;
+    wire [9:0] _t802;
+    wire [9:0] _t803;
+    wire [19:0] _t804;
+    wire [9:0] _t805;
+    wire [9:0] _t806;
+    wire [19:0] _t807;
+    wire [9:0] _t808;
+    wire [9:0] _t809;
+    wire [19:0] _t810;
+    wire [9:0] _t811;
+    wire [9:0] _t812;
+    wire [19:0] _t813;
+    wire [9:0] _t814;
+    wire [9:0] _t815;
+    wire [19:0] _t816;
+    wire [19:0] _t817;
+    wire [19:0] _t818;
+    reg  [19:0] partial_2_0;
+    wire [9:0] _t819;
+    wire [19:0] _t820;
+    wire [9:0] _t821;
+    wire [19:0] _t822;
+    wire [9:0] _t823;
+    wire [19:0] _t824;
+    wire [9:0] _t825;
+    wire [19:0] _t826;
+    wire [9:0] _t827;
+    wire [19:0] _t828;
+    wire [9:0] _t829;
+    wire [19:0] _t830;
+    wire [9:0] _t831;
+    wire [19:0] _t832;
+    wire [9:0] _t833;
+    wire [19:0] _t834;
+    wire [9:0] _t835;
+    wire [19:0] _t836;
+    wire [19:0] _t837;
+    wire [19:0] _t838;
+    reg  [19:0] partial_2_1;
     wire [9:0] _t839;
     wire [19:0] _t840;
-    wire [19:0] _t841;
-    wire [7:0] _t842;
-    wire [7:0] _t843;
-    wire [9:0] _t844;
+    wire [9:0] _t841;
+    wire [19:0] _t842;
+    wire [9:0] _t843;
+    wire [19:0] _t844;
     wire [9:0] _t845;
-    wire [9:0] _t846;
-    wire [19:0] _t847;
+    wire [19:0] _t846;
+    wire [9:0] _t847;
     wire [19:0] _t848;
-    wire [7:0] _t849;
-    wire [7:0] _t850;
+    wire [9:0] _t849;
+    wire [19:0] _t850;
     wire [9:0] _t851;
-    wire [9:0] _t852;
+    wire [19:0] _t852;
     wire [9:0] _t853;
     wire [19:0] _t854;
-    wire [19:0] _t855;
-    wire [7:0] _t856;
-    wire [7:0] _t857;
-    wire [9:0] _t858;
+    wire [9:0] _t855;
+    wire [19:0] _t856;
+    wire [19:0] _t857;
+    wire [19:0] _t858;
+    reg  [19:0] partial_2_2;
     wire [9:0] _t859;
-    wire [9:0] _t860;
-    wire [19:0] _t861;
+    wire [19:0] _t860;
+    wire [9:0] _t861;
     wire [19:0] _t862;
-    wire [7:0] _t863;
-    wire [7:0] _t864;
+    wire [9:0] _t863;
+    wire [19:0] _t864;
     wire [9:0] _t865;
-    wire [9:0] _t866;
+    wire [19:0] _t866;
     wire [9:0] _t867;
     wire [19:0] _t868;
-    wire [19:0] _t869;
-    wire [7:0] _t870;
-    wire [7:0] _t871;
-    wire [9:0] _t872;
+    wire [9:0] _t869;
+    wire [19:0] _t870;
+    wire [9:0] _t871;
+    wire [19:0] _t872;
     wire [9:0] _t873;
-    wire [9:0] _t874;
-    wire [19:0] _t875;
+    wire [19:0] _t874;
+    wire [9:0] _t875;
     wire [19:0] _t876;
-    wire [7:0] _t877;
-    wire [7:0] _t878;
+    wire [19:0] _t877;
+    wire [19:0] _t878;
+    reg  [19:0] partial_2_3;
     wire [9:0] _t879;
-    wire [9:0] _t880;
+    wire [19:0] _t880;
     wire [9:0] _t881;
     wire [19:0] _t882;
-    wire [19:0] _t883;
-    wire [7:0] _t884;
-    wire [7:0] _t885;
-    wire [9:0] _t886;
+    wire [9:0] _t883;
+    wire [19:0] _t884;
+    wire [9:0] _t885;
+    wire [19:0] _t886;
     wire [9:0] _t887;
-    wire [9:0] _t888;
-    wire [19:0] _t889;
+    wire [19:0] _t888;
+    wire [9:0] _t889;
     wire [19:0] _t890;
-    wire [7:0] _t891;
-    wire [7:0] _t892;
+    wire [9:0] _t891;
+    wire [19:0] _t892;
     wire [9:0] _t893;
-    wire [9:0] _t894;
+    wire [19:0] _t894;
     wire [9:0] _t895;
     wire [19:0] _t896;
     wire [19:0] _t897;
     wire [19:0] _t898;
-    wire [19:0] _t899;
+    reg  [19:0] partial_2_4;
+    wire [9:0] _t899;
     wire [19:0] _t900;
-    wire [19:0] _t901;
+    wire [9:0] _t901;
     wire [19:0] _t902;
-    wire [19:0] _t903;
+    wire [9:0] _t903;
     wire [19:0] _t904;
-    wire [19:0] _t905;
-    reg  [19:0] partial_0_0;
-    wire [7:0] _t906;
-    wire [7:0] _t907;
-    wire [9:0] _t908;
+    wire [9:0] _t905;
+    wire [19:0] _t906;
+    wire [9:0] _t907;
+    wire [19:0] _t908;
     wire [9:0] _t909;
-    wire [9:0] _t910;
-    wire [19:0] _t911;
+    wire [19:0] _t910;
+    wire [9:0] _t911;
     wire [19:0] _t912;
-    wire [7:0] _t913;
-    wire [7:0] _t914;
+    wire [9:0] _t913;
+    wire [19:0] _t914;
     wire [9:0] _t915;
-    wire [9:0] _t916;
-    wire [9:0] _t917;
+    wire [19:0] _t916;
+    wire [19:0] _t917;
     wire [19:0] _t918;
-    wire [19:0] _t919;
-    wire [7:0] _t920;
-    wire [7:0] _t921;
-    wire [9:0] _t922;
+    reg  [19:0] partial_2_5;
+    wire [9:0] _t919;
+    wire [19:0] _t920;
+    wire [9:0] _t921;
+    wire [19:0] _t922;
     wire [9:0] _t923;
-    wire [9:0] _t924;
-    wire [19:0] _t925;
+    wire [19:0] _t924;
+    wire [9:0] _t925;
     wire [19:0] _t926;
-    wire [7:0] _t927;
-    wire [7:0] _t928;
+    wire [9:0] _t927;
+    wire [19:0] _t928;
     wire [9:0] _t929;
-    wire [9:0] _t930;
+    wire [19:0] _t930;
     wire [9:0] _t931;
     wire [19:0] _t932;
-    wire [19:0] _t933;
-    wire [7:0] _t934;
-    wire [7:0] _t935;
-    wire [9:0] _t936;
-    wire [9:0] _t937;
-    wire [9:0] _t938;
-    wire [19:0] _t939;
+    wire [9:0] _t933;
+    wire [19:0] _t934;
+    wire [9:0] _t935;
+    wire [19:0] _t936;
+    wire [19:0] _t937;
+    wire [19:0] _t938;
+    reg  [19:0] partial_2_6;
+    wire [9:0] _t939;
     wire [19:0] _t940;
-    wire [7:0] _t941;
-    wire [7:0] _t942;
+    wire [9:0] _t941;
+    wire [19:0] _t942;
     wire [9:0] _t943;
-    wire [9:0] _t944;
+    wire [19:0] _t944;
     wire [9:0] _t945;
     wire [19:0] _t946;
-    wire [19:0] _t947;
-    wire [7:0] _t948;
-    wire [7:0] _t949;
-    wire [9:0] _t950;
+    wire [9:0] _t947;
+    wire [19:0] _t948;
+    wire [9:0] _t949;
+    wire [19:0] _t950;
     wire [9:0] _t951;
-    wire [9:0] _t952;
-    wire [19:0] _t953;
+    wire [19:0] _t952;
+    wire [9:0] _t953;
     wire [19:0] _t954;
-    wire [7:0] _t955;
-    wire [7:0] _t956;
-    wire [9:0] _t957;
-    wire [9:0] _t958;
+    wire [9:0] _t955;
+    wire [19:0] _t956;
+    wire [19:0] _t957;
+    wire [19:0] _t958;
+    reg  [19:0] partial_2_7;
     wire [9:0] _t959;
     wire [19:0] _t960;
-    wire [19:0] _t961;
-    wire [7:0] _t962;
-    wire [7:0] _t963;
-    wire [9:0] _t964;
+    wire [9:0] _t961;
+    wire [19:0] _t962;
+    wire [9:0] _t963;
+    wire [19:0] _t964;
     wire [9:0] _t965;
-    wire [9:0] _t966;
-    wire [19:0] _t967;
+    wire [19:0] _t966;
+    wire [9:0] _t967;
     wire [19:0] _t968;
-    wire [19:0] _t969;
+    wire [9:0] _t969;
     wire [19:0] _t970;
-    wire [19:0] _t971;
+    wire [9:0] _t971;
     wire [19:0] _t972;
-    wire [19:0] _t973;
+    wire [9:0] _t973;
     wire [19:0] _t974;
-    wire [19:0] _t975;
+    wire [9:0] _t975;
     wire [19:0] _t976;
-    reg  [19:0] partial_0_1;
-    wire [7:0] _t977;
-    wire [7:0] _t978;
+    wire [19:0] _t977;
+    wire [19:0] _t978;
+    reg  [19:0] partial_2_8;
     wire [9:0] _t979;
-    wire [9:0] _t980;
+    wire [19:0] _t980;
     wire [9:0] _t981;
     wire [19:0] _t982;
-    wire [19:0] _t983;
-    wire [7:0] _t984;
-    wire [7:0] _t985;
-    wire [9:0] _t986;
+    wire [9:0] _t983;
+    wire [19:0] _t984;
+    wire [9:0] _t985;
+    wire [19:0] _t986;
     wire [9:0] _t987;
-    wire [9:0] _t988;
-    wire [19:0] _t989;
+    wire [19:0] _t988;
+    wire [9:0] _t989;
     wire [19:0] _t990;
-    wire [7:0] _t991;
-    wire [7:0] _t992;
+    wire [9:0] _t991;
+    wire [19:0] _t992;
     wire [9:0] _t993;
-    wire [9:0] _t994;
+    wire [19:0] _t994;
     wire [9:0] _t995;
     wire [19:0] _t996;
     wire [19:0] _t997;
-    wire [7:0] _t998;
-    wire [7:0] _t999;
-    wire [9:0] _t1000;
+    wire [19:0] _t998;
+    reg  [19:0] partial_2_9;
+    wire [9:0] _t999;
+    wire [19:0] _t1000;
     wire [9:0] _t1001;
-    wire [9:0] _t1002;
-    wire [19:0] _t1003;
+    wire [19:0] _t1002;
+    wire [9:0] _t1003;
     wire [19:0] _t1004;
-    wire [7:0] _t1005;
-    wire [7:0] _t1006;
+    wire [9:0] _t1005;
+    wire [19:0] _t1006;
     wire [9:0] _t1007;
-    wire [9:0] _t1008;
+    wire [19:0] _t1008;
     wire [9:0] _t1009;
     wire [19:0] _t1010;
-    wire [19:0] _t1011;
-    wire [7:0] _t1012;
-    wire [7:0] _t1013;
-    wire [9:0] _t1014;
+    wire [9:0] _t1011;
+    wire [19:0] _t1012;
+    wire [9:0] _t1013;
+    wire [19:0] _t1014;
     wire [9:0] _t1015;
-    wire [9:0] _t1016;
+    wire [19:0] _t1016;
     wire [19:0] _t1017;
     wire [19:0] _t1018;
-    wire [7:0] _t1019;
-    wire [7:0] _t1020;
+    reg  [19:0] partial_2_10;
+    wire [9:0] _t1019;
+    wire [19:0] _t1020;
     wire [9:0] _t1021;
-    wire [9:0] _t1022;
+    wire [19:0] _t1022;
     wire [9:0] _t1023;
     wire [19:0] _t1024;
-    wire [19:0] _t1025;
-    wire [7:0] _t1026;
-    wire [7:0] _t1027;
-    wire [9:0] _t1028;
+    wire [9:0] _t1025;
+    wire [19:0] _t1026;
+    wire [9:0] _t1027;
+    wire [19:0] _t1028;
     wire [9:0] _t1029;
-    wire [9:0] _t1030;
-    wire [19:0] _t1031;
+    wire [19:0] _t1030;
+    wire [9:0] _t1031;
     wire [19:0] _t1032;
-    wire [7:0] _t1033;
-    wire [7:0] _t1034;
+    wire [9:0] _t1033;
+    wire [19:0] _t1034;
     wire [9:0] _t1035;
-    wire [9:0] _t1036;
-    wire [9:0] _t1037;
+    wire [19:0] _t1036;
+    wire [19:0] _t1037;
     wire [19:0] _t1038;
-    wire [19:0] _t1039;
+    reg  [19:0] partial_2_11;
+    wire [9:0] _t1039;
     wire [19:0] _t1040;
-    wire [19:0] _t1041;
+    wire [9:0] _t1041;
     wire [19:0] _t1042;
-    wire [19:0] _t1043;
+    wire [9:0] _t1043;
     wire [19:0] _t1044;
-    wire [19:0] _t1045;
+    wire [9:0] _t1045;
     wire [19:0] _t1046;
-    wire [19:0] _t1047;
-    reg  [19:0] partial_0_2;
-    wire [7:0] _t1048;
-    wire [7:0] _t1049;
-    wire [9:0] _t1050;
+    wire [9:0] _t1047;
+    wire [19:0] _t1048;
+    wire [9:0] _t1049;
+    wire [19:0] _t1050;
     wire [9:0] _t1051;
-    wire [9:0] _t1052;
-    wire [19:0] _t1053;
+    wire [19:0] _t1052;
+    wire [9:0] _t1053;
     wire [19:0] _t1054;
-    wire [7:0] _t1055;
-    wire [7:0] _t1056;
-    wire [9:0] _t1057;
-    wire [9:0] _t1058;
+    wire [9:0] _t1055;
+    wire [19:0] _t1056;
+    wire [19:0] _t1057;
+    wire [19:0] _t1058;
+    reg  [19:0] partial_2_12;
     wire [9:0] _t1059;
     wire [19:0] _t1060;
-    wire [19:0] _t1061;
-    wire [7:0] _t1062;
-    wire [7:0] _t1063;
-    wire [9:0] _t1064;
+    wire [9:0] _t1061;
+    wire [19:0] _t1062;
+    wire [9:0] _t1063;
+    wire [19:0] _t1064;
     wire [9:0] _t1065;
-    wire [9:0] _t1066;
-    wire [19:0] _t1067;
+    wire [19:0] _t1066;
+    wire [9:0] _t1067;
     wire [19:0] _t1068;
-    wire [7:0] _t1069;
-    wire [7:0] _t1070;
+    wire [9:0] _t1069;
+    wire [19:0] _t1070;
     wire [9:0] _t1071;
-    wire [9:0] _t1072;
+    wire [19:0] _t1072;
     wire [9:0] _t1073;
     wire [19:0] _t1074;
-    wire [19:0] _t1075;
-    wire [7:0] _t1076;
-    wire [7:0] _t1077;
-    wire [9:0] _t1078;
+    wire [9:0] _t1075;
+    wire [19:0] _t1076;
+    wire [19:0] _t1077;
+    wire [19:0] _t1078;
+    reg  [19:0] partial_2_13;
     wire [9:0] _t1079;
-    wire [9:0] _t1080;
-    wire [19:0] _t1081;
+    wire [19:0] _t1080;
+    wire [9:0] _t1081;
     wire [19:0] _t1082;
-    wire [7:0] _t1083;
-    wire [7:0] _t1084;
+    wire [9:0] _t1083;
+    wire [19:0] _t1084;
     wire [9:0] _t1085;
-    wire [9:0] _t1086;
+    wire [19:0] _t1086;
     wire [9:0] _t1087;
     wire [19:0] _t1088;
-    wire [19:0] _t1089;
-    wire [7:0] _t1090;
-    wire [7:0] _t1091;
-    wire [9:0] _t1092;
+    wire [9:0] _t1089;
+    wire [19:0] _t1090;
+    wire [9:0] _t1091;
+    wire [19:0] _t1092;
     wire [9:0] _t1093;
-    wire [9:0] _t1094;
-    wire [19:0] _t1095;
+    wire [19:0] _t1094;
+    wire [9:0] _t1095;
     wire [19:0] _t1096;
-    wire [7:0] _t1097;
-    wire [7:0] _t1098;
+    wire [19:0] _t1097;
+    wire [19:0] _t1098;
+    reg  [19:0] partial_2_14;
     wire [9:0] _t1099;
-    wire [9:0] _t1100;
+    wire [19:0] _t1100;
     wire [9:0] _t1101;
     wire [19:0] _t1102;
-    wire [19:0] _t1103;
-    wire [7:0] _t1104;
-    wire [7:0] _t1105;
-    wire [9:0] _t1106;
+    wire [9:0] _t1103;
+    wire [19:0] _t1104;
+    wire [9:0] _t1105;
+    wire [19:0] _t1106;
     wire [9:0] _t1107;
-    wire [9:0] _t1108;
-    wire [19:0] _t1109;
+    wire [19:0] _t1108;
+    wire [9:0] _t1109;
     wire [19:0] _t1110;
-    wire [19:0] _t1111;
+    wire [9:0] _t1111;
     wire [19:0] _t1112;
-    wire [19:0] _t1113;
+    wire [9:0] _t1113;
     wire [19:0] _t1114;
-    wire [19:0] _t1115;
+    wire [9:0] _t1115;
     wire [19:0] _t1116;
     wire [19:0] _t1117;
     wire [19:0] _t1118;
-    reg  [19:0] partial_0_3;
-    wire [7:0] _t1119;
-    wire [7:0] _t1120;
-    wire [9:0] _t1121;
+    reg  [19:0] partial_2_15;
+    wire [9:0] _t1119;
+    wire [9:0] _t1120;
+    wire [19:0] _t1121;
     wire [9:0] _t1122;
     wire [9:0] _t1123;
     wire [19:0] _t1124;
-    wire [19:0] _t1125;
-    wire [7:0] _t1126;
-    wire [7:0] _t1127;
+    wire [9:0] _t1125;
+    wire [9:0] _t1126;
+    wire [19:0] _t1127;
     wire [9:0] _t1128;
     wire [9:0] _t1129;
-    wire [9:0] _t1130;
-    wire [19:0] _t1131;
-    wire [19:0] _t1132;
-    wire [7:0] _t1133;
-    wire [7:0] _t1134;
+    wire [19:0] _t1130;
+    wire [9:0] _t1131;
+    wire [9:0] _t1132;
+    wire [19:0] _t1133;
+    wire [9:0] _t1134;
     wire [9:0] _t1135;
-    wire [9:0] _t1136;
+    wire [19:0] _t1136;
     wire [9:0] _t1137;
-    wire [19:0] _t1138;
+    wire [9:0] _t1138;
     wire [19:0] _t1139;
-    wire [7:0] _t1140;
-    wire [7:0] _t1141;
-    wire [9:0] _t1142;
+    wire [9:0] _t1140;
+    wire [9:0] _t1141;
+    wire [19:0] _t1142;
     wire [9:0] _t1143;
     wire [9:0] _t1144;
     wire [19:0] _t1145;
     wire [19:0] _t1146;
-    wire [7:0] _t1147;
-    wire [7:0] _t1148;
-    wire [9:0] _t1149;
+    wire [19:0] _t1147;
+    reg  [19:0] partial_3_0;
+    wire [9:0] _t1148;
+    wire [19:0] _t1149;
     wire [9:0] _t1150;
-    wire [9:0] _t1151;
-    wire [19:0] _t1152;
+    wire [19:0] _t1151;
+    wire [9:0] _t1152;
     wire [19:0] _t1153;
-    wire [7:0] _t1154;
-    wire [7:0] _t1155;
+    wire [9:0] _t1154;
+    wire [19:0] _t1155;
     wire [9:0] _t1156;
-    wire [9:0] _t1157;
+    wire [19:0] _t1157;
     wire [9:0] _t1158;
     wire [19:0] _t1159;
-    wire [19:0] _t1160;
-    wire [7:0] _t1161;
-    wire [7:0] _t1162;
-    wire [9:0] _t1163;
+    wire [9:0] _t1160;
+    wire [19:0] _t1161;
+    wire [9:0] _t1162;
+    wire [19:0] _t1163;
     wire [9:0] _t1164;
-    wire [9:0] _t1165;
+    wire [19:0] _t1165;
     wire [19:0] _t1166;
     wire [19:0] _t1167;
-    wire [7:0] _t1168;
-    wire [7:0] _t1169;
+    reg  [19:0] partial_3_1;
+    wire [9:0] _t1168;
+    wire [19:0] _t1169;
     wire [9:0] _t1170;
-    wire [9:0] _t1171;
+    wire [19:0] _t1171;
     wire [9:0] _t1172;
     wire [19:0] _t1173;
-    wire [19:0] _t1174;
-    wire [7:0] _t1175;
-    wire [7:0] _t1176;
-    wire [9:0] _t1177;
+    wire [9:0] _t1174;
+    wire [19:0] _t1175;
+    wire [9:0] _t1176;
+    wire [19:0] _t1177;
     wire [9:0] _t1178;
-    wire [9:0] _t1179;
-    wire [19:0] _t1180;
+    wire [19:0] _t1179;
+    wire [9:0] _t1180;
     wire [19:0] _t1181;
-    wire [19:0] _t1182;
+    wire [9:0] _t1182;
     wire [19:0] _t1183;
-    wire [19:0] _t1184;
+    wire [9:0] _t1184;
     wire [19:0] _t1185;
     wire [19:0] _t1186;
     wire [19:0] _t1187;
-    wire [19:0] _t1188;
+    reg  [19:0] partial_3_2;
+    wire [9:0] _t1188;
     wire [19:0] _t1189;
-    reg  [19:0] partial_0_4;
-    wire [7:0] _t1190;
-    wire [7:0] _t1191;
+    wire [9:0] _t1190;
+    wire [19:0] _t1191;
     wire [9:0] _t1192;
-    wire [9:0] _t1193;
+    wire [19:0] _t1193;
     wire [9:0] _t1194;
     wire [19:0] _t1195;
-    wire [19:0] _t1196;
-    wire [7:0] _t1197;
-    wire [7:0] _t1198;
-    wire [9:0] _t1199;
+    wire [9:0] _t1196;
+    wire [19:0] _t1197;
+    wire [9:0] _t1198;
+    wire [19:0] _t1199;
     wire [9:0] _t1200;
-    wire [9:0] _t1201;
-    wire [19:0] _t1202;
+    wire [19:0] _t1201;
+    wire [9:0] _t1202;
     wire [19:0] _t1203;
-    wire [7:0] _t1204;
-    wire [7:0] _t1205;
-    wire [9:0] _t1206;
-    wire [9:0] _t1207;
+    wire [9:0] _t1204;
+    wire [19:0] _t1205;
+    wire [19:0] _t1206;
+    wire [19:0] _t1207;
+    reg  [19:0] partial_3_3;
     wire [9:0] _t1208;
     wire [19:0] _t1209;
-    wire [19:0] _t1210;
-    wire [7:0] _t1211;
-    wire [7:0] _t1212;
-    wire [9:0] _t1213;
+    wire [9:0] _t1210;
+    wire [19:0] _t1211;
+    wire [9:0] _t1212;
+    wire [19:0] _t1213;
     wire [9:0] _t1214;
-    wire [9:0] _t1215;
-    wire [19:0] _t1216;
+    wire [19:0] _t1215;
+    wire [9:0] _t1216;
     wire [19:0] _t1217;
-    wire [7:0] _t1218;
-    wire [7:0] _t1219;
+    wire [9:0] _t1218;
+    wire [19:0] _t1219;
     wire [9:0] _t1220;
-    wire [9:0] _t1221;
+    wire [19:0] _t1221;
     wire [9:0] _t1222;
     wire [19:0] _t1223;
-    wire [19:0] _t1224;
-    wire [7:0] _t1225;
-    wire [7:0] _t1226;
-    wire [9:0] _t1227;
+    wire [9:0] _t1224;
+    wire [19:0] _t1225;
+    wire [19:0] _t1226;
+    wire [19:0] _t1227;
+    reg  [19:0] partial_3_4;
     wire [9:0] _t1228;
-    wire [9:0] _t1229;
-    wire [19:0] _t1230;
+    wire [19:0] _t1229;
+    wire [9:0] _t1230;
     wire [19:0] _t1231;
-    wire [7:0] _t1232;
-    wire [7:0] _t1233;
+    wire [9:0] _t1232;
+    wire [19:0] _t1233;
     wire [9:0] _t1234;
-    wire [9:0] _t1235;
+    wire [19:0] _t1235;
     wire [9:0] _t1236;
     wire [19:0] _t1237;
-    wire [19:0] _t1238;
-    wire [7:0] _t1239;
-    wire [7:0] _t1240;
-    wire [9:0] _t1241;
+    wire [9:0] _t1238;
+    wire [19:0] _t1239;
+    wire [9:0] _t1240;
+    wire [19:0] _t1241;
     wire [9:0] _t1242;
-    wire [9:0] _t1243;
-    wire [19:0] _t1244;
+    wire [19:0] _t1243;
+    wire [9:0] _t1244;
     wire [19:0] _t1245;
-    wire [7:0] _t1246;
-    wire [7:0] _t1247;
+    wire [19:0] _t1246;
+    wire [19:0] _t1247;
+    reg  [19:0] partial_3_5;
     wire [9:0] _t1248;
-    wire [9:0] _t1249;
+    wire [19:0] _t1249;
     wire [9:0] _t1250;
     wire [19:0] _t1251;
-    wire [19:0] _t1252;
+    wire [9:0] _t1252;
     wire [19:0] _t1253;
-    wire [19:0] _t1254;
+    wire [9:0] _t1254;
     wire [19:0] _t1255;
-    wire [19:0] _t1256;
+    wire [9:0] _t1256;
     wire [19:0] _t1257;
-    wire [19:0] _t1258;
+    wire [9:0] _t1258;
     wire [19:0] _t1259;
-    wire [19:0] _t1260;
-    reg  [19:0] partial_0_5;
-    wire [7:0] _t1261;
-    wire [7:0] _t1262;
-    wire [9:0] _t1263;
+    wire [9:0] _t1260;
+    wire [19:0] _t1261;
+    wire [9:0] _t1262;
+    wire [19:0] _t1263;
     wire [9:0] _t1264;
-    wire [9:0] _t1265;
+    wire [19:0] _t1265;
     wire [19:0] _t1266;
     wire [19:0] _t1267;
-    wire [7:0] _t1268;
-    wire [7:0] _t1269;
+    reg  [19:0] partial_3_6;
+    wire [9:0] _t1268;
+    wire [19:0] _t1269;
     wire [9:0] _t1270;
-    wire [9:0] _t1271;
+    wire [19:0] _t1271;
     wire [9:0] _t1272;
     wire [19:0] _t1273;
-    wire [19:0] _t1274;
-    wire [7:0] _t1275;
-    wire [7:0] _t1276;
-    wire [9:0] _t1277;
+    wire [9:0] _t1274;
+    wire [19:0] _t1275;
+    wire [9:0] _t1276;
+    wire [19:0] _t1277;
     wire [9:0] _t1278;
-    wire [9:0] _t1279;
-    wire [19:0] _t1280;
+    wire [19:0] _t1279;
+    wire [9:0] _t1280;
     wire [19:0] _t1281;
-    wire [7:0] _t1282;
-    wire [7:0] _t1283;
+    wire [9:0] _t1282;
+    wire [19:0] _t1283;
     wire [9:0] _t1284;
-    wire [9:0] _t1285;
-    wire [9:0] _t1286;
+    wire [19:0] _t1285;
+    wire [19:0] _t1286;
     wire [19:0] _t1287;
-    wire [19:0] _t1288;
-    wire [7:0] _t1289;
-    wire [7:0] _t1290;
-    wire [9:0] _t1291;
+    reg  [19:0] partial_3_7;
+    wire [9:0] _t1288;
+    wire [19:0] _t1289;
+    wire [9:0] _t1290;
+    wire [19:0] _t1291;
     wire [9:0] _t1292;
-    wire [9:0] _t1293;
-    wire [19:0] _t1294;
+    wire [19:0] _t1293;
+    wire [9:0] _t1294;
     wire [19:0] _t1295;
-    wire [7:0] _t1296;
-    wire [7:0] _t1297;
+    wire [9:0] _t1296;
+    wire [19:0] _t1297;
     wire [9:0] _t1298;
-    wire [9:0] _t1299;
+    wire [19:0] _t1299;
     wire [9:0] _t1300;
     wire [19:0] _t1301;
-    wire [19:0] _t1302;
-    wire [7:0] _t1303;
-    wire [7:0] _t1304;
-    wire [9:0] _t1305;
-    wire [9:0] _t1306;
-    wire [9:0] _t1307;
-    wire [19:0] _t1308;
+    wire [9:0] _t1302;
+    wire [19:0] _t1303;
+    wire [9:0] _t1304;
+    wire [19:0] _t1305;
+    wire [19:0] _t1306;
+    wire [19:0] _t1307;
+    reg  [19:0] partial_3_8;
+    wire [9:0] _t1308;
     wire [19:0] _t1309;
-    wire [7:0] _t1310;
-    wire [7:0] _t1311;
+    wire [9:0] _t1310;
+    wire [19:0] _t1311;
     wire [9:0] _t1312;
-    wire [9:0] _t1313;
+    wire [19:0] _t1313;
     wire [9:0] _t1314;
     wire [19:0] _t1315;
-    wire [19:0] _t1316;
-    wire [7:0] _t1317;
-    wire [7:0] _t1318;
-    wire [9:0] _t1319;
+    wire [9:0] _t1316;
+    wire [19:0] _t1317;
+    wire [9:0] _t1318;
+    wire [19:0] _t1319;
     wire [9:0] _t1320;
-    wire [9:0] _t1321;
-    wire [19:0] _t1322;
+    wire [19:0] _t1321;
+    wire [9:0] _t1322;
     wire [19:0] _t1323;
-    wire [19:0] _t1324;
+    wire [9:0] _t1324;
     wire [19:0] _t1325;
     wire [19:0] _t1326;
     wire [19:0] _t1327;
-    wire [19:0] _t1328;
+    reg  [19:0] partial_3_9;
+    wire [9:0] _t1328;
     wire [19:0] _t1329;
-    wire [19:0] _t1330;
+    wire [9:0] _t1330;
     wire [19:0] _t1331;
-    reg  [19:0] partial_0_6;
-    wire [7:0] _t1332;
-    wire [7:0] _t1333;
+    wire [9:0] _t1332;
+    wire [19:0] _t1333;
     wire [9:0] _t1334;
-    wire [9:0] _t1335;
+    wire [19:0] _t1335;
     wire [9:0] _t1336;
     wire [19:0] _t1337;
-    wire [19:0] _t1338;
-    wire [7:0] _t1339;
-    wire [7:0] _t1340;
-    wire [9:0] _t1341;
+    wire [9:0] _t1338;
+    wire [19:0] _t1339;
+    wire [9:0] _t1340;
+    wire [19:0] _t1341;
     wire [9:0] _t1342;
-    wire [9:0] _t1343;
-    wire [19:0] _t1344;
+    wire [19:0] _t1343;
+    wire [9:0] _t1344;
     wire [19:0] _t1345;
-    wire [7:0] _t1346;
-    wire [7:0] _t1347;
+    wire [19:0] _t1346;
+    wire [19:0] _t1347;
+    reg  [19:0] partial_3_10;
     wire [9:0] _t1348;
-    wire [9:0] _t1349;
+    wire [19:0] _t1349;
     wire [9:0] _t1350;
     wire [19:0] _t1351;
-    wire [19:0] _t1352;
-    wire [7:0] _t1353;
-    wire [7:0] _t1354;
-    wire [9:0] _t1355;
+    wire [9:0] _t1352;
+    wire [19:0] _t1353;
+    wire [9:0] _t1354;
+    wire [19:0] _t1355;
     wire [9:0] _t1356;
-    wire [9:0] _t1357;
-    wire [19:0] _t1358;
+    wire [19:0] _t1357;
+    wire [9:0] _t1358;
     wire [19:0] _t1359;
-    wire [7:0] _t1360;
-    wire [7:0] _t1361;
+    wire [9:0] _t1360;
+    wire [19:0] _t1361;
     wire [9:0] _t1362;
-    wire [9:0] _t1363;
+    wire [19:0] _t1363;
     wire [9:0] _t1364;
     wire [19:0] _t1365;
     wire [19:0] _t1366;
-    wire [7:0] _t1367;
-    wire [7:0] _t1368;
-    wire [9:0] _t1369;
+    wire [19:0] _t1367;
+    reg  [19:0] partial_3_11;
+    wire [9:0] _t1368;
+    wire [19:0] _t1369;
     wire [9:0] _t1370;
-    wire [9:0] _t1371;
-    wire [19:0] _t1372;
+    wire [19:0] _t1371;
+    wire [9:0] _t1372;
     wire [19:0] _t1373;
-    wire [7:0] _t1374;
-    wire [7:0] _t1375;
+    wire [9:0] _t1374;
+    wire [19:0] _t1375;
     wire [9:0] _t1376;
-    wire [9:0] _t1377;
+    wire [19:0] _t1377;
     wire [9:0] _t1378;
     wire [19:0] _t1379;
-    wire [19:0] _t1380;
-    wire [7:0] _t1381;
-    wire [7:0] _t1382;
-    wire [9:0] _t1383;
+    wire [9:0] _t1380;
+    wire [19:0] _t1381;
+    wire [9:0] _t1382;
+    wire [19:0] _t1383;
     wire [9:0] _t1384;
-    wire [9:0] _t1385;
+    wire [19:0] _t1385;
     wire [19:0] _t1386;
     wire [19:0] _t1387;
-    wire [7:0] _t1388;
-    wire [7:0] _t1389;
+    reg  [19:0] partial_3_12;
+    wire [9:0] _t1388;
+    wire [19:0] _t1389;
     wire [9:0] _t1390;
-    wire [9:0] _t1391;
+    wire [19:0] _t1391;
     wire [9:0] _t1392;
     wire [19:0] _t1393;
-    wire [19:0] _t1394;
+    wire [9:0] _t1394;
     wire [19:0] _t1395;
-    wire [19:0] _t1396;
+    wire [9:0] _t1396;
     wire [19:0] _t1397;
-    wire [19:0] _t1398;
+    wire [9:0] _t1398;
     wire [19:0] _t1399;
-    wire [19:0] _t1400;
+    wire [9:0] _t1400;
     wire [19:0] _t1401;
-    wire [19:0] _t1402;
-    reg  [19:0] partial_0_7;
-    wire [7:0] _t1403;
-    wire [7:0] _t1404;
-    wire [9:0] _t1405;
-    wire [9:0] _t1406;
-    wire [9:0] _t1407;
-    wire [19:0] _t1408;
+    wire [9:0] _t1402;
+    wire [19:0] _t1403;
+    wire [9:0] _t1404;
+    wire [19:0] _t1405;
+    wire [19:0] _t1406;
+    wire [19:0] _t1407;
+    reg  [19:0] partial_3_13;
+    wire [9:0] _t1408;
     wire [19:0] _t1409;
-    wire [7:0] _t1410;
-    wire [7:0] _t1411;
+    wire [9:0] _t1410;
+    wire [19:0] _t1411;
     wire [9:0] _t1412;
-    wire [9:0] _t1413;
+    wire [19:0] _t1413;
     wire [9:0] _t1414;
     wire [19:0] _t1415;
-    wire [19:0] _t1416;
-    wire [7:0] _t1417;
-    wire [7:0] _t1418;
-    wire [9:0] _t1419;
+    wire [9:0] _t1416;
+    wire [19:0] _t1417;
+    wire [9:0] _t1418;
+    wire [19:0] _t1419;
     wire [9:0] _t1420;
-    wire [9:0] _t1421;
-    wire [19:0] _t1422;
+    wire [19:0] _t1421;
+    wire [9:0] _t1422;
     wire [19:0] _t1423;
-    wire [7:0] _t1424;
-    wire [7:0] _t1425;
-    wire [9:0] _t1426;
-    wire [9:0] _t1427;
+    wire [9:0] _t1424;
+    wire [19:0] _t1425;
+    wire [19:0] _t1426;
+    wire [19:0] _t1427;
+    reg  [19:0] partial_3_14;
     wire [9:0] _t1428;
     wire [19:0] _t1429;
-    wire [19:0] _t1430;
-    wire [7:0] _t1431;
-    wire [7:0] _t1432;
-    wire [9:0] _t1433;
+    wire [9:0] _t1430;
+    wire [19:0] _t1431;
+    wire [9:0] _t1432;
+    wire [19:0] _t1433;
     wire [9:0] _t1434;
-    wire [9:0] _t1435;
-    wire [19:0] _t1436;
+    wire [19:0] _t1435;
+    wire [9:0] _t1436;
     wire [19:0] _t1437;
-    wire [7:0] _t1438;
-    wire [7:0] _t1439;
+    wire [9:0] _t1438;
+    wire [19:0] _t1439;
     wire [9:0] _t1440;
-    wire [9:0] _t1441;
+    wire [19:0] _t1441;
     wire [9:0] _t1442;
     wire [19:0] _t1443;
-    wire [19:0] _t1444;
-    wire [7:0] _t1445;
-    wire [7:0] _t1446;
-    wire [9:0] _t1447;
-    wire [9:0] _t1448;
-    wire [9:0] _t1449;
-    wire [19:0] _t1450;
-    wire [19:0] _t1451;
-    wire [7:0] _t1452;
-    wire [7:0] _t1453;
-    wire [9:0] _t1454;
-    wire [9:0] _t1455;
-    wire [9:0] _t1456;
-    wire [19:0] _t1457;
-    wire [19:0] _t1458;
-    wire [7:0] _t1459;
-    wire [7:0] _t1460;
-    wire [9:0] _t1461;
-    wire [9:0] _t1462;
-    wire [9:0] _t1463;
-    wire [19:0] _t1464;
-    wire [19:0] _t1465;
-    wire [19:0] _t1466;
-    wire [19:0] _t1467;
-    wire [19:0] _t1468;
-    wire [19:0] _t1469;
-    wire [19:0] _t1470;
-    wire [19:0] _t1471;
-    wire [19:0] _t1472;
-    wire [19:0] _t1473;
-    reg  [19:0] partial_0_8;
-    wire [7:0] _t1474;
-    wire [7:0] _t1475;
-    wire [9:0] _t1476;
-    wire [9:0] _t1477;
-    wire [9:0] _t1478;
-    wire [19:0] _t1479;
-    wire [19:0] _t1480;
-    wire [7:0] _t1481;
-    wire [7:0] _t1482;
-    wire [9:0] _t1483;
-    wire [9:0] _t1484;
-    wire [9:0] _t1485;
-    wire [19:0] _t1486;
-    wire [19:0] _t1487;
-    wire [7:0] _t1488;
-    wire [7:0] _t1489;
-    wire [9:0] _t1490;
-    wire [9:0] _t1491;
-    wire [9:0] _t1492;
-    wire [19:0] _t1493;
-    wire [19:0] _t1494;
-    wire [7:0] _t1495;
-    wire [7:0] _t1496;
-    wire [9:0] _t1497;
-    wire [9:0] _t1498;
-    wire [9:0] _t1499;
-    wire [19:0] _t1500;
-    wire [19:0] _t1501;
-    wire [7:0] _t1502;
-    wire [7:0] _t1503;
-    wire [9:0] _t1504;
-    wire [9:0] _t1505;
-    wire [9:0] _t1506;
-    wire [19:0] _t1507;
-    wire [19:0] _t1508;
-    wire [7:0] _t1509;
-    wire [7:0] _t1510;
-    wire [9:0] _t1511;
-    wire [9:0] _t1512;
-    wire [9:0] _t1513;
-    wire [19:0] _t1514;
-    wire [19:0] _t1515;
-    wire [7:0] _t1516;
-    wire [7:0] _t1517;
-    wire [9:0] _t1518;
-    wire [9:0] _t1519;
-    wire [9:0] _t1520;
-    wire [19:0] _t1521;
-    wire [19:0] _t1522;
-    wire [7:0] _t1523;
-    wire [7:0] _t1524;
-    wire [9:0] _t1525;
-    wire [9:0] _t1526;
-    wire [9:0] _t1527;
-    wire [19:0] _t1528;
-    wire [19:0] _t1529;
-    wire [7:0] _t1530;
-    wire [7:0] _t1531;
-    wire [9:0] _t1532;
-    wire [9:0] _t1533;
-    wire [9:0] _t1534;
-    wire [19:0] _t1535;
-    wire [19:0] _t1536;
-    wire [19:0] _t1537;
-    wire [19:0] _t1538;
-    wire [19:0] _t1539;
-    wire [19:0] _t1540;
-    wire [19:0] _t1541;
-    wire [19:0] _t1542;
-    wire [19:0] _t1543;
-    wire [19:0] _t1544;
-    reg  [19:0] partial_0_9;
-    wire [7:0] _t1545;
-    wire [7:0] _t1546;
-    wire [9:0] _t1547;
-    wire [9:0] _t1548;
-    wire [9:0] _t1549;
-    wire [19:0] _t1550;
-    wire [19:0] _t1551;
-    wire [7:0] _t1552;
-    wire [7:0] _t1553;
-    wire [9:0] _t1554;
-    wire [9:0] _t1555;
-    wire [9:0] _t1556;
-    wire [19:0] _t1557;
-    wire [19:0] _t1558;
-    wire [7:0] _t1559;
-    wire [7:0] _t1560;
-    wire [9:0] _t1561;
-    wire [9:0] _t1562;
-    wire [9:0] _t1563;
-    wire [19:0] _t1564;
-    wire [19:0] _t1565;
-    wire [7:0] _t1566;
-    wire [7:0] _t1567;
-    wire [9:0] _t1568;
-    wire [9:0] _t1569;
-    wire [9:0] _t1570;
-    wire [19:0] _t1571;
-    wire [19:0] _t1572;
-    wire [7:0] _t1573;
-    wire [7:0] _t1574;
-    wire [9:0] _t1575;
-    wire [9:0] _t1576;
-    wire [9:0] _t1577;
-    wire [19:0] _t1578;
-    wire [19:0] _t1579;
-    wire [7:0] _t1580;
-    wire [7:0] _t1581;
-    wire [9:0] _t1582;
-    wire [9:0] _t1583;
-    wire [9:0] _t1584;
-    wire [19:0] _t1585;
-    wire [19:0] _t1586;
-    wire [7:0] _t1587;
-    wire [7:0] _t1588;
-    wire [9:0] _t1589;
-    wire [9:0] _t1590;
-    wire [9:0] _t1591;
-    wire [19:0] _t1592;
-    wire [19:0] _t1593;
-    wire [7:0] _t1594;
-    wire [7:0] _t1595;
-    wire [9:0] _t1596;
-    wire [9:0] _t1597;
-    wire [9:0] _t1598;
-    wire [19:0] _t1599;
-    wire [19:0] _t1600;
-    wire [7:0] _t1601;
-    wire [7:0] _t1602;
-    wire [9:0] _t1603;
-    wire [9:0] _t1604;
-    wire [9:0] _t1605;
-    wire [19:0] _t1606;
-    wire [19:0] _t1607;
-    wire [19:0] _t1608;
-    wire [19:0] _t1609;
-    wire [19:0] _t1610;
-    wire [19:0] _t1611;
-    wire [19:0] _t1612;
-    wire [19:0] _t1613;
-    wire [19:0] _t1614;
-    wire [19:0] _t1615;
-    reg  [19:0] partial_0_10;
-    wire [7:0] _t1616;
-    wire [7:0] _t1617;
-    wire [9:0] _t1618;
-    wire [9:0] _t1619;
-    wire [9:0] _t1620;
-    wire [19:0] _t1621;
-    wire [19:0] _t1622;
-    wire [7:0] _t1623;
-    wire [7:0] _t1624;
-    wire [9:0] _t1625;
-    wire [9:0] _t1626;
-    wire [9:0] _t1627;
-    wire [19:0] _t1628;
-    wire [19:0] _t1629;
-    wire [7:0] _t1630;
-    wire [7:0] _t1631;
-    wire [9:0] _t1632;
-    wire [9:0] _t1633;
-    wire [9:0] _t1634;
-    wire [19:0] _t1635;
-    wire [19:0] _t1636;
-    wire [7:0] _t1637;
-    wire [7:0] _t1638;
-    wire [9:0] _t1639;
-    wire [9:0] _t1640;
-    wire [9:0] _t1641;
-    wire [19:0] _t1642;
-    wire [19:0] _t1643;
-    wire [7:0] _t1644;
-    wire [7:0] _t1645;
-    wire [9:0] _t1646;
-    wire [9:0] _t1647;
-    wire [9:0] _t1648;
-    wire [19:0] _t1649;
-    wire [19:0] _t1650;
-    wire [7:0] _t1651;
-    wire [7:0] _t1652;
-    wire [9:0] _t1653;
-    wire [9:0] _t1654;
-    wire [9:0] _t1655;
-    wire [19:0] _t1656;
-    wire [19:0] _t1657;
-    wire [7:0] _t1658;
-    wire [7:0] _t1659;
-    wire [9:0] _t1660;
-    wire [9:0] _t1661;
-    wire [9:0] _t1662;
-    wire [19:0] _t1663;
-    wire [19:0] _t1664;
-    wire [7:0] _t1665;
-    wire [7:0] _t1666;
-    wire [9:0] _t1667;
-    wire [9:0] _t1668;
-    wire [9:0] _t1669;
-    wire [19:0] _t1670;
-    wire [19:0] _t1671;
-    wire [7:0] _t1672;
-    wire [7:0] _t1673;
-    wire [9:0] _t1674;
-    wire [9:0] _t1675;
-    wire [9:0] _t1676;
-    wire [19:0] _t1677;
-    wire [19:0] _t1678;
-    wire [19:0] _t1679;
-    wire [19:0] _t1680;
-    wire [19:0] _t1681;
-    wire [19:0] _t1682;
-    wire [19:0] _t1683;
-    wire [19:0] _t1684;
-    wire [19:0] _t1685;
-    wire [19:0] _t1686;
-    reg  [19:0] partial_0_11;
-    wire [7:0] _t1687;
-    wire [7:0] _t1688;
-    wire [9:0] _t1689;
-    wire [9:0] _t1690;
-    wire [9:0] _t1691;
-    wire [19:0] _t1692;
-    wire [19:0] _t1693;
-    wire [7:0] _t1694;
-    wire [7:0] _t1695;
-    wire [9:0] _t1696;
-    wire [9:0] _t1697;
-    wire [9:0] _t1698;
-    wire [19:0] _t1699;
-    wire [19:0] _t1700;
-    wire [7:0] _t1701;
-    wire [7:0] _t1702;
-    wire [9:0] _t1703;
-    wire [9:0] _t1704;
-    wire [9:0] _t1705;
-    wire [19:0] _t1706;
-    wire [19:0] _t1707;
-    wire [7:0] _t1708;
-    wire [7:0] _t1709;
-    wire [9:0] _t1710;
-    wire [9:0] _t1711;
-    wire [9:0] _t1712;
-    wire [19:0] _t1713;
-    wire [19:0] _t1714;
-    wire [7:0] _t1715;
-    wire [7:0] _t1716;
-    wire [9:0] _t1717;
-    wire [9:0] _t1718;
-    wire [9:0] _t1719;
-    wire [19:0] _t1720;
-    wire [19:0] _t1721;
-    wire [7:0] _t1722;
-    wire [7:0] _t1723;
-    wire [9:0] _t1724;
-    wire [9:0] _t1725;
-    wire [9:0] _t1726;
-    wire [19:0] _t1727;
-    wire [19:0] _t1728;
-    wire [7:0] _t1729;
-    wire [7:0] _t1730;
-    wire [9:0] _t1731;
-    wire [9:0] _t1732;
-    wire [9:0] _t1733;
-    wire [19:0] _t1734;
-    wire [19:0] _t1735;
-    wire [7:0] _t1736;
-    wire [7:0] _t1737;
-    wire [9:0] _t1738;
-    wire [9:0] _t1739;
-    wire [9:0] _t1740;
-    wire [19:0] _t1741;
-    wire [19:0] _t1742;
-    wire [7:0] _t1743;
-    wire [7:0] _t1744;
-    wire [9:0] _t1745;
-    wire [9:0] _t1746;
-    wire [9:0] _t1747;
-    wire [19:0] _t1748;
-    wire [19:0] _t1749;
-    wire [19:0] _t1750;
-    wire [19:0] _t1751;
-    wire [19:0] _t1752;
-    wire [19:0] _t1753;
-    wire [19:0] _t1754;
-    wire [19:0] _t1755;
-    wire [19:0] _t1756;
-    wire [19:0] _t1757;
-    reg  [19:0] partial_0_12;
-    wire [7:0] _t1758;
-    wire [7:0] _t1759;
-    wire [9:0] _t1760;
-    wire [9:0] _t1761;
-    wire [9:0] _t1762;
-    wire [19:0] _t1763;
-    wire [19:0] _t1764;
-    wire [7:0] _t1765;
-    wire [7:0] _t1766;
-    wire [9:0] _t1767;
-    wire [9:0] _t1768;
-    wire [9:0] _t1769;
-    wire [19:0] _t1770;
-    wire [19:0] _t1771;
-    wire [7:0] _t1772;
-    wire [7:0] _t1773;
-    wire [9:0] _t1774;
-    wire [9:0] _t1775;
-    wire [9:0] _t1776;
-    wire [19:0] _t1777;
-    wire [19:0] _t1778;
-    wire [7:0] _t1779;
-    wire [7:0] _t1780;
-    wire [9:0] _t1781;
-    wire [9:0] _t1782;
-    wire [9:0] _t1783;
-    wire [19:0] _t1784;
-    wire [19:0] _t1785;
-    wire [7:0] _t1786;
-    wire [7:0] _t1787;
-    wire [9:0] _t1788;
-    wire [9:0] _t1789;
-    wire [9:0] _t1790;
-    wire [19:0] _t1791;
-    wire [19:0] _t1792;
-    wire [7:0] _t1793;
-    wire [7:0] _t1794;
-    wire [9:0] _t1795;
-    wire [9:0] _t1796;
-    wire [9:0] _t1797;
-    wire [19:0] _t1798;
-    wire [19:0] _t1799;
-    wire [7:0] _t1800;
-    wire [7:0] _t1801;
-    wire [9:0] _t1802;
-    wire [9:0] _t1803;
-    wire [9:0] _t1804;
-    wire [19:0] _t1805;
-    wire [19:0] _t1806;
-    wire [7:0] _t1807;
-    wire [7:0] _t1808;
-    wire [9:0] _t1809;
-    wire [9:0] _t1810;
-    wire [9:0] _t1811;
-    wire [19:0] _t1812;
-    wire [19:0] _t1813;
-    wire [7:0] _t1814;
-    wire [7:0] _t1815;
-    wire [9:0] _t1816;
-    wire [9:0] _t1817;
-    wire [9:0] _t1818;
-    wire [19:0] _t1819;
-    wire [19:0] _t1820;
-    wire [19:0] _t1821;
-    wire [19:0] _t1822;
-    wire [19:0] _t1823;
-    wire [19:0] _t1824;
-    wire [19:0] _t1825;
-    wire [19:0] _t1826;
-    wire [19:0] _t1827;
-    wire [19:0] _t1828;
-    reg  [19:0] partial_0_13;
-    wire [7:0] _t1829;
-    wire [7:0] _t1830;
-    wire [9:0] _t1831;
-    wire [9:0] _t1832;
-    wire [9:0] _t1833;
-    wire [19:0] _t1834;
-    wire [19:0] _t1835;
-    wire [7:0] _t1836;
-    wire [7:0] _t1837;
-    wire [9:0] _t1838;
-    wire [9:0] _t1839;
-    wire [9:0] _t1840;
-    wire [19:0] _t1841;
-    wire [19:0] _t1842;
-    wire [7:0] _t1843;
-    wire [7:0] _t1844;
-    wire [9:0] _t1845;
-    wire [9:0] _t1846;
-    wire [9:0] _t1847;
-    wire [19:0] _t1848;
-    wire [19:0] _t1849;
-    wire [7:0] _t1850;
-    wire [7:0] _t1851;
-    wire [9:0] _t1852;
-    wire [9:0] _t1853;
-    wire [9:0] _t1854;
-    wire [19:0] _t1855;
-    wire [19:0] _t1856;
-    wire [7:0] _t1857;
-    wire [7:0] _t1858;
-    wire [9:0] _t1859;
-    wire [9:0] _t1860;
-    wire [9:0] _t1861;
-    wire [19:0] _t1862;
-    wire [19:0] _t1863;
-    wire [7:0] _t1864;
-    wire [7:0] _t1865;
-    wire [9:0] _t1866;
-    wire [9:0] _t1867;
-    wire [9:0] _t1868;
-    wire [19:0] _t1869;
-    wire [19:0] _t1870;
-    wire [7:0] _t1871;
-    wire [7:0] _t1872;
-    wire [9:0] _t1873;
-    wire [9:0] _t1874;
-    wire [9:0] _t1875;
-    wire [19:0] _t1876;
-    wire [19:0] _t1877;
-    wire [7:0] _t1878;
-    wire [7:0] _t1879;
-    wire [9:0] _t1880;
-    wire [9:0] _t1881;
-    wire [9:0] _t1882;
-    wire [19:0] _t1883;
-    wire [19:0] _t1884;
-    wire [7:0] _t1885;
-    wire [7:0] _t1886;
-    wire [9:0] _t1887;
-    wire [9:0] _t1888;
-    wire [9:0] _t1889;
-    wire [19:0] _t1890;
-    wire [19:0] _t1891;
-    wire [19:0] _t1892;
-    wire [19:0] _t1893;
-    wire [19:0] _t1894;
-    wire [19:0] _t1895;
-    wire [19:0] _t1896;
-    wire [19:0] _t1897;
-    wire [19:0] _t1898;
-    wire [19:0] _t1899;
-    reg  [19:0] partial_0_14;
-    wire [7:0] _t1900;
-    wire [7:0] _t1901;
-    wire [9:0] _t1902;
-    wire [9:0] _t1903;
-    wire [9:0] _t1904;
-    wire [19:0] _t1905;
-    wire [19:0] _t1906;
-    wire [7:0] _t1907;
-    wire [7:0] _t1908;
-    wire [9:0] _t1909;
-    wire [9:0] _t1910;
-    wire [9:0] _t1911;
-    wire [19:0] _t1912;
-    wire [19:0] _t1913;
-    wire [7:0] _t1914;
-    wire [7:0] _t1915;
-    wire [9:0] _t1916;
-    wire [9:0] _t1917;
-    wire [9:0] _t1918;
-    wire [19:0] _t1919;
-    wire [19:0] _t1920;
-    wire [7:0] _t1921;
-    wire [7:0] _t1922;
-    wire [9:0] _t1923;
-    wire [9:0] _t1924;
-    wire [9:0] _t1925;
-    wire [19:0] _t1926;
-    wire [19:0] _t1927;
-    wire [7:0] _t1928;
-    wire [7:0] _t1929;
-    wire [9:0] _t1930;
-    wire [9:0] _t1931;
-    wire [9:0] _t1932;
-    wire [19:0] _t1933;
-    wire [19:0] _t1934;
-    wire [7:0] _t1935;
-    wire [7:0] _t1936;
-    wire [9:0] _t1937;
-    wire [9:0] _t1938;
-    wire [9:0] _t1939;
-    wire [19:0] _t1940;
-    wire [19:0] _t1941;
-    wire [7:0] _t1942;
-    wire [7:0] _t1943;
-    wire [9:0] _t1944;
-    wire [9:0] _t1945;
-    wire [9:0] _t1946;
-    wire [19:0] _t1947;
-    wire [19:0] _t1948;
-    wire [7:0] _t1949;
-    wire [7:0] _t1950;
-    wire [9:0] _t1951;
-    wire [9:0] _t1952;
-    wire [9:0] _t1953;
-    wire [19:0] _t1954;
-    wire [19:0] _t1955;
-    wire [7:0] _t1956;
-    wire [7:0] _t1957;
-    wire [9:0] _t1958;
-    wire [9:0] _t1959;
-    wire [9:0] _t1960;
-    wire [19:0] _t1961;
-    wire [19:0] _t1962;
-    wire [19:0] _t1963;
-    wire [19:0] _t1964;
-    wire [19:0] _t1965;
-    wire [19:0] _t1966;
-    wire [19:0] _t1967;
-    wire [19:0] _t1968;
-    wire [19:0] _t1969;
-    wire [19:0] _t1970;
-    reg  [19:0] partial_0_15;
-    wire [7:0] _t1971;
-    wire [7:0] _t1972;
-    wire [9:0] _t1973;
-    wire [9:0] _t1974;
-    wire [9:0] _t1975;
-    wire [19:0] _t1976;
-    wire [19:0] _t1977;
-    wire [7:0] _t1978;
-    wire [7:0] _t1979;
-    wire [9:0] _t1980;
-    wire [9:0] _t1981;
-    wire [9:0] _t1982;
-    wire [19:0] _t1983;
-    wire [19:0] _t1984;
-    wire [7:0] _t1985;
-    wire [7:0] _t1986;
-    wire [9:0] _t1987;
-    wire [9:0] _t1988;
-    wire [9:0] _t1989;
-    wire [19:0] _t1990;
-    wire [19:0] _t1991;
-    wire [7:0] _t1992;
-    wire [7:0] _t1993;
-    wire [9:0] _t1994;
-    wire [9:0] _t1995;
-    wire [9:0] _t1996;
-    wire [19:0] _t1997;
-    wire [19:0] _t1998;
-    wire [7:0] _t1999;
-    wire [7:0] _t2000;
-    wire [9:0] _t2001;
-    wire [9:0] _t2002;
-    wire [9:0] _t2003;
-    wire [19:0] _t2004;
-    wire [19:0] _t2005;
-    wire [7:0] _t2006;
-    wire [7:0] _t2007;
-    wire [9:0] _t2008;
-    wire [9:0] _t2009;
-    wire [9:0] _t2010;
-    wire [19:0] _t2011;
-    wire [19:0] _t2012;
-    wire [7:0] _t2013;
-    wire [7:0] _t2014;
-    wire [9:0] _t2015;
-    wire [9:0] _t2016;
-    wire [9:0] _t2017;
-    wire [19:0] _t2018;
-    wire [19:0] _t2019;
-    wire [7:0] _t2020;
-    wire [7:0] _t2021;
-    wire [9:0] _t2022;
-    wire [9:0] _t2023;
-    wire [9:0] _t2024;
-    wire [19:0] _t2025;
-    wire [19:0] _t2026;
-    wire [7:0] _t2027;
-    wire [7:0] _t2028;
-    wire [9:0] _t2029;
-    wire [9:0] _t2030;
-    wire [9:0] _t2031;
-    wire [19:0] _t2032;
-    wire [19:0] _t2033;
-    wire [19:0] _t2034;
-    wire [19:0] _t2035;
-    wire [19:0] _t2036;
-    wire [19:0] _t2037;
-    wire [19:0] _t2038;
-    wire [19:0] _t2039;
-    wire [19:0] _t2040;
-    wire [19:0] _t2041;
-    reg  [19:0] partial_1_0;
-    wire [7:0] _t2042;
-    wire [7:0] _t2043;
-    wire [9:0] _t2044;
-    wire [9:0] _t2045;
-    wire [9:0] _t2046;
-    wire [19:0] _t2047;
-    wire [19:0] _t2048;
-    wire [7:0] _t2049;
-    wire [7:0] _t2050;
-    wire [9:0] _t2051;
-    wire [9:0] _t2052;
-    wire [9:0] _t2053;
-    wire [19:0] _t2054;
-    wire [19:0] _t2055;
-    wire [7:0] _t2056;
-    wire [7:0] _t2057;
-    wire [9:0] _t2058;
-    wire [9:0] _t2059;
-    wire [9:0] _t2060;
-    wire [19:0] _t2061;
-    wire [19:0] _t2062;
-    wire [7:0] _t2063;
-    wire [7:0] _t2064;
-    wire [9:0] _t2065;
-    wire [9:0] _t2066;
-    wire [9:0] _t2067;
-    wire [19:0] _t2068;
-    wire [19:0] _t2069;
-    wire [7:0] _t2070;
-    wire [7:0] _t2071;
-    wire [9:0] _t2072;
-    wire [9:0] _t2073;
-    wire [9:0] _t2074;
-    wire [19:0] _t2075;
-    wire [19:0] _t2076;
-    wire [7:0] _t2077;
-    wire [7:0] _t2078;
-    wire [9:0] _t2079;
-    wire [9:0] _t2080;
-    wire [9:0] _t2081;
-    wire [19:0] _t2082;
-    wire [19:0] _t2083;
-    wire [7:0] _t2084;
-    wire [7:0] _t2085;
-    wire [9:0] _t2086;
-    wire [9:0] _t2087;
-    wire [9:0] _t2088;
-    wire [19:0] _t2089;
-    wire [19:0] _t2090;
-    wire [7:0] _t2091;
-    wire [7:0] _t2092;
-    wire [9:0] _t2093;
-    wire [9:0] _t2094;
-    wire [9:0] _t2095;
-    wire [19:0] _t2096;
-    wire [19:0] _t2097;
-    wire [7:0] _t2098;
-    wire [7:0] _t2099;
-    wire [9:0] _t2100;
-    wire [9:0] _t2101;
-    wire [9:0] _t2102;
-    wire [19:0] _t2103;
-    wire [19:0] _t2104;
-    wire [19:0] _t2105;
-    wire [19:0] _t2106;
-    wire [19:0] _t2107;
-    wire [19:0] _t2108;
-    wire [19:0] _t2109;
-    wire [19:0] _t2110;
-    wire [19:0] _t2111;
-    wire [19:0] _t2112;
-    reg  [19:0] partial_1_1;
-    wire [7:0] _t2113;
-    wire [7:0] _t2114;
-    wire [9:0] _t2115;
-    wire [9:0] _t2116;
-    wire [9:0] _t2117;
-    wire [19:0] _t2118;
-    wire [19:0] _t2119;
-    wire [7:0] _t2120;
-    wire [7:0] _t2121;
-    wire [9:0] _t2122;
-    wire [9:0] _t2123;
-    wire [9:0] _t2124;
-    wire [19:0] _t2125;
-    wire [19:0] _t2126;
-    wire [7:0] _t2127;
-    wire [7:0] _t2128;
-    wire [9:0] _t2129;
-    wire [9:0] _t2130;
-    wire [9:0] _t2131;
-    wire [19:0] _t2132;
-    wire [19:0] _t2133;
-    wire [7:0] _t2134;
-    wire [7:0] _t2135;
-    wire [9:0] _t2136;
-    wire [9:0] _t2137;
-    wire [9:0] _t2138;
-    wire [19:0] _t2139;
-    wire [19:0] _t2140;
-    wire [7:0] _t2141;
-    wire [7:0] _t2142;
-    wire [9:0] _t2143;
-    wire [9:0] _t2144;
-    wire [9:0] _t2145;
-    wire [19:0] _t2146;
-    wire [19:0] _t2147;
-    wire [7:0] _t2148;
-    wire [7:0] _t2149;
-    wire [9:0] _t2150;
-    wire [9:0] _t2151;
-    wire [9:0] _t2152;
-    wire [19:0] _t2153;
-    wire [19:0] _t2154;
-    wire [7:0] _t2155;
-    wire [7:0] _t2156;
-    wire [9:0] _t2157;
-    wire [9:0] _t2158;
-    wire [9:0] _t2159;
-    wire [19:0] _t2160;
-    wire [19:0] _t2161;
-    wire [7:0] _t2162;
-    wire [7:0] _t2163;
-    wire [9:0] _t2164;
-    wire [9:0] _t2165;
-    wire [9:0] _t2166;
-    wire [19:0] _t2167;
-    wire [19:0] _t2168;
-    wire [7:0] _t2169;
-    wire [7:0] _t2170;
-    wire [9:0] _t2171;
-    wire [9:0] _t2172;
-    wire [9:0] _t2173;
-    wire [19:0] _t2174;
-    wire [19:0] _t2175;
-    wire [19:0] _t2176;
-    wire [19:0] _t2177;
-    wire [19:0] _t2178;
-    wire [19:0] _t2179;
-    wire [19:0] _t2180;
-    wire [19:0] _t2181;
-    wire [19:0] _t2182;
-    wire [19:0] _t2183;
-    reg  [19:0] partial_1_2;
-    wire [7:0] _t2184;
-    wire [7:0] _t2185;
-    wire [9:0] _t2186;
-    wire [9:0] _t2187;
-    wire [9:0] _t2188;
-    wire [19:0] _t2189;
-    wire [19:0] _t2190;
-    wire [7:0] _t2191;
-    wire [7:0] _t2192;
-    wire [9:0] _t2193;
-    wire [9:0] _t2194;
-    wire [9:0] _t2195;
-    wire [19:0] _t2196;
-    wire [19:0] _t2197;
-    wire [7:0] _t2198;
-    wire [7:0] _t2199;
-    wire [9:0] _t2200;
-    wire [9:0] _t2201;
-    wire [9:0] _t2202;
-    wire [19:0] _t2203;
-    wire [19:0] _t2204;
-    wire [7:0] _t2205;
-    wire [7:0] _t2206;
-    wire [9:0] _t2207;
-    wire [9:0] _t2208;
-    wire [9:0] _t2209;
-    wire [19:0] _t2210;
-    wire [19:0] _t2211;
-    wire [7:0] _t2212;
-    wire [7:0] _t2213;
-    wire [9:0] _t2214;
-    wire [9:0] _t2215;
-    wire [9:0] _t2216;
-    wire [19:0] _t2217;
-    wire [19:0] _t2218;
-    wire [7:0] _t2219;
-    wire [7:0] _t2220;
-    wire [9:0] _t2221;
-    wire [9:0] _t2222;
-    wire [9:0] _t2223;
-    wire [19:0] _t2224;
-    wire [19:0] _t2225;
-    wire [7:0] _t2226;
-    wire [7:0] _t2227;
-    wire [9:0] _t2228;
-    wire [9:0] _t2229;
-    wire [9:0] _t2230;
-    wire [19:0] _t2231;
-    wire [19:0] _t2232;
-    wire [7:0] _t2233;
-    wire [7:0] _t2234;
-    wire [9:0] _t2235;
-    wire [9:0] _t2236;
-    wire [9:0] _t2237;
-    wire [19:0] _t2238;
-    wire [19:0] _t2239;
-    wire [7:0] _t2240;
-    wire [7:0] _t2241;
-    wire [9:0] _t2242;
-    wire [9:0] _t2243;
-    wire [9:0] _t2244;
-    wire [19:0] _t2245;
-    wire [19:0] _t2246;
-    wire [19:0] _t2247;
-    wire [19:0] _t2248;
-    wire [19:0] _t2249;
-    wire [19:0] _t2250;
-    wire [19:0] _t2251;
-    wire [19:0] _t2252;
-    wire [19:0] _t2253;
-    wire [19:0] _t2254;
-    reg  [19:0] partial_1_3;
-    wire [7:0] _t2255;
-    wire [7:0] _t2256;
-    wire [9:0] _t2257;
-    wire [9:0] _t2258;
-    wire [9:0] _t2259;
-    wire [19:0] _t2260;
-    wire [19:0] _t2261;
-    wire [7:0] _t2262;
-    wire [7:0] _t2263;
-    wire [9:0] _t2264;
-    wire [9:0] _t2265;
-    wire [9:0] _t2266;
-    wire [19:0] _t2267;
-    wire [19:0] _t2268;
-    wire [7:0] _t2269;
-    wire [7:0] _t2270;
-    wire [9:0] _t2271;
-    wire [9:0] _t2272;
-    wire [9:0] _t2273;
-    wire [19:0] _t2274;
-    wire [19:0] _t2275;
-    wire [7:0] _t2276;
-    wire [7:0] _t2277;
-    wire [9:0] _t2278;
-    wire [9:0] _t2279;
-    wire [9:0] _t2280;
-    wire [19:0] _t2281;
-    wire [19:0] _t2282;
-    wire [7:0] _t2283;
-    wire [7:0] _t2284;
-    wire [9:0] _t2285;
-    wire [9:0] _t2286;
-    wire [9:0] _t2287;
-    wire [19:0] _t2288;
-    wire [19:0] _t2289;
-    wire [7:0] _t2290;
-    wire [7:0] _t2291;
-    wire [9:0] _t2292;
-    wire [9:0] _t2293;
-    wire [9:0] _t2294;
-    wire [19:0] _t2295;
-    wire [19:0] _t2296;
-    wire [7:0] _t2297;
-    wire [7:0] _t2298;
-    wire [9:0] _t2299;
-    wire [9:0] _t2300;
-    wire [9:0] _t2301;
-    wire [19:0] _t2302;
-    wire [19:0] _t2303;
-    wire [7:0] _t2304;
-    wire [7:0] _t2305;
-    wire [9:0] _t2306;
-    wire [9:0] _t2307;
-    wire [9:0] _t2308;
-    wire [19:0] _t2309;
-    wire [19:0] _t2310;
-    wire [7:0] _t2311;
-    wire [7:0] _t2312;
-    wire [9:0] _t2313;
-    wire [9:0] _t2314;
-    wire [9:0] _t2315;
-    wire [19:0] _t2316;
-    wire [19:0] _t2317;
-    wire [19:0] _t2318;
-    wire [19:0] _t2319;
-    wire [19:0] _t2320;
-    wire [19:0] _t2321;
-    wire [19:0] _t2322;
-    wire [19:0] _t2323;
-    wire [19:0] _t2324;
-    wire [19:0] _t2325;
-    reg  [19:0] partial_1_4;
-    wire [7:0] _t2326;
-    wire [7:0] _t2327;
-    wire [9:0] _t2328;
-    wire [9:0] _t2329;
-    wire [9:0] _t2330;
-    wire [19:0] _t2331;
-    wire [19:0] _t2332;
-    wire [7:0] _t2333;
-    wire [7:0] _t2334;
-    wire [9:0] _t2335;
-    wire [9:0] _t2336;
-    wire [9:0] _t2337;
-    wire [19:0] _t2338;
-    wire [19:0] _t2339;
-    wire [7:0] _t2340;
-    wire [7:0] _t2341;
-    wire [9:0] _t2342;
-    wire [9:0] _t2343;
-    wire [9:0] _t2344;
-    wire [19:0] _t2345;
-    wire [19:0] _t2346;
-    wire [7:0] _t2347;
-    wire [7:0] _t2348;
-    wire [9:0] _t2349;
-    wire [9:0] _t2350;
-    wire [9:0] _t2351;
-    wire [19:0] _t2352;
-    wire [19:0] _t2353;
-    wire [7:0] _t2354;
-    wire [7:0] _t2355;
-    wire [9:0] _t2356;
-    wire [9:0] _t2357;
-    wire [9:0] _t2358;
-    wire [19:0] _t2359;
-    wire [19:0] _t2360;
-    wire [7:0] _t2361;
-    wire [7:0] _t2362;
-    wire [9:0] _t2363;
-    wire [9:0] _t2364;
-    wire [9:0] _t2365;
-    wire [19:0] _t2366;
-    wire [19:0] _t2367;
-    wire [7:0] _t2368;
-    wire [7:0] _t2369;
-    wire [9:0] _t2370;
-    wire [9:0] _t2371;
-    wire [9:0] _t2372;
-    wire [19:0] _t2373;
-    wire [19:0] _t2374;
-    wire [7:0] _t2375;
-    wire [7:0] _t2376;
-    wire [9:0] _t2377;
-    wire [9:0] _t2378;
-    wire [9:0] _t2379;
-    wire [19:0] _t2380;
-    wire [19:0] _t2381;
-    wire [7:0] _t2382;
-    wire [7:0] _t2383;
-    wire [9:0] _t2384;
-    wire [9:0] _t2385;
-    wire [9:0] _t2386;
-    wire [19:0] _t2387;
-    wire [19:0] _t2388;
-    wire [19:0] _t2389;
-    wire [19:0] _t2390;
-    wire [19:0] _t2391;
-    wire [19:0] _t2392;
-    wire [19:0] _t2393;
-    wire [19:0] _t2394;
-    wire [19:0] _t2395;
-    wire [19:0] _t2396;
-    reg  [19:0] partial_1_5;
-    wire [7:0] _t2397;
-    wire [7:0] _t2398;
-    wire [9:0] _t2399;
-    wire [9:0] _t2400;
-    wire [9:0] _t2401;
-    wire [19:0] _t2402;
-    wire [19:0] _t2403;
-    wire [7:0] _t2404;
-    wire [7:0] _t2405;
-    wire [9:0] _t2406;
-    wire [9:0] _t2407;
-    wire [9:0] _t2408;
-    wire [19:0] _t2409;
-    wire [19:0] _t2410;
-    wire [7:0] _t2411;
-    wire [7:0] _t2412;
-    wire [9:0] _t2413;
-    wire [9:0] _t2414;
-    wire [9:0] _t2415;
-    wire [19:0] _t2416;
-    wire [19:0] _t2417;
-    wire [7:0] _t2418;
-    wire [7:0] _t2419;
-    wire [9:0] _t2420;
-    wire [9:0] _t2421;
-    wire [9:0] _t2422;
-    wire [19:0] _t2423;
-    wire [19:0] _t2424;
-    wire [7:0] _t2425;
-    wire [7:0] _t2426;
-    wire [9:0] _t2427;
-    wire [9:0] _t2428;
-    wire [9:0] _t2429;
-    wire [19:0] _t2430;
-    wire [19:0] _t2431;
-    wire [7:0] _t2432;
-    wire [7:0] _t2433;
-    wire [9:0] _t2434;
-    wire [9:0] _t2435;
-    wire [9:0] _t2436;
-    wire [19:0] _t2437;
-    wire [19:0] _t2438;
-    wire [7:0] _t2439;
-    wire [7:0] _t2440;
-    wire [9:0] _t2441;
-    wire [9:0] _t2442;
-    wire [9:0] _t2443;
-    wire [19:0] _t2444;
-    wire [19:0] _t2445;
-    wire [7:0] _t2446;
-    wire [7:0] _t2447;
-    wire [9:0] _t2448;
-    wire [9:0] _t2449;
-    wire [9:0] _t2450;
-    wire [19:0] _t2451;
-    wire [19:0] _t2452;
-    wire [7:0] _t2453;
-    wire [7:0] _t2454;
-    wire [9:0] _t2455;
-    wire [9:0] _t2456;
-    wire [9:0] _t2457;
-    wire [19:0] _t2458;
-    wire [19:0] _t2459;
-    wire [19:0] _t2460;
-    wire [19:0] _t2461;
-    wire [19:0] _t2462;
-    wire [19:0] _t2463;
-    wire [19:0] _t2464;
-    wire [19:0] _t2465;
-    wire [19:0] _t2466;
-    wire [19:0] _t2467;
-    reg  [19:0] partial_1_6;
-    wire [7:0] _t2468;
-    wire [7:0] _t2469;
-    wire [9:0] _t2470;
-    wire [9:0] _t2471;
-    wire [9:0] _t2472;
-    wire [19:0] _t2473;
-    wire [19:0] _t2474;
-    wire [7:0] _t2475;
-    wire [7:0] _t2476;
-    wire [9:0] _t2477;
-    wire [9:0] _t2478;
-    wire [9:0] _t2479;
-    wire [19:0] _t2480;
-    wire [19:0] _t2481;
-    wire [7:0] _t2482;
-    wire [7:0] _t2483;
-    wire [9:0] _t2484;
-    wire [9:0] _t2485;
-    wire [9:0] _t2486;
-    wire [19:0] _t2487;
-    wire [19:0] _t2488;
-    wire [7:0] _t2489;
-    wire [7:0] _t2490;
-    wire [9:0] _t2491;
-    wire [9:0] _t2492;
-    wire [9:0] _t2493;
-    wire [19:0] _t2494;
-    wire [19:0] _t2495;
-    wire [7:0] _t2496;
-    wire [7:0] _t2497;
-    wire [9:0] _t2498;
-    wire [9:0] _t2499;
-    wire [9:0] _t2500;
-    wire [19:0] _t2501;
-    wire [19:0] _t2502;
-    wire [7:0] _t2503;
-    wire [7:0] _t2504;
-    wire [9:0] _t2505;
-    wire [9:0] _t2506;
-    wire [9:0] _t2507;
-    wire [19:0] _t2508;
-    wire [19:0] _t2509;
-    wire [7:0] _t2510;
-    wire [7:0] _t2511;
-    wire [9:0] _t2512;
-    wire [9:0] _t2513;
-    wire [9:0] _t2514;
-    wire [19:0] _t2515;
-    wire [19:0] _t2516;
-    wire [7:0] _t2517;
-    wire [7:0] _t2518;
-    wire [9:0] _t2519;
-    wire [9:0] _t2520;
-    wire [9:0] _t2521;
-    wire [19:0] _t2522;
-    wire [19:0] _t2523;
-    wire [7:0] _t2524;
-    wire [7:0] _t2525;
-    wire [9:0] _t2526;
-    wire [9:0] _t2527;
-    wire [9:0] _t2528;
-    wire [19:0] _t2529;
-    wire [19:0] _t2530;
-    wire [19:0] _t2531;
-    wire [19:0] _t2532;
-    wire [19:0] _t2533;
-    wire [19:0] _t2534;
-    wire [19:0] _t2535;
-    wire [19:0] _t2536;
-    wire [19:0] _t2537;
-    wire [19:0] _t2538;
-    reg  [19:0] partial_1_7;
-    wire [7:0] _t2539;
-    wire [7:0] _t2540;
-    wire [9:0] _t2541;
-    wire [9:0] _t2542;
-    wire [9:0] _t2543;
-    wire [19:0] _t2544;
-    wire [19:0] _t2545;
-    wire [7:0] _t2546;
-    wire [7:0] _t2547;
-    wire [9:0] _t2548;
-    wire [9:0] _t2549;
-    wire [9:0] _t2550;
-    wire [19:0] _t2551;
-    wire [19:0] _t2552;
-    wire [7:0] _t2553;
-    wire [7:0] _t2554;
-    wire [9:0] _t2555;
-    wire [9:0] _t2556;
-    wire [9:0] _t2557;
-    wire [19:0] _t2558;
-    wire [19:0] _t2559;
-    wire [7:0] _t2560;
-    wire [7:0] _t2561;
-    wire [9:0] _t2562;
-    wire [9:0] _t2563;
-    wire [9:0] _t2564;
-    wire [19:0] _t2565;
-    wire [19:0] _t2566;
-    wire [7:0] _t2567;
-    wire [7:0] _t2568;
-    wire [9:0] _t2569;
-    wire [9:0] _t2570;
-    wire [9:0] _t2571;
-    wire [19:0] _t2572;
-    wire [19:0] _t2573;
-    wire [7:0] _t2574;
-    wire [7:0] _t2575;
-    wire [9:0] _t2576;
-    wire [9:0] _t2577;
-    wire [9:0] _t2578;
-    wire [19:0] _t2579;
-    wire [19:0] _t2580;
-    wire [7:0] _t2581;
-    wire [7:0] _t2582;
-    wire [9:0] _t2583;
-    wire [9:0] _t2584;
-    wire [9:0] _t2585;
-    wire [19:0] _t2586;
-    wire [19:0] _t2587;
-    wire [7:0] _t2588;
-    wire [7:0] _t2589;
-    wire [9:0] _t2590;
-    wire [9:0] _t2591;
-    wire [9:0] _t2592;
-    wire [19:0] _t2593;
-    wire [19:0] _t2594;
-    wire [7:0] _t2595;
-    wire [7:0] _t2596;
-    wire [9:0] _t2597;
-    wire [9:0] _t2598;
-    wire [9:0] _t2599;
-    wire [19:0] _t2600;
-    wire [19:0] _t2601;
-    wire [19:0] _t2602;
-    wire [19:0] _t2603;
-    wire [19:0] _t2604;
-    wire [19:0] _t2605;
-    wire [19:0] _t2606;
-    wire [19:0] _t2607;
-    wire [19:0] _t2608;
-    wire [19:0] _t2609;
-    reg  [19:0] partial_1_8;
-    wire [7:0] _t2610;
-    wire [7:0] _t2611;
-    wire [9:0] _t2612;
-    wire [9:0] _t2613;
-    wire [9:0] _t2614;
-    wire [19:0] _t2615;
-    wire [19:0] _t2616;
-    wire [7:0] _t2617;
-    wire [7:0] _t2618;
-    wire [9:0] _t2619;
-    wire [9:0] _t2620;
-    wire [9:0] _t2621;
-    wire [19:0] _t2622;
-    wire [19:0] _t2623;
-    wire [7:0] _t2624;
-    wire [7:0] _t2625;
-    wire [9:0] _t2626;
-    wire [9:0] _t2627;
-    wire [9:0] _t2628;
-    wire [19:0] _t2629;
-    wire [19:0] _t2630;
-    wire [7:0] _t2631;
-    wire [7:0] _t2632;
-    wire [9:0] _t2633;
-    wire [9:0] _t2634;
-    wire [9:0] _t2635;
-    wire [19:0] _t2636;
-    wire [19:0] _t2637;
-    wire [7:0] _t2638;
-    wire [7:0] _t2639;
-    wire [9:0] _t2640;
-    wire [9:0] _t2641;
-    wire [9:0] _t2642;
-    wire [19:0] _t2643;
-    wire [19:0] _t2644;
-    wire [7:0] _t2645;
-    wire [7:0] _t2646;
-    wire [9:0] _t2647;
-    wire [9:0] _t2648;
-    wire [9:0] _t2649;
-    wire [19:0] _t2650;
-    wire [19:0] _t2651;
-    wire [7:0] _t2652;
-    wire [7:0] _t2653;
-    wire [9:0] _t2654;
-    wire [9:0] _t2655;
-    wire [9:0] _t2656;
-    wire [19:0] _t2657;
-    wire [19:0] _t2658;
-    wire [7:0] _t2659;
-    wire [7:0] _t2660;
-    wire [9:0] _t2661;
-    wire [9:0] _t2662;
-    wire [9:0] _t2663;
-    wire [19:0] _t2664;
-    wire [19:0] _t2665;
-    wire [7:0] _t2666;
-    wire [7:0] _t2667;
-    wire [9:0] _t2668;
-    wire [9:0] _t2669;
-    wire [9:0] _t2670;
-    wire [19:0] _t2671;
-    wire [19:0] _t2672;
-    wire [19:0] _t2673;
-    wire [19:0] _t2674;
-    wire [19:0] _t2675;
-    wire [19:0] _t2676;
-    wire [19:0] _t2677;
-    wire [19:0] _t2678;
-    wire [19:0] _t2679;
-    wire [19:0] _t2680;
-    reg  [19:0] partial_1_9;
-    wire [7:0] _t2681;
-    wire [7:0] _t2682;
-    wire [9:0] _t2683;
-    wire [9:0] _t2684;
-    wire [9:0] _t2685;
-    wire [19:0] _t2686;
-    wire [19:0] _t2687;
-    wire [7:0] _t2688;
-    wire [7:0] _t2689;
-    wire [9:0] _t2690;
-    wire [9:0] _t2691;
-    wire [9:0] _t2692;
-    wire [19:0] _t2693;
-    wire [19:0] _t2694;
-    wire [7:0] _t2695;
-    wire [7:0] _t2696;
-    wire [9:0] _t2697;
-    wire [9:0] _t2698;
-    wire [9:0] _t2699;
-    wire [19:0] _t2700;
-    wire [19:0] _t2701;
-    wire [7:0] _t2702;
-    wire [7:0] _t2703;
-    wire [9:0] _t2704;
-    wire [9:0] _t2705;
-    wire [9:0] _t2706;
-    wire [19:0] _t2707;
-    wire [19:0] _t2708;
-    wire [7:0] _t2709;
-    wire [7:0] _t2710;
-    wire [9:0] _t2711;
-    wire [9:0] _t2712;
-    wire [9:0] _t2713;
-    wire [19:0] _t2714;
-    wire [19:0] _t2715;
-    wire [7:0] _t2716;
-    wire [7:0] _t2717;
-    wire [9:0] _t2718;
-    wire [9:0] _t2719;
-    wire [9:0] _t2720;
-    wire [19:0] _t2721;
-    wire [19:0] _t2722;
-    wire [7:0] _t2723;
-    wire [7:0] _t2724;
-    wire [9:0] _t2725;
-    wire [9:0] _t2726;
-    wire [9:0] _t2727;
-    wire [19:0] _t2728;
-    wire [19:0] _t2729;
-    wire [7:0] _t2730;
-    wire [7:0] _t2731;
-    wire [9:0] _t2732;
-    wire [9:0] _t2733;
-    wire [9:0] _t2734;
-    wire [19:0] _t2735;
-    wire [19:0] _t2736;
-    wire [7:0] _t2737;
-    wire [7:0] _t2738;
-    wire [9:0] _t2739;
-    wire [9:0] _t2740;
-    wire [9:0] _t2741;
-    wire [19:0] _t2742;
-    wire [19:0] _t2743;
-    wire [19:0] _t2744;
-    wire [19:0] _t2745;
-    wire [19:0] _t2746;
-    wire [19:0] _t2747;
-    wire [19:0] _t2748;
-    wire [19:0] _t2749;
-    wire [19:0] _t2750;
-    wire [19:0] _t2751;
-    reg  [19:0] partial_1_10;
-    wire [7:0] _t2752;
-    wire [7:0] _t2753;
-    wire [9:0] _t2754;
-    wire [9:0] _t2755;
-    wire [9:0] _t2756;
-    wire [19:0] _t2757;
-    wire [19:0] _t2758;
-    wire [7:0] _t2759;
-    wire [7:0] _t2760;
-    wire [9:0] _t2761;
-    wire [9:0] _t2762;
-    wire [9:0] _t2763;
-    wire [19:0] _t2764;
-    wire [19:0] _t2765;
-    wire [7:0] _t2766;
-    wire [7:0] _t2767;
-    wire [9:0] _t2768;
-    wire [9:0] _t2769;
-    wire [9:0] _t2770;
-    wire [19:0] _t2771;
-    wire [19:0] _t2772;
-    wire [7:0] _t2773;
-    wire [7:0] _t2774;
-    wire [9:0] _t2775;
-    wire [9:0] _t2776;
-    wire [9:0] _t2777;
-    wire [19:0] _t2778;
-    wire [19:0] _t2779;
-    wire [7:0] _t2780;
-    wire [7:0] _t2781;
-    wire [9:0] _t2782;
-    wire [9:0] _t2783;
-    wire [9:0] _t2784;
-    wire [19:0] _t2785;
-    wire [19:0] _t2786;
-    wire [7:0] _t2787;
-    wire [7:0] _t2788;
-    wire [9:0] _t2789;
-    wire [9:0] _t2790;
-    wire [9:0] _t2791;
-    wire [19:0] _t2792;
-    wire [19:0] _t2793;
-    wire [7:0] _t2794;
-    wire [7:0] _t2795;
-    wire [9:0] _t2796;
-    wire [9:0] _t2797;
-    wire [9:0] _t2798;
-    wire [19:0] _t2799;
-    wire [19:0] _t2800;
-    wire [7:0] _t2801;
-    wire [7:0] _t2802;
-    wire [9:0] _t2803;
-    wire [9:0] _t2804;
-    wire [9:0] _t2805;
-    wire [19:0] _t2806;
-    wire [19:0] _t2807;
-    wire [7:0] _t2808;
-    wire [7:0] _t2809;
-    wire [9:0] _t2810;
-    wire [9:0] _t2811;
-    wire [9:0] _t2812;
-    wire [19:0] _t2813;
-    wire [19:0] _t2814;
-    wire [19:0] _t2815;
-    wire [19:0] _t2816;
-    wire [19:0] _t2817;
-    wire [19:0] _t2818;
-    wire [19:0] _t2819;
-    wire [19:0] _t2820;
-    wire [19:0] _t2821;
-    wire [19:0] _t2822;
-    reg  [19:0] partial_1_11;
-    wire [7:0] _t2823;
-    wire [7:0] _t2824;
-    wire [9:0] _t2825;
-    wire [9:0] _t2826;
-    wire [9:0] _t2827;
-    wire [19:0] _t2828;
-    wire [19:0] _t2829;
-    wire [7:0] _t2830;
-    wire [7:0] _t2831;
-    wire [9:0] _t2832;
-    wire [9:0] _t2833;
-    wire [9:0] _t2834;
-    wire [19:0] _t2835;
-    wire [19:0] _t2836;
-    wire [7:0] _t2837;
-    wire [7:0] _t2838;
-    wire [9:0] _t2839;
-    wire [9:0] _t2840;
-    wire [9:0] _t2841;
-    wire [19:0] _t2842;
-    wire [19:0] _t2843;
-    wire [7:0] _t2844;
-    wire [7:0] _t2845;
-    wire [9:0] _t2846;
-    wire [9:0] _t2847;
-    wire [9:0] _t2848;
-    wire [19:0] _t2849;
-    wire [19:0] _t2850;
-    wire [7:0] _t2851;
-    wire [7:0] _t2852;
-    wire [9:0] _t2853;
-    wire [9:0] _t2854;
-    wire [9:0] _t2855;
-    wire [19:0] _t2856;
-    wire [19:0] _t2857;
-    wire [7:0] _t2858;
-    wire [7:0] _t2859;
-    wire [9:0] _t2860;
-    wire [9:0] _t2861;
-    wire [9:0] _t2862;
-    wire [19:0] _t2863;
-    wire [19:0] _t2864;
-    wire [7:0] _t2865;
-    wire [7:0] _t2866;
-    wire [9:0] _t2867;
-    wire [9:0] _t2868;
-    wire [9:0] _t2869;
-    wire [19:0] _t2870;
-    wire [19:0] _t2871;
-    wire [7:0] _t2872;
-    wire [7:0] _t2873;
-    wire [9:0] _t2874;
-    wire [9:0] _t2875;
-    wire [9:0] _t2876;
-    wire [19:0] _t2877;
-    wire [19:0] _t2878;
-    wire [7:0] _t2879;
-    wire [7:0] _t2880;
-    wire [9:0] _t2881;
-    wire [9:0] _t2882;
-    wire [9:0] _t2883;
-    wire [19:0] _t2884;
-    wire [19:0] _t2885;
-    wire [19:0] _t2886;
-    wire [19:0] _t2887;
-    wire [19:0] _t2888;
-    wire [19:0] _t2889;
-    wire [19:0] _t2890;
-    wire [19:0] _t2891;
-    wire [19:0] _t2892;
-    wire [19:0] _t2893;
-    reg  [19:0] partial_1_12;
-    wire [7:0] _t2894;
-    wire [7:0] _t2895;
-    wire [9:0] _t2896;
-    wire [9:0] _t2897;
-    wire [9:0] _t2898;
-    wire [19:0] _t2899;
-    wire [19:0] _t2900;
-    wire [7:0] _t2901;
-    wire [7:0] _t2902;
-    wire [9:0] _t2903;
-    wire [9:0] _t2904;
-    wire [9:0] _t2905;
-    wire [19:0] _t2906;
-    wire [19:0] _t2907;
-    wire [7:0] _t2908;
-    wire [7:0] _t2909;
-    wire [9:0] _t2910;
-    wire [9:0] _t2911;
-    wire [9:0] _t2912;
-    wire [19:0] _t2913;
-    wire [19:0] _t2914;
-    wire [7:0] _t2915;
-    wire [7:0] _t2916;
-    wire [9:0] _t2917;
-    wire [9:0] _t2918;
-    wire [9:0] _t2919;
-    wire [19:0] _t2920;
-    wire [19:0] _t2921;
-    wire [7:0] _t2922;
-    wire [7:0] _t2923;
-    wire [9:0] _t2924;
-    wire [9:0] _t2925;
-    wire [9:0] _t2926;
-    wire [19:0] _t2927;
-    wire [19:0] _t2928;
-    wire [7:0] _t2929;
-    wire [7:0] _t2930;
-    wire [9:0] _t2931;
-    wire [9:0] _t2932;
-    wire [9:0] _t2933;
-    wire [19:0] _t2934;
-    wire [19:0] _t2935;
-    wire [7:0] _t2936;
-    wire [7:0] _t2937;
-    wire [9:0] _t2938;
-    wire [9:0] _t2939;
-    wire [9:0] _t2940;
-    wire [19:0] _t2941;
-    wire [19:0] _t2942;
-    wire [7:0] _t2943;
-    wire [7:0] _t2944;
-    wire [9:0] _t2945;
-    wire [9:0] _t2946;
-    wire [9:0] _t2947;
-    wire [19:0] _t2948;
-    wire [19:0] _t2949;
-    wire [7:0] _t2950;
-    wire [7:0] _t2951;
-    wire [9:0] _t2952;
-    wire [9:0] _t2953;
-    wire [9:0] _t2954;
-    wire [19:0] _t2955;
-    wire [19:0] _t2956;
-    wire [19:0] _t2957;
-    wire [19:0] _t2958;
-    wire [19:0] _t2959;
-    wire [19:0] _t2960;
-    wire [19:0] _t2961;
-    wire [19:0] _t2962;
-    wire [19:0] _t2963;
-    wire [19:0] _t2964;
-    reg  [19:0] partial_1_13;
-    wire [7:0] _t2965;
-    wire [7:0] _t2966;
-    wire [9:0] _t2967;
-    wire [9:0] _t2968;
-    wire [9:0] _t2969;
-    wire [19:0] _t2970;
-    wire [19:0] _t2971;
-    wire [7:0] _t2972;
-    wire [7:0] _t2973;
-    wire [9:0] _t2974;
-    wire [9:0] _t2975;
-    wire [9:0] _t2976;
-    wire [19:0] _t2977;
-    wire [19:0] _t2978;
-    wire [7:0] _t2979;
-    wire [7:0] _t2980;
-    wire [9:0] _t2981;
-    wire [9:0] _t2982;
-    wire [9:0] _t2983;
-    wire [19:0] _t2984;
-    wire [19:0] _t2985;
-    wire [7:0] _t2986;
-    wire [7:0] _t2987;
-    wire [9:0] _t2988;
-    wire [9:0] _t2989;
-    wire [9:0] _t2990;
-    wire [19:0] _t2991;
-    wire [19:0] _t2992;
-    wire [7:0] _t2993;
-    wire [7:0] _t2994;
-    wire [9:0] _t2995;
-    wire [9:0] _t2996;
-    wire [9:0] _t2997;
-    wire [19:0] _t2998;
-    wire [19:0] _t2999;
-    wire [7:0] _t3000;
-    wire [7:0] _t3001;
-    wire [9:0] _t3002;
-    wire [9:0] _t3003;
-    wire [9:0] _t3004;
-    wire [19:0] _t3005;
-    wire [19:0] _t3006;
-    wire [7:0] _t3007;
-    wire [7:0] _t3008;
-    wire [9:0] _t3009;
-    wire [9:0] _t3010;
-    wire [9:0] _t3011;
-    wire [19:0] _t3012;
-    wire [19:0] _t3013;
-    wire [7:0] _t3014;
-    wire [7:0] _t3015;
-    wire [9:0] _t3016;
-    wire [9:0] _t3017;
-    wire [9:0] _t3018;
-    wire [19:0] _t3019;
-    wire [19:0] _t3020;
-    wire [7:0] _t3021;
-    wire [7:0] _t3022;
-    wire [9:0] _t3023;
-    wire [9:0] _t3024;
-    wire [9:0] _t3025;
-    wire [19:0] _t3026;
-    wire [19:0] _t3027;
-    wire [19:0] _t3028;
-    wire [19:0] _t3029;
-    wire [19:0] _t3030;
-    wire [19:0] _t3031;
-    wire [19:0] _t3032;
-    wire [19:0] _t3033;
-    wire [19:0] _t3034;
-    wire [19:0] _t3035;
-    reg  [19:0] partial_1_14;
-    wire [7:0] _t3036;
-    wire [7:0] _t3037;
-    wire [9:0] _t3038;
-    wire [9:0] _t3039;
-    wire [9:0] _t3040;
-    wire [19:0] _t3041;
-    wire [19:0] _t3042;
-    wire [7:0] _t3043;
-    wire [7:0] _t3044;
-    wire [9:0] _t3045;
-    wire [9:0] _t3046;
-    wire [9:0] _t3047;
-    wire [19:0] _t3048;
-    wire [19:0] _t3049;
-    wire [7:0] _t3050;
-    wire [7:0] _t3051;
-    wire [9:0] _t3052;
-    wire [9:0] _t3053;
-    wire [9:0] _t3054;
-    wire [19:0] _t3055;
-    wire [19:0] _t3056;
-    wire [7:0] _t3057;
-    wire [7:0] _t3058;
-    wire [9:0] _t3059;
-    wire [9:0] _t3060;
-    wire [9:0] _t3061;
-    wire [19:0] _t3062;
-    wire [19:0] _t3063;
-    wire [7:0] _t3064;
-    wire [7:0] _t3065;
-    wire [9:0] _t3066;
-    wire [9:0] _t3067;
-    wire [9:0] _t3068;
-    wire [19:0] _t3069;
-    wire [19:0] _t3070;
-    wire [7:0] _t3071;
-    wire [7:0] _t3072;
-    wire [9:0] _t3073;
-    wire [9:0] _t3074;
-    wire [9:0] _t3075;
-    wire [19:0] _t3076;
-    wire [19:0] _t3077;
-    wire [7:0] _t3078;
-    wire [7:0] _t3079;
-    wire [9:0] _t3080;
-    wire [9:0] _t3081;
-    wire [9:0] _t3082;
-    wire [19:0] _t3083;
-    wire [19:0] _t3084;
-    wire [7:0] _t3085;
-    wire [7:0] _t3086;
-    wire [9:0] _t3087;
-    wire [9:0] _t3088;
-    wire [9:0] _t3089;
-    wire [19:0] _t3090;
-    wire [19:0] _t3091;
-    wire [7:0] _t3092;
-    wire [7:0] _t3093;
-    wire [9:0] _t3094;
-    wire [9:0] _t3095;
-    wire [9:0] _t3096;
-    wire [19:0] _t3097;
-    wire [19:0] _t3098;
-    wire [19:0] _t3099;
-    wire [19:0] _t3100;
-    wire [19:0] _t3101;
-    wire [19:0] _t3102;
-    wire [19:0] _t3103;
-    wire [19:0] _t3104;
-    wire [19:0] _t3105;
-    wire [19:0] _t3106;
-    reg  [19:0] partial_1_15;
-    wire [7:0] _t3107;
-    wire [7:0] _t3108;
-    wire [9:0] _t3109;
-    wire [9:0] _t3110;
-    wire [9:0] _t3111;
-    wire [19:0] _t3112;
-    wire [19:0] _t3113;
-    wire [7:0] _t3114;
-    wire [7:0] _t3115;
-    wire [9:0] _t3116;
-    wire [9:0] _t3117;
-    wire [9:0] _t3118;
-    wire [19:0] _t3119;
-    wire [19:0] _t3120;
-    wire [7:0] _t3121;
-    wire [7:0] _t3122;
-    wire [9:0] _t3123;
-    wire [9:0] _t3124;
-    wire [9:0] _t3125;
-    wire [19:0] _t3126;
-    wire [19:0] _t3127;
-    wire [7:0] _t3128;
-    wire [7:0] _t3129;
-    wire [9:0] _t3130;
-    wire [9:0] _t3131;
-    wire [9:0] _t3132;
-    wire [19:0] _t3133;
-    wire [19:0] _t3134;
-    wire [7:0] _t3135;
-    wire [7:0] _t3136;
-    wire [9:0] _t3137;
-    wire [9:0] _t3138;
-    wire [9:0] _t3139;
-    wire [19:0] _t3140;
-    wire [19:0] _t3141;
-    wire [7:0] _t3142;
-    wire [7:0] _t3143;
-    wire [9:0] _t3144;
-    wire [9:0] _t3145;
-    wire [9:0] _t3146;
-    wire [19:0] _t3147;
-    wire [19:0] _t3148;
-    wire [7:0] _t3149;
-    wire [7:0] _t3150;
-    wire [9:0] _t3151;
-    wire [9:0] _t3152;
-    wire [9:0] _t3153;
-    wire [19:0] _t3154;
-    wire [19:0] _t3155;
-    wire [7:0] _t3156;
-    wire [7:0] _t3157;
-    wire [9:0] _t3158;
-    wire [9:0] _t3159;
-    wire [9:0] _t3160;
-    wire [19:0] _t3161;
-    wire [19:0] _t3162;
-    wire [7:0] _t3163;
-    wire [7:0] _t3164;
-    wire [9:0] _t3165;
-    wire [9:0] _t3166;
-    wire [9:0] _t3167;
-    wire [19:0] _t3168;
-    wire [19:0] _t3169;
-    wire [19:0] _t3170;
-    wire [19:0] _t3171;
-    wire [19:0] _t3172;
-    wire [19:0] _t3173;
-    wire [19:0] _t3174;
-    wire [19:0] _t3175;
-    wire [19:0] _t3176;
-    wire [19:0] _t3177;
-    reg  [19:0] partial_2_0;
-    wire [7:0] _t3178;
-    wire [7:0] _t3179;
-    wire [9:0] _t3180;
-    wire [9:0] _t3181;
-    wire [9:0] _t3182;
-    wire [19:0] _t3183;
-    wire [19:0] _t3184;
-    wire [7:0] _t3185;
-    wire [7:0] _t3186;
-    wire [9:0] _t3187;
-    wire [9:0] _t3188;
-    wire [9:0] _t3189;
-    wire [19:0] _t3190;
-    wire [19:0] _t3191;
-    wire [7:0] _t3192;
-    wire [7:0] _t3193;
-    wire [9:0] _t3194;
-    wire [9:0] _t3195;
-    wire [9:0] _t3196;
-    wire [19:0] _t3197;
-    wire [19:0] _t3198;
-    wire [7:0] _t3199;
-    wire [7:0] _t3200;
-    wire [9:0] _t3201;
-    wire [9:0] _t3202;
-    wire [9:0] _t3203;
-    wire [19:0] _t3204;
-    wire [19:0] _t3205;
-    wire [7:0] _t3206;
-    wire [7:0] _t3207;
-    wire [9:0] _t3208;
-    wire [9:0] _t3209;
-    wire [9:0] _t3210;
-    wire [19:0] _t3211;
-    wire [19:0] _t3212;
-    wire [7:0] _t3213;
-    wire [7:0] _t3214;
-    wire [9:0] _t3215;
-    wire [9:0] _t3216;
-    wire [9:0] _t3217;
-    wire [19:0] _t3218;
-    wire [19:0] _t3219;
-    wire [7:0] _t3220;
-    wire [7:0] _t3221;
-    wire [9:0] _t3222;
-    wire [9:0] _t3223;
-    wire [9:0] _t3224;
-    wire [19:0] _t3225;
-    wire [19:0] _t3226;
-    wire [7:0] _t3227;
-    wire [7:0] _t3228;
-    wire [9:0] _t3229;
-    wire [9:0] _t3230;
-    wire [9:0] _t3231;
-    wire [19:0] _t3232;
-    wire [19:0] _t3233;
-    wire [7:0] _t3234;
-    wire [7:0] _t3235;
-    wire [9:0] _t3236;
-    wire [9:0] _t3237;
-    wire [9:0] _t3238;
-    wire [19:0] _t3239;
-    wire [19:0] _t3240;
-    wire [19:0] _t3241;
-    wire [19:0] _t3242;
-    wire [19:0] _t3243;
-    wire [19:0] _t3244;
-    wire [19:0] _t3245;
-    wire [19:0] _t3246;
-    wire [19:0] _t3247;
-    wire [19:0] _t3248;
-    reg  [19:0] partial_2_1;
-    wire [7:0] _t3249;
-    wire [7:0] _t3250;
-    wire [9:0] _t3251;
-    wire [9:0] _t3252;
-    wire [9:0] _t3253;
-    wire [19:0] _t3254;
-    wire [19:0] _t3255;
-    wire [7:0] _t3256;
-    wire [7:0] _t3257;
-    wire [9:0] _t3258;
-    wire [9:0] _t3259;
-    wire [9:0] _t3260;
-    wire [19:0] _t3261;
-    wire [19:0] _t3262;
-    wire [7:0] _t3263;
-    wire [7:0] _t3264;
-    wire [9:0] _t3265;
-    wire [9:0] _t3266;
-    wire [9:0] _t3267;
-    wire [19:0] _t3268;
-    wire [19:0] _t3269;
-    wire [7:0] _t3270;
-    wire [7:0] _t3271;
-    wire [9:0] _t3272;
-    wire [9:0] _t3273;
-    wire [9:0] _t3274;
-    wire [19:0] _t3275;
-    wire [19:0] _t3276;
-    wire [7:0] _t3277;
-    wire [7:0] _t3278;
-    wire [9:0] _t3279;
-    wire [9:0] _t3280;
-    wire [9:0] _t3281;
-    wire [19:0] _t3282;
-    wire [19:0] _t3283;
-    wire [7:0] _t3284;
-    wire [7:0] _t3285;
-    wire [9:0] _t3286;
-    wire [9:0] _t3287;
-    wire [9:0] _t3288;
-    wire [19:0] _t3289;
-    wire [19:0] _t3290;
-    wire [7:0] _t3291;
-    wire [7:0] _t3292;
-    wire [9:0] _t3293;
-    wire [9:0] _t3294;
-    wire [9:0] _t3295;
-    wire [19:0] _t3296;
-    wire [19:0] _t3297;
-    wire [7:0] _t3298;
-    wire [7:0] _t3299;
-    wire [9:0] _t3300;
-    wire [9:0] _t3301;
-    wire [9:0] _t3302;
-    wire [19:0] _t3303;
-    wire [19:0] _t3304;
-    wire [7:0] _t3305;
-    wire [7:0] _t3306;
-    wire [9:0] _t3307;
-    wire [9:0] _t3308;
-    wire [9:0] _t3309;
-    wire [19:0] _t3310;
-    wire [19:0] _t3311;
-    wire [19:0] _t3312;
-    wire [19:0] _t3313;
-    wire [19:0] _t3314;
-    wire [19:0] _t3315;
-    wire [19:0] _t3316;
-    wire [19:0] _t3317;
-    wire [19:0] _t3318;
-    wire [19:0] _t3319;
-    reg  [19:0] partial_2_2;
-    wire [7:0] _t3320;
-    wire [7:0] _t3321;
-    wire [9:0] _t3322;
-    wire [9:0] _t3323;
-    wire [9:0] _t3324;
-    wire [19:0] _t3325;
-    wire [19:0] _t3326;
-    wire [7:0] _t3327;
-    wire [7:0] _t3328;
-    wire [9:0] _t3329;
-    wire [9:0] _t3330;
-    wire [9:0] _t3331;
-    wire [19:0] _t3332;
-    wire [19:0] _t3333;
-    wire [7:0] _t3334;
-    wire [7:0] _t3335;
-    wire [9:0] _t3336;
-    wire [9:0] _t3337;
-    wire [9:0] _t3338;
-    wire [19:0] _t3339;
-    wire [19:0] _t3340;
-    wire [7:0] _t3341;
-    wire [7:0] _t3342;
-    wire [9:0] _t3343;
-    wire [9:0] _t3344;
-    wire [9:0] _t3345;
-    wire [19:0] _t3346;
-    wire [19:0] _t3347;
-    wire [7:0] _t3348;
-    wire [7:0] _t3349;
-    wire [9:0] _t3350;
-    wire [9:0] _t3351;
-    wire [9:0] _t3352;
-    wire [19:0] _t3353;
-    wire [19:0] _t3354;
-    wire [7:0] _t3355;
-    wire [7:0] _t3356;
-    wire [9:0] _t3357;
-    wire [9:0] _t3358;
-    wire [9:0] _t3359;
-    wire [19:0] _t3360;
-    wire [19:0] _t3361;
-    wire [7:0] _t3362;
-    wire [7:0] _t3363;
-    wire [9:0] _t3364;
-    wire [9:0] _t3365;
-    wire [9:0] _t3366;
-    wire [19:0] _t3367;
-    wire [19:0] _t3368;
-    wire [7:0] _t3369;
-    wire [7:0] _t3370;
-    wire [9:0] _t3371;
-    wire [9:0] _t3372;
-    wire [9:0] _t3373;
-    wire [19:0] _t3374;
-    wire [19:0] _t3375;
-    wire [7:0] _t3376;
-    wire [7:0] _t3377;
-    wire [9:0] _t3378;
-    wire [9:0] _t3379;
-    wire [9:0] _t3380;
-    wire [19:0] _t3381;
-    wire [19:0] _t3382;
-    wire [19:0] _t3383;
-    wire [19:0] _t3384;
-    wire [19:0] _t3385;
-    wire [19:0] _t3386;
-    wire [19:0] _t3387;
-    wire [19:0] _t3388;
-    wire [19:0] _t3389;
-    wire [19:0] _t3390;
-    reg  [19:0] partial_2_3;
-    wire [7:0] _t3391;
-    wire [7:0] _t3392;
-    wire [9:0] _t3393;
-    wire [9:0] _t3394;
-    wire [9:0] _t3395;
-    wire [19:0] _t3396;
-    wire [19:0] _t3397;
-    wire [7:0] _t3398;
-    wire [7:0] _t3399;
-    wire [9:0] _t3400;
-    wire [9:0] _t3401;
-    wire [9:0] _t3402;
-    wire [19:0] _t3403;
-    wire [19:0] _t3404;
-    wire [7:0] _t3405;
-    wire [7:0] _t3406;
-    wire [9:0] _t3407;
-    wire [9:0] _t3408;
-    wire [9:0] _t3409;
-    wire [19:0] _t3410;
-    wire [19:0] _t3411;
-    wire [7:0] _t3412;
-    wire [7:0] _t3413;
-    wire [9:0] _t3414;
-    wire [9:0] _t3415;
-    wire [9:0] _t3416;
-    wire [19:0] _t3417;
-    wire [19:0] _t3418;
-    wire [7:0] _t3419;
-    wire [7:0] _t3420;
-    wire [9:0] _t3421;
-    wire [9:0] _t3422;
-    wire [9:0] _t3423;
-    wire [19:0] _t3424;
-    wire [19:0] _t3425;
-    wire [7:0] _t3426;
-    wire [7:0] _t3427;
-    wire [9:0] _t3428;
-    wire [9:0] _t3429;
-    wire [9:0] _t3430;
-    wire [19:0] _t3431;
-    wire [19:0] _t3432;
-    wire [7:0] _t3433;
-    wire [7:0] _t3434;
-    wire [9:0] _t3435;
-    wire [9:0] _t3436;
-    wire [9:0] _t3437;
-    wire [19:0] _t3438;
-    wire [19:0] _t3439;
-    wire [7:0] _t3440;
-    wire [7:0] _t3441;
-    wire [9:0] _t3442;
-    wire [9:0] _t3443;
-    wire [9:0] _t3444;
-    wire [19:0] _t3445;
-    wire [19:0] _t3446;
-    wire [7:0] _t3447;
-    wire [7:0] _t3448;
-    wire [9:0] _t3449;
-    wire [9:0] _t3450;
-    wire [9:0] _t3451;
-    wire [19:0] _t3452;
-    wire [19:0] _t3453;
-    wire [19:0] _t3454;
-    wire [19:0] _t3455;
-    wire [19:0] _t3456;
-    wire [19:0] _t3457;
-    wire [19:0] _t3458;
-    wire [19:0] _t3459;
-    wire [19:0] _t3460;
-    wire [19:0] _t3461;
-    reg  [19:0] partial_2_4;
-    wire [7:0] _t3462;
-    wire [7:0] _t3463;
-    wire [9:0] _t3464;
-    wire [9:0] _t3465;
-    wire [9:0] _t3466;
-    wire [19:0] _t3467;
-    wire [19:0] _t3468;
-    wire [7:0] _t3469;
-    wire [7:0] _t3470;
-    wire [9:0] _t3471;
-    wire [9:0] _t3472;
-    wire [9:0] _t3473;
-    wire [19:0] _t3474;
-    wire [19:0] _t3475;
-    wire [7:0] _t3476;
-    wire [7:0] _t3477;
-    wire [9:0] _t3478;
-    wire [9:0] _t3479;
-    wire [9:0] _t3480;
-    wire [19:0] _t3481;
-    wire [19:0] _t3482;
-    wire [7:0] _t3483;
-    wire [7:0] _t3484;
-    wire [9:0] _t3485;
-    wire [9:0] _t3486;
-    wire [9:0] _t3487;
-    wire [19:0] _t3488;
-    wire [19:0] _t3489;
-    wire [7:0] _t3490;
-    wire [7:0] _t3491;
-    wire [9:0] _t3492;
-    wire [9:0] _t3493;
-    wire [9:0] _t3494;
-    wire [19:0] _t3495;
-    wire [19:0] _t3496;
-    wire [7:0] _t3497;
-    wire [7:0] _t3498;
-    wire [9:0] _t3499;
-    wire [9:0] _t3500;
-    wire [9:0] _t3501;
-    wire [19:0] _t3502;
-    wire [19:0] _t3503;
-    wire [7:0] _t3504;
-    wire [7:0] _t3505;
-    wire [9:0] _t3506;
-    wire [9:0] _t3507;
-    wire [9:0] _t3508;
-    wire [19:0] _t3509;
-    wire [19:0] _t3510;
-    wire [7:0] _t3511;
-    wire [7:0] _t3512;
-    wire [9:0] _t3513;
-    wire [9:0] _t3514;
-    wire [9:0] _t3515;
-    wire [19:0] _t3516;
-    wire [19:0] _t3517;
-    wire [7:0] _t3518;
-    wire [7:0] _t3519;
-    wire [9:0] _t3520;
-    wire [9:0] _t3521;
-    wire [9:0] _t3522;
-    wire [19:0] _t3523;
-    wire [19:0] _t3524;
-    wire [19:0] _t3525;
-    wire [19:0] _t3526;
-    wire [19:0] _t3527;
-    wire [19:0] _t3528;
-    wire [19:0] _t3529;
-    wire [19:0] _t3530;
-    wire [19:0] _t3531;
-    wire [19:0] _t3532;
-    reg  [19:0] partial_2_5;
-    wire [7:0] _t3533;
-    wire [7:0] _t3534;
-    wire [9:0] _t3535;
-    wire [9:0] _t3536;
-    wire [9:0] _t3537;
-    wire [19:0] _t3538;
-    wire [19:0] _t3539;
-    wire [7:0] _t3540;
-    wire [7:0] _t3541;
-    wire [9:0] _t3542;
-    wire [9:0] _t3543;
-    wire [9:0] _t3544;
-    wire [19:0] _t3545;
-    wire [19:0] _t3546;
-    wire [7:0] _t3547;
-    wire [7:0] _t3548;
-    wire [9:0] _t3549;
-    wire [9:0] _t3550;
-    wire [9:0] _t3551;
-    wire [19:0] _t3552;
-    wire [19:0] _t3553;
-    wire [7:0] _t3554;
-    wire [7:0] _t3555;
-    wire [9:0] _t3556;
-    wire [9:0] _t3557;
-    wire [9:0] _t3558;
-    wire [19:0] _t3559;
-    wire [19:0] _t3560;
-    wire [7:0] _t3561;
-    wire [7:0] _t3562;
-    wire [9:0] _t3563;
-    wire [9:0] _t3564;
-    wire [9:0] _t3565;
-    wire [19:0] _t3566;
-    wire [19:0] _t3567;
-    wire [7:0] _t3568;
-    wire [7:0] _t3569;
-    wire [9:0] _t3570;
-    wire [9:0] _t3571;
-    wire [9:0] _t3572;
-    wire [19:0] _t3573;
-    wire [19:0] _t3574;
-    wire [7:0] _t3575;
-    wire [7:0] _t3576;
-    wire [9:0] _t3577;
-    wire [9:0] _t3578;
-    wire [9:0] _t3579;
-    wire [19:0] _t3580;
-    wire [19:0] _t3581;
-    wire [7:0] _t3582;
-    wire [7:0] _t3583;
-    wire [9:0] _t3584;
-    wire [9:0] _t3585;
-    wire [9:0] _t3586;
-    wire [19:0] _t3587;
-    wire [19:0] _t3588;
-    wire [7:0] _t3589;
-    wire [7:0] _t3590;
-    wire [9:0] _t3591;
-    wire [9:0] _t3592;
-    wire [9:0] _t3593;
-    wire [19:0] _t3594;
-    wire [19:0] _t3595;
-    wire [19:0] _t3596;
-    wire [19:0] _t3597;
-    wire [19:0] _t3598;
-    wire [19:0] _t3599;
-    wire [19:0] _t3600;
-    wire [19:0] _t3601;
-    wire [19:0] _t3602;
-    wire [19:0] _t3603;
-    reg  [19:0] partial_2_6;
-    wire [7:0] _t3604;
-    wire [7:0] _t3605;
-    wire [9:0] _t3606;
-    wire [9:0] _t3607;
-    wire [9:0] _t3608;
-    wire [19:0] _t3609;
-    wire [19:0] _t3610;
-    wire [7:0] _t3611;
-    wire [7:0] _t3612;
-    wire [9:0] _t3613;
-    wire [9:0] _t3614;
-    wire [9:0] _t3615;
-    wire [19:0] _t3616;
-    wire [19:0] _t3617;
-    wire [7:0] _t3618;
-    wire [7:0] _t3619;
-    wire [9:0] _t3620;
-    wire [9:0] _t3621;
-    wire [9:0] _t3622;
-    wire [19:0] _t3623;
-    wire [19:0] _t3624;
-    wire [7:0] _t3625;
-    wire [7:0] _t3626;
-    wire [9:0] _t3627;
-    wire [9:0] _t3628;
-    wire [9:0] _t3629;
-    wire [19:0] _t3630;
-    wire [19:0] _t3631;
-    wire [7:0] _t3632;
-    wire [7:0] _t3633;
-    wire [9:0] _t3634;
-    wire [9:0] _t3635;
-    wire [9:0] _t3636;
-    wire [19:0] _t3637;
-    wire [19:0] _t3638;
-    wire [7:0] _t3639;
-    wire [7:0] _t3640;
-    wire [9:0] _t3641;
-    wire [9:0] _t3642;
-    wire [9:0] _t3643;
-    wire [19:0] _t3644;
-    wire [19:0] _t3645;
-    wire [7:0] _t3646;
-    wire [7:0] _t3647;
-    wire [9:0] _t3648;
-    wire [9:0] _t3649;
-    wire [9:0] _t3650;
-    wire [19:0] _t3651;
-    wire [19:0] _t3652;
-    wire [7:0] _t3653;
-    wire [7:0] _t3654;
-    wire [9:0] _t3655;
-    wire [9:0] _t3656;
-    wire [9:0] _t3657;
-    wire [19:0] _t3658;
-    wire [19:0] _t3659;
-    wire [7:0] _t3660;
-    wire [7:0] _t3661;
-    wire [9:0] _t3662;
-    wire [9:0] _t3663;
-    wire [9:0] _t3664;
-    wire [19:0] _t3665;
-    wire [19:0] _t3666;
-    wire [19:0] _t3667;
-    wire [19:0] _t3668;
-    wire [19:0] _t3669;
-    wire [19:0] _t3670;
-    wire [19:0] _t3671;
-    wire [19:0] _t3672;
-    wire [19:0] _t3673;
-    wire [19:0] _t3674;
-    reg  [19:0] partial_2_7;
-    wire [7:0] _t3675;
-    wire [7:0] _t3676;
-    wire [9:0] _t3677;
-    wire [9:0] _t3678;
-    wire [9:0] _t3679;
-    wire [19:0] _t3680;
-    wire [19:0] _t3681;
-    wire [7:0] _t3682;
-    wire [7:0] _t3683;
-    wire [9:0] _t3684;
-    wire [9:0] _t3685;
-    wire [9:0] _t3686;
-    wire [19:0] _t3687;
-    wire [19:0] _t3688;
-    wire [7:0] _t3689;
-    wire [7:0] _t3690;
-    wire [9:0] _t3691;
-    wire [9:0] _t3692;
-    wire [9:0] _t3693;
-    wire [19:0] _t3694;
-    wire [19:0] _t3695;
-    wire [7:0] _t3696;
-    wire [7:0] _t3697;
-    wire [9:0] _t3698;
-    wire [9:0] _t3699;
-    wire [9:0] _t3700;
-    wire [19:0] _t3701;
-    wire [19:0] _t3702;
-    wire [7:0] _t3703;
-    wire [7:0] _t3704;
-    wire [9:0] _t3705;
-    wire [9:0] _t3706;
-    wire [9:0] _t3707;
-    wire [19:0] _t3708;
-    wire [19:0] _t3709;
-    wire [7:0] _t3710;
-    wire [7:0] _t3711;
-    wire [9:0] _t3712;
-    wire [9:0] _t3713;
-    wire [9:0] _t3714;
-    wire [19:0] _t3715;
-    wire [19:0] _t3716;
-    wire [7:0] _t3717;
-    wire [7:0] _t3718;
-    wire [9:0] _t3719;
-    wire [9:0] _t3720;
-    wire [9:0] _t3721;
-    wire [19:0] _t3722;
-    wire [19:0] _t3723;
-    wire [7:0] _t3724;
-    wire [7:0] _t3725;
-    wire [9:0] _t3726;
-    wire [9:0] _t3727;
-    wire [9:0] _t3728;
-    wire [19:0] _t3729;
-    wire [19:0] _t3730;
-    wire [7:0] _t3731;
-    wire [7:0] _t3732;
-    wire [9:0] _t3733;
-    wire [9:0] _t3734;
-    wire [9:0] _t3735;
-    wire [19:0] _t3736;
-    wire [19:0] _t3737;
-    wire [19:0] _t3738;
-    wire [19:0] _t3739;
-    wire [19:0] _t3740;
-    wire [19:0] _t3741;
-    wire [19:0] _t3742;
-    wire [19:0] _t3743;
-    wire [19:0] _t3744;
-    wire [19:0] _t3745;
-    reg  [19:0] partial_2_8;
-    wire [7:0] _t3746;
-    wire [7:0] _t3747;
-    wire [9:0] _t3748;
-    wire [9:0] _t3749;
-    wire [9:0] _t3750;
-    wire [19:0] _t3751;
-    wire [19:0] _t3752;
-    wire [7:0] _t3753;
-    wire [7:0] _t3754;
-    wire [9:0] _t3755;
-    wire [9:0] _t3756;
-    wire [9:0] _t3757;
-    wire [19:0] _t3758;
-    wire [19:0] _t3759;
-    wire [7:0] _t3760;
-    wire [7:0] _t3761;
-    wire [9:0] _t3762;
-    wire [9:0] _t3763;
-    wire [9:0] _t3764;
-    wire [19:0] _t3765;
-    wire [19:0] _t3766;
-    wire [7:0] _t3767;
-    wire [7:0] _t3768;
-    wire [9:0] _t3769;
-    wire [9:0] _t3770;
-    wire [9:0] _t3771;
-    wire [19:0] _t3772;
-    wire [19:0] _t3773;
-    wire [7:0] _t3774;
-    wire [7:0] _t3775;
-    wire [9:0] _t3776;
-    wire [9:0] _t3777;
-    wire [9:0] _t3778;
-    wire [19:0] _t3779;
-    wire [19:0] _t3780;
-    wire [7:0] _t3781;
-    wire [7:0] _t3782;
-    wire [9:0] _t3783;
-    wire [9:0] _t3784;
-    wire [9:0] _t3785;
-    wire [19:0] _t3786;
-    wire [19:0] _t3787;
-    wire [7:0] _t3788;
-    wire [7:0] _t3789;
-    wire [9:0] _t3790;
-    wire [9:0] _t3791;
-    wire [9:0] _t3792;
-    wire [19:0] _t3793;
-    wire [19:0] _t3794;
-    wire [7:0] _t3795;
-    wire [7:0] _t3796;
-    wire [9:0] _t3797;
-    wire [9:0] _t3798;
-    wire [9:0] _t3799;
-    wire [19:0] _t3800;
-    wire [19:0] _t3801;
-    wire [7:0] _t3802;
-    wire [7:0] _t3803;
-    wire [9:0] _t3804;
-    wire [9:0] _t3805;
-    wire [9:0] _t3806;
-    wire [19:0] _t3807;
-    wire [19:0] _t3808;
-    wire [19:0] _t3809;
-    wire [19:0] _t3810;
-    wire [19:0] _t3811;
-    wire [19:0] _t3812;
-    wire [19:0] _t3813;
-    wire [19:0] _t3814;
-    wire [19:0] _t3815;
-    wire [19:0] _t3816;
-    reg  [19:0] partial_2_9;
-    wire [7:0] _t3817;
-    wire [7:0] _t3818;
-    wire [9:0] _t3819;
-    wire [9:0] _t3820;
-    wire [9:0] _t3821;
-    wire [19:0] _t3822;
-    wire [19:0] _t3823;
-    wire [7:0] _t3824;
-    wire [7:0] _t3825;
-    wire [9:0] _t3826;
-    wire [9:0] _t3827;
-    wire [9:0] _t3828;
-    wire [19:0] _t3829;
-    wire [19:0] _t3830;
-    wire [7:0] _t3831;
-    wire [7:0] _t3832;
-    wire [9:0] _t3833;
-    wire [9:0] _t3834;
-    wire [9:0] _t3835;
-    wire [19:0] _t3836;
-    wire [19:0] _t3837;
-    wire [7:0] _t3838;
-    wire [7:0] _t3839;
-    wire [9:0] _t3840;
-    wire [9:0] _t3841;
-    wire [9:0] _t3842;
-    wire [19:0] _t3843;
-    wire [19:0] _t3844;
-    wire [7:0] _t3845;
-    wire [7:0] _t3846;
-    wire [9:0] _t3847;
-    wire [9:0] _t3848;
-    wire [9:0] _t3849;
-    wire [19:0] _t3850;
-    wire [19:0] _t3851;
-    wire [7:0] _t3852;
-    wire [7:0] _t3853;
-    wire [9:0] _t3854;
-    wire [9:0] _t3855;
-    wire [9:0] _t3856;
-    wire [19:0] _t3857;
-    wire [19:0] _t3858;
-    wire [7:0] _t3859;
-    wire [7:0] _t3860;
-    wire [9:0] _t3861;
-    wire [9:0] _t3862;
-    wire [9:0] _t3863;
-    wire [19:0] _t3864;
-    wire [19:0] _t3865;
-    wire [7:0] _t3866;
-    wire [7:0] _t3867;
-    wire [9:0] _t3868;
-    wire [9:0] _t3869;
-    wire [9:0] _t3870;
-    wire [19:0] _t3871;
-    wire [19:0] _t3872;
-    wire [7:0] _t3873;
-    wire [7:0] _t3874;
-    wire [9:0] _t3875;
-    wire [9:0] _t3876;
-    wire [9:0] _t3877;
-    wire [19:0] _t3878;
-    wire [19:0] _t3879;
-    wire [19:0] _t3880;
-    wire [19:0] _t3881;
-    wire [19:0] _t3882;
-    wire [19:0] _t3883;
-    wire [19:0] _t3884;
-    wire [19:0] _t3885;
-    wire [19:0] _t3886;
-    wire [19:0] _t3887;
-    reg  [19:0] partial_2_10;
-    wire [7:0] _t3888;
-    wire [7:0] _t3889;
-    wire [9:0] _t3890;
-    wire [9:0] _t3891;
-    wire [9:0] _t3892;
-    wire [19:0] _t3893;
-    wire [19:0] _t3894;
-    wire [7:0] _t3895;
-    wire [7:0] _t3896;
-    wire [9:0] _t3897;
-    wire [9:0] _t3898;
-    wire [9:0] _t3899;
-    wire [19:0] _t3900;
-    wire [19:0] _t3901;
-    wire [7:0] _t3902;
-    wire [7:0] _t3903;
-    wire [9:0] _t3904;
-    wire [9:0] _t3905;
-    wire [9:0] _t3906;
-    wire [19:0] _t3907;
-    wire [19:0] _t3908;
-    wire [7:0] _t3909;
-    wire [7:0] _t3910;
-    wire [9:0] _t3911;
-    wire [9:0] _t3912;
-    wire [9:0] _t3913;
-    wire [19:0] _t3914;
-    wire [19:0] _t3915;
-    wire [7:0] _t3916;
-    wire [7:0] _t3917;
-    wire [9:0] _t3918;
-    wire [9:0] _t3919;
-    wire [9:0] _t3920;
-    wire [19:0] _t3921;
-    wire [19:0] _t3922;
-    wire [7:0] _t3923;
-    wire [7:0] _t3924;
-    wire [9:0] _t3925;
-    wire [9:0] _t3926;
-    wire [9:0] _t3927;
-    wire [19:0] _t3928;
-    wire [19:0] _t3929;
-    wire [7:0] _t3930;
-    wire [7:0] _t3931;
-    wire [9:0] _t3932;
-    wire [9:0] _t3933;
-    wire [9:0] _t3934;
-    wire [19:0] _t3935;
-    wire [19:0] _t3936;
-    wire [7:0] _t3937;
-    wire [7:0] _t3938;
-    wire [9:0] _t3939;
-    wire [9:0] _t3940;
-    wire [9:0] _t3941;
-    wire [19:0] _t3942;
-    wire [19:0] _t3943;
-    wire [7:0] _t3944;
-    wire [7:0] _t3945;
-    wire [9:0] _t3946;
-    wire [9:0] _t3947;
-    wire [9:0] _t3948;
-    wire [19:0] _t3949;
-    wire [19:0] _t3950;
-    wire [19:0] _t3951;
-    wire [19:0] _t3952;
-    wire [19:0] _t3953;
-    wire [19:0] _t3954;
-    wire [19:0] _t3955;
-    wire [19:0] _t3956;
-    wire [19:0] _t3957;
-    wire [19:0] _t3958;
-    reg  [19:0] partial_2_11;
-    wire [7:0] _t3959;
-    wire [7:0] _t3960;
-    wire [9:0] _t3961;
-    wire [9:0] _t3962;
-    wire [9:0] _t3963;
-    wire [19:0] _t3964;
-    wire [19:0] _t3965;
-    wire [7:0] _t3966;
-    wire [7:0] _t3967;
-    wire [9:0] _t3968;
-    wire [9:0] _t3969;
-    wire [9:0] _t3970;
-    wire [19:0] _t3971;
-    wire [19:0] _t3972;
-    wire [7:0] _t3973;
-    wire [7:0] _t3974;
-    wire [9:0] _t3975;
-    wire [9:0] _t3976;
-    wire [9:0] _t3977;
-    wire [19:0] _t3978;
-    wire [19:0] _t3979;
-    wire [7:0] _t3980;
-    wire [7:0] _t3981;
-    wire [9:0] _t3982;
-    wire [9:0] _t3983;
-    wire [9:0] _t3984;
-    wire [19:0] _t3985;
-    wire [19:0] _t3986;
-    wire [7:0] _t3987;
-    wire [7:0] _t3988;
-    wire [9:0] _t3989;
-    wire [9:0] _t3990;
-    wire [9:0] _t3991;
-    wire [19:0] _t3992;
-    wire [19:0] _t3993;
-    wire [7:0] _t3994;
-    wire [7:0] _t3995;
-    wire [9:0] _t3996;
-    wire [9:0] _t3997;
-    wire [9:0] _t3998;
-    wire [19:0] _t3999;
-    wire [19:0] _t4000;
-    wire [7:0] _t4001;
-    wire [7:0] _t4002;
-    wire [9:0] _t4003;
-    wire [9:0] _t4004;
-    wire [9:0] _t4005;
-    wire [19:0] _t4006;
-    wire [19:0] _t4007;
-    wire [7:0] _t4008;
-    wire [7:0] _t4009;
-    wire [9:0] _t4010;
-    wire [9:0] _t4011;
-    wire [9:0] _t4012;
-    wire [19:0] _t4013;
-    wire [19:0] _t4014;
-    wire [7:0] _t4015;
-    wire [7:0] _t4016;
-    wire [9:0] _t4017;
-    wire [9:0] _t4018;
-    wire [9:0] _t4019;
-    wire [19:0] _t4020;
-    wire [19:0] _t4021;
-    wire [19:0] _t4022;
-    wire [19:0] _t4023;
-    wire [19:0] _t4024;
-    wire [19:0] _t4025;
-    wire [19:0] _t4026;
-    wire [19:0] _t4027;
-    wire [19:0] _t4028;
-    wire [19:0] _t4029;
-    reg  [19:0] partial_2_12;
-    wire [7:0] _t4030;
-    wire [7:0] _t4031;
-    wire [9:0] _t4032;
-    wire [9:0] _t4033;
-    wire [9:0] _t4034;
-    wire [19:0] _t4035;
-    wire [19:0] _t4036;
-    wire [7:0] _t4037;
-    wire [7:0] _t4038;
-    wire [9:0] _t4039;
-    wire [9:0] _t4040;
-    wire [9:0] _t4041;
-    wire [19:0] _t4042;
-    wire [19:0] _t4043;
-    wire [7:0] _t4044;
-    wire [7:0] _t4045;
-    wire [9:0] _t4046;
-    wire [9:0] _t4047;
-    wire [9:0] _t4048;
-    wire [19:0] _t4049;
-    wire [19:0] _t4050;
-    wire [7:0] _t4051;
-    wire [7:0] _t4052;
-    wire [9:0] _t4053;
-    wire [9:0] _t4054;
-    wire [9:0] _t4055;
-    wire [19:0] _t4056;
-    wire [19:0] _t4057;
-    wire [7:0] _t4058;
-    wire [7:0] _t4059;
-    wire [9:0] _t4060;
-    wire [9:0] _t4061;
-    wire [9:0] _t4062;
-    wire [19:0] _t4063;
-    wire [19:0] _t4064;
-    wire [7:0] _t4065;
-    wire [7:0] _t4066;
-    wire [9:0] _t4067;
-    wire [9:0] _t4068;
-    wire [9:0] _t4069;
-    wire [19:0] _t4070;
-    wire [19:0] _t4071;
-    wire [7:0] _t4072;
-    wire [7:0] _t4073;
-    wire [9:0] _t4074;
-    wire [9:0] _t4075;
-    wire [9:0] _t4076;
-    wire [19:0] _t4077;
-    wire [19:0] _t4078;
-    wire [7:0] _t4079;
-    wire [7:0] _t4080;
-    wire [9:0] _t4081;
-    wire [9:0] _t4082;
-    wire [9:0] _t4083;
-    wire [19:0] _t4084;
-    wire [19:0] _t4085;
-    wire [7:0] _t4086;
-    wire [7:0] _t4087;
-    wire [9:0] _t4088;
-    wire [9:0] _t4089;
-    wire [9:0] _t4090;
-    wire [19:0] _t4091;
-    wire [19:0] _t4092;
-    wire [19:0] _t4093;
-    wire [19:0] _t4094;
-    wire [19:0] _t4095;
-    wire [19:0] _t4096;
-    wire [19:0] _t4097;
-    wire [19:0] _t4098;
-    wire [19:0] _t4099;
-    wire [19:0] _t4100;
-    reg  [19:0] partial_2_13;
-    wire [7:0] _t4101;
-    wire [7:0] _t4102;
-    wire [9:0] _t4103;
-    wire [9:0] _t4104;
-    wire [9:0] _t4105;
-    wire [19:0] _t4106;
-    wire [19:0] _t4107;
-    wire [7:0] _t4108;
-    wire [7:0] _t4109;
-    wire [9:0] _t4110;
-    wire [9:0] _t4111;
-    wire [9:0] _t4112;
-    wire [19:0] _t4113;
-    wire [19:0] _t4114;
-    wire [7:0] _t4115;
-    wire [7:0] _t4116;
-    wire [9:0] _t4117;
-    wire [9:0] _t4118;
-    wire [9:0] _t4119;
-    wire [19:0] _t4120;
-    wire [19:0] _t4121;
-    wire [7:0] _t4122;
-    wire [7:0] _t4123;
-    wire [9:0] _t4124;
-    wire [9:0] _t4125;
-    wire [9:0] _t4126;
-    wire [19:0] _t4127;
-    wire [19:0] _t4128;
-    wire [7:0] _t4129;
-    wire [7:0] _t4130;
-    wire [9:0] _t4131;
-    wire [9:0] _t4132;
-    wire [9:0] _t4133;
-    wire [19:0] _t4134;
-    wire [19:0] _t4135;
-    wire [7:0] _t4136;
-    wire [7:0] _t4137;
-    wire [9:0] _t4138;
-    wire [9:0] _t4139;
-    wire [9:0] _t4140;
-    wire [19:0] _t4141;
-    wire [19:0] _t4142;
-    wire [7:0] _t4143;
-    wire [7:0] _t4144;
-    wire [9:0] _t4145;
-    wire [9:0] _t4146;
-    wire [9:0] _t4147;
-    wire [19:0] _t4148;
-    wire [19:0] _t4149;
-    wire [7:0] _t4150;
-    wire [7:0] _t4151;
-    wire [9:0] _t4152;
-    wire [9:0] _t4153;
-    wire [9:0] _t4154;
-    wire [19:0] _t4155;
-    wire [19:0] _t4156;
-    wire [7:0] _t4157;
-    wire [7:0] _t4158;
-    wire [9:0] _t4159;
-    wire [9:0] _t4160;
-    wire [9:0] _t4161;
-    wire [19:0] _t4162;
-    wire [19:0] _t4163;
-    wire [19:0] _t4164;
-    wire [19:0] _t4165;
-    wire [19:0] _t4166;
-    wire [19:0] _t4167;
-    wire [19:0] _t4168;
-    wire [19:0] _t4169;
-    wire [19:0] _t4170;
-    wire [19:0] _t4171;
-    reg  [19:0] partial_2_14;
-    wire [7:0] _t4172;
-    wire [7:0] _t4173;
-    wire [9:0] _t4174;
-    wire [9:0] _t4175;
-    wire [9:0] _t4176;
-    wire [19:0] _t4177;
-    wire [19:0] _t4178;
-    wire [7:0] _t4179;
-    wire [7:0] _t4180;
-    wire [9:0] _t4181;
-    wire [9:0] _t4182;
-    wire [9:0] _t4183;
-    wire [19:0] _t4184;
-    wire [19:0] _t4185;
-    wire [7:0] _t4186;
-    wire [7:0] _t4187;
-    wire [9:0] _t4188;
-    wire [9:0] _t4189;
-    wire [9:0] _t4190;
-    wire [19:0] _t4191;
-    wire [19:0] _t4192;
-    wire [7:0] _t4193;
-    wire [7:0] _t4194;
-    wire [9:0] _t4195;
-    wire [9:0] _t4196;
-    wire [9:0] _t4197;
-    wire [19:0] _t4198;
-    wire [19:0] _t4199;
-    wire [7:0] _t4200;
-    wire [7:0] _t4201;
-    wire [9:0] _t4202;
-    wire [9:0] _t4203;
-    wire [9:0] _t4204;
-    wire [19:0] _t4205;
-    wire [19:0] _t4206;
-    wire [7:0] _t4207;
-    wire [7:0] _t4208;
-    wire [9:0] _t4209;
-    wire [9:0] _t4210;
-    wire [9:0] _t4211;
-    wire [19:0] _t4212;
-    wire [19:0] _t4213;
-    wire [7:0] _t4214;
-    wire [7:0] _t4215;
-    wire [9:0] _t4216;
-    wire [9:0] _t4217;
-    wire [9:0] _t4218;
-    wire [19:0] _t4219;
-    wire [19:0] _t4220;
-    wire [7:0] _t4221;
-    wire [7:0] _t4222;
-    wire [9:0] _t4223;
-    wire [9:0] _t4224;
-    wire [9:0] _t4225;
-    wire [19:0] _t4226;
-    wire [19:0] _t4227;
-    wire [7:0] _t4228;
-    wire [7:0] _t4229;
-    wire [9:0] _t4230;
-    wire [9:0] _t4231;
-    wire [9:0] _t4232;
-    wire [19:0] _t4233;
-    wire [19:0] _t4234;
-    wire [19:0] _t4235;
-    wire [19:0] _t4236;
-    wire [19:0] _t4237;
-    wire [19:0] _t4238;
-    wire [19:0] _t4239;
-    wire [19:0] _t4240;
-    wire [19:0] _t4241;
-    wire [19:0] _t4242;
-    reg  [19:0] partial_2_15;
-    wire [7:0] _t4243;
-    wire [7:0] _t4244;
-    wire [9:0] _t4245;
-    wire [9:0] _t4246;
-    wire [9:0] _t4247;
-    wire [19:0] _t4248;
-    wire [19:0] _t4249;
-    wire [7:0] _t4250;
-    wire [7:0] _t4251;
-    wire [9:0] _t4252;
-    wire [9:0] _t4253;
-    wire [9:0] _t4254;
-    wire [19:0] _t4255;
-    wire [19:0] _t4256;
-    wire [7:0] _t4257;
-    wire [7:0] _t4258;
-    wire [9:0] _t4259;
-    wire [9:0] _t4260;
-    wire [9:0] _t4261;
-    wire [19:0] _t4262;
-    wire [19:0] _t4263;
-    wire [7:0] _t4264;
-    wire [7:0] _t4265;
-    wire [9:0] _t4266;
-    wire [9:0] _t4267;
-    wire [9:0] _t4268;
-    wire [19:0] _t4269;
-    wire [19:0] _t4270;
-    wire [7:0] _t4271;
-    wire [7:0] _t4272;
-    wire [9:0] _t4273;
-    wire [9:0] _t4274;
-    wire [9:0] _t4275;
-    wire [19:0] _t4276;
-    wire [19:0] _t4277;
-    wire [7:0] _t4278;
-    wire [7:0] _t4279;
-    wire [9:0] _t4280;
-    wire [9:0] _t4281;
-    wire [9:0] _t4282;
-    wire [19:0] _t4283;
-    wire [19:0] _t4284;
-    wire [7:0] _t4285;
-    wire [7:0] _t4286;
-    wire [9:0] _t4287;
-    wire [9:0] _t4288;
-    wire [9:0] _t4289;
-    wire [19:0] _t4290;
-    wire [19:0] _t4291;
-    wire [7:0] _t4292;
-    wire [7:0] _t4293;
-    wire [9:0] _t4294;
-    wire [9:0] _t4295;
-    wire [9:0] _t4296;
-    wire [19:0] _t4297;
-    wire [19:0] _t4298;
-    wire [7:0] _t4299;
-    wire [7:0] _t4300;
-    wire [9:0] _t4301;
-    wire [9:0] _t4302;
-    wire [9:0] _t4303;
-    wire [19:0] _t4304;
-    wire [19:0] _t4305;
-    wire [19:0] _t4306;
-    wire [19:0] _t4307;
-    wire [19:0] _t4308;
-    wire [19:0] _t4309;
-    wire [19:0] _t4310;
-    wire [19:0] _t4311;
-    wire [19:0] _t4312;
-    wire [19:0] _t4313;
-    reg  [19:0] partial_3_0;
-    wire [7:0] _t4314;
-    wire [7:0] _t4315;
-    wire [9:0] _t4316;
-    wire [9:0] _t4317;
-    wire [9:0] _t4318;
-    wire [19:0] _t4319;
-    wire [19:0] _t4320;
-    wire [7:0] _t4321;
-    wire [7:0] _t4322;
-    wire [9:0] _t4323;
-    wire [9:0] _t4324;
-    wire [9:0] _t4325;
-    wire [19:0] _t4326;
-    wire [19:0] _t4327;
-    wire [7:0] _t4328;
-    wire [7:0] _t4329;
-    wire [9:0] _t4330;
-    wire [9:0] _t4331;
-    wire [9:0] _t4332;
-    wire [19:0] _t4333;
-    wire [19:0] _t4334;
-    wire [7:0] _t4335;
-    wire [7:0] _t4336;
-    wire [9:0] _t4337;
-    wire [9:0] _t4338;
-    wire [9:0] _t4339;
-    wire [19:0] _t4340;
-    wire [19:0] _t4341;
-    wire [7:0] _t4342;
-    wire [7:0] _t4343;
-    wire [9:0] _t4344;
-    wire [9:0] _t4345;
-    wire [9:0] _t4346;
-    wire [19:0] _t4347;
-    wire [19:0] _t4348;
-    wire [7:0] _t4349;
-    wire [7:0] _t4350;
-    wire [9:0] _t4351;
-    wire [9:0] _t4352;
-    wire [9:0] _t4353;
-    wire [19:0] _t4354;
-    wire [19:0] _t4355;
-    wire [7:0] _t4356;
-    wire [7:0] _t4357;
-    wire [9:0] _t4358;
-    wire [9:0] _t4359;
-    wire [9:0] _t4360;
-    wire [19:0] _t4361;
-    wire [19:0] _t4362;
-    wire [7:0] _t4363;
-    wire [7:0] _t4364;
-    wire [9:0] _t4365;
-    wire [9:0] _t4366;
-    wire [9:0] _t4367;
-    wire [19:0] _t4368;
-    wire [19:0] _t4369;
-    wire [7:0] _t4370;
-    wire [7:0] _t4371;
-    wire [9:0] _t4372;
-    wire [9:0] _t4373;
-    wire [9:0] _t4374;
-    wire [19:0] _t4375;
-    wire [19:0] _t4376;
-    wire [19:0] _t4377;
-    wire [19:0] _t4378;
-    wire [19:0] _t4379;
-    wire [19:0] _t4380;
-    wire [19:0] _t4381;
-    wire [19:0] _t4382;
-    wire [19:0] _t4383;
-    wire [19:0] _t4384;
-    reg  [19:0] partial_3_1;
-    wire [7:0] _t4385;
-    wire [7:0] _t4386;
-    wire [9:0] _t4387;
-    wire [9:0] _t4388;
-    wire [9:0] _t4389;
-    wire [19:0] _t4390;
-    wire [19:0] _t4391;
-    wire [7:0] _t4392;
-    wire [7:0] _t4393;
-    wire [9:0] _t4394;
-    wire [9:0] _t4395;
-    wire [9:0] _t4396;
-    wire [19:0] _t4397;
-    wire [19:0] _t4398;
-    wire [7:0] _t4399;
-    wire [7:0] _t4400;
-    wire [9:0] _t4401;
-    wire [9:0] _t4402;
-    wire [9:0] _t4403;
-    wire [19:0] _t4404;
-    wire [19:0] _t4405;
-    wire [7:0] _t4406;
-    wire [7:0] _t4407;
-    wire [9:0] _t4408;
-    wire [9:0] _t4409;
-    wire [9:0] _t4410;
-    wire [19:0] _t4411;
-    wire [19:0] _t4412;
-    wire [7:0] _t4413;
-    wire [7:0] _t4414;
-    wire [9:0] _t4415;
-    wire [9:0] _t4416;
-    wire [9:0] _t4417;
-    wire [19:0] _t4418;
-    wire [19:0] _t4419;
-    wire [7:0] _t4420;
-    wire [7:0] _t4421;
-    wire [9:0] _t4422;
-    wire [9:0] _t4423;
-    wire [9:0] _t4424;
-    wire [19:0] _t4425;
-    wire [19:0] _t4426;
-    wire [7:0] _t4427;
-    wire [7:0] _t4428;
-    wire [9:0] _t4429;
-    wire [9:0] _t4430;
-    wire [9:0] _t4431;
-    wire [19:0] _t4432;
-    wire [19:0] _t4433;
-    wire [7:0] _t4434;
-    wire [7:0] _t4435;
-    wire [9:0] _t4436;
-    wire [9:0] _t4437;
-    wire [9:0] _t4438;
-    wire [19:0] _t4439;
-    wire [19:0] _t4440;
-    wire [7:0] _t4441;
-    wire [7:0] _t4442;
-    wire [9:0] _t4443;
-    wire [9:0] _t4444;
-    wire [9:0] _t4445;
-    wire [19:0] _t4446;
-    wire [19:0] _t4447;
-    wire [19:0] _t4448;
-    wire [19:0] _t4449;
-    wire [19:0] _t4450;
-    wire [19:0] _t4451;
-    wire [19:0] _t4452;
-    wire [19:0] _t4453;
-    wire [19:0] _t4454;
-    wire [19:0] _t4455;
-    reg  [19:0] partial_3_2;
-    wire [7:0] _t4456;
-    wire [7:0] _t4457;
-    wire [9:0] _t4458;
-    wire [9:0] _t4459;
-    wire [9:0] _t4460;
-    wire [19:0] _t4461;
-    wire [19:0] _t4462;
-    wire [7:0] _t4463;
-    wire [7:0] _t4464;
-    wire [9:0] _t4465;
-    wire [9:0] _t4466;
-    wire [9:0] _t4467;
-    wire [19:0] _t4468;
-    wire [19:0] _t4469;
-    wire [7:0] _t4470;
-    wire [7:0] _t4471;
-    wire [9:0] _t4472;
-    wire [9:0] _t4473;
-    wire [9:0] _t4474;
-    wire [19:0] _t4475;
-    wire [19:0] _t4476;
-    wire [7:0] _t4477;
-    wire [7:0] _t4478;
-    wire [9:0] _t4479;
-    wire [9:0] _t4480;
-    wire [9:0] _t4481;
-    wire [19:0] _t4482;
-    wire [19:0] _t4483;
-    wire [7:0] _t4484;
-    wire [7:0] _t4485;
-    wire [9:0] _t4486;
-    wire [9:0] _t4487;
-    wire [9:0] _t4488;
-    wire [19:0] _t4489;
-    wire [19:0] _t4490;
-    wire [7:0] _t4491;
-    wire [7:0] _t4492;
-    wire [9:0] _t4493;
-    wire [9:0] _t4494;
-    wire [9:0] _t4495;
-    wire [19:0] _t4496;
-    wire [19:0] _t4497;
-    wire [7:0] _t4498;
-    wire [7:0] _t4499;
-    wire [9:0] _t4500;
-    wire [9:0] _t4501;
-    wire [9:0] _t4502;
-    wire [19:0] _t4503;
-    wire [19:0] _t4504;
-    wire [7:0] _t4505;
-    wire [7:0] _t4506;
-    wire [9:0] _t4507;
-    wire [9:0] _t4508;
-    wire [9:0] _t4509;
-    wire [19:0] _t4510;
-    wire [19:0] _t4511;
-    wire [7:0] _t4512;
-    wire [7:0] _t4513;
-    wire [9:0] _t4514;
-    wire [9:0] _t4515;
-    wire [9:0] _t4516;
-    wire [19:0] _t4517;
-    wire [19:0] _t4518;
-    wire [19:0] _t4519;
-    wire [19:0] _t4520;
-    wire [19:0] _t4521;
-    wire [19:0] _t4522;
-    wire [19:0] _t4523;
-    wire [19:0] _t4524;
-    wire [19:0] _t4525;
-    wire [19:0] _t4526;
-    reg  [19:0] partial_3_3;
-    wire [7:0] _t4527;
-    wire [7:0] _t4528;
-    wire [9:0] _t4529;
-    wire [9:0] _t4530;
-    wire [9:0] _t4531;
-    wire [19:0] _t4532;
-    wire [19:0] _t4533;
-    wire [7:0] _t4534;
-    wire [7:0] _t4535;
-    wire [9:0] _t4536;
-    wire [9:0] _t4537;
-    wire [9:0] _t4538;
-    wire [19:0] _t4539;
-    wire [19:0] _t4540;
-    wire [7:0] _t4541;
-    wire [7:0] _t4542;
-    wire [9:0] _t4543;
-    wire [9:0] _t4544;
-    wire [9:0] _t4545;
-    wire [19:0] _t4546;
-    wire [19:0] _t4547;
-    wire [7:0] _t4548;
-    wire [7:0] _t4549;
-    wire [9:0] _t4550;
-    wire [9:0] _t4551;
-    wire [9:0] _t4552;
-    wire [19:0] _t4553;
-    wire [19:0] _t4554;
-    wire [7:0] _t4555;
-    wire [7:0] _t4556;
-    wire [9:0] _t4557;
-    wire [9:0] _t4558;
-    wire [9:0] _t4559;
-    wire [19:0] _t4560;
-    wire [19:0] _t4561;
-    wire [7:0] _t4562;
-    wire [7:0] _t4563;
-    wire [9:0] _t4564;
-    wire [9:0] _t4565;
-    wire [9:0] _t4566;
-    wire [19:0] _t4567;
-    wire [19:0] _t4568;
-    wire [7:0] _t4569;
-    wire [7:0] _t4570;
-    wire [9:0] _t4571;
-    wire [9:0] _t4572;
-    wire [9:0] _t4573;
-    wire [19:0] _t4574;
-    wire [19:0] _t4575;
-    wire [7:0] _t4576;
-    wire [7:0] _t4577;
-    wire [9:0] _t4578;
-    wire [9:0] _t4579;
-    wire [9:0] _t4580;
-    wire [19:0] _t4581;
-    wire [19:0] _t4582;
-    wire [7:0] _t4583;
-    wire [7:0] _t4584;
-    wire [9:0] _t4585;
-    wire [9:0] _t4586;
-    wire [9:0] _t4587;
-    wire [19:0] _t4588;
-    wire [19:0] _t4589;
-    wire [19:0] _t4590;
-    wire [19:0] _t4591;
-    wire [19:0] _t4592;
-    wire [19:0] _t4593;
-    wire [19:0] _t4594;
-    wire [19:0] _t4595;
-    wire [19:0] _t4596;
-    wire [19:0] _t4597;
-    reg  [19:0] partial_3_4;
-    wire [7:0] _t4598;
-    wire [7:0] _t4599;
-    wire [9:0] _t4600;
-    wire [9:0] _t4601;
-    wire [9:0] _t4602;
-    wire [19:0] _t4603;
-    wire [19:0] _t4604;
-    wire [7:0] _t4605;
-    wire [7:0] _t4606;
-    wire [9:0] _t4607;
-    wire [9:0] _t4608;
-    wire [9:0] _t4609;
-    wire [19:0] _t4610;
-    wire [19:0] _t4611;
-    wire [7:0] _t4612;
-    wire [7:0] _t4613;
-    wire [9:0] _t4614;
-    wire [9:0] _t4615;
-    wire [9:0] _t4616;
-    wire [19:0] _t4617;
-    wire [19:0] _t4618;
-    wire [7:0] _t4619;
-    wire [7:0] _t4620;
-    wire [9:0] _t4621;
-    wire [9:0] _t4622;
-    wire [9:0] _t4623;
-    wire [19:0] _t4624;
-    wire [19:0] _t4625;
-    wire [7:0] _t4626;
-    wire [7:0] _t4627;
-    wire [9:0] _t4628;
-    wire [9:0] _t4629;
-    wire [9:0] _t4630;
-    wire [19:0] _t4631;
-    wire [19:0] _t4632;
-    wire [7:0] _t4633;
-    wire [7:0] _t4634;
-    wire [9:0] _t4635;
-    wire [9:0] _t4636;
-    wire [9:0] _t4637;
-    wire [19:0] _t4638;
-    wire [19:0] _t4639;
-    wire [7:0] _t4640;
-    wire [7:0] _t4641;
-    wire [9:0] _t4642;
-    wire [9:0] _t4643;
-    wire [9:0] _t4644;
-    wire [19:0] _t4645;
-    wire [19:0] _t4646;
-    wire [7:0] _t4647;
-    wire [7:0] _t4648;
-    wire [9:0] _t4649;
-    wire [9:0] _t4650;
-    wire [9:0] _t4651;
-    wire [19:0] _t4652;
-    wire [19:0] _t4653;
-    wire [7:0] _t4654;
-    wire [7:0] _t4655;
-    wire [9:0] _t4656;
-    wire [9:0] _t4657;
-    wire [9:0] _t4658;
-    wire [19:0] _t4659;
-    wire [19:0] _t4660;
-    wire [19:0] _t4661;
-    wire [19:0] _t4662;
-    wire [19:0] _t4663;
-    wire [19:0] _t4664;
-    wire [19:0] _t4665;
-    wire [19:0] _t4666;
-    wire [19:0] _t4667;
-    wire [19:0] _t4668;
-    reg  [19:0] partial_3_5;
-    wire [7:0] _t4669;
-    wire [7:0] _t4670;
-    wire [9:0] _t4671;
-    wire [9:0] _t4672;
-    wire [9:0] _t4673;
-    wire [19:0] _t4674;
-    wire [19:0] _t4675;
-    wire [7:0] _t4676;
-    wire [7:0] _t4677;
-    wire [9:0] _t4678;
-    wire [9:0] _t4679;
-    wire [9:0] _t4680;
-    wire [19:0] _t4681;
-    wire [19:0] _t4682;
-    wire [7:0] _t4683;
-    wire [7:0] _t4684;
-    wire [9:0] _t4685;
-    wire [9:0] _t4686;
-    wire [9:0] _t4687;
-    wire [19:0] _t4688;
-    wire [19:0] _t4689;
-    wire [7:0] _t4690;
-    wire [7:0] _t4691;
-    wire [9:0] _t4692;
-    wire [9:0] _t4693;
-    wire [9:0] _t4694;
-    wire [19:0] _t4695;
-    wire [19:0] _t4696;
-    wire [7:0] _t4697;
-    wire [7:0] _t4698;
-    wire [9:0] _t4699;
-    wire [9:0] _t4700;
-    wire [9:0] _t4701;
-    wire [19:0] _t4702;
-    wire [19:0] _t4703;
-    wire [7:0] _t4704;
-    wire [7:0] _t4705;
-    wire [9:0] _t4706;
-    wire [9:0] _t4707;
-    wire [9:0] _t4708;
-    wire [19:0] _t4709;
-    wire [19:0] _t4710;
-    wire [7:0] _t4711;
-    wire [7:0] _t4712;
-    wire [9:0] _t4713;
-    wire [9:0] _t4714;
-    wire [9:0] _t4715;
-    wire [19:0] _t4716;
-    wire [19:0] _t4717;
-    wire [7:0] _t4718;
-    wire [7:0] _t4719;
-    wire [9:0] _t4720;
-    wire [9:0] _t4721;
-    wire [9:0] _t4722;
-    wire [19:0] _t4723;
-    wire [19:0] _t4724;
-    wire [7:0] _t4725;
-    wire [7:0] _t4726;
-    wire [9:0] _t4727;
-    wire [9:0] _t4728;
-    wire [9:0] _t4729;
-    wire [19:0] _t4730;
-    wire [19:0] _t4731;
-    wire [19:0] _t4732;
-    wire [19:0] _t4733;
-    wire [19:0] _t4734;
-    wire [19:0] _t4735;
-    wire [19:0] _t4736;
-    wire [19:0] _t4737;
-    wire [19:0] _t4738;
-    wire [19:0] _t4739;
-    reg  [19:0] partial_3_6;
-    wire [7:0] _t4740;
-    wire [7:0] _t4741;
-    wire [9:0] _t4742;
-    wire [9:0] _t4743;
-    wire [9:0] _t4744;
-    wire [19:0] _t4745;
-    wire [19:0] _t4746;
-    wire [7:0] _t4747;
-    wire [7:0] _t4748;
-    wire [9:0] _t4749;
-    wire [9:0] _t4750;
-    wire [9:0] _t4751;
-    wire [19:0] _t4752;
-    wire [19:0] _t4753;
-    wire [7:0] _t4754;
-    wire [7:0] _t4755;
-    wire [9:0] _t4756;
-    wire [9:0] _t4757;
-    wire [9:0] _t4758;
-    wire [19:0] _t4759;
-    wire [19:0] _t4760;
-    wire [7:0] _t4761;
-    wire [7:0] _t4762;
-    wire [9:0] _t4763;
-    wire [9:0] _t4764;
-    wire [9:0] _t4765;
-    wire [19:0] _t4766;
-    wire [19:0] _t4767;
-    wire [7:0] _t4768;
-    wire [7:0] _t4769;
-    wire [9:0] _t4770;
-    wire [9:0] _t4771;
-    wire [9:0] _t4772;
-    wire [19:0] _t4773;
-    wire [19:0] _t4774;
-    wire [7:0] _t4775;
-    wire [7:0] _t4776;
-    wire [9:0] _t4777;
-    wire [9:0] _t4778;
-    wire [9:0] _t4779;
-    wire [19:0] _t4780;
-    wire [19:0] _t4781;
-    wire [7:0] _t4782;
-    wire [7:0] _t4783;
-    wire [9:0] _t4784;
-    wire [9:0] _t4785;
-    wire [9:0] _t4786;
-    wire [19:0] _t4787;
-    wire [19:0] _t4788;
-    wire [7:0] _t4789;
-    wire [7:0] _t4790;
-    wire [9:0] _t4791;
-    wire [9:0] _t4792;
-    wire [9:0] _t4793;
-    wire [19:0] _t4794;
-    wire [19:0] _t4795;
-    wire [7:0] _t4796;
-    wire [7:0] _t4797;
-    wire [9:0] _t4798;
-    wire [9:0] _t4799;
-    wire [9:0] _t4800;
-    wire [19:0] _t4801;
-    wire [19:0] _t4802;
-    wire [19:0] _t4803;
-    wire [19:0] _t4804;
-    wire [19:0] _t4805;
-    wire [19:0] _t4806;
-    wire [19:0] _t4807;
-    wire [19:0] _t4808;
-    wire [19:0] _t4809;
-    wire [19:0] _t4810;
-    reg  [19:0] partial_3_7;
-    wire [7:0] _t4811;
-    wire [7:0] _t4812;
-    wire [9:0] _t4813;
-    wire [9:0] _t4814;
-    wire [9:0] _t4815;
-    wire [19:0] _t4816;
-    wire [19:0] _t4817;
-    wire [7:0] _t4818;
-    wire [7:0] _t4819;
-    wire [9:0] _t4820;
-    wire [9:0] _t4821;
-    wire [9:0] _t4822;
-    wire [19:0] _t4823;
-    wire [19:0] _t4824;
-    wire [7:0] _t4825;
-    wire [7:0] _t4826;
-    wire [9:0] _t4827;
-    wire [9:0] _t4828;
-    wire [9:0] _t4829;
-    wire [19:0] _t4830;
-    wire [19:0] _t4831;
-    wire [7:0] _t4832;
-    wire [7:0] _t4833;
-    wire [9:0] _t4834;
-    wire [9:0] _t4835;
-    wire [9:0] _t4836;
-    wire [19:0] _t4837;
-    wire [19:0] _t4838;
-    wire [7:0] _t4839;
-    wire [7:0] _t4840;
-    wire [9:0] _t4841;
-    wire [9:0] _t4842;
-    wire [9:0] _t4843;
-    wire [19:0] _t4844;
-    wire [19:0] _t4845;
-    wire [7:0] _t4846;
-    wire [7:0] _t4847;
-    wire [9:0] _t4848;
-    wire [9:0] _t4849;
-    wire [9:0] _t4850;
-    wire [19:0] _t4851;
-    wire [19:0] _t4852;
-    wire [7:0] _t4853;
-    wire [7:0] _t4854;
-    wire [9:0] _t4855;
-    wire [9:0] _t4856;
-    wire [9:0] _t4857;
-    wire [19:0] _t4858;
-    wire [19:0] _t4859;
-    wire [7:0] _t4860;
-    wire [7:0] _t4861;
-    wire [9:0] _t4862;
-    wire [9:0] _t4863;
-    wire [9:0] _t4864;
-    wire [19:0] _t4865;
-    wire [19:0] _t4866;
-    wire [7:0] _t4867;
-    wire [7:0] _t4868;
-    wire [9:0] _t4869;
-    wire [9:0] _t4870;
-    wire [9:0] _t4871;
-    wire [19:0] _t4872;
-    wire [19:0] _t4873;
-    wire [19:0] _t4874;
-    wire [19:0] _t4875;
-    wire [19:0] _t4876;
-    wire [19:0] _t4877;
-    wire [19:0] _t4878;
-    wire [19:0] _t4879;
-    wire [19:0] _t4880;
-    wire [19:0] _t4881;
-    reg  [19:0] partial_3_8;
-    wire [7:0] _t4882;
-    wire [7:0] _t4883;
-    wire [9:0] _t4884;
-    wire [9:0] _t4885;
-    wire [9:0] _t4886;
-    wire [19:0] _t4887;
-    wire [19:0] _t4888;
-    wire [7:0] _t4889;
-    wire [7:0] _t4890;
-    wire [9:0] _t4891;
-    wire [9:0] _t4892;
-    wire [9:0] _t4893;
-    wire [19:0] _t4894;
-    wire [19:0] _t4895;
-    wire [7:0] _t4896;
-    wire [7:0] _t4897;
-    wire [9:0] _t4898;
-    wire [9:0] _t4899;
-    wire [9:0] _t4900;
-    wire [19:0] _t4901;
-    wire [19:0] _t4902;
-    wire [7:0] _t4903;
-    wire [7:0] _t4904;
-    wire [9:0] _t4905;
-    wire [9:0] _t4906;
-    wire [9:0] _t4907;
-    wire [19:0] _t4908;
-    wire [19:0] _t4909;
-    wire [7:0] _t4910;
-    wire [7:0] _t4911;
-    wire [9:0] _t4912;
-    wire [9:0] _t4913;
-    wire [9:0] _t4914;
-    wire [19:0] _t4915;
-    wire [19:0] _t4916;
-    wire [7:0] _t4917;
-    wire [7:0] _t4918;
-    wire [9:0] _t4919;
-    wire [9:0] _t4920;
-    wire [9:0] _t4921;
-    wire [19:0] _t4922;
-    wire [19:0] _t4923;
-    wire [7:0] _t4924;
-    wire [7:0] _t4925;
-    wire [9:0] _t4926;
-    wire [9:0] _t4927;
-    wire [9:0] _t4928;
-    wire [19:0] _t4929;
-    wire [19:0] _t4930;
-    wire [7:0] _t4931;
-    wire [7:0] _t4932;
-    wire [9:0] _t4933;
-    wire [9:0] _t4934;
-    wire [9:0] _t4935;
-    wire [19:0] _t4936;
-    wire [19:0] _t4937;
-    wire [7:0] _t4938;
-    wire [7:0] _t4939;
-    wire [9:0] _t4940;
-    wire [9:0] _t4941;
-    wire [9:0] _t4942;
-    wire [19:0] _t4943;
-    wire [19:0] _t4944;
-    wire [19:0] _t4945;
-    wire [19:0] _t4946;
-    wire [19:0] _t4947;
-    wire [19:0] _t4948;
-    wire [19:0] _t4949;
-    wire [19:0] _t4950;
-    wire [19:0] _t4951;
-    wire [19:0] _t4952;
-    reg  [19:0] partial_3_9;
-    wire [7:0] _t4953;
-    wire [7:0] _t4954;
-    wire [9:0] _t4955;
-    wire [9:0] _t4956;
-    wire [9:0] _t4957;
-    wire [19:0] _t4958;
-    wire [19:0] _t4959;
-    wire [7:0] _t4960;
-    wire [7:0] _t4961;
-    wire [9:0] _t4962;
-    wire [9:0] _t4963;
-    wire [9:0] _t4964;
-    wire [19:0] _t4965;
-    wire [19:0] _t4966;
-    wire [7:0] _t4967;
-    wire [7:0] _t4968;
-    wire [9:0] _t4969;
-    wire [9:0] _t4970;
-    wire [9:0] _t4971;
-    wire [19:0] _t4972;
-    wire [19:0] _t4973;
-    wire [7:0] _t4974;
-    wire [7:0] _t4975;
-    wire [9:0] _t4976;
-    wire [9:0] _t4977;
-    wire [9:0] _t4978;
-    wire [19:0] _t4979;
-    wire [19:0] _t4980;
-    wire [7:0] _t4981;
-    wire [7:0] _t4982;
-    wire [9:0] _t4983;
-    wire [9:0] _t4984;
-    wire [9:0] _t4985;
-    wire [19:0] _t4986;
-    wire [19:0] _t4987;
-    wire [7:0] _t4988;
-    wire [7:0] _t4989;
-    wire [9:0] _t4990;
-    wire [9:0] _t4991;
-    wire [9:0] _t4992;
-    wire [19:0] _t4993;
-    wire [19:0] _t4994;
-    wire [7:0] _t4995;
-    wire [7:0] _t4996;
-    wire [9:0] _t4997;
-    wire [9:0] _t4998;
-    wire [9:0] _t4999;
-    wire [19:0] _t5000;
-    wire [19:0] _t5001;
-    wire [7:0] _t5002;
-    wire [7:0] _t5003;
-    wire [9:0] _t5004;
-    wire [9:0] _t5005;
-    wire [9:0] _t5006;
-    wire [19:0] _t5007;
-    wire [19:0] _t5008;
-    wire [7:0] _t5009;
-    wire [7:0] _t5010;
-    wire [9:0] _t5011;
-    wire [9:0] _t5012;
-    wire [9:0] _t5013;
-    wire [19:0] _t5014;
-    wire [19:0] _t5015;
-    wire [19:0] _t5016;
-    wire [19:0] _t5017;
-    wire [19:0] _t5018;
-    wire [19:0] _t5019;
-    wire [19:0] _t5020;
-    wire [19:0] _t5021;
-    wire [19:0] _t5022;
-    wire [19:0] _t5023;
-    reg  [19:0] partial_3_10;
-    wire [7:0] _t5024;
-    wire [7:0] _t5025;
-    wire [9:0] _t5026;
-    wire [9:0] _t5027;
-    wire [9:0] _t5028;
-    wire [19:0] _t5029;
-    wire [19:0] _t5030;
-    wire [7:0] _t5031;
-    wire [7:0] _t5032;
-    wire [9:0] _t5033;
-    wire [9:0] _t5034;
-    wire [9:0] _t5035;
-    wire [19:0] _t5036;
-    wire [19:0] _t5037;
-    wire [7:0] _t5038;
-    wire [7:0] _t5039;
-    wire [9:0] _t5040;
-    wire [9:0] _t5041;
-    wire [9:0] _t5042;
-    wire [19:0] _t5043;
-    wire [19:0] _t5044;
-    wire [7:0] _t5045;
-    wire [7:0] _t5046;
-    wire [9:0] _t5047;
-    wire [9:0] _t5048;
-    wire [9:0] _t5049;
-    wire [19:0] _t5050;
-    wire [19:0] _t5051;
-    wire [7:0] _t5052;
-    wire [7:0] _t5053;
-    wire [9:0] _t5054;
-    wire [9:0] _t5055;
-    wire [9:0] _t5056;
-    wire [19:0] _t5057;
-    wire [19:0] _t5058;
-    wire [7:0] _t5059;
-    wire [7:0] _t5060;
-    wire [9:0] _t5061;
-    wire [9:0] _t5062;
-    wire [9:0] _t5063;
-    wire [19:0] _t5064;
-    wire [19:0] _t5065;
-    wire [7:0] _t5066;
-    wire [7:0] _t5067;
-    wire [9:0] _t5068;
-    wire [9:0] _t5069;
-    wire [9:0] _t5070;
-    wire [19:0] _t5071;
-    wire [19:0] _t5072;
-    wire [7:0] _t5073;
-    wire [7:0] _t5074;
-    wire [9:0] _t5075;
-    wire [9:0] _t5076;
-    wire [9:0] _t5077;
-    wire [19:0] _t5078;
-    wire [19:0] _t5079;
-    wire [7:0] _t5080;
-    wire [7:0] _t5081;
-    wire [9:0] _t5082;
-    wire [9:0] _t5083;
-    wire [9:0] _t5084;
-    wire [19:0] _t5085;
-    wire [19:0] _t5086;
-    wire [19:0] _t5087;
-    wire [19:0] _t5088;
-    wire [19:0] _t5089;
-    wire [19:0] _t5090;
-    wire [19:0] _t5091;
-    wire [19:0] _t5092;
-    wire [19:0] _t5093;
-    wire [19:0] _t5094;
-    reg  [19:0] partial_3_11;
-    wire [7:0] _t5095;
-    wire [7:0] _t5096;
-    wire [9:0] _t5097;
-    wire [9:0] _t5098;
-    wire [9:0] _t5099;
-    wire [19:0] _t5100;
-    wire [19:0] _t5101;
-    wire [7:0] _t5102;
-    wire [7:0] _t5103;
-    wire [9:0] _t5104;
-    wire [9:0] _t5105;
-    wire [9:0] _t5106;
-    wire [19:0] _t5107;
-    wire [19:0] _t5108;
-    wire [7:0] _t5109;
-    wire [7:0] _t5110;
-    wire [9:0] _t5111;
-    wire [9:0] _t5112;
-    wire [9:0] _t5113;
-    wire [19:0] _t5114;
-    wire [19:0] _t5115;
-    wire [7:0] _t5116;
-    wire [7:0] _t5117;
-    wire [9:0] _t5118;
-    wire [9:0] _t5119;
-    wire [9:0] _t5120;
-    wire [19:0] _t5121;
-    wire [19:0] _t5122;
-    wire [7:0] _t5123;
-    wire [7:0] _t5124;
-    wire [9:0] _t5125;
-    wire [9:0] _t5126;
-    wire [9:0] _t5127;
-    wire [19:0] _t5128;
-    wire [19:0] _t5129;
-    wire [7:0] _t5130;
-    wire [7:0] _t5131;
-    wire [9:0] _t5132;
-    wire [9:0] _t5133;
-    wire [9:0] _t5134;
-    wire [19:0] _t5135;
-    wire [19:0] _t5136;
-    wire [7:0] _t5137;
-    wire [7:0] _t5138;
-    wire [9:0] _t5139;
-    wire [9:0] _t5140;
-    wire [9:0] _t5141;
-    wire [19:0] _t5142;
-    wire [19:0] _t5143;
-    wire [7:0] _t5144;
-    wire [7:0] _t5145;
-    wire [9:0] _t5146;
-    wire [9:0] _t5147;
-    wire [9:0] _t5148;
-    wire [19:0] _t5149;
-    wire [19:0] _t5150;
-    wire [7:0] _t5151;
-    wire [7:0] _t5152;
-    wire [9:0] _t5153;
-    wire [9:0] _t5154;
-    wire [9:0] _t5155;
-    wire [19:0] _t5156;
-    wire [19:0] _t5157;
-    wire [19:0] _t5158;
-    wire [19:0] _t5159;
-    wire [19:0] _t5160;
-    wire [19:0] _t5161;
-    wire [19:0] _t5162;
-    wire [19:0] _t5163;
-    wire [19:0] _t5164;
-    wire [19:0] _t5165;
-    reg  [19:0] partial_3_12;
-    wire [7:0] _t5166;
-    wire [7:0] _t5167;
-    wire [9:0] _t5168;
-    wire [9:0] _t5169;
-    wire [9:0] _t5170;
-    wire [19:0] _t5171;
-    wire [19:0] _t5172;
-    wire [7:0] _t5173;
-    wire [7:0] _t5174;
-    wire [9:0] _t5175;
-    wire [9:0] _t5176;
-    wire [9:0] _t5177;
-    wire [19:0] _t5178;
-    wire [19:0] _t5179;
-    wire [7:0] _t5180;
-    wire [7:0] _t5181;
-    wire [9:0] _t5182;
-    wire [9:0] _t5183;
-    wire [9:0] _t5184;
-    wire [19:0] _t5185;
-    wire [19:0] _t5186;
-    wire [7:0] _t5187;
-    wire [7:0] _t5188;
-    wire [9:0] _t5189;
-    wire [9:0] _t5190;
-    wire [9:0] _t5191;
-    wire [19:0] _t5192;
-    wire [19:0] _t5193;
-    wire [7:0] _t5194;
-    wire [7:0] _t5195;
-    wire [9:0] _t5196;
-    wire [9:0] _t5197;
-    wire [9:0] _t5198;
-    wire [19:0] _t5199;
-    wire [19:0] _t5200;
-    wire [7:0] _t5201;
-    wire [7:0] _t5202;
-    wire [9:0] _t5203;
-    wire [9:0] _t5204;
-    wire [9:0] _t5205;
-    wire [19:0] _t5206;
-    wire [19:0] _t5207;
-    wire [7:0] _t5208;
-    wire [7:0] _t5209;
-    wire [9:0] _t5210;
-    wire [9:0] _t5211;
-    wire [9:0] _t5212;
-    wire [19:0] _t5213;
-    wire [19:0] _t5214;
-    wire [7:0] _t5215;
-    wire [7:0] _t5216;
-    wire [9:0] _t5217;
-    wire [9:0] _t5218;
-    wire [9:0] _t5219;
-    wire [19:0] _t5220;
-    wire [19:0] _t5221;
-    wire [7:0] _t5222;
-    wire [7:0] _t5223;
-    wire [9:0] _t5224;
-    wire [9:0] _t5225;
-    wire [9:0] _t5226;
-    wire [19:0] _t5227;
-    wire [19:0] _t5228;
-    wire [19:0] _t5229;
-    wire [19:0] _t5230;
-    wire [19:0] _t5231;
-    wire [19:0] _t5232;
-    wire [19:0] _t5233;
-    wire [19:0] _t5234;
-    wire [19:0] _t5235;
-    wire [19:0] _t5236;
-    reg  [19:0] partial_3_13;
-    wire [7:0] _t5237;
-    wire [7:0] _t5238;
-    wire [9:0] _t5239;
-    wire [9:0] _t5240;
-    wire [9:0] _t5241;
-    wire [19:0] _t5242;
-    wire [19:0] _t5243;
-    wire [7:0] _t5244;
-    wire [7:0] _t5245;
-    wire [9:0] _t5246;
-    wire [9:0] _t5247;
-    wire [9:0] _t5248;
-    wire [19:0] _t5249;
-    wire [19:0] _t5250;
-    wire [7:0] _t5251;
-    wire [7:0] _t5252;
-    wire [9:0] _t5253;
-    wire [9:0] _t5254;
-    wire [9:0] _t5255;
-    wire [19:0] _t5256;
-    wire [19:0] _t5257;
-    wire [7:0] _t5258;
-    wire [7:0] _t5259;
-    wire [9:0] _t5260;
-    wire [9:0] _t5261;
-    wire [9:0] _t5262;
-    wire [19:0] _t5263;
-    wire [19:0] _t5264;
-    wire [7:0] _t5265;
-    wire [7:0] _t5266;
-    wire [9:0] _t5267;
-    wire [9:0] _t5268;
-    wire [9:0] _t5269;
-    wire [19:0] _t5270;
-    wire [19:0] _t5271;
-    wire [7:0] _t5272;
-    wire [7:0] _t5273;
-    wire [9:0] _t5274;
-    wire [9:0] _t5275;
-    wire [9:0] _t5276;
-    wire [19:0] _t5277;
-    wire [19:0] _t5278;
-    wire [7:0] _t5279;
-    wire [7:0] _t5280;
-    wire [9:0] _t5281;
-    wire [9:0] _t5282;
-    wire [9:0] _t5283;
-    wire [19:0] _t5284;
-    wire [19:0] _t5285;
-    wire [7:0] _t5286;
-    wire [7:0] _t5287;
-    wire [9:0] _t5288;
-    wire [9:0] _t5289;
-    wire [9:0] _t5290;
-    wire [19:0] _t5291;
-    wire [19:0] _t5292;
-    wire [7:0] _t5293;
-    wire [7:0] _t5294;
-    wire [9:0] _t5295;
-    wire [9:0] _t5296;
-    wire [9:0] _t5297;
-    wire [19:0] _t5298;
-    wire [19:0] _t5299;
-    wire [19:0] _t5300;
-    wire [19:0] _t5301;
-    wire [19:0] _t5302;
-    wire [19:0] _t5303;
-    wire [19:0] _t5304;
-    wire [19:0] _t5305;
-    wire [19:0] _t5306;
-    wire [19:0] _t5307;
-    reg  [19:0] partial_3_14;
-    wire [7:0] _t5308;
-    wire [7:0] _t5309;
-    wire [9:0] _t5310;
-    wire [9:0] _t5311;
-    wire [9:0] _t5312;
-    wire [19:0] _t5313;
-    wire [19:0] _t5314;
-    wire [7:0] _t5315;
-    wire [7:0] _t5316;
-    wire [9:0] _t5317;
-    wire [9:0] _t5318;
-    wire [9:0] _t5319;
-    wire [19:0] _t5320;
-    wire [19:0] _t5321;
-    wire [7:0] _t5322;
-    wire [7:0] _t5323;
-    wire [9:0] _t5324;
-    wire [9:0] _t5325;
-    wire [9:0] _t5326;
-    wire [19:0] _t5327;
-    wire [19:0] _t5328;
-    wire [7:0] _t5329;
-    wire [7:0] _t5330;
-    wire [9:0] _t5331;
-    wire [9:0] _t5332;
-    wire [9:0] _t5333;
-    wire [19:0] _t5334;
-    wire [19:0] _t5335;
-    wire [7:0] _t5336;
-    wire [7:0] _t5337;
-    wire [9:0] _t5338;
-    wire [9:0] _t5339;
-    wire [9:0] _t5340;
-    wire [19:0] _t5341;
-    wire [19:0] _t5342;
-    wire [7:0] _t5343;
-    wire [7:0] _t5344;
-    wire [9:0] _t5345;
-    wire [9:0] _t5346;
-    wire [9:0] _t5347;
-    wire [19:0] _t5348;
-    wire [19:0] _t5349;
-    wire [7:0] _t5350;
-    wire [7:0] _t5351;
-    wire [9:0] _t5352;
-    wire [9:0] _t5353;
-    wire [9:0] _t5354;
-    wire [19:0] _t5355;
-    wire [19:0] _t5356;
-    wire [7:0] _t5357;
-    wire [7:0] _t5358;
-    wire [9:0] _t5359;
-    wire [9:0] _t5360;
-    wire [9:0] _t5361;
-    wire [19:0] _t5362;
-    wire [19:0] _t5363;
-    wire [7:0] _t5364;
-    wire [7:0] _t5365;
-    wire [9:0] _t5366;
-    wire [9:0] _t5367;
-    wire [9:0] _t5368;
-    wire [19:0] _t5369;
-    wire [19:0] _t5370;
-    wire [19:0] _t5371;
-    wire [19:0] _t5372;
-    wire [19:0] _t5373;
-    wire [19:0] _t5374;
-    wire [19:0] _t5375;
-    wire [19:0] _t5376;
-    wire [19:0] _t5377;
-    wire [19:0] _t5378;
+    wire [9:0] _t1444;
+    wire [19:0] _t1445;
+    wire [19:0] _t1446;
+    wire [19:0] _t1447;
     reg  [19:0] partial_3_15;
     reg  e2_valid;
     reg  e2_bank;
@@ -5923,173 +1992,100 @@ module pqa_core (
     reg  e2_flag5;
     reg  e2_prototype_chunk;
     reg  [4:0] e2_group;
-    wire [4:0] _t5379;
-    wire [4:0] _t5380;
-    wire [4:0] _t5381;
+    wire [4:0] _t1448;
+    wire [4:0] _t1449;
     reg  [19:0] distance_0_0;
-    wire [19:0] _t5382;
-    wire [19:0] _t5383;
-    wire [4:0] _t5384;
-    wire _t5385;
+    wire [19:0] _t1450;
+    wire _t1451;
     reg  [19:0] distance_0_1;
-    wire [19:0] _t5386;
-    wire [19:0] _t5387;
-    wire [4:0] _t5388;
-    wire _t5389;
+    wire [19:0] _t1452;
+    wire _t1453;
     reg  [19:0] distance_0_2;
-    wire [19:0] _t5390;
-    wire [19:0] _t5391;
-    wire [4:0] _t5392;
-    wire _t5393;
+    wire [19:0] _t1454;
+    wire _t1455;
     reg  [19:0] distance_0_3;
-    wire [19:0] _t5394;
-    wire [19:0] _t5395;
-    wire [4:0] _t5396;
-    wire _t5397;
+    wire [19:0] _t1456;
+    wire _t1457;
     reg  [19:0] distance_0_4;
-    wire [19:0] _t5398;
-    wire [19:0] _t5399;
-    wire [4:0] _t5400;
-    wire _t5401;
+    wire [19:0] _t1458;
+    wire _t1459;
     reg  [19:0] distance_0_5;
-    wire [19:0] _t5402;
-    wire [19:0] _t5403;
-    wire [4:0] _t5404;
-    wire _t5405;
+    wire [19:0] _t1460;
+    wire _t1461;
     reg  [19:0] distance_0_6;
-    wire [19:0] _t5406;
-    wire [19:0] _t5407;
-    wire [4:0] _t5408;
-    wire _t5409;
+    wire [19:0] _t1462;
+    wire _t1463;
     reg  [19:0] distance_0_7;
-    wire [19:0] _t5410;
-    wire [19:0] _t5411;
-    wire [4:0] _t5412;
-    wire _t5413;
+    wire [19:0] _t1464;
+    wire _t1465;
     reg  [19:0] distance_0_8;
-    wire [19:0] _t5414;
-    wire [19:0] _t5415;
-    wire [4:0] _t5416;
-    wire _t5417;
+    wire [19:0] _t1466;
+    wire _t1467;
     reg  [19:0] distance_0_9;
-    wire [19:0] _t5418;
-    wire [19:0] _t5419;
-    wire [4:0] _t5420;
-    wire _t5421;
+    wire [19:0] _t1468;
+    wire _t1469;
     reg  [19:0] distance_0_10;
-    wire [19:0] _t5422;
-    wire [19:0] _t5423;
-    wire [4:0] _t5424;
-    wire _t5425;
+    wire [19:0] _t1470;
+    wire _t1471;
     reg  [19:0] distance_0_11;
-    wire [19:0] _t5426;
-    wire [19:0] _t5427;
-    wire [4:0] _t5428;
-    wire _t5429;
+    wire [19:0] _t1472;
+    wire _t1473;
     reg  [19:0] distance_0_12;
-    wire [19:0] _t5430;
-    wire [19:0] _t5431;
-    wire [4:0] _t5432;
-    wire _t5433;
+    wire [19:0] _t1474;
+    wire _t1475;
     reg  [19:0] distance_0_13;
-    wire [19:0] _t5434;
-    wire [19:0] _t5435;
-    wire [4:0] _t5436;
-    wire _t5437;
+    wire [19:0] _t1476;
+    wire _t1477;
     reg  [19:0] distance_0_14;
-    wire [19:0] _t5438;
-    wire [19:0] _t5439;
-    wire [4:0] _t5440;
-    wire _t5441;
+    wire [19:0] _t1478;
+    wire _t1479;
     reg  [19:0] distance_0_15;
-    wire [19:0] _t5442;
-    wire [19:0] _t5443;
-    wire [4:0] _t5444;
-    wire _t5445;
-    wire _t5446;
-    wire _t5447;
-    wire _t5448;
-    wire _t5449;
-    wire [19:0] _t5450;
-    wire _t5451;
-    wire [3:0] _t5452;
-    wire _t5453;
-    wire _t5454;
-    wire _t5455;
-    wire _t5456;
-    wire [19:0] _t5457;
-    wire _t5458;
-    wire [3:0] _t5459;
-    wire _t5460;
-    wire _t5461;
-    wire _t5462;
-    wire _t5463;
-    wire [19:0] _t5464;
-    wire _t5465;
-    wire [3:0] _t5466;
-    wire _t5467;
-    wire _t5468;
-    wire _t5469;
-    wire _t5470;
-    wire [19:0] _t5471;
-    wire _t5472;
-    wire [3:0] _t5473;
-    wire _t5474;
-    wire _t5475;
-    wire _t5476;
-    wire _t5477;
-    wire [19:0] _t5478;
-    wire _t5479;
-    wire [3:0] _t5480;
-    wire _t5481;
-    wire _t5482;
-    wire _t5483;
-    wire _t5484;
-    wire [19:0] _t5485;
-    wire _t5486;
-    wire [3:0] _t5487;
-    wire _t5488;
-    wire _t5489;
-    wire _t5490;
-    wire _t5491;
-    wire [19:0] _t5492;
-    wire _t5493;
-    wire [3:0] _t5494;
-    wire _t5495;
-    wire _t5496;
-    wire _t5497;
-    wire _t5498;
-    wire [19:0] _t5499;
-    wire _t5500;
-    wire [3:0] _t5501;
-    wire _t5502;
-    wire _t5503;
-    wire _t5504;
-    wire _t5505;
-    wire [19:0] _t5506;
-    wire _t5507;
-    wire [3:0] _t5508;
-    wire _t5509;
-    wire _t5510;
-    wire _t5511;
-    wire _t5512;
-    wire [19:0] _t5513;
-    wire _t5514;
-    wire [3:0] _t5515;
-    wire _t5516;
-    wire _t5517;
-    wire _t5518;
-    wire _t5519;
-    wire [19:0] _t5520;
-    wire _t5521;
-    wire [3:0] _t5522;
-    wire _t5523;
-    wire _t5524;
-    wire _t5525;
-    wire _t5526;
-    wire [19:0] _t5527;
-    wire _t5528;
-    wire [3:0] _t5529;
+    wire [19:0] _t1480;
+    wire _t1481;
+    wire _t1482;
+    wire _t1483;
+    wire [19:0] _t1484;
+    wire _t1485;
+    wire _t1486;
+    wire _t1487;
+    wire [19:0] _t1488;
+    wire _t1489;
+    wire _t1490;
+    wire _t1491;
+    wire [19:0] _t1492;
+    wire _t1493;
+    wire _t1494;
+    wire _t1495;
+    wire [19:0] _t1496;
+    wire _t1497;
+    wire _t1498;
+    wire _t1499;
+    wire [19:0] _t1500;
+    wire _t1501;
+    wire _t1502;
+    wire _t1503;
+    wire [19:0] _t1504;
+    wire _t1505;
+    wire _t1506;
+    wire _t1507;
+    wire [19:0] _t1508;
+    wire _t1509;
+    wire _t1510;
+    wire _t1511;
+    wire [19:0] _t1512;
+    wire _t1513;
+    wire _t1514;
+    wire _t1515;
+    wire _t1516;
+    wire _t1517;
+    wire _t1518;
+    wire _t1519;
+    wire _t1520;
+    wire _t1521;
+    wire _t1522;
+    wire _t1523;
+    wire _t1524;
+    wire _t1525;
     reg  [19:0] argmin_0_l2_0_0;
     reg  argmin_0_l2_0_1;
     reg  [3:0] argmin_0_l2_0_2;
@@ -6102,194 +2098,68 @@ module pqa_core (
     reg  [19:0] argmin_0_l2_3_0;
     reg  argmin_0_l2_3_1;
     reg  [3:0] argmin_0_l2_3_2;
-    wire _t5530;
-    wire _t5531;
-    wire _t5532;
-    wire _t5533;
-    wire [19:0] _t5534;
-    wire _t5535;
-    wire [3:0] _t5536;
-    wire _t5537;
-    wire _t5538;
-    wire _t5539;
-    wire _t5540;
-    wire [19:0] _t5541;
-    wire _t5542;
-    wire [3:0] _t5543;
-    wire _t5544;
-    wire _t5545;
-    wire _t5546;
-    wire _t5547;
-    wire [19:0] _t5548;
-    wire _t5549;
-    wire [3:0] _t5550;
+    wire _t1526;
+    wire [19:0] _t1527;
+    wire _t1528;
+    wire _t1529;
+    wire [19:0] _t1530;
+    wire _t1531;
+    wire _t1532;
     reg  [19:0] argmin_0_l4_0_0;
     reg  argmin_0_l4_0_1;
     reg  [3:0] argmin_0_l4_0_2;
     reg  [19:0] distance_1_0;
-    wire [19:0] _t5551;
-    wire [19:0] _t5552;
-    wire [4:0] _t5553;
-    wire _t5554;
+    wire [19:0] _t1533;
     reg  [19:0] distance_1_1;
-    wire [19:0] _t5555;
-    wire [19:0] _t5556;
-    wire [4:0] _t5557;
-    wire _t5558;
+    wire [19:0] _t1534;
     reg  [19:0] distance_1_2;
-    wire [19:0] _t5559;
-    wire [19:0] _t5560;
-    wire [4:0] _t5561;
-    wire _t5562;
+    wire [19:0] _t1535;
     reg  [19:0] distance_1_3;
-    wire [19:0] _t5563;
-    wire [19:0] _t5564;
-    wire [4:0] _t5565;
-    wire _t5566;
+    wire [19:0] _t1536;
     reg  [19:0] distance_1_4;
-    wire [19:0] _t5567;
-    wire [19:0] _t5568;
-    wire [4:0] _t5569;
-    wire _t5570;
+    wire [19:0] _t1537;
     reg  [19:0] distance_1_5;
-    wire [19:0] _t5571;
-    wire [19:0] _t5572;
-    wire [4:0] _t5573;
-    wire _t5574;
+    wire [19:0] _t1538;
     reg  [19:0] distance_1_6;
-    wire [19:0] _t5575;
-    wire [19:0] _t5576;
-    wire [4:0] _t5577;
-    wire _t5578;
+    wire [19:0] _t1539;
     reg  [19:0] distance_1_7;
-    wire [19:0] _t5579;
-    wire [19:0] _t5580;
-    wire [4:0] _t5581;
-    wire _t5582;
+    wire [19:0] _t1540;
     reg  [19:0] distance_1_8;
-    wire [19:0] _t5583;
-    wire [19:0] _t5584;
-    wire [4:0] _t5585;
-    wire _t5586;
+    wire [19:0] _t1541;
     reg  [19:0] distance_1_9;
-    wire [19:0] _t5587;
-    wire [19:0] _t5588;
-    wire [4:0] _t5589;
-    wire _t5590;
+    wire [19:0] _t1542;
     reg  [19:0] distance_1_10;
-    wire [19:0] _t5591;
-    wire [19:0] _t5592;
-    wire [4:0] _t5593;
-    wire _t5594;
+    wire [19:0] _t1543;
     reg  [19:0] distance_1_11;
-    wire [19:0] _t5595;
-    wire [19:0] _t5596;
-    wire [4:0] _t5597;
-    wire _t5598;
+    wire [19:0] _t1544;
     reg  [19:0] distance_1_12;
-    wire [19:0] _t5599;
-    wire [19:0] _t5600;
-    wire [4:0] _t5601;
-    wire _t5602;
+    wire [19:0] _t1545;
     reg  [19:0] distance_1_13;
-    wire [19:0] _t5603;
-    wire [19:0] _t5604;
-    wire [4:0] _t5605;
-    wire _t5606;
+    wire [19:0] _t1546;
     reg  [19:0] distance_1_14;
-    wire [19:0] _t5607;
-    wire [19:0] _t5608;
-    wire [4:0] _t5609;
-    wire _t5610;
+    wire [19:0] _t1547;
     reg  [19:0] distance_1_15;
-    wire [19:0] _t5611;
-    wire [19:0] _t5612;
-    wire [4:0] _t5613;
-    wire _t5614;
-    wire _t5615;
-    wire _t5616;
-    wire _t5617;
-    wire _t5618;
-    wire [19:0] _t5619;
-    wire _t5620;
-    wire [3:0] _t5621;
-    wire _t5622;
-    wire _t5623;
-    wire _t5624;
-    wire _t5625;
-    wire [19:0] _t5626;
-    wire _t5627;
-    wire [3:0] _t5628;
-    wire _t5629;
-    wire _t5630;
-    wire _t5631;
-    wire _t5632;
-    wire [19:0] _t5633;
-    wire _t5634;
-    wire [3:0] _t5635;
-    wire _t5636;
-    wire _t5637;
-    wire _t5638;
-    wire _t5639;
-    wire [19:0] _t5640;
-    wire _t5641;
-    wire [3:0] _t5642;
-    wire _t5643;
-    wire _t5644;
-    wire _t5645;
-    wire _t5646;
-    wire [19:0] _t5647;
-    wire _t5648;
-    wire [3:0] _t5649;
-    wire _t5650;
-    wire _t5651;
-    wire _t5652;
-    wire _t5653;
-    wire [19:0] _t5654;
-    wire _t5655;
-    wire [3:0] _t5656;
-    wire _t5657;
-    wire _t5658;
-    wire _t5659;
-    wire _t5660;
-    wire [19:0] _t5661;
-    wire _t5662;
-    wire [3:0] _t5663;
-    wire _t5664;
-    wire _t5665;
-    wire _t5666;
-    wire _t5667;
-    wire [19:0] _t5668;
-    wire _t5669;
-    wire [3:0] _t5670;
-    wire _t5671;
-    wire _t5672;
-    wire _t5673;
-    wire _t5674;
-    wire [19:0] _t5675;
-    wire _t5676;
-    wire [3:0] _t5677;
-    wire _t5678;
-    wire _t5679;
-    wire _t5680;
-    wire _t5681;
-    wire [19:0] _t5682;
-    wire _t5683;
-    wire [3:0] _t5684;
-    wire _t5685;
-    wire _t5686;
-    wire _t5687;
-    wire _t5688;
-    wire [19:0] _t5689;
-    wire _t5690;
-    wire [3:0] _t5691;
-    wire _t5692;
-    wire _t5693;
-    wire _t5694;
-    wire _t5695;
-    wire [19:0] _t5696;
-    wire _t5697;
-    wire [3:0] _t5698;
+    wire [19:0] _t1548;
+    wire _t1549;
+    wire [19:0] _t1550;
+    wire _t1551;
+    wire [19:0] _t1552;
+    wire _t1553;
+    wire [19:0] _t1554;
+    wire _t1555;
+    wire [19:0] _t1556;
+    wire _t1557;
+    wire [19:0] _t1558;
+    wire _t1559;
+    wire [19:0] _t1560;
+    wire _t1561;
+    wire [19:0] _t1562;
+    wire _t1563;
+    wire [19:0] _t1564;
+    wire _t1565;
+    wire _t1566;
+    wire _t1567;
+    wire _t1568;
     reg  [19:0] argmin_1_l2_0_0;
     reg  argmin_1_l2_0_1;
     reg  [3:0] argmin_1_l2_0_2;
@@ -6302,194 +2172,68 @@ module pqa_core (
     reg  [19:0] argmin_1_l2_3_0;
     reg  argmin_1_l2_3_1;
     reg  [3:0] argmin_1_l2_3_2;
-    wire _t5699;
-    wire _t5700;
-    wire _t5701;
-    wire _t5702;
-    wire [19:0] _t5703;
-    wire _t5704;
-    wire [3:0] _t5705;
-    wire _t5706;
-    wire _t5707;
-    wire _t5708;
-    wire _t5709;
-    wire [19:0] _t5710;
-    wire _t5711;
-    wire [3:0] _t5712;
-    wire _t5713;
-    wire _t5714;
-    wire _t5715;
-    wire _t5716;
-    wire [19:0] _t5717;
-    wire _t5718;
-    wire [3:0] _t5719;
+    wire _t1569;
+    wire [19:0] _t1570;
+    wire _t1571;
+    wire _t1572;
+    wire [19:0] _t1573;
+    wire _t1574;
+    wire _t1575;
     reg  [19:0] argmin_1_l4_0_0;
     reg  argmin_1_l4_0_1;
     reg  [3:0] argmin_1_l4_0_2;
     reg  [19:0] distance_2_0;
-    wire [19:0] _t5720;
-    wire [19:0] _t5721;
-    wire [4:0] _t5722;
-    wire _t5723;
+    wire [19:0] _t1576;
     reg  [19:0] distance_2_1;
-    wire [19:0] _t5724;
-    wire [19:0] _t5725;
-    wire [4:0] _t5726;
-    wire _t5727;
+    wire [19:0] _t1577;
     reg  [19:0] distance_2_2;
-    wire [19:0] _t5728;
-    wire [19:0] _t5729;
-    wire [4:0] _t5730;
-    wire _t5731;
+    wire [19:0] _t1578;
     reg  [19:0] distance_2_3;
-    wire [19:0] _t5732;
-    wire [19:0] _t5733;
-    wire [4:0] _t5734;
-    wire _t5735;
+    wire [19:0] _t1579;
     reg  [19:0] distance_2_4;
-    wire [19:0] _t5736;
-    wire [19:0] _t5737;
-    wire [4:0] _t5738;
-    wire _t5739;
+    wire [19:0] _t1580;
     reg  [19:0] distance_2_5;
-    wire [19:0] _t5740;
-    wire [19:0] _t5741;
-    wire [4:0] _t5742;
-    wire _t5743;
+    wire [19:0] _t1581;
     reg  [19:0] distance_2_6;
-    wire [19:0] _t5744;
-    wire [19:0] _t5745;
-    wire [4:0] _t5746;
-    wire _t5747;
+    wire [19:0] _t1582;
     reg  [19:0] distance_2_7;
-    wire [19:0] _t5748;
-    wire [19:0] _t5749;
-    wire [4:0] _t5750;
-    wire _t5751;
+    wire [19:0] _t1583;
     reg  [19:0] distance_2_8;
-    wire [19:0] _t5752;
-    wire [19:0] _t5753;
-    wire [4:0] _t5754;
-    wire _t5755;
+    wire [19:0] _t1584;
     reg  [19:0] distance_2_9;
-    wire [19:0] _t5756;
-    wire [19:0] _t5757;
-    wire [4:0] _t5758;
-    wire _t5759;
+    wire [19:0] _t1585;
     reg  [19:0] distance_2_10;
-    wire [19:0] _t5760;
-    wire [19:0] _t5761;
-    wire [4:0] _t5762;
-    wire _t5763;
+    wire [19:0] _t1586;
     reg  [19:0] distance_2_11;
-    wire [19:0] _t5764;
-    wire [19:0] _t5765;
-    wire [4:0] _t5766;
-    wire _t5767;
+    wire [19:0] _t1587;
     reg  [19:0] distance_2_12;
-    wire [19:0] _t5768;
-    wire [19:0] _t5769;
-    wire [4:0] _t5770;
-    wire _t5771;
+    wire [19:0] _t1588;
     reg  [19:0] distance_2_13;
-    wire [19:0] _t5772;
-    wire [19:0] _t5773;
-    wire [4:0] _t5774;
-    wire _t5775;
+    wire [19:0] _t1589;
     reg  [19:0] distance_2_14;
-    wire [19:0] _t5776;
-    wire [19:0] _t5777;
-    wire [4:0] _t5778;
-    wire _t5779;
+    wire [19:0] _t1590;
     reg  [19:0] distance_2_15;
-    wire [19:0] _t5780;
-    wire [19:0] _t5781;
-    wire [4:0] _t5782;
-    wire _t5783;
-    wire _t5784;
-    wire _t5785;
-    wire _t5786;
-    wire _t5787;
-    wire [19:0] _t5788;
-    wire _t5789;
-    wire [3:0] _t5790;
-    wire _t5791;
-    wire _t5792;
-    wire _t5793;
-    wire _t5794;
-    wire [19:0] _t5795;
-    wire _t5796;
-    wire [3:0] _t5797;
-    wire _t5798;
-    wire _t5799;
-    wire _t5800;
-    wire _t5801;
-    wire [19:0] _t5802;
-    wire _t5803;
-    wire [3:0] _t5804;
-    wire _t5805;
-    wire _t5806;
-    wire _t5807;
-    wire _t5808;
-    wire [19:0] _t5809;
-    wire _t5810;
-    wire [3:0] _t5811;
-    wire _t5812;
-    wire _t5813;
-    wire _t5814;
-    wire _t5815;
-    wire [19:0] _t5816;
-    wire _t5817;
-    wire [3:0] _t5818;
-    wire _t5819;
-    wire _t5820;
-    wire _t5821;
-    wire _t5822;
-    wire [19:0] _t5823;
-    wire _t5824;
-    wire [3:0] _t5825;
-    wire _t5826;
-    wire _t5827;
-    wire _t5828;
-    wire _t5829;
-    wire [19:0] _t5830;
-    wire _t5831;
-    wire [3:0] _t5832;
-    wire _t5833;
-    wire _t5834;
-    wire _t5835;
-    wire _t5836;
-    wire [19:0] _t5837;
-    wire _t5838;
-    wire [3:0] _t5839;
-    wire _t5840;
-    wire _t5841;
-    wire _t5842;
-    wire _t5843;
-    wire [19:0] _t5844;
-    wire _t5845;
-    wire [3:0] _t5846;
-    wire _t5847;
-    wire _t5848;
-    wire _t5849;
-    wire _t5850;
-    wire [19:0] _t5851;
-    wire _t5852;
-    wire [3:0] _t5853;
-    wire _t5854;
-    wire _t5855;
-    wire _t5856;
-    wire _t5857;
-    wire [19:0] _t5858;
-    wire _t5859;
-    wire [3:0] _t5860;
-    wire _t5861;
-    wire _t5862;
-    wire _t5863;
-    wire _t5864;
-    wire [19:0] _t5865;
-    wire _t5866;
-    wire [3:0] _t5867;
+    wire [19:0] _t1591;
+    wire _t1592;
+    wire [19:0] _t1593;
+    wire _t1594;
+    wire [19:0] _t1595;
+    wire _t1596;
+    wire [19:0] _t1597;
+    wire _t1598;
+    wire [19:0] _t1599;
+    wire _t1600;
+    wire [19:0] _t1601;
+    wire _t1602;
+    wire [19:0] _t1603;
+    wire _t1604;
+    wire [19:0] _t1605;
+    wire _t1606;
+    wire [19:0] _t1607;
+    wire _t1608;
+    wire _t1609;
+    wire _t1610;
+    wire _t1611;
     reg  [19:0] argmin_2_l2_0_0;
     reg  argmin_2_l2_0_1;
     reg  [3:0] argmin_2_l2_0_2;
@@ -6502,194 +2246,68 @@ module pqa_core (
     reg  [19:0] argmin_2_l2_3_0;
     reg  argmin_2_l2_3_1;
     reg  [3:0] argmin_2_l2_3_2;
-    wire _t5868;
-    wire _t5869;
-    wire _t5870;
-    wire _t5871;
-    wire [19:0] _t5872;
-    wire _t5873;
-    wire [3:0] _t5874;
-    wire _t5875;
-    wire _t5876;
-    wire _t5877;
-    wire _t5878;
-    wire [19:0] _t5879;
-    wire _t5880;
-    wire [3:0] _t5881;
-    wire _t5882;
-    wire _t5883;
-    wire _t5884;
-    wire _t5885;
-    wire [19:0] _t5886;
-    wire _t5887;
-    wire [3:0] _t5888;
+    wire _t1612;
+    wire [19:0] _t1613;
+    wire _t1614;
+    wire _t1615;
+    wire [19:0] _t1616;
+    wire _t1617;
+    wire _t1618;
     reg  [19:0] argmin_2_l4_0_0;
     reg  argmin_2_l4_0_1;
     reg  [3:0] argmin_2_l4_0_2;
     reg  [19:0] distance_3_0;
-    wire [19:0] _t5889;
-    wire [19:0] _t5890;
-    wire [4:0] _t5891;
-    wire _t5892;
+    wire [19:0] _t1619;
     reg  [19:0] distance_3_1;
-    wire [19:0] _t5893;
-    wire [19:0] _t5894;
-    wire [4:0] _t5895;
-    wire _t5896;
+    wire [19:0] _t1620;
     reg  [19:0] distance_3_2;
-    wire [19:0] _t5897;
-    wire [19:0] _t5898;
-    wire [4:0] _t5899;
-    wire _t5900;
+    wire [19:0] _t1621;
     reg  [19:0] distance_3_3;
-    wire [19:0] _t5901;
-    wire [19:0] _t5902;
-    wire [4:0] _t5903;
-    wire _t5904;
+    wire [19:0] _t1622;
     reg  [19:0] distance_3_4;
-    wire [19:0] _t5905;
-    wire [19:0] _t5906;
-    wire [4:0] _t5907;
-    wire _t5908;
+    wire [19:0] _t1623;
     reg  [19:0] distance_3_5;
-    wire [19:0] _t5909;
-    wire [19:0] _t5910;
-    wire [4:0] _t5911;
-    wire _t5912;
+    wire [19:0] _t1624;
     reg  [19:0] distance_3_6;
-    wire [19:0] _t5913;
-    wire [19:0] _t5914;
-    wire [4:0] _t5915;
-    wire _t5916;
+    wire [19:0] _t1625;
     reg  [19:0] distance_3_7;
-    wire [19:0] _t5917;
-    wire [19:0] _t5918;
-    wire [4:0] _t5919;
-    wire _t5920;
+    wire [19:0] _t1626;
     reg  [19:0] distance_3_8;
-    wire [19:0] _t5921;
-    wire [19:0] _t5922;
-    wire [4:0] _t5923;
-    wire _t5924;
+    wire [19:0] _t1627;
     reg  [19:0] distance_3_9;
-    wire [19:0] _t5925;
-    wire [19:0] _t5926;
-    wire [4:0] _t5927;
-    wire _t5928;
+    wire [19:0] _t1628;
     reg  [19:0] distance_3_10;
-    wire [19:0] _t5929;
-    wire [19:0] _t5930;
-    wire [4:0] _t5931;
-    wire _t5932;
+    wire [19:0] _t1629;
     reg  [19:0] distance_3_11;
-    wire [19:0] _t5933;
-    wire [19:0] _t5934;
-    wire [4:0] _t5935;
-    wire _t5936;
+    wire [19:0] _t1630;
     reg  [19:0] distance_3_12;
-    wire [19:0] _t5937;
-    wire [19:0] _t5938;
-    wire [4:0] _t5939;
-    wire _t5940;
+    wire [19:0] _t1631;
     reg  [19:0] distance_3_13;
-    wire [19:0] _t5941;
-    wire [19:0] _t5942;
-    wire [4:0] _t5943;
-    wire _t5944;
+    wire [19:0] _t1632;
     reg  [19:0] distance_3_14;
-    wire [19:0] _t5945;
-    wire [19:0] _t5946;
-    wire [4:0] _t5947;
-    wire _t5948;
+    wire [19:0] _t1633;
     reg  [19:0] distance_3_15;
-    wire [19:0] _t5949;
-    wire [19:0] _t5950;
-    wire [4:0] _t5951;
-    wire _t5952;
-    wire _t5953;
-    wire _t5954;
-    wire _t5955;
-    wire _t5956;
-    wire [19:0] _t5957;
-    wire _t5958;
-    wire [3:0] _t5959;
-    wire _t5960;
-    wire _t5961;
-    wire _t5962;
-    wire _t5963;
-    wire [19:0] _t5964;
-    wire _t5965;
-    wire [3:0] _t5966;
-    wire _t5967;
-    wire _t5968;
-    wire _t5969;
-    wire _t5970;
-    wire [19:0] _t5971;
-    wire _t5972;
-    wire [3:0] _t5973;
-    wire _t5974;
-    wire _t5975;
-    wire _t5976;
-    wire _t5977;
-    wire [19:0] _t5978;
-    wire _t5979;
-    wire [3:0] _t5980;
-    wire _t5981;
-    wire _t5982;
-    wire _t5983;
-    wire _t5984;
-    wire [19:0] _t5985;
-    wire _t5986;
-    wire [3:0] _t5987;
-    wire _t5988;
-    wire _t5989;
-    wire _t5990;
-    wire _t5991;
-    wire [19:0] _t5992;
-    wire _t5993;
-    wire [3:0] _t5994;
-    wire _t5995;
-    wire _t5996;
-    wire _t5997;
-    wire _t5998;
-    wire [19:0] _t5999;
-    wire _t6000;
-    wire [3:0] _t6001;
-    wire _t6002;
-    wire _t6003;
-    wire _t6004;
-    wire _t6005;
-    wire [19:0] _t6006;
-    wire _t6007;
-    wire [3:0] _t6008;
-    wire _t6009;
-    wire _t6010;
-    wire _t6011;
-    wire _t6012;
-    wire [19:0] _t6013;
-    wire _t6014;
-    wire [3:0] _t6015;
-    wire _t6016;
-    wire _t6017;
-    wire _t6018;
-    wire _t6019;
-    wire [19:0] _t6020;
-    wire _t6021;
-    wire [3:0] _t6022;
-    wire _t6023;
-    wire _t6024;
-    wire _t6025;
-    wire _t6026;
-    wire [19:0] _t6027;
-    wire _t6028;
-    wire [3:0] _t6029;
-    wire _t6030;
-    wire _t6031;
-    wire _t6032;
-    wire _t6033;
-    wire [19:0] _t6034;
-    wire _t6035;
-    wire [3:0] _t6036;
+    wire [19:0] _t1634;
+    wire _t1635;
+    wire [19:0] _t1636;
+    wire _t1637;
+    wire [19:0] _t1638;
+    wire _t1639;
+    wire [19:0] _t1640;
+    wire _t1641;
+    wire [19:0] _t1642;
+    wire _t1643;
+    wire [19:0] _t1644;
+    wire _t1645;
+    wire [19:0] _t1646;
+    wire _t1647;
+    wire [19:0] _t1648;
+    wire _t1649;
+    wire [19:0] _t1650;
+    wire _t1651;
+    wire _t1652;
+    wire _t1653;
+    wire _t1654;
     reg  [19:0] argmin_3_l2_0_0;
     reg  argmin_3_l2_0_1;
     reg  [3:0] argmin_3_l2_0_2;
@@ -6702,31 +2320,16 @@ module pqa_core (
     reg  [19:0] argmin_3_l2_3_0;
     reg  argmin_3_l2_3_1;
     reg  [3:0] argmin_3_l2_3_2;
-    wire _t6037;
-    wire _t6038;
-    wire _t6039;
-    wire _t6040;
-    wire [19:0] _t6041;
-    wire _t6042;
-    wire [3:0] _t6043;
-    wire _t6044;
-    wire _t6045;
-    wire _t6046;
-    wire _t6047;
-    wire [19:0] _t6048;
-    wire _t6049;
-    wire [3:0] _t6050;
-    wire _t6051;
-    wire _t6052;
-    wire _t6053;
-    wire _t6054;
-    wire [19:0] _t6055;
-    wire _t6056;
-    wire [3:0] _t6057;
+    wire _t1655;
+    wire [19:0] _t1656;
+    wire _t1657;
+    wire _t1658;
+    wire [19:0] _t1659;
+    wire _t1660;
+    wire _t1661;
     reg  [19:0] argmin_3_l4_0_0;
     reg  argmin_3_l4_0_1;
     reg  [3:0] argmin_3_l4_0_2;
-    wire _t6058;
     reg  argmin_valid_d1;
     reg  argmin_valid_d2;
     reg  argmin_bank_d1;
@@ -6744,39 +2347,23 @@ module pqa_core (
     wire codes_finishing;
     reg  [19:0] best_distance_0;
     reg  [3:0] best_index_0;
-    wire [3:0] _t6059;
-    wire _t6060;
-    wire _t6061;
-    wire _t6062;
-    wire [19:0] _t6063;
-    wire [3:0] _t6064;
+    wire _t1662;
+    wire [3:0] _t1663;
     reg  [3:0] code_0;
     reg  [19:0] best_distance_1;
     reg  [3:0] best_index_1;
-    wire [3:0] _t6065;
-    wire _t6066;
-    wire _t6067;
-    wire _t6068;
-    wire [19:0] _t6069;
-    wire [3:0] _t6070;
+    wire _t1664;
+    wire [3:0] _t1665;
     reg  [3:0] code_1;
     reg  [19:0] best_distance_2;
     reg  [3:0] best_index_2;
-    wire [3:0] _t6071;
-    wire _t6072;
-    wire _t6073;
-    wire _t6074;
-    wire [19:0] _t6075;
-    wire [3:0] _t6076;
+    wire _t1666;
+    wire [3:0] _t1667;
     reg  [3:0] code_2;
     reg  [19:0] best_distance_3;
     reg  [3:0] best_index_3;
-    wire [3:0] _t6077;
-    wire _t6078;
-    wire _t6079;
-    wire _t6080;
-    wire [19:0] _t6081;
-    wire [3:0] _t6082;
+    wire _t1668;
+    wire [3:0] _t1669;
     reg  [3:0] code_3;
     reg  codes_ready;
     reg  codes_bank;
@@ -6793,96 +2380,43 @@ module pqa_core (
     reg  [3:0] lookup_code_1;
     reg  [3:0] lookup_code_2;
     reg  [3:0] lookup_code_3;
-    wire [2:0] _t6083;
-    wire [2:0] _t6084;
     wire lookup_last_chunk;
-    wire _t6085;
-    wire [2:0] _t6086;
-    wire [10:0] _t6087;
-    wire [10:0] _t6088;
+    wire _t1670;
     wire [10:0] load_table_address;
-    wire [10:0] _t6089;
-    wire [10:0] _t6090;
+    wire [10:0] _t1671;
     wire table_0_we;
     wire [10:0] table_0_waddr;
     wire [127:0] table_0_wdata;
-    wire _t6091;
-    wire _t6092;
-    wire _t6093;
-    wire _t6094;
-    wire _t6095;
-    wire [127:0] _t6096;
-    wire [10:0] _t6097;
-    wire [10:0] _t6098;
-    wire [10:0] _t6099;
-    wire [10:0] _t6100;
-    wire [10:0] _t6101;
-    wire [10:0] _t6102;
+    wire _t1672;
+    wire _t1673;
+    wire [127:0] _t1674;
+    wire [10:0] _t1675;
+    wire [10:0] _t1676;
     wire [10:0] table_address_0;
     reg  [127:0] entries_0;
     wire table_1_we;
     wire [10:0] table_1_waddr;
     wire [127:0] table_1_wdata;
-    wire _t6103;
-    wire _t6104;
-    wire _t6105;
-    wire _t6106;
-    wire _t6107;
-    wire [127:0] _t6108;
-    wire [10:0] _t6109;
-    wire [10:0] _t6110;
-    wire [10:0] _t6111;
-    wire [10:0] _t6112;
-    wire [10:0] _t6113;
-    wire [10:0] _t6114;
+    wire _t1677;
     wire [10:0] table_address_1;
     reg  [127:0] entries_1;
     wire table_2_we;
     wire [10:0] table_2_waddr;
     wire [127:0] table_2_wdata;
-    wire _t6115;
-    wire _t6116;
-    wire _t6117;
-    wire _t6118;
-    wire _t6119;
-    wire [127:0] _t6120;
-    wire [10:0] _t6121;
-    wire [10:0] _t6122;
-    wire [10:0] _t6123;
-    wire [10:0] _t6124;
-    wire [10:0] _t6125;
-    wire [10:0] _t6126;
+    wire _t1678;
     wire [10:0] table_address_2;
     reg  [127:0] entries_2;
     wire table_3_we;
     wire [10:0] table_3_waddr;
     wire [127:0] table_3_wdata;
-    wire _t6127;
-    wire _t6128;
-    wire _t6129;
-    wire _t6130;
-    wire _t6131;
-    wire [127:0] _t6132;
-    wire [10:0] _t6133;
-    wire [10:0] _t6134;
-    wire [10:0] _t6135;
-    wire [10:0] _t6136;
-    wire [10:0] _t6137;
-    wire [10:0] _t6138;
+    wire _t1679;
     wire [10:0] table_address_3;
     reg  [127:0] entries_3;
     wire bias_we;
     wire [2:0] bias_waddr;
     wire [255:0] bias_wdata;
-    wire _t6139;
-    wire _t6140;
-    wire _t6141;
-    wire _t6142;
-    wire [2:0] _t6143;
-    wire [2:0] _t6144;
-    wire [2:0] _t6145;
-    wire [2:0] _t6146;
-    wire [2:0] _t6147;
+    wire _t1680;
+    wire [2:0] _t1681;
     reg  [255:0] bias_word;
     reg  l1_valid;
     reg  l1_bank;
@@ -6891,392 +2425,123 @@ module pqa_core (
     reg  l1_first_group;
     reg  l1_last_group;
     reg  l1_last_chunk;
-    wire [6:0] _t6148;
-    wire [6:0] _t6149;
-    wire [6:0] _t6150;
-    wire [7:0] _t6151;
-    wire [13:0] _t6152;
-    wire [6:0] _t6153;
-    wire _t6154;
-    wire [13:0] _t6155;
-    wire [7:0] _t6156;
-    wire [13:0] _t6157;
-    wire [6:0] _t6158;
-    wire _t6159;
-    wire [13:0] _t6160;
-    wire [7:0] _t6161;
-    wire [13:0] _t6162;
-    wire [6:0] _t6163;
-    wire _t6164;
-    wire [13:0] _t6165;
-    wire [7:0] _t6166;
-    wire [13:0] _t6167;
-    wire [6:0] _t6168;
-    wire _t6169;
-    wire [13:0] _t6170;
-    wire [13:0] _t6171;
-    wire [13:0] _t6172;
-    wire [13:0] _t6173;
+    wire [6:0] _t1682;
+    wire [6:0] _t1683;
+    wire [7:0] _t1684;
+    wire _t1685;
+    wire [7:0] _t1686;
+    wire _t1687;
+    wire [7:0] _t1688;
+    wire _t1689;
+    wire [7:0] _t1690;
+    wire _t1691;
+    wire [13:0] _t1692;
+    wire [13:0] _t1693;
     reg  [13:0] adder_0_l2_0_0;
-    wire [7:0] _t6174;
-    wire [13:0] _t6175;
-    wire [6:0] _t6176;
-    wire _t6177;
-    wire [13:0] _t6178;
-    wire [7:0] _t6179;
-    wire [13:0] _t6180;
-    wire [6:0] _t6181;
-    wire _t6182;
-    wire [13:0] _t6183;
-    wire [7:0] _t6184;
-    wire [13:0] _t6185;
-    wire [6:0] _t6186;
-    wire _t6187;
-    wire [13:0] _t6188;
-    wire [7:0] _t6189;
-    wire [13:0] _t6190;
-    wire [6:0] _t6191;
-    wire _t6192;
-    wire [13:0] _t6193;
-    wire [13:0] _t6194;
-    wire [13:0] _t6195;
-    wire [13:0] _t6196;
+    wire [7:0] _t1694;
+    wire [7:0] _t1695;
+    wire [7:0] _t1696;
+    wire [7:0] _t1697;
+    wire [13:0] _t1698;
+    wire [13:0] _t1699;
     reg  [13:0] adder_1_l2_0_0;
-    wire [7:0] _t6197;
-    wire [13:0] _t6198;
-    wire [6:0] _t6199;
-    wire _t6200;
-    wire [13:0] _t6201;
-    wire [7:0] _t6202;
-    wire [13:0] _t6203;
-    wire [6:0] _t6204;
-    wire _t6205;
-    wire [13:0] _t6206;
-    wire [7:0] _t6207;
-    wire [13:0] _t6208;
-    wire [6:0] _t6209;
-    wire _t6210;
-    wire [13:0] _t6211;
-    wire [7:0] _t6212;
-    wire [13:0] _t6213;
-    wire [6:0] _t6214;
-    wire _t6215;
-    wire [13:0] _t6216;
-    wire [13:0] _t6217;
-    wire [13:0] _t6218;
-    wire [13:0] _t6219;
+    wire [7:0] _t1700;
+    wire [7:0] _t1701;
+    wire [7:0] _t1702;
+    wire [7:0] _t1703;
+    wire [13:0] _t1704;
+    wire [13:0] _t1705;
     reg  [13:0] adder_2_l2_0_0;
-    wire [7:0] _t6220;
-    wire [13:0] _t6221;
-    wire [6:0] _t6222;
-    wire _t6223;
-    wire [13:0] _t6224;
-    wire [7:0] _t6225;
-    wire [13:0] _t6226;
-    wire [6:0] _t6227;
-    wire _t6228;
-    wire [13:0] _t6229;
-    wire [7:0] _t6230;
-    wire [13:0] _t6231;
-    wire [6:0] _t6232;
-    wire _t6233;
-    wire [13:0] _t6234;
-    wire [7:0] _t6235;
-    wire [13:0] _t6236;
-    wire [6:0] _t6237;
-    wire _t6238;
-    wire [13:0] _t6239;
-    wire [13:0] _t6240;
-    wire [13:0] _t6241;
-    wire [13:0] _t6242;
+    wire [7:0] _t1706;
+    wire [7:0] _t1707;
+    wire [7:0] _t1708;
+    wire [7:0] _t1709;
+    wire [13:0] _t1710;
+    wire [13:0] _t1711;
     reg  [13:0] adder_3_l2_0_0;
-    wire [7:0] _t6243;
-    wire [13:0] _t6244;
-    wire [6:0] _t6245;
-    wire _t6246;
-    wire [13:0] _t6247;
-    wire [7:0] _t6248;
-    wire [13:0] _t6249;
-    wire [6:0] _t6250;
-    wire _t6251;
-    wire [13:0] _t6252;
-    wire [7:0] _t6253;
-    wire [13:0] _t6254;
-    wire [6:0] _t6255;
-    wire _t6256;
-    wire [13:0] _t6257;
-    wire [7:0] _t6258;
-    wire [13:0] _t6259;
-    wire [6:0] _t6260;
-    wire _t6261;
-    wire [13:0] _t6262;
-    wire [13:0] _t6263;
-    wire [13:0] _t6264;
-    wire [13:0] _t6265;
+    wire [7:0] _t1712;
+    wire [7:0] _t1713;
+    wire [7:0] _t1714;
+    wire [7:0] _t1715;
+    wire [13:0] _t1716;
+    wire [13:0] _t1717;
     reg  [13:0] adder_4_l2_0_0;
-    wire [7:0] _t6266;
-    wire [13:0] _t6267;
-    wire [6:0] _t6268;
-    wire _t6269;
-    wire [13:0] _t6270;
-    wire [7:0] _t6271;
-    wire [13:0] _t6272;
-    wire [6:0] _t6273;
-    wire _t6274;
-    wire [13:0] _t6275;
-    wire [7:0] _t6276;
-    wire [13:0] _t6277;
-    wire [6:0] _t6278;
-    wire _t6279;
-    wire [13:0] _t6280;
-    wire [7:0] _t6281;
-    wire [13:0] _t6282;
-    wire [6:0] _t6283;
-    wire _t6284;
-    wire [13:0] _t6285;
-    wire [13:0] _t6286;
-    wire [13:0] _t6287;
-    wire [13:0] _t6288;
+    wire [7:0] _t1718;
+    wire [7:0] _t1719;
+    wire [7:0] _t1720;
+    wire [7:0] _t1721;
+    wire [13:0] _t1722;
+    wire [13:0] _t1723;
     reg  [13:0] adder_5_l2_0_0;
-    wire [7:0] _t6289;
-    wire [13:0] _t6290;
-    wire [6:0] _t6291;
-    wire _t6292;
-    wire [13:0] _t6293;
-    wire [7:0] _t6294;
-    wire [13:0] _t6295;
-    wire [6:0] _t6296;
-    wire _t6297;
-    wire [13:0] _t6298;
-    wire [7:0] _t6299;
-    wire [13:0] _t6300;
-    wire [6:0] _t6301;
-    wire _t6302;
-    wire [13:0] _t6303;
-    wire [7:0] _t6304;
-    wire [13:0] _t6305;
-    wire [6:0] _t6306;
-    wire _t6307;
-    wire [13:0] _t6308;
-    wire [13:0] _t6309;
-    wire [13:0] _t6310;
-    wire [13:0] _t6311;
+    wire [7:0] _t1724;
+    wire [7:0] _t1725;
+    wire [7:0] _t1726;
+    wire [7:0] _t1727;
+    wire [13:0] _t1728;
+    wire [13:0] _t1729;
     reg  [13:0] adder_6_l2_0_0;
-    wire [7:0] _t6312;
-    wire [13:0] _t6313;
-    wire [6:0] _t6314;
-    wire _t6315;
-    wire [13:0] _t6316;
-    wire [7:0] _t6317;
-    wire [13:0] _t6318;
-    wire [6:0] _t6319;
-    wire _t6320;
-    wire [13:0] _t6321;
-    wire [7:0] _t6322;
-    wire [13:0] _t6323;
-    wire [6:0] _t6324;
-    wire _t6325;
-    wire [13:0] _t6326;
-    wire [7:0] _t6327;
-    wire [13:0] _t6328;
-    wire [6:0] _t6329;
-    wire _t6330;
-    wire [13:0] _t6331;
-    wire [13:0] _t6332;
-    wire [13:0] _t6333;
-    wire [13:0] _t6334;
+    wire [7:0] _t1730;
+    wire [7:0] _t1731;
+    wire [7:0] _t1732;
+    wire [7:0] _t1733;
+    wire [13:0] _t1734;
+    wire [13:0] _t1735;
     reg  [13:0] adder_7_l2_0_0;
-    wire [7:0] _t6335;
-    wire [13:0] _t6336;
-    wire [6:0] _t6337;
-    wire _t6338;
-    wire [13:0] _t6339;
-    wire [7:0] _t6340;
-    wire [13:0] _t6341;
-    wire [6:0] _t6342;
-    wire _t6343;
-    wire [13:0] _t6344;
-    wire [7:0] _t6345;
-    wire [13:0] _t6346;
-    wire [6:0] _t6347;
-    wire _t6348;
-    wire [13:0] _t6349;
-    wire [7:0] _t6350;
-    wire [13:0] _t6351;
-    wire [6:0] _t6352;
-    wire _t6353;
-    wire [13:0] _t6354;
-    wire [13:0] _t6355;
-    wire [13:0] _t6356;
-    wire [13:0] _t6357;
+    wire [7:0] _t1736;
+    wire [7:0] _t1737;
+    wire [7:0] _t1738;
+    wire [7:0] _t1739;
+    wire [13:0] _t1740;
+    wire [13:0] _t1741;
     reg  [13:0] adder_8_l2_0_0;
-    wire [7:0] _t6358;
-    wire [13:0] _t6359;
-    wire [6:0] _t6360;
-    wire _t6361;
-    wire [13:0] _t6362;
-    wire [7:0] _t6363;
-    wire [13:0] _t6364;
-    wire [6:0] _t6365;
-    wire _t6366;
-    wire [13:0] _t6367;
-    wire [7:0] _t6368;
-    wire [13:0] _t6369;
-    wire [6:0] _t6370;
-    wire _t6371;
-    wire [13:0] _t6372;
-    wire [7:0] _t6373;
-    wire [13:0] _t6374;
-    wire [6:0] _t6375;
-    wire _t6376;
-    wire [13:0] _t6377;
-    wire [13:0] _t6378;
-    wire [13:0] _t6379;
-    wire [13:0] _t6380;
+    wire [7:0] _t1742;
+    wire [7:0] _t1743;
+    wire [7:0] _t1744;
+    wire [7:0] _t1745;
+    wire [13:0] _t1746;
+    wire [13:0] _t1747;
     reg  [13:0] adder_9_l2_0_0;
-    wire [7:0] _t6381;
-    wire [13:0] _t6382;
-    wire [6:0] _t6383;
-    wire _t6384;
-    wire [13:0] _t6385;
-    wire [7:0] _t6386;
-    wire [13:0] _t6387;
-    wire [6:0] _t6388;
-    wire _t6389;
-    wire [13:0] _t6390;
-    wire [7:0] _t6391;
-    wire [13:0] _t6392;
-    wire [6:0] _t6393;
-    wire _t6394;
-    wire [13:0] _t6395;
-    wire [7:0] _t6396;
-    wire [13:0] _t6397;
-    wire [6:0] _t6398;
-    wire _t6399;
-    wire [13:0] _t6400;
-    wire [13:0] _t6401;
-    wire [13:0] _t6402;
-    wire [13:0] _t6403;
+    wire [7:0] _t1748;
+    wire [7:0] _t1749;
+    wire [7:0] _t1750;
+    wire [7:0] _t1751;
+    wire [13:0] _t1752;
+    wire [13:0] _t1753;
     reg  [13:0] adder_10_l2_0_0;
-    wire [7:0] _t6404;
-    wire [13:0] _t6405;
-    wire [6:0] _t6406;
-    wire _t6407;
-    wire [13:0] _t6408;
-    wire [7:0] _t6409;
-    wire [13:0] _t6410;
-    wire [6:0] _t6411;
-    wire _t6412;
-    wire [13:0] _t6413;
-    wire [7:0] _t6414;
-    wire [13:0] _t6415;
-    wire [6:0] _t6416;
-    wire _t6417;
-    wire [13:0] _t6418;
-    wire [7:0] _t6419;
-    wire [13:0] _t6420;
-    wire [6:0] _t6421;
-    wire _t6422;
-    wire [13:0] _t6423;
-    wire [13:0] _t6424;
-    wire [13:0] _t6425;
-    wire [13:0] _t6426;
+    wire [7:0] _t1754;
+    wire [7:0] _t1755;
+    wire [7:0] _t1756;
+    wire [7:0] _t1757;
+    wire [13:0] _t1758;
+    wire [13:0] _t1759;
     reg  [13:0] adder_11_l2_0_0;
-    wire [7:0] _t6427;
-    wire [13:0] _t6428;
-    wire [6:0] _t6429;
-    wire _t6430;
-    wire [13:0] _t6431;
-    wire [7:0] _t6432;
-    wire [13:0] _t6433;
-    wire [6:0] _t6434;
-    wire _t6435;
-    wire [13:0] _t6436;
-    wire [7:0] _t6437;
-    wire [13:0] _t6438;
-    wire [6:0] _t6439;
-    wire _t6440;
-    wire [13:0] _t6441;
-    wire [7:0] _t6442;
-    wire [13:0] _t6443;
-    wire [6:0] _t6444;
-    wire _t6445;
-    wire [13:0] _t6446;
-    wire [13:0] _t6447;
-    wire [13:0] _t6448;
-    wire [13:0] _t6449;
+    wire [7:0] _t1760;
+    wire [7:0] _t1761;
+    wire [7:0] _t1762;
+    wire [7:0] _t1763;
+    wire [13:0] _t1764;
+    wire [13:0] _t1765;
     reg  [13:0] adder_12_l2_0_0;
-    wire [7:0] _t6450;
-    wire [13:0] _t6451;
-    wire [6:0] _t6452;
-    wire _t6453;
-    wire [13:0] _t6454;
-    wire [7:0] _t6455;
-    wire [13:0] _t6456;
-    wire [6:0] _t6457;
-    wire _t6458;
-    wire [13:0] _t6459;
-    wire [7:0] _t6460;
-    wire [13:0] _t6461;
-    wire [6:0] _t6462;
-    wire _t6463;
-    wire [13:0] _t6464;
-    wire [7:0] _t6465;
-    wire [13:0] _t6466;
-    wire [6:0] _t6467;
-    wire _t6468;
-    wire [13:0] _t6469;
-    wire [13:0] _t6470;
-    wire [13:0] _t6471;
-    wire [13:0] _t6472;
+    wire [7:0] _t1766;
+    wire [7:0] _t1767;
+    wire [7:0] _t1768;
+    wire [7:0] _t1769;
+    wire [13:0] _t1770;
+    wire [13:0] _t1771;
     reg  [13:0] adder_13_l2_0_0;
-    wire [7:0] _t6473;
-    wire [13:0] _t6474;
-    wire [6:0] _t6475;
-    wire _t6476;
-    wire [13:0] _t6477;
-    wire [7:0] _t6478;
-    wire [13:0] _t6479;
-    wire [6:0] _t6480;
-    wire _t6481;
-    wire [13:0] _t6482;
-    wire [7:0] _t6483;
-    wire [13:0] _t6484;
-    wire [6:0] _t6485;
-    wire _t6486;
-    wire [13:0] _t6487;
-    wire [7:0] _t6488;
-    wire [13:0] _t6489;
-    wire [6:0] _t6490;
-    wire _t6491;
-    wire [13:0] _t6492;
-    wire [13:0] _t6493;
-    wire [13:0] _t6494;
-    wire [13:0] _t6495;
+    wire [7:0] _t1772;
+    wire [7:0] _t1773;
+    wire [7:0] _t1774;
+    wire [7:0] _t1775;
+    wire [13:0] _t1776;
+    wire [13:0] _t1777;
     reg  [13:0] adder_14_l2_0_0;
-    wire [7:0] _t6496;
-    wire [13:0] _t6497;
-    wire [6:0] _t6498;
-    wire _t6499;
-    wire [13:0] _t6500;
-    wire [7:0] _t6501;
-    wire [13:0] _t6502;
-    wire [6:0] _t6503;
-    wire _t6504;
-    wire [13:0] _t6505;
-    wire [7:0] _t6506;
-    wire [13:0] _t6507;
-    wire [6:0] _t6508;
-    wire _t6509;
-    wire [13:0] _t6510;
-    wire [7:0] _t6511;
-    wire [13:0] _t6512;
-    wire [6:0] _t6513;
-    wire _t6514;
-    wire [13:0] _t6515;
-    wire [13:0] _t6516;
-    wire [13:0] _t6517;
-    wire [13:0] _t6518;
+    wire [7:0] _t1778;
+    wire [7:0] _t1779;
+    wire [7:0] _t1780;
+    wire [7:0] _t1781;
+    wire [13:0] _t1782;
+    wire [13:0] _t1783;
     reg  [13:0] adder_15_l2_0_0;
     reg  adder_valid_d1;
     reg  adder_bank_d1;
@@ -7289,500 +2554,122 @@ module pqa_core (
     reg  [13:0] running_sum_1_0;
     reg  [13:0] running_sum_2_0;
     reg  [13:0] running_sum_3_0;
-    wire _t6519;
-    wire [13:0] _t6520;
-    wire [13:0] _t6521;
-    wire _t6522;
-    wire [13:0] _t6523;
-    wire [13:0] _t6524;
+    wire _t1784;
+    wire _t1785;
+    wire [13:0] _t1786;
     wire [13:0] group_sum_0;
-    wire _t6525;
-    wire _t6526;
-    wire _t6527;
-    wire _t6528;
-    wire _t6529;
-    wire _t6530;
-    wire _t6531;
-    wire _t6532;
-    wire _t6533;
-    wire _t6534;
-    wire _t6535;
-    wire _t6536;
-    wire _t6537;
-    wire _t6538;
-    wire _t6539;
-    wire _t6540;
-    wire [15:0] _t6541;
-    wire [16:0] _t6542;
-    wire [16:0] _t6543;
-    wire [16:0] _t6544;
+    wire _t1787;
+    wire _t1788;
+    wire _t1789;
+    wire _t1790;
+    wire _t1791;
+    wire [15:0] _t1792;
     reg  [13:0] running_sum_0_1;
     reg  [13:0] running_sum_1_1;
     reg  [13:0] running_sum_2_1;
     reg  [13:0] running_sum_3_1;
-    wire _t6545;
-    wire [13:0] _t6546;
-    wire [13:0] _t6547;
-    wire _t6548;
-    wire [13:0] _t6549;
-    wire [13:0] _t6550;
+    wire [13:0] _t1793;
     wire [13:0] group_sum_1;
-    wire _t6551;
-    wire _t6552;
-    wire _t6553;
-    wire _t6554;
-    wire _t6555;
-    wire _t6556;
-    wire _t6557;
-    wire _t6558;
-    wire _t6559;
-    wire _t6560;
-    wire _t6561;
-    wire _t6562;
-    wire _t6563;
-    wire _t6564;
-    wire _t6565;
-    wire _t6566;
-    wire [15:0] _t6567;
-    wire [16:0] _t6568;
-    wire [16:0] _t6569;
-    wire [16:0] _t6570;
+    wire [15:0] _t1794;
     reg  [13:0] running_sum_0_2;
     reg  [13:0] running_sum_1_2;
     reg  [13:0] running_sum_2_2;
     reg  [13:0] running_sum_3_2;
-    wire _t6571;
-    wire [13:0] _t6572;
-    wire [13:0] _t6573;
-    wire _t6574;
-    wire [13:0] _t6575;
-    wire [13:0] _t6576;
+    wire [13:0] _t1795;
     wire [13:0] group_sum_2;
-    wire _t6577;
-    wire _t6578;
-    wire _t6579;
-    wire _t6580;
-    wire _t6581;
-    wire _t6582;
-    wire _t6583;
-    wire _t6584;
-    wire _t6585;
-    wire _t6586;
-    wire _t6587;
-    wire _t6588;
-    wire _t6589;
-    wire _t6590;
-    wire _t6591;
-    wire _t6592;
-    wire [15:0] _t6593;
-    wire [16:0] _t6594;
-    wire [16:0] _t6595;
-    wire [16:0] _t6596;
+    wire [15:0] _t1796;
     reg  [13:0] running_sum_0_3;
     reg  [13:0] running_sum_1_3;
     reg  [13:0] running_sum_2_3;
     reg  [13:0] running_sum_3_3;
-    wire _t6597;
-    wire [13:0] _t6598;
-    wire [13:0] _t6599;
-    wire _t6600;
-    wire [13:0] _t6601;
-    wire [13:0] _t6602;
+    wire [13:0] _t1797;
     wire [13:0] group_sum_3;
-    wire _t6603;
-    wire _t6604;
-    wire _t6605;
-    wire _t6606;
-    wire _t6607;
-    wire _t6608;
-    wire _t6609;
-    wire _t6610;
-    wire _t6611;
-    wire _t6612;
-    wire _t6613;
-    wire _t6614;
-    wire _t6615;
-    wire _t6616;
-    wire _t6617;
-    wire _t6618;
-    wire [15:0] _t6619;
-    wire [16:0] _t6620;
-    wire [16:0] _t6621;
-    wire [16:0] _t6622;
+    wire [15:0] _t1798;
     reg  [13:0] running_sum_0_4;
     reg  [13:0] running_sum_1_4;
     reg  [13:0] running_sum_2_4;
     reg  [13:0] running_sum_3_4;
-    wire _t6623;
-    wire [13:0] _t6624;
-    wire [13:0] _t6625;
-    wire _t6626;
-    wire [13:0] _t6627;
-    wire [13:0] _t6628;
+    wire [13:0] _t1799;
     wire [13:0] group_sum_4;
-    wire _t6629;
-    wire _t6630;
-    wire _t6631;
-    wire _t6632;
-    wire _t6633;
-    wire _t6634;
-    wire _t6635;
-    wire _t6636;
-    wire _t6637;
-    wire _t6638;
-    wire _t6639;
-    wire _t6640;
-    wire _t6641;
-    wire _t6642;
-    wire _t6643;
-    wire _t6644;
-    wire [15:0] _t6645;
-    wire [16:0] _t6646;
-    wire [16:0] _t6647;
-    wire [16:0] _t6648;
+    wire [15:0] _t1800;
     reg  [13:0] running_sum_0_5;
     reg  [13:0] running_sum_1_5;
     reg  [13:0] running_sum_2_5;
     reg  [13:0] running_sum_3_5;
-    wire _t6649;
-    wire [13:0] _t6650;
-    wire [13:0] _t6651;
-    wire _t6652;
-    wire [13:0] _t6653;
-    wire [13:0] _t6654;
+    wire [13:0] _t1801;
     wire [13:0] group_sum_5;
-    wire _t6655;
-    wire _t6656;
-    wire _t6657;
-    wire _t6658;
-    wire _t6659;
-    wire _t6660;
-    wire _t6661;
-    wire _t6662;
-    wire _t6663;
-    wire _t6664;
-    wire _t6665;
-    wire _t6666;
-    wire _t6667;
-    wire _t6668;
-    wire _t6669;
-    wire _t6670;
-    wire [15:0] _t6671;
-    wire [16:0] _t6672;
-    wire [16:0] _t6673;
-    wire [16:0] _t6674;
+    wire [15:0] _t1802;
     reg  [13:0] running_sum_0_6;
     reg  [13:0] running_sum_1_6;
     reg  [13:0] running_sum_2_6;
     reg  [13:0] running_sum_3_6;
-    wire _t6675;
-    wire [13:0] _t6676;
-    wire [13:0] _t6677;
-    wire _t6678;
-    wire [13:0] _t6679;
-    wire [13:0] _t6680;
+    wire [13:0] _t1803;
     wire [13:0] group_sum_6;
-    wire _t6681;
-    wire _t6682;
-    wire _t6683;
-    wire _t6684;
-    wire _t6685;
-    wire _t6686;
-    wire _t6687;
-    wire _t6688;
-    wire _t6689;
-    wire _t6690;
-    wire _t6691;
-    wire _t6692;
-    wire _t6693;
-    wire _t6694;
-    wire _t6695;
-    wire _t6696;
-    wire [15:0] _t6697;
-    wire [16:0] _t6698;
-    wire [16:0] _t6699;
-    wire [16:0] _t6700;
+    wire [15:0] _t1804;
     reg  [13:0] running_sum_0_7;
     reg  [13:0] running_sum_1_7;
     reg  [13:0] running_sum_2_7;
     reg  [13:0] running_sum_3_7;
-    wire _t6701;
-    wire [13:0] _t6702;
-    wire [13:0] _t6703;
-    wire _t6704;
-    wire [13:0] _t6705;
-    wire [13:0] _t6706;
+    wire [13:0] _t1805;
     wire [13:0] group_sum_7;
-    wire _t6707;
-    wire _t6708;
-    wire _t6709;
-    wire _t6710;
-    wire _t6711;
-    wire _t6712;
-    wire _t6713;
-    wire _t6714;
-    wire _t6715;
-    wire _t6716;
-    wire _t6717;
-    wire _t6718;
-    wire _t6719;
-    wire _t6720;
-    wire _t6721;
-    wire _t6722;
-    wire [15:0] _t6723;
-    wire [16:0] _t6724;
-    wire [16:0] _t6725;
-    wire [16:0] _t6726;
+    wire [15:0] _t1806;
     reg  [13:0] running_sum_0_8;
     reg  [13:0] running_sum_1_8;
     reg  [13:0] running_sum_2_8;
     reg  [13:0] running_sum_3_8;
-    wire _t6727;
-    wire [13:0] _t6728;
-    wire [13:0] _t6729;
-    wire _t6730;
-    wire [13:0] _t6731;
-    wire [13:0] _t6732;
+    wire [13:0] _t1807;
     wire [13:0] group_sum_8;
-    wire _t6733;
-    wire _t6734;
-    wire _t6735;
-    wire _t6736;
-    wire _t6737;
-    wire _t6738;
-    wire _t6739;
-    wire _t6740;
-    wire _t6741;
-    wire _t6742;
-    wire _t6743;
-    wire _t6744;
-    wire _t6745;
-    wire _t6746;
-    wire _t6747;
-    wire _t6748;
-    wire [15:0] _t6749;
-    wire [16:0] _t6750;
-    wire [16:0] _t6751;
-    wire [16:0] _t6752;
+    wire [15:0] _t1808;
     reg  [13:0] running_sum_0_9;
     reg  [13:0] running_sum_1_9;
     reg  [13:0] running_sum_2_9;
     reg  [13:0] running_sum_3_9;
-    wire _t6753;
-    wire [13:0] _t6754;
-    wire [13:0] _t6755;
-    wire _t6756;
-    wire [13:0] _t6757;
-    wire [13:0] _t6758;
+    wire [13:0] _t1809;
     wire [13:0] group_sum_9;
-    wire _t6759;
-    wire _t6760;
-    wire _t6761;
-    wire _t6762;
-    wire _t6763;
-    wire _t6764;
-    wire _t6765;
-    wire _t6766;
-    wire _t6767;
-    wire _t6768;
-    wire _t6769;
-    wire _t6770;
-    wire _t6771;
-    wire _t6772;
-    wire _t6773;
-    wire _t6774;
-    wire [15:0] _t6775;
-    wire [16:0] _t6776;
-    wire [16:0] _t6777;
-    wire [16:0] _t6778;
+    wire [15:0] _t1810;
     reg  [13:0] running_sum_0_10;
     reg  [13:0] running_sum_1_10;
     reg  [13:0] running_sum_2_10;
     reg  [13:0] running_sum_3_10;
-    wire _t6779;
-    wire [13:0] _t6780;
-    wire [13:0] _t6781;
-    wire _t6782;
-    wire [13:0] _t6783;
-    wire [13:0] _t6784;
+    wire [13:0] _t1811;
     wire [13:0] group_sum_10;
-    wire _t6785;
-    wire _t6786;
-    wire _t6787;
-    wire _t6788;
-    wire _t6789;
-    wire _t6790;
-    wire _t6791;
-    wire _t6792;
-    wire _t6793;
-    wire _t6794;
-    wire _t6795;
-    wire _t6796;
-    wire _t6797;
-    wire _t6798;
-    wire _t6799;
-    wire _t6800;
-    wire [15:0] _t6801;
-    wire [16:0] _t6802;
-    wire [16:0] _t6803;
-    wire [16:0] _t6804;
+    wire [15:0] _t1812;
     reg  [13:0] running_sum_0_11;
     reg  [13:0] running_sum_1_11;
     reg  [13:0] running_sum_2_11;
     reg  [13:0] running_sum_3_11;
-    wire _t6805;
-    wire [13:0] _t6806;
-    wire [13:0] _t6807;
-    wire _t6808;
-    wire [13:0] _t6809;
-    wire [13:0] _t6810;
+    wire [13:0] _t1813;
     wire [13:0] group_sum_11;
-    wire _t6811;
-    wire _t6812;
-    wire _t6813;
-    wire _t6814;
-    wire _t6815;
-    wire _t6816;
-    wire _t6817;
-    wire _t6818;
-    wire _t6819;
-    wire _t6820;
-    wire _t6821;
-    wire _t6822;
-    wire _t6823;
-    wire _t6824;
-    wire _t6825;
-    wire _t6826;
-    wire [15:0] _t6827;
-    wire [16:0] _t6828;
-    wire [16:0] _t6829;
-    wire [16:0] _t6830;
+    wire [15:0] _t1814;
     reg  [13:0] running_sum_0_12;
     reg  [13:0] running_sum_1_12;
     reg  [13:0] running_sum_2_12;
     reg  [13:0] running_sum_3_12;
-    wire _t6831;
-    wire [13:0] _t6832;
-    wire [13:0] _t6833;
-    wire _t6834;
-    wire [13:0] _t6835;
-    wire [13:0] _t6836;
+    wire [13:0] _t1815;
     wire [13:0] group_sum_12;
-    wire _t6837;
-    wire _t6838;
-    wire _t6839;
-    wire _t6840;
-    wire _t6841;
-    wire _t6842;
-    wire _t6843;
-    wire _t6844;
-    wire _t6845;
-    wire _t6846;
-    wire _t6847;
-    wire _t6848;
-    wire _t6849;
-    wire _t6850;
-    wire _t6851;
-    wire _t6852;
-    wire [15:0] _t6853;
-    wire [16:0] _t6854;
-    wire [16:0] _t6855;
-    wire [16:0] _t6856;
+    wire [15:0] _t1816;
     reg  [13:0] running_sum_0_13;
     reg  [13:0] running_sum_1_13;
     reg  [13:0] running_sum_2_13;
     reg  [13:0] running_sum_3_13;
-    wire _t6857;
-    wire [13:0] _t6858;
-    wire [13:0] _t6859;
-    wire _t6860;
-    wire [13:0] _t6861;
-    wire [13:0] _t6862;
+    wire [13:0] _t1817;
     wire [13:0] group_sum_13;
-    wire _t6863;
-    wire _t6864;
-    wire _t6865;
-    wire _t6866;
-    wire _t6867;
-    wire _t6868;
-    wire _t6869;
-    wire _t6870;
-    wire _t6871;
-    wire _t6872;
-    wire _t6873;
-    wire _t6874;
-    wire _t6875;
-    wire _t6876;
-    wire _t6877;
-    wire _t6878;
-    wire [15:0] _t6879;
-    wire [16:0] _t6880;
-    wire [16:0] _t6881;
-    wire [16:0] _t6882;
+    wire [15:0] _t1818;
     reg  [13:0] running_sum_0_14;
     reg  [13:0] running_sum_1_14;
     reg  [13:0] running_sum_2_14;
     reg  [13:0] running_sum_3_14;
-    wire _t6883;
-    wire [13:0] _t6884;
-    wire [13:0] _t6885;
-    wire _t6886;
-    wire [13:0] _t6887;
-    wire [13:0] _t6888;
+    wire [13:0] _t1819;
     wire [13:0] group_sum_14;
-    wire _t6889;
-    wire _t6890;
-    wire _t6891;
-    wire _t6892;
-    wire _t6893;
-    wire _t6894;
-    wire _t6895;
-    wire _t6896;
-    wire _t6897;
-    wire _t6898;
-    wire _t6899;
-    wire _t6900;
-    wire _t6901;
-    wire _t6902;
-    wire _t6903;
-    wire _t6904;
-    wire [15:0] _t6905;
-    wire [16:0] _t6906;
-    wire [16:0] _t6907;
-    wire [16:0] _t6908;
+    wire [15:0] _t1820;
     reg  [13:0] running_sum_0_15;
     reg  [13:0] running_sum_1_15;
     reg  [13:0] running_sum_2_15;
     reg  [13:0] running_sum_3_15;
-    wire _t6909;
-    wire [13:0] _t6910;
-    wire [13:0] _t6911;
-    wire _t6912;
-    wire [13:0] _t6913;
-    wire [13:0] _t6914;
+    wire [13:0] _t1821;
     wire [13:0] group_sum_15;
-    wire _t6915;
-    wire _t6916;
-    wire _t6917;
-    wire _t6918;
-    wire _t6919;
-    wire _t6920;
-    wire _t6921;
-    wire _t6922;
-    wire _t6923;
-    wire _t6924;
-    wire _t6925;
-    wire _t6926;
-    wire _t6927;
-    wire _t6928;
-    wire _t6929;
-    wire _t6930;
-    wire [15:0] _t6931;
-    wire [16:0] _t6932;
-    wire [16:0] _t6933;
-    wire [16:0] _t6934;
+    wire [15:0] _t1822;
     reg  q0_valid;
-    wire _t6935;
     reg  q0_emit;
     reg  q0_last_chunk;
     reg  q0_bank;
@@ -7803,307 +2690,140 @@ module pqa_core (
     reg  [16:0] q0_accumulator_13;
     reg  [16:0] q0_accumulator_14;
     reg  [16:0] q0_accumulator_15;
-    wire [15:0] _t6936;
-    wire [16:0] _t6937;
-    wire [33:0] _t6938;
+    wire [16:0] _t1823;
+    wire [33:0] _t1824;
     reg  [33:0] q1_product_0;
-    wire [33:0] _t6939;
+    wire [33:0] _t1825;
     reg  [33:0] q1_product_1;
-    wire [33:0] _t6940;
+    wire [33:0] _t1826;
     reg  [33:0] q1_product_2;
-    wire [33:0] _t6941;
+    wire [33:0] _t1827;
     reg  [33:0] q1_product_3;
-    wire [33:0] _t6942;
+    wire [33:0] _t1828;
     reg  [33:0] q1_product_4;
-    wire [33:0] _t6943;
+    wire [33:0] _t1829;
     reg  [33:0] q1_product_5;
-    wire [33:0] _t6944;
+    wire [33:0] _t1830;
     reg  [33:0] q1_product_6;
-    wire [33:0] _t6945;
+    wire [33:0] _t1831;
     reg  [33:0] q1_product_7;
-    wire [33:0] _t6946;
+    wire [33:0] _t1832;
     reg  [33:0] q1_product_8;
-    wire [33:0] _t6947;
+    wire [33:0] _t1833;
     reg  [33:0] q1_product_9;
-    wire [33:0] _t6948;
+    wire [33:0] _t1834;
     reg  [33:0] q1_product_10;
-    wire [33:0] _t6949;
+    wire [33:0] _t1835;
     reg  [33:0] q1_product_11;
-    wire [33:0] _t6950;
+    wire [33:0] _t1836;
     reg  [33:0] q1_product_12;
-    wire [33:0] _t6951;
+    wire [33:0] _t1837;
     reg  [33:0] q1_product_13;
-    wire [33:0] _t6952;
+    wire [33:0] _t1838;
     reg  [33:0] q1_product_14;
-    wire [33:0] _t6953;
+    wire [33:0] _t1839;
     reg  [33:0] q1_product_15;
     reg  q1_valid;
     reg  q1_emit;
     reg  q1_last_chunk;
     reg  q1_bank;
     reg  [2:0] q1_chunk;
-    wire [34:0] _t6954;
-    wire [34:0] _t6955;
     reg  [34:0] bank0_rounding;
-    wire [34:0] _t6956;
-    wire [34:0] _t6957;
     reg  [34:0] bank1_rounding;
-    wire [4:0] _t6958;
-    wire [34:0] _t6959;
-    wire [34:0] _t6960;
-    wire [34:0] _t6961;
-    wire [34:0] _t6962;
+    wire [4:0] _t1840;
+    wire [34:0] _t1841;
+    wire [34:0] _t1842;
     reg  [34:0] q2_shifted_0;
-    wire [34:0] _t6963;
-    wire [34:0] _t6964;
-    wire [34:0] _t6965;
+    wire [34:0] _t1843;
     reg  [34:0] q2_shifted_1;
-    wire [34:0] _t6966;
-    wire [34:0] _t6967;
-    wire [34:0] _t6968;
+    wire [34:0] _t1844;
     reg  [34:0] q2_shifted_2;
-    wire [34:0] _t6969;
-    wire [34:0] _t6970;
-    wire [34:0] _t6971;
+    wire [34:0] _t1845;
     reg  [34:0] q2_shifted_3;
-    wire [34:0] _t6972;
-    wire [34:0] _t6973;
-    wire [34:0] _t6974;
+    wire [34:0] _t1846;
     reg  [34:0] q2_shifted_4;
-    wire [34:0] _t6975;
-    wire [34:0] _t6976;
-    wire [34:0] _t6977;
+    wire [34:0] _t1847;
     reg  [34:0] q2_shifted_5;
-    wire [34:0] _t6978;
-    wire [34:0] _t6979;
-    wire [34:0] _t6980;
+    wire [34:0] _t1848;
     reg  [34:0] q2_shifted_6;
-    wire [34:0] _t6981;
-    wire [34:0] _t6982;
-    wire [34:0] _t6983;
+    wire [34:0] _t1849;
     reg  [34:0] q2_shifted_7;
-    wire [34:0] _t6984;
-    wire [34:0] _t6985;
-    wire [34:0] _t6986;
+    wire [34:0] _t1850;
     reg  [34:0] q2_shifted_8;
-    wire [34:0] _t6987;
-    wire [34:0] _t6988;
-    wire [34:0] _t6989;
+    wire [34:0] _t1851;
     reg  [34:0] q2_shifted_9;
-    wire [34:0] _t6990;
-    wire [34:0] _t6991;
-    wire [34:0] _t6992;
+    wire [34:0] _t1852;
     reg  [34:0] q2_shifted_10;
-    wire [34:0] _t6993;
-    wire [34:0] _t6994;
-    wire [34:0] _t6995;
+    wire [34:0] _t1853;
     reg  [34:0] q2_shifted_11;
-    wire [34:0] _t6996;
-    wire [34:0] _t6997;
-    wire [34:0] _t6998;
+    wire [34:0] _t1854;
     reg  [34:0] q2_shifted_12;
-    wire [34:0] _t6999;
-    wire [34:0] _t7000;
-    wire [34:0] _t7001;
+    wire [34:0] _t1855;
     reg  [34:0] q2_shifted_13;
-    wire [34:0] _t7002;
-    wire [34:0] _t7003;
-    wire [34:0] _t7004;
+    wire [34:0] _t1856;
     reg  [34:0] q2_shifted_14;
-    wire [34:0] _t7005;
-    wire [34:0] _t7006;
-    wire [34:0] _t7007;
+    wire [34:0] _t1857;
     reg  [34:0] q2_shifted_15;
     reg  q2_valid;
     reg  q2_emit;
     reg  q2_last_chunk;
     reg  q2_bank;
     reg  [2:0] q2_chunk;
-    wire _t7008;
-    wire [6:0] _t7009;
-    wire [6:0] _t7010;
-    wire [6:0] _t7011;
-    wire _t7012;
-    wire _t7013;
-    wire [34:0] _t7014;
-    wire [34:0] _t7015;
-    wire [7:0] _t7016;
-    wire _t7017;
-    wire _t7018;
-    wire [7:0] _t7019;
-    wire [6:0] _t7020;
-    wire _t7021;
-    wire [7:0] _t7022;
-    wire _t7023;
-    wire _t7024;
-    wire [34:0] _t7025;
-    wire [34:0] _t7026;
-    wire [7:0] _t7027;
-    wire _t7028;
-    wire _t7029;
-    wire [7:0] _t7030;
-    wire [6:0] _t7031;
-    wire _t7032;
-    wire [7:0] _t7033;
-    wire _t7034;
-    wire _t7035;
-    wire [34:0] _t7036;
-    wire [34:0] _t7037;
-    wire [7:0] _t7038;
-    wire _t7039;
-    wire _t7040;
-    wire [7:0] _t7041;
-    wire [6:0] _t7042;
-    wire _t7043;
-    wire [7:0] _t7044;
-    wire _t7045;
-    wire _t7046;
-    wire [34:0] _t7047;
-    wire [34:0] _t7048;
-    wire [7:0] _t7049;
-    wire _t7050;
-    wire _t7051;
-    wire [7:0] _t7052;
-    wire [6:0] _t7053;
-    wire _t7054;
-    wire [7:0] _t7055;
-    wire _t7056;
-    wire _t7057;
-    wire [34:0] _t7058;
-    wire [34:0] _t7059;
-    wire [7:0] _t7060;
-    wire _t7061;
-    wire _t7062;
-    wire [7:0] _t7063;
-    wire [6:0] _t7064;
-    wire _t7065;
-    wire [7:0] _t7066;
-    wire _t7067;
-    wire _t7068;
-    wire [34:0] _t7069;
-    wire [34:0] _t7070;
-    wire [7:0] _t7071;
-    wire _t7072;
-    wire _t7073;
-    wire [7:0] _t7074;
-    wire [6:0] _t7075;
-    wire _t7076;
-    wire [7:0] _t7077;
-    wire _t7078;
-    wire _t7079;
-    wire [34:0] _t7080;
-    wire [34:0] _t7081;
-    wire [7:0] _t7082;
-    wire _t7083;
-    wire _t7084;
-    wire [7:0] _t7085;
-    wire [6:0] _t7086;
-    wire _t7087;
-    wire [7:0] _t7088;
-    wire _t7089;
-    wire _t7090;
-    wire [34:0] _t7091;
-    wire [34:0] _t7092;
-    wire [7:0] _t7093;
-    wire _t7094;
-    wire _t7095;
-    wire [7:0] _t7096;
-    wire [6:0] _t7097;
-    wire _t7098;
-    wire [7:0] _t7099;
-    wire _t7100;
-    wire _t7101;
-    wire [34:0] _t7102;
-    wire [34:0] _t7103;
-    wire [7:0] _t7104;
-    wire _t7105;
-    wire _t7106;
-    wire [7:0] _t7107;
-    wire [6:0] _t7108;
-    wire _t7109;
-    wire [7:0] _t7110;
-    wire _t7111;
-    wire _t7112;
-    wire [34:0] _t7113;
-    wire [34:0] _t7114;
-    wire [7:0] _t7115;
-    wire _t7116;
-    wire _t7117;
-    wire [7:0] _t7118;
-    wire [6:0] _t7119;
-    wire _t7120;
-    wire [7:0] _t7121;
-    wire _t7122;
-    wire _t7123;
-    wire [34:0] _t7124;
-    wire [34:0] _t7125;
-    wire [7:0] _t7126;
-    wire _t7127;
-    wire _t7128;
-    wire [7:0] _t7129;
-    wire [6:0] _t7130;
-    wire _t7131;
-    wire [7:0] _t7132;
-    wire _t7133;
-    wire _t7134;
-    wire [34:0] _t7135;
-    wire [34:0] _t7136;
-    wire [7:0] _t7137;
-    wire _t7138;
-    wire _t7139;
-    wire [7:0] _t7140;
-    wire [6:0] _t7141;
-    wire _t7142;
-    wire [7:0] _t7143;
-    wire _t7144;
-    wire _t7145;
-    wire [34:0] _t7146;
-    wire [34:0] _t7147;
-    wire [7:0] _t7148;
-    wire _t7149;
-    wire _t7150;
-    wire [7:0] _t7151;
-    wire [6:0] _t7152;
-    wire _t7153;
-    wire [7:0] _t7154;
-    wire _t7155;
-    wire _t7156;
-    wire [34:0] _t7157;
-    wire [34:0] _t7158;
-    wire [7:0] _t7159;
-    wire _t7160;
-    wire _t7161;
-    wire [7:0] _t7162;
-    wire [6:0] _t7163;
-    wire _t7164;
-    wire [7:0] _t7165;
-    wire _t7166;
-    wire _t7167;
-    wire [34:0] _t7168;
-    wire [34:0] _t7169;
-    wire [7:0] _t7170;
-    wire _t7171;
-    wire _t7172;
-    wire [7:0] _t7173;
-    wire [6:0] _t7174;
-    wire _t7175;
-    wire [7:0] _t7176;
-    wire _t7177;
-    wire _t7178;
-    wire [34:0] _t7179;
-    wire [34:0] _t7180;
-    wire [7:0] _t7181;
-    wire _t7182;
-    wire _t7183;
-    wire [7:0] _t7184;
-    wire [6:0] _t7185;
-    wire _t7186;
-    wire [7:0] _t7187;
-    wire [127:0] _t7188;
+    wire _t1858;
+    wire [6:0] _t1859;
+    wire [6:0] _t1860;
+    wire [34:0] _t1861;
+    wire [7:0] _t1862;
+    wire [7:0] _t1863;
+    wire [34:0] _t1864;
+    wire [7:0] _t1865;
+    wire [7:0] _t1866;
+    wire [34:0] _t1867;
+    wire [7:0] _t1868;
+    wire [7:0] _t1869;
+    wire [34:0] _t1870;
+    wire [7:0] _t1871;
+    wire [7:0] _t1872;
+    wire [34:0] _t1873;
+    wire [7:0] _t1874;
+    wire [7:0] _t1875;
+    wire [34:0] _t1876;
+    wire [7:0] _t1877;
+    wire [7:0] _t1878;
+    wire [34:0] _t1879;
+    wire [7:0] _t1880;
+    wire [7:0] _t1881;
+    wire [34:0] _t1882;
+    wire [7:0] _t1883;
+    wire [7:0] _t1884;
+    wire [34:0] _t1885;
+    wire [7:0] _t1886;
+    wire [7:0] _t1887;
+    wire [34:0] _t1888;
+    wire [7:0] _t1889;
+    wire [7:0] _t1890;
+    wire [34:0] _t1891;
+    wire [7:0] _t1892;
+    wire [7:0] _t1893;
+    wire [34:0] _t1894;
+    wire [7:0] _t1895;
+    wire [7:0] _t1896;
+    wire [34:0] _t1897;
+    wire [7:0] _t1898;
+    wire [7:0] _t1899;
+    wire [34:0] _t1900;
+    wire [7:0] _t1901;
+    wire [7:0] _t1902;
+    wire [34:0] _t1903;
+    wire [7:0] _t1904;
+    wire [7:0] _t1905;
+    wire [34:0] _t1906;
+    wire [7:0] _t1907;
+    wire [7:0] _t1908;
+    wire [127:0] _t1909;
     reg  [127:0] q3_data;
     reg  q3_valid;
     reg  q3_last;
-    wire _t7189;
     reg  q3_slot_done;
     reg  q3_bank;
     wire u_output_fifo_in_valid;
@@ -8114,459 +2834,13 @@ module pqa_core (
     wire u_output_fifo_out_ready;
     wire [127:0] u_output_fifo_out_data;
     wire u_output_fifo_out_last;
-    wire _t7190;
-    wire _t7191;
-    wire _t7192;
-    wire _t7193;
-    wire _t7194;
-    wire _t7195;
-    wire _t7196;
-    wire _t7197;
-    wire _t7198;
-    wire _t7199;
-    wire _t7200;
-    wire _t7201;
-    wire _t7202;
-    wire [7:0] _t7203;
-    wire [7:0] _t7204;
-    wire [7:0] _t7205;
-    wire [7:0] _t7206;
-    wire _t7207;
-    wire _t7208;
-    wire _t7209;
-    wire _t7210;
-    wire _t7211;
-    wire _t7212;
-    wire _t7213;
-    wire [3:0] _t7214;
-    wire [4:0] _t7215;
-    wire [6:0] _t7216;
-    wire [6:0] _t7217;
-    wire [12:0] _t7218;
-    wire [15:0] _t7219;
-    wire [4:0] _t7220;
-    wire _t7221;
-    wire [3:0] _t7222;
-    wire [4:0] _t7223;
-    wire [6:0] _t7224;
-    wire [6:0] _t7225;
-    wire [12:0] _t7226;
-    wire [15:0] _t7227;
-    wire [4:0] _t7228;
-    wire _t7229;
-    wire _t7230;
-    wire _t7231;
-    wire _t7232;
-    wire _t7233;
-    wire _t7234;
-    wire _t7235;
-    wire _t7236;
-    wire [4:0] _t7237;
-    wire [12:0] _t7238;
-    wire _t7239;
-    wire _t7240;
-    wire _t7241;
-    wire _t7242;
-    wire [4:0] _t7243;
-    wire [12:0] _t7244;
-    wire _t7245;
-    wire [4:0] _t7246;
-    wire [287:0] _t7247;
-    wire _t7248;
-    wire _t7249;
-    wire _t7250;
-    wire _t7251;
-    wire [4:0] _t7252;
-    wire [12:0] _t7253;
-    wire [12:0] _t7254;
-    wire _t7255;
-    wire _t7256;
-    wire [2:0] _t7257;
-    wire _t7258;
-    wire _t7259;
-    wire [3:0] _t7260;
-    wire [3:0] _t7261;
-    wire [4:0] _t7262;
-    wire _t7263;
-    wire [12:0] _t7264;
-    wire _t7265;
-    wire _t7266;
-    wire [2:0] _t7267;
-    wire _t7268;
-    wire _t7269;
-    wire _t7270;
-    wire [4:0] _t7271;
-    wire _t7272;
-    wire _t7273;
-    wire _t7274;
-    wire [4:0] _t7275;
-    wire _t7276;
-    wire [12:0] _t7277;
-    wire [12:0] _t7278;
-    wire _t7279;
-    wire [4:0] _t7280;
-    wire [71:0] _t7281;
-    wire _t7282;
-    wire [4:0] _t7283;
-    wire [71:0] _t7284;
-    wire _t7285;
-    wire [4:0] _t7286;
-    wire [71:0] _t7287;
-    wire _t7288;
-    wire [4:0] _t7289;
-    wire [71:0] _t7290;
-    wire _t7291;
-    wire [4:0] _t7292;
-    wire [71:0] _t7293;
-    wire _t7294;
-    wire [4:0] _t7295;
-    wire [71:0] _t7296;
-    wire _t7297;
-    wire [4:0] _t7298;
-    wire [71:0] _t7299;
-    wire _t7300;
-    wire [4:0] _t7301;
-    wire [71:0] _t7302;
-    wire _t7303;
-    wire [4:0] _t7304;
-    wire [71:0] _t7305;
-    wire _t7306;
-    wire [4:0] _t7307;
-    wire [71:0] _t7308;
-    wire _t7309;
-    wire [4:0] _t7310;
-    wire [71:0] _t7311;
-    wire _t7312;
-    wire [4:0] _t7313;
-    wire [71:0] _t7314;
-    wire _t7315;
-    wire [4:0] _t7316;
-    wire [71:0] _t7317;
-    wire _t7318;
-    wire [4:0] _t7319;
-    wire [71:0] _t7320;
-    wire _t7321;
-    wire [4:0] _t7322;
-    wire [71:0] _t7323;
-    wire _t7324;
-    wire [4:0] _t7325;
-    wire [71:0] _t7326;
-    wire _t7327;
-    wire [4:0] _t7328;
-    wire [71:0] _t7329;
-    wire _t7330;
-    wire [4:0] _t7331;
-    wire [71:0] _t7332;
-    wire _t7333;
-    wire [4:0] _t7334;
-    wire [71:0] _t7335;
-    wire _t7336;
-    wire [4:0] _t7337;
-    wire [71:0] _t7338;
-    wire _t7339;
-    wire [4:0] _t7340;
-    wire [71:0] _t7341;
-    wire _t7342;
-    wire [4:0] _t7343;
-    wire [71:0] _t7344;
-    wire _t7345;
-    wire [4:0] _t7346;
-    wire [71:0] _t7347;
-    wire _t7348;
-    wire [4:0] _t7349;
-    wire [71:0] _t7350;
-    wire _t7351;
-    wire [4:0] _t7352;
-    wire [71:0] _t7353;
-    wire _t7354;
-    wire [4:0] _t7355;
-    wire [71:0] _t7356;
-    wire _t7357;
-    wire [4:0] _t7358;
-    wire [71:0] _t7359;
-    wire _t7360;
-    wire [4:0] _t7361;
-    wire [71:0] _t7362;
-    wire _t7363;
-    wire [4:0] _t7364;
-    wire [71:0] _t7365;
-    wire _t7366;
-    wire [4:0] _t7367;
-    wire [71:0] _t7368;
-    wire _t7369;
-    wire [4:0] _t7370;
-    wire [71:0] _t7371;
-    wire _t7372;
-    wire [4:0] _t7373;
-    wire [71:0] _t7374;
-    wire _t7375;
-    wire [4:0] _t7376;
-    wire [71:0] _t7377;
-    wire _t7378;
-    wire [4:0] _t7379;
-    wire [71:0] _t7380;
-    wire _t7381;
-    wire [4:0] _t7382;
-    wire [71:0] _t7383;
-    wire _t7384;
-    wire [4:0] _t7385;
-    wire [71:0] _t7386;
-    wire _t7387;
-    wire [4:0] _t7388;
-    wire [71:0] _t7389;
-    wire _t7390;
-    wire [4:0] _t7391;
-    wire [71:0] _t7392;
-    wire _t7393;
-    wire [4:0] _t7394;
-    wire [71:0] _t7395;
-    wire _t7396;
-    wire [4:0] _t7397;
-    wire [71:0] _t7398;
-    wire _t7399;
-    wire [4:0] _t7400;
-    wire [71:0] _t7401;
-    wire _t7402;
-    wire [4:0] _t7403;
-    wire [71:0] _t7404;
-    wire _t7405;
-    wire [4:0] _t7406;
-    wire [71:0] _t7407;
-    wire _t7408;
-    wire [4:0] _t7409;
-    wire [71:0] _t7410;
-    wire _t7411;
-    wire [4:0] _t7412;
-    wire [71:0] _t7413;
-    wire _t7414;
-    wire [4:0] _t7415;
-    wire [71:0] _t7416;
-    wire _t7417;
-    wire [4:0] _t7418;
-    wire [71:0] _t7419;
-    wire _t7420;
-    wire [4:0] _t7421;
-    wire [71:0] _t7422;
-    wire _t7423;
-    wire [4:0] _t7424;
-    wire [71:0] _t7425;
-    wire _t7426;
-    wire [4:0] _t7427;
-    wire [71:0] _t7428;
-    wire _t7429;
-    wire [4:0] _t7430;
-    wire [71:0] _t7431;
-    wire _t7432;
-    wire [4:0] _t7433;
-    wire [71:0] _t7434;
-    wire _t7435;
-    wire [4:0] _t7436;
-    wire [71:0] _t7437;
-    wire _t7438;
-    wire [4:0] _t7439;
-    wire [71:0] _t7440;
-    wire _t7441;
-    wire [4:0] _t7442;
-    wire [71:0] _t7443;
-    wire _t7444;
-    wire [4:0] _t7445;
-    wire [71:0] _t7446;
-    wire _t7447;
-    wire [4:0] _t7448;
-    wire [71:0] _t7449;
-    wire _t7450;
-    wire [4:0] _t7451;
-    wire [71:0] _t7452;
-    wire _t7453;
-    wire [4:0] _t7454;
-    wire [71:0] _t7455;
-    wire _t7456;
-    wire [4:0] _t7457;
-    wire [71:0] _t7458;
-    wire _t7459;
-    wire [4:0] _t7460;
-    wire [71:0] _t7461;
-    wire _t7462;
-    wire [4:0] _t7463;
-    wire [71:0] _t7464;
-    wire _t7465;
-    wire [4:0] _t7466;
-    wire [71:0] _t7467;
-    wire _t7468;
-    wire [4:0] _t7469;
-    wire [71:0] _t7470;
-    wire [19:0] _t7471;
-    wire [19:0] _t7472;
-    wire [19:0] _t7473;
-    wire [19:0] _t7474;
-    wire [19:0] _t7475;
-    wire [19:0] _t7476;
-    wire [19:0] _t7477;
-    wire [19:0] _t7478;
-    wire [19:0] _t7479;
-    wire [19:0] _t7480;
-    wire [19:0] _t7481;
-    wire [19:0] _t7482;
-    wire [19:0] _t7483;
-    wire [19:0] _t7484;
-    wire [19:0] _t7485;
-    wire [19:0] _t7486;
-    wire [19:0] _t7487;
-    wire [19:0] _t7488;
-    wire [19:0] _t7489;
-    wire [19:0] _t7490;
-    wire [19:0] _t7491;
-    wire [19:0] _t7492;
-    wire [19:0] _t7493;
-    wire [19:0] _t7494;
-    wire [19:0] _t7495;
-    wire [19:0] _t7496;
-    wire [19:0] _t7497;
-    wire [19:0] _t7498;
-    wire [19:0] _t7499;
-    wire [19:0] _t7500;
-    wire [19:0] _t7501;
-    wire [19:0] _t7502;
-    wire [19:0] _t7503;
-    wire [19:0] _t7504;
-    wire [19:0] _t7505;
-    wire [19:0] _t7506;
-    wire [19:0] _t7507;
-    wire [19:0] _t7508;
-    wire [19:0] _t7509;
-    wire [19:0] _t7510;
-    wire [19:0] _t7511;
-    wire [19:0] _t7512;
-    wire [19:0] _t7513;
-    wire [19:0] _t7514;
-    wire [19:0] _t7515;
-    wire [19:0] _t7516;
-    wire [19:0] _t7517;
-    wire [19:0] _t7518;
-    wire [19:0] _t7519;
-    wire [19:0] _t7520;
-    wire [19:0] _t7521;
-    wire [19:0] _t7522;
-    wire [19:0] _t7523;
-    wire [19:0] _t7524;
-    wire [19:0] _t7525;
-    wire [19:0] _t7526;
-    wire [19:0] _t7527;
-    wire [19:0] _t7528;
-    wire [19:0] _t7529;
-    wire [19:0] _t7530;
-    wire [19:0] _t7531;
-    wire [19:0] _t7532;
-    wire [19:0] _t7533;
-    wire [19:0] _t7534;
-    wire [19:0] _t7535;
-    wire [3:0] _t7536;
-    wire [3:0] _t7537;
-    wire [19:0] _t7538;
-    wire [3:0] _t7539;
-    wire [3:0] _t7540;
-    wire [19:0] _t7541;
-    wire [3:0] _t7542;
-    wire [3:0] _t7543;
-    wire [19:0] _t7544;
-    wire [3:0] _t7545;
-    wire [3:0] _t7546;
-    wire _t7547;
-    wire [4:0] _t7548;
-    wire _t7549;
-    wire _t7550;
-    wire _t7551;
-    wire _t7552;
-    wire [2:0] _t7553;
-    wire [2:0] _t7554;
-    wire [2:0] _t7555;
-    wire _t7556;
-    wire [4:0] _t7557;
-    wire _t7558;
-    wire _t7559;
-    wire [3:0] _t7560;
-    wire [3:0] _t7561;
-    wire [3:0] _t7562;
-    wire [3:0] _t7563;
-    wire _t7564;
-    wire [10:0] _t7565;
-    wire [127:0] _t7566;
-    wire _t7567;
-    wire [10:0] _t7568;
-    wire [127:0] _t7569;
-    wire _t7570;
-    wire [10:0] _t7571;
-    wire [127:0] _t7572;
-    wire _t7573;
-    wire [10:0] _t7574;
-    wire [127:0] _t7575;
-    wire _t7576;
-    wire [2:0] _t7577;
-    wire [255:0] _t7578;
-    wire [13:0] _t7579;
-    wire [13:0] _t7580;
-    wire [13:0] _t7581;
-    wire [13:0] _t7582;
-    wire [13:0] _t7583;
-    wire [13:0] _t7584;
-    wire [13:0] _t7585;
-    wire [13:0] _t7586;
-    wire [13:0] _t7587;
-    wire [13:0] _t7588;
-    wire [13:0] _t7589;
-    wire [13:0] _t7590;
-    wire [13:0] _t7591;
-    wire [13:0] _t7592;
-    wire [13:0] _t7593;
-    wire [13:0] _t7594;
-    wire [13:0] _t7595;
-    wire [13:0] _t7596;
-    wire [13:0] _t7597;
-    wire [13:0] _t7598;
-    wire [13:0] _t7599;
-    wire [13:0] _t7600;
-    wire [13:0] _t7601;
-    wire [13:0] _t7602;
-    wire [13:0] _t7603;
-    wire [13:0] _t7604;
-    wire [13:0] _t7605;
-    wire [13:0] _t7606;
-    wire [13:0] _t7607;
-    wire [13:0] _t7608;
-    wire [13:0] _t7609;
-    wire [13:0] _t7610;
-    wire [13:0] _t7611;
-    wire [13:0] _t7612;
-    wire [13:0] _t7613;
-    wire [13:0] _t7614;
-    wire [13:0] _t7615;
-    wire [13:0] _t7616;
-    wire [13:0] _t7617;
-    wire [13:0] _t7618;
-    wire [13:0] _t7619;
-    wire [13:0] _t7620;
-    wire [13:0] _t7621;
-    wire [13:0] _t7622;
-    wire [13:0] _t7623;
-    wire [13:0] _t7624;
-    wire [13:0] _t7625;
-    wire [13:0] _t7626;
-    wire [13:0] _t7627;
-    wire [13:0] _t7628;
-    wire [13:0] _t7629;
-    wire [13:0] _t7630;
-    wire [13:0] _t7631;
-    wire [13:0] _t7632;
-    wire [13:0] _t7633;
-    wire [13:0] _t7634;
-    wire [13:0] _t7635;
-    wire [13:0] _t7636;
-    wire [13:0] _t7637;
-    wire [13:0] _t7638;
-    wire [13:0] _t7639;
-    wire [13:0] _t7640;
-    wire [13:0] _t7641;
-    wire [13:0] _t7642;
+    wire _t1910;
+    wire _t1911;
+    wire _t1912;
+    wire [287:0] _t1913;
+    wire _t1914;
+    wire _t1915;
+    wire [255:0] _t1916;
     reg  [287:0] column_buffer [0:31];
     reg  [71:0] prototypes_0_0 [0:31];
     reg  [71:0] prototypes_0_1 [0:31];
@@ -8638,7919 +2912,2193 @@ module pqa_core (
     reg  [127:0] table_3 [0:2047];
     reg  [255:0] bias [0:7];
 
-    assign s_axis_act_tready = _t275;
-    assign s_axis_load_tready = _t28;
-    assign m_axis_out_tvalid = u_output_fifo_out_valid;
-    assign m_axis_out_tdata = u_output_fifo_out_data;
-    assign m_axis_out_tlast = u_output_fifo_out_last;
-    assign release_slot_0 = _t327;
-    assign release_slot_1 = _t328;
-    assign slot_start = start;
-    assign layer_ends = _t311;
-    assign slot_done = q3_slot_done;
-    assign slot_done_bank = q3_bank;
-    assign output_pop = _t7190;
-    assign _t0 = ~active_bank;
-    assign _t1 = ~slot_done_bank;
-    assign _t2 = slot_start & _t0;
-    assign _t3 = slot_done & _t1;
-    assign _t4 = ~_t3;
-    assign _t5 = _t2 & _t4;
-    assign _t6 = busy_0 + 8'h01;
-    assign _t7 = ~_t2;
-    assign _t8 = _t3 & _t7;
-    assign _t9 = busy_0 - 8'h01;
-    assign _t10 = slot_start & active_bank;
-    assign _t11 = slot_done & slot_done_bank;
-    assign _t12 = ~_t11;
-    assign _t13 = _t10 & _t12;
-    assign _t14 = busy_1 + 8'h01;
-    assign _t15 = ~_t10;
-    assign _t16 = _t11 & _t15;
-    assign _t17 = busy_1 - 8'h01;
-    assign _t18 = busy_0 == 8'h00;
-    assign _t19 = busy_1 == 8'h00;
-    assign _t20 = _t18 & _t19;
-    assign load_bank = ~active_bank;
-    assign _t21 = ~pending;
-    assign _t22 = ~committing;
-    assign _t23 = _t21 & _t22;
-    assign _t24 = busy_0 != 8'h00;
-    assign _t25 = busy_1 != 8'h00;
-    assign _t26 = load_bank ? _t25 : _t24;
-    assign _t27 = ~_t26;
-    assign _t28 = _t23 & _t27;
-    assign load_kind = s_axis_load_tdata[1:0];
-    assign load_index = s_axis_load_tdata[7:2];
-    assign load_address = s_axis_load_tdata[17:8];
-    assign load_data = s_axis_load_tdata[273:18];
-    assign load_fire = s_axis_load_tvalid & s_axis_load_tready;
-    assign _t29 = load_fire & s_axis_load_tlast;
-    assign _t30 = ~active_valid;
-    assign swap = pending & _t30;
-    assign _t31 = load_kind == 2'h0;
-    assign _t32 = load_fire & _t31;
-    assign _t33 = load_address == 10'h000;
-    assign _t34 = _t32 & _t33;
-    assign _t35 = ~load_bank;
-    assign _t36 = _t34 & _t35;
-    assign _t37 = load_data[3:0];
-    assign _t38 = load_kind == 2'h0;
-    assign _t39 = load_fire & _t38;
-    assign _t40 = load_address == 10'h001;
-    assign _t41 = _t39 & _t40;
-    assign _t42 = ~load_bank;
-    assign _t43 = _t41 & _t42;
-    assign _t44 = load_data[4:0];
-    assign _t45 = load_kind == 2'h0;
-    assign _t46 = load_fire & _t45;
-    assign _t47 = load_address == 10'h002;
-    assign _t48 = _t46 & _t47;
-    assign _t49 = ~load_bank;
-    assign _t50 = _t48 & _t49;
-    assign _t51 = load_data[6:0];
-    assign _t52 = load_kind == 2'h0;
-    assign _t53 = load_fire & _t52;
-    assign _t54 = load_address == 10'h003;
-    assign _t55 = _t53 & _t54;
-    assign _t56 = ~load_bank;
-    assign _t57 = _t55 & _t56;
-    assign _t58 = load_data[6:0];
-    assign _t59 = load_kind == 2'h0;
-    assign _t60 = load_fire & _t59;
-    assign _t61 = load_address == 10'h004;
-    assign _t62 = _t60 & _t61;
-    assign _t63 = ~load_bank;
-    assign _t64 = _t62 & _t63;
-    assign _t65 = load_data[12:0];
-    assign _t66 = load_kind == 2'h0;
-    assign _t67 = load_fire & _t66;
-    assign _t68 = load_address == 10'h005;
-    assign _t69 = _t67 & _t68;
-    assign _t70 = ~load_bank;
-    assign _t71 = _t69 & _t70;
-    assign _t72 = load_data[15:0];
-    assign _t73 = load_kind == 2'h0;
-    assign _t74 = load_fire & _t73;
-    assign _t75 = load_address == 10'h006;
-    assign _t76 = _t74 & _t75;
-    assign _t77 = ~load_bank;
-    assign _t78 = _t76 & _t77;
-    assign _t79 = load_data[4:0];
-    assign _t80 = load_kind == 2'h0;
-    assign _t81 = load_fire & _t80;
-    assign _t82 = load_address == 10'h007;
-    assign _t83 = _t81 & _t82;
-    assign _t84 = ~load_bank;
-    assign _t85 = _t83 & _t84;
-    assign _t86 = load_data[0];
-    assign _t87 = 4'h0 < bank0_ls;
-    assign _t88 = _t87 ? 1'b1 : 1'b0;
-    assign _t89 = 5'h00 < bank0_np;
-    assign _t90 = _t89 ? 1'b1 : 1'b0;
-    assign _t91 = 7'h00 < bank0_ns;
-    assign _t92 = _t91 ? 5'h01 : 5'h00;
-    assign _t93 = 7'h04 < bank0_ns;
-    assign _t94 = _t93 ? 5'h01 : 5'h00;
-    assign _t95 = 7'h08 < bank0_ns;
-    assign _t96 = _t95 ? 5'h01 : 5'h00;
-    assign _t97 = 7'h0c < bank0_ns;
-    assign _t98 = _t97 ? 5'h01 : 5'h00;
-    assign _t99 = 7'h10 < bank0_ns;
-    assign _t100 = _t99 ? 5'h01 : 5'h00;
-    assign _t101 = 7'h14 < bank0_ns;
-    assign _t102 = _t101 ? 5'h01 : 5'h00;
-    assign _t103 = 7'h18 < bank0_ns;
-    assign _t104 = _t103 ? 5'h01 : 5'h00;
-    assign _t105 = 7'h1c < bank0_ns;
-    assign _t106 = _t105 ? 5'h01 : 5'h00;
-    assign _t107 = 7'h20 < bank0_ns;
-    assign _t108 = _t107 ? 5'h01 : 5'h00;
-    assign _t109 = 7'h24 < bank0_ns;
-    assign _t110 = _t109 ? 5'h01 : 5'h00;
-    assign _t111 = 7'h28 < bank0_ns;
-    assign _t112 = _t111 ? 5'h01 : 5'h00;
-    assign _t113 = 7'h2c < bank0_ns;
-    assign _t114 = _t113 ? 5'h01 : 5'h00;
-    assign _t115 = 7'h30 < bank0_ns;
-    assign _t116 = _t115 ? 5'h01 : 5'h00;
-    assign _t117 = 7'h34 < bank0_ns;
-    assign _t118 = _t117 ? 5'h01 : 5'h00;
-    assign _t119 = 7'h38 < bank0_ns;
-    assign _t120 = _t119 ? 5'h01 : 5'h00;
-    assign _t121 = 7'h3c < bank0_ns;
-    assign _t122 = _t121 ? 5'h01 : 5'h00;
-    assign _t123 = _t92 + _t94;
-    assign _t124 = _t96 + _t98;
-    assign _t125 = _t100 + _t102;
-    assign _t126 = _t104 + _t106;
-    assign _t127 = _t108 + _t110;
-    assign _t128 = _t112 + _t114;
-    assign _t129 = _t116 + _t118;
-    assign _t130 = _t120 + _t122;
-    assign _t131 = _t123 + _t124;
-    assign _t132 = _t125 + _t126;
-    assign _t133 = _t127 + _t128;
-    assign _t134 = _t129 + _t130;
-    assign _t135 = _t131 + _t132;
-    assign _t136 = _t133 + _t134;
-    assign _t137 = _t135 + _t136;
-    assign _t138 = 7'h00 < bank0_cout;
-    assign _t139 = _t138 ? 3'h1 : 3'h0;
-    assign _t140 = 7'h10 < bank0_cout;
-    assign _t141 = _t140 ? 3'h1 : 3'h0;
-    assign _t142 = 7'h20 < bank0_cout;
-    assign _t143 = _t142 ? 3'h1 : 3'h0;
-    assign _t144 = 7'h30 < bank0_cout;
-    assign _t145 = _t144 ? 3'h1 : 3'h0;
-    assign _t146 = _t139 + _t141;
-    assign _t147 = _t143 + _t145;
-    assign _t148 = _t146 + _t147;
-    assign _t149 = {1'b0, bank0_chunks};
-    assign _t150 = _t149;
-    assign _t151 = bank0_prototype_chunks ? _t150 : 2'h0;
-    assign bank0_encode_cycles = {1'b0, _t151};
-    assign _t152 = bank0_encode_cycles < bank0_output_chunks;
-    assign bank0_period = _t152 ? bank0_output_chunks : bank0_encode_cycles;
-    assign _t153 = load_kind == 2'h0;
-    assign _t154 = load_fire & _t153;
-    assign _t155 = load_address == 10'h000;
-    assign _t156 = _t154 & _t155;
-    assign _t157 = _t156 & load_bank;
-    assign _t158 = load_data[3:0];
-    assign _t159 = load_kind == 2'h0;
-    assign _t160 = load_fire & _t159;
-    assign _t161 = load_address == 10'h001;
-    assign _t162 = _t160 & _t161;
-    assign _t163 = _t162 & load_bank;
-    assign _t164 = load_data[4:0];
-    assign _t165 = load_kind == 2'h0;
-    assign _t166 = load_fire & _t165;
-    assign _t167 = load_address == 10'h002;
-    assign _t168 = _t166 & _t167;
-    assign _t169 = _t168 & load_bank;
-    assign _t170 = load_data[6:0];
-    assign _t171 = load_kind == 2'h0;
-    assign _t172 = load_fire & _t171;
-    assign _t173 = load_address == 10'h003;
-    assign _t174 = _t172 & _t173;
-    assign _t175 = _t174 & load_bank;
-    assign _t176 = load_data[6:0];
-    assign _t177 = load_kind == 2'h0;
-    assign _t178 = load_fire & _t177;
-    assign _t179 = load_address == 10'h004;
-    assign _t180 = _t178 & _t179;
-    assign _t181 = _t180 & load_bank;
-    assign _t182 = load_data[12:0];
-    assign _t183 = load_kind == 2'h0;
-    assign _t184 = load_fire & _t183;
-    assign _t185 = load_address == 10'h005;
-    assign _t186 = _t184 & _t185;
-    assign _t187 = _t186 & load_bank;
-    assign _t188 = load_data[15:0];
-    assign _t189 = load_kind == 2'h0;
-    assign _t190 = load_fire & _t189;
-    assign _t191 = load_address == 10'h006;
-    assign _t192 = _t190 & _t191;
-    assign _t193 = _t192 & load_bank;
-    assign _t194 = load_data[4:0];
-    assign _t195 = load_kind == 2'h0;
-    assign _t196 = load_fire & _t195;
-    assign _t197 = load_address == 10'h007;
-    assign _t198 = _t196 & _t197;
-    assign _t199 = _t198 & load_bank;
-    assign _t200 = load_data[0];
-    assign _t201 = 4'h0 < bank1_ls;
-    assign _t202 = _t201 ? 1'b1 : 1'b0;
-    assign _t203 = 5'h00 < bank1_np;
-    assign _t204 = _t203 ? 1'b1 : 1'b0;
-    assign _t205 = 7'h00 < bank1_ns;
-    assign _t206 = _t205 ? 5'h01 : 5'h00;
-    assign _t207 = 7'h04 < bank1_ns;
-    assign _t208 = _t207 ? 5'h01 : 5'h00;
-    assign _t209 = 7'h08 < bank1_ns;
-    assign _t210 = _t209 ? 5'h01 : 5'h00;
-    assign _t211 = 7'h0c < bank1_ns;
-    assign _t212 = _t211 ? 5'h01 : 5'h00;
-    assign _t213 = 7'h10 < bank1_ns;
-    assign _t214 = _t213 ? 5'h01 : 5'h00;
-    assign _t215 = 7'h14 < bank1_ns;
-    assign _t216 = _t215 ? 5'h01 : 5'h00;
-    assign _t217 = 7'h18 < bank1_ns;
-    assign _t218 = _t217 ? 5'h01 : 5'h00;
-    assign _t219 = 7'h1c < bank1_ns;
-    assign _t220 = _t219 ? 5'h01 : 5'h00;
-    assign _t221 = 7'h20 < bank1_ns;
-    assign _t222 = _t221 ? 5'h01 : 5'h00;
-    assign _t223 = 7'h24 < bank1_ns;
-    assign _t224 = _t223 ? 5'h01 : 5'h00;
-    assign _t225 = 7'h28 < bank1_ns;
-    assign _t226 = _t225 ? 5'h01 : 5'h00;
-    assign _t227 = 7'h2c < bank1_ns;
-    assign _t228 = _t227 ? 5'h01 : 5'h00;
-    assign _t229 = 7'h30 < bank1_ns;
-    assign _t230 = _t229 ? 5'h01 : 5'h00;
-    assign _t231 = 7'h34 < bank1_ns;
-    assign _t232 = _t231 ? 5'h01 : 5'h00;
-    assign _t233 = 7'h38 < bank1_ns;
-    assign _t234 = _t233 ? 5'h01 : 5'h00;
-    assign _t235 = 7'h3c < bank1_ns;
-    assign _t236 = _t235 ? 5'h01 : 5'h00;
-    assign _t237 = _t206 + _t208;
-    assign _t238 = _t210 + _t212;
-    assign _t239 = _t214 + _t216;
-    assign _t240 = _t218 + _t220;
-    assign _t241 = _t222 + _t224;
-    assign _t242 = _t226 + _t228;
-    assign _t243 = _t230 + _t232;
-    assign _t244 = _t234 + _t236;
-    assign _t245 = _t237 + _t238;
-    assign _t246 = _t239 + _t240;
-    assign _t247 = _t241 + _t242;
-    assign _t248 = _t243 + _t244;
-    assign _t249 = _t245 + _t246;
-    assign _t250 = _t247 + _t248;
-    assign _t251 = _t249 + _t250;
-    assign _t252 = 7'h00 < bank1_cout;
-    assign _t253 = _t252 ? 3'h1 : 3'h0;
-    assign _t254 = 7'h10 < bank1_cout;
-    assign _t255 = _t254 ? 3'h1 : 3'h0;
-    assign _t256 = 7'h20 < bank1_cout;
-    assign _t257 = _t256 ? 3'h1 : 3'h0;
-    assign _t258 = 7'h30 < bank1_cout;
-    assign _t259 = _t258 ? 3'h1 : 3'h0;
-    assign _t260 = _t253 + _t255;
-    assign _t261 = _t257 + _t259;
-    assign _t262 = _t260 + _t261;
-    assign _t263 = {1'b0, bank1_chunks};
-    assign _t264 = _t263;
-    assign _t265 = bank1_prototype_chunks ? _t264 : 2'h0;
-    assign bank1_encode_cycles = {1'b0, _t265};
-    assign _t266 = bank1_encode_cycles < bank1_output_chunks;
-    assign bank1_period = _t266 ? bank1_output_chunks : bank1_encode_cycles;
-    assign column_buffer_we = _t7245;
-    assign column_buffer_waddr = _t7246;
-    assign column_buffer_wdata = _t7247;
-    assign _t267 = active_bank ? bank1_chunks : bank0_chunks;
-    assign _t268 = active_bank ? bank1_groups : bank0_groups;
-    assign _t269 = ~slot_full_0;
-    assign _t270 = _t269 | release_slot_0;
-    assign _t271 = ~slot_full_1;
-    assign _t272 = _t271 | release_slot_1;
-    assign _t273 = input_columns_left != 13'h0000;
-    assign _t274 = write_slot ? _t272 : _t270;
-    assign _t275 = _t273 & _t274;
-    assign _t276 = write_slot ? 5'h10 : 5'h00;
-    assign _t277 = input_group;
-    assign _t278 = _t276 + _t277;
-    assign _t279 = {{4{1'b0}}, input_chunk};
-    assign input_address = _t278 + _t279;
-    assign _t280 = s_axis_act_tvalid & s_axis_act_tready;
-    assign _t281 = _t267 - 1'b1;
-    assign _t282 = input_chunk == _t281;
-    assign _t283 = _t268 - 5'h01;
-    assign _t284 = input_group == _t283;
-    assign _t285 = ~write_slot;
-    assign _t286 = input_columns_left - 13'h0001;
-    assign _t287 = ~write_slot;
-    assign _t288 = input_group + 5'h01;
-    assign _t289 = input_chunk + 1'b1;
-    assign _t290 = load_bank ? bank1_columns : bank0_columns;
-    assign _t291 = active_bank ? bank1_groups : bank0_groups;
-    assign _t292 = active_bank ? bank1_output_chunks : bank0_output_chunks;
-    assign _t293 = _t291 - 5'h01;
-    assign next_is_last_group = next_group == _t293;
-    assign _t294 = {{2{1'b0}}, _t292};
-    assign _t295 = _t294 <= output_credits;
-    assign _t296 = active_bank ? bank1_encode_cycles : bank0_encode_cycles;
-    assign _t297 = {1'b0, _t296};
-    assign _t298 = lookup_left <= _t297;
-    assign _t299 = next_read_slot ? slot_full_1 : slot_full_0;
-    assign _t300 = active_valid & _t299;
-    assign _t301 = ~next_is_last_group;
-    assign _t302 = _t301 | _t295;
-    assign _t303 = _t300 & _t302;
-    assign next_ready = _t303 & _t298;
-    assign _t304 = slot_bank ? bank1_period : bank0_period;
-    assign _t305 = _t304 - 3'h1;
-    assign _t306 = slot_cycle == _t305;
-    assign slot_ends = in_slot & _t306;
-    assign _t307 = ~in_slot;
-    assign _t308 = _t307 | slot_ends;
-    assign start = _t308 & next_ready;
-    assign _t309 = start & next_is_last_group;
-    assign _t310 = columns_left == 13'h0001;
-    assign _t311 = _t309 & _t310;
-    assign _t312 = slot_bank ? bank1_chunks : bank0_chunks;
-    assign _t313 = slot_bank ? bank1_prototype_chunks : bank0_prototype_chunks;
-    assign _t314 = slot_bank ? bank1_encode_cycles : bank0_encode_cycles;
-    assign _t315 = slot_cycle < _t314;
-    assign encode_valid = in_slot & _t315;
-    assign _t316 = slot_chunk == 1'b0;
-    assign _t317 = _t312 - 1'b1;
-    assign _t318 = slot_chunk == _t317;
-    assign _t319 = slot_prototype_chunk == 1'b0;
-    assign _t320 = _t313 - 1'b1;
-    assign _t321 = slot_prototype_chunk == _t320;
-    assign _t322 = in_slot & slot_last_group;
-    assign _t323 = _t314 - 3'h1;
-    assign _t324 = slot_cycle == _t323;
-    assign _t325 = _t322 & _t324;
-    assign _t326 = ~slot_read_slot;
-    assign _t327 = _t325 & _t326;
-    assign _t328 = _t325 & slot_read_slot;
-    assign _t329 = slot_cycle + 3'h1;
-    assign _t330 = _t312 - 1'b1;
-    assign _t331 = slot_chunk == _t330;
-    assign _t332 = slot_prototype_chunk + 1'b1;
-    assign _t333 = slot_chunk + 1'b1;
-    assign _t334 = {1'b0, _t296};
-    assign _t335 = {1'b0, _t292};
-    assign _t336 = _t334 + _t335;
-    assign _t337 = _t336 - 4'h1;
-    assign _t338 = lookup_left != 4'h0;
-    assign _t339 = lookup_left - 4'h1;
-    assign _t340 = next_group == 5'h00;
-    assign _t341 = ~next_read_slot;
-    assign _t342 = columns_left - 13'h0001;
-    assign _t343 = next_group + 5'h01;
-    assign _t344 = load_bank ? bank1_columns : bank0_columns;
-    assign _t345 = start & next_is_last_group;
-    assign _t346 = {{2{1'b0}}, _t292};
-    assign _t347 = _t345 ? _t346 : 5'h00;
-    assign _t348 = output_pop ? 5'h01 : 5'h00;
-    assign _t349 = output_credits + _t348;
-    assign _t350 = _t349 - _t347;
-    assign _t351 = slot_read_slot ? 5'h10 : 5'h00;
-    assign _t352 = slot_group;
-    assign _t353 = _t351 + _t352;
-    assign _t354 = {{4{1'b0}}, slot_chunk};
-    assign encode_column_address = _t353 + _t354;
-    assign _t355 = slot_bank ? 5'h10 : 5'h00;
-    assign _t356 = slot_group;
-    assign _t357 = {{4{1'b0}}, slot_prototype_chunk};
-    assign _t358 = _t356 + _t357;
-    assign _t359 = _t358;
-    assign _t360 = _t355 + _t359;
-    assign _t361 = {{4{1'b0}}, slot_chunk};
-    assign encode_prototype_address = _t360 + _t361;
-    assign _t362 = load_bank ? 5'h10 : 5'h00;
-    assign _t363 = load_address[4:0];
-    assign load_prototype_address = _t362 + _t363;
-    assign prototypes_0_0_we = _t7279;
-    assign prototypes_0_0_waddr = _t7280;
-    assign prototypes_0_0_wdata = _t7281;
-    assign _t364 = load_kind == 2'h1;
-    assign _t365 = load_fire & _t364;
-    assign _t366 = load_index == 6'h00;
-    assign _t367 = _t365 & _t366;
-    assign _t368 = load_address < 10'h010;
-    assign _t369 = _t367 & _t368;
-    assign _t370 = load_data[71:0];
-    assign prototypes_0_1_we = _t7282;
-    assign prototypes_0_1_waddr = _t7283;
-    assign prototypes_0_1_wdata = _t7284;
-    assign _t371 = load_kind == 2'h1;
-    assign _t372 = load_fire & _t371;
-    assign _t373 = load_index == 6'h01;
-    assign _t374 = _t372 & _t373;
-    assign _t375 = load_address < 10'h010;
-    assign _t376 = _t374 & _t375;
-    assign _t377 = load_data[71:0];
-    assign prototypes_0_2_we = _t7285;
-    assign prototypes_0_2_waddr = _t7286;
-    assign prototypes_0_2_wdata = _t7287;
-    assign _t378 = load_kind == 2'h1;
-    assign _t379 = load_fire & _t378;
-    assign _t380 = load_index == 6'h02;
-    assign _t381 = _t379 & _t380;
-    assign _t382 = load_address < 10'h010;
-    assign _t383 = _t381 & _t382;
-    assign _t384 = load_data[71:0];
-    assign prototypes_0_3_we = _t7288;
-    assign prototypes_0_3_waddr = _t7289;
-    assign prototypes_0_3_wdata = _t7290;
-    assign _t385 = load_kind == 2'h1;
-    assign _t386 = load_fire & _t385;
-    assign _t387 = load_index == 6'h03;
-    assign _t388 = _t386 & _t387;
-    assign _t389 = load_address < 10'h010;
-    assign _t390 = _t388 & _t389;
-    assign _t391 = load_data[71:0];
-    assign prototypes_0_4_we = _t7291;
-    assign prototypes_0_4_waddr = _t7292;
-    assign prototypes_0_4_wdata = _t7293;
-    assign _t392 = load_kind == 2'h1;
-    assign _t393 = load_fire & _t392;
-    assign _t394 = load_index == 6'h04;
-    assign _t395 = _t393 & _t394;
-    assign _t396 = load_address < 10'h010;
-    assign _t397 = _t395 & _t396;
-    assign _t398 = load_data[71:0];
-    assign prototypes_0_5_we = _t7294;
-    assign prototypes_0_5_waddr = _t7295;
-    assign prototypes_0_5_wdata = _t7296;
-    assign _t399 = load_kind == 2'h1;
-    assign _t400 = load_fire & _t399;
-    assign _t401 = load_index == 6'h05;
-    assign _t402 = _t400 & _t401;
-    assign _t403 = load_address < 10'h010;
-    assign _t404 = _t402 & _t403;
-    assign _t405 = load_data[71:0];
-    assign prototypes_0_6_we = _t7297;
-    assign prototypes_0_6_waddr = _t7298;
-    assign prototypes_0_6_wdata = _t7299;
-    assign _t406 = load_kind == 2'h1;
-    assign _t407 = load_fire & _t406;
-    assign _t408 = load_index == 6'h06;
-    assign _t409 = _t407 & _t408;
-    assign _t410 = load_address < 10'h010;
-    assign _t411 = _t409 & _t410;
-    assign _t412 = load_data[71:0];
-    assign prototypes_0_7_we = _t7300;
-    assign prototypes_0_7_waddr = _t7301;
-    assign prototypes_0_7_wdata = _t7302;
-    assign _t413 = load_kind == 2'h1;
-    assign _t414 = load_fire & _t413;
-    assign _t415 = load_index == 6'h07;
-    assign _t416 = _t414 & _t415;
-    assign _t417 = load_address < 10'h010;
-    assign _t418 = _t416 & _t417;
-    assign _t419 = load_data[71:0];
-    assign prototypes_0_8_we = _t7303;
-    assign prototypes_0_8_waddr = _t7304;
-    assign prototypes_0_8_wdata = _t7305;
-    assign _t420 = load_kind == 2'h1;
-    assign _t421 = load_fire & _t420;
-    assign _t422 = load_index == 6'h08;
-    assign _t423 = _t421 & _t422;
-    assign _t424 = load_address < 10'h010;
-    assign _t425 = _t423 & _t424;
-    assign _t426 = load_data[71:0];
-    assign prototypes_0_9_we = _t7306;
-    assign prototypes_0_9_waddr = _t7307;
-    assign prototypes_0_9_wdata = _t7308;
-    assign _t427 = load_kind == 2'h1;
-    assign _t428 = load_fire & _t427;
-    assign _t429 = load_index == 6'h09;
-    assign _t430 = _t428 & _t429;
-    assign _t431 = load_address < 10'h010;
-    assign _t432 = _t430 & _t431;
-    assign _t433 = load_data[71:0];
-    assign prototypes_0_10_we = _t7309;
-    assign prototypes_0_10_waddr = _t7310;
-    assign prototypes_0_10_wdata = _t7311;
-    assign _t434 = load_kind == 2'h1;
-    assign _t435 = load_fire & _t434;
-    assign _t436 = load_index == 6'h0a;
-    assign _t437 = _t435 & _t436;
-    assign _t438 = load_address < 10'h010;
-    assign _t439 = _t437 & _t438;
-    assign _t440 = load_data[71:0];
-    assign prototypes_0_11_we = _t7312;
-    assign prototypes_0_11_waddr = _t7313;
-    assign prototypes_0_11_wdata = _t7314;
-    assign _t441 = load_kind == 2'h1;
-    assign _t442 = load_fire & _t441;
-    assign _t443 = load_index == 6'h0b;
-    assign _t444 = _t442 & _t443;
-    assign _t445 = load_address < 10'h010;
-    assign _t446 = _t444 & _t445;
-    assign _t447 = load_data[71:0];
-    assign prototypes_0_12_we = _t7315;
-    assign prototypes_0_12_waddr = _t7316;
-    assign prototypes_0_12_wdata = _t7317;
-    assign _t448 = load_kind == 2'h1;
-    assign _t449 = load_fire & _t448;
-    assign _t450 = load_index == 6'h0c;
-    assign _t451 = _t449 & _t450;
-    assign _t452 = load_address < 10'h010;
-    assign _t453 = _t451 & _t452;
-    assign _t454 = load_data[71:0];
-    assign prototypes_0_13_we = _t7318;
-    assign prototypes_0_13_waddr = _t7319;
-    assign prototypes_0_13_wdata = _t7320;
-    assign _t455 = load_kind == 2'h1;
-    assign _t456 = load_fire & _t455;
-    assign _t457 = load_index == 6'h0d;
-    assign _t458 = _t456 & _t457;
-    assign _t459 = load_address < 10'h010;
-    assign _t460 = _t458 & _t459;
-    assign _t461 = load_data[71:0];
-    assign prototypes_0_14_we = _t7321;
-    assign prototypes_0_14_waddr = _t7322;
-    assign prototypes_0_14_wdata = _t7323;
-    assign _t462 = load_kind == 2'h1;
-    assign _t463 = load_fire & _t462;
-    assign _t464 = load_index == 6'h0e;
-    assign _t465 = _t463 & _t464;
-    assign _t466 = load_address < 10'h010;
-    assign _t467 = _t465 & _t466;
-    assign _t468 = load_data[71:0];
-    assign prototypes_0_15_we = _t7324;
-    assign prototypes_0_15_waddr = _t7325;
-    assign prototypes_0_15_wdata = _t7326;
-    assign _t469 = load_kind == 2'h1;
-    assign _t470 = load_fire & _t469;
-    assign _t471 = load_index == 6'h0f;
-    assign _t472 = _t470 & _t471;
-    assign _t473 = load_address < 10'h010;
-    assign _t474 = _t472 & _t473;
-    assign _t475 = load_data[71:0];
-    assign prototypes_1_0_we = _t7327;
-    assign prototypes_1_0_waddr = _t7328;
-    assign prototypes_1_0_wdata = _t7329;
-    assign _t476 = load_kind == 2'h1;
-    assign _t477 = load_fire & _t476;
-    assign _t478 = load_index == 6'h10;
-    assign _t479 = _t477 & _t478;
-    assign _t480 = load_address < 10'h010;
-    assign _t481 = _t479 & _t480;
-    assign _t482 = load_data[71:0];
-    assign prototypes_1_1_we = _t7330;
-    assign prototypes_1_1_waddr = _t7331;
-    assign prototypes_1_1_wdata = _t7332;
-    assign _t483 = load_kind == 2'h1;
-    assign _t484 = load_fire & _t483;
-    assign _t485 = load_index == 6'h11;
-    assign _t486 = _t484 & _t485;
-    assign _t487 = load_address < 10'h010;
-    assign _t488 = _t486 & _t487;
-    assign _t489 = load_data[71:0];
-    assign prototypes_1_2_we = _t7333;
-    assign prototypes_1_2_waddr = _t7334;
-    assign prototypes_1_2_wdata = _t7335;
-    assign _t490 = load_kind == 2'h1;
-    assign _t491 = load_fire & _t490;
-    assign _t492 = load_index == 6'h12;
-    assign _t493 = _t491 & _t492;
-    assign _t494 = load_address < 10'h010;
-    assign _t495 = _t493 & _t494;
-    assign _t496 = load_data[71:0];
-    assign prototypes_1_3_we = _t7336;
-    assign prototypes_1_3_waddr = _t7337;
-    assign prototypes_1_3_wdata = _t7338;
-    assign _t497 = load_kind == 2'h1;
-    assign _t498 = load_fire & _t497;
-    assign _t499 = load_index == 6'h13;
-    assign _t500 = _t498 & _t499;
-    assign _t501 = load_address < 10'h010;
-    assign _t502 = _t500 & _t501;
-    assign _t503 = load_data[71:0];
-    assign prototypes_1_4_we = _t7339;
-    assign prototypes_1_4_waddr = _t7340;
-    assign prototypes_1_4_wdata = _t7341;
-    assign _t504 = load_kind == 2'h1;
-    assign _t505 = load_fire & _t504;
-    assign _t506 = load_index == 6'h14;
-    assign _t507 = _t505 & _t506;
-    assign _t508 = load_address < 10'h010;
-    assign _t509 = _t507 & _t508;
-    assign _t510 = load_data[71:0];
-    assign prototypes_1_5_we = _t7342;
-    assign prototypes_1_5_waddr = _t7343;
-    assign prototypes_1_5_wdata = _t7344;
-    assign _t511 = load_kind == 2'h1;
-    assign _t512 = load_fire & _t511;
-    assign _t513 = load_index == 6'h15;
-    assign _t514 = _t512 & _t513;
-    assign _t515 = load_address < 10'h010;
-    assign _t516 = _t514 & _t515;
-    assign _t517 = load_data[71:0];
-    assign prototypes_1_6_we = _t7345;
-    assign prototypes_1_6_waddr = _t7346;
-    assign prototypes_1_6_wdata = _t7347;
-    assign _t518 = load_kind == 2'h1;
-    assign _t519 = load_fire & _t518;
-    assign _t520 = load_index == 6'h16;
-    assign _t521 = _t519 & _t520;
-    assign _t522 = load_address < 10'h010;
-    assign _t523 = _t521 & _t522;
-    assign _t524 = load_data[71:0];
-    assign prototypes_1_7_we = _t7348;
-    assign prototypes_1_7_waddr = _t7349;
-    assign prototypes_1_7_wdata = _t7350;
-    assign _t525 = load_kind == 2'h1;
-    assign _t526 = load_fire & _t525;
-    assign _t527 = load_index == 6'h17;
-    assign _t528 = _t526 & _t527;
-    assign _t529 = load_address < 10'h010;
-    assign _t530 = _t528 & _t529;
-    assign _t531 = load_data[71:0];
-    assign prototypes_1_8_we = _t7351;
-    assign prototypes_1_8_waddr = _t7352;
-    assign prototypes_1_8_wdata = _t7353;
-    assign _t532 = load_kind == 2'h1;
-    assign _t533 = load_fire & _t532;
-    assign _t534 = load_index == 6'h18;
-    assign _t535 = _t533 & _t534;
-    assign _t536 = load_address < 10'h010;
-    assign _t537 = _t535 & _t536;
-    assign _t538 = load_data[71:0];
-    assign prototypes_1_9_we = _t7354;
-    assign prototypes_1_9_waddr = _t7355;
-    assign prototypes_1_9_wdata = _t7356;
-    assign _t539 = load_kind == 2'h1;
-    assign _t540 = load_fire & _t539;
-    assign _t541 = load_index == 6'h19;
-    assign _t542 = _t540 & _t541;
-    assign _t543 = load_address < 10'h010;
-    assign _t544 = _t542 & _t543;
-    assign _t545 = load_data[71:0];
-    assign prototypes_1_10_we = _t7357;
-    assign prototypes_1_10_waddr = _t7358;
-    assign prototypes_1_10_wdata = _t7359;
-    assign _t546 = load_kind == 2'h1;
-    assign _t547 = load_fire & _t546;
-    assign _t548 = load_index == 6'h1a;
-    assign _t549 = _t547 & _t548;
-    assign _t550 = load_address < 10'h010;
-    assign _t551 = _t549 & _t550;
-    assign _t552 = load_data[71:0];
-    assign prototypes_1_11_we = _t7360;
-    assign prototypes_1_11_waddr = _t7361;
-    assign prototypes_1_11_wdata = _t7362;
-    assign _t553 = load_kind == 2'h1;
-    assign _t554 = load_fire & _t553;
-    assign _t555 = load_index == 6'h1b;
-    assign _t556 = _t554 & _t555;
-    assign _t557 = load_address < 10'h010;
-    assign _t558 = _t556 & _t557;
-    assign _t559 = load_data[71:0];
-    assign prototypes_1_12_we = _t7363;
-    assign prototypes_1_12_waddr = _t7364;
-    assign prototypes_1_12_wdata = _t7365;
-    assign _t560 = load_kind == 2'h1;
-    assign _t561 = load_fire & _t560;
-    assign _t562 = load_index == 6'h1c;
-    assign _t563 = _t561 & _t562;
-    assign _t564 = load_address < 10'h010;
-    assign _t565 = _t563 & _t564;
-    assign _t566 = load_data[71:0];
-    assign prototypes_1_13_we = _t7366;
-    assign prototypes_1_13_waddr = _t7367;
-    assign prototypes_1_13_wdata = _t7368;
-    assign _t567 = load_kind == 2'h1;
-    assign _t568 = load_fire & _t567;
-    assign _t569 = load_index == 6'h1d;
-    assign _t570 = _t568 & _t569;
-    assign _t571 = load_address < 10'h010;
-    assign _t572 = _t570 & _t571;
-    assign _t573 = load_data[71:0];
-    assign prototypes_1_14_we = _t7369;
-    assign prototypes_1_14_waddr = _t7370;
-    assign prototypes_1_14_wdata = _t7371;
-    assign _t574 = load_kind == 2'h1;
-    assign _t575 = load_fire & _t574;
-    assign _t576 = load_index == 6'h1e;
-    assign _t577 = _t575 & _t576;
-    assign _t578 = load_address < 10'h010;
-    assign _t579 = _t577 & _t578;
-    assign _t580 = load_data[71:0];
-    assign prototypes_1_15_we = _t7372;
-    assign prototypes_1_15_waddr = _t7373;
-    assign prototypes_1_15_wdata = _t7374;
-    assign _t581 = load_kind == 2'h1;
-    assign _t582 = load_fire & _t581;
-    assign _t583 = load_index == 6'h1f;
-    assign _t584 = _t582 & _t583;
-    assign _t585 = load_address < 10'h010;
-    assign _t586 = _t584 & _t585;
-    assign _t587 = load_data[71:0];
-    assign prototypes_2_0_we = _t7375;
-    assign prototypes_2_0_waddr = _t7376;
-    assign prototypes_2_0_wdata = _t7377;
-    assign _t588 = load_kind == 2'h1;
-    assign _t589 = load_fire & _t588;
-    assign _t590 = load_index == 6'h20;
-    assign _t591 = _t589 & _t590;
-    assign _t592 = load_address < 10'h010;
-    assign _t593 = _t591 & _t592;
-    assign _t594 = load_data[71:0];
-    assign prototypes_2_1_we = _t7378;
-    assign prototypes_2_1_waddr = _t7379;
-    assign prototypes_2_1_wdata = _t7380;
-    assign _t595 = load_kind == 2'h1;
-    assign _t596 = load_fire & _t595;
-    assign _t597 = load_index == 6'h21;
-    assign _t598 = _t596 & _t597;
-    assign _t599 = load_address < 10'h010;
-    assign _t600 = _t598 & _t599;
-    assign _t601 = load_data[71:0];
-    assign prototypes_2_2_we = _t7381;
-    assign prototypes_2_2_waddr = _t7382;
-    assign prototypes_2_2_wdata = _t7383;
-    assign _t602 = load_kind == 2'h1;
-    assign _t603 = load_fire & _t602;
-    assign _t604 = load_index == 6'h22;
-    assign _t605 = _t603 & _t604;
-    assign _t606 = load_address < 10'h010;
-    assign _t607 = _t605 & _t606;
-    assign _t608 = load_data[71:0];
-    assign prototypes_2_3_we = _t7384;
-    assign prototypes_2_3_waddr = _t7385;
-    assign prototypes_2_3_wdata = _t7386;
-    assign _t609 = load_kind == 2'h1;
-    assign _t610 = load_fire & _t609;
-    assign _t611 = load_index == 6'h23;
-    assign _t612 = _t610 & _t611;
-    assign _t613 = load_address < 10'h010;
-    assign _t614 = _t612 & _t613;
-    assign _t615 = load_data[71:0];
-    assign prototypes_2_4_we = _t7387;
-    assign prototypes_2_4_waddr = _t7388;
-    assign prototypes_2_4_wdata = _t7389;
-    assign _t616 = load_kind == 2'h1;
-    assign _t617 = load_fire & _t616;
-    assign _t618 = load_index == 6'h24;
-    assign _t619 = _t617 & _t618;
-    assign _t620 = load_address < 10'h010;
-    assign _t621 = _t619 & _t620;
-    assign _t622 = load_data[71:0];
-    assign prototypes_2_5_we = _t7390;
-    assign prototypes_2_5_waddr = _t7391;
-    assign prototypes_2_5_wdata = _t7392;
-    assign _t623 = load_kind == 2'h1;
-    assign _t624 = load_fire & _t623;
-    assign _t625 = load_index == 6'h25;
-    assign _t626 = _t624 & _t625;
-    assign _t627 = load_address < 10'h010;
-    assign _t628 = _t626 & _t627;
-    assign _t629 = load_data[71:0];
-    assign prototypes_2_6_we = _t7393;
-    assign prototypes_2_6_waddr = _t7394;
-    assign prototypes_2_6_wdata = _t7395;
-    assign _t630 = load_kind == 2'h1;
-    assign _t631 = load_fire & _t630;
-    assign _t632 = load_index == 6'h26;
-    assign _t633 = _t631 & _t632;
-    assign _t634 = load_address < 10'h010;
-    assign _t635 = _t633 & _t634;
-    assign _t636 = load_data[71:0];
-    assign prototypes_2_7_we = _t7396;
-    assign prototypes_2_7_waddr = _t7397;
-    assign prototypes_2_7_wdata = _t7398;
-    assign _t637 = load_kind == 2'h1;
-    assign _t638 = load_fire & _t637;
-    assign _t639 = load_index == 6'h27;
-    assign _t640 = _t638 & _t639;
-    assign _t641 = load_address < 10'h010;
-    assign _t642 = _t640 & _t641;
-    assign _t643 = load_data[71:0];
-    assign prototypes_2_8_we = _t7399;
-    assign prototypes_2_8_waddr = _t7400;
-    assign prototypes_2_8_wdata = _t7401;
-    assign _t644 = load_kind == 2'h1;
-    assign _t645 = load_fire & _t644;
-    assign _t646 = load_index == 6'h28;
-    assign _t647 = _t645 & _t646;
-    assign _t648 = load_address < 10'h010;
-    assign _t649 = _t647 & _t648;
-    assign _t650 = load_data[71:0];
-    assign prototypes_2_9_we = _t7402;
-    assign prototypes_2_9_waddr = _t7403;
-    assign prototypes_2_9_wdata = _t7404;
-    assign _t651 = load_kind == 2'h1;
-    assign _t652 = load_fire & _t651;
-    assign _t653 = load_index == 6'h29;
-    assign _t654 = _t652 & _t653;
-    assign _t655 = load_address < 10'h010;
-    assign _t656 = _t654 & _t655;
-    assign _t657 = load_data[71:0];
-    assign prototypes_2_10_we = _t7405;
-    assign prototypes_2_10_waddr = _t7406;
-    assign prototypes_2_10_wdata = _t7407;
-    assign _t658 = load_kind == 2'h1;
-    assign _t659 = load_fire & _t658;
-    assign _t660 = load_index == 6'h2a;
-    assign _t661 = _t659 & _t660;
-    assign _t662 = load_address < 10'h010;
-    assign _t663 = _t661 & _t662;
-    assign _t664 = load_data[71:0];
-    assign prototypes_2_11_we = _t7408;
-    assign prototypes_2_11_waddr = _t7409;
-    assign prototypes_2_11_wdata = _t7410;
-    assign _t665 = load_kind == 2'h1;
-    assign _t666 = load_fire & _t665;
-    assign _t667 = load_index == 6'h2b;
-    assign _t668 = _t666 & _t667;
-    assign _t669 = load_address < 10'h010;
-    assign _t670 = _t668 & _t669;
-    assign _t671 = load_data[71:0];
-    assign prototypes_2_12_we = _t7411;
-    assign prototypes_2_12_waddr = _t7412;
-    assign prototypes_2_12_wdata = _t7413;
-    assign _t672 = load_kind == 2'h1;
-    assign _t673 = load_fire & _t672;
-    assign _t674 = load_index == 6'h2c;
-    assign _t675 = _t673 & _t674;
-    assign _t676 = load_address < 10'h010;
-    assign _t677 = _t675 & _t676;
-    assign _t678 = load_data[71:0];
-    assign prototypes_2_13_we = _t7414;
-    assign prototypes_2_13_waddr = _t7415;
-    assign prototypes_2_13_wdata = _t7416;
-    assign _t679 = load_kind == 2'h1;
-    assign _t680 = load_fire & _t679;
-    assign _t681 = load_index == 6'h2d;
-    assign _t682 = _t680 & _t681;
-    assign _t683 = load_address < 10'h010;
-    assign _t684 = _t682 & _t683;
-    assign _t685 = load_data[71:0];
-    assign prototypes_2_14_we = _t7417;
-    assign prototypes_2_14_waddr = _t7418;
-    assign prototypes_2_14_wdata = _t7419;
-    assign _t686 = load_kind == 2'h1;
-    assign _t687 = load_fire & _t686;
-    assign _t688 = load_index == 6'h2e;
-    assign _t689 = _t687 & _t688;
-    assign _t690 = load_address < 10'h010;
-    assign _t691 = _t689 & _t690;
-    assign _t692 = load_data[71:0];
-    assign prototypes_2_15_we = _t7420;
-    assign prototypes_2_15_waddr = _t7421;
-    assign prototypes_2_15_wdata = _t7422;
-    assign _t693 = load_kind == 2'h1;
-    assign _t694 = load_fire & _t693;
-    assign _t695 = load_index == 6'h2f;
-    assign _t696 = _t694 & _t695;
-    assign _t697 = load_address < 10'h010;
-    assign _t698 = _t696 & _t697;
-    assign _t699 = load_data[71:0];
-    assign prototypes_3_0_we = _t7423;
-    assign prototypes_3_0_waddr = _t7424;
-    assign prototypes_3_0_wdata = _t7425;
-    assign _t700 = load_kind == 2'h1;
-    assign _t701 = load_fire & _t700;
-    assign _t702 = load_index == 6'h30;
-    assign _t703 = _t701 & _t702;
-    assign _t704 = load_address < 10'h010;
-    assign _t705 = _t703 & _t704;
-    assign _t706 = load_data[71:0];
-    assign prototypes_3_1_we = _t7426;
-    assign prototypes_3_1_waddr = _t7427;
-    assign prototypes_3_1_wdata = _t7428;
-    assign _t707 = load_kind == 2'h1;
-    assign _t708 = load_fire & _t707;
-    assign _t709 = load_index == 6'h31;
-    assign _t710 = _t708 & _t709;
-    assign _t711 = load_address < 10'h010;
-    assign _t712 = _t710 & _t711;
-    assign _t713 = load_data[71:0];
-    assign prototypes_3_2_we = _t7429;
-    assign prototypes_3_2_waddr = _t7430;
-    assign prototypes_3_2_wdata = _t7431;
-    assign _t714 = load_kind == 2'h1;
-    assign _t715 = load_fire & _t714;
-    assign _t716 = load_index == 6'h32;
-    assign _t717 = _t715 & _t716;
-    assign _t718 = load_address < 10'h010;
-    assign _t719 = _t717 & _t718;
-    assign _t720 = load_data[71:0];
-    assign prototypes_3_3_we = _t7432;
-    assign prototypes_3_3_waddr = _t7433;
-    assign prototypes_3_3_wdata = _t7434;
-    assign _t721 = load_kind == 2'h1;
-    assign _t722 = load_fire & _t721;
-    assign _t723 = load_index == 6'h33;
-    assign _t724 = _t722 & _t723;
-    assign _t725 = load_address < 10'h010;
-    assign _t726 = _t724 & _t725;
-    assign _t727 = load_data[71:0];
-    assign prototypes_3_4_we = _t7435;
-    assign prototypes_3_4_waddr = _t7436;
-    assign prototypes_3_4_wdata = _t7437;
-    assign _t728 = load_kind == 2'h1;
-    assign _t729 = load_fire & _t728;
-    assign _t730 = load_index == 6'h34;
-    assign _t731 = _t729 & _t730;
-    assign _t732 = load_address < 10'h010;
-    assign _t733 = _t731 & _t732;
-    assign _t734 = load_data[71:0];
-    assign prototypes_3_5_we = _t7438;
-    assign prototypes_3_5_waddr = _t7439;
-    assign prototypes_3_5_wdata = _t7440;
-    assign _t735 = load_kind == 2'h1;
-    assign _t736 = load_fire & _t735;
-    assign _t737 = load_index == 6'h35;
-    assign _t738 = _t736 & _t737;
-    assign _t739 = load_address < 10'h010;
-    assign _t740 = _t738 & _t739;
-    assign _t741 = load_data[71:0];
-    assign prototypes_3_6_we = _t7441;
-    assign prototypes_3_6_waddr = _t7442;
-    assign prototypes_3_6_wdata = _t7443;
-    assign _t742 = load_kind == 2'h1;
-    assign _t743 = load_fire & _t742;
-    assign _t744 = load_index == 6'h36;
-    assign _t745 = _t743 & _t744;
-    assign _t746 = load_address < 10'h010;
-    assign _t747 = _t745 & _t746;
-    assign _t748 = load_data[71:0];
-    assign prototypes_3_7_we = _t7444;
-    assign prototypes_3_7_waddr = _t7445;
-    assign prototypes_3_7_wdata = _t7446;
-    assign _t749 = load_kind == 2'h1;
-    assign _t750 = load_fire & _t749;
-    assign _t751 = load_index == 6'h37;
-    assign _t752 = _t750 & _t751;
-    assign _t753 = load_address < 10'h010;
-    assign _t754 = _t752 & _t753;
-    assign _t755 = load_data[71:0];
-    assign prototypes_3_8_we = _t7447;
-    assign prototypes_3_8_waddr = _t7448;
-    assign prototypes_3_8_wdata = _t7449;
-    assign _t756 = load_kind == 2'h1;
-    assign _t757 = load_fire & _t756;
-    assign _t758 = load_index == 6'h38;
-    assign _t759 = _t757 & _t758;
-    assign _t760 = load_address < 10'h010;
-    assign _t761 = _t759 & _t760;
-    assign _t762 = load_data[71:0];
-    assign prototypes_3_9_we = _t7450;
-    assign prototypes_3_9_waddr = _t7451;
-    assign prototypes_3_9_wdata = _t7452;
-    assign _t763 = load_kind == 2'h1;
-    assign _t764 = load_fire & _t763;
-    assign _t765 = load_index == 6'h39;
-    assign _t766 = _t764 & _t765;
-    assign _t767 = load_address < 10'h010;
-    assign _t768 = _t766 & _t767;
-    assign _t769 = load_data[71:0];
-    assign prototypes_3_10_we = _t7453;
-    assign prototypes_3_10_waddr = _t7454;
-    assign prototypes_3_10_wdata = _t7455;
-    assign _t770 = load_kind == 2'h1;
-    assign _t771 = load_fire & _t770;
-    assign _t772 = load_index == 6'h3a;
-    assign _t773 = _t771 & _t772;
-    assign _t774 = load_address < 10'h010;
-    assign _t775 = _t773 & _t774;
-    assign _t776 = load_data[71:0];
-    assign prototypes_3_11_we = _t7456;
-    assign prototypes_3_11_waddr = _t7457;
-    assign prototypes_3_11_wdata = _t7458;
-    assign _t777 = load_kind == 2'h1;
-    assign _t778 = load_fire & _t777;
-    assign _t779 = load_index == 6'h3b;
-    assign _t780 = _t778 & _t779;
-    assign _t781 = load_address < 10'h010;
-    assign _t782 = _t780 & _t781;
-    assign _t783 = load_data[71:0];
-    assign prototypes_3_12_we = _t7459;
-    assign prototypes_3_12_waddr = _t7460;
-    assign prototypes_3_12_wdata = _t7461;
-    assign _t784 = load_kind == 2'h1;
-    assign _t785 = load_fire & _t784;
-    assign _t786 = load_index == 6'h3c;
-    assign _t787 = _t785 & _t786;
-    assign _t788 = load_address < 10'h010;
-    assign _t789 = _t787 & _t788;
-    assign _t790 = load_data[71:0];
-    assign prototypes_3_13_we = _t7462;
-    assign prototypes_3_13_waddr = _t7463;
-    assign prototypes_3_13_wdata = _t7464;
-    assign _t791 = load_kind == 2'h1;
-    assign _t792 = load_fire & _t791;
-    assign _t793 = load_index == 6'h3d;
-    assign _t794 = _t792 & _t793;
-    assign _t795 = load_address < 10'h010;
-    assign _t796 = _t794 & _t795;
-    assign _t797 = load_data[71:0];
-    assign prototypes_3_14_we = _t7465;
-    assign prototypes_3_14_waddr = _t7466;
-    assign prototypes_3_14_wdata = _t7467;
-    assign _t798 = load_kind == 2'h1;
-    assign _t799 = load_fire & _t798;
-    assign _t800 = load_index == 6'h3e;
-    assign _t801 = _t799 & _t800;
-    assign _t802 = load_address < 10'h010;
-    assign _t803 = _t801 & _t802;
-    assign _t804 = load_data[71:0];
-    assign prototypes_3_15_we = _t7468;
-    assign prototypes_3_15_waddr = _t7469;
-    assign prototypes_3_15_wdata = _t7470;
-    assign _t805 = load_kind == 2'h1;
-    assign _t806 = load_fire & _t805;
-    assign _t807 = load_index == 6'h3f;
-    assign _t808 = _t806 & _t807;
-    assign _t809 = load_address < 10'h010;
-    assign _t810 = _t808 & _t809;
-    assign _t811 = load_data[71:0];
-    assign _t812 = e1_bank_d2 ? bank1_ls : bank0_ls;
-    assign _t813 = {{3{1'b0}}, e1_chunk_d2};
-    assign _t814 = _t813;
-    assign _t815 = _t813 << 3;
-    assign _t816 = _t814 + _t815;
-    assign _t817 = _t816 + 4'h0;
-    assign _t818 = _t817 < _t812;
-    assign _t819 = _t816 + 4'h1;
-    assign _t820 = _t819 < _t812;
-    assign _t821 = _t816 + 4'h2;
-    assign _t822 = _t821 < _t812;
-    assign _t823 = _t816 + 4'h3;
-    assign _t824 = _t823 < _t812;
-    assign _t825 = _t816 + 4'h4;
-    assign _t826 = _t825 < _t812;
-    assign _t827 = _t816 + 4'h5;
-    assign _t828 = _t827 < _t812;
-    assign _t829 = _t816 + 4'h6;
-    assign _t830 = _t829 < _t812;
-    assign _t831 = _t816 + 4'h7;
-    assign _t832 = _t831 < _t812;
-    assign _t833 = _t816 + 4'h8;
-    assign _t834 = _t833 < _t812;
-    assign _t835 = encode_column_q[7:0];
-    assign _t836 = prototype_0_0_q[7:0];
-    assign _t837 = {{2{1'b0}}, _t835};
-    assign _t838 = {{2{1'b0}}, _t836};
-    assign _t839 = _t837 - _t838;
-    assign _t840 = {{10{_t839[9]}}, _t839} * {{10{_t839[9]}}, _t839};
-    assign _t841 = _t818 ? _t840 : 20'h00000;
-    assign _t842 = encode_column_q[15:8];
-    assign _t843 = prototype_0_0_q[15:8];
-    assign _t844 = {{2{1'b0}}, _t842};
-    assign _t845 = {{2{1'b0}}, _t843};
-    assign _t846 = _t844 - _t845;
-    assign _t847 = {{10{_t846[9]}}, _t846} * {{10{_t846[9]}}, _t846};
-    assign _t848 = _t820 ? _t847 : 20'h00000;
-    assign _t849 = encode_column_q[23:16];
-    assign _t850 = prototype_0_0_q[23:16];
-    assign _t851 = {{2{1'b0}}, _t849};
-    assign _t852 = {{2{1'b0}}, _t850};
-    assign _t853 = _t851 - _t852;
-    assign _t854 = {{10{_t853[9]}}, _t853} * {{10{_t853[9]}}, _t853};
-    assign _t855 = _t822 ? _t854 : 20'h00000;
-    assign _t856 = encode_column_q[31:24];
-    assign _t857 = prototype_0_0_q[31:24];
-    assign _t858 = {{2{1'b0}}, _t856};
-    assign _t859 = {{2{1'b0}}, _t857};
-    assign _t860 = _t858 - _t859;
-    assign _t861 = {{10{_t860[9]}}, _t860} * {{10{_t860[9]}}, _t860};
-    assign _t862 = _t824 ? _t861 : 20'h00000;
-    assign _t863 = encode_column_q[39:32];
-    assign _t864 = prototype_0_0_q[39:32];
-    assign _t865 = {{2{1'b0}}, _t863};
-    assign _t866 = {{2{1'b0}}, _t864};
-    assign _t867 = _t865 - _t866;
-    assign _t868 = {{10{_t867[9]}}, _t867} * {{10{_t867[9]}}, _t867};
-    assign _t869 = _t826 ? _t868 : 20'h00000;
-    assign _t870 = encode_column_q[47:40];
-    assign _t871 = prototype_0_0_q[47:40];
-    assign _t872 = {{2{1'b0}}, _t870};
-    assign _t873 = {{2{1'b0}}, _t871};
-    assign _t874 = _t872 - _t873;
-    assign _t875 = {{10{_t874[9]}}, _t874} * {{10{_t874[9]}}, _t874};
-    assign _t876 = _t828 ? _t875 : 20'h00000;
-    assign _t877 = encode_column_q[55:48];
-    assign _t878 = prototype_0_0_q[55:48];
-    assign _t879 = {{2{1'b0}}, _t877};
-    assign _t880 = {{2{1'b0}}, _t878};
-    assign _t881 = _t879 - _t880;
-    assign _t882 = {{10{_t881[9]}}, _t881} * {{10{_t881[9]}}, _t881};
-    assign _t883 = _t830 ? _t882 : 20'h00000;
-    assign _t884 = encode_column_q[63:56];
-    assign _t885 = prototype_0_0_q[63:56];
-    assign _t886 = {{2{1'b0}}, _t884};
-    assign _t887 = {{2{1'b0}}, _t885};
-    assign _t888 = _t886 - _t887;
-    assign _t889 = {{10{_t888[9]}}, _t888} * {{10{_t888[9]}}, _t888};
-    assign _t890 = _t832 ? _t889 : 20'h00000;
-    assign _t891 = encode_column_q[71:64];
-    assign _t892 = prototype_0_0_q[71:64];
-    assign _t893 = {{2{1'b0}}, _t891};
-    assign _t894 = {{2{1'b0}}, _t892};
-    assign _t895 = _t893 - _t894;
-    assign _t896 = {{10{_t895[9]}}, _t895} * {{10{_t895[9]}}, _t895};
-    assign _t897 = _t834 ? _t896 : 20'h00000;
-    assign _t898 = _t841 + _t848;
-    assign _t899 = _t855 + _t862;
-    assign _t900 = _t869 + _t876;
-    assign _t901 = _t883 + _t890;
-    assign _t902 = _t898 + _t899;
-    assign _t903 = _t900 + _t901;
-    assign _t904 = _t902 + _t903;
-    assign _t905 = _t904 + _t897;
-    assign _t906 = encode_column_q[7:0];
-    assign _t907 = prototype_0_1_q[7:0];
-    assign _t908 = {{2{1'b0}}, _t906};
-    assign _t909 = {{2{1'b0}}, _t907};
-    assign _t910 = _t908 - _t909;
-    assign _t911 = {{10{_t910[9]}}, _t910} * {{10{_t910[9]}}, _t910};
-    assign _t912 = _t818 ? _t911 : 20'h00000;
-    assign _t913 = encode_column_q[15:8];
-    assign _t914 = prototype_0_1_q[15:8];
-    assign _t915 = {{2{1'b0}}, _t913};
-    assign _t916 = {{2{1'b0}}, _t914};
-    assign _t917 = _t915 - _t916;
-    assign _t918 = {{10{_t917[9]}}, _t917} * {{10{_t917[9]}}, _t917};
-    assign _t919 = _t820 ? _t918 : 20'h00000;
-    assign _t920 = encode_column_q[23:16];
-    assign _t921 = prototype_0_1_q[23:16];
-    assign _t922 = {{2{1'b0}}, _t920};
-    assign _t923 = {{2{1'b0}}, _t921};
-    assign _t924 = _t922 - _t923;
-    assign _t925 = {{10{_t924[9]}}, _t924} * {{10{_t924[9]}}, _t924};
-    assign _t926 = _t822 ? _t925 : 20'h00000;
-    assign _t927 = encode_column_q[31:24];
-    assign _t928 = prototype_0_1_q[31:24];
-    assign _t929 = {{2{1'b0}}, _t927};
-    assign _t930 = {{2{1'b0}}, _t928};
-    assign _t931 = _t929 - _t930;
-    assign _t932 = {{10{_t931[9]}}, _t931} * {{10{_t931[9]}}, _t931};
-    assign _t933 = _t824 ? _t932 : 20'h00000;
-    assign _t934 = encode_column_q[39:32];
-    assign _t935 = prototype_0_1_q[39:32];
-    assign _t936 = {{2{1'b0}}, _t934};
-    assign _t937 = {{2{1'b0}}, _t935};
-    assign _t938 = _t936 - _t937;
-    assign _t939 = {{10{_t938[9]}}, _t938} * {{10{_t938[9]}}, _t938};
-    assign _t940 = _t826 ? _t939 : 20'h00000;
-    assign _t941 = encode_column_q[47:40];
-    assign _t942 = prototype_0_1_q[47:40];
-    assign _t943 = {{2{1'b0}}, _t941};
-    assign _t944 = {{2{1'b0}}, _t942};
-    assign _t945 = _t943 - _t944;
-    assign _t946 = {{10{_t945[9]}}, _t945} * {{10{_t945[9]}}, _t945};
-    assign _t947 = _t828 ? _t946 : 20'h00000;
-    assign _t948 = encode_column_q[55:48];
-    assign _t949 = prototype_0_1_q[55:48];
-    assign _t950 = {{2{1'b0}}, _t948};
-    assign _t951 = {{2{1'b0}}, _t949};
-    assign _t952 = _t950 - _t951;
-    assign _t953 = {{10{_t952[9]}}, _t952} * {{10{_t952[9]}}, _t952};
-    assign _t954 = _t830 ? _t953 : 20'h00000;
-    assign _t955 = encode_column_q[63:56];
-    assign _t956 = prototype_0_1_q[63:56];
-    assign _t957 = {{2{1'b0}}, _t955};
-    assign _t958 = {{2{1'b0}}, _t956};
-    assign _t959 = _t957 - _t958;
-    assign _t960 = {{10{_t959[9]}}, _t959} * {{10{_t959[9]}}, _t959};
-    assign _t961 = _t832 ? _t960 : 20'h00000;
-    assign _t962 = encode_column_q[71:64];
-    assign _t963 = prototype_0_1_q[71:64];
-    assign _t964 = {{2{1'b0}}, _t962};
-    assign _t965 = {{2{1'b0}}, _t963};
-    assign _t966 = _t964 - _t965;
-    assign _t967 = {{10{_t966[9]}}, _t966} * {{10{_t966[9]}}, _t966};
-    assign _t968 = _t834 ? _t967 : 20'h00000;
-    assign _t969 = _t912 + _t919;
-    assign _t970 = _t926 + _t933;
-    assign _t971 = _t940 + _t947;
-    assign _t972 = _t954 + _t961;
-    assign _t973 = _t969 + _t970;
-    assign _t974 = _t971 + _t972;
-    assign _t975 = _t973 + _t974;
-    assign _t976 = _t975 + _t968;
-    assign _t977 = encode_column_q[7:0];
-    assign _t978 = prototype_0_2_q[7:0];
-    assign _t979 = {{2{1'b0}}, _t977};
-    assign _t980 = {{2{1'b0}}, _t978};
-    assign _t981 = _t979 - _t980;
-    assign _t982 = {{10{_t981[9]}}, _t981} * {{10{_t981[9]}}, _t981};
-    assign _t983 = _t818 ? _t982 : 20'h00000;
-    assign _t984 = encode_column_q[15:8];
-    assign _t985 = prototype_0_2_q[15:8];
-    assign _t986 = {{2{1'b0}}, _t984};
-    assign _t987 = {{2{1'b0}}, _t985};
-    assign _t988 = _t986 - _t987;
-    assign _t989 = {{10{_t988[9]}}, _t988} * {{10{_t988[9]}}, _t988};
-    assign _t990 = _t820 ? _t989 : 20'h00000;
-    assign _t991 = encode_column_q[23:16];
-    assign _t992 = prototype_0_2_q[23:16];
-    assign _t993 = {{2{1'b0}}, _t991};
-    assign _t994 = {{2{1'b0}}, _t992};
-    assign _t995 = _t993 - _t994;
-    assign _t996 = {{10{_t995[9]}}, _t995} * {{10{_t995[9]}}, _t995};
-    assign _t997 = _t822 ? _t996 : 20'h00000;
-    assign _t998 = encode_column_q[31:24];
-    assign _t999 = prototype_0_2_q[31:24];
-    assign _t1000 = {{2{1'b0}}, _t998};
-    assign _t1001 = {{2{1'b0}}, _t999};
-    assign _t1002 = _t1000 - _t1001;
-    assign _t1003 = {{10{_t1002[9]}}, _t1002} * {{10{_t1002[9]}}, _t1002};
-    assign _t1004 = _t824 ? _t1003 : 20'h00000;
-    assign _t1005 = encode_column_q[39:32];
-    assign _t1006 = prototype_0_2_q[39:32];
-    assign _t1007 = {{2{1'b0}}, _t1005};
-    assign _t1008 = {{2{1'b0}}, _t1006};
-    assign _t1009 = _t1007 - _t1008;
-    assign _t1010 = {{10{_t1009[9]}}, _t1009} * {{10{_t1009[9]}}, _t1009};
-    assign _t1011 = _t826 ? _t1010 : 20'h00000;
-    assign _t1012 = encode_column_q[47:40];
-    assign _t1013 = prototype_0_2_q[47:40];
-    assign _t1014 = {{2{1'b0}}, _t1012};
-    assign _t1015 = {{2{1'b0}}, _t1013};
-    assign _t1016 = _t1014 - _t1015;
-    assign _t1017 = {{10{_t1016[9]}}, _t1016} * {{10{_t1016[9]}}, _t1016};
-    assign _t1018 = _t828 ? _t1017 : 20'h00000;
-    assign _t1019 = encode_column_q[55:48];
-    assign _t1020 = prototype_0_2_q[55:48];
-    assign _t1021 = {{2{1'b0}}, _t1019};
-    assign _t1022 = {{2{1'b0}}, _t1020};
-    assign _t1023 = _t1021 - _t1022;
-    assign _t1024 = {{10{_t1023[9]}}, _t1023} * {{10{_t1023[9]}}, _t1023};
-    assign _t1025 = _t830 ? _t1024 : 20'h00000;
-    assign _t1026 = encode_column_q[63:56];
-    assign _t1027 = prototype_0_2_q[63:56];
-    assign _t1028 = {{2{1'b0}}, _t1026};
-    assign _t1029 = {{2{1'b0}}, _t1027};
-    assign _t1030 = _t1028 - _t1029;
-    assign _t1031 = {{10{_t1030[9]}}, _t1030} * {{10{_t1030[9]}}, _t1030};
-    assign _t1032 = _t832 ? _t1031 : 20'h00000;
-    assign _t1033 = encode_column_q[71:64];
-    assign _t1034 = prototype_0_2_q[71:64];
-    assign _t1035 = {{2{1'b0}}, _t1033};
-    assign _t1036 = {{2{1'b0}}, _t1034};
-    assign _t1037 = _t1035 - _t1036;
-    assign _t1038 = {{10{_t1037[9]}}, _t1037} * {{10{_t1037[9]}}, _t1037};
-    assign _t1039 = _t834 ? _t1038 : 20'h00000;
-    assign _t1040 = _t983 + _t990;
-    assign _t1041 = _t997 + _t1004;
-    assign _t1042 = _t1011 + _t1018;
-    assign _t1043 = _t1025 + _t1032;
-    assign _t1044 = _t1040 + _t1041;
-    assign _t1045 = _t1042 + _t1043;
-    assign _t1046 = _t1044 + _t1045;
-    assign _t1047 = _t1046 + _t1039;
-    assign _t1048 = encode_column_q[7:0];
-    assign _t1049 = prototype_0_3_q[7:0];
-    assign _t1050 = {{2{1'b0}}, _t1048};
-    assign _t1051 = {{2{1'b0}}, _t1049};
-    assign _t1052 = _t1050 - _t1051;
-    assign _t1053 = {{10{_t1052[9]}}, _t1052} * {{10{_t1052[9]}}, _t1052};
-    assign _t1054 = _t818 ? _t1053 : 20'h00000;
-    assign _t1055 = encode_column_q[15:8];
-    assign _t1056 = prototype_0_3_q[15:8];
-    assign _t1057 = {{2{1'b0}}, _t1055};
-    assign _t1058 = {{2{1'b0}}, _t1056};
-    assign _t1059 = _t1057 - _t1058;
-    assign _t1060 = {{10{_t1059[9]}}, _t1059} * {{10{_t1059[9]}}, _t1059};
-    assign _t1061 = _t820 ? _t1060 : 20'h00000;
-    assign _t1062 = encode_column_q[23:16];
-    assign _t1063 = prototype_0_3_q[23:16];
-    assign _t1064 = {{2{1'b0}}, _t1062};
-    assign _t1065 = {{2{1'b0}}, _t1063};
-    assign _t1066 = _t1064 - _t1065;
-    assign _t1067 = {{10{_t1066[9]}}, _t1066} * {{10{_t1066[9]}}, _t1066};
-    assign _t1068 = _t822 ? _t1067 : 20'h00000;
-    assign _t1069 = encode_column_q[31:24];
-    assign _t1070 = prototype_0_3_q[31:24];
-    assign _t1071 = {{2{1'b0}}, _t1069};
-    assign _t1072 = {{2{1'b0}}, _t1070};
-    assign _t1073 = _t1071 - _t1072;
-    assign _t1074 = {{10{_t1073[9]}}, _t1073} * {{10{_t1073[9]}}, _t1073};
-    assign _t1075 = _t824 ? _t1074 : 20'h00000;
-    assign _t1076 = encode_column_q[39:32];
-    assign _t1077 = prototype_0_3_q[39:32];
-    assign _t1078 = {{2{1'b0}}, _t1076};
-    assign _t1079 = {{2{1'b0}}, _t1077};
-    assign _t1080 = _t1078 - _t1079;
-    assign _t1081 = {{10{_t1080[9]}}, _t1080} * {{10{_t1080[9]}}, _t1080};
-    assign _t1082 = _t826 ? _t1081 : 20'h00000;
-    assign _t1083 = encode_column_q[47:40];
-    assign _t1084 = prototype_0_3_q[47:40];
-    assign _t1085 = {{2{1'b0}}, _t1083};
-    assign _t1086 = {{2{1'b0}}, _t1084};
-    assign _t1087 = _t1085 - _t1086;
-    assign _t1088 = {{10{_t1087[9]}}, _t1087} * {{10{_t1087[9]}}, _t1087};
-    assign _t1089 = _t828 ? _t1088 : 20'h00000;
-    assign _t1090 = encode_column_q[55:48];
-    assign _t1091 = prototype_0_3_q[55:48];
-    assign _t1092 = {{2{1'b0}}, _t1090};
-    assign _t1093 = {{2{1'b0}}, _t1091};
-    assign _t1094 = _t1092 - _t1093;
-    assign _t1095 = {{10{_t1094[9]}}, _t1094} * {{10{_t1094[9]}}, _t1094};
-    assign _t1096 = _t830 ? _t1095 : 20'h00000;
-    assign _t1097 = encode_column_q[63:56];
-    assign _t1098 = prototype_0_3_q[63:56];
-    assign _t1099 = {{2{1'b0}}, _t1097};
-    assign _t1100 = {{2{1'b0}}, _t1098};
-    assign _t1101 = _t1099 - _t1100;
-    assign _t1102 = {{10{_t1101[9]}}, _t1101} * {{10{_t1101[9]}}, _t1101};
-    assign _t1103 = _t832 ? _t1102 : 20'h00000;
-    assign _t1104 = encode_column_q[71:64];
-    assign _t1105 = prototype_0_3_q[71:64];
-    assign _t1106 = {{2{1'b0}}, _t1104};
-    assign _t1107 = {{2{1'b0}}, _t1105};
-    assign _t1108 = _t1106 - _t1107;
-    assign _t1109 = {{10{_t1108[9]}}, _t1108} * {{10{_t1108[9]}}, _t1108};
-    assign _t1110 = _t834 ? _t1109 : 20'h00000;
-    assign _t1111 = _t1054 + _t1061;
-    assign _t1112 = _t1068 + _t1075;
-    assign _t1113 = _t1082 + _t1089;
-    assign _t1114 = _t1096 + _t1103;
-    assign _t1115 = _t1111 + _t1112;
-    assign _t1116 = _t1113 + _t1114;
-    assign _t1117 = _t1115 + _t1116;
-    assign _t1118 = _t1117 + _t1110;
-    assign _t1119 = encode_column_q[7:0];
-    assign _t1120 = prototype_0_4_q[7:0];
-    assign _t1121 = {{2{1'b0}}, _t1119};
-    assign _t1122 = {{2{1'b0}}, _t1120};
-    assign _t1123 = _t1121 - _t1122;
-    assign _t1124 = {{10{_t1123[9]}}, _t1123} * {{10{_t1123[9]}}, _t1123};
-    assign _t1125 = _t818 ? _t1124 : 20'h00000;
-    assign _t1126 = encode_column_q[15:8];
-    assign _t1127 = prototype_0_4_q[15:8];
-    assign _t1128 = {{2{1'b0}}, _t1126};
-    assign _t1129 = {{2{1'b0}}, _t1127};
-    assign _t1130 = _t1128 - _t1129;
-    assign _t1131 = {{10{_t1130[9]}}, _t1130} * {{10{_t1130[9]}}, _t1130};
-    assign _t1132 = _t820 ? _t1131 : 20'h00000;
-    assign _t1133 = encode_column_q[23:16];
-    assign _t1134 = prototype_0_4_q[23:16];
-    assign _t1135 = {{2{1'b0}}, _t1133};
-    assign _t1136 = {{2{1'b0}}, _t1134};
-    assign _t1137 = _t1135 - _t1136;
-    assign _t1138 = {{10{_t1137[9]}}, _t1137} * {{10{_t1137[9]}}, _t1137};
-    assign _t1139 = _t822 ? _t1138 : 20'h00000;
-    assign _t1140 = encode_column_q[31:24];
-    assign _t1141 = prototype_0_4_q[31:24];
-    assign _t1142 = {{2{1'b0}}, _t1140};
-    assign _t1143 = {{2{1'b0}}, _t1141};
-    assign _t1144 = _t1142 - _t1143;
-    assign _t1145 = {{10{_t1144[9]}}, _t1144} * {{10{_t1144[9]}}, _t1144};
-    assign _t1146 = _t824 ? _t1145 : 20'h00000;
-    assign _t1147 = encode_column_q[39:32];
-    assign _t1148 = prototype_0_4_q[39:32];
-    assign _t1149 = {{2{1'b0}}, _t1147};
-    assign _t1150 = {{2{1'b0}}, _t1148};
-    assign _t1151 = _t1149 - _t1150;
-    assign _t1152 = {{10{_t1151[9]}}, _t1151} * {{10{_t1151[9]}}, _t1151};
-    assign _t1153 = _t826 ? _t1152 : 20'h00000;
-    assign _t1154 = encode_column_q[47:40];
-    assign _t1155 = prototype_0_4_q[47:40];
-    assign _t1156 = {{2{1'b0}}, _t1154};
-    assign _t1157 = {{2{1'b0}}, _t1155};
-    assign _t1158 = _t1156 - _t1157;
-    assign _t1159 = {{10{_t1158[9]}}, _t1158} * {{10{_t1158[9]}}, _t1158};
-    assign _t1160 = _t828 ? _t1159 : 20'h00000;
-    assign _t1161 = encode_column_q[55:48];
-    assign _t1162 = prototype_0_4_q[55:48];
-    assign _t1163 = {{2{1'b0}}, _t1161};
-    assign _t1164 = {{2{1'b0}}, _t1162};
-    assign _t1165 = _t1163 - _t1164;
-    assign _t1166 = {{10{_t1165[9]}}, _t1165} * {{10{_t1165[9]}}, _t1165};
-    assign _t1167 = _t830 ? _t1166 : 20'h00000;
-    assign _t1168 = encode_column_q[63:56];
-    assign _t1169 = prototype_0_4_q[63:56];
-    assign _t1170 = {{2{1'b0}}, _t1168};
-    assign _t1171 = {{2{1'b0}}, _t1169};
-    assign _t1172 = _t1170 - _t1171;
-    assign _t1173 = {{10{_t1172[9]}}, _t1172} * {{10{_t1172[9]}}, _t1172};
-    assign _t1174 = _t832 ? _t1173 : 20'h00000;
-    assign _t1175 = encode_column_q[71:64];
-    assign _t1176 = prototype_0_4_q[71:64];
-    assign _t1177 = {{2{1'b0}}, _t1175};
-    assign _t1178 = {{2{1'b0}}, _t1176};
-    assign _t1179 = _t1177 - _t1178;
-    assign _t1180 = {{10{_t1179[9]}}, _t1179} * {{10{_t1179[9]}}, _t1179};
-    assign _t1181 = _t834 ? _t1180 : 20'h00000;
-    assign _t1182 = _t1125 + _t1132;
-    assign _t1183 = _t1139 + _t1146;
-    assign _t1184 = _t1153 + _t1160;
-    assign _t1185 = _t1167 + _t1174;
-    assign _t1186 = _t1182 + _t1183;
-    assign _t1187 = _t1184 + _t1185;
-    assign _t1188 = _t1186 + _t1187;
-    assign _t1189 = _t1188 + _t1181;
-    assign _t1190 = encode_column_q[7:0];
-    assign _t1191 = prototype_0_5_q[7:0];
-    assign _t1192 = {{2{1'b0}}, _t1190};
-    assign _t1193 = {{2{1'b0}}, _t1191};
-    assign _t1194 = _t1192 - _t1193;
-    assign _t1195 = {{10{_t1194[9]}}, _t1194} * {{10{_t1194[9]}}, _t1194};
-    assign _t1196 = _t818 ? _t1195 : 20'h00000;
-    assign _t1197 = encode_column_q[15:8];
-    assign _t1198 = prototype_0_5_q[15:8];
-    assign _t1199 = {{2{1'b0}}, _t1197};
-    assign _t1200 = {{2{1'b0}}, _t1198};
-    assign _t1201 = _t1199 - _t1200;
-    assign _t1202 = {{10{_t1201[9]}}, _t1201} * {{10{_t1201[9]}}, _t1201};
-    assign _t1203 = _t820 ? _t1202 : 20'h00000;
-    assign _t1204 = encode_column_q[23:16];
-    assign _t1205 = prototype_0_5_q[23:16];
-    assign _t1206 = {{2{1'b0}}, _t1204};
-    assign _t1207 = {{2{1'b0}}, _t1205};
-    assign _t1208 = _t1206 - _t1207;
-    assign _t1209 = {{10{_t1208[9]}}, _t1208} * {{10{_t1208[9]}}, _t1208};
-    assign _t1210 = _t822 ? _t1209 : 20'h00000;
-    assign _t1211 = encode_column_q[31:24];
-    assign _t1212 = prototype_0_5_q[31:24];
-    assign _t1213 = {{2{1'b0}}, _t1211};
-    assign _t1214 = {{2{1'b0}}, _t1212};
-    assign _t1215 = _t1213 - _t1214;
-    assign _t1216 = {{10{_t1215[9]}}, _t1215} * {{10{_t1215[9]}}, _t1215};
-    assign _t1217 = _t824 ? _t1216 : 20'h00000;
-    assign _t1218 = encode_column_q[39:32];
-    assign _t1219 = prototype_0_5_q[39:32];
-    assign _t1220 = {{2{1'b0}}, _t1218};
-    assign _t1221 = {{2{1'b0}}, _t1219};
-    assign _t1222 = _t1220 - _t1221;
-    assign _t1223 = {{10{_t1222[9]}}, _t1222} * {{10{_t1222[9]}}, _t1222};
-    assign _t1224 = _t826 ? _t1223 : 20'h00000;
-    assign _t1225 = encode_column_q[47:40];
-    assign _t1226 = prototype_0_5_q[47:40];
-    assign _t1227 = {{2{1'b0}}, _t1225};
-    assign _t1228 = {{2{1'b0}}, _t1226};
-    assign _t1229 = _t1227 - _t1228;
-    assign _t1230 = {{10{_t1229[9]}}, _t1229} * {{10{_t1229[9]}}, _t1229};
-    assign _t1231 = _t828 ? _t1230 : 20'h00000;
-    assign _t1232 = encode_column_q[55:48];
-    assign _t1233 = prototype_0_5_q[55:48];
-    assign _t1234 = {{2{1'b0}}, _t1232};
-    assign _t1235 = {{2{1'b0}}, _t1233};
-    assign _t1236 = _t1234 - _t1235;
-    assign _t1237 = {{10{_t1236[9]}}, _t1236} * {{10{_t1236[9]}}, _t1236};
-    assign _t1238 = _t830 ? _t1237 : 20'h00000;
-    assign _t1239 = encode_column_q[63:56];
-    assign _t1240 = prototype_0_5_q[63:56];
-    assign _t1241 = {{2{1'b0}}, _t1239};
-    assign _t1242 = {{2{1'b0}}, _t1240};
-    assign _t1243 = _t1241 - _t1242;
-    assign _t1244 = {{10{_t1243[9]}}, _t1243} * {{10{_t1243[9]}}, _t1243};
-    assign _t1245 = _t832 ? _t1244 : 20'h00000;
-    assign _t1246 = encode_column_q[71:64];
-    assign _t1247 = prototype_0_5_q[71:64];
-    assign _t1248 = {{2{1'b0}}, _t1246};
-    assign _t1249 = {{2{1'b0}}, _t1247};
-    assign _t1250 = _t1248 - _t1249;
-    assign _t1251 = {{10{_t1250[9]}}, _t1250} * {{10{_t1250[9]}}, _t1250};
-    assign _t1252 = _t834 ? _t1251 : 20'h00000;
-    assign _t1253 = _t1196 + _t1203;
-    assign _t1254 = _t1210 + _t1217;
-    assign _t1255 = _t1224 + _t1231;
-    assign _t1256 = _t1238 + _t1245;
-    assign _t1257 = _t1253 + _t1254;
-    assign _t1258 = _t1255 + _t1256;
-    assign _t1259 = _t1257 + _t1258;
-    assign _t1260 = _t1259 + _t1252;
-    assign _t1261 = encode_column_q[7:0];
-    assign _t1262 = prototype_0_6_q[7:0];
-    assign _t1263 = {{2{1'b0}}, _t1261};
-    assign _t1264 = {{2{1'b0}}, _t1262};
-    assign _t1265 = _t1263 - _t1264;
-    assign _t1266 = {{10{_t1265[9]}}, _t1265} * {{10{_t1265[9]}}, _t1265};
-    assign _t1267 = _t818 ? _t1266 : 20'h00000;
-    assign _t1268 = encode_column_q[15:8];
-    assign _t1269 = prototype_0_6_q[15:8];
-    assign _t1270 = {{2{1'b0}}, _t1268};
-    assign _t1271 = {{2{1'b0}}, _t1269};
-    assign _t1272 = _t1270 - _t1271;
-    assign _t1273 = {{10{_t1272[9]}}, _t1272} * {{10{_t1272[9]}}, _t1272};
-    assign _t1274 = _t820 ? _t1273 : 20'h00000;
-    assign _t1275 = encode_column_q[23:16];
-    assign _t1276 = prototype_0_6_q[23:16];
-    assign _t1277 = {{2{1'b0}}, _t1275};
-    assign _t1278 = {{2{1'b0}}, _t1276};
-    assign _t1279 = _t1277 - _t1278;
-    assign _t1280 = {{10{_t1279[9]}}, _t1279} * {{10{_t1279[9]}}, _t1279};
-    assign _t1281 = _t822 ? _t1280 : 20'h00000;
-    assign _t1282 = encode_column_q[31:24];
-    assign _t1283 = prototype_0_6_q[31:24];
-    assign _t1284 = {{2{1'b0}}, _t1282};
-    assign _t1285 = {{2{1'b0}}, _t1283};
-    assign _t1286 = _t1284 - _t1285;
-    assign _t1287 = {{10{_t1286[9]}}, _t1286} * {{10{_t1286[9]}}, _t1286};
-    assign _t1288 = _t824 ? _t1287 : 20'h00000;
-    assign _t1289 = encode_column_q[39:32];
-    assign _t1290 = prototype_0_6_q[39:32];
-    assign _t1291 = {{2{1'b0}}, _t1289};
-    assign _t1292 = {{2{1'b0}}, _t1290};
-    assign _t1293 = _t1291 - _t1292;
-    assign _t1294 = {{10{_t1293[9]}}, _t1293} * {{10{_t1293[9]}}, _t1293};
-    assign _t1295 = _t826 ? _t1294 : 20'h00000;
-    assign _t1296 = encode_column_q[47:40];
-    assign _t1297 = prototype_0_6_q[47:40];
-    assign _t1298 = {{2{1'b0}}, _t1296};
-    assign _t1299 = {{2{1'b0}}, _t1297};
-    assign _t1300 = _t1298 - _t1299;
-    assign _t1301 = {{10{_t1300[9]}}, _t1300} * {{10{_t1300[9]}}, _t1300};
-    assign _t1302 = _t828 ? _t1301 : 20'h00000;
-    assign _t1303 = encode_column_q[55:48];
-    assign _t1304 = prototype_0_6_q[55:48];
-    assign _t1305 = {{2{1'b0}}, _t1303};
-    assign _t1306 = {{2{1'b0}}, _t1304};
-    assign _t1307 = _t1305 - _t1306;
-    assign _t1308 = {{10{_t1307[9]}}, _t1307} * {{10{_t1307[9]}}, _t1307};
-    assign _t1309 = _t830 ? _t1308 : 20'h00000;
-    assign _t1310 = encode_column_q[63:56];
-    assign _t1311 = prototype_0_6_q[63:56];
-    assign _t1312 = {{2{1'b0}}, _t1310};
-    assign _t1313 = {{2{1'b0}}, _t1311};
-    assign _t1314 = _t1312 - _t1313;
-    assign _t1315 = {{10{_t1314[9]}}, _t1314} * {{10{_t1314[9]}}, _t1314};
-    assign _t1316 = _t832 ? _t1315 : 20'h00000;
-    assign _t1317 = encode_column_q[71:64];
-    assign _t1318 = prototype_0_6_q[71:64];
-    assign _t1319 = {{2{1'b0}}, _t1317};
-    assign _t1320 = {{2{1'b0}}, _t1318};
-    assign _t1321 = _t1319 - _t1320;
-    assign _t1322 = {{10{_t1321[9]}}, _t1321} * {{10{_t1321[9]}}, _t1321};
-    assign _t1323 = _t834 ? _t1322 : 20'h00000;
-    assign _t1324 = _t1267 + _t1274;
-    assign _t1325 = _t1281 + _t1288;
-    assign _t1326 = _t1295 + _t1302;
-    assign _t1327 = _t1309 + _t1316;
-    assign _t1328 = _t1324 + _t1325;
-    assign _t1329 = _t1326 + _t1327;
-    assign _t1330 = _t1328 + _t1329;
-    assign _t1331 = _t1330 + _t1323;
-    assign _t1332 = encode_column_q[7:0];
-    assign _t1333 = prototype_0_7_q[7:0];
-    assign _t1334 = {{2{1'b0}}, _t1332};
-    assign _t1335 = {{2{1'b0}}, _t1333};
-    assign _t1336 = _t1334 - _t1335;
-    assign _t1337 = {{10{_t1336[9]}}, _t1336} * {{10{_t1336[9]}}, _t1336};
-    assign _t1338 = _t818 ? _t1337 : 20'h00000;
-    assign _t1339 = encode_column_q[15:8];
-    assign _t1340 = prototype_0_7_q[15:8];
-    assign _t1341 = {{2{1'b0}}, _t1339};
-    assign _t1342 = {{2{1'b0}}, _t1340};
-    assign _t1343 = _t1341 - _t1342;
-    assign _t1344 = {{10{_t1343[9]}}, _t1343} * {{10{_t1343[9]}}, _t1343};
-    assign _t1345 = _t820 ? _t1344 : 20'h00000;
-    assign _t1346 = encode_column_q[23:16];
-    assign _t1347 = prototype_0_7_q[23:16];
-    assign _t1348 = {{2{1'b0}}, _t1346};
-    assign _t1349 = {{2{1'b0}}, _t1347};
-    assign _t1350 = _t1348 - _t1349;
-    assign _t1351 = {{10{_t1350[9]}}, _t1350} * {{10{_t1350[9]}}, _t1350};
-    assign _t1352 = _t822 ? _t1351 : 20'h00000;
-    assign _t1353 = encode_column_q[31:24];
-    assign _t1354 = prototype_0_7_q[31:24];
-    assign _t1355 = {{2{1'b0}}, _t1353};
-    assign _t1356 = {{2{1'b0}}, _t1354};
-    assign _t1357 = _t1355 - _t1356;
-    assign _t1358 = {{10{_t1357[9]}}, _t1357} * {{10{_t1357[9]}}, _t1357};
-    assign _t1359 = _t824 ? _t1358 : 20'h00000;
-    assign _t1360 = encode_column_q[39:32];
-    assign _t1361 = prototype_0_7_q[39:32];
-    assign _t1362 = {{2{1'b0}}, _t1360};
-    assign _t1363 = {{2{1'b0}}, _t1361};
-    assign _t1364 = _t1362 - _t1363;
-    assign _t1365 = {{10{_t1364[9]}}, _t1364} * {{10{_t1364[9]}}, _t1364};
-    assign _t1366 = _t826 ? _t1365 : 20'h00000;
-    assign _t1367 = encode_column_q[47:40];
-    assign _t1368 = prototype_0_7_q[47:40];
-    assign _t1369 = {{2{1'b0}}, _t1367};
-    assign _t1370 = {{2{1'b0}}, _t1368};
-    assign _t1371 = _t1369 - _t1370;
-    assign _t1372 = {{10{_t1371[9]}}, _t1371} * {{10{_t1371[9]}}, _t1371};
-    assign _t1373 = _t828 ? _t1372 : 20'h00000;
-    assign _t1374 = encode_column_q[55:48];
-    assign _t1375 = prototype_0_7_q[55:48];
-    assign _t1376 = {{2{1'b0}}, _t1374};
-    assign _t1377 = {{2{1'b0}}, _t1375};
-    assign _t1378 = _t1376 - _t1377;
-    assign _t1379 = {{10{_t1378[9]}}, _t1378} * {{10{_t1378[9]}}, _t1378};
-    assign _t1380 = _t830 ? _t1379 : 20'h00000;
-    assign _t1381 = encode_column_q[63:56];
-    assign _t1382 = prototype_0_7_q[63:56];
-    assign _t1383 = {{2{1'b0}}, _t1381};
-    assign _t1384 = {{2{1'b0}}, _t1382};
-    assign _t1385 = _t1383 - _t1384;
-    assign _t1386 = {{10{_t1385[9]}}, _t1385} * {{10{_t1385[9]}}, _t1385};
-    assign _t1387 = _t832 ? _t1386 : 20'h00000;
-    assign _t1388 = encode_column_q[71:64];
-    assign _t1389 = prototype_0_7_q[71:64];
-    assign _t1390 = {{2{1'b0}}, _t1388};
-    assign _t1391 = {{2{1'b0}}, _t1389};
-    assign _t1392 = _t1390 - _t1391;
-    assign _t1393 = {{10{_t1392[9]}}, _t1392} * {{10{_t1392[9]}}, _t1392};
-    assign _t1394 = _t834 ? _t1393 : 20'h00000;
-    assign _t1395 = _t1338 + _t1345;
-    assign _t1396 = _t1352 + _t1359;
-    assign _t1397 = _t1366 + _t1373;
-    assign _t1398 = _t1380 + _t1387;
-    assign _t1399 = _t1395 + _t1396;
-    assign _t1400 = _t1397 + _t1398;
-    assign _t1401 = _t1399 + _t1400;
-    assign _t1402 = _t1401 + _t1394;
-    assign _t1403 = encode_column_q[7:0];
-    assign _t1404 = prototype_0_8_q[7:0];
-    assign _t1405 = {{2{1'b0}}, _t1403};
-    assign _t1406 = {{2{1'b0}}, _t1404};
-    assign _t1407 = _t1405 - _t1406;
-    assign _t1408 = {{10{_t1407[9]}}, _t1407} * {{10{_t1407[9]}}, _t1407};
-    assign _t1409 = _t818 ? _t1408 : 20'h00000;
-    assign _t1410 = encode_column_q[15:8];
-    assign _t1411 = prototype_0_8_q[15:8];
-    assign _t1412 = {{2{1'b0}}, _t1410};
-    assign _t1413 = {{2{1'b0}}, _t1411};
-    assign _t1414 = _t1412 - _t1413;
-    assign _t1415 = {{10{_t1414[9]}}, _t1414} * {{10{_t1414[9]}}, _t1414};
-    assign _t1416 = _t820 ? _t1415 : 20'h00000;
-    assign _t1417 = encode_column_q[23:16];
-    assign _t1418 = prototype_0_8_q[23:16];
-    assign _t1419 = {{2{1'b0}}, _t1417};
-    assign _t1420 = {{2{1'b0}}, _t1418};
-    assign _t1421 = _t1419 - _t1420;
-    assign _t1422 = {{10{_t1421[9]}}, _t1421} * {{10{_t1421[9]}}, _t1421};
-    assign _t1423 = _t822 ? _t1422 : 20'h00000;
-    assign _t1424 = encode_column_q[31:24];
-    assign _t1425 = prototype_0_8_q[31:24];
-    assign _t1426 = {{2{1'b0}}, _t1424};
-    assign _t1427 = {{2{1'b0}}, _t1425};
-    assign _t1428 = _t1426 - _t1427;
-    assign _t1429 = {{10{_t1428[9]}}, _t1428} * {{10{_t1428[9]}}, _t1428};
-    assign _t1430 = _t824 ? _t1429 : 20'h00000;
-    assign _t1431 = encode_column_q[39:32];
-    assign _t1432 = prototype_0_8_q[39:32];
-    assign _t1433 = {{2{1'b0}}, _t1431};
-    assign _t1434 = {{2{1'b0}}, _t1432};
-    assign _t1435 = _t1433 - _t1434;
-    assign _t1436 = {{10{_t1435[9]}}, _t1435} * {{10{_t1435[9]}}, _t1435};
-    assign _t1437 = _t826 ? _t1436 : 20'h00000;
-    assign _t1438 = encode_column_q[47:40];
-    assign _t1439 = prototype_0_8_q[47:40];
-    assign _t1440 = {{2{1'b0}}, _t1438};
-    assign _t1441 = {{2{1'b0}}, _t1439};
-    assign _t1442 = _t1440 - _t1441;
-    assign _t1443 = {{10{_t1442[9]}}, _t1442} * {{10{_t1442[9]}}, _t1442};
-    assign _t1444 = _t828 ? _t1443 : 20'h00000;
-    assign _t1445 = encode_column_q[55:48];
-    assign _t1446 = prototype_0_8_q[55:48];
-    assign _t1447 = {{2{1'b0}}, _t1445};
-    assign _t1448 = {{2{1'b0}}, _t1446};
-    assign _t1449 = _t1447 - _t1448;
-    assign _t1450 = {{10{_t1449[9]}}, _t1449} * {{10{_t1449[9]}}, _t1449};
-    assign _t1451 = _t830 ? _t1450 : 20'h00000;
-    assign _t1452 = encode_column_q[63:56];
-    assign _t1453 = prototype_0_8_q[63:56];
-    assign _t1454 = {{2{1'b0}}, _t1452};
-    assign _t1455 = {{2{1'b0}}, _t1453};
-    assign _t1456 = _t1454 - _t1455;
-    assign _t1457 = {{10{_t1456[9]}}, _t1456} * {{10{_t1456[9]}}, _t1456};
-    assign _t1458 = _t832 ? _t1457 : 20'h00000;
-    assign _t1459 = encode_column_q[71:64];
-    assign _t1460 = prototype_0_8_q[71:64];
-    assign _t1461 = {{2{1'b0}}, _t1459};
-    assign _t1462 = {{2{1'b0}}, _t1460};
-    assign _t1463 = _t1461 - _t1462;
-    assign _t1464 = {{10{_t1463[9]}}, _t1463} * {{10{_t1463[9]}}, _t1463};
-    assign _t1465 = _t834 ? _t1464 : 20'h00000;
-    assign _t1466 = _t1409 + _t1416;
-    assign _t1467 = _t1423 + _t1430;
-    assign _t1468 = _t1437 + _t1444;
-    assign _t1469 = _t1451 + _t1458;
-    assign _t1470 = _t1466 + _t1467;
-    assign _t1471 = _t1468 + _t1469;
-    assign _t1472 = _t1470 + _t1471;
-    assign _t1473 = _t1472 + _t1465;
-    assign _t1474 = encode_column_q[7:0];
-    assign _t1475 = prototype_0_9_q[7:0];
-    assign _t1476 = {{2{1'b0}}, _t1474};
-    assign _t1477 = {{2{1'b0}}, _t1475};
-    assign _t1478 = _t1476 - _t1477;
-    assign _t1479 = {{10{_t1478[9]}}, _t1478} * {{10{_t1478[9]}}, _t1478};
-    assign _t1480 = _t818 ? _t1479 : 20'h00000;
-    assign _t1481 = encode_column_q[15:8];
-    assign _t1482 = prototype_0_9_q[15:8];
-    assign _t1483 = {{2{1'b0}}, _t1481};
-    assign _t1484 = {{2{1'b0}}, _t1482};
-    assign _t1485 = _t1483 - _t1484;
-    assign _t1486 = {{10{_t1485[9]}}, _t1485} * {{10{_t1485[9]}}, _t1485};
-    assign _t1487 = _t820 ? _t1486 : 20'h00000;
-    assign _t1488 = encode_column_q[23:16];
-    assign _t1489 = prototype_0_9_q[23:16];
-    assign _t1490 = {{2{1'b0}}, _t1488};
-    assign _t1491 = {{2{1'b0}}, _t1489};
-    assign _t1492 = _t1490 - _t1491;
-    assign _t1493 = {{10{_t1492[9]}}, _t1492} * {{10{_t1492[9]}}, _t1492};
-    assign _t1494 = _t822 ? _t1493 : 20'h00000;
-    assign _t1495 = encode_column_q[31:24];
-    assign _t1496 = prototype_0_9_q[31:24];
-    assign _t1497 = {{2{1'b0}}, _t1495};
-    assign _t1498 = {{2{1'b0}}, _t1496};
-    assign _t1499 = _t1497 - _t1498;
-    assign _t1500 = {{10{_t1499[9]}}, _t1499} * {{10{_t1499[9]}}, _t1499};
-    assign _t1501 = _t824 ? _t1500 : 20'h00000;
-    assign _t1502 = encode_column_q[39:32];
-    assign _t1503 = prototype_0_9_q[39:32];
-    assign _t1504 = {{2{1'b0}}, _t1502};
-    assign _t1505 = {{2{1'b0}}, _t1503};
-    assign _t1506 = _t1504 - _t1505;
-    assign _t1507 = {{10{_t1506[9]}}, _t1506} * {{10{_t1506[9]}}, _t1506};
-    assign _t1508 = _t826 ? _t1507 : 20'h00000;
-    assign _t1509 = encode_column_q[47:40];
-    assign _t1510 = prototype_0_9_q[47:40];
-    assign _t1511 = {{2{1'b0}}, _t1509};
-    assign _t1512 = {{2{1'b0}}, _t1510};
-    assign _t1513 = _t1511 - _t1512;
-    assign _t1514 = {{10{_t1513[9]}}, _t1513} * {{10{_t1513[9]}}, _t1513};
-    assign _t1515 = _t828 ? _t1514 : 20'h00000;
-    assign _t1516 = encode_column_q[55:48];
-    assign _t1517 = prototype_0_9_q[55:48];
-    assign _t1518 = {{2{1'b0}}, _t1516};
-    assign _t1519 = {{2{1'b0}}, _t1517};
-    assign _t1520 = _t1518 - _t1519;
-    assign _t1521 = {{10{_t1520[9]}}, _t1520} * {{10{_t1520[9]}}, _t1520};
-    assign _t1522 = _t830 ? _t1521 : 20'h00000;
-    assign _t1523 = encode_column_q[63:56];
-    assign _t1524 = prototype_0_9_q[63:56];
-    assign _t1525 = {{2{1'b0}}, _t1523};
-    assign _t1526 = {{2{1'b0}}, _t1524};
-    assign _t1527 = _t1525 - _t1526;
-    assign _t1528 = {{10{_t1527[9]}}, _t1527} * {{10{_t1527[9]}}, _t1527};
-    assign _t1529 = _t832 ? _t1528 : 20'h00000;
-    assign _t1530 = encode_column_q[71:64];
-    assign _t1531 = prototype_0_9_q[71:64];
-    assign _t1532 = {{2{1'b0}}, _t1530};
-    assign _t1533 = {{2{1'b0}}, _t1531};
-    assign _t1534 = _t1532 - _t1533;
-    assign _t1535 = {{10{_t1534[9]}}, _t1534} * {{10{_t1534[9]}}, _t1534};
-    assign _t1536 = _t834 ? _t1535 : 20'h00000;
-    assign _t1537 = _t1480 + _t1487;
-    assign _t1538 = _t1494 + _t1501;
-    assign _t1539 = _t1508 + _t1515;
-    assign _t1540 = _t1522 + _t1529;
-    assign _t1541 = _t1537 + _t1538;
-    assign _t1542 = _t1539 + _t1540;
-    assign _t1543 = _t1541 + _t1542;
-    assign _t1544 = _t1543 + _t1536;
-    assign _t1545 = encode_column_q[7:0];
-    assign _t1546 = prototype_0_10_q[7:0];
-    assign _t1547 = {{2{1'b0}}, _t1545};
-    assign _t1548 = {{2{1'b0}}, _t1546};
-    assign _t1549 = _t1547 - _t1548;
-    assign _t1550 = {{10{_t1549[9]}}, _t1549} * {{10{_t1549[9]}}, _t1549};
-    assign _t1551 = _t818 ? _t1550 : 20'h00000;
-    assign _t1552 = encode_column_q[15:8];
-    assign _t1553 = prototype_0_10_q[15:8];
-    assign _t1554 = {{2{1'b0}}, _t1552};
-    assign _t1555 = {{2{1'b0}}, _t1553};
-    assign _t1556 = _t1554 - _t1555;
-    assign _t1557 = {{10{_t1556[9]}}, _t1556} * {{10{_t1556[9]}}, _t1556};
-    assign _t1558 = _t820 ? _t1557 : 20'h00000;
-    assign _t1559 = encode_column_q[23:16];
-    assign _t1560 = prototype_0_10_q[23:16];
-    assign _t1561 = {{2{1'b0}}, _t1559};
-    assign _t1562 = {{2{1'b0}}, _t1560};
-    assign _t1563 = _t1561 - _t1562;
-    assign _t1564 = {{10{_t1563[9]}}, _t1563} * {{10{_t1563[9]}}, _t1563};
-    assign _t1565 = _t822 ? _t1564 : 20'h00000;
-    assign _t1566 = encode_column_q[31:24];
-    assign _t1567 = prototype_0_10_q[31:24];
-    assign _t1568 = {{2{1'b0}}, _t1566};
-    assign _t1569 = {{2{1'b0}}, _t1567};
-    assign _t1570 = _t1568 - _t1569;
-    assign _t1571 = {{10{_t1570[9]}}, _t1570} * {{10{_t1570[9]}}, _t1570};
-    assign _t1572 = _t824 ? _t1571 : 20'h00000;
-    assign _t1573 = encode_column_q[39:32];
-    assign _t1574 = prototype_0_10_q[39:32];
-    assign _t1575 = {{2{1'b0}}, _t1573};
-    assign _t1576 = {{2{1'b0}}, _t1574};
-    assign _t1577 = _t1575 - _t1576;
-    assign _t1578 = {{10{_t1577[9]}}, _t1577} * {{10{_t1577[9]}}, _t1577};
-    assign _t1579 = _t826 ? _t1578 : 20'h00000;
-    assign _t1580 = encode_column_q[47:40];
-    assign _t1581 = prototype_0_10_q[47:40];
-    assign _t1582 = {{2{1'b0}}, _t1580};
-    assign _t1583 = {{2{1'b0}}, _t1581};
-    assign _t1584 = _t1582 - _t1583;
-    assign _t1585 = {{10{_t1584[9]}}, _t1584} * {{10{_t1584[9]}}, _t1584};
-    assign _t1586 = _t828 ? _t1585 : 20'h00000;
-    assign _t1587 = encode_column_q[55:48];
-    assign _t1588 = prototype_0_10_q[55:48];
-    assign _t1589 = {{2{1'b0}}, _t1587};
-    assign _t1590 = {{2{1'b0}}, _t1588};
-    assign _t1591 = _t1589 - _t1590;
-    assign _t1592 = {{10{_t1591[9]}}, _t1591} * {{10{_t1591[9]}}, _t1591};
-    assign _t1593 = _t830 ? _t1592 : 20'h00000;
-    assign _t1594 = encode_column_q[63:56];
-    assign _t1595 = prototype_0_10_q[63:56];
-    assign _t1596 = {{2{1'b0}}, _t1594};
-    assign _t1597 = {{2{1'b0}}, _t1595};
-    assign _t1598 = _t1596 - _t1597;
-    assign _t1599 = {{10{_t1598[9]}}, _t1598} * {{10{_t1598[9]}}, _t1598};
-    assign _t1600 = _t832 ? _t1599 : 20'h00000;
-    assign _t1601 = encode_column_q[71:64];
-    assign _t1602 = prototype_0_10_q[71:64];
-    assign _t1603 = {{2{1'b0}}, _t1601};
-    assign _t1604 = {{2{1'b0}}, _t1602};
-    assign _t1605 = _t1603 - _t1604;
-    assign _t1606 = {{10{_t1605[9]}}, _t1605} * {{10{_t1605[9]}}, _t1605};
-    assign _t1607 = _t834 ? _t1606 : 20'h00000;
-    assign _t1608 = _t1551 + _t1558;
-    assign _t1609 = _t1565 + _t1572;
-    assign _t1610 = _t1579 + _t1586;
-    assign _t1611 = _t1593 + _t1600;
-    assign _t1612 = _t1608 + _t1609;
-    assign _t1613 = _t1610 + _t1611;
-    assign _t1614 = _t1612 + _t1613;
-    assign _t1615 = _t1614 + _t1607;
-    assign _t1616 = encode_column_q[7:0];
-    assign _t1617 = prototype_0_11_q[7:0];
-    assign _t1618 = {{2{1'b0}}, _t1616};
-    assign _t1619 = {{2{1'b0}}, _t1617};
-    assign _t1620 = _t1618 - _t1619;
-    assign _t1621 = {{10{_t1620[9]}}, _t1620} * {{10{_t1620[9]}}, _t1620};
-    assign _t1622 = _t818 ? _t1621 : 20'h00000;
-    assign _t1623 = encode_column_q[15:8];
-    assign _t1624 = prototype_0_11_q[15:8];
-    assign _t1625 = {{2{1'b0}}, _t1623};
-    assign _t1626 = {{2{1'b0}}, _t1624};
-    assign _t1627 = _t1625 - _t1626;
-    assign _t1628 = {{10{_t1627[9]}}, _t1627} * {{10{_t1627[9]}}, _t1627};
-    assign _t1629 = _t820 ? _t1628 : 20'h00000;
-    assign _t1630 = encode_column_q[23:16];
-    assign _t1631 = prototype_0_11_q[23:16];
-    assign _t1632 = {{2{1'b0}}, _t1630};
-    assign _t1633 = {{2{1'b0}}, _t1631};
-    assign _t1634 = _t1632 - _t1633;
-    assign _t1635 = {{10{_t1634[9]}}, _t1634} * {{10{_t1634[9]}}, _t1634};
-    assign _t1636 = _t822 ? _t1635 : 20'h00000;
-    assign _t1637 = encode_column_q[31:24];
-    assign _t1638 = prototype_0_11_q[31:24];
-    assign _t1639 = {{2{1'b0}}, _t1637};
-    assign _t1640 = {{2{1'b0}}, _t1638};
-    assign _t1641 = _t1639 - _t1640;
-    assign _t1642 = {{10{_t1641[9]}}, _t1641} * {{10{_t1641[9]}}, _t1641};
-    assign _t1643 = _t824 ? _t1642 : 20'h00000;
-    assign _t1644 = encode_column_q[39:32];
-    assign _t1645 = prototype_0_11_q[39:32];
-    assign _t1646 = {{2{1'b0}}, _t1644};
-    assign _t1647 = {{2{1'b0}}, _t1645};
-    assign _t1648 = _t1646 - _t1647;
-    assign _t1649 = {{10{_t1648[9]}}, _t1648} * {{10{_t1648[9]}}, _t1648};
-    assign _t1650 = _t826 ? _t1649 : 20'h00000;
-    assign _t1651 = encode_column_q[47:40];
-    assign _t1652 = prototype_0_11_q[47:40];
-    assign _t1653 = {{2{1'b0}}, _t1651};
-    assign _t1654 = {{2{1'b0}}, _t1652};
-    assign _t1655 = _t1653 - _t1654;
-    assign _t1656 = {{10{_t1655[9]}}, _t1655} * {{10{_t1655[9]}}, _t1655};
-    assign _t1657 = _t828 ? _t1656 : 20'h00000;
-    assign _t1658 = encode_column_q[55:48];
-    assign _t1659 = prototype_0_11_q[55:48];
-    assign _t1660 = {{2{1'b0}}, _t1658};
-    assign _t1661 = {{2{1'b0}}, _t1659};
-    assign _t1662 = _t1660 - _t1661;
-    assign _t1663 = {{10{_t1662[9]}}, _t1662} * {{10{_t1662[9]}}, _t1662};
-    assign _t1664 = _t830 ? _t1663 : 20'h00000;
-    assign _t1665 = encode_column_q[63:56];
-    assign _t1666 = prototype_0_11_q[63:56];
-    assign _t1667 = {{2{1'b0}}, _t1665};
-    assign _t1668 = {{2{1'b0}}, _t1666};
-    assign _t1669 = _t1667 - _t1668;
-    assign _t1670 = {{10{_t1669[9]}}, _t1669} * {{10{_t1669[9]}}, _t1669};
-    assign _t1671 = _t832 ? _t1670 : 20'h00000;
-    assign _t1672 = encode_column_q[71:64];
-    assign _t1673 = prototype_0_11_q[71:64];
-    assign _t1674 = {{2{1'b0}}, _t1672};
-    assign _t1675 = {{2{1'b0}}, _t1673};
-    assign _t1676 = _t1674 - _t1675;
-    assign _t1677 = {{10{_t1676[9]}}, _t1676} * {{10{_t1676[9]}}, _t1676};
-    assign _t1678 = _t834 ? _t1677 : 20'h00000;
-    assign _t1679 = _t1622 + _t1629;
-    assign _t1680 = _t1636 + _t1643;
-    assign _t1681 = _t1650 + _t1657;
-    assign _t1682 = _t1664 + _t1671;
-    assign _t1683 = _t1679 + _t1680;
-    assign _t1684 = _t1681 + _t1682;
-    assign _t1685 = _t1683 + _t1684;
-    assign _t1686 = _t1685 + _t1678;
-    assign _t1687 = encode_column_q[7:0];
-    assign _t1688 = prototype_0_12_q[7:0];
-    assign _t1689 = {{2{1'b0}}, _t1687};
-    assign _t1690 = {{2{1'b0}}, _t1688};
-    assign _t1691 = _t1689 - _t1690;
-    assign _t1692 = {{10{_t1691[9]}}, _t1691} * {{10{_t1691[9]}}, _t1691};
-    assign _t1693 = _t818 ? _t1692 : 20'h00000;
-    assign _t1694 = encode_column_q[15:8];
-    assign _t1695 = prototype_0_12_q[15:8];
-    assign _t1696 = {{2{1'b0}}, _t1694};
-    assign _t1697 = {{2{1'b0}}, _t1695};
-    assign _t1698 = _t1696 - _t1697;
-    assign _t1699 = {{10{_t1698[9]}}, _t1698} * {{10{_t1698[9]}}, _t1698};
-    assign _t1700 = _t820 ? _t1699 : 20'h00000;
-    assign _t1701 = encode_column_q[23:16];
-    assign _t1702 = prototype_0_12_q[23:16];
-    assign _t1703 = {{2{1'b0}}, _t1701};
-    assign _t1704 = {{2{1'b0}}, _t1702};
-    assign _t1705 = _t1703 - _t1704;
-    assign _t1706 = {{10{_t1705[9]}}, _t1705} * {{10{_t1705[9]}}, _t1705};
-    assign _t1707 = _t822 ? _t1706 : 20'h00000;
-    assign _t1708 = encode_column_q[31:24];
-    assign _t1709 = prototype_0_12_q[31:24];
-    assign _t1710 = {{2{1'b0}}, _t1708};
-    assign _t1711 = {{2{1'b0}}, _t1709};
-    assign _t1712 = _t1710 - _t1711;
-    assign _t1713 = {{10{_t1712[9]}}, _t1712} * {{10{_t1712[9]}}, _t1712};
-    assign _t1714 = _t824 ? _t1713 : 20'h00000;
-    assign _t1715 = encode_column_q[39:32];
-    assign _t1716 = prototype_0_12_q[39:32];
-    assign _t1717 = {{2{1'b0}}, _t1715};
-    assign _t1718 = {{2{1'b0}}, _t1716};
-    assign _t1719 = _t1717 - _t1718;
-    assign _t1720 = {{10{_t1719[9]}}, _t1719} * {{10{_t1719[9]}}, _t1719};
-    assign _t1721 = _t826 ? _t1720 : 20'h00000;
-    assign _t1722 = encode_column_q[47:40];
-    assign _t1723 = prototype_0_12_q[47:40];
-    assign _t1724 = {{2{1'b0}}, _t1722};
-    assign _t1725 = {{2{1'b0}}, _t1723};
-    assign _t1726 = _t1724 - _t1725;
-    assign _t1727 = {{10{_t1726[9]}}, _t1726} * {{10{_t1726[9]}}, _t1726};
-    assign _t1728 = _t828 ? _t1727 : 20'h00000;
-    assign _t1729 = encode_column_q[55:48];
-    assign _t1730 = prototype_0_12_q[55:48];
-    assign _t1731 = {{2{1'b0}}, _t1729};
-    assign _t1732 = {{2{1'b0}}, _t1730};
-    assign _t1733 = _t1731 - _t1732;
-    assign _t1734 = {{10{_t1733[9]}}, _t1733} * {{10{_t1733[9]}}, _t1733};
-    assign _t1735 = _t830 ? _t1734 : 20'h00000;
-    assign _t1736 = encode_column_q[63:56];
-    assign _t1737 = prototype_0_12_q[63:56];
-    assign _t1738 = {{2{1'b0}}, _t1736};
-    assign _t1739 = {{2{1'b0}}, _t1737};
-    assign _t1740 = _t1738 - _t1739;
-    assign _t1741 = {{10{_t1740[9]}}, _t1740} * {{10{_t1740[9]}}, _t1740};
-    assign _t1742 = _t832 ? _t1741 : 20'h00000;
-    assign _t1743 = encode_column_q[71:64];
-    assign _t1744 = prototype_0_12_q[71:64];
-    assign _t1745 = {{2{1'b0}}, _t1743};
-    assign _t1746 = {{2{1'b0}}, _t1744};
-    assign _t1747 = _t1745 - _t1746;
-    assign _t1748 = {{10{_t1747[9]}}, _t1747} * {{10{_t1747[9]}}, _t1747};
-    assign _t1749 = _t834 ? _t1748 : 20'h00000;
-    assign _t1750 = _t1693 + _t1700;
-    assign _t1751 = _t1707 + _t1714;
-    assign _t1752 = _t1721 + _t1728;
-    assign _t1753 = _t1735 + _t1742;
-    assign _t1754 = _t1750 + _t1751;
-    assign _t1755 = _t1752 + _t1753;
-    assign _t1756 = _t1754 + _t1755;
-    assign _t1757 = _t1756 + _t1749;
-    assign _t1758 = encode_column_q[7:0];
-    assign _t1759 = prototype_0_13_q[7:0];
-    assign _t1760 = {{2{1'b0}}, _t1758};
-    assign _t1761 = {{2{1'b0}}, _t1759};
-    assign _t1762 = _t1760 - _t1761;
-    assign _t1763 = {{10{_t1762[9]}}, _t1762} * {{10{_t1762[9]}}, _t1762};
-    assign _t1764 = _t818 ? _t1763 : 20'h00000;
-    assign _t1765 = encode_column_q[15:8];
-    assign _t1766 = prototype_0_13_q[15:8];
-    assign _t1767 = {{2{1'b0}}, _t1765};
-    assign _t1768 = {{2{1'b0}}, _t1766};
-    assign _t1769 = _t1767 - _t1768;
-    assign _t1770 = {{10{_t1769[9]}}, _t1769} * {{10{_t1769[9]}}, _t1769};
-    assign _t1771 = _t820 ? _t1770 : 20'h00000;
-    assign _t1772 = encode_column_q[23:16];
-    assign _t1773 = prototype_0_13_q[23:16];
-    assign _t1774 = {{2{1'b0}}, _t1772};
-    assign _t1775 = {{2{1'b0}}, _t1773};
-    assign _t1776 = _t1774 - _t1775;
-    assign _t1777 = {{10{_t1776[9]}}, _t1776} * {{10{_t1776[9]}}, _t1776};
-    assign _t1778 = _t822 ? _t1777 : 20'h00000;
-    assign _t1779 = encode_column_q[31:24];
-    assign _t1780 = prototype_0_13_q[31:24];
-    assign _t1781 = {{2{1'b0}}, _t1779};
-    assign _t1782 = {{2{1'b0}}, _t1780};
-    assign _t1783 = _t1781 - _t1782;
-    assign _t1784 = {{10{_t1783[9]}}, _t1783} * {{10{_t1783[9]}}, _t1783};
-    assign _t1785 = _t824 ? _t1784 : 20'h00000;
-    assign _t1786 = encode_column_q[39:32];
-    assign _t1787 = prototype_0_13_q[39:32];
-    assign _t1788 = {{2{1'b0}}, _t1786};
-    assign _t1789 = {{2{1'b0}}, _t1787};
-    assign _t1790 = _t1788 - _t1789;
-    assign _t1791 = {{10{_t1790[9]}}, _t1790} * {{10{_t1790[9]}}, _t1790};
-    assign _t1792 = _t826 ? _t1791 : 20'h00000;
-    assign _t1793 = encode_column_q[47:40];
-    assign _t1794 = prototype_0_13_q[47:40];
-    assign _t1795 = {{2{1'b0}}, _t1793};
-    assign _t1796 = {{2{1'b0}}, _t1794};
-    assign _t1797 = _t1795 - _t1796;
-    assign _t1798 = {{10{_t1797[9]}}, _t1797} * {{10{_t1797[9]}}, _t1797};
-    assign _t1799 = _t828 ? _t1798 : 20'h00000;
-    assign _t1800 = encode_column_q[55:48];
-    assign _t1801 = prototype_0_13_q[55:48];
-    assign _t1802 = {{2{1'b0}}, _t1800};
-    assign _t1803 = {{2{1'b0}}, _t1801};
-    assign _t1804 = _t1802 - _t1803;
-    assign _t1805 = {{10{_t1804[9]}}, _t1804} * {{10{_t1804[9]}}, _t1804};
-    assign _t1806 = _t830 ? _t1805 : 20'h00000;
-    assign _t1807 = encode_column_q[63:56];
-    assign _t1808 = prototype_0_13_q[63:56];
-    assign _t1809 = {{2{1'b0}}, _t1807};
-    assign _t1810 = {{2{1'b0}}, _t1808};
-    assign _t1811 = _t1809 - _t1810;
-    assign _t1812 = {{10{_t1811[9]}}, _t1811} * {{10{_t1811[9]}}, _t1811};
-    assign _t1813 = _t832 ? _t1812 : 20'h00000;
-    assign _t1814 = encode_column_q[71:64];
-    assign _t1815 = prototype_0_13_q[71:64];
-    assign _t1816 = {{2{1'b0}}, _t1814};
-    assign _t1817 = {{2{1'b0}}, _t1815};
-    assign _t1818 = _t1816 - _t1817;
-    assign _t1819 = {{10{_t1818[9]}}, _t1818} * {{10{_t1818[9]}}, _t1818};
-    assign _t1820 = _t834 ? _t1819 : 20'h00000;
-    assign _t1821 = _t1764 + _t1771;
-    assign _t1822 = _t1778 + _t1785;
-    assign _t1823 = _t1792 + _t1799;
-    assign _t1824 = _t1806 + _t1813;
-    assign _t1825 = _t1821 + _t1822;
-    assign _t1826 = _t1823 + _t1824;
-    assign _t1827 = _t1825 + _t1826;
-    assign _t1828 = _t1827 + _t1820;
-    assign _t1829 = encode_column_q[7:0];
-    assign _t1830 = prototype_0_14_q[7:0];
-    assign _t1831 = {{2{1'b0}}, _t1829};
-    assign _t1832 = {{2{1'b0}}, _t1830};
-    assign _t1833 = _t1831 - _t1832;
-    assign _t1834 = {{10{_t1833[9]}}, _t1833} * {{10{_t1833[9]}}, _t1833};
-    assign _t1835 = _t818 ? _t1834 : 20'h00000;
-    assign _t1836 = encode_column_q[15:8];
-    assign _t1837 = prototype_0_14_q[15:8];
-    assign _t1838 = {{2{1'b0}}, _t1836};
-    assign _t1839 = {{2{1'b0}}, _t1837};
-    assign _t1840 = _t1838 - _t1839;
-    assign _t1841 = {{10{_t1840[9]}}, _t1840} * {{10{_t1840[9]}}, _t1840};
-    assign _t1842 = _t820 ? _t1841 : 20'h00000;
-    assign _t1843 = encode_column_q[23:16];
-    assign _t1844 = prototype_0_14_q[23:16];
-    assign _t1845 = {{2{1'b0}}, _t1843};
-    assign _t1846 = {{2{1'b0}}, _t1844};
-    assign _t1847 = _t1845 - _t1846;
-    assign _t1848 = {{10{_t1847[9]}}, _t1847} * {{10{_t1847[9]}}, _t1847};
-    assign _t1849 = _t822 ? _t1848 : 20'h00000;
-    assign _t1850 = encode_column_q[31:24];
-    assign _t1851 = prototype_0_14_q[31:24];
-    assign _t1852 = {{2{1'b0}}, _t1850};
-    assign _t1853 = {{2{1'b0}}, _t1851};
-    assign _t1854 = _t1852 - _t1853;
-    assign _t1855 = {{10{_t1854[9]}}, _t1854} * {{10{_t1854[9]}}, _t1854};
-    assign _t1856 = _t824 ? _t1855 : 20'h00000;
-    assign _t1857 = encode_column_q[39:32];
-    assign _t1858 = prototype_0_14_q[39:32];
-    assign _t1859 = {{2{1'b0}}, _t1857};
-    assign _t1860 = {{2{1'b0}}, _t1858};
-    assign _t1861 = _t1859 - _t1860;
-    assign _t1862 = {{10{_t1861[9]}}, _t1861} * {{10{_t1861[9]}}, _t1861};
-    assign _t1863 = _t826 ? _t1862 : 20'h00000;
-    assign _t1864 = encode_column_q[47:40];
-    assign _t1865 = prototype_0_14_q[47:40];
-    assign _t1866 = {{2{1'b0}}, _t1864};
-    assign _t1867 = {{2{1'b0}}, _t1865};
-    assign _t1868 = _t1866 - _t1867;
-    assign _t1869 = {{10{_t1868[9]}}, _t1868} * {{10{_t1868[9]}}, _t1868};
-    assign _t1870 = _t828 ? _t1869 : 20'h00000;
-    assign _t1871 = encode_column_q[55:48];
-    assign _t1872 = prototype_0_14_q[55:48];
-    assign _t1873 = {{2{1'b0}}, _t1871};
-    assign _t1874 = {{2{1'b0}}, _t1872};
-    assign _t1875 = _t1873 - _t1874;
-    assign _t1876 = {{10{_t1875[9]}}, _t1875} * {{10{_t1875[9]}}, _t1875};
-    assign _t1877 = _t830 ? _t1876 : 20'h00000;
-    assign _t1878 = encode_column_q[63:56];
-    assign _t1879 = prototype_0_14_q[63:56];
-    assign _t1880 = {{2{1'b0}}, _t1878};
-    assign _t1881 = {{2{1'b0}}, _t1879};
-    assign _t1882 = _t1880 - _t1881;
-    assign _t1883 = {{10{_t1882[9]}}, _t1882} * {{10{_t1882[9]}}, _t1882};
-    assign _t1884 = _t832 ? _t1883 : 20'h00000;
-    assign _t1885 = encode_column_q[71:64];
-    assign _t1886 = prototype_0_14_q[71:64];
-    assign _t1887 = {{2{1'b0}}, _t1885};
-    assign _t1888 = {{2{1'b0}}, _t1886};
-    assign _t1889 = _t1887 - _t1888;
-    assign _t1890 = {{10{_t1889[9]}}, _t1889} * {{10{_t1889[9]}}, _t1889};
-    assign _t1891 = _t834 ? _t1890 : 20'h00000;
-    assign _t1892 = _t1835 + _t1842;
-    assign _t1893 = _t1849 + _t1856;
-    assign _t1894 = _t1863 + _t1870;
-    assign _t1895 = _t1877 + _t1884;
-    assign _t1896 = _t1892 + _t1893;
-    assign _t1897 = _t1894 + _t1895;
-    assign _t1898 = _t1896 + _t1897;
-    assign _t1899 = _t1898 + _t1891;
-    assign _t1900 = encode_column_q[7:0];
-    assign _t1901 = prototype_0_15_q[7:0];
-    assign _t1902 = {{2{1'b0}}, _t1900};
-    assign _t1903 = {{2{1'b0}}, _t1901};
-    assign _t1904 = _t1902 - _t1903;
-    assign _t1905 = {{10{_t1904[9]}}, _t1904} * {{10{_t1904[9]}}, _t1904};
-    assign _t1906 = _t818 ? _t1905 : 20'h00000;
-    assign _t1907 = encode_column_q[15:8];
-    assign _t1908 = prototype_0_15_q[15:8];
-    assign _t1909 = {{2{1'b0}}, _t1907};
-    assign _t1910 = {{2{1'b0}}, _t1908};
-    assign _t1911 = _t1909 - _t1910;
-    assign _t1912 = {{10{_t1911[9]}}, _t1911} * {{10{_t1911[9]}}, _t1911};
-    assign _t1913 = _t820 ? _t1912 : 20'h00000;
-    assign _t1914 = encode_column_q[23:16];
-    assign _t1915 = prototype_0_15_q[23:16];
-    assign _t1916 = {{2{1'b0}}, _t1914};
-    assign _t1917 = {{2{1'b0}}, _t1915};
-    assign _t1918 = _t1916 - _t1917;
-    assign _t1919 = {{10{_t1918[9]}}, _t1918} * {{10{_t1918[9]}}, _t1918};
-    assign _t1920 = _t822 ? _t1919 : 20'h00000;
-    assign _t1921 = encode_column_q[31:24];
-    assign _t1922 = prototype_0_15_q[31:24];
-    assign _t1923 = {{2{1'b0}}, _t1921};
-    assign _t1924 = {{2{1'b0}}, _t1922};
-    assign _t1925 = _t1923 - _t1924;
-    assign _t1926 = {{10{_t1925[9]}}, _t1925} * {{10{_t1925[9]}}, _t1925};
-    assign _t1927 = _t824 ? _t1926 : 20'h00000;
-    assign _t1928 = encode_column_q[39:32];
-    assign _t1929 = prototype_0_15_q[39:32];
-    assign _t1930 = {{2{1'b0}}, _t1928};
-    assign _t1931 = {{2{1'b0}}, _t1929};
-    assign _t1932 = _t1930 - _t1931;
-    assign _t1933 = {{10{_t1932[9]}}, _t1932} * {{10{_t1932[9]}}, _t1932};
-    assign _t1934 = _t826 ? _t1933 : 20'h00000;
-    assign _t1935 = encode_column_q[47:40];
-    assign _t1936 = prototype_0_15_q[47:40];
-    assign _t1937 = {{2{1'b0}}, _t1935};
-    assign _t1938 = {{2{1'b0}}, _t1936};
-    assign _t1939 = _t1937 - _t1938;
-    assign _t1940 = {{10{_t1939[9]}}, _t1939} * {{10{_t1939[9]}}, _t1939};
-    assign _t1941 = _t828 ? _t1940 : 20'h00000;
-    assign _t1942 = encode_column_q[55:48];
-    assign _t1943 = prototype_0_15_q[55:48];
-    assign _t1944 = {{2{1'b0}}, _t1942};
-    assign _t1945 = {{2{1'b0}}, _t1943};
-    assign _t1946 = _t1944 - _t1945;
-    assign _t1947 = {{10{_t1946[9]}}, _t1946} * {{10{_t1946[9]}}, _t1946};
-    assign _t1948 = _t830 ? _t1947 : 20'h00000;
-    assign _t1949 = encode_column_q[63:56];
-    assign _t1950 = prototype_0_15_q[63:56];
-    assign _t1951 = {{2{1'b0}}, _t1949};
-    assign _t1952 = {{2{1'b0}}, _t1950};
-    assign _t1953 = _t1951 - _t1952;
-    assign _t1954 = {{10{_t1953[9]}}, _t1953} * {{10{_t1953[9]}}, _t1953};
-    assign _t1955 = _t832 ? _t1954 : 20'h00000;
-    assign _t1956 = encode_column_q[71:64];
-    assign _t1957 = prototype_0_15_q[71:64];
-    assign _t1958 = {{2{1'b0}}, _t1956};
-    assign _t1959 = {{2{1'b0}}, _t1957};
-    assign _t1960 = _t1958 - _t1959;
-    assign _t1961 = {{10{_t1960[9]}}, _t1960} * {{10{_t1960[9]}}, _t1960};
-    assign _t1962 = _t834 ? _t1961 : 20'h00000;
-    assign _t1963 = _t1906 + _t1913;
-    assign _t1964 = _t1920 + _t1927;
-    assign _t1965 = _t1934 + _t1941;
-    assign _t1966 = _t1948 + _t1955;
-    assign _t1967 = _t1963 + _t1964;
-    assign _t1968 = _t1965 + _t1966;
-    assign _t1969 = _t1967 + _t1968;
-    assign _t1970 = _t1969 + _t1962;
-    assign _t1971 = encode_column_q[79:72];
-    assign _t1972 = prototype_1_0_q[7:0];
-    assign _t1973 = {{2{1'b0}}, _t1971};
-    assign _t1974 = {{2{1'b0}}, _t1972};
-    assign _t1975 = _t1973 - _t1974;
-    assign _t1976 = {{10{_t1975[9]}}, _t1975} * {{10{_t1975[9]}}, _t1975};
-    assign _t1977 = _t818 ? _t1976 : 20'h00000;
-    assign _t1978 = encode_column_q[87:80];
-    assign _t1979 = prototype_1_0_q[15:8];
-    assign _t1980 = {{2{1'b0}}, _t1978};
-    assign _t1981 = {{2{1'b0}}, _t1979};
-    assign _t1982 = _t1980 - _t1981;
-    assign _t1983 = {{10{_t1982[9]}}, _t1982} * {{10{_t1982[9]}}, _t1982};
-    assign _t1984 = _t820 ? _t1983 : 20'h00000;
-    assign _t1985 = encode_column_q[95:88];
-    assign _t1986 = prototype_1_0_q[23:16];
-    assign _t1987 = {{2{1'b0}}, _t1985};
-    assign _t1988 = {{2{1'b0}}, _t1986};
-    assign _t1989 = _t1987 - _t1988;
-    assign _t1990 = {{10{_t1989[9]}}, _t1989} * {{10{_t1989[9]}}, _t1989};
-    assign _t1991 = _t822 ? _t1990 : 20'h00000;
-    assign _t1992 = encode_column_q[103:96];
-    assign _t1993 = prototype_1_0_q[31:24];
-    assign _t1994 = {{2{1'b0}}, _t1992};
-    assign _t1995 = {{2{1'b0}}, _t1993};
-    assign _t1996 = _t1994 - _t1995;
-    assign _t1997 = {{10{_t1996[9]}}, _t1996} * {{10{_t1996[9]}}, _t1996};
-    assign _t1998 = _t824 ? _t1997 : 20'h00000;
-    assign _t1999 = encode_column_q[111:104];
-    assign _t2000 = prototype_1_0_q[39:32];
-    assign _t2001 = {{2{1'b0}}, _t1999};
-    assign _t2002 = {{2{1'b0}}, _t2000};
-    assign _t2003 = _t2001 - _t2002;
-    assign _t2004 = {{10{_t2003[9]}}, _t2003} * {{10{_t2003[9]}}, _t2003};
-    assign _t2005 = _t826 ? _t2004 : 20'h00000;
-    assign _t2006 = encode_column_q[119:112];
-    assign _t2007 = prototype_1_0_q[47:40];
-    assign _t2008 = {{2{1'b0}}, _t2006};
-    assign _t2009 = {{2{1'b0}}, _t2007};
-    assign _t2010 = _t2008 - _t2009;
-    assign _t2011 = {{10{_t2010[9]}}, _t2010} * {{10{_t2010[9]}}, _t2010};
-    assign _t2012 = _t828 ? _t2011 : 20'h00000;
-    assign _t2013 = encode_column_q[127:120];
-    assign _t2014 = prototype_1_0_q[55:48];
-    assign _t2015 = {{2{1'b0}}, _t2013};
-    assign _t2016 = {{2{1'b0}}, _t2014};
-    assign _t2017 = _t2015 - _t2016;
-    assign _t2018 = {{10{_t2017[9]}}, _t2017} * {{10{_t2017[9]}}, _t2017};
-    assign _t2019 = _t830 ? _t2018 : 20'h00000;
-    assign _t2020 = encode_column_q[135:128];
-    assign _t2021 = prototype_1_0_q[63:56];
-    assign _t2022 = {{2{1'b0}}, _t2020};
-    assign _t2023 = {{2{1'b0}}, _t2021};
-    assign _t2024 = _t2022 - _t2023;
-    assign _t2025 = {{10{_t2024[9]}}, _t2024} * {{10{_t2024[9]}}, _t2024};
-    assign _t2026 = _t832 ? _t2025 : 20'h00000;
-    assign _t2027 = encode_column_q[143:136];
-    assign _t2028 = prototype_1_0_q[71:64];
-    assign _t2029 = {{2{1'b0}}, _t2027};
-    assign _t2030 = {{2{1'b0}}, _t2028};
-    assign _t2031 = _t2029 - _t2030;
-    assign _t2032 = {{10{_t2031[9]}}, _t2031} * {{10{_t2031[9]}}, _t2031};
-    assign _t2033 = _t834 ? _t2032 : 20'h00000;
-    assign _t2034 = _t1977 + _t1984;
-    assign _t2035 = _t1991 + _t1998;
-    assign _t2036 = _t2005 + _t2012;
-    assign _t2037 = _t2019 + _t2026;
-    assign _t2038 = _t2034 + _t2035;
-    assign _t2039 = _t2036 + _t2037;
-    assign _t2040 = _t2038 + _t2039;
-    assign _t2041 = _t2040 + _t2033;
-    assign _t2042 = encode_column_q[79:72];
-    assign _t2043 = prototype_1_1_q[7:0];
-    assign _t2044 = {{2{1'b0}}, _t2042};
-    assign _t2045 = {{2{1'b0}}, _t2043};
-    assign _t2046 = _t2044 - _t2045;
-    assign _t2047 = {{10{_t2046[9]}}, _t2046} * {{10{_t2046[9]}}, _t2046};
-    assign _t2048 = _t818 ? _t2047 : 20'h00000;
-    assign _t2049 = encode_column_q[87:80];
-    assign _t2050 = prototype_1_1_q[15:8];
-    assign _t2051 = {{2{1'b0}}, _t2049};
-    assign _t2052 = {{2{1'b0}}, _t2050};
-    assign _t2053 = _t2051 - _t2052;
-    assign _t2054 = {{10{_t2053[9]}}, _t2053} * {{10{_t2053[9]}}, _t2053};
-    assign _t2055 = _t820 ? _t2054 : 20'h00000;
-    assign _t2056 = encode_column_q[95:88];
-    assign _t2057 = prototype_1_1_q[23:16];
-    assign _t2058 = {{2{1'b0}}, _t2056};
-    assign _t2059 = {{2{1'b0}}, _t2057};
-    assign _t2060 = _t2058 - _t2059;
-    assign _t2061 = {{10{_t2060[9]}}, _t2060} * {{10{_t2060[9]}}, _t2060};
-    assign _t2062 = _t822 ? _t2061 : 20'h00000;
-    assign _t2063 = encode_column_q[103:96];
-    assign _t2064 = prototype_1_1_q[31:24];
-    assign _t2065 = {{2{1'b0}}, _t2063};
-    assign _t2066 = {{2{1'b0}}, _t2064};
-    assign _t2067 = _t2065 - _t2066;
-    assign _t2068 = {{10{_t2067[9]}}, _t2067} * {{10{_t2067[9]}}, _t2067};
-    assign _t2069 = _t824 ? _t2068 : 20'h00000;
-    assign _t2070 = encode_column_q[111:104];
-    assign _t2071 = prototype_1_1_q[39:32];
-    assign _t2072 = {{2{1'b0}}, _t2070};
-    assign _t2073 = {{2{1'b0}}, _t2071};
-    assign _t2074 = _t2072 - _t2073;
-    assign _t2075 = {{10{_t2074[9]}}, _t2074} * {{10{_t2074[9]}}, _t2074};
-    assign _t2076 = _t826 ? _t2075 : 20'h00000;
-    assign _t2077 = encode_column_q[119:112];
-    assign _t2078 = prototype_1_1_q[47:40];
-    assign _t2079 = {{2{1'b0}}, _t2077};
-    assign _t2080 = {{2{1'b0}}, _t2078};
-    assign _t2081 = _t2079 - _t2080;
-    assign _t2082 = {{10{_t2081[9]}}, _t2081} * {{10{_t2081[9]}}, _t2081};
-    assign _t2083 = _t828 ? _t2082 : 20'h00000;
-    assign _t2084 = encode_column_q[127:120];
-    assign _t2085 = prototype_1_1_q[55:48];
-    assign _t2086 = {{2{1'b0}}, _t2084};
-    assign _t2087 = {{2{1'b0}}, _t2085};
-    assign _t2088 = _t2086 - _t2087;
-    assign _t2089 = {{10{_t2088[9]}}, _t2088} * {{10{_t2088[9]}}, _t2088};
-    assign _t2090 = _t830 ? _t2089 : 20'h00000;
-    assign _t2091 = encode_column_q[135:128];
-    assign _t2092 = prototype_1_1_q[63:56];
-    assign _t2093 = {{2{1'b0}}, _t2091};
-    assign _t2094 = {{2{1'b0}}, _t2092};
-    assign _t2095 = _t2093 - _t2094;
-    assign _t2096 = {{10{_t2095[9]}}, _t2095} * {{10{_t2095[9]}}, _t2095};
-    assign _t2097 = _t832 ? _t2096 : 20'h00000;
-    assign _t2098 = encode_column_q[143:136];
-    assign _t2099 = prototype_1_1_q[71:64];
-    assign _t2100 = {{2{1'b0}}, _t2098};
-    assign _t2101 = {{2{1'b0}}, _t2099};
-    assign _t2102 = _t2100 - _t2101;
-    assign _t2103 = {{10{_t2102[9]}}, _t2102} * {{10{_t2102[9]}}, _t2102};
-    assign _t2104 = _t834 ? _t2103 : 20'h00000;
-    assign _t2105 = _t2048 + _t2055;
-    assign _t2106 = _t2062 + _t2069;
-    assign _t2107 = _t2076 + _t2083;
-    assign _t2108 = _t2090 + _t2097;
-    assign _t2109 = _t2105 + _t2106;
-    assign _t2110 = _t2107 + _t2108;
-    assign _t2111 = _t2109 + _t2110;
-    assign _t2112 = _t2111 + _t2104;
-    assign _t2113 = encode_column_q[79:72];
-    assign _t2114 = prototype_1_2_q[7:0];
-    assign _t2115 = {{2{1'b0}}, _t2113};
-    assign _t2116 = {{2{1'b0}}, _t2114};
-    assign _t2117 = _t2115 - _t2116;
-    assign _t2118 = {{10{_t2117[9]}}, _t2117} * {{10{_t2117[9]}}, _t2117};
-    assign _t2119 = _t818 ? _t2118 : 20'h00000;
-    assign _t2120 = encode_column_q[87:80];
-    assign _t2121 = prototype_1_2_q[15:8];
-    assign _t2122 = {{2{1'b0}}, _t2120};
-    assign _t2123 = {{2{1'b0}}, _t2121};
-    assign _t2124 = _t2122 - _t2123;
-    assign _t2125 = {{10{_t2124[9]}}, _t2124} * {{10{_t2124[9]}}, _t2124};
-    assign _t2126 = _t820 ? _t2125 : 20'h00000;
-    assign _t2127 = encode_column_q[95:88];
-    assign _t2128 = prototype_1_2_q[23:16];
-    assign _t2129 = {{2{1'b0}}, _t2127};
-    assign _t2130 = {{2{1'b0}}, _t2128};
-    assign _t2131 = _t2129 - _t2130;
-    assign _t2132 = {{10{_t2131[9]}}, _t2131} * {{10{_t2131[9]}}, _t2131};
-    assign _t2133 = _t822 ? _t2132 : 20'h00000;
-    assign _t2134 = encode_column_q[103:96];
-    assign _t2135 = prototype_1_2_q[31:24];
-    assign _t2136 = {{2{1'b0}}, _t2134};
-    assign _t2137 = {{2{1'b0}}, _t2135};
-    assign _t2138 = _t2136 - _t2137;
-    assign _t2139 = {{10{_t2138[9]}}, _t2138} * {{10{_t2138[9]}}, _t2138};
-    assign _t2140 = _t824 ? _t2139 : 20'h00000;
-    assign _t2141 = encode_column_q[111:104];
-    assign _t2142 = prototype_1_2_q[39:32];
-    assign _t2143 = {{2{1'b0}}, _t2141};
-    assign _t2144 = {{2{1'b0}}, _t2142};
-    assign _t2145 = _t2143 - _t2144;
-    assign _t2146 = {{10{_t2145[9]}}, _t2145} * {{10{_t2145[9]}}, _t2145};
-    assign _t2147 = _t826 ? _t2146 : 20'h00000;
-    assign _t2148 = encode_column_q[119:112];
-    assign _t2149 = prototype_1_2_q[47:40];
-    assign _t2150 = {{2{1'b0}}, _t2148};
-    assign _t2151 = {{2{1'b0}}, _t2149};
-    assign _t2152 = _t2150 - _t2151;
-    assign _t2153 = {{10{_t2152[9]}}, _t2152} * {{10{_t2152[9]}}, _t2152};
-    assign _t2154 = _t828 ? _t2153 : 20'h00000;
-    assign _t2155 = encode_column_q[127:120];
-    assign _t2156 = prototype_1_2_q[55:48];
-    assign _t2157 = {{2{1'b0}}, _t2155};
-    assign _t2158 = {{2{1'b0}}, _t2156};
-    assign _t2159 = _t2157 - _t2158;
-    assign _t2160 = {{10{_t2159[9]}}, _t2159} * {{10{_t2159[9]}}, _t2159};
-    assign _t2161 = _t830 ? _t2160 : 20'h00000;
-    assign _t2162 = encode_column_q[135:128];
-    assign _t2163 = prototype_1_2_q[63:56];
-    assign _t2164 = {{2{1'b0}}, _t2162};
-    assign _t2165 = {{2{1'b0}}, _t2163};
-    assign _t2166 = _t2164 - _t2165;
-    assign _t2167 = {{10{_t2166[9]}}, _t2166} * {{10{_t2166[9]}}, _t2166};
-    assign _t2168 = _t832 ? _t2167 : 20'h00000;
-    assign _t2169 = encode_column_q[143:136];
-    assign _t2170 = prototype_1_2_q[71:64];
-    assign _t2171 = {{2{1'b0}}, _t2169};
-    assign _t2172 = {{2{1'b0}}, _t2170};
-    assign _t2173 = _t2171 - _t2172;
-    assign _t2174 = {{10{_t2173[9]}}, _t2173} * {{10{_t2173[9]}}, _t2173};
-    assign _t2175 = _t834 ? _t2174 : 20'h00000;
-    assign _t2176 = _t2119 + _t2126;
-    assign _t2177 = _t2133 + _t2140;
-    assign _t2178 = _t2147 + _t2154;
-    assign _t2179 = _t2161 + _t2168;
-    assign _t2180 = _t2176 + _t2177;
-    assign _t2181 = _t2178 + _t2179;
-    assign _t2182 = _t2180 + _t2181;
-    assign _t2183 = _t2182 + _t2175;
-    assign _t2184 = encode_column_q[79:72];
-    assign _t2185 = prototype_1_3_q[7:0];
-    assign _t2186 = {{2{1'b0}}, _t2184};
-    assign _t2187 = {{2{1'b0}}, _t2185};
-    assign _t2188 = _t2186 - _t2187;
-    assign _t2189 = {{10{_t2188[9]}}, _t2188} * {{10{_t2188[9]}}, _t2188};
-    assign _t2190 = _t818 ? _t2189 : 20'h00000;
-    assign _t2191 = encode_column_q[87:80];
-    assign _t2192 = prototype_1_3_q[15:8];
-    assign _t2193 = {{2{1'b0}}, _t2191};
-    assign _t2194 = {{2{1'b0}}, _t2192};
-    assign _t2195 = _t2193 - _t2194;
-    assign _t2196 = {{10{_t2195[9]}}, _t2195} * {{10{_t2195[9]}}, _t2195};
-    assign _t2197 = _t820 ? _t2196 : 20'h00000;
-    assign _t2198 = encode_column_q[95:88];
-    assign _t2199 = prototype_1_3_q[23:16];
-    assign _t2200 = {{2{1'b0}}, _t2198};
-    assign _t2201 = {{2{1'b0}}, _t2199};
-    assign _t2202 = _t2200 - _t2201;
-    assign _t2203 = {{10{_t2202[9]}}, _t2202} * {{10{_t2202[9]}}, _t2202};
-    assign _t2204 = _t822 ? _t2203 : 20'h00000;
-    assign _t2205 = encode_column_q[103:96];
-    assign _t2206 = prototype_1_3_q[31:24];
-    assign _t2207 = {{2{1'b0}}, _t2205};
-    assign _t2208 = {{2{1'b0}}, _t2206};
-    assign _t2209 = _t2207 - _t2208;
-    assign _t2210 = {{10{_t2209[9]}}, _t2209} * {{10{_t2209[9]}}, _t2209};
-    assign _t2211 = _t824 ? _t2210 : 20'h00000;
-    assign _t2212 = encode_column_q[111:104];
-    assign _t2213 = prototype_1_3_q[39:32];
-    assign _t2214 = {{2{1'b0}}, _t2212};
-    assign _t2215 = {{2{1'b0}}, _t2213};
-    assign _t2216 = _t2214 - _t2215;
-    assign _t2217 = {{10{_t2216[9]}}, _t2216} * {{10{_t2216[9]}}, _t2216};
-    assign _t2218 = _t826 ? _t2217 : 20'h00000;
-    assign _t2219 = encode_column_q[119:112];
-    assign _t2220 = prototype_1_3_q[47:40];
-    assign _t2221 = {{2{1'b0}}, _t2219};
-    assign _t2222 = {{2{1'b0}}, _t2220};
-    assign _t2223 = _t2221 - _t2222;
-    assign _t2224 = {{10{_t2223[9]}}, _t2223} * {{10{_t2223[9]}}, _t2223};
-    assign _t2225 = _t828 ? _t2224 : 20'h00000;
-    assign _t2226 = encode_column_q[127:120];
-    assign _t2227 = prototype_1_3_q[55:48];
-    assign _t2228 = {{2{1'b0}}, _t2226};
-    assign _t2229 = {{2{1'b0}}, _t2227};
-    assign _t2230 = _t2228 - _t2229;
-    assign _t2231 = {{10{_t2230[9]}}, _t2230} * {{10{_t2230[9]}}, _t2230};
-    assign _t2232 = _t830 ? _t2231 : 20'h00000;
-    assign _t2233 = encode_column_q[135:128];
-    assign _t2234 = prototype_1_3_q[63:56];
-    assign _t2235 = {{2{1'b0}}, _t2233};
-    assign _t2236 = {{2{1'b0}}, _t2234};
-    assign _t2237 = _t2235 - _t2236;
-    assign _t2238 = {{10{_t2237[9]}}, _t2237} * {{10{_t2237[9]}}, _t2237};
-    assign _t2239 = _t832 ? _t2238 : 20'h00000;
-    assign _t2240 = encode_column_q[143:136];
-    assign _t2241 = prototype_1_3_q[71:64];
-    assign _t2242 = {{2{1'b0}}, _t2240};
-    assign _t2243 = {{2{1'b0}}, _t2241};
-    assign _t2244 = _t2242 - _t2243;
-    assign _t2245 = {{10{_t2244[9]}}, _t2244} * {{10{_t2244[9]}}, _t2244};
-    assign _t2246 = _t834 ? _t2245 : 20'h00000;
-    assign _t2247 = _t2190 + _t2197;
-    assign _t2248 = _t2204 + _t2211;
-    assign _t2249 = _t2218 + _t2225;
-    assign _t2250 = _t2232 + _t2239;
-    assign _t2251 = _t2247 + _t2248;
-    assign _t2252 = _t2249 + _t2250;
-    assign _t2253 = _t2251 + _t2252;
-    assign _t2254 = _t2253 + _t2246;
-    assign _t2255 = encode_column_q[79:72];
-    assign _t2256 = prototype_1_4_q[7:0];
-    assign _t2257 = {{2{1'b0}}, _t2255};
-    assign _t2258 = {{2{1'b0}}, _t2256};
-    assign _t2259 = _t2257 - _t2258;
-    assign _t2260 = {{10{_t2259[9]}}, _t2259} * {{10{_t2259[9]}}, _t2259};
-    assign _t2261 = _t818 ? _t2260 : 20'h00000;
-    assign _t2262 = encode_column_q[87:80];
-    assign _t2263 = prototype_1_4_q[15:8];
-    assign _t2264 = {{2{1'b0}}, _t2262};
-    assign _t2265 = {{2{1'b0}}, _t2263};
-    assign _t2266 = _t2264 - _t2265;
-    assign _t2267 = {{10{_t2266[9]}}, _t2266} * {{10{_t2266[9]}}, _t2266};
-    assign _t2268 = _t820 ? _t2267 : 20'h00000;
-    assign _t2269 = encode_column_q[95:88];
-    assign _t2270 = prototype_1_4_q[23:16];
-    assign _t2271 = {{2{1'b0}}, _t2269};
-    assign _t2272 = {{2{1'b0}}, _t2270};
-    assign _t2273 = _t2271 - _t2272;
-    assign _t2274 = {{10{_t2273[9]}}, _t2273} * {{10{_t2273[9]}}, _t2273};
-    assign _t2275 = _t822 ? _t2274 : 20'h00000;
-    assign _t2276 = encode_column_q[103:96];
-    assign _t2277 = prototype_1_4_q[31:24];
-    assign _t2278 = {{2{1'b0}}, _t2276};
-    assign _t2279 = {{2{1'b0}}, _t2277};
-    assign _t2280 = _t2278 - _t2279;
-    assign _t2281 = {{10{_t2280[9]}}, _t2280} * {{10{_t2280[9]}}, _t2280};
-    assign _t2282 = _t824 ? _t2281 : 20'h00000;
-    assign _t2283 = encode_column_q[111:104];
-    assign _t2284 = prototype_1_4_q[39:32];
-    assign _t2285 = {{2{1'b0}}, _t2283};
-    assign _t2286 = {{2{1'b0}}, _t2284};
-    assign _t2287 = _t2285 - _t2286;
-    assign _t2288 = {{10{_t2287[9]}}, _t2287} * {{10{_t2287[9]}}, _t2287};
-    assign _t2289 = _t826 ? _t2288 : 20'h00000;
-    assign _t2290 = encode_column_q[119:112];
-    assign _t2291 = prototype_1_4_q[47:40];
-    assign _t2292 = {{2{1'b0}}, _t2290};
-    assign _t2293 = {{2{1'b0}}, _t2291};
-    assign _t2294 = _t2292 - _t2293;
-    assign _t2295 = {{10{_t2294[9]}}, _t2294} * {{10{_t2294[9]}}, _t2294};
-    assign _t2296 = _t828 ? _t2295 : 20'h00000;
-    assign _t2297 = encode_column_q[127:120];
-    assign _t2298 = prototype_1_4_q[55:48];
-    assign _t2299 = {{2{1'b0}}, _t2297};
-    assign _t2300 = {{2{1'b0}}, _t2298};
-    assign _t2301 = _t2299 - _t2300;
-    assign _t2302 = {{10{_t2301[9]}}, _t2301} * {{10{_t2301[9]}}, _t2301};
-    assign _t2303 = _t830 ? _t2302 : 20'h00000;
-    assign _t2304 = encode_column_q[135:128];
-    assign _t2305 = prototype_1_4_q[63:56];
-    assign _t2306 = {{2{1'b0}}, _t2304};
-    assign _t2307 = {{2{1'b0}}, _t2305};
-    assign _t2308 = _t2306 - _t2307;
-    assign _t2309 = {{10{_t2308[9]}}, _t2308} * {{10{_t2308[9]}}, _t2308};
-    assign _t2310 = _t832 ? _t2309 : 20'h00000;
-    assign _t2311 = encode_column_q[143:136];
-    assign _t2312 = prototype_1_4_q[71:64];
-    assign _t2313 = {{2{1'b0}}, _t2311};
-    assign _t2314 = {{2{1'b0}}, _t2312};
-    assign _t2315 = _t2313 - _t2314;
-    assign _t2316 = {{10{_t2315[9]}}, _t2315} * {{10{_t2315[9]}}, _t2315};
-    assign _t2317 = _t834 ? _t2316 : 20'h00000;
-    assign _t2318 = _t2261 + _t2268;
-    assign _t2319 = _t2275 + _t2282;
-    assign _t2320 = _t2289 + _t2296;
-    assign _t2321 = _t2303 + _t2310;
-    assign _t2322 = _t2318 + _t2319;
-    assign _t2323 = _t2320 + _t2321;
-    assign _t2324 = _t2322 + _t2323;
-    assign _t2325 = _t2324 + _t2317;
-    assign _t2326 = encode_column_q[79:72];
-    assign _t2327 = prototype_1_5_q[7:0];
-    assign _t2328 = {{2{1'b0}}, _t2326};
-    assign _t2329 = {{2{1'b0}}, _t2327};
-    assign _t2330 = _t2328 - _t2329;
-    assign _t2331 = {{10{_t2330[9]}}, _t2330} * {{10{_t2330[9]}}, _t2330};
-    assign _t2332 = _t818 ? _t2331 : 20'h00000;
-    assign _t2333 = encode_column_q[87:80];
-    assign _t2334 = prototype_1_5_q[15:8];
-    assign _t2335 = {{2{1'b0}}, _t2333};
-    assign _t2336 = {{2{1'b0}}, _t2334};
-    assign _t2337 = _t2335 - _t2336;
-    assign _t2338 = {{10{_t2337[9]}}, _t2337} * {{10{_t2337[9]}}, _t2337};
-    assign _t2339 = _t820 ? _t2338 : 20'h00000;
-    assign _t2340 = encode_column_q[95:88];
-    assign _t2341 = prototype_1_5_q[23:16];
-    assign _t2342 = {{2{1'b0}}, _t2340};
-    assign _t2343 = {{2{1'b0}}, _t2341};
-    assign _t2344 = _t2342 - _t2343;
-    assign _t2345 = {{10{_t2344[9]}}, _t2344} * {{10{_t2344[9]}}, _t2344};
-    assign _t2346 = _t822 ? _t2345 : 20'h00000;
-    assign _t2347 = encode_column_q[103:96];
-    assign _t2348 = prototype_1_5_q[31:24];
-    assign _t2349 = {{2{1'b0}}, _t2347};
-    assign _t2350 = {{2{1'b0}}, _t2348};
-    assign _t2351 = _t2349 - _t2350;
-    assign _t2352 = {{10{_t2351[9]}}, _t2351} * {{10{_t2351[9]}}, _t2351};
-    assign _t2353 = _t824 ? _t2352 : 20'h00000;
-    assign _t2354 = encode_column_q[111:104];
-    assign _t2355 = prototype_1_5_q[39:32];
-    assign _t2356 = {{2{1'b0}}, _t2354};
-    assign _t2357 = {{2{1'b0}}, _t2355};
-    assign _t2358 = _t2356 - _t2357;
-    assign _t2359 = {{10{_t2358[9]}}, _t2358} * {{10{_t2358[9]}}, _t2358};
-    assign _t2360 = _t826 ? _t2359 : 20'h00000;
-    assign _t2361 = encode_column_q[119:112];
-    assign _t2362 = prototype_1_5_q[47:40];
-    assign _t2363 = {{2{1'b0}}, _t2361};
-    assign _t2364 = {{2{1'b0}}, _t2362};
-    assign _t2365 = _t2363 - _t2364;
-    assign _t2366 = {{10{_t2365[9]}}, _t2365} * {{10{_t2365[9]}}, _t2365};
-    assign _t2367 = _t828 ? _t2366 : 20'h00000;
-    assign _t2368 = encode_column_q[127:120];
-    assign _t2369 = prototype_1_5_q[55:48];
-    assign _t2370 = {{2{1'b0}}, _t2368};
-    assign _t2371 = {{2{1'b0}}, _t2369};
-    assign _t2372 = _t2370 - _t2371;
-    assign _t2373 = {{10{_t2372[9]}}, _t2372} * {{10{_t2372[9]}}, _t2372};
-    assign _t2374 = _t830 ? _t2373 : 20'h00000;
-    assign _t2375 = encode_column_q[135:128];
-    assign _t2376 = prototype_1_5_q[63:56];
-    assign _t2377 = {{2{1'b0}}, _t2375};
-    assign _t2378 = {{2{1'b0}}, _t2376};
-    assign _t2379 = _t2377 - _t2378;
-    assign _t2380 = {{10{_t2379[9]}}, _t2379} * {{10{_t2379[9]}}, _t2379};
-    assign _t2381 = _t832 ? _t2380 : 20'h00000;
-    assign _t2382 = encode_column_q[143:136];
-    assign _t2383 = prototype_1_5_q[71:64];
-    assign _t2384 = {{2{1'b0}}, _t2382};
-    assign _t2385 = {{2{1'b0}}, _t2383};
-    assign _t2386 = _t2384 - _t2385;
-    assign _t2387 = {{10{_t2386[9]}}, _t2386} * {{10{_t2386[9]}}, _t2386};
-    assign _t2388 = _t834 ? _t2387 : 20'h00000;
-    assign _t2389 = _t2332 + _t2339;
-    assign _t2390 = _t2346 + _t2353;
-    assign _t2391 = _t2360 + _t2367;
-    assign _t2392 = _t2374 + _t2381;
-    assign _t2393 = _t2389 + _t2390;
-    assign _t2394 = _t2391 + _t2392;
-    assign _t2395 = _t2393 + _t2394;
-    assign _t2396 = _t2395 + _t2388;
-    assign _t2397 = encode_column_q[79:72];
-    assign _t2398 = prototype_1_6_q[7:0];
-    assign _t2399 = {{2{1'b0}}, _t2397};
-    assign _t2400 = {{2{1'b0}}, _t2398};
-    assign _t2401 = _t2399 - _t2400;
-    assign _t2402 = {{10{_t2401[9]}}, _t2401} * {{10{_t2401[9]}}, _t2401};
-    assign _t2403 = _t818 ? _t2402 : 20'h00000;
-    assign _t2404 = encode_column_q[87:80];
-    assign _t2405 = prototype_1_6_q[15:8];
-    assign _t2406 = {{2{1'b0}}, _t2404};
-    assign _t2407 = {{2{1'b0}}, _t2405};
-    assign _t2408 = _t2406 - _t2407;
-    assign _t2409 = {{10{_t2408[9]}}, _t2408} * {{10{_t2408[9]}}, _t2408};
-    assign _t2410 = _t820 ? _t2409 : 20'h00000;
-    assign _t2411 = encode_column_q[95:88];
-    assign _t2412 = prototype_1_6_q[23:16];
-    assign _t2413 = {{2{1'b0}}, _t2411};
-    assign _t2414 = {{2{1'b0}}, _t2412};
-    assign _t2415 = _t2413 - _t2414;
-    assign _t2416 = {{10{_t2415[9]}}, _t2415} * {{10{_t2415[9]}}, _t2415};
-    assign _t2417 = _t822 ? _t2416 : 20'h00000;
-    assign _t2418 = encode_column_q[103:96];
-    assign _t2419 = prototype_1_6_q[31:24];
-    assign _t2420 = {{2{1'b0}}, _t2418};
-    assign _t2421 = {{2{1'b0}}, _t2419};
-    assign _t2422 = _t2420 - _t2421;
-    assign _t2423 = {{10{_t2422[9]}}, _t2422} * {{10{_t2422[9]}}, _t2422};
-    assign _t2424 = _t824 ? _t2423 : 20'h00000;
-    assign _t2425 = encode_column_q[111:104];
-    assign _t2426 = prototype_1_6_q[39:32];
-    assign _t2427 = {{2{1'b0}}, _t2425};
-    assign _t2428 = {{2{1'b0}}, _t2426};
-    assign _t2429 = _t2427 - _t2428;
-    assign _t2430 = {{10{_t2429[9]}}, _t2429} * {{10{_t2429[9]}}, _t2429};
-    assign _t2431 = _t826 ? _t2430 : 20'h00000;
-    assign _t2432 = encode_column_q[119:112];
-    assign _t2433 = prototype_1_6_q[47:40];
-    assign _t2434 = {{2{1'b0}}, _t2432};
-    assign _t2435 = {{2{1'b0}}, _t2433};
-    assign _t2436 = _t2434 - _t2435;
-    assign _t2437 = {{10{_t2436[9]}}, _t2436} * {{10{_t2436[9]}}, _t2436};
-    assign _t2438 = _t828 ? _t2437 : 20'h00000;
-    assign _t2439 = encode_column_q[127:120];
-    assign _t2440 = prototype_1_6_q[55:48];
-    assign _t2441 = {{2{1'b0}}, _t2439};
-    assign _t2442 = {{2{1'b0}}, _t2440};
-    assign _t2443 = _t2441 - _t2442;
-    assign _t2444 = {{10{_t2443[9]}}, _t2443} * {{10{_t2443[9]}}, _t2443};
-    assign _t2445 = _t830 ? _t2444 : 20'h00000;
-    assign _t2446 = encode_column_q[135:128];
-    assign _t2447 = prototype_1_6_q[63:56];
-    assign _t2448 = {{2{1'b0}}, _t2446};
-    assign _t2449 = {{2{1'b0}}, _t2447};
-    assign _t2450 = _t2448 - _t2449;
-    assign _t2451 = {{10{_t2450[9]}}, _t2450} * {{10{_t2450[9]}}, _t2450};
-    assign _t2452 = _t832 ? _t2451 : 20'h00000;
-    assign _t2453 = encode_column_q[143:136];
-    assign _t2454 = prototype_1_6_q[71:64];
-    assign _t2455 = {{2{1'b0}}, _t2453};
-    assign _t2456 = {{2{1'b0}}, _t2454};
-    assign _t2457 = _t2455 - _t2456;
-    assign _t2458 = {{10{_t2457[9]}}, _t2457} * {{10{_t2457[9]}}, _t2457};
-    assign _t2459 = _t834 ? _t2458 : 20'h00000;
-    assign _t2460 = _t2403 + _t2410;
-    assign _t2461 = _t2417 + _t2424;
-    assign _t2462 = _t2431 + _t2438;
-    assign _t2463 = _t2445 + _t2452;
-    assign _t2464 = _t2460 + _t2461;
-    assign _t2465 = _t2462 + _t2463;
-    assign _t2466 = _t2464 + _t2465;
-    assign _t2467 = _t2466 + _t2459;
-    assign _t2468 = encode_column_q[79:72];
-    assign _t2469 = prototype_1_7_q[7:0];
-    assign _t2470 = {{2{1'b0}}, _t2468};
-    assign _t2471 = {{2{1'b0}}, _t2469};
-    assign _t2472 = _t2470 - _t2471;
-    assign _t2473 = {{10{_t2472[9]}}, _t2472} * {{10{_t2472[9]}}, _t2472};
-    assign _t2474 = _t818 ? _t2473 : 20'h00000;
-    assign _t2475 = encode_column_q[87:80];
-    assign _t2476 = prototype_1_7_q[15:8];
-    assign _t2477 = {{2{1'b0}}, _t2475};
-    assign _t2478 = {{2{1'b0}}, _t2476};
-    assign _t2479 = _t2477 - _t2478;
-    assign _t2480 = {{10{_t2479[9]}}, _t2479} * {{10{_t2479[9]}}, _t2479};
-    assign _t2481 = _t820 ? _t2480 : 20'h00000;
-    assign _t2482 = encode_column_q[95:88];
-    assign _t2483 = prototype_1_7_q[23:16];
-    assign _t2484 = {{2{1'b0}}, _t2482};
-    assign _t2485 = {{2{1'b0}}, _t2483};
-    assign _t2486 = _t2484 - _t2485;
-    assign _t2487 = {{10{_t2486[9]}}, _t2486} * {{10{_t2486[9]}}, _t2486};
-    assign _t2488 = _t822 ? _t2487 : 20'h00000;
-    assign _t2489 = encode_column_q[103:96];
-    assign _t2490 = prototype_1_7_q[31:24];
-    assign _t2491 = {{2{1'b0}}, _t2489};
-    assign _t2492 = {{2{1'b0}}, _t2490};
-    assign _t2493 = _t2491 - _t2492;
-    assign _t2494 = {{10{_t2493[9]}}, _t2493} * {{10{_t2493[9]}}, _t2493};
-    assign _t2495 = _t824 ? _t2494 : 20'h00000;
-    assign _t2496 = encode_column_q[111:104];
-    assign _t2497 = prototype_1_7_q[39:32];
-    assign _t2498 = {{2{1'b0}}, _t2496};
-    assign _t2499 = {{2{1'b0}}, _t2497};
-    assign _t2500 = _t2498 - _t2499;
-    assign _t2501 = {{10{_t2500[9]}}, _t2500} * {{10{_t2500[9]}}, _t2500};
-    assign _t2502 = _t826 ? _t2501 : 20'h00000;
-    assign _t2503 = encode_column_q[119:112];
-    assign _t2504 = prototype_1_7_q[47:40];
-    assign _t2505 = {{2{1'b0}}, _t2503};
-    assign _t2506 = {{2{1'b0}}, _t2504};
-    assign _t2507 = _t2505 - _t2506;
-    assign _t2508 = {{10{_t2507[9]}}, _t2507} * {{10{_t2507[9]}}, _t2507};
-    assign _t2509 = _t828 ? _t2508 : 20'h00000;
-    assign _t2510 = encode_column_q[127:120];
-    assign _t2511 = prototype_1_7_q[55:48];
-    assign _t2512 = {{2{1'b0}}, _t2510};
-    assign _t2513 = {{2{1'b0}}, _t2511};
-    assign _t2514 = _t2512 - _t2513;
-    assign _t2515 = {{10{_t2514[9]}}, _t2514} * {{10{_t2514[9]}}, _t2514};
-    assign _t2516 = _t830 ? _t2515 : 20'h00000;
-    assign _t2517 = encode_column_q[135:128];
-    assign _t2518 = prototype_1_7_q[63:56];
-    assign _t2519 = {{2{1'b0}}, _t2517};
-    assign _t2520 = {{2{1'b0}}, _t2518};
-    assign _t2521 = _t2519 - _t2520;
-    assign _t2522 = {{10{_t2521[9]}}, _t2521} * {{10{_t2521[9]}}, _t2521};
-    assign _t2523 = _t832 ? _t2522 : 20'h00000;
-    assign _t2524 = encode_column_q[143:136];
-    assign _t2525 = prototype_1_7_q[71:64];
-    assign _t2526 = {{2{1'b0}}, _t2524};
-    assign _t2527 = {{2{1'b0}}, _t2525};
-    assign _t2528 = _t2526 - _t2527;
-    assign _t2529 = {{10{_t2528[9]}}, _t2528} * {{10{_t2528[9]}}, _t2528};
-    assign _t2530 = _t834 ? _t2529 : 20'h00000;
-    assign _t2531 = _t2474 + _t2481;
-    assign _t2532 = _t2488 + _t2495;
-    assign _t2533 = _t2502 + _t2509;
-    assign _t2534 = _t2516 + _t2523;
-    assign _t2535 = _t2531 + _t2532;
-    assign _t2536 = _t2533 + _t2534;
-    assign _t2537 = _t2535 + _t2536;
-    assign _t2538 = _t2537 + _t2530;
-    assign _t2539 = encode_column_q[79:72];
-    assign _t2540 = prototype_1_8_q[7:0];
-    assign _t2541 = {{2{1'b0}}, _t2539};
-    assign _t2542 = {{2{1'b0}}, _t2540};
-    assign _t2543 = _t2541 - _t2542;
-    assign _t2544 = {{10{_t2543[9]}}, _t2543} * {{10{_t2543[9]}}, _t2543};
-    assign _t2545 = _t818 ? _t2544 : 20'h00000;
-    assign _t2546 = encode_column_q[87:80];
-    assign _t2547 = prototype_1_8_q[15:8];
-    assign _t2548 = {{2{1'b0}}, _t2546};
-    assign _t2549 = {{2{1'b0}}, _t2547};
-    assign _t2550 = _t2548 - _t2549;
-    assign _t2551 = {{10{_t2550[9]}}, _t2550} * {{10{_t2550[9]}}, _t2550};
-    assign _t2552 = _t820 ? _t2551 : 20'h00000;
-    assign _t2553 = encode_column_q[95:88];
-    assign _t2554 = prototype_1_8_q[23:16];
-    assign _t2555 = {{2{1'b0}}, _t2553};
-    assign _t2556 = {{2{1'b0}}, _t2554};
-    assign _t2557 = _t2555 - _t2556;
-    assign _t2558 = {{10{_t2557[9]}}, _t2557} * {{10{_t2557[9]}}, _t2557};
-    assign _t2559 = _t822 ? _t2558 : 20'h00000;
-    assign _t2560 = encode_column_q[103:96];
-    assign _t2561 = prototype_1_8_q[31:24];
-    assign _t2562 = {{2{1'b0}}, _t2560};
-    assign _t2563 = {{2{1'b0}}, _t2561};
-    assign _t2564 = _t2562 - _t2563;
-    assign _t2565 = {{10{_t2564[9]}}, _t2564} * {{10{_t2564[9]}}, _t2564};
-    assign _t2566 = _t824 ? _t2565 : 20'h00000;
-    assign _t2567 = encode_column_q[111:104];
-    assign _t2568 = prototype_1_8_q[39:32];
-    assign _t2569 = {{2{1'b0}}, _t2567};
-    assign _t2570 = {{2{1'b0}}, _t2568};
-    assign _t2571 = _t2569 - _t2570;
-    assign _t2572 = {{10{_t2571[9]}}, _t2571} * {{10{_t2571[9]}}, _t2571};
-    assign _t2573 = _t826 ? _t2572 : 20'h00000;
-    assign _t2574 = encode_column_q[119:112];
-    assign _t2575 = prototype_1_8_q[47:40];
-    assign _t2576 = {{2{1'b0}}, _t2574};
-    assign _t2577 = {{2{1'b0}}, _t2575};
-    assign _t2578 = _t2576 - _t2577;
-    assign _t2579 = {{10{_t2578[9]}}, _t2578} * {{10{_t2578[9]}}, _t2578};
-    assign _t2580 = _t828 ? _t2579 : 20'h00000;
-    assign _t2581 = encode_column_q[127:120];
-    assign _t2582 = prototype_1_8_q[55:48];
-    assign _t2583 = {{2{1'b0}}, _t2581};
-    assign _t2584 = {{2{1'b0}}, _t2582};
-    assign _t2585 = _t2583 - _t2584;
-    assign _t2586 = {{10{_t2585[9]}}, _t2585} * {{10{_t2585[9]}}, _t2585};
-    assign _t2587 = _t830 ? _t2586 : 20'h00000;
-    assign _t2588 = encode_column_q[135:128];
-    assign _t2589 = prototype_1_8_q[63:56];
-    assign _t2590 = {{2{1'b0}}, _t2588};
-    assign _t2591 = {{2{1'b0}}, _t2589};
-    assign _t2592 = _t2590 - _t2591;
-    assign _t2593 = {{10{_t2592[9]}}, _t2592} * {{10{_t2592[9]}}, _t2592};
-    assign _t2594 = _t832 ? _t2593 : 20'h00000;
-    assign _t2595 = encode_column_q[143:136];
-    assign _t2596 = prototype_1_8_q[71:64];
-    assign _t2597 = {{2{1'b0}}, _t2595};
-    assign _t2598 = {{2{1'b0}}, _t2596};
-    assign _t2599 = _t2597 - _t2598;
-    assign _t2600 = {{10{_t2599[9]}}, _t2599} * {{10{_t2599[9]}}, _t2599};
-    assign _t2601 = _t834 ? _t2600 : 20'h00000;
-    assign _t2602 = _t2545 + _t2552;
-    assign _t2603 = _t2559 + _t2566;
-    assign _t2604 = _t2573 + _t2580;
-    assign _t2605 = _t2587 + _t2594;
-    assign _t2606 = _t2602 + _t2603;
-    assign _t2607 = _t2604 + _t2605;
-    assign _t2608 = _t2606 + _t2607;
-    assign _t2609 = _t2608 + _t2601;
-    assign _t2610 = encode_column_q[79:72];
-    assign _t2611 = prototype_1_9_q[7:0];
-    assign _t2612 = {{2{1'b0}}, _t2610};
-    assign _t2613 = {{2{1'b0}}, _t2611};
-    assign _t2614 = _t2612 - _t2613;
-    assign _t2615 = {{10{_t2614[9]}}, _t2614} * {{10{_t2614[9]}}, _t2614};
-    assign _t2616 = _t818 ? _t2615 : 20'h00000;
-    assign _t2617 = encode_column_q[87:80];
-    assign _t2618 = prototype_1_9_q[15:8];
-    assign _t2619 = {{2{1'b0}}, _t2617};
-    assign _t2620 = {{2{1'b0}}, _t2618};
-    assign _t2621 = _t2619 - _t2620;
-    assign _t2622 = {{10{_t2621[9]}}, _t2621} * {{10{_t2621[9]}}, _t2621};
-    assign _t2623 = _t820 ? _t2622 : 20'h00000;
-    assign _t2624 = encode_column_q[95:88];
-    assign _t2625 = prototype_1_9_q[23:16];
-    assign _t2626 = {{2{1'b0}}, _t2624};
-    assign _t2627 = {{2{1'b0}}, _t2625};
-    assign _t2628 = _t2626 - _t2627;
-    assign _t2629 = {{10{_t2628[9]}}, _t2628} * {{10{_t2628[9]}}, _t2628};
-    assign _t2630 = _t822 ? _t2629 : 20'h00000;
-    assign _t2631 = encode_column_q[103:96];
-    assign _t2632 = prototype_1_9_q[31:24];
-    assign _t2633 = {{2{1'b0}}, _t2631};
-    assign _t2634 = {{2{1'b0}}, _t2632};
-    assign _t2635 = _t2633 - _t2634;
-    assign _t2636 = {{10{_t2635[9]}}, _t2635} * {{10{_t2635[9]}}, _t2635};
-    assign _t2637 = _t824 ? _t2636 : 20'h00000;
-    assign _t2638 = encode_column_q[111:104];
-    assign _t2639 = prototype_1_9_q[39:32];
-    assign _t2640 = {{2{1'b0}}, _t2638};
-    assign _t2641 = {{2{1'b0}}, _t2639};
-    assign _t2642 = _t2640 - _t2641;
-    assign _t2643 = {{10{_t2642[9]}}, _t2642} * {{10{_t2642[9]}}, _t2642};
-    assign _t2644 = _t826 ? _t2643 : 20'h00000;
-    assign _t2645 = encode_column_q[119:112];
-    assign _t2646 = prototype_1_9_q[47:40];
-    assign _t2647 = {{2{1'b0}}, _t2645};
-    assign _t2648 = {{2{1'b0}}, _t2646};
-    assign _t2649 = _t2647 - _t2648;
-    assign _t2650 = {{10{_t2649[9]}}, _t2649} * {{10{_t2649[9]}}, _t2649};
-    assign _t2651 = _t828 ? _t2650 : 20'h00000;
-    assign _t2652 = encode_column_q[127:120];
-    assign _t2653 = prototype_1_9_q[55:48];
-    assign _t2654 = {{2{1'b0}}, _t2652};
-    assign _t2655 = {{2{1'b0}}, _t2653};
-    assign _t2656 = _t2654 - _t2655;
-    assign _t2657 = {{10{_t2656[9]}}, _t2656} * {{10{_t2656[9]}}, _t2656};
-    assign _t2658 = _t830 ? _t2657 : 20'h00000;
-    assign _t2659 = encode_column_q[135:128];
-    assign _t2660 = prototype_1_9_q[63:56];
-    assign _t2661 = {{2{1'b0}}, _t2659};
-    assign _t2662 = {{2{1'b0}}, _t2660};
-    assign _t2663 = _t2661 - _t2662;
-    assign _t2664 = {{10{_t2663[9]}}, _t2663} * {{10{_t2663[9]}}, _t2663};
-    assign _t2665 = _t832 ? _t2664 : 20'h00000;
-    assign _t2666 = encode_column_q[143:136];
-    assign _t2667 = prototype_1_9_q[71:64];
-    assign _t2668 = {{2{1'b0}}, _t2666};
-    assign _t2669 = {{2{1'b0}}, _t2667};
-    assign _t2670 = _t2668 - _t2669;
-    assign _t2671 = {{10{_t2670[9]}}, _t2670} * {{10{_t2670[9]}}, _t2670};
-    assign _t2672 = _t834 ? _t2671 : 20'h00000;
-    assign _t2673 = _t2616 + _t2623;
-    assign _t2674 = _t2630 + _t2637;
-    assign _t2675 = _t2644 + _t2651;
-    assign _t2676 = _t2658 + _t2665;
-    assign _t2677 = _t2673 + _t2674;
-    assign _t2678 = _t2675 + _t2676;
-    assign _t2679 = _t2677 + _t2678;
-    assign _t2680 = _t2679 + _t2672;
-    assign _t2681 = encode_column_q[79:72];
-    assign _t2682 = prototype_1_10_q[7:0];
-    assign _t2683 = {{2{1'b0}}, _t2681};
-    assign _t2684 = {{2{1'b0}}, _t2682};
-    assign _t2685 = _t2683 - _t2684;
-    assign _t2686 = {{10{_t2685[9]}}, _t2685} * {{10{_t2685[9]}}, _t2685};
-    assign _t2687 = _t818 ? _t2686 : 20'h00000;
-    assign _t2688 = encode_column_q[87:80];
-    assign _t2689 = prototype_1_10_q[15:8];
-    assign _t2690 = {{2{1'b0}}, _t2688};
-    assign _t2691 = {{2{1'b0}}, _t2689};
-    assign _t2692 = _t2690 - _t2691;
-    assign _t2693 = {{10{_t2692[9]}}, _t2692} * {{10{_t2692[9]}}, _t2692};
-    assign _t2694 = _t820 ? _t2693 : 20'h00000;
-    assign _t2695 = encode_column_q[95:88];
-    assign _t2696 = prototype_1_10_q[23:16];
-    assign _t2697 = {{2{1'b0}}, _t2695};
-    assign _t2698 = {{2{1'b0}}, _t2696};
-    assign _t2699 = _t2697 - _t2698;
-    assign _t2700 = {{10{_t2699[9]}}, _t2699} * {{10{_t2699[9]}}, _t2699};
-    assign _t2701 = _t822 ? _t2700 : 20'h00000;
-    assign _t2702 = encode_column_q[103:96];
-    assign _t2703 = prototype_1_10_q[31:24];
-    assign _t2704 = {{2{1'b0}}, _t2702};
-    assign _t2705 = {{2{1'b0}}, _t2703};
-    assign _t2706 = _t2704 - _t2705;
-    assign _t2707 = {{10{_t2706[9]}}, _t2706} * {{10{_t2706[9]}}, _t2706};
-    assign _t2708 = _t824 ? _t2707 : 20'h00000;
-    assign _t2709 = encode_column_q[111:104];
-    assign _t2710 = prototype_1_10_q[39:32];
-    assign _t2711 = {{2{1'b0}}, _t2709};
-    assign _t2712 = {{2{1'b0}}, _t2710};
-    assign _t2713 = _t2711 - _t2712;
-    assign _t2714 = {{10{_t2713[9]}}, _t2713} * {{10{_t2713[9]}}, _t2713};
-    assign _t2715 = _t826 ? _t2714 : 20'h00000;
-    assign _t2716 = encode_column_q[119:112];
-    assign _t2717 = prototype_1_10_q[47:40];
-    assign _t2718 = {{2{1'b0}}, _t2716};
-    assign _t2719 = {{2{1'b0}}, _t2717};
-    assign _t2720 = _t2718 - _t2719;
-    assign _t2721 = {{10{_t2720[9]}}, _t2720} * {{10{_t2720[9]}}, _t2720};
-    assign _t2722 = _t828 ? _t2721 : 20'h00000;
-    assign _t2723 = encode_column_q[127:120];
-    assign _t2724 = prototype_1_10_q[55:48];
-    assign _t2725 = {{2{1'b0}}, _t2723};
-    assign _t2726 = {{2{1'b0}}, _t2724};
-    assign _t2727 = _t2725 - _t2726;
-    assign _t2728 = {{10{_t2727[9]}}, _t2727} * {{10{_t2727[9]}}, _t2727};
-    assign _t2729 = _t830 ? _t2728 : 20'h00000;
-    assign _t2730 = encode_column_q[135:128];
-    assign _t2731 = prototype_1_10_q[63:56];
-    assign _t2732 = {{2{1'b0}}, _t2730};
-    assign _t2733 = {{2{1'b0}}, _t2731};
-    assign _t2734 = _t2732 - _t2733;
-    assign _t2735 = {{10{_t2734[9]}}, _t2734} * {{10{_t2734[9]}}, _t2734};
-    assign _t2736 = _t832 ? _t2735 : 20'h00000;
-    assign _t2737 = encode_column_q[143:136];
-    assign _t2738 = prototype_1_10_q[71:64];
-    assign _t2739 = {{2{1'b0}}, _t2737};
-    assign _t2740 = {{2{1'b0}}, _t2738};
-    assign _t2741 = _t2739 - _t2740;
-    assign _t2742 = {{10{_t2741[9]}}, _t2741} * {{10{_t2741[9]}}, _t2741};
-    assign _t2743 = _t834 ? _t2742 : 20'h00000;
-    assign _t2744 = _t2687 + _t2694;
-    assign _t2745 = _t2701 + _t2708;
-    assign _t2746 = _t2715 + _t2722;
-    assign _t2747 = _t2729 + _t2736;
-    assign _t2748 = _t2744 + _t2745;
-    assign _t2749 = _t2746 + _t2747;
-    assign _t2750 = _t2748 + _t2749;
-    assign _t2751 = _t2750 + _t2743;
-    assign _t2752 = encode_column_q[79:72];
-    assign _t2753 = prototype_1_11_q[7:0];
-    assign _t2754 = {{2{1'b0}}, _t2752};
-    assign _t2755 = {{2{1'b0}}, _t2753};
-    assign _t2756 = _t2754 - _t2755;
-    assign _t2757 = {{10{_t2756[9]}}, _t2756} * {{10{_t2756[9]}}, _t2756};
-    assign _t2758 = _t818 ? _t2757 : 20'h00000;
-    assign _t2759 = encode_column_q[87:80];
-    assign _t2760 = prototype_1_11_q[15:8];
-    assign _t2761 = {{2{1'b0}}, _t2759};
-    assign _t2762 = {{2{1'b0}}, _t2760};
-    assign _t2763 = _t2761 - _t2762;
-    assign _t2764 = {{10{_t2763[9]}}, _t2763} * {{10{_t2763[9]}}, _t2763};
-    assign _t2765 = _t820 ? _t2764 : 20'h00000;
-    assign _t2766 = encode_column_q[95:88];
-    assign _t2767 = prototype_1_11_q[23:16];
-    assign _t2768 = {{2{1'b0}}, _t2766};
-    assign _t2769 = {{2{1'b0}}, _t2767};
-    assign _t2770 = _t2768 - _t2769;
-    assign _t2771 = {{10{_t2770[9]}}, _t2770} * {{10{_t2770[9]}}, _t2770};
-    assign _t2772 = _t822 ? _t2771 : 20'h00000;
-    assign _t2773 = encode_column_q[103:96];
-    assign _t2774 = prototype_1_11_q[31:24];
-    assign _t2775 = {{2{1'b0}}, _t2773};
-    assign _t2776 = {{2{1'b0}}, _t2774};
-    assign _t2777 = _t2775 - _t2776;
-    assign _t2778 = {{10{_t2777[9]}}, _t2777} * {{10{_t2777[9]}}, _t2777};
-    assign _t2779 = _t824 ? _t2778 : 20'h00000;
-    assign _t2780 = encode_column_q[111:104];
-    assign _t2781 = prototype_1_11_q[39:32];
-    assign _t2782 = {{2{1'b0}}, _t2780};
-    assign _t2783 = {{2{1'b0}}, _t2781};
-    assign _t2784 = _t2782 - _t2783;
-    assign _t2785 = {{10{_t2784[9]}}, _t2784} * {{10{_t2784[9]}}, _t2784};
-    assign _t2786 = _t826 ? _t2785 : 20'h00000;
-    assign _t2787 = encode_column_q[119:112];
-    assign _t2788 = prototype_1_11_q[47:40];
-    assign _t2789 = {{2{1'b0}}, _t2787};
-    assign _t2790 = {{2{1'b0}}, _t2788};
-    assign _t2791 = _t2789 - _t2790;
-    assign _t2792 = {{10{_t2791[9]}}, _t2791} * {{10{_t2791[9]}}, _t2791};
-    assign _t2793 = _t828 ? _t2792 : 20'h00000;
-    assign _t2794 = encode_column_q[127:120];
-    assign _t2795 = prototype_1_11_q[55:48];
-    assign _t2796 = {{2{1'b0}}, _t2794};
-    assign _t2797 = {{2{1'b0}}, _t2795};
-    assign _t2798 = _t2796 - _t2797;
-    assign _t2799 = {{10{_t2798[9]}}, _t2798} * {{10{_t2798[9]}}, _t2798};
-    assign _t2800 = _t830 ? _t2799 : 20'h00000;
-    assign _t2801 = encode_column_q[135:128];
-    assign _t2802 = prototype_1_11_q[63:56];
-    assign _t2803 = {{2{1'b0}}, _t2801};
-    assign _t2804 = {{2{1'b0}}, _t2802};
-    assign _t2805 = _t2803 - _t2804;
-    assign _t2806 = {{10{_t2805[9]}}, _t2805} * {{10{_t2805[9]}}, _t2805};
-    assign _t2807 = _t832 ? _t2806 : 20'h00000;
-    assign _t2808 = encode_column_q[143:136];
-    assign _t2809 = prototype_1_11_q[71:64];
-    assign _t2810 = {{2{1'b0}}, _t2808};
-    assign _t2811 = {{2{1'b0}}, _t2809};
-    assign _t2812 = _t2810 - _t2811;
-    assign _t2813 = {{10{_t2812[9]}}, _t2812} * {{10{_t2812[9]}}, _t2812};
-    assign _t2814 = _t834 ? _t2813 : 20'h00000;
-    assign _t2815 = _t2758 + _t2765;
-    assign _t2816 = _t2772 + _t2779;
-    assign _t2817 = _t2786 + _t2793;
-    assign _t2818 = _t2800 + _t2807;
-    assign _t2819 = _t2815 + _t2816;
-    assign _t2820 = _t2817 + _t2818;
-    assign _t2821 = _t2819 + _t2820;
-    assign _t2822 = _t2821 + _t2814;
-    assign _t2823 = encode_column_q[79:72];
-    assign _t2824 = prototype_1_12_q[7:0];
-    assign _t2825 = {{2{1'b0}}, _t2823};
-    assign _t2826 = {{2{1'b0}}, _t2824};
-    assign _t2827 = _t2825 - _t2826;
-    assign _t2828 = {{10{_t2827[9]}}, _t2827} * {{10{_t2827[9]}}, _t2827};
-    assign _t2829 = _t818 ? _t2828 : 20'h00000;
-    assign _t2830 = encode_column_q[87:80];
-    assign _t2831 = prototype_1_12_q[15:8];
-    assign _t2832 = {{2{1'b0}}, _t2830};
-    assign _t2833 = {{2{1'b0}}, _t2831};
-    assign _t2834 = _t2832 - _t2833;
-    assign _t2835 = {{10{_t2834[9]}}, _t2834} * {{10{_t2834[9]}}, _t2834};
-    assign _t2836 = _t820 ? _t2835 : 20'h00000;
-    assign _t2837 = encode_column_q[95:88];
-    assign _t2838 = prototype_1_12_q[23:16];
-    assign _t2839 = {{2{1'b0}}, _t2837};
-    assign _t2840 = {{2{1'b0}}, _t2838};
-    assign _t2841 = _t2839 - _t2840;
-    assign _t2842 = {{10{_t2841[9]}}, _t2841} * {{10{_t2841[9]}}, _t2841};
-    assign _t2843 = _t822 ? _t2842 : 20'h00000;
-    assign _t2844 = encode_column_q[103:96];
-    assign _t2845 = prototype_1_12_q[31:24];
-    assign _t2846 = {{2{1'b0}}, _t2844};
-    assign _t2847 = {{2{1'b0}}, _t2845};
-    assign _t2848 = _t2846 - _t2847;
-    assign _t2849 = {{10{_t2848[9]}}, _t2848} * {{10{_t2848[9]}}, _t2848};
-    assign _t2850 = _t824 ? _t2849 : 20'h00000;
-    assign _t2851 = encode_column_q[111:104];
-    assign _t2852 = prototype_1_12_q[39:32];
-    assign _t2853 = {{2{1'b0}}, _t2851};
-    assign _t2854 = {{2{1'b0}}, _t2852};
-    assign _t2855 = _t2853 - _t2854;
-    assign _t2856 = {{10{_t2855[9]}}, _t2855} * {{10{_t2855[9]}}, _t2855};
-    assign _t2857 = _t826 ? _t2856 : 20'h00000;
-    assign _t2858 = encode_column_q[119:112];
-    assign _t2859 = prototype_1_12_q[47:40];
-    assign _t2860 = {{2{1'b0}}, _t2858};
-    assign _t2861 = {{2{1'b0}}, _t2859};
-    assign _t2862 = _t2860 - _t2861;
-    assign _t2863 = {{10{_t2862[9]}}, _t2862} * {{10{_t2862[9]}}, _t2862};
-    assign _t2864 = _t828 ? _t2863 : 20'h00000;
-    assign _t2865 = encode_column_q[127:120];
-    assign _t2866 = prototype_1_12_q[55:48];
-    assign _t2867 = {{2{1'b0}}, _t2865};
-    assign _t2868 = {{2{1'b0}}, _t2866};
-    assign _t2869 = _t2867 - _t2868;
-    assign _t2870 = {{10{_t2869[9]}}, _t2869} * {{10{_t2869[9]}}, _t2869};
-    assign _t2871 = _t830 ? _t2870 : 20'h00000;
-    assign _t2872 = encode_column_q[135:128];
-    assign _t2873 = prototype_1_12_q[63:56];
-    assign _t2874 = {{2{1'b0}}, _t2872};
-    assign _t2875 = {{2{1'b0}}, _t2873};
-    assign _t2876 = _t2874 - _t2875;
-    assign _t2877 = {{10{_t2876[9]}}, _t2876} * {{10{_t2876[9]}}, _t2876};
-    assign _t2878 = _t832 ? _t2877 : 20'h00000;
-    assign _t2879 = encode_column_q[143:136];
-    assign _t2880 = prototype_1_12_q[71:64];
-    assign _t2881 = {{2{1'b0}}, _t2879};
-    assign _t2882 = {{2{1'b0}}, _t2880};
-    assign _t2883 = _t2881 - _t2882;
-    assign _t2884 = {{10{_t2883[9]}}, _t2883} * {{10{_t2883[9]}}, _t2883};
-    assign _t2885 = _t834 ? _t2884 : 20'h00000;
-    assign _t2886 = _t2829 + _t2836;
-    assign _t2887 = _t2843 + _t2850;
-    assign _t2888 = _t2857 + _t2864;
-    assign _t2889 = _t2871 + _t2878;
-    assign _t2890 = _t2886 + _t2887;
-    assign _t2891 = _t2888 + _t2889;
-    assign _t2892 = _t2890 + _t2891;
-    assign _t2893 = _t2892 + _t2885;
-    assign _t2894 = encode_column_q[79:72];
-    assign _t2895 = prototype_1_13_q[7:0];
-    assign _t2896 = {{2{1'b0}}, _t2894};
-    assign _t2897 = {{2{1'b0}}, _t2895};
-    assign _t2898 = _t2896 - _t2897;
-    assign _t2899 = {{10{_t2898[9]}}, _t2898} * {{10{_t2898[9]}}, _t2898};
-    assign _t2900 = _t818 ? _t2899 : 20'h00000;
-    assign _t2901 = encode_column_q[87:80];
-    assign _t2902 = prototype_1_13_q[15:8];
-    assign _t2903 = {{2{1'b0}}, _t2901};
-    assign _t2904 = {{2{1'b0}}, _t2902};
-    assign _t2905 = _t2903 - _t2904;
-    assign _t2906 = {{10{_t2905[9]}}, _t2905} * {{10{_t2905[9]}}, _t2905};
-    assign _t2907 = _t820 ? _t2906 : 20'h00000;
-    assign _t2908 = encode_column_q[95:88];
-    assign _t2909 = prototype_1_13_q[23:16];
-    assign _t2910 = {{2{1'b0}}, _t2908};
-    assign _t2911 = {{2{1'b0}}, _t2909};
-    assign _t2912 = _t2910 - _t2911;
-    assign _t2913 = {{10{_t2912[9]}}, _t2912} * {{10{_t2912[9]}}, _t2912};
-    assign _t2914 = _t822 ? _t2913 : 20'h00000;
-    assign _t2915 = encode_column_q[103:96];
-    assign _t2916 = prototype_1_13_q[31:24];
-    assign _t2917 = {{2{1'b0}}, _t2915};
-    assign _t2918 = {{2{1'b0}}, _t2916};
-    assign _t2919 = _t2917 - _t2918;
-    assign _t2920 = {{10{_t2919[9]}}, _t2919} * {{10{_t2919[9]}}, _t2919};
-    assign _t2921 = _t824 ? _t2920 : 20'h00000;
-    assign _t2922 = encode_column_q[111:104];
-    assign _t2923 = prototype_1_13_q[39:32];
-    assign _t2924 = {{2{1'b0}}, _t2922};
-    assign _t2925 = {{2{1'b0}}, _t2923};
-    assign _t2926 = _t2924 - _t2925;
-    assign _t2927 = {{10{_t2926[9]}}, _t2926} * {{10{_t2926[9]}}, _t2926};
-    assign _t2928 = _t826 ? _t2927 : 20'h00000;
-    assign _t2929 = encode_column_q[119:112];
-    assign _t2930 = prototype_1_13_q[47:40];
-    assign _t2931 = {{2{1'b0}}, _t2929};
-    assign _t2932 = {{2{1'b0}}, _t2930};
-    assign _t2933 = _t2931 - _t2932;
-    assign _t2934 = {{10{_t2933[9]}}, _t2933} * {{10{_t2933[9]}}, _t2933};
-    assign _t2935 = _t828 ? _t2934 : 20'h00000;
-    assign _t2936 = encode_column_q[127:120];
-    assign _t2937 = prototype_1_13_q[55:48];
-    assign _t2938 = {{2{1'b0}}, _t2936};
-    assign _t2939 = {{2{1'b0}}, _t2937};
-    assign _t2940 = _t2938 - _t2939;
-    assign _t2941 = {{10{_t2940[9]}}, _t2940} * {{10{_t2940[9]}}, _t2940};
-    assign _t2942 = _t830 ? _t2941 : 20'h00000;
-    assign _t2943 = encode_column_q[135:128];
-    assign _t2944 = prototype_1_13_q[63:56];
-    assign _t2945 = {{2{1'b0}}, _t2943};
-    assign _t2946 = {{2{1'b0}}, _t2944};
-    assign _t2947 = _t2945 - _t2946;
-    assign _t2948 = {{10{_t2947[9]}}, _t2947} * {{10{_t2947[9]}}, _t2947};
-    assign _t2949 = _t832 ? _t2948 : 20'h00000;
-    assign _t2950 = encode_column_q[143:136];
-    assign _t2951 = prototype_1_13_q[71:64];
-    assign _t2952 = {{2{1'b0}}, _t2950};
-    assign _t2953 = {{2{1'b0}}, _t2951};
-    assign _t2954 = _t2952 - _t2953;
-    assign _t2955 = {{10{_t2954[9]}}, _t2954} * {{10{_t2954[9]}}, _t2954};
-    assign _t2956 = _t834 ? _t2955 : 20'h00000;
-    assign _t2957 = _t2900 + _t2907;
-    assign _t2958 = _t2914 + _t2921;
-    assign _t2959 = _t2928 + _t2935;
-    assign _t2960 = _t2942 + _t2949;
-    assign _t2961 = _t2957 + _t2958;
-    assign _t2962 = _t2959 + _t2960;
-    assign _t2963 = _t2961 + _t2962;
-    assign _t2964 = _t2963 + _t2956;
-    assign _t2965 = encode_column_q[79:72];
-    assign _t2966 = prototype_1_14_q[7:0];
-    assign _t2967 = {{2{1'b0}}, _t2965};
-    assign _t2968 = {{2{1'b0}}, _t2966};
-    assign _t2969 = _t2967 - _t2968;
-    assign _t2970 = {{10{_t2969[9]}}, _t2969} * {{10{_t2969[9]}}, _t2969};
-    assign _t2971 = _t818 ? _t2970 : 20'h00000;
-    assign _t2972 = encode_column_q[87:80];
-    assign _t2973 = prototype_1_14_q[15:8];
-    assign _t2974 = {{2{1'b0}}, _t2972};
-    assign _t2975 = {{2{1'b0}}, _t2973};
-    assign _t2976 = _t2974 - _t2975;
-    assign _t2977 = {{10{_t2976[9]}}, _t2976} * {{10{_t2976[9]}}, _t2976};
-    assign _t2978 = _t820 ? _t2977 : 20'h00000;
-    assign _t2979 = encode_column_q[95:88];
-    assign _t2980 = prototype_1_14_q[23:16];
-    assign _t2981 = {{2{1'b0}}, _t2979};
-    assign _t2982 = {{2{1'b0}}, _t2980};
-    assign _t2983 = _t2981 - _t2982;
-    assign _t2984 = {{10{_t2983[9]}}, _t2983} * {{10{_t2983[9]}}, _t2983};
-    assign _t2985 = _t822 ? _t2984 : 20'h00000;
-    assign _t2986 = encode_column_q[103:96];
-    assign _t2987 = prototype_1_14_q[31:24];
-    assign _t2988 = {{2{1'b0}}, _t2986};
-    assign _t2989 = {{2{1'b0}}, _t2987};
-    assign _t2990 = _t2988 - _t2989;
-    assign _t2991 = {{10{_t2990[9]}}, _t2990} * {{10{_t2990[9]}}, _t2990};
-    assign _t2992 = _t824 ? _t2991 : 20'h00000;
-    assign _t2993 = encode_column_q[111:104];
-    assign _t2994 = prototype_1_14_q[39:32];
-    assign _t2995 = {{2{1'b0}}, _t2993};
-    assign _t2996 = {{2{1'b0}}, _t2994};
-    assign _t2997 = _t2995 - _t2996;
-    assign _t2998 = {{10{_t2997[9]}}, _t2997} * {{10{_t2997[9]}}, _t2997};
-    assign _t2999 = _t826 ? _t2998 : 20'h00000;
-    assign _t3000 = encode_column_q[119:112];
-    assign _t3001 = prototype_1_14_q[47:40];
-    assign _t3002 = {{2{1'b0}}, _t3000};
-    assign _t3003 = {{2{1'b0}}, _t3001};
-    assign _t3004 = _t3002 - _t3003;
-    assign _t3005 = {{10{_t3004[9]}}, _t3004} * {{10{_t3004[9]}}, _t3004};
-    assign _t3006 = _t828 ? _t3005 : 20'h00000;
-    assign _t3007 = encode_column_q[127:120];
-    assign _t3008 = prototype_1_14_q[55:48];
-    assign _t3009 = {{2{1'b0}}, _t3007};
-    assign _t3010 = {{2{1'b0}}, _t3008};
-    assign _t3011 = _t3009 - _t3010;
-    assign _t3012 = {{10{_t3011[9]}}, _t3011} * {{10{_t3011[9]}}, _t3011};
-    assign _t3013 = _t830 ? _t3012 : 20'h00000;
-    assign _t3014 = encode_column_q[135:128];
-    assign _t3015 = prototype_1_14_q[63:56];
-    assign _t3016 = {{2{1'b0}}, _t3014};
-    assign _t3017 = {{2{1'b0}}, _t3015};
-    assign _t3018 = _t3016 - _t3017;
-    assign _t3019 = {{10{_t3018[9]}}, _t3018} * {{10{_t3018[9]}}, _t3018};
-    assign _t3020 = _t832 ? _t3019 : 20'h00000;
-    assign _t3021 = encode_column_q[143:136];
-    assign _t3022 = prototype_1_14_q[71:64];
-    assign _t3023 = {{2{1'b0}}, _t3021};
-    assign _t3024 = {{2{1'b0}}, _t3022};
-    assign _t3025 = _t3023 - _t3024;
-    assign _t3026 = {{10{_t3025[9]}}, _t3025} * {{10{_t3025[9]}}, _t3025};
-    assign _t3027 = _t834 ? _t3026 : 20'h00000;
-    assign _t3028 = _t2971 + _t2978;
-    assign _t3029 = _t2985 + _t2992;
-    assign _t3030 = _t2999 + _t3006;
-    assign _t3031 = _t3013 + _t3020;
-    assign _t3032 = _t3028 + _t3029;
-    assign _t3033 = _t3030 + _t3031;
-    assign _t3034 = _t3032 + _t3033;
-    assign _t3035 = _t3034 + _t3027;
-    assign _t3036 = encode_column_q[79:72];
-    assign _t3037 = prototype_1_15_q[7:0];
-    assign _t3038 = {{2{1'b0}}, _t3036};
-    assign _t3039 = {{2{1'b0}}, _t3037};
-    assign _t3040 = _t3038 - _t3039;
-    assign _t3041 = {{10{_t3040[9]}}, _t3040} * {{10{_t3040[9]}}, _t3040};
-    assign _t3042 = _t818 ? _t3041 : 20'h00000;
-    assign _t3043 = encode_column_q[87:80];
-    assign _t3044 = prototype_1_15_q[15:8];
-    assign _t3045 = {{2{1'b0}}, _t3043};
-    assign _t3046 = {{2{1'b0}}, _t3044};
-    assign _t3047 = _t3045 - _t3046;
-    assign _t3048 = {{10{_t3047[9]}}, _t3047} * {{10{_t3047[9]}}, _t3047};
-    assign _t3049 = _t820 ? _t3048 : 20'h00000;
-    assign _t3050 = encode_column_q[95:88];
-    assign _t3051 = prototype_1_15_q[23:16];
-    assign _t3052 = {{2{1'b0}}, _t3050};
-    assign _t3053 = {{2{1'b0}}, _t3051};
-    assign _t3054 = _t3052 - _t3053;
-    assign _t3055 = {{10{_t3054[9]}}, _t3054} * {{10{_t3054[9]}}, _t3054};
-    assign _t3056 = _t822 ? _t3055 : 20'h00000;
-    assign _t3057 = encode_column_q[103:96];
-    assign _t3058 = prototype_1_15_q[31:24];
-    assign _t3059 = {{2{1'b0}}, _t3057};
-    assign _t3060 = {{2{1'b0}}, _t3058};
-    assign _t3061 = _t3059 - _t3060;
-    assign _t3062 = {{10{_t3061[9]}}, _t3061} * {{10{_t3061[9]}}, _t3061};
-    assign _t3063 = _t824 ? _t3062 : 20'h00000;
-    assign _t3064 = encode_column_q[111:104];
-    assign _t3065 = prototype_1_15_q[39:32];
-    assign _t3066 = {{2{1'b0}}, _t3064};
-    assign _t3067 = {{2{1'b0}}, _t3065};
-    assign _t3068 = _t3066 - _t3067;
-    assign _t3069 = {{10{_t3068[9]}}, _t3068} * {{10{_t3068[9]}}, _t3068};
-    assign _t3070 = _t826 ? _t3069 : 20'h00000;
-    assign _t3071 = encode_column_q[119:112];
-    assign _t3072 = prototype_1_15_q[47:40];
-    assign _t3073 = {{2{1'b0}}, _t3071};
-    assign _t3074 = {{2{1'b0}}, _t3072};
-    assign _t3075 = _t3073 - _t3074;
-    assign _t3076 = {{10{_t3075[9]}}, _t3075} * {{10{_t3075[9]}}, _t3075};
-    assign _t3077 = _t828 ? _t3076 : 20'h00000;
-    assign _t3078 = encode_column_q[127:120];
-    assign _t3079 = prototype_1_15_q[55:48];
-    assign _t3080 = {{2{1'b0}}, _t3078};
-    assign _t3081 = {{2{1'b0}}, _t3079};
-    assign _t3082 = _t3080 - _t3081;
-    assign _t3083 = {{10{_t3082[9]}}, _t3082} * {{10{_t3082[9]}}, _t3082};
-    assign _t3084 = _t830 ? _t3083 : 20'h00000;
-    assign _t3085 = encode_column_q[135:128];
-    assign _t3086 = prototype_1_15_q[63:56];
-    assign _t3087 = {{2{1'b0}}, _t3085};
-    assign _t3088 = {{2{1'b0}}, _t3086};
-    assign _t3089 = _t3087 - _t3088;
-    assign _t3090 = {{10{_t3089[9]}}, _t3089} * {{10{_t3089[9]}}, _t3089};
-    assign _t3091 = _t832 ? _t3090 : 20'h00000;
-    assign _t3092 = encode_column_q[143:136];
-    assign _t3093 = prototype_1_15_q[71:64];
-    assign _t3094 = {{2{1'b0}}, _t3092};
-    assign _t3095 = {{2{1'b0}}, _t3093};
-    assign _t3096 = _t3094 - _t3095;
-    assign _t3097 = {{10{_t3096[9]}}, _t3096} * {{10{_t3096[9]}}, _t3096};
-    assign _t3098 = _t834 ? _t3097 : 20'h00000;
-    assign _t3099 = _t3042 + _t3049;
-    assign _t3100 = _t3056 + _t3063;
-    assign _t3101 = _t3070 + _t3077;
-    assign _t3102 = _t3084 + _t3091;
-    assign _t3103 = _t3099 + _t3100;
-    assign _t3104 = _t3101 + _t3102;
-    assign _t3105 = _t3103 + _t3104;
-    assign _t3106 = _t3105 + _t3098;
-    assign _t3107 = encode_column_q[151:144];
-    assign _t3108 = prototype_2_0_q[7:0];
-    assign _t3109 = {{2{1'b0}}, _t3107};
-    assign _t3110 = {{2{1'b0}}, _t3108};
-    assign _t3111 = _t3109 - _t3110;
-    assign _t3112 = {{10{_t3111[9]}}, _t3111} * {{10{_t3111[9]}}, _t3111};
-    assign _t3113 = _t818 ? _t3112 : 20'h00000;
-    assign _t3114 = encode_column_q[159:152];
-    assign _t3115 = prototype_2_0_q[15:8];
-    assign _t3116 = {{2{1'b0}}, _t3114};
-    assign _t3117 = {{2{1'b0}}, _t3115};
-    assign _t3118 = _t3116 - _t3117;
-    assign _t3119 = {{10{_t3118[9]}}, _t3118} * {{10{_t3118[9]}}, _t3118};
-    assign _t3120 = _t820 ? _t3119 : 20'h00000;
-    assign _t3121 = encode_column_q[167:160];
-    assign _t3122 = prototype_2_0_q[23:16];
-    assign _t3123 = {{2{1'b0}}, _t3121};
-    assign _t3124 = {{2{1'b0}}, _t3122};
-    assign _t3125 = _t3123 - _t3124;
-    assign _t3126 = {{10{_t3125[9]}}, _t3125} * {{10{_t3125[9]}}, _t3125};
-    assign _t3127 = _t822 ? _t3126 : 20'h00000;
-    assign _t3128 = encode_column_q[175:168];
-    assign _t3129 = prototype_2_0_q[31:24];
-    assign _t3130 = {{2{1'b0}}, _t3128};
-    assign _t3131 = {{2{1'b0}}, _t3129};
-    assign _t3132 = _t3130 - _t3131;
-    assign _t3133 = {{10{_t3132[9]}}, _t3132} * {{10{_t3132[9]}}, _t3132};
-    assign _t3134 = _t824 ? _t3133 : 20'h00000;
-    assign _t3135 = encode_column_q[183:176];
-    assign _t3136 = prototype_2_0_q[39:32];
-    assign _t3137 = {{2{1'b0}}, _t3135};
-    assign _t3138 = {{2{1'b0}}, _t3136};
-    assign _t3139 = _t3137 - _t3138;
-    assign _t3140 = {{10{_t3139[9]}}, _t3139} * {{10{_t3139[9]}}, _t3139};
-    assign _t3141 = _t826 ? _t3140 : 20'h00000;
-    assign _t3142 = encode_column_q[191:184];
-    assign _t3143 = prototype_2_0_q[47:40];
-    assign _t3144 = {{2{1'b0}}, _t3142};
-    assign _t3145 = {{2{1'b0}}, _t3143};
-    assign _t3146 = _t3144 - _t3145;
-    assign _t3147 = {{10{_t3146[9]}}, _t3146} * {{10{_t3146[9]}}, _t3146};
-    assign _t3148 = _t828 ? _t3147 : 20'h00000;
-    assign _t3149 = encode_column_q[199:192];
-    assign _t3150 = prototype_2_0_q[55:48];
-    assign _t3151 = {{2{1'b0}}, _t3149};
-    assign _t3152 = {{2{1'b0}}, _t3150};
-    assign _t3153 = _t3151 - _t3152;
-    assign _t3154 = {{10{_t3153[9]}}, _t3153} * {{10{_t3153[9]}}, _t3153};
-    assign _t3155 = _t830 ? _t3154 : 20'h00000;
-    assign _t3156 = encode_column_q[207:200];
-    assign _t3157 = prototype_2_0_q[63:56];
-    assign _t3158 = {{2{1'b0}}, _t3156};
-    assign _t3159 = {{2{1'b0}}, _t3157};
-    assign _t3160 = _t3158 - _t3159;
-    assign _t3161 = {{10{_t3160[9]}}, _t3160} * {{10{_t3160[9]}}, _t3160};
-    assign _t3162 = _t832 ? _t3161 : 20'h00000;
-    assign _t3163 = encode_column_q[215:208];
-    assign _t3164 = prototype_2_0_q[71:64];
-    assign _t3165 = {{2{1'b0}}, _t3163};
-    assign _t3166 = {{2{1'b0}}, _t3164};
-    assign _t3167 = _t3165 - _t3166;
-    assign _t3168 = {{10{_t3167[9]}}, _t3167} * {{10{_t3167[9]}}, _t3167};
-    assign _t3169 = _t834 ? _t3168 : 20'h00000;
-    assign _t3170 = _t3113 + _t3120;
-    assign _t3171 = _t3127 + _t3134;
-    assign _t3172 = _t3141 + _t3148;
-    assign _t3173 = _t3155 + _t3162;
-    assign _t3174 = _t3170 + _t3171;
-    assign _t3175 = _t3172 + _t3173;
-    assign _t3176 = _t3174 + _t3175;
-    assign _t3177 = _t3176 + _t3169;
-    assign _t3178 = encode_column_q[151:144];
-    assign _t3179 = prototype_2_1_q[7:0];
-    assign _t3180 = {{2{1'b0}}, _t3178};
-    assign _t3181 = {{2{1'b0}}, _t3179};
-    assign _t3182 = _t3180 - _t3181;
-    assign _t3183 = {{10{_t3182[9]}}, _t3182} * {{10{_t3182[9]}}, _t3182};
-    assign _t3184 = _t818 ? _t3183 : 20'h00000;
-    assign _t3185 = encode_column_q[159:152];
-    assign _t3186 = prototype_2_1_q[15:8];
-    assign _t3187 = {{2{1'b0}}, _t3185};
-    assign _t3188 = {{2{1'b0}}, _t3186};
-    assign _t3189 = _t3187 - _t3188;
-    assign _t3190 = {{10{_t3189[9]}}, _t3189} * {{10{_t3189[9]}}, _t3189};
-    assign _t3191 = _t820 ? _t3190 : 20'h00000;
-    assign _t3192 = encode_column_q[167:160];
-    assign _t3193 = prototype_2_1_q[23:16];
-    assign _t3194 = {{2{1'b0}}, _t3192};
-    assign _t3195 = {{2{1'b0}}, _t3193};
-    assign _t3196 = _t3194 - _t3195;
-    assign _t3197 = {{10{_t3196[9]}}, _t3196} * {{10{_t3196[9]}}, _t3196};
-    assign _t3198 = _t822 ? _t3197 : 20'h00000;
-    assign _t3199 = encode_column_q[175:168];
-    assign _t3200 = prototype_2_1_q[31:24];
-    assign _t3201 = {{2{1'b0}}, _t3199};
-    assign _t3202 = {{2{1'b0}}, _t3200};
-    assign _t3203 = _t3201 - _t3202;
-    assign _t3204 = {{10{_t3203[9]}}, _t3203} * {{10{_t3203[9]}}, _t3203};
-    assign _t3205 = _t824 ? _t3204 : 20'h00000;
-    assign _t3206 = encode_column_q[183:176];
-    assign _t3207 = prototype_2_1_q[39:32];
-    assign _t3208 = {{2{1'b0}}, _t3206};
-    assign _t3209 = {{2{1'b0}}, _t3207};
-    assign _t3210 = _t3208 - _t3209;
-    assign _t3211 = {{10{_t3210[9]}}, _t3210} * {{10{_t3210[9]}}, _t3210};
-    assign _t3212 = _t826 ? _t3211 : 20'h00000;
-    assign _t3213 = encode_column_q[191:184];
-    assign _t3214 = prototype_2_1_q[47:40];
-    assign _t3215 = {{2{1'b0}}, _t3213};
-    assign _t3216 = {{2{1'b0}}, _t3214};
-    assign _t3217 = _t3215 - _t3216;
-    assign _t3218 = {{10{_t3217[9]}}, _t3217} * {{10{_t3217[9]}}, _t3217};
-    assign _t3219 = _t828 ? _t3218 : 20'h00000;
-    assign _t3220 = encode_column_q[199:192];
-    assign _t3221 = prototype_2_1_q[55:48];
-    assign _t3222 = {{2{1'b0}}, _t3220};
-    assign _t3223 = {{2{1'b0}}, _t3221};
-    assign _t3224 = _t3222 - _t3223;
-    assign _t3225 = {{10{_t3224[9]}}, _t3224} * {{10{_t3224[9]}}, _t3224};
-    assign _t3226 = _t830 ? _t3225 : 20'h00000;
-    assign _t3227 = encode_column_q[207:200];
-    assign _t3228 = prototype_2_1_q[63:56];
-    assign _t3229 = {{2{1'b0}}, _t3227};
-    assign _t3230 = {{2{1'b0}}, _t3228};
-    assign _t3231 = _t3229 - _t3230;
-    assign _t3232 = {{10{_t3231[9]}}, _t3231} * {{10{_t3231[9]}}, _t3231};
-    assign _t3233 = _t832 ? _t3232 : 20'h00000;
-    assign _t3234 = encode_column_q[215:208];
-    assign _t3235 = prototype_2_1_q[71:64];
-    assign _t3236 = {{2{1'b0}}, _t3234};
-    assign _t3237 = {{2{1'b0}}, _t3235};
-    assign _t3238 = _t3236 - _t3237;
-    assign _t3239 = {{10{_t3238[9]}}, _t3238} * {{10{_t3238[9]}}, _t3238};
-    assign _t3240 = _t834 ? _t3239 : 20'h00000;
-    assign _t3241 = _t3184 + _t3191;
-    assign _t3242 = _t3198 + _t3205;
-    assign _t3243 = _t3212 + _t3219;
-    assign _t3244 = _t3226 + _t3233;
-    assign _t3245 = _t3241 + _t3242;
-    assign _t3246 = _t3243 + _t3244;
-    assign _t3247 = _t3245 + _t3246;
-    assign _t3248 = _t3247 + _t3240;
-    assign _t3249 = encode_column_q[151:144];
-    assign _t3250 = prototype_2_2_q[7:0];
-    assign _t3251 = {{2{1'b0}}, _t3249};
-    assign _t3252 = {{2{1'b0}}, _t3250};
-    assign _t3253 = _t3251 - _t3252;
-    assign _t3254 = {{10{_t3253[9]}}, _t3253} * {{10{_t3253[9]}}, _t3253};
-    assign _t3255 = _t818 ? _t3254 : 20'h00000;
-    assign _t3256 = encode_column_q[159:152];
-    assign _t3257 = prototype_2_2_q[15:8];
-    assign _t3258 = {{2{1'b0}}, _t3256};
-    assign _t3259 = {{2{1'b0}}, _t3257};
-    assign _t3260 = _t3258 - _t3259;
-    assign _t3261 = {{10{_t3260[9]}}, _t3260} * {{10{_t3260[9]}}, _t3260};
-    assign _t3262 = _t820 ? _t3261 : 20'h00000;
-    assign _t3263 = encode_column_q[167:160];
-    assign _t3264 = prototype_2_2_q[23:16];
-    assign _t3265 = {{2{1'b0}}, _t3263};
-    assign _t3266 = {{2{1'b0}}, _t3264};
-    assign _t3267 = _t3265 - _t3266;
-    assign _t3268 = {{10{_t3267[9]}}, _t3267} * {{10{_t3267[9]}}, _t3267};
-    assign _t3269 = _t822 ? _t3268 : 20'h00000;
-    assign _t3270 = encode_column_q[175:168];
-    assign _t3271 = prototype_2_2_q[31:24];
-    assign _t3272 = {{2{1'b0}}, _t3270};
-    assign _t3273 = {{2{1'b0}}, _t3271};
-    assign _t3274 = _t3272 - _t3273;
-    assign _t3275 = {{10{_t3274[9]}}, _t3274} * {{10{_t3274[9]}}, _t3274};
-    assign _t3276 = _t824 ? _t3275 : 20'h00000;
-    assign _t3277 = encode_column_q[183:176];
-    assign _t3278 = prototype_2_2_q[39:32];
-    assign _t3279 = {{2{1'b0}}, _t3277};
-    assign _t3280 = {{2{1'b0}}, _t3278};
-    assign _t3281 = _t3279 - _t3280;
-    assign _t3282 = {{10{_t3281[9]}}, _t3281} * {{10{_t3281[9]}}, _t3281};
-    assign _t3283 = _t826 ? _t3282 : 20'h00000;
-    assign _t3284 = encode_column_q[191:184];
-    assign _t3285 = prototype_2_2_q[47:40];
-    assign _t3286 = {{2{1'b0}}, _t3284};
-    assign _t3287 = {{2{1'b0}}, _t3285};
-    assign _t3288 = _t3286 - _t3287;
-    assign _t3289 = {{10{_t3288[9]}}, _t3288} * {{10{_t3288[9]}}, _t3288};
-    assign _t3290 = _t828 ? _t3289 : 20'h00000;
-    assign _t3291 = encode_column_q[199:192];
-    assign _t3292 = prototype_2_2_q[55:48];
-    assign _t3293 = {{2{1'b0}}, _t3291};
-    assign _t3294 = {{2{1'b0}}, _t3292};
-    assign _t3295 = _t3293 - _t3294;
-    assign _t3296 = {{10{_t3295[9]}}, _t3295} * {{10{_t3295[9]}}, _t3295};
-    assign _t3297 = _t830 ? _t3296 : 20'h00000;
-    assign _t3298 = encode_column_q[207:200];
-    assign _t3299 = prototype_2_2_q[63:56];
-    assign _t3300 = {{2{1'b0}}, _t3298};
-    assign _t3301 = {{2{1'b0}}, _t3299};
-    assign _t3302 = _t3300 - _t3301;
-    assign _t3303 = {{10{_t3302[9]}}, _t3302} * {{10{_t3302[9]}}, _t3302};
-    assign _t3304 = _t832 ? _t3303 : 20'h00000;
-    assign _t3305 = encode_column_q[215:208];
-    assign _t3306 = prototype_2_2_q[71:64];
-    assign _t3307 = {{2{1'b0}}, _t3305};
-    assign _t3308 = {{2{1'b0}}, _t3306};
-    assign _t3309 = _t3307 - _t3308;
-    assign _t3310 = {{10{_t3309[9]}}, _t3309} * {{10{_t3309[9]}}, _t3309};
-    assign _t3311 = _t834 ? _t3310 : 20'h00000;
-    assign _t3312 = _t3255 + _t3262;
-    assign _t3313 = _t3269 + _t3276;
-    assign _t3314 = _t3283 + _t3290;
-    assign _t3315 = _t3297 + _t3304;
-    assign _t3316 = _t3312 + _t3313;
-    assign _t3317 = _t3314 + _t3315;
-    assign _t3318 = _t3316 + _t3317;
-    assign _t3319 = _t3318 + _t3311;
-    assign _t3320 = encode_column_q[151:144];
-    assign _t3321 = prototype_2_3_q[7:0];
-    assign _t3322 = {{2{1'b0}}, _t3320};
-    assign _t3323 = {{2{1'b0}}, _t3321};
-    assign _t3324 = _t3322 - _t3323;
-    assign _t3325 = {{10{_t3324[9]}}, _t3324} * {{10{_t3324[9]}}, _t3324};
-    assign _t3326 = _t818 ? _t3325 : 20'h00000;
-    assign _t3327 = encode_column_q[159:152];
-    assign _t3328 = prototype_2_3_q[15:8];
-    assign _t3329 = {{2{1'b0}}, _t3327};
-    assign _t3330 = {{2{1'b0}}, _t3328};
-    assign _t3331 = _t3329 - _t3330;
-    assign _t3332 = {{10{_t3331[9]}}, _t3331} * {{10{_t3331[9]}}, _t3331};
-    assign _t3333 = _t820 ? _t3332 : 20'h00000;
-    assign _t3334 = encode_column_q[167:160];
-    assign _t3335 = prototype_2_3_q[23:16];
-    assign _t3336 = {{2{1'b0}}, _t3334};
-    assign _t3337 = {{2{1'b0}}, _t3335};
-    assign _t3338 = _t3336 - _t3337;
-    assign _t3339 = {{10{_t3338[9]}}, _t3338} * {{10{_t3338[9]}}, _t3338};
-    assign _t3340 = _t822 ? _t3339 : 20'h00000;
-    assign _t3341 = encode_column_q[175:168];
-    assign _t3342 = prototype_2_3_q[31:24];
-    assign _t3343 = {{2{1'b0}}, _t3341};
-    assign _t3344 = {{2{1'b0}}, _t3342};
-    assign _t3345 = _t3343 - _t3344;
-    assign _t3346 = {{10{_t3345[9]}}, _t3345} * {{10{_t3345[9]}}, _t3345};
-    assign _t3347 = _t824 ? _t3346 : 20'h00000;
-    assign _t3348 = encode_column_q[183:176];
-    assign _t3349 = prototype_2_3_q[39:32];
-    assign _t3350 = {{2{1'b0}}, _t3348};
-    assign _t3351 = {{2{1'b0}}, _t3349};
-    assign _t3352 = _t3350 - _t3351;
-    assign _t3353 = {{10{_t3352[9]}}, _t3352} * {{10{_t3352[9]}}, _t3352};
-    assign _t3354 = _t826 ? _t3353 : 20'h00000;
-    assign _t3355 = encode_column_q[191:184];
-    assign _t3356 = prototype_2_3_q[47:40];
-    assign _t3357 = {{2{1'b0}}, _t3355};
-    assign _t3358 = {{2{1'b0}}, _t3356};
-    assign _t3359 = _t3357 - _t3358;
-    assign _t3360 = {{10{_t3359[9]}}, _t3359} * {{10{_t3359[9]}}, _t3359};
-    assign _t3361 = _t828 ? _t3360 : 20'h00000;
-    assign _t3362 = encode_column_q[199:192];
-    assign _t3363 = prototype_2_3_q[55:48];
-    assign _t3364 = {{2{1'b0}}, _t3362};
-    assign _t3365 = {{2{1'b0}}, _t3363};
-    assign _t3366 = _t3364 - _t3365;
-    assign _t3367 = {{10{_t3366[9]}}, _t3366} * {{10{_t3366[9]}}, _t3366};
-    assign _t3368 = _t830 ? _t3367 : 20'h00000;
-    assign _t3369 = encode_column_q[207:200];
-    assign _t3370 = prototype_2_3_q[63:56];
-    assign _t3371 = {{2{1'b0}}, _t3369};
-    assign _t3372 = {{2{1'b0}}, _t3370};
-    assign _t3373 = _t3371 - _t3372;
-    assign _t3374 = {{10{_t3373[9]}}, _t3373} * {{10{_t3373[9]}}, _t3373};
-    assign _t3375 = _t832 ? _t3374 : 20'h00000;
-    assign _t3376 = encode_column_q[215:208];
-    assign _t3377 = prototype_2_3_q[71:64];
-    assign _t3378 = {{2{1'b0}}, _t3376};
-    assign _t3379 = {{2{1'b0}}, _t3377};
-    assign _t3380 = _t3378 - _t3379;
-    assign _t3381 = {{10{_t3380[9]}}, _t3380} * {{10{_t3380[9]}}, _t3380};
-    assign _t3382 = _t834 ? _t3381 : 20'h00000;
-    assign _t3383 = _t3326 + _t3333;
-    assign _t3384 = _t3340 + _t3347;
-    assign _t3385 = _t3354 + _t3361;
-    assign _t3386 = _t3368 + _t3375;
-    assign _t3387 = _t3383 + _t3384;
-    assign _t3388 = _t3385 + _t3386;
-    assign _t3389 = _t3387 + _t3388;
-    assign _t3390 = _t3389 + _t3382;
-    assign _t3391 = encode_column_q[151:144];
-    assign _t3392 = prototype_2_4_q[7:0];
-    assign _t3393 = {{2{1'b0}}, _t3391};
-    assign _t3394 = {{2{1'b0}}, _t3392};
-    assign _t3395 = _t3393 - _t3394;
-    assign _t3396 = {{10{_t3395[9]}}, _t3395} * {{10{_t3395[9]}}, _t3395};
-    assign _t3397 = _t818 ? _t3396 : 20'h00000;
-    assign _t3398 = encode_column_q[159:152];
-    assign _t3399 = prototype_2_4_q[15:8];
-    assign _t3400 = {{2{1'b0}}, _t3398};
-    assign _t3401 = {{2{1'b0}}, _t3399};
-    assign _t3402 = _t3400 - _t3401;
-    assign _t3403 = {{10{_t3402[9]}}, _t3402} * {{10{_t3402[9]}}, _t3402};
-    assign _t3404 = _t820 ? _t3403 : 20'h00000;
-    assign _t3405 = encode_column_q[167:160];
-    assign _t3406 = prototype_2_4_q[23:16];
-    assign _t3407 = {{2{1'b0}}, _t3405};
-    assign _t3408 = {{2{1'b0}}, _t3406};
-    assign _t3409 = _t3407 - _t3408;
-    assign _t3410 = {{10{_t3409[9]}}, _t3409} * {{10{_t3409[9]}}, _t3409};
-    assign _t3411 = _t822 ? _t3410 : 20'h00000;
-    assign _t3412 = encode_column_q[175:168];
-    assign _t3413 = prototype_2_4_q[31:24];
-    assign _t3414 = {{2{1'b0}}, _t3412};
-    assign _t3415 = {{2{1'b0}}, _t3413};
-    assign _t3416 = _t3414 - _t3415;
-    assign _t3417 = {{10{_t3416[9]}}, _t3416} * {{10{_t3416[9]}}, _t3416};
-    assign _t3418 = _t824 ? _t3417 : 20'h00000;
-    assign _t3419 = encode_column_q[183:176];
-    assign _t3420 = prototype_2_4_q[39:32];
-    assign _t3421 = {{2{1'b0}}, _t3419};
-    assign _t3422 = {{2{1'b0}}, _t3420};
-    assign _t3423 = _t3421 - _t3422;
-    assign _t3424 = {{10{_t3423[9]}}, _t3423} * {{10{_t3423[9]}}, _t3423};
-    assign _t3425 = _t826 ? _t3424 : 20'h00000;
-    assign _t3426 = encode_column_q[191:184];
-    assign _t3427 = prototype_2_4_q[47:40];
-    assign _t3428 = {{2{1'b0}}, _t3426};
-    assign _t3429 = {{2{1'b0}}, _t3427};
-    assign _t3430 = _t3428 - _t3429;
-    assign _t3431 = {{10{_t3430[9]}}, _t3430} * {{10{_t3430[9]}}, _t3430};
-    assign _t3432 = _t828 ? _t3431 : 20'h00000;
-    assign _t3433 = encode_column_q[199:192];
-    assign _t3434 = prototype_2_4_q[55:48];
-    assign _t3435 = {{2{1'b0}}, _t3433};
-    assign _t3436 = {{2{1'b0}}, _t3434};
-    assign _t3437 = _t3435 - _t3436;
-    assign _t3438 = {{10{_t3437[9]}}, _t3437} * {{10{_t3437[9]}}, _t3437};
-    assign _t3439 = _t830 ? _t3438 : 20'h00000;
-    assign _t3440 = encode_column_q[207:200];
-    assign _t3441 = prototype_2_4_q[63:56];
-    assign _t3442 = {{2{1'b0}}, _t3440};
-    assign _t3443 = {{2{1'b0}}, _t3441};
-    assign _t3444 = _t3442 - _t3443;
-    assign _t3445 = {{10{_t3444[9]}}, _t3444} * {{10{_t3444[9]}}, _t3444};
-    assign _t3446 = _t832 ? _t3445 : 20'h00000;
-    assign _t3447 = encode_column_q[215:208];
-    assign _t3448 = prototype_2_4_q[71:64];
-    assign _t3449 = {{2{1'b0}}, _t3447};
-    assign _t3450 = {{2{1'b0}}, _t3448};
-    assign _t3451 = _t3449 - _t3450;
-    assign _t3452 = {{10{_t3451[9]}}, _t3451} * {{10{_t3451[9]}}, _t3451};
-    assign _t3453 = _t834 ? _t3452 : 20'h00000;
-    assign _t3454 = _t3397 + _t3404;
-    assign _t3455 = _t3411 + _t3418;
-    assign _t3456 = _t3425 + _t3432;
-    assign _t3457 = _t3439 + _t3446;
-    assign _t3458 = _t3454 + _t3455;
-    assign _t3459 = _t3456 + _t3457;
-    assign _t3460 = _t3458 + _t3459;
-    assign _t3461 = _t3460 + _t3453;
-    assign _t3462 = encode_column_q[151:144];
-    assign _t3463 = prototype_2_5_q[7:0];
-    assign _t3464 = {{2{1'b0}}, _t3462};
-    assign _t3465 = {{2{1'b0}}, _t3463};
-    assign _t3466 = _t3464 - _t3465;
-    assign _t3467 = {{10{_t3466[9]}}, _t3466} * {{10{_t3466[9]}}, _t3466};
-    assign _t3468 = _t818 ? _t3467 : 20'h00000;
-    assign _t3469 = encode_column_q[159:152];
-    assign _t3470 = prototype_2_5_q[15:8];
-    assign _t3471 = {{2{1'b0}}, _t3469};
-    assign _t3472 = {{2{1'b0}}, _t3470};
-    assign _t3473 = _t3471 - _t3472;
-    assign _t3474 = {{10{_t3473[9]}}, _t3473} * {{10{_t3473[9]}}, _t3473};
-    assign _t3475 = _t820 ? _t3474 : 20'h00000;
-    assign _t3476 = encode_column_q[167:160];
-    assign _t3477 = prototype_2_5_q[23:16];
-    assign _t3478 = {{2{1'b0}}, _t3476};
-    assign _t3479 = {{2{1'b0}}, _t3477};
-    assign _t3480 = _t3478 - _t3479;
-    assign _t3481 = {{10{_t3480[9]}}, _t3480} * {{10{_t3480[9]}}, _t3480};
-    assign _t3482 = _t822 ? _t3481 : 20'h00000;
-    assign _t3483 = encode_column_q[175:168];
-    assign _t3484 = prototype_2_5_q[31:24];
-    assign _t3485 = {{2{1'b0}}, _t3483};
-    assign _t3486 = {{2{1'b0}}, _t3484};
-    assign _t3487 = _t3485 - _t3486;
-    assign _t3488 = {{10{_t3487[9]}}, _t3487} * {{10{_t3487[9]}}, _t3487};
-    assign _t3489 = _t824 ? _t3488 : 20'h00000;
-    assign _t3490 = encode_column_q[183:176];
-    assign _t3491 = prototype_2_5_q[39:32];
-    assign _t3492 = {{2{1'b0}}, _t3490};
-    assign _t3493 = {{2{1'b0}}, _t3491};
-    assign _t3494 = _t3492 - _t3493;
-    assign _t3495 = {{10{_t3494[9]}}, _t3494} * {{10{_t3494[9]}}, _t3494};
-    assign _t3496 = _t826 ? _t3495 : 20'h00000;
-    assign _t3497 = encode_column_q[191:184];
-    assign _t3498 = prototype_2_5_q[47:40];
-    assign _t3499 = {{2{1'b0}}, _t3497};
-    assign _t3500 = {{2{1'b0}}, _t3498};
-    assign _t3501 = _t3499 - _t3500;
-    assign _t3502 = {{10{_t3501[9]}}, _t3501} * {{10{_t3501[9]}}, _t3501};
-    assign _t3503 = _t828 ? _t3502 : 20'h00000;
-    assign _t3504 = encode_column_q[199:192];
-    assign _t3505 = prototype_2_5_q[55:48];
-    assign _t3506 = {{2{1'b0}}, _t3504};
-    assign _t3507 = {{2{1'b0}}, _t3505};
-    assign _t3508 = _t3506 - _t3507;
-    assign _t3509 = {{10{_t3508[9]}}, _t3508} * {{10{_t3508[9]}}, _t3508};
-    assign _t3510 = _t830 ? _t3509 : 20'h00000;
-    assign _t3511 = encode_column_q[207:200];
-    assign _t3512 = prototype_2_5_q[63:56];
-    assign _t3513 = {{2{1'b0}}, _t3511};
-    assign _t3514 = {{2{1'b0}}, _t3512};
-    assign _t3515 = _t3513 - _t3514;
-    assign _t3516 = {{10{_t3515[9]}}, _t3515} * {{10{_t3515[9]}}, _t3515};
-    assign _t3517 = _t832 ? _t3516 : 20'h00000;
-    assign _t3518 = encode_column_q[215:208];
-    assign _t3519 = prototype_2_5_q[71:64];
-    assign _t3520 = {{2{1'b0}}, _t3518};
-    assign _t3521 = {{2{1'b0}}, _t3519};
-    assign _t3522 = _t3520 - _t3521;
-    assign _t3523 = {{10{_t3522[9]}}, _t3522} * {{10{_t3522[9]}}, _t3522};
-    assign _t3524 = _t834 ? _t3523 : 20'h00000;
-    assign _t3525 = _t3468 + _t3475;
-    assign _t3526 = _t3482 + _t3489;
-    assign _t3527 = _t3496 + _t3503;
-    assign _t3528 = _t3510 + _t3517;
-    assign _t3529 = _t3525 + _t3526;
-    assign _t3530 = _t3527 + _t3528;
-    assign _t3531 = _t3529 + _t3530;
-    assign _t3532 = _t3531 + _t3524;
-    assign _t3533 = encode_column_q[151:144];
-    assign _t3534 = prototype_2_6_q[7:0];
-    assign _t3535 = {{2{1'b0}}, _t3533};
-    assign _t3536 = {{2{1'b0}}, _t3534};
-    assign _t3537 = _t3535 - _t3536;
-    assign _t3538 = {{10{_t3537[9]}}, _t3537} * {{10{_t3537[9]}}, _t3537};
-    assign _t3539 = _t818 ? _t3538 : 20'h00000;
-    assign _t3540 = encode_column_q[159:152];
-    assign _t3541 = prototype_2_6_q[15:8];
-    assign _t3542 = {{2{1'b0}}, _t3540};
-    assign _t3543 = {{2{1'b0}}, _t3541};
-    assign _t3544 = _t3542 - _t3543;
-    assign _t3545 = {{10{_t3544[9]}}, _t3544} * {{10{_t3544[9]}}, _t3544};
-    assign _t3546 = _t820 ? _t3545 : 20'h00000;
-    assign _t3547 = encode_column_q[167:160];
-    assign _t3548 = prototype_2_6_q[23:16];
-    assign _t3549 = {{2{1'b0}}, _t3547};
-    assign _t3550 = {{2{1'b0}}, _t3548};
-    assign _t3551 = _t3549 - _t3550;
-    assign _t3552 = {{10{_t3551[9]}}, _t3551} * {{10{_t3551[9]}}, _t3551};
-    assign _t3553 = _t822 ? _t3552 : 20'h00000;
-    assign _t3554 = encode_column_q[175:168];
-    assign _t3555 = prototype_2_6_q[31:24];
-    assign _t3556 = {{2{1'b0}}, _t3554};
-    assign _t3557 = {{2{1'b0}}, _t3555};
-    assign _t3558 = _t3556 - _t3557;
-    assign _t3559 = {{10{_t3558[9]}}, _t3558} * {{10{_t3558[9]}}, _t3558};
-    assign _t3560 = _t824 ? _t3559 : 20'h00000;
-    assign _t3561 = encode_column_q[183:176];
-    assign _t3562 = prototype_2_6_q[39:32];
-    assign _t3563 = {{2{1'b0}}, _t3561};
-    assign _t3564 = {{2{1'b0}}, _t3562};
-    assign _t3565 = _t3563 - _t3564;
-    assign _t3566 = {{10{_t3565[9]}}, _t3565} * {{10{_t3565[9]}}, _t3565};
-    assign _t3567 = _t826 ? _t3566 : 20'h00000;
-    assign _t3568 = encode_column_q[191:184];
-    assign _t3569 = prototype_2_6_q[47:40];
-    assign _t3570 = {{2{1'b0}}, _t3568};
-    assign _t3571 = {{2{1'b0}}, _t3569};
-    assign _t3572 = _t3570 - _t3571;
-    assign _t3573 = {{10{_t3572[9]}}, _t3572} * {{10{_t3572[9]}}, _t3572};
-    assign _t3574 = _t828 ? _t3573 : 20'h00000;
-    assign _t3575 = encode_column_q[199:192];
-    assign _t3576 = prototype_2_6_q[55:48];
-    assign _t3577 = {{2{1'b0}}, _t3575};
-    assign _t3578 = {{2{1'b0}}, _t3576};
-    assign _t3579 = _t3577 - _t3578;
-    assign _t3580 = {{10{_t3579[9]}}, _t3579} * {{10{_t3579[9]}}, _t3579};
-    assign _t3581 = _t830 ? _t3580 : 20'h00000;
-    assign _t3582 = encode_column_q[207:200];
-    assign _t3583 = prototype_2_6_q[63:56];
-    assign _t3584 = {{2{1'b0}}, _t3582};
-    assign _t3585 = {{2{1'b0}}, _t3583};
-    assign _t3586 = _t3584 - _t3585;
-    assign _t3587 = {{10{_t3586[9]}}, _t3586} * {{10{_t3586[9]}}, _t3586};
-    assign _t3588 = _t832 ? _t3587 : 20'h00000;
-    assign _t3589 = encode_column_q[215:208];
-    assign _t3590 = prototype_2_6_q[71:64];
-    assign _t3591 = {{2{1'b0}}, _t3589};
-    assign _t3592 = {{2{1'b0}}, _t3590};
-    assign _t3593 = _t3591 - _t3592;
-    assign _t3594 = {{10{_t3593[9]}}, _t3593} * {{10{_t3593[9]}}, _t3593};
-    assign _t3595 = _t834 ? _t3594 : 20'h00000;
-    assign _t3596 = _t3539 + _t3546;
-    assign _t3597 = _t3553 + _t3560;
-    assign _t3598 = _t3567 + _t3574;
-    assign _t3599 = _t3581 + _t3588;
-    assign _t3600 = _t3596 + _t3597;
-    assign _t3601 = _t3598 + _t3599;
-    assign _t3602 = _t3600 + _t3601;
-    assign _t3603 = _t3602 + _t3595;
-    assign _t3604 = encode_column_q[151:144];
-    assign _t3605 = prototype_2_7_q[7:0];
-    assign _t3606 = {{2{1'b0}}, _t3604};
-    assign _t3607 = {{2{1'b0}}, _t3605};
-    assign _t3608 = _t3606 - _t3607;
-    assign _t3609 = {{10{_t3608[9]}}, _t3608} * {{10{_t3608[9]}}, _t3608};
-    assign _t3610 = _t818 ? _t3609 : 20'h00000;
-    assign _t3611 = encode_column_q[159:152];
-    assign _t3612 = prototype_2_7_q[15:8];
-    assign _t3613 = {{2{1'b0}}, _t3611};
-    assign _t3614 = {{2{1'b0}}, _t3612};
-    assign _t3615 = _t3613 - _t3614;
-    assign _t3616 = {{10{_t3615[9]}}, _t3615} * {{10{_t3615[9]}}, _t3615};
-    assign _t3617 = _t820 ? _t3616 : 20'h00000;
-    assign _t3618 = encode_column_q[167:160];
-    assign _t3619 = prototype_2_7_q[23:16];
-    assign _t3620 = {{2{1'b0}}, _t3618};
-    assign _t3621 = {{2{1'b0}}, _t3619};
-    assign _t3622 = _t3620 - _t3621;
-    assign _t3623 = {{10{_t3622[9]}}, _t3622} * {{10{_t3622[9]}}, _t3622};
-    assign _t3624 = _t822 ? _t3623 : 20'h00000;
-    assign _t3625 = encode_column_q[175:168];
-    assign _t3626 = prototype_2_7_q[31:24];
-    assign _t3627 = {{2{1'b0}}, _t3625};
-    assign _t3628 = {{2{1'b0}}, _t3626};
-    assign _t3629 = _t3627 - _t3628;
-    assign _t3630 = {{10{_t3629[9]}}, _t3629} * {{10{_t3629[9]}}, _t3629};
-    assign _t3631 = _t824 ? _t3630 : 20'h00000;
-    assign _t3632 = encode_column_q[183:176];
-    assign _t3633 = prototype_2_7_q[39:32];
-    assign _t3634 = {{2{1'b0}}, _t3632};
-    assign _t3635 = {{2{1'b0}}, _t3633};
-    assign _t3636 = _t3634 - _t3635;
-    assign _t3637 = {{10{_t3636[9]}}, _t3636} * {{10{_t3636[9]}}, _t3636};
-    assign _t3638 = _t826 ? _t3637 : 20'h00000;
-    assign _t3639 = encode_column_q[191:184];
-    assign _t3640 = prototype_2_7_q[47:40];
-    assign _t3641 = {{2{1'b0}}, _t3639};
-    assign _t3642 = {{2{1'b0}}, _t3640};
-    assign _t3643 = _t3641 - _t3642;
-    assign _t3644 = {{10{_t3643[9]}}, _t3643} * {{10{_t3643[9]}}, _t3643};
-    assign _t3645 = _t828 ? _t3644 : 20'h00000;
-    assign _t3646 = encode_column_q[199:192];
-    assign _t3647 = prototype_2_7_q[55:48];
-    assign _t3648 = {{2{1'b0}}, _t3646};
-    assign _t3649 = {{2{1'b0}}, _t3647};
-    assign _t3650 = _t3648 - _t3649;
-    assign _t3651 = {{10{_t3650[9]}}, _t3650} * {{10{_t3650[9]}}, _t3650};
-    assign _t3652 = _t830 ? _t3651 : 20'h00000;
-    assign _t3653 = encode_column_q[207:200];
-    assign _t3654 = prototype_2_7_q[63:56];
-    assign _t3655 = {{2{1'b0}}, _t3653};
-    assign _t3656 = {{2{1'b0}}, _t3654};
-    assign _t3657 = _t3655 - _t3656;
-    assign _t3658 = {{10{_t3657[9]}}, _t3657} * {{10{_t3657[9]}}, _t3657};
-    assign _t3659 = _t832 ? _t3658 : 20'h00000;
-    assign _t3660 = encode_column_q[215:208];
-    assign _t3661 = prototype_2_7_q[71:64];
-    assign _t3662 = {{2{1'b0}}, _t3660};
-    assign _t3663 = {{2{1'b0}}, _t3661};
-    assign _t3664 = _t3662 - _t3663;
-    assign _t3665 = {{10{_t3664[9]}}, _t3664} * {{10{_t3664[9]}}, _t3664};
-    assign _t3666 = _t834 ? _t3665 : 20'h00000;
-    assign _t3667 = _t3610 + _t3617;
-    assign _t3668 = _t3624 + _t3631;
-    assign _t3669 = _t3638 + _t3645;
-    assign _t3670 = _t3652 + _t3659;
-    assign _t3671 = _t3667 + _t3668;
-    assign _t3672 = _t3669 + _t3670;
-    assign _t3673 = _t3671 + _t3672;
-    assign _t3674 = _t3673 + _t3666;
-    assign _t3675 = encode_column_q[151:144];
-    assign _t3676 = prototype_2_8_q[7:0];
-    assign _t3677 = {{2{1'b0}}, _t3675};
-    assign _t3678 = {{2{1'b0}}, _t3676};
-    assign _t3679 = _t3677 - _t3678;
-    assign _t3680 = {{10{_t3679[9]}}, _t3679} * {{10{_t3679[9]}}, _t3679};
-    assign _t3681 = _t818 ? _t3680 : 20'h00000;
-    assign _t3682 = encode_column_q[159:152];
-    assign _t3683 = prototype_2_8_q[15:8];
-    assign _t3684 = {{2{1'b0}}, _t3682};
-    assign _t3685 = {{2{1'b0}}, _t3683};
-    assign _t3686 = _t3684 - _t3685;
-    assign _t3687 = {{10{_t3686[9]}}, _t3686} * {{10{_t3686[9]}}, _t3686};
-    assign _t3688 = _t820 ? _t3687 : 20'h00000;
-    assign _t3689 = encode_column_q[167:160];
-    assign _t3690 = prototype_2_8_q[23:16];
-    assign _t3691 = {{2{1'b0}}, _t3689};
-    assign _t3692 = {{2{1'b0}}, _t3690};
-    assign _t3693 = _t3691 - _t3692;
-    assign _t3694 = {{10{_t3693[9]}}, _t3693} * {{10{_t3693[9]}}, _t3693};
-    assign _t3695 = _t822 ? _t3694 : 20'h00000;
-    assign _t3696 = encode_column_q[175:168];
-    assign _t3697 = prototype_2_8_q[31:24];
-    assign _t3698 = {{2{1'b0}}, _t3696};
-    assign _t3699 = {{2{1'b0}}, _t3697};
-    assign _t3700 = _t3698 - _t3699;
-    assign _t3701 = {{10{_t3700[9]}}, _t3700} * {{10{_t3700[9]}}, _t3700};
-    assign _t3702 = _t824 ? _t3701 : 20'h00000;
-    assign _t3703 = encode_column_q[183:176];
-    assign _t3704 = prototype_2_8_q[39:32];
-    assign _t3705 = {{2{1'b0}}, _t3703};
-    assign _t3706 = {{2{1'b0}}, _t3704};
-    assign _t3707 = _t3705 - _t3706;
-    assign _t3708 = {{10{_t3707[9]}}, _t3707} * {{10{_t3707[9]}}, _t3707};
-    assign _t3709 = _t826 ? _t3708 : 20'h00000;
-    assign _t3710 = encode_column_q[191:184];
-    assign _t3711 = prototype_2_8_q[47:40];
-    assign _t3712 = {{2{1'b0}}, _t3710};
-    assign _t3713 = {{2{1'b0}}, _t3711};
-    assign _t3714 = _t3712 - _t3713;
-    assign _t3715 = {{10{_t3714[9]}}, _t3714} * {{10{_t3714[9]}}, _t3714};
-    assign _t3716 = _t828 ? _t3715 : 20'h00000;
-    assign _t3717 = encode_column_q[199:192];
-    assign _t3718 = prototype_2_8_q[55:48];
-    assign _t3719 = {{2{1'b0}}, _t3717};
-    assign _t3720 = {{2{1'b0}}, _t3718};
-    assign _t3721 = _t3719 - _t3720;
-    assign _t3722 = {{10{_t3721[9]}}, _t3721} * {{10{_t3721[9]}}, _t3721};
-    assign _t3723 = _t830 ? _t3722 : 20'h00000;
-    assign _t3724 = encode_column_q[207:200];
-    assign _t3725 = prototype_2_8_q[63:56];
-    assign _t3726 = {{2{1'b0}}, _t3724};
-    assign _t3727 = {{2{1'b0}}, _t3725};
-    assign _t3728 = _t3726 - _t3727;
-    assign _t3729 = {{10{_t3728[9]}}, _t3728} * {{10{_t3728[9]}}, _t3728};
-    assign _t3730 = _t832 ? _t3729 : 20'h00000;
-    assign _t3731 = encode_column_q[215:208];
-    assign _t3732 = prototype_2_8_q[71:64];
-    assign _t3733 = {{2{1'b0}}, _t3731};
-    assign _t3734 = {{2{1'b0}}, _t3732};
-    assign _t3735 = _t3733 - _t3734;
-    assign _t3736 = {{10{_t3735[9]}}, _t3735} * {{10{_t3735[9]}}, _t3735};
-    assign _t3737 = _t834 ? _t3736 : 20'h00000;
-    assign _t3738 = _t3681 + _t3688;
-    assign _t3739 = _t3695 + _t3702;
-    assign _t3740 = _t3709 + _t3716;
-    assign _t3741 = _t3723 + _t3730;
-    assign _t3742 = _t3738 + _t3739;
-    assign _t3743 = _t3740 + _t3741;
-    assign _t3744 = _t3742 + _t3743;
-    assign _t3745 = _t3744 + _t3737;
-    assign _t3746 = encode_column_q[151:144];
-    assign _t3747 = prototype_2_9_q[7:0];
-    assign _t3748 = {{2{1'b0}}, _t3746};
-    assign _t3749 = {{2{1'b0}}, _t3747};
-    assign _t3750 = _t3748 - _t3749;
-    assign _t3751 = {{10{_t3750[9]}}, _t3750} * {{10{_t3750[9]}}, _t3750};
-    assign _t3752 = _t818 ? _t3751 : 20'h00000;
-    assign _t3753 = encode_column_q[159:152];
-    assign _t3754 = prototype_2_9_q[15:8];
-    assign _t3755 = {{2{1'b0}}, _t3753};
-    assign _t3756 = {{2{1'b0}}, _t3754};
-    assign _t3757 = _t3755 - _t3756;
-    assign _t3758 = {{10{_t3757[9]}}, _t3757} * {{10{_t3757[9]}}, _t3757};
-    assign _t3759 = _t820 ? _t3758 : 20'h00000;
-    assign _t3760 = encode_column_q[167:160];
-    assign _t3761 = prototype_2_9_q[23:16];
-    assign _t3762 = {{2{1'b0}}, _t3760};
-    assign _t3763 = {{2{1'b0}}, _t3761};
-    assign _t3764 = _t3762 - _t3763;
-    assign _t3765 = {{10{_t3764[9]}}, _t3764} * {{10{_t3764[9]}}, _t3764};
-    assign _t3766 = _t822 ? _t3765 : 20'h00000;
-    assign _t3767 = encode_column_q[175:168];
-    assign _t3768 = prototype_2_9_q[31:24];
-    assign _t3769 = {{2{1'b0}}, _t3767};
-    assign _t3770 = {{2{1'b0}}, _t3768};
-    assign _t3771 = _t3769 - _t3770;
-    assign _t3772 = {{10{_t3771[9]}}, _t3771} * {{10{_t3771[9]}}, _t3771};
-    assign _t3773 = _t824 ? _t3772 : 20'h00000;
-    assign _t3774 = encode_column_q[183:176];
-    assign _t3775 = prototype_2_9_q[39:32];
-    assign _t3776 = {{2{1'b0}}, _t3774};
-    assign _t3777 = {{2{1'b0}}, _t3775};
-    assign _t3778 = _t3776 - _t3777;
-    assign _t3779 = {{10{_t3778[9]}}, _t3778} * {{10{_t3778[9]}}, _t3778};
-    assign _t3780 = _t826 ? _t3779 : 20'h00000;
-    assign _t3781 = encode_column_q[191:184];
-    assign _t3782 = prototype_2_9_q[47:40];
-    assign _t3783 = {{2{1'b0}}, _t3781};
-    assign _t3784 = {{2{1'b0}}, _t3782};
-    assign _t3785 = _t3783 - _t3784;
-    assign _t3786 = {{10{_t3785[9]}}, _t3785} * {{10{_t3785[9]}}, _t3785};
-    assign _t3787 = _t828 ? _t3786 : 20'h00000;
-    assign _t3788 = encode_column_q[199:192];
-    assign _t3789 = prototype_2_9_q[55:48];
-    assign _t3790 = {{2{1'b0}}, _t3788};
-    assign _t3791 = {{2{1'b0}}, _t3789};
-    assign _t3792 = _t3790 - _t3791;
-    assign _t3793 = {{10{_t3792[9]}}, _t3792} * {{10{_t3792[9]}}, _t3792};
-    assign _t3794 = _t830 ? _t3793 : 20'h00000;
-    assign _t3795 = encode_column_q[207:200];
-    assign _t3796 = prototype_2_9_q[63:56];
-    assign _t3797 = {{2{1'b0}}, _t3795};
-    assign _t3798 = {{2{1'b0}}, _t3796};
-    assign _t3799 = _t3797 - _t3798;
-    assign _t3800 = {{10{_t3799[9]}}, _t3799} * {{10{_t3799[9]}}, _t3799};
-    assign _t3801 = _t832 ? _t3800 : 20'h00000;
-    assign _t3802 = encode_column_q[215:208];
-    assign _t3803 = prototype_2_9_q[71:64];
-    assign _t3804 = {{2{1'b0}}, _t3802};
-    assign _t3805 = {{2{1'b0}}, _t3803};
-    assign _t3806 = _t3804 - _t3805;
-    assign _t3807 = {{10{_t3806[9]}}, _t3806} * {{10{_t3806[9]}}, _t3806};
-    assign _t3808 = _t834 ? _t3807 : 20'h00000;
-    assign _t3809 = _t3752 + _t3759;
-    assign _t3810 = _t3766 + _t3773;
-    assign _t3811 = _t3780 + _t3787;
-    assign _t3812 = _t3794 + _t3801;
-    assign _t3813 = _t3809 + _t3810;
-    assign _t3814 = _t3811 + _t3812;
-    assign _t3815 = _t3813 + _t3814;
-    assign _t3816 = _t3815 + _t3808;
-    assign _t3817 = encode_column_q[151:144];
-    assign _t3818 = prototype_2_10_q[7:0];
-    assign _t3819 = {{2{1'b0}}, _t3817};
-    assign _t3820 = {{2{1'b0}}, _t3818};
-    assign _t3821 = _t3819 - _t3820;
-    assign _t3822 = {{10{_t3821[9]}}, _t3821} * {{10{_t3821[9]}}, _t3821};
-    assign _t3823 = _t818 ? _t3822 : 20'h00000;
-    assign _t3824 = encode_column_q[159:152];
-    assign _t3825 = prototype_2_10_q[15:8];
-    assign _t3826 = {{2{1'b0}}, _t3824};
-    assign _t3827 = {{2{1'b0}}, _t3825};
-    assign _t3828 = _t3826 - _t3827;
-    assign _t3829 = {{10{_t3828[9]}}, _t3828} * {{10{_t3828[9]}}, _t3828};
-    assign _t3830 = _t820 ? _t3829 : 20'h00000;
-    assign _t3831 = encode_column_q[167:160];
-    assign _t3832 = prototype_2_10_q[23:16];
-    assign _t3833 = {{2{1'b0}}, _t3831};
-    assign _t3834 = {{2{1'b0}}, _t3832};
-    assign _t3835 = _t3833 - _t3834;
-    assign _t3836 = {{10{_t3835[9]}}, _t3835} * {{10{_t3835[9]}}, _t3835};
-    assign _t3837 = _t822 ? _t3836 : 20'h00000;
-    assign _t3838 = encode_column_q[175:168];
-    assign _t3839 = prototype_2_10_q[31:24];
-    assign _t3840 = {{2{1'b0}}, _t3838};
-    assign _t3841 = {{2{1'b0}}, _t3839};
-    assign _t3842 = _t3840 - _t3841;
-    assign _t3843 = {{10{_t3842[9]}}, _t3842} * {{10{_t3842[9]}}, _t3842};
-    assign _t3844 = _t824 ? _t3843 : 20'h00000;
-    assign _t3845 = encode_column_q[183:176];
-    assign _t3846 = prototype_2_10_q[39:32];
-    assign _t3847 = {{2{1'b0}}, _t3845};
-    assign _t3848 = {{2{1'b0}}, _t3846};
-    assign _t3849 = _t3847 - _t3848;
-    assign _t3850 = {{10{_t3849[9]}}, _t3849} * {{10{_t3849[9]}}, _t3849};
-    assign _t3851 = _t826 ? _t3850 : 20'h00000;
-    assign _t3852 = encode_column_q[191:184];
-    assign _t3853 = prototype_2_10_q[47:40];
-    assign _t3854 = {{2{1'b0}}, _t3852};
-    assign _t3855 = {{2{1'b0}}, _t3853};
-    assign _t3856 = _t3854 - _t3855;
-    assign _t3857 = {{10{_t3856[9]}}, _t3856} * {{10{_t3856[9]}}, _t3856};
-    assign _t3858 = _t828 ? _t3857 : 20'h00000;
-    assign _t3859 = encode_column_q[199:192];
-    assign _t3860 = prototype_2_10_q[55:48];
-    assign _t3861 = {{2{1'b0}}, _t3859};
-    assign _t3862 = {{2{1'b0}}, _t3860};
-    assign _t3863 = _t3861 - _t3862;
-    assign _t3864 = {{10{_t3863[9]}}, _t3863} * {{10{_t3863[9]}}, _t3863};
-    assign _t3865 = _t830 ? _t3864 : 20'h00000;
-    assign _t3866 = encode_column_q[207:200];
-    assign _t3867 = prototype_2_10_q[63:56];
-    assign _t3868 = {{2{1'b0}}, _t3866};
-    assign _t3869 = {{2{1'b0}}, _t3867};
-    assign _t3870 = _t3868 - _t3869;
-    assign _t3871 = {{10{_t3870[9]}}, _t3870} * {{10{_t3870[9]}}, _t3870};
-    assign _t3872 = _t832 ? _t3871 : 20'h00000;
-    assign _t3873 = encode_column_q[215:208];
-    assign _t3874 = prototype_2_10_q[71:64];
-    assign _t3875 = {{2{1'b0}}, _t3873};
-    assign _t3876 = {{2{1'b0}}, _t3874};
-    assign _t3877 = _t3875 - _t3876;
-    assign _t3878 = {{10{_t3877[9]}}, _t3877} * {{10{_t3877[9]}}, _t3877};
-    assign _t3879 = _t834 ? _t3878 : 20'h00000;
-    assign _t3880 = _t3823 + _t3830;
-    assign _t3881 = _t3837 + _t3844;
-    assign _t3882 = _t3851 + _t3858;
-    assign _t3883 = _t3865 + _t3872;
-    assign _t3884 = _t3880 + _t3881;
-    assign _t3885 = _t3882 + _t3883;
-    assign _t3886 = _t3884 + _t3885;
-    assign _t3887 = _t3886 + _t3879;
-    assign _t3888 = encode_column_q[151:144];
-    assign _t3889 = prototype_2_11_q[7:0];
-    assign _t3890 = {{2{1'b0}}, _t3888};
-    assign _t3891 = {{2{1'b0}}, _t3889};
-    assign _t3892 = _t3890 - _t3891;
-    assign _t3893 = {{10{_t3892[9]}}, _t3892} * {{10{_t3892[9]}}, _t3892};
-    assign _t3894 = _t818 ? _t3893 : 20'h00000;
-    assign _t3895 = encode_column_q[159:152];
-    assign _t3896 = prototype_2_11_q[15:8];
-    assign _t3897 = {{2{1'b0}}, _t3895};
-    assign _t3898 = {{2{1'b0}}, _t3896};
-    assign _t3899 = _t3897 - _t3898;
-    assign _t3900 = {{10{_t3899[9]}}, _t3899} * {{10{_t3899[9]}}, _t3899};
-    assign _t3901 = _t820 ? _t3900 : 20'h00000;
-    assign _t3902 = encode_column_q[167:160];
-    assign _t3903 = prototype_2_11_q[23:16];
-    assign _t3904 = {{2{1'b0}}, _t3902};
-    assign _t3905 = {{2{1'b0}}, _t3903};
-    assign _t3906 = _t3904 - _t3905;
-    assign _t3907 = {{10{_t3906[9]}}, _t3906} * {{10{_t3906[9]}}, _t3906};
-    assign _t3908 = _t822 ? _t3907 : 20'h00000;
-    assign _t3909 = encode_column_q[175:168];
-    assign _t3910 = prototype_2_11_q[31:24];
-    assign _t3911 = {{2{1'b0}}, _t3909};
-    assign _t3912 = {{2{1'b0}}, _t3910};
-    assign _t3913 = _t3911 - _t3912;
-    assign _t3914 = {{10{_t3913[9]}}, _t3913} * {{10{_t3913[9]}}, _t3913};
-    assign _t3915 = _t824 ? _t3914 : 20'h00000;
-    assign _t3916 = encode_column_q[183:176];
-    assign _t3917 = prototype_2_11_q[39:32];
-    assign _t3918 = {{2{1'b0}}, _t3916};
-    assign _t3919 = {{2{1'b0}}, _t3917};
-    assign _t3920 = _t3918 - _t3919;
-    assign _t3921 = {{10{_t3920[9]}}, _t3920} * {{10{_t3920[9]}}, _t3920};
-    assign _t3922 = _t826 ? _t3921 : 20'h00000;
-    assign _t3923 = encode_column_q[191:184];
-    assign _t3924 = prototype_2_11_q[47:40];
-    assign _t3925 = {{2{1'b0}}, _t3923};
-    assign _t3926 = {{2{1'b0}}, _t3924};
-    assign _t3927 = _t3925 - _t3926;
-    assign _t3928 = {{10{_t3927[9]}}, _t3927} * {{10{_t3927[9]}}, _t3927};
-    assign _t3929 = _t828 ? _t3928 : 20'h00000;
-    assign _t3930 = encode_column_q[199:192];
-    assign _t3931 = prototype_2_11_q[55:48];
-    assign _t3932 = {{2{1'b0}}, _t3930};
-    assign _t3933 = {{2{1'b0}}, _t3931};
-    assign _t3934 = _t3932 - _t3933;
-    assign _t3935 = {{10{_t3934[9]}}, _t3934} * {{10{_t3934[9]}}, _t3934};
-    assign _t3936 = _t830 ? _t3935 : 20'h00000;
-    assign _t3937 = encode_column_q[207:200];
-    assign _t3938 = prototype_2_11_q[63:56];
-    assign _t3939 = {{2{1'b0}}, _t3937};
-    assign _t3940 = {{2{1'b0}}, _t3938};
-    assign _t3941 = _t3939 - _t3940;
-    assign _t3942 = {{10{_t3941[9]}}, _t3941} * {{10{_t3941[9]}}, _t3941};
-    assign _t3943 = _t832 ? _t3942 : 20'h00000;
-    assign _t3944 = encode_column_q[215:208];
-    assign _t3945 = prototype_2_11_q[71:64];
-    assign _t3946 = {{2{1'b0}}, _t3944};
-    assign _t3947 = {{2{1'b0}}, _t3945};
-    assign _t3948 = _t3946 - _t3947;
-    assign _t3949 = {{10{_t3948[9]}}, _t3948} * {{10{_t3948[9]}}, _t3948};
-    assign _t3950 = _t834 ? _t3949 : 20'h00000;
-    assign _t3951 = _t3894 + _t3901;
-    assign _t3952 = _t3908 + _t3915;
-    assign _t3953 = _t3922 + _t3929;
-    assign _t3954 = _t3936 + _t3943;
-    assign _t3955 = _t3951 + _t3952;
-    assign _t3956 = _t3953 + _t3954;
-    assign _t3957 = _t3955 + _t3956;
-    assign _t3958 = _t3957 + _t3950;
-    assign _t3959 = encode_column_q[151:144];
-    assign _t3960 = prototype_2_12_q[7:0];
-    assign _t3961 = {{2{1'b0}}, _t3959};
-    assign _t3962 = {{2{1'b0}}, _t3960};
-    assign _t3963 = _t3961 - _t3962;
-    assign _t3964 = {{10{_t3963[9]}}, _t3963} * {{10{_t3963[9]}}, _t3963};
-    assign _t3965 = _t818 ? _t3964 : 20'h00000;
-    assign _t3966 = encode_column_q[159:152];
-    assign _t3967 = prototype_2_12_q[15:8];
-    assign _t3968 = {{2{1'b0}}, _t3966};
-    assign _t3969 = {{2{1'b0}}, _t3967};
-    assign _t3970 = _t3968 - _t3969;
-    assign _t3971 = {{10{_t3970[9]}}, _t3970} * {{10{_t3970[9]}}, _t3970};
-    assign _t3972 = _t820 ? _t3971 : 20'h00000;
-    assign _t3973 = encode_column_q[167:160];
-    assign _t3974 = prototype_2_12_q[23:16];
-    assign _t3975 = {{2{1'b0}}, _t3973};
-    assign _t3976 = {{2{1'b0}}, _t3974};
-    assign _t3977 = _t3975 - _t3976;
-    assign _t3978 = {{10{_t3977[9]}}, _t3977} * {{10{_t3977[9]}}, _t3977};
-    assign _t3979 = _t822 ? _t3978 : 20'h00000;
-    assign _t3980 = encode_column_q[175:168];
-    assign _t3981 = prototype_2_12_q[31:24];
-    assign _t3982 = {{2{1'b0}}, _t3980};
-    assign _t3983 = {{2{1'b0}}, _t3981};
-    assign _t3984 = _t3982 - _t3983;
-    assign _t3985 = {{10{_t3984[9]}}, _t3984} * {{10{_t3984[9]}}, _t3984};
-    assign _t3986 = _t824 ? _t3985 : 20'h00000;
-    assign _t3987 = encode_column_q[183:176];
-    assign _t3988 = prototype_2_12_q[39:32];
-    assign _t3989 = {{2{1'b0}}, _t3987};
-    assign _t3990 = {{2{1'b0}}, _t3988};
-    assign _t3991 = _t3989 - _t3990;
-    assign _t3992 = {{10{_t3991[9]}}, _t3991} * {{10{_t3991[9]}}, _t3991};
-    assign _t3993 = _t826 ? _t3992 : 20'h00000;
-    assign _t3994 = encode_column_q[191:184];
-    assign _t3995 = prototype_2_12_q[47:40];
-    assign _t3996 = {{2{1'b0}}, _t3994};
-    assign _t3997 = {{2{1'b0}}, _t3995};
-    assign _t3998 = _t3996 - _t3997;
-    assign _t3999 = {{10{_t3998[9]}}, _t3998} * {{10{_t3998[9]}}, _t3998};
-    assign _t4000 = _t828 ? _t3999 : 20'h00000;
-    assign _t4001 = encode_column_q[199:192];
-    assign _t4002 = prototype_2_12_q[55:48];
-    assign _t4003 = {{2{1'b0}}, _t4001};
-    assign _t4004 = {{2{1'b0}}, _t4002};
-    assign _t4005 = _t4003 - _t4004;
-    assign _t4006 = {{10{_t4005[9]}}, _t4005} * {{10{_t4005[9]}}, _t4005};
-    assign _t4007 = _t830 ? _t4006 : 20'h00000;
-    assign _t4008 = encode_column_q[207:200];
-    assign _t4009 = prototype_2_12_q[63:56];
-    assign _t4010 = {{2{1'b0}}, _t4008};
-    assign _t4011 = {{2{1'b0}}, _t4009};
-    assign _t4012 = _t4010 - _t4011;
-    assign _t4013 = {{10{_t4012[9]}}, _t4012} * {{10{_t4012[9]}}, _t4012};
-    assign _t4014 = _t832 ? _t4013 : 20'h00000;
-    assign _t4015 = encode_column_q[215:208];
-    assign _t4016 = prototype_2_12_q[71:64];
-    assign _t4017 = {{2{1'b0}}, _t4015};
-    assign _t4018 = {{2{1'b0}}, _t4016};
-    assign _t4019 = _t4017 - _t4018;
-    assign _t4020 = {{10{_t4019[9]}}, _t4019} * {{10{_t4019[9]}}, _t4019};
-    assign _t4021 = _t834 ? _t4020 : 20'h00000;
-    assign _t4022 = _t3965 + _t3972;
-    assign _t4023 = _t3979 + _t3986;
-    assign _t4024 = _t3993 + _t4000;
-    assign _t4025 = _t4007 + _t4014;
-    assign _t4026 = _t4022 + _t4023;
-    assign _t4027 = _t4024 + _t4025;
-    assign _t4028 = _t4026 + _t4027;
-    assign _t4029 = _t4028 + _t4021;
-    assign _t4030 = encode_column_q[151:144];
-    assign _t4031 = prototype_2_13_q[7:0];
-    assign _t4032 = {{2{1'b0}}, _t4030};
-    assign _t4033 = {{2{1'b0}}, _t4031};
-    assign _t4034 = _t4032 - _t4033;
-    assign _t4035 = {{10{_t4034[9]}}, _t4034} * {{10{_t4034[9]}}, _t4034};
-    assign _t4036 = _t818 ? _t4035 : 20'h00000;
-    assign _t4037 = encode_column_q[159:152];
-    assign _t4038 = prototype_2_13_q[15:8];
-    assign _t4039 = {{2{1'b0}}, _t4037};
-    assign _t4040 = {{2{1'b0}}, _t4038};
-    assign _t4041 = _t4039 - _t4040;
-    assign _t4042 = {{10{_t4041[9]}}, _t4041} * {{10{_t4041[9]}}, _t4041};
-    assign _t4043 = _t820 ? _t4042 : 20'h00000;
-    assign _t4044 = encode_column_q[167:160];
-    assign _t4045 = prototype_2_13_q[23:16];
-    assign _t4046 = {{2{1'b0}}, _t4044};
-    assign _t4047 = {{2{1'b0}}, _t4045};
-    assign _t4048 = _t4046 - _t4047;
-    assign _t4049 = {{10{_t4048[9]}}, _t4048} * {{10{_t4048[9]}}, _t4048};
-    assign _t4050 = _t822 ? _t4049 : 20'h00000;
-    assign _t4051 = encode_column_q[175:168];
-    assign _t4052 = prototype_2_13_q[31:24];
-    assign _t4053 = {{2{1'b0}}, _t4051};
-    assign _t4054 = {{2{1'b0}}, _t4052};
-    assign _t4055 = _t4053 - _t4054;
-    assign _t4056 = {{10{_t4055[9]}}, _t4055} * {{10{_t4055[9]}}, _t4055};
-    assign _t4057 = _t824 ? _t4056 : 20'h00000;
-    assign _t4058 = encode_column_q[183:176];
-    assign _t4059 = prototype_2_13_q[39:32];
-    assign _t4060 = {{2{1'b0}}, _t4058};
-    assign _t4061 = {{2{1'b0}}, _t4059};
-    assign _t4062 = _t4060 - _t4061;
-    assign _t4063 = {{10{_t4062[9]}}, _t4062} * {{10{_t4062[9]}}, _t4062};
-    assign _t4064 = _t826 ? _t4063 : 20'h00000;
-    assign _t4065 = encode_column_q[191:184];
-    assign _t4066 = prototype_2_13_q[47:40];
-    assign _t4067 = {{2{1'b0}}, _t4065};
-    assign _t4068 = {{2{1'b0}}, _t4066};
-    assign _t4069 = _t4067 - _t4068;
-    assign _t4070 = {{10{_t4069[9]}}, _t4069} * {{10{_t4069[9]}}, _t4069};
-    assign _t4071 = _t828 ? _t4070 : 20'h00000;
-    assign _t4072 = encode_column_q[199:192];
-    assign _t4073 = prototype_2_13_q[55:48];
-    assign _t4074 = {{2{1'b0}}, _t4072};
-    assign _t4075 = {{2{1'b0}}, _t4073};
-    assign _t4076 = _t4074 - _t4075;
-    assign _t4077 = {{10{_t4076[9]}}, _t4076} * {{10{_t4076[9]}}, _t4076};
-    assign _t4078 = _t830 ? _t4077 : 20'h00000;
-    assign _t4079 = encode_column_q[207:200];
-    assign _t4080 = prototype_2_13_q[63:56];
-    assign _t4081 = {{2{1'b0}}, _t4079};
-    assign _t4082 = {{2{1'b0}}, _t4080};
-    assign _t4083 = _t4081 - _t4082;
-    assign _t4084 = {{10{_t4083[9]}}, _t4083} * {{10{_t4083[9]}}, _t4083};
-    assign _t4085 = _t832 ? _t4084 : 20'h00000;
-    assign _t4086 = encode_column_q[215:208];
-    assign _t4087 = prototype_2_13_q[71:64];
-    assign _t4088 = {{2{1'b0}}, _t4086};
-    assign _t4089 = {{2{1'b0}}, _t4087};
-    assign _t4090 = _t4088 - _t4089;
-    assign _t4091 = {{10{_t4090[9]}}, _t4090} * {{10{_t4090[9]}}, _t4090};
-    assign _t4092 = _t834 ? _t4091 : 20'h00000;
-    assign _t4093 = _t4036 + _t4043;
-    assign _t4094 = _t4050 + _t4057;
-    assign _t4095 = _t4064 + _t4071;
-    assign _t4096 = _t4078 + _t4085;
-    assign _t4097 = _t4093 + _t4094;
-    assign _t4098 = _t4095 + _t4096;
-    assign _t4099 = _t4097 + _t4098;
-    assign _t4100 = _t4099 + _t4092;
-    assign _t4101 = encode_column_q[151:144];
-    assign _t4102 = prototype_2_14_q[7:0];
-    assign _t4103 = {{2{1'b0}}, _t4101};
-    assign _t4104 = {{2{1'b0}}, _t4102};
-    assign _t4105 = _t4103 - _t4104;
-    assign _t4106 = {{10{_t4105[9]}}, _t4105} * {{10{_t4105[9]}}, _t4105};
-    assign _t4107 = _t818 ? _t4106 : 20'h00000;
-    assign _t4108 = encode_column_q[159:152];
-    assign _t4109 = prototype_2_14_q[15:8];
-    assign _t4110 = {{2{1'b0}}, _t4108};
-    assign _t4111 = {{2{1'b0}}, _t4109};
-    assign _t4112 = _t4110 - _t4111;
-    assign _t4113 = {{10{_t4112[9]}}, _t4112} * {{10{_t4112[9]}}, _t4112};
-    assign _t4114 = _t820 ? _t4113 : 20'h00000;
-    assign _t4115 = encode_column_q[167:160];
-    assign _t4116 = prototype_2_14_q[23:16];
-    assign _t4117 = {{2{1'b0}}, _t4115};
-    assign _t4118 = {{2{1'b0}}, _t4116};
-    assign _t4119 = _t4117 - _t4118;
-    assign _t4120 = {{10{_t4119[9]}}, _t4119} * {{10{_t4119[9]}}, _t4119};
-    assign _t4121 = _t822 ? _t4120 : 20'h00000;
-    assign _t4122 = encode_column_q[175:168];
-    assign _t4123 = prototype_2_14_q[31:24];
-    assign _t4124 = {{2{1'b0}}, _t4122};
-    assign _t4125 = {{2{1'b0}}, _t4123};
-    assign _t4126 = _t4124 - _t4125;
-    assign _t4127 = {{10{_t4126[9]}}, _t4126} * {{10{_t4126[9]}}, _t4126};
-    assign _t4128 = _t824 ? _t4127 : 20'h00000;
-    assign _t4129 = encode_column_q[183:176];
-    assign _t4130 = prototype_2_14_q[39:32];
-    assign _t4131 = {{2{1'b0}}, _t4129};
-    assign _t4132 = {{2{1'b0}}, _t4130};
-    assign _t4133 = _t4131 - _t4132;
-    assign _t4134 = {{10{_t4133[9]}}, _t4133} * {{10{_t4133[9]}}, _t4133};
-    assign _t4135 = _t826 ? _t4134 : 20'h00000;
-    assign _t4136 = encode_column_q[191:184];
-    assign _t4137 = prototype_2_14_q[47:40];
-    assign _t4138 = {{2{1'b0}}, _t4136};
-    assign _t4139 = {{2{1'b0}}, _t4137};
-    assign _t4140 = _t4138 - _t4139;
-    assign _t4141 = {{10{_t4140[9]}}, _t4140} * {{10{_t4140[9]}}, _t4140};
-    assign _t4142 = _t828 ? _t4141 : 20'h00000;
-    assign _t4143 = encode_column_q[199:192];
-    assign _t4144 = prototype_2_14_q[55:48];
-    assign _t4145 = {{2{1'b0}}, _t4143};
-    assign _t4146 = {{2{1'b0}}, _t4144};
-    assign _t4147 = _t4145 - _t4146;
-    assign _t4148 = {{10{_t4147[9]}}, _t4147} * {{10{_t4147[9]}}, _t4147};
-    assign _t4149 = _t830 ? _t4148 : 20'h00000;
-    assign _t4150 = encode_column_q[207:200];
-    assign _t4151 = prototype_2_14_q[63:56];
-    assign _t4152 = {{2{1'b0}}, _t4150};
-    assign _t4153 = {{2{1'b0}}, _t4151};
-    assign _t4154 = _t4152 - _t4153;
-    assign _t4155 = {{10{_t4154[9]}}, _t4154} * {{10{_t4154[9]}}, _t4154};
-    assign _t4156 = _t832 ? _t4155 : 20'h00000;
-    assign _t4157 = encode_column_q[215:208];
-    assign _t4158 = prototype_2_14_q[71:64];
-    assign _t4159 = {{2{1'b0}}, _t4157};
-    assign _t4160 = {{2{1'b0}}, _t4158};
-    assign _t4161 = _t4159 - _t4160;
-    assign _t4162 = {{10{_t4161[9]}}, _t4161} * {{10{_t4161[9]}}, _t4161};
-    assign _t4163 = _t834 ? _t4162 : 20'h00000;
-    assign _t4164 = _t4107 + _t4114;
-    assign _t4165 = _t4121 + _t4128;
-    assign _t4166 = _t4135 + _t4142;
-    assign _t4167 = _t4149 + _t4156;
-    assign _t4168 = _t4164 + _t4165;
-    assign _t4169 = _t4166 + _t4167;
-    assign _t4170 = _t4168 + _t4169;
-    assign _t4171 = _t4170 + _t4163;
-    assign _t4172 = encode_column_q[151:144];
-    assign _t4173 = prototype_2_15_q[7:0];
-    assign _t4174 = {{2{1'b0}}, _t4172};
-    assign _t4175 = {{2{1'b0}}, _t4173};
-    assign _t4176 = _t4174 - _t4175;
-    assign _t4177 = {{10{_t4176[9]}}, _t4176} * {{10{_t4176[9]}}, _t4176};
-    assign _t4178 = _t818 ? _t4177 : 20'h00000;
-    assign _t4179 = encode_column_q[159:152];
-    assign _t4180 = prototype_2_15_q[15:8];
-    assign _t4181 = {{2{1'b0}}, _t4179};
-    assign _t4182 = {{2{1'b0}}, _t4180};
-    assign _t4183 = _t4181 - _t4182;
-    assign _t4184 = {{10{_t4183[9]}}, _t4183} * {{10{_t4183[9]}}, _t4183};
-    assign _t4185 = _t820 ? _t4184 : 20'h00000;
-    assign _t4186 = encode_column_q[167:160];
-    assign _t4187 = prototype_2_15_q[23:16];
-    assign _t4188 = {{2{1'b0}}, _t4186};
-    assign _t4189 = {{2{1'b0}}, _t4187};
-    assign _t4190 = _t4188 - _t4189;
-    assign _t4191 = {{10{_t4190[9]}}, _t4190} * {{10{_t4190[9]}}, _t4190};
-    assign _t4192 = _t822 ? _t4191 : 20'h00000;
-    assign _t4193 = encode_column_q[175:168];
-    assign _t4194 = prototype_2_15_q[31:24];
-    assign _t4195 = {{2{1'b0}}, _t4193};
-    assign _t4196 = {{2{1'b0}}, _t4194};
-    assign _t4197 = _t4195 - _t4196;
-    assign _t4198 = {{10{_t4197[9]}}, _t4197} * {{10{_t4197[9]}}, _t4197};
-    assign _t4199 = _t824 ? _t4198 : 20'h00000;
-    assign _t4200 = encode_column_q[183:176];
-    assign _t4201 = prototype_2_15_q[39:32];
-    assign _t4202 = {{2{1'b0}}, _t4200};
-    assign _t4203 = {{2{1'b0}}, _t4201};
-    assign _t4204 = _t4202 - _t4203;
-    assign _t4205 = {{10{_t4204[9]}}, _t4204} * {{10{_t4204[9]}}, _t4204};
-    assign _t4206 = _t826 ? _t4205 : 20'h00000;
-    assign _t4207 = encode_column_q[191:184];
-    assign _t4208 = prototype_2_15_q[47:40];
-    assign _t4209 = {{2{1'b0}}, _t4207};
-    assign _t4210 = {{2{1'b0}}, _t4208};
-    assign _t4211 = _t4209 - _t4210;
-    assign _t4212 = {{10{_t4211[9]}}, _t4211} * {{10{_t4211[9]}}, _t4211};
-    assign _t4213 = _t828 ? _t4212 : 20'h00000;
-    assign _t4214 = encode_column_q[199:192];
-    assign _t4215 = prototype_2_15_q[55:48];
-    assign _t4216 = {{2{1'b0}}, _t4214};
-    assign _t4217 = {{2{1'b0}}, _t4215};
-    assign _t4218 = _t4216 - _t4217;
-    assign _t4219 = {{10{_t4218[9]}}, _t4218} * {{10{_t4218[9]}}, _t4218};
-    assign _t4220 = _t830 ? _t4219 : 20'h00000;
-    assign _t4221 = encode_column_q[207:200];
-    assign _t4222 = prototype_2_15_q[63:56];
-    assign _t4223 = {{2{1'b0}}, _t4221};
-    assign _t4224 = {{2{1'b0}}, _t4222};
-    assign _t4225 = _t4223 - _t4224;
-    assign _t4226 = {{10{_t4225[9]}}, _t4225} * {{10{_t4225[9]}}, _t4225};
-    assign _t4227 = _t832 ? _t4226 : 20'h00000;
-    assign _t4228 = encode_column_q[215:208];
-    assign _t4229 = prototype_2_15_q[71:64];
-    assign _t4230 = {{2{1'b0}}, _t4228};
-    assign _t4231 = {{2{1'b0}}, _t4229};
-    assign _t4232 = _t4230 - _t4231;
-    assign _t4233 = {{10{_t4232[9]}}, _t4232} * {{10{_t4232[9]}}, _t4232};
-    assign _t4234 = _t834 ? _t4233 : 20'h00000;
-    assign _t4235 = _t4178 + _t4185;
-    assign _t4236 = _t4192 + _t4199;
-    assign _t4237 = _t4206 + _t4213;
-    assign _t4238 = _t4220 + _t4227;
-    assign _t4239 = _t4235 + _t4236;
-    assign _t4240 = _t4237 + _t4238;
-    assign _t4241 = _t4239 + _t4240;
-    assign _t4242 = _t4241 + _t4234;
-    assign _t4243 = encode_column_q[223:216];
-    assign _t4244 = prototype_3_0_q[7:0];
-    assign _t4245 = {{2{1'b0}}, _t4243};
-    assign _t4246 = {{2{1'b0}}, _t4244};
-    assign _t4247 = _t4245 - _t4246;
-    assign _t4248 = {{10{_t4247[9]}}, _t4247} * {{10{_t4247[9]}}, _t4247};
-    assign _t4249 = _t818 ? _t4248 : 20'h00000;
-    assign _t4250 = encode_column_q[231:224];
-    assign _t4251 = prototype_3_0_q[15:8];
-    assign _t4252 = {{2{1'b0}}, _t4250};
-    assign _t4253 = {{2{1'b0}}, _t4251};
-    assign _t4254 = _t4252 - _t4253;
-    assign _t4255 = {{10{_t4254[9]}}, _t4254} * {{10{_t4254[9]}}, _t4254};
-    assign _t4256 = _t820 ? _t4255 : 20'h00000;
-    assign _t4257 = encode_column_q[239:232];
-    assign _t4258 = prototype_3_0_q[23:16];
-    assign _t4259 = {{2{1'b0}}, _t4257};
-    assign _t4260 = {{2{1'b0}}, _t4258};
-    assign _t4261 = _t4259 - _t4260;
-    assign _t4262 = {{10{_t4261[9]}}, _t4261} * {{10{_t4261[9]}}, _t4261};
-    assign _t4263 = _t822 ? _t4262 : 20'h00000;
-    assign _t4264 = encode_column_q[247:240];
-    assign _t4265 = prototype_3_0_q[31:24];
-    assign _t4266 = {{2{1'b0}}, _t4264};
-    assign _t4267 = {{2{1'b0}}, _t4265};
-    assign _t4268 = _t4266 - _t4267;
-    assign _t4269 = {{10{_t4268[9]}}, _t4268} * {{10{_t4268[9]}}, _t4268};
-    assign _t4270 = _t824 ? _t4269 : 20'h00000;
-    assign _t4271 = encode_column_q[255:248];
-    assign _t4272 = prototype_3_0_q[39:32];
-    assign _t4273 = {{2{1'b0}}, _t4271};
-    assign _t4274 = {{2{1'b0}}, _t4272};
-    assign _t4275 = _t4273 - _t4274;
-    assign _t4276 = {{10{_t4275[9]}}, _t4275} * {{10{_t4275[9]}}, _t4275};
-    assign _t4277 = _t826 ? _t4276 : 20'h00000;
-    assign _t4278 = encode_column_q[263:256];
-    assign _t4279 = prototype_3_0_q[47:40];
-    assign _t4280 = {{2{1'b0}}, _t4278};
-    assign _t4281 = {{2{1'b0}}, _t4279};
-    assign _t4282 = _t4280 - _t4281;
-    assign _t4283 = {{10{_t4282[9]}}, _t4282} * {{10{_t4282[9]}}, _t4282};
-    assign _t4284 = _t828 ? _t4283 : 20'h00000;
-    assign _t4285 = encode_column_q[271:264];
-    assign _t4286 = prototype_3_0_q[55:48];
-    assign _t4287 = {{2{1'b0}}, _t4285};
-    assign _t4288 = {{2{1'b0}}, _t4286};
-    assign _t4289 = _t4287 - _t4288;
-    assign _t4290 = {{10{_t4289[9]}}, _t4289} * {{10{_t4289[9]}}, _t4289};
-    assign _t4291 = _t830 ? _t4290 : 20'h00000;
-    assign _t4292 = encode_column_q[279:272];
-    assign _t4293 = prototype_3_0_q[63:56];
-    assign _t4294 = {{2{1'b0}}, _t4292};
-    assign _t4295 = {{2{1'b0}}, _t4293};
-    assign _t4296 = _t4294 - _t4295;
-    assign _t4297 = {{10{_t4296[9]}}, _t4296} * {{10{_t4296[9]}}, _t4296};
-    assign _t4298 = _t832 ? _t4297 : 20'h00000;
-    assign _t4299 = encode_column_q[287:280];
-    assign _t4300 = prototype_3_0_q[71:64];
-    assign _t4301 = {{2{1'b0}}, _t4299};
-    assign _t4302 = {{2{1'b0}}, _t4300};
-    assign _t4303 = _t4301 - _t4302;
-    assign _t4304 = {{10{_t4303[9]}}, _t4303} * {{10{_t4303[9]}}, _t4303};
-    assign _t4305 = _t834 ? _t4304 : 20'h00000;
-    assign _t4306 = _t4249 + _t4256;
-    assign _t4307 = _t4263 + _t4270;
-    assign _t4308 = _t4277 + _t4284;
-    assign _t4309 = _t4291 + _t4298;
-    assign _t4310 = _t4306 + _t4307;
-    assign _t4311 = _t4308 + _t4309;
-    assign _t4312 = _t4310 + _t4311;
-    assign _t4313 = _t4312 + _t4305;
-    assign _t4314 = encode_column_q[223:216];
-    assign _t4315 = prototype_3_1_q[7:0];
-    assign _t4316 = {{2{1'b0}}, _t4314};
-    assign _t4317 = {{2{1'b0}}, _t4315};
-    assign _t4318 = _t4316 - _t4317;
-    assign _t4319 = {{10{_t4318[9]}}, _t4318} * {{10{_t4318[9]}}, _t4318};
-    assign _t4320 = _t818 ? _t4319 : 20'h00000;
-    assign _t4321 = encode_column_q[231:224];
-    assign _t4322 = prototype_3_1_q[15:8];
-    assign _t4323 = {{2{1'b0}}, _t4321};
-    assign _t4324 = {{2{1'b0}}, _t4322};
-    assign _t4325 = _t4323 - _t4324;
-    assign _t4326 = {{10{_t4325[9]}}, _t4325} * {{10{_t4325[9]}}, _t4325};
-    assign _t4327 = _t820 ? _t4326 : 20'h00000;
-    assign _t4328 = encode_column_q[239:232];
-    assign _t4329 = prototype_3_1_q[23:16];
-    assign _t4330 = {{2{1'b0}}, _t4328};
-    assign _t4331 = {{2{1'b0}}, _t4329};
-    assign _t4332 = _t4330 - _t4331;
-    assign _t4333 = {{10{_t4332[9]}}, _t4332} * {{10{_t4332[9]}}, _t4332};
-    assign _t4334 = _t822 ? _t4333 : 20'h00000;
-    assign _t4335 = encode_column_q[247:240];
-    assign _t4336 = prototype_3_1_q[31:24];
-    assign _t4337 = {{2{1'b0}}, _t4335};
-    assign _t4338 = {{2{1'b0}}, _t4336};
-    assign _t4339 = _t4337 - _t4338;
-    assign _t4340 = {{10{_t4339[9]}}, _t4339} * {{10{_t4339[9]}}, _t4339};
-    assign _t4341 = _t824 ? _t4340 : 20'h00000;
-    assign _t4342 = encode_column_q[255:248];
-    assign _t4343 = prototype_3_1_q[39:32];
-    assign _t4344 = {{2{1'b0}}, _t4342};
-    assign _t4345 = {{2{1'b0}}, _t4343};
-    assign _t4346 = _t4344 - _t4345;
-    assign _t4347 = {{10{_t4346[9]}}, _t4346} * {{10{_t4346[9]}}, _t4346};
-    assign _t4348 = _t826 ? _t4347 : 20'h00000;
-    assign _t4349 = encode_column_q[263:256];
-    assign _t4350 = prototype_3_1_q[47:40];
-    assign _t4351 = {{2{1'b0}}, _t4349};
-    assign _t4352 = {{2{1'b0}}, _t4350};
-    assign _t4353 = _t4351 - _t4352;
-    assign _t4354 = {{10{_t4353[9]}}, _t4353} * {{10{_t4353[9]}}, _t4353};
-    assign _t4355 = _t828 ? _t4354 : 20'h00000;
-    assign _t4356 = encode_column_q[271:264];
-    assign _t4357 = prototype_3_1_q[55:48];
-    assign _t4358 = {{2{1'b0}}, _t4356};
-    assign _t4359 = {{2{1'b0}}, _t4357};
-    assign _t4360 = _t4358 - _t4359;
-    assign _t4361 = {{10{_t4360[9]}}, _t4360} * {{10{_t4360[9]}}, _t4360};
-    assign _t4362 = _t830 ? _t4361 : 20'h00000;
-    assign _t4363 = encode_column_q[279:272];
-    assign _t4364 = prototype_3_1_q[63:56];
-    assign _t4365 = {{2{1'b0}}, _t4363};
-    assign _t4366 = {{2{1'b0}}, _t4364};
-    assign _t4367 = _t4365 - _t4366;
-    assign _t4368 = {{10{_t4367[9]}}, _t4367} * {{10{_t4367[9]}}, _t4367};
-    assign _t4369 = _t832 ? _t4368 : 20'h00000;
-    assign _t4370 = encode_column_q[287:280];
-    assign _t4371 = prototype_3_1_q[71:64];
-    assign _t4372 = {{2{1'b0}}, _t4370};
-    assign _t4373 = {{2{1'b0}}, _t4371};
-    assign _t4374 = _t4372 - _t4373;
-    assign _t4375 = {{10{_t4374[9]}}, _t4374} * {{10{_t4374[9]}}, _t4374};
-    assign _t4376 = _t834 ? _t4375 : 20'h00000;
-    assign _t4377 = _t4320 + _t4327;
-    assign _t4378 = _t4334 + _t4341;
-    assign _t4379 = _t4348 + _t4355;
-    assign _t4380 = _t4362 + _t4369;
-    assign _t4381 = _t4377 + _t4378;
-    assign _t4382 = _t4379 + _t4380;
-    assign _t4383 = _t4381 + _t4382;
-    assign _t4384 = _t4383 + _t4376;
-    assign _t4385 = encode_column_q[223:216];
-    assign _t4386 = prototype_3_2_q[7:0];
-    assign _t4387 = {{2{1'b0}}, _t4385};
-    assign _t4388 = {{2{1'b0}}, _t4386};
-    assign _t4389 = _t4387 - _t4388;
-    assign _t4390 = {{10{_t4389[9]}}, _t4389} * {{10{_t4389[9]}}, _t4389};
-    assign _t4391 = _t818 ? _t4390 : 20'h00000;
-    assign _t4392 = encode_column_q[231:224];
-    assign _t4393 = prototype_3_2_q[15:8];
-    assign _t4394 = {{2{1'b0}}, _t4392};
-    assign _t4395 = {{2{1'b0}}, _t4393};
-    assign _t4396 = _t4394 - _t4395;
-    assign _t4397 = {{10{_t4396[9]}}, _t4396} * {{10{_t4396[9]}}, _t4396};
-    assign _t4398 = _t820 ? _t4397 : 20'h00000;
-    assign _t4399 = encode_column_q[239:232];
-    assign _t4400 = prototype_3_2_q[23:16];
-    assign _t4401 = {{2{1'b0}}, _t4399};
-    assign _t4402 = {{2{1'b0}}, _t4400};
-    assign _t4403 = _t4401 - _t4402;
-    assign _t4404 = {{10{_t4403[9]}}, _t4403} * {{10{_t4403[9]}}, _t4403};
-    assign _t4405 = _t822 ? _t4404 : 20'h00000;
-    assign _t4406 = encode_column_q[247:240];
-    assign _t4407 = prototype_3_2_q[31:24];
-    assign _t4408 = {{2{1'b0}}, _t4406};
-    assign _t4409 = {{2{1'b0}}, _t4407};
-    assign _t4410 = _t4408 - _t4409;
-    assign _t4411 = {{10{_t4410[9]}}, _t4410} * {{10{_t4410[9]}}, _t4410};
-    assign _t4412 = _t824 ? _t4411 : 20'h00000;
-    assign _t4413 = encode_column_q[255:248];
-    assign _t4414 = prototype_3_2_q[39:32];
-    assign _t4415 = {{2{1'b0}}, _t4413};
-    assign _t4416 = {{2{1'b0}}, _t4414};
-    assign _t4417 = _t4415 - _t4416;
-    assign _t4418 = {{10{_t4417[9]}}, _t4417} * {{10{_t4417[9]}}, _t4417};
-    assign _t4419 = _t826 ? _t4418 : 20'h00000;
-    assign _t4420 = encode_column_q[263:256];
-    assign _t4421 = prototype_3_2_q[47:40];
-    assign _t4422 = {{2{1'b0}}, _t4420};
-    assign _t4423 = {{2{1'b0}}, _t4421};
-    assign _t4424 = _t4422 - _t4423;
-    assign _t4425 = {{10{_t4424[9]}}, _t4424} * {{10{_t4424[9]}}, _t4424};
-    assign _t4426 = _t828 ? _t4425 : 20'h00000;
-    assign _t4427 = encode_column_q[271:264];
-    assign _t4428 = prototype_3_2_q[55:48];
-    assign _t4429 = {{2{1'b0}}, _t4427};
-    assign _t4430 = {{2{1'b0}}, _t4428};
-    assign _t4431 = _t4429 - _t4430;
-    assign _t4432 = {{10{_t4431[9]}}, _t4431} * {{10{_t4431[9]}}, _t4431};
-    assign _t4433 = _t830 ? _t4432 : 20'h00000;
-    assign _t4434 = encode_column_q[279:272];
-    assign _t4435 = prototype_3_2_q[63:56];
-    assign _t4436 = {{2{1'b0}}, _t4434};
-    assign _t4437 = {{2{1'b0}}, _t4435};
-    assign _t4438 = _t4436 - _t4437;
-    assign _t4439 = {{10{_t4438[9]}}, _t4438} * {{10{_t4438[9]}}, _t4438};
-    assign _t4440 = _t832 ? _t4439 : 20'h00000;
-    assign _t4441 = encode_column_q[287:280];
-    assign _t4442 = prototype_3_2_q[71:64];
-    assign _t4443 = {{2{1'b0}}, _t4441};
-    assign _t4444 = {{2{1'b0}}, _t4442};
-    assign _t4445 = _t4443 - _t4444;
-    assign _t4446 = {{10{_t4445[9]}}, _t4445} * {{10{_t4445[9]}}, _t4445};
-    assign _t4447 = _t834 ? _t4446 : 20'h00000;
-    assign _t4448 = _t4391 + _t4398;
-    assign _t4449 = _t4405 + _t4412;
-    assign _t4450 = _t4419 + _t4426;
-    assign _t4451 = _t4433 + _t4440;
-    assign _t4452 = _t4448 + _t4449;
-    assign _t4453 = _t4450 + _t4451;
-    assign _t4454 = _t4452 + _t4453;
-    assign _t4455 = _t4454 + _t4447;
-    assign _t4456 = encode_column_q[223:216];
-    assign _t4457 = prototype_3_3_q[7:0];
-    assign _t4458 = {{2{1'b0}}, _t4456};
-    assign _t4459 = {{2{1'b0}}, _t4457};
-    assign _t4460 = _t4458 - _t4459;
-    assign _t4461 = {{10{_t4460[9]}}, _t4460} * {{10{_t4460[9]}}, _t4460};
-    assign _t4462 = _t818 ? _t4461 : 20'h00000;
-    assign _t4463 = encode_column_q[231:224];
-    assign _t4464 = prototype_3_3_q[15:8];
-    assign _t4465 = {{2{1'b0}}, _t4463};
-    assign _t4466 = {{2{1'b0}}, _t4464};
-    assign _t4467 = _t4465 - _t4466;
-    assign _t4468 = {{10{_t4467[9]}}, _t4467} * {{10{_t4467[9]}}, _t4467};
-    assign _t4469 = _t820 ? _t4468 : 20'h00000;
-    assign _t4470 = encode_column_q[239:232];
-    assign _t4471 = prototype_3_3_q[23:16];
-    assign _t4472 = {{2{1'b0}}, _t4470};
-    assign _t4473 = {{2{1'b0}}, _t4471};
-    assign _t4474 = _t4472 - _t4473;
-    assign _t4475 = {{10{_t4474[9]}}, _t4474} * {{10{_t4474[9]}}, _t4474};
-    assign _t4476 = _t822 ? _t4475 : 20'h00000;
-    assign _t4477 = encode_column_q[247:240];
-    assign _t4478 = prototype_3_3_q[31:24];
-    assign _t4479 = {{2{1'b0}}, _t4477};
-    assign _t4480 = {{2{1'b0}}, _t4478};
-    assign _t4481 = _t4479 - _t4480;
-    assign _t4482 = {{10{_t4481[9]}}, _t4481} * {{10{_t4481[9]}}, _t4481};
-    assign _t4483 = _t824 ? _t4482 : 20'h00000;
-    assign _t4484 = encode_column_q[255:248];
-    assign _t4485 = prototype_3_3_q[39:32];
-    assign _t4486 = {{2{1'b0}}, _t4484};
-    assign _t4487 = {{2{1'b0}}, _t4485};
-    assign _t4488 = _t4486 - _t4487;
-    assign _t4489 = {{10{_t4488[9]}}, _t4488} * {{10{_t4488[9]}}, _t4488};
-    assign _t4490 = _t826 ? _t4489 : 20'h00000;
-    assign _t4491 = encode_column_q[263:256];
-    assign _t4492 = prototype_3_3_q[47:40];
-    assign _t4493 = {{2{1'b0}}, _t4491};
-    assign _t4494 = {{2{1'b0}}, _t4492};
-    assign _t4495 = _t4493 - _t4494;
-    assign _t4496 = {{10{_t4495[9]}}, _t4495} * {{10{_t4495[9]}}, _t4495};
-    assign _t4497 = _t828 ? _t4496 : 20'h00000;
-    assign _t4498 = encode_column_q[271:264];
-    assign _t4499 = prototype_3_3_q[55:48];
-    assign _t4500 = {{2{1'b0}}, _t4498};
-    assign _t4501 = {{2{1'b0}}, _t4499};
-    assign _t4502 = _t4500 - _t4501;
-    assign _t4503 = {{10{_t4502[9]}}, _t4502} * {{10{_t4502[9]}}, _t4502};
-    assign _t4504 = _t830 ? _t4503 : 20'h00000;
-    assign _t4505 = encode_column_q[279:272];
-    assign _t4506 = prototype_3_3_q[63:56];
-    assign _t4507 = {{2{1'b0}}, _t4505};
-    assign _t4508 = {{2{1'b0}}, _t4506};
-    assign _t4509 = _t4507 - _t4508;
-    assign _t4510 = {{10{_t4509[9]}}, _t4509} * {{10{_t4509[9]}}, _t4509};
-    assign _t4511 = _t832 ? _t4510 : 20'h00000;
-    assign _t4512 = encode_column_q[287:280];
-    assign _t4513 = prototype_3_3_q[71:64];
-    assign _t4514 = {{2{1'b0}}, _t4512};
-    assign _t4515 = {{2{1'b0}}, _t4513};
-    assign _t4516 = _t4514 - _t4515;
-    assign _t4517 = {{10{_t4516[9]}}, _t4516} * {{10{_t4516[9]}}, _t4516};
-    assign _t4518 = _t834 ? _t4517 : 20'h00000;
-    assign _t4519 = _t4462 + _t4469;
-    assign _t4520 = _t4476 + _t4483;
-    assign _t4521 = _t4490 + _t4497;
-    assign _t4522 = _t4504 + _t4511;
-    assign _t4523 = _t4519 + _t4520;
-    assign _t4524 = _t4521 + _t4522;
-    assign _t4525 = _t4523 + _t4524;
-    assign _t4526 = _t4525 + _t4518;
-    assign _t4527 = encode_column_q[223:216];
-    assign _t4528 = prototype_3_4_q[7:0];
-    assign _t4529 = {{2{1'b0}}, _t4527};
-    assign _t4530 = {{2{1'b0}}, _t4528};
-    assign _t4531 = _t4529 - _t4530;
-    assign _t4532 = {{10{_t4531[9]}}, _t4531} * {{10{_t4531[9]}}, _t4531};
-    assign _t4533 = _t818 ? _t4532 : 20'h00000;
-    assign _t4534 = encode_column_q[231:224];
-    assign _t4535 = prototype_3_4_q[15:8];
-    assign _t4536 = {{2{1'b0}}, _t4534};
-    assign _t4537 = {{2{1'b0}}, _t4535};
-    assign _t4538 = _t4536 - _t4537;
-    assign _t4539 = {{10{_t4538[9]}}, _t4538} * {{10{_t4538[9]}}, _t4538};
-    assign _t4540 = _t820 ? _t4539 : 20'h00000;
-    assign _t4541 = encode_column_q[239:232];
-    assign _t4542 = prototype_3_4_q[23:16];
-    assign _t4543 = {{2{1'b0}}, _t4541};
-    assign _t4544 = {{2{1'b0}}, _t4542};
-    assign _t4545 = _t4543 - _t4544;
-    assign _t4546 = {{10{_t4545[9]}}, _t4545} * {{10{_t4545[9]}}, _t4545};
-    assign _t4547 = _t822 ? _t4546 : 20'h00000;
-    assign _t4548 = encode_column_q[247:240];
-    assign _t4549 = prototype_3_4_q[31:24];
-    assign _t4550 = {{2{1'b0}}, _t4548};
-    assign _t4551 = {{2{1'b0}}, _t4549};
-    assign _t4552 = _t4550 - _t4551;
-    assign _t4553 = {{10{_t4552[9]}}, _t4552} * {{10{_t4552[9]}}, _t4552};
-    assign _t4554 = _t824 ? _t4553 : 20'h00000;
-    assign _t4555 = encode_column_q[255:248];
-    assign _t4556 = prototype_3_4_q[39:32];
-    assign _t4557 = {{2{1'b0}}, _t4555};
-    assign _t4558 = {{2{1'b0}}, _t4556};
-    assign _t4559 = _t4557 - _t4558;
-    assign _t4560 = {{10{_t4559[9]}}, _t4559} * {{10{_t4559[9]}}, _t4559};
-    assign _t4561 = _t826 ? _t4560 : 20'h00000;
-    assign _t4562 = encode_column_q[263:256];
-    assign _t4563 = prototype_3_4_q[47:40];
-    assign _t4564 = {{2{1'b0}}, _t4562};
-    assign _t4565 = {{2{1'b0}}, _t4563};
-    assign _t4566 = _t4564 - _t4565;
-    assign _t4567 = {{10{_t4566[9]}}, _t4566} * {{10{_t4566[9]}}, _t4566};
-    assign _t4568 = _t828 ? _t4567 : 20'h00000;
-    assign _t4569 = encode_column_q[271:264];
-    assign _t4570 = prototype_3_4_q[55:48];
-    assign _t4571 = {{2{1'b0}}, _t4569};
-    assign _t4572 = {{2{1'b0}}, _t4570};
-    assign _t4573 = _t4571 - _t4572;
-    assign _t4574 = {{10{_t4573[9]}}, _t4573} * {{10{_t4573[9]}}, _t4573};
-    assign _t4575 = _t830 ? _t4574 : 20'h00000;
-    assign _t4576 = encode_column_q[279:272];
-    assign _t4577 = prototype_3_4_q[63:56];
-    assign _t4578 = {{2{1'b0}}, _t4576};
-    assign _t4579 = {{2{1'b0}}, _t4577};
-    assign _t4580 = _t4578 - _t4579;
-    assign _t4581 = {{10{_t4580[9]}}, _t4580} * {{10{_t4580[9]}}, _t4580};
-    assign _t4582 = _t832 ? _t4581 : 20'h00000;
-    assign _t4583 = encode_column_q[287:280];
-    assign _t4584 = prototype_3_4_q[71:64];
-    assign _t4585 = {{2{1'b0}}, _t4583};
-    assign _t4586 = {{2{1'b0}}, _t4584};
-    assign _t4587 = _t4585 - _t4586;
-    assign _t4588 = {{10{_t4587[9]}}, _t4587} * {{10{_t4587[9]}}, _t4587};
-    assign _t4589 = _t834 ? _t4588 : 20'h00000;
-    assign _t4590 = _t4533 + _t4540;
-    assign _t4591 = _t4547 + _t4554;
-    assign _t4592 = _t4561 + _t4568;
-    assign _t4593 = _t4575 + _t4582;
-    assign _t4594 = _t4590 + _t4591;
-    assign _t4595 = _t4592 + _t4593;
-    assign _t4596 = _t4594 + _t4595;
-    assign _t4597 = _t4596 + _t4589;
-    assign _t4598 = encode_column_q[223:216];
-    assign _t4599 = prototype_3_5_q[7:0];
-    assign _t4600 = {{2{1'b0}}, _t4598};
-    assign _t4601 = {{2{1'b0}}, _t4599};
-    assign _t4602 = _t4600 - _t4601;
-    assign _t4603 = {{10{_t4602[9]}}, _t4602} * {{10{_t4602[9]}}, _t4602};
-    assign _t4604 = _t818 ? _t4603 : 20'h00000;
-    assign _t4605 = encode_column_q[231:224];
-    assign _t4606 = prototype_3_5_q[15:8];
-    assign _t4607 = {{2{1'b0}}, _t4605};
-    assign _t4608 = {{2{1'b0}}, _t4606};
-    assign _t4609 = _t4607 - _t4608;
-    assign _t4610 = {{10{_t4609[9]}}, _t4609} * {{10{_t4609[9]}}, _t4609};
-    assign _t4611 = _t820 ? _t4610 : 20'h00000;
-    assign _t4612 = encode_column_q[239:232];
-    assign _t4613 = prototype_3_5_q[23:16];
-    assign _t4614 = {{2{1'b0}}, _t4612};
-    assign _t4615 = {{2{1'b0}}, _t4613};
-    assign _t4616 = _t4614 - _t4615;
-    assign _t4617 = {{10{_t4616[9]}}, _t4616} * {{10{_t4616[9]}}, _t4616};
-    assign _t4618 = _t822 ? _t4617 : 20'h00000;
-    assign _t4619 = encode_column_q[247:240];
-    assign _t4620 = prototype_3_5_q[31:24];
-    assign _t4621 = {{2{1'b0}}, _t4619};
-    assign _t4622 = {{2{1'b0}}, _t4620};
-    assign _t4623 = _t4621 - _t4622;
-    assign _t4624 = {{10{_t4623[9]}}, _t4623} * {{10{_t4623[9]}}, _t4623};
-    assign _t4625 = _t824 ? _t4624 : 20'h00000;
-    assign _t4626 = encode_column_q[255:248];
-    assign _t4627 = prototype_3_5_q[39:32];
-    assign _t4628 = {{2{1'b0}}, _t4626};
-    assign _t4629 = {{2{1'b0}}, _t4627};
-    assign _t4630 = _t4628 - _t4629;
-    assign _t4631 = {{10{_t4630[9]}}, _t4630} * {{10{_t4630[9]}}, _t4630};
-    assign _t4632 = _t826 ? _t4631 : 20'h00000;
-    assign _t4633 = encode_column_q[263:256];
-    assign _t4634 = prototype_3_5_q[47:40];
-    assign _t4635 = {{2{1'b0}}, _t4633};
-    assign _t4636 = {{2{1'b0}}, _t4634};
-    assign _t4637 = _t4635 - _t4636;
-    assign _t4638 = {{10{_t4637[9]}}, _t4637} * {{10{_t4637[9]}}, _t4637};
-    assign _t4639 = _t828 ? _t4638 : 20'h00000;
-    assign _t4640 = encode_column_q[271:264];
-    assign _t4641 = prototype_3_5_q[55:48];
-    assign _t4642 = {{2{1'b0}}, _t4640};
-    assign _t4643 = {{2{1'b0}}, _t4641};
-    assign _t4644 = _t4642 - _t4643;
-    assign _t4645 = {{10{_t4644[9]}}, _t4644} * {{10{_t4644[9]}}, _t4644};
-    assign _t4646 = _t830 ? _t4645 : 20'h00000;
-    assign _t4647 = encode_column_q[279:272];
-    assign _t4648 = prototype_3_5_q[63:56];
-    assign _t4649 = {{2{1'b0}}, _t4647};
-    assign _t4650 = {{2{1'b0}}, _t4648};
-    assign _t4651 = _t4649 - _t4650;
-    assign _t4652 = {{10{_t4651[9]}}, _t4651} * {{10{_t4651[9]}}, _t4651};
-    assign _t4653 = _t832 ? _t4652 : 20'h00000;
-    assign _t4654 = encode_column_q[287:280];
-    assign _t4655 = prototype_3_5_q[71:64];
-    assign _t4656 = {{2{1'b0}}, _t4654};
-    assign _t4657 = {{2{1'b0}}, _t4655};
-    assign _t4658 = _t4656 - _t4657;
-    assign _t4659 = {{10{_t4658[9]}}, _t4658} * {{10{_t4658[9]}}, _t4658};
-    assign _t4660 = _t834 ? _t4659 : 20'h00000;
-    assign _t4661 = _t4604 + _t4611;
-    assign _t4662 = _t4618 + _t4625;
-    assign _t4663 = _t4632 + _t4639;
-    assign _t4664 = _t4646 + _t4653;
-    assign _t4665 = _t4661 + _t4662;
-    assign _t4666 = _t4663 + _t4664;
-    assign _t4667 = _t4665 + _t4666;
-    assign _t4668 = _t4667 + _t4660;
-    assign _t4669 = encode_column_q[223:216];
-    assign _t4670 = prototype_3_6_q[7:0];
-    assign _t4671 = {{2{1'b0}}, _t4669};
-    assign _t4672 = {{2{1'b0}}, _t4670};
-    assign _t4673 = _t4671 - _t4672;
-    assign _t4674 = {{10{_t4673[9]}}, _t4673} * {{10{_t4673[9]}}, _t4673};
-    assign _t4675 = _t818 ? _t4674 : 20'h00000;
-    assign _t4676 = encode_column_q[231:224];
-    assign _t4677 = prototype_3_6_q[15:8];
-    assign _t4678 = {{2{1'b0}}, _t4676};
-    assign _t4679 = {{2{1'b0}}, _t4677};
-    assign _t4680 = _t4678 - _t4679;
-    assign _t4681 = {{10{_t4680[9]}}, _t4680} * {{10{_t4680[9]}}, _t4680};
-    assign _t4682 = _t820 ? _t4681 : 20'h00000;
-    assign _t4683 = encode_column_q[239:232];
-    assign _t4684 = prototype_3_6_q[23:16];
-    assign _t4685 = {{2{1'b0}}, _t4683};
-    assign _t4686 = {{2{1'b0}}, _t4684};
-    assign _t4687 = _t4685 - _t4686;
-    assign _t4688 = {{10{_t4687[9]}}, _t4687} * {{10{_t4687[9]}}, _t4687};
-    assign _t4689 = _t822 ? _t4688 : 20'h00000;
-    assign _t4690 = encode_column_q[247:240];
-    assign _t4691 = prototype_3_6_q[31:24];
-    assign _t4692 = {{2{1'b0}}, _t4690};
-    assign _t4693 = {{2{1'b0}}, _t4691};
-    assign _t4694 = _t4692 - _t4693;
-    assign _t4695 = {{10{_t4694[9]}}, _t4694} * {{10{_t4694[9]}}, _t4694};
-    assign _t4696 = _t824 ? _t4695 : 20'h00000;
-    assign _t4697 = encode_column_q[255:248];
-    assign _t4698 = prototype_3_6_q[39:32];
-    assign _t4699 = {{2{1'b0}}, _t4697};
-    assign _t4700 = {{2{1'b0}}, _t4698};
-    assign _t4701 = _t4699 - _t4700;
-    assign _t4702 = {{10{_t4701[9]}}, _t4701} * {{10{_t4701[9]}}, _t4701};
-    assign _t4703 = _t826 ? _t4702 : 20'h00000;
-    assign _t4704 = encode_column_q[263:256];
-    assign _t4705 = prototype_3_6_q[47:40];
-    assign _t4706 = {{2{1'b0}}, _t4704};
-    assign _t4707 = {{2{1'b0}}, _t4705};
-    assign _t4708 = _t4706 - _t4707;
-    assign _t4709 = {{10{_t4708[9]}}, _t4708} * {{10{_t4708[9]}}, _t4708};
-    assign _t4710 = _t828 ? _t4709 : 20'h00000;
-    assign _t4711 = encode_column_q[271:264];
-    assign _t4712 = prototype_3_6_q[55:48];
-    assign _t4713 = {{2{1'b0}}, _t4711};
-    assign _t4714 = {{2{1'b0}}, _t4712};
-    assign _t4715 = _t4713 - _t4714;
-    assign _t4716 = {{10{_t4715[9]}}, _t4715} * {{10{_t4715[9]}}, _t4715};
-    assign _t4717 = _t830 ? _t4716 : 20'h00000;
-    assign _t4718 = encode_column_q[279:272];
-    assign _t4719 = prototype_3_6_q[63:56];
-    assign _t4720 = {{2{1'b0}}, _t4718};
-    assign _t4721 = {{2{1'b0}}, _t4719};
-    assign _t4722 = _t4720 - _t4721;
-    assign _t4723 = {{10{_t4722[9]}}, _t4722} * {{10{_t4722[9]}}, _t4722};
-    assign _t4724 = _t832 ? _t4723 : 20'h00000;
-    assign _t4725 = encode_column_q[287:280];
-    assign _t4726 = prototype_3_6_q[71:64];
-    assign _t4727 = {{2{1'b0}}, _t4725};
-    assign _t4728 = {{2{1'b0}}, _t4726};
-    assign _t4729 = _t4727 - _t4728;
-    assign _t4730 = {{10{_t4729[9]}}, _t4729} * {{10{_t4729[9]}}, _t4729};
-    assign _t4731 = _t834 ? _t4730 : 20'h00000;
-    assign _t4732 = _t4675 + _t4682;
-    assign _t4733 = _t4689 + _t4696;
-    assign _t4734 = _t4703 + _t4710;
-    assign _t4735 = _t4717 + _t4724;
-    assign _t4736 = _t4732 + _t4733;
-    assign _t4737 = _t4734 + _t4735;
-    assign _t4738 = _t4736 + _t4737;
-    assign _t4739 = _t4738 + _t4731;
-    assign _t4740 = encode_column_q[223:216];
-    assign _t4741 = prototype_3_7_q[7:0];
-    assign _t4742 = {{2{1'b0}}, _t4740};
-    assign _t4743 = {{2{1'b0}}, _t4741};
-    assign _t4744 = _t4742 - _t4743;
-    assign _t4745 = {{10{_t4744[9]}}, _t4744} * {{10{_t4744[9]}}, _t4744};
-    assign _t4746 = _t818 ? _t4745 : 20'h00000;
-    assign _t4747 = encode_column_q[231:224];
-    assign _t4748 = prototype_3_7_q[15:8];
-    assign _t4749 = {{2{1'b0}}, _t4747};
-    assign _t4750 = {{2{1'b0}}, _t4748};
-    assign _t4751 = _t4749 - _t4750;
-    assign _t4752 = {{10{_t4751[9]}}, _t4751} * {{10{_t4751[9]}}, _t4751};
-    assign _t4753 = _t820 ? _t4752 : 20'h00000;
-    assign _t4754 = encode_column_q[239:232];
-    assign _t4755 = prototype_3_7_q[23:16];
-    assign _t4756 = {{2{1'b0}}, _t4754};
-    assign _t4757 = {{2{1'b0}}, _t4755};
-    assign _t4758 = _t4756 - _t4757;
-    assign _t4759 = {{10{_t4758[9]}}, _t4758} * {{10{_t4758[9]}}, _t4758};
-    assign _t4760 = _t822 ? _t4759 : 20'h00000;
-    assign _t4761 = encode_column_q[247:240];
-    assign _t4762 = prototype_3_7_q[31:24];
-    assign _t4763 = {{2{1'b0}}, _t4761};
-    assign _t4764 = {{2{1'b0}}, _t4762};
-    assign _t4765 = _t4763 - _t4764;
-    assign _t4766 = {{10{_t4765[9]}}, _t4765} * {{10{_t4765[9]}}, _t4765};
-    assign _t4767 = _t824 ? _t4766 : 20'h00000;
-    assign _t4768 = encode_column_q[255:248];
-    assign _t4769 = prototype_3_7_q[39:32];
-    assign _t4770 = {{2{1'b0}}, _t4768};
-    assign _t4771 = {{2{1'b0}}, _t4769};
-    assign _t4772 = _t4770 - _t4771;
-    assign _t4773 = {{10{_t4772[9]}}, _t4772} * {{10{_t4772[9]}}, _t4772};
-    assign _t4774 = _t826 ? _t4773 : 20'h00000;
-    assign _t4775 = encode_column_q[263:256];
-    assign _t4776 = prototype_3_7_q[47:40];
-    assign _t4777 = {{2{1'b0}}, _t4775};
-    assign _t4778 = {{2{1'b0}}, _t4776};
-    assign _t4779 = _t4777 - _t4778;
-    assign _t4780 = {{10{_t4779[9]}}, _t4779} * {{10{_t4779[9]}}, _t4779};
-    assign _t4781 = _t828 ? _t4780 : 20'h00000;
-    assign _t4782 = encode_column_q[271:264];
-    assign _t4783 = prototype_3_7_q[55:48];
-    assign _t4784 = {{2{1'b0}}, _t4782};
-    assign _t4785 = {{2{1'b0}}, _t4783};
-    assign _t4786 = _t4784 - _t4785;
-    assign _t4787 = {{10{_t4786[9]}}, _t4786} * {{10{_t4786[9]}}, _t4786};
-    assign _t4788 = _t830 ? _t4787 : 20'h00000;
-    assign _t4789 = encode_column_q[279:272];
-    assign _t4790 = prototype_3_7_q[63:56];
-    assign _t4791 = {{2{1'b0}}, _t4789};
-    assign _t4792 = {{2{1'b0}}, _t4790};
-    assign _t4793 = _t4791 - _t4792;
-    assign _t4794 = {{10{_t4793[9]}}, _t4793} * {{10{_t4793[9]}}, _t4793};
-    assign _t4795 = _t832 ? _t4794 : 20'h00000;
-    assign _t4796 = encode_column_q[287:280];
-    assign _t4797 = prototype_3_7_q[71:64];
-    assign _t4798 = {{2{1'b0}}, _t4796};
-    assign _t4799 = {{2{1'b0}}, _t4797};
-    assign _t4800 = _t4798 - _t4799;
-    assign _t4801 = {{10{_t4800[9]}}, _t4800} * {{10{_t4800[9]}}, _t4800};
-    assign _t4802 = _t834 ? _t4801 : 20'h00000;
-    assign _t4803 = _t4746 + _t4753;
-    assign _t4804 = _t4760 + _t4767;
-    assign _t4805 = _t4774 + _t4781;
-    assign _t4806 = _t4788 + _t4795;
-    assign _t4807 = _t4803 + _t4804;
-    assign _t4808 = _t4805 + _t4806;
-    assign _t4809 = _t4807 + _t4808;
-    assign _t4810 = _t4809 + _t4802;
-    assign _t4811 = encode_column_q[223:216];
-    assign _t4812 = prototype_3_8_q[7:0];
-    assign _t4813 = {{2{1'b0}}, _t4811};
-    assign _t4814 = {{2{1'b0}}, _t4812};
-    assign _t4815 = _t4813 - _t4814;
-    assign _t4816 = {{10{_t4815[9]}}, _t4815} * {{10{_t4815[9]}}, _t4815};
-    assign _t4817 = _t818 ? _t4816 : 20'h00000;
-    assign _t4818 = encode_column_q[231:224];
-    assign _t4819 = prototype_3_8_q[15:8];
-    assign _t4820 = {{2{1'b0}}, _t4818};
-    assign _t4821 = {{2{1'b0}}, _t4819};
-    assign _t4822 = _t4820 - _t4821;
-    assign _t4823 = {{10{_t4822[9]}}, _t4822} * {{10{_t4822[9]}}, _t4822};
-    assign _t4824 = _t820 ? _t4823 : 20'h00000;
-    assign _t4825 = encode_column_q[239:232];
-    assign _t4826 = prototype_3_8_q[23:16];
-    assign _t4827 = {{2{1'b0}}, _t4825};
-    assign _t4828 = {{2{1'b0}}, _t4826};
-    assign _t4829 = _t4827 - _t4828;
-    assign _t4830 = {{10{_t4829[9]}}, _t4829} * {{10{_t4829[9]}}, _t4829};
-    assign _t4831 = _t822 ? _t4830 : 20'h00000;
-    assign _t4832 = encode_column_q[247:240];
-    assign _t4833 = prototype_3_8_q[31:24];
-    assign _t4834 = {{2{1'b0}}, _t4832};
-    assign _t4835 = {{2{1'b0}}, _t4833};
-    assign _t4836 = _t4834 - _t4835;
-    assign _t4837 = {{10{_t4836[9]}}, _t4836} * {{10{_t4836[9]}}, _t4836};
-    assign _t4838 = _t824 ? _t4837 : 20'h00000;
-    assign _t4839 = encode_column_q[255:248];
-    assign _t4840 = prototype_3_8_q[39:32];
-    assign _t4841 = {{2{1'b0}}, _t4839};
-    assign _t4842 = {{2{1'b0}}, _t4840};
-    assign _t4843 = _t4841 - _t4842;
-    assign _t4844 = {{10{_t4843[9]}}, _t4843} * {{10{_t4843[9]}}, _t4843};
-    assign _t4845 = _t826 ? _t4844 : 20'h00000;
-    assign _t4846 = encode_column_q[263:256];
-    assign _t4847 = prototype_3_8_q[47:40];
-    assign _t4848 = {{2{1'b0}}, _t4846};
-    assign _t4849 = {{2{1'b0}}, _t4847};
-    assign _t4850 = _t4848 - _t4849;
-    assign _t4851 = {{10{_t4850[9]}}, _t4850} * {{10{_t4850[9]}}, _t4850};
-    assign _t4852 = _t828 ? _t4851 : 20'h00000;
-    assign _t4853 = encode_column_q[271:264];
-    assign _t4854 = prototype_3_8_q[55:48];
-    assign _t4855 = {{2{1'b0}}, _t4853};
-    assign _t4856 = {{2{1'b0}}, _t4854};
-    assign _t4857 = _t4855 - _t4856;
-    assign _t4858 = {{10{_t4857[9]}}, _t4857} * {{10{_t4857[9]}}, _t4857};
-    assign _t4859 = _t830 ? _t4858 : 20'h00000;
-    assign _t4860 = encode_column_q[279:272];
-    assign _t4861 = prototype_3_8_q[63:56];
-    assign _t4862 = {{2{1'b0}}, _t4860};
-    assign _t4863 = {{2{1'b0}}, _t4861};
-    assign _t4864 = _t4862 - _t4863;
-    assign _t4865 = {{10{_t4864[9]}}, _t4864} * {{10{_t4864[9]}}, _t4864};
-    assign _t4866 = _t832 ? _t4865 : 20'h00000;
-    assign _t4867 = encode_column_q[287:280];
-    assign _t4868 = prototype_3_8_q[71:64];
-    assign _t4869 = {{2{1'b0}}, _t4867};
-    assign _t4870 = {{2{1'b0}}, _t4868};
-    assign _t4871 = _t4869 - _t4870;
-    assign _t4872 = {{10{_t4871[9]}}, _t4871} * {{10{_t4871[9]}}, _t4871};
-    assign _t4873 = _t834 ? _t4872 : 20'h00000;
-    assign _t4874 = _t4817 + _t4824;
-    assign _t4875 = _t4831 + _t4838;
-    assign _t4876 = _t4845 + _t4852;
-    assign _t4877 = _t4859 + _t4866;
-    assign _t4878 = _t4874 + _t4875;
-    assign _t4879 = _t4876 + _t4877;
-    assign _t4880 = _t4878 + _t4879;
-    assign _t4881 = _t4880 + _t4873;
-    assign _t4882 = encode_column_q[223:216];
-    assign _t4883 = prototype_3_9_q[7:0];
-    assign _t4884 = {{2{1'b0}}, _t4882};
-    assign _t4885 = {{2{1'b0}}, _t4883};
-    assign _t4886 = _t4884 - _t4885;
-    assign _t4887 = {{10{_t4886[9]}}, _t4886} * {{10{_t4886[9]}}, _t4886};
-    assign _t4888 = _t818 ? _t4887 : 20'h00000;
-    assign _t4889 = encode_column_q[231:224];
-    assign _t4890 = prototype_3_9_q[15:8];
-    assign _t4891 = {{2{1'b0}}, _t4889};
-    assign _t4892 = {{2{1'b0}}, _t4890};
-    assign _t4893 = _t4891 - _t4892;
-    assign _t4894 = {{10{_t4893[9]}}, _t4893} * {{10{_t4893[9]}}, _t4893};
-    assign _t4895 = _t820 ? _t4894 : 20'h00000;
-    assign _t4896 = encode_column_q[239:232];
-    assign _t4897 = prototype_3_9_q[23:16];
-    assign _t4898 = {{2{1'b0}}, _t4896};
-    assign _t4899 = {{2{1'b0}}, _t4897};
-    assign _t4900 = _t4898 - _t4899;
-    assign _t4901 = {{10{_t4900[9]}}, _t4900} * {{10{_t4900[9]}}, _t4900};
-    assign _t4902 = _t822 ? _t4901 : 20'h00000;
-    assign _t4903 = encode_column_q[247:240];
-    assign _t4904 = prototype_3_9_q[31:24];
-    assign _t4905 = {{2{1'b0}}, _t4903};
-    assign _t4906 = {{2{1'b0}}, _t4904};
-    assign _t4907 = _t4905 - _t4906;
-    assign _t4908 = {{10{_t4907[9]}}, _t4907} * {{10{_t4907[9]}}, _t4907};
-    assign _t4909 = _t824 ? _t4908 : 20'h00000;
-    assign _t4910 = encode_column_q[255:248];
-    assign _t4911 = prototype_3_9_q[39:32];
-    assign _t4912 = {{2{1'b0}}, _t4910};
-    assign _t4913 = {{2{1'b0}}, _t4911};
-    assign _t4914 = _t4912 - _t4913;
-    assign _t4915 = {{10{_t4914[9]}}, _t4914} * {{10{_t4914[9]}}, _t4914};
-    assign _t4916 = _t826 ? _t4915 : 20'h00000;
-    assign _t4917 = encode_column_q[263:256];
-    assign _t4918 = prototype_3_9_q[47:40];
-    assign _t4919 = {{2{1'b0}}, _t4917};
-    assign _t4920 = {{2{1'b0}}, _t4918};
-    assign _t4921 = _t4919 - _t4920;
-    assign _t4922 = {{10{_t4921[9]}}, _t4921} * {{10{_t4921[9]}}, _t4921};
-    assign _t4923 = _t828 ? _t4922 : 20'h00000;
-    assign _t4924 = encode_column_q[271:264];
-    assign _t4925 = prototype_3_9_q[55:48];
-    assign _t4926 = {{2{1'b0}}, _t4924};
-    assign _t4927 = {{2{1'b0}}, _t4925};
-    assign _t4928 = _t4926 - _t4927;
-    assign _t4929 = {{10{_t4928[9]}}, _t4928} * {{10{_t4928[9]}}, _t4928};
-    assign _t4930 = _t830 ? _t4929 : 20'h00000;
-    assign _t4931 = encode_column_q[279:272];
-    assign _t4932 = prototype_3_9_q[63:56];
-    assign _t4933 = {{2{1'b0}}, _t4931};
-    assign _t4934 = {{2{1'b0}}, _t4932};
-    assign _t4935 = _t4933 - _t4934;
-    assign _t4936 = {{10{_t4935[9]}}, _t4935} * {{10{_t4935[9]}}, _t4935};
-    assign _t4937 = _t832 ? _t4936 : 20'h00000;
-    assign _t4938 = encode_column_q[287:280];
-    assign _t4939 = prototype_3_9_q[71:64];
-    assign _t4940 = {{2{1'b0}}, _t4938};
-    assign _t4941 = {{2{1'b0}}, _t4939};
-    assign _t4942 = _t4940 - _t4941;
-    assign _t4943 = {{10{_t4942[9]}}, _t4942} * {{10{_t4942[9]}}, _t4942};
-    assign _t4944 = _t834 ? _t4943 : 20'h00000;
-    assign _t4945 = _t4888 + _t4895;
-    assign _t4946 = _t4902 + _t4909;
-    assign _t4947 = _t4916 + _t4923;
-    assign _t4948 = _t4930 + _t4937;
-    assign _t4949 = _t4945 + _t4946;
-    assign _t4950 = _t4947 + _t4948;
-    assign _t4951 = _t4949 + _t4950;
-    assign _t4952 = _t4951 + _t4944;
-    assign _t4953 = encode_column_q[223:216];
-    assign _t4954 = prototype_3_10_q[7:0];
-    assign _t4955 = {{2{1'b0}}, _t4953};
-    assign _t4956 = {{2{1'b0}}, _t4954};
-    assign _t4957 = _t4955 - _t4956;
-    assign _t4958 = {{10{_t4957[9]}}, _t4957} * {{10{_t4957[9]}}, _t4957};
-    assign _t4959 = _t818 ? _t4958 : 20'h00000;
-    assign _t4960 = encode_column_q[231:224];
-    assign _t4961 = prototype_3_10_q[15:8];
-    assign _t4962 = {{2{1'b0}}, _t4960};
-    assign _t4963 = {{2{1'b0}}, _t4961};
-    assign _t4964 = _t4962 - _t4963;
-    assign _t4965 = {{10{_t4964[9]}}, _t4964} * {{10{_t4964[9]}}, _t4964};
-    assign _t4966 = _t820 ? _t4965 : 20'h00000;
-    assign _t4967 = encode_column_q[239:232];
-    assign _t4968 = prototype_3_10_q[23:16];
-    assign _t4969 = {{2{1'b0}}, _t4967};
-    assign _t4970 = {{2{1'b0}}, _t4968};
-    assign _t4971 = _t4969 - _t4970;
-    assign _t4972 = {{10{_t4971[9]}}, _t4971} * {{10{_t4971[9]}}, _t4971};
-    assign _t4973 = _t822 ? _t4972 : 20'h00000;
-    assign _t4974 = encode_column_q[247:240];
-    assign _t4975 = prototype_3_10_q[31:24];
-    assign _t4976 = {{2{1'b0}}, _t4974};
-    assign _t4977 = {{2{1'b0}}, _t4975};
-    assign _t4978 = _t4976 - _t4977;
-    assign _t4979 = {{10{_t4978[9]}}, _t4978} * {{10{_t4978[9]}}, _t4978};
-    assign _t4980 = _t824 ? _t4979 : 20'h00000;
-    assign _t4981 = encode_column_q[255:248];
-    assign _t4982 = prototype_3_10_q[39:32];
-    assign _t4983 = {{2{1'b0}}, _t4981};
-    assign _t4984 = {{2{1'b0}}, _t4982};
-    assign _t4985 = _t4983 - _t4984;
-    assign _t4986 = {{10{_t4985[9]}}, _t4985} * {{10{_t4985[9]}}, _t4985};
-    assign _t4987 = _t826 ? _t4986 : 20'h00000;
-    assign _t4988 = encode_column_q[263:256];
-    assign _t4989 = prototype_3_10_q[47:40];
-    assign _t4990 = {{2{1'b0}}, _t4988};
-    assign _t4991 = {{2{1'b0}}, _t4989};
-    assign _t4992 = _t4990 - _t4991;
-    assign _t4993 = {{10{_t4992[9]}}, _t4992} * {{10{_t4992[9]}}, _t4992};
-    assign _t4994 = _t828 ? _t4993 : 20'h00000;
-    assign _t4995 = encode_column_q[271:264];
-    assign _t4996 = prototype_3_10_q[55:48];
-    assign _t4997 = {{2{1'b0}}, _t4995};
-    assign _t4998 = {{2{1'b0}}, _t4996};
-    assign _t4999 = _t4997 - _t4998;
-    assign _t5000 = {{10{_t4999[9]}}, _t4999} * {{10{_t4999[9]}}, _t4999};
-    assign _t5001 = _t830 ? _t5000 : 20'h00000;
-    assign _t5002 = encode_column_q[279:272];
-    assign _t5003 = prototype_3_10_q[63:56];
-    assign _t5004 = {{2{1'b0}}, _t5002};
-    assign _t5005 = {{2{1'b0}}, _t5003};
-    assign _t5006 = _t5004 - _t5005;
-    assign _t5007 = {{10{_t5006[9]}}, _t5006} * {{10{_t5006[9]}}, _t5006};
-    assign _t5008 = _t832 ? _t5007 : 20'h00000;
-    assign _t5009 = encode_column_q[287:280];
-    assign _t5010 = prototype_3_10_q[71:64];
-    assign _t5011 = {{2{1'b0}}, _t5009};
-    assign _t5012 = {{2{1'b0}}, _t5010};
-    assign _t5013 = _t5011 - _t5012;
-    assign _t5014 = {{10{_t5013[9]}}, _t5013} * {{10{_t5013[9]}}, _t5013};
-    assign _t5015 = _t834 ? _t5014 : 20'h00000;
-    assign _t5016 = _t4959 + _t4966;
-    assign _t5017 = _t4973 + _t4980;
-    assign _t5018 = _t4987 + _t4994;
-    assign _t5019 = _t5001 + _t5008;
-    assign _t5020 = _t5016 + _t5017;
-    assign _t5021 = _t5018 + _t5019;
-    assign _t5022 = _t5020 + _t5021;
-    assign _t5023 = _t5022 + _t5015;
-    assign _t5024 = encode_column_q[223:216];
-    assign _t5025 = prototype_3_11_q[7:0];
-    assign _t5026 = {{2{1'b0}}, _t5024};
-    assign _t5027 = {{2{1'b0}}, _t5025};
-    assign _t5028 = _t5026 - _t5027;
-    assign _t5029 = {{10{_t5028[9]}}, _t5028} * {{10{_t5028[9]}}, _t5028};
-    assign _t5030 = _t818 ? _t5029 : 20'h00000;
-    assign _t5031 = encode_column_q[231:224];
-    assign _t5032 = prototype_3_11_q[15:8];
-    assign _t5033 = {{2{1'b0}}, _t5031};
-    assign _t5034 = {{2{1'b0}}, _t5032};
-    assign _t5035 = _t5033 - _t5034;
-    assign _t5036 = {{10{_t5035[9]}}, _t5035} * {{10{_t5035[9]}}, _t5035};
-    assign _t5037 = _t820 ? _t5036 : 20'h00000;
-    assign _t5038 = encode_column_q[239:232];
-    assign _t5039 = prototype_3_11_q[23:16];
-    assign _t5040 = {{2{1'b0}}, _t5038};
-    assign _t5041 = {{2{1'b0}}, _t5039};
-    assign _t5042 = _t5040 - _t5041;
-    assign _t5043 = {{10{_t5042[9]}}, _t5042} * {{10{_t5042[9]}}, _t5042};
-    assign _t5044 = _t822 ? _t5043 : 20'h00000;
-    assign _t5045 = encode_column_q[247:240];
-    assign _t5046 = prototype_3_11_q[31:24];
-    assign _t5047 = {{2{1'b0}}, _t5045};
-    assign _t5048 = {{2{1'b0}}, _t5046};
-    assign _t5049 = _t5047 - _t5048;
-    assign _t5050 = {{10{_t5049[9]}}, _t5049} * {{10{_t5049[9]}}, _t5049};
-    assign _t5051 = _t824 ? _t5050 : 20'h00000;
-    assign _t5052 = encode_column_q[255:248];
-    assign _t5053 = prototype_3_11_q[39:32];
-    assign _t5054 = {{2{1'b0}}, _t5052};
-    assign _t5055 = {{2{1'b0}}, _t5053};
-    assign _t5056 = _t5054 - _t5055;
-    assign _t5057 = {{10{_t5056[9]}}, _t5056} * {{10{_t5056[9]}}, _t5056};
-    assign _t5058 = _t826 ? _t5057 : 20'h00000;
-    assign _t5059 = encode_column_q[263:256];
-    assign _t5060 = prototype_3_11_q[47:40];
-    assign _t5061 = {{2{1'b0}}, _t5059};
-    assign _t5062 = {{2{1'b0}}, _t5060};
-    assign _t5063 = _t5061 - _t5062;
-    assign _t5064 = {{10{_t5063[9]}}, _t5063} * {{10{_t5063[9]}}, _t5063};
-    assign _t5065 = _t828 ? _t5064 : 20'h00000;
-    assign _t5066 = encode_column_q[271:264];
-    assign _t5067 = prototype_3_11_q[55:48];
-    assign _t5068 = {{2{1'b0}}, _t5066};
-    assign _t5069 = {{2{1'b0}}, _t5067};
-    assign _t5070 = _t5068 - _t5069;
-    assign _t5071 = {{10{_t5070[9]}}, _t5070} * {{10{_t5070[9]}}, _t5070};
-    assign _t5072 = _t830 ? _t5071 : 20'h00000;
-    assign _t5073 = encode_column_q[279:272];
-    assign _t5074 = prototype_3_11_q[63:56];
-    assign _t5075 = {{2{1'b0}}, _t5073};
-    assign _t5076 = {{2{1'b0}}, _t5074};
-    assign _t5077 = _t5075 - _t5076;
-    assign _t5078 = {{10{_t5077[9]}}, _t5077} * {{10{_t5077[9]}}, _t5077};
-    assign _t5079 = _t832 ? _t5078 : 20'h00000;
-    assign _t5080 = encode_column_q[287:280];
-    assign _t5081 = prototype_3_11_q[71:64];
-    assign _t5082 = {{2{1'b0}}, _t5080};
-    assign _t5083 = {{2{1'b0}}, _t5081};
-    assign _t5084 = _t5082 - _t5083;
-    assign _t5085 = {{10{_t5084[9]}}, _t5084} * {{10{_t5084[9]}}, _t5084};
-    assign _t5086 = _t834 ? _t5085 : 20'h00000;
-    assign _t5087 = _t5030 + _t5037;
-    assign _t5088 = _t5044 + _t5051;
-    assign _t5089 = _t5058 + _t5065;
-    assign _t5090 = _t5072 + _t5079;
-    assign _t5091 = _t5087 + _t5088;
-    assign _t5092 = _t5089 + _t5090;
-    assign _t5093 = _t5091 + _t5092;
-    assign _t5094 = _t5093 + _t5086;
-    assign _t5095 = encode_column_q[223:216];
-    assign _t5096 = prototype_3_12_q[7:0];
-    assign _t5097 = {{2{1'b0}}, _t5095};
-    assign _t5098 = {{2{1'b0}}, _t5096};
-    assign _t5099 = _t5097 - _t5098;
-    assign _t5100 = {{10{_t5099[9]}}, _t5099} * {{10{_t5099[9]}}, _t5099};
-    assign _t5101 = _t818 ? _t5100 : 20'h00000;
-    assign _t5102 = encode_column_q[231:224];
-    assign _t5103 = prototype_3_12_q[15:8];
-    assign _t5104 = {{2{1'b0}}, _t5102};
-    assign _t5105 = {{2{1'b0}}, _t5103};
-    assign _t5106 = _t5104 - _t5105;
-    assign _t5107 = {{10{_t5106[9]}}, _t5106} * {{10{_t5106[9]}}, _t5106};
-    assign _t5108 = _t820 ? _t5107 : 20'h00000;
-    assign _t5109 = encode_column_q[239:232];
-    assign _t5110 = prototype_3_12_q[23:16];
-    assign _t5111 = {{2{1'b0}}, _t5109};
-    assign _t5112 = {{2{1'b0}}, _t5110};
-    assign _t5113 = _t5111 - _t5112;
-    assign _t5114 = {{10{_t5113[9]}}, _t5113} * {{10{_t5113[9]}}, _t5113};
-    assign _t5115 = _t822 ? _t5114 : 20'h00000;
-    assign _t5116 = encode_column_q[247:240];
-    assign _t5117 = prototype_3_12_q[31:24];
-    assign _t5118 = {{2{1'b0}}, _t5116};
-    assign _t5119 = {{2{1'b0}}, _t5117};
-    assign _t5120 = _t5118 - _t5119;
-    assign _t5121 = {{10{_t5120[9]}}, _t5120} * {{10{_t5120[9]}}, _t5120};
-    assign _t5122 = _t824 ? _t5121 : 20'h00000;
-    assign _t5123 = encode_column_q[255:248];
-    assign _t5124 = prototype_3_12_q[39:32];
-    assign _t5125 = {{2{1'b0}}, _t5123};
-    assign _t5126 = {{2{1'b0}}, _t5124};
-    assign _t5127 = _t5125 - _t5126;
-    assign _t5128 = {{10{_t5127[9]}}, _t5127} * {{10{_t5127[9]}}, _t5127};
-    assign _t5129 = _t826 ? _t5128 : 20'h00000;
-    assign _t5130 = encode_column_q[263:256];
-    assign _t5131 = prototype_3_12_q[47:40];
-    assign _t5132 = {{2{1'b0}}, _t5130};
-    assign _t5133 = {{2{1'b0}}, _t5131};
-    assign _t5134 = _t5132 - _t5133;
-    assign _t5135 = {{10{_t5134[9]}}, _t5134} * {{10{_t5134[9]}}, _t5134};
-    assign _t5136 = _t828 ? _t5135 : 20'h00000;
-    assign _t5137 = encode_column_q[271:264];
-    assign _t5138 = prototype_3_12_q[55:48];
-    assign _t5139 = {{2{1'b0}}, _t5137};
-    assign _t5140 = {{2{1'b0}}, _t5138};
-    assign _t5141 = _t5139 - _t5140;
-    assign _t5142 = {{10{_t5141[9]}}, _t5141} * {{10{_t5141[9]}}, _t5141};
-    assign _t5143 = _t830 ? _t5142 : 20'h00000;
-    assign _t5144 = encode_column_q[279:272];
-    assign _t5145 = prototype_3_12_q[63:56];
-    assign _t5146 = {{2{1'b0}}, _t5144};
-    assign _t5147 = {{2{1'b0}}, _t5145};
-    assign _t5148 = _t5146 - _t5147;
-    assign _t5149 = {{10{_t5148[9]}}, _t5148} * {{10{_t5148[9]}}, _t5148};
-    assign _t5150 = _t832 ? _t5149 : 20'h00000;
-    assign _t5151 = encode_column_q[287:280];
-    assign _t5152 = prototype_3_12_q[71:64];
-    assign _t5153 = {{2{1'b0}}, _t5151};
-    assign _t5154 = {{2{1'b0}}, _t5152};
-    assign _t5155 = _t5153 - _t5154;
-    assign _t5156 = {{10{_t5155[9]}}, _t5155} * {{10{_t5155[9]}}, _t5155};
-    assign _t5157 = _t834 ? _t5156 : 20'h00000;
-    assign _t5158 = _t5101 + _t5108;
-    assign _t5159 = _t5115 + _t5122;
-    assign _t5160 = _t5129 + _t5136;
-    assign _t5161 = _t5143 + _t5150;
-    assign _t5162 = _t5158 + _t5159;
-    assign _t5163 = _t5160 + _t5161;
-    assign _t5164 = _t5162 + _t5163;
-    assign _t5165 = _t5164 + _t5157;
-    assign _t5166 = encode_column_q[223:216];
-    assign _t5167 = prototype_3_13_q[7:0];
-    assign _t5168 = {{2{1'b0}}, _t5166};
-    assign _t5169 = {{2{1'b0}}, _t5167};
-    assign _t5170 = _t5168 - _t5169;
-    assign _t5171 = {{10{_t5170[9]}}, _t5170} * {{10{_t5170[9]}}, _t5170};
-    assign _t5172 = _t818 ? _t5171 : 20'h00000;
-    assign _t5173 = encode_column_q[231:224];
-    assign _t5174 = prototype_3_13_q[15:8];
-    assign _t5175 = {{2{1'b0}}, _t5173};
-    assign _t5176 = {{2{1'b0}}, _t5174};
-    assign _t5177 = _t5175 - _t5176;
-    assign _t5178 = {{10{_t5177[9]}}, _t5177} * {{10{_t5177[9]}}, _t5177};
-    assign _t5179 = _t820 ? _t5178 : 20'h00000;
-    assign _t5180 = encode_column_q[239:232];
-    assign _t5181 = prototype_3_13_q[23:16];
-    assign _t5182 = {{2{1'b0}}, _t5180};
-    assign _t5183 = {{2{1'b0}}, _t5181};
-    assign _t5184 = _t5182 - _t5183;
-    assign _t5185 = {{10{_t5184[9]}}, _t5184} * {{10{_t5184[9]}}, _t5184};
-    assign _t5186 = _t822 ? _t5185 : 20'h00000;
-    assign _t5187 = encode_column_q[247:240];
-    assign _t5188 = prototype_3_13_q[31:24];
-    assign _t5189 = {{2{1'b0}}, _t5187};
-    assign _t5190 = {{2{1'b0}}, _t5188};
-    assign _t5191 = _t5189 - _t5190;
-    assign _t5192 = {{10{_t5191[9]}}, _t5191} * {{10{_t5191[9]}}, _t5191};
-    assign _t5193 = _t824 ? _t5192 : 20'h00000;
-    assign _t5194 = encode_column_q[255:248];
-    assign _t5195 = prototype_3_13_q[39:32];
-    assign _t5196 = {{2{1'b0}}, _t5194};
-    assign _t5197 = {{2{1'b0}}, _t5195};
-    assign _t5198 = _t5196 - _t5197;
-    assign _t5199 = {{10{_t5198[9]}}, _t5198} * {{10{_t5198[9]}}, _t5198};
-    assign _t5200 = _t826 ? _t5199 : 20'h00000;
-    assign _t5201 = encode_column_q[263:256];
-    assign _t5202 = prototype_3_13_q[47:40];
-    assign _t5203 = {{2{1'b0}}, _t5201};
-    assign _t5204 = {{2{1'b0}}, _t5202};
-    assign _t5205 = _t5203 - _t5204;
-    assign _t5206 = {{10{_t5205[9]}}, _t5205} * {{10{_t5205[9]}}, _t5205};
-    assign _t5207 = _t828 ? _t5206 : 20'h00000;
-    assign _t5208 = encode_column_q[271:264];
-    assign _t5209 = prototype_3_13_q[55:48];
-    assign _t5210 = {{2{1'b0}}, _t5208};
-    assign _t5211 = {{2{1'b0}}, _t5209};
-    assign _t5212 = _t5210 - _t5211;
-    assign _t5213 = {{10{_t5212[9]}}, _t5212} * {{10{_t5212[9]}}, _t5212};
-    assign _t5214 = _t830 ? _t5213 : 20'h00000;
-    assign _t5215 = encode_column_q[279:272];
-    assign _t5216 = prototype_3_13_q[63:56];
-    assign _t5217 = {{2{1'b0}}, _t5215};
-    assign _t5218 = {{2{1'b0}}, _t5216};
-    assign _t5219 = _t5217 - _t5218;
-    assign _t5220 = {{10{_t5219[9]}}, _t5219} * {{10{_t5219[9]}}, _t5219};
-    assign _t5221 = _t832 ? _t5220 : 20'h00000;
-    assign _t5222 = encode_column_q[287:280];
-    assign _t5223 = prototype_3_13_q[71:64];
-    assign _t5224 = {{2{1'b0}}, _t5222};
-    assign _t5225 = {{2{1'b0}}, _t5223};
-    assign _t5226 = _t5224 - _t5225;
-    assign _t5227 = {{10{_t5226[9]}}, _t5226} * {{10{_t5226[9]}}, _t5226};
-    assign _t5228 = _t834 ? _t5227 : 20'h00000;
-    assign _t5229 = _t5172 + _t5179;
-    assign _t5230 = _t5186 + _t5193;
-    assign _t5231 = _t5200 + _t5207;
-    assign _t5232 = _t5214 + _t5221;
-    assign _t5233 = _t5229 + _t5230;
-    assign _t5234 = _t5231 + _t5232;
-    assign _t5235 = _t5233 + _t5234;
-    assign _t5236 = _t5235 + _t5228;
-    assign _t5237 = encode_column_q[223:216];
-    assign _t5238 = prototype_3_14_q[7:0];
-    assign _t5239 = {{2{1'b0}}, _t5237};
-    assign _t5240 = {{2{1'b0}}, _t5238};
-    assign _t5241 = _t5239 - _t5240;
-    assign _t5242 = {{10{_t5241[9]}}, _t5241} * {{10{_t5241[9]}}, _t5241};
-    assign _t5243 = _t818 ? _t5242 : 20'h00000;
-    assign _t5244 = encode_column_q[231:224];
-    assign _t5245 = prototype_3_14_q[15:8];
-    assign _t5246 = {{2{1'b0}}, _t5244};
-    assign _t5247 = {{2{1'b0}}, _t5245};
-    assign _t5248 = _t5246 - _t5247;
-    assign _t5249 = {{10{_t5248[9]}}, _t5248} * {{10{_t5248[9]}}, _t5248};
-    assign _t5250 = _t820 ? _t5249 : 20'h00000;
-    assign _t5251 = encode_column_q[239:232];
-    assign _t5252 = prototype_3_14_q[23:16];
-    assign _t5253 = {{2{1'b0}}, _t5251};
-    assign _t5254 = {{2{1'b0}}, _t5252};
-    assign _t5255 = _t5253 - _t5254;
-    assign _t5256 = {{10{_t5255[9]}}, _t5255} * {{10{_t5255[9]}}, _t5255};
-    assign _t5257 = _t822 ? _t5256 : 20'h00000;
-    assign _t5258 = encode_column_q[247:240];
-    assign _t5259 = prototype_3_14_q[31:24];
-    assign _t5260 = {{2{1'b0}}, _t5258};
-    assign _t5261 = {{2{1'b0}}, _t5259};
-    assign _t5262 = _t5260 - _t5261;
-    assign _t5263 = {{10{_t5262[9]}}, _t5262} * {{10{_t5262[9]}}, _t5262};
-    assign _t5264 = _t824 ? _t5263 : 20'h00000;
-    assign _t5265 = encode_column_q[255:248];
-    assign _t5266 = prototype_3_14_q[39:32];
-    assign _t5267 = {{2{1'b0}}, _t5265};
-    assign _t5268 = {{2{1'b0}}, _t5266};
-    assign _t5269 = _t5267 - _t5268;
-    assign _t5270 = {{10{_t5269[9]}}, _t5269} * {{10{_t5269[9]}}, _t5269};
-    assign _t5271 = _t826 ? _t5270 : 20'h00000;
-    assign _t5272 = encode_column_q[263:256];
-    assign _t5273 = prototype_3_14_q[47:40];
-    assign _t5274 = {{2{1'b0}}, _t5272};
-    assign _t5275 = {{2{1'b0}}, _t5273};
-    assign _t5276 = _t5274 - _t5275;
-    assign _t5277 = {{10{_t5276[9]}}, _t5276} * {{10{_t5276[9]}}, _t5276};
-    assign _t5278 = _t828 ? _t5277 : 20'h00000;
-    assign _t5279 = encode_column_q[271:264];
-    assign _t5280 = prototype_3_14_q[55:48];
-    assign _t5281 = {{2{1'b0}}, _t5279};
-    assign _t5282 = {{2{1'b0}}, _t5280};
-    assign _t5283 = _t5281 - _t5282;
-    assign _t5284 = {{10{_t5283[9]}}, _t5283} * {{10{_t5283[9]}}, _t5283};
-    assign _t5285 = _t830 ? _t5284 : 20'h00000;
-    assign _t5286 = encode_column_q[279:272];
-    assign _t5287 = prototype_3_14_q[63:56];
-    assign _t5288 = {{2{1'b0}}, _t5286};
-    assign _t5289 = {{2{1'b0}}, _t5287};
-    assign _t5290 = _t5288 - _t5289;
-    assign _t5291 = {{10{_t5290[9]}}, _t5290} * {{10{_t5290[9]}}, _t5290};
-    assign _t5292 = _t832 ? _t5291 : 20'h00000;
-    assign _t5293 = encode_column_q[287:280];
-    assign _t5294 = prototype_3_14_q[71:64];
-    assign _t5295 = {{2{1'b0}}, _t5293};
-    assign _t5296 = {{2{1'b0}}, _t5294};
-    assign _t5297 = _t5295 - _t5296;
-    assign _t5298 = {{10{_t5297[9]}}, _t5297} * {{10{_t5297[9]}}, _t5297};
-    assign _t5299 = _t834 ? _t5298 : 20'h00000;
-    assign _t5300 = _t5243 + _t5250;
-    assign _t5301 = _t5257 + _t5264;
-    assign _t5302 = _t5271 + _t5278;
-    assign _t5303 = _t5285 + _t5292;
-    assign _t5304 = _t5300 + _t5301;
-    assign _t5305 = _t5302 + _t5303;
-    assign _t5306 = _t5304 + _t5305;
-    assign _t5307 = _t5306 + _t5299;
-    assign _t5308 = encode_column_q[223:216];
-    assign _t5309 = prototype_3_15_q[7:0];
-    assign _t5310 = {{2{1'b0}}, _t5308};
-    assign _t5311 = {{2{1'b0}}, _t5309};
-    assign _t5312 = _t5310 - _t5311;
-    assign _t5313 = {{10{_t5312[9]}}, _t5312} * {{10{_t5312[9]}}, _t5312};
-    assign _t5314 = _t818 ? _t5313 : 20'h00000;
-    assign _t5315 = encode_column_q[231:224];
-    assign _t5316 = prototype_3_15_q[15:8];
-    assign _t5317 = {{2{1'b0}}, _t5315};
-    assign _t5318 = {{2{1'b0}}, _t5316};
-    assign _t5319 = _t5317 - _t5318;
-    assign _t5320 = {{10{_t5319[9]}}, _t5319} * {{10{_t5319[9]}}, _t5319};
-    assign _t5321 = _t820 ? _t5320 : 20'h00000;
-    assign _t5322 = encode_column_q[239:232];
-    assign _t5323 = prototype_3_15_q[23:16];
-    assign _t5324 = {{2{1'b0}}, _t5322};
-    assign _t5325 = {{2{1'b0}}, _t5323};
-    assign _t5326 = _t5324 - _t5325;
-    assign _t5327 = {{10{_t5326[9]}}, _t5326} * {{10{_t5326[9]}}, _t5326};
-    assign _t5328 = _t822 ? _t5327 : 20'h00000;
-    assign _t5329 = encode_column_q[247:240];
-    assign _t5330 = prototype_3_15_q[31:24];
-    assign _t5331 = {{2{1'b0}}, _t5329};
-    assign _t5332 = {{2{1'b0}}, _t5330};
-    assign _t5333 = _t5331 - _t5332;
-    assign _t5334 = {{10{_t5333[9]}}, _t5333} * {{10{_t5333[9]}}, _t5333};
-    assign _t5335 = _t824 ? _t5334 : 20'h00000;
-    assign _t5336 = encode_column_q[255:248];
-    assign _t5337 = prototype_3_15_q[39:32];
-    assign _t5338 = {{2{1'b0}}, _t5336};
-    assign _t5339 = {{2{1'b0}}, _t5337};
-    assign _t5340 = _t5338 - _t5339;
-    assign _t5341 = {{10{_t5340[9]}}, _t5340} * {{10{_t5340[9]}}, _t5340};
-    assign _t5342 = _t826 ? _t5341 : 20'h00000;
-    assign _t5343 = encode_column_q[263:256];
-    assign _t5344 = prototype_3_15_q[47:40];
-    assign _t5345 = {{2{1'b0}}, _t5343};
-    assign _t5346 = {{2{1'b0}}, _t5344};
-    assign _t5347 = _t5345 - _t5346;
-    assign _t5348 = {{10{_t5347[9]}}, _t5347} * {{10{_t5347[9]}}, _t5347};
-    assign _t5349 = _t828 ? _t5348 : 20'h00000;
-    assign _t5350 = encode_column_q[271:264];
-    assign _t5351 = prototype_3_15_q[55:48];
-    assign _t5352 = {{2{1'b0}}, _t5350};
-    assign _t5353 = {{2{1'b0}}, _t5351};
-    assign _t5354 = _t5352 - _t5353;
-    assign _t5355 = {{10{_t5354[9]}}, _t5354} * {{10{_t5354[9]}}, _t5354};
-    assign _t5356 = _t830 ? _t5355 : 20'h00000;
-    assign _t5357 = encode_column_q[279:272];
-    assign _t5358 = prototype_3_15_q[63:56];
-    assign _t5359 = {{2{1'b0}}, _t5357};
-    assign _t5360 = {{2{1'b0}}, _t5358};
-    assign _t5361 = _t5359 - _t5360;
-    assign _t5362 = {{10{_t5361[9]}}, _t5361} * {{10{_t5361[9]}}, _t5361};
-    assign _t5363 = _t832 ? _t5362 : 20'h00000;
-    assign _t5364 = encode_column_q[287:280];
-    assign _t5365 = prototype_3_15_q[71:64];
-    assign _t5366 = {{2{1'b0}}, _t5364};
-    assign _t5367 = {{2{1'b0}}, _t5365};
-    assign _t5368 = _t5366 - _t5367;
-    assign _t5369 = {{10{_t5368[9]}}, _t5368} * {{10{_t5368[9]}}, _t5368};
-    assign _t5370 = _t834 ? _t5369 : 20'h00000;
-    assign _t5371 = _t5314 + _t5321;
-    assign _t5372 = _t5328 + _t5335;
-    assign _t5373 = _t5342 + _t5349;
-    assign _t5374 = _t5356 + _t5363;
-    assign _t5375 = _t5371 + _t5372;
-    assign _t5376 = _t5373 + _t5374;
-    assign _t5377 = _t5375 + _t5376;
-    assign _t5378 = _t5377 + _t5370;
-    assign _t5379 = e2_bank ? bank1_np : bank0_np;
-    assign _t5380 = {{4{1'b0}}, e2_prototype_chunk};
-    assign _t5381 = _t5380 << 4;
-    assign _t5382 = distance_0_0 + partial_0_0;
-    assign _t5383 = e2_flag0 ? partial_0_0 : _t5382;
-    assign _t5384 = _t5381 + 5'h00;
-    assign _t5385 = _t5384 < _t5379;
-    assign _t5386 = distance_0_1 + partial_0_1;
-    assign _t5387 = e2_flag0 ? partial_0_1 : _t5386;
-    assign _t5388 = _t5381 + 5'h01;
-    assign _t5389 = _t5388 < _t5379;
-    assign _t5390 = distance_0_2 + partial_0_2;
-    assign _t5391 = e2_flag0 ? partial_0_2 : _t5390;
-    assign _t5392 = _t5381 + 5'h02;
-    assign _t5393 = _t5392 < _t5379;
-    assign _t5394 = distance_0_3 + partial_0_3;
-    assign _t5395 = e2_flag0 ? partial_0_3 : _t5394;
-    assign _t5396 = _t5381 + 5'h03;
-    assign _t5397 = _t5396 < _t5379;
-    assign _t5398 = distance_0_4 + partial_0_4;
-    assign _t5399 = e2_flag0 ? partial_0_4 : _t5398;
-    assign _t5400 = _t5381 + 5'h04;
-    assign _t5401 = _t5400 < _t5379;
-    assign _t5402 = distance_0_5 + partial_0_5;
-    assign _t5403 = e2_flag0 ? partial_0_5 : _t5402;
-    assign _t5404 = _t5381 + 5'h05;
-    assign _t5405 = _t5404 < _t5379;
-    assign _t5406 = distance_0_6 + partial_0_6;
-    assign _t5407 = e2_flag0 ? partial_0_6 : _t5406;
-    assign _t5408 = _t5381 + 5'h06;
-    assign _t5409 = _t5408 < _t5379;
-    assign _t5410 = distance_0_7 + partial_0_7;
-    assign _t5411 = e2_flag0 ? partial_0_7 : _t5410;
-    assign _t5412 = _t5381 + 5'h07;
-    assign _t5413 = _t5412 < _t5379;
-    assign _t5414 = distance_0_8 + partial_0_8;
-    assign _t5415 = e2_flag0 ? partial_0_8 : _t5414;
-    assign _t5416 = _t5381 + 5'h08;
-    assign _t5417 = _t5416 < _t5379;
-    assign _t5418 = distance_0_9 + partial_0_9;
-    assign _t5419 = e2_flag0 ? partial_0_9 : _t5418;
-    assign _t5420 = _t5381 + 5'h09;
-    assign _t5421 = _t5420 < _t5379;
-    assign _t5422 = distance_0_10 + partial_0_10;
-    assign _t5423 = e2_flag0 ? partial_0_10 : _t5422;
-    assign _t5424 = _t5381 + 5'h0a;
-    assign _t5425 = _t5424 < _t5379;
-    assign _t5426 = distance_0_11 + partial_0_11;
-    assign _t5427 = e2_flag0 ? partial_0_11 : _t5426;
-    assign _t5428 = _t5381 + 5'h0b;
-    assign _t5429 = _t5428 < _t5379;
-    assign _t5430 = distance_0_12 + partial_0_12;
-    assign _t5431 = e2_flag0 ? partial_0_12 : _t5430;
-    assign _t5432 = _t5381 + 5'h0c;
-    assign _t5433 = _t5432 < _t5379;
-    assign _t5434 = distance_0_13 + partial_0_13;
-    assign _t5435 = e2_flag0 ? partial_0_13 : _t5434;
-    assign _t5436 = _t5381 + 5'h0d;
-    assign _t5437 = _t5436 < _t5379;
-    assign _t5438 = distance_0_14 + partial_0_14;
-    assign _t5439 = e2_flag0 ? partial_0_14 : _t5438;
-    assign _t5440 = _t5381 + 5'h0e;
-    assign _t5441 = _t5440 < _t5379;
-    assign _t5442 = distance_0_15 + partial_0_15;
-    assign _t5443 = e2_flag0 ? partial_0_15 : _t5442;
-    assign _t5444 = _t5381 + 5'h0f;
-    assign _t5445 = _t5444 < _t5379;
-    assign _t5446 = ~_t5389;
-    assign _t5447 = _t5383 <= _t5387;
-    assign _t5448 = _t5446 | _t5447;
-    assign _t5449 = _t5385 & _t5448;
-    assign _t5450 = _t5449 ? _t5383 : _t5387;
-    assign _t5451 = _t5385 | _t5389;
-    assign _t5452 = _t5449 ? 4'h0 : 4'h1;
-    assign _t5453 = ~_t5397;
-    assign _t5454 = _t5391 <= _t5395;
-    assign _t5455 = _t5453 | _t5454;
-    assign _t5456 = _t5393 & _t5455;
-    assign _t5457 = _t5456 ? _t5391 : _t5395;
-    assign _t5458 = _t5393 | _t5397;
-    assign _t5459 = _t5456 ? 4'h2 : 4'h3;
-    assign _t5460 = ~_t5405;
-    assign _t5461 = _t5399 <= _t5403;
-    assign _t5462 = _t5460 | _t5461;
-    assign _t5463 = _t5401 & _t5462;
-    assign _t5464 = _t5463 ? _t5399 : _t5403;
-    assign _t5465 = _t5401 | _t5405;
-    assign _t5466 = _t5463 ? 4'h4 : 4'h5;
-    assign _t5467 = ~_t5413;
-    assign _t5468 = _t5407 <= _t5411;
-    assign _t5469 = _t5467 | _t5468;
-    assign _t5470 = _t5409 & _t5469;
-    assign _t5471 = _t5470 ? _t5407 : _t5411;
-    assign _t5472 = _t5409 | _t5413;
-    assign _t5473 = _t5470 ? 4'h6 : 4'h7;
-    assign _t5474 = ~_t5421;
-    assign _t5475 = _t5415 <= _t5419;
-    assign _t5476 = _t5474 | _t5475;
-    assign _t5477 = _t5417 & _t5476;
-    assign _t5478 = _t5477 ? _t5415 : _t5419;
-    assign _t5479 = _t5417 | _t5421;
-    assign _t5480 = _t5477 ? 4'h8 : 4'h9;
-    assign _t5481 = ~_t5429;
-    assign _t5482 = _t5423 <= _t5427;
-    assign _t5483 = _t5481 | _t5482;
-    assign _t5484 = _t5425 & _t5483;
-    assign _t5485 = _t5484 ? _t5423 : _t5427;
-    assign _t5486 = _t5425 | _t5429;
-    assign _t5487 = _t5484 ? 4'ha : 4'hb;
-    assign _t5488 = ~_t5437;
-    assign _t5489 = _t5431 <= _t5435;
-    assign _t5490 = _t5488 | _t5489;
-    assign _t5491 = _t5433 & _t5490;
-    assign _t5492 = _t5491 ? _t5431 : _t5435;
-    assign _t5493 = _t5433 | _t5437;
-    assign _t5494 = _t5491 ? 4'hc : 4'hd;
-    assign _t5495 = ~_t5445;
-    assign _t5496 = _t5439 <= _t5443;
-    assign _t5497 = _t5495 | _t5496;
-    assign _t5498 = _t5441 & _t5497;
-    assign _t5499 = _t5498 ? _t5439 : _t5443;
-    assign _t5500 = _t5441 | _t5445;
-    assign _t5501 = _t5498 ? 4'he : 4'hf;
-    assign _t5502 = ~_t5458;
-    assign _t5503 = _t5450 <= _t5457;
-    assign _t5504 = _t5502 | _t5503;
-    assign _t5505 = _t5451 & _t5504;
-    assign _t5506 = _t5505 ? _t5450 : _t5457;
-    assign _t5507 = _t5451 | _t5458;
-    assign _t5508 = _t5505 ? _t5452 : _t5459;
-    assign _t5509 = ~_t5472;
-    assign _t5510 = _t5464 <= _t5471;
-    assign _t5511 = _t5509 | _t5510;
-    assign _t5512 = _t5465 & _t5511;
-    assign _t5513 = _t5512 ? _t5464 : _t5471;
-    assign _t5514 = _t5465 | _t5472;
-    assign _t5515 = _t5512 ? _t5466 : _t5473;
-    assign _t5516 = ~_t5486;
-    assign _t5517 = _t5478 <= _t5485;
-    assign _t5518 = _t5516 | _t5517;
-    assign _t5519 = _t5479 & _t5518;
-    assign _t5520 = _t5519 ? _t5478 : _t5485;
-    assign _t5521 = _t5479 | _t5486;
-    assign _t5522 = _t5519 ? _t5480 : _t5487;
-    assign _t5523 = ~_t5500;
-    assign _t5524 = _t5492 <= _t5499;
-    assign _t5525 = _t5523 | _t5524;
-    assign _t5526 = _t5493 & _t5525;
-    assign _t5527 = _t5526 ? _t5492 : _t5499;
-    assign _t5528 = _t5493 | _t5500;
-    assign _t5529 = _t5526 ? _t5494 : _t5501;
-    assign _t5530 = ~argmin_0_l2_1_1;
-    assign _t5531 = argmin_0_l2_0_0 <= argmin_0_l2_1_0;
-    assign _t5532 = _t5530 | _t5531;
-    assign _t5533 = argmin_0_l2_0_1 & _t5532;
-    assign _t5534 = _t5533 ? argmin_0_l2_0_0 : argmin_0_l2_1_0;
-    assign _t5535 = argmin_0_l2_0_1 | argmin_0_l2_1_1;
-    assign _t5536 = _t5533 ? argmin_0_l2_0_2 : argmin_0_l2_1_2;
-    assign _t5537 = ~argmin_0_l2_3_1;
-    assign _t5538 = argmin_0_l2_2_0 <= argmin_0_l2_3_0;
-    assign _t5539 = _t5537 | _t5538;
-    assign _t5540 = argmin_0_l2_2_1 & _t5539;
-    assign _t5541 = _t5540 ? argmin_0_l2_2_0 : argmin_0_l2_3_0;
-    assign _t5542 = argmin_0_l2_2_1 | argmin_0_l2_3_1;
-    assign _t5543 = _t5540 ? argmin_0_l2_2_2 : argmin_0_l2_3_2;
-    assign _t5544 = ~_t5542;
-    assign _t5545 = _t5534 <= _t5541;
-    assign _t5546 = _t5544 | _t5545;
-    assign _t5547 = _t5535 & _t5546;
-    assign _t5548 = _t5547 ? _t5534 : _t5541;
-    assign _t5549 = _t5535 | _t5542;
-    assign _t5550 = _t5547 ? _t5536 : _t5543;
-    assign _t5551 = distance_1_0 + partial_1_0;
-    assign _t5552 = e2_flag0 ? partial_1_0 : _t5551;
-    assign _t5553 = _t5381 + 5'h00;
-    assign _t5554 = _t5553 < _t5379;
-    assign _t5555 = distance_1_1 + partial_1_1;
-    assign _t5556 = e2_flag0 ? partial_1_1 : _t5555;
-    assign _t5557 = _t5381 + 5'h01;
-    assign _t5558 = _t5557 < _t5379;
-    assign _t5559 = distance_1_2 + partial_1_2;
-    assign _t5560 = e2_flag0 ? partial_1_2 : _t5559;
-    assign _t5561 = _t5381 + 5'h02;
-    assign _t5562 = _t5561 < _t5379;
-    assign _t5563 = distance_1_3 + partial_1_3;
-    assign _t5564 = e2_flag0 ? partial_1_3 : _t5563;
-    assign _t5565 = _t5381 + 5'h03;
-    assign _t5566 = _t5565 < _t5379;
-    assign _t5567 = distance_1_4 + partial_1_4;
-    assign _t5568 = e2_flag0 ? partial_1_4 : _t5567;
-    assign _t5569 = _t5381 + 5'h04;
-    assign _t5570 = _t5569 < _t5379;
-    assign _t5571 = distance_1_5 + partial_1_5;
-    assign _t5572 = e2_flag0 ? partial_1_5 : _t5571;
-    assign _t5573 = _t5381 + 5'h05;
-    assign _t5574 = _t5573 < _t5379;
-    assign _t5575 = distance_1_6 + partial_1_6;
-    assign _t5576 = e2_flag0 ? partial_1_6 : _t5575;
-    assign _t5577 = _t5381 + 5'h06;
-    assign _t5578 = _t5577 < _t5379;
-    assign _t5579 = distance_1_7 + partial_1_7;
-    assign _t5580 = e2_flag0 ? partial_1_7 : _t5579;
-    assign _t5581 = _t5381 + 5'h07;
-    assign _t5582 = _t5581 < _t5379;
-    assign _t5583 = distance_1_8 + partial_1_8;
-    assign _t5584 = e2_flag0 ? partial_1_8 : _t5583;
-    assign _t5585 = _t5381 + 5'h08;
-    assign _t5586 = _t5585 < _t5379;
-    assign _t5587 = distance_1_9 + partial_1_9;
-    assign _t5588 = e2_flag0 ? partial_1_9 : _t5587;
-    assign _t5589 = _t5381 + 5'h09;
-    assign _t5590 = _t5589 < _t5379;
-    assign _t5591 = distance_1_10 + partial_1_10;
-    assign _t5592 = e2_flag0 ? partial_1_10 : _t5591;
-    assign _t5593 = _t5381 + 5'h0a;
-    assign _t5594 = _t5593 < _t5379;
-    assign _t5595 = distance_1_11 + partial_1_11;
-    assign _t5596 = e2_flag0 ? partial_1_11 : _t5595;
-    assign _t5597 = _t5381 + 5'h0b;
-    assign _t5598 = _t5597 < _t5379;
-    assign _t5599 = distance_1_12 + partial_1_12;
-    assign _t5600 = e2_flag0 ? partial_1_12 : _t5599;
-    assign _t5601 = _t5381 + 5'h0c;
-    assign _t5602 = _t5601 < _t5379;
-    assign _t5603 = distance_1_13 + partial_1_13;
-    assign _t5604 = e2_flag0 ? partial_1_13 : _t5603;
-    assign _t5605 = _t5381 + 5'h0d;
-    assign _t5606 = _t5605 < _t5379;
-    assign _t5607 = distance_1_14 + partial_1_14;
-    assign _t5608 = e2_flag0 ? partial_1_14 : _t5607;
-    assign _t5609 = _t5381 + 5'h0e;
-    assign _t5610 = _t5609 < _t5379;
-    assign _t5611 = distance_1_15 + partial_1_15;
-    assign _t5612 = e2_flag0 ? partial_1_15 : _t5611;
-    assign _t5613 = _t5381 + 5'h0f;
-    assign _t5614 = _t5613 < _t5379;
-    assign _t5615 = ~_t5558;
-    assign _t5616 = _t5552 <= _t5556;
-    assign _t5617 = _t5615 | _t5616;
-    assign _t5618 = _t5554 & _t5617;
-    assign _t5619 = _t5618 ? _t5552 : _t5556;
-    assign _t5620 = _t5554 | _t5558;
-    assign _t5621 = _t5618 ? 4'h0 : 4'h1;
-    assign _t5622 = ~_t5566;
-    assign _t5623 = _t5560 <= _t5564;
-    assign _t5624 = _t5622 | _t5623;
-    assign _t5625 = _t5562 & _t5624;
-    assign _t5626 = _t5625 ? _t5560 : _t5564;
-    assign _t5627 = _t5562 | _t5566;
-    assign _t5628 = _t5625 ? 4'h2 : 4'h3;
-    assign _t5629 = ~_t5574;
-    assign _t5630 = _t5568 <= _t5572;
-    assign _t5631 = _t5629 | _t5630;
-    assign _t5632 = _t5570 & _t5631;
-    assign _t5633 = _t5632 ? _t5568 : _t5572;
-    assign _t5634 = _t5570 | _t5574;
-    assign _t5635 = _t5632 ? 4'h4 : 4'h5;
-    assign _t5636 = ~_t5582;
-    assign _t5637 = _t5576 <= _t5580;
-    assign _t5638 = _t5636 | _t5637;
-    assign _t5639 = _t5578 & _t5638;
-    assign _t5640 = _t5639 ? _t5576 : _t5580;
-    assign _t5641 = _t5578 | _t5582;
-    assign _t5642 = _t5639 ? 4'h6 : 4'h7;
-    assign _t5643 = ~_t5590;
-    assign _t5644 = _t5584 <= _t5588;
-    assign _t5645 = _t5643 | _t5644;
-    assign _t5646 = _t5586 & _t5645;
-    assign _t5647 = _t5646 ? _t5584 : _t5588;
-    assign _t5648 = _t5586 | _t5590;
-    assign _t5649 = _t5646 ? 4'h8 : 4'h9;
-    assign _t5650 = ~_t5598;
-    assign _t5651 = _t5592 <= _t5596;
-    assign _t5652 = _t5650 | _t5651;
-    assign _t5653 = _t5594 & _t5652;
-    assign _t5654 = _t5653 ? _t5592 : _t5596;
-    assign _t5655 = _t5594 | _t5598;
-    assign _t5656 = _t5653 ? 4'ha : 4'hb;
-    assign _t5657 = ~_t5606;
-    assign _t5658 = _t5600 <= _t5604;
-    assign _t5659 = _t5657 | _t5658;
-    assign _t5660 = _t5602 & _t5659;
-    assign _t5661 = _t5660 ? _t5600 : _t5604;
-    assign _t5662 = _t5602 | _t5606;
-    assign _t5663 = _t5660 ? 4'hc : 4'hd;
-    assign _t5664 = ~_t5614;
-    assign _t5665 = _t5608 <= _t5612;
-    assign _t5666 = _t5664 | _t5665;
-    assign _t5667 = _t5610 & _t5666;
-    assign _t5668 = _t5667 ? _t5608 : _t5612;
-    assign _t5669 = _t5610 | _t5614;
-    assign _t5670 = _t5667 ? 4'he : 4'hf;
-    assign _t5671 = ~_t5627;
-    assign _t5672 = _t5619 <= _t5626;
-    assign _t5673 = _t5671 | _t5672;
-    assign _t5674 = _t5620 & _t5673;
-    assign _t5675 = _t5674 ? _t5619 : _t5626;
-    assign _t5676 = _t5620 | _t5627;
-    assign _t5677 = _t5674 ? _t5621 : _t5628;
-    assign _t5678 = ~_t5641;
-    assign _t5679 = _t5633 <= _t5640;
-    assign _t5680 = _t5678 | _t5679;
-    assign _t5681 = _t5634 & _t5680;
-    assign _t5682 = _t5681 ? _t5633 : _t5640;
-    assign _t5683 = _t5634 | _t5641;
-    assign _t5684 = _t5681 ? _t5635 : _t5642;
-    assign _t5685 = ~_t5655;
-    assign _t5686 = _t5647 <= _t5654;
-    assign _t5687 = _t5685 | _t5686;
-    assign _t5688 = _t5648 & _t5687;
-    assign _t5689 = _t5688 ? _t5647 : _t5654;
-    assign _t5690 = _t5648 | _t5655;
-    assign _t5691 = _t5688 ? _t5649 : _t5656;
-    assign _t5692 = ~_t5669;
-    assign _t5693 = _t5661 <= _t5668;
-    assign _t5694 = _t5692 | _t5693;
-    assign _t5695 = _t5662 & _t5694;
-    assign _t5696 = _t5695 ? _t5661 : _t5668;
-    assign _t5697 = _t5662 | _t5669;
-    assign _t5698 = _t5695 ? _t5663 : _t5670;
-    assign _t5699 = ~argmin_1_l2_1_1;
-    assign _t5700 = argmin_1_l2_0_0 <= argmin_1_l2_1_0;
-    assign _t5701 = _t5699 | _t5700;
-    assign _t5702 = argmin_1_l2_0_1 & _t5701;
-    assign _t5703 = _t5702 ? argmin_1_l2_0_0 : argmin_1_l2_1_0;
-    assign _t5704 = argmin_1_l2_0_1 | argmin_1_l2_1_1;
-    assign _t5705 = _t5702 ? argmin_1_l2_0_2 : argmin_1_l2_1_2;
-    assign _t5706 = ~argmin_1_l2_3_1;
-    assign _t5707 = argmin_1_l2_2_0 <= argmin_1_l2_3_0;
-    assign _t5708 = _t5706 | _t5707;
-    assign _t5709 = argmin_1_l2_2_1 & _t5708;
-    assign _t5710 = _t5709 ? argmin_1_l2_2_0 : argmin_1_l2_3_0;
-    assign _t5711 = argmin_1_l2_2_1 | argmin_1_l2_3_1;
-    assign _t5712 = _t5709 ? argmin_1_l2_2_2 : argmin_1_l2_3_2;
-    assign _t5713 = ~_t5711;
-    assign _t5714 = _t5703 <= _t5710;
-    assign _t5715 = _t5713 | _t5714;
-    assign _t5716 = _t5704 & _t5715;
-    assign _t5717 = _t5716 ? _t5703 : _t5710;
-    assign _t5718 = _t5704 | _t5711;
-    assign _t5719 = _t5716 ? _t5705 : _t5712;
-    assign _t5720 = distance_2_0 + partial_2_0;
-    assign _t5721 = e2_flag0 ? partial_2_0 : _t5720;
-    assign _t5722 = _t5381 + 5'h00;
-    assign _t5723 = _t5722 < _t5379;
-    assign _t5724 = distance_2_1 + partial_2_1;
-    assign _t5725 = e2_flag0 ? partial_2_1 : _t5724;
-    assign _t5726 = _t5381 + 5'h01;
-    assign _t5727 = _t5726 < _t5379;
-    assign _t5728 = distance_2_2 + partial_2_2;
-    assign _t5729 = e2_flag0 ? partial_2_2 : _t5728;
-    assign _t5730 = _t5381 + 5'h02;
-    assign _t5731 = _t5730 < _t5379;
-    assign _t5732 = distance_2_3 + partial_2_3;
-    assign _t5733 = e2_flag0 ? partial_2_3 : _t5732;
-    assign _t5734 = _t5381 + 5'h03;
-    assign _t5735 = _t5734 < _t5379;
-    assign _t5736 = distance_2_4 + partial_2_4;
-    assign _t5737 = e2_flag0 ? partial_2_4 : _t5736;
-    assign _t5738 = _t5381 + 5'h04;
-    assign _t5739 = _t5738 < _t5379;
-    assign _t5740 = distance_2_5 + partial_2_5;
-    assign _t5741 = e2_flag0 ? partial_2_5 : _t5740;
-    assign _t5742 = _t5381 + 5'h05;
-    assign _t5743 = _t5742 < _t5379;
-    assign _t5744 = distance_2_6 + partial_2_6;
-    assign _t5745 = e2_flag0 ? partial_2_6 : _t5744;
-    assign _t5746 = _t5381 + 5'h06;
-    assign _t5747 = _t5746 < _t5379;
-    assign _t5748 = distance_2_7 + partial_2_7;
-    assign _t5749 = e2_flag0 ? partial_2_7 : _t5748;
-    assign _t5750 = _t5381 + 5'h07;
-    assign _t5751 = _t5750 < _t5379;
-    assign _t5752 = distance_2_8 + partial_2_8;
-    assign _t5753 = e2_flag0 ? partial_2_8 : _t5752;
-    assign _t5754 = _t5381 + 5'h08;
-    assign _t5755 = _t5754 < _t5379;
-    assign _t5756 = distance_2_9 + partial_2_9;
-    assign _t5757 = e2_flag0 ? partial_2_9 : _t5756;
-    assign _t5758 = _t5381 + 5'h09;
-    assign _t5759 = _t5758 < _t5379;
-    assign _t5760 = distance_2_10 + partial_2_10;
-    assign _t5761 = e2_flag0 ? partial_2_10 : _t5760;
-    assign _t5762 = _t5381 + 5'h0a;
-    assign _t5763 = _t5762 < _t5379;
-    assign _t5764 = distance_2_11 + partial_2_11;
-    assign _t5765 = e2_flag0 ? partial_2_11 : _t5764;
-    assign _t5766 = _t5381 + 5'h0b;
-    assign _t5767 = _t5766 < _t5379;
-    assign _t5768 = distance_2_12 + partial_2_12;
-    assign _t5769 = e2_flag0 ? partial_2_12 : _t5768;
-    assign _t5770 = _t5381 + 5'h0c;
-    assign _t5771 = _t5770 < _t5379;
-    assign _t5772 = distance_2_13 + partial_2_13;
-    assign _t5773 = e2_flag0 ? partial_2_13 : _t5772;
-    assign _t5774 = _t5381 + 5'h0d;
-    assign _t5775 = _t5774 < _t5379;
-    assign _t5776 = distance_2_14 + partial_2_14;
-    assign _t5777 = e2_flag0 ? partial_2_14 : _t5776;
-    assign _t5778 = _t5381 + 5'h0e;
-    assign _t5779 = _t5778 < _t5379;
-    assign _t5780 = distance_2_15 + partial_2_15;
-    assign _t5781 = e2_flag0 ? partial_2_15 : _t5780;
-    assign _t5782 = _t5381 + 5'h0f;
-    assign _t5783 = _t5782 < _t5379;
-    assign _t5784 = ~_t5727;
-    assign _t5785 = _t5721 <= _t5725;
-    assign _t5786 = _t5784 | _t5785;
-    assign _t5787 = _t5723 & _t5786;
-    assign _t5788 = _t5787 ? _t5721 : _t5725;
-    assign _t5789 = _t5723 | _t5727;
-    assign _t5790 = _t5787 ? 4'h0 : 4'h1;
-    assign _t5791 = ~_t5735;
-    assign _t5792 = _t5729 <= _t5733;
-    assign _t5793 = _t5791 | _t5792;
-    assign _t5794 = _t5731 & _t5793;
-    assign _t5795 = _t5794 ? _t5729 : _t5733;
-    assign _t5796 = _t5731 | _t5735;
-    assign _t5797 = _t5794 ? 4'h2 : 4'h3;
-    assign _t5798 = ~_t5743;
-    assign _t5799 = _t5737 <= _t5741;
-    assign _t5800 = _t5798 | _t5799;
-    assign _t5801 = _t5739 & _t5800;
-    assign _t5802 = _t5801 ? _t5737 : _t5741;
-    assign _t5803 = _t5739 | _t5743;
-    assign _t5804 = _t5801 ? 4'h4 : 4'h5;
-    assign _t5805 = ~_t5751;
-    assign _t5806 = _t5745 <= _t5749;
-    assign _t5807 = _t5805 | _t5806;
-    assign _t5808 = _t5747 & _t5807;
-    assign _t5809 = _t5808 ? _t5745 : _t5749;
-    assign _t5810 = _t5747 | _t5751;
-    assign _t5811 = _t5808 ? 4'h6 : 4'h7;
-    assign _t5812 = ~_t5759;
-    assign _t5813 = _t5753 <= _t5757;
-    assign _t5814 = _t5812 | _t5813;
-    assign _t5815 = _t5755 & _t5814;
-    assign _t5816 = _t5815 ? _t5753 : _t5757;
-    assign _t5817 = _t5755 | _t5759;
-    assign _t5818 = _t5815 ? 4'h8 : 4'h9;
-    assign _t5819 = ~_t5767;
-    assign _t5820 = _t5761 <= _t5765;
-    assign _t5821 = _t5819 | _t5820;
-    assign _t5822 = _t5763 & _t5821;
-    assign _t5823 = _t5822 ? _t5761 : _t5765;
-    assign _t5824 = _t5763 | _t5767;
-    assign _t5825 = _t5822 ? 4'ha : 4'hb;
-    assign _t5826 = ~_t5775;
-    assign _t5827 = _t5769 <= _t5773;
-    assign _t5828 = _t5826 | _t5827;
-    assign _t5829 = _t5771 & _t5828;
-    assign _t5830 = _t5829 ? _t5769 : _t5773;
-    assign _t5831 = _t5771 | _t5775;
-    assign _t5832 = _t5829 ? 4'hc : 4'hd;
-    assign _t5833 = ~_t5783;
-    assign _t5834 = _t5777 <= _t5781;
-    assign _t5835 = _t5833 | _t5834;
-    assign _t5836 = _t5779 & _t5835;
-    assign _t5837 = _t5836 ? _t5777 : _t5781;
-    assign _t5838 = _t5779 | _t5783;
-    assign _t5839 = _t5836 ? 4'he : 4'hf;
-    assign _t5840 = ~_t5796;
-    assign _t5841 = _t5788 <= _t5795;
-    assign _t5842 = _t5840 | _t5841;
-    assign _t5843 = _t5789 & _t5842;
-    assign _t5844 = _t5843 ? _t5788 : _t5795;
-    assign _t5845 = _t5789 | _t5796;
-    assign _t5846 = _t5843 ? _t5790 : _t5797;
-    assign _t5847 = ~_t5810;
-    assign _t5848 = _t5802 <= _t5809;
-    assign _t5849 = _t5847 | _t5848;
-    assign _t5850 = _t5803 & _t5849;
-    assign _t5851 = _t5850 ? _t5802 : _t5809;
-    assign _t5852 = _t5803 | _t5810;
-    assign _t5853 = _t5850 ? _t5804 : _t5811;
-    assign _t5854 = ~_t5824;
-    assign _t5855 = _t5816 <= _t5823;
-    assign _t5856 = _t5854 | _t5855;
-    assign _t5857 = _t5817 & _t5856;
-    assign _t5858 = _t5857 ? _t5816 : _t5823;
-    assign _t5859 = _t5817 | _t5824;
-    assign _t5860 = _t5857 ? _t5818 : _t5825;
-    assign _t5861 = ~_t5838;
-    assign _t5862 = _t5830 <= _t5837;
-    assign _t5863 = _t5861 | _t5862;
-    assign _t5864 = _t5831 & _t5863;
-    assign _t5865 = _t5864 ? _t5830 : _t5837;
-    assign _t5866 = _t5831 | _t5838;
-    assign _t5867 = _t5864 ? _t5832 : _t5839;
-    assign _t5868 = ~argmin_2_l2_1_1;
-    assign _t5869 = argmin_2_l2_0_0 <= argmin_2_l2_1_0;
-    assign _t5870 = _t5868 | _t5869;
-    assign _t5871 = argmin_2_l2_0_1 & _t5870;
-    assign _t5872 = _t5871 ? argmin_2_l2_0_0 : argmin_2_l2_1_0;
-    assign _t5873 = argmin_2_l2_0_1 | argmin_2_l2_1_1;
-    assign _t5874 = _t5871 ? argmin_2_l2_0_2 : argmin_2_l2_1_2;
-    assign _t5875 = ~argmin_2_l2_3_1;
-    assign _t5876 = argmin_2_l2_2_0 <= argmin_2_l2_3_0;
-    assign _t5877 = _t5875 | _t5876;
-    assign _t5878 = argmin_2_l2_2_1 & _t5877;
-    assign _t5879 = _t5878 ? argmin_2_l2_2_0 : argmin_2_l2_3_0;
-    assign _t5880 = argmin_2_l2_2_1 | argmin_2_l2_3_1;
-    assign _t5881 = _t5878 ? argmin_2_l2_2_2 : argmin_2_l2_3_2;
-    assign _t5882 = ~_t5880;
-    assign _t5883 = _t5872 <= _t5879;
-    assign _t5884 = _t5882 | _t5883;
-    assign _t5885 = _t5873 & _t5884;
-    assign _t5886 = _t5885 ? _t5872 : _t5879;
-    assign _t5887 = _t5873 | _t5880;
-    assign _t5888 = _t5885 ? _t5874 : _t5881;
-    assign _t5889 = distance_3_0 + partial_3_0;
-    assign _t5890 = e2_flag0 ? partial_3_0 : _t5889;
-    assign _t5891 = _t5381 + 5'h00;
-    assign _t5892 = _t5891 < _t5379;
-    assign _t5893 = distance_3_1 + partial_3_1;
-    assign _t5894 = e2_flag0 ? partial_3_1 : _t5893;
-    assign _t5895 = _t5381 + 5'h01;
-    assign _t5896 = _t5895 < _t5379;
-    assign _t5897 = distance_3_2 + partial_3_2;
-    assign _t5898 = e2_flag0 ? partial_3_2 : _t5897;
-    assign _t5899 = _t5381 + 5'h02;
-    assign _t5900 = _t5899 < _t5379;
-    assign _t5901 = distance_3_3 + partial_3_3;
-    assign _t5902 = e2_flag0 ? partial_3_3 : _t5901;
-    assign _t5903 = _t5381 + 5'h03;
-    assign _t5904 = _t5903 < _t5379;
-    assign _t5905 = distance_3_4 + partial_3_4;
-    assign _t5906 = e2_flag0 ? partial_3_4 : _t5905;
-    assign _t5907 = _t5381 + 5'h04;
-    assign _t5908 = _t5907 < _t5379;
-    assign _t5909 = distance_3_5 + partial_3_5;
-    assign _t5910 = e2_flag0 ? partial_3_5 : _t5909;
-    assign _t5911 = _t5381 + 5'h05;
-    assign _t5912 = _t5911 < _t5379;
-    assign _t5913 = distance_3_6 + partial_3_6;
-    assign _t5914 = e2_flag0 ? partial_3_6 : _t5913;
-    assign _t5915 = _t5381 + 5'h06;
-    assign _t5916 = _t5915 < _t5379;
-    assign _t5917 = distance_3_7 + partial_3_7;
-    assign _t5918 = e2_flag0 ? partial_3_7 : _t5917;
-    assign _t5919 = _t5381 + 5'h07;
-    assign _t5920 = _t5919 < _t5379;
-    assign _t5921 = distance_3_8 + partial_3_8;
-    assign _t5922 = e2_flag0 ? partial_3_8 : _t5921;
-    assign _t5923 = _t5381 + 5'h08;
-    assign _t5924 = _t5923 < _t5379;
-    assign _t5925 = distance_3_9 + partial_3_9;
-    assign _t5926 = e2_flag0 ? partial_3_9 : _t5925;
-    assign _t5927 = _t5381 + 5'h09;
-    assign _t5928 = _t5927 < _t5379;
-    assign _t5929 = distance_3_10 + partial_3_10;
-    assign _t5930 = e2_flag0 ? partial_3_10 : _t5929;
-    assign _t5931 = _t5381 + 5'h0a;
-    assign _t5932 = _t5931 < _t5379;
-    assign _t5933 = distance_3_11 + partial_3_11;
-    assign _t5934 = e2_flag0 ? partial_3_11 : _t5933;
-    assign _t5935 = _t5381 + 5'h0b;
-    assign _t5936 = _t5935 < _t5379;
-    assign _t5937 = distance_3_12 + partial_3_12;
-    assign _t5938 = e2_flag0 ? partial_3_12 : _t5937;
-    assign _t5939 = _t5381 + 5'h0c;
-    assign _t5940 = _t5939 < _t5379;
-    assign _t5941 = distance_3_13 + partial_3_13;
-    assign _t5942 = e2_flag0 ? partial_3_13 : _t5941;
-    assign _t5943 = _t5381 + 5'h0d;
-    assign _t5944 = _t5943 < _t5379;
-    assign _t5945 = distance_3_14 + partial_3_14;
-    assign _t5946 = e2_flag0 ? partial_3_14 : _t5945;
-    assign _t5947 = _t5381 + 5'h0e;
-    assign _t5948 = _t5947 < _t5379;
-    assign _t5949 = distance_3_15 + partial_3_15;
-    assign _t5950 = e2_flag0 ? partial_3_15 : _t5949;
-    assign _t5951 = _t5381 + 5'h0f;
-    assign _t5952 = _t5951 < _t5379;
-    assign _t5953 = ~_t5896;
-    assign _t5954 = _t5890 <= _t5894;
-    assign _t5955 = _t5953 | _t5954;
-    assign _t5956 = _t5892 & _t5955;
-    assign _t5957 = _t5956 ? _t5890 : _t5894;
-    assign _t5958 = _t5892 | _t5896;
-    assign _t5959 = _t5956 ? 4'h0 : 4'h1;
-    assign _t5960 = ~_t5904;
-    assign _t5961 = _t5898 <= _t5902;
-    assign _t5962 = _t5960 | _t5961;
-    assign _t5963 = _t5900 & _t5962;
-    assign _t5964 = _t5963 ? _t5898 : _t5902;
-    assign _t5965 = _t5900 | _t5904;
-    assign _t5966 = _t5963 ? 4'h2 : 4'h3;
-    assign _t5967 = ~_t5912;
-    assign _t5968 = _t5906 <= _t5910;
-    assign _t5969 = _t5967 | _t5968;
-    assign _t5970 = _t5908 & _t5969;
-    assign _t5971 = _t5970 ? _t5906 : _t5910;
-    assign _t5972 = _t5908 | _t5912;
-    assign _t5973 = _t5970 ? 4'h4 : 4'h5;
-    assign _t5974 = ~_t5920;
-    assign _t5975 = _t5914 <= _t5918;
-    assign _t5976 = _t5974 | _t5975;
-    assign _t5977 = _t5916 & _t5976;
-    assign _t5978 = _t5977 ? _t5914 : _t5918;
-    assign _t5979 = _t5916 | _t5920;
-    assign _t5980 = _t5977 ? 4'h6 : 4'h7;
-    assign _t5981 = ~_t5928;
-    assign _t5982 = _t5922 <= _t5926;
-    assign _t5983 = _t5981 | _t5982;
-    assign _t5984 = _t5924 & _t5983;
-    assign _t5985 = _t5984 ? _t5922 : _t5926;
-    assign _t5986 = _t5924 | _t5928;
-    assign _t5987 = _t5984 ? 4'h8 : 4'h9;
-    assign _t5988 = ~_t5936;
-    assign _t5989 = _t5930 <= _t5934;
-    assign _t5990 = _t5988 | _t5989;
-    assign _t5991 = _t5932 & _t5990;
-    assign _t5992 = _t5991 ? _t5930 : _t5934;
-    assign _t5993 = _t5932 | _t5936;
-    assign _t5994 = _t5991 ? 4'ha : 4'hb;
-    assign _t5995 = ~_t5944;
-    assign _t5996 = _t5938 <= _t5942;
-    assign _t5997 = _t5995 | _t5996;
-    assign _t5998 = _t5940 & _t5997;
-    assign _t5999 = _t5998 ? _t5938 : _t5942;
-    assign _t6000 = _t5940 | _t5944;
-    assign _t6001 = _t5998 ? 4'hc : 4'hd;
-    assign _t6002 = ~_t5952;
-    assign _t6003 = _t5946 <= _t5950;
-    assign _t6004 = _t6002 | _t6003;
-    assign _t6005 = _t5948 & _t6004;
-    assign _t6006 = _t6005 ? _t5946 : _t5950;
-    assign _t6007 = _t5948 | _t5952;
-    assign _t6008 = _t6005 ? 4'he : 4'hf;
-    assign _t6009 = ~_t5965;
-    assign _t6010 = _t5957 <= _t5964;
-    assign _t6011 = _t6009 | _t6010;
-    assign _t6012 = _t5958 & _t6011;
-    assign _t6013 = _t6012 ? _t5957 : _t5964;
-    assign _t6014 = _t5958 | _t5965;
-    assign _t6015 = _t6012 ? _t5959 : _t5966;
-    assign _t6016 = ~_t5979;
-    assign _t6017 = _t5971 <= _t5978;
-    assign _t6018 = _t6016 | _t6017;
-    assign _t6019 = _t5972 & _t6018;
-    assign _t6020 = _t6019 ? _t5971 : _t5978;
-    assign _t6021 = _t5972 | _t5979;
-    assign _t6022 = _t6019 ? _t5973 : _t5980;
-    assign _t6023 = ~_t5993;
-    assign _t6024 = _t5985 <= _t5992;
-    assign _t6025 = _t6023 | _t6024;
-    assign _t6026 = _t5986 & _t6025;
-    assign _t6027 = _t6026 ? _t5985 : _t5992;
-    assign _t6028 = _t5986 | _t5993;
-    assign _t6029 = _t6026 ? _t5987 : _t5994;
-    assign _t6030 = ~_t6007;
-    assign _t6031 = _t5999 <= _t6006;
-    assign _t6032 = _t6030 | _t6031;
-    assign _t6033 = _t6000 & _t6032;
-    assign _t6034 = _t6033 ? _t5999 : _t6006;
-    assign _t6035 = _t6000 | _t6007;
-    assign _t6036 = _t6033 ? _t6001 : _t6008;
-    assign _t6037 = ~argmin_3_l2_1_1;
-    assign _t6038 = argmin_3_l2_0_0 <= argmin_3_l2_1_0;
-    assign _t6039 = _t6037 | _t6038;
-    assign _t6040 = argmin_3_l2_0_1 & _t6039;
-    assign _t6041 = _t6040 ? argmin_3_l2_0_0 : argmin_3_l2_1_0;
-    assign _t6042 = argmin_3_l2_0_1 | argmin_3_l2_1_1;
-    assign _t6043 = _t6040 ? argmin_3_l2_0_2 : argmin_3_l2_1_2;
-    assign _t6044 = ~argmin_3_l2_3_1;
-    assign _t6045 = argmin_3_l2_2_0 <= argmin_3_l2_3_0;
-    assign _t6046 = _t6044 | _t6045;
-    assign _t6047 = argmin_3_l2_2_1 & _t6046;
-    assign _t6048 = _t6047 ? argmin_3_l2_2_0 : argmin_3_l2_3_0;
-    assign _t6049 = argmin_3_l2_2_1 | argmin_3_l2_3_1;
-    assign _t6050 = _t6047 ? argmin_3_l2_2_2 : argmin_3_l2_3_2;
-    assign _t6051 = ~_t6049;
-    assign _t6052 = _t6041 <= _t6048;
-    assign _t6053 = _t6051 | _t6052;
-    assign _t6054 = _t6042 & _t6053;
-    assign _t6055 = _t6054 ? _t6041 : _t6048;
-    assign _t6056 = _t6042 | _t6049;
-    assign _t6057 = _t6054 ? _t6043 : _t6050;
-    assign _t6058 = e2_valid & e2_flag1;
-    assign codes_finishing = argmin_valid_d2 & argmin_last_pc_d2;
-    assign _t6059 = 4'h0 + argmin_0_l4_0_2;
-    assign _t6060 = argmin_0_l4_0_0 < best_distance_0;
-    assign _t6061 = argmin_0_l4_0_1 & _t6060;
-    assign _t6062 = argmin_first_pc_d2 | _t6061;
-    assign _t6063 = _t6062 ? argmin_0_l4_0_0 : best_distance_0;
-    assign _t6064 = _t6062 ? _t6059 : best_index_0;
-    assign _t6065 = 4'h0 + argmin_1_l4_0_2;
-    assign _t6066 = argmin_1_l4_0_0 < best_distance_1;
-    assign _t6067 = argmin_1_l4_0_1 & _t6066;
-    assign _t6068 = argmin_first_pc_d2 | _t6067;
-    assign _t6069 = _t6068 ? argmin_1_l4_0_0 : best_distance_1;
-    assign _t6070 = _t6068 ? _t6065 : best_index_1;
-    assign _t6071 = 4'h0 + argmin_2_l4_0_2;
-    assign _t6072 = argmin_2_l4_0_0 < best_distance_2;
-    assign _t6073 = argmin_2_l4_0_1 & _t6072;
-    assign _t6074 = argmin_first_pc_d2 | _t6073;
-    assign _t6075 = _t6074 ? argmin_2_l4_0_0 : best_distance_2;
-    assign _t6076 = _t6074 ? _t6071 : best_index_2;
-    assign _t6077 = 4'h0 + argmin_3_l4_0_2;
-    assign _t6078 = argmin_3_l4_0_0 < best_distance_3;
-    assign _t6079 = argmin_3_l4_0_1 & _t6078;
-    assign _t6080 = argmin_first_pc_d2 | _t6079;
-    assign _t6081 = _t6080 ? argmin_3_l4_0_0 : best_distance_3;
-    assign _t6082 = _t6080 ? _t6077 : best_index_3;
-    assign _t6083 = lookup_bank ? bank1_output_chunks : bank0_output_chunks;
-    assign _t6084 = _t6083 - 3'h1;
-    assign lookup_last_chunk = lookup_chunk == _t6084;
-    assign _t6085 = lookup_active & lookup_last_chunk;
-    assign _t6086 = lookup_chunk + 3'h1;
-    assign _t6087 = load_bank ? 11'h400 : 11'h000;
-    assign _t6088 = {1'b0, load_address};
-    assign load_table_address = _t6087 + _t6088;
-    assign _t6089 = {{6{1'b0}}, lookup_group};
-    assign _t6090 = _t6089 << 4;
-    assign table_0_we = _t7564;
-    assign table_0_waddr = _t7565;
-    assign table_0_wdata = _t7566;
-    assign _t6091 = load_kind == 2'h2;
-    assign _t6092 = load_fire & _t6091;
-    assign _t6093 = load_index == 6'h00;
-    assign _t6094 = _t6092 & _t6093;
-    assign _t6095 = _t6094 & 1'b1;
-    assign _t6096 = load_data[127:0];
-    assign _t6097 = lookup_bank ? 11'h400 : 11'h000;
-    assign _t6098 = {{7{1'b0}}, lookup_code_0};
-    assign _t6099 = _t6090 + _t6098;
-    assign _t6100 = _t6099 << 2;
-    assign _t6101 = _t6097 + _t6100;
-    assign _t6102 = {{8{1'b0}}, lookup_chunk};
-    assign table_address_0 = _t6101 + _t6102;
-    assign table_1_we = _t7567;
-    assign table_1_waddr = _t7568;
-    assign table_1_wdata = _t7569;
-    assign _t6103 = load_kind == 2'h2;
-    assign _t6104 = load_fire & _t6103;
-    assign _t6105 = load_index == 6'h01;
-    assign _t6106 = _t6104 & _t6105;
-    assign _t6107 = _t6106 & 1'b1;
-    assign _t6108 = load_data[127:0];
-    assign _t6109 = lookup_bank ? 11'h400 : 11'h000;
-    assign _t6110 = {{7{1'b0}}, lookup_code_1};
-    assign _t6111 = _t6090 + _t6110;
-    assign _t6112 = _t6111 << 2;
-    assign _t6113 = _t6109 + _t6112;
-    assign _t6114 = {{8{1'b0}}, lookup_chunk};
-    assign table_address_1 = _t6113 + _t6114;
-    assign table_2_we = _t7570;
-    assign table_2_waddr = _t7571;
-    assign table_2_wdata = _t7572;
-    assign _t6115 = load_kind == 2'h2;
-    assign _t6116 = load_fire & _t6115;
-    assign _t6117 = load_index == 6'h02;
-    assign _t6118 = _t6116 & _t6117;
-    assign _t6119 = _t6118 & 1'b1;
-    assign _t6120 = load_data[127:0];
-    assign _t6121 = lookup_bank ? 11'h400 : 11'h000;
-    assign _t6122 = {{7{1'b0}}, lookup_code_2};
-    assign _t6123 = _t6090 + _t6122;
-    assign _t6124 = _t6123 << 2;
-    assign _t6125 = _t6121 + _t6124;
-    assign _t6126 = {{8{1'b0}}, lookup_chunk};
-    assign table_address_2 = _t6125 + _t6126;
-    assign table_3_we = _t7573;
-    assign table_3_waddr = _t7574;
-    assign table_3_wdata = _t7575;
-    assign _t6127 = load_kind == 2'h2;
-    assign _t6128 = load_fire & _t6127;
-    assign _t6129 = load_index == 6'h03;
-    assign _t6130 = _t6128 & _t6129;
-    assign _t6131 = _t6130 & 1'b1;
-    assign _t6132 = load_data[127:0];
-    assign _t6133 = lookup_bank ? 11'h400 : 11'h000;
-    assign _t6134 = {{7{1'b0}}, lookup_code_3};
-    assign _t6135 = _t6090 + _t6134;
-    assign _t6136 = _t6135 << 2;
-    assign _t6137 = _t6133 + _t6136;
-    assign _t6138 = {{8{1'b0}}, lookup_chunk};
-    assign table_address_3 = _t6137 + _t6138;
-    assign bias_we = _t7576;
-    assign bias_waddr = _t7577;
-    assign bias_wdata = _t7578;
-    assign _t6139 = load_kind == 2'h3;
-    assign _t6140 = load_fire & _t6139;
-    assign _t6141 = load_address < 10'h004;
-    assign _t6142 = _t6140 & _t6141;
-    assign _t6143 = load_bank ? 3'h4 : 3'h0;
-    assign _t6144 = load_address[2:0];
-    assign _t6145 = _t6143 + _t6144;
-    assign _t6146 = lookup_bank ? 3'h4 : 3'h0;
-    assign _t6147 = _t6146 + lookup_chunk;
-    assign _t6148 = l1_bank ? bank1_ns : bank0_ns;
-    assign _t6149 = {{2{1'b0}}, l1_group};
-    assign _t6150 = _t6149 << 2;
-    assign _t6151 = entries_0[7:0];
-    assign _t6152 = {{6{_t6151[7]}}, _t6151};
-    assign _t6153 = _t6150 + 7'h00;
-    assign _t6154 = _t6153 < _t6148;
-    assign _t6155 = _t6154 ? _t6152 : 14'h0000;
-    assign _t6156 = entries_1[7:0];
-    assign _t6157 = {{6{_t6156[7]}}, _t6156};
-    assign _t6158 = _t6150 + 7'h01;
-    assign _t6159 = _t6158 < _t6148;
-    assign _t6160 = _t6159 ? _t6157 : 14'h0000;
-    assign _t6161 = entries_2[7:0];
-    assign _t6162 = {{6{_t6161[7]}}, _t6161};
-    assign _t6163 = _t6150 + 7'h02;
-    assign _t6164 = _t6163 < _t6148;
-    assign _t6165 = _t6164 ? _t6162 : 14'h0000;
-    assign _t6166 = entries_3[7:0];
-    assign _t6167 = {{6{_t6166[7]}}, _t6166};
-    assign _t6168 = _t6150 + 7'h03;
-    assign _t6169 = _t6168 < _t6148;
-    assign _t6170 = _t6169 ? _t6167 : 14'h0000;
-    assign _t6171 = _t6155 + _t6160;
-    assign _t6172 = _t6165 + _t6170;
-    assign _t6173 = _t6171 + _t6172;
-    assign _t6174 = entries_0[15:8];
-    assign _t6175 = {{6{_t6174[7]}}, _t6174};
-    assign _t6176 = _t6150 + 7'h00;
-    assign _t6177 = _t6176 < _t6148;
-    assign _t6178 = _t6177 ? _t6175 : 14'h0000;
-    assign _t6179 = entries_1[15:8];
-    assign _t6180 = {{6{_t6179[7]}}, _t6179};
-    assign _t6181 = _t6150 + 7'h01;
-    assign _t6182 = _t6181 < _t6148;
-    assign _t6183 = _t6182 ? _t6180 : 14'h0000;
-    assign _t6184 = entries_2[15:8];
-    assign _t6185 = {{6{_t6184[7]}}, _t6184};
-    assign _t6186 = _t6150 + 7'h02;
-    assign _t6187 = _t6186 < _t6148;
-    assign _t6188 = _t6187 ? _t6185 : 14'h0000;
-    assign _t6189 = entries_3[15:8];
-    assign _t6190 = {{6{_t6189[7]}}, _t6189};
-    assign _t6191 = _t6150 + 7'h03;
-    assign _t6192 = _t6191 < _t6148;
-    assign _t6193 = _t6192 ? _t6190 : 14'h0000;
-    assign _t6194 = _t6178 + _t6183;
-    assign _t6195 = _t6188 + _t6193;
-    assign _t6196 = _t6194 + _t6195;
-    assign _t6197 = entries_0[23:16];
-    assign _t6198 = {{6{_t6197[7]}}, _t6197};
-    assign _t6199 = _t6150 + 7'h00;
-    assign _t6200 = _t6199 < _t6148;
-    assign _t6201 = _t6200 ? _t6198 : 14'h0000;
-    assign _t6202 = entries_1[23:16];
-    assign _t6203 = {{6{_t6202[7]}}, _t6202};
-    assign _t6204 = _t6150 + 7'h01;
-    assign _t6205 = _t6204 < _t6148;
-    assign _t6206 = _t6205 ? _t6203 : 14'h0000;
-    assign _t6207 = entries_2[23:16];
-    assign _t6208 = {{6{_t6207[7]}}, _t6207};
-    assign _t6209 = _t6150 + 7'h02;
-    assign _t6210 = _t6209 < _t6148;
-    assign _t6211 = _t6210 ? _t6208 : 14'h0000;
-    assign _t6212 = entries_3[23:16];
-    assign _t6213 = {{6{_t6212[7]}}, _t6212};
-    assign _t6214 = _t6150 + 7'h03;
-    assign _t6215 = _t6214 < _t6148;
-    assign _t6216 = _t6215 ? _t6213 : 14'h0000;
-    assign _t6217 = _t6201 + _t6206;
-    assign _t6218 = _t6211 + _t6216;
-    assign _t6219 = _t6217 + _t6218;
-    assign _t6220 = entries_0[31:24];
-    assign _t6221 = {{6{_t6220[7]}}, _t6220};
-    assign _t6222 = _t6150 + 7'h00;
-    assign _t6223 = _t6222 < _t6148;
-    assign _t6224 = _t6223 ? _t6221 : 14'h0000;
-    assign _t6225 = entries_1[31:24];
-    assign _t6226 = {{6{_t6225[7]}}, _t6225};
-    assign _t6227 = _t6150 + 7'h01;
-    assign _t6228 = _t6227 < _t6148;
-    assign _t6229 = _t6228 ? _t6226 : 14'h0000;
-    assign _t6230 = entries_2[31:24];
-    assign _t6231 = {{6{_t6230[7]}}, _t6230};
-    assign _t6232 = _t6150 + 7'h02;
-    assign _t6233 = _t6232 < _t6148;
-    assign _t6234 = _t6233 ? _t6231 : 14'h0000;
-    assign _t6235 = entries_3[31:24];
-    assign _t6236 = {{6{_t6235[7]}}, _t6235};
-    assign _t6237 = _t6150 + 7'h03;
-    assign _t6238 = _t6237 < _t6148;
-    assign _t6239 = _t6238 ? _t6236 : 14'h0000;
-    assign _t6240 = _t6224 + _t6229;
-    assign _t6241 = _t6234 + _t6239;
-    assign _t6242 = _t6240 + _t6241;
-    assign _t6243 = entries_0[39:32];
-    assign _t6244 = {{6{_t6243[7]}}, _t6243};
-    assign _t6245 = _t6150 + 7'h00;
-    assign _t6246 = _t6245 < _t6148;
-    assign _t6247 = _t6246 ? _t6244 : 14'h0000;
-    assign _t6248 = entries_1[39:32];
-    assign _t6249 = {{6{_t6248[7]}}, _t6248};
-    assign _t6250 = _t6150 + 7'h01;
-    assign _t6251 = _t6250 < _t6148;
-    assign _t6252 = _t6251 ? _t6249 : 14'h0000;
-    assign _t6253 = entries_2[39:32];
-    assign _t6254 = {{6{_t6253[7]}}, _t6253};
-    assign _t6255 = _t6150 + 7'h02;
-    assign _t6256 = _t6255 < _t6148;
-    assign _t6257 = _t6256 ? _t6254 : 14'h0000;
-    assign _t6258 = entries_3[39:32];
-    assign _t6259 = {{6{_t6258[7]}}, _t6258};
-    assign _t6260 = _t6150 + 7'h03;
-    assign _t6261 = _t6260 < _t6148;
-    assign _t6262 = _t6261 ? _t6259 : 14'h0000;
-    assign _t6263 = _t6247 + _t6252;
-    assign _t6264 = _t6257 + _t6262;
-    assign _t6265 = _t6263 + _t6264;
-    assign _t6266 = entries_0[47:40];
-    assign _t6267 = {{6{_t6266[7]}}, _t6266};
-    assign _t6268 = _t6150 + 7'h00;
-    assign _t6269 = _t6268 < _t6148;
-    assign _t6270 = _t6269 ? _t6267 : 14'h0000;
-    assign _t6271 = entries_1[47:40];
-    assign _t6272 = {{6{_t6271[7]}}, _t6271};
-    assign _t6273 = _t6150 + 7'h01;
-    assign _t6274 = _t6273 < _t6148;
-    assign _t6275 = _t6274 ? _t6272 : 14'h0000;
-    assign _t6276 = entries_2[47:40];
-    assign _t6277 = {{6{_t6276[7]}}, _t6276};
-    assign _t6278 = _t6150 + 7'h02;
-    assign _t6279 = _t6278 < _t6148;
-    assign _t6280 = _t6279 ? _t6277 : 14'h0000;
-    assign _t6281 = entries_3[47:40];
-    assign _t6282 = {{6{_t6281[7]}}, _t6281};
-    assign _t6283 = _t6150 + 7'h03;
-    assign _t6284 = _t6283 < _t6148;
-    assign _t6285 = _t6284 ? _t6282 : 14'h0000;
-    assign _t6286 = _t6270 + _t6275;
-    assign _t6287 = _t6280 + _t6285;
-    assign _t6288 = _t6286 + _t6287;
-    assign _t6289 = entries_0[55:48];
-    assign _t6290 = {{6{_t6289[7]}}, _t6289};
-    assign _t6291 = _t6150 + 7'h00;
-    assign _t6292 = _t6291 < _t6148;
-    assign _t6293 = _t6292 ? _t6290 : 14'h0000;
-    assign _t6294 = entries_1[55:48];
-    assign _t6295 = {{6{_t6294[7]}}, _t6294};
-    assign _t6296 = _t6150 + 7'h01;
-    assign _t6297 = _t6296 < _t6148;
-    assign _t6298 = _t6297 ? _t6295 : 14'h0000;
-    assign _t6299 = entries_2[55:48];
-    assign _t6300 = {{6{_t6299[7]}}, _t6299};
-    assign _t6301 = _t6150 + 7'h02;
-    assign _t6302 = _t6301 < _t6148;
-    assign _t6303 = _t6302 ? _t6300 : 14'h0000;
-    assign _t6304 = entries_3[55:48];
-    assign _t6305 = {{6{_t6304[7]}}, _t6304};
-    assign _t6306 = _t6150 + 7'h03;
-    assign _t6307 = _t6306 < _t6148;
-    assign _t6308 = _t6307 ? _t6305 : 14'h0000;
-    assign _t6309 = _t6293 + _t6298;
-    assign _t6310 = _t6303 + _t6308;
-    assign _t6311 = _t6309 + _t6310;
-    assign _t6312 = entries_0[63:56];
-    assign _t6313 = {{6{_t6312[7]}}, _t6312};
-    assign _t6314 = _t6150 + 7'h00;
-    assign _t6315 = _t6314 < _t6148;
-    assign _t6316 = _t6315 ? _t6313 : 14'h0000;
-    assign _t6317 = entries_1[63:56];
-    assign _t6318 = {{6{_t6317[7]}}, _t6317};
-    assign _t6319 = _t6150 + 7'h01;
-    assign _t6320 = _t6319 < _t6148;
-    assign _t6321 = _t6320 ? _t6318 : 14'h0000;
-    assign _t6322 = entries_2[63:56];
-    assign _t6323 = {{6{_t6322[7]}}, _t6322};
-    assign _t6324 = _t6150 + 7'h02;
-    assign _t6325 = _t6324 < _t6148;
-    assign _t6326 = _t6325 ? _t6323 : 14'h0000;
-    assign _t6327 = entries_3[63:56];
-    assign _t6328 = {{6{_t6327[7]}}, _t6327};
-    assign _t6329 = _t6150 + 7'h03;
-    assign _t6330 = _t6329 < _t6148;
-    assign _t6331 = _t6330 ? _t6328 : 14'h0000;
-    assign _t6332 = _t6316 + _t6321;
-    assign _t6333 = _t6326 + _t6331;
-    assign _t6334 = _t6332 + _t6333;
-    assign _t6335 = entries_0[71:64];
-    assign _t6336 = {{6{_t6335[7]}}, _t6335};
-    assign _t6337 = _t6150 + 7'h00;
-    assign _t6338 = _t6337 < _t6148;
-    assign _t6339 = _t6338 ? _t6336 : 14'h0000;
-    assign _t6340 = entries_1[71:64];
-    assign _t6341 = {{6{_t6340[7]}}, _t6340};
-    assign _t6342 = _t6150 + 7'h01;
-    assign _t6343 = _t6342 < _t6148;
-    assign _t6344 = _t6343 ? _t6341 : 14'h0000;
-    assign _t6345 = entries_2[71:64];
-    assign _t6346 = {{6{_t6345[7]}}, _t6345};
-    assign _t6347 = _t6150 + 7'h02;
-    assign _t6348 = _t6347 < _t6148;
-    assign _t6349 = _t6348 ? _t6346 : 14'h0000;
-    assign _t6350 = entries_3[71:64];
-    assign _t6351 = {{6{_t6350[7]}}, _t6350};
-    assign _t6352 = _t6150 + 7'h03;
-    assign _t6353 = _t6352 < _t6148;
-    assign _t6354 = _t6353 ? _t6351 : 14'h0000;
-    assign _t6355 = _t6339 + _t6344;
-    assign _t6356 = _t6349 + _t6354;
-    assign _t6357 = _t6355 + _t6356;
-    assign _t6358 = entries_0[79:72];
-    assign _t6359 = {{6{_t6358[7]}}, _t6358};
-    assign _t6360 = _t6150 + 7'h00;
-    assign _t6361 = _t6360 < _t6148;
-    assign _t6362 = _t6361 ? _t6359 : 14'h0000;
-    assign _t6363 = entries_1[79:72];
-    assign _t6364 = {{6{_t6363[7]}}, _t6363};
-    assign _t6365 = _t6150 + 7'h01;
-    assign _t6366 = _t6365 < _t6148;
-    assign _t6367 = _t6366 ? _t6364 : 14'h0000;
-    assign _t6368 = entries_2[79:72];
-    assign _t6369 = {{6{_t6368[7]}}, _t6368};
-    assign _t6370 = _t6150 + 7'h02;
-    assign _t6371 = _t6370 < _t6148;
-    assign _t6372 = _t6371 ? _t6369 : 14'h0000;
-    assign _t6373 = entries_3[79:72];
-    assign _t6374 = {{6{_t6373[7]}}, _t6373};
-    assign _t6375 = _t6150 + 7'h03;
-    assign _t6376 = _t6375 < _t6148;
-    assign _t6377 = _t6376 ? _t6374 : 14'h0000;
-    assign _t6378 = _t6362 + _t6367;
-    assign _t6379 = _t6372 + _t6377;
-    assign _t6380 = _t6378 + _t6379;
-    assign _t6381 = entries_0[87:80];
-    assign _t6382 = {{6{_t6381[7]}}, _t6381};
-    assign _t6383 = _t6150 + 7'h00;
-    assign _t6384 = _t6383 < _t6148;
-    assign _t6385 = _t6384 ? _t6382 : 14'h0000;
-    assign _t6386 = entries_1[87:80];
-    assign _t6387 = {{6{_t6386[7]}}, _t6386};
-    assign _t6388 = _t6150 + 7'h01;
-    assign _t6389 = _t6388 < _t6148;
-    assign _t6390 = _t6389 ? _t6387 : 14'h0000;
-    assign _t6391 = entries_2[87:80];
-    assign _t6392 = {{6{_t6391[7]}}, _t6391};
-    assign _t6393 = _t6150 + 7'h02;
-    assign _t6394 = _t6393 < _t6148;
-    assign _t6395 = _t6394 ? _t6392 : 14'h0000;
-    assign _t6396 = entries_3[87:80];
-    assign _t6397 = {{6{_t6396[7]}}, _t6396};
-    assign _t6398 = _t6150 + 7'h03;
-    assign _t6399 = _t6398 < _t6148;
-    assign _t6400 = _t6399 ? _t6397 : 14'h0000;
-    assign _t6401 = _t6385 + _t6390;
-    assign _t6402 = _t6395 + _t6400;
-    assign _t6403 = _t6401 + _t6402;
-    assign _t6404 = entries_0[95:88];
-    assign _t6405 = {{6{_t6404[7]}}, _t6404};
-    assign _t6406 = _t6150 + 7'h00;
-    assign _t6407 = _t6406 < _t6148;
-    assign _t6408 = _t6407 ? _t6405 : 14'h0000;
-    assign _t6409 = entries_1[95:88];
-    assign _t6410 = {{6{_t6409[7]}}, _t6409};
-    assign _t6411 = _t6150 + 7'h01;
-    assign _t6412 = _t6411 < _t6148;
-    assign _t6413 = _t6412 ? _t6410 : 14'h0000;
-    assign _t6414 = entries_2[95:88];
-    assign _t6415 = {{6{_t6414[7]}}, _t6414};
-    assign _t6416 = _t6150 + 7'h02;
-    assign _t6417 = _t6416 < _t6148;
-    assign _t6418 = _t6417 ? _t6415 : 14'h0000;
-    assign _t6419 = entries_3[95:88];
-    assign _t6420 = {{6{_t6419[7]}}, _t6419};
-    assign _t6421 = _t6150 + 7'h03;
-    assign _t6422 = _t6421 < _t6148;
-    assign _t6423 = _t6422 ? _t6420 : 14'h0000;
-    assign _t6424 = _t6408 + _t6413;
-    assign _t6425 = _t6418 + _t6423;
-    assign _t6426 = _t6424 + _t6425;
-    assign _t6427 = entries_0[103:96];
-    assign _t6428 = {{6{_t6427[7]}}, _t6427};
-    assign _t6429 = _t6150 + 7'h00;
-    assign _t6430 = _t6429 < _t6148;
-    assign _t6431 = _t6430 ? _t6428 : 14'h0000;
-    assign _t6432 = entries_1[103:96];
-    assign _t6433 = {{6{_t6432[7]}}, _t6432};
-    assign _t6434 = _t6150 + 7'h01;
-    assign _t6435 = _t6434 < _t6148;
-    assign _t6436 = _t6435 ? _t6433 : 14'h0000;
-    assign _t6437 = entries_2[103:96];
-    assign _t6438 = {{6{_t6437[7]}}, _t6437};
-    assign _t6439 = _t6150 + 7'h02;
-    assign _t6440 = _t6439 < _t6148;
-    assign _t6441 = _t6440 ? _t6438 : 14'h0000;
-    assign _t6442 = entries_3[103:96];
-    assign _t6443 = {{6{_t6442[7]}}, _t6442};
-    assign _t6444 = _t6150 + 7'h03;
-    assign _t6445 = _t6444 < _t6148;
-    assign _t6446 = _t6445 ? _t6443 : 14'h0000;
-    assign _t6447 = _t6431 + _t6436;
-    assign _t6448 = _t6441 + _t6446;
-    assign _t6449 = _t6447 + _t6448;
-    assign _t6450 = entries_0[111:104];
-    assign _t6451 = {{6{_t6450[7]}}, _t6450};
-    assign _t6452 = _t6150 + 7'h00;
-    assign _t6453 = _t6452 < _t6148;
-    assign _t6454 = _t6453 ? _t6451 : 14'h0000;
-    assign _t6455 = entries_1[111:104];
-    assign _t6456 = {{6{_t6455[7]}}, _t6455};
-    assign _t6457 = _t6150 + 7'h01;
-    assign _t6458 = _t6457 < _t6148;
-    assign _t6459 = _t6458 ? _t6456 : 14'h0000;
-    assign _t6460 = entries_2[111:104];
-    assign _t6461 = {{6{_t6460[7]}}, _t6460};
-    assign _t6462 = _t6150 + 7'h02;
-    assign _t6463 = _t6462 < _t6148;
-    assign _t6464 = _t6463 ? _t6461 : 14'h0000;
-    assign _t6465 = entries_3[111:104];
-    assign _t6466 = {{6{_t6465[7]}}, _t6465};
-    assign _t6467 = _t6150 + 7'h03;
-    assign _t6468 = _t6467 < _t6148;
-    assign _t6469 = _t6468 ? _t6466 : 14'h0000;
-    assign _t6470 = _t6454 + _t6459;
-    assign _t6471 = _t6464 + _t6469;
-    assign _t6472 = _t6470 + _t6471;
-    assign _t6473 = entries_0[119:112];
-    assign _t6474 = {{6{_t6473[7]}}, _t6473};
-    assign _t6475 = _t6150 + 7'h00;
-    assign _t6476 = _t6475 < _t6148;
-    assign _t6477 = _t6476 ? _t6474 : 14'h0000;
-    assign _t6478 = entries_1[119:112];
-    assign _t6479 = {{6{_t6478[7]}}, _t6478};
-    assign _t6480 = _t6150 + 7'h01;
-    assign _t6481 = _t6480 < _t6148;
-    assign _t6482 = _t6481 ? _t6479 : 14'h0000;
-    assign _t6483 = entries_2[119:112];
-    assign _t6484 = {{6{_t6483[7]}}, _t6483};
-    assign _t6485 = _t6150 + 7'h02;
-    assign _t6486 = _t6485 < _t6148;
-    assign _t6487 = _t6486 ? _t6484 : 14'h0000;
-    assign _t6488 = entries_3[119:112];
-    assign _t6489 = {{6{_t6488[7]}}, _t6488};
-    assign _t6490 = _t6150 + 7'h03;
-    assign _t6491 = _t6490 < _t6148;
-    assign _t6492 = _t6491 ? _t6489 : 14'h0000;
-    assign _t6493 = _t6477 + _t6482;
-    assign _t6494 = _t6487 + _t6492;
-    assign _t6495 = _t6493 + _t6494;
-    assign _t6496 = entries_0[127:120];
-    assign _t6497 = {{6{_t6496[7]}}, _t6496};
-    assign _t6498 = _t6150 + 7'h00;
-    assign _t6499 = _t6498 < _t6148;
-    assign _t6500 = _t6499 ? _t6497 : 14'h0000;
-    assign _t6501 = entries_1[127:120];
-    assign _t6502 = {{6{_t6501[7]}}, _t6501};
-    assign _t6503 = _t6150 + 7'h01;
-    assign _t6504 = _t6503 < _t6148;
-    assign _t6505 = _t6504 ? _t6502 : 14'h0000;
-    assign _t6506 = entries_2[127:120];
-    assign _t6507 = {{6{_t6506[7]}}, _t6506};
-    assign _t6508 = _t6150 + 7'h02;
-    assign _t6509 = _t6508 < _t6148;
-    assign _t6510 = _t6509 ? _t6507 : 14'h0000;
-    assign _t6511 = entries_3[127:120];
-    assign _t6512 = {{6{_t6511[7]}}, _t6511};
-    assign _t6513 = _t6150 + 7'h03;
-    assign _t6514 = _t6513 < _t6148;
-    assign _t6515 = _t6514 ? _t6512 : 14'h0000;
-    assign _t6516 = _t6500 + _t6505;
-    assign _t6517 = _t6510 + _t6515;
-    assign _t6518 = _t6516 + _t6517;
-    assign _t6519 = adder_chunk_d1[0];
-    assign _t6520 = _t6519 ? running_sum_1_0 : running_sum_0_0;
-    assign _t6521 = _t6519 ? running_sum_3_0 : running_sum_2_0;
-    assign _t6522 = adder_chunk_d1[1];
-    assign _t6523 = _t6522 ? _t6521 : _t6520;
-    assign _t6524 = adder_first_group_d1 ? 14'h0000 : _t6523;
-    assign group_sum_0 = _t6524 + adder_0_l2_0_0;
-    assign _t6525 = ~adder_last_group_d1;
-    assign _t6526 = adder_valid_d1 & _t6525;
-    assign _t6527 = adder_chunk_d1 == 3'h0;
-    assign _t6528 = _t6526 & _t6527;
-    assign _t6529 = ~adder_last_group_d1;
-    assign _t6530 = adder_valid_d1 & _t6529;
-    assign _t6531 = adder_chunk_d1 == 3'h1;
-    assign _t6532 = _t6530 & _t6531;
-    assign _t6533 = ~adder_last_group_d1;
-    assign _t6534 = adder_valid_d1 & _t6533;
-    assign _t6535 = adder_chunk_d1 == 3'h2;
-    assign _t6536 = _t6534 & _t6535;
-    assign _t6537 = ~adder_last_group_d1;
-    assign _t6538 = adder_valid_d1 & _t6537;
-    assign _t6539 = adder_chunk_d1 == 3'h3;
-    assign _t6540 = _t6538 & _t6539;
-    assign _t6541 = adder_bias_d1[15:0];
-    assign _t6542 = {{3{group_sum_0[13]}}, group_sum_0};
-    assign _t6543 = {_t6541[15], _t6541};
-    assign _t6544 = _t6542 + _t6543;
-    assign _t6545 = adder_chunk_d1[0];
-    assign _t6546 = _t6545 ? running_sum_1_1 : running_sum_0_1;
-    assign _t6547 = _t6545 ? running_sum_3_1 : running_sum_2_1;
-    assign _t6548 = adder_chunk_d1[1];
-    assign _t6549 = _t6548 ? _t6547 : _t6546;
-    assign _t6550 = adder_first_group_d1 ? 14'h0000 : _t6549;
-    assign group_sum_1 = _t6550 + adder_1_l2_0_0;
-    assign _t6551 = ~adder_last_group_d1;
-    assign _t6552 = adder_valid_d1 & _t6551;
-    assign _t6553 = adder_chunk_d1 == 3'h0;
-    assign _t6554 = _t6552 & _t6553;
-    assign _t6555 = ~adder_last_group_d1;
-    assign _t6556 = adder_valid_d1 & _t6555;
-    assign _t6557 = adder_chunk_d1 == 3'h1;
-    assign _t6558 = _t6556 & _t6557;
-    assign _t6559 = ~adder_last_group_d1;
-    assign _t6560 = adder_valid_d1 & _t6559;
-    assign _t6561 = adder_chunk_d1 == 3'h2;
-    assign _t6562 = _t6560 & _t6561;
-    assign _t6563 = ~adder_last_group_d1;
-    assign _t6564 = adder_valid_d1 & _t6563;
-    assign _t6565 = adder_chunk_d1 == 3'h3;
-    assign _t6566 = _t6564 & _t6565;
-    assign _t6567 = adder_bias_d1[31:16];
-    assign _t6568 = {{3{group_sum_1[13]}}, group_sum_1};
-    assign _t6569 = {_t6567[15], _t6567};
-    assign _t6570 = _t6568 + _t6569;
-    assign _t6571 = adder_chunk_d1[0];
-    assign _t6572 = _t6571 ? running_sum_1_2 : running_sum_0_2;
-    assign _t6573 = _t6571 ? running_sum_3_2 : running_sum_2_2;
-    assign _t6574 = adder_chunk_d1[1];
-    assign _t6575 = _t6574 ? _t6573 : _t6572;
-    assign _t6576 = adder_first_group_d1 ? 14'h0000 : _t6575;
-    assign group_sum_2 = _t6576 + adder_2_l2_0_0;
-    assign _t6577 = ~adder_last_group_d1;
-    assign _t6578 = adder_valid_d1 & _t6577;
-    assign _t6579 = adder_chunk_d1 == 3'h0;
-    assign _t6580 = _t6578 & _t6579;
-    assign _t6581 = ~adder_last_group_d1;
-    assign _t6582 = adder_valid_d1 & _t6581;
-    assign _t6583 = adder_chunk_d1 == 3'h1;
-    assign _t6584 = _t6582 & _t6583;
-    assign _t6585 = ~adder_last_group_d1;
-    assign _t6586 = adder_valid_d1 & _t6585;
-    assign _t6587 = adder_chunk_d1 == 3'h2;
-    assign _t6588 = _t6586 & _t6587;
-    assign _t6589 = ~adder_last_group_d1;
-    assign _t6590 = adder_valid_d1 & _t6589;
-    assign _t6591 = adder_chunk_d1 == 3'h3;
-    assign _t6592 = _t6590 & _t6591;
-    assign _t6593 = adder_bias_d1[47:32];
-    assign _t6594 = {{3{group_sum_2[13]}}, group_sum_2};
-    assign _t6595 = {_t6593[15], _t6593};
-    assign _t6596 = _t6594 + _t6595;
-    assign _t6597 = adder_chunk_d1[0];
-    assign _t6598 = _t6597 ? running_sum_1_3 : running_sum_0_3;
-    assign _t6599 = _t6597 ? running_sum_3_3 : running_sum_2_3;
-    assign _t6600 = adder_chunk_d1[1];
-    assign _t6601 = _t6600 ? _t6599 : _t6598;
-    assign _t6602 = adder_first_group_d1 ? 14'h0000 : _t6601;
-    assign group_sum_3 = _t6602 + adder_3_l2_0_0;
-    assign _t6603 = ~adder_last_group_d1;
-    assign _t6604 = adder_valid_d1 & _t6603;
-    assign _t6605 = adder_chunk_d1 == 3'h0;
-    assign _t6606 = _t6604 & _t6605;
-    assign _t6607 = ~adder_last_group_d1;
-    assign _t6608 = adder_valid_d1 & _t6607;
-    assign _t6609 = adder_chunk_d1 == 3'h1;
-    assign _t6610 = _t6608 & _t6609;
-    assign _t6611 = ~adder_last_group_d1;
-    assign _t6612 = adder_valid_d1 & _t6611;
-    assign _t6613 = adder_chunk_d1 == 3'h2;
-    assign _t6614 = _t6612 & _t6613;
-    assign _t6615 = ~adder_last_group_d1;
-    assign _t6616 = adder_valid_d1 & _t6615;
-    assign _t6617 = adder_chunk_d1 == 3'h3;
-    assign _t6618 = _t6616 & _t6617;
-    assign _t6619 = adder_bias_d1[63:48];
-    assign _t6620 = {{3{group_sum_3[13]}}, group_sum_3};
-    assign _t6621 = {_t6619[15], _t6619};
-    assign _t6622 = _t6620 + _t6621;
-    assign _t6623 = adder_chunk_d1[0];
-    assign _t6624 = _t6623 ? running_sum_1_4 : running_sum_0_4;
-    assign _t6625 = _t6623 ? running_sum_3_4 : running_sum_2_4;
-    assign _t6626 = adder_chunk_d1[1];
-    assign _t6627 = _t6626 ? _t6625 : _t6624;
-    assign _t6628 = adder_first_group_d1 ? 14'h0000 : _t6627;
-    assign group_sum_4 = _t6628 + adder_4_l2_0_0;
-    assign _t6629 = ~adder_last_group_d1;
-    assign _t6630 = adder_valid_d1 & _t6629;
-    assign _t6631 = adder_chunk_d1 == 3'h0;
-    assign _t6632 = _t6630 & _t6631;
-    assign _t6633 = ~adder_last_group_d1;
-    assign _t6634 = adder_valid_d1 & _t6633;
-    assign _t6635 = adder_chunk_d1 == 3'h1;
-    assign _t6636 = _t6634 & _t6635;
-    assign _t6637 = ~adder_last_group_d1;
-    assign _t6638 = adder_valid_d1 & _t6637;
-    assign _t6639 = adder_chunk_d1 == 3'h2;
-    assign _t6640 = _t6638 & _t6639;
-    assign _t6641 = ~adder_last_group_d1;
-    assign _t6642 = adder_valid_d1 & _t6641;
-    assign _t6643 = adder_chunk_d1 == 3'h3;
-    assign _t6644 = _t6642 & _t6643;
-    assign _t6645 = adder_bias_d1[79:64];
-    assign _t6646 = {{3{group_sum_4[13]}}, group_sum_4};
-    assign _t6647 = {_t6645[15], _t6645};
-    assign _t6648 = _t6646 + _t6647;
-    assign _t6649 = adder_chunk_d1[0];
-    assign _t6650 = _t6649 ? running_sum_1_5 : running_sum_0_5;
-    assign _t6651 = _t6649 ? running_sum_3_5 : running_sum_2_5;
-    assign _t6652 = adder_chunk_d1[1];
-    assign _t6653 = _t6652 ? _t6651 : _t6650;
-    assign _t6654 = adder_first_group_d1 ? 14'h0000 : _t6653;
-    assign group_sum_5 = _t6654 + adder_5_l2_0_0;
-    assign _t6655 = ~adder_last_group_d1;
-    assign _t6656 = adder_valid_d1 & _t6655;
-    assign _t6657 = adder_chunk_d1 == 3'h0;
-    assign _t6658 = _t6656 & _t6657;
-    assign _t6659 = ~adder_last_group_d1;
-    assign _t6660 = adder_valid_d1 & _t6659;
-    assign _t6661 = adder_chunk_d1 == 3'h1;
-    assign _t6662 = _t6660 & _t6661;
-    assign _t6663 = ~adder_last_group_d1;
-    assign _t6664 = adder_valid_d1 & _t6663;
-    assign _t6665 = adder_chunk_d1 == 3'h2;
-    assign _t6666 = _t6664 & _t6665;
-    assign _t6667 = ~adder_last_group_d1;
-    assign _t6668 = adder_valid_d1 & _t6667;
-    assign _t6669 = adder_chunk_d1 == 3'h3;
-    assign _t6670 = _t6668 & _t6669;
-    assign _t6671 = adder_bias_d1[95:80];
-    assign _t6672 = {{3{group_sum_5[13]}}, group_sum_5};
-    assign _t6673 = {_t6671[15], _t6671};
-    assign _t6674 = _t6672 + _t6673;
-    assign _t6675 = adder_chunk_d1[0];
-    assign _t6676 = _t6675 ? running_sum_1_6 : running_sum_0_6;
-    assign _t6677 = _t6675 ? running_sum_3_6 : running_sum_2_6;
-    assign _t6678 = adder_chunk_d1[1];
-    assign _t6679 = _t6678 ? _t6677 : _t6676;
-    assign _t6680 = adder_first_group_d1 ? 14'h0000 : _t6679;
-    assign group_sum_6 = _t6680 + adder_6_l2_0_0;
-    assign _t6681 = ~adder_last_group_d1;
-    assign _t6682 = adder_valid_d1 & _t6681;
-    assign _t6683 = adder_chunk_d1 == 3'h0;
-    assign _t6684 = _t6682 & _t6683;
-    assign _t6685 = ~adder_last_group_d1;
-    assign _t6686 = adder_valid_d1 & _t6685;
-    assign _t6687 = adder_chunk_d1 == 3'h1;
-    assign _t6688 = _t6686 & _t6687;
-    assign _t6689 = ~adder_last_group_d1;
-    assign _t6690 = adder_valid_d1 & _t6689;
-    assign _t6691 = adder_chunk_d1 == 3'h2;
-    assign _t6692 = _t6690 & _t6691;
-    assign _t6693 = ~adder_last_group_d1;
-    assign _t6694 = adder_valid_d1 & _t6693;
-    assign _t6695 = adder_chunk_d1 == 3'h3;
-    assign _t6696 = _t6694 & _t6695;
-    assign _t6697 = adder_bias_d1[111:96];
-    assign _t6698 = {{3{group_sum_6[13]}}, group_sum_6};
-    assign _t6699 = {_t6697[15], _t6697};
-    assign _t6700 = _t6698 + _t6699;
-    assign _t6701 = adder_chunk_d1[0];
-    assign _t6702 = _t6701 ? running_sum_1_7 : running_sum_0_7;
-    assign _t6703 = _t6701 ? running_sum_3_7 : running_sum_2_7;
-    assign _t6704 = adder_chunk_d1[1];
-    assign _t6705 = _t6704 ? _t6703 : _t6702;
-    assign _t6706 = adder_first_group_d1 ? 14'h0000 : _t6705;
-    assign group_sum_7 = _t6706 + adder_7_l2_0_0;
-    assign _t6707 = ~adder_last_group_d1;
-    assign _t6708 = adder_valid_d1 & _t6707;
-    assign _t6709 = adder_chunk_d1 == 3'h0;
-    assign _t6710 = _t6708 & _t6709;
-    assign _t6711 = ~adder_last_group_d1;
-    assign _t6712 = adder_valid_d1 & _t6711;
-    assign _t6713 = adder_chunk_d1 == 3'h1;
-    assign _t6714 = _t6712 & _t6713;
-    assign _t6715 = ~adder_last_group_d1;
-    assign _t6716 = adder_valid_d1 & _t6715;
-    assign _t6717 = adder_chunk_d1 == 3'h2;
-    assign _t6718 = _t6716 & _t6717;
-    assign _t6719 = ~adder_last_group_d1;
-    assign _t6720 = adder_valid_d1 & _t6719;
-    assign _t6721 = adder_chunk_d1 == 3'h3;
-    assign _t6722 = _t6720 & _t6721;
-    assign _t6723 = adder_bias_d1[127:112];
-    assign _t6724 = {{3{group_sum_7[13]}}, group_sum_7};
-    assign _t6725 = {_t6723[15], _t6723};
-    assign _t6726 = _t6724 + _t6725;
-    assign _t6727 = adder_chunk_d1[0];
-    assign _t6728 = _t6727 ? running_sum_1_8 : running_sum_0_8;
-    assign _t6729 = _t6727 ? running_sum_3_8 : running_sum_2_8;
-    assign _t6730 = adder_chunk_d1[1];
-    assign _t6731 = _t6730 ? _t6729 : _t6728;
-    assign _t6732 = adder_first_group_d1 ? 14'h0000 : _t6731;
-    assign group_sum_8 = _t6732 + adder_8_l2_0_0;
-    assign _t6733 = ~adder_last_group_d1;
-    assign _t6734 = adder_valid_d1 & _t6733;
-    assign _t6735 = adder_chunk_d1 == 3'h0;
-    assign _t6736 = _t6734 & _t6735;
-    assign _t6737 = ~adder_last_group_d1;
-    assign _t6738 = adder_valid_d1 & _t6737;
-    assign _t6739 = adder_chunk_d1 == 3'h1;
-    assign _t6740 = _t6738 & _t6739;
-    assign _t6741 = ~adder_last_group_d1;
-    assign _t6742 = adder_valid_d1 & _t6741;
-    assign _t6743 = adder_chunk_d1 == 3'h2;
-    assign _t6744 = _t6742 & _t6743;
-    assign _t6745 = ~adder_last_group_d1;
-    assign _t6746 = adder_valid_d1 & _t6745;
-    assign _t6747 = adder_chunk_d1 == 3'h3;
-    assign _t6748 = _t6746 & _t6747;
-    assign _t6749 = adder_bias_d1[143:128];
-    assign _t6750 = {{3{group_sum_8[13]}}, group_sum_8};
-    assign _t6751 = {_t6749[15], _t6749};
-    assign _t6752 = _t6750 + _t6751;
-    assign _t6753 = adder_chunk_d1[0];
-    assign _t6754 = _t6753 ? running_sum_1_9 : running_sum_0_9;
-    assign _t6755 = _t6753 ? running_sum_3_9 : running_sum_2_9;
-    assign _t6756 = adder_chunk_d1[1];
-    assign _t6757 = _t6756 ? _t6755 : _t6754;
-    assign _t6758 = adder_first_group_d1 ? 14'h0000 : _t6757;
-    assign group_sum_9 = _t6758 + adder_9_l2_0_0;
-    assign _t6759 = ~adder_last_group_d1;
-    assign _t6760 = adder_valid_d1 & _t6759;
-    assign _t6761 = adder_chunk_d1 == 3'h0;
-    assign _t6762 = _t6760 & _t6761;
-    assign _t6763 = ~adder_last_group_d1;
-    assign _t6764 = adder_valid_d1 & _t6763;
-    assign _t6765 = adder_chunk_d1 == 3'h1;
-    assign _t6766 = _t6764 & _t6765;
-    assign _t6767 = ~adder_last_group_d1;
-    assign _t6768 = adder_valid_d1 & _t6767;
-    assign _t6769 = adder_chunk_d1 == 3'h2;
-    assign _t6770 = _t6768 & _t6769;
-    assign _t6771 = ~adder_last_group_d1;
-    assign _t6772 = adder_valid_d1 & _t6771;
-    assign _t6773 = adder_chunk_d1 == 3'h3;
-    assign _t6774 = _t6772 & _t6773;
-    assign _t6775 = adder_bias_d1[159:144];
-    assign _t6776 = {{3{group_sum_9[13]}}, group_sum_9};
-    assign _t6777 = {_t6775[15], _t6775};
-    assign _t6778 = _t6776 + _t6777;
-    assign _t6779 = adder_chunk_d1[0];
-    assign _t6780 = _t6779 ? running_sum_1_10 : running_sum_0_10;
-    assign _t6781 = _t6779 ? running_sum_3_10 : running_sum_2_10;
-    assign _t6782 = adder_chunk_d1[1];
-    assign _t6783 = _t6782 ? _t6781 : _t6780;
-    assign _t6784 = adder_first_group_d1 ? 14'h0000 : _t6783;
-    assign group_sum_10 = _t6784 + adder_10_l2_0_0;
-    assign _t6785 = ~adder_last_group_d1;
-    assign _t6786 = adder_valid_d1 & _t6785;
-    assign _t6787 = adder_chunk_d1 == 3'h0;
-    assign _t6788 = _t6786 & _t6787;
-    assign _t6789 = ~adder_last_group_d1;
-    assign _t6790 = adder_valid_d1 & _t6789;
-    assign _t6791 = adder_chunk_d1 == 3'h1;
-    assign _t6792 = _t6790 & _t6791;
-    assign _t6793 = ~adder_last_group_d1;
-    assign _t6794 = adder_valid_d1 & _t6793;
-    assign _t6795 = adder_chunk_d1 == 3'h2;
-    assign _t6796 = _t6794 & _t6795;
-    assign _t6797 = ~adder_last_group_d1;
-    assign _t6798 = adder_valid_d1 & _t6797;
-    assign _t6799 = adder_chunk_d1 == 3'h3;
-    assign _t6800 = _t6798 & _t6799;
-    assign _t6801 = adder_bias_d1[175:160];
-    assign _t6802 = {{3{group_sum_10[13]}}, group_sum_10};
-    assign _t6803 = {_t6801[15], _t6801};
-    assign _t6804 = _t6802 + _t6803;
-    assign _t6805 = adder_chunk_d1[0];
-    assign _t6806 = _t6805 ? running_sum_1_11 : running_sum_0_11;
-    assign _t6807 = _t6805 ? running_sum_3_11 : running_sum_2_11;
-    assign _t6808 = adder_chunk_d1[1];
-    assign _t6809 = _t6808 ? _t6807 : _t6806;
-    assign _t6810 = adder_first_group_d1 ? 14'h0000 : _t6809;
-    assign group_sum_11 = _t6810 + adder_11_l2_0_0;
-    assign _t6811 = ~adder_last_group_d1;
-    assign _t6812 = adder_valid_d1 & _t6811;
-    assign _t6813 = adder_chunk_d1 == 3'h0;
-    assign _t6814 = _t6812 & _t6813;
-    assign _t6815 = ~adder_last_group_d1;
-    assign _t6816 = adder_valid_d1 & _t6815;
-    assign _t6817 = adder_chunk_d1 == 3'h1;
-    assign _t6818 = _t6816 & _t6817;
-    assign _t6819 = ~adder_last_group_d1;
-    assign _t6820 = adder_valid_d1 & _t6819;
-    assign _t6821 = adder_chunk_d1 == 3'h2;
-    assign _t6822 = _t6820 & _t6821;
-    assign _t6823 = ~adder_last_group_d1;
-    assign _t6824 = adder_valid_d1 & _t6823;
-    assign _t6825 = adder_chunk_d1 == 3'h3;
-    assign _t6826 = _t6824 & _t6825;
-    assign _t6827 = adder_bias_d1[191:176];
-    assign _t6828 = {{3{group_sum_11[13]}}, group_sum_11};
-    assign _t6829 = {_t6827[15], _t6827};
-    assign _t6830 = _t6828 + _t6829;
-    assign _t6831 = adder_chunk_d1[0];
-    assign _t6832 = _t6831 ? running_sum_1_12 : running_sum_0_12;
-    assign _t6833 = _t6831 ? running_sum_3_12 : running_sum_2_12;
-    assign _t6834 = adder_chunk_d1[1];
-    assign _t6835 = _t6834 ? _t6833 : _t6832;
-    assign _t6836 = adder_first_group_d1 ? 14'h0000 : _t6835;
-    assign group_sum_12 = _t6836 + adder_12_l2_0_0;
-    assign _t6837 = ~adder_last_group_d1;
-    assign _t6838 = adder_valid_d1 & _t6837;
-    assign _t6839 = adder_chunk_d1 == 3'h0;
-    assign _t6840 = _t6838 & _t6839;
-    assign _t6841 = ~adder_last_group_d1;
-    assign _t6842 = adder_valid_d1 & _t6841;
-    assign _t6843 = adder_chunk_d1 == 3'h1;
-    assign _t6844 = _t6842 & _t6843;
-    assign _t6845 = ~adder_last_group_d1;
-    assign _t6846 = adder_valid_d1 & _t6845;
-    assign _t6847 = adder_chunk_d1 == 3'h2;
-    assign _t6848 = _t6846 & _t6847;
-    assign _t6849 = ~adder_last_group_d1;
-    assign _t6850 = adder_valid_d1 & _t6849;
-    assign _t6851 = adder_chunk_d1 == 3'h3;
-    assign _t6852 = _t6850 & _t6851;
-    assign _t6853 = adder_bias_d1[207:192];
-    assign _t6854 = {{3{group_sum_12[13]}}, group_sum_12};
-    assign _t6855 = {_t6853[15], _t6853};
-    assign _t6856 = _t6854 + _t6855;
-    assign _t6857 = adder_chunk_d1[0];
-    assign _t6858 = _t6857 ? running_sum_1_13 : running_sum_0_13;
-    assign _t6859 = _t6857 ? running_sum_3_13 : running_sum_2_13;
-    assign _t6860 = adder_chunk_d1[1];
-    assign _t6861 = _t6860 ? _t6859 : _t6858;
-    assign _t6862 = adder_first_group_d1 ? 14'h0000 : _t6861;
-    assign group_sum_13 = _t6862 + adder_13_l2_0_0;
-    assign _t6863 = ~adder_last_group_d1;
-    assign _t6864 = adder_valid_d1 & _t6863;
-    assign _t6865 = adder_chunk_d1 == 3'h0;
-    assign _t6866 = _t6864 & _t6865;
-    assign _t6867 = ~adder_last_group_d1;
-    assign _t6868 = adder_valid_d1 & _t6867;
-    assign _t6869 = adder_chunk_d1 == 3'h1;
-    assign _t6870 = _t6868 & _t6869;
-    assign _t6871 = ~adder_last_group_d1;
-    assign _t6872 = adder_valid_d1 & _t6871;
-    assign _t6873 = adder_chunk_d1 == 3'h2;
-    assign _t6874 = _t6872 & _t6873;
-    assign _t6875 = ~adder_last_group_d1;
-    assign _t6876 = adder_valid_d1 & _t6875;
-    assign _t6877 = adder_chunk_d1 == 3'h3;
-    assign _t6878 = _t6876 & _t6877;
-    assign _t6879 = adder_bias_d1[223:208];
-    assign _t6880 = {{3{group_sum_13[13]}}, group_sum_13};
-    assign _t6881 = {_t6879[15], _t6879};
-    assign _t6882 = _t6880 + _t6881;
-    assign _t6883 = adder_chunk_d1[0];
-    assign _t6884 = _t6883 ? running_sum_1_14 : running_sum_0_14;
-    assign _t6885 = _t6883 ? running_sum_3_14 : running_sum_2_14;
-    assign _t6886 = adder_chunk_d1[1];
-    assign _t6887 = _t6886 ? _t6885 : _t6884;
-    assign _t6888 = adder_first_group_d1 ? 14'h0000 : _t6887;
-    assign group_sum_14 = _t6888 + adder_14_l2_0_0;
-    assign _t6889 = ~adder_last_group_d1;
-    assign _t6890 = adder_valid_d1 & _t6889;
-    assign _t6891 = adder_chunk_d1 == 3'h0;
-    assign _t6892 = _t6890 & _t6891;
-    assign _t6893 = ~adder_last_group_d1;
-    assign _t6894 = adder_valid_d1 & _t6893;
-    assign _t6895 = adder_chunk_d1 == 3'h1;
-    assign _t6896 = _t6894 & _t6895;
-    assign _t6897 = ~adder_last_group_d1;
-    assign _t6898 = adder_valid_d1 & _t6897;
-    assign _t6899 = adder_chunk_d1 == 3'h2;
-    assign _t6900 = _t6898 & _t6899;
-    assign _t6901 = ~adder_last_group_d1;
-    assign _t6902 = adder_valid_d1 & _t6901;
-    assign _t6903 = adder_chunk_d1 == 3'h3;
-    assign _t6904 = _t6902 & _t6903;
-    assign _t6905 = adder_bias_d1[239:224];
-    assign _t6906 = {{3{group_sum_14[13]}}, group_sum_14};
-    assign _t6907 = {_t6905[15], _t6905};
-    assign _t6908 = _t6906 + _t6907;
-    assign _t6909 = adder_chunk_d1[0];
-    assign _t6910 = _t6909 ? running_sum_1_15 : running_sum_0_15;
-    assign _t6911 = _t6909 ? running_sum_3_15 : running_sum_2_15;
-    assign _t6912 = adder_chunk_d1[1];
-    assign _t6913 = _t6912 ? _t6911 : _t6910;
-    assign _t6914 = adder_first_group_d1 ? 14'h0000 : _t6913;
-    assign group_sum_15 = _t6914 + adder_15_l2_0_0;
-    assign _t6915 = ~adder_last_group_d1;
-    assign _t6916 = adder_valid_d1 & _t6915;
-    assign _t6917 = adder_chunk_d1 == 3'h0;
-    assign _t6918 = _t6916 & _t6917;
-    assign _t6919 = ~adder_last_group_d1;
-    assign _t6920 = adder_valid_d1 & _t6919;
-    assign _t6921 = adder_chunk_d1 == 3'h1;
-    assign _t6922 = _t6920 & _t6921;
-    assign _t6923 = ~adder_last_group_d1;
-    assign _t6924 = adder_valid_d1 & _t6923;
-    assign _t6925 = adder_chunk_d1 == 3'h2;
-    assign _t6926 = _t6924 & _t6925;
-    assign _t6927 = ~adder_last_group_d1;
-    assign _t6928 = adder_valid_d1 & _t6927;
-    assign _t6929 = adder_chunk_d1 == 3'h3;
-    assign _t6930 = _t6928 & _t6929;
-    assign _t6931 = adder_bias_d1[255:240];
-    assign _t6932 = {{3{group_sum_15[13]}}, group_sum_15};
-    assign _t6933 = {_t6931[15], _t6931};
-    assign _t6934 = _t6932 + _t6933;
-    assign _t6935 = adder_valid_d1 & adder_last_group_d1;
-    assign _t6936 = q0_bank ? bank1_multiplier : bank0_multiplier;
-    assign _t6937 = {1'b0, _t6936};
-    assign _t6938 = {{17{q0_accumulator_0[16]}}, q0_accumulator_0} * {{17{_t6937[16]}}, _t6937};
-    assign _t6939 = {{17{q0_accumulator_1[16]}}, q0_accumulator_1} * {{17{_t6937[16]}}, _t6937};
-    assign _t6940 = {{17{q0_accumulator_2[16]}}, q0_accumulator_2} * {{17{_t6937[16]}}, _t6937};
-    assign _t6941 = {{17{q0_accumulator_3[16]}}, q0_accumulator_3} * {{17{_t6937[16]}}, _t6937};
-    assign _t6942 = {{17{q0_accumulator_4[16]}}, q0_accumulator_4} * {{17{_t6937[16]}}, _t6937};
-    assign _t6943 = {{17{q0_accumulator_5[16]}}, q0_accumulator_5} * {{17{_t6937[16]}}, _t6937};
-    assign _t6944 = {{17{q0_accumulator_6[16]}}, q0_accumulator_6} * {{17{_t6937[16]}}, _t6937};
-    assign _t6945 = {{17{q0_accumulator_7[16]}}, q0_accumulator_7} * {{17{_t6937[16]}}, _t6937};
-    assign _t6946 = {{17{q0_accumulator_8[16]}}, q0_accumulator_8} * {{17{_t6937[16]}}, _t6937};
-    assign _t6947 = {{17{q0_accumulator_9[16]}}, q0_accumulator_9} * {{17{_t6937[16]}}, _t6937};
-    assign _t6948 = {{17{q0_accumulator_10[16]}}, q0_accumulator_10} * {{17{_t6937[16]}}, _t6937};
-    assign _t6949 = {{17{q0_accumulator_11[16]}}, q0_accumulator_11} * {{17{_t6937[16]}}, _t6937};
-    assign _t6950 = {{17{q0_accumulator_12[16]}}, q0_accumulator_12} * {{17{_t6937[16]}}, _t6937};
-    assign _t6951 = {{17{q0_accumulator_13[16]}}, q0_accumulator_13} * {{17{_t6937[16]}}, _t6937};
-    assign _t6952 = {{17{q0_accumulator_14[16]}}, q0_accumulator_14} * {{17{_t6937[16]}}, _t6937};
-    assign _t6953 = {{17{q0_accumulator_15[16]}}, q0_accumulator_15} * {{17{_t6937[16]}}, _t6937};
-    assign _t6954 = 35'h000000001 << bank0_shift;
-    assign _t6955 = _t6954 >> 1;
-    assign _t6956 = 35'h000000001 << bank1_shift;
-    assign _t6957 = _t6956 >> 1;
-    assign _t6958 = q1_bank ? bank1_shift : bank0_shift;
-    assign _t6959 = q1_bank ? bank1_rounding : bank0_rounding;
-    assign _t6960 = {q1_product_0[33], q1_product_0};
-    assign _t6961 = _t6960 + _t6959;
-    assign _t6962 = $signed(_t6961) >>> _t6958;
-    assign _t6963 = {q1_product_1[33], q1_product_1};
-    assign _t6964 = _t6963 + _t6959;
-    assign _t6965 = $signed(_t6964) >>> _t6958;
-    assign _t6966 = {q1_product_2[33], q1_product_2};
-    assign _t6967 = _t6966 + _t6959;
-    assign _t6968 = $signed(_t6967) >>> _t6958;
-    assign _t6969 = {q1_product_3[33], q1_product_3};
-    assign _t6970 = _t6969 + _t6959;
-    assign _t6971 = $signed(_t6970) >>> _t6958;
-    assign _t6972 = {q1_product_4[33], q1_product_4};
-    assign _t6973 = _t6972 + _t6959;
-    assign _t6974 = $signed(_t6973) >>> _t6958;
-    assign _t6975 = {q1_product_5[33], q1_product_5};
-    assign _t6976 = _t6975 + _t6959;
-    assign _t6977 = $signed(_t6976) >>> _t6958;
-    assign _t6978 = {q1_product_6[33], q1_product_6};
-    assign _t6979 = _t6978 + _t6959;
-    assign _t6980 = $signed(_t6979) >>> _t6958;
-    assign _t6981 = {q1_product_7[33], q1_product_7};
-    assign _t6982 = _t6981 + _t6959;
-    assign _t6983 = $signed(_t6982) >>> _t6958;
-    assign _t6984 = {q1_product_8[33], q1_product_8};
-    assign _t6985 = _t6984 + _t6959;
-    assign _t6986 = $signed(_t6985) >>> _t6958;
-    assign _t6987 = {q1_product_9[33], q1_product_9};
-    assign _t6988 = _t6987 + _t6959;
-    assign _t6989 = $signed(_t6988) >>> _t6958;
-    assign _t6990 = {q1_product_10[33], q1_product_10};
-    assign _t6991 = _t6990 + _t6959;
-    assign _t6992 = $signed(_t6991) >>> _t6958;
-    assign _t6993 = {q1_product_11[33], q1_product_11};
-    assign _t6994 = _t6993 + _t6959;
-    assign _t6995 = $signed(_t6994) >>> _t6958;
-    assign _t6996 = {q1_product_12[33], q1_product_12};
-    assign _t6997 = _t6996 + _t6959;
-    assign _t6998 = $signed(_t6997) >>> _t6958;
-    assign _t6999 = {q1_product_13[33], q1_product_13};
-    assign _t7000 = _t6999 + _t6959;
-    assign _t7001 = $signed(_t7000) >>> _t6958;
-    assign _t7002 = {q1_product_14[33], q1_product_14};
-    assign _t7003 = _t7002 + _t6959;
-    assign _t7004 = $signed(_t7003) >>> _t6958;
-    assign _t7005 = {q1_product_15[33], q1_product_15};
-    assign _t7006 = _t7005 + _t6959;
-    assign _t7007 = $signed(_t7006) >>> _t6958;
-    assign _t7008 = q2_bank ? bank1_relu : bank0_relu;
-    assign _t7009 = q2_bank ? bank1_cout : bank0_cout;
-    assign _t7010 = {{4{1'b0}}, q2_chunk};
-    assign _t7011 = _t7010 << 4;
-    assign _t7012 = $signed(q2_shifted_0) < $signed(35'h7ffffff80);
-    assign _t7013 = $signed(35'h00000007f) < $signed(q2_shifted_0);
-    assign _t7014 = _t7013 ? 35'h00000007f : q2_shifted_0;
-    assign _t7015 = _t7012 ? 35'h7ffffff80 : _t7014;
-    assign _t7016 = _t7015[7:0];
-    assign _t7017 = $signed(_t7016) < $signed(8'h00);
-    assign _t7018 = _t7008 & _t7017;
-    assign _t7019 = _t7018 ? 8'h00 : _t7016;
-    assign _t7020 = _t7011 + 7'h00;
-    assign _t7021 = _t7020 < _t7009;
-    assign _t7022 = _t7021 ? _t7019 : 8'h00;
-    assign _t7023 = $signed(q2_shifted_1) < $signed(35'h7ffffff80);
-    assign _t7024 = $signed(35'h00000007f) < $signed(q2_shifted_1);
-    assign _t7025 = _t7024 ? 35'h00000007f : q2_shifted_1;
-    assign _t7026 = _t7023 ? 35'h7ffffff80 : _t7025;
-    assign _t7027 = _t7026[7:0];
-    assign _t7028 = $signed(_t7027) < $signed(8'h00);
-    assign _t7029 = _t7008 & _t7028;
-    assign _t7030 = _t7029 ? 8'h00 : _t7027;
-    assign _t7031 = _t7011 + 7'h01;
-    assign _t7032 = _t7031 < _t7009;
-    assign _t7033 = _t7032 ? _t7030 : 8'h00;
-    assign _t7034 = $signed(q2_shifted_2) < $signed(35'h7ffffff80);
-    assign _t7035 = $signed(35'h00000007f) < $signed(q2_shifted_2);
-    assign _t7036 = _t7035 ? 35'h00000007f : q2_shifted_2;
-    assign _t7037 = _t7034 ? 35'h7ffffff80 : _t7036;
-    assign _t7038 = _t7037[7:0];
-    assign _t7039 = $signed(_t7038) < $signed(8'h00);
-    assign _t7040 = _t7008 & _t7039;
-    assign _t7041 = _t7040 ? 8'h00 : _t7038;
-    assign _t7042 = _t7011 + 7'h02;
-    assign _t7043 = _t7042 < _t7009;
-    assign _t7044 = _t7043 ? _t7041 : 8'h00;
-    assign _t7045 = $signed(q2_shifted_3) < $signed(35'h7ffffff80);
-    assign _t7046 = $signed(35'h00000007f) < $signed(q2_shifted_3);
-    assign _t7047 = _t7046 ? 35'h00000007f : q2_shifted_3;
-    assign _t7048 = _t7045 ? 35'h7ffffff80 : _t7047;
-    assign _t7049 = _t7048[7:0];
-    assign _t7050 = $signed(_t7049) < $signed(8'h00);
-    assign _t7051 = _t7008 & _t7050;
-    assign _t7052 = _t7051 ? 8'h00 : _t7049;
-    assign _t7053 = _t7011 + 7'h03;
-    assign _t7054 = _t7053 < _t7009;
-    assign _t7055 = _t7054 ? _t7052 : 8'h00;
-    assign _t7056 = $signed(q2_shifted_4) < $signed(35'h7ffffff80);
-    assign _t7057 = $signed(35'h00000007f) < $signed(q2_shifted_4);
-    assign _t7058 = _t7057 ? 35'h00000007f : q2_shifted_4;
-    assign _t7059 = _t7056 ? 35'h7ffffff80 : _t7058;
-    assign _t7060 = _t7059[7:0];
-    assign _t7061 = $signed(_t7060) < $signed(8'h00);
-    assign _t7062 = _t7008 & _t7061;
-    assign _t7063 = _t7062 ? 8'h00 : _t7060;
-    assign _t7064 = _t7011 + 7'h04;
-    assign _t7065 = _t7064 < _t7009;
-    assign _t7066 = _t7065 ? _t7063 : 8'h00;
-    assign _t7067 = $signed(q2_shifted_5) < $signed(35'h7ffffff80);
-    assign _t7068 = $signed(35'h00000007f) < $signed(q2_shifted_5);
-    assign _t7069 = _t7068 ? 35'h00000007f : q2_shifted_5;
-    assign _t7070 = _t7067 ? 35'h7ffffff80 : _t7069;
-    assign _t7071 = _t7070[7:0];
-    assign _t7072 = $signed(_t7071) < $signed(8'h00);
-    assign _t7073 = _t7008 & _t7072;
-    assign _t7074 = _t7073 ? 8'h00 : _t7071;
-    assign _t7075 = _t7011 + 7'h05;
-    assign _t7076 = _t7075 < _t7009;
-    assign _t7077 = _t7076 ? _t7074 : 8'h00;
-    assign _t7078 = $signed(q2_shifted_6) < $signed(35'h7ffffff80);
-    assign _t7079 = $signed(35'h00000007f) < $signed(q2_shifted_6);
-    assign _t7080 = _t7079 ? 35'h00000007f : q2_shifted_6;
-    assign _t7081 = _t7078 ? 35'h7ffffff80 : _t7080;
-    assign _t7082 = _t7081[7:0];
-    assign _t7083 = $signed(_t7082) < $signed(8'h00);
-    assign _t7084 = _t7008 & _t7083;
-    assign _t7085 = _t7084 ? 8'h00 : _t7082;
-    assign _t7086 = _t7011 + 7'h06;
-    assign _t7087 = _t7086 < _t7009;
-    assign _t7088 = _t7087 ? _t7085 : 8'h00;
-    assign _t7089 = $signed(q2_shifted_7) < $signed(35'h7ffffff80);
-    assign _t7090 = $signed(35'h00000007f) < $signed(q2_shifted_7);
-    assign _t7091 = _t7090 ? 35'h00000007f : q2_shifted_7;
-    assign _t7092 = _t7089 ? 35'h7ffffff80 : _t7091;
-    assign _t7093 = _t7092[7:0];
-    assign _t7094 = $signed(_t7093) < $signed(8'h00);
-    assign _t7095 = _t7008 & _t7094;
-    assign _t7096 = _t7095 ? 8'h00 : _t7093;
-    assign _t7097 = _t7011 + 7'h07;
-    assign _t7098 = _t7097 < _t7009;
-    assign _t7099 = _t7098 ? _t7096 : 8'h00;
-    assign _t7100 = $signed(q2_shifted_8) < $signed(35'h7ffffff80);
-    assign _t7101 = $signed(35'h00000007f) < $signed(q2_shifted_8);
-    assign _t7102 = _t7101 ? 35'h00000007f : q2_shifted_8;
-    assign _t7103 = _t7100 ? 35'h7ffffff80 : _t7102;
-    assign _t7104 = _t7103[7:0];
-    assign _t7105 = $signed(_t7104) < $signed(8'h00);
-    assign _t7106 = _t7008 & _t7105;
-    assign _t7107 = _t7106 ? 8'h00 : _t7104;
-    assign _t7108 = _t7011 + 7'h08;
-    assign _t7109 = _t7108 < _t7009;
-    assign _t7110 = _t7109 ? _t7107 : 8'h00;
-    assign _t7111 = $signed(q2_shifted_9) < $signed(35'h7ffffff80);
-    assign _t7112 = $signed(35'h00000007f) < $signed(q2_shifted_9);
-    assign _t7113 = _t7112 ? 35'h00000007f : q2_shifted_9;
-    assign _t7114 = _t7111 ? 35'h7ffffff80 : _t7113;
-    assign _t7115 = _t7114[7:0];
-    assign _t7116 = $signed(_t7115) < $signed(8'h00);
-    assign _t7117 = _t7008 & _t7116;
-    assign _t7118 = _t7117 ? 8'h00 : _t7115;
-    assign _t7119 = _t7011 + 7'h09;
-    assign _t7120 = _t7119 < _t7009;
-    assign _t7121 = _t7120 ? _t7118 : 8'h00;
-    assign _t7122 = $signed(q2_shifted_10) < $signed(35'h7ffffff80);
-    assign _t7123 = $signed(35'h00000007f) < $signed(q2_shifted_10);
-    assign _t7124 = _t7123 ? 35'h00000007f : q2_shifted_10;
-    assign _t7125 = _t7122 ? 35'h7ffffff80 : _t7124;
-    assign _t7126 = _t7125[7:0];
-    assign _t7127 = $signed(_t7126) < $signed(8'h00);
-    assign _t7128 = _t7008 & _t7127;
-    assign _t7129 = _t7128 ? 8'h00 : _t7126;
-    assign _t7130 = _t7011 + 7'h0a;
-    assign _t7131 = _t7130 < _t7009;
-    assign _t7132 = _t7131 ? _t7129 : 8'h00;
-    assign _t7133 = $signed(q2_shifted_11) < $signed(35'h7ffffff80);
-    assign _t7134 = $signed(35'h00000007f) < $signed(q2_shifted_11);
-    assign _t7135 = _t7134 ? 35'h00000007f : q2_shifted_11;
-    assign _t7136 = _t7133 ? 35'h7ffffff80 : _t7135;
-    assign _t7137 = _t7136[7:0];
-    assign _t7138 = $signed(_t7137) < $signed(8'h00);
-    assign _t7139 = _t7008 & _t7138;
-    assign _t7140 = _t7139 ? 8'h00 : _t7137;
-    assign _t7141 = _t7011 + 7'h0b;
-    assign _t7142 = _t7141 < _t7009;
-    assign _t7143 = _t7142 ? _t7140 : 8'h00;
-    assign _t7144 = $signed(q2_shifted_12) < $signed(35'h7ffffff80);
-    assign _t7145 = $signed(35'h00000007f) < $signed(q2_shifted_12);
-    assign _t7146 = _t7145 ? 35'h00000007f : q2_shifted_12;
-    assign _t7147 = _t7144 ? 35'h7ffffff80 : _t7146;
-    assign _t7148 = _t7147[7:0];
-    assign _t7149 = $signed(_t7148) < $signed(8'h00);
-    assign _t7150 = _t7008 & _t7149;
-    assign _t7151 = _t7150 ? 8'h00 : _t7148;
-    assign _t7152 = _t7011 + 7'h0c;
-    assign _t7153 = _t7152 < _t7009;
-    assign _t7154 = _t7153 ? _t7151 : 8'h00;
-    assign _t7155 = $signed(q2_shifted_13) < $signed(35'h7ffffff80);
-    assign _t7156 = $signed(35'h00000007f) < $signed(q2_shifted_13);
-    assign _t7157 = _t7156 ? 35'h00000007f : q2_shifted_13;
-    assign _t7158 = _t7155 ? 35'h7ffffff80 : _t7157;
-    assign _t7159 = _t7158[7:0];
-    assign _t7160 = $signed(_t7159) < $signed(8'h00);
-    assign _t7161 = _t7008 & _t7160;
-    assign _t7162 = _t7161 ? 8'h00 : _t7159;
-    assign _t7163 = _t7011 + 7'h0d;
-    assign _t7164 = _t7163 < _t7009;
-    assign _t7165 = _t7164 ? _t7162 : 8'h00;
-    assign _t7166 = $signed(q2_shifted_14) < $signed(35'h7ffffff80);
-    assign _t7167 = $signed(35'h00000007f) < $signed(q2_shifted_14);
-    assign _t7168 = _t7167 ? 35'h00000007f : q2_shifted_14;
-    assign _t7169 = _t7166 ? 35'h7ffffff80 : _t7168;
-    assign _t7170 = _t7169[7:0];
-    assign _t7171 = $signed(_t7170) < $signed(8'h00);
-    assign _t7172 = _t7008 & _t7171;
-    assign _t7173 = _t7172 ? 8'h00 : _t7170;
-    assign _t7174 = _t7011 + 7'h0e;
-    assign _t7175 = _t7174 < _t7009;
-    assign _t7176 = _t7175 ? _t7173 : 8'h00;
-    assign _t7177 = $signed(q2_shifted_15) < $signed(35'h7ffffff80);
-    assign _t7178 = $signed(35'h00000007f) < $signed(q2_shifted_15);
-    assign _t7179 = _t7178 ? 35'h00000007f : q2_shifted_15;
-    assign _t7180 = _t7177 ? 35'h7ffffff80 : _t7179;
-    assign _t7181 = _t7180[7:0];
-    assign _t7182 = $signed(_t7181) < $signed(8'h00);
-    assign _t7183 = _t7008 & _t7182;
-    assign _t7184 = _t7183 ? 8'h00 : _t7181;
-    assign _t7185 = _t7011 + 7'h0f;
-    assign _t7186 = _t7185 < _t7009;
-    assign _t7187 = _t7186 ? _t7184 : 8'h00;
-    assign _t7188 = {_t7187, _t7176, _t7165, _t7154, _t7143, _t7132, _t7121, _t7110, _t7099, _t7088, _t7077, _t7066, _t7055, _t7044, _t7033, _t7022};
-    assign _t7189 = q2_valid & q2_last_chunk;
-    assign u_output_fifo_in_valid = q3_valid;
-    assign u_output_fifo_in_data = q3_data;
-    assign u_output_fifo_in_last = q3_last;
-    assign u_output_fifo_out_ready = m_axis_out_tready;
-    assign _t7190 = m_axis_out_tvalid & m_axis_out_tready;
-    assign _t7191 = ~active_valid;
-    assign _t7192 = ~pending;
-    assign _t7193 = _t7191 & _t7192;
-    assign _t7194 = ~committing;
-    assign _t7195 = _t7193 & _t7194;
-    assign _t7196 = input_columns_left == 13'h0000;
-    assign _t7197 = _t7195 & _t7196;
-    assign idle = _t7202;
-    assign _t7198 = _t7197 & _t20;
-    assign _t7199 = ~m_axis_out_tvalid;
-    assign _t7200 = _t7198 & _t7199;
-    assign _t7201 = ~in_slot;
-    assign _t7202 = _t7200 & _t7201;
-    assign _t7203 = _t8 ? _t9 : busy_0;
-    assign _t7204 = _t5 ? _t6 : _t7203;
-    assign _t7205 = _t16 ? _t17 : busy_1;
-    assign _t7206 = _t13 ? _t14 : _t7205;
-    assign _t7207 = _t29 ? 1'b1 : committing;
-    assign _t7208 = committing ? 1'b1 : pending;
-    assign _t7209 = committing ? 1'b0 : _t7207;
-    assign _t7210 = swap ? load_bank : active_bank;
-    assign _t7211 = layer_ends ? 1'b0 : active_valid;
-    assign _t7212 = swap ? 1'b1 : _t7211;
-    assign _t7213 = swap ? 1'b0 : _t7208;
-    assign _t7214 = _t36 ? _t37 : bank0_ls;
-    assign _t7215 = _t43 ? _t44 : bank0_np;
-    assign _t7216 = _t50 ? _t51 : bank0_ns;
-    assign _t7217 = _t57 ? _t58 : bank0_cout;
-    assign _t7218 = _t64 ? _t65 : bank0_columns;
-    assign _t7219 = _t71 ? _t72 : bank0_multiplier;
-    assign _t7220 = _t78 ? _t79 : bank0_shift;
-    assign _t7221 = _t85 ? _t86 : bank0_relu;
-    assign _t7222 = _t157 ? _t158 : bank1_ls;
-    assign _t7223 = _t163 ? _t164 : bank1_np;
-    assign _t7224 = _t169 ? _t170 : bank1_ns;
-    assign _t7225 = _t175 ? _t176 : bank1_cout;
-    assign _t7226 = _t181 ? _t182 : bank1_columns;
-    assign _t7227 = _t187 ? _t188 : bank1_multiplier;
-    assign _t7228 = _t193 ? _t194 : bank1_shift;
-    assign _t7229 = _t199 ? _t200 : bank1_relu;
-    assign _t7230 = release_slot_0 ? 1'b0 : slot_full_0;
-    assign _t7231 = release_slot_1 ? 1'b0 : slot_full_1;
-    assign _t7232 = _t287 ? 1'b1 : _t7230;
-    assign _t7233 = write_slot ? 1'b1 : _t7231;
-    assign _t7234 = _t284 ? _t7232 : _t7230;
-    assign _t7235 = _t284 ? _t7233 : _t7231;
-    assign _t7236 = _t284 ? _t285 : write_slot;
-    assign _t7237 = _t284 ? 5'h00 : _t288;
-    assign _t7238 = _t284 ? _t286 : input_columns_left;
-    assign _t7239 = _t282 ? _t7234 : _t7230;
-    assign _t7240 = _t282 ? _t7235 : _t7231;
-    assign _t7241 = _t282 ? _t7236 : write_slot;
-    assign _t7242 = _t282 ? 1'b0 : _t289;
-    assign _t7243 = _t282 ? _t7237 : input_group;
-    assign _t7244 = _t282 ? _t7238 : input_columns_left;
-    assign _t7245 = _t280 ? 1'b1 : 1'b0;
-    assign _t7246 = _t280 ? input_address : 5'h00;
-    assign _t7247 = _t280 ? s_axis_act_tdata : 288'h000000000000000000000000000000000000000000000000000000000000000000000000;
-    assign _t7248 = _t280 ? _t7239 : _t7230;
-    assign _t7249 = _t280 ? _t7240 : _t7231;
-    assign _t7250 = _t280 ? _t7241 : write_slot;
-    assign _t7251 = _t280 ? _t7242 : input_chunk;
-    assign _t7252 = _t280 ? _t7243 : input_group;
-    assign _t7253 = _t280 ? _t7244 : input_columns_left;
-    assign _t7254 = swap ? _t290 : _t7253;
-    assign _t7255 = _t331 ? 1'b0 : _t333;
-    assign _t7256 = _t331 ? _t332 : slot_prototype_chunk;
-    assign _t7257 = in_slot ? _t329 : slot_cycle;
-    assign _t7258 = in_slot ? _t7255 : slot_chunk;
-    assign _t7259 = in_slot ? _t7256 : slot_prototype_chunk;
-    assign _t7260 = _t338 ? _t339 : lookup_left;
-    assign _t7261 = start ? _t337 : _t7260;
-    assign _t7262 = next_is_last_group ? 5'h00 : _t343;
-    assign _t7263 = next_is_last_group ? _t341 : next_read_slot;
-    assign _t7264 = next_is_last_group ? _t342 : columns_left;
-    assign _t7265 = slot_ends ? 1'b0 : in_slot;
-    assign _t7266 = start ? 1'b1 : _t7265;
-    assign _t7267 = start ? 3'h0 : _t7257;
-    assign _t7268 = start ? 1'b0 : _t7258;
-    assign _t7269 = start ? 1'b0 : _t7259;
-    assign _t7270 = start ? active_bank : slot_bank;
-    assign _t7271 = start ? next_group : slot_group;
-    assign _t7272 = start ? _t340 : slot_first_group;
-    assign _t7273 = start ? next_is_last_group : slot_last_group;
-    assign _t7274 = start ? next_read_slot : slot_read_slot;
-    assign _t7275 = start ? _t7262 : next_group;
-    assign _t7276 = start ? _t7263 : next_read_slot;
-    assign _t7277 = start ? _t7264 : columns_left;
-    assign _t7278 = swap ? _t344 : _t7277;
-    assign _t7279 = _t369 ? 1'b1 : 1'b0;
-    assign _t7280 = _t369 ? load_prototype_address : 5'h00;
-    assign _t7281 = _t369 ? _t370 : 72'h000000000000000000;
-    assign _t7282 = _t376 ? 1'b1 : 1'b0;
-    assign _t7283 = _t376 ? load_prototype_address : 5'h00;
-    assign _t7284 = _t376 ? _t377 : 72'h000000000000000000;
-    assign _t7285 = _t383 ? 1'b1 : 1'b0;
-    assign _t7286 = _t383 ? load_prototype_address : 5'h00;
-    assign _t7287 = _t383 ? _t384 : 72'h000000000000000000;
-    assign _t7288 = _t390 ? 1'b1 : 1'b0;
-    assign _t7289 = _t390 ? load_prototype_address : 5'h00;
-    assign _t7290 = _t390 ? _t391 : 72'h000000000000000000;
-    assign _t7291 = _t397 ? 1'b1 : 1'b0;
-    assign _t7292 = _t397 ? load_prototype_address : 5'h00;
-    assign _t7293 = _t397 ? _t398 : 72'h000000000000000000;
-    assign _t7294 = _t404 ? 1'b1 : 1'b0;
-    assign _t7295 = _t404 ? load_prototype_address : 5'h00;
-    assign _t7296 = _t404 ? _t405 : 72'h000000000000000000;
-    assign _t7297 = _t411 ? 1'b1 : 1'b0;
-    assign _t7298 = _t411 ? load_prototype_address : 5'h00;
-    assign _t7299 = _t411 ? _t412 : 72'h000000000000000000;
-    assign _t7300 = _t418 ? 1'b1 : 1'b0;
-    assign _t7301 = _t418 ? load_prototype_address : 5'h00;
-    assign _t7302 = _t418 ? _t419 : 72'h000000000000000000;
-    assign _t7303 = _t425 ? 1'b1 : 1'b0;
-    assign _t7304 = _t425 ? load_prototype_address : 5'h00;
-    assign _t7305 = _t425 ? _t426 : 72'h000000000000000000;
-    assign _t7306 = _t432 ? 1'b1 : 1'b0;
-    assign _t7307 = _t432 ? load_prototype_address : 5'h00;
-    assign _t7308 = _t432 ? _t433 : 72'h000000000000000000;
-    assign _t7309 = _t439 ? 1'b1 : 1'b0;
-    assign _t7310 = _t439 ? load_prototype_address : 5'h00;
-    assign _t7311 = _t439 ? _t440 : 72'h000000000000000000;
-    assign _t7312 = _t446 ? 1'b1 : 1'b0;
-    assign _t7313 = _t446 ? load_prototype_address : 5'h00;
-    assign _t7314 = _t446 ? _t447 : 72'h000000000000000000;
-    assign _t7315 = _t453 ? 1'b1 : 1'b0;
-    assign _t7316 = _t453 ? load_prototype_address : 5'h00;
-    assign _t7317 = _t453 ? _t454 : 72'h000000000000000000;
-    assign _t7318 = _t460 ? 1'b1 : 1'b0;
-    assign _t7319 = _t460 ? load_prototype_address : 5'h00;
-    assign _t7320 = _t460 ? _t461 : 72'h000000000000000000;
-    assign _t7321 = _t467 ? 1'b1 : 1'b0;
-    assign _t7322 = _t467 ? load_prototype_address : 5'h00;
-    assign _t7323 = _t467 ? _t468 : 72'h000000000000000000;
-    assign _t7324 = _t474 ? 1'b1 : 1'b0;
-    assign _t7325 = _t474 ? load_prototype_address : 5'h00;
-    assign _t7326 = _t474 ? _t475 : 72'h000000000000000000;
-    assign _t7327 = _t481 ? 1'b1 : 1'b0;
-    assign _t7328 = _t481 ? load_prototype_address : 5'h00;
-    assign _t7329 = _t481 ? _t482 : 72'h000000000000000000;
-    assign _t7330 = _t488 ? 1'b1 : 1'b0;
-    assign _t7331 = _t488 ? load_prototype_address : 5'h00;
-    assign _t7332 = _t488 ? _t489 : 72'h000000000000000000;
-    assign _t7333 = _t495 ? 1'b1 : 1'b0;
-    assign _t7334 = _t495 ? load_prototype_address : 5'h00;
-    assign _t7335 = _t495 ? _t496 : 72'h000000000000000000;
-    assign _t7336 = _t502 ? 1'b1 : 1'b0;
-    assign _t7337 = _t502 ? load_prototype_address : 5'h00;
-    assign _t7338 = _t502 ? _t503 : 72'h000000000000000000;
-    assign _t7339 = _t509 ? 1'b1 : 1'b0;
-    assign _t7340 = _t509 ? load_prototype_address : 5'h00;
-    assign _t7341 = _t509 ? _t510 : 72'h000000000000000000;
-    assign _t7342 = _t516 ? 1'b1 : 1'b0;
-    assign _t7343 = _t516 ? load_prototype_address : 5'h00;
-    assign _t7344 = _t516 ? _t517 : 72'h000000000000000000;
-    assign _t7345 = _t523 ? 1'b1 : 1'b0;
-    assign _t7346 = _t523 ? load_prototype_address : 5'h00;
-    assign _t7347 = _t523 ? _t524 : 72'h000000000000000000;
-    assign _t7348 = _t530 ? 1'b1 : 1'b0;
-    assign _t7349 = _t530 ? load_prototype_address : 5'h00;
-    assign _t7350 = _t530 ? _t531 : 72'h000000000000000000;
-    assign _t7351 = _t537 ? 1'b1 : 1'b0;
-    assign _t7352 = _t537 ? load_prototype_address : 5'h00;
-    assign _t7353 = _t537 ? _t538 : 72'h000000000000000000;
-    assign _t7354 = _t544 ? 1'b1 : 1'b0;
-    assign _t7355 = _t544 ? load_prototype_address : 5'h00;
-    assign _t7356 = _t544 ? _t545 : 72'h000000000000000000;
-    assign _t7357 = _t551 ? 1'b1 : 1'b0;
-    assign _t7358 = _t551 ? load_prototype_address : 5'h00;
-    assign _t7359 = _t551 ? _t552 : 72'h000000000000000000;
-    assign _t7360 = _t558 ? 1'b1 : 1'b0;
-    assign _t7361 = _t558 ? load_prototype_address : 5'h00;
-    assign _t7362 = _t558 ? _t559 : 72'h000000000000000000;
-    assign _t7363 = _t565 ? 1'b1 : 1'b0;
-    assign _t7364 = _t565 ? load_prototype_address : 5'h00;
-    assign _t7365 = _t565 ? _t566 : 72'h000000000000000000;
-    assign _t7366 = _t572 ? 1'b1 : 1'b0;
-    assign _t7367 = _t572 ? load_prototype_address : 5'h00;
-    assign _t7368 = _t572 ? _t573 : 72'h000000000000000000;
-    assign _t7369 = _t579 ? 1'b1 : 1'b0;
-    assign _t7370 = _t579 ? load_prototype_address : 5'h00;
-    assign _t7371 = _t579 ? _t580 : 72'h000000000000000000;
-    assign _t7372 = _t586 ? 1'b1 : 1'b0;
-    assign _t7373 = _t586 ? load_prototype_address : 5'h00;
-    assign _t7374 = _t586 ? _t587 : 72'h000000000000000000;
-    assign _t7375 = _t593 ? 1'b1 : 1'b0;
-    assign _t7376 = _t593 ? load_prototype_address : 5'h00;
-    assign _t7377 = _t593 ? _t594 : 72'h000000000000000000;
-    assign _t7378 = _t600 ? 1'b1 : 1'b0;
-    assign _t7379 = _t600 ? load_prototype_address : 5'h00;
-    assign _t7380 = _t600 ? _t601 : 72'h000000000000000000;
-    assign _t7381 = _t607 ? 1'b1 : 1'b0;
-    assign _t7382 = _t607 ? load_prototype_address : 5'h00;
-    assign _t7383 = _t607 ? _t608 : 72'h000000000000000000;
-    assign _t7384 = _t614 ? 1'b1 : 1'b0;
-    assign _t7385 = _t614 ? load_prototype_address : 5'h00;
-    assign _t7386 = _t614 ? _t615 : 72'h000000000000000000;
-    assign _t7387 = _t621 ? 1'b1 : 1'b0;
-    assign _t7388 = _t621 ? load_prototype_address : 5'h00;
-    assign _t7389 = _t621 ? _t622 : 72'h000000000000000000;
-    assign _t7390 = _t628 ? 1'b1 : 1'b0;
-    assign _t7391 = _t628 ? load_prototype_address : 5'h00;
-    assign _t7392 = _t628 ? _t629 : 72'h000000000000000000;
-    assign _t7393 = _t635 ? 1'b1 : 1'b0;
-    assign _t7394 = _t635 ? load_prototype_address : 5'h00;
-    assign _t7395 = _t635 ? _t636 : 72'h000000000000000000;
-    assign _t7396 = _t642 ? 1'b1 : 1'b0;
-    assign _t7397 = _t642 ? load_prototype_address : 5'h00;
-    assign _t7398 = _t642 ? _t643 : 72'h000000000000000000;
-    assign _t7399 = _t649 ? 1'b1 : 1'b0;
-    assign _t7400 = _t649 ? load_prototype_address : 5'h00;
-    assign _t7401 = _t649 ? _t650 : 72'h000000000000000000;
-    assign _t7402 = _t656 ? 1'b1 : 1'b0;
-    assign _t7403 = _t656 ? load_prototype_address : 5'h00;
-    assign _t7404 = _t656 ? _t657 : 72'h000000000000000000;
-    assign _t7405 = _t663 ? 1'b1 : 1'b0;
-    assign _t7406 = _t663 ? load_prototype_address : 5'h00;
-    assign _t7407 = _t663 ? _t664 : 72'h000000000000000000;
-    assign _t7408 = _t670 ? 1'b1 : 1'b0;
-    assign _t7409 = _t670 ? load_prototype_address : 5'h00;
-    assign _t7410 = _t670 ? _t671 : 72'h000000000000000000;
-    assign _t7411 = _t677 ? 1'b1 : 1'b0;
-    assign _t7412 = _t677 ? load_prototype_address : 5'h00;
-    assign _t7413 = _t677 ? _t678 : 72'h000000000000000000;
-    assign _t7414 = _t684 ? 1'b1 : 1'b0;
-    assign _t7415 = _t684 ? load_prototype_address : 5'h00;
-    assign _t7416 = _t684 ? _t685 : 72'h000000000000000000;
-    assign _t7417 = _t691 ? 1'b1 : 1'b0;
-    assign _t7418 = _t691 ? load_prototype_address : 5'h00;
-    assign _t7419 = _t691 ? _t692 : 72'h000000000000000000;
-    assign _t7420 = _t698 ? 1'b1 : 1'b0;
-    assign _t7421 = _t698 ? load_prototype_address : 5'h00;
-    assign _t7422 = _t698 ? _t699 : 72'h000000000000000000;
-    assign _t7423 = _t705 ? 1'b1 : 1'b0;
-    assign _t7424 = _t705 ? load_prototype_address : 5'h00;
-    assign _t7425 = _t705 ? _t706 : 72'h000000000000000000;
-    assign _t7426 = _t712 ? 1'b1 : 1'b0;
-    assign _t7427 = _t712 ? load_prototype_address : 5'h00;
-    assign _t7428 = _t712 ? _t713 : 72'h000000000000000000;
-    assign _t7429 = _t719 ? 1'b1 : 1'b0;
-    assign _t7430 = _t719 ? load_prototype_address : 5'h00;
-    assign _t7431 = _t719 ? _t720 : 72'h000000000000000000;
-    assign _t7432 = _t726 ? 1'b1 : 1'b0;
-    assign _t7433 = _t726 ? load_prototype_address : 5'h00;
-    assign _t7434 = _t726 ? _t727 : 72'h000000000000000000;
-    assign _t7435 = _t733 ? 1'b1 : 1'b0;
-    assign _t7436 = _t733 ? load_prototype_address : 5'h00;
-    assign _t7437 = _t733 ? _t734 : 72'h000000000000000000;
-    assign _t7438 = _t740 ? 1'b1 : 1'b0;
-    assign _t7439 = _t740 ? load_prototype_address : 5'h00;
-    assign _t7440 = _t740 ? _t741 : 72'h000000000000000000;
-    assign _t7441 = _t747 ? 1'b1 : 1'b0;
-    assign _t7442 = _t747 ? load_prototype_address : 5'h00;
-    assign _t7443 = _t747 ? _t748 : 72'h000000000000000000;
-    assign _t7444 = _t754 ? 1'b1 : 1'b0;
-    assign _t7445 = _t754 ? load_prototype_address : 5'h00;
-    assign _t7446 = _t754 ? _t755 : 72'h000000000000000000;
-    assign _t7447 = _t761 ? 1'b1 : 1'b0;
-    assign _t7448 = _t761 ? load_prototype_address : 5'h00;
-    assign _t7449 = _t761 ? _t762 : 72'h000000000000000000;
-    assign _t7450 = _t768 ? 1'b1 : 1'b0;
-    assign _t7451 = _t768 ? load_prototype_address : 5'h00;
-    assign _t7452 = _t768 ? _t769 : 72'h000000000000000000;
-    assign _t7453 = _t775 ? 1'b1 : 1'b0;
-    assign _t7454 = _t775 ? load_prototype_address : 5'h00;
-    assign _t7455 = _t775 ? _t776 : 72'h000000000000000000;
-    assign _t7456 = _t782 ? 1'b1 : 1'b0;
-    assign _t7457 = _t782 ? load_prototype_address : 5'h00;
-    assign _t7458 = _t782 ? _t783 : 72'h000000000000000000;
-    assign _t7459 = _t789 ? 1'b1 : 1'b0;
-    assign _t7460 = _t789 ? load_prototype_address : 5'h00;
-    assign _t7461 = _t789 ? _t790 : 72'h000000000000000000;
-    assign _t7462 = _t796 ? 1'b1 : 1'b0;
-    assign _t7463 = _t796 ? load_prototype_address : 5'h00;
-    assign _t7464 = _t796 ? _t797 : 72'h000000000000000000;
-    assign _t7465 = _t803 ? 1'b1 : 1'b0;
-    assign _t7466 = _t803 ? load_prototype_address : 5'h00;
-    assign _t7467 = _t803 ? _t804 : 72'h000000000000000000;
-    assign _t7468 = _t810 ? 1'b1 : 1'b0;
-    assign _t7469 = _t810 ? load_prototype_address : 5'h00;
-    assign _t7470 = _t810 ? _t811 : 72'h000000000000000000;
-    assign _t7471 = e2_valid ? _t5383 : distance_0_0;
-    assign _t7472 = e2_valid ? _t5387 : distance_0_1;
-    assign _t7473 = e2_valid ? _t5391 : distance_0_2;
-    assign _t7474 = e2_valid ? _t5395 : distance_0_3;
-    assign _t7475 = e2_valid ? _t5399 : distance_0_4;
-    assign _t7476 = e2_valid ? _t5403 : distance_0_5;
-    assign _t7477 = e2_valid ? _t5407 : distance_0_6;
-    assign _t7478 = e2_valid ? _t5411 : distance_0_7;
-    assign _t7479 = e2_valid ? _t5415 : distance_0_8;
-    assign _t7480 = e2_valid ? _t5419 : distance_0_9;
-    assign _t7481 = e2_valid ? _t5423 : distance_0_10;
-    assign _t7482 = e2_valid ? _t5427 : distance_0_11;
-    assign _t7483 = e2_valid ? _t5431 : distance_0_12;
-    assign _t7484 = e2_valid ? _t5435 : distance_0_13;
-    assign _t7485 = e2_valid ? _t5439 : distance_0_14;
-    assign _t7486 = e2_valid ? _t5443 : distance_0_15;
-    assign _t7487 = e2_valid ? _t5552 : distance_1_0;
-    assign _t7488 = e2_valid ? _t5556 : distance_1_1;
-    assign _t7489 = e2_valid ? _t5560 : distance_1_2;
-    assign _t7490 = e2_valid ? _t5564 : distance_1_3;
-    assign _t7491 = e2_valid ? _t5568 : distance_1_4;
-    assign _t7492 = e2_valid ? _t5572 : distance_1_5;
-    assign _t7493 = e2_valid ? _t5576 : distance_1_6;
-    assign _t7494 = e2_valid ? _t5580 : distance_1_7;
-    assign _t7495 = e2_valid ? _t5584 : distance_1_8;
-    assign _t7496 = e2_valid ? _t5588 : distance_1_9;
-    assign _t7497 = e2_valid ? _t5592 : distance_1_10;
-    assign _t7498 = e2_valid ? _t5596 : distance_1_11;
-    assign _t7499 = e2_valid ? _t5600 : distance_1_12;
-    assign _t7500 = e2_valid ? _t5604 : distance_1_13;
-    assign _t7501 = e2_valid ? _t5608 : distance_1_14;
-    assign _t7502 = e2_valid ? _t5612 : distance_1_15;
-    assign _t7503 = e2_valid ? _t5721 : distance_2_0;
-    assign _t7504 = e2_valid ? _t5725 : distance_2_1;
-    assign _t7505 = e2_valid ? _t5729 : distance_2_2;
-    assign _t7506 = e2_valid ? _t5733 : distance_2_3;
-    assign _t7507 = e2_valid ? _t5737 : distance_2_4;
-    assign _t7508 = e2_valid ? _t5741 : distance_2_5;
-    assign _t7509 = e2_valid ? _t5745 : distance_2_6;
-    assign _t7510 = e2_valid ? _t5749 : distance_2_7;
-    assign _t7511 = e2_valid ? _t5753 : distance_2_8;
-    assign _t7512 = e2_valid ? _t5757 : distance_2_9;
-    assign _t7513 = e2_valid ? _t5761 : distance_2_10;
-    assign _t7514 = e2_valid ? _t5765 : distance_2_11;
-    assign _t7515 = e2_valid ? _t5769 : distance_2_12;
-    assign _t7516 = e2_valid ? _t5773 : distance_2_13;
-    assign _t7517 = e2_valid ? _t5777 : distance_2_14;
-    assign _t7518 = e2_valid ? _t5781 : distance_2_15;
-    assign _t7519 = e2_valid ? _t5890 : distance_3_0;
-    assign _t7520 = e2_valid ? _t5894 : distance_3_1;
-    assign _t7521 = e2_valid ? _t5898 : distance_3_2;
-    assign _t7522 = e2_valid ? _t5902 : distance_3_3;
-    assign _t7523 = e2_valid ? _t5906 : distance_3_4;
-    assign _t7524 = e2_valid ? _t5910 : distance_3_5;
-    assign _t7525 = e2_valid ? _t5914 : distance_3_6;
-    assign _t7526 = e2_valid ? _t5918 : distance_3_7;
-    assign _t7527 = e2_valid ? _t5922 : distance_3_8;
-    assign _t7528 = e2_valid ? _t5926 : distance_3_9;
-    assign _t7529 = e2_valid ? _t5930 : distance_3_10;
-    assign _t7530 = e2_valid ? _t5934 : distance_3_11;
-    assign _t7531 = e2_valid ? _t5938 : distance_3_12;
-    assign _t7532 = e2_valid ? _t5942 : distance_3_13;
-    assign _t7533 = e2_valid ? _t5946 : distance_3_14;
-    assign _t7534 = e2_valid ? _t5950 : distance_3_15;
-    assign _t7535 = argmin_valid_d2 ? _t6063 : best_distance_0;
-    assign _t7536 = argmin_valid_d2 ? _t6064 : best_index_0;
-    assign _t7537 = codes_finishing ? _t6064 : code_0;
-    assign _t7538 = argmin_valid_d2 ? _t6069 : best_distance_1;
-    assign _t7539 = argmin_valid_d2 ? _t6070 : best_index_1;
-    assign _t7540 = codes_finishing ? _t6070 : code_1;
-    assign _t7541 = argmin_valid_d2 ? _t6075 : best_distance_2;
-    assign _t7542 = argmin_valid_d2 ? _t6076 : best_index_2;
-    assign _t7543 = codes_finishing ? _t6076 : code_2;
-    assign _t7544 = argmin_valid_d2 ? _t6081 : best_distance_3;
-    assign _t7545 = argmin_valid_d2 ? _t6082 : best_index_3;
-    assign _t7546 = codes_finishing ? _t6082 : code_3;
-    assign _t7547 = codes_finishing ? argmin_bank_d2 : codes_bank;
-    assign _t7548 = codes_finishing ? argmin_group_d2 : codes_group;
-    assign _t7549 = codes_finishing ? argmin_first_group_d2 : codes_first_group;
-    assign _t7550 = codes_finishing ? argmin_last_group_d2 : codes_last_group;
-    assign _t7551 = _t6085 ? 1'b0 : lookup_active;
-    assign _t7552 = codes_ready ? 1'b1 : _t7551;
-    assign _t7553 = lookup_active ? _t6086 : lookup_chunk;
-    assign _t7554 = _t6085 ? lookup_chunk : _t7553;
-    assign _t7555 = codes_ready ? 3'h0 : _t7554;
-    assign _t7556 = codes_ready ? codes_bank : lookup_bank;
-    assign _t7557 = codes_ready ? codes_group : lookup_group;
-    assign _t7558 = codes_ready ? codes_first_group : lookup_first_group;
-    assign _t7559 = codes_ready ? codes_last_group : lookup_last_group;
-    assign _t7560 = codes_ready ? code_0 : lookup_code_0;
-    assign _t7561 = codes_ready ? code_1 : lookup_code_1;
-    assign _t7562 = codes_ready ? code_2 : lookup_code_2;
-    assign _t7563 = codes_ready ? code_3 : lookup_code_3;
-    assign _t7564 = _t6095 ? 1'b1 : 1'b0;
-    assign _t7565 = _t6095 ? load_table_address : 11'h000;
-    assign _t7566 = _t6095 ? _t6096 : 128'h00000000000000000000000000000000;
-    assign _t7567 = _t6107 ? 1'b1 : 1'b0;
-    assign _t7568 = _t6107 ? load_table_address : 11'h000;
-    assign _t7569 = _t6107 ? _t6108 : 128'h00000000000000000000000000000000;
-    assign _t7570 = _t6119 ? 1'b1 : 1'b0;
-    assign _t7571 = _t6119 ? load_table_address : 11'h000;
-    assign _t7572 = _t6119 ? _t6120 : 128'h00000000000000000000000000000000;
-    assign _t7573 = _t6131 ? 1'b1 : 1'b0;
-    assign _t7574 = _t6131 ? load_table_address : 11'h000;
-    assign _t7575 = _t6131 ? _t6132 : 128'h00000000000000000000000000000000;
-    assign _t7576 = _t6142 ? 1'b1 : 1'b0;
-    assign _t7577 = _t6142 ? _t6145 : 3'h0;
-    assign _t7578 = _t6142 ? load_data : 256'h0000000000000000000000000000000000000000000000000000000000000000;
-    assign _t7579 = _t6528 ? group_sum_0 : running_sum_0_0;
-    assign _t7580 = _t6532 ? group_sum_0 : running_sum_1_0;
-    assign _t7581 = _t6536 ? group_sum_0 : running_sum_2_0;
-    assign _t7582 = _t6540 ? group_sum_0 : running_sum_3_0;
-    assign _t7583 = _t6554 ? group_sum_1 : running_sum_0_1;
-    assign _t7584 = _t6558 ? group_sum_1 : running_sum_1_1;
-    assign _t7585 = _t6562 ? group_sum_1 : running_sum_2_1;
-    assign _t7586 = _t6566 ? group_sum_1 : running_sum_3_1;
-    assign _t7587 = _t6580 ? group_sum_2 : running_sum_0_2;
-    assign _t7588 = _t6584 ? group_sum_2 : running_sum_1_2;
-    assign _t7589 = _t6588 ? group_sum_2 : running_sum_2_2;
-    assign _t7590 = _t6592 ? group_sum_2 : running_sum_3_2;
-    assign _t7591 = _t6606 ? group_sum_3 : running_sum_0_3;
-    assign _t7592 = _t6610 ? group_sum_3 : running_sum_1_3;
-    assign _t7593 = _t6614 ? group_sum_3 : running_sum_2_3;
-    assign _t7594 = _t6618 ? group_sum_3 : running_sum_3_3;
-    assign _t7595 = _t6632 ? group_sum_4 : running_sum_0_4;
-    assign _t7596 = _t6636 ? group_sum_4 : running_sum_1_4;
-    assign _t7597 = _t6640 ? group_sum_4 : running_sum_2_4;
-    assign _t7598 = _t6644 ? group_sum_4 : running_sum_3_4;
-    assign _t7599 = _t6658 ? group_sum_5 : running_sum_0_5;
-    assign _t7600 = _t6662 ? group_sum_5 : running_sum_1_5;
-    assign _t7601 = _t6666 ? group_sum_5 : running_sum_2_5;
-    assign _t7602 = _t6670 ? group_sum_5 : running_sum_3_5;
-    assign _t7603 = _t6684 ? group_sum_6 : running_sum_0_6;
-    assign _t7604 = _t6688 ? group_sum_6 : running_sum_1_6;
-    assign _t7605 = _t6692 ? group_sum_6 : running_sum_2_6;
-    assign _t7606 = _t6696 ? group_sum_6 : running_sum_3_6;
-    assign _t7607 = _t6710 ? group_sum_7 : running_sum_0_7;
-    assign _t7608 = _t6714 ? group_sum_7 : running_sum_1_7;
-    assign _t7609 = _t6718 ? group_sum_7 : running_sum_2_7;
-    assign _t7610 = _t6722 ? group_sum_7 : running_sum_3_7;
-    assign _t7611 = _t6736 ? group_sum_8 : running_sum_0_8;
-    assign _t7612 = _t6740 ? group_sum_8 : running_sum_1_8;
-    assign _t7613 = _t6744 ? group_sum_8 : running_sum_2_8;
-    assign _t7614 = _t6748 ? group_sum_8 : running_sum_3_8;
-    assign _t7615 = _t6762 ? group_sum_9 : running_sum_0_9;
-    assign _t7616 = _t6766 ? group_sum_9 : running_sum_1_9;
-    assign _t7617 = _t6770 ? group_sum_9 : running_sum_2_9;
-    assign _t7618 = _t6774 ? group_sum_9 : running_sum_3_9;
-    assign _t7619 = _t6788 ? group_sum_10 : running_sum_0_10;
-    assign _t7620 = _t6792 ? group_sum_10 : running_sum_1_10;
-    assign _t7621 = _t6796 ? group_sum_10 : running_sum_2_10;
-    assign _t7622 = _t6800 ? group_sum_10 : running_sum_3_10;
-    assign _t7623 = _t6814 ? group_sum_11 : running_sum_0_11;
-    assign _t7624 = _t6818 ? group_sum_11 : running_sum_1_11;
-    assign _t7625 = _t6822 ? group_sum_11 : running_sum_2_11;
-    assign _t7626 = _t6826 ? group_sum_11 : running_sum_3_11;
-    assign _t7627 = _t6840 ? group_sum_12 : running_sum_0_12;
-    assign _t7628 = _t6844 ? group_sum_12 : running_sum_1_12;
-    assign _t7629 = _t6848 ? group_sum_12 : running_sum_2_12;
-    assign _t7630 = _t6852 ? group_sum_12 : running_sum_3_12;
-    assign _t7631 = _t6866 ? group_sum_13 : running_sum_0_13;
-    assign _t7632 = _t6870 ? group_sum_13 : running_sum_1_13;
-    assign _t7633 = _t6874 ? group_sum_13 : running_sum_2_13;
-    assign _t7634 = _t6878 ? group_sum_13 : running_sum_3_13;
-    assign _t7635 = _t6892 ? group_sum_14 : running_sum_0_14;
-    assign _t7636 = _t6896 ? group_sum_14 : running_sum_1_14;
-    assign _t7637 = _t6900 ? group_sum_14 : running_sum_2_14;
-    assign _t7638 = _t6904 ? group_sum_14 : running_sum_3_14;
-    assign _t7639 = _t6918 ? group_sum_15 : running_sum_0_15;
-    assign _t7640 = _t6922 ? group_sum_15 : running_sum_1_15;
-    assign _t7641 = _t6926 ? group_sum_15 : running_sum_2_15;
-    assign _t7642 = _t6930 ? group_sum_15 : running_sum_3_15;
+    assign s_axis_act_tready = (input_columns_left != 13'h0000) & (write_slot ? ((~slot_full_1) | release_slot_1) : ((~slot_full_0) | release_slot_0)); // @[PQACore.swift:108]
+    assign s_axis_load_tready = (_t4 & _t5) & (~(load_bank ? (busy_1 != 8'h00) : (busy_0 != 8'h00))); // @[PQACore.swift:109]
+    assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:110]
+    assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:110]
+    assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:110]
+    assign release_slot_0 = _t46 & (~slot_read_slot); // @[PQACore.swift:131]
+    assign release_slot_1 = _t46 & slot_read_slot; // @[PQACore.swift:131]
+    assign slot_start = start; // @[PQACore.swift:132]
+    assign layer_ends = _t43 & (columns_left == 13'h0001); // @[PQACore.swift:133]
+    assign slot_done = q3_slot_done; // @[PQACore.swift:134]
+    assign slot_done_bank = q3_bank; // @[PQACore.swift:135]
+    assign output_pop = m_axis_out_tvalid & m_axis_out_tready; // @[PQACore.swift:136]
+    assign _t0 = slot_start & (~active_bank); // @[LayerControl.swift:114]
+    assign _t1 = slot_done & (~slot_done_bank); // @[LayerControl.swift:114]
+    assign _t2 = slot_start & active_bank; // @[LayerControl.swift:114]
+    assign _t3 = slot_done & slot_done_bank; // @[LayerControl.swift:114]
+    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:34]
+    assign _t4 = ~pending; // @[PQACore.swift:90]
+    assign _t5 = ~committing; // @[PQACore.swift:90]
+    assign load_kind = s_axis_load_tdata[1:0]; // @[BankedLoadPort.swift:41]
+    assign load_index = s_axis_load_tdata[7:2]; // @[BankedLoadPort.swift:41]
+    assign load_address = s_axis_load_tdata[17:8]; // @[BankedLoadPort.swift:41]
+    assign load_data = s_axis_load_tdata[273:18]; // @[BankedLoadPort.swift:41]
+    assign load_fire = s_axis_load_tvalid & s_axis_load_tready; // @[BankedLoadPort.swift:47]
+    assign _t6 = ~active_valid; // @[PQACore.swift:90]
+    assign swap = pending & _t6; // @[BankedLoadPort.swift:54]
+    assign _t7 = load_fire & (load_kind == 2'h0); // @[BankedLoadPort.swift:68]
+    assign _t8 = _t7 & (load_address == 10'h000); // @[BankedLoadPort.swift:68]
+    assign _t9 = ~load_bank; // @[BankedLoadPort.swift:68]
+    assign _t10 = load_data[3:0]; // @[BankedLoadPort.swift:68]
+    assign _t11 = _t7 & (load_address == 10'h001); // @[BankedLoadPort.swift:68]
+    assign _t12 = load_data[4:0]; // @[BankedLoadPort.swift:68]
+    assign _t13 = _t7 & (load_address == 10'h002); // @[BankedLoadPort.swift:68]
+    assign _t14 = load_data[6:0]; // @[BankedLoadPort.swift:68]
+    assign _t15 = _t7 & (load_address == 10'h003); // @[BankedLoadPort.swift:68]
+    assign _t16 = _t7 & (load_address == 10'h004); // @[BankedLoadPort.swift:68]
+    assign _t17 = load_data[12:0]; // @[BankedLoadPort.swift:68]
+    assign _t18 = _t7 & (load_address == 10'h005); // @[BankedLoadPort.swift:68]
+    assign _t19 = load_data[15:0]; // @[BankedLoadPort.swift:68]
+    assign _t20 = _t7 & (load_address == 10'h006); // @[BankedLoadPort.swift:68]
+    assign _t21 = _t7 & (load_address == 10'h007); // @[BankedLoadPort.swift:68]
+    assign _t22 = load_data[0]; // @[BankedLoadPort.swift:68]
+    assign _t23 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:91]
+    assign _t24 = ({{4{1'b0}}, (7'h10 < bank0_ns)} + {{4{1'b0}}, (7'h14 < bank0_ns)}) + ({{4{1'b0}}, (7'h18 < bank0_ns)} + {{4{1'b0}}, (7'h1c < bank0_ns)}); // @[LayerControl.swift:91]
+    assign _t25 = ({{4{1'b0}}, (7'h20 < bank0_ns)} + {{4{1'b0}}, (7'h24 < bank0_ns)}) + ({{4{1'b0}}, (7'h28 < bank0_ns)} + {{4{1'b0}}, (7'h2c < bank0_ns)}); // @[LayerControl.swift:91]
+    assign _t26 = ({{4{1'b0}}, (7'h30 < bank0_ns)} + {{4{1'b0}}, (7'h34 < bank0_ns)}) + ({{4{1'b0}}, (7'h38 < bank0_ns)} + {{4{1'b0}}, (7'h3c < bank0_ns)}); // @[LayerControl.swift:91]
+    assign _t27 = ({{2{1'b0}}, (7'h00 < bank0_cout)} + {{2{1'b0}}, (7'h10 < bank0_cout)}) + ({{2{1'b0}}, (7'h20 < bank0_cout)} + {{2{1'b0}}, (7'h30 < bank0_cout)}); // @[LayerControl.swift:92]
+    assign bank0_encode_cycles = {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:94]
+    assign bank0_period = (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:96]
+    assign _t28 = ({{4{1'b0}}, (7'h00 < bank1_ns)} + {{4{1'b0}}, (7'h04 < bank1_ns)}) + ({{4{1'b0}}, (7'h08 < bank1_ns)} + {{4{1'b0}}, (7'h0c < bank1_ns)}); // @[LayerControl.swift:91]
+    assign _t29 = ({{4{1'b0}}, (7'h10 < bank1_ns)} + {{4{1'b0}}, (7'h14 < bank1_ns)}) + ({{4{1'b0}}, (7'h18 < bank1_ns)} + {{4{1'b0}}, (7'h1c < bank1_ns)}); // @[LayerControl.swift:91]
+    assign _t30 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:91]
+    assign _t31 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:91]
+    assign _t32 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:92]
+    assign bank1_encode_cycles = {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:94]
+    assign bank1_period = (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:96]
+    assign column_buffer_we = _t33; // @[InputBuffer.swift:17]
+    assign column_buffer_waddr = _t33 ? input_address : 5'h00; // @[InputBuffer.swift:17]
+    assign column_buffer_wdata = _t1913; // @[InputBuffer.swift:17]
+    assign input_address = ((write_slot ? 5'h10 : 5'h00) + (input_group)) + {{4{1'b0}}, input_chunk}; // @[InputBuffer.swift:38]
+    assign _t33 = s_axis_act_tvalid & s_axis_act_tready; // @[InputBuffer.swift:39]
+    assign _t34 = input_chunk == ((active_bank ? bank1_chunks : bank0_chunks) - 1'b1); // @[InputBuffer.swift:41]
+    assign _t35 = (active_bank ? bank1_groups : bank0_groups) - 5'h01; // @[InputBuffer.swift:43]
+    assign _t36 = input_group == _t35; // @[InputBuffer.swift:43]
+    assign _t37 = ~write_slot; // @[InputBuffer.swift:43]
+    assign _t38 = load_bank ? bank1_columns : bank0_columns; // @[SlotSequencer.swift:106]
+    assign _t39 = active_bank ? bank1_output_chunks : bank0_output_chunks; // @[SlotSequencer.swift:82]
+    assign next_is_last_group = next_group == _t35; // @[SlotSequencer.swift:46]
+    assign _t40 = {{2{1'b0}}, _t39}; // @[SlotSequencer.swift:55]
+    assign _t41 = {1'b0, (active_bank ? bank1_encode_cycles : bank0_encode_cycles)}; // @[SlotSequencer.swift:82]
+    assign next_ready = ((active_valid & (next_read_slot ? slot_full_1 : slot_full_0)) & ((~next_is_last_group) | (_t40 <= output_credits))) & (lookup_left <= _t41); // @[SlotSequencer.swift:55]
+    assign slot_ends = in_slot & (slot_cycle == ((slot_bank ? bank1_period : bank0_period) - 3'h1)); // @[SlotSequencer.swift:57]
+    assign _t42 = ~in_slot; // @[PQACore.swift:90]
+    assign start = (_t42 | slot_ends) & next_ready; // @[SlotSequencer.swift:58]
+    assign _t43 = start & next_is_last_group; // @[SlotSequencer.swift:43]
+    assign _t44 = slot_bank ? bank1_encode_cycles : bank0_encode_cycles; // @[SlotSequencer.swift:67]
+    assign encode_valid = in_slot & (slot_cycle < _t44); // @[SlotSequencer.swift:67]
+    assign _t45 = slot_chunk == ((slot_bank ? bank1_chunks : bank0_chunks) - 1'b1); // @[SlotSequencer.swift:77]
+    assign _t46 = (in_slot & slot_last_group) & (slot_cycle == (_t44 - 3'h1)); // @[PQACore.swift:131]
+    assign _t47 = slot_group; // @[DistanceEncoder.swift:42]
+    assign _t48 = {{4{1'b0}}, slot_chunk}; // @[DistanceEncoder.swift:42]
+    assign encode_column_address = ((slot_read_slot ? 5'h10 : 5'h00) + _t47) + _t48; // @[DistanceEncoder.swift:33]
+    assign encode_prototype_address = ((slot_bank ? 5'h10 : 5'h00) + ((_t47 + {{4{1'b0}}, slot_prototype_chunk}))) + _t48; // @[DistanceEncoder.swift:42]
+    assign load_prototype_address = (load_bank ? 5'h10 : 5'h00) + load_address[4:0]; // @[DistanceEncoder.swift:44]
+    assign prototypes_0_0_we = _t52; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_0_waddr = _t52 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_0_wdata = _t52 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t49 = load_fire & (load_kind == 2'h1); // @[DistanceEncoder.swift:55]
+    assign _t50 = load_index == 6'h00; // @[Lookup.swift:63]
+    assign _t51 = load_address < 10'h010; // @[DistanceEncoder.swift:55]
+    assign _t52 = (_t49 & _t50) & _t51; // @[DistanceEncoder.swift:55]
+    assign _t53 = load_data[71:0]; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_1_we = _t55; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_1_waddr = _t55 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_1_wdata = _t55 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t54 = load_index == 6'h01; // @[Lookup.swift:63]
+    assign _t55 = (_t49 & _t54) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_2_we = _t57; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_2_waddr = _t57 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_2_wdata = _t57 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t56 = load_index == 6'h02; // @[Lookup.swift:63]
+    assign _t57 = (_t49 & _t56) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_3_we = _t59; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_3_waddr = _t59 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_3_wdata = _t59 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t58 = load_index == 6'h03; // @[Lookup.swift:63]
+    assign _t59 = (_t49 & _t58) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_4_we = _t60; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_4_waddr = _t60 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_4_wdata = _t60 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t60 = (_t49 & (load_index == 6'h04)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_5_we = _t61; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_5_waddr = _t61 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_5_wdata = _t61 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t61 = (_t49 & (load_index == 6'h05)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_6_we = _t62; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_6_waddr = _t62 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_6_wdata = _t62 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t62 = (_t49 & (load_index == 6'h06)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_7_we = _t63; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_7_waddr = _t63 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_7_wdata = _t63 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t63 = (_t49 & (load_index == 6'h07)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_8_we = _t64; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_8_waddr = _t64 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_8_wdata = _t64 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t64 = (_t49 & (load_index == 6'h08)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_9_we = _t65; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_9_waddr = _t65 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_9_wdata = _t65 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t65 = (_t49 & (load_index == 6'h09)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_10_we = _t66; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_10_waddr = _t66 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_10_wdata = _t66 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t66 = (_t49 & (load_index == 6'h0a)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_11_we = _t67; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_11_waddr = _t67 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_11_wdata = _t67 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t67 = (_t49 & (load_index == 6'h0b)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_12_we = _t68; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_12_waddr = _t68 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_12_wdata = _t68 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t68 = (_t49 & (load_index == 6'h0c)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_13_we = _t69; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_13_waddr = _t69 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_13_wdata = _t69 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t69 = (_t49 & (load_index == 6'h0d)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_14_we = _t70; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_14_waddr = _t70 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_14_wdata = _t70 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t70 = (_t49 & (load_index == 6'h0e)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_0_15_we = _t71; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_15_waddr = _t71 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_0_15_wdata = _t71 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t71 = (_t49 & (load_index == 6'h0f)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_0_we = _t72; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_0_waddr = _t72 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_0_wdata = _t72 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t72 = (_t49 & (load_index == 6'h10)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_1_we = _t73; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_1_waddr = _t73 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_1_wdata = _t73 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t73 = (_t49 & (load_index == 6'h11)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_2_we = _t74; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_2_waddr = _t74 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_2_wdata = _t74 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t74 = (_t49 & (load_index == 6'h12)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_3_we = _t75; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_3_waddr = _t75 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_3_wdata = _t75 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t75 = (_t49 & (load_index == 6'h13)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_4_we = _t76; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_4_waddr = _t76 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_4_wdata = _t76 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t76 = (_t49 & (load_index == 6'h14)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_5_we = _t77; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_5_waddr = _t77 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_5_wdata = _t77 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t77 = (_t49 & (load_index == 6'h15)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_6_we = _t78; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_6_waddr = _t78 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_6_wdata = _t78 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t78 = (_t49 & (load_index == 6'h16)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_7_we = _t79; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_7_waddr = _t79 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_7_wdata = _t79 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t79 = (_t49 & (load_index == 6'h17)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_8_we = _t80; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_8_waddr = _t80 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_8_wdata = _t80 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t80 = (_t49 & (load_index == 6'h18)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_9_we = _t81; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_9_waddr = _t81 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_9_wdata = _t81 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t81 = (_t49 & (load_index == 6'h19)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_10_we = _t82; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_10_waddr = _t82 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_10_wdata = _t82 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t82 = (_t49 & (load_index == 6'h1a)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_11_we = _t83; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_11_waddr = _t83 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_11_wdata = _t83 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t83 = (_t49 & (load_index == 6'h1b)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_12_we = _t84; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_12_waddr = _t84 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_12_wdata = _t84 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t84 = (_t49 & (load_index == 6'h1c)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_13_we = _t85; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_13_waddr = _t85 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_13_wdata = _t85 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t85 = (_t49 & (load_index == 6'h1d)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_14_we = _t86; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_14_waddr = _t86 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_14_wdata = _t86 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t86 = (_t49 & (load_index == 6'h1e)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_1_15_we = _t87; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_15_waddr = _t87 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_1_15_wdata = _t87 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t87 = (_t49 & (load_index == 6'h1f)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_0_we = _t88; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_0_waddr = _t88 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_0_wdata = _t88 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t88 = (_t49 & (load_index == 6'h20)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_1_we = _t89; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_1_waddr = _t89 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_1_wdata = _t89 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t89 = (_t49 & (load_index == 6'h21)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_2_we = _t90; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_2_waddr = _t90 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_2_wdata = _t90 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t90 = (_t49 & (load_index == 6'h22)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_3_we = _t91; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_3_waddr = _t91 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_3_wdata = _t91 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t91 = (_t49 & (load_index == 6'h23)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_4_we = _t92; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_4_waddr = _t92 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_4_wdata = _t92 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t92 = (_t49 & (load_index == 6'h24)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_5_we = _t93; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_5_waddr = _t93 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_5_wdata = _t93 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t93 = (_t49 & (load_index == 6'h25)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_6_we = _t94; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_6_waddr = _t94 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_6_wdata = _t94 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t94 = (_t49 & (load_index == 6'h26)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_7_we = _t95; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_7_waddr = _t95 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_7_wdata = _t95 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t95 = (_t49 & (load_index == 6'h27)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_8_we = _t96; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_8_waddr = _t96 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_8_wdata = _t96 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t96 = (_t49 & (load_index == 6'h28)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_9_we = _t97; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_9_waddr = _t97 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_9_wdata = _t97 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t97 = (_t49 & (load_index == 6'h29)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_10_we = _t98; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_10_waddr = _t98 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_10_wdata = _t98 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t98 = (_t49 & (load_index == 6'h2a)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_11_we = _t99; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_11_waddr = _t99 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_11_wdata = _t99 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t99 = (_t49 & (load_index == 6'h2b)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_12_we = _t100; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_12_waddr = _t100 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_12_wdata = _t100 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t100 = (_t49 & (load_index == 6'h2c)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_13_we = _t101; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_13_waddr = _t101 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_13_wdata = _t101 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t101 = (_t49 & (load_index == 6'h2d)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_14_we = _t102; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_14_waddr = _t102 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_14_wdata = _t102 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t102 = (_t49 & (load_index == 6'h2e)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_2_15_we = _t103; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_15_waddr = _t103 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_2_15_wdata = _t103 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t103 = (_t49 & (load_index == 6'h2f)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_0_we = _t104; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_0_waddr = _t104 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_0_wdata = _t104 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t104 = (_t49 & (load_index == 6'h30)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_1_we = _t105; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_1_waddr = _t105 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_1_wdata = _t105 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t105 = (_t49 & (load_index == 6'h31)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_2_we = _t106; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_2_waddr = _t106 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_2_wdata = _t106 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t106 = (_t49 & (load_index == 6'h32)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_3_we = _t107; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_3_waddr = _t107 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_3_wdata = _t107 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t107 = (_t49 & (load_index == 6'h33)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_4_we = _t108; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_4_waddr = _t108 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_4_wdata = _t108 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t108 = (_t49 & (load_index == 6'h34)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_5_we = _t109; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_5_waddr = _t109 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_5_wdata = _t109 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t109 = (_t49 & (load_index == 6'h35)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_6_we = _t110; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_6_waddr = _t110 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_6_wdata = _t110 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t110 = (_t49 & (load_index == 6'h36)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_7_we = _t111; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_7_waddr = _t111 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_7_wdata = _t111 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t111 = (_t49 & (load_index == 6'h37)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_8_we = _t112; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_8_waddr = _t112 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_8_wdata = _t112 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t112 = (_t49 & (load_index == 6'h38)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_9_we = _t113; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_9_waddr = _t113 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_9_wdata = _t113 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t113 = (_t49 & (load_index == 6'h39)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_10_we = _t114; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_10_waddr = _t114 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_10_wdata = _t114 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t114 = (_t49 & (load_index == 6'h3a)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_11_we = _t115; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_11_waddr = _t115 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_11_wdata = _t115 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t115 = (_t49 & (load_index == 6'h3b)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_12_we = _t116; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_12_waddr = _t116 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_12_wdata = _t116 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t116 = (_t49 & (load_index == 6'h3c)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_13_we = _t117; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_13_waddr = _t117 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_13_wdata = _t117 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t117 = (_t49 & (load_index == 6'h3d)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_14_we = _t118; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_14_waddr = _t118 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_14_wdata = _t118 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t118 = (_t49 & (load_index == 6'h3e)) & _t51; // @[DistanceEncoder.swift:55]
+    assign prototypes_3_15_we = _t119; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_15_waddr = _t119 ? load_prototype_address : 5'h00; // @[DistanceEncoder.swift:54]
+    assign prototypes_3_15_wdata = _t119 ? _t53 : 72'h000000000000000000; // @[DistanceEncoder.swift:54]
+    assign _t119 = (_t49 & (load_index == 6'h3f)) & _t51; // @[DistanceEncoder.swift:55]
+    assign _t120 = e1_bank_d2 ? bank1_ls : bank0_ls; // @[DistanceEncoder.swift:101]
+    assign _t121 = {{3{1'b0}}, e1_chunk_d2}; // @[DistanceEncoder.swift:101]
+    assign _t122 = (_t121) + (_t121 << 3); // @[DistanceEncoder.swift:101]
+    assign _t123 = _t122 < _t120; // @[DistanceEncoder.swift:101]
+    assign _t124 = (_t122 + 4'h1) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t125 = (_t122 + 4'h2) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t126 = (_t122 + 4'h3) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t127 = (_t122 + 4'h4) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t128 = (_t122 + 4'h5) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t129 = (_t122 + 4'h6) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t130 = (_t122 + 4'h7) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t131 = (_t122 + 4'h8) < _t120; // @[DistanceEncoder.swift:101]
+    assign _t132 = {{2{1'b0}}, encode_column_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t133 = _t132 - {{2{1'b0}}, prototype_0_0_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t134 = {{10{_t133[9]}}, _t133} * {{10{_t133[9]}}, _t133}; // @[DistanceEncoder.swift:101]
+    assign _t135 = {{2{1'b0}}, encode_column_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t136 = _t135 - {{2{1'b0}}, prototype_0_0_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t137 = {{10{_t136[9]}}, _t136} * {{10{_t136[9]}}, _t136}; // @[DistanceEncoder.swift:101]
+    assign _t138 = {{2{1'b0}}, encode_column_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t139 = _t138 - {{2{1'b0}}, prototype_0_0_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t140 = {{10{_t139[9]}}, _t139} * {{10{_t139[9]}}, _t139}; // @[DistanceEncoder.swift:101]
+    assign _t141 = {{2{1'b0}}, encode_column_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t142 = _t141 - {{2{1'b0}}, prototype_0_0_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t143 = {{10{_t142[9]}}, _t142} * {{10{_t142[9]}}, _t142}; // @[DistanceEncoder.swift:101]
+    assign _t144 = {{2{1'b0}}, encode_column_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t145 = _t144 - {{2{1'b0}}, prototype_0_0_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t146 = {{10{_t145[9]}}, _t145} * {{10{_t145[9]}}, _t145}; // @[DistanceEncoder.swift:101]
+    assign _t147 = {{2{1'b0}}, encode_column_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t148 = _t147 - {{2{1'b0}}, prototype_0_0_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t149 = {{10{_t148[9]}}, _t148} * {{10{_t148[9]}}, _t148}; // @[DistanceEncoder.swift:101]
+    assign _t150 = {{2{1'b0}}, encode_column_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t151 = _t150 - {{2{1'b0}}, prototype_0_0_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t152 = {{10{_t151[9]}}, _t151} * {{10{_t151[9]}}, _t151}; // @[DistanceEncoder.swift:101]
+    assign _t153 = {{2{1'b0}}, encode_column_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t154 = _t153 - {{2{1'b0}}, prototype_0_0_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t155 = {{10{_t154[9]}}, _t154} * {{10{_t154[9]}}, _t154}; // @[DistanceEncoder.swift:101]
+    assign _t156 = {{2{1'b0}}, encode_column_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t157 = _t156 - {{2{1'b0}}, prototype_0_0_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t158 = {{10{_t157[9]}}, _t157} * {{10{_t157[9]}}, _t157}; // @[DistanceEncoder.swift:101]
+    assign _t159 = ((_t123 ? _t134 : 20'h00000) + (_t124 ? _t137 : 20'h00000)) + ((_t125 ? _t140 : 20'h00000) + (_t126 ? _t143 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t160 = ((_t127 ? _t146 : 20'h00000) + (_t128 ? _t149 : 20'h00000)) + ((_t129 ? _t152 : 20'h00000) + (_t130 ? _t155 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t161 = _t132 - {{2{1'b0}}, prototype_0_1_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t162 = {{10{_t161[9]}}, _t161} * {{10{_t161[9]}}, _t161}; // @[DistanceEncoder.swift:101]
+    assign _t163 = _t135 - {{2{1'b0}}, prototype_0_1_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t164 = {{10{_t163[9]}}, _t163} * {{10{_t163[9]}}, _t163}; // @[DistanceEncoder.swift:101]
+    assign _t165 = _t138 - {{2{1'b0}}, prototype_0_1_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t166 = {{10{_t165[9]}}, _t165} * {{10{_t165[9]}}, _t165}; // @[DistanceEncoder.swift:101]
+    assign _t167 = _t141 - {{2{1'b0}}, prototype_0_1_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t168 = {{10{_t167[9]}}, _t167} * {{10{_t167[9]}}, _t167}; // @[DistanceEncoder.swift:101]
+    assign _t169 = _t144 - {{2{1'b0}}, prototype_0_1_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t170 = {{10{_t169[9]}}, _t169} * {{10{_t169[9]}}, _t169}; // @[DistanceEncoder.swift:101]
+    assign _t171 = _t147 - {{2{1'b0}}, prototype_0_1_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t172 = {{10{_t171[9]}}, _t171} * {{10{_t171[9]}}, _t171}; // @[DistanceEncoder.swift:101]
+    assign _t173 = _t150 - {{2{1'b0}}, prototype_0_1_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t174 = {{10{_t173[9]}}, _t173} * {{10{_t173[9]}}, _t173}; // @[DistanceEncoder.swift:101]
+    assign _t175 = _t153 - {{2{1'b0}}, prototype_0_1_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t176 = {{10{_t175[9]}}, _t175} * {{10{_t175[9]}}, _t175}; // @[DistanceEncoder.swift:101]
+    assign _t177 = _t156 - {{2{1'b0}}, prototype_0_1_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t178 = {{10{_t177[9]}}, _t177} * {{10{_t177[9]}}, _t177}; // @[DistanceEncoder.swift:101]
+    assign _t179 = ((_t123 ? _t162 : 20'h00000) + (_t124 ? _t164 : 20'h00000)) + ((_t125 ? _t166 : 20'h00000) + (_t126 ? _t168 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t180 = ((_t127 ? _t170 : 20'h00000) + (_t128 ? _t172 : 20'h00000)) + ((_t129 ? _t174 : 20'h00000) + (_t130 ? _t176 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t181 = _t132 - {{2{1'b0}}, prototype_0_2_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t182 = {{10{_t181[9]}}, _t181} * {{10{_t181[9]}}, _t181}; // @[DistanceEncoder.swift:101]
+    assign _t183 = _t135 - {{2{1'b0}}, prototype_0_2_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t184 = {{10{_t183[9]}}, _t183} * {{10{_t183[9]}}, _t183}; // @[DistanceEncoder.swift:101]
+    assign _t185 = _t138 - {{2{1'b0}}, prototype_0_2_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t186 = {{10{_t185[9]}}, _t185} * {{10{_t185[9]}}, _t185}; // @[DistanceEncoder.swift:101]
+    assign _t187 = _t141 - {{2{1'b0}}, prototype_0_2_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t188 = {{10{_t187[9]}}, _t187} * {{10{_t187[9]}}, _t187}; // @[DistanceEncoder.swift:101]
+    assign _t189 = _t144 - {{2{1'b0}}, prototype_0_2_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t190 = {{10{_t189[9]}}, _t189} * {{10{_t189[9]}}, _t189}; // @[DistanceEncoder.swift:101]
+    assign _t191 = _t147 - {{2{1'b0}}, prototype_0_2_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t192 = {{10{_t191[9]}}, _t191} * {{10{_t191[9]}}, _t191}; // @[DistanceEncoder.swift:101]
+    assign _t193 = _t150 - {{2{1'b0}}, prototype_0_2_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t194 = {{10{_t193[9]}}, _t193} * {{10{_t193[9]}}, _t193}; // @[DistanceEncoder.swift:101]
+    assign _t195 = _t153 - {{2{1'b0}}, prototype_0_2_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t196 = {{10{_t195[9]}}, _t195} * {{10{_t195[9]}}, _t195}; // @[DistanceEncoder.swift:101]
+    assign _t197 = _t156 - {{2{1'b0}}, prototype_0_2_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t198 = {{10{_t197[9]}}, _t197} * {{10{_t197[9]}}, _t197}; // @[DistanceEncoder.swift:101]
+    assign _t199 = ((_t123 ? _t182 : 20'h00000) + (_t124 ? _t184 : 20'h00000)) + ((_t125 ? _t186 : 20'h00000) + (_t126 ? _t188 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t200 = ((_t127 ? _t190 : 20'h00000) + (_t128 ? _t192 : 20'h00000)) + ((_t129 ? _t194 : 20'h00000) + (_t130 ? _t196 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t201 = _t132 - {{2{1'b0}}, prototype_0_3_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t202 = {{10{_t201[9]}}, _t201} * {{10{_t201[9]}}, _t201}; // @[DistanceEncoder.swift:101]
+    assign _t203 = _t135 - {{2{1'b0}}, prototype_0_3_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t204 = {{10{_t203[9]}}, _t203} * {{10{_t203[9]}}, _t203}; // @[DistanceEncoder.swift:101]
+    assign _t205 = _t138 - {{2{1'b0}}, prototype_0_3_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t206 = {{10{_t205[9]}}, _t205} * {{10{_t205[9]}}, _t205}; // @[DistanceEncoder.swift:101]
+    assign _t207 = _t141 - {{2{1'b0}}, prototype_0_3_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t208 = {{10{_t207[9]}}, _t207} * {{10{_t207[9]}}, _t207}; // @[DistanceEncoder.swift:101]
+    assign _t209 = _t144 - {{2{1'b0}}, prototype_0_3_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t210 = {{10{_t209[9]}}, _t209} * {{10{_t209[9]}}, _t209}; // @[DistanceEncoder.swift:101]
+    assign _t211 = _t147 - {{2{1'b0}}, prototype_0_3_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t212 = {{10{_t211[9]}}, _t211} * {{10{_t211[9]}}, _t211}; // @[DistanceEncoder.swift:101]
+    assign _t213 = _t150 - {{2{1'b0}}, prototype_0_3_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t214 = {{10{_t213[9]}}, _t213} * {{10{_t213[9]}}, _t213}; // @[DistanceEncoder.swift:101]
+    assign _t215 = _t153 - {{2{1'b0}}, prototype_0_3_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t216 = {{10{_t215[9]}}, _t215} * {{10{_t215[9]}}, _t215}; // @[DistanceEncoder.swift:101]
+    assign _t217 = _t156 - {{2{1'b0}}, prototype_0_3_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t218 = {{10{_t217[9]}}, _t217} * {{10{_t217[9]}}, _t217}; // @[DistanceEncoder.swift:101]
+    assign _t219 = ((_t123 ? _t202 : 20'h00000) + (_t124 ? _t204 : 20'h00000)) + ((_t125 ? _t206 : 20'h00000) + (_t126 ? _t208 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t220 = ((_t127 ? _t210 : 20'h00000) + (_t128 ? _t212 : 20'h00000)) + ((_t129 ? _t214 : 20'h00000) + (_t130 ? _t216 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t221 = _t132 - {{2{1'b0}}, prototype_0_4_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t222 = {{10{_t221[9]}}, _t221} * {{10{_t221[9]}}, _t221}; // @[DistanceEncoder.swift:101]
+    assign _t223 = _t135 - {{2{1'b0}}, prototype_0_4_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t224 = {{10{_t223[9]}}, _t223} * {{10{_t223[9]}}, _t223}; // @[DistanceEncoder.swift:101]
+    assign _t225 = _t138 - {{2{1'b0}}, prototype_0_4_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t226 = {{10{_t225[9]}}, _t225} * {{10{_t225[9]}}, _t225}; // @[DistanceEncoder.swift:101]
+    assign _t227 = _t141 - {{2{1'b0}}, prototype_0_4_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t228 = {{10{_t227[9]}}, _t227} * {{10{_t227[9]}}, _t227}; // @[DistanceEncoder.swift:101]
+    assign _t229 = _t144 - {{2{1'b0}}, prototype_0_4_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t230 = {{10{_t229[9]}}, _t229} * {{10{_t229[9]}}, _t229}; // @[DistanceEncoder.swift:101]
+    assign _t231 = _t147 - {{2{1'b0}}, prototype_0_4_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t232 = {{10{_t231[9]}}, _t231} * {{10{_t231[9]}}, _t231}; // @[DistanceEncoder.swift:101]
+    assign _t233 = _t150 - {{2{1'b0}}, prototype_0_4_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t234 = {{10{_t233[9]}}, _t233} * {{10{_t233[9]}}, _t233}; // @[DistanceEncoder.swift:101]
+    assign _t235 = _t153 - {{2{1'b0}}, prototype_0_4_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t236 = {{10{_t235[9]}}, _t235} * {{10{_t235[9]}}, _t235}; // @[DistanceEncoder.swift:101]
+    assign _t237 = _t156 - {{2{1'b0}}, prototype_0_4_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t238 = {{10{_t237[9]}}, _t237} * {{10{_t237[9]}}, _t237}; // @[DistanceEncoder.swift:101]
+    assign _t239 = ((_t123 ? _t222 : 20'h00000) + (_t124 ? _t224 : 20'h00000)) + ((_t125 ? _t226 : 20'h00000) + (_t126 ? _t228 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t240 = ((_t127 ? _t230 : 20'h00000) + (_t128 ? _t232 : 20'h00000)) + ((_t129 ? _t234 : 20'h00000) + (_t130 ? _t236 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t241 = _t132 - {{2{1'b0}}, prototype_0_5_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t242 = {{10{_t241[9]}}, _t241} * {{10{_t241[9]}}, _t241}; // @[DistanceEncoder.swift:101]
+    assign _t243 = _t135 - {{2{1'b0}}, prototype_0_5_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t244 = {{10{_t243[9]}}, _t243} * {{10{_t243[9]}}, _t243}; // @[DistanceEncoder.swift:101]
+    assign _t245 = _t138 - {{2{1'b0}}, prototype_0_5_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t246 = {{10{_t245[9]}}, _t245} * {{10{_t245[9]}}, _t245}; // @[DistanceEncoder.swift:101]
+    assign _t247 = _t141 - {{2{1'b0}}, prototype_0_5_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t248 = {{10{_t247[9]}}, _t247} * {{10{_t247[9]}}, _t247}; // @[DistanceEncoder.swift:101]
+    assign _t249 = _t144 - {{2{1'b0}}, prototype_0_5_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t250 = {{10{_t249[9]}}, _t249} * {{10{_t249[9]}}, _t249}; // @[DistanceEncoder.swift:101]
+    assign _t251 = _t147 - {{2{1'b0}}, prototype_0_5_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t252 = {{10{_t251[9]}}, _t251} * {{10{_t251[9]}}, _t251}; // @[DistanceEncoder.swift:101]
+    assign _t253 = _t150 - {{2{1'b0}}, prototype_0_5_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t254 = {{10{_t253[9]}}, _t253} * {{10{_t253[9]}}, _t253}; // @[DistanceEncoder.swift:101]
+    assign _t255 = _t153 - {{2{1'b0}}, prototype_0_5_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t256 = {{10{_t255[9]}}, _t255} * {{10{_t255[9]}}, _t255}; // @[DistanceEncoder.swift:101]
+    assign _t257 = _t156 - {{2{1'b0}}, prototype_0_5_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t258 = {{10{_t257[9]}}, _t257} * {{10{_t257[9]}}, _t257}; // @[DistanceEncoder.swift:101]
+    assign _t259 = ((_t123 ? _t242 : 20'h00000) + (_t124 ? _t244 : 20'h00000)) + ((_t125 ? _t246 : 20'h00000) + (_t126 ? _t248 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t260 = ((_t127 ? _t250 : 20'h00000) + (_t128 ? _t252 : 20'h00000)) + ((_t129 ? _t254 : 20'h00000) + (_t130 ? _t256 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t261 = _t132 - {{2{1'b0}}, prototype_0_6_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t262 = {{10{_t261[9]}}, _t261} * {{10{_t261[9]}}, _t261}; // @[DistanceEncoder.swift:101]
+    assign _t263 = _t135 - {{2{1'b0}}, prototype_0_6_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t264 = {{10{_t263[9]}}, _t263} * {{10{_t263[9]}}, _t263}; // @[DistanceEncoder.swift:101]
+    assign _t265 = _t138 - {{2{1'b0}}, prototype_0_6_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t266 = {{10{_t265[9]}}, _t265} * {{10{_t265[9]}}, _t265}; // @[DistanceEncoder.swift:101]
+    assign _t267 = _t141 - {{2{1'b0}}, prototype_0_6_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t268 = {{10{_t267[9]}}, _t267} * {{10{_t267[9]}}, _t267}; // @[DistanceEncoder.swift:101]
+    assign _t269 = _t144 - {{2{1'b0}}, prototype_0_6_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t270 = {{10{_t269[9]}}, _t269} * {{10{_t269[9]}}, _t269}; // @[DistanceEncoder.swift:101]
+    assign _t271 = _t147 - {{2{1'b0}}, prototype_0_6_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t272 = {{10{_t271[9]}}, _t271} * {{10{_t271[9]}}, _t271}; // @[DistanceEncoder.swift:101]
+    assign _t273 = _t150 - {{2{1'b0}}, prototype_0_6_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t274 = {{10{_t273[9]}}, _t273} * {{10{_t273[9]}}, _t273}; // @[DistanceEncoder.swift:101]
+    assign _t275 = _t153 - {{2{1'b0}}, prototype_0_6_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t276 = {{10{_t275[9]}}, _t275} * {{10{_t275[9]}}, _t275}; // @[DistanceEncoder.swift:101]
+    assign _t277 = _t156 - {{2{1'b0}}, prototype_0_6_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t278 = {{10{_t277[9]}}, _t277} * {{10{_t277[9]}}, _t277}; // @[DistanceEncoder.swift:101]
+    assign _t279 = ((_t123 ? _t262 : 20'h00000) + (_t124 ? _t264 : 20'h00000)) + ((_t125 ? _t266 : 20'h00000) + (_t126 ? _t268 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t280 = ((_t127 ? _t270 : 20'h00000) + (_t128 ? _t272 : 20'h00000)) + ((_t129 ? _t274 : 20'h00000) + (_t130 ? _t276 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t281 = _t132 - {{2{1'b0}}, prototype_0_7_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t282 = {{10{_t281[9]}}, _t281} * {{10{_t281[9]}}, _t281}; // @[DistanceEncoder.swift:101]
+    assign _t283 = _t135 - {{2{1'b0}}, prototype_0_7_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t284 = {{10{_t283[9]}}, _t283} * {{10{_t283[9]}}, _t283}; // @[DistanceEncoder.swift:101]
+    assign _t285 = _t138 - {{2{1'b0}}, prototype_0_7_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t286 = {{10{_t285[9]}}, _t285} * {{10{_t285[9]}}, _t285}; // @[DistanceEncoder.swift:101]
+    assign _t287 = _t141 - {{2{1'b0}}, prototype_0_7_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t288 = {{10{_t287[9]}}, _t287} * {{10{_t287[9]}}, _t287}; // @[DistanceEncoder.swift:101]
+    assign _t289 = _t144 - {{2{1'b0}}, prototype_0_7_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t290 = {{10{_t289[9]}}, _t289} * {{10{_t289[9]}}, _t289}; // @[DistanceEncoder.swift:101]
+    assign _t291 = _t147 - {{2{1'b0}}, prototype_0_7_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t292 = {{10{_t291[9]}}, _t291} * {{10{_t291[9]}}, _t291}; // @[DistanceEncoder.swift:101]
+    assign _t293 = _t150 - {{2{1'b0}}, prototype_0_7_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t294 = {{10{_t293[9]}}, _t293} * {{10{_t293[9]}}, _t293}; // @[DistanceEncoder.swift:101]
+    assign _t295 = _t153 - {{2{1'b0}}, prototype_0_7_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t296 = {{10{_t295[9]}}, _t295} * {{10{_t295[9]}}, _t295}; // @[DistanceEncoder.swift:101]
+    assign _t297 = _t156 - {{2{1'b0}}, prototype_0_7_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t298 = {{10{_t297[9]}}, _t297} * {{10{_t297[9]}}, _t297}; // @[DistanceEncoder.swift:101]
+    assign _t299 = ((_t123 ? _t282 : 20'h00000) + (_t124 ? _t284 : 20'h00000)) + ((_t125 ? _t286 : 20'h00000) + (_t126 ? _t288 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t300 = ((_t127 ? _t290 : 20'h00000) + (_t128 ? _t292 : 20'h00000)) + ((_t129 ? _t294 : 20'h00000) + (_t130 ? _t296 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t301 = _t132 - {{2{1'b0}}, prototype_0_8_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t302 = {{10{_t301[9]}}, _t301} * {{10{_t301[9]}}, _t301}; // @[DistanceEncoder.swift:101]
+    assign _t303 = _t135 - {{2{1'b0}}, prototype_0_8_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t304 = {{10{_t303[9]}}, _t303} * {{10{_t303[9]}}, _t303}; // @[DistanceEncoder.swift:101]
+    assign _t305 = _t138 - {{2{1'b0}}, prototype_0_8_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t306 = {{10{_t305[9]}}, _t305} * {{10{_t305[9]}}, _t305}; // @[DistanceEncoder.swift:101]
+    assign _t307 = _t141 - {{2{1'b0}}, prototype_0_8_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t308 = {{10{_t307[9]}}, _t307} * {{10{_t307[9]}}, _t307}; // @[DistanceEncoder.swift:101]
+    assign _t309 = _t144 - {{2{1'b0}}, prototype_0_8_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t310 = {{10{_t309[9]}}, _t309} * {{10{_t309[9]}}, _t309}; // @[DistanceEncoder.swift:101]
+    assign _t311 = _t147 - {{2{1'b0}}, prototype_0_8_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t312 = {{10{_t311[9]}}, _t311} * {{10{_t311[9]}}, _t311}; // @[DistanceEncoder.swift:101]
+    assign _t313 = _t150 - {{2{1'b0}}, prototype_0_8_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t314 = {{10{_t313[9]}}, _t313} * {{10{_t313[9]}}, _t313}; // @[DistanceEncoder.swift:101]
+    assign _t315 = _t153 - {{2{1'b0}}, prototype_0_8_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t316 = {{10{_t315[9]}}, _t315} * {{10{_t315[9]}}, _t315}; // @[DistanceEncoder.swift:101]
+    assign _t317 = _t156 - {{2{1'b0}}, prototype_0_8_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t318 = {{10{_t317[9]}}, _t317} * {{10{_t317[9]}}, _t317}; // @[DistanceEncoder.swift:101]
+    assign _t319 = ((_t123 ? _t302 : 20'h00000) + (_t124 ? _t304 : 20'h00000)) + ((_t125 ? _t306 : 20'h00000) + (_t126 ? _t308 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t320 = ((_t127 ? _t310 : 20'h00000) + (_t128 ? _t312 : 20'h00000)) + ((_t129 ? _t314 : 20'h00000) + (_t130 ? _t316 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t321 = _t132 - {{2{1'b0}}, prototype_0_9_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t322 = {{10{_t321[9]}}, _t321} * {{10{_t321[9]}}, _t321}; // @[DistanceEncoder.swift:101]
+    assign _t323 = _t135 - {{2{1'b0}}, prototype_0_9_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t324 = {{10{_t323[9]}}, _t323} * {{10{_t323[9]}}, _t323}; // @[DistanceEncoder.swift:101]
+    assign _t325 = _t138 - {{2{1'b0}}, prototype_0_9_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t326 = {{10{_t325[9]}}, _t325} * {{10{_t325[9]}}, _t325}; // @[DistanceEncoder.swift:101]
+    assign _t327 = _t141 - {{2{1'b0}}, prototype_0_9_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t328 = {{10{_t327[9]}}, _t327} * {{10{_t327[9]}}, _t327}; // @[DistanceEncoder.swift:101]
+    assign _t329 = _t144 - {{2{1'b0}}, prototype_0_9_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t330 = {{10{_t329[9]}}, _t329} * {{10{_t329[9]}}, _t329}; // @[DistanceEncoder.swift:101]
+    assign _t331 = _t147 - {{2{1'b0}}, prototype_0_9_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t332 = {{10{_t331[9]}}, _t331} * {{10{_t331[9]}}, _t331}; // @[DistanceEncoder.swift:101]
+    assign _t333 = _t150 - {{2{1'b0}}, prototype_0_9_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t334 = {{10{_t333[9]}}, _t333} * {{10{_t333[9]}}, _t333}; // @[DistanceEncoder.swift:101]
+    assign _t335 = _t153 - {{2{1'b0}}, prototype_0_9_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t336 = {{10{_t335[9]}}, _t335} * {{10{_t335[9]}}, _t335}; // @[DistanceEncoder.swift:101]
+    assign _t337 = _t156 - {{2{1'b0}}, prototype_0_9_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t338 = {{10{_t337[9]}}, _t337} * {{10{_t337[9]}}, _t337}; // @[DistanceEncoder.swift:101]
+    assign _t339 = ((_t123 ? _t322 : 20'h00000) + (_t124 ? _t324 : 20'h00000)) + ((_t125 ? _t326 : 20'h00000) + (_t126 ? _t328 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t340 = ((_t127 ? _t330 : 20'h00000) + (_t128 ? _t332 : 20'h00000)) + ((_t129 ? _t334 : 20'h00000) + (_t130 ? _t336 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t341 = _t132 - {{2{1'b0}}, prototype_0_10_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t342 = {{10{_t341[9]}}, _t341} * {{10{_t341[9]}}, _t341}; // @[DistanceEncoder.swift:101]
+    assign _t343 = _t135 - {{2{1'b0}}, prototype_0_10_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t344 = {{10{_t343[9]}}, _t343} * {{10{_t343[9]}}, _t343}; // @[DistanceEncoder.swift:101]
+    assign _t345 = _t138 - {{2{1'b0}}, prototype_0_10_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t346 = {{10{_t345[9]}}, _t345} * {{10{_t345[9]}}, _t345}; // @[DistanceEncoder.swift:101]
+    assign _t347 = _t141 - {{2{1'b0}}, prototype_0_10_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t348 = {{10{_t347[9]}}, _t347} * {{10{_t347[9]}}, _t347}; // @[DistanceEncoder.swift:101]
+    assign _t349 = _t144 - {{2{1'b0}}, prototype_0_10_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t350 = {{10{_t349[9]}}, _t349} * {{10{_t349[9]}}, _t349}; // @[DistanceEncoder.swift:101]
+    assign _t351 = _t147 - {{2{1'b0}}, prototype_0_10_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t352 = {{10{_t351[9]}}, _t351} * {{10{_t351[9]}}, _t351}; // @[DistanceEncoder.swift:101]
+    assign _t353 = _t150 - {{2{1'b0}}, prototype_0_10_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t354 = {{10{_t353[9]}}, _t353} * {{10{_t353[9]}}, _t353}; // @[DistanceEncoder.swift:101]
+    assign _t355 = _t153 - {{2{1'b0}}, prototype_0_10_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t356 = {{10{_t355[9]}}, _t355} * {{10{_t355[9]}}, _t355}; // @[DistanceEncoder.swift:101]
+    assign _t357 = _t156 - {{2{1'b0}}, prototype_0_10_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t358 = {{10{_t357[9]}}, _t357} * {{10{_t357[9]}}, _t357}; // @[DistanceEncoder.swift:101]
+    assign _t359 = ((_t123 ? _t342 : 20'h00000) + (_t124 ? _t344 : 20'h00000)) + ((_t125 ? _t346 : 20'h00000) + (_t126 ? _t348 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t360 = ((_t127 ? _t350 : 20'h00000) + (_t128 ? _t352 : 20'h00000)) + ((_t129 ? _t354 : 20'h00000) + (_t130 ? _t356 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t361 = _t132 - {{2{1'b0}}, prototype_0_11_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t362 = {{10{_t361[9]}}, _t361} * {{10{_t361[9]}}, _t361}; // @[DistanceEncoder.swift:101]
+    assign _t363 = _t135 - {{2{1'b0}}, prototype_0_11_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t364 = {{10{_t363[9]}}, _t363} * {{10{_t363[9]}}, _t363}; // @[DistanceEncoder.swift:101]
+    assign _t365 = _t138 - {{2{1'b0}}, prototype_0_11_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t366 = {{10{_t365[9]}}, _t365} * {{10{_t365[9]}}, _t365}; // @[DistanceEncoder.swift:101]
+    assign _t367 = _t141 - {{2{1'b0}}, prototype_0_11_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t368 = {{10{_t367[9]}}, _t367} * {{10{_t367[9]}}, _t367}; // @[DistanceEncoder.swift:101]
+    assign _t369 = _t144 - {{2{1'b0}}, prototype_0_11_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t370 = {{10{_t369[9]}}, _t369} * {{10{_t369[9]}}, _t369}; // @[DistanceEncoder.swift:101]
+    assign _t371 = _t147 - {{2{1'b0}}, prototype_0_11_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t372 = {{10{_t371[9]}}, _t371} * {{10{_t371[9]}}, _t371}; // @[DistanceEncoder.swift:101]
+    assign _t373 = _t150 - {{2{1'b0}}, prototype_0_11_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t374 = {{10{_t373[9]}}, _t373} * {{10{_t373[9]}}, _t373}; // @[DistanceEncoder.swift:101]
+    assign _t375 = _t153 - {{2{1'b0}}, prototype_0_11_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t376 = {{10{_t375[9]}}, _t375} * {{10{_t375[9]}}, _t375}; // @[DistanceEncoder.swift:101]
+    assign _t377 = _t156 - {{2{1'b0}}, prototype_0_11_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t378 = {{10{_t377[9]}}, _t377} * {{10{_t377[9]}}, _t377}; // @[DistanceEncoder.swift:101]
+    assign _t379 = ((_t123 ? _t362 : 20'h00000) + (_t124 ? _t364 : 20'h00000)) + ((_t125 ? _t366 : 20'h00000) + (_t126 ? _t368 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t380 = ((_t127 ? _t370 : 20'h00000) + (_t128 ? _t372 : 20'h00000)) + ((_t129 ? _t374 : 20'h00000) + (_t130 ? _t376 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t381 = _t132 - {{2{1'b0}}, prototype_0_12_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t382 = {{10{_t381[9]}}, _t381} * {{10{_t381[9]}}, _t381}; // @[DistanceEncoder.swift:101]
+    assign _t383 = _t135 - {{2{1'b0}}, prototype_0_12_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t384 = {{10{_t383[9]}}, _t383} * {{10{_t383[9]}}, _t383}; // @[DistanceEncoder.swift:101]
+    assign _t385 = _t138 - {{2{1'b0}}, prototype_0_12_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t386 = {{10{_t385[9]}}, _t385} * {{10{_t385[9]}}, _t385}; // @[DistanceEncoder.swift:101]
+    assign _t387 = _t141 - {{2{1'b0}}, prototype_0_12_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t388 = {{10{_t387[9]}}, _t387} * {{10{_t387[9]}}, _t387}; // @[DistanceEncoder.swift:101]
+    assign _t389 = _t144 - {{2{1'b0}}, prototype_0_12_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t390 = {{10{_t389[9]}}, _t389} * {{10{_t389[9]}}, _t389}; // @[DistanceEncoder.swift:101]
+    assign _t391 = _t147 - {{2{1'b0}}, prototype_0_12_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t392 = {{10{_t391[9]}}, _t391} * {{10{_t391[9]}}, _t391}; // @[DistanceEncoder.swift:101]
+    assign _t393 = _t150 - {{2{1'b0}}, prototype_0_12_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t394 = {{10{_t393[9]}}, _t393} * {{10{_t393[9]}}, _t393}; // @[DistanceEncoder.swift:101]
+    assign _t395 = _t153 - {{2{1'b0}}, prototype_0_12_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t396 = {{10{_t395[9]}}, _t395} * {{10{_t395[9]}}, _t395}; // @[DistanceEncoder.swift:101]
+    assign _t397 = _t156 - {{2{1'b0}}, prototype_0_12_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t398 = {{10{_t397[9]}}, _t397} * {{10{_t397[9]}}, _t397}; // @[DistanceEncoder.swift:101]
+    assign _t399 = ((_t123 ? _t382 : 20'h00000) + (_t124 ? _t384 : 20'h00000)) + ((_t125 ? _t386 : 20'h00000) + (_t126 ? _t388 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t400 = ((_t127 ? _t390 : 20'h00000) + (_t128 ? _t392 : 20'h00000)) + ((_t129 ? _t394 : 20'h00000) + (_t130 ? _t396 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t401 = _t132 - {{2{1'b0}}, prototype_0_13_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t402 = {{10{_t401[9]}}, _t401} * {{10{_t401[9]}}, _t401}; // @[DistanceEncoder.swift:101]
+    assign _t403 = _t135 - {{2{1'b0}}, prototype_0_13_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t404 = {{10{_t403[9]}}, _t403} * {{10{_t403[9]}}, _t403}; // @[DistanceEncoder.swift:101]
+    assign _t405 = _t138 - {{2{1'b0}}, prototype_0_13_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t406 = {{10{_t405[9]}}, _t405} * {{10{_t405[9]}}, _t405}; // @[DistanceEncoder.swift:101]
+    assign _t407 = _t141 - {{2{1'b0}}, prototype_0_13_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t408 = {{10{_t407[9]}}, _t407} * {{10{_t407[9]}}, _t407}; // @[DistanceEncoder.swift:101]
+    assign _t409 = _t144 - {{2{1'b0}}, prototype_0_13_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t410 = {{10{_t409[9]}}, _t409} * {{10{_t409[9]}}, _t409}; // @[DistanceEncoder.swift:101]
+    assign _t411 = _t147 - {{2{1'b0}}, prototype_0_13_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t412 = {{10{_t411[9]}}, _t411} * {{10{_t411[9]}}, _t411}; // @[DistanceEncoder.swift:101]
+    assign _t413 = _t150 - {{2{1'b0}}, prototype_0_13_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t414 = {{10{_t413[9]}}, _t413} * {{10{_t413[9]}}, _t413}; // @[DistanceEncoder.swift:101]
+    assign _t415 = _t153 - {{2{1'b0}}, prototype_0_13_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t416 = {{10{_t415[9]}}, _t415} * {{10{_t415[9]}}, _t415}; // @[DistanceEncoder.swift:101]
+    assign _t417 = _t156 - {{2{1'b0}}, prototype_0_13_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t418 = {{10{_t417[9]}}, _t417} * {{10{_t417[9]}}, _t417}; // @[DistanceEncoder.swift:101]
+    assign _t419 = ((_t123 ? _t402 : 20'h00000) + (_t124 ? _t404 : 20'h00000)) + ((_t125 ? _t406 : 20'h00000) + (_t126 ? _t408 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t420 = ((_t127 ? _t410 : 20'h00000) + (_t128 ? _t412 : 20'h00000)) + ((_t129 ? _t414 : 20'h00000) + (_t130 ? _t416 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t421 = _t132 - {{2{1'b0}}, prototype_0_14_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t422 = {{10{_t421[9]}}, _t421} * {{10{_t421[9]}}, _t421}; // @[DistanceEncoder.swift:101]
+    assign _t423 = _t135 - {{2{1'b0}}, prototype_0_14_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t424 = {{10{_t423[9]}}, _t423} * {{10{_t423[9]}}, _t423}; // @[DistanceEncoder.swift:101]
+    assign _t425 = _t138 - {{2{1'b0}}, prototype_0_14_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t426 = {{10{_t425[9]}}, _t425} * {{10{_t425[9]}}, _t425}; // @[DistanceEncoder.swift:101]
+    assign _t427 = _t141 - {{2{1'b0}}, prototype_0_14_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t428 = {{10{_t427[9]}}, _t427} * {{10{_t427[9]}}, _t427}; // @[DistanceEncoder.swift:101]
+    assign _t429 = _t144 - {{2{1'b0}}, prototype_0_14_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t430 = {{10{_t429[9]}}, _t429} * {{10{_t429[9]}}, _t429}; // @[DistanceEncoder.swift:101]
+    assign _t431 = _t147 - {{2{1'b0}}, prototype_0_14_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t432 = {{10{_t431[9]}}, _t431} * {{10{_t431[9]}}, _t431}; // @[DistanceEncoder.swift:101]
+    assign _t433 = _t150 - {{2{1'b0}}, prototype_0_14_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t434 = {{10{_t433[9]}}, _t433} * {{10{_t433[9]}}, _t433}; // @[DistanceEncoder.swift:101]
+    assign _t435 = _t153 - {{2{1'b0}}, prototype_0_14_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t436 = {{10{_t435[9]}}, _t435} * {{10{_t435[9]}}, _t435}; // @[DistanceEncoder.swift:101]
+    assign _t437 = _t156 - {{2{1'b0}}, prototype_0_14_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t438 = {{10{_t437[9]}}, _t437} * {{10{_t437[9]}}, _t437}; // @[DistanceEncoder.swift:101]
+    assign _t439 = ((_t123 ? _t422 : 20'h00000) + (_t124 ? _t424 : 20'h00000)) + ((_t125 ? _t426 : 20'h00000) + (_t126 ? _t428 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t440 = ((_t127 ? _t430 : 20'h00000) + (_t128 ? _t432 : 20'h00000)) + ((_t129 ? _t434 : 20'h00000) + (_t130 ? _t436 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t441 = _t132 - {{2{1'b0}}, prototype_0_15_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t442 = {{10{_t441[9]}}, _t441} * {{10{_t441[9]}}, _t441}; // @[DistanceEncoder.swift:101]
+    assign _t443 = _t135 - {{2{1'b0}}, prototype_0_15_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t444 = {{10{_t443[9]}}, _t443} * {{10{_t443[9]}}, _t443}; // @[DistanceEncoder.swift:101]
+    assign _t445 = _t138 - {{2{1'b0}}, prototype_0_15_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t446 = {{10{_t445[9]}}, _t445} * {{10{_t445[9]}}, _t445}; // @[DistanceEncoder.swift:101]
+    assign _t447 = _t141 - {{2{1'b0}}, prototype_0_15_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t448 = {{10{_t447[9]}}, _t447} * {{10{_t447[9]}}, _t447}; // @[DistanceEncoder.swift:101]
+    assign _t449 = _t144 - {{2{1'b0}}, prototype_0_15_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t450 = {{10{_t449[9]}}, _t449} * {{10{_t449[9]}}, _t449}; // @[DistanceEncoder.swift:101]
+    assign _t451 = _t147 - {{2{1'b0}}, prototype_0_15_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t452 = {{10{_t451[9]}}, _t451} * {{10{_t451[9]}}, _t451}; // @[DistanceEncoder.swift:101]
+    assign _t453 = _t150 - {{2{1'b0}}, prototype_0_15_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t454 = {{10{_t453[9]}}, _t453} * {{10{_t453[9]}}, _t453}; // @[DistanceEncoder.swift:101]
+    assign _t455 = _t153 - {{2{1'b0}}, prototype_0_15_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t456 = {{10{_t455[9]}}, _t455} * {{10{_t455[9]}}, _t455}; // @[DistanceEncoder.swift:101]
+    assign _t457 = _t156 - {{2{1'b0}}, prototype_0_15_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t458 = {{10{_t457[9]}}, _t457} * {{10{_t457[9]}}, _t457}; // @[DistanceEncoder.swift:101]
+    assign _t459 = ((_t123 ? _t442 : 20'h00000) + (_t124 ? _t444 : 20'h00000)) + ((_t125 ? _t446 : 20'h00000) + (_t126 ? _t448 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t460 = ((_t127 ? _t450 : 20'h00000) + (_t128 ? _t452 : 20'h00000)) + ((_t129 ? _t454 : 20'h00000) + (_t130 ? _t456 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t461 = {{2{1'b0}}, encode_column_q[79:72]}; // @[DistanceEncoder.swift:101]
+    assign _t462 = _t461 - {{2{1'b0}}, prototype_1_0_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t463 = {{10{_t462[9]}}, _t462} * {{10{_t462[9]}}, _t462}; // @[DistanceEncoder.swift:101]
+    assign _t464 = {{2{1'b0}}, encode_column_q[87:80]}; // @[DistanceEncoder.swift:101]
+    assign _t465 = _t464 - {{2{1'b0}}, prototype_1_0_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t466 = {{10{_t465[9]}}, _t465} * {{10{_t465[9]}}, _t465}; // @[DistanceEncoder.swift:101]
+    assign _t467 = {{2{1'b0}}, encode_column_q[95:88]}; // @[DistanceEncoder.swift:101]
+    assign _t468 = _t467 - {{2{1'b0}}, prototype_1_0_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t469 = {{10{_t468[9]}}, _t468} * {{10{_t468[9]}}, _t468}; // @[DistanceEncoder.swift:101]
+    assign _t470 = {{2{1'b0}}, encode_column_q[103:96]}; // @[DistanceEncoder.swift:101]
+    assign _t471 = _t470 - {{2{1'b0}}, prototype_1_0_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t472 = {{10{_t471[9]}}, _t471} * {{10{_t471[9]}}, _t471}; // @[DistanceEncoder.swift:101]
+    assign _t473 = {{2{1'b0}}, encode_column_q[111:104]}; // @[DistanceEncoder.swift:101]
+    assign _t474 = _t473 - {{2{1'b0}}, prototype_1_0_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t475 = {{10{_t474[9]}}, _t474} * {{10{_t474[9]}}, _t474}; // @[DistanceEncoder.swift:101]
+    assign _t476 = {{2{1'b0}}, encode_column_q[119:112]}; // @[DistanceEncoder.swift:101]
+    assign _t477 = _t476 - {{2{1'b0}}, prototype_1_0_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t478 = {{10{_t477[9]}}, _t477} * {{10{_t477[9]}}, _t477}; // @[DistanceEncoder.swift:101]
+    assign _t479 = {{2{1'b0}}, encode_column_q[127:120]}; // @[DistanceEncoder.swift:101]
+    assign _t480 = _t479 - {{2{1'b0}}, prototype_1_0_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t481 = {{10{_t480[9]}}, _t480} * {{10{_t480[9]}}, _t480}; // @[DistanceEncoder.swift:101]
+    assign _t482 = {{2{1'b0}}, encode_column_q[135:128]}; // @[DistanceEncoder.swift:101]
+    assign _t483 = _t482 - {{2{1'b0}}, prototype_1_0_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t484 = {{10{_t483[9]}}, _t483} * {{10{_t483[9]}}, _t483}; // @[DistanceEncoder.swift:101]
+    assign _t485 = {{2{1'b0}}, encode_column_q[143:136]}; // @[DistanceEncoder.swift:101]
+    assign _t486 = _t485 - {{2{1'b0}}, prototype_1_0_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t487 = {{10{_t486[9]}}, _t486} * {{10{_t486[9]}}, _t486}; // @[DistanceEncoder.swift:101]
+    assign _t488 = ((_t123 ? _t463 : 20'h00000) + (_t124 ? _t466 : 20'h00000)) + ((_t125 ? _t469 : 20'h00000) + (_t126 ? _t472 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t489 = ((_t127 ? _t475 : 20'h00000) + (_t128 ? _t478 : 20'h00000)) + ((_t129 ? _t481 : 20'h00000) + (_t130 ? _t484 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t490 = _t461 - {{2{1'b0}}, prototype_1_1_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t491 = {{10{_t490[9]}}, _t490} * {{10{_t490[9]}}, _t490}; // @[DistanceEncoder.swift:101]
+    assign _t492 = _t464 - {{2{1'b0}}, prototype_1_1_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t493 = {{10{_t492[9]}}, _t492} * {{10{_t492[9]}}, _t492}; // @[DistanceEncoder.swift:101]
+    assign _t494 = _t467 - {{2{1'b0}}, prototype_1_1_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t495 = {{10{_t494[9]}}, _t494} * {{10{_t494[9]}}, _t494}; // @[DistanceEncoder.swift:101]
+    assign _t496 = _t470 - {{2{1'b0}}, prototype_1_1_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t497 = {{10{_t496[9]}}, _t496} * {{10{_t496[9]}}, _t496}; // @[DistanceEncoder.swift:101]
+    assign _t498 = _t473 - {{2{1'b0}}, prototype_1_1_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t499 = {{10{_t498[9]}}, _t498} * {{10{_t498[9]}}, _t498}; // @[DistanceEncoder.swift:101]
+    assign _t500 = _t476 - {{2{1'b0}}, prototype_1_1_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t501 = {{10{_t500[9]}}, _t500} * {{10{_t500[9]}}, _t500}; // @[DistanceEncoder.swift:101]
+    assign _t502 = _t479 - {{2{1'b0}}, prototype_1_1_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t503 = {{10{_t502[9]}}, _t502} * {{10{_t502[9]}}, _t502}; // @[DistanceEncoder.swift:101]
+    assign _t504 = _t482 - {{2{1'b0}}, prototype_1_1_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t505 = {{10{_t504[9]}}, _t504} * {{10{_t504[9]}}, _t504}; // @[DistanceEncoder.swift:101]
+    assign _t506 = _t485 - {{2{1'b0}}, prototype_1_1_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t507 = {{10{_t506[9]}}, _t506} * {{10{_t506[9]}}, _t506}; // @[DistanceEncoder.swift:101]
+    assign _t508 = ((_t123 ? _t491 : 20'h00000) + (_t124 ? _t493 : 20'h00000)) + ((_t125 ? _t495 : 20'h00000) + (_t126 ? _t497 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t509 = ((_t127 ? _t499 : 20'h00000) + (_t128 ? _t501 : 20'h00000)) + ((_t129 ? _t503 : 20'h00000) + (_t130 ? _t505 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t510 = _t461 - {{2{1'b0}}, prototype_1_2_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t511 = {{10{_t510[9]}}, _t510} * {{10{_t510[9]}}, _t510}; // @[DistanceEncoder.swift:101]
+    assign _t512 = _t464 - {{2{1'b0}}, prototype_1_2_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t513 = {{10{_t512[9]}}, _t512} * {{10{_t512[9]}}, _t512}; // @[DistanceEncoder.swift:101]
+    assign _t514 = _t467 - {{2{1'b0}}, prototype_1_2_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t515 = {{10{_t514[9]}}, _t514} * {{10{_t514[9]}}, _t514}; // @[DistanceEncoder.swift:101]
+    assign _t516 = _t470 - {{2{1'b0}}, prototype_1_2_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t517 = {{10{_t516[9]}}, _t516} * {{10{_t516[9]}}, _t516}; // @[DistanceEncoder.swift:101]
+    assign _t518 = _t473 - {{2{1'b0}}, prototype_1_2_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t519 = {{10{_t518[9]}}, _t518} * {{10{_t518[9]}}, _t518}; // @[DistanceEncoder.swift:101]
+    assign _t520 = _t476 - {{2{1'b0}}, prototype_1_2_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t521 = {{10{_t520[9]}}, _t520} * {{10{_t520[9]}}, _t520}; // @[DistanceEncoder.swift:101]
+    assign _t522 = _t479 - {{2{1'b0}}, prototype_1_2_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t523 = {{10{_t522[9]}}, _t522} * {{10{_t522[9]}}, _t522}; // @[DistanceEncoder.swift:101]
+    assign _t524 = _t482 - {{2{1'b0}}, prototype_1_2_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t525 = {{10{_t524[9]}}, _t524} * {{10{_t524[9]}}, _t524}; // @[DistanceEncoder.swift:101]
+    assign _t526 = _t485 - {{2{1'b0}}, prototype_1_2_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t527 = {{10{_t526[9]}}, _t526} * {{10{_t526[9]}}, _t526}; // @[DistanceEncoder.swift:101]
+    assign _t528 = ((_t123 ? _t511 : 20'h00000) + (_t124 ? _t513 : 20'h00000)) + ((_t125 ? _t515 : 20'h00000) + (_t126 ? _t517 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t529 = ((_t127 ? _t519 : 20'h00000) + (_t128 ? _t521 : 20'h00000)) + ((_t129 ? _t523 : 20'h00000) + (_t130 ? _t525 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t530 = _t461 - {{2{1'b0}}, prototype_1_3_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t531 = {{10{_t530[9]}}, _t530} * {{10{_t530[9]}}, _t530}; // @[DistanceEncoder.swift:101]
+    assign _t532 = _t464 - {{2{1'b0}}, prototype_1_3_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t533 = {{10{_t532[9]}}, _t532} * {{10{_t532[9]}}, _t532}; // @[DistanceEncoder.swift:101]
+    assign _t534 = _t467 - {{2{1'b0}}, prototype_1_3_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t535 = {{10{_t534[9]}}, _t534} * {{10{_t534[9]}}, _t534}; // @[DistanceEncoder.swift:101]
+    assign _t536 = _t470 - {{2{1'b0}}, prototype_1_3_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t537 = {{10{_t536[9]}}, _t536} * {{10{_t536[9]}}, _t536}; // @[DistanceEncoder.swift:101]
+    assign _t538 = _t473 - {{2{1'b0}}, prototype_1_3_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t539 = {{10{_t538[9]}}, _t538} * {{10{_t538[9]}}, _t538}; // @[DistanceEncoder.swift:101]
+    assign _t540 = _t476 - {{2{1'b0}}, prototype_1_3_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t541 = {{10{_t540[9]}}, _t540} * {{10{_t540[9]}}, _t540}; // @[DistanceEncoder.swift:101]
+    assign _t542 = _t479 - {{2{1'b0}}, prototype_1_3_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t543 = {{10{_t542[9]}}, _t542} * {{10{_t542[9]}}, _t542}; // @[DistanceEncoder.swift:101]
+    assign _t544 = _t482 - {{2{1'b0}}, prototype_1_3_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t545 = {{10{_t544[9]}}, _t544} * {{10{_t544[9]}}, _t544}; // @[DistanceEncoder.swift:101]
+    assign _t546 = _t485 - {{2{1'b0}}, prototype_1_3_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t547 = {{10{_t546[9]}}, _t546} * {{10{_t546[9]}}, _t546}; // @[DistanceEncoder.swift:101]
+    assign _t548 = ((_t123 ? _t531 : 20'h00000) + (_t124 ? _t533 : 20'h00000)) + ((_t125 ? _t535 : 20'h00000) + (_t126 ? _t537 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t549 = ((_t127 ? _t539 : 20'h00000) + (_t128 ? _t541 : 20'h00000)) + ((_t129 ? _t543 : 20'h00000) + (_t130 ? _t545 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t550 = _t461 - {{2{1'b0}}, prototype_1_4_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t551 = {{10{_t550[9]}}, _t550} * {{10{_t550[9]}}, _t550}; // @[DistanceEncoder.swift:101]
+    assign _t552 = _t464 - {{2{1'b0}}, prototype_1_4_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t553 = {{10{_t552[9]}}, _t552} * {{10{_t552[9]}}, _t552}; // @[DistanceEncoder.swift:101]
+    assign _t554 = _t467 - {{2{1'b0}}, prototype_1_4_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t555 = {{10{_t554[9]}}, _t554} * {{10{_t554[9]}}, _t554}; // @[DistanceEncoder.swift:101]
+    assign _t556 = _t470 - {{2{1'b0}}, prototype_1_4_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t557 = {{10{_t556[9]}}, _t556} * {{10{_t556[9]}}, _t556}; // @[DistanceEncoder.swift:101]
+    assign _t558 = _t473 - {{2{1'b0}}, prototype_1_4_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t559 = {{10{_t558[9]}}, _t558} * {{10{_t558[9]}}, _t558}; // @[DistanceEncoder.swift:101]
+    assign _t560 = _t476 - {{2{1'b0}}, prototype_1_4_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t561 = {{10{_t560[9]}}, _t560} * {{10{_t560[9]}}, _t560}; // @[DistanceEncoder.swift:101]
+    assign _t562 = _t479 - {{2{1'b0}}, prototype_1_4_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t563 = {{10{_t562[9]}}, _t562} * {{10{_t562[9]}}, _t562}; // @[DistanceEncoder.swift:101]
+    assign _t564 = _t482 - {{2{1'b0}}, prototype_1_4_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t565 = {{10{_t564[9]}}, _t564} * {{10{_t564[9]}}, _t564}; // @[DistanceEncoder.swift:101]
+    assign _t566 = _t485 - {{2{1'b0}}, prototype_1_4_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t567 = {{10{_t566[9]}}, _t566} * {{10{_t566[9]}}, _t566}; // @[DistanceEncoder.swift:101]
+    assign _t568 = ((_t123 ? _t551 : 20'h00000) + (_t124 ? _t553 : 20'h00000)) + ((_t125 ? _t555 : 20'h00000) + (_t126 ? _t557 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t569 = ((_t127 ? _t559 : 20'h00000) + (_t128 ? _t561 : 20'h00000)) + ((_t129 ? _t563 : 20'h00000) + (_t130 ? _t565 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t570 = _t461 - {{2{1'b0}}, prototype_1_5_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t571 = {{10{_t570[9]}}, _t570} * {{10{_t570[9]}}, _t570}; // @[DistanceEncoder.swift:101]
+    assign _t572 = _t464 - {{2{1'b0}}, prototype_1_5_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t573 = {{10{_t572[9]}}, _t572} * {{10{_t572[9]}}, _t572}; // @[DistanceEncoder.swift:101]
+    assign _t574 = _t467 - {{2{1'b0}}, prototype_1_5_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t575 = {{10{_t574[9]}}, _t574} * {{10{_t574[9]}}, _t574}; // @[DistanceEncoder.swift:101]
+    assign _t576 = _t470 - {{2{1'b0}}, prototype_1_5_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t577 = {{10{_t576[9]}}, _t576} * {{10{_t576[9]}}, _t576}; // @[DistanceEncoder.swift:101]
+    assign _t578 = _t473 - {{2{1'b0}}, prototype_1_5_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t579 = {{10{_t578[9]}}, _t578} * {{10{_t578[9]}}, _t578}; // @[DistanceEncoder.swift:101]
+    assign _t580 = _t476 - {{2{1'b0}}, prototype_1_5_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t581 = {{10{_t580[9]}}, _t580} * {{10{_t580[9]}}, _t580}; // @[DistanceEncoder.swift:101]
+    assign _t582 = _t479 - {{2{1'b0}}, prototype_1_5_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t583 = {{10{_t582[9]}}, _t582} * {{10{_t582[9]}}, _t582}; // @[DistanceEncoder.swift:101]
+    assign _t584 = _t482 - {{2{1'b0}}, prototype_1_5_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t585 = {{10{_t584[9]}}, _t584} * {{10{_t584[9]}}, _t584}; // @[DistanceEncoder.swift:101]
+    assign _t586 = _t485 - {{2{1'b0}}, prototype_1_5_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t587 = {{10{_t586[9]}}, _t586} * {{10{_t586[9]}}, _t586}; // @[DistanceEncoder.swift:101]
+    assign _t588 = ((_t123 ? _t571 : 20'h00000) + (_t124 ? _t573 : 20'h00000)) + ((_t125 ? _t575 : 20'h00000) + (_t126 ? _t577 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t589 = ((_t127 ? _t579 : 20'h00000) + (_t128 ? _t581 : 20'h00000)) + ((_t129 ? _t583 : 20'h00000) + (_t130 ? _t585 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t590 = _t461 - {{2{1'b0}}, prototype_1_6_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t591 = {{10{_t590[9]}}, _t590} * {{10{_t590[9]}}, _t590}; // @[DistanceEncoder.swift:101]
+    assign _t592 = _t464 - {{2{1'b0}}, prototype_1_6_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t593 = {{10{_t592[9]}}, _t592} * {{10{_t592[9]}}, _t592}; // @[DistanceEncoder.swift:101]
+    assign _t594 = _t467 - {{2{1'b0}}, prototype_1_6_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t595 = {{10{_t594[9]}}, _t594} * {{10{_t594[9]}}, _t594}; // @[DistanceEncoder.swift:101]
+    assign _t596 = _t470 - {{2{1'b0}}, prototype_1_6_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t597 = {{10{_t596[9]}}, _t596} * {{10{_t596[9]}}, _t596}; // @[DistanceEncoder.swift:101]
+    assign _t598 = _t473 - {{2{1'b0}}, prototype_1_6_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t599 = {{10{_t598[9]}}, _t598} * {{10{_t598[9]}}, _t598}; // @[DistanceEncoder.swift:101]
+    assign _t600 = _t476 - {{2{1'b0}}, prototype_1_6_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t601 = {{10{_t600[9]}}, _t600} * {{10{_t600[9]}}, _t600}; // @[DistanceEncoder.swift:101]
+    assign _t602 = _t479 - {{2{1'b0}}, prototype_1_6_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t603 = {{10{_t602[9]}}, _t602} * {{10{_t602[9]}}, _t602}; // @[DistanceEncoder.swift:101]
+    assign _t604 = _t482 - {{2{1'b0}}, prototype_1_6_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t605 = {{10{_t604[9]}}, _t604} * {{10{_t604[9]}}, _t604}; // @[DistanceEncoder.swift:101]
+    assign _t606 = _t485 - {{2{1'b0}}, prototype_1_6_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t607 = {{10{_t606[9]}}, _t606} * {{10{_t606[9]}}, _t606}; // @[DistanceEncoder.swift:101]
+    assign _t608 = ((_t123 ? _t591 : 20'h00000) + (_t124 ? _t593 : 20'h00000)) + ((_t125 ? _t595 : 20'h00000) + (_t126 ? _t597 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t609 = ((_t127 ? _t599 : 20'h00000) + (_t128 ? _t601 : 20'h00000)) + ((_t129 ? _t603 : 20'h00000) + (_t130 ? _t605 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t610 = _t461 - {{2{1'b0}}, prototype_1_7_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t611 = {{10{_t610[9]}}, _t610} * {{10{_t610[9]}}, _t610}; // @[DistanceEncoder.swift:101]
+    assign _t612 = _t464 - {{2{1'b0}}, prototype_1_7_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t613 = {{10{_t612[9]}}, _t612} * {{10{_t612[9]}}, _t612}; // @[DistanceEncoder.swift:101]
+    assign _t614 = _t467 - {{2{1'b0}}, prototype_1_7_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t615 = {{10{_t614[9]}}, _t614} * {{10{_t614[9]}}, _t614}; // @[DistanceEncoder.swift:101]
+    assign _t616 = _t470 - {{2{1'b0}}, prototype_1_7_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t617 = {{10{_t616[9]}}, _t616} * {{10{_t616[9]}}, _t616}; // @[DistanceEncoder.swift:101]
+    assign _t618 = _t473 - {{2{1'b0}}, prototype_1_7_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t619 = {{10{_t618[9]}}, _t618} * {{10{_t618[9]}}, _t618}; // @[DistanceEncoder.swift:101]
+    assign _t620 = _t476 - {{2{1'b0}}, prototype_1_7_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t621 = {{10{_t620[9]}}, _t620} * {{10{_t620[9]}}, _t620}; // @[DistanceEncoder.swift:101]
+    assign _t622 = _t479 - {{2{1'b0}}, prototype_1_7_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t623 = {{10{_t622[9]}}, _t622} * {{10{_t622[9]}}, _t622}; // @[DistanceEncoder.swift:101]
+    assign _t624 = _t482 - {{2{1'b0}}, prototype_1_7_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t625 = {{10{_t624[9]}}, _t624} * {{10{_t624[9]}}, _t624}; // @[DistanceEncoder.swift:101]
+    assign _t626 = _t485 - {{2{1'b0}}, prototype_1_7_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t627 = {{10{_t626[9]}}, _t626} * {{10{_t626[9]}}, _t626}; // @[DistanceEncoder.swift:101]
+    assign _t628 = ((_t123 ? _t611 : 20'h00000) + (_t124 ? _t613 : 20'h00000)) + ((_t125 ? _t615 : 20'h00000) + (_t126 ? _t617 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t629 = ((_t127 ? _t619 : 20'h00000) + (_t128 ? _t621 : 20'h00000)) + ((_t129 ? _t623 : 20'h00000) + (_t130 ? _t625 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t630 = _t461 - {{2{1'b0}}, prototype_1_8_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t631 = {{10{_t630[9]}}, _t630} * {{10{_t630[9]}}, _t630}; // @[DistanceEncoder.swift:101]
+    assign _t632 = _t464 - {{2{1'b0}}, prototype_1_8_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t633 = {{10{_t632[9]}}, _t632} * {{10{_t632[9]}}, _t632}; // @[DistanceEncoder.swift:101]
+    assign _t634 = _t467 - {{2{1'b0}}, prototype_1_8_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t635 = {{10{_t634[9]}}, _t634} * {{10{_t634[9]}}, _t634}; // @[DistanceEncoder.swift:101]
+    assign _t636 = _t470 - {{2{1'b0}}, prototype_1_8_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t637 = {{10{_t636[9]}}, _t636} * {{10{_t636[9]}}, _t636}; // @[DistanceEncoder.swift:101]
+    assign _t638 = _t473 - {{2{1'b0}}, prototype_1_8_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t639 = {{10{_t638[9]}}, _t638} * {{10{_t638[9]}}, _t638}; // @[DistanceEncoder.swift:101]
+    assign _t640 = _t476 - {{2{1'b0}}, prototype_1_8_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t641 = {{10{_t640[9]}}, _t640} * {{10{_t640[9]}}, _t640}; // @[DistanceEncoder.swift:101]
+    assign _t642 = _t479 - {{2{1'b0}}, prototype_1_8_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t643 = {{10{_t642[9]}}, _t642} * {{10{_t642[9]}}, _t642}; // @[DistanceEncoder.swift:101]
+    assign _t644 = _t482 - {{2{1'b0}}, prototype_1_8_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t645 = {{10{_t644[9]}}, _t644} * {{10{_t644[9]}}, _t644}; // @[DistanceEncoder.swift:101]
+    assign _t646 = _t485 - {{2{1'b0}}, prototype_1_8_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t647 = {{10{_t646[9]}}, _t646} * {{10{_t646[9]}}, _t646}; // @[DistanceEncoder.swift:101]
+    assign _t648 = ((_t123 ? _t631 : 20'h00000) + (_t124 ? _t633 : 20'h00000)) + ((_t125 ? _t635 : 20'h00000) + (_t126 ? _t637 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t649 = ((_t127 ? _t639 : 20'h00000) + (_t128 ? _t641 : 20'h00000)) + ((_t129 ? _t643 : 20'h00000) + (_t130 ? _t645 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t650 = _t461 - {{2{1'b0}}, prototype_1_9_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t651 = {{10{_t650[9]}}, _t650} * {{10{_t650[9]}}, _t650}; // @[DistanceEncoder.swift:101]
+    assign _t652 = _t464 - {{2{1'b0}}, prototype_1_9_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t653 = {{10{_t652[9]}}, _t652} * {{10{_t652[9]}}, _t652}; // @[DistanceEncoder.swift:101]
+    assign _t654 = _t467 - {{2{1'b0}}, prototype_1_9_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t655 = {{10{_t654[9]}}, _t654} * {{10{_t654[9]}}, _t654}; // @[DistanceEncoder.swift:101]
+    assign _t656 = _t470 - {{2{1'b0}}, prototype_1_9_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t657 = {{10{_t656[9]}}, _t656} * {{10{_t656[9]}}, _t656}; // @[DistanceEncoder.swift:101]
+    assign _t658 = _t473 - {{2{1'b0}}, prototype_1_9_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t659 = {{10{_t658[9]}}, _t658} * {{10{_t658[9]}}, _t658}; // @[DistanceEncoder.swift:101]
+    assign _t660 = _t476 - {{2{1'b0}}, prototype_1_9_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t661 = {{10{_t660[9]}}, _t660} * {{10{_t660[9]}}, _t660}; // @[DistanceEncoder.swift:101]
+    assign _t662 = _t479 - {{2{1'b0}}, prototype_1_9_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t663 = {{10{_t662[9]}}, _t662} * {{10{_t662[9]}}, _t662}; // @[DistanceEncoder.swift:101]
+    assign _t664 = _t482 - {{2{1'b0}}, prototype_1_9_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t665 = {{10{_t664[9]}}, _t664} * {{10{_t664[9]}}, _t664}; // @[DistanceEncoder.swift:101]
+    assign _t666 = _t485 - {{2{1'b0}}, prototype_1_9_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t667 = {{10{_t666[9]}}, _t666} * {{10{_t666[9]}}, _t666}; // @[DistanceEncoder.swift:101]
+    assign _t668 = ((_t123 ? _t651 : 20'h00000) + (_t124 ? _t653 : 20'h00000)) + ((_t125 ? _t655 : 20'h00000) + (_t126 ? _t657 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t669 = ((_t127 ? _t659 : 20'h00000) + (_t128 ? _t661 : 20'h00000)) + ((_t129 ? _t663 : 20'h00000) + (_t130 ? _t665 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t670 = _t461 - {{2{1'b0}}, prototype_1_10_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t671 = {{10{_t670[9]}}, _t670} * {{10{_t670[9]}}, _t670}; // @[DistanceEncoder.swift:101]
+    assign _t672 = _t464 - {{2{1'b0}}, prototype_1_10_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t673 = {{10{_t672[9]}}, _t672} * {{10{_t672[9]}}, _t672}; // @[DistanceEncoder.swift:101]
+    assign _t674 = _t467 - {{2{1'b0}}, prototype_1_10_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t675 = {{10{_t674[9]}}, _t674} * {{10{_t674[9]}}, _t674}; // @[DistanceEncoder.swift:101]
+    assign _t676 = _t470 - {{2{1'b0}}, prototype_1_10_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t677 = {{10{_t676[9]}}, _t676} * {{10{_t676[9]}}, _t676}; // @[DistanceEncoder.swift:101]
+    assign _t678 = _t473 - {{2{1'b0}}, prototype_1_10_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t679 = {{10{_t678[9]}}, _t678} * {{10{_t678[9]}}, _t678}; // @[DistanceEncoder.swift:101]
+    assign _t680 = _t476 - {{2{1'b0}}, prototype_1_10_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t681 = {{10{_t680[9]}}, _t680} * {{10{_t680[9]}}, _t680}; // @[DistanceEncoder.swift:101]
+    assign _t682 = _t479 - {{2{1'b0}}, prototype_1_10_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t683 = {{10{_t682[9]}}, _t682} * {{10{_t682[9]}}, _t682}; // @[DistanceEncoder.swift:101]
+    assign _t684 = _t482 - {{2{1'b0}}, prototype_1_10_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t685 = {{10{_t684[9]}}, _t684} * {{10{_t684[9]}}, _t684}; // @[DistanceEncoder.swift:101]
+    assign _t686 = _t485 - {{2{1'b0}}, prototype_1_10_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t687 = {{10{_t686[9]}}, _t686} * {{10{_t686[9]}}, _t686}; // @[DistanceEncoder.swift:101]
+    assign _t688 = ((_t123 ? _t671 : 20'h00000) + (_t124 ? _t673 : 20'h00000)) + ((_t125 ? _t675 : 20'h00000) + (_t126 ? _t677 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t689 = ((_t127 ? _t679 : 20'h00000) + (_t128 ? _t681 : 20'h00000)) + ((_t129 ? _t683 : 20'h00000) + (_t130 ? _t685 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t690 = _t461 - {{2{1'b0}}, prototype_1_11_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t691 = {{10{_t690[9]}}, _t690} * {{10{_t690[9]}}, _t690}; // @[DistanceEncoder.swift:101]
+    assign _t692 = _t464 - {{2{1'b0}}, prototype_1_11_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t693 = {{10{_t692[9]}}, _t692} * {{10{_t692[9]}}, _t692}; // @[DistanceEncoder.swift:101]
+    assign _t694 = _t467 - {{2{1'b0}}, prototype_1_11_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t695 = {{10{_t694[9]}}, _t694} * {{10{_t694[9]}}, _t694}; // @[DistanceEncoder.swift:101]
+    assign _t696 = _t470 - {{2{1'b0}}, prototype_1_11_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t697 = {{10{_t696[9]}}, _t696} * {{10{_t696[9]}}, _t696}; // @[DistanceEncoder.swift:101]
+    assign _t698 = _t473 - {{2{1'b0}}, prototype_1_11_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t699 = {{10{_t698[9]}}, _t698} * {{10{_t698[9]}}, _t698}; // @[DistanceEncoder.swift:101]
+    assign _t700 = _t476 - {{2{1'b0}}, prototype_1_11_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t701 = {{10{_t700[9]}}, _t700} * {{10{_t700[9]}}, _t700}; // @[DistanceEncoder.swift:101]
+    assign _t702 = _t479 - {{2{1'b0}}, prototype_1_11_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t703 = {{10{_t702[9]}}, _t702} * {{10{_t702[9]}}, _t702}; // @[DistanceEncoder.swift:101]
+    assign _t704 = _t482 - {{2{1'b0}}, prototype_1_11_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t705 = {{10{_t704[9]}}, _t704} * {{10{_t704[9]}}, _t704}; // @[DistanceEncoder.swift:101]
+    assign _t706 = _t485 - {{2{1'b0}}, prototype_1_11_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t707 = {{10{_t706[9]}}, _t706} * {{10{_t706[9]}}, _t706}; // @[DistanceEncoder.swift:101]
+    assign _t708 = ((_t123 ? _t691 : 20'h00000) + (_t124 ? _t693 : 20'h00000)) + ((_t125 ? _t695 : 20'h00000) + (_t126 ? _t697 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t709 = ((_t127 ? _t699 : 20'h00000) + (_t128 ? _t701 : 20'h00000)) + ((_t129 ? _t703 : 20'h00000) + (_t130 ? _t705 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t710 = _t461 - {{2{1'b0}}, prototype_1_12_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t711 = {{10{_t710[9]}}, _t710} * {{10{_t710[9]}}, _t710}; // @[DistanceEncoder.swift:101]
+    assign _t712 = _t464 - {{2{1'b0}}, prototype_1_12_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t713 = {{10{_t712[9]}}, _t712} * {{10{_t712[9]}}, _t712}; // @[DistanceEncoder.swift:101]
+    assign _t714 = _t467 - {{2{1'b0}}, prototype_1_12_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t715 = {{10{_t714[9]}}, _t714} * {{10{_t714[9]}}, _t714}; // @[DistanceEncoder.swift:101]
+    assign _t716 = _t470 - {{2{1'b0}}, prototype_1_12_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t717 = {{10{_t716[9]}}, _t716} * {{10{_t716[9]}}, _t716}; // @[DistanceEncoder.swift:101]
+    assign _t718 = _t473 - {{2{1'b0}}, prototype_1_12_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t719 = {{10{_t718[9]}}, _t718} * {{10{_t718[9]}}, _t718}; // @[DistanceEncoder.swift:101]
+    assign _t720 = _t476 - {{2{1'b0}}, prototype_1_12_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t721 = {{10{_t720[9]}}, _t720} * {{10{_t720[9]}}, _t720}; // @[DistanceEncoder.swift:101]
+    assign _t722 = _t479 - {{2{1'b0}}, prototype_1_12_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t723 = {{10{_t722[9]}}, _t722} * {{10{_t722[9]}}, _t722}; // @[DistanceEncoder.swift:101]
+    assign _t724 = _t482 - {{2{1'b0}}, prototype_1_12_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t725 = {{10{_t724[9]}}, _t724} * {{10{_t724[9]}}, _t724}; // @[DistanceEncoder.swift:101]
+    assign _t726 = _t485 - {{2{1'b0}}, prototype_1_12_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t727 = {{10{_t726[9]}}, _t726} * {{10{_t726[9]}}, _t726}; // @[DistanceEncoder.swift:101]
+    assign _t728 = ((_t123 ? _t711 : 20'h00000) + (_t124 ? _t713 : 20'h00000)) + ((_t125 ? _t715 : 20'h00000) + (_t126 ? _t717 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t729 = ((_t127 ? _t719 : 20'h00000) + (_t128 ? _t721 : 20'h00000)) + ((_t129 ? _t723 : 20'h00000) + (_t130 ? _t725 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t730 = _t461 - {{2{1'b0}}, prototype_1_13_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t731 = {{10{_t730[9]}}, _t730} * {{10{_t730[9]}}, _t730}; // @[DistanceEncoder.swift:101]
+    assign _t732 = _t464 - {{2{1'b0}}, prototype_1_13_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t733 = {{10{_t732[9]}}, _t732} * {{10{_t732[9]}}, _t732}; // @[DistanceEncoder.swift:101]
+    assign _t734 = _t467 - {{2{1'b0}}, prototype_1_13_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t735 = {{10{_t734[9]}}, _t734} * {{10{_t734[9]}}, _t734}; // @[DistanceEncoder.swift:101]
+    assign _t736 = _t470 - {{2{1'b0}}, prototype_1_13_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t737 = {{10{_t736[9]}}, _t736} * {{10{_t736[9]}}, _t736}; // @[DistanceEncoder.swift:101]
+    assign _t738 = _t473 - {{2{1'b0}}, prototype_1_13_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t739 = {{10{_t738[9]}}, _t738} * {{10{_t738[9]}}, _t738}; // @[DistanceEncoder.swift:101]
+    assign _t740 = _t476 - {{2{1'b0}}, prototype_1_13_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t741 = {{10{_t740[9]}}, _t740} * {{10{_t740[9]}}, _t740}; // @[DistanceEncoder.swift:101]
+    assign _t742 = _t479 - {{2{1'b0}}, prototype_1_13_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t743 = {{10{_t742[9]}}, _t742} * {{10{_t742[9]}}, _t742}; // @[DistanceEncoder.swift:101]
+    assign _t744 = _t482 - {{2{1'b0}}, prototype_1_13_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t745 = {{10{_t744[9]}}, _t744} * {{10{_t744[9]}}, _t744}; // @[DistanceEncoder.swift:101]
+    assign _t746 = _t485 - {{2{1'b0}}, prototype_1_13_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t747 = {{10{_t746[9]}}, _t746} * {{10{_t746[9]}}, _t746}; // @[DistanceEncoder.swift:101]
+    assign _t748 = ((_t123 ? _t731 : 20'h00000) + (_t124 ? _t733 : 20'h00000)) + ((_t125 ? _t735 : 20'h00000) + (_t126 ? _t737 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t749 = ((_t127 ? _t739 : 20'h00000) + (_t128 ? _t741 : 20'h00000)) + ((_t129 ? _t743 : 20'h00000) + (_t130 ? _t745 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t750 = _t461 - {{2{1'b0}}, prototype_1_14_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t751 = {{10{_t750[9]}}, _t750} * {{10{_t750[9]}}, _t750}; // @[DistanceEncoder.swift:101]
+    assign _t752 = _t464 - {{2{1'b0}}, prototype_1_14_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t753 = {{10{_t752[9]}}, _t752} * {{10{_t752[9]}}, _t752}; // @[DistanceEncoder.swift:101]
+    assign _t754 = _t467 - {{2{1'b0}}, prototype_1_14_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t755 = {{10{_t754[9]}}, _t754} * {{10{_t754[9]}}, _t754}; // @[DistanceEncoder.swift:101]
+    assign _t756 = _t470 - {{2{1'b0}}, prototype_1_14_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t757 = {{10{_t756[9]}}, _t756} * {{10{_t756[9]}}, _t756}; // @[DistanceEncoder.swift:101]
+    assign _t758 = _t473 - {{2{1'b0}}, prototype_1_14_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t759 = {{10{_t758[9]}}, _t758} * {{10{_t758[9]}}, _t758}; // @[DistanceEncoder.swift:101]
+    assign _t760 = _t476 - {{2{1'b0}}, prototype_1_14_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t761 = {{10{_t760[9]}}, _t760} * {{10{_t760[9]}}, _t760}; // @[DistanceEncoder.swift:101]
+    assign _t762 = _t479 - {{2{1'b0}}, prototype_1_14_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t763 = {{10{_t762[9]}}, _t762} * {{10{_t762[9]}}, _t762}; // @[DistanceEncoder.swift:101]
+    assign _t764 = _t482 - {{2{1'b0}}, prototype_1_14_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t765 = {{10{_t764[9]}}, _t764} * {{10{_t764[9]}}, _t764}; // @[DistanceEncoder.swift:101]
+    assign _t766 = _t485 - {{2{1'b0}}, prototype_1_14_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t767 = {{10{_t766[9]}}, _t766} * {{10{_t766[9]}}, _t766}; // @[DistanceEncoder.swift:101]
+    assign _t768 = ((_t123 ? _t751 : 20'h00000) + (_t124 ? _t753 : 20'h00000)) + ((_t125 ? _t755 : 20'h00000) + (_t126 ? _t757 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t769 = ((_t127 ? _t759 : 20'h00000) + (_t128 ? _t761 : 20'h00000)) + ((_t129 ? _t763 : 20'h00000) + (_t130 ? _t765 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t770 = _t461 - {{2{1'b0}}, prototype_1_15_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t771 = {{10{_t770[9]}}, _t770} * {{10{_t770[9]}}, _t770}; // @[DistanceEncoder.swift:101]
+    assign _t772 = _t464 - {{2{1'b0}}, prototype_1_15_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t773 = {{10{_t772[9]}}, _t772} * {{10{_t772[9]}}, _t772}; // @[DistanceEncoder.swift:101]
+    assign _t774 = _t467 - {{2{1'b0}}, prototype_1_15_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t775 = {{10{_t774[9]}}, _t774} * {{10{_t774[9]}}, _t774}; // @[DistanceEncoder.swift:101]
+    assign _t776 = _t470 - {{2{1'b0}}, prototype_1_15_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t777 = {{10{_t776[9]}}, _t776} * {{10{_t776[9]}}, _t776}; // @[DistanceEncoder.swift:101]
+    assign _t778 = _t473 - {{2{1'b0}}, prototype_1_15_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t779 = {{10{_t778[9]}}, _t778} * {{10{_t778[9]}}, _t778}; // @[DistanceEncoder.swift:101]
+    assign _t780 = _t476 - {{2{1'b0}}, prototype_1_15_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t781 = {{10{_t780[9]}}, _t780} * {{10{_t780[9]}}, _t780}; // @[DistanceEncoder.swift:101]
+    assign _t782 = _t479 - {{2{1'b0}}, prototype_1_15_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t783 = {{10{_t782[9]}}, _t782} * {{10{_t782[9]}}, _t782}; // @[DistanceEncoder.swift:101]
+    assign _t784 = _t482 - {{2{1'b0}}, prototype_1_15_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t785 = {{10{_t784[9]}}, _t784} * {{10{_t784[9]}}, _t784}; // @[DistanceEncoder.swift:101]
+    assign _t786 = _t485 - {{2{1'b0}}, prototype_1_15_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t787 = {{10{_t786[9]}}, _t786} * {{10{_t786[9]}}, _t786}; // @[DistanceEncoder.swift:101]
+    assign _t788 = ((_t123 ? _t771 : 20'h00000) + (_t124 ? _t773 : 20'h00000)) + ((_t125 ? _t775 : 20'h00000) + (_t126 ? _t777 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t789 = ((_t127 ? _t779 : 20'h00000) + (_t128 ? _t781 : 20'h00000)) + ((_t129 ? _t783 : 20'h00000) + (_t130 ? _t785 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t790 = {{2{1'b0}}, encode_column_q[151:144]}; // @[DistanceEncoder.swift:101]
+    assign _t791 = _t790 - {{2{1'b0}}, prototype_2_0_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t792 = {{10{_t791[9]}}, _t791} * {{10{_t791[9]}}, _t791}; // @[DistanceEncoder.swift:101]
+    assign _t793 = {{2{1'b0}}, encode_column_q[159:152]}; // @[DistanceEncoder.swift:101]
+    assign _t794 = _t793 - {{2{1'b0}}, prototype_2_0_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t795 = {{10{_t794[9]}}, _t794} * {{10{_t794[9]}}, _t794}; // @[DistanceEncoder.swift:101]
+    assign _t796 = {{2{1'b0}}, encode_column_q[167:160]}; // @[DistanceEncoder.swift:101]
+    assign _t797 = _t796 - {{2{1'b0}}, prototype_2_0_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t798 = {{10{_t797[9]}}, _t797} * {{10{_t797[9]}}, _t797}; // @[DistanceEncoder.swift:101]
+    assign _t799 = {{2{1'b0}}, encode_column_q[175:168]}; // @[DistanceEncoder.swift:101]
+    assign _t800 = _t799 - {{2{1'b0}}, prototype_2_0_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t801 = {{10{_t800[9]}}, _t800} * {{10{_t800[9]}}, _t800}; // @[DistanceEncoder.swift:101]
+    assign _t802 = {{2{1'b0}}, encode_column_q[183:176]}; // @[DistanceEncoder.swift:101]
+    assign _t803 = _t802 - {{2{1'b0}}, prototype_2_0_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t804 = {{10{_t803[9]}}, _t803} * {{10{_t803[9]}}, _t803}; // @[DistanceEncoder.swift:101]
+    assign _t805 = {{2{1'b0}}, encode_column_q[191:184]}; // @[DistanceEncoder.swift:101]
+    assign _t806 = _t805 - {{2{1'b0}}, prototype_2_0_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t807 = {{10{_t806[9]}}, _t806} * {{10{_t806[9]}}, _t806}; // @[DistanceEncoder.swift:101]
+    assign _t808 = {{2{1'b0}}, encode_column_q[199:192]}; // @[DistanceEncoder.swift:101]
+    assign _t809 = _t808 - {{2{1'b0}}, prototype_2_0_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t810 = {{10{_t809[9]}}, _t809} * {{10{_t809[9]}}, _t809}; // @[DistanceEncoder.swift:101]
+    assign _t811 = {{2{1'b0}}, encode_column_q[207:200]}; // @[DistanceEncoder.swift:101]
+    assign _t812 = _t811 - {{2{1'b0}}, prototype_2_0_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t813 = {{10{_t812[9]}}, _t812} * {{10{_t812[9]}}, _t812}; // @[DistanceEncoder.swift:101]
+    assign _t814 = {{2{1'b0}}, encode_column_q[215:208]}; // @[DistanceEncoder.swift:101]
+    assign _t815 = _t814 - {{2{1'b0}}, prototype_2_0_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t816 = {{10{_t815[9]}}, _t815} * {{10{_t815[9]}}, _t815}; // @[DistanceEncoder.swift:101]
+    assign _t817 = ((_t123 ? _t792 : 20'h00000) + (_t124 ? _t795 : 20'h00000)) + ((_t125 ? _t798 : 20'h00000) + (_t126 ? _t801 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t818 = ((_t127 ? _t804 : 20'h00000) + (_t128 ? _t807 : 20'h00000)) + ((_t129 ? _t810 : 20'h00000) + (_t130 ? _t813 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t819 = _t790 - {{2{1'b0}}, prototype_2_1_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t820 = {{10{_t819[9]}}, _t819} * {{10{_t819[9]}}, _t819}; // @[DistanceEncoder.swift:101]
+    assign _t821 = _t793 - {{2{1'b0}}, prototype_2_1_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t822 = {{10{_t821[9]}}, _t821} * {{10{_t821[9]}}, _t821}; // @[DistanceEncoder.swift:101]
+    assign _t823 = _t796 - {{2{1'b0}}, prototype_2_1_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t824 = {{10{_t823[9]}}, _t823} * {{10{_t823[9]}}, _t823}; // @[DistanceEncoder.swift:101]
+    assign _t825 = _t799 - {{2{1'b0}}, prototype_2_1_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t826 = {{10{_t825[9]}}, _t825} * {{10{_t825[9]}}, _t825}; // @[DistanceEncoder.swift:101]
+    assign _t827 = _t802 - {{2{1'b0}}, prototype_2_1_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t828 = {{10{_t827[9]}}, _t827} * {{10{_t827[9]}}, _t827}; // @[DistanceEncoder.swift:101]
+    assign _t829 = _t805 - {{2{1'b0}}, prototype_2_1_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t830 = {{10{_t829[9]}}, _t829} * {{10{_t829[9]}}, _t829}; // @[DistanceEncoder.swift:101]
+    assign _t831 = _t808 - {{2{1'b0}}, prototype_2_1_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t832 = {{10{_t831[9]}}, _t831} * {{10{_t831[9]}}, _t831}; // @[DistanceEncoder.swift:101]
+    assign _t833 = _t811 - {{2{1'b0}}, prototype_2_1_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t834 = {{10{_t833[9]}}, _t833} * {{10{_t833[9]}}, _t833}; // @[DistanceEncoder.swift:101]
+    assign _t835 = _t814 - {{2{1'b0}}, prototype_2_1_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t836 = {{10{_t835[9]}}, _t835} * {{10{_t835[9]}}, _t835}; // @[DistanceEncoder.swift:101]
+    assign _t837 = ((_t123 ? _t820 : 20'h00000) + (_t124 ? _t822 : 20'h00000)) + ((_t125 ? _t824 : 20'h00000) + (_t126 ? _t826 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t838 = ((_t127 ? _t828 : 20'h00000) + (_t128 ? _t830 : 20'h00000)) + ((_t129 ? _t832 : 20'h00000) + (_t130 ? _t834 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t839 = _t790 - {{2{1'b0}}, prototype_2_2_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t840 = {{10{_t839[9]}}, _t839} * {{10{_t839[9]}}, _t839}; // @[DistanceEncoder.swift:101]
+    assign _t841 = _t793 - {{2{1'b0}}, prototype_2_2_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t842 = {{10{_t841[9]}}, _t841} * {{10{_t841[9]}}, _t841}; // @[DistanceEncoder.swift:101]
+    assign _t843 = _t796 - {{2{1'b0}}, prototype_2_2_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t844 = {{10{_t843[9]}}, _t843} * {{10{_t843[9]}}, _t843}; // @[DistanceEncoder.swift:101]
+    assign _t845 = _t799 - {{2{1'b0}}, prototype_2_2_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t846 = {{10{_t845[9]}}, _t845} * {{10{_t845[9]}}, _t845}; // @[DistanceEncoder.swift:101]
+    assign _t847 = _t802 - {{2{1'b0}}, prototype_2_2_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t848 = {{10{_t847[9]}}, _t847} * {{10{_t847[9]}}, _t847}; // @[DistanceEncoder.swift:101]
+    assign _t849 = _t805 - {{2{1'b0}}, prototype_2_2_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t850 = {{10{_t849[9]}}, _t849} * {{10{_t849[9]}}, _t849}; // @[DistanceEncoder.swift:101]
+    assign _t851 = _t808 - {{2{1'b0}}, prototype_2_2_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t852 = {{10{_t851[9]}}, _t851} * {{10{_t851[9]}}, _t851}; // @[DistanceEncoder.swift:101]
+    assign _t853 = _t811 - {{2{1'b0}}, prototype_2_2_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t854 = {{10{_t853[9]}}, _t853} * {{10{_t853[9]}}, _t853}; // @[DistanceEncoder.swift:101]
+    assign _t855 = _t814 - {{2{1'b0}}, prototype_2_2_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t856 = {{10{_t855[9]}}, _t855} * {{10{_t855[9]}}, _t855}; // @[DistanceEncoder.swift:101]
+    assign _t857 = ((_t123 ? _t840 : 20'h00000) + (_t124 ? _t842 : 20'h00000)) + ((_t125 ? _t844 : 20'h00000) + (_t126 ? _t846 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t858 = ((_t127 ? _t848 : 20'h00000) + (_t128 ? _t850 : 20'h00000)) + ((_t129 ? _t852 : 20'h00000) + (_t130 ? _t854 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t859 = _t790 - {{2{1'b0}}, prototype_2_3_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t860 = {{10{_t859[9]}}, _t859} * {{10{_t859[9]}}, _t859}; // @[DistanceEncoder.swift:101]
+    assign _t861 = _t793 - {{2{1'b0}}, prototype_2_3_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t862 = {{10{_t861[9]}}, _t861} * {{10{_t861[9]}}, _t861}; // @[DistanceEncoder.swift:101]
+    assign _t863 = _t796 - {{2{1'b0}}, prototype_2_3_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t864 = {{10{_t863[9]}}, _t863} * {{10{_t863[9]}}, _t863}; // @[DistanceEncoder.swift:101]
+    assign _t865 = _t799 - {{2{1'b0}}, prototype_2_3_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t866 = {{10{_t865[9]}}, _t865} * {{10{_t865[9]}}, _t865}; // @[DistanceEncoder.swift:101]
+    assign _t867 = _t802 - {{2{1'b0}}, prototype_2_3_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t868 = {{10{_t867[9]}}, _t867} * {{10{_t867[9]}}, _t867}; // @[DistanceEncoder.swift:101]
+    assign _t869 = _t805 - {{2{1'b0}}, prototype_2_3_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t870 = {{10{_t869[9]}}, _t869} * {{10{_t869[9]}}, _t869}; // @[DistanceEncoder.swift:101]
+    assign _t871 = _t808 - {{2{1'b0}}, prototype_2_3_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t872 = {{10{_t871[9]}}, _t871} * {{10{_t871[9]}}, _t871}; // @[DistanceEncoder.swift:101]
+    assign _t873 = _t811 - {{2{1'b0}}, prototype_2_3_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t874 = {{10{_t873[9]}}, _t873} * {{10{_t873[9]}}, _t873}; // @[DistanceEncoder.swift:101]
+    assign _t875 = _t814 - {{2{1'b0}}, prototype_2_3_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t876 = {{10{_t875[9]}}, _t875} * {{10{_t875[9]}}, _t875}; // @[DistanceEncoder.swift:101]
+    assign _t877 = ((_t123 ? _t860 : 20'h00000) + (_t124 ? _t862 : 20'h00000)) + ((_t125 ? _t864 : 20'h00000) + (_t126 ? _t866 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t878 = ((_t127 ? _t868 : 20'h00000) + (_t128 ? _t870 : 20'h00000)) + ((_t129 ? _t872 : 20'h00000) + (_t130 ? _t874 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t879 = _t790 - {{2{1'b0}}, prototype_2_4_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t880 = {{10{_t879[9]}}, _t879} * {{10{_t879[9]}}, _t879}; // @[DistanceEncoder.swift:101]
+    assign _t881 = _t793 - {{2{1'b0}}, prototype_2_4_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t882 = {{10{_t881[9]}}, _t881} * {{10{_t881[9]}}, _t881}; // @[DistanceEncoder.swift:101]
+    assign _t883 = _t796 - {{2{1'b0}}, prototype_2_4_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t884 = {{10{_t883[9]}}, _t883} * {{10{_t883[9]}}, _t883}; // @[DistanceEncoder.swift:101]
+    assign _t885 = _t799 - {{2{1'b0}}, prototype_2_4_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t886 = {{10{_t885[9]}}, _t885} * {{10{_t885[9]}}, _t885}; // @[DistanceEncoder.swift:101]
+    assign _t887 = _t802 - {{2{1'b0}}, prototype_2_4_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t888 = {{10{_t887[9]}}, _t887} * {{10{_t887[9]}}, _t887}; // @[DistanceEncoder.swift:101]
+    assign _t889 = _t805 - {{2{1'b0}}, prototype_2_4_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t890 = {{10{_t889[9]}}, _t889} * {{10{_t889[9]}}, _t889}; // @[DistanceEncoder.swift:101]
+    assign _t891 = _t808 - {{2{1'b0}}, prototype_2_4_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t892 = {{10{_t891[9]}}, _t891} * {{10{_t891[9]}}, _t891}; // @[DistanceEncoder.swift:101]
+    assign _t893 = _t811 - {{2{1'b0}}, prototype_2_4_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t894 = {{10{_t893[9]}}, _t893} * {{10{_t893[9]}}, _t893}; // @[DistanceEncoder.swift:101]
+    assign _t895 = _t814 - {{2{1'b0}}, prototype_2_4_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t896 = {{10{_t895[9]}}, _t895} * {{10{_t895[9]}}, _t895}; // @[DistanceEncoder.swift:101]
+    assign _t897 = ((_t123 ? _t880 : 20'h00000) + (_t124 ? _t882 : 20'h00000)) + ((_t125 ? _t884 : 20'h00000) + (_t126 ? _t886 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t898 = ((_t127 ? _t888 : 20'h00000) + (_t128 ? _t890 : 20'h00000)) + ((_t129 ? _t892 : 20'h00000) + (_t130 ? _t894 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t899 = _t790 - {{2{1'b0}}, prototype_2_5_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t900 = {{10{_t899[9]}}, _t899} * {{10{_t899[9]}}, _t899}; // @[DistanceEncoder.swift:101]
+    assign _t901 = _t793 - {{2{1'b0}}, prototype_2_5_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t902 = {{10{_t901[9]}}, _t901} * {{10{_t901[9]}}, _t901}; // @[DistanceEncoder.swift:101]
+    assign _t903 = _t796 - {{2{1'b0}}, prototype_2_5_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t904 = {{10{_t903[9]}}, _t903} * {{10{_t903[9]}}, _t903}; // @[DistanceEncoder.swift:101]
+    assign _t905 = _t799 - {{2{1'b0}}, prototype_2_5_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t906 = {{10{_t905[9]}}, _t905} * {{10{_t905[9]}}, _t905}; // @[DistanceEncoder.swift:101]
+    assign _t907 = _t802 - {{2{1'b0}}, prototype_2_5_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t908 = {{10{_t907[9]}}, _t907} * {{10{_t907[9]}}, _t907}; // @[DistanceEncoder.swift:101]
+    assign _t909 = _t805 - {{2{1'b0}}, prototype_2_5_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t910 = {{10{_t909[9]}}, _t909} * {{10{_t909[9]}}, _t909}; // @[DistanceEncoder.swift:101]
+    assign _t911 = _t808 - {{2{1'b0}}, prototype_2_5_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t912 = {{10{_t911[9]}}, _t911} * {{10{_t911[9]}}, _t911}; // @[DistanceEncoder.swift:101]
+    assign _t913 = _t811 - {{2{1'b0}}, prototype_2_5_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t914 = {{10{_t913[9]}}, _t913} * {{10{_t913[9]}}, _t913}; // @[DistanceEncoder.swift:101]
+    assign _t915 = _t814 - {{2{1'b0}}, prototype_2_5_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t916 = {{10{_t915[9]}}, _t915} * {{10{_t915[9]}}, _t915}; // @[DistanceEncoder.swift:101]
+    assign _t917 = ((_t123 ? _t900 : 20'h00000) + (_t124 ? _t902 : 20'h00000)) + ((_t125 ? _t904 : 20'h00000) + (_t126 ? _t906 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t918 = ((_t127 ? _t908 : 20'h00000) + (_t128 ? _t910 : 20'h00000)) + ((_t129 ? _t912 : 20'h00000) + (_t130 ? _t914 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t919 = _t790 - {{2{1'b0}}, prototype_2_6_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t920 = {{10{_t919[9]}}, _t919} * {{10{_t919[9]}}, _t919}; // @[DistanceEncoder.swift:101]
+    assign _t921 = _t793 - {{2{1'b0}}, prototype_2_6_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t922 = {{10{_t921[9]}}, _t921} * {{10{_t921[9]}}, _t921}; // @[DistanceEncoder.swift:101]
+    assign _t923 = _t796 - {{2{1'b0}}, prototype_2_6_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t924 = {{10{_t923[9]}}, _t923} * {{10{_t923[9]}}, _t923}; // @[DistanceEncoder.swift:101]
+    assign _t925 = _t799 - {{2{1'b0}}, prototype_2_6_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t926 = {{10{_t925[9]}}, _t925} * {{10{_t925[9]}}, _t925}; // @[DistanceEncoder.swift:101]
+    assign _t927 = _t802 - {{2{1'b0}}, prototype_2_6_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t928 = {{10{_t927[9]}}, _t927} * {{10{_t927[9]}}, _t927}; // @[DistanceEncoder.swift:101]
+    assign _t929 = _t805 - {{2{1'b0}}, prototype_2_6_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t930 = {{10{_t929[9]}}, _t929} * {{10{_t929[9]}}, _t929}; // @[DistanceEncoder.swift:101]
+    assign _t931 = _t808 - {{2{1'b0}}, prototype_2_6_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t932 = {{10{_t931[9]}}, _t931} * {{10{_t931[9]}}, _t931}; // @[DistanceEncoder.swift:101]
+    assign _t933 = _t811 - {{2{1'b0}}, prototype_2_6_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t934 = {{10{_t933[9]}}, _t933} * {{10{_t933[9]}}, _t933}; // @[DistanceEncoder.swift:101]
+    assign _t935 = _t814 - {{2{1'b0}}, prototype_2_6_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t936 = {{10{_t935[9]}}, _t935} * {{10{_t935[9]}}, _t935}; // @[DistanceEncoder.swift:101]
+    assign _t937 = ((_t123 ? _t920 : 20'h00000) + (_t124 ? _t922 : 20'h00000)) + ((_t125 ? _t924 : 20'h00000) + (_t126 ? _t926 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t938 = ((_t127 ? _t928 : 20'h00000) + (_t128 ? _t930 : 20'h00000)) + ((_t129 ? _t932 : 20'h00000) + (_t130 ? _t934 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t939 = _t790 - {{2{1'b0}}, prototype_2_7_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t940 = {{10{_t939[9]}}, _t939} * {{10{_t939[9]}}, _t939}; // @[DistanceEncoder.swift:101]
+    assign _t941 = _t793 - {{2{1'b0}}, prototype_2_7_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t942 = {{10{_t941[9]}}, _t941} * {{10{_t941[9]}}, _t941}; // @[DistanceEncoder.swift:101]
+    assign _t943 = _t796 - {{2{1'b0}}, prototype_2_7_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t944 = {{10{_t943[9]}}, _t943} * {{10{_t943[9]}}, _t943}; // @[DistanceEncoder.swift:101]
+    assign _t945 = _t799 - {{2{1'b0}}, prototype_2_7_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t946 = {{10{_t945[9]}}, _t945} * {{10{_t945[9]}}, _t945}; // @[DistanceEncoder.swift:101]
+    assign _t947 = _t802 - {{2{1'b0}}, prototype_2_7_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t948 = {{10{_t947[9]}}, _t947} * {{10{_t947[9]}}, _t947}; // @[DistanceEncoder.swift:101]
+    assign _t949 = _t805 - {{2{1'b0}}, prototype_2_7_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t950 = {{10{_t949[9]}}, _t949} * {{10{_t949[9]}}, _t949}; // @[DistanceEncoder.swift:101]
+    assign _t951 = _t808 - {{2{1'b0}}, prototype_2_7_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t952 = {{10{_t951[9]}}, _t951} * {{10{_t951[9]}}, _t951}; // @[DistanceEncoder.swift:101]
+    assign _t953 = _t811 - {{2{1'b0}}, prototype_2_7_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t954 = {{10{_t953[9]}}, _t953} * {{10{_t953[9]}}, _t953}; // @[DistanceEncoder.swift:101]
+    assign _t955 = _t814 - {{2{1'b0}}, prototype_2_7_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t956 = {{10{_t955[9]}}, _t955} * {{10{_t955[9]}}, _t955}; // @[DistanceEncoder.swift:101]
+    assign _t957 = ((_t123 ? _t940 : 20'h00000) + (_t124 ? _t942 : 20'h00000)) + ((_t125 ? _t944 : 20'h00000) + (_t126 ? _t946 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t958 = ((_t127 ? _t948 : 20'h00000) + (_t128 ? _t950 : 20'h00000)) + ((_t129 ? _t952 : 20'h00000) + (_t130 ? _t954 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t959 = _t790 - {{2{1'b0}}, prototype_2_8_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t960 = {{10{_t959[9]}}, _t959} * {{10{_t959[9]}}, _t959}; // @[DistanceEncoder.swift:101]
+    assign _t961 = _t793 - {{2{1'b0}}, prototype_2_8_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t962 = {{10{_t961[9]}}, _t961} * {{10{_t961[9]}}, _t961}; // @[DistanceEncoder.swift:101]
+    assign _t963 = _t796 - {{2{1'b0}}, prototype_2_8_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t964 = {{10{_t963[9]}}, _t963} * {{10{_t963[9]}}, _t963}; // @[DistanceEncoder.swift:101]
+    assign _t965 = _t799 - {{2{1'b0}}, prototype_2_8_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t966 = {{10{_t965[9]}}, _t965} * {{10{_t965[9]}}, _t965}; // @[DistanceEncoder.swift:101]
+    assign _t967 = _t802 - {{2{1'b0}}, prototype_2_8_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t968 = {{10{_t967[9]}}, _t967} * {{10{_t967[9]}}, _t967}; // @[DistanceEncoder.swift:101]
+    assign _t969 = _t805 - {{2{1'b0}}, prototype_2_8_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t970 = {{10{_t969[9]}}, _t969} * {{10{_t969[9]}}, _t969}; // @[DistanceEncoder.swift:101]
+    assign _t971 = _t808 - {{2{1'b0}}, prototype_2_8_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t972 = {{10{_t971[9]}}, _t971} * {{10{_t971[9]}}, _t971}; // @[DistanceEncoder.swift:101]
+    assign _t973 = _t811 - {{2{1'b0}}, prototype_2_8_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t974 = {{10{_t973[9]}}, _t973} * {{10{_t973[9]}}, _t973}; // @[DistanceEncoder.swift:101]
+    assign _t975 = _t814 - {{2{1'b0}}, prototype_2_8_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t976 = {{10{_t975[9]}}, _t975} * {{10{_t975[9]}}, _t975}; // @[DistanceEncoder.swift:101]
+    assign _t977 = ((_t123 ? _t960 : 20'h00000) + (_t124 ? _t962 : 20'h00000)) + ((_t125 ? _t964 : 20'h00000) + (_t126 ? _t966 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t978 = ((_t127 ? _t968 : 20'h00000) + (_t128 ? _t970 : 20'h00000)) + ((_t129 ? _t972 : 20'h00000) + (_t130 ? _t974 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t979 = _t790 - {{2{1'b0}}, prototype_2_9_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t980 = {{10{_t979[9]}}, _t979} * {{10{_t979[9]}}, _t979}; // @[DistanceEncoder.swift:101]
+    assign _t981 = _t793 - {{2{1'b0}}, prototype_2_9_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t982 = {{10{_t981[9]}}, _t981} * {{10{_t981[9]}}, _t981}; // @[DistanceEncoder.swift:101]
+    assign _t983 = _t796 - {{2{1'b0}}, prototype_2_9_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t984 = {{10{_t983[9]}}, _t983} * {{10{_t983[9]}}, _t983}; // @[DistanceEncoder.swift:101]
+    assign _t985 = _t799 - {{2{1'b0}}, prototype_2_9_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t986 = {{10{_t985[9]}}, _t985} * {{10{_t985[9]}}, _t985}; // @[DistanceEncoder.swift:101]
+    assign _t987 = _t802 - {{2{1'b0}}, prototype_2_9_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t988 = {{10{_t987[9]}}, _t987} * {{10{_t987[9]}}, _t987}; // @[DistanceEncoder.swift:101]
+    assign _t989 = _t805 - {{2{1'b0}}, prototype_2_9_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t990 = {{10{_t989[9]}}, _t989} * {{10{_t989[9]}}, _t989}; // @[DistanceEncoder.swift:101]
+    assign _t991 = _t808 - {{2{1'b0}}, prototype_2_9_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t992 = {{10{_t991[9]}}, _t991} * {{10{_t991[9]}}, _t991}; // @[DistanceEncoder.swift:101]
+    assign _t993 = _t811 - {{2{1'b0}}, prototype_2_9_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t994 = {{10{_t993[9]}}, _t993} * {{10{_t993[9]}}, _t993}; // @[DistanceEncoder.swift:101]
+    assign _t995 = _t814 - {{2{1'b0}}, prototype_2_9_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t996 = {{10{_t995[9]}}, _t995} * {{10{_t995[9]}}, _t995}; // @[DistanceEncoder.swift:101]
+    assign _t997 = ((_t123 ? _t980 : 20'h00000) + (_t124 ? _t982 : 20'h00000)) + ((_t125 ? _t984 : 20'h00000) + (_t126 ? _t986 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t998 = ((_t127 ? _t988 : 20'h00000) + (_t128 ? _t990 : 20'h00000)) + ((_t129 ? _t992 : 20'h00000) + (_t130 ? _t994 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t999 = _t790 - {{2{1'b0}}, prototype_2_10_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1000 = {{10{_t999[9]}}, _t999} * {{10{_t999[9]}}, _t999}; // @[DistanceEncoder.swift:101]
+    assign _t1001 = _t793 - {{2{1'b0}}, prototype_2_10_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1002 = {{10{_t1001[9]}}, _t1001} * {{10{_t1001[9]}}, _t1001}; // @[DistanceEncoder.swift:101]
+    assign _t1003 = _t796 - {{2{1'b0}}, prototype_2_10_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1004 = {{10{_t1003[9]}}, _t1003} * {{10{_t1003[9]}}, _t1003}; // @[DistanceEncoder.swift:101]
+    assign _t1005 = _t799 - {{2{1'b0}}, prototype_2_10_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1006 = {{10{_t1005[9]}}, _t1005} * {{10{_t1005[9]}}, _t1005}; // @[DistanceEncoder.swift:101]
+    assign _t1007 = _t802 - {{2{1'b0}}, prototype_2_10_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1008 = {{10{_t1007[9]}}, _t1007} * {{10{_t1007[9]}}, _t1007}; // @[DistanceEncoder.swift:101]
+    assign _t1009 = _t805 - {{2{1'b0}}, prototype_2_10_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1010 = {{10{_t1009[9]}}, _t1009} * {{10{_t1009[9]}}, _t1009}; // @[DistanceEncoder.swift:101]
+    assign _t1011 = _t808 - {{2{1'b0}}, prototype_2_10_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1012 = {{10{_t1011[9]}}, _t1011} * {{10{_t1011[9]}}, _t1011}; // @[DistanceEncoder.swift:101]
+    assign _t1013 = _t811 - {{2{1'b0}}, prototype_2_10_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1014 = {{10{_t1013[9]}}, _t1013} * {{10{_t1013[9]}}, _t1013}; // @[DistanceEncoder.swift:101]
+    assign _t1015 = _t814 - {{2{1'b0}}, prototype_2_10_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1016 = {{10{_t1015[9]}}, _t1015} * {{10{_t1015[9]}}, _t1015}; // @[DistanceEncoder.swift:101]
+    assign _t1017 = ((_t123 ? _t1000 : 20'h00000) + (_t124 ? _t1002 : 20'h00000)) + ((_t125 ? _t1004 : 20'h00000) + (_t126 ? _t1006 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1018 = ((_t127 ? _t1008 : 20'h00000) + (_t128 ? _t1010 : 20'h00000)) + ((_t129 ? _t1012 : 20'h00000) + (_t130 ? _t1014 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1019 = _t790 - {{2{1'b0}}, prototype_2_11_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1020 = {{10{_t1019[9]}}, _t1019} * {{10{_t1019[9]}}, _t1019}; // @[DistanceEncoder.swift:101]
+    assign _t1021 = _t793 - {{2{1'b0}}, prototype_2_11_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1022 = {{10{_t1021[9]}}, _t1021} * {{10{_t1021[9]}}, _t1021}; // @[DistanceEncoder.swift:101]
+    assign _t1023 = _t796 - {{2{1'b0}}, prototype_2_11_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1024 = {{10{_t1023[9]}}, _t1023} * {{10{_t1023[9]}}, _t1023}; // @[DistanceEncoder.swift:101]
+    assign _t1025 = _t799 - {{2{1'b0}}, prototype_2_11_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1026 = {{10{_t1025[9]}}, _t1025} * {{10{_t1025[9]}}, _t1025}; // @[DistanceEncoder.swift:101]
+    assign _t1027 = _t802 - {{2{1'b0}}, prototype_2_11_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1028 = {{10{_t1027[9]}}, _t1027} * {{10{_t1027[9]}}, _t1027}; // @[DistanceEncoder.swift:101]
+    assign _t1029 = _t805 - {{2{1'b0}}, prototype_2_11_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1030 = {{10{_t1029[9]}}, _t1029} * {{10{_t1029[9]}}, _t1029}; // @[DistanceEncoder.swift:101]
+    assign _t1031 = _t808 - {{2{1'b0}}, prototype_2_11_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1032 = {{10{_t1031[9]}}, _t1031} * {{10{_t1031[9]}}, _t1031}; // @[DistanceEncoder.swift:101]
+    assign _t1033 = _t811 - {{2{1'b0}}, prototype_2_11_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1034 = {{10{_t1033[9]}}, _t1033} * {{10{_t1033[9]}}, _t1033}; // @[DistanceEncoder.swift:101]
+    assign _t1035 = _t814 - {{2{1'b0}}, prototype_2_11_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1036 = {{10{_t1035[9]}}, _t1035} * {{10{_t1035[9]}}, _t1035}; // @[DistanceEncoder.swift:101]
+    assign _t1037 = ((_t123 ? _t1020 : 20'h00000) + (_t124 ? _t1022 : 20'h00000)) + ((_t125 ? _t1024 : 20'h00000) + (_t126 ? _t1026 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1038 = ((_t127 ? _t1028 : 20'h00000) + (_t128 ? _t1030 : 20'h00000)) + ((_t129 ? _t1032 : 20'h00000) + (_t130 ? _t1034 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1039 = _t790 - {{2{1'b0}}, prototype_2_12_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1040 = {{10{_t1039[9]}}, _t1039} * {{10{_t1039[9]}}, _t1039}; // @[DistanceEncoder.swift:101]
+    assign _t1041 = _t793 - {{2{1'b0}}, prototype_2_12_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1042 = {{10{_t1041[9]}}, _t1041} * {{10{_t1041[9]}}, _t1041}; // @[DistanceEncoder.swift:101]
+    assign _t1043 = _t796 - {{2{1'b0}}, prototype_2_12_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1044 = {{10{_t1043[9]}}, _t1043} * {{10{_t1043[9]}}, _t1043}; // @[DistanceEncoder.swift:101]
+    assign _t1045 = _t799 - {{2{1'b0}}, prototype_2_12_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1046 = {{10{_t1045[9]}}, _t1045} * {{10{_t1045[9]}}, _t1045}; // @[DistanceEncoder.swift:101]
+    assign _t1047 = _t802 - {{2{1'b0}}, prototype_2_12_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1048 = {{10{_t1047[9]}}, _t1047} * {{10{_t1047[9]}}, _t1047}; // @[DistanceEncoder.swift:101]
+    assign _t1049 = _t805 - {{2{1'b0}}, prototype_2_12_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1050 = {{10{_t1049[9]}}, _t1049} * {{10{_t1049[9]}}, _t1049}; // @[DistanceEncoder.swift:101]
+    assign _t1051 = _t808 - {{2{1'b0}}, prototype_2_12_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1052 = {{10{_t1051[9]}}, _t1051} * {{10{_t1051[9]}}, _t1051}; // @[DistanceEncoder.swift:101]
+    assign _t1053 = _t811 - {{2{1'b0}}, prototype_2_12_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1054 = {{10{_t1053[9]}}, _t1053} * {{10{_t1053[9]}}, _t1053}; // @[DistanceEncoder.swift:101]
+    assign _t1055 = _t814 - {{2{1'b0}}, prototype_2_12_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1056 = {{10{_t1055[9]}}, _t1055} * {{10{_t1055[9]}}, _t1055}; // @[DistanceEncoder.swift:101]
+    assign _t1057 = ((_t123 ? _t1040 : 20'h00000) + (_t124 ? _t1042 : 20'h00000)) + ((_t125 ? _t1044 : 20'h00000) + (_t126 ? _t1046 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1058 = ((_t127 ? _t1048 : 20'h00000) + (_t128 ? _t1050 : 20'h00000)) + ((_t129 ? _t1052 : 20'h00000) + (_t130 ? _t1054 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1059 = _t790 - {{2{1'b0}}, prototype_2_13_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1060 = {{10{_t1059[9]}}, _t1059} * {{10{_t1059[9]}}, _t1059}; // @[DistanceEncoder.swift:101]
+    assign _t1061 = _t793 - {{2{1'b0}}, prototype_2_13_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1062 = {{10{_t1061[9]}}, _t1061} * {{10{_t1061[9]}}, _t1061}; // @[DistanceEncoder.swift:101]
+    assign _t1063 = _t796 - {{2{1'b0}}, prototype_2_13_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1064 = {{10{_t1063[9]}}, _t1063} * {{10{_t1063[9]}}, _t1063}; // @[DistanceEncoder.swift:101]
+    assign _t1065 = _t799 - {{2{1'b0}}, prototype_2_13_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1066 = {{10{_t1065[9]}}, _t1065} * {{10{_t1065[9]}}, _t1065}; // @[DistanceEncoder.swift:101]
+    assign _t1067 = _t802 - {{2{1'b0}}, prototype_2_13_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1068 = {{10{_t1067[9]}}, _t1067} * {{10{_t1067[9]}}, _t1067}; // @[DistanceEncoder.swift:101]
+    assign _t1069 = _t805 - {{2{1'b0}}, prototype_2_13_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1070 = {{10{_t1069[9]}}, _t1069} * {{10{_t1069[9]}}, _t1069}; // @[DistanceEncoder.swift:101]
+    assign _t1071 = _t808 - {{2{1'b0}}, prototype_2_13_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1072 = {{10{_t1071[9]}}, _t1071} * {{10{_t1071[9]}}, _t1071}; // @[DistanceEncoder.swift:101]
+    assign _t1073 = _t811 - {{2{1'b0}}, prototype_2_13_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1074 = {{10{_t1073[9]}}, _t1073} * {{10{_t1073[9]}}, _t1073}; // @[DistanceEncoder.swift:101]
+    assign _t1075 = _t814 - {{2{1'b0}}, prototype_2_13_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1076 = {{10{_t1075[9]}}, _t1075} * {{10{_t1075[9]}}, _t1075}; // @[DistanceEncoder.swift:101]
+    assign _t1077 = ((_t123 ? _t1060 : 20'h00000) + (_t124 ? _t1062 : 20'h00000)) + ((_t125 ? _t1064 : 20'h00000) + (_t126 ? _t1066 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1078 = ((_t127 ? _t1068 : 20'h00000) + (_t128 ? _t1070 : 20'h00000)) + ((_t129 ? _t1072 : 20'h00000) + (_t130 ? _t1074 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1079 = _t790 - {{2{1'b0}}, prototype_2_14_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1080 = {{10{_t1079[9]}}, _t1079} * {{10{_t1079[9]}}, _t1079}; // @[DistanceEncoder.swift:101]
+    assign _t1081 = _t793 - {{2{1'b0}}, prototype_2_14_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1082 = {{10{_t1081[9]}}, _t1081} * {{10{_t1081[9]}}, _t1081}; // @[DistanceEncoder.swift:101]
+    assign _t1083 = _t796 - {{2{1'b0}}, prototype_2_14_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1084 = {{10{_t1083[9]}}, _t1083} * {{10{_t1083[9]}}, _t1083}; // @[DistanceEncoder.swift:101]
+    assign _t1085 = _t799 - {{2{1'b0}}, prototype_2_14_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1086 = {{10{_t1085[9]}}, _t1085} * {{10{_t1085[9]}}, _t1085}; // @[DistanceEncoder.swift:101]
+    assign _t1087 = _t802 - {{2{1'b0}}, prototype_2_14_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1088 = {{10{_t1087[9]}}, _t1087} * {{10{_t1087[9]}}, _t1087}; // @[DistanceEncoder.swift:101]
+    assign _t1089 = _t805 - {{2{1'b0}}, prototype_2_14_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1090 = {{10{_t1089[9]}}, _t1089} * {{10{_t1089[9]}}, _t1089}; // @[DistanceEncoder.swift:101]
+    assign _t1091 = _t808 - {{2{1'b0}}, prototype_2_14_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1092 = {{10{_t1091[9]}}, _t1091} * {{10{_t1091[9]}}, _t1091}; // @[DistanceEncoder.swift:101]
+    assign _t1093 = _t811 - {{2{1'b0}}, prototype_2_14_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1094 = {{10{_t1093[9]}}, _t1093} * {{10{_t1093[9]}}, _t1093}; // @[DistanceEncoder.swift:101]
+    assign _t1095 = _t814 - {{2{1'b0}}, prototype_2_14_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1096 = {{10{_t1095[9]}}, _t1095} * {{10{_t1095[9]}}, _t1095}; // @[DistanceEncoder.swift:101]
+    assign _t1097 = ((_t123 ? _t1080 : 20'h00000) + (_t124 ? _t1082 : 20'h00000)) + ((_t125 ? _t1084 : 20'h00000) + (_t126 ? _t1086 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1098 = ((_t127 ? _t1088 : 20'h00000) + (_t128 ? _t1090 : 20'h00000)) + ((_t129 ? _t1092 : 20'h00000) + (_t130 ? _t1094 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1099 = _t790 - {{2{1'b0}}, prototype_2_15_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1100 = {{10{_t1099[9]}}, _t1099} * {{10{_t1099[9]}}, _t1099}; // @[DistanceEncoder.swift:101]
+    assign _t1101 = _t793 - {{2{1'b0}}, prototype_2_15_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1102 = {{10{_t1101[9]}}, _t1101} * {{10{_t1101[9]}}, _t1101}; // @[DistanceEncoder.swift:101]
+    assign _t1103 = _t796 - {{2{1'b0}}, prototype_2_15_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1104 = {{10{_t1103[9]}}, _t1103} * {{10{_t1103[9]}}, _t1103}; // @[DistanceEncoder.swift:101]
+    assign _t1105 = _t799 - {{2{1'b0}}, prototype_2_15_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1106 = {{10{_t1105[9]}}, _t1105} * {{10{_t1105[9]}}, _t1105}; // @[DistanceEncoder.swift:101]
+    assign _t1107 = _t802 - {{2{1'b0}}, prototype_2_15_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1108 = {{10{_t1107[9]}}, _t1107} * {{10{_t1107[9]}}, _t1107}; // @[DistanceEncoder.swift:101]
+    assign _t1109 = _t805 - {{2{1'b0}}, prototype_2_15_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1110 = {{10{_t1109[9]}}, _t1109} * {{10{_t1109[9]}}, _t1109}; // @[DistanceEncoder.swift:101]
+    assign _t1111 = _t808 - {{2{1'b0}}, prototype_2_15_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1112 = {{10{_t1111[9]}}, _t1111} * {{10{_t1111[9]}}, _t1111}; // @[DistanceEncoder.swift:101]
+    assign _t1113 = _t811 - {{2{1'b0}}, prototype_2_15_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1114 = {{10{_t1113[9]}}, _t1113} * {{10{_t1113[9]}}, _t1113}; // @[DistanceEncoder.swift:101]
+    assign _t1115 = _t814 - {{2{1'b0}}, prototype_2_15_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1116 = {{10{_t1115[9]}}, _t1115} * {{10{_t1115[9]}}, _t1115}; // @[DistanceEncoder.swift:101]
+    assign _t1117 = ((_t123 ? _t1100 : 20'h00000) + (_t124 ? _t1102 : 20'h00000)) + ((_t125 ? _t1104 : 20'h00000) + (_t126 ? _t1106 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1118 = ((_t127 ? _t1108 : 20'h00000) + (_t128 ? _t1110 : 20'h00000)) + ((_t129 ? _t1112 : 20'h00000) + (_t130 ? _t1114 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1119 = {{2{1'b0}}, encode_column_q[223:216]}; // @[DistanceEncoder.swift:101]
+    assign _t1120 = _t1119 - {{2{1'b0}}, prototype_3_0_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1121 = {{10{_t1120[9]}}, _t1120} * {{10{_t1120[9]}}, _t1120}; // @[DistanceEncoder.swift:101]
+    assign _t1122 = {{2{1'b0}}, encode_column_q[231:224]}; // @[DistanceEncoder.swift:101]
+    assign _t1123 = _t1122 - {{2{1'b0}}, prototype_3_0_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1124 = {{10{_t1123[9]}}, _t1123} * {{10{_t1123[9]}}, _t1123}; // @[DistanceEncoder.swift:101]
+    assign _t1125 = {{2{1'b0}}, encode_column_q[239:232]}; // @[DistanceEncoder.swift:101]
+    assign _t1126 = _t1125 - {{2{1'b0}}, prototype_3_0_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1127 = {{10{_t1126[9]}}, _t1126} * {{10{_t1126[9]}}, _t1126}; // @[DistanceEncoder.swift:101]
+    assign _t1128 = {{2{1'b0}}, encode_column_q[247:240]}; // @[DistanceEncoder.swift:101]
+    assign _t1129 = _t1128 - {{2{1'b0}}, prototype_3_0_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1130 = {{10{_t1129[9]}}, _t1129} * {{10{_t1129[9]}}, _t1129}; // @[DistanceEncoder.swift:101]
+    assign _t1131 = {{2{1'b0}}, encode_column_q[255:248]}; // @[DistanceEncoder.swift:101]
+    assign _t1132 = _t1131 - {{2{1'b0}}, prototype_3_0_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1133 = {{10{_t1132[9]}}, _t1132} * {{10{_t1132[9]}}, _t1132}; // @[DistanceEncoder.swift:101]
+    assign _t1134 = {{2{1'b0}}, encode_column_q[263:256]}; // @[DistanceEncoder.swift:101]
+    assign _t1135 = _t1134 - {{2{1'b0}}, prototype_3_0_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1136 = {{10{_t1135[9]}}, _t1135} * {{10{_t1135[9]}}, _t1135}; // @[DistanceEncoder.swift:101]
+    assign _t1137 = {{2{1'b0}}, encode_column_q[271:264]}; // @[DistanceEncoder.swift:101]
+    assign _t1138 = _t1137 - {{2{1'b0}}, prototype_3_0_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1139 = {{10{_t1138[9]}}, _t1138} * {{10{_t1138[9]}}, _t1138}; // @[DistanceEncoder.swift:101]
+    assign _t1140 = {{2{1'b0}}, encode_column_q[279:272]}; // @[DistanceEncoder.swift:101]
+    assign _t1141 = _t1140 - {{2{1'b0}}, prototype_3_0_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1142 = {{10{_t1141[9]}}, _t1141} * {{10{_t1141[9]}}, _t1141}; // @[DistanceEncoder.swift:101]
+    assign _t1143 = {{2{1'b0}}, encode_column_q[287:280]}; // @[DistanceEncoder.swift:101]
+    assign _t1144 = _t1143 - {{2{1'b0}}, prototype_3_0_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1145 = {{10{_t1144[9]}}, _t1144} * {{10{_t1144[9]}}, _t1144}; // @[DistanceEncoder.swift:101]
+    assign _t1146 = ((_t123 ? _t1121 : 20'h00000) + (_t124 ? _t1124 : 20'h00000)) + ((_t125 ? _t1127 : 20'h00000) + (_t126 ? _t1130 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1147 = ((_t127 ? _t1133 : 20'h00000) + (_t128 ? _t1136 : 20'h00000)) + ((_t129 ? _t1139 : 20'h00000) + (_t130 ? _t1142 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1148 = _t1119 - {{2{1'b0}}, prototype_3_1_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1149 = {{10{_t1148[9]}}, _t1148} * {{10{_t1148[9]}}, _t1148}; // @[DistanceEncoder.swift:101]
+    assign _t1150 = _t1122 - {{2{1'b0}}, prototype_3_1_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1151 = {{10{_t1150[9]}}, _t1150} * {{10{_t1150[9]}}, _t1150}; // @[DistanceEncoder.swift:101]
+    assign _t1152 = _t1125 - {{2{1'b0}}, prototype_3_1_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1153 = {{10{_t1152[9]}}, _t1152} * {{10{_t1152[9]}}, _t1152}; // @[DistanceEncoder.swift:101]
+    assign _t1154 = _t1128 - {{2{1'b0}}, prototype_3_1_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1155 = {{10{_t1154[9]}}, _t1154} * {{10{_t1154[9]}}, _t1154}; // @[DistanceEncoder.swift:101]
+    assign _t1156 = _t1131 - {{2{1'b0}}, prototype_3_1_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1157 = {{10{_t1156[9]}}, _t1156} * {{10{_t1156[9]}}, _t1156}; // @[DistanceEncoder.swift:101]
+    assign _t1158 = _t1134 - {{2{1'b0}}, prototype_3_1_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1159 = {{10{_t1158[9]}}, _t1158} * {{10{_t1158[9]}}, _t1158}; // @[DistanceEncoder.swift:101]
+    assign _t1160 = _t1137 - {{2{1'b0}}, prototype_3_1_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1161 = {{10{_t1160[9]}}, _t1160} * {{10{_t1160[9]}}, _t1160}; // @[DistanceEncoder.swift:101]
+    assign _t1162 = _t1140 - {{2{1'b0}}, prototype_3_1_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1163 = {{10{_t1162[9]}}, _t1162} * {{10{_t1162[9]}}, _t1162}; // @[DistanceEncoder.swift:101]
+    assign _t1164 = _t1143 - {{2{1'b0}}, prototype_3_1_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1165 = {{10{_t1164[9]}}, _t1164} * {{10{_t1164[9]}}, _t1164}; // @[DistanceEncoder.swift:101]
+    assign _t1166 = ((_t123 ? _t1149 : 20'h00000) + (_t124 ? _t1151 : 20'h00000)) + ((_t125 ? _t1153 : 20'h00000) + (_t126 ? _t1155 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1167 = ((_t127 ? _t1157 : 20'h00000) + (_t128 ? _t1159 : 20'h00000)) + ((_t129 ? _t1161 : 20'h00000) + (_t130 ? _t1163 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1168 = _t1119 - {{2{1'b0}}, prototype_3_2_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1169 = {{10{_t1168[9]}}, _t1168} * {{10{_t1168[9]}}, _t1168}; // @[DistanceEncoder.swift:101]
+    assign _t1170 = _t1122 - {{2{1'b0}}, prototype_3_2_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1171 = {{10{_t1170[9]}}, _t1170} * {{10{_t1170[9]}}, _t1170}; // @[DistanceEncoder.swift:101]
+    assign _t1172 = _t1125 - {{2{1'b0}}, prototype_3_2_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1173 = {{10{_t1172[9]}}, _t1172} * {{10{_t1172[9]}}, _t1172}; // @[DistanceEncoder.swift:101]
+    assign _t1174 = _t1128 - {{2{1'b0}}, prototype_3_2_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1175 = {{10{_t1174[9]}}, _t1174} * {{10{_t1174[9]}}, _t1174}; // @[DistanceEncoder.swift:101]
+    assign _t1176 = _t1131 - {{2{1'b0}}, prototype_3_2_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1177 = {{10{_t1176[9]}}, _t1176} * {{10{_t1176[9]}}, _t1176}; // @[DistanceEncoder.swift:101]
+    assign _t1178 = _t1134 - {{2{1'b0}}, prototype_3_2_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1179 = {{10{_t1178[9]}}, _t1178} * {{10{_t1178[9]}}, _t1178}; // @[DistanceEncoder.swift:101]
+    assign _t1180 = _t1137 - {{2{1'b0}}, prototype_3_2_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1181 = {{10{_t1180[9]}}, _t1180} * {{10{_t1180[9]}}, _t1180}; // @[DistanceEncoder.swift:101]
+    assign _t1182 = _t1140 - {{2{1'b0}}, prototype_3_2_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1183 = {{10{_t1182[9]}}, _t1182} * {{10{_t1182[9]}}, _t1182}; // @[DistanceEncoder.swift:101]
+    assign _t1184 = _t1143 - {{2{1'b0}}, prototype_3_2_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1185 = {{10{_t1184[9]}}, _t1184} * {{10{_t1184[9]}}, _t1184}; // @[DistanceEncoder.swift:101]
+    assign _t1186 = ((_t123 ? _t1169 : 20'h00000) + (_t124 ? _t1171 : 20'h00000)) + ((_t125 ? _t1173 : 20'h00000) + (_t126 ? _t1175 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1187 = ((_t127 ? _t1177 : 20'h00000) + (_t128 ? _t1179 : 20'h00000)) + ((_t129 ? _t1181 : 20'h00000) + (_t130 ? _t1183 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1188 = _t1119 - {{2{1'b0}}, prototype_3_3_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1189 = {{10{_t1188[9]}}, _t1188} * {{10{_t1188[9]}}, _t1188}; // @[DistanceEncoder.swift:101]
+    assign _t1190 = _t1122 - {{2{1'b0}}, prototype_3_3_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1191 = {{10{_t1190[9]}}, _t1190} * {{10{_t1190[9]}}, _t1190}; // @[DistanceEncoder.swift:101]
+    assign _t1192 = _t1125 - {{2{1'b0}}, prototype_3_3_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1193 = {{10{_t1192[9]}}, _t1192} * {{10{_t1192[9]}}, _t1192}; // @[DistanceEncoder.swift:101]
+    assign _t1194 = _t1128 - {{2{1'b0}}, prototype_3_3_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1195 = {{10{_t1194[9]}}, _t1194} * {{10{_t1194[9]}}, _t1194}; // @[DistanceEncoder.swift:101]
+    assign _t1196 = _t1131 - {{2{1'b0}}, prototype_3_3_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1197 = {{10{_t1196[9]}}, _t1196} * {{10{_t1196[9]}}, _t1196}; // @[DistanceEncoder.swift:101]
+    assign _t1198 = _t1134 - {{2{1'b0}}, prototype_3_3_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1199 = {{10{_t1198[9]}}, _t1198} * {{10{_t1198[9]}}, _t1198}; // @[DistanceEncoder.swift:101]
+    assign _t1200 = _t1137 - {{2{1'b0}}, prototype_3_3_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1201 = {{10{_t1200[9]}}, _t1200} * {{10{_t1200[9]}}, _t1200}; // @[DistanceEncoder.swift:101]
+    assign _t1202 = _t1140 - {{2{1'b0}}, prototype_3_3_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1203 = {{10{_t1202[9]}}, _t1202} * {{10{_t1202[9]}}, _t1202}; // @[DistanceEncoder.swift:101]
+    assign _t1204 = _t1143 - {{2{1'b0}}, prototype_3_3_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1205 = {{10{_t1204[9]}}, _t1204} * {{10{_t1204[9]}}, _t1204}; // @[DistanceEncoder.swift:101]
+    assign _t1206 = ((_t123 ? _t1189 : 20'h00000) + (_t124 ? _t1191 : 20'h00000)) + ((_t125 ? _t1193 : 20'h00000) + (_t126 ? _t1195 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1207 = ((_t127 ? _t1197 : 20'h00000) + (_t128 ? _t1199 : 20'h00000)) + ((_t129 ? _t1201 : 20'h00000) + (_t130 ? _t1203 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1208 = _t1119 - {{2{1'b0}}, prototype_3_4_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1209 = {{10{_t1208[9]}}, _t1208} * {{10{_t1208[9]}}, _t1208}; // @[DistanceEncoder.swift:101]
+    assign _t1210 = _t1122 - {{2{1'b0}}, prototype_3_4_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1211 = {{10{_t1210[9]}}, _t1210} * {{10{_t1210[9]}}, _t1210}; // @[DistanceEncoder.swift:101]
+    assign _t1212 = _t1125 - {{2{1'b0}}, prototype_3_4_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1213 = {{10{_t1212[9]}}, _t1212} * {{10{_t1212[9]}}, _t1212}; // @[DistanceEncoder.swift:101]
+    assign _t1214 = _t1128 - {{2{1'b0}}, prototype_3_4_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1215 = {{10{_t1214[9]}}, _t1214} * {{10{_t1214[9]}}, _t1214}; // @[DistanceEncoder.swift:101]
+    assign _t1216 = _t1131 - {{2{1'b0}}, prototype_3_4_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1217 = {{10{_t1216[9]}}, _t1216} * {{10{_t1216[9]}}, _t1216}; // @[DistanceEncoder.swift:101]
+    assign _t1218 = _t1134 - {{2{1'b0}}, prototype_3_4_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1219 = {{10{_t1218[9]}}, _t1218} * {{10{_t1218[9]}}, _t1218}; // @[DistanceEncoder.swift:101]
+    assign _t1220 = _t1137 - {{2{1'b0}}, prototype_3_4_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1221 = {{10{_t1220[9]}}, _t1220} * {{10{_t1220[9]}}, _t1220}; // @[DistanceEncoder.swift:101]
+    assign _t1222 = _t1140 - {{2{1'b0}}, prototype_3_4_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1223 = {{10{_t1222[9]}}, _t1222} * {{10{_t1222[9]}}, _t1222}; // @[DistanceEncoder.swift:101]
+    assign _t1224 = _t1143 - {{2{1'b0}}, prototype_3_4_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1225 = {{10{_t1224[9]}}, _t1224} * {{10{_t1224[9]}}, _t1224}; // @[DistanceEncoder.swift:101]
+    assign _t1226 = ((_t123 ? _t1209 : 20'h00000) + (_t124 ? _t1211 : 20'h00000)) + ((_t125 ? _t1213 : 20'h00000) + (_t126 ? _t1215 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1227 = ((_t127 ? _t1217 : 20'h00000) + (_t128 ? _t1219 : 20'h00000)) + ((_t129 ? _t1221 : 20'h00000) + (_t130 ? _t1223 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1228 = _t1119 - {{2{1'b0}}, prototype_3_5_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1229 = {{10{_t1228[9]}}, _t1228} * {{10{_t1228[9]}}, _t1228}; // @[DistanceEncoder.swift:101]
+    assign _t1230 = _t1122 - {{2{1'b0}}, prototype_3_5_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1231 = {{10{_t1230[9]}}, _t1230} * {{10{_t1230[9]}}, _t1230}; // @[DistanceEncoder.swift:101]
+    assign _t1232 = _t1125 - {{2{1'b0}}, prototype_3_5_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1233 = {{10{_t1232[9]}}, _t1232} * {{10{_t1232[9]}}, _t1232}; // @[DistanceEncoder.swift:101]
+    assign _t1234 = _t1128 - {{2{1'b0}}, prototype_3_5_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1235 = {{10{_t1234[9]}}, _t1234} * {{10{_t1234[9]}}, _t1234}; // @[DistanceEncoder.swift:101]
+    assign _t1236 = _t1131 - {{2{1'b0}}, prototype_3_5_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1237 = {{10{_t1236[9]}}, _t1236} * {{10{_t1236[9]}}, _t1236}; // @[DistanceEncoder.swift:101]
+    assign _t1238 = _t1134 - {{2{1'b0}}, prototype_3_5_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1239 = {{10{_t1238[9]}}, _t1238} * {{10{_t1238[9]}}, _t1238}; // @[DistanceEncoder.swift:101]
+    assign _t1240 = _t1137 - {{2{1'b0}}, prototype_3_5_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1241 = {{10{_t1240[9]}}, _t1240} * {{10{_t1240[9]}}, _t1240}; // @[DistanceEncoder.swift:101]
+    assign _t1242 = _t1140 - {{2{1'b0}}, prototype_3_5_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1243 = {{10{_t1242[9]}}, _t1242} * {{10{_t1242[9]}}, _t1242}; // @[DistanceEncoder.swift:101]
+    assign _t1244 = _t1143 - {{2{1'b0}}, prototype_3_5_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1245 = {{10{_t1244[9]}}, _t1244} * {{10{_t1244[9]}}, _t1244}; // @[DistanceEncoder.swift:101]
+    assign _t1246 = ((_t123 ? _t1229 : 20'h00000) + (_t124 ? _t1231 : 20'h00000)) + ((_t125 ? _t1233 : 20'h00000) + (_t126 ? _t1235 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1247 = ((_t127 ? _t1237 : 20'h00000) + (_t128 ? _t1239 : 20'h00000)) + ((_t129 ? _t1241 : 20'h00000) + (_t130 ? _t1243 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1248 = _t1119 - {{2{1'b0}}, prototype_3_6_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1249 = {{10{_t1248[9]}}, _t1248} * {{10{_t1248[9]}}, _t1248}; // @[DistanceEncoder.swift:101]
+    assign _t1250 = _t1122 - {{2{1'b0}}, prototype_3_6_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1251 = {{10{_t1250[9]}}, _t1250} * {{10{_t1250[9]}}, _t1250}; // @[DistanceEncoder.swift:101]
+    assign _t1252 = _t1125 - {{2{1'b0}}, prototype_3_6_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1253 = {{10{_t1252[9]}}, _t1252} * {{10{_t1252[9]}}, _t1252}; // @[DistanceEncoder.swift:101]
+    assign _t1254 = _t1128 - {{2{1'b0}}, prototype_3_6_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1255 = {{10{_t1254[9]}}, _t1254} * {{10{_t1254[9]}}, _t1254}; // @[DistanceEncoder.swift:101]
+    assign _t1256 = _t1131 - {{2{1'b0}}, prototype_3_6_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1257 = {{10{_t1256[9]}}, _t1256} * {{10{_t1256[9]}}, _t1256}; // @[DistanceEncoder.swift:101]
+    assign _t1258 = _t1134 - {{2{1'b0}}, prototype_3_6_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1259 = {{10{_t1258[9]}}, _t1258} * {{10{_t1258[9]}}, _t1258}; // @[DistanceEncoder.swift:101]
+    assign _t1260 = _t1137 - {{2{1'b0}}, prototype_3_6_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1261 = {{10{_t1260[9]}}, _t1260} * {{10{_t1260[9]}}, _t1260}; // @[DistanceEncoder.swift:101]
+    assign _t1262 = _t1140 - {{2{1'b0}}, prototype_3_6_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1263 = {{10{_t1262[9]}}, _t1262} * {{10{_t1262[9]}}, _t1262}; // @[DistanceEncoder.swift:101]
+    assign _t1264 = _t1143 - {{2{1'b0}}, prototype_3_6_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1265 = {{10{_t1264[9]}}, _t1264} * {{10{_t1264[9]}}, _t1264}; // @[DistanceEncoder.swift:101]
+    assign _t1266 = ((_t123 ? _t1249 : 20'h00000) + (_t124 ? _t1251 : 20'h00000)) + ((_t125 ? _t1253 : 20'h00000) + (_t126 ? _t1255 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1267 = ((_t127 ? _t1257 : 20'h00000) + (_t128 ? _t1259 : 20'h00000)) + ((_t129 ? _t1261 : 20'h00000) + (_t130 ? _t1263 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1268 = _t1119 - {{2{1'b0}}, prototype_3_7_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1269 = {{10{_t1268[9]}}, _t1268} * {{10{_t1268[9]}}, _t1268}; // @[DistanceEncoder.swift:101]
+    assign _t1270 = _t1122 - {{2{1'b0}}, prototype_3_7_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1271 = {{10{_t1270[9]}}, _t1270} * {{10{_t1270[9]}}, _t1270}; // @[DistanceEncoder.swift:101]
+    assign _t1272 = _t1125 - {{2{1'b0}}, prototype_3_7_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1273 = {{10{_t1272[9]}}, _t1272} * {{10{_t1272[9]}}, _t1272}; // @[DistanceEncoder.swift:101]
+    assign _t1274 = _t1128 - {{2{1'b0}}, prototype_3_7_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1275 = {{10{_t1274[9]}}, _t1274} * {{10{_t1274[9]}}, _t1274}; // @[DistanceEncoder.swift:101]
+    assign _t1276 = _t1131 - {{2{1'b0}}, prototype_3_7_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1277 = {{10{_t1276[9]}}, _t1276} * {{10{_t1276[9]}}, _t1276}; // @[DistanceEncoder.swift:101]
+    assign _t1278 = _t1134 - {{2{1'b0}}, prototype_3_7_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1279 = {{10{_t1278[9]}}, _t1278} * {{10{_t1278[9]}}, _t1278}; // @[DistanceEncoder.swift:101]
+    assign _t1280 = _t1137 - {{2{1'b0}}, prototype_3_7_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1281 = {{10{_t1280[9]}}, _t1280} * {{10{_t1280[9]}}, _t1280}; // @[DistanceEncoder.swift:101]
+    assign _t1282 = _t1140 - {{2{1'b0}}, prototype_3_7_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1283 = {{10{_t1282[9]}}, _t1282} * {{10{_t1282[9]}}, _t1282}; // @[DistanceEncoder.swift:101]
+    assign _t1284 = _t1143 - {{2{1'b0}}, prototype_3_7_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1285 = {{10{_t1284[9]}}, _t1284} * {{10{_t1284[9]}}, _t1284}; // @[DistanceEncoder.swift:101]
+    assign _t1286 = ((_t123 ? _t1269 : 20'h00000) + (_t124 ? _t1271 : 20'h00000)) + ((_t125 ? _t1273 : 20'h00000) + (_t126 ? _t1275 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1287 = ((_t127 ? _t1277 : 20'h00000) + (_t128 ? _t1279 : 20'h00000)) + ((_t129 ? _t1281 : 20'h00000) + (_t130 ? _t1283 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1288 = _t1119 - {{2{1'b0}}, prototype_3_8_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1289 = {{10{_t1288[9]}}, _t1288} * {{10{_t1288[9]}}, _t1288}; // @[DistanceEncoder.swift:101]
+    assign _t1290 = _t1122 - {{2{1'b0}}, prototype_3_8_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1291 = {{10{_t1290[9]}}, _t1290} * {{10{_t1290[9]}}, _t1290}; // @[DistanceEncoder.swift:101]
+    assign _t1292 = _t1125 - {{2{1'b0}}, prototype_3_8_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1293 = {{10{_t1292[9]}}, _t1292} * {{10{_t1292[9]}}, _t1292}; // @[DistanceEncoder.swift:101]
+    assign _t1294 = _t1128 - {{2{1'b0}}, prototype_3_8_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1295 = {{10{_t1294[9]}}, _t1294} * {{10{_t1294[9]}}, _t1294}; // @[DistanceEncoder.swift:101]
+    assign _t1296 = _t1131 - {{2{1'b0}}, prototype_3_8_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1297 = {{10{_t1296[9]}}, _t1296} * {{10{_t1296[9]}}, _t1296}; // @[DistanceEncoder.swift:101]
+    assign _t1298 = _t1134 - {{2{1'b0}}, prototype_3_8_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1299 = {{10{_t1298[9]}}, _t1298} * {{10{_t1298[9]}}, _t1298}; // @[DistanceEncoder.swift:101]
+    assign _t1300 = _t1137 - {{2{1'b0}}, prototype_3_8_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1301 = {{10{_t1300[9]}}, _t1300} * {{10{_t1300[9]}}, _t1300}; // @[DistanceEncoder.swift:101]
+    assign _t1302 = _t1140 - {{2{1'b0}}, prototype_3_8_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1303 = {{10{_t1302[9]}}, _t1302} * {{10{_t1302[9]}}, _t1302}; // @[DistanceEncoder.swift:101]
+    assign _t1304 = _t1143 - {{2{1'b0}}, prototype_3_8_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1305 = {{10{_t1304[9]}}, _t1304} * {{10{_t1304[9]}}, _t1304}; // @[DistanceEncoder.swift:101]
+    assign _t1306 = ((_t123 ? _t1289 : 20'h00000) + (_t124 ? _t1291 : 20'h00000)) + ((_t125 ? _t1293 : 20'h00000) + (_t126 ? _t1295 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1307 = ((_t127 ? _t1297 : 20'h00000) + (_t128 ? _t1299 : 20'h00000)) + ((_t129 ? _t1301 : 20'h00000) + (_t130 ? _t1303 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1308 = _t1119 - {{2{1'b0}}, prototype_3_9_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1309 = {{10{_t1308[9]}}, _t1308} * {{10{_t1308[9]}}, _t1308}; // @[DistanceEncoder.swift:101]
+    assign _t1310 = _t1122 - {{2{1'b0}}, prototype_3_9_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1311 = {{10{_t1310[9]}}, _t1310} * {{10{_t1310[9]}}, _t1310}; // @[DistanceEncoder.swift:101]
+    assign _t1312 = _t1125 - {{2{1'b0}}, prototype_3_9_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1313 = {{10{_t1312[9]}}, _t1312} * {{10{_t1312[9]}}, _t1312}; // @[DistanceEncoder.swift:101]
+    assign _t1314 = _t1128 - {{2{1'b0}}, prototype_3_9_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1315 = {{10{_t1314[9]}}, _t1314} * {{10{_t1314[9]}}, _t1314}; // @[DistanceEncoder.swift:101]
+    assign _t1316 = _t1131 - {{2{1'b0}}, prototype_3_9_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1317 = {{10{_t1316[9]}}, _t1316} * {{10{_t1316[9]}}, _t1316}; // @[DistanceEncoder.swift:101]
+    assign _t1318 = _t1134 - {{2{1'b0}}, prototype_3_9_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1319 = {{10{_t1318[9]}}, _t1318} * {{10{_t1318[9]}}, _t1318}; // @[DistanceEncoder.swift:101]
+    assign _t1320 = _t1137 - {{2{1'b0}}, prototype_3_9_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1321 = {{10{_t1320[9]}}, _t1320} * {{10{_t1320[9]}}, _t1320}; // @[DistanceEncoder.swift:101]
+    assign _t1322 = _t1140 - {{2{1'b0}}, prototype_3_9_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1323 = {{10{_t1322[9]}}, _t1322} * {{10{_t1322[9]}}, _t1322}; // @[DistanceEncoder.swift:101]
+    assign _t1324 = _t1143 - {{2{1'b0}}, prototype_3_9_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1325 = {{10{_t1324[9]}}, _t1324} * {{10{_t1324[9]}}, _t1324}; // @[DistanceEncoder.swift:101]
+    assign _t1326 = ((_t123 ? _t1309 : 20'h00000) + (_t124 ? _t1311 : 20'h00000)) + ((_t125 ? _t1313 : 20'h00000) + (_t126 ? _t1315 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1327 = ((_t127 ? _t1317 : 20'h00000) + (_t128 ? _t1319 : 20'h00000)) + ((_t129 ? _t1321 : 20'h00000) + (_t130 ? _t1323 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1328 = _t1119 - {{2{1'b0}}, prototype_3_10_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1329 = {{10{_t1328[9]}}, _t1328} * {{10{_t1328[9]}}, _t1328}; // @[DistanceEncoder.swift:101]
+    assign _t1330 = _t1122 - {{2{1'b0}}, prototype_3_10_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1331 = {{10{_t1330[9]}}, _t1330} * {{10{_t1330[9]}}, _t1330}; // @[DistanceEncoder.swift:101]
+    assign _t1332 = _t1125 - {{2{1'b0}}, prototype_3_10_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1333 = {{10{_t1332[9]}}, _t1332} * {{10{_t1332[9]}}, _t1332}; // @[DistanceEncoder.swift:101]
+    assign _t1334 = _t1128 - {{2{1'b0}}, prototype_3_10_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1335 = {{10{_t1334[9]}}, _t1334} * {{10{_t1334[9]}}, _t1334}; // @[DistanceEncoder.swift:101]
+    assign _t1336 = _t1131 - {{2{1'b0}}, prototype_3_10_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1337 = {{10{_t1336[9]}}, _t1336} * {{10{_t1336[9]}}, _t1336}; // @[DistanceEncoder.swift:101]
+    assign _t1338 = _t1134 - {{2{1'b0}}, prototype_3_10_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1339 = {{10{_t1338[9]}}, _t1338} * {{10{_t1338[9]}}, _t1338}; // @[DistanceEncoder.swift:101]
+    assign _t1340 = _t1137 - {{2{1'b0}}, prototype_3_10_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1341 = {{10{_t1340[9]}}, _t1340} * {{10{_t1340[9]}}, _t1340}; // @[DistanceEncoder.swift:101]
+    assign _t1342 = _t1140 - {{2{1'b0}}, prototype_3_10_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1343 = {{10{_t1342[9]}}, _t1342} * {{10{_t1342[9]}}, _t1342}; // @[DistanceEncoder.swift:101]
+    assign _t1344 = _t1143 - {{2{1'b0}}, prototype_3_10_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1345 = {{10{_t1344[9]}}, _t1344} * {{10{_t1344[9]}}, _t1344}; // @[DistanceEncoder.swift:101]
+    assign _t1346 = ((_t123 ? _t1329 : 20'h00000) + (_t124 ? _t1331 : 20'h00000)) + ((_t125 ? _t1333 : 20'h00000) + (_t126 ? _t1335 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1347 = ((_t127 ? _t1337 : 20'h00000) + (_t128 ? _t1339 : 20'h00000)) + ((_t129 ? _t1341 : 20'h00000) + (_t130 ? _t1343 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1348 = _t1119 - {{2{1'b0}}, prototype_3_11_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1349 = {{10{_t1348[9]}}, _t1348} * {{10{_t1348[9]}}, _t1348}; // @[DistanceEncoder.swift:101]
+    assign _t1350 = _t1122 - {{2{1'b0}}, prototype_3_11_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1351 = {{10{_t1350[9]}}, _t1350} * {{10{_t1350[9]}}, _t1350}; // @[DistanceEncoder.swift:101]
+    assign _t1352 = _t1125 - {{2{1'b0}}, prototype_3_11_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1353 = {{10{_t1352[9]}}, _t1352} * {{10{_t1352[9]}}, _t1352}; // @[DistanceEncoder.swift:101]
+    assign _t1354 = _t1128 - {{2{1'b0}}, prototype_3_11_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1355 = {{10{_t1354[9]}}, _t1354} * {{10{_t1354[9]}}, _t1354}; // @[DistanceEncoder.swift:101]
+    assign _t1356 = _t1131 - {{2{1'b0}}, prototype_3_11_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1357 = {{10{_t1356[9]}}, _t1356} * {{10{_t1356[9]}}, _t1356}; // @[DistanceEncoder.swift:101]
+    assign _t1358 = _t1134 - {{2{1'b0}}, prototype_3_11_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1359 = {{10{_t1358[9]}}, _t1358} * {{10{_t1358[9]}}, _t1358}; // @[DistanceEncoder.swift:101]
+    assign _t1360 = _t1137 - {{2{1'b0}}, prototype_3_11_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1361 = {{10{_t1360[9]}}, _t1360} * {{10{_t1360[9]}}, _t1360}; // @[DistanceEncoder.swift:101]
+    assign _t1362 = _t1140 - {{2{1'b0}}, prototype_3_11_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1363 = {{10{_t1362[9]}}, _t1362} * {{10{_t1362[9]}}, _t1362}; // @[DistanceEncoder.swift:101]
+    assign _t1364 = _t1143 - {{2{1'b0}}, prototype_3_11_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1365 = {{10{_t1364[9]}}, _t1364} * {{10{_t1364[9]}}, _t1364}; // @[DistanceEncoder.swift:101]
+    assign _t1366 = ((_t123 ? _t1349 : 20'h00000) + (_t124 ? _t1351 : 20'h00000)) + ((_t125 ? _t1353 : 20'h00000) + (_t126 ? _t1355 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1367 = ((_t127 ? _t1357 : 20'h00000) + (_t128 ? _t1359 : 20'h00000)) + ((_t129 ? _t1361 : 20'h00000) + (_t130 ? _t1363 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1368 = _t1119 - {{2{1'b0}}, prototype_3_12_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1369 = {{10{_t1368[9]}}, _t1368} * {{10{_t1368[9]}}, _t1368}; // @[DistanceEncoder.swift:101]
+    assign _t1370 = _t1122 - {{2{1'b0}}, prototype_3_12_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1371 = {{10{_t1370[9]}}, _t1370} * {{10{_t1370[9]}}, _t1370}; // @[DistanceEncoder.swift:101]
+    assign _t1372 = _t1125 - {{2{1'b0}}, prototype_3_12_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1373 = {{10{_t1372[9]}}, _t1372} * {{10{_t1372[9]}}, _t1372}; // @[DistanceEncoder.swift:101]
+    assign _t1374 = _t1128 - {{2{1'b0}}, prototype_3_12_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1375 = {{10{_t1374[9]}}, _t1374} * {{10{_t1374[9]}}, _t1374}; // @[DistanceEncoder.swift:101]
+    assign _t1376 = _t1131 - {{2{1'b0}}, prototype_3_12_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1377 = {{10{_t1376[9]}}, _t1376} * {{10{_t1376[9]}}, _t1376}; // @[DistanceEncoder.swift:101]
+    assign _t1378 = _t1134 - {{2{1'b0}}, prototype_3_12_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1379 = {{10{_t1378[9]}}, _t1378} * {{10{_t1378[9]}}, _t1378}; // @[DistanceEncoder.swift:101]
+    assign _t1380 = _t1137 - {{2{1'b0}}, prototype_3_12_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1381 = {{10{_t1380[9]}}, _t1380} * {{10{_t1380[9]}}, _t1380}; // @[DistanceEncoder.swift:101]
+    assign _t1382 = _t1140 - {{2{1'b0}}, prototype_3_12_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1383 = {{10{_t1382[9]}}, _t1382} * {{10{_t1382[9]}}, _t1382}; // @[DistanceEncoder.swift:101]
+    assign _t1384 = _t1143 - {{2{1'b0}}, prototype_3_12_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1385 = {{10{_t1384[9]}}, _t1384} * {{10{_t1384[9]}}, _t1384}; // @[DistanceEncoder.swift:101]
+    assign _t1386 = ((_t123 ? _t1369 : 20'h00000) + (_t124 ? _t1371 : 20'h00000)) + ((_t125 ? _t1373 : 20'h00000) + (_t126 ? _t1375 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1387 = ((_t127 ? _t1377 : 20'h00000) + (_t128 ? _t1379 : 20'h00000)) + ((_t129 ? _t1381 : 20'h00000) + (_t130 ? _t1383 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1388 = _t1119 - {{2{1'b0}}, prototype_3_13_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1389 = {{10{_t1388[9]}}, _t1388} * {{10{_t1388[9]}}, _t1388}; // @[DistanceEncoder.swift:101]
+    assign _t1390 = _t1122 - {{2{1'b0}}, prototype_3_13_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1391 = {{10{_t1390[9]}}, _t1390} * {{10{_t1390[9]}}, _t1390}; // @[DistanceEncoder.swift:101]
+    assign _t1392 = _t1125 - {{2{1'b0}}, prototype_3_13_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1393 = {{10{_t1392[9]}}, _t1392} * {{10{_t1392[9]}}, _t1392}; // @[DistanceEncoder.swift:101]
+    assign _t1394 = _t1128 - {{2{1'b0}}, prototype_3_13_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1395 = {{10{_t1394[9]}}, _t1394} * {{10{_t1394[9]}}, _t1394}; // @[DistanceEncoder.swift:101]
+    assign _t1396 = _t1131 - {{2{1'b0}}, prototype_3_13_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1397 = {{10{_t1396[9]}}, _t1396} * {{10{_t1396[9]}}, _t1396}; // @[DistanceEncoder.swift:101]
+    assign _t1398 = _t1134 - {{2{1'b0}}, prototype_3_13_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1399 = {{10{_t1398[9]}}, _t1398} * {{10{_t1398[9]}}, _t1398}; // @[DistanceEncoder.swift:101]
+    assign _t1400 = _t1137 - {{2{1'b0}}, prototype_3_13_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1401 = {{10{_t1400[9]}}, _t1400} * {{10{_t1400[9]}}, _t1400}; // @[DistanceEncoder.swift:101]
+    assign _t1402 = _t1140 - {{2{1'b0}}, prototype_3_13_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1403 = {{10{_t1402[9]}}, _t1402} * {{10{_t1402[9]}}, _t1402}; // @[DistanceEncoder.swift:101]
+    assign _t1404 = _t1143 - {{2{1'b0}}, prototype_3_13_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1405 = {{10{_t1404[9]}}, _t1404} * {{10{_t1404[9]}}, _t1404}; // @[DistanceEncoder.swift:101]
+    assign _t1406 = ((_t123 ? _t1389 : 20'h00000) + (_t124 ? _t1391 : 20'h00000)) + ((_t125 ? _t1393 : 20'h00000) + (_t126 ? _t1395 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1407 = ((_t127 ? _t1397 : 20'h00000) + (_t128 ? _t1399 : 20'h00000)) + ((_t129 ? _t1401 : 20'h00000) + (_t130 ? _t1403 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1408 = _t1119 - {{2{1'b0}}, prototype_3_14_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1409 = {{10{_t1408[9]}}, _t1408} * {{10{_t1408[9]}}, _t1408}; // @[DistanceEncoder.swift:101]
+    assign _t1410 = _t1122 - {{2{1'b0}}, prototype_3_14_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1411 = {{10{_t1410[9]}}, _t1410} * {{10{_t1410[9]}}, _t1410}; // @[DistanceEncoder.swift:101]
+    assign _t1412 = _t1125 - {{2{1'b0}}, prototype_3_14_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1413 = {{10{_t1412[9]}}, _t1412} * {{10{_t1412[9]}}, _t1412}; // @[DistanceEncoder.swift:101]
+    assign _t1414 = _t1128 - {{2{1'b0}}, prototype_3_14_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1415 = {{10{_t1414[9]}}, _t1414} * {{10{_t1414[9]}}, _t1414}; // @[DistanceEncoder.swift:101]
+    assign _t1416 = _t1131 - {{2{1'b0}}, prototype_3_14_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1417 = {{10{_t1416[9]}}, _t1416} * {{10{_t1416[9]}}, _t1416}; // @[DistanceEncoder.swift:101]
+    assign _t1418 = _t1134 - {{2{1'b0}}, prototype_3_14_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1419 = {{10{_t1418[9]}}, _t1418} * {{10{_t1418[9]}}, _t1418}; // @[DistanceEncoder.swift:101]
+    assign _t1420 = _t1137 - {{2{1'b0}}, prototype_3_14_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1421 = {{10{_t1420[9]}}, _t1420} * {{10{_t1420[9]}}, _t1420}; // @[DistanceEncoder.swift:101]
+    assign _t1422 = _t1140 - {{2{1'b0}}, prototype_3_14_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1423 = {{10{_t1422[9]}}, _t1422} * {{10{_t1422[9]}}, _t1422}; // @[DistanceEncoder.swift:101]
+    assign _t1424 = _t1143 - {{2{1'b0}}, prototype_3_14_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1425 = {{10{_t1424[9]}}, _t1424} * {{10{_t1424[9]}}, _t1424}; // @[DistanceEncoder.swift:101]
+    assign _t1426 = ((_t123 ? _t1409 : 20'h00000) + (_t124 ? _t1411 : 20'h00000)) + ((_t125 ? _t1413 : 20'h00000) + (_t126 ? _t1415 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1427 = ((_t127 ? _t1417 : 20'h00000) + (_t128 ? _t1419 : 20'h00000)) + ((_t129 ? _t1421 : 20'h00000) + (_t130 ? _t1423 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1428 = _t1119 - {{2{1'b0}}, prototype_3_15_q[7:0]}; // @[DistanceEncoder.swift:101]
+    assign _t1429 = {{10{_t1428[9]}}, _t1428} * {{10{_t1428[9]}}, _t1428}; // @[DistanceEncoder.swift:101]
+    assign _t1430 = _t1122 - {{2{1'b0}}, prototype_3_15_q[15:8]}; // @[DistanceEncoder.swift:101]
+    assign _t1431 = {{10{_t1430[9]}}, _t1430} * {{10{_t1430[9]}}, _t1430}; // @[DistanceEncoder.swift:101]
+    assign _t1432 = _t1125 - {{2{1'b0}}, prototype_3_15_q[23:16]}; // @[DistanceEncoder.swift:101]
+    assign _t1433 = {{10{_t1432[9]}}, _t1432} * {{10{_t1432[9]}}, _t1432}; // @[DistanceEncoder.swift:101]
+    assign _t1434 = _t1128 - {{2{1'b0}}, prototype_3_15_q[31:24]}; // @[DistanceEncoder.swift:101]
+    assign _t1435 = {{10{_t1434[9]}}, _t1434} * {{10{_t1434[9]}}, _t1434}; // @[DistanceEncoder.swift:101]
+    assign _t1436 = _t1131 - {{2{1'b0}}, prototype_3_15_q[39:32]}; // @[DistanceEncoder.swift:101]
+    assign _t1437 = {{10{_t1436[9]}}, _t1436} * {{10{_t1436[9]}}, _t1436}; // @[DistanceEncoder.swift:101]
+    assign _t1438 = _t1134 - {{2{1'b0}}, prototype_3_15_q[47:40]}; // @[DistanceEncoder.swift:101]
+    assign _t1439 = {{10{_t1438[9]}}, _t1438} * {{10{_t1438[9]}}, _t1438}; // @[DistanceEncoder.swift:101]
+    assign _t1440 = _t1137 - {{2{1'b0}}, prototype_3_15_q[55:48]}; // @[DistanceEncoder.swift:101]
+    assign _t1441 = {{10{_t1440[9]}}, _t1440} * {{10{_t1440[9]}}, _t1440}; // @[DistanceEncoder.swift:101]
+    assign _t1442 = _t1140 - {{2{1'b0}}, prototype_3_15_q[63:56]}; // @[DistanceEncoder.swift:101]
+    assign _t1443 = {{10{_t1442[9]}}, _t1442} * {{10{_t1442[9]}}, _t1442}; // @[DistanceEncoder.swift:101]
+    assign _t1444 = _t1143 - {{2{1'b0}}, prototype_3_15_q[71:64]}; // @[DistanceEncoder.swift:101]
+    assign _t1445 = {{10{_t1444[9]}}, _t1444} * {{10{_t1444[9]}}, _t1444}; // @[DistanceEncoder.swift:101]
+    assign _t1446 = ((_t123 ? _t1429 : 20'h00000) + (_t124 ? _t1431 : 20'h00000)) + ((_t125 ? _t1433 : 20'h00000) + (_t126 ? _t1435 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1447 = ((_t127 ? _t1437 : 20'h00000) + (_t128 ? _t1439 : 20'h00000)) + ((_t129 ? _t1441 : 20'h00000) + (_t130 ? _t1443 : 20'h00000)); // @[DistanceEncoder.swift:101]
+    assign _t1448 = e2_bank ? bank1_np : bank0_np; // @[HardwareHelpers.swift:79]
+    assign _t1449 = {{4{1'b0}}, e2_prototype_chunk} << 4; // @[HardwareHelpers.swift:79]
+    assign _t1450 = e2_flag0 ? partial_0_0 : (distance_0_0 + partial_0_0); // @[DistanceEncoder.swift:121]
+    assign _t1451 = _t1449 < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1452 = e2_flag0 ? partial_0_1 : (distance_0_1 + partial_0_1); // @[DistanceEncoder.swift:121]
+    assign _t1453 = (_t1449 + 5'h01) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1454 = e2_flag0 ? partial_0_2 : (distance_0_2 + partial_0_2); // @[DistanceEncoder.swift:121]
+    assign _t1455 = (_t1449 + 5'h02) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1456 = e2_flag0 ? partial_0_3 : (distance_0_3 + partial_0_3); // @[DistanceEncoder.swift:121]
+    assign _t1457 = (_t1449 + 5'h03) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1458 = e2_flag0 ? partial_0_4 : (distance_0_4 + partial_0_4); // @[DistanceEncoder.swift:121]
+    assign _t1459 = (_t1449 + 5'h04) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1460 = e2_flag0 ? partial_0_5 : (distance_0_5 + partial_0_5); // @[DistanceEncoder.swift:121]
+    assign _t1461 = (_t1449 + 5'h05) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1462 = e2_flag0 ? partial_0_6 : (distance_0_6 + partial_0_6); // @[DistanceEncoder.swift:121]
+    assign _t1463 = (_t1449 + 5'h06) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1464 = e2_flag0 ? partial_0_7 : (distance_0_7 + partial_0_7); // @[DistanceEncoder.swift:121]
+    assign _t1465 = (_t1449 + 5'h07) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1466 = e2_flag0 ? partial_0_8 : (distance_0_8 + partial_0_8); // @[DistanceEncoder.swift:121]
+    assign _t1467 = (_t1449 + 5'h08) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1468 = e2_flag0 ? partial_0_9 : (distance_0_9 + partial_0_9); // @[DistanceEncoder.swift:121]
+    assign _t1469 = (_t1449 + 5'h09) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1470 = e2_flag0 ? partial_0_10 : (distance_0_10 + partial_0_10); // @[DistanceEncoder.swift:121]
+    assign _t1471 = (_t1449 + 5'h0a) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1472 = e2_flag0 ? partial_0_11 : (distance_0_11 + partial_0_11); // @[DistanceEncoder.swift:121]
+    assign _t1473 = (_t1449 + 5'h0b) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1474 = e2_flag0 ? partial_0_12 : (distance_0_12 + partial_0_12); // @[DistanceEncoder.swift:121]
+    assign _t1475 = (_t1449 + 5'h0c) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1476 = e2_flag0 ? partial_0_13 : (distance_0_13 + partial_0_13); // @[DistanceEncoder.swift:121]
+    assign _t1477 = (_t1449 + 5'h0d) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1478 = e2_flag0 ? partial_0_14 : (distance_0_14 + partial_0_14); // @[DistanceEncoder.swift:121]
+    assign _t1479 = (_t1449 + 5'h0e) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1480 = e2_flag0 ? partial_0_15 : (distance_0_15 + partial_0_15); // @[DistanceEncoder.swift:121]
+    assign _t1481 = (_t1449 + 5'h0f) < _t1448; // @[HardwareHelpers.swift:79]
+    assign _t1482 = ~_t1453; // @[HardwareHelpers.swift:79]
+    assign _t1483 = _t1451 & (_t1482 | (_t1450 <= _t1452)); // @[HardwareHelpers.swift:79]
+    assign _t1484 = _t1483 ? _t1450 : _t1452; // @[HardwareHelpers.swift:79]
+    assign _t1485 = _t1451 | _t1453; // @[HardwareHelpers.swift:79]
+    assign _t1486 = ~_t1457; // @[HardwareHelpers.swift:79]
+    assign _t1487 = _t1455 & (_t1486 | (_t1454 <= _t1456)); // @[HardwareHelpers.swift:79]
+    assign _t1488 = _t1487 ? _t1454 : _t1456; // @[HardwareHelpers.swift:79]
+    assign _t1489 = _t1455 | _t1457; // @[HardwareHelpers.swift:79]
+    assign _t1490 = ~_t1461; // @[HardwareHelpers.swift:79]
+    assign _t1491 = _t1459 & (_t1490 | (_t1458 <= _t1460)); // @[HardwareHelpers.swift:79]
+    assign _t1492 = _t1491 ? _t1458 : _t1460; // @[HardwareHelpers.swift:79]
+    assign _t1493 = _t1459 | _t1461; // @[HardwareHelpers.swift:79]
+    assign _t1494 = ~_t1465; // @[HardwareHelpers.swift:79]
+    assign _t1495 = _t1463 & (_t1494 | (_t1462 <= _t1464)); // @[HardwareHelpers.swift:79]
+    assign _t1496 = _t1495 ? _t1462 : _t1464; // @[HardwareHelpers.swift:79]
+    assign _t1497 = _t1463 | _t1465; // @[HardwareHelpers.swift:79]
+    assign _t1498 = ~_t1469; // @[HardwareHelpers.swift:79]
+    assign _t1499 = _t1467 & (_t1498 | (_t1466 <= _t1468)); // @[HardwareHelpers.swift:79]
+    assign _t1500 = _t1499 ? _t1466 : _t1468; // @[HardwareHelpers.swift:79]
+    assign _t1501 = _t1467 | _t1469; // @[HardwareHelpers.swift:79]
+    assign _t1502 = ~_t1473; // @[HardwareHelpers.swift:79]
+    assign _t1503 = _t1471 & (_t1502 | (_t1470 <= _t1472)); // @[HardwareHelpers.swift:79]
+    assign _t1504 = _t1503 ? _t1470 : _t1472; // @[HardwareHelpers.swift:79]
+    assign _t1505 = _t1471 | _t1473; // @[HardwareHelpers.swift:79]
+    assign _t1506 = ~_t1477; // @[HardwareHelpers.swift:79]
+    assign _t1507 = _t1475 & (_t1506 | (_t1474 <= _t1476)); // @[HardwareHelpers.swift:79]
+    assign _t1508 = _t1507 ? _t1474 : _t1476; // @[HardwareHelpers.swift:79]
+    assign _t1509 = _t1475 | _t1477; // @[HardwareHelpers.swift:79]
+    assign _t1510 = ~_t1481; // @[HardwareHelpers.swift:79]
+    assign _t1511 = _t1479 & (_t1510 | (_t1478 <= _t1480)); // @[HardwareHelpers.swift:79]
+    assign _t1512 = _t1511 ? _t1478 : _t1480; // @[HardwareHelpers.swift:79]
+    assign _t1513 = _t1479 | _t1481; // @[HardwareHelpers.swift:79]
+    assign _t1514 = ~_t1489; // @[HardwareHelpers.swift:79]
+    assign _t1515 = _t1485 & (_t1514 | (_t1484 <= _t1488)); // @[HardwareHelpers.swift:79]
+    assign _t1516 = _t1485 | _t1489; // @[HardwareHelpers.swift:79]
+    assign _t1517 = ~_t1497; // @[HardwareHelpers.swift:79]
+    assign _t1518 = _t1493 & (_t1517 | (_t1492 <= _t1496)); // @[HardwareHelpers.swift:79]
+    assign _t1519 = _t1493 | _t1497; // @[HardwareHelpers.swift:79]
+    assign _t1520 = ~_t1505; // @[HardwareHelpers.swift:79]
+    assign _t1521 = _t1501 & (_t1520 | (_t1500 <= _t1504)); // @[HardwareHelpers.swift:79]
+    assign _t1522 = _t1501 | _t1505; // @[HardwareHelpers.swift:79]
+    assign _t1523 = ~_t1513; // @[HardwareHelpers.swift:79]
+    assign _t1524 = _t1509 & (_t1523 | (_t1508 <= _t1512)); // @[HardwareHelpers.swift:79]
+    assign _t1525 = _t1509 | _t1513; // @[HardwareHelpers.swift:79]
+    assign _t1526 = argmin_0_l2_0_1 & ((~argmin_0_l2_1_1) | (argmin_0_l2_0_0 <= argmin_0_l2_1_0)); // @[HardwareHelpers.swift:79]
+    assign _t1527 = _t1526 ? argmin_0_l2_0_0 : argmin_0_l2_1_0; // @[HardwareHelpers.swift:79]
+    assign _t1528 = argmin_0_l2_0_1 | argmin_0_l2_1_1; // @[HardwareHelpers.swift:79]
+    assign _t1529 = argmin_0_l2_2_1 & ((~argmin_0_l2_3_1) | (argmin_0_l2_2_0 <= argmin_0_l2_3_0)); // @[HardwareHelpers.swift:79]
+    assign _t1530 = _t1529 ? argmin_0_l2_2_0 : argmin_0_l2_3_0; // @[HardwareHelpers.swift:79]
+    assign _t1531 = argmin_0_l2_2_1 | argmin_0_l2_3_1; // @[HardwareHelpers.swift:79]
+    assign _t1532 = _t1528 & ((~_t1531) | (_t1527 <= _t1530)); // @[HardwareHelpers.swift:79]
+    assign _t1533 = e2_flag0 ? partial_1_0 : (distance_1_0 + partial_1_0); // @[DistanceEncoder.swift:121]
+    assign _t1534 = e2_flag0 ? partial_1_1 : (distance_1_1 + partial_1_1); // @[DistanceEncoder.swift:121]
+    assign _t1535 = e2_flag0 ? partial_1_2 : (distance_1_2 + partial_1_2); // @[DistanceEncoder.swift:121]
+    assign _t1536 = e2_flag0 ? partial_1_3 : (distance_1_3 + partial_1_3); // @[DistanceEncoder.swift:121]
+    assign _t1537 = e2_flag0 ? partial_1_4 : (distance_1_4 + partial_1_4); // @[DistanceEncoder.swift:121]
+    assign _t1538 = e2_flag0 ? partial_1_5 : (distance_1_5 + partial_1_5); // @[DistanceEncoder.swift:121]
+    assign _t1539 = e2_flag0 ? partial_1_6 : (distance_1_6 + partial_1_6); // @[DistanceEncoder.swift:121]
+    assign _t1540 = e2_flag0 ? partial_1_7 : (distance_1_7 + partial_1_7); // @[DistanceEncoder.swift:121]
+    assign _t1541 = e2_flag0 ? partial_1_8 : (distance_1_8 + partial_1_8); // @[DistanceEncoder.swift:121]
+    assign _t1542 = e2_flag0 ? partial_1_9 : (distance_1_9 + partial_1_9); // @[DistanceEncoder.swift:121]
+    assign _t1543 = e2_flag0 ? partial_1_10 : (distance_1_10 + partial_1_10); // @[DistanceEncoder.swift:121]
+    assign _t1544 = e2_flag0 ? partial_1_11 : (distance_1_11 + partial_1_11); // @[DistanceEncoder.swift:121]
+    assign _t1545 = e2_flag0 ? partial_1_12 : (distance_1_12 + partial_1_12); // @[DistanceEncoder.swift:121]
+    assign _t1546 = e2_flag0 ? partial_1_13 : (distance_1_13 + partial_1_13); // @[DistanceEncoder.swift:121]
+    assign _t1547 = e2_flag0 ? partial_1_14 : (distance_1_14 + partial_1_14); // @[DistanceEncoder.swift:121]
+    assign _t1548 = e2_flag0 ? partial_1_15 : (distance_1_15 + partial_1_15); // @[DistanceEncoder.swift:121]
+    assign _t1549 = _t1451 & (_t1482 | (_t1533 <= _t1534)); // @[HardwareHelpers.swift:79]
+    assign _t1550 = _t1549 ? _t1533 : _t1534; // @[HardwareHelpers.swift:79]
+    assign _t1551 = _t1455 & (_t1486 | (_t1535 <= _t1536)); // @[HardwareHelpers.swift:79]
+    assign _t1552 = _t1551 ? _t1535 : _t1536; // @[HardwareHelpers.swift:79]
+    assign _t1553 = _t1459 & (_t1490 | (_t1537 <= _t1538)); // @[HardwareHelpers.swift:79]
+    assign _t1554 = _t1553 ? _t1537 : _t1538; // @[HardwareHelpers.swift:79]
+    assign _t1555 = _t1463 & (_t1494 | (_t1539 <= _t1540)); // @[HardwareHelpers.swift:79]
+    assign _t1556 = _t1555 ? _t1539 : _t1540; // @[HardwareHelpers.swift:79]
+    assign _t1557 = _t1467 & (_t1498 | (_t1541 <= _t1542)); // @[HardwareHelpers.swift:79]
+    assign _t1558 = _t1557 ? _t1541 : _t1542; // @[HardwareHelpers.swift:79]
+    assign _t1559 = _t1471 & (_t1502 | (_t1543 <= _t1544)); // @[HardwareHelpers.swift:79]
+    assign _t1560 = _t1559 ? _t1543 : _t1544; // @[HardwareHelpers.swift:79]
+    assign _t1561 = _t1475 & (_t1506 | (_t1545 <= _t1546)); // @[HardwareHelpers.swift:79]
+    assign _t1562 = _t1561 ? _t1545 : _t1546; // @[HardwareHelpers.swift:79]
+    assign _t1563 = _t1479 & (_t1510 | (_t1547 <= _t1548)); // @[HardwareHelpers.swift:79]
+    assign _t1564 = _t1563 ? _t1547 : _t1548; // @[HardwareHelpers.swift:79]
+    assign _t1565 = _t1485 & (_t1514 | (_t1550 <= _t1552)); // @[HardwareHelpers.swift:79]
+    assign _t1566 = _t1493 & (_t1517 | (_t1554 <= _t1556)); // @[HardwareHelpers.swift:79]
+    assign _t1567 = _t1501 & (_t1520 | (_t1558 <= _t1560)); // @[HardwareHelpers.swift:79]
+    assign _t1568 = _t1509 & (_t1523 | (_t1562 <= _t1564)); // @[HardwareHelpers.swift:79]
+    assign _t1569 = argmin_1_l2_0_1 & ((~argmin_1_l2_1_1) | (argmin_1_l2_0_0 <= argmin_1_l2_1_0)); // @[HardwareHelpers.swift:79]
+    assign _t1570 = _t1569 ? argmin_1_l2_0_0 : argmin_1_l2_1_0; // @[HardwareHelpers.swift:79]
+    assign _t1571 = argmin_1_l2_0_1 | argmin_1_l2_1_1; // @[HardwareHelpers.swift:79]
+    assign _t1572 = argmin_1_l2_2_1 & ((~argmin_1_l2_3_1) | (argmin_1_l2_2_0 <= argmin_1_l2_3_0)); // @[HardwareHelpers.swift:79]
+    assign _t1573 = _t1572 ? argmin_1_l2_2_0 : argmin_1_l2_3_0; // @[HardwareHelpers.swift:79]
+    assign _t1574 = argmin_1_l2_2_1 | argmin_1_l2_3_1; // @[HardwareHelpers.swift:79]
+    assign _t1575 = _t1571 & ((~_t1574) | (_t1570 <= _t1573)); // @[HardwareHelpers.swift:79]
+    assign _t1576 = e2_flag0 ? partial_2_0 : (distance_2_0 + partial_2_0); // @[DistanceEncoder.swift:121]
+    assign _t1577 = e2_flag0 ? partial_2_1 : (distance_2_1 + partial_2_1); // @[DistanceEncoder.swift:121]
+    assign _t1578 = e2_flag0 ? partial_2_2 : (distance_2_2 + partial_2_2); // @[DistanceEncoder.swift:121]
+    assign _t1579 = e2_flag0 ? partial_2_3 : (distance_2_3 + partial_2_3); // @[DistanceEncoder.swift:121]
+    assign _t1580 = e2_flag0 ? partial_2_4 : (distance_2_4 + partial_2_4); // @[DistanceEncoder.swift:121]
+    assign _t1581 = e2_flag0 ? partial_2_5 : (distance_2_5 + partial_2_5); // @[DistanceEncoder.swift:121]
+    assign _t1582 = e2_flag0 ? partial_2_6 : (distance_2_6 + partial_2_6); // @[DistanceEncoder.swift:121]
+    assign _t1583 = e2_flag0 ? partial_2_7 : (distance_2_7 + partial_2_7); // @[DistanceEncoder.swift:121]
+    assign _t1584 = e2_flag0 ? partial_2_8 : (distance_2_8 + partial_2_8); // @[DistanceEncoder.swift:121]
+    assign _t1585 = e2_flag0 ? partial_2_9 : (distance_2_9 + partial_2_9); // @[DistanceEncoder.swift:121]
+    assign _t1586 = e2_flag0 ? partial_2_10 : (distance_2_10 + partial_2_10); // @[DistanceEncoder.swift:121]
+    assign _t1587 = e2_flag0 ? partial_2_11 : (distance_2_11 + partial_2_11); // @[DistanceEncoder.swift:121]
+    assign _t1588 = e2_flag0 ? partial_2_12 : (distance_2_12 + partial_2_12); // @[DistanceEncoder.swift:121]
+    assign _t1589 = e2_flag0 ? partial_2_13 : (distance_2_13 + partial_2_13); // @[DistanceEncoder.swift:121]
+    assign _t1590 = e2_flag0 ? partial_2_14 : (distance_2_14 + partial_2_14); // @[DistanceEncoder.swift:121]
+    assign _t1591 = e2_flag0 ? partial_2_15 : (distance_2_15 + partial_2_15); // @[DistanceEncoder.swift:121]
+    assign _t1592 = _t1451 & (_t1482 | (_t1576 <= _t1577)); // @[HardwareHelpers.swift:79]
+    assign _t1593 = _t1592 ? _t1576 : _t1577; // @[HardwareHelpers.swift:79]
+    assign _t1594 = _t1455 & (_t1486 | (_t1578 <= _t1579)); // @[HardwareHelpers.swift:79]
+    assign _t1595 = _t1594 ? _t1578 : _t1579; // @[HardwareHelpers.swift:79]
+    assign _t1596 = _t1459 & (_t1490 | (_t1580 <= _t1581)); // @[HardwareHelpers.swift:79]
+    assign _t1597 = _t1596 ? _t1580 : _t1581; // @[HardwareHelpers.swift:79]
+    assign _t1598 = _t1463 & (_t1494 | (_t1582 <= _t1583)); // @[HardwareHelpers.swift:79]
+    assign _t1599 = _t1598 ? _t1582 : _t1583; // @[HardwareHelpers.swift:79]
+    assign _t1600 = _t1467 & (_t1498 | (_t1584 <= _t1585)); // @[HardwareHelpers.swift:79]
+    assign _t1601 = _t1600 ? _t1584 : _t1585; // @[HardwareHelpers.swift:79]
+    assign _t1602 = _t1471 & (_t1502 | (_t1586 <= _t1587)); // @[HardwareHelpers.swift:79]
+    assign _t1603 = _t1602 ? _t1586 : _t1587; // @[HardwareHelpers.swift:79]
+    assign _t1604 = _t1475 & (_t1506 | (_t1588 <= _t1589)); // @[HardwareHelpers.swift:79]
+    assign _t1605 = _t1604 ? _t1588 : _t1589; // @[HardwareHelpers.swift:79]
+    assign _t1606 = _t1479 & (_t1510 | (_t1590 <= _t1591)); // @[HardwareHelpers.swift:79]
+    assign _t1607 = _t1606 ? _t1590 : _t1591; // @[HardwareHelpers.swift:79]
+    assign _t1608 = _t1485 & (_t1514 | (_t1593 <= _t1595)); // @[HardwareHelpers.swift:79]
+    assign _t1609 = _t1493 & (_t1517 | (_t1597 <= _t1599)); // @[HardwareHelpers.swift:79]
+    assign _t1610 = _t1501 & (_t1520 | (_t1601 <= _t1603)); // @[HardwareHelpers.swift:79]
+    assign _t1611 = _t1509 & (_t1523 | (_t1605 <= _t1607)); // @[HardwareHelpers.swift:79]
+    assign _t1612 = argmin_2_l2_0_1 & ((~argmin_2_l2_1_1) | (argmin_2_l2_0_0 <= argmin_2_l2_1_0)); // @[HardwareHelpers.swift:79]
+    assign _t1613 = _t1612 ? argmin_2_l2_0_0 : argmin_2_l2_1_0; // @[HardwareHelpers.swift:79]
+    assign _t1614 = argmin_2_l2_0_1 | argmin_2_l2_1_1; // @[HardwareHelpers.swift:79]
+    assign _t1615 = argmin_2_l2_2_1 & ((~argmin_2_l2_3_1) | (argmin_2_l2_2_0 <= argmin_2_l2_3_0)); // @[HardwareHelpers.swift:79]
+    assign _t1616 = _t1615 ? argmin_2_l2_2_0 : argmin_2_l2_3_0; // @[HardwareHelpers.swift:79]
+    assign _t1617 = argmin_2_l2_2_1 | argmin_2_l2_3_1; // @[HardwareHelpers.swift:79]
+    assign _t1618 = _t1614 & ((~_t1617) | (_t1613 <= _t1616)); // @[HardwareHelpers.swift:79]
+    assign _t1619 = e2_flag0 ? partial_3_0 : (distance_3_0 + partial_3_0); // @[DistanceEncoder.swift:121]
+    assign _t1620 = e2_flag0 ? partial_3_1 : (distance_3_1 + partial_3_1); // @[DistanceEncoder.swift:121]
+    assign _t1621 = e2_flag0 ? partial_3_2 : (distance_3_2 + partial_3_2); // @[DistanceEncoder.swift:121]
+    assign _t1622 = e2_flag0 ? partial_3_3 : (distance_3_3 + partial_3_3); // @[DistanceEncoder.swift:121]
+    assign _t1623 = e2_flag0 ? partial_3_4 : (distance_3_4 + partial_3_4); // @[DistanceEncoder.swift:121]
+    assign _t1624 = e2_flag0 ? partial_3_5 : (distance_3_5 + partial_3_5); // @[DistanceEncoder.swift:121]
+    assign _t1625 = e2_flag0 ? partial_3_6 : (distance_3_6 + partial_3_6); // @[DistanceEncoder.swift:121]
+    assign _t1626 = e2_flag0 ? partial_3_7 : (distance_3_7 + partial_3_7); // @[DistanceEncoder.swift:121]
+    assign _t1627 = e2_flag0 ? partial_3_8 : (distance_3_8 + partial_3_8); // @[DistanceEncoder.swift:121]
+    assign _t1628 = e2_flag0 ? partial_3_9 : (distance_3_9 + partial_3_9); // @[DistanceEncoder.swift:121]
+    assign _t1629 = e2_flag0 ? partial_3_10 : (distance_3_10 + partial_3_10); // @[DistanceEncoder.swift:121]
+    assign _t1630 = e2_flag0 ? partial_3_11 : (distance_3_11 + partial_3_11); // @[DistanceEncoder.swift:121]
+    assign _t1631 = e2_flag0 ? partial_3_12 : (distance_3_12 + partial_3_12); // @[DistanceEncoder.swift:121]
+    assign _t1632 = e2_flag0 ? partial_3_13 : (distance_3_13 + partial_3_13); // @[DistanceEncoder.swift:121]
+    assign _t1633 = e2_flag0 ? partial_3_14 : (distance_3_14 + partial_3_14); // @[DistanceEncoder.swift:121]
+    assign _t1634 = e2_flag0 ? partial_3_15 : (distance_3_15 + partial_3_15); // @[DistanceEncoder.swift:121]
+    assign _t1635 = _t1451 & (_t1482 | (_t1619 <= _t1620)); // @[HardwareHelpers.swift:79]
+    assign _t1636 = _t1635 ? _t1619 : _t1620; // @[HardwareHelpers.swift:79]
+    assign _t1637 = _t1455 & (_t1486 | (_t1621 <= _t1622)); // @[HardwareHelpers.swift:79]
+    assign _t1638 = _t1637 ? _t1621 : _t1622; // @[HardwareHelpers.swift:79]
+    assign _t1639 = _t1459 & (_t1490 | (_t1623 <= _t1624)); // @[HardwareHelpers.swift:79]
+    assign _t1640 = _t1639 ? _t1623 : _t1624; // @[HardwareHelpers.swift:79]
+    assign _t1641 = _t1463 & (_t1494 | (_t1625 <= _t1626)); // @[HardwareHelpers.swift:79]
+    assign _t1642 = _t1641 ? _t1625 : _t1626; // @[HardwareHelpers.swift:79]
+    assign _t1643 = _t1467 & (_t1498 | (_t1627 <= _t1628)); // @[HardwareHelpers.swift:79]
+    assign _t1644 = _t1643 ? _t1627 : _t1628; // @[HardwareHelpers.swift:79]
+    assign _t1645 = _t1471 & (_t1502 | (_t1629 <= _t1630)); // @[HardwareHelpers.swift:79]
+    assign _t1646 = _t1645 ? _t1629 : _t1630; // @[HardwareHelpers.swift:79]
+    assign _t1647 = _t1475 & (_t1506 | (_t1631 <= _t1632)); // @[HardwareHelpers.swift:79]
+    assign _t1648 = _t1647 ? _t1631 : _t1632; // @[HardwareHelpers.swift:79]
+    assign _t1649 = _t1479 & (_t1510 | (_t1633 <= _t1634)); // @[HardwareHelpers.swift:79]
+    assign _t1650 = _t1649 ? _t1633 : _t1634; // @[HardwareHelpers.swift:79]
+    assign _t1651 = _t1485 & (_t1514 | (_t1636 <= _t1638)); // @[HardwareHelpers.swift:79]
+    assign _t1652 = _t1493 & (_t1517 | (_t1640 <= _t1642)); // @[HardwareHelpers.swift:79]
+    assign _t1653 = _t1501 & (_t1520 | (_t1644 <= _t1646)); // @[HardwareHelpers.swift:79]
+    assign _t1654 = _t1509 & (_t1523 | (_t1648 <= _t1650)); // @[HardwareHelpers.swift:79]
+    assign _t1655 = argmin_3_l2_0_1 & ((~argmin_3_l2_1_1) | (argmin_3_l2_0_0 <= argmin_3_l2_1_0)); // @[HardwareHelpers.swift:79]
+    assign _t1656 = _t1655 ? argmin_3_l2_0_0 : argmin_3_l2_1_0; // @[HardwareHelpers.swift:79]
+    assign _t1657 = argmin_3_l2_0_1 | argmin_3_l2_1_1; // @[HardwareHelpers.swift:79]
+    assign _t1658 = argmin_3_l2_2_1 & ((~argmin_3_l2_3_1) | (argmin_3_l2_2_0 <= argmin_3_l2_3_0)); // @[HardwareHelpers.swift:79]
+    assign _t1659 = _t1658 ? argmin_3_l2_2_0 : argmin_3_l2_3_0; // @[HardwareHelpers.swift:79]
+    assign _t1660 = argmin_3_l2_2_1 | argmin_3_l2_3_1; // @[HardwareHelpers.swift:79]
+    assign _t1661 = _t1657 & ((~_t1660) | (_t1656 <= _t1659)); // @[HardwareHelpers.swift:79]
+    assign codes_finishing = argmin_valid_d2 & argmin_last_pc_d2; // @[DistanceEncoder.swift:143]
+    assign _t1662 = argmin_first_pc_d2 | (argmin_0_l4_0_1 & (argmin_0_l4_0_0 < best_distance_0)); // @[DistanceEncoder.swift:155]
+    assign _t1663 = _t1662 ? argmin_0_l4_0_2 : best_index_0; // @[DistanceEncoder.swift:155]
+    assign _t1664 = argmin_first_pc_d2 | (argmin_1_l4_0_1 & (argmin_1_l4_0_0 < best_distance_1)); // @[DistanceEncoder.swift:155]
+    assign _t1665 = _t1664 ? argmin_1_l4_0_2 : best_index_1; // @[DistanceEncoder.swift:155]
+    assign _t1666 = argmin_first_pc_d2 | (argmin_2_l4_0_1 & (argmin_2_l4_0_0 < best_distance_2)); // @[DistanceEncoder.swift:155]
+    assign _t1667 = _t1666 ? argmin_2_l4_0_2 : best_index_2; // @[DistanceEncoder.swift:155]
+    assign _t1668 = argmin_first_pc_d2 | (argmin_3_l4_0_1 & (argmin_3_l4_0_0 < best_distance_3)); // @[DistanceEncoder.swift:155]
+    assign _t1669 = _t1668 ? argmin_3_l4_0_2 : best_index_3; // @[DistanceEncoder.swift:155]
+    assign lookup_last_chunk = lookup_chunk == ((lookup_bank ? bank1_output_chunks : bank0_output_chunks) - 3'h1); // @[Lookup.swift:32]
+    assign _t1670 = lookup_active & lookup_last_chunk; // @[Lookup.swift:33]
+    assign load_table_address = (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address}; // @[Lookup.swift:54]
+    assign _t1671 = {{6{1'b0}}, lookup_group} << 4; // @[Lookup.swift:69]
+    assign table_0_we = _t1673; // @[Lookup.swift:62]
+    assign table_0_waddr = _t1673 ? load_table_address : 11'h000; // @[Lookup.swift:62]
+    assign table_0_wdata = _t1673 ? _t1674 : 128'h00000000000000000000000000000000; // @[Lookup.swift:62]
+    assign _t1672 = load_fire & (load_kind == 2'h2); // @[Lookup.swift:63]
+    assign _t1673 = _t1672 & _t50; // @[Lookup.swift:63]
+    assign _t1674 = load_data[127:0]; // @[Lookup.swift:63]
+    assign _t1675 = lookup_bank ? 11'h400 : 11'h000; // @[Lookup.swift:69]
+    assign _t1676 = {{8{1'b0}}, lookup_chunk}; // @[Lookup.swift:69]
+    assign table_address_0 = (_t1675 + ((_t1671 + {{7{1'b0}}, lookup_code_0}) << 2)) + _t1676; // @[Lookup.swift:69]
+    assign table_1_we = _t1677; // @[Lookup.swift:62]
+    assign table_1_waddr = _t1677 ? load_table_address : 11'h000; // @[Lookup.swift:62]
+    assign table_1_wdata = _t1677 ? _t1674 : 128'h00000000000000000000000000000000; // @[Lookup.swift:62]
+    assign _t1677 = _t1672 & _t54; // @[Lookup.swift:63]
+    assign table_address_1 = (_t1675 + ((_t1671 + {{7{1'b0}}, lookup_code_1}) << 2)) + _t1676; // @[Lookup.swift:69]
+    assign table_2_we = _t1678; // @[Lookup.swift:62]
+    assign table_2_waddr = _t1678 ? load_table_address : 11'h000; // @[Lookup.swift:62]
+    assign table_2_wdata = _t1678 ? _t1674 : 128'h00000000000000000000000000000000; // @[Lookup.swift:62]
+    assign _t1678 = _t1672 & _t56; // @[Lookup.swift:63]
+    assign table_address_2 = (_t1675 + ((_t1671 + {{7{1'b0}}, lookup_code_2}) << 2)) + _t1676; // @[Lookup.swift:69]
+    assign table_3_we = _t1679; // @[Lookup.swift:62]
+    assign table_3_waddr = _t1679 ? load_table_address : 11'h000; // @[Lookup.swift:62]
+    assign table_3_wdata = _t1679 ? _t1674 : 128'h00000000000000000000000000000000; // @[Lookup.swift:62]
+    assign _t1679 = _t1672 & _t58; // @[Lookup.swift:63]
+    assign table_address_3 = (_t1675 + ((_t1671 + {{7{1'b0}}, lookup_code_3}) << 2)) + _t1676; // @[Lookup.swift:69]
+    assign bias_we = _t1680; // @[Lookup.swift:76]
+    assign bias_waddr = _t1680 ? ((load_bank ? 3'h4 : 3'h0) + load_address[2:0]) : 3'h0; // @[Lookup.swift:76]
+    assign bias_wdata = _t1916; // @[Lookup.swift:76]
+    assign _t1680 = (load_fire & (load_kind == 2'h3)) & (load_address < 10'h004); // @[Lookup.swift:77]
+    assign _t1681 = (lookup_bank ? 3'h4 : 3'h0) + lookup_chunk; // @[Lookup.swift:51]
+    assign _t1682 = l1_bank ? bank1_ns : bank0_ns; // @[HardwareHelpers.swift:79]
+    assign _t1683 = {{2{1'b0}}, l1_group} << 2; // @[HardwareHelpers.swift:79]
+    assign _t1684 = entries_0[7:0]; // @[HardwareHelpers.swift:79]
+    assign _t1685 = _t1683 < _t1682; // @[HardwareHelpers.swift:79]
+    assign _t1686 = entries_1[7:0]; // @[HardwareHelpers.swift:79]
+    assign _t1687 = (_t1683 + 7'h01) < _t1682; // @[HardwareHelpers.swift:79]
+    assign _t1688 = entries_2[7:0]; // @[HardwareHelpers.swift:79]
+    assign _t1689 = (_t1683 + 7'h02) < _t1682; // @[HardwareHelpers.swift:79]
+    assign _t1690 = entries_3[7:0]; // @[HardwareHelpers.swift:79]
+    assign _t1691 = (_t1683 + 7'h03) < _t1682; // @[HardwareHelpers.swift:79]
+    assign _t1692 = (_t1685 ? {{6{_t1684[7]}}, _t1684} : 14'h0000) + (_t1687 ? {{6{_t1686[7]}}, _t1686} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1693 = (_t1689 ? {{6{_t1688[7]}}, _t1688} : 14'h0000) + (_t1691 ? {{6{_t1690[7]}}, _t1690} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1694 = entries_0[15:8]; // @[HardwareHelpers.swift:79]
+    assign _t1695 = entries_1[15:8]; // @[HardwareHelpers.swift:79]
+    assign _t1696 = entries_2[15:8]; // @[HardwareHelpers.swift:79]
+    assign _t1697 = entries_3[15:8]; // @[HardwareHelpers.swift:79]
+    assign _t1698 = (_t1685 ? {{6{_t1694[7]}}, _t1694} : 14'h0000) + (_t1687 ? {{6{_t1695[7]}}, _t1695} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1699 = (_t1689 ? {{6{_t1696[7]}}, _t1696} : 14'h0000) + (_t1691 ? {{6{_t1697[7]}}, _t1697} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1700 = entries_0[23:16]; // @[HardwareHelpers.swift:79]
+    assign _t1701 = entries_1[23:16]; // @[HardwareHelpers.swift:79]
+    assign _t1702 = entries_2[23:16]; // @[HardwareHelpers.swift:79]
+    assign _t1703 = entries_3[23:16]; // @[HardwareHelpers.swift:79]
+    assign _t1704 = (_t1685 ? {{6{_t1700[7]}}, _t1700} : 14'h0000) + (_t1687 ? {{6{_t1701[7]}}, _t1701} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1705 = (_t1689 ? {{6{_t1702[7]}}, _t1702} : 14'h0000) + (_t1691 ? {{6{_t1703[7]}}, _t1703} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1706 = entries_0[31:24]; // @[HardwareHelpers.swift:79]
+    assign _t1707 = entries_1[31:24]; // @[HardwareHelpers.swift:79]
+    assign _t1708 = entries_2[31:24]; // @[HardwareHelpers.swift:79]
+    assign _t1709 = entries_3[31:24]; // @[HardwareHelpers.swift:79]
+    assign _t1710 = (_t1685 ? {{6{_t1706[7]}}, _t1706} : 14'h0000) + (_t1687 ? {{6{_t1707[7]}}, _t1707} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1711 = (_t1689 ? {{6{_t1708[7]}}, _t1708} : 14'h0000) + (_t1691 ? {{6{_t1709[7]}}, _t1709} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1712 = entries_0[39:32]; // @[HardwareHelpers.swift:79]
+    assign _t1713 = entries_1[39:32]; // @[HardwareHelpers.swift:79]
+    assign _t1714 = entries_2[39:32]; // @[HardwareHelpers.swift:79]
+    assign _t1715 = entries_3[39:32]; // @[HardwareHelpers.swift:79]
+    assign _t1716 = (_t1685 ? {{6{_t1712[7]}}, _t1712} : 14'h0000) + (_t1687 ? {{6{_t1713[7]}}, _t1713} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1717 = (_t1689 ? {{6{_t1714[7]}}, _t1714} : 14'h0000) + (_t1691 ? {{6{_t1715[7]}}, _t1715} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1718 = entries_0[47:40]; // @[HardwareHelpers.swift:79]
+    assign _t1719 = entries_1[47:40]; // @[HardwareHelpers.swift:79]
+    assign _t1720 = entries_2[47:40]; // @[HardwareHelpers.swift:79]
+    assign _t1721 = entries_3[47:40]; // @[HardwareHelpers.swift:79]
+    assign _t1722 = (_t1685 ? {{6{_t1718[7]}}, _t1718} : 14'h0000) + (_t1687 ? {{6{_t1719[7]}}, _t1719} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1723 = (_t1689 ? {{6{_t1720[7]}}, _t1720} : 14'h0000) + (_t1691 ? {{6{_t1721[7]}}, _t1721} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1724 = entries_0[55:48]; // @[HardwareHelpers.swift:79]
+    assign _t1725 = entries_1[55:48]; // @[HardwareHelpers.swift:79]
+    assign _t1726 = entries_2[55:48]; // @[HardwareHelpers.swift:79]
+    assign _t1727 = entries_3[55:48]; // @[HardwareHelpers.swift:79]
+    assign _t1728 = (_t1685 ? {{6{_t1724[7]}}, _t1724} : 14'h0000) + (_t1687 ? {{6{_t1725[7]}}, _t1725} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1729 = (_t1689 ? {{6{_t1726[7]}}, _t1726} : 14'h0000) + (_t1691 ? {{6{_t1727[7]}}, _t1727} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1730 = entries_0[63:56]; // @[HardwareHelpers.swift:79]
+    assign _t1731 = entries_1[63:56]; // @[HardwareHelpers.swift:79]
+    assign _t1732 = entries_2[63:56]; // @[HardwareHelpers.swift:79]
+    assign _t1733 = entries_3[63:56]; // @[HardwareHelpers.swift:79]
+    assign _t1734 = (_t1685 ? {{6{_t1730[7]}}, _t1730} : 14'h0000) + (_t1687 ? {{6{_t1731[7]}}, _t1731} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1735 = (_t1689 ? {{6{_t1732[7]}}, _t1732} : 14'h0000) + (_t1691 ? {{6{_t1733[7]}}, _t1733} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1736 = entries_0[71:64]; // @[HardwareHelpers.swift:79]
+    assign _t1737 = entries_1[71:64]; // @[HardwareHelpers.swift:79]
+    assign _t1738 = entries_2[71:64]; // @[HardwareHelpers.swift:79]
+    assign _t1739 = entries_3[71:64]; // @[HardwareHelpers.swift:79]
+    assign _t1740 = (_t1685 ? {{6{_t1736[7]}}, _t1736} : 14'h0000) + (_t1687 ? {{6{_t1737[7]}}, _t1737} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1741 = (_t1689 ? {{6{_t1738[7]}}, _t1738} : 14'h0000) + (_t1691 ? {{6{_t1739[7]}}, _t1739} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1742 = entries_0[79:72]; // @[HardwareHelpers.swift:79]
+    assign _t1743 = entries_1[79:72]; // @[HardwareHelpers.swift:79]
+    assign _t1744 = entries_2[79:72]; // @[HardwareHelpers.swift:79]
+    assign _t1745 = entries_3[79:72]; // @[HardwareHelpers.swift:79]
+    assign _t1746 = (_t1685 ? {{6{_t1742[7]}}, _t1742} : 14'h0000) + (_t1687 ? {{6{_t1743[7]}}, _t1743} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1747 = (_t1689 ? {{6{_t1744[7]}}, _t1744} : 14'h0000) + (_t1691 ? {{6{_t1745[7]}}, _t1745} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1748 = entries_0[87:80]; // @[HardwareHelpers.swift:79]
+    assign _t1749 = entries_1[87:80]; // @[HardwareHelpers.swift:79]
+    assign _t1750 = entries_2[87:80]; // @[HardwareHelpers.swift:79]
+    assign _t1751 = entries_3[87:80]; // @[HardwareHelpers.swift:79]
+    assign _t1752 = (_t1685 ? {{6{_t1748[7]}}, _t1748} : 14'h0000) + (_t1687 ? {{6{_t1749[7]}}, _t1749} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1753 = (_t1689 ? {{6{_t1750[7]}}, _t1750} : 14'h0000) + (_t1691 ? {{6{_t1751[7]}}, _t1751} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1754 = entries_0[95:88]; // @[HardwareHelpers.swift:79]
+    assign _t1755 = entries_1[95:88]; // @[HardwareHelpers.swift:79]
+    assign _t1756 = entries_2[95:88]; // @[HardwareHelpers.swift:79]
+    assign _t1757 = entries_3[95:88]; // @[HardwareHelpers.swift:79]
+    assign _t1758 = (_t1685 ? {{6{_t1754[7]}}, _t1754} : 14'h0000) + (_t1687 ? {{6{_t1755[7]}}, _t1755} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1759 = (_t1689 ? {{6{_t1756[7]}}, _t1756} : 14'h0000) + (_t1691 ? {{6{_t1757[7]}}, _t1757} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1760 = entries_0[103:96]; // @[HardwareHelpers.swift:79]
+    assign _t1761 = entries_1[103:96]; // @[HardwareHelpers.swift:79]
+    assign _t1762 = entries_2[103:96]; // @[HardwareHelpers.swift:79]
+    assign _t1763 = entries_3[103:96]; // @[HardwareHelpers.swift:79]
+    assign _t1764 = (_t1685 ? {{6{_t1760[7]}}, _t1760} : 14'h0000) + (_t1687 ? {{6{_t1761[7]}}, _t1761} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1765 = (_t1689 ? {{6{_t1762[7]}}, _t1762} : 14'h0000) + (_t1691 ? {{6{_t1763[7]}}, _t1763} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1766 = entries_0[111:104]; // @[HardwareHelpers.swift:79]
+    assign _t1767 = entries_1[111:104]; // @[HardwareHelpers.swift:79]
+    assign _t1768 = entries_2[111:104]; // @[HardwareHelpers.swift:79]
+    assign _t1769 = entries_3[111:104]; // @[HardwareHelpers.swift:79]
+    assign _t1770 = (_t1685 ? {{6{_t1766[7]}}, _t1766} : 14'h0000) + (_t1687 ? {{6{_t1767[7]}}, _t1767} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1771 = (_t1689 ? {{6{_t1768[7]}}, _t1768} : 14'h0000) + (_t1691 ? {{6{_t1769[7]}}, _t1769} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1772 = entries_0[119:112]; // @[HardwareHelpers.swift:79]
+    assign _t1773 = entries_1[119:112]; // @[HardwareHelpers.swift:79]
+    assign _t1774 = entries_2[119:112]; // @[HardwareHelpers.swift:79]
+    assign _t1775 = entries_3[119:112]; // @[HardwareHelpers.swift:79]
+    assign _t1776 = (_t1685 ? {{6{_t1772[7]}}, _t1772} : 14'h0000) + (_t1687 ? {{6{_t1773[7]}}, _t1773} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1777 = (_t1689 ? {{6{_t1774[7]}}, _t1774} : 14'h0000) + (_t1691 ? {{6{_t1775[7]}}, _t1775} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1778 = entries_0[127:120]; // @[HardwareHelpers.swift:79]
+    assign _t1779 = entries_1[127:120]; // @[HardwareHelpers.swift:79]
+    assign _t1780 = entries_2[127:120]; // @[HardwareHelpers.swift:79]
+    assign _t1781 = entries_3[127:120]; // @[HardwareHelpers.swift:79]
+    assign _t1782 = (_t1685 ? {{6{_t1778[7]}}, _t1778} : 14'h0000) + (_t1687 ? {{6{_t1779[7]}}, _t1779} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1783 = (_t1689 ? {{6{_t1780[7]}}, _t1780} : 14'h0000) + (_t1691 ? {{6{_t1781[7]}}, _t1781} : 14'h0000); // @[HardwareHelpers.swift:79]
+    assign _t1784 = adder_chunk_d1[0]; // @[Lookup.swift:117]
+    assign _t1785 = adder_chunk_d1[1]; // @[Lookup.swift:117]
+    assign _t1786 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_0 : running_sum_2_0) : (_t1784 ? running_sum_1_0 : running_sum_0_0)); // @[Lookup.swift:117]
+    assign group_sum_0 = _t1786 + adder_0_l2_0_0; // @[Lookup.swift:117]
+    assign _t1787 = adder_valid_d1 & (~adder_last_group_d1); // @[Lookup.swift:119]
+    assign _t1788 = _t1787 & (adder_chunk_d1 == 3'h0); // @[Lookup.swift:119]
+    assign _t1789 = _t1787 & (adder_chunk_d1 == 3'h1); // @[Lookup.swift:119]
+    assign _t1790 = _t1787 & (adder_chunk_d1 == 3'h2); // @[Lookup.swift:119]
+    assign _t1791 = _t1787 & (adder_chunk_d1 == 3'h3); // @[Lookup.swift:119]
+    assign _t1792 = adder_bias_d1[15:0]; // @[Lookup.swift:130]
+    assign _t1793 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_1 : running_sum_2_1) : (_t1784 ? running_sum_1_1 : running_sum_0_1)); // @[Lookup.swift:117]
+    assign group_sum_1 = _t1793 + adder_1_l2_0_0; // @[Lookup.swift:117]
+    assign _t1794 = adder_bias_d1[31:16]; // @[Lookup.swift:130]
+    assign _t1795 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_2 : running_sum_2_2) : (_t1784 ? running_sum_1_2 : running_sum_0_2)); // @[Lookup.swift:117]
+    assign group_sum_2 = _t1795 + adder_2_l2_0_0; // @[Lookup.swift:117]
+    assign _t1796 = adder_bias_d1[47:32]; // @[Lookup.swift:130]
+    assign _t1797 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_3 : running_sum_2_3) : (_t1784 ? running_sum_1_3 : running_sum_0_3)); // @[Lookup.swift:117]
+    assign group_sum_3 = _t1797 + adder_3_l2_0_0; // @[Lookup.swift:117]
+    assign _t1798 = adder_bias_d1[63:48]; // @[Lookup.swift:130]
+    assign _t1799 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_4 : running_sum_2_4) : (_t1784 ? running_sum_1_4 : running_sum_0_4)); // @[Lookup.swift:117]
+    assign group_sum_4 = _t1799 + adder_4_l2_0_0; // @[Lookup.swift:117]
+    assign _t1800 = adder_bias_d1[79:64]; // @[Lookup.swift:130]
+    assign _t1801 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_5 : running_sum_2_5) : (_t1784 ? running_sum_1_5 : running_sum_0_5)); // @[Lookup.swift:117]
+    assign group_sum_5 = _t1801 + adder_5_l2_0_0; // @[Lookup.swift:117]
+    assign _t1802 = adder_bias_d1[95:80]; // @[Lookup.swift:130]
+    assign _t1803 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_6 : running_sum_2_6) : (_t1784 ? running_sum_1_6 : running_sum_0_6)); // @[Lookup.swift:117]
+    assign group_sum_6 = _t1803 + adder_6_l2_0_0; // @[Lookup.swift:117]
+    assign _t1804 = adder_bias_d1[111:96]; // @[Lookup.swift:130]
+    assign _t1805 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_7 : running_sum_2_7) : (_t1784 ? running_sum_1_7 : running_sum_0_7)); // @[Lookup.swift:117]
+    assign group_sum_7 = _t1805 + adder_7_l2_0_0; // @[Lookup.swift:117]
+    assign _t1806 = adder_bias_d1[127:112]; // @[Lookup.swift:130]
+    assign _t1807 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_8 : running_sum_2_8) : (_t1784 ? running_sum_1_8 : running_sum_0_8)); // @[Lookup.swift:117]
+    assign group_sum_8 = _t1807 + adder_8_l2_0_0; // @[Lookup.swift:117]
+    assign _t1808 = adder_bias_d1[143:128]; // @[Lookup.swift:130]
+    assign _t1809 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_9 : running_sum_2_9) : (_t1784 ? running_sum_1_9 : running_sum_0_9)); // @[Lookup.swift:117]
+    assign group_sum_9 = _t1809 + adder_9_l2_0_0; // @[Lookup.swift:117]
+    assign _t1810 = adder_bias_d1[159:144]; // @[Lookup.swift:130]
+    assign _t1811 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_10 : running_sum_2_10) : (_t1784 ? running_sum_1_10 : running_sum_0_10)); // @[Lookup.swift:117]
+    assign group_sum_10 = _t1811 + adder_10_l2_0_0; // @[Lookup.swift:117]
+    assign _t1812 = adder_bias_d1[175:160]; // @[Lookup.swift:130]
+    assign _t1813 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_11 : running_sum_2_11) : (_t1784 ? running_sum_1_11 : running_sum_0_11)); // @[Lookup.swift:117]
+    assign group_sum_11 = _t1813 + adder_11_l2_0_0; // @[Lookup.swift:117]
+    assign _t1814 = adder_bias_d1[191:176]; // @[Lookup.swift:130]
+    assign _t1815 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_12 : running_sum_2_12) : (_t1784 ? running_sum_1_12 : running_sum_0_12)); // @[Lookup.swift:117]
+    assign group_sum_12 = _t1815 + adder_12_l2_0_0; // @[Lookup.swift:117]
+    assign _t1816 = adder_bias_d1[207:192]; // @[Lookup.swift:130]
+    assign _t1817 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_13 : running_sum_2_13) : (_t1784 ? running_sum_1_13 : running_sum_0_13)); // @[Lookup.swift:117]
+    assign group_sum_13 = _t1817 + adder_13_l2_0_0; // @[Lookup.swift:117]
+    assign _t1818 = adder_bias_d1[223:208]; // @[Lookup.swift:130]
+    assign _t1819 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_14 : running_sum_2_14) : (_t1784 ? running_sum_1_14 : running_sum_0_14)); // @[Lookup.swift:117]
+    assign group_sum_14 = _t1819 + adder_14_l2_0_0; // @[Lookup.swift:117]
+    assign _t1820 = adder_bias_d1[239:224]; // @[Lookup.swift:130]
+    assign _t1821 = adder_first_group_d1 ? 14'h0000 : (_t1785 ? (_t1784 ? running_sum_3_15 : running_sum_2_15) : (_t1784 ? running_sum_1_15 : running_sum_0_15)); // @[Lookup.swift:117]
+    assign group_sum_15 = _t1821 + adder_15_l2_0_0; // @[Lookup.swift:117]
+    assign _t1822 = adder_bias_d1[255:240]; // @[Lookup.swift:130]
+    assign _t1823 = {1'b0, (q0_bank ? bank1_multiplier : bank0_multiplier)}; // @[Requantizer.swift:52]
+    assign _t1824 = {{17{q0_accumulator_0[16]}}, q0_accumulator_0} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1825 = {{17{q0_accumulator_1[16]}}, q0_accumulator_1} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1826 = {{17{q0_accumulator_2[16]}}, q0_accumulator_2} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1827 = {{17{q0_accumulator_3[16]}}, q0_accumulator_3} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1828 = {{17{q0_accumulator_4[16]}}, q0_accumulator_4} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1829 = {{17{q0_accumulator_5[16]}}, q0_accumulator_5} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1830 = {{17{q0_accumulator_6[16]}}, q0_accumulator_6} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1831 = {{17{q0_accumulator_7[16]}}, q0_accumulator_7} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1832 = {{17{q0_accumulator_8[16]}}, q0_accumulator_8} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1833 = {{17{q0_accumulator_9[16]}}, q0_accumulator_9} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1834 = {{17{q0_accumulator_10[16]}}, q0_accumulator_10} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1835 = {{17{q0_accumulator_11[16]}}, q0_accumulator_11} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1836 = {{17{q0_accumulator_12[16]}}, q0_accumulator_12} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1837 = {{17{q0_accumulator_13[16]}}, q0_accumulator_13} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1838 = {{17{q0_accumulator_14[16]}}, q0_accumulator_14} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1839 = {{17{q0_accumulator_15[16]}}, q0_accumulator_15} * {{17{_t1823[16]}}, _t1823}; // @[Requantizer.swift:52]
+    assign _t1840 = q1_bank ? bank1_shift : bank0_shift; // @[Requantizer.swift:68]
+    assign _t1841 = q1_bank ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:68]
+    assign _t1842 = $signed(({q1_product_0[33], q1_product_0} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1843 = $signed(({q1_product_1[33], q1_product_1} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1844 = $signed(({q1_product_2[33], q1_product_2} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1845 = $signed(({q1_product_3[33], q1_product_3} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1846 = $signed(({q1_product_4[33], q1_product_4} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1847 = $signed(({q1_product_5[33], q1_product_5} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1848 = $signed(({q1_product_6[33], q1_product_6} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1849 = $signed(({q1_product_7[33], q1_product_7} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1850 = $signed(({q1_product_8[33], q1_product_8} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1851 = $signed(({q1_product_9[33], q1_product_9} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1852 = $signed(({q1_product_10[33], q1_product_10} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1853 = $signed(({q1_product_11[33], q1_product_11} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1854 = $signed(({q1_product_12[33], q1_product_12} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1855 = $signed(({q1_product_13[33], q1_product_13} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1856 = $signed(({q1_product_14[33], q1_product_14} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1857 = $signed(({q1_product_15[33], q1_product_15} + _t1841)) >>> _t1840; // @[Requantizer.swift:68]
+    assign _t1858 = q2_bank ? bank1_relu : bank0_relu; // @[Requantizer.swift:86]
+    assign _t1859 = q2_bank ? bank1_cout : bank0_cout; // @[Requantizer.swift:86]
+    assign _t1860 = {{4{1'b0}}, q2_chunk} << 4; // @[Requantizer.swift:86]
+    assign _t1861 = ($signed(q2_shifted_0) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_0)) ? 35'h00000007f : q2_shifted_0); // @[Requantizer.swift:86]
+    assign _t1862 = _t1861[7:0]; // @[Requantizer.swift:86]
+    assign _t1863 = (_t1860 < _t1859) ? ((_t1858 & ($signed(_t1862) < $signed(8'h00))) ? 8'h00 : _t1862) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1864 = ($signed(q2_shifted_1) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_1)) ? 35'h00000007f : q2_shifted_1); // @[Requantizer.swift:86]
+    assign _t1865 = _t1864[7:0]; // @[Requantizer.swift:86]
+    assign _t1866 = ((_t1860 + 7'h01) < _t1859) ? ((_t1858 & ($signed(_t1865) < $signed(8'h00))) ? 8'h00 : _t1865) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1867 = ($signed(q2_shifted_2) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_2)) ? 35'h00000007f : q2_shifted_2); // @[Requantizer.swift:86]
+    assign _t1868 = _t1867[7:0]; // @[Requantizer.swift:86]
+    assign _t1869 = ((_t1860 + 7'h02) < _t1859) ? ((_t1858 & ($signed(_t1868) < $signed(8'h00))) ? 8'h00 : _t1868) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1870 = ($signed(q2_shifted_3) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_3)) ? 35'h00000007f : q2_shifted_3); // @[Requantizer.swift:86]
+    assign _t1871 = _t1870[7:0]; // @[Requantizer.swift:86]
+    assign _t1872 = ((_t1860 + 7'h03) < _t1859) ? ((_t1858 & ($signed(_t1871) < $signed(8'h00))) ? 8'h00 : _t1871) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1873 = ($signed(q2_shifted_4) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_4)) ? 35'h00000007f : q2_shifted_4); // @[Requantizer.swift:86]
+    assign _t1874 = _t1873[7:0]; // @[Requantizer.swift:86]
+    assign _t1875 = ((_t1860 + 7'h04) < _t1859) ? ((_t1858 & ($signed(_t1874) < $signed(8'h00))) ? 8'h00 : _t1874) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1876 = ($signed(q2_shifted_5) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_5)) ? 35'h00000007f : q2_shifted_5); // @[Requantizer.swift:86]
+    assign _t1877 = _t1876[7:0]; // @[Requantizer.swift:86]
+    assign _t1878 = ((_t1860 + 7'h05) < _t1859) ? ((_t1858 & ($signed(_t1877) < $signed(8'h00))) ? 8'h00 : _t1877) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1879 = ($signed(q2_shifted_6) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_6)) ? 35'h00000007f : q2_shifted_6); // @[Requantizer.swift:86]
+    assign _t1880 = _t1879[7:0]; // @[Requantizer.swift:86]
+    assign _t1881 = ((_t1860 + 7'h06) < _t1859) ? ((_t1858 & ($signed(_t1880) < $signed(8'h00))) ? 8'h00 : _t1880) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1882 = ($signed(q2_shifted_7) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_7)) ? 35'h00000007f : q2_shifted_7); // @[Requantizer.swift:86]
+    assign _t1883 = _t1882[7:0]; // @[Requantizer.swift:86]
+    assign _t1884 = ((_t1860 + 7'h07) < _t1859) ? ((_t1858 & ($signed(_t1883) < $signed(8'h00))) ? 8'h00 : _t1883) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1885 = ($signed(q2_shifted_8) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_8)) ? 35'h00000007f : q2_shifted_8); // @[Requantizer.swift:86]
+    assign _t1886 = _t1885[7:0]; // @[Requantizer.swift:86]
+    assign _t1887 = ((_t1860 + 7'h08) < _t1859) ? ((_t1858 & ($signed(_t1886) < $signed(8'h00))) ? 8'h00 : _t1886) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1888 = ($signed(q2_shifted_9) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_9)) ? 35'h00000007f : q2_shifted_9); // @[Requantizer.swift:86]
+    assign _t1889 = _t1888[7:0]; // @[Requantizer.swift:86]
+    assign _t1890 = ((_t1860 + 7'h09) < _t1859) ? ((_t1858 & ($signed(_t1889) < $signed(8'h00))) ? 8'h00 : _t1889) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1891 = ($signed(q2_shifted_10) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_10)) ? 35'h00000007f : q2_shifted_10); // @[Requantizer.swift:86]
+    assign _t1892 = _t1891[7:0]; // @[Requantizer.swift:86]
+    assign _t1893 = ((_t1860 + 7'h0a) < _t1859) ? ((_t1858 & ($signed(_t1892) < $signed(8'h00))) ? 8'h00 : _t1892) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1894 = ($signed(q2_shifted_11) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_11)) ? 35'h00000007f : q2_shifted_11); // @[Requantizer.swift:86]
+    assign _t1895 = _t1894[7:0]; // @[Requantizer.swift:86]
+    assign _t1896 = ((_t1860 + 7'h0b) < _t1859) ? ((_t1858 & ($signed(_t1895) < $signed(8'h00))) ? 8'h00 : _t1895) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1897 = ($signed(q2_shifted_12) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_12)) ? 35'h00000007f : q2_shifted_12); // @[Requantizer.swift:86]
+    assign _t1898 = _t1897[7:0]; // @[Requantizer.swift:86]
+    assign _t1899 = ((_t1860 + 7'h0c) < _t1859) ? ((_t1858 & ($signed(_t1898) < $signed(8'h00))) ? 8'h00 : _t1898) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1900 = ($signed(q2_shifted_13) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_13)) ? 35'h00000007f : q2_shifted_13); // @[Requantizer.swift:86]
+    assign _t1901 = _t1900[7:0]; // @[Requantizer.swift:86]
+    assign _t1902 = ((_t1860 + 7'h0d) < _t1859) ? ((_t1858 & ($signed(_t1901) < $signed(8'h00))) ? 8'h00 : _t1901) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1903 = ($signed(q2_shifted_14) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_14)) ? 35'h00000007f : q2_shifted_14); // @[Requantizer.swift:86]
+    assign _t1904 = _t1903[7:0]; // @[Requantizer.swift:86]
+    assign _t1905 = ((_t1860 + 7'h0e) < _t1859) ? ((_t1858 & ($signed(_t1904) < $signed(8'h00))) ? 8'h00 : _t1904) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1906 = ($signed(q2_shifted_15) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted_15)) ? 35'h00000007f : q2_shifted_15); // @[Requantizer.swift:86]
+    assign _t1907 = _t1906[7:0]; // @[Requantizer.swift:86]
+    assign _t1908 = ((_t1860 + 7'h0f) < _t1859) ? ((_t1858 & ($signed(_t1907) < $signed(8'h00))) ? 8'h00 : _t1907) : 8'h00; // @[Requantizer.swift:86]
+    assign _t1909 = {_t1908, _t1905, _t1902, _t1899, _t1896, _t1893, _t1890, _t1887, _t1884, _t1881, _t1878, _t1875, _t1872, _t1869, _t1866, _t1863}; // @[Requantizer.swift:86]
+    assign u_output_fifo_in_valid = q3_valid; // @[PQACore.swift:80]
+    assign u_output_fifo_in_data = q3_data; // @[PQACore.swift:80]
+    assign u_output_fifo_in_last = q3_last; // @[PQACore.swift:80]
+    assign u_output_fifo_out_ready = m_axis_out_tready; // @[PQACore.swift:80]
+    assign idle = (_t1910 & (~m_axis_out_tvalid)) & _t42; // @[PQACore.swift:90]
+    assign _t1910 = (((_t6 & _t4) & _t5) & (input_columns_left == 13'h0000)) & ((busy_0 == 8'h00) & (busy_1 == 8'h00)); // @[PQACore.swift:90]
+    assign _t1911 = release_slot_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:33]
+    assign _t1912 = release_slot_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:33]
+    assign _t1913 = _t33 ? s_axis_act_tdata : 288'h000000000000000000000000000000000000000000000000000000000000000000000000; // @[InputBuffer.swift:39]
+    assign _t1914 = _t33 ? (_t34 ? (_t36 ? (_t37 ? 1'b1 : _t1911) : _t1911) : _t1911) : _t1911; // @[InputBuffer.swift:39]
+    assign _t1915 = _t33 ? (_t34 ? (_t36 ? (write_slot ? 1'b1 : _t1912) : _t1912) : _t1912) : _t1912; // @[InputBuffer.swift:39]
+    assign _t1916 = _t1680 ? load_data : 256'h0000000000000000000000000000000000000000000000000000000000000000; // @[Lookup.swift:77]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -16619,1389 +5167,1403 @@ module pqa_core (
             q3_valid <= 1'b0;
             q3_slot_done <= 1'b0;
         end else begin
-            active_bank <= _t7210;
-            active_valid <= _t7212;
-            pending <= _t7213;
-            committing <= _t7209;
-            busy_0 <= _t7204;
-            busy_1 <= _t7206;
-            bank0_ls <= _t7214;
-            bank0_np <= _t7215;
-            bank0_ns <= _t7216;
-            bank0_cout <= _t7217;
-            bank0_columns <= _t7218;
-            bank0_multiplier <= _t7219;
-            bank0_shift <= _t7220;
-            bank0_relu <= _t7221;
-            bank1_ls <= _t7222;
-            bank1_np <= _t7223;
-            bank1_ns <= _t7224;
-            bank1_cout <= _t7225;
-            bank1_columns <= _t7226;
-            bank1_multiplier <= _t7227;
-            bank1_shift <= _t7228;
-            bank1_relu <= _t7229;
-            slot_full_0 <= _t7248;
-            slot_full_1 <= _t7249;
-            write_slot <= _t7250;
-            input_chunk <= _t7251;
-            input_group <= _t7252;
-            input_columns_left <= _t7254;
-            in_slot <= _t7266;
-            slot_cycle <= _t7267;
-            slot_chunk <= _t7268;
-            slot_prototype_chunk <= _t7269;
-            slot_bank <= _t7270;
-            slot_group <= _t7271;
-            slot_first_group <= _t7272;
-            slot_last_group <= _t7273;
-            slot_read_slot <= _t7274;
-            next_group <= _t7275;
-            next_read_slot <= _t7276;
-            columns_left <= _t7278;
-            output_credits <= _t350;
-            lookup_left <= _t7261;
-            e1_valid_d1 <= encode_valid;
-            e1_valid_d2 <= e1_valid_d1;
-            e2_valid <= e1_valid_d2;
-            argmin_valid_d1 <= _t6058;
-            argmin_valid_d2 <= argmin_valid_d1;
-            codes_ready <= codes_finishing;
-            lookup_active <= _t7552;
-            lookup_chunk <= _t7555;
-            lookup_bank <= _t7556;
-            lookup_group <= _t7557;
-            lookup_first_group <= _t7558;
-            lookup_last_group <= _t7559;
-            l1_valid <= lookup_active;
-            adder_valid_d1 <= l1_valid;
-            q0_valid <= adder_valid_d1;
-            q0_emit <= _t6935;
-            q1_valid <= q0_valid;
-            q1_emit <= q0_emit;
-            q2_valid <= q1_valid;
-            q2_emit <= q1_emit;
-            q3_valid <= q2_emit;
-            q3_slot_done <= _t7189;
+            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:34]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:56]
+            else if (layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:56]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:56]
+            else if (committing) pending <= 1'b1; // @[BankedLoadPort.swift:50]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:50]
+            else if (load_fire & s_axis_load_tlast) committing <= 1'b1; // @[BankedLoadPort.swift:49]
+            if (_t0 & (~_t1)) busy_0 <= busy_0 + 8'h01; // @[LayerControl.swift:114]
+            else if (_t1 & (~_t0)) busy_0 <= busy_0 - 8'h01; // @[LayerControl.swift:114]
+            if (_t2 & (~_t3)) busy_1 <= busy_1 + 8'h01; // @[LayerControl.swift:114]
+            else if (_t3 & (~_t2)) busy_1 <= busy_1 - 8'h01; // @[LayerControl.swift:114]
+            if (_t8 & _t9) bank0_ls <= _t10; // @[BankedLoadPort.swift:68]
+            if (_t11 & _t9) bank0_np <= _t12; // @[BankedLoadPort.swift:68]
+            if (_t13 & _t9) bank0_ns <= _t14; // @[BankedLoadPort.swift:68]
+            if (_t15 & _t9) bank0_cout <= _t14; // @[BankedLoadPort.swift:68]
+            if (_t16 & _t9) bank0_columns <= _t17; // @[BankedLoadPort.swift:68]
+            if (_t18 & _t9) bank0_multiplier <= _t19; // @[BankedLoadPort.swift:68]
+            if (_t20 & _t9) bank0_shift <= _t12; // @[BankedLoadPort.swift:68]
+            if (_t21 & _t9) bank0_relu <= _t22; // @[BankedLoadPort.swift:68]
+            if (_t8 & load_bank) bank1_ls <= _t10; // @[BankedLoadPort.swift:68]
+            if (_t11 & load_bank) bank1_np <= _t12; // @[BankedLoadPort.swift:68]
+            if (_t13 & load_bank) bank1_ns <= _t14; // @[BankedLoadPort.swift:68]
+            if (_t15 & load_bank) bank1_cout <= _t14; // @[BankedLoadPort.swift:68]
+            if (_t16 & load_bank) bank1_columns <= _t17; // @[BankedLoadPort.swift:68]
+            if (_t18 & load_bank) bank1_multiplier <= _t19; // @[BankedLoadPort.swift:68]
+            if (_t20 & load_bank) bank1_shift <= _t12; // @[BankedLoadPort.swift:68]
+            if (_t21 & load_bank) bank1_relu <= _t22; // @[BankedLoadPort.swift:68]
+            slot_full_0 <= _t1914; // @[InputBuffer.swift:39]
+            slot_full_1 <= _t1915; // @[InputBuffer.swift:39]
+            if (_t33 && _t34 && _t36) write_slot <= _t37; // @[InputBuffer.swift:43]
+            if (_t33) input_chunk <= _t34 ? 1'b0 : (input_chunk + 1'b1); // @[InputBuffer.swift:41]
+            if (_t33 && _t34) input_group <= _t36 ? 5'h00 : (input_group + 5'h01); // @[InputBuffer.swift:43]
+            if (swap) input_columns_left <= _t38; // @[SlotSequencer.swift:106]
+            else if (_t33 && _t34 && _t36) input_columns_left <= input_columns_left - 13'h0001; // @[InputBuffer.swift:43]
+            if (start) in_slot <= 1'b1; // @[SlotSequencer.swift:87]
+            else if (slot_ends) in_slot <= 1'b0; // @[SlotSequencer.swift:87]
+            if (start) slot_cycle <= 3'h0; // @[SlotSequencer.swift:87]
+            else if (in_slot) slot_cycle <= slot_cycle + 3'h1; // @[SlotSequencer.swift:75]
+            if (start) slot_chunk <= 1'b0; // @[SlotSequencer.swift:87]
+            else if (in_slot) slot_chunk <= _t45 ? 1'b0 : (slot_chunk + 1'b1); // @[SlotSequencer.swift:77]
+            if (start) slot_prototype_chunk <= 1'b0; // @[SlotSequencer.swift:87]
+            else if (in_slot && _t45) slot_prototype_chunk <= slot_prototype_chunk + 1'b1; // @[SlotSequencer.swift:77]
+            if (start) slot_bank <= active_bank; // @[BankedLoadPort.swift:24]
+            if (start) slot_group <= next_group; // @[SlotSequencer.swift:40]
+            if (start) slot_first_group <= next_group == 5'h00; // @[SlotSequencer.swift:87]
+            if (start) slot_last_group <= next_is_last_group; // @[SlotSequencer.swift:46]
+            if (start) slot_read_slot <= next_read_slot; // @[SlotSequencer.swift:41]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:97]
+            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:97]
+            if (swap) columns_left <= _t38; // @[SlotSequencer.swift:106]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:97]
+            output_credits <= (output_credits + {{4{1'b0}}, output_pop}) - (_t43 ? _t40 : 5'h00); // @[SlotSequencer.swift:43]
+            if (start) lookup_left <= (_t41 + {1'b0, _t39}) - 4'h1; // @[SlotSequencer.swift:82]
+            else if (lookup_left != 4'h0) lookup_left <= lookup_left - 4'h1; // @[SlotSequencer.swift:82]
+            e1_valid_d1 <= encode_valid; // @[SlotSequencer.swift:67]
+            e1_valid_d2 <= e1_valid_d1; // @[HardwareHelpers.swift:91]
+            e2_valid <= e1_valid_d2; // @[HardwareHelpers.swift:91]
+            argmin_valid_d1 <= e2_valid & e2_flag1; // @[HardwareHelpers.swift:91]
+            argmin_valid_d2 <= argmin_valid_d1; // @[HardwareHelpers.swift:91]
+            codes_ready <= codes_finishing; // @[DistanceEncoder.swift:143]
+            if (codes_ready) lookup_active <= 1'b1; // @[Lookup.swift:33]
+            else if (_t1670) lookup_active <= 1'b0; // @[Lookup.swift:33]
+            if (codes_ready) lookup_chunk <= 3'h0; // @[Lookup.swift:33]
+            else if (!_t1670 && lookup_active) lookup_chunk <= lookup_chunk + 3'h1; // @[Lookup.swift:33]
+            if (codes_ready) lookup_bank <= codes_bank; // @[DistanceEncoder.swift:159]
+            if (codes_ready) lookup_group <= codes_group; // @[DistanceEncoder.swift:160]
+            if (codes_ready) lookup_first_group <= codes_first_group; // @[DistanceEncoder.swift:161]
+            if (codes_ready) lookup_last_group <= codes_last_group; // @[DistanceEncoder.swift:162]
+            l1_valid <= lookup_active; // @[Lookup.swift:24]
+            adder_valid_d1 <= l1_valid; // @[Lookup.swift:84]
+            q0_valid <= adder_valid_d1; // @[HardwareHelpers.swift:91]
+            q0_emit <= adder_valid_d1 & adder_last_group_d1; // @[Lookup.swift:126]
+            q1_valid <= q0_valid; // @[Lookup.swift:125]
+            q1_emit <= q0_emit; // @[Lookup.swift:126]
+            q2_valid <= q1_valid; // @[Requantizer.swift:54]
+            q2_emit <= q1_emit; // @[Requantizer.swift:55]
+            q3_valid <= q2_emit; // @[Requantizer.swift:70]
+            q3_slot_done <= q2_valid & q2_last_chunk; // @[Requantizer.swift:89]
         end
     end
 
     always @(posedge clk) begin
-        bank0_chunks <= _t88;
-        bank0_prototype_chunks <= _t90;
-        bank0_groups <= _t137;
-        bank0_output_chunks <= _t148;
-        bank1_chunks <= _t202;
-        bank1_prototype_chunks <= _t204;
-        bank1_groups <= _t251;
-        bank1_output_chunks <= _t262;
-        encode_column_q <= encode_column;
-        prototype_0_0_q <= prototype_0_0;
-        prototype_0_1_q <= prototype_0_1;
-        prototype_0_2_q <= prototype_0_2;
-        prototype_0_3_q <= prototype_0_3;
-        prototype_0_4_q <= prototype_0_4;
-        prototype_0_5_q <= prototype_0_5;
-        prototype_0_6_q <= prototype_0_6;
-        prototype_0_7_q <= prototype_0_7;
-        prototype_0_8_q <= prototype_0_8;
-        prototype_0_9_q <= prototype_0_9;
-        prototype_0_10_q <= prototype_0_10;
-        prototype_0_11_q <= prototype_0_11;
-        prototype_0_12_q <= prototype_0_12;
-        prototype_0_13_q <= prototype_0_13;
-        prototype_0_14_q <= prototype_0_14;
-        prototype_0_15_q <= prototype_0_15;
-        prototype_1_0_q <= prototype_1_0;
-        prototype_1_1_q <= prototype_1_1;
-        prototype_1_2_q <= prototype_1_2;
-        prototype_1_3_q <= prototype_1_3;
-        prototype_1_4_q <= prototype_1_4;
-        prototype_1_5_q <= prototype_1_5;
-        prototype_1_6_q <= prototype_1_6;
-        prototype_1_7_q <= prototype_1_7;
-        prototype_1_8_q <= prototype_1_8;
-        prototype_1_9_q <= prototype_1_9;
-        prototype_1_10_q <= prototype_1_10;
-        prototype_1_11_q <= prototype_1_11;
-        prototype_1_12_q <= prototype_1_12;
-        prototype_1_13_q <= prototype_1_13;
-        prototype_1_14_q <= prototype_1_14;
-        prototype_1_15_q <= prototype_1_15;
-        prototype_2_0_q <= prototype_2_0;
-        prototype_2_1_q <= prototype_2_1;
-        prototype_2_2_q <= prototype_2_2;
-        prototype_2_3_q <= prototype_2_3;
-        prototype_2_4_q <= prototype_2_4;
-        prototype_2_5_q <= prototype_2_5;
-        prototype_2_6_q <= prototype_2_6;
-        prototype_2_7_q <= prototype_2_7;
-        prototype_2_8_q <= prototype_2_8;
-        prototype_2_9_q <= prototype_2_9;
-        prototype_2_10_q <= prototype_2_10;
-        prototype_2_11_q <= prototype_2_11;
-        prototype_2_12_q <= prototype_2_12;
-        prototype_2_13_q <= prototype_2_13;
-        prototype_2_14_q <= prototype_2_14;
-        prototype_2_15_q <= prototype_2_15;
-        prototype_3_0_q <= prototype_3_0;
-        prototype_3_1_q <= prototype_3_1;
-        prototype_3_2_q <= prototype_3_2;
-        prototype_3_3_q <= prototype_3_3;
-        prototype_3_4_q <= prototype_3_4;
-        prototype_3_5_q <= prototype_3_5;
-        prototype_3_6_q <= prototype_3_6;
-        prototype_3_7_q <= prototype_3_7;
-        prototype_3_8_q <= prototype_3_8;
-        prototype_3_9_q <= prototype_3_9;
-        prototype_3_10_q <= prototype_3_10;
-        prototype_3_11_q <= prototype_3_11;
-        prototype_3_12_q <= prototype_3_12;
-        prototype_3_13_q <= prototype_3_13;
-        prototype_3_14_q <= prototype_3_14;
-        prototype_3_15_q <= prototype_3_15;
-        e1_bank_d1 <= slot_bank;
-        e1_bank_d2 <= e1_bank_d1;
-        e1_chunk_d1 <= slot_chunk;
-        e1_chunk_d2 <= e1_chunk_d1;
-        e1_flag0_d1 <= _t316;
-        e1_flag0_d2 <= e1_flag0_d1;
-        e1_flag1_d1 <= _t318;
-        e1_flag1_d2 <= e1_flag1_d1;
-        e1_flag2_d1 <= _t319;
-        e1_flag2_d2 <= e1_flag2_d1;
-        e1_flag3_d1 <= _t321;
-        e1_flag3_d2 <= e1_flag3_d1;
-        e1_flag4_d1 <= slot_first_group;
-        e1_flag4_d2 <= e1_flag4_d1;
-        e1_flag5_d1 <= slot_last_group;
-        e1_flag5_d2 <= e1_flag5_d1;
-        e1_prototype_chunk_d1 <= slot_prototype_chunk;
-        e1_prototype_chunk_d2 <= e1_prototype_chunk_d1;
-        e1_group_d1 <= slot_group;
-        e1_group_d2 <= e1_group_d1;
-        partial_0_0 <= _t905;
-        partial_0_1 <= _t976;
-        partial_0_2 <= _t1047;
-        partial_0_3 <= _t1118;
-        partial_0_4 <= _t1189;
-        partial_0_5 <= _t1260;
-        partial_0_6 <= _t1331;
-        partial_0_7 <= _t1402;
-        partial_0_8 <= _t1473;
-        partial_0_9 <= _t1544;
-        partial_0_10 <= _t1615;
-        partial_0_11 <= _t1686;
-        partial_0_12 <= _t1757;
-        partial_0_13 <= _t1828;
-        partial_0_14 <= _t1899;
-        partial_0_15 <= _t1970;
-        partial_1_0 <= _t2041;
-        partial_1_1 <= _t2112;
-        partial_1_2 <= _t2183;
-        partial_1_3 <= _t2254;
-        partial_1_4 <= _t2325;
-        partial_1_5 <= _t2396;
-        partial_1_6 <= _t2467;
-        partial_1_7 <= _t2538;
-        partial_1_8 <= _t2609;
-        partial_1_9 <= _t2680;
-        partial_1_10 <= _t2751;
-        partial_1_11 <= _t2822;
-        partial_1_12 <= _t2893;
-        partial_1_13 <= _t2964;
-        partial_1_14 <= _t3035;
-        partial_1_15 <= _t3106;
-        partial_2_0 <= _t3177;
-        partial_2_1 <= _t3248;
-        partial_2_2 <= _t3319;
-        partial_2_3 <= _t3390;
-        partial_2_4 <= _t3461;
-        partial_2_5 <= _t3532;
-        partial_2_6 <= _t3603;
-        partial_2_7 <= _t3674;
-        partial_2_8 <= _t3745;
-        partial_2_9 <= _t3816;
-        partial_2_10 <= _t3887;
-        partial_2_11 <= _t3958;
-        partial_2_12 <= _t4029;
-        partial_2_13 <= _t4100;
-        partial_2_14 <= _t4171;
-        partial_2_15 <= _t4242;
-        partial_3_0 <= _t4313;
-        partial_3_1 <= _t4384;
-        partial_3_2 <= _t4455;
-        partial_3_3 <= _t4526;
-        partial_3_4 <= _t4597;
-        partial_3_5 <= _t4668;
-        partial_3_6 <= _t4739;
-        partial_3_7 <= _t4810;
-        partial_3_8 <= _t4881;
-        partial_3_9 <= _t4952;
-        partial_3_10 <= _t5023;
-        partial_3_11 <= _t5094;
-        partial_3_12 <= _t5165;
-        partial_3_13 <= _t5236;
-        partial_3_14 <= _t5307;
-        partial_3_15 <= _t5378;
-        e2_bank <= e1_bank_d2;
-        e2_flag0 <= e1_flag0_d2;
-        e2_flag1 <= e1_flag1_d2;
-        e2_flag2 <= e1_flag2_d2;
-        e2_flag3 <= e1_flag3_d2;
-        e2_flag4 <= e1_flag4_d2;
-        e2_flag5 <= e1_flag5_d2;
-        e2_prototype_chunk <= e1_prototype_chunk_d2;
-        e2_group <= e1_group_d2;
-        distance_0_0 <= _t7471;
-        distance_0_1 <= _t7472;
-        distance_0_2 <= _t7473;
-        distance_0_3 <= _t7474;
-        distance_0_4 <= _t7475;
-        distance_0_5 <= _t7476;
-        distance_0_6 <= _t7477;
-        distance_0_7 <= _t7478;
-        distance_0_8 <= _t7479;
-        distance_0_9 <= _t7480;
-        distance_0_10 <= _t7481;
-        distance_0_11 <= _t7482;
-        distance_0_12 <= _t7483;
-        distance_0_13 <= _t7484;
-        distance_0_14 <= _t7485;
-        distance_0_15 <= _t7486;
-        argmin_0_l2_0_0 <= _t5506;
-        argmin_0_l2_0_1 <= _t5507;
-        argmin_0_l2_0_2 <= _t5508;
-        argmin_0_l2_1_0 <= _t5513;
-        argmin_0_l2_1_1 <= _t5514;
-        argmin_0_l2_1_2 <= _t5515;
-        argmin_0_l2_2_0 <= _t5520;
-        argmin_0_l2_2_1 <= _t5521;
-        argmin_0_l2_2_2 <= _t5522;
-        argmin_0_l2_3_0 <= _t5527;
-        argmin_0_l2_3_1 <= _t5528;
-        argmin_0_l2_3_2 <= _t5529;
-        argmin_0_l4_0_0 <= _t5548;
-        argmin_0_l4_0_1 <= _t5549;
-        argmin_0_l4_0_2 <= _t5550;
-        distance_1_0 <= _t7487;
-        distance_1_1 <= _t7488;
-        distance_1_2 <= _t7489;
-        distance_1_3 <= _t7490;
-        distance_1_4 <= _t7491;
-        distance_1_5 <= _t7492;
-        distance_1_6 <= _t7493;
-        distance_1_7 <= _t7494;
-        distance_1_8 <= _t7495;
-        distance_1_9 <= _t7496;
-        distance_1_10 <= _t7497;
-        distance_1_11 <= _t7498;
-        distance_1_12 <= _t7499;
-        distance_1_13 <= _t7500;
-        distance_1_14 <= _t7501;
-        distance_1_15 <= _t7502;
-        argmin_1_l2_0_0 <= _t5675;
-        argmin_1_l2_0_1 <= _t5676;
-        argmin_1_l2_0_2 <= _t5677;
-        argmin_1_l2_1_0 <= _t5682;
-        argmin_1_l2_1_1 <= _t5683;
-        argmin_1_l2_1_2 <= _t5684;
-        argmin_1_l2_2_0 <= _t5689;
-        argmin_1_l2_2_1 <= _t5690;
-        argmin_1_l2_2_2 <= _t5691;
-        argmin_1_l2_3_0 <= _t5696;
-        argmin_1_l2_3_1 <= _t5697;
-        argmin_1_l2_3_2 <= _t5698;
-        argmin_1_l4_0_0 <= _t5717;
-        argmin_1_l4_0_1 <= _t5718;
-        argmin_1_l4_0_2 <= _t5719;
-        distance_2_0 <= _t7503;
-        distance_2_1 <= _t7504;
-        distance_2_2 <= _t7505;
-        distance_2_3 <= _t7506;
-        distance_2_4 <= _t7507;
-        distance_2_5 <= _t7508;
-        distance_2_6 <= _t7509;
-        distance_2_7 <= _t7510;
-        distance_2_8 <= _t7511;
-        distance_2_9 <= _t7512;
-        distance_2_10 <= _t7513;
-        distance_2_11 <= _t7514;
-        distance_2_12 <= _t7515;
-        distance_2_13 <= _t7516;
-        distance_2_14 <= _t7517;
-        distance_2_15 <= _t7518;
-        argmin_2_l2_0_0 <= _t5844;
-        argmin_2_l2_0_1 <= _t5845;
-        argmin_2_l2_0_2 <= _t5846;
-        argmin_2_l2_1_0 <= _t5851;
-        argmin_2_l2_1_1 <= _t5852;
-        argmin_2_l2_1_2 <= _t5853;
-        argmin_2_l2_2_0 <= _t5858;
-        argmin_2_l2_2_1 <= _t5859;
-        argmin_2_l2_2_2 <= _t5860;
-        argmin_2_l2_3_0 <= _t5865;
-        argmin_2_l2_3_1 <= _t5866;
-        argmin_2_l2_3_2 <= _t5867;
-        argmin_2_l4_0_0 <= _t5886;
-        argmin_2_l4_0_1 <= _t5887;
-        argmin_2_l4_0_2 <= _t5888;
-        distance_3_0 <= _t7519;
-        distance_3_1 <= _t7520;
-        distance_3_2 <= _t7521;
-        distance_3_3 <= _t7522;
-        distance_3_4 <= _t7523;
-        distance_3_5 <= _t7524;
-        distance_3_6 <= _t7525;
-        distance_3_7 <= _t7526;
-        distance_3_8 <= _t7527;
-        distance_3_9 <= _t7528;
-        distance_3_10 <= _t7529;
-        distance_3_11 <= _t7530;
-        distance_3_12 <= _t7531;
-        distance_3_13 <= _t7532;
-        distance_3_14 <= _t7533;
-        distance_3_15 <= _t7534;
-        argmin_3_l2_0_0 <= _t6013;
-        argmin_3_l2_0_1 <= _t6014;
-        argmin_3_l2_0_2 <= _t6015;
-        argmin_3_l2_1_0 <= _t6020;
-        argmin_3_l2_1_1 <= _t6021;
-        argmin_3_l2_1_2 <= _t6022;
-        argmin_3_l2_2_0 <= _t6027;
-        argmin_3_l2_2_1 <= _t6028;
-        argmin_3_l2_2_2 <= _t6029;
-        argmin_3_l2_3_0 <= _t6034;
-        argmin_3_l2_3_1 <= _t6035;
-        argmin_3_l2_3_2 <= _t6036;
-        argmin_3_l4_0_0 <= _t6055;
-        argmin_3_l4_0_1 <= _t6056;
-        argmin_3_l4_0_2 <= _t6057;
-        argmin_bank_d1 <= e2_bank;
-        argmin_bank_d2 <= argmin_bank_d1;
-        argmin_group_d1 <= e2_group;
-        argmin_group_d2 <= argmin_group_d1;
-        argmin_first_pc_d1 <= e2_flag2;
-        argmin_first_pc_d2 <= argmin_first_pc_d1;
-        argmin_last_pc_d1 <= e2_flag3;
-        argmin_last_pc_d2 <= argmin_last_pc_d1;
-        argmin_first_group_d1 <= e2_flag4;
-        argmin_first_group_d2 <= argmin_first_group_d1;
-        argmin_last_group_d1 <= e2_flag5;
-        argmin_last_group_d2 <= argmin_last_group_d1;
-        best_distance_0 <= _t7535;
-        best_index_0 <= _t7536;
-        code_0 <= _t7537;
-        best_distance_1 <= _t7538;
-        best_index_1 <= _t7539;
-        code_1 <= _t7540;
-        best_distance_2 <= _t7541;
-        best_index_2 <= _t7542;
-        code_2 <= _t7543;
-        best_distance_3 <= _t7544;
-        best_index_3 <= _t7545;
-        code_3 <= _t7546;
-        codes_bank <= _t7547;
-        codes_group <= _t7548;
-        codes_first_group <= _t7549;
-        codes_last_group <= _t7550;
-        lookup_code_0 <= _t7560;
-        lookup_code_1 <= _t7561;
-        lookup_code_2 <= _t7562;
-        lookup_code_3 <= _t7563;
-        l1_bank <= lookup_bank;
-        l1_group <= lookup_group;
-        l1_chunk <= lookup_chunk;
-        l1_first_group <= lookup_first_group;
-        l1_last_group <= lookup_last_group;
-        l1_last_chunk <= lookup_last_chunk;
-        adder_0_l2_0_0 <= _t6173;
-        adder_1_l2_0_0 <= _t6196;
-        adder_2_l2_0_0 <= _t6219;
-        adder_3_l2_0_0 <= _t6242;
-        adder_4_l2_0_0 <= _t6265;
-        adder_5_l2_0_0 <= _t6288;
-        adder_6_l2_0_0 <= _t6311;
-        adder_7_l2_0_0 <= _t6334;
-        adder_8_l2_0_0 <= _t6357;
-        adder_9_l2_0_0 <= _t6380;
-        adder_10_l2_0_0 <= _t6403;
-        adder_11_l2_0_0 <= _t6426;
-        adder_12_l2_0_0 <= _t6449;
-        adder_13_l2_0_0 <= _t6472;
-        adder_14_l2_0_0 <= _t6495;
-        adder_15_l2_0_0 <= _t6518;
-        adder_bank_d1 <= l1_bank;
-        adder_chunk_d1 <= l1_chunk;
-        adder_first_group_d1 <= l1_first_group;
-        adder_last_group_d1 <= l1_last_group;
-        adder_last_chunk_d1 <= l1_last_chunk;
-        adder_bias_d1 <= bias_word;
-        running_sum_0_0 <= _t7579;
-        running_sum_1_0 <= _t7580;
-        running_sum_2_0 <= _t7581;
-        running_sum_3_0 <= _t7582;
-        running_sum_0_1 <= _t7583;
-        running_sum_1_1 <= _t7584;
-        running_sum_2_1 <= _t7585;
-        running_sum_3_1 <= _t7586;
-        running_sum_0_2 <= _t7587;
-        running_sum_1_2 <= _t7588;
-        running_sum_2_2 <= _t7589;
-        running_sum_3_2 <= _t7590;
-        running_sum_0_3 <= _t7591;
-        running_sum_1_3 <= _t7592;
-        running_sum_2_3 <= _t7593;
-        running_sum_3_3 <= _t7594;
-        running_sum_0_4 <= _t7595;
-        running_sum_1_4 <= _t7596;
-        running_sum_2_4 <= _t7597;
-        running_sum_3_4 <= _t7598;
-        running_sum_0_5 <= _t7599;
-        running_sum_1_5 <= _t7600;
-        running_sum_2_5 <= _t7601;
-        running_sum_3_5 <= _t7602;
-        running_sum_0_6 <= _t7603;
-        running_sum_1_6 <= _t7604;
-        running_sum_2_6 <= _t7605;
-        running_sum_3_6 <= _t7606;
-        running_sum_0_7 <= _t7607;
-        running_sum_1_7 <= _t7608;
-        running_sum_2_7 <= _t7609;
-        running_sum_3_7 <= _t7610;
-        running_sum_0_8 <= _t7611;
-        running_sum_1_8 <= _t7612;
-        running_sum_2_8 <= _t7613;
-        running_sum_3_8 <= _t7614;
-        running_sum_0_9 <= _t7615;
-        running_sum_1_9 <= _t7616;
-        running_sum_2_9 <= _t7617;
-        running_sum_3_9 <= _t7618;
-        running_sum_0_10 <= _t7619;
-        running_sum_1_10 <= _t7620;
-        running_sum_2_10 <= _t7621;
-        running_sum_3_10 <= _t7622;
-        running_sum_0_11 <= _t7623;
-        running_sum_1_11 <= _t7624;
-        running_sum_2_11 <= _t7625;
-        running_sum_3_11 <= _t7626;
-        running_sum_0_12 <= _t7627;
-        running_sum_1_12 <= _t7628;
-        running_sum_2_12 <= _t7629;
-        running_sum_3_12 <= _t7630;
-        running_sum_0_13 <= _t7631;
-        running_sum_1_13 <= _t7632;
-        running_sum_2_13 <= _t7633;
-        running_sum_3_13 <= _t7634;
-        running_sum_0_14 <= _t7635;
-        running_sum_1_14 <= _t7636;
-        running_sum_2_14 <= _t7637;
-        running_sum_3_14 <= _t7638;
-        running_sum_0_15 <= _t7639;
-        running_sum_1_15 <= _t7640;
-        running_sum_2_15 <= _t7641;
-        running_sum_3_15 <= _t7642;
-        q0_last_chunk <= adder_last_chunk_d1;
-        q0_bank <= adder_bank_d1;
-        q0_chunk <= adder_chunk_d1;
-        q0_accumulator_0 <= _t6544;
-        q0_accumulator_1 <= _t6570;
-        q0_accumulator_2 <= _t6596;
-        q0_accumulator_3 <= _t6622;
-        q0_accumulator_4 <= _t6648;
-        q0_accumulator_5 <= _t6674;
-        q0_accumulator_6 <= _t6700;
-        q0_accumulator_7 <= _t6726;
-        q0_accumulator_8 <= _t6752;
-        q0_accumulator_9 <= _t6778;
-        q0_accumulator_10 <= _t6804;
-        q0_accumulator_11 <= _t6830;
-        q0_accumulator_12 <= _t6856;
-        q0_accumulator_13 <= _t6882;
-        q0_accumulator_14 <= _t6908;
-        q0_accumulator_15 <= _t6934;
-        q1_product_0 <= _t6938;
-        q1_product_1 <= _t6939;
-        q1_product_2 <= _t6940;
-        q1_product_3 <= _t6941;
-        q1_product_4 <= _t6942;
-        q1_product_5 <= _t6943;
-        q1_product_6 <= _t6944;
-        q1_product_7 <= _t6945;
-        q1_product_8 <= _t6946;
-        q1_product_9 <= _t6947;
-        q1_product_10 <= _t6948;
-        q1_product_11 <= _t6949;
-        q1_product_12 <= _t6950;
-        q1_product_13 <= _t6951;
-        q1_product_14 <= _t6952;
-        q1_product_15 <= _t6953;
-        q1_last_chunk <= q0_last_chunk;
-        q1_bank <= q0_bank;
-        q1_chunk <= q0_chunk;
-        bank0_rounding <= _t6955;
-        bank1_rounding <= _t6957;
-        q2_shifted_0 <= _t6962;
-        q2_shifted_1 <= _t6965;
-        q2_shifted_2 <= _t6968;
-        q2_shifted_3 <= _t6971;
-        q2_shifted_4 <= _t6974;
-        q2_shifted_5 <= _t6977;
-        q2_shifted_6 <= _t6980;
-        q2_shifted_7 <= _t6983;
-        q2_shifted_8 <= _t6986;
-        q2_shifted_9 <= _t6989;
-        q2_shifted_10 <= _t6992;
-        q2_shifted_11 <= _t6995;
-        q2_shifted_12 <= _t6998;
-        q2_shifted_13 <= _t7001;
-        q2_shifted_14 <= _t7004;
-        q2_shifted_15 <= _t7007;
-        q2_last_chunk <= q1_last_chunk;
-        q2_bank <= q1_bank;
-        q2_chunk <= q1_chunk;
-        q3_data <= _t7188;
-        q3_last <= q2_last_chunk;
-        q3_bank <= q2_bank;
+        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:89]
+        bank0_prototype_chunks <= 5'h00 < bank0_np; // @[LayerControl.swift:90]
+        bank0_groups <= (_t23 + _t24) + (_t25 + _t26); // @[LayerControl.swift:91]
+        bank0_output_chunks <= _t27; // @[LayerControl.swift:92]
+        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:89]
+        bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:90]
+        bank1_groups <= (_t28 + _t29) + (_t30 + _t31); // @[LayerControl.swift:91]
+        bank1_output_chunks <= _t32; // @[LayerControl.swift:92]
+        encode_column_q <= encode_column; // @[DistanceEncoder.swift:36]
+        prototype_0_0_q <= prototype_0_0; // @[DistanceEncoder.swift:59]
+        prototype_0_1_q <= prototype_0_1; // @[DistanceEncoder.swift:59]
+        prototype_0_2_q <= prototype_0_2; // @[DistanceEncoder.swift:59]
+        prototype_0_3_q <= prototype_0_3; // @[DistanceEncoder.swift:59]
+        prototype_0_4_q <= prototype_0_4; // @[DistanceEncoder.swift:59]
+        prototype_0_5_q <= prototype_0_5; // @[DistanceEncoder.swift:59]
+        prototype_0_6_q <= prototype_0_6; // @[DistanceEncoder.swift:59]
+        prototype_0_7_q <= prototype_0_7; // @[DistanceEncoder.swift:59]
+        prototype_0_8_q <= prototype_0_8; // @[DistanceEncoder.swift:59]
+        prototype_0_9_q <= prototype_0_9; // @[DistanceEncoder.swift:59]
+        prototype_0_10_q <= prototype_0_10; // @[DistanceEncoder.swift:59]
+        prototype_0_11_q <= prototype_0_11; // @[DistanceEncoder.swift:59]
+        prototype_0_12_q <= prototype_0_12; // @[DistanceEncoder.swift:59]
+        prototype_0_13_q <= prototype_0_13; // @[DistanceEncoder.swift:59]
+        prototype_0_14_q <= prototype_0_14; // @[DistanceEncoder.swift:59]
+        prototype_0_15_q <= prototype_0_15; // @[DistanceEncoder.swift:59]
+        prototype_1_0_q <= prototype_1_0; // @[DistanceEncoder.swift:59]
+        prototype_1_1_q <= prototype_1_1; // @[DistanceEncoder.swift:59]
+        prototype_1_2_q <= prototype_1_2; // @[DistanceEncoder.swift:59]
+        prototype_1_3_q <= prototype_1_3; // @[DistanceEncoder.swift:59]
+        prototype_1_4_q <= prototype_1_4; // @[DistanceEncoder.swift:59]
+        prototype_1_5_q <= prototype_1_5; // @[DistanceEncoder.swift:59]
+        prototype_1_6_q <= prototype_1_6; // @[DistanceEncoder.swift:59]
+        prototype_1_7_q <= prototype_1_7; // @[DistanceEncoder.swift:59]
+        prototype_1_8_q <= prototype_1_8; // @[DistanceEncoder.swift:59]
+        prototype_1_9_q <= prototype_1_9; // @[DistanceEncoder.swift:59]
+        prototype_1_10_q <= prototype_1_10; // @[DistanceEncoder.swift:59]
+        prototype_1_11_q <= prototype_1_11; // @[DistanceEncoder.swift:59]
+        prototype_1_12_q <= prototype_1_12; // @[DistanceEncoder.swift:59]
+        prototype_1_13_q <= prototype_1_13; // @[DistanceEncoder.swift:59]
+        prototype_1_14_q <= prototype_1_14; // @[DistanceEncoder.swift:59]
+        prototype_1_15_q <= prototype_1_15; // @[DistanceEncoder.swift:59]
+        prototype_2_0_q <= prototype_2_0; // @[DistanceEncoder.swift:59]
+        prototype_2_1_q <= prototype_2_1; // @[DistanceEncoder.swift:59]
+        prototype_2_2_q <= prototype_2_2; // @[DistanceEncoder.swift:59]
+        prototype_2_3_q <= prototype_2_3; // @[DistanceEncoder.swift:59]
+        prototype_2_4_q <= prototype_2_4; // @[DistanceEncoder.swift:59]
+        prototype_2_5_q <= prototype_2_5; // @[DistanceEncoder.swift:59]
+        prototype_2_6_q <= prototype_2_6; // @[DistanceEncoder.swift:59]
+        prototype_2_7_q <= prototype_2_7; // @[DistanceEncoder.swift:59]
+        prototype_2_8_q <= prototype_2_8; // @[DistanceEncoder.swift:59]
+        prototype_2_9_q <= prototype_2_9; // @[DistanceEncoder.swift:59]
+        prototype_2_10_q <= prototype_2_10; // @[DistanceEncoder.swift:59]
+        prototype_2_11_q <= prototype_2_11; // @[DistanceEncoder.swift:59]
+        prototype_2_12_q <= prototype_2_12; // @[DistanceEncoder.swift:59]
+        prototype_2_13_q <= prototype_2_13; // @[DistanceEncoder.swift:59]
+        prototype_2_14_q <= prototype_2_14; // @[DistanceEncoder.swift:59]
+        prototype_2_15_q <= prototype_2_15; // @[DistanceEncoder.swift:59]
+        prototype_3_0_q <= prototype_3_0; // @[DistanceEncoder.swift:59]
+        prototype_3_1_q <= prototype_3_1; // @[DistanceEncoder.swift:59]
+        prototype_3_2_q <= prototype_3_2; // @[DistanceEncoder.swift:59]
+        prototype_3_3_q <= prototype_3_3; // @[DistanceEncoder.swift:59]
+        prototype_3_4_q <= prototype_3_4; // @[DistanceEncoder.swift:59]
+        prototype_3_5_q <= prototype_3_5; // @[DistanceEncoder.swift:59]
+        prototype_3_6_q <= prototype_3_6; // @[DistanceEncoder.swift:59]
+        prototype_3_7_q <= prototype_3_7; // @[DistanceEncoder.swift:59]
+        prototype_3_8_q <= prototype_3_8; // @[DistanceEncoder.swift:59]
+        prototype_3_9_q <= prototype_3_9; // @[DistanceEncoder.swift:59]
+        prototype_3_10_q <= prototype_3_10; // @[DistanceEncoder.swift:59]
+        prototype_3_11_q <= prototype_3_11; // @[DistanceEncoder.swift:59]
+        prototype_3_12_q <= prototype_3_12; // @[DistanceEncoder.swift:59]
+        prototype_3_13_q <= prototype_3_13; // @[DistanceEncoder.swift:59]
+        prototype_3_14_q <= prototype_3_14; // @[DistanceEncoder.swift:59]
+        prototype_3_15_q <= prototype_3_15; // @[DistanceEncoder.swift:59]
+        e1_bank_d1 <= slot_bank; // @[SlotSequencer.swift:34]
+        e1_bank_d2 <= e1_bank_d1; // @[HardwareHelpers.swift:91]
+        e1_chunk_d1 <= slot_chunk; // @[SlotSequencer.swift:32]
+        e1_chunk_d2 <= e1_chunk_d1; // @[HardwareHelpers.swift:91]
+        e1_flag0_d1 <= slot_chunk == 1'b0; // @[HardwareHelpers.swift:91]
+        e1_flag0_d2 <= e1_flag0_d1; // @[HardwareHelpers.swift:91]
+        e1_flag1_d1 <= _t45; // @[SlotSequencer.swift:77]
+        e1_flag1_d2 <= e1_flag1_d1; // @[HardwareHelpers.swift:91]
+        e1_flag2_d1 <= slot_prototype_chunk == 1'b0; // @[HardwareHelpers.swift:91]
+        e1_flag2_d2 <= e1_flag2_d1; // @[HardwareHelpers.swift:91]
+        e1_flag3_d1 <= slot_prototype_chunk == ((slot_bank ? bank1_prototype_chunks : bank0_prototype_chunks) - 1'b1); // @[HardwareHelpers.swift:91]
+        e1_flag3_d2 <= e1_flag3_d1; // @[HardwareHelpers.swift:91]
+        e1_flag4_d1 <= slot_first_group; // @[SlotSequencer.swift:36]
+        e1_flag4_d2 <= e1_flag4_d1; // @[HardwareHelpers.swift:91]
+        e1_flag5_d1 <= slot_last_group; // @[SlotSequencer.swift:37]
+        e1_flag5_d2 <= e1_flag5_d1; // @[HardwareHelpers.swift:91]
+        e1_prototype_chunk_d1 <= slot_prototype_chunk; // @[SlotSequencer.swift:33]
+        e1_prototype_chunk_d2 <= e1_prototype_chunk_d1; // @[HardwareHelpers.swift:91]
+        e1_group_d1 <= slot_group; // @[SlotSequencer.swift:35]
+        e1_group_d2 <= e1_group_d1; // @[HardwareHelpers.swift:91]
+        partial_0_0 <= (_t159 + _t160) + (_t131 ? _t158 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_1 <= (_t179 + _t180) + (_t131 ? _t178 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_2 <= (_t199 + _t200) + (_t131 ? _t198 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_3 <= (_t219 + _t220) + (_t131 ? _t218 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_4 <= (_t239 + _t240) + (_t131 ? _t238 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_5 <= (_t259 + _t260) + (_t131 ? _t258 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_6 <= (_t279 + _t280) + (_t131 ? _t278 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_7 <= (_t299 + _t300) + (_t131 ? _t298 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_8 <= (_t319 + _t320) + (_t131 ? _t318 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_9 <= (_t339 + _t340) + (_t131 ? _t338 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_10 <= (_t359 + _t360) + (_t131 ? _t358 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_11 <= (_t379 + _t380) + (_t131 ? _t378 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_12 <= (_t399 + _t400) + (_t131 ? _t398 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_13 <= (_t419 + _t420) + (_t131 ? _t418 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_14 <= (_t439 + _t440) + (_t131 ? _t438 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_0_15 <= (_t459 + _t460) + (_t131 ? _t458 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_0 <= (_t488 + _t489) + (_t131 ? _t487 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_1 <= (_t508 + _t509) + (_t131 ? _t507 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_2 <= (_t528 + _t529) + (_t131 ? _t527 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_3 <= (_t548 + _t549) + (_t131 ? _t547 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_4 <= (_t568 + _t569) + (_t131 ? _t567 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_5 <= (_t588 + _t589) + (_t131 ? _t587 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_6 <= (_t608 + _t609) + (_t131 ? _t607 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_7 <= (_t628 + _t629) + (_t131 ? _t627 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_8 <= (_t648 + _t649) + (_t131 ? _t647 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_9 <= (_t668 + _t669) + (_t131 ? _t667 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_10 <= (_t688 + _t689) + (_t131 ? _t687 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_11 <= (_t708 + _t709) + (_t131 ? _t707 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_12 <= (_t728 + _t729) + (_t131 ? _t727 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_13 <= (_t748 + _t749) + (_t131 ? _t747 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_14 <= (_t768 + _t769) + (_t131 ? _t767 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_1_15 <= (_t788 + _t789) + (_t131 ? _t787 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_0 <= (_t817 + _t818) + (_t131 ? _t816 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_1 <= (_t837 + _t838) + (_t131 ? _t836 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_2 <= (_t857 + _t858) + (_t131 ? _t856 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_3 <= (_t877 + _t878) + (_t131 ? _t876 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_4 <= (_t897 + _t898) + (_t131 ? _t896 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_5 <= (_t917 + _t918) + (_t131 ? _t916 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_6 <= (_t937 + _t938) + (_t131 ? _t936 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_7 <= (_t957 + _t958) + (_t131 ? _t956 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_8 <= (_t977 + _t978) + (_t131 ? _t976 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_9 <= (_t997 + _t998) + (_t131 ? _t996 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_10 <= (_t1017 + _t1018) + (_t131 ? _t1016 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_11 <= (_t1037 + _t1038) + (_t131 ? _t1036 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_12 <= (_t1057 + _t1058) + (_t131 ? _t1056 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_13 <= (_t1077 + _t1078) + (_t131 ? _t1076 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_14 <= (_t1097 + _t1098) + (_t131 ? _t1096 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_2_15 <= (_t1117 + _t1118) + (_t131 ? _t1116 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_0 <= (_t1146 + _t1147) + (_t131 ? _t1145 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_1 <= (_t1166 + _t1167) + (_t131 ? _t1165 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_2 <= (_t1186 + _t1187) + (_t131 ? _t1185 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_3 <= (_t1206 + _t1207) + (_t131 ? _t1205 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_4 <= (_t1226 + _t1227) + (_t131 ? _t1225 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_5 <= (_t1246 + _t1247) + (_t131 ? _t1245 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_6 <= (_t1266 + _t1267) + (_t131 ? _t1265 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_7 <= (_t1286 + _t1287) + (_t131 ? _t1285 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_8 <= (_t1306 + _t1307) + (_t131 ? _t1305 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_9 <= (_t1326 + _t1327) + (_t131 ? _t1325 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_10 <= (_t1346 + _t1347) + (_t131 ? _t1345 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_11 <= (_t1366 + _t1367) + (_t131 ? _t1365 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_12 <= (_t1386 + _t1387) + (_t131 ? _t1385 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_13 <= (_t1406 + _t1407) + (_t131 ? _t1405 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_14 <= (_t1426 + _t1427) + (_t131 ? _t1425 : 20'h00000); // @[DistanceEncoder.swift:101]
+        partial_3_15 <= (_t1446 + _t1447) + (_t131 ? _t1445 : 20'h00000); // @[DistanceEncoder.swift:101]
+        e2_bank <= e1_bank_d2; // @[HardwareHelpers.swift:91]
+        e2_flag0 <= e1_flag0_d2; // @[HardwareHelpers.swift:91]
+        e2_flag1 <= e1_flag1_d2; // @[HardwareHelpers.swift:91]
+        e2_flag2 <= e1_flag2_d2; // @[HardwareHelpers.swift:91]
+        e2_flag3 <= e1_flag3_d2; // @[HardwareHelpers.swift:91]
+        e2_flag4 <= e1_flag4_d2; // @[HardwareHelpers.swift:91]
+        e2_flag5 <= e1_flag5_d2; // @[HardwareHelpers.swift:91]
+        e2_prototype_chunk <= e1_prototype_chunk_d2; // @[HardwareHelpers.swift:91]
+        e2_group <= e1_group_d2; // @[HardwareHelpers.swift:91]
+        if (e2_valid) distance_0_0 <= _t1450; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_1 <= _t1452; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_2 <= _t1454; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_3 <= _t1456; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_4 <= _t1458; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_5 <= _t1460; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_6 <= _t1462; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_7 <= _t1464; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_8 <= _t1466; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_9 <= _t1468; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_10 <= _t1470; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_11 <= _t1472; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_12 <= _t1474; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_13 <= _t1476; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_14 <= _t1478; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_0_15 <= _t1480; // @[DistanceEncoder.swift:121]
+        argmin_0_l2_0_0 <= _t1515 ? _t1484 : _t1488; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_0_1 <= _t1516; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_0_2 <= _t1515 ? (_t1483 ? 4'h0 : 4'h1) : (_t1487 ? 4'h2 : 4'h3); // @[HardwareHelpers.swift:79]
+        argmin_0_l2_1_0 <= _t1518 ? _t1492 : _t1496; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_1_1 <= _t1519; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_1_2 <= _t1518 ? (_t1491 ? 4'h4 : 4'h5) : (_t1495 ? 4'h6 : 4'h7); // @[HardwareHelpers.swift:79]
+        argmin_0_l2_2_0 <= _t1521 ? _t1500 : _t1504; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_2_1 <= _t1522; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_2_2 <= _t1521 ? (_t1499 ? 4'h8 : 4'h9) : (_t1503 ? 4'ha : 4'hb); // @[HardwareHelpers.swift:79]
+        argmin_0_l2_3_0 <= _t1524 ? _t1508 : _t1512; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_3_1 <= _t1525; // @[HardwareHelpers.swift:79]
+        argmin_0_l2_3_2 <= _t1524 ? (_t1507 ? 4'hc : 4'hd) : (_t1511 ? 4'he : 4'hf); // @[HardwareHelpers.swift:79]
+        argmin_0_l4_0_0 <= _t1532 ? _t1527 : _t1530; // @[HardwareHelpers.swift:79]
+        argmin_0_l4_0_1 <= _t1528 | _t1531; // @[HardwareHelpers.swift:79]
+        argmin_0_l4_0_2 <= _t1532 ? (_t1526 ? argmin_0_l2_0_2 : argmin_0_l2_1_2) : (_t1529 ? argmin_0_l2_2_2 : argmin_0_l2_3_2); // @[HardwareHelpers.swift:79]
+        if (e2_valid) distance_1_0 <= _t1533; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_1 <= _t1534; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_2 <= _t1535; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_3 <= _t1536; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_4 <= _t1537; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_5 <= _t1538; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_6 <= _t1539; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_7 <= _t1540; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_8 <= _t1541; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_9 <= _t1542; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_10 <= _t1543; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_11 <= _t1544; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_12 <= _t1545; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_13 <= _t1546; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_14 <= _t1547; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_1_15 <= _t1548; // @[DistanceEncoder.swift:121]
+        argmin_1_l2_0_0 <= _t1565 ? _t1550 : _t1552; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_0_1 <= _t1516; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_0_2 <= _t1565 ? (_t1549 ? 4'h0 : 4'h1) : (_t1551 ? 4'h2 : 4'h3); // @[HardwareHelpers.swift:79]
+        argmin_1_l2_1_0 <= _t1566 ? _t1554 : _t1556; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_1_1 <= _t1519; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_1_2 <= _t1566 ? (_t1553 ? 4'h4 : 4'h5) : (_t1555 ? 4'h6 : 4'h7); // @[HardwareHelpers.swift:79]
+        argmin_1_l2_2_0 <= _t1567 ? _t1558 : _t1560; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_2_1 <= _t1522; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_2_2 <= _t1567 ? (_t1557 ? 4'h8 : 4'h9) : (_t1559 ? 4'ha : 4'hb); // @[HardwareHelpers.swift:79]
+        argmin_1_l2_3_0 <= _t1568 ? _t1562 : _t1564; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_3_1 <= _t1525; // @[HardwareHelpers.swift:79]
+        argmin_1_l2_3_2 <= _t1568 ? (_t1561 ? 4'hc : 4'hd) : (_t1563 ? 4'he : 4'hf); // @[HardwareHelpers.swift:79]
+        argmin_1_l4_0_0 <= _t1575 ? _t1570 : _t1573; // @[HardwareHelpers.swift:79]
+        argmin_1_l4_0_1 <= _t1571 | _t1574; // @[HardwareHelpers.swift:79]
+        argmin_1_l4_0_2 <= _t1575 ? (_t1569 ? argmin_1_l2_0_2 : argmin_1_l2_1_2) : (_t1572 ? argmin_1_l2_2_2 : argmin_1_l2_3_2); // @[HardwareHelpers.swift:79]
+        if (e2_valid) distance_2_0 <= _t1576; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_1 <= _t1577; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_2 <= _t1578; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_3 <= _t1579; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_4 <= _t1580; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_5 <= _t1581; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_6 <= _t1582; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_7 <= _t1583; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_8 <= _t1584; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_9 <= _t1585; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_10 <= _t1586; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_11 <= _t1587; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_12 <= _t1588; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_13 <= _t1589; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_14 <= _t1590; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_2_15 <= _t1591; // @[DistanceEncoder.swift:121]
+        argmin_2_l2_0_0 <= _t1608 ? _t1593 : _t1595; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_0_1 <= _t1516; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_0_2 <= _t1608 ? (_t1592 ? 4'h0 : 4'h1) : (_t1594 ? 4'h2 : 4'h3); // @[HardwareHelpers.swift:79]
+        argmin_2_l2_1_0 <= _t1609 ? _t1597 : _t1599; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_1_1 <= _t1519; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_1_2 <= _t1609 ? (_t1596 ? 4'h4 : 4'h5) : (_t1598 ? 4'h6 : 4'h7); // @[HardwareHelpers.swift:79]
+        argmin_2_l2_2_0 <= _t1610 ? _t1601 : _t1603; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_2_1 <= _t1522; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_2_2 <= _t1610 ? (_t1600 ? 4'h8 : 4'h9) : (_t1602 ? 4'ha : 4'hb); // @[HardwareHelpers.swift:79]
+        argmin_2_l2_3_0 <= _t1611 ? _t1605 : _t1607; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_3_1 <= _t1525; // @[HardwareHelpers.swift:79]
+        argmin_2_l2_3_2 <= _t1611 ? (_t1604 ? 4'hc : 4'hd) : (_t1606 ? 4'he : 4'hf); // @[HardwareHelpers.swift:79]
+        argmin_2_l4_0_0 <= _t1618 ? _t1613 : _t1616; // @[HardwareHelpers.swift:79]
+        argmin_2_l4_0_1 <= _t1614 | _t1617; // @[HardwareHelpers.swift:79]
+        argmin_2_l4_0_2 <= _t1618 ? (_t1612 ? argmin_2_l2_0_2 : argmin_2_l2_1_2) : (_t1615 ? argmin_2_l2_2_2 : argmin_2_l2_3_2); // @[HardwareHelpers.swift:79]
+        if (e2_valid) distance_3_0 <= _t1619; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_1 <= _t1620; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_2 <= _t1621; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_3 <= _t1622; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_4 <= _t1623; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_5 <= _t1624; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_6 <= _t1625; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_7 <= _t1626; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_8 <= _t1627; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_9 <= _t1628; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_10 <= _t1629; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_11 <= _t1630; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_12 <= _t1631; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_13 <= _t1632; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_14 <= _t1633; // @[DistanceEncoder.swift:121]
+        if (e2_valid) distance_3_15 <= _t1634; // @[DistanceEncoder.swift:121]
+        argmin_3_l2_0_0 <= _t1651 ? _t1636 : _t1638; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_0_1 <= _t1516; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_0_2 <= _t1651 ? (_t1635 ? 4'h0 : 4'h1) : (_t1637 ? 4'h2 : 4'h3); // @[HardwareHelpers.swift:79]
+        argmin_3_l2_1_0 <= _t1652 ? _t1640 : _t1642; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_1_1 <= _t1519; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_1_2 <= _t1652 ? (_t1639 ? 4'h4 : 4'h5) : (_t1641 ? 4'h6 : 4'h7); // @[HardwareHelpers.swift:79]
+        argmin_3_l2_2_0 <= _t1653 ? _t1644 : _t1646; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_2_1 <= _t1522; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_2_2 <= _t1653 ? (_t1643 ? 4'h8 : 4'h9) : (_t1645 ? 4'ha : 4'hb); // @[HardwareHelpers.swift:79]
+        argmin_3_l2_3_0 <= _t1654 ? _t1648 : _t1650; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_3_1 <= _t1525; // @[HardwareHelpers.swift:79]
+        argmin_3_l2_3_2 <= _t1654 ? (_t1647 ? 4'hc : 4'hd) : (_t1649 ? 4'he : 4'hf); // @[HardwareHelpers.swift:79]
+        argmin_3_l4_0_0 <= _t1661 ? _t1656 : _t1659; // @[HardwareHelpers.swift:79]
+        argmin_3_l4_0_1 <= _t1657 | _t1660; // @[HardwareHelpers.swift:79]
+        argmin_3_l4_0_2 <= _t1661 ? (_t1655 ? argmin_3_l2_0_2 : argmin_3_l2_1_2) : (_t1658 ? argmin_3_l2_2_2 : argmin_3_l2_3_2); // @[HardwareHelpers.swift:79]
+        argmin_bank_d1 <= e2_bank; // @[DistanceEncoder.swift:105]
+        argmin_bank_d2 <= argmin_bank_d1; // @[HardwareHelpers.swift:91]
+        argmin_group_d1 <= e2_group; // @[DistanceEncoder.swift:108]
+        argmin_group_d2 <= argmin_group_d1; // @[HardwareHelpers.swift:91]
+        argmin_first_pc_d1 <= e2_flag2; // @[DistanceEncoder.swift:106]
+        argmin_first_pc_d2 <= argmin_first_pc_d1; // @[HardwareHelpers.swift:91]
+        argmin_last_pc_d1 <= e2_flag3; // @[DistanceEncoder.swift:106]
+        argmin_last_pc_d2 <= argmin_last_pc_d1; // @[HardwareHelpers.swift:91]
+        argmin_first_group_d1 <= e2_flag4; // @[DistanceEncoder.swift:106]
+        argmin_first_group_d2 <= argmin_first_group_d1; // @[HardwareHelpers.swift:91]
+        argmin_last_group_d1 <= e2_flag5; // @[DistanceEncoder.swift:106]
+        argmin_last_group_d2 <= argmin_last_group_d1; // @[HardwareHelpers.swift:91]
+        if (argmin_valid_d2 && _t1662) best_distance_0 <= argmin_0_l4_0_0; // @[HardwareHelpers.swift:79]
+        if (argmin_valid_d2) best_index_0 <= _t1663; // @[DistanceEncoder.swift:155]
+        if (codes_finishing) code_0 <= _t1663; // @[DistanceEncoder.swift:155]
+        if (argmin_valid_d2 && _t1664) best_distance_1 <= argmin_1_l4_0_0; // @[HardwareHelpers.swift:79]
+        if (argmin_valid_d2) best_index_1 <= _t1665; // @[DistanceEncoder.swift:155]
+        if (codes_finishing) code_1 <= _t1665; // @[DistanceEncoder.swift:155]
+        if (argmin_valid_d2 && _t1666) best_distance_2 <= argmin_2_l4_0_0; // @[HardwareHelpers.swift:79]
+        if (argmin_valid_d2) best_index_2 <= _t1667; // @[DistanceEncoder.swift:155]
+        if (codes_finishing) code_2 <= _t1667; // @[DistanceEncoder.swift:155]
+        if (argmin_valid_d2 && _t1668) best_distance_3 <= argmin_3_l4_0_0; // @[HardwareHelpers.swift:79]
+        if (argmin_valid_d2) best_index_3 <= _t1669; // @[DistanceEncoder.swift:155]
+        if (codes_finishing) code_3 <= _t1669; // @[DistanceEncoder.swift:155]
+        if (codes_finishing) codes_bank <= argmin_bank_d2; // @[HardwareHelpers.swift:91]
+        if (codes_finishing) codes_group <= argmin_group_d2; // @[HardwareHelpers.swift:91]
+        if (codes_finishing) codes_first_group <= argmin_first_group_d2; // @[HardwareHelpers.swift:91]
+        if (codes_finishing) codes_last_group <= argmin_last_group_d2; // @[HardwareHelpers.swift:91]
+        if (codes_ready) lookup_code_0 <= code_0; // @[DistanceEncoder.swift:155]
+        if (codes_ready) lookup_code_1 <= code_1; // @[DistanceEncoder.swift:155]
+        if (codes_ready) lookup_code_2 <= code_2; // @[DistanceEncoder.swift:155]
+        if (codes_ready) lookup_code_3 <= code_3; // @[DistanceEncoder.swift:155]
+        l1_bank <= lookup_bank; // @[Lookup.swift:26]
+        l1_group <= lookup_group; // @[Lookup.swift:27]
+        l1_chunk <= lookup_chunk; // @[Lookup.swift:25]
+        l1_first_group <= lookup_first_group; // @[Lookup.swift:28]
+        l1_last_group <= lookup_last_group; // @[Lookup.swift:29]
+        l1_last_chunk <= lookup_last_chunk; // @[Lookup.swift:32]
+        adder_0_l2_0_0 <= _t1692 + _t1693; // @[HardwareHelpers.swift:79]
+        adder_1_l2_0_0 <= _t1698 + _t1699; // @[HardwareHelpers.swift:79]
+        adder_2_l2_0_0 <= _t1704 + _t1705; // @[HardwareHelpers.swift:79]
+        adder_3_l2_0_0 <= _t1710 + _t1711; // @[HardwareHelpers.swift:79]
+        adder_4_l2_0_0 <= _t1716 + _t1717; // @[HardwareHelpers.swift:79]
+        adder_5_l2_0_0 <= _t1722 + _t1723; // @[HardwareHelpers.swift:79]
+        adder_6_l2_0_0 <= _t1728 + _t1729; // @[HardwareHelpers.swift:79]
+        adder_7_l2_0_0 <= _t1734 + _t1735; // @[HardwareHelpers.swift:79]
+        adder_8_l2_0_0 <= _t1740 + _t1741; // @[HardwareHelpers.swift:79]
+        adder_9_l2_0_0 <= _t1746 + _t1747; // @[HardwareHelpers.swift:79]
+        adder_10_l2_0_0 <= _t1752 + _t1753; // @[HardwareHelpers.swift:79]
+        adder_11_l2_0_0 <= _t1758 + _t1759; // @[HardwareHelpers.swift:79]
+        adder_12_l2_0_0 <= _t1764 + _t1765; // @[HardwareHelpers.swift:79]
+        adder_13_l2_0_0 <= _t1770 + _t1771; // @[HardwareHelpers.swift:79]
+        adder_14_l2_0_0 <= _t1776 + _t1777; // @[HardwareHelpers.swift:79]
+        adder_15_l2_0_0 <= _t1782 + _t1783; // @[HardwareHelpers.swift:79]
+        adder_bank_d1 <= l1_bank; // @[Lookup.swift:85]
+        adder_chunk_d1 <= l1_chunk; // @[Lookup.swift:86]
+        adder_first_group_d1 <= l1_first_group; // @[Lookup.swift:87]
+        adder_last_group_d1 <= l1_last_group; // @[Lookup.swift:87]
+        adder_last_chunk_d1 <= l1_last_chunk; // @[Lookup.swift:88]
+        adder_bias_d1 <= bias_word; // @[Lookup.swift:83]
+        if (_t1788) running_sum_0_0 <= group_sum_0; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_0 <= group_sum_0; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_0 <= group_sum_0; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_0 <= group_sum_0; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_1 <= group_sum_1; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_1 <= group_sum_1; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_1 <= group_sum_1; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_1 <= group_sum_1; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_2 <= group_sum_2; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_2 <= group_sum_2; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_2 <= group_sum_2; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_2 <= group_sum_2; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_3 <= group_sum_3; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_3 <= group_sum_3; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_3 <= group_sum_3; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_3 <= group_sum_3; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_4 <= group_sum_4; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_4 <= group_sum_4; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_4 <= group_sum_4; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_4 <= group_sum_4; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_5 <= group_sum_5; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_5 <= group_sum_5; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_5 <= group_sum_5; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_5 <= group_sum_5; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_6 <= group_sum_6; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_6 <= group_sum_6; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_6 <= group_sum_6; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_6 <= group_sum_6; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_7 <= group_sum_7; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_7 <= group_sum_7; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_7 <= group_sum_7; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_7 <= group_sum_7; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_8 <= group_sum_8; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_8 <= group_sum_8; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_8 <= group_sum_8; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_8 <= group_sum_8; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_9 <= group_sum_9; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_9 <= group_sum_9; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_9 <= group_sum_9; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_9 <= group_sum_9; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_10 <= group_sum_10; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_10 <= group_sum_10; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_10 <= group_sum_10; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_10 <= group_sum_10; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_11 <= group_sum_11; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_11 <= group_sum_11; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_11 <= group_sum_11; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_11 <= group_sum_11; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_12 <= group_sum_12; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_12 <= group_sum_12; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_12 <= group_sum_12; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_12 <= group_sum_12; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_13 <= group_sum_13; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_13 <= group_sum_13; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_13 <= group_sum_13; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_13 <= group_sum_13; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_14 <= group_sum_14; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_14 <= group_sum_14; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_14 <= group_sum_14; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_14 <= group_sum_14; // @[Lookup.swift:117]
+        if (_t1788) running_sum_0_15 <= group_sum_15; // @[Lookup.swift:117]
+        if (_t1789) running_sum_1_15 <= group_sum_15; // @[Lookup.swift:117]
+        if (_t1790) running_sum_2_15 <= group_sum_15; // @[Lookup.swift:117]
+        if (_t1791) running_sum_3_15 <= group_sum_15; // @[Lookup.swift:117]
+        q0_last_chunk <= adder_last_chunk_d1; // @[HardwareHelpers.swift:91]
+        q0_bank <= adder_bank_d1; // @[HardwareHelpers.swift:91]
+        q0_chunk <= adder_chunk_d1; // @[HardwareHelpers.swift:91]
+        q0_accumulator_0 <= {{3{group_sum_0[13]}}, group_sum_0} + {_t1792[15], _t1792}; // @[Lookup.swift:130]
+        q0_accumulator_1 <= {{3{group_sum_1[13]}}, group_sum_1} + {_t1794[15], _t1794}; // @[Lookup.swift:130]
+        q0_accumulator_2 <= {{3{group_sum_2[13]}}, group_sum_2} + {_t1796[15], _t1796}; // @[Lookup.swift:130]
+        q0_accumulator_3 <= {{3{group_sum_3[13]}}, group_sum_3} + {_t1798[15], _t1798}; // @[Lookup.swift:130]
+        q0_accumulator_4 <= {{3{group_sum_4[13]}}, group_sum_4} + {_t1800[15], _t1800}; // @[Lookup.swift:130]
+        q0_accumulator_5 <= {{3{group_sum_5[13]}}, group_sum_5} + {_t1802[15], _t1802}; // @[Lookup.swift:130]
+        q0_accumulator_6 <= {{3{group_sum_6[13]}}, group_sum_6} + {_t1804[15], _t1804}; // @[Lookup.swift:130]
+        q0_accumulator_7 <= {{3{group_sum_7[13]}}, group_sum_7} + {_t1806[15], _t1806}; // @[Lookup.swift:130]
+        q0_accumulator_8 <= {{3{group_sum_8[13]}}, group_sum_8} + {_t1808[15], _t1808}; // @[Lookup.swift:130]
+        q0_accumulator_9 <= {{3{group_sum_9[13]}}, group_sum_9} + {_t1810[15], _t1810}; // @[Lookup.swift:130]
+        q0_accumulator_10 <= {{3{group_sum_10[13]}}, group_sum_10} + {_t1812[15], _t1812}; // @[Lookup.swift:130]
+        q0_accumulator_11 <= {{3{group_sum_11[13]}}, group_sum_11} + {_t1814[15], _t1814}; // @[Lookup.swift:130]
+        q0_accumulator_12 <= {{3{group_sum_12[13]}}, group_sum_12} + {_t1816[15], _t1816}; // @[Lookup.swift:130]
+        q0_accumulator_13 <= {{3{group_sum_13[13]}}, group_sum_13} + {_t1818[15], _t1818}; // @[Lookup.swift:130]
+        q0_accumulator_14 <= {{3{group_sum_14[13]}}, group_sum_14} + {_t1820[15], _t1820}; // @[Lookup.swift:130]
+        q0_accumulator_15 <= {{3{group_sum_15[13]}}, group_sum_15} + {_t1822[15], _t1822}; // @[Lookup.swift:130]
+        q1_product_0 <= _t1824; // @[Requantizer.swift:52]
+        q1_product_1 <= _t1825; // @[Requantizer.swift:52]
+        q1_product_2 <= _t1826; // @[Requantizer.swift:52]
+        q1_product_3 <= _t1827; // @[Requantizer.swift:52]
+        q1_product_4 <= _t1828; // @[Requantizer.swift:52]
+        q1_product_5 <= _t1829; // @[Requantizer.swift:52]
+        q1_product_6 <= _t1830; // @[Requantizer.swift:52]
+        q1_product_7 <= _t1831; // @[Requantizer.swift:52]
+        q1_product_8 <= _t1832; // @[Requantizer.swift:52]
+        q1_product_9 <= _t1833; // @[Requantizer.swift:52]
+        q1_product_10 <= _t1834; // @[Requantizer.swift:52]
+        q1_product_11 <= _t1835; // @[Requantizer.swift:52]
+        q1_product_12 <= _t1836; // @[Requantizer.swift:52]
+        q1_product_13 <= _t1837; // @[Requantizer.swift:52]
+        q1_product_14 <= _t1838; // @[Requantizer.swift:52]
+        q1_product_15 <= _t1839; // @[Requantizer.swift:52]
+        q1_last_chunk <= q0_last_chunk; // @[Lookup.swift:127]
+        q1_bank <= q0_bank; // @[Lookup.swift:128]
+        q1_chunk <= q0_chunk; // @[Lookup.swift:129]
+        bank0_rounding <= (35'h000000001 << bank0_shift) >> 1; // @[Requantizer.swift:64]
+        bank1_rounding <= (35'h000000001 << bank1_shift) >> 1; // @[Requantizer.swift:64]
+        q2_shifted_0 <= _t1842; // @[Requantizer.swift:68]
+        q2_shifted_1 <= _t1843; // @[Requantizer.swift:68]
+        q2_shifted_2 <= _t1844; // @[Requantizer.swift:68]
+        q2_shifted_3 <= _t1845; // @[Requantizer.swift:68]
+        q2_shifted_4 <= _t1846; // @[Requantizer.swift:68]
+        q2_shifted_5 <= _t1847; // @[Requantizer.swift:68]
+        q2_shifted_6 <= _t1848; // @[Requantizer.swift:68]
+        q2_shifted_7 <= _t1849; // @[Requantizer.swift:68]
+        q2_shifted_8 <= _t1850; // @[Requantizer.swift:68]
+        q2_shifted_9 <= _t1851; // @[Requantizer.swift:68]
+        q2_shifted_10 <= _t1852; // @[Requantizer.swift:68]
+        q2_shifted_11 <= _t1853; // @[Requantizer.swift:68]
+        q2_shifted_12 <= _t1854; // @[Requantizer.swift:68]
+        q2_shifted_13 <= _t1855; // @[Requantizer.swift:68]
+        q2_shifted_14 <= _t1856; // @[Requantizer.swift:68]
+        q2_shifted_15 <= _t1857; // @[Requantizer.swift:68]
+        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:56]
+        q2_bank <= q1_bank; // @[Requantizer.swift:57]
+        q2_chunk <= q1_chunk; // @[Requantizer.swift:57]
+        q3_data <= _t1909; // @[Requantizer.swift:86]
+        q3_last <= q2_last_chunk; // @[Requantizer.swift:71]
+        q3_bank <= q2_bank; // @[Requantizer.swift:72]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (column_buffer_we) begin
-            column_buffer[column_buffer_waddr] <= column_buffer_wdata;
+            column_buffer[column_buffer_waddr] <= column_buffer_wdata; // @[InputBuffer.swift:17]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            encode_column <= column_buffer[encode_column_address];
+            encode_column <= column_buffer[encode_column_address]; // @[DistanceEncoder.swift:36]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_0': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_0_we) begin
-            prototypes_0_0[prototypes_0_0_waddr] <= prototypes_0_0_wdata;
+            prototypes_0_0[prototypes_0_0_waddr] <= prototypes_0_0_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_0 <= prototypes_0_0[encode_prototype_address];
+            prototype_0_0 <= prototypes_0_0[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_1': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_1_we) begin
-            prototypes_0_1[prototypes_0_1_waddr] <= prototypes_0_1_wdata;
+            prototypes_0_1[prototypes_0_1_waddr] <= prototypes_0_1_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_1 <= prototypes_0_1[encode_prototype_address];
+            prototype_0_1 <= prototypes_0_1[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_2': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_2_we) begin
-            prototypes_0_2[prototypes_0_2_waddr] <= prototypes_0_2_wdata;
+            prototypes_0_2[prototypes_0_2_waddr] <= prototypes_0_2_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_2 <= prototypes_0_2[encode_prototype_address];
+            prototype_0_2 <= prototypes_0_2[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_3': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_3_we) begin
-            prototypes_0_3[prototypes_0_3_waddr] <= prototypes_0_3_wdata;
+            prototypes_0_3[prototypes_0_3_waddr] <= prototypes_0_3_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_3 <= prototypes_0_3[encode_prototype_address];
+            prototype_0_3 <= prototypes_0_3[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_4': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_4_we) begin
-            prototypes_0_4[prototypes_0_4_waddr] <= prototypes_0_4_wdata;
+            prototypes_0_4[prototypes_0_4_waddr] <= prototypes_0_4_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_4 <= prototypes_0_4[encode_prototype_address];
+            prototype_0_4 <= prototypes_0_4[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_5': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_5_we) begin
-            prototypes_0_5[prototypes_0_5_waddr] <= prototypes_0_5_wdata;
+            prototypes_0_5[prototypes_0_5_waddr] <= prototypes_0_5_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_5 <= prototypes_0_5[encode_prototype_address];
+            prototype_0_5 <= prototypes_0_5[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_6': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_6_we) begin
-            prototypes_0_6[prototypes_0_6_waddr] <= prototypes_0_6_wdata;
+            prototypes_0_6[prototypes_0_6_waddr] <= prototypes_0_6_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_6 <= prototypes_0_6[encode_prototype_address];
+            prototype_0_6 <= prototypes_0_6[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_7': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_7_we) begin
-            prototypes_0_7[prototypes_0_7_waddr] <= prototypes_0_7_wdata;
+            prototypes_0_7[prototypes_0_7_waddr] <= prototypes_0_7_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_7 <= prototypes_0_7[encode_prototype_address];
+            prototype_0_7 <= prototypes_0_7[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_8': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_8_we) begin
-            prototypes_0_8[prototypes_0_8_waddr] <= prototypes_0_8_wdata;
+            prototypes_0_8[prototypes_0_8_waddr] <= prototypes_0_8_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_8 <= prototypes_0_8[encode_prototype_address];
+            prototype_0_8 <= prototypes_0_8[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_9': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_9_we) begin
-            prototypes_0_9[prototypes_0_9_waddr] <= prototypes_0_9_wdata;
+            prototypes_0_9[prototypes_0_9_waddr] <= prototypes_0_9_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_9 <= prototypes_0_9[encode_prototype_address];
+            prototype_0_9 <= prototypes_0_9[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_10': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_10_we) begin
-            prototypes_0_10[prototypes_0_10_waddr] <= prototypes_0_10_wdata;
+            prototypes_0_10[prototypes_0_10_waddr] <= prototypes_0_10_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_10 <= prototypes_0_10[encode_prototype_address];
+            prototype_0_10 <= prototypes_0_10[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_11': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_11_we) begin
-            prototypes_0_11[prototypes_0_11_waddr] <= prototypes_0_11_wdata;
+            prototypes_0_11[prototypes_0_11_waddr] <= prototypes_0_11_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_11 <= prototypes_0_11[encode_prototype_address];
+            prototype_0_11 <= prototypes_0_11[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_12': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_12_we) begin
-            prototypes_0_12[prototypes_0_12_waddr] <= prototypes_0_12_wdata;
+            prototypes_0_12[prototypes_0_12_waddr] <= prototypes_0_12_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_12 <= prototypes_0_12[encode_prototype_address];
+            prototype_0_12 <= prototypes_0_12[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_13': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_13_we) begin
-            prototypes_0_13[prototypes_0_13_waddr] <= prototypes_0_13_wdata;
+            prototypes_0_13[prototypes_0_13_waddr] <= prototypes_0_13_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_13 <= prototypes_0_13[encode_prototype_address];
+            prototype_0_13 <= prototypes_0_13[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_14': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_14_we) begin
-            prototypes_0_14[prototypes_0_14_waddr] <= prototypes_0_14_wdata;
+            prototypes_0_14[prototypes_0_14_waddr] <= prototypes_0_14_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_14 <= prototypes_0_14[encode_prototype_address];
+            prototype_0_14 <= prototypes_0_14[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_0_15': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_0_15_we) begin
-            prototypes_0_15[prototypes_0_15_waddr] <= prototypes_0_15_wdata;
+            prototypes_0_15[prototypes_0_15_waddr] <= prototypes_0_15_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_0_15 <= prototypes_0_15[encode_prototype_address];
+            prototype_0_15 <= prototypes_0_15[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_0': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_0_we) begin
-            prototypes_1_0[prototypes_1_0_waddr] <= prototypes_1_0_wdata;
+            prototypes_1_0[prototypes_1_0_waddr] <= prototypes_1_0_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_0 <= prototypes_1_0[encode_prototype_address];
+            prototype_1_0 <= prototypes_1_0[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_1': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_1_we) begin
-            prototypes_1_1[prototypes_1_1_waddr] <= prototypes_1_1_wdata;
+            prototypes_1_1[prototypes_1_1_waddr] <= prototypes_1_1_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_1 <= prototypes_1_1[encode_prototype_address];
+            prototype_1_1 <= prototypes_1_1[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_2': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_2_we) begin
-            prototypes_1_2[prototypes_1_2_waddr] <= prototypes_1_2_wdata;
+            prototypes_1_2[prototypes_1_2_waddr] <= prototypes_1_2_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_2 <= prototypes_1_2[encode_prototype_address];
+            prototype_1_2 <= prototypes_1_2[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_3': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_3_we) begin
-            prototypes_1_3[prototypes_1_3_waddr] <= prototypes_1_3_wdata;
+            prototypes_1_3[prototypes_1_3_waddr] <= prototypes_1_3_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_3 <= prototypes_1_3[encode_prototype_address];
+            prototype_1_3 <= prototypes_1_3[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_4': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_4_we) begin
-            prototypes_1_4[prototypes_1_4_waddr] <= prototypes_1_4_wdata;
+            prototypes_1_4[prototypes_1_4_waddr] <= prototypes_1_4_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_4 <= prototypes_1_4[encode_prototype_address];
+            prototype_1_4 <= prototypes_1_4[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_5': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_5_we) begin
-            prototypes_1_5[prototypes_1_5_waddr] <= prototypes_1_5_wdata;
+            prototypes_1_5[prototypes_1_5_waddr] <= prototypes_1_5_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_5 <= prototypes_1_5[encode_prototype_address];
+            prototype_1_5 <= prototypes_1_5[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_6': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_6_we) begin
-            prototypes_1_6[prototypes_1_6_waddr] <= prototypes_1_6_wdata;
+            prototypes_1_6[prototypes_1_6_waddr] <= prototypes_1_6_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_6 <= prototypes_1_6[encode_prototype_address];
+            prototype_1_6 <= prototypes_1_6[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_7': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_7_we) begin
-            prototypes_1_7[prototypes_1_7_waddr] <= prototypes_1_7_wdata;
+            prototypes_1_7[prototypes_1_7_waddr] <= prototypes_1_7_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_7 <= prototypes_1_7[encode_prototype_address];
+            prototype_1_7 <= prototypes_1_7[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_8': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_8_we) begin
-            prototypes_1_8[prototypes_1_8_waddr] <= prototypes_1_8_wdata;
+            prototypes_1_8[prototypes_1_8_waddr] <= prototypes_1_8_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_8 <= prototypes_1_8[encode_prototype_address];
+            prototype_1_8 <= prototypes_1_8[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_9': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_9_we) begin
-            prototypes_1_9[prototypes_1_9_waddr] <= prototypes_1_9_wdata;
+            prototypes_1_9[prototypes_1_9_waddr] <= prototypes_1_9_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_9 <= prototypes_1_9[encode_prototype_address];
+            prototype_1_9 <= prototypes_1_9[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_10': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_10_we) begin
-            prototypes_1_10[prototypes_1_10_waddr] <= prototypes_1_10_wdata;
+            prototypes_1_10[prototypes_1_10_waddr] <= prototypes_1_10_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_10 <= prototypes_1_10[encode_prototype_address];
+            prototype_1_10 <= prototypes_1_10[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_11': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_11_we) begin
-            prototypes_1_11[prototypes_1_11_waddr] <= prototypes_1_11_wdata;
+            prototypes_1_11[prototypes_1_11_waddr] <= prototypes_1_11_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_11 <= prototypes_1_11[encode_prototype_address];
+            prototype_1_11 <= prototypes_1_11[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_12': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_12_we) begin
-            prototypes_1_12[prototypes_1_12_waddr] <= prototypes_1_12_wdata;
+            prototypes_1_12[prototypes_1_12_waddr] <= prototypes_1_12_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_12 <= prototypes_1_12[encode_prototype_address];
+            prototype_1_12 <= prototypes_1_12[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_13': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_13_we) begin
-            prototypes_1_13[prototypes_1_13_waddr] <= prototypes_1_13_wdata;
+            prototypes_1_13[prototypes_1_13_waddr] <= prototypes_1_13_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_13 <= prototypes_1_13[encode_prototype_address];
+            prototype_1_13 <= prototypes_1_13[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_14': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_14_we) begin
-            prototypes_1_14[prototypes_1_14_waddr] <= prototypes_1_14_wdata;
+            prototypes_1_14[prototypes_1_14_waddr] <= prototypes_1_14_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_14 <= prototypes_1_14[encode_prototype_address];
+            prototype_1_14 <= prototypes_1_14[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_1_15': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_1_15_we) begin
-            prototypes_1_15[prototypes_1_15_waddr] <= prototypes_1_15_wdata;
+            prototypes_1_15[prototypes_1_15_waddr] <= prototypes_1_15_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_1_15 <= prototypes_1_15[encode_prototype_address];
+            prototype_1_15 <= prototypes_1_15[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_0': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_0_we) begin
-            prototypes_2_0[prototypes_2_0_waddr] <= prototypes_2_0_wdata;
+            prototypes_2_0[prototypes_2_0_waddr] <= prototypes_2_0_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_0 <= prototypes_2_0[encode_prototype_address];
+            prototype_2_0 <= prototypes_2_0[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_1': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_1_we) begin
-            prototypes_2_1[prototypes_2_1_waddr] <= prototypes_2_1_wdata;
+            prototypes_2_1[prototypes_2_1_waddr] <= prototypes_2_1_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_1 <= prototypes_2_1[encode_prototype_address];
+            prototype_2_1 <= prototypes_2_1[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_2': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_2_we) begin
-            prototypes_2_2[prototypes_2_2_waddr] <= prototypes_2_2_wdata;
+            prototypes_2_2[prototypes_2_2_waddr] <= prototypes_2_2_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_2 <= prototypes_2_2[encode_prototype_address];
+            prototype_2_2 <= prototypes_2_2[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_3': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_3_we) begin
-            prototypes_2_3[prototypes_2_3_waddr] <= prototypes_2_3_wdata;
+            prototypes_2_3[prototypes_2_3_waddr] <= prototypes_2_3_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_3 <= prototypes_2_3[encode_prototype_address];
+            prototype_2_3 <= prototypes_2_3[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_4': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_4_we) begin
-            prototypes_2_4[prototypes_2_4_waddr] <= prototypes_2_4_wdata;
+            prototypes_2_4[prototypes_2_4_waddr] <= prototypes_2_4_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_4 <= prototypes_2_4[encode_prototype_address];
+            prototype_2_4 <= prototypes_2_4[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_5': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_5_we) begin
-            prototypes_2_5[prototypes_2_5_waddr] <= prototypes_2_5_wdata;
+            prototypes_2_5[prototypes_2_5_waddr] <= prototypes_2_5_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_5 <= prototypes_2_5[encode_prototype_address];
+            prototype_2_5 <= prototypes_2_5[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_6': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_6_we) begin
-            prototypes_2_6[prototypes_2_6_waddr] <= prototypes_2_6_wdata;
+            prototypes_2_6[prototypes_2_6_waddr] <= prototypes_2_6_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_6 <= prototypes_2_6[encode_prototype_address];
+            prototype_2_6 <= prototypes_2_6[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_7': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_7_we) begin
-            prototypes_2_7[prototypes_2_7_waddr] <= prototypes_2_7_wdata;
+            prototypes_2_7[prototypes_2_7_waddr] <= prototypes_2_7_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_7 <= prototypes_2_7[encode_prototype_address];
+            prototype_2_7 <= prototypes_2_7[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_8': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_8_we) begin
-            prototypes_2_8[prototypes_2_8_waddr] <= prototypes_2_8_wdata;
+            prototypes_2_8[prototypes_2_8_waddr] <= prototypes_2_8_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_8 <= prototypes_2_8[encode_prototype_address];
+            prototype_2_8 <= prototypes_2_8[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_9': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_9_we) begin
-            prototypes_2_9[prototypes_2_9_waddr] <= prototypes_2_9_wdata;
+            prototypes_2_9[prototypes_2_9_waddr] <= prototypes_2_9_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_9 <= prototypes_2_9[encode_prototype_address];
+            prototype_2_9 <= prototypes_2_9[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_10': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_10_we) begin
-            prototypes_2_10[prototypes_2_10_waddr] <= prototypes_2_10_wdata;
+            prototypes_2_10[prototypes_2_10_waddr] <= prototypes_2_10_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_10 <= prototypes_2_10[encode_prototype_address];
+            prototype_2_10 <= prototypes_2_10[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_11': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_11_we) begin
-            prototypes_2_11[prototypes_2_11_waddr] <= prototypes_2_11_wdata;
+            prototypes_2_11[prototypes_2_11_waddr] <= prototypes_2_11_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_11 <= prototypes_2_11[encode_prototype_address];
+            prototype_2_11 <= prototypes_2_11[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_12': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_12_we) begin
-            prototypes_2_12[prototypes_2_12_waddr] <= prototypes_2_12_wdata;
+            prototypes_2_12[prototypes_2_12_waddr] <= prototypes_2_12_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_12 <= prototypes_2_12[encode_prototype_address];
+            prototype_2_12 <= prototypes_2_12[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_13': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_13_we) begin
-            prototypes_2_13[prototypes_2_13_waddr] <= prototypes_2_13_wdata;
+            prototypes_2_13[prototypes_2_13_waddr] <= prototypes_2_13_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_13 <= prototypes_2_13[encode_prototype_address];
+            prototype_2_13 <= prototypes_2_13[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_14': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_14_we) begin
-            prototypes_2_14[prototypes_2_14_waddr] <= prototypes_2_14_wdata;
+            prototypes_2_14[prototypes_2_14_waddr] <= prototypes_2_14_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_14 <= prototypes_2_14[encode_prototype_address];
+            prototype_2_14 <= prototypes_2_14[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_2_15': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_2_15_we) begin
-            prototypes_2_15[prototypes_2_15_waddr] <= prototypes_2_15_wdata;
+            prototypes_2_15[prototypes_2_15_waddr] <= prototypes_2_15_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_2_15 <= prototypes_2_15[encode_prototype_address];
+            prototype_2_15 <= prototypes_2_15[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_0': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_0_we) begin
-            prototypes_3_0[prototypes_3_0_waddr] <= prototypes_3_0_wdata;
+            prototypes_3_0[prototypes_3_0_waddr] <= prototypes_3_0_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_0 <= prototypes_3_0[encode_prototype_address];
+            prototype_3_0 <= prototypes_3_0[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_1': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_1_we) begin
-            prototypes_3_1[prototypes_3_1_waddr] <= prototypes_3_1_wdata;
+            prototypes_3_1[prototypes_3_1_waddr] <= prototypes_3_1_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_1 <= prototypes_3_1[encode_prototype_address];
+            prototype_3_1 <= prototypes_3_1[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_2': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_2_we) begin
-            prototypes_3_2[prototypes_3_2_waddr] <= prototypes_3_2_wdata;
+            prototypes_3_2[prototypes_3_2_waddr] <= prototypes_3_2_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_2 <= prototypes_3_2[encode_prototype_address];
+            prototype_3_2 <= prototypes_3_2[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_3': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_3_we) begin
-            prototypes_3_3[prototypes_3_3_waddr] <= prototypes_3_3_wdata;
+            prototypes_3_3[prototypes_3_3_waddr] <= prototypes_3_3_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_3 <= prototypes_3_3[encode_prototype_address];
+            prototype_3_3 <= prototypes_3_3[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_4': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_4_we) begin
-            prototypes_3_4[prototypes_3_4_waddr] <= prototypes_3_4_wdata;
+            prototypes_3_4[prototypes_3_4_waddr] <= prototypes_3_4_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_4 <= prototypes_3_4[encode_prototype_address];
+            prototype_3_4 <= prototypes_3_4[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_5': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_5_we) begin
-            prototypes_3_5[prototypes_3_5_waddr] <= prototypes_3_5_wdata;
+            prototypes_3_5[prototypes_3_5_waddr] <= prototypes_3_5_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_5 <= prototypes_3_5[encode_prototype_address];
+            prototype_3_5 <= prototypes_3_5[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_6': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_6_we) begin
-            prototypes_3_6[prototypes_3_6_waddr] <= prototypes_3_6_wdata;
+            prototypes_3_6[prototypes_3_6_waddr] <= prototypes_3_6_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_6 <= prototypes_3_6[encode_prototype_address];
+            prototype_3_6 <= prototypes_3_6[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_7': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_7_we) begin
-            prototypes_3_7[prototypes_3_7_waddr] <= prototypes_3_7_wdata;
+            prototypes_3_7[prototypes_3_7_waddr] <= prototypes_3_7_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_7 <= prototypes_3_7[encode_prototype_address];
+            prototype_3_7 <= prototypes_3_7[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_8': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_8_we) begin
-            prototypes_3_8[prototypes_3_8_waddr] <= prototypes_3_8_wdata;
+            prototypes_3_8[prototypes_3_8_waddr] <= prototypes_3_8_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_8 <= prototypes_3_8[encode_prototype_address];
+            prototype_3_8 <= prototypes_3_8[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_9': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_9_we) begin
-            prototypes_3_9[prototypes_3_9_waddr] <= prototypes_3_9_wdata;
+            prototypes_3_9[prototypes_3_9_waddr] <= prototypes_3_9_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_9 <= prototypes_3_9[encode_prototype_address];
+            prototype_3_9 <= prototypes_3_9[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_10': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_10_we) begin
-            prototypes_3_10[prototypes_3_10_waddr] <= prototypes_3_10_wdata;
+            prototypes_3_10[prototypes_3_10_waddr] <= prototypes_3_10_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_10 <= prototypes_3_10[encode_prototype_address];
+            prototype_3_10 <= prototypes_3_10[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_11': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_11_we) begin
-            prototypes_3_11[prototypes_3_11_waddr] <= prototypes_3_11_wdata;
+            prototypes_3_11[prototypes_3_11_waddr] <= prototypes_3_11_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_11 <= prototypes_3_11[encode_prototype_address];
+            prototype_3_11 <= prototypes_3_11[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_12': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_12_we) begin
-            prototypes_3_12[prototypes_3_12_waddr] <= prototypes_3_12_wdata;
+            prototypes_3_12[prototypes_3_12_waddr] <= prototypes_3_12_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_12 <= prototypes_3_12[encode_prototype_address];
+            prototype_3_12 <= prototypes_3_12[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_13': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_13_we) begin
-            prototypes_3_13[prototypes_3_13_waddr] <= prototypes_3_13_wdata;
+            prototypes_3_13[prototypes_3_13_waddr] <= prototypes_3_13_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_13 <= prototypes_3_13[encode_prototype_address];
+            prototype_3_13 <= prototypes_3_13[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_14': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_14_we) begin
-            prototypes_3_14[prototypes_3_14_waddr] <= prototypes_3_14_wdata;
+            prototypes_3_14[prototypes_3_14_waddr] <= prototypes_3_14_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_14 <= prototypes_3_14[encode_prototype_address];
+            prototype_3_14 <= prototypes_3_14[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'prototypes_3_15': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (prototypes_3_15_we) begin
-            prototypes_3_15[prototypes_3_15_waddr] <= prototypes_3_15_wdata;
+            prototypes_3_15[prototypes_3_15_waddr] <= prototypes_3_15_wdata; // @[DistanceEncoder.swift:54]
         end
     end
     always @(posedge clk) begin
         if (encode_valid) begin
-            prototype_3_15 <= prototypes_3_15[encode_prototype_address];
+            prototype_3_15 <= prototypes_3_15[encode_prototype_address]; // @[DistanceEncoder.swift:59]
         end
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
         if (table_0_we) begin
-            table_0[table_0_waddr] <= table_0_wdata;
+            table_0[table_0_waddr] <= table_0_wdata; // @[Lookup.swift:62]
         end
     end
     always @(posedge clk) begin
         if (lookup_active) begin
-            entries_0 <= table_0[table_address_0];
+            entries_0 <= table_0[table_address_0]; // @[Lookup.swift:70]
         end
     end
 
     // simpleDualPortRAM 'table_1': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
         if (table_1_we) begin
-            table_1[table_1_waddr] <= table_1_wdata;
+            table_1[table_1_waddr] <= table_1_wdata; // @[Lookup.swift:62]
         end
     end
     always @(posedge clk) begin
         if (lookup_active) begin
-            entries_1 <= table_1[table_address_1];
+            entries_1 <= table_1[table_address_1]; // @[Lookup.swift:70]
         end
     end
 
     // simpleDualPortRAM 'table_2': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
         if (table_2_we) begin
-            table_2[table_2_waddr] <= table_2_wdata;
+            table_2[table_2_waddr] <= table_2_wdata; // @[Lookup.swift:62]
         end
     end
     always @(posedge clk) begin
         if (lookup_active) begin
-            entries_2 <= table_2[table_address_2];
+            entries_2 <= table_2[table_address_2]; // @[Lookup.swift:70]
         end
     end
 
     // simpleDualPortRAM 'table_3': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
         if (table_3_we) begin
-            table_3[table_3_waddr] <= table_3_wdata;
+            table_3[table_3_waddr] <= table_3_wdata; // @[Lookup.swift:62]
         end
     end
     always @(posedge clk) begin
         if (lookup_active) begin
-            entries_3 <= table_3[table_address_3];
+            entries_3 <= table_3[table_address_3]; // @[Lookup.swift:70]
         end
     end
 
     // simpleDualPortRAM 'bias': 8 x UInt<256>; synchronous reads are read-first
     always @(posedge clk) begin
         if (bias_we) begin
-            bias[bias_waddr] <= bias_wdata;
+            bias[bias_waddr] <= bias_wdata; // @[Lookup.swift:76]
         end
     end
     always @(posedge clk) begin
         if (lookup_active) begin
-            bias_word <= bias[_t6147];
+            bias_word <= bias[_t1681]; // @[Lookup.swift:83]
         end
     end
 
@@ -18019,7 +6581,7 @@ module pqa_core (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, s_axis_act_tlast, _t7015[34:8], _t7026[34:8], _t7037[34:8], _t7048[34:8], _t7059[34:8], _t7070[34:8], _t7081[34:8], _t7092[34:8], _t7103[34:8], _t7114[34:8], _t7125[34:8], _t7136[34:8], _t7147[34:8], _t7158[34:8], _t7169[34:8], _t7180[34:8], u_output_fifo_in_ready, 1'b0};
+    wire _unused_ok = &{1'b0, s_axis_act_tlast, _t1861[34:8], _t1864[34:8], _t1867[34:8], _t1870[34:8], _t1873[34:8], _t1876[34:8], _t1879[34:8], _t1882[34:8], _t1885[34:8], _t1888[34:8], _t1891[34:8], _t1894[34:8], _t1897[34:8], _t1900[34:8], _t1903[34:8], _t1906[34:8], u_output_fifo_in_ready, 1'b0};
 endmodule
 
 `default_nettype wire

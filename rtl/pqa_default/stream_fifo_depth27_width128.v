@@ -35,69 +35,21 @@ module stream_fifo_depth27_width128 (
     reg  [4:0] write_pointer;
     reg  [4:0] read_pointer;
     reg  [4:0] count;
-    wire _t0;
-    wire _t1;
     wire [128:0] head;
-    wire [127:0] _t2;
-    wire _t3;
     wire push;
     wire pop;
-    wire [128:0] _t4;
-    wire _t5;
-    wire [4:0] _t6;
-    wire [4:0] _t7;
-    wire _t8;
-    wire [4:0] _t9;
-    wire [4:0] _t10;
-    wire _t11;
-    wire _t12;
-    wire [4:0] _t13;
-    wire _t14;
-    wire _t15;
-    wire [4:0] _t16;
-    wire _t17;
-    wire [4:0] _t18;
-    wire [128:0] _t19;
-    wire [4:0] _t20;
-    wire [4:0] _t21;
-    wire [4:0] _t22;
-    wire [4:0] _t23;
     reg  [128:0] storage [0:26];
 
-    assign in_ready = _t0;
-    assign out_valid = _t1;
-    assign out_data = _t2;
-    assign out_last = _t3;
-    assign storage_we = _t17;
-    assign storage_waddr = _t18;
-    assign storage_wdata = _t19;
-    assign _t0 = count != 5'h1b;
-    assign _t1 = count != 5'h00;
-    assign head = storage[read_pointer];
-    assign _t2 = head[127:0];
-    assign _t3 = head[128];
-    assign push = in_valid & in_ready;
-    assign pop = out_valid & out_ready;
-    assign _t4 = {in_last, in_data};
-    assign _t5 = write_pointer == 5'h1a;
-    assign _t6 = write_pointer + 5'h01;
-    assign _t7 = _t5 ? 5'h00 : _t6;
-    assign _t8 = read_pointer == 5'h1a;
-    assign _t9 = read_pointer + 5'h01;
-    assign _t10 = _t8 ? 5'h00 : _t9;
-    assign _t11 = ~pop;
-    assign _t12 = push & _t11;
-    assign _t13 = count + 5'h01;
-    assign _t14 = ~push;
-    assign _t15 = pop & _t14;
-    assign _t16 = count - 5'h01;
-    assign _t17 = push ? 1'b1 : 1'b0;
-    assign _t18 = push ? write_pointer : 5'h00;
-    assign _t19 = push ? _t4 : 129'h000000000000000000000000000000000;
-    assign _t20 = push ? _t7 : write_pointer;
-    assign _t21 = pop ? _t10 : read_pointer;
-    assign _t22 = _t15 ? _t16 : count;
-    assign _t23 = _t12 ? _t13 : _t22;
+    assign in_ready = count != 5'h1b; // @[StreamFIFO.swift:26]
+    assign out_valid = count != 5'h00; // @[StreamFIFO.swift:27]
+    assign out_data = head[127:0]; // @[StreamFIFO.swift:27]
+    assign out_last = head[128]; // @[StreamFIFO.swift:27]
+    assign storage_we = push; // @[StreamFIFO.swift:30]
+    assign storage_waddr = push ? write_pointer : 5'h00; // @[StreamFIFO.swift:30]
+    assign storage_wdata = push ? {in_last, in_data} : 129'h000000000000000000000000000000000; // @[StreamFIFO.swift:30]
+    assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
+    assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
+    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -105,16 +57,17 @@ module stream_fifo_depth27_width128 (
             read_pointer <= 5'h00;
             count <= 5'h00;
         end else begin
-            write_pointer <= _t20;
-            read_pointer <= _t21;
-            count <= _t23;
+            if (push) write_pointer <= (write_pointer == 5'h1a) ? 5'h00 : (write_pointer + 5'h01); // @[StreamFIFO.swift:45]
+            if (pop) read_pointer <= (read_pointer == 5'h1a) ? 5'h00 : (read_pointer + 5'h01); // @[StreamFIFO.swift:49]
+            if (push & (~pop)) count <= count + 5'h01; // @[StreamFIFO.swift:50]
+            else if (pop & (~push)) count <= count - 5'h01; // @[StreamFIFO.swift:50]
         end
     end
 
     // simpleDualPortRAM 'storage': 27 x UInt<129>; synchronous reads are read-first
     always @(posedge clk) begin
         if (storage_we) begin
-            storage[storage_waddr] <= storage_wdata;
+            storage[storage_waddr] <= storage_wdata; // @[StreamFIFO.swift:30]
         end
     end
 endmodule

@@ -18,12 +18,14 @@
 public protocol HardwareModule {
     /// The base name of the emitted Verilog module.
     var moduleName: String { get }
-    /// The values that make one elaboration differ from another. They are
-    /// appended to `moduleName` to name the emitted module and listed in its header.
+    /// The values that make one elaboration differ from another: every value
+    /// `build` depends on. Modules with equal names and parameters are built
+    /// once and emitted once; the parameters head the emitted file.
     var parameters: [ModuleParameter] { get }
     /// Whether the emitted name carries the parameters (`counter_width8`).
-    /// A top-level design that wants a fixed name (`pqa_core`) says false;
-    /// its parameters still head the emitted file.
+    /// A module that wants its plain name (`pqa_core`, `pqa_encoder`) says
+    /// false; a second parameterisation in the same design is then numbered
+    /// (`pqa_encoder_2`).
     var nameIncludesParameters: Bool { get }
     /// Declares the module's hardware.
     func build(_ m: ModuleBuilder)
@@ -50,32 +52,27 @@ extension HardwareModule {
 /// Shared state of one elaboration: the cache of elaborated modules (so each
 /// distinct parameterisation is built once) and every diagnostic.
 final class ElaborationContext {
-    private var cache: [String: (key: String, netlist: Netlist)] = [:]
+    /// Elaborated modules by their parameterisation key.
+    private var cache: [String: Netlist] = [:]
+    /// Emitted names already given, so a second parameterisation of the same
+    /// base name gets a numbered one.
+    private var usedNames: Set<String> = []
     private(set) var diagnostics: [Diagnostic] = []
     private var inProgress: [String] = []
 
     func elaborate(_ module: some HardwareModule) -> Netlist {
-        let name = module.nameIncludesParameters
-            ? ModuleNaming.emittedName(base: module.moduleName, parameters: module.parameters) : module.moduleName
         let key = module.moduleName + "|" + module.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
-        if let cached = cache[name] {
-            if cached.key != key {
-                diagnostics.append(Diagnostic(
-                    severity: .error, module: name,
-                    message: "two different parameterisations (\(cached.key) and \(key)) map to the same module name; give their parameters distinct values",
-                    location: nil))
-            }
-            return cached.netlist
-        }
-        if inProgress.contains(name) {
+        if let cached = cache[key] { return cached }
+        if inProgress.contains(key) {
             diagnostics.append(Diagnostic(
-                severity: .error, module: name,
-                message: "module instantiates itself (\((inProgress + [name]).joined(separator: " -> ")))",
+                severity: .error, module: module.moduleName,
+                message: "module instantiates itself (\((inProgress + [key]).joined(separator: " -> ")))",
                 location: nil))
-            return Netlist(name: name, baseName: module.moduleName, parameters: module.parameters, ports: [], nodes: [],
+            return Netlist(name: module.moduleName, baseName: module.moduleName, parameters: module.parameters, ports: [], nodes: [],
                            registers: [], memories: [], instances: [], combinationalPaths: [:], warnings: [])
         }
-        inProgress.append(name)
+        inProgress.append(key)
+        let name = uniqueName(ModuleNaming.preferredName(module))
         let builder = ModuleBuilder(name: name, context: self)
         if !ModuleNaming.isIdentifier(module.moduleName) || VerilogKeywords.contains(module.moduleName) {
             builder.error("module name '\(module.moduleName)' is not a legal Verilog identifier; use letters, digits and '_', not a keyword", at: nil)
@@ -84,35 +81,40 @@ final class ElaborationContext {
         let netlist = Lowering(builder: builder, baseName: module.moduleName, parameters: module.parameters).run()
         diagnostics += builder.diagnostics
         inProgress.removeLast()
-        cache[name] = (key, netlist)
+        cache[key] = netlist
         return netlist
+    }
+
+    /// `name`, or `name_2`, `name_3`, ... when another parameterisation has it.
+    private func uniqueName(_ name: String) -> String {
+        var candidate = name, number = 1
+        while usedNames.contains(candidate) {
+            number += 1
+            candidate = "\(name)_\(number)"
+        }
+        usedNames.insert(candidate)
+        return candidate
     }
 }
 
 /// How emitted module names are derived from a base name and parameters.
 enum ModuleNaming {
-    /// `argmin_tree` with `inputs=64, width=16` becomes `argmin_tree_inputs64_width16`.
-    static func emittedName(base: String, parameters: [ModuleParameter]) -> String {
-        guard !parameters.isEmpty else { return base }
-        let suffix = parameters.map { sanitize($0.name) + sanitize($0.value) }.joined(separator: "_")
-        let name = base + "_" + suffix
-        guard name.count > 64 else { return name }
-        return base + "_" + stableHash(suffix)
+    /// Names longer than this drop their parameter suffix.
+    static let longestParameterizedName = 64
+
+    /// The name a module asks for: `argmin_tree` with `inputs=64, width=16`
+    /// becomes `argmin_tree_inputs64_width16` when it carries its parameters
+    /// and the result is short; otherwise the base name. A second
+    /// parameterisation asking for a taken name gets it numbered.
+    static func preferredName(_ module: some HardwareModule) -> String {
+        guard module.nameIncludesParameters, !module.parameters.isEmpty else { return module.moduleName }
+        let suffix = module.parameters.map { sanitize($0.name) + sanitize($0.value) }.joined(separator: "_")
+        let name = module.moduleName + "_" + suffix
+        return name.count > longestParameterizedName ? module.moduleName : name
     }
 
     static func sanitize(_ text: String) -> String {
         String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : ($0 == "-" ? "m" : "_") })
-    }
-
-    /// FNV-1a, 64 bits, as 16 hex digits: stable across runs and platforms.
-    static func stableHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     static func isIdentifier(_ name: String) -> Bool {

@@ -29,7 +29,10 @@ extension ModuleBuilder {
     /// Instantiates `module` (elaborated once per distinct parameterisation).
     /// Every input of the instance must be driven.
     public func instance(_ module: some HardwareModule, name: String, fileID: String = #fileID, line: Int = #line) -> Instance {
-        let location = SourceLocation(fileID: fileID, line: line)
+        untypedInstance(module, name: name, at: SourceLocation(fileID: fileID, line: line))
+    }
+
+    func untypedInstance(_ module: some HardwareModule, name: String, at location: SourceLocation) -> Instance {
         _ = claim(name, at: location)
         let child = context.elaborate(module)
         let index = instances.count

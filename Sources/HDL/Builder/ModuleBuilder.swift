@@ -37,8 +37,11 @@ public final class ModuleBuilder {
 
     // MARK: Nodes
 
-    func addNode(_ kind: NodeKind, _ type: SignalType, name: String? = nil, at location: SourceLocation) -> Signal {
-        nodes.append(Node(kind: kind, type: type, name: name, location: location))
+    /// Adds a node built at `location`; an `inferred` location (an
+    /// operator's, which cannot see its call site) is taken from the node's
+    /// consumers at elaboration (see `LocationInference`).
+    func addNode(_ kind: NodeKind, _ type: SignalType, name: String? = nil, at location: SourceLocation, inferred: Bool = false) -> Signal {
+        nodes.append(Node(kind: kind, type: type, name: name, location: location, locationIsInferred: inferred))
         return Signal(id: NodeID(nodes.count - 1), type: type, builder: self)
     }
 

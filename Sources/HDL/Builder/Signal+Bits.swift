@@ -9,7 +9,7 @@ extension Signal {
             return builder.addNode(.invalid, .unsigned(max(1, high - low + 1)), at: location)
         }
         if low == 0 && high == width - 1 { return asUnsigned }
-        return builder.addNode(.slice(id, high: high, low: low), .unsigned(high - low + 1), at: location)
+        return builder.addNode(.slice(id, high: high, low: low), .unsigned(high - low + 1), at: location, inferred: true)
     }
 
     /// Bit `index` as a `Bool`.
@@ -20,7 +20,7 @@ extension Signal {
             return builder.addNode(.invalid, .bool, at: location)
         }
         if width == 1 { return asBool }
-        return builder.addNode(.slice(id, high: index, low: index), .bool, at: location)
+        return builder.addNode(.slice(id, high: index, low: index), .bool, at: location, inferred: true)
     }
 
     /// Bit `index` as a `Bool`.
@@ -40,7 +40,7 @@ extension Signal {
     }
 
     private func retyped(_ newType: SignalType) -> Signal {
-        newType == type ? self : builder.addNode(.extend(id, signed: false), newType, at: builder.location(of: self))
+        newType == type ? self : builder.addNode(.extend(id, signed: false), newType, at: builder.location(of: self), inferred: true)
     }
 
     /// Widened to `newWidth` bits: sign-extended for SInt, zero-extended otherwise.
@@ -52,7 +52,7 @@ extension Signal {
         }
         let resultType: SignalType = type.isSigned ? .signed(newWidth) : .unsigned(newWidth)
         if resultType == type { return self }
-        return builder.addNode(.extend(id, signed: type.isSigned), resultType, at: location)
+        return builder.addNode(.extend(id, signed: type.isSigned), resultType, at: location, inferred: true)
     }
 
     /// The low `newWidth` bits, keeping the signedness.
@@ -63,7 +63,7 @@ extension Signal {
             return builder.addNode(.invalid, type.withWidth(max(1, newWidth)), at: location)
         }
         if newWidth == width { return self }
-        let bits = builder.addNode(.slice(id, high: newWidth - 1, low: 0), .unsigned(newWidth), at: location)
+        let bits = builder.addNode(.slice(id, high: newWidth - 1, low: 0), .unsigned(newWidth), at: location, inferred: true)
         return type.isSigned ? bits.asSigned : bits
     }
 
@@ -93,5 +93,5 @@ public func concatenate(_ parts: [Signal]) -> Signal {
     let builder = parts[0].builder
     if parts.count == 1 { return parts[0].asUnsigned }
     let width = parts.reduce(0) { $0 + $1.width }
-    return builder.addNode(.concat(parts.map(\.id)), .unsigned(width), at: builder.location(of: parts[0]))
+    return builder.addNode(.concat(parts.map(\.id)), .unsigned(width), at: builder.location(of: parts[0]), inferred: true)
 }

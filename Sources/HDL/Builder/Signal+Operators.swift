@@ -85,6 +85,6 @@ extension ModuleBuilder {
         let location = self.location(of: a)
         if amount < 0 { error("shift by a negative amount (\(amount))", at: location) }
         if a.type.isBool { error("shift of a Bool (\(describe(a))); convert with asUnsigned", at: location) }
-        return addNode(.shiftConstant(op, a.id, max(0, amount)), a.type, at: location)
+        return addNode(.shiftConstant(op, a.id, max(0, amount)), a.type, at: location, inferred: true)
     }
 }

@@ -28,6 +28,8 @@ public struct Signal {
         case .unary, .binary, .shiftConstant, .mux, .slice, .concat, .extend:
             if builder.nodes[id.index].name == nil {
                 builder.nodes[id.index].name = name
+                builder.nodes[id.index].location = location
+                builder.nodes[id.index].locationIsInferred = false
                 return self
             }
         default: break
@@ -78,17 +80,17 @@ extension ModuleBuilder {
             if a.type.isBool { error("shift of a Bool (\(describe(a))); convert with asUnsigned", at: location) }
         }
         if op.isComparison { resultType = .bool }
-        return addNode(.binary(op, a.id, b.id), resultType, at: location)
+        return addNode(.binary(op, a.id, b.id), resultType, at: location, inferred: true)
     }
 
     func unary(_ op: UnaryOperator, _ a: Signal) -> Signal {
         let location = self.location(of: a)
         switch op {
-        case .not: return addNode(.unary(.not, a.id), a.type, at: location)
+        case .not: return addNode(.unary(.not, a.id), a.type, at: location, inferred: true)
         case .negate:
             if a.type.isBool { error("negation of a Bool (\(describe(a))); use '!' for logical not", at: location) }
-            return addNode(.unary(.negate, a.id), a.type, at: location)
-        case .andReduce, .orReduce, .xorReduce: return addNode(.unary(op, a.id), .bool, at: location)
+            return addNode(.unary(.negate, a.id), a.type, at: location, inferred: true)
+        case .andReduce, .orReduce, .xorReduce: return addNode(.unary(op, a.id), .bool, at: location, inferred: true)
         }
     }
 
@@ -109,7 +111,7 @@ public func mux(_ select: Signal, _ whenTrue: Signal, _ whenFalse: Signal) -> Si
     if whenTrue.type != whenFalse.type {
         builder.error(builder.mismatch("mux", whenTrue, whenFalse), at: location)
     }
-    return builder.addNode(.mux(select: select.id, whenTrue: whenTrue.id, whenFalse: whenFalse.id), whenTrue.type, at: location)
+    return builder.addNode(.mux(select: select.id, whenTrue: whenTrue.id, whenFalse: whenFalse.id), whenTrue.type, at: location, inferred: true)
 }
 
 /// Picks `choices[index]`: a balanced tree of muxes over the bits of `index`,

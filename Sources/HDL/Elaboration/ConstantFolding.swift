@@ -1,7 +1,9 @@
 /// Replaces nodes whose value is known at elaboration by constants: every
 /// operation on constants, muxes with a constant select, and comparisons
 /// that cannot change (`x < 0` for unsigned `x`, `x <= max`). Emitted code is
-/// then free of comparisons a linter rightly flags as constant.
+/// then free of comparisons a linter rightly flags as constant. Identities
+/// become their operand: `x + 0`, `x | 0`, `x & ~0`, `s ? x : x`, and
+/// `s ? 1 : 0` (the select itself, widened).
 enum ConstantFolding {
     static func fold(_ nodes: inout [Node]) {
         var changed = true
@@ -37,9 +39,23 @@ enum ConstantFolding {
         switch node.kind {
         case .shiftConstant(let op, _, let amount) where amount >= node.type.width && op != .shiftRightArithmetic:
             return .constant(.zero(width: node.type.width))  // every bit shifted out
-        case .mux(_, let whenTrue, let whenFalse):
-            guard let choice = values[0] else { return nil }
-            return .wire(driver: choice.isZero ? whenFalse : whenTrue)
+        case .mux(let select, let whenTrue, let whenFalse):
+            if let choice = values[0] { return .wire(driver: choice.isZero ? whenFalse : whenTrue) }
+            if whenTrue == whenFalse { return .wire(driver: whenTrue) }
+            guard let high = values[1], let low = values[2], low.isZero else { return nil }
+            if high == BitVector(width: high.width, truncating: 1 as UInt64) {
+                return high.width == 1 ? .wire(driver: select) : .extend(select, signed: false)
+            }
+            return nil
+        case .binary(let op, let a, let b) where [.add, .or, .xor, .subtract].contains(op):
+            if values[1]?.isZero == true { return .wire(driver: a) }
+            if values[0]?.isZero == true && op != .subtract { return .wire(driver: b) }
+            return nil
+        case .binary(.and, let a, let b):
+            if values[0]?.isZero == true || values[1]?.isZero == true { return .constant(.zero(width: node.type.width)) }
+            if values[1] == .ones(width: node.type.width) { return .wire(driver: a) }
+            if values[0] == .ones(width: node.type.width) { return .wire(driver: b) }
+            return nil
         case .binary(let op, let a, _) where op == .less || op == .lessOrEqual:
             return tautology(op, left: values[0], right: values[1], type: nodes[a.index].type).map {
                 .constant(BitVector(width: 1, truncating: $0 ? 1 as UInt64 : 0))

@@ -13,6 +13,8 @@ struct Lowering {
         lower(builder.root, &env, &reportedPartial)
         assignDrivers(env, reportedPartial)
         ConstantFolding.fold(&builder.nodes)
+        Simplification.run(&builder.nodes, registers: &builder.registers, memories: &builder.memories)
+        LocationInference.run(&builder.nodes, registers: builder.registers)
         let graph = CombinationalGraph(nodes: builder.nodes, memories: builder.memories, instances: builder.instances)
         var paths: [String: Set<String>] = [:]
         if let loop = graph.findLoop() {

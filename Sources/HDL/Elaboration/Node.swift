@@ -36,7 +36,7 @@ public enum BinaryOperator: String, Sendable {
 }
 
 /// What a node computes.
-public enum NodeKind: Sendable {
+public enum NodeKind: Hashable, Sendable {
     /// A module input port.
     case input
     /// A constant value.
@@ -81,6 +81,32 @@ public enum NodeKind: Sendable {
         case .wire(let driver), .output(let driver), .instanceInput(_, _, let driver): driver.map { [$0] } ?? []
         }
     }
+
+    /// The same node reading `replace(operand)` for each combinational operand.
+    func mapOperands(_ replace: (NodeID) -> NodeID) -> NodeKind {
+        switch self {
+        case .input, .constant, .register, .memoryRead, .instanceOutput, .invalid: self
+        case .unary(let op, let a): .unary(op, replace(a))
+        case .binary(let op, let a, let b): .binary(op, replace(a), replace(b))
+        case .shiftConstant(let op, let a, let amount): .shiftConstant(op, replace(a), amount)
+        case .mux(let s, let a, let b): .mux(select: replace(s), whenTrue: replace(a), whenFalse: replace(b))
+        case .slice(let a, let high, let low): .slice(replace(a), high: high, low: low)
+        case .concat(let parts): .concat(parts.map(replace))
+        case .extend(let a, let signed): .extend(replace(a), signed: signed)
+        case .wire(let driver): .wire(driver: driver.map(replace))
+        case .output(let driver): .output(driver: driver.map(replace))
+        case .instanceInput(let instance, let port, let driver): .instanceInput(instance: instance, port: port, driver: driver.map(replace))
+        }
+    }
+
+    /// Whether the node only computes a value from its operands (no state, no
+    /// port, no net of its own), so two equal ones are interchangeable.
+    var isPureOperation: Bool {
+        switch self {
+        case .constant, .unary, .binary, .shiftConstant, .mux, .slice, .concat, .extend: true
+        default: false
+        }
+    }
 }
 
 /// One node of a module: a port, a net, an operation, a register or a memory port.
@@ -92,7 +118,10 @@ public struct Node: Sendable {
     /// The name it is emitted under, when the builder gave one.
     public var name: String?
     /// Where it was built.
-    public let location: SourceLocation
+    public internal(set) var location: SourceLocation
+    /// Whether `location` is only that of an operand (operators cannot see
+    /// their call site); elaboration replaces it by a consumer's.
+    var locationIsInferred = false
 }
 
 /// A register: its value updates on the rising clock edge.

@@ -14,13 +14,13 @@ public struct DesignFiles: Sendable {
     public let usesReset: Bool
 
     /// Emits `top` and every module below it; see `VerilogEmitter.emit` for
-    /// `imageDirectory`.
-    public init(top: Netlist, imageDirectory: String? = nil) {
+    /// `imageDirectory` and `options`.
+    public init(top: Netlist, imageDirectory: String? = nil, options: VerilogOptions = VerilogOptions()) {
         var files: [(String, String)] = []
         var sources: [String] = []
         for module in top.hierarchy {
             let fileName = "\(module.name).v"
-            files.append((fileName, VerilogEmitter.emit(module, imageDirectory: imageDirectory)))
+            files.append((fileName, VerilogEmitter.emit(module, imageDirectory: imageDirectory, options: options)))
             sources.append(fileName)
             for memory in module.memories {
                 guard let contents = memory.initialContents else { continue }

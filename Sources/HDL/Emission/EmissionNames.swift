@@ -1,25 +1,44 @@
 /// How each live node of a netlist is referred to in the emitted Verilog:
 /// named nodes keep their names, constants become sized literals,
-/// reinterpretations (asSigned, asUnsigned, asBool) read their operand, and
-/// every other node becomes a wire `_tN`, numbered in netlist order.
+/// reinterpretations (asSigned, asUnsigned, asBool) read their operand, a
+/// short expression read once is written inline where it is read, the muxes
+/// of a register's conditional update become its `if` statements, and every
+/// other node becomes a wire `_tN`, numbered in netlist order.
 struct EmissionNames {
+    /// Inline expressions longer than this get a wire of their own.
+    static let longestInlineExpression = 72
+
     let netlist: Netlist
     let live: Set<NodeID>
     private(set) var names: [NodeID: String] = [:]
+    /// Expressions written where they are read instead of as a wire.
+    private(set) var inline: [NodeID: String] = [:]
+    /// Muxes written as a register's `if` statements (see `RegisterUpdate`).
+    private(set) var absorbed: Set<NodeID> = []
 
     init(_ netlist: Netlist, live: Set<NodeID>) {
         self.netlist = netlist
         self.live = live
+        let uses = Self.uses(netlist, live: live)
+        absorbed = RegisterUpdate.absorbedMuxes(netlist, live: live, uses: uses)
+        // Which expressions go inline is decided first, with operands not yet
+        // named (`ref` then stands in a placeholder of a temporary's length);
+        // their text is written once every declared node has its name.
+        for index in netlist.nodes.indices {
+            let id = NodeID(index)
+            guard live.contains(id), uses[id]?.count == 1, let consumer = uses[id]?.first, isInlinable(id, into: consumer) else { continue }
+            let text = expression(for: id)
+            if text.count <= Self.longestInlineExpression { inline[id] = text }
+        }
         var taken = Set(netlist.nodes.compactMap(\.name))
         taken.formUnion(netlist.memories.map(\.name))
         taken.formUnion(netlist.instances.map(\.name))
         var counter = 0
         for index in netlist.nodes.indices {
             let id = NodeID(index)
-            let node = netlist.nodes[index]
-            if let name = node.name {
+            if let name = netlist.nodes[index].name {
                 names[id] = name
-            } else if live.contains(id) && needsWire(id) {
+            } else if isDeclared(id) {
                 var candidate = "_t\(counter)"
                 while taken.contains(candidate) {
                     counter += 1
@@ -29,9 +48,11 @@ struct EmissionNames {
                 names[id] = candidate
             }
         }
+        for id in inline.keys.sorted() { inline[id] = expression(for: id) }
     }
 
-    /// Whether the node is emitted as a declaration of its own.
+    /// Whether the node is an expression of its own (a wire or register
+    /// when it is not written inline or absorbed).
     func needsWire(_ id: NodeID) -> Bool {
         let node = netlist.nodes[id.index]
         if node.name != nil { return true }
@@ -40,6 +61,11 @@ struct EmissionNames {
         case .extend(let operand, _): return netlist.nodes[operand.index].type.width != node.type.width
         default: return true
         }
+    }
+
+    /// Whether the node is declared as a `wire` or `reg` of its own.
+    func isDeclared(_ id: NodeID) -> Bool {
+        live.contains(id) && needsWire(id) && inline[id] == nil && !absorbed.contains(id)
     }
 
     /// The node whose declaration holds `id`'s bits (skipping reinterpretations).
@@ -59,13 +85,25 @@ struct EmissionNames {
         return nil
     }
 
-    /// An expression reading every bit of `id`.
+    /// An expression reading every bit of `id`, parenthesized when written inline.
     func ref(_ id: NodeID) -> String {
         if let value = constantValue(id) { return Self.literal(value) }
-        return names[resolved(id)] ?? "/* missing \(id.index) */"
+        let target = resolved(id)
+        if let text = inline[target] {
+            switch netlist.nodes[target.index].kind {
+            case .slice, .concat, .extend: return text  // already one operand: `x[3:0]`, `{a, b}`
+            default: return "(\(text))"
+            }
+        }
+        return names[target] ?? "_t\(target.index)"
     }
 
-    /// An expression reading bits `high...low` of `id`.
+    /// `id` as a whole right-hand side: no parentheses around an inline expression.
+    func value(_ id: NodeID) -> String {
+        inline[resolved(id)] ?? ref(id)
+    }
+
+    /// An expression reading bits `high...low` of `id` (which is never inline).
     func ref(_ id: NodeID, high: Int, low: Int) -> String {
         if let value = constantValue(id) { return Self.literal(value.slice(high: high, low: low)) }
         let width = netlist.nodes[id.index].type.width
@@ -92,4 +130,59 @@ struct EmissionNames {
 
     /// `[7:0] ` for widths above one, nothing for one bit.
     static func range(_ width: Int) -> String { width == 1 ? "" : "[\(width - 1):0] " }
+
+    // MARK: Inline expressions
+
+    /// Who reads each node: the consuming nodes (a register, a memory or an
+    /// output read through their own nodes).
+    private static func uses(_ netlist: Netlist, live: Set<NodeID>) -> [NodeID: [NodeID]] {
+        var uses: [NodeID: [NodeID]] = [:]
+        // A reinterpretation (asSigned, asUnsigned, asBool) is no reader: its readers read its operand.
+        func reinterpreted(_ id: NodeID) -> NodeID? {
+            let node = netlist.nodes[id.index]
+            guard node.name == nil, case .extend(let operand, _) = node.kind,
+                  netlist.nodes[operand.index].type.width == node.type.width else { return nil }
+            return operand
+        }
+        func use(_ operand: NodeID, by consumer: NodeID) {
+            var target = operand
+            while let inner = reinterpreted(target) { target = inner }
+            uses[target, default: []].append(consumer)
+        }
+        for id in live.sorted() where reinterpreted(id) == nil {
+            switch netlist.nodes[id.index].kind {
+            case .register(let index):
+                if let next = netlist.registers[index].next { use(next, by: id) }
+            case .memoryRead(let memory, let port):
+                let readPort = netlist.memories[memory].readPorts[port]
+                use(readPort.address, by: id)
+                if let enable = readPort.enable { use(enable, by: id) }
+            default:
+                for operand in netlist.nodes[id.index].kind.combinationalOperands { use(operand, by: id) }
+            }
+        }
+        return uses
+    }
+
+    /// Whether `id` may be written inside `consumer`'s expression: an unnamed
+    /// operation whose Verilog meaning does not depend on the context it sits
+    /// in (every operand of a DSL operation has the operation's width), read
+    /// where a whole expression may stand (not sliced, sign-extended or
+    /// multiplied, which need a name), and not a signed expression.
+    private func isInlinable(_ id: NodeID, into consumer: NodeID) -> Bool {
+        let node = netlist.nodes[id.index]
+        guard node.name == nil, needsWire(id), !absorbed.contains(id) else { return false }
+        switch node.kind {
+        case .unary, .mux, .concat, .slice, .extend: break
+        case .binary(let op, _, _) where op != .shiftRightArithmetic && op != .multiply: break
+        case .shiftConstant(let op, _, _) where op != .shiftRightArithmetic: break
+        default: return false
+        }
+        switch netlist.nodes[consumer.index].kind {
+        case .unary, .mux, .concat, .wire, .output, .instanceInput, .shiftConstant, .register: return true
+        case .binary(let op, _, _): return op != .multiply
+        case .extend(_, let signed): return !signed
+        default: return false
+        }
+    }
 }

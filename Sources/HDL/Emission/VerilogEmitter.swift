@@ -1,3 +1,16 @@
+/// Choices about the emitted text that do not change the hardware.
+public struct VerilogOptions: Sendable, Hashable {
+    /// Each assignment and register update is followed by `// @[File.swift:line]`
+    /// (the form Chisel uses; a bare file name could start a Verilator metacomment),
+    /// the Swift line that built it.
+    public var sourceComments: Bool
+
+    /// The default: source comments on.
+    public init(sourceComments: Bool = true) {
+        self.sourceComments = sourceComments
+    }
+}
+
 /// Writes elaborated netlists as Verilog-2005: one file per module, readable
 /// names, deterministic output, lint-clean under `verilator --lint-only -Wall`.
 public enum VerilogEmitter {
@@ -7,8 +20,8 @@ public enum VerilogEmitter {
     /// The text of one module's `.v` file. ROM images are read from
     /// `imageDirectory` when given (an in-process simulator's working folder
     /// is not the design's), else from the simulator's working folder.
-    public static func emit(_ netlist: Netlist, imageDirectory: String? = nil) -> String {
-        var writer = ModuleWriter(netlist, imageDirectory: imageDirectory)
+    public static func emit(_ netlist: Netlist, imageDirectory: String? = nil, options: VerilogOptions = VerilogOptions()) -> String {
+        var writer = ModuleWriter(netlist, imageDirectory: imageDirectory, options: options)
         return writer.write()
     }
 
@@ -32,11 +45,13 @@ private struct ModuleWriter {
     let names: EmissionNames
     let live: Set<NodeID>
     let imageDirectory: String?
+    let options: VerilogOptions
     var lines: [String] = []
 
-    init(_ netlist: Netlist, imageDirectory: String?) {
+    init(_ netlist: Netlist, imageDirectory: String?, options: VerilogOptions) {
         self.netlist = netlist
         self.imageDirectory = imageDirectory
+        self.options = options
         self.live = netlist.liveNodes()
         self.names = EmissionNames(netlist, live: live)
     }
@@ -56,6 +71,11 @@ private struct ModuleWriter {
         lines.append("")
         lines.append("`default_nettype wire")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// ` // @[File.swift:line]` for the node, when source comments are on.
+    private func comment(_ id: NodeID) -> String {
+        options.sourceComments ? " // @[\(netlist.nodes[id.index].location.shortDescription)]" : ""
     }
 
     private mutating func header() {
@@ -98,7 +118,7 @@ private struct ModuleWriter {
     private func isDeclaredHere(_ id: NodeID) -> Bool {
         switch netlist.nodes[id.index].kind {
         case .input, .output: false
-        default: live.contains(id) && names.needsWire(id)
+        default: names.isDeclared(id)
         }
     }
 
@@ -138,11 +158,11 @@ private struct ModuleWriter {
             case .memoryRead(let memory, let port):
                 let readPort = netlist.memories[memory].readPorts[port]
                 if !readPort.synchronous {
-                    block.append("    assign \(names.ref(id)) = \(netlist.memories[memory].name)[\(names.ref(readPort.address))];")
+                    block.append("    assign \(names.ref(id)) = \(netlist.memories[memory].name)[\(names.value(readPort.address))];" + comment(id))
                 }
             default:
-                guard names.needsWire(id) else { continue }
-                block.append("    assign \(names.names[id] ?? "?") = \(names.expression(for: id));")
+                guard names.isDeclared(id) else { continue }
+                block.append("    assign \(names.names[id] ?? "?") = \(names.expression(for: id));" + comment(id))
             }
         }
         if !block.isEmpty {
@@ -155,7 +175,9 @@ private struct ModuleWriter {
         let liveRegisters = netlist.registers.filter { live.contains($0.node) }
         let withReset = liveRegisters.filter { $0.reset != nil }
         let withoutReset = liveRegisters.filter { $0.reset == nil }
-        func next(_ register: RegisterSpec) -> String { names.ref(register.next ?? register.node) }
+        func update(_ register: RegisterSpec) -> [String] {
+            RegisterUpdate(names: names, register: register, sourceComments: options.sourceComments).statements
+        }
         if !withReset.isEmpty {
             lines.append("")
             lines.append("    always @(posedge clk) begin")
@@ -164,14 +186,14 @@ private struct ModuleWriter {
                 lines.append("            \(names.ref(register.node)) <= \(EmissionNames.literal(register.reset ?? .zero(width: 1)));")
             }
             lines.append("        end else begin")
-            for register in withReset { lines.append("            \(names.ref(register.node)) <= \(next(register));") }
+            for register in withReset { lines += update(register).map { "            " + $0 } }
             lines.append("        end")
             lines.append("    end")
         }
         if !withoutReset.isEmpty {
             lines.append("")
             lines.append("    always @(posedge clk) begin")
-            for register in withoutReset { lines.append("        \(names.ref(register.node)) <= \(next(register));") }
+            for register in withoutReset { lines += update(register).map { "        " + $0 } }
             lines.append("    end")
         }
     }
@@ -187,16 +209,16 @@ private struct ModuleWriter {
             }
             if let write = memory.writePort {
                 lines.append("    always @(posedge clk) begin")
-                lines.append("        if (\(names.ref(write.enable))) begin")
-                lines.append("            \(memory.name)[\(names.ref(write.address))] <= \(names.ref(write.data));")
+                lines.append("        if (\(names.value(write.enable))) begin")
+                lines.append("            \(memory.name)[\(names.value(write.address))] <= \(names.value(write.data));" + comment(write.data))
                 lines.append("        end")
                 lines.append("    end")
             }
             for readPort in memory.readPorts where readPort.synchronous && live.contains(readPort.data) {
-                let read = "\(names.ref(readPort.data)) <= \(memory.name)[\(names.ref(readPort.address))];"
+                let read = "\(names.ref(readPort.data)) <= \(memory.name)[\(names.value(readPort.address))];" + comment(readPort.data)
                 lines.append("    always @(posedge clk) begin")
                 if let enable = readPort.enable {
-                    lines.append("        if (\(names.ref(enable))) begin")
+                    lines.append("        if (\(names.value(enable))) begin")
                     lines.append("            " + read)
                     lines.append("        end")
                 } else {

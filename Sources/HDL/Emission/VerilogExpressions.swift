@@ -22,7 +22,7 @@ extension EmissionNames {
         case .extend(let a, let signed):
             return extended(a, to: width, signed: signed)
         case .wire(let driver), .output(let driver), .instanceInput(_, _, let driver):
-            return driver.map { ref($0) } ?? "/* undriven */"
+            return driver.map { value($0) } ?? "/* undriven */"
         case .constant(let value):
             return Self.literal(value)
         case .input, .register, .memoryRead, .instanceOutput, .invalid:

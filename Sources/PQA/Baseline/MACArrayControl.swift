@@ -27,7 +27,7 @@ struct MACArrayControl {
     /// Load beats that write memories, decoded.
     let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
 
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, load stream: Stream, feedback: Feedback) {
+    init(_ m: ModuleBuilder, _ design: MACArrayParameters, load stream: Stream<Signal>, feedback: Feedback) {
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
         let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),
                                   feedback: feedback)
@@ -68,7 +68,7 @@ struct MACArrayInput {
     /// Part of a column has arrived.
     let receiving: Signal
 
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, stream: Stream, control: MACArrayControl, feedback: Feedback) {
+    init(_ m: ModuleBuilder, _ design: MACArrayParameters, stream: Stream<Signal>, control: MACArrayControl, feedback: Feedback) {
         memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
         full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)

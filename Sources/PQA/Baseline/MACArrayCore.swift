@@ -57,10 +57,10 @@ public struct MACArrayCore: HardwareModule {
         feedback.slotDoneBank <== result.slotDoneBank
 
         let fifo = m.instance(StreamFIFO(depth: design.outputFIFODepth, width: design.outputBeatBits), name: "u_output_fifo")
-        fifo["in_valid"] <== result.valid
-        fifo["in_data"] <== result.data
-        fifo["in_last"] <== result.last
-        output.connect(from: fifo.stream("out"))
+        fifo.inputs.valid <== result.valid
+        fifo.inputs.data <== result.data
+        fifo.inputs.last! <== result.last
+        output.connect(from: fifo.outputs)
         feedback.outputPop <== output.fire
         let nothingQueued = !control.activeValid & !control.pending & !control.committing & (input.columnsLeft == 0) & !input.receiving
         m.output("idle", .bool) <== nothingQueued & control.idleBanks & !output.valid & !sequencer.inPass

@@ -103,12 +103,6 @@ public struct PQAParameters: Sendable {
 /// `ceil(a / b)` for positive integers.
 public func ceilDivide(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
 
-/// Register stages of a binary reduction tree over `leaves` inputs with a
-/// register after every `levelsPerStage` levels (0: none).
-func treeStages(leaves: Int, levelsPerStage: Int) -> Int {
-    let levels = ceilLog2(max(1, leaves))
-    return levelsPerStage > 0 ? levels / levelsPerStage : 0
-}
 
 /// The layer registers set through the load port (kind 0), by address.
 public enum LayerRegister: Int, CaseIterable, Sendable {

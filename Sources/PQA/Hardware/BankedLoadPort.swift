@@ -20,7 +20,7 @@ struct BankedLoadPort {
     /// Load beats, decoded (least significant first: kind, index, address, data), and the bank they write.
     let fire, kind, index, address, data, loadBank: Signal
 
-    init(_ m: ModuleBuilder, stream: Stream, bits: (kind: Int, index: Int, address: Int, data: Int), feedback: Feedback) {
+    init(_ m: ModuleBuilder, stream: Stream<Signal>, bits: (kind: Int, index: Int, address: Int, data: Int), feedback: Feedback) {
         let activeBank = m.register("active_bank", reset: false)
         let activeValid = m.register("active_valid", reset: false)
         let pending = m.register("pending", reset: false)

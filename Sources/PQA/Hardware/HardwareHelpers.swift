@@ -32,11 +32,6 @@ func productOfCounts(_ a: Signal, _ b: Signal, _ m: ModuleBuilder) -> Signal {
     return reduceTree(terms, levelsPerStage: 0, name: "count_product", in: m) { [$0[0] + $1[0]] }[0]
 }
 
-/// Products whose narrower operand has at most this many bits are built from
-/// shifts and adders (LUTs and carry chains), like the low-precision MACs of
-/// LUT-based FPGA accelerators; wider ones are left to synthesis, which maps
-/// them to DSP blocks.
-let lutMultiplierBits = 8
 
 /// `a * b` as a signed value (unsigned operands are widened by a zero sign
 /// bit first), in the sum of the operand widths: from LUTs when

@@ -13,7 +13,7 @@ struct InputBuffer {
     /// Part of a column has arrived.
     let receiving: Signal
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream, layer: LayerControl, feedback: Feedback) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream<Signal>, layer: LayerControl, feedback: Feedback) {
         memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
         full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)

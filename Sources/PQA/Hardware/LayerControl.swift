@@ -61,7 +61,7 @@ struct LayerControl {
     }
 
     /// The two banks of a loadable design, written through `stream`.
-    init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream, feedback: Feedback) {
+    init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream<Signal>, feedback: Feedback) {
         streaming = false
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
         let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),

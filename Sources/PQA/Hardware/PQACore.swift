@@ -78,10 +78,10 @@ public struct PQACore: HardwareModule {
         feedback.slotDoneBank <== result.slotDoneBank
 
         let fifo = m.instance(StreamFIFO(depth: design.outputFIFODepth, width: design.outputBeatBits), name: "u_output_fifo")
-        fifo["in_valid"] <== result.valid
-        fifo["in_data"] <== result.data
-        fifo["in_last"] <== result.last
-        io.output.connect(from: fifo.stream("out"))
+        fifo.inputs.valid <== result.valid
+        fifo.inputs.data <== result.data
+        fifo.inputs.last! <== result.last
+        io.output.connect(from: fifo.outputs)
         feedback.outputPop <== io.output.fire
         // Idle: nothing committed, running, in flight or waiting to leave; a
         // fixed-table design is idle when no column is buffered or in flight.
@@ -93,16 +93,16 @@ public struct PQACore: HardwareModule {
 
 /// Where the layer comes from: the load stream, or tables baked into ROMs.
 enum TableSource {
-    case load(Stream)
+    case load(Stream<Signal>)
     case fixed(FixedTables)
 }
 
 /// The ports: AXI4-Stream compatible streams (the load stream only in a
 /// loadable design) and a status bit.
 struct CoreIO {
-    let activations: Stream
+    let activations: Stream<Signal>
     let tables: TableSource
-    let output: Stream
+    let output: Stream<Signal>
 
     init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables?) {
         activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)

@@ -77,7 +77,7 @@
 //   min_index  output  UInt<6>
 //   out_valid  output  Bool
 // Registers without reset (unknown until first loaded):
-//   s1_value_0, s1_index_0, s1_value_1, s1_index_1, s1_value_2, s1_index_2, s1_value_3, s1_index_3, s1_value_4, s1_index_4, s1_value_5, s1_index_5, s1_value_6, s1_index_6, s1_value_7, s1_index_7, s1_value_8, s1_index_8, s1_value_9, s1_index_9, s1_value_10, s1_index_10, s1_value_11, s1_index_11, s1_value_12, s1_index_12, s1_value_13, s1_index_13, s1_value_14, s1_index_14, s1_value_15, s1_index_15, s2_value_0, s2_index_0, s2_value_1, s2_index_1, s2_value_2, s2_index_2, s2_value_3, s2_index_3, s3_value_0, s3_index_0
+//   s_l2_0_value, s_l2_0_index, s_l2_1_value, s_l2_1_index, s_l2_2_value, s_l2_2_index, s_l2_3_value, s_l2_3_index, s_l2_4_value, s_l2_4_index, s_l2_5_value, s_l2_5_index, s_l2_6_value, s_l2_6_index, s_l2_7_value, s_l2_7_index, s_l2_8_value, s_l2_8_index, s_l2_9_value, s_l2_9_index, s_l2_10_value, s_l2_10_index, s_l2_11_value, s_l2_11_index, s_l2_12_value, s_l2_12_index, s_l2_13_value, s_l2_13_index, s_l2_14_value, s_l2_14_index, s_l2_15_value, s_l2_15_index, s_l4_0_value, s_l4_0_index, s_l4_1_value, s_l4_1_index, s_l4_2_value, s_l4_2_index, s_l4_3_value, s_l4_3_index, s_l6_0_value, s_l6_0_index
 `default_nettype none
 
 module argmin_tree_inputs64_width16_signed0_stage2 (
@@ -155,487 +155,319 @@ module argmin_tree_inputs64_width16_signed0_stage2 (
 
     wire _t0;
     wire [15:0] _t1;
-    wire [5:0] _t2;
-    wire _t3;
-    wire [15:0] _t4;
-    wire [5:0] _t5;
+    wire _t2;
+    wire [15:0] _t3;
+    wire _t4;
+    wire [15:0] _t5;
     wire _t6;
     wire [15:0] _t7;
-    wire [5:0] _t8;
-    wire _t9;
-    wire [15:0] _t10;
-    wire [5:0] _t11;
+    wire _t8;
+    wire [15:0] _t9;
+    wire _t10;
+    wire [15:0] _t11;
     wire _t12;
     wire [15:0] _t13;
-    wire [5:0] _t14;
-    wire _t15;
-    wire [15:0] _t16;
-    wire [5:0] _t17;
+    wire _t14;
+    wire [15:0] _t15;
+    wire _t16;
+    wire [15:0] _t17;
     wire _t18;
     wire [15:0] _t19;
-    wire [5:0] _t20;
-    wire _t21;
-    wire [15:0] _t22;
-    wire [5:0] _t23;
+    wire _t20;
+    wire [15:0] _t21;
+    wire _t22;
+    wire [15:0] _t23;
     wire _t24;
     wire [15:0] _t25;
-    wire [5:0] _t26;
-    wire _t27;
-    wire [15:0] _t28;
-    wire [5:0] _t29;
+    wire _t26;
+    wire [15:0] _t27;
+    wire _t28;
+    wire [15:0] _t29;
     wire _t30;
     wire [15:0] _t31;
-    wire [5:0] _t32;
-    wire _t33;
-    wire [15:0] _t34;
-    wire [5:0] _t35;
+    wire _t32;
+    wire [15:0] _t33;
+    wire _t34;
+    wire [15:0] _t35;
     wire _t36;
     wire [15:0] _t37;
-    wire [5:0] _t38;
-    wire _t39;
-    wire [15:0] _t40;
-    wire [5:0] _t41;
+    wire _t38;
+    wire [15:0] _t39;
+    wire _t40;
+    wire [15:0] _t41;
     wire _t42;
     wire [15:0] _t43;
-    wire [5:0] _t44;
-    wire _t45;
-    wire [15:0] _t46;
-    wire [5:0] _t47;
+    wire _t44;
+    wire [15:0] _t45;
+    wire _t46;
+    wire [15:0] _t47;
     wire _t48;
     wire [15:0] _t49;
-    wire [5:0] _t50;
-    wire _t51;
-    wire [15:0] _t52;
-    wire [5:0] _t53;
+    wire _t50;
+    wire [15:0] _t51;
+    wire _t52;
+    wire [15:0] _t53;
     wire _t54;
     wire [15:0] _t55;
-    wire [5:0] _t56;
-    wire _t57;
-    wire [15:0] _t58;
-    wire [5:0] _t59;
+    wire _t56;
+    wire [15:0] _t57;
+    wire _t58;
+    wire [15:0] _t59;
     wire _t60;
     wire [15:0] _t61;
-    wire [5:0] _t62;
-    wire _t63;
-    wire [15:0] _t64;
-    wire [5:0] _t65;
+    wire _t62;
+    wire [15:0] _t63;
+    wire _t64;
+    wire _t65;
     wire _t66;
-    wire [15:0] _t67;
-    wire [5:0] _t68;
+    wire _t67;
+    wire _t68;
     wire _t69;
-    wire [15:0] _t70;
-    wire [5:0] _t71;
+    wire _t70;
+    wire _t71;
     wire _t72;
-    wire [15:0] _t73;
-    wire [5:0] _t74;
+    wire _t73;
+    wire _t74;
     wire _t75;
-    wire [15:0] _t76;
-    wire [5:0] _t77;
+    wire _t76;
+    wire _t77;
     wire _t78;
-    wire [15:0] _t79;
-    wire [5:0] _t80;
-    wire _t81;
-    wire [15:0] _t82;
-    wire [5:0] _t83;
+    wire _t79;
+    reg  [15:0] s_l2_0_value;
+    reg  [5:0] s_l2_0_index;
+    reg  [15:0] s_l2_1_value;
+    reg  [5:0] s_l2_1_index;
+    reg  [15:0] s_l2_2_value;
+    reg  [5:0] s_l2_2_index;
+    reg  [15:0] s_l2_3_value;
+    reg  [5:0] s_l2_3_index;
+    reg  [15:0] s_l2_4_value;
+    reg  [5:0] s_l2_4_index;
+    reg  [15:0] s_l2_5_value;
+    reg  [5:0] s_l2_5_index;
+    reg  [15:0] s_l2_6_value;
+    reg  [5:0] s_l2_6_index;
+    reg  [15:0] s_l2_7_value;
+    reg  [5:0] s_l2_7_index;
+    reg  [15:0] s_l2_8_value;
+    reg  [5:0] s_l2_8_index;
+    reg  [15:0] s_l2_9_value;
+    reg  [5:0] s_l2_9_index;
+    reg  [15:0] s_l2_10_value;
+    reg  [5:0] s_l2_10_index;
+    reg  [15:0] s_l2_11_value;
+    reg  [5:0] s_l2_11_index;
+    reg  [15:0] s_l2_12_value;
+    reg  [5:0] s_l2_12_index;
+    reg  [15:0] s_l2_13_value;
+    reg  [5:0] s_l2_13_index;
+    reg  [15:0] s_l2_14_value;
+    reg  [5:0] s_l2_14_index;
+    reg  [15:0] s_l2_15_value;
+    reg  [5:0] s_l2_15_index;
+    wire _t80;
+    wire [15:0] _t81;
+    wire _t82;
+    wire [15:0] _t83;
     wire _t84;
     wire [15:0] _t85;
-    wire [5:0] _t86;
-    wire _t87;
-    wire [15:0] _t88;
-    wire [5:0] _t89;
+    wire _t86;
+    wire [15:0] _t87;
+    wire _t88;
+    wire [15:0] _t89;
     wire _t90;
     wire [15:0] _t91;
-    wire [5:0] _t92;
-    wire _t93;
-    wire [15:0] _t94;
-    wire [5:0] _t95;
+    wire _t92;
+    wire [15:0] _t93;
+    wire _t94;
+    wire [15:0] _t95;
     wire _t96;
-    wire [15:0] _t97;
-    wire [5:0] _t98;
+    wire _t97;
+    wire _t98;
     wire _t99;
-    wire [15:0] _t100;
-    wire [5:0] _t101;
+    reg  [15:0] s_l4_0_value;
+    reg  [5:0] s_l4_0_index;
+    reg  [15:0] s_l4_1_value;
+    reg  [5:0] s_l4_1_index;
+    reg  [15:0] s_l4_2_value;
+    reg  [5:0] s_l4_2_index;
+    reg  [15:0] s_l4_3_value;
+    reg  [5:0] s_l4_3_index;
+    wire _t100;
+    wire [15:0] _t101;
     wire _t102;
     wire [15:0] _t103;
-    wire [5:0] _t104;
-    wire _t105;
-    wire [15:0] _t106;
-    wire [5:0] _t107;
-    wire _t108;
-    wire [15:0] _t109;
-    wire [5:0] _t110;
-    wire _t111;
-    wire [15:0] _t112;
-    wire [5:0] _t113;
-    wire _t114;
-    wire [15:0] _t115;
-    wire [5:0] _t116;
-    wire _t117;
-    wire [15:0] _t118;
-    wire [5:0] _t119;
-    wire _t120;
-    wire [15:0] _t121;
-    wire [5:0] _t122;
-    wire _t123;
-    wire [15:0] _t124;
-    wire [5:0] _t125;
-    wire _t126;
-    wire [15:0] _t127;
-    wire [5:0] _t128;
-    wire _t129;
-    wire [15:0] _t130;
-    wire [5:0] _t131;
-    wire _t132;
-    wire [15:0] _t133;
-    wire [5:0] _t134;
-    wire _t135;
-    wire [15:0] _t136;
-    wire [5:0] _t137;
-    wire _t138;
-    wire [15:0] _t139;
-    wire [5:0] _t140;
-    wire _t141;
-    wire [15:0] _t142;
-    wire [5:0] _t143;
-    reg  [15:0] s1_value_0;
-    reg  [5:0] s1_index_0;
-    reg  [15:0] s1_value_1;
-    reg  [5:0] s1_index_1;
-    reg  [15:0] s1_value_2;
-    reg  [5:0] s1_index_2;
-    reg  [15:0] s1_value_3;
-    reg  [5:0] s1_index_3;
-    reg  [15:0] s1_value_4;
-    reg  [5:0] s1_index_4;
-    reg  [15:0] s1_value_5;
-    reg  [5:0] s1_index_5;
-    reg  [15:0] s1_value_6;
-    reg  [5:0] s1_index_6;
-    reg  [15:0] s1_value_7;
-    reg  [5:0] s1_index_7;
-    reg  [15:0] s1_value_8;
-    reg  [5:0] s1_index_8;
-    reg  [15:0] s1_value_9;
-    reg  [5:0] s1_index_9;
-    reg  [15:0] s1_value_10;
-    reg  [5:0] s1_index_10;
-    reg  [15:0] s1_value_11;
-    reg  [5:0] s1_index_11;
-    reg  [15:0] s1_value_12;
-    reg  [5:0] s1_index_12;
-    reg  [15:0] s1_value_13;
-    reg  [5:0] s1_index_13;
-    reg  [15:0] s1_value_14;
-    reg  [5:0] s1_index_14;
-    reg  [15:0] s1_value_15;
-    reg  [5:0] s1_index_15;
-    reg  s1_valid;
-    wire _t144;
-    wire [15:0] _t145;
-    wire [5:0] _t146;
-    wire _t147;
-    wire [15:0] _t148;
-    wire [5:0] _t149;
-    wire _t150;
-    wire [15:0] _t151;
-    wire [5:0] _t152;
-    wire _t153;
-    wire [15:0] _t154;
-    wire [5:0] _t155;
-    wire _t156;
-    wire [15:0] _t157;
-    wire [5:0] _t158;
-    wire _t159;
-    wire [15:0] _t160;
-    wire [5:0] _t161;
-    wire _t162;
-    wire [15:0] _t163;
-    wire [5:0] _t164;
-    wire _t165;
-    wire [15:0] _t166;
-    wire [5:0] _t167;
-    wire _t168;
-    wire [15:0] _t169;
-    wire [5:0] _t170;
-    wire _t171;
-    wire [15:0] _t172;
-    wire [5:0] _t173;
-    wire _t174;
-    wire [15:0] _t175;
-    wire [5:0] _t176;
-    wire _t177;
-    wire [15:0] _t178;
-    wire [5:0] _t179;
-    reg  [15:0] s2_value_0;
-    reg  [5:0] s2_index_0;
-    reg  [15:0] s2_value_1;
-    reg  [5:0] s2_index_1;
-    reg  [15:0] s2_value_2;
-    reg  [5:0] s2_index_2;
-    reg  [15:0] s2_value_3;
-    reg  [5:0] s2_index_3;
-    reg  s2_valid;
-    wire _t180;
-    wire [15:0] _t181;
-    wire [5:0] _t182;
-    wire _t183;
-    wire [15:0] _t184;
-    wire [5:0] _t185;
-    wire _t186;
-    wire [15:0] _t187;
-    wire [5:0] _t188;
-    reg  [15:0] s3_value_0;
-    reg  [5:0] s3_index_0;
-    reg  s3_valid;
+    wire _t104;
+    reg  [15:0] s_l6_0_value;
+    reg  [5:0] s_l6_0_index;
+    reg  valid_d1;
+    reg  valid_d2;
+    reg  valid_d3;
 
-    assign _t0 = in_0 <= in_1;
-    assign _t1 = _t0 ? in_0 : in_1;
-    assign _t2 = _t0 ? 6'h00 : 6'h01;
-    assign _t3 = in_2 <= in_3;
-    assign _t4 = _t3 ? in_2 : in_3;
-    assign _t5 = _t3 ? 6'h02 : 6'h03;
-    assign _t6 = in_4 <= in_5;
-    assign _t7 = _t6 ? in_4 : in_5;
-    assign _t8 = _t6 ? 6'h04 : 6'h05;
-    assign _t9 = in_6 <= in_7;
-    assign _t10 = _t9 ? in_6 : in_7;
-    assign _t11 = _t9 ? 6'h06 : 6'h07;
-    assign _t12 = in_8 <= in_9;
-    assign _t13 = _t12 ? in_8 : in_9;
-    assign _t14 = _t12 ? 6'h08 : 6'h09;
-    assign _t15 = in_10 <= in_11;
-    assign _t16 = _t15 ? in_10 : in_11;
-    assign _t17 = _t15 ? 6'h0a : 6'h0b;
-    assign _t18 = in_12 <= in_13;
-    assign _t19 = _t18 ? in_12 : in_13;
-    assign _t20 = _t18 ? 6'h0c : 6'h0d;
-    assign _t21 = in_14 <= in_15;
-    assign _t22 = _t21 ? in_14 : in_15;
-    assign _t23 = _t21 ? 6'h0e : 6'h0f;
-    assign _t24 = in_16 <= in_17;
-    assign _t25 = _t24 ? in_16 : in_17;
-    assign _t26 = _t24 ? 6'h10 : 6'h11;
-    assign _t27 = in_18 <= in_19;
-    assign _t28 = _t27 ? in_18 : in_19;
-    assign _t29 = _t27 ? 6'h12 : 6'h13;
-    assign _t30 = in_20 <= in_21;
-    assign _t31 = _t30 ? in_20 : in_21;
-    assign _t32 = _t30 ? 6'h14 : 6'h15;
-    assign _t33 = in_22 <= in_23;
-    assign _t34 = _t33 ? in_22 : in_23;
-    assign _t35 = _t33 ? 6'h16 : 6'h17;
-    assign _t36 = in_24 <= in_25;
-    assign _t37 = _t36 ? in_24 : in_25;
-    assign _t38 = _t36 ? 6'h18 : 6'h19;
-    assign _t39 = in_26 <= in_27;
-    assign _t40 = _t39 ? in_26 : in_27;
-    assign _t41 = _t39 ? 6'h1a : 6'h1b;
-    assign _t42 = in_28 <= in_29;
-    assign _t43 = _t42 ? in_28 : in_29;
-    assign _t44 = _t42 ? 6'h1c : 6'h1d;
-    assign _t45 = in_30 <= in_31;
-    assign _t46 = _t45 ? in_30 : in_31;
-    assign _t47 = _t45 ? 6'h1e : 6'h1f;
-    assign _t48 = in_32 <= in_33;
-    assign _t49 = _t48 ? in_32 : in_33;
-    assign _t50 = _t48 ? 6'h20 : 6'h21;
-    assign _t51 = in_34 <= in_35;
-    assign _t52 = _t51 ? in_34 : in_35;
-    assign _t53 = _t51 ? 6'h22 : 6'h23;
-    assign _t54 = in_36 <= in_37;
-    assign _t55 = _t54 ? in_36 : in_37;
-    assign _t56 = _t54 ? 6'h24 : 6'h25;
-    assign _t57 = in_38 <= in_39;
-    assign _t58 = _t57 ? in_38 : in_39;
-    assign _t59 = _t57 ? 6'h26 : 6'h27;
-    assign _t60 = in_40 <= in_41;
-    assign _t61 = _t60 ? in_40 : in_41;
-    assign _t62 = _t60 ? 6'h28 : 6'h29;
-    assign _t63 = in_42 <= in_43;
-    assign _t64 = _t63 ? in_42 : in_43;
-    assign _t65 = _t63 ? 6'h2a : 6'h2b;
-    assign _t66 = in_44 <= in_45;
-    assign _t67 = _t66 ? in_44 : in_45;
-    assign _t68 = _t66 ? 6'h2c : 6'h2d;
-    assign _t69 = in_46 <= in_47;
-    assign _t70 = _t69 ? in_46 : in_47;
-    assign _t71 = _t69 ? 6'h2e : 6'h2f;
-    assign _t72 = in_48 <= in_49;
-    assign _t73 = _t72 ? in_48 : in_49;
-    assign _t74 = _t72 ? 6'h30 : 6'h31;
-    assign _t75 = in_50 <= in_51;
-    assign _t76 = _t75 ? in_50 : in_51;
-    assign _t77 = _t75 ? 6'h32 : 6'h33;
-    assign _t78 = in_52 <= in_53;
-    assign _t79 = _t78 ? in_52 : in_53;
-    assign _t80 = _t78 ? 6'h34 : 6'h35;
-    assign _t81 = in_54 <= in_55;
-    assign _t82 = _t81 ? in_54 : in_55;
-    assign _t83 = _t81 ? 6'h36 : 6'h37;
-    assign _t84 = in_56 <= in_57;
-    assign _t85 = _t84 ? in_56 : in_57;
-    assign _t86 = _t84 ? 6'h38 : 6'h39;
-    assign _t87 = in_58 <= in_59;
-    assign _t88 = _t87 ? in_58 : in_59;
-    assign _t89 = _t87 ? 6'h3a : 6'h3b;
-    assign _t90 = in_60 <= in_61;
-    assign _t91 = _t90 ? in_60 : in_61;
-    assign _t92 = _t90 ? 6'h3c : 6'h3d;
-    assign _t93 = in_62 <= in_63;
-    assign _t94 = _t93 ? in_62 : in_63;
-    assign _t95 = _t93 ? 6'h3e : 6'h3f;
-    assign _t96 = _t1 <= _t4;
-    assign _t97 = _t96 ? _t1 : _t4;
-    assign _t98 = _t96 ? _t2 : _t5;
-    assign _t99 = _t7 <= _t10;
-    assign _t100 = _t99 ? _t7 : _t10;
-    assign _t101 = _t99 ? _t8 : _t11;
-    assign _t102 = _t13 <= _t16;
-    assign _t103 = _t102 ? _t13 : _t16;
-    assign _t104 = _t102 ? _t14 : _t17;
-    assign _t105 = _t19 <= _t22;
-    assign _t106 = _t105 ? _t19 : _t22;
-    assign _t107 = _t105 ? _t20 : _t23;
-    assign _t108 = _t25 <= _t28;
-    assign _t109 = _t108 ? _t25 : _t28;
-    assign _t110 = _t108 ? _t26 : _t29;
-    assign _t111 = _t31 <= _t34;
-    assign _t112 = _t111 ? _t31 : _t34;
-    assign _t113 = _t111 ? _t32 : _t35;
-    assign _t114 = _t37 <= _t40;
-    assign _t115 = _t114 ? _t37 : _t40;
-    assign _t116 = _t114 ? _t38 : _t41;
-    assign _t117 = _t43 <= _t46;
-    assign _t118 = _t117 ? _t43 : _t46;
-    assign _t119 = _t117 ? _t44 : _t47;
-    assign _t120 = _t49 <= _t52;
-    assign _t121 = _t120 ? _t49 : _t52;
-    assign _t122 = _t120 ? _t50 : _t53;
-    assign _t123 = _t55 <= _t58;
-    assign _t124 = _t123 ? _t55 : _t58;
-    assign _t125 = _t123 ? _t56 : _t59;
-    assign _t126 = _t61 <= _t64;
-    assign _t127 = _t126 ? _t61 : _t64;
-    assign _t128 = _t126 ? _t62 : _t65;
-    assign _t129 = _t67 <= _t70;
-    assign _t130 = _t129 ? _t67 : _t70;
-    assign _t131 = _t129 ? _t68 : _t71;
-    assign _t132 = _t73 <= _t76;
-    assign _t133 = _t132 ? _t73 : _t76;
-    assign _t134 = _t132 ? _t74 : _t77;
-    assign _t135 = _t79 <= _t82;
-    assign _t136 = _t135 ? _t79 : _t82;
-    assign _t137 = _t135 ? _t80 : _t83;
-    assign _t138 = _t85 <= _t88;
-    assign _t139 = _t138 ? _t85 : _t88;
-    assign _t140 = _t138 ? _t86 : _t89;
-    assign _t141 = _t91 <= _t94;
-    assign _t142 = _t141 ? _t91 : _t94;
-    assign _t143 = _t141 ? _t92 : _t95;
-    assign _t144 = s1_value_0 <= s1_value_1;
-    assign _t145 = _t144 ? s1_value_0 : s1_value_1;
-    assign _t146 = _t144 ? s1_index_0 : s1_index_1;
-    assign _t147 = s1_value_2 <= s1_value_3;
-    assign _t148 = _t147 ? s1_value_2 : s1_value_3;
-    assign _t149 = _t147 ? s1_index_2 : s1_index_3;
-    assign _t150 = s1_value_4 <= s1_value_5;
-    assign _t151 = _t150 ? s1_value_4 : s1_value_5;
-    assign _t152 = _t150 ? s1_index_4 : s1_index_5;
-    assign _t153 = s1_value_6 <= s1_value_7;
-    assign _t154 = _t153 ? s1_value_6 : s1_value_7;
-    assign _t155 = _t153 ? s1_index_6 : s1_index_7;
-    assign _t156 = s1_value_8 <= s1_value_9;
-    assign _t157 = _t156 ? s1_value_8 : s1_value_9;
-    assign _t158 = _t156 ? s1_index_8 : s1_index_9;
-    assign _t159 = s1_value_10 <= s1_value_11;
-    assign _t160 = _t159 ? s1_value_10 : s1_value_11;
-    assign _t161 = _t159 ? s1_index_10 : s1_index_11;
-    assign _t162 = s1_value_12 <= s1_value_13;
-    assign _t163 = _t162 ? s1_value_12 : s1_value_13;
-    assign _t164 = _t162 ? s1_index_12 : s1_index_13;
-    assign _t165 = s1_value_14 <= s1_value_15;
-    assign _t166 = _t165 ? s1_value_14 : s1_value_15;
-    assign _t167 = _t165 ? s1_index_14 : s1_index_15;
-    assign _t168 = _t145 <= _t148;
-    assign _t169 = _t168 ? _t145 : _t148;
-    assign _t170 = _t168 ? _t146 : _t149;
-    assign _t171 = _t151 <= _t154;
-    assign _t172 = _t171 ? _t151 : _t154;
-    assign _t173 = _t171 ? _t152 : _t155;
-    assign _t174 = _t157 <= _t160;
-    assign _t175 = _t174 ? _t157 : _t160;
-    assign _t176 = _t174 ? _t158 : _t161;
-    assign _t177 = _t163 <= _t166;
-    assign _t178 = _t177 ? _t163 : _t166;
-    assign _t179 = _t177 ? _t164 : _t167;
-    assign _t180 = s2_value_0 <= s2_value_1;
-    assign _t181 = _t180 ? s2_value_0 : s2_value_1;
-    assign _t182 = _t180 ? s2_index_0 : s2_index_1;
-    assign _t183 = s2_value_2 <= s2_value_3;
-    assign _t184 = _t183 ? s2_value_2 : s2_value_3;
-    assign _t185 = _t183 ? s2_index_2 : s2_index_3;
-    assign _t186 = _t181 <= _t184;
-    assign _t187 = _t186 ? _t181 : _t184;
-    assign _t188 = _t186 ? _t182 : _t185;
-    assign min_value = s3_value_0;
-    assign min_index = s3_index_0;
-    assign out_valid = s3_valid;
+    assign _t0 = in_0 <= in_1; // @[ArgminTree.swift:50]
+    assign _t1 = _t0 ? in_0 : in_1; // @[ArgminTree.swift:50]
+    assign _t2 = in_2 <= in_3; // @[ArgminTree.swift:50]
+    assign _t3 = _t2 ? in_2 : in_3; // @[ArgminTree.swift:50]
+    assign _t4 = in_4 <= in_5; // @[ArgminTree.swift:50]
+    assign _t5 = _t4 ? in_4 : in_5; // @[ArgminTree.swift:50]
+    assign _t6 = in_6 <= in_7; // @[ArgminTree.swift:50]
+    assign _t7 = _t6 ? in_6 : in_7; // @[ArgminTree.swift:50]
+    assign _t8 = in_8 <= in_9; // @[ArgminTree.swift:50]
+    assign _t9 = _t8 ? in_8 : in_9; // @[ArgminTree.swift:50]
+    assign _t10 = in_10 <= in_11; // @[ArgminTree.swift:50]
+    assign _t11 = _t10 ? in_10 : in_11; // @[ArgminTree.swift:50]
+    assign _t12 = in_12 <= in_13; // @[ArgminTree.swift:50]
+    assign _t13 = _t12 ? in_12 : in_13; // @[ArgminTree.swift:50]
+    assign _t14 = in_14 <= in_15; // @[ArgminTree.swift:50]
+    assign _t15 = _t14 ? in_14 : in_15; // @[ArgminTree.swift:50]
+    assign _t16 = in_16 <= in_17; // @[ArgminTree.swift:50]
+    assign _t17 = _t16 ? in_16 : in_17; // @[ArgminTree.swift:50]
+    assign _t18 = in_18 <= in_19; // @[ArgminTree.swift:50]
+    assign _t19 = _t18 ? in_18 : in_19; // @[ArgminTree.swift:50]
+    assign _t20 = in_20 <= in_21; // @[ArgminTree.swift:50]
+    assign _t21 = _t20 ? in_20 : in_21; // @[ArgminTree.swift:50]
+    assign _t22 = in_22 <= in_23; // @[ArgminTree.swift:50]
+    assign _t23 = _t22 ? in_22 : in_23; // @[ArgminTree.swift:50]
+    assign _t24 = in_24 <= in_25; // @[ArgminTree.swift:50]
+    assign _t25 = _t24 ? in_24 : in_25; // @[ArgminTree.swift:50]
+    assign _t26 = in_26 <= in_27; // @[ArgminTree.swift:50]
+    assign _t27 = _t26 ? in_26 : in_27; // @[ArgminTree.swift:50]
+    assign _t28 = in_28 <= in_29; // @[ArgminTree.swift:50]
+    assign _t29 = _t28 ? in_28 : in_29; // @[ArgminTree.swift:50]
+    assign _t30 = in_30 <= in_31; // @[ArgminTree.swift:50]
+    assign _t31 = _t30 ? in_30 : in_31; // @[ArgminTree.swift:50]
+    assign _t32 = in_32 <= in_33; // @[ArgminTree.swift:50]
+    assign _t33 = _t32 ? in_32 : in_33; // @[ArgminTree.swift:50]
+    assign _t34 = in_34 <= in_35; // @[ArgminTree.swift:50]
+    assign _t35 = _t34 ? in_34 : in_35; // @[ArgminTree.swift:50]
+    assign _t36 = in_36 <= in_37; // @[ArgminTree.swift:50]
+    assign _t37 = _t36 ? in_36 : in_37; // @[ArgminTree.swift:50]
+    assign _t38 = in_38 <= in_39; // @[ArgminTree.swift:50]
+    assign _t39 = _t38 ? in_38 : in_39; // @[ArgminTree.swift:50]
+    assign _t40 = in_40 <= in_41; // @[ArgminTree.swift:50]
+    assign _t41 = _t40 ? in_40 : in_41; // @[ArgminTree.swift:50]
+    assign _t42 = in_42 <= in_43; // @[ArgminTree.swift:50]
+    assign _t43 = _t42 ? in_42 : in_43; // @[ArgminTree.swift:50]
+    assign _t44 = in_44 <= in_45; // @[ArgminTree.swift:50]
+    assign _t45 = _t44 ? in_44 : in_45; // @[ArgminTree.swift:50]
+    assign _t46 = in_46 <= in_47; // @[ArgminTree.swift:50]
+    assign _t47 = _t46 ? in_46 : in_47; // @[ArgminTree.swift:50]
+    assign _t48 = in_48 <= in_49; // @[ArgminTree.swift:50]
+    assign _t49 = _t48 ? in_48 : in_49; // @[ArgminTree.swift:50]
+    assign _t50 = in_50 <= in_51; // @[ArgminTree.swift:50]
+    assign _t51 = _t50 ? in_50 : in_51; // @[ArgminTree.swift:50]
+    assign _t52 = in_52 <= in_53; // @[ArgminTree.swift:50]
+    assign _t53 = _t52 ? in_52 : in_53; // @[ArgminTree.swift:50]
+    assign _t54 = in_54 <= in_55; // @[ArgminTree.swift:50]
+    assign _t55 = _t54 ? in_54 : in_55; // @[ArgminTree.swift:50]
+    assign _t56 = in_56 <= in_57; // @[ArgminTree.swift:50]
+    assign _t57 = _t56 ? in_56 : in_57; // @[ArgminTree.swift:50]
+    assign _t58 = in_58 <= in_59; // @[ArgminTree.swift:50]
+    assign _t59 = _t58 ? in_58 : in_59; // @[ArgminTree.swift:50]
+    assign _t60 = in_60 <= in_61; // @[ArgminTree.swift:50]
+    assign _t61 = _t60 ? in_60 : in_61; // @[ArgminTree.swift:50]
+    assign _t62 = in_62 <= in_63; // @[ArgminTree.swift:50]
+    assign _t63 = _t62 ? in_62 : in_63; // @[ArgminTree.swift:50]
+    assign _t64 = _t1 <= _t3; // @[ArgminTree.swift:50]
+    assign _t65 = _t5 <= _t7; // @[ArgminTree.swift:50]
+    assign _t66 = _t9 <= _t11; // @[ArgminTree.swift:50]
+    assign _t67 = _t13 <= _t15; // @[ArgminTree.swift:50]
+    assign _t68 = _t17 <= _t19; // @[ArgminTree.swift:50]
+    assign _t69 = _t21 <= _t23; // @[ArgminTree.swift:50]
+    assign _t70 = _t25 <= _t27; // @[ArgminTree.swift:50]
+    assign _t71 = _t29 <= _t31; // @[ArgminTree.swift:50]
+    assign _t72 = _t33 <= _t35; // @[ArgminTree.swift:50]
+    assign _t73 = _t37 <= _t39; // @[ArgminTree.swift:50]
+    assign _t74 = _t41 <= _t43; // @[ArgminTree.swift:50]
+    assign _t75 = _t45 <= _t47; // @[ArgminTree.swift:50]
+    assign _t76 = _t49 <= _t51; // @[ArgminTree.swift:50]
+    assign _t77 = _t53 <= _t55; // @[ArgminTree.swift:50]
+    assign _t78 = _t57 <= _t59; // @[ArgminTree.swift:50]
+    assign _t79 = _t61 <= _t63; // @[ArgminTree.swift:50]
+    assign _t80 = s_l2_0_value <= s_l2_1_value; // @[ArgminTree.swift:50]
+    assign _t81 = _t80 ? s_l2_0_value : s_l2_1_value; // @[ArgminTree.swift:50]
+    assign _t82 = s_l2_2_value <= s_l2_3_value; // @[ArgminTree.swift:50]
+    assign _t83 = _t82 ? s_l2_2_value : s_l2_3_value; // @[ArgminTree.swift:50]
+    assign _t84 = s_l2_4_value <= s_l2_5_value; // @[ArgminTree.swift:50]
+    assign _t85 = _t84 ? s_l2_4_value : s_l2_5_value; // @[ArgminTree.swift:50]
+    assign _t86 = s_l2_6_value <= s_l2_7_value; // @[ArgminTree.swift:50]
+    assign _t87 = _t86 ? s_l2_6_value : s_l2_7_value; // @[ArgminTree.swift:50]
+    assign _t88 = s_l2_8_value <= s_l2_9_value; // @[ArgminTree.swift:50]
+    assign _t89 = _t88 ? s_l2_8_value : s_l2_9_value; // @[ArgminTree.swift:50]
+    assign _t90 = s_l2_10_value <= s_l2_11_value; // @[ArgminTree.swift:50]
+    assign _t91 = _t90 ? s_l2_10_value : s_l2_11_value; // @[ArgminTree.swift:50]
+    assign _t92 = s_l2_12_value <= s_l2_13_value; // @[ArgminTree.swift:50]
+    assign _t93 = _t92 ? s_l2_12_value : s_l2_13_value; // @[ArgminTree.swift:50]
+    assign _t94 = s_l2_14_value <= s_l2_15_value; // @[ArgminTree.swift:50]
+    assign _t95 = _t94 ? s_l2_14_value : s_l2_15_value; // @[ArgminTree.swift:50]
+    assign _t96 = _t81 <= _t83; // @[ArgminTree.swift:50]
+    assign _t97 = _t85 <= _t87; // @[ArgminTree.swift:50]
+    assign _t98 = _t89 <= _t91; // @[ArgminTree.swift:50]
+    assign _t99 = _t93 <= _t95; // @[ArgminTree.swift:50]
+    assign _t100 = s_l4_0_value <= s_l4_1_value; // @[ArgminTree.swift:50]
+    assign _t101 = _t100 ? s_l4_0_value : s_l4_1_value; // @[ArgminTree.swift:50]
+    assign _t102 = s_l4_2_value <= s_l4_3_value; // @[ArgminTree.swift:50]
+    assign _t103 = _t102 ? s_l4_2_value : s_l4_3_value; // @[ArgminTree.swift:50]
+    assign _t104 = _t101 <= _t103; // @[ArgminTree.swift:50]
+    assign min_value = s_l6_0_value; // @[ArgminTree.swift:51]
+    assign min_index = s_l6_0_index; // @[ArgminTree.swift:52]
+    assign out_valid = valid_d3; // @[ArgminTree.swift:53]
 
     always @(posedge clk) begin
         if (rst) begin
-            s1_valid <= 1'b0;
-            s2_valid <= 1'b0;
-            s3_valid <= 1'b0;
+            valid_d1 <= 1'b0;
+            valid_d2 <= 1'b0;
+            valid_d3 <= 1'b0;
         end else begin
-            s1_valid <= in_valid;
-            s2_valid <= s1_valid;
-            s3_valid <= s2_valid;
+            valid_d1 <= in_valid; // @[ArgminTree.swift:46]
+            valid_d2 <= valid_d1; // @[ArgminTree.swift:53]
+            valid_d3 <= valid_d2; // @[ArgminTree.swift:53]
         end
     end
 
     always @(posedge clk) begin
-        s1_value_0 <= _t97;
-        s1_index_0 <= _t98;
-        s1_value_1 <= _t100;
-        s1_index_1 <= _t101;
-        s1_value_2 <= _t103;
-        s1_index_2 <= _t104;
-        s1_value_3 <= _t106;
-        s1_index_3 <= _t107;
-        s1_value_4 <= _t109;
-        s1_index_4 <= _t110;
-        s1_value_5 <= _t112;
-        s1_index_5 <= _t113;
-        s1_value_6 <= _t115;
-        s1_index_6 <= _t116;
-        s1_value_7 <= _t118;
-        s1_index_7 <= _t119;
-        s1_value_8 <= _t121;
-        s1_index_8 <= _t122;
-        s1_value_9 <= _t124;
-        s1_index_9 <= _t125;
-        s1_value_10 <= _t127;
-        s1_index_10 <= _t128;
-        s1_value_11 <= _t130;
-        s1_index_11 <= _t131;
-        s1_value_12 <= _t133;
-        s1_index_12 <= _t134;
-        s1_value_13 <= _t136;
-        s1_index_13 <= _t137;
-        s1_value_14 <= _t139;
-        s1_index_14 <= _t140;
-        s1_value_15 <= _t142;
-        s1_index_15 <= _t143;
-        s2_value_0 <= _t169;
-        s2_index_0 <= _t170;
-        s2_value_1 <= _t172;
-        s2_index_1 <= _t173;
-        s2_value_2 <= _t175;
-        s2_index_2 <= _t176;
-        s2_value_3 <= _t178;
-        s2_index_3 <= _t179;
-        s3_value_0 <= _t187;
-        s3_index_0 <= _t188;
+        s_l2_0_value <= _t64 ? _t1 : _t3; // @[ArgminTree.swift:50]
+        s_l2_0_index <= _t64 ? (_t0 ? 6'h00 : 6'h01) : (_t2 ? 6'h02 : 6'h03); // @[ArgminTree.swift:50]
+        s_l2_1_value <= _t65 ? _t5 : _t7; // @[ArgminTree.swift:50]
+        s_l2_1_index <= _t65 ? (_t4 ? 6'h04 : 6'h05) : (_t6 ? 6'h06 : 6'h07); // @[ArgminTree.swift:50]
+        s_l2_2_value <= _t66 ? _t9 : _t11; // @[ArgminTree.swift:50]
+        s_l2_2_index <= _t66 ? (_t8 ? 6'h08 : 6'h09) : (_t10 ? 6'h0a : 6'h0b); // @[ArgminTree.swift:50]
+        s_l2_3_value <= _t67 ? _t13 : _t15; // @[ArgminTree.swift:50]
+        s_l2_3_index <= _t67 ? (_t12 ? 6'h0c : 6'h0d) : (_t14 ? 6'h0e : 6'h0f); // @[ArgminTree.swift:50]
+        s_l2_4_value <= _t68 ? _t17 : _t19; // @[ArgminTree.swift:50]
+        s_l2_4_index <= _t68 ? (_t16 ? 6'h10 : 6'h11) : (_t18 ? 6'h12 : 6'h13); // @[ArgminTree.swift:50]
+        s_l2_5_value <= _t69 ? _t21 : _t23; // @[ArgminTree.swift:50]
+        s_l2_5_index <= _t69 ? (_t20 ? 6'h14 : 6'h15) : (_t22 ? 6'h16 : 6'h17); // @[ArgminTree.swift:50]
+        s_l2_6_value <= _t70 ? _t25 : _t27; // @[ArgminTree.swift:50]
+        s_l2_6_index <= _t70 ? (_t24 ? 6'h18 : 6'h19) : (_t26 ? 6'h1a : 6'h1b); // @[ArgminTree.swift:50]
+        s_l2_7_value <= _t71 ? _t29 : _t31; // @[ArgminTree.swift:50]
+        s_l2_7_index <= _t71 ? (_t28 ? 6'h1c : 6'h1d) : (_t30 ? 6'h1e : 6'h1f); // @[ArgminTree.swift:50]
+        s_l2_8_value <= _t72 ? _t33 : _t35; // @[ArgminTree.swift:50]
+        s_l2_8_index <= _t72 ? (_t32 ? 6'h20 : 6'h21) : (_t34 ? 6'h22 : 6'h23); // @[ArgminTree.swift:50]
+        s_l2_9_value <= _t73 ? _t37 : _t39; // @[ArgminTree.swift:50]
+        s_l2_9_index <= _t73 ? (_t36 ? 6'h24 : 6'h25) : (_t38 ? 6'h26 : 6'h27); // @[ArgminTree.swift:50]
+        s_l2_10_value <= _t74 ? _t41 : _t43; // @[ArgminTree.swift:50]
+        s_l2_10_index <= _t74 ? (_t40 ? 6'h28 : 6'h29) : (_t42 ? 6'h2a : 6'h2b); // @[ArgminTree.swift:50]
+        s_l2_11_value <= _t75 ? _t45 : _t47; // @[ArgminTree.swift:50]
+        s_l2_11_index <= _t75 ? (_t44 ? 6'h2c : 6'h2d) : (_t46 ? 6'h2e : 6'h2f); // @[ArgminTree.swift:50]
+        s_l2_12_value <= _t76 ? _t49 : _t51; // @[ArgminTree.swift:50]
+        s_l2_12_index <= _t76 ? (_t48 ? 6'h30 : 6'h31) : (_t50 ? 6'h32 : 6'h33); // @[ArgminTree.swift:50]
+        s_l2_13_value <= _t77 ? _t53 : _t55; // @[ArgminTree.swift:50]
+        s_l2_13_index <= _t77 ? (_t52 ? 6'h34 : 6'h35) : (_t54 ? 6'h36 : 6'h37); // @[ArgminTree.swift:50]
+        s_l2_14_value <= _t78 ? _t57 : _t59; // @[ArgminTree.swift:50]
+        s_l2_14_index <= _t78 ? (_t56 ? 6'h38 : 6'h39) : (_t58 ? 6'h3a : 6'h3b); // @[ArgminTree.swift:50]
+        s_l2_15_value <= _t79 ? _t61 : _t63; // @[ArgminTree.swift:50]
+        s_l2_15_index <= _t79 ? (_t60 ? 6'h3c : 6'h3d) : (_t62 ? 6'h3e : 6'h3f); // @[ArgminTree.swift:50]
+        s_l4_0_value <= _t96 ? _t81 : _t83; // @[ArgminTree.swift:50]
+        s_l4_0_index <= _t96 ? (_t80 ? s_l2_0_index : s_l2_1_index) : (_t82 ? s_l2_2_index : s_l2_3_index); // @[ArgminTree.swift:50]
+        s_l4_1_value <= _t97 ? _t85 : _t87; // @[ArgminTree.swift:50]
+        s_l4_1_index <= _t97 ? (_t84 ? s_l2_4_index : s_l2_5_index) : (_t86 ? s_l2_6_index : s_l2_7_index); // @[ArgminTree.swift:50]
+        s_l4_2_value <= _t98 ? _t89 : _t91; // @[ArgminTree.swift:50]
+        s_l4_2_index <= _t98 ? (_t88 ? s_l2_8_index : s_l2_9_index) : (_t90 ? s_l2_10_index : s_l2_11_index); // @[ArgminTree.swift:50]
+        s_l4_3_value <= _t99 ? _t93 : _t95; // @[ArgminTree.swift:50]
+        s_l4_3_index <= _t99 ? (_t92 ? s_l2_12_index : s_l2_13_index) : (_t94 ? s_l2_14_index : s_l2_15_index); // @[ArgminTree.swift:50]
+        s_l6_0_value <= _t104 ? _t101 : _t103; // @[ArgminTree.swift:50]
+        s_l6_0_index <= _t104 ? (_t100 ? s_l4_0_index : s_l4_1_index) : (_t102 ? s_l4_2_index : s_l4_3_index); // @[ArgminTree.swift:50]
     end
 endmodule
 

@@ -17,18 +17,14 @@ module counter_width8 (
 );
 
     reg  [7:0] value;
-    wire [7:0] _t0;
-    wire [7:0] _t1;
 
-    assign count = value;
-    assign _t0 = value + 8'h01;
-    assign _t1 = enable ? _t0 : value;
+    assign count = value; // @[Counter.swift:14]
 
     always @(posedge clk) begin
         if (rst) begin
             value <= 8'h00;
         end else begin
-            value <= _t1;
+            if (enable) value <= value + 8'h01; // @[Counter.swift:16]
         end
     end
 endmodule

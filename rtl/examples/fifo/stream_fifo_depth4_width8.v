@@ -35,61 +35,21 @@ module stream_fifo_depth4_width8 (
     reg  [1:0] write_pointer;
     reg  [1:0] read_pointer;
     reg  [2:0] count;
-    wire _t0;
-    wire _t1;
     wire [8:0] head;
-    wire [7:0] _t2;
-    wire _t3;
     wire push;
     wire pop;
-    wire [8:0] _t4;
-    wire [1:0] _t5;
-    wire [1:0] _t6;
-    wire _t7;
-    wire _t8;
-    wire [2:0] _t9;
-    wire _t10;
-    wire _t11;
-    wire [2:0] _t12;
-    wire _t13;
-    wire [1:0] _t14;
-    wire [8:0] _t15;
-    wire [1:0] _t16;
-    wire [1:0] _t17;
-    wire [2:0] _t18;
-    wire [2:0] _t19;
     reg  [8:0] storage [0:3];
 
-    assign in_ready = _t0;
-    assign out_valid = _t1;
-    assign out_data = _t2;
-    assign out_last = _t3;
-    assign storage_we = _t13;
-    assign storage_waddr = _t14;
-    assign storage_wdata = _t15;
-    assign _t0 = count != 3'h4;
-    assign _t1 = count != 3'h0;
-    assign head = storage[read_pointer];
-    assign _t2 = head[7:0];
-    assign _t3 = head[8];
-    assign push = in_valid & in_ready;
-    assign pop = out_valid & out_ready;
-    assign _t4 = {in_last, in_data};
-    assign _t5 = write_pointer + 2'h1;
-    assign _t6 = read_pointer + 2'h1;
-    assign _t7 = ~pop;
-    assign _t8 = push & _t7;
-    assign _t9 = count + 3'h1;
-    assign _t10 = ~push;
-    assign _t11 = pop & _t10;
-    assign _t12 = count - 3'h1;
-    assign _t13 = push ? 1'b1 : 1'b0;
-    assign _t14 = push ? write_pointer : 2'h0;
-    assign _t15 = push ? _t4 : 9'h000;
-    assign _t16 = push ? _t5 : write_pointer;
-    assign _t17 = pop ? _t6 : read_pointer;
-    assign _t18 = _t11 ? _t12 : count;
-    assign _t19 = _t8 ? _t9 : _t18;
+    assign in_ready = count != 3'h4; // @[StreamFIFO.swift:26]
+    assign out_valid = count != 3'h0; // @[StreamFIFO.swift:27]
+    assign out_data = head[7:0]; // @[StreamFIFO.swift:27]
+    assign out_last = head[8]; // @[StreamFIFO.swift:27]
+    assign storage_we = push; // @[StreamFIFO.swift:30]
+    assign storage_waddr = push ? write_pointer : 2'h0; // @[StreamFIFO.swift:30]
+    assign storage_wdata = push ? {in_last, in_data} : 9'h000; // @[StreamFIFO.swift:30]
+    assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
+    assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
+    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -97,16 +57,17 @@ module stream_fifo_depth4_width8 (
             read_pointer <= 2'h0;
             count <= 3'h0;
         end else begin
-            write_pointer <= _t16;
-            read_pointer <= _t17;
-            count <= _t19;
+            if (push) write_pointer <= write_pointer + 2'h1; // @[StreamFIFO.swift:45]
+            if (pop) read_pointer <= read_pointer + 2'h1; // @[StreamFIFO.swift:49]
+            if (push & (~pop)) count <= count + 3'h1; // @[StreamFIFO.swift:50]
+            else if (pop & (~push)) count <= count - 3'h1; // @[StreamFIFO.swift:50]
         end
     end
 
     // simpleDualPortRAM 'storage': 4 x UInt<9>; synchronous reads are read-first
     always @(posedge clk) begin
         if (storage_we) begin
-            storage[storage_waddr] <= storage_wdata;
+            storage[storage_waddr] <= storage_wdata; // @[StreamFIFO.swift:30]
         end
     end
 endmodule

@@ -35,20 +35,12 @@ module pipelined_mac_a8_b8_acc24_signed1 (
     reg  product_clear;
     reg  [23:0] accumulator;
     wire [23:0] _t1;
-    wire [23:0] _t2;
-    wire [23:0] _t3;
     reg  acc_valid;
-    wire [15:0] _t4;
-    wire [23:0] _t5;
 
-    assign _t0 = {{8{a[7]}}, a} * {{8{b[7]}}, b};
-    assign _t1 = {{8{product[15]}}, product};
-    assign _t2 = accumulator + _t1;
-    assign _t3 = product_clear ? _t1 : _t2;
-    assign acc = accumulator;
-    assign out_valid = acc_valid;
-    assign _t4 = valid ? _t0 : product;
-    assign _t5 = product_valid ? _t3 : accumulator;
+    assign _t0 = {{8{a[7]}}, a} * {{8{b[7]}}, b}; // @[PipelinedMAC.swift:40]
+    assign _t1 = {{8{product[15]}}, product}; // @[PipelinedMAC.swift:46]
+    assign acc = accumulator; // @[PipelinedMAC.swift:49]
+    assign out_valid = acc_valid; // @[PipelinedMAC.swift:50]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -57,15 +49,15 @@ module pipelined_mac_a8_b8_acc24_signed1 (
             accumulator <= 24'h000000;
             acc_valid <= 1'b0;
         end else begin
-            product_valid <= valid;
-            product_clear <= clear;
-            accumulator <= _t5;
-            acc_valid <= product_valid;
+            product_valid <= valid; // @[PipelinedMAC.swift:37]
+            product_clear <= clear; // @[PipelinedMAC.swift:38]
+            if (product_valid) accumulator <= product_clear ? _t1 : (accumulator + _t1); // @[PipelinedMAC.swift:46]
+            acc_valid <= product_valid; // @[PipelinedMAC.swift:41]
         end
     end
 
     always @(posedge clk) begin
-        product <= _t4;
+        if (valid) product <= _t0; // @[PipelinedMAC.swift:40]
     end
 endmodule
 

@@ -5,7 +5,7 @@
 ///
 /// `in_ready` is high while the FIFO holds fewer than `depth` beats;
 /// `out_valid` is high while it holds at least one.
-public struct StreamFIFO: HardwareModule {
+public struct StreamFIFO: Circuit {
     /// Beats it can hold.
     public var depth: Int
     /// Bits of the payload.
@@ -20,9 +20,13 @@ public struct StreamFIFO: HardwareModule {
     public var moduleName: String { "stream_fifo" }
     public var parameters: [ModuleParameter] { [.init("depth", depth), .init("width", width)] }
 
-    public func build(_ m: ModuleBuilder) {
-        let input = m.streamInput("in", .unsigned(width))
-        let output = m.streamOutput("out", .unsigned(width))
+    /// Cycles from a beat entering to it being offered at the output.
+    public var latency: Int { 1 }
+
+    public func inputs(_ ports: PortFields) -> Stream<Signal> { ports.stream("in", .unsigned(width)) }
+    public func outputs(_ ports: PortFields) -> Stream<Signal> { ports.stream("out", .unsigned(width)) }
+
+    public func build(_ m: ModuleBuilder, inputs input: Stream<Signal>, outputs output: Stream<Signal>) {
         let storage = m.simpleDualPortRAM("storage", depth: depth, .unsigned(width + 1))
         let pointerType = SignalType.unsigned(storage.addressWidth)
         let countType = SignalType.unsigned(bitsToRepresent(depth))

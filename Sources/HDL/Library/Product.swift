@@ -1,0 +1,49 @@
+/// Products whose narrower operand has at most this many bits are built from
+/// shifts and adders (LUTs and carry chains), like the low-precision MACs of
+/// LUT-based FPGA accelerators; wider ones are left to synthesis, which maps
+/// them to DSP blocks.
+public let lutMultiplierBits = 8
+
+extension ModuleBuilder {
+    /// The exact product `a * b`: unsigned when both operands are, else
+    /// signed (an unsigned operand gains a zero sign bit first), in the sum
+    /// of the operand widths.
+    ///
+    /// A constant operand, or one of at most `lutMultiplierBits` bits, makes
+    /// a sum of shifted copies of the other operand, one per bit (the sign
+    /// bit's subtracted): LUTs and carry chains, never a DSP block, and for
+    /// a constant only the copies its set bits select. Otherwise it is the
+    /// `*` operator, which synthesis maps to DSP blocks.
+    public func product(_ a: Signal, _ b: Signal, fileID: String = #fileID, line: Int = #line) -> Signal {
+        let signed = a.type.isSigned || b.type.isSigned
+        func operand(_ x: Signal) -> Signal {
+            guard signed, !x.type.isSigned else { return x.asUnsigned }
+            return x.extended(to: x.width + 1).asSigned
+        }
+        let (a, b) = (operand(a), operand(b))
+        let (aConstant, bConstant) = (isConstant(a), isConstant(b))
+        let narrowIsB = bConstant || (!aConstant && b.width <= a.width)
+        let (wide, narrow) = narrowIsB ? (a, b) : (b, a)
+        guard aConstant || bConstant || narrow.width <= lutMultiplierBits else { return a * b }
+        let width = a.width + b.width
+        let value = wide.extended(to: width)
+        let zero = constant(0, value.type, fileID: fileID, line: line)
+        let terms = (0..<narrow.width).map { bit -> Signal in
+            let shifted = value << bit
+            return mux(narrow.bit(bit), signed && bit == narrow.width - 1 ? zero - shifted : shifted, zero)
+        }
+        return reduceTree(terms, levelsPerStage: 0, name: "product", fileID: fileID, line: line) { $0 + $1 }
+    }
+
+    /// `a * factor` for a constant `factor >= 0`, as `product` builds it.
+    public func product(_ a: Signal, _ factor: Int, fileID: String = #fileID, line: Int = #line) -> Signal {
+        product(a, constant(factor, .unsigned(max(1, bitsToRepresent(factor))), fileID: fileID, line: line), fileID: fileID, line: line)
+    }
+
+    private func isConstant(_ signal: Signal) -> Bool {
+        var id = signal.id
+        while case .extend(let operand, _) = nodes[id.index].kind { id = operand }
+        if case .constant = nodes[id.index].kind { return true }
+        return false
+    }
+}
