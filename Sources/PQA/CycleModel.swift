@@ -1,3 +1,4 @@
+import HDL
 import PQ
 
 /// Cycles of the generated accelerator, from its parameters alone.
@@ -13,14 +14,14 @@ import PQ
 ///  cycles  = columns x groups x slot                       (the bound)
 ///          + groups x ceil(Ls/LsVec)                       (the first column arrives)
 ///          + min(encode cycles, output chunks)             (the last slot's two halves do not overlap)
-///          + argmin stages + adder stages + 11             (the pipeline)
+///          + pipeline - 1                                  (the last beat's way out)
 /// ```
 ///
-/// The 11 are the registers on the path of the last beat (slot start, column
-/// RAM and its output register, partial distance, codes, lookup start, table
-/// RAM, sum, product, shift, output, FIFO: 12), less the one cycle each
-/// half's last operation shares with its register (2), plus one to count
-/// both ends.
+/// `pipeline` is the sum of the stages' own latencies on the path of the
+/// last beat (`pipelineLatency`): sequencer, encoder (column read, distance
+/// units, argmin, codes), lookup, accumulator, requantizer and output FIFO.
+/// Counting both ends adds one cycle; the last operation of each half of
+/// the slot shares a cycle with the register that follows it (two).
 public struct CycleModel: Sendable {
     public let parameters: PQAParameters
 
@@ -42,11 +43,17 @@ public struct CycleModel: Sendable {
         columns * ceilDivide(shape.ns, p.nsVec) * slot(shape)
     }
 
+    /// Cycles from a slot's start condition to its last output beat leaving
+    /// the core, summed from the stages' latencies.
+    public var pipelineLatency: Int {
+        SlotSequencer.latency + DistanceEncoder.latency(parameters) + Lookup.latency + Accumulator.latency(parameters)
+            + Requantizer.latency + StreamFIFO.latency
+    }
+
     /// The constant a layer adds to its bound (see the type's documentation).
     public func latency(_ shape: PQShape) -> Int {
         ceilDivide(shape.ns, p.nsVec) * ceilDivide(shape.ls, p.lsVec)
-            + min(encodeCycles(shape), lookupCycles(shape))
-            + parameters.argminStages + parameters.adderStages + 11
+            + min(encodeCycles(shape), lookupCycles(shape)) + pipelineLatency - 1
     }
 
     /// Predicted cycles of a layer at full input and output rate.

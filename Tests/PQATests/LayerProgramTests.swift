@@ -17,7 +17,7 @@ import Testing
         // The first beat writes register Ls (kind 0, address 0) with 5.
         let first = program.loadBeats[0]
         #expect(first.slice(high: 1, low: 0).unsignedValue == 0)
-        let dataLow = parameters.loadKindBits + parameters.loadIndexBits + parameters.loadAddressBits
+        let dataLow = parameters.loadBeat.kindBits + parameters.loadBeat.indexBits + parameters.loadBeat.addressBits
         #expect(first.slice(high: dataLow + 31, low: dataLow).unsignedValue == 5)
     }
 

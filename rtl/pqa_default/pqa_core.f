@@ -1,2 +1,13 @@
+pqa_layer_control.v
+pqa_input_buffer.v
+pqa_slot_sequencer.v
+pqa_distance_unit.v
+pqa_subspace_encoder.v
+pqa_encoder.v
+pqa_lookup.v
+pqa_accumulator_lane.v
+pqa_accumulator.v
+pqa_requantizer_lane.v
+pqa_requantizer.v
 stream_fifo_depth27_width128.v
 pqa_core.v

@@ -29,27 +29,23 @@ module stream_fifo_depth27_width128 (
     output wire out_last
 );
 
-    wire storage_we;
-    wire [4:0] storage_waddr;
-    wire [128:0] storage_wdata;
     reg  [4:0] write_pointer;
     reg  [4:0] read_pointer;
     reg  [4:0] count;
     wire [128:0] head;
     wire push;
     wire pop;
+    wire [128:0] _t0;
     reg  [128:0] storage [0:26];
 
     assign in_ready = count != 5'h1b; // @[StreamFIFO.swift:26]
     assign out_valid = count != 5'h00; // @[StreamFIFO.swift:27]
     assign out_data = head[127:0]; // @[StreamFIFO.swift:27]
     assign out_last = head[128]; // @[StreamFIFO.swift:27]
-    assign storage_we = push; // @[StreamFIFO.swift:30]
-    assign storage_waddr = push ? write_pointer : 5'h00; // @[StreamFIFO.swift:30]
-    assign storage_wdata = push ? {in_last, in_data} : 129'h000000000000000000000000000000000; // @[StreamFIFO.swift:30]
     assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
     assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
     assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
+    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:30]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -66,8 +62,8 @@ module stream_fifo_depth27_width128 (
 
     // simpleDualPortRAM 'storage': 27 x UInt<129>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (storage_we) begin
-            storage[storage_waddr] <= storage_wdata; // @[StreamFIFO.swift:30]
+        if (push) begin
+            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:30]
         end
     end
 endmodule

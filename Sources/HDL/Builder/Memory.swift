@@ -118,20 +118,23 @@ extension ModuleBuilder {
                               initialContents: contents, readPorts: [], writePort: nil, location: location)
         memories.append(spec)
         if kind != .rom {
-            let enable = internalNet("\(name)_we", .bool, at: location)
-            let address = internalNet("\(name)_waddr", .unsigned(spec.addressWidth), at: location)
-            let data = internalNet("\(name)_wdata", spec.type, at: location)
+            // Not written: the enable is low, and the address and data do not matter.
+            let enable = internalNet(.bool, dontCare: false, at: location)
+            let address = internalNet(.unsigned(spec.addressWidth), dontCare: true, at: location)
+            let data = internalNet(spec.type, dontCare: true, at: location)
             memories[memories.count - 1].writePort = MemorySpec.WritePort(enable: enable, address: address, data: data)
         }
         return Memory(index: memories.count - 1, builder: self)
     }
 
-    /// A wire assigned zero at the very start of the module, so later
-    /// conditional assignments override it.
-    private func internalNet(_ name: String, _ type: SignalType, at location: SourceLocation) -> NodeID {
-        _ = claim(name, at: location)
-        let net = addNode(.wire(driver: nil), type, name: name, at: location)
+    /// An unnamed net assigned zero at the very start of the module, so later
+    /// conditional assignments override it. A `dontCare` zero is dropped
+    /// where a branch assigns the net: `when (c) { addr <== a }` makes
+    /// `addr = a`, not `c ? a : 0` (the write enable already says when it counts).
+    private func internalNet(_ type: SignalType, dontCare: Bool, at location: SourceLocation) -> NodeID {
+        let net = addNode(.wire(driver: nil), type, at: location)
         let zero = addNode(.constant(.zero(width: type.width)), type, at: location)
+        if dontCare { dontCareValues.insert(zero.id) }
         root.statements.insert(.connect(target: net.id, value: zero.id, location: location), at: 0)
         return net.id
     }

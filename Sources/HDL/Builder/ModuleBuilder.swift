@@ -15,6 +15,9 @@ public final class ModuleBuilder {
     var memories: [MemorySpec] = []
     var instances: [InstanceSpec] = []
     var diagnostics: [Diagnostic] = []
+    /// Default values that no one reads (a memory's write address while it
+    /// is not written): a conditional assignment replaces them outright.
+    var dontCareValues: Set<NodeID> = []
     let root = Block()
     var blockStack: [Block]
     private var names: [String: SourceLocation] = [:]

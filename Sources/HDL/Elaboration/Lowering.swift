@@ -79,7 +79,11 @@ struct Lowering {
                     result = value ?? result
                     continue
                 }
-                if value == current { continue }
+                if value == current || builder.dontCareValues.contains(value) { continue }
+                if builder.dontCareValues.contains(current) {
+                    result = value
+                    continue
+                }
                 let type = builder.nodes[target.index].type
                 result = builder.addNode(.mux(select: branch.condition, whenTrue: value, whenFalse: current), type,
                                          at: chain.location).id

@@ -31,6 +31,9 @@ enum Simplification {
         for index in nodes.indices { nodes[index].kind = nodes[index].kind.mapOperands(resolve) }
         for index in registers.indices { registers[index].next = registers[index].next.map(resolve) }
         for memory in memories.indices {
+            memories[memory].writePort = memories[memory].writePort.map { port in
+                MemorySpec.WritePort(enable: resolve(port.enable), address: resolve(port.address), data: resolve(port.data))
+            }
             memories[memory].readPorts = memories[memory].readPorts.map { port in
                 MemorySpec.ReadPort(address: resolve(port.address), enable: port.enable.map(resolve), synchronous: port.synchronous, data: port.data)
             }

@@ -15,11 +15,18 @@ struct EmissionNames {
     private(set) var inline: [NodeID: String] = [:]
     /// Muxes written as a register's `if` statements (see `RegisterUpdate`).
     private(set) var absorbed: Set<NodeID> = []
+    /// Instance inputs nothing else reads: the port map reads their drivers directly.
+    private(set) var portMapped: Set<NodeID> = []
 
     init(_ netlist: Netlist, live: Set<NodeID>) {
         self.netlist = netlist
         self.live = live
         let uses = Self.uses(netlist, live: live)
+        for instance in netlist.instances {
+            for node in instance.portNodes.values where uses[node] == nil {
+                if case .instanceInput(_, _, _?) = netlist.nodes[node.index].kind { portMapped.insert(node) }
+            }
+        }
         absorbed = RegisterUpdate.absorbedMuxes(netlist, live: live, uses: uses)
         // Which expressions go inline is decided first, with operands not yet
         // named (`ref` then stands in a placeholder of a temporary's length);
@@ -65,7 +72,13 @@ struct EmissionNames {
 
     /// Whether the node is declared as a `wire` or `reg` of its own.
     func isDeclared(_ id: NodeID) -> Bool {
-        live.contains(id) && needsWire(id) && inline[id] == nil && !absorbed.contains(id)
+        live.contains(id) && needsWire(id) && inline[id] == nil && !absorbed.contains(id) && !portMapped.contains(id)
+    }
+
+    /// What an instance's port map connects to port node `id`.
+    func connection(_ id: NodeID) -> String {
+        guard portMapped.contains(id), case .instanceInput(_, _, let driver?) = netlist.nodes[id.index].kind else { return ref(id) }
+        return value(driver)
     }
 
     /// The node whose declaration holds `id`'s bits (skipping reinterpretations).
@@ -179,7 +192,7 @@ struct EmissionNames {
         default: return false
         }
         switch netlist.nodes[consumer.index].kind {
-        case .unary, .mux, .concat, .wire, .output, .instanceInput, .shiftConstant, .register: return true
+        case .unary, .mux, .concat, .wire, .output, .shiftConstant, .register, .instanceInput: return true
         case .binary(let op, _, _): return op != .multiply
         case .extend(_, let signed): return !signed
         default: return false

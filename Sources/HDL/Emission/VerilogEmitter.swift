@@ -235,7 +235,7 @@ private struct ModuleWriter {
             if instance.module.usesClock { connections.append(".clk(clk)") }
             if instance.module.usesReset { connections.append(".rst(rst)") }
             for port in instance.module.ports {
-                if let node = instance.portNodes[port.name] { connections.append(".\(port.name)(\(names.ref(node)))") }
+                if let node = instance.portNodes[port.name] { connections.append(".\(port.name)(\(names.connection(node)))") }
             }
             lines.append("")
             lines.append("    \(instance.module.name) \(instance.name) (")

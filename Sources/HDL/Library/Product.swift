@@ -9,22 +9,24 @@ extension ModuleBuilder {
     /// signed (an unsigned operand gains a zero sign bit first), in the sum
     /// of the operand widths.
     ///
-    /// A constant operand, or one of at most `lutMultiplierBits` bits, makes
-    /// a sum of shifted copies of the other operand, one per bit (the sign
-    /// bit's subtracted): LUTs and carry chains, never a DSP block, and for
-    /// a constant only the copies its set bits select. Otherwise it is the
-    /// `*` operator, which synthesis maps to DSP blocks.
+    /// A constant operand, or one of at most `lutMultiplierBits` bits (as
+    /// given, before any sign bit is added), makes a sum of shifted copies of
+    /// the other operand, one per bit (the sign bit's subtracted): LUTs and
+    /// carry chains, never a DSP block, and for a constant only the copies
+    /// its set bits select. Otherwise it is the `*` operator, which synthesis
+    /// maps to DSP blocks.
     public func product(_ a: Signal, _ b: Signal, fileID: String = #fileID, line: Int = #line) -> Signal {
         let signed = a.type.isSigned || b.type.isSigned
-        func operand(_ x: Signal) -> Signal {
-            guard signed, !x.type.isSigned else { return x.asUnsigned }
-            return x.extended(to: x.width + 1).asSigned
-        }
-        let (a, b) = (operand(a), operand(b))
         let (aConstant, bConstant) = (isConstant(a), isConstant(b))
         let narrowIsB = bConstant || (!aConstant && b.width <= a.width)
+        let narrowWidth = narrowIsB ? b.width : a.width
+        func operand(_ x: Signal) -> Signal {
+            guard signed else { return x.asUnsigned }
+            return x.type.isSigned ? x : x.extended(to: x.width + 1).asSigned
+        }
+        let (a, b) = (operand(a), operand(b))
         let (wide, narrow) = narrowIsB ? (a, b) : (b, a)
-        guard aConstant || bConstant || narrow.width <= lutMultiplierBits else { return a * b }
+        guard aConstant || bConstant || narrowWidth <= lutMultiplierBits else { return a * b }
         let width = a.width + b.width
         let value = wide.extended(to: width)
         let zero = constant(0, value.type, fileID: fileID, line: line)

@@ -21,7 +21,7 @@ public struct StreamFIFO: Circuit {
     public var parameters: [ModuleParameter] { [.init("depth", depth), .init("width", width)] }
 
     /// Cycles from a beat entering to it being offered at the output.
-    public var latency: Int { 1 }
+    public static let latency = 1
 
     public func inputs(_ ports: PortFields) -> Stream<Signal> { ports.stream("in", .unsigned(width)) }
     public func outputs(_ ports: PortFields) -> Stream<Signal> { ports.stream("out", .unsigned(width)) }

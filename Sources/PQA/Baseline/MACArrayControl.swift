@@ -1,101 +1,88 @@
 import HDL
 import PQ
 
-/// The MAC array's layer registers (two banks) and the counts derived from
-/// them, behind the `BankedLoadPort` the PQA core uses too. The swap happens
-/// once the running layer has started its last column; a column counts as a
-/// slot in `Feedback`.
-struct MACArrayControl {
-    /// Per bank: the layer registers and the counts derived from them.
-    struct Bank {
-        let d, cout, columns, multiplier, shift, relu: Signal
-        /// `ceil(D / InVec)` and `ceil(Cout / OutVec)`.
-        let inChunks, outputChunks: Signal
-    }
+/// The MAC array's layer registers of one bank and the counts derived from them.
+struct MACLayerBank: PortGroup {
+    let d, cout, columns, multiplier, shift, relu: Signal
+    /// `ceil(D / InVec)` and `ceil(Cout / OutVec)`.
+    let inChunks, outputChunks: Signal
+}
 
-    let banks: [Bank]
-    /// The bank that new columns run on.
-    let activeBank: Signal
-    /// A layer is active with columns still to start.
-    let activeValid: Signal
-    /// A committed layer waits for the swap; its counts settle the cycle after `tlast`.
-    let pending, committing: Signal
-    /// The swap happens this cycle.
-    let swap: Signal
-    /// No column is in flight in either bank.
-    let idleBanks: Signal
-    /// Load beats that write memories, decoded.
-    let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
-
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, load stream: Stream<Signal>, feedback: Feedback) {
-        let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),
-                                  feedback: feedback)
-        activeBank = port.activeBank
-        activeValid = port.activeValid
-        pending = port.pending
-        committing = port.committing
-        swap = port.swap
-        idleBanks = port.idleBanks
-        load = (port.fire, port.kind, port.index, port.address, port.data, port.loadBank)
-
-        func registers(_ bank: Int) -> Bank {
-            func layerRegister(_ register: MACRegister, _ type: SignalType) -> Signal {
-                port.layerRegister(m, "\(register)", bank: bank, address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
-            }
-            let d = layerRegister(.d, countType(maxima.d)), cout = layerRegister(.cout, countType(maxima.cout))
-            return Bank(
-                d: d, cout: cout, columns: layerRegister(.columns, countType(maxima.columns)),
-                multiplier: layerRegister(.multiplier, .unsigned(c.multiplierBits)),
-                shift: layerRegister(.shift, countType(c.maxShift)), relu: layerRegister(.relu, .bool),
-                inChunks: m.delayed(ceilDivide(d, by: p.inVec, maximum: design.inChunksMax, m), name: "bank\(bank)_in_chunks"),
-                outputChunks: m.delayed(ceilDivide(cout, by: p.outVec, maximum: design.outputChunksMax, m),
-                                        name: "bank\(bank)_output_chunks"))
-        }
-        banks = [registers(0), registers(1)]
+extension MACLayerBank {
+    init(_ ports: PortFields, _ design: MACArrayParameters) {
+        let c = design.configuration
+        d = ports("d", countType(c.maxima.d))
+        cout = ports("cout", countType(c.maxima.cout))
+        columns = ports("columns", countType(c.maxima.columns))
+        multiplier = ports("multiplier", .unsigned(c.multiplierBits))
+        shift = ports("shift", countType(c.maxShift))
+        relu = ports.bool("relu")
+        inChunks = ports("in_chunks", countType(design.inChunksMax))
+        outputChunks = ports("output_chunks", countType(design.outputChunksMax))
     }
 }
 
-/// Two column slots in one RAM: the activation stream fills one while the
-/// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
-/// `ceil(D / InVec)` beats; its slot is free again after its last read.
-struct MACArrayInput {
-    let memory: Memory
-    /// Whether each slot holds a complete column.
-    let full: [Signal]
-    /// Columns of the active layer not yet received.
-    let columnsLeft: Signal
-    /// Part of a column has arrived.
-    let receiving: Signal
+/// The MAC array's layer registers (two banks), the writes of its weight and
+/// bias memories, and the bank swap, behind the `BankedLoadPort` the PQA
+/// core uses too. The swap happens once the running layer has started its
+/// last column; a column is its unit of work.
+struct MACArrayControl: Circuit {
+    let design: MACArrayParameters
 
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, stream: Stream<Signal>, control: MACArrayControl, feedback: Feedback) {
-        memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
-        full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
-        let writeSlot = m.register("write_slot", reset: false)
-        let chunk = m.register("input_chunk", countType(design.inChunksMax), reset: 0)
-        let columnsLeft = m.register("input_columns_left", countType(design.configuration.maxima.columns), reset: 0)
-        self.columnsLeft = columnsLeft
-        receiving = chunk != 0
-        let inChunks = perBank(control.activeBank, control.banks.map(\.inChunks))
+    struct Inputs: PortGroup {
+        let load: Stream<LoadBeatFields>
+        let progress: WorkProgress
+    }
 
-        let writable = full.enumerated().map { slot, flag in !flag | feedback.releaseSlot[slot] }
-        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
-        for (slot, flag) in full.enumerated() {
-            m.when(feedback.releaseSlot[slot]) { flag <== false }
+    struct Outputs: PortGroup {
+        let banks: [MACLayerBank]
+        let state: BankState
+        /// Weight words (bank `c % OutVec`) and bias words, into the load bank.
+        let weights, bias: MemoryWrite
+    }
+
+    var moduleName: String { "mac_layer_control" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("maxima", "D \(c.maxima.d), Cout \(c.maxima.cout), columns \(c.maxima.columns)"),
+                .init("parallelism", "InVec \(c.parallelism.inVec), OutVec \(c.parallelism.outVec)"),
+                .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(load: ports.stream("load") { LoadBeatFields($0, design.loadBeat) }, progress: ports.group("progress", WorkProgress.init))
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        Outputs(banks: ports.groups("bank", count: 2) { MACLayerBank($0, design) }, state: ports.group("state", BankState.init),
+                weights: ports.group("weights_write") {
+                    MemoryWrite($0, depth: 2 * design.weightWords, wordBits: design.weightWordBits, indexBits: design.loadBeat.indexBits)
+                },
+                bias: ports.group("bias_write") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) })
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        let c = design.configuration, maxima = c.maxima, p = c.parallelism
+        let port = BankedLoadPort(m, stream: inputs.load, progress: inputs.progress)
+        outputs.state <== port.state
+        func layerRegister(_ register: MACRegister, _ type: SignalType) -> [Signal] {
+            port.layerRegister(m, "\(register)", address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
         }
-        let addressType = SignalType.unsigned(memory.addressWidth)
-        let base = mux(writeSlot, m.constant(design.columnWords, addressType), m.constant(0, addressType))
-        m.when(stream.fire) {
-            memory.write(address: (base + chunk.resized(to: addressType.width)).named("input_address"), data: stream.data)
-            m.when(chunk == inChunks - 1) {
-                chunk <== 0
-                writeSlot <== !writeSlot
-                columnsLeft <== columnsLeft - 1
-                for (slot, flag) in full.enumerated() {
-                    m.when(slot == 1 ? writeSlot : !writeSlot) { flag <== true }
-                }
-            }.otherwise { chunk <== chunk + 1 }
+        let d = layerRegister(.d, countType(maxima.d)), cout = layerRegister(.cout, countType(maxima.cout))
+        let columns = layerRegister(.columns, countType(maxima.columns))
+        let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
+        let shift = layerRegister(.shift, countType(c.maxShift)), relu = layerRegister(.relu, .bool)
+        outputs.banks <== (0..<2).map { bank in
+            MACLayerBank(d: d[bank], cout: cout[bank], columns: columns[bank], multiplier: multiplier[bank], shift: shift[bank],
+                         relu: relu[bank],
+                         inChunks: m.delayed(ceilDivide(d[bank], by: p.inVec, maximum: design.inChunksMax, m), name: "bank\(bank)_in_chunks"),
+                         outputChunks: m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
+                                                 name: "bank\(bank)_output_chunks"))
         }
-        m.when(control.swap) { columnsLeft <== perBank(control.load.bank, control.banks.map(\.columns)) }
+        outputs.weights <== port.memoryWrite(m, MACArrayLoadBeatKind.weights.rawValue, name: "weights", words: design.weightWords,
+                                             wordBits: design.weightWordBits, indexed: true)
+        outputs.bias <== port.memoryWrite(m, MACArrayLoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
+                                          wordBits: design.biasWordBits, indexed: false)
     }
 }

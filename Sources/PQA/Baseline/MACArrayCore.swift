@@ -2,11 +2,14 @@ import HDL
 import PQ
 
 /// The conventional baseline: an `InVec x OutVec` multiply-accumulate array
-/// behind the same streams as the PQA core.
+/// behind the same streams as the PQA core, built from stage modules.
 ///
 /// ```
-///  activations ─▶ column buffer ─▶ InVec x OutVec ─▶ adder trees ─▶ running sum ─▶ requantize ─▶ FIFO ─▶ outputs
-///   (stream)      (2 columns)      multipliers       (per output)    (+ bias)       (as PQA)
+///  activations ─▶ u_input_buffer ─▶ u_datapath: OutVec x mac_lane ─▶ u_requantizer ─▶ u_output_fifo ─▶ outputs
+///   (stream)      (2 columns)       InVec products, adder tree,      (shared with        (stream)
+///                      ▲            running sum, bias                 the PQA core)
+///                 u_sequencer
+///  loads ─▶ u_layer_control: layer registers (two banks), weight and bias writes, bank swap
 /// ```
 ///
 /// A column of `D` activations arrives as `ceil(D / InVec)` beats; the array
@@ -42,27 +45,47 @@ public struct MACArrayCore: HardwareModule {
     public func build(_ m: ModuleBuilder) {
         let c = design.configuration
         let activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
-        let loads = m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi)
+        let load = m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi)
         let output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
-        let feedback = Feedback(m)
-        let control = MACArrayControl(m, design, load: loads, feedback: feedback)
-        let input = MACArrayInput(m, design, stream: activations, control: control, feedback: feedback)
-        let sequencer = MACArraySequencer(m, design, control: control, input: input, feedback: feedback)
-        let datapath = MACArrayDatapath(m, design, control: control, input: input, operation: sequencer.operation)
-        let settings = Requantizer.Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, output: c.formats.output,
-                                            outVec: c.parallelism.outVec, outputChunksMax: design.outputChunksMax)
-        let registers = control.banks.map { Requantizer.Registers(multiplier: $0.multiplier, shift: $0.shift, relu: $0.relu, cout: $0.cout) }
-        let result = Requantizer(m, settings, banks: registers, input: datapath.result)
-        feedback.slotDone <== result.slotDone
-        feedback.slotDoneBank <== result.slotDoneBank
 
+        let control = m.instance(MACArrayControl(design: design), name: "u_layer_control")
+        let input = m.instance(MACArrayInput(design: design), name: "u_input_buffer")
+        let sequencer = m.instance(MACArraySequencer(design: design), name: "u_sequencer")
+        let datapath = m.instance(MACArrayDatapath(design: design), name: "u_datapath")
+        let settings = Requantizer.Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, maxCout: c.maxima.cout,
+                                            accumulator: design.accumulatorType, output: c.formats.output, outVec: c.parallelism.outVec,
+                                            outputChunksMax: design.outputChunksMax)
+        let requantizer = m.instance(Requantizer(settings: settings), name: "u_requantizer")
         let fifo = m.instance(StreamFIFO(depth: design.outputFIFODepth, width: design.outputBeatBits), name: "u_output_fifo")
+
+        let banks = control.outputs.banks, state = control.outputs.state
+        control.inputs <== MACArrayControl.Inputs(
+            load: Stream(valid: load.valid, ready: load.ready, data: LoadBeatFields(bits: load.data, design.loadBeat), last: load.last),
+            progress: WorkProgress(started: sequencer.outputs.started, layerEnds: sequencer.outputs.layerEnds,
+                                   finished: requantizer.outputs.done, finishedBank: requantizer.outputs.doneBank))
+        let operation = sequencer.outputs.operation
+        input.inputs <== MACArrayInput.Inputs(
+            activations: activations,
+            layer: MACArrayInput.Layer(inChunks: perBank(state.activeBank, banks.map(\.inChunks)), swap: state.swap,
+                                       nextColumns: perBank(state.loadBank, banks.map(\.columns))),
+            release: sequencer.outputs.release,
+            read: MACArrayInput.Read(enable: operation.valid, slot: operation.readSlot, chunk: operation.inChunk))
+        sequencer.inputs <== MACArraySequencer.Inputs(
+            banks: banks.map { MACArraySequencer.Timing(inChunks: $0.inChunks, outputChunks: $0.outputChunks, columns: $0.columns) },
+            active: state.active, full: input.outputs.full, outputPop: output.fire)
+        datapath.inputs <== MACArrayDatapath.Inputs(operation: operation, word: input.outputs.word,
+                                                    weightsWrite: control.outputs.weights, biasWrite: control.outputs.bias)
+        requantizer.inputs <== Requantizer.Inputs(
+            beat: datapath.outputs,
+            banks: banks.map { RequantizationRegisters(multiplier: $0.multiplier, shift: $0.shift, relu: $0.relu, cout: $0.cout) })
+
+        let result = requantizer.outputs
+        // The sequencer reserves FIFO space before a pass starts.
         fifo.inputs.valid <== result.valid
         fifo.inputs.data <== result.data
-        fifo.inputs.last! <== result.last
+        fifo.inputs.last.map { $0 <== result.last }
         output.connect(from: fifo.outputs)
-        feedback.outputPop <== output.fire
-        let nothingQueued = !control.activeValid & !control.pending & !control.committing & (input.columnsLeft == 0) & !input.receiving
-        m.output("idle", .bool) <== nothingQueued & control.idleBanks & !output.valid & !sequencer.inPass
+        let nothingQueued = !state.activeValid & !state.pending & !state.committing & input.outputs.columnsDone & !input.outputs.receiving
+        m.output("idle", .bool) <== nothingQueued & state.idleBanks & !output.valid & !sequencer.outputs.inPass
     }
 }

@@ -1,3 +1,4 @@
+import HDL
 /// Cycles of the MAC-array baseline, from its parameters alone.
 ///
 /// A column takes `ceil(Cout/OutVec)` passes of `ceil(D/InVec)` cycles. A
@@ -8,13 +9,13 @@
 /// ```
 ///  cycles  = columns x ceil(Cout/OutVec) x ceil(D/InVec)   (the bound)
 ///          + ceil(D/InVec)                                 (the first column arrives)
-///          + adder stages + 8                              (the pipeline)
+///          + pipeline                                      (the last beat's way out)
 /// ```
 ///
-/// The 8: pass start, column and weight RAM, product, accumulator, the three
-/// requantization stages and the FIFO each add a register (8), plus one to
-/// count both ends, less the cycle the slot-full flag shares with the last
-/// input beat's write.
+/// `pipeline` is the sum of the stages' own latencies (`pipelineLatency`):
+/// sequencer, datapath (column and weight reads, products, adder stages,
+/// accumulator), requantizer and output FIFO. Counting both ends adds one
+/// cycle; the slot-full flag shares one with the last input beat's write.
 public struct MACArrayCycleModel: Sendable {
     public let parameters: MACArrayParameters
 
@@ -28,8 +29,14 @@ public struct MACArrayCycleModel: Sendable {
     /// `columns x` the cycles of one column.
     public func bound(d: Int, cout: Int, columns: Int) -> Int { columns * columnCycles(d: d, cout: cout) }
 
+    /// Cycles from a pass's start condition to its output beat leaving the
+    /// core, summed from the stages' latencies.
+    public var pipelineLatency: Int {
+        MACArraySequencer.latency + MACArrayDatapath.latency(parameters) + Requantizer.latency + StreamFIFO.latency
+    }
+
     /// The constant a layer adds to its bound (see the type's documentation).
-    public func latency(d: Int) -> Int { ceilDivide(d, p.inVec) + parameters.adderStages + 8 }
+    public func latency(d: Int) -> Int { ceilDivide(d, p.inVec) + pipelineLatency }
 
     /// Predicted cycles of a layer at full input and output rate.
     public func cycles(d: Int, cout: Int, columns: Int) -> Int { bound(d: d, cout: cout, columns: columns) + latency(d: d) }

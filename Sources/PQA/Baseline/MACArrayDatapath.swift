@@ -1,95 +1,158 @@
 import HDL
 import PQ
 
-/// The multiply-accumulate datapath: per cycle, `InVec` activations times
-/// `OutVec x InVec` weights, an adder tree per output lane, and a running
-/// sum over the pass; at the pass's end the sums plus bias go to the
-/// requantizer.
+/// One output lane of the MAC array: `InVec` products of the input word and
+/// the lane's weight word (registered; from LUTs or DSPs, see `Multipliers`),
+/// an adder tree over them (a register every `adderLevelsPerStage` levels),
+/// a running sum over the pass and, at its end, the bias added.
 ///
 /// ```
-///  issue     column word k and the weights of (pass j, word k)
-///  +1        words arrive (block RAM); products registered (LUTs or DSPs, see `Multipliers`)
-///  +2        adder tree over InVec products, registers every `adderLevelsPerStage` levels
-///  sum       running sum ← (first word ? 0 : sum) + tree
-///  → requantizer, registered: accumulator = sum + bias
+///  activations, weights     (the block RAMs' words)
+///  +1                       products, registered
+///  +1+adder stages          with `control`: sum = (first word ? 0 : running) + tree
+///  +2+adder stages          accumulator = sum + bias, registered
 /// ```
-struct MACArrayDatapath {
-    /// The accumulators of one pass, for the requantizer.
-    let result: Requantizer.Input
+struct MACLane: Circuit {
+    let design: MACArrayParameters
 
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, control: MACArrayControl, input: MACArrayInput,
-         operation op: MACArraySequencer.Operation) {
-        let c = design.configuration, p = c.parallelism, formats = c.formats, load = control.load
-        func bankBase(_ select: Signal, _ words: Int, _ width: Int) -> Signal {
-            mux(select, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
-        }
-        // Reads: the column word, each lane's weights and the bias word.
-        let columnAddress = bankBase(op.readSlot, design.columnWords, input.memory.addressWidth)
-            + op.inChunk.resized(to: input.memory.addressWidth)
-        let activations = input.memory.read(address: columnAddress.named("column_address"), enable: op.valid, name: "activation_word")
-        let weightDepth = 2 * design.weightWords, weightAddressWidth = max(1, ceilLog2(weightDepth))
-        let weightLoadAddress = (bankBase(load.bank, design.weightWords, weightAddressWidth) + load.address.resized(to: weightAddressWidth))
-            .named("load_weight_address")
-        let weightAddress = (bankBase(op.bank, design.weightWords, weightAddressWidth)
-                             + scaled(op.outputChunk, by: design.inChunksMax, to: weightAddressWidth, m)
-                             + op.inChunk.resized(to: weightAddressWidth)).named("weight_address")
-        let weightWords = (0..<p.outVec).map { lane -> Signal in
-            let memory = m.simpleDualPortRAM("weights_\(lane)", depth: weightDepth, .unsigned(design.weightWordBits))
-            m.when(load.fire & (load.kind == 1) & (load.index == lane) & inRange(load.address, design.weightWords, m)) {
-                memory.write(address: weightLoadAddress, data: load.data.truncated(to: design.weightWordBits))
-            }
-            return memory.read(address: weightAddress.resized(to: memory.addressWidth), enable: op.valid, name: "weight_word_\(lane)")
-        }
-        let biasDepth = 2 * design.biasWords, biasAddressWidth = max(1, ceilLog2(biasDepth))
-        let biasMemory = m.simpleDualPortRAM("bias", depth: biasDepth, .unsigned(design.biasWordBits))
-        m.when(load.fire & (load.kind == 2) & inRange(load.address, design.biasWords, m)) {
-            biasMemory.write(address: bankBase(load.bank, design.biasWords, biasAddressWidth) + load.address.resized(to: biasAddressWidth),
-                             data: load.data.truncated(to: design.biasWordBits))
-        }
-        let biasAddress = bankBase(op.bank, design.biasWords, biasAddressWidth) + op.outputChunk.resized(to: biasAddressWidth)
-        let bias = biasMemory.read(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
+    struct Control: PortGroup {
+        /// At the tree's output: the pass's first word, and whether this word counts.
+        let first, valid: Signal
+        /// The lane's bias (raw bits of the bias format).
+        let bias: Signal
+    }
 
-        // Products, registered: signed operands (an unsigned format gains a bit).
+    struct Inputs: PortGroup {
+        /// `InVec` activations and the lane's `InVec` weights, lane 0 lowest.
+        let activations, weights: Signal
+        let control: Control
+    }
+
+    var moduleName: String { "mac_lane" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("products", c.parallelism.inVec), .init("multipliers", c.multipliers.rawValue),
+                .init("formats", "activation \(c.formats.activation), weight \(c.formats.weight), bias \(c.formats.bias)"),
+                .init("adder levels per stage", c.adderLevelsPerStage)]
+    }
+
+    /// A signed type that holds every partial sum of the lane (and the bias).
+    var accumulatorType: SignalType { design.accumulatorType }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        return Inputs(activations: ports("activations", .unsigned(design.activationBeatBits)),
+                      weights: ports("weights", .unsigned(design.weightWordBits)),
+                      control: ports.group("control") {
+                          Control(first: $0.bool("first"), valid: $0.bool("valid"), bias: $0("bias", .unsigned(c.formats.bias.bits)))
+                      })
+    }
+
+    func outputs(_ ports: PortFields) -> Signal { ports("accumulator", accumulatorType) }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs accumulator: Signal) {
+        let c = design.configuration, formats = c.formats, control = inputs.control
+        // Signed operands: an unsigned format gains a bit.
         func lane(_ word: Signal, _ index: Int, _ format: IntegerFormat) -> Signal {
             let type = SignalType.signed(format.bits + (format.signed ? 0 : 1))
             return convert(word[high: (index + 1) * format.bits - 1, low: index * format.bits], signed: format.signed, to: type)
         }
-        let xs = (0..<p.inVec).map { lane(activations, $0, formats.activation) }
-        let products = weightWords.enumerated().map { output, word in
-            (0..<p.inVec).map { i in
-                let weight = lane(word, i, formats.weight)
-                return m.delayed(c.multipliers == .luts ? product(xs[i], weight, m) : xs[i] * weight, name: "product_\(output)_\(i)")
-            }
+        let products = (0..<c.parallelism.inVec).map { i -> Signal in
+            let (x, w) = (lane(inputs.activations, i, formats.activation), lane(inputs.weights, i, formats.weight))
+            return m.delayed(c.multipliers == .luts ? m.product(x, w) : x * w, name: "product_\(i)")
         }
-        let controls = [op.valid, op.bank, op.outputChunk, op.firstInChunk, op.lastInChunk, op.lastOutputChunk]
-        let names = ["valid", "bank", "output_chunk", "first", "last", "last_output_chunk"]
-        let delayedControls = zip(controls, names).map { signal, name in
-            delay(signal, 2 + design.adderStages, name: "mac_\(name)", reset: name == "valid" ? 0 : nil, in: m)
+        let tree = m.reduceTree(products, levelsPerStage: c.adderLevelsPerStage, name: "adder") { a, b in
+            let width = max(a.width, b.width)
+            return a.extended(to: width) +& b.extended(to: width)
         }
-        let (validT, bankT, chunkT, firstT, lastT, lastChunkT) = (delayedControls[0], delayedControls[1], delayedControls[2],
-                                                                   delayedControls[3], delayedControls[4], delayedControls[5])
-        let biasT = delay(bias, 1 + design.adderStages, name: "mac_bias", in: m)
+        let running = m.register("running_sum", accumulatorType, reset: nil)
+        let sum = (mux(control.first, m.constant(0, accumulatorType), running) + tree.resized(to: accumulatorType.width)).named("pass_sum")
+        m.when(control.valid) { running <== sum }
+        accumulator <== m.delayed(sum + convert(control.bias, signed: formats.bias.signed, to: accumulatorType), name: "accumulator_q")
+    }
+}
 
-        // Adder trees and the running sums, in a signed type that holds every partial sum.
-        let bound = design.accumulator
-        let accumulatorType = SignalType.signed(bound.bits + (bound.signed ? 0 : 1))
-        var totals: [Signal] = []
-        for (output, row) in products.enumerated() {
-            let tree = reduceTree(row.map { [$0] }, levelsPerStage: c.adderLevelsPerStage, name: "adder_\(output)", in: m) { a, b in
-                let width = max(a[0].width, b[0].width)
-                return [a[0].extended(to: width) +& b[0].extended(to: width)]
-            }[0]
-            let partial = m.register("running_sum_\(output)", accumulatorType, reset: nil)
-            let sum = (mux(firstT, m.constant(0, accumulatorType), partial) + tree.resized(to: accumulatorType.width))
-                .named("pass_sum_\(output)")
-            m.when(validT) { partial <== sum }
-            let biasValue = biasT[high: (output + 1) * formats.bias.bits - 1, low: output * formats.bias.bits]
-            totals.append(sum + convert(biasValue, signed: formats.bias.signed, to: accumulatorType))
+/// The multiply-accumulate datapath: per cycle, `InVec` activations times
+/// `OutVec x InVec` weights in `OutVec` `MACLane`s (emitted once), the
+/// weight and bias memories, and the pass's position carried beside the
+/// lanes; at a pass's end the sums plus bias go to the requantizer.
+///
+/// ```
+///  issue     column word k and the weights of (pass j, word k)
+///  +1        words arrive (block RAM)
+///  +2        products registered
+///  +2+adder  running sums
+///  +3+adder  accumulators                 (latency)
+/// ```
+struct MACArrayDatapath: Circuit {
+    let design: MACArrayParameters
+
+    /// Cycles from an operation to its accumulators.
+    static func latency(_ design: MACArrayParameters) -> Int { MACArrayInput.readLatency + 1 + design.adderStages + 1 }
+
+    struct Inputs: PortGroup {
+        let operation: MACOperation
+        /// The operation's input word, `MACArrayInput.readLatency` cycles after it.
+        let word: Signal
+        let weightsWrite, biasWrite: MemoryWrite
+    }
+
+    var moduleName: String { "mac_datapath" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("lanes", "\(c.parallelism.outVec) of \(c.parallelism.inVec) products"),
+                .init("weights", "\(c.parallelism.outVec) x \(2 * design.weightWords) words"), .init("bias", "\(2 * design.biasWords) words")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(operation: ports.group("operation") { MACOperation($0, design) }, word: ports("word", .unsigned(design.activationBeatBits)),
+               weightsWrite: ports.group("weights_write") {
+                   MemoryWrite($0, depth: 2 * design.weightWords, wordBits: design.weightWordBits, indexBits: design.loadBeat.indexBits)
+               },
+               biasWrite: ports.group("bias_write") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) })
+    }
+
+    func outputs(_ ports: PortFields) -> AccumulatorBeat {
+        ports.group("beat") { AccumulatorBeat($0, lanes: design.configuration.parallelism.outVec, design.accumulatorType, chunks: design.outputChunksMax) }
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: AccumulatorBeat) {
+        let c = design.configuration, p = c.parallelism, op = inputs.operation, biasFormat = c.formats.bias
+        func bankBase(_ select: Signal, _ words: Int, _ width: Int) -> Signal {
+            mux(select, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
         }
-        let emit = m.delayed(validT & lastT, name: "q0_emit", reset: 0)
-        result = Requantizer.Input(
-            accumulators: totals.enumerated().map { m.delayed($1, name: "q0_accumulator_\($0)") },
-            valid: emit, emit: emit, lastChunk: m.delayed(lastChunkT, name: "q0_last_chunk"),
-            bank: m.delayed(bankT, name: "q0_bank"), chunk: m.delayed(chunkT, name: "q0_chunk"))
+        // Reads: each lane's weights and the bias word, with the column word.
+        let weightWidth = max(1, ceilLog2(2 * design.weightWords))
+        let weightAddress = (bankBase(op.bank, design.weightWords, weightWidth)
+                             + m.product(op.outputChunk, design.inChunksMax).resized(to: weightWidth)
+                             + op.inChunk.resized(to: weightWidth)).named("weight_address")
+        let weightWords = (0..<p.outVec).map { lane -> Signal in
+            let memory = m.simpleDualPortRAM("weights_\(lane)", depth: 2 * design.weightWords, .unsigned(design.weightWordBits))
+            m.when(inputs.weightsWrite.targets(lane)) { memory.write(address: inputs.weightsWrite.address, data: inputs.weightsWrite.data) }
+            return memory.read(address: weightAddress.resized(to: memory.addressWidth), enable: op.valid, name: "weight_word_\(lane)")
+        }
+        let biasWidth = max(1, ceilLog2(2 * design.biasWords))
+        let biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits))
+        m.when(inputs.biasWrite.enable) { biasMemory.write(address: inputs.biasWrite.address, data: inputs.biasWrite.data) }
+        let biasAddress = (bankBase(op.bank, design.biasWords, biasWidth) + op.outputChunk.resized(to: biasWidth)).named("bias_address")
+        let bias = biasMemory.read(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
+
+        // The operation waits beside the reads, products and adder trees.
+        let summed = m.delayed(op, cycles: MACArrayInput.readLatency + 1 + design.adderStages, name: "summed")
+        let summedBias = m.delayed(bias, cycles: 1 + design.adderStages, name: "summed_bias")
+        let accumulators = weightWords.enumerated().map { lane, weights -> Signal in
+            let unit = m.instance(MACLane(design: design), name: "u_lane_\(lane)")
+            unit.inputs <== MACLane.Inputs(
+                activations: inputs.word, weights: weights,
+                control: MACLane.Control(first: summed.firstInChunk, valid: summed.valid,
+                                         bias: summedBias[high: (lane + 1) * biasFormat.bits - 1, low: lane * biasFormat.bits]))
+            return unit.outputs
+        }
+        let emit = m.delayed(summed.valid & summed.lastInChunk, name: "beat_emit_q", reset: 0)
+        outputs <== AccumulatorBeat(accumulators: accumulators, valid: emit, emit: emit,
+                                    lastChunk: m.delayed(summed.lastOutputChunk, name: "beat_last_chunk_q"),
+                                    bank: m.delayed(summed.bank, name: "beat_bank_q"), chunk: m.delayed(summed.outputChunk, name: "beat_chunk_q"))
     }
 }

@@ -52,27 +52,28 @@ public struct MACArrayParameters: Sendable {
         2 * (columnWords * activationBeatBits + p.outVec * weightWords * weightWordBits + biasWords * biasWordBits)
     }
 
-    // MARK: Load beats (kind, index, address, data; least significant first)
+    // MARK: Load beats
 
-    /// Bits of the kind field (0 register, 1 weights, 2 bias).
-    public var loadKindBits: Int { 2 }
-    /// Bits of the index field: the output lane of a weight word.
-    public var loadIndexBits: Int { max(1, ceilLog2(p.outVec)) }
-    /// Bits of the address field.
-    public var loadAddressBits: Int { max(1, ceilLog2(max(weightWords, biasWords, MACRegister.allCases.count))) }
-    /// Bits of the data field.
-    public var loadDataBits: Int { max(32, weightWordBits, biasWordBits) }
+    /// The load beat's fields, least significant first: kind (2 bits, a
+    /// `MACArrayLoadBeatKind`), index (the output lane of a weight word),
+    /// address, data.
+    public var loadBeat: LoadBeatLayout {
+        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(p.outVec)),
+                       addressBits: max(1, ceilLog2(max(weightWords, biasWords, MACRegister.allCases.count))),
+                       dataBits: max(32, weightWordBits, biasWordBits))
+    }
     /// Bits of a whole load beat.
-    public var loadBeatBits: Int { loadKindBits + loadIndexBits + loadAddressBits + loadDataBits }
+    public var loadBeatBits: Int { loadBeat.beatBits }
 
     // MARK: Pipeline
 
     /// Register stages of each output's adder tree over `InVec` products.
     public var adderStages: Int { treeStages(leaves: p.inVec, levelsPerStage: configuration.adderLevelsPerStage) }
     /// Cycles from a pass's first issue to its output beat entering the FIFO
-    /// when the pass is one cycle long: read, product, adder stages,
-    /// accumulator, three requantization stages.
-    public var pipelineDepth: Int { adderStages + 6 }
+    /// when the pass is one cycle long: the datapath's and the requantizer's latencies.
+    public var pipelineDepth: Int { MACArrayDatapath.latency(self) + Requantizer.latency }
+    /// A signed type that holds every partial sum of a lane and the bias.
+    var accumulatorType: SignalType { .signed(accumulator.bits + (accumulator.signed ? 0 : 1)) }
     /// Output FIFO depth: enough credits for one beat per cycle to flow.
     public var outputFIFODepth: Int { pipelineDepth + 4 }
 }

@@ -4,8 +4,8 @@ import PQ
 /// A layer as the MAC array receives it: the load beats that write its
 /// registers, weights and bias, and the beats of its columns.
 ///
-/// Load beat layout, least significant bits first (`MACArrayParameters`
-/// gives the widths): `kind` (2 bits), `index`, `address`, `data`.
+/// Load beat layout, least significant bits first (`MACArrayParameters.loadBeat`
+/// gives the widths): `kind` (2 bits, a `MACArrayLoadBeatKind`), `index`, `address`, `data`.
 /// - kind 0, a layer register: `address` = `MACRegister`, `data` = value.
 /// - kind 1, weights: `index` = `c % OutVec`, `address` = `(c / OutVec) * ceil(DMax / InVec) + k`,
 ///   `data` = `InVec` weights of channel `c`, element `k * InVec + i` in lane `i` (zero past `D`).
@@ -37,28 +37,27 @@ public struct MACArrayProgram: Sendable {
             throw PQAInterfaceError.layerDoesNotMatch(field: "formats", layer: "\(layer.formats)", hardware: "\(c.formats)")
         }
         var beats: [BitVector] = []
-        let bits = (kind: parameters.loadKindBits, index: parameters.loadIndexBits, address: parameters.loadAddressBits, data: parameters.loadDataBits)
-        func beat(kind: Int, index: Int, address: Int, data: BitVector) {
-            beats.append(loadBeat(kind: kind, index: index, address: address, data: data, bits: bits))
+        func beat(_ kind: MACArrayLoadBeatKind, index: Int, address: Int, data: BitVector) {
+            beats.append(parameters.loadBeat.beat(kind: kind.rawValue, index: index, address: address, data: data))
         }
         let registers: [(MACRegister, Int)] = [
             (.d, layer.d), (.cout, layer.cout), (.columns, columns), (.multiplier, layer.requantization.multiplier),
             (.shift, layer.requantization.shift), (.relu, layer.requantization.relu ? 1 : 0),
         ]
         for (register, value) in registers {
-            beat(kind: 0, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
+            beat(.layerRegister, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
         }
         let inChunks = ceilDivide(layer.d, p.inVec)
         for (channel, row) in layer.weights.enumerated() {
             for chunk in 0..<inChunks {
                 let lanes = (0..<p.inVec).map { chunk * p.inVec + $0 < layer.d ? row[chunk * p.inVec + $0] : 0 }
-                beat(kind: 1, index: channel % p.outVec, address: (channel / p.outVec) * parameters.inChunksMax + chunk,
+                beat(.weights, index: channel % p.outVec, address: (channel / p.outVec) * parameters.inChunksMax + chunk,
                      data: Lanes.pack(lanes, bits: c.formats.weight.bits))
             }
         }
         for chunk in 0..<ceilDivide(layer.cout, p.outVec) {
             let biases = (0..<p.outVec).map { chunk * p.outVec + $0 < layer.cout ? layer.bias[chunk * p.outVec + $0] : 0 }
-            beat(kind: 2, index: 0, address: chunk, data: Lanes.pack(biases, bits: c.formats.bias.bits))
+            beat(.bias, index: 0, address: chunk, data: Lanes.pack(biases, bits: c.formats.bias.bits))
         }
         loadBeats = beats
         self.columns = columns

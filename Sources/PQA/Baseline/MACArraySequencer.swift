@@ -1,5 +1,32 @@
 import HDL
 
+/// One read of the MAC array: input word `inChunk` of column slot
+/// `readSlot`, with the weights of output chunk `outputChunk`.
+struct MACOperation: PortGroup, Pipelined {
+    let valid, bank, outputChunk, inChunk, readSlot: Signal
+    let firstInChunk, lastInChunk, lastOutputChunk: Signal
+
+    func map(_ transform: (Signal, String) -> Signal) -> MACOperation {
+        MACOperation(valid: transform(valid, "valid"), bank: transform(bank, "bank"), outputChunk: transform(outputChunk, "output_chunk"),
+                     inChunk: transform(inChunk, "in_chunk"), readSlot: transform(readSlot, "read_slot"),
+                     firstInChunk: transform(firstInChunk, "first_in_chunk"), lastInChunk: transform(lastInChunk, "last_in_chunk"),
+                     lastOutputChunk: transform(lastOutputChunk, "last_output_chunk"))
+    }
+}
+
+extension MACOperation {
+    init(_ ports: PortFields, _ design: MACArrayParameters) {
+        valid = ports.bool("valid")
+        bank = ports.bool("bank")
+        outputChunk = ports("output_chunk", countType(design.outputChunksMax))
+        inChunk = ports("in_chunk", countType(design.inChunksMax))
+        readSlot = ports.bool("read_slot")
+        firstInChunk = ports.bool("first_in_chunk")
+        lastInChunk = ports.bool("last_in_chunk")
+        lastOutputChunk = ports.bool("last_output_chunk")
+    }
+}
+
 /// Issues the array's work: per column, `ceil(Cout / OutVec)` passes, each
 /// reading the column's `ceil(D / InVec)` input words (one per cycle) with
 /// the pass's weights. A pass starts when the active layer has a column in
@@ -11,50 +38,87 @@ import HDL
 ///  pass    j0 (column 0)   | j1 (column 0)   | j0 (column 1)
 ///  read    k0    k1    k2  | k0    k1    k2  | k0          (ceil(D/InVec) = 3)
 /// ```
-struct MACArraySequencer {
-    /// One read of the array, valid in this cycle.
-    struct Operation {
-        let valid, bank, outputChunk, inChunk, readSlot: Signal
-        let firstInChunk, lastInChunk, lastOutputChunk: Signal
+struct MACArraySequencer: Circuit {
+    let design: MACArrayParameters
+
+    /// Cycles from a pass's start condition to its first read (the pass registers).
+    static let latency = 1
+
+    struct Timing: PortGroup {
+        let inChunks, outputChunks, columns: Signal
     }
 
-    let operation: Operation
-    /// A pass is running.
-    let inPass: Signal
+    struct Inputs: PortGroup {
+        let banks: [Timing]
+        let active: ActiveBank
+        let full: [Signal]
+        let outputPop: Signal
+    }
 
-    init(_ m: ModuleBuilder, _ design: MACArrayParameters, control: MACArrayControl, input: MACArrayInput, feedback: Feedback) {
-        let banks = control.banks, active = control.activeBank
-        inPass = m.register("in_pass", reset: false)
-        let bank = m.register("pass_bank", reset: false)
-        let outputChunk = m.register("pass_output_chunk", countType(design.outputChunksMax), reset: 0)
-        let inChunk = m.register("pass_in_chunk", countType(design.inChunksMax), reset: 0)
-        let readSlot = m.register("pass_read_slot", reset: false)
-        let lastOutputChunk = m.register("pass_last_output_chunk", reset: false)
+    struct Outputs: PortGroup {
+        let operation: MACOperation
+        let inPass: Signal
+        /// A column's last pass starts (a unit of work for the banks), and it is the layer's last.
+        let started, layerEnds: Signal
+        let release: [Signal]
+    }
+
+    var moduleName: String { "mac_sequencer" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("counts", "in chunks \(design.inChunksMax), output chunks \(design.outputChunksMax)"),
+         .init("output FIFO", "\(design.outputFIFODepth) beats")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        return Inputs(
+            banks: ports.groups("bank", count: 2) {
+                Timing(inChunks: $0("in_chunks", countType(design.inChunksMax)), outputChunks: $0("output_chunks", countType(design.outputChunksMax)),
+                       columns: $0("columns", countType(c.maxima.columns)))
+            },
+            active: ports.group("active", ActiveBank.init), full: ports.array("full", count: 2, .bool), outputPop: ports.bool("output_pop"))
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        Outputs(operation: ports.group("operation") { MACOperation($0, design) }, inPass: ports.bool("in_pass"),
+                started: ports.bool("started"), layerEnds: ports.bool("layer_ends"), release: ports.array("release", count: 2, .bool))
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        let banks = inputs.banks, active = inputs.active
+        let inPass = m.register("pass_running", reset: false)
+        let bank = m.register("bank", reset: false)
+        let outputChunk = m.register("output_chunk", countType(design.outputChunksMax), reset: 0)
+        let inChunk = m.register("in_chunk", countType(design.inChunksMax), reset: 0)
+        let readSlot = m.register("read_slot", reset: false)
+        let lastOutputChunk = m.register("last_output_chunk", reset: false)
         // The next pass to start.
         let nextOutputChunk = m.register("next_output_chunk", countType(design.outputChunksMax), reset: 0)
         let nextReadSlot = m.register("next_read_slot", reset: false)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
         let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
 
-        let outputChunks = perBank(active, banks.map(\.outputChunks))
+        let outputChunks = perBank(active.bank, banks.map(\.outputChunks))
         let nextIsLast = (nextOutputChunk == outputChunks - 1).named("next_is_last_pass")
-        let nextReady = (control.activeValid & perBank(nextReadSlot, input.full) & (credits != 0)).named("next_ready")
+        let nextReady = (active.valid & perBank(nextReadSlot, inputs.full) & (credits != 0)).named("next_ready")
         let inChunks = perBank(bank, banks.map(\.inChunks))
         let passEnds = (inPass & (inChunk == inChunks - 1)).named("pass_ends")
         let start = ((!inPass | passEnds) & nextReady).named("start")
-        // A column is a unit of work for the banks: counted when its last pass starts.
-        feedback.slotStart <== start & nextIsLast
-        feedback.layerEnds <== start & nextIsLast & (columnsLeft == 1)
-        feedback.releaseSlot[0] <== passEnds & lastOutputChunk & !readSlot
-        feedback.releaseSlot[1] <== passEnds & lastOutputChunk & readSlot
-        operation = Operation(valid: inPass, bank: bank, outputChunk: outputChunk, inChunk: inChunk, readSlot: readSlot,
-                              firstInChunk: inChunk == 0, lastInChunk: inChunk == inChunks - 1, lastOutputChunk: lastOutputChunk)
+        outputs.started <== start & nextIsLast
+        outputs.layerEnds <== start & nextIsLast & (columnsLeft == 1)
+        let lastRead = (passEnds & lastOutputChunk).named("last_read")
+        outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
+        outputs.operation <== MACOperation(
+            valid: inPass, bank: bank, outputChunk: outputChunk, inChunk: inChunk, readSlot: readSlot,
+            firstInChunk: inChunk == 0, lastInChunk: inChunk == inChunks - 1, lastOutputChunk: lastOutputChunk)
+        outputs.inPass <== inPass
 
         m.when(inPass) { inChunk <== inChunk + 1 }
         m.when(start) {
             inPass <== true
             inChunk <== 0
-            bank <== active
+            bank <== active.bank
             outputChunk <== nextOutputChunk
             lastOutputChunk <== nextIsLast
             readSlot <== nextReadSlot
@@ -66,10 +130,8 @@ struct MACArraySequencer {
         }.elseWhen(passEnds) {
             inPass <== false
         }
-        m.when(control.swap) { columnsLeft <== perBank(control.load.bank, banks.map(\.columns)) }
+        m.when(active.swap) { columnsLeft <== perBank(active.loadBank, banks.map(\.columns)) }
         // Output space: one beat reserved per pass, returned as beats leave.
-        let reserve = mux(start, m.constant(1, credits.type), m.constant(0, credits.type))
-        let release = mux(feedback.outputPop, m.constant(1, credits.type), m.constant(0, credits.type))
-        credits <== credits + release - reserve
+        credits <== credits + inputs.outputPop.asUnsigned.extended(to: credits.width) - start.asUnsigned.extended(to: credits.width)
     }
 }

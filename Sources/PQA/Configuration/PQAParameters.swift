@@ -49,6 +49,11 @@ public struct PQAParameters: Sendable {
     /// Words of one bank of the bias memory.
     public var biasWords: Int { outputChunksMax }
 
+    /// Bits of an address of a prototype memory (both banks).
+    public var prototypeAddressBits: Int { max(1, ceilLog2(2 * prototypeWords)) }
+    /// Bits of an address of a table memory (both banks).
+    public var tableAddressBits: Int { max(1, ceilLog2(2 * tableWords)) }
+
     /// Bits of an input beat: `NsVec x LsVec` activations.
     public var activationBeatBits: Int { p.nsVec * p.lsVec * formats.activation.bits }
     /// Bits of a prototype word: `LsVec` prototype values.
@@ -68,20 +73,22 @@ public struct PQAParameters: Sendable {
 
     // MARK: Load beats
 
-    /// Fields of a load beat, least significant first: kind, bank index,
-    /// address, data.
-    /// Bits of the kind field.
-    public var loadKindBits: Int { 2 }
-    /// Bits of the bank index field.
-    public var loadIndexBits: Int { max(1, ceilLog2(p.nsVec * p.npVec)) }
-    /// Bits of the address field.
-    public var loadAddressBits: Int { max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))) }
-    /// Bits of the data field.
-    public var loadDataBits: Int { max(32, prototypeWordBits, tableWordBits, biasWordBits) }
+    /// The load beat's fields, least significant first: kind (2 bits, a
+    /// `LoadBeatKind`), bank index, address, data.
+    public var loadBeat: LoadBeatLayout {
+        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(p.nsVec * p.npVec)),
+                       addressBits: max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))),
+                       dataBits: max(32, prototypeWordBits, tableWordBits, biasWordBits))
+    }
     /// Bits of a whole load beat.
-    public var loadBeatBits: Int { loadKindBits + loadIndexBits + loadAddressBits + loadDataBits }
+    public var loadBeatBits: Int { loadBeat.beatBits }
 
     // MARK: Counters
+
+    /// The type of a requantizer input: table sum plus bias.
+    var accumulatorType: SignalType {
+        widths.accumulator.signed ? .signed(widths.accumulator.bits) : .unsigned(widths.accumulator.bits)
+    }
 
     /// Bits of the index (code) of a prototype.
     public var codeBits: Int { widths.index.bits }

@@ -35,7 +35,7 @@ struct Datasheet {
             "",
             "## Interfaces (AXI4-Stream compatible)",
             "",
-            c.tableMode == .fixed ? "- no load stream: the layer is baked in." : "- `s_axis_load` (\(design.loadBeatBits) bits): layer registers, prototypes, tables and bias for the next layer; `tlast` commits it. Fields, least significant first: kind \(design.loadKindBits), index \(design.loadIndexBits), address \(design.loadAddressBits), data \(design.loadDataBits) bits.",
+            c.tableMode == .fixed ? "- no load stream: the layer is baked in." : "- `s_axis_load` (\(design.loadBeatBits) bits): layer registers, prototypes, tables and bias for the next layer; `tlast` commits it. Fields, least significant first: kind \(design.loadBeat.kindBits), index \(design.loadBeat.indexBits), address \(design.loadBeat.addressBits), data \(design.loadBeat.dataBits) bits.",
             "- `s_axis_act` (\(design.activationBeatBits) bits): \(p.nsVec * p.lsVec) activations per beat, `ceil(Ns/NsVec) x ceil(Ls/LsVec)` beats per column.",
             "- `m_axis_out` (\(design.outputBeatBits) bits): \(p.outVec) outputs per beat, `ceil(Cout/OutVec)` beats per column, `tlast` on each column's last beat.",
             "- `idle`: no layer loaded or running and nothing left to send.",

@@ -65,10 +65,10 @@ struct Manifest: Encodable {
         ports = [PortEntry(name: "clk", direction: "input", bits: 1), PortEntry(name: "rst", direction: "input", bits: 1)]
             + netlist.ports.map { PortEntry(name: $0.name, direction: $0.direction.rawValue, bits: $0.type.width) }
         var low = 0
-        loadBeat = [("kind", design.loadKindBits, "0 layer register, 1 prototypes, 2 table, 3 bias"),
-                    ("index", design.loadIndexBits, "memory bank: prototypes s%NsVec*NpVec + p%NpVec; table s%NsVec"),
-                    ("address", design.loadAddressBits, "word within the bank (see LayerProgram) or the layer register"),
-                    ("data", design.loadDataBits, "the word: lanes of LsVec prototype values, OutVec entries or OutVec biases")]
+        loadBeat = [("kind", design.loadBeat.kindBits, LoadBeatKind.allCases.map { "\($0.rawValue) \($0.description)" }.joined(separator: ", ")),
+                    ("index", design.loadBeat.indexBits, "memory bank: prototypes s%NsVec*NpVec + p%NpVec; table s%NsVec"),
+                    ("address", design.loadBeat.addressBits, "word within the bank (see LayerProgram) or the layer register"),
+                    ("data", design.loadBeat.dataBits, "the word: lanes of LsVec prototype values, OutVec entries or OutVec biases")]
             .map { name, bits, meaning in
                 defer { low += bits }
                 return Field(name: name, low: low, bits: bits, meaning: meaning)
@@ -80,7 +80,7 @@ struct Manifest: Encodable {
                     "prototype_bank_words": 2 * design.prototypeWords, "table_banks": p.nsVec,
                     "table_bank_words": 2 * design.tableWords, "bias_words": 2 * design.biasWords,
                     "output_fifo_depth": design.outputFIFODepth, "storage_bits": design.storageBits]
-        latency = "columns x ceil(Ns/NsVec) x max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + ceil(Ns/NsVec) x ceil(Ls/LsVec) + min(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + \(design.argminStages + design.adderStages + 11)"
+        latency = "columns x ceil(Ns/NsVec) x max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + ceil(Ns/NsVec) x ceil(Ls/LsVec) + min(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec)) + \(CycleModel(design).pipelineLatency - 1)"
         let model = CycleModel(design)
         let largest = try? PQShape(ls: c.maxima.ls, np: c.maxima.np, ns: c.maxima.ns, cout: c.maxima.cout)
         cyclesOfLargestLayer = largest.map { shape in

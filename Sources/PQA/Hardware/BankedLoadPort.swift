@@ -1,50 +1,29 @@
 import HDL
 
-/// The load protocol both cores share: two banks of layer registers and
-/// memories, the load stream writing the bank not in use, and the swap.
+/// The load protocol both cores share, built inside their layer-control
+/// modules: two banks of layer registers and memories, the load stream
+/// writing the bank not in use, and the swap.
 ///
 /// The stream's `tlast` beat commits the layer; a cycle later (the derived
 /// counts settle) it is pending, and the swap to it happens once the running
-/// layer has started its last unit of work (`feedback.layerEnds`). A bank
+/// layer has started its last unit of work (`progress.layerEnds`). A bank
 /// takes loads only when no unit of work that used it is in flight.
 struct BankedLoadPort {
-    /// The bank new work runs on (a `Bool`: bank 0 or 1), and whether a layer
-    /// is active with work still to start.
-    let activeBank, activeValid: Signal
-    /// A committed layer waits for the swap; its counts settle the cycle after `tlast`.
-    let pending, committing: Signal
-    /// The swap happens this cycle.
-    let swap: Signal
-    /// No unit of work is in flight in either bank.
-    let idleBanks: Signal
-    /// Load beats, decoded (least significant first: kind, index, address, data), and the bank they write.
-    let fire, kind, index, address, data, loadBank: Signal
+    let state: BankState
+    /// A load beat moves this cycle, and its fields.
+    let fire: Signal
+    let beat: LoadBeatFields
 
-    init(_ m: ModuleBuilder, stream: Stream<Signal>, bits: (kind: Int, index: Int, address: Int, data: Int), feedback: Feedback) {
+    init(_ m: ModuleBuilder, stream: Stream<LoadBeatFields>, progress: WorkProgress) {
         let activeBank = m.register("active_bank", reset: false)
         let activeValid = m.register("active_valid", reset: false)
         let pending = m.register("pending", reset: false)
         let committing = m.register("committing", reset: false)
-        self.activeBank = activeBank
-        self.activeValid = activeValid
-        self.pending = pending
-        self.committing = committing
-        let inFlight = LayerControl.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback)
-        idleBanks = inFlight.idle
+        let inFlight = UnitsInFlight(m, activeBank: activeBank, progress: progress)
         let loadBank = (!activeBank).named("load_bank")
-        self.loadBank = loadBank
-        stream.ready <== !pending & !committing & !perBank(loadBank, inFlight.busy.map { $0 != 0 })
-
-        var low = 0
-        func field(_ width: Int, _ name: String) -> Signal {
-            defer { low += width }
-            return stream.data[high: low + width - 1, low: low].named(name)
-        }
-        kind = field(bits.kind, "load_kind")
-        index = field(bits.index, "load_index")
-        address = field(bits.address, "load_address")
-        data = field(bits.data, "load_data")
+        stream.ready <== !pending & !committing & !perBank(loadBank, inFlight.busy)
         fire = stream.fire.named("load_fire")
+        beat = stream.data
 
         m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
         m.when(committing) {
@@ -52,22 +31,59 @@ struct BankedLoadPort {
             pending <== true
         }
         let swap = (pending & !activeValid).named("swap")
-        self.swap = swap
         m.when(swap) {
             pending <== false
             activeValid <== true
             activeBank <== loadBank
-        }.elseWhen(feedback.layerEnds) {
+        }.elseWhen(progress.layerEnds) {
             activeValid <== false
+        }
+        state = BankState(activeBank: activeBank, activeValid: activeValid, pending: pending, committing: committing,
+                          swap: swap, loadBank: loadBank, idleBanks: inFlight.idle)
+    }
+
+    /// Layer register `name` of both banks (`bank0_name`, `bank1_name`),
+    /// written by layer-register beats at `address` into the load bank.
+    func layerRegister(_ m: ModuleBuilder, _ name: String, address: Int, _ type: SignalType, reset: Int) -> [Signal] {
+        let written = (fire & (beat.kind == 0) & (beat.address == address)).named("\(name)_written")
+        let value = type.isBool ? beat.data.bit(0) : beat.data.resized(to: type.width)
+        return (0..<2).map { bank in
+            let register = m.register("bank\(bank)_\(name)", type, reset: reset)
+            m.when(written & (bank == 1 ? state.loadBank : !state.loadBank)) { register <== value }
+            return register
         }
     }
 
-    /// Layer register `name` of `bank`, written by kind-0 beats at `address`.
-    func layerRegister(_ m: ModuleBuilder, _ name: String, bank: Int, address register: Int, _ type: SignalType, reset: Int) -> Signal {
-        let value = m.register("bank\(bank)_\(name)", type, reset: reset)
-        m.when(fire & (kind == 0) & (address == register) & (bank == 1 ? loadBank : !loadBank)) {
-            value <== (type.isBool ? data.bit(0) : data.resized(to: type.width))
+    /// The write of memory words of `kind` into the load bank, for memories
+    /// of `words` words per bank (addresses past them are ignored, so a
+    /// stray address never writes into the running bank).
+    func memoryWrite(_ m: ModuleBuilder, _ kind: Int, name: String, words: Int, wordBits: Int, indexed: Bool) -> MemoryWrite {
+        let depth = 2 * words, width = max(1, ceilLog2(depth))
+        let base = mux(state.loadBank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
+        return MemoryWrite(
+            enable: (fire & (beat.kind == kind) & inRange(beat.address, words, m)).named("\(name)_load"),
+            index: indexed ? beat.index : nil,
+            address: (base + beat.address.resized(to: width)).named("\(name)_load_address"),
+            data: beat.data.resized(to: wordBits))
+    }
+}
+
+/// Per bank, the units of work started and not yet through the pipeline (a
+/// bank takes loads only at zero); `idle` when both are zero.
+struct UnitsInFlight {
+    /// Per bank: some unit of work that uses it is in flight.
+    let busy: [Signal]
+    let idle: Signal
+
+    init(_ m: ModuleBuilder, activeBank: Signal, progress: WorkProgress) {
+        let counts = (0..<2).map { m.register("in_flight_\($0)", .unsigned(8), reset: 0) }
+        for (bank, count) in counts.enumerated() {
+            let isBank = bank == 1 ? activeBank : !activeBank
+            let finishedHere = bank == 1 ? progress.finishedBank : !progress.finishedBank
+            let up = progress.started & isBank, down = progress.finished & finishedHere
+            m.when(up & !down) { count <== count + 1 }.elseWhen(down & !up) { count <== count - 1 }
         }
-        return value
+        busy = counts.map { $0 != 0 }
+        idle = ((counts[0] == 0) & (counts[1] == 0)).named("idle_banks")
     }
 }

@@ -1,57 +1,141 @@
 import HDL
 
+/// Which word of the column buffer the encoder reads.
+struct ColumnRead: PortGroup {
+    let enable: Signal
+    /// The column slot (`Bool`), the subspace group and the element chunk.
+    let slot, group, chunk: Signal
+}
+
+extension ColumnRead {
+    init(_ ports: PortFields, _ design: PQAParameters) {
+        enable = ports.bool("enable")
+        slot = ports.bool("slot")
+        group = ports("group", countType(design.groupsMax))
+        chunk = ports("chunk", countType(design.chunksMax))
+    }
+}
+
+/// The counts of the layer the input buffer fills.
+struct InputLayer: PortGroup {
+    /// The active bank's element chunks and subspace groups per column.
+    let chunks, groups: Signal
+    /// The swap to the next layer happens this cycle, and that layer's column count.
+    let swap, nextColumns: Signal
+}
+
+extension InputLayer {
+    init(_ ports: PortFields, _ design: PQAParameters) {
+        chunks = ports("chunks", countType(design.chunksMax))
+        groups = ports("groups", countType(design.groupsMax))
+        swap = ports.bool("swap")
+        nextColumns = ports("next_columns", countType(design.configuration.maxima.columns))
+    }
+}
+
 /// Two column slots in one RAM: the activation stream fills one while the
 /// encoder reads the other. A column's beats arrive group by group, chunk by
 /// chunk (see `ColumnBeats`); a slot is full once its column is complete and
-/// free again when the encoder has read its last group.
-struct InputBuffer {
-    let memory: Memory
-    /// Whether each slot holds a complete column.
-    let full: [Signal]
-    /// Columns of the active layer not yet received.
-    let columnsLeft: Signal
-    /// Part of a column has arrived.
-    let receiving: Signal
+/// free again when the encoder has read its last group (`release`).
+///
+/// ```
+///  read     enable, slot, group, chunk
+///  +1       word from the block RAM
+///  +2       word registered: `column`     (readLatency = 2)
+/// ```
+struct InputBuffer: Circuit {
+    let design: PQAParameters
+    /// A fixed-table design takes columns without end.
+    let streaming: Bool
 
-    init(_ m: ModuleBuilder, _ design: PQAParameters, stream: Stream<Signal>, layer: LayerControl, feedback: Feedback) {
-        memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
-        full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
+    /// Cycles from a read to its word at `column`.
+    static let readLatency = 2
+
+    struct Inputs: PortGroup {
+        let activations: Stream<Signal>
+        let layer: InputLayer
+        /// Per slot: the encoder reads it for the last time this cycle.
+        let release: [Signal]
+        let read: ColumnRead
+    }
+
+    struct Outputs: PortGroup {
+        /// Per slot: it holds a complete column.
+        let full: [Signal]
+        /// Part of a column has arrived.
+        let receiving: Signal
+        /// Every column of the layer has arrived.
+        let columnsDone: Signal
+        /// The word read `readLatency` cycles ago.
+        let column: Signal
+    }
+
+    var moduleName: String { "pqa_input_buffer" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("slots", "2 columns of \(design.groupsMax) groups x \(design.chunksMax) chunks"),
+         .init("word", "\(design.activationBeatBits) bits"), .init("columns", streaming ? "without end (fixed layer)" : "counted per layer")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
+               layer: ports.group("layer") { InputLayer($0, design) }, release: ports.array("release", count: 2, .bool),
+               read: ports.group("read") { ColumnRead($0, design) })
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
+                column: ports("column", .unsigned(design.activationBeatBits)))
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
+        let stream = inputs.activations, layer = inputs.layer
+        let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
-        let chunk = m.register("input_chunk", countType(design.chunksMax), reset: 0)
-        let group = m.register("input_group", countType(design.groupsMax), reset: 0)
-        // A streaming (fixed-table) design takes columns without end.
-        let columnsLeft = layer.streaming ? m.constant(1, .unsigned(1))
-            : m.register("input_columns_left", countType(design.configuration.maxima.columns), reset: 0)
-        self.columnsLeft = columnsLeft
-        receiving = (chunk != 0) | (group != 0)
-        let bank = layer.banks
-        let chunks = perBank(layer.activeBank, bank.map(\.chunks)), groups = perBank(layer.activeBank, bank.map(\.groups))
+        let chunk = m.register("chunk", countType(design.chunksMax), reset: 0)
+        let group = m.register("group", countType(design.groupsMax), reset: 0)
+        let columnsLeft = streaming ? m.constant(1, .unsigned(1))
+            : m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
 
-        let writable = full.enumerated().map { slot, flag in !flag | feedback.releaseSlot[slot] }
+        let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
         stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
-        for (slot, flag) in full.enumerated() {
-            m.when(feedback.releaseSlot[slot]) { flag <== false }
+        for (slot, isFull) in full.enumerated() {
+            m.when(inputs.release[slot]) { isFull <== false }
         }
-        let addressType = SignalType.unsigned(memory.addressWidth)
-        let slotBase = mux(writeSlot, m.constant(design.columnWords, addressType), m.constant(0, addressType))
-        let writeAddress = (slotBase + scaled(group, by: design.chunksMax, to: addressType.width, m)
-                            + chunk.resized(to: addressType.width)).named("input_address")
+        let writeAddress = address(m, slot: writeSlot, group: group, chunk: chunk, width: memory.addressWidth).named("write_address")
         m.when(stream.fire) {
             memory.write(address: writeAddress, data: stream.data)
-            m.when(chunk == chunks - 1) {
+            m.when(chunk == layer.chunks - 1) {
                 chunk <== 0
-                m.when(group == groups - 1) {
+                m.when(group == layer.groups - 1) {
                     group <== 0
                     writeSlot <== !writeSlot
-                    if !layer.streaming { columnsLeft <== columnsLeft - 1 }
-                    for (slot, flag) in full.enumerated() {
-                        m.when(slot == 1 ? writeSlot : !writeSlot) { flag <== true }
+                    if !streaming { columnsLeft <== columnsLeft - 1 }
+                    for (slot, isFull) in full.enumerated() {
+                        m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
                     }
                 }.otherwise { group <== group + 1 }
             }.otherwise { chunk <== chunk + 1 }
         }
-        if !layer.streaming {
-            m.when(layer.swap) { columnsLeft <== perBank(layer.load.bank, bank.map(\.columns)) }
+        if !streaming {
+            m.when(layer.swap) { columnsLeft <== layer.nextColumns }
         }
+
+        let read = inputs.read
+        let readAddress = address(m, slot: read.slot, group: read.group, chunk: read.chunk, width: memory.addressWidth).named("read_address")
+        // The block RAM's output is registered again, so its slow clock-to-output
+        // does not add to the distance lanes' path.
+        outputs.column <== m.delayed(memory.read(address: readAddress, enable: read.enable, name: "read_word"), name: "column_q")
+        outputs.full <== full
+        outputs.receiving <== (chunk != 0) | (group != 0)
+        outputs.columnsDone <== columnsLeft == 0
+    }
+
+    /// Word `chunk` of group `group` of column slot `slot`.
+    private func address(_ m: ModuleBuilder, slot: Signal, group: Signal, chunk: Signal, width: Int) -> Signal {
+        let type = SignalType.unsigned(width)
+        return mux(slot, m.constant(design.columnWords, type), m.constant(0, type))
+            + m.product(group, design.chunksMax).resized(to: width) + chunk.resized(to: width)
     }
 }

@@ -1,119 +1,161 @@
 import HDL
 import PQ
 
+/// The layer registers of one bank and the counts derived from them.
+struct LayerBank: PortGroup {
+    let ls, np, ns, cout, columns, multiplier, shift, relu: Signal
+    /// `ceil(Ls / LsVec)`, `ceil(Np / NpVec)`, `ceil(Ns / NsVec)`, `ceil(Cout / OutVec)`.
+    let chunks, prototypeChunks, groups, outputChunks: Signal
+    /// Encoder cycles of a slot (`chunks x prototypeChunks`) and the slot's length.
+    let encodeCycles, period: Signal
+}
+
+extension LayerBank {
+    init(_ ports: PortFields, _ design: PQAParameters) {
+        let c = design.configuration, maxima = c.maxima
+        ls = ports("ls", countType(maxima.ls))
+        np = ports("np", countType(maxima.np))
+        ns = ports("ns", countType(maxima.ns))
+        cout = ports("cout", countType(maxima.cout))
+        columns = ports("columns", countType(maxima.columns))
+        multiplier = ports("multiplier", .unsigned(c.multiplierBits))
+        shift = ports("shift", countType(c.maxShift))
+        relu = ports.bool("relu")
+        chunks = ports("chunks", countType(design.chunksMax))
+        prototypeChunks = ports("prototype_chunks", countType(design.prototypeChunksMax))
+        groups = ports("groups", countType(design.groupsMax))
+        outputChunks = ports("output_chunks", countType(design.outputChunksMax))
+        encodeCycles = ports("encode_cycles", countType(design.periodMax))
+        period = ports("period", countType(design.periodMax))
+    }
+}
+
+/// The memory writes of a load: prototypes (bank `s % NsVec x NpVec + p % NpVec`),
+/// tables (bank `s % NsVec`) and bias, each into the load bank.
+struct LayerWrites: PortGroup {
+    let prototypes, table, bias: MemoryWrite
+}
+
 /// The layer registers (two banks), the load port that writes them and the
-/// memories, and the bank swap.
-///
-/// The load stream writes the bank not in use. Its `tlast` beat commits the
-/// layer; the swap to it happens once the running layer has started its last
-/// slot. A bank takes new loads only when no slot using it is in flight.
-struct LayerControl {
-    /// Per bank: the layer registers and the counts derived from them.
-    struct Bank {
-        let ls, np, ns, cout, columns, multiplier, shift, relu: Signal
-        let chunks, prototypeChunks, groups, outputChunks, encodeCycles, period: Signal
+/// layer's memories, and the bank swap (see `BankedLoadPort`). A fixed-table
+/// design has one constant layer instead and no load port.
+struct LayerControl: Circuit {
+    let design: PQAParameters
+    /// The baked layer of a fixed-table design.
+    let fixed: FixedTables?
+
+    struct Inputs: PortGroup {
+        /// The load stream's beats (a loadable design).
+        let load: Stream<LoadBeatFields>?
+        let progress: WorkProgress
     }
 
-    let banks: [Bank]
-    /// The bank the encoder runs (a `Bool`: bank 0 or 1).
-    let activeBank: Signal
-    /// A layer is active with columns still to start.
-    let activeValid: Signal
-    /// A committed layer waits for the swap.
-    let pending: Signal
-    /// The swap happens this cycle.
-    let swap: Signal
-    /// No slot is in flight in either bank.
-    let idleBanks: Signal
-    /// A committed layer's counts are settling (the cycle after `tlast`).
-    let committing: Signal
-    /// Load beats that write memories, decoded.
-    let load: (fire: Signal, kind: Signal, index: Signal, address: Signal, data: Signal, bank: Signal)
-    /// A fixed-table design: one layer forever, every arriving column encoded.
-    let streaming: Bool
+    struct Outputs: PortGroup {
+        let banks: [LayerBank]
+        let state: BankState
+        /// The memory writes (a loadable design).
+        let writes: LayerWrites?
+    }
 
-    /// The constant layer of a fixed-table design.
-    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables, feedback: Feedback) {
+    var moduleName: String { "pqa_layer_control" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("maxima", c.maxima.summary), .init("parallelism", c.parallelism.summary),
+                .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
+                .init("layer", fixed.map { "fixed: \($0.layer.shape), \($0.layer.requantization)" } ?? "loaded, two banks")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(load: fixed == nil ? ports.stream("load") { LoadBeatFields($0, design.loadBeat) } : nil,
+               progress: ports.group("progress", WorkProgress.init))
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        let writes = fixed == nil ? ports.group("write") { ports in
+            LayerWrites(
+                prototypes: ports.group("prototypes") {
+                    MemoryWrite($0, depth: 2 * design.prototypeWords, wordBits: design.prototypeWordBits, indexBits: design.loadBeat.indexBits)
+                },
+                table: ports.group("table") {
+                    MemoryWrite($0, depth: 2 * design.tableWords, wordBits: design.tableWordBits, indexBits: design.loadBeat.indexBits)
+                },
+                bias: ports.group("bias") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) })
+        } : nil
+        return Outputs(banks: ports.groups("bank", count: 2) { LayerBank($0, design) }, state: ports.group("state", BankState.init),
+                       writes: writes)
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        if let fixed {
+            buildConstantLayer(m, fixed, progress: inputs.progress, outputs: outputs)
+        } else if let load = inputs.load, let writes = outputs.writes {
+            let port = BankedLoadPort(m, stream: load, progress: inputs.progress)
+            outputs.state <== port.state
+            outputs.banks <== registerBanks(m, port)
+            writes.prototypes <== port.memoryWrite(m, LoadBeatKind.prototypes.rawValue, name: "prototypes", words: design.prototypeWords,
+                                                   wordBits: design.prototypeWordBits, indexed: true)
+            writes.table <== port.memoryWrite(m, LoadBeatKind.table.rawValue, name: "table", words: design.tableWords,
+                                              wordBits: design.tableWordBits, indexed: true)
+            writes.bias <== port.memoryWrite(m, LoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
+                                             wordBits: design.biasWordBits, indexed: false)
+        }
+    }
+
+    /// Both banks' layer registers, written by layer-register beats, and
+    /// their derived counts (registered: they settle the cycle after the
+    /// commit, while the layer is `committing`).
+    private func registerBanks(_ m: ModuleBuilder, _ port: BankedLoadPort) -> [LayerBank] {
+        let c = design.configuration, maxima = c.maxima, p = c.parallelism
+        func layerRegister(_ register: LayerRegister, _ type: SignalType) -> [Signal] {
+            port.layerRegister(m, "\(register)", address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
+        }
+        let ls = layerRegister(.ls, countType(maxima.ls)), np = layerRegister(.np, countType(maxima.np))
+        let ns = layerRegister(.ns, countType(maxima.ns)), cout = layerRegister(.cout, countType(maxima.cout))
+        let columns = layerRegister(.columns, countType(maxima.columns))
+        let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
+        let shift = layerRegister(.shift, countType(c.maxShift))
+        let relu = layerRegister(.relu, .bool)
+        return (0..<2).map { bank in
+            let chunks = m.delayed(ceilDivide(ls[bank], by: p.lsVec, maximum: design.chunksMax, m), name: "bank\(bank)_chunks")
+            let prototypeChunks = m.delayed(ceilDivide(np[bank], by: p.npVec, maximum: design.prototypeChunksMax, m),
+                                            name: "bank\(bank)_prototype_chunks")
+            let groups = m.delayed(ceilDivide(ns[bank], by: p.nsVec, maximum: design.groupsMax, m), name: "bank\(bank)_groups")
+            let outputChunks = m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
+                                         name: "bank\(bank)_output_chunks")
+            let periodType = countType(design.periodMax)
+            let encodeCycles = m.product(chunks, prototypeChunks).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
+            let lookupCycles = outputChunks.resized(to: periodType.width)
+            return LayerBank(ls: ls[bank], np: np[bank], ns: ns[bank], cout: cout[bank], columns: columns[bank],
+                             multiplier: multiplier[bank], shift: shift[bank], relu: relu[bank],
+                             chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
+                             encodeCycles: encodeCycles,
+                             period: mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles).named("bank\(bank)_period"))
+        }
+    }
+
+    /// The one layer of a fixed-table design, as constants: it is always
+    /// active on bank 0 and never swaps.
+    private func buildConstantLayer(_ m: ModuleBuilder, _ fixed: FixedTables, progress: WorkProgress, outputs: Outputs) {
         let c = design.configuration, p = c.parallelism, shape = fixed.layer.shape, maxima = c.maxima
         let requantization = fixed.layer.requantization
         func constant(_ value: Int, _ maximum: Int) -> Signal { m.constant(value, countType(maximum)) }
         let chunks = ceilDivide(shape.ls, p.lsVec), prototypeChunks = ceilDivide(shape.np, p.npVec)
         let outputChunks = ceilDivide(shape.cout, p.outVec)
-        let bank = Bank(
+        let bank = LayerBank(
             ls: constant(shape.ls, maxima.ls), np: constant(shape.np, maxima.np), ns: constant(shape.ns, maxima.ns),
-            cout: constant(shape.cout, maxima.cout), columns: constant(1, 1),
+            cout: constant(shape.cout, maxima.cout), columns: constant(1, maxima.columns),
             multiplier: m.constant(requantization.multiplier, .unsigned(c.multiplierBits)),
             shift: constant(requantization.shift, c.maxShift), relu: m.constant(requantization.relu),
             chunks: constant(chunks, design.chunksMax), prototypeChunks: constant(prototypeChunks, design.prototypeChunksMax),
             groups: constant(ceilDivide(shape.ns, p.nsVec), design.groupsMax), outputChunks: constant(outputChunks, design.outputChunksMax),
             encodeCycles: constant(chunks * prototypeChunks, design.periodMax),
             period: constant(max(chunks * prototypeChunks, outputChunks), design.periodMax))
-        banks = [bank, bank]
-        activeBank = m.constant(false)
-        activeValid = m.constant(true)
-        pending = m.constant(false)
-        swap = m.constant(false)
-        committing = m.constant(false)
-        idleBanks = Self.countSlotsInFlight(m, activeBank: activeBank, feedback: feedback).idle
-        load = (m.constant(false), m.constant(0, .unsigned(design.loadKindBits)), m.constant(0, .unsigned(design.loadIndexBits)),
-                m.constant(0, .unsigned(design.loadAddressBits)), m.constant(0, .unsigned(design.loadDataBits)), m.constant(true))
-        streaming = true
-    }
-
-    /// The two banks of a loadable design, written through `stream`.
-    init(_ m: ModuleBuilder, _ design: PQAParameters, load stream: Stream<Signal>, feedback: Feedback) {
-        streaming = false
-        let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        let port = BankedLoadPort(m, stream: stream, bits: (design.loadKindBits, design.loadIndexBits, design.loadAddressBits, design.loadDataBits),
-                                  feedback: feedback)
-        activeBank = port.activeBank
-        activeValid = port.activeValid
-        pending = port.pending
-        committing = port.committing
-        swap = port.swap
-        idleBanks = port.idleBanks
-        load = (port.fire, port.kind, port.index, port.address, port.data, port.loadBank)
-
-        // Layer registers, written by kind-0 beats into the load bank.
-        func registers(_ bank: Int) -> Bank {
-            func layerRegister(_ register: LayerRegister, _ type: SignalType) -> Signal {
-                port.layerRegister(m, "\(register)", bank: bank, address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
-            }
-            let ls = layerRegister(.ls, countType(maxima.ls)), np = layerRegister(.np, countType(maxima.np))
-            let ns = layerRegister(.ns, countType(maxima.ns)), cout = layerRegister(.cout, countType(maxima.cout))
-            let columns = layerRegister(.columns, countType(maxima.columns))
-            let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
-            let shift = layerRegister(.shift, countType(c.maxShift))
-            let relu = layerRegister(.relu, .bool)
-            // Counts derived from the registers, one cycle later.
-            let chunks = m.delayed(ceilDivide(ls, by: p.lsVec, maximum: design.chunksMax, m), name: "bank\(bank)_chunks")
-            let prototypeChunks = m.delayed(ceilDivide(np, by: p.npVec, maximum: design.prototypeChunksMax, m), name: "bank\(bank)_prototype_chunks")
-            let groups = m.delayed(ceilDivide(ns, by: p.nsVec, maximum: design.groupsMax, m), name: "bank\(bank)_groups")
-            let outputChunks = m.delayed(ceilDivide(cout, by: p.outVec, maximum: design.outputChunksMax, m), name: "bank\(bank)_output_chunks")
-            let periodType = countType(design.periodMax)
-            let encodeCycles = productOfCounts(chunks, prototypeChunks, m).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
-            let output = outputChunks.resized(to: periodType.width)
-            let period = mux(encodeCycles < output, output, encodeCycles).named("bank\(bank)_period")
-            return Bank(ls: ls, np: np, ns: ns, cout: cout, columns: columns, multiplier: multiplier, shift: shift, relu: relu,
-                        chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
-                        encodeCycles: encodeCycles, period: period)
-        }
-        banks = [registers(0), registers(1)]
-    }
-}
-
-extension LayerControl {
-    /// Per bank, the slots started and not yet through the pipeline (a bank
-    /// takes loads only at zero); `idle` when both are zero.
-    static func countSlotsInFlight(_ m: ModuleBuilder, activeBank: Signal, feedback: Feedback) -> (busy: [Signal], idle: Signal) {
-        let busy = (0..<2).map { m.register("busy_\($0)", .unsigned(8), reset: 0) }
-        for (bank, counter) in busy.enumerated() {
-            let isBank = bank == 1 ? activeBank : !activeBank
-            let doneHere = bank == 1 ? feedback.slotDoneBank : !feedback.slotDoneBank
-            let up = feedback.slotStart & isBank, down = feedback.slotDone & doneHere
-            m.when(up & !down) { counter <== counter + 1 }.elseWhen(down & !up) { counter <== counter - 1 }
-        }
-        return (busy, (busy[0] == 0) & (busy[1] == 0))
+        outputs.banks <== [bank, bank]
+        let activeBank = m.constant(false)
+        outputs.state <== BankState(
+            activeBank: activeBank, activeValid: m.constant(true), pending: m.constant(false), committing: m.constant(false),
+            swap: m.constant(false), loadBank: m.constant(true), idleBanks: UnitsInFlight(m, activeBank: activeBank, progress: progress).idle)
     }
 }
 
@@ -124,7 +166,17 @@ func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuild
     let terms = (0..<maximum).map { k -> Signal in
         let threshold = k * divisor
         guard threshold < 1 << value.width else { return m.constant(0, type) }
-        return mux(value > threshold, m.constant(1, type), m.constant(0, type))
+        return (value > threshold).asUnsigned.extended(to: type.width)
     }
-    return reduceTree(terms.map { [$0] }, levelsPerStage: 0, name: "ceil", in: m) { [$0[0] + $1[0]] }[0]
+    return m.reduceTree(terms, levelsPerStage: 0, name: "ceil") { $0 + $1 }
+}
+
+extension PQAConfiguration.Maxima {
+    /// `Ls 9, Np 16, Ns 64, Cout 64, columns 4096`.
+    var summary: String { "Ls \(ls), Np \(np), Ns \(ns), Cout \(cout), columns \(columns)" }
+}
+
+extension PQAConfiguration.Parallelism {
+    /// `LsVec 9, NpVec 16, NsVec 4, OutVec 16`.
+    var summary: String { "LsVec \(lsVec), NpVec \(npVec), NsVec \(nsVec), OutVec \(outVec)" }
 }

@@ -1,19 +1,24 @@
 import HDL
 import PQ
 
-/// The generated product-quantization accelerator.
+/// The generated product-quantization accelerator: its ports and the stage
+/// modules it wires together.
 ///
 /// Per input column, subspace group by subspace group (`NsVec` subspaces at
 /// a time), in slots of `max(ceil(Ls/LsVec) x ceil(Np/NpVec), ceil(Cout/OutVec))`
 /// cycles:
 ///
 /// ```
-///  activations ─▶ column buffer ─▶ distance units ─▶ argmin tree ─▶ running min ─▶ codes
-///   (stream)      (2 columns)      NsVec x NpVec x LsVec   (NpVec)     (Np > NpVec)    │
-///                                                                                      ▼
-///  outputs ◀─ FIFO ◀─ requantize ◀─ bias ◀─ running sum ◀─ adder tree ◀─ table lookup
-///  (stream)          (x mult >> shift,     over groups     (NsVec)       NsVec banks of
-///                     saturate, ReLU)                                     OutVec entries
+///  activations ─▶ u_input_buffer ─▶ u_encoder ──────────────────▶ codes
+///   (stream)      (2 columns)       NsVec x u_subspace_*: NpVec x  │
+///                      ▲            u_distance_* of LsVec lanes,   │
+///        u_slot_sequencer           argmin, running minimum        ▼
+///  outputs ◀─ u_output_fifo ◀─ u_requantizer ◀─ u_accumulator ◀─ u_lookup
+///  (stream)                    OutVec lanes:    OutVec lanes:     NsVec table
+///                              x mult >> shift, adder tree,       banks of
+///                              saturate, ReLU   running sum, bias OutVec entries
+///
+///  loads ─▶ u_layer_control: layer registers (two banks), memory writes, bank swap
 /// ```
 ///
 /// The encoder works on group `g` while the lookup works on group `g - 1`,
@@ -51,8 +56,8 @@ public struct PQACore: HardwareModule {
     public var parameters: [ModuleParameter] {
         let c = design.configuration
         return [
-            .init("maxima", "Ls \(c.maxima.ls), Np \(c.maxima.np), Ns \(c.maxima.ns), Cout \(c.maxima.cout), columns \(c.maxima.columns)"),
-            .init("parallelism", "LsVec \(c.parallelism.lsVec), NpVec \(c.parallelism.npVec), NsVec \(c.parallelism.nsVec), OutVec \(c.parallelism.outVec)"),
+            .init("maxima", c.maxima.summary),
+            .init("parallelism", c.parallelism.summary),
             .init("formats", "activation \(c.formats.activation), prototype \(c.formats.prototype), entry \(c.formats.entry), bias \(c.formats.bias), output \(c.formats.output)"),
             .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
             .init("metric", c.metric.rawValue),
@@ -62,77 +67,77 @@ public struct PQACore: HardwareModule {
     }
 
     public func build(_ m: ModuleBuilder) {
-        let io = CoreIO(m, design, fixed: fixed)
-        let feedback = Feedback(m)
-        let layer: LayerControl
-        switch io.tables {
-        case .load(let stream): layer = LayerControl(m, design, load: stream, feedback: feedback)
-        case .fixed(let tables): layer = LayerControl(m, design, fixed: tables, feedback: feedback)
-        }
-        let input = InputBuffer(m, design, stream: io.activations, layer: layer, feedback: feedback)
-        let sequencer = SlotSequencer(m, design, layer: layer, input: input, feedback: feedback)
-        let encoder = DistanceEncoder(m, design, layer: layer, input: input, sequencer: sequencer, fixed: fixed)
-        let lookup = Lookup(m, design, layer: layer, encoder: encoder, fixed: fixed)
-        let result = Requantizer(m, design, layer: layer, lookup: lookup)
-        feedback.slotDone <== result.slotDone
-        feedback.slotDoneBank <== result.slotDoneBank
+        let activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
+        let load = fixed == nil ? m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi) : nil
+        let output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
+        let streaming = fixed != nil
 
+        let control = m.instance(LayerControl(design: design, fixed: fixed), name: "u_layer_control")
+        let input = m.instance(InputBuffer(design: design, streaming: streaming), name: "u_input_buffer")
+        let sequencer = m.instance(SlotSequencer(design: design, streaming: streaming), name: "u_slot_sequencer")
+        let encoder = m.instance(DistanceEncoder(design: design, fixed: fixed), name: "u_encoder")
+        let lookup = m.instance(Lookup(design: design, fixed: fixed), name: "u_lookup")
+        let accumulator = m.instance(Accumulator(design: design), name: "u_accumulator")
+        let requantizer = m.instance(Requantizer(settings: design.requantizerSettings), name: "u_requantizer")
         let fifo = m.instance(StreamFIFO(depth: design.outputFIFODepth, width: design.outputBeatBits), name: "u_output_fifo")
+
+        let banks = control.outputs.banks, state = control.outputs.state
+        if let load, let controlLoad = control.inputs.load {
+            controlLoad.connect(from: Stream(valid: load.valid, ready: load.ready, data: LoadBeatFields(bits: load.data, design.loadBeat),
+                                             last: load.last))
+        }
+        control.inputs.progress <== WorkProgress(started: sequencer.outputs.started, layerEnds: sequencer.outputs.layerEnds,
+                                                 finished: requantizer.outputs.done, finishedBank: requantizer.outputs.doneBank)
+
+        input.inputs <== InputBuffer.Inputs(
+            activations: activations,
+            layer: InputLayer(chunks: perBank(state.activeBank, banks.map(\.chunks)), groups: perBank(state.activeBank, banks.map(\.groups)),
+                              swap: state.swap, nextColumns: perBank(state.loadBank, banks.map(\.columns))),
+            release: sequencer.outputs.release, read: sequencer.outputs.operation.columnRead)
+
+        sequencer.inputs <== SlotSequencer.Inputs(banks: banks.map(SlotTiming.init), active: state.active, full: input.outputs.full,
+                                                  outputPop: output.fire)
+
+        encoder.inputs <== DistanceEncoder.Inputs(operation: sequencer.outputs.operation, column: input.outputs.column,
+                                                  write: control.outputs.writes?.prototypes,
+                                                  banks: banks.map { EncoderLayer(ls: $0.ls, np: $0.np) })
+
+        lookup.inputs <== Lookup.Inputs(codes: encoder.outputs, tableWrite: control.outputs.writes?.table,
+                                        biasWrite: control.outputs.writes?.bias, outputChunks: banks.map(\.outputChunks))
+
+        accumulator.inputs <== Accumulator.Inputs(entries: lookup.outputs, ns: banks.map(\.ns))
+
+        requantizer.inputs <== Requantizer.Inputs(
+            beat: accumulator.outputs,
+            banks: banks.map { RequantizationRegisters(multiplier: $0.multiplier, shift: $0.shift, relu: $0.relu, cout: $0.cout) })
+
+        let result = requantizer.outputs
+        // The sequencer reserves FIFO space before a column starts, so the
+        // requantizer never waits for the FIFO's ready.
         fifo.inputs.valid <== result.valid
         fifo.inputs.data <== result.data
-        fifo.inputs.last! <== result.last
-        io.output.connect(from: fifo.outputs)
-        feedback.outputPop <== io.output.fire
+        fifo.inputs.last.map { $0 <== result.last }
+        output.connect(from: fifo.outputs)
+
         // Idle: nothing committed, running, in flight or waiting to leave; a
         // fixed-table design is idle when no column is buffered or in flight.
-        let nothingQueued = layer.streaming ? !input.full[0] & !input.full[1] & !input.receiving
-            : !layer.activeValid & !layer.pending & !layer.committing & (input.columnsLeft == 0)
-        m.output("idle", .bool) <== nothingQueued & layer.idleBanks & !io.output.valid & !sequencer.inSlot
+        let nothingQueued = streaming ? !input.outputs.full[0] & !input.outputs.full[1] & !input.outputs.receiving
+            : !state.activeValid & !state.pending & !state.committing & input.outputs.columnsDone
+        m.output("idle", .bool) <== nothingQueued & state.idleBanks & !output.valid & !sequencer.outputs.inSlot
     }
 }
 
-/// Where the layer comes from: the load stream, or tables baked into ROMs.
-enum TableSource {
-    case load(Stream<Signal>)
-    case fixed(FixedTables)
+extension EncoderOperation {
+    /// The column word this operation reads.
+    var columnRead: ColumnRead { ColumnRead(enable: valid, slot: readSlot, group: group, chunk: chunk) }
 }
 
-/// The ports: AXI4-Stream compatible streams (the load stream only in a
-/// loadable design) and a status bit.
-struct CoreIO {
-    let activations: Stream<Signal>
-    let tables: TableSource
-    let output: Stream<Signal>
-
-    init(_ m: ModuleBuilder, _ design: PQAParameters, fixed: FixedTables?) {
-        activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
-        tables = fixed.map { .fixed($0) } ?? .load(m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi))
-        output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
-    }
-}
-
-/// Nets that carry information backwards, from later stages to the control.
-struct Feedback {
-    /// A slot's last lookup left the pipeline.
-    let slotDone: Signal
-    /// The bank of that slot.
-    let slotDoneBank: Signal
-    /// An output beat left the core.
-    let outputPop: Signal
-    /// A slot starts (on the active bank).
-    let slotStart: Signal
-    /// The slot starting is the layer's last.
-    let layerEnds: Signal
-    /// Per column slot: the encoder reads it for the last time this cycle, so
-    /// the next column may start filling it (reads are read-first).
-    let releaseSlot: [Signal]
-
-    init(_ m: ModuleBuilder) {
-        releaseSlot = (0..<2).map { m.wire("release_slot_\($0)", .bool) }
-        slotStart = m.wire("slot_start", .bool)
-        layerEnds = m.wire("layer_ends", .bool)
-        slotDone = m.wire("slot_done", .bool)
-        slotDoneBank = m.wire("slot_done_bank", .bool)
-        outputPop = m.wire("output_pop", .bool)
+extension PQAParameters {
+    /// The requantizer of this design.
+    var requantizerSettings: Requantizer.Settings {
+        let c = configuration
+        return Requantizer.Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, maxCout: c.maxima.cout,
+                                    accumulator: accumulatorType, output: c.formats.output, outVec: c.parallelism.outVec,
+                                    outputChunksMax: outputChunksMax)
     }
 }

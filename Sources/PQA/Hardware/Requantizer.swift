@@ -1,114 +1,195 @@
 import HDL
 import PQ
 
+/// A beat of accumulators for the requantizer: `valid` marks work in
+/// flight, `emit` a beat to requantize and send, `lastChunk` the column's
+/// last beat (with `valid`, the end of a unit of work counted for the bank it
+/// used), `chunk` the beat's index within the column.
+struct AccumulatorBeat: PortGroup {
+    let accumulators: [Signal]
+    let valid, emit, lastChunk, bank, chunk: Signal
+}
+
+extension AccumulatorBeat {
+    init(_ ports: PortFields, lanes: Int, _ type: SignalType, chunks: Int) {
+        accumulators = ports.array("accumulator", count: lanes, type)
+        valid = ports.bool("valid")
+        emit = ports.bool("emit")
+        lastChunk = ports.bool("last_chunk")
+        bank = ports.bool("bank")
+        chunk = ports("chunk", countType(chunks))
+    }
+}
+
+/// One bank's run-time requantization registers.
+struct RequantizationRegisters: PortGroup {
+    let multiplier, shift, relu, cout: Signal
+}
+
+/// An output beat, and the end of a unit of work passing the requantizer.
+struct RequantizedBeat: PortGroup {
+    let valid, last, data: Signal
+    /// A unit of work (`valid & lastChunk` of the accumulator beat) leaves the pipeline, and its bank.
+    let done, doneBank: Signal
+}
+
 /// Requantization of each accumulator to the output format, exactly as the
-/// golden model's `Requantization.apply`:
+/// golden model's `Requantization.apply`, one `RequantizerLane` per output
+/// lane (emitted once):
 ///
 /// ```
 ///  q1   product = accumulator * multiplier                         (registered)
 ///  q2   (product + 2^(shift-1)) >>> shift                          (registered)
-///  q3   saturated, ReLU, lanes past Cout zeroed                     (registered)
+///  q3   saturated, ReLU, lanes past Cout zeroed                     (registered; latency = 3)
 /// ```
-struct Requantizer {
-    /// Multipliers up to this many bits are built from shifts and adders (LUTs
-    /// and carry chains) rather than left to a DSP block.
-    static let shiftAddBits = 8
-
+/// The PQA core and the MAC-array baseline share it.
+struct Requantizer: Circuit {
     /// The fixed choices the requantizer is built for.
-    struct Settings {
-        let multiplierBits, maxShift: Int
+    struct Settings: Hashable {
+        let multiplierBits, maxShift, maxCout: Int
+        let accumulator: SignalType
         let output: IntegerFormat
         /// Output lanes per beat, and beats per column at most.
         let outVec, outputChunksMax: Int
     }
 
-    /// One bank's run-time requantization registers.
-    struct Registers {
-        let multiplier, shift, relu, cout: Signal
+    let settings: Settings
+
+    /// Cycles from an accumulator beat to its output beat.
+    static let latency = 3
+
+    struct Inputs: PortGroup {
+        let beat: AccumulatorBeat
+        let banks: [RequantizationRegisters]
     }
 
-    /// A beat of accumulators from the stage before (registered): `valid`
-    /// marks work in flight, `emit` a beat to requantize, `lastChunk` the
-    /// column's last beat (with `valid`, the end of a unit of work counted
-    /// for the bank it used), `chunk` the beat's index within the column.
-    struct Input {
-        let accumulators: [Signal]
-        let valid, emit, lastChunk, bank, chunk: Signal
+    var moduleName: String { "pqa_requantizer" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("lanes", settings.outVec), .init("accumulator", settings.accumulator), .init("output", settings.output),
+         .init("multiplier", "\(settings.multiplierBits) bits"), .init("shift", "up to \(settings.maxShift)"),
+         .init("Cout", "up to \(settings.maxCout), \(settings.outputChunksMax) beats")]
     }
 
-    /// An output beat, valid when `valid` is high.
-    let valid, last, data: Signal
-    /// A unit of work (`input.valid & input.lastChunk`) leaves the pipeline.
-    let slotDone, slotDoneBank: Signal
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(beat: ports.group("beat") { AccumulatorBeat($0, lanes: settings.outVec, settings.accumulator, chunks: settings.outputChunksMax) },
+               banks: ports.groups("bank", count: 2) {
+                   RequantizationRegisters(multiplier: $0("multiplier", .unsigned(settings.multiplierBits)),
+                                           shift: $0("shift", countType(settings.maxShift)), relu: $0.bool("relu"),
+                                           cout: $0("cout", countType(settings.maxCout)))
+               })
+    }
 
-    init(_ m: ModuleBuilder, _ settings: Settings, banks: [Registers], input: Input) {
-        let output = settings.output
-        // q1: the product.
-        let multiplier = perBank(input.bank, banks.map(\.multiplier))
-        let multiplierValue = multiplier.extended(to: settings.multiplierBits + 1).asSigned
-        let products = input.accumulators.enumerated().map { lane, accumulator -> Signal in
-            let value = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
-            let product = settings.multiplierBits <= Self.shiftAddBits ? shiftAndAdd(value, multiplier, m) : value * multiplierValue
-            return m.delayed(product, name: "q1_product_\(lane)")
-        }
-        let valid1 = m.delayed(input.valid, name: "q1_valid", reset: 0)
-        let emit1 = m.delayed(input.emit, name: "q1_emit", reset: 0)
-        let last1 = m.delayed(input.lastChunk, name: "q1_last_chunk")
-        let bank1 = m.delayed(input.bank, name: "q1_bank"), chunk1 = m.delayed(input.chunk, name: "q1_chunk")
+    func outputs(_ ports: PortFields) -> RequantizedBeat {
+        RequantizedBeat(valid: ports.bool("out_valid"), last: ports.bool("out_last"),
+                        data: ports("out_data", .unsigned(settings.outVec * settings.output.bits)),
+                        done: ports.bool("done"), doneBank: ports.bool("done_bank"))
+    }
 
-        // q2: round and shift. Each bank's rounding constant is a register:
-        // it changes only with its layer, and a bank in use takes no loads.
-        let width = max((products.first?.width ?? 1) + 1, settings.maxShift + 2, output.bits + 1)
-        let one = m.constant(1, .unsigned(width))
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: RequantizedBeat) {
+        let beat = inputs.beat, banks = inputs.banks
+        let lane = RequantizerLane(settings: settings)
+        // Each bank's rounding constant is a register: it changes only with
+        // its layer, and a bank in use takes no loads.
         let roundings = banks.enumerated().map { index, registers in
-            m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
+            let one = m.constant(1, .unsigned(lane.shiftWidth))
+            return m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
         }
-        let shift = perBank(bank1, banks.map(\.shift)), rounding = perBank(bank1, roundings)
-        let shifted = products.enumerated().map { lane, product in
-            m.delayed((product.extended(to: width) + rounding) >> shift, name: "q2_shifted_\(lane)")
-        }
-        let valid2 = m.delayed(valid1, name: "q2_valid", reset: 0), emit2 = m.delayed(emit1, name: "q2_emit", reset: 0)
-        let last2 = m.delayed(last1, name: "q2_last_chunk")
-        let bank2 = m.delayed(bank1, name: "q2_bank"), chunk2 = m.delayed(chunk1, name: "q2_chunk")
-
-        // q3: saturate, ReLU, zero the lanes past Cout.
-        let relu = perBank(bank2, banks.map(\.relu)), cout = perBank(bank2, banks.map(\.cout))
-        let minimum = m.constant(output.minValue, .signed(width)), maximum = m.constant(output.maxValue, .signed(width))
+        let q1 = m.delayed(beat.position, cycles: 1, name: "q1")
+        let q2 = m.delayed(q1, cycles: 1, name: "q2")
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
-        let chunkBase = scaled(chunk2, by: settings.outVec, to: channelWidth, m)
-        let outputType = numberType(bits: output.bits, signed: output.signed)
-        let lanes = shifted.enumerated().map { lane, value -> Signal in
-            let saturated = mux(value < minimum, minimum, mux(value > maximum, maximum, value)).truncated(to: output.bits)
-            let typed = output.signed ? saturated.asSigned : saturated.asUnsigned
-            let rectified = output.signed ? mux(relu & (typed < 0), m.constant(0, outputType), typed) : typed
-            return mux((chunkBase + lane) < cout.resized(to: channelWidth), rectified, m.constant(0, outputType)).asUnsigned
+        let firstChannel = m.product(q2.chunk, settings.outVec).resized(to: channelWidth)
+        let cout = perBank(q2.bank, banks.map(\.cout)).resized(to: channelWidth)
+        let control = RequantizerLane.Control(
+            multiplier: perBank(beat.bank, banks.map(\.multiplier)),
+            shift: perBank(q1.bank, banks.map(\.shift)), rounding: perBank(q1.bank, roundings), relu: perBank(q2.bank, banks.map(\.relu)))
+        let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
+            let unit = m.instance(lane, name: "u_lane_\(index)")
+            unit.inputs <== RequantizerLane.Inputs(accumulator: accumulator, control: control,
+                                                   exists: ((firstChannel + index) < cout).named("channel_exists_\(index)"))
+            return unit.outputs
         }
-        data = m.delayed(concatenate(lanes.reversed()), name: "q3_data")
-        valid = m.delayed(emit2, name: "q3_valid", reset: 0)
-        last = m.delayed(last2, name: "q3_last")
-        slotDone = m.delayed(valid2 & last2, name: "q3_slot_done", reset: 0)
-        slotDoneBank = m.delayed(bank2, name: "q3_bank")
+        outputs.data <== m.delayed(concatenate(lanes.reversed()), name: "q3_data")
+        outputs.valid <== m.delayed(q2.emit, name: "q3_valid", reset: 0)
+        outputs.last <== m.delayed(q2.lastChunk, name: "q3_last")
+        outputs.done <== m.delayed(q2.valid & q2.lastChunk, name: "q3_done", reset: 0)
+        outputs.doneBank <== m.delayed(q2.bank, name: "q3_bank")
     }
 }
 
-extension Requantizer {
-    /// The accelerator's requantizer, after its lookup.
-    init(_ m: ModuleBuilder, _ design: PQAParameters, layer: LayerControl, lookup: Lookup) {
-        let c = design.configuration
-        let settings = Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, output: c.formats.output,
-                                outVec: c.parallelism.outVec, outputChunksMax: design.outputChunksMax)
-        let banks = layer.banks.map { Registers(multiplier: $0.multiplier, shift: $0.shift, relu: $0.relu, cout: $0.cout) }
-        self.init(m, settings, banks: banks, input: Input(accumulators: lookup.accumulators, valid: lookup.valid, emit: lookup.emit,
-                                                          lastChunk: lookup.lastChunk, bank: lookup.bank, chunk: lookup.chunk))
+extension AccumulatorBeat {
+    /// The beat without its accumulators: what the requantizer carries alongside them.
+    var position: BeatPosition { BeatPosition(valid: valid, emit: emit, lastChunk: lastChunk, bank: bank, chunk: chunk) }
+}
+
+/// Where an accumulator beat stands, carried beside its lanes.
+struct BeatPosition: Pipelined {
+    let valid, emit, lastChunk, bank, chunk: Signal
+
+    static var resettingFields: Set<String> { ["valid", "emit"] }
+
+    func map(_ transform: (Signal, String) -> Signal) -> BeatPosition {
+        BeatPosition(valid: transform(valid, "valid"), emit: transform(emit, "emit"), lastChunk: transform(lastChunk, "last_chunk"),
+                     bank: transform(bank, "bank"), chunk: transform(chunk, "chunk"))
     }
 }
 
-/// `value * multiplier` (signed times unsigned) as a tree of shifted, masked
-/// copies of `value`: no multiplier primitive, so synthesis uses LUTs.
-func shiftAndAdd(_ value: Signal, _ multiplier: Signal, _ m: ModuleBuilder) -> Signal {
-    let width = value.width + multiplier.width + 1
-    let wide = value.extended(to: width)
-    let zero = m.constant(0, .signed(width))
-    let terms = (0..<multiplier.width).map { bit in [mux(multiplier.bit(bit), wide << bit, zero)] }
-    return reduceTree(terms, levelsPerStage: 0, name: "shift_add", in: m) { [$0[0] + $1[0]] }[0]
+/// One output lane of the requantizer (see `Requantizer`): the lane's
+/// accumulator to its output value, in three registered steps.
+struct RequantizerLane: Circuit {
+    let settings: Requantizer.Settings
+
+    /// The bank's settings, each at the step that uses it.
+    struct Control: PortGroup {
+        /// q1: the multiplier; q2: the shift and its rounding constant; q3: ReLU.
+        let multiplier, shift, rounding, relu: Signal
+    }
+
+    struct Inputs: PortGroup {
+        let accumulator: Signal
+        let control: Control
+        /// q3: the lane's channel exists (below Cout); otherwise it outputs zero.
+        let exists: Signal
+    }
+
+    var moduleName: String { "pqa_requantizer_lane" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("accumulator", settings.accumulator), .init("output", settings.output),
+         .init("multiplier", "\(settings.multiplierBits) bits\(settings.multiplierBits <= lutMultiplierBits ? ", from LUTs" : "")"),
+         .init("shift", "up to \(settings.maxShift)")]
+    }
+
+    /// Bits of the product: the accumulator as a signed number times the unsigned multiplier.
+    var productWidth: Int { settings.accumulator.width + (settings.accumulator.isSigned ? 0 : 1) + settings.multiplierBits + 1 }
+    /// Bits of the rounded and shifted value: room for the product's rounding carry, every shift and every output.
+    var shiftWidth: Int { max(productWidth + 1, settings.maxShift + 2, settings.output.bits + 1) }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(accumulator: ports("accumulator", settings.accumulator),
+               control: ports.group("control") {
+                   Control(multiplier: $0("multiplier", .unsigned(settings.multiplierBits)), shift: $0("shift", countType(settings.maxShift)),
+                           rounding: $0("rounding", .signed(shiftWidth)), relu: $0.bool("relu"))
+               },
+               exists: ports.bool("exists"))
+    }
+
+    func outputs(_ ports: PortFields) -> Signal { ports("value", .unsigned(settings.output.bits)) }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs value: Signal) {
+        let control = inputs.control, output = settings.output
+        // q1: the product, the accumulator read as a signed number.
+        let accumulator = inputs.accumulator
+        let signedAccumulator = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
+        let product = m.delayed(m.product(signedAccumulator, control.multiplier), name: "q1_product")
+        // q2: round half up, then shift (arithmetic).
+        let shifted = m.delayed((product.extended(to: shiftWidth) + control.rounding) >> control.shift, name: "q2_shifted")
+        // q3: saturate, ReLU, zero past Cout.
+        let minimum = m.constant(output.minValue, .signed(shiftWidth)), maximum = m.constant(output.maxValue, .signed(shiftWidth))
+        let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted)).truncated(to: output.bits)
+        let outputType = numberType(bits: output.bits, signed: output.signed)
+        let typed = output.signed ? saturated.asSigned : saturated.asUnsigned
+        let rectified = output.signed ? mux(control.relu & (typed < 0), m.constant(0, outputType), typed) : typed
+        value <== mux(inputs.exists, rectified, m.constant(0, outputType)).asUnsigned
+    }
 }

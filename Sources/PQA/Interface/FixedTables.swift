@@ -21,18 +21,12 @@ struct FixedTables: Sendable {
                            count: p.nsVec)
         var bias = Array(repeating: BitVector.zero(width: parameters.biasWordBits), count: parameters.biasWords)
         for beat in try LayerProgram(layer, columns: 1, parameters: parameters).loadBeats {
-            var low = 0
-            func field(_ bits: Int) -> BitVector {
-                defer { low += bits }
-                return beat.slice(high: low + bits - 1, low: low)
-            }
-            let kind = Int(field(parameters.loadKindBits).lowWord), index = Int(field(parameters.loadIndexBits).lowWord)
-            let address = Int(field(parameters.loadAddressBits).lowWord), data = field(parameters.loadDataBits)
-            switch kind {
-            case 1: prototypes[index][address] = data.truncated(to: parameters.prototypeWordBits)
-            case 2: tables[index][address] = data.truncated(to: parameters.tableWordBits)
-            case 3: bias[address] = data.truncated(to: parameters.biasWordBits)
-            default: break  // layer registers become constants
+            let (kind, index, address, data) = parameters.loadBeat.fields(of: beat)
+            switch LoadBeatKind(rawValue: kind) {
+            case .prototypes: prototypes[index][address] = data.truncated(to: parameters.prototypeWordBits)
+            case .table: tables[index][address] = data.truncated(to: parameters.tableWordBits)
+            case .bias: bias[address] = data.truncated(to: parameters.biasWordBits)
+            case .layerRegister, nil: break  // layer registers become constants
             }
         }
         self.prototypes = prototypes

@@ -19,14 +19,3 @@ public enum Lanes {
         }
     }
 }
-
-/// A load beat: `kind`, `index`, `address` and `data` side by side, least
-/// significant first, each in its field's width (the layout both the PQA core
-/// and the MAC array decode).
-func loadBeat(kind: Int, index: Int, address: Int, data: BitVector,
-              bits: (kind: Int, index: Int, address: Int, data: Int)) -> BitVector {
-    BitVector(width: bits.data, words: data.words)
-        .concatenated(BitVector(width: bits.address, truncating: address))
-        .concatenated(BitVector(width: bits.index, truncating: index))
-        .concatenated(BitVector(width: bits.kind, truncating: kind))
-}

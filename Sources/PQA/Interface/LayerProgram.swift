@@ -31,8 +31,8 @@ public enum PQAInterfaceError: Error, CustomStringConvertible, Equatable {
 /// columns. Built by the host (and by the co-simulation) from an
 /// `IntegerPQLayer`.
 ///
-/// Load beat layout, least significant bits first (`PQAParameters` gives the
-/// widths): `kind` (2 bits), `index`, `address`, `data`.
+/// Load beat layout, least significant bits first (`PQAParameters.loadBeat`
+/// gives the widths): `kind` (2 bits, a `LoadBeatKind`), `index`, `address`, `data`.
 /// - kind 0, a layer register: `address` = `LayerRegister`, `data` = value.
 /// - kind 1, prototypes: `index` = `s % NsVec * NpVec + p % NpVec`,
 ///   `address` = `((s / NsVec) * ceil(NpMax / NpVec) + p / NpVec) * ceil(LsMax / LsVec) + l / LsVec`,
@@ -56,9 +56,8 @@ public struct LayerProgram: Sendable {
         let p = parameters.configuration.parallelism
         let shape = layer.shape
         var beats: [BitVector] = []
-        let bits = (kind: parameters.loadKindBits, index: parameters.loadIndexBits, address: parameters.loadAddressBits, data: parameters.loadDataBits)
-        func beat(kind: Int, index: Int, address: Int, data: BitVector) {
-            beats.append(loadBeat(kind: kind, index: index, address: address, data: data, bits: bits))
+        func beat(_ kind: LoadBeatKind, index: Int, address: Int, data: BitVector) {
+            beats.append(parameters.loadBeat.beat(kind: kind.rawValue, index: index, address: address, data: data))
         }
         func lanes(_ values: [Int], bits: Int) -> BitVector { Lanes.pack(values, bits: bits) }
         let registers: [(LayerRegister, Int)] = [
@@ -67,7 +66,7 @@ public struct LayerProgram: Sendable {
             (.relu, layer.requantization.relu ? 1 : 0),
         ]
         for (register, value) in registers {
-            beat(kind: 0, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
+            beat(.layerRegister, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
         }
         let chunks = ceilDivide(shape.ls, p.lsVec)
         for s in 0..<shape.ns {
@@ -76,7 +75,7 @@ public struct LayerProgram: Sendable {
                 for k in 0..<chunks {
                     let lane = (0..<p.lsVec).map { k * p.lsVec + $0 < shape.ls ? values[values.startIndex + k * p.lsVec + $0] : 0 }
                     let address = ((s / p.nsVec) * parameters.prototypeChunksMax + prototype / p.npVec) * parameters.chunksMax + k
-                    beat(kind: 1, index: (s % p.nsVec) * p.npVec + prototype % p.npVec, address: address,
+                    beat(.prototypes, index: (s % p.nsVec) * p.npVec + prototype % p.npVec, address: address,
                          data: lanes(lane, bits: parameters.formats.prototype.bits))
                 }
             }
@@ -90,13 +89,13 @@ public struct LayerProgram: Sendable {
                         return c < shape.cout ? layer.table.entry(subspace: s, prototype: prototype, channel: c) : 0
                     }
                     let address = ((s / p.nsVec) * parameters.configuration.maxima.np + prototype) * parameters.outputChunksMax + chunk
-                    beat(kind: 2, index: s % p.nsVec, address: address, data: lanes(entries, bits: parameters.formats.entry.bits))
+                    beat(.table, index: s % p.nsVec, address: address, data: lanes(entries, bits: parameters.formats.entry.bits))
                 }
             }
         }
         for chunk in 0..<outChunks {
             let biases = (0..<p.outVec).map { chunk * p.outVec + $0 < shape.cout ? layer.bias[chunk * p.outVec + $0] : 0 }
-            beat(kind: 3, index: 0, address: chunk, data: lanes(biases, bits: parameters.formats.bias.bits))
+            beat(.bias, index: 0, address: chunk, data: lanes(biases, bits: parameters.formats.bias.bits))
         }
         loadBeats = beats
         self.shape = shape

@@ -29,27 +29,23 @@ module stream_fifo_depth4_width8 (
     output wire out_last
 );
 
-    wire storage_we;
-    wire [1:0] storage_waddr;
-    wire [8:0] storage_wdata;
     reg  [1:0] write_pointer;
     reg  [1:0] read_pointer;
     reg  [2:0] count;
     wire [8:0] head;
     wire push;
     wire pop;
+    wire [8:0] _t0;
     reg  [8:0] storage [0:3];
 
     assign in_ready = count != 3'h4; // @[StreamFIFO.swift:26]
     assign out_valid = count != 3'h0; // @[StreamFIFO.swift:27]
     assign out_data = head[7:0]; // @[StreamFIFO.swift:27]
     assign out_last = head[8]; // @[StreamFIFO.swift:27]
-    assign storage_we = push; // @[StreamFIFO.swift:30]
-    assign storage_waddr = push ? write_pointer : 2'h0; // @[StreamFIFO.swift:30]
-    assign storage_wdata = push ? {in_last, in_data} : 9'h000; // @[StreamFIFO.swift:30]
     assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
     assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
     assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
+    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:30]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -66,8 +62,8 @@ module stream_fifo_depth4_width8 (
 
     // simpleDualPortRAM 'storage': 4 x UInt<9>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (storage_we) begin
-            storage[storage_waddr] <= storage_wdata; // @[StreamFIFO.swift:30]
+        if (push) begin
+            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:30]
         end
     end
 endmodule

@@ -1,0 +1,100 @@
+import HDL
+
+/// Two column slots in one RAM: the activation stream fills one while the
+/// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
+/// `ceil(D / InVec)` beats; its slot is free again after its last read.
+///
+/// ```
+///  read   enable, slot, chunk
+///  +1     the word from the block RAM      (readLatency = 1)
+/// ```
+struct MACArrayInput: Circuit {
+    let design: MACArrayParameters
+
+    /// Cycles from a read to its word.
+    static let readLatency = 1
+
+    struct Layer: PortGroup {
+        /// The active bank's beats per column; the swap, and the next layer's column count.
+        let inChunks, swap, nextColumns: Signal
+    }
+
+    struct Read: PortGroup {
+        let enable, slot, chunk: Signal
+    }
+
+    struct Inputs: PortGroup {
+        let activations: Stream<Signal>
+        let layer: Layer
+        /// Per slot: the array reads it for the last time this cycle.
+        let release: [Signal]
+        let read: Read
+    }
+
+    struct Outputs: PortGroup {
+        let full: [Signal]
+        let receiving, columnsDone: Signal
+        /// The word read `readLatency` cycles ago.
+        let word: Signal
+    }
+
+    var moduleName: String { "mac_input_buffer" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("slots", "2 columns of \(design.inChunksMax) words"), .init("word", "\(design.activationBeatBits) bits")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        return Inputs(
+            activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
+            layer: ports.group("layer") {
+                Layer(inChunks: $0("in_chunks", countType(design.inChunksMax)), swap: $0.bool("swap"),
+                      nextColumns: $0("next_columns", countType(c.maxima.columns)))
+            },
+            release: ports.array("release", count: 2, .bool),
+            read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
+                word: ports("word", .unsigned(design.activationBeatBits)))
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
+        let stream = inputs.activations, layer = inputs.layer
+        let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
+        let writeSlot = m.register("write_slot", reset: false)
+        let chunk = m.register("chunk", countType(design.inChunksMax), reset: 0)
+        let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
+
+        let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
+        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        for (slot, isFull) in full.enumerated() {
+            m.when(inputs.release[slot]) { isFull <== false }
+        }
+        let type = SignalType.unsigned(memory.addressWidth)
+        func address(slot: Signal, chunk: Signal) -> Signal {
+            mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
+        }
+        m.when(stream.fire) {
+            memory.write(address: address(slot: writeSlot, chunk: chunk).named("write_address"), data: stream.data)
+            m.when(chunk == layer.inChunks - 1) {
+                chunk <== 0
+                writeSlot <== !writeSlot
+                columnsLeft <== columnsLeft - 1
+                for (slot, isFull) in full.enumerated() {
+                    m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
+                }
+            }.otherwise { chunk <== chunk + 1 }
+        }
+        m.when(layer.swap) { columnsLeft <== layer.nextColumns }
+        let read = inputs.read
+        outputs.word <== memory.read(address: address(slot: read.slot, chunk: read.chunk).named("read_address"), enable: read.enable,
+                                     name: "read_word")
+        outputs.full <== full
+        outputs.receiving <== chunk != 0
+        outputs.columnsDone <== columnsLeft == 0
+    }
+}

@@ -1,0 +1,137 @@
+import HDL
+import PQ
+
+/// One output lane of the accumulator: the lane's entries of a group's
+/// subspaces summed by a tree (a register every `adderLevelsPerStage`
+/// levels), added to the lane's running sum of the output chunk over the
+/// column's groups, and on the last group the bias added.
+///
+/// ```
+///  entries, subspaceValid           (stage 1)
+///  +adder stages   the group's sum; with `control`: sum = (first group ? 0 : running) + tree
+///  +1              accumulator = sum + bias, registered          (latency = adder stages + 1)
+/// ```
+struct AccumulatorLane: Circuit {
+    let design: PQAParameters
+
+    struct Control: PortGroup {
+        /// At the tree's output: the column's first group, the output chunk,
+        /// and whether the running sum takes this group's sum.
+        let firstGroup, chunk, update: Signal
+        /// The lane's bias (raw bits of the bias format).
+        let bias: Signal
+    }
+
+    struct Inputs: PortGroup {
+        /// Per subspace lane: the raw entry and whether the subspace exists.
+        let entries, subspaceValid: [Signal]
+        let control: Control
+    }
+
+    var moduleName: String { "pqa_accumulator_lane" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("subspaces", c.parallelism.nsVec), .init("adder levels per stage", c.pipelining.adderLevelsPerStage),
+                .init("output chunks", design.outputChunksMax),
+                .init("widths", "entry \(c.formats.entry), sum \(design.widths.tableSum), bias \(c.formats.bias), accumulator \(design.widths.accumulator)")]
+    }
+
+    var sumType: SignalType { numberType(bits: design.widths.tableSum.bits, signed: design.widths.tableSum.signed) }
+    var accumulatorType: SignalType { numberType(bits: design.widths.accumulator.bits, signed: design.widths.accumulator.signed) }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration, nsVec = c.parallelism.nsVec
+        return Inputs(entries: ports.array("entry", count: nsVec, .unsigned(c.formats.entry.bits)),
+                      subspaceValid: ports.array("subspace_valid", count: nsVec, .bool),
+                      control: ports.group("control") {
+                          Control(firstGroup: $0.bool("first_group"), chunk: $0("chunk", countType(design.outputChunksMax)),
+                                  update: $0.bool("update"), bias: $0("bias", .unsigned(c.formats.bias.bits)))
+                      })
+    }
+
+    func outputs(_ ports: PortFields) -> Signal { ports("accumulator", accumulatorType) }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs accumulator: Signal) {
+        let c = design.configuration, control = inputs.control
+        let terms = zip(inputs.entries, inputs.subspaceValid).map { raw, exists in
+            mux(exists, convert(raw, signed: c.formats.entry.signed, to: sumType), m.constant(0, sumType))
+        }
+        let tree = m.reduceTree(terms, levelsPerStage: c.pipelining.adderLevelsPerStage, name: "adder") { $0 + $1 }
+        // One running sum per output chunk of the column.
+        let running = (0..<design.outputChunksMax).map { m.register("running_sum_\($0)", sumType, reset: nil) }
+        let previous = running.count == 1 ? running[0] : mux(control.chunk, running)
+        let sum = (mux(control.firstGroup, m.constant(0, sumType), previous) + tree).named("group_sum")
+        for (index, partial) in running.enumerated() {
+            m.when(control.update & (control.chunk == index)) { partial <== sum }
+        }
+        let total = convert(sum.asUnsigned, signed: sumType.isSigned, to: accumulatorType)
+            + convert(control.bias, signed: c.formats.bias.signed, to: accumulatorType)
+        accumulator <== m.delayed(total, name: "accumulator_q")
+    }
+}
+
+/// The accumulator: per output lane (`OutVec`, emitted once) an adder tree
+/// over the group's `NsVec` entries and the running sum over the column's
+/// groups; subspaces past `Ns` add zero. Its beats go to the requantizer.
+///
+/// ```
+///  entries of a chunk       (stage 1, from the lookup)
+///  +adder stages + 1        accumulators of the chunk       (latency)
+/// ```
+struct Accumulator: Circuit {
+    let design: PQAParameters
+
+    /// Cycles from a chunk's entries to its accumulators.
+    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 1 }
+
+    struct Inputs: PortGroup {
+        let entries: TableEntries
+        /// Per bank: subspaces of the layer.
+        let ns: [Signal]
+    }
+
+    var moduleName: String { "pqa_accumulator" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("lanes", c.parallelism.outVec), .init("subspaces", c.parallelism.nsVec),
+                .init("adder levels per stage", c.pipelining.adderLevelsPerStage)]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(entries: ports.group("entries") { TableEntries($0, design) },
+               ns: ports.array("ns", count: 2, countType(design.configuration.maxima.ns)))
+    }
+
+    func outputs(_ ports: PortFields) -> AccumulatorBeat {
+        ports.group("beat") { AccumulatorBeat($0, lanes: design.configuration.parallelism.outVec, design.accumulatorType, chunks: design.outputChunksMax) }
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: AccumulatorBeat) {
+        let c = design.configuration, p = c.parallelism, entry = c.formats.entry, bias = c.formats.bias
+        let position = inputs.entries.position
+        let ns = perBank(position.bank, inputs.ns)
+        let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
+        let firstSubspace = m.product(position.group, p.nsVec).resized(to: subspaceWidth)
+        let subspaceValid = (0..<p.nsVec).map { s in ((firstSubspace + s) < ns.resized(to: subspaceWidth)).named("subspace_valid_\(s)") }
+        // The chunk's position and bias wait beside the adder trees.
+        let summed = m.delayed(position, cycles: design.adderStages, name: "summed")
+        let biasWord = m.delayed(inputs.entries.bias, cycles: design.adderStages, name: "summed_bias")
+        let update = (summed.valid & !summed.lastGroup).named("update")
+        let accumulators = (0..<p.outVec).map { lane -> Signal in
+            let unit = m.instance(AccumulatorLane(design: design), name: "u_lane_\(lane)")
+            unit.inputs <== AccumulatorLane.Inputs(
+                entries: inputs.entries.words.map { $0[high: (lane + 1) * entry.bits - 1, low: lane * entry.bits] },
+                subspaceValid: subspaceValid,
+                control: AccumulatorLane.Control(firstGroup: summed.firstGroup, chunk: summed.chunk, update: update,
+                                                 bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
+            return unit.outputs
+        }
+        outputs <== AccumulatorBeat(
+            accumulators: accumulators, valid: m.delayed(summed.valid, name: "beat_valid_q", reset: 0),
+            emit: m.delayed(summed.valid & summed.lastGroup, name: "beat_emit_q", reset: 0),
+            lastChunk: m.delayed(summed.lastChunk, name: "beat_last_chunk_q"), bank: m.delayed(summed.bank, name: "beat_bank_q"),
+            chunk: m.delayed(summed.chunk, name: "beat_chunk_q"))
+    }
+}

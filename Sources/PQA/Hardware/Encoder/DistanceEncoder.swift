@@ -1,0 +1,130 @@
+import HDL
+import PQ
+
+/// The codes of one subspace group, valid in the cycle `valid` is high.
+struct Codes: PortGroup {
+    let valid: Signal
+    /// One code per subspace lane of the group.
+    let codes: [Signal]
+    let bank, group, firstGroup, lastGroup: Signal
+}
+
+extension Codes {
+    init(_ ports: PortFields, _ design: PQAParameters) {
+        valid = ports.bool("valid")
+        codes = ports.array("code", count: design.configuration.parallelism.nsVec, .unsigned(design.codeBits))
+        bank = ports.bool("bank")
+        group = ports("group", countType(design.groupsMax))
+        firstGroup = ports.bool("first_group")
+        lastGroup = ports.bool("last_group")
+    }
+}
+
+/// What the encoder reads of one bank's layer.
+struct EncoderLayer: PortGroup {
+    let ls, np: Signal
+}
+
+/// The encoder: one `SubspaceEncoder` per subspace lane of a group (`NsVec`,
+/// emitted once), each with `NpVec` distance units of `LsVec` lanes, and the
+/// control they share: prototype addresses, lane and prototype masks, and
+/// the operation's fields carried along the pipeline.
+///
+/// ```
+///  operation   issued (the column word is read with it, see `InputBuffer`)
+///  +2          reads registered; distance units          (stage 1)
+///  +3          partials registered; accumulate, argmin    (stage 2)
+///  +3+argmin   the chunk's winners; running minimum
+///  +4+argmin   codes                                      (latency)
+/// ```
+struct DistanceEncoder: Circuit {
+    let design: PQAParameters
+    /// The baked layer of a fixed-table design.
+    let fixed: FixedTables?
+
+    /// Cycles from an operation to the codes it completes.
+    static func latency(_ design: PQAParameters) -> Int {
+        InputBuffer.readLatency + DistanceUnit.latency + design.argminStages + 1
+    }
+
+    struct Inputs: PortGroup {
+        let operation: EncoderOperation
+        /// The operation's column word, `InputBuffer.readLatency` cycles after it.
+        let column: Signal
+        /// Prototype loads (a loadable design).
+        let write: MemoryWrite?
+        let banks: [EncoderLayer]
+    }
+
+    var moduleName: String { "pqa_encoder" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("parallelism", c.parallelism.summary), .init("metric", c.metric.rawValue),
+                .init("argmin levels per stage", c.pipelining.argminLevelsPerStage),
+                .init("prototypes", fixed == nil ? "loaded, two banks" : "fixed (ROMs)")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        return Inputs(
+            operation: ports.group("operation") { EncoderOperation($0, design) },
+            column: ports("column", .unsigned(design.activationBeatBits)),
+            write: fixed == nil ? ports.group("write") {
+                MemoryWrite($0, depth: 2 * design.prototypeWords, wordBits: design.prototypeWordBits, indexBits: design.loadBeat.indexBits)
+            } : nil,
+            banks: ports.groups("bank", count: 2) {
+                EncoderLayer(ls: $0("ls", countType(c.maxima.ls)), np: $0("np", countType(c.maxima.np)))
+            })
+    }
+
+    func outputs(_ ports: PortFields) -> Codes { ports.group("codes") { Codes($0, design) } }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Codes) {
+        let c = design.configuration, p = c.parallelism, op = inputs.operation
+        let addressWidth = design.prototypeAddressBits
+        // Stage 0: the prototype words of the operation, in its bank.
+        let address = (mux(op.bank, m.constant(design.prototypeWords, .unsigned(addressWidth)), m.constant(0, .unsigned(addressWidth)))
+                       + m.product(m.product(op.group, design.prototypeChunksMax).resized(to: addressWidth)
+                                   + op.prototypeChunk.resized(to: addressWidth), design.chunksMax).resized(to: addressWidth)
+                       + op.chunk.resized(to: addressWidth)).named("prototype_address")
+        // Stage 1: the reads are in; lanes past Ls count zero.
+        let fetched = m.delayed(op, cycles: InputBuffer.readLatency, name: "fetched")
+        let ls = perBank(fetched.bank, inputs.banks.map(\.ls))
+        let laneWidth = max(1, bitsToRepresent(design.chunksMax * p.lsVec))
+        let firstLane = m.product(fetched.chunk, p.lsVec).resized(to: laneWidth)
+        let laneValid = (0..<p.lsVec).map { lane in ((firstLane + lane) < ls.resized(to: laneWidth)).named("lane_valid_\(lane)") }
+        // Stage 2: partials in; prototypes past Np take no part.
+        let summed = m.delayed(fetched, cycles: DistanceUnit.latency, name: "summed")
+        let np = perBank(summed.bank, inputs.banks.map(\.np))
+        let prototypeWidth = max(1, bitsToRepresent(design.prototypeChunksMax * p.npVec))
+        let firstPrototype = m.product(summed.prototypeChunk, p.npVec).resized(to: prototypeWidth)
+        let exists = (0..<p.npVec).map { q in ((firstPrototype + q) < np.resized(to: prototypeWidth)).named("exists_\(q)") }
+        // After the argmin tree: each prototype chunk's winners.
+        let chunkDone = m.delayed(summed.valid & summed.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")
+        let decided = m.delayed(summed, cycles: design.argminStages, name: "decided")
+        let finishing = (chunkDone & decided.lastPrototypeChunk).named("finishing")
+        let control = SubspaceControl(
+            read: op.valid, address: address, laneValid: laneValid, accumulate: summed.valid, firstChunk: summed.firstChunk,
+            exists: exists, chunkDone: chunkDone, firstPrototypeChunk: decided.firstPrototypeChunk,
+            base: m.product(decided.prototypeChunk, p.npVec).resized(to: design.codeBits).named("chunk_base"), finishing: finishing)
+
+        let a = c.formats.activation
+        let codes = (0..<p.nsVec).map { s -> Signal in
+            let rom = fixed.map { fixed in (s, (0..<p.npVec).map { fixed.prototypes[s * p.npVec + $0] }) }
+            let subspace = m.instance(SubspaceEncoder(design: design, rom: rom), name: "u_subspace_\(s)")
+            let write = inputs.write.map { write in
+                PrototypeWrite(enables: (0..<p.npVec).map { write.targets(s * p.npVec + $0) }, address: write.address, data: write.data)
+            }
+            let column = inputs.column[high: (s + 1) * p.lsVec * a.bits - 1, low: s * p.lsVec * a.bits]
+            subspace.inputs <== SubspaceEncoder.Inputs(write: write, column: column, control: control)
+            return subspace.outputs
+        }
+        outputs <== Codes(
+            valid: m.delayed(finishing, name: "codes_valid_q", reset: 0), codes: codes,
+            bank: m.delayed(decided.bank, name: "codes_bank_q", enable: finishing),
+            group: m.delayed(decided.group, name: "codes_group_q", enable: finishing),
+            firstGroup: m.delayed(decided.firstGroup, name: "codes_first_group_q", enable: finishing),
+            lastGroup: m.delayed(decided.lastGroup, name: "codes_last_group_q", enable: finishing))
+    }
+}
