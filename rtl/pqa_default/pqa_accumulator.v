@@ -159,22 +159,22 @@ module pqa_accumulator (
             beat_valid_q <= 1'b0;
             beat_emit_q <= 1'b0;
         end else begin
-            summed_valid <= entries_valid; // @[Lookup.swift:19]
-            beat_valid_q <= summed_valid; // @[Accumulator.swift:119]
+            summed_valid <= entries_valid; // @[Accumulator.swift:119]
+            beat_valid_q <= summed_valid; // @[Accumulator.swift:132]
             beat_emit_q <= summed_valid & summed_last_group; // @[Accumulator.swift:133]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank <= entries_bank; // @[Lookup.swift:20]
-        summed_chunk <= entries_chunk; // @[Lookup.swift:22]
-        summed_first_group <= entries_first_group; // @[Lookup.swift:23]
-        summed_last_group <= entries_last_group; // @[Lookup.swift:24]
-        summed_last_chunk <= entries_last_chunk; // @[Lookup.swift:25]
-        summed_bias <= entries_bias; // @[Lookup.swift:42]
-        beat_last_chunk_q <= summed_last_chunk; // @[Accumulator.swift:119]
-        beat_bank_q <= summed_bank; // @[Accumulator.swift:119]
-        beat_chunk_q <= summed_chunk; // @[Accumulator.swift:119]
+        summed_bank <= entries_bank; // @[Accumulator.swift:119]
+        summed_chunk <= entries_chunk; // @[Accumulator.swift:119]
+        summed_first_group <= entries_first_group; // @[Accumulator.swift:119]
+        summed_last_group <= entries_last_group; // @[Accumulator.swift:119]
+        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:119]
+        summed_bias <= entries_bias; // @[Accumulator.swift:120]
+        beat_last_chunk_q <= summed_last_chunk; // @[Accumulator.swift:134]
+        beat_bank_q <= summed_bank; // @[Accumulator.swift:134]
+        beat_chunk_q <= summed_chunk; // @[Accumulator.swift:135]
     end
 
     pqa_accumulator_lane u_lane_0 (

@@ -105,7 +105,7 @@ module pqa_input_buffer (
             if (_t1 && _t2 && _t3) write_slot <= _t4; // @[InputBuffer.swift:111]
             if (_t1) chunk <= _t2 ? 1'b0 : (chunk + 1'b1); // @[InputBuffer.swift:109]
             if (_t1 && _t2) group <= _t3 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:111]
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:32]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:122]
             else if (_t1 && _t2 && _t3) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:111]
         end
     end

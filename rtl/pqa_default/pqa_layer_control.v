@@ -253,7 +253,7 @@ module pqa_layer_control (
     assign state_swap = swap; // @[LoadPortGroups.swift:105]
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:106]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:107]
-    assign _t0 = progress_started & (~active_bank); // @[BankedLoadPort.swift:84]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:84]
     assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:84]
     assign _t2 = progress_started & active_bank; // @[BankedLoadPort.swift:84]
     assign _t3 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:84]

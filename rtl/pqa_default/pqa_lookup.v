@@ -171,24 +171,24 @@ module pqa_lookup (
             else if (_t0) active <= 1'b0; // @[Lookup.swift:104]
             if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:104]
             else if (!_t0 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:104]
-            if (codes_valid) bank <= codes_bank; // @[DistanceEncoder.swift:16]
-            if (codes_valid) group <= codes_group; // @[DistanceEncoder.swift:17]
-            if (codes_valid) first_group <= codes_first_group; // @[DistanceEncoder.swift:18]
-            if (codes_valid) last_group <= codes_last_group; // @[DistanceEncoder.swift:19]
-            read_valid <= active; // @[Lookup.swift:96]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:104]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:104]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:104]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:104]
+            read_valid <= active; // @[Lookup.swift:154]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[DistanceEncoder.swift:15]
-        if (codes_valid) code_1 <= codes_code_1; // @[DistanceEncoder.swift:15]
-        if (codes_valid) code_2 <= codes_code_2; // @[DistanceEncoder.swift:15]
-        if (codes_valid) code_3 <= codes_code_3; // @[DistanceEncoder.swift:15]
-        read_bank <= bank; // @[Lookup.swift:98]
-        read_group <= group; // @[Lookup.swift:99]
-        read_chunk <= chunk; // @[Lookup.swift:97]
-        read_first_group <= first_group; // @[Lookup.swift:100]
-        read_last_group <= last_group; // @[Lookup.swift:101]
+        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:104]
+        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:104]
+        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:104]
+        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:104]
+        read_bank <= bank; // @[Lookup.swift:154]
+        read_group <= group; // @[Lookup.swift:154]
+        read_chunk <= chunk; // @[Lookup.swift:154]
+        read_first_group <= first_group; // @[Lookup.swift:154]
+        read_last_group <= last_group; // @[Lookup.swift:154]
         read_last_chunk <= last_chunk; // @[Lookup.swift:103]
     end
 

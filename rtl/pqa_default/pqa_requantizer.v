@@ -186,11 +186,11 @@ module pqa_requantizer (
             q3_valid <= 1'b0;
             q3_done <= 1'b0;
         end else begin
-            q1_valid <= beat_valid; // @[Requantizer.swift:16]
-            q1_emit <= beat_emit; // @[Requantizer.swift:17]
-            q2_valid <= q1_valid; // @[Requantizer.swift:98]
-            q2_emit <= q1_emit; // @[Requantizer.swift:98]
-            q3_valid <= q2_emit; // @[Requantizer.swift:99]
+            q1_valid <= beat_valid; // @[Requantizer.swift:98]
+            q1_emit <= beat_emit; // @[Requantizer.swift:98]
+            q2_valid <= q1_valid; // @[Requantizer.swift:99]
+            q2_emit <= q1_emit; // @[Requantizer.swift:99]
+            q3_valid <= q2_emit; // @[Requantizer.swift:113]
             q3_done <= q2_valid & q2_last_chunk; // @[Requantizer.swift:115]
         end
     end
@@ -198,15 +198,15 @@ module pqa_requantizer (
     always @(posedge clk) begin
         bank0_rounding <= (35'h000000001 << bank_0_shift) >> 1; // @[Requantizer.swift:96]
         bank1_rounding <= (35'h000000001 << bank_1_shift) >> 1; // @[Requantizer.swift:96]
-        q1_last_chunk <= beat_last_chunk; // @[Requantizer.swift:18]
-        q1_bank <= beat_bank; // @[Requantizer.swift:19]
-        q1_chunk <= beat_chunk; // @[Requantizer.swift:20]
-        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:98]
-        q2_bank <= q1_bank; // @[Requantizer.swift:98]
-        q2_chunk <= q1_chunk; // @[Requantizer.swift:98]
+        q1_last_chunk <= beat_last_chunk; // @[Requantizer.swift:98]
+        q1_bank <= beat_bank; // @[Requantizer.swift:98]
+        q1_chunk <= beat_chunk; // @[Requantizer.swift:98]
+        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:99]
+        q2_bank <= q1_bank; // @[Requantizer.swift:99]
+        q2_chunk <= q1_chunk; // @[Requantizer.swift:99]
         q3_data <= _t8; // @[Requantizer.swift:112]
-        q3_last <= q2_last_chunk; // @[Requantizer.swift:99]
-        q3_bank <= q2_bank; // @[Requantizer.swift:99]
+        q3_last <= q2_last_chunk; // @[Requantizer.swift:114]
+        q3_bank <= q2_bank; // @[Requantizer.swift:116]
     end
 
     pqa_requantizer_lane u_lane_0 (

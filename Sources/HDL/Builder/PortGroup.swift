@@ -68,15 +68,15 @@ extension Signal: PortGroup {
     public var portSignals: [PortSignal] { [PortSignal(self)] }
 }
 
+/// An array of groups is a group: its elements' signals in order.
+extension Array: PortGroup where Element: PortGroup {
+    public var portSignals: [PortSignal] { flatMap(\.portSignals) }
+}
+
 /// Connects `sink` to `source`, field by field: forward fields drive the
 /// sink's, flipped fields (a stream's `ready`) drive the source's.
 public func <== <Group: PortGroup>(sink: Group, source: Group) {
     connectGroups(sink, source, at: nil)
-}
-
-/// Connects two arrays of groups element by element.
-public func <== <Group: PortGroup>(sink: [Group], source: [Group]) {
-    connectSignals(sink.flatMap(\.portSignals), source.flatMap(\.portSignals), at: nil)
 }
 
 func connectGroups<Group: PortGroup>(_ sink: Group, _ source: Group, at location: SourceLocation?) {

@@ -42,10 +42,10 @@ enum ConstantFolding {
         case .mux(let select, let whenTrue, let whenFalse):
             if let choice = values[0] { return .wire(driver: choice.isZero ? whenFalse : whenTrue) }
             if whenTrue == whenFalse { return .wire(driver: whenTrue) }
-            guard let high = values[1], let low = values[2], low.isZero else { return nil }
-            if high == BitVector(width: high.width, truncating: 1 as UInt64) {
-                return high.width == 1 ? .wire(driver: select) : .extend(select, signed: false)
-            }
+            guard let high = values[1], let low = values[2] else { return nil }
+            let one = BitVector(width: high.width, truncating: 1 as UInt64)
+            if low.isZero && high == one { return high.width == 1 ? .wire(driver: select) : .extend(select, signed: false) }
+            if high.isZero && low == one && high.width == 1 { return .unary(.not, select) }
             return nil
         case .binary(let op, let a, let b) where [.add, .or, .xor, .subtract].contains(op):
             if values[1]?.isZero == true { return .wire(driver: a) }

@@ -1,7 +1,7 @@
 /// Removes nodes that only repeat others, after constant folding: an unnamed
 /// wire (left by folding a mux) is replaced by its driver, and an unnamed
-/// operation equal to an earlier one (same operator, operands and type) by
-/// that one, so every expression is built once.
+/// operation equal to another (same operator, operands and type) by a named
+/// one or else the first, so every expression is built once.
 enum Simplification {
     static func run(_ nodes: inout [Node], registers: inout [RegisterSpec], memories: inout [MemorySpec]) {
         var replacement: [Int: NodeID] = [:]
@@ -13,8 +13,17 @@ enum Simplification {
         var firstOf: [Operation: NodeID] = [:]
         for index in nodes.indices {
             nodes[index].kind = nodes[index].kind.mapOperands(resolve)
-            guard nodes[index].name == nil else { continue }
             let kind = nodes[index].kind
+            guard nodes[index].name == nil else {
+                // A named operation stands in for the unnamed ones equal to it.
+                guard kind.isPureOperation else { continue }
+                let key = Operation(kind: kind, type: nodes[index].type)
+                if let first = firstOf[key] {
+                    if nodes[first.index].name == nil { replacement[first.index] = NodeID(index) } else { continue }
+                }
+                firstOf[key] = NodeID(index)
+                continue
+            }
             if case .wire(let driver?) = kind {
                 replacement[index] = driver
             } else if kind.isPureOperation {

@@ -29,7 +29,7 @@ struct RegisterUpdate {
     /// The statements that update the register, without indentation.
     var statements: [String] {
         let next = register.next ?? register.node
-        return Self.render(tree(next, context: names.netlist.nodes[next.index].location))
+        return Self.render(tree(next, context: names.netlist.nodes[register.node.index].location))
     }
 
     /// One statement of an update.
@@ -42,12 +42,13 @@ struct RegisterUpdate {
     }
 
     /// The update for next value `id`; `context` is the location of the `when`
-    /// around it, which a constant value (shared by every use) reports.
+    /// around it (or of the register), which a value not built for this
+    /// update (a constant, a port, another register) reports.
     private func tree(_ id: NodeID, context: SourceLocation) -> [Update] {
         if id == register.node { return [] }
         let node = names.netlist.nodes[id.index]
         guard names.absorbed.contains(id), case .mux(let select, let whenTrue, let whenFalse) = node.kind else {
-            let location = names.constantValue(id) == nil ? node.location : context
+            let location = node.kind.isPureOperation && names.constantValue(id) == nil ? node.location : context
             let comment = sourceComments ? " // @[\(location.shortDescription)]" : ""
             return [.assign("\(names.ref(register.node)) <= \(names.value(id));" + comment)]
         }

@@ -419,7 +419,7 @@ module argmin_tree_inputs64_width16_signed0_stage2 (
             valid_d2 <= 1'b0;
             valid_d3 <= 1'b0;
         end else begin
-            valid_d1 <= in_valid; // @[ArgminTree.swift:46]
+            valid_d1 <= in_valid; // @[ArgminTree.swift:53]
             valid_d2 <= valid_d1; // @[ArgminTree.swift:53]
             valid_d3 <= valid_d2; // @[ArgminTree.swift:53]
         end

@@ -49,10 +49,10 @@ module pipelined_mac_a8_b8_acc24_signed1 (
             accumulator <= 24'h000000;
             acc_valid <= 1'b0;
         end else begin
-            product_valid <= valid; // @[PipelinedMAC.swift:37]
-            product_clear <= clear; // @[PipelinedMAC.swift:38]
+            product_valid <= valid; // @[PipelinedMAC.swift:41]
+            product_clear <= clear; // @[PipelinedMAC.swift:42]
             if (product_valid) accumulator <= product_clear ? _t1 : (accumulator + _t1); // @[PipelinedMAC.swift:46]
-            acc_valid <= product_valid; // @[PipelinedMAC.swift:41]
+            acc_valid <= product_valid; // @[PipelinedMAC.swift:50]
         end
     end
 

@@ -1,0 +1,75 @@
+import HDL
+import PQ
+@testable import PQA
+import Testing
+
+/// The accumulator alone against the golden model's `accumulate(codes:)`
+/// plus bias: the table words of random codes fed group by group, chunk by
+/// chunk, as the lookup delivers them (with idle cycles between groups and
+/// garbage in subspace lanes past Ns), on both banks.
+@Suite(.serialized) struct AccumulatorTests {
+    @Test(arguments: Array(1...8) as [UInt64])
+    func sumsMatchTheGoldenAccumulation(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let design = try PQAParameters(configuration)
+        let p = configuration.parallelism, formats = configuration.formats
+        var random = RandomLayer(seed: seed)
+        let layers = try (0..<2).map { _ in try random.layer(try random.shape(within: configuration.maxima), for: configuration) }
+        try checkStage(Accumulator(design: design), seed: seed, "accumulator of \(p.summary)") { probe in
+            for (bank, layer) in layers.enumerated() { try probe.set("ns_\(bank)", layer.shape.ns) }
+            probe.reset()
+            var expected: [(cycle: Int, bank: Int, chunk: Int, last: Bool, lanes: [Int])] = []
+            var cycle = 0
+            func tick() throws {
+                if let first = expected.first, first.cycle == cycle {
+                    expected.removeFirst()
+                    probe.check("beat_emit", try probe.get("beat_emit"), 1)
+                    probe.check("beat_bank", try probe.get("beat_bank"), first.bank)
+                    probe.check("beat_chunk", try probe.get("beat_chunk"), first.chunk)
+                    probe.check("beat_last_chunk", try probe.get("beat_last_chunk"), first.last ? 1 : 0)
+                    for (lane, value) in first.lanes.enumerated() {
+                        let bits = try probe.bits("beat_accumulator_\(lane)")
+                        probe.check("beat_accumulator_\(lane)", bits, BitVector(width: bits.width, truncating: value))
+                    }
+                }
+                probe.step()
+                cycle += 1
+            }
+            for _ in 0..<3 {
+                let bank = probe.random(0...1), layer = layers[bank], shape = layer.shape
+                let codes = (0..<shape.ns).map { _ in probe.random(0...(shape.np - 1)) }
+                let sums = try layer.accumulate(codes: codes)
+                let groups = ceilDivide(shape.ns, p.nsVec), chunks = ceilDivide(shape.cout, p.outVec)
+                for group in 0..<groups {
+                    for chunk in 0..<chunks {
+                        let channels = (0..<p.outVec).map { chunk * p.outVec + $0 }
+                        for lane in 0..<p.nsVec {
+                            let s = group * p.nsVec + lane
+                            let entries = channels.map { c in
+                                s < shape.ns ? (c < shape.cout ? layer.table.entry(subspace: s, prototype: codes[s], channel: c) : 0)
+                                             : probe.value(formats.entry)
+                            }
+                            try probe.set("entries_word_\(lane)", Lanes.pack(entries, bits: formats.entry.bits))
+                        }
+                        try probe.set("entries_bias", Lanes.pack(channels.map { $0 < shape.cout ? layer.bias[$0] : 0 }, bits: formats.bias.bits))
+                        try probe.set("entries_valid", true)
+                        try probe.set("entries_bank", bank)
+                        try probe.set("entries_group", group)
+                        try probe.set("entries_chunk", chunk)
+                        try probe.set("entries_first_group", group == 0)
+                        try probe.set("entries_last_group", group == groups - 1)
+                        try probe.set("entries_last_chunk", chunk == chunks - 1)
+                        if group == groups - 1 {
+                            let lanes = channels.map { $0 < shape.cout ? sums[$0] + layer.bias[$0] : 0 }
+                            expected.append((cycle + Accumulator.latency(design), bank, chunk, chunk == chunks - 1, lanes))
+                        }
+                        try tick()
+                    }
+                    try probe.set("entries_valid", false)
+                    for _ in 0..<probe.random(0...2) { try tick() }
+                }
+            }
+            while !expected.isEmpty { try tick() }
+        }
+    }
+}

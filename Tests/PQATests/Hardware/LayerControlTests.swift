@@ -1,0 +1,124 @@
+import HDL
+import PQ
+@testable import PQA
+import Testing
+
+/// The layer control alone, the rest of the core played by the test: two
+/// layers' `LayerProgram` beats streamed in (random gaps), the first running
+/// while the second loads. Every register must hold its layer's value with
+/// the counts derived from it, every memory write must carry its beat into
+/// the load bank, the swap must wait for the running layer's end, and a
+/// bank with work in flight must refuse loads.
+@Suite(.serialized) struct LayerControlTests {
+    @Test(arguments: Array(1...8) as [UInt64])
+    func loadsSwapsAndDerivedCounts(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let design = try PQAParameters(configuration)
+        let p = configuration.parallelism
+        var random = RandomLayer(seed: seed)
+        let layers = try (0..<2).map { _ in try random.layer(try random.shape(within: configuration.maxima), for: configuration) }
+        let programs = try layers.map { try LayerProgram($0, columns: 2, parameters: design) }
+        try checkStage(LayerControl(design: design, fixed: nil), seed: seed, "layer control of \(p.summary)") { probe in
+            probe.reset()
+            probe.check("load bank after reset", try probe.get("state_load_bank"), 1)
+
+            /// Streams `program` into the load bank, checking each memory write; returns the bank it went to.
+            func load(_ program: LayerProgram) throws -> Int {
+                let bank = try probe.get("state_load_bank")
+                var index = 0
+                while index < program.loadBeats.count {
+                    let beat = program.loadBeats[index]
+                    let offering = probe.chance(0.7)
+                    try probe.set("load_valid", offering)
+                    try probe.set("load_last", index == program.loadBeats.count - 1)
+                    let fields = design.loadBeat.fields(of: beat)
+                    try probe.set("load_kind", fields.kind)
+                    try probe.set("load_index", fields.index)
+                    try probe.set("load_address", fields.address)
+                    try probe.set("load_data", fields.data)
+                    if offering, try probe.flag("load_ready") {
+                        try checkWrite(probe, design: design, beat: beat, bank: bank)
+                        index += 1
+                    }
+                    probe.step()
+                }
+                try probe.set("load_valid", false)
+                return bank
+            }
+
+            // Layer 0 loads into bank 1 and swaps in: it is idle.
+            let first = try load(programs[0])
+            probe.step(3)
+            probe.check("active bank", try probe.get("state_active_bank"), first)
+            probe.check("active valid", try probe.get("state_active_valid"), 1)
+            try checkRegisters(probe, design: design, layer: layers[0], columns: 2, bank: first)
+
+            // A unit of work starts on it; layer 1 loads into the other bank,
+            // and waits for layer 0's end to swap in.
+            try pulse(probe, "progress_started")
+            let second = try load(programs[1])
+            probe.check("second layer's bank", second, 1 - first)
+            probe.step(3)
+            probe.check("pending while layer 0 runs", try probe.get("state_pending"), 1)
+            probe.check("active bank while layer 0 runs", try probe.get("state_active_bank"), first)
+            try probe.set("progress_started", true)
+            try probe.set("progress_layer_ends", true)
+            probe.step()
+            try probe.set("progress_started", false)
+            try probe.set("progress_layer_ends", false)
+            probe.step(2)
+            probe.check("active bank after the swap", try probe.get("state_active_bank"), second)
+            try checkRegisters(probe, design: design, layer: layers[1], columns: 2, bank: second)
+
+            // Bank `first` still has two units in flight: a load must wait for them.
+            probe.check("idle banks", try probe.get("state_idle_banks"), 0)
+            try probe.set("progress_finished_bank", first)
+            try probe.set("load_last", false)
+            var loaded = false
+            for step in 0..<6 {
+                if step == 2 || step == 4 { try pulse(probe, "progress_finished") }
+                try probe.set("load_valid", true)
+                let ready = try probe.flag("load_ready")
+                if step < 4 && ready { probe.context.fail("load_ready", expected: "low while bank \(first) has work in flight", actual: "high") }
+                loaded = loaded || ready
+                try probe.set("load_valid", false)
+                probe.step()
+            }
+            probe.check("ready once bank \(first) is free", loaded ? 1 : 0, 1)
+        }
+    }
+
+    private func pulse(_ probe: StageProbe, _ port: String) throws {
+        try probe.set(port, true)
+        probe.step()
+        try probe.set(port, false)
+    }
+
+    /// The write ports in the cycle `beat` moves: its memory, into `bank`.
+    private func checkWrite(_ probe: StageProbe, design: PQAParameters, beat: BitVector, bank: Int) throws {
+        let (kind, index, address, data) = design.loadBeat.fields(of: beat)
+        let targets: [(LoadBeatKind, String, words: Int, bits: Int)] = [
+            (.prototypes, "write_prototypes", design.prototypeWords, design.prototypeWordBits),
+            (.table, "write_table", design.tableWords, design.tableWordBits), (.bias, "write_bias", design.biasWords, design.biasWordBits)]
+        for (target, prefix, words, bits) in targets {
+            let writes = LoadBeatKind(rawValue: kind) == target
+            probe.check("\(prefix)_enable", try probe.get("\(prefix)_enable"), writes ? 1 : 0)
+            guard writes else { continue }
+            probe.check("\(prefix)_address", try probe.get("\(prefix)_address"), bank * words + address)
+            probe.check("\(prefix)_data", try probe.bits("\(prefix)_data"), data.truncated(to: bits))
+            if target != .bias { probe.check("\(prefix)_index", try probe.get("\(prefix)_index"), index) }
+        }
+    }
+
+    /// Bank `bank`'s registers and the counts derived from them.
+    private func checkRegisters(_ probe: StageProbe, design: PQAParameters, layer: IntegerPQLayer, columns: Int, bank: Int) throws {
+        let shape = layer.shape, p = design.configuration.parallelism, model = CycleModel(design)
+        let expected: [(String, Int)] = [
+            ("ls", shape.ls), ("np", shape.np), ("ns", shape.ns), ("cout", shape.cout), ("columns", columns),
+            ("multiplier", layer.requantization.multiplier), ("shift", layer.requantization.shift),
+            ("relu", layer.requantization.relu ? 1 : 0), ("chunks", ceilDivide(shape.ls, p.lsVec)),
+            ("prototype_chunks", ceilDivide(shape.np, p.npVec)), ("groups", ceilDivide(shape.ns, p.nsVec)),
+            ("output_chunks", ceilDivide(shape.cout, p.outVec)), ("encode_cycles", model.encodeCycles(shape)), ("period", model.slot(shape))]
+        for (field, value) in expected { probe.check("bank_\(bank)_\(field)", try probe.get("bank_\(bank)_\(field)"), value) }
+    }
+}

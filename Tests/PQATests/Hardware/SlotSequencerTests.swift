@@ -1,0 +1,103 @@
+import HDL
+import PQ
+@testable import PQA
+import Testing
+
+/// The slot sequencer alone, its surroundings played by the test: a layer
+/// control that swaps a layer in and ends it on `layer_ends`, an input buffer
+/// whose slots fill after random delays and empty on `release`, and an
+/// output FIFO drained at random. Every slot must issue the schedule the
+/// cycle model assumes (`chunks x prototypeChunks` operations, element chunk
+/// fastest, then the idle rest of its `period`), start only with a full slot
+/// and room for the column's output beats, and release each slot once.
+@Suite(.serialized) struct SlotSequencerTests {
+    @Test(arguments: Array(1...8) as [UInt64])
+    func slotsFollowTheSchedule(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let design = try PQAParameters(configuration)
+        let p = configuration.parallelism
+        var random = RandomLayer(seed: seed)
+        let shape = try random.shape(within: configuration.maxima)
+        let model = CycleModel(design)
+        let chunks = ceilDivide(shape.ls, p.lsVec), prototypeChunks = ceilDivide(shape.np, p.npVec)
+        let groups = ceilDivide(shape.ns, p.nsVec), outputChunks = ceilDivide(shape.cout, p.outVec)
+        let columns = 3, bank = Int(seed % 2)
+        try checkStage(SlotSequencer(design: design, streaming: false), seed: seed, "slot sequencer of \(p.summary), \(shape)") { probe in
+            probe.reset()
+            for b in 0..<2 {
+                let timing = ["chunks": chunks, "prototype_chunks": prototypeChunks, "groups": groups, "output_chunks": outputChunks,
+                              "encode_cycles": model.encodeCycles(shape), "period": model.slot(shape), "columns": columns]
+                for (field, value) in timing { try probe.set("bank_\(b)_\(field)", value) }
+            }
+            try probe.set("active_bank", bank)
+            try probe.set("active_load_bank", bank)
+            try probe.set("active_swap", true)
+            probe.step()
+            try probe.set("active_swap", false)
+            try probe.set("active_valid", true)
+
+            var full = [false, false], arriving = [0, 0]  // cycles until each slot's column is in
+            var columnsArrived = 0, outstanding = 0, releases = 0
+            var operations: [(group: Int, chunk: Int, prototypeChunk: Int, cycle: Int)] = []
+            var starts: [Int] = []
+            for cycle in 0..<(columns * groups * (model.slot(shape) + 6) * 3 + 60) {
+                // The input buffer: the next column lands in its slot after a random delay.
+                for slot in 0..<2 where !full[slot] && columnsArrived < columns && columnsArrived % 2 == slot {
+                    if arriving[slot] == 0 { arriving[slot] = probe.random(1...4) }
+                    arriving[slot] -= 1
+                    if arriving[slot] == 0 {
+                        full[slot] = true
+                        columnsArrived += 1
+                    }
+                }
+                try probe.set("full_0", full[0])
+                try probe.set("full_1", full[1])
+                // The FIFO: a beat leaves now and then.
+                let pop = outstanding > 0 && probe.chance(0.6)
+                try probe.set("output_pop", pop)
+                var layerEnds = false
+                if try probe.flag("started") {
+                    starts.append(cycle)
+                    if starts.count % groups == 0 {  // a column's last group reserves its output beats
+                        outstanding += outputChunks
+                        if outstanding > design.outputFIFODepth {
+                            probe.context.fail("output space", expected: "at most \(design.outputFIFODepth) beats reserved", actual: "\(outstanding)")
+                        }
+                    }
+                    layerEnds = try probe.flag("layer_ends")
+                    if layerEnds { probe.check("layer ends on the last slot", starts.count, columns * groups) }
+                }
+                if try probe.flag("operation_valid") {
+                    operations.append((try probe.get("operation_group"), try probe.get("operation_chunk"),
+                                       try probe.get("operation_prototype_chunk"), cycle))
+                    probe.check("operation_bank", try probe.get("operation_bank"), bank)
+                }
+                for slot in 0..<2 where try probe.flag("release_\(slot)") {
+                    probe.check("released slot", slot, releases % 2)
+                    full[slot] = false
+                    releases += 1
+                }
+                probe.step()
+                if pop { outstanding -= 1 }
+                if layerEnds { try probe.set("active_valid", false) }  // as the layer control does, a cycle later
+            }
+            // The schedule: per slot, element chunks fastest, then prototype chunks; groups in order.
+            let perSlot = model.encodeCycles(shape)
+            probe.check("slots", starts.count, columns * groups)
+            probe.check("operations", operations.count, columns * groups * perSlot)
+            probe.check("releases", releases, columns)
+            for (index, operation) in operations.enumerated() {
+                let slot = index / perSlot, within = index % perSlot
+                probe.check("operation \(index) group", operation.group, slot % groups)
+                probe.check("operation \(index) chunk", operation.chunk, within % chunks)
+                probe.check("operation \(index) prototype chunk", operation.prototypeChunk, within / chunks)
+                if within > 0 { probe.check("operation \(index) follows the previous", operation.cycle, operations[index - 1].cycle + 1) }
+            }
+            for (index, start) in starts.enumerated().dropFirst() {
+                if start - starts[index - 1] < model.slot(shape) {
+                    probe.context.fail("slot start \(index)", expected: "at least \(model.slot(shape)) cycles after the last", actual: "\(start - starts[index - 1])")
+                }
+            }
+        }
+    }
+}
