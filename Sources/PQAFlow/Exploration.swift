@@ -30,7 +30,7 @@ public struct Exploration: Sendable {
 
     /// A sweep of `space` for `layers` of `network`, written to `directory`.
     public init(network: String, layers: [NetworkLayer], space: ExplorationSpace, directory: URL,
-                yosys: String = "yosys", nextpnr: String? = nil) {
+                yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil) {
         self.network = network
         self.layers = layers
         self.space = space

@@ -25,7 +25,7 @@ public struct MeasurementCache: Sendable {
     public let nextpnr: String?
 
     /// A cache in `directory` (created when first written).
-    public init(directory: URL, yosys: String = "yosys", nextpnr: String? = nil) {
+    public init(directory: URL, yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil) {
         self.directory = directory
         self.yosys = yosys
         self.nextpnr = nextpnr

@@ -100,7 +100,7 @@ public enum PlaceAndRoute {
     /// Wraps `core` in a `SmallPinWrapper`, synthesizes it for `device` and
     /// places and routes it, aiming at `targetMHz`. `nextpnr` overrides the binary.
     public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100,
-                           yosys: String = "yosys", nextpnr: String? = nil, seed: Int = 1) throws -> PlaceAndRouteReport {
+                           yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1) throws -> PlaceAndRouteReport {
         guard let tool = nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) else {
             throw ToolError.missing(tool: device.nextpnrCandidates.joined(separator: " or "))
         }

@@ -53,7 +53,7 @@ public struct SynthesisReport: Codable, Sendable {
 public enum Synthesis {
     /// Synthesizes `files` (top `files.topName`) for `target` with the Yosys
     /// binary `yosys` (the system's by default).
-    public static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String = "yosys",
+    public static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String = SynthesisTool.preferredYosys,
                            weights: AreaWeights = .standard) throws -> SynthesisReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -68,7 +68,7 @@ public enum Synthesis {
         let script = "read_verilog \(files.verilogFiles.joined(separator: " ")); \(target.command(top: files.topName)); tee -q -o stat.json stat -json"
             + (writeNetlist ? "; write_json netlist.json" : "")
         let start = Date()
-        let version = try ExternalTool.run(yosys, ["-V"], in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
+        let version = try SynthesisTool.yosysVersion(yosys, in: directory)
         try ExternalTool.run(yosys, ["-q", "-p", script], in: directory)
         let seconds = Date().timeIntervalSince(start)
         let cells = try parseStatistics(Data(contentsOf: directory.appendingPathComponent("stat.json")))

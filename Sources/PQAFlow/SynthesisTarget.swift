@@ -19,8 +19,8 @@ public enum SynthesisTarget: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// The Yosys synthesis command for top module `top`, flattened.
-    public func command(top: String) -> String { family.yosysCommand(top: top) }
+    /// The Yosys synthesis command for top module `top`, flattened or not.
+    public func command(top: String, flatten: Bool = true) -> String { family.yosysCommand(top: top, flatten: flatten) }
 
     /// The resource class of a cell type, for this family.
     public func resource(of cell: String) -> Resource {

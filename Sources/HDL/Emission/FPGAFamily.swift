@@ -9,12 +9,13 @@ public enum FPGAFamily: String, CaseIterable, Sendable {
     /// Lattice iCE40 UltraPlus (with its DSP blocks).
     case ice40
 
-    /// The Yosys synthesis command for top module `top`, flattened.
-    public func yosysCommand(top: String) -> String {
+    /// The Yosys synthesis command for top module `top`: flattened, or
+    /// keeping the module hierarchy (for per-module utilization).
+    public func yosysCommand(top: String, flatten: Bool = true) -> String {
         switch self {
-        case .xilinx7: "synth_xilinx -flatten -top \(top)"
-        case .ecp5: "synth_ecp5 -flatten -top \(top)"
-        case .ice40: "synth_ice40 -flatten -dsp -top \(top)"
+        case .xilinx7: "synth_xilinx\(flatten ? " -flatten" : "") -top \(top)"
+        case .ecp5: "synth_ecp5 \(flatten ? "-flatten" : "-noflatten") -top \(top)"
+        case .ice40: "synth_ice40 \(flatten ? "-flatten" : "-noflatten") -dsp -top \(top)"
         }
     }
 
