@@ -120,7 +120,9 @@ public enum DifferentialHarness {
         try body(reference)
         var referenceFailure = reference.failures.first
         if referenceFailure != nil {
-            referenceFailure?.waveform = try traced(netlist, seed: seed, body: body) { try make(referenceEngine) }
+            referenceFailure?.waveform = try traced(netlist, seed: seed, body: body) { () throws -> any Simulator in
+                referenceEngine == .verilator ? try VerilatorSimulator(netlist, tracing: true) : Interpreter(netlist)
+            }
         }
         var results = [EngineResult(engine: referenceEngine, seconds: Date().timeIntervalSince(start), failure: referenceFailure)]
         let run = reference.recorder.run
@@ -135,7 +137,7 @@ public enum DifferentialHarness {
                 try body(context)
                 failure = context.failures.first ?? compare(context.recorder.run, with: run, engine: .verilator, seed: seed)
                 if failure != nil {
-                    failure?.waveform = try traced(netlist, seed: seed, body: body) { try VerilatorSimulator(netlist) }
+                    failure?.waveform = try traced(netlist, seed: seed, body: body) { try VerilatorSimulator(netlist, tracing: true) }
                 }
             case .icarus:
                 let directory = FileManager.default.temporaryDirectory

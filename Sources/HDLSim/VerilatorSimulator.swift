@@ -17,6 +17,8 @@ public final class VerilatorSimulator: Simulator {
     public let buildOutcome: VerilatorBuild.Outcome
     /// The loaded library's path.
     public let libraryPath: URL
+    /// Whether the model was built with waveform support.
+    public let tracing: Bool
 
     private let functions: VerilatorFunctions
     private let model: UnsafeMutableRawPointer
@@ -24,11 +26,13 @@ public final class VerilatorSimulator: Simulator {
     private var needsEval = false
     private var scratch: [UInt64]
 
-    /// Builds (or takes from the cache) and loads `netlist`. Throws
+    /// Builds (or takes from the cache) and loads `netlist`; with `tracing`,
+    /// a model that can write waveforms (it builds and runs slower). Throws
     /// `ToolError` when Verilator or g++ is missing or fails.
-    public init(_ netlist: Netlist) throws {
+    public init(_ netlist: Netlist, tracing: Bool = false) throws {
         self.netlist = netlist
-        let (path, outcome) = try VerilatorBuild.library(for: netlist)
+        self.tracing = tracing
+        let (path, outcome) = try VerilatorBuild.library(for: netlist, tracing: tracing)
         libraryPath = path
         buildOutcome = outcome
         functions = try VerilatorFunctions.load(path)
@@ -190,7 +194,15 @@ public final class VerilatorSimulator: Simulator {
         return checksum
     }
 
-    public func startTrace(writingTo path: String) throws { functions.traceOpen(model, path) }
+    /// Starts a waveform; the model must have been built with `tracing`.
+    public func startTrace(writingTo path: String) throws {
+        guard tracing else {
+            throw ToolError.failed(tool: "verilator", command: "pqa_trace_open", status: -1,
+                                   output: "the model of \(netlist.name) was built without waveform support; create it with VerilatorSimulator(netlist, tracing: true)",
+                                   directory: libraryPath.deletingLastPathComponent().path)
+        }
+        functions.traceOpen(model, path)
+    }
     public func stopTrace() { functions.traceClose(model) }
 }
 

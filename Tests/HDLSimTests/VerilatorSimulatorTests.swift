@@ -71,7 +71,7 @@ struct VerilatorSimulatorTests {
     }
 
     @Test func traceWritesAWaveform() throws {
-        let simulator = try VerilatorSimulator(try Counter(width: 4).elaborate())
+        let simulator = try VerilatorSimulator(try Counter(width: 4).elaborate(), tracing: true)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-trace-\(UUID().uuidString).vcd").path
         try simulator.startTrace(writingTo: path)
         simulator.reset(cycles: 1)
@@ -83,5 +83,9 @@ struct VerilatorSimulatorTests {
         #expect(text.contains("count"))
         try? FileManager.default.removeItem(atPath: path)
     }
-}
 
+    @Test func aModelBuiltForSpeedRefusesToTrace() throws {
+        let simulator = try VerilatorSimulator(try Counter(width: 4).elaborate())
+        #expect(throws: ToolError.self) { try simulator.startTrace(writingTo: "/tmp/never.vcd") }
+    }
+}
