@@ -18,6 +18,10 @@ public struct QuantizationOptions: Sendable, Hashable {
     public var multiplierBits: Int
     /// The largest shift the requantization may use.
     public var maxShift: Int
+    /// When set, the per-tensor input scale to use instead of one from the
+    /// calibration's magnitudes: a layer that takes the integer outputs of
+    /// the layer before it as they are uses that layer's output scale.
+    public var inputScale: Double?
 
     /// Options from explicit formats.
     public init(
@@ -55,6 +59,7 @@ extension FloatPQLayer {
     ///   subspace) maps to the largest value both the activation and the
     ///   prototype formats hold; activations and prototypes share it so
     ///   their integer distances rank prototypes as the real ones do.
+    ///   `options.inputScale`, when set, is used instead.
     /// - Table scale: the largest table magnitude maps to the entry format's
     ///   largest value; the bias uses the same scale.
     /// - Output scale: the largest magnitude of this layer's outputs on the
@@ -77,7 +82,13 @@ extension FloatPQLayer {
             let slot = options.perSubspaceInputScales ? (i % calibration.columns) / ls : 0
             if v.isFinite { magnitudes[slot] = max(magnitudes[slot], abs(v)) }
         }
-        let inputScales = magnitudes.map { $0 > 0 ? $0 / inputRange : 1 }
+        var inputScales = magnitudes.map { $0 > 0 ? $0 / inputRange : 1 }
+        if let fixed = options.inputScale {
+            guard fixed > 0, fixed.isFinite else {
+                throw PQError.parameterOutOfRange(field: "inputScale", value: "\(fixed)", allowed: "a finite value > 0")
+            }
+            inputScales = [fixed]
+        }
         let prototypeValues = prototypes.values.enumerated().map { i, v in
             let s = i / (shape.np * ls)
             return Quantizer.quantize(v, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s], format: options.prototype)
