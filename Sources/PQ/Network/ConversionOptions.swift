@@ -19,10 +19,13 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var multiplierBits: Int
     /// The largest requantization shift a layer may use.
     public var maxShift: Int
+    /// How input, table and output scales are chosen from the calibration.
+    public var scaleChoice: ScaleChoice
 
     /// Options; `bits` holds one width for all four quantities or four widths.
     public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
-                seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31) throws {
+                seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31,
+                scaleChoice: ScaleChoice = .minimumError) throws {
         self.ls = ls
         self.np = np
         self.metric = metric
@@ -32,6 +35,7 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         self.iterations = iterations
         self.multiplierBits = multiplierBits
         self.maxShift = maxShift
+        self.scaleChoice = scaleChoice
         try validate()
     }
 

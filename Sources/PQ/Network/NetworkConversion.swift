@@ -15,8 +15,11 @@ extension ConvertedNetwork {
     ///   ends in a ReLU. A layer that takes a previous PQ layer's outputs
     ///   through ReLU, pooling or flatten only uses that layer's output scale
     ///   as its input scale, so the integer outputs are its integer inputs;
-    ///   otherwise its input scale comes from the calibration. Every layer
-    ///   shares one bias format, the widest any layer needs.
+    ///   otherwise its input scale comes from the calibration (this needs
+    ///   every output value to be an activation and a prototype value, so
+    ///   outputs may not be wider than either). Scales are chosen by
+    ///   `options.scaleChoice`. Every layer shares one bias format, the
+    ///   widest any layer needs.
     public static func convert(_ network: Network, calibration: Activations<Double>, options: ConversionOptions) throws -> ConvertedNetwork {
         try options.validate()
         let pqIndices = network.pqLayerIndices
@@ -35,14 +38,20 @@ extension ConvertedNetwork {
             return .real(try w.fold(layer.outputs(columns: columns)))
         }
         let formats = try sharedFormats(network, options: options)
+        // Integer outputs pass on as integer inputs only when every output
+        // value is also an activation and a prototype value.
+        let chainable = [formats.activation, formats.prototype].allSatisfy {
+            $0.minValue <= formats.output.minValue && formats.output.maxValue <= $0.maxValue
+        }
         func quantizeAll(bias: IntegerFormat?) throws -> [Layer] {
             var result: [Layer] = []
             for index in pqIndices {
                 guard let (layer, columns) = learned[index] else { continue }
-                let chained = network.chainedSource(of: index)
+                let chained = chainable ? network.chainedSource(of: index) : nil
                 var quantization = QuantizationOptions(
                     activation: formats.activation, prototype: formats.prototype, entry: formats.entry, output: formats.output,
                     bias: bias, multiplierBits: options.multiplierBits, maxShift: options.maxShift)
+                quantization.scaleChoice = options.scaleChoice
                 quantization.inputScale = chained.flatMap { source in result.first { $0.index == source }?.integer.scales?.output }
                 let name = network.layers[index].name
                 let integer = try named(name) { try layer.quantized(calibration: columns, options: quantization) }
