@@ -12,7 +12,7 @@ struct NetworkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Product-quantize a small CNN, evaluate it in float, PQ, integer and RTL, and study accuracy against bits.",
-        subcommands: [NetworkConvert.self, NetworkEvaluate.self])
+        subcommands: [NetworkConvert.self, NetworkEvaluate.self, NetworkStudyCommand.self])
 }
 
 /// Options that describe a conversion, shared by `convert` and `study`.

@@ -22,7 +22,28 @@ extension ConvertedNetwork {
     ///   widest any layer needs.
     public static func convert(_ network: Network, calibration: Activations<Double>, options: ConversionOptions) throws -> ConvertedNetwork {
         try options.validate()
-        let pqIndices = network.pqLayerIndices
+        return try quantize(network, learned: learn(network, calibration: calibration, options: options),
+                            calibrationImages: calibration.count, options: options)
+    }
+
+    /// The same network converted at each of `bits` (one width or four per
+    /// entry): the PQ layers are learned once, then quantized at each.
+    public static func convert(_ network: Network, calibration: Activations<Double>, options: ConversionOptions,
+                               bits: [[Int]]) throws -> [ConvertedNetwork] {
+        try options.validate()
+        let learned = try learn(network, calibration: calibration, options: options)
+        return try bits.map { widths in
+            var quantization = options
+            quantization.bits = widths.count == 1 ? Array(repeating: widths[0], count: 4) : widths
+            try quantization.validate()
+            return try quantize(network, learned: learned, calibrationImages: calibration.count, options: quantization)
+        }
+    }
+
+    /// The float PQ layers (by network index), learned in order from the
+    /// calibration, each with the im2col columns it learned from.
+    static func learn(_ network: Network, calibration: Activations<Double>,
+                      options: ConversionOptions) throws -> [Int: (layer: FloatPQLayer, columns: Matrix<Double>)] {
         var floatInputs: [Int: Activations<Double>] = [:]
         _ = try network.run(calibration) { index, w, input in
             if w.pq { floatInputs[index] = input.real }
@@ -37,6 +58,13 @@ extension ConvertedNetwork {
             learned[index] = (layer, columns)
             return .real(try w.fold(layer.outputs(columns: columns)))
         }
+        return learned
+    }
+
+    /// The integer layers of the learned float PQ layers at `options.bits`.
+    static func quantize(_ network: Network, learned: [Int: (layer: FloatPQLayer, columns: Matrix<Double>)],
+                         calibrationImages: Int, options: ConversionOptions) throws -> ConvertedNetwork {
+        let pqIndices = network.pqLayerIndices
         let formats = try sharedFormats(network, options: options)
         // Integer outputs pass on as integer inputs only when every output
         // value is also an activation and a prototype value.
@@ -60,7 +88,7 @@ extension ConvertedNetwork {
             return result
         }
         let widest = try quantizeAll(bias: nil).map(\.integer.formats.bias).max { $0.bits < $1.bits }
-        return try ConvertedNetwork(network: network, options: options, calibrationImages: calibration.count,
+        return try ConvertedNetwork(network: network, options: options, calibrationImages: calibrationImages,
                                     layers: quantizeAll(bias: widest))
     }
 

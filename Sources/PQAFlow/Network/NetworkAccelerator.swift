@@ -8,7 +8,7 @@ public enum NetworkAccelerator {
     /// `network`: maxima from its largest layer (`Ls`, `Np`, `Ns`, `Cout`,
     /// columns per image), its shared formats, metric and multiplier width,
     /// the largest shift any layer uses, and `parallelism` (by default
-    /// `LsVec = Ls`, `NpVec = min(Np, 16)`, `NsVec = min(Ns, 2)`,
+    /// `LsVec = Ls`, `NpVec = min(Np, 16)`, `NsVec = 1`,
     /// `OutVec = min(Cout, 16)`), clipped to the maxima.
     public static func configuration(for network: ConvertedNetwork,
                                      parallelism: PQAConfiguration.Parallelism? = nil) throws -> PQAConfiguration {
@@ -20,7 +20,7 @@ public enum NetworkAccelerator {
         let maxima = PQAConfiguration.Maxima(
             ls: shapes.map(\.ls).max() ?? 1, np: shapes.map(\.np).max() ?? 1, ns: shapes.map(\.ns).max() ?? 1,
             cout: shapes.map(\.cout).max() ?? 1, columns: network.layers.map(\.columnsPerImage).max() ?? 1)
-        let wanted = parallelism ?? .init(lsVec: maxima.ls, npVec: min(maxima.np, 16), nsVec: min(maxima.ns, 2), outVec: min(maxima.cout, 16))
+        let wanted = parallelism ?? .init(lsVec: maxima.ls, npVec: min(maxima.np, 16), nsVec: 1, outVec: min(maxima.cout, 16))
         let configuration = PQAConfiguration(
             maxima: maxima,
             parallelism: .init(lsVec: min(wanted.lsVec, maxima.ls), npVec: min(wanted.npVec, maxima.np),

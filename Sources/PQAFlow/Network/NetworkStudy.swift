@@ -1,0 +1,96 @@
+import Foundation
+import HDL
+import PQ
+import PQA
+
+/// Accuracy of a network against bits and prototypes per codebook, with and
+/// without the table refit, beside the float network, and the synthesized
+/// area of the accelerator at each point: the study of `pqa network study`.
+public enum NetworkStudy {
+    /// Accuracy at one point.
+    public struct Point: Codable, Sendable {
+        /// Bits of activations, prototypes, entries and outputs (all equal).
+        public let bits: Int
+        /// Prototypes per codebook.
+        public let np: Int
+        /// Whether the tables were refit.
+        public let refit: Bool
+        /// Test accuracy with float PQ layers.
+        public let pqFloat: Double
+        /// Test accuracy with integer PQ layers (the accelerator's, bit for bit).
+        public let integer: Double
+    }
+
+    /// The accelerator at one (bits, Np) point, as Yosys synthesized it.
+    public struct Area: Codable, Sendable {
+        /// Bits of activations, prototypes, entries and outputs.
+        public let bits: Int
+        /// Prototypes per codebook.
+        public let np: Int
+        /// The configuration synthesized.
+        public let configuration: PQAConfiguration
+        /// Resource counts.
+        public let resources: [Resource: Int]
+        /// Area in LUT-equivalents (``AreaWeights/standard``).
+        public let area: Double
+        /// Yosys's version line.
+        public let tool: String
+    }
+
+    /// Everything the study measured.
+    public struct Result: Codable, Sendable {
+        /// The network's name.
+        public let network: String
+        /// Test images.
+        public let testImages: Int
+        /// Calibration images.
+        public let calibrationImages: Int
+        /// Test accuracy of the float network.
+        public let float: Double
+        /// The conversion options other than bits, Np and refit.
+        public let options: ConversionOptions
+        /// The refit's lambda.
+        public let refitLambda: Double
+        /// Accuracy per point.
+        public let points: [Point]
+        /// Area per (bits, Np); empty without synthesis.
+        public let areas: [Area]
+        /// Synthesis target, when synthesized.
+        public let target: SynthesisTarget?
+    }
+
+    /// Converts `network` at every bits x Np point, with and without a refit
+    /// of lambda `refitLambda`, evaluates each on `test`, and with `cache`
+    /// synthesizes the accelerator sized for each (bits, Np) for `target`.
+    /// `log` receives one line per finished step.
+    public static func run(_ network: Network, calibration: Activations<Double>, test: LabeledImages, options: ConversionOptions,
+                           bits: [Int], nps: [Int], refitLambda: Double, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
+                           log: (String) -> Void = { _ in }) throws -> Result {
+        let float = test.accuracy(of: try network.predictions(test.images))
+        var points: [Point] = [], areas: [Area] = []
+        for np in nps {
+            for refit in [false, true] {
+                var pointOptions = options
+                pointOptions.np = np
+                pointOptions.refitLambda = refit ? refitLambda : nil
+                let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions, bits: bits.map { [$0] })
+                for (b, net) in zip(bits, converted) {
+                    let point = Point(bits: b, np: np, refit: refit,
+                                      pqFloat: test.accuracy(of: try net.predictions(test.images, path: .pqFloat)),
+                                      integer: test.accuracy(of: try net.predictions(test.images, path: .integer)))
+                    points.append(point)
+                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, refit ? "refit" : "no refit", b,
+                               100 * point.pqFloat, 100 * point.integer))
+                    guard !refit, let cache else { continue }
+                    let configuration = try NetworkAccelerator.configuration(for: net)
+                    let measurement = try cache.measure(PQACore(configuration), target: target)
+                    areas.append(Area(bits: b, np: np, configuration: configuration, resources: measurement.synthesis.resources,
+                                      area: measurement.synthesis.area, tool: measurement.synthesis.tool))
+                    log(String(format: "Np %d %d bits: %.0f LUT-equivalents (%.0f s)", np, b, measurement.synthesis.area, measurement.synthesis.seconds))
+                }
+            }
+        }
+        return Result(network: network.source.name ?? "network", testImages: test.count, calibrationImages: calibration.count, float: float,
+                      options: options, refitLambda: refitLambda, points: points, areas: areas, target: cache == nil ? nil : target)
+    }
+}
