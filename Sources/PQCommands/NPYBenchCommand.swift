@@ -21,7 +21,8 @@ public struct NPYBenchCommand: ParsableCommand {
         guard megabytes >= 1 else { throw CommandError.invalidOption(option: "--megabytes", value: "\(megabytes)", allowed: "at least 1") }
         print("# .npy throughput, best of 3, file bytes per second (read from the page cache)")
         for figure in try NPYBenchmark.run(megabytes: megabytes) {
-            print(String(format: "%-8@ %6.0f MB: write %6.2f GB/s, read %6.2f GB/s", figure.dtype.rawValue, Double(figure.bytes) / 1e6,
+            print(String(format: "%-8@ %5.0f MB: as stored (NPYRawArray) write %5.2f GB/s, read %5.2f GB/s; as Int/Double (NPYArray) write %5.2f GB/s, read %5.2f GB/s",
+                         figure.dtype.rawValue, Double(figure.bytes) / 1e6, figure.rawWriteRate / 1e9, figure.rawReadRate / 1e9,
                          figure.writeRate / 1e9, figure.readRate / 1e9))
         }
     }
