@@ -12,9 +12,9 @@ func quickDigitsConversion(bits: [Int] = [4]) throws -> (ConvertedNetwork, Label
         .deletingLastPathComponent().deletingLastPathComponent()
     let network = try Network.read(from: root.appendingPathComponent("reference/digits/cnn"))
     let data = root.appendingPathComponent("reference/digits")
-    let calibration = try LabeledImages.read(split: "calibration", from: data).prefix(12).images
+    let calibration = try LabeledImages.read(split: "calibration", from: data).prefix(4).images
     let converted = try ConvertedNetwork.convert(network, calibration: calibration,
-                                                 options: ConversionOptions(bits: bits, refitLambda: 1, iterations: 4))
+                                                 options: ConversionOptions(bits: bits, refitLambda: 1, iterations: 2))
     return (converted, try LabeledImages.read(split: "test", from: data))
 }
 

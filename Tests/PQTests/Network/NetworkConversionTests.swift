@@ -8,9 +8,9 @@ import Testing
     /// A quick conversion of the digits network (few images and iterations).
     static func converted(bits: [Int] = [4], refit: Double? = 1) throws -> ConvertedNetwork {
         let network = try Network.read(from: F.digitsNetwork)
-        let calibration = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(12).images
+        let calibration = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(4).images
         return try ConvertedNetwork.convert(network, calibration: calibration,
-                                            options: ConversionOptions(bits: bits, refitLambda: refit, iterations: 4))
+                                            options: ConversionOptions(bits: bits, refitLambda: refit, iterations: 2))
     }
 
     @Test func integerOutputsOfOneLayerAreTheNextLayersInputs() throws {
@@ -67,7 +67,7 @@ import Testing
 
     @Test func learningOnceForSeveralBitWidthsEqualsConvertingAtEach() throws {
         let network = try Network.read(from: F.digitsNetwork)
-        let calibration = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(6).images
+        let calibration = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(3).images
         let options = try ConversionOptions(bits: [8], iterations: 2)
         let both = try ConvertedNetwork.convert(network, calibration: calibration, options: options, bits: [[8], [3, 3, 5, 3]])
         var three = options
