@@ -24,6 +24,7 @@ public struct NPYRawArray: Sendable, Equatable {
     public init(_ array: NPYArray) {
         let count = array.count, size = array.dtype.itemSize
         self.init(unchecked: array.dtype, array.shape, [UInt8](unsafeUninitializedCapacity: count * size) { buffer, initialized in
+            NPYFileIO.adviseHugePages(buffer.baseAddress, bytes: buffer.count)
             if let base = buffer.baseAddress, count > 0 { NPYFileIO.narrow(array.elements, 0..<count, dtype: array.dtype, into: base) }
             initialized = count * size
         })

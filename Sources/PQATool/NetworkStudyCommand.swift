@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDLSim
 import PQ
 import PQAFlow
 
@@ -33,6 +34,9 @@ struct NetworkStudyCommand: ParsableCommand {
     @Flag(help: "Leave out synthesis (no area column).")
     var noSynth = false
 
+    @Option(help: "Run the whole test set on the accelerator (Verilator) at this point, bits:Np with the refit, e.g. 4:16; 'none' to skip.")
+    var rtl = "4:16"
+
     @Option(help: "Folder of cached synthesis results.")
     var cache = ".pqa-cache/measurements"
 
@@ -50,11 +54,20 @@ struct NetworkStudyCommand: ParsableCommand {
         guard conversion.refit == nil else { throw ValidationError("the study runs every point with and without a refit: use --refit-lambda, not --refit") }
         let source = try Network.read(from: URL(fileURLWithPath: network))
         let test = try LabeledImages.read(split: "test", from: URL(fileURLWithPath: conversion.data))
+        var rtlPoint: (bits: Int, np: Int, engine: Engine)?
+        if rtl != "none" {
+            let parts = rtl.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--rtl takes bits:Np (e.g. 4:16) or none, got '\(rtl)'") }
+            guard ExternalTool.locate("verilator") != nil else { throw ToolError.missing(tool: "verilator") }
+            rtlPoint = (parts[0], parts[1], .verilator)
+        }
         let start = Date()
         let result = try NetworkStudy.run(
             source, calibration: conversion.calibration(), test: test, options: conversion.options(bits: [8]),
             bits: list(bits, "--bits"), nps: list(nps, "--nps"), refitLambda: refitLambda,
-            cache: noSynth ? nil : MeasurementCache(directory: URL(fileURLWithPath: cache)), target: target) { print($0) }
+            cache: noSynth ? nil : MeasurementCache(directory: URL(fileURLWithPath: cache)), target: target, rtl: rtlPoint) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: progress shows as it happens
+            }
         let command = (["pqa network study"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
         try NetworkStudyReport.write(result, command: command, to: URL(fileURLWithPath: out))
         print(String(format: "wrote %@ in %.0f s", out, Date().timeIntervalSince(start)))

@@ -17,8 +17,6 @@ public struct TensorShape: Codable, Sendable, Hashable, CustomStringConvertible 
 
     /// Values per image.
     public var count: Int { channels * height * width }
-    /// `[C, H, W]`.
-    public var dimensions: [Int] { [channels, height, width] }
     /// Whether the tensor is a vector (`height == width == 1`).
     public var isFlat: Bool { height == 1 && width == 1 }
 

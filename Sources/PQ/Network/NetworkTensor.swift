@@ -16,14 +16,6 @@ public enum NetworkTensor: Sendable, Equatable {
         }
     }
 
-    /// Number of images.
-    public var count: Int {
-        switch self {
-        case let .real(values): return values.count
-        case let .quantized(values, _): return values.count
-        }
-    }
-
     func relu() -> NetworkTensor {
         switch self {
         case let .real(values): return .real(values.relu())

@@ -1,5 +1,6 @@
 import Foundation
 import HDL
+import HDLSim
 import PQ
 import PQA
 
@@ -37,6 +38,30 @@ public enum NetworkStudy {
         public let tool: String
     }
 
+    /// The whole test set through the generated accelerator at one point.
+    public struct RTLCheck: Codable, Sendable {
+        /// Bits of the point.
+        public let bits: Int
+        /// Np of the point.
+        public let np: Int
+        /// Whether the point's tables were refit.
+        public let refit: Bool
+        /// Test images run.
+        public let images: Int
+        /// Test accuracy from the accelerator's outputs.
+        public let accuracy: Double
+        /// Whether every PQ layer output equalled the integer golden model's.
+        public let matchesInteger: Bool
+        /// PQ layer runs (one per layer per image).
+        public let layerRuns: Int
+        /// Simulated clock cycles, loads included.
+        public let cycles: Int
+        /// Wall-clock seconds of the co-simulation (model build excluded).
+        public let seconds: Double
+        /// The engine.
+        public let engine: String
+    }
+
     /// Everything the study measured.
     public struct Result: Codable, Sendable {
         /// The network's name.
@@ -57,15 +82,19 @@ public enum NetworkStudy {
         public let areas: [Area]
         /// Synthesis target, when synthesized.
         public let target: SynthesisTarget?
+        /// The accelerator run on the whole test set, when asked for.
+        public let rtl: RTLCheck?
     }
 
     /// Converts `network` at every bits x Np point, with and without a refit
     /// of lambda `refitLambda`, evaluates each on `test`, and with `cache`
     /// synthesizes the accelerator sized for each (bits, Np) for `target`.
+    /// With `rtl`, the refit network at that point runs the whole test set
+    /// on the generated accelerator, checked against the integer model.
     /// `log` receives one line per finished step.
     public static func run(_ network: Network, calibration: Activations<Double>, test: LabeledImages, options: ConversionOptions,
                            bits: [Int], nps: [Int], refitLambda: Double, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
-                           log: (String) -> Void = { _ in }) throws -> Result {
+                           rtl: (bits: Int, np: Int, engine: Engine)? = nil, log: (String) -> Void = { _ in }) throws -> Result {
         let float = test.accuracy(of: try network.predictions(test.images))
         var points: [Point] = [], areas: [Area] = []
         for np in nps {
@@ -90,7 +119,21 @@ public enum NetworkStudy {
                 }
             }
         }
+        var check: RTLCheck?
+        if let rtl {
+            var pointOptions = options
+            (pointOptions.bits, pointOptions.np, pointOptions.refitLambda) = (Array(repeating: rtl.bits, count: 4), rtl.np, refitLambda)
+            let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions)
+            let run = try NetworkEvaluator.runOnAccelerator(converted, images: test.images, engine: rtl.engine,
+                                                            configuration: NetworkAccelerator.configuration(for: converted))
+            let integer = try converted.predictions(test.images, path: .integer)
+            check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, images: test.count, accuracy: test.accuracy(of: run.predictions),
+                             matchesInteger: run.mismatchedLayerRuns == 0 && run.predictions == integer, layerRuns: run.layerRuns,
+                             cycles: run.cycles, seconds: run.seconds, engine: rtl.engine.rawValue)
+            log(String(format: "RTL, %d bits, Np %d, refit: %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
+                       check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
+        }
         return Result(network: network.source.name ?? "network", testImages: test.count, calibrationImages: calibration.count, float: float,
-                      options: options, refitLambda: refitLambda, points: points, areas: areas, target: cache == nil ? nil : target)
+                      options: options, refitLambda: refitLambda, points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
     }
 }

@@ -31,6 +31,13 @@ public enum NetworkStudyReport {
                          + "synthesized by \(tool) for \(target.rawValue); LUT-equivalents weigh LUT 1, FF 0.5, carry 1, LUT-RAM 4, "
                          + "BRAM18 64, BRAM36 128, DSP 100. Parallelism: \(parallelism(result.areas.first?.configuration)).")
         }
+        if let rtl = result.rtl {
+            lines.append(String(format: "- RTL: at %d bits, Np %d with the refit, all %d test images ran on the generated accelerator "
+                                + "(%@, every PQ layer of every image back to back on one model, the host doing im2col, pooling and the "
+                                + "float layers): %.2f%% accuracy, %d PQ layer runs, every output %@ the integer golden model's; "
+                                + "%d clock cycles, %.1f s of co-simulation.", rtl.bits, rtl.np, rtl.images, rtl.engine, 100 * rtl.accuracy,
+                                rtl.layerRuns, rtl.matchesInteger ? "equal to" : "NOT equal to", rtl.cycles, rtl.seconds))
+        }
         lines += ["", "![accuracy against bits](\(plot))", "",
                   "| bits | Np | pqFloat % | integer % | pqFloat % (refit) | integer % (refit) | best − float (pp) | LUT | FF | BRAM18/36 | DSP | area (LUT-eq) |",
                   "|---|---|---|---|---|---|---|---|---|---|---|---|"]
