@@ -58,7 +58,7 @@ public enum NetworkStudy {
         public let cycles: Int
         /// Wall-clock seconds of the co-simulation (model build excluded).
         public let seconds: Double
-        /// The engine.
+        /// The engine and its version.
         public let engine: String
     }
 
@@ -84,6 +84,13 @@ public enum NetworkStudy {
         public let target: SynthesisTarget?
         /// The accelerator run on the whole test set, when asked for.
         public let rtl: RTLCheck?
+    }
+
+    /// `Verilator 5.006 2023-01-22` (the engine's name when it has no tool).
+    static func engineVersion(_ engine: Engine) -> String {
+        guard let tool = engine.tool,
+              let version = try? ExternalTool.run(tool, ["--version"], in: FileManager.default.temporaryDirectory) else { return engine.rawValue }
+        return version.split(separator: "\n").first.map(String.init) ?? engine.rawValue
     }
 
     /// Converts `network` at every bits x Np point, with and without a refit
@@ -129,7 +136,7 @@ public enum NetworkStudy {
             let integer = try converted.predictions(test.images, path: .integer)
             check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, images: test.count, accuracy: test.accuracy(of: run.predictions),
                              matchesInteger: run.mismatchedLayerRuns == 0 && run.predictions == integer, layerRuns: run.layerRuns,
-                             cycles: run.cycles, seconds: run.seconds, engine: rtl.engine.rawValue)
+                             cycles: run.cycles, seconds: run.seconds, engine: engineVersion(rtl.engine))
             log(String(format: "RTL, %d bits, Np %d, refit: %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
                        check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
         }

@@ -63,6 +63,11 @@ public enum NetworkStudyReport {
             lines.append(String(format: "- %d bits: %.2f%% (Np %d, %@), %.2f percentage points from float.", b, 100 * best.integer, best.np,
                                 best.refit ? "refit" : "no refit", 100 * (result.float - best.integer)))
         }
+        if let bestFloatPQ = result.points.max(by: { $0.pqFloat < $1.pqFloat }) {
+            lines += ["", String(format: "The best float PQ network (Np %d, %@) is %.2f percentage points below the float network: that much is "
+                                 + "the product quantization itself, before any bit is dropped; the integer rows add the cost of the bits on top.",
+                                 bestFloatPQ.np, bestFloatPQ.refit ? "refit" : "no refit", 100 * (result.float - bestFloatPQ.pqFloat))]
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
