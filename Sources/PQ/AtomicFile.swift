@@ -31,6 +31,26 @@ enum AtomicFile {
         }
     }
 
+    /// Writes through `body` into a temporary sibling opened for writing
+    /// (its file descriptor), then renames it over `url`.
+    static func write(to url: URL, _ body: (Int32) throws -> Void) throws {
+        let temporary = temporarySibling(of: url)
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        do {
+            try body(descriptor)
+        } catch {
+            close(descriptor)
+            try? FileManager.default.removeItem(at: temporary)
+            throw error as? Failure ?? Failure(reason: "\(error)")
+        }
+        guard close(descriptor) == 0, rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw Failure(reason: reason)
+        }
+    }
+
     /// Moves a completed temporary folder to `url`. An existing folder at
     /// `url` is replaced only when `replaceable` says so; it is first moved
     /// aside and restored if the final rename fails.

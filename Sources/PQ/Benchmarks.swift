@@ -133,15 +133,18 @@ public enum PQBenchmarks {
         return lines
     }
 
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
     /// The best wall-clock time of three runs of `body`, in seconds.
     static func best(_ body: () throws -> Void) throws -> Double {
         var result = Double.infinity
         for _ in 0..<3 {
             let start = ContinuousClock.now
             try body()
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            result = min(result, seconds)
+            result = min(result, seconds(ContinuousClock.now - start))
         }
         return result
     }

@@ -18,6 +18,12 @@ public struct QuantizationOptions: Sendable, Hashable {
     public var multiplierBits: Int
     /// The largest shift the requantization may use.
     public var maxShift: Int
+    /// When set, the per-tensor input scale to use instead of one from the
+    /// calibration's magnitudes: a layer that takes the integer outputs of
+    /// the layer before it as they are uses that layer's output scale.
+    public var inputScale: Double?
+    /// How the input (when not fixed), table and output scales are chosen.
+    public var scaleChoice: ScaleChoice = .maximum
 
     /// Options from explicit formats.
     public init(
@@ -55,10 +61,13 @@ extension FloatPQLayer {
     ///   subspace) maps to the largest value both the activation and the
     ///   prototype formats hold; activations and prototypes share it so
     ///   their integer distances rank prototypes as the real ones do.
+    ///   `options.inputScale`, when set, is used instead.
     /// - Table scale: the largest table magnitude maps to the entry format's
     ///   largest value; the bias uses the same scale.
     /// - Output scale: the largest magnitude of this layer's outputs on the
     ///   calibration columns maps to the output format's largest value.
+    /// - With `options.scaleChoice` `.minimumError`, each of these scales
+    ///   instead clips where the squared quantization error is least.
     /// - Requantization: `multiplier / 2^shift ≈ tableScale / outputScale`
     ///   (``Requantization/approximating(ratio:multiplierBits:maxShift:relu:)``);
     ///   the configuration's `maxShift` is set to the chosen shift so the
@@ -71,23 +80,28 @@ extension FloatPQLayer {
                 field: "calibration", expected: "at least 1 row of D = \(shape.inputLength) values", found: "[\(calibration.rows), \(calibration.columns)]")
         }
         let (ns, ls) = (shape.ns, shape.ls)
-        let inputRange = Double(min(options.activation.maxValue, options.prototype.maxValue))
-        var magnitudes = [Double](repeating: 0, count: options.perSubspaceInputScales ? ns : 1)
+        let inputRange = options.activation.maxValue <= options.prototype.maxValue ? options.activation : options.prototype
+        var slots = [[Double]](repeating: [], count: options.perSubspaceInputScales ? ns : 1)
         for (i, v) in calibration.values.enumerated() {
-            let slot = options.perSubspaceInputScales ? (i % calibration.columns) / ls : 0
-            if v.isFinite { magnitudes[slot] = max(magnitudes[slot], abs(v)) }
+            slots[options.perSubspaceInputScales ? (i % calibration.columns) / ls : 0].append(v)
         }
-        let inputScales = magnitudes.map { $0 > 0 ? $0 / inputRange : 1 }
+        var inputScales = slots.map { Quantizer.scale(for: $0, format: inputRange, choice: options.scaleChoice) }
+        if let fixed = options.inputScale {
+            guard fixed > 0, fixed.isFinite else {
+                throw PQError.parameterOutOfRange(field: "inputScale", value: "\(fixed)", allowed: "a finite value > 0")
+            }
+            inputScales = [fixed]
+        }
         let prototypeValues = prototypes.values.enumerated().map { i, v in
             let s = i / (shape.np * ls)
             return Quantizer.quantize(v, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s], format: options.prototype)
         }
-        let tableScale = Quantizer.scale(forMagnitude: Quantizer.magnitude(of: table.values), format: options.entry)
+        let tableScale = Quantizer.scale(for: table.values, format: options.entry, choice: options.scaleChoice)
         let tableValues = table.values.map { Quantizer.quantize($0, scale: tableScale, format: options.entry) }
         let biasFormat = try options.bias ?? defaultBiasFormat(entry: options.entry, tableScale: tableScale)
         let biasValues = bias.map { Quantizer.quantize($0, scale: tableScale, format: biasFormat) }
         let realOutputs = try outputs(columns: calibration)
-        let outputScale = Quantizer.scale(forMagnitude: Quantizer.magnitude(of: realOutputs.values), format: options.output)
+        let outputScale = Quantizer.scale(for: realOutputs.values, format: options.output, choice: options.scaleChoice)
         let requantization = try Requantization.approximating(
             ratio: tableScale / outputScale, multiplierBits: options.multiplierBits, maxShift: options.maxShift, relu: relu)
         let formats = LayerFormats(

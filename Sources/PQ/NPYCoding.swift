@@ -12,7 +12,25 @@ extension NPYArray {
 
     /// Decodes the bytes of a `.npy` file; `file` names it in errors.
     public static func decode(_ data: Data, file: String = "array") throws -> NPYArray {
-        let bytes = [UInt8](data)
+        let bytes = [UInt8](data.prefix(12))
+        let dataStart = try headerEnd(bytes, file: file)
+        guard data.count >= dataStart else {
+            throw NPYError.truncated(file: file, field: "header", expectedBytes: dataStart - bytes.count, foundBytes: data.count - bytes.count)
+        }
+        let (header, dtype, count) = try parsePrefix([UInt8](data.prefix(dataStart)), file: file)
+        let found = data.count - dataStart, expected = count * dtype.itemSize
+        guard found == expected else {
+            throw NPYError.sizeMismatch(file: file, shape: header.shape, descr: header.descr, expectedBytes: expected, foundBytes: found)
+        }
+        let elements = data.withUnsafeBytes { raw in
+            NPYFileIO.decode(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), dtype: dtype, count: count)
+        }
+        return NPYArray(unchecked: dtype, header.shape, elements)
+    }
+
+    /// Where the data section starts, from the first (up to) 12 bytes of a
+    /// file: magic, version and header length are checked.
+    static func headerEnd(_ bytes: [UInt8], file: String) throws -> Int {
         let prefix = bytes.prefix(6)
         guard prefix.elementsEqual(magic.prefix(prefix.count)), bytes.count >= 8 else {
             if prefix.elementsEqual(magic.prefix(prefix.count)) {
@@ -30,11 +48,14 @@ extension NPYArray {
         }
         var headerLength = 0
         for i in 0..<lengthBytes { headerLength |= Int(bytes[8 + i]) << (8 * i) }
-        let headerStart = 8 + lengthBytes, dataStart = headerStart + headerLength
-        guard bytes.count >= dataStart else {
-            throw NPYError.truncated(file: file, field: "header", expectedBytes: headerLength, foundBytes: bytes.count - headerStart)
-        }
-        let headerBytes = bytes[headerStart..<dataStart]
+        return 8 + lengthBytes + headerLength
+    }
+
+    /// The header, dtype and element count of a file whose bytes up to the
+    /// data section are `bytes` (see ``headerEnd(_:file:)``).
+    static func parsePrefix(_ bytes: [UInt8], file: String) throws -> (NPYHeader, NPYDType, Int) {
+        let major = Int(bytes[6])
+        let headerBytes = bytes[(major == 1 ? 10 : 12)...]
         let text = major == 3
             ? String(decoding: headerBytes, as: UTF8.self)
             : String(String.UnicodeScalarView(headerBytes.map { Unicode.Scalar($0) }))
@@ -49,14 +70,7 @@ extension NPYArray {
             }
             count = product
         }
-        let found = bytes.count - dataStart, expected = count * dtype.itemSize
-        guard found == expected else {
-            throw NPYError.sizeMismatch(file: file, shape: header.shape, descr: header.descr, expectedBytes: expected, foundBytes: found)
-        }
-        let elements = bytes.withUnsafeBytes { raw in
-            decodeElements(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), dtype: dtype, count: count)
-        }
-        return NPYArray(unchecked: dtype, header.shape, elements)
+        return (header, dtype, count)
     }
 
     private static func dtypeOf(_ descr: String, file: String) throws -> NPYDType {
@@ -68,25 +82,21 @@ extension NPYArray {
         throw NPYError.unsupportedDType(file: file, descr: descr)
     }
 
-    private static func decodeElements(_ raw: UnsafeRawBufferPointer, dtype: NPYDType, count: Int) -> Elements {
-        func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
-            T(littleEndian: raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self))
-        }
-        switch dtype {
-        case .int8: return .integers((0..<count).map { Int(load(Int8.self, $0)) })
-        case .int16: return .integers((0..<count).map { Int(load(Int16.self, $0)) })
-        case .int32: return .integers((0..<count).map { Int(load(Int32.self, $0)) })
-        case .int64: return .integers((0..<count).map { Int(load(Int64.self, $0)) })
-        case .uint8: return .integers((0..<count).map { Int(load(UInt8.self, $0)) })
-        case .uint16: return .integers((0..<count).map { Int(load(UInt16.self, $0)) })
-        case .uint32: return .integers((0..<count).map { Int(load(UInt32.self, $0)) })
-        case .float32: return .floats((0..<count).map { Double(Float(bitPattern: load(UInt32.self, $0))) })
-        case .float64: return .floats((0..<count).map { Double(bitPattern: load(UInt64.self, $0)) })
-        }
-    }
-
     /// The bytes of this array as a `.npy` file.
     public func encoded() -> Data {
+        let prefix = encodedPrefix()
+        var data = Data(count: prefix.count + count * dtype.itemSize)
+        data.withUnsafeMutableBytes { raw in
+            raw.copyBytes(from: prefix)
+            if let base = raw.baseAddress, count > 0 {
+                NPYFileIO.narrow(elements, 0..<count, dtype: dtype, into: base + prefix.count)
+            }
+        }
+        return data
+    }
+
+    /// Magic, version, header length and the padded header dictionary.
+    func encodedPrefix() -> [UInt8] {
         let dictionary = NPYHeader(descr: dtype.descr, fortranOrder: false, shape: shape).dictionary
         // Version 1.0 unless the padded header does not fit a 2-byte length.
         var major: UInt8 = 1
@@ -100,33 +110,7 @@ extension NPYArray {
         var bytes = Self.magic + [major, 0]
         for i in 0..<(prefixLength - 8) { bytes.append(UInt8(truncatingIfNeeded: padded.count >> (8 * i))) }
         bytes += padded.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
-        let start = bytes.count
-        bytes += [UInt8](repeating: 0, count: count * dtype.itemSize)
-        bytes.withUnsafeMutableBytes { raw in
-            let out = UnsafeMutableRawBufferPointer(rebasing: raw[start...])
-            func store<T: FixedWidthInteger>(_ value: T, _ i: Int) {
-                out.storeBytes(of: value.littleEndian, toByteOffset: i * MemoryLayout<T>.size, as: T.self)
-            }
-            switch elements {
-            case let .integers(values):
-                for (i, v) in values.enumerated() {
-                    switch dtype {
-                    case .int8: store(Int8(truncatingIfNeeded: v), i)
-                    case .int16: store(Int16(truncatingIfNeeded: v), i)
-                    case .int32: store(Int32(truncatingIfNeeded: v), i)
-                    case .uint8: store(UInt8(truncatingIfNeeded: v), i)
-                    case .uint16: store(UInt16(truncatingIfNeeded: v), i)
-                    case .uint32: store(UInt32(truncatingIfNeeded: v), i)
-                    default: store(Int64(v), i)
-                    }
-                }
-            case let .floats(values):
-                for (i, v) in values.enumerated() {
-                    if dtype == .float32 { store(Float(v).bitPattern, i) } else { store(v.bitPattern, i) }
-                }
-            }
-        }
-        return Data(bytes)
+        return bytes
     }
 
     /// The header text padded with spaces and ending in a newline so that
@@ -137,22 +121,16 @@ extension NPYArray {
         return dictionary + String(repeating: " ", count: spaces) + "\n"
     }
 
-    /// Reads a `.npy` file.
+    /// Reads a `.npy` file (at page-cache speed: see `pqa bench npy`).
     public static func read(from url: URL) throws -> NPYArray {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw NPYError.cannotRead(file: url.path, reason: error.localizedDescription)
-        }
-        return try decode(data, file: url.path)
+        try NPYFileIO.read(url)
     }
 
     /// Writes a `.npy` file atomically: to a temporary sibling first, then
     /// renamed into place, so `url` never holds half an array.
     public func write(to url: URL) throws {
         do {
-            try AtomicFile.write(encoded(), to: url)
+            try AtomicFile.write(to: url) { descriptor in try NPYFileIO.write(self, prefix: encodedPrefix(), to: descriptor) }
         } catch let error as AtomicFile.Failure {
             throw NPYError.cannotWrite(file: url.path, reason: error.reason)
         }

@@ -27,10 +27,41 @@ public enum Quantizer {
         return magnitude / Double(format.maxValue)
     }
 
+    /// The scale for `values` in `format`, chosen by `choice`; 1 when every
+    /// value is 0 or none is finite.
+    public static func scale(for values: [Double], format: IntegerFormat, choice: ScaleChoice) -> Double {
+        let largest = magnitude(of: values)
+        guard choice == .minimumError, largest > 0, largest.isFinite else { return scale(forMagnitude: largest, format: format) }
+        var best = (error: Double.infinity, scale: scale(forMagnitude: largest, format: format))
+        for step in stride(from: ScaleChoice.steps, through: ScaleChoice.steps / 4, by: -1) {
+            let candidate = scale(forMagnitude: largest * Double(step) / Double(ScaleChoice.steps), format: format)
+            var error = 0.0
+            for v in values where v.isFinite {
+                let e = v - Double(quantize(v, scale: candidate, format: format)) * candidate
+                error += e * e
+            }
+            if error < best.error { best = (error, candidate) }
+        }
+        return best.scale
+    }
+
     /// The largest absolute value among `values` (0 when empty; NaN skipped).
     public static func magnitude<S: Sequence>(of values: S) -> Double where S.Element == Double {
         values.reduce(0) { $1.isNaN ? $0 : max($0, abs($1)) }
     }
+}
+
+/// How a quantization scale is chosen from the values it must represent.
+public enum ScaleChoice: String, Codable, Sendable, CaseIterable {
+    /// The largest magnitude maps to the format's largest value: nothing saturates.
+    case maximum
+    /// The clipping magnitude, among `k/64` of the largest for `k = 16...64`,
+    /// whose rounding and saturation leave the least squared error over the
+    /// values: a few outliers saturate so the rest get finer steps, which
+    /// matters at 2 to 6 bits.
+    case minimumError
+
+    static let steps = 64
 }
 
 /// The scales that relate an integer layer to the real values it stands for.

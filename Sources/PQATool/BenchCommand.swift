@@ -8,7 +8,7 @@ import PQCommands
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the toolkit's speed and accuracy figures (build with -c release for real ones).",
-        subcommands: [HDLBench.self, PQBenchCommand.self, PQABench.self],
+        subcommands: [HDLBench.self, PQBenchCommand.self, PQABench.self, NPYBenchCommand.self],
         defaultSubcommand: HDLBench.self)
 }
 

@@ -105,3 +105,29 @@ import Testing
         #expect(throws: NPYError.self) { try array.write(to: dir.appendingPathComponent("no/such/dir/a.npy")) }
     }
 }
+
+@Suite struct NPYRawArrayTests {
+    /// Arrays larger than one conversion chunk, of every dtype, through both
+    /// readers and writers.
+    @Test(arguments: NPYDType.allCases)
+    func rawAndWidenedFilesAgree(_ dtype: NPYDType) throws {
+        let count = NPYFileIO.chunkBytes / dtype.itemSize + 3
+        let array: NPYArray
+        if let range = dtype.integerRange {
+            let low = max(range.lowerBound, -1000), high = min(range.upperBound, 1000)
+            array = try NPYArray(integers: (0..<count).map { low + $0 % (high - low + 1) }, shape: [count], dtype: dtype)
+        } else {
+            array = try NPYArray(floats: (0..<count).map { Double(Float($0) * 0.25 - 7) }, shape: [count], dtype: dtype)
+        }
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let wide = folder.appendingPathComponent("wide.npy"), raw = folder.appendingPathComponent("raw.npy")
+        try array.write(to: wide)
+        try NPYRawArray(array).write(to: raw)
+        #expect(try Data(contentsOf: wide) == Data(contentsOf: raw))
+        #expect(try Data(contentsOf: wide) == array.encoded())
+        #expect(try NPYArray.read(from: raw) == array)
+        #expect(try NPYRawArray.read(from: wide).array == array)
+        #expect(try NPYArray.decode(Data(contentsOf: wide)) == array)
+    }
+}

@@ -1,0 +1,59 @@
+/// How ``ConvertedNetwork/convert(_:calibration:options:)`` product-quantizes
+/// a network.
+public struct ConversionOptions: Codable, Sendable, Hashable {
+    /// Subvector length `Ls` of every PQ layer.
+    public var ls: Int
+    /// Prototypes per codebook `Np` of every PQ layer.
+    public var np: Int
+    /// Distance metric of the encoders (prototypes are learned by k-means under L2 either way).
+    public var metric: DistanceMetric
+    /// Bits of activations, prototypes, table entries and outputs, in that order.
+    public var bits: [Int]
+    /// When set, the ridge parameter of the table refit.
+    public var refitLambda: Double?
+    /// Seed of k-means (subspace `s` of every layer uses stream `s`).
+    public var seed: UInt64
+    /// Largest number of Lloyd iterations per subspace.
+    public var iterations: Int
+    /// Width of the requantization multipliers.
+    public var multiplierBits: Int
+    /// The largest requantization shift a layer may use.
+    public var maxShift: Int
+    /// How input, table and output scales are chosen from the calibration.
+    public var scaleChoice: ScaleChoice
+
+    /// Options; `bits` holds one width for all four quantities or four widths.
+    public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
+                seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31,
+                scaleChoice: ScaleChoice = .minimumError) throws {
+        self.ls = ls
+        self.np = np
+        self.metric = metric
+        self.bits = bits.count == 1 ? Array(repeating: bits[0], count: 4) : bits
+        self.refitLambda = refitLambda
+        self.seed = seed
+        self.iterations = iterations
+        self.multiplierBits = multiplierBits
+        self.maxShift = maxShift
+        self.scaleChoice = scaleChoice
+        try validate()
+    }
+
+    /// Checks every option, naming the one at fault.
+    public func validate() throws {
+        guard bits.count == 4 else {
+            throw PQError.sizeMismatch(field: "bits", expected: "one width, or four: activation, prototype, entry, output", found: "\(bits.count) widths")
+        }
+        for (name, value) in zip(["activation", "prototype", "entry", "output"], bits) {
+            try PQShape.check("bits.\(name)", value, LayerFormats.dataBits)
+        }
+        try PQShape.check("Ls", ls, 1...PQShape.maxLs)
+        try PQShape.check("Np", np, 1...PQShape.maxNp)
+        try PQShape.check("k-means iterations", iterations, 0...100_000)
+        try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)
+        try PQShape.check("maxShift", maxShift, PQConfiguration.shiftRange)
+        if let lambda = refitLambda, !(lambda > 0 && lambda.isFinite) {
+            throw PQError.parameterOutOfRange(field: "refit lambda", value: "\(lambda)", allowed: "a finite value > 0")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import HDL
+import HDLSim
+import PQ
+import PQA
+
+/// Accuracy of a network against bits and prototypes per codebook, with and
+/// without the table refit, beside the float network, and the synthesized
+/// area of the accelerator at each point: the study of `pqa network study`.
+public enum NetworkStudy {
+    /// Accuracy at one point.
+    public struct Point: Codable, Sendable {
+        /// Bits of activations, prototypes, entries and outputs (all equal).
+        public let bits: Int
+        /// Prototypes per codebook.
+        public let np: Int
+        /// Whether the tables were refit.
+        public let refit: Bool
+        /// Test accuracy with float PQ layers.
+        public let pqFloat: Double
+        /// Test accuracy with integer PQ layers (the accelerator's, bit for bit).
+        public let integer: Double
+    }
+
+    /// The accelerator at one (bits, Np) point, as Yosys synthesized it.
+    public struct Area: Codable, Sendable {
+        /// Bits of activations, prototypes, entries and outputs.
+        public let bits: Int
+        /// Prototypes per codebook.
+        public let np: Int
+        /// The configuration synthesized.
+        public let configuration: PQAConfiguration
+        /// Resource counts.
+        public let resources: [Resource: Int]
+        /// Area in LUT-equivalents (``AreaWeights/standard``).
+        public let area: Double
+        /// Yosys's version line.
+        public let tool: String
+    }
+
+    /// The whole test set through the generated accelerator at one point.
+    public struct RTLCheck: Codable, Sendable {
+        /// Bits of the point.
+        public let bits: Int
+        /// Np of the point.
+        public let np: Int
+        /// Whether the point's tables were refit.
+        public let refit: Bool
+        /// Test images run.
+        public let images: Int
+        /// Test accuracy from the accelerator's outputs.
+        public let accuracy: Double
+        /// Whether every PQ layer output equalled the integer golden model's.
+        public let matchesInteger: Bool
+        /// PQ layer runs (one per layer per image).
+        public let layerRuns: Int
+        /// Simulated clock cycles, loads included.
+        public let cycles: Int
+        /// Wall-clock seconds of the co-simulation (model build excluded).
+        public let seconds: Double
+        /// The engine and its version.
+        public let engine: String
+    }
+
+    /// Everything the study measured.
+    public struct Result: Codable, Sendable {
+        /// The network's name.
+        public let network: String
+        /// Test images.
+        public let testImages: Int
+        /// Calibration images.
+        public let calibrationImages: Int
+        /// Test accuracy of the float network.
+        public let float: Double
+        /// The conversion options other than bits, Np and refit.
+        public let options: ConversionOptions
+        /// The refit's lambda.
+        public let refitLambda: Double
+        /// Accuracy per point.
+        public let points: [Point]
+        /// Area per (bits, Np); empty without synthesis.
+        public let areas: [Area]
+        /// Synthesis target, when synthesized.
+        public let target: SynthesisTarget?
+        /// The accelerator run on the whole test set, when asked for.
+        public let rtl: RTLCheck?
+    }
+
+    /// `Verilator 5.006 2023-01-22` (the engine's name when it has no tool).
+    static func engineVersion(_ engine: Engine) -> String {
+        guard let tool = engine.tool,
+              let version = try? ExternalTool.run(tool, ["--version"], in: FileManager.default.temporaryDirectory) else { return engine.rawValue }
+        return version.split(separator: "\n").first.map(String.init) ?? engine.rawValue
+    }
+
+    /// Converts `network` at every bits x Np point, with and without a refit
+    /// of lambda `refitLambda`, evaluates each on `test`, and with `cache`
+    /// synthesizes the accelerator sized for each (bits, Np) for `target`.
+    /// With `rtl`, the refit network at that point runs the whole test set
+    /// on the generated accelerator, checked against the integer model.
+    /// `log` receives one line per finished step.
+    public static func run(_ network: Network, calibration: Activations<Double>, test: LabeledImages, options: ConversionOptions,
+                           bits: [Int], nps: [Int], refitLambda: Double, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
+                           rtl: (bits: Int, np: Int, engine: Engine)? = nil, log: (String) -> Void = { _ in }) throws -> Result {
+        let float = test.accuracy(of: try network.predictions(test.images))
+        var points: [Point] = [], areas: [Area] = []
+        for np in nps {
+            for refit in [false, true] {
+                var pointOptions = options
+                pointOptions.np = np
+                pointOptions.refitLambda = refit ? refitLambda : nil
+                let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions, bits: bits.map { [$0] })
+                for (b, net) in zip(bits, converted) {
+                    let point = Point(bits: b, np: np, refit: refit,
+                                      pqFloat: test.accuracy(of: try net.predictions(test.images, path: .pqFloat)),
+                                      integer: test.accuracy(of: try net.predictions(test.images, path: .integer)))
+                    points.append(point)
+                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, refit ? "refit" : "no refit", b,
+                               100 * point.pqFloat, 100 * point.integer))
+                    guard !refit, let cache else { continue }
+                    let configuration = try NetworkAccelerator.configuration(for: net)
+                    let measurement = try cache.measure(PQACore(configuration), target: target)
+                    areas.append(Area(bits: b, np: np, configuration: configuration, resources: measurement.synthesis.resources,
+                                      area: measurement.synthesis.area, tool: measurement.synthesis.tool))
+                    log(String(format: "Np %d %d bits: %.0f LUT-equivalents (%.0f s)", np, b, measurement.synthesis.area, measurement.synthesis.seconds))
+                }
+            }
+        }
+        var check: RTLCheck?
+        if let rtl {
+            var pointOptions = options
+            (pointOptions.bits, pointOptions.np, pointOptions.refitLambda) = (Array(repeating: rtl.bits, count: 4), rtl.np, refitLambda)
+            let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions)
+            let run = try NetworkEvaluator.runOnAccelerator(converted, images: test.images, engine: rtl.engine,
+                                                            configuration: NetworkAccelerator.configuration(for: converted))
+            let integer = try converted.predictions(test.images, path: .integer)
+            check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, images: test.count, accuracy: test.accuracy(of: run.predictions),
+                             matchesInteger: run.mismatchedLayerRuns == 0 && run.predictions == integer, layerRuns: run.layerRuns,
+                             cycles: run.cycles, seconds: run.seconds, engine: engineVersion(rtl.engine))
+            log(String(format: "RTL, %d bits, Np %d, refit: %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
+                       check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
+        }
+        return Result(network: network.source.name ?? "network", testImages: test.count, calibrationImages: calibration.count, float: float,
+                      options: options, refitLambda: refitLambda, points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
+    }
+}

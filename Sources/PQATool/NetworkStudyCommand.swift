@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import HDLSim
+import PQ
+import PQAFlow
+
+/// `pqa network study`.
+struct NetworkStudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Accuracy against bits and Np, with and without the table refit, beside the float network, and the accelerator's area at each point.",
+        discussion: """
+            Writes README.md (the table and how it was made), accuracy.svg and results.json to --out. Synthesis results \
+            are cached in --cache, so a second run only redoes the accuracy.
+            """)
+
+    @Option(help: "Network folder (network.json and .npy weights).")
+    var network = "reference/digits/cnn"
+
+    @Option(help: "Bit widths (activations, prototypes, entries and outputs alike), comma-separated.")
+    var bits = "8,6,5,4,3,2"
+
+    @Option(help: "Prototypes per codebook, comma-separated.")
+    var nps = "4,8,16"
+
+    @Option(help: "Ridge lambda of the refit rows.")
+    var refitLambda = 1.0
+
+    @OptionGroup var conversion: ConversionArguments
+
+    @Option(help: "Synthesis target of the area column: xilinx7, ecp5 or ice40.")
+    var target: SynthesisTarget = .xilinx7
+
+    @Flag(help: "Leave out synthesis (no area column).")
+    var noSynth = false
+
+    @Option(help: "Run the whole test set on the accelerator (Verilator) at this point, bits:Np with the refit, e.g. 4:16; 'none' to skip.")
+    var rtl = "4:16"
+
+    @Option(help: "Folder of cached synthesis results.")
+    var cache = ".pqa-cache/measurements"
+
+    @Option(help: "Output folder.")
+    var out = "docs/network-digits"
+
+    func run() throws {
+        func list(_ text: String, _ option: String) throws -> [Int] {
+            let values = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.count == text.split(separator: ",").count else {
+                throw ValidationError("\(option) takes comma-separated integers, got '\(text)'")
+            }
+            return values
+        }
+        guard conversion.refit == nil else { throw ValidationError("the study runs every point with and without a refit: use --refit-lambda, not --refit") }
+        let source = try Network.read(from: URL(fileURLWithPath: network))
+        let test = try LabeledImages.read(split: "test", from: URL(fileURLWithPath: conversion.data))
+        var rtlPoint: (bits: Int, np: Int, engine: Engine)?
+        if rtl != "none" {
+            let parts = rtl.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--rtl takes bits:Np (e.g. 4:16) or none, got '\(rtl)'") }
+            guard ExternalTool.locate("verilator") != nil else { throw ToolError.missing(tool: "verilator") }
+            rtlPoint = (parts[0], parts[1], .verilator)
+        }
+        let start = Date()
+        let result = try NetworkStudy.run(
+            source, calibration: conversion.calibration(), test: test, options: conversion.options(bits: [8]),
+            bits: list(bits, "--bits"), nps: list(nps, "--nps"), refitLambda: refitLambda,
+            cache: noSynth ? nil : MeasurementCache(directory: URL(fileURLWithPath: cache)), target: target, rtl: rtlPoint) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: progress shows as it happens
+            }
+        let command = (["pqa network study"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
+        try NetworkStudyReport.write(result, command: command, to: URL(fileURLWithPath: out))
+        print(String(format: "wrote %@ in %.0f s", out, Date().timeIntervalSince(start)))
+    }
+}
