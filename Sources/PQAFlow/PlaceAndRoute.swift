@@ -29,15 +29,18 @@ public enum PlaceAndRouteDevice: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// nextpnr's device and package options.
-    var nextpnrArguments: [String] {
+    /// nextpnr's device and package options (ECP5: with speed grade `speed`).
+    func nextpnrArguments(speed: Int) -> [String] {
         switch self {
         case .up5k: ["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"]
-        case .ecp5_25k: ["--25k", "--package", "CABGA381"]
-        case .ecp5_45k: ["--45k", "--package", "CABGA381"]
-        case .ecp5_85k: ["--85k", "--package", "CABGA381"]
+        case .ecp5_25k: ["--25k", "--package", "CABGA381", "--speed", "\(speed)"]
+        case .ecp5_45k: ["--45k", "--package", "CABGA381", "--speed", "\(speed)"]
+        case .ecp5_85k: ["--85k", "--package", "CABGA381", "--speed", "\(speed)"]
         }
     }
+
+    /// The speed grades nextpnr times the device at (ECP5 -6, -7, -8; iCE40 one).
+    public var speedGrades: ClosedRange<Int> { target == .ecp5 ? 6...8 : 6...6 }
 
     /// The nextpnr binaries to try, in order.
     var nextpnrCandidates: [String] {
@@ -71,6 +74,8 @@ public enum FlowError: Error, CustomStringConvertible, Equatable {
 public struct PlaceAndRouteReport: Codable, Sendable {
     public let design: String
     public let device: PlaceAndRouteDevice
+    /// The speed grade the device was timed at (ECP5 -6 unless asked otherwise).
+    public let speedGrade: Int
     /// The highest clock frequency of the routed design, in MHz.
     public let fmaxMHz: Double
     /// Per nextpnr cell type: used and available.
@@ -85,7 +90,8 @@ public struct PlaceAndRouteReport: Codable, Sendable {
 
     /// A short table.
     public var text: String {
-        var lines = ["design     \(design) in a small-pin wrapper", "device     \(device.rawValue) (\(tool), \(String(format: "%.1f", seconds)) s)",
+        var lines = ["design     \(design) in a small-pin wrapper (inputs and outputs registered)",
+                     "device     \(device.rawValue)\(device.target == .ecp5 ? ", speed grade -\(speedGrade)" : "") (\(tool), \(String(format: "%.1f", seconds)) s)",
                      String(format: "fmax       %.1f MHz", fmaxMHz) + (criticalPath.isEmpty ? "" : ", critical path \(criticalPath.joined(separator: " -> "))")]
         for (cell, counts) in utilization.sorted(by: { $0.key < $1.key }) where counts.first ?? 0 > 0 {
             lines.append("\(cell): \(counts[0]) of \(counts.count > 1 ? counts[1] : 0)")
@@ -98,9 +104,13 @@ public struct PlaceAndRouteReport: Codable, Sendable {
 /// Places and routes a design with nextpnr after Yosys synthesis.
 public enum PlaceAndRoute {
     /// Wraps `core` in a `SmallPinWrapper`, synthesizes it for `device` and
-    /// places and routes it, aiming at `targetMHz`. `nextpnr` overrides the binary.
-    public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100,
+    /// places and routes it, aiming at `targetMHz`, timed at speed grade
+    /// `speed` (ECP5: 6, 7 or 8). `nextpnr` overrides the binary.
+    public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
                            yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1) throws -> PlaceAndRouteReport {
+        guard device.speedGrades.contains(speed) else {
+            throw FlowError.unsupported(field: "speed", value: "\(speed)", fix: "the \(device.rawValue) has speed grades \(device.speedGrades.map { "-\($0)" }.joined(separator: ", "))")
+        }
         guard let tool = nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) else {
             throw ToolError.missing(tool: device.nextpnrCandidates.joined(separator: " or "))
         }
@@ -108,7 +118,7 @@ public enum PlaceAndRoute {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-pnr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let synthesis = try Synthesis.run(files, target: device.target, yosys: yosys, weights: .standard, in: directory, writeNetlist: true)
-        let arguments = device.nextpnrArguments + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
+        let arguments = device.nextpnrArguments(speed: speed) + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
                                                    "--timing-allow-fail", "--seed", "\(seed)", "--report", "report.json"]
         let start = Date()
         let version = (try? ExternalTool.run(tool, ["--version"], in: directory))?
@@ -122,7 +132,7 @@ public enum PlaceAndRoute {
         }
         let seconds = Date().timeIntervalSince(start)
         let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
-        return PlaceAndRouteReport(design: files.topName, device: device, fmaxMHz: report.fmax, utilization: report.utilization,
+        return PlaceAndRouteReport(design: files.topName, device: device, speedGrade: speed, fmaxMHz: report.fmax, utilization: report.utilization,
                                    criticalPath: criticalPath(in: output), synthesis: synthesis, tool: version,
                                    command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
     }

@@ -2,13 +2,14 @@ import HDL
 
 /// A design wrapped so that it fits any package for place and route: one
 /// serial input shifts into a register that drives every input of the
-/// core, and every output bit is XOR-reduced into one registered output.
-/// Nothing of the core can be optimized away, and only `clk`, `rst`, `din`
-/// and `dout` need pins.
+/// core, and every output bit is registered, then XOR-reduced into one
+/// registered output. Nothing of the core can be optimized away, only
+/// `clk`, `rst`, `din` and `dout` need pins, and the core's paths end at
+/// registers as they would in a real design (the XOR tree is a path of its own).
 ///
 /// ```
 ///  din ─▶ shift register (sum of input widths) ─▶ core inputs
-///  core outputs ─▶ XOR of every bit ─▶ register ─▶ dout
+///  core outputs ─▶ registers ─▶ XOR of every bit ─▶ register ─▶ dout
 /// ```
 public struct SmallPinWrapper: HardwareModule {
     public let core: any HardwareModule
@@ -34,7 +35,9 @@ public struct SmallPinWrapper: HardwareModule {
                 low += port.type.width
             }
         }
-        let outputs = instance.module.ports.filter { $0.direction == .output }.map { instance[$0.name].asUnsigned }
+        let outputs = instance.module.ports.filter { $0.direction == .output }.map { port in
+            m.delayed(instance[port.name].asUnsigned, name: "\(port.name)_q")
+        }
         let parity = outputs.isEmpty ? m.constant(false) : concatenate(outputs).xorReduce()
         m.output("dout", .bool) <== m.delayed(parity, name: "parity", reset: 0)
     }

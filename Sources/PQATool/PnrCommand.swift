@@ -30,8 +30,17 @@ struct Pnr: ParsableCommand {
     @Option(name: .long, help: "up5k (iCE40); 25k, 45k or 85k (ECP5). Default: the largest of the target.")
     var device: PlaceAndRouteDevice?
 
+    @Option(name: .long, help: "One module of the design, by name (pqa_encoder, pqa_requantizer_lane, ...), placed and routed alone.")
+    var module: String?
+
     @Option(name: .long, help: "Target clock frequency in MHz (Fmax is reported whatever it is).")
     var frequency = 100.0
+
+    @Option(name: .long, help: "ECP5 speed grade: 6 (nextpnr's default), 7 or 8.")
+    var speed = 6
+
+    @Option(name: .long, help: "nextpnr's placement seed.")
+    var seed = 1
 
     @Option(name: .long, help: "The nextpnr binary (default: the target's, found on PATH).")
     var nextpnr: String?
@@ -51,20 +60,28 @@ struct Pnr: ParsableCommand {
             throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device; use --target \(device.target.rawValue)")
         }
         guard frequency > 0 && frequency <= 1000 else { throw ValidationError("--frequency must be in (0, 1000] MHz, got \(frequency)") }
+        guard (6...8).contains(speed) else { throw ValidationError("--speed must be 6, 7 or 8 (the ECP5 speed grade), got \(speed)") }
     }
 
     func run() throws {
         let chosen = try device ?? PlaceAndRouteDevice.largest(of: target ?? .ecp5)
-        let report: PlaceAndRouteReport
+        let top: Netlist
         if let example, let entry = Examples.named(example) {
-            report = try PlaceAndRoute.run(entry.make(), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+            top = try entry.make().elaborate()
         } else if let baseline {
-            report = try PlaceAndRoute.run(MACArrayCore(MACArrayGenerator.configuration(baseline)), device: chosen,
-                                           targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+            top = try MACArrayCore(MACArrayGenerator.configuration(baseline)).elaborate()
         } else {
-            let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default
-            report = try PlaceAndRoute.run(PQACore(configuration), device: chosen, targetMHz: frequency, yosys: yosys, nextpnr: nextpnr)
+            top = try PQACore(config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) } ?? .default).elaborate()
         }
+        var design = top
+        if let module {
+            guard let found = top.hierarchy.first(where: { $0.name == module }) else {
+                throw ValidationError("\(top.name) has no module '\(module)'; its modules are: \(top.hierarchy.map(\.name).joined(separator: ", "))")
+            }
+            design = found
+        }
+        let report = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: frequency, speed: speed, yosys: yosys,
+                                           nextpnr: nextpnr, seed: seed)
         if json {
             try printJSON(report)
         } else {

@@ -61,6 +61,10 @@ final class ElaborationContext {
     private var inProgress: [String] = []
 
     func elaborate(_ module: some HardwareModule) -> Netlist {
+        if let elaborated = module as? ElaboratedModule {
+            usedNames.formUnion(elaborated.netlist.hierarchy.map(\.name))
+            return elaborated.netlist
+        }
         let key = module.moduleName + "|" + module.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
         if let cached = cache[key] { return cached }
         if inProgress.contains(key) {
@@ -121,4 +125,21 @@ enum ModuleNaming {
         guard let first = name.first, first.isASCII, first.isLetter || first == "_" else { return false }
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
     }
+}
+
+/// A module elaborated before, instantiated as it is: a stage taken out of a
+/// design (`netlist.hierarchy`) to be wrapped, placed and routed alone.
+public struct ElaboratedModule: HardwareModule {
+    /// The module and everything below it.
+    public let netlist: Netlist
+
+    /// The module `netlist`, as elaborated.
+    public init(_ netlist: Netlist) { self.netlist = netlist }
+
+    public var moduleName: String { netlist.baseName }
+    public var parameters: [ModuleParameter] { netlist.parameters }
+    public var nameIncludesParameters: Bool { false }
+
+    /// Never called: elaboration takes `netlist` as it is.
+    public func build(_ m: ModuleBuilder) {}
 }
