@@ -33,7 +33,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HDLTests", dependencies: ["HDL"]),
-        .testTarget(name: "HDLSimTests", dependencies: ["HDL", "HDLSim"]),
+        .testTarget(name: "HDLSimTests", dependencies: ["HDL", "HDLSim"], exclude: ["Fixtures"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "PQTests", dependencies: ["PQ"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PQCommandsTests", dependencies: ["PQCommands", "PQ"]),

@@ -17,11 +17,23 @@ public enum IcarusRunner {
         public let summary: String
     }
 
+    /// A family's form of the design: the macro that selects its primitives
+    /// and the simulation models of those primitives.
+    public struct Primitives: Sendable {
+        public let define: String
+        public let models: [URL]
+        public init(define: String, models: [URL]) {
+            self.define = define
+            self.models = models
+        }
+    }
+
     /// Writes the design and a testbench replaying `run` into `directory`,
     /// compiles with `iverilog -g2005` and runs `vvp`. With `waveform`, also
-    /// dumps `waveform.vcd` there.
+    /// dumps `waveform.vcd` there; with `primitives`, simulates the design's
+    /// form for that family (its block RAM primitives) with their models.
     public static func replay(_ run: RecordedRun, design netlist: Netlist, in directory: URL,
-                              waveform: Bool = false) throws -> Replay {
+                              waveform: Bool = false, primitives: Primitives? = nil) throws -> Replay {
         let design = DesignFiles(top: netlist)
         let bench = VerilogTestbench(for: netlist, replaying: run)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -30,6 +42,7 @@ public enum IcarusRunner {
         }
         var arguments = ["-g2005", "-Wall", "-o", "simulation", "-s", bench.name]
         if waveform { arguments.append("-DDUMP") }
+        if let primitives { arguments += ["-D\(primitives.define)"] + primitives.models.map(\.path) }
         try ExternalTool.run("iverilog", arguments + design.verilogFiles + ["\(bench.name).v"], in: directory)
         let output = try ExternalTool.run("vvp", ["-n", "simulation"], in: directory)
         let summary = output.split(separator: "\n").last { $0.contains("passed,") }.map(String.init) ?? ""

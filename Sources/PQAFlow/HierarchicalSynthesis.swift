@@ -69,7 +69,7 @@ extension Synthesis {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try files.write(to: directory)
-        let script = "read_verilog \(files.verilogFiles.joined(separator: " ")); \(target.command(top: top.name, flatten: false)); "
+        let script = "\(target.family.readVerilog) \(files.verilogFiles.joined(separator: " ")); \(target.command(top: top.name, flatten: false)); "
             + "tee -q -o stat.json stat -json -top \(top.name)"
         let start = Date()
         let version = try SynthesisTool.yosysVersion(yosys, in: directory)

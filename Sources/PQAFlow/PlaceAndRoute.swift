@@ -82,6 +82,9 @@ public struct PlaceAndRouteReport: Codable, Sendable {
     public let utilization: [String: [Int]]
     /// The cells where the slowest clock's critical path starts and ends.
     public let criticalPath: [String]
+    /// Each step of that path as nextpnr reports it: kind, delay and
+    /// accumulated ns, and the cell pin (`logic 0.24 3.96 Sink u_core.x_LUT4_Z.B`).
+    public let criticalPathSteps: [String]
     /// The synthesis of the wrapped design.
     public let synthesis: SynthesisReport
     public let tool: String
@@ -95,6 +98,10 @@ public struct PlaceAndRouteReport: Codable, Sendable {
                      String(format: "fmax       %.1f MHz", fmaxMHz) + (criticalPath.isEmpty ? "" : ", critical path \(criticalPath.joined(separator: " -> "))")]
         for (cell, counts) in utilization.sorted(by: { $0.key < $1.key }) where counts.first ?? 0 > 0 {
             lines.append("\(cell): \(counts[0]) of \(counts.count > 1 ? counts[1] : 0)")
+        }
+        if !criticalPathSteps.isEmpty {
+            lines.append("critical path (kind, ns, accumulated ns, cell pin):")
+            lines += criticalPathSteps.map { "  " + $0 }
         }
         lines.append("command    \(command)")
         return lines.joined(separator: "\n")
@@ -133,16 +140,31 @@ public enum PlaceAndRoute {
         let seconds = Date().timeIntervalSince(start)
         let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
         return PlaceAndRouteReport(design: files.topName, device: device, speedGrade: speed, fmaxMHz: report.fmax, utilization: report.utilization,
-                                   criticalPath: criticalPath(in: output), synthesis: synthesis, tool: version,
+                                   criticalPath: criticalPath(in: output), criticalPathSteps: criticalPathSteps(in: output),
+                                   synthesis: synthesis, tool: version,
                                    command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
+    }
+
+    /// The lines of the first clock's critical path report in nextpnr's log.
+    private static func criticalPathLines(in output: String) -> ArraySlice<Substring> {
+        let lines = output.split(separator: "\n")
+        guard let start = lines.firstIndex(where: { $0.contains("Critical path report for clock") }) else { return [] }
+        return lines[(start + 1)...].prefix { !$0.contains("Critical path report") && !$0.contains("Max frequency") && !$0.contains("Info: Slack") }
+    }
+
+    /// The steps of the critical path: `kind delay accumulated Source|Sink cell.pin`, without nextpnr's `Info:`.
+    static func criticalPathSteps(in output: String) -> [String] {
+        criticalPathLines(in: output).compactMap { line in
+            let words = line.split(separator: " ").filter { $0 != "Info:" }
+            guard words.count >= 2, words.contains("Source") || words.contains("Sink") else { return nil }
+            return words.joined(separator: " ")
+        }
     }
 
     /// The first source and the last sink cell of the first clock's critical
     /// path in nextpnr's log (`Info: Critical path report for clock ...`).
     static func criticalPath(in output: String) -> [String] {
-        let lines = output.split(separator: "\n")
-        guard let start = lines.firstIndex(where: { $0.contains("Critical path report for clock") }) else { return [] }
-        let path = lines[(start + 1)...].prefix { !$0.contains("Critical path report") && !$0.contains("Max frequency") }
+        let path = criticalPathLines(in: output)
         // The last word is `cell.pin`; a cell name may itself hold dots (hierarchy).
         func cell(_ line: Substring, _ word: String) -> String? {
             guard line.contains(word), let last = line.split(separator: " ").last else { return nil }

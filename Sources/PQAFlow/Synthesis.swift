@@ -66,7 +66,7 @@ public enum Synthesis {
                     in directory: URL, writeNetlist: Bool) throws -> SynthesisReport {
         try files.write(to: directory)
         // Yosys 0.70 keeps `$scopeinfo` cells (where flattened modules were) that nextpnr cannot place.
-        let script = "read_verilog \(files.verilogFiles.joined(separator: " ")); \(target.command(top: files.topName)); delete t:$scopeinfo; tee -q -o stat.json stat -json"
+        let script = "\(target.family.readVerilog) \(files.verilogFiles.joined(separator: " ")); \(target.command(top: files.topName)); delete t:$scopeinfo; tee -q -o stat.json stat -json"
             + (writeNetlist ? "; write_json netlist.json" : "")
         let start = Date()
         let version = try SynthesisTool.yosysVersion(yosys, in: directory)

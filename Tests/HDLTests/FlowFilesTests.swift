@@ -71,11 +71,14 @@ import Testing
         let flow = try files.addFlowFiles(family: family)
         let script = try Self.text(files, flow.yosysScript)
         let commands = script.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        #expect(commands == files.verilogFiles.map { "read_verilog \($0)" } + [family.yosysCommand(top: "rom_counter"), "stat"])
+        // ECP5 reads the Verilog with the define that selects its block RAM primitives.
+        let read = family == .ecp5 ? "read_verilog -DPQA_ECP5" : "read_verilog"
+        #expect(commands == files.verilogFiles.map { "\(read) \($0)" } + [family.yosysCommand(top: "rom_counter"), "stat"])
         for other in FPGAFamily.allCases where other != family {
             #expect(script.contains("#   \(other.yosysCommand(top: "rom_counter"))"))
         }
         #expect(try Self.text(files, flow.coreFile).contains("        arch: \(family.edalizeArch)\n"))
+        #expect(try Self.text(files, flow.coreFile).contains("yosys_read_options: [\"-DPQA_ECP5\"]") == (family == .ecp5))
     }
 
     @Test func yosysCommandsAreTheFlowsPhrasing() {

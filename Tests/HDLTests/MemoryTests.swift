@@ -68,4 +68,28 @@ import Testing
         sim.step()
         #expect(try sim.peek("sync") == wide)  // held while disabled
     }
+
+    /// A memory that promised never to read a word while writing it returns
+    /// the old word inverted when the design breaks the promise, so that
+    /// co-simulation catches it; other reads are unaffected.
+    @Test func readDuringAnUndefinedWriteIsGarbage() throws {
+        let module = TestModule { m in
+            let ram = m.simpleDualPortRAM("ram", depth: 4, .unsigned(8), readDuringWrite: .undefined)
+            let (write, writeAddress, data) = (m.input("write", .bool), m.input("write_address", .unsigned(2)), m.input("wdata", .unsigned(8)))
+            m.when(write) { ram.write(address: writeAddress, data: data) }
+            m.output("rdata", .unsigned(8)) <== ram.read(address: m.input("read_address", .unsigned(2)))
+        }
+        let netlist = try module.elaborate()
+        #expect(VerilogEmitter.emit(netlist).contains("(* no_rw_check *) reg  [7:0] ram [0:3];"))
+        let sim = Interpreter(netlist)
+        try sim.poke("write", 1)
+        try sim.poke("write_address", 1)
+        try sim.poke("wdata", 0x5A)
+        try sim.poke("read_address", 1)
+        sim.step()
+        #expect(try sim.peekInt("rdata") == 0xFF)  // ~0: the old word, inverted
+        try sim.poke("write_address", 2)
+        sim.step()
+        #expect(try sim.peekInt("rdata") == 0x5A)
+    }
 }

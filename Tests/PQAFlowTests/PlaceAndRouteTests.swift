@@ -32,7 +32,7 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         #expect(report.fmax == 79.8 && report.utilization["ICESTORM_LC"] == [56, 5280])
     }
 
-    @Test func criticalPathEndsAreNamed() {
+    @Test func criticalPathEndsAndStepsAreNamed() {
         let log = """
             Info: Critical path report for clock 'clk' (posedge -> posedge):
             Info:   clk-to-q  0.52  0.52 Source bank0_shift_TRELLIS_FF_Q_2.Q
@@ -43,6 +43,10 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
             """
         #expect(PlaceAndRoute.criticalPath(in: log) == ["bank0_shift_TRELLIS_FF_Q_2", "u_core.q2_data_TRELLIS_FF_Q_17"])
         #expect(PlaceAndRoute.criticalPath(in: "Info: nothing") == [])
+        #expect(PlaceAndRoute.criticalPathSteps(in: log) == [
+            "clk-to-q 0.52 0.52 Source bank0_shift_TRELLIS_FF_Q_2.Q", "Sink _t1117_LUT4_Z_9.C",
+            "setup 0.42 24.31 Source u_core.q2_data_LUT4_Z.F", "Sink u_core.q2_data_TRELLIS_FF_Q_17.LSR",
+        ])
     }
 
     @Test func devicesBelongToTheirFamily() throws {

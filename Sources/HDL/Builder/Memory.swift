@@ -23,6 +23,21 @@ public struct Memory {
                     at: SourceLocation(fileID: fileID, line: line))
     }
 
+    /// Adds a synchronous read port followed by an output register: the word
+    /// at `address` (sampled while `enable` is high) appears two cycles later.
+    /// The output register takes every edge. On FPGAs whose block RAM has an
+    /// output register of its own (ECP5 DP16KD, Xilinx RAMB18E1) the emitted
+    /// Verilog uses it (see `BlockRAMPrimitives`), which takes the RAM's slow
+    /// clock-to-output off every path; elsewhere it is a register after the RAM.
+    public func readRegistered(address: Signal, enable: Signal? = nil, name: String,
+                               fileID: String = #fileID, line: Int = #line) -> Signal {
+        let location = SourceLocation(fileID: fileID, line: line)
+        let word = addReadPort(address: address, enable: enable, synchronous: true, name: "\(name)_word", at: location)
+        let registered = builder.delayed(word, name: name, fileID: fileID, line: line)
+        builder.memories[index].readPorts[spec.readPorts.count - 1].outputRegister = registered.id
+        return registered
+    }
+
     /// Adds an asynchronous (combinational) read port: LUT RAM, not block RAM.
     public func readAsync(address: Signal, name: String? = nil, fileID: String = #fileID, line: Int = #line) -> Signal {
         addReadPort(address: address, enable: nil, synchronous: false, name: name,
@@ -60,7 +75,7 @@ public struct Memory {
         _ = builder.claim(dataName, at: location)
         let data = builder.addNode(.memoryRead(memory: index, port: portIndex), spec.type, name: dataName, at: location)
         builder.memories[index].readPorts.append(
-            MemorySpec.ReadPort(address: address.id, enable: enable?.id, synchronous: synchronous, data: data.id))
+            MemorySpec.ReadPort(address: address.id, enable: enable?.id, synchronous: synchronous, data: data.id, outputRegister: nil))
         return data
     }
 }
@@ -90,10 +105,14 @@ extension ModuleBuilder {
     }
 
     /// A RAM with one write port and any number of read ports (call
-    /// `read(address:)` for each): the simple dual port block RAM.
+    /// `read(address:)` for each): the simple dual port block RAM. With
+    /// `readDuringWrite: .undefined` the design promises never to read a word
+    /// in the cycle it is written (see `MemorySpec.ReadDuringWrite`).
     public func simpleDualPortRAM(_ name: String, depth: Int, _ type: SignalType,
+                                  readDuringWrite: MemorySpec.ReadDuringWrite = .oldData,
                                   fileID: String = #fileID, line: Int = #line) -> Memory {
-        memory(name, .simpleDualPortRAM, depth: depth, type, contents: nil, at: SourceLocation(fileID: fileID, line: line))
+        memory(name, .simpleDualPortRAM, depth: depth, type, contents: nil, readDuringWrite: readDuringWrite,
+               at: SourceLocation(fileID: fileID, line: line))
     }
 
     /// A single-port RAM: one address for reading and writing, synchronous,
@@ -109,13 +128,13 @@ extension ModuleBuilder {
         return ram.read(address: address, enable: enable, fileID: fileID, line: line)
     }
 
-    private func memory(_ name: String, _ kind: MemorySpec.Kind, depth: Int, _ type: SignalType,
-                        contents: [BitVector]?, at location: SourceLocation) -> Memory {
+    private func memory(_ name: String, _ kind: MemorySpec.Kind, depth: Int, _ type: SignalType, contents: [BitVector]?,
+                        readDuringWrite: MemorySpec.ReadDuringWrite = .oldData, at location: SourceLocation) -> Memory {
         _ = claim(name, at: location)
         _ = checkWidth(type.width, what: "memory '\(name)'", at: location)
         if depth < 1 { error("memory '\(name)' has depth \(depth); it needs at least one word", at: location) }
         let spec = MemorySpec(name: name, kind: kind, depth: max(1, depth), type: type.withWidth(max(1, type.width)),
-                              initialContents: contents, readPorts: [], writePort: nil, location: location)
+                              readDuringWrite: readDuringWrite, initialContents: contents, readPorts: [], writePort: nil, location: location)
         memories.append(spec)
         if kind != .rom {
             // Not written: the enable is low, and the address and data do not matter.

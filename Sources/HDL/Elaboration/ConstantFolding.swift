@@ -18,8 +18,11 @@ enum ConstantFolding {
         }
     }
 
+    /// The node's value when it is a constant, or a wire driven by one (a folded mux).
     private static func constant(_ id: NodeID, in nodes: [Node]) -> BitVector? {
-        if case .constant(let value) = nodes[id.index].kind { return value }
+        var current = id
+        while case .wire(let driver?) = nodes[current.index].kind { current = driver }
+        if case .constant(let value) = nodes[current.index].kind { return value }
         return nil
     }
 

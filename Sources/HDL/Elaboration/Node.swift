@@ -153,6 +153,9 @@ public struct MemorySpec: Sendable {
         public let enable: NodeID?
         public let synchronous: Bool
         public let data: NodeID
+        /// The register that takes `data` on every edge, when the port was
+        /// read with `readRegistered`: a block RAM's own output register.
+        public var outputRegister: NodeID?
     }
 
     /// The write port's nets: written when `enable` is high at a clock edge.
@@ -162,10 +165,22 @@ public struct MemorySpec: Sendable {
         public let data: NodeID
     }
 
+    /// What a read of the word being written in the same cycle returns.
+    public enum ReadDuringWrite: String, Sendable {
+        /// The old word (read-first), as the portable Verilog says.
+        case oldData
+        /// Nothing defined: the design never does it. Synthesis may leave out
+        /// the logic that orders the two (`(* no_rw_check *)`), block RAM
+        /// primitives may be used, and the interpreter returns the old word
+        /// inverted, so that a design relying on it fails its co-simulation.
+        case undefined
+    }
+
     public let name: String
     public let kind: Kind
     public let depth: Int
     public let type: SignalType
+    public let readDuringWrite: ReadDuringWrite
     /// Initial contents (`depth` words), written as a `$readmemh` image.
     public let initialContents: [BitVector]?
     public var readPorts: [ReadPort]

@@ -44,7 +44,8 @@ enum Simplification {
                 MemorySpec.WritePort(enable: resolve(port.enable), address: resolve(port.address), data: resolve(port.data))
             }
             memories[memory].readPorts = memories[memory].readPorts.map { port in
-                MemorySpec.ReadPort(address: resolve(port.address), enable: port.enable.map(resolve), synchronous: port.synchronous, data: port.data)
+                MemorySpec.ReadPort(address: resolve(port.address), enable: port.enable.map(resolve), synchronous: port.synchronous,
+                                    data: port.data, outputRegister: port.outputRegister)
             }
         }
     }

@@ -17,11 +17,25 @@ struct EmissionNames {
     private(set) var absorbed: Set<NodeID> = []
     /// Instance inputs nothing else reads: the port map reads their drivers directly.
     private(set) var portMapped: Set<NodeID> = []
+    /// Memories written as block RAM primitives (see `BlockRAMPrimitives`),
+    /// and the nodes (read words and their output registers) declared in their blocks.
+    private(set) var primitiveMemories: Set<Int> = []
+    private(set) var primitiveNodes: Set<NodeID> = []
+    /// Per primitive memory, the prefix of its primitives' nets and instances
+    /// (the memory's name unless one of them is taken).
+    private(set) var primitivePrefixes: [Int: String] = [:]
 
     init(_ netlist: Netlist, live: Set<NodeID>) {
         self.netlist = netlist
         self.live = live
         let uses = Self.uses(netlist, live: live)
+        primitiveMemories = BlockRAMPrimitives.mapped(netlist, live: live) { uses[$0]?.count ?? 0 }
+        for memory in primitiveMemories {
+            for port in netlist.memories[memory].readPorts {
+                primitiveNodes.insert(port.data)
+                if let register = port.outputRegister { primitiveNodes.insert(register) }
+            }
+        }
         for instance in netlist.instances {
             for node in instance.portNodes.values where uses[node] == nil {
                 if case .instanceInput(_, _, _?) = netlist.nodes[node.index].kind { portMapped.insert(node) }
@@ -40,6 +54,16 @@ struct EmissionNames {
         var taken = Set(netlist.nodes.compactMap(\.name))
         taken.formUnion(netlist.memories.map(\.name))
         taken.formUnion(netlist.instances.map(\.name))
+        for memory in primitiveMemories.sorted() {
+            let spec = netlist.memories[memory]
+            var prefix = spec.name, suffix = 2
+            while BlockRAMPrimitives.names(prefix: prefix).contains(where: taken.contains) {
+                prefix = "\(spec.name)_\(suffix)"
+                suffix += 1
+            }
+            primitivePrefixes[memory] = prefix
+            taken.formUnion(BlockRAMPrimitives.names(prefix: prefix))
+        }
         var counter = 0
         for index in netlist.nodes.indices {
             let id = NodeID(index)
@@ -73,6 +97,7 @@ struct EmissionNames {
     /// Whether the node is declared as a `wire` or `reg` of its own.
     func isDeclared(_ id: NodeID) -> Bool {
         live.contains(id) && needsWire(id) && inline[id] == nil && !absorbed.contains(id) && !portMapped.contains(id)
+            && !primitiveNodes.contains(id)
     }
 
     /// What an instance's port map connects to port node `id`.

@@ -19,6 +19,18 @@ public enum FPGAFamily: String, CaseIterable, Sendable {
         }
     }
 
+    /// The Verilog macro that selects the family's block RAM primitives in the
+    /// emitted Verilog (see `BlockRAMPrimitives`); synthesis defines it.
+    public var primitiveDefine: String? {
+        switch self {
+        case .ecp5: "PQA_ECP5"
+        case .xilinx7, .ice40: nil
+        }
+    }
+
+    /// `read_verilog` with the family's define, for Yosys scripts.
+    public var readVerilog: String { "read_verilog" + (primitiveDefine.map { " -D\($0)" } ?? "") }
+
     /// The value of the `arch` option of edalize's Yosys backend, which
     /// FuseSoC runs for a Yosys target.
     public var edalizeArch: String {

@@ -34,7 +34,7 @@ extension FlowFiles {
         lines += target("synth", description: "Yosys for \(family.displayName); the constraints are for vendor tools chosen with --tool",
                         filesets: sources + ["constraints_sdc", "constraints_xdc"], tool: "yosys", options: [
                             "arch: \(family.edalizeArch)",
-                        ])
+                        ] + (family.primitiveDefine.map { ["yosys_read_options: [\"-D\($0)\"]"] } ?? []))
         return lines.map { $0 + "\n" }.joined()
     }
 

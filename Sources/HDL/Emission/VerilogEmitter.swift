@@ -135,8 +135,8 @@ private struct ModuleWriter {
             let name = names.names[NodeID(index)] ?? "?"
             block.append("    \(isReg ? "reg " : "wire") \(EmissionNames.range(node.type.width))\(name);")
         }
-        for (index, memory) in netlist.memories.enumerated() where isLive(memory: index) {
-            block.append("    reg  \(EmissionNames.range(memory.type.width))\(memory.name) [0:\(memory.depth - 1)];")
+        for (index, memory) in netlist.memories.enumerated() where isLive(memory: index) && !names.primitiveMemories.contains(index) {
+            block.append("    " + Self.arrayDeclaration(memory))
         }
         if !block.isEmpty {
             lines.append("")
@@ -172,7 +172,7 @@ private struct ModuleWriter {
     }
 
     private mutating func registers() {
-        let liveRegisters = netlist.registers.filter { live.contains($0.node) }
+        let liveRegisters = netlist.registers.filter { live.contains($0.node) && !names.primitiveNodes.contains($0.node) }
         let withReset = liveRegisters.filter { $0.reset != nil }
         let withoutReset = liveRegisters.filter { $0.reset == nil }
         func update(_ register: RegisterSpec) -> [String] {
@@ -201,31 +201,62 @@ private struct ModuleWriter {
     private mutating func memories() {
         for (index, memory) in netlist.memories.enumerated() where isLive(memory: index) {
             lines.append("")
+            if let prefix = names.primitivePrefixes[index], let shape = BlockRAMPrimitives.ecp5Shape(depth: memory.depth),
+               let register = memory.readPorts.first?.outputRegister {
+                let output = names.ref(register), width = EmissionNames.range(memory.type.width)
+                lines.append("    // \(memory.kind.rawValue) '\(memory.name)': \(memory.depth) x \(memory.type), its read registered (two cycles):")
+                lines.append("    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)")
+                lines.append("`ifdef PQA_ECP5")
+                lines.append("    wire \(width)\(output);")
+                lines += BlockRAMPrimitives.ecp5Lines(memory, shape: shape, prefix: prefix, names: names, output: output)
+                lines.append("`else")
+                lines.append("    " + Self.arrayDeclaration(memory))
+                lines.append("    reg  \(width)\(names.ref(memory.readPorts[0].data));")
+                lines.append("    reg  \(width)\(output);")
+                portableMemory(memory)
+                lines.append("    always @(posedge clk) begin")
+                lines.append("        \(output) <= \(names.ref(memory.readPorts[0].data));" + comment(register))
+                lines.append("    end")
+                lines.append("`endif")
+                continue
+            }
             lines.append("    // \(memory.kind.rawValue) '\(memory.name)': \(memory.depth) x \(memory.type); synchronous reads are read-first")
-            if memory.initialContents != nil {
-                let name = VerilogEmitter.imageFileName(module: netlist.name, memory: memory.name)
-                let file = imageDirectory.map { "\($0)/\(name)" } ?? name
-                lines.append("    initial $readmemh(\"\(file)\", \(memory.name));")
-            }
-            if let write = memory.writePort {
-                lines.append("    always @(posedge clk) begin")
-                lines.append("        if (\(names.value(write.enable))) begin")
-                lines.append("            \(memory.name)[\(names.value(write.address))] <= \(names.value(write.data));" + comment(write.data))
+            portableMemory(memory)
+        }
+    }
+
+    /// `reg [7:0] words [0:15];`, marked `(* no_rw_check *)` when its reads
+    /// never meet a write to the same word (Yosys then adds no logic ordering them).
+    private static func arrayDeclaration(_ memory: MemorySpec) -> String {
+        (memory.readDuringWrite == .undefined ? "(* no_rw_check *) " : "")
+            + "reg  \(EmissionNames.range(memory.type.width))\(memory.name) [0:\(memory.depth - 1)];"
+    }
+
+    /// The array's image, write and read processes.
+    private mutating func portableMemory(_ memory: MemorySpec) {
+        if memory.initialContents != nil {
+            let name = VerilogEmitter.imageFileName(module: netlist.name, memory: memory.name)
+            let file = imageDirectory.map { "\($0)/\(name)" } ?? name
+            lines.append("    initial $readmemh(\"\(file)\", \(memory.name));")
+        }
+        if let write = memory.writePort {
+            lines.append("    always @(posedge clk) begin")
+            lines.append("        if (\(names.value(write.enable))) begin")
+            lines.append("            \(memory.name)[\(names.value(write.address))] <= \(names.value(write.data));" + comment(write.data))
+            lines.append("        end")
+            lines.append("    end")
+        }
+        for readPort in memory.readPorts where readPort.synchronous && live.contains(readPort.data) {
+            let read = "\(names.ref(readPort.data)) <= \(memory.name)[\(names.value(readPort.address))];" + comment(readPort.data)
+            lines.append("    always @(posedge clk) begin")
+            if let enable = readPort.enable {
+                lines.append("        if (\(names.value(enable))) begin")
+                lines.append("            " + read)
                 lines.append("        end")
-                lines.append("    end")
+            } else {
+                lines.append("        " + read)
             }
-            for readPort in memory.readPorts where readPort.synchronous && live.contains(readPort.data) {
-                let read = "\(names.ref(readPort.data)) <= \(memory.name)[\(names.value(readPort.address))];" + comment(readPort.data)
-                lines.append("    always @(posedge clk) begin")
-                if let enable = readPort.enable {
-                    lines.append("        if (\(names.value(enable))) begin")
-                    lines.append("            " + read)
-                    lines.append("        end")
-                } else {
-                    lines.append("        " + read)
-                }
-                lines.append("    end")
-            }
+            lines.append("    end")
         }
     }
 

@@ -42,7 +42,9 @@ public final class Interpreter: Simulator {
     private var trace: VCDWriter?
     // What each clock edge loads, as storage offsets, and room to stage it.
     private let registerPlan: [(target: Int, source: Int, words: Int, reset: [UInt64]?)]
-    private let readPlan: [(memory: Int, address: Int, enable: Int?, target: Int, words: Int)]
+    /// Synchronous reads; `collision` names the write port (enable, address)
+    /// of a memory whose read of a word being written is undefined.
+    private let readPlan: [(memory: Int, address: Int, enable: Int?, target: Int, words: Int, collision: (enable: Int, address: Int)?)]
     private let writePlan: [(memory: Int, enable: Int, address: Int, data: Int, words: Int)]
     private let scratch: UnsafeMutablePointer<UInt64>
 
@@ -68,8 +70,11 @@ public final class Interpreter: Simulator {
             return (slot.offset, slots[register.next].offset, slot.words, register.reset?.words)
         }
         readPlan = design.memories.enumerated().flatMap { index, memory in
-            memory.reads.filter(\.synchronous).map { read in
-                (index, slots[read.address].offset, read.enable.map { slots[$0].offset }, slots[read.data].offset, slots[read.data].words)
+            let collision = memory.spec.readDuringWrite == .undefined
+                ? memory.write.map { (enable: slots[$0.enable].offset, address: slots[$0.address].offset) } : nil
+            return memory.reads.filter(\.synchronous).map { read in
+                (index, slots[read.address].offset, read.enable.map { slots[$0].offset }, slots[read.data].offset, slots[read.data].words,
+                 collision)
             }
         }
         writePlan = design.memories.enumerated().compactMap { index, memory in
@@ -182,8 +187,11 @@ public final class Interpreter: Simulator {
         for read in readPlan {
             let enabled = read.enable.map { storage[$0] != 0 } ?? true
             let address = Int(clamping: storage[read.address])
+            // A read the design promised never to make (see `MemorySpec.ReadDuringWrite.undefined`) returns garbage.
+            let collides = read.collision.map { storage[$0.enable] != 0 && storage[$0.address] == storage[read.address] } ?? false
             for word in 0..<read.words {
-                scratch[scratchIndex + word] = enabled ? memories[read.memory].word(address, word) : storage[read.target + word]
+                let value = memories[read.memory].word(address, word)
+                scratch[scratchIndex + word] = enabled ? (collides ? ~value : value) : storage[read.target + word]
             }
             scratchIndex += read.words
         }

@@ -15,7 +15,10 @@ extension ModuleBuilder {
     /// carry chains, never a DSP block, and for a constant only the copies
     /// its set bits select. Otherwise it is the `*` operator, which synthesis
     /// maps to DSP blocks.
-    public func product(_ a: Signal, _ b: Signal, fileID: String = #fileID, line: Int = #line) -> Signal {
+    /// With `levelsPerStage` above 0 the adder tree of a product built from
+    /// LUTs has a register every that many levels; `productStages` says how
+    /// many (a `*` product has none).
+    public func product(_ a: Signal, _ b: Signal, levelsPerStage: Int = 0, fileID: String = #fileID, line: Int = #line) -> Signal {
         let signed = a.type.isSigned || b.type.isSigned
         let (aConstant, bConstant) = (isConstant(a), isConstant(b))
         let narrowIsB = bConstant || (!aConstant && b.width <= a.width)
@@ -34,7 +37,17 @@ extension ModuleBuilder {
             let shifted = value << bit
             return mux(narrow.bit(bit), signed && bit == narrow.width - 1 ? zero - shifted : shifted, zero)
         }
-        return reduceTree(terms, levelsPerStage: 0, name: "product", fileID: fileID, line: line) { $0 + $1 }
+        return reduceTree(terms, levelsPerStage: levelsPerStage, name: "product", fileID: fileID, line: line) { $0 + $1 }
+    }
+
+    /// Register stages `product(a, b, levelsPerStage:)` puts in a product of
+    /// operands of types `a` and `b` (neither constant): one term per bit of
+    /// the narrower, widened by a sign bit when the product is signed and it is not.
+    public static func productStages(_ a: SignalType, _ b: SignalType, levelsPerStage: Int) -> Int {
+        let narrow = b.width <= a.width ? b : a
+        guard narrow.width <= lutMultiplierBits else { return 0 }
+        let widened = (a.isSigned || b.isSigned) && !narrow.isSigned
+        return treeStages(leaves: narrow.width + (widened ? 1 : 0), levelsPerStage: levelsPerStage)
     }
 
     /// `a * factor` for a constant `factor >= 0`, as `product` builds it.

@@ -1,0 +1,106 @@
+/// Memories written as vendor block RAM primitives, so that a registered
+/// read (`Memory.readRegistered`) uses the RAM's own output register.
+///
+/// Synthesis tools infer block RAM from the portable form (a memory array,
+/// a clocked read, a register after it) but put that register in the
+/// fabric: Yosys 0.70 maps an ECP5 DP16KD with `REGMODE NOREG`, whose
+/// 5.6 ns clock-to-output at speed grade -6 then starts every path after the
+/// RAM, where `REGMODE OUTREG` gives 0.97 ns. The emitter therefore writes a
+/// memory with one write port and one registered read port three ways:
+///
+/// ```
+/// `ifdef PQA_ECP5      DP16KD tiles, REGMODE_B "OUTREG" (port A writes, port B reads)
+/// `else                the portable form: the array, the read, the register
+/// `endif
+/// ```
+///
+/// Synthesis for ECP5 reads the Verilog with `-DPQA_ECP5` (`FPGAFamily.primitiveDefine`);
+/// simulators and other targets read the portable form.
+enum BlockRAMPrimitives {
+    /// A DP16KD configuration: data bits per port and the address pins below the word address.
+    struct ECP5Shape: Equatable {
+        let width: Int
+        let lowAddressPins: Int
+        var depth: Int { 1 << (14 - lowAddressPins) }
+    }
+
+    /// The memories to write as primitives: simple dual port RAMs (no
+    /// initial contents) that never read a word in the cycle it is written
+    /// (a block RAM's two ports give no order there), with one read port,
+    /// registered by `readRegistered`, whose word only that register reads.
+    static func mapped(_ netlist: Netlist, live: Set<NodeID>, uses: (NodeID) -> Int) -> Set<Int> {
+        var memories = Set<Int>()
+        for (index, memory) in netlist.memories.enumerated() {
+            guard memory.kind == .simpleDualPortRAM, memory.readDuringWrite == .undefined, memory.initialContents == nil, memory.writePort != nil,
+                  memory.readPorts.count == 1, let port = memory.readPorts.first, port.synchronous,
+                  let register = port.outputRegister, live.contains(register), uses(port.data) == 1,
+                  ecp5Shape(depth: memory.depth) != nil else { continue }
+            memories.insert(index)
+        }
+        return memories
+    }
+
+    /// The narrowest-word DP16KD configuration deep enough for `depth` words, if any.
+    static func ecp5Shape(depth: Int) -> ECP5Shape? {
+        [ECP5Shape(width: 18, lowAddressPins: 4), ECP5Shape(width: 9, lowAddressPins: 3), ECP5Shape(width: 4, lowAddressPins: 2),
+         ECP5Shape(width: 2, lowAddressPins: 1), ECP5Shape(width: 1, lowAddressPins: 0)].first { $0.depth >= depth }
+    }
+
+    /// The nets, generate block and genvar the ECP5 form of a memory
+    /// declares, their names starting with `prefix`.
+    static func names(prefix: String) -> [String] {
+        ["write_data", "read_data", "bram", "tile"].map { "\(prefix)_\($0)" }
+    }
+
+    /// The ECP5 form of memory `memory`: a generate loop of DP16KD tiles side
+    /// by side, each `shape.width` bits of the word, writing through port A
+    /// and reading through port B with its output register; `output` is the
+    /// name of the registered word, `prefix` that of the form's own nets (see `names`).
+    static func ecp5Lines(_ memory: MemorySpec, shape: ECP5Shape, prefix name: String, names: EmissionNames, output: String) -> [String] {
+        guard let write = memory.writePort, let read = memory.readPorts.first else { return [] }
+        let width = memory.type.width, tiles = (width + shape.width - 1) / shape.width
+        let padding = 14 - shape.lowAddressPins - memory.addressWidth
+        // Below the word address: the byte enables of the 18-bit mode (both bytes on writes), else zeros.
+        let writeLow = shape.lowAddressPins == 0 ? "" : ", " + (shape.width == 18 ? "2'b00, 2'b11" : "\(shape.lowAddressPins)'b0")
+        let readLow = shape.lowAddressPins == 0 ? "" : ", \(shape.lowAddressPins)'b0"
+        let pad = padding > 0 ? "\(padding)'b0, " : ""
+        let tile = "\(name)_tile", busWidth = tiles * shape.width, w = shape.width
+        /// `.DIA0(data_in[0]), ...`, nine pins a line.
+        func pins(_ prefix: String, _ bus: String, count: Int) -> [String] {
+            stride(from: 0, to: count, by: 9).map { first in
+                "                " + (first..<min(count, first + 9)).map { ".\(prefix)\($0)(\(bus)[\($0)])" }.joined(separator: ", ") + ","
+            }
+        }
+        let dataIn = w == 18 ? "\(name)_write_data[\(w) * \(tile) +: \(w)]" : "{\(18 - w)'b0, \(name)_write_data[\(w) * \(tile) +: \(w)]}"
+        var lines = [
+            "    wire [\(busWidth - 1):0] \(name)_write_data = \(busWidth == width ? names.ref(write.data) : "{\(busWidth - width)'b0, \(names.ref(write.data))}");",
+            "    wire [\(busWidth - 1):0] \(name)_read_data;",
+            "    genvar \(tile);",
+            "    generate",
+            "        for (\(tile) = 0; \(tile) < \(tiles); \(tile) = \(tile) + 1) begin : \(name)_bram",
+            "            wire [13:0] write_pins = {\(pad)\(names.ref(write.address))\(writeLow)};",
+            "            wire [13:0] read_pins = {\(pad)\(names.ref(read.address))\(readLow)};",
+            "            wire [17:0] data_in = \(dataIn);",
+            "            wire [17:0] data_out;",
+            "            assign \(name)_read_data[\(w) * \(tile) +: \(w)] = data_out[\(w - 1):0];",
+            "            DP16KD #(.DATA_WIDTH_A(\(w)), .DATA_WIDTH_B(\(w)), .REGMODE_A(\"NOREG\"), .REGMODE_B(\"OUTREG\"),",
+            "                     .CSDECODE_A(\"0b000\"), .CSDECODE_B(\"0b000\"), .WRITEMODE_A(\"NORMAL\"), .WRITEMODE_B(\"NORMAL\"),",
+            "                     .RESETMODE(\"SYNC\"), .GSR(\"AUTO\")) tile (",
+            "                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(\(names.value(write.enable))), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),",
+        ]
+        lines += pins("ADA", "write_pins", count: 14) + pins("DIA", "data_in", count: 18)
+        lines.append("                .CLKB(clk), .CEB(\(read.enable.map { names.value($0) } ?? "1'b1")), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),")
+        lines += pins("ADB", "read_pins", count: 14)
+        lines.append("                " + (0..<18).map { ".DIB\($0)(1'b0)" }.joined(separator: ", ") + ",")
+        var outputs = pins("DOB", "data_out", count: 18)
+        outputs[outputs.count - 1].removeLast()  // the last pin takes no comma
+        lines += outputs
+        lines += [
+            "            );",
+            "        end",
+            "    endgenerate",
+            "    assign \(output) = \(name)_read_data[\(width - 1):0];",
+        ]
+        return lines
+    }
+}
