@@ -47,7 +47,7 @@ public struct CycleModel: Sendable {
     /// the core, summed from the stages' latencies.
     public var pipelineLatency: Int {
         SlotSequencer.latency + DistanceEncoder.latency(parameters) + Lookup.latency + Accumulator.latency(parameters)
-            + Requantizer.latency + StreamFIFO.latency
+            + Requantizer.latency(parameters.requantizerSettings) + StreamFIFO.latency
     }
 
     /// The constant a layer adds to its bound (see the type's documentation).

@@ -83,4 +83,26 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect((report.flattened.resources[.lut] ?? 0) > 0)
         #expect(report.text.contains("u_requantizer") && report.text.contains("flattened"))
     }
+
+    /// A registered read becomes DP16KD tiles whose own output register holds
+    /// the word: no fabric flip-flop is left after the RAM.
+    @Test(.enabled(if: yosysAvailable()))
+    func registeredReadsUseTheBlockRAMOutputRegisterOnECP5() throws {
+        struct RegisteredRAM: HardwareModule {
+            var moduleName: String { "registered_ram" }
+            func build(_ m: ModuleBuilder) {
+                let memory = m.simpleDualPortRAM("words", depth: 40, .unsigned(20), readDuringWrite: .undefined)
+                let address = SignalType.unsigned(memory.addressWidth)
+                let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
+                let data = m.input("data", .unsigned(20))
+                m.when(write) { memory.write(address: writeAddress, data: data) }
+            m.output("word", .unsigned(20)) <== memory.readRegistered(address: m.input("read_address", address), enable: m.input("read", .bool),
+                                                                      name: "word_q")
+            }
+        }
+        let design = try RegisteredRAM().elaborate()
+        let report = try Synthesis.run(DesignFiles(top: design), target: .ecp5)
+        #expect(report.cells["DP16KD"] == 2, "\(report.cells)")
+        #expect(report.resources[.flipFlop, default: 0] == 0, "\(report.cells)")
+    }
 }

@@ -43,7 +43,7 @@
 //   beat_bank            output  Bool
 //   beat_chunk           output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_q, beat_bank_q, beat_chunk_q
+//   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2
 `default_nettype none
 
 module pqa_accumulator (
@@ -117,11 +117,16 @@ module pqa_accumulator (
     wire [16:0] u_lane_13_accumulator;
     wire [16:0] u_lane_14_accumulator;
     wire [16:0] u_lane_15_accumulator;
-    reg  beat_valid_q;
-    reg  beat_emit_q;
-    reg  beat_last_chunk_q;
-    reg  beat_bank_q;
-    reg  [2:0] beat_chunk_q;
+    reg  beat_valid_d1;
+    reg  beat_emit_d1;
+    reg  beat_last_chunk_d1;
+    reg  beat_bank_d1;
+    reg  [2:0] beat_chunk_d1;
+    reg  beat_valid_d2;
+    reg  beat_emit_d2;
+    reg  beat_last_chunk_d2;
+    reg  beat_bank_d2;
+    reg  [2:0] beat_chunk_d2;
 
     assign beat_accumulator_0 = u_lane_0_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_1 = u_lane_1_accumulator; // @[Requantizer.swift:15]
@@ -139,42 +144,49 @@ module pqa_accumulator (
     assign beat_accumulator_13 = u_lane_13_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_14 = u_lane_14_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_15 = u_lane_15_accumulator; // @[Requantizer.swift:15]
-    assign beat_valid = beat_valid_q; // @[Requantizer.swift:16]
-    assign beat_emit = beat_emit_q; // @[Requantizer.swift:17]
-    assign beat_last_chunk = beat_last_chunk_q; // @[Requantizer.swift:18]
-    assign beat_bank = beat_bank_q; // @[Requantizer.swift:19]
-    assign beat_chunk = beat_chunk_q; // @[Requantizer.swift:20]
-    assign _t0 = entries_bank ? ns_1 : ns_0; // @[Accumulator.swift:117]
-    assign _t1 = (8'h00 + 8'h00) + ({{3{1'b0}}, entries_group} << 2); // @[Accumulator.swift:117]
-    assign _t2 = _t1[6:0]; // @[Accumulator.swift:117]
-    assign subspace_valid_0 = _t2 < _t0; // @[Accumulator.swift:117]
-    assign subspace_valid_1 = (_t2 + 7'h01) < _t0; // @[Accumulator.swift:117]
-    assign subspace_valid_2 = (_t2 + 7'h02) < _t0; // @[Accumulator.swift:117]
-    assign subspace_valid_3 = (_t2 + 7'h03) < _t0; // @[Accumulator.swift:117]
-    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:121]
+    assign beat_valid = beat_valid_d2; // @[Requantizer.swift:16]
+    assign beat_emit = beat_emit_d2; // @[Requantizer.swift:17]
+    assign beat_last_chunk = beat_last_chunk_d2; // @[Requantizer.swift:18]
+    assign beat_bank = beat_bank_d2; // @[Requantizer.swift:19]
+    assign beat_chunk = beat_chunk_d2; // @[Requantizer.swift:20]
+    assign _t0 = entries_bank ? ns_1 : ns_0; // @[Accumulator.swift:118]
+    assign _t1 = {{3{1'b0}}, entries_group} << 2; // @[Accumulator.swift:118]
+    assign _t2 = _t1[6:0]; // @[Accumulator.swift:118]
+    assign subspace_valid_0 = _t2 < _t0; // @[Accumulator.swift:118]
+    assign subspace_valid_1 = (_t2 + 7'h01) < _t0; // @[Accumulator.swift:118]
+    assign subspace_valid_2 = (_t2 + 7'h02) < _t0; // @[Accumulator.swift:118]
+    assign subspace_valid_3 = (_t2 + 7'h03) < _t0; // @[Accumulator.swift:118]
+    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:122]
 
     always @(posedge clk) begin
         if (rst) begin
             summed_valid <= 1'b0;
-            beat_valid_q <= 1'b0;
-            beat_emit_q <= 1'b0;
+            beat_valid_d1 <= 1'b0;
+            beat_emit_d1 <= 1'b0;
+            beat_valid_d2 <= 1'b0;
+            beat_emit_d2 <= 1'b0;
         end else begin
-            summed_valid <= entries_valid; // @[Accumulator.swift:119]
-            beat_valid_q <= summed_valid; // @[Accumulator.swift:132]
-            beat_emit_q <= summed_valid & summed_last_group; // @[Accumulator.swift:133]
+            summed_valid <= entries_valid; // @[Accumulator.swift:120]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:133]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:133]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:133]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:133]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank <= entries_bank; // @[Accumulator.swift:119]
-        summed_chunk <= entries_chunk; // @[Accumulator.swift:119]
-        summed_first_group <= entries_first_group; // @[Accumulator.swift:119]
-        summed_last_group <= entries_last_group; // @[Accumulator.swift:119]
-        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:119]
-        summed_bias <= entries_bias; // @[Accumulator.swift:120]
-        beat_last_chunk_q <= summed_last_chunk; // @[Accumulator.swift:134]
-        beat_bank_q <= summed_bank; // @[Accumulator.swift:134]
-        beat_chunk_q <= summed_chunk; // @[Accumulator.swift:135]
+        summed_bank <= entries_bank; // @[Accumulator.swift:120]
+        summed_chunk <= entries_chunk; // @[Accumulator.swift:120]
+        summed_first_group <= entries_first_group; // @[Accumulator.swift:120]
+        summed_last_group <= entries_last_group; // @[Accumulator.swift:120]
+        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:120]
+        summed_bias <= entries_bias; // @[Accumulator.swift:121]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:133]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:133]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:133]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:133]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:133]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:133]
     end
 
     pqa_accumulator_lane u_lane_0 (

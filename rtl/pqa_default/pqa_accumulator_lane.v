@@ -21,7 +21,7 @@
 //   control_bias         input   UInt<16>
 //   accumulator          output  SInt<17>
 // Registers without reset (unknown until first loaded):
-//   adder_l2_0, running_sum_0, running_sum_1, running_sum_2, running_sum_3, accumulator_q
+//   adder_l2_0, running_sum_0, running_sum_1, running_sum_2, running_sum_3, group_sum_q, bias_q, accumulator_q
 `default_nettype none
 
 module pqa_accumulator_lane (
@@ -50,21 +50,25 @@ module pqa_accumulator_lane (
     reg  [13:0] running_sum_3;
     wire _t2;
     wire [13:0] group_sum;
+    reg  [13:0] group_sum_q;
+    reg  [15:0] bias_q;
     reg  [16:0] accumulator_q;
 
-    assign accumulator = accumulator_q; // @[Accumulator.swift:53]
-    assign _t0 = (subspace_valid_0 ? {{6{entry_0[7]}}, entry_0} : 14'h0000) + (subspace_valid_1 ? {{6{entry_1[7]}}, entry_1} : 14'h0000); // @[Accumulator.swift:60]
-    assign _t1 = (subspace_valid_2 ? {{6{entry_2[7]}}, entry_2} : 14'h0000) + (subspace_valid_3 ? {{6{entry_3[7]}}, entry_3} : 14'h0000); // @[Accumulator.swift:60]
-    assign _t2 = control_chunk[0]; // @[Accumulator.swift:64]
-    assign group_sum = (control_first_group ? 14'h0000 : (control_chunk[1] ? (_t2 ? running_sum_3 : running_sum_2) : (_t2 ? running_sum_1 : running_sum_0))) + adder_l2_0; // @[Accumulator.swift:64]
+    assign accumulator = accumulator_q; // @[Accumulator.swift:54]
+    assign _t0 = (subspace_valid_0 ? {{6{entry_0[7]}}, entry_0} : 14'h0000) + (subspace_valid_1 ? {{6{entry_1[7]}}, entry_1} : 14'h0000); // @[Accumulator.swift:61]
+    assign _t1 = (subspace_valid_2 ? {{6{entry_2[7]}}, entry_2} : 14'h0000) + (subspace_valid_3 ? {{6{entry_3[7]}}, entry_3} : 14'h0000); // @[Accumulator.swift:61]
+    assign _t2 = control_chunk[0]; // @[Accumulator.swift:65]
+    assign group_sum = (control_first_group ? 14'h0000 : (control_chunk[1] ? (_t2 ? running_sum_3 : running_sum_2) : (_t2 ? running_sum_1 : running_sum_0))) + adder_l2_0; // @[Accumulator.swift:65]
 
     always @(posedge clk) begin
-        adder_l2_0 <= _t0 + _t1; // @[Accumulator.swift:60]
-        if (control_update & (control_chunk == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:64]
-        if (control_update & (control_chunk == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:64]
-        if (control_update & (control_chunk == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:64]
-        if (control_update & (control_chunk == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:64]
-        accumulator_q <= {{3{group_sum[13]}}, group_sum} + {control_bias[15], control_bias}; // @[Accumulator.swift:70]
+        adder_l2_0 <= _t0 + _t1; // @[Accumulator.swift:61]
+        if (control_update & (control_chunk == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:65]
+        if (control_update & (control_chunk == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:65]
+        if (control_update & (control_chunk == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:65]
+        if (control_update & (control_chunk == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:65]
+        group_sum_q <= group_sum; // @[Accumulator.swift:65]
+        bias_q <= control_bias; // @[Accumulator.swift:70]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_q[15], bias_q}; // @[Accumulator.swift:71]
     end
 endmodule
 

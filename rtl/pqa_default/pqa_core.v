@@ -6,7 +6,7 @@
 //   formats = activation u8, prototype u8, entry s8, bias s16, output s8
 //   requantization = multiplier 16 bits, shift up to 31
 //   metric = l2
-//   pipelining = argmin levels per stage 2, adder levels per stage 2
+//   pipelining = lane levels per stage 2, argmin levels per stage 2, adder levels per stage 2
 //   tables = loadable, two banks
 // Ports:
 //   clk                 input   clock, rising edge

@@ -3,6 +3,7 @@
 // Parameters:
 //   lanes = 9
 //   metric = l2
+//   lane levels per stage = 2
 //   formats = activation u8, prototype u8
 //   distance = 20 bits
 // Ports:
@@ -20,7 +21,7 @@
 //   lane_valid_8  input   Bool
 //   partial       output  UInt<20>
 // Registers without reset (unknown until first loaded):
-//   partial_q
+//   term_0_q, term_1_q, term_2_q, term_3_q, term_4_q, term_5_q, term_6_q, term_7_q, term_8_q, lanes_l2_0, lanes_l2_1, lanes_l2_2, lanes_l4_0, partial_q
 `default_nettype none
 
 module pqa_distance_unit (
@@ -41,66 +42,72 @@ module pqa_distance_unit (
 
     wire [9:0] difference_0;
     wire [19:0] _t0;
-    wire [19:0] term_0;
+    reg  [19:0] term_0_q;
     wire [9:0] difference_1;
     wire [19:0] _t1;
-    wire [19:0] term_1;
+    reg  [19:0] term_1_q;
     wire [9:0] difference_2;
     wire [19:0] _t2;
-    wire [19:0] term_2;
+    reg  [19:0] term_2_q;
     wire [9:0] difference_3;
     wire [19:0] _t3;
-    wire [19:0] term_3;
+    reg  [19:0] term_3_q;
     wire [9:0] difference_4;
     wire [19:0] _t4;
-    wire [19:0] term_4;
+    reg  [19:0] term_4_q;
     wire [9:0] difference_5;
     wire [19:0] _t5;
-    wire [19:0] term_5;
+    reg  [19:0] term_5_q;
     wire [9:0] difference_6;
     wire [19:0] _t6;
-    wire [19:0] term_6;
+    reg  [19:0] term_6_q;
     wire [9:0] difference_7;
     wire [19:0] _t7;
-    wire [19:0] term_7;
+    reg  [19:0] term_7_q;
     wire [9:0] difference_8;
     wire [19:0] _t8;
-    wire [19:0] term_8;
-    wire [19:0] _t9;
+    reg  [19:0] term_8_q;
+    reg  [19:0] lanes_l2_0;
+    reg  [19:0] lanes_l2_1;
+    reg  [19:0] lanes_l2_2;
+    reg  [19:0] lanes_l4_0;
     reg  [19:0] partial_q;
 
-    assign partial = partial_q; // @[DistanceUnit.swift:41]
-    assign difference_0 = {{2{1'b0}}, column[7:0]} - {{2{1'b0}}, prototype[7:0]}; // @[DistanceUnit.swift:54]
-    assign _t0 = {{10{difference_0[9]}}, difference_0} * {{10{difference_0[9]}}, difference_0}; // @[DistanceUnit.swift:60]
-    assign term_0 = lane_valid_0 ? _t0 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_1 = {{2{1'b0}}, column[15:8]} - {{2{1'b0}}, prototype[15:8]}; // @[DistanceUnit.swift:54]
-    assign _t1 = {{10{difference_1[9]}}, difference_1} * {{10{difference_1[9]}}, difference_1}; // @[DistanceUnit.swift:60]
-    assign term_1 = lane_valid_1 ? _t1 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_2 = {{2{1'b0}}, column[23:16]} - {{2{1'b0}}, prototype[23:16]}; // @[DistanceUnit.swift:54]
-    assign _t2 = {{10{difference_2[9]}}, difference_2} * {{10{difference_2[9]}}, difference_2}; // @[DistanceUnit.swift:60]
-    assign term_2 = lane_valid_2 ? _t2 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_3 = {{2{1'b0}}, column[31:24]} - {{2{1'b0}}, prototype[31:24]}; // @[DistanceUnit.swift:54]
-    assign _t3 = {{10{difference_3[9]}}, difference_3} * {{10{difference_3[9]}}, difference_3}; // @[DistanceUnit.swift:60]
-    assign term_3 = lane_valid_3 ? _t3 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_4 = {{2{1'b0}}, column[39:32]} - {{2{1'b0}}, prototype[39:32]}; // @[DistanceUnit.swift:54]
-    assign _t4 = {{10{difference_4[9]}}, difference_4} * {{10{difference_4[9]}}, difference_4}; // @[DistanceUnit.swift:60]
-    assign term_4 = lane_valid_4 ? _t4 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_5 = {{2{1'b0}}, column[47:40]} - {{2{1'b0}}, prototype[47:40]}; // @[DistanceUnit.swift:54]
-    assign _t5 = {{10{difference_5[9]}}, difference_5} * {{10{difference_5[9]}}, difference_5}; // @[DistanceUnit.swift:60]
-    assign term_5 = lane_valid_5 ? _t5 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_6 = {{2{1'b0}}, column[55:48]} - {{2{1'b0}}, prototype[55:48]}; // @[DistanceUnit.swift:54]
-    assign _t6 = {{10{difference_6[9]}}, difference_6} * {{10{difference_6[9]}}, difference_6}; // @[DistanceUnit.swift:60]
-    assign term_6 = lane_valid_6 ? _t6 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_7 = {{2{1'b0}}, column[63:56]} - {{2{1'b0}}, prototype[63:56]}; // @[DistanceUnit.swift:54]
-    assign _t7 = {{10{difference_7[9]}}, difference_7} * {{10{difference_7[9]}}, difference_7}; // @[DistanceUnit.swift:60]
-    assign term_7 = lane_valid_7 ? _t7 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign difference_8 = {{2{1'b0}}, column[71:64]} - {{2{1'b0}}, prototype[71:64]}; // @[DistanceUnit.swift:54]
-    assign _t8 = {{10{difference_8[9]}}, difference_8} * {{10{difference_8[9]}}, difference_8}; // @[DistanceUnit.swift:60]
-    assign term_8 = lane_valid_8 ? _t8 : 20'h00000; // @[DistanceUnit.swift:60]
-    assign _t9 = (((term_0 + term_1) + (term_2 + term_3)) + ((term_4 + term_5) + (term_6 + term_7))) + term_8; // @[DistanceUnit.swift:65]
+    assign partial = partial_q; // @[DistanceUnit.swift:43]
+    assign difference_0 = {{2{1'b0}}, column[7:0]} - {{2{1'b0}}, prototype[7:0]}; // @[DistanceUnit.swift:56]
+    assign _t0 = {{10{difference_0[9]}}, difference_0} * {{10{difference_0[9]}}, difference_0}; // @[DistanceUnit.swift:62]
+    assign difference_1 = {{2{1'b0}}, column[15:8]} - {{2{1'b0}}, prototype[15:8]}; // @[DistanceUnit.swift:56]
+    assign _t1 = {{10{difference_1[9]}}, difference_1} * {{10{difference_1[9]}}, difference_1}; // @[DistanceUnit.swift:62]
+    assign difference_2 = {{2{1'b0}}, column[23:16]} - {{2{1'b0}}, prototype[23:16]}; // @[DistanceUnit.swift:56]
+    assign _t2 = {{10{difference_2[9]}}, difference_2} * {{10{difference_2[9]}}, difference_2}; // @[DistanceUnit.swift:62]
+    assign difference_3 = {{2{1'b0}}, column[31:24]} - {{2{1'b0}}, prototype[31:24]}; // @[DistanceUnit.swift:56]
+    assign _t3 = {{10{difference_3[9]}}, difference_3} * {{10{difference_3[9]}}, difference_3}; // @[DistanceUnit.swift:62]
+    assign difference_4 = {{2{1'b0}}, column[39:32]} - {{2{1'b0}}, prototype[39:32]}; // @[DistanceUnit.swift:56]
+    assign _t4 = {{10{difference_4[9]}}, difference_4} * {{10{difference_4[9]}}, difference_4}; // @[DistanceUnit.swift:62]
+    assign difference_5 = {{2{1'b0}}, column[47:40]} - {{2{1'b0}}, prototype[47:40]}; // @[DistanceUnit.swift:56]
+    assign _t5 = {{10{difference_5[9]}}, difference_5} * {{10{difference_5[9]}}, difference_5}; // @[DistanceUnit.swift:62]
+    assign difference_6 = {{2{1'b0}}, column[55:48]} - {{2{1'b0}}, prototype[55:48]}; // @[DistanceUnit.swift:56]
+    assign _t6 = {{10{difference_6[9]}}, difference_6} * {{10{difference_6[9]}}, difference_6}; // @[DistanceUnit.swift:62]
+    assign difference_7 = {{2{1'b0}}, column[63:56]} - {{2{1'b0}}, prototype[63:56]}; // @[DistanceUnit.swift:56]
+    assign _t7 = {{10{difference_7[9]}}, difference_7} * {{10{difference_7[9]}}, difference_7}; // @[DistanceUnit.swift:62]
+    assign difference_8 = {{2{1'b0}}, column[71:64]} - {{2{1'b0}}, prototype[71:64]}; // @[DistanceUnit.swift:56]
+    assign _t8 = {{10{difference_8[9]}}, difference_8} * {{10{difference_8[9]}}, difference_8}; // @[DistanceUnit.swift:62]
 
     always @(posedge clk) begin
-        partial_q <= _t9; // @[DistanceUnit.swift:65]
+        term_0_q <= lane_valid_0 ? _t0 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_1_q <= lane_valid_1 ? _t1 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_2_q <= lane_valid_2 ? _t2 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_3_q <= lane_valid_3 ? _t3 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_4_q <= lane_valid_4 ? _t4 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_5_q <= lane_valid_5 ? _t5 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_6_q <= lane_valid_6 ? _t6 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_7_q <= lane_valid_7 ? _t7 : 20'h00000; // @[DistanceUnit.swift:62]
+        term_8_q <= lane_valid_8 ? _t8 : 20'h00000; // @[DistanceUnit.swift:62]
+        lanes_l2_0 <= (term_0_q + term_1_q) + (term_2_q + term_3_q); // @[DistanceUnit.swift:64]
+        lanes_l2_1 <= (term_4_q + term_5_q) + (term_6_q + term_7_q); // @[DistanceUnit.swift:64]
+        lanes_l2_2 <= term_8_q; // @[DistanceUnit.swift:64]
+        lanes_l4_0 <= (lanes_l2_0 + lanes_l2_1) + lanes_l2_2; // @[DistanceUnit.swift:64]
+        partial_q <= lanes_l4_0; // @[DistanceUnit.swift:67]
     end
 endmodule
 

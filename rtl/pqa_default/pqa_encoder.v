@@ -39,7 +39,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   fetched_bank_d1, fetched_group_d1, fetched_chunk_d1, fetched_prototype_chunk_d1, fetched_first_chunk_d1, fetched_last_chunk_d1, fetched_first_prototype_chunk_d1, fetched_last_prototype_chunk_d1, fetched_first_group_d1, fetched_last_group_d1, fetched_bank_d2, fetched_group_d2, fetched_chunk_d2, fetched_prototype_chunk_d2, fetched_first_chunk_d2, fetched_last_chunk_d2, fetched_first_prototype_chunk_d2, fetched_last_prototype_chunk_d2, fetched_first_group_d2, fetched_last_group_d2, summed_bank, summed_group, summed_prototype_chunk, summed_first_chunk, summed_last_chunk, summed_first_prototype_chunk, summed_last_prototype_chunk, summed_first_group, summed_last_group, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   fetched_bank_d1, fetched_group_d1, fetched_chunk_d1, fetched_prototype_chunk_d1, fetched_first_chunk_d1, fetched_last_chunk_d1, fetched_first_prototype_chunk_d1, fetched_last_prototype_chunk_d1, fetched_first_group_d1, fetched_last_group_d1, fetched_bank_d2, fetched_group_d2, fetched_chunk_d2, fetched_prototype_chunk_d2, fetched_first_chunk_d2, fetched_last_chunk_d2, fetched_first_prototype_chunk_d2, fetched_last_prototype_chunk_d2, fetched_first_group_d2, fetched_last_group_d2, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -115,21 +115,58 @@ module pqa_encoder (
     wire lane_valid_6;
     wire lane_valid_7;
     wire lane_valid_8;
-    reg  summed_valid;
-    reg  summed_bank;
-    reg  [4:0] summed_group;
-    reg  summed_prototype_chunk;
-    reg  summed_first_chunk;
-    reg  summed_last_chunk;
-    reg  summed_first_prototype_chunk;
-    reg  summed_last_prototype_chunk;
-    reg  summed_first_group;
-    reg  summed_last_group;
+    reg  summed_valid_d1;
+    reg  summed_bank_d1;
+    reg  [4:0] summed_group_d1;
+    reg  summed_prototype_chunk_d1;
+    reg  summed_first_chunk_d1;
+    reg  summed_last_chunk_d1;
+    reg  summed_first_prototype_chunk_d1;
+    reg  summed_last_prototype_chunk_d1;
+    reg  summed_first_group_d1;
+    reg  summed_last_group_d1;
+    reg  summed_valid_d2;
+    reg  summed_bank_d2;
+    reg  [4:0] summed_group_d2;
+    reg  summed_prototype_chunk_d2;
+    reg  summed_first_chunk_d2;
+    reg  summed_last_chunk_d2;
+    reg  summed_first_prototype_chunk_d2;
+    reg  summed_last_prototype_chunk_d2;
+    reg  summed_first_group_d2;
+    reg  summed_last_group_d2;
+    reg  summed_valid_d3;
+    reg  summed_bank_d3;
+    reg  [4:0] summed_group_d3;
+    reg  summed_prototype_chunk_d3;
+    reg  summed_first_chunk_d3;
+    reg  summed_last_chunk_d3;
+    reg  summed_first_prototype_chunk_d3;
+    reg  summed_last_prototype_chunk_d3;
+    reg  summed_first_group_d3;
+    reg  summed_last_group_d3;
+    reg  summed_valid_d4;
+    reg  summed_bank_d4;
+    reg  [4:0] summed_group_d4;
+    reg  summed_prototype_chunk_d4;
+    reg  summed_first_chunk_d4;
+    reg  summed_last_chunk_d4;
+    reg  summed_first_prototype_chunk_d4;
+    reg  summed_last_prototype_chunk_d4;
+    reg  summed_first_group_d4;
+    reg  summed_last_group_d4;
+    reg  accumulated_valid;
+    reg  accumulated_bank;
+    reg  [4:0] accumulated_group;
+    reg  accumulated_prototype_chunk;
+    reg  accumulated_last_chunk;
+    reg  accumulated_first_prototype_chunk;
+    reg  accumulated_last_prototype_chunk;
+    reg  accumulated_first_group;
+    reg  accumulated_last_group;
     wire [4:0] _t6;
     wire [5:0] _t7;
-    wire [5:0] _t8;
-    wire [5:0] _t9;
-    wire [4:0] _t10;
+    wire [4:0] _t8;
     wire exists_0;
     wire exists_1;
     wire exists_2;
@@ -163,7 +200,7 @@ module pqa_encoder (
     reg  decided_first_group_d2;
     reg  decided_last_group_d2;
     wire finishing;
-    wire [5:0] _t11;
+    wire [5:0] _t9;
     wire [3:0] chunk_base;
     wire [3:0] u_subspace_0_code;
     wire [3:0] u_subspace_1_code;
@@ -184,113 +221,154 @@ module pqa_encoder (
     assign codes_group = codes_group_q; // @[DistanceEncoder.swift:17]
     assign codes_first_group = codes_first_group_q; // @[DistanceEncoder.swift:18]
     assign codes_last_group = codes_last_group_q; // @[DistanceEncoder.swift:19]
-    assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:90]
-    assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:90]
-    assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:90]
-    assign _t2 = fetched_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:96]
-    assign _t3 = {{4{1'b0}}, fetched_chunk_d2}; // @[DistanceEncoder.swift:96]
-    assign _t4 = ((_t3) + 5'h00) + (5'h00 + (_t3 << 3)); // @[DistanceEncoder.swift:96]
-    assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:96]
-    assign lane_valid_0 = _t5 < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_1 = (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_2 = (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_3 = (_t5 + 4'h3) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_4 = (_t5 + 4'h4) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_5 = (_t5 + 4'h5) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_6 = (_t5 + 4'h6) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_7 = (_t5 + 4'h7) < _t2; // @[DistanceEncoder.swift:96]
-    assign lane_valid_8 = (_t5 + 4'h8) < _t2; // @[DistanceEncoder.swift:96]
-    assign _t6 = summed_bank ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:102]
-    assign _t7 = 6'h00 + 6'h00; // @[DistanceEncoder.swift:110]
-    assign _t8 = _t7 + _t7; // @[DistanceEncoder.swift:110]
-    assign _t9 = _t8 + ({{5{1'b0}}, summed_prototype_chunk} << 4); // @[DistanceEncoder.swift:102]
-    assign _t10 = _t9[4:0]; // @[DistanceEncoder.swift:102]
-    assign exists_0 = _t10 < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_1 = (_t10 + 5'h01) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_2 = (_t10 + 5'h02) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_3 = (_t10 + 5'h03) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_4 = (_t10 + 5'h04) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_5 = (_t10 + 5'h05) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_6 = (_t10 + 5'h06) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_7 = (_t10 + 5'h07) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_8 = (_t10 + 5'h08) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_9 = (_t10 + 5'h09) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_10 = (_t10 + 5'h0a) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_11 = (_t10 + 5'h0b) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_12 = (_t10 + 5'h0c) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_13 = (_t10 + 5'h0d) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_14 = (_t10 + 5'h0e) < _t6; // @[DistanceEncoder.swift:102]
-    assign exists_15 = (_t10 + 5'h0f) < _t6; // @[DistanceEncoder.swift:102]
-    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:106]
-    assign _t11 = _t8 + ({{5{1'b0}}, decided_prototype_chunk_d2} << 4); // @[DistanceEncoder.swift:110]
-    assign chunk_base = _t11[3:0]; // @[DistanceEncoder.swift:110]
+    assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:92]
+    assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:92]
+    assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:92]
+    assign _t2 = fetched_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:98]
+    assign _t3 = {{4{1'b0}}, fetched_chunk_d2}; // @[DistanceEncoder.swift:98]
+    assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:98]
+    assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:98]
+    assign lane_valid_0 = _t5 < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_1 = (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_2 = (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_3 = (_t5 + 4'h3) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_4 = (_t5 + 4'h4) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_5 = (_t5 + 4'h5) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_6 = (_t5 + 4'h6) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_7 = (_t5 + 4'h7) < _t2; // @[DistanceEncoder.swift:98]
+    assign lane_valid_8 = (_t5 + 4'h8) < _t2; // @[DistanceEncoder.swift:98]
+    assign _t6 = accumulated_bank ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:106]
+    assign _t7 = {{5{1'b0}}, accumulated_prototype_chunk} << 4; // @[DistanceEncoder.swift:106]
+    assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:106]
+    assign exists_0 = _t8 < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_1 = (_t8 + 5'h01) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_2 = (_t8 + 5'h02) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_3 = (_t8 + 5'h03) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_4 = (_t8 + 5'h04) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_5 = (_t8 + 5'h05) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_6 = (_t8 + 5'h06) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_7 = (_t8 + 5'h07) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_8 = (_t8 + 5'h08) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_9 = (_t8 + 5'h09) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_10 = (_t8 + 5'h0a) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_11 = (_t8 + 5'h0b) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_12 = (_t8 + 5'h0c) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_13 = (_t8 + 5'h0d) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_14 = (_t8 + 5'h0e) < _t6; // @[DistanceEncoder.swift:106]
+    assign exists_15 = (_t8 + 5'h0f) < _t6; // @[DistanceEncoder.swift:106]
+    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
+    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:114]
+    assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:114]
 
     always @(posedge clk) begin
         if (rst) begin
             fetched_valid_d1 <= 1'b0;
             fetched_valid_d2 <= 1'b0;
-            summed_valid <= 1'b0;
+            summed_valid_d1 <= 1'b0;
+            summed_valid_d2 <= 1'b0;
+            summed_valid_d3 <= 1'b0;
+            summed_valid_d4 <= 1'b0;
+            accumulated_valid <= 1'b0;
             chunk_done_valid_d1 <= 1'b0;
             chunk_done_valid_d2 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            fetched_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:92]
-            fetched_valid_d2 <= fetched_valid_d1; // @[DistanceEncoder.swift:92]
-            summed_valid <= fetched_valid_d2; // @[DistanceEncoder.swift:98]
-            chunk_done_valid_d1 <= summed_valid & summed_last_chunk; // @[DistanceEncoder.swift:104]
-            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:104]
-            codes_valid_q <= finishing; // @[DistanceEncoder.swift:106]
+            fetched_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:94]
+            fetched_valid_d2 <= fetched_valid_d1; // @[DistanceEncoder.swift:94]
+            summed_valid_d1 <= fetched_valid_d2; // @[DistanceEncoder.swift:100]
+            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:100]
+            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:100]
+            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:100]
+            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:102]
+            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:108]
+            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:108]
+            codes_valid_q <= finishing; // @[DistanceEncoder.swift:110]
         end
     end
 
     always @(posedge clk) begin
-        fetched_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:92]
-        fetched_group_d1 <= operation_group; // @[DistanceEncoder.swift:92]
-        fetched_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:92]
-        fetched_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:92]
-        fetched_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:92]
-        fetched_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:92]
-        fetched_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:92]
-        fetched_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:92]
-        fetched_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:92]
-        fetched_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:92]
-        fetched_bank_d2 <= fetched_bank_d1; // @[DistanceEncoder.swift:92]
-        fetched_group_d2 <= fetched_group_d1; // @[DistanceEncoder.swift:92]
-        fetched_chunk_d2 <= fetched_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_prototype_chunk_d2 <= fetched_prototype_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_first_chunk_d2 <= fetched_first_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_last_chunk_d2 <= fetched_last_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_first_prototype_chunk_d2 <= fetched_first_prototype_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_last_prototype_chunk_d2 <= fetched_last_prototype_chunk_d1; // @[DistanceEncoder.swift:92]
-        fetched_first_group_d2 <= fetched_first_group_d1; // @[DistanceEncoder.swift:92]
-        fetched_last_group_d2 <= fetched_last_group_d1; // @[DistanceEncoder.swift:92]
-        summed_bank <= fetched_bank_d2; // @[DistanceEncoder.swift:98]
-        summed_group <= fetched_group_d2; // @[DistanceEncoder.swift:98]
-        summed_prototype_chunk <= fetched_prototype_chunk_d2; // @[DistanceEncoder.swift:98]
-        summed_first_chunk <= fetched_first_chunk_d2; // @[DistanceEncoder.swift:98]
-        summed_last_chunk <= fetched_last_chunk_d2; // @[DistanceEncoder.swift:98]
-        summed_first_prototype_chunk <= fetched_first_prototype_chunk_d2; // @[DistanceEncoder.swift:98]
-        summed_last_prototype_chunk <= fetched_last_prototype_chunk_d2; // @[DistanceEncoder.swift:98]
-        summed_first_group <= fetched_first_group_d2; // @[DistanceEncoder.swift:98]
-        summed_last_group <= fetched_last_group_d2; // @[DistanceEncoder.swift:98]
-        decided_bank_d1 <= summed_bank; // @[DistanceEncoder.swift:105]
-        decided_group_d1 <= summed_group; // @[DistanceEncoder.swift:105]
-        decided_prototype_chunk_d1 <= summed_prototype_chunk; // @[DistanceEncoder.swift:105]
-        decided_first_prototype_chunk_d1 <= summed_first_prototype_chunk; // @[DistanceEncoder.swift:105]
-        decided_last_prototype_chunk_d1 <= summed_last_prototype_chunk; // @[DistanceEncoder.swift:105]
-        decided_first_group_d1 <= summed_first_group; // @[DistanceEncoder.swift:105]
-        decided_last_group_d1 <= summed_last_group; // @[DistanceEncoder.swift:105]
-        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:105]
-        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:105]
-        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:105]
-        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:105]
-        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:105]
-        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:105]
-        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:105]
-        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:125]
-        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:126]
-        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:127]
-        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:128]
+        fetched_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:94]
+        fetched_group_d1 <= operation_group; // @[DistanceEncoder.swift:94]
+        fetched_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:94]
+        fetched_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:94]
+        fetched_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:94]
+        fetched_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:94]
+        fetched_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:94]
+        fetched_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:94]
+        fetched_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:94]
+        fetched_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:94]
+        fetched_bank_d2 <= fetched_bank_d1; // @[DistanceEncoder.swift:94]
+        fetched_group_d2 <= fetched_group_d1; // @[DistanceEncoder.swift:94]
+        fetched_chunk_d2 <= fetched_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_prototype_chunk_d2 <= fetched_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_first_chunk_d2 <= fetched_first_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_last_chunk_d2 <= fetched_last_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_first_prototype_chunk_d2 <= fetched_first_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_last_prototype_chunk_d2 <= fetched_last_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
+        fetched_first_group_d2 <= fetched_first_group_d1; // @[DistanceEncoder.swift:94]
+        fetched_last_group_d2 <= fetched_last_group_d1; // @[DistanceEncoder.swift:94]
+        summed_bank_d1 <= fetched_bank_d2; // @[DistanceEncoder.swift:100]
+        summed_group_d1 <= fetched_group_d2; // @[DistanceEncoder.swift:100]
+        summed_prototype_chunk_d1 <= fetched_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_chunk_d1 <= fetched_first_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_last_chunk_d1 <= fetched_last_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_group_d1 <= fetched_first_group_d2; // @[DistanceEncoder.swift:100]
+        summed_last_group_d1 <= fetched_last_group_d2; // @[DistanceEncoder.swift:100]
+        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:100]
+        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:100]
+        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
+        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:100]
+        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:100]
+        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
+        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
+        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:100]
+        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:100]
+        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:100]
+        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:100]
+        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
+        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:100]
+        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:100]
+        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:100]
+        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:100]
+        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
+        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:100]
+        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:100]
+        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
+        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
+        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:100]
+        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:100]
+        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:102]
+        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:102]
+        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
+        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:102]
+        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
+        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
+        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:102]
+        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:102]
+        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:109]
+        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:109]
+        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:109]
+        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:109]
+        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:109]
+        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:109]
+        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:109]
+        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:109]
+        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:109]
+        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
+        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
+        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
+        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:109]
+        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:109]
+        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:129]
+        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:130]
+        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:131]
+        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:132]
     end
 
     pqa_subspace_encoder u_subspace_0 (
@@ -325,8 +403,8 @@ module pqa_encoder (
         .control_lane_valid_6(lane_valid_6),
         .control_lane_valid_7(lane_valid_7),
         .control_lane_valid_8(lane_valid_8),
-        .control_accumulate(summed_valid),
-        .control_first_chunk(summed_first_chunk),
+        .control_accumulate(summed_valid_d4),
+        .control_first_chunk(summed_first_chunk_d4),
         .control_exists_0(exists_0),
         .control_exists_1(exists_1),
         .control_exists_2(exists_2),
@@ -382,8 +460,8 @@ module pqa_encoder (
         .control_lane_valid_6(lane_valid_6),
         .control_lane_valid_7(lane_valid_7),
         .control_lane_valid_8(lane_valid_8),
-        .control_accumulate(summed_valid),
-        .control_first_chunk(summed_first_chunk),
+        .control_accumulate(summed_valid_d4),
+        .control_first_chunk(summed_first_chunk_d4),
         .control_exists_0(exists_0),
         .control_exists_1(exists_1),
         .control_exists_2(exists_2),
@@ -439,8 +517,8 @@ module pqa_encoder (
         .control_lane_valid_6(lane_valid_6),
         .control_lane_valid_7(lane_valid_7),
         .control_lane_valid_8(lane_valid_8),
-        .control_accumulate(summed_valid),
-        .control_first_chunk(summed_first_chunk),
+        .control_accumulate(summed_valid_d4),
+        .control_first_chunk(summed_first_chunk_d4),
         .control_exists_0(exists_0),
         .control_exists_1(exists_1),
         .control_exists_2(exists_2),
@@ -496,8 +574,8 @@ module pqa_encoder (
         .control_lane_valid_6(lane_valid_6),
         .control_lane_valid_7(lane_valid_7),
         .control_lane_valid_8(lane_valid_8),
-        .control_accumulate(summed_valid),
-        .control_first_chunk(summed_first_chunk),
+        .control_accumulate(summed_valid_d4),
+        .control_first_chunk(summed_first_chunk_d4),
         .control_exists_0(exists_0),
         .control_exists_1(exists_1),
         .control_exists_2(exists_2),
@@ -522,7 +600,7 @@ module pqa_encoder (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, operation_read_slot, _t0[5], _t1[5], _t4[4], _t9[5], _t11[5:4], 1'b0};
+    wire _unused_ok = &{1'b0, operation_read_slot, _t0[5], _t1[5], _t4[4], _t7[5], _t9[5:4], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -27,7 +27,7 @@
 //   columns_done        output  Bool
 //   column              output  UInt<288>
 // Registers without reset (unknown until first loaded):
-//   column_q
+//   write_address_q, write_data_q, column_q
 `default_nettype none
 
 module pqa_input_buffer (
@@ -63,33 +63,33 @@ module pqa_input_buffer (
     wire [5:0] _t0;
     wire [4:0] write_address;
     wire _t1;
+    reg  write_q;
+    reg  [4:0] write_address_q;
+    reg  [287:0] write_data_q;
     wire _t2;
     wire _t3;
     wire _t4;
     wire [5:0] _t5;
     wire [4:0] read_address;
-    reg  [287:0] read_word;
-    reg  [287:0] column_q;
     wire _t6;
     wire _t7;
-    reg  [287:0] column_buffer [0:31];
 
-    assign activations_ready = (columns_left != 13'h0000) & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0)); // @[InputBuffer.swift:81]
-    assign full_0 = slot_full_0; // @[InputBuffer.swift:87]
-    assign full_1 = slot_full_1; // @[InputBuffer.swift:87]
-    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:87]
-    assign columns_done = columns_left == 13'h0000; // @[InputBuffer.swift:87]
-    assign column = column_q; // @[InputBuffer.swift:88]
-    assign _t0 = {1'b0, group}; // @[InputBuffer.swift:106]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t0[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:106]
-    assign _t1 = activations_valid & activations_ready; // @[InputBuffer.swift:107]
-    assign _t2 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:109]
-    assign _t3 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:111]
-    assign _t4 = ~write_slot; // @[InputBuffer.swift:111]
-    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:126]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:126]
-    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:104]
-    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:104]
+    assign activations_ready = (columns_left != 13'h0000) & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0)); // @[InputBuffer.swift:83]
+    assign full_0 = slot_full_0; // @[InputBuffer.swift:89]
+    assign full_1 = slot_full_1; // @[InputBuffer.swift:89]
+    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:89]
+    assign columns_done = columns_left == 13'h0000; // @[InputBuffer.swift:89]
+    assign column = column_q; // @[InputBuffer.swift:90]
+    assign _t0 = {1'b0, group}; // @[InputBuffer.swift:110]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t0[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:110]
+    assign _t1 = activations_valid & activations_ready; // @[InputBuffer.swift:112]
+    assign _t2 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:113]
+    assign _t3 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:115]
+    assign _t4 = ~write_slot; // @[InputBuffer.swift:115]
+    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:130]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:130]
+    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:108]
+    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:108]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -99,32 +99,74 @@ module pqa_input_buffer (
             chunk <= 1'b0;
             group <= 5'h00;
             columns_left <= 13'h0000;
+            write_q <= 1'b0;
         end else begin
-            slot_full_0 <= _t1 ? (_t2 ? (_t3 ? (_t4 ? 1'b1 : _t6) : _t6) : _t6) : _t6; // @[InputBuffer.swift:107]
-            slot_full_1 <= _t1 ? (_t2 ? (_t3 ? (write_slot ? 1'b1 : _t7) : _t7) : _t7) : _t7; // @[InputBuffer.swift:107]
-            if (_t1 && _t2 && _t3) write_slot <= _t4; // @[InputBuffer.swift:111]
-            if (_t1) chunk <= _t2 ? 1'b0 : (chunk + 1'b1); // @[InputBuffer.swift:109]
-            if (_t1 && _t2) group <= _t3 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:111]
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:122]
-            else if (_t1 && _t2 && _t3) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:111]
+            slot_full_0 <= _t1 ? (_t2 ? (_t3 ? (_t4 ? 1'b1 : _t6) : _t6) : _t6) : _t6; // @[InputBuffer.swift:112]
+            slot_full_1 <= _t1 ? (_t2 ? (_t3 ? (write_slot ? 1'b1 : _t7) : _t7) : _t7) : _t7; // @[InputBuffer.swift:112]
+            if (_t1 && _t2 && _t3) write_slot <= _t4; // @[InputBuffer.swift:115]
+            if (_t1) chunk <= _t2 ? 1'b0 : (chunk + 1'b1); // @[InputBuffer.swift:113]
+            if (_t1 && _t2) group <= _t3 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:115]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:126]
+            else if (_t1 && _t2 && _t3) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:115]
+            write_q <= _t1; // @[InputBuffer.swift:112]
         end
     end
 
     always @(posedge clk) begin
-        column_q <= read_word; // @[InputBuffer.swift:129]
+        write_address_q <= write_address; // @[InputBuffer.swift:110]
+        write_data_q <= activations_data; // @[InputBuffer.swift:155]
     end
 
-    // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
+    // simpleDualPortRAM 'column_buffer': 32 x UInt<288>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [287:0] column_q;
+    wire [287:0] column_buffer_write_data = write_data_q;
+    wire [287:0] column_buffer_read_data;
+    genvar column_buffer_tile;
+    generate
+        for (column_buffer_tile = 0; column_buffer_tile < 16; column_buffer_tile = column_buffer_tile + 1) begin : column_buffer_bram
+            wire [13:0] write_pins = {5'b0, write_address_q, 2'b00, 2'b11};
+            wire [13:0] read_pins = {5'b0, read_address, 4'b0};
+            wire [17:0] data_in = column_buffer_write_data[18 * column_buffer_tile +: 18];
+            wire [17:0] data_out;
+            assign column_buffer_read_data[18 * column_buffer_tile +: 18] = data_out[17:0];
+            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(read_enable), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign column_q = column_buffer_read_data[287:0];
+`else
+    (* no_rw_check *) reg  [287:0] column_buffer [0:31];
+    reg  [287:0] column_q_word;
+    reg  [287:0] column_q;
     always @(posedge clk) begin
-        if (_t1) begin
-            column_buffer[write_address] <= activations_data; // @[InputBuffer.swift:81]
+        if (write_q) begin
+            column_buffer[write_address_q] <= write_data_q; // @[InputBuffer.swift:155]
         end
     end
     always @(posedge clk) begin
         if (read_enable) begin
-            read_word <= column_buffer[read_address]; // @[InputBuffer.swift:129]
+            column_q_word <= column_buffer[read_address]; // @[InputBuffer.swift:132]
         end
     end
+    always @(posedge clk) begin
+        column_q <= column_q_word; // @[InputBuffer.swift:132]
+    end
+`endif
 
     // Bits that no logic reads, collected so that lint sees them used.
     wire _unused_ok = &{1'b0, activations_last, _t0[5], _t5[5], 1'b0};

@@ -66,7 +66,7 @@
 //   state_load_bank           output  Bool
 //   state_idle_banks          output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks
+//   bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q
 `default_nettype none
 
 module pqa_layer_control (
@@ -199,25 +199,30 @@ module pqa_layer_control (
     reg  [2:0] bank1_output_chunks;
     wire [2:0] bank1_encode_cycles;
     wire [2:0] bank1_period;
-    wire prototypes_load;
-    wire [4:0] prototypes_load_address;
-    wire table_load;
-    wire [10:0] table_load_address;
-    wire bias_load;
-    wire [2:0] bias_load_address;
+    reg  prototypes_write_valid_q;
+    reg  [5:0] prototypes_write_index_q;
+    reg  [4:0] prototypes_write_address_q;
+    reg  [71:0] prototypes_write_data_q;
+    reg  table_write_valid_q;
+    reg  [5:0] table_write_index_q;
+    reg  [10:0] table_write_address_q;
+    reg  [127:0] table_write_data_q;
+    reg  bias_write_valid_q;
+    reg  [2:0] bias_write_address_q;
+    reg  [255:0] bias_write_data_q;
 
     assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? (in_flight_1 != 8'h00) : (in_flight_0 != 8'h00))); // @[LayerControl.swift:70]
-    assign write_prototypes_enable = prototypes_load; // @[LoadPortGroups.swift:48]
-    assign write_prototypes_index = load_index; // @[LoadPortGroups.swift:49]
-    assign write_prototypes_address = prototypes_load_address; // @[LoadPortGroups.swift:50]
-    assign write_prototypes_data = load_data[71:0]; // @[LoadPortGroups.swift:51]
-    assign write_table_enable = table_load; // @[LoadPortGroups.swift:48]
-    assign write_table_index = load_index; // @[LoadPortGroups.swift:49]
-    assign write_table_address = table_load_address; // @[LoadPortGroups.swift:50]
-    assign write_table_data = load_data[127:0]; // @[LoadPortGroups.swift:51]
-    assign write_bias_enable = bias_load; // @[LoadPortGroups.swift:48]
-    assign write_bias_address = bias_load_address; // @[LoadPortGroups.swift:50]
-    assign write_bias_data = load_data; // @[LoadPortGroups.swift:51]
+    assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:48]
+    assign write_prototypes_index = prototypes_write_index_q; // @[LoadPortGroups.swift:49]
+    assign write_prototypes_address = prototypes_write_address_q; // @[LoadPortGroups.swift:50]
+    assign write_prototypes_data = prototypes_write_data_q; // @[LoadPortGroups.swift:51]
+    assign write_table_enable = table_write_valid_q; // @[LoadPortGroups.swift:48]
+    assign write_table_index = table_write_index_q; // @[LoadPortGroups.swift:49]
+    assign write_table_address = table_write_address_q; // @[LoadPortGroups.swift:50]
+    assign write_table_data = table_write_data_q; // @[LoadPortGroups.swift:51]
+    assign write_bias_enable = bias_write_valid_q; // @[LoadPortGroups.swift:48]
+    assign write_bias_address = bias_write_address_q; // @[LoadPortGroups.swift:50]
+    assign write_bias_data = bias_write_data_q; // @[LoadPortGroups.swift:51]
     assign bank_0_ls = bank0_ls; // @[LayerControl.swift:16]
     assign bank_0_np = bank0_np; // @[LayerControl.swift:17]
     assign bank_0_ns = bank0_ns; // @[LayerControl.swift:18]
@@ -253,11 +258,11 @@ module pqa_layer_control (
     assign state_swap = swap; // @[LoadPortGroups.swift:105]
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:106]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:107]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:84]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:84]
-    assign _t2 = progress_started & active_bank; // @[BankedLoadPort.swift:84]
-    assign _t3 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:84]
-    assign idle_banks = (in_flight_0 == 8'h00) & (in_flight_1 == 8'h00); // @[BankedLoadPort.swift:87]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:86]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:86]
+    assign _t2 = progress_started & active_bank; // @[BankedLoadPort.swift:86]
+    assign _t3 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:86]
+    assign idle_banks = (in_flight_0 == 8'h00) & (in_flight_1 == 8'h00); // @[BankedLoadPort.swift:89]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:23]
     assign load_fire = load_valid & load_ready; // @[BankedLoadPort.swift:25]
     assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:33]
@@ -291,12 +296,6 @@ module pqa_layer_control (
     assign _t21 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:124]
     assign bank1_encode_cycles = {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:127]
     assign bank1_period = (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:133]
-    assign prototypes_load = (load_fire & (load_kind == 2'h1)) & (load_address < 10'h010); // @[BankedLoadPort.swift:64]
-    assign prototypes_load_address = (load_bank ? 5'h10 : 5'h00) + load_address[4:0]; // @[BankedLoadPort.swift:66]
-    assign table_load = load_fire & (load_kind == 2'h2); // @[BankedLoadPort.swift:64]
-    assign table_load_address = (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address}; // @[BankedLoadPort.swift:66]
-    assign bias_load = (load_fire & (load_kind == 2'h3)) & (load_address < 10'h004); // @[BankedLoadPort.swift:64]
-    assign bias_load_address = (load_bank ? 3'h4 : 3'h0) + load_address[2:0]; // @[BankedLoadPort.swift:66]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -322,6 +321,9 @@ module pqa_layer_control (
             bank1_shift <= 5'h00;
             bank0_relu <= 1'b0;
             bank1_relu <= 1'b0;
+            prototypes_write_valid_q <= 1'b0;
+            table_write_valid_q <= 1'b0;
+            bias_write_valid_q <= 1'b0;
         end else begin
             if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:23]
             if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:34]
@@ -330,10 +332,10 @@ module pqa_layer_control (
             else if (committing) pending <= 1'b1; // @[BankedLoadPort.swift:29]
             if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:29]
             else if (load_fire & load_last) committing <= 1'b1; // @[BankedLoadPort.swift:28]
-            if (_t0 & (~_t1)) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:84]
-            else if (_t1 & (~_t0)) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:84]
-            if (_t2 & (~_t3)) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:84]
-            else if (_t3 & (~_t2)) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:84]
+            if (_t0 & (~_t1)) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:86]
+            else if (_t1 & (~_t0)) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:86]
+            if (_t2 & (~_t3)) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:86]
+            else if (_t3 & (~_t2)) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:86]
             if (ls_written & _t6) bank0_ls <= _t5; // @[BankedLoadPort.swift:52]
             if (ls_written & load_bank) bank1_ls <= _t5; // @[BankedLoadPort.swift:52]
             if (np_written & _t6) bank0_np <= _t7; // @[BankedLoadPort.swift:52]
@@ -350,6 +352,9 @@ module pqa_layer_control (
             if (shift_written & load_bank) bank1_shift <= _t7; // @[BankedLoadPort.swift:52]
             if (relu_written & _t6) bank0_relu <= _t11; // @[BankedLoadPort.swift:52]
             if (relu_written & load_bank) bank1_relu <= _t11; // @[BankedLoadPort.swift:52]
+            prototypes_write_valid_q <= (load_fire & (load_kind == 2'h1)) & (load_address < 10'h010); // @[BankedLoadPort.swift:66]
+            table_write_valid_q <= load_fire & (load_kind == 2'h2); // @[BankedLoadPort.swift:66]
+            bias_write_valid_q <= (load_fire & (load_kind == 2'h3)) & (load_address < 10'h004); // @[BankedLoadPort.swift:66]
         end
     end
 
@@ -362,6 +367,14 @@ module pqa_layer_control (
         bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:121]
         bank1_groups <= (_t17 + _t18) + (_t19 + _t20); // @[LayerControl.swift:123]
         bank1_output_chunks <= _t21; // @[LayerControl.swift:124]
+        prototypes_write_index_q <= load_index; // @[BankedLoadPort.swift:67]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address[4:0]; // @[BankedLoadPort.swift:68]
+        prototypes_write_data_q <= load_data[71:0]; // @[BankedLoadPort.swift:69]
+        table_write_index_q <= load_index; // @[BankedLoadPort.swift:67]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address}; // @[BankedLoadPort.swift:68]
+        table_write_data_q <= load_data[127:0]; // @[BankedLoadPort.swift:69]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address[2:0]; // @[BankedLoadPort.swift:68]
+        bias_write_data_q <= load_data; // @[BankedLoadPort.swift:69]
     end
 endmodule
 

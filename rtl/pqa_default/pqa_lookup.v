@@ -38,7 +38,7 @@
 //   entries_word_3       output  UInt<128>
 //   entries_bias         output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   code_0, code_1, code_2, code_3, read_bank, read_group, read_chunk, read_first_group, read_last_group, read_last_chunk
+//   code_0, code_1, code_2, code_3, entries_0, entries_1, entries_2, entries_3, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2
 `default_nettype none
 
 module pqa_lookup (
@@ -88,74 +88,67 @@ module pqa_lookup (
     reg  [3:0] code_3;
     wire last_chunk;
     wire _t0;
-    wire [9:0] _t1;
-    wire [10:0] _t2;
-    wire _t3;
-    wire [10:0] _t4;
-    wire [13:0] _t5;
-    wire [13:0] _t6;
-    wire [10:0] _t7;
+    wire [10:0] _t1;
+    wire _t2;
+    wire [10:0] _t3;
+    wire [13:0] _t4;
+    wire [10:0] _t5;
     wire [10:0] table_address_0;
-    reg  [127:0] entries_0;
+    wire _t6;
+    wire [13:0] _t7;
+    wire [10:0] table_address_1;
     wire _t8;
     wire [13:0] _t9;
-    wire [10:0] table_address_1;
-    reg  [127:0] entries_1;
+    wire [10:0] table_address_2;
     wire _t10;
     wire [13:0] _t11;
-    wire [10:0] table_address_2;
-    reg  [127:0] entries_2;
-    wire _t12;
-    wire [13:0] _t13;
     wire [10:0] table_address_3;
-    reg  [127:0] entries_3;
     wire [2:0] bias_address;
-    reg  [255:0] bias_word;
-    reg  read_valid;
-    reg  read_bank;
-    reg  [4:0] read_group;
-    reg  [2:0] read_chunk;
-    reg  read_first_group;
-    reg  read_last_group;
-    reg  read_last_chunk;
-    reg  [127:0] table_0 [0:2047];
-    reg  [127:0] table_1 [0:2047];
-    reg  [127:0] table_2 [0:2047];
-    reg  [127:0] table_3 [0:2047];
-    reg  [255:0] bias [0:7];
+    reg  read_valid_d1;
+    reg  read_bank_d1;
+    reg  [4:0] read_group_d1;
+    reg  [2:0] read_chunk_d1;
+    reg  read_first_group_d1;
+    reg  read_last_group_d1;
+    reg  read_last_chunk_d1;
+    reg  read_valid_d2;
+    reg  read_bank_d2;
+    reg  [4:0] read_group_d2;
+    reg  [2:0] read_chunk_d2;
+    reg  read_first_group_d2;
+    reg  read_last_group_d2;
+    reg  read_last_chunk_d2;
 
-    assign entries_valid = read_valid; // @[Lookup.swift:19]
-    assign entries_bank = read_bank; // @[Lookup.swift:20]
-    assign entries_group = read_group; // @[Lookup.swift:21]
-    assign entries_chunk = read_chunk; // @[Lookup.swift:22]
-    assign entries_first_group = read_first_group; // @[Lookup.swift:23]
-    assign entries_last_group = read_last_group; // @[Lookup.swift:24]
-    assign entries_last_chunk = read_last_chunk; // @[Lookup.swift:25]
+    assign entries_valid = read_valid_d2; // @[Lookup.swift:19]
+    assign entries_bank = read_bank_d2; // @[Lookup.swift:20]
+    assign entries_group = read_group_d2; // @[Lookup.swift:21]
+    assign entries_chunk = read_chunk_d2; // @[Lookup.swift:22]
+    assign entries_first_group = read_first_group_d2; // @[Lookup.swift:23]
+    assign entries_last_group = read_last_group_d2; // @[Lookup.swift:24]
+    assign entries_last_chunk = read_last_chunk_d2; // @[Lookup.swift:25]
     assign entries_word_0 = entries_0; // @[Lookup.swift:41]
     assign entries_word_1 = entries_1; // @[Lookup.swift:41]
     assign entries_word_2 = entries_2; // @[Lookup.swift:41]
     assign entries_word_3 = entries_3; // @[Lookup.swift:41]
     assign entries_bias = bias_word; // @[Lookup.swift:42]
-    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:103]
-    assign _t0 = active & last_chunk; // @[Lookup.swift:104]
-    assign _t1 = 10'h000 + 10'h000; // @[Lookup.swift:137]
-    assign _t2 = {1'b0, ((_t1 + _t1) + ({{5{1'b0}}, group} << 4))}; // @[Lookup.swift:137]
-    assign _t3 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:132]
-    assign _t4 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:137]
-    assign _t5 = 14'h0000 + 14'h0000; // @[Lookup.swift:137]
-    assign _t6 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_0})} << 2); // @[Lookup.swift:137]
-    assign _t7 = {{8{1'b0}}, chunk}; // @[Lookup.swift:137]
-    assign table_address_0 = (_t4 + _t6[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t8 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:132]
-    assign _t9 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_1})} << 2); // @[Lookup.swift:137]
-    assign table_address_1 = (_t4 + _t9[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t10 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:132]
-    assign _t11 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_2})} << 2); // @[Lookup.swift:137]
-    assign table_address_2 = (_t4 + _t11[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t12 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:132]
-    assign _t13 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_3})} << 2); // @[Lookup.swift:137]
-    assign table_address_3 = (_t4 + _t13[10:0]) + _t7; // @[Lookup.swift:137]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:149]
+    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:105]
+    assign _t0 = active & last_chunk; // @[Lookup.swift:106]
+    assign _t1 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:139]
+    assign _t2 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:134]
+    assign _t3 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:139]
+    assign _t4 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:139]
+    assign _t5 = {{8{1'b0}}, chunk}; // @[Lookup.swift:139]
+    assign table_address_0 = (_t3 + _t4[10:0]) + _t5; // @[Lookup.swift:139]
+    assign _t6 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:134]
+    assign _t7 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:139]
+    assign table_address_1 = (_t3 + _t7[10:0]) + _t5; // @[Lookup.swift:139]
+    assign _t8 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:134]
+    assign _t9 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:139]
+    assign table_address_2 = (_t3 + _t9[10:0]) + _t5; // @[Lookup.swift:139]
+    assign _t10 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:134]
+    assign _t11 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:139]
+    assign table_address_3 = (_t3 + _t11[10:0]) + _t5; // @[Lookup.swift:139]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:151]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -165,82 +158,281 @@ module pqa_lookup (
             group <= 5'h00;
             first_group <= 1'b0;
             last_group <= 1'b0;
-            read_valid <= 1'b0;
+            read_valid_d1 <= 1'b0;
+            read_valid_d2 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:104]
-            else if (_t0) active <= 1'b0; // @[Lookup.swift:104]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:104]
-            else if (!_t0 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:104]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:104]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:104]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:104]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:104]
-            read_valid <= active; // @[Lookup.swift:154]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:106]
+            else if (_t0) active <= 1'b0; // @[Lookup.swift:106]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:106]
+            else if (!_t0 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:106]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:106]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:106]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:106]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:106]
+            read_valid_d1 <= active; // @[Lookup.swift:156]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:156]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:104]
-        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:104]
-        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:104]
-        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:104]
-        read_bank <= bank; // @[Lookup.swift:154]
-        read_group <= group; // @[Lookup.swift:154]
-        read_chunk <= chunk; // @[Lookup.swift:154]
-        read_first_group <= first_group; // @[Lookup.swift:154]
-        read_last_group <= last_group; // @[Lookup.swift:154]
-        read_last_chunk <= last_chunk; // @[Lookup.swift:103]
+        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:106]
+        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:106]
+        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:106]
+        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:106]
+        read_bank_d1 <= bank; // @[Lookup.swift:156]
+        read_group_d1 <= group; // @[Lookup.swift:156]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:156]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:156]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:156]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:105]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:156]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:156]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:156]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:156]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:156]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:156]
     end
 
-    // simpleDualPortRAM 'table_0': 2048 x UInt<128>; synchronous reads are read-first
+    // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [127:0] entries_0;
+    wire [134:0] table_0_write_data = {7'b0, table_write_data};
+    wire [134:0] table_0_read_data;
+    genvar table_0_tile;
+    generate
+        for (table_0_tile = 0; table_0_tile < 15; table_0_tile = table_0_tile + 1) begin : table_0_bram
+            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] read_pins = {table_address_0, 3'b0};
+            wire [17:0] data_in = {9'b0, table_0_write_data[9 * table_0_tile +: 9]};
+            wire [17:0] data_out;
+            assign table_0_read_data[9 * table_0_tile +: 9] = data_out[8:0];
+            DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t2), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign entries_0 = table_0_read_data[127:0];
+`else
+    (* no_rw_check *) reg  [127:0] table_0 [0:2047];
+    reg  [127:0] entries_0_word;
+    reg  [127:0] entries_0;
     always @(posedge clk) begin
-        if (_t3) begin
+        if (_t2) begin
             table_0[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_0 <= table_0[table_address_0]; // @[Lookup.swift:138]
+            entries_0_word <= table_0[table_address_0]; // @[Lookup.swift:140]
         end
     end
-
-    // simpleDualPortRAM 'table_1': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t8) begin
+        entries_0 <= entries_0_word; // @[Lookup.swift:140]
+    end
+`endif
+
+    // simpleDualPortRAM 'table_1': 2048 x UInt<128>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [127:0] entries_1;
+    wire [134:0] table_1_write_data = {7'b0, table_write_data};
+    wire [134:0] table_1_read_data;
+    genvar table_1_tile;
+    generate
+        for (table_1_tile = 0; table_1_tile < 15; table_1_tile = table_1_tile + 1) begin : table_1_bram
+            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] read_pins = {table_address_1, 3'b0};
+            wire [17:0] data_in = {9'b0, table_1_write_data[9 * table_1_tile +: 9]};
+            wire [17:0] data_out;
+            assign table_1_read_data[9 * table_1_tile +: 9] = data_out[8:0];
+            DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t6), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign entries_1 = table_1_read_data[127:0];
+`else
+    (* no_rw_check *) reg  [127:0] table_1 [0:2047];
+    reg  [127:0] entries_1_word;
+    reg  [127:0] entries_1;
+    always @(posedge clk) begin
+        if (_t6) begin
             table_1[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_1 <= table_1[table_address_1]; // @[Lookup.swift:138]
+            entries_1_word <= table_1[table_address_1]; // @[Lookup.swift:140]
         end
     end
-
-    // simpleDualPortRAM 'table_2': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t10) begin
+        entries_1 <= entries_1_word; // @[Lookup.swift:140]
+    end
+`endif
+
+    // simpleDualPortRAM 'table_2': 2048 x UInt<128>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [127:0] entries_2;
+    wire [134:0] table_2_write_data = {7'b0, table_write_data};
+    wire [134:0] table_2_read_data;
+    genvar table_2_tile;
+    generate
+        for (table_2_tile = 0; table_2_tile < 15; table_2_tile = table_2_tile + 1) begin : table_2_bram
+            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] read_pins = {table_address_2, 3'b0};
+            wire [17:0] data_in = {9'b0, table_2_write_data[9 * table_2_tile +: 9]};
+            wire [17:0] data_out;
+            assign table_2_read_data[9 * table_2_tile +: 9] = data_out[8:0];
+            DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t8), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign entries_2 = table_2_read_data[127:0];
+`else
+    (* no_rw_check *) reg  [127:0] table_2 [0:2047];
+    reg  [127:0] entries_2_word;
+    reg  [127:0] entries_2;
+    always @(posedge clk) begin
+        if (_t8) begin
             table_2[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_2 <= table_2[table_address_2]; // @[Lookup.swift:138]
+            entries_2_word <= table_2[table_address_2]; // @[Lookup.swift:140]
         end
     end
-
-    // simpleDualPortRAM 'table_3': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t12) begin
+        entries_2 <= entries_2_word; // @[Lookup.swift:140]
+    end
+`endif
+
+    // simpleDualPortRAM 'table_3': 2048 x UInt<128>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [127:0] entries_3;
+    wire [134:0] table_3_write_data = {7'b0, table_write_data};
+    wire [134:0] table_3_read_data;
+    genvar table_3_tile;
+    generate
+        for (table_3_tile = 0; table_3_tile < 15; table_3_tile = table_3_tile + 1) begin : table_3_bram
+            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] read_pins = {table_address_3, 3'b0};
+            wire [17:0] data_in = {9'b0, table_3_write_data[9 * table_3_tile +: 9]};
+            wire [17:0] data_out;
+            assign table_3_read_data[9 * table_3_tile +: 9] = data_out[8:0];
+            DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t10), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign entries_3 = table_3_read_data[127:0];
+`else
+    (* no_rw_check *) reg  [127:0] table_3 [0:2047];
+    reg  [127:0] entries_3_word;
+    reg  [127:0] entries_3;
+    always @(posedge clk) begin
+        if (_t10) begin
             table_3[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_3 <= table_3[table_address_3]; // @[Lookup.swift:138]
+            entries_3_word <= table_3[table_address_3]; // @[Lookup.swift:140]
         end
     end
+    always @(posedge clk) begin
+        entries_3 <= entries_3_word; // @[Lookup.swift:140]
+    end
+`endif
 
-    // simpleDualPortRAM 'bias': 8 x UInt<256>; synchronous reads are read-first
+    // simpleDualPortRAM 'bias': 8 x UInt<256>, its read registered (two cycles):
+    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
+`ifdef PQA_ECP5
+    wire [255:0] bias_word;
+    wire [269:0] bias_2_write_data = {14'b0, bias_write_data};
+    wire [269:0] bias_2_read_data;
+    genvar bias_2_tile;
+    generate
+        for (bias_2_tile = 0; bias_2_tile < 15; bias_2_tile = bias_2_tile + 1) begin : bias_2_bram
+            wire [13:0] write_pins = {7'b0, bias_write_address, 2'b00, 2'b11};
+            wire [13:0] read_pins = {7'b0, bias_address, 4'b0};
+            wire [17:0] data_in = bias_2_write_data[18 * bias_2_tile +: 18];
+            wire [17:0] data_out;
+            assign bias_2_read_data[18 * bias_2_tile +: 18] = data_out[17:0];
+            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
+                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
+                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(bias_write_enable), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
+                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
+                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
+                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
+                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
+                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
+                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
+                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
+                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
+            );
+        end
+    endgenerate
+    assign bias_word = bias_2_read_data[255:0];
+`else
+    (* no_rw_check *) reg  [255:0] bias [0:7];
+    reg  [255:0] bias_word_word;
+    reg  [255:0] bias_word;
     always @(posedge clk) begin
         if (bias_write_enable) begin
             bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:51]
@@ -248,12 +440,16 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (active) begin
-            bias_word <= bias[bias_address]; // @[Lookup.swift:150]
+            bias_word_word <= bias[bias_address]; // @[Lookup.swift:152]
         end
     end
+    always @(posedge clk) begin
+        bias_word <= bias_word_word; // @[Lookup.swift:152]
+    end
+`endif
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t6[13:11], _t9[13:11], _t11[13:11], _t13[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t4[13:11], _t7[13:11], _t9[13:11], _t11[13:11], 1'b0};
 endmodule
 
 `default_nettype wire

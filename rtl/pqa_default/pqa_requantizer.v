@@ -45,7 +45,7 @@
 //   done                 output  Bool
 //   done_bank            output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_rounding, bank1_rounding, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q2_chunk, q3_data, q3_last, q3_bank
+//   bank0_rounding, bank1_rounding, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q2_chunk, q3_last_chunk, q3_bank, q3_chunk, q4_data, q4_last, q4_bank
 `default_nettype none
 
 module pqa_requantizer (
@@ -99,14 +99,18 @@ module pqa_requantizer (
     reg  q2_last_chunk;
     reg  q2_bank;
     reg  [2:0] q2_chunk;
+    reg  q3_valid;
+    reg  q3_emit;
+    reg  q3_last_chunk;
+    reg  q3_bank;
+    reg  [2:0] q3_chunk;
     wire [7:0] _t0;
-    wire [7:0] _t1;
+    wire [6:0] _t1;
     wire [6:0] _t2;
-    wire [6:0] _t3;
-    wire [15:0] _t4;
+    wire [15:0] _t3;
+    wire [34:0] _t4;
     wire [4:0] _t5;
-    wire [34:0] _t6;
-    wire _t7;
+    wire _t6;
     wire [7:0] u_lane_0_value;
     wire channel_exists_0;
     wire [7:0] u_lane_1_value;
@@ -139,43 +143,42 @@ module pqa_requantizer (
     wire channel_exists_14;
     wire [7:0] u_lane_15_value;
     wire channel_exists_15;
-    wire [127:0] _t8;
-    reg  [127:0] q3_data;
-    reg  q3_valid;
-    reg  q3_last;
-    reg  q3_done;
-    reg  q3_bank;
+    wire [127:0] _t7;
+    reg  [127:0] q4_data;
+    reg  q4_valid;
+    reg  q4_last;
+    reg  q4_done;
+    reg  q4_bank;
 
-    assign out_valid = q3_valid; // @[Requantizer.swift:84]
-    assign out_last = q3_last; // @[Requantizer.swift:84]
-    assign out_data = q3_data; // @[Requantizer.swift:85]
-    assign done = q3_done; // @[Requantizer.swift:86]
-    assign done_bank = q3_bank; // @[Requantizer.swift:86]
-    assign _t0 = 8'h00 + 8'h00; // @[Requantizer.swift:109]
-    assign _t1 = (_t0 + _t0) + ({{5{1'b0}}, q2_chunk} << 4); // @[Requantizer.swift:109]
-    assign _t2 = _t1[6:0]; // @[Requantizer.swift:109]
-    assign _t3 = q2_bank ? bank_1_cout : bank_0_cout; // @[Requantizer.swift:109]
-    assign _t4 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:107]
-    assign _t5 = q1_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:107]
-    assign _t6 = q1_bank ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:107]
-    assign _t7 = q2_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:107]
-    assign channel_exists_0 = _t2 < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_1 = (_t2 + 7'h01) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_2 = (_t2 + 7'h02) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_3 = (_t2 + 7'h03) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_4 = (_t2 + 7'h04) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_5 = (_t2 + 7'h05) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_6 = (_t2 + 7'h06) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_7 = (_t2 + 7'h07) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_8 = (_t2 + 7'h08) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_9 = (_t2 + 7'h09) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_10 = (_t2 + 7'h0a) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_11 = (_t2 + 7'h0b) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_12 = (_t2 + 7'h0c) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_13 = (_t2 + 7'h0d) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_14 = (_t2 + 7'h0e) < _t3; // @[Requantizer.swift:109]
-    assign channel_exists_15 = (_t2 + 7'h0f) < _t3; // @[Requantizer.swift:109]
-    assign _t8 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:112]
+    assign out_valid = q4_valid; // @[Requantizer.swift:88]
+    assign out_last = q4_last; // @[Requantizer.swift:88]
+    assign out_data = q4_data; // @[Requantizer.swift:89]
+    assign done = q4_done; // @[Requantizer.swift:90]
+    assign done_bank = q4_bank; // @[Requantizer.swift:90]
+    assign _t0 = {{5{1'b0}}, q3_chunk} << 4; // @[Requantizer.swift:115]
+    assign _t1 = _t0[6:0]; // @[Requantizer.swift:115]
+    assign _t2 = q3_bank ? bank_1_cout : bank_0_cout; // @[Requantizer.swift:115]
+    assign _t3 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:113]
+    assign _t4 = q1_bank ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:113]
+    assign _t5 = q2_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:113]
+    assign _t6 = q3_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:113]
+    assign channel_exists_0 = _t1 < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_1 = (_t1 + 7'h01) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_2 = (_t1 + 7'h02) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_3 = (_t1 + 7'h03) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_4 = (_t1 + 7'h04) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_5 = (_t1 + 7'h05) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_6 = (_t1 + 7'h06) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_7 = (_t1 + 7'h07) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_8 = (_t1 + 7'h08) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_9 = (_t1 + 7'h09) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_10 = (_t1 + 7'h0a) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_11 = (_t1 + 7'h0b) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_12 = (_t1 + 7'h0c) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_13 = (_t1 + 7'h0d) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_14 = (_t1 + 7'h0e) < _t2; // @[Requantizer.swift:115]
+    assign channel_exists_15 = (_t1 + 7'h0f) < _t2; // @[Requantizer.swift:115]
+    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:118]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -184,38 +187,45 @@ module pqa_requantizer (
             q2_valid <= 1'b0;
             q2_emit <= 1'b0;
             q3_valid <= 1'b0;
-            q3_done <= 1'b0;
+            q3_emit <= 1'b0;
+            q4_valid <= 1'b0;
+            q4_done <= 1'b0;
         end else begin
-            q1_valid <= beat_valid; // @[Requantizer.swift:98]
-            q1_emit <= beat_emit; // @[Requantizer.swift:98]
-            q2_valid <= q1_valid; // @[Requantizer.swift:99]
-            q2_emit <= q1_emit; // @[Requantizer.swift:99]
-            q3_valid <= q2_emit; // @[Requantizer.swift:113]
-            q3_done <= q2_valid & q2_last_chunk; // @[Requantizer.swift:115]
+            q1_valid <= beat_valid; // @[Requantizer.swift:103]
+            q1_emit <= beat_emit; // @[Requantizer.swift:103]
+            q2_valid <= q1_valid; // @[Requantizer.swift:104]
+            q2_emit <= q1_emit; // @[Requantizer.swift:104]
+            q3_valid <= q2_valid; // @[Requantizer.swift:105]
+            q3_emit <= q2_emit; // @[Requantizer.swift:105]
+            q4_valid <= q3_emit; // @[Requantizer.swift:119]
+            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:121]
         end
     end
 
     always @(posedge clk) begin
-        bank0_rounding <= (35'h000000001 << bank_0_shift) >> 1; // @[Requantizer.swift:96]
-        bank1_rounding <= (35'h000000001 << bank_1_shift) >> 1; // @[Requantizer.swift:96]
-        q1_last_chunk <= beat_last_chunk; // @[Requantizer.swift:98]
-        q1_bank <= beat_bank; // @[Requantizer.swift:98]
-        q1_chunk <= beat_chunk; // @[Requantizer.swift:98]
-        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:99]
-        q2_bank <= q1_bank; // @[Requantizer.swift:99]
-        q2_chunk <= q1_chunk; // @[Requantizer.swift:99]
-        q3_data <= _t8; // @[Requantizer.swift:112]
-        q3_last <= q2_last_chunk; // @[Requantizer.swift:114]
-        q3_bank <= q2_bank; // @[Requantizer.swift:116]
+        bank0_rounding <= (35'h000000001 << bank_0_shift) >> 1; // @[Requantizer.swift:100]
+        bank1_rounding <= (35'h000000001 << bank_1_shift) >> 1; // @[Requantizer.swift:100]
+        q1_last_chunk <= beat_last_chunk; // @[Requantizer.swift:103]
+        q1_bank <= beat_bank; // @[Requantizer.swift:103]
+        q1_chunk <= beat_chunk; // @[Requantizer.swift:103]
+        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:104]
+        q2_bank <= q1_bank; // @[Requantizer.swift:104]
+        q2_chunk <= q1_chunk; // @[Requantizer.swift:104]
+        q3_last_chunk <= q2_last_chunk; // @[Requantizer.swift:105]
+        q3_bank <= q2_bank; // @[Requantizer.swift:105]
+        q3_chunk <= q2_chunk; // @[Requantizer.swift:105]
+        q4_data <= _t7; // @[Requantizer.swift:118]
+        q4_last <= q3_last_chunk; // @[Requantizer.swift:120]
+        q4_bank <= q3_bank; // @[Requantizer.swift:122]
     end
 
     pqa_requantizer_lane u_lane_0 (
         .clk(clk),
         .accumulator(beat_accumulator_0),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_0),
         .value(u_lane_0_value)
     );
@@ -223,10 +233,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_1 (
         .clk(clk),
         .accumulator(beat_accumulator_1),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_1),
         .value(u_lane_1_value)
     );
@@ -234,10 +244,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_2 (
         .clk(clk),
         .accumulator(beat_accumulator_2),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_2),
         .value(u_lane_2_value)
     );
@@ -245,10 +255,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_3 (
         .clk(clk),
         .accumulator(beat_accumulator_3),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_3),
         .value(u_lane_3_value)
     );
@@ -256,10 +266,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_4 (
         .clk(clk),
         .accumulator(beat_accumulator_4),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_4),
         .value(u_lane_4_value)
     );
@@ -267,10 +277,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_5 (
         .clk(clk),
         .accumulator(beat_accumulator_5),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_5),
         .value(u_lane_5_value)
     );
@@ -278,10 +288,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_6 (
         .clk(clk),
         .accumulator(beat_accumulator_6),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_6),
         .value(u_lane_6_value)
     );
@@ -289,10 +299,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_7 (
         .clk(clk),
         .accumulator(beat_accumulator_7),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_7),
         .value(u_lane_7_value)
     );
@@ -300,10 +310,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_8 (
         .clk(clk),
         .accumulator(beat_accumulator_8),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_8),
         .value(u_lane_8_value)
     );
@@ -311,10 +321,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_9 (
         .clk(clk),
         .accumulator(beat_accumulator_9),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_9),
         .value(u_lane_9_value)
     );
@@ -322,10 +332,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_10 (
         .clk(clk),
         .accumulator(beat_accumulator_10),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_10),
         .value(u_lane_10_value)
     );
@@ -333,10 +343,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_11 (
         .clk(clk),
         .accumulator(beat_accumulator_11),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_11),
         .value(u_lane_11_value)
     );
@@ -344,10 +354,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_12 (
         .clk(clk),
         .accumulator(beat_accumulator_12),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_12),
         .value(u_lane_12_value)
     );
@@ -355,10 +365,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_13 (
         .clk(clk),
         .accumulator(beat_accumulator_13),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_13),
         .value(u_lane_13_value)
     );
@@ -366,10 +376,10 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_14 (
         .clk(clk),
         .accumulator(beat_accumulator_14),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_14),
         .value(u_lane_14_value)
     );
@@ -377,16 +387,16 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_15 (
         .clk(clk),
         .accumulator(beat_accumulator_15),
-        .control_multiplier(_t4),
+        .control_multiplier(_t3),
+        .control_rounding(_t4),
         .control_shift(_t5),
-        .control_rounding(_t6),
-        .control_relu(_t7),
+        .control_relu(_t6),
         .exists(channel_exists_15),
         .value(u_lane_15_value)
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t1[7], 1'b0};
+    wire _unused_ok = &{1'b0, _t0[7], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -9,21 +9,21 @@
 //   clk                 input   clock, rising edge
 //   accumulator         input   SInt<17>
 //   control_multiplier  input   UInt<16>
-//   control_shift       input   UInt<5>
 //   control_rounding    input   SInt<35>
+//   control_shift       input   UInt<5>
 //   control_relu        input   Bool
 //   exists              input   Bool
 //   value               output  UInt<8>
 // Registers without reset (unknown until first loaded):
-//   q1_product, q2_shifted
+//   q1_product, q2_sum, q3_shifted
 `default_nettype none
 
 module pqa_requantizer_lane (
     input  wire clk,
     input  wire [16:0] accumulator,
     input  wire [15:0] control_multiplier,
-    input  wire [4:0] control_shift,
     input  wire [34:0] control_rounding,
+    input  wire [4:0] control_shift,
     input  wire control_relu,
     input  wire exists,
     output wire [7:0] value
@@ -32,21 +32,23 @@ module pqa_requantizer_lane (
     wire [16:0] _t0;
     wire [33:0] _t1;
     reg  [33:0] q1_product;
+    reg  [34:0] q2_sum;
     wire [34:0] _t2;
-    reg  [34:0] q2_shifted;
+    reg  [34:0] q3_shifted;
     wire [34:0] _t3;
     wire [7:0] _t4;
 
-    assign value = exists ? ((control_relu & ($signed(_t4) < $signed(8'h00))) ? 8'h00 : _t4) : 8'h00; // @[Requantizer.swift:177]
-    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:184]
-    assign _t1 = {{17{accumulator[16]}}, accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:184]
-    assign _t2 = $signed(({q1_product[33], q1_product} + control_rounding)) >>> control_shift; // @[Requantizer.swift:186]
-    assign _t3 = ($signed(q2_shifted) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q2_shifted)) ? 35'h00000007f : q2_shifted); // @[Requantizer.swift:177]
-    assign _t4 = _t3[7:0]; // @[Requantizer.swift:177]
+    assign value = exists ? ((control_relu & ($signed(_t4) < $signed(8'h00))) ? 8'h00 : _t4) : 8'h00; // @[Requantizer.swift:195]
+    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:202]
+    assign _t1 = {{17{accumulator[16]}}, accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:202]
+    assign _t2 = $signed(q2_sum) >>> control_shift; // @[Requantizer.swift:206]
+    assign _t3 = ($signed(q3_shifted) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q3_shifted)) ? 35'h00000007f : q3_shifted); // @[Requantizer.swift:195]
+    assign _t4 = _t3[7:0]; // @[Requantizer.swift:195]
 
     always @(posedge clk) begin
-        q1_product <= _t1; // @[Requantizer.swift:184]
-        q2_shifted <= _t2; // @[Requantizer.swift:186]
+        q1_product <= _t1; // @[Requantizer.swift:202]
+        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:205]
+        q3_shifted <= _t2; // @[Requantizer.swift:206]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.

@@ -43,7 +43,6 @@ public struct MACArrayCore: HardwareModule {
     }
 
     public func build(_ m: ModuleBuilder) {
-        let c = design.configuration
         let activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
         let load = m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi)
         let output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
@@ -52,10 +51,7 @@ public struct MACArrayCore: HardwareModule {
         let input = m.instance(MACArrayInput(design: design), name: "u_input_buffer")
         let sequencer = m.instance(MACArraySequencer(design: design), name: "u_sequencer")
         let datapath = m.instance(MACArrayDatapath(design: design), name: "u_datapath")
-        let settings = Requantizer.Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, maxCout: c.maxima.cout,
-                                            accumulator: design.accumulatorType, output: c.formats.output, outVec: c.parallelism.outVec,
-                                            outputChunksMax: design.outputChunksMax)
-        let requantizer = m.instance(Requantizer(settings: settings), name: "u_requantizer")
+        let requantizer = m.instance(Requantizer(settings: design.requantizerSettings), name: "u_requantizer")
         let fifo = m.instance(StreamFIFO(depth: design.outputFIFODepth, width: design.outputBeatBits), name: "u_output_fifo")
 
         let banks = control.outputs.banks, state = control.outputs.state

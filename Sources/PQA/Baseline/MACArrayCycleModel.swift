@@ -32,7 +32,8 @@ public struct MACArrayCycleModel: Sendable {
     /// Cycles from a pass's start condition to its output beat leaving the
     /// core, summed from the stages' latencies.
     public var pipelineLatency: Int {
-        MACArraySequencer.latency + MACArrayDatapath.latency(parameters) + Requantizer.latency + StreamFIFO.latency
+        MACArraySequencer.latency + MACArrayDatapath.latency(parameters) + Requantizer.latency(parameters.requantizerSettings)
+            + StreamFIFO.latency
     }
 
     /// The constant a layer adds to its bound (see the type's documentation).

@@ -2,17 +2,19 @@ import HDL
 
 /// Two column slots in one RAM: the activation stream fills one while the
 /// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
-/// `ceil(D / InVec)` beats; its slot is free again after its last read.
+/// `ceil(D / InVec)` beats; its slot is free again after its last read. A
+/// beat is written a cycle after it is accepted, so a slot may be read from
+/// the cycle after `full` rises on.
 ///
 /// ```
 ///  read   enable, slot, chunk
-///  +1     the word from the block RAM      (readLatency = 1)
+///  +2     the word from the block RAM's output register      (readLatency = 2)
 /// ```
 struct MACArrayInput: Circuit {
     let design: MACArrayParameters
 
-    /// Cycles from a read to its word.
-    static let readLatency = 1
+    /// Cycles from a read to its word (the block RAM and its output register).
+    static let readLatency = 2
 
     struct Layer: PortGroup {
         /// The active bank's beats per column; the swap, and the next layer's column count.
@@ -32,6 +34,7 @@ struct MACArrayInput: Circuit {
     }
 
     struct Outputs: PortGroup {
+        /// Per slot: it holds a complete column, readable from the next cycle on.
         let full: [Signal]
         let receiving, columnsDone: Signal
         /// The word read `readLatency` cycles ago.
@@ -62,13 +65,15 @@ struct MACArrayInput: Circuit {
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
-        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
+        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits),
+                                         readDuringWrite: .undefined)
         let stream = inputs.activations, layer = inputs.layer
         let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
         let chunk = m.register("chunk", countType(design.inChunksMax), reset: 0)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
 
+        // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
         stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
         for (slot, isFull) in full.enumerated() {
@@ -78,8 +83,9 @@ struct MACArrayInput: Circuit {
         func address(slot: Signal, chunk: Signal) -> Signal {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
         }
+        let writeAddress = address(slot: writeSlot, chunk: chunk).named("write_address")
+        memory.writeACycleLater(m, when: stream.fire, address: writeAddress, data: stream.data)
         m.when(stream.fire) {
-            memory.write(address: address(slot: writeSlot, chunk: chunk).named("write_address"), data: stream.data)
             m.when(chunk == layer.inChunks - 1) {
                 chunk <== 0
                 writeSlot <== !writeSlot
@@ -90,9 +96,8 @@ struct MACArrayInput: Circuit {
             }.otherwise { chunk <== chunk + 1 }
         }
         m.when(layer.swap) { columnsLeft <== layer.nextColumns }
-        let read = inputs.read
-        outputs.word <== memory.read(address: address(slot: read.slot, chunk: read.chunk).named("read_address"), enable: read.enable,
-                                     name: "read_word")
+        let read = inputs.read, readAddress = address(slot: read.slot, chunk: read.chunk).named("read_address")
+        outputs.word <== memory.readRegistered(address: readAddress, enable: read.enable, name: "read_word")
         outputs.full <== full
         outputs.receiving <== chunk != 0
         outputs.columnsDone <== columnsLeft == 0

@@ -71,7 +71,13 @@ public struct MACArrayParameters: Sendable {
     public var adderStages: Int { treeStages(leaves: p.inVec, levelsPerStage: configuration.adderLevelsPerStage) }
     /// Cycles from a pass's first issue to its output beat entering the FIFO
     /// when the pass is one cycle long: the datapath's and the requantizer's latencies.
-    public var pipelineDepth: Int { MACArrayDatapath.latency(self) + Requantizer.latency }
+    public var pipelineDepth: Int { MACArrayDatapath.latency(self) + Requantizer.latency(requantizerSettings) }
+    /// The requantizer of this design.
+    var requantizerSettings: Requantizer.Settings {
+        let c = configuration
+        return Requantizer.Settings(multiplierBits: c.multiplierBits, maxShift: c.maxShift, maxCout: c.maxima.cout, accumulator: accumulatorType,
+                                    output: c.formats.output, outVec: c.parallelism.outVec, outputChunksMax: outputChunksMax)
+    }
     /// A signed type that holds every partial sum of a lane and the bias.
     var accumulatorType: SignalType { .signed(accumulator.bits + (accumulator.signed ? 0 : 1)) }
     /// Output FIFO depth: enough credits for one beat per cycle to flow.

@@ -55,11 +55,24 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         public var argminLevelsPerStage: Int
         /// Adder levels of the subspace adder tree between registers (0: none).
         public var adderLevelsPerStage: Int
+        /// Adder levels of a distance unit's lane tree between registers
+        /// (0: none); 2 when a configuration file leaves it out.
+        public var laneLevelsPerStage: Int
 
         /// Register spacing as given.
-        public init(argminLevelsPerStage: Int, adderLevelsPerStage: Int) {
+        public init(argminLevelsPerStage: Int, adderLevelsPerStage: Int, laneLevelsPerStage: Int = 2) {
             self.argminLevelsPerStage = argminLevelsPerStage
             self.adderLevelsPerStage = adderLevelsPerStage
+            self.laneLevelsPerStage = laneLevelsPerStage
+        }
+
+        private enum CodingKeys: String, CodingKey { case argminLevelsPerStage, adderLevelsPerStage, laneLevelsPerStage }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            argminLevelsPerStage = try container.decode(Int.self, forKey: .argminLevelsPerStage)
+            adderLevelsPerStage = try container.decode(Int.self, forKey: .adderLevelsPerStage)
+            laneLevelsPerStage = try container.decodeIfPresent(Int.self, forKey: .laneLevelsPerStage) ?? 2
         }
     }
 

@@ -76,6 +76,7 @@ extension PQAConfiguration {
         try check("parallelism.outVec", parallelism.outVec, 1...maxima.cout, "must be 1...maxima.cout (\(maxima.cout))")
         try check("pipelining.argminLevelsPerStage", pipelining.argminLevelsPerStage, 0...64, "must be 0...64 (0: no registers)")
         try check("pipelining.adderLevelsPerStage", pipelining.adderLevelsPerStage, 0...64, "must be 0...64 (0: no registers)")
+        try check("pipelining.laneLevelsPerStage", pipelining.laneLevelsPerStage, 0...64, "must be 0...64 (0: no registers)")
         try check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange,
                   "must be \(PQConfiguration.multiplierBitsRange.lowerBound)...\(PQConfiguration.multiplierBitsRange.upperBound)")
         try check("maxShift", maxShift, PQConfiguration.shiftRange,

@@ -97,6 +97,8 @@ public struct PQAParameters: Sendable {
 
     // MARK: Pipeline
 
+    /// Register stages of a distance unit's tree over `LsVec` lanes.
+    public var laneStages: Int { treeStages(leaves: p.lsVec, levelsPerStage: configuration.pipelining.laneLevelsPerStage) }
     /// Register stages of the argmin tree over `NpVec` candidates.
     public var argminStages: Int { treeStages(leaves: p.npVec, levelsPerStage: configuration.pipelining.argminLevelsPerStage) }
     /// Register stages of the adder tree over `NsVec` entries.

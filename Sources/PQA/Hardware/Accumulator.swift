@@ -9,7 +9,8 @@ import PQ
 /// ```
 ///  entries, subspaceValid           (stage 1)
 ///  +adder stages   the group's sum; with `control`: sum = (first group ? 0 : running) + tree
-///  +1              accumulator = sum + bias, registered          (latency = adder stages + 1)
+///  +1              the sum and the bias, registered
+///  +2              accumulator = sum + bias, registered          (latency = adder stages + 2)
 /// ```
 struct AccumulatorLane: Circuit {
     let design: PQAParameters
@@ -65,8 +66,8 @@ struct AccumulatorLane: Circuit {
         for (index, partial) in running.enumerated() {
             m.when(control.update & (control.chunk == index)) { partial <== sum }
         }
-        let total = convert(sum.asUnsigned, signed: sumType.isSigned, to: accumulatorType)
-            + convert(control.bias, signed: c.formats.bias.signed, to: accumulatorType)
+        let total = convert(m.delayed(sum, name: "group_sum_q").asUnsigned, signed: sumType.isSigned, to: accumulatorType)
+            + convert(m.delayed(control.bias, name: "bias_q"), signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
     }
 }
@@ -77,13 +78,13 @@ struct AccumulatorLane: Circuit {
 ///
 /// ```
 ///  entries of a chunk       (stage 1, from the lookup)
-///  +adder stages + 1        accumulators of the chunk       (latency)
+///  +adder stages + 2        accumulators of the chunk       (latency)
 /// ```
 struct Accumulator: Circuit {
     let design: PQAParameters
 
     /// Cycles from a chunk's entries to its accumulators.
-    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 1 }
+    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 2 }
 
     struct Inputs: PortGroup {
         let entries: TableEntries
@@ -128,10 +129,10 @@ struct Accumulator: Circuit {
                                                  bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
             return unit.outputs
         }
-        outputs <== AccumulatorBeat(
-            accumulators: accumulators, valid: m.delayed(summed.valid, name: "beat_valid_q", reset: 0),
-            emit: m.delayed(summed.valid & summed.lastGroup, name: "beat_emit_q", reset: 0),
-            lastChunk: m.delayed(summed.lastChunk, name: "beat_last_chunk_q"), bank: m.delayed(summed.bank, name: "beat_bank_q"),
-            chunk: m.delayed(summed.chunk, name: "beat_chunk_q"))
+        // The beat's position waits beside the sum and bias stages.
+        let beat = m.delayed(BeatPosition(valid: summed.valid, emit: summed.valid & summed.lastGroup, lastChunk: summed.lastChunk,
+                                              bank: summed.bank, chunk: summed.chunk), cycles: 2, name: "beat")
+        outputs <== AccumulatorBeat(accumulators: accumulators, valid: beat.valid, emit: beat.emit, lastChunk: beat.lastChunk,
+                                    bank: beat.bank, chunk: beat.chunk)
     }
 }

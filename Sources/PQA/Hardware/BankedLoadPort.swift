@@ -56,15 +56,17 @@ struct BankedLoadPort {
 
     /// The write of memory words of `kind` into the load bank, for memories
     /// of `words` words per bank (addresses past them are ignored, so a
-    /// stray address never writes into the running bank).
+    /// stray address never writes into the running bank), registered: it
+    /// lands a cycle after its beat, before the layer can swap in (the
+    /// commit takes two cycles) and so while its bank takes no reads.
     func memoryWrite(_ m: ModuleBuilder, _ kind: Int, name: String, words: Int, wordBits: Int, indexed: Bool) -> MemoryWrite {
         let depth = 2 * words, width = max(1, ceilLog2(depth))
         let base = mux(state.loadBank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
         return MemoryWrite(
-            enable: (fire & (beat.kind == kind) & inRange(beat.address, words, m)).named("\(name)_load"),
-            index: indexed ? beat.index : nil,
-            address: (base + beat.address.resized(to: width)).named("\(name)_load_address"),
-            data: beat.data.resized(to: wordBits))
+            enable: m.delayed(fire & (beat.kind == kind) & inRange(beat.address, words, m), name: "\(name)_write_valid_q", reset: 0),
+            index: indexed ? m.delayed(beat.index, name: "\(name)_write_index_q") : nil,
+            address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
+            data: m.delayed(beat.data.resized(to: wordBits), name: "\(name)_write_data_q"))
     }
 }
 

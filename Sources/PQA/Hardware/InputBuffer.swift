@@ -36,7 +36,9 @@ extension InputLayer {
 /// Two column slots in one RAM: the activation stream fills one while the
 /// encoder reads the other. A column's beats arrive group by group, chunk by
 /// chunk (see `ColumnBeats`); a slot is full once its column is complete and
-/// free again when the encoder has read its last group (`release`).
+/// free again when the encoder has read its last group (`release`). A beat
+/// is written a cycle after it is accepted, so a slot may be read from the
+/// cycle after `full` rises on.
 ///
 /// ```
 ///  read     enable, slot, group, chunk
@@ -60,7 +62,7 @@ struct InputBuffer: Circuit {
     }
 
     struct Outputs: PortGroup {
-        /// Per slot: it holds a complete column.
+        /// Per slot: it holds a complete column, readable from the next cycle on.
         let full: [Signal]
         /// Part of a column has arrived.
         let receiving: Signal
@@ -89,7 +91,8 @@ struct InputBuffer: Circuit {
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
-        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits))
+        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits),
+                                         readDuringWrite: .undefined)
         let stream = inputs.activations, layer = inputs.layer
         let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
@@ -98,14 +101,15 @@ struct InputBuffer: Circuit {
         let columnsLeft = streaming ? m.constant(1, .unsigned(1))
             : m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
 
+        // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
         stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
         let writeAddress = address(m, slot: writeSlot, group: group, chunk: chunk, width: memory.addressWidth).named("write_address")
+        memory.writeACycleLater(m, when: stream.fire, address: writeAddress, data: stream.data)
         m.when(stream.fire) {
-            memory.write(address: writeAddress, data: stream.data)
             m.when(chunk == layer.chunks - 1) {
                 chunk <== 0
                 m.when(group == layer.groups - 1) {
@@ -124,9 +128,8 @@ struct InputBuffer: Circuit {
 
         let read = inputs.read
         let readAddress = address(m, slot: read.slot, group: read.group, chunk: read.chunk, width: memory.addressWidth).named("read_address")
-        // The block RAM's output is registered again, so its slow clock-to-output
-        // does not add to the distance lanes' path.
-        outputs.column <== m.delayed(memory.read(address: readAddress, enable: read.enable, name: "read_word"), name: "column_q")
+        // The block RAM's own output register keeps its slow clock-to-output off the distance lanes' path.
+        outputs.column <== memory.readRegistered(address: readAddress, enable: read.enable, name: "column_q")
         outputs.full <== full
         outputs.receiving <== (chunk != 0) | (group != 0)
         outputs.columnsDone <== columnsLeft == 0
@@ -137,5 +140,19 @@ struct InputBuffer: Circuit {
         let type = SignalType.unsigned(width)
         return mux(slot, m.constant(design.columnWords, type), m.constant(0, type))
             + m.product(group, design.chunksMax).resized(to: width) + chunk.resized(to: width)
+    }
+}
+
+extension Memory {
+    /// A column buffer's write, a cycle after its beat: a slot's last read
+    /// and the next column's first write into it share a cycle (both address
+    /// the slot's first word when a column is one word); delayed, the write
+    /// never meets the read, so the buffer's block RAM may leave their order
+    /// undefined. A column's reads start two cycles after its last beat at the
+    /// earliest (the sequencer's start, then the operation), after its last write.
+    func writeACycleLater(_ m: ModuleBuilder, when enable: Signal, address: Signal, data: Signal) {
+        let write = m.delayed(enable, name: "write_q", reset: 0)
+        let writeAddress = m.delayed(address, name: "write_address_q"), writeData = m.delayed(data, name: "write_data_q")
+        m.when(write) { self.write(address: writeAddress, data: writeData) }
     }
 }

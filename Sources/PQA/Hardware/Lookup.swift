@@ -50,15 +50,17 @@ extension TableEntries {
 /// ```
 ///  codes      taken (registered): one output chunk per cycle for ceil(Cout/OutVec) cycles
 ///  +1         issue chunk 0 ...
-///  +2         entries and bias of chunk 0 (block RAM)        (latency = 2)
+///  +3         entries and bias of chunk 0 (block RAM and its output register)   (latency = 3)
 /// ```
 /// A table word's address in bank `b`: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec) + chunk`.
 struct Lookup: Circuit {
     let design: PQAParameters
     let fixed: FixedTables?
 
-    /// Cycles from the codes to the first chunk's entries.
-    static let latency = 2
+    /// Cycles from a read to its words (the block RAM and its output register).
+    static let readLatency = 2
+    /// Cycles from the codes to the first chunk's entries: the chunk register, then a read.
+    static let latency = 1 + readLatency
 
     struct Inputs: PortGroup {
         let codes: Codes
@@ -127,7 +129,7 @@ struct Lookup: Circuit {
             if let fixed {
                 memory = m.rom("table_\(s)", type, words: fixed.tables[s])
             } else {
-                memory = m.simpleDualPortRAM("table_\(s)", depth: 2 * design.tableWords, type)
+                memory = m.simpleDualPortRAM("table_\(s)", depth: 2 * design.tableWords, type, readDuringWrite: .undefined)
                 if let write = inputs.tableWrite {
                     m.when(write.targets(s)) { memory.write(address: write.address, data: write.data) }
                 }
@@ -135,22 +137,22 @@ struct Lookup: Circuit {
             let address = (bankBase(design.tableWords, tableWidth)
                            + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
                            + chunk.resized(to: tableWidth)).named("table_address_\(s)")
-            return memory.read(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
+            return memory.readRegistered(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
         }
         let biasMemory: Memory
         if let fixed {
             biasMemory = m.rom("bias", .unsigned(design.biasWordBits), words: fixed.bias)
         } else {
-            biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits))
+            biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
             if let write = inputs.biasWrite {
                 m.when(write.enable) { biasMemory.write(address: write.address, data: write.data) }
             }
         }
         let biasAddress = (bankBase(design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.read(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
+        let bias = biasMemory.readRegistered(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
-        // The position waits the block RAM's cycle beside the words.
-        outputs <== TableEntries(position: m.delayed(issued, cycles: 1, name: "read"), words: words, bias: bias)
+        // The position waits beside the words: the block RAM and its output register.
+        outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words, bias: bias)
     }
 }

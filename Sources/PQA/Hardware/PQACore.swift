@@ -61,7 +61,7 @@ public struct PQACore: HardwareModule {
             .init("formats", "activation \(c.formats.activation), prototype \(c.formats.prototype), entry \(c.formats.entry), bias \(c.formats.bias), output \(c.formats.output)"),
             .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
             .init("metric", c.metric.rawValue),
-            .init("pipelining", "argmin levels per stage \(c.pipelining.argminLevelsPerStage), adder levels per stage \(c.pipelining.adderLevelsPerStage)"),
+            .init("pipelining", "lane levels per stage \(c.pipelining.laneLevelsPerStage), argmin levels per stage \(c.pipelining.argminLevelsPerStage), adder levels per stage \(c.pipelining.adderLevelsPerStage)"),
             .init("tables", c.tableMode == .loadable ? "loadable, two banks" : "fixed: \(fixed.map { "\($0.layer.shape)" } ?? "")"),
         ]
     }

@@ -38,9 +38,10 @@ struct RequantizedBeat: PortGroup {
 /// lane (emitted once):
 ///
 /// ```
-///  q1   product = accumulator * multiplier                         (registered)
-///  q2   (product + 2^(shift-1)) >>> shift                          (registered)
-///  q3   saturated, ReLU, lanes past Cout zeroed                     (registered; latency = 3)
+///  q1   product = accumulator * multiplier     (a register every 2 adder levels of a LUT product; registered)
+///  q2   sum = product + 2^(shift-1)                                 (registered)
+///  q3   sum >>> shift                                               (registered)
+///  q4   saturated, ReLU, lanes past Cout zeroed                     (registered)
 /// ```
 /// The PQA core and the MAC-array baseline share it.
 struct Requantizer: Circuit {
@@ -55,8 +56,11 @@ struct Requantizer: Circuit {
 
     let settings: Settings
 
+    /// Adder levels of a LUT multiplier between registers.
+    static let productLevelsPerStage = 2
+
     /// Cycles from an accumulator beat to its output beat.
-    static let latency = 3
+    static func latency(_ settings: Settings) -> Int { RequantizerLane(settings: settings).latency + 1 }
 
     struct Inputs: PortGroup {
         let beat: AccumulatorBeat
@@ -95,25 +99,27 @@ struct Requantizer: Circuit {
             let one = m.constant(1, .unsigned(lane.shiftWidth))
             return m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
         }
-        let q1 = m.delayed(beat.position, cycles: 1, name: "q1")
-        let q2 = m.delayed(q1, cycles: 1, name: "q2")
+        // The beat's position beside the lanes, at the step each setting is used in.
+        let multiplied = m.delayed(beat.position, cycles: lane.productLatency, name: "q1")
+        let rounded = m.delayed(multiplied, cycles: 1, name: "q2")
+        let shifted = m.delayed(rounded, cycles: 1, name: "q3")
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
-        let firstChannel = m.product(q2.chunk, settings.outVec).resized(to: channelWidth)
-        let cout = perBank(q2.bank, banks.map(\.cout)).resized(to: channelWidth)
+        let firstChannel = m.product(shifted.chunk, settings.outVec).resized(to: channelWidth)
+        let cout = perBank(shifted.bank, banks.map(\.cout)).resized(to: channelWidth)
         let control = RequantizerLane.Control(
-            multiplier: perBank(beat.bank, banks.map(\.multiplier)),
-            shift: perBank(q1.bank, banks.map(\.shift)), rounding: perBank(q1.bank, roundings), relu: perBank(q2.bank, banks.map(\.relu)))
+            multiplier: perBank(beat.bank, banks.map(\.multiplier)), rounding: perBank(multiplied.bank, roundings),
+            shift: perBank(rounded.bank, banks.map(\.shift)), relu: perBank(shifted.bank, banks.map(\.relu)))
         let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
             let unit = m.instance(lane, name: "u_lane_\(index)")
             unit.inputs <== RequantizerLane.Inputs(accumulator: accumulator, control: control,
                                                    exists: ((firstChannel + index) < cout).named("channel_exists_\(index)"))
             return unit.outputs
         }
-        outputs.data <== m.delayed(concatenate(lanes.reversed()), name: "q3_data")
-        outputs.valid <== m.delayed(q2.emit, name: "q3_valid", reset: 0)
-        outputs.last <== m.delayed(q2.lastChunk, name: "q3_last")
-        outputs.done <== m.delayed(q2.valid & q2.lastChunk, name: "q3_done", reset: 0)
-        outputs.doneBank <== m.delayed(q2.bank, name: "q3_bank")
+        outputs.data <== m.delayed(concatenate(lanes.reversed()), name: "q4_data")
+        outputs.valid <== m.delayed(shifted.emit, name: "q4_valid", reset: 0)
+        outputs.last <== m.delayed(shifted.lastChunk, name: "q4_last")
+        outputs.done <== m.delayed(shifted.valid & shifted.lastChunk, name: "q4_done", reset: 0)
+        outputs.doneBank <== m.delayed(shifted.bank, name: "q4_bank")
     }
 }
 
@@ -135,20 +141,22 @@ struct BeatPosition: Pipelined {
 }
 
 /// One output lane of the requantizer (see `Requantizer`): the lane's
-/// accumulator to its output value, in three registered steps.
+/// accumulator to its output value, in registered steps; the value itself
+/// leaves combinationally after the last (the requantizer registers the beat).
 struct RequantizerLane: Circuit {
     let settings: Requantizer.Settings
 
     /// The bank's settings, each at the step that uses it.
     struct Control: PortGroup {
-        /// q1: the multiplier; q2: the shift and its rounding constant; q3: ReLU.
-        let multiplier, shift, rounding, relu: Signal
+        /// With the accumulator: the multiplier; with the product: the
+        /// rounding constant; with the sum: the shift; with the shifted value: ReLU.
+        let multiplier, rounding, shift, relu: Signal
     }
 
     struct Inputs: PortGroup {
         let accumulator: Signal
         let control: Control
-        /// q3: the lane's channel exists (below Cout); otherwise it outputs zero.
+        /// With the shifted value: the lane's channel exists (below Cout); otherwise it outputs zero.
         let exists: Signal
     }
 
@@ -160,16 +168,26 @@ struct RequantizerLane: Circuit {
          .init("shift", "up to \(settings.maxShift)")]
     }
 
+    /// The accumulator read as a signed number.
+    private var signedAccumulator: SignalType {
+        settings.accumulator.isSigned ? settings.accumulator : .signed(settings.accumulator.width + 1)
+    }
+    /// Cycles from the accumulator to the registered product.
+    var productLatency: Int {
+        1 + ModuleBuilder.productStages(signedAccumulator, .unsigned(settings.multiplierBits), levelsPerStage: Requantizer.productLevelsPerStage)
+    }
+    /// Cycles from the accumulator to the shifted value (the value leaves a step later, unregistered).
+    var latency: Int { productLatency + 2 }
     /// Bits of the product: the accumulator as a signed number times the unsigned multiplier.
-    var productWidth: Int { settings.accumulator.width + (settings.accumulator.isSigned ? 0 : 1) + settings.multiplierBits + 1 }
+    var productWidth: Int { signedAccumulator.width + settings.multiplierBits + 1 }
     /// Bits of the rounded and shifted value: room for the product's rounding carry, every shift and every output.
     var shiftWidth: Int { max(productWidth + 1, settings.maxShift + 2, settings.output.bits + 1) }
 
     func inputs(_ ports: PortFields) -> Inputs {
         Inputs(accumulator: ports("accumulator", settings.accumulator),
                control: ports.group("control") {
-                   Control(multiplier: $0("multiplier", .unsigned(settings.multiplierBits)), shift: $0("shift", countType(settings.maxShift)),
-                           rounding: $0("rounding", .signed(shiftWidth)), relu: $0.bool("relu"))
+                   Control(multiplier: $0("multiplier", .unsigned(settings.multiplierBits)), rounding: $0("rounding", .signed(shiftWidth)),
+                           shift: $0("shift", countType(settings.maxShift)), relu: $0.bool("relu"))
                },
                exists: ports.bool("exists"))
     }
@@ -178,13 +196,15 @@ struct RequantizerLane: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs value: Signal) {
         let control = inputs.control, output = settings.output
-        // q1: the product, the accumulator read as a signed number.
+        // q1: the product, the accumulator read as a signed number (LUT products pipelined).
         let accumulator = inputs.accumulator
-        let signedAccumulator = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
-        let product = m.delayed(m.product(signedAccumulator, control.multiplier), name: "q1_product")
-        // q2: round half up, then shift (arithmetic).
-        let shifted = m.delayed((product.extended(to: shiftWidth) + control.rounding) >> control.shift, name: "q2_shifted")
-        // q3: saturate, ReLU, zero past Cout.
+        let signedValue = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
+        let product = m.delayed(m.product(signedValue, control.multiplier, levelsPerStage: Requantizer.productLevelsPerStage),
+                                name: "q1_product")
+        // q2: round half up; q3: shift (arithmetic).
+        let sum = m.delayed(product.extended(to: shiftWidth) + control.rounding, name: "q2_sum")
+        let shifted = m.delayed(sum >> control.shift, name: "q3_shifted")
+        // q4 (registered by the requantizer): saturate, ReLU, zero past Cout.
         let minimum = m.constant(output.minValue, .signed(shiftWidth)), maximum = m.constant(output.maxValue, .signed(shiftWidth))
         let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted)).truncated(to: output.bits)
         let outputType = numberType(bits: output.bits, signed: output.signed)

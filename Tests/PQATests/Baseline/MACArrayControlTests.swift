@@ -6,7 +6,7 @@ import Testing
 /// The MAC array's layer control alone: two layers' `MACArrayProgram` beats
 /// streamed in (random gaps). Registers and derived counts must hold each
 /// layer, every weight and bias write must carry its beat into the load
-/// bank, and the second layer must swap in only after the first ends.
+/// bank a cycle after the beat, and the second layer must swap in only after the first ends.
 @Suite(.serialized) struct MACArrayControlTests {
     @Test(arguments: Array(1...6) as [UInt64])
     func loadsAndSwaps(seed: UInt64) throws {
@@ -23,27 +23,33 @@ import Testing
                 let bank = try probe.get("state_load_bank")
                 let beats = try MACArrayProgram(layer, columns: 2, parameters: design).loadBeats
                 var index = 0
-                while index < beats.count {
-                    let fields = design.loadBeat.fields(of: beats[index])
-                    let offering = probe.chance(0.7)
+                var landing: BitVector?  // the beat accepted last cycle: its write is on the ports now
+                while index < beats.count || landing != nil {
+                    let written = landing.map { design.loadBeat.fields(of: $0) }
+                    let kind = written.flatMap { MACArrayLoadBeatKind(rawValue: $0.kind) }
+                    probe.check("weights_write_enable", try probe.get("weights_write_enable"), kind == .weights ? 1 : 0)
+                    probe.check("bias_write_enable", try probe.get("bias_write_enable"), kind == .bias ? 1 : 0)
+                    if let written, kind == .weights {
+                        probe.check("weights_write_index", try probe.get("weights_write_index"), written.index)
+                        probe.check("weights_write_address", try probe.get("weights_write_address"), bank * design.weightWords + written.address)
+                        probe.check("weights_write_data", try probe.bits("weights_write_data"), written.data.truncated(to: design.weightWordBits))
+                    } else if let written, kind == .bias {
+                        probe.check("bias_write_address", try probe.get("bias_write_address"), bank * design.biasWords + written.address)
+                        probe.check("bias_write_data", try probe.bits("bias_write_data"), written.data.truncated(to: design.biasWordBits))
+                    }
+                    landing = nil
+                    let offering = index < beats.count && probe.chance(0.7)
                     try probe.set("load_valid", offering)
-                    try probe.set("load_last", index == beats.count - 1)
-                    try probe.set("load_kind", fields.kind)
-                    try probe.set("load_index", fields.index)
-                    try probe.set("load_address", fields.address)
-                    try probe.set("load_data", fields.data)
+                    if index < beats.count {
+                        let fields = design.loadBeat.fields(of: beats[index])
+                        try probe.set("load_last", index == beats.count - 1)
+                        try probe.set("load_kind", fields.kind)
+                        try probe.set("load_index", fields.index)
+                        try probe.set("load_address", fields.address)
+                        try probe.set("load_data", fields.data)
+                    }
                     if offering, try probe.flag("load_ready") {
-                        let kind = MACArrayLoadBeatKind(rawValue: fields.kind)
-                        probe.check("weights_write_enable", try probe.get("weights_write_enable"), kind == .weights ? 1 : 0)
-                        probe.check("bias_write_enable", try probe.get("bias_write_enable"), kind == .bias ? 1 : 0)
-                        if kind == .weights {
-                            probe.check("weights_write_index", try probe.get("weights_write_index"), fields.index)
-                            probe.check("weights_write_address", try probe.get("weights_write_address"), bank * design.weightWords + fields.address)
-                            probe.check("weights_write_data", try probe.bits("weights_write_data"), fields.data.truncated(to: design.weightWordBits))
-                        } else if kind == .bias {
-                            probe.check("bias_write_address", try probe.get("bias_write_address"), bank * design.biasWords + fields.address)
-                            probe.check("bias_write_data", try probe.bits("bias_write_data"), fields.data.truncated(to: design.biasWordBits))
-                        }
+                        landing = beats[index]
                         index += 1
                     }
                     probe.step()

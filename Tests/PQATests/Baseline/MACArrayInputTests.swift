@@ -5,8 +5,9 @@ import Testing
 
 /// The MAC array's input buffer alone: columns streamed in as
 /// `MACArrayProgram.inputBeats` packs them (random gaps), each read back
-/// `ceil(Cout/OutVec)` times in order as the array reads it, its slot
-/// released after the last read. Every word must be the beat written there.
+/// `ceil(Cout/OutVec)` times in order as the array reads it, from the cycle
+/// after the slot reports full (its last word lands then), its slot released
+/// after the last read. Every word must be the beat written there.
 @Suite(.serialized) struct MACArrayInputTests {
     @Test(arguments: Array(1...6) as [UInt64])
     func wordsComeBackAsWritten(seed: UInt64) throws {
@@ -26,6 +27,7 @@ import Testing
             try probe.set("layer_swap", false)
             let flat = beats.flatMap { $0 }
             var sent = 0, nextColumn = 0, readsLeft = 0
+            var readsFrom = 0  // a slot's last beat is written the cycle after it reports full
             var expected: [(cycle: Int, word: BitVector)] = []
             for cycle in 0..<(flat.count * (passes + 3) + 40) {
                 let offering = sent < flat.count && probe.chance(0.7)
@@ -34,8 +36,11 @@ import Testing
                 try probe.set("read_enable", false)
                 try probe.set("release_0", false)
                 try probe.set("release_1", false)
-                if readsLeft == 0, nextColumn < columnCount, try probe.flag("full_\(nextColumn % 2)") { readsLeft = passes * inChunks }
-                if readsLeft > 0 {
+                if readsLeft == 0, nextColumn < columnCount, try probe.flag("full_\(nextColumn % 2)") {
+                    readsLeft = passes * inChunks
+                    readsFrom = cycle + 1
+                }
+                if readsLeft > 0, cycle >= readsFrom {
                     let k = (passes * inChunks - readsLeft) % inChunks
                     try probe.set("read_enable", true)
                     try probe.set("read_slot", nextColumn % 2)

@@ -5,7 +5,8 @@ import Testing
 
 /// The input buffer alone: columns streamed in as `ColumnBeats` packs them
 /// (random gaps), read back slot by slot in a random word order as the
-/// encoder would, each slot released after its last read. Every word read
+/// encoder would, from the cycle after the slot reports full (its last word
+/// lands then), each slot released after its last read. Every word read
 /// must be the beat written there; the flags must say which slot is full,
 /// whether a column is arriving and when every column of the layer is in.
 @Suite(.serialized) struct InputBufferTests {
@@ -31,6 +32,7 @@ import Testing
             var sent = 0  // beats accepted, over all columns
             let flat = beats.flatMap { $0 }
             var reading: (slot: Int, column: Int, order: [(group: Int, chunk: Int)])?
+            var readsFrom = 0  // the slot's last beat is written the cycle after it reports full
             var nextColumn = 0
             var expected: [(cycle: Int, word: BitVector)] = []
             for cycle in 0..<(flat.count * 4 + 40) {
@@ -46,8 +48,9 @@ import Testing
                     var order = (0..<groups).flatMap { g in (0..<chunks).map { (group: g, chunk: $0) } }
                     for index in order.indices.reversed() { order.swapAt(index, probe.random(0...index)) }
                     reading = (nextColumn % 2, nextColumn, order)
+                    readsFrom = cycle + 1
                 }
-                if var current = reading, !current.order.isEmpty {
+                if var current = reading, cycle >= readsFrom, !current.order.isEmpty {
                     let (group, chunk) = current.order.removeFirst()
                     try probe.set("read_enable", true)
                     try probe.set("read_slot", current.slot)

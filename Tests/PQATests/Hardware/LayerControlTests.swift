@@ -7,8 +7,8 @@ import Testing
 /// layers' `LayerProgram` beats streamed in (random gaps), the first running
 /// while the second loads. Every register must hold its layer's value with
 /// the counts derived from it, every memory write must carry its beat into
-/// the load bank, the swap must wait for the running layer's end, and a
-/// bank with work in flight must refuse loads.
+/// the load bank a cycle after the beat, the swap must wait for the running
+/// layer's end, and a bank with work in flight must refuse loads.
 @Suite(.serialized) struct LayerControlTests {
     @Test(arguments: Array(1...8) as [UInt64])
     func loadsSwapsAndDerivedCounts(seed: UInt64) throws {
@@ -26,18 +26,23 @@ import Testing
             func load(_ program: LayerProgram) throws -> Int {
                 let bank = try probe.get("state_load_bank")
                 var index = 0
-                while index < program.loadBeats.count {
-                    let beat = program.loadBeats[index]
-                    let offering = probe.chance(0.7)
+                var landing: BitVector?  // the beat accepted last cycle: its write is on the ports now
+                while index < program.loadBeats.count || landing != nil {
+                    try checkWrite(probe, design: design, beat: landing, bank: bank)
+                    landing = nil
+                    let offering = index < program.loadBeats.count && probe.chance(0.7)
                     try probe.set("load_valid", offering)
-                    try probe.set("load_last", index == program.loadBeats.count - 1)
-                    let fields = design.loadBeat.fields(of: beat)
-                    try probe.set("load_kind", fields.kind)
-                    try probe.set("load_index", fields.index)
-                    try probe.set("load_address", fields.address)
-                    try probe.set("load_data", fields.data)
+                    if index < program.loadBeats.count {
+                        let beat = program.loadBeats[index]
+                        try probe.set("load_last", index == program.loadBeats.count - 1)
+                        let fields = design.loadBeat.fields(of: beat)
+                        try probe.set("load_kind", fields.kind)
+                        try probe.set("load_index", fields.index)
+                        try probe.set("load_address", fields.address)
+                        try probe.set("load_data", fields.data)
+                    }
                     if offering, try probe.flag("load_ready") {
-                        try checkWrite(probe, design: design, beat: beat, bank: bank)
+                        landing = program.loadBeats[index]
                         index += 1
                     }
                     probe.step()
@@ -94,16 +99,17 @@ import Testing
         try probe.set(port, false)
     }
 
-    /// The write ports in the cycle `beat` moves: its memory, into `bank`.
-    private func checkWrite(_ probe: StageProbe, design: PQAParameters, beat: BitVector, bank: Int) throws {
-        let (kind, index, address, data) = design.loadBeat.fields(of: beat)
+    /// The write ports the cycle after `beat` moves: its memory, into `bank`
+    /// (none at all when no beat moved).
+    private func checkWrite(_ probe: StageProbe, design: PQAParameters, beat: BitVector?, bank: Int) throws {
+        let fields = beat.map { design.loadBeat.fields(of: $0) }
         let targets: [(LoadBeatKind, String, words: Int, bits: Int)] = [
             (.prototypes, "write_prototypes", design.prototypeWords, design.prototypeWordBits),
             (.table, "write_table", design.tableWords, design.tableWordBits), (.bias, "write_bias", design.biasWords, design.biasWordBits)]
         for (target, prefix, words, bits) in targets {
-            let writes = LoadBeatKind(rawValue: kind) == target
+            let writes = fields.map { LoadBeatKind(rawValue: $0.kind) == target } ?? false
             probe.check("\(prefix)_enable", try probe.get("\(prefix)_enable"), writes ? 1 : 0)
-            guard writes else { continue }
+            guard writes, let (_, index, address, data) = fields else { continue }
             probe.check("\(prefix)_address", try probe.get("\(prefix)_address"), bank * words + address)
             probe.check("\(prefix)_data", try probe.bits("\(prefix)_data"), data.truncated(to: bits))
             if target != .bias { probe.check("\(prefix)_index", try probe.get("\(prefix)_index"), index) }

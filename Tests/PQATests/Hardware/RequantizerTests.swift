@@ -44,7 +44,7 @@ import Testing
                 let lanes = accumulators.enumerated().map { lane, accumulator in
                     chunk * settings.outVec + lane < cout ? requantization.apply(accumulator, output: settings.output) : 0
                 }
-                pending.append((cycle + Requantizer.latency, emit, last, valid && last, bank, lanes))
+                pending.append((cycle + Requantizer.latency(settings), emit, last, valid && last, bank, lanes))
                 try expectOutputs(probe, cycle: cycle, pending: &pending)
                 probe.step()
             }

@@ -32,19 +32,21 @@ struct EncoderLayer: PortGroup {
 ///
 /// ```
 ///  operation   issued (the column word is read with it, see `InputBuffer`)
-///  +2          reads registered; distance units          (stage 1)
-///  +3          partials registered; accumulate, argmin    (stage 2)
-///  +3+argmin   the chunk's winners; running minimum
-///  +4+argmin   codes                                      (latency)
+///  +2          reads registered; distance units                     (stage 1)
+///  +2+units    partials; accumulated                                (stage 2)
+///  +3+units    the accumulators: the argmin tree starts
+///  +3+units+argmin   the chunk's winners; running minimum
+///  +4+units+argmin   codes                                          (latency)
 /// ```
 struct DistanceEncoder: Circuit {
     let design: PQAParameters
     /// The baked layer of a fixed-table design.
     let fixed: FixedTables?
 
-    /// Cycles from an operation to the codes it completes.
+    /// Cycles from an operation to the codes it completes: the reads, the
+    /// distance units, the accumulators, the argmin tree and the codes.
     static func latency(_ design: PQAParameters) -> Int {
-        InputBuffer.readLatency + DistanceUnit.latency + design.argminStages + 1
+        InputBuffer.readLatency + DistanceUnit.latency(design) + 1 + design.argminStages + 1
     }
 
     struct Inputs: PortGroup {
@@ -95,14 +97,16 @@ struct DistanceEncoder: Circuit {
         let firstLane = m.product(fetched.chunk, p.lsVec).resized(to: laneWidth)
         let laneValid = (0..<p.lsVec).map { lane in ((firstLane + lane) < ls.resized(to: laneWidth)).named("lane_valid_\(lane)") }
         // Stage 2: partials in; prototypes past Np take no part.
-        let summed = m.delayed(fetched, cycles: DistanceUnit.latency, name: "summed")
-        let np = perBank(summed.bank, inputs.banks.map(\.np))
+        let summed = m.delayed(fetched, cycles: DistanceUnit.latency(design), name: "summed")
+        // A cycle later the accumulators hold the distances: prototypes past Np take no part.
+        let accumulated = m.delayed(summed, cycles: 1, name: "accumulated")
+        let np = perBank(accumulated.bank, inputs.banks.map(\.np))
         let prototypeWidth = max(1, bitsToRepresent(design.prototypeChunksMax * p.npVec))
-        let firstPrototype = m.product(summed.prototypeChunk, p.npVec).resized(to: prototypeWidth)
+        let firstPrototype = m.product(accumulated.prototypeChunk, p.npVec).resized(to: prototypeWidth)
         let exists = (0..<p.npVec).map { q in ((firstPrototype + q) < np.resized(to: prototypeWidth)).named("exists_\(q)") }
         // After the argmin tree: each prototype chunk's winners.
-        let chunkDone = m.delayed(summed.valid & summed.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")
-        let decided = m.delayed(summed, cycles: design.argminStages, name: "decided")
+        let chunkDone = m.delayed(accumulated.valid & accumulated.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")
+        let decided = m.delayed(accumulated, cycles: design.argminStages, name: "decided")
         let finishing = (chunkDone & decided.lastPrototypeChunk).named("finishing")
         let control = SubspaceControl(
             read: op.valid, address: address, laneValid: laneValid, accumulate: summed.valid, firstChunk: summed.firstChunk,

@@ -3,18 +3,19 @@ import PQ
 
 /// One prototype's distance to one chunk of a column: `LsVec` lanes of
 /// `|a - p|` (L1, Chebyshev) or `(a - p)^2` (L2), summed (L1, L2) or maxed
-/// (Chebyshev) over the lanes that exist (`laneValid`; the others count 0),
-/// registered.
+/// (Chebyshev) over the lanes that exist (`laneValid`; the others count 0).
 ///
 /// ```
 ///  column, prototype, laneValid     (lane l: element chunk * LsVec + l)
-///  +1  partial                      (latency = 1)
+///  +1          lane terms, registered
+///  +1+tree     the tree over the lanes, a register every `laneLevelsPerStage` levels
+///  +2+tree     partial, registered              (latency)
 /// ```
 struct DistanceUnit: Circuit {
     let design: PQAParameters
 
     /// Cycles from the inputs to `partial`.
-    static let latency = 1
+    static func latency(_ design: PQAParameters) -> Int { 2 + design.laneStages }
 
     struct Inputs: PortGroup {
         /// `LsVec` activations and `LsVec` prototype values, lane 0 lowest.
@@ -27,6 +28,7 @@ struct DistanceUnit: Circuit {
     var parameters: [ModuleParameter] {
         let c = design.configuration
         return [.init("lanes", c.parallelism.lsVec), .init("metric", c.metric.rawValue),
+                .init("lane levels per stage", c.pipelining.laneLevelsPerStage),
                 .init("formats", "activation \(c.formats.activation), prototype \(c.formats.prototype)"),
                 .init("distance", "\(design.widths.distance.bits) bits")]
     }
@@ -57,9 +59,9 @@ struct DistanceUnit: Circuit {
             case .l2: term = m.product(difference, difference).asUnsigned.resized(to: distanceType.width)
             case .l1, .chebyshev: term = mux(difference < 0, -difference, difference).asUnsigned.resized(to: distanceType.width)
             }
-            return mux(inputs.laneValid[lane], term, m.constant(0, distanceType)).named("term_\(lane)")
+            return m.delayed(mux(inputs.laneValid[lane], term, m.constant(0, distanceType)), name: "term_\(lane)_q")
         }
-        let sum = m.reduceTree(terms, levelsPerStage: 0, name: "lanes") { x, y in
+        let sum = m.reduceTree(terms, levelsPerStage: c.pipelining.laneLevelsPerStage, name: "lanes") { x, y in
             c.metric == .chebyshev ? mux(x < y, y, x) : x + y
         }
         partial <== m.delayed(sum, name: "partial_q")

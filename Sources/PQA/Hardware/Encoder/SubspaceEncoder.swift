@@ -15,8 +15,9 @@ struct SubspaceControl: PortGroup {
     /// Stage 1 (reads registered): lanes past `Ls` count zero.
     let laneValid: [Signal]
     /// Stage 2: add the chunk's partials (`valid`), starting afresh on the
-    /// first element chunk; prototypes past `Np` take no part.
+    /// first element chunk.
     let accumulate, firstChunk: Signal
+    /// A cycle later, at the argmin tree's input: prototypes past `Np` take no part.
     let exists: [Signal]
     /// After the argmin tree: a prototype chunk's winner is in (`chunkDone`);
     /// the first chunk starts the running minimum; `base` is the chunk's first
@@ -47,9 +48,9 @@ extension SubspaceControl {
 ///
 /// ```
 ///  stage 0   read the prototype words (block RAM, then a register)
-///  stage 1   distance units: partial distances          (registered)
-///  stage 2   partial + accumulator (or the partial on the first element chunk)
-///  +argmin   tree registers every `argminLevelsPerStage` levels
+///  stage 1   distance units: partial distances          (pipelined, see `DistanceUnit`)
+///  stage 2   partial + accumulator (or the partial on the first element chunk), registered
+///  +1        the argmin tree over the accumulators, registers every `argminLevelsPerStage` levels
 ///  running   winner against the best so far; `code` on `finishing` (registered)
 /// ```
 struct SubspaceEncoder: Circuit {
@@ -95,24 +96,26 @@ struct SubspaceEncoder: Circuit {
             if let rom {
                 memory = m.rom("prototypes_\(q)", .unsigned(design.prototypeWordBits), words: rom.words[q])
             } else {
-                memory = m.simpleDualPortRAM("prototypes_\(q)", depth: 2 * design.prototypeWords, .unsigned(design.prototypeWordBits))
+                memory = m.simpleDualPortRAM("prototypes_\(q)", depth: 2 * design.prototypeWords, .unsigned(design.prototypeWordBits),
+                                             readDuringWrite: .undefined)
                 if let write = inputs.write {
                     m.when(write.enables[q]) { memory.write(address: write.address, data: write.data) }
                 }
             }
-            let word = memory.read(address: control.address.resized(to: memory.addressWidth), enable: control.read, name: "prototype_\(q)")
+            let word = memory.readRegistered(address: control.address.resized(to: memory.addressWidth), enable: control.read,
+                                             name: "prototype_\(q)_q")
             let unit = m.instance(DistanceUnit(design: design), name: "u_distance_\(q)")
-            unit.inputs <== DistanceUnit.Inputs(column: inputs.column, prototype: m.delayed(word, name: "prototype_\(q)_q"),
+            unit.inputs <== DistanceUnit.Inputs(column: inputs.column, prototype: word,
                                                 laneValid: control.laneValid)
             return unit.outputs
         }
-        // Stage 2: the distance over the element chunks so far; the argmin over the prototype chunk.
+        // Stage 2: the distance over the element chunks so far; a cycle later
+        // the argmin over the prototype chunk starts from the registers.
         let indexType = countType(c.parallelism.npVec - 1)
         let candidates = partials.enumerated().map { q, partial -> ArgminCandidate in
             let accumulator = m.register("distance_\(q)", distanceType, reset: nil)
-            let total = mux(control.firstChunk, partial, combine(accumulator, partial)).named("distance_\(q)_next")
-            m.when(control.accumulate) { accumulator <== total }
-            return ArgminCandidate(value: total, index: m.constant(q, indexType), takesPart: control.exists[q])
+            m.when(control.accumulate) { accumulator <== mux(control.firstChunk, partial, combine(accumulator, partial)) }
+            return ArgminCandidate(value: accumulator, index: m.constant(q, indexType), takesPart: control.exists[q])
         }
         let winner = m.argmin(candidates, levelsPerStage: c.pipelining.argminLevelsPerStage, name: "argmin")
 

@@ -23,8 +23,8 @@ import Testing
                 for (lane, flag) in valid.enumerated() { try probe.set("lane_valid_\(lane)", flag) }
                 let kept = valid.indices.filter { valid[$0] }
                 expected.append(configuration.metric.distance(kept.map { column[$0] }[...], kept.map { prototype[$0] }[...]))
-                if cycle >= DistanceUnit.latency {
-                    probe.check("partial", try probe.get("partial"), expected[cycle - DistanceUnit.latency])
+                if cycle >= DistanceUnit.latency(design) {
+                    probe.check("partial", try probe.get("partial"), expected[cycle - DistanceUnit.latency(design)])
                 }
                 probe.step()
             }
