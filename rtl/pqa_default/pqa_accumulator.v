@@ -5,43 +5,45 @@
 //   subspaces = 4
 //   adder levels per stage = 2
 // Ports:
-//   clk                  input   clock, rising edge
-//   rst                  input   synchronous reset, active high
-//   entries_valid        input   Bool
-//   entries_bank         input   Bool
-//   entries_group        input   UInt<5>
-//   entries_chunk        input   UInt<3>
-//   entries_first_group  input   Bool
-//   entries_last_group   input   Bool
-//   entries_last_chunk   input   Bool
-//   entries_word_0       input   UInt<128>
-//   entries_word_1       input   UInt<128>
-//   entries_word_2       input   UInt<128>
-//   entries_word_3       input   UInt<128>
-//   entries_bias         input   UInt<256>
-//   ns_0                 input   UInt<7>
-//   ns_1                 input   UInt<7>
-//   beat_accumulator_0   output  SInt<17>
-//   beat_accumulator_1   output  SInt<17>
-//   beat_accumulator_2   output  SInt<17>
-//   beat_accumulator_3   output  SInt<17>
-//   beat_accumulator_4   output  SInt<17>
-//   beat_accumulator_5   output  SInt<17>
-//   beat_accumulator_6   output  SInt<17>
-//   beat_accumulator_7   output  SInt<17>
-//   beat_accumulator_8   output  SInt<17>
-//   beat_accumulator_9   output  SInt<17>
-//   beat_accumulator_10  output  SInt<17>
-//   beat_accumulator_11  output  SInt<17>
-//   beat_accumulator_12  output  SInt<17>
-//   beat_accumulator_13  output  SInt<17>
-//   beat_accumulator_14  output  SInt<17>
-//   beat_accumulator_15  output  SInt<17>
-//   beat_valid           output  Bool
-//   beat_emit            output  Bool
-//   beat_last_chunk      output  Bool
-//   beat_bank            output  Bool
-//   beat_chunk           output  UInt<3>
+//   clk                       input   clock, rising edge
+//   rst                       input   synchronous reset, active high
+//   entries_valid             input   Bool
+//   entries_bank              input   Bool
+//   entries_group             input   UInt<5>
+//   entries_chunk             input   UInt<3>
+//   entries_first_group       input   Bool
+//   entries_last_group        input   Bool
+//   entries_last_chunk        input   Bool
+//   entries_word_0            input   UInt<128>
+//   entries_word_1            input   UInt<128>
+//   entries_word_2            input   UInt<128>
+//   entries_word_3            input   UInt<128>
+//   entries_subspace_valid_0  input   Bool
+//   entries_subspace_valid_1  input   Bool
+//   entries_subspace_valid_2  input   Bool
+//   entries_subspace_valid_3  input   Bool
+//   entries_bias              input   UInt<256>
+//   beat_accumulator_0        output  SInt<17>
+//   beat_accumulator_1        output  SInt<17>
+//   beat_accumulator_2        output  SInt<17>
+//   beat_accumulator_3        output  SInt<17>
+//   beat_accumulator_4        output  SInt<17>
+//   beat_accumulator_5        output  SInt<17>
+//   beat_accumulator_6        output  SInt<17>
+//   beat_accumulator_7        output  SInt<17>
+//   beat_accumulator_8        output  SInt<17>
+//   beat_accumulator_9        output  SInt<17>
+//   beat_accumulator_10       output  SInt<17>
+//   beat_accumulator_11       output  SInt<17>
+//   beat_accumulator_12       output  SInt<17>
+//   beat_accumulator_13       output  SInt<17>
+//   beat_accumulator_14       output  SInt<17>
+//   beat_accumulator_15       output  SInt<17>
+//   beat_valid                output  Bool
+//   beat_emit                 output  Bool
+//   beat_last_chunk           output  Bool
+//   beat_bank                 output  Bool
+//   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
 //   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2
 `default_nettype none
@@ -60,9 +62,11 @@ module pqa_accumulator (
     input  wire [127:0] entries_word_1,
     input  wire [127:0] entries_word_2,
     input  wire [127:0] entries_word_3,
+    input  wire entries_subspace_valid_0,
+    input  wire entries_subspace_valid_1,
+    input  wire entries_subspace_valid_2,
+    input  wire entries_subspace_valid_3,
     input  wire [255:0] entries_bias,
-    input  wire [6:0] ns_0,
-    input  wire [6:0] ns_1,
     output wire [16:0] beat_accumulator_0,
     output wire [16:0] beat_accumulator_1,
     output wire [16:0] beat_accumulator_2,
@@ -86,13 +90,6 @@ module pqa_accumulator (
     output wire [2:0] beat_chunk
 );
 
-    wire [6:0] _t0;
-    wire [7:0] _t1;
-    wire [6:0] _t2;
-    wire subspace_valid_0;
-    wire subspace_valid_1;
-    wire subspace_valid_2;
-    wire subspace_valid_3;
     reg  summed_valid;
     reg  summed_bank;
     reg  [2:0] summed_chunk;
@@ -149,14 +146,7 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d2; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d2; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d2; // @[Requantizer.swift:20]
-    assign _t0 = entries_bank ? ns_1 : ns_0; // @[Accumulator.swift:118]
-    assign _t1 = {{3{1'b0}}, entries_group} << 2; // @[Accumulator.swift:118]
-    assign _t2 = _t1[6:0]; // @[Accumulator.swift:118]
-    assign subspace_valid_0 = _t2 < _t0; // @[Accumulator.swift:118]
-    assign subspace_valid_1 = (_t2 + 7'h01) < _t0; // @[Accumulator.swift:118]
-    assign subspace_valid_2 = (_t2 + 7'h02) < _t0; // @[Accumulator.swift:118]
-    assign subspace_valid_3 = (_t2 + 7'h03) < _t0; // @[Accumulator.swift:118]
-    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:122]
+    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:115]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -166,27 +156,27 @@ module pqa_accumulator (
             beat_valid_d2 <= 1'b0;
             beat_emit_d2 <= 1'b0;
         end else begin
-            summed_valid <= entries_valid; // @[Accumulator.swift:120]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:133]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:133]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:133]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:133]
+            summed_valid <= entries_valid; // @[Accumulator.swift:113]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:126]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:126]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:126]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:126]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank <= entries_bank; // @[Accumulator.swift:120]
-        summed_chunk <= entries_chunk; // @[Accumulator.swift:120]
-        summed_first_group <= entries_first_group; // @[Accumulator.swift:120]
-        summed_last_group <= entries_last_group; // @[Accumulator.swift:120]
-        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:120]
-        summed_bias <= entries_bias; // @[Accumulator.swift:121]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:133]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:133]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:133]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:133]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:133]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:133]
+        summed_bank <= entries_bank; // @[Accumulator.swift:113]
+        summed_chunk <= entries_chunk; // @[Accumulator.swift:113]
+        summed_first_group <= entries_first_group; // @[Accumulator.swift:113]
+        summed_last_group <= entries_last_group; // @[Accumulator.swift:113]
+        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:113]
+        summed_bias <= entries_bias; // @[Accumulator.swift:114]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:126]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:126]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:126]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:126]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:126]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:126]
     end
 
     pqa_accumulator_lane u_lane_0 (
@@ -195,10 +185,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[7:0]),
         .entry_2(entries_word_2[7:0]),
         .entry_3(entries_word_3[7:0]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -212,10 +202,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[15:8]),
         .entry_2(entries_word_2[15:8]),
         .entry_3(entries_word_3[15:8]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -229,10 +219,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[23:16]),
         .entry_2(entries_word_2[23:16]),
         .entry_3(entries_word_3[23:16]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -246,10 +236,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[31:24]),
         .entry_2(entries_word_2[31:24]),
         .entry_3(entries_word_3[31:24]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -263,10 +253,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[39:32]),
         .entry_2(entries_word_2[39:32]),
         .entry_3(entries_word_3[39:32]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -280,10 +270,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[47:40]),
         .entry_2(entries_word_2[47:40]),
         .entry_3(entries_word_3[47:40]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -297,10 +287,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[55:48]),
         .entry_2(entries_word_2[55:48]),
         .entry_3(entries_word_3[55:48]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -314,10 +304,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[63:56]),
         .entry_2(entries_word_2[63:56]),
         .entry_3(entries_word_3[63:56]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -331,10 +321,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[71:64]),
         .entry_2(entries_word_2[71:64]),
         .entry_3(entries_word_3[71:64]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -348,10 +338,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[79:72]),
         .entry_2(entries_word_2[79:72]),
         .entry_3(entries_word_3[79:72]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -365,10 +355,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[87:80]),
         .entry_2(entries_word_2[87:80]),
         .entry_3(entries_word_3[87:80]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -382,10 +372,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[95:88]),
         .entry_2(entries_word_2[95:88]),
         .entry_3(entries_word_3[95:88]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -399,10 +389,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[103:96]),
         .entry_2(entries_word_2[103:96]),
         .entry_3(entries_word_3[103:96]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -416,10 +406,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[111:104]),
         .entry_2(entries_word_2[111:104]),
         .entry_3(entries_word_3[111:104]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -433,10 +423,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[119:112]),
         .entry_2(entries_word_2[119:112]),
         .entry_3(entries_word_3[119:112]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -450,10 +440,10 @@ module pqa_accumulator (
         .entry_1(entries_word_1[127:120]),
         .entry_2(entries_word_2[127:120]),
         .entry_3(entries_word_3[127:120]),
-        .subspace_valid_0(subspace_valid_0),
-        .subspace_valid_1(subspace_valid_1),
-        .subspace_valid_2(subspace_valid_2),
-        .subspace_valid_3(subspace_valid_3),
+        .subspace_valid_0(entries_subspace_valid_0),
+        .subspace_valid_1(entries_subspace_valid_1),
+        .subspace_valid_2(entries_subspace_valid_2),
+        .subspace_valid_3(entries_subspace_valid_3),
         .control_first_group(summed_first_group),
         .control_chunk(summed_chunk),
         .control_update(update),
@@ -462,7 +452,7 @@ module pqa_accumulator (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t1[7], 1'b0};
+    wire _unused_ok = &{1'b0, entries_group, 1'b0};
 endmodule
 
 `default_nettype wire

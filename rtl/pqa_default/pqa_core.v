@@ -134,6 +134,10 @@ module pqa_core (
     wire [127:0] u_lookup_entries_word_1;
     wire [127:0] u_lookup_entries_word_2;
     wire [127:0] u_lookup_entries_word_3;
+    wire u_lookup_entries_subspace_valid_0;
+    wire u_lookup_entries_subspace_valid_1;
+    wire u_lookup_entries_subspace_valid_2;
+    wire u_lookup_entries_subspace_valid_3;
     wire [255:0] u_lookup_entries_bias;
     wire [16:0] u_accumulator_beat_accumulator_0;
     wire [16:0] u_accumulator_beat_accumulator_1;
@@ -171,7 +175,7 @@ module pqa_core (
     assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:72]
     assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:72]
     assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:72]
-    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:126]
+    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:127]
 
     pqa_layer_control u_layer_control (
         .clk(clk),
@@ -358,6 +362,8 @@ module pqa_core (
         .bias_write_data(u_layer_control_write_bias_data),
         .output_chunks_0(u_layer_control_bank_0_output_chunks),
         .output_chunks_1(u_layer_control_bank_1_output_chunks),
+        .ns_0(u_layer_control_bank_0_ns),
+        .ns_1(u_layer_control_bank_1_ns),
         .entries_valid(u_lookup_entries_valid),
         .entries_bank(u_lookup_entries_bank),
         .entries_group(u_lookup_entries_group),
@@ -369,6 +375,10 @@ module pqa_core (
         .entries_word_1(u_lookup_entries_word_1),
         .entries_word_2(u_lookup_entries_word_2),
         .entries_word_3(u_lookup_entries_word_3),
+        .entries_subspace_valid_0(u_lookup_entries_subspace_valid_0),
+        .entries_subspace_valid_1(u_lookup_entries_subspace_valid_1),
+        .entries_subspace_valid_2(u_lookup_entries_subspace_valid_2),
+        .entries_subspace_valid_3(u_lookup_entries_subspace_valid_3),
         .entries_bias(u_lookup_entries_bias)
     );
 
@@ -386,9 +396,11 @@ module pqa_core (
         .entries_word_1(u_lookup_entries_word_1),
         .entries_word_2(u_lookup_entries_word_2),
         .entries_word_3(u_lookup_entries_word_3),
+        .entries_subspace_valid_0(u_lookup_entries_subspace_valid_0),
+        .entries_subspace_valid_1(u_lookup_entries_subspace_valid_1),
+        .entries_subspace_valid_2(u_lookup_entries_subspace_valid_2),
+        .entries_subspace_valid_3(u_lookup_entries_subspace_valid_3),
         .entries_bias(u_lookup_entries_bias),
-        .ns_0(u_layer_control_bank_0_ns),
-        .ns_1(u_layer_control_bank_1_ns),
         .beat_accumulator_0(u_accumulator_beat_accumulator_0),
         .beat_accumulator_1(u_accumulator_beat_accumulator_1),
         .beat_accumulator_2(u_accumulator_beat_accumulator_2),

@@ -39,7 +39,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   fetched_bank_d1, fetched_group_d1, fetched_chunk_d1, fetched_prototype_chunk_d1, fetched_first_chunk_d1, fetched_last_chunk_d1, fetched_first_prototype_chunk_d1, fetched_last_prototype_chunk_d1, fetched_first_group_d1, fetched_last_group_d1, fetched_bank_d2, fetched_group_d2, fetched_chunk_d2, fetched_prototype_chunk_d2, fetched_first_chunk_d2, fetched_last_chunk_d2, fetched_first_prototype_chunk_d2, fetched_last_prototype_chunk_d2, fetched_first_group_d2, fetched_last_group_d2, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   reading_bank, reading_group, reading_chunk, reading_prototype_chunk, reading_first_chunk, reading_last_chunk, reading_first_prototype_chunk, reading_last_prototype_chunk, reading_first_group, reading_last_group, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -80,41 +80,40 @@ module pqa_encoder (
     wire [5:0] _t0;
     wire [5:0] _t1;
     wire [4:0] prototype_address;
-    reg  fetched_valid_d1;
-    reg  fetched_bank_d1;
-    reg  [4:0] fetched_group_d1;
-    reg  fetched_chunk_d1;
-    reg  fetched_prototype_chunk_d1;
-    reg  fetched_first_chunk_d1;
-    reg  fetched_last_chunk_d1;
-    reg  fetched_first_prototype_chunk_d1;
-    reg  fetched_last_prototype_chunk_d1;
-    reg  fetched_first_group_d1;
-    reg  fetched_last_group_d1;
-    reg  fetched_valid_d2;
-    reg  fetched_bank_d2;
-    reg  [4:0] fetched_group_d2;
-    reg  fetched_chunk_d2;
-    reg  fetched_prototype_chunk_d2;
-    reg  fetched_first_chunk_d2;
-    reg  fetched_last_chunk_d2;
-    reg  fetched_first_prototype_chunk_d2;
-    reg  fetched_last_prototype_chunk_d2;
-    reg  fetched_first_group_d2;
-    reg  fetched_last_group_d2;
+    reg  reading_valid;
+    reg  reading_bank;
+    reg  [4:0] reading_group;
+    reg  reading_chunk;
+    reg  reading_prototype_chunk;
+    reg  reading_first_chunk;
+    reg  reading_last_chunk;
+    reg  reading_first_prototype_chunk;
+    reg  reading_last_prototype_chunk;
+    reg  reading_first_group;
+    reg  reading_last_group;
+    reg  fetched_valid;
+    reg  fetched_bank;
+    reg  [4:0] fetched_group;
+    reg  fetched_prototype_chunk;
+    reg  fetched_first_chunk;
+    reg  fetched_last_chunk;
+    reg  fetched_first_prototype_chunk;
+    reg  fetched_last_prototype_chunk;
+    reg  fetched_first_group;
+    reg  fetched_last_group;
     wire [3:0] _t2;
     wire [4:0] _t3;
     wire [4:0] _t4;
     wire [3:0] _t5;
-    wire lane_valid_0;
-    wire lane_valid_1;
-    wire lane_valid_2;
-    wire lane_valid_3;
-    wire lane_valid_4;
-    wire lane_valid_5;
-    wire lane_valid_6;
-    wire lane_valid_7;
-    wire lane_valid_8;
+    reg  lane_valid_0;
+    reg  lane_valid_1;
+    reg  lane_valid_2;
+    reg  lane_valid_3;
+    reg  lane_valid_4;
+    reg  lane_valid_5;
+    reg  lane_valid_6;
+    reg  lane_valid_7;
+    reg  lane_valid_8;
     reg  summed_valid_d1;
     reg  summed_bank_d1;
     reg  [4:0] summed_group_d1;
@@ -167,22 +166,22 @@ module pqa_encoder (
     wire [4:0] _t6;
     wire [5:0] _t7;
     wire [4:0] _t8;
-    wire exists_0;
-    wire exists_1;
-    wire exists_2;
-    wire exists_3;
-    wire exists_4;
-    wire exists_5;
-    wire exists_6;
-    wire exists_7;
-    wire exists_8;
-    wire exists_9;
-    wire exists_10;
-    wire exists_11;
-    wire exists_12;
-    wire exists_13;
-    wire exists_14;
-    wire exists_15;
+    reg  exists_0;
+    reg  exists_1;
+    reg  exists_2;
+    reg  exists_3;
+    reg  exists_4;
+    reg  exists_5;
+    reg  exists_6;
+    reg  exists_7;
+    reg  exists_8;
+    reg  exists_9;
+    reg  exists_10;
+    reg  exists_11;
+    reg  exists_12;
+    reg  exists_13;
+    reg  exists_14;
+    reg  exists_15;
     reg  chunk_done_valid_d1;
     reg  chunk_done_valid_d2;
     reg  decided_bank_d1;
@@ -224,46 +223,21 @@ module pqa_encoder (
     assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:92]
     assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:92]
     assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:92]
-    assign _t2 = fetched_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:98]
-    assign _t3 = {{4{1'b0}}, fetched_chunk_d2}; // @[DistanceEncoder.swift:98]
-    assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:98]
-    assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:98]
-    assign lane_valid_0 = _t5 < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_1 = (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_2 = (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_3 = (_t5 + 4'h3) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_4 = (_t5 + 4'h4) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_5 = (_t5 + 4'h5) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_6 = (_t5 + 4'h6) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_7 = (_t5 + 4'h7) < _t2; // @[DistanceEncoder.swift:98]
-    assign lane_valid_8 = (_t5 + 4'h8) < _t2; // @[DistanceEncoder.swift:98]
-    assign _t6 = accumulated_bank ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:106]
-    assign _t7 = {{5{1'b0}}, accumulated_prototype_chunk} << 4; // @[DistanceEncoder.swift:106]
-    assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:106]
-    assign exists_0 = _t8 < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_1 = (_t8 + 5'h01) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_2 = (_t8 + 5'h02) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_3 = (_t8 + 5'h03) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_4 = (_t8 + 5'h04) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_5 = (_t8 + 5'h05) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_6 = (_t8 + 5'h06) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_7 = (_t8 + 5'h07) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_8 = (_t8 + 5'h08) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_9 = (_t8 + 5'h09) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_10 = (_t8 + 5'h0a) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_11 = (_t8 + 5'h0b) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_12 = (_t8 + 5'h0c) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_13 = (_t8 + 5'h0d) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_14 = (_t8 + 5'h0e) < _t6; // @[DistanceEncoder.swift:106]
-    assign exists_15 = (_t8 + 5'h0f) < _t6; // @[DistanceEncoder.swift:106]
-    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
-    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:114]
-    assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:114]
+    assign _t2 = reading_bank ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
+    assign _t3 = {{4{1'b0}}, reading_chunk}; // @[DistanceEncoder.swift:100]
+    assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:100]
+    assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:100]
+    assign _t6 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:109]
+    assign _t7 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:109]
+    assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:109]
+    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:113]
+    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:117]
+    assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:117]
 
     always @(posedge clk) begin
         if (rst) begin
-            fetched_valid_d1 <= 1'b0;
-            fetched_valid_d2 <= 1'b0;
+            reading_valid <= 1'b0;
+            fetched_valid <= 1'b0;
             summed_valid_d1 <= 1'b0;
             summed_valid_d2 <= 1'b0;
             summed_valid_d3 <= 1'b0;
@@ -273,102 +247,126 @@ module pqa_encoder (
             chunk_done_valid_d2 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            fetched_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:94]
-            fetched_valid_d2 <= fetched_valid_d1; // @[DistanceEncoder.swift:94]
-            summed_valid_d1 <= fetched_valid_d2; // @[DistanceEncoder.swift:100]
-            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:100]
-            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:100]
-            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:100]
-            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:102]
-            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:108]
-            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:108]
-            codes_valid_q <= finishing; // @[DistanceEncoder.swift:110]
+            reading_valid <= operation_valid; // @[DistanceEncoder.swift:95]
+            fetched_valid <= reading_valid; // @[DistanceEncoder.swift:96]
+            summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:102]
+            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:102]
+            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:102]
+            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:102]
+            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:105]
+            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:111]
+            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:111]
+            codes_valid_q <= finishing; // @[DistanceEncoder.swift:113]
         end
     end
 
     always @(posedge clk) begin
-        fetched_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:94]
-        fetched_group_d1 <= operation_group; // @[DistanceEncoder.swift:94]
-        fetched_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:94]
-        fetched_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:94]
-        fetched_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:94]
-        fetched_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:94]
-        fetched_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:94]
-        fetched_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:94]
-        fetched_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:94]
-        fetched_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:94]
-        fetched_bank_d2 <= fetched_bank_d1; // @[DistanceEncoder.swift:94]
-        fetched_group_d2 <= fetched_group_d1; // @[DistanceEncoder.swift:94]
-        fetched_chunk_d2 <= fetched_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_prototype_chunk_d2 <= fetched_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_first_chunk_d2 <= fetched_first_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_last_chunk_d2 <= fetched_last_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_first_prototype_chunk_d2 <= fetched_first_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_last_prototype_chunk_d2 <= fetched_last_prototype_chunk_d1; // @[DistanceEncoder.swift:94]
-        fetched_first_group_d2 <= fetched_first_group_d1; // @[DistanceEncoder.swift:94]
-        fetched_last_group_d2 <= fetched_last_group_d1; // @[DistanceEncoder.swift:94]
-        summed_bank_d1 <= fetched_bank_d2; // @[DistanceEncoder.swift:100]
-        summed_group_d1 <= fetched_group_d2; // @[DistanceEncoder.swift:100]
-        summed_prototype_chunk_d1 <= fetched_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_chunk_d1 <= fetched_first_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_last_chunk_d1 <= fetched_last_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_group_d1 <= fetched_first_group_d2; // @[DistanceEncoder.swift:100]
-        summed_last_group_d1 <= fetched_last_group_d2; // @[DistanceEncoder.swift:100]
-        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:100]
-        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:100]
-        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
-        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:100]
-        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:100]
-        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
-        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:100]
-        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:100]
-        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:100]
-        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:100]
-        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:100]
-        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:100]
-        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:100]
-        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:100]
-        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:100]
-        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:100]
-        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
-        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:100]
-        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:100]
-        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
-        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:100]
-        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:100]
-        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:100]
-        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:102]
-        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:102]
-        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
-        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:102]
-        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
-        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:102]
-        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:102]
-        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:102]
-        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:109]
-        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:109]
-        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:109]
-        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:109]
-        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:109]
-        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:109]
-        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:109]
-        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:109]
-        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:109]
-        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
-        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
-        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:109]
-        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:109]
-        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:109]
-        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:129]
-        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:130]
-        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:131]
-        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:132]
+        reading_bank <= operation_bank; // @[DistanceEncoder.swift:95]
+        reading_group <= operation_group; // @[DistanceEncoder.swift:95]
+        reading_chunk <= operation_chunk; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_chunk <= operation_first_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_chunk <= operation_last_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_group <= operation_first_group; // @[DistanceEncoder.swift:95]
+        reading_last_group <= operation_last_group; // @[DistanceEncoder.swift:95]
+        fetched_bank <= reading_bank; // @[DistanceEncoder.swift:96]
+        fetched_group <= reading_group; // @[DistanceEncoder.swift:96]
+        fetched_prototype_chunk <= reading_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_chunk <= reading_first_chunk; // @[DistanceEncoder.swift:96]
+        fetched_last_chunk <= reading_last_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_prototype_chunk <= reading_first_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_last_prototype_chunk <= reading_last_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_group <= reading_first_group; // @[DistanceEncoder.swift:96]
+        fetched_last_group <= reading_last_group; // @[DistanceEncoder.swift:96]
+        lane_valid_0 <= _t5 < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_1 <= (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_2 <= (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_3 <= (_t5 + 4'h3) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_4 <= (_t5 + 4'h4) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_5 <= (_t5 + 4'h5) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_6 <= (_t5 + 4'h6) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_7 <= (_t5 + 4'h7) < _t2; // @[DistanceEncoder.swift:100]
+        lane_valid_8 <= (_t5 + 4'h8) < _t2; // @[DistanceEncoder.swift:100]
+        summed_bank_d1 <= fetched_bank; // @[DistanceEncoder.swift:102]
+        summed_group_d1 <= fetched_group; // @[DistanceEncoder.swift:102]
+        summed_prototype_chunk_d1 <= fetched_prototype_chunk; // @[DistanceEncoder.swift:102]
+        summed_first_chunk_d1 <= fetched_first_chunk; // @[DistanceEncoder.swift:102]
+        summed_last_chunk_d1 <= fetched_last_chunk; // @[DistanceEncoder.swift:102]
+        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk; // @[DistanceEncoder.swift:102]
+        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk; // @[DistanceEncoder.swift:102]
+        summed_first_group_d1 <= fetched_first_group; // @[DistanceEncoder.swift:102]
+        summed_last_group_d1 <= fetched_last_group; // @[DistanceEncoder.swift:102]
+        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:102]
+        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:102]
+        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
+        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:102]
+        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:102]
+        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
+        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
+        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:102]
+        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:102]
+        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:102]
+        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:102]
+        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
+        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:102]
+        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:102]
+        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
+        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
+        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:102]
+        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:102]
+        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:102]
+        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:102]
+        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
+        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:102]
+        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:102]
+        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
+        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
+        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:102]
+        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:102]
+        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:105]
+        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:105]
+        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
+        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:105]
+        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
+        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
+        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:105]
+        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:105]
+        exists_0 <= _t8 < _t6; // @[DistanceEncoder.swift:109]
+        exists_1 <= (_t8 + 5'h01) < _t6; // @[DistanceEncoder.swift:109]
+        exists_2 <= (_t8 + 5'h02) < _t6; // @[DistanceEncoder.swift:109]
+        exists_3 <= (_t8 + 5'h03) < _t6; // @[DistanceEncoder.swift:109]
+        exists_4 <= (_t8 + 5'h04) < _t6; // @[DistanceEncoder.swift:109]
+        exists_5 <= (_t8 + 5'h05) < _t6; // @[DistanceEncoder.swift:109]
+        exists_6 <= (_t8 + 5'h06) < _t6; // @[DistanceEncoder.swift:109]
+        exists_7 <= (_t8 + 5'h07) < _t6; // @[DistanceEncoder.swift:109]
+        exists_8 <= (_t8 + 5'h08) < _t6; // @[DistanceEncoder.swift:109]
+        exists_9 <= (_t8 + 5'h09) < _t6; // @[DistanceEncoder.swift:109]
+        exists_10 <= (_t8 + 5'h0a) < _t6; // @[DistanceEncoder.swift:109]
+        exists_11 <= (_t8 + 5'h0b) < _t6; // @[DistanceEncoder.swift:109]
+        exists_12 <= (_t8 + 5'h0c) < _t6; // @[DistanceEncoder.swift:109]
+        exists_13 <= (_t8 + 5'h0d) < _t6; // @[DistanceEncoder.swift:109]
+        exists_14 <= (_t8 + 5'h0e) < _t6; // @[DistanceEncoder.swift:109]
+        exists_15 <= (_t8 + 5'h0f) < _t6; // @[DistanceEncoder.swift:109]
+        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:112]
+        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:112]
+        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:112]
+        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:112]
+        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:112]
+        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
+        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:112]
+        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:112]
+        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:132]
+        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:133]
+        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:134]
+        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:135]
     end
 
     pqa_subspace_encoder u_subspace_0 (

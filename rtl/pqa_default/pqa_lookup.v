@@ -5,40 +5,46 @@
 //   bias = 8 words of 16 biases (s16)
 //   contents = loaded, two banks
 // Ports:
-//   clk                  input   clock, rising edge
-//   rst                  input   synchronous reset, active high
-//   codes_valid          input   Bool
-//   codes_code_0         input   UInt<4>
-//   codes_code_1         input   UInt<4>
-//   codes_code_2         input   UInt<4>
-//   codes_code_3         input   UInt<4>
-//   codes_bank           input   Bool
-//   codes_group          input   UInt<5>
-//   codes_first_group    input   Bool
-//   codes_last_group     input   Bool
-//   table_write_enable   input   Bool
-//   table_write_index    input   UInt<6>
-//   table_write_address  input   UInt<11>
-//   table_write_data     input   UInt<128>
-//   bias_write_enable    input   Bool
-//   bias_write_address   input   UInt<3>
-//   bias_write_data      input   UInt<256>
-//   output_chunks_0      input   UInt<3>
-//   output_chunks_1      input   UInt<3>
-//   entries_valid        output  Bool
-//   entries_bank         output  Bool
-//   entries_group        output  UInt<5>
-//   entries_chunk        output  UInt<3>
-//   entries_first_group  output  Bool
-//   entries_last_group   output  Bool
-//   entries_last_chunk   output  Bool
-//   entries_word_0       output  UInt<128>
-//   entries_word_1       output  UInt<128>
-//   entries_word_2       output  UInt<128>
-//   entries_word_3       output  UInt<128>
-//   entries_bias         output  UInt<256>
+//   clk                       input   clock, rising edge
+//   rst                       input   synchronous reset, active high
+//   codes_valid               input   Bool
+//   codes_code_0              input   UInt<4>
+//   codes_code_1              input   UInt<4>
+//   codes_code_2              input   UInt<4>
+//   codes_code_3              input   UInt<4>
+//   codes_bank                input   Bool
+//   codes_group               input   UInt<5>
+//   codes_first_group         input   Bool
+//   codes_last_group          input   Bool
+//   table_write_enable        input   Bool
+//   table_write_index         input   UInt<6>
+//   table_write_address       input   UInt<11>
+//   table_write_data          input   UInt<128>
+//   bias_write_enable         input   Bool
+//   bias_write_address        input   UInt<3>
+//   bias_write_data           input   UInt<256>
+//   output_chunks_0           input   UInt<3>
+//   output_chunks_1           input   UInt<3>
+//   ns_0                      input   UInt<7>
+//   ns_1                      input   UInt<7>
+//   entries_valid             output  Bool
+//   entries_bank              output  Bool
+//   entries_group             output  UInt<5>
+//   entries_chunk             output  UInt<3>
+//   entries_first_group       output  Bool
+//   entries_last_group        output  Bool
+//   entries_last_chunk        output  Bool
+//   entries_word_0            output  UInt<128>
+//   entries_word_1            output  UInt<128>
+//   entries_word_2            output  UInt<128>
+//   entries_word_3            output  UInt<128>
+//   entries_subspace_valid_0  output  Bool
+//   entries_subspace_valid_1  output  Bool
+//   entries_subspace_valid_2  output  Bool
+//   entries_subspace_valid_3  output  Bool
+//   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   code_0, code_1, code_2, code_3, entries_0, entries_1, entries_2, entries_3, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2
+//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, entries_0, entries_1, entries_2, entries_3, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_3_d1, read_subspace_valid_3_d2
 `default_nettype none
 
 module pqa_lookup (
@@ -62,6 +68,8 @@ module pqa_lookup (
     input  wire [255:0] bias_write_data,
     input  wire [2:0] output_chunks_0,
     input  wire [2:0] output_chunks_1,
+    input  wire [6:0] ns_0,
+    input  wire [6:0] ns_1,
     output wire entries_valid,
     output wire entries_bank,
     output wire [4:0] entries_group,
@@ -73,6 +81,10 @@ module pqa_lookup (
     output wire [127:0] entries_word_1,
     output wire [127:0] entries_word_2,
     output wire [127:0] entries_word_3,
+    output wire entries_subspace_valid_0,
+    output wire entries_subspace_valid_1,
+    output wire entries_subspace_valid_2,
+    output wire entries_subspace_valid_3,
     output wire [255:0] entries_bias
 );
 
@@ -86,22 +98,29 @@ module pqa_lookup (
     reg  [3:0] code_1;
     reg  [3:0] code_2;
     reg  [3:0] code_3;
+    reg  subspace_valid_0;
+    reg  subspace_valid_1;
+    reg  subspace_valid_2;
+    reg  subspace_valid_3;
+    wire [7:0] _t0;
+    wire [6:0] _t1;
+    wire [6:0] _t2;
     wire last_chunk;
-    wire _t0;
-    wire [10:0] _t1;
-    wire _t2;
-    wire [10:0] _t3;
-    wire [13:0] _t4;
-    wire [10:0] _t5;
-    wire [10:0] table_address_0;
-    wire _t6;
+    wire _t3;
+    wire [10:0] _t4;
+    wire _t5;
+    wire [10:0] _t6;
     wire [13:0] _t7;
+    wire [10:0] _t8;
+    wire [10:0] table_address_0;
+    wire _t9;
+    wire [13:0] _t10;
     wire [10:0] table_address_1;
-    wire _t8;
-    wire [13:0] _t9;
+    wire _t11;
+    wire [13:0] _t12;
     wire [10:0] table_address_2;
-    wire _t10;
-    wire [13:0] _t11;
+    wire _t13;
+    wire [13:0] _t14;
     wire [10:0] table_address_3;
     wire [2:0] bias_address;
     reg  read_valid_d1;
@@ -118,6 +137,14 @@ module pqa_lookup (
     reg  read_first_group_d2;
     reg  read_last_group_d2;
     reg  read_last_chunk_d2;
+    reg  read_subspace_valid_0_d1;
+    reg  read_subspace_valid_0_d2;
+    reg  read_subspace_valid_1_d1;
+    reg  read_subspace_valid_1_d2;
+    reg  read_subspace_valid_2_d1;
+    reg  read_subspace_valid_2_d2;
+    reg  read_subspace_valid_3_d1;
+    reg  read_subspace_valid_3_d2;
 
     assign entries_valid = read_valid_d2; // @[Lookup.swift:19]
     assign entries_bank = read_bank_d2; // @[Lookup.swift:20]
@@ -126,29 +153,36 @@ module pqa_lookup (
     assign entries_first_group = read_first_group_d2; // @[Lookup.swift:23]
     assign entries_last_group = read_last_group_d2; // @[Lookup.swift:24]
     assign entries_last_chunk = read_last_chunk_d2; // @[Lookup.swift:25]
-    assign entries_word_0 = entries_0; // @[Lookup.swift:41]
-    assign entries_word_1 = entries_1; // @[Lookup.swift:41]
-    assign entries_word_2 = entries_2; // @[Lookup.swift:41]
-    assign entries_word_3 = entries_3; // @[Lookup.swift:41]
-    assign entries_bias = bias_word; // @[Lookup.swift:42]
-    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:105]
-    assign _t0 = active & last_chunk; // @[Lookup.swift:106]
-    assign _t1 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:139]
-    assign _t2 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:134]
-    assign _t3 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:139]
-    assign _t4 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:139]
-    assign _t5 = {{8{1'b0}}, chunk}; // @[Lookup.swift:139]
-    assign table_address_0 = (_t3 + _t4[10:0]) + _t5; // @[Lookup.swift:139]
-    assign _t6 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:134]
-    assign _t7 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:139]
-    assign table_address_1 = (_t3 + _t7[10:0]) + _t5; // @[Lookup.swift:139]
-    assign _t8 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:134]
-    assign _t9 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:139]
-    assign table_address_2 = (_t3 + _t9[10:0]) + _t5; // @[Lookup.swift:139]
-    assign _t10 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:134]
-    assign _t11 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:139]
-    assign table_address_3 = (_t3 + _t11[10:0]) + _t5; // @[Lookup.swift:139]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:151]
+    assign entries_word_0 = entries_0; // @[Lookup.swift:42]
+    assign entries_word_1 = entries_1; // @[Lookup.swift:42]
+    assign entries_word_2 = entries_2; // @[Lookup.swift:42]
+    assign entries_word_3 = entries_3; // @[Lookup.swift:42]
+    assign entries_subspace_valid_0 = read_subspace_valid_0_d2; // @[Lookup.swift:43]
+    assign entries_subspace_valid_1 = read_subspace_valid_1_d2; // @[Lookup.swift:43]
+    assign entries_subspace_valid_2 = read_subspace_valid_2_d2; // @[Lookup.swift:43]
+    assign entries_subspace_valid_3 = read_subspace_valid_3_d2; // @[Lookup.swift:43]
+    assign entries_bias = bias_word; // @[Lookup.swift:44]
+    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:114]
+    assign _t1 = _t0[6:0]; // @[Lookup.swift:114]
+    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:114]
+    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:113]
+    assign _t3 = active & last_chunk; // @[Lookup.swift:114]
+    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:148]
+    assign _t5 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:143]
+    assign _t6 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:148]
+    assign _t7 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:148]
+    assign _t8 = {{8{1'b0}}, chunk}; // @[Lookup.swift:148]
+    assign table_address_0 = (_t6 + _t7[10:0]) + _t8; // @[Lookup.swift:148]
+    assign _t9 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:143]
+    assign _t10 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:148]
+    assign table_address_1 = (_t6 + _t10[10:0]) + _t8; // @[Lookup.swift:148]
+    assign _t11 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:143]
+    assign _t12 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:148]
+    assign table_address_2 = (_t6 + _t12[10:0]) + _t8; // @[Lookup.swift:148]
+    assign _t13 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:143]
+    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:148]
+    assign table_address_3 = (_t6 + _t14[10:0]) + _t8; // @[Lookup.swift:148]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:160]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -161,36 +195,48 @@ module pqa_lookup (
             read_valid_d1 <= 1'b0;
             read_valid_d2 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:106]
-            else if (_t0) active <= 1'b0; // @[Lookup.swift:106]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:106]
-            else if (!_t0 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:106]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:106]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:106]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:106]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:106]
-            read_valid_d1 <= active; // @[Lookup.swift:156]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:156]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:114]
+            else if (_t3) active <= 1'b0; // @[Lookup.swift:114]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:114]
+            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:114]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:114]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:114]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:114]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:114]
+            read_valid_d1 <= active; // @[Lookup.swift:165]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:165]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:106]
-        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:106]
-        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:106]
-        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:106]
-        read_bank_d1 <= bank; // @[Lookup.swift:156]
-        read_group_d1 <= group; // @[Lookup.swift:156]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:156]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:156]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:156]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:105]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:156]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:156]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:156]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:156]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:156]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:156]
+        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:114]
+        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:114]
+        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:114]
+        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:114]
+        if (codes_valid) subspace_valid_0 <= _t1 < _t2; // @[Lookup.swift:114]
+        if (codes_valid) subspace_valid_1 <= (_t1 + 7'h01) < _t2; // @[Lookup.swift:114]
+        if (codes_valid) subspace_valid_2 <= (_t1 + 7'h02) < _t2; // @[Lookup.swift:114]
+        if (codes_valid) subspace_valid_3 <= (_t1 + 7'h03) < _t2; // @[Lookup.swift:114]
+        read_bank_d1 <= bank; // @[Lookup.swift:165]
+        read_group_d1 <= group; // @[Lookup.swift:165]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:165]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:165]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:165]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:113]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:165]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:165]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:165]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:165]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:165]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:165]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:167]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:167]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:167]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:167]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:167]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:167]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:167]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:167]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -210,7 +256,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t2), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t5), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -230,17 +276,17 @@ module pqa_lookup (
     reg  [127:0] entries_0_word;
     reg  [127:0] entries_0;
     always @(posedge clk) begin
-        if (_t2) begin
+        if (_t5) begin
             table_0[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_0_word <= table_0[table_address_0]; // @[Lookup.swift:140]
+            entries_0_word <= table_0[table_address_0]; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:140]
+        entries_0 <= entries_0_word; // @[Lookup.swift:149]
     end
 `endif
 
@@ -261,7 +307,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t6), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t9), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -281,17 +327,17 @@ module pqa_lookup (
     reg  [127:0] entries_1_word;
     reg  [127:0] entries_1;
     always @(posedge clk) begin
-        if (_t6) begin
+        if (_t9) begin
             table_1[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_1_word <= table_1[table_address_1]; // @[Lookup.swift:140]
+            entries_1_word <= table_1[table_address_1]; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:140]
+        entries_1 <= entries_1_word; // @[Lookup.swift:149]
     end
 `endif
 
@@ -312,7 +358,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t8), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t11), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -332,17 +378,17 @@ module pqa_lookup (
     reg  [127:0] entries_2_word;
     reg  [127:0] entries_2;
     always @(posedge clk) begin
-        if (_t8) begin
+        if (_t11) begin
             table_2[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_2_word <= table_2[table_address_2]; // @[Lookup.swift:140]
+            entries_2_word <= table_2[table_address_2]; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:140]
+        entries_2 <= entries_2_word; // @[Lookup.swift:149]
     end
 `endif
 
@@ -363,7 +409,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t10), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t13), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -383,17 +429,17 @@ module pqa_lookup (
     reg  [127:0] entries_3_word;
     reg  [127:0] entries_3;
     always @(posedge clk) begin
-        if (_t10) begin
+        if (_t13) begin
             table_3[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
         end
     end
     always @(posedge clk) begin
         if (active) begin
-            entries_3_word <= table_3[table_address_3]; // @[Lookup.swift:140]
+            entries_3_word <= table_3[table_address_3]; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:140]
+        entries_3 <= entries_3_word; // @[Lookup.swift:149]
     end
 `endif
 
@@ -440,16 +486,16 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (active) begin
-            bias_word_word <= bias[bias_address]; // @[Lookup.swift:152]
+            bias_word_word <= bias[bias_address]; // @[Lookup.swift:161]
         end
     end
     always @(posedge clk) begin
-        bias_word <= bias_word_word; // @[Lookup.swift:152]
+        bias_word <= bias_word_word; // @[Lookup.swift:161]
     end
 `endif
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t4[13:11], _t7[13:11], _t9[13:11], _t11[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t0[7], _t7[13:11], _t10[13:11], _t12[13:11], _t14[13:11], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -88,8 +88,6 @@ struct Accumulator: Circuit {
 
     struct Inputs: PortGroup {
         let entries: TableEntries
-        /// Per bank: subspaces of the layer.
-        let ns: [Signal]
     }
 
     var moduleName: String { "pqa_accumulator" }
@@ -101,8 +99,7 @@ struct Accumulator: Circuit {
     }
 
     func inputs(_ ports: PortFields) -> Inputs {
-        Inputs(entries: ports.group("entries") { TableEntries($0, design) },
-               ns: ports.array("ns", count: 2, countType(design.configuration.maxima.ns)))
+        Inputs(entries: ports.group("entries") { TableEntries($0, design) })
     }
 
     func outputs(_ ports: PortFields) -> AccumulatorBeat {
@@ -112,10 +109,6 @@ struct Accumulator: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: AccumulatorBeat) {
         let c = design.configuration, p = c.parallelism, entry = c.formats.entry, bias = c.formats.bias
         let position = inputs.entries.position
-        let ns = perBank(position.bank, inputs.ns)
-        let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
-        let firstSubspace = m.product(position.group, p.nsVec).resized(to: subspaceWidth)
-        let subspaceValid = (0..<p.nsVec).map { s in ((firstSubspace + s) < ns.resized(to: subspaceWidth)).named("subspace_valid_\(s)") }
         // The chunk's position and bias wait beside the adder trees.
         let summed = m.delayed(position, cycles: design.adderStages, name: "summed")
         let biasWord = m.delayed(inputs.entries.bias, cycles: design.adderStages, name: "summed_bias")
@@ -124,7 +117,7 @@ struct Accumulator: Circuit {
             let unit = m.instance(AccumulatorLane(design: design), name: "u_lane_\(lane)")
             unit.inputs <== AccumulatorLane.Inputs(
                 entries: inputs.entries.words.map { $0[high: (lane + 1) * entry.bits - 1, low: lane * entry.bits] },
-                subspaceValid: subspaceValid,
+                subspaceValid: inputs.entries.subspaceValid,
                 control: AccumulatorLane.Control(firstGroup: summed.firstGroup, chunk: summed.chunk, update: update,
                                                  bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
             return unit.outputs

@@ -29,8 +29,9 @@ extension OutputChunk {
 /// The table words of one output chunk of a subspace group, with the chunk's bias word.
 struct TableEntries: PortGroup {
     let position: OutputChunk
-    /// Per subspace lane, `OutVec` entries.
-    let words: [Signal]
+    /// Per subspace lane, `OutVec` entries, and whether the lane's subspace
+    /// exists (is below `Ns`); a missing subspace's entries count zero.
+    let words, subspaceValid: [Signal]
     /// `OutVec` biases.
     let bias: Signal
 }
@@ -39,6 +40,7 @@ extension TableEntries {
     init(_ ports: PortFields, _ design: PQAParameters) {
         position = OutputChunk(ports, design)
         words = ports.array("word", count: design.configuration.parallelism.nsVec, .unsigned(design.tableWordBits))
+        subspaceValid = ports.array("subspace_valid", count: design.configuration.parallelism.nsVec, .bool)
         bias = ports("bias", .unsigned(design.biasWordBits))
     }
 }
@@ -66,8 +68,8 @@ struct Lookup: Circuit {
         let codes: Codes
         /// Table and bias loads (a loadable design).
         let tableWrite, biasWrite: MemoryWrite?
-        /// Per bank: output chunks per column.
-        let outputChunks: [Signal]
+        /// Per bank: output chunks per column, and subspaces.
+        let outputChunks, ns: [Signal]
     }
 
     var moduleName: String { "pqa_lookup" }
@@ -87,7 +89,8 @@ struct Lookup: Circuit {
                biasWrite: fixed == nil ? ports.group("bias_write") {
                    MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits)
                } : nil,
-               outputChunks: ports.array("output_chunks", count: 2, countType(design.outputChunksMax)))
+               outputChunks: ports.array("output_chunks", count: 2, countType(design.outputChunksMax)),
+               ns: ports.array("ns", count: 2, countType(design.configuration.maxima.ns)))
     }
 
     func outputs(_ ports: PortFields) -> TableEntries { ports.group("entries") { TableEntries($0, design) } }
@@ -102,6 +105,11 @@ struct Lookup: Circuit {
         let firstGroup = m.register("first_group", reset: false)
         let lastGroup = m.register("last_group", reset: false)
         let heldCodes = (0..<p.nsVec).map { m.register("code_\($0)", .unsigned(design.codeBits), reset: nil) }
+        // Which of the group's subspace lanes exist, decided with the codes (off the accumulator's path).
+        let subspaceValid = (0..<p.nsVec).map { m.register("subspace_valid_\($0)", .bool, reset: nil) }
+        let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
+        let firstSubspace = m.product(codes.group, p.nsVec).resized(to: subspaceWidth)
+        let ns = perBank(codes.bank, inputs.ns).resized(to: subspaceWidth)
         let lastChunk = (chunk == perBank(bank, inputs.outputChunks) - 1).named("last_chunk")
         m.when(codes.valid) {
             active <== true
@@ -111,6 +119,7 @@ struct Lookup: Circuit {
             firstGroup <== codes.firstGroup
             lastGroup <== codes.lastGroup
             for (held, code) in zip(heldCodes, codes.codes) { held <== code }
+            for (s, valid) in subspaceValid.enumerated() { valid <== (firstSubspace + s) < ns }
         }.elseWhen(active & lastChunk) {
             active <== false
         }.elseWhen(active) {
@@ -153,6 +162,10 @@ struct Lookup: Circuit {
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
         // The position waits beside the words: the block RAM and its output register.
-        outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words, bias: bias)
+        outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words,
+                                 subspaceValid: subspaceValid.enumerated().map { s, valid in
+                                     m.delayed(valid, cycles: Self.readLatency, name: "read_subspace_valid_\(s)")
+                                 },
+                                 bias: bias)
     }
 }

@@ -103,9 +103,10 @@ public struct PQACore: HardwareModule {
                                                   banks: banks.map { EncoderLayer(ls: $0.ls, np: $0.np) })
 
         lookup.inputs <== Lookup.Inputs(codes: encoder.outputs, tableWrite: control.outputs.writes?.table,
-                                        biasWrite: control.outputs.writes?.bias, outputChunks: banks.map(\.outputChunks))
+                                        biasWrite: control.outputs.writes?.bias, outputChunks: banks.map(\.outputChunks),
+                                        ns: banks.map(\.ns))
 
-        accumulator.inputs <== Accumulator.Inputs(entries: lookup.outputs, ns: banks.map(\.ns))
+        accumulator.inputs <== Accumulator.Inputs(entries: lookup.outputs)
 
         requantizer.inputs <== Requantizer.Inputs(
             beat: accumulator.outputs,

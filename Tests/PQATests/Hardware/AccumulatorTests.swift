@@ -5,8 +5,9 @@ import Testing
 
 /// The accumulator alone against the golden model's `accumulate(codes:)`
 /// plus bias: the table words of random codes fed group by group, chunk by
-/// chunk, as the lookup delivers them (with idle cycles between groups and
-/// garbage in subspace lanes past Ns), on both banks.
+/// chunk, as the lookup delivers them (with idle cycles between groups, and
+/// garbage in subspace lanes past Ns, which the lookup marks invalid), on
+/// both banks.
 @Suite(.serialized) struct AccumulatorTests {
     @Test(arguments: Array(1...8) as [UInt64])
     func sumsMatchTheGoldenAccumulation(seed: UInt64) throws {
@@ -16,7 +17,6 @@ import Testing
         var random = RandomLayer(seed: seed)
         let layers = try (0..<2).map { _ in try random.layer(try random.shape(within: configuration.maxima), for: configuration) }
         try checkStage(Accumulator(design: design), seed: seed, "accumulator of \(p.summary)") { probe in
-            for (bank, layer) in layers.enumerated() { try probe.set("ns_\(bank)", layer.shape.ns) }
             probe.reset()
             var expected: [(cycle: Int, bank: Int, chunk: Int, last: Bool, lanes: [Int])] = []
             var cycle = 0
@@ -50,6 +50,7 @@ import Testing
                                              : probe.value(formats.entry)
                             }
                             try probe.set("entries_word_\(lane)", Lanes.pack(entries, bits: formats.entry.bits))
+                            try probe.set("entries_subspace_valid_\(lane)", s < shape.ns)
                         }
                         try probe.set("entries_bias", Lanes.pack(channels.map { $0 < shape.cout ? layer.bias[$0] : 0 }, bits: formats.bias.bits))
                         try probe.set("entries_valid", true)

@@ -6,7 +6,8 @@ import Testing
 /// The lookup alone: tables and bias written through its write ports as the
 /// layer control decodes `LayerProgram`'s beats (two layers, one per bank),
 /// then random codes looked up; every chunk's words must be the table rows
-/// the codes select and the chunk's biases.
+/// the codes select and the chunk's biases, and each subspace lane must say
+/// whether its subspace exists.
 @Suite(.serialized) struct LookupTests {
     @Test(arguments: Array(1...8) as [UInt64])
     func wordsAreTheSelectedTableRows(seed: UInt64) throws {
@@ -19,6 +20,7 @@ import Testing
             probe.reset()
             for (bank, layer) in layers.enumerated() {
                 try probe.set("output_chunks_\(bank)", ceilDivide(layer.shape.cout, p.outVec))
+                try probe.set("ns_\(bank)", layer.shape.ns)
                 for beat in try LayerProgram(layer, columns: 1, parameters: design).loadBeats {
                     let (kind, index, address, data) = design.loadBeat.fields(of: beat)
                     switch LoadBeatKind(rawValue: kind) {
@@ -62,6 +64,10 @@ import Testing
                     probe.check("entries_last_group", try probe.get("entries_last_group"), group == groups - 1 ? 1 : 0)
                     probe.check("entries_last_chunk", try probe.get("entries_last_chunk"), chunk == chunks - 1 ? 1 : 0)
                     let channels = (0..<p.outVec).map { chunk * p.outVec + $0 }
+                    for lane in 0..<p.nsVec {
+                        let valid = group * p.nsVec + lane < shape.ns
+                        probe.check("entries_subspace_valid_\(lane)", try probe.get("entries_subspace_valid_\(lane)"), valid ? 1 : 0)
+                    }
                     for (lane, code) in codes.enumerated() where group * p.nsVec + lane < shape.ns {
                         let s = group * p.nsVec + lane
                         let row = channels.map { $0 < shape.cout ? layer.table.entry(subspace: s, prototype: code, channel: $0) : 0 }

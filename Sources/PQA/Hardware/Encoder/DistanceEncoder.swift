@@ -90,20 +90,23 @@ struct DistanceEncoder: Circuit {
                        + m.product(m.product(op.group, design.prototypeChunksMax).resized(to: addressWidth)
                                    + op.prototypeChunk.resized(to: addressWidth), design.chunksMax).resized(to: addressWidth)
                        + op.chunk.resized(to: addressWidth)).named("prototype_address")
-        // Stage 1: the reads are in; lanes past Ls count zero.
-        let fetched = m.delayed(op, cycles: InputBuffer.readLatency, name: "fetched")
-        let ls = perBank(fetched.bank, inputs.banks.map(\.ls))
+        // Stage 1: the reads are in; lanes past Ls count zero (decided a cycle
+        // earlier and registered, off the distance units' path).
+        let reading = m.delayed(op, cycles: InputBuffer.readLatency - 1, name: "reading")
+        let fetched = m.delayed(reading, cycles: 1, name: "fetched")
+        let ls = perBank(reading.bank, inputs.banks.map(\.ls))
         let laneWidth = max(1, bitsToRepresent(design.chunksMax * p.lsVec))
-        let firstLane = m.product(fetched.chunk, p.lsVec).resized(to: laneWidth)
-        let laneValid = (0..<p.lsVec).map { lane in ((firstLane + lane) < ls.resized(to: laneWidth)).named("lane_valid_\(lane)") }
-        // Stage 2: partials in; prototypes past Np take no part.
+        let firstLane = m.product(reading.chunk, p.lsVec).resized(to: laneWidth)
+        let laneValid = (0..<p.lsVec).map { lane in m.delayed((firstLane + lane) < ls.resized(to: laneWidth), name: "lane_valid_\(lane)") }
+        // Stage 2: partials in.
         let summed = m.delayed(fetched, cycles: DistanceUnit.latency(design), name: "summed")
-        // A cycle later the accumulators hold the distances: prototypes past Np take no part.
+        // A cycle later the accumulators hold the distances: prototypes past
+        // Np take no part (decided with the partials, registered).
         let accumulated = m.delayed(summed, cycles: 1, name: "accumulated")
-        let np = perBank(accumulated.bank, inputs.banks.map(\.np))
+        let np = perBank(summed.bank, inputs.banks.map(\.np))
         let prototypeWidth = max(1, bitsToRepresent(design.prototypeChunksMax * p.npVec))
-        let firstPrototype = m.product(accumulated.prototypeChunk, p.npVec).resized(to: prototypeWidth)
-        let exists = (0..<p.npVec).map { q in ((firstPrototype + q) < np.resized(to: prototypeWidth)).named("exists_\(q)") }
+        let firstPrototype = m.product(summed.prototypeChunk, p.npVec).resized(to: prototypeWidth)
+        let exists = (0..<p.npVec).map { q in m.delayed((firstPrototype + q) < np.resized(to: prototypeWidth), name: "exists_\(q)") }
         // After the argmin tree: each prototype chunk's winners.
         let chunkDone = m.delayed(accumulated.valid & accumulated.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")
         let decided = m.delayed(accumulated, cycles: design.argminStages, name: "decided")
