@@ -54,7 +54,7 @@ public struct HierarchyReport: Codable, Sendable {
                      + columns.map { right("\(flat[$0] ?? 0)", 9) }.joined() + right(String(format: "%.0f", flattened.area), 10))
         lines.append("")
         lines.append("Rows are per instance (n instances alike), everything below included, from \(hierarchyStep) (\(tool), \(String(format: "%.1f", seconds)) s);")
-        lines.append("the flattened row from \(flattened.command.split(separator: ";").dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? flattened.command). Area in LUT-equivalents (LUT 1, FF 0.5, carry 1, LUT-RAM 4, BRAM18 64, DSP 100).")
+        lines.append("the flattened row from \(flattened.command.split(separator: ";").dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? flattened.command). Area in LUT-equivalents (\(flattened.weights.summary)).")
         return lines.joined(separator: "\n")
     }
 }
@@ -63,7 +63,8 @@ extension Synthesis {
     /// Synthesizes `top` twice for `target`: flattened (the totals) and
     /// keeping its module hierarchy (the per-instance rows).
     public static func perModule(_ top: Netlist, target: SynthesisTarget, yosys: String = SynthesisTool.preferredYosys,
-                                 weights: AreaWeights = .standard) throws -> HierarchyReport {
+                                 weights: AreaWeights? = nil) throws -> HierarchyReport {
+        let weights = weights ?? .standard(for: target)
         let files = DesignFiles(top: top)
         let flattened = try run(files, target: target, yosys: yosys, weights: weights)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
@@ -91,9 +92,7 @@ extension Synthesis {
             }
             inclusive[netlist.name] = total
         }
-        func area(_ resources: [Resource: Int]) -> Double {
-            resources.reduce(0.0) { $0 + Double($1.value) * (weights.weights[$1.key] ?? 0) }
-        }
+        func area(_ resources: [Resource: Int]) -> Double { weights.area(resources) }
         var rows: [InstanceUtilization] = []
         func visit(_ netlist: Netlist, path: String, depth: Int, count: Int) {
             let resources = inclusive[netlist.name] ?? [:]

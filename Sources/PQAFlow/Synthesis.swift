@@ -2,24 +2,6 @@ import Foundation
 import HDL
 import HDLSim
 
-/// Weights that turn resource counts into one area figure in
-/// LUT-equivalents. They are a convention, not a measurement: a LUT counts
-/// 1, a flip-flop 0.5 (two share a slice position with a LUT), a carry cell
-/// 1, a LUT-RAM cell 4 (it occupies a LUT site of a SLICEM and its
-/// neighbours), an 18-kbit block RAM 64 and a DSP 100 (roughly the LUTs each
-/// replaces). Raw counts are always reported beside it.
-public struct AreaWeights: Codable, Sendable, Hashable {
-    public var weights: [Resource: Double]
-
-    /// The documented defaults.
-    public static let standard = AreaWeights(weights: [
-        .lut: 1, .flipFlop: 0.5, .carry: 1, .lutRAM: 4, .blockRAM: 64, .blockRAM36: 128, .dsp: 100, .other: 0,
-    ])
-
-    /// Creates weights; resources left out weigh 0.
-    public init(weights: [Resource: Double]) { self.weights = weights }
-}
-
 /// What synthesis produced: cell counts by type and by resource, the area
 /// figure, and how it was obtained.
 public struct SynthesisReport: Codable, Sendable {
@@ -43,7 +25,7 @@ public struct SynthesisReport: Codable, Sendable {
         for resource in Resource.allCases where resource != .other {
             lines.append("\(resource.rawValue.padding(toWidth: 10)) \(resources[resource] ?? 0)")
         }
-        lines.append(String(format: "area       %.0f LUT-equivalents (weights: LUT 1, FF 0.5, carry 1, LUT-RAM 4, BRAM18 64, DSP 100)", area))
+        lines.append(String(format: "area       %.0f LUT-equivalents", area) + " (\(weights.summary))")
         lines.append("command    \(command)")
         return lines.joined(separator: "\n")
     }
@@ -52,12 +34,13 @@ public struct SynthesisReport: Codable, Sendable {
 /// Runs Yosys on a design and counts what it built.
 public enum Synthesis {
     /// Synthesizes `files` (top `files.topName`) for `target` with the Yosys
-    /// binary `yosys` (the system's by default).
+    /// binary `yosys` (the newest installed by default), weighting its area
+    /// with `weights` (the target's standard weights by default).
     public static func run(_ files: DesignFiles, target: SynthesisTarget, yosys: String = SynthesisTool.preferredYosys,
-                           weights: AreaWeights = .standard) throws -> SynthesisReport {
+                           weights: AreaWeights? = nil) throws -> SynthesisReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-synth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        return try run(files, target: target, yosys: yosys, weights: weights, in: directory, writeNetlist: false)
+        return try run(files, target: target, yosys: yosys, weights: weights ?? .standard(for: target), in: directory, writeNetlist: false)
     }
 
     /// Synthesizes in `directory` (created); with `writeNetlist`, also writes
@@ -75,7 +58,7 @@ public enum Synthesis {
         let cells = try parseStatistics(Data(contentsOf: directory.appendingPathComponent("stat.json")))
         var resources: [Resource: Int] = [:]
         for (cell, count) in cells { resources[target.resource(of: cell), default: 0] += count }
-        let area = resources.reduce(0.0) { $0 + Double($1.value) * (weights.weights[$1.key] ?? 0) }
+        let area = weights.area(resources)
         return SynthesisReport(design: files.topName, target: target, cells: cells, resources: resources, area: area,
                                weights: weights, tool: version, command: "yosys -p \"\(script)\"", seconds: seconds)
     }

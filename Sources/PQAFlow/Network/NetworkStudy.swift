@@ -32,7 +32,7 @@ public enum NetworkStudy {
         public let configuration: PQAConfiguration
         /// Resource counts.
         public let resources: [Resource: Int]
-        /// Area in LUT-equivalents (``AreaWeights/standard``).
+        /// Area in LUT-equivalents (``AreaWeights/standard(for:)``).
         public let area: Double
         /// Yosys's version line.
         public let tool: String

@@ -28,8 +28,8 @@ public enum NetworkStudyReport {
         ]
         if let target = result.target, let tool = result.areas.first?.tool {
             lines.append("- Area: the accelerator sized for the network at that point (no refit; a refit changes no width), "
-                         + "synthesized by \(tool) for \(target.rawValue); LUT-equivalents weigh LUT 1, FF 0.5, carry 1, LUT-RAM 4, "
-                         + "BRAM18 64, BRAM36 128, DSP 100. Parallelism: \(parallelism(result.areas.first?.configuration)).")
+                         + "synthesized by \(tool) for \(target.rawValue); LUT-equivalents weigh "
+                         + "\(AreaWeights.standard(for: target).summary) (see `AreaWeights`). Parallelism: \(parallelism(result.areas.first?.configuration)).")
         }
         if let rtl = result.rtl {
             lines.append(String(format: "- RTL: at %d bits, Np %d with the refit, all %d test images ran on the generated accelerator "
