@@ -49,12 +49,15 @@ public enum PlaceAndRouteDevice: String, CaseIterable, Codable, Sendable {
 }
 
 /// A flow input that cannot work, naming the field, the value and the fix.
-public enum FlowError: Error, CustomStringConvertible, Equatable {
+public enum FlowError: Error, CustomStringConvertible, Equatable, Codable, Sendable {
     case unsupported(field: String, value: String, fix: String)
     /// The design needs more of a resource than the device has.
     case doesNotFit(device: String, resource: String, used: Int, available: Int)
     /// Placement failed near the device's limit (its fullest resource named).
     case placementFailed(device: String, resource: String, used: Int, available: Int)
+    /// After packing, the design fills more of a resource than the share
+    /// asked for (`limit`, 0...1), so it was not placed.
+    case exceedsUtilizationLimit(device: String, resource: String, used: Int, available: Int, limit: Double)
 
     public var description: String {
         switch self {
@@ -66,6 +69,9 @@ public enum FlowError: Error, CustomStringConvertible, Equatable {
         case .placementFailed(let device, let resource, let used, let available):
             "nextpnr could not place the design on the \(device), which it fills to \(100 * used / max(1, available)) % "
                 + "(\(used) of \(available) \(resource)); choose a larger device (--device) or a configuration with less parallelism"
+        case .exceedsUtilizationLimit(let device, let resource, let used, let available, let limit):
+            "the design fills \(100 * used / max(1, available)) % of the \(device)'s \(resource) (\(used) of \(available)) after packing, "
+                + "more than the \(Int((100 * limit).rounded())) % asked for; it was not placed: time it with less parallelism or raise the limit"
         }
     }
 }
@@ -112,24 +118,35 @@ public struct PlaceAndRouteReport: Codable, Sendable {
 public enum PlaceAndRoute {
     /// Wraps `core` in a `SmallPinWrapper`, synthesizes it for `device` and
     /// places and routes it, aiming at `targetMHz`, timed at speed grade
-    /// `speed` (ECP5: 6, 7 or 8). `nextpnr` overrides the binary.
+    /// `speed` (ECP5: 6, 7 or 8). `nextpnr` overrides the binary. With
+    /// `maxUtilization` (0...1), the packed design is checked first and not
+    /// placed when it fills more of a logic, memory or DSP resource than
+    /// that share (`FlowError.exceedsUtilizationLimit`).
     public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
-                           yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1) throws -> PlaceAndRouteReport {
+                           yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1,
+                           maxUtilization: Double? = nil) throws -> PlaceAndRouteReport {
+        try run(DesignFiles(top: try SmallPinWrapper(core).elaborate()), device: device, targetMHz: targetMHz, speed: speed, yosys: yosys,
+                nextpnr: nextpnr, seed: seed, maxUtilization: maxUtilization)
+    }
+
+    /// Places and routes `files`, a design already wrapped for the device's pins (see `run(_:device:...)`).
+    static func run(_ files: DesignFiles, device: PlaceAndRouteDevice, targetMHz: Double, speed: Int, yosys: String, nextpnr: String?,
+                    seed: Int, maxUtilization: Double?) throws -> PlaceAndRouteReport {
         guard device.speedGrades.contains(speed) else {
             throw FlowError.unsupported(field: "speed", value: "\(speed)", fix: "the \(device.rawValue) has speed grades \(device.speedGrades.map { "-\($0)" }.joined(separator: ", "))")
         }
-        guard let tool = nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) else {
-            throw ToolError.missing(tool: device.nextpnrCandidates.joined(separator: " or "))
+        if let maxUtilization, !(maxUtilization > 0 && maxUtilization <= 1) {
+            throw FlowError.unsupported(field: "maxUtilization", value: "\(maxUtilization)", fix: "give a share of the device in (0, 1]")
         }
-        let files = DesignFiles(top: try SmallPinWrapper(core).elaborate())
+        let tool = try nextpnrTool(nextpnr, device: device)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-pnr-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let synthesis = try Synthesis.run(files, target: device.target, yosys: yosys, weights: .standard, in: directory, writeNetlist: true)
+        let synthesis = try Synthesis.run(files, target: device.target, yosys: yosys, weights: .standard(for: device.target), in: directory, writeNetlist: true)
+        if let maxUtilization { try checkPacked(in: directory, tool: tool, device: device, speed: speed, limit: maxUtilization) }
         let arguments = device.nextpnrArguments(speed: speed) + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
                                                    "--timing-allow-fail", "--seed", "\(seed)", "--report", "report.json"]
         let start = Date()
-        let version = (try? ExternalTool.run(tool, ["--version"], in: directory))?
-            .split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? tool
+        let version = try nextpnrVersion(tool)
         let output: String
         do {
             output = try ExternalTool.run(tool, arguments, in: directory)
@@ -143,6 +160,62 @@ public enum PlaceAndRoute {
                                    criticalPath: criticalPath(in: output), criticalPathSteps: criticalPathSteps(in: output),
                                    synthesis: synthesis, tool: version,
                                    command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
+    }
+
+    /// The nextpnr binary: `nextpnr`, or the first of the device's found on `PATH`.
+    static func nextpnrTool(_ nextpnr: String?, device: PlaceAndRouteDevice) throws -> String {
+        guard let tool = nextpnr ?? device.nextpnrCandidates.first(where: { ExternalTool.locate($0) != nil }) else {
+            throw ToolError.missing(tool: device.nextpnrCandidates.joined(separator: " or "))
+        }
+        return tool
+    }
+
+    /// `nextpnr-0.11.1`: the last line of `nextpnr --version`, without the program's name.
+    public static func nextpnrVersion(_ tool: String) throws -> String {
+        let output = try ExternalTool.run(tool, ["--version"], in: FileManager.default.temporaryDirectory)
+        let line = output.split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? tool
+        if let open = line.range(of: "(Version "), let close = line[open.upperBound...].firstIndex(of: ")") {
+            return String(line[open.upperBound..<close])
+        }
+        return line
+    }
+
+    /// Packs `netlist.json` in `directory` without placing it, and throws
+    /// when it does not fit the device or fills more than `limit` of it.
+    private static func checkPacked(in directory: URL, tool: String, device: PlaceAndRouteDevice, speed: Int, limit: Double) throws {
+        let arguments = device.nextpnrArguments(speed: speed) + ["--json", "netlist.json", "--pack-only", "--report", "packed.json"]
+        do {
+            try ExternalTool.run(tool, arguments, in: directory)
+        } catch {
+            if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
+            throw error
+        }
+        let packed = try parseUtilization(Data(contentsOf: directory.appendingPathComponent("packed.json")))
+        if let problem = utilizationProblem(packed, device: device, limit: limit) { throw problem }
+    }
+
+    /// The cell types whose use limits a design: logic, flip-flops, LUT-RAM, block RAM and DSP.
+    static func limitingCells(_ device: PlaceAndRouteDevice) -> [String] {
+        device.target == .ice40 ? ["ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_DSP", "ICESTORM_SPRAM"]
+            : ["TRELLIS_COMB", "TRELLIS_FF", "TRELLIS_RAMW", "DP16KD", "MULT18X18D", "ALU54B"]
+    }
+
+    /// The fullest limiting resource of `utilization` (nextpnr's used and
+    /// available per cell type) as an error when it is over the device or over
+    /// `limit`; nil when the design fits within it.
+    static func utilizationProblem(_ utilization: [String: [Int]], device: PlaceAndRouteDevice, limit: Double) -> FlowError? {
+        let shares = limitingCells(device).compactMap { cell -> (cell: String, used: Int, available: Int)? in
+            guard let counts = utilization[cell], counts.count == 2, counts[1] > 0 else { return nil }
+            return (cell, counts[0], counts[1])
+        }
+        guard let fullest = shares.max(by: { $0.used * $1.available < $1.used * $0.available }) else { return nil }
+        if fullest.used > fullest.available {
+            return .doesNotFit(device: device.rawValue, resource: fullest.cell, used: fullest.used, available: fullest.available)
+        }
+        if Double(fullest.used) > limit * Double(fullest.available) {
+            return .exceedsUtilizationLimit(device: device.rawValue, resource: fullest.cell, used: fullest.used, available: fullest.available, limit: limit)
+        }
+        return nil
     }
 
     /// The lines of the first clock's critical path report in nextpnr's log.
@@ -180,17 +253,23 @@ public enum PlaceAndRoute {
     static func parseReport(_ data: Data) throws -> (fmax: Double, utilization: [String: [Int]]) {
         struct Report: Decodable {
             struct Clock: Decodable { let achieved: Double }
-            struct Use: Decodable { let used: Int; let available: Int }
             let fmax: [String: Clock]?
-            let utilization: [String: Use]?
         }
         let report = try JSONDecoder().decode(Report.self, from: data)
         guard let fmax = report.fmax?.values.map(\.achieved).min() else {
             throw FlowError.unsupported(field: "nextpnr report", value: "no fmax section",
                                         fix: "the design has no clocked logic to time, or nextpnr is too old to report it (use 0.4 or later)")
         }
-        return (fmax,
-                (report.utilization ?? [:]).mapValues { [$0.used, $0.available] })
+        return (fmax, try parseUtilization(data))
+    }
+
+    /// Used and available per cell type from nextpnr's `--report` JSON.
+    static func parseUtilization(_ data: Data) throws -> [String: [Int]] {
+        struct Report: Decodable {
+            struct Use: Decodable { let used: Int; let available: Int }
+            let utilization: [String: Use]?
+        }
+        return (try JSONDecoder().decode(Report.self, from: data).utilization ?? [:]).mapValues { [$0.used, $0.available] }
     }
 
     /// The first resource overused in nextpnr's "Device utilisation" lines
