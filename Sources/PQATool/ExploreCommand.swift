@@ -13,7 +13,7 @@ struct Explore: ParsableCommand {
             The space file lists the values to combine (see ExplorationSpace), e.g. \
             {"lsVec": [3, 9], "npVec": [8, 16], "nsVec": [1, 2], "outVec": [8, 16], "bits": [{"activation": 4, "entry": 6}], \
             "metric": ["l1"], "target": "xilinx7"}. Finished points are kept in OUT/points and never redone. \
-            --emit-jobs writes OUT/jobs.txt, one independent command per point (scripts/slurm-explore.sh submits them as a Slurm array); \
+            --emit-jobs writes OUT/jobs.txt, one independent command per point (scripts/slurm-jobs.sh submits them as a Slurm array); \
             run explore again without --point to collect them.
             """)
 
@@ -53,13 +53,11 @@ struct Explore: ParsableCommand {
         let exploration = Exploration(network: network, layers: layers, space: space, directory: directory, yosys: yosys)
         if emitJobs {
             let lines = try exploration.points().filter { exploration.finished($0.id) == nil }.map { point in
-                [quoted(executable), "explore", "--network", quoted(network), "--space", quoted(absolute(self.space)),
-                 "--out", quoted(directory.standardizedFileURL.path), "--workloads", quoted(absolute(workloads)),
-                 "--yosys", quoted(yosys.contains("/") ? absolute(yosys) : yosys), "--point", point.id].joined(separator: " ")
+                JobList.line([JobList.executable, "explore", "--network", network, "--space", JobList.absolute(self.space),
+                              "--out", directory.standardizedFileURL.path, "--workloads", JobList.absolute(workloads),
+                              "--yosys", JobList.tool(yosys), "--point", point.id])
             }
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).write(to: directory.appendingPathComponent("jobs.txt"), atomically: true, encoding: .utf8)
-            print("wrote \(lines.count) jobs to \(directory.appendingPathComponent("jobs.txt").path); submit with scripts/slurm-explore.sh")
+            try JobList.write(lines, to: directory.appendingPathComponent("jobs.txt"), then: "run the same command without --emit-jobs")
             return
         }
         if let point {
@@ -97,10 +95,4 @@ struct Explore: ParsableCommand {
         }
         print("wrote results.csv, results.json and pareto.svg to \(directory.path)")
     }
-
-    /// This program's path, so that job lines run it wherever they run.
-    private var executable: String { Bundle.main.executablePath ?? "pqa" }
-
-    private func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
-    private func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

@@ -127,7 +127,7 @@ func result(_ id: String, cycles: Int, area: Double, parallelism: PQAConfigurati
         let jobs = (1...3).map { "echo point\($0) > '\(folder.path)/done-\($0)'" }.joined(separator: "\n") + "\n"
         try jobs.write(to: folder.appendingPathComponent("jobs.txt"), atomically: true, encoding: .utf8)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/slurm-explore.sh").path
+            .appendingPathComponent("scripts/slurm-jobs.sh").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, folder.appendingPathComponent("jobs.txt").path, "--partition=test"]
