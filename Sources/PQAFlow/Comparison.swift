@@ -2,123 +2,212 @@ import Foundation
 import PQ
 import PQA
 
-/// One design of a comparison, measured.
-public struct ComparedDesign: Codable, Sendable {
-    /// `pqa_core` or `mac_array_core`, and its parallelism in words.
-    public let design: String
-    public let parallelism: String
-    public let resources: [Resource: Int]
-    public let area: Double
-    /// Fmax from place and route, when a device was given.
-    public let fmaxMHz: Double?
-    /// Cycles of one inference (loads overlapped) and its compute part.
-    public let cycles: Int
-    public let computeCycles: Int
-    /// Why there is no Fmax although a device was given (the design does not fit it).
-    public let fmaxProblem: String?
-
-    /// Inferences per second per 1000 LUT-equivalents at `clockMHz`.
-    public func performancePerArea(at clockMHz: Double) -> Double { clockMHz * 1e6 / Double(cycles) / (area / 1000) }
-}
-
-/// PQA against the baseline at one table-3 point.
-public struct ComparisonRow: Codable, Sendable {
-    public let ls, np: Int
-    /// Activation and prototype bits, and table-entry (and baseline weight) bits.
-    public let activationBits, entryBits: Int
-    public let pqa, baseline: ComparedDesign
-    /// The clocks the two run at: each its Fmax when every candidate design of
-    /// the point was placed and routed, otherwise both the nominal clock, so
-    /// the ratio compares like with like.
-    public let pqaClockMHz, baselineClockMHz: Double
-    public var pqaPerformancePerArea: Double { pqa.performancePerArea(at: pqaClockMHz) }
-    public var baselinePerformancePerArea: Double { baseline.performancePerArea(at: baselineClockMHz) }
-    /// PQA's performance per area over the baseline's.
-    public var ratio: Double { pqaPerformancePerArea / baselinePerformancePerArea }
-}
-
-/// How `pqa compare` builds and measures its designs.
+/// How `pqa compare` builds, measures and ranks its designs.
 public struct ComparisonOptions: Sendable {
+    /// The family whose synthesis counts the area (every design at full parallelism).
     public var target: SynthesisTarget = .xilinx7
-    /// A Lattice device for Fmax; without one both designs run at `nominalMHz`.
-    public var device: PlaceAndRouteDevice?
+    /// How designs are placed and routed for their clocks; nil: every design
+    /// runs at `nominalMHz`.
+    public var placement: PlaceAndRouteOptions? = PlaceAndRouteOptions(device: .ecp5_85k, maxUtilization: 0.8)
     public var nominalMHz = 100.0
     public var metric: DistanceMetric = .l2
-    /// PQA subspace groups per cycle to try; `LsVec = Ls`, `NpVec = min(Np, 16)`, `OutVec = 16`.
-    public var pqaSubspaceParallelism = [1, 2]
-    /// Baseline input lanes to try, with `OutVec = 16`, each with LUT and with DSP multipliers.
-    public var baselineInputParallelism = [9, 18]
+    public var candidates = ComparisonCandidates.paperSweep
+    /// The table-3 points to compare, numbered from 1; nil: all of them.
+    public var points: [Int]?
     /// How layers and their loads follow each other.
     public var schedule = NetworkSchedule.overlapped
-    public var jobs = 2
+    /// The weighting each side's best candidate is chosen by.
+    public var rankBy = AreaWeighting.lutEquivalents
+    /// Every design is timed from `1/minimumScale` of its lanes (a power of
+    /// two): above 1, designs known not to fit the device are not placed
+    /// whole first.
+    public var minimumScale = 1
 
     public init() {}
 }
 
-/// PQA against the MAC-array baseline for each table-3 point of a network:
-/// both designs are generated for the network's largest layer, synthesized
-/// (and placed and routed when a device is given), and run the whole network
-/// per the network cycle model. Each side tries its parallelism candidates
-/// and keeps the one with the best performance per area (a tuned design).
-public enum Comparison {
-    /// The rows of `network` in `workloads`.
-    public static func run(network: String, workloads: Workloads, options: ComparisonOptions, cache: MeasurementCache) throws -> [ComparisonRow] {
-        guard let points = workloads.table3Points[network], !points.isEmpty else {
-            throw PQAInterfaceError.invalidArgument(field: "network", value: network,
-                                                    allowed: "one with table3 points: \(workloads.table3Points.keys.sorted().joined(separator: ", "))")
+/// One unit of work of a comparison, runnable alone (`pqa compare --job ID`,
+/// for example as a task of a Slurm array): a design synthesized for area
+/// and clocked from `1/scale` of its lanes down, `scale` being the
+/// comparison's `minimumScale` (its own smallest replica that fits) or the
+/// scale of the design it is compared with.
+public struct ComparisonJob: Sendable, Hashable {
+    public let hardware: ComparisonHardware
+    public let scale: Int
+
+    /// `3f2a9c01b7de` or `3f2a9c01b7de@4`.
+    public var id: String {
+        get throws { try hardware.id + (scale == 1 ? "" : "@\(scale)") }
+    }
+}
+
+/// PQA against the MAC-array baseline at each table-3 point of a network.
+/// Every candidate of both sides (`ComparisonCandidates`) is generated for
+/// the network's largest layer, synthesized for area, placed and routed for
+/// its clock (a replica with fewer lanes when it does not fit the device),
+/// and runs the whole network per the network cycle model; each side keeps
+/// the candidate with the best performance per area, and when the two kept
+/// were timed at different scales, the one timed larger is timed again at
+/// the other's scale, so both are compared at the same one.
+///
+/// Measurements live in a `MeasurementCache`: `pendingJobs()` lists what is
+/// missing, `run(_:)` measures one job, and `rows()` reads the rows once
+/// nothing is missing, wherever the jobs ran.
+public struct Comparison: Sendable {
+    public let network: String
+    public let points: [ComparisonPoint]
+    public let options: ComparisonOptions
+    let clocking: ComparisonClocking
+    let cache: MeasurementCache
+
+    /// The comparison of `network` in `workloads`.
+    public init(network: String, workloads: Workloads, options: ComparisonOptions, cache: MeasurementCache) throws {
+        try options.candidates.validate()
+        guard options.minimumScale >= 1, options.minimumScale & (options.minimumScale - 1) == 0 else {
+            throw PQAInterfaceError.invalidArgument(field: "minimumScale", value: "\(options.minimumScale)", allowed: "a power of two: 1, 2, 4, 8, ...")
         }
-        let convolutions = try NetworkLayer.layers(of: network, in: workloads)
-        // Every design of every point, measured concurrently (the cache keeps them).
-        var candidates: [Candidate] = []
+        let all = try ComparisonPoint.all(of: network, in: workloads)
+        if let chosen = options.points, chosen.isEmpty || chosen.contains(where: { !(1...all.count).contains($0) }) {
+            throw PQAInterfaceError.invalidArgument(field: "points", value: "\(chosen)",
+                                                    allowed: "numbers in 1...\(all.count) (\(network) has \(all.count) table-3 points)")
+        }
+        self.network = network
+        points = options.points.map { chosen in all.filter { chosen.contains($0.number) } } ?? all
+        self.options = options
+        self.cache = cache
+        clocking = ComparisonClocking(placement: options.placement, nominalMHz: options.nominalMHz, cache: cache)
+    }
+
+    /// The candidates of `point`: PQA's, then the baseline's.
+    public func candidates(_ point: ComparisonPoint) throws -> [ComparisonHardware] {
+        try options.candidates.pqa(point, metric: options.metric) + options.candidates.baseline(point)
+    }
+
+    /// Every distinct design of every point, in a stable order.
+    public func designs() throws -> [ComparisonHardware] {
+        var seen = Set<ComparisonHardware>()
+        return try points.flatMap { try candidates($0) }.filter { seen.insert($0).inserted }
+    }
+
+    /// What is still to measure: first every design's synthesis and own
+    /// clock, then, once those are all there, the clocks that put each
+    /// point's two kept designs at one scale. Empty when `rows()` can run.
+    public func pendingJobs() throws -> [ComparisonJob] {
+        var pending: [ComparisonJob] = []
+        for hardware in try designs() {
+            let synthesized = try cache.cachedSynthesis(try hardware.core(), target: options.target) != nil
+            let clocked = try !clocking.clock(hardware, from: options.minimumScale, run: false).isMissing
+            if !synthesized || !clocked { pending.append(ComparisonJob(hardware: hardware, scale: options.minimumScale)) }
+        }
+        guard pending.isEmpty else { return pending }
+        var seen = Set<ComparisonJob>()
         for point in points {
-            let layers = try convolutions.map { layer in
-                NetworkLayer(shape: try PQShape(inputLength: layer.shape.inputLength, ls: point.ls, np: point.np, cout: layer.shape.cout),
-                             columns: layer.columns)
-            }
-            let bits = (activation: point.prototypeBits ?? 8, entry: point.tableBits ?? 8)
-            for ns in options.pqaSubspaceParallelism {
-                candidates.append(.pqa(try pqaConfiguration(layers, parallelism: .init(lsVec: point.ls, npVec: min(point.np, 16), nsVec: ns, outVec: 16),
-                                                            bits: bits, metric: options.metric), layers))
-            }
-            for inVec in options.baselineInputParallelism {
-                for multipliers in MACArrayConfiguration.Multipliers.allCases {
-                    candidates.append(.baseline(try baselineConfiguration(layers, parallelism: .init(inVec: inVec, outVec: 16), bits: bits,
-                                                                          multipliers: multipliers), layers))
+            let (pqa, baseline) = try kept(point)
+            let scale = max(pqa.clock?.scale ?? 1, baseline.clock?.scale ?? 1)
+            for design in [pqa, baseline] where (design.clock?.scale ?? scale) < scale {
+                if case .missing = try clocking.clock(design.hardware, from: scale, run: false) {
+                    let job = ComparisonJob(hardware: design.hardware, scale: scale)
+                    if seen.insert(job).inserted { pending.append(job) }
                 }
             }
         }
-        var seen = Set<String>()
-        let distinct = candidates.filter { seen.insert($0.name).inserted }
-        let results = Locked<[String: ComparedDesign]>([:])
-        try runConcurrently(distinct, jobs: options.jobs, name: \.name) { candidate in
-            let design = try candidate.measure(options, cache)
-            results.withLock { $0[candidate.name] = design }
+        return pending
+    }
+
+    /// The job named `id` (from `pendingJobs()`), to run alone.
+    public func job(_ id: String) throws -> ComparisonJob {
+        let parts = id.split(separator: "@", maxSplits: 1).map(String.init)
+        let scale = parts.count == 2 ? Int(parts[1]) : 1
+        guard let scale, scale >= 1, let hardware = try designs().first(where: { (try $0.id) == parts[0] }) else {
+            throw PQAInterfaceError.invalidArgument(field: "job", value: id,
+                                                    allowed: "an ID written by --emit-jobs for the same network, points, candidates and options")
         }
-        return try points.map { point in
-            let bits = (activation: point.prototypeBits ?? 8, entry: point.tableBits ?? 8)
-            let mine = candidates.filter { $0.matches(point, bits) }
-            // Each side keeps its best candidate at the nominal clock, or at
-            // Fmax when every candidate of the point was placed and routed.
-            let designs = results.withLock { $0 }
-            let measured = try mine.map { candidate -> (Bool, ComparedDesign) in
-                guard let design = designs[candidate.name] else {
-                    throw PQAInterfaceError.invalidArgument(field: "candidate", value: candidate.name, allowed: "a measured design")
+        return ComparisonJob(hardware: hardware, scale: scale)
+    }
+
+    /// Measures `job`: the whole design's synthesis and its clock.
+    public func run(_ job: ComparisonJob) throws {
+        let core = try job.hardware.core()
+        _ = try cache.synthesis(core, target: options.target)
+        _ = try clocking.clock(job.hardware, from: job.scale, run: true)
+    }
+
+    /// Runs every pending job, `jobs` at a time, until none is left, calling
+    /// `progress` with the jobs done and the total of the current wave; then
+    /// returns the rows.
+    public func runAll(jobs: Int, progress: @escaping @Sendable (Int, Int, String) -> Void = { _, _, _ in }) throws -> [ComparisonRow] {
+        while true {
+            let pending = try pendingJobs()
+            if pending.isEmpty { break }
+            let done = Locked(0)
+            try runConcurrently(pending, jobs: jobs, name: { (try? $0.id) ?? "job" }) { job in
+                try run(job)
+                let count = done.withLock { count in
+                    count += 1
+                    return count
                 }
-                return (candidate.isPQA, design)
+                progress(count, pending.count, (try? job.id) ?? "job")
             }
-            let allPlaced = measured.allSatisfy { $0.1.fmaxMHz != nil }
-            func clock(_ design: ComparedDesign) -> Double { allPlaced ? design.fmaxMHz ?? options.nominalMHz : options.nominalMHz }
-            func best(_ pqa: Bool) throws -> ComparedDesign {
-                guard let top = measured.filter({ $0.0 == pqa }).map(\.1)
-                    .max(by: { $0.performancePerArea(at: clock($0)) < $1.performancePerArea(at: clock($1)) }) else {
-                    throw PQAInterfaceError.invalidArgument(field: "candidates", value: "none", allowed: "at least one parallelism per design")
-                }
-                return top
-            }
-            let pqa = try best(true), baseline = try best(false)
-            return ComparisonRow(ls: point.ls, np: point.np, activationBits: bits.activation, entryBits: bits.entry, pqa: pqa, baseline: baseline,
-                                 pqaClockMHz: clock(pqa), baselineClockMHz: clock(baseline))
         }
+        return try rows()
+    }
+
+    /// The rows, from measurements already made; throws when one is missing.
+    public func rows() throws -> [ComparisonRow] {
+        try points.map { point in
+            let (pqa, baseline) = try kept(point)
+            let scale = max(pqa.clock?.scale ?? 1, baseline.clock?.scale ?? 1)
+            func atScale(_ design: ComparedDesign, beside other: String) throws -> ComparedDesign {
+                guard let clock = design.clock, clock.scale < scale else { return design }
+                switch try clocking.clock(design.hardware, from: scale, run: false) {
+                case .found(let matched): return design.clocked(matched.because("timed at 1/\(scale) of its lanes, as the \(other) design it is compared with"))
+                case .missing: throw missing(design.hardware)
+                case .impossible(let reason): return design.clocked(clock.because("could not be timed at 1/\(scale) like the \(other) design: \(reason)"))
+                }
+            }
+            return ComparisonRow(number: point.number, ls: point.ls, np: point.np, activationBits: point.activationBits, entryBits: point.entryBits,
+                                 rankedBy: options.rankBy, pqa: try atScale(pqa, beside: "baseline"), baseline: try atScale(baseline, beside: "PQA"),
+                                 candidates: try measured(point))
+        }
+    }
+
+    /// Every candidate of `point`, measured, each at its own clock.
+    func measured(_ point: ComparisonPoint) throws -> [ComparedDesign] {
+        try candidates(point).map { hardware in
+            guard let synthesis = try cache.cachedSynthesis(try hardware.core(), target: options.target) else { throw missing(hardware) }
+            let cycles = try hardware.cycles(point.layers, schedule: options.schedule)
+            var clock: DesignClock?, problem: String?
+            switch try clocking.clock(hardware, from: options.minimumScale, run: false) {
+            case .found(let found): clock = found
+            case .missing: throw missing(hardware)
+            case .impossible(let reason): problem = reason
+            }
+            return ComparedDesign(hardware: hardware, target: options.target, resources: synthesis.resources, synthesisTool: synthesis.tool,
+                                  synthesisSeconds: synthesis.seconds, cycles: cycles.totalCycles, computeCycles: cycles.computeCycles,
+                                  clock: clock, clockProblem: problem)
+        }
+    }
+
+    /// Each side's candidate with the best performance per area at its own clock.
+    func kept(_ point: ComparisonPoint) throws -> (pqa: ComparedDesign, baseline: ComparedDesign) {
+        let all = try measured(point)
+        func best(_ pqa: Bool) throws -> ComparedDesign {
+            let side = all.filter { $0.hardware.isPQA == pqa }
+            guard let top = side.filter({ $0.clock != nil }).max(by: {
+                ($0.performancePerArea(options.rankBy) ?? 0) < ($1.performancePerArea(options.rankBy) ?? 0)
+            }) else {
+                throw PQAInterfaceError.invalidArgument(
+                    field: "candidates", value: "\(pqa ? "PQA" : "baseline") at \(point.name)",
+                    allowed: "at least one that can be timed; none could: " + side.compactMap(\.clockProblem).joined(separator: "; "))
+            }
+            return top
+        }
+        return (try best(true), try best(false))
+    }
+
+    private func missing(_ hardware: ComparisonHardware) -> Error {
+        PQAInterfaceError.invalidArgument(field: "measurement", value: "\(hardware.moduleName) \(hardware.parallelism)",
+                                          allowed: "measured first: run the comparison without --job, or its --emit-jobs jobs, to completion")
     }
 
     /// The PQA design for `layers`: their largest sizes, the given parallelism
@@ -134,7 +223,7 @@ public enum Comparison {
                                outVec: min(p.outVec, maxima.cout)),
             formats: LayerFormats(activation: try .unsigned(bits.activation), prototype: try .unsigned(bits.activation),
                                   entry: try .signed(bits.entry), bias: try .signed(16), output: try .signed(8)),
-            multiplierBits: 8, maxShift: 24, metric: metric, pipelining: .init(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
+            multiplierBits: 8, maxShift: 24, metric: metric, pipelining: PQAConfiguration.default.pipelining)
         try configuration.validate()
         return configuration
     }
@@ -154,49 +243,6 @@ public enum Comparison {
     }
 }
 
-/// A design to measure for a comparison.
-private enum Candidate: Sendable {
-    case pqa(PQAConfiguration, [NetworkLayer])
-    case baseline(MACArrayConfiguration, [NetworkLayer])
-
-    var isPQA: Bool { if case .pqa = self { true } else { false } }
-
-    var name: String {
-        switch self {
-        case .pqa(let c, _):
-            "PQA Ls \(c.maxima.ls) Np \(c.maxima.np) \(c.formats.activation.bits)/\(c.formats.entry.bits) bits NsVec \(c.parallelism.nsVec)"
-        case .baseline(let c, _):
-            "baseline \(c.formats.activation.bits)/\(c.formats.weight.bits) bits InVec \(c.parallelism.inVec) \(c.multipliers.rawValue)"
-        }
-    }
-
-    func matches(_ point: Workloads.Point, _ bits: (activation: Int, entry: Int)) -> Bool {
-        switch self {
-        case .pqa(let c, _):
-            c.maxima.ls == point.ls && c.maxima.np == point.np && c.formats.activation.bits == bits.activation && c.formats.entry.bits == bits.entry
-        case .baseline(let c, let layers):
-            layers.first?.shape.ls == point.ls && layers.first?.shape.np == point.np
-                && c.formats.activation.bits == bits.activation && c.formats.weight.bits == bits.entry
-        }
-    }
-
-    func measure(_ options: ComparisonOptions, _ cache: MeasurementCache) throws -> ComparedDesign {
-        let measurement: Measurement, cycles: NetworkCycles, parallelism: String, design: String
-        switch self {
-        case .pqa(let c, let layers):
-            measurement = try cache.measure(PQACore(c), target: options.target, device: options.device)
-            cycles = NetworkCycleModel.pqa(layers, parameters: try PQAParameters(c), schedule: options.schedule)
-            let p = c.parallelism
-            parallelism = "LsVec \(p.lsVec) NpVec \(p.npVec) NsVec \(p.nsVec) OutVec \(p.outVec)"
-            design = "pqa_core"
-        case .baseline(let c, let layers):
-            measurement = try cache.measure(MACArrayCore(c), target: options.target, device: options.device)
-            cycles = NetworkCycleModel.macArray(layers, parameters: try MACArrayParameters(c), schedule: options.schedule)
-            parallelism = "InVec \(c.parallelism.inVec) OutVec \(c.parallelism.outVec), \(c.multipliers == .luts ? "LUT" : "DSP") multipliers"
-            design = "mac_array_core"
-        }
-        return ComparedDesign(design: design, parallelism: parallelism, resources: measurement.synthesis.resources,
-                              area: measurement.synthesis.area, fmaxMHz: measurement.fmaxMHz, cycles: cycles.totalCycles,
-                              computeCycles: cycles.computeCycles, fmaxProblem: measurement.placeAndRouteProblem)
-    }
+extension ClockSearch {
+    var isMissing: Bool { if case .missing = self { true } else { false } }
 }
