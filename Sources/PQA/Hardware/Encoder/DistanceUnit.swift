@@ -53,11 +53,14 @@ struct DistanceUnit: Circuit {
         let terms = (0..<c.parallelism.lsVec).map { lane -> Signal in
             let x = inputs.column[high: (lane + 1) * a.bits - 1, low: lane * a.bits]
             let w = inputs.prototype[high: (lane + 1) * q.bits - 1, low: lane * q.bits]
-            let difference = (signedValue(x, signed: a.signed) - signedValue(w, signed: q.signed)).named("difference_\(lane)")
+            let (sx, sw) = (signedValue(x, signed: a.signed), signedValue(w, signed: q.signed))
+            let difference = (sx - sw).named("difference_\(lane)")
             let term: Signal
             switch c.metric {
             case .l2: term = m.product(difference, difference).asUnsigned.resized(to: distanceType.width)
-            case .l1, .chebyshev: term = mux(difference < 0, -difference, difference).asUnsigned.resized(to: distanceType.width)
+            case .l1, .chebyshev:
+                // Both differences at once, the sign of one choosing: one carry chain deep.
+                term = mux(difference < 0, (sw - sx).named("reverse_difference_\(lane)"), difference).asUnsigned.resized(to: distanceType.width)
             }
             return m.delayed(mux(inputs.laneValid[lane], term, m.constant(0, distanceType)), name: "term_\(lane)_q")
         }
