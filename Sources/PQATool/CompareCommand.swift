@@ -152,7 +152,10 @@ struct Compare: ParsableCommand {
         return options
     }
 
-    /// The command as it would be typed again: `pqa compare` and every option that differs from its default, in a fixed order.
+    /// The command as it would be typed again: `pqa compare` and every option
+    /// that differs from its default, in a fixed order. A job line
+    /// (`absolutePaths`) names every path and the cache; the report's command
+    /// leaves the cache out, since where measurements are kept changes no figure.
     func commandLine(job: String? = nil, absolutePaths: Bool = false) -> String {
         let defaults = Compare.defaults
         func path(_ text: String) -> String { absolutePaths ? JobList.absolute(text) : text }
@@ -181,7 +184,7 @@ struct Compare: ParsableCommand {
         add("--rank-by", rankBy.rawValue, defaults.rankBy.rawValue)
         add("--load-bits-per-cycle", loadBitsPerCycle.map(String.init), nil)
         if serialLoads { words.append("--serial-loads") }
-        add("--cache", path(cache), defaults.cache)
+        if absolutePaths { add("--cache", path(cache), nil) }
         add("--workloads", path(workloads), defaults.workloads)
         add("--yosys", absolutePaths ? JobList.tool(yosys) : yosys, defaults.yosys)
         add("--nextpnr", placeAndRoute.nextpnr.map { absolutePaths ? JobList.tool($0) : $0 }, nil)
