@@ -76,7 +76,8 @@ public enum ComparisonReport {
                 + "\(deviceName(placement.device)) at speed grade -\(placement.speedGrade); Fmax is nextpnr's for the routed design. "
                 + "A design that does not fit the device"
             if let limit = placement.maxUtilization {
-                clock += ", or fills more than \(Int((100 * limit).rounded())) % of its logic, flip-flops, LUT-RAM, block RAM or DSP blocks after packing,"
+                clock += ", or fills more than \(Int((100 * limit).rounded())) % of its logic, flip-flops or LUT-RAM after packing "
+                    + "(block RAM and DSP blocks need only fit),"
             }
             clock += " is timed as a replica with 1/f of its lanes, each lane as it is (PQA gives up subspace lanes with their subspaces, "
                 + "then output lanes with their channels; the baseline output lanes, then input lanes), f the smallest power of two that fits"

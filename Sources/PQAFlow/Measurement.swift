@@ -23,8 +23,9 @@ public struct PlaceAndRouteOptions: Codable, Sendable, Hashable {
     public var seed: Int
     /// The clock nextpnr aims at, in MHz (Fmax is reported whatever it is).
     public var targetMHz: Double
-    /// The largest share (0...1) of any logic, memory or DSP resource a
-    /// packed design may fill to be placed; nil: any design that fits.
+    /// The largest share (0...1) of the device's logic, flip-flops or
+    /// LUT-RAM a packed design may fill to be placed (block RAM and DSP
+    /// blocks need only fit); nil: any design that fits.
     public var maxUtilization: Double?
 
     /// Options as given; `PlaceAndRoute` checks them when it runs.
@@ -128,7 +129,8 @@ public struct MeasurementCache: Sendable {
             return PlaceAndRouteOutcome(report: nil, problem: problem)
         }
         guard case .exceedsUtilizationLimit(let device, let resource, let used, let available, _) = outcome.problem else { return outcome }
-        guard let limit = options.maxUtilization, Double(used) > limit * Double(available) else { return nil }
+        guard let limit = options.maxUtilization, PlaceAndRoute.logicCells(options.device).contains(resource),
+              Double(used) > limit * Double(available) else { return nil }
         return PlaceAndRouteOutcome(report: nil, problem: .exceedsUtilizationLimit(device: device, resource: resource, used: used,
                                                                                    available: available, limit: limit))
     }

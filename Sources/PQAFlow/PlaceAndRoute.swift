@@ -120,8 +120,8 @@ public enum PlaceAndRoute {
     /// places and routes it, aiming at `targetMHz`, timed at speed grade
     /// `speed` (ECP5: 6, 7 or 8). `nextpnr` overrides the binary. With
     /// `maxUtilization` (0...1), the packed design is checked first and not
-    /// placed when it fills more of a logic, memory or DSP resource than
-    /// that share (`FlowError.exceedsUtilizationLimit`).
+    /// placed when it does not fit or fills more of the device's logic,
+    /// flip-flops or LUT-RAM than that share (`FlowError.exceedsUtilizationLimit`).
     public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
                            yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1,
                            maxUtilization: Double? = nil) throws -> PlaceAndRouteReport {
@@ -200,20 +200,30 @@ public enum PlaceAndRoute {
             : ["TRELLIS_COMB", "TRELLIS_FF", "TRELLIS_RAMW", "DP16KD", "MULT18X18D", "ALU54B"]
     }
 
-    /// The fullest limiting resource of `utilization` (nextpnr's used and
-    /// available per cell type) as an error when it is over the device or over
-    /// `limit`; nil when the design fits within it.
+    /// The cells whose fill makes placement slow and its clock poor, so the
+    /// utilization limit applies to them: logic, flip-flops and LUT-RAM.
+    /// Block RAM and DSP blocks sit in columns of their own and need only fit.
+    static func logicCells(_ device: PlaceAndRouteDevice) -> [String] {
+        device.target == .ice40 ? ["ICESTORM_LC"] : ["TRELLIS_COMB", "TRELLIS_FF", "TRELLIS_RAMW"]
+    }
+
+    /// A problem of `utilization` (nextpnr's used and available per cell
+    /// type): the fullest resource over the device, else the fullest logic
+    /// resource over `limit`; nil when the design fits within both.
     static func utilizationProblem(_ utilization: [String: [Int]], device: PlaceAndRouteDevice, limit: Double) -> FlowError? {
         let shares = limitingCells(device).compactMap { cell -> (cell: String, used: Int, available: Int)? in
             guard let counts = utilization[cell], counts.count == 2, counts[1] > 0 else { return nil }
             return (cell, counts[0], counts[1])
         }
-        guard let fullest = shares.max(by: { $0.used * $1.available < $1.used * $0.available }) else { return nil }
-        if fullest.used > fullest.available {
-            return .doesNotFit(device: device.rawValue, resource: fullest.cell, used: fullest.used, available: fullest.available)
+        func fullest(_ candidates: [(cell: String, used: Int, available: Int)]) -> (cell: String, used: Int, available: Int)? {
+            candidates.max { $0.used * $1.available < $1.used * $0.available }
         }
-        if Double(fullest.used) > limit * Double(fullest.available) {
-            return .exceedsUtilizationLimit(device: device.rawValue, resource: fullest.cell, used: fullest.used, available: fullest.available, limit: limit)
+        if let over = fullest(shares.filter { $0.used > $0.available }) {
+            return .doesNotFit(device: device.rawValue, resource: over.cell, used: over.used, available: over.available)
+        }
+        let logic = logicCells(device)
+        if let full = fullest(shares.filter { logic.contains($0.cell) && Double($0.used) > limit * Double($0.available) }) {
+            return .exceedsUtilizationLimit(device: device.rawValue, resource: full.cell, used: full.used, available: full.available, limit: limit)
         }
         return nil
     }

@@ -36,7 +36,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var placeAndRoute: PlaceAndRouteArguments
 
-    @Option(name: .long, help: "Largest percentage of any logic, memory or DSP resource a packed design may fill to be placed; a fuller one is timed as a replica with fewer lanes.")
+    @Option(name: .long, help: "Largest percentage of the device's logic, flip-flops or LUT-RAM a packed design may fill to be placed (block RAM and DSP blocks need only fit); a fuller one is timed as a replica with fewer lanes.")
     var maxUtilization = 80.0
 
     @Option(name: .long, help: "Time every design from 1/N of its lanes (a power of two), so designs known not to fit the device are not placed whole first.")

@@ -57,4 +57,19 @@ import Testing
         #expect(MeasurementCache.judge(held, PlaceAndRouteOptions(device: .ecp5_85k, maxUtilization: 0.8)) == nil)
         #expect(MeasurementCache.judge(held, PlaceAndRouteOptions(device: .ecp5_85k)) == nil)
     }
+
+    /// The limit is on logic; block RAM and DSP blocks need only fit.
+    @Test func blockRAMAndDSPsNeedOnlyFit() {
+        let limit = 0.8
+        #expect(PlaceAndRoute.utilizationProblem(["TRELLIS_COMB": [40_000, 83_640], "DP16KD": [200, 208], "MULT18X18D": [150, 156]],
+                                                 device: .ecp5_85k, limit: limit) == nil)
+        #expect(PlaceAndRoute.utilizationProblem(["TRELLIS_COMB": [90_000, 83_640], "DP16KD": [300, 208]], device: .ecp5_85k, limit: limit)
+                == .doesNotFit(device: "85k", resource: "DP16KD", used: 300, available: 208))
+        #expect(PlaceAndRoute.utilizationProblem(["TRELLIS_COMB": [70_000, 83_640], "TRELLIS_FF": [30_000, 83_640], "DP16KD": [200, 208]],
+                                                 device: .ecp5_85k, limit: limit)
+                == .exceedsUtilizationLimit(device: "85k", resource: "TRELLIS_COMB", used: 70_000, available: 83_640, limit: limit))
+        // A design once held back by its block RAM is placed again.
+        let held = PlaceAndRouteOutcome(report: nil, problem: .exceedsUtilizationLimit(device: "85k", resource: "DP16KD", used: 169, available: 208, limit: limit))
+        #expect(MeasurementCache.judge(held, PlaceAndRouteOptions(device: .ecp5_85k, maxUtilization: limit)) == nil)
+    }
 }
