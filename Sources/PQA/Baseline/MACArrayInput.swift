@@ -2,7 +2,9 @@ import HDL
 
 /// Two column slots in one RAM: the activation stream fills one while the
 /// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
-/// `ceil(D / InVec)` beats; its slot is free again after its last read.
+/// `ceil(D / InVec)` beats; its slot is free again after its last read. The
+/// stream's `tlast` is checked and beats no layer takes are dropped (see
+/// `ColumnIntake`).
 ///
 /// ```
 ///  read   enable, slot, chunk
@@ -17,6 +19,8 @@ struct MACArrayInput: Circuit {
     struct Layer: PortGroup {
         /// The active bank's beats per column; the swap, and the next layer's column count.
         let inChunks, swap, nextColumns: Signal
+        /// A committed layer waits for the swap (its columns wait too).
+        let waiting: Signal
     }
 
     struct Read: PortGroup {
@@ -36,6 +40,8 @@ struct MACArrayInput: Circuit {
         let receiving, columnsDone: Signal
         /// The word read `readLatency` cycles ago.
         let word: Signal
+        /// The activation stream's failing checks.
+        let errors: ActivationErrors
     }
 
     var moduleName: String { "mac_input_buffer" }
@@ -50,7 +56,7 @@ struct MACArrayInput: Circuit {
             activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
             layer: ports.group("layer") {
                 Layer(inChunks: $0("in_chunks", countType(design.inChunksMax)), swap: $0.bool("swap"),
-                      nextColumns: $0("next_columns", countType(c.maxima.columns)))
+                      nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
             },
             release: ports.array("release", count: 2, .bool),
             read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })
@@ -58,7 +64,7 @@ struct MACArrayInput: Circuit {
 
     func outputs(_ ports: PortFields) -> Outputs {
         Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
-                word: ports("word", .unsigned(design.activationBeatBits)))
+                word: ports("word", .unsigned(design.activationBeatBits)), errors: ports.group("error", ActivationErrors.init))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
@@ -70,7 +76,8 @@ struct MACArrayInput: Circuit {
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
 
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        let intake = ColumnIntake(m, stream: stream, columnEnds: (chunk == layer.inChunks - 1).named("column_ends"),
+                                  layer: (columnsLeft != 0, layer.waiting), writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
@@ -78,9 +85,11 @@ struct MACArrayInput: Circuit {
         func address(slot: Signal, chunk: Signal) -> Signal {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
         }
-        m.when(stream.fire) {
+        m.when(intake.store) {
             memory.write(address: address(slot: writeSlot, chunk: chunk).named("write_address"), data: stream.data)
-            m.when(chunk == layer.inChunks - 1) {
+            m.when(intake.mismatch) {
+                chunk <== 0
+            }.elseWhen(chunk == layer.inChunks - 1) {
                 chunk <== 0
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
@@ -96,5 +105,6 @@ struct MACArrayInput: Circuit {
         outputs.full <== full
         outputs.receiving <== chunk != 0
         outputs.columnsDone <== columnsLeft == 0
+        outputs.errors <== intake.errors
     }
 }
