@@ -17,9 +17,9 @@
 //   codes_first_group    input   Bool
 //   codes_last_group     input   Bool
 //   table_write_enable   input   Bool
-//   table_write_index    input   UInt<6>
+//   table_write_index    input   UInt<5>
 //   table_write_address  input   UInt<11>
-//   table_write_data     input   UInt<128>
+//   table_write_data     input   UInt<256>
 //   bias_write_enable    input   Bool
 //   bias_write_address   input   UInt<3>
 //   bias_write_data      input   UInt<256>
@@ -54,9 +54,9 @@ module pqa_lookup (
     input  wire codes_first_group,
     input  wire codes_last_group,
     input  wire table_write_enable,
-    input  wire [5:0] table_write_index,
+    input  wire [4:0] table_write_index,
     input  wire [10:0] table_write_address,
-    input  wire [127:0] table_write_data,
+    input  wire [255:0] table_write_data,
     input  wire bias_write_enable,
     input  wire [2:0] bias_write_address,
     input  wire [255:0] bias_write_data,
@@ -91,21 +91,21 @@ module pqa_lookup (
     wire [9:0] _t1;
     wire [10:0] _t2;
     wire _t3;
-    wire [10:0] _t4;
-    wire [13:0] _t5;
+    wire [127:0] _t4;
+    wire [10:0] _t5;
     wire [13:0] _t6;
-    wire [10:0] _t7;
+    wire [13:0] _t7;
+    wire [10:0] _t8;
     wire [10:0] table_address_0;
     reg  [127:0] entries_0;
-    wire _t8;
-    wire [13:0] _t9;
+    wire [127:0] _t9;
+    wire [13:0] _t10;
     wire [10:0] table_address_1;
     reg  [127:0] entries_1;
-    wire _t10;
-    wire [13:0] _t11;
+    wire _t11;
+    wire [13:0] _t12;
     wire [10:0] table_address_2;
     reg  [127:0] entries_2;
-    wire _t12;
     wire [13:0] _t13;
     wire [10:0] table_address_3;
     reg  [127:0] entries_3;
@@ -140,21 +140,21 @@ module pqa_lookup (
     assign _t0 = active & last_chunk; // @[Lookup.swift:104]
     assign _t1 = 10'h000 + 10'h000; // @[Lookup.swift:137]
     assign _t2 = {1'b0, ((_t1 + _t1) + ({{5{1'b0}}, group} << 4))}; // @[Lookup.swift:137]
-    assign _t3 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:132]
-    assign _t4 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:137]
-    assign _t5 = 14'h0000 + 14'h0000; // @[Lookup.swift:137]
-    assign _t6 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_0})} << 2); // @[Lookup.swift:137]
-    assign _t7 = {{8{1'b0}}, chunk}; // @[Lookup.swift:137]
-    assign table_address_0 = (_t4 + _t6[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t8 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:132]
-    assign _t9 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_1})} << 2); // @[Lookup.swift:137]
-    assign table_address_1 = (_t4 + _t9[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t10 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:132]
-    assign _t11 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_2})} << 2); // @[Lookup.swift:137]
-    assign table_address_2 = (_t4 + _t11[10:0]) + _t7; // @[Lookup.swift:137]
-    assign _t12 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:132]
-    assign _t13 = _t5 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_3})} << 2); // @[Lookup.swift:137]
-    assign table_address_3 = (_t4 + _t13[10:0]) + _t7; // @[Lookup.swift:137]
+    assign _t3 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:132]
+    assign _t4 = table_write_data[127:0]; // @[Lookup.swift:130]
+    assign _t5 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:137]
+    assign _t6 = 14'h0000 + 14'h0000; // @[Lookup.swift:137]
+    assign _t7 = _t6 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_0})} << 2); // @[Lookup.swift:137]
+    assign _t8 = {{8{1'b0}}, chunk}; // @[Lookup.swift:137]
+    assign table_address_0 = (_t5 + _t7[10:0]) + _t8; // @[Lookup.swift:137]
+    assign _t9 = table_write_data[255:128]; // @[Lookup.swift:130]
+    assign _t10 = _t6 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_1})} << 2); // @[Lookup.swift:137]
+    assign table_address_1 = (_t5 + _t10[10:0]) + _t8; // @[Lookup.swift:137]
+    assign _t11 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:132]
+    assign _t12 = _t6 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_2})} << 2); // @[Lookup.swift:137]
+    assign table_address_2 = (_t5 + _t12[10:0]) + _t8; // @[Lookup.swift:137]
+    assign _t13 = _t6 + ({{3{1'b0}}, (_t2 + {{7{1'b0}}, code_3})} << 2); // @[Lookup.swift:137]
+    assign table_address_3 = (_t5 + _t13[10:0]) + _t8; // @[Lookup.swift:137]
     assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:149]
 
     always @(posedge clk) begin
@@ -195,7 +195,7 @@ module pqa_lookup (
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
         if (_t3) begin
-            table_0[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+            table_0[table_write_address] <= _t4; // @[Lookup.swift:130]
         end
     end
     always @(posedge clk) begin
@@ -206,8 +206,8 @@ module pqa_lookup (
 
     // simpleDualPortRAM 'table_1': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t8) begin
-            table_1[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t3) begin
+            table_1[table_write_address] <= _t9; // @[Lookup.swift:130]
         end
     end
     always @(posedge clk) begin
@@ -218,8 +218,8 @@ module pqa_lookup (
 
     // simpleDualPortRAM 'table_2': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t10) begin
-            table_2[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t11) begin
+            table_2[table_write_address] <= _t4; // @[Lookup.swift:130]
         end
     end
     always @(posedge clk) begin
@@ -230,8 +230,8 @@ module pqa_lookup (
 
     // simpleDualPortRAM 'table_3': 2048 x UInt<128>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (_t12) begin
-            table_3[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t11) begin
+            table_3[table_write_address] <= _t9; // @[Lookup.swift:130]
         end
     end
     always @(posedge clk) begin
@@ -243,7 +243,7 @@ module pqa_lookup (
     // simpleDualPortRAM 'bias': 8 x UInt<256>; synchronous reads are read-first
     always @(posedge clk) begin
         if (bias_write_enable) begin
-            bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:51]
+            bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:53]
         end
     end
     always @(posedge clk) begin
@@ -253,7 +253,7 @@ module pqa_lookup (
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t6[13:11], _t9[13:11], _t11[13:11], _t13[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t7[13:11], _t10[13:11], _t12[13:11], _t13[13:11], 1'b0};
 endmodule
 
 `default_nettype wire

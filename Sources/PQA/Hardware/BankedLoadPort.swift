@@ -39,7 +39,8 @@ extension ActivationErrors {
 /// beats of each memory kind as the registers imply (`finish`). A layer that
 /// passes is pending, and the swap to it happens once the running layer has
 /// started its last unit of work (`progress.layerEnds`); one that fails is
-/// never started, and its code stays on `error`. A register beat after
+/// never started, and its code stays on `error` (the first failure since the
+/// last good commit, cleared by the next). A register beat after
 /// memory beats starts a new load (the previous one had no `tlast`). A bank
 /// takes loads only when no unit of work that used it is in flight.
 struct BankedLoadPort {
@@ -51,7 +52,7 @@ struct BankedLoadPort {
     let registers: [[Signal]]
     /// Per memory (in the order given), its writes into the load bank.
     let writes: [MemoryWrite]
-    /// The sticky error code (`CoreErrorCode`, 0 for none).
+    /// The sticky error code (`CoreErrorCode`, 0 for none): the first failing check since the last good commit.
     let error: Signal
     private let memories: [LoadMemory]
     private let entries: [RegisterEntry]
@@ -146,11 +147,13 @@ struct BankedLoadPort {
         }
         let error = m.register("error_code", .unsigned(CoreErrorCode.bits), reset: 0)
         func code(_ value: CoreErrorCode) -> Signal { m.constant(value.rawValue, .unsigned(CoreErrorCode.bits)) }
-        m.when(committing & !passes) { error <== failure }
-            .elseWhen(activationErrors.lastMismatch) { error <== code(.activationLast) }
-            .elseWhen(activationErrors.noLayer) { error <== code(.activationWithoutLayer) }
-            .elseWhen(restart) { error <== code(.missingLast) }
-            .elseWhen(committing) { error <== 0 }
+        // The first failing check since the last good commit (or reset) stays.
+        m.when(committing & passes) { error <== 0 }.elseWhen(error == 0) {
+            m.when(committing) { error <== failure }
+                .elseWhen(activationErrors.lastMismatch) { error <== code(.activationLast) }
+                .elseWhen(activationErrors.noLayer) { error <== code(.activationWithoutLayer) }
+                .elseWhen(restart) { error <== code(.missingLast) }
+        }
         self.error = error
         self.failure = failure
         state = BankState(activeBank: activeBank, activeValid: activeValid, pending: pending, committing: committing,

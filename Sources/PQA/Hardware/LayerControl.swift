@@ -93,10 +93,9 @@ struct LayerControl: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
         if let fixed {
             buildConstantLayer(m, fixed, progress: inputs.progress, outputs: outputs)
-            // No loads: the code reports the activation stream's checks until reset.
+            // No loads: the code reports the activation stream's first failing check until reset.
             let error = m.register("error_code", .unsigned(CoreErrorCode.bits), reset: 0)
-            m.when(inputs.activationErrors.lastMismatch) { error <== CoreErrorCode.activationLast.rawValue }
-                .elseWhen(inputs.activationErrors.noLayer) { error <== CoreErrorCode.activationWithoutLayer.rawValue }
+            m.when((error == 0) & inputs.activationErrors.lastMismatch) { error <== CoreErrorCode.activationLast.rawValue }
             outputs.error <== error
         } else if let load = inputs.load, let writes = outputs.writes {
             let c = design.configuration, maxima = c.maxima

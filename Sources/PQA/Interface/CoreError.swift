@@ -1,6 +1,6 @@
-/// The codes of a core's `error` output (`CoreErrorCode.bits` wide): which
-/// check failed last. The code is sticky: it holds until the next layer
-/// commits good (which clears it to 0) or reset. A layer that fails a check
+/// The codes of a core's `error` output (`CoreErrorCode.bits` wide): the
+/// first check that failed since the last good commit. The code is sticky:
+/// it holds until the next layer commits good (which clears it to 0) or reset. A layer that fails a check
 /// at its commit is not started; beats that fail a check on the activation
 /// stream are dropped. Both cores use the same codes.
 public enum CoreErrorCode: Hashable, Sendable, CustomStringConvertible {
