@@ -67,7 +67,8 @@ done
 python_package_present() {
   python3 -c 'import importlib.metadata, sys
 name, _, version = sys.argv[1].partition("==")
-sys.exit(0 if not version or importlib.metadata.version(name) == version else 1)' "$1" >/dev/null 2>&1
+installed = importlib.metadata.version(name)
+sys.exit(0 if not version or installed == version else 1)' "$1" >/dev/null 2>&1
 }
 for requirement in "${python_packages[@]}"; do
   if python_package_present "$requirement"; then
