@@ -66,7 +66,9 @@ public struct LayerProgram: Sendable {
             (.relu, layer.requantization.relu ? 1 : 0),
         ]
         let layout = parameters.loadBeat
-        loadBeats = registers.map { layout.beat(kind: LoadBeatKind.layerRegister.rawValue, index: 0, address: $0.rawValue, data: BitVector(width: 32, truncating: $1)) }
+        loadBeats = registers.map { register, value in
+            layout.beat(kind: LoadBeatKind.layerRegister.rawValue, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
+        }
             + Self.prototypeBeats(layer, parameters) + Self.tableBeats(layer, parameters) + Self.biasBeats(layer, parameters)
         shape = layer.shape
         self.columns = columns
@@ -92,8 +94,9 @@ public struct LayerProgram: Sendable {
                                     exists && k * p.lsVec + l < shape.ls ? vector[vector.startIndex + k * p.lsVec + l] : 0
                                 }
                             }
-                            beats.append(parameters.loadBeat.beat(kind: LoadBeatKind.prototypes.rawValue, index: grouping.index(row: lane, memory: group * grouping.wordsPerBeat),
-                                                                  address: address, data: Lanes.pack(values, bits: parameters.formats.prototype.bits)))
+                            let index = grouping.index(row: lane, memory: group * grouping.wordsPerBeat)
+                            beats.append(parameters.loadBeat.beat(kind: LoadBeatKind.prototypes.rawValue, index: index, address: address,
+                                                                  data: Lanes.pack(values, bits: parameters.formats.prototype.bits)))
                         }
                     }
                 }
