@@ -100,6 +100,8 @@ public struct CocotbTestbench {
         TOPLEVEL = \(top)
         MODULE = test_\(top)
         export PQA_DESIGN = $(abspath $(DESIGN))
+        # Importing the driver leaves no __pycache__ in the design's folder.
+        export PYTHONDONTWRITEBYTECODE = 1
         include $(shell cocotb-config --makefiles)/Makefile.sim
 
         """
