@@ -60,9 +60,9 @@ public enum WaveDrom {
                    Row(name: "error", wave: "=..|...|..=...", data: ["previous", "0"]),
                    nil,
                    Row(name: "s_axis_act_tvalid", wave: "0..|...|.1...."),
-                   Row(name: "s_axis_act_tready", wave: "0..|...|...1.."),
+                   Row(name: "s_axis_act_tready", wave: "1..|...|.0.1.."),
                    Row(name: "s_axis_act_tdata", wave: "x..|...|.=..=.", data: ["beat 0", "beat 1"])],
-            foot: "T+1: checks; T+2: pending, swap, error; T+3: columns (no layer running)"))
+            foot: "before T+1 no layer takes columns (they would be dropped); T+1 checks; T+2 swap, error; T+3 columns"))
         let refused = Diagram(name: "timing-error", json: json(
             title: "A refused layer (ls = 0) and its columns",
             rows: [Row(name: "clk", wave: "p.|.........."),
