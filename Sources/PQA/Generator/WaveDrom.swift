@@ -72,7 +72,7 @@ public enum WaveDrom {
                    Row(name: "error", wave: "=.|..=.......", data: ["0", "0x20: ls out of range"]),
                    nil,
                    Row(name: "s_axis_act_tvalid", wave: "0.|.1...0...."),
-                   Row(name: "s_axis_act_tready", wave: "0.|..1......."),
+                   Row(name: "s_axis_act_tready", wave: "1.|.01......."),
                    Row(name: "s_axis_act_tdata", wave: "x.|.=.==x....", data: ["beat 0", "beat 1", "beat 2"]),
                    Row(name: "s_axis_act_tlast", wave: "0.|.....10...")],
             foot: "the layer never runs; its columns are dropped; error holds until a good commit"))
