@@ -22,9 +22,9 @@
 //   operation_last_group             input   Bool
 //   column                           input   UInt<288>
 //   write_enable                     input   Bool
-//   write_index                      input   UInt<6>
+//   write_index                      input   UInt<5>
 //   write_address                    input   UInt<5>
-//   write_data                       input   UInt<72>
+//   write_data                       input   UInt<216>
 //   bank_0_ls                        input   UInt<4>
 //   bank_0_np                        input   UInt<5>
 //   bank_1_ls                        input   UInt<4>
@@ -59,9 +59,9 @@ module pqa_encoder (
     input  wire operation_last_group,
     input  wire [287:0] column,
     input  wire write_enable,
-    input  wire [5:0] write_index,
+    input  wire [4:0] write_index,
     input  wire [4:0] write_address,
-    input  wire [71:0] write_data,
+    input  wire [215:0] write_data,
     input  wire [3:0] bank_0_ls,
     input  wire [4:0] bank_0_np,
     input  wire [3:0] bank_1_ls,
@@ -202,9 +202,29 @@ module pqa_encoder (
     wire [5:0] _t9;
     wire [3:0] chunk_base;
     wire [3:0] u_subspace_0_code;
+    wire _t10;
+    wire _t11;
+    wire _t12;
+    wire _t13;
+    wire _t14;
     wire [3:0] u_subspace_1_code;
+    wire _t15;
+    wire _t16;
+    wire _t17;
+    wire _t18;
+    wire _t19;
     wire [3:0] u_subspace_2_code;
+    wire _t20;
+    wire _t21;
+    wire _t22;
+    wire _t23;
+    wire _t24;
     wire [3:0] u_subspace_3_code;
+    wire _t25;
+    wire _t26;
+    wire _t27;
+    wire _t28;
+    wire _t29;
     reg  codes_valid_q;
     reg  codes_bank_q;
     reg  [4:0] codes_group_q;
@@ -233,6 +253,26 @@ module pqa_encoder (
     assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:113]
     assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:117]
     assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:117]
+    assign _t10 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:122]
+    assign _t11 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:122]
+    assign _t12 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:122]
+    assign _t13 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:122]
+    assign _t14 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:122]
+    assign _t15 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:122]
+    assign _t16 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:122]
+    assign _t17 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:122]
+    assign _t18 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:122]
+    assign _t19 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:122]
+    assign _t20 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:122]
+    assign _t21 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:122]
+    assign _t22 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:122]
+    assign _t23 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:122]
+    assign _t24 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:122]
+    assign _t25 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:122]
+    assign _t26 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:122]
+    assign _t27 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:122]
+    assign _t28 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:122]
+    assign _t29 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:122]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -363,30 +403,30 @@ module pqa_encoder (
         decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
         decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:112]
         decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:112]
-        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:132]
-        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:133]
-        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:134]
-        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:135]
+        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:133]
+        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:134]
+        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:135]
+        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:136]
     end
 
     pqa_subspace_encoder u_subspace_0 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h00)),
-        .write_enable_1(write_enable & (write_index == 6'h01)),
-        .write_enable_2(write_enable & (write_index == 6'h02)),
-        .write_enable_3(write_enable & (write_index == 6'h03)),
-        .write_enable_4(write_enable & (write_index == 6'h04)),
-        .write_enable_5(write_enable & (write_index == 6'h05)),
-        .write_enable_6(write_enable & (write_index == 6'h06)),
-        .write_enable_7(write_enable & (write_index == 6'h07)),
-        .write_enable_8(write_enable & (write_index == 6'h08)),
-        .write_enable_9(write_enable & (write_index == 6'h09)),
-        .write_enable_10(write_enable & (write_index == 6'h0a)),
-        .write_enable_11(write_enable & (write_index == 6'h0b)),
-        .write_enable_12(write_enable & (write_index == 6'h0c)),
-        .write_enable_13(write_enable & (write_index == 6'h0d)),
-        .write_enable_14(write_enable & (write_index == 6'h0e)),
-        .write_enable_15(write_enable & (write_index == 6'h0f)),
+        .write_enable_0(_t10),
+        .write_enable_1(_t10),
+        .write_enable_2(_t10),
+        .write_enable_3(_t11),
+        .write_enable_4(_t11),
+        .write_enable_5(_t11),
+        .write_enable_6(_t12),
+        .write_enable_7(_t12),
+        .write_enable_8(_t12),
+        .write_enable_9(_t13),
+        .write_enable_10(_t13),
+        .write_enable_11(_t13),
+        .write_enable_12(_t14),
+        .write_enable_13(_t14),
+        .write_enable_14(_t14),
+        .write_enable_15(write_enable & (write_index == 5'h05)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[71:0]),
@@ -428,22 +468,22 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_1 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h10)),
-        .write_enable_1(write_enable & (write_index == 6'h11)),
-        .write_enable_2(write_enable & (write_index == 6'h12)),
-        .write_enable_3(write_enable & (write_index == 6'h13)),
-        .write_enable_4(write_enable & (write_index == 6'h14)),
-        .write_enable_5(write_enable & (write_index == 6'h15)),
-        .write_enable_6(write_enable & (write_index == 6'h16)),
-        .write_enable_7(write_enable & (write_index == 6'h17)),
-        .write_enable_8(write_enable & (write_index == 6'h18)),
-        .write_enable_9(write_enable & (write_index == 6'h19)),
-        .write_enable_10(write_enable & (write_index == 6'h1a)),
-        .write_enable_11(write_enable & (write_index == 6'h1b)),
-        .write_enable_12(write_enable & (write_index == 6'h1c)),
-        .write_enable_13(write_enable & (write_index == 6'h1d)),
-        .write_enable_14(write_enable & (write_index == 6'h1e)),
-        .write_enable_15(write_enable & (write_index == 6'h1f)),
+        .write_enable_0(_t15),
+        .write_enable_1(_t15),
+        .write_enable_2(_t15),
+        .write_enable_3(_t16),
+        .write_enable_4(_t16),
+        .write_enable_5(_t16),
+        .write_enable_6(_t17),
+        .write_enable_7(_t17),
+        .write_enable_8(_t17),
+        .write_enable_9(_t18),
+        .write_enable_10(_t18),
+        .write_enable_11(_t18),
+        .write_enable_12(_t19),
+        .write_enable_13(_t19),
+        .write_enable_14(_t19),
+        .write_enable_15(write_enable & (write_index == 5'h0b)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[143:72]),
@@ -485,22 +525,22 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_2 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h20)),
-        .write_enable_1(write_enable & (write_index == 6'h21)),
-        .write_enable_2(write_enable & (write_index == 6'h22)),
-        .write_enable_3(write_enable & (write_index == 6'h23)),
-        .write_enable_4(write_enable & (write_index == 6'h24)),
-        .write_enable_5(write_enable & (write_index == 6'h25)),
-        .write_enable_6(write_enable & (write_index == 6'h26)),
-        .write_enable_7(write_enable & (write_index == 6'h27)),
-        .write_enable_8(write_enable & (write_index == 6'h28)),
-        .write_enable_9(write_enable & (write_index == 6'h29)),
-        .write_enable_10(write_enable & (write_index == 6'h2a)),
-        .write_enable_11(write_enable & (write_index == 6'h2b)),
-        .write_enable_12(write_enable & (write_index == 6'h2c)),
-        .write_enable_13(write_enable & (write_index == 6'h2d)),
-        .write_enable_14(write_enable & (write_index == 6'h2e)),
-        .write_enable_15(write_enable & (write_index == 6'h2f)),
+        .write_enable_0(_t20),
+        .write_enable_1(_t20),
+        .write_enable_2(_t20),
+        .write_enable_3(_t21),
+        .write_enable_4(_t21),
+        .write_enable_5(_t21),
+        .write_enable_6(_t22),
+        .write_enable_7(_t22),
+        .write_enable_8(_t22),
+        .write_enable_9(_t23),
+        .write_enable_10(_t23),
+        .write_enable_11(_t23),
+        .write_enable_12(_t24),
+        .write_enable_13(_t24),
+        .write_enable_14(_t24),
+        .write_enable_15(write_enable & (write_index == 5'h11)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[215:144]),
@@ -542,22 +582,22 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_3 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h30)),
-        .write_enable_1(write_enable & (write_index == 6'h31)),
-        .write_enable_2(write_enable & (write_index == 6'h32)),
-        .write_enable_3(write_enable & (write_index == 6'h33)),
-        .write_enable_4(write_enable & (write_index == 6'h34)),
-        .write_enable_5(write_enable & (write_index == 6'h35)),
-        .write_enable_6(write_enable & (write_index == 6'h36)),
-        .write_enable_7(write_enable & (write_index == 6'h37)),
-        .write_enable_8(write_enable & (write_index == 6'h38)),
-        .write_enable_9(write_enable & (write_index == 6'h39)),
-        .write_enable_10(write_enable & (write_index == 6'h3a)),
-        .write_enable_11(write_enable & (write_index == 6'h3b)),
-        .write_enable_12(write_enable & (write_index == 6'h3c)),
-        .write_enable_13(write_enable & (write_index == 6'h3d)),
-        .write_enable_14(write_enable & (write_index == 6'h3e)),
-        .write_enable_15(write_enable & (write_index == 6'h3f)),
+        .write_enable_0(_t25),
+        .write_enable_1(_t25),
+        .write_enable_2(_t25),
+        .write_enable_3(_t26),
+        .write_enable_4(_t26),
+        .write_enable_5(_t26),
+        .write_enable_6(_t27),
+        .write_enable_7(_t27),
+        .write_enable_8(_t27),
+        .write_enable_9(_t28),
+        .write_enable_10(_t28),
+        .write_enable_11(_t28),
+        .write_enable_12(_t29),
+        .write_enable_13(_t29),
+        .write_enable_14(_t29),
+        .write_enable_15(write_enable & (write_index == 5'h17)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[287:216]),

@@ -24,7 +24,7 @@
 //   write_enable_14                input   Bool
 //   write_enable_15                input   Bool
 //   write_address                  input   UInt<5>
-//   write_data                     input   UInt<72>
+//   write_data                     input   UInt<216>
 //   column                         input   UInt<72>
 //   control_read                   input   Bool
 //   control_address                input   UInt<5>
@@ -83,7 +83,7 @@ module pqa_subspace_encoder (
     input  wire write_enable_14,
     input  wire write_enable_15,
     input  wire [4:0] write_address,
-    input  wire [71:0] write_data,
+    input  wire [215:0] write_data,
     input  wire [71:0] column,
     input  wire control_read,
     input  wire [4:0] control_address,
@@ -121,8 +121,11 @@ module pqa_subspace_encoder (
     output wire [3:0] code
 );
 
+    wire [71:0] _t0;
     wire [19:0] u_distance_0_partial;
+    wire [71:0] _t1;
     wire [19:0] u_distance_1_partial;
+    wire [71:0] _t2;
     wire [19:0] u_distance_2_partial;
     wire [19:0] u_distance_3_partial;
     wire [19:0] u_distance_4_partial;
@@ -153,9 +156,6 @@ module pqa_subspace_encoder (
     reg  [19:0] distance_13;
     reg  [19:0] distance_14;
     reg  [19:0] distance_15;
-    wire _t0;
-    wire _t1;
-    wire [19:0] _t2;
     wire _t3;
     wire _t4;
     wire [19:0] _t5;
@@ -179,8 +179,11 @@ module pqa_subspace_encoder (
     wire [19:0] _t23;
     wire _t24;
     wire _t25;
-    wire _t26;
+    wire [19:0] _t26;
     wire _t27;
+    wire _t28;
+    wire _t29;
+    wire _t30;
     reg  [19:0] argmin_l2_0_value;
     reg  [3:0] argmin_l2_0_index;
     reg  argmin_l2_0_takes_part;
@@ -193,13 +196,13 @@ module pqa_subspace_encoder (
     reg  [19:0] argmin_l2_3_value;
     reg  [3:0] argmin_l2_3_index;
     reg  argmin_l2_3_takes_part;
-    wire _t28;
-    wire _t29;
-    wire [19:0] _t30;
     wire _t31;
     wire _t32;
     wire [19:0] _t33;
     wire _t34;
+    wire _t35;
+    wire [19:0] _t36;
+    wire _t37;
     reg  [19:0] argmin_l4_0_value;
     reg  [3:0] argmin_l4_0_index;
     reg  argmin_l4_0_takes_part;
@@ -209,87 +212,90 @@ module pqa_subspace_encoder (
     wire [3:0] new_index;
     reg  [3:0] code_q;
 
-    assign code = code_q; // @[SubspaceEncoder.swift:89]
-    assign _t0 = control_exists_0 & ((~control_exists_1) | (distance_0 <= distance_1)); // @[SubspaceEncoder.swift:120]
-    assign _t1 = control_exists_0 | control_exists_1; // @[SubspaceEncoder.swift:120]
-    assign _t2 = _t0 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:120]
-    assign _t3 = control_exists_2 & ((~control_exists_3) | (distance_2 <= distance_3)); // @[SubspaceEncoder.swift:120]
-    assign _t4 = control_exists_2 | control_exists_3; // @[SubspaceEncoder.swift:120]
-    assign _t5 = _t3 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:120]
-    assign _t6 = control_exists_4 & ((~control_exists_5) | (distance_4 <= distance_5)); // @[SubspaceEncoder.swift:120]
-    assign _t7 = control_exists_4 | control_exists_5; // @[SubspaceEncoder.swift:120]
-    assign _t8 = _t6 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:120]
-    assign _t9 = control_exists_6 & ((~control_exists_7) | (distance_6 <= distance_7)); // @[SubspaceEncoder.swift:120]
-    assign _t10 = control_exists_6 | control_exists_7; // @[SubspaceEncoder.swift:120]
-    assign _t11 = _t9 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:120]
-    assign _t12 = control_exists_8 & ((~control_exists_9) | (distance_8 <= distance_9)); // @[SubspaceEncoder.swift:120]
-    assign _t13 = control_exists_8 | control_exists_9; // @[SubspaceEncoder.swift:120]
-    assign _t14 = _t12 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:120]
-    assign _t15 = control_exists_10 & ((~control_exists_11) | (distance_10 <= distance_11)); // @[SubspaceEncoder.swift:120]
-    assign _t16 = control_exists_10 | control_exists_11; // @[SubspaceEncoder.swift:120]
-    assign _t17 = _t15 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:120]
-    assign _t18 = control_exists_12 & ((~control_exists_13) | (distance_12 <= distance_13)); // @[SubspaceEncoder.swift:120]
-    assign _t19 = control_exists_12 | control_exists_13; // @[SubspaceEncoder.swift:120]
-    assign _t20 = _t18 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:120]
-    assign _t21 = control_exists_14 & ((~control_exists_15) | (distance_14 <= distance_15)); // @[SubspaceEncoder.swift:120]
-    assign _t22 = control_exists_14 | control_exists_15; // @[SubspaceEncoder.swift:120]
-    assign _t23 = _t21 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:120]
-    assign _t24 = _t1 & ((~_t4) | (_t2 <= _t5)); // @[SubspaceEncoder.swift:120]
-    assign _t25 = _t7 & ((~_t10) | (_t8 <= _t11)); // @[SubspaceEncoder.swift:120]
-    assign _t26 = _t13 & ((~_t16) | (_t14 <= _t17)); // @[SubspaceEncoder.swift:120]
-    assign _t27 = _t19 & ((~_t22) | (_t20 <= _t23)); // @[SubspaceEncoder.swift:120]
-    assign _t28 = argmin_l2_0_takes_part & ((~argmin_l2_1_takes_part) | (argmin_l2_0_value <= argmin_l2_1_value)); // @[SubspaceEncoder.swift:120]
-    assign _t29 = argmin_l2_0_takes_part | argmin_l2_1_takes_part; // @[SubspaceEncoder.swift:120]
-    assign _t30 = _t28 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:120]
-    assign _t31 = argmin_l2_2_takes_part & ((~argmin_l2_3_takes_part) | (argmin_l2_2_value <= argmin_l2_3_value)); // @[SubspaceEncoder.swift:120]
-    assign _t32 = argmin_l2_2_takes_part | argmin_l2_3_takes_part; // @[SubspaceEncoder.swift:120]
-    assign _t33 = _t31 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:120]
-    assign _t34 = _t29 & ((~_t32) | (_t30 <= _t33)); // @[SubspaceEncoder.swift:120]
-    assign take = control_first_prototype_chunk | (argmin_l4_0_takes_part & (argmin_l4_0_value < best_distance)); // @[SubspaceEncoder.swift:126]
-    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:127]
+    assign code = code_q; // @[SubspaceEncoder.swift:92]
+    assign _t0 = write_data[71:0]; // @[SubspaceEncoder.swift:102]
+    assign _t1 = write_data[143:72]; // @[SubspaceEncoder.swift:102]
+    assign _t2 = write_data[215:144]; // @[SubspaceEncoder.swift:102]
+    assign _t3 = control_exists_0 & ((~control_exists_1) | (distance_0 <= distance_1)); // @[SubspaceEncoder.swift:123]
+    assign _t4 = control_exists_0 | control_exists_1; // @[SubspaceEncoder.swift:123]
+    assign _t5 = _t3 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:123]
+    assign _t6 = control_exists_2 & ((~control_exists_3) | (distance_2 <= distance_3)); // @[SubspaceEncoder.swift:123]
+    assign _t7 = control_exists_2 | control_exists_3; // @[SubspaceEncoder.swift:123]
+    assign _t8 = _t6 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:123]
+    assign _t9 = control_exists_4 & ((~control_exists_5) | (distance_4 <= distance_5)); // @[SubspaceEncoder.swift:123]
+    assign _t10 = control_exists_4 | control_exists_5; // @[SubspaceEncoder.swift:123]
+    assign _t11 = _t9 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:123]
+    assign _t12 = control_exists_6 & ((~control_exists_7) | (distance_6 <= distance_7)); // @[SubspaceEncoder.swift:123]
+    assign _t13 = control_exists_6 | control_exists_7; // @[SubspaceEncoder.swift:123]
+    assign _t14 = _t12 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:123]
+    assign _t15 = control_exists_8 & ((~control_exists_9) | (distance_8 <= distance_9)); // @[SubspaceEncoder.swift:123]
+    assign _t16 = control_exists_8 | control_exists_9; // @[SubspaceEncoder.swift:123]
+    assign _t17 = _t15 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:123]
+    assign _t18 = control_exists_10 & ((~control_exists_11) | (distance_10 <= distance_11)); // @[SubspaceEncoder.swift:123]
+    assign _t19 = control_exists_10 | control_exists_11; // @[SubspaceEncoder.swift:123]
+    assign _t20 = _t18 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:123]
+    assign _t21 = control_exists_12 & ((~control_exists_13) | (distance_12 <= distance_13)); // @[SubspaceEncoder.swift:123]
+    assign _t22 = control_exists_12 | control_exists_13; // @[SubspaceEncoder.swift:123]
+    assign _t23 = _t21 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:123]
+    assign _t24 = control_exists_14 & ((~control_exists_15) | (distance_14 <= distance_15)); // @[SubspaceEncoder.swift:123]
+    assign _t25 = control_exists_14 | control_exists_15; // @[SubspaceEncoder.swift:123]
+    assign _t26 = _t24 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:123]
+    assign _t27 = _t4 & ((~_t7) | (_t5 <= _t8)); // @[SubspaceEncoder.swift:123]
+    assign _t28 = _t10 & ((~_t13) | (_t11 <= _t14)); // @[SubspaceEncoder.swift:123]
+    assign _t29 = _t16 & ((~_t19) | (_t17 <= _t20)); // @[SubspaceEncoder.swift:123]
+    assign _t30 = _t22 & ((~_t25) | (_t23 <= _t26)); // @[SubspaceEncoder.swift:123]
+    assign _t31 = argmin_l2_0_takes_part & ((~argmin_l2_1_takes_part) | (argmin_l2_0_value <= argmin_l2_1_value)); // @[SubspaceEncoder.swift:123]
+    assign _t32 = argmin_l2_0_takes_part | argmin_l2_1_takes_part; // @[SubspaceEncoder.swift:123]
+    assign _t33 = _t31 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:123]
+    assign _t34 = argmin_l2_2_takes_part & ((~argmin_l2_3_takes_part) | (argmin_l2_2_value <= argmin_l2_3_value)); // @[SubspaceEncoder.swift:123]
+    assign _t35 = argmin_l2_2_takes_part | argmin_l2_3_takes_part; // @[SubspaceEncoder.swift:123]
+    assign _t36 = _t34 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:123]
+    assign _t37 = _t32 & ((~_t35) | (_t33 <= _t36)); // @[SubspaceEncoder.swift:123]
+    assign take = control_first_prototype_chunk | (argmin_l4_0_takes_part & (argmin_l4_0_value < best_distance)); // @[SubspaceEncoder.swift:129]
+    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:130]
 
     always @(posedge clk) begin
-        if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_3 <= control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_4 <= control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_5 <= control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_6 <= control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_7 <= control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_8 <= control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_9 <= control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_10 <= control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_11 <= control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_12 <= control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_13 <= control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_14 <= control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_15 <= control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial); // @[SubspaceEncoder.swift:117]
-        argmin_l2_0_value <= _t24 ? _t2 : _t5; // @[SubspaceEncoder.swift:120]
-        argmin_l2_0_index <= _t24 ? (_t0 ? 4'h0 : 4'h1) : (_t3 ? 4'h2 : 4'h3); // @[SubspaceEncoder.swift:120]
-        argmin_l2_0_takes_part <= _t1 | _t4; // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_value <= _t25 ? _t8 : _t11; // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_index <= _t25 ? (_t6 ? 4'h4 : 4'h5) : (_t9 ? 4'h6 : 4'h7); // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_takes_part <= _t7 | _t10; // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_value <= _t26 ? _t14 : _t17; // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_index <= _t26 ? (_t12 ? 4'h8 : 4'h9) : (_t15 ? 4'ha : 4'hb); // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_takes_part <= _t13 | _t16; // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_value <= _t27 ? _t20 : _t23; // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_index <= _t27 ? (_t18 ? 4'hc : 4'hd) : (_t21 ? 4'he : 4'hf); // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_takes_part <= _t19 | _t22; // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_value <= _t34 ? _t30 : _t33; // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_index <= _t34 ? (_t28 ? argmin_l2_0_index : argmin_l2_1_index) : (_t31 ? argmin_l2_2_index : argmin_l2_3_index); // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_takes_part <= _t29 | _t32; // @[SubspaceEncoder.swift:120]
-        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:128]
-        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:127]
-        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:127]
+        if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_3 <= control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_4 <= control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_5 <= control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_6 <= control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_7 <= control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_8 <= control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_9 <= control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_10 <= control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_11 <= control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_12 <= control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_13 <= control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_14 <= control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial); // @[SubspaceEncoder.swift:120]
+        if (control_accumulate) distance_15 <= control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial); // @[SubspaceEncoder.swift:120]
+        argmin_l2_0_value <= _t27 ? _t5 : _t8; // @[SubspaceEncoder.swift:123]
+        argmin_l2_0_index <= _t27 ? (_t3 ? 4'h0 : 4'h1) : (_t6 ? 4'h2 : 4'h3); // @[SubspaceEncoder.swift:123]
+        argmin_l2_0_takes_part <= _t4 | _t7; // @[SubspaceEncoder.swift:123]
+        argmin_l2_1_value <= _t28 ? _t11 : _t14; // @[SubspaceEncoder.swift:123]
+        argmin_l2_1_index <= _t28 ? (_t9 ? 4'h4 : 4'h5) : (_t12 ? 4'h6 : 4'h7); // @[SubspaceEncoder.swift:123]
+        argmin_l2_1_takes_part <= _t10 | _t13; // @[SubspaceEncoder.swift:123]
+        argmin_l2_2_value <= _t29 ? _t17 : _t20; // @[SubspaceEncoder.swift:123]
+        argmin_l2_2_index <= _t29 ? (_t15 ? 4'h8 : 4'h9) : (_t18 ? 4'ha : 4'hb); // @[SubspaceEncoder.swift:123]
+        argmin_l2_2_takes_part <= _t16 | _t19; // @[SubspaceEncoder.swift:123]
+        argmin_l2_3_value <= _t30 ? _t23 : _t26; // @[SubspaceEncoder.swift:123]
+        argmin_l2_3_index <= _t30 ? (_t21 ? 4'hc : 4'hd) : (_t24 ? 4'he : 4'hf); // @[SubspaceEncoder.swift:123]
+        argmin_l2_3_takes_part <= _t22 | _t25; // @[SubspaceEncoder.swift:123]
+        argmin_l4_0_value <= _t37 ? _t33 : _t36; // @[SubspaceEncoder.swift:123]
+        argmin_l4_0_index <= _t37 ? (_t31 ? argmin_l2_0_index : argmin_l2_1_index) : (_t34 ? argmin_l2_2_index : argmin_l2_3_index); // @[SubspaceEncoder.swift:123]
+        argmin_l4_0_takes_part <= _t32 | _t35; // @[SubspaceEncoder.swift:123]
+        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:131]
+        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:130]
+        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:130]
     end
 
     // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>, its read registered (two cycles):
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_0_q;
-    wire [71:0] prototypes_0_write_data = write_data;
+    wire [71:0] prototypes_0_write_data = _t0;
     wire [71:0] prototypes_0_read_data;
     genvar prototypes_0_tile;
     generate
@@ -323,16 +329,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_0_q;
     always @(posedge clk) begin
         if (write_enable_0) begin
-            prototypes_0[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_0[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_0_q_word <= prototypes_0[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_0_q_word <= prototypes_0[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -340,7 +346,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_1_q;
-    wire [71:0] prototypes_1_write_data = write_data;
+    wire [71:0] prototypes_1_write_data = _t1;
     wire [71:0] prototypes_1_read_data;
     genvar prototypes_1_tile;
     generate
@@ -374,16 +380,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_1_q;
     always @(posedge clk) begin
         if (write_enable_1) begin
-            prototypes_1[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_1[write_address] <= _t1; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_1_q_word <= prototypes_1[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_1_q_word <= prototypes_1[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -391,7 +397,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_2_q;
-    wire [71:0] prototypes_2_write_data = write_data;
+    wire [71:0] prototypes_2_write_data = _t2;
     wire [71:0] prototypes_2_read_data;
     genvar prototypes_2_tile;
     generate
@@ -425,16 +431,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_2_q;
     always @(posedge clk) begin
         if (write_enable_2) begin
-            prototypes_2[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_2[write_address] <= _t2; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_2_q_word <= prototypes_2[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_2_q_word <= prototypes_2[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -442,7 +448,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_3_q;
-    wire [71:0] prototypes_3_write_data = write_data;
+    wire [71:0] prototypes_3_write_data = _t0;
     wire [71:0] prototypes_3_read_data;
     genvar prototypes_3_tile;
     generate
@@ -476,16 +482,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_3_q;
     always @(posedge clk) begin
         if (write_enable_3) begin
-            prototypes_3[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_3[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_3_q_word <= prototypes_3[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_3_q_word <= prototypes_3[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -493,7 +499,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_4_q;
-    wire [71:0] prototypes_4_write_data = write_data;
+    wire [71:0] prototypes_4_write_data = _t1;
     wire [71:0] prototypes_4_read_data;
     genvar prototypes_4_tile;
     generate
@@ -527,16 +533,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_4_q;
     always @(posedge clk) begin
         if (write_enable_4) begin
-            prototypes_4[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_4[write_address] <= _t1; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_4_q_word <= prototypes_4[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_4_q_word <= prototypes_4[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -544,7 +550,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_5_q;
-    wire [71:0] prototypes_5_write_data = write_data;
+    wire [71:0] prototypes_5_write_data = _t2;
     wire [71:0] prototypes_5_read_data;
     genvar prototypes_5_tile;
     generate
@@ -578,16 +584,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_5_q;
     always @(posedge clk) begin
         if (write_enable_5) begin
-            prototypes_5[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_5[write_address] <= _t2; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_5_q_word <= prototypes_5[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_5_q_word <= prototypes_5[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -595,7 +601,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_6_q;
-    wire [71:0] prototypes_6_write_data = write_data;
+    wire [71:0] prototypes_6_write_data = _t0;
     wire [71:0] prototypes_6_read_data;
     genvar prototypes_6_tile;
     generate
@@ -629,16 +635,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_6_q;
     always @(posedge clk) begin
         if (write_enable_6) begin
-            prototypes_6[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_6[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_6_q_word <= prototypes_6[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_6_q_word <= prototypes_6[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -646,7 +652,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_7_q;
-    wire [71:0] prototypes_7_write_data = write_data;
+    wire [71:0] prototypes_7_write_data = _t1;
     wire [71:0] prototypes_7_read_data;
     genvar prototypes_7_tile;
     generate
@@ -680,16 +686,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_7_q;
     always @(posedge clk) begin
         if (write_enable_7) begin
-            prototypes_7[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_7[write_address] <= _t1; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_7_q_word <= prototypes_7[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_7_q_word <= prototypes_7[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -697,7 +703,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_8_q;
-    wire [71:0] prototypes_8_write_data = write_data;
+    wire [71:0] prototypes_8_write_data = _t2;
     wire [71:0] prototypes_8_read_data;
     genvar prototypes_8_tile;
     generate
@@ -731,16 +737,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_8_q;
     always @(posedge clk) begin
         if (write_enable_8) begin
-            prototypes_8[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_8[write_address] <= _t2; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_8_q_word <= prototypes_8[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_8_q_word <= prototypes_8[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -748,7 +754,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_9_q;
-    wire [71:0] prototypes_9_write_data = write_data;
+    wire [71:0] prototypes_9_write_data = _t0;
     wire [71:0] prototypes_9_read_data;
     genvar prototypes_9_tile;
     generate
@@ -782,16 +788,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_9_q;
     always @(posedge clk) begin
         if (write_enable_9) begin
-            prototypes_9[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_9[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_9_q_word <= prototypes_9[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_9_q_word <= prototypes_9[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -799,7 +805,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_10_q;
-    wire [71:0] prototypes_10_write_data = write_data;
+    wire [71:0] prototypes_10_write_data = _t1;
     wire [71:0] prototypes_10_read_data;
     genvar prototypes_10_tile;
     generate
@@ -833,16 +839,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_10_q;
     always @(posedge clk) begin
         if (write_enable_10) begin
-            prototypes_10[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_10[write_address] <= _t1; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_10_q_word <= prototypes_10[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_10_q_word <= prototypes_10[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -850,7 +856,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_11_q;
-    wire [71:0] prototypes_11_write_data = write_data;
+    wire [71:0] prototypes_11_write_data = _t2;
     wire [71:0] prototypes_11_read_data;
     genvar prototypes_11_tile;
     generate
@@ -884,16 +890,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_11_q;
     always @(posedge clk) begin
         if (write_enable_11) begin
-            prototypes_11[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_11[write_address] <= _t2; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_11_q_word <= prototypes_11[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_11_q_word <= prototypes_11[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -901,7 +907,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_12_q;
-    wire [71:0] prototypes_12_write_data = write_data;
+    wire [71:0] prototypes_12_write_data = _t0;
     wire [71:0] prototypes_12_read_data;
     genvar prototypes_12_tile;
     generate
@@ -935,16 +941,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_12_q;
     always @(posedge clk) begin
         if (write_enable_12) begin
-            prototypes_12[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_12[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_12_q_word <= prototypes_12[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_12_q_word <= prototypes_12[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -952,7 +958,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_13_q;
-    wire [71:0] prototypes_13_write_data = write_data;
+    wire [71:0] prototypes_13_write_data = _t1;
     wire [71:0] prototypes_13_read_data;
     genvar prototypes_13_tile;
     generate
@@ -986,16 +992,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_13_q;
     always @(posedge clk) begin
         if (write_enable_13) begin
-            prototypes_13[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_13[write_address] <= _t1; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_13_q_word <= prototypes_13[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_13_q_word <= prototypes_13[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -1003,7 +1009,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_14_q;
-    wire [71:0] prototypes_14_write_data = write_data;
+    wire [71:0] prototypes_14_write_data = _t2;
     wire [71:0] prototypes_14_read_data;
     genvar prototypes_14_tile;
     generate
@@ -1037,16 +1043,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_14_q;
     always @(posedge clk) begin
         if (write_enable_14) begin
-            prototypes_14[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_14[write_address] <= _t2; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_14_q_word <= prototypes_14[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_14_q_word <= prototypes_14[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 
@@ -1054,7 +1060,7 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_15_q;
-    wire [71:0] prototypes_15_write_data = write_data;
+    wire [71:0] prototypes_15_write_data = _t0;
     wire [71:0] prototypes_15_read_data;
     genvar prototypes_15_tile;
     generate
@@ -1088,16 +1094,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_15_q;
     always @(posedge clk) begin
         if (write_enable_15) begin
-            prototypes_15[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_15[write_address] <= _t0; // @[SubspaceEncoder.swift:102]
         end
     end
     always @(posedge clk) begin
         if (control_read) begin
-            prototype_15_q_word <= prototypes_15[control_address]; // @[SubspaceEncoder.swift:105]
+            prototype_15_q_word <= prototypes_15[control_address]; // @[SubspaceEncoder.swift:108]
         end
     end
     always @(posedge clk) begin
-        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:108]
     end
 `endif
 

@@ -22,6 +22,8 @@ struct InputLayer: PortGroup {
     let chunks, groups: Signal
     /// The swap to the next layer happens this cycle, and that layer's column count.
     let swap, nextColumns: Signal
+    /// A committed layer waits for the swap (its columns wait too).
+    let waiting: Signal
 }
 
 extension InputLayer {
@@ -30,15 +32,17 @@ extension InputLayer {
         groups = ports("groups", countType(design.groupsMax))
         swap = ports.bool("swap")
         nextColumns = ports("next_columns", countType(design.configuration.maxima.columns))
+        waiting = ports.bool("waiting")
     }
 }
 
 /// Two column slots in one RAM: the activation stream fills one while the
 /// encoder reads the other. A column's beats arrive group by group, chunk by
 /// chunk (see `ColumnBeats`); a slot is full once its column is complete and
-/// free again when the encoder has read its last group (`release`). A beat
-/// is written a cycle after it is accepted, so a slot may be read from the
-/// cycle after `full` rises on.
+/// free again when the encoder has read its last group (`release`). The
+/// stream's `tlast` is checked and beats no layer takes are dropped (see
+/// `ColumnIntake`). A beat is written a cycle after it is accepted, so a
+/// slot may be read from the cycle after `full` rises on.
 ///
 /// ```
 ///  read     enable, slot, group, chunk
@@ -70,6 +74,8 @@ struct InputBuffer: Circuit {
         let columnsDone: Signal
         /// The word read `readLatency` cycles ago.
         let column: Signal
+        /// The activation stream's failing checks.
+        let errors: ActivationErrors
     }
 
     var moduleName: String { "pqa_input_buffer" }
@@ -87,7 +93,7 @@ struct InputBuffer: Circuit {
 
     func outputs(_ ports: PortFields) -> Outputs {
         Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
-                column: ports("column", .unsigned(design.activationBeatBits)))
+                column: ports("column", .unsigned(design.activationBeatBits)), errors: ports.group("error", ActivationErrors.init))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
@@ -103,14 +109,19 @@ struct InputBuffer: Circuit {
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        let columnEnds = ((chunk == layer.chunks - 1) & (group == layer.groups - 1)).named("column_ends")
+        let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (columnsLeft != 0, layer.waiting),
+                                  writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
         let writeAddress = address(m, slot: writeSlot, group: group, chunk: chunk, width: memory.addressWidth).named("write_address")
-        memory.writeACycleLater(m, when: stream.fire, address: writeAddress, data: stream.data)
-        m.when(stream.fire) {
-            m.when(chunk == layer.chunks - 1) {
+        memory.writeACycleLater(m, when: intake.store, address: writeAddress, data: stream.data)
+        m.when(intake.store) {
+            m.when(intake.mismatch) {
+                chunk <== 0
+                group <== 0
+            }.elseWhen(chunk == layer.chunks - 1) {
                 chunk <== 0
                 m.when(group == layer.groups - 1) {
                     group <== 0
@@ -133,6 +144,7 @@ struct InputBuffer: Circuit {
         outputs.full <== full
         outputs.receiving <== (chunk != 0) | (group != 0)
         outputs.columnsDone <== columnsLeft == 0
+        outputs.errors <== intake.errors
     }
 
     /// Word `chunk` of group `group` of column slot `slot`.

@@ -1,11 +1,13 @@
 import HDL
 import PQ
 
-/// A write of one prototype memory word of a subspace: `enables[p]` selects
-/// prototype lane `p` of the chunk.
+/// A write of prototype memory words of a subspace: `enables[p]` selects
+/// prototype lane `p` of the chunk, which takes its word of `data` (see `WordGrouping`).
 struct PrototypeWrite: PortGroup {
     let enables: [Signal]
     let address, data: Signal
+    /// Where each prototype lane finds its word in `data` (not a port).
+    let grouping: WordGrouping
 }
 
 /// The control a subspace encoder receives, each at the stage it acts in.
@@ -80,7 +82,8 @@ struct SubspaceEncoder: Circuit {
         let c = design.configuration
         let write = rom == nil ? ports.group("write") {
             PrototypeWrite(enables: $0.array("enable", count: c.parallelism.npVec, .bool),
-                           address: $0("address", .unsigned(design.prototypeAddressBits)), data: $0("data", .unsigned(design.prototypeWordBits)))
+                           address: $0("address", .unsigned(design.prototypeAddressBits)),
+                           data: $0("data", .unsigned(design.prototypeGrouping.beatWordBits)), grouping: design.prototypeGrouping)
         } : nil
         return Inputs(write: write, column: ports("column", .unsigned(c.parallelism.lsVec * c.formats.activation.bits)),
                       control: ports.group("control") { SubspaceControl($0, design) })
@@ -99,7 +102,7 @@ struct SubspaceEncoder: Circuit {
                 memory = m.simpleDualPortRAM("prototypes_\(q)", depth: 2 * design.prototypeWords, .unsigned(design.prototypeWordBits),
                                              readDuringWrite: .undefined)
                 if let write = inputs.write {
-                    m.when(write.enables[q]) { memory.write(address: write.address, data: write.data) }
+                    m.when(write.enables[q]) { memory.write(address: write.address, data: write.grouping.word(of: write.data, memory: q)) }
                 }
             }
             let word = memory.readRegistered(address: control.address.resized(to: memory.addressWidth), enable: control.read,
