@@ -39,7 +39,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   reading_bank, reading_group, reading_chunk, reading_prototype_chunk, reading_first_chunk, reading_last_chunk, reading_first_prototype_chunk, reading_last_prototype_chunk, reading_first_group, reading_last_group, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -80,17 +80,28 @@ module pqa_encoder (
     wire [5:0] _t0;
     wire [5:0] _t1;
     wire [4:0] prototype_address;
-    reg  reading_valid;
-    reg  reading_bank;
-    reg  [4:0] reading_group;
-    reg  reading_chunk;
-    reg  reading_prototype_chunk;
-    reg  reading_first_chunk;
-    reg  reading_last_chunk;
-    reg  reading_first_prototype_chunk;
-    reg  reading_last_prototype_chunk;
-    reg  reading_first_group;
-    reg  reading_last_group;
+    reg  reading_valid_d1;
+    reg  reading_bank_d1;
+    reg  [4:0] reading_group_d1;
+    reg  reading_chunk_d1;
+    reg  reading_prototype_chunk_d1;
+    reg  reading_first_chunk_d1;
+    reg  reading_last_chunk_d1;
+    reg  reading_first_prototype_chunk_d1;
+    reg  reading_last_prototype_chunk_d1;
+    reg  reading_first_group_d1;
+    reg  reading_last_group_d1;
+    reg  reading_valid_d2;
+    reg  reading_bank_d2;
+    reg  [4:0] reading_group_d2;
+    reg  reading_chunk_d2;
+    reg  reading_prototype_chunk_d2;
+    reg  reading_first_chunk_d2;
+    reg  reading_last_chunk_d2;
+    reg  reading_first_prototype_chunk_d2;
+    reg  reading_last_prototype_chunk_d2;
+    reg  reading_first_group_d2;
+    reg  reading_last_group_d2;
     reg  fetched_valid;
     reg  fetched_bank;
     reg  [4:0] fetched_group;
@@ -243,8 +254,8 @@ module pqa_encoder (
     assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:92]
     assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:92]
     assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:92]
-    assign _t2 = reading_bank ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
-    assign _t3 = {{4{1'b0}}, reading_chunk}; // @[DistanceEncoder.swift:100]
+    assign _t2 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
+    assign _t3 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:100]
     assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:100]
     assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:100]
     assign _t6 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:109]
@@ -276,7 +287,8 @@ module pqa_encoder (
 
     always @(posedge clk) begin
         if (rst) begin
-            reading_valid <= 1'b0;
+            reading_valid_d1 <= 1'b0;
+            reading_valid_d2 <= 1'b0;
             fetched_valid <= 1'b0;
             summed_valid_d1 <= 1'b0;
             summed_valid_d2 <= 1'b0;
@@ -287,8 +299,9 @@ module pqa_encoder (
             chunk_done_valid_d2 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            reading_valid <= operation_valid; // @[DistanceEncoder.swift:95]
-            fetched_valid <= reading_valid; // @[DistanceEncoder.swift:96]
+            reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:95]
+            reading_valid_d2 <= reading_valid_d1; // @[DistanceEncoder.swift:95]
+            fetched_valid <= reading_valid_d2; // @[DistanceEncoder.swift:96]
             summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:102]
             summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:102]
             summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:102]
@@ -301,25 +314,35 @@ module pqa_encoder (
     end
 
     always @(posedge clk) begin
-        reading_bank <= operation_bank; // @[DistanceEncoder.swift:95]
-        reading_group <= operation_group; // @[DistanceEncoder.swift:95]
-        reading_chunk <= operation_chunk; // @[DistanceEncoder.swift:95]
-        reading_prototype_chunk <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_chunk <= operation_first_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_chunk <= operation_last_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_prototype_chunk <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_prototype_chunk <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_group <= operation_first_group; // @[DistanceEncoder.swift:95]
-        reading_last_group <= operation_last_group; // @[DistanceEncoder.swift:95]
-        fetched_bank <= reading_bank; // @[DistanceEncoder.swift:96]
-        fetched_group <= reading_group; // @[DistanceEncoder.swift:96]
-        fetched_prototype_chunk <= reading_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_chunk <= reading_first_chunk; // @[DistanceEncoder.swift:96]
-        fetched_last_chunk <= reading_last_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_prototype_chunk <= reading_first_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_last_prototype_chunk <= reading_last_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_group <= reading_first_group; // @[DistanceEncoder.swift:96]
-        fetched_last_group <= reading_last_group; // @[DistanceEncoder.swift:96]
+        reading_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:95]
+        reading_group_d1 <= operation_group; // @[DistanceEncoder.swift:95]
+        reading_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:95]
+        reading_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:95]
+        reading_bank_d2 <= reading_bank_d1; // @[DistanceEncoder.swift:95]
+        reading_group_d2 <= reading_group_d1; // @[DistanceEncoder.swift:95]
+        reading_chunk_d2 <= reading_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk_d2 <= reading_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_chunk_d2 <= reading_first_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_last_chunk_d2 <= reading_last_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk_d2 <= reading_first_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk_d2 <= reading_last_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_group_d2 <= reading_first_group_d1; // @[DistanceEncoder.swift:95]
+        reading_last_group_d2 <= reading_last_group_d1; // @[DistanceEncoder.swift:95]
+        fetched_bank <= reading_bank_d2; // @[DistanceEncoder.swift:96]
+        fetched_group <= reading_group_d2; // @[DistanceEncoder.swift:96]
+        fetched_prototype_chunk <= reading_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_chunk <= reading_first_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_chunk <= reading_last_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_prototype_chunk <= reading_first_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_prototype_chunk <= reading_last_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_group <= reading_first_group_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_group <= reading_last_group_d2; // @[DistanceEncoder.swift:96]
         lane_valid_0 <= _t5 < _t2; // @[DistanceEncoder.swift:100]
         lane_valid_1 <= (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:100]
         lane_valid_2 <= (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:100]
@@ -411,6 +434,7 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_0 (
         .clk(clk),
+        .rst(rst),
         .write_enable_0(_t10),
         .write_enable_1(_t10),
         .write_enable_2(_t10),
@@ -468,6 +492,7 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_1 (
         .clk(clk),
+        .rst(rst),
         .write_enable_0(_t15),
         .write_enable_1(_t15),
         .write_enable_2(_t15),
@@ -525,6 +550,7 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_2 (
         .clk(clk),
+        .rst(rst),
         .write_enable_0(_t20),
         .write_enable_1(_t20),
         .write_enable_2(_t20),
@@ -582,6 +608,7 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_3 (
         .clk(clk),
+        .rst(rst),
         .write_enable_0(_t25),
         .write_enable_1(_t25),
         .write_enable_2(_t25),

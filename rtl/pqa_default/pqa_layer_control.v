@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, expected_prototypes_beats, expected_table_beats
+//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, expected_prototypes_beats, expected_table_beats
 `default_nettype none
 
 module pqa_layer_control (
@@ -142,40 +142,46 @@ module pqa_layer_control (
     reg  pending;
     reg  committing;
     reg  [7:0] in_flight_0;
-    reg  [7:0] in_flight_1;
+    reg  bank0_busy;
     wire _t0;
     wire _t1;
     wire _t2;
     wire _t3;
+    reg  [7:0] in_flight_1;
+    reg  bank1_busy;
+    wire _t4;
+    wire _t5;
+    wire _t6;
+    wire _t7;
     wire idle_banks;
     wire load_bank;
     wire load_fire;
     wire register_beat;
     reg  load_data_seen;
-    wire _t4;
+    wire _t8;
     wire load_restart;
     wire load_clear;
     wire ls_written;
-    wire [3:0] _t5;
+    wire [3:0] _t9;
     reg  ls_loaded;
     reg  ls_legal;
-    wire _t6;
+    wire _t10;
     reg  [3:0] bank0_ls;
-    wire _t7;
+    wire _t11;
     reg  [3:0] bank1_ls;
     wire np_written;
-    wire [4:0] _t8;
+    wire [4:0] _t12;
     reg  np_loaded;
     reg  np_legal;
-    wire _t9;
+    wire _t13;
     reg  [4:0] bank0_np;
     reg  [4:0] bank1_np;
     wire ns_written;
-    wire [6:0] _t10;
+    wire [6:0] _t14;
     reg  ns_loaded;
     reg  ns_legal;
-    wire _t11;
-    wire _t12;
+    wire _t15;
+    wire _t16;
     reg  [6:0] bank0_ns;
     reg  [6:0] bank1_ns;
     wire cout_written;
@@ -184,17 +190,17 @@ module pqa_layer_control (
     reg  [6:0] bank0_cout;
     reg  [6:0] bank1_cout;
     wire columns_written;
-    wire [12:0] _t13;
+    wire [12:0] _t17;
     reg  columns_loaded;
     reg  columns_legal;
-    wire _t14;
+    wire _t18;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
     wire multiplier_written;
-    wire [15:0] _t15;
+    wire [15:0] _t19;
     reg  multiplier_loaded;
     reg  multiplier_legal;
-    wire _t16;
+    wire _t20;
     reg  [15:0] bank0_multiplier;
     reg  [15:0] bank1_multiplier;
     wire shift_written;
@@ -203,35 +209,35 @@ module pqa_layer_control (
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
     wire relu_written;
-    wire _t17;
+    wire _t21;
     reg  relu_loaded;
     reg  relu_legal;
-    wire _t18;
+    wire _t22;
     reg  bank0_relu;
     reg  bank1_relu;
-    wire _t19;
-    wire _t20;
-    wire _t21;
+    wire _t23;
+    wire _t24;
+    wire _t25;
     reg  prototypes_write_valid_q;
     reg  [4:0] prototypes_write_index_q;
     reg  [4:0] prototypes_write_address_q;
     reg  [215:0] prototypes_write_data_q;
-    wire _t22;
-    wire _t23;
+    wire _t26;
+    wire _t27;
     reg  table_write_valid_q;
     reg  [4:0] table_write_index_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t24;
-    wire _t25;
-    wire _t26;
+    wire _t28;
+    wire _t29;
+    wire _t30;
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
     reg  [8:0] prototypes_beats;
     reg  [11:0] table_beats;
     reg  [2:0] bias_beats;
-    wire _t27;
+    wire _t31;
     reg  load_bad_beat;
     wire [5:0] commit_failure;
     wire commit_passes;
@@ -239,60 +245,60 @@ module pqa_layer_control (
     reg  [5:0] error_code;
     reg  bank0_chunks;
     reg  bank0_prototype_chunks;
-    wire [4:0] _t28;
-    wire [4:0] _t29;
-    wire [4:0] _t30;
-    wire [4:0] _t31;
-    reg  [4:0] bank0_groups;
-    wire [2:0] _t32;
-    reg  [2:0] bank0_output_chunks;
-    wire [2:0] bank0_encode_cycles;
-    wire [2:0] bank0_period;
-    reg  bank1_chunks;
-    reg  bank1_prototype_chunks;
+    wire [4:0] _t32;
     wire [4:0] _t33;
     wire [4:0] _t34;
     wire [4:0] _t35;
-    wire [4:0] _t36;
-    reg  [4:0] bank1_groups;
-    wire [2:0] _t37;
-    reg  [2:0] bank1_output_chunks;
-    wire [2:0] bank1_encode_cycles;
-    wire [2:0] bank1_period;
-    wire [6:0] _t38;
+    reg  [4:0] bank0_groups;
+    wire [2:0] _t36;
+    reg  [2:0] bank0_output_chunks;
+    reg  [2:0] bank0_encode_cycles;
+    reg  [2:0] bank0_period;
+    reg  bank1_chunks;
+    reg  bank1_prototype_chunks;
+    wire [4:0] _t37;
+    wire [4:0] _t38;
     wire [4:0] _t39;
-    wire [2:0] _t40;
+    wire [4:0] _t40;
+    reg  [4:0] bank1_groups;
     wire [2:0] _t41;
-    wire [2:0] _t42;
-    wire [5:0] _t43;
-    wire [5:0] _t44;
-    wire [5:0] _t45;
-    wire [5:0] _t46;
+    reg  [2:0] bank1_output_chunks;
+    reg  [2:0] bank1_encode_cycles;
+    reg  [2:0] bank1_period;
+    wire [6:0] _t42;
+    wire [4:0] _t43;
+    wire [2:0] _t44;
+    wire [2:0] _t45;
+    wire [2:0] _t46;
     wire [5:0] _t47;
     wire [5:0] _t48;
     wire [5:0] _t49;
     wire [5:0] _t50;
     wire [5:0] _t51;
-    wire [10:0] _t52;
-    wire [10:0] _t53;
+    wire [5:0] _t52;
+    wire [5:0] _t53;
+    wire [5:0] _t54;
+    wire [5:0] _t55;
+    wire [10:0] _t56;
+    wire [10:0] _t57;
     reg  [10:0] expected_prototypes_beats;
-    wire [7:0] _t54;
-    wire [7:0] _t55;
-    wire [13:0] _t56;
-    wire [13:0] _t57;
-    wire [13:0] _t58;
-    wire [13:0] _t59;
+    wire [7:0] _t58;
+    wire [7:0] _t59;
+    wire [13:0] _t60;
+    wire [13:0] _t61;
+    wire [13:0] _t62;
+    wire [13:0] _t63;
     reg  [13:0] expected_table_beats;
     wire bias_beats_match;
     wire table_beats_match;
     wire prototypes_beats_match;
-    wire [5:0] _t60;
-    wire [5:0] _t61;
-    wire [5:0] _t62;
-    wire [5:0] _t63;
     wire [5:0] _t64;
+    wire [5:0] _t65;
+    wire [5:0] _t66;
+    wire [5:0] _t67;
+    wire [5:0] _t68;
 
-    assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? (in_flight_1 != 8'h00) : (in_flight_0 != 8'h00))); // @[LayerControl.swift:74]
+    assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? bank1_busy : bank0_busy)); // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
     assign write_prototypes_index = prototypes_write_index_q; // @[LoadPortGroups.swift:51]
     assign write_prototypes_address = prototypes_write_address_q; // @[LoadPortGroups.swift:52]
@@ -340,95 +346,95 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
     assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:209]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:209]
-    assign _t2 = progress_started & active_bank; // @[BankedLoadPort.swift:209]
-    assign _t3 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:209]
-    assign idle_banks = (in_flight_0 == 8'h00) & (in_flight_1 == 8'h00); // @[BankedLoadPort.swift:212]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:212]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:212]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:212]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:212]
+    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:212]
+    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:212]
+    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:212]
+    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:212]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:221]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:72]
     assign load_fire = load_valid & load_ready; // @[BankedLoadPort.swift:74]
     assign register_beat = load_kind == 2'h0; // @[BankedLoadPort.swift:82]
-    assign _t4 = load_fire & register_beat; // @[BankedLoadPort.swift:91]
-    assign load_restart = _t4 & load_data_seen; // @[BankedLoadPort.swift:84]
+    assign _t8 = load_fire & register_beat; // @[BankedLoadPort.swift:91]
+    assign load_restart = _t8 & load_data_seen; // @[BankedLoadPort.swift:84]
     assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:85]
-    assign ls_written = _t4 & (load_address == 10'h000); // @[BankedLoadPort.swift:91]
-    assign _t5 = load_data[3:0]; // @[BankedLoadPort.swift:103]
-    assign _t6 = load_data[255:4] == 252'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign _t7 = ~load_bank; // @[BankedLoadPort.swift:103]
-    assign np_written = _t4 & (load_address == 10'h001); // @[BankedLoadPort.swift:91]
-    assign _t8 = load_data[4:0]; // @[BankedLoadPort.swift:103]
-    assign _t9 = load_data[255:5] == 251'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign ns_written = _t4 & (load_address == 10'h002); // @[BankedLoadPort.swift:91]
-    assign _t10 = load_data[6:0]; // @[BankedLoadPort.swift:103]
-    assign _t11 = load_data[255:7] == 249'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign _t12 = (_t11 & (7'h01 <= _t10)) & (_t10 <= 7'h40); // @[BankedLoadPort.swift:95]
-    assign cout_written = _t4 & (load_address == 10'h003); // @[BankedLoadPort.swift:91]
-    assign columns_written = _t4 & (load_address == 10'h004); // @[BankedLoadPort.swift:91]
-    assign _t13 = load_data[12:0]; // @[BankedLoadPort.swift:103]
-    assign _t14 = load_data[255:13] == 243'h0000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign multiplier_written = _t4 & (load_address == 10'h005); // @[BankedLoadPort.swift:91]
-    assign _t15 = load_data[15:0]; // @[BankedLoadPort.swift:103]
-    assign _t16 = load_data[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign shift_written = _t4 & (load_address == 10'h006); // @[BankedLoadPort.swift:91]
-    assign relu_written = _t4 & (load_address == 10'h007); // @[BankedLoadPort.swift:91]
-    assign _t17 = load_data[0]; // @[BankedLoadPort.swift:103]
-    assign _t18 = load_data[255:1] == 255'h0000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
-    assign _t19 = load_kind == 2'h1; // @[BankedLoadPort.swift:135]
-    assign _t20 = load_fire & _t19; // @[BankedLoadPort.swift:125]
-    assign _t21 = load_address < 10'h010; // @[BankedLoadPort.swift:135]
-    assign _t22 = load_kind == 2'h2; // @[BankedLoadPort.swift:135]
-    assign _t23 = load_fire & _t22; // @[BankedLoadPort.swift:125]
-    assign _t24 = load_kind == 2'h3; // @[BankedLoadPort.swift:135]
-    assign _t25 = load_fire & _t24; // @[BankedLoadPort.swift:125]
-    assign _t26 = load_address < 10'h004; // @[BankedLoadPort.swift:135]
-    assign _t27 = ((register_beat & (load_address < 10'h008)) | ((_t19 & (load_index < 5'h18)) & _t21)) | (_t22 & (load_index < 5'h02)); // @[BankedLoadPort.swift:135]
-    assign commit_failure = _t64; // @[BankedLoadPort.swift:138]
+    assign ls_written = _t8 & (load_address == 10'h000); // @[BankedLoadPort.swift:91]
+    assign _t9 = load_data[3:0]; // @[BankedLoadPort.swift:103]
+    assign _t10 = load_data[255:4] == 252'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t11 = ~load_bank; // @[BankedLoadPort.swift:103]
+    assign np_written = _t8 & (load_address == 10'h001); // @[BankedLoadPort.swift:91]
+    assign _t12 = load_data[4:0]; // @[BankedLoadPort.swift:103]
+    assign _t13 = load_data[255:5] == 251'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign ns_written = _t8 & (load_address == 10'h002); // @[BankedLoadPort.swift:91]
+    assign _t14 = load_data[6:0]; // @[BankedLoadPort.swift:103]
+    assign _t15 = load_data[255:7] == 249'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t16 = (_t15 & (7'h01 <= _t14)) & (_t14 <= 7'h40); // @[BankedLoadPort.swift:95]
+    assign cout_written = _t8 & (load_address == 10'h003); // @[BankedLoadPort.swift:91]
+    assign columns_written = _t8 & (load_address == 10'h004); // @[BankedLoadPort.swift:91]
+    assign _t17 = load_data[12:0]; // @[BankedLoadPort.swift:103]
+    assign _t18 = load_data[255:13] == 243'h0000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign multiplier_written = _t8 & (load_address == 10'h005); // @[BankedLoadPort.swift:91]
+    assign _t19 = load_data[15:0]; // @[BankedLoadPort.swift:103]
+    assign _t20 = load_data[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign shift_written = _t8 & (load_address == 10'h006); // @[BankedLoadPort.swift:91]
+    assign relu_written = _t8 & (load_address == 10'h007); // @[BankedLoadPort.swift:91]
+    assign _t21 = load_data[0]; // @[BankedLoadPort.swift:103]
+    assign _t22 = load_data[255:1] == 255'h0000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t23 = load_kind == 2'h1; // @[BankedLoadPort.swift:135]
+    assign _t24 = load_fire & _t23; // @[BankedLoadPort.swift:125]
+    assign _t25 = load_address < 10'h010; // @[BankedLoadPort.swift:135]
+    assign _t26 = load_kind == 2'h2; // @[BankedLoadPort.swift:135]
+    assign _t27 = load_fire & _t26; // @[BankedLoadPort.swift:125]
+    assign _t28 = load_kind == 2'h3; // @[BankedLoadPort.swift:135]
+    assign _t29 = load_fire & _t28; // @[BankedLoadPort.swift:125]
+    assign _t30 = load_address < 10'h004; // @[BankedLoadPort.swift:135]
+    assign _t31 = ((register_beat & (load_address < 10'h008)) | ((_t23 & (load_index < 5'h18)) & _t25)) | (_t26 & (load_index < 5'h02)); // @[BankedLoadPort.swift:135]
+    assign commit_failure = _t68; // @[BankedLoadPort.swift:138]
     assign commit_passes = commit_failure == 6'h00; // @[BankedLoadPort.swift:139]
     assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:145]
-    assign _t28 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:135]
-    assign _t29 = ({{4{1'b0}}, (7'h10 < bank0_ns)} + {{4{1'b0}}, (7'h14 < bank0_ns)}) + ({{4{1'b0}}, (7'h18 < bank0_ns)} + {{4{1'b0}}, (7'h1c < bank0_ns)}); // @[LayerControl.swift:135]
-    assign _t30 = ({{4{1'b0}}, (7'h20 < bank0_ns)} + {{4{1'b0}}, (7'h24 < bank0_ns)}) + ({{4{1'b0}}, (7'h28 < bank0_ns)} + {{4{1'b0}}, (7'h2c < bank0_ns)}); // @[LayerControl.swift:135]
-    assign _t31 = ({{4{1'b0}}, (7'h30 < bank0_ns)} + {{4{1'b0}}, (7'h34 < bank0_ns)}) + ({{4{1'b0}}, (7'h38 < bank0_ns)} + {{4{1'b0}}, (7'h3c < bank0_ns)}); // @[LayerControl.swift:135]
-    assign _t32 = ({{2{1'b0}}, (7'h00 < bank0_cout)} + {{2{1'b0}}, (7'h10 < bank0_cout)}) + ({{2{1'b0}}, (7'h20 < bank0_cout)} + {{2{1'b0}}, (7'h30 < bank0_cout)}); // @[LayerControl.swift:136]
-    assign bank0_encode_cycles = {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:139]
-    assign bank0_period = (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:145]
-    assign _t33 = ({{4{1'b0}}, (7'h00 < bank1_ns)} + {{4{1'b0}}, (7'h04 < bank1_ns)}) + ({{4{1'b0}}, (7'h08 < bank1_ns)} + {{4{1'b0}}, (7'h0c < bank1_ns)}); // @[LayerControl.swift:135]
-    assign _t34 = ({{4{1'b0}}, (7'h10 < bank1_ns)} + {{4{1'b0}}, (7'h14 < bank1_ns)}) + ({{4{1'b0}}, (7'h18 < bank1_ns)} + {{4{1'b0}}, (7'h1c < bank1_ns)}); // @[LayerControl.swift:135]
-    assign _t35 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:135]
-    assign _t36 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:135]
-    assign _t37 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:136]
-    assign bank1_encode_cycles = {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:139]
-    assign bank1_period = (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:145]
-    assign _t38 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:159]
-    assign _t39 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:159]
-    assign _t40 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:177]
-    assign _t41 = ({{2{1'b0}}, (5'h00 < _t39)} + {{2{1'b0}}, (5'h03 < _t39)}) + ({{2{1'b0}}, (5'h06 < _t39)} + {{2{1'b0}}, (5'h09 < _t39)}); // @[LayerControl.swift:158]
-    assign _t42 = _t41 + ({{2{1'b0}}, (5'h0c < _t39)} + {{2{1'b0}}, (5'h0f < _t39)}); // @[LayerControl.swift:158]
-    assign _t43 = ({{5{1'b0}}, (7'h00 < _t38)} + {{5{1'b0}}, (7'h02 < _t38)}) + ({{5{1'b0}}, (7'h04 < _t38)} + {{5{1'b0}}, (7'h06 < _t38)}); // @[LayerControl.swift:159]
-    assign _t44 = ({{5{1'b0}}, (7'h08 < _t38)} + {{5{1'b0}}, (7'h0a < _t38)}) + ({{5{1'b0}}, (7'h0c < _t38)} + {{5{1'b0}}, (7'h0e < _t38)}); // @[LayerControl.swift:159]
-    assign _t45 = ({{5{1'b0}}, (7'h10 < _t38)} + {{5{1'b0}}, (7'h12 < _t38)}) + ({{5{1'b0}}, (7'h14 < _t38)} + {{5{1'b0}}, (7'h16 < _t38)}); // @[LayerControl.swift:159]
-    assign _t46 = ({{5{1'b0}}, (7'h18 < _t38)} + {{5{1'b0}}, (7'h1a < _t38)}) + ({{5{1'b0}}, (7'h1c < _t38)} + {{5{1'b0}}, (7'h1e < _t38)}); // @[LayerControl.swift:159]
-    assign _t47 = ({{5{1'b0}}, (7'h20 < _t38)} + {{5{1'b0}}, (7'h22 < _t38)}) + ({{5{1'b0}}, (7'h24 < _t38)} + {{5{1'b0}}, (7'h26 < _t38)}); // @[LayerControl.swift:159]
-    assign _t48 = ({{5{1'b0}}, (7'h28 < _t38)} + {{5{1'b0}}, (7'h2a < _t38)}) + ({{5{1'b0}}, (7'h2c < _t38)} + {{5{1'b0}}, (7'h2e < _t38)}); // @[LayerControl.swift:159]
-    assign _t49 = ({{5{1'b0}}, (7'h30 < _t38)} + {{5{1'b0}}, (7'h32 < _t38)}) + ({{5{1'b0}}, (7'h34 < _t38)} + {{5{1'b0}}, (7'h36 < _t38)}); // @[LayerControl.swift:159]
-    assign _t50 = ({{5{1'b0}}, (7'h38 < _t38)} + {{5{1'b0}}, (7'h3a < _t38)}) + ({{5{1'b0}}, (7'h3c < _t38)} + {{5{1'b0}}, (7'h3e < _t38)}); // @[LayerControl.swift:159]
-    assign _t51 = ((_t43 + _t44) + (_t45 + _t46)) + ((_t47 + _t48) + (_t49 + _t50)); // @[LayerControl.swift:159]
-    assign _t52 = {{3{1'b0}}, ((load_bank ? bank1_chunks : bank0_chunks) ? ({1'b0, _t38}) : 8'h00)}; // @[LayerControl.swift:158]
-    assign _t53 = ((_t42[0] ? (_t52) : 11'h000) + (_t42[1] ? (_t52 << 1) : 11'h000)) + (_t42[2] ? (_t52 << 2) : 11'h000); // @[LayerControl.swift:158]
-    assign _t54 = {{3{1'b0}}, _t39}; // @[LayerControl.swift:159]
-    assign _t55 = ((_t40[0] ? (_t54) : 8'h00) + (_t40[1] ? (_t54 << 1) : 8'h00)) + (_t40[2] ? (_t54 << 2) : 8'h00); // @[LayerControl.swift:159]
-    assign _t56 = {{6{1'b0}}, _t55}; // @[LayerControl.swift:159]
-    assign _t57 = (_t51[2] ? (_t56 << 2) : 14'h0000) + (_t51[3] ? (_t56 << 3) : 14'h0000); // @[LayerControl.swift:159]
-    assign _t58 = (_t51[4] ? (_t56 << 4) : 14'h0000) + (_t51[5] ? (_t56 << 5) : 14'h0000); // @[LayerControl.swift:159]
-    assign _t59 = ((_t51[0] ? (_t56) : 14'h0000) + (_t51[1] ? (_t56 << 1) : 14'h0000)) + _t57; // @[LayerControl.swift:159]
-    assign bias_beats_match = (bias_beats == _t40) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:177]
+    assign _t32 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t33 = ({{4{1'b0}}, (7'h10 < bank0_ns)} + {{4{1'b0}}, (7'h14 < bank0_ns)}) + ({{4{1'b0}}, (7'h18 < bank0_ns)} + {{4{1'b0}}, (7'h1c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t34 = ({{4{1'b0}}, (7'h20 < bank0_ns)} + {{4{1'b0}}, (7'h24 < bank0_ns)}) + ({{4{1'b0}}, (7'h28 < bank0_ns)} + {{4{1'b0}}, (7'h2c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t35 = ({{4{1'b0}}, (7'h30 < bank0_ns)} + {{4{1'b0}}, (7'h34 < bank0_ns)}) + ({{4{1'b0}}, (7'h38 < bank0_ns)} + {{4{1'b0}}, (7'h3c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t36 = ({{2{1'b0}}, (7'h00 < bank0_cout)} + {{2{1'b0}}, (7'h10 < bank0_cout)}) + ({{2{1'b0}}, (7'h20 < bank0_cout)} + {{2{1'b0}}, (7'h30 < bank0_cout)}); // @[LayerControl.swift:138]
+    assign _t37 = ({{4{1'b0}}, (7'h00 < bank1_ns)} + {{4{1'b0}}, (7'h04 < bank1_ns)}) + ({{4{1'b0}}, (7'h08 < bank1_ns)} + {{4{1'b0}}, (7'h0c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t38 = ({{4{1'b0}}, (7'h10 < bank1_ns)} + {{4{1'b0}}, (7'h14 < bank1_ns)}) + ({{4{1'b0}}, (7'h18 < bank1_ns)} + {{4{1'b0}}, (7'h1c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t39 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t40 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t41 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:138]
+    assign _t42 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:161]
+    assign _t43 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:161]
+    assign _t44 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:177]
+    assign _t45 = ({{2{1'b0}}, (5'h00 < _t43)} + {{2{1'b0}}, (5'h03 < _t43)}) + ({{2{1'b0}}, (5'h06 < _t43)} + {{2{1'b0}}, (5'h09 < _t43)}); // @[LayerControl.swift:160]
+    assign _t46 = _t45 + ({{2{1'b0}}, (5'h0c < _t43)} + {{2{1'b0}}, (5'h0f < _t43)}); // @[LayerControl.swift:160]
+    assign _t47 = ({{5{1'b0}}, (7'h00 < _t42)} + {{5{1'b0}}, (7'h02 < _t42)}) + ({{5{1'b0}}, (7'h04 < _t42)} + {{5{1'b0}}, (7'h06 < _t42)}); // @[LayerControl.swift:161]
+    assign _t48 = ({{5{1'b0}}, (7'h08 < _t42)} + {{5{1'b0}}, (7'h0a < _t42)}) + ({{5{1'b0}}, (7'h0c < _t42)} + {{5{1'b0}}, (7'h0e < _t42)}); // @[LayerControl.swift:161]
+    assign _t49 = ({{5{1'b0}}, (7'h10 < _t42)} + {{5{1'b0}}, (7'h12 < _t42)}) + ({{5{1'b0}}, (7'h14 < _t42)} + {{5{1'b0}}, (7'h16 < _t42)}); // @[LayerControl.swift:161]
+    assign _t50 = ({{5{1'b0}}, (7'h18 < _t42)} + {{5{1'b0}}, (7'h1a < _t42)}) + ({{5{1'b0}}, (7'h1c < _t42)} + {{5{1'b0}}, (7'h1e < _t42)}); // @[LayerControl.swift:161]
+    assign _t51 = ({{5{1'b0}}, (7'h20 < _t42)} + {{5{1'b0}}, (7'h22 < _t42)}) + ({{5{1'b0}}, (7'h24 < _t42)} + {{5{1'b0}}, (7'h26 < _t42)}); // @[LayerControl.swift:161]
+    assign _t52 = ({{5{1'b0}}, (7'h28 < _t42)} + {{5{1'b0}}, (7'h2a < _t42)}) + ({{5{1'b0}}, (7'h2c < _t42)} + {{5{1'b0}}, (7'h2e < _t42)}); // @[LayerControl.swift:161]
+    assign _t53 = ({{5{1'b0}}, (7'h30 < _t42)} + {{5{1'b0}}, (7'h32 < _t42)}) + ({{5{1'b0}}, (7'h34 < _t42)} + {{5{1'b0}}, (7'h36 < _t42)}); // @[LayerControl.swift:161]
+    assign _t54 = ({{5{1'b0}}, (7'h38 < _t42)} + {{5{1'b0}}, (7'h3a < _t42)}) + ({{5{1'b0}}, (7'h3c < _t42)} + {{5{1'b0}}, (7'h3e < _t42)}); // @[LayerControl.swift:161]
+    assign _t55 = ((_t47 + _t48) + (_t49 + _t50)) + ((_t51 + _t52) + (_t53 + _t54)); // @[LayerControl.swift:161]
+    assign _t56 = {{3{1'b0}}, ((load_bank ? bank1_chunks : bank0_chunks) ? ({1'b0, _t42}) : 8'h00)}; // @[LayerControl.swift:160]
+    assign _t57 = ((_t46[0] ? (_t56) : 11'h000) + (_t46[1] ? (_t56 << 1) : 11'h000)) + (_t46[2] ? (_t56 << 2) : 11'h000); // @[LayerControl.swift:160]
+    assign _t58 = {{3{1'b0}}, _t43}; // @[LayerControl.swift:161]
+    assign _t59 = ((_t44[0] ? (_t58) : 8'h00) + (_t44[1] ? (_t58 << 1) : 8'h00)) + (_t44[2] ? (_t58 << 2) : 8'h00); // @[LayerControl.swift:161]
+    assign _t60 = {{6{1'b0}}, _t59}; // @[LayerControl.swift:161]
+    assign _t61 = (_t55[2] ? (_t60 << 2) : 14'h0000) + (_t55[3] ? (_t60 << 3) : 14'h0000); // @[LayerControl.swift:161]
+    assign _t62 = (_t55[4] ? (_t60 << 4) : 14'h0000) + (_t55[5] ? (_t60 << 5) : 14'h0000); // @[LayerControl.swift:161]
+    assign _t63 = ((_t55[0] ? (_t60) : 14'h0000) + (_t55[1] ? (_t60 << 1) : 14'h0000)) + _t61; // @[LayerControl.swift:161]
+    assign bias_beats_match = (bias_beats == _t44) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:177]
     assign table_beats_match = (table_beats == expected_table_beats[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:177]
     assign prototypes_beats_match = (prototypes_beats == expected_prototypes_beats[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:177]
-    assign _t60 = load_bad_beat ? 6'h02 : (prototypes_beats_match ? (table_beats_match ? (bias_beats_match ? 6'h00 : 6'h0b) : 6'h0a) : 6'h09); // @[BankedLoadPort.swift:138]
-    assign _t61 = columns_legal ? (multiplier_legal ? (shift_legal ? (relu_legal ? _t60 : 6'h27) : 6'h26) : 6'h25) : 6'h24; // @[BankedLoadPort.swift:138]
-    assign _t62 = ls_legal ? (np_legal ? (ns_legal ? (cout_legal ? _t61 : 6'h23) : 6'h22) : 6'h21) : 6'h20; // @[BankedLoadPort.swift:138]
-    assign _t63 = columns_loaded ? (multiplier_loaded ? (shift_loaded ? (relu_loaded ? _t62 : 6'h17) : 6'h16) : 6'h15) : 6'h14; // @[BankedLoadPort.swift:138]
-    assign _t64 = ls_loaded ? (np_loaded ? (ns_loaded ? (cout_loaded ? _t63 : 6'h13) : 6'h12) : 6'h11) : 6'h10; // @[BankedLoadPort.swift:138]
+    assign _t64 = load_bad_beat ? 6'h02 : (prototypes_beats_match ? (table_beats_match ? (bias_beats_match ? 6'h00 : 6'h0b) : 6'h0a) : 6'h09); // @[BankedLoadPort.swift:138]
+    assign _t65 = columns_legal ? (multiplier_legal ? (shift_legal ? (relu_legal ? _t64 : 6'h27) : 6'h26) : 6'h25) : 6'h24; // @[BankedLoadPort.swift:138]
+    assign _t66 = ls_legal ? (np_legal ? (ns_legal ? (cout_legal ? _t65 : 6'h23) : 6'h22) : 6'h21) : 6'h20; // @[BankedLoadPort.swift:138]
+    assign _t67 = columns_loaded ? (multiplier_loaded ? (shift_loaded ? (relu_loaded ? _t66 : 6'h17) : 6'h16) : 6'h15) : 6'h14; // @[BankedLoadPort.swift:138]
+    assign _t68 = ls_loaded ? (np_loaded ? (ns_loaded ? (cout_loaded ? _t67 : 6'h13) : 6'h12) : 6'h11) : 6'h10; // @[BankedLoadPort.swift:138]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -437,7 +443,9 @@ module pqa_layer_control (
             pending <= 1'b0;
             committing <= 1'b0;
             in_flight_0 <= 8'h00;
+            bank0_busy <= 1'b0;
             in_flight_1 <= 8'h00;
+            bank1_busy <= 1'b0;
             load_data_seen <= 1'b0;
             ls_loaded <= 1'b0;
             ls_legal <= 1'b0;
@@ -487,62 +495,66 @@ module pqa_layer_control (
             else if (committing) pending <= commit_passes; // @[BankedLoadPort.swift:139]
             if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:141]
             else if (load_fire & load_last) committing <= 1'b1; // @[BankedLoadPort.swift:140]
-            if (_t0 & (~_t1)) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:209]
-            else if (_t1 & (~_t0)) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:209]
-            if (_t2 & (~_t3)) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:209]
-            else if (_t3 & (~_t2)) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:209]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:212]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:212]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:212]
+            else if (_t3) bank0_busy <= in_flight_0 != 8'h01; // @[BankedLoadPort.swift:212]
+            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:212]
+            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:212]
+            if (_t6) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:212]
+            else if (_t7) bank1_busy <= in_flight_1 != 8'h01; // @[BankedLoadPort.swift:212]
             if (load_fire & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:87]
             else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:86]
             if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (ls_written) ls_legal <= (_t6 & (4'h1 <= _t5)) & (_t5 <= 4'h9); // @[BankedLoadPort.swift:95]
-            if (ls_written & _t7) bank0_ls <= _t5; // @[BankedLoadPort.swift:103]
-            if (ls_written & load_bank) bank1_ls <= _t5; // @[BankedLoadPort.swift:103]
+            if (ls_written) ls_legal <= (_t10 & (4'h1 <= _t9)) & (_t9 <= 4'h9); // @[BankedLoadPort.swift:95]
+            if (ls_written & _t11) bank0_ls <= _t9; // @[BankedLoadPort.swift:103]
+            if (ls_written & load_bank) bank1_ls <= _t9; // @[BankedLoadPort.swift:103]
             if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (np_written) np_legal <= (_t9 & (5'h01 <= _t8)) & (_t8 <= 5'h10); // @[BankedLoadPort.swift:95]
-            if (np_written & _t7) bank0_np <= _t8; // @[BankedLoadPort.swift:103]
-            if (np_written & load_bank) bank1_np <= _t8; // @[BankedLoadPort.swift:103]
+            if (np_written) np_legal <= (_t13 & (5'h01 <= _t12)) & (_t12 <= 5'h10); // @[BankedLoadPort.swift:95]
+            if (np_written & _t11) bank0_np <= _t12; // @[BankedLoadPort.swift:103]
+            if (np_written & load_bank) bank1_np <= _t12; // @[BankedLoadPort.swift:103]
             if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (ns_written) ns_legal <= _t12; // @[BankedLoadPort.swift:95]
-            if (ns_written & _t7) bank0_ns <= _t10; // @[BankedLoadPort.swift:103]
-            if (ns_written & load_bank) bank1_ns <= _t10; // @[BankedLoadPort.swift:103]
+            if (ns_written) ns_legal <= _t16; // @[BankedLoadPort.swift:95]
+            if (ns_written & _t11) bank0_ns <= _t14; // @[BankedLoadPort.swift:103]
+            if (ns_written & load_bank) bank1_ns <= _t14; // @[BankedLoadPort.swift:103]
             if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (cout_written) cout_legal <= _t12; // @[BankedLoadPort.swift:95]
-            if (cout_written & _t7) bank0_cout <= _t10; // @[BankedLoadPort.swift:103]
-            if (cout_written & load_bank) bank1_cout <= _t10; // @[BankedLoadPort.swift:103]
+            if (cout_written) cout_legal <= _t16; // @[BankedLoadPort.swift:95]
+            if (cout_written & _t11) bank0_cout <= _t14; // @[BankedLoadPort.swift:103]
+            if (cout_written & load_bank) bank1_cout <= _t14; // @[BankedLoadPort.swift:103]
             if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (columns_written) columns_legal <= (_t14 & (13'h0001 <= _t13)) & (_t13 <= 13'h1000); // @[BankedLoadPort.swift:95]
-            if (columns_written & _t7) bank0_columns <= _t13; // @[BankedLoadPort.swift:103]
-            if (columns_written & load_bank) bank1_columns <= _t13; // @[BankedLoadPort.swift:103]
+            if (columns_written) columns_legal <= (_t18 & (13'h0001 <= _t17)) & (_t17 <= 13'h1000); // @[BankedLoadPort.swift:95]
+            if (columns_written & _t11) bank0_columns <= _t17; // @[BankedLoadPort.swift:103]
+            if (columns_written & load_bank) bank1_columns <= _t17; // @[BankedLoadPort.swift:103]
             if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (multiplier_written) multiplier_legal <= _t16 & (16'h0001 <= _t15); // @[BankedLoadPort.swift:95]
-            if (multiplier_written & _t7) bank0_multiplier <= _t15; // @[BankedLoadPort.swift:103]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t15; // @[BankedLoadPort.swift:103]
+            if (multiplier_written) multiplier_legal <= _t20 & (16'h0001 <= _t19); // @[BankedLoadPort.swift:95]
+            if (multiplier_written & _t11) bank0_multiplier <= _t19; // @[BankedLoadPort.swift:103]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t19; // @[BankedLoadPort.swift:103]
             if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (shift_written) shift_legal <= _t9; // @[BankedLoadPort.swift:95]
-            if (shift_written & _t7) bank0_shift <= _t8; // @[BankedLoadPort.swift:103]
-            if (shift_written & load_bank) bank1_shift <= _t8; // @[BankedLoadPort.swift:103]
+            if (shift_written) shift_legal <= _t13; // @[BankedLoadPort.swift:95]
+            if (shift_written & _t11) bank0_shift <= _t12; // @[BankedLoadPort.swift:103]
+            if (shift_written & load_bank) bank1_shift <= _t12; // @[BankedLoadPort.swift:103]
             if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
             else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
-            if (relu_written) relu_legal <= _t18; // @[BankedLoadPort.swift:95]
-            if (relu_written & _t7) bank0_relu <= _t17; // @[BankedLoadPort.swift:103]
-            if (relu_written & load_bank) bank1_relu <= _t17; // @[BankedLoadPort.swift:103]
-            prototypes_write_valid_q <= _t20 & _t21; // @[BankedLoadPort.swift:118]
-            table_write_valid_q <= _t23; // @[BankedLoadPort.swift:125]
-            bias_write_valid_q <= _t25 & _t26; // @[BankedLoadPort.swift:118]
+            if (relu_written) relu_legal <= _t22; // @[BankedLoadPort.swift:95]
+            if (relu_written & _t11) bank0_relu <= _t21; // @[BankedLoadPort.swift:103]
+            if (relu_written & load_bank) bank1_relu <= _t21; // @[BankedLoadPort.swift:103]
+            prototypes_write_valid_q <= _t24 & _t25; // @[BankedLoadPort.swift:118]
+            table_write_valid_q <= _t27; // @[BankedLoadPort.swift:125]
+            bias_write_valid_q <= _t29 & _t30; // @[BankedLoadPort.swift:118]
             if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:125]
-            else if (_t20 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:125]
+            else if (_t24 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:125]
             if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:125]
-            else if (_t23 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:125]
+            else if (_t27 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:125]
             if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:125]
-            else if (_t25 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:125]
-            if (load_fire & (~(_t27 | (_t24 & _t26)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:135]
+            else if (_t29 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:125]
+            if (load_fire & (~(_t31 | (_t28 & _t30)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:135]
             else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:134]
             if (committing & commit_passes) error_code <= 6'h00; // @[BankedLoadPort.swift:156]
             else if (error_code == 6'h00) begin
@@ -563,16 +575,20 @@ module pqa_layer_control (
         table_write_data_q <= load_data; // @[BankedLoadPort.swift:121]
         bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address[2:0]; // @[BankedLoadPort.swift:120]
         bias_write_data_q <= load_data; // @[BankedLoadPort.swift:121]
-        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:132]
-        bank0_prototype_chunks <= 5'h00 < bank0_np; // @[LayerControl.swift:133]
-        bank0_groups <= (_t28 + _t29) + (_t30 + _t31); // @[LayerControl.swift:135]
-        bank0_output_chunks <= _t32; // @[LayerControl.swift:136]
-        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:132]
-        bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:133]
-        bank1_groups <= (_t33 + _t34) + (_t35 + _t36); // @[LayerControl.swift:135]
-        bank1_output_chunks <= _t37; // @[LayerControl.swift:136]
-        expected_prototypes_beats <= _t53; // @[LayerControl.swift:158]
-        expected_table_beats <= _t59 + _t58; // @[LayerControl.swift:159]
+        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:134]
+        bank0_prototype_chunks <= 5'h00 < bank0_np; // @[LayerControl.swift:135]
+        bank0_groups <= (_t32 + _t33) + (_t34 + _t35); // @[LayerControl.swift:137]
+        bank0_output_chunks <= _t36; // @[LayerControl.swift:138]
+        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
+        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:147]
+        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:134]
+        bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:135]
+        bank1_groups <= (_t37 + _t38) + (_t39 + _t40); // @[LayerControl.swift:137]
+        bank1_output_chunks <= _t41; // @[LayerControl.swift:138]
+        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
+        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:147]
+        expected_prototypes_beats <= _t57; // @[LayerControl.swift:160]
+        expected_table_beats <= _t63 + _t62; // @[LayerControl.swift:161]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.

@@ -4,18 +4,20 @@ import HDL
 /// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
 /// `ceil(D / InVec)` beats; its slot is free again after its last read. The
 /// stream's `tlast` is checked and beats no layer takes are dropped (see
-/// `ColumnIntake`). A beat is written a cycle after it is accepted, so a
-/// slot may be read from the cycle after `full` rises on.
+/// `ColumnIntake`). Reads and writes reach the block RAM two cycles after
+/// their read or beat (see `Memory.writeBehindReads`), so a slot may be read
+/// from the cycle after `full` rises on.
 ///
 /// ```
 ///  read   enable, slot, chunk
-///  +2     the word from the block RAM's output register      (readLatency = 2)
+///  +1     address registered
+///  +3     the word from the block RAM's output register      (readLatency = 3)
 /// ```
 struct MACArrayInput: Circuit {
     let design: MACArrayParameters
 
-    /// Cycles from a read to its word (the block RAM and its output register).
-    static let readLatency = 2
+    /// Cycles from a read to its word (the address register, the block RAM and its output register).
+    static let readLatency = 3
 
     struct Layer: PortGroup {
         /// The active bank's beats per column; the swap, and the next layer's column count.
@@ -90,7 +92,7 @@ struct MACArrayInput: Circuit {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
         }
         let writeAddress = address(slot: writeSlot, chunk: chunk).named("write_address")
-        memory.writeACycleLater(m, when: intake.store, address: writeAddress, data: stream.data)
+        memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
         m.when(intake.store) {
             m.when(intake.mismatch) {
                 chunk <== 0
@@ -105,7 +107,7 @@ struct MACArrayInput: Circuit {
         }
         m.when(layer.swap) { columnsLeft <== layer.nextColumns }
         let read = inputs.read, readAddress = address(slot: read.slot, chunk: read.chunk).named("read_address")
-        outputs.word <== memory.readRegistered(address: readAddress, enable: read.enable, name: "read_word")
+        outputs.word <== memory.readPipelined(address: readAddress, enable: read.enable, name: "read_word")
         outputs.full <== full
         outputs.receiving <== chunk != 0
         outputs.columnsDone <== columnsLeft == 0

@@ -201,14 +201,23 @@ struct UnitsInFlight {
     let idle: Signal
 
     init(_ m: ModuleBuilder, activeBank: Signal, progress: WorkProgress) {
-        let counts = (0..<2).map { m.register("in_flight_\($0)", .unsigned(8), reset: 0) }
-        for (bank, count) in counts.enumerated() {
+        // Each count's "not zero" is a register beside it, set from the same
+        // step, so the load stream's ready never waits on a comparator.
+        busy = (0..<2).map { bank -> Signal in
+            let count = m.register("in_flight_\(bank)", .unsigned(8), reset: 0)
+            let busy = m.register("bank\(bank)_busy", reset: false)
             let isBank = bank == 1 ? activeBank : !activeBank
             let finishedHere = bank == 1 ? progress.finishedBank : !progress.finishedBank
             let up = progress.started & isBank, down = progress.finished & finishedHere
-            m.when(up & !down) { count <== count + 1 }.elseWhen(down & !up) { count <== count - 1 }
+            m.when(up & !down) {
+                count <== count + 1
+                busy <== true
+            }.elseWhen(down & !up) {
+                count <== count - 1
+                busy <== count != 1
+            }
+            return busy
         }
-        busy = counts.map { $0 != 0 }
-        idle = ((counts[0] == 0) & (counts[1] == 0)).named("idle_banks")
+        idle = (!busy[0] & !busy[1]).named("idle_banks")
     }
 }

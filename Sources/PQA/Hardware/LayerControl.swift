@@ -120,8 +120,10 @@ struct LayerControl: Circuit {
     }
 
     /// Both banks' layer registers, written by layer-register beats, and
-    /// their derived counts (registered: they settle the cycle after the
-    /// commit, while the layer is `committing`).
+    /// their derived counts, registered: counted from the last register
+    /// beat, the counts settle in two cycles, the encode cycles in three and
+    /// the period in four, before the commit's checks (at least one beat of
+    /// each memory kind comes between) and so before the swap.
     private func registerBanks(_ m: ModuleBuilder, _ port: BankedLoadPort) -> [LayerBank] {
         let p = design.configuration.parallelism
         func layerRegister(_ register: LayerRegister) -> [Signal] { port.registers[register.rawValue] }
@@ -136,13 +138,13 @@ struct LayerControl: Circuit {
             let outputChunks = m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
                                          name: "bank\(bank)_output_chunks")
             let periodType = countType(design.periodMax)
-            let encodeCycles = m.product(chunks, prototypeChunks).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
+            let encodeCycles = m.delayed(m.product(chunks, prototypeChunks).resized(to: periodType.width), name: "bank\(bank)_encode_cycles")
             let lookupCycles = outputChunks.resized(to: periodType.width)
             return LayerBank(ls: ls[bank], np: np[bank], ns: ns[bank], cout: cout[bank], columns: columns[bank],
                              multiplier: multiplier[bank], shift: shift[bank], relu: relu[bank],
                              chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
                              encodeCycles: encodeCycles,
-                             period: mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles).named("bank\(bank)_period"))
+                             period: m.delayed(mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles), name: "bank\(bank)_period"))
         }
     }
 

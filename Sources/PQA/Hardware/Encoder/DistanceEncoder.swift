@@ -32,11 +32,11 @@ struct EncoderLayer: PortGroup {
 ///
 /// ```
 ///  operation   issued (the column word is read with it, see `InputBuffer`)
-///  +2          reads registered; distance units                     (stage 1)
-///  +2+units    partials; accumulated                                (stage 2)
-///  +3+units    the accumulators: the argmin tree starts
-///  +3+units+argmin   the chunk's winners; running minimum
-///  +4+units+argmin   codes                                          (latency)
+///  +3          reads in (address, block RAM, output registers); distance units   (stage 1)
+///  +3+units    partials; accumulated                                (stage 2)
+///  +4+units    the accumulators: the argmin tree starts
+///  +4+units+argmin   the chunk's winners; running minimum
+///  +5+units+argmin   codes                                          (latency)
 /// ```
 struct DistanceEncoder: Circuit {
     let design: PQAParameters

@@ -49,7 +49,7 @@ extension SubspaceControl {
 /// running minimum over prototype chunks. Ties go to the lowest index.
 ///
 /// ```
-///  stage 0   read the prototype words (block RAM, then a register)
+///  stage 0   read the prototype words (address registered, block RAM, its output register)
 ///  stage 1   distance units: partial distances          (pipelined, see `DistanceUnit`)
 ///  stage 2   partial + accumulator (or the partial on the first element chunk), registered
 ///  +1        the argmin tree over the accumulators, registers every `argminLevelsPerStage` levels
@@ -94,6 +94,10 @@ struct SubspaceEncoder: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs code: Signal) {
         let c = design.configuration, control = inputs.control
         let distanceType = SignalType.unsigned(design.widths.distance.bits)
+        // Stage 0: the address and read registered here, one copy per
+        // subspace, so no net fans out to every prototype memory of the encoder.
+        let address = m.delayed(control.address, name: "prototype_address_q")
+        let read = m.delayed(control.read, name: "prototype_read_q", reset: 0)
         let partials = (0..<c.parallelism.npVec).map { q -> Signal in
             let memory: Memory
             if let rom {
@@ -105,7 +109,7 @@ struct SubspaceEncoder: Circuit {
                     m.when(write.enables[q]) { memory.write(address: write.address, data: write.grouping.word(of: write.data, memory: q)) }
                 }
             }
-            let word = memory.readRegistered(address: control.address.resized(to: memory.addressWidth), enable: control.read,
+            let word = memory.readRegistered(address: address.resized(to: memory.addressWidth), enable: read,
                                              name: "prototype_\(q)_q")
             let unit = m.instance(DistanceUnit(design: design), name: "u_distance_\(q)")
             unit.inputs <== DistanceUnit.Inputs(column: inputs.column, prototype: word,
