@@ -6,7 +6,7 @@
 //   formats = activation u8, prototype u8, entry s8, bias s16, output s8
 //   requantization = multiplier 16 bits, shift up to 31
 //   metric = l2
-//   pipelining = lane levels per stage 2, argmin levels per stage 2, adder levels per stage 2
+//   pipelining = lane levels per stage 2, argmin levels per stage 1, adder levels per stage 2
 //   tables = loadable, two banks
 // Ports:
 //   clk                 input   clock, rising edge
@@ -475,7 +475,7 @@ module pqa_core (
         .done_bank(u_requantizer_done_bank)
     );
 
-    stream_fifo_depth27_width128 u_output_fifo (
+    stream_fifo_depth29_width128 u_output_fifo (
         .clk(clk),
         .rst(rst),
         .in_valid(u_requantizer_out_valid),

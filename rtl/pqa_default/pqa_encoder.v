@@ -3,7 +3,7 @@
 // Parameters:
 //   parallelism = LsVec 9, NpVec 16, NsVec 4, OutVec 16
 //   metric = l2
-//   argmin levels per stage = 2
+//   argmin levels per stage = 1
 //   prototypes = loaded, two banks
 // Ports:
 //   clk                              input   clock, rising edge
@@ -39,7 +39,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -195,6 +195,8 @@ module pqa_encoder (
     reg  exists_15;
     reg  chunk_done_valid_d1;
     reg  chunk_done_valid_d2;
+    reg  chunk_done_valid_d3;
+    reg  chunk_done_valid_d4;
     reg  decided_bank_d1;
     reg  [4:0] decided_group_d1;
     reg  decided_prototype_chunk_d1;
@@ -209,6 +211,20 @@ module pqa_encoder (
     reg  decided_last_prototype_chunk_d2;
     reg  decided_first_group_d2;
     reg  decided_last_group_d2;
+    reg  decided_bank_d3;
+    reg  [4:0] decided_group_d3;
+    reg  decided_prototype_chunk_d3;
+    reg  decided_first_prototype_chunk_d3;
+    reg  decided_last_prototype_chunk_d3;
+    reg  decided_first_group_d3;
+    reg  decided_last_group_d3;
+    reg  decided_bank_d4;
+    reg  [4:0] decided_group_d4;
+    reg  decided_prototype_chunk_d4;
+    reg  decided_first_prototype_chunk_d4;
+    reg  decided_last_prototype_chunk_d4;
+    reg  decided_first_group_d4;
+    reg  decided_last_group_d4;
     wire finishing;
     wire [5:0] _t9;
     wire [3:0] chunk_base;
@@ -261,8 +277,8 @@ module pqa_encoder (
     assign _t6 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:109]
     assign _t7 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:109]
     assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:109]
-    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:113]
-    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:117]
+    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:113]
+    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:117]
     assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:117]
     assign _t10 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:122]
     assign _t11 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:122]
@@ -297,6 +313,8 @@ module pqa_encoder (
             accumulated_valid <= 1'b0;
             chunk_done_valid_d1 <= 1'b0;
             chunk_done_valid_d2 <= 1'b0;
+            chunk_done_valid_d3 <= 1'b0;
+            chunk_done_valid_d4 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
             reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:95]
@@ -309,6 +327,8 @@ module pqa_encoder (
             accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:105]
             chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:111]
             chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:111]
+            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:111]
+            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:111]
             codes_valid_q <= finishing; // @[DistanceEncoder.swift:113]
         end
     end
@@ -426,10 +446,24 @@ module pqa_encoder (
         decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
         decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:112]
         decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:112]
-        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:133]
-        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:134]
-        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:135]
-        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:136]
+        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:112]
+        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:112]
+        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:112]
+        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:112]
+        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:112]
+        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:112]
+        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:133]
+        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:134]
+        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:135]
+        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:136]
     end
 
     pqa_subspace_encoder u_subspace_0 (
@@ -483,8 +517,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_0_code)
@@ -541,8 +575,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_1_code)
@@ -599,8 +633,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_2_code)
@@ -657,8 +691,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_3_code)

@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, expected_prototypes_beats, expected_table_beats
+//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, prototype_beat_groups, table_beat_groups, prototype_rows, table_rows, expected_prototypes_beats, expected_table_beats
 `default_nettype none
 
 module pqa_layer_control (
@@ -269,7 +269,8 @@ module pqa_layer_control (
     wire [4:0] _t43;
     wire [2:0] _t44;
     wire [2:0] _t45;
-    wire [2:0] _t46;
+    reg  [2:0] prototype_beat_groups;
+    wire [5:0] _t46;
     wire [5:0] _t47;
     wire [5:0] _t48;
     wire [5:0] _t49;
@@ -278,25 +279,27 @@ module pqa_layer_control (
     wire [5:0] _t52;
     wire [5:0] _t53;
     wire [5:0] _t54;
-    wire [5:0] _t55;
-    wire [10:0] _t56;
+    reg  [5:0] table_beat_groups;
+    reg  [7:0] prototype_rows;
+    wire [7:0] _t55;
+    wire [7:0] _t56;
+    reg  [7:0] table_rows;
     wire [10:0] _t57;
+    wire [10:0] _t58;
     reg  [10:0] expected_prototypes_beats;
-    wire [7:0] _t58;
-    wire [7:0] _t59;
+    wire [13:0] _t59;
     wire [13:0] _t60;
     wire [13:0] _t61;
     wire [13:0] _t62;
-    wire [13:0] _t63;
     reg  [13:0] expected_table_beats;
     wire bias_beats_match;
     wire table_beats_match;
     wire prototypes_beats_match;
+    wire [5:0] _t63;
     wire [5:0] _t64;
     wire [5:0] _t65;
     wire [5:0] _t66;
     wire [5:0] _t67;
-    wire [5:0] _t68;
 
     assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? bank1_busy : bank0_busy)); // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -392,7 +395,7 @@ module pqa_layer_control (
     assign _t29 = load_fire & _t28; // @[BankedLoadPort.swift:125]
     assign _t30 = load_address < 10'h004; // @[BankedLoadPort.swift:135]
     assign _t31 = ((register_beat & (load_address < 10'h008)) | ((_t23 & (load_index < 5'h18)) & _t25)) | (_t26 & (load_index < 5'h02)); // @[BankedLoadPort.swift:135]
-    assign commit_failure = _t68; // @[BankedLoadPort.swift:138]
+    assign commit_failure = _t67; // @[BankedLoadPort.swift:138]
     assign commit_passes = commit_failure == 6'h00; // @[BankedLoadPort.swift:139]
     assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:145]
     assign _t32 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:137]
@@ -405,36 +408,35 @@ module pqa_layer_control (
     assign _t39 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:137]
     assign _t40 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:137]
     assign _t41 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:138]
-    assign _t42 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:161]
-    assign _t43 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:161]
+    assign _t42 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:164]
+    assign _t43 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:165]
     assign _t44 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:177]
-    assign _t45 = ({{2{1'b0}}, (5'h00 < _t43)} + {{2{1'b0}}, (5'h03 < _t43)}) + ({{2{1'b0}}, (5'h06 < _t43)} + {{2{1'b0}}, (5'h09 < _t43)}); // @[LayerControl.swift:160]
-    assign _t46 = _t45 + ({{2{1'b0}}, (5'h0c < _t43)} + {{2{1'b0}}, (5'h0f < _t43)}); // @[LayerControl.swift:160]
-    assign _t47 = ({{5{1'b0}}, (7'h00 < _t42)} + {{5{1'b0}}, (7'h02 < _t42)}) + ({{5{1'b0}}, (7'h04 < _t42)} + {{5{1'b0}}, (7'h06 < _t42)}); // @[LayerControl.swift:161]
-    assign _t48 = ({{5{1'b0}}, (7'h08 < _t42)} + {{5{1'b0}}, (7'h0a < _t42)}) + ({{5{1'b0}}, (7'h0c < _t42)} + {{5{1'b0}}, (7'h0e < _t42)}); // @[LayerControl.swift:161]
-    assign _t49 = ({{5{1'b0}}, (7'h10 < _t42)} + {{5{1'b0}}, (7'h12 < _t42)}) + ({{5{1'b0}}, (7'h14 < _t42)} + {{5{1'b0}}, (7'h16 < _t42)}); // @[LayerControl.swift:161]
-    assign _t50 = ({{5{1'b0}}, (7'h18 < _t42)} + {{5{1'b0}}, (7'h1a < _t42)}) + ({{5{1'b0}}, (7'h1c < _t42)} + {{5{1'b0}}, (7'h1e < _t42)}); // @[LayerControl.swift:161]
-    assign _t51 = ({{5{1'b0}}, (7'h20 < _t42)} + {{5{1'b0}}, (7'h22 < _t42)}) + ({{5{1'b0}}, (7'h24 < _t42)} + {{5{1'b0}}, (7'h26 < _t42)}); // @[LayerControl.swift:161]
-    assign _t52 = ({{5{1'b0}}, (7'h28 < _t42)} + {{5{1'b0}}, (7'h2a < _t42)}) + ({{5{1'b0}}, (7'h2c < _t42)} + {{5{1'b0}}, (7'h2e < _t42)}); // @[LayerControl.swift:161]
-    assign _t53 = ({{5{1'b0}}, (7'h30 < _t42)} + {{5{1'b0}}, (7'h32 < _t42)}) + ({{5{1'b0}}, (7'h34 < _t42)} + {{5{1'b0}}, (7'h36 < _t42)}); // @[LayerControl.swift:161]
-    assign _t54 = ({{5{1'b0}}, (7'h38 < _t42)} + {{5{1'b0}}, (7'h3a < _t42)}) + ({{5{1'b0}}, (7'h3c < _t42)} + {{5{1'b0}}, (7'h3e < _t42)}); // @[LayerControl.swift:161]
-    assign _t55 = ((_t47 + _t48) + (_t49 + _t50)) + ((_t51 + _t52) + (_t53 + _t54)); // @[LayerControl.swift:161]
-    assign _t56 = {{3{1'b0}}, ((load_bank ? bank1_chunks : bank0_chunks) ? ({1'b0, _t42}) : 8'h00)}; // @[LayerControl.swift:160]
-    assign _t57 = ((_t46[0] ? (_t56) : 11'h000) + (_t46[1] ? (_t56 << 1) : 11'h000)) + (_t46[2] ? (_t56 << 2) : 11'h000); // @[LayerControl.swift:160]
-    assign _t58 = {{3{1'b0}}, _t43}; // @[LayerControl.swift:161]
-    assign _t59 = ((_t44[0] ? (_t58) : 8'h00) + (_t44[1] ? (_t58 << 1) : 8'h00)) + (_t44[2] ? (_t58 << 2) : 8'h00); // @[LayerControl.swift:161]
-    assign _t60 = {{6{1'b0}}, _t59}; // @[LayerControl.swift:161]
-    assign _t61 = (_t55[2] ? (_t60 << 2) : 14'h0000) + (_t55[3] ? (_t60 << 3) : 14'h0000); // @[LayerControl.swift:161]
-    assign _t62 = (_t55[4] ? (_t60 << 4) : 14'h0000) + (_t55[5] ? (_t60 << 5) : 14'h0000); // @[LayerControl.swift:161]
-    assign _t63 = ((_t55[0] ? (_t60) : 14'h0000) + (_t55[1] ? (_t60 << 1) : 14'h0000)) + _t61; // @[LayerControl.swift:161]
+    assign _t45 = ({{2{1'b0}}, (5'h00 < _t43)} + {{2{1'b0}}, (5'h03 < _t43)}) + ({{2{1'b0}}, (5'h06 < _t43)} + {{2{1'b0}}, (5'h09 < _t43)}); // @[LayerControl.swift:161]
+    assign _t46 = ({{5{1'b0}}, (7'h00 < _t42)} + {{5{1'b0}}, (7'h02 < _t42)}) + ({{5{1'b0}}, (7'h04 < _t42)} + {{5{1'b0}}, (7'h06 < _t42)}); // @[LayerControl.swift:163]
+    assign _t47 = ({{5{1'b0}}, (7'h08 < _t42)} + {{5{1'b0}}, (7'h0a < _t42)}) + ({{5{1'b0}}, (7'h0c < _t42)} + {{5{1'b0}}, (7'h0e < _t42)}); // @[LayerControl.swift:163]
+    assign _t48 = ({{5{1'b0}}, (7'h10 < _t42)} + {{5{1'b0}}, (7'h12 < _t42)}) + ({{5{1'b0}}, (7'h14 < _t42)} + {{5{1'b0}}, (7'h16 < _t42)}); // @[LayerControl.swift:163]
+    assign _t49 = ({{5{1'b0}}, (7'h18 < _t42)} + {{5{1'b0}}, (7'h1a < _t42)}) + ({{5{1'b0}}, (7'h1c < _t42)} + {{5{1'b0}}, (7'h1e < _t42)}); // @[LayerControl.swift:163]
+    assign _t50 = ({{5{1'b0}}, (7'h20 < _t42)} + {{5{1'b0}}, (7'h22 < _t42)}) + ({{5{1'b0}}, (7'h24 < _t42)} + {{5{1'b0}}, (7'h26 < _t42)}); // @[LayerControl.swift:163]
+    assign _t51 = ({{5{1'b0}}, (7'h28 < _t42)} + {{5{1'b0}}, (7'h2a < _t42)}) + ({{5{1'b0}}, (7'h2c < _t42)} + {{5{1'b0}}, (7'h2e < _t42)}); // @[LayerControl.swift:163]
+    assign _t52 = ({{5{1'b0}}, (7'h30 < _t42)} + {{5{1'b0}}, (7'h32 < _t42)}) + ({{5{1'b0}}, (7'h34 < _t42)} + {{5{1'b0}}, (7'h36 < _t42)}); // @[LayerControl.swift:163]
+    assign _t53 = ({{5{1'b0}}, (7'h38 < _t42)} + {{5{1'b0}}, (7'h3a < _t42)}) + ({{5{1'b0}}, (7'h3c < _t42)} + {{5{1'b0}}, (7'h3e < _t42)}); // @[LayerControl.swift:163]
+    assign _t54 = ((_t46 + _t47) + (_t48 + _t49)) + ((_t50 + _t51) + (_t52 + _t53)); // @[LayerControl.swift:163]
+    assign _t55 = {{3{1'b0}}, _t43}; // @[LayerControl.swift:165]
+    assign _t56 = ((_t44[0] ? (_t55) : 8'h00) + (_t44[1] ? (_t55 << 1) : 8'h00)) + (_t44[2] ? (_t55 << 2) : 8'h00); // @[LayerControl.swift:165]
+    assign _t57 = {{3{1'b0}}, prototype_rows}; // @[LayerControl.swift:166]
+    assign _t58 = ((prototype_beat_groups[0] ? (_t57) : 11'h000) + (prototype_beat_groups[1] ? (_t57 << 1) : 11'h000)) + (prototype_beat_groups[2] ? (_t57 << 2) : 11'h000); // @[LayerControl.swift:166]
+    assign _t59 = {{6{1'b0}}, table_rows}; // @[LayerControl.swift:167]
+    assign _t60 = (table_beat_groups[2] ? (_t59 << 2) : 14'h0000) + (table_beat_groups[3] ? (_t59 << 3) : 14'h0000); // @[LayerControl.swift:167]
+    assign _t61 = (table_beat_groups[4] ? (_t59 << 4) : 14'h0000) + (table_beat_groups[5] ? (_t59 << 5) : 14'h0000); // @[LayerControl.swift:167]
+    assign _t62 = ((table_beat_groups[0] ? (_t59) : 14'h0000) + (table_beat_groups[1] ? (_t59 << 1) : 14'h0000)) + _t60; // @[LayerControl.swift:167]
     assign bias_beats_match = (bias_beats == _t44) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:177]
     assign table_beats_match = (table_beats == expected_table_beats[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:177]
     assign prototypes_beats_match = (prototypes_beats == expected_prototypes_beats[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:177]
-    assign _t64 = load_bad_beat ? 6'h02 : (prototypes_beats_match ? (table_beats_match ? (bias_beats_match ? 6'h00 : 6'h0b) : 6'h0a) : 6'h09); // @[BankedLoadPort.swift:138]
-    assign _t65 = columns_legal ? (multiplier_legal ? (shift_legal ? (relu_legal ? _t64 : 6'h27) : 6'h26) : 6'h25) : 6'h24; // @[BankedLoadPort.swift:138]
-    assign _t66 = ls_legal ? (np_legal ? (ns_legal ? (cout_legal ? _t65 : 6'h23) : 6'h22) : 6'h21) : 6'h20; // @[BankedLoadPort.swift:138]
-    assign _t67 = columns_loaded ? (multiplier_loaded ? (shift_loaded ? (relu_loaded ? _t66 : 6'h17) : 6'h16) : 6'h15) : 6'h14; // @[BankedLoadPort.swift:138]
-    assign _t68 = ls_loaded ? (np_loaded ? (ns_loaded ? (cout_loaded ? _t67 : 6'h13) : 6'h12) : 6'h11) : 6'h10; // @[BankedLoadPort.swift:138]
+    assign _t63 = load_bad_beat ? 6'h02 : (prototypes_beats_match ? (table_beats_match ? (bias_beats_match ? 6'h00 : 6'h0b) : 6'h0a) : 6'h09); // @[BankedLoadPort.swift:138]
+    assign _t64 = columns_legal ? (multiplier_legal ? (shift_legal ? (relu_legal ? _t63 : 6'h27) : 6'h26) : 6'h25) : 6'h24; // @[BankedLoadPort.swift:138]
+    assign _t65 = ls_legal ? (np_legal ? (ns_legal ? (cout_legal ? _t64 : 6'h23) : 6'h22) : 6'h21) : 6'h20; // @[BankedLoadPort.swift:138]
+    assign _t66 = columns_loaded ? (multiplier_loaded ? (shift_loaded ? (relu_loaded ? _t65 : 6'h17) : 6'h16) : 6'h15) : 6'h14; // @[BankedLoadPort.swift:138]
+    assign _t67 = ls_loaded ? (np_loaded ? (ns_loaded ? (cout_loaded ? _t66 : 6'h13) : 6'h12) : 6'h11) : 6'h10; // @[BankedLoadPort.swift:138]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -587,8 +589,12 @@ module pqa_layer_control (
         bank1_output_chunks <= _t41; // @[LayerControl.swift:138]
         bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
         bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:147]
-        expected_prototypes_beats <= _t57; // @[LayerControl.swift:160]
-        expected_table_beats <= _t63 + _t62; // @[LayerControl.swift:161]
+        prototype_beat_groups <= _t45 + ({{2{1'b0}}, (5'h0c < _t43)} + {{2{1'b0}}, (5'h0f < _t43)}); // @[LayerControl.swift:161]
+        table_beat_groups <= _t54; // @[LayerControl.swift:163]
+        prototype_rows <= (load_bank ? bank1_chunks : bank0_chunks) ? ({1'b0, _t42}) : 8'h00; // @[LayerControl.swift:164]
+        table_rows <= _t56; // @[LayerControl.swift:165]
+        expected_prototypes_beats <= _t58; // @[LayerControl.swift:166]
+        expected_table_beats <= _t62 + _t61; // @[LayerControl.swift:167]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.

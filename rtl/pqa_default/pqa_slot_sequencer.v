@@ -2,7 +2,7 @@
 // Module: pqa_slot_sequencer
 // Parameters:
 //   counts = groups 16, chunks 1, prototype chunks 1, output chunks 4, period 4
-//   output FIFO = 27 beats
+//   output FIFO = 29 beats
 //   layers = loaded
 // Ports:
 //   clk                              input   clock, rising edge
@@ -182,7 +182,7 @@ module pqa_slot_sequencer (
             columns_left <= 13'h0000;
             next_is_last_group <= 1'b0;
             last_column <= 1'b0;
-            output_credits <= 5'h1b;
+            output_credits <= 5'h1d;
             output_slack <= 6'h00;
             lookup_left <= 4'h0;
             lookup_clear <= 1'b1;

@@ -171,17 +171,32 @@ struct BankedLoadPort {
     /// first failing check names the code: a register not written (lowest
     /// address first), a register out of range, a bad beat, a beat count.
     func finish(_ m: ModuleBuilder, expectedBeats: [Signal]) {
-        func code(_ value: CoreErrorCode) -> Signal { m.constant(value.rawValue, .unsigned(CoreErrorCode.bits)) }
-        var failing = m.constant(0, .unsigned(CoreErrorCode.bits))
-        for (memory, (count, expected)) in zip(memories, zip(beatCounts, expectedBeats)).reversed() {
-            let matches = ((count == expected.resized(to: count.width)) & (count != 0)).named("\(memory.name)_beats_match")
-            failing = mux(matches, failing, code(.beatCount(kind: memory.kind)))
+        func check(_ fails: Signal, _ code: CoreErrorCode) -> (fails: Signal, code: Signal) {
+            (fails, m.constant(code.rawValue, .unsigned(CoreErrorCode.bits)))
         }
-        failing = mux(badBeat, code(.badBeat), failing)
-        for (entry, inRange) in zip(entries, legal).reversed() { failing = mux(inRange, failing, code(.registerOutOfRange(address: entry.address))) }
-        for (entry, isWritten) in zip(entries, written).reversed() { failing = mux(isWritten, failing, code(.registerMissing(address: entry.address))) }
-        failure <== failing
+        let checks = zip(entries, written).map { entry, isWritten in check(!isWritten, .registerMissing(address: entry.address)) }
+            + zip(entries, legal).map { entry, inRange in check(!inRange, .registerOutOfRange(address: entry.address)) }
+            + [check(badBeat, .badBeat)]
+            + zip(memories, zip(beatCounts, expectedBeats)).map { memory, counts in
+                let (count, expected) = counts
+                let matches = ((count == expected.resized(to: count.width)) & (count != 0)).named("\(memory.name)_beats_match")
+                return check(!matches, .beatCount(kind: memory.kind))
+            }
+        failure <== firstFailing(checks, m).code
     }
+}
+
+/// The code of the first failing check (0 when none fails), chosen by a
+/// balanced tree of pairs, so its depth grows with the logarithm of the
+/// number of checks instead of with the number.
+private func firstFailing(_ checks: [(fails: Signal, code: Signal)], _ m: ModuleBuilder) -> (fails: Signal, code: Signal) {
+    guard checks.count > 1 else {
+        return checks.first.map { ($0.fails, mux($0.fails, $0.code, m.constant(0, $0.code.type))) }
+            ?? (m.constant(false), m.constant(0, .unsigned(CoreErrorCode.bits)))
+    }
+    let middle = checks.count / 2
+    let first = firstFailing(Array(checks[..<middle]), m), rest = firstFailing(Array(checks[middle...]), m)
+    return (first.fails | rest.fails, mux(first.fails, first.code, rest.code))
 }
 
 /// Whether a register beat's whole data field lies in `entry`'s legal range.

@@ -151,14 +151,20 @@ struct LayerControl: Circuit {
     /// The beats of each memory kind the load bank's layer needs, as
     /// `CycleModel.loadBeatCounts` counts them: prototypes
     /// `chunks x Ns x P(Np)`, tables `Np x output chunks x T(Ns)`, bias
-    /// `output chunks` (registered: settled three cycles after the last register beat).
+    /// `output chunks`. One product per stage: the counts settle four cycles
+    /// after the last register beat (layer register, chunk counts and group
+    /// counts, the first product, the second), the cycle the commit of a
+    /// load with the fewest memory beats (one of each kind) checks them.
     private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], loadBank: Signal) -> [Signal] {
         func load(_ field: KeyPath<LayerBank, Signal>) -> Signal { perBank(loadBank, banks.map { $0[keyPath: field] }) }
         let ns = load(\.ns), np = load(\.np), outputChunks = load(\.outputChunks)
-        let prototypeGroups = countAbove(np, design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax), m)
-        let tableGroups = countAbove(ns, design.tableGrouping.beatStarts(chunks: design.groupsMax), m)
-        return [m.delayed(m.product(m.product(load(\.chunks), ns), prototypeGroups), name: "expected_prototypes_beats"),
-                m.delayed(m.product(m.product(np, outputChunks), tableGroups), name: "expected_table_beats"),
+        let prototypeGroups = m.delayed(countAbove(np, design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax), m),
+                                        name: "prototype_beat_groups")
+        let tableGroups = m.delayed(countAbove(ns, design.tableGrouping.beatStarts(chunks: design.groupsMax), m), name: "table_beat_groups")
+        let prototypeRows = m.delayed(m.product(load(\.chunks), ns), name: "prototype_rows")
+        let tableRows = m.delayed(m.product(np, outputChunks), name: "table_rows")
+        return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "expected_prototypes_beats"),
+                m.delayed(m.product(tableRows, tableGroups), name: "expected_table_beats"),
                 outputChunks]
     }
 

@@ -158,10 +158,10 @@ struct SlotSequencer: Circuit {
         let room = (!outputSlack.bit(outputSlack.width - 1)).named("room")
         // The previous slot's lookup must end before this slot's codes arrive:
         // within a layer the slot length guarantees it; at a change to a layer
-        // with fewer encode cycles, the start waits (`lookupLeft` counts the
-        // previous lookup's cycles down; `lookupClear` is it at or below the
-        // active layer's encode cycles).
-        let lookupLeft = m.register("lookup_left", countType(2 * design.periodMax), reset: 0)
+        // with fewer encode cycles, the start waits. `lookupClear` is the
+        // previous lookup's cycles left at or below the active layer's encode
+        // cycles; `lookupLeftAfter` counts those cycles left after this one down.
+        let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
         let lookupClear = m.register("lookup_clear", reset: true)
         let nextReady = (state.valid & perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear)
             .named("next_ready")
@@ -199,15 +199,20 @@ struct SlotSequencer: Circuit {
             encodeLast <== encoding & (encodeLeft == 1)
             encoding <== encoding & !encodeLast
         }
-        let lookupType = lookupLeft.type
+        let lookupType = lookupLeftAfter.type
+        // Next cycle's cycles left against either bank's encode cycles, side
+        // by side; the bank active next cycle picks.
+        let clearOnBank = banks.enumerated().map { bank, timing in
+            (lookupLeftAfter <= timing.encodeCycles.resized(to: lookupType.width)).named("lookup_clear_on_bank\(bank)")
+        }
+        let nextBank = mux(swap, state.loadBank, state.bank)
         m.when(start) {
-            lookupLeft <== (activeEncodeCycles.resized(to: lookupType.width) + outputChunks.resized(to: lookupType.width)) - 1
+            // A slot's lookup takes `output chunks` cycles after its encode cycles.
+            lookupLeftAfter <== (activeEncodeCycles.resized(to: lookupType.width) + outputChunks.resized(to: lookupType.width)) - 2
             lookupClear <== outputChunks <= 1
         }.otherwise {
-            m.when(lookupLeft != 0) { lookupLeft <== lookupLeft - 1 }
-            // Counted down, `lookupLeft` is at or below the next cycle's encode cycles.
-            let nextEncodeCycles = mux(swap, loadedLayer(\.encodeCycles), activeEncodeCycles).resized(to: lookupType.width)
-            lookupClear <== lookupLeft <= nextEncodeCycles + 1
+            m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
+            lookupClear <== perBank(nextBank, clearOnBank)
         }
         m.when(start) {
             inSlot <== true
