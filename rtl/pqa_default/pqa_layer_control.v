@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, prototype_beat_groups, table_beat_groups, prototype_rows, table_rows, expected_prototypes_beats, expected_table_beats
+//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, prototype_beat_groups, table_beat_groups, prototype_rows, table_rows, expected_prototypes_beats, expected_table_beats, expected_bias_beats
 `default_nettype none
 
 module pqa_layer_control (
@@ -292,14 +292,41 @@ module pqa_layer_control (
     wire [13:0] _t61;
     wire [13:0] _t62;
     reg  [13:0] expected_table_beats;
-    wire bias_beats_match;
-    wire table_beats_match;
+    reg  [2:0] expected_bias_beats;
+    wire _t63;
+    wire _t64;
+    wire _t65;
+    wire _t66;
+    wire _t67;
+    wire _t68;
+    wire _t69;
+    wire _t70;
+    wire _t71;
+    wire _t72;
+    wire _t73;
+    wire _t74;
+    wire _t75;
+    wire _t76;
+    wire _t77;
+    wire _t78;
     wire prototypes_beats_match;
-    wire [5:0] _t63;
-    wire [5:0] _t64;
-    wire [5:0] _t65;
-    wire [5:0] _t66;
-    wire [5:0] _t67;
+    wire _t79;
+    wire table_beats_match;
+    wire _t80;
+    wire bias_beats_match;
+    wire _t81;
+    wire [5:0] _t82;
+    wire _t83;
+    wire [5:0] _t84;
+    wire _t85;
+    wire [5:0] _t86;
+    wire [5:0] _t87;
+    wire _t88;
+    wire [5:0] _t89;
+    wire [5:0] _t90;
+    wire [5:0] _t91;
+    wire [5:0] _t92;
+    wire [5:0] _t93;
 
     assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? bank1_busy : bank0_busy)); // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -349,15 +376,15 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
     assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:212]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:212]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:212]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:212]
-    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:212]
-    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:212]
-    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:212]
-    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:212]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:221]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:227]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:227]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:227]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:227]
+    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:227]
+    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:227]
+    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:227]
+    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:227]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:236]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:72]
     assign load_fire = load_valid & load_ready; // @[BankedLoadPort.swift:74]
     assign register_beat = load_kind == 2'h0; // @[BankedLoadPort.swift:82]
@@ -395,7 +422,7 @@ module pqa_layer_control (
     assign _t29 = load_fire & _t28; // @[BankedLoadPort.swift:125]
     assign _t30 = load_address < 10'h004; // @[BankedLoadPort.swift:135]
     assign _t31 = ((register_beat & (load_address < 10'h008)) | ((_t23 & (load_index < 5'h18)) & _t25)) | (_t26 & (load_index < 5'h02)); // @[BankedLoadPort.swift:135]
-    assign commit_failure = _t67; // @[BankedLoadPort.swift:138]
+    assign commit_failure = _t93; // @[BankedLoadPort.swift:138]
     assign commit_passes = commit_failure == 6'h00; // @[BankedLoadPort.swift:139]
     assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:145]
     assign _t32 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:137]
@@ -410,7 +437,7 @@ module pqa_layer_control (
     assign _t41 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:138]
     assign _t42 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:164]
     assign _t43 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:165]
-    assign _t44 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:177]
+    assign _t44 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[LayerControl.swift:168]
     assign _t45 = ({{2{1'b0}}, (5'h00 < _t43)} + {{2{1'b0}}, (5'h03 < _t43)}) + ({{2{1'b0}}, (5'h06 < _t43)} + {{2{1'b0}}, (5'h09 < _t43)}); // @[LayerControl.swift:161]
     assign _t46 = ({{5{1'b0}}, (7'h00 < _t42)} + {{5{1'b0}}, (7'h02 < _t42)}) + ({{5{1'b0}}, (7'h04 < _t42)} + {{5{1'b0}}, (7'h06 < _t42)}); // @[LayerControl.swift:163]
     assign _t47 = ({{5{1'b0}}, (7'h08 < _t42)} + {{5{1'b0}}, (7'h0a < _t42)}) + ({{5{1'b0}}, (7'h0c < _t42)} + {{5{1'b0}}, (7'h0e < _t42)}); // @[LayerControl.swift:163]
@@ -429,14 +456,40 @@ module pqa_layer_control (
     assign _t60 = (table_beat_groups[2] ? (_t59 << 2) : 14'h0000) + (table_beat_groups[3] ? (_t59 << 3) : 14'h0000); // @[LayerControl.swift:167]
     assign _t61 = (table_beat_groups[4] ? (_t59 << 4) : 14'h0000) + (table_beat_groups[5] ? (_t59 << 5) : 14'h0000); // @[LayerControl.swift:167]
     assign _t62 = ((table_beat_groups[0] ? (_t59) : 14'h0000) + (table_beat_groups[1] ? (_t59 << 1) : 14'h0000)) + _t60; // @[LayerControl.swift:167]
-    assign bias_beats_match = (bias_beats == _t44) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:177]
-    assign table_beats_match = (table_beats == expected_table_beats[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:177]
-    assign prototypes_beats_match = (prototypes_beats == expected_prototypes_beats[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:177]
-    assign _t63 = load_bad_beat ? 6'h02 : (prototypes_beats_match ? (table_beats_match ? (bias_beats_match ? 6'h00 : 6'h0b) : 6'h0a) : 6'h09); // @[BankedLoadPort.swift:138]
-    assign _t64 = columns_legal ? (multiplier_legal ? (shift_legal ? (relu_legal ? _t63 : 6'h27) : 6'h26) : 6'h25) : 6'h24; // @[BankedLoadPort.swift:138]
-    assign _t65 = ls_legal ? (np_legal ? (ns_legal ? (cout_legal ? _t64 : 6'h23) : 6'h22) : 6'h21) : 6'h20; // @[BankedLoadPort.swift:138]
-    assign _t66 = columns_loaded ? (multiplier_loaded ? (shift_loaded ? (relu_loaded ? _t65 : 6'h17) : 6'h16) : 6'h15) : 6'h14; // @[BankedLoadPort.swift:138]
-    assign _t67 = ls_loaded ? (np_loaded ? (ns_loaded ? (cout_loaded ? _t66 : 6'h13) : 6'h12) : 6'h11) : 6'h10; // @[BankedLoadPort.swift:138]
+    assign _t63 = ~ls_loaded; // @[BankedLoadPort.swift:138]
+    assign _t64 = ~np_loaded; // @[BankedLoadPort.swift:138]
+    assign _t65 = ~ns_loaded; // @[BankedLoadPort.swift:138]
+    assign _t66 = ~cout_loaded; // @[BankedLoadPort.swift:138]
+    assign _t67 = ~columns_loaded; // @[BankedLoadPort.swift:138]
+    assign _t68 = ~multiplier_loaded; // @[BankedLoadPort.swift:138]
+    assign _t69 = ~shift_loaded; // @[BankedLoadPort.swift:138]
+    assign _t70 = ~relu_loaded; // @[BankedLoadPort.swift:138]
+    assign _t71 = ~ls_legal; // @[BankedLoadPort.swift:138]
+    assign _t72 = ~np_legal; // @[BankedLoadPort.swift:138]
+    assign _t73 = ~ns_legal; // @[BankedLoadPort.swift:138]
+    assign _t74 = ~cout_legal; // @[BankedLoadPort.swift:138]
+    assign _t75 = ~columns_legal; // @[BankedLoadPort.swift:138]
+    assign _t76 = ~multiplier_legal; // @[BankedLoadPort.swift:138]
+    assign _t77 = ~shift_legal; // @[BankedLoadPort.swift:138]
+    assign _t78 = ~relu_legal; // @[BankedLoadPort.swift:138]
+    assign prototypes_beats_match = (prototypes_beats == expected_prototypes_beats[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:182]
+    assign _t79 = ~prototypes_beats_match; // @[BankedLoadPort.swift:138]
+    assign table_beats_match = (table_beats == expected_table_beats[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:182]
+    assign _t80 = ~table_beats_match; // @[BankedLoadPort.swift:138]
+    assign bias_beats_match = (bias_beats == expected_bias_beats) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:182]
+    assign _t81 = _t63 | _t64; // @[BankedLoadPort.swift:138]
+    assign _t82 = _t65 ? (_t65 ? 6'h12 : 6'h00) : (_t66 ? (_t66 ? 6'h13 : 6'h00) : (_t67 ? 6'h14 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t83 = _t81 | (_t65 | (_t66 | _t67)); // @[BankedLoadPort.swift:138]
+    assign _t84 = _t81 ? (_t63 ? (_t63 ? 6'h10 : 6'h00) : (_t64 ? 6'h11 : 6'h00)) : _t82; // @[BankedLoadPort.swift:138]
+    assign _t85 = _t68 | _t69; // @[BankedLoadPort.swift:138]
+    assign _t86 = _t70 ? (_t70 ? 6'h17 : 6'h00) : (_t71 ? (_t71 ? 6'h20 : 6'h00) : (_t72 ? 6'h21 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t87 = _t85 ? (_t68 ? (_t68 ? 6'h15 : 6'h00) : (_t69 ? 6'h16 : 6'h00)) : _t86; // @[BankedLoadPort.swift:138]
+    assign _t88 = _t73 | _t74; // @[BankedLoadPort.swift:138]
+    assign _t89 = _t75 ? (_t75 ? 6'h24 : 6'h00) : (_t76 ? (_t76 ? 6'h25 : 6'h00) : (_t77 ? 6'h26 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t90 = _t88 ? (_t73 ? (_t73 ? 6'h22 : 6'h00) : (_t74 ? 6'h23 : 6'h00)) : _t89; // @[BankedLoadPort.swift:138]
+    assign _t91 = _t79 ? (_t79 ? 6'h09 : 6'h00) : (_t80 ? (_t80 ? 6'h0a : 6'h00) : ((~bias_beats_match) ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t92 = (_t78 | load_bad_beat) ? (_t78 ? (_t78 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)) : _t91; // @[BankedLoadPort.swift:138]
+    assign _t93 = (_t83 | (_t85 | (_t70 | (_t71 | _t72)))) ? (_t83 ? _t84 : _t87) : ((_t88 | (_t75 | (_t76 | _t77))) ? _t90 : _t92); // @[BankedLoadPort.swift:138]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -497,14 +550,14 @@ module pqa_layer_control (
             else if (committing) pending <= commit_passes; // @[BankedLoadPort.swift:139]
             if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:141]
             else if (load_fire & load_last) committing <= 1'b1; // @[BankedLoadPort.swift:140]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:212]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:212]
-            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:212]
-            else if (_t3) bank0_busy <= in_flight_0 != 8'h01; // @[BankedLoadPort.swift:212]
-            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:212]
-            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:212]
-            if (_t6) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:212]
-            else if (_t7) bank1_busy <= in_flight_1 != 8'h01; // @[BankedLoadPort.swift:212]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:227]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:227]
+            else if (_t3) bank0_busy <= in_flight_0 != 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:227]
+            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t6) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:227]
+            else if (_t7) bank1_busy <= in_flight_1 != 8'h01; // @[BankedLoadPort.swift:227]
             if (load_fire & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:87]
             else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:86]
             if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
@@ -595,6 +648,7 @@ module pqa_layer_control (
         table_rows <= _t56; // @[LayerControl.swift:165]
         expected_prototypes_beats <= _t58; // @[LayerControl.swift:166]
         expected_table_beats <= _t62 + _t61; // @[LayerControl.swift:167]
+        expected_bias_beats <= _t44; // @[LayerControl.swift:168]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.

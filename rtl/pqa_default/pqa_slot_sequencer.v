@@ -109,7 +109,7 @@ module pqa_slot_sequencer (
     reg  [4:0] output_credits;
     reg  [5:0] output_slack;
     wire room;
-    reg  [3:0] lookup_left;
+    reg  [3:0] lookup_left_after;
     reg  lookup_clear;
     wire next_ready;
     reg  [2:0] slot_cycles_left;
@@ -121,15 +121,21 @@ module pqa_slot_sequencer (
     wire start;
     wire _t3;
     wire last_read;
+    wire lookup_clear_on_bank0;
+    wire lookup_clear_on_bank1;
     wire [2:0] _t4;
     wire [12:0] _t5;
-    wire [4:0] _t6;
     wire reserve;
-    wire [4:0] credits_after_pop;
-    wire [5:0] output_slack_after_pop;
+    reg  [4:0] column_beats;
+    reg  [4:0] column_beats_less_one;
+    wire [4:0] _t6;
+    wire [4:0] credits_plus_one_less;
+    wire [4:0] credits_plus_one;
+    wire [4:0] credits_less;
+    wire [5:0] output_slack_plus_one_less;
+    wire [5:0] output_slack_plus_one;
+    wire [5:0] output_slack_less;
     wire _t7;
-    wire _t8;
-    wire [5:0] _t9;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:22]
     assign operation_bank = bank; // @[SlotSequencer.swift:23]
@@ -148,24 +154,28 @@ module pqa_slot_sequencer (
     assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:115]
     assign release_0 = last_read & (~read_slot); // @[SlotSequencer.swift:115]
     assign release_1 = last_read & read_slot; // @[SlotSequencer.swift:115]
-    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:227]
-    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:258]
-    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:212]
+    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:232]
+    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:209]
+    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:217]
     assign room = ~output_slack[5]; // @[SlotSequencer.swift:158]
     assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:167]
     assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:174]
     assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:175]
     assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:192]
     assign last_read = last_group & encode_last_cycle; // @[SlotSequencer.swift:189]
-    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:212]
-    assign _t5 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:243]
-    assign _t6 = {{4{1'b0}}, output_pop}; // @[SlotSequencer.swift:261]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:254]
-    assign credits_after_pop = output_credits + _t6; // @[SlotSequencer.swift:255]
-    assign output_slack_after_pop = output_slack + {1'b0, _t6}; // @[SlotSequencer.swift:261]
-    assign _t7 = start ? (_t1 <= 3'h1) : (lookup_left <= ({1'b0, (active_swap ? (active_load_bank ? bank_1_encode_cycles : bank_0_encode_cycles) : _t2)} + 4'h1)); // @[SlotSequencer.swift:203]
-    assign _t8 = next_is_last_group ? (_t0 == 5'h01) : (({{2{1'b0}}, next_group} + 7'h02) == {{2{1'b0}}, _t0}); // @[SlotSequencer.swift:227]
-    assign _t9 = active_swap ? ({1'b0, credits_after_pop} - {{3{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}) : (output_slack_after_pop - (reserve ? {{3{1'b0}}, _t1} : 6'h00)); // @[SlotSequencer.swift:258]
+    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:206]
+    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:206]
+    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:217]
+    assign _t5 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:248]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:259]
+    assign _t6 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:271]
+    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:284]
+    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:284]
+    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:285]
+    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:284]
+    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:284]
+    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:285]
+    assign _t7 = next_is_last_group ? (_t0 == 5'h01) : (({{2{1'b0}}, next_group} + 7'h02) == {{2{1'b0}}, _t0}); // @[SlotSequencer.swift:232]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -184,48 +194,55 @@ module pqa_slot_sequencer (
             last_column <= 1'b0;
             output_credits <= 5'h1d;
             output_slack <= 6'h00;
-            lookup_left <= 4'h0;
+            lookup_left_after <= 4'h0;
             lookup_clear <= 1'b1;
             slot_cycles_left <= 3'h0;
             slot_last_cycle <= 1'b0;
             encode_cycles_left <= 3'h0;
             encoding <= 1'b0;
             encode_last_cycle <= 1'b0;
+            column_beats <= 5'h00;
+            column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:212]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:212]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:212]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:217]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:217]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:217]
             else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:192]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:212]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:217]
             else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:192]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:212]
-            if (start) group <= next_group; // @[SlotSequencer.swift:212]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:212]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:212]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:212]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:227]
-            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:227]
-            if (active_swap) columns_left <= _t5; // @[SlotSequencer.swift:243]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:227]
-            if (active_swap) next_is_last_group <= ({1'b0, next_group} + 6'h01) == {1'b0, (active_load_bank ? bank_1_groups : bank_0_groups)}; // @[SlotSequencer.swift:248]
-            else if (start) next_is_last_group <= _t8; // @[SlotSequencer.swift:227]
-            if (active_swap) last_column <= _t5 == 13'h0001; // @[SlotSequencer.swift:243]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:227]
-            output_credits <= credits_after_pop - (reserve ? {{2{1'b0}}, _t1} : 5'h00); // @[SlotSequencer.swift:156]
-            output_slack <= _t9; // @[SlotSequencer.swift:258]
-            if (start) lookup_left <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h1; // @[SlotSequencer.swift:203]
-            else if (lookup_left != 4'h0) lookup_left <= lookup_left - 4'h1; // @[SlotSequencer.swift:207]
-            lookup_clear <= _t7; // @[SlotSequencer.swift:203]
-            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:212]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:217]
+            if (start) group <= next_group; // @[SlotSequencer.swift:217]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:217]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:217]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:217]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:232]
+            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:232]
+            if (active_swap) columns_left <= _t5; // @[SlotSequencer.swift:248]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:232]
+            if (active_swap) next_is_last_group <= ({1'b0, next_group} + 6'h01) == {1'b0, (active_load_bank ? bank_1_groups : bank_0_groups)}; // @[SlotSequencer.swift:253]
+            else if (start) next_is_last_group <= _t7; // @[SlotSequencer.swift:232]
+            if (active_swap) last_column <= _t5 == 13'h0001; // @[SlotSequencer.swift:248]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:232]
+            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:156]
+            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:285]
+            if (active_swap) output_slack <= {1'b0, (output_pop ? credits_plus_one : output_credits)} - {1'b0, _t6}; // @[SlotSequencer.swift:271]
+            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:271]
+            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:285]
+            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:209]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:214]
+            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:209]
+            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:217]
             else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:191]
-            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:212]
+            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:217]
             else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:191]
-            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:212]
+            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:217]
             else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:198]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:212]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:217]
             else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:191]
-            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:212]
+            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:217]
             else if (slot_running) encode_last_cycle <= encoding & (encode_cycles_left == 3'h1); // @[SlotSequencer.swift:191]
+            if (active_swap) column_beats <= _t6; // @[SlotSequencer.swift:271]
+            if (active_swap) column_beats_less_one <= _t6 - 5'h01; // @[SlotSequencer.swift:265]
         end
     end
 endmodule

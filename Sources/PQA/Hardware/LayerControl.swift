@@ -165,7 +165,7 @@ struct LayerControl: Circuit {
         let tableRows = m.delayed(m.product(np, outputChunks), name: "table_rows")
         return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "expected_prototypes_beats"),
                 m.delayed(m.product(tableRows, tableGroups), name: "expected_table_beats"),
-                outputChunks]
+                m.delayed(outputChunks, name: "expected_bias_beats")]
     }
 
     /// The one layer of a fixed-table design, as constants: it is always

@@ -254,17 +254,33 @@ struct SlotSequencer: Circuit {
         // Output space: the active layer's beats are reserved when a column's
         // last group starts and returned as they leave; the slack is the
         // free space less the active layer's column, recomputed at a swap.
-        let slackType = outputSlack.type
-        let pop = inputs.outputPop.asUnsigned.extended(to: credits.width)
-        let reserve = (start & nextIsLastGroup).named("reserve")
-        let creditsAfterPop = (credits + pop).named("credits_after_pop")
-        credits <== creditsAfterPop - mux(reserve, outputChunks.resized(to: credits.width), m.constant(0, credits.type))
-        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: slackType.width).asSigned }
+        // Every outcome is computed from registers beside the pop and the
+        // start, which only pick one.
+        let reserve = (start & nextIsLastGroup).named("reserve"), pop = inputs.outputPop
+        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
+        // The active layer's beats per column, and one less, latched at the swap.
+        let columnBeats = m.register("column_beats", credits.type, reset: 0)
+        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
+        let nextColumnBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
         m.when(swap) {
-            outputSlack <== signed(creditsAfterPop) - signed(loadedLayer(\.outputChunks))
+            columnBeats <== nextColumnBeats
+            columnBeatsLessOne <== nextColumnBeats - 1
+        }
+        let creditsAfterPop = mux(pop, credits + 1, credits)
+        credits <== stepped(credits, up: pop, down: reserve, by: columnBeats, lessOne: columnBeatsLessOne, name: "credits")
+        m.when(swap) {
+            outputSlack <== signed(creditsAfterPop) - signed(nextColumnBeats)
         }.otherwise {
-            let slackAfterPop = (outputSlack + signed(pop)).named("output_slack_after_pop")
-            outputSlack <== slackAfterPop - mux(reserve, signed(outputChunks), m.constant(0, slackType))
+            outputSlack <== stepped(outputSlack, up: pop, down: reserve, by: signed(columnBeats), lessOne: signed(columnBeatsLessOne),
+                                    name: "output_slack")
         }
     }
+}
+
+/// `value`, one more when `up`, `amount` less when `down`, given `amount`
+/// and `amount - 1`: the four outcomes, each one adder from registers, side
+/// by side, `up` and `down` choosing among them.
+private func stepped(_ value: Signal, up: Signal, down: Signal, by amount: Signal, lessOne amountLessOne: Signal, name: String) -> Signal {
+    mux(up, mux(down, (value - amountLessOne).named("\(name)_plus_one_less"), (value + 1).named("\(name)_plus_one")),
+        mux(down, (value - amount).named("\(name)_less"), value))
 }
