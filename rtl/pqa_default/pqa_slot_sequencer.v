@@ -45,6 +45,8 @@
 //   layer_ends                       output  Bool
 //   release_0                        output  Bool
 //   release_1                        output  Bool
+// Registers without reset (unknown until first loaded):
+//   next_column_beats, next_column_beats_less_one
 `default_nettype none
 
 module pqa_slot_sequencer (
@@ -126,16 +128,19 @@ module pqa_slot_sequencer (
     wire [2:0] _t4;
     wire [12:0] _t5;
     wire reserve;
+    wire [4:0] _t6;
+    reg  [4:0] next_column_beats;
+    reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
     reg  [4:0] column_beats_less_one;
-    wire [4:0] _t6;
     wire [4:0] credits_plus_one_less;
     wire [4:0] credits_plus_one;
     wire [4:0] credits_less;
+    wire [5:0] _t7;
     wire [5:0] output_slack_plus_one_less;
     wire [5:0] output_slack_plus_one;
     wire [5:0] output_slack_less;
-    wire _t7;
+    wire _t8;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:22]
     assign operation_bank = bank; // @[SlotSequencer.swift:23]
@@ -149,33 +154,34 @@ module pqa_slot_sequencer (
     assign operation_last_prototype_chunk = prototype_chunk == ((bank ? bank_1_prototype_chunks : bank_0_prototype_chunks) - 1'b1); // @[SlotSequencer.swift:31]
     assign operation_first_group = first_group; // @[SlotSequencer.swift:32]
     assign operation_last_group = last_group; // @[SlotSequencer.swift:33]
-    assign in_slot = slot_running; // @[SlotSequencer.swift:114]
-    assign started = start; // @[SlotSequencer.swift:115]
-    assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:115]
-    assign release_0 = last_read & (~read_slot); // @[SlotSequencer.swift:115]
-    assign release_1 = last_read & read_slot; // @[SlotSequencer.swift:115]
-    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:232]
-    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:209]
-    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:217]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:158]
-    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:167]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:174]
-    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:175]
-    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:192]
-    assign last_read = last_group & encode_last_cycle; // @[SlotSequencer.swift:189]
-    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:206]
-    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:206]
-    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:217]
-    assign _t5 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:248]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:259]
-    assign _t6 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:271]
-    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:284]
-    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:284]
-    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:285]
-    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:284]
-    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:284]
-    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:285]
-    assign _t7 = next_is_last_group ? (_t0 == 5'h01) : (({{2{1'b0}}, next_group} + 7'h02) == {{2{1'b0}}, _t0}); // @[SlotSequencer.swift:232]
+    assign in_slot = slot_running; // @[SlotSequencer.swift:115]
+    assign started = start; // @[SlotSequencer.swift:116]
+    assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:116]
+    assign release_0 = last_read & (~read_slot); // @[SlotSequencer.swift:116]
+    assign release_1 = last_read & read_slot; // @[SlotSequencer.swift:116]
+    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:233]
+    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:210]
+    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:218]
+    assign room = ~output_slack[5]; // @[SlotSequencer.swift:159]
+    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:168]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:175]
+    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:176]
+    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:193]
+    assign last_read = last_group & encode_last_cycle; // @[SlotSequencer.swift:190]
+    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:207]
+    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:207]
+    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:218]
+    assign _t5 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:249]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:260]
+    assign _t6 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:267]
+    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:288]
+    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:288]
+    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:289]
+    assign _t7 = {1'b0, output_credits}; // @[SlotSequencer.swift:275]
+    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:288]
+    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:288]
+    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:289]
+    assign _t8 = next_is_last_group ? (_t0 == 5'h01) : (({{2{1'b0}}, next_group} + 7'h02) == {{2{1'b0}}, _t0}); // @[SlotSequencer.swift:233]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -204,46 +210,51 @@ module pqa_slot_sequencer (
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:217]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:217]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:217]
-            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:192]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:217]
-            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:192]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:217]
-            if (start) group <= next_group; // @[SlotSequencer.swift:217]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:217]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:217]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:217]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:232]
-            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:232]
-            if (active_swap) columns_left <= _t5; // @[SlotSequencer.swift:248]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:232]
-            if (active_swap) next_is_last_group <= ({1'b0, next_group} + 6'h01) == {1'b0, (active_load_bank ? bank_1_groups : bank_0_groups)}; // @[SlotSequencer.swift:253]
-            else if (start) next_is_last_group <= _t7; // @[SlotSequencer.swift:232]
-            if (active_swap) last_column <= _t5 == 13'h0001; // @[SlotSequencer.swift:248]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:232]
-            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:156]
-            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:285]
-            if (active_swap) output_slack <= {1'b0, (output_pop ? credits_plus_one : output_credits)} - {1'b0, _t6}; // @[SlotSequencer.swift:271]
-            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:271]
-            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:285]
-            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:209]
-            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:214]
-            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:209]
-            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:217]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:191]
-            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:217]
-            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:191]
-            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:217]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:198]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:217]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:191]
-            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:217]
-            else if (slot_running) encode_last_cycle <= encoding & (encode_cycles_left == 3'h1); // @[SlotSequencer.swift:191]
-            if (active_swap) column_beats <= _t6; // @[SlotSequencer.swift:271]
-            if (active_swap) column_beats_less_one <= _t6 - 5'h01; // @[SlotSequencer.swift:265]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:218]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:218]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:218]
+            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:193]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:218]
+            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:193]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:218]
+            if (start) group <= next_group; // @[SlotSequencer.swift:218]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:218]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:218]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:218]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:233]
+            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:233]
+            if (active_swap) columns_left <= _t5; // @[SlotSequencer.swift:249]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:233]
+            if (active_swap) next_is_last_group <= ({1'b0, next_group} + 6'h01) == {1'b0, (active_load_bank ? bank_1_groups : bank_0_groups)}; // @[SlotSequencer.swift:254]
+            else if (start) next_is_last_group <= _t8; // @[SlotSequencer.swift:233]
+            if (active_swap) last_column <= _t5 == 13'h0001; // @[SlotSequencer.swift:249]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:233]
+            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:157]
+            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:289]
+            if (active_swap) output_slack <= output_pop ? (_t7 - {1'b0, next_column_beats_less_one}) : (_t7 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:275]
+            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:275]
+            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:289]
+            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:210]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:215]
+            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:210]
+            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:218]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:192]
+            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:218]
+            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:192]
+            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:218]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:199]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:218]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:192]
+            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:218]
+            else if (slot_running) encode_last_cycle <= encoding & (encode_cycles_left == 3'h1); // @[SlotSequencer.swift:192]
+            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:270]
+            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:270]
         end
+    end
+
+    always @(posedge clk) begin
+        next_column_beats <= _t6; // @[SlotSequencer.swift:267]
+        next_column_beats_less_one <= _t6 - 5'h01; // @[SlotSequencer.swift:267]
     end
 endmodule
 

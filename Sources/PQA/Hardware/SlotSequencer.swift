@@ -80,6 +80,7 @@ struct SlotSequencer: Circuit {
     static let latency = 1
 
     struct Inputs: PortGroup {
+        /// Both banks' timing; a loaded bank's holds from at least a cycle before its swap.
         let banks: [SlotTiming]
         let active: ActiveBank
         /// Per column slot of the input buffer: it holds a complete column.
@@ -258,18 +259,21 @@ struct SlotSequencer: Circuit {
         // start, which only pick one.
         let reserve = (start & nextIsLastGroup).named("reserve"), pop = inputs.outputPop
         func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
-        // The active layer's beats per column, and one less, latched at the swap.
+        // The active layer's beats per column, and one less, latched at the
+        // swap from the loaded layer's (registered: they settle long before
+        // its swap; a streaming layer's are constants).
+        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
+        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
+        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
         let columnBeats = m.register("column_beats", credits.type, reset: 0)
         let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
-        let nextColumnBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
         m.when(swap) {
             columnBeats <== nextColumnBeats
-            columnBeatsLessOne <== nextColumnBeats - 1
+            columnBeatsLessOne <== nextColumnBeatsLessOne
         }
-        let creditsAfterPop = mux(pop, credits + 1, credits)
         credits <== stepped(credits, up: pop, down: reserve, by: columnBeats, lessOne: columnBeatsLessOne, name: "credits")
         m.when(swap) {
-            outputSlack <== signed(creditsAfterPop) - signed(nextColumnBeats)
+            outputSlack <== mux(pop, signed(credits) - signed(nextColumnBeatsLessOne), signed(credits) - signed(nextColumnBeats))
         }.otherwise {
             outputSlack <== stepped(outputSlack, up: pop, down: reserve, by: signed(columnBeats), lessOne: signed(columnBeatsLessOne),
                                     name: "output_slack")
