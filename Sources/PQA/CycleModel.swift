@@ -59,17 +59,47 @@ public struct CycleModel: Sendable {
     /// Predicted cycles of a layer at full input and output rate.
     public func cycles(_ shape: PQShape, columns: Int) -> Int { bound(shape, columns: columns) + latency(shape) }
 
-    /// Beats of a layer's program on the load stream: the layer registers,
-    /// `ceil(Ls/LsVec)` per prototype, `ceil(Cout/OutVec)` per table row, and
-    /// the bias (see `LayerProgram`).
-    public func loadBeats(_ shape: PQShape) -> Int {
-        LayerRegister.allCases.count + shape.ns * shape.np * (ceilDivide(shape.ls, p.lsVec) + ceilDivide(shape.cout, p.outVec))
-            + ceilDivide(shape.cout, p.outVec)
+    /// Beats of a layer's program on the load stream, by kind (see `LayerProgram`):
+    ///
+    /// ```
+    ///  registers   8
+    ///  prototypes  ceil(Ls/LsVec) x Ns x P(Np)      P(Np) = sum over prototype chunks pc of ceil(min(NpVec, Np - pc x NpVec) / W)
+    ///  tables      Np x ceil(Cout/OutVec) x T(Ns)   T(Ns) = sum over subspace groups g of ceil(min(NsVec, Ns - g x NsVec) / Wt)
+    ///  bias        ceil(Cout/OutVec)
+    /// ```
+    /// `W` and `Wt` are the words one prototype or table beat carries
+    /// (`PQAParameters.prototypeGrouping`, `tableGrouping`).
+    public func loadBeatCounts(_ shape: PQShape) -> LoadBeatCounts {
+        loadBeatCounts(ls: shape.ls, np: shape.np, ns: shape.ns, cout: shape.cout)
     }
+
+    /// `loadBeatCounts(_:)` of a layer of these sizes (each at least 1).
+    func loadBeatCounts(ls: Int, np: Int, ns: Int, cout: Int) -> LoadBeatCounts {
+        let outputChunks = ceilDivide(cout, p.outVec)
+        return LoadBeatCounts(
+            registers: LayerRegister.allCases.count,
+            prototypes: ceilDivide(ls, p.lsVec) * ns * parameters.prototypeGrouping.beats(spreading: np),
+            tables: np * outputChunks * parameters.tableGrouping.beats(spreading: ns),
+            bias: outputChunks)
+    }
+
+    /// Beats of a layer's program on the load stream (all kinds).
+    public func loadBeats(_ shape: PQShape) -> Int { loadBeatCounts(shape).total }
 
     /// Bits of a layer's prototypes, table and bias: what a load moves from memory.
     public func loadPayloadBits(_ shape: PQShape) -> Int {
         let f = parameters.configuration.formats
         return shape.ns * shape.np * (shape.ls * f.prototype.bits + shape.cout * f.entry.bits) + shape.cout * f.bias.bits
     }
+}
+
+/// The beats of one layer's program, by kind.
+public struct LoadBeatCounts: Sendable, Hashable, Codable {
+    /// Layer-register beats (one per register).
+    public let registers: Int
+    /// Prototype, table and bias beats.
+    public let prototypes, tables, bias: Int
+
+    /// All beats of the program.
+    public var total: Int { registers + prototypes + tables + bias }
 }

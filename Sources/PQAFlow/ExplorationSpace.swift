@@ -93,7 +93,7 @@ public struct ExplorationSpace: Codable, Sendable, Hashable {
                                     parallelism: .init(lsVec: min(ls, maxima.ls), npVec: min(np, maxima.np), nsVec: min(ns, maxima.ns),
                                                        outVec: min(out, maxima.cout)),
                                     formats: try Self.formats(bits), multiplierBits: 8, maxShift: 24, metric: metric,
-                                    pipelining: .init(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
+                                    pipelining: .standard)
                                 try configuration.validate()
                                 if seen.insert(configuration).inserted { result.append(configuration) }
                             }

@@ -11,7 +11,9 @@ struct Generate: ParsableCommand {
         discussion: """
             Without options it writes the built-in accelerator to rtl/pqa_default/: Verilog, filelist, \
             FPGA flow inputs (FuseSoC core, SDC and XDC clock constraints, Yosys script), \
-            configuration.json, manifest.json and datasheet.md. The folder is replaced as a whole, never left half-written.
+            configuration.json, manifest.json, datasheet.md with WaveDrom timing diagrams (rendered to SVG when \
+            yowasp-wavedrom is installed), and the drivers: a C99 header (pqa_core.h) and a Python module (pqa_driver.py). \
+            The folder is replaced as a whole, never left half-written.
             """)
 
     @Option(name: .long, help: "Accelerator configuration (JSON); see rtl/pqa_default/configuration.json for the format.")
@@ -87,8 +89,16 @@ struct Generate: ParsableCommand {
     }
 
     private func write(_ files: DesignFiles, to path: String) throws {
-        try files.write(to: URL(fileURLWithPath: path))
+        let folder = URL(fileURLWithPath: path)
+        try files.write(to: folder)
         print("wrote \(files.files.count) files for \(files.topName) to \(path)")
+        let diagrams = files.files.map(\.name).filter { $0.hasSuffix(".wavedrom.json") }
+        guard !diagrams.isEmpty else { return }
+        if let rendered = try WaveDrom.render(in: folder, files: diagrams) {
+            print("rendered \(rendered.joined(separator: ", ")) with \(WaveDrom.renderer)")
+        } else {
+            print("timing diagrams left as WaveDrom JSON: \(WaveDrom.renderer) is not installed (scripts/setup.sh installs it)")
+        }
     }
 }
 

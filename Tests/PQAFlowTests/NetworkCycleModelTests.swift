@@ -91,8 +91,9 @@ import Testing
         #expect(serial.totalCycles == overlapped.computeCycles + overlapped.layers.reduce(0) { $0 + $1.latency } + overlapped.loadCycles)
         #expect(overlapped.totalCycles < serial.totalCycles)
         #expect(narrow.totalCycles > overlapped.totalCycles)
-        // Layer 1 of ResNet-20 (Ls 9, Np 16, Ns 16, Cout 16): 8 registers, 256 prototypes
-        // of one beat, 256 table rows of one beat, one bias beat.
-        #expect(overlapped.layers[0].loadBeats == 8 + 256 + 256 + 1)
+        // Layer 1 of ResNet-20 (Ls 9, Np 16, Ns 16, Cout 16): 8 registers; prototypes 3 to a
+        // beat, 16 subspaces x ceil(16 / 3) = 96 beats; table rows 2 to a beat, 16 prototypes x
+        // 4 groups x ceil(4 / 2) = 128 beats; one bias beat (one word a beat: 521).
+        #expect(overlapped.layers[0].loadBeats == 8 + 96 + 128 + 1)
     }
 }

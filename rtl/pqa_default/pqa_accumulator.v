@@ -45,7 +45,7 @@
 //   beat_bank                 output  Bool
 //   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2
+//   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
 `default_nettype none
 
 module pqa_accumulator (
@@ -124,6 +124,11 @@ module pqa_accumulator (
     reg  beat_last_chunk_d2;
     reg  beat_bank_d2;
     reg  [2:0] beat_chunk_d2;
+    reg  beat_valid_d3;
+    reg  beat_emit_d3;
+    reg  beat_last_chunk_d3;
+    reg  beat_bank_d3;
+    reg  [2:0] beat_chunk_d3;
 
     assign beat_accumulator_0 = u_lane_0_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_1 = u_lane_1_accumulator; // @[Requantizer.swift:15]
@@ -141,12 +146,12 @@ module pqa_accumulator (
     assign beat_accumulator_13 = u_lane_13_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_14 = u_lane_14_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_15 = u_lane_15_accumulator; // @[Requantizer.swift:15]
-    assign beat_valid = beat_valid_d2; // @[Requantizer.swift:16]
-    assign beat_emit = beat_emit_d2; // @[Requantizer.swift:17]
-    assign beat_last_chunk = beat_last_chunk_d2; // @[Requantizer.swift:18]
-    assign beat_bank = beat_bank_d2; // @[Requantizer.swift:19]
-    assign beat_chunk = beat_chunk_d2; // @[Requantizer.swift:20]
-    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:115]
+    assign beat_valid = beat_valid_d3; // @[Requantizer.swift:16]
+    assign beat_emit = beat_emit_d3; // @[Requantizer.swift:17]
+    assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
+    assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
+    assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
+    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:125]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -155,32 +160,40 @@ module pqa_accumulator (
             beat_emit_d1 <= 1'b0;
             beat_valid_d2 <= 1'b0;
             beat_emit_d2 <= 1'b0;
+            beat_valid_d3 <= 1'b0;
+            beat_emit_d3 <= 1'b0;
         end else begin
-            summed_valid <= entries_valid; // @[Accumulator.swift:113]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:126]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:126]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:126]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:126]
+            summed_valid <= entries_valid; // @[Accumulator.swift:123]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:136]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:136]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:136]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:136]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:136]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:136]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank <= entries_bank; // @[Accumulator.swift:113]
-        summed_chunk <= entries_chunk; // @[Accumulator.swift:113]
-        summed_first_group <= entries_first_group; // @[Accumulator.swift:113]
-        summed_last_group <= entries_last_group; // @[Accumulator.swift:113]
-        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:113]
-        summed_bias <= entries_bias; // @[Accumulator.swift:114]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:126]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:126]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:126]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:126]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:126]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:126]
+        summed_bank <= entries_bank; // @[Accumulator.swift:123]
+        summed_chunk <= entries_chunk; // @[Accumulator.swift:123]
+        summed_first_group <= entries_first_group; // @[Accumulator.swift:123]
+        summed_last_group <= entries_last_group; // @[Accumulator.swift:123]
+        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:123]
+        summed_bias <= entries_bias; // @[Accumulator.swift:124]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:136]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:136]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:136]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:136]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:136]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:136]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:136]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:136]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:136]
     end
 
     pqa_accumulator_lane u_lane_0 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[7:0]),
         .entry_1(entries_word_1[7:0]),
         .entry_2(entries_word_2[7:0]),
@@ -198,6 +211,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_1 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[15:8]),
         .entry_1(entries_word_1[15:8]),
         .entry_2(entries_word_2[15:8]),
@@ -215,6 +229,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_2 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[23:16]),
         .entry_1(entries_word_1[23:16]),
         .entry_2(entries_word_2[23:16]),
@@ -232,6 +247,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_3 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[31:24]),
         .entry_1(entries_word_1[31:24]),
         .entry_2(entries_word_2[31:24]),
@@ -249,6 +265,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_4 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[39:32]),
         .entry_1(entries_word_1[39:32]),
         .entry_2(entries_word_2[39:32]),
@@ -266,6 +283,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_5 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[47:40]),
         .entry_1(entries_word_1[47:40]),
         .entry_2(entries_word_2[47:40]),
@@ -283,6 +301,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_6 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[55:48]),
         .entry_1(entries_word_1[55:48]),
         .entry_2(entries_word_2[55:48]),
@@ -300,6 +319,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_7 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[63:56]),
         .entry_1(entries_word_1[63:56]),
         .entry_2(entries_word_2[63:56]),
@@ -317,6 +337,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_8 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[71:64]),
         .entry_1(entries_word_1[71:64]),
         .entry_2(entries_word_2[71:64]),
@@ -334,6 +355,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_9 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[79:72]),
         .entry_1(entries_word_1[79:72]),
         .entry_2(entries_word_2[79:72]),
@@ -351,6 +373,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_10 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[87:80]),
         .entry_1(entries_word_1[87:80]),
         .entry_2(entries_word_2[87:80]),
@@ -368,6 +391,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_11 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[95:88]),
         .entry_1(entries_word_1[95:88]),
         .entry_2(entries_word_2[95:88]),
@@ -385,6 +409,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_12 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[103:96]),
         .entry_1(entries_word_1[103:96]),
         .entry_2(entries_word_2[103:96]),
@@ -402,6 +427,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_13 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[111:104]),
         .entry_1(entries_word_1[111:104]),
         .entry_2(entries_word_2[111:104]),
@@ -419,6 +445,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_14 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[119:112]),
         .entry_1(entries_word_1[119:112]),
         .entry_2(entries_word_2[119:112]),
@@ -436,6 +463,7 @@ module pqa_accumulator (
 
     pqa_accumulator_lane u_lane_15 (
         .clk(clk),
+        .rst(rst),
         .entry_0(entries_word_0[127:120]),
         .entry_1(entries_word_1[127:120]),
         .entry_2(entries_word_2[127:120]),

@@ -7,6 +7,7 @@
 //   widths = entry s8, sum tableSum: s14 [-8192, 8128] (Ns = 64 entries s8: entryBits 8 + ceil(log2(Ns)) 6), bias s16, accumulator accumulator: s17 [-40960, 40895] (table sum [-8192, 8128] plus bias s16 [-32768, 32767])
 // Ports:
 //   clk                  input   clock, rising edge
+//   rst                  input   synchronous reset, active high
 //   entry_0              input   UInt<8>
 //   entry_1              input   UInt<8>
 //   entry_2              input   UInt<8>
@@ -21,11 +22,12 @@
 //   control_bias         input   UInt<16>
 //   accumulator          output  SInt<17>
 // Registers without reset (unknown until first loaded):
-//   adder_l2_0, running_sum_0, running_sum_1, running_sum_2, running_sum_3, group_sum_q, bias_q, accumulator_q
+//   adder_l2_0, tree_q, running_sum_0, running_sum_1, running_sum_2, running_sum_3, chunk_q, addend, bias_q, bias_qq, group_sum_q, accumulator_q
 `default_nettype none
 
 module pqa_accumulator_lane (
     input  wire clk,
+    input  wire rst,
     input  wire [7:0] entry_0,
     input  wire [7:0] entry_1,
     input  wire [7:0] entry_2,
@@ -44,31 +46,50 @@ module pqa_accumulator_lane (
     wire [13:0] _t0;
     wire [13:0] _t1;
     reg  [13:0] adder_l2_0;
+    reg  [13:0] tree_q;
     reg  [13:0] running_sum_0;
     reg  [13:0] running_sum_1;
     reg  [13:0] running_sum_2;
     reg  [13:0] running_sum_3;
-    wire _t2;
+    reg  [2:0] chunk_q;
+    reg  update_q;
+    reg  [13:0] addend;
     wire [13:0] group_sum;
-    reg  [13:0] group_sum_q;
+    wire _t2;
+    wire [13:0] _t3;
     reg  [15:0] bias_q;
+    reg  [15:0] bias_qq;
+    reg  [13:0] group_sum_q;
     reg  [16:0] accumulator_q;
 
-    assign accumulator = accumulator_q; // @[Accumulator.swift:54]
-    assign _t0 = (subspace_valid_0 ? {{6{entry_0[7]}}, entry_0} : 14'h0000) + (subspace_valid_1 ? {{6{entry_1[7]}}, entry_1} : 14'h0000); // @[Accumulator.swift:61]
-    assign _t1 = (subspace_valid_2 ? {{6{entry_2[7]}}, entry_2} : 14'h0000) + (subspace_valid_3 ? {{6{entry_3[7]}}, entry_3} : 14'h0000); // @[Accumulator.swift:61]
-    assign _t2 = control_chunk[0]; // @[Accumulator.swift:65]
-    assign group_sum = (control_first_group ? 14'h0000 : (control_chunk[1] ? (_t2 ? running_sum_3 : running_sum_2) : (_t2 ? running_sum_1 : running_sum_0))) + adder_l2_0; // @[Accumulator.swift:65]
+    assign accumulator = accumulator_q; // @[Accumulator.swift:55]
+    assign _t0 = (subspace_valid_0 ? {{6{entry_0[7]}}, entry_0} : 14'h0000) + (subspace_valid_1 ? {{6{entry_1[7]}}, entry_1} : 14'h0000); // @[Accumulator.swift:62]
+    assign _t1 = (subspace_valid_2 ? {{6{entry_2[7]}}, entry_2} : 14'h0000) + (subspace_valid_3 ? {{6{entry_3[7]}}, entry_3} : 14'h0000); // @[Accumulator.swift:62]
+    assign group_sum = addend + tree_q; // @[Accumulator.swift:71]
+    assign _t2 = control_chunk[0]; // @[Accumulator.swift:70]
+    assign _t3 = (update_q & (chunk_q == control_chunk)) ? group_sum : (control_chunk[1] ? (_t2 ? running_sum_3 : running_sum_2) : (_t2 ? running_sum_1 : running_sum_0)); // @[Accumulator.swift:70]
 
     always @(posedge clk) begin
-        adder_l2_0 <= _t0 + _t1; // @[Accumulator.swift:61]
-        if (control_update & (control_chunk == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:65]
-        if (control_update & (control_chunk == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:65]
-        if (control_update & (control_chunk == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:65]
-        if (control_update & (control_chunk == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:65]
-        group_sum_q <= group_sum; // @[Accumulator.swift:65]
-        bias_q <= control_bias; // @[Accumulator.swift:70]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_q[15], bias_q}; // @[Accumulator.swift:71]
+        if (rst) begin
+            update_q <= 1'b0;
+        end else begin
+            update_q <= control_update; // @[Accumulator.swift:69]
+        end
+    end
+
+    always @(posedge clk) begin
+        adder_l2_0 <= _t0 + _t1; // @[Accumulator.swift:62]
+        tree_q <= adder_l2_0; // @[Accumulator.swift:62]
+        if (update_q & (chunk_q == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:71]
+        if (update_q & (chunk_q == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:71]
+        if (update_q & (chunk_q == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:71]
+        if (update_q & (chunk_q == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:71]
+        chunk_q <= control_chunk; // @[Accumulator.swift:69]
+        addend <= control_first_group ? 14'h0000 : _t3; // @[Accumulator.swift:70]
+        bias_q <= control_bias; // @[Accumulator.swift:78]
+        bias_qq <= bias_q; // @[Accumulator.swift:78]
+        group_sum_q <= group_sum; // @[Accumulator.swift:71]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:81]
     end
 endmodule
 

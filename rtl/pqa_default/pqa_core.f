@@ -9,5 +9,5 @@ pqa_accumulator_lane.v
 pqa_accumulator.v
 pqa_requantizer_lane.v
 pqa_requantizer.v
-stream_fifo_depth27_width128.v
+stream_fifo_depth29_width128.v
 pqa_core.v

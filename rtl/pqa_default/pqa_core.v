@@ -6,7 +6,7 @@
 //   formats = activation u8, prototype u8, entry s8, bias s16, output s8
 //   requantization = multiplier 16 bits, shift up to 31
 //   metric = l2
-//   pipelining = lane levels per stage 2, argmin levels per stage 2, adder levels per stage 2
+//   pipelining = lane levels per stage 2, argmin levels per stage 1, adder levels per stage 2
 //   tables = loadable, two banks
 // Ports:
 //   clk                 input   clock, rising edge
@@ -17,12 +17,13 @@
 //   s_axis_act_tlast    input   Bool
 //   s_axis_load_tvalid  input   Bool
 //   s_axis_load_tready  output  Bool
-//   s_axis_load_tdata   input   UInt<274>
+//   s_axis_load_tdata   input   UInt<280>
 //   s_axis_load_tlast   input   Bool
 //   m_axis_out_tvalid   output  Bool
 //   m_axis_out_tready   input   Bool
 //   m_axis_out_tdata    output  UInt<128>
 //   m_axis_out_tlast    output  Bool
+//   error               output  UInt<6>
 //   idle                output  Bool
 `default_nettype none
 
@@ -35,24 +36,25 @@ module pqa_core (
     input  wire s_axis_act_tlast,
     input  wire s_axis_load_tvalid,
     output wire s_axis_load_tready,
-    input  wire [273:0] s_axis_load_tdata,
+    input  wire [279:0] s_axis_load_tdata,
     input  wire s_axis_load_tlast,
     output wire m_axis_out_tvalid,
     input  wire m_axis_out_tready,
     output wire [127:0] m_axis_out_tdata,
     output wire m_axis_out_tlast,
+    output wire [5:0] error,
     output wire idle
 );
 
     wire u_layer_control_load_ready;
     wire u_layer_control_write_prototypes_enable;
-    wire [5:0] u_layer_control_write_prototypes_index;
+    wire [4:0] u_layer_control_write_prototypes_index;
     wire [4:0] u_layer_control_write_prototypes_address;
-    wire [71:0] u_layer_control_write_prototypes_data;
+    wire [215:0] u_layer_control_write_prototypes_data;
     wire u_layer_control_write_table_enable;
-    wire [5:0] u_layer_control_write_table_index;
+    wire [4:0] u_layer_control_write_table_index;
     wire [10:0] u_layer_control_write_table_address;
-    wire [127:0] u_layer_control_write_table_data;
+    wire [255:0] u_layer_control_write_table_data;
     wire u_layer_control_write_bias_enable;
     wire [2:0] u_layer_control_write_bias_address;
     wire [255:0] u_layer_control_write_bias_data;
@@ -91,12 +93,15 @@ module pqa_core (
     wire u_layer_control_state_swap;
     wire u_layer_control_state_load_bank;
     wire u_layer_control_state_idle_banks;
+    wire [5:0] u_layer_control_error;
     wire u_input_buffer_activations_ready;
     wire u_input_buffer_full_0;
     wire u_input_buffer_full_1;
     wire u_input_buffer_receiving;
     wire u_input_buffer_columns_done;
     wire [287:0] u_input_buffer_column;
+    wire u_input_buffer_error_last_mismatch;
+    wire u_input_buffer_error_no_layer;
     wire u_slot_sequencer_operation_valid;
     wire u_slot_sequencer_operation_bank;
     wire [4:0] u_slot_sequencer_operation_group;
@@ -170,12 +175,13 @@ module pqa_core (
     wire [127:0] u_output_fifo_out_data;
     wire u_output_fifo_out_last;
 
-    assign s_axis_act_tready = u_input_buffer_activations_ready; // @[PQACore.swift:70]
-    assign s_axis_load_tready = u_layer_control_load_ready; // @[PQACore.swift:71]
-    assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:72]
-    assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:72]
-    assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:72]
-    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:127]
+    assign s_axis_act_tready = u_input_buffer_activations_ready; // @[PQACore.swift:72]
+    assign s_axis_load_tready = u_layer_control_load_ready; // @[PQACore.swift:73]
+    assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:74]
+    assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:74]
+    assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:74]
+    assign error = u_layer_control_error; // @[PQACore.swift:130]
+    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:136]
 
     pqa_layer_control u_layer_control (
         .clk(clk),
@@ -183,14 +189,16 @@ module pqa_core (
         .load_valid(s_axis_load_tvalid),
         .load_ready(u_layer_control_load_ready),
         .load_kind(s_axis_load_tdata[1:0]),
-        .load_index(s_axis_load_tdata[7:2]),
-        .load_address(s_axis_load_tdata[17:8]),
-        .load_data(s_axis_load_tdata[273:18]),
+        .load_index(s_axis_load_tdata[6:2]),
+        .load_address(s_axis_load_tdata[16:7]),
+        .load_data(s_axis_load_tdata[272:17]),
         .load_last(s_axis_load_tlast),
         .progress_started(u_slot_sequencer_started),
         .progress_layer_ends(u_slot_sequencer_layer_ends),
         .progress_finished(u_requantizer_done),
         .progress_finished_bank(u_requantizer_done_bank),
+        .activation_last_mismatch(u_input_buffer_error_last_mismatch),
+        .activation_no_layer(u_input_buffer_error_no_layer),
         .write_prototypes_enable(u_layer_control_write_prototypes_enable),
         .write_prototypes_index(u_layer_control_write_prototypes_index),
         .write_prototypes_address(u_layer_control_write_prototypes_address),
@@ -236,7 +244,8 @@ module pqa_core (
         .state_committing(u_layer_control_state_committing),
         .state_swap(u_layer_control_state_swap),
         .state_load_bank(u_layer_control_state_load_bank),
-        .state_idle_banks(u_layer_control_state_idle_banks)
+        .state_idle_banks(u_layer_control_state_idle_banks),
+        .error(u_layer_control_error)
     );
 
     pqa_input_buffer u_input_buffer (
@@ -250,6 +259,7 @@ module pqa_core (
         .layer_groups(u_layer_control_state_active_bank ? u_layer_control_bank_1_groups : u_layer_control_bank_0_groups),
         .layer_swap(u_layer_control_state_swap),
         .layer_next_columns(u_layer_control_state_load_bank ? u_layer_control_bank_1_columns : u_layer_control_bank_0_columns),
+        .layer_waiting(u_layer_control_state_pending | u_layer_control_state_committing),
         .release_0(u_slot_sequencer_release_0),
         .release_1(u_slot_sequencer_release_1),
         .read_enable(u_slot_sequencer_operation_valid),
@@ -260,7 +270,9 @@ module pqa_core (
         .full_1(u_input_buffer_full_1),
         .receiving(u_input_buffer_receiving),
         .columns_done(u_input_buffer_columns_done),
-        .column(u_input_buffer_column)
+        .column(u_input_buffer_column),
+        .error_last_mismatch(u_input_buffer_error_last_mismatch),
+        .error_no_layer(u_input_buffer_error_no_layer)
     );
 
     pqa_slot_sequencer u_slot_sequencer (
@@ -463,7 +475,7 @@ module pqa_core (
         .done_bank(u_requantizer_done_bank)
     );
 
-    stream_fifo_depth27_width128 u_output_fifo (
+    stream_fifo_depth29_width128 u_output_fifo (
         .clk(clk),
         .rst(rst),
         .in_valid(u_requantizer_out_valid),
@@ -477,7 +489,7 @@ module pqa_core (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, u_input_buffer_receiving, u_output_fifo_in_ready, 1'b0};
+    wire _unused_ok = &{1'b0, s_axis_load_tdata[279:273], u_input_buffer_receiving, u_output_fifo_in_ready, 1'b0};
 endmodule
 
 `default_nettype wire

@@ -3,7 +3,7 @@
 // Parameters:
 //   parallelism = LsVec 9, NpVec 16, NsVec 4, OutVec 16
 //   metric = l2
-//   argmin levels per stage = 2
+//   argmin levels per stage = 1
 //   prototypes = loaded, two banks
 // Ports:
 //   clk                              input   clock, rising edge
@@ -22,9 +22,9 @@
 //   operation_last_group             input   Bool
 //   column                           input   UInt<288>
 //   write_enable                     input   Bool
-//   write_index                      input   UInt<6>
+//   write_index                      input   UInt<5>
 //   write_address                    input   UInt<5>
-//   write_data                       input   UInt<72>
+//   write_data                       input   UInt<216>
 //   bank_0_ls                        input   UInt<4>
 //   bank_0_np                        input   UInt<5>
 //   bank_1_ls                        input   UInt<4>
@@ -39,7 +39,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   reading_bank, reading_group, reading_chunk, reading_prototype_chunk, reading_first_chunk, reading_last_chunk, reading_first_prototype_chunk, reading_last_prototype_chunk, reading_first_group, reading_last_group, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -59,9 +59,9 @@ module pqa_encoder (
     input  wire operation_last_group,
     input  wire [287:0] column,
     input  wire write_enable,
-    input  wire [5:0] write_index,
+    input  wire [4:0] write_index,
     input  wire [4:0] write_address,
-    input  wire [71:0] write_data,
+    input  wire [215:0] write_data,
     input  wire [3:0] bank_0_ls,
     input  wire [4:0] bank_0_np,
     input  wire [3:0] bank_1_ls,
@@ -80,17 +80,28 @@ module pqa_encoder (
     wire [5:0] _t0;
     wire [5:0] _t1;
     wire [4:0] prototype_address;
-    reg  reading_valid;
-    reg  reading_bank;
-    reg  [4:0] reading_group;
-    reg  reading_chunk;
-    reg  reading_prototype_chunk;
-    reg  reading_first_chunk;
-    reg  reading_last_chunk;
-    reg  reading_first_prototype_chunk;
-    reg  reading_last_prototype_chunk;
-    reg  reading_first_group;
-    reg  reading_last_group;
+    reg  reading_valid_d1;
+    reg  reading_bank_d1;
+    reg  [4:0] reading_group_d1;
+    reg  reading_chunk_d1;
+    reg  reading_prototype_chunk_d1;
+    reg  reading_first_chunk_d1;
+    reg  reading_last_chunk_d1;
+    reg  reading_first_prototype_chunk_d1;
+    reg  reading_last_prototype_chunk_d1;
+    reg  reading_first_group_d1;
+    reg  reading_last_group_d1;
+    reg  reading_valid_d2;
+    reg  reading_bank_d2;
+    reg  [4:0] reading_group_d2;
+    reg  reading_chunk_d2;
+    reg  reading_prototype_chunk_d2;
+    reg  reading_first_chunk_d2;
+    reg  reading_last_chunk_d2;
+    reg  reading_first_prototype_chunk_d2;
+    reg  reading_last_prototype_chunk_d2;
+    reg  reading_first_group_d2;
+    reg  reading_last_group_d2;
     reg  fetched_valid;
     reg  fetched_bank;
     reg  [4:0] fetched_group;
@@ -184,6 +195,8 @@ module pqa_encoder (
     reg  exists_15;
     reg  chunk_done_valid_d1;
     reg  chunk_done_valid_d2;
+    reg  chunk_done_valid_d3;
+    reg  chunk_done_valid_d4;
     reg  decided_bank_d1;
     reg  [4:0] decided_group_d1;
     reg  decided_prototype_chunk_d1;
@@ -198,13 +211,47 @@ module pqa_encoder (
     reg  decided_last_prototype_chunk_d2;
     reg  decided_first_group_d2;
     reg  decided_last_group_d2;
+    reg  decided_bank_d3;
+    reg  [4:0] decided_group_d3;
+    reg  decided_prototype_chunk_d3;
+    reg  decided_first_prototype_chunk_d3;
+    reg  decided_last_prototype_chunk_d3;
+    reg  decided_first_group_d3;
+    reg  decided_last_group_d3;
+    reg  decided_bank_d4;
+    reg  [4:0] decided_group_d4;
+    reg  decided_prototype_chunk_d4;
+    reg  decided_first_prototype_chunk_d4;
+    reg  decided_last_prototype_chunk_d4;
+    reg  decided_first_group_d4;
+    reg  decided_last_group_d4;
     wire finishing;
     wire [5:0] _t9;
     wire [3:0] chunk_base;
     wire [3:0] u_subspace_0_code;
+    wire _t10;
+    wire _t11;
+    wire _t12;
+    wire _t13;
+    wire _t14;
     wire [3:0] u_subspace_1_code;
+    wire _t15;
+    wire _t16;
+    wire _t17;
+    wire _t18;
+    wire _t19;
     wire [3:0] u_subspace_2_code;
+    wire _t20;
+    wire _t21;
+    wire _t22;
+    wire _t23;
+    wire _t24;
     wire [3:0] u_subspace_3_code;
+    wire _t25;
+    wire _t26;
+    wire _t27;
+    wire _t28;
+    wire _t29;
     reg  codes_valid_q;
     reg  codes_bank_q;
     reg  [4:0] codes_group_q;
@@ -223,20 +270,41 @@ module pqa_encoder (
     assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:92]
     assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:92]
     assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:92]
-    assign _t2 = reading_bank ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
-    assign _t3 = {{4{1'b0}}, reading_chunk}; // @[DistanceEncoder.swift:100]
+    assign _t2 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
+    assign _t3 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:100]
     assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:100]
     assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:100]
     assign _t6 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:109]
     assign _t7 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:109]
     assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:109]
-    assign finishing = chunk_done_valid_d2 & decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:113]
-    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:117]
+    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:113]
+    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:117]
     assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:117]
+    assign _t10 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:122]
+    assign _t11 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:122]
+    assign _t12 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:122]
+    assign _t13 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:122]
+    assign _t14 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:122]
+    assign _t15 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:122]
+    assign _t16 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:122]
+    assign _t17 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:122]
+    assign _t18 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:122]
+    assign _t19 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:122]
+    assign _t20 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:122]
+    assign _t21 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:122]
+    assign _t22 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:122]
+    assign _t23 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:122]
+    assign _t24 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:122]
+    assign _t25 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:122]
+    assign _t26 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:122]
+    assign _t27 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:122]
+    assign _t28 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:122]
+    assign _t29 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:122]
 
     always @(posedge clk) begin
         if (rst) begin
-            reading_valid <= 1'b0;
+            reading_valid_d1 <= 1'b0;
+            reading_valid_d2 <= 1'b0;
             fetched_valid <= 1'b0;
             summed_valid_d1 <= 1'b0;
             summed_valid_d2 <= 1'b0;
@@ -245,10 +313,13 @@ module pqa_encoder (
             accumulated_valid <= 1'b0;
             chunk_done_valid_d1 <= 1'b0;
             chunk_done_valid_d2 <= 1'b0;
+            chunk_done_valid_d3 <= 1'b0;
+            chunk_done_valid_d4 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            reading_valid <= operation_valid; // @[DistanceEncoder.swift:95]
-            fetched_valid <= reading_valid; // @[DistanceEncoder.swift:96]
+            reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:95]
+            reading_valid_d2 <= reading_valid_d1; // @[DistanceEncoder.swift:95]
+            fetched_valid <= reading_valid_d2; // @[DistanceEncoder.swift:96]
             summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:102]
             summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:102]
             summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:102]
@@ -256,30 +327,42 @@ module pqa_encoder (
             accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:105]
             chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:111]
             chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:111]
+            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:111]
+            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:111]
             codes_valid_q <= finishing; // @[DistanceEncoder.swift:113]
         end
     end
 
     always @(posedge clk) begin
-        reading_bank <= operation_bank; // @[DistanceEncoder.swift:95]
-        reading_group <= operation_group; // @[DistanceEncoder.swift:95]
-        reading_chunk <= operation_chunk; // @[DistanceEncoder.swift:95]
-        reading_prototype_chunk <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_chunk <= operation_first_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_chunk <= operation_last_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_prototype_chunk <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_prototype_chunk <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_group <= operation_first_group; // @[DistanceEncoder.swift:95]
-        reading_last_group <= operation_last_group; // @[DistanceEncoder.swift:95]
-        fetched_bank <= reading_bank; // @[DistanceEncoder.swift:96]
-        fetched_group <= reading_group; // @[DistanceEncoder.swift:96]
-        fetched_prototype_chunk <= reading_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_chunk <= reading_first_chunk; // @[DistanceEncoder.swift:96]
-        fetched_last_chunk <= reading_last_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_prototype_chunk <= reading_first_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_last_prototype_chunk <= reading_last_prototype_chunk; // @[DistanceEncoder.swift:96]
-        fetched_first_group <= reading_first_group; // @[DistanceEncoder.swift:96]
-        fetched_last_group <= reading_last_group; // @[DistanceEncoder.swift:96]
+        reading_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:95]
+        reading_group_d1 <= operation_group; // @[DistanceEncoder.swift:95]
+        reading_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:95]
+        reading_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:95]
+        reading_bank_d2 <= reading_bank_d1; // @[DistanceEncoder.swift:95]
+        reading_group_d2 <= reading_group_d1; // @[DistanceEncoder.swift:95]
+        reading_chunk_d2 <= reading_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk_d2 <= reading_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_chunk_d2 <= reading_first_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_last_chunk_d2 <= reading_last_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk_d2 <= reading_first_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk_d2 <= reading_last_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
+        reading_first_group_d2 <= reading_first_group_d1; // @[DistanceEncoder.swift:95]
+        reading_last_group_d2 <= reading_last_group_d1; // @[DistanceEncoder.swift:95]
+        fetched_bank <= reading_bank_d2; // @[DistanceEncoder.swift:96]
+        fetched_group <= reading_group_d2; // @[DistanceEncoder.swift:96]
+        fetched_prototype_chunk <= reading_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_chunk <= reading_first_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_chunk <= reading_last_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_prototype_chunk <= reading_first_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_prototype_chunk <= reading_last_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        fetched_first_group <= reading_first_group_d2; // @[DistanceEncoder.swift:96]
+        fetched_last_group <= reading_last_group_d2; // @[DistanceEncoder.swift:96]
         lane_valid_0 <= _t5 < _t2; // @[DistanceEncoder.swift:100]
         lane_valid_1 <= (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:100]
         lane_valid_2 <= (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:100]
@@ -363,30 +446,45 @@ module pqa_encoder (
         decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
         decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:112]
         decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:112]
-        if (finishing) codes_bank_q <= decided_bank_d2; // @[DistanceEncoder.swift:132]
-        if (finishing) codes_group_q <= decided_group_d2; // @[DistanceEncoder.swift:133]
-        if (finishing) codes_first_group_q <= decided_first_group_d2; // @[DistanceEncoder.swift:134]
-        if (finishing) codes_last_group_q <= decided_last_group_d2; // @[DistanceEncoder.swift:135]
+        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:112]
+        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
+        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:112]
+        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:112]
+        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:112]
+        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:112]
+        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
+        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:112]
+        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:112]
+        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:133]
+        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:134]
+        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:135]
+        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:136]
     end
 
     pqa_subspace_encoder u_subspace_0 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h00)),
-        .write_enable_1(write_enable & (write_index == 6'h01)),
-        .write_enable_2(write_enable & (write_index == 6'h02)),
-        .write_enable_3(write_enable & (write_index == 6'h03)),
-        .write_enable_4(write_enable & (write_index == 6'h04)),
-        .write_enable_5(write_enable & (write_index == 6'h05)),
-        .write_enable_6(write_enable & (write_index == 6'h06)),
-        .write_enable_7(write_enable & (write_index == 6'h07)),
-        .write_enable_8(write_enable & (write_index == 6'h08)),
-        .write_enable_9(write_enable & (write_index == 6'h09)),
-        .write_enable_10(write_enable & (write_index == 6'h0a)),
-        .write_enable_11(write_enable & (write_index == 6'h0b)),
-        .write_enable_12(write_enable & (write_index == 6'h0c)),
-        .write_enable_13(write_enable & (write_index == 6'h0d)),
-        .write_enable_14(write_enable & (write_index == 6'h0e)),
-        .write_enable_15(write_enable & (write_index == 6'h0f)),
+        .rst(rst),
+        .write_enable_0(_t10),
+        .write_enable_1(_t10),
+        .write_enable_2(_t10),
+        .write_enable_3(_t11),
+        .write_enable_4(_t11),
+        .write_enable_5(_t11),
+        .write_enable_6(_t12),
+        .write_enable_7(_t12),
+        .write_enable_8(_t12),
+        .write_enable_9(_t13),
+        .write_enable_10(_t13),
+        .write_enable_11(_t13),
+        .write_enable_12(_t14),
+        .write_enable_13(_t14),
+        .write_enable_14(_t14),
+        .write_enable_15(write_enable & (write_index == 5'h05)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[71:0]),
@@ -419,8 +517,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_0_code)
@@ -428,22 +526,23 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_1 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h10)),
-        .write_enable_1(write_enable & (write_index == 6'h11)),
-        .write_enable_2(write_enable & (write_index == 6'h12)),
-        .write_enable_3(write_enable & (write_index == 6'h13)),
-        .write_enable_4(write_enable & (write_index == 6'h14)),
-        .write_enable_5(write_enable & (write_index == 6'h15)),
-        .write_enable_6(write_enable & (write_index == 6'h16)),
-        .write_enable_7(write_enable & (write_index == 6'h17)),
-        .write_enable_8(write_enable & (write_index == 6'h18)),
-        .write_enable_9(write_enable & (write_index == 6'h19)),
-        .write_enable_10(write_enable & (write_index == 6'h1a)),
-        .write_enable_11(write_enable & (write_index == 6'h1b)),
-        .write_enable_12(write_enable & (write_index == 6'h1c)),
-        .write_enable_13(write_enable & (write_index == 6'h1d)),
-        .write_enable_14(write_enable & (write_index == 6'h1e)),
-        .write_enable_15(write_enable & (write_index == 6'h1f)),
+        .rst(rst),
+        .write_enable_0(_t15),
+        .write_enable_1(_t15),
+        .write_enable_2(_t15),
+        .write_enable_3(_t16),
+        .write_enable_4(_t16),
+        .write_enable_5(_t16),
+        .write_enable_6(_t17),
+        .write_enable_7(_t17),
+        .write_enable_8(_t17),
+        .write_enable_9(_t18),
+        .write_enable_10(_t18),
+        .write_enable_11(_t18),
+        .write_enable_12(_t19),
+        .write_enable_13(_t19),
+        .write_enable_14(_t19),
+        .write_enable_15(write_enable & (write_index == 5'h0b)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[143:72]),
@@ -476,8 +575,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_1_code)
@@ -485,22 +584,23 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_2 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h20)),
-        .write_enable_1(write_enable & (write_index == 6'h21)),
-        .write_enable_2(write_enable & (write_index == 6'h22)),
-        .write_enable_3(write_enable & (write_index == 6'h23)),
-        .write_enable_4(write_enable & (write_index == 6'h24)),
-        .write_enable_5(write_enable & (write_index == 6'h25)),
-        .write_enable_6(write_enable & (write_index == 6'h26)),
-        .write_enable_7(write_enable & (write_index == 6'h27)),
-        .write_enable_8(write_enable & (write_index == 6'h28)),
-        .write_enable_9(write_enable & (write_index == 6'h29)),
-        .write_enable_10(write_enable & (write_index == 6'h2a)),
-        .write_enable_11(write_enable & (write_index == 6'h2b)),
-        .write_enable_12(write_enable & (write_index == 6'h2c)),
-        .write_enable_13(write_enable & (write_index == 6'h2d)),
-        .write_enable_14(write_enable & (write_index == 6'h2e)),
-        .write_enable_15(write_enable & (write_index == 6'h2f)),
+        .rst(rst),
+        .write_enable_0(_t20),
+        .write_enable_1(_t20),
+        .write_enable_2(_t20),
+        .write_enable_3(_t21),
+        .write_enable_4(_t21),
+        .write_enable_5(_t21),
+        .write_enable_6(_t22),
+        .write_enable_7(_t22),
+        .write_enable_8(_t22),
+        .write_enable_9(_t23),
+        .write_enable_10(_t23),
+        .write_enable_11(_t23),
+        .write_enable_12(_t24),
+        .write_enable_13(_t24),
+        .write_enable_14(_t24),
+        .write_enable_15(write_enable & (write_index == 5'h11)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[215:144]),
@@ -533,8 +633,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_2_code)
@@ -542,22 +642,23 @@ module pqa_encoder (
 
     pqa_subspace_encoder u_subspace_3 (
         .clk(clk),
-        .write_enable_0(write_enable & (write_index == 6'h30)),
-        .write_enable_1(write_enable & (write_index == 6'h31)),
-        .write_enable_2(write_enable & (write_index == 6'h32)),
-        .write_enable_3(write_enable & (write_index == 6'h33)),
-        .write_enable_4(write_enable & (write_index == 6'h34)),
-        .write_enable_5(write_enable & (write_index == 6'h35)),
-        .write_enable_6(write_enable & (write_index == 6'h36)),
-        .write_enable_7(write_enable & (write_index == 6'h37)),
-        .write_enable_8(write_enable & (write_index == 6'h38)),
-        .write_enable_9(write_enable & (write_index == 6'h39)),
-        .write_enable_10(write_enable & (write_index == 6'h3a)),
-        .write_enable_11(write_enable & (write_index == 6'h3b)),
-        .write_enable_12(write_enable & (write_index == 6'h3c)),
-        .write_enable_13(write_enable & (write_index == 6'h3d)),
-        .write_enable_14(write_enable & (write_index == 6'h3e)),
-        .write_enable_15(write_enable & (write_index == 6'h3f)),
+        .rst(rst),
+        .write_enable_0(_t25),
+        .write_enable_1(_t25),
+        .write_enable_2(_t25),
+        .write_enable_3(_t26),
+        .write_enable_4(_t26),
+        .write_enable_5(_t26),
+        .write_enable_6(_t27),
+        .write_enable_7(_t27),
+        .write_enable_8(_t27),
+        .write_enable_9(_t28),
+        .write_enable_10(_t28),
+        .write_enable_11(_t28),
+        .write_enable_12(_t29),
+        .write_enable_13(_t29),
+        .write_enable_14(_t29),
+        .write_enable_15(write_enable & (write_index == 5'h17)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[287:216]),
@@ -590,8 +691,8 @@ module pqa_encoder (
         .control_exists_13(exists_13),
         .control_exists_14(exists_14),
         .control_exists_15(exists_15),
-        .control_chunk_done(chunk_done_valid_d2),
-        .control_first_prototype_chunk(decided_first_prototype_chunk_d2),
+        .control_chunk_done(chunk_done_valid_d4),
+        .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
         .control_finishing(finishing),
         .code(u_subspace_3_code)

@@ -5,29 +5,32 @@
 //   word = 288 bits
 //   columns = counted per layer
 // Ports:
-//   clk                 input   clock, rising edge
-//   rst                 input   synchronous reset, active high
-//   activations_valid   input   Bool
-//   activations_ready   output  Bool
-//   activations_data    input   UInt<288>
-//   activations_last    input   Bool
-//   layer_chunks        input   UInt<1>
-//   layer_groups        input   UInt<5>
-//   layer_swap          input   Bool
-//   layer_next_columns  input   UInt<13>
-//   release_0           input   Bool
-//   release_1           input   Bool
-//   read_enable         input   Bool
-//   read_slot           input   Bool
-//   read_group          input   UInt<5>
-//   read_chunk          input   UInt<1>
-//   full_0              output  Bool
-//   full_1              output  Bool
-//   receiving           output  Bool
-//   columns_done        output  Bool
-//   column              output  UInt<288>
+//   clk                  input   clock, rising edge
+//   rst                  input   synchronous reset, active high
+//   activations_valid    input   Bool
+//   activations_ready    output  Bool
+//   activations_data     input   UInt<288>
+//   activations_last     input   Bool
+//   layer_chunks         input   UInt<1>
+//   layer_groups         input   UInt<5>
+//   layer_swap           input   Bool
+//   layer_next_columns   input   UInt<13>
+//   layer_waiting        input   Bool
+//   release_0            input   Bool
+//   release_1            input   Bool
+//   read_enable          input   Bool
+//   read_slot            input   Bool
+//   read_group           input   UInt<5>
+//   read_chunk           input   UInt<1>
+//   full_0               output  Bool
+//   full_1               output  Bool
+//   receiving            output  Bool
+//   columns_done         output  Bool
+//   column               output  UInt<288>
+//   error_last_mismatch  output  Bool
+//   error_no_layer       output  Bool
 // Registers without reset (unknown until first loaded):
-//   write_address_q, write_data_q, column_q
+//   write_address_q, write_address_qq, write_data_q, write_data_qq, column_q_address_q, column_q
 `default_nettype none
 
 module pqa_input_buffer (
@@ -41,6 +44,7 @@ module pqa_input_buffer (
     input  wire [4:0] layer_groups,
     input  wire layer_swap,
     input  wire [12:0] layer_next_columns,
+    input  wire layer_waiting,
     input  wire release_0,
     input  wire release_1,
     input  wire read_enable,
@@ -51,7 +55,9 @@ module pqa_input_buffer (
     output wire full_1,
     output wire receiving,
     output wire columns_done,
-    output wire [287:0] column
+    output wire [287:0] column,
+    output wire error_last_mismatch,
+    output wire error_no_layer
 );
 
     reg  slot_full_0;
@@ -60,36 +66,64 @@ module pqa_input_buffer (
     reg  chunk;
     reg  [4:0] group;
     reg  [12:0] columns_left;
-    wire [5:0] _t0;
-    wire [4:0] write_address;
+    wire _t0;
     wire _t1;
-    reg  write_q;
-    reg  [4:0] write_address_q;
-    reg  [287:0] write_data_q;
+    wire column_ends;
     wire _t2;
+    reg  discarding;
+    wire no_layer;
+    wire dropping;
     wire _t3;
-    wire _t4;
-    wire [5:0] _t5;
+    wire beat_dropped;
+    wire beat_stored;
+    wire last_mismatch;
+    wire beat_without_layer;
+    wire [5:0] _t4;
+    wire [4:0] write_address;
+    reg  write_q;
+    reg  write_qq;
+    reg  [4:0] write_address_q;
+    reg  [4:0] write_address_qq;
+    reg  [287:0] write_data_q;
+    reg  [287:0] write_data_qq;
+    wire _t5;
+    wire [5:0] _t6;
     wire [4:0] read_address;
-    wire _t6;
+    reg  [4:0] column_q_address_q;
+    reg  column_q_enable_q;
     wire _t7;
+    wire _t8;
+    wire _t9;
+    wire _t10;
 
-    assign activations_ready = (columns_left != 13'h0000) & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0)); // @[InputBuffer.swift:83]
-    assign full_0 = slot_full_0; // @[InputBuffer.swift:89]
-    assign full_1 = slot_full_1; // @[InputBuffer.swift:89]
-    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:89]
-    assign columns_done = columns_left == 13'h0000; // @[InputBuffer.swift:89]
-    assign column = column_q; // @[InputBuffer.swift:90]
-    assign _t0 = {1'b0, group}; // @[InputBuffer.swift:110]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t0[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:110]
-    assign _t1 = activations_valid & activations_ready; // @[InputBuffer.swift:112]
-    assign _t2 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:113]
-    assign _t3 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:115]
-    assign _t4 = ~write_slot; // @[InputBuffer.swift:115]
-    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:130]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:130]
-    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:108]
-    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:108]
+    assign activations_ready = dropping | (_t2 & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]
+    assign full_0 = slot_full_0; // @[InputBuffer.swift:97]
+    assign full_1 = slot_full_1; // @[InputBuffer.swift:97]
+    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:97]
+    assign columns_done = columns_left == 13'h0000; // @[InputBuffer.swift:97]
+    assign column = column_q; // @[InputBuffer.swift:98]
+    assign error_last_mismatch = last_mismatch; // @[BankedLoadPort.swift:26]
+    assign error_no_layer = beat_without_layer; // @[BankedLoadPort.swift:27]
+    assign _t0 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:123]
+    assign _t1 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:128]
+    assign column_ends = _t0 & _t1; // @[InputBuffer.swift:114]
+    assign _t2 = columns_left != 13'h0000; // @[ColumnIntake.swift:37]
+    assign no_layer = (~_t2) & (~layer_waiting); // @[ColumnIntake.swift:37]
+    assign dropping = discarding | no_layer; // @[ColumnIntake.swift:38]
+    assign _t3 = activations_valid & activations_ready; // @[ColumnIntake.swift:41]
+    assign beat_dropped = _t3 & dropping; // @[ColumnIntake.swift:40]
+    assign beat_stored = _t3 & (~dropping); // @[ColumnIntake.swift:41]
+    assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:42]
+    assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:44]
+    assign _t4 = {1'b0, group}; // @[InputBuffer.swift:120]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t4[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:120]
+    assign _t5 = ~write_slot; // @[InputBuffer.swift:128]
+    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:143]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:143]
+    assign _t7 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:118]
+    assign _t8 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:118]
+    assign _t9 = beat_stored ? (last_mismatch ? _t7 : (_t0 ? (_t1 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7)) : _t7; // @[InputBuffer.swift:122]
+    assign _t10 = beat_stored ? (last_mismatch ? _t8 : (_t0 ? (_t1 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8)) : _t8; // @[InputBuffer.swift:122]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -99,47 +133,59 @@ module pqa_input_buffer (
             chunk <= 1'b0;
             group <= 5'h00;
             columns_left <= 13'h0000;
+            discarding <= 1'b0;
             write_q <= 1'b0;
+            write_qq <= 1'b0;
+            column_q_enable_q <= 1'b0;
         end else begin
-            slot_full_0 <= _t1 ? (_t2 ? (_t3 ? (_t4 ? 1'b1 : _t6) : _t6) : _t6) : _t6; // @[InputBuffer.swift:112]
-            slot_full_1 <= _t1 ? (_t2 ? (_t3 ? (write_slot ? 1'b1 : _t7) : _t7) : _t7) : _t7; // @[InputBuffer.swift:112]
-            if (_t1 && _t2 && _t3) write_slot <= _t4; // @[InputBuffer.swift:115]
-            if (_t1) chunk <= _t2 ? 1'b0 : (chunk + 1'b1); // @[InputBuffer.swift:113]
-            if (_t1 && _t2) group <= _t3 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:115]
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:126]
-            else if (_t1 && _t2 && _t3) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:115]
-            write_q <= _t1; // @[InputBuffer.swift:112]
+            slot_full_0 <= _t9; // @[InputBuffer.swift:122]
+            slot_full_1 <= _t10; // @[InputBuffer.swift:122]
+            if (beat_stored && !last_mismatch && _t0 && _t1) write_slot <= _t5; // @[InputBuffer.swift:128]
+            if (beat_stored) chunk <= last_mismatch ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:123]
+            if (beat_stored) begin
+                if (last_mismatch) group <= 5'h00; // @[InputBuffer.swift:123]
+                else if (_t0) group <= _t1 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:128]
+            end
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:139]
+            else if (beat_stored && !last_mismatch && _t0 && _t1) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:128]
+            if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:43]
+            write_q <= beat_stored; // @[ColumnIntake.swift:41]
+            write_qq <= write_q; // @[InputBuffer.swift:172]
+            column_q_enable_q <= read_enable; // @[InputBuffer.swift:146]
         end
     end
 
     always @(posedge clk) begin
-        write_address_q <= write_address; // @[InputBuffer.swift:110]
-        write_data_q <= activations_data; // @[InputBuffer.swift:155]
+        write_address_q <= write_address; // @[InputBuffer.swift:120]
+        write_address_qq <= write_address_q; // @[InputBuffer.swift:173]
+        write_data_q <= activations_data; // @[InputBuffer.swift:174]
+        write_data_qq <= write_data_q; // @[InputBuffer.swift:174]
+        column_q_address_q <= read_address; // @[InputBuffer.swift:143]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>, its read registered (two cycles):
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [287:0] column_q;
-    wire [287:0] column_buffer_write_data = write_data_q;
+    wire [287:0] column_buffer_write_data = write_data_qq;
     wire [287:0] column_buffer_read_data;
     genvar column_buffer_tile;
     generate
         for (column_buffer_tile = 0; column_buffer_tile < 16; column_buffer_tile = column_buffer_tile + 1) begin : column_buffer_bram
-            wire [13:0] write_pins = {5'b0, write_address_q, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, read_address, 4'b0};
+            wire [13:0] write_pins = {5'b0, write_address_qq, 2'b00, 2'b11};
+            wire [13:0] read_pins = {5'b0, column_q_address_q, 4'b0};
             wire [17:0] data_in = column_buffer_write_data[18 * column_buffer_tile +: 18];
             wire [17:0] data_out;
             assign column_buffer_read_data[18 * column_buffer_tile +: 18] = data_out[17:0];
             DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_qq), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(read_enable), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(column_q_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -154,22 +200,22 @@ module pqa_input_buffer (
     reg  [287:0] column_q_word;
     reg  [287:0] column_q;
     always @(posedge clk) begin
-        if (write_q) begin
-            column_buffer[write_address_q] <= write_data_q; // @[InputBuffer.swift:155]
+        if (write_qq) begin
+            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:174]
         end
     end
     always @(posedge clk) begin
-        if (read_enable) begin
-            column_q_word <= column_buffer[read_address]; // @[InputBuffer.swift:132]
+        if (column_q_enable_q) begin
+            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:146]
         end
     end
     always @(posedge clk) begin
-        column_q <= column_q_word; // @[InputBuffer.swift:132]
+        column_q <= column_q_word; // @[InputBuffer.swift:146]
     end
 `endif
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, activations_last, _t0[5], _t5[5], 1'b0};
+    wire _unused_ok = &{1'b0, _t4[5], _t6[5], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -11,7 +11,7 @@
 //   load_valid                input   Bool
 //   load_ready                output  Bool
 //   load_kind                 input   UInt<2>
-//   load_index                input   UInt<6>
+//   load_index                input   UInt<5>
 //   load_address              input   UInt<10>
 //   load_data                 input   UInt<256>
 //   load_last                 input   Bool
@@ -19,14 +19,16 @@
 //   progress_layer_ends       input   Bool
 //   progress_finished         input   Bool
 //   progress_finished_bank    input   Bool
+//   activation_last_mismatch  input   Bool
+//   activation_no_layer       input   Bool
 //   write_prototypes_enable   output  Bool
-//   write_prototypes_index    output  UInt<6>
+//   write_prototypes_index    output  UInt<5>
 //   write_prototypes_address  output  UInt<5>
-//   write_prototypes_data     output  UInt<72>
+//   write_prototypes_data     output  UInt<216>
 //   write_table_enable        output  Bool
-//   write_table_index         output  UInt<6>
+//   write_table_index         output  UInt<5>
 //   write_table_address       output  UInt<11>
-//   write_table_data          output  UInt<128>
+//   write_table_data          output  UInt<256>
 //   write_bias_enable         output  Bool
 //   write_bias_address        output  UInt<3>
 //   write_bias_data           output  UInt<256>
@@ -65,8 +67,9 @@
 //   state_swap                output  Bool
 //   state_load_bank           output  Bool
 //   state_idle_banks          output  Bool
+//   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q
+//   prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, prototype_beat_groups, table_beat_groups, prototype_rows, table_rows, expected_prototypes_beats, expected_table_beats, expected_bias_beats
 `default_nettype none
 
 module pqa_layer_control (
@@ -75,7 +78,7 @@ module pqa_layer_control (
     input  wire load_valid,
     output wire load_ready,
     input  wire [1:0] load_kind,
-    input  wire [5:0] load_index,
+    input  wire [4:0] load_index,
     input  wire [9:0] load_address,
     input  wire [255:0] load_data,
     input  wire load_last,
@@ -83,14 +86,16 @@ module pqa_layer_control (
     input  wire progress_layer_ends,
     input  wire progress_finished,
     input  wire progress_finished_bank,
+    input  wire activation_last_mismatch,
+    input  wire activation_no_layer,
     output wire write_prototypes_enable,
-    output wire [5:0] write_prototypes_index,
+    output wire [4:0] write_prototypes_index,
     output wire [4:0] write_prototypes_address,
-    output wire [71:0] write_prototypes_data,
+    output wire [215:0] write_prototypes_data,
     output wire write_table_enable,
-    output wire [5:0] write_table_index,
+    output wire [4:0] write_table_index,
     output wire [10:0] write_table_address,
-    output wire [127:0] write_table_data,
+    output wire [255:0] write_table_data,
     output wire write_bias_enable,
     output wire [2:0] write_bias_address,
     output wire [255:0] write_bias_data,
@@ -128,7 +133,8 @@ module pqa_layer_control (
     output wire state_committing,
     output wire state_swap,
     output wire state_load_bank,
-    output wire state_idle_banks
+    output wire state_idle_banks,
+    output wire [5:0] error
 );
 
     reg  active_bank;
@@ -136,93 +142,204 @@ module pqa_layer_control (
     reg  pending;
     reg  committing;
     reg  [7:0] in_flight_0;
-    reg  [7:0] in_flight_1;
+    reg  bank0_busy;
     wire _t0;
     wire _t1;
     wire _t2;
     wire _t3;
+    reg  [7:0] in_flight_1;
+    reg  bank1_busy;
+    wire _t4;
+    wire _t5;
+    wire _t6;
+    wire _t7;
     wire idle_banks;
     wire load_bank;
     wire load_fire;
-    wire swap;
-    wire _t4;
+    wire register_beat;
+    reg  load_data_seen;
+    wire _t8;
+    wire load_restart;
+    wire load_clear;
     wire ls_written;
-    wire [3:0] _t5;
+    wire [3:0] _t9;
+    reg  ls_loaded;
+    reg  ls_legal;
+    wire _t10;
     reg  [3:0] bank0_ls;
-    wire _t6;
+    wire _t11;
     reg  [3:0] bank1_ls;
     wire np_written;
-    wire [4:0] _t7;
+    wire [4:0] _t12;
+    reg  np_loaded;
+    reg  np_legal;
+    wire _t13;
     reg  [4:0] bank0_np;
     reg  [4:0] bank1_np;
     wire ns_written;
-    wire [6:0] _t8;
+    wire [6:0] _t14;
+    reg  ns_loaded;
+    reg  ns_legal;
+    wire _t15;
+    wire _t16;
     reg  [6:0] bank0_ns;
     reg  [6:0] bank1_ns;
     wire cout_written;
+    reg  cout_loaded;
+    reg  cout_legal;
     reg  [6:0] bank0_cout;
     reg  [6:0] bank1_cout;
     wire columns_written;
-    wire [12:0] _t9;
+    wire [12:0] _t17;
+    reg  columns_loaded;
+    reg  columns_legal;
+    wire _t18;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
     wire multiplier_written;
-    wire [15:0] _t10;
+    wire [15:0] _t19;
+    reg  multiplier_loaded;
+    reg  multiplier_legal;
+    wire _t20;
     reg  [15:0] bank0_multiplier;
     reg  [15:0] bank1_multiplier;
     wire shift_written;
+    reg  shift_loaded;
+    reg  shift_legal;
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
     wire relu_written;
-    wire _t11;
+    wire _t21;
+    reg  relu_loaded;
+    reg  relu_legal;
+    wire _t22;
     reg  bank0_relu;
     reg  bank1_relu;
-    reg  bank0_chunks;
-    reg  bank0_prototype_chunks;
-    wire [4:0] _t12;
-    wire [4:0] _t13;
-    wire [4:0] _t14;
-    wire [4:0] _t15;
-    reg  [4:0] bank0_groups;
-    wire [2:0] _t16;
-    reg  [2:0] bank0_output_chunks;
-    wire [2:0] bank0_encode_cycles;
-    wire [2:0] bank0_period;
-    reg  bank1_chunks;
-    reg  bank1_prototype_chunks;
-    wire [4:0] _t17;
-    wire [4:0] _t18;
-    wire [4:0] _t19;
-    wire [4:0] _t20;
-    reg  [4:0] bank1_groups;
-    wire [2:0] _t21;
-    reg  [2:0] bank1_output_chunks;
-    wire [2:0] bank1_encode_cycles;
-    wire [2:0] bank1_period;
+    wire _t23;
+    wire _t24;
+    wire _t25;
     reg  prototypes_write_valid_q;
-    reg  [5:0] prototypes_write_index_q;
+    reg  [4:0] prototypes_write_index_q;
     reg  [4:0] prototypes_write_address_q;
-    reg  [71:0] prototypes_write_data_q;
+    reg  [215:0] prototypes_write_data_q;
+    wire _t26;
+    wire _t27;
     reg  table_write_valid_q;
-    reg  [5:0] table_write_index_q;
+    reg  [4:0] table_write_index_q;
     reg  [10:0] table_write_address_q;
-    reg  [127:0] table_write_data_q;
+    reg  [255:0] table_write_data_q;
+    wire _t28;
+    wire _t29;
+    wire _t30;
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
+    reg  [8:0] prototypes_beats;
+    reg  [11:0] table_beats;
+    reg  [2:0] bias_beats;
+    wire _t31;
+    reg  load_bad_beat;
+    wire [5:0] commit_failure;
+    wire commit_passes;
+    wire swap;
+    reg  [5:0] error_code;
+    reg  bank0_chunks;
+    reg  bank0_prototype_chunks;
+    wire [4:0] _t32;
+    wire [4:0] _t33;
+    wire [4:0] _t34;
+    wire [4:0] _t35;
+    reg  [4:0] bank0_groups;
+    wire [2:0] _t36;
+    reg  [2:0] bank0_output_chunks;
+    reg  [2:0] bank0_encode_cycles;
+    reg  [2:0] bank0_period;
+    reg  bank1_chunks;
+    reg  bank1_prototype_chunks;
+    wire [4:0] _t37;
+    wire [4:0] _t38;
+    wire [4:0] _t39;
+    wire [4:0] _t40;
+    reg  [4:0] bank1_groups;
+    wire [2:0] _t41;
+    reg  [2:0] bank1_output_chunks;
+    reg  [2:0] bank1_encode_cycles;
+    reg  [2:0] bank1_period;
+    wire [6:0] _t42;
+    wire [4:0] _t43;
+    wire [2:0] _t44;
+    wire [2:0] _t45;
+    reg  [2:0] prototype_beat_groups;
+    wire [5:0] _t46;
+    wire [5:0] _t47;
+    wire [5:0] _t48;
+    wire [5:0] _t49;
+    wire [5:0] _t50;
+    wire [5:0] _t51;
+    wire [5:0] _t52;
+    wire [5:0] _t53;
+    wire [5:0] _t54;
+    reg  [5:0] table_beat_groups;
+    reg  [7:0] prototype_rows;
+    wire [7:0] _t55;
+    wire [7:0] _t56;
+    reg  [7:0] table_rows;
+    wire [10:0] _t57;
+    wire [10:0] _t58;
+    reg  [10:0] expected_prototypes_beats;
+    wire [13:0] _t59;
+    wire [13:0] _t60;
+    wire [13:0] _t61;
+    wire [13:0] _t62;
+    reg  [13:0] expected_table_beats;
+    reg  [2:0] expected_bias_beats;
+    wire _t63;
+    wire _t64;
+    wire _t65;
+    wire _t66;
+    wire _t67;
+    wire _t68;
+    wire _t69;
+    wire _t70;
+    wire _t71;
+    wire _t72;
+    wire _t73;
+    wire _t74;
+    wire _t75;
+    wire _t76;
+    wire _t77;
+    wire _t78;
+    wire prototypes_beats_match;
+    wire _t79;
+    wire table_beats_match;
+    wire _t80;
+    wire bias_beats_match;
+    wire _t81;
+    wire [5:0] _t82;
+    wire _t83;
+    wire [5:0] _t84;
+    wire _t85;
+    wire [5:0] _t86;
+    wire [5:0] _t87;
+    wire _t88;
+    wire [5:0] _t89;
+    wire [5:0] _t90;
+    wire [5:0] _t91;
+    wire [5:0] _t92;
+    wire [5:0] _t93;
 
-    assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? (in_flight_1 != 8'h00) : (in_flight_0 != 8'h00))); // @[LayerControl.swift:70]
-    assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:48]
-    assign write_prototypes_index = prototypes_write_index_q; // @[LoadPortGroups.swift:49]
-    assign write_prototypes_address = prototypes_write_address_q; // @[LoadPortGroups.swift:50]
-    assign write_prototypes_data = prototypes_write_data_q; // @[LoadPortGroups.swift:51]
-    assign write_table_enable = table_write_valid_q; // @[LoadPortGroups.swift:48]
-    assign write_table_index = table_write_index_q; // @[LoadPortGroups.swift:49]
-    assign write_table_address = table_write_address_q; // @[LoadPortGroups.swift:50]
-    assign write_table_data = table_write_data_q; // @[LoadPortGroups.swift:51]
-    assign write_bias_enable = bias_write_valid_q; // @[LoadPortGroups.swift:48]
-    assign write_bias_address = bias_write_address_q; // @[LoadPortGroups.swift:50]
-    assign write_bias_data = bias_write_data_q; // @[LoadPortGroups.swift:51]
+    assign load_ready = ((~pending) & (~committing)) & (~(load_bank ? bank1_busy : bank0_busy)); // @[LayerControl.swift:74]
+    assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
+    assign write_prototypes_index = prototypes_write_index_q; // @[LoadPortGroups.swift:51]
+    assign write_prototypes_address = prototypes_write_address_q; // @[LoadPortGroups.swift:52]
+    assign write_prototypes_data = prototypes_write_data_q; // @[LoadPortGroups.swift:53]
+    assign write_table_enable = table_write_valid_q; // @[LoadPortGroups.swift:50]
+    assign write_table_index = table_write_index_q; // @[LoadPortGroups.swift:51]
+    assign write_table_address = table_write_address_q; // @[LoadPortGroups.swift:52]
+    assign write_table_data = table_write_data_q; // @[LoadPortGroups.swift:53]
+    assign write_bias_enable = bias_write_valid_q; // @[LoadPortGroups.swift:50]
+    assign write_bias_address = bias_write_address_q; // @[LoadPortGroups.swift:52]
+    assign write_bias_data = bias_write_data_q; // @[LoadPortGroups.swift:53]
     assign bank_0_ls = bank0_ls; // @[LayerControl.swift:16]
     assign bank_0_np = bank0_np; // @[LayerControl.swift:17]
     assign bank_0_ns = bank0_ns; // @[LayerControl.swift:18]
@@ -251,51 +368,128 @@ module pqa_layer_control (
     assign bank_1_output_chunks = bank1_output_chunks; // @[LayerControl.swift:27]
     assign bank_1_encode_cycles = bank1_encode_cycles; // @[LayerControl.swift:28]
     assign bank_1_period = bank1_period; // @[LayerControl.swift:29]
-    assign state_active_bank = active_bank; // @[LoadPortGroups.swift:101]
-    assign state_active_valid = active_valid; // @[LoadPortGroups.swift:102]
-    assign state_pending = pending; // @[LoadPortGroups.swift:103]
-    assign state_committing = committing; // @[LoadPortGroups.swift:104]
-    assign state_swap = swap; // @[LoadPortGroups.swift:105]
-    assign state_load_bank = load_bank; // @[LoadPortGroups.swift:106]
-    assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:107]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:86]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:86]
-    assign _t2 = progress_started & active_bank; // @[BankedLoadPort.swift:86]
-    assign _t3 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:86]
-    assign idle_banks = (in_flight_0 == 8'h00) & (in_flight_1 == 8'h00); // @[BankedLoadPort.swift:89]
-    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:23]
-    assign load_fire = load_valid & load_ready; // @[BankedLoadPort.swift:25]
-    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:33]
-    assign _t4 = load_fire & (load_kind == 2'h0); // @[BankedLoadPort.swift:48]
-    assign ls_written = _t4 & (load_address == 10'h000); // @[BankedLoadPort.swift:48]
-    assign _t5 = load_data[3:0]; // @[BankedLoadPort.swift:52]
-    assign _t6 = ~load_bank; // @[BankedLoadPort.swift:52]
-    assign np_written = _t4 & (load_address == 10'h001); // @[BankedLoadPort.swift:48]
-    assign _t7 = load_data[4:0]; // @[BankedLoadPort.swift:52]
-    assign ns_written = _t4 & (load_address == 10'h002); // @[BankedLoadPort.swift:48]
-    assign _t8 = load_data[6:0]; // @[BankedLoadPort.swift:52]
-    assign cout_written = _t4 & (load_address == 10'h003); // @[BankedLoadPort.swift:48]
-    assign columns_written = _t4 & (load_address == 10'h004); // @[BankedLoadPort.swift:48]
-    assign _t9 = load_data[12:0]; // @[BankedLoadPort.swift:52]
-    assign multiplier_written = _t4 & (load_address == 10'h005); // @[BankedLoadPort.swift:48]
-    assign _t10 = load_data[15:0]; // @[BankedLoadPort.swift:52]
-    assign shift_written = _t4 & (load_address == 10'h006); // @[BankedLoadPort.swift:48]
-    assign relu_written = _t4 & (load_address == 10'h007); // @[BankedLoadPort.swift:48]
-    assign _t11 = load_data[0]; // @[BankedLoadPort.swift:52]
-    assign _t12 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:123]
-    assign _t13 = ({{4{1'b0}}, (7'h10 < bank0_ns)} + {{4{1'b0}}, (7'h14 < bank0_ns)}) + ({{4{1'b0}}, (7'h18 < bank0_ns)} + {{4{1'b0}}, (7'h1c < bank0_ns)}); // @[LayerControl.swift:123]
-    assign _t14 = ({{4{1'b0}}, (7'h20 < bank0_ns)} + {{4{1'b0}}, (7'h24 < bank0_ns)}) + ({{4{1'b0}}, (7'h28 < bank0_ns)} + {{4{1'b0}}, (7'h2c < bank0_ns)}); // @[LayerControl.swift:123]
-    assign _t15 = ({{4{1'b0}}, (7'h30 < bank0_ns)} + {{4{1'b0}}, (7'h34 < bank0_ns)}) + ({{4{1'b0}}, (7'h38 < bank0_ns)} + {{4{1'b0}}, (7'h3c < bank0_ns)}); // @[LayerControl.swift:123]
-    assign _t16 = ({{2{1'b0}}, (7'h00 < bank0_cout)} + {{2{1'b0}}, (7'h10 < bank0_cout)}) + ({{2{1'b0}}, (7'h20 < bank0_cout)} + {{2{1'b0}}, (7'h30 < bank0_cout)}); // @[LayerControl.swift:124]
-    assign bank0_encode_cycles = {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:127]
-    assign bank0_period = (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:133]
-    assign _t17 = ({{4{1'b0}}, (7'h00 < bank1_ns)} + {{4{1'b0}}, (7'h04 < bank1_ns)}) + ({{4{1'b0}}, (7'h08 < bank1_ns)} + {{4{1'b0}}, (7'h0c < bank1_ns)}); // @[LayerControl.swift:123]
-    assign _t18 = ({{4{1'b0}}, (7'h10 < bank1_ns)} + {{4{1'b0}}, (7'h14 < bank1_ns)}) + ({{4{1'b0}}, (7'h18 < bank1_ns)} + {{4{1'b0}}, (7'h1c < bank1_ns)}); // @[LayerControl.swift:123]
-    assign _t19 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:123]
-    assign _t20 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:123]
-    assign _t21 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:124]
-    assign bank1_encode_cycles = {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:127]
-    assign bank1_period = (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:133]
+    assign state_active_bank = active_bank; // @[LoadPortGroups.swift:125]
+    assign state_active_valid = active_valid; // @[LoadPortGroups.swift:126]
+    assign state_pending = pending; // @[LoadPortGroups.swift:127]
+    assign state_committing = committing; // @[LoadPortGroups.swift:128]
+    assign state_swap = swap; // @[LoadPortGroups.swift:129]
+    assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
+    assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
+    assign error = error_code; // @[LayerControl.swift:90]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:227]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:227]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:227]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:227]
+    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:227]
+    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:227]
+    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:227]
+    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:227]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:236]
+    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:72]
+    assign load_fire = load_valid & load_ready; // @[BankedLoadPort.swift:74]
+    assign register_beat = load_kind == 2'h0; // @[BankedLoadPort.swift:82]
+    assign _t8 = load_fire & register_beat; // @[BankedLoadPort.swift:91]
+    assign load_restart = _t8 & load_data_seen; // @[BankedLoadPort.swift:84]
+    assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:85]
+    assign ls_written = _t8 & (load_address == 10'h000); // @[BankedLoadPort.swift:91]
+    assign _t9 = load_data[3:0]; // @[BankedLoadPort.swift:103]
+    assign _t10 = load_data[255:4] == 252'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t11 = ~load_bank; // @[BankedLoadPort.swift:103]
+    assign np_written = _t8 & (load_address == 10'h001); // @[BankedLoadPort.swift:91]
+    assign _t12 = load_data[4:0]; // @[BankedLoadPort.swift:103]
+    assign _t13 = load_data[255:5] == 251'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign ns_written = _t8 & (load_address == 10'h002); // @[BankedLoadPort.swift:91]
+    assign _t14 = load_data[6:0]; // @[BankedLoadPort.swift:103]
+    assign _t15 = load_data[255:7] == 249'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t16 = (_t15 & (7'h01 <= _t14)) & (_t14 <= 7'h40); // @[BankedLoadPort.swift:95]
+    assign cout_written = _t8 & (load_address == 10'h003); // @[BankedLoadPort.swift:91]
+    assign columns_written = _t8 & (load_address == 10'h004); // @[BankedLoadPort.swift:91]
+    assign _t17 = load_data[12:0]; // @[BankedLoadPort.swift:103]
+    assign _t18 = load_data[255:13] == 243'h0000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign multiplier_written = _t8 & (load_address == 10'h005); // @[BankedLoadPort.swift:91]
+    assign _t19 = load_data[15:0]; // @[BankedLoadPort.swift:103]
+    assign _t20 = load_data[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign shift_written = _t8 & (load_address == 10'h006); // @[BankedLoadPort.swift:91]
+    assign relu_written = _t8 & (load_address == 10'h007); // @[BankedLoadPort.swift:91]
+    assign _t21 = load_data[0]; // @[BankedLoadPort.swift:103]
+    assign _t22 = load_data[255:1] == 255'h0000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:95]
+    assign _t23 = load_kind == 2'h1; // @[BankedLoadPort.swift:135]
+    assign _t24 = load_fire & _t23; // @[BankedLoadPort.swift:125]
+    assign _t25 = load_address < 10'h010; // @[BankedLoadPort.swift:135]
+    assign _t26 = load_kind == 2'h2; // @[BankedLoadPort.swift:135]
+    assign _t27 = load_fire & _t26; // @[BankedLoadPort.swift:125]
+    assign _t28 = load_kind == 2'h3; // @[BankedLoadPort.swift:135]
+    assign _t29 = load_fire & _t28; // @[BankedLoadPort.swift:125]
+    assign _t30 = load_address < 10'h004; // @[BankedLoadPort.swift:135]
+    assign _t31 = ((register_beat & (load_address < 10'h008)) | ((_t23 & (load_index < 5'h18)) & _t25)) | (_t26 & (load_index < 5'h02)); // @[BankedLoadPort.swift:135]
+    assign commit_failure = _t93; // @[BankedLoadPort.swift:138]
+    assign commit_passes = commit_failure == 6'h00; // @[BankedLoadPort.swift:139]
+    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:145]
+    assign _t32 = ({{4{1'b0}}, (7'h00 < bank0_ns)} + {{4{1'b0}}, (7'h04 < bank0_ns)}) + ({{4{1'b0}}, (7'h08 < bank0_ns)} + {{4{1'b0}}, (7'h0c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t33 = ({{4{1'b0}}, (7'h10 < bank0_ns)} + {{4{1'b0}}, (7'h14 < bank0_ns)}) + ({{4{1'b0}}, (7'h18 < bank0_ns)} + {{4{1'b0}}, (7'h1c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t34 = ({{4{1'b0}}, (7'h20 < bank0_ns)} + {{4{1'b0}}, (7'h24 < bank0_ns)}) + ({{4{1'b0}}, (7'h28 < bank0_ns)} + {{4{1'b0}}, (7'h2c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t35 = ({{4{1'b0}}, (7'h30 < bank0_ns)} + {{4{1'b0}}, (7'h34 < bank0_ns)}) + ({{4{1'b0}}, (7'h38 < bank0_ns)} + {{4{1'b0}}, (7'h3c < bank0_ns)}); // @[LayerControl.swift:137]
+    assign _t36 = ({{2{1'b0}}, (7'h00 < bank0_cout)} + {{2{1'b0}}, (7'h10 < bank0_cout)}) + ({{2{1'b0}}, (7'h20 < bank0_cout)} + {{2{1'b0}}, (7'h30 < bank0_cout)}); // @[LayerControl.swift:138]
+    assign _t37 = ({{4{1'b0}}, (7'h00 < bank1_ns)} + {{4{1'b0}}, (7'h04 < bank1_ns)}) + ({{4{1'b0}}, (7'h08 < bank1_ns)} + {{4{1'b0}}, (7'h0c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t38 = ({{4{1'b0}}, (7'h10 < bank1_ns)} + {{4{1'b0}}, (7'h14 < bank1_ns)}) + ({{4{1'b0}}, (7'h18 < bank1_ns)} + {{4{1'b0}}, (7'h1c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t39 = ({{4{1'b0}}, (7'h20 < bank1_ns)} + {{4{1'b0}}, (7'h24 < bank1_ns)}) + ({{4{1'b0}}, (7'h28 < bank1_ns)} + {{4{1'b0}}, (7'h2c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t40 = ({{4{1'b0}}, (7'h30 < bank1_ns)} + {{4{1'b0}}, (7'h34 < bank1_ns)}) + ({{4{1'b0}}, (7'h38 < bank1_ns)} + {{4{1'b0}}, (7'h3c < bank1_ns)}); // @[LayerControl.swift:137]
+    assign _t41 = ({{2{1'b0}}, (7'h00 < bank1_cout)} + {{2{1'b0}}, (7'h10 < bank1_cout)}) + ({{2{1'b0}}, (7'h20 < bank1_cout)} + {{2{1'b0}}, (7'h30 < bank1_cout)}); // @[LayerControl.swift:138]
+    assign _t42 = load_bank ? bank1_ns : bank0_ns; // @[LayerControl.swift:164]
+    assign _t43 = load_bank ? bank1_np : bank0_np; // @[LayerControl.swift:165]
+    assign _t44 = load_bank ? bank1_output_chunks : bank0_output_chunks; // @[LayerControl.swift:168]
+    assign _t45 = ({{2{1'b0}}, (5'h00 < _t43)} + {{2{1'b0}}, (5'h03 < _t43)}) + ({{2{1'b0}}, (5'h06 < _t43)} + {{2{1'b0}}, (5'h09 < _t43)}); // @[LayerControl.swift:161]
+    assign _t46 = ({{5{1'b0}}, (7'h00 < _t42)} + {{5{1'b0}}, (7'h02 < _t42)}) + ({{5{1'b0}}, (7'h04 < _t42)} + {{5{1'b0}}, (7'h06 < _t42)}); // @[LayerControl.swift:163]
+    assign _t47 = ({{5{1'b0}}, (7'h08 < _t42)} + {{5{1'b0}}, (7'h0a < _t42)}) + ({{5{1'b0}}, (7'h0c < _t42)} + {{5{1'b0}}, (7'h0e < _t42)}); // @[LayerControl.swift:163]
+    assign _t48 = ({{5{1'b0}}, (7'h10 < _t42)} + {{5{1'b0}}, (7'h12 < _t42)}) + ({{5{1'b0}}, (7'h14 < _t42)} + {{5{1'b0}}, (7'h16 < _t42)}); // @[LayerControl.swift:163]
+    assign _t49 = ({{5{1'b0}}, (7'h18 < _t42)} + {{5{1'b0}}, (7'h1a < _t42)}) + ({{5{1'b0}}, (7'h1c < _t42)} + {{5{1'b0}}, (7'h1e < _t42)}); // @[LayerControl.swift:163]
+    assign _t50 = ({{5{1'b0}}, (7'h20 < _t42)} + {{5{1'b0}}, (7'h22 < _t42)}) + ({{5{1'b0}}, (7'h24 < _t42)} + {{5{1'b0}}, (7'h26 < _t42)}); // @[LayerControl.swift:163]
+    assign _t51 = ({{5{1'b0}}, (7'h28 < _t42)} + {{5{1'b0}}, (7'h2a < _t42)}) + ({{5{1'b0}}, (7'h2c < _t42)} + {{5{1'b0}}, (7'h2e < _t42)}); // @[LayerControl.swift:163]
+    assign _t52 = ({{5{1'b0}}, (7'h30 < _t42)} + {{5{1'b0}}, (7'h32 < _t42)}) + ({{5{1'b0}}, (7'h34 < _t42)} + {{5{1'b0}}, (7'h36 < _t42)}); // @[LayerControl.swift:163]
+    assign _t53 = ({{5{1'b0}}, (7'h38 < _t42)} + {{5{1'b0}}, (7'h3a < _t42)}) + ({{5{1'b0}}, (7'h3c < _t42)} + {{5{1'b0}}, (7'h3e < _t42)}); // @[LayerControl.swift:163]
+    assign _t54 = ((_t46 + _t47) + (_t48 + _t49)) + ((_t50 + _t51) + (_t52 + _t53)); // @[LayerControl.swift:163]
+    assign _t55 = {{3{1'b0}}, _t43}; // @[LayerControl.swift:165]
+    assign _t56 = ((_t44[0] ? (_t55) : 8'h00) + (_t44[1] ? (_t55 << 1) : 8'h00)) + (_t44[2] ? (_t55 << 2) : 8'h00); // @[LayerControl.swift:165]
+    assign _t57 = {{3{1'b0}}, prototype_rows}; // @[LayerControl.swift:166]
+    assign _t58 = ((prototype_beat_groups[0] ? (_t57) : 11'h000) + (prototype_beat_groups[1] ? (_t57 << 1) : 11'h000)) + (prototype_beat_groups[2] ? (_t57 << 2) : 11'h000); // @[LayerControl.swift:166]
+    assign _t59 = {{6{1'b0}}, table_rows}; // @[LayerControl.swift:167]
+    assign _t60 = (table_beat_groups[2] ? (_t59 << 2) : 14'h0000) + (table_beat_groups[3] ? (_t59 << 3) : 14'h0000); // @[LayerControl.swift:167]
+    assign _t61 = (table_beat_groups[4] ? (_t59 << 4) : 14'h0000) + (table_beat_groups[5] ? (_t59 << 5) : 14'h0000); // @[LayerControl.swift:167]
+    assign _t62 = ((table_beat_groups[0] ? (_t59) : 14'h0000) + (table_beat_groups[1] ? (_t59 << 1) : 14'h0000)) + _t60; // @[LayerControl.swift:167]
+    assign _t63 = ~ls_loaded; // @[BankedLoadPort.swift:138]
+    assign _t64 = ~np_loaded; // @[BankedLoadPort.swift:138]
+    assign _t65 = ~ns_loaded; // @[BankedLoadPort.swift:138]
+    assign _t66 = ~cout_loaded; // @[BankedLoadPort.swift:138]
+    assign _t67 = ~columns_loaded; // @[BankedLoadPort.swift:138]
+    assign _t68 = ~multiplier_loaded; // @[BankedLoadPort.swift:138]
+    assign _t69 = ~shift_loaded; // @[BankedLoadPort.swift:138]
+    assign _t70 = ~relu_loaded; // @[BankedLoadPort.swift:138]
+    assign _t71 = ~ls_legal; // @[BankedLoadPort.swift:138]
+    assign _t72 = ~np_legal; // @[BankedLoadPort.swift:138]
+    assign _t73 = ~ns_legal; // @[BankedLoadPort.swift:138]
+    assign _t74 = ~cout_legal; // @[BankedLoadPort.swift:138]
+    assign _t75 = ~columns_legal; // @[BankedLoadPort.swift:138]
+    assign _t76 = ~multiplier_legal; // @[BankedLoadPort.swift:138]
+    assign _t77 = ~shift_legal; // @[BankedLoadPort.swift:138]
+    assign _t78 = ~relu_legal; // @[BankedLoadPort.swift:138]
+    assign prototypes_beats_match = (prototypes_beats == expected_prototypes_beats[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:182]
+    assign _t79 = ~prototypes_beats_match; // @[BankedLoadPort.swift:138]
+    assign table_beats_match = (table_beats == expected_table_beats[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:182]
+    assign _t80 = ~table_beats_match; // @[BankedLoadPort.swift:138]
+    assign bias_beats_match = (bias_beats == expected_bias_beats) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:182]
+    assign _t81 = _t63 | _t64; // @[BankedLoadPort.swift:138]
+    assign _t82 = _t65 ? (_t65 ? 6'h12 : 6'h00) : (_t66 ? (_t66 ? 6'h13 : 6'h00) : (_t67 ? 6'h14 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t83 = _t81 | (_t65 | (_t66 | _t67)); // @[BankedLoadPort.swift:138]
+    assign _t84 = _t81 ? (_t63 ? (_t63 ? 6'h10 : 6'h00) : (_t64 ? 6'h11 : 6'h00)) : _t82; // @[BankedLoadPort.swift:138]
+    assign _t85 = _t68 | _t69; // @[BankedLoadPort.swift:138]
+    assign _t86 = _t70 ? (_t70 ? 6'h17 : 6'h00) : (_t71 ? (_t71 ? 6'h20 : 6'h00) : (_t72 ? 6'h21 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t87 = _t85 ? (_t68 ? (_t68 ? 6'h15 : 6'h00) : (_t69 ? 6'h16 : 6'h00)) : _t86; // @[BankedLoadPort.swift:138]
+    assign _t88 = _t73 | _t74; // @[BankedLoadPort.swift:138]
+    assign _t89 = _t75 ? (_t75 ? 6'h24 : 6'h00) : (_t76 ? (_t76 ? 6'h25 : 6'h00) : (_t77 ? 6'h26 : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t90 = _t88 ? (_t73 ? (_t73 ? 6'h22 : 6'h00) : (_t74 ? 6'h23 : 6'h00)) : _t89; // @[BankedLoadPort.swift:138]
+    assign _t91 = _t79 ? (_t79 ? 6'h09 : 6'h00) : (_t80 ? (_t80 ? 6'h0a : 6'h00) : ((~bias_beats_match) ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:138]
+    assign _t92 = (_t78 | load_bad_beat) ? (_t78 ? (_t78 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)) : _t91; // @[BankedLoadPort.swift:138]
+    assign _t93 = (_t83 | (_t85 | (_t70 | (_t71 | _t72)))) ? (_t83 ? _t84 : _t87) : ((_t88 | (_t75 | (_t76 | _t77))) ? _t90 : _t92); // @[BankedLoadPort.swift:138]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -304,78 +498,161 @@ module pqa_layer_control (
             pending <= 1'b0;
             committing <= 1'b0;
             in_flight_0 <= 8'h00;
+            bank0_busy <= 1'b0;
             in_flight_1 <= 8'h00;
+            bank1_busy <= 1'b0;
+            load_data_seen <= 1'b0;
+            ls_loaded <= 1'b0;
+            ls_legal <= 1'b0;
             bank0_ls <= 4'h0;
             bank1_ls <= 4'h0;
+            np_loaded <= 1'b0;
+            np_legal <= 1'b0;
             bank0_np <= 5'h00;
             bank1_np <= 5'h00;
+            ns_loaded <= 1'b0;
+            ns_legal <= 1'b0;
             bank0_ns <= 7'h00;
             bank1_ns <= 7'h00;
+            cout_loaded <= 1'b0;
+            cout_legal <= 1'b0;
             bank0_cout <= 7'h00;
             bank1_cout <= 7'h00;
+            columns_loaded <= 1'b0;
+            columns_legal <= 1'b0;
             bank0_columns <= 13'h0000;
             bank1_columns <= 13'h0000;
+            multiplier_loaded <= 1'b0;
+            multiplier_legal <= 1'b0;
             bank0_multiplier <= 16'h0001;
             bank1_multiplier <= 16'h0001;
+            shift_loaded <= 1'b0;
+            shift_legal <= 1'b0;
             bank0_shift <= 5'h00;
             bank1_shift <= 5'h00;
+            relu_loaded <= 1'b0;
+            relu_legal <= 1'b0;
             bank0_relu <= 1'b0;
             bank1_relu <= 1'b0;
             prototypes_write_valid_q <= 1'b0;
             table_write_valid_q <= 1'b0;
             bias_write_valid_q <= 1'b0;
+            prototypes_beats <= 9'h000;
+            table_beats <= 12'h000;
+            bias_beats <= 3'h0;
+            load_bad_beat <= 1'b0;
+            error_code <= 6'h00;
         end else begin
-            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:23]
-            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:34]
-            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:34]
-            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:34]
-            else if (committing) pending <= 1'b1; // @[BankedLoadPort.swift:29]
-            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:29]
-            else if (load_fire & load_last) committing <= 1'b1; // @[BankedLoadPort.swift:28]
-            if (_t0 & (~_t1)) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:86]
-            else if (_t1 & (~_t0)) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:86]
-            if (_t2 & (~_t3)) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:86]
-            else if (_t3 & (~_t2)) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:86]
-            if (ls_written & _t6) bank0_ls <= _t5; // @[BankedLoadPort.swift:52]
-            if (ls_written & load_bank) bank1_ls <= _t5; // @[BankedLoadPort.swift:52]
-            if (np_written & _t6) bank0_np <= _t7; // @[BankedLoadPort.swift:52]
-            if (np_written & load_bank) bank1_np <= _t7; // @[BankedLoadPort.swift:52]
-            if (ns_written & _t6) bank0_ns <= _t8; // @[BankedLoadPort.swift:52]
-            if (ns_written & load_bank) bank1_ns <= _t8; // @[BankedLoadPort.swift:52]
-            if (cout_written & _t6) bank0_cout <= _t8; // @[BankedLoadPort.swift:52]
-            if (cout_written & load_bank) bank1_cout <= _t8; // @[BankedLoadPort.swift:52]
-            if (columns_written & _t6) bank0_columns <= _t9; // @[BankedLoadPort.swift:52]
-            if (columns_written & load_bank) bank1_columns <= _t9; // @[BankedLoadPort.swift:52]
-            if (multiplier_written & _t6) bank0_multiplier <= _t10; // @[BankedLoadPort.swift:52]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t10; // @[BankedLoadPort.swift:52]
-            if (shift_written & _t6) bank0_shift <= _t7; // @[BankedLoadPort.swift:52]
-            if (shift_written & load_bank) bank1_shift <= _t7; // @[BankedLoadPort.swift:52]
-            if (relu_written & _t6) bank0_relu <= _t11; // @[BankedLoadPort.swift:52]
-            if (relu_written & load_bank) bank1_relu <= _t11; // @[BankedLoadPort.swift:52]
-            prototypes_write_valid_q <= (load_fire & (load_kind == 2'h1)) & (load_address < 10'h010); // @[BankedLoadPort.swift:66]
-            table_write_valid_q <= load_fire & (load_kind == 2'h2); // @[BankedLoadPort.swift:66]
-            bias_write_valid_q <= (load_fire & (load_kind == 2'h3)) & (load_address < 10'h004); // @[BankedLoadPort.swift:66]
+            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:72]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:146]
+            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:146]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:146]
+            else if (committing) pending <= commit_passes; // @[BankedLoadPort.swift:139]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:141]
+            else if (load_fire & load_last) committing <= 1'b1; // @[BankedLoadPort.swift:140]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:227]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:227]
+            else if (_t3) bank0_busy <= in_flight_0 != 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:227]
+            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:227]
+            if (_t6) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:227]
+            else if (_t7) bank1_busy <= in_flight_1 != 8'h01; // @[BankedLoadPort.swift:227]
+            if (load_fire & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:87]
+            else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:86]
+            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (ls_written) ls_legal <= (_t10 & (4'h1 <= _t9)) & (_t9 <= 4'h9); // @[BankedLoadPort.swift:95]
+            if (ls_written & _t11) bank0_ls <= _t9; // @[BankedLoadPort.swift:103]
+            if (ls_written & load_bank) bank1_ls <= _t9; // @[BankedLoadPort.swift:103]
+            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (np_written) np_legal <= (_t13 & (5'h01 <= _t12)) & (_t12 <= 5'h10); // @[BankedLoadPort.swift:95]
+            if (np_written & _t11) bank0_np <= _t12; // @[BankedLoadPort.swift:103]
+            if (np_written & load_bank) bank1_np <= _t12; // @[BankedLoadPort.swift:103]
+            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (ns_written) ns_legal <= _t16; // @[BankedLoadPort.swift:95]
+            if (ns_written & _t11) bank0_ns <= _t14; // @[BankedLoadPort.swift:103]
+            if (ns_written & load_bank) bank1_ns <= _t14; // @[BankedLoadPort.swift:103]
+            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (cout_written) cout_legal <= _t16; // @[BankedLoadPort.swift:95]
+            if (cout_written & _t11) bank0_cout <= _t14; // @[BankedLoadPort.swift:103]
+            if (cout_written & load_bank) bank1_cout <= _t14; // @[BankedLoadPort.swift:103]
+            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (columns_written) columns_legal <= (_t18 & (13'h0001 <= _t17)) & (_t17 <= 13'h1000); // @[BankedLoadPort.swift:95]
+            if (columns_written & _t11) bank0_columns <= _t17; // @[BankedLoadPort.swift:103]
+            if (columns_written & load_bank) bank1_columns <= _t17; // @[BankedLoadPort.swift:103]
+            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (multiplier_written) multiplier_legal <= _t20 & (16'h0001 <= _t19); // @[BankedLoadPort.swift:95]
+            if (multiplier_written & _t11) bank0_multiplier <= _t19; // @[BankedLoadPort.swift:103]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t19; // @[BankedLoadPort.swift:103]
+            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (shift_written) shift_legal <= _t13; // @[BankedLoadPort.swift:95]
+            if (shift_written & _t11) bank0_shift <= _t12; // @[BankedLoadPort.swift:103]
+            if (shift_written & load_bank) bank1_shift <= _t12; // @[BankedLoadPort.swift:103]
+            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:95]
+            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:94]
+            if (relu_written) relu_legal <= _t22; // @[BankedLoadPort.swift:95]
+            if (relu_written & _t11) bank0_relu <= _t21; // @[BankedLoadPort.swift:103]
+            if (relu_written & load_bank) bank1_relu <= _t21; // @[BankedLoadPort.swift:103]
+            prototypes_write_valid_q <= _t24 & _t25; // @[BankedLoadPort.swift:118]
+            table_write_valid_q <= _t27; // @[BankedLoadPort.swift:125]
+            bias_write_valid_q <= _t29 & _t30; // @[BankedLoadPort.swift:118]
+            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:125]
+            else if (_t24 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:125]
+            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:125]
+            else if (_t27 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:125]
+            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:125]
+            else if (_t29 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:125]
+            if (load_fire & (~(_t31 | (_t28 & _t30)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:135]
+            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:134]
+            if (committing & commit_passes) error_code <= 6'h00; // @[BankedLoadPort.swift:156]
+            else if (error_code == 6'h00) begin
+                if (committing) error_code <= commit_failure; // @[BankedLoadPort.swift:157]
+                else if (activation_last_mismatch) error_code <= 6'h03; // @[BankedLoadPort.swift:157]
+                else if (activation_no_layer) error_code <= 6'h04; // @[BankedLoadPort.swift:157]
+                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:157]
+            end
         end
     end
 
     always @(posedge clk) begin
-        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:120]
-        bank0_prototype_chunks <= 5'h00 < bank0_np; // @[LayerControl.swift:121]
-        bank0_groups <= (_t12 + _t13) + (_t14 + _t15); // @[LayerControl.swift:123]
-        bank0_output_chunks <= _t16; // @[LayerControl.swift:124]
-        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:120]
-        bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:121]
-        bank1_groups <= (_t17 + _t18) + (_t19 + _t20); // @[LayerControl.swift:123]
-        bank1_output_chunks <= _t21; // @[LayerControl.swift:124]
-        prototypes_write_index_q <= load_index; // @[BankedLoadPort.swift:67]
-        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address[4:0]; // @[BankedLoadPort.swift:68]
-        prototypes_write_data_q <= load_data[71:0]; // @[BankedLoadPort.swift:69]
-        table_write_index_q <= load_index; // @[BankedLoadPort.swift:67]
-        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address}; // @[BankedLoadPort.swift:68]
-        table_write_data_q <= load_data[127:0]; // @[BankedLoadPort.swift:69]
-        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address[2:0]; // @[BankedLoadPort.swift:68]
-        bias_write_data_q <= load_data; // @[BankedLoadPort.swift:69]
+        prototypes_write_index_q <= load_index; // @[BankedLoadPort.swift:119]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address[4:0]; // @[BankedLoadPort.swift:120]
+        prototypes_write_data_q <= load_data[215:0]; // @[BankedLoadPort.swift:121]
+        table_write_index_q <= load_index; // @[BankedLoadPort.swift:119]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address}; // @[BankedLoadPort.swift:120]
+        table_write_data_q <= load_data; // @[BankedLoadPort.swift:121]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address[2:0]; // @[BankedLoadPort.swift:120]
+        bias_write_data_q <= load_data; // @[BankedLoadPort.swift:121]
+        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:134]
+        bank0_prototype_chunks <= 5'h00 < bank0_np; // @[LayerControl.swift:135]
+        bank0_groups <= (_t32 + _t33) + (_t34 + _t35); // @[LayerControl.swift:137]
+        bank0_output_chunks <= _t36; // @[LayerControl.swift:138]
+        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
+        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:147]
+        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:134]
+        bank1_prototype_chunks <= 5'h00 < bank1_np; // @[LayerControl.swift:135]
+        bank1_groups <= (_t37 + _t38) + (_t39 + _t40); // @[LayerControl.swift:137]
+        bank1_output_chunks <= _t41; // @[LayerControl.swift:138]
+        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
+        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:147]
+        prototype_beat_groups <= _t45 + ({{2{1'b0}}, (5'h0c < _t43)} + {{2{1'b0}}, (5'h0f < _t43)}); // @[LayerControl.swift:161]
+        table_beat_groups <= _t54; // @[LayerControl.swift:163]
+        prototype_rows <= (load_bank ? bank1_chunks : bank0_chunks) ? ({1'b0, _t42}) : 8'h00; // @[LayerControl.swift:164]
+        table_rows <= _t56; // @[LayerControl.swift:165]
+        expected_prototypes_beats <= _t58; // @[LayerControl.swift:166]
+        expected_table_beats <= _t62 + _t61; // @[LayerControl.swift:167]
+        expected_bias_beats <= _t44; // @[LayerControl.swift:168]
     end
+
+    // Bits that no logic reads, collected so that lint sees them used.
+    wire _unused_ok = &{1'b0, expected_prototypes_beats[10:9], expected_table_beats[13:12], 1'b0};
 endmodule
 
 `default_nettype wire

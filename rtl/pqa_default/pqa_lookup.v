@@ -17,9 +17,9 @@
 //   codes_first_group         input   Bool
 //   codes_last_group          input   Bool
 //   table_write_enable        input   Bool
-//   table_write_index         input   UInt<6>
+//   table_write_index         input   UInt<5>
 //   table_write_address       input   UInt<11>
-//   table_write_data          input   UInt<128>
+//   table_write_data          input   UInt<256>
 //   bias_write_enable         input   Bool
 //   bias_write_address        input   UInt<3>
 //   bias_write_data           input   UInt<256>
@@ -60,9 +60,9 @@ module pqa_lookup (
     input  wire codes_first_group,
     input  wire codes_last_group,
     input  wire table_write_enable,
-    input  wire [5:0] table_write_index,
+    input  wire [4:0] table_write_index,
     input  wire [10:0] table_write_address,
-    input  wire [127:0] table_write_data,
+    input  wire [255:0] table_write_data,
     input  wire bias_write_enable,
     input  wire [2:0] bias_write_address,
     input  wire [255:0] bias_write_data,
@@ -109,17 +109,17 @@ module pqa_lookup (
     wire _t3;
     wire [10:0] _t4;
     wire _t5;
-    wire [10:0] _t6;
-    wire [13:0] _t7;
-    wire [10:0] _t8;
+    wire [127:0] _t6;
+    wire [10:0] _t7;
+    wire [13:0] _t8;
+    wire [10:0] _t9;
     wire [10:0] table_address_0;
-    wire _t9;
-    wire [13:0] _t10;
+    wire [127:0] _t10;
+    wire [13:0] _t11;
     wire [10:0] table_address_1;
-    wire _t11;
-    wire [13:0] _t12;
+    wire _t12;
+    wire [13:0] _t13;
     wire [10:0] table_address_2;
-    wire _t13;
     wire [13:0] _t14;
     wire [10:0] table_address_3;
     wire [2:0] bias_address;
@@ -168,20 +168,20 @@ module pqa_lookup (
     assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:113]
     assign _t3 = active & last_chunk; // @[Lookup.swift:114]
     assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:148]
-    assign _t5 = table_write_enable & (table_write_index == 6'h00); // @[Lookup.swift:143]
-    assign _t6 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:148]
-    assign _t7 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:148]
-    assign _t8 = {{8{1'b0}}, chunk}; // @[Lookup.swift:148]
-    assign table_address_0 = (_t6 + _t7[10:0]) + _t8; // @[Lookup.swift:148]
-    assign _t9 = table_write_enable & (table_write_index == 6'h01); // @[Lookup.swift:143]
-    assign _t10 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:148]
-    assign table_address_1 = (_t6 + _t10[10:0]) + _t8; // @[Lookup.swift:148]
-    assign _t11 = table_write_enable & (table_write_index == 6'h02); // @[Lookup.swift:143]
-    assign _t12 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:148]
-    assign table_address_2 = (_t6 + _t12[10:0]) + _t8; // @[Lookup.swift:148]
-    assign _t13 = table_write_enable & (table_write_index == 6'h03); // @[Lookup.swift:143]
+    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:143]
+    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:141]
+    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:148]
+    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:148]
+    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:148]
+    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:148]
+    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:141]
+    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:148]
+    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:148]
+    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:143]
+    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:148]
+    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:148]
     assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:148]
-    assign table_address_3 = (_t6 + _t14[10:0]) + _t8; // @[Lookup.swift:148]
+    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:148]
     assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:160]
 
     always @(posedge clk) begin
@@ -243,7 +243,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_0;
-    wire [134:0] table_0_write_data = {7'b0, table_write_data};
+    wire [134:0] table_0_write_data = {7'b0, _t6};
     wire [134:0] table_0_read_data;
     genvar table_0_tile;
     generate
@@ -277,7 +277,7 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (_t5) begin
-            table_0[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+            table_0[table_write_address] <= _t6; // @[Lookup.swift:141]
         end
     end
     always @(posedge clk) begin
@@ -294,7 +294,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_1;
-    wire [134:0] table_1_write_data = {7'b0, table_write_data};
+    wire [134:0] table_1_write_data = {7'b0, _t10};
     wire [134:0] table_1_read_data;
     genvar table_1_tile;
     generate
@@ -307,7 +307,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t9), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t5), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -327,8 +327,8 @@ module pqa_lookup (
     reg  [127:0] entries_1_word;
     reg  [127:0] entries_1;
     always @(posedge clk) begin
-        if (_t9) begin
-            table_1[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t5) begin
+            table_1[table_write_address] <= _t10; // @[Lookup.swift:141]
         end
     end
     always @(posedge clk) begin
@@ -345,7 +345,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_2;
-    wire [134:0] table_2_write_data = {7'b0, table_write_data};
+    wire [134:0] table_2_write_data = {7'b0, _t6};
     wire [134:0] table_2_read_data;
     genvar table_2_tile;
     generate
@@ -358,7 +358,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t11), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t12), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -378,8 +378,8 @@ module pqa_lookup (
     reg  [127:0] entries_2_word;
     reg  [127:0] entries_2;
     always @(posedge clk) begin
-        if (_t11) begin
-            table_2[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t12) begin
+            table_2[table_write_address] <= _t6; // @[Lookup.swift:141]
         end
     end
     always @(posedge clk) begin
@@ -396,7 +396,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_3;
-    wire [134:0] table_3_write_data = {7'b0, table_write_data};
+    wire [134:0] table_3_write_data = {7'b0, _t10};
     wire [134:0] table_3_read_data;
     genvar table_3_tile;
     generate
@@ -409,7 +409,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t13), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t12), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -429,8 +429,8 @@ module pqa_lookup (
     reg  [127:0] entries_3_word;
     reg  [127:0] entries_3;
     always @(posedge clk) begin
-        if (_t13) begin
-            table_3[table_write_address] <= table_write_data; // @[LoadPortGroups.swift:51]
+        if (_t12) begin
+            table_3[table_write_address] <= _t10; // @[Lookup.swift:141]
         end
     end
     always @(posedge clk) begin
@@ -481,7 +481,7 @@ module pqa_lookup (
     reg  [255:0] bias_word;
     always @(posedge clk) begin
         if (bias_write_enable) begin
-            bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:51]
+            bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:53]
         end
     end
     always @(posedge clk) begin
@@ -495,7 +495,7 @@ module pqa_lookup (
 `endif
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t0[7], _t7[13:11], _t10[13:11], _t12[13:11], _t14[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t0[7], _t8[13:11], _t11[13:11], _t13[13:11], _t14[13:11], 1'b0};
 endmodule
 
 `default_nettype wire

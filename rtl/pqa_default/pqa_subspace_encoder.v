@@ -3,10 +3,11 @@
 // Parameters:
 //   prototypes = 16 per chunk, 1 chunks
 //   distance units = 16 of 9 lanes, l2
-//   argmin levels per stage = 2
+//   argmin levels per stage = 1
 //   prototype memories = 32 words, two banks
 // Ports:
 //   clk                            input   clock, rising edge
+//   rst                            input   synchronous reset, active high
 //   write_enable_0                 input   Bool
 //   write_enable_1                 input   Bool
 //   write_enable_2                 input   Bool
@@ -24,7 +25,7 @@
 //   write_enable_14                input   Bool
 //   write_enable_15                input   Bool
 //   write_address                  input   UInt<5>
-//   write_data                     input   UInt<72>
+//   write_data                     input   UInt<216>
 //   column                         input   UInt<72>
 //   control_read                   input   Bool
 //   control_address                input   UInt<5>
@@ -61,11 +62,12 @@
 //   control_finishing              input   Bool
 //   code                           output  UInt<4>
 // Registers without reset (unknown until first loaded):
-//   prototype_0_q, prototype_1_q, prototype_2_q, prototype_3_q, prototype_4_q, prototype_5_q, prototype_6_q, prototype_7_q, prototype_8_q, prototype_9_q, prototype_10_q, prototype_11_q, prototype_12_q, prototype_13_q, prototype_14_q, prototype_15_q, distance_0, distance_1, distance_2, distance_3, distance_4, distance_5, distance_6, distance_7, distance_8, distance_9, distance_10, distance_11, distance_12, distance_13, distance_14, distance_15, argmin_l2_0_value, argmin_l2_0_index, argmin_l2_0_takes_part, argmin_l2_1_value, argmin_l2_1_index, argmin_l2_1_takes_part, argmin_l2_2_value, argmin_l2_2_index, argmin_l2_2_takes_part, argmin_l2_3_value, argmin_l2_3_index, argmin_l2_3_takes_part, argmin_l4_0_value, argmin_l4_0_index, argmin_l4_0_takes_part, best_distance, best_index, code_q
+//   prototype_address_q, prototype_0_q, prototype_1_q, prototype_2_q, prototype_3_q, prototype_4_q, prototype_5_q, prototype_6_q, prototype_7_q, prototype_8_q, prototype_9_q, prototype_10_q, prototype_11_q, prototype_12_q, prototype_13_q, prototype_14_q, prototype_15_q, distance_0, distance_1, distance_2, distance_3, distance_4, distance_5, distance_6, distance_7, distance_8, distance_9, distance_10, distance_11, distance_12, distance_13, distance_14, distance_15, argmin_l1_0_value, argmin_l1_0_index, argmin_l1_0_takes_part, argmin_l1_1_value, argmin_l1_1_index, argmin_l1_1_takes_part, argmin_l1_2_value, argmin_l1_2_index, argmin_l1_2_takes_part, argmin_l1_3_value, argmin_l1_3_index, argmin_l1_3_takes_part, argmin_l1_4_value, argmin_l1_4_index, argmin_l1_4_takes_part, argmin_l1_5_value, argmin_l1_5_index, argmin_l1_5_takes_part, argmin_l1_6_value, argmin_l1_6_index, argmin_l1_6_takes_part, argmin_l1_7_value, argmin_l1_7_index, argmin_l1_7_takes_part, argmin_l2_0_value, argmin_l2_0_index, argmin_l2_0_takes_part, argmin_l2_1_value, argmin_l2_1_index, argmin_l2_1_takes_part, argmin_l2_2_value, argmin_l2_2_index, argmin_l2_2_takes_part, argmin_l2_3_value, argmin_l2_3_index, argmin_l2_3_takes_part, argmin_l3_0_value, argmin_l3_0_index, argmin_l3_0_takes_part, argmin_l3_1_value, argmin_l3_1_index, argmin_l3_1_takes_part, argmin_l4_0_value, argmin_l4_0_index, argmin_l4_0_takes_part, best_distance, best_index, code_q
 `default_nettype none
 
 module pqa_subspace_encoder (
     input  wire clk,
+    input  wire rst,
     input  wire write_enable_0,
     input  wire write_enable_1,
     input  wire write_enable_2,
@@ -83,7 +85,7 @@ module pqa_subspace_encoder (
     input  wire write_enable_14,
     input  wire write_enable_15,
     input  wire [4:0] write_address,
-    input  wire [71:0] write_data,
+    input  wire [215:0] write_data,
     input  wire [71:0] column,
     input  wire control_read,
     input  wire [4:0] control_address,
@@ -121,8 +123,13 @@ module pqa_subspace_encoder (
     output wire [3:0] code
 );
 
+    reg  [4:0] prototype_address_q;
+    reg  prototype_read_q;
+    wire [71:0] _t0;
     wire [19:0] u_distance_0_partial;
+    wire [71:0] _t1;
     wire [19:0] u_distance_1_partial;
+    wire [71:0] _t2;
     wire [19:0] u_distance_2_partial;
     wire [19:0] u_distance_3_partial;
     wire [19:0] u_distance_4_partial;
@@ -153,34 +160,42 @@ module pqa_subspace_encoder (
     reg  [19:0] distance_13;
     reg  [19:0] distance_14;
     reg  [19:0] distance_15;
-    wire _t0;
-    wire _t1;
-    wire [19:0] _t2;
     wire _t3;
     wire _t4;
-    wire [19:0] _t5;
+    wire _t5;
     wire _t6;
     wire _t7;
-    wire [19:0] _t8;
+    wire _t8;
     wire _t9;
     wire _t10;
-    wire [19:0] _t11;
+    reg  [19:0] argmin_l1_0_value;
+    reg  [3:0] argmin_l1_0_index;
+    reg  argmin_l1_0_takes_part;
+    reg  [19:0] argmin_l1_1_value;
+    reg  [3:0] argmin_l1_1_index;
+    reg  argmin_l1_1_takes_part;
+    reg  [19:0] argmin_l1_2_value;
+    reg  [3:0] argmin_l1_2_index;
+    reg  argmin_l1_2_takes_part;
+    reg  [19:0] argmin_l1_3_value;
+    reg  [3:0] argmin_l1_3_index;
+    reg  argmin_l1_3_takes_part;
+    reg  [19:0] argmin_l1_4_value;
+    reg  [3:0] argmin_l1_4_index;
+    reg  argmin_l1_4_takes_part;
+    reg  [19:0] argmin_l1_5_value;
+    reg  [3:0] argmin_l1_5_index;
+    reg  argmin_l1_5_takes_part;
+    reg  [19:0] argmin_l1_6_value;
+    reg  [3:0] argmin_l1_6_index;
+    reg  argmin_l1_6_takes_part;
+    reg  [19:0] argmin_l1_7_value;
+    reg  [3:0] argmin_l1_7_index;
+    reg  argmin_l1_7_takes_part;
+    wire _t11;
     wire _t12;
     wire _t13;
-    wire [19:0] _t14;
-    wire _t15;
-    wire _t16;
-    wire [19:0] _t17;
-    wire _t18;
-    wire _t19;
-    wire [19:0] _t20;
-    wire _t21;
-    wire _t22;
-    wire [19:0] _t23;
-    wire _t24;
-    wire _t25;
-    wire _t26;
-    wire _t27;
+    wire _t14;
     reg  [19:0] argmin_l2_0_value;
     reg  [3:0] argmin_l2_0_index;
     reg  argmin_l2_0_takes_part;
@@ -193,13 +208,15 @@ module pqa_subspace_encoder (
     reg  [19:0] argmin_l2_3_value;
     reg  [3:0] argmin_l2_3_index;
     reg  argmin_l2_3_takes_part;
-    wire _t28;
-    wire _t29;
-    wire [19:0] _t30;
-    wire _t31;
-    wire _t32;
-    wire [19:0] _t33;
-    wire _t34;
+    wire _t15;
+    wire _t16;
+    reg  [19:0] argmin_l3_0_value;
+    reg  [3:0] argmin_l3_0_index;
+    reg  argmin_l3_0_takes_part;
+    reg  [19:0] argmin_l3_1_value;
+    reg  [3:0] argmin_l3_1_index;
+    reg  argmin_l3_1_takes_part;
+    wire _t17;
     reg  [19:0] argmin_l4_0_value;
     reg  [3:0] argmin_l4_0_index;
     reg  argmin_l4_0_takes_part;
@@ -209,93 +226,115 @@ module pqa_subspace_encoder (
     wire [3:0] new_index;
     reg  [3:0] code_q;
 
-    assign code = code_q; // @[SubspaceEncoder.swift:89]
-    assign _t0 = control_exists_0 & ((~control_exists_1) | (distance_0 <= distance_1)); // @[SubspaceEncoder.swift:120]
-    assign _t1 = control_exists_0 | control_exists_1; // @[SubspaceEncoder.swift:120]
-    assign _t2 = _t0 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:120]
-    assign _t3 = control_exists_2 & ((~control_exists_3) | (distance_2 <= distance_3)); // @[SubspaceEncoder.swift:120]
-    assign _t4 = control_exists_2 | control_exists_3; // @[SubspaceEncoder.swift:120]
-    assign _t5 = _t3 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:120]
-    assign _t6 = control_exists_4 & ((~control_exists_5) | (distance_4 <= distance_5)); // @[SubspaceEncoder.swift:120]
-    assign _t7 = control_exists_4 | control_exists_5; // @[SubspaceEncoder.swift:120]
-    assign _t8 = _t6 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:120]
-    assign _t9 = control_exists_6 & ((~control_exists_7) | (distance_6 <= distance_7)); // @[SubspaceEncoder.swift:120]
-    assign _t10 = control_exists_6 | control_exists_7; // @[SubspaceEncoder.swift:120]
-    assign _t11 = _t9 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:120]
-    assign _t12 = control_exists_8 & ((~control_exists_9) | (distance_8 <= distance_9)); // @[SubspaceEncoder.swift:120]
-    assign _t13 = control_exists_8 | control_exists_9; // @[SubspaceEncoder.swift:120]
-    assign _t14 = _t12 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:120]
-    assign _t15 = control_exists_10 & ((~control_exists_11) | (distance_10 <= distance_11)); // @[SubspaceEncoder.swift:120]
-    assign _t16 = control_exists_10 | control_exists_11; // @[SubspaceEncoder.swift:120]
-    assign _t17 = _t15 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:120]
-    assign _t18 = control_exists_12 & ((~control_exists_13) | (distance_12 <= distance_13)); // @[SubspaceEncoder.swift:120]
-    assign _t19 = control_exists_12 | control_exists_13; // @[SubspaceEncoder.swift:120]
-    assign _t20 = _t18 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:120]
-    assign _t21 = control_exists_14 & ((~control_exists_15) | (distance_14 <= distance_15)); // @[SubspaceEncoder.swift:120]
-    assign _t22 = control_exists_14 | control_exists_15; // @[SubspaceEncoder.swift:120]
-    assign _t23 = _t21 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:120]
-    assign _t24 = _t1 & ((~_t4) | (_t2 <= _t5)); // @[SubspaceEncoder.swift:120]
-    assign _t25 = _t7 & ((~_t10) | (_t8 <= _t11)); // @[SubspaceEncoder.swift:120]
-    assign _t26 = _t13 & ((~_t16) | (_t14 <= _t17)); // @[SubspaceEncoder.swift:120]
-    assign _t27 = _t19 & ((~_t22) | (_t20 <= _t23)); // @[SubspaceEncoder.swift:120]
-    assign _t28 = argmin_l2_0_takes_part & ((~argmin_l2_1_takes_part) | (argmin_l2_0_value <= argmin_l2_1_value)); // @[SubspaceEncoder.swift:120]
-    assign _t29 = argmin_l2_0_takes_part | argmin_l2_1_takes_part; // @[SubspaceEncoder.swift:120]
-    assign _t30 = _t28 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:120]
-    assign _t31 = argmin_l2_2_takes_part & ((~argmin_l2_3_takes_part) | (argmin_l2_2_value <= argmin_l2_3_value)); // @[SubspaceEncoder.swift:120]
-    assign _t32 = argmin_l2_2_takes_part | argmin_l2_3_takes_part; // @[SubspaceEncoder.swift:120]
-    assign _t33 = _t31 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:120]
-    assign _t34 = _t29 & ((~_t32) | (_t30 <= _t33)); // @[SubspaceEncoder.swift:120]
-    assign take = control_first_prototype_chunk | (argmin_l4_0_takes_part & (argmin_l4_0_value < best_distance)); // @[SubspaceEncoder.swift:126]
-    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:127]
+    assign code = code_q; // @[SubspaceEncoder.swift:92]
+    assign _t0 = write_data[71:0]; // @[SubspaceEncoder.swift:106]
+    assign _t1 = write_data[143:72]; // @[SubspaceEncoder.swift:106]
+    assign _t2 = write_data[215:144]; // @[SubspaceEncoder.swift:106]
+    assign _t3 = control_exists_0 & ((~control_exists_1) | (distance_0 <= distance_1)); // @[SubspaceEncoder.swift:127]
+    assign _t4 = control_exists_2 & ((~control_exists_3) | (distance_2 <= distance_3)); // @[SubspaceEncoder.swift:127]
+    assign _t5 = control_exists_4 & ((~control_exists_5) | (distance_4 <= distance_5)); // @[SubspaceEncoder.swift:127]
+    assign _t6 = control_exists_6 & ((~control_exists_7) | (distance_6 <= distance_7)); // @[SubspaceEncoder.swift:127]
+    assign _t7 = control_exists_8 & ((~control_exists_9) | (distance_8 <= distance_9)); // @[SubspaceEncoder.swift:127]
+    assign _t8 = control_exists_10 & ((~control_exists_11) | (distance_10 <= distance_11)); // @[SubspaceEncoder.swift:127]
+    assign _t9 = control_exists_12 & ((~control_exists_13) | (distance_12 <= distance_13)); // @[SubspaceEncoder.swift:127]
+    assign _t10 = control_exists_14 & ((~control_exists_15) | (distance_14 <= distance_15)); // @[SubspaceEncoder.swift:127]
+    assign _t11 = argmin_l1_0_takes_part & ((~argmin_l1_1_takes_part) | (argmin_l1_0_value <= argmin_l1_1_value)); // @[SubspaceEncoder.swift:127]
+    assign _t12 = argmin_l1_2_takes_part & ((~argmin_l1_3_takes_part) | (argmin_l1_2_value <= argmin_l1_3_value)); // @[SubspaceEncoder.swift:127]
+    assign _t13 = argmin_l1_4_takes_part & ((~argmin_l1_5_takes_part) | (argmin_l1_4_value <= argmin_l1_5_value)); // @[SubspaceEncoder.swift:127]
+    assign _t14 = argmin_l1_6_takes_part & ((~argmin_l1_7_takes_part) | (argmin_l1_6_value <= argmin_l1_7_value)); // @[SubspaceEncoder.swift:127]
+    assign _t15 = argmin_l2_0_takes_part & ((~argmin_l2_1_takes_part) | (argmin_l2_0_value <= argmin_l2_1_value)); // @[SubspaceEncoder.swift:127]
+    assign _t16 = argmin_l2_2_takes_part & ((~argmin_l2_3_takes_part) | (argmin_l2_2_value <= argmin_l2_3_value)); // @[SubspaceEncoder.swift:127]
+    assign _t17 = argmin_l3_0_takes_part & ((~argmin_l3_1_takes_part) | (argmin_l3_0_value <= argmin_l3_1_value)); // @[SubspaceEncoder.swift:127]
+    assign take = control_first_prototype_chunk | (argmin_l4_0_takes_part & (argmin_l4_0_value < best_distance)); // @[SubspaceEncoder.swift:133]
+    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:134]
 
     always @(posedge clk) begin
-        if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_3 <= control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_4 <= control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_5 <= control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_6 <= control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_7 <= control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_8 <= control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_9 <= control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_10 <= control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_11 <= control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_12 <= control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_13 <= control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_14 <= control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial); // @[SubspaceEncoder.swift:117]
-        if (control_accumulate) distance_15 <= control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial); // @[SubspaceEncoder.swift:117]
-        argmin_l2_0_value <= _t24 ? _t2 : _t5; // @[SubspaceEncoder.swift:120]
-        argmin_l2_0_index <= _t24 ? (_t0 ? 4'h0 : 4'h1) : (_t3 ? 4'h2 : 4'h3); // @[SubspaceEncoder.swift:120]
-        argmin_l2_0_takes_part <= _t1 | _t4; // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_value <= _t25 ? _t8 : _t11; // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_index <= _t25 ? (_t6 ? 4'h4 : 4'h5) : (_t9 ? 4'h6 : 4'h7); // @[SubspaceEncoder.swift:120]
-        argmin_l2_1_takes_part <= _t7 | _t10; // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_value <= _t26 ? _t14 : _t17; // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_index <= _t26 ? (_t12 ? 4'h8 : 4'h9) : (_t15 ? 4'ha : 4'hb); // @[SubspaceEncoder.swift:120]
-        argmin_l2_2_takes_part <= _t13 | _t16; // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_value <= _t27 ? _t20 : _t23; // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_index <= _t27 ? (_t18 ? 4'hc : 4'hd) : (_t21 ? 4'he : 4'hf); // @[SubspaceEncoder.swift:120]
-        argmin_l2_3_takes_part <= _t19 | _t22; // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_value <= _t34 ? _t30 : _t33; // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_index <= _t34 ? (_t28 ? argmin_l2_0_index : argmin_l2_1_index) : (_t31 ? argmin_l2_2_index : argmin_l2_3_index); // @[SubspaceEncoder.swift:120]
-        argmin_l4_0_takes_part <= _t29 | _t32; // @[SubspaceEncoder.swift:120]
-        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:128]
-        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:127]
-        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:127]
+        if (rst) begin
+            prototype_read_q <= 1'b0;
+        end else begin
+            prototype_read_q <= control_read; // @[SubspaceEncoder.swift:100]
+        end
+    end
+
+    always @(posedge clk) begin
+        prototype_address_q <= control_address; // @[SubspaceEncoder.swift:99]
+        if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_3 <= control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_4 <= control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_5 <= control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_6 <= control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_7 <= control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_8 <= control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_9 <= control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_10 <= control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_11 <= control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_12 <= control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_13 <= control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_14 <= control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial); // @[SubspaceEncoder.swift:124]
+        if (control_accumulate) distance_15 <= control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial); // @[SubspaceEncoder.swift:124]
+        argmin_l1_0_value <= _t3 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:127]
+        argmin_l1_0_index <= _t3 ? 4'h0 : 4'h1; // @[SubspaceEncoder.swift:127]
+        argmin_l1_0_takes_part <= control_exists_0 | control_exists_1; // @[SubspaceEncoder.swift:127]
+        argmin_l1_1_value <= _t4 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:127]
+        argmin_l1_1_index <= _t4 ? 4'h2 : 4'h3; // @[SubspaceEncoder.swift:127]
+        argmin_l1_1_takes_part <= control_exists_2 | control_exists_3; // @[SubspaceEncoder.swift:127]
+        argmin_l1_2_value <= _t5 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:127]
+        argmin_l1_2_index <= _t5 ? 4'h4 : 4'h5; // @[SubspaceEncoder.swift:127]
+        argmin_l1_2_takes_part <= control_exists_4 | control_exists_5; // @[SubspaceEncoder.swift:127]
+        argmin_l1_3_value <= _t6 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:127]
+        argmin_l1_3_index <= _t6 ? 4'h6 : 4'h7; // @[SubspaceEncoder.swift:127]
+        argmin_l1_3_takes_part <= control_exists_6 | control_exists_7; // @[SubspaceEncoder.swift:127]
+        argmin_l1_4_value <= _t7 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:127]
+        argmin_l1_4_index <= _t7 ? 4'h8 : 4'h9; // @[SubspaceEncoder.swift:127]
+        argmin_l1_4_takes_part <= control_exists_8 | control_exists_9; // @[SubspaceEncoder.swift:127]
+        argmin_l1_5_value <= _t8 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:127]
+        argmin_l1_5_index <= _t8 ? 4'ha : 4'hb; // @[SubspaceEncoder.swift:127]
+        argmin_l1_5_takes_part <= control_exists_10 | control_exists_11; // @[SubspaceEncoder.swift:127]
+        argmin_l1_6_value <= _t9 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:127]
+        argmin_l1_6_index <= _t9 ? 4'hc : 4'hd; // @[SubspaceEncoder.swift:127]
+        argmin_l1_6_takes_part <= control_exists_12 | control_exists_13; // @[SubspaceEncoder.swift:127]
+        argmin_l1_7_value <= _t10 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:127]
+        argmin_l1_7_index <= _t10 ? 4'he : 4'hf; // @[SubspaceEncoder.swift:127]
+        argmin_l1_7_takes_part <= control_exists_14 | control_exists_15; // @[SubspaceEncoder.swift:127]
+        argmin_l2_0_value <= _t11 ? argmin_l1_0_value : argmin_l1_1_value; // @[SubspaceEncoder.swift:127]
+        argmin_l2_0_index <= _t11 ? argmin_l1_0_index : argmin_l1_1_index; // @[SubspaceEncoder.swift:127]
+        argmin_l2_0_takes_part <= argmin_l1_0_takes_part | argmin_l1_1_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l2_1_value <= _t12 ? argmin_l1_2_value : argmin_l1_3_value; // @[SubspaceEncoder.swift:127]
+        argmin_l2_1_index <= _t12 ? argmin_l1_2_index : argmin_l1_3_index; // @[SubspaceEncoder.swift:127]
+        argmin_l2_1_takes_part <= argmin_l1_2_takes_part | argmin_l1_3_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l2_2_value <= _t13 ? argmin_l1_4_value : argmin_l1_5_value; // @[SubspaceEncoder.swift:127]
+        argmin_l2_2_index <= _t13 ? argmin_l1_4_index : argmin_l1_5_index; // @[SubspaceEncoder.swift:127]
+        argmin_l2_2_takes_part <= argmin_l1_4_takes_part | argmin_l1_5_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l2_3_value <= _t14 ? argmin_l1_6_value : argmin_l1_7_value; // @[SubspaceEncoder.swift:127]
+        argmin_l2_3_index <= _t14 ? argmin_l1_6_index : argmin_l1_7_index; // @[SubspaceEncoder.swift:127]
+        argmin_l2_3_takes_part <= argmin_l1_6_takes_part | argmin_l1_7_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l3_0_value <= _t15 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:127]
+        argmin_l3_0_index <= _t15 ? argmin_l2_0_index : argmin_l2_1_index; // @[SubspaceEncoder.swift:127]
+        argmin_l3_0_takes_part <= argmin_l2_0_takes_part | argmin_l2_1_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l3_1_value <= _t16 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:127]
+        argmin_l3_1_index <= _t16 ? argmin_l2_2_index : argmin_l2_3_index; // @[SubspaceEncoder.swift:127]
+        argmin_l3_1_takes_part <= argmin_l2_2_takes_part | argmin_l2_3_takes_part; // @[SubspaceEncoder.swift:127]
+        argmin_l4_0_value <= _t17 ? argmin_l3_0_value : argmin_l3_1_value; // @[SubspaceEncoder.swift:127]
+        argmin_l4_0_index <= _t17 ? argmin_l3_0_index : argmin_l3_1_index; // @[SubspaceEncoder.swift:127]
+        argmin_l4_0_takes_part <= argmin_l3_0_takes_part | argmin_l3_1_takes_part; // @[SubspaceEncoder.swift:127]
+        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:135]
+        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:134]
+        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:134]
     end
 
     // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>, its read registered (two cycles):
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_0_q;
-    wire [71:0] prototypes_0_write_data = write_data;
+    wire [71:0] prototypes_0_write_data = _t0;
     wire [71:0] prototypes_0_read_data;
     genvar prototypes_0_tile;
     generate
         for (prototypes_0_tile = 0; prototypes_0_tile < 4; prototypes_0_tile = prototypes_0_tile + 1) begin : prototypes_0_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_0_write_data[18 * prototypes_0_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_0_read_data[18 * prototypes_0_tile +: 18] = data_out[17:0];
@@ -307,7 +346,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -323,16 +362,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_0_q;
     always @(posedge clk) begin
         if (write_enable_0) begin
-            prototypes_0[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_0[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_0_q_word <= prototypes_0[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_0_q_word <= prototypes_0[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -340,13 +379,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_1_q;
-    wire [71:0] prototypes_1_write_data = write_data;
+    wire [71:0] prototypes_1_write_data = _t1;
     wire [71:0] prototypes_1_read_data;
     genvar prototypes_1_tile;
     generate
         for (prototypes_1_tile = 0; prototypes_1_tile < 4; prototypes_1_tile = prototypes_1_tile + 1) begin : prototypes_1_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_1_write_data[18 * prototypes_1_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_1_read_data[18 * prototypes_1_tile +: 18] = data_out[17:0];
@@ -358,7 +397,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -374,16 +413,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_1_q;
     always @(posedge clk) begin
         if (write_enable_1) begin
-            prototypes_1[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_1[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_1_q_word <= prototypes_1[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_1_q_word <= prototypes_1[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -391,13 +430,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_2_q;
-    wire [71:0] prototypes_2_write_data = write_data;
+    wire [71:0] prototypes_2_write_data = _t2;
     wire [71:0] prototypes_2_read_data;
     genvar prototypes_2_tile;
     generate
         for (prototypes_2_tile = 0; prototypes_2_tile < 4; prototypes_2_tile = prototypes_2_tile + 1) begin : prototypes_2_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_2_write_data[18 * prototypes_2_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_2_read_data[18 * prototypes_2_tile +: 18] = data_out[17:0];
@@ -409,7 +448,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -425,16 +464,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_2_q;
     always @(posedge clk) begin
         if (write_enable_2) begin
-            prototypes_2[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_2[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_2_q_word <= prototypes_2[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_2_q_word <= prototypes_2[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -442,13 +481,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_3_q;
-    wire [71:0] prototypes_3_write_data = write_data;
+    wire [71:0] prototypes_3_write_data = _t0;
     wire [71:0] prototypes_3_read_data;
     genvar prototypes_3_tile;
     generate
         for (prototypes_3_tile = 0; prototypes_3_tile < 4; prototypes_3_tile = prototypes_3_tile + 1) begin : prototypes_3_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_3_write_data[18 * prototypes_3_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_3_read_data[18 * prototypes_3_tile +: 18] = data_out[17:0];
@@ -460,7 +499,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -476,16 +515,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_3_q;
     always @(posedge clk) begin
         if (write_enable_3) begin
-            prototypes_3[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_3[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_3_q_word <= prototypes_3[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_3_q_word <= prototypes_3[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -493,13 +532,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_4_q;
-    wire [71:0] prototypes_4_write_data = write_data;
+    wire [71:0] prototypes_4_write_data = _t1;
     wire [71:0] prototypes_4_read_data;
     genvar prototypes_4_tile;
     generate
         for (prototypes_4_tile = 0; prototypes_4_tile < 4; prototypes_4_tile = prototypes_4_tile + 1) begin : prototypes_4_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_4_write_data[18 * prototypes_4_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_4_read_data[18 * prototypes_4_tile +: 18] = data_out[17:0];
@@ -511,7 +550,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -527,16 +566,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_4_q;
     always @(posedge clk) begin
         if (write_enable_4) begin
-            prototypes_4[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_4[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_4_q_word <= prototypes_4[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_4_q_word <= prototypes_4[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -544,13 +583,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_5_q;
-    wire [71:0] prototypes_5_write_data = write_data;
+    wire [71:0] prototypes_5_write_data = _t2;
     wire [71:0] prototypes_5_read_data;
     genvar prototypes_5_tile;
     generate
         for (prototypes_5_tile = 0; prototypes_5_tile < 4; prototypes_5_tile = prototypes_5_tile + 1) begin : prototypes_5_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_5_write_data[18 * prototypes_5_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_5_read_data[18 * prototypes_5_tile +: 18] = data_out[17:0];
@@ -562,7 +601,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -578,16 +617,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_5_q;
     always @(posedge clk) begin
         if (write_enable_5) begin
-            prototypes_5[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_5[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_5_q_word <= prototypes_5[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_5_q_word <= prototypes_5[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -595,13 +634,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_6_q;
-    wire [71:0] prototypes_6_write_data = write_data;
+    wire [71:0] prototypes_6_write_data = _t0;
     wire [71:0] prototypes_6_read_data;
     genvar prototypes_6_tile;
     generate
         for (prototypes_6_tile = 0; prototypes_6_tile < 4; prototypes_6_tile = prototypes_6_tile + 1) begin : prototypes_6_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_6_write_data[18 * prototypes_6_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_6_read_data[18 * prototypes_6_tile +: 18] = data_out[17:0];
@@ -613,7 +652,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -629,16 +668,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_6_q;
     always @(posedge clk) begin
         if (write_enable_6) begin
-            prototypes_6[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_6[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_6_q_word <= prototypes_6[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_6_q_word <= prototypes_6[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -646,13 +685,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_7_q;
-    wire [71:0] prototypes_7_write_data = write_data;
+    wire [71:0] prototypes_7_write_data = _t1;
     wire [71:0] prototypes_7_read_data;
     genvar prototypes_7_tile;
     generate
         for (prototypes_7_tile = 0; prototypes_7_tile < 4; prototypes_7_tile = prototypes_7_tile + 1) begin : prototypes_7_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_7_write_data[18 * prototypes_7_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_7_read_data[18 * prototypes_7_tile +: 18] = data_out[17:0];
@@ -664,7 +703,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -680,16 +719,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_7_q;
     always @(posedge clk) begin
         if (write_enable_7) begin
-            prototypes_7[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_7[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_7_q_word <= prototypes_7[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_7_q_word <= prototypes_7[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -697,13 +736,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_8_q;
-    wire [71:0] prototypes_8_write_data = write_data;
+    wire [71:0] prototypes_8_write_data = _t2;
     wire [71:0] prototypes_8_read_data;
     genvar prototypes_8_tile;
     generate
         for (prototypes_8_tile = 0; prototypes_8_tile < 4; prototypes_8_tile = prototypes_8_tile + 1) begin : prototypes_8_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_8_write_data[18 * prototypes_8_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_8_read_data[18 * prototypes_8_tile +: 18] = data_out[17:0];
@@ -715,7 +754,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -731,16 +770,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_8_q;
     always @(posedge clk) begin
         if (write_enable_8) begin
-            prototypes_8[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_8[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_8_q_word <= prototypes_8[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_8_q_word <= prototypes_8[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -748,13 +787,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_9_q;
-    wire [71:0] prototypes_9_write_data = write_data;
+    wire [71:0] prototypes_9_write_data = _t0;
     wire [71:0] prototypes_9_read_data;
     genvar prototypes_9_tile;
     generate
         for (prototypes_9_tile = 0; prototypes_9_tile < 4; prototypes_9_tile = prototypes_9_tile + 1) begin : prototypes_9_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_9_write_data[18 * prototypes_9_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_9_read_data[18 * prototypes_9_tile +: 18] = data_out[17:0];
@@ -766,7 +805,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -782,16 +821,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_9_q;
     always @(posedge clk) begin
         if (write_enable_9) begin
-            prototypes_9[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_9[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_9_q_word <= prototypes_9[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_9_q_word <= prototypes_9[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -799,13 +838,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_10_q;
-    wire [71:0] prototypes_10_write_data = write_data;
+    wire [71:0] prototypes_10_write_data = _t1;
     wire [71:0] prototypes_10_read_data;
     genvar prototypes_10_tile;
     generate
         for (prototypes_10_tile = 0; prototypes_10_tile < 4; prototypes_10_tile = prototypes_10_tile + 1) begin : prototypes_10_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_10_write_data[18 * prototypes_10_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_10_read_data[18 * prototypes_10_tile +: 18] = data_out[17:0];
@@ -817,7 +856,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -833,16 +872,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_10_q;
     always @(posedge clk) begin
         if (write_enable_10) begin
-            prototypes_10[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_10[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_10_q_word <= prototypes_10[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_10_q_word <= prototypes_10[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -850,13 +889,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_11_q;
-    wire [71:0] prototypes_11_write_data = write_data;
+    wire [71:0] prototypes_11_write_data = _t2;
     wire [71:0] prototypes_11_read_data;
     genvar prototypes_11_tile;
     generate
         for (prototypes_11_tile = 0; prototypes_11_tile < 4; prototypes_11_tile = prototypes_11_tile + 1) begin : prototypes_11_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_11_write_data[18 * prototypes_11_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_11_read_data[18 * prototypes_11_tile +: 18] = data_out[17:0];
@@ -868,7 +907,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -884,16 +923,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_11_q;
     always @(posedge clk) begin
         if (write_enable_11) begin
-            prototypes_11[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_11[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_11_q_word <= prototypes_11[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_11_q_word <= prototypes_11[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -901,13 +940,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_12_q;
-    wire [71:0] prototypes_12_write_data = write_data;
+    wire [71:0] prototypes_12_write_data = _t0;
     wire [71:0] prototypes_12_read_data;
     genvar prototypes_12_tile;
     generate
         for (prototypes_12_tile = 0; prototypes_12_tile < 4; prototypes_12_tile = prototypes_12_tile + 1) begin : prototypes_12_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_12_write_data[18 * prototypes_12_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_12_read_data[18 * prototypes_12_tile +: 18] = data_out[17:0];
@@ -919,7 +958,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -935,16 +974,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_12_q;
     always @(posedge clk) begin
         if (write_enable_12) begin
-            prototypes_12[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_12[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_12_q_word <= prototypes_12[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_12_q_word <= prototypes_12[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -952,13 +991,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_13_q;
-    wire [71:0] prototypes_13_write_data = write_data;
+    wire [71:0] prototypes_13_write_data = _t1;
     wire [71:0] prototypes_13_read_data;
     genvar prototypes_13_tile;
     generate
         for (prototypes_13_tile = 0; prototypes_13_tile < 4; prototypes_13_tile = prototypes_13_tile + 1) begin : prototypes_13_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_13_write_data[18 * prototypes_13_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_13_read_data[18 * prototypes_13_tile +: 18] = data_out[17:0];
@@ -970,7 +1009,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -986,16 +1025,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_13_q;
     always @(posedge clk) begin
         if (write_enable_13) begin
-            prototypes_13[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_13[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_13_q_word <= prototypes_13[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_13_q_word <= prototypes_13[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -1003,13 +1042,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_14_q;
-    wire [71:0] prototypes_14_write_data = write_data;
+    wire [71:0] prototypes_14_write_data = _t2;
     wire [71:0] prototypes_14_read_data;
     genvar prototypes_14_tile;
     generate
         for (prototypes_14_tile = 0; prototypes_14_tile < 4; prototypes_14_tile = prototypes_14_tile + 1) begin : prototypes_14_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_14_write_data[18 * prototypes_14_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_14_read_data[18 * prototypes_14_tile +: 18] = data_out[17:0];
@@ -1021,7 +1060,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -1037,16 +1076,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_14_q;
     always @(posedge clk) begin
         if (write_enable_14) begin
-            prototypes_14[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_14[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_14_q_word <= prototypes_14[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_14_q_word <= prototypes_14[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 
@@ -1054,13 +1093,13 @@ module pqa_subspace_encoder (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [71:0] prototype_15_q;
-    wire [71:0] prototypes_15_write_data = write_data;
+    wire [71:0] prototypes_15_write_data = _t0;
     wire [71:0] prototypes_15_read_data;
     genvar prototypes_15_tile;
     generate
         for (prototypes_15_tile = 0; prototypes_15_tile < 4; prototypes_15_tile = prototypes_15_tile + 1) begin : prototypes_15_bram
             wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, control_address, 4'b0};
+            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
             wire [17:0] data_in = prototypes_15_write_data[18 * prototypes_15_tile +: 18];
             wire [17:0] data_out;
             assign prototypes_15_read_data[18 * prototypes_15_tile +: 18] = data_out[17:0];
@@ -1072,7 +1111,7 @@ module pqa_subspace_encoder (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(control_read), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -1088,16 +1127,16 @@ module pqa_subspace_encoder (
     reg  [71:0] prototype_15_q;
     always @(posedge clk) begin
         if (write_enable_15) begin
-            prototypes_15[write_address] <= write_data; // @[SubspaceEncoder.swift:83]
+            prototypes_15[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
         end
     end
     always @(posedge clk) begin
-        if (control_read) begin
-            prototype_15_q_word <= prototypes_15[control_address]; // @[SubspaceEncoder.swift:105]
+        if (prototype_read_q) begin
+            prototype_15_q_word <= prototypes_15[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
     always @(posedge clk) begin
-        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:105]
+        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:112]
     end
 `endif
 

@@ -38,6 +38,16 @@ public struct Memory {
         return registered
     }
 
+    /// `readRegistered` with its address and enable registered first, so
+    /// the arithmetic that computes the address stays off the block RAM's
+    /// inputs: the word at `address` appears three cycles later.
+    public func readPipelined(address: Signal, enable: Signal, name: String,
+                              fileID: String = #fileID, line: Int = #line) -> Signal {
+        let registeredAddress = builder.delayed(address, name: "\(name)_address_q", fileID: fileID, line: line)
+        let registeredEnable = builder.delayed(enable, name: "\(name)_enable_q", reset: 0, fileID: fileID, line: line)
+        return readRegistered(address: registeredAddress, enable: registeredEnable, name: name, fileID: fileID, line: line)
+    }
+
     /// Adds an asynchronous (combinational) read port: LUT RAM, not block RAM.
     public func readAsync(address: Signal, name: String? = nil, fileID: String = #fileID, line: Int = #line) -> Signal {
         addReadPort(address: address, enable: nil, synchronous: false, name: name,

@@ -24,14 +24,17 @@ extension MACLayerBank {
 
 /// The MAC array's layer registers (two banks), the writes of its weight and
 /// bias memories, and the bank swap, behind the `BankedLoadPort` the PQA
-/// core uses too. The swap happens once the running layer has started its
-/// last column; a column is its unit of work.
+/// core uses too, with the same checks and error codes (weights: `Cout x
+/// ceil(D/InVec)` beats, bias `ceil(Cout/OutVec)`). The swap happens once
+/// the running layer has started its last column; a column is its unit of work.
 struct MACArrayControl: Circuit {
     let design: MACArrayParameters
 
     struct Inputs: PortGroup {
         let load: Stream<LoadBeatFields>
         let progress: WorkProgress
+        /// The activation stream's failing checks, for the error code.
+        let activationErrors: ActivationErrors
     }
 
     struct Outputs: PortGroup {
@@ -39,6 +42,8 @@ struct MACArrayControl: Circuit {
         let state: BankState
         /// Weight words (bank `c % OutVec`) and bias words, into the load bank.
         let weights, bias: MemoryWrite
+        /// The sticky error code (`CoreErrorCode`).
+        let error: Signal
     }
 
     var moduleName: String { "mac_layer_control" }
@@ -51,7 +56,8 @@ struct MACArrayControl: Circuit {
     }
 
     func inputs(_ ports: PortFields) -> Inputs {
-        Inputs(load: ports.stream("load") { LoadBeatFields($0, design.loadBeat) }, progress: ports.group("progress", WorkProgress.init))
+        Inputs(load: ports.stream("load") { LoadBeatFields($0, design.loadBeat) }, progress: ports.group("progress", WorkProgress.init),
+               activationErrors: ports.group("activation", ActivationErrors.init))
     }
 
     func outputs(_ ports: PortFields) -> Outputs {
@@ -59,30 +65,39 @@ struct MACArrayControl: Circuit {
                 weights: ports.group("weights_write") {
                     MemoryWrite($0, depth: 2 * design.weightWords, wordBits: design.weightWordBits, indexBits: design.loadBeat.indexBits)
                 },
-                bias: ports.group("bias_write") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) })
+                bias: ports.group("bias_write") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) },
+                error: ports("error", .unsigned(CoreErrorCode.bits)))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        let port = BankedLoadPort(m, stream: inputs.load, progress: inputs.progress)
+        let memories = [
+            LoadMemory(kind: MACArrayLoadBeatKind.weights.rawValue, name: "weights", words: design.weightWords,
+                       grouping: .single(wordBits: design.weightWordBits, memories: p.outVec), indexed: true,
+                       maxBeats: maxima.cout * design.inChunksMax),
+            LoadMemory(kind: MACArrayLoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
+                       grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false, maxBeats: design.outputChunksMax),
+        ]
+        let port = BankedLoadPort(m, stream: inputs.load, progress: inputs.progress, registers: MACRegister.map(c), memories: memories,
+                                  activationErrors: inputs.activationErrors)
         outputs.state <== port.state
-        func layerRegister(_ register: MACRegister, _ type: SignalType) -> [Signal] {
-            port.layerRegister(m, "\(register)", address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
-        }
-        let d = layerRegister(.d, countType(maxima.d)), cout = layerRegister(.cout, countType(maxima.cout))
-        let columns = layerRegister(.columns, countType(maxima.columns))
-        let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
-        let shift = layerRegister(.shift, countType(c.maxShift)), relu = layerRegister(.relu, .bool)
-        outputs.banks <== (0..<2).map { bank in
+        func layerRegister(_ register: MACRegister) -> [Signal] { port.registers[register.rawValue] }
+        let d = layerRegister(.d), cout = layerRegister(.cout), columns = layerRegister(.columns)
+        let multiplier = layerRegister(.multiplier), shift = layerRegister(.shift), relu = layerRegister(.relu)
+        let banks = (0..<2).map { bank in
             MACLayerBank(d: d[bank], cout: cout[bank], columns: columns[bank], multiplier: multiplier[bank], shift: shift[bank],
                          relu: relu[bank],
                          inChunks: m.delayed(ceilDivide(d[bank], by: p.inVec, maximum: design.inChunksMax, m), name: "bank\(bank)_in_chunks"),
                          outputChunks: m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
                                                  name: "bank\(bank)_output_chunks"))
         }
-        outputs.weights <== port.memoryWrite(m, MACArrayLoadBeatKind.weights.rawValue, name: "weights", words: design.weightWords,
-                                             wordBits: design.weightWordBits, indexed: true)
-        outputs.bias <== port.memoryWrite(m, MACArrayLoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
-                                          wordBits: design.biasWordBits, indexed: false)
+        outputs.banks <== banks
+        outputs.weights <== port.writes[0]
+        outputs.bias <== port.writes[1]
+        // Weights: one beat per channel and input chunk; bias: one per output chunk.
+        let loadBank = port.state.loadBank
+        let weightBeats = m.product(perBank(loadBank, banks.map(\.cout)), perBank(loadBank, banks.map(\.inChunks)))
+        port.finish(m, expectedBeats: [m.delayed(weightBeats, name: "expected_weights_beats"), perBank(loadBank, banks.map(\.outputChunks))])
+        outputs.error <== port.error
     }
 }

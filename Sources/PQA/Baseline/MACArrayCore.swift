@@ -43,9 +43,11 @@ public struct MACArrayCore: HardwareModule {
     }
 
     public func build(_ m: ModuleBuilder) {
-        let activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
+        // Every tdata is a whole number of bytes (AXI4-Stream): padding bits
+        // are ignored on the way in and zero on the way out.
+        let activations = m.streamInput("s_axis_act", .unsigned(design.activationStreamBits), naming: .axi)
         let load = m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi)
-        let output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
+        let output = m.streamOutput("m_axis_out", .unsigned(design.outputStreamBits), naming: .axi)
 
         let control = m.instance(MACArrayControl(design: design), name: "u_layer_control")
         let input = m.instance(MACArrayInput(design: design), name: "u_input_buffer")
@@ -58,12 +60,14 @@ public struct MACArrayCore: HardwareModule {
         control.inputs <== MACArrayControl.Inputs(
             load: Stream(valid: load.valid, ready: load.ready, data: LoadBeatFields(bits: load.data, design.loadBeat), last: load.last),
             progress: WorkProgress(started: sequencer.outputs.started, layerEnds: sequencer.outputs.layerEnds,
-                                   finished: requantizer.outputs.done, finishedBank: requantizer.outputs.doneBank))
+                                   finished: requantizer.outputs.done, finishedBank: requantizer.outputs.doneBank),
+            activationErrors: input.outputs.errors)
         let operation = sequencer.outputs.operation
         input.inputs <== MACArrayInput.Inputs(
-            activations: activations,
+            activations: Stream(valid: activations.valid, ready: activations.ready,
+                                data: activations.data[high: design.activationBeatBits - 1, low: 0], last: activations.last),
             layer: MACArrayInput.Layer(inChunks: perBank(state.activeBank, banks.map(\.inChunks)), swap: state.swap,
-                                       nextColumns: perBank(state.loadBank, banks.map(\.columns))),
+                                       nextColumns: perBank(state.loadBank, banks.map(\.columns)), waiting: state.pending | state.committing),
             release: sequencer.outputs.release,
             read: MACArrayInput.Read(enable: operation.valid, slot: operation.readSlot, chunk: operation.inChunk))
         sequencer.inputs <== MACArraySequencer.Inputs(
@@ -80,7 +84,11 @@ public struct MACArrayCore: HardwareModule {
         fifo.inputs.valid <== result.valid
         fifo.inputs.data <== result.data
         fifo.inputs.last.map { $0 <== result.last }
-        output.connect(from: fifo.outputs)
+        output.valid <== fifo.outputs.valid
+        output.data <== fifo.outputs.data.extended(to: design.outputStreamBits)
+        output.last.map { $0 <== fifo.outputs.last ?? m.constant(false) }
+        fifo.outputs.ready <== output.ready
+        m.output("error", .unsigned(CoreErrorCode.bits)) <== control.outputs.error
         let nothingQueued = !state.activeValid & !state.pending & !state.committing & input.outputs.columnsDone & !input.outputs.receiving
         m.output("idle", .bool) <== nothingQueued & state.idleBanks & !output.valid & !sequencer.outputs.inPass
     }

@@ -80,10 +80,10 @@ struct MACLane: Circuit {
 ///
 /// ```
 ///  issue     column word k and the weights of (pass j, word k)
-///  +2        words arrive (block RAM and its output register)
-///  +3        products registered
-///  +3+adder  running sums
-///  +4+adder  accumulators                 (latency)
+///  +3        words arrive (address register, block RAM, its output register)
+///  +4        products registered
+///  +4+adder  running sums
+///  +5+adder  accumulators                 (latency)
 /// ```
 struct MACArrayDatapath: Circuit {
     let design: MACArrayParameters
@@ -128,17 +128,21 @@ struct MACArrayDatapath: Circuit {
         let weightAddress = (bankBase(op.bank, design.weightWords, weightWidth)
                              + m.product(op.outputChunk, design.inChunksMax).resized(to: weightWidth)
                              + op.inChunk.resized(to: weightWidth)).named("weight_address")
+        // Registered before the block RAMs (as the column word's read is, see `MACArrayInput`).
+        let weightRead = m.delayed(op.valid, name: "weight_read_q", reset: 0)
+        let weightAddressRegistered = m.delayed(weightAddress, name: "weight_address_q")
         let weightWords = (0..<p.outVec).map { lane -> Signal in
             let memory = m.simpleDualPortRAM("weights_\(lane)", depth: 2 * design.weightWords, .unsigned(design.weightWordBits),
                                              readDuringWrite: .undefined)
             m.when(inputs.weightsWrite.targets(lane)) { memory.write(address: inputs.weightsWrite.address, data: inputs.weightsWrite.data) }
-            return memory.readRegistered(address: weightAddress.resized(to: memory.addressWidth), enable: op.valid, name: "weight_word_\(lane)")
+            return memory.readRegistered(address: weightAddressRegistered.resized(to: memory.addressWidth), enable: weightRead,
+                                         name: "weight_word_\(lane)")
         }
         let biasWidth = max(1, ceilLog2(2 * design.biasWords))
         let biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
         m.when(inputs.biasWrite.enable) { biasMemory.write(address: inputs.biasWrite.address, data: inputs.biasWrite.data) }
         let biasAddress = (bankBase(op.bank, design.biasWords, biasWidth) + op.outputChunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.readRegistered(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
+        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
 
         // The operation waits beside the reads, products and adder trees.
         let summed = m.delayed(op, cycles: MACArrayInput.readLatency + 1 + design.adderStages, name: "summed")

@@ -2,23 +2,28 @@ import HDL
 
 /// Two column slots in one RAM: the activation stream fills one while the
 /// array reads the other `ceil(Cout / OutVec)` times. A column arrives as
-/// `ceil(D / InVec)` beats; its slot is free again after its last read. A
-/// beat is written a cycle after it is accepted, so a slot may be read from
-/// the cycle after `full` rises on.
+/// `ceil(D / InVec)` beats; its slot is free again after its last read. The
+/// stream's `tlast` is checked and beats no layer takes are dropped (see
+/// `ColumnIntake`). Reads and writes reach the block RAM two cycles after
+/// their read or beat (see `Memory.writeBehindReads`), so a slot may be read
+/// from the cycle after `full` rises on.
 ///
 /// ```
 ///  read   enable, slot, chunk
-///  +2     the word from the block RAM's output register      (readLatency = 2)
+///  +1     address registered
+///  +3     the word from the block RAM's output register      (readLatency = 3)
 /// ```
 struct MACArrayInput: Circuit {
     let design: MACArrayParameters
 
-    /// Cycles from a read to its word (the block RAM and its output register).
-    static let readLatency = 2
+    /// Cycles from a read to its word (the address register, the block RAM and its output register).
+    static let readLatency = 3
 
     struct Layer: PortGroup {
         /// The active bank's beats per column; the swap, and the next layer's column count.
         let inChunks, swap, nextColumns: Signal
+        /// A committed layer waits for the swap (its columns wait too).
+        let waiting: Signal
     }
 
     struct Read: PortGroup {
@@ -39,6 +44,8 @@ struct MACArrayInput: Circuit {
         let receiving, columnsDone: Signal
         /// The word read `readLatency` cycles ago.
         let word: Signal
+        /// The activation stream's failing checks.
+        let errors: ActivationErrors
     }
 
     var moduleName: String { "mac_input_buffer" }
@@ -53,7 +60,7 @@ struct MACArrayInput: Circuit {
             activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
             layer: ports.group("layer") {
                 Layer(inChunks: $0("in_chunks", countType(design.inChunksMax)), swap: $0.bool("swap"),
-                      nextColumns: $0("next_columns", countType(c.maxima.columns)))
+                      nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
             },
             release: ports.array("release", count: 2, .bool),
             read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })
@@ -61,7 +68,7 @@ struct MACArrayInput: Circuit {
 
     func outputs(_ ports: PortFields) -> Outputs {
         Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
-                word: ports("word", .unsigned(design.activationBeatBits)))
+                word: ports("word", .unsigned(design.activationBeatBits)), errors: ports.group("error", ActivationErrors.init))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
@@ -75,7 +82,8 @@ struct MACArrayInput: Circuit {
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        let intake = ColumnIntake(m, stream: stream, columnEnds: (chunk == layer.inChunks - 1).named("column_ends"),
+                                  layer: (columnsLeft != 0, layer.waiting), writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
@@ -84,9 +92,11 @@ struct MACArrayInput: Circuit {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
         }
         let writeAddress = address(slot: writeSlot, chunk: chunk).named("write_address")
-        memory.writeACycleLater(m, when: stream.fire, address: writeAddress, data: stream.data)
-        m.when(stream.fire) {
-            m.when(chunk == layer.inChunks - 1) {
+        memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
+        m.when(intake.store) {
+            m.when(intake.mismatch) {
+                chunk <== 0
+            }.elseWhen(chunk == layer.inChunks - 1) {
                 chunk <== 0
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
@@ -97,9 +107,10 @@ struct MACArrayInput: Circuit {
         }
         m.when(layer.swap) { columnsLeft <== layer.nextColumns }
         let read = inputs.read, readAddress = address(slot: read.slot, chunk: read.chunk).named("read_address")
-        outputs.word <== memory.readRegistered(address: readAddress, enable: read.enable, name: "read_word")
+        outputs.word <== memory.readPipelined(address: readAddress, enable: read.enable, name: "read_word")
         outputs.full <== full
         outputs.receiving <== chunk != 0
         outputs.columnsDone <== columnsLeft == 0
+        outputs.errors <== intake.errors
     }
 }

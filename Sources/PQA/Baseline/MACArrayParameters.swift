@@ -47,6 +47,11 @@ public struct MACArrayParameters: Sendable {
     /// Bits of an output beat: `OutVec` outputs.
     public var outputBeatBits: Int { p.outVec * formats.output.bits }
 
+    /// Bits of the activation stream's `tdata`: the beat padded to whole bytes (AXI4-Stream).
+    public var activationStreamBits: Int { byteAligned(activationBeatBits) }
+    /// Bits of the output stream's `tdata`: the beat padded to whole bytes (AXI4-Stream).
+    public var outputStreamBits: Int { byteAligned(outputBeatBits) }
+
     /// Total on-chip storage in bits.
     public var storageBits: Int {
         2 * (columnWords * activationBeatBits + p.outVec * weightWords * weightWordBits + biasWords * biasWordBits)
@@ -62,8 +67,8 @@ public struct MACArrayParameters: Sendable {
                        addressBits: max(1, ceilLog2(max(weightWords, biasWords, MACRegister.allCases.count))),
                        dataBits: max(32, weightWordBits, biasWordBits))
     }
-    /// Bits of a whole load beat.
-    public var loadBeatBits: Int { loadBeat.beatBits }
+    /// Bits of the load stream's `tdata` (the beat padded to whole bytes).
+    public var loadBeatBits: Int { loadBeat.streamBits }
 
     // MARK: Pipeline
 

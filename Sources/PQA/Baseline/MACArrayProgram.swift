@@ -14,7 +14,8 @@ import PQ
 ///
 /// An input column of `D` activations is `ceil(D / InVec)` beats of `InVec`
 /// lanes (zero past `D`); an output column is `ceil(Cout / OutVec)` beats
-/// of `OutVec` lanes, as for the PQA core.
+/// of `OutVec` lanes, as for the PQA core. Every stream's `tdata` is padded
+/// with zeros to whole bytes.
 public struct MACArrayProgram: Sendable {
     /// The load beats, in order; the last one commits the layer.
     public let loadBeats: [BitVector]
@@ -71,6 +72,7 @@ public struct MACArrayProgram: Sendable {
         }
         return (0..<ceilDivide(column.count, p.inVec)).map { chunk in
             Lanes.pack((0..<p.inVec).map { chunk * p.inVec + $0 < column.count ? column[chunk * p.inVec + $0] : 0 }, bits: format.bits)
+                .zeroExtended(to: parameters.activationStreamBits)
         }
     }
 
@@ -79,6 +81,7 @@ public struct MACArrayProgram: Sendable {
         let p = parameters.configuration.parallelism, bits = parameters.configuration.formats.output.bits
         return (0..<ceilDivide(outputs.count, p.outVec)).map { chunk in
             Lanes.pack((0..<p.outVec).map { chunk * p.outVec + $0 < outputs.count ? outputs[chunk * p.outVec + $0] : 0 }, bits: bits)
+                .zeroExtended(to: parameters.outputStreamBits)
         }
     }
 }

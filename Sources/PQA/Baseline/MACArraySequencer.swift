@@ -91,6 +91,7 @@ struct MACArraySequencer: Circuit {
         let bank = m.register("bank", reset: false)
         let outputChunk = m.register("output_chunk", countType(design.outputChunksMax), reset: 0)
         let inChunk = m.register("in_chunk", countType(design.inChunksMax), reset: 0)
+        let lastInChunk = m.register("last_in_chunk", reset: false)
         let readSlot = m.register("read_slot", reset: false)
         let lastOutputChunk = m.register("last_output_chunk", reset: false)
         // The next pass to start.
@@ -99,39 +100,62 @@ struct MACArraySequencer: Circuit {
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
         let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
 
+        // Every condition of a start is a register, set a cycle ahead from
+        // the values it will compare (computed beside `start`, which only
+        // selects among them), so `start` is a few gates and its fan-out.
+        let nextIsLast = m.register("next_is_last_pass", reset: false)
+        let lastColumn = m.register("last_column", reset: false)
+        let hasCredit = m.register("has_output_credit", reset: true)
         let outputChunks = perBank(active.bank, banks.map(\.outputChunks))
-        let nextIsLast = (nextOutputChunk == outputChunks - 1).named("next_is_last_pass")
-        let nextReady = (active.valid & perBank(nextReadSlot, inputs.full) & (credits != 0)).named("next_ready")
-        let inChunks = perBank(bank, banks.map(\.inChunks))
-        let passEnds = (inPass & (inChunk == inChunks - 1)).named("pass_ends")
-        let start = ((!inPass | passEnds) & nextReady).named("start")
+        let nextReady = (active.valid & perBank(nextReadSlot, inputs.full) & hasCredit).named("next_ready")
+        let passEnds = (inPass & lastInChunk).named("pass_ends")
+        let start = ((!inPass | lastInChunk) & nextReady).named("start")
         outputs.started <== start & nextIsLast
-        outputs.layerEnds <== start & nextIsLast & (columnsLeft == 1)
+        outputs.layerEnds <== start & nextIsLast & lastColumn
         let lastRead = (passEnds & lastOutputChunk).named("last_read")
         outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
         outputs.operation <== MACOperation(
             valid: inPass, bank: bank, outputChunk: outputChunk, inChunk: inChunk, readSlot: readSlot,
-            firstInChunk: inChunk == 0, lastInChunk: inChunk == inChunks - 1, lastOutputChunk: lastOutputChunk)
+            firstInChunk: inChunk == 0, lastInChunk: lastInChunk, lastOutputChunk: lastOutputChunk)
         outputs.inPass <== inPass
 
-        m.when(inPass) { inChunk <== inChunk + 1 }
+        let inChunks = perBank(bank, banks.map(\.inChunks))
+        m.when(inPass) {
+            inChunk <== inChunk + 1
+            lastInChunk <== count(inChunk, isAhead: 2, of: inChunks)
+        }
         m.when(start) {
             inPass <== true
             inChunk <== 0
+            lastInChunk <== perBank(active.bank, banks.map(\.inChunks)) == 1
             bank <== active.bank
             outputChunk <== nextOutputChunk
             lastOutputChunk <== nextIsLast
             readSlot <== nextReadSlot
             m.when(nextIsLast) {
                 nextOutputChunk <== 0
+                nextIsLast <== outputChunks == 1
                 nextReadSlot <== !nextReadSlot
                 columnsLeft <== columnsLeft - 1
-            }.otherwise { nextOutputChunk <== nextOutputChunk + 1 }
+                lastColumn <== count(columnsLeft, is: 2, m)
+            }.otherwise {
+                nextOutputChunk <== nextOutputChunk + 1
+                nextIsLast <== count(nextOutputChunk, isAhead: 2, of: outputChunks)
+            }
         }.elseWhen(passEnds) {
             inPass <== false
         }
-        m.when(active.swap) { columnsLeft <== perBank(active.loadBank, banks.map(\.columns)) }
+        // A swap starts the next layer at its first pass of its first column
+        // (starts need an active layer, so they never meet a swap).
+        m.when(active.swap) {
+            let columns = perBank(active.loadBank, banks.map(\.columns))
+            columnsLeft <== columns
+            lastColumn <== columns == 1
+            nextIsLast <== count(nextOutputChunk, isAhead: 1, of: perBank(active.loadBank, banks.map(\.outputChunks)))
+        }
         // Output space: one beat reserved per pass, returned as beats leave.
-        credits <== credits + inputs.outputPop.asUnsigned.extended(to: credits.width) - start.asUnsigned.extended(to: credits.width)
+        let pop = inputs.outputPop
+        credits <== credits + pop.asUnsigned.extended(to: credits.width) - start.asUnsigned.extended(to: credits.width)
+        hasCredit <== mux(start & !pop, credits != 1, (credits != 0) | pop)
     }
 }

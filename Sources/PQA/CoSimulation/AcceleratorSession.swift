@@ -54,7 +54,8 @@ public final class AcceleratorSession {
     private let simulator: any Simulator
     private var loadBeats: [(beat: BitVector, last: Bool)] = []
     private var loadsSent = 0
-    private var queued: [(shape: PQShape, columns: Int)] = []
+    /// Loaded layers not yet run, each with the end of its program in `loadBeats`.
+    private var queued: [(shape: PQShape, columns: Int, loadEnd: Int)] = []
     private let patience: Int
 
     /// Builds (or takes from the cache) the loadable accelerator of
@@ -82,14 +83,15 @@ public final class AcceleratorSession {
     public func load(_ layer: IntegerPQLayer, columns: Int) throws {
         let program = try LayerProgram(layer, columns: columns, parameters: parameters)
         loadBeats += program.loadBeats.enumerated().map { ($1, $0 == program.loadBeats.count - 1) }
-        queued.append((layer.shape, columns))
+        queued.append((layer.shape, columns, loadBeats.count))
     }
 
     /// Feeds `columns` (each `Ns * Ls` or `D` activations) to the oldest
     /// loaded layer and returns its `Cout` outputs per column, as the
-    /// hardware produced them.
+    /// hardware produced them. The columns enter from the cycle after the
+    /// layer's last load beat moved.
     public func run(columns: [[Int]]) throws -> [[Int]] {
-        guard let (shape, count) = queued.first else { throw AcceleratorSessionError.nothingLoaded }
+        guard let (shape, count, loadEnd) = queued.first else { throw AcceleratorSessionError.nothingLoaded }
         guard columns.count == count else { throw AcceleratorSessionError.columnCountMismatch(loaded: count, fed: columns.count) }
         queued.removeFirst()
         let inputs = try columns.enumerated().map { try ColumnBeats.input($1, index: $0, shape: shape, parameters: parameters) }
@@ -101,7 +103,7 @@ public final class AcceleratorSession {
         // long run only step the clock and read the handshakes.
         var shownLoad = -1, shownInput = -1
         while received.count < expected {
-            let offerLoad = loadsSent < loadBeats.count, offerInput = sent < flatInputs.count
+            let offerLoad = loadsSent < loadBeats.count, offerInput = sent < flatInputs.count && loadsSent >= loadEnd
             if shownLoad != (offerLoad ? loadsSent : -2) {
                 shownLoad = offerLoad ? loadsSent : -2
                 try simulator.poke("s_axis_load_tvalid", offerLoad ? 1 : 0)
@@ -145,6 +147,7 @@ public final class AcceleratorSession {
         if loadsSent == loadBeats.count {
             loadBeats.removeAll()
             loadsSent = 0
+            queued = queued.map { ($0.shape, $0.columns, 0) }
         }
         return (0..<count).map { column in
             ColumnBeats.outputs(Array(received[(column * outputBeatsPerColumn)..<((column + 1) * outputBeatsPerColumn)]),

@@ -23,16 +23,9 @@ public struct CoSimulationLayer: Sendable {
             throw PQAInterfaceError.invalidArgument(field: "column count", value: "0", allowed: "at least 1")
         }
         inputBeats = try columns.enumerated().flatMap { try ColumnBeats.input($1, index: $0, shape: layer.shape, parameters: parameters) }
-        let p = parameters.configuration.parallelism, bits = parameters.configuration.formats.output.bits
         let outputs = try layer.outputs(columns: Matrix(rowArrays: columns))
-        var expected: [BitVector] = []
-        for row in 0..<columns.count {
-            let values = (0..<layer.shape.cout).map { outputs[row, $0] }
-            for chunk in 0..<ceilDivide(layer.shape.cout, p.outVec) {
-                expected.append(Lanes.pack((0..<p.outVec).map { lane in
-                    chunk * p.outVec + lane < values.count ? values[chunk * p.outVec + lane] : 0
-                }, bits: bits))
-            }
+        let expected = (0..<columns.count).flatMap { row in
+            ColumnBeats.output((0..<layer.shape.cout).map { outputs[row, $0] }, parameters: parameters)
         }
         expectedBeats = expected
     }

@@ -16,7 +16,9 @@ struct StreamLayer {
 /// and the MAC-array baseline: both have the same streams.
 enum StreamDriver {
     /// Drives `layers` through the design in `context` with `traffic`:
-    /// offers load and input beats, takes and checks every output beat, and
+    /// offers load and input beats (a layer's input beats from the cycle
+    /// after its load's `tlast` beat moved, as the data sheet requires),
+    /// takes and checks every output beat, and
     /// fails when no beat moves for `patience` cycles. Returns each layer's
     /// cycles, from its first input beat accepted to its last output beat,
     /// and the whole run's, from the first cycle after reset to the last
@@ -35,6 +37,7 @@ enum StreamDriver {
         }
         let inputLayerEnds = layers.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.inputBeats.count) }
         let outputLayerEnds = layers.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.expectedBeats.count) }
+        let loadLayerEnds = layers.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1.loadBeats.count) }
         var loaded = 0, sent = 0, received = 0
         var firstInputCycle: [Int] = [], lastOutputCycle: [Int] = []
         var lastProgress = 0, stuck = false
@@ -47,7 +50,9 @@ enum StreamDriver {
                 break
             }
             let offerLoad = loaded < loads.count && random.nextDouble() < traffic.inputProbability
-            let offerInput = sent < inputs.count && random.nextDouble() < traffic.inputProbability
+            let inputLayer = inputLayerEnds.firstIndex { sent < $0 } ?? layers.count
+            let committed = inputLayer < layers.count && loaded >= loadLayerEnds[inputLayer]
+            let offerInput = sent < inputs.count && random.nextDouble() < traffic.inputProbability && committed
             let takeOutput = random.nextDouble() < traffic.outputProbability
             if loadable { try sim.poke("s_axis_load_tvalid", offerLoad ? 1 : 0) }
             if loaded < loads.count {

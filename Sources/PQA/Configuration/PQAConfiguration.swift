@@ -66,6 +66,12 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
             self.laneLevelsPerStage = laneLevelsPerStage
         }
 
+        /// The spacing the built-in designs, comparisons and explorations use:
+        /// one comparator level of the argmin tree and two adder levels of the
+        /// subspace and lane trees between registers, what lets each stage
+        /// close above 200 MHz on an ECP5 at speed grade -6 (docs/timing.md).
+        public static let standard = Pipelining(argminLevelsPerStage: 1, adderLevelsPerStage: 2, laneLevelsPerStage: 2)
+
         private enum CodingKeys: String, CodingKey { case argminLevelsPerStage, adderLevelsPerStage, laneLevelsPerStage }
 
         public init(from decoder: any Decoder) throws {
@@ -144,7 +150,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
             maxima: Maxima(ls: 9, np: 16, ns: 64, cout: 64, columns: 4096),
             parallelism: Parallelism(lsVec: 9, npVec: 16, nsVec: 4, outVec: 16),
             formats: formats, multiplierBits: 16, maxShift: 31, metric: .l2,
-            pipelining: Pipelining(argminLevelsPerStage: 2, adderLevelsPerStage: 2))
+            pipelining: .standard)
     }
 
     /// A format of a supported width, for the built-in designs.

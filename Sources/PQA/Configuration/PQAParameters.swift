@@ -71,17 +71,35 @@ public struct PQAParameters: Sendable {
              + p.nsVec * tableWords * tableWordBits + biasWords * biasWordBits)
     }
 
+    /// Bits of the activation stream's `tdata`: the beat padded to whole bytes (AXI4-Stream).
+    public var activationStreamBits: Int { byteAligned(activationBeatBits) }
+    /// Bits of the output stream's `tdata`: the beat padded to whole bytes (AXI4-Stream).
+    public var outputStreamBits: Int { byteAligned(outputBeatBits) }
+
     // MARK: Load beats
 
-    /// The load beat's fields, least significant first: kind (2 bits, a
-    /// `LoadBeatKind`), bank index, address, data.
-    public var loadBeat: LoadBeatLayout {
-        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(p.nsVec * p.npVec)),
-                       addressBits: max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))),
-                       dataBits: max(32, prototypeWordBits, tableWordBits, biasWordBits))
+    /// Bits of a load beat's data field: the widest word, at least 32 (a layer register).
+    var loadDataBits: Int { max(32, prototypeWordBits, tableWordBits, biasWordBits) }
+
+    /// How prototype beats write the `NsVec x NpVec` prototype memories (rows are subspace lanes).
+    public var prototypeGrouping: WordGrouping {
+        WordGrouping(rows: p.nsVec, memories: p.npVec, wordBits: prototypeWordBits, dataBits: loadDataBits)
     }
-    /// Bits of a whole load beat.
-    public var loadBeatBits: Int { loadBeat.beatBits }
+    /// How table beats write the `NsVec` table memories (one row).
+    public var tableGrouping: WordGrouping {
+        WordGrouping(rows: 1, memories: p.nsVec, wordBits: tableWordBits, dataBits: loadDataBits)
+    }
+
+    /// The load beat's fields, least significant first: kind (2 bits, a
+    /// `LoadBeatKind`), index (the memories a beat writes, see `WordGrouping`),
+    /// address, data; `tdata` pads the beat to whole bytes.
+    public var loadBeat: LoadBeatLayout {
+        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(max(prototypeGrouping.indexCount, tableGrouping.indexCount))),
+                       addressBits: max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))),
+                       dataBits: loadDataBits)
+    }
+    /// Bits of the load stream's `tdata` (the beat padded to whole bytes).
+    public var loadBeatBits: Int { loadBeat.streamBits }
 
     // MARK: Counters
 
@@ -111,6 +129,9 @@ public struct PQAParameters: Sendable {
 
 /// `ceil(a / b)` for positive integers.
 public func ceilDivide(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+/// `bits` rounded up to a whole number of bytes, as AXI4-Stream requires of `tdata`.
+public func byteAligned(_ bits: Int) -> Int { ceilDivide(bits, 8) * 8 }
 
 
 /// The layer registers set through the load port (kind 0), by address.

@@ -8,9 +8,10 @@ import PQ
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
-///  +adder stages   the group's sum; with `control`: sum = (first group ? 0 : running) + tree
-///  +1              the sum and the bias, registered
-///  +2              accumulator = sum + bias, registered          (latency = adder stages + 2)
+///  +adder stages   the group's tree; with `control`: the running sum it adds to is read
+///  +1              the tree and that running sum registered: sum = tree + (first group ? 0 : running)
+///  +2              the sum and the bias, registered
+///  +3              accumulator = sum + bias, registered          (latency = adder stages + 3)
 /// ```
 struct AccumulatorLane: Circuit {
     let design: PQAParameters
@@ -58,16 +59,25 @@ struct AccumulatorLane: Circuit {
         let terms = zip(inputs.entries, inputs.subspaceValid).map { raw, exists in
             mux(exists, convert(raw, signed: c.formats.entry.signed, to: sumType), m.constant(0, sumType))
         }
-        let tree = m.reduceTree(terms, levelsPerStage: c.pipelining.adderLevelsPerStage, name: "adder") { $0 + $1 }
-        // One running sum per output chunk of the column.
+        let tree = m.delayed(m.reduceTree(terms, levelsPerStage: c.pipelining.adderLevelsPerStage, name: "adder") { $0 + $1 },
+                             name: "tree_q")
+        // One running sum per output chunk of the column, read a cycle before
+        // the add (`addend`, zero on a column's first group), so the add starts
+        // from registers; a sum written that cycle to the same chunk is taken
+        // as it is written.
         let running = (0..<design.outputChunksMax).map { m.register("running_sum_\($0)", sumType, reset: nil) }
-        let previous = running.count == 1 ? running[0] : mux(control.chunk, running)
-        let sum = (mux(control.firstGroup, m.constant(0, sumType), previous) + tree).named("group_sum")
+        let chunk = m.delayed(control.chunk, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
+        let addend = m.register("addend", sumType, reset: nil)
+        let sum = (addend + tree).named("group_sum")
         for (index, partial) in running.enumerated() {
-            m.when(control.update & (control.chunk == index)) { partial <== sum }
+            m.when(update & (chunk == index)) { partial <== sum }
         }
+        let stored = running.count == 1 ? running[0] : mux(control.chunk, running)
+        let current = mux(update & (chunk == control.chunk), sum, stored)
+        addend <== mux(control.firstGroup, m.constant(0, sumType), current)
+        let bias = m.delayed(m.delayed(control.bias, name: "bias_q"), name: "bias_qq")
         let total = convert(m.delayed(sum, name: "group_sum_q").asUnsigned, signed: sumType.isSigned, to: accumulatorType)
-            + convert(m.delayed(control.bias, name: "bias_q"), signed: c.formats.bias.signed, to: accumulatorType)
+            + convert(bias, signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
     }
 }
@@ -78,13 +88,13 @@ struct AccumulatorLane: Circuit {
 ///
 /// ```
 ///  entries of a chunk       (stage 1, from the lookup)
-///  +adder stages + 2        accumulators of the chunk       (latency)
+///  +adder stages + 3        accumulators of the chunk       (latency)
 /// ```
 struct Accumulator: Circuit {
     let design: PQAParameters
 
     /// Cycles from a chunk's entries to its accumulators.
-    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 2 }
+    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 3 }
 
     struct Inputs: PortGroup {
         let entries: TableEntries
@@ -124,7 +134,7 @@ struct Accumulator: Circuit {
         }
         // The beat's position waits beside the sum and bias stages.
         let beat = m.delayed(BeatPosition(valid: summed.valid, emit: summed.valid & summed.lastGroup, lastChunk: summed.lastChunk,
-                                              bank: summed.bank, chunk: summed.chunk), cycles: 2, name: "beat")
+                                              bank: summed.bank, chunk: summed.chunk), cycles: 3, name: "beat")
         outputs <== AccumulatorBeat(accumulators: accumulators, valid: beat.valid, emit: beat.emit, lastChunk: beat.lastChunk,
                                     bank: beat.bank, chunk: beat.chunk)
     }

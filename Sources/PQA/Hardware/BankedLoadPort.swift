@@ -1,20 +1,69 @@
 import HDL
 
+/// A memory the load stream writes, as the load port decodes it.
+struct LoadMemory {
+    /// The kind of the beats that write it.
+    let kind: Int
+    let name: String
+    /// Words of one bank of each memory.
+    let words: Int
+    /// Which memories a beat's index selects, and each one's word of the data field.
+    let grouping: WordGrouping
+    /// Several memories chosen by the beat's index (else one, the index ignored).
+    let indexed: Bool
+    /// Most beats of this kind a layer needs (the count saturates above it).
+    let maxBeats: Int
+}
+
+/// The activation stream's checks failing this cycle (see `ColumnIntake`).
+struct ActivationErrors: PortGroup {
+    /// A beat's `tlast` disagreed with the column's length; a beat arrived with no layer to take it.
+    let lastMismatch, noLayer: Signal
+}
+
+extension ActivationErrors {
+    init(_ ports: PortFields) {
+        lastMismatch = ports.bool("last_mismatch")
+        noLayer = ports.bool("no_layer")
+    }
+}
+
 /// The load protocol both cores share, built inside their layer-control
 /// modules: two banks of layer registers and memories, the load stream
-/// writing the bank not in use, and the swap.
+/// writing the bank not in use, the checks of a load, and the swap.
 ///
-/// The stream's `tlast` beat commits the layer; a cycle later (the derived
-/// counts settle) it is pending, and the swap to it happens once the running
-/// layer has started its last unit of work (`progress.layerEnds`). A bank
+/// A load is the layer's register beats, then its memory beats; its `tlast`
+/// beat commits it. A cycle later (`committing`: the derived counts settle)
+/// the checks decide: every register written and within its legal range,
+/// every beat naming a register or memory word of the design, and as many
+/// beats of each memory kind as the registers imply (`finish`). A layer that
+/// passes is pending, and the swap to it happens once the running layer has
+/// started its last unit of work (`progress.layerEnds`); one that fails is
+/// never started, and its code stays on `error` (the first failure since the
+/// last good commit, cleared by the next). A register beat after
+/// memory beats starts a new load (the previous one had no `tlast`). A bank
 /// takes loads only when no unit of work that used it is in flight.
 struct BankedLoadPort {
     let state: BankState
     /// A load beat moves this cycle, and its fields.
     let fire: Signal
     let beat: LoadBeatFields
+    /// Both banks of every layer register, by address.
+    let registers: [[Signal]]
+    /// Per memory (in the order given), its writes into the load bank.
+    let writes: [MemoryWrite]
+    /// The sticky error code (`CoreErrorCode`, 0 for none): the first failing check since the last good commit.
+    let error: Signal
+    private let memories: [LoadMemory]
+    private let entries: [RegisterEntry]
+    /// Per register: written in this load, and within its legal range.
+    private let written, legal: [Signal]
+    /// Per memory: its beats in this load.
+    private let beatCounts: [Signal]
+    private let badBeat, failure: Signal
 
-    init(_ m: ModuleBuilder, stream: Stream<LoadBeatFields>, progress: WorkProgress) {
+    init(_ m: ModuleBuilder, stream: Stream<LoadBeatFields>, progress: WorkProgress, registers entries: [RegisterEntry],
+         memories: [LoadMemory], activationErrors: ActivationErrors) {
         let activeBank = m.register("active_bank", reset: false)
         let activeValid = m.register("active_valid", reset: false)
         let pending = m.register("pending", reset: false)
@@ -22,13 +71,76 @@ struct BankedLoadPort {
         let inFlight = UnitsInFlight(m, activeBank: activeBank, progress: progress)
         let loadBank = (!activeBank).named("load_bank")
         stream.ready <== !pending & !committing & !perBank(loadBank, inFlight.busy)
-        fire = stream.fire.named("load_fire")
-        beat = stream.data
+        let fire = stream.fire.named("load_fire"), beat = stream.data
+        self.fire = fire
+        self.beat = beat
+        self.memories = memories
+        self.entries = entries
 
+        // A load's scope: from its first register beat to its commit, or to
+        // a register beat after its memory beats (it had no tlast).
+        let isRegister = (beat.kind == LoadBeatKind.layerRegister.rawValue).named("register_beat")
+        let dataSeen = m.register("load_data_seen", reset: false)
+        let restart = (fire & isRegister & dataSeen).named("load_restart")
+        let clear = (committing | restart).named("load_clear")
+        m.when(clear) { dataSeen <== false }
+        m.when(fire & !isRegister) { dataSeen <== true }
+
+        var written: [Signal] = [], legal: [Signal] = []
+        registers = entries.map { entry -> [Signal] in
+            let hit = (fire & isRegister & (beat.address == entry.address)).named("\(entry.name)_written")
+            let value = entry.isFlag ? beat.data.bit(0) : beat.data.resized(to: entry.bits)
+            let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
+            m.when(clear) { isWritten <== false }
+            m.when(hit) {
+                isWritten <== true
+                inRange <== isLegal(beat.data, entry, m)
+            }
+            written.append(isWritten)
+            legal.append(inRange)
+            return (0..<2).map { bank in
+                let register = m.register("bank\(bank)_\(entry.name)", entry.type, reset: entry.reset)
+                m.when(hit & (bank == 1 ? loadBank : !loadBank)) { register <== value }
+                return register
+            }
+        }
+        self.written = written
+        self.legal = legal
+
+        // A memory beat is written a cycle after it moves (registered, off the
+        // stream's path): the commit's check and the swap take two more
+        // cycles, so the write lands while its bank takes no reads.
+        writes = memories.map { memory -> MemoryWrite in
+            let depth = 2 * memory.words, width = max(1, ceilLog2(depth))
+            let base = mux(loadBank, m.constant(memory.words, .unsigned(width)), m.constant(0, .unsigned(width)))
+            let name = memory.name
+            return MemoryWrite(
+                enable: m.delayed(fire & (beat.kind == memory.kind) & inRange(beat.address, memory.words, m), name: "\(name)_write_valid_q", reset: 0),
+                index: memory.indexed ? m.delayed(beat.index, name: "\(name)_write_index_q") : nil,
+                address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
+                data: m.delayed(beat.data.resized(to: memory.grouping.beatWordBits), name: "\(name)_write_data_q"), grouping: memory.grouping)
+        }
+        beatCounts = memories.map { memory -> Signal in
+            let count = m.register("\(memory.name)_beats", countType(memory.maxBeats + 1), reset: 0)
+            m.when(clear) { count <== 0 }.elseWhen(fire & (beat.kind == memory.kind) & (count <= memory.maxBeats)) { count <== count + 1 }
+            return count
+        }
+        // A beat that names no register or memory word of the design.
+        let known = memories.reduce(isRegister & inRange(beat.address, entries.count, m)) { known, memory in
+            let index = memory.indexed ? inRange(beat.index, memory.grouping.indexCount, m) : m.constant(true)
+            return known | ((beat.kind == memory.kind) & index & inRange(beat.address, memory.words, m))
+        }
+        let badBeat = m.register("load_bad_beat", reset: false)
+        m.when(clear) { badBeat <== false }
+        m.when(fire & !known) { badBeat <== true }
+        self.badBeat = badBeat
+
+        let failure = m.wire("commit_failure", .unsigned(CoreErrorCode.bits))
+        let passes = (failure == 0).named("commit_passes")
         m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
         m.when(committing) {
             committing <== false
-            pending <== true
+            pending <== passes
         }
         let swap = (pending & !activeValid).named("swap")
         m.when(swap) {
@@ -38,36 +150,62 @@ struct BankedLoadPort {
         }.elseWhen(progress.layerEnds) {
             activeValid <== false
         }
+        let error = m.register("error_code", .unsigned(CoreErrorCode.bits), reset: 0)
+        func code(_ value: CoreErrorCode) -> Signal { m.constant(value.rawValue, .unsigned(CoreErrorCode.bits)) }
+        // The first failing check since the last good commit (or reset) stays.
+        m.when(committing & passes) { error <== 0 }.elseWhen(error == 0) {
+            m.when(committing) { error <== failure }
+                .elseWhen(activationErrors.lastMismatch) { error <== code(.activationLast) }
+                .elseWhen(activationErrors.noLayer) { error <== code(.activationWithoutLayer) }
+                .elseWhen(restart) { error <== code(.missingLast) }
+        }
+        self.error = error
+        self.failure = failure
         state = BankState(activeBank: activeBank, activeValid: activeValid, pending: pending, committing: committing,
                           swap: swap, loadBank: loadBank, idleBanks: inFlight.idle)
     }
 
-    /// Layer register `name` of both banks (`bank0_name`, `bank1_name`),
-    /// written by layer-register beats at `address` into the load bank.
-    func layerRegister(_ m: ModuleBuilder, _ name: String, address: Int, _ type: SignalType, reset: Int) -> [Signal] {
-        let written = (fire & (beat.kind == 0) & (beat.address == address)).named("\(name)_written")
-        let value = type.isBool ? beat.data.bit(0) : beat.data.resized(to: type.width)
-        return (0..<2).map { bank in
-            let register = m.register("bank\(bank)_\(name)", type, reset: reset)
-            m.when(written & (bank == 1 ? state.loadBank : !state.loadBank)) { register <== value }
-            return register
+    /// Drives the commit's checks, `expectedBeats` per memory (in the order
+    /// given) from the load bank's registers, settled by the commit (the
+    /// registers come at least one beat of each memory kind before it). The
+    /// first failing check names the code: a register not written (lowest
+    /// address first), a register out of range, a bad beat, a beat count.
+    func finish(_ m: ModuleBuilder, expectedBeats: [Signal]) {
+        func check(_ fails: Signal, _ code: CoreErrorCode) -> (fails: Signal, code: Signal) {
+            (fails, m.constant(code.rawValue, .unsigned(CoreErrorCode.bits)))
         }
+        let checks = zip(entries, written).map { entry, isWritten in check(!isWritten, .registerMissing(address: entry.address)) }
+            + zip(entries, legal).map { entry, inRange in check(!inRange, .registerOutOfRange(address: entry.address)) }
+            + [check(badBeat, .badBeat)]
+            + zip(memories, zip(beatCounts, expectedBeats)).map { memory, counts in
+                let (count, expected) = counts
+                let matches = ((count == expected.resized(to: count.width)) & (count != 0)).named("\(memory.name)_beats_match")
+                return check(!matches, .beatCount(kind: memory.kind))
+            }
+        failure <== firstFailing(checks, m).code
     }
+}
 
-    /// The write of memory words of `kind` into the load bank, for memories
-    /// of `words` words per bank (addresses past them are ignored, so a
-    /// stray address never writes into the running bank), registered: it
-    /// lands a cycle after its beat, before the layer can swap in (the
-    /// commit takes two cycles) and so while its bank takes no reads.
-    func memoryWrite(_ m: ModuleBuilder, _ kind: Int, name: String, words: Int, wordBits: Int, indexed: Bool) -> MemoryWrite {
-        let depth = 2 * words, width = max(1, ceilLog2(depth))
-        let base = mux(state.loadBank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
-        return MemoryWrite(
-            enable: m.delayed(fire & (beat.kind == kind) & inRange(beat.address, words, m), name: "\(name)_write_valid_q", reset: 0),
-            index: indexed ? m.delayed(beat.index, name: "\(name)_write_index_q") : nil,
-            address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
-            data: m.delayed(beat.data.resized(to: wordBits), name: "\(name)_write_data_q"))
+/// The code of the first failing check (0 when none fails), chosen by a
+/// balanced tree of pairs, so its depth grows with the logarithm of the
+/// number of checks instead of with the number.
+private func firstFailing(_ checks: [(fails: Signal, code: Signal)], _ m: ModuleBuilder) -> (fails: Signal, code: Signal) {
+    guard checks.count > 1 else {
+        return checks.first.map { ($0.fails, mux($0.fails, $0.code, m.constant(0, $0.code.type))) }
+            ?? (m.constant(false), m.constant(0, .unsigned(CoreErrorCode.bits)))
     }
+    let middle = checks.count / 2
+    let first = firstFailing(Array(checks[..<middle]), m), rest = firstFailing(Array(checks[middle...]), m)
+    return (first.fails | rest.fails, mux(first.fails, first.code, rest.code))
+}
+
+/// Whether a register beat's whole data field lies in `entry`'s legal range.
+private func isLegal(_ data: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
+    let value = data[high: entry.bits - 1, low: 0]
+    var legal = entry.bits < data.width ? data[high: data.width - 1, low: entry.bits] == 0 : m.constant(true)
+    if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
+    if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
+    return legal
 }
 
 /// Per bank, the units of work started and not yet through the pipeline (a
@@ -78,14 +216,23 @@ struct UnitsInFlight {
     let idle: Signal
 
     init(_ m: ModuleBuilder, activeBank: Signal, progress: WorkProgress) {
-        let counts = (0..<2).map { m.register("in_flight_\($0)", .unsigned(8), reset: 0) }
-        for (bank, count) in counts.enumerated() {
+        // Each count's "not zero" is a register beside it, set from the same
+        // step, so the load stream's ready never waits on a comparator.
+        busy = (0..<2).map { bank -> Signal in
+            let count = m.register("in_flight_\(bank)", .unsigned(8), reset: 0)
+            let busy = m.register("bank\(bank)_busy", reset: false)
             let isBank = bank == 1 ? activeBank : !activeBank
             let finishedHere = bank == 1 ? progress.finishedBank : !progress.finishedBank
             let up = progress.started & isBank, down = progress.finished & finishedHere
-            m.when(up & !down) { count <== count + 1 }.elseWhen(down & !up) { count <== count - 1 }
+            m.when(up & !down) {
+                count <== count + 1
+                busy <== true
+            }.elseWhen(down & !up) {
+                count <== count - 1
+                busy <== count != 1
+            }
+            return busy
         }
-        busy = counts.map { $0 != 0 }
-        idle = ((counts[0] == 0) & (counts[1] == 0)).named("idle_banks")
+        idle = (!busy[0] & !busy[1]).named("idle_banks")
     }
 }

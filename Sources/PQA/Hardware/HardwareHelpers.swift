@@ -27,3 +27,15 @@ func convert(_ raw: Signal, signed: Bool, to type: SignalType) -> Signal {
     let value = signed ? raw.asSigned.extended(to: type.width) : raw.asUnsigned.extended(to: type.width)
     return type.isSigned ? value.asSigned : value.asUnsigned
 }
+
+/// Whether a count is `value`; false when its type cannot hold `value`.
+func count(_ counter: Signal, is value: Int, _ m: ModuleBuilder) -> Signal {
+    value < 1 << counter.width ? counter == value : m.constant(false)
+}
+
+/// Whether `counter + ahead == limit`, computed wide enough that neither
+/// side wraps: `counter` is `ahead` steps before `limit`.
+func count(_ counter: Signal, isAhead ahead: Int, of limit: Signal) -> Signal {
+    let width = max(counter.width, limit.width) + bitsToRepresent(ahead)
+    return counter.asUnsigned.extended(to: width) + ahead == limit.asUnsigned.extended(to: width)
+}

@@ -22,6 +22,8 @@ struct InputLayer: PortGroup {
     let chunks, groups: Signal
     /// The swap to the next layer happens this cycle, and that layer's column count.
     let swap, nextColumns: Signal
+    /// A committed layer waits for the swap (its columns wait too).
+    let waiting: Signal
 }
 
 extension InputLayer {
@@ -30,20 +32,24 @@ extension InputLayer {
         groups = ports("groups", countType(design.groupsMax))
         swap = ports.bool("swap")
         nextColumns = ports("next_columns", countType(design.configuration.maxima.columns))
+        waiting = ports.bool("waiting")
     }
 }
 
 /// Two column slots in one RAM: the activation stream fills one while the
 /// encoder reads the other. A column's beats arrive group by group, chunk by
 /// chunk (see `ColumnBeats`); a slot is full once its column is complete and
-/// free again when the encoder has read its last group (`release`). A beat
-/// is written a cycle after it is accepted, so a slot may be read from the
-/// cycle after `full` rises on.
+/// free again when the encoder has read its last group (`release`). The
+/// stream's `tlast` is checked and beats no layer takes are dropped (see
+/// `ColumnIntake`). Reads and writes reach the block RAM two cycles after
+/// their read or beat (see `Memory.writeBehindReads`), so a slot may be read
+/// from the cycle after `full` rises on.
 ///
 /// ```
 ///  read     enable, slot, group, chunk
-///  +1       word from the block RAM
-///  +2       word registered: `column`     (readLatency = 2)
+///  +1       address registered
+///  +2       word from the block RAM
+///  +3       word through the RAM's output register: `column`     (readLatency = 3)
 /// ```
 struct InputBuffer: Circuit {
     let design: PQAParameters
@@ -51,7 +57,7 @@ struct InputBuffer: Circuit {
     let streaming: Bool
 
     /// Cycles from a read to its word at `column`.
-    static let readLatency = 2
+    static let readLatency = 3
 
     struct Inputs: PortGroup {
         let activations: Stream<Signal>
@@ -70,6 +76,8 @@ struct InputBuffer: Circuit {
         let columnsDone: Signal
         /// The word read `readLatency` cycles ago.
         let column: Signal
+        /// The activation stream's failing checks.
+        let errors: ActivationErrors
     }
 
     var moduleName: String { "pqa_input_buffer" }
@@ -87,7 +95,7 @@ struct InputBuffer: Circuit {
 
     func outputs(_ ports: PortFields) -> Outputs {
         Outputs(full: ports.array("full", count: 2, .bool), receiving: ports.bool("receiving"), columnsDone: ports.bool("columns_done"),
-                column: ports("column", .unsigned(design.activationBeatBits)))
+                column: ports("column", .unsigned(design.activationBeatBits)), errors: ports.group("error", ActivationErrors.init))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
@@ -103,14 +111,19 @@ struct InputBuffer: Circuit {
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        stream.ready <== (columnsLeft != 0) & perBank(writeSlot, writable)
+        let columnEnds = ((chunk == layer.chunks - 1) & (group == layer.groups - 1)).named("column_ends")
+        let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (columnsLeft != 0, layer.waiting),
+                                  writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
         let writeAddress = address(m, slot: writeSlot, group: group, chunk: chunk, width: memory.addressWidth).named("write_address")
-        memory.writeACycleLater(m, when: stream.fire, address: writeAddress, data: stream.data)
-        m.when(stream.fire) {
-            m.when(chunk == layer.chunks - 1) {
+        memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
+        m.when(intake.store) {
+            m.when(intake.mismatch) {
+                chunk <== 0
+                group <== 0
+            }.elseWhen(chunk == layer.chunks - 1) {
                 chunk <== 0
                 m.when(group == layer.groups - 1) {
                     group <== 0
@@ -128,11 +141,13 @@ struct InputBuffer: Circuit {
 
         let read = inputs.read
         let readAddress = address(m, slot: read.slot, group: read.group, chunk: read.chunk, width: memory.addressWidth).named("read_address")
-        // The block RAM's own output register keeps its slow clock-to-output off the distance lanes' path.
-        outputs.column <== memory.readRegistered(address: readAddress, enable: read.enable, name: "column_q")
+        // The address is registered before the block RAM, and its own output
+        // register keeps its slow clock-to-output off the distance lanes' path.
+        outputs.column <== memory.readPipelined(address: readAddress, enable: read.enable, name: "column_q")
         outputs.full <== full
         outputs.receiving <== (chunk != 0) | (group != 0)
         outputs.columnsDone <== columnsLeft == 0
+        outputs.errors <== intake.errors
     }
 
     /// Word `chunk` of group `group` of column slot `slot`.
@@ -144,15 +159,19 @@ struct InputBuffer: Circuit {
 }
 
 extension Memory {
-    /// A column buffer's write, a cycle after its beat: a slot's last read
-    /// and the next column's first write into it share a cycle (both address
-    /// the slot's first word when a column is one word); delayed, the write
-    /// never meets the read, so the buffer's block RAM may leave their order
-    /// undefined. A column's reads start two cycles after its last beat at the
-    /// earliest (the sequencer's start, then the operation), after its last write.
-    func writeACycleLater(_ m: ModuleBuilder, when enable: Signal, address: Signal, data: Signal) {
-        let write = m.delayed(enable, name: "write_q", reset: 0)
-        let writeAddress = m.delayed(address, name: "write_address_q"), writeData = m.delayed(data, name: "write_data_q")
+    /// A column buffer's write, two cycles after its beat, as late as a read
+    /// (`readPipelined`) reaches the RAM after its operation: a slot's last
+    /// read and the next column's first beat into it share a cycle (both
+    /// address the slot's first word when a column is one word); delayed
+    /// alike, the write lands a cycle after the read, so the buffer's block
+    /// RAM may leave the order of a read and a write undefined. A column's
+    /// first read comes two cycles after its last beat at the earliest (the
+    /// sequencer's start, then the operation), so it reaches the RAM a cycle
+    /// after that beat's write.
+    func writeBehindReads(_ m: ModuleBuilder, when enable: Signal, address: Signal, data: Signal) {
+        let write = m.delayed(m.delayed(enable, name: "write_q", reset: 0), name: "write_qq", reset: 0)
+        let writeAddress = m.delayed(m.delayed(address, name: "write_address_q"), name: "write_address_qq")
+        let writeData = m.delayed(m.delayed(data, name: "write_data_q"), name: "write_data_qq")
         m.when(write) { self.write(address: writeAddress, data: writeData) }
     }
 }

@@ -48,6 +48,8 @@ struct LayerControl: Circuit {
         /// The load stream's beats (a loadable design).
         let load: Stream<LoadBeatFields>?
         let progress: WorkProgress
+        /// The activation stream's failing checks, for the error code.
+        let activationErrors: ActivationErrors
     }
 
     struct Outputs: PortGroup {
@@ -55,6 +57,8 @@ struct LayerControl: Circuit {
         let state: BankState
         /// The memory writes (a loadable design).
         let writes: LayerWrites?
+        /// The sticky error code (`CoreErrorCode`).
+        let error: Signal
     }
 
     var moduleName: String { "pqa_layer_control" }
@@ -68,54 +72,64 @@ struct LayerControl: Circuit {
 
     func inputs(_ ports: PortFields) -> Inputs {
         Inputs(load: fixed == nil ? ports.stream("load") { LoadBeatFields($0, design.loadBeat) } : nil,
-               progress: ports.group("progress", WorkProgress.init))
+               progress: ports.group("progress", WorkProgress.init), activationErrors: ports.group("activation", ActivationErrors.init))
     }
 
     func outputs(_ ports: PortFields) -> Outputs {
         let writes = fixed == nil ? ports.group("write") { ports in
             LayerWrites(
                 prototypes: ports.group("prototypes") {
-                    MemoryWrite($0, depth: 2 * design.prototypeWords, wordBits: design.prototypeWordBits, indexBits: design.loadBeat.indexBits)
+                    MemoryWrite($0, depth: 2 * design.prototypeWords, grouping: design.prototypeGrouping, indexBits: design.loadBeat.indexBits)
                 },
                 table: ports.group("table") {
-                    MemoryWrite($0, depth: 2 * design.tableWords, wordBits: design.tableWordBits, indexBits: design.loadBeat.indexBits)
+                    MemoryWrite($0, depth: 2 * design.tableWords, grouping: design.tableGrouping, indexBits: design.loadBeat.indexBits)
                 },
                 bias: ports.group("bias") { MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits) })
         } : nil
         return Outputs(banks: ports.groups("bank", count: 2) { LayerBank($0, design) }, state: ports.group("state", BankState.init),
-                       writes: writes)
+                       writes: writes, error: ports("error", .unsigned(CoreErrorCode.bits)))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
         if let fixed {
             buildConstantLayer(m, fixed, progress: inputs.progress, outputs: outputs)
+            // No loads: the code reports the activation stream's first failing check until reset.
+            let error = m.register("error_code", .unsigned(CoreErrorCode.bits), reset: 0)
+            m.when((error == 0) & inputs.activationErrors.lastMismatch) { error <== CoreErrorCode.activationLast.rawValue }
+            outputs.error <== error
         } else if let load = inputs.load, let writes = outputs.writes {
-            let port = BankedLoadPort(m, stream: load, progress: inputs.progress)
+            let c = design.configuration, maxima = c.maxima
+            let largest = CycleModel(design).loadBeatCounts(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout)
+            let memories = [
+                LoadMemory(kind: LoadBeatKind.prototypes.rawValue, name: "prototypes", words: design.prototypeWords,
+                           grouping: design.prototypeGrouping, indexed: true, maxBeats: largest.prototypes),
+                LoadMemory(kind: LoadBeatKind.table.rawValue, name: "table", words: design.tableWords, grouping: design.tableGrouping,
+                           indexed: true, maxBeats: largest.tables),
+                LoadMemory(kind: LoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
+                           grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false, maxBeats: largest.bias),
+            ]
+            let port = BankedLoadPort(m, stream: load, progress: inputs.progress, registers: LayerRegister.map(c), memories: memories,
+                                      activationErrors: inputs.activationErrors)
             outputs.state <== port.state
-            outputs.banks <== registerBanks(m, port)
-            writes.prototypes <== port.memoryWrite(m, LoadBeatKind.prototypes.rawValue, name: "prototypes", words: design.prototypeWords,
-                                                   wordBits: design.prototypeWordBits, indexed: true)
-            writes.table <== port.memoryWrite(m, LoadBeatKind.table.rawValue, name: "table", words: design.tableWords,
-                                              wordBits: design.tableWordBits, indexed: true)
-            writes.bias <== port.memoryWrite(m, LoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
-                                             wordBits: design.biasWordBits, indexed: false)
+            let banks = registerBanks(m, port)
+            outputs.banks <== banks
+            writes <== LayerWrites(prototypes: port.writes[0], table: port.writes[1], bias: port.writes[2])
+            port.finish(m, expectedBeats: expectedBeats(m, banks: banks, loadBank: port.state.loadBank))
+            outputs.error <== port.error
         }
     }
 
     /// Both banks' layer registers, written by layer-register beats, and
-    /// their derived counts (registered: they settle the cycle after the
-    /// commit, while the layer is `committing`).
+    /// their derived counts, registered: counted from the last register
+    /// beat, the counts settle in two cycles, the encode cycles in three and
+    /// the period in four, before the commit's checks (at least one beat of
+    /// each memory kind comes between) and so before the swap.
     private func registerBanks(_ m: ModuleBuilder, _ port: BankedLoadPort) -> [LayerBank] {
-        let c = design.configuration, maxima = c.maxima, p = c.parallelism
-        func layerRegister(_ register: LayerRegister, _ type: SignalType) -> [Signal] {
-            port.layerRegister(m, "\(register)", address: register.rawValue, type, reset: register == .multiplier ? 1 : 0)
-        }
-        let ls = layerRegister(.ls, countType(maxima.ls)), np = layerRegister(.np, countType(maxima.np))
-        let ns = layerRegister(.ns, countType(maxima.ns)), cout = layerRegister(.cout, countType(maxima.cout))
-        let columns = layerRegister(.columns, countType(maxima.columns))
-        let multiplier = layerRegister(.multiplier, .unsigned(c.multiplierBits))
-        let shift = layerRegister(.shift, countType(c.maxShift))
-        let relu = layerRegister(.relu, .bool)
+        let p = design.configuration.parallelism
+        func layerRegister(_ register: LayerRegister) -> [Signal] { port.registers[register.rawValue] }
+        let ls = layerRegister(.ls), np = layerRegister(.np), ns = layerRegister(.ns), cout = layerRegister(.cout)
+        let columns = layerRegister(.columns), multiplier = layerRegister(.multiplier), shift = layerRegister(.shift)
+        let relu = layerRegister(.relu)
         return (0..<2).map { bank in
             let chunks = m.delayed(ceilDivide(ls[bank], by: p.lsVec, maximum: design.chunksMax, m), name: "bank\(bank)_chunks")
             let prototypeChunks = m.delayed(ceilDivide(np[bank], by: p.npVec, maximum: design.prototypeChunksMax, m),
@@ -124,14 +138,34 @@ struct LayerControl: Circuit {
             let outputChunks = m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
                                          name: "bank\(bank)_output_chunks")
             let periodType = countType(design.periodMax)
-            let encodeCycles = m.product(chunks, prototypeChunks).resized(to: periodType.width).named("bank\(bank)_encode_cycles")
+            let encodeCycles = m.delayed(m.product(chunks, prototypeChunks).resized(to: periodType.width), name: "bank\(bank)_encode_cycles")
             let lookupCycles = outputChunks.resized(to: periodType.width)
             return LayerBank(ls: ls[bank], np: np[bank], ns: ns[bank], cout: cout[bank], columns: columns[bank],
                              multiplier: multiplier[bank], shift: shift[bank], relu: relu[bank],
                              chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
                              encodeCycles: encodeCycles,
-                             period: mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles).named("bank\(bank)_period"))
+                             period: m.delayed(mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles), name: "bank\(bank)_period"))
         }
+    }
+
+    /// The beats of each memory kind the load bank's layer needs, as
+    /// `CycleModel.loadBeatCounts` counts them: prototypes
+    /// `chunks x Ns x P(Np)`, tables `Np x output chunks x T(Ns)`, bias
+    /// `output chunks`. One product per stage: the counts settle four cycles
+    /// after the last register beat (layer register, chunk counts and group
+    /// counts, the first product, the second), the cycle the commit of a
+    /// load with the fewest memory beats (one of each kind) checks them.
+    private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], loadBank: Signal) -> [Signal] {
+        func load(_ field: KeyPath<LayerBank, Signal>) -> Signal { perBank(loadBank, banks.map { $0[keyPath: field] }) }
+        let ns = load(\.ns), np = load(\.np), outputChunks = load(\.outputChunks)
+        let prototypeGroups = m.delayed(countAbove(np, design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax), m),
+                                        name: "prototype_beat_groups")
+        let tableGroups = m.delayed(countAbove(ns, design.tableGrouping.beatStarts(chunks: design.groupsMax), m), name: "table_beat_groups")
+        let prototypeRows = m.delayed(m.product(load(\.chunks), ns), name: "prototype_rows")
+        let tableRows = m.delayed(m.product(np, outputChunks), name: "table_rows")
+        return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "expected_prototypes_beats"),
+                m.delayed(m.product(tableRows, tableGroups), name: "expected_table_beats"),
+                m.delayed(outputChunks, name: "expected_bias_beats")]
     }
 
     /// The one layer of a fixed-table design, as constants: it is always
@@ -169,6 +203,16 @@ func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuild
         return (value > threshold).asUnsigned.extended(to: type.width)
     }
     return m.reduceTree(terms, levelsPerStage: 0, name: "ceil") { $0 + $1 }
+}
+
+/// How many of `thresholds` lie below `value`, counted by comparators.
+func countAbove(_ value: Signal, _ thresholds: [Int], _ m: ModuleBuilder) -> Signal {
+    let type = countType(thresholds.count)
+    let terms = thresholds.map { threshold -> Signal in
+        guard threshold < 1 << value.width else { return m.constant(0, type) }
+        return (value > threshold).asUnsigned.extended(to: type.width)
+    }
+    return m.reduceTree(terms, levelsPerStage: 0, name: "count") { $0 + $1 }
 }
 
 extension PQAConfiguration.Maxima {

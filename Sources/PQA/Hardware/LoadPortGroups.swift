@@ -31,30 +31,54 @@ extension LoadBeatFields {
     func isKind<Kind: RawRepresentable>(_ kind: Kind) -> Signal where Kind.RawValue == Int { self.kind == kind.rawValue }
 }
 
-/// A write into a two-bank memory, decoded from the load stream: in a cycle
-/// with `enable`, `data` goes to word `address` (the bank's base included) of
-/// bank memory `index`.
+/// A write into two-bank memories, decoded from the load stream: in a cycle
+/// with `enable`, the memories `index` names (see `WordGrouping`) each take
+/// their word of `data` at `address` (the bank's base included).
 struct MemoryWrite: PortGroup {
     let enable: Signal
-    /// Which of several memories (absent for a single memory).
+    /// Which memories of several (absent for a single memory).
     let index: Signal?
     let address, data: Signal
+    /// Which memories an index selects and where each finds its word (not a port).
+    let grouping: WordGrouping
 }
 
 extension MemoryWrite {
-    /// The write port of memories of `depth` words of `wordBits`, chosen by
-    /// an `index` of `indexBits` when there are several.
-    init(_ ports: PortFields, depth: Int, wordBits: Int, indexBits: Int? = nil) {
+    /// The write port of memories of `depth` words grouped by `grouping`,
+    /// chosen by an `index` of `indexBits` when there are several.
+    init(_ ports: PortFields, depth: Int, grouping: WordGrouping, indexBits: Int? = nil) {
         enable = ports.bool("enable")
         index = indexBits.map { ports("index", .unsigned($0)) }
         address = ports("address", .unsigned(max(1, ceilLog2(depth))))
-        data = ports("data", .unsigned(wordBits))
+        data = ports("data", .unsigned(grouping.beatWordBits))
+        self.grouping = grouping
     }
 
-    /// Whether the write goes to memory `bank` of several.
-    func targets(_ bank: Int) -> Signal {
+    /// The write port of memories of `depth` words of `wordBits`, one word a
+    /// beat, chosen by an `index` of `indexBits` when there are several.
+    init(_ ports: PortFields, depth: Int, wordBits: Int, indexBits: Int? = nil) {
+        self.init(ports, depth: depth, grouping: .single(wordBits: wordBits, memories: indexBits.map { 1 << $0 } ?? 1), indexBits: indexBits)
+    }
+
+    /// Whether the write goes to memory `memory` of row `row`.
+    func targets(row: Int = 0, _ memory: Int) -> Signal {
         guard let index else { return enable }
-        return enable & (index == bank)
+        return enable & (index == grouping.index(row: row, memory: memory))
+    }
+
+    /// The word memory `memory` of a row takes.
+    func word(_ memory: Int) -> Signal { grouping.word(of: data, memory: memory) }
+}
+
+extension WordGrouping {
+    /// One word a beat for each of `memories` memories in one row.
+    static func single(wordBits: Int, memories: Int) -> WordGrouping {
+        WordGrouping(rows: 1, memories: memories, wordBits: wordBits, dataBits: wordBits)
+    }
+
+    /// The word memory `memory` of a row finds in a beat's `data`: its slot.
+    func word(of data: Signal, memory: Int) -> Signal {
+        wordsPerBeat == 1 ? data : data[high: (slot(memory: memory) + 1) * wordBits - 1, low: slot(memory: memory) * wordBits]
     }
 }
 

@@ -84,7 +84,7 @@ struct Lookup: Circuit {
     func inputs(_ ports: PortFields) -> Inputs {
         Inputs(codes: ports.group("codes") { Codes($0, design) },
                tableWrite: fixed == nil ? ports.group("table_write") {
-                   MemoryWrite($0, depth: 2 * design.tableWords, wordBits: design.tableWordBits, indexBits: design.loadBeat.indexBits)
+                   MemoryWrite($0, depth: 2 * design.tableWords, grouping: design.tableGrouping, indexBits: design.loadBeat.indexBits)
                } : nil,
                biasWrite: fixed == nil ? ports.group("bias_write") {
                    MemoryWrite($0, depth: 2 * design.biasWords, wordBits: design.biasWordBits)
@@ -140,7 +140,7 @@ struct Lookup: Circuit {
             } else {
                 memory = m.simpleDualPortRAM("table_\(s)", depth: 2 * design.tableWords, type, readDuringWrite: .undefined)
                 if let write = inputs.tableWrite {
-                    m.when(write.targets(s)) { memory.write(address: write.address, data: write.data) }
+                    m.when(write.targets(s)) { memory.write(address: write.address, data: write.word(s)) }
                 }
             }
             let address = (bankBase(design.tableWords, tableWidth)

@@ -67,9 +67,11 @@ public struct PQACore: HardwareModule {
     }
 
     public func build(_ m: ModuleBuilder) {
-        let activations = m.streamInput("s_axis_act", .unsigned(design.activationBeatBits), naming: .axi)
+        // Every tdata is a whole number of bytes (AXI4-Stream): padding bits
+        // are ignored on the way in and zero on the way out.
+        let activations = m.streamInput("s_axis_act", .unsigned(design.activationStreamBits), naming: .axi)
         let load = fixed == nil ? m.streamInput("s_axis_load", .unsigned(design.loadBeatBits), naming: .axi) : nil
-        let output = m.streamOutput("m_axis_out", .unsigned(design.outputBeatBits), naming: .axi)
+        let output = m.streamOutput("m_axis_out", .unsigned(design.outputStreamBits), naming: .axi)
         let streaming = fixed != nil
 
         let control = m.instance(LayerControl(design: design, fixed: fixed), name: "u_layer_control")
@@ -88,11 +90,14 @@ public struct PQACore: HardwareModule {
         }
         control.inputs.progress <== WorkProgress(started: sequencer.outputs.started, layerEnds: sequencer.outputs.layerEnds,
                                                  finished: requantizer.outputs.done, finishedBank: requantizer.outputs.doneBank)
+        control.inputs.activationErrors <== input.outputs.errors
 
         input.inputs <== InputBuffer.Inputs(
-            activations: activations,
+            activations: Stream(valid: activations.valid, ready: activations.ready,
+                                data: activations.data[high: design.activationBeatBits - 1, low: 0], last: activations.last),
             layer: InputLayer(chunks: perBank(state.activeBank, banks.map(\.chunks)), groups: perBank(state.activeBank, banks.map(\.groups)),
-                              swap: state.swap, nextColumns: perBank(state.loadBank, banks.map(\.columns))),
+                              swap: state.swap, nextColumns: perBank(state.loadBank, banks.map(\.columns)),
+                              waiting: state.pending | state.committing),
             release: sequencer.outputs.release, read: sequencer.outputs.operation.columnRead)
 
         sequencer.inputs <== SlotSequencer.Inputs(banks: banks.map(SlotTiming.init), active: state.active, full: input.outputs.full,
@@ -118,7 +123,11 @@ public struct PQACore: HardwareModule {
         fifo.inputs.valid <== result.valid
         fifo.inputs.data <== result.data
         fifo.inputs.last.map { $0 <== result.last }
-        output.connect(from: fifo.outputs)
+        output.valid <== fifo.outputs.valid
+        output.data <== fifo.outputs.data.extended(to: design.outputStreamBits)
+        output.last.map { $0 <== fifo.outputs.last ?? m.constant(false) }
+        fifo.outputs.ready <== output.ready
+        m.output("error", .unsigned(CoreErrorCode.bits)) <== control.outputs.error
 
         // Idle: nothing committed, running, in flight or waiting to leave; a
         // fixed-table design is idle when no column is buffered or in flight.

@@ -57,7 +57,7 @@ struct Requantizer: Circuit {
     let settings: Settings
 
     /// Adder levels of a LUT multiplier between registers.
-    static let productLevelsPerStage = 2
+    static let productLevelsPerStage = 1
 
     /// Cycles from an accumulator beat to its output beat.
     static func latency(_ settings: Settings) -> Int { RequantizerLane(settings: settings).latency + 1 }

@@ -80,6 +80,7 @@ struct SlotSequencer: Circuit {
     static let latency = 1
 
     struct Inputs: PortGroup {
+        /// Both banks' timing; a loaded bank's holds from at least a cycle before its swap.
         let banks: [SlotTiming]
         let active: ActiveBank
         /// Per column slot of the input buffer: it holds a complete column.
@@ -118,7 +119,6 @@ struct SlotSequencer: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
         let banks = inputs.banks, state = inputs.active, active = state.bank
         let inSlot = m.register("slot_running", reset: false)
-        let cycle = m.register("slot_cycle", countType(design.periodMax), reset: 0)
         let chunk = m.register("chunk", countType(design.chunksMax), reset: 0)
         let prototypeChunk = m.register("prototype_chunk", countType(design.prototypeChunksMax), reset: 0)
         let bank = m.register("bank", reset: false)
@@ -130,55 +130,101 @@ struct SlotSequencer: Circuit {
         let nextGroup = m.register("next_group", countType(design.groupsMax), reset: 0)
         let nextReadSlot = m.register("next_read_slot", reset: false)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
-        let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
 
-        let groups = perBank(active, banks.map(\.groups)), outputChunks = perBank(active, banks.map(\.outputChunks))
-        let nextIsLastGroup = (nextGroup == groups - 1).named("next_is_last_group")
-        let room = credits >= outputChunks.resized(to: credits.width)
+        // Every condition of a start is a register, set a cycle ahead from
+        // the values it will compare (computed beside `start`, which only
+        // selects among them), so `start` is a few gates and its fan-out.
+        func activeLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.bank, banks.map { $0[keyPath: field] }) }
+        func loadedLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.loadBank, banks.map { $0[keyPath: field] }) }
+        let groups = activeLayer(\.groups), outputChunks = activeLayer(\.outputChunks), activeEncodeCycles = activeLayer(\.encodeCycles)
+        // A swap starts the next layer at its first group of its first
+        // column (starts need an active layer, so they never meet a swap); a
+        // streaming layer starts this way in the first cycle out of reset,
+        // when no column can be in the buffer yet.
+        let swap: Signal
+        if streaming {
+            let outOfReset = m.register("out_of_reset", reset: false)
+            outOfReset <== true
+            swap = (!outOfReset).named("first_cycle")
+        } else {
+            swap = state.swap
+        }
+        let nextIsLastGroup = m.register("next_is_last_group", reset: false)
+        let lastColumn = m.register("last_column", reset: false)
+        // The output FIFO's free beats, and its slack: the free beats less
+        // the active layer's output chunks (a column's last group starts with
+        // the slack at zero or more).
+        let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
+        let outputSlack = m.register("output_slack", .signed(credits.width + 1), reset: 0)
+        let room = (!outputSlack.bit(outputSlack.width - 1)).named("room")
         // The previous slot's lookup must end before this slot's codes arrive:
         // within a layer the slot length guarantees it; at a change to a layer
-        // with fewer encode cycles, the start waits.
-        let lookupLeft = m.register("lookup_left", countType(2 * design.periodMax), reset: 0)
-        let activeEncodeCycles = perBank(active, banks.map(\.encodeCycles))
-        let lookupClear = lookupLeft <= activeEncodeCycles.resized(to: lookupLeft.width)
+        // with fewer encode cycles, the start waits. `lookupClear` is the
+        // previous lookup's cycles left at or below the active layer's encode
+        // cycles; `lookupLeftAfter` counts those cycles left after this one down.
+        let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
+        let lookupClear = m.register("lookup_clear", reset: true)
         let nextReady = (state.valid & perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear)
             .named("next_ready")
-        let period = perBank(bank, banks.map(\.period))
-        let slotEnds = (inSlot & (cycle == period - 1)).named("slot_ends")
-        let start = ((!inSlot | slotEnds) & nextReady).named("start")
+        // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
+        let slotLeft = m.register("slot_cycles_left", countType(design.periodMax), reset: 0)
+        let slotLast = m.register("slot_last_cycle", reset: false)
+        let encodeLeft = m.register("encode_cycles_left", countType(design.periodMax), reset: 0)
+        let encoding = m.register("encoding", reset: false)
+        let encodeLast = m.register("encode_last_cycle", reset: false)
+        let slotEnds = (inSlot & slotLast).named("slot_ends")
+        let start = ((!inSlot | slotLast) & nextReady).named("start")
         outputs.started <== start
         // A streaming (fixed-table) layer never ends.
-        outputs.layerEnds <== (streaming ? m.constant(false) : start & nextIsLastGroup & (columnsLeft == 1))
+        outputs.layerEnds <== (streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn)
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
-        let encodeCycles = perBank(bank, banks.map(\.encodeCycles))
         outputs.operation <== EncoderOperation(
-            valid: (inSlot & (cycle < encodeCycles)).named("encode_valid"), bank: bank, group: group, chunk: chunk,
+            valid: encoding, bank: bank, group: group, chunk: chunk,
             prototypeChunk: prototypeChunk, readSlot: readSlot,
             firstChunk: chunk == 0, lastChunk: chunk == chunks - 1,
             firstPrototypeChunk: prototypeChunk == 0, lastPrototypeChunk: prototypeChunk == prototypeChunks - 1,
             firstGroup: firstGroup, lastGroup: lastGroup)
         outputs.inSlot <== inSlot
-        let lastRead = (inSlot & lastGroup & (cycle == encodeCycles - 1)).named("last_read")
+        let lastRead = (lastGroup & encodeLast).named("last_read")
         outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
         m.when(inSlot) {
-            cycle <== cycle + 1
             m.when(chunk == chunks - 1) {
                 chunk <== 0
                 prototypeChunk <== prototypeChunk + 1
             }.otherwise { chunk <== chunk + 1 }
+            slotLeft <== slotLeft - 1
+            slotLast <== slotLeft == 1
+            m.when(encodeLeft != 0) { encodeLeft <== encodeLeft - 1 }
+            encodeLast <== encoding & (encodeLeft == 1)
+            encoding <== encoding & !encodeLast
         }
+        let lookupType = lookupLeftAfter.type
+        // Next cycle's cycles left against either bank's encode cycles, side
+        // by side; the bank active next cycle picks.
+        let clearOnBank = banks.enumerated().map { bank, timing in
+            (lookupLeftAfter <= timing.encodeCycles.resized(to: lookupType.width)).named("lookup_clear_on_bank\(bank)")
+        }
+        let nextBank = mux(swap, state.loadBank, state.bank)
         m.when(start) {
-            lookupLeft <== (activeEncodeCycles.resized(to: lookupLeft.width) + outputChunks.resized(to: lookupLeft.width)) - 1
-        }.elseWhen(lookupLeft != 0) {
-            lookupLeft <== lookupLeft - 1
+            // A slot's lookup takes `output chunks` cycles after its encode cycles.
+            lookupLeftAfter <== (activeEncodeCycles.resized(to: lookupType.width) + outputChunks.resized(to: lookupType.width)) - 2
+            lookupClear <== outputChunks <= 1
+        }.otherwise {
+            m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
+            lookupClear <== perBank(nextBank, clearOnBank)
         }
         m.when(start) {
             inSlot <== true
-            cycle <== 0
             chunk <== 0
             prototypeChunk <== 0
+            let period = activeLayer(\.period)
+            slotLeft <== period - 1
+            slotLast <== period == 1
+            encodeLeft <== activeEncodeCycles - 1
+            encoding <== true
+            encodeLast <== activeEncodeCycles == 1
             bank <== active
             group <== nextGroup
             firstGroup <== nextGroup == 0
@@ -186,17 +232,59 @@ struct SlotSequencer: Circuit {
             readSlot <== nextReadSlot
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
+                nextIsLastGroup <== groups == 1
                 nextReadSlot <== !nextReadSlot
-                if !streaming { columnsLeft <== columnsLeft - 1 }
-            }.otherwise { nextGroup <== nextGroup + 1 }
+                if !streaming {
+                    columnsLeft <== columnsLeft - 1
+                    lastColumn <== count(columnsLeft, is: 2, m)
+                }
+            }.otherwise {
+                nextGroup <== nextGroup + 1
+                nextIsLastGroup <== count(nextGroup, isAhead: 2, of: groups)
+            }
         }.elseWhen(slotEnds) {
             inSlot <== false
         }
         if !streaming {
-            m.when(state.swap) { columnsLeft <== perBank(state.loadBank, banks.map(\.columns)) }
+            m.when(swap) {
+                columnsLeft <== loadedLayer(\.columns)
+                lastColumn <== loadedLayer(\.columns) == 1
+            }
         }
-        // Output space: reserved when a column's last group starts, returned as beats leave.
-        let reserve = mux(start & nextIsLastGroup, outputChunks.resized(to: credits.width), m.constant(0, credits.type))
-        credits <== credits + inputs.outputPop.asUnsigned.extended(to: credits.width) - reserve
+        m.when(swap) { nextIsLastGroup <== count(nextGroup, isAhead: 1, of: loadedLayer(\.groups)) }
+        // Output space: the active layer's beats are reserved when a column's
+        // last group starts and returned as they leave; the slack is the
+        // free space less the active layer's column, recomputed at a swap.
+        // Every outcome is computed from registers beside the pop and the
+        // start, which only pick one.
+        let reserve = (start & nextIsLastGroup).named("reserve"), pop = inputs.outputPop
+        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
+        // The active layer's beats per column, and one less, latched at the
+        // swap from the loaded layer's (registered: they settle long before
+        // its swap; a streaming layer's are constants).
+        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
+        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
+        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
+        let columnBeats = m.register("column_beats", credits.type, reset: 0)
+        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
+        m.when(swap) {
+            columnBeats <== nextColumnBeats
+            columnBeatsLessOne <== nextColumnBeatsLessOne
+        }
+        credits <== stepped(credits, up: pop, down: reserve, by: columnBeats, lessOne: columnBeatsLessOne, name: "credits")
+        m.when(swap) {
+            outputSlack <== mux(pop, signed(credits) - signed(nextColumnBeatsLessOne), signed(credits) - signed(nextColumnBeats))
+        }.otherwise {
+            outputSlack <== stepped(outputSlack, up: pop, down: reserve, by: signed(columnBeats), lessOne: signed(columnBeatsLessOne),
+                                    name: "output_slack")
+        }
     }
+}
+
+/// `value`, one more when `up`, `amount` less when `down`, given `amount`
+/// and `amount - 1`: the four outcomes, each one adder from registers, side
+/// by side, `up` and `down` choosing among them.
+private func stepped(_ value: Signal, up: Signal, down: Signal, by amount: Signal, lessOne amountLessOne: Signal, name: String) -> Signal {
+    mux(up, mux(down, (value - amountLessOne).named("\(name)_plus_one_less"), (value + 1).named("\(name)_plus_one")),
+        mux(down, (value - amount).named("\(name)_less"), value))
 }

@@ -7,11 +7,12 @@ import PQ
 /// with zeros) arrives as `ceil(Ns / NsVec) x ceil(Ls / LsVec)` beats, group
 /// by group and, within a group, chunk by chunk. A beat holds `NsVec x LsVec`
 /// lanes: lane `sl * LsVec + ll` carries element `k * LsVec + ll` of subspace
-/// `g * NsVec + sl` (zero past `Ls` or `Ns`). `tlast` marks the column's last beat.
+/// `g * NsVec + sl` (zero past `Ls` or `Ns`); bits above the lanes pad `tdata`
+/// to whole bytes with zeros. `tlast` marks the column's last beat.
 ///
 /// An output column is `ceil(Cout / OutVec)` beats of `OutVec` lanes: lane
-/// `o` of beat `j` is channel `j * OutVec + o` (zero past `Cout`); `tlast`
-/// marks the column's last beat.
+/// `o` of beat `j` is channel `j * OutVec + o` (zero past `Cout`), padding bits
+/// zero; `tlast` marks the column's last beat.
 public enum ColumnBeats {
     /// The input beats of one column (`Ns * Ls` or `D` values); `index` names
     /// the column in errors.
@@ -35,10 +36,19 @@ public enum ColumnBeats {
                         lanes.append(s < shape.ns && l < shape.ls ? padded[s * shape.ls + l] : 0)
                     }
                 }
-                beats.append(Lanes.pack(lanes, bits: format.bits))
+                beats.append(Lanes.pack(lanes, bits: format.bits).zeroExtended(to: parameters.activationStreamBits))
             }
         }
         return beats
+    }
+
+    /// The output beats of one column's `Cout` outputs, as the hardware sends them.
+    public static func output(_ values: [Int], parameters: PQAParameters) -> [BitVector] {
+        let p = parameters.configuration.parallelism, bits = parameters.configuration.formats.output.bits
+        return (0..<ceilDivide(values.count, p.outVec)).map { chunk in
+            Lanes.pack((0..<p.outVec).map { lane in chunk * p.outVec + lane < values.count ? values[chunk * p.outVec + lane] : 0 }, bits: bits)
+                .zeroExtended(to: parameters.outputStreamBits)
+        }
     }
 
     /// The `Cout` outputs of one column from its output beats.

@@ -20,11 +20,20 @@ struct FixedTables: Sendable {
         var tables = Array(repeating: Array(repeating: BitVector.zero(width: parameters.tableWordBits), count: parameters.tableWords),
                            count: p.nsVec)
         var bias = Array(repeating: BitVector.zero(width: parameters.biasWordBits), count: parameters.biasWords)
+        /// The words of a beat's data field, slot by slot.
+        func words(_ data: BitVector, _ grouping: WordGrouping) -> [BitVector] {
+            (0..<grouping.wordsPerBeat).map { data.slice(high: ($0 + 1) * grouping.wordBits - 1, low: $0 * grouping.wordBits) }
+        }
+        let prototypeGrouping = parameters.prototypeGrouping, tableGrouping = parameters.tableGrouping
         for beat in try LayerProgram(layer, columns: 1, parameters: parameters).loadBeats {
             let (kind, index, address, data) = parameters.loadBeat.fields(of: beat)
             switch LoadBeatKind(rawValue: kind) {
-            case .prototypes: prototypes[index][address] = data.truncated(to: parameters.prototypeWordBits)
-            case .table: tables[index][address] = data.truncated(to: parameters.tableWordBits)
+            case .prototypes:
+                for (target, word) in zip(prototypeGrouping.targets(index: index), words(data, prototypeGrouping)) {
+                    prototypes[target.row * p.npVec + target.memory][address] = word
+                }
+            case .table:
+                for (target, word) in zip(tableGrouping.targets(index: index), words(data, tableGrouping)) { tables[target.memory][address] = word }
             case .bias: bias[address] = data.truncated(to: parameters.biasWordBits)
             case .layerRegister, nil: break  // layer registers become constants
             }

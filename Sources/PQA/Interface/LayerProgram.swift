@@ -32,16 +32,23 @@ public enum PQAInterfaceError: Error, CustomStringConvertible, Equatable {
 /// `IntegerPQLayer`.
 ///
 /// Load beat layout, least significant bits first (`PQAParameters.loadBeat`
-/// gives the widths): `kind` (2 bits, a `LoadBeatKind`), `index`, `address`, `data`.
-/// - kind 0, a layer register: `address` = `LayerRegister`, `data` = value.
-/// - kind 1, prototypes: `index` = `s % NsVec * NpVec + p % NpVec`,
-///   `address` = `((s / NsVec) * ceil(NpMax / NpVec) + p / NpVec) * ceil(LsMax / LsVec) + l / LsVec`,
-///   `data` = `LsVec` values, element `l % LsVec` at bits `[lane * bits +: bits]`.
-/// - kind 2, tables: `index` = `s % NsVec`,
-///   `address` = `((s / NsVec) * NpMax + p) * ceil(CoutMax / OutVec) + c / OutVec`,
-///   `data` = `OutVec` entries, channel `c % OutVec` in lane `c % OutVec`.
+/// gives the widths): `kind` (2 bits, a `LoadBeatKind`), `index`, `address`,
+/// `data`, then zero padding to whole bytes. Beats come in this order:
+/// - kind 0, the eight layer registers: `address` = `LayerRegister`, `data` = value.
+/// - kind 1, prototypes (`PQAParameters.prototypeGrouping`, `W` words a beat):
+///   per group `g`, prototype chunk `pc`, element chunk `k`, subspace lane
+///   `sl < min(NsVec, Ns - g x NsVec)` and word group `j < ceil(min(NpVec, Np - pc x NpVec) / W)`,
+///   one beat: `index` = `sl x ceil(NpVec / W) + j`,
+///   `address` = `(g x ceil(NpMax / NpVec) + pc) x ceil(LsMax / LsVec) + k`,
+///   `data` slot `i` = the `LsVec` values of chunk `k` of prototype `pc x NpVec + j x W + i`
+///   of subspace `g x NsVec + sl`, element `l` in lane `l` (zero past `Ls`, `Np` or `NpVec`).
+/// - kind 2, tables (`PQAParameters.tableGrouping`, `Wt` words a beat): per
+///   group `g`, prototype `p`, output chunk `c` and word group `j < ceil(min(NsVec, Ns - g x NsVec) / Wt)`,
+///   one beat: `index` = `j`, `address` = `(g x NpMax + p) x ceil(CoutMax / OutVec) + c`,
+///   `data` slot `i` = the `OutVec` entries of subspace `g x NsVec + j x Wt + i`, prototype `p`,
+///   channel `c x OutVec + o` in lane `o` (zero past `Cout`, `Ns` or `NsVec`).
 /// - kind 3, bias: `address` = `c / OutVec`, `data` = `OutVec` biases.
-/// The beat with `tlast` set commits the layer.
+/// The last beat carries `tlast` and commits the layer.
 public struct LayerProgram: Sendable {
     /// The load beats, in order; the last one commits the layer.
     public let loadBeats: [BitVector]
@@ -53,53 +60,83 @@ public struct LayerProgram: Sendable {
     /// The program for `layer` running `columns` columns on hardware `parameters`.
     public init(_ layer: IntegerPQLayer, columns: Int, parameters: PQAParameters) throws {
         try Self.check(layer, columns: columns, parameters: parameters)
-        let p = parameters.configuration.parallelism
-        let shape = layer.shape
-        var beats: [BitVector] = []
-        func beat(_ kind: LoadBeatKind, index: Int, address: Int, data: BitVector) {
-            beats.append(parameters.loadBeat.beat(kind: kind.rawValue, index: index, address: address, data: data))
-        }
-        func lanes(_ values: [Int], bits: Int) -> BitVector { Lanes.pack(values, bits: bits) }
         let registers: [(LayerRegister, Int)] = [
-            (.ls, shape.ls), (.np, shape.np), (.ns, shape.ns), (.cout, shape.cout), (.columns, columns),
+            (.ls, layer.shape.ls), (.np, layer.shape.np), (.ns, layer.shape.ns), (.cout, layer.shape.cout), (.columns, columns),
             (.multiplier, layer.requantization.multiplier), (.shift, layer.requantization.shift),
             (.relu, layer.requantization.relu ? 1 : 0),
         ]
-        for (register, value) in registers {
-            beat(.layerRegister, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
+        let layout = parameters.loadBeat
+        loadBeats = registers.map { register, value in
+            layout.beat(kind: LoadBeatKind.layerRegister.rawValue, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
         }
-        let chunks = ceilDivide(shape.ls, p.lsVec)
-        for s in 0..<shape.ns {
-            for prototype in 0..<shape.np {
-                let values = layer.prototypes.prototype(subspace: s, index: prototype)
-                for k in 0..<chunks {
-                    let lane = (0..<p.lsVec).map { k * p.lsVec + $0 < shape.ls ? values[values.startIndex + k * p.lsVec + $0] : 0 }
-                    let address = ((s / p.nsVec) * parameters.prototypeChunksMax + prototype / p.npVec) * parameters.chunksMax + k
-                    beat(.prototypes, index: (s % p.nsVec) * p.npVec + prototype % p.npVec, address: address,
-                         data: lanes(lane, bits: parameters.formats.prototype.bits))
-                }
-            }
-        }
-        let outChunks = ceilDivide(shape.cout, p.outVec)
-        for s in 0..<shape.ns {
-            for prototype in 0..<shape.np {
-                for chunk in 0..<outChunks {
-                    let entries = (0..<p.outVec).map { lane -> Int in
-                        let c = chunk * p.outVec + lane
-                        return c < shape.cout ? layer.table.entry(subspace: s, prototype: prototype, channel: c) : 0
-                    }
-                    let address = ((s / p.nsVec) * parameters.configuration.maxima.np + prototype) * parameters.outputChunksMax + chunk
-                    beat(.table, index: s % p.nsVec, address: address, data: lanes(entries, bits: parameters.formats.entry.bits))
-                }
-            }
-        }
-        for chunk in 0..<outChunks {
-            let biases = (0..<p.outVec).map { chunk * p.outVec + $0 < shape.cout ? layer.bias[chunk * p.outVec + $0] : 0 }
-            beat(.bias, index: 0, address: chunk, data: lanes(biases, bits: parameters.formats.bias.bits))
-        }
-        loadBeats = beats
-        self.shape = shape
+            + Self.prototypeBeats(layer, parameters) + Self.tableBeats(layer, parameters) + Self.biasBeats(layer, parameters)
+        shape = layer.shape
         self.columns = columns
+    }
+
+    /// Items of a chunk that exist: `min(size, count - chunk x size)`.
+    private static func used(_ count: Int, chunk: Int, size: Int) -> Int { min(size, count - chunk * size) }
+
+    private static func prototypeBeats(_ layer: IntegerPQLayer, _ parameters: PQAParameters) -> [BitVector] {
+        let p = parameters.configuration.parallelism, shape = layer.shape, grouping = parameters.prototypeGrouping
+        var beats: [BitVector] = []
+        for g in 0..<ceilDivide(shape.ns, p.nsVec) {
+            for pc in 0..<ceilDivide(shape.np, p.npVec) {
+                for k in 0..<ceilDivide(shape.ls, p.lsVec) {
+                    let address = (g * parameters.prototypeChunksMax + pc) * parameters.chunksMax + k
+                    for lane in 0..<used(shape.ns, chunk: g, size: p.nsVec) {
+                        for group in 0..<grouping.beats(spreading: used(shape.np, chunk: pc, size: p.npVec)) {
+                            let values = (0..<grouping.wordsPerBeat).flatMap { slot -> [Int] in
+                                let q = group * grouping.wordsPerBeat + slot, prototype = pc * p.npVec + q
+                                let exists = q < p.npVec && prototype < shape.np
+                                let vector = exists ? layer.prototypes.prototype(subspace: g * p.nsVec + lane, index: prototype) : []
+                                return (0..<p.lsVec).map { l in
+                                    exists && k * p.lsVec + l < shape.ls ? vector[vector.startIndex + k * p.lsVec + l] : 0
+                                }
+                            }
+                            let index = grouping.index(row: lane, memory: group * grouping.wordsPerBeat)
+                            beats.append(parameters.loadBeat.beat(kind: LoadBeatKind.prototypes.rawValue, index: index, address: address,
+                                                                  data: Lanes.pack(values, bits: parameters.formats.prototype.bits)))
+                        }
+                    }
+                }
+            }
+        }
+        return beats
+    }
+
+    private static func tableBeats(_ layer: IntegerPQLayer, _ parameters: PQAParameters) -> [BitVector] {
+        let c = parameters.configuration, p = c.parallelism, shape = layer.shape, grouping = parameters.tableGrouping
+        var beats: [BitVector] = []
+        for g in 0..<ceilDivide(shape.ns, p.nsVec) {
+            for prototype in 0..<shape.np {
+                for chunk in 0..<ceilDivide(shape.cout, p.outVec) {
+                    let address = (g * c.maxima.np + prototype) * parameters.outputChunksMax + chunk
+                    for group in 0..<grouping.beats(spreading: used(shape.ns, chunk: g, size: p.nsVec)) {
+                        let entries = (0..<grouping.wordsPerBeat).flatMap { slot -> [Int] in
+                            let lane = group * grouping.wordsPerBeat + slot, s = g * p.nsVec + lane
+                            return (0..<p.outVec).map { o in
+                                let channel = chunk * p.outVec + o
+                                return lane < p.nsVec && s < shape.ns && channel < shape.cout
+                                    ? layer.table.entry(subspace: s, prototype: prototype, channel: channel) : 0
+                            }
+                        }
+                        beats.append(parameters.loadBeat.beat(kind: LoadBeatKind.table.rawValue, index: group, address: address,
+                                                              data: Lanes.pack(entries, bits: parameters.formats.entry.bits)))
+                    }
+                }
+            }
+        }
+        return beats
+    }
+
+    private static func biasBeats(_ layer: IntegerPQLayer, _ parameters: PQAParameters) -> [BitVector] {
+        let p = parameters.configuration.parallelism, shape = layer.shape
+        return (0..<ceilDivide(shape.cout, p.outVec)).map { chunk in
+            let biases = (0..<p.outVec).map { chunk * p.outVec + $0 < shape.cout ? layer.bias[chunk * p.outVec + $0] : 0 }
+            return parameters.loadBeat.beat(kind: LoadBeatKind.bias.rawValue, index: 0, address: chunk,
+                                            data: Lanes.pack(biases, bits: parameters.formats.bias.bits))
+        }
     }
 
     static func check(_ layer: IntegerPQLayer, columns: Int, parameters: PQAParameters) throws {

@@ -8,15 +8,19 @@ public struct LoadBeatLayout: Sendable, Hashable {
     /// Bits of each field.
     public let kindBits, indexBits, addressBits, dataBits: Int
 
-    /// Bits of a whole beat.
+    /// Bits of the fields together.
     public var beatBits: Int { kindBits + indexBits + addressBits + dataBits }
+    /// Bits of the stream's `tdata`: the fields padded with zeros to whole bytes.
+    public var streamBits: Int { byteAligned(beatBits) }
 
-    /// The beat writing `data` at `address` of bank `index` (`kind` its raw value).
+    /// The `tdata` writing `data` at `address` of the memories `index` names
+    /// (`kind` its raw value), padded with zeros to `streamBits`.
     public func beat(kind: Int, index: Int, address: Int, data: BitVector) -> BitVector {
         BitVector(width: dataBits, words: data.words)
             .concatenated(BitVector(width: addressBits, truncating: address))
             .concatenated(BitVector(width: indexBits, truncating: index))
             .concatenated(BitVector(width: kindBits, truncating: kind))
+            .zeroExtended(to: streamBits)
     }
 
     /// The fields of `beat`: kind, index, address and data.

@@ -47,7 +47,7 @@ import Testing
             var schedule: [(operation: [String: Int], word: BitVector?, beat: (bank: Int, chunk: Int, last: Bool, lanes: [Int])?)] = []
             for round in 0..<4 {
                 let bank = (round + Int(seed)) % 2, layer = layers[bank], column = columns[bank][round % 2]
-                let words = try MACArrayProgram.inputBeats(column, parameters: design)
+                let words = try MACArrayProgram.inputBeats(column, parameters: design).map { $0.truncated(to: design.activationBeatBits) }
                 let accumulators = try layer.accumulators(column: column)
                 let inChunks = ceilDivide(layer.d, p.inVec), outputChunks = ceilDivide(layer.cout, p.outVec)
                 for chunk in 0..<outputChunks {

@@ -16,7 +16,7 @@ import Testing
         var random = RandomLayer(seed: seed)
         let d = random.integer(in: 1...configuration.maxima.d), passes = random.integer(in: 1...3), columnCount = 4
         let beats = try random.columns(columnCount, d: d, format: configuration.formats.activation)
-            .map { try MACArrayProgram.inputBeats($0, parameters: design) }
+            .map { try MACArrayProgram.inputBeats($0, parameters: design).map { $0.truncated(to: design.activationBeatBits) } }
         let inChunks = beats[0].count
         try checkStage(MACArrayInput(design: design), seed: seed, "MAC input buffer, D \(d), InVec \(configuration.parallelism.inVec)") { probe in
             probe.reset()
@@ -32,7 +32,10 @@ import Testing
             for cycle in 0..<(flat.count * (passes + 3) + 40) {
                 let offering = sent < flat.count && probe.chance(0.7)
                 try probe.set("activations_valid", offering)
-                if offering { try probe.set("activations_data", flat[sent]) }
+                if offering {
+                    try probe.set("activations_data", flat[sent])
+                    try probe.set("activations_last", (sent + 1) % inChunks == 0)
+                }
                 try probe.set("read_enable", false)
                 try probe.set("release_0", false)
                 try probe.set("release_1", false)

@@ -19,7 +19,8 @@ import Testing
         let shape = try random.shape(within: configuration.maxima)
         let columnCount = 4
         let columns = random.columns(columnCount, shape: shape, format: configuration.formats.activation)
-        let beats = try columns.map { try ColumnBeats.input($0, shape: shape, parameters: design) }
+        // The buffer stores the lanes; the core drops the stream's byte padding before it.
+        let beats = try columns.map { try ColumnBeats.input($0, shape: shape, parameters: design).map { $0.truncated(to: design.activationBeatBits) } }
         let chunks = ceilDivide(shape.ls, p.lsVec), groups = ceilDivide(shape.ns, p.nsVec)
         try checkStage(InputBuffer(design: design, streaming: false), seed: seed, "input buffer of \(p.summary), \(shape)") { probe in
             probe.reset()
@@ -39,7 +40,10 @@ import Testing
                 // Producer: a beat now and then.
                 let offering = sent < flat.count && probe.chance(0.7)
                 try probe.set("activations_valid", offering)
-                if offering { try probe.set("activations_data", flat[sent]) }
+                if offering {
+                    try probe.set("activations_data", flat[sent])
+                    try probe.set("activations_last", (sent + 1) % (groups * chunks) == 0)
+                }
                 // Consumer: read a full slot in a random order, then release it.
                 try probe.set("read_enable", false)
                 try probe.set("release_0", false)
@@ -75,6 +79,7 @@ import Testing
                 if accepted { sent += 1 }
             }
             probe.check("columns read", nextColumn, columnCount)
+            probe.check("error_last_mismatch", try probe.get("error_last_mismatch"), 0)
             probe.check("columns_done", try probe.get("columns_done"), 1)
             probe.check("full_0", try probe.get("full_0"), 0)
             probe.check("full_1", try probe.get("full_1"), 0)

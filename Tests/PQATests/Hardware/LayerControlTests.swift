@@ -57,6 +57,7 @@ import Testing
             probe.check("active bank", try probe.get("state_active_bank"), first)
             probe.check("active valid", try probe.get("state_active_valid"), 1)
             try checkRegisters(probe, design: design, layer: layers[0], columns: 2, bank: first)
+            probe.check("error after a good commit", try probe.get("error"), 0)
 
             // A unit of work starts on it; layer 1 loads into the other bank,
             // and waits for layer 0's end to swap in.
@@ -104,8 +105,8 @@ import Testing
     private func checkWrite(_ probe: StageProbe, design: PQAParameters, beat: BitVector?, bank: Int) throws {
         let fields = beat.map { design.loadBeat.fields(of: $0) }
         let targets: [(LoadBeatKind, String, words: Int, bits: Int)] = [
-            (.prototypes, "write_prototypes", design.prototypeWords, design.prototypeWordBits),
-            (.table, "write_table", design.tableWords, design.tableWordBits), (.bias, "write_bias", design.biasWords, design.biasWordBits)]
+            (.prototypes, "write_prototypes", design.prototypeWords, design.prototypeGrouping.beatWordBits),
+            (.table, "write_table", design.tableWords, design.tableGrouping.beatWordBits), (.bias, "write_bias", design.biasWords, design.biasWordBits)]
         for (target, prefix, words, bits) in targets {
             let writes = fields.map { LoadBeatKind(rawValue: $0.kind) == target } ?? false
             probe.check("\(prefix)_enable", try probe.get("\(prefix)_enable"), writes ? 1 : 0)

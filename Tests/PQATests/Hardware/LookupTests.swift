@@ -4,7 +4,8 @@ import PQ
 import Testing
 
 /// The lookup alone: tables and bias written through its write ports as the
-/// layer control decodes `LayerProgram`'s beats (two layers, one per bank),
+/// layer control decodes `LayerProgram`'s beats (two layers, one per bank,
+/// several words a beat),
 /// then random codes looked up; every chunk's words must be the table rows
 /// the codes select and the chunk's biases, and each subspace lane must say
 /// whether its subspace exists.
@@ -28,7 +29,7 @@ import Testing
                         try probe.set("table_write_enable", true)
                         try probe.set("table_write_index", index)
                         try probe.set("table_write_address", bank * design.tableWords + address)
-                        try probe.set("table_write_data", data.truncated(to: design.tableWordBits))
+                        try probe.set("table_write_data", data.truncated(to: design.tableGrouping.beatWordBits))
                     case .bias:
                         try probe.set("bias_write_enable", true)
                         try probe.set("bias_write_address", bank * design.biasWords + address)

@@ -31,6 +31,8 @@ import Testing
             }
             try probe.set("active_bank", bank)
             try probe.set("active_load_bank", bank)
+            // A loaded bank's timing holds from before its swap (layer control settles it before the commit).
+            probe.step()
             try probe.set("active_swap", true)
             probe.step()
             try probe.set("active_swap", false)

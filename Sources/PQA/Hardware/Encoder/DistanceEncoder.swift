@@ -32,11 +32,11 @@ struct EncoderLayer: PortGroup {
 ///
 /// ```
 ///  operation   issued (the column word is read with it, see `InputBuffer`)
-///  +2          reads registered; distance units                     (stage 1)
-///  +2+units    partials; accumulated                                (stage 2)
-///  +3+units    the accumulators: the argmin tree starts
-///  +3+units+argmin   the chunk's winners; running minimum
-///  +4+units+argmin   codes                                          (latency)
+///  +3          reads in (address, block RAM, output registers); distance units   (stage 1)
+///  +3+units    partials; accumulated                                (stage 2)
+///  +4+units    the accumulators: the argmin tree starts
+///  +4+units+argmin   the chunk's winners; running minimum
+///  +5+units+argmin   codes                                          (latency)
 /// ```
 struct DistanceEncoder: Circuit {
     let design: PQAParameters
@@ -73,7 +73,7 @@ struct DistanceEncoder: Circuit {
             operation: ports.group("operation") { EncoderOperation($0, design) },
             column: ports("column", .unsigned(design.activationBeatBits)),
             write: fixed == nil ? ports.group("write") {
-                MemoryWrite($0, depth: 2 * design.prototypeWords, wordBits: design.prototypeWordBits, indexBits: design.loadBeat.indexBits)
+                MemoryWrite($0, depth: 2 * design.prototypeWords, grouping: design.prototypeGrouping, indexBits: design.loadBeat.indexBits)
             } : nil,
             banks: ports.groups("bank", count: 2) {
                 EncoderLayer(ls: $0("ls", countType(c.maxima.ls)), np: $0("np", countType(c.maxima.np)))
@@ -121,7 +121,8 @@ struct DistanceEncoder: Circuit {
             let rom = fixed.map { fixed in (s, (0..<p.npVec).map { fixed.prototypes[s * p.npVec + $0] }) }
             let subspace = m.instance(SubspaceEncoder(design: design, rom: rom), name: "u_subspace_\(s)")
             let write = inputs.write.map { write in
-                PrototypeWrite(enables: (0..<p.npVec).map { write.targets(s * p.npVec + $0) }, address: write.address, data: write.data)
+                PrototypeWrite(enables: (0..<p.npVec).map { write.targets(row: s, $0) }, address: write.address, data: write.data,
+                               grouping: write.grouping)
             }
             let column = inputs.column[high: (s + 1) * p.lsVec * a.bits - 1, low: s * p.lsVec * a.bits]
             subspace.inputs <== SubspaceEncoder.Inputs(write: write, column: column, control: control)

@@ -1,11 +1,13 @@
 import HDL
 import PQ
 
-/// A write of one prototype memory word of a subspace: `enables[p]` selects
-/// prototype lane `p` of the chunk.
+/// A write of prototype memory words of a subspace: `enables[p]` selects
+/// prototype lane `p` of the chunk, which takes its word of `data` (see `WordGrouping`).
 struct PrototypeWrite: PortGroup {
     let enables: [Signal]
     let address, data: Signal
+    /// Where each prototype lane finds its word in `data` (not a port).
+    let grouping: WordGrouping
 }
 
 /// The control a subspace encoder receives, each at the stage it acts in.
@@ -47,7 +49,7 @@ extension SubspaceControl {
 /// running minimum over prototype chunks. Ties go to the lowest index.
 ///
 /// ```
-///  stage 0   read the prototype words (block RAM, then a register)
+///  stage 0   read the prototype words (address registered, block RAM, its output register)
 ///  stage 1   distance units: partial distances          (pipelined, see `DistanceUnit`)
 ///  stage 2   partial + accumulator (or the partial on the first element chunk), registered
 ///  +1        the argmin tree over the accumulators, registers every `argminLevelsPerStage` levels
@@ -80,7 +82,8 @@ struct SubspaceEncoder: Circuit {
         let c = design.configuration
         let write = rom == nil ? ports.group("write") {
             PrototypeWrite(enables: $0.array("enable", count: c.parallelism.npVec, .bool),
-                           address: $0("address", .unsigned(design.prototypeAddressBits)), data: $0("data", .unsigned(design.prototypeWordBits)))
+                           address: $0("address", .unsigned(design.prototypeAddressBits)),
+                           data: $0("data", .unsigned(design.prototypeGrouping.beatWordBits)), grouping: design.prototypeGrouping)
         } : nil
         return Inputs(write: write, column: ports("column", .unsigned(c.parallelism.lsVec * c.formats.activation.bits)),
                       control: ports.group("control") { SubspaceControl($0, design) })
@@ -91,6 +94,10 @@ struct SubspaceEncoder: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs code: Signal) {
         let c = design.configuration, control = inputs.control
         let distanceType = SignalType.unsigned(design.widths.distance.bits)
+        // Stage 0: the address and read registered here, one copy per
+        // subspace, so no net fans out to every prototype memory of the encoder.
+        let address = m.delayed(control.address, name: "prototype_address_q")
+        let read = m.delayed(control.read, name: "prototype_read_q", reset: 0)
         let partials = (0..<c.parallelism.npVec).map { q -> Signal in
             let memory: Memory
             if let rom {
@@ -99,10 +106,10 @@ struct SubspaceEncoder: Circuit {
                 memory = m.simpleDualPortRAM("prototypes_\(q)", depth: 2 * design.prototypeWords, .unsigned(design.prototypeWordBits),
                                              readDuringWrite: .undefined)
                 if let write = inputs.write {
-                    m.when(write.enables[q]) { memory.write(address: write.address, data: write.data) }
+                    m.when(write.enables[q]) { memory.write(address: write.address, data: write.grouping.word(of: write.data, memory: q)) }
                 }
             }
-            let word = memory.readRegistered(address: control.address.resized(to: memory.addressWidth), enable: control.read,
+            let word = memory.readRegistered(address: address.resized(to: memory.addressWidth), enable: read,
                                              name: "prototype_\(q)_q")
             let unit = m.instance(DistanceUnit(design: design), name: "u_distance_\(q)")
             unit.inputs <== DistanceUnit.Inputs(column: inputs.column, prototype: word,

@@ -35,7 +35,7 @@ import Testing
                     try probe.set("write_enable", true)
                     try probe.set("write_index", index)
                     try probe.set("write_address", bank * design.prototypeWords + address)
-                    try probe.set("write_data", data.truncated(to: design.prototypeWordBits))
+                    try probe.set("write_data", data.truncated(to: design.prototypeGrouping.beatWordBits))
                     probe.step()
                 }
                 try probe.set("write_enable", false)
@@ -47,7 +47,7 @@ import Testing
                 let layer = layers[bank], shape = layer.shape
                 let column = columns[bank][round % 2]
                 let codes = try layer.encode(column: column)
-                let beats = try ColumnBeats.input(column, shape: shape, parameters: design)
+                let beats = try ColumnBeats.input(column, shape: shape, parameters: design).map { $0.truncated(to: design.activationBeatBits) }
                 let chunks = ceilDivide(shape.ls, p.lsVec), prototypeChunks = ceilDivide(shape.np, p.npVec)
                 let groups = ceilDivide(shape.ns, p.nsVec)
                 for group in 0..<groups {

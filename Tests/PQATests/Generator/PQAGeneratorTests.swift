@@ -6,16 +6,32 @@ import PQ
 import Testing
 
 @Suite struct PQAGeneratorTests {
-    static let committed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("rtl/pqa_default")
+    /// The repository's root.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let committed = root.appendingPathComponent("rtl/pqa_default")
 
+    /// The committed folder holds exactly the generated files, plus the SVG
+    /// rendering of each timing diagram; with the renderer installed, each
+    /// SVG must be what it renders now.
     @Test func committedDefaultDesignIsUpToDate() throws {
         let files = try PQAGenerator.files(for: .default)
+        let diagrams = files.files.map(\.name).filter { $0.hasSuffix(".wavedrom.json") }
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.committed.path).sorted()
-        #expect(names == files.files.map(\.name).sorted(), "rtl/pqa_default is stale; run: swift run pqa generate")
+        let renderings = diagrams.map { String($0.dropLast(".wavedrom.json".count)) + ".svg" }
+        #expect(names.filter { !renderings.contains($0) } == files.files.map(\.name).sorted(), "rtl/pqa_default is stale; run: swift run pqa generate")
         for file in files.files {
             let committed = try? String(contentsOf: Self.committed.appendingPathComponent(file.name), encoding: .utf8)
             #expect(committed == file.contents, "rtl/pqa_default/\(file.name) is stale; run: swift run pqa generate")
+        }
+        guard ExternalTool.locate(WaveDrom.renderer) != nil else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-diagrams-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try files.write(to: folder)
+        for svg in try WaveDrom.render(in: folder, files: diagrams) ?? [] {
+            let fresh = try String(contentsOf: folder.appendingPathComponent(svg), encoding: .utf8)
+            let committed = try? String(contentsOf: Self.committed.appendingPathComponent(svg), encoding: .utf8)
+            #expect(committed == fresh, "rtl/pqa_default/\(svg) is stale; run: swift run pqa generate")
         }
     }
 
@@ -28,9 +44,51 @@ import Testing
         let files = try PQAGenerator.files(for: .default)
         let manifest = try #require(files.files.first { $0.name == "manifest.json" }?.contents)
         let object = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any]
+        let facts = object?["facts"] as? [String: Any]
         #expect(object?["top"] as? String == "pqa_core")
-        #expect((object?["loadBeat"] as? [[String: Any]])?.map { $0["name"] as? String } == ["kind", "index", "address", "data"])
+        let streams = facts?["streams"] as? [[String: Any]]
+        #expect(streams?.first?["name"] as? String == "s_axis_load")
+        #expect((streams?.first?["fields"] as? [[String: Any]])?.map { $0["name"] as? String } == ["kind", "index", "address", "data", "padding"])
+        #expect(streams?.allSatisfy { ($0["tdataBits"] as? Int).map { $0 % 8 == 0 } == true } == true)
         #expect((object?["ports"] as? [[String: Any]])?.contains { $0["name"] as? String == "m_axis_out_tdata" } == true)
+        #expect((object?["ports"] as? [[String: Any]])?.contains { $0["name"] as? String == "error" } == true)
+        let drivers = object?["drivers"] as? [String: String]
+        #expect(drivers == ["header": "pqa_core.h", "python": "pqa_driver.py"])
+        #expect(Set(files.files.map(\.name)).isSuperset(of: ["pqa_core.h", "pqa_driver.py", "timing-load.wavedrom.json"]))
+    }
+
+    /// The data sheet states what the manifest's facts say: every register
+    /// (address, bits, range, reset), every error code, every load kind,
+    /// every field of every stream, and the load beats of the largest layer.
+    @Test(arguments: [0, 3, 7] as [UInt64])
+    func datasheetAndManifestCarryTheSameFacts(seed: UInt64) throws {
+        let configuration = seed == 0 ? PQAConfiguration.default : try randomConfiguration(seed: seed)
+        let files = try PQAGenerator.files(for: configuration)
+        let manifest = try #require(files.files.first { $0.name == "manifest.json" }?.contents)
+        let sheet = try #require(files.files.first { $0.name == "datasheet.md" }?.contents)
+        let facts = try #require((try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])?["facts"] as? [String: Any])
+        for register in facts["registers"] as? [[String: Any]] ?? [] {
+            let row = "| \(register["address"] ?? "") | `\(register["name"] ?? "")` | \(register["bits"] ?? "") | "
+                + "\(register["minimum"] ?? "") ... \(register["maximum"] ?? "") | \(register["reset"] ?? "") |"
+            #expect(sheet.contains(row), "seed \(seed): \(row)")
+        }
+        for error in facts["errors"] as? [[String: Any]] ?? [] {
+            #expect(sheet.contains("| \(error["hex"] ?? "") | \(error["meaning"] ?? "") |"), "seed \(seed): error \(error["hex"] ?? "")")
+        }
+        for kind in facts["loadKinds"] as? [[String: Any]] ?? [] {
+            #expect(sheet.contains("| \(kind["kind"] ?? "") | \(kind["name"] ?? "") | \(kind["wordsPerBeat"] ?? "") | \(kind["index"] ?? "") |"))
+        }
+        for stream in facts["streams"] as? [[String: Any]] ?? [] {
+            #expect(sheet.contains("### `\(stream["name"] ?? "")` (\(stream["direction"] ?? ""), tdata \(stream["tdataBits"] ?? "") bits)"))
+            for field in stream["fields"] as? [[String: Any]] ?? [] {
+                let low = field["low"] as? Int ?? 0, bits = field["bits"] as? Int ?? 0
+                #expect(sheet.contains("| [\(low + bits - 1):\(low)] | \(field["name"] ?? "") | \(field["meaning"] ?? "") |"))
+            }
+        }
+        let largest = (facts["timing"] as? [String: Any])?["largestLayer"] as? [String: Any]
+        let total = try #require(largest?["totalLoadBeats"] as? Int)
+        #expect(sheet.contains("\(total) load beats"))
+        for rule in facts["rules"] as? [String] ?? [] { #expect(sheet.contains("- \(rule)")) }
     }
 
     @Test func flowFilesComeWithTheDesignAndItsManifest() throws {
@@ -84,7 +142,7 @@ import Testing
         let bitExact = report.bitExact
         #expect(bitExact)
         let folder = VerilogTestbench.folder(for: cosim.netlist, replaying: report.harness.run, designDirectory: "../../rtl/pqa_default")
-        let committed = PQAGeneratorTests.committed.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testbenches/pqa_default")
+        let committed = PQAGeneratorTests.root.appendingPathComponent("testbenches/pqa_default")
         for file in folder.files {
             let text = try? String(contentsOf: committed.appendingPathComponent(file.name), encoding: .utf8)
             #expect(text == file.contents, "testbenches/pqa_default/\(file.name) is stale; run: swift run pqa testbench")
