@@ -29,27 +29,48 @@ struct ConversionArguments: ParsableArguments {
     @Option(help: "Ridge refit of each table with this lambda (> 0); targets are the float network's outputs of that layer.")
     var refit: Double?
 
-    @Option(help: "k-means seed.")
+    @Option(help: "Ridge refit (this lambda, > 0) of the float conv and linear layers after the last PQ layer (the classifier) to the float network's outputs, from the PQ network's features.")
+    var floatRefit: Double?
+
+    @Option(help: "Epochs of PQ-aware fine-tuning after the refits: tables and the float layers after the PQ layers learn by gradient descent (Adam, batches of 64) to give the float network's outputs on the learning images.")
+    var fineTuneEpochs: Int?
+
+    @Option(help: "Adam learning rate of the fine-tuning.")
+    var fineTuneRate = 0.003
+
+    @Option(help: "k-means seed (and the fine-tuning's batch order).")
     var seed: UInt64 = 0
 
     @Option(help: "Lloyd iterations of k-means per subspace.")
     var iterations = 25
 
-    @Option(help: "Calibration images to learn from (default: all of the calibration split).")
+    @Option(help: "Splits of --data the conversion learns from, comma-separated, in this order (never test).")
+    var learnFrom = "calibration,train"
+
+    @Option(help: "Images to learn from: the first N of the --learn-from splits in order (default: all of them).")
     var calibrationImages: Int?
 
-    @Option(help: "Data folder with calibration_images.npy and calibration_labels.npy (and test_*).")
+    @Option(help: "Data folder with <split>_images.npy and <split>_labels.npy for the --learn-from splits (and test_*).")
     var data = "reference/digits"
 
     func options(bits: [Int]) throws -> ConversionOptions {
-        try ConversionOptions(ls: ls, np: np, metric: metric.metric, bits: bits, refitLambda: refit, seed: seed, iterations: iterations)
+        try ConversionOptions(ls: ls, np: np, metric: metric.metric, bits: bits, refitLambda: refit, floatRefitLambda: floatRefit,
+                              fineTuneEpochs: fineTuneEpochs, fineTuneLearningRate: fineTuneEpochs == nil ? nil : fineTuneRate,
+                              seed: seed, iterations: iterations)
     }
 
+    /// The images of the --learn-from splits, one after the other.
     func calibration() throws -> Activations<Double> {
         if let calibrationImages, calibrationImages < 1 {
             throw ValidationError("--calibration-images must be at least 1, got \(calibrationImages)")
         }
-        return try LabeledImages.read(split: "calibration", from: URL(fileURLWithPath: data)).prefix(calibrationImages).images
+        let splits = learnFrom.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !splits.isEmpty, !splits.contains(where: \.isEmpty) else {
+            throw ValidationError("--learn-from takes split names separated by commas, e.g. calibration,train; got '\(learnFrom)'")
+        }
+        guard !splits.contains("test") else { throw ValidationError("--learn-from may not include the test split") }
+        let sets = try splits.map { try LabeledImages.read(split: $0, from: URL(fileURLWithPath: data)) }
+        return try LabeledImages.concatenated(sets).prefix(calibrationImages).images
     }
 }
 
@@ -69,8 +90,10 @@ struct NetworkConvert: ParsableCommand {
         abstract: "Learn and quantize the PQ layers of a network folder from its calibration images; write a converted network folder.",
         discussion: """
             PQ layers are learned one after the other, each from the activations the already converted layers produce \
-            on the calibration images (k-means per subspace, tables, optional ridge refit), then quantized to --bits. \
-            The output holds the float network, conversion.json and per PQ layer pq/NAME/float and pq/NAME/integer.
+            on the --learn-from images (k-means per subspace, tables, optional ridge refit), then the classifier is \
+            optionally refit (--float-refit) and everything fine-tuned (--fine-tune-epochs); then quantized to --bits. \
+            The output holds the float network, conversion.json, per PQ layer pq/NAME/float and pq/NAME/integer, and \
+            the refit classifier's weights in refit/.
             """)
 
     @Option(help: "Network folder (network.json and .npy weights).")
@@ -155,7 +178,9 @@ struct NetworkEvaluate: ParsableCommand {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", 100 * $0) } ?? "not run" }
         print("network    \(converted.network.source.name ?? network): \(evaluation.images) test images, bits \(evaluation.bits) "
               + "(activation, prototype, entry, output), Ls \(converted.options.ls), Np \(converted.options.np)"
-              + (converted.options.refitLambda.map { ", refit lambda \($0)" } ?? ""))
+              + (converted.options.refitLambda.map { ", refit lambda \($0)" } ?? "")
+              + (converted.options.floatRefitLambda.map { ", float layers refit (lambda \($0))" } ?? "")
+              + (converted.options.fineTuneEpochs.map { ", fine-tuned \($0) epochs" } ?? ""))
         print("float      \(percent(evaluation.accuracy.float))")
         print("pqFloat    \(percent(evaluation.accuracy.pqFloat))")
         print("integer    \(percent(evaluation.accuracy.integer))")

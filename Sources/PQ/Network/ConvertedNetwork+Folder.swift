@@ -23,13 +23,17 @@ struct ConversionManifest: Codable, Equatable {
     var options: ConversionOptions
     var calibrationImages: Int
     var layers: [LayerEntry]
+    /// Float layers whose refit weights are in `refit/NAME.weight.npy` and
+    /// `refit/NAME.bias.npy` (absent: none).
+    var refitFloatLayers: [String]?
 }
 
 extension ConvertedNetwork {
     /// Writes the converted network to `folder` (atomically): the float
     /// network (`network.json` and its float32 weights), `conversion.json`,
     /// and per PQ layer `pq/NAME/float` and `pq/NAME/integer`, layer folders
-    /// that `pqa reference` and the accelerator read as they are. An
+    /// that `pqa reference` and the accelerator read as they are, and the
+    /// refit float layers' weights in `refit/` (float32). An
     /// existing `folder` is replaced only when empty or a converted network.
     public func write(to folder: URL) throws {
         var files = try network.files()
@@ -44,8 +48,14 @@ extension ConvertedNetwork {
             entries.append(.init(name: layer.name, float: "\(base)/float", integer: "\(base)/integer",
                                  chainedFrom: layer.chainedFrom.map { network.layers[$0].name }))
         }
+        let refitIndices = refitFloatLayers.keys.sorted()
+        for index in refitIndices {
+            guard let w = refitFloatLayers[index] else { continue }
+            files += try Network.weightFiles(w, name: "refit/\(network.layers[index].name)")
+        }
         let manifest = ConversionManifest(format: ConversionManifest.formatName, version: ConversionManifest.currentVersion,
-                                          options: options, calibrationImages: calibrationImages, layers: entries)
+                                          options: options, calibrationImages: calibrationImages, layers: entries,
+                                          refitFloatLayers: refitIndices.isEmpty ? nil : refitIndices.map { network.layers[$0].name })
         files.append((ConversionManifest.fileName, try encodeJSON(manifest)))
         try writeFolder(folder, files: files) { existing in
             let names = (try? FileManager.default.contentsOfDirectory(atPath: existing.path)) ?? ["?"]
@@ -80,6 +90,15 @@ extension ConvertedNetwork {
             }
             return Layer(index: index, name: entry.name, float: float, integer: integer, chainedFrom: entry.chainedFrom.flatMap { indices[$0] })
         }
-        return try ConvertedNetwork(network: network, options: manifest.options, calibrationImages: manifest.calibrationImages, layers: layers)
+        var refit: [Int: Network.Weighted] = [:]
+        for name in manifest.refitFloatLayers ?? [] {
+            guard let index = indices[name], let original = network.layers[index].weighted else {
+                throw NetworkError.badDescription(file: url.path, field: "refitFloatLayers", found: "\"\(name)\", not a conv or linear layer of network.json",
+                                                  fix: "convert the network again")
+            }
+            refit[index] = try Network.readWeights(like: original, layer: name, base: folder.appendingPathComponent("refit/\(name)").path)
+        }
+        return try ConvertedNetwork(network: network, options: manifest.options, calibrationImages: manifest.calibrationImages, layers: layers,
+                                    refitFloatLayers: refit)
     }
 }

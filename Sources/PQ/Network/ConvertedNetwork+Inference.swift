@@ -19,6 +19,7 @@ extension ConvertedNetwork {
     public func run(_ images: Activations<Double>, path: NetworkPath,
                     integer: IntegerRunner = { layer, columns in try layer.integer.outputs(columns: columns) }) throws -> Matrix<Double> {
         try network.run(images) { index, w, input in
+            if path != .float, let refit = refitFloatLayers[index] { return .real(try refit.apply(input.real)) }
             guard w.pq, let layer = layer(at: index) else { return nil }
             switch path {
             case .float:

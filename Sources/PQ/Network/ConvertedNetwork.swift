@@ -29,10 +29,16 @@ public struct ConvertedNetwork: Sendable, Equatable {
     public let calibrationImages: Int
     /// The PQ layers, in network order.
     public let layers: [Layer]
+    /// Float conv and linear layers after the PQ layers whose weights were
+    /// refit (``ConversionOptions/floatRefitLambda``), by network index: the
+    /// pqFloat and integer paths run these in place of the network's own.
+    public let refitFloatLayers: [Int: Network.Weighted]
 
     /// A converted network from its parts; throws when a layer does not
-    /// match the network (index, name, shape) or the layers' formats differ.
-    public init(network: Network, options: ConversionOptions, calibrationImages: Int, layers: [Layer]) throws {
+    /// match the network (index, name, shape) or the layers' formats differ,
+    /// or when a refit float layer does not match the float layer it replaces.
+    public init(network: Network, options: ConversionOptions, calibrationImages: Int, layers: [Layer],
+                refitFloatLayers: [Int: Network.Weighted] = [:]) throws {
         guard layers.map(\.index) == network.pqLayerIndices else {
             throw NetworkError.invalidField(layer: layers.first?.name ?? "(none)", field: "pq layers",
                                             value: "\(layers.map(\.name))", fix: "convert the network again: its PQ layers are \(network.pqLayerIndices.map { network.layers[$0].name })")
@@ -50,7 +56,17 @@ public struct ConvertedNetwork: Sendable, Equatable {
                                                 fix: "every PQ layer of a network shares the formats of the first, \(layers[0].integer.formats)")
             }
         }
+        for (index, refit) in refitFloatLayers {
+            let original = network.layers.indices.contains(index) ? network.layers[index].weighted : nil
+            guard let original, !original.pq, refit.conv == original.conv, refit.weights.rows == original.weights.rows,
+                  refit.weights.columns == original.weights.columns, refit.bias.count == original.bias.count else {
+                let name = network.layers.indices.contains(index) ? network.layers[index].name : "#\(index)"
+                throw NetworkError.invalidField(layer: name, field: "refit weights", value: "\(refit.weights.rows)x\(refit.weights.columns)",
+                                                fix: "a refit layer has the shape of the float conv or linear layer it replaces")
+            }
+        }
         self.network = network
+        self.refitFloatLayers = refitFloatLayers
         self.options = options
         self.calibrationImages = calibrationImages
         self.layers = layers

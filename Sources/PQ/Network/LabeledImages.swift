@@ -43,6 +43,19 @@ public struct LabeledImages: Sendable, Equatable {
     /// Number of images.
     public var count: Int { labels.count }
 
+    /// The images of `sets` one after the other; throws when their image
+    /// shapes differ or `sets` is empty.
+    public static func concatenated(_ sets: [LabeledImages]) throws -> LabeledImages {
+        guard let first = sets.first else {
+            throw NetworkError.badData(file: "images", reason: "no split to join; name at least one")
+        }
+        for set in sets where set.images.shape != first.images.shape {
+            throw NetworkError.badData(file: "images", reason: "splits of shapes \(first.images.shape) and \(set.images.shape); every split holds images of one shape")
+        }
+        let images = Activations(unchecked: sets.reduce(0) { $0 + $1.count }, first.images.shape, sets.flatMap(\.images.values))
+        return LabeledImages(unchecked: images, sets.flatMap(\.labels))
+    }
+
     /// The first `limit` images (all when `limit` is nil or larger).
     public func prefix(_ limit: Int?) -> LabeledImages {
         let n = min(limit ?? count, count)

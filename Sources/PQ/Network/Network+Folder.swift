@@ -22,11 +22,40 @@ extension Network {
         var files = [(Network.descriptionName, try encodeJSON(source))]
         for layer in layers {
             guard let w = layer.weighted else { continue }
-            let shape = w.conv.map { [w.weights.rows, $0.inChannels, $0.kernelHeight, $0.kernelWidth] } ?? [w.weights.rows, w.weights.columns]
-            files.append(("\(layer.name).weight.npy", try NPYArray(floats: w.weights.values, shape: shape, dtype: .float32).encoded()))
-            files.append(("\(layer.name).bias.npy", try NPYArray(floats: w.bias, shape: [w.bias.count], dtype: .float32).encoded()))
+            files += try Network.weightFiles(w, name: layer.name)
         }
         return files
+    }
+
+    /// `NAME.weight.npy` (a conv's `[Cout, Cin, k, k]`, a linear layer's
+    /// `[out, in]`) and `NAME.bias.npy` of `w`, in float32.
+    static func weightFiles(_ w: Weighted, name: String) throws -> [(String, Data)] {
+        let shape = w.conv.map { [w.weights.rows, $0.inChannels, $0.kernelHeight, $0.kernelWidth] } ?? [w.weights.rows, w.weights.columns]
+        return [("\(name).weight.npy", try NPYArray(floats: w.weights.values, shape: shape, dtype: .float32).encoded()),
+                ("\(name).bias.npy", try NPYArray(floats: w.bias, shape: [w.bias.count], dtype: .float32).encoded())]
+    }
+
+    /// Reads `BASE.weight.npy` and `BASE.bias.npy` as weights of the shape
+    /// of `original` (the float layer `layer` they replace).
+    static func readWeights(like original: Weighted, layer: String, base: String) throws -> Weighted {
+        let shape = original.conv.map { [original.weights.rows, $0.inChannels, $0.kernelHeight, $0.kernelWidth] }
+            ?? [original.weights.rows, original.weights.columns]
+        var arrays: [[Double]] = []
+        for (suffix, expected) in [("weight", shape), ("bias", [original.bias.count])] {
+            let file = "\(base).\(suffix).npy"
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw NetworkError.missingFile(file: file, needed: "conversion.json lists '\(layer)' as a refit float layer")
+            }
+            let array = try NPYArray.read(from: URL(fileURLWithPath: file))
+            guard array.shape == expected else { throw NetworkError.wrongShape(layer: layer, file: file, expected: expected, found: array.shape) }
+            let values = array.doubles
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw NetworkError.badData(file: file, reason: "value \(values[bad]) at flat index \(bad) of layer '\(layer)' is not finite; convert again")
+            }
+            arrays.append(values)
+        }
+        return Weighted(conv: original.conv, weights: Matrix(unchecked: original.weights.rows, original.weights.columns, arrays[0]),
+                        bias: arrays[1], pq: false)
     }
 }
 

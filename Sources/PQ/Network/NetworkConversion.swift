@@ -9,6 +9,15 @@ extension ConvertedNetwork {
     ///   refit of the table whose targets are the *float network's* outputs
     ///   of that layer (less the bias) on the same images, so the refit also
     ///   takes back error that earlier PQ layers left.
+    /// - With `floatRefitLambda`, the float conv and linear layers after the
+    ///   last PQ layer (the classifier) are refit by ridge regression, in
+    ///   order, from the inputs the float PQ network gives them to the float
+    ///   network's outputs of each: they learn the features the PQ layers
+    ///   actually produce. The pqFloat and integer paths run them.
+    /// - With `fineTuneEpochs`, the tables and those float layers are then
+    ///   fine-tuned together by gradient descent with the float network as
+    ///   the teacher, prototypes fixed (``NetworkFineTuning``); the tables
+    ///   are quantized as fine-tuned.
     /// - A ReLU right after a PQ layer is fused into it.
     /// - Quantization: activations and prototypes are unsigned when every PQ
     ///   layer's input is non-negative, outputs unsigned when every PQ layer
@@ -40,30 +49,74 @@ extension ConvertedNetwork {
         }
     }
 
-    /// The float PQ layers (by network index), learned in order from the
-    /// calibration, each with the im2col columns it learned from.
-    static func learn(_ network: Network, calibration: Activations<Double>,
-                      options: ConversionOptions) throws -> [Int: (layer: FloatPQLayer, columns: Matrix<Double>)] {
+    /// What learning leaves for quantization: per PQ layer (by network
+    /// index) the float layer and the im2col columns it learned from, and
+    /// the refit float layers after the PQ layers.
+    struct Learned {
+        var layers: [Int: (layer: FloatPQLayer, columns: Matrix<Double>)] = [:]
+        var refitFloatLayers: [Int: Network.Weighted] = [:]
+    }
+
+    /// The float PQ layers learned in order from the calibration, then the
+    /// float layers after them refit when `options.floatRefitLambda` is set,
+    /// then all of them fine-tuned when `options.fineTuneEpochs` is.
+    static func learn(_ network: Network, calibration: Activations<Double>, options: ConversionOptions) throws -> Learned {
         var floatInputs: [Int: Activations<Double>] = [:]
-        _ = try network.run(calibration) { index, w, input in
-            if w.pq { floatInputs[index] = input.real }
+        _ = try network.run(calibration) { index, _, input in
+            floatInputs[index] = input.real
             return nil
         }
-        var learned: [Int: (layer: FloatPQLayer, columns: Matrix<Double>)] = [:]
+        let lastPQ = network.pqLayerIndices.last ?? network.layers.count
+        var learned = Learned()
         _ = try network.run(calibration) { index, w, input in
-            guard w.pq else { return nil }
             let name = network.layers[index].name
+            guard w.pq else {
+                guard index > lastPQ, let lambda = options.floatRefitLambda, let floatInput = floatInputs[index] else { return nil }
+                let refit = try named(name) { try refitFloatLayer(w, input: input.real, floatInput: floatInput, lambda: lambda) }
+                learned.refitFloatLayers[index] = refit
+                return .real(try refit.apply(input.real))
+            }
             let columns = try w.columns(of: input.real)
             let layer = try named(name) { try learn(w, columns: columns, floatInput: floatInputs[index], relu: network.hasFusedReLU(index), options: options) }
-            learned[index] = (layer, columns)
+            learned.layers[index] = (layer, columns)
             return .real(try w.fold(layer.outputs(columns: columns)))
+        }
+        if let epochs = options.fineTuneEpochs, epochs > 0 {
+            try NetworkFineTuning.run(network, learned: &learned, calibration: calibration, epochs: epochs,
+                                      learningRate: options.fineTuneLearningRate ?? 0.003, seed: options.seed)
         }
         return learned
     }
 
+    /// `w` refit by ridge regression (lambda on weights and bias alike) so
+    /// that its outputs on `input` approach its float outputs on
+    /// `floatInput`; weights rounded to float32, as the folder stores them.
+    static func refitFloatLayer(_ w: Network.Weighted, input: Activations<Double>, floatInput: Activations<Double>,
+                                lambda: Double) throws -> Network.Weighted {
+        let x = try w.columns(of: input), y = try w.columns(of: floatInput).multipliedTransposed(w.weights)
+        let (n, d, cout) = (x.rows, x.columns, w.weights.rows)
+        let unknowns = d + 1
+        var normal = [Double](repeating: 0, count: unknowns * unknowns), rhs = [Double](repeating: 0, count: unknowns * cout)
+        var row = [Double](repeating: 1, count: unknowns)
+        for r in 0..<n {
+            for j in 0..<d { row[j] = x.values[r * d + j] }
+            for i in 0..<unknowns where row[i] != 0 {
+                for j in 0..<unknowns { normal[i * unknowns + j] += row[i] * row[j] }
+                for c in 0..<cout { rhs[i * cout + c] += row[i] * (y.values[r * cout + c] + w.bias[c]) }
+            }
+        }
+        for i in 0..<unknowns { normal[i * unknowns + i] += lambda }
+        let solution = try Cholesky.solve(Matrix(unchecked: unknowns, unknowns, normal), Matrix(unchecked: unknowns, cout, rhs))
+        let f32 = { (v: Double) in Double(Float(v)) }
+        var weights = [Double](repeating: 0, count: cout * d)
+        for c in 0..<cout { for j in 0..<d { weights[c * d + j] = f32(solution.values[j * cout + c]) } }
+        return Network.Weighted(conv: w.conv, weights: Matrix(unchecked: cout, d, weights),
+                                bias: (0..<cout).map { f32(solution.values[d * cout + $0]) }, pq: false)
+    }
+
     /// The integer layers of the learned float PQ layers at `options.bits`.
-    static func quantize(_ network: Network, learned: [Int: (layer: FloatPQLayer, columns: Matrix<Double>)],
-                         calibrationImages: Int, options: ConversionOptions) throws -> ConvertedNetwork {
+    static func quantize(_ network: Network, learned: Learned, calibrationImages: Int,
+                         options: ConversionOptions) throws -> ConvertedNetwork {
         let pqIndices = network.pqLayerIndices
         let formats = try sharedFormats(network, options: options)
         // Integer outputs pass on as integer inputs only when every output
@@ -74,7 +127,7 @@ extension ConvertedNetwork {
         func quantizeAll(bias: IntegerFormat?) throws -> [Layer] {
             var result: [Layer] = []
             for index in pqIndices {
-                guard let (layer, columns) = learned[index] else { continue }
+                guard let (layer, columns) = learned.layers[index] else { continue }
                 let chained = chainable ? network.chainedSource(of: index) : nil
                 var quantization = QuantizationOptions(
                     activation: formats.activation, prototype: formats.prototype, entry: formats.entry, output: formats.output,
@@ -89,7 +142,7 @@ extension ConvertedNetwork {
         }
         let widest = try quantizeAll(bias: nil).map(\.integer.formats.bias).max { $0.bits < $1.bits }
         return try ConvertedNetwork(network: network, options: options, calibrationImages: calibrationImages,
-                                    layers: quantizeAll(bias: widest))
+                                    layers: quantizeAll(bias: widest), refitFloatLayers: learned.refitFloatLayers)
     }
 
     /// The float PQ layer of weighted layer `w` learned on `columns`.

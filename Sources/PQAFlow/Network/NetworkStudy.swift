@@ -14,8 +14,10 @@ public enum NetworkStudy {
         public let bits: Int
         /// Prototypes per codebook.
         public let np: Int
-        /// Whether the tables were refit.
+        /// Whether the tables (and the float layers after them) were refit.
         public let refit: Bool
+        /// Whether the refit network was then fine-tuned.
+        public let fineTuned: Bool
         /// Test accuracy with float PQ layers.
         public let pqFloat: Double
         /// Test accuracy with integer PQ layers (the accelerator's, bit for bit).
@@ -46,6 +48,8 @@ public enum NetworkStudy {
         public let np: Int
         /// Whether the point's tables were refit.
         public let refit: Bool
+        /// Whether the point was fine-tuned.
+        public let fineTuned: Bool
         /// Test images run.
         public let images: Int
         /// Test accuracy from the accelerator's outputs.
@@ -76,6 +80,10 @@ public enum NetworkStudy {
         public let options: ConversionOptions
         /// The refit's lambda.
         public let refitLambda: Double
+        /// The lambda of the float layers' refit in the refit rows (nil: none).
+        public let floatRefitLambda: Double?
+        /// Epochs of fine-tuning of the fine-tuned rows (nil: no such rows).
+        public let fineTuneEpochs: Int?
         /// Accuracy per point.
         public let points: [Point]
         /// Area per (bits, Np); empty without synthesis.
@@ -94,28 +102,41 @@ public enum NetworkStudy {
     }
 
     /// Converts `network` at every bits x Np point, with and without a refit
-    /// of lambda `refitLambda`, evaluates each on `test`, and with `cache`
+    /// (of the tables with `refitLambda`, and with `floatRefitLambda` of the
+    /// float layers after the PQ layers), and with `options.fineTuneEpochs`
+    /// refit then fine-tuned, evaluates each on `test`, and with `cache`
     /// synthesizes the accelerator sized for each (bits, Np) for `target`.
-    /// With `rtl`, the refit network at that point runs the whole test set
-    /// on the generated accelerator, checked against the integer model.
+    /// With `rtl`, the network at that point (fine-tuned when the study
+    /// fine-tunes, else refit) runs the whole test set on the generated
+    /// accelerator, checked against the integer model.
     /// `log` receives one line per finished step.
     public static func run(_ network: Network, calibration: Activations<Double>, test: LabeledImages, options: ConversionOptions,
-                           bits: [Int], nps: [Int], refitLambda: Double, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
+                           bits: [Int], nps: [Int], refitLambda: Double, floatRefitLambda: Double? = nil, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
                            rtl: (bits: Int, np: Int, engine: Engine)? = nil, log: (String) -> Void = { _ in }) throws -> Result {
         let float = test.accuracy(of: try network.predictions(test.images))
         var points: [Point] = [], areas: [Area] = []
+        let fineTune = options.fineTuneEpochs.map { $0 > 0 } ?? false
+        func variantOptions(np: Int, refit: Bool, fineTuned: Bool) -> ConversionOptions {
+            var pointOptions = options
+            pointOptions.np = np
+            pointOptions.refitLambda = refit ? refitLambda : nil
+            pointOptions.floatRefitLambda = refit ? floatRefitLambda : nil
+            pointOptions.fineTuneEpochs = fineTuned ? options.fineTuneEpochs : nil
+            pointOptions.fineTuneLearningRate = fineTuned ? options.fineTuneLearningRate : nil
+            return pointOptions
+        }
+        let variants = [(false, false), (true, false)] + (fineTune ? [(true, true)] : [])
         for np in nps {
-            for refit in [false, true] {
-                var pointOptions = options
-                pointOptions.np = np
-                pointOptions.refitLambda = refit ? refitLambda : nil
-                let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions, bits: bits.map { [$0] })
+            for (refit, fineTuned) in variants {
+                let converted = try ConvertedNetwork.convert(network, calibration: calibration,
+                                                             options: variantOptions(np: np, refit: refit, fineTuned: fineTuned), bits: bits.map { [$0] })
+                let name = fineTuned ? "fine-tuned" : refit ? "refit" : "no refit"
                 for (b, net) in zip(bits, converted) {
-                    let point = Point(bits: b, np: np, refit: refit,
+                    let point = Point(bits: b, np: np, refit: refit, fineTuned: fineTuned,
                                       pqFloat: test.accuracy(of: try net.predictions(test.images, path: .pqFloat)),
                                       integer: test.accuracy(of: try net.predictions(test.images, path: .integer)))
                     points.append(point)
-                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, refit ? "refit" : "no refit", b,
+                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, name, b,
                                100 * point.pqFloat, 100 * point.integer))
                     guard !refit, let cache else { continue }
                     let configuration = try NetworkAccelerator.configuration(for: net)
@@ -128,19 +149,19 @@ public enum NetworkStudy {
         }
         var check: RTLCheck?
         if let rtl {
-            var pointOptions = options
-            (pointOptions.bits, pointOptions.np, pointOptions.refitLambda) = (Array(repeating: rtl.bits, count: 4), rtl.np, refitLambda)
+            var pointOptions = variantOptions(np: rtl.np, refit: true, fineTuned: fineTune)
+            pointOptions.bits = Array(repeating: rtl.bits, count: 4)
             let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions)
             let run = try NetworkEvaluator.runOnAccelerator(converted, images: test.images, engine: rtl.engine,
                                                             configuration: NetworkAccelerator.configuration(for: converted))
             let integer = try converted.predictions(test.images, path: .integer)
-            check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, images: test.count, accuracy: test.accuracy(of: run.predictions),
+            check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, fineTuned: fineTune, images: test.count, accuracy: test.accuracy(of: run.predictions),
                              matchesInteger: run.mismatchedLayerRuns == 0 && run.predictions == integer, layerRuns: run.layerRuns,
                              cycles: run.cycles, seconds: run.seconds, engine: engineVersion(rtl.engine))
-            log(String(format: "RTL, %d bits, Np %d, refit: %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
+            log(String(format: "RTL, %d bits, Np %d, \(fineTune ? "fine-tuned" : "refit"): %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
                        check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
         }
         return Result(network: network.source.name ?? "network", testImages: test.count, calibrationImages: calibration.count, float: float,
-                      options: options, refitLambda: refitLambda, points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
+                      options: options, refitLambda: refitLambda, floatRefitLambda: floatRefitLambda, fineTuneEpochs: fineTune ? options.fineTuneEpochs : nil, points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 extension NetworkStudyReport {
     /// A line plot of integer test accuracy (%) against bits: one colour per
-    /// Np, solid with the refit and dashed without, and the float network as
+    /// Np, solid fine-tuned, dashed refit and dotted without either, and the float network as
     /// a horizontal black line on the same axes.
     public static func svg(_ result: NetworkStudy.Result) -> String {
         let width = 720.0, height = 480.0, left = 70.0, right = 190.0, top = 40.0, bottom = 60.0
@@ -31,23 +31,26 @@ extension NetworkStudyReport {
         svg.append("<text transform=\"translate(20 \(f((top + height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">test accuracy (%)</text>")
         svg.append("<line x1=\"\(f(left))\" y1=\"\(f(py(100 * result.float)))\" x2=\"\(f(width - right))\" y2=\"\(f(py(100 * result.float)))\" stroke=\"black\" stroke-width=\"2\"/>")
         let colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
-        var legend: [(String, String, Bool)] = [("float network", "black", false)]
+        // Dash patterns: none for fine-tuned, dashes for refit, dots for neither.
+        var legend: [(String, String, String)] = [("float network", "black", "")]
         for (i, np) in nps.enumerated() {
             let colour = colours[i % colours.count]
-            for refit in [true, false] {
-                let series = result.points.filter { $0.np == np && $0.refit == refit }.sorted { $0.bits < $1.bits }
+            for (refit, fineTuned, dash) in [(true, true, ""), (true, false, "5 4"), (false, false, "1 3")] {
+                let series = result.points.filter { $0.np == np && $0.refit == refit && $0.fineTuned == fineTuned }.sorted { $0.bits < $1.bits }
+                guard let first = series.first else { continue }
+                let name = variantName(first)
                 let path = series.map { "\(f(px(Double($0.bits)))),\(f(py(100 * $0.integer)))" }.joined(separator: " ")
-                svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(refit ? "" : " stroke-dasharray=\"5 4\"")/>")
+                svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>")
                 for p in series {
                     svg.append("<circle cx=\"\(f(px(Double(p.bits))))\" cy=\"\(f(py(100 * p.integer)))\" r=\"3\" fill=\"\(colour)\">"
-                               + "<title>Np \(np), \(refit ? "refit" : "no refit"), \(p.bits) bits: \(String(format: "%.2f", 100 * p.integer))%</title></circle>")
+                               + "<title>Np \(np), \(name), \(p.bits) bits: \(String(format: "%.2f", 100 * p.integer))%</title></circle>")
                 }
-                legend.append(("Np \(np), \(refit ? "refit" : "no refit")", colour, !refit))
+                legend.append(("Np \(np), \(name)", colour, dash))
             }
         }
         for (i, entry) in legend.enumerated() {
             let y = top + 10 + Double(i) * 20, x = width - right + 15
-            svg.append("<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 28))\" y2=\"\(f(y))\" stroke=\"\(entry.1)\" stroke-width=\"\(i == 0 ? 2 : 1.5)\"\(entry.2 ? " stroke-dasharray=\"5 4\"" : "")/>")
+            svg.append("<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 28))\" y2=\"\(f(y))\" stroke=\"\(entry.1)\" stroke-width=\"\(i == 0 ? 2 : 1.5)\"\(entry.2.isEmpty ? "" : " stroke-dasharray=\"\(entry.2)\"")/>")
             svg.append("<text x=\"\(f(x + 34))\" y=\"\(f(y + 4))\">\(entry.0)</text>")
         }
         svg.append("</svg>")

@@ -16,13 +16,15 @@ public enum NetworkStudyReport {
             "",
             "Made by `\(command)` (pqa \(VerilogEmitter.generatorVersion)).",
             "",
-            "- Test set: \(result.testImages) images; conversion learned from \(result.calibrationImages) calibration images "
-                + "(see reference/digits/README.md for the split).",
+            "- Test set: \(result.testImages) images; conversion learned from \(result.calibrationImages) images of the "
+                + "`--learn-from` splits, never from the test set (see reference/digits/README.md for the split).",
             "- Float network: **\(percent(result.float))%** test accuracy.",
             "- Every PQ layer: Ls \(o.ls), the Np of the row, \(o.metric.rawValue) distance, k-means seed \(o.seed), "
                 + "\(o.iterations) Lloyd iterations; activations, prototypes, table entries and outputs all at the row's bits; "
                 + "scales chosen by \(o.scaleChoice.rawValue); requantization multipliers of \(o.multiplierBits) bits.",
-            "- Refit: ridge refit of each table (lambda \(result.refitLambda)) to the float network's outputs of that layer.",
+            "- Refit: ridge refit of each table (lambda \(result.refitLambda)) to the float network's outputs of that layer"
+                + (result.floatRefitLambda.map { "; then ridge refit (lambda \($0)) of the float layers after the PQ layers (the classifier) "
+                    + "to the float network's outputs, from the features the float PQ network gives them." } ?? "."),
             "- pqFloat: PQ layers in float; integer: PQ layers in integers, bit-exact with the accelerator "
                 + "(`pqa network evaluate` checks the RTL against it).",
         ]
@@ -31,44 +33,57 @@ public enum NetworkStudyReport {
                          + "synthesized by \(tool) for \(target.rawValue); LUT-equivalents weigh "
                          + "\(AreaWeights.standard(for: target).summary) (see `AreaWeights`). Parallelism: \(parallelism(result.areas.first?.configuration)).")
         }
+        if let epochs = result.fineTuneEpochs {
+            lines.append("- Fine-tuned: the refit network, then \(epochs) epochs of PQ-aware fine-tuning on the same images: tables and "
+                         + "classifier trained by Adam (learning rate \(result.options.fineTuneLearningRate ?? 0.003), batches of 64) to the float "
+                         + "network's softmax, prototypes fixed, straight-through gradients into earlier PQ layers.")
+        }
         if let rtl = result.rtl {
-            lines.append(String(format: "- RTL: at %d bits, Np %d with the refit, all %d test images ran on the generated accelerator "
+            lines.append(String(format: "- RTL: at %d bits, Np %d, %@, all %d test images ran on the generated accelerator "
                                 + "(%@, every PQ layer of every image back to back on one model, the host doing im2col, pooling and the "
                                 + "float layers): %.2f%% accuracy, %d PQ layer runs, every output %@ the integer golden model's; "
-                                + "%d clock cycles, %.1f s of co-simulation.", rtl.bits, rtl.np, rtl.images, rtl.engine, 100 * rtl.accuracy,
-                                rtl.layerRuns, rtl.matchesInteger ? "equal to" : "NOT equal to", rtl.cycles, rtl.seconds))
+                                + "%d clock cycles, %.1f s of co-simulation.", rtl.bits, rtl.np, rtl.fineTuned ? "fine-tuned" : "refit", rtl.images,
+                                rtl.engine, 100 * rtl.accuracy, rtl.layerRuns, rtl.matchesInteger ? "equal to" : "NOT equal to", rtl.cycles, rtl.seconds))
         }
         lines += ["", "![accuracy against bits](\(plot))", "",
-                  "| bits | Np | pqFloat % | integer % | pqFloat % (refit) | integer % (refit) | best − float (pp) | LUT | FF | BRAM18/36 | DSP | area (LUT-eq) |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| bits | Np | pqFloat % | integer % | pqFloat % (refit) | integer % (refit) | pqFloat % (fine-tuned) | integer % (fine-tuned) "
+                    + "| best − float (pp) | LUT | FF | BRAM18/36 | DSP | area (LUT-eq) |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         let bits = Array(Set(result.points.map(\.bits))).sorted(by: >), nps = Array(Set(result.points.map(\.np))).sorted()
         for b in bits {
             for np in nps {
-                let plain = result.points.first { $0.bits == b && $0.np == np && !$0.refit }
-                let refit = result.points.first { $0.bits == b && $0.np == np && $0.refit }
-                let best = [plain?.integer, refit?.integer].compactMap { $0 }.max()
+                let variants = [(false, false), (true, false), (true, true)].map { refit, fineTuned in
+                    result.points.first { $0.bits == b && $0.np == np && $0.refit == refit && $0.fineTuned == fineTuned }
+                }
+                let best = variants.compactMap { $0?.integer }.max()
                 let area = result.areas.first { $0.bits == b && $0.np == np }
                 let counts = area.map { a in
                     ["\(a.resources[.lut] ?? 0)", "\(a.resources[.flipFlop] ?? 0)",
                      "\(a.resources[.blockRAM] ?? 0)/\(a.resources[.blockRAM36] ?? 0)", "\(a.resources[.dsp] ?? 0)", String(format: "%.0f", a.area)]
                 } ?? ["-", "-", "-", "-", "-"]
-                lines.append("| \(b) | \(np) | \(percent(plain?.pqFloat)) | \(percent(plain?.integer)) | \(percent(refit?.pqFloat)) | "
-                             + "\(percent(refit?.integer)) | \(best.map { String(format: "%+.2f", 100 * ($0 - result.float)) } ?? "-") | "
+                let accuracies = variants.flatMap { [percent($0?.pqFloat), percent($0?.integer)] }
+                lines.append("| \(b) | \(np) | " + accuracies.joined(separator: " | ") + " | "
+                             + "\(best.map { String(format: "%+.2f", 100 * ($0 - result.float)) } ?? "-") | "
                              + counts.joined(separator: " | ") + " |")
             }
         }
-        lines += ["", "Best integer accuracy per bit width (over Np and refit):", ""]
+        lines += ["", "Best integer accuracy per bit width (over Np, refit and fine-tuning):", ""]
         for b in bits {
             guard let best = result.points.filter({ $0.bits == b }).max(by: { $0.integer < $1.integer }) else { continue }
             lines.append(String(format: "- %d bits: %.2f%% (Np %d, %@), %.2f percentage points from float.", b, 100 * best.integer, best.np,
-                                best.refit ? "refit" : "no refit", 100 * (result.float - best.integer)))
+                                variantName(best), 100 * (result.float - best.integer)))
         }
         if let bestFloatPQ = result.points.max(by: { $0.pqFloat < $1.pqFloat }) {
             lines += ["", String(format: "The best float PQ network (Np %d, %@) is %.2f percentage points below the float network: that much is "
                                  + "the product quantization itself, before any bit is dropped; the integer rows add the cost of the bits on top.",
-                                 bestFloatPQ.np, bestFloatPQ.refit ? "refit" : "no refit", 100 * (result.float - bestFloatPQ.pqFloat))]
+                                 bestFloatPQ.np, variantName(bestFloatPQ), 100 * (result.float - bestFloatPQ.pqFloat))]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `fine-tuned`, `refit` or `no refit`.
+    static func variantName(_ point: NetworkStudy.Point) -> String {
+        point.fineTuned ? "fine-tuned" : point.refit ? "refit" : "no refit"
     }
 
     private static func parallelism(_ configuration: PQAConfiguration?) -> String {
