@@ -85,14 +85,16 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cache = MeasurementCache(directory: directory)
+        // Synthesis results are stored under synthesis/, one file per measurement.
+        let synthesis = directory.appendingPathComponent("synthesis")
         let first = try cache.measure(mac.make(), target: .ice40)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: synthesis.path)
         #expect(entries.count == 1)
-        let stamp = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date
+        let stamp = try FileManager.default.attributesOfItem(atPath: synthesis.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date
         let second = try cache.measure(mac.make(), target: .ice40)
         #expect(second.synthesis.cells == first.synthesis.cells && second.synthesis.seconds == first.synthesis.seconds)
-        #expect(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date == stamp)
+        #expect(try FileManager.default.attributesOfItem(atPath: synthesis.appendingPathComponent(entries[0]).path)[.modificationDate] as? Date == stamp)
         _ = try cache.measure(mac.make(), target: .ecp5)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: synthesis.path).count == 2)
     }
 }
