@@ -27,6 +27,11 @@ public struct CycleModel: Sendable {
 
     public init(_ parameters: PQAParameters) { self.parameters = parameters }
 
+    /// Cycles from a load's `tlast` beat to the swap to its bank, when no
+    /// layer runs: the beat is registered, the checks run, the verdict
+    /// decides, the swap (`BankedLoadPort`; the MAC-array baseline loads the same way).
+    public static let commitCycles = 4
+
     private var p: PQAConfiguration.Parallelism { parameters.configuration.parallelism }
 
     /// Encoder cycles of one slot: element chunks times prototype chunks.

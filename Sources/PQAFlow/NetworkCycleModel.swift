@@ -91,7 +91,7 @@ public enum NetworkCycleModel {
     }
 
     /// Cycles from a load's `tlast` beat to the swap to its bank.
-    static let commitCycles = 2
+    static let commitCycles = CycleModel.commitCycles
 
     private static func cycles(columns: Int, compute: Int, latency: Int, loadBeats: Int, loadBits: Int, schedule: NetworkSchedule) -> LayerCycles {
         let limited = schedule.loadBitsPerCycle.map { (loadBits + $0 - 1) / $0 } ?? 0

@@ -26,7 +26,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: toolAvailable("iverilog")), arguments: [(depth: 40, width: 20), (1500, 10), (3000, 5), (6000, 3), (9000, 1)])
+    @Test(.enabled(if: toolAvailable("iverilog")), arguments: [(depth: 300, width: 20), (1500, 10), (3000, 5), (6000, 3), (9000, 1)])
     func ecp5FormMatchesThePortableForm(_ shape: (depth: Int, width: Int)) throws {
         let netlist = try design(depth: shape.depth, width: shape.width).elaborate()
         let text = VerilogEmitter.emit(netlist)
@@ -56,5 +56,14 @@ import Testing
                                              primitives: .init(define: "PQA_ECP5", models: [Self.model]))
         let mismatch = replay.firstMismatch(against: report.run)
         #expect(mismatch == nil, "first mismatch at cycle \(mismatch?.cycle ?? -1): \(mismatch?.ports.map(\.name) ?? [])")
+    }
+
+    /// A memory whose DP16KD tiles would cost more than its LUT RAMs in
+    /// Yosys's ECP5 costs keeps the portable form (for Yosys to put in LUT RAM);
+    /// one where they cost no more gets the tiles.
+    @Test(arguments: [(depth: 32, width: 72, primitive: false), (40, 20, false), (256, 4, false), (300, 20, true), (512, 4, true)])
+    func onlyMemoriesWorthABlockRAMBecomePrimitives(_ shape: (depth: Int, width: Int, primitive: Bool)) throws {
+        let text = VerilogEmitter.emit(try design(depth: shape.depth, width: shape.width).elaborate())
+        #expect(text.contains("DP16KD") == shape.primitive)
     }
 }

@@ -91,10 +91,13 @@ module pqa_input_buffer (
     wire [4:0] read_address;
     reg  [4:0] column_q_address_q;
     reg  column_q_enable_q;
+    reg  [287:0] column_q_word;
+    reg  [287:0] column_q;
     wire _t7;
     wire _t8;
     wire _t9;
     wire _t10;
+    (* no_rw_check *) reg  [287:0] column_buffer [0:31];
 
     assign activations_ready = dropping | (_t2 & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]
     assign full_0 = slot_full_0; // @[InputBuffer.swift:97]
@@ -161,44 +164,10 @@ module pqa_input_buffer (
         write_data_q <= activations_data; // @[InputBuffer.swift:174]
         write_data_qq <= write_data_q; // @[InputBuffer.swift:174]
         column_q_address_q <= read_address; // @[InputBuffer.swift:143]
+        column_q <= column_q_word; // @[InputBuffer.swift:146]
     end
 
-    // simpleDualPortRAM 'column_buffer': 32 x UInt<288>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [287:0] column_q;
-    wire [287:0] column_buffer_write_data = write_data_qq;
-    wire [287:0] column_buffer_read_data;
-    genvar column_buffer_tile;
-    generate
-        for (column_buffer_tile = 0; column_buffer_tile < 16; column_buffer_tile = column_buffer_tile + 1) begin : column_buffer_bram
-            wire [13:0] write_pins = {5'b0, write_address_qq, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, column_q_address_q, 4'b0};
-            wire [17:0] data_in = column_buffer_write_data[18 * column_buffer_tile +: 18];
-            wire [17:0] data_out;
-            assign column_buffer_read_data[18 * column_buffer_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_qq), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(column_q_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign column_q = column_buffer_read_data[287:0];
-`else
-    (* no_rw_check *) reg  [287:0] column_buffer [0:31];
-    reg  [287:0] column_q_word;
-    reg  [287:0] column_q;
+    // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_qq) begin
             column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:174]
@@ -209,10 +178,6 @@ module pqa_input_buffer (
             column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:146]
         end
     end
-    always @(posedge clk) begin
-        column_q <= column_q_word; // @[InputBuffer.swift:146]
-    end
-`endif
 
     // Bits that no logic reads, collected so that lint sees them used.
     wire _unused_ok = &{1'b0, _t4[5], _t6[5], 1'b0};

@@ -123,6 +123,8 @@ module pqa_lookup (
     wire [13:0] _t14;
     wire [10:0] table_address_3;
     wire [2:0] bias_address;
+    reg  [255:0] bias_word_word;
+    reg  [255:0] bias_word;
     reg  read_valid_d1;
     reg  read_bank_d1;
     reg  [4:0] read_group_d1;
@@ -145,6 +147,7 @@ module pqa_lookup (
     reg  read_subspace_valid_2_d2;
     reg  read_subspace_valid_3_d1;
     reg  read_subspace_valid_3_d2;
+    (* no_rw_check *) reg  [255:0] bias [0:7];
 
     assign entries_valid = read_valid_d2; // @[Lookup.swift:19]
     assign entries_bank = read_bank_d2; // @[Lookup.swift:20]
@@ -217,6 +220,7 @@ module pqa_lookup (
         if (codes_valid) subspace_valid_1 <= (_t1 + 7'h01) < _t2; // @[Lookup.swift:114]
         if (codes_valid) subspace_valid_2 <= (_t1 + 7'h02) < _t2; // @[Lookup.swift:114]
         if (codes_valid) subspace_valid_3 <= (_t1 + 7'h03) < _t2; // @[Lookup.swift:114]
+        bias_word <= bias_word_word; // @[Lookup.swift:161]
         read_bank_d1 <= bank; // @[Lookup.swift:165]
         read_group_d1 <= group; // @[Lookup.swift:165]
         read_chunk_d1 <= chunk; // @[Lookup.swift:165]
@@ -443,42 +447,7 @@ module pqa_lookup (
     end
 `endif
 
-    // simpleDualPortRAM 'bias': 8 x UInt<256>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [255:0] bias_word;
-    wire [269:0] bias_2_write_data = {14'b0, bias_write_data};
-    wire [269:0] bias_2_read_data;
-    genvar bias_2_tile;
-    generate
-        for (bias_2_tile = 0; bias_2_tile < 15; bias_2_tile = bias_2_tile + 1) begin : bias_2_bram
-            wire [13:0] write_pins = {7'b0, bias_write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {7'b0, bias_address, 4'b0};
-            wire [17:0] data_in = bias_2_write_data[18 * bias_2_tile +: 18];
-            wire [17:0] data_out;
-            assign bias_2_read_data[18 * bias_2_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(bias_write_enable), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign bias_word = bias_2_read_data[255:0];
-`else
-    (* no_rw_check *) reg  [255:0] bias [0:7];
-    reg  [255:0] bias_word_word;
-    reg  [255:0] bias_word;
+    // simpleDualPortRAM 'bias': 8 x UInt<256>; synchronous reads are read-first
     always @(posedge clk) begin
         if (bias_write_enable) begin
             bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:53]
@@ -489,10 +458,6 @@ module pqa_lookup (
             bias_word_word <= bias[bias_address]; // @[Lookup.swift:161]
         end
     end
-    always @(posedge clk) begin
-        bias_word <= bias_word_word; // @[Lookup.swift:161]
-    end
-`endif
 
     // Bits that no logic reads, collected so that lint sees them used.
     wire _unused_ok = &{1'b0, _t0[7], _t8[13:11], _t11[13:11], _t13[13:11], _t14[13:11], 1'b0};

@@ -126,23 +126,55 @@ module pqa_subspace_encoder (
     reg  [4:0] prototype_address_q;
     reg  prototype_read_q;
     wire [71:0] _t0;
+    reg  [71:0] prototype_0_q_word;
+    reg  [71:0] prototype_0_q;
     wire [19:0] u_distance_0_partial;
     wire [71:0] _t1;
+    reg  [71:0] prototype_1_q_word;
+    reg  [71:0] prototype_1_q;
     wire [19:0] u_distance_1_partial;
     wire [71:0] _t2;
+    reg  [71:0] prototype_2_q_word;
+    reg  [71:0] prototype_2_q;
     wire [19:0] u_distance_2_partial;
+    reg  [71:0] prototype_3_q_word;
+    reg  [71:0] prototype_3_q;
     wire [19:0] u_distance_3_partial;
+    reg  [71:0] prototype_4_q_word;
+    reg  [71:0] prototype_4_q;
     wire [19:0] u_distance_4_partial;
+    reg  [71:0] prototype_5_q_word;
+    reg  [71:0] prototype_5_q;
     wire [19:0] u_distance_5_partial;
+    reg  [71:0] prototype_6_q_word;
+    reg  [71:0] prototype_6_q;
     wire [19:0] u_distance_6_partial;
+    reg  [71:0] prototype_7_q_word;
+    reg  [71:0] prototype_7_q;
     wire [19:0] u_distance_7_partial;
+    reg  [71:0] prototype_8_q_word;
+    reg  [71:0] prototype_8_q;
     wire [19:0] u_distance_8_partial;
+    reg  [71:0] prototype_9_q_word;
+    reg  [71:0] prototype_9_q;
     wire [19:0] u_distance_9_partial;
+    reg  [71:0] prototype_10_q_word;
+    reg  [71:0] prototype_10_q;
     wire [19:0] u_distance_10_partial;
+    reg  [71:0] prototype_11_q_word;
+    reg  [71:0] prototype_11_q;
     wire [19:0] u_distance_11_partial;
+    reg  [71:0] prototype_12_q_word;
+    reg  [71:0] prototype_12_q;
     wire [19:0] u_distance_12_partial;
+    reg  [71:0] prototype_13_q_word;
+    reg  [71:0] prototype_13_q;
     wire [19:0] u_distance_13_partial;
+    reg  [71:0] prototype_14_q_word;
+    reg  [71:0] prototype_14_q;
     wire [19:0] u_distance_14_partial;
+    reg  [71:0] prototype_15_q_word;
+    reg  [71:0] prototype_15_q;
     wire [19:0] u_distance_15_partial;
     reg  [19:0] distance_0;
     reg  [19:0] distance_1;
@@ -225,6 +257,22 @@ module pqa_subspace_encoder (
     wire take;
     wire [3:0] new_index;
     reg  [3:0] code_q;
+    (* no_rw_check *) reg  [71:0] prototypes_0 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_1 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_2 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_3 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_4 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_5 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_6 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_7 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_8 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_9 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_10 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_11 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_12 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_13 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_14 [0:31];
+    (* no_rw_check *) reg  [71:0] prototypes_15 [0:31];
 
     assign code = code_q; // @[SubspaceEncoder.swift:92]
     assign _t0 = write_data[71:0]; // @[SubspaceEncoder.swift:106]
@@ -258,6 +306,22 @@ module pqa_subspace_encoder (
 
     always @(posedge clk) begin
         prototype_address_q <= control_address; // @[SubspaceEncoder.swift:99]
+        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:112]
+        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:112]
         if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:124]
         if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:124]
         if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:124]
@@ -324,42 +388,7 @@ module pqa_subspace_encoder (
         if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:134]
     end
 
-    // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_0_q;
-    wire [71:0] prototypes_0_write_data = _t0;
-    wire [71:0] prototypes_0_read_data;
-    genvar prototypes_0_tile;
-    generate
-        for (prototypes_0_tile = 0; prototypes_0_tile < 4; prototypes_0_tile = prototypes_0_tile + 1) begin : prototypes_0_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_0_write_data[18 * prototypes_0_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_0_read_data[18 * prototypes_0_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_0), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_0_q = prototypes_0_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_0 [0:31];
-    reg  [71:0] prototype_0_q_word;
-    reg  [71:0] prototype_0_q;
+    // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_0) begin
             prototypes_0[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -370,47 +399,8 @@ module pqa_subspace_encoder (
             prototype_0_q_word <= prototypes_0[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_0_q <= prototype_0_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_1': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_1_q;
-    wire [71:0] prototypes_1_write_data = _t1;
-    wire [71:0] prototypes_1_read_data;
-    genvar prototypes_1_tile;
-    generate
-        for (prototypes_1_tile = 0; prototypes_1_tile < 4; prototypes_1_tile = prototypes_1_tile + 1) begin : prototypes_1_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_1_write_data[18 * prototypes_1_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_1_read_data[18 * prototypes_1_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_1), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_1_q = prototypes_1_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_1 [0:31];
-    reg  [71:0] prototype_1_q_word;
-    reg  [71:0] prototype_1_q;
+    // simpleDualPortRAM 'prototypes_1': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_1) begin
             prototypes_1[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
@@ -421,47 +411,8 @@ module pqa_subspace_encoder (
             prototype_1_q_word <= prototypes_1[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_1_q <= prototype_1_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_2': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_2_q;
-    wire [71:0] prototypes_2_write_data = _t2;
-    wire [71:0] prototypes_2_read_data;
-    genvar prototypes_2_tile;
-    generate
-        for (prototypes_2_tile = 0; prototypes_2_tile < 4; prototypes_2_tile = prototypes_2_tile + 1) begin : prototypes_2_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_2_write_data[18 * prototypes_2_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_2_read_data[18 * prototypes_2_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_2), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_2_q = prototypes_2_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_2 [0:31];
-    reg  [71:0] prototype_2_q_word;
-    reg  [71:0] prototype_2_q;
+    // simpleDualPortRAM 'prototypes_2': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_2) begin
             prototypes_2[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
@@ -472,47 +423,8 @@ module pqa_subspace_encoder (
             prototype_2_q_word <= prototypes_2[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_2_q <= prototype_2_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_3': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_3_q;
-    wire [71:0] prototypes_3_write_data = _t0;
-    wire [71:0] prototypes_3_read_data;
-    genvar prototypes_3_tile;
-    generate
-        for (prototypes_3_tile = 0; prototypes_3_tile < 4; prototypes_3_tile = prototypes_3_tile + 1) begin : prototypes_3_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_3_write_data[18 * prototypes_3_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_3_read_data[18 * prototypes_3_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_3), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_3_q = prototypes_3_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_3 [0:31];
-    reg  [71:0] prototype_3_q_word;
-    reg  [71:0] prototype_3_q;
+    // simpleDualPortRAM 'prototypes_3': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_3) begin
             prototypes_3[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -523,47 +435,8 @@ module pqa_subspace_encoder (
             prototype_3_q_word <= prototypes_3[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_3_q <= prototype_3_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_4': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_4_q;
-    wire [71:0] prototypes_4_write_data = _t1;
-    wire [71:0] prototypes_4_read_data;
-    genvar prototypes_4_tile;
-    generate
-        for (prototypes_4_tile = 0; prototypes_4_tile < 4; prototypes_4_tile = prototypes_4_tile + 1) begin : prototypes_4_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_4_write_data[18 * prototypes_4_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_4_read_data[18 * prototypes_4_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_4), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_4_q = prototypes_4_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_4 [0:31];
-    reg  [71:0] prototype_4_q_word;
-    reg  [71:0] prototype_4_q;
+    // simpleDualPortRAM 'prototypes_4': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_4) begin
             prototypes_4[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
@@ -574,47 +447,8 @@ module pqa_subspace_encoder (
             prototype_4_q_word <= prototypes_4[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_4_q <= prototype_4_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_5': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_5_q;
-    wire [71:0] prototypes_5_write_data = _t2;
-    wire [71:0] prototypes_5_read_data;
-    genvar prototypes_5_tile;
-    generate
-        for (prototypes_5_tile = 0; prototypes_5_tile < 4; prototypes_5_tile = prototypes_5_tile + 1) begin : prototypes_5_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_5_write_data[18 * prototypes_5_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_5_read_data[18 * prototypes_5_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_5), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_5_q = prototypes_5_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_5 [0:31];
-    reg  [71:0] prototype_5_q_word;
-    reg  [71:0] prototype_5_q;
+    // simpleDualPortRAM 'prototypes_5': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_5) begin
             prototypes_5[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
@@ -625,47 +459,8 @@ module pqa_subspace_encoder (
             prototype_5_q_word <= prototypes_5[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_5_q <= prototype_5_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_6': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_6_q;
-    wire [71:0] prototypes_6_write_data = _t0;
-    wire [71:0] prototypes_6_read_data;
-    genvar prototypes_6_tile;
-    generate
-        for (prototypes_6_tile = 0; prototypes_6_tile < 4; prototypes_6_tile = prototypes_6_tile + 1) begin : prototypes_6_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_6_write_data[18 * prototypes_6_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_6_read_data[18 * prototypes_6_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_6), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_6_q = prototypes_6_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_6 [0:31];
-    reg  [71:0] prototype_6_q_word;
-    reg  [71:0] prototype_6_q;
+    // simpleDualPortRAM 'prototypes_6': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_6) begin
             prototypes_6[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -676,47 +471,8 @@ module pqa_subspace_encoder (
             prototype_6_q_word <= prototypes_6[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_6_q <= prototype_6_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_7': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_7_q;
-    wire [71:0] prototypes_7_write_data = _t1;
-    wire [71:0] prototypes_7_read_data;
-    genvar prototypes_7_tile;
-    generate
-        for (prototypes_7_tile = 0; prototypes_7_tile < 4; prototypes_7_tile = prototypes_7_tile + 1) begin : prototypes_7_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_7_write_data[18 * prototypes_7_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_7_read_data[18 * prototypes_7_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_7), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_7_q = prototypes_7_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_7 [0:31];
-    reg  [71:0] prototype_7_q_word;
-    reg  [71:0] prototype_7_q;
+    // simpleDualPortRAM 'prototypes_7': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_7) begin
             prototypes_7[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
@@ -727,47 +483,8 @@ module pqa_subspace_encoder (
             prototype_7_q_word <= prototypes_7[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_7_q <= prototype_7_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_8': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_8_q;
-    wire [71:0] prototypes_8_write_data = _t2;
-    wire [71:0] prototypes_8_read_data;
-    genvar prototypes_8_tile;
-    generate
-        for (prototypes_8_tile = 0; prototypes_8_tile < 4; prototypes_8_tile = prototypes_8_tile + 1) begin : prototypes_8_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_8_write_data[18 * prototypes_8_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_8_read_data[18 * prototypes_8_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_8), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_8_q = prototypes_8_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_8 [0:31];
-    reg  [71:0] prototype_8_q_word;
-    reg  [71:0] prototype_8_q;
+    // simpleDualPortRAM 'prototypes_8': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_8) begin
             prototypes_8[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
@@ -778,47 +495,8 @@ module pqa_subspace_encoder (
             prototype_8_q_word <= prototypes_8[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_8_q <= prototype_8_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_9': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_9_q;
-    wire [71:0] prototypes_9_write_data = _t0;
-    wire [71:0] prototypes_9_read_data;
-    genvar prototypes_9_tile;
-    generate
-        for (prototypes_9_tile = 0; prototypes_9_tile < 4; prototypes_9_tile = prototypes_9_tile + 1) begin : prototypes_9_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_9_write_data[18 * prototypes_9_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_9_read_data[18 * prototypes_9_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_9), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_9_q = prototypes_9_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_9 [0:31];
-    reg  [71:0] prototype_9_q_word;
-    reg  [71:0] prototype_9_q;
+    // simpleDualPortRAM 'prototypes_9': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_9) begin
             prototypes_9[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -829,47 +507,8 @@ module pqa_subspace_encoder (
             prototype_9_q_word <= prototypes_9[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_9_q <= prototype_9_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_10': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_10_q;
-    wire [71:0] prototypes_10_write_data = _t1;
-    wire [71:0] prototypes_10_read_data;
-    genvar prototypes_10_tile;
-    generate
-        for (prototypes_10_tile = 0; prototypes_10_tile < 4; prototypes_10_tile = prototypes_10_tile + 1) begin : prototypes_10_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_10_write_data[18 * prototypes_10_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_10_read_data[18 * prototypes_10_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_10), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_10_q = prototypes_10_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_10 [0:31];
-    reg  [71:0] prototype_10_q_word;
-    reg  [71:0] prototype_10_q;
+    // simpleDualPortRAM 'prototypes_10': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_10) begin
             prototypes_10[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
@@ -880,47 +519,8 @@ module pqa_subspace_encoder (
             prototype_10_q_word <= prototypes_10[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_10_q <= prototype_10_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_11': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_11_q;
-    wire [71:0] prototypes_11_write_data = _t2;
-    wire [71:0] prototypes_11_read_data;
-    genvar prototypes_11_tile;
-    generate
-        for (prototypes_11_tile = 0; prototypes_11_tile < 4; prototypes_11_tile = prototypes_11_tile + 1) begin : prototypes_11_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_11_write_data[18 * prototypes_11_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_11_read_data[18 * prototypes_11_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_11), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_11_q = prototypes_11_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_11 [0:31];
-    reg  [71:0] prototype_11_q_word;
-    reg  [71:0] prototype_11_q;
+    // simpleDualPortRAM 'prototypes_11': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_11) begin
             prototypes_11[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
@@ -931,47 +531,8 @@ module pqa_subspace_encoder (
             prototype_11_q_word <= prototypes_11[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_11_q <= prototype_11_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_12': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_12_q;
-    wire [71:0] prototypes_12_write_data = _t0;
-    wire [71:0] prototypes_12_read_data;
-    genvar prototypes_12_tile;
-    generate
-        for (prototypes_12_tile = 0; prototypes_12_tile < 4; prototypes_12_tile = prototypes_12_tile + 1) begin : prototypes_12_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_12_write_data[18 * prototypes_12_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_12_read_data[18 * prototypes_12_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_12), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_12_q = prototypes_12_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_12 [0:31];
-    reg  [71:0] prototype_12_q_word;
-    reg  [71:0] prototype_12_q;
+    // simpleDualPortRAM 'prototypes_12': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_12) begin
             prototypes_12[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -982,47 +543,8 @@ module pqa_subspace_encoder (
             prototype_12_q_word <= prototypes_12[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_12_q <= prototype_12_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_13': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_13_q;
-    wire [71:0] prototypes_13_write_data = _t1;
-    wire [71:0] prototypes_13_read_data;
-    genvar prototypes_13_tile;
-    generate
-        for (prototypes_13_tile = 0; prototypes_13_tile < 4; prototypes_13_tile = prototypes_13_tile + 1) begin : prototypes_13_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_13_write_data[18 * prototypes_13_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_13_read_data[18 * prototypes_13_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_13), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_13_q = prototypes_13_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_13 [0:31];
-    reg  [71:0] prototype_13_q_word;
-    reg  [71:0] prototype_13_q;
+    // simpleDualPortRAM 'prototypes_13': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_13) begin
             prototypes_13[write_address] <= _t1; // @[SubspaceEncoder.swift:106]
@@ -1033,47 +555,8 @@ module pqa_subspace_encoder (
             prototype_13_q_word <= prototypes_13[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_14': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_14_q;
-    wire [71:0] prototypes_14_write_data = _t2;
-    wire [71:0] prototypes_14_read_data;
-    genvar prototypes_14_tile;
-    generate
-        for (prototypes_14_tile = 0; prototypes_14_tile < 4; prototypes_14_tile = prototypes_14_tile + 1) begin : prototypes_14_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_14_write_data[18 * prototypes_14_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_14_read_data[18 * prototypes_14_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_14), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_14_q = prototypes_14_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_14 [0:31];
-    reg  [71:0] prototype_14_q_word;
-    reg  [71:0] prototype_14_q;
+    // simpleDualPortRAM 'prototypes_14': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_14) begin
             prototypes_14[write_address] <= _t2; // @[SubspaceEncoder.swift:106]
@@ -1084,47 +567,8 @@ module pqa_subspace_encoder (
             prototype_14_q_word <= prototypes_14[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
-    // simpleDualPortRAM 'prototypes_15': 32 x UInt<72>, its read registered (two cycles):
-    // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
-`ifdef PQA_ECP5
-    wire [71:0] prototype_15_q;
-    wire [71:0] prototypes_15_write_data = _t0;
-    wire [71:0] prototypes_15_read_data;
-    genvar prototypes_15_tile;
-    generate
-        for (prototypes_15_tile = 0; prototypes_15_tile < 4; prototypes_15_tile = prototypes_15_tile + 1) begin : prototypes_15_bram
-            wire [13:0] write_pins = {5'b0, write_address, 2'b00, 2'b11};
-            wire [13:0] read_pins = {5'b0, prototype_address_q, 4'b0};
-            wire [17:0] data_in = prototypes_15_write_data[18 * prototypes_15_tile +: 18];
-            wire [17:0] data_out;
-            assign prototypes_15_read_data[18 * prototypes_15_tile +: 18] = data_out[17:0];
-            DP16KD #(.DATA_WIDTH_A(18), .DATA_WIDTH_B(18), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
-                     .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
-                     .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(write_enable_15), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
-                .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
-                .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
-                .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
-                .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(prototype_read_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
-                .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
-                .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
-                .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
-                .DOB0(data_out[0]), .DOB1(data_out[1]), .DOB2(data_out[2]), .DOB3(data_out[3]), .DOB4(data_out[4]), .DOB5(data_out[5]), .DOB6(data_out[6]), .DOB7(data_out[7]), .DOB8(data_out[8]),
-                .DOB9(data_out[9]), .DOB10(data_out[10]), .DOB11(data_out[11]), .DOB12(data_out[12]), .DOB13(data_out[13]), .DOB14(data_out[14]), .DOB15(data_out[15]), .DOB16(data_out[16]), .DOB17(data_out[17])
-            );
-        end
-    endgenerate
-    assign prototype_15_q = prototypes_15_read_data[71:0];
-`else
-    (* no_rw_check *) reg  [71:0] prototypes_15 [0:31];
-    reg  [71:0] prototype_15_q_word;
-    reg  [71:0] prototype_15_q;
+    // simpleDualPortRAM 'prototypes_15': 32 x UInt<72>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_enable_15) begin
             prototypes_15[write_address] <= _t0; // @[SubspaceEncoder.swift:106]
@@ -1135,10 +579,6 @@ module pqa_subspace_encoder (
             prototype_15_q_word <= prototypes_15[prototype_address_q]; // @[SubspaceEncoder.swift:112]
         end
     end
-    always @(posedge clk) begin
-        prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:112]
-    end
-`endif
 
     pqa_distance_unit u_distance_0 (
         .clk(clk),

@@ -27,17 +27,32 @@ enum BlockRAMPrimitives {
     /// The memories to write as primitives: simple dual port RAMs (no
     /// initial contents) that never read a word in the cycle it is written
     /// (a block RAM's two ports give no order there), with one read port,
-    /// registered by `readRegistered`, whose word only that register reads.
+    /// registered by `readRegistered`, whose word only that register reads,
+    /// and that are large enough for block RAM (`prefersBlockRAM`).
     static func mapped(_ netlist: Netlist, live: Set<NodeID>, uses: (NodeID) -> Int) -> Set<Int> {
         var memories = Set<Int>()
         for (index, memory) in netlist.memories.enumerated() {
             guard memory.kind == .simpleDualPortRAM, memory.readDuringWrite == .undefined, memory.initialContents == nil, memory.writePort != nil,
                   memory.readPorts.count == 1, let port = memory.readPorts.first, port.synchronous,
                   let register = port.outputRegister, live.contains(register), uses(port.data) == 1,
-                  ecp5Shape(depth: memory.depth) != nil else { continue }
+                  prefersBlockRAM(depth: memory.depth, width: memory.type.width) else { continue }
             memories.insert(index)
         }
         return memories
+    }
+
+    /// Whether a memory of `depth` words of `width` bits belongs in DP16KD
+    /// tiles rather than in distributed RAM: whether its tiles cost no more
+    /// than its 16x4 LUT RAMs in Yosys's own ECP5 costs (`techlibs/ecp5`:
+    /// 128 per DP16KD, 4 per TRELLIS_DPR16X4), the rule by which
+    /// `synth_ecp5` itself would choose. A small memory (32 words of 72 bits:
+    /// 144 against 512) stays in the portable form, where Yosys maps it to LUT
+    /// RAM, whose read is a LUT delay and needs no output register of its own.
+    static func prefersBlockRAM(depth: Int, width: Int) -> Bool {
+        guard let shape = ecp5Shape(depth: depth) else { return false }
+        let tiles = (width + shape.width - 1) / shape.width
+        let lutRAMs = ((depth + 15) / 16) * ((width + 3) / 4)
+        return tiles * 128 <= lutRAMs * 4
     }
 
     /// The narrowest-word DP16KD configuration deep enough for `depth` words, if any.

@@ -71,7 +71,7 @@ extension DesignFacts {
         return [
             "`error` holds the code of the first failing check since the last good commit: later failures do not overwrite it; "
                 + "a layer that commits good clears it to 0, and so does reset",
-            "at a layer's commit (the cycle after its tlast beat) the checks are, in order of precedence: every register written for this layer "
+            "at a layer's commit the checks are (their code on `error` \(CycleModel.commitCycles) cycles after its tlast beat), in order of precedence: every register written for this layer "
                 + "(0x10 + address), every register within its legal range over its whole data field (0x20 + address), every beat naming "
                 + "a register or memory word of the design (0x02), and as many beats of each memory kind as the registers imply (0x08 + kind)",
             "a layer that fails is never started: its columns find no layer and are dropped (0x04), and the next good layer runs normally",
@@ -116,10 +116,10 @@ struct TimingFacts: Encodable {
                 + "ceil(min(\(p.nsVec), Ns - g x \(p.nsVec)) / \(t.wordsPerBeat))",
             "bias: ceil(Cout/\(p.outVec))",
         ] : []
-        commitCycles = 2
+        commitCycles = CycleModel.commitCycles
         loadTime = c.tableMode == .loadable
-            ? "a program of B beats at one beat a cycle moves in B cycles, from its first beat to its tlast beat; the commit takes 2 more "
-                + "(the checks, then pending): a layer's columns are taken from the cycle after that when no layer runs, "
+            ? "a program of B beats at one beat a cycle moves in B cycles, from its first beat to its tlast beat; the commit takes "
+                + "\(CycleModel.commitCycles) more (the beat registered, the checks, the verdict, the swap): a layer's columns are taken from the cycle after that when no layer runs, "
                 + "else once the running layer has started its last slot"
             : "no load: the layer is baked in"
         let maxima = c.maxima

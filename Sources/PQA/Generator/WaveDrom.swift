@@ -50,31 +50,33 @@ public enum WaveDrom {
             foot: "a beat moves where tvalid and tready are high; tlast: a column's last beat"))
         guard design.configuration.tableMode == .loadable else { return [column] }
         let load = Diagram(name: "timing-load", json: json(
-            title: "A layer's program, its commit (tlast at T), its columns from T+3",
-            rows: [Row(name: "clk", wave: "p..|...|......"),
-                   Row(name: "s_axis_load_tvalid", wave: "01.|...|.0...."),
-                   Row(name: "s_axis_load_tready", wave: "1..|...|.0.1.."),
-                   Row(name: "s_axis_load_tdata", wave: "x==|===|=x....", data: ["ls", "np", "relu", "proto", "table", "bias"]),
-                   Row(name: "s_axis_load_tlast", wave: "0..|...|10...."),
-                   Row(name: "committing (inside)", wave: "0..|...|.10..."),
-                   Row(name: "error", wave: "=..|...|..=...", data: ["previous", "0"]),
+            title: "A layer's program, its commit (tlast at T), its columns from T+5",
+            rows: [Row(name: "clk", wave: "p..|...|......."),
+                   Row(name: "s_axis_load_tvalid", wave: "01.|...|.0....."),
+                   Row(name: "s_axis_load_tready", wave: "1..|...|.0...1."),
+                   Row(name: "s_axis_load_tdata", wave: "x==|===|=x.....", data: ["ls", "np", "relu", "proto", "table", "bias"]),
+                   Row(name: "s_axis_load_tlast", wave: "0..|...|10....."),
+                   Row(name: "committing (inside)", wave: "0..|...|..10..."),
+                   Row(name: "checking (inside)", wave: "0..|...|...10.."),
+                   Row(name: "error", wave: "=..|...|....=..", data: ["previous", "0"]),
                    nil,
-                   Row(name: "s_axis_act_tvalid", wave: "0..|...|.1...."),
-                   Row(name: "s_axis_act_tready", wave: "1..|...|.0.1.."),
-                   Row(name: "s_axis_act_tdata", wave: "x..|...|.=..=.", data: ["beat 0", "beat 1"])],
-            foot: "before T+1 no layer takes columns (they would be dropped); T+1 checks; T+2 swap, error; T+3 columns"))
+                   Row(name: "s_axis_act_tvalid", wave: "0..|...|.1....."),
+                   Row(name: "s_axis_act_tready", wave: "1..|...|.0...1."),
+                   Row(name: "s_axis_act_tdata", wave: "x..|...|.=....=", data: ["beat 0", "beat 1"])],
+            foot: "before T+1 no layer takes columns (they would be dropped); T+1 the tlast beat registered; T+2 checks; "
+                + "T+3 verdict; T+4 swap, error; T+5 columns"))
         let refused = Diagram(name: "timing-error", json: json(
             title: "A refused layer (ls = 0) and its columns",
             rows: [Row(name: "clk", wave: "p.|.........."),
                    Row(name: "s_axis_load_tvalid", wave: "1.|.0........"),
                    Row(name: "s_axis_load_tdata", wave: "=.|=x........", data: ["ls = 0", "bias"]),
                    Row(name: "s_axis_load_tlast", wave: "0.|10........"),
-                   Row(name: "error", wave: "=.|..=.......", data: ["0", "0x20: ls out of range"]),
+                   Row(name: "error", wave: "=.|....=.....", data: ["0", "0x20: ls out of range"]),
                    nil,
-                   Row(name: "s_axis_act_tvalid", wave: "0.|.1...0...."),
-                   Row(name: "s_axis_act_tready", wave: "1.|.01......."),
-                   Row(name: "s_axis_act_tdata", wave: "x.|.=.==x....", data: ["beat 0", "beat 1", "beat 2"]),
-                   Row(name: "s_axis_act_tlast", wave: "0.|.....10...")],
+                   Row(name: "s_axis_act_tvalid", wave: "0.|.1.....0.."),
+                   Row(name: "s_axis_act_tready", wave: "1.|.0..1....."),
+                   Row(name: "s_axis_act_tdata", wave: "x.|.=...==x..", data: ["beat 0", "beat 1", "beat 2"]),
+                   Row(name: "s_axis_act_tlast", wave: "0.|......10..")],
             foot: "the layer never runs; its columns are dropped; error holds until a good commit"))
         return [load, column, refused]
     }

@@ -33,21 +33,22 @@ extension ActivationErrors {
 /// writing the bank not in use, the checks of a load, and the swap.
 ///
 /// A load is the layer's register beats, then its memory beats; its `tlast`
-/// beat commits it. A cycle later (`committing`: the derived counts settle)
-/// the checks decide: every register written and within its legal range,
+/// beat commits it. Every beat is registered as it moves and decoded the
+/// cycle after; a cycle later still (`committing`: the derived counts have
+/// settled) the checks run: every register written and within its legal range,
 /// every beat naming a register or memory word of the design, and as many
-/// beats of each memory kind as the registers imply (`finish`). A layer that
-/// passes is pending, and the swap to it happens once the running layer has
-/// started its last unit of work (`progress.layerEnds`); one that fails is
-/// never started, and its code stays on `error` (the first failure since the
-/// last good commit, cleared by the next). A register beat after
-/// memory beats starts a new load (the previous one had no `tlast`). A bank
-/// takes loads only when no unit of work that used it is in flight.
+/// beats of each memory kind as the registers imply (`finish`). Their
+/// results are registered and the cycle after (`checking`) decides, so no
+/// path runs from the counts through the checks into the bank state and the
+/// error code in one cycle. A layer that passes is pending, and the swap to
+/// it happens once the running layer has started its last unit of work
+/// (`progress.layerEnds`); one that fails is never started, and its code
+/// stays on `error` (the first failure since the last good commit, cleared
+/// by the next). A register beat after memory beats starts a new load (the
+/// previous one had no `tlast`). A bank takes loads only when no unit of
+/// work that used it is in flight.
 struct BankedLoadPort {
     let state: BankState
-    /// A load beat moves this cycle, and its fields.
-    let fire: Signal
-    let beat: LoadBeatFields
     /// Both banks of every layer register, by address.
     let registers: [[Signal]]
     /// Per memory (in the order given), its writes into the load bank.
@@ -60,7 +61,9 @@ struct BankedLoadPort {
     private let written, legal: [Signal]
     /// Per memory: its beats in this load.
     private let beatCounts: [Signal]
-    private let badBeat, failure: Signal
+    private let badBeat: Signal
+    /// The commit's verdict in the `checking` cycle: the first failing check's code, and whether any fails.
+    private let failure, fails: Signal
 
     init(_ m: ModuleBuilder, stream: Stream<LoadBeatFields>, progress: WorkProgress, registers entries: [RegisterEntry],
          memories: [LoadMemory], activationErrors: ActivationErrors) {
@@ -68,12 +71,20 @@ struct BankedLoadPort {
         let activeValid = m.register("active_valid", reset: false)
         let pending = m.register("pending", reset: false)
         let committing = m.register("committing", reset: false)
+        let checking = m.register("checking", reset: false)
         let inFlight = UnitsInFlight(m, activeBank: activeBank, progress: progress)
         let loadBank = (!activeBank).named("load_bank")
-        stream.ready <== !pending & !committing & !perBank(loadBank, inFlight.busy)
-        let fire = stream.fire.named("load_fire"), beat = stream.data
-        self.fire = fire
-        self.beat = beat
+        // Ready is a register, computed from the next state of what it waits
+        // for, and every beat is registered as it moves (`moved`, `beat`) and
+        // decoded the cycle after, so the stream's handshake drives nothing
+        // but these registers.
+        let ready = m.register("load_ready_q", reset: true)
+        stream.ready <== ready
+        let last = stream.fire & (stream.last ?? m.constant(false))
+        let moved = m.delayed(stream.fire, name: "load_moved", reset: 0), movedLast = m.delayed(last, name: "load_moved_last", reset: 0)
+        let beat = LoadBeatFields(kind: m.delayed(stream.data.kind, name: "load_kind_q"), index: m.delayed(stream.data.index, name: "load_index_q"),
+                                  address: m.delayed(stream.data.address, name: "load_address_q"),
+                                  data: m.delayed(stream.data.data, name: "load_data_q"))
         self.memories = memories
         self.entries = entries
 
@@ -81,14 +92,14 @@ struct BankedLoadPort {
         // a register beat after its memory beats (it had no tlast).
         let isRegister = (beat.kind == LoadBeatKind.layerRegister.rawValue).named("register_beat")
         let dataSeen = m.register("load_data_seen", reset: false)
-        let restart = (fire & isRegister & dataSeen).named("load_restart")
+        let restart = (moved & isRegister & dataSeen).named("load_restart")
         let clear = (committing | restart).named("load_clear")
         m.when(clear) { dataSeen <== false }
-        m.when(fire & !isRegister) { dataSeen <== true }
+        m.when(moved & !isRegister) { dataSeen <== true }
 
         var written: [Signal] = [], legal: [Signal] = []
         registers = entries.map { entry -> [Signal] in
-            let hit = (fire & isRegister & (beat.address == entry.address)).named("\(entry.name)_written")
+            let hit = (moved & isRegister & (beat.address == entry.address)).named("\(entry.name)_written")
             let value = entry.isFlag ? beat.data.bit(0) : beat.data.resized(to: entry.bits)
             let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
             m.when(clear) { isWritten <== false }
@@ -107,22 +118,23 @@ struct BankedLoadPort {
         self.written = written
         self.legal = legal
 
-        // A memory beat is written a cycle after it moves (registered, off the
-        // stream's path): the commit's check and the swap take two more
-        // cycles, so the write lands while its bank takes no reads.
+        // A memory beat is written two cycles after it moves (the beat, then
+        // its write, registered): the tlast beat's write lands as its commit's
+        // checks run, two cycles before the swap at the earliest, so a write
+        // never meets a read of its bank.
         writes = memories.map { memory -> MemoryWrite in
             let depth = 2 * memory.words, width = max(1, ceilLog2(depth))
             let base = mux(loadBank, m.constant(memory.words, .unsigned(width)), m.constant(0, .unsigned(width)))
             let name = memory.name
             return MemoryWrite(
-                enable: m.delayed(fire & (beat.kind == memory.kind) & inRange(beat.address, memory.words, m), name: "\(name)_write_valid_q", reset: 0),
+                enable: m.delayed(moved & (beat.kind == memory.kind) & inRange(beat.address, memory.words, m), name: "\(name)_write_valid_q", reset: 0),
                 index: memory.indexed ? m.delayed(beat.index, name: "\(name)_write_index_q") : nil,
                 address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
                 data: m.delayed(beat.data.resized(to: memory.grouping.beatWordBits), name: "\(name)_write_data_q"), grouping: memory.grouping)
         }
         beatCounts = memories.map { memory -> Signal in
             let count = m.register("\(memory.name)_beats", countType(memory.maxBeats + 1), reset: 0)
-            m.when(clear) { count <== 0 }.elseWhen(fire & (beat.kind == memory.kind) & (count <= memory.maxBeats)) { count <== count + 1 }
+            m.when(clear) { count <== 0 }.elseWhen(moved & (beat.kind == memory.kind) & (count <= memory.maxBeats)) { count <== count + 1 }
             return count
         }
         // A beat that names no register or memory word of the design.
@@ -132,17 +144,25 @@ struct BankedLoadPort {
         }
         let badBeat = m.register("load_bad_beat", reset: false)
         m.when(clear) { badBeat <== false }
-        m.when(fire & !known) { badBeat <== true }
+        m.when(moved & !known) { badBeat <== true }
         self.badBeat = badBeat
 
+        // The checks' verdict in the `checking` cycle (`finish`).
         let failure = m.wire("commit_failure", .unsigned(CoreErrorCode.bits))
-        let passes = (failure == 0).named("commit_passes")
-        m.when(fire & (stream.last ?? m.constant(false))) { committing <== true }
+        let fails = m.wire("commit_fails", .bool)
+        m.when(movedLast) { committing <== true }
         m.when(committing) {
             committing <== false
-            pending <== passes
+            checking <== true
+        }
+        m.when(checking) {
+            checking <== false
+            pending <== !fails
         }
         let swap = (pending & !activeValid).named("swap")
+        let pendingNext = (checking & !fails) | (pending & !swap)
+        let loadBankNext = mux(swap, activeBank, loadBank)
+        ready <== !last & !movedLast & !committing & !pendingNext & !perBank(loadBankNext, inFlight.busyNext)
         m.when(swap) {
             pending <== false
             activeValid <== true
@@ -152,16 +172,23 @@ struct BankedLoadPort {
         }
         let error = m.register("error_code", .unsigned(CoreErrorCode.bits), reset: 0)
         func code(_ value: CoreErrorCode) -> Signal { m.constant(value.rawValue, .unsigned(CoreErrorCode.bits)) }
-        // The first failing check since the last good commit (or reset) stays.
-        m.when(committing & passes) { error <== 0 }.elseWhen(error == 0) {
-            m.when(committing) { error <== failure }
-                .elseWhen(activationErrors.lastMismatch) { error <== code(.activationLast) }
-                .elseWhen(activationErrors.noLayer) { error <== code(.activationWithoutLayer) }
+        // The first failing check since the last good commit (or reset)
+        // stays. The activation stream's checks are registered first (they
+        // come from its handshake), so they take precedence over the verdict
+        // of the cycle after them.
+        let lastMismatch = m.delayed(activationErrors.lastMismatch, name: "activation_last_mismatch_q", reset: 0)
+        let noLayer = m.delayed(activationErrors.noLayer, name: "activation_no_layer_q", reset: 0)
+        m.when(checking & !fails) { error <== 0 }.elseWhen(error == 0) {
+            m.when(lastMismatch) { error <== code(.activationLast) }
+                .elseWhen(noLayer) { error <== code(.activationWithoutLayer) }
+                .elseWhen(checking) { error <== failure }
                 .elseWhen(restart) { error <== code(.missingLast) }
         }
         self.error = error
         self.failure = failure
-        state = BankState(activeBank: activeBank, activeValid: activeValid, pending: pending, committing: committing,
+        self.fails = fails
+        state = BankState(activeBank: activeBank, activeValid: activeValid, pending: pending,
+                          committing: (movedLast | committing | checking).named("commit_in_progress"),
                           swap: swap, loadBank: loadBank, idleBanks: inFlight.idle)
     }
 
@@ -170,19 +197,26 @@ struct BankedLoadPort {
     /// registers come at least one beat of each memory kind before it). The
     /// first failing check names the code: a register not written (lowest
     /// address first), a register out of range, a bad beat, a beat count.
+    /// Each check is registered in the `committing` cycle, the register
+    /// checks already reduced to their first failing one, the beat counts
+    /// only compared, and the `checking` cycle chooses among the registers.
     func finish(_ m: ModuleBuilder, expectedBeats: [Signal]) {
         func check(_ fails: Signal, _ code: CoreErrorCode) -> (fails: Signal, code: Signal) {
             (fails, m.constant(code.rawValue, .unsigned(CoreErrorCode.bits)))
         }
-        let checks = zip(entries, written).map { entry, isWritten in check(!isWritten, .registerMissing(address: entry.address)) }
+        let scope = zip(entries, written).map { entry, isWritten in check(!isWritten, .registerMissing(address: entry.address)) }
             + zip(entries, legal).map { entry, inRange in check(!inRange, .registerOutOfRange(address: entry.address)) }
             + [check(badBeat, .badBeat)]
-            + zip(memories, zip(beatCounts, expectedBeats)).map { memory, counts in
-                let (count, expected) = counts
-                let matches = ((count == expected.resized(to: count.width)) & (count != 0)).named("\(memory.name)_beats_match")
-                return check(!matches, .beatCount(kind: memory.kind))
-            }
-        failure <== firstFailing(checks, m).code
+        let first = firstFailing(scope, m)
+        let scopeFails = m.delayed(first.fails, name: "scope_check_fails_q"), scopeCode = m.delayed(first.code, name: "scope_check_code_q")
+        let counts = zip(memories, zip(beatCounts, expectedBeats)).map { memory, counts in
+            let (count, expected) = counts
+            let matches = (count == expected.resized(to: count.width)) & (count != 0)
+            return check(!m.delayed(matches, name: "\(memory.name)_beats_match_q"), .beatCount(kind: memory.kind))
+        }
+        let firstCount = firstFailing(counts, m)
+        failure <== mux(scopeFails, scopeCode, firstCount.code)
+        fails <== scopeFails | firstCount.fails
     }
 }
 
@@ -213,26 +247,26 @@ private func isLegal(_ data: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder)
 struct UnitsInFlight {
     /// Per bank: some unit of work that uses it is in flight.
     let busy: [Signal]
+    /// Per bank: `busy` in the next cycle.
+    let busyNext: [Signal]
     let idle: Signal
 
     init(_ m: ModuleBuilder, activeBank: Signal, progress: WorkProgress) {
         // Each count's "not zero" is a register beside it, set from the same
         // step, so the load stream's ready never waits on a comparator.
-        busy = (0..<2).map { bank -> Signal in
+        let banks = (0..<2).map { bank -> (busy: Signal, next: Signal) in
             let count = m.register("in_flight_\(bank)", .unsigned(8), reset: 0)
             let busy = m.register("bank\(bank)_busy", reset: false)
             let isBank = bank == 1 ? activeBank : !activeBank
             let finishedHere = bank == 1 ? progress.finishedBank : !progress.finishedBank
             let up = progress.started & isBank, down = progress.finished & finishedHere
-            m.when(up & !down) {
-                count <== count + 1
-                busy <== true
-            }.elseWhen(down & !up) {
-                count <== count - 1
-                busy <== count != 1
-            }
-            return busy
+            m.when(up & !down) { count <== count + 1 }.elseWhen(down & !up) { count <== count - 1 }
+            let next = mux(up & !down, m.constant(true), mux(down & !up, count != 1, busy)).named("bank\(bank)_busy_next")
+            busy <== next
+            return (busy, next)
         }
+        busy = banks.map(\.busy)
+        busyNext = banks.map(\.next)
         idle = (!busy[0] & !busy[1]).named("idle_banks")
     }
 }

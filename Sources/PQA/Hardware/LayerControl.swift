@@ -151,21 +151,25 @@ struct LayerControl: Circuit {
     /// The beats of each memory kind the load bank's layer needs, as
     /// `CycleModel.loadBeatCounts` counts them: prototypes
     /// `chunks x Ns x P(Np)`, tables `Np x output chunks x T(Ns)`, bias
-    /// `output chunks`. One product per stage: the counts settle four cycles
-    /// after the last register beat (layer register, chunk counts and group
-    /// counts, the first product, the second), the cycle the commit of a
-    /// load with the fewest memory beats (one of each kind) checks them.
+    /// `output chunks`. Computed per bank, one step per stage, and the load
+    /// bank's chosen last, so the bank select's fan-out stays off the
+    /// products: the counts settle four cycles after the last register beat
+    /// (layer register; chunk and beat-group counts; the first product; the
+    /// second), the cycle the commit of a load with the fewest memory beats
+    /// (one of each kind) checks them.
     private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], loadBank: Signal) -> [Signal] {
-        func load(_ field: KeyPath<LayerBank, Signal>) -> Signal { perBank(loadBank, banks.map { $0[keyPath: field] }) }
-        let ns = load(\.ns), np = load(\.np), outputChunks = load(\.outputChunks)
-        let prototypeGroups = m.delayed(countAbove(np, design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax), m),
-                                        name: "prototype_beat_groups")
-        let tableGroups = m.delayed(countAbove(ns, design.tableGrouping.beatStarts(chunks: design.groupsMax), m), name: "table_beat_groups")
-        let prototypeRows = m.delayed(m.product(load(\.chunks), ns), name: "prototype_rows")
-        let tableRows = m.delayed(m.product(np, outputChunks), name: "table_rows")
-        return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "expected_prototypes_beats"),
-                m.delayed(m.product(tableRows, tableGroups), name: "expected_table_beats"),
-                m.delayed(outputChunks, name: "expected_bias_beats")]
+        let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
+        let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
+        let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
+            let prototypeGroups = m.delayed(countAbove(bank.np, prototypeStarts, m), name: "bank\(index)_prototype_beat_groups")
+            let tableGroups = m.delayed(countAbove(bank.ns, tableStarts, m), name: "bank\(index)_table_beat_groups")
+            let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
+            let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
+            return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "bank\(index)_expected_prototypes_beats"),
+                    m.delayed(m.product(tableRows, tableGroups), name: "bank\(index)_expected_table_beats"),
+                    m.delayed(bank.outputChunks, name: "bank\(index)_expected_bias_beats")]
+        }
+        return perBankCounts[0].indices.map { kind in perBank(loadBank, perBankCounts.map { $0[kind] }) }
     }
 
     /// The one layer of a fixed-table design, as constants: it is always
@@ -194,25 +198,26 @@ struct LayerControl: Circuit {
 }
 
 /// `ceil(value / divisor)` for `value` up to `divisor * maximum`: the number of
-/// multiples `k * divisor` (k < maximum) below `value`, counted by comparators.
+/// multiples `k * divisor` (k < maximum) below `value` (`countAbove`).
 func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuilder) -> Signal {
-    let type = countType(maximum)
-    let terms = (0..<maximum).map { k -> Signal in
-        let threshold = k * divisor
-        guard threshold < 1 << value.width else { return m.constant(0, type) }
-        return (value > threshold).asUnsigned.extended(to: type.width)
-    }
-    return m.reduceTree(terms, levelsPerStage: 0, name: "ceil") { $0 + $1 }
+    countAbove(value, (0..<maximum).map { $0 * divisor }, m)
 }
 
-/// How many of `thresholds` lie below `value`, counted by comparators.
+/// How many of `thresholds` (strictly increasing) lie below `value`. The
+/// comparisons form a thermometer code; the count is read from where it
+/// ends (threshold k below and k + 1 not: the count is k + 1), each bit of
+/// it an OR of those ends, so the logic after the comparators is two levels
+/// deep however many thresholds there are, where summing them took a tree of adders.
 func countAbove(_ value: Signal, _ thresholds: [Int], _ m: ModuleBuilder) -> Signal {
+    precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds must be strictly increasing")
     let type = countType(thresholds.count)
-    let terms = thresholds.map { threshold -> Signal in
-        guard threshold < 1 << value.width else { return m.constant(0, type) }
-        return (value > threshold).asUnsigned.extended(to: type.width)
+    let below = thresholds.prefix { $0 < 1 << value.width }.map { value > $0 }
+    let ends = below.indices.map { k in k + 1 < below.count ? below[k] & !below[k + 1] : below[k] }
+    let bits = (0..<type.width).reversed().map { bit -> Signal in
+        let terms = ends.indices.filter { ($0 + 1) >> bit & 1 == 1 }.map { ends[$0] }
+        return terms.dropFirst().reduce(terms.first ?? m.constant(false)) { $0 | $1 }
     }
-    return m.reduceTree(terms, levelsPerStage: 0, name: "count") { $0 + $1 }
+    return concatenate(bits)
 }
 
 extension PQAConfiguration.Maxima {

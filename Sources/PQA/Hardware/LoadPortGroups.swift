@@ -90,7 +90,7 @@ struct BankState: PortGroup {
     let activeValid: Signal
     /// A committed layer waits for the swap.
     let pending: Signal
-    /// A committed layer's counts settle (the cycle after `tlast`).
+    /// A committed layer's last beat is decoded, its checks run and decide (the three cycles after `tlast`).
     let committing: Signal
     /// The swap happens this cycle.
     let swap: Signal

@@ -6,7 +6,7 @@ import Testing
 /// The MAC array's layer control alone: two layers' `MACArrayProgram` beats
 /// streamed in (random gaps). Registers and derived counts must hold each
 /// layer, every weight and bias write must carry its beat into the load
-/// bank a cycle after the beat, and the second layer must swap in only after the first ends.
+/// bank two cycles after the beat, and the second layer must swap in only after the first ends.
 @Suite(.serialized) struct MACArrayControlTests {
     @Test(arguments: Array(1...6) as [UInt64])
     func loadsAndSwaps(seed: UInt64) throws {
@@ -23,9 +23,9 @@ import Testing
                 let bank = try probe.get("state_load_bank")
                 let beats = try MACArrayProgram(layer, columns: 2, parameters: design).loadBeats
                 var index = 0
-                var landing: BitVector?  // the beat accepted last cycle: its write is on the ports now
-                while index < beats.count || landing != nil {
-                    let written = landing.map { design.loadBeat.fields(of: $0) }
+                var landing: [BitVector?] = [nil, nil]  // the beats accepted two cycles and one cycle ago: the first's write is on the ports now
+                while index < beats.count || landing.contains(where: { $0 != nil }) {
+                    let written = landing[0].map { design.loadBeat.fields(of: $0) }
                     let kind = written.flatMap { MACArrayLoadBeatKind(rawValue: $0.kind) }
                     probe.check("weights_write_enable", try probe.get("weights_write_enable"), kind == .weights ? 1 : 0)
                     probe.check("bias_write_enable", try probe.get("bias_write_enable"), kind == .bias ? 1 : 0)
@@ -37,7 +37,7 @@ import Testing
                         probe.check("bias_write_address", try probe.get("bias_write_address"), bank * design.biasWords + written.address)
                         probe.check("bias_write_data", try probe.bits("bias_write_data"), written.data.truncated(to: design.biasWordBits))
                     }
-                    landing = nil
+                    landing = [landing[1], nil]
                     let offering = index < beats.count && probe.chance(0.7)
                     try probe.set("load_valid", offering)
                     if index < beats.count {
@@ -49,7 +49,7 @@ import Testing
                         try probe.set("load_data", fields.data)
                     }
                     if offering, try probe.flag("load_ready") {
-                        landing = beats[index]
+                        landing[1] = beats[index]
                         index += 1
                     }
                     probe.step()

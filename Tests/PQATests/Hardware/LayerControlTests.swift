@@ -7,7 +7,7 @@ import Testing
 /// layers' `LayerProgram` beats streamed in (random gaps), the first running
 /// while the second loads. Every register must hold its layer's value with
 /// the counts derived from it, every memory write must carry its beat into
-/// the load bank a cycle after the beat, the swap must wait for the running
+/// the load bank two cycles after the beat, the swap must wait for the running
 /// layer's end, and a bank with work in flight must refuse loads.
 @Suite(.serialized) struct LayerControlTests {
     @Test(arguments: Array(1...8) as [UInt64])
@@ -26,10 +26,10 @@ import Testing
             func load(_ program: LayerProgram) throws -> Int {
                 let bank = try probe.get("state_load_bank")
                 var index = 0
-                var landing: BitVector?  // the beat accepted last cycle: its write is on the ports now
-                while index < program.loadBeats.count || landing != nil {
-                    try checkWrite(probe, design: design, beat: landing, bank: bank)
-                    landing = nil
+                var landing: [BitVector?] = [nil, nil]  // the beats accepted two cycles and one cycle ago: the first's write is on the ports now
+                while index < program.loadBeats.count || landing.contains(where: { $0 != nil }) {
+                    try checkWrite(probe, design: design, beat: landing[0], bank: bank)
+                    landing = [landing[1], nil]
                     let offering = index < program.loadBeats.count && probe.chance(0.7)
                     try probe.set("load_valid", offering)
                     if index < program.loadBeats.count {
@@ -42,7 +42,7 @@ import Testing
                         try probe.set("load_data", fields.data)
                     }
                     if offering, try probe.flag("load_ready") {
-                        landing = program.loadBeats[index]
+                        landing[1] = program.loadBeats[index]
                         index += 1
                     }
                     probe.step()
@@ -94,13 +94,25 @@ import Testing
         }
     }
 
+    /// `countAbove` (and so `ceilDivide`) against counting, for every value
+    /// of its input: thresholds from 0, gaps of one, thresholds beyond the
+    /// input's range, and a single one.
+    @Test(arguments: [[0, 3, 6, 9, 12, 15, 18, 21], [0, 1, 2, 3, 4, 5, 6, 7, 8], [2, 5, 40, 63, 64, 200], [5], [0, 16, 32, 48]])
+    func countAboveCountsTheThresholdsBelow(thresholds: [Int]) throws {
+        let simulator = Interpreter(try CountAboveModule(thresholds: thresholds).elaborate())
+        for value in 0..<64 {
+            try simulator.poke("value", value)
+            #expect(try simulator.peekInt("count") == thresholds.filter { $0 < value }.count, "value \(value), thresholds \(thresholds)")
+        }
+    }
+
     private func pulse(_ probe: StageProbe, _ port: String) throws {
         try probe.set(port, true)
         probe.step()
         try probe.set(port, false)
     }
 
-    /// The write ports the cycle after `beat` moves: its memory, into `bank`
+    /// The write ports two cycles after `beat` moves: its memory, into `bank`
     /// (none at all when no beat moved).
     private func checkWrite(_ probe: StageProbe, design: PQAParameters, beat: BitVector?, bank: Int) throws {
         let fields = beat.map { design.loadBeat.fields(of: $0) }
@@ -127,5 +139,14 @@ import Testing
             ("prototype_chunks", ceilDivide(shape.np, p.npVec)), ("groups", ceilDivide(shape.ns, p.nsVec)),
             ("output_chunks", ceilDivide(shape.cout, p.outVec)), ("encode_cycles", model.encodeCycles(shape)), ("period", model.slot(shape))]
         for (field, value) in expected { probe.check("bank_\(bank)_\(field)", try probe.get("bank_\(bank)_\(field)"), value) }
+    }
+}
+
+/// `countAbove` of a 6-bit input.
+private struct CountAboveModule: HardwareModule {
+    let thresholds: [Int]
+    var moduleName: String { "count_above" }
+    func build(_ m: ModuleBuilder) {
+        m.output("count", countType(thresholds.count)) <== countAbove(m.input("value", .unsigned(6)), thresholds, m)
     }
 }
