@@ -28,6 +28,17 @@ func randomConfiguration(seed: UInt64) throws -> PQAConfiguration {
         pipelining: .init(argminLevelsPerStage: pick([0, 1, 2]), adderLevelsPerStage: pick([0, 1, 3])))
 }
 
+/// A random configuration (formats, requantization, metric, pipelining)
+/// whose prototype memories are large enough for block RAM
+/// (`PQAParameters.prototypesInBlockRAM`: 384 words), so the distance units
+/// register their inputs; `randomConfiguration`'s maxima are too small for it.
+func blockRAMConfiguration(seed: UInt64) throws -> PQAConfiguration {
+    var configuration = try randomConfiguration(seed: seed)
+    configuration.maxima = .init(ls: 9, np: 16, ns: 32, cout: 6, columns: 4)
+    configuration.parallelism = .init(lsVec: 3, npVec: 4, nsVec: 2, outVec: configuration.parallelism.outVec % 6 + 1)
+    return configuration
+}
+
 /// Co-simulation over many random configurations: two layers of random
 /// shapes back to back (the second loading while the first computes), data
 /// over each format's full range, random input gaps and output backpressure,
@@ -55,6 +66,44 @@ func randomConfiguration(seed: UInt64) throws -> PQAConfiguration {
         let json = try configuration.json()
         let bitExact = report.bitExact
         #expect(bitExact, "seed \(seed), configuration \(json): \(report.harness.failure?.description ?? "")")
+    }
+
+    /// Configurations whose prototypes are in block RAM (the distance units'
+    /// inputs registered), on the compiled engines.
+    @Test(arguments: [1, 2] as [UInt64])
+    func blockRAMConfigurationIsBitExact(seed: UInt64) throws {
+        let configuration = try blockRAMConfiguration(seed: seed)
+        let cosim = try CoSimulation(configuration)
+        #expect(cosim.parameters.prototypesInBlockRAM)
+        var random = RandomLayer(seed: seed)
+        let layers = try [configuration.maxima.ns, 5].map { ns in
+            let layer = try random.layer(try PQShape(ls: 9, np: 16, ns: ns, cout: configuration.maxima.cout), for: configuration)
+            return try CoSimulationLayer(layer, columns: random.columns(2, shape: layer.shape, format: configuration.formats.activation),
+                                         parameters: cosim.parameters)
+        }
+        let report = try cosim.run(layers, seed: seed, engines: Engine.installed.filter { $0 != .icarus })
+        #expect(report.bitExact, "seed \(seed): \(report.harness.failure?.description ?? "")")
+    }
+
+    /// The smallest layers (one beat of each memory kind) after the largest,
+    /// back to back: their commits check the beat counts derived from their
+    /// registers at the earliest cycle the load port allows, while the
+    /// bank's counts of the layer before differ.
+    @Test(arguments: [3, 4, 5, 6] as [UInt64])
+    func smallestLayersCommitAtOnce(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let cosim = try CoSimulation(configuration)
+        var random = RandomLayer(seed: seed)
+        let maxima = configuration.maxima, smallest = try PQShape(ls: 1, np: 1, ns: 1, cout: 1)
+        let shapes = [try PQShape(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout), smallest, smallest, smallest]
+        let layers = try shapes.map { shape in
+            try CoSimulationLayer(try random.layer(shape, for: configuration),
+                                  columns: random.columns(1, shape: shape, format: configuration.formats.activation), parameters: cosim.parameters)
+        }
+        let counts = CycleModel(cosim.parameters).loadBeatCounts(smallest)
+        #expect([counts.prototypes, counts.tables, counts.bias] == [1, 1, 1])
+        let report = try cosim.run(layers, seed: seed, engines: [.interpreter])
+        #expect(report.bitExact, "seed \(seed): \(report.harness.failure?.description ?? "")")
     }
 
     /// A layer change to a layer with fewer encode cycles than the running

@@ -6,6 +6,7 @@
 //   lane levels per stage = 2
 //   formats = activation u8, prototype u8
 //   distance = 20 bits
+//   inputs = direct
 // Ports:
 //   clk           input   clock, rising edge
 //   column        input   UInt<72>
@@ -73,41 +74,41 @@ module pqa_distance_unit (
     reg  [19:0] lanes_l4_0;
     reg  [19:0] partial_q;
 
-    assign partial = partial_q; // @[DistanceUnit.swift:43]
-    assign difference_0 = {{2{1'b0}}, column[7:0]} - {{2{1'b0}}, prototype[7:0]}; // @[DistanceUnit.swift:57]
-    assign _t0 = {{10{difference_0[9]}}, difference_0} * {{10{difference_0[9]}}, difference_0}; // @[DistanceUnit.swift:65]
-    assign difference_1 = {{2{1'b0}}, column[15:8]} - {{2{1'b0}}, prototype[15:8]}; // @[DistanceUnit.swift:57]
-    assign _t1 = {{10{difference_1[9]}}, difference_1} * {{10{difference_1[9]}}, difference_1}; // @[DistanceUnit.swift:65]
-    assign difference_2 = {{2{1'b0}}, column[23:16]} - {{2{1'b0}}, prototype[23:16]}; // @[DistanceUnit.swift:57]
-    assign _t2 = {{10{difference_2[9]}}, difference_2} * {{10{difference_2[9]}}, difference_2}; // @[DistanceUnit.swift:65]
-    assign difference_3 = {{2{1'b0}}, column[31:24]} - {{2{1'b0}}, prototype[31:24]}; // @[DistanceUnit.swift:57]
-    assign _t3 = {{10{difference_3[9]}}, difference_3} * {{10{difference_3[9]}}, difference_3}; // @[DistanceUnit.swift:65]
-    assign difference_4 = {{2{1'b0}}, column[39:32]} - {{2{1'b0}}, prototype[39:32]}; // @[DistanceUnit.swift:57]
-    assign _t4 = {{10{difference_4[9]}}, difference_4} * {{10{difference_4[9]}}, difference_4}; // @[DistanceUnit.swift:65]
-    assign difference_5 = {{2{1'b0}}, column[47:40]} - {{2{1'b0}}, prototype[47:40]}; // @[DistanceUnit.swift:57]
-    assign _t5 = {{10{difference_5[9]}}, difference_5} * {{10{difference_5[9]}}, difference_5}; // @[DistanceUnit.swift:65]
-    assign difference_6 = {{2{1'b0}}, column[55:48]} - {{2{1'b0}}, prototype[55:48]}; // @[DistanceUnit.swift:57]
-    assign _t6 = {{10{difference_6[9]}}, difference_6} * {{10{difference_6[9]}}, difference_6}; // @[DistanceUnit.swift:65]
-    assign difference_7 = {{2{1'b0}}, column[63:56]} - {{2{1'b0}}, prototype[63:56]}; // @[DistanceUnit.swift:57]
-    assign _t7 = {{10{difference_7[9]}}, difference_7} * {{10{difference_7[9]}}, difference_7}; // @[DistanceUnit.swift:65]
-    assign difference_8 = {{2{1'b0}}, column[71:64]} - {{2{1'b0}}, prototype[71:64]}; // @[DistanceUnit.swift:57]
-    assign _t8 = {{10{difference_8[9]}}, difference_8} * {{10{difference_8[9]}}, difference_8}; // @[DistanceUnit.swift:65]
+    assign partial = partial_q; // @[DistanceUnit.swift:49]
+    assign difference_0 = {{2{1'b0}}, column[7:0]} - {{2{1'b0}}, prototype[7:0]}; // @[DistanceUnit.swift:67]
+    assign _t0 = {{10{difference_0[9]}}, difference_0} * {{10{difference_0[9]}}, difference_0}; // @[DistanceUnit.swift:75]
+    assign difference_1 = {{2{1'b0}}, column[15:8]} - {{2{1'b0}}, prototype[15:8]}; // @[DistanceUnit.swift:67]
+    assign _t1 = {{10{difference_1[9]}}, difference_1} * {{10{difference_1[9]}}, difference_1}; // @[DistanceUnit.swift:75]
+    assign difference_2 = {{2{1'b0}}, column[23:16]} - {{2{1'b0}}, prototype[23:16]}; // @[DistanceUnit.swift:67]
+    assign _t2 = {{10{difference_2[9]}}, difference_2} * {{10{difference_2[9]}}, difference_2}; // @[DistanceUnit.swift:75]
+    assign difference_3 = {{2{1'b0}}, column[31:24]} - {{2{1'b0}}, prototype[31:24]}; // @[DistanceUnit.swift:67]
+    assign _t3 = {{10{difference_3[9]}}, difference_3} * {{10{difference_3[9]}}, difference_3}; // @[DistanceUnit.swift:75]
+    assign difference_4 = {{2{1'b0}}, column[39:32]} - {{2{1'b0}}, prototype[39:32]}; // @[DistanceUnit.swift:67]
+    assign _t4 = {{10{difference_4[9]}}, difference_4} * {{10{difference_4[9]}}, difference_4}; // @[DistanceUnit.swift:75]
+    assign difference_5 = {{2{1'b0}}, column[47:40]} - {{2{1'b0}}, prototype[47:40]}; // @[DistanceUnit.swift:67]
+    assign _t5 = {{10{difference_5[9]}}, difference_5} * {{10{difference_5[9]}}, difference_5}; // @[DistanceUnit.swift:75]
+    assign difference_6 = {{2{1'b0}}, column[55:48]} - {{2{1'b0}}, prototype[55:48]}; // @[DistanceUnit.swift:67]
+    assign _t6 = {{10{difference_6[9]}}, difference_6} * {{10{difference_6[9]}}, difference_6}; // @[DistanceUnit.swift:75]
+    assign difference_7 = {{2{1'b0}}, column[63:56]} - {{2{1'b0}}, prototype[63:56]}; // @[DistanceUnit.swift:67]
+    assign _t7 = {{10{difference_7[9]}}, difference_7} * {{10{difference_7[9]}}, difference_7}; // @[DistanceUnit.swift:75]
+    assign difference_8 = {{2{1'b0}}, column[71:64]} - {{2{1'b0}}, prototype[71:64]}; // @[DistanceUnit.swift:67]
+    assign _t8 = {{10{difference_8[9]}}, difference_8} * {{10{difference_8[9]}}, difference_8}; // @[DistanceUnit.swift:75]
 
     always @(posedge clk) begin
-        term_0_q <= lane_valid_0 ? _t0 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_1_q <= lane_valid_1 ? _t1 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_2_q <= lane_valid_2 ? _t2 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_3_q <= lane_valid_3 ? _t3 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_4_q <= lane_valid_4 ? _t4 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_5_q <= lane_valid_5 ? _t5 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_6_q <= lane_valid_6 ? _t6 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_7_q <= lane_valid_7 ? _t7 : 20'h00000; // @[DistanceUnit.swift:65]
-        term_8_q <= lane_valid_8 ? _t8 : 20'h00000; // @[DistanceUnit.swift:65]
-        lanes_l2_0 <= (term_0_q + term_1_q) + (term_2_q + term_3_q); // @[DistanceUnit.swift:67]
-        lanes_l2_1 <= (term_4_q + term_5_q) + (term_6_q + term_7_q); // @[DistanceUnit.swift:67]
-        lanes_l2_2 <= term_8_q; // @[DistanceUnit.swift:67]
-        lanes_l4_0 <= (lanes_l2_0 + lanes_l2_1) + lanes_l2_2; // @[DistanceUnit.swift:67]
-        partial_q <= lanes_l4_0; // @[DistanceUnit.swift:70]
+        term_0_q <= lane_valid_0 ? _t0 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_1_q <= lane_valid_1 ? _t1 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_2_q <= lane_valid_2 ? _t2 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_3_q <= lane_valid_3 ? _t3 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_4_q <= lane_valid_4 ? _t4 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_5_q <= lane_valid_5 ? _t5 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_6_q <= lane_valid_6 ? _t6 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_7_q <= lane_valid_7 ? _t7 : 20'h00000; // @[DistanceUnit.swift:75]
+        term_8_q <= lane_valid_8 ? _t8 : 20'h00000; // @[DistanceUnit.swift:75]
+        lanes_l2_0 <= (term_0_q + term_1_q) + (term_2_q + term_3_q); // @[DistanceUnit.swift:77]
+        lanes_l2_1 <= (term_4_q + term_5_q) + (term_6_q + term_7_q); // @[DistanceUnit.swift:77]
+        lanes_l2_2 <= term_8_q; // @[DistanceUnit.swift:77]
+        lanes_l4_0 <= (lanes_l2_0 + lanes_l2_1) + lanes_l2_2; // @[DistanceUnit.swift:77]
+        partial_q <= lanes_l4_0; // @[DistanceUnit.swift:80]
     end
 endmodule
 

@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   load_kind_q, load_index_q, load_address_q, load_data_q, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_chunks, bank0_prototype_chunks, bank0_groups, bank0_output_chunks, bank0_encode_cycles, bank0_period, bank1_chunks, bank1_prototype_chunks, bank1_groups, bank1_output_chunks, bank1_encode_cycles, bank1_period, bank0_prototype_beat_groups, bank0_table_beat_groups, bank0_prototype_rows, bank0_table_rows, bank0_expected_prototypes_beats, bank0_expected_table_beats, bank0_expected_bias_beats, bank1_prototype_beat_groups, bank1_table_beat_groups, bank1_prototype_rows, bank1_table_rows, bank1_expected_prototypes_beats, bank1_expected_table_beats, bank1_expected_bias_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
+//   load_kind_q, load_index_q, load_address_q, load_data_q, register_check_address, register_check_low, register_check_high_clear, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, bank0_prototype_rows, bank0_table_rows, bank0_expected_prototypes_beats_product_l1_0, bank0_expected_prototypes_beats_product_l1_1, bank0_expected_prototypes_beats_product_l2_0, bank0_expected_table_beats_product_l2_0, bank0_expected_table_beats_product_l2_1, bank0_expected_table_beats, bank1_prototype_rows, bank1_table_rows, bank1_expected_prototypes_beats_product_l1_0, bank1_expected_prototypes_beats_product_l1_1, bank1_expected_prototypes_beats_product_l2_0, bank1_expected_table_beats_product_l2_0, bank1_expected_table_beats_product_l2_1, bank1_expected_table_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
 `default_nettype none
 
 module pqa_layer_control (
@@ -172,46 +172,60 @@ module pqa_layer_control (
     wire _t10;
     wire load_restart;
     wire load_clear;
+    reg  register_check_valid;
+    reg  [9:0] register_check_address;
+    wire [15:0] _t11;
+    reg  [15:0] register_check_low;
+    wire _t12;
+    reg  register_check_high_clear;
     wire ls_written;
-    wire [3:0] _t11;
+    wire [3:0] _t13;
     reg  ls_loaded;
     reg  ls_legal;
-    wire _t12;
+    wire [3:0] _t14;
     reg  [3:0] bank0_ls;
-    wire _t13;
+    wire _t15;
+    wire _t16;
     reg  [3:0] bank1_ls;
+    wire _t17;
     wire np_written;
-    wire [4:0] _t14;
+    wire [4:0] _t18;
     reg  np_loaded;
     reg  np_legal;
-    wire _t15;
+    wire [4:0] _t19;
+    wire _t20;
     reg  [4:0] bank0_np;
+    wire _t21;
     reg  [4:0] bank1_np;
+    wire _t22;
     wire ns_written;
-    wire [6:0] _t16;
+    wire [6:0] _t23;
     reg  ns_loaded;
     reg  ns_legal;
-    wire _t17;
-    wire _t18;
+    wire [6:0] _t24;
+    wire _t25;
     reg  [6:0] bank0_ns;
+    wire _t26;
     reg  [6:0] bank1_ns;
+    wire _t27;
     wire cout_written;
     reg  cout_loaded;
     reg  cout_legal;
     reg  [6:0] bank0_cout;
+    wire _t28;
     reg  [6:0] bank1_cout;
+    wire _t29;
     wire columns_written;
-    wire [12:0] _t19;
+    wire [12:0] _t30;
     reg  columns_loaded;
     reg  columns_legal;
-    wire _t20;
+    wire [12:0] _t31;
+    wire _t32;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
     wire multiplier_written;
-    wire [15:0] _t21;
     reg  multiplier_loaded;
     reg  multiplier_legal;
-    wire _t22;
     reg  [15:0] bank0_multiplier;
     reg  [15:0] bank1_multiplier;
     wire shift_written;
@@ -220,64 +234,56 @@ module pqa_layer_control (
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
     wire relu_written;
-    wire _t23;
+    wire _t33;
     reg  relu_loaded;
     reg  relu_legal;
-    wire _t24;
     reg  bank0_relu;
     reg  bank1_relu;
-    wire _t25;
-    wire _t26;
-    wire _t27;
+    wire _t34;
+    wire _t35;
+    wire _t36;
     reg  prototypes_write_valid_q;
     reg  [4:0] prototypes_write_index_q;
     reg  [4:0] prototypes_write_address_q;
     reg  [215:0] prototypes_write_data_q;
-    wire _t28;
-    wire _t29;
+    wire _t37;
+    wire _t38;
     reg  table_write_valid_q;
     reg  [4:0] table_write_index_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t30;
-    wire _t31;
-    wire _t32;
+    wire _t39;
+    wire _t40;
+    wire _t41;
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
     reg  [8:0] prototypes_beats;
     reg  [11:0] table_beats;
     reg  [2:0] bias_beats;
-    wire _t33;
+    wire _t42;
     reg  load_bad_beat;
     wire [5:0] commit_failure;
     wire commit_fails;
-    wire _t34;
+    wire _t43;
     wire swap;
-    wire _t35;
-    wire _t36;
+    wire _t44;
+    wire _t45;
     reg  [5:0] error_code;
     reg  activation_last_mismatch_q;
     reg  activation_no_layer_q;
     wire commit_in_progress;
-    reg  bank0_chunks;
-    wire _t37;
-    reg  bank0_prototype_chunks;
-    wire _t38;
-    wire _t39;
-    wire _t40;
-    wire _t41;
-    wire _t42;
-    wire _t43;
-    wire _t44;
-    wire _t45;
     wire _t46;
+    reg  bank0_chunks;
+    reg  bank1_chunks;
     wire _t47;
     wire _t48;
     wire _t49;
     wire _t50;
     wire _t51;
     wire _t52;
+    reg  bank0_prototype_chunks;
+    reg  bank1_prototype_chunks;
     wire _t53;
     wire _t54;
     wire _t55;
@@ -285,54 +291,76 @@ module pqa_layer_control (
     wire _t57;
     wire _t58;
     wire _t59;
-    wire _t60;
-    wire _t61;
-    wire _t62;
-    wire _t63;
-    wire _t64;
-    wire _t65;
-    wire _t66;
-    wire _t67;
-    wire _t68;
-    wire _t69;
-    wire _t70;
-    wire _t71;
-    wire _t72;
-    wire _t73;
-    wire _t74;
-    wire _t75;
-    wire _t76;
-    wire _t77;
-    wire _t78;
-    wire _t79;
-    wire _t80;
-    wire _t81;
-    wire _t82;
-    wire _t83;
-    wire [4:0] _t84;
+    wire [4:0] _t60;
+    wire [4:0] _t61;
+    wire [4:0] _t62;
+    wire [4:0] _t63;
+    wire [4:0] _t64;
+    wire [4:0] _t65;
+    wire [4:0] _t66;
+    wire [4:0] _t67;
+    wire [4:0] _t68;
+    wire [4:0] _t69;
     reg  [4:0] bank0_groups;
-    wire _t85;
-    wire _t86;
-    wire _t87;
-    wire _t88;
-    wire [2:0] _t89;
+    reg  [4:0] bank1_groups;
+    wire [2:0] _t70;
+    wire [2:0] _t71;
+    wire [2:0] _t72;
     reg  [2:0] bank0_output_chunks;
+    reg  [2:0] bank1_output_chunks;
     reg  [2:0] bank0_encode_cycles;
     reg  [2:0] bank0_period;
-    reg  bank1_chunks;
-    wire _t90;
-    reg  bank1_prototype_chunks;
-    wire _t91;
-    wire _t92;
-    wire _t93;
-    wire _t94;
-    wire _t95;
-    wire _t96;
-    wire _t97;
-    wire _t98;
-    wire _t99;
-    wire _t100;
-    wire _t101;
+    reg  [2:0] bank1_encode_cycles;
+    reg  [2:0] bank1_period;
+    wire [2:0] _t73;
+    wire [2:0] _t74;
+    wire [2:0] _t75;
+    reg  [2:0] bank0_prototype_beat_groups;
+    reg  [2:0] bank1_prototype_beat_groups;
+    wire [5:0] _t76;
+    wire [5:0] _t77;
+    wire [5:0] _t78;
+    wire [5:0] _t79;
+    wire [5:0] _t80;
+    wire [5:0] _t81;
+    wire [5:0] _t82;
+    wire [5:0] _t83;
+    wire [5:0] _t84;
+    wire [5:0] _t85;
+    reg  [5:0] bank0_table_beat_groups;
+    reg  [5:0] bank1_table_beat_groups;
+    reg  [7:0] bank0_prototype_rows;
+    wire [7:0] _t86;
+    wire [7:0] _t87;
+    reg  [7:0] bank0_table_rows;
+    wire [10:0] _t88;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l1_0;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l1_1;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t89;
+    wire [13:0] _t90;
+    wire [13:0] _t91;
+    wire [13:0] _t92;
+    reg  [13:0] bank0_expected_table_beats_product_l2_0;
+    reg  [13:0] bank0_expected_table_beats_product_l2_1;
+    reg  [13:0] bank0_expected_table_beats;
+    reg  [7:0] bank1_prototype_rows;
+    wire [7:0] _t93;
+    wire [7:0] _t94;
+    reg  [7:0] bank1_table_rows;
+    wire [10:0] _t95;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l1_0;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l1_1;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t96;
+    wire [13:0] _t97;
+    wire [13:0] _t98;
+    wire [13:0] _t99;
+    reg  [13:0] bank1_expected_table_beats_product_l2_0;
+    reg  [13:0] bank1_expected_table_beats_product_l2_1;
+    reg  [13:0] bank1_expected_table_beats;
+    wire [10:0] _t100;
+    wire [13:0] _t101;
     wire _t102;
     wire _t103;
     wire _t104;
@@ -351,224 +379,25 @@ module pqa_layer_control (
     wire _t117;
     wire _t118;
     wire _t119;
-    wire _t120;
+    wire [5:0] _t120;
     wire _t121;
-    wire _t122;
+    wire [5:0] _t122;
     wire _t123;
     wire _t124;
     wire _t125;
-    wire _t126;
+    wire [5:0] _t126;
     wire _t127;
-    wire _t128;
-    wire _t129;
-    wire _t130;
-    wire _t131;
-    wire _t132;
-    wire _t133;
-    wire _t134;
-    wire _t135;
-    wire _t136;
-    wire [4:0] _t137;
-    reg  [4:0] bank1_groups;
-    wire _t138;
-    wire _t139;
-    wire _t140;
-    wire _t141;
-    wire [2:0] _t142;
-    reg  [2:0] bank1_output_chunks;
-    reg  [2:0] bank1_encode_cycles;
-    reg  [2:0] bank1_period;
-    wire _t143;
-    wire _t144;
-    wire _t145;
-    wire _t146;
-    wire _t147;
-    wire _t148;
-    wire _t149;
-    wire [2:0] _t150;
-    reg  [2:0] bank0_prototype_beat_groups;
-    wire _t151;
-    wire _t152;
-    wire _t153;
-    wire _t154;
-    wire _t155;
-    wire _t156;
-    wire _t157;
-    wire _t158;
-    wire _t159;
-    wire _t160;
-    wire _t161;
-    wire _t162;
-    wire _t163;
-    wire _t164;
-    wire _t165;
-    wire _t166;
-    wire _t167;
-    wire _t168;
-    wire _t169;
-    wire _t170;
-    wire _t171;
-    wire _t172;
-    wire _t173;
-    wire _t174;
-    wire _t175;
-    wire _t176;
-    wire _t177;
-    wire _t178;
-    wire _t179;
-    wire _t180;
-    wire _t181;
-    wire _t182;
-    wire _t183;
-    wire _t184;
-    wire _t185;
-    wire _t186;
-    wire _t187;
-    wire _t188;
-    wire _t189;
-    wire _t190;
-    wire _t191;
-    wire _t192;
-    wire _t193;
-    wire _t194;
-    wire _t195;
-    wire _t196;
-    wire _t197;
-    wire _t198;
-    wire _t199;
-    wire _t200;
-    wire _t201;
-    wire _t202;
-    wire [5:0] _t203;
-    reg  [5:0] bank0_table_beat_groups;
-    reg  [7:0] bank0_prototype_rows;
-    wire [7:0] _t204;
-    wire [7:0] _t205;
-    reg  [7:0] bank0_table_rows;
-    wire [10:0] _t206;
-    wire [10:0] _t207;
-    reg  [10:0] bank0_expected_prototypes_beats;
-    wire [13:0] _t208;
-    wire [13:0] _t209;
-    wire [13:0] _t210;
-    wire [13:0] _t211;
-    reg  [13:0] bank0_expected_table_beats;
-    reg  [2:0] bank0_expected_bias_beats;
-    wire _t212;
-    wire _t213;
-    wire _t214;
-    wire _t215;
-    wire _t216;
-    wire _t217;
-    wire _t218;
-    wire [2:0] _t219;
-    reg  [2:0] bank1_prototype_beat_groups;
-    wire _t220;
-    wire _t221;
-    wire _t222;
-    wire _t223;
-    wire _t224;
-    wire _t225;
-    wire _t226;
-    wire _t227;
-    wire _t228;
-    wire _t229;
-    wire _t230;
-    wire _t231;
-    wire _t232;
-    wire _t233;
-    wire _t234;
-    wire _t235;
-    wire _t236;
-    wire _t237;
-    wire _t238;
-    wire _t239;
-    wire _t240;
-    wire _t241;
-    wire _t242;
-    wire _t243;
-    wire _t244;
-    wire _t245;
-    wire _t246;
-    wire _t247;
-    wire _t248;
-    wire _t249;
-    wire _t250;
-    wire _t251;
-    wire _t252;
-    wire _t253;
-    wire _t254;
-    wire _t255;
-    wire _t256;
-    wire _t257;
-    wire _t258;
-    wire _t259;
-    wire _t260;
-    wire _t261;
-    wire _t262;
-    wire _t263;
-    wire _t264;
-    wire _t265;
-    wire _t266;
-    wire _t267;
-    wire _t268;
-    wire _t269;
-    wire _t270;
-    wire _t271;
-    wire [5:0] _t272;
-    reg  [5:0] bank1_table_beat_groups;
-    reg  [7:0] bank1_prototype_rows;
-    wire [7:0] _t273;
-    wire [7:0] _t274;
-    reg  [7:0] bank1_table_rows;
-    wire [10:0] _t275;
-    wire [10:0] _t276;
-    reg  [10:0] bank1_expected_prototypes_beats;
-    wire [13:0] _t277;
-    wire [13:0] _t278;
-    wire [13:0] _t279;
-    wire [13:0] _t280;
-    reg  [13:0] bank1_expected_table_beats;
-    reg  [2:0] bank1_expected_bias_beats;
-    wire [10:0] _t281;
-    wire [13:0] _t282;
-    wire _t283;
-    wire _t284;
-    wire _t285;
-    wire _t286;
-    wire _t287;
-    wire _t288;
-    wire _t289;
-    wire _t290;
-    wire _t291;
-    wire _t292;
-    wire _t293;
-    wire _t294;
-    wire _t295;
-    wire _t296;
-    wire _t297;
-    wire _t298;
-    wire _t299;
-    wire _t300;
-    wire [5:0] _t301;
-    wire _t302;
-    wire [5:0] _t303;
-    wire _t304;
-    wire _t305;
-    wire _t306;
-    wire [5:0] _t307;
-    wire _t308;
-    wire [5:0] _t309;
-    wire [5:0] _t310;
+    wire [5:0] _t128;
+    wire [5:0] _t129;
     reg  scope_check_fails_q;
     reg  [5:0] scope_check_code_q;
     reg  prototypes_beats_match_q;
-    wire _t311;
+    wire _t130;
     reg  table_beats_match_q;
-    wire _t312;
+    wire _t131;
     reg  bias_beats_match_q;
-    wire _t313;
-    wire [5:0] _t314;
+    wire _t132;
+    wire [5:0] _t133;
 
     assign load_ready = load_ready_q; // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -618,340 +447,159 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
     assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:263]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:263]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:263]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:263]
-    assign bank0_busy_next = _t2 ? 1'b1 : (_t3 ? (in_flight_0 != 8'h01) : bank0_busy); // @[BankedLoadPort.swift:264]
-    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:263]
-    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:263]
-    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:263]
-    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:263]
-    assign bank1_busy_next = _t6 ? 1'b1 : (_t7 ? (in_flight_1 != 8'h01) : bank1_busy); // @[BankedLoadPort.swift:264]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:270]
-    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:76]
-    assign _t8 = load_valid & load_ready; // @[BankedLoadPort.swift:84]
-    assign _t9 = _t8 & load_last; // @[BankedLoadPort.swift:84]
-    assign register_beat = load_kind_q == 2'h0; // @[BankedLoadPort.swift:93]
-    assign _t10 = load_moved & register_beat; // @[BankedLoadPort.swift:102]
-    assign load_restart = _t10 & load_data_seen; // @[BankedLoadPort.swift:95]
-    assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:96]
-    assign ls_written = _t10 & (load_address_q == 10'h000); // @[BankedLoadPort.swift:102]
-    assign _t11 = load_data_q[3:0]; // @[BankedLoadPort.swift:114]
-    assign _t12 = load_data_q[255:4] == 252'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign _t13 = ~load_bank; // @[BankedLoadPort.swift:114]
-    assign np_written = _t10 & (load_address_q == 10'h001); // @[BankedLoadPort.swift:102]
-    assign _t14 = load_data_q[4:0]; // @[BankedLoadPort.swift:114]
-    assign _t15 = load_data_q[255:5] == 251'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign ns_written = _t10 & (load_address_q == 10'h002); // @[BankedLoadPort.swift:102]
-    assign _t16 = load_data_q[6:0]; // @[BankedLoadPort.swift:114]
-    assign _t17 = load_data_q[255:7] == 249'h000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign _t18 = (_t17 & (7'h01 <= _t16)) & (_t16 <= 7'h40); // @[BankedLoadPort.swift:106]
-    assign cout_written = _t10 & (load_address_q == 10'h003); // @[BankedLoadPort.swift:102]
-    assign columns_written = _t10 & (load_address_q == 10'h004); // @[BankedLoadPort.swift:102]
-    assign _t19 = load_data_q[12:0]; // @[BankedLoadPort.swift:114]
-    assign _t20 = load_data_q[255:13] == 243'h0000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign multiplier_written = _t10 & (load_address_q == 10'h005); // @[BankedLoadPort.swift:102]
-    assign _t21 = load_data_q[15:0]; // @[BankedLoadPort.swift:114]
-    assign _t22 = load_data_q[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign shift_written = _t10 & (load_address_q == 10'h006); // @[BankedLoadPort.swift:102]
-    assign relu_written = _t10 & (load_address_q == 10'h007); // @[BankedLoadPort.swift:102]
-    assign _t23 = load_data_q[0]; // @[BankedLoadPort.swift:114]
-    assign _t24 = load_data_q[255:1] == 255'h0000000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:106]
-    assign _t25 = load_kind_q == 2'h1; // @[BankedLoadPort.swift:147]
-    assign _t26 = load_moved & _t25; // @[BankedLoadPort.swift:137]
-    assign _t27 = load_address_q < 10'h010; // @[BankedLoadPort.swift:147]
-    assign _t28 = load_kind_q == 2'h2; // @[BankedLoadPort.swift:147]
-    assign _t29 = load_moved & _t28; // @[BankedLoadPort.swift:137]
-    assign _t30 = load_kind_q == 2'h3; // @[BankedLoadPort.swift:147]
-    assign _t31 = load_moved & _t30; // @[BankedLoadPort.swift:137]
-    assign _t32 = load_address_q < 10'h004; // @[BankedLoadPort.swift:147]
-    assign _t33 = ((register_beat & (load_address_q < 10'h008)) | ((_t25 & (load_index_q < 5'h18)) & _t27)) | (_t28 & (load_index_q < 5'h02)); // @[BankedLoadPort.swift:147]
-    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t314; // @[BankedLoadPort.swift:151]
-    assign commit_fails = scope_check_fails_q | (_t311 | (_t312 | _t313)); // @[BankedLoadPort.swift:152]
-    assign _t34 = ~commit_fails; // @[BankedLoadPort.swift:181]
-    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:162]
-    assign _t35 = checking & _t34; // @[BankedLoadPort.swift:181]
-    assign _t36 = ((((~_t9) & (~load_moved_last)) & (~committing)) & (~(_t35 | (pending & (~swap))))) & (~((swap ? active_bank : load_bank) ? bank1_busy_next : bank0_busy_next)); // @[BankedLoadPort.swift:81]
-    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:191]
-    assign _t37 = 5'h00 < bank0_np; // @[LayerControl.swift:164]
-    assign _t38 = 7'h00 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t39 = 7'h04 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t40 = 7'h08 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t41 = 7'h0c < bank0_ns; // @[LayerControl.swift:165]
-    assign _t42 = 7'h10 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t43 = 7'h14 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t44 = 7'h18 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t45 = 7'h1c < bank0_ns; // @[LayerControl.swift:165]
-    assign _t46 = 7'h20 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t47 = 7'h24 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t48 = 7'h28 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t49 = 7'h2c < bank0_ns; // @[LayerControl.swift:165]
-    assign _t50 = 7'h30 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t51 = 7'h34 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t52 = 7'h38 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t53 = 7'h3c < bank0_ns; // @[LayerControl.swift:165]
-    assign _t54 = ~_t39; // @[LayerControl.swift:165]
-    assign _t55 = ~_t40; // @[LayerControl.swift:165]
-    assign _t56 = ~_t41; // @[LayerControl.swift:165]
-    assign _t57 = _t40 & _t56; // @[LayerControl.swift:137]
-    assign _t58 = ~_t42; // @[LayerControl.swift:165]
-    assign _t59 = ~_t43; // @[LayerControl.swift:165]
-    assign _t60 = _t42 & _t59; // @[LayerControl.swift:137]
-    assign _t61 = ~_t44; // @[LayerControl.swift:165]
-    assign _t62 = _t43 & _t61; // @[LayerControl.swift:137]
-    assign _t63 = ~_t45; // @[LayerControl.swift:165]
-    assign _t64 = _t44 & _t63; // @[LayerControl.swift:137]
-    assign _t65 = ~_t46; // @[LayerControl.swift:165]
-    assign _t66 = ~_t47; // @[LayerControl.swift:165]
-    assign _t67 = _t46 & _t66; // @[LayerControl.swift:137]
-    assign _t68 = ~_t48; // @[LayerControl.swift:165]
-    assign _t69 = _t47 & _t68; // @[LayerControl.swift:137]
-    assign _t70 = ~_t49; // @[LayerControl.swift:165]
-    assign _t71 = _t48 & _t70; // @[LayerControl.swift:137]
-    assign _t72 = ~_t50; // @[LayerControl.swift:165]
-    assign _t73 = _t49 & _t72; // @[LayerControl.swift:137]
-    assign _t74 = ~_t51; // @[LayerControl.swift:165]
-    assign _t75 = _t50 & _t74; // @[LayerControl.swift:137]
-    assign _t76 = ~_t52; // @[LayerControl.swift:165]
-    assign _t77 = _t51 & _t76; // @[LayerControl.swift:137]
-    assign _t78 = ~_t53; // @[LayerControl.swift:165]
-    assign _t79 = _t52 & _t78; // @[LayerControl.swift:137]
-    assign _t80 = ((((((_t45 & _t65) | _t67) | _t69) | _t71) | _t73) | _t75) | _t77; // @[LayerControl.swift:137]
-    assign _t81 = ((((((_t41 & _t58) | _t60) | _t62) | _t64) | _t73) | _t75) | _t77; // @[LayerControl.swift:137]
-    assign _t82 = ((((((_t39 & _t55) | _t57) | _t62) | _t64) | _t69) | _t71) | _t77; // @[LayerControl.swift:137]
-    assign _t83 = ((((((_t38 & _t54) | _t57) | _t60) | _t64) | _t67) | _t71) | _t75; // @[LayerControl.swift:137]
-    assign _t84 = {_t53, (_t80 | _t79), (_t81 | _t79), (_t82 | _t79), (_t83 | _t79)}; // @[LayerControl.swift:137]
-    assign _t85 = 7'h10 < bank0_cout; // @[LayerControl.swift:138]
-    assign _t86 = 7'h20 < bank0_cout; // @[LayerControl.swift:138]
-    assign _t87 = 7'h30 < bank0_cout; // @[LayerControl.swift:138]
-    assign _t88 = _t86 & (~_t87); // @[LayerControl.swift:138]
-    assign _t89 = {_t87, ((_t85 & (~_t86)) | _t88), (((7'h00 < bank0_cout) & (~_t85)) | _t88)}; // @[LayerControl.swift:138]
-    assign _t90 = 5'h00 < bank1_np; // @[LayerControl.swift:164]
-    assign _t91 = 7'h00 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t92 = 7'h04 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t93 = 7'h08 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t94 = 7'h0c < bank1_ns; // @[LayerControl.swift:165]
-    assign _t95 = 7'h10 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t96 = 7'h14 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t97 = 7'h18 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t98 = 7'h1c < bank1_ns; // @[LayerControl.swift:165]
-    assign _t99 = 7'h20 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t100 = 7'h24 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t101 = 7'h28 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t102 = 7'h2c < bank1_ns; // @[LayerControl.swift:165]
-    assign _t103 = 7'h30 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t104 = 7'h34 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t105 = 7'h38 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t106 = 7'h3c < bank1_ns; // @[LayerControl.swift:165]
-    assign _t107 = ~_t92; // @[LayerControl.swift:165]
-    assign _t108 = ~_t93; // @[LayerControl.swift:165]
-    assign _t109 = ~_t94; // @[LayerControl.swift:165]
-    assign _t110 = _t93 & _t109; // @[LayerControl.swift:137]
-    assign _t111 = ~_t95; // @[LayerControl.swift:165]
-    assign _t112 = ~_t96; // @[LayerControl.swift:165]
-    assign _t113 = _t95 & _t112; // @[LayerControl.swift:137]
-    assign _t114 = ~_t97; // @[LayerControl.swift:165]
-    assign _t115 = _t96 & _t114; // @[LayerControl.swift:137]
-    assign _t116 = ~_t98; // @[LayerControl.swift:165]
-    assign _t117 = _t97 & _t116; // @[LayerControl.swift:137]
-    assign _t118 = ~_t99; // @[LayerControl.swift:165]
-    assign _t119 = ~_t100; // @[LayerControl.swift:165]
-    assign _t120 = _t99 & _t119; // @[LayerControl.swift:137]
-    assign _t121 = ~_t101; // @[LayerControl.swift:165]
-    assign _t122 = _t100 & _t121; // @[LayerControl.swift:137]
-    assign _t123 = ~_t102; // @[LayerControl.swift:165]
-    assign _t124 = _t101 & _t123; // @[LayerControl.swift:137]
-    assign _t125 = ~_t103; // @[LayerControl.swift:165]
-    assign _t126 = _t102 & _t125; // @[LayerControl.swift:137]
-    assign _t127 = ~_t104; // @[LayerControl.swift:165]
-    assign _t128 = _t103 & _t127; // @[LayerControl.swift:137]
-    assign _t129 = ~_t105; // @[LayerControl.swift:165]
-    assign _t130 = _t104 & _t129; // @[LayerControl.swift:137]
-    assign _t131 = ~_t106; // @[LayerControl.swift:165]
-    assign _t132 = _t105 & _t131; // @[LayerControl.swift:137]
-    assign _t133 = ((((((_t98 & _t118) | _t120) | _t122) | _t124) | _t126) | _t128) | _t130; // @[LayerControl.swift:137]
-    assign _t134 = ((((((_t94 & _t111) | _t113) | _t115) | _t117) | _t126) | _t128) | _t130; // @[LayerControl.swift:137]
-    assign _t135 = ((((((_t92 & _t108) | _t110) | _t115) | _t117) | _t122) | _t124) | _t130; // @[LayerControl.swift:137]
-    assign _t136 = ((((((_t91 & _t107) | _t110) | _t113) | _t117) | _t120) | _t124) | _t128; // @[LayerControl.swift:137]
-    assign _t137 = {_t106, (_t133 | _t132), (_t134 | _t132), (_t135 | _t132), (_t136 | _t132)}; // @[LayerControl.swift:137]
-    assign _t138 = 7'h10 < bank1_cout; // @[LayerControl.swift:138]
-    assign _t139 = 7'h20 < bank1_cout; // @[LayerControl.swift:138]
-    assign _t140 = 7'h30 < bank1_cout; // @[LayerControl.swift:138]
-    assign _t141 = _t139 & (~_t140); // @[LayerControl.swift:138]
-    assign _t142 = {_t140, ((_t138 & (~_t139)) | _t141), (((7'h00 < bank1_cout) & (~_t138)) | _t141)}; // @[LayerControl.swift:138]
-    assign _t143 = 5'h03 < bank0_np; // @[LayerControl.swift:164]
-    assign _t144 = 5'h06 < bank0_np; // @[LayerControl.swift:164]
-    assign _t145 = 5'h09 < bank0_np; // @[LayerControl.swift:164]
-    assign _t146 = 5'h0c < bank0_np; // @[LayerControl.swift:164]
-    assign _t147 = 5'h0f < bank0_np; // @[LayerControl.swift:164]
-    assign _t148 = _t144 & (~_t145); // @[LayerControl.swift:164]
-    assign _t149 = _t146 & (~_t147); // @[LayerControl.swift:164]
-    assign _t150 = {(((_t145 & (~_t146)) | _t149) | _t147), (((_t143 & (~_t144)) | _t148) | _t147), (((_t37 & (~_t143)) | _t148) | _t149)}; // @[LayerControl.swift:164]
-    assign _t151 = 7'h02 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t152 = 7'h06 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t153 = 7'h0a < bank0_ns; // @[LayerControl.swift:165]
-    assign _t154 = 7'h0e < bank0_ns; // @[LayerControl.swift:165]
-    assign _t155 = 7'h12 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t156 = 7'h16 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t157 = 7'h1a < bank0_ns; // @[LayerControl.swift:165]
-    assign _t158 = 7'h1e < bank0_ns; // @[LayerControl.swift:165]
-    assign _t159 = 7'h22 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t160 = 7'h26 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t161 = 7'h2a < bank0_ns; // @[LayerControl.swift:165]
-    assign _t162 = 7'h2e < bank0_ns; // @[LayerControl.swift:165]
-    assign _t163 = 7'h32 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t164 = 7'h36 < bank0_ns; // @[LayerControl.swift:165]
-    assign _t165 = 7'h3a < bank0_ns; // @[LayerControl.swift:165]
-    assign _t166 = 7'h3e < bank0_ns; // @[LayerControl.swift:165]
-    assign _t167 = _t39 & (~_t152); // @[LayerControl.swift:165]
-    assign _t168 = _t40 & (~_t153); // @[LayerControl.swift:165]
-    assign _t169 = _t153 & _t56; // @[LayerControl.swift:165]
-    assign _t170 = _t41 & (~_t154); // @[LayerControl.swift:165]
-    assign _t171 = _t42 & (~_t155); // @[LayerControl.swift:165]
-    assign _t172 = _t155 & _t59; // @[LayerControl.swift:165]
-    assign _t173 = _t43 & (~_t156); // @[LayerControl.swift:165]
-    assign _t174 = _t156 & _t61; // @[LayerControl.swift:165]
-    assign _t175 = _t44 & (~_t157); // @[LayerControl.swift:165]
-    assign _t176 = _t157 & _t63; // @[LayerControl.swift:165]
-    assign _t177 = _t45 & (~_t158); // @[LayerControl.swift:165]
-    assign _t178 = _t46 & (~_t159); // @[LayerControl.swift:165]
-    assign _t179 = _t159 & _t66; // @[LayerControl.swift:165]
-    assign _t180 = _t47 & (~_t160); // @[LayerControl.swift:165]
-    assign _t181 = _t160 & _t68; // @[LayerControl.swift:165]
-    assign _t182 = _t48 & (~_t161); // @[LayerControl.swift:165]
-    assign _t183 = _t161 & _t70; // @[LayerControl.swift:165]
-    assign _t184 = _t49 & (~_t162); // @[LayerControl.swift:165]
-    assign _t185 = _t162 & _t72; // @[LayerControl.swift:165]
-    assign _t186 = _t50 & (~_t163); // @[LayerControl.swift:165]
-    assign _t187 = _t163 & _t74; // @[LayerControl.swift:165]
-    assign _t188 = _t51 & (~_t164); // @[LayerControl.swift:165]
-    assign _t189 = _t164 & _t76; // @[LayerControl.swift:165]
-    assign _t190 = _t52 & (~_t165); // @[LayerControl.swift:165]
-    assign _t191 = _t165 & _t78; // @[LayerControl.swift:165]
-    assign _t192 = _t53 & (~_t166); // @[LayerControl.swift:165]
-    assign _t193 = ((((((_t158 & _t65) | _t178) | _t179) | _t180) | _t181) | _t182) | _t183; // @[LayerControl.swift:165]
-    assign _t194 = ((((((_t193 | _t184) | _t185) | _t186) | _t187) | _t188) | _t189) | _t190; // @[LayerControl.swift:165]
-    assign _t195 = ((((((_t154 & _t58) | _t171) | _t172) | _t173) | _t174) | _t175) | _t176; // @[LayerControl.swift:165]
-    assign _t196 = ((((((_t195 | _t177) | _t185) | _t186) | _t187) | _t188) | _t189) | _t190; // @[LayerControl.swift:165]
-    assign _t197 = ((((((_t152 & _t55) | _t168) | _t169) | _t170) | _t174) | _t175) | _t176; // @[LayerControl.swift:165]
-    assign _t198 = ((((((_t197 | _t177) | _t181) | _t182) | _t183) | _t184) | _t189) | _t190; // @[LayerControl.swift:165]
-    assign _t199 = ((((((_t151 & _t54) | _t167) | _t169) | _t170) | _t172) | _t173) | _t176; // @[LayerControl.swift:165]
-    assign _t200 = ((((((_t199 | _t177) | _t179) | _t180) | _t183) | _t184) | _t187) | _t188; // @[LayerControl.swift:165]
-    assign _t201 = ((((((_t38 & (~_t151)) | _t167) | _t168) | _t170) | _t171) | _t173) | _t175; // @[LayerControl.swift:165]
-    assign _t202 = ((((((_t201 | _t177) | _t178) | _t180) | _t182) | _t184) | _t186) | _t188; // @[LayerControl.swift:165]
-    assign _t203 = {_t166, ((_t194 | _t191) | _t192), ((_t196 | _t191) | _t192), ((_t198 | _t191) | _t192), ((_t200 | _t191) | _t192), ((_t202 | _t190) | _t192)}; // @[LayerControl.swift:165]
-    assign _t204 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:167]
-    assign _t205 = ((bank0_output_chunks[0] ? (_t204) : 8'h00) + (bank0_output_chunks[1] ? (_t204 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t204 << 2) : 8'h00); // @[LayerControl.swift:167]
-    assign _t206 = {{3{1'b0}}, bank0_prototype_rows}; // @[LayerControl.swift:168]
-    assign _t207 = ((bank0_prototype_beat_groups[0] ? (_t206) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t206 << 1) : 11'h000)) + (bank0_prototype_beat_groups[2] ? (_t206 << 2) : 11'h000); // @[LayerControl.swift:168]
-    assign _t208 = {{6{1'b0}}, bank0_table_rows}; // @[LayerControl.swift:169]
-    assign _t209 = (bank0_table_beat_groups[2] ? (_t208 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t208 << 3) : 14'h0000); // @[LayerControl.swift:169]
-    assign _t210 = (bank0_table_beat_groups[4] ? (_t208 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t208 << 5) : 14'h0000); // @[LayerControl.swift:169]
-    assign _t211 = ((bank0_table_beat_groups[0] ? (_t208) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t208 << 1) : 14'h0000)) + _t209; // @[LayerControl.swift:169]
-    assign _t212 = 5'h03 < bank1_np; // @[LayerControl.swift:164]
-    assign _t213 = 5'h06 < bank1_np; // @[LayerControl.swift:164]
-    assign _t214 = 5'h09 < bank1_np; // @[LayerControl.swift:164]
-    assign _t215 = 5'h0c < bank1_np; // @[LayerControl.swift:164]
-    assign _t216 = 5'h0f < bank1_np; // @[LayerControl.swift:164]
-    assign _t217 = _t213 & (~_t214); // @[LayerControl.swift:164]
-    assign _t218 = _t215 & (~_t216); // @[LayerControl.swift:164]
-    assign _t219 = {(((_t214 & (~_t215)) | _t218) | _t216), (((_t212 & (~_t213)) | _t217) | _t216), (((_t90 & (~_t212)) | _t217) | _t218)}; // @[LayerControl.swift:164]
-    assign _t220 = 7'h02 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t221 = 7'h06 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t222 = 7'h0a < bank1_ns; // @[LayerControl.swift:165]
-    assign _t223 = 7'h0e < bank1_ns; // @[LayerControl.swift:165]
-    assign _t224 = 7'h12 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t225 = 7'h16 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t226 = 7'h1a < bank1_ns; // @[LayerControl.swift:165]
-    assign _t227 = 7'h1e < bank1_ns; // @[LayerControl.swift:165]
-    assign _t228 = 7'h22 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t229 = 7'h26 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t230 = 7'h2a < bank1_ns; // @[LayerControl.swift:165]
-    assign _t231 = 7'h2e < bank1_ns; // @[LayerControl.swift:165]
-    assign _t232 = 7'h32 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t233 = 7'h36 < bank1_ns; // @[LayerControl.swift:165]
-    assign _t234 = 7'h3a < bank1_ns; // @[LayerControl.swift:165]
-    assign _t235 = 7'h3e < bank1_ns; // @[LayerControl.swift:165]
-    assign _t236 = _t92 & (~_t221); // @[LayerControl.swift:165]
-    assign _t237 = _t93 & (~_t222); // @[LayerControl.swift:165]
-    assign _t238 = _t222 & _t109; // @[LayerControl.swift:165]
-    assign _t239 = _t94 & (~_t223); // @[LayerControl.swift:165]
-    assign _t240 = _t95 & (~_t224); // @[LayerControl.swift:165]
-    assign _t241 = _t224 & _t112; // @[LayerControl.swift:165]
-    assign _t242 = _t96 & (~_t225); // @[LayerControl.swift:165]
-    assign _t243 = _t225 & _t114; // @[LayerControl.swift:165]
-    assign _t244 = _t97 & (~_t226); // @[LayerControl.swift:165]
-    assign _t245 = _t226 & _t116; // @[LayerControl.swift:165]
-    assign _t246 = _t98 & (~_t227); // @[LayerControl.swift:165]
-    assign _t247 = _t99 & (~_t228); // @[LayerControl.swift:165]
-    assign _t248 = _t228 & _t119; // @[LayerControl.swift:165]
-    assign _t249 = _t100 & (~_t229); // @[LayerControl.swift:165]
-    assign _t250 = _t229 & _t121; // @[LayerControl.swift:165]
-    assign _t251 = _t101 & (~_t230); // @[LayerControl.swift:165]
-    assign _t252 = _t230 & _t123; // @[LayerControl.swift:165]
-    assign _t253 = _t102 & (~_t231); // @[LayerControl.swift:165]
-    assign _t254 = _t231 & _t125; // @[LayerControl.swift:165]
-    assign _t255 = _t103 & (~_t232); // @[LayerControl.swift:165]
-    assign _t256 = _t232 & _t127; // @[LayerControl.swift:165]
-    assign _t257 = _t104 & (~_t233); // @[LayerControl.swift:165]
-    assign _t258 = _t233 & _t129; // @[LayerControl.swift:165]
-    assign _t259 = _t105 & (~_t234); // @[LayerControl.swift:165]
-    assign _t260 = _t234 & _t131; // @[LayerControl.swift:165]
-    assign _t261 = _t106 & (~_t235); // @[LayerControl.swift:165]
-    assign _t262 = ((((((_t227 & _t118) | _t247) | _t248) | _t249) | _t250) | _t251) | _t252; // @[LayerControl.swift:165]
-    assign _t263 = ((((((_t262 | _t253) | _t254) | _t255) | _t256) | _t257) | _t258) | _t259; // @[LayerControl.swift:165]
-    assign _t264 = ((((((_t223 & _t111) | _t240) | _t241) | _t242) | _t243) | _t244) | _t245; // @[LayerControl.swift:165]
-    assign _t265 = ((((((_t264 | _t246) | _t254) | _t255) | _t256) | _t257) | _t258) | _t259; // @[LayerControl.swift:165]
-    assign _t266 = ((((((_t221 & _t108) | _t237) | _t238) | _t239) | _t243) | _t244) | _t245; // @[LayerControl.swift:165]
-    assign _t267 = ((((((_t266 | _t246) | _t250) | _t251) | _t252) | _t253) | _t258) | _t259; // @[LayerControl.swift:165]
-    assign _t268 = ((((((_t220 & _t107) | _t236) | _t238) | _t239) | _t241) | _t242) | _t245; // @[LayerControl.swift:165]
-    assign _t269 = ((((((_t268 | _t246) | _t248) | _t249) | _t252) | _t253) | _t256) | _t257; // @[LayerControl.swift:165]
-    assign _t270 = ((((((_t91 & (~_t220)) | _t236) | _t237) | _t239) | _t240) | _t242) | _t244; // @[LayerControl.swift:165]
-    assign _t271 = ((((((_t270 | _t246) | _t247) | _t249) | _t251) | _t253) | _t255) | _t257; // @[LayerControl.swift:165]
-    assign _t272 = {_t235, ((_t263 | _t260) | _t261), ((_t265 | _t260) | _t261), ((_t267 | _t260) | _t261), ((_t269 | _t260) | _t261), ((_t271 | _t259) | _t261)}; // @[LayerControl.swift:165]
-    assign _t273 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:167]
-    assign _t274 = ((bank1_output_chunks[0] ? (_t273) : 8'h00) + (bank1_output_chunks[1] ? (_t273 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t273 << 2) : 8'h00); // @[LayerControl.swift:167]
-    assign _t275 = {{3{1'b0}}, bank1_prototype_rows}; // @[LayerControl.swift:168]
-    assign _t276 = ((bank1_prototype_beat_groups[0] ? (_t275) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t275 << 1) : 11'h000)) + (bank1_prototype_beat_groups[2] ? (_t275 << 2) : 11'h000); // @[LayerControl.swift:168]
-    assign _t277 = {{6{1'b0}}, bank1_table_rows}; // @[LayerControl.swift:169]
-    assign _t278 = (bank1_table_beat_groups[0] ? (_t277) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t277 << 1) : 14'h0000); // @[LayerControl.swift:169]
-    assign _t279 = (bank1_table_beat_groups[2] ? (_t277 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t277 << 3) : 14'h0000); // @[LayerControl.swift:169]
-    assign _t280 = (bank1_table_beat_groups[4] ? (_t277 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t277 << 5) : 14'h0000); // @[LayerControl.swift:169]
-    assign _t281 = load_bank ? bank1_expected_prototypes_beats : bank0_expected_prototypes_beats; // @[BankedLoadPort.swift:215]
-    assign _t282 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:215]
-    assign _t283 = ~ls_loaded; // @[BankedLoadPort.swift:211]
-    assign _t284 = ~np_loaded; // @[BankedLoadPort.swift:211]
-    assign _t285 = ~ns_loaded; // @[BankedLoadPort.swift:211]
-    assign _t286 = ~cout_loaded; // @[BankedLoadPort.swift:211]
-    assign _t287 = ~columns_loaded; // @[BankedLoadPort.swift:211]
-    assign _t288 = ~multiplier_loaded; // @[BankedLoadPort.swift:211]
-    assign _t289 = ~shift_loaded; // @[BankedLoadPort.swift:211]
-    assign _t290 = ~relu_loaded; // @[BankedLoadPort.swift:211]
-    assign _t291 = ~ls_legal; // @[BankedLoadPort.swift:211]
-    assign _t292 = ~np_legal; // @[BankedLoadPort.swift:211]
-    assign _t293 = ~ns_legal; // @[BankedLoadPort.swift:211]
-    assign _t294 = ~cout_legal; // @[BankedLoadPort.swift:211]
-    assign _t295 = ~columns_legal; // @[BankedLoadPort.swift:211]
-    assign _t296 = ~multiplier_legal; // @[BankedLoadPort.swift:211]
-    assign _t297 = ~shift_legal; // @[BankedLoadPort.swift:211]
-    assign _t298 = ~relu_legal; // @[BankedLoadPort.swift:211]
-    assign _t299 = _t283 | _t284; // @[BankedLoadPort.swift:211]
-    assign _t300 = _t299 | (_t285 | _t286); // @[BankedLoadPort.swift:211]
-    assign _t301 = _t299 ? (_t283 ? (_t283 ? 6'h10 : 6'h00) : (_t284 ? 6'h11 : 6'h00)) : (_t285 ? (_t285 ? 6'h12 : 6'h00) : (_t286 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:211]
-    assign _t302 = _t287 | _t288; // @[BankedLoadPort.swift:211]
-    assign _t303 = _t302 ? (_t287 ? (_t287 ? 6'h14 : 6'h00) : (_t288 ? 6'h15 : 6'h00)) : (_t289 ? (_t289 ? 6'h16 : 6'h00) : (_t290 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:211]
-    assign _t304 = _t300 | (_t302 | (_t289 | _t290)); // @[BankedLoadPort.swift:211]
-    assign _t305 = _t291 | _t292; // @[BankedLoadPort.swift:211]
-    assign _t306 = _t305 | (_t293 | _t294); // @[BankedLoadPort.swift:211]
-    assign _t307 = _t305 ? (_t291 ? (_t291 ? 6'h20 : 6'h00) : (_t292 ? 6'h21 : 6'h00)) : (_t293 ? (_t293 ? 6'h22 : 6'h00) : (_t294 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:211]
-    assign _t308 = _t295 | _t296; // @[BankedLoadPort.swift:211]
-    assign _t309 = _t297 ? (_t297 ? 6'h26 : 6'h00) : (_t298 ? (_t298 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:211]
-    assign _t310 = _t308 ? (_t295 ? (_t295 ? 6'h24 : 6'h00) : (_t296 ? 6'h25 : 6'h00)) : _t309; // @[BankedLoadPort.swift:211]
-    assign _t311 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:152]
-    assign _t312 = ~table_beats_match_q; // @[BankedLoadPort.swift:152]
-    assign _t313 = ~bias_beats_match_q; // @[BankedLoadPort.swift:152]
-    assign _t314 = _t311 ? (_t311 ? 6'h09 : 6'h00) : (_t312 ? (_t312 ? 6'h0a : 6'h00) : (_t313 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:151]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:291]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:291]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:291]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:291]
+    assign bank0_busy_next = _t2 ? 1'b1 : (_t3 ? (in_flight_0 != 8'h01) : bank0_busy); // @[BankedLoadPort.swift:292]
+    assign _t4 = progress_started & active_bank; // @[BankedLoadPort.swift:291]
+    assign _t5 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:291]
+    assign _t6 = _t4 & (~_t5); // @[BankedLoadPort.swift:291]
+    assign _t7 = _t5 & (~_t4); // @[BankedLoadPort.swift:291]
+    assign bank1_busy_next = _t6 ? 1'b1 : (_t7 ? (in_flight_1 != 8'h01) : bank1_busy); // @[BankedLoadPort.swift:292]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:298]
+    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:79]
+    assign _t8 = load_valid & load_ready; // @[BankedLoadPort.swift:87]
+    assign _t9 = _t8 & load_last; // @[BankedLoadPort.swift:87]
+    assign register_beat = load_kind_q == 2'h0; // @[BankedLoadPort.swift:96]
+    assign _t10 = load_moved & register_beat; // @[BankedLoadPort.swift:114]
+    assign load_restart = _t10 & load_data_seen; // @[BankedLoadPort.swift:98]
+    assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:99]
+    assign _t11 = load_data_q[15:0]; // @[BankedLoadPort.swift:126]
+    assign _t12 = load_data_q[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:110]
+    assign ls_written = _t10 & (load_address_q == 10'h000); // @[BankedLoadPort.swift:114]
+    assign _t13 = load_data_q[3:0]; // @[BankedLoadPort.swift:217]
+    assign _t14 = register_check_low[3:0]; // @[BankedLoadPort.swift:121]
+    assign _t15 = ~load_bank; // @[BankedLoadPort.swift:217]
+    assign _t16 = ls_written & _t15; // @[BankedLoadPort.swift:217]
+    assign _t17 = ls_written & load_bank; // @[BankedLoadPort.swift:217]
+    assign np_written = _t10 & (load_address_q == 10'h001); // @[BankedLoadPort.swift:114]
+    assign _t18 = load_data_q[4:0]; // @[BankedLoadPort.swift:217]
+    assign _t19 = register_check_low[4:0]; // @[BankedLoadPort.swift:121]
+    assign _t20 = register_check_high_clear & (register_check_low[15:5] == 11'h000); // @[BankedLoadPort.swift:121]
+    assign _t21 = np_written & _t15; // @[BankedLoadPort.swift:217]
+    assign _t22 = np_written & load_bank; // @[BankedLoadPort.swift:217]
+    assign ns_written = _t10 & (load_address_q == 10'h002); // @[BankedLoadPort.swift:114]
+    assign _t23 = load_data_q[6:0]; // @[BankedLoadPort.swift:217]
+    assign _t24 = register_check_low[6:0]; // @[BankedLoadPort.swift:121]
+    assign _t25 = ((register_check_high_clear & (register_check_low[15:7] == 9'h000)) & (7'h01 <= _t24)) & (_t24 <= 7'h40); // @[BankedLoadPort.swift:121]
+    assign _t26 = ns_written & _t15; // @[BankedLoadPort.swift:217]
+    assign _t27 = ns_written & load_bank; // @[BankedLoadPort.swift:217]
+    assign cout_written = _t10 & (load_address_q == 10'h003); // @[BankedLoadPort.swift:114]
+    assign _t28 = cout_written & _t15; // @[BankedLoadPort.swift:217]
+    assign _t29 = cout_written & load_bank; // @[BankedLoadPort.swift:217]
+    assign columns_written = _t10 & (load_address_q == 10'h004); // @[BankedLoadPort.swift:114]
+    assign _t30 = load_data_q[12:0]; // @[BankedLoadPort.swift:126]
+    assign _t31 = register_check_low[12:0]; // @[BankedLoadPort.swift:121]
+    assign _t32 = ((register_check_high_clear & (register_check_low[15:13] == 3'h0)) & (13'h0001 <= _t31)) & (_t31 <= 13'h1000); // @[BankedLoadPort.swift:121]
+    assign multiplier_written = _t10 & (load_address_q == 10'h005); // @[BankedLoadPort.swift:114]
+    assign shift_written = _t10 & (load_address_q == 10'h006); // @[BankedLoadPort.swift:114]
+    assign relu_written = _t10 & (load_address_q == 10'h007); // @[BankedLoadPort.swift:114]
+    assign _t33 = load_data_q[0]; // @[BankedLoadPort.swift:126]
+    assign _t34 = load_kind_q == 2'h1; // @[BankedLoadPort.swift:162]
+    assign _t35 = load_moved & _t34; // @[BankedLoadPort.swift:152]
+    assign _t36 = load_address_q < 10'h010; // @[BankedLoadPort.swift:162]
+    assign _t37 = load_kind_q == 2'h2; // @[BankedLoadPort.swift:162]
+    assign _t38 = load_moved & _t37; // @[BankedLoadPort.swift:152]
+    assign _t39 = load_kind_q == 2'h3; // @[BankedLoadPort.swift:162]
+    assign _t40 = load_moved & _t39; // @[BankedLoadPort.swift:152]
+    assign _t41 = load_address_q < 10'h004; // @[BankedLoadPort.swift:162]
+    assign _t42 = ((register_beat & (load_address_q < 10'h008)) | ((_t34 & (load_index_q < 5'h18)) & _t36)) | (_t37 & (load_index_q < 5'h02)); // @[BankedLoadPort.swift:162]
+    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t133; // @[BankedLoadPort.swift:166]
+    assign commit_fails = scope_check_fails_q | (_t130 | (_t131 | _t132)); // @[BankedLoadPort.swift:167]
+    assign _t43 = ~commit_fails; // @[BankedLoadPort.swift:196]
+    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:177]
+    assign _t44 = checking & _t43; // @[BankedLoadPort.swift:196]
+    assign _t45 = ((((~_t9) & (~load_moved_last)) & (~committing)) & (~(_t44 | (pending & (~swap))))) & (~((swap ? active_bank : load_bank) ? bank1_busy_next : bank0_busy_next)); // @[BankedLoadPort.swift:84]
+    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:206]
+    assign _t46 = _t13[3] ? 1'b1 : (_t13[2] ? 1'b1 : (_t13[1] ? 1'b1 : _t13[0])); // @[BankedLoadPort.swift:217]
+    assign _t47 = _t18[4]; // @[BankedLoadPort.swift:217]
+    assign _t48 = _t18[3]; // @[BankedLoadPort.swift:217]
+    assign _t49 = _t18[2]; // @[BankedLoadPort.swift:217]
+    assign _t50 = _t18[1]; // @[BankedLoadPort.swift:217]
+    assign _t51 = _t18[0]; // @[BankedLoadPort.swift:217]
+    assign _t52 = _t47 ? 1'b1 : (_t48 ? 1'b1 : (_t49 ? 1'b1 : (_t50 ? 1'b1 : _t51))); // @[BankedLoadPort.swift:217]
+    assign _t53 = _t23[6]; // @[BankedLoadPort.swift:217]
+    assign _t54 = _t23[5]; // @[BankedLoadPort.swift:217]
+    assign _t55 = _t23[4]; // @[BankedLoadPort.swift:217]
+    assign _t56 = _t23[3]; // @[BankedLoadPort.swift:217]
+    assign _t57 = _t23[2]; // @[BankedLoadPort.swift:217]
+    assign _t58 = _t23[1]; // @[BankedLoadPort.swift:217]
+    assign _t59 = _t23[0]; // @[BankedLoadPort.swift:217]
+    assign _t60 = _t57 ? (_t58 ? 5'h10 : (_t59 ? 5'h10 : 5'h0f)) : (_t58 ? 5'h0f : (_t59 ? 5'h0f : 5'h0e)); // @[BankedLoadPort.swift:217]
+    assign _t61 = _t57 ? (_t58 ? 5'h0e : (_t59 ? 5'h0e : 5'h0d)) : (_t58 ? 5'h0d : (_t59 ? 5'h0d : 5'h0c)); // @[BankedLoadPort.swift:217]
+    assign _t62 = _t57 ? (_t58 ? 5'h0c : (_t59 ? 5'h0c : 5'h0b)) : (_t58 ? 5'h0b : (_t59 ? 5'h0b : 5'h0a)); // @[BankedLoadPort.swift:217]
+    assign _t63 = _t57 ? (_t58 ? 5'h0a : (_t59 ? 5'h0a : 5'h09)) : (_t58 ? 5'h09 : (_t59 ? 5'h09 : 5'h08)); // @[BankedLoadPort.swift:217]
+    assign _t64 = _t57 ? (_t58 ? 5'h08 : (_t59 ? 5'h08 : 5'h07)) : (_t58 ? 5'h07 : (_t59 ? 5'h07 : 5'h06)); // @[BankedLoadPort.swift:217]
+    assign _t65 = _t57 ? (_t58 ? 5'h06 : (_t59 ? 5'h06 : 5'h05)) : (_t58 ? 5'h05 : (_t59 ? 5'h05 : 5'h04)); // @[BankedLoadPort.swift:217]
+    assign _t66 = _t57 ? (_t58 ? 5'h04 : (_t59 ? 5'h04 : 5'h03)) : (_t58 ? 5'h03 : (_t59 ? 5'h03 : 5'h02)); // @[BankedLoadPort.swift:217]
+    assign _t67 = _t57 ? (_t58 ? 5'h02 : (_t59 ? 5'h02 : 5'h01)) : (_t58 ? 5'h01 : {{4{1'b0}}, _t59}); // @[BankedLoadPort.swift:217]
+    assign _t68 = _t54 ? (_t55 ? (_t56 ? _t60 : _t61) : (_t56 ? _t62 : _t63)) : (_t55 ? (_t56 ? _t64 : _t65) : (_t56 ? _t66 : _t67)); // @[BankedLoadPort.swift:217]
+    assign _t69 = _t53 ? 5'h10 : _t68; // @[BankedLoadPort.swift:217]
+    assign _t70 = _t55 ? (_t56 ? 3'h4 : (_t57 ? 3'h4 : (_t58 ? 3'h4 : (_t59 ? 3'h4 : 3'h3)))) : (_t56 ? 3'h3 : (_t57 ? 3'h3 : (_t58 ? 3'h3 : (_t59 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:217]
+    assign _t71 = _t55 ? (_t56 ? 3'h2 : (_t57 ? 3'h2 : (_t58 ? 3'h2 : (_t59 ? 3'h2 : 3'h1)))) : (_t56 ? 3'h1 : (_t57 ? 3'h1 : (_t58 ? 3'h1 : {{2{1'b0}}, _t59}))); // @[BankedLoadPort.swift:217]
+    assign _t72 = _t53 ? 3'h4 : (_t54 ? _t70 : _t71); // @[BankedLoadPort.swift:217]
+    assign _t73 = _t49 ? (_t50 ? (_t51 ? 3'h3 : 3'h2) : 3'h2) : (_t50 ? 3'h1 : {{2{1'b0}}, _t51}); // @[BankedLoadPort.swift:217]
+    assign _t74 = _t48 ? (_t49 ? (_t50 ? 3'h5 : (_t51 ? 3'h5 : 3'h4)) : (_t50 ? 3'h4 : 3'h3)) : _t73; // @[BankedLoadPort.swift:217]
+    assign _t75 = _t47 ? 3'h6 : _t74; // @[BankedLoadPort.swift:217]
+    assign _t76 = _t57 ? (_t58 ? (_t59 ? 6'h20 : 6'h1f) : (_t59 ? 6'h1f : 6'h1e)) : (_t58 ? (_t59 ? 6'h1e : 6'h1d) : (_t59 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:217]
+    assign _t77 = _t57 ? (_t58 ? (_t59 ? 6'h1c : 6'h1b) : (_t59 ? 6'h1b : 6'h1a)) : (_t58 ? (_t59 ? 6'h1a : 6'h19) : (_t59 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:217]
+    assign _t78 = _t57 ? (_t58 ? (_t59 ? 6'h18 : 6'h17) : (_t59 ? 6'h17 : 6'h16)) : (_t58 ? (_t59 ? 6'h16 : 6'h15) : (_t59 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:217]
+    assign _t79 = _t57 ? (_t58 ? (_t59 ? 6'h14 : 6'h13) : (_t59 ? 6'h13 : 6'h12)) : (_t58 ? (_t59 ? 6'h12 : 6'h11) : (_t59 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:217]
+    assign _t80 = _t57 ? (_t58 ? (_t59 ? 6'h10 : 6'h0f) : (_t59 ? 6'h0f : 6'h0e)) : (_t58 ? (_t59 ? 6'h0e : 6'h0d) : (_t59 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:217]
+    assign _t81 = _t57 ? (_t58 ? (_t59 ? 6'h0c : 6'h0b) : (_t59 ? 6'h0b : 6'h0a)) : (_t58 ? (_t59 ? 6'h0a : 6'h09) : (_t59 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:217]
+    assign _t82 = _t57 ? (_t58 ? (_t59 ? 6'h08 : 6'h07) : (_t59 ? 6'h07 : 6'h06)) : (_t58 ? (_t59 ? 6'h06 : 6'h05) : (_t59 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:217]
+    assign _t83 = _t57 ? (_t58 ? (_t59 ? 6'h04 : 6'h03) : (_t59 ? 6'h03 : 6'h02)) : (_t58 ? (_t59 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t59}); // @[BankedLoadPort.swift:217]
+    assign _t84 = _t54 ? (_t55 ? (_t56 ? _t76 : _t77) : (_t56 ? _t78 : _t79)) : (_t55 ? (_t56 ? _t80 : _t81) : (_t56 ? _t82 : _t83)); // @[BankedLoadPort.swift:217]
+    assign _t85 = _t53 ? 6'h20 : _t84; // @[BankedLoadPort.swift:217]
+    assign _t86 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:181]
+    assign _t87 = ((bank0_output_chunks[0] ? (_t86) : 8'h00) + (bank0_output_chunks[1] ? (_t86 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t86 << 2) : 8'h00); // @[LayerControl.swift:181]
+    assign _t88 = {{3{1'b0}}, bank0_prototype_rows}; // @[LayerControl.swift:177]
+    assign _t89 = {{6{1'b0}}, bank0_table_rows}; // @[LayerControl.swift:177]
+    assign _t90 = (bank0_table_beat_groups[0] ? (_t89) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t89 << 1) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t91 = (bank0_table_beat_groups[2] ? (_t89 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t89 << 3) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t92 = (bank0_table_beat_groups[4] ? (_t89 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t89 << 5) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t93 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:181]
+    assign _t94 = ((bank1_output_chunks[0] ? (_t93) : 8'h00) + (bank1_output_chunks[1] ? (_t93 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t93 << 2) : 8'h00); // @[LayerControl.swift:181]
+    assign _t95 = {{3{1'b0}}, bank1_prototype_rows}; // @[LayerControl.swift:177]
+    assign _t96 = {{6{1'b0}}, bank1_table_rows}; // @[LayerControl.swift:177]
+    assign _t97 = (bank1_table_beat_groups[0] ? (_t96) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t96 << 1) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t98 = (bank1_table_beat_groups[2] ? (_t96 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t96 << 3) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t99 = (bank1_table_beat_groups[4] ? (_t96 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t96 << 5) : 14'h0000); // @[LayerControl.swift:177]
+    assign _t100 = load_bank ? bank1_expected_prototypes_beats_product_l2_0 : bank0_expected_prototypes_beats_product_l2_0; // @[BankedLoadPort.swift:242]
+    assign _t101 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:242]
+    assign _t102 = ~ls_loaded; // @[BankedLoadPort.swift:238]
+    assign _t103 = ~np_loaded; // @[BankedLoadPort.swift:238]
+    assign _t104 = ~ns_loaded; // @[BankedLoadPort.swift:238]
+    assign _t105 = ~cout_loaded; // @[BankedLoadPort.swift:238]
+    assign _t106 = ~columns_loaded; // @[BankedLoadPort.swift:238]
+    assign _t107 = ~multiplier_loaded; // @[BankedLoadPort.swift:238]
+    assign _t108 = ~shift_loaded; // @[BankedLoadPort.swift:238]
+    assign _t109 = ~relu_loaded; // @[BankedLoadPort.swift:238]
+    assign _t110 = ~ls_legal; // @[BankedLoadPort.swift:238]
+    assign _t111 = ~np_legal; // @[BankedLoadPort.swift:238]
+    assign _t112 = ~ns_legal; // @[BankedLoadPort.swift:238]
+    assign _t113 = ~cout_legal; // @[BankedLoadPort.swift:238]
+    assign _t114 = ~columns_legal; // @[BankedLoadPort.swift:238]
+    assign _t115 = ~multiplier_legal; // @[BankedLoadPort.swift:238]
+    assign _t116 = ~shift_legal; // @[BankedLoadPort.swift:238]
+    assign _t117 = ~relu_legal; // @[BankedLoadPort.swift:238]
+    assign _t118 = _t102 | _t103; // @[BankedLoadPort.swift:238]
+    assign _t119 = _t118 | (_t104 | _t105); // @[BankedLoadPort.swift:238]
+    assign _t120 = _t118 ? (_t102 ? (_t102 ? 6'h10 : 6'h00) : (_t103 ? 6'h11 : 6'h00)) : (_t104 ? (_t104 ? 6'h12 : 6'h00) : (_t105 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:238]
+    assign _t121 = _t106 | _t107; // @[BankedLoadPort.swift:238]
+    assign _t122 = _t121 ? (_t106 ? (_t106 ? 6'h14 : 6'h00) : (_t107 ? 6'h15 : 6'h00)) : (_t108 ? (_t108 ? 6'h16 : 6'h00) : (_t109 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:238]
+    assign _t123 = _t119 | (_t121 | (_t108 | _t109)); // @[BankedLoadPort.swift:238]
+    assign _t124 = _t110 | _t111; // @[BankedLoadPort.swift:238]
+    assign _t125 = _t124 | (_t112 | _t113); // @[BankedLoadPort.swift:238]
+    assign _t126 = _t124 ? (_t110 ? (_t110 ? 6'h20 : 6'h00) : (_t111 ? 6'h21 : 6'h00)) : (_t112 ? (_t112 ? 6'h22 : 6'h00) : (_t113 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:238]
+    assign _t127 = _t114 | _t115; // @[BankedLoadPort.swift:238]
+    assign _t128 = _t116 ? (_t116 ? 6'h26 : 6'h00) : (_t117 ? (_t117 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:238]
+    assign _t129 = _t127 ? (_t114 ? (_t114 ? 6'h24 : 6'h00) : (_t115 ? 6'h25 : 6'h00)) : _t128; // @[BankedLoadPort.swift:238]
+    assign _t130 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:167]
+    assign _t131 = ~table_beats_match_q; // @[BankedLoadPort.swift:167]
+    assign _t132 = ~bias_beats_match_q; // @[BankedLoadPort.swift:167]
+    assign _t133 = _t130 ? (_t130 ? 6'h09 : 6'h00) : (_t131 ? (_t131 ? 6'h0a : 6'h00) : (_t132 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:166]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -968,6 +616,7 @@ module pqa_layer_control (
             load_moved <= 1'b0;
             load_moved_last <= 1'b0;
             load_data_seen <= 1'b0;
+            register_check_valid <= 1'b0;
             ls_loaded <= 1'b0;
             ls_legal <= 1'b0;
             bank0_ls <= 4'h0;
@@ -1010,138 +659,160 @@ module pqa_layer_control (
             error_code <= 6'h00;
             activation_last_mismatch_q <= 1'b0;
             activation_no_layer_q <= 1'b0;
+            bank0_chunks <= 1'b0;
+            bank1_chunks <= 1'b0;
+            bank0_prototype_chunks <= 1'b0;
+            bank1_prototype_chunks <= 1'b0;
+            bank0_groups <= 5'h00;
+            bank1_groups <= 5'h00;
+            bank0_output_chunks <= 3'h0;
+            bank1_output_chunks <= 3'h0;
+            bank0_prototype_beat_groups <= 3'h0;
+            bank1_prototype_beat_groups <= 3'h0;
+            bank0_table_beat_groups <= 6'h00;
+            bank1_table_beat_groups <= 6'h00;
         end else begin
-            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:76]
-            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:166]
-            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:166]
-            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:166]
-            else if (checking) pending <= _t34; // @[BankedLoadPort.swift:181]
-            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:154]
-            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:153]
-            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:158]
-            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:154]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:263]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:263]
-            bank0_busy <= bank0_busy_next; // @[BankedLoadPort.swift:264]
-            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:263]
-            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:263]
-            bank1_busy <= bank1_busy_next; // @[BankedLoadPort.swift:264]
-            load_ready_q <= _t36; // @[BankedLoadPort.swift:81]
-            load_moved <= _t8; // @[BankedLoadPort.swift:84]
-            load_moved_last <= _t9; // @[BankedLoadPort.swift:84]
-            if (load_moved & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:98]
-            else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:97]
-            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (ls_written) ls_legal <= (_t12 & (4'h1 <= _t11)) & (_t11 <= 4'h9); // @[BankedLoadPort.swift:106]
-            if (ls_written & _t13) bank0_ls <= _t11; // @[BankedLoadPort.swift:114]
-            if (ls_written & load_bank) bank1_ls <= _t11; // @[BankedLoadPort.swift:114]
-            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (np_written) np_legal <= (_t15 & (5'h01 <= _t14)) & (_t14 <= 5'h10); // @[BankedLoadPort.swift:106]
-            if (np_written & _t13) bank0_np <= _t14; // @[BankedLoadPort.swift:114]
-            if (np_written & load_bank) bank1_np <= _t14; // @[BankedLoadPort.swift:114]
-            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (ns_written) ns_legal <= _t18; // @[BankedLoadPort.swift:106]
-            if (ns_written & _t13) bank0_ns <= _t16; // @[BankedLoadPort.swift:114]
-            if (ns_written & load_bank) bank1_ns <= _t16; // @[BankedLoadPort.swift:114]
-            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (cout_written) cout_legal <= _t18; // @[BankedLoadPort.swift:106]
-            if (cout_written & _t13) bank0_cout <= _t16; // @[BankedLoadPort.swift:114]
-            if (cout_written & load_bank) bank1_cout <= _t16; // @[BankedLoadPort.swift:114]
-            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (columns_written) columns_legal <= (_t20 & (13'h0001 <= _t19)) & (_t19 <= 13'h1000); // @[BankedLoadPort.swift:106]
-            if (columns_written & _t13) bank0_columns <= _t19; // @[BankedLoadPort.swift:114]
-            if (columns_written & load_bank) bank1_columns <= _t19; // @[BankedLoadPort.swift:114]
-            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (multiplier_written) multiplier_legal <= _t22 & (16'h0001 <= _t21); // @[BankedLoadPort.swift:106]
-            if (multiplier_written & _t13) bank0_multiplier <= _t21; // @[BankedLoadPort.swift:114]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t21; // @[BankedLoadPort.swift:114]
-            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (shift_written) shift_legal <= _t15; // @[BankedLoadPort.swift:106]
-            if (shift_written & _t13) bank0_shift <= _t14; // @[BankedLoadPort.swift:114]
-            if (shift_written & load_bank) bank1_shift <= _t14; // @[BankedLoadPort.swift:114]
-            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:106]
-            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:105]
-            if (relu_written) relu_legal <= _t24; // @[BankedLoadPort.swift:106]
-            if (relu_written & _t13) bank0_relu <= _t23; // @[BankedLoadPort.swift:114]
-            if (relu_written & load_bank) bank1_relu <= _t23; // @[BankedLoadPort.swift:114]
-            prototypes_write_valid_q <= _t26 & _t27; // @[BankedLoadPort.swift:130]
-            table_write_valid_q <= _t29; // @[BankedLoadPort.swift:137]
-            bias_write_valid_q <= _t31 & _t32; // @[BankedLoadPort.swift:130]
-            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:137]
-            else if (_t26 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:137]
-            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:137]
-            else if (_t29 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:137]
-            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:137]
-            else if (_t31 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:137]
-            if (load_moved & (~(_t33 | (_t30 & _t32)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:147]
-            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:146]
-            if (_t35) error_code <= 6'h00; // @[BankedLoadPort.swift:181]
+            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:79]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:181]
+            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:181]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:181]
+            else if (checking) pending <= _t43; // @[BankedLoadPort.swift:196]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:169]
+            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:168]
+            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:173]
+            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:169]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:291]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:291]
+            bank0_busy <= bank0_busy_next; // @[BankedLoadPort.swift:292]
+            if (_t6) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:291]
+            else if (_t7) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:291]
+            bank1_busy <= bank1_busy_next; // @[BankedLoadPort.swift:292]
+            load_ready_q <= _t45; // @[BankedLoadPort.swift:84]
+            load_moved <= _t8; // @[BankedLoadPort.swift:87]
+            load_moved_last <= _t9; // @[BankedLoadPort.swift:87]
+            if (load_moved & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:101]
+            else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:100]
+            register_check_valid <= _t10; // @[BankedLoadPort.swift:114]
+            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h000)) ls_legal <= ((register_check_high_clear & (register_check_low[15:4] == 12'h000)) & (4'h1 <= _t14)) & (_t14 <= 4'h9); // @[BankedLoadPort.swift:121]
+            if (_t16) bank0_ls <= _t13; // @[BankedLoadPort.swift:217]
+            if (_t17) bank1_ls <= _t13; // @[BankedLoadPort.swift:217]
+            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h001)) np_legal <= (_t20 & (5'h01 <= _t19)) & (_t19 <= 5'h10); // @[BankedLoadPort.swift:121]
+            if (_t21) bank0_np <= _t18; // @[BankedLoadPort.swift:217]
+            if (_t22) bank1_np <= _t18; // @[BankedLoadPort.swift:217]
+            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h002)) ns_legal <= _t25; // @[BankedLoadPort.swift:121]
+            if (_t26) bank0_ns <= _t23; // @[BankedLoadPort.swift:217]
+            if (_t27) bank1_ns <= _t23; // @[BankedLoadPort.swift:217]
+            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h003)) cout_legal <= _t25; // @[BankedLoadPort.swift:121]
+            if (_t28) bank0_cout <= _t23; // @[BankedLoadPort.swift:217]
+            if (_t29) bank1_cout <= _t23; // @[BankedLoadPort.swift:217]
+            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h004)) columns_legal <= _t32; // @[BankedLoadPort.swift:121]
+            if (columns_written & _t15) bank0_columns <= _t30; // @[BankedLoadPort.swift:126]
+            if (columns_written & load_bank) bank1_columns <= _t30; // @[BankedLoadPort.swift:126]
+            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h005)) multiplier_legal <= register_check_high_clear & (16'h0001 <= register_check_low); // @[BankedLoadPort.swift:121]
+            if (multiplier_written & _t15) bank0_multiplier <= _t11; // @[BankedLoadPort.swift:126]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t11; // @[BankedLoadPort.swift:126]
+            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h006)) shift_legal <= _t20; // @[BankedLoadPort.swift:121]
+            if (shift_written & _t15) bank0_shift <= _t18; // @[BankedLoadPort.swift:217]
+            if (shift_written & load_bank) bank1_shift <= _t18; // @[BankedLoadPort.swift:217]
+            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
+            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
+            if (register_check_valid & (register_check_address == 10'h007)) relu_legal <= register_check_high_clear & (register_check_low[15:1] == 15'h0000); // @[BankedLoadPort.swift:121]
+            if (relu_written & _t15) bank0_relu <= _t33; // @[BankedLoadPort.swift:126]
+            if (relu_written & load_bank) bank1_relu <= _t33; // @[BankedLoadPort.swift:126]
+            prototypes_write_valid_q <= _t35 & _t36; // @[BankedLoadPort.swift:145]
+            table_write_valid_q <= _t38; // @[BankedLoadPort.swift:152]
+            bias_write_valid_q <= _t40 & _t41; // @[BankedLoadPort.swift:145]
+            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:152]
+            else if (_t35 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:152]
+            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:152]
+            else if (_t38 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:152]
+            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:152]
+            else if (_t40 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:152]
+            if (load_moved & (~(_t42 | (_t39 & _t41)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:162]
+            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:161]
+            if (_t44) error_code <= 6'h00; // @[BankedLoadPort.swift:196]
             else if (error_code == 6'h00) begin
-                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:182]
-                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:182]
-                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:182]
-                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:182]
+                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:197]
+                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:197]
+                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:197]
+                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:197]
             end
-            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:179]
-            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:180]
+            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:194]
+            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:195]
+            if (_t16) bank0_chunks <= _t46; // @[BankedLoadPort.swift:217]
+            if (_t17) bank1_chunks <= _t46; // @[BankedLoadPort.swift:217]
+            if (_t21) bank0_prototype_chunks <= _t52; // @[BankedLoadPort.swift:217]
+            if (_t22) bank1_prototype_chunks <= _t52; // @[BankedLoadPort.swift:217]
+            if (_t26) bank0_groups <= _t69; // @[BankedLoadPort.swift:217]
+            if (_t27) bank1_groups <= _t69; // @[BankedLoadPort.swift:217]
+            if (_t28) bank0_output_chunks <= _t72; // @[BankedLoadPort.swift:217]
+            if (_t29) bank1_output_chunks <= _t72; // @[BankedLoadPort.swift:217]
+            if (_t21) bank0_prototype_beat_groups <= _t75; // @[BankedLoadPort.swift:217]
+            if (_t22) bank1_prototype_beat_groups <= _t75; // @[BankedLoadPort.swift:217]
+            if (_t26) bank0_table_beat_groups <= _t85; // @[BankedLoadPort.swift:217]
+            if (_t27) bank1_table_beat_groups <= _t85; // @[BankedLoadPort.swift:217]
         end
     end
 
     always @(posedge clk) begin
-        load_kind_q <= load_kind; // @[BankedLoadPort.swift:85]
-        load_index_q <= load_index; // @[BankedLoadPort.swift:85]
-        load_address_q <= load_address; // @[BankedLoadPort.swift:86]
-        load_data_q <= load_data; // @[BankedLoadPort.swift:87]
-        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:131]
-        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:132]
-        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:133]
-        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:131]
-        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:132]
-        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:133]
-        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:132]
-        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:133]
-        bank0_chunks <= 4'h0 < bank0_ls; // @[LayerControl.swift:134]
-        bank0_prototype_chunks <= _t37; // @[LayerControl.swift:135]
-        bank0_groups <= _t84; // @[LayerControl.swift:137]
-        bank0_output_chunks <= _t89; // @[LayerControl.swift:138]
-        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
-        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:147]
-        bank1_chunks <= 4'h0 < bank1_ls; // @[LayerControl.swift:134]
-        bank1_prototype_chunks <= _t90; // @[LayerControl.swift:135]
-        bank1_groups <= _t137; // @[LayerControl.swift:137]
-        bank1_output_chunks <= _t142; // @[LayerControl.swift:138]
-        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:141]
-        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:147]
-        bank0_prototype_beat_groups <= _t150; // @[LayerControl.swift:164]
-        bank0_table_beat_groups <= _t203; // @[LayerControl.swift:165]
-        bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:166]
-        bank0_table_rows <= _t205; // @[LayerControl.swift:167]
-        bank0_expected_prototypes_beats <= _t207; // @[LayerControl.swift:168]
-        bank0_expected_table_beats <= _t211 + _t210; // @[LayerControl.swift:169]
-        bank0_expected_bias_beats <= bank0_output_chunks; // @[LayerControl.swift:170]
-        bank1_prototype_beat_groups <= _t219; // @[LayerControl.swift:164]
-        bank1_table_beat_groups <= _t272; // @[LayerControl.swift:165]
-        bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:166]
-        bank1_table_rows <= _t274; // @[LayerControl.swift:167]
-        bank1_expected_prototypes_beats <= _t276; // @[LayerControl.swift:168]
-        bank1_expected_table_beats <= (_t278 + _t279) + _t280; // @[LayerControl.swift:169]
-        bank1_expected_bias_beats <= bank1_output_chunks; // @[LayerControl.swift:170]
-        scope_check_fails_q <= _t304 | (_t306 | (_t308 | (_t297 | (_t298 | load_bad_beat)))); // @[BankedLoadPort.swift:211]
-        scope_check_code_q <= _t304 ? (_t300 ? _t301 : _t303) : (_t306 ? _t307 : _t310); // @[BankedLoadPort.swift:211]
-        prototypes_beats_match_q <= (prototypes_beats == _t281[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:215]
-        table_beats_match_q <= (table_beats == _t282[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:215]
-        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_expected_bias_beats : bank0_expected_bias_beats)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:215]
+        load_kind_q <= load_kind; // @[BankedLoadPort.swift:88]
+        load_index_q <= load_index; // @[BankedLoadPort.swift:88]
+        load_address_q <= load_address; // @[BankedLoadPort.swift:89]
+        load_data_q <= load_data; // @[BankedLoadPort.swift:90]
+        register_check_address <= load_address_q; // @[BankedLoadPort.swift:108]
+        register_check_low <= _t11; // @[BankedLoadPort.swift:126]
+        register_check_high_clear <= _t12; // @[BankedLoadPort.swift:110]
+        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:146]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:147]
+        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:148]
+        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:146]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:147]
+        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:148]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:147]
+        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:148]
+        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
+        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
+        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
+        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
+        bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:180]
+        bank0_table_rows <= _t87; // @[LayerControl.swift:181]
+        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t88) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t88 << 1) : 11'h000); // @[LayerControl.swift:177]
+        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t88 << 2) : 11'h000; // @[LayerControl.swift:177]
+        bank0_expected_prototypes_beats_product_l2_0 <= bank0_expected_prototypes_beats_product_l1_0 + bank0_expected_prototypes_beats_product_l1_1; // @[LayerControl.swift:177]
+        bank0_expected_table_beats_product_l2_0 <= _t90 + _t91; // @[LayerControl.swift:177]
+        bank0_expected_table_beats_product_l2_1 <= _t92; // @[LayerControl.swift:177]
+        bank0_expected_table_beats <= bank0_expected_table_beats_product_l2_0 + bank0_expected_table_beats_product_l2_1; // @[LayerControl.swift:177]
+        bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:180]
+        bank1_table_rows <= _t94; // @[LayerControl.swift:181]
+        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t95) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t95 << 1) : 11'h000); // @[LayerControl.swift:177]
+        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t95 << 2) : 11'h000; // @[LayerControl.swift:177]
+        bank1_expected_prototypes_beats_product_l2_0 <= bank1_expected_prototypes_beats_product_l1_0 + bank1_expected_prototypes_beats_product_l1_1; // @[LayerControl.swift:177]
+        bank1_expected_table_beats_product_l2_0 <= _t97 + _t98; // @[LayerControl.swift:177]
+        bank1_expected_table_beats_product_l2_1 <= _t99; // @[LayerControl.swift:177]
+        bank1_expected_table_beats <= bank1_expected_table_beats_product_l2_0 + bank1_expected_table_beats_product_l2_1; // @[LayerControl.swift:177]
+        scope_check_fails_q <= _t123 | (_t125 | (_t127 | (_t116 | (_t117 | load_bad_beat)))); // @[BankedLoadPort.swift:238]
+        scope_check_code_q <= _t123 ? (_t119 ? _t120 : _t122) : (_t125 ? _t126 : _t129); // @[BankedLoadPort.swift:238]
+        prototypes_beats_match_q <= (prototypes_beats == _t100[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:242]
+        table_beats_match_q <= (table_beats == _t101[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:242]
+        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_output_chunks : bank0_output_chunks)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:242]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t281[10:9], _t282[13:12], 1'b0};
+    wire _unused_ok = &{1'b0, _t100[10:9], _t101[13:12], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -15,7 +15,7 @@
 //   exists              input   Bool
 //   value               output  UInt<8>
 // Registers without reset (unknown until first loaded):
-//   q1_product, q2_sum, q3_shifted
+//   q0_accumulator, q1_product, q2_sum, q3a_shifted, q3a_high_shift, q3_shifted
 `default_nettype none
 
 module pqa_requantizer_lane (
@@ -29,30 +29,38 @@ module pqa_requantizer_lane (
     output wire [7:0] value
 );
 
+    reg  [16:0] q0_accumulator;
     wire [16:0] _t0;
     wire [33:0] _t1;
     reg  [33:0] q1_product;
     reg  [34:0] q2_sum;
     wire [34:0] _t2;
-    reg  [34:0] q3_shifted;
+    reg  [34:0] q3a_shifted;
+    reg  [1:0] q3a_high_shift;
     wire [34:0] _t3;
-    wire [7:0] _t4;
+    reg  [34:0] q3_shifted;
+    wire [34:0] _t4;
+    wire [7:0] _t5;
 
-    assign value = exists ? ((control_relu & ($signed(_t4) < $signed(8'h00))) ? 8'h00 : _t4) : 8'h00; // @[Requantizer.swift:195]
-    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:202]
-    assign _t1 = {{17{accumulator[16]}}, accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:202]
-    assign _t2 = $signed(q2_sum) >>> control_shift; // @[Requantizer.swift:206]
-    assign _t3 = ($signed(q3_shifted) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q3_shifted)) ? 35'h00000007f : q3_shifted); // @[Requantizer.swift:195]
-    assign _t4 = _t3[7:0]; // @[Requantizer.swift:195]
+    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:202]
+    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:210]
+    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:210]
+    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:216]
+    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:220]
+    assign _t4 = ($signed(q3_shifted) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q3_shifted)) ? 35'h00000007f : q3_shifted); // @[Requantizer.swift:202]
+    assign _t5 = _t4[7:0]; // @[Requantizer.swift:202]
 
     always @(posedge clk) begin
-        q1_product <= _t1; // @[Requantizer.swift:202]
-        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:205]
-        q3_shifted <= _t2; // @[Requantizer.swift:206]
+        q0_accumulator <= accumulator; // @[Requantizer.swift:208]
+        q1_product <= _t1; // @[Requantizer.swift:210]
+        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:214]
+        q3a_shifted <= _t2; // @[Requantizer.swift:216]
+        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:219]
+        q3_shifted <= _t3; // @[Requantizer.swift:220]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t3[34:8], 1'b0};
+    wire _unused_ok = &{1'b0, _t4[34:8], 1'b0};
 endmodule
 
 `default_nettype wire

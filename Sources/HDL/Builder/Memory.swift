@@ -12,6 +12,14 @@ public struct Memory {
 
     var spec: MemorySpec { builder.memories[index] }
 
+    /// Whether a simple dual port RAM of `depth` words of `width` bits, read
+    /// by `readRegistered`, is emitted as block RAM tiles on ECP5 (see
+    /// `BlockRAMPrimitives.prefersBlockRAM`): its words then come from a
+    /// block RAM column, a long route from the logic that uses them.
+    public static func isBlockRAMSized(depth: Int, width: Int) -> Bool {
+        BlockRAMPrimitives.prefersBlockRAM(depth: depth, width: width)
+    }
+
     /// Bits of a read or write address.
     public var addressWidth: Int { spec.addressWidth }
 

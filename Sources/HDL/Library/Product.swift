@@ -17,8 +17,9 @@ extension ModuleBuilder {
     /// maps to DSP blocks.
     /// With `levelsPerStage` above 0 the adder tree of a product built from
     /// LUTs has a register every that many levels; `productStages` says how
-    /// many (a `*` product has none).
-    public func product(_ a: Signal, _ b: Signal, levelsPerStage: Int = 0, fileID: String = #fileID, line: Int = #line) -> Signal {
+    /// many (a `*` product has none), named after `name` (unique in the module when pipelined).
+    public func product(_ a: Signal, _ b: Signal, levelsPerStage: Int = 0, name: String = "product",
+                        fileID: String = #fileID, line: Int = #line) -> Signal {
         let signed = a.type.isSigned || b.type.isSigned
         let (aConstant, bConstant) = (isConstant(a), isConstant(b))
         let narrowIsB = bConstant || (!aConstant && b.width <= a.width)
@@ -37,7 +38,7 @@ extension ModuleBuilder {
             let shifted = value << bit
             return mux(narrow.bit(bit), signed && bit == narrow.width - 1 ? zero - shifted : shifted, zero)
         }
-        return reduceTree(terms, levelsPerStage: levelsPerStage, name: "product", fileID: fileID, line: line) { $0 + $1 }
+        return reduceTree(terms, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { $0 + $1 }
     }
 
     /// Register stages `product(a, b, levelsPerStage:)` puts in a product of

@@ -84,20 +84,29 @@ struct MACArrayControl: Circuit {
         func layerRegister(_ register: MACRegister) -> [Signal] { port.registers[register.rawValue] }
         let d = layerRegister(.d), cout = layerRegister(.cout), columns = layerRegister(.columns)
         let multiplier = layerRegister(.multiplier), shift = layerRegister(.shift), relu = layerRegister(.relu)
+        // The chunk counts are written with their registers (`derived`), two cycles after the beat.
+        let inChunks = port.derived(from: MACRegister.d.rawValue, name: "in_chunks", countType(design.inChunksMax), m) {
+            ceilDivide($0, by: p.inVec, maximum: design.inChunksMax, m)
+        }
+        let outputChunks = port.derived(from: MACRegister.cout.rawValue, name: "output_chunks", countType(design.outputChunksMax), m) {
+            ceilDivide($0, by: p.outVec, maximum: design.outputChunksMax, m)
+        }
         let banks = (0..<2).map { bank in
             MACLayerBank(d: d[bank], cout: cout[bank], columns: columns[bank], multiplier: multiplier[bank], shift: shift[bank],
-                         relu: relu[bank],
-                         inChunks: m.delayed(ceilDivide(d[bank], by: p.inVec, maximum: design.inChunksMax, m), name: "bank\(bank)_in_chunks"),
-                         outputChunks: m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
-                                                 name: "bank\(bank)_output_chunks"))
+                         relu: relu[bank], inChunks: inChunks[bank], outputChunks: outputChunks[bank])
         }
         outputs.banks <== banks
         outputs.weights <== port.writes[0]
         outputs.bias <== port.writes[1]
-        // Weights: one beat per channel and input chunk; bias: one per output chunk.
+        // Weights: one beat per channel and input chunk; bias: one per output
+        // chunk. Per bank, registered, the load bank's chosen last: settled
+        // three cycles after the last register beat, a cycle before the
+        // commit of a load with one weight beat and one bias beat checks them.
+        let weightBeats = banks.enumerated().map { index, bank in
+            m.delayed(m.product(bank.cout, bank.inChunks), name: "bank\(index)_expected_weights_beats")
+        }
         let loadBank = port.state.loadBank
-        let weightBeats = m.product(perBank(loadBank, banks.map(\.cout)), perBank(loadBank, banks.map(\.inChunks)))
-        port.finish(m, expectedBeats: [m.delayed(weightBeats, name: "expected_weights_beats"), perBank(loadBank, banks.map(\.outputChunks))])
+        port.finish(m, expectedBeats: [perBank(loadBank, weightBeats), perBank(loadBank, banks.map(\.outputChunks))])
         outputs.error <== port.error
     }
 }

@@ -49,6 +49,11 @@ public struct PQAParameters: Sendable {
     /// Words of one bank of the bias memory.
     public var biasWords: Int { outputChunksMax }
 
+    /// Whether each prototype memory (both banks) is large enough for block
+    /// RAM (`Memory.isBlockRAMSized`): the distance units then register their
+    /// inputs beside their lanes, a cycle after the RAM's output register.
+    public var prototypesInBlockRAM: Bool { Memory.isBlockRAMSized(depth: 2 * prototypeWords, width: prototypeWordBits) }
+
     /// Bits of an address of a prototype memory (both banks).
     public var prototypeAddressBits: Int { max(1, ceilLog2(2 * prototypeWords)) }
     /// Bits of an address of a table memory (both banks).

@@ -59,6 +59,9 @@ struct BankedLoadPort {
     private let entries: [RegisterEntry]
     /// Per register: written in this load, and within its legal range.
     private let written, legal: [Signal]
+    /// Per register: its beat is decoded this cycle (into the load bank), and the value it carries.
+    private let hits, values: [Signal]
+    private let loadBank: Signal
     /// Per memory: its beats in this load.
     private let beatCounts: [Signal]
     private let badBeat: Signal
@@ -97,16 +100,25 @@ struct BankedLoadPort {
         m.when(clear) { dataSeen <== false }
         m.when(moved & !isRegister) { dataSeen <== true }
 
-        var written: [Signal] = [], legal: [Signal] = []
+        // A register beat's range check takes two steps: first the data
+        // field's bits above the widest register, ORed, registered beside
+        // its low bits; a cycle later the check itself.
+        let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
+        let checkedBeat = m.delayed(moved & isRegister, name: "register_check_valid", reset: 0)
+        let checkedAddress = m.delayed(beat.address, name: "register_check_address")
+        let checkedLow = m.delayed(beat.data[high: lowBits - 1, low: 0], name: "register_check_low")
+        let highClear = m.delayed(lowBits < beat.data.width ? beat.data[high: beat.data.width - 1, low: lowBits] == 0 : m.constant(true),
+                                  name: "register_check_high_clear")
+        var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], values: [Signal] = []
         registers = entries.map { entry -> [Signal] in
             let hit = (moved & isRegister & (beat.address == entry.address)).named("\(entry.name)_written")
             let value = entry.isFlag ? beat.data.bit(0) : beat.data.resized(to: entry.bits)
+            hits.append(hit)
+            values.append(value)
             let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
             m.when(clear) { isWritten <== false }
-            m.when(hit) {
-                isWritten <== true
-                inRange <== isLegal(beat.data, entry, m)
-            }
+            m.when(hit) { isWritten <== true }
+            m.when(checkedBeat & (checkedAddress == entry.address)) { inRange <== isLegal(checkedLow, highClear: highClear, entry, m) }
             written.append(isWritten)
             legal.append(inRange)
             return (0..<2).map { bank in
@@ -117,6 +129,9 @@ struct BankedLoadPort {
         }
         self.written = written
         self.legal = legal
+        self.hits = hits
+        self.values = values
+        self.loadBank = loadBank
 
         // A memory beat is written two cycles after it moves (the beat, then
         // its write, registered): the tlast beat's write lands as its commit's
@@ -192,6 +207,18 @@ struct BankedLoadPort {
                           swap: swap, loadBank: loadBank, idleBanks: inFlight.idle)
     }
 
+    /// Per bank, a register holding `derive` of the register at `address`:
+    /// written from its beat together with the register itself, so a count
+    /// derived from a layer register settles in the same cycle.
+    func derived(from address: Int, name: String, _ type: SignalType, _ m: ModuleBuilder, _ derive: (Signal) -> Signal) -> [Signal] {
+        let value = derive(values[address]).resized(to: type.width)
+        return (0..<2).map { bank in
+            let register = m.register("bank\(bank)_\(name)", type, reset: 0)
+            m.when(hits[address] & (bank == 1 ? loadBank : !loadBank)) { register <== value }
+            return register
+        }
+    }
+
     /// Drives the commit's checks, `expectedBeats` per memory (in the order
     /// given) from the load bank's registers, settled by the commit (the
     /// registers come at least one beat of each memory kind before it). The
@@ -233,10 +260,11 @@ private func firstFailing(_ checks: [(fails: Signal, code: Signal)], _ m: Module
     return (first.fails | rest.fails, mux(first.fails, first.code, rest.code))
 }
 
-/// Whether a register beat's whole data field lies in `entry`'s legal range.
-private func isLegal(_ data: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
-    let value = data[high: entry.bits - 1, low: 0]
-    var legal = entry.bits < data.width ? data[high: data.width - 1, low: entry.bits] == 0 : m.constant(true)
+/// Whether a register beat's whole data field lies in `entry`'s legal
+/// range: its low bits `low`, and whether the bits above them are all zero.
+private func isLegal(_ low: Signal, highClear: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
+    let value = low[high: entry.bits - 1, low: 0]
+    var legal = entry.bits < low.width ? highClear & (low[high: low.width - 1, low: entry.bits] == 0) : highClear
     if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
     if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
     return legal

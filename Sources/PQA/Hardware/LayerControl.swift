@@ -114,36 +114,39 @@ struct LayerControl: Circuit {
             let banks = registerBanks(m, port)
             outputs.banks <== banks
             writes <== LayerWrites(prototypes: port.writes[0], table: port.writes[1], bias: port.writes[2])
-            port.finish(m, expectedBeats: expectedBeats(m, banks: banks, loadBank: port.state.loadBank))
+            port.finish(m, expectedBeats: expectedBeats(m, banks: banks, port: port))
             outputs.error <== port.error
         }
     }
 
     /// Both banks' layer registers, written by layer-register beats, and
-    /// their derived counts, registered: counted from the last register
-    /// beat, the counts settle in two cycles, the encode cycles in three and
-    /// the period in four, before the commit's checks (at least one beat of
-    /// each memory kind comes between) and so before the swap.
+    /// the counts derived from them, written with them (`derived`): counted
+    /// from the last register beat, the registers and counts settle in two
+    /// cycles (the beat registered, then decoded), the encode cycles in three
+    /// and the period in four, before the commit's checks (at least one beat
+    /// of each memory kind comes between) and so before the swap.
     private func registerBanks(_ m: ModuleBuilder, _ port: BankedLoadPort) -> [LayerBank] {
         let p = design.configuration.parallelism
         func layerRegister(_ register: LayerRegister) -> [Signal] { port.registers[register.rawValue] }
+        func derived(_ register: LayerRegister, _ name: String, by divisor: Int, maximum: Int) -> [Signal] {
+            port.derived(from: register.rawValue, name: name, countType(maximum), m) { ceilDivide($0, by: divisor, maximum: maximum, m) }
+        }
         let ls = layerRegister(.ls), np = layerRegister(.np), ns = layerRegister(.ns), cout = layerRegister(.cout)
         let columns = layerRegister(.columns), multiplier = layerRegister(.multiplier), shift = layerRegister(.shift)
         let relu = layerRegister(.relu)
+        let chunks = derived(.ls, "chunks", by: p.lsVec, maximum: design.chunksMax)
+        let prototypeChunks = derived(.np, "prototype_chunks", by: p.npVec, maximum: design.prototypeChunksMax)
+        let groups = derived(.ns, "groups", by: p.nsVec, maximum: design.groupsMax)
+        let outputChunks = derived(.cout, "output_chunks", by: p.outVec, maximum: design.outputChunksMax)
         return (0..<2).map { bank in
-            let chunks = m.delayed(ceilDivide(ls[bank], by: p.lsVec, maximum: design.chunksMax, m), name: "bank\(bank)_chunks")
-            let prototypeChunks = m.delayed(ceilDivide(np[bank], by: p.npVec, maximum: design.prototypeChunksMax, m),
-                                            name: "bank\(bank)_prototype_chunks")
-            let groups = m.delayed(ceilDivide(ns[bank], by: p.nsVec, maximum: design.groupsMax, m), name: "bank\(bank)_groups")
-            let outputChunks = m.delayed(ceilDivide(cout[bank], by: p.outVec, maximum: design.outputChunksMax, m),
-                                         name: "bank\(bank)_output_chunks")
             let periodType = countType(design.periodMax)
-            let encodeCycles = m.delayed(m.product(chunks, prototypeChunks).resized(to: periodType.width), name: "bank\(bank)_encode_cycles")
-            let lookupCycles = outputChunks.resized(to: periodType.width)
+            let encodeCycles = m.delayed(m.product(chunks[bank], prototypeChunks[bank]).resized(to: periodType.width),
+                                         name: "bank\(bank)_encode_cycles")
+            let lookupCycles = outputChunks[bank].resized(to: periodType.width)
             return LayerBank(ls: ls[bank], np: np[bank], ns: ns[bank], cout: cout[bank], columns: columns[bank],
                              multiplier: multiplier[bank], shift: shift[bank], relu: relu[bank],
-                             chunks: chunks, prototypeChunks: prototypeChunks, groups: groups, outputChunks: outputChunks,
-                             encodeCycles: encodeCycles,
+                             chunks: chunks[bank], prototypeChunks: prototypeChunks[bank], groups: groups[bank],
+                             outputChunks: outputChunks[bank], encodeCycles: encodeCycles,
                              period: m.delayed(mux(encodeCycles < lookupCycles, lookupCycles, encodeCycles), name: "bank\(bank)_period"))
         }
     }
@@ -151,25 +154,36 @@ struct LayerControl: Circuit {
     /// The beats of each memory kind the load bank's layer needs, as
     /// `CycleModel.loadBeatCounts` counts them: prototypes
     /// `chunks x Ns x P(Np)`, tables `Np x output chunks x T(Ns)`, bias
-    /// `output chunks`. Computed per bank, one step per stage, and the load
-    /// bank's chosen last, so the bank select's fan-out stays off the
-    /// products: the counts settle four cycles after the last register beat
-    /// (layer register; chunk and beat-group counts; the first product; the
-    /// second), the cycle the commit of a load with the fewest memory beats
-    /// (one of each kind) checks them.
-    private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], loadBank: Signal) -> [Signal] {
+    /// `output chunks`. Computed per bank, and the load bank's chosen last,
+    /// so the bank select's fan-out stays off the products. Counted from the
+    /// last register beat: the beat groups settle with the registers (two
+    /// cycles), the rows a cycle later, the counts two cycles after that
+    /// (the product registered halfway), five in all, the cycle the commit
+    /// of a load with the fewest memory beats (one of each kind) checks them.
+    private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [Signal] {
         let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
         let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
+        let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", countType(prototypeStarts.count), m) {
+            countAbove($0, prototypeStarts, m)
+        }
+        let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", countType(tableStarts.count), m) {
+            countAbove($0, tableStarts, m)
+        }
+        /// `rows x groups` two cycles later, the product's adder tree registered halfway.
+        func twoStageProduct(_ rows: Signal, _ groups: Signal, name: String) -> Signal {
+            let narrow = min(rows.width, groups.width), levels = ceilLog2(max(1, narrow))
+            let perStage = max(1, (levels + 1) / 2)
+            let stages = ModuleBuilder.productStages(rows.type, groups.type, levelsPerStage: perStage)
+            return m.delayed(m.product(rows, groups, levelsPerStage: perStage, name: "\(name)_product"), cycles: max(0, 2 - stages), name: name)
+        }
         let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
-            let prototypeGroups = m.delayed(countAbove(bank.np, prototypeStarts, m), name: "bank\(index)_prototype_beat_groups")
-            let tableGroups = m.delayed(countAbove(bank.ns, tableStarts, m), name: "bank\(index)_table_beat_groups")
             let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
             let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
-            return [m.delayed(m.product(prototypeRows, prototypeGroups), name: "bank\(index)_expected_prototypes_beats"),
-                    m.delayed(m.product(tableRows, tableGroups), name: "bank\(index)_expected_table_beats"),
-                    m.delayed(bank.outputChunks, name: "bank\(index)_expected_bias_beats")]
+            return [twoStageProduct(prototypeRows, prototypeGroups[index], name: "bank\(index)_expected_prototypes_beats"),
+                    twoStageProduct(tableRows, tableGroups[index], name: "bank\(index)_expected_table_beats"),
+                    bank.outputChunks]
         }
-        return perBankCounts[0].indices.map { kind in perBank(loadBank, perBankCounts.map { $0[kind] }) }
+        return perBankCounts[0].indices.map { kind in perBank(port.state.loadBank, perBankCounts.map { $0[kind] }) }
     }
 
     /// The one layer of a fixed-table design, as constants: it is always
@@ -203,14 +217,18 @@ func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuild
     countAbove(value, (0..<maximum).map { $0 * divisor }, m)
 }
 
-/// How many of `thresholds` (strictly increasing) lie below `value`. The
-/// comparisons form a thermometer code; the count is read from where it
-/// ends (threshold k below and k + 1 not: the count is k + 1), each bit of
-/// it an OR of those ends, so the logic after the comparators is two levels
-/// deep however many thresholds there are, where summing them took a tree of adders.
+/// How many of `thresholds` (strictly increasing) lie below `value`. An
+/// input of up to `lookupInputBits` bits reads the count from a table of
+/// constants (a multiplexer tree on its bits, which synthesis maps to a few
+/// LUT levels and no carry chain). A wider one compares: the comparisons form
+/// a thermometer code, the count read from where it ends (threshold k below
+/// and k + 1 not: k + 1), each bit an OR of those ends.
 func countAbove(_ value: Signal, _ thresholds: [Int], _ m: ModuleBuilder) -> Signal {
     precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds must be strictly increasing")
     let type = countType(thresholds.count)
+    if value.width <= lookupInputBits {
+        return lookup(value, type, m) { input in thresholds.prefix { $0 < input }.count }
+    }
     let below = thresholds.prefix { $0 < 1 << value.width }.map { value > $0 }
     let ends = below.indices.map { k in k + 1 < below.count ? below[k] & !below[k + 1] : below[k] }
     let bits = (0..<type.width).reversed().map { bit -> Signal in
@@ -218,6 +236,22 @@ func countAbove(_ value: Signal, _ thresholds: [Int], _ m: ModuleBuilder) -> Sig
         return terms.dropFirst().reduce(terms.first ?? m.constant(false)) { $0 | $1 }
     }
     return concatenate(bits)
+}
+
+/// Inputs of at most this many bits take `countAbove`'s table.
+private let lookupInputBits = 8
+
+/// `function(value)` as constants chosen by a multiplexer tree on the bits
+/// of `value`, most significant bit at the root; equal halves share one subtree.
+private func lookup(_ value: Signal, _ type: SignalType, _ m: ModuleBuilder, _ function: (Int) -> Int) -> Signal {
+    func tree(_ bit: Int, _ values: ArraySlice<Int>) -> Signal {
+        if Set(values).count == 1 { return m.constant(values.first!, type) }
+        let half = values.count / 2
+        let low = values.prefix(half), high = values.suffix(half)
+        if low.elementsEqual(high) { return tree(bit - 1, low) }
+        return mux(value.bit(bit), tree(bit - 1, high), tree(bit - 1, low))
+    }
+    return tree(value.width - 1, ArraySlice((0..<(1 << value.width)).map(function)))
 }
 
 extension PQAConfiguration.Maxima {

@@ -38,9 +38,11 @@ struct RequantizedBeat: PortGroup {
 /// lane (emitted once):
 ///
 /// ```
-///  q1   product = accumulator * multiplier     (a register every 2 adder levels of a LUT product; registered)
+///  q0   accumulator and multiplier                                  (registered)
+///  q1   product = accumulator * multiplier     (a register every adder level of a LUT product; registered)
 ///  q2   sum = product + 2^(shift-1)                                 (registered)
-///  q3   sum >>> shift                                               (registered)
+///  q3a  sum >>> the shift's low bits                                (registered)
+///  q3   that >>> the shift's high bits                              (registered)
 ///  q4   saturated, ReLU, lanes past Cout zeroed                     (registered)
 /// ```
 /// The PQA core and the MAC-array baseline share it.
@@ -102,17 +104,21 @@ struct Requantizer: Circuit {
         // The beat's position beside the lanes, at the step each setting is used in.
         let multiplied = m.delayed(beat.position, cycles: lane.productLatency, name: "q1")
         let rounded = m.delayed(multiplied, cycles: 1, name: "q2")
-        let shifted = m.delayed(rounded, cycles: 1, name: "q3")
+        let halfShifted = m.delayed(rounded, cycles: 1, name: "q3a")
+        let shifted = m.delayed(halfShifted, cycles: 1, name: "q3")
+        // The settings of the last two steps and the lanes' channel checks
+        // are chosen a step ahead and registered, off the value's path.
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
-        let firstChannel = m.product(shifted.chunk, settings.outVec).resized(to: channelWidth)
-        let cout = perBank(shifted.bank, banks.map(\.cout)).resized(to: channelWidth)
+        let firstChannel = m.product(halfShifted.chunk, settings.outVec).resized(to: channelWidth)
+        let cout = perBank(halfShifted.bank, banks.map(\.cout)).resized(to: channelWidth)
         let control = RequantizerLane.Control(
-            multiplier: perBank(beat.bank, banks.map(\.multiplier)), rounding: perBank(multiplied.bank, roundings),
-            shift: perBank(rounded.bank, banks.map(\.shift)), relu: perBank(shifted.bank, banks.map(\.relu)))
+            multiplier: m.delayed(perBank(beat.bank, banks.map(\.multiplier)), name: "q0_multiplier"), rounding: perBank(multiplied.bank, roundings),
+            shift: m.delayed(perBank(multiplied.bank, banks.map(\.shift)), name: "q2_shift"),
+            relu: m.delayed(perBank(halfShifted.bank, banks.map(\.relu)), name: "q3_relu"))
         let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
             let unit = m.instance(lane, name: "u_lane_\(index)")
             unit.inputs <== RequantizerLane.Inputs(accumulator: accumulator, control: control,
-                                                   exists: ((firstChannel + index) < cout).named("channel_exists_\(index)"))
+                                                   exists: m.delayed((firstChannel + index) < cout, name: "q3_channel_exists_\(index)"))
             return unit.outputs
         }
         outputs.data <== m.delayed(concatenate(lanes.reversed()), name: "q4_data")
@@ -148,8 +154,9 @@ struct RequantizerLane: Circuit {
 
     /// The bank's settings, each at the step that uses it.
     struct Control: PortGroup {
-        /// With the accumulator: the multiplier; with the product: the
-        /// rounding constant; with the sum: the shift; with the shifted value: ReLU.
+        /// A cycle after the accumulator: the multiplier; with the product:
+        /// the rounding constant; with the sum: the shift; with the shifted
+        /// value: ReLU (all but the rounding constant from registers).
         let multiplier, rounding, shift, relu: Signal
     }
 
@@ -172,12 +179,12 @@ struct RequantizerLane: Circuit {
     private var signedAccumulator: SignalType {
         settings.accumulator.isSigned ? settings.accumulator : .signed(settings.accumulator.width + 1)
     }
-    /// Cycles from the accumulator to the registered product.
+    /// Cycles from the accumulator to the registered product (the first registers the operands).
     var productLatency: Int {
-        1 + ModuleBuilder.productStages(signedAccumulator, .unsigned(settings.multiplierBits), levelsPerStage: Requantizer.productLevelsPerStage)
+        2 + ModuleBuilder.productStages(signedAccumulator, .unsigned(settings.multiplierBits), levelsPerStage: Requantizer.productLevelsPerStage)
     }
     /// Cycles from the accumulator to the shifted value (the value leaves a step later, unregistered).
-    var latency: Int { productLatency + 2 }
+    var latency: Int { productLatency + 3 }
     /// Bits of the product: the accumulator as a signed number times the unsigned multiplier.
     var productWidth: Int { signedAccumulator.width + settings.multiplierBits + 1 }
     /// Bits of the rounded and shifted value: room for the product's rounding carry, every shift and every output.
@@ -196,14 +203,24 @@ struct RequantizerLane: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs value: Signal) {
         let control = inputs.control, output = settings.output
-        // q1: the product, the accumulator read as a signed number (LUT products pipelined).
-        let accumulator = inputs.accumulator
+        // q0: the accumulator registered beside the multiplier; q1: the
+        // product, the accumulator read as a signed number (LUT products pipelined).
+        let accumulator = m.delayed(inputs.accumulator, name: "q0_accumulator")
         let signedValue = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
         let product = m.delayed(m.product(signedValue, control.multiplier, levelsPerStage: Requantizer.productLevelsPerStage),
                                 name: "q1_product")
-        // q2: round half up; q3: shift (arithmetic).
+        // q2: round half up; q3a, q3: shift (arithmetic), by the shift's low
+        // bits and then its high bits, half the multiplexer levels each.
         let sum = m.delayed(product.extended(to: shiftWidth) + control.rounding, name: "q2_sum")
-        let shifted = m.delayed(sum >> control.shift, name: "q3_shifted")
+        let lowBits = (control.shift.width + 1) / 2, highBits = control.shift.width - lowBits
+        let partlyShifted = m.delayed(sum >> control.shift[high: lowBits - 1, low: 0], name: "q3a_shifted")
+        let shifted: Signal
+        if highBits > 0 {
+            let highShift = m.delayed(control.shift[high: control.shift.width - 1, low: lowBits], name: "q3a_high_shift")
+            shifted = m.delayed(partlyShifted >> highShift.concatenated(m.constant(0, .unsigned(lowBits))), name: "q3_shifted")
+        } else {
+            shifted = m.delayed(partlyShifted, name: "q3_shifted")
+        }
         // q4 (registered by the requantizer): saturate, ReLU, zero past Cout.
         let minimum = m.constant(output.minValue, .signed(shiftWidth)), maximum = m.constant(output.maxValue, .signed(shiftWidth))
         let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted)).truncated(to: output.bits)

@@ -94,15 +94,68 @@ import Testing
         }
     }
 
+    /// The smallest program (one beat of each memory kind) streamed without
+    /// a gap into a bank that held another layer, its shape registers last:
+    /// its commit checks the beat counts derived from them at the earliest
+    /// cycle, and passes.
+    @Test(arguments: Array(1...4) as [UInt64])
+    func smallestLoadAtFullRateCommits(seed: UInt64) throws {
+        let configuration = try randomConfiguration(seed: seed)
+        let design = try PQAParameters(configuration)
+        let maxima = configuration.maxima
+        var random = RandomLayer(seed: seed)
+        let largest = try random.layer(try PQShape(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout), for: configuration)
+        let smallest = try random.layer(try PQShape(ls: 1, np: 1, ns: 1, cout: 1), for: configuration)
+        try checkStage(LayerControl(design: design, fixed: nil), seed: seed, "smallest load of \(configuration.parallelism.summary)") { probe in
+            probe.reset()
+            // The registers the beat counts derive from go last of the register beats (any order is legal).
+            let shapeRegisters = [LayerRegister.ls, .np, .ns, .cout].map(\.rawValue)
+            func isShapeRegister(_ beat: BitVector) -> Bool {
+                let fields = design.loadBeat.fields(of: beat)
+                return LoadBeatKind(rawValue: fields.kind) == .layerRegister && shapeRegisters.contains(fields.address)
+            }
+            for (index, layer) in [largest, smallest, largest, smallest].enumerated() {
+                let program = try LayerProgram(layer, columns: 1, parameters: design).loadBeats
+                let registerCount = LayerRegister.allCases.count
+                let registers = program.prefix(registerCount)
+                let beats = registers.filter { !isShapeRegister($0) } + registers.filter(isShapeRegister) + program.dropFirst(registerCount)
+                var next = 0
+                while next < beats.count {
+                    let fields = design.loadBeat.fields(of: beats[next])
+                    try probe.set("load_valid", true)
+                    try probe.set("load_last", next == beats.count - 1)
+                    try probe.set("load_kind", fields.kind)
+                    try probe.set("load_index", fields.index)
+                    try probe.set("load_address", fields.address)
+                    try probe.set("load_data", fields.data)
+                    if try probe.flag("load_ready") { next += 1 }
+                    probe.step()
+                }
+                try probe.set("load_valid", false)
+                probe.step(CycleModel.commitCycles)
+                probe.check("error after load \(index)", try probe.get("error"), 0)
+                probe.check("active bank after load \(index)", try probe.get("state_active_bank"), 1 - index % 2)
+                // The layer ends at once (it never starts work), so the next swaps in.
+                try probe.set("progress_layer_ends", true)
+                probe.step()
+                try probe.set("progress_layer_ends", false)
+            }
+        }
+    }
+
     /// `countAbove` (and so `ceilDivide`) against counting, for every value
-    /// of its input: thresholds from 0, gaps of one, thresholds beyond the
-    /// input's range, and a single one.
+    /// of its input, narrow (the table) and wide (the comparators):
+    /// thresholds from 0, gaps of one, thresholds beyond the input's range,
+    /// and a single one.
     @Test(arguments: [[0, 3, 6, 9, 12, 15, 18, 21], [0, 1, 2, 3, 4, 5, 6, 7, 8], [2, 5, 40, 63, 64, 200], [5], [0, 16, 32, 48]])
     func countAboveCountsTheThresholdsBelow(thresholds: [Int]) throws {
-        let simulator = Interpreter(try CountAboveModule(thresholds: thresholds).elaborate())
-        for value in 0..<64 {
-            try simulator.poke("value", value)
-            #expect(try simulator.peekInt("count") == thresholds.filter { $0 < value }.count, "value \(value), thresholds \(thresholds)")
+        for width in [6, 10] {
+            let simulator = Interpreter(try CountAboveModule(thresholds: thresholds, width: width).elaborate())
+            for value in 0..<(1 << width) {
+                try simulator.poke("value", value)
+                #expect(try simulator.peekInt("count") == thresholds.filter { $0 < value }.count,
+                        "value \(value) of \(width) bits, thresholds \(thresholds)")
+            }
         }
     }
 
@@ -142,11 +195,12 @@ import Testing
     }
 }
 
-/// `countAbove` of a 6-bit input.
+/// `countAbove` of a `width`-bit input.
 private struct CountAboveModule: HardwareModule {
     let thresholds: [Int]
+    let width: Int
     var moduleName: String { "count_above" }
     func build(_ m: ModuleBuilder) {
-        m.output("count", countType(thresholds.count)) <== countAbove(m.input("value", .unsigned(6)), thresholds, m)
+        m.output("count", countType(thresholds.count)) <== countAbove(m.input("value", .unsigned(width)), thresholds, m)
     }
 }

@@ -12,7 +12,18 @@ import Testing
 @Suite(.serialized) struct DistanceEncoderTests {
     @Test(arguments: Array(1...10) as [UInt64])
     func codesMatchTheGoldenEncoder(seed: UInt64) throws {
-        let configuration = try randomConfiguration(seed: seed)
+        try checkEncoder(try randomConfiguration(seed: seed), seed: seed)
+    }
+
+    /// Prototypes in block RAM: the distance units register their inputs.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func codesMatchWithPrototypesInBlockRAM(seed: UInt64) throws {
+        let configuration = try blockRAMConfiguration(seed: seed)
+        #expect(try PQAParameters(configuration).prototypesInBlockRAM)
+        try checkEncoder(configuration, seed: seed)
+    }
+
+    private func checkEncoder(_ configuration: PQAConfiguration, seed: UInt64) throws {
         let design = try PQAParameters(configuration)
         let p = configuration.parallelism
         var random = RandomLayer(seed: seed)
