@@ -66,11 +66,12 @@ module pqa_input_buffer (
     reg  chunk;
     reg  [4:0] group;
     reg  [12:0] columns_left;
+    reg  has_columns;
     wire _t0;
     wire _t1;
     wire column_ends;
-    wire _t2;
     reg  discarding;
+    wire _t2;
     wire no_layer;
     wire dropping;
     wire _t3;
@@ -99,34 +100,34 @@ module pqa_input_buffer (
     wire _t10;
     (* no_rw_check *) reg  [287:0] column_buffer [0:31];
 
-    assign activations_ready = dropping | (_t2 & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]
+    assign activations_ready = dropping | (has_columns & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]
     assign full_0 = slot_full_0; // @[InputBuffer.swift:97]
     assign full_1 = slot_full_1; // @[InputBuffer.swift:97]
     assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:97]
-    assign columns_done = columns_left == 13'h0000; // @[InputBuffer.swift:97]
+    assign columns_done = _t2; // @[InputBuffer.swift:97]
     assign column = column_q; // @[InputBuffer.swift:98]
     assign error_last_mismatch = last_mismatch; // @[BankedLoadPort.swift:26]
     assign error_no_layer = beat_without_layer; // @[BankedLoadPort.swift:27]
-    assign _t0 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:123]
-    assign _t1 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:128]
-    assign column_ends = _t0 & _t1; // @[InputBuffer.swift:114]
-    assign _t2 = columns_left != 13'h0000; // @[ColumnIntake.swift:37]
-    assign no_layer = (~_t2) & (~layer_waiting); // @[ColumnIntake.swift:37]
+    assign _t0 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:126]
+    assign _t1 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:131]
+    assign column_ends = _t0 & _t1; // @[InputBuffer.swift:117]
+    assign _t2 = ~has_columns; // @[ColumnIntake.swift:37]
+    assign no_layer = _t2 & (~layer_waiting); // @[ColumnIntake.swift:37]
     assign dropping = discarding | no_layer; // @[ColumnIntake.swift:38]
     assign _t3 = activations_valid & activations_ready; // @[ColumnIntake.swift:41]
     assign beat_dropped = _t3 & dropping; // @[ColumnIntake.swift:40]
     assign beat_stored = _t3 & (~dropping); // @[ColumnIntake.swift:41]
     assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:42]
     assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:44]
-    assign _t4 = {1'b0, group}; // @[InputBuffer.swift:120]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t4[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:120]
-    assign _t5 = ~write_slot; // @[InputBuffer.swift:128]
-    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:143]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:143]
-    assign _t7 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:118]
-    assign _t8 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:118]
-    assign _t9 = beat_stored ? (last_mismatch ? _t7 : (_t0 ? (_t1 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7)) : _t7; // @[InputBuffer.swift:122]
-    assign _t10 = beat_stored ? (last_mismatch ? _t8 : (_t0 ? (_t1 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8)) : _t8; // @[InputBuffer.swift:122]
+    assign _t4 = {1'b0, group}; // @[InputBuffer.swift:123]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t4[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:123]
+    assign _t5 = ~write_slot; // @[InputBuffer.swift:131]
+    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:152]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:152]
+    assign _t7 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:121]
+    assign _t8 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:121]
+    assign _t9 = beat_stored ? (last_mismatch ? _t7 : (_t0 ? (_t1 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7)) : _t7; // @[InputBuffer.swift:125]
+    assign _t10 = beat_stored ? (last_mismatch ? _t8 : (_t0 ? (_t1 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8)) : _t8; // @[InputBuffer.swift:125]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -136,46 +137,49 @@ module pqa_input_buffer (
             chunk <= 1'b0;
             group <= 5'h00;
             columns_left <= 13'h0000;
+            has_columns <= 1'b0;
             discarding <= 1'b0;
             write_q <= 1'b0;
             write_qq <= 1'b0;
             column_q_enable_q <= 1'b0;
         end else begin
-            slot_full_0 <= _t9; // @[InputBuffer.swift:122]
-            slot_full_1 <= _t10; // @[InputBuffer.swift:122]
-            if (beat_stored && !last_mismatch && _t0 && _t1) write_slot <= _t5; // @[InputBuffer.swift:128]
-            if (beat_stored) chunk <= last_mismatch ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:123]
+            slot_full_0 <= _t9; // @[InputBuffer.swift:125]
+            slot_full_1 <= _t10; // @[InputBuffer.swift:125]
+            if (beat_stored && !last_mismatch && _t0 && _t1) write_slot <= _t5; // @[InputBuffer.swift:131]
+            if (beat_stored) chunk <= last_mismatch ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:126]
             if (beat_stored) begin
-                if (last_mismatch) group <= 5'h00; // @[InputBuffer.swift:123]
-                else if (_t0) group <= _t1 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:128]
+                if (last_mismatch) group <= 5'h00; // @[InputBuffer.swift:126]
+                else if (_t0) group <= _t1 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:131]
             end
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:139]
-            else if (beat_stored && !last_mismatch && _t0 && _t1) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:128]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:145]
+            else if (beat_stored && !last_mismatch && _t0 && _t1) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:131]
+            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:145]
+            else if (beat_stored && !last_mismatch && _t0 && _t1) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:131]
             if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:43]
             write_q <= beat_stored; // @[ColumnIntake.swift:41]
-            write_qq <= write_q; // @[InputBuffer.swift:172]
-            column_q_enable_q <= read_enable; // @[InputBuffer.swift:146]
+            write_qq <= write_q; // @[InputBuffer.swift:181]
+            column_q_enable_q <= read_enable; // @[InputBuffer.swift:155]
         end
     end
 
     always @(posedge clk) begin
-        write_address_q <= write_address; // @[InputBuffer.swift:120]
-        write_address_qq <= write_address_q; // @[InputBuffer.swift:173]
-        write_data_q <= activations_data; // @[InputBuffer.swift:174]
-        write_data_qq <= write_data_q; // @[InputBuffer.swift:174]
-        column_q_address_q <= read_address; // @[InputBuffer.swift:143]
-        column_q <= column_q_word; // @[InputBuffer.swift:146]
+        write_address_q <= write_address; // @[InputBuffer.swift:123]
+        write_address_qq <= write_address_q; // @[InputBuffer.swift:182]
+        write_data_q <= activations_data; // @[InputBuffer.swift:183]
+        write_data_qq <= write_data_q; // @[InputBuffer.swift:183]
+        column_q_address_q <= read_address; // @[InputBuffer.swift:152]
+        column_q <= column_q_word; // @[InputBuffer.swift:155]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_qq) begin
-            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:174]
+            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:183]
         end
     end
     always @(posedge clk) begin
         if (column_q_enable_q) begin
-            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:146]
+            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:155]
         end
     end
 

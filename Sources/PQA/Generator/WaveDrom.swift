@@ -53,7 +53,7 @@ public enum WaveDrom {
             title: "A layer's program, its commit (tlast at T), its columns from T+5",
             rows: [Row(name: "clk", wave: "p..|...|......."),
                    Row(name: "s_axis_load_tvalid", wave: "01.|...|.0....."),
-                   Row(name: "s_axis_load_tready", wave: "1..|...|.0...1."),
+                   Row(name: "s_axis_load_tready", wave: "1..|...|.0....1"),
                    Row(name: "s_axis_load_tdata", wave: "x==|===|=x.....", data: ["ls", "np", "relu", "proto", "table", "bias"]),
                    Row(name: "s_axis_load_tlast", wave: "0..|...|10....."),
                    Row(name: "committing (inside)", wave: "0..|...|..10..."),
@@ -64,7 +64,7 @@ public enum WaveDrom {
                    Row(name: "s_axis_act_tready", wave: "1..|...|.0...1."),
                    Row(name: "s_axis_act_tdata", wave: "x..|...|.=....=", data: ["beat 0", "beat 1"])],
             foot: "before T+1 no layer takes columns (they would be dropped); T+1 the tlast beat registered; T+2 checks; "
-                + "T+3 verdict; T+4 swap, error; T+5 columns"))
+                + "T+3 verdict; T+4 swap, error; T+5 columns; T+6 the next program"))
         let refused = Diagram(name: "timing-error", json: json(
             title: "A refused layer (ls = 0) and its columns",
             rows: [Row(name: "clk", wave: "p.|.........."),

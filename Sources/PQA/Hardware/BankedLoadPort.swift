@@ -175,9 +175,10 @@ struct BankedLoadPort {
             pending <== !fails
         }
         let swap = (pending & !activeValid).named("swap")
+        // Work starts only on the active bank, so the load bank's busy flag can
+        // only fall; across a swap (the banks trade places) ready waits a cycle.
         let pendingNext = (checking & !fails) | (pending & !swap)
-        let loadBankNext = mux(swap, activeBank, loadBank)
-        ready <== !last & !movedLast & !committing & !pendingNext & !perBank(loadBankNext, inFlight.busyNext)
+        ready <== !last & !movedLast & !committing & !pendingNext & !swap & !perBank(loadBank, inFlight.busyUnlessStarted)
         m.when(swap) {
             pending <== false
             activeValid <== true
@@ -275,26 +276,27 @@ private func isLegal(_ low: Signal, highClear: Signal, _ entry: RegisterEntry, _
 struct UnitsInFlight {
     /// Per bank: some unit of work that uses it is in flight.
     let busy: [Signal]
-    /// Per bank: `busy` in the next cycle.
-    let busyNext: [Signal]
+    /// Per bank: `busy` in the next cycle if no unit of work starts on it
+    /// (from registers only: what finishes comes from the pipeline's end).
+    let busyUnlessStarted: [Signal]
     let idle: Signal
 
     init(_ m: ModuleBuilder, activeBank: Signal, progress: WorkProgress) {
         // Each count's "not zero" is a register beside it, set from the same
         // step, so the load stream's ready never waits on a comparator.
-        let banks = (0..<2).map { bank -> (busy: Signal, next: Signal) in
+        let banks = (0..<2).map { bank -> (busy: Signal, unlessStarted: Signal) in
             let count = m.register("in_flight_\(bank)", .unsigned(8), reset: 0)
             let busy = m.register("bank\(bank)_busy", reset: false)
             let isBank = bank == 1 ? activeBank : !activeBank
             let finishedHere = bank == 1 ? progress.finishedBank : !progress.finishedBank
             let up = progress.started & isBank, down = progress.finished & finishedHere
             m.when(up & !down) { count <== count + 1 }.elseWhen(down & !up) { count <== count - 1 }
-            let next = mux(up & !down, m.constant(true), mux(down & !up, count != 1, busy)).named("bank\(bank)_busy_next")
-            busy <== next
-            return (busy, next)
+            let unlessStarted = mux(down, count != 1, busy).named("bank\(bank)_busy_unless_started")
+            busy <== mux(up & !down, m.constant(true), mux(down & !up, count != 1, busy))
+            return (busy, unlessStarted)
         }
         busy = banks.map(\.busy)
-        busyNext = banks.map(\.next)
+        busyUnlessStarted = banks.map(\.unlessStarted)
         idle = (!busy[0] & !busy[1]).named("idle_banks")
     }
 }

@@ -108,11 +108,14 @@ struct InputBuffer: Circuit {
         let group = m.register("group", countType(design.groupsMax), reset: 0)
         let columnsLeft = streaming ? m.constant(1, .unsigned(1))
             : m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
+        // Whether columns are left, a register beside the count, set from the
+        // same steps, so the stream's ready never waits on a comparator.
+        let hasColumns = streaming ? m.constant(true) : m.register("has_columns", reset: false)
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
         let columnEnds = ((chunk == layer.chunks - 1) & (group == layer.groups - 1)).named("column_ends")
-        let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (columnsLeft != 0, layer.waiting),
+        let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (hasColumns, layer.waiting),
                                   writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
@@ -128,7 +131,10 @@ struct InputBuffer: Circuit {
                 m.when(group == layer.groups - 1) {
                     group <== 0
                     writeSlot <== !writeSlot
-                    if !streaming { columnsLeft <== columnsLeft - 1 }
+                    if !streaming {
+                        columnsLeft <== columnsLeft - 1
+                        hasColumns <== columnsLeft != 1
+                    }
                     for (slot, isFull) in full.enumerated() {
                         m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
                     }
@@ -136,7 +142,10 @@ struct InputBuffer: Circuit {
             }.otherwise { chunk <== chunk + 1 }
         }
         if !streaming {
-            m.when(layer.swap) { columnsLeft <== layer.nextColumns }
+            m.when(layer.swap) {
+                columnsLeft <== layer.nextColumns
+                hasColumns <== layer.nextColumns != 0
+            }
         }
 
         let read = inputs.read
@@ -146,7 +155,7 @@ struct InputBuffer: Circuit {
         outputs.column <== memory.readPipelined(address: readAddress, enable: read.enable, name: "column_q")
         outputs.full <== full
         outputs.receiving <== (chunk != 0) | (group != 0)
-        outputs.columnsDone <== columnsLeft == 0
+        outputs.columnsDone <== !hasColumns
         outputs.errors <== intake.errors
     }
 
