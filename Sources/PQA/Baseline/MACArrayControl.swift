@@ -99,11 +99,11 @@ struct MACArrayControl: Circuit {
         outputs.weights <== port.writes[0]
         outputs.bias <== port.writes[1]
         // Weights: one beat per channel and input chunk; bias: one per output
-        // chunk. Per bank, registered, the load bank's chosen last: settled
-        // three cycles after the last register beat, a cycle before the
-        // commit of a load with one weight beat and one bias beat checks them.
+        // chunk. Per bank, the product over two cycles, the load bank's
+        // chosen last: settled four cycles after the last register beat, the
+        // cycle the commit of a load with one weight beat and one bias beat checks them.
         let weightBeats = banks.enumerated().map { index, bank in
-            m.delayed(m.product(bank.cout, bank.inChunks), name: "bank\(index)_expected_weights_beats")
+            productOverTwoCycles(bank.cout, bank.inChunks, m, name: "bank\(index)_expected_weights_beats")
         }
         let loadBank = port.state.loadBank
         port.finish(m, expectedBeats: [perBank(loadBank, weightBeats), perBank(loadBank, banks.map(\.outputChunks))])

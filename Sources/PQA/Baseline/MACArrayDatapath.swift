@@ -8,12 +8,16 @@ import PQ
 ///
 /// ```
 ///  activations, weights     (the block RAMs' words)
+///  (+1                      the inputs, registered, when the weights are in block RAM)
 ///  +1                       products, registered
-///  +1+adder stages          with `control`: sum = (first word ? 0 : running) + tree
-///  +2+adder stages          accumulator = sum + bias, registered
+///  +1+adder stages          with `control`: sum = (first word ? 0 : running) + tree, registered
+///  +2+adder stages          accumulator = sum + bias, registered     (latency)
 /// ```
 struct MACLane: Circuit {
     let design: MACArrayParameters
+
+    /// Cycles from the inputs to the products.
+    static func productLatency(_ design: MACArrayParameters) -> Int { design.weightsInBlockRAM ? 2 : 1 }
 
     struct Control: PortGroup {
         /// At the tree's output: the pass's first word, and whether this word counts.
@@ -58,8 +62,12 @@ struct MACLane: Circuit {
             let type = SignalType.signed(format.bits + (format.signed ? 0 : 1))
             return convert(word[high: (index + 1) * format.bits - 1, low: index * format.bits], signed: format.signed, to: type)
         }
+        // The inputs registered beside the multipliers when the weights come from a block RAM column.
+        let staged = Self.productLatency(design) > 1
+        let activations = staged ? m.delayed(inputs.activations, name: "activations_q") : inputs.activations
+        let weights = staged ? m.delayed(inputs.weights, name: "weights_q") : inputs.weights
         let products = (0..<c.parallelism.inVec).map { i -> Signal in
-            let (x, w) = (lane(inputs.activations, i, formats.activation), lane(inputs.weights, i, formats.weight))
+            let (x, w) = (lane(activations, i, formats.activation), lane(weights, i, formats.weight))
             return m.delayed(c.multipliers == .luts ? m.product(x, w) : x * w, name: "product_\(i)")
         }
         let tree = m.reduceTree(products, levelsPerStage: c.adderLevelsPerStage, name: "adder") { a, b in
@@ -69,7 +77,9 @@ struct MACLane: Circuit {
         let running = m.register("running_sum", accumulatorType, reset: nil)
         let sum = (mux(control.first, m.constant(0, accumulatorType), running) + tree.resized(to: accumulatorType.width)).named("pass_sum")
         m.when(control.valid) { running <== sum }
-        accumulator <== m.delayed(sum + convert(control.bias, signed: formats.bias.signed, to: accumulatorType), name: "accumulator_q")
+        // The bias in a step of its own, so one adder lies between registers.
+        let bias = m.delayed(convert(control.bias, signed: formats.bias.signed, to: accumulatorType), name: "bias_q")
+        accumulator <== m.delayed(m.delayed(sum, name: "pass_sum_q") + bias, name: "accumulator_q")
     }
 }
 
@@ -81,15 +91,17 @@ struct MACLane: Circuit {
 /// ```
 ///  issue     column word k and the weights of (pass j, word k)
 ///  +3        words arrive (address register, block RAM, its output register)
-///  +4        products registered
-///  +4+adder  running sums
-///  +5+adder  accumulators                 (latency)
+///  +4        products registered (+5 when the lanes register the words first)
+///  +4+adder  running sums, registered
+///  +6+adder  accumulators                 (latency; one more when the lanes register the words)
 /// ```
 struct MACArrayDatapath: Circuit {
     let design: MACArrayParameters
 
     /// Cycles from an operation to its accumulators.
-    static func latency(_ design: MACArrayParameters) -> Int { MACArrayInput.readLatency + 1 + design.adderStages + 1 }
+    static func latency(_ design: MACArrayParameters) -> Int {
+        MACArrayInput.readLatency + MACLane.productLatency(design) + design.adderStages + 2
+    }
 
     struct Inputs: PortGroup {
         let operation: MACOperation
@@ -145,8 +157,8 @@ struct MACArrayDatapath: Circuit {
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
 
         // The operation waits beside the reads, products and adder trees.
-        let summed = m.delayed(op, cycles: MACArrayInput.readLatency + 1 + design.adderStages, name: "summed")
-        let summedBias = m.delayed(bias, cycles: 1 + design.adderStages, name: "summed_bias")
+        let summed = m.delayed(op, cycles: MACArrayInput.readLatency + MACLane.productLatency(design) + design.adderStages, name: "summed")
+        let summedBias = m.delayed(bias, cycles: MACLane.productLatency(design) + design.adderStages, name: "summed_bias")
         let accumulators = weightWords.enumerated().map { lane, weights -> Signal in
             let unit = m.instance(MACLane(design: design), name: "u_lane_\(lane)")
             unit.inputs <== MACLane.Inputs(
@@ -155,9 +167,10 @@ struct MACArrayDatapath: Circuit {
                                          bias: summedBias[high: (lane + 1) * biasFormat.bits - 1, low: lane * biasFormat.bits]))
             return unit.outputs
         }
-        let emit = m.delayed(summed.valid & summed.lastInChunk, name: "beat_emit_q", reset: 0)
+        let emit = m.delayed(m.delayed(summed.valid & summed.lastInChunk, name: "pass_end_q", reset: 0), name: "beat_emit_q", reset: 0)
         outputs <== AccumulatorBeat(accumulators: accumulators, valid: emit, emit: emit,
-                                    lastChunk: m.delayed(summed.lastOutputChunk, name: "beat_last_chunk_q"),
-                                    bank: m.delayed(summed.bank, name: "beat_bank_q"), chunk: m.delayed(summed.outputChunk, name: "beat_chunk_q"))
+                                    lastChunk: m.delayed(summed.lastOutputChunk, cycles: 2, name: "beat_last_chunk_q"),
+                                    bank: m.delayed(summed.bank, cycles: 2, name: "beat_bank_q"),
+                                    chunk: m.delayed(summed.outputChunk, cycles: 2, name: "beat_chunk_q"))
     }
 }

@@ -42,6 +42,10 @@ public struct MACArrayParameters: Sendable {
     public var activationBeatBits: Int { p.inVec * formats.activation.bits }
     /// Bits of a weight word: `InVec` weights of one output channel.
     public var weightWordBits: Int { p.inVec * formats.weight.bits }
+    /// Whether each lane's weight memory (both banks) is large enough for
+    /// block RAM (`Memory.isBlockRAMSized`): the lanes then register their
+    /// inputs beside the multipliers, a cycle after the RAM's output register.
+    public var weightsInBlockRAM: Bool { Memory.isBlockRAMSized(depth: 2 * weightWords, width: weightWordBits) }
     /// Bits of a bias word: `OutVec` biases.
     public var biasWordBits: Int { p.outVec * formats.bias.bits }
     /// Bits of an output beat: `OutVec` outputs.

@@ -19,6 +19,15 @@ func inRange(_ address: Signal, _ words: Int, _ m: ModuleBuilder) -> Signal {
     words >= 1 << address.width ? m.constant(true) : address < words
 }
 
+/// `a x b` two cycles later, registered there, the product's adder tree
+/// registered halfway (a product with no adder tree, or a wide one, only delayed).
+func productOverTwoCycles(_ a: Signal, _ b: Signal, _ m: ModuleBuilder, name: String) -> Signal {
+    let levels = ceilLog2(max(1, min(a.width, b.width)))
+    let perStage = max(1, (levels + 1) / 2)
+    let stages = ModuleBuilder.productStages(a.type, b.type, levelsPerStage: perStage)
+    return m.delayed(m.product(a, b, levelsPerStage: perStage, name: "\(name)_product"), cycles: max(0, 2 - stages), name: name)
+}
+
 /// `choices[bank]` for a `Bool` bank select over two banks.
 func perBank(_ bank: Signal, _ choices: [Signal]) -> Signal { mux(bank, choices[1], choices[0]) }
 

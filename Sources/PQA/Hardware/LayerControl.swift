@@ -169,18 +169,11 @@ struct LayerControl: Circuit {
         let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", countType(tableStarts.count), m) {
             countAbove($0, tableStarts, m)
         }
-        /// `rows x groups` two cycles later, the product's adder tree registered halfway.
-        func twoStageProduct(_ rows: Signal, _ groups: Signal, name: String) -> Signal {
-            let narrow = min(rows.width, groups.width), levels = ceilLog2(max(1, narrow))
-            let perStage = max(1, (levels + 1) / 2)
-            let stages = ModuleBuilder.productStages(rows.type, groups.type, levelsPerStage: perStage)
-            return m.delayed(m.product(rows, groups, levelsPerStage: perStage, name: "\(name)_product"), cycles: max(0, 2 - stages), name: name)
-        }
         let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
             let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
             let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
-            return [twoStageProduct(prototypeRows, prototypeGroups[index], name: "bank\(index)_expected_prototypes_beats"),
-                    twoStageProduct(tableRows, tableGroups[index], name: "bank\(index)_expected_table_beats"),
+            return [productOverTwoCycles(prototypeRows, prototypeGroups[index], m, name: "bank\(index)_expected_prototypes_beats"),
+                    productOverTwoCycles(tableRows, tableGroups[index], m, name: "bank\(index)_expected_table_beats"),
                     bank.outputChunks]
         }
         return perBankCounts[0].indices.map { kind in perBank(port.state.loadBank, perBankCounts.map { $0[kind] }) }

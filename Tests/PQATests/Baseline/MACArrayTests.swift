@@ -49,6 +49,26 @@ func randomMACArrayConfiguration(seed: UInt64) throws -> MACArrayConfiguration {
         #expect(bitExact, "seed \(seed), configuration \(json): \(report.harness.failure?.description ?? "")")
     }
 
+    /// Weights in block RAM (the lanes register their inputs): bit-exact and
+    /// cycle-exact on the compiled engines.
+    @Test(arguments: [1, 2] as [UInt64])
+    func weightsInBlockRAMAreBitExact(seed: UInt64) throws {
+        var configuration = try randomMACArrayConfiguration(seed: seed)
+        configuration.maxima = .init(d: 576, cout: 16, columns: 4)
+        configuration.parallelism = .init(inVec: 6, outVec: 4)
+        let cosim = try MACArrayCoSimulation(configuration)
+        #expect(cosim.parameters.weightsInBlockRAM)
+        var random = RandomLayer(seed: seed)
+        let layers = try [(576, 16), (100, 5)].map { d, cout in
+            try MACArrayCoSimulation.Layer(random.linearLayer(d: d, cout: cout, for: configuration),
+                                           columns: random.columns(2, d: d, format: configuration.formats.activation), parameters: cosim.parameters)
+        }
+        let report = try cosim.run(layers, seed: seed, engines: Engine.installed.filter { $0 != .icarus })
+        #expect(report.bitExact, "seed \(seed): \(report.harness.failure?.description ?? "")")
+        let model = MACArrayCycleModel(cosim.parameters)
+        #expect(report.timings.first?.measured == model.cycles(d: 576, cout: 16, columns: 2))
+    }
+
     @Test(arguments: Array(1...10) as [UInt64])
     func cyclesEqualTheModel(seed: UInt64) throws {
         let configuration = try randomMACArrayConfiguration(seed: seed + 50)
