@@ -9,15 +9,29 @@ import PQ
 /// ```
 ///  activations, weights     (the block RAMs' words)
 ///  (+1                      the inputs, registered, when the weights are in block RAM)
-///  +1                       products, registered
-///  +1+adder stages          with `control`: sum = (first word ? 0 : running) + tree, registered
-///  +2+adder stages          accumulator = sum + bias, registered     (latency)
+///  +P                       products, registered (P = `productLatency`: a LUT product's
+///                           adder tree registered at every level)
+///  +P+adder stages          with `control`: sum = (first word ? 0 : running) + tree, registered
+///  +P+1+adder stages        accumulator = sum + bias, registered     (latency)
 /// ```
 struct MACLane: Circuit {
     let design: MACArrayParameters
 
-    /// Cycles from the inputs to the products.
-    static func productLatency(_ design: MACArrayParameters) -> Int { design.weightsInBlockRAM ? 2 : 1 }
+    /// Cycles from the inputs to the products: the input registers (weights
+    /// in block RAM), a LUT product's adder tree registered at every level, the product's register.
+    static func productLatency(_ design: MACArrayParameters) -> Int {
+        (design.weightsInBlockRAM ? 1 : 0) + lutProductStages(design) + 1
+    }
+
+    /// Registers inside a LUT product (none for DSP products).
+    private static func lutProductStages(_ design: MACArrayParameters) -> Int {
+        let f = design.configuration.formats
+        guard design.configuration.multipliers == .luts else { return 0 }
+        return ModuleBuilder.productStages(operandType(f.activation), operandType(f.weight), levelsPerStage: 1)
+    }
+
+    /// A lane operand as a signed number: an unsigned format gains a bit.
+    private static func operandType(_ format: IntegerFormat) -> SignalType { .signed(format.bits + (format.signed ? 0 : 1)) }
 
     struct Control: PortGroup {
         /// At the tree's output: the pass's first word, and whether this word counts.
@@ -59,16 +73,15 @@ struct MACLane: Circuit {
         let c = design.configuration, formats = c.formats, control = inputs.control
         // Signed operands: an unsigned format gains a bit.
         func lane(_ word: Signal, _ index: Int, _ format: IntegerFormat) -> Signal {
-            let type = SignalType.signed(format.bits + (format.signed ? 0 : 1))
-            return convert(word[high: (index + 1) * format.bits - 1, low: index * format.bits], signed: format.signed, to: type)
+            convert(word[high: (index + 1) * format.bits - 1, low: index * format.bits], signed: format.signed, to: Self.operandType(format))
         }
         // The inputs registered beside the multipliers when the weights come from a block RAM column.
-        let staged = Self.productLatency(design) > 1
+        let staged = design.weightsInBlockRAM
         let activations = staged ? m.delayed(inputs.activations, name: "activations_q") : inputs.activations
         let weights = staged ? m.delayed(inputs.weights, name: "weights_q") : inputs.weights
         let products = (0..<c.parallelism.inVec).map { i -> Signal in
             let (x, w) = (lane(activations, i, formats.activation), lane(weights, i, formats.weight))
-            return m.delayed(c.multipliers == .luts ? m.product(x, w) : x * w, name: "product_\(i)")
+            return m.delayed(c.multipliers == .luts ? m.product(x, w, levelsPerStage: 1, name: "product_\(i)_tree") : x * w, name: "product_\(i)")
         }
         let tree = m.reduceTree(products, levelsPerStage: c.adderLevelsPerStage, name: "adder") { a, b in
             let width = max(a.width, b.width)
@@ -91,9 +104,9 @@ struct MACLane: Circuit {
 /// ```
 ///  issue     column word k and the weights of (pass j, word k)
 ///  +3        words arrive (address register, block RAM, its output register)
-///  +4        products registered (+5 when the lanes register the words first)
-///  +4+adder  running sums, registered
-///  +6+adder  accumulators                 (latency; one more when the lanes register the words)
+///  +3+P      products registered (P: `MACLane.productLatency`)
+///  +3+P+adder  running sums, registered
+///  +5+P+adder  accumulators               (latency)
 /// ```
 struct MACArrayDatapath: Circuit {
     let design: MACArrayParameters
