@@ -79,11 +79,13 @@ struct MACArrayInput: Circuit {
         let writeSlot = m.register("write_slot", reset: false)
         let chunk = m.register("chunk", countType(design.inChunksMax), reset: 0)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
+        // Whether columns are left, a register beside the count (as in `InputBuffer`).
+        let hasColumns = m.register("has_columns", reset: false)
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
         let intake = ColumnIntake(m, stream: stream, columnEnds: (chunk == layer.inChunks - 1).named("column_ends"),
-                                  layer: (columnsLeft != 0, layer.waiting), writable: perBank(writeSlot, writable))
+                                  layer: (hasColumns, layer.waiting), writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
         }
@@ -100,17 +102,21 @@ struct MACArrayInput: Circuit {
                 chunk <== 0
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
+                hasColumns <== columnsLeft != 1
                 for (slot, isFull) in full.enumerated() {
                     m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
                 }
             }.otherwise { chunk <== chunk + 1 }
         }
-        m.when(layer.swap) { columnsLeft <== layer.nextColumns }
+        m.when(layer.swap) {
+            columnsLeft <== layer.nextColumns
+            hasColumns <== layer.nextColumns != 0
+        }
         let read = inputs.read, readAddress = address(slot: read.slot, chunk: read.chunk).named("read_address")
         outputs.word <== memory.readPipelined(address: readAddress, enable: read.enable, name: "read_word")
         outputs.full <== full
         outputs.receiving <== chunk != 0
-        outputs.columnsDone <== columnsLeft == 0
+        outputs.columnsDone <== !hasColumns
         outputs.errors <== intake.errors
     }
 }
