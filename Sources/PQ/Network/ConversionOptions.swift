@@ -25,7 +25,8 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     /// Adam's learning rate of the fine-tuning (nil: 0.003).
     public var fineTuneLearningRate: Double?
     /// Whether the fine-tuning learns the prototypes too (l2 only), from a
-    /// soft assignment in the backward pass as LUT-NN does (nil: no).
+    /// soft assignment in the backward pass as LUT-NN does (nil: no). It
+    /// takes about three times as long.
     public var fineTunePrototypes: Bool?
     /// When positive, both fine-tunings train on shifted images: each image
     /// of each batch moved by a random offset of up to this many pixels down
@@ -57,7 +58,8 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     /// Options; `bits` holds one width for all four quantities or four widths.
     public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
                 floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
-                fineTunePrototypes: Bool? = nil, fineTuneShift: Int? = nil, scaleSearch: Bool? = nil, quantizationAwareEpochs: Int? = nil, quantizationAwareLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25,
+                fineTunePrototypes: Bool? = nil, fineTuneShift: Int? = nil, scaleSearch: Bool? = nil,
+                quantizationAwareEpochs: Int? = nil, quantizationAwareLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25,
                 multiplierBits: Int = 16, maxShift: Int = 31, scaleChoice: ScaleChoice = .minimumError) throws {
         self.ls = ls
         self.np = np

@@ -7,10 +7,10 @@ import Foundation
 /// (distillation: cross-entropy against the float network's softmax; no
 /// labels needed). Two forward passes can be trained:
 ///
-/// - **PQ-aware** (``run(_:learned:calibration:epochs:learningRate:seed:)``):
+/// - **PQ-aware** (``run(_:learned:calibration:epochs:learningRate:prototypes:shift:seed:)``):
 ///   the float PQ layers, before quantization;
 /// - **quantization-aware**
-///   (``runQuantizationAware(_:calibration:epochs:learningRate:seed:)``):
+///   (``runQuantizationAware(_:calibration:epochs:learningRate:shift:seed:)``):
 ///   the integer PQ layers exactly as the integer golden model runs them
 ///   (integer inputs, codes from the integer prototypes, table entries
 ///   rounded and saturated to their format, the requantization's rounding,
@@ -22,15 +22,15 @@ import Foundation
 /// prototypes stay fixed, unless the PQ-aware pass learns them too, from
 /// LUT-NN's soft assignment in the backward pass
 /// (``Model/prototypeGradient(_:columns:codebooks:table:shape:temperature:into:)``).
-/// In the backward pass a table row's gradient is the
-/// sum of the output gradients of the columns that chose it (through the
-/// rounding straight through, and not where an output saturated or a ReLU
-/// cut it), and the gradient reaching a PQ layer's input is the float
-/// layer's (`∂y/∂x ≈ W`, the straight-through estimator of PECAN and
-/// LUT-NN), so tables of earlier PQ layers learn what later ones need. The
-/// layers before the first PQ layer are not trained (the first PQ layer's
-/// inputs are computed once). Adam, batches of ``batchSize`` images in an
-/// order drawn from the conversion's seed: deterministic.
+/// In the backward pass a table row's gradient is the sum of the output
+/// gradients of the columns that chose it (through the rounding straight
+/// through, and not where an output saturated or a ReLU cut it), and the
+/// gradient reaching a PQ layer's input is the float layer's (`∂y/∂x ≈ W`,
+/// the straight-through estimator of PECAN and LUT-NN), so tables of earlier
+/// PQ layers learn what later ones need. The layers before the first PQ
+/// layer are not trained. Adam, batches of ``batchSize`` images in an order
+/// (and, with a shift, offsets) drawn from the conversion's seed:
+/// deterministic.
 enum NetworkFineTuning {
     /// Images per gradient step.
     static let batchSize = 64
