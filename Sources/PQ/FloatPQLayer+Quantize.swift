@@ -22,6 +22,9 @@ public struct QuantizationOptions: Sendable, Hashable {
     /// calibration's magnitudes: a layer that takes the integer outputs of
     /// the layer before it as they are uses that layer's output scale.
     public var inputScale: Double?
+    /// When set, the output scale to use instead of one chosen from the
+    /// calibration's outputs.
+    public var outputScale: Double?
     /// How the input (when not fixed), table and output scales are chosen.
     public var scaleChoice: ScaleChoice = .maximum
 
@@ -66,6 +69,7 @@ extension FloatPQLayer {
     ///   largest value; the bias uses the same scale.
     /// - Output scale: the largest magnitude of this layer's outputs on the
     ///   calibration columns maps to the output format's largest value.
+    ///   `options.outputScale`, when set, is used instead.
     /// - With `options.scaleChoice` `.minimumError`, each of these scales
     ///   instead clips where the squared quantization error is least.
     /// - Requantization: `multiplier / 2^shift ≈ tableScale / outputScale`
@@ -81,16 +85,18 @@ extension FloatPQLayer {
         }
         let (ns, ls) = (shape.ns, shape.ls)
         let inputRange = options.activation.maxValue <= options.prototype.maxValue ? options.activation : options.prototype
-        var slots = [[Double]](repeating: [], count: options.perSubspaceInputScales ? ns : 1)
-        for (i, v) in calibration.values.enumerated() {
-            slots[options.perSubspaceInputScales ? (i % calibration.columns) / ls : 0].append(v)
-        }
-        var inputScales = slots.map { Quantizer.scale(for: $0, format: inputRange, choice: options.scaleChoice) }
+        let inputScales: [Double]
         if let fixed = options.inputScale {
             guard fixed > 0, fixed.isFinite else {
                 throw PQError.parameterOutOfRange(field: "inputScale", value: "\(fixed)", allowed: "a finite value > 0")
             }
             inputScales = [fixed]
+        } else if options.perSubspaceInputScales {
+            var slots = [[Double]](repeating: [], count: ns)
+            for (i, v) in calibration.values.enumerated() { slots[(i % calibration.columns) / ls].append(v) }
+            inputScales = slots.map { Quantizer.scale(for: $0, format: inputRange, choice: options.scaleChoice) }
+        } else {
+            inputScales = [Quantizer.scale(for: calibration.values, format: inputRange, choice: options.scaleChoice)]
         }
         let prototypeValues = prototypes.values.enumerated().map { i, v in
             let s = i / (shape.np * ls)
@@ -100,8 +106,11 @@ extension FloatPQLayer {
         let tableValues = table.values.map { Quantizer.quantize($0, scale: tableScale, format: options.entry) }
         let biasFormat = try options.bias ?? defaultBiasFormat(entry: options.entry, tableScale: tableScale)
         let biasValues = bias.map { Quantizer.quantize($0, scale: tableScale, format: biasFormat) }
-        let realOutputs = try outputs(columns: calibration)
-        let outputScale = Quantizer.scale(for: realOutputs.values, format: options.output, choice: options.scaleChoice)
+        let outputScale = try options.outputScale
+            ?? Quantizer.scale(for: outputs(columns: calibration).values, format: options.output, choice: options.scaleChoice)
+        guard outputScale > 0, outputScale.isFinite else {
+            throw PQError.parameterOutOfRange(field: "outputScale", value: "\(outputScale)", allowed: "a finite value > 0")
+        }
         let requantization = try Requantization.approximating(
             ratio: tableScale / outputScale, multiplierBits: options.multiplierBits, maxShift: options.maxShift, relu: relu)
         let formats = LayerFormats(

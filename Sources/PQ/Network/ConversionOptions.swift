@@ -24,6 +24,26 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var fineTuneEpochs: Int?
     /// Adam's learning rate of the fine-tuning (nil: 0.003).
     public var fineTuneLearningRate: Double?
+    /// Whether the fine-tuning learns the prototypes too (l2 only), from a
+    /// soft assignment in the backward pass as LUT-NN does (nil: no). It
+    /// takes about three times as long.
+    public var fineTunePrototypes: Bool?
+    /// When positive, both fine-tunings train on shifted images: each image
+    /// of each batch moved by a random offset of up to this many pixels down
+    /// and across, the float network's outputs on it as the target (nil: 0).
+    public var fineTuneShift: Int?
+    /// Whether, after quantization, each PQ layer's input scale (unless it
+    /// takes the previous layer's integer outputs) and output scale are
+    /// chosen again by the integer network's distillation loss on the
+    /// calibration images, among multiples of the calibrated ones (nil: no).
+    public var scaleSearch: Bool?
+    /// When set and positive, epochs of quantization-aware fine-tuning at
+    /// each bit width, after quantization: the integer tables and the float
+    /// layers after the PQ layers learn through the integer forward pass
+    /// (see ``ConvertedNetwork/convert(_:calibration:options:)``).
+    public var quantizationAwareEpochs: Int?
+    /// Adam's learning rate of the quantization-aware fine-tuning (nil: 0.001).
+    public var quantizationAwareLearningRate: Double?
     /// Seed of k-means (subspace `s` of every layer uses stream `s`).
     public var seed: UInt64
     /// Largest number of Lloyd iterations per subspace.
@@ -37,8 +57,10 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
 
     /// Options; `bits` holds one width for all four quantities or four widths.
     public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
-                floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25, multiplierBits: Int = 16, maxShift: Int = 31,
-                scaleChoice: ScaleChoice = .minimumError) throws {
+                floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
+                fineTunePrototypes: Bool? = nil, fineTuneShift: Int? = nil, scaleSearch: Bool? = nil,
+                quantizationAwareEpochs: Int? = nil, quantizationAwareLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25,
+                multiplierBits: Int = 16, maxShift: Int = 31, scaleChoice: ScaleChoice = .minimumError) throws {
         self.ls = ls
         self.np = np
         self.metric = metric
@@ -47,6 +69,11 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         self.floatRefitLambda = floatRefitLambda
         self.fineTuneEpochs = fineTuneEpochs
         self.fineTuneLearningRate = fineTuneLearningRate
+        self.fineTunePrototypes = fineTunePrototypes
+        self.fineTuneShift = fineTuneShift
+        self.scaleSearch = scaleSearch
+        self.quantizationAwareEpochs = quantizationAwareEpochs
+        self.quantizationAwareLearningRate = quantizationAwareLearningRate
         self.seed = seed
         self.iterations = iterations
         self.multiplierBits = multiplierBits
@@ -69,7 +96,10 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)
         try PQShape.check("maxShift", maxShift, PQConfiguration.shiftRange)
         if let epochs = fineTuneEpochs { try PQShape.check("fine-tuning epochs", epochs, 0...100_000) }
-        for (name, value) in [("refit lambda", refitLambda), ("float refit lambda", floatRefitLambda), ("fine-tuning learning rate", fineTuneLearningRate)] {
+        if let epochs = quantizationAwareEpochs { try PQShape.check("quantization-aware epochs", epochs, 0...100_000) }
+        if let shift = fineTuneShift { try PQShape.check("fine-tuning shift", shift, 0...16) }
+        for (name, value) in [("refit lambda", refitLambda), ("float refit lambda", floatRefitLambda), ("fine-tuning learning rate", fineTuneLearningRate),
+                              ("quantization-aware learning rate", quantizationAwareLearningRate)] {
             if let lambda = value, !(lambda > 0 && lambda.isFinite) {
                 throw PQError.parameterOutOfRange(field: name, value: "\(lambda)", allowed: "a finite value > 0")
             }

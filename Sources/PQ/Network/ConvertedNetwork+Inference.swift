@@ -27,7 +27,7 @@ extension ConvertedNetwork {
             case .pqFloat:
                 return .real(try w.fold(layer.float.outputs(columns: w.columns(of: input.real))))
             case .integer:
-                let columns = try w.columns(of: integerInput(of: layer, from: input))
+                let columns = try w.columns(of: layer.integerInput(from: input))
                 let outputs = try integer(layer, columns)
                 guard outputs.rows == columns.rows, outputs.columns == layer.integer.shape.cout else {
                     throw NetworkError.badData(file: "outputs of layer '\(layer.name)'", reason:
@@ -43,15 +43,17 @@ extension ConvertedNetwork {
                             integer: IntegerRunner = { layer, columns in try layer.integer.outputs(columns: columns) }) throws -> [Int] {
         try run(images, path: path, integer: integer).rowArgmax
     }
+}
 
-    /// The integer input of PQ layer `layer`: the previous PQ layer's
+extension ConvertedNetwork.Layer {
+    /// The integer input of this PQ layer: the previous PQ layer's
     /// integers as they are when the layer is chained to it (saturated to
     /// the activation format, a no-op when the output format fits in it),
     /// otherwise the real values quantized with the layer's input scale.
-    func integerInput(of layer: Layer, from input: NetworkTensor) throws -> Activations<Int> {
-        let format = layer.integer.formats.activation
-        let scale = layer.integer.scales?.input.first ?? 1
-        if case let .quantized(values, inputScale) = input, layer.chainedFrom != nil, inputScale == scale {
+    func integerInput(from input: NetworkTensor) throws -> Activations<Int> {
+        let format = integer.formats.activation
+        let scale = integer.scales?.input.first ?? 1
+        if case let .quantized(values, inputScale) = input, chainedFrom != nil, inputScale == scale {
             return values.map { format.saturate($0) }
         }
         return input.real.map { Quantizer.quantize($0, scale: scale, format: format) }

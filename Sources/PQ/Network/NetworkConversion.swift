@@ -16,8 +16,19 @@ extension ConvertedNetwork {
     ///   actually produce. The pqFloat and integer paths run them.
     /// - With `fineTuneEpochs`, the tables and those float layers are then
     ///   fine-tuned together by gradient descent with the float network as
-    ///   the teacher, prototypes fixed (``NetworkFineTuning``); the tables
-    ///   are quantized as fine-tuned.
+    ///   the teacher, prototypes fixed unless `fineTunePrototypes`
+    ///   (``NetworkFineTuning``); the tables are quantized as fine-tuned.
+    /// - With `scaleSearch`, each PQ layer's input scale (unless it takes
+    ///   the previous layer's outputs as they are) and output scale are
+    ///   then chosen again, one after the other in network order, among
+    ///   ``scaleSearchFactors`` times the calibrated one, by the integer
+    ///   network's cross-entropy against the float network's softmax on the
+    ///   calibration images.
+    /// - With `quantizationAwareEpochs`, after quantization the integer
+    ///   tables and those float layers are fine-tuned again through the
+    ///   integer forward pass, the golden model's own arithmetic with the
+    ///   tables rounded straight through (``NetworkFineTuning``), at each bit
+    ///   width; the float PQ layers then hold the tables' real shadows.
     /// - A ReLU right after a PQ layer is fused into it.
     /// - Quantization: activations and prototypes are unsigned when every PQ
     ///   layer's input is non-negative, outputs unsigned when every PQ layer
@@ -32,7 +43,7 @@ extension ConvertedNetwork {
     public static func convert(_ network: Network, calibration: Activations<Double>, options: ConversionOptions) throws -> ConvertedNetwork {
         try options.validate()
         return try quantize(network, learned: learn(network, calibration: calibration, options: options),
-                            calibrationImages: calibration.count, options: options)
+                            calibration: calibration, options: options)
     }
 
     /// The same network converted at each of `bits` (one width or four per
@@ -45,7 +56,7 @@ extension ConvertedNetwork {
             var quantization = options
             quantization.bits = widths.count == 1 ? Array(repeating: widths[0], count: 4) : widths
             try quantization.validate()
-            return try quantize(network, learned: learned, calibrationImages: calibration.count, options: quantization)
+            return try quantize(network, learned: learned, calibration: calibration, options: quantization)
         }
     }
 
@@ -83,7 +94,8 @@ extension ConvertedNetwork {
         }
         if let epochs = options.fineTuneEpochs, epochs > 0 {
             try NetworkFineTuning.run(network, learned: &learned, calibration: calibration, epochs: epochs,
-                                      learningRate: options.fineTuneLearningRate ?? 0.003, seed: options.seed)
+                                      learningRate: options.fineTuneLearningRate ?? 0.003, prototypes: options.fineTunePrototypes ?? false,
+                                      shift: options.fineTuneShift ?? 0, seed: options.seed)
         }
         return learned
     }
@@ -114,8 +126,10 @@ extension ConvertedNetwork {
                                 bias: (0..<cout).map { f32(solution.values[d * cout + $0]) }, pq: false)
     }
 
-    /// The integer layers of the learned float PQ layers at `options.bits`.
-    static func quantize(_ network: Network, learned: Learned, calibrationImages: Int,
+    /// The integer layers of the learned float PQ layers at `options.bits`,
+    /// then fine-tuned quantization-aware on `calibration` when
+    /// `options.quantizationAwareEpochs` is set.
+    static func quantize(_ network: Network, learned: Learned, calibration: Activations<Double>,
                          options: ConversionOptions) throws -> ConvertedNetwork {
         let pqIndices = network.pqLayerIndices
         let formats = try sharedFormats(network, options: options)
@@ -124,7 +138,9 @@ extension ConvertedNetwork {
         let chainable = [formats.activation, formats.prototype].allSatisfy {
             $0.minValue <= formats.output.minValue && formats.output.maxValue <= $0.maxValue
         }
-        func quantizeAll(bias: IntegerFormat?) throws -> [Layer] {
+        // `first`: the layers of a first pass, whose input and output scales later passes reuse (choosing them
+        // is the slow part), times `factors[index]` (input, output) when given.
+        func quantizeAll(bias: IntegerFormat?, first: [Layer] = [], factors: [Int: [Double]] = [:]) throws -> [Layer] {
             var result: [Layer] = []
             for index in pqIndices {
                 guard let (layer, columns) = learned.layers[index] else { continue }
@@ -133,17 +149,50 @@ extension ConvertedNetwork {
                     activation: formats.activation, prototype: formats.prototype, entry: formats.entry, output: formats.output,
                     bias: bias, multiplierBits: options.multiplierBits, maxShift: options.maxShift)
                 quantization.scaleChoice = options.scaleChoice
+                let previous = first.first { $0.index == index }?.integer.scales, factor = factors[index] ?? [1, 1]
                 quantization.inputScale = chained.flatMap { source in result.first { $0.index == source }?.integer.scales?.output }
+                    ?? previous?.input.first.map { $0 * factor[0] }
+                quantization.outputScale = previous.map { $0.output * factor[1] }
                 let name = network.layers[index].name
                 let integer = try named(name) { try layer.quantized(calibration: columns, options: quantization) }
                 result.append(Layer(index: index, name: name, float: layer, integer: integer, chainedFrom: chained))
             }
             return result
         }
-        let widest = try quantizeAll(bias: nil).map(\.integer.formats.bias).max { $0.bits < $1.bits }
-        return try ConvertedNetwork(network: network, options: options, calibrationImages: calibrationImages,
-                                    layers: quantizeAll(bias: widest), refitFloatLayers: learned.refitFloatLayers)
+        let first = try quantizeAll(bias: nil)
+        let widest = first.map(\.integer.formats.bias).max { $0.bits < $1.bits }
+        var layers = try quantizeAll(bias: widest, first: first)
+        if options.scaleSearch == true {
+            // Coordinate descent, in network order, over each layer's input scale (unless chained) and output scale.
+            let teacher = try network.run(calibration).rowSoftmax()
+            func loss(_ layers: [Layer]) throws -> Double {
+                let converted = try ConvertedNetwork(network: network, options: options, calibrationImages: calibration.count,
+                                                     layers: layers, refitFloatLayers: learned.refitFloatLayers)
+                return try converted.run(calibration, path: .integer).crossEntropy(against: teacher)
+            }
+            var factors: [Int: [Double]] = [:], best = try loss(layers)
+            for layer in layers {
+                for scale in (layer.chainedFrom == nil ? [0, 1] : [1]) {
+                    for factor in scaleSearchFactors where factor != 1 {
+                        var trial = factors
+                        trial[layer.index, default: [1, 1]][scale] = factor
+                        let candidate = try quantizeAll(bias: widest, first: first, factors: trial)
+                        let candidateLoss = try loss(candidate)
+                        if candidateLoss < best { (best, factors, layers) = (candidateLoss, trial, candidate) }
+                    }
+                }
+            }
+        }
+        let converted = try ConvertedNetwork(network: network, options: options, calibrationImages: calibration.count,
+                                             layers: layers, refitFloatLayers: learned.refitFloatLayers)
+        guard let epochs = options.quantizationAwareEpochs, epochs > 0 else { return converted }
+        return try NetworkFineTuning.runQuantizationAware(converted, calibration: calibration, epochs: epochs,
+                                                          learningRate: options.quantizationAwareLearningRate ?? 0.001,
+                                                          shift: options.fineTuneShift ?? 0, seed: options.seed)
     }
+
+    /// The multiples of a calibrated scale that ``ConversionOptions/scaleSearch`` tries.
+    static let scaleSearchFactors = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5]
 
     /// The float PQ layer of weighted layer `w` learned on `columns`.
     static func learn(_ w: Network.Weighted, columns: Matrix<Double>, floatInput: Activations<Double>?, relu: Bool,

@@ -8,16 +8,31 @@ import PQA
 /// without the table refit, beside the float network, and the synthesized
 /// area of the accelerator at each point: the study of `pqa network study`.
 public enum NetworkStudy {
+    /// How the PQ layers of a point were learned, each variant building on
+    /// the one before it.
+    public enum Variant: String, Codable, Sendable, CaseIterable, Comparable {
+        /// k-means tables as they are.
+        case plain = "no refit"
+        /// Tables (and the float layers after them) refit by ridge regression.
+        case refit
+        /// Refit, then fine-tuned PQ-aware (float PQ layers).
+        case fineTuned = "fine-tuned"
+        /// Fine-tuned, quantized, then fine-tuned quantization-aware (integer PQ layers).
+        case quantizationAware = "quantization-aware"
+
+        public static func < (a: Variant, b: Variant) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
     /// Accuracy at one point.
-    public struct Point: Codable, Sendable {
+    public struct Point: Codable, Sendable, Equatable {
         /// Bits of activations, prototypes, entries and outputs (all equal).
         public let bits: Int
         /// Prototypes per codebook.
         public let np: Int
-        /// Whether the tables (and the float layers after them) were refit.
-        public let refit: Bool
-        /// Whether the refit network was then fine-tuned.
-        public let fineTuned: Bool
+        /// How the PQ layers were learned.
+        public let variant: Variant
         /// Test accuracy with float PQ layers.
         public let pqFloat: Double
         /// Test accuracy with integer PQ layers (the accelerator's, bit for bit).
@@ -46,10 +61,8 @@ public enum NetworkStudy {
         public let bits: Int
         /// Np of the point.
         public let np: Int
-        /// Whether the point's tables were refit.
-        public let refit: Bool
-        /// Whether the point was fine-tuned.
-        public let fineTuned: Bool
+        /// How the point's PQ layers were learned.
+        public let variant: Variant
         /// Test images run.
         public let images: Int
         /// Test accuracy from the accelerator's outputs.
@@ -84,6 +97,8 @@ public enum NetworkStudy {
         public let floatRefitLambda: Double?
         /// Epochs of fine-tuning of the fine-tuned rows (nil: no such rows).
         public let fineTuneEpochs: Int?
+        /// Epochs of quantization-aware fine-tuning of the quantization-aware rows (nil: no such rows).
+        public let quantizationAwareEpochs: Int?
         /// Accuracy per point.
         public let points: [Point]
         /// Area per (bits, Np); empty without synthesis.
@@ -101,44 +116,51 @@ public enum NetworkStudy {
         return version.split(separator: "\n").first.map(String.init) ?? engine.rawValue
     }
 
-    /// Converts `network` at every bits x Np point, with and without a refit
-    /// (of the tables with `refitLambda`, and with `floatRefitLambda` of the
-    /// float layers after the PQ layers), and with `options.fineTuneEpochs`
-    /// refit then fine-tuned, evaluates each on `test`, and with `cache`
-    /// synthesizes the accelerator sized for each (bits, Np) for `target`.
-    /// With `rtl`, the network at that point (fine-tuned when the study
-    /// fine-tunes, else refit) runs the whole test set on the generated
-    /// accelerator, checked against the integer model.
+    /// Converts `network` at every bits x Np point in each variant: without
+    /// a refit; with a refit (of the tables with `refitLambda`, and with
+    /// `floatRefitLambda` of the float layers after the PQ layers); with
+    /// `options.fineTuneEpochs`, refit then fine-tuned; with
+    /// `options.quantizationAwareEpochs` as well, fine-tuned then
+    /// fine-tuned quantization-aware at each bit width. Evaluates each on
+    /// `test`, and with `cache` synthesizes the accelerator sized for each
+    /// (bits, Np) for `target`. With `rtl`, the best point (highest integer
+    /// accuracy; the smaller Np, then the earlier variant, on a tie) at
+    /// `rtl.bits` bits, over every Np or at `rtl.np`, runs the whole test set
+    /// on the generated accelerator, checked against the integer model.
     /// `log` receives one line per finished step.
     public static func run(_ network: Network, calibration: Activations<Double>, test: LabeledImages, options: ConversionOptions,
                            bits: [Int], nps: [Int], refitLambda: Double, floatRefitLambda: Double? = nil, cache: MeasurementCache?, target: SynthesisTarget = .xilinx7,
-                           rtl: (bits: Int, np: Int, engine: Engine)? = nil, log: (String) -> Void = { _ in }) throws -> Result {
+                           rtl: (bits: Int, np: Int?, engine: Engine)? = nil, log: (String) -> Void = { _ in }) throws -> Result {
         let float = test.accuracy(of: try network.predictions(test.images))
         var points: [Point] = [], areas: [Area] = []
-        let fineTune = options.fineTuneEpochs.map { $0 > 0 } ?? false
-        func variantOptions(np: Int, refit: Bool, fineTuned: Bool) -> ConversionOptions {
+        var rtlCandidates: [(point: Point, network: ConvertedNetwork)] = []
+        let fineTune = (options.fineTuneEpochs ?? 0) > 0
+        let quantizationAware = fineTune && (options.quantizationAwareEpochs ?? 0) > 0
+        func variantOptions(np: Int, _ variant: Variant) -> ConversionOptions {
             var pointOptions = options
             pointOptions.np = np
-            pointOptions.refitLambda = refit ? refitLambda : nil
-            pointOptions.floatRefitLambda = refit ? floatRefitLambda : nil
-            pointOptions.fineTuneEpochs = fineTuned ? options.fineTuneEpochs : nil
-            pointOptions.fineTuneLearningRate = fineTuned ? options.fineTuneLearningRate : nil
+            pointOptions.refitLambda = variant >= .refit ? refitLambda : nil
+            pointOptions.floatRefitLambda = variant >= .refit ? floatRefitLambda : nil
+            if variant < .fineTuned {
+                (pointOptions.fineTuneEpochs, pointOptions.fineTuneLearningRate, pointOptions.fineTunePrototypes) = (nil, nil, nil)
+                (pointOptions.fineTuneShift, pointOptions.scaleSearch) = (nil, nil)
+            }
+            if variant < .quantizationAware { (pointOptions.quantizationAwareEpochs, pointOptions.quantizationAwareLearningRate) = (nil, nil) }
             return pointOptions
         }
-        let variants = [(false, false), (true, false)] + (fineTune ? [(true, true)] : [])
+        let variants = Variant.allCases.filter { $0 < .fineTuned || ($0 == .fineTuned && fineTune) || ($0 == .quantizationAware && quantizationAware) }
         for np in nps {
-            for (refit, fineTuned) in variants {
-                let converted = try ConvertedNetwork.convert(network, calibration: calibration,
-                                                             options: variantOptions(np: np, refit: refit, fineTuned: fineTuned), bits: bits.map { [$0] })
-                let name = fineTuned ? "fine-tuned" : refit ? "refit" : "no refit"
+            for variant in variants {
+                let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: variantOptions(np: np, variant), bits: bits.map { [$0] })
                 for (b, net) in zip(bits, converted) {
-                    let point = Point(bits: b, np: np, refit: refit, fineTuned: fineTuned,
+                    let point = Point(bits: b, np: np, variant: variant,
                                       pqFloat: test.accuracy(of: try net.predictions(test.images, path: .pqFloat)),
                                       integer: test.accuracy(of: try net.predictions(test.images, path: .integer)))
                     points.append(point)
-                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, name, b,
+                    if let rtl, rtl.bits == b, rtl.np.map({ $0 == np }) ?? true { rtlCandidates.append((point, net)) }
+                    log(String(format: "Np %d %@ %d bits: pqFloat %.2f%%, integer %.2f%%", np, variant.rawValue, b,
                                100 * point.pqFloat, 100 * point.integer))
-                    guard !refit, let cache else { continue }
+                    guard variant == .plain, let cache else { continue }
                     let configuration = try NetworkAccelerator.configuration(for: net)
                     let measurement = try cache.measure(PQACore(configuration), target: target)
                     areas.append(Area(bits: b, np: np, configuration: configuration, resources: measurement.synthesis.resources,
@@ -149,19 +171,28 @@ public enum NetworkStudy {
         }
         var check: RTLCheck?
         if let rtl {
-            var pointOptions = variantOptions(np: rtl.np, refit: true, fineTuned: fineTune)
-            pointOptions.bits = Array(repeating: rtl.bits, count: 4)
-            let converted = try ConvertedNetwork.convert(network, calibration: calibration, options: pointOptions)
+            guard let (point, converted) = best(rtlCandidates.map(\.point)).map({ point in rtlCandidates.first { $0.point == point }! }) else {
+                throw NetworkError.invalidField(layer: "study", field: "rtl", value: "\(rtl.bits):\(rtl.np.map(String.init) ?? "best")",
+                                                fix: "choose bits (and an Np) among the study's --bits and --nps")
+            }
             let run = try NetworkEvaluator.runOnAccelerator(converted, images: test.images, engine: rtl.engine,
                                                             configuration: NetworkAccelerator.configuration(for: converted))
             let integer = try converted.predictions(test.images, path: .integer)
-            check = RTLCheck(bits: rtl.bits, np: rtl.np, refit: true, fineTuned: fineTune, images: test.count, accuracy: test.accuracy(of: run.predictions),
+            check = RTLCheck(bits: point.bits, np: point.np, variant: point.variant, images: test.count, accuracy: test.accuracy(of: run.predictions),
                              matchesInteger: run.mismatchedLayerRuns == 0 && run.predictions == integer, layerRuns: run.layerRuns,
                              cycles: run.cycles, seconds: run.seconds, engine: engineVersion(rtl.engine))
-            log(String(format: "RTL, %d bits, Np %d, \(fineTune ? "fine-tuned" : "refit"): %.2f%%, %@ the integer model, %.1f s", rtl.bits, rtl.np, 100 * (check?.accuracy ?? 0),
-                       check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
+            log(String(format: "RTL, %d bits, Np %d, %@: %.2f%%, %@ the integer model, %.1f s", point.bits, point.np, point.variant.rawValue,
+                       100 * (check?.accuracy ?? 0), check?.matchesInteger == true ? "equal to" : "DIFFERENT from", run.seconds))
         }
         return Result(network: network.source.name ?? "network", testImages: test.count, calibrationImages: calibration.count, float: float,
-                      options: options, refitLambda: refitLambda, floatRefitLambda: floatRefitLambda, fineTuneEpochs: fineTune ? options.fineTuneEpochs : nil, points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
+                      options: options, refitLambda: refitLambda, floatRefitLambda: floatRefitLambda,
+                      fineTuneEpochs: fineTune ? options.fineTuneEpochs : nil, quantizationAwareEpochs: quantizationAware ? options.quantizationAwareEpochs : nil,
+                      points: points, areas: areas, target: cache == nil ? nil : target, rtl: check)
+    }
+
+    /// The point of highest integer accuracy; on a tie the smaller Np (the
+    /// smaller accelerator), then the earlier variant.
+    public static func best(_ points: [Point]) -> Point? {
+        points.min { a, b in (a.integer, b.np, b.variant) > (b.integer, a.np, a.variant) }
     }
 }

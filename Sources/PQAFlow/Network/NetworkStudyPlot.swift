@@ -2,10 +2,11 @@ import Foundation
 
 extension NetworkStudyReport {
     /// A line plot of integer test accuracy (%) against bits: one colour per
-    /// Np, solid fine-tuned, dashed refit and dotted without either, and the float network as
-    /// a horizontal black line on the same axes.
+    /// Np, one dash pattern per variant (solid quantization-aware, long
+    /// dashes fine-tuned, short dashes refit, dots neither), and the float
+    /// network as a horizontal black line on the same axes.
     public static func svg(_ result: NetworkStudy.Result) -> String {
-        let width = 720.0, height = 480.0, left = 70.0, right = 190.0, top = 40.0, bottom = 60.0
+        let width = 800.0, height = 520.0, left = 70.0, right = 240.0, top = 40.0, bottom = 60.0
         let bits = Array(Set(result.points.map(\.bits))).sorted(), nps = Array(Set(result.points.map(\.np))).sorted()
         let x0 = Double(bits.first ?? 2), x1 = Double(max(bits.last ?? 8, (bits.first ?? 2) + 1))
         let lowest = min(result.points.map(\.integer).min() ?? 0, result.float) * 100
@@ -35,10 +36,10 @@ extension NetworkStudyReport {
         var legend: [(String, String, String)] = [("float network", "black", "")]
         for (i, np) in nps.enumerated() {
             let colour = colours[i % colours.count]
-            for (refit, fineTuned, dash) in [(true, true, ""), (true, false, "5 4"), (false, false, "1 3")] {
-                let series = result.points.filter { $0.np == np && $0.refit == refit && $0.fineTuned == fineTuned }.sorted { $0.bits < $1.bits }
-                guard let first = series.first else { continue }
-                let name = variantName(first)
+            for (variant, dash) in [(NetworkStudy.Variant.quantizationAware, ""), (.fineTuned, "6 3"), (.refit, "2 3"), (.plain, "1 5")] {
+                let series = result.points.filter { $0.np == np && $0.variant == variant }.sorted { $0.bits < $1.bits }
+                guard !series.isEmpty else { continue }
+                let name = variant.rawValue
                 let path = series.map { "\(f(px(Double($0.bits)))),\(f(py(100 * $0.integer)))" }.joined(separator: " ")
                 svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>")
                 for p in series {

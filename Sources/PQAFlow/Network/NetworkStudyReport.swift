@@ -29,61 +29,77 @@ public enum NetworkStudyReport {
                 + "(`pqa network evaluate` checks the RTL against it).",
         ]
         if let target = result.target, let tool = result.areas.first?.tool {
-            lines.append("- Area: the accelerator sized for the network at that point (no refit; a refit changes no width), "
-                         + "synthesized by \(tool) for \(target.rawValue); LUT-equivalents weigh "
-                         + "\(AreaWeights.standard(for: target).summary) (see `AreaWeights`). Parallelism: \(parallelism(result.areas.first?.configuration)).")
+            lines.append("- Area: the accelerator sized for the network at that point (no refit; refits and fine-tuning change no width), "
+                         + "synthesized by \(tool) for \(target.rawValue), in "
+                         + AreaWeighting.lutEquivalents.explanation(target: target)
+                         + " (`AreaWeights`, the weights `pqa compare` uses); the raw counts stand beside it. "
+                         + "Parallelism: \(parallelism(result.areas.first?.configuration)).")
         }
         if let epochs = result.fineTuneEpochs {
             lines.append("- Fine-tuned: the refit network, then \(epochs) epochs of PQ-aware fine-tuning on the same images: tables and "
                          + "classifier trained by Adam (learning rate \(result.options.fineTuneLearningRate ?? 0.003), batches of 64) to the float "
-                         + "network's softmax, prototypes fixed, straight-through gradients into earlier PQ layers.")
+                         + "network's softmax, "
+                         + (result.options.fineTunePrototypes == true
+                            ? "prototypes learned too (hard codes forward, LUT-NN's soft assignment backward, temperature the mean squared "
+                              + "distance of a subvector to its nearest prototype), "
+                            : "prototypes fixed, ")
+                         + "straight-through gradients into earlier PQ layers"
+                         + (result.options.fineTuneShift.map { "; each image of each batch shifted by a random offset of up to \($0) "
+                            + "pixel\($0 == 1 ? "" : "s") down and across (zeros shifted in), the float network's outputs on it as the target" } ?? "")
+                         + "; then quantized, the scales chosen on the fine-tuned network"
+                         + (result.options.scaleSearch == true
+                            ? ", then each PQ layer's input (unless chained) and output scale chosen again among 0.5 to 1.5 times the calibrated one "
+                              + "by the integer network's cross-entropy against the float network's softmax on the learning images."
+                            : "."))
+        }
+        if let epochs = result.quantizationAwareEpochs {
+            lines.append("- Quantization-aware: the fine-tuned network quantized at the row's bits, then \(epochs) epochs of quantization-aware "
+                         + "fine-tuning on the same images\(result.options.fineTuneShift == nil ? "" : ", shifted alike") (Adam, learning rate \(result.options.quantizationAwareLearningRate ?? 0.001), batches of 64, "
+                         + "the float network's softmax as the target): the forward pass is the integer golden model's, bit for bit (integer "
+                         + "inputs and codes, table entries rounded and saturated, the requantization's rounding, saturation and ReLU), the "
+                         + "tables trained as real values that it rounds, straight through; the classifier trained in float; scales, "
+                         + "prototypes and biases as quantized. Its pqFloat column runs the real tables before rounding.")
         }
         if let rtl = result.rtl {
-            lines.append(String(format: "- RTL: at %d bits, Np %d, %@, all %d test images ran on the generated accelerator "
+            lines.append(String(format: "- RTL: at the best %d-bit point (Np %d, %@), all %d test images ran on the generated accelerator "
                                 + "(%@, every PQ layer of every image back to back on one model, the host doing im2col, pooling and the "
                                 + "float layers): %.2f%% accuracy, %d PQ layer runs, every output %@ the integer golden model's; "
-                                + "%d clock cycles, %.1f s of co-simulation.", rtl.bits, rtl.np, rtl.fineTuned ? "fine-tuned" : "refit", rtl.images,
+                                + "%d clock cycles, %.1f s of co-simulation.", rtl.bits, rtl.np, rtl.variant.rawValue, rtl.images,
                                 rtl.engine, 100 * rtl.accuracy, rtl.layerRuns, rtl.matchesInteger ? "equal to" : "NOT equal to", rtl.cycles, rtl.seconds))
         }
+        let variants = NetworkStudy.Variant.allCases.filter { v in result.points.contains { $0.variant == v } }
         lines += ["", "![accuracy against bits](\(plot))", "",
-                  "| bits | Np | pqFloat % | integer % | pqFloat % (refit) | integer % (refit) | pqFloat % (fine-tuned) | integer % (fine-tuned) "
-                    + "| best − float (pp) | LUT | FF | BRAM18/36 | DSP | area (LUT-eq) |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| bits | Np | " + variants.map { v in v == .plain ? "pqFloat % | integer %" : "pqFloat % (\(v.rawValue)) | integer % (\(v.rawValue))" }
+                    .joined(separator: " | ") + " | best − float (pp) | LUT | LUT-RAM | FF | BRAM18/36 | DSP | area (LUT-eq) |",
+                  "|" + String(repeating: "---|", count: 2 + 2 * variants.count + 7)]
         let bits = Array(Set(result.points.map(\.bits))).sorted(by: >), nps = Array(Set(result.points.map(\.np))).sorted()
         for b in bits {
             for np in nps {
-                let variants = [(false, false), (true, false), (true, true)].map { refit, fineTuned in
-                    result.points.first { $0.bits == b && $0.np == np && $0.refit == refit && $0.fineTuned == fineTuned }
-                }
-                let best = variants.compactMap { $0?.integer }.max()
+                let row = variants.map { v in result.points.first { $0.bits == b && $0.np == np && $0.variant == v } }
+                let best = row.compactMap { $0?.integer }.max()
                 let area = result.areas.first { $0.bits == b && $0.np == np }
                 let counts = area.map { a in
-                    ["\(a.resources[.lut] ?? 0)", "\(a.resources[.flipFlop] ?? 0)",
+                    ["\(a.resources[.lut] ?? 0)", "\(a.resources[.lutRAM] ?? 0)", "\(a.resources[.flipFlop] ?? 0)",
                      "\(a.resources[.blockRAM] ?? 0)/\(a.resources[.blockRAM36] ?? 0)", "\(a.resources[.dsp] ?? 0)", String(format: "%.0f", a.area)]
-                } ?? ["-", "-", "-", "-", "-"]
-                let accuracies = variants.flatMap { [percent($0?.pqFloat), percent($0?.integer)] }
+                } ?? ["-", "-", "-", "-", "-", "-"]
+                let accuracies = row.flatMap { [percent($0?.pqFloat), percent($0?.integer)] }
                 lines.append("| \(b) | \(np) | " + accuracies.joined(separator: " | ") + " | "
                              + "\(best.map { String(format: "%+.2f", 100 * ($0 - result.float)) } ?? "-") | "
                              + counts.joined(separator: " | ") + " |")
             }
         }
-        lines += ["", "Best integer accuracy per bit width (over Np, refit and fine-tuning):", ""]
+        lines += ["", "Best integer accuracy per bit width (over Np and variants; on a tie the smaller Np, then the earlier variant):", ""]
         for b in bits {
-            guard let best = result.points.filter({ $0.bits == b }).max(by: { $0.integer < $1.integer }) else { continue }
+            guard let best = NetworkStudy.best(result.points.filter { $0.bits == b }) else { continue }
             lines.append(String(format: "- %d bits: %.2f%% (Np %d, %@), %.2f percentage points from float.", b, 100 * best.integer, best.np,
-                                variantName(best), 100 * (result.float - best.integer)))
+                                best.variant.rawValue, 100 * (result.float - best.integer)))
         }
-        if let bestFloatPQ = result.points.max(by: { $0.pqFloat < $1.pqFloat }) {
+        if let bestFloatPQ = result.points.filter({ $0.variant != .quantizationAware }).max(by: { $0.pqFloat < $1.pqFloat }) {
             lines += ["", String(format: "The best float PQ network (Np %d, %@) is %.2f percentage points below the float network: that much is "
                                  + "the product quantization itself, before any bit is dropped; the integer rows add the cost of the bits on top.",
-                                 bestFloatPQ.np, variantName(bestFloatPQ), 100 * (result.float - bestFloatPQ.pqFloat))]
+                                 bestFloatPQ.np, bestFloatPQ.variant.rawValue, 100 * (result.float - bestFloatPQ.pqFloat))]
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// `fine-tuned`, `refit` or `no refit`.
-    static func variantName(_ point: NetworkStudy.Point) -> String {
-        point.fineTuned ? "fine-tuned" : point.refit ? "refit" : "no refit"
     }
 
     private static func parallelism(_ configuration: PQAConfiguration?) -> String {

@@ -83,6 +83,28 @@ import Testing
         #expect(try converted.predictions(images, path: .integer).count == 2)
     }
 
+    /// The scale search keeps the calibrated scales unless a multiple
+    /// lowers the integer network's loss, and keeps chained layers chained.
+    @Test func theScaleSearchLowersTheIntegerLossAndKeepsTheChain() throws {
+        let network = try Network.read(from: F.digitsNetwork)
+        let images = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(8).images
+        var options = try ConversionOptions(bits: [3], refitLambda: 1, floatRefitLambda: 1, iterations: 2)
+        let calibrated = try ConvertedNetwork.convert(network, calibration: images, options: options)
+        options.scaleSearch = true
+        let searched = try ConvertedNetwork.convert(network, calibration: images, options: options)
+        let teacher = try network.run(images).rowSoftmax()
+        let (before, after) = (try calibrated.run(images, path: .integer).crossEntropy(against: teacher),
+                               try searched.run(images, path: .integer).crossEntropy(against: teacher))
+        #expect(after < before)
+        #expect(searched.layers.map(\.integer.scales) != calibrated.layers.map(\.integer.scales))
+        #expect(searched.layers[1].integer.scales?.input == [try #require(searched.layers[0].integer.scales?.output)])
+        for (a, b) in zip(calibrated.layers, searched.layers) {
+            let (old, new) = (try #require(a.integer.scales), try #require(b.integer.scales))
+            #expect(old.table == new.table)
+            #expect(ConvertedNetwork.scaleSearchFactors.contains { abs(new.output - $0 * old.output) <= 1e-12 * old.output })
+        }
+    }
+
     @Test func badOptionsAreNamed() {
         #expect { try ConversionOptions(bits: [4, 4]) } throws: { "\($0)".contains("bits") }
         #expect { try ConversionOptions(bits: [1]) } throws: { "\($0)".contains("bits.activation") }

@@ -72,16 +72,11 @@ import Testing
         let learned = try ConvertedNetwork.learn(network, calibration: images,
                                                  options: ConversionOptions(refitLambda: 1, floatRefitLambda: 1, iterations: 2))
         let pq = network.pqLayerIndices
-        let model = NetworkFineTuning.Model(network: network, learned: learned, firstPQ: pq[0], lastPQ: pq[1])
+        let model = NetworkFineTuning.Model(network: network, pqLayers: learned.layers.mapValues(\.layer), integerLayers: [:],
+                                            floatLayers: learned.refitFloatLayers, firstPQ: pq[0], lastPQ: pq[1])
         let teacher = try network.run(images).rowSoftmax()
-        var firstCodes: Matrix<Int>?
-        _ = try network.run(images) { index, w, input in
-            guard index == pq[0], let layer = learned.layers[index]?.layer else { return nil }
-            firstCodes = try layer.encode(columns: w.columns(of: input.real))
-            return .real(try w.fold(layer.outputs(codes: firstCodes!)))
-        }
-        let codes = try #require(firstCodes)
-        let (_, gradients) = try model.gradients(firstCodes: codes, images: 3, teacher: teacher)
+        let inputs = try NetworkFineTuning.firstLayerInputs(network, firstPQ: pq[0], images: images)
+        let (_, gradients) = try model.gradients(input: inputs, teacher: teacher)
         // Slots: conv2 table, conv3 table, fc weights, fc bias. conv3's table
         // and the classifier have exact gradients (conv2's is straight-through).
         #expect(gradients.count == 4)
@@ -92,12 +87,72 @@ import Testing
                 let h = 1e-5
                 plus.parameters[slot][i] += h
                 minus.parameters[slot][i] -= h
-                let numeric = (try plus.gradients(firstCodes: codes, images: 3, teacher: teacher).loss
-                    - minus.gradients(firstCodes: codes, images: 3, teacher: teacher).loss) / (2 * h)
+                let numeric = (try plus.gradients(input: inputs, teacher: teacher).loss
+                    - minus.gradients(input: inputs, teacher: teacher).loss) / (2 * h)
                 #expect(abs(numeric - gradients[slot][i]) <= 1e-6 + 1e-4 * abs(numeric), "slot \(slot) index \(i)")
             }
         }
         #expect(gradients[0].contains { $0 != 0 })
+    }
+
+    /// The prototypes' gradient is the gradient of the soft assignment's
+    /// output `Σ_r Σ_c g[r, c] Σ_s Σ_k a_k T[s, k, c]` (checked by finite differences).
+    @Test func thePrototypeGradientIsTheSoftAssignmentsGradient() throws {
+        let shape = try PQShape(ls: 3, np: 4, ns: 2, cout: 3, inputLength: 5)
+        let columns = TestSupport.gaussian(rows: 6, columns: 5, seed: 1)
+        let g = TestSupport.gaussian(rows: 6, columns: 3, seed: 2)
+        let table = TestSupport.gaussian(rows: 1, columns: shape.ns * shape.np * shape.cout, seed: 3).values
+        let codebooks = TestSupport.gaussian(rows: 1, columns: shape.ns * shape.np * shape.ls, seed: 4).values
+        let temperature = 0.7
+        func surrogate(_ p: [Double]) -> Double {
+            var total = 0.0
+            for r in 0..<columns.rows {
+                for s in 0..<shape.ns {
+                    let x = (0..<shape.ls).map { s * shape.ls + $0 < 5 ? columns[r, s * shape.ls + $0] : 0 }
+                    let weights = (0..<shape.np).map { k in
+                        Foundation.exp(-(0..<shape.ls).reduce(0) { $0 + pow(x[$1] - p[(s * shape.np + k) * shape.ls + $1], 2) } / temperature)
+                    }
+                    let sum = weights.reduce(0, +)
+                    for k in 0..<shape.np {
+                        for c in 0..<shape.cout { total += g[r, c] * weights[k] / sum * table[(s * shape.np + k) * shape.cout + c] }
+                    }
+                }
+            }
+            return total
+        }
+        var gradient = [Double](repeating: 0, count: codebooks.count)
+        NetworkFineTuning.Model.prototypeGradient(g, columns: columns, codebooks: codebooks, table: table, shape: shape,
+                                                  temperature: temperature, into: &gradient)
+        for i in [0, 5, 13, codebooks.count - 1] {
+            var plus = codebooks, minus = codebooks
+            plus[i] += 1e-6
+            minus[i] -= 1e-6
+            let numeric = (surrogate(plus) - surrogate(minus)) / 2e-6
+            #expect(abs(numeric - gradient[i]) <= 1e-6 + 1e-5 * abs(numeric), "index \(i)")
+        }
+    }
+
+    @Test func fineTuningThePrototypesMovesThemAndIsDeterministic() throws {
+        let (network, images) = (try Self.network(), try Self.calibration())
+        var options = try ConversionOptions(bits: [4], refitLambda: 1, floatRefitLambda: 1, fineTuneEpochs: 10, fineTuneLearningRate: 0.01,
+                                            iterations: 2)
+        let convert = { try ConvertedNetwork.convert(network, calibration: images, options: $0) }
+        let fixed = try convert(options)
+        options.fineTunePrototypes = true
+        options.fineTuneShift = 1
+        let learned = try convert(options)
+        for (a, b) in zip(fixed.layers, learned.layers) { #expect(a.float.prototypes != b.float.prototypes) }
+        #expect(try convert(options) == learned)
+        options.metric = .l1
+        #expect { try convert(options) } throws: { "\($0)".contains("l2 metric only") }
+    }
+
+    @Test func shiftingMovesPixelsAndShiftsZerosIn() {
+        let image: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  // 2 channels of 2 x 3
+        let shape = TensorShape(channels: 2, height: 2, width: 3)
+        #expect(NetworkFineTuning.shifted(image[...], shape: shape, dy: 1, dx: -1) == [0, 0, 0, 2, 3, 0, 0, 0, 0, 8, 9, 0])
+        #expect(NetworkFineTuning.shifted(image[...], shape: shape, dy: 0, dx: 0) == image)
+        #expect(NetworkFineTuning.shifted(image[...], shape: shape, dy: -2, dx: 0) == [Double](repeating: 0, count: 12))
     }
 
     @Test func col2imIsTheAdjointOfIm2col() throws {
@@ -123,5 +178,8 @@ import Testing
         #expect { try ConversionOptions(fineTuneEpochs: -1) } throws: { "\($0)".contains("fine-tuning epochs") }
         #expect { try ConversionOptions(fineTuneLearningRate: 0) } throws: { "\($0)".contains("fine-tuning learning rate") }
         #expect { try ConversionOptions(floatRefitLambda: -1) } throws: { "\($0)".contains("float refit lambda") }
+        #expect { try ConversionOptions(quantizationAwareEpochs: -1) } throws: { "\($0)".contains("quantization-aware epochs") }
+        #expect { try ConversionOptions(quantizationAwareLearningRate: .infinity) } throws: { "\($0)".contains("quantization-aware learning rate") }
+        #expect { try ConversionOptions(fineTuneShift: 17) } throws: { "\($0)".contains("fine-tuning shift") }
     }
 }
