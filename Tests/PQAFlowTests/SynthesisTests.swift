@@ -84,14 +84,15 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.text.contains("u_requantizer") && report.text.contains("flattened"))
     }
 
-    /// A registered read becomes DP16KD tiles whose own output register holds
-    /// the word: no fabric flip-flop is left after the RAM.
+    /// A registered read of a memory worth a block RAM (300 words of 20 bits)
+    /// becomes DP16KD tiles whose own output register holds the word: no
+    /// fabric flip-flop is left after the RAM.
     @Test(.enabled(if: yosysAvailable()))
     func registeredReadsUseTheBlockRAMOutputRegisterOnECP5() throws {
         struct RegisteredRAM: HardwareModule {
             var moduleName: String { "registered_ram" }
             func build(_ m: ModuleBuilder) {
-                let memory = m.simpleDualPortRAM("words", depth: 40, .unsigned(20), readDuringWrite: .undefined)
+                let memory = m.simpleDualPortRAM("words", depth: 300, .unsigned(20), readDuringWrite: .undefined)
                 let address = SignalType.unsigned(memory.addressWidth)
                 let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
                 let data = m.input("data", .unsigned(20))
