@@ -180,120 +180,121 @@ module pqa_layer_control (
     reg  [15:0] register_check_low;
     wire _t14;
     reg  register_check_high_clear;
-    wire ls_written;
-    wire [3:0] _t15;
+    wire _t15;
+    wire _t16;
+    reg  ls_written;
+    wire [3:0] _t17;
     reg  ls_loaded;
     reg  ls_legal;
-    wire [3:0] _t16;
+    wire [3:0] _t18;
     reg  [3:0] bank0_ls;
-    wire _t17;
-    wire _t18;
-    reg  [3:0] bank1_ls;
     wire _t19;
-    wire np_written;
-    wire [4:0] _t20;
+    wire _t20;
+    reg  [3:0] bank1_ls;
+    wire _t21;
+    reg  np_written;
+    wire [4:0] _t22;
     reg  np_loaded;
     reg  np_legal;
-    wire [4:0] _t21;
-    wire _t22;
-    reg  [4:0] bank0_np;
-    wire _t23;
-    reg  [4:0] bank1_np;
+    wire [4:0] _t23;
     wire _t24;
-    wire ns_written;
-    wire [6:0] _t25;
+    reg  [4:0] bank0_np;
+    wire _t25;
+    reg  [4:0] bank1_np;
+    wire _t26;
+    reg  ns_written;
+    wire [6:0] _t27;
     reg  ns_loaded;
     reg  ns_legal;
-    wire [6:0] _t26;
-    wire _t27;
-    reg  [6:0] bank0_ns;
-    wire _t28;
-    reg  [6:0] bank1_ns;
+    wire [6:0] _t28;
     wire _t29;
-    wire cout_written;
+    reg  [6:0] bank0_ns;
+    wire _t30;
+    reg  [6:0] bank1_ns;
+    wire _t31;
+    reg  cout_written;
     reg  cout_loaded;
     reg  cout_legal;
     reg  [6:0] bank0_cout;
-    wire _t30;
+    wire _t32;
     reg  [6:0] bank1_cout;
-    wire _t31;
-    wire columns_written;
-    wire [12:0] _t32;
+    wire _t33;
+    reg  columns_written;
+    wire [12:0] _t34;
     reg  columns_loaded;
     reg  columns_legal;
-    wire [12:0] _t33;
-    wire _t34;
+    wire [12:0] _t35;
+    wire _t36;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
-    wire multiplier_written;
+    reg  multiplier_written;
     reg  multiplier_loaded;
     reg  multiplier_legal;
     reg  [15:0] bank0_multiplier;
     reg  [15:0] bank1_multiplier;
-    wire shift_written;
+    reg  shift_written;
     reg  shift_loaded;
     reg  shift_legal;
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
-    wire relu_written;
-    wire _t35;
+    reg  relu_written;
+    wire _t37;
     reg  relu_loaded;
     reg  relu_legal;
     reg  bank0_relu;
     reg  bank1_relu;
-    wire _t36;
-    wire _t37;
     wire _t38;
     reg  prototypes_write_valid_q;
     reg  [4:0] prototypes_write_index_q;
     reg  [4:0] prototypes_write_address_q;
     reg  [215:0] prototypes_write_data_q;
     wire _t39;
-    wire _t40;
     reg  table_write_valid_q;
     reg  [4:0] table_write_index_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t41;
-    wire _t42;
-    wire _t43;
+    wire _t40;
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
     reg  [8:0] prototypes_beats;
     reg  [11:0] table_beats;
     reg  [2:0] bias_beats;
-    wire _t44;
+    wire _t41;
+    wire _t42;
+    reg  load_unknown_beat;
     reg  load_bad_beat;
     wire [5:0] commit_failure;
     wire commit_fails;
-    wire _t45;
+    wire _t43;
     wire swap;
+    wire _t44;
+    wire _t45;
     wire _t46;
-    wire _t47;
-    wire _t48;
     reg  [5:0] error_code;
     reg  activation_last_mismatch_q;
     reg  activation_no_layer_q;
     wire commit_in_progress;
-    wire _t49;
+    wire _t47;
     reg  bank0_chunks;
     reg  bank1_chunks;
+    wire _t48;
+    wire _t49;
     wire _t50;
     wire _t51;
     wire _t52;
     wire _t53;
-    wire _t54;
-    wire _t55;
     reg  bank0_prototype_chunks;
     reg  bank1_prototype_chunks;
+    wire _t54;
+    wire _t55;
     wire _t56;
     wire _t57;
     wire _t58;
     wire _t59;
     wire _t60;
-    wire _t61;
-    wire _t62;
+    wire [4:0] _t61;
+    wire [4:0] _t62;
     wire [4:0] _t63;
     wire [4:0] _t64;
     wire [4:0] _t65;
@@ -302,24 +303,24 @@ module pqa_layer_control (
     wire [4:0] _t68;
     wire [4:0] _t69;
     wire [4:0] _t70;
-    wire [4:0] _t71;
-    wire [4:0] _t72;
     reg  [4:0] bank0_groups;
     reg  [4:0] bank1_groups;
+    wire [2:0] _t71;
+    wire [2:0] _t72;
     wire [2:0] _t73;
-    wire [2:0] _t74;
-    wire [2:0] _t75;
     reg  [2:0] bank0_output_chunks;
     reg  [2:0] bank1_output_chunks;
     reg  [2:0] bank0_encode_cycles;
     reg  [2:0] bank0_period;
     reg  [2:0] bank1_encode_cycles;
     reg  [2:0] bank1_period;
+    wire [2:0] _t74;
+    wire [2:0] _t75;
     wire [2:0] _t76;
-    wire [2:0] _t77;
-    wire [2:0] _t78;
     reg  [2:0] bank0_prototype_beat_groups;
     reg  [2:0] bank1_prototype_beat_groups;
+    wire [5:0] _t77;
+    wire [5:0] _t78;
     wire [5:0] _t79;
     wire [5:0] _t80;
     wire [5:0] _t81;
@@ -328,42 +329,42 @@ module pqa_layer_control (
     wire [5:0] _t84;
     wire [5:0] _t85;
     wire [5:0] _t86;
-    wire [5:0] _t87;
-    wire [5:0] _t88;
     reg  [5:0] bank0_table_beat_groups;
     reg  [5:0] bank1_table_beat_groups;
     reg  [7:0] bank0_prototype_rows;
-    wire [7:0] _t89;
-    wire [7:0] _t90;
+    wire [7:0] _t87;
+    wire [7:0] _t88;
     reg  [7:0] bank0_table_rows;
-    wire [10:0] _t91;
+    wire [10:0] _t89;
     reg  [10:0] bank0_expected_prototypes_beats_product_l1_0;
     reg  [10:0] bank0_expected_prototypes_beats_product_l1_1;
     reg  [10:0] bank0_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t90;
+    wire [13:0] _t91;
     wire [13:0] _t92;
     wire [13:0] _t93;
-    wire [13:0] _t94;
-    wire [13:0] _t95;
     reg  [13:0] bank0_expected_table_beats_product_l2_0;
     reg  [13:0] bank0_expected_table_beats_product_l2_1;
     reg  [13:0] bank0_expected_table_beats;
     reg  [7:0] bank1_prototype_rows;
-    wire [7:0] _t96;
-    wire [7:0] _t97;
+    wire [7:0] _t94;
+    wire [7:0] _t95;
     reg  [7:0] bank1_table_rows;
-    wire [10:0] _t98;
+    wire [10:0] _t96;
     reg  [10:0] bank1_expected_prototypes_beats_product_l1_0;
     reg  [10:0] bank1_expected_prototypes_beats_product_l1_1;
     reg  [10:0] bank1_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t97;
+    wire [13:0] _t98;
     wire [13:0] _t99;
     wire [13:0] _t100;
-    wire [13:0] _t101;
-    wire [13:0] _t102;
     reg  [13:0] bank1_expected_table_beats_product_l2_0;
     reg  [13:0] bank1_expected_table_beats_product_l2_1;
     reg  [13:0] bank1_expected_table_beats;
-    wire [10:0] _t103;
-    wire [13:0] _t104;
+    wire [10:0] _t101;
+    wire [13:0] _t102;
+    wire _t103;
+    wire _t104;
     wire _t105;
     wire _t106;
     wire _t107;
@@ -380,27 +381,25 @@ module pqa_layer_control (
     wire _t118;
     wire _t119;
     wire _t120;
-    wire _t121;
+    wire [5:0] _t121;
     wire _t122;
     wire [5:0] _t123;
     wire _t124;
-    wire [5:0] _t125;
+    wire _t125;
     wire _t126;
-    wire _t127;
+    wire [5:0] _t127;
     wire _t128;
     wire [5:0] _t129;
-    wire _t130;
-    wire [5:0] _t131;
-    wire [5:0] _t132;
+    wire [5:0] _t130;
     reg  scope_check_fails_q;
     reg  [5:0] scope_check_code_q;
     reg  prototypes_beats_match_q;
-    wire _t133;
+    wire _t131;
     reg  table_beats_match_q;
-    wire _t134;
+    wire _t132;
     reg  bias_beats_match_q;
-    wire _t135;
-    wire [5:0] _t136;
+    wire _t133;
+    wire [5:0] _t134;
 
     assign load_ready = load_ready_q; // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -450,162 +449,152 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
     assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:293]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:293]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:293]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:293]
-    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:294]
-    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:294]
-    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:293]
-    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:293]
-    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:293]
-    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:293]
-    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:294]
-    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:294]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:300]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:300]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:300]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:300]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:300]
+    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:301]
+    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:301]
+    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:300]
+    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:300]
+    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:300]
+    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:300]
+    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:301]
+    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:301]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:307]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:79]
-    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:87]
+    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:166]
     assign _t11 = _t10 & load_last; // @[BankedLoadPort.swift:87]
     assign register_beat = load_kind_q == 2'h0; // @[BankedLoadPort.swift:96]
-    assign _t12 = load_moved & register_beat; // @[BankedLoadPort.swift:114]
+    assign _t12 = load_moved & register_beat; // @[BankedLoadPort.swift:107]
     assign load_restart = _t12 & load_data_seen; // @[BankedLoadPort.swift:98]
     assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:99]
-    assign _t13 = load_data_q[15:0]; // @[BankedLoadPort.swift:126]
+    assign _t13 = load_data_q[15:0]; // @[BankedLoadPort.swift:129]
     assign _t14 = load_data_q[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:110]
-    assign ls_written = _t12 & (load_address_q == 10'h000); // @[BankedLoadPort.swift:114]
-    assign _t15 = load_data_q[3:0]; // @[BankedLoadPort.swift:218]
-    assign _t16 = register_check_low[3:0]; // @[BankedLoadPort.swift:121]
-    assign _t17 = ~load_bank; // @[BankedLoadPort.swift:218]
-    assign _t18 = ls_written & _t17; // @[BankedLoadPort.swift:218]
-    assign _t19 = ls_written & load_bank; // @[BankedLoadPort.swift:218]
-    assign np_written = _t12 & (load_address_q == 10'h001); // @[BankedLoadPort.swift:114]
-    assign _t20 = load_data_q[4:0]; // @[BankedLoadPort.swift:218]
-    assign _t21 = register_check_low[4:0]; // @[BankedLoadPort.swift:121]
-    assign _t22 = register_check_high_clear & (register_check_low[15:5] == 11'h000); // @[BankedLoadPort.swift:121]
-    assign _t23 = np_written & _t17; // @[BankedLoadPort.swift:218]
-    assign _t24 = np_written & load_bank; // @[BankedLoadPort.swift:218]
-    assign ns_written = _t12 & (load_address_q == 10'h002); // @[BankedLoadPort.swift:114]
-    assign _t25 = load_data_q[6:0]; // @[BankedLoadPort.swift:218]
-    assign _t26 = register_check_low[6:0]; // @[BankedLoadPort.swift:121]
-    assign _t27 = ((register_check_high_clear & (register_check_low[15:7] == 9'h000)) & (7'h01 <= _t26)) & (_t26 <= 7'h40); // @[BankedLoadPort.swift:121]
-    assign _t28 = ns_written & _t17; // @[BankedLoadPort.swift:218]
-    assign _t29 = ns_written & load_bank; // @[BankedLoadPort.swift:218]
-    assign cout_written = _t12 & (load_address_q == 10'h003); // @[BankedLoadPort.swift:114]
-    assign _t30 = cout_written & _t17; // @[BankedLoadPort.swift:218]
-    assign _t31 = cout_written & load_bank; // @[BankedLoadPort.swift:218]
-    assign columns_written = _t12 & (load_address_q == 10'h004); // @[BankedLoadPort.swift:114]
-    assign _t32 = load_data_q[12:0]; // @[BankedLoadPort.swift:126]
-    assign _t33 = register_check_low[12:0]; // @[BankedLoadPort.swift:121]
-    assign _t34 = ((register_check_high_clear & (register_check_low[15:13] == 3'h0)) & (13'h0001 <= _t33)) & (_t33 <= 13'h1000); // @[BankedLoadPort.swift:121]
-    assign multiplier_written = _t12 & (load_address_q == 10'h005); // @[BankedLoadPort.swift:114]
-    assign shift_written = _t12 & (load_address_q == 10'h006); // @[BankedLoadPort.swift:114]
-    assign relu_written = _t12 & (load_address_q == 10'h007); // @[BankedLoadPort.swift:114]
-    assign _t35 = load_data_q[0]; // @[BankedLoadPort.swift:126]
-    assign _t36 = load_kind_q == 2'h1; // @[BankedLoadPort.swift:162]
-    assign _t37 = load_moved & _t36; // @[BankedLoadPort.swift:152]
-    assign _t38 = load_address_q < 10'h010; // @[BankedLoadPort.swift:162]
-    assign _t39 = load_kind_q == 2'h2; // @[BankedLoadPort.swift:162]
-    assign _t40 = load_moved & _t39; // @[BankedLoadPort.swift:152]
-    assign _t41 = load_kind_q == 2'h3; // @[BankedLoadPort.swift:162]
-    assign _t42 = load_moved & _t41; // @[BankedLoadPort.swift:152]
-    assign _t43 = load_address_q < 10'h004; // @[BankedLoadPort.swift:162]
-    assign _t44 = ((register_beat & (load_address_q < 10'h008)) | ((_t36 & (load_index_q < 5'h18)) & _t38)) | (_t39 & (load_index_q < 5'h02)); // @[BankedLoadPort.swift:162]
-    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t136; // @[BankedLoadPort.swift:166]
-    assign commit_fails = scope_check_fails_q | (_t133 | (_t134 | _t135)); // @[BankedLoadPort.swift:167]
-    assign _t45 = ~commit_fails; // @[BankedLoadPort.swift:197]
-    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:177]
-    assign _t46 = checking & _t45; // @[BankedLoadPort.swift:197]
-    assign _t47 = ~swap; // @[BankedLoadPort.swift:84]
-    assign _t48 = ((((~_t11) & (~load_moved_last)) & (~committing)) & (~(_t46 | (pending & _t47)))) & _t47; // @[BankedLoadPort.swift:84]
-    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:207]
-    assign _t49 = _t15[3] ? 1'b1 : (_t15[2] ? 1'b1 : (_t15[1] ? 1'b1 : _t15[0])); // @[BankedLoadPort.swift:218]
-    assign _t50 = _t20[4]; // @[BankedLoadPort.swift:218]
-    assign _t51 = _t20[3]; // @[BankedLoadPort.swift:218]
-    assign _t52 = _t20[2]; // @[BankedLoadPort.swift:218]
-    assign _t53 = _t20[1]; // @[BankedLoadPort.swift:218]
-    assign _t54 = _t20[0]; // @[BankedLoadPort.swift:218]
-    assign _t55 = _t50 ? 1'b1 : (_t51 ? 1'b1 : (_t52 ? 1'b1 : (_t53 ? 1'b1 : _t54))); // @[BankedLoadPort.swift:218]
-    assign _t56 = _t25[6]; // @[BankedLoadPort.swift:218]
-    assign _t57 = _t25[5]; // @[BankedLoadPort.swift:218]
-    assign _t58 = _t25[4]; // @[BankedLoadPort.swift:218]
-    assign _t59 = _t25[3]; // @[BankedLoadPort.swift:218]
-    assign _t60 = _t25[2]; // @[BankedLoadPort.swift:218]
-    assign _t61 = _t25[1]; // @[BankedLoadPort.swift:218]
-    assign _t62 = _t25[0]; // @[BankedLoadPort.swift:218]
-    assign _t63 = _t60 ? (_t61 ? 5'h10 : (_t62 ? 5'h10 : 5'h0f)) : (_t61 ? 5'h0f : (_t62 ? 5'h0f : 5'h0e)); // @[BankedLoadPort.swift:218]
-    assign _t64 = _t60 ? (_t61 ? 5'h0e : (_t62 ? 5'h0e : 5'h0d)) : (_t61 ? 5'h0d : (_t62 ? 5'h0d : 5'h0c)); // @[BankedLoadPort.swift:218]
-    assign _t65 = _t60 ? (_t61 ? 5'h0c : (_t62 ? 5'h0c : 5'h0b)) : (_t61 ? 5'h0b : (_t62 ? 5'h0b : 5'h0a)); // @[BankedLoadPort.swift:218]
-    assign _t66 = _t60 ? (_t61 ? 5'h0a : (_t62 ? 5'h0a : 5'h09)) : (_t61 ? 5'h09 : (_t62 ? 5'h09 : 5'h08)); // @[BankedLoadPort.swift:218]
-    assign _t67 = _t60 ? (_t61 ? 5'h08 : (_t62 ? 5'h08 : 5'h07)) : (_t61 ? 5'h07 : (_t62 ? 5'h07 : 5'h06)); // @[BankedLoadPort.swift:218]
-    assign _t68 = _t60 ? (_t61 ? 5'h06 : (_t62 ? 5'h06 : 5'h05)) : (_t61 ? 5'h05 : (_t62 ? 5'h05 : 5'h04)); // @[BankedLoadPort.swift:218]
-    assign _t69 = _t60 ? (_t61 ? 5'h04 : (_t62 ? 5'h04 : 5'h03)) : (_t61 ? 5'h03 : (_t62 ? 5'h03 : 5'h02)); // @[BankedLoadPort.swift:218]
-    assign _t70 = _t60 ? (_t61 ? 5'h02 : (_t62 ? 5'h02 : 5'h01)) : (_t61 ? 5'h01 : {{4{1'b0}}, _t62}); // @[BankedLoadPort.swift:218]
-    assign _t71 = _t57 ? (_t58 ? (_t59 ? _t63 : _t64) : (_t59 ? _t65 : _t66)) : (_t58 ? (_t59 ? _t67 : _t68) : (_t59 ? _t69 : _t70)); // @[BankedLoadPort.swift:218]
-    assign _t72 = _t56 ? 5'h10 : _t71; // @[BankedLoadPort.swift:218]
-    assign _t73 = _t58 ? (_t59 ? 3'h4 : (_t60 ? 3'h4 : (_t61 ? 3'h4 : (_t62 ? 3'h4 : 3'h3)))) : (_t59 ? 3'h3 : (_t60 ? 3'h3 : (_t61 ? 3'h3 : (_t62 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:218]
-    assign _t74 = _t58 ? (_t59 ? 3'h2 : (_t60 ? 3'h2 : (_t61 ? 3'h2 : (_t62 ? 3'h2 : 3'h1)))) : (_t59 ? 3'h1 : (_t60 ? 3'h1 : (_t61 ? 3'h1 : {{2{1'b0}}, _t62}))); // @[BankedLoadPort.swift:218]
-    assign _t75 = _t56 ? 3'h4 : (_t57 ? _t73 : _t74); // @[BankedLoadPort.swift:218]
-    assign _t76 = _t52 ? (_t53 ? (_t54 ? 3'h3 : 3'h2) : 3'h2) : (_t53 ? 3'h1 : {{2{1'b0}}, _t54}); // @[BankedLoadPort.swift:218]
-    assign _t77 = _t51 ? (_t52 ? (_t53 ? 3'h5 : (_t54 ? 3'h5 : 3'h4)) : (_t53 ? 3'h4 : 3'h3)) : _t76; // @[BankedLoadPort.swift:218]
-    assign _t78 = _t50 ? 3'h6 : _t77; // @[BankedLoadPort.swift:218]
-    assign _t79 = _t60 ? (_t61 ? (_t62 ? 6'h20 : 6'h1f) : (_t62 ? 6'h1f : 6'h1e)) : (_t61 ? (_t62 ? 6'h1e : 6'h1d) : (_t62 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:218]
-    assign _t80 = _t60 ? (_t61 ? (_t62 ? 6'h1c : 6'h1b) : (_t62 ? 6'h1b : 6'h1a)) : (_t61 ? (_t62 ? 6'h1a : 6'h19) : (_t62 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:218]
-    assign _t81 = _t60 ? (_t61 ? (_t62 ? 6'h18 : 6'h17) : (_t62 ? 6'h17 : 6'h16)) : (_t61 ? (_t62 ? 6'h16 : 6'h15) : (_t62 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:218]
-    assign _t82 = _t60 ? (_t61 ? (_t62 ? 6'h14 : 6'h13) : (_t62 ? 6'h13 : 6'h12)) : (_t61 ? (_t62 ? 6'h12 : 6'h11) : (_t62 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:218]
-    assign _t83 = _t60 ? (_t61 ? (_t62 ? 6'h10 : 6'h0f) : (_t62 ? 6'h0f : 6'h0e)) : (_t61 ? (_t62 ? 6'h0e : 6'h0d) : (_t62 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:218]
-    assign _t84 = _t60 ? (_t61 ? (_t62 ? 6'h0c : 6'h0b) : (_t62 ? 6'h0b : 6'h0a)) : (_t61 ? (_t62 ? 6'h0a : 6'h09) : (_t62 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:218]
-    assign _t85 = _t60 ? (_t61 ? (_t62 ? 6'h08 : 6'h07) : (_t62 ? 6'h07 : 6'h06)) : (_t61 ? (_t62 ? 6'h06 : 6'h05) : (_t62 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:218]
-    assign _t86 = _t60 ? (_t61 ? (_t62 ? 6'h04 : 6'h03) : (_t62 ? 6'h03 : 6'h02)) : (_t61 ? (_t62 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t62}); // @[BankedLoadPort.swift:218]
-    assign _t87 = _t57 ? (_t58 ? (_t59 ? _t79 : _t80) : (_t59 ? _t81 : _t82)) : (_t58 ? (_t59 ? _t83 : _t84) : (_t59 ? _t85 : _t86)); // @[BankedLoadPort.swift:218]
-    assign _t88 = _t56 ? 6'h20 : _t87; // @[BankedLoadPort.swift:218]
-    assign _t89 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:174]
-    assign _t90 = ((bank0_output_chunks[0] ? (_t89) : 8'h00) + (bank0_output_chunks[1] ? (_t89 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t89 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t91 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
-    assign _t92 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
-    assign _t93 = (bank0_table_beat_groups[0] ? (_t92) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t92 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t94 = (bank0_table_beat_groups[2] ? (_t92 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t92 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t95 = (bank0_table_beat_groups[4] ? (_t92 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t92 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t96 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:174]
-    assign _t97 = ((bank1_output_chunks[0] ? (_t96) : 8'h00) + (bank1_output_chunks[1] ? (_t96 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t96 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t98 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
-    assign _t99 = {{6{1'b0}}, bank1_table_rows}; // @[HardwareHelpers.swift:28]
-    assign _t100 = (bank1_table_beat_groups[0] ? (_t99) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t99 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t101 = (bank1_table_beat_groups[2] ? (_t99 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t99 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t102 = (bank1_table_beat_groups[4] ? (_t99 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t99 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t103 = load_bank ? bank1_expected_prototypes_beats_product_l2_0 : bank0_expected_prototypes_beats_product_l2_0; // @[BankedLoadPort.swift:243]
-    assign _t104 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:243]
-    assign _t105 = ~ls_loaded; // @[BankedLoadPort.swift:239]
-    assign _t106 = ~np_loaded; // @[BankedLoadPort.swift:239]
-    assign _t107 = ~ns_loaded; // @[BankedLoadPort.swift:239]
-    assign _t108 = ~cout_loaded; // @[BankedLoadPort.swift:239]
-    assign _t109 = ~columns_loaded; // @[BankedLoadPort.swift:239]
-    assign _t110 = ~multiplier_loaded; // @[BankedLoadPort.swift:239]
-    assign _t111 = ~shift_loaded; // @[BankedLoadPort.swift:239]
-    assign _t112 = ~relu_loaded; // @[BankedLoadPort.swift:239]
-    assign _t113 = ~ls_legal; // @[BankedLoadPort.swift:239]
-    assign _t114 = ~np_legal; // @[BankedLoadPort.swift:239]
-    assign _t115 = ~ns_legal; // @[BankedLoadPort.swift:239]
-    assign _t116 = ~cout_legal; // @[BankedLoadPort.swift:239]
-    assign _t117 = ~columns_legal; // @[BankedLoadPort.swift:239]
-    assign _t118 = ~multiplier_legal; // @[BankedLoadPort.swift:239]
-    assign _t119 = ~shift_legal; // @[BankedLoadPort.swift:239]
-    assign _t120 = ~relu_legal; // @[BankedLoadPort.swift:239]
-    assign _t121 = _t105 | _t106; // @[BankedLoadPort.swift:239]
-    assign _t122 = _t121 | (_t107 | _t108); // @[BankedLoadPort.swift:239]
-    assign _t123 = _t121 ? (_t105 ? (_t105 ? 6'h10 : 6'h00) : (_t106 ? 6'h11 : 6'h00)) : (_t107 ? (_t107 ? 6'h12 : 6'h00) : (_t108 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:239]
-    assign _t124 = _t109 | _t110; // @[BankedLoadPort.swift:239]
-    assign _t125 = _t124 ? (_t109 ? (_t109 ? 6'h14 : 6'h00) : (_t110 ? 6'h15 : 6'h00)) : (_t111 ? (_t111 ? 6'h16 : 6'h00) : (_t112 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:239]
-    assign _t126 = _t122 | (_t124 | (_t111 | _t112)); // @[BankedLoadPort.swift:239]
-    assign _t127 = _t113 | _t114; // @[BankedLoadPort.swift:239]
-    assign _t128 = _t127 | (_t115 | _t116); // @[BankedLoadPort.swift:239]
-    assign _t129 = _t127 ? (_t113 ? (_t113 ? 6'h20 : 6'h00) : (_t114 ? 6'h21 : 6'h00)) : (_t115 ? (_t115 ? 6'h22 : 6'h00) : (_t116 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:239]
-    assign _t130 = _t117 | _t118; // @[BankedLoadPort.swift:239]
-    assign _t131 = _t119 ? (_t119 ? 6'h26 : 6'h00) : (_t120 ? (_t120 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:239]
-    assign _t132 = _t130 ? (_t117 ? (_t117 ? 6'h24 : 6'h00) : (_t118 ? 6'h25 : 6'h00)) : _t131; // @[BankedLoadPort.swift:239]
-    assign _t133 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:167]
-    assign _t134 = ~table_beats_match_q; // @[BankedLoadPort.swift:167]
-    assign _t135 = ~bias_beats_match_q; // @[BankedLoadPort.swift:167]
-    assign _t136 = _t133 ? (_t133 ? 6'h09 : 6'h00) : (_t134 ? (_t134 ? 6'h0a : 6'h00) : (_t135 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:166]
+    assign _t15 = load_kind == 2'h0; // @[BankedLoadPort.swift:166]
+    assign _t16 = _t10 & _t15; // @[BankedLoadPort.swift:116]
+    assign _t17 = load_data_q[3:0]; // @[BankedLoadPort.swift:225]
+    assign _t18 = register_check_low[3:0]; // @[BankedLoadPort.swift:124]
+    assign _t19 = ~load_bank; // @[BankedLoadPort.swift:225]
+    assign _t20 = ls_written & _t19; // @[BankedLoadPort.swift:225]
+    assign _t21 = ls_written & load_bank; // @[BankedLoadPort.swift:225]
+    assign _t22 = load_data_q[4:0]; // @[BankedLoadPort.swift:225]
+    assign _t23 = register_check_low[4:0]; // @[BankedLoadPort.swift:124]
+    assign _t24 = register_check_high_clear & (register_check_low[15:5] == 11'h000); // @[BankedLoadPort.swift:124]
+    assign _t25 = np_written & _t19; // @[BankedLoadPort.swift:225]
+    assign _t26 = np_written & load_bank; // @[BankedLoadPort.swift:225]
+    assign _t27 = load_data_q[6:0]; // @[BankedLoadPort.swift:225]
+    assign _t28 = register_check_low[6:0]; // @[BankedLoadPort.swift:124]
+    assign _t29 = ((register_check_high_clear & (register_check_low[15:7] == 9'h000)) & (7'h01 <= _t28)) & (_t28 <= 7'h40); // @[BankedLoadPort.swift:124]
+    assign _t30 = ns_written & _t19; // @[BankedLoadPort.swift:225]
+    assign _t31 = ns_written & load_bank; // @[BankedLoadPort.swift:225]
+    assign _t32 = cout_written & _t19; // @[BankedLoadPort.swift:225]
+    assign _t33 = cout_written & load_bank; // @[BankedLoadPort.swift:225]
+    assign _t34 = load_data_q[12:0]; // @[BankedLoadPort.swift:129]
+    assign _t35 = register_check_low[12:0]; // @[BankedLoadPort.swift:124]
+    assign _t36 = ((register_check_high_clear & (register_check_low[15:13] == 3'h0)) & (13'h0001 <= _t35)) & (_t35 <= 13'h1000); // @[BankedLoadPort.swift:124]
+    assign _t37 = load_data_q[0]; // @[BankedLoadPort.swift:129]
+    assign _t38 = load_moved & (load_kind_q == 2'h1); // @[BankedLoadPort.swift:155]
+    assign _t39 = load_moved & (load_kind_q == 2'h2); // @[BankedLoadPort.swift:155]
+    assign _t40 = load_moved & (load_kind_q == 2'h3); // @[BankedLoadPort.swift:155]
+    assign _t41 = (_t15 & (load_address < 10'h008)) | (((load_kind == 2'h1) & (load_index < 5'h18)) & (load_address < 10'h010)); // @[BankedLoadPort.swift:166]
+    assign _t42 = (_t41 | ((load_kind == 2'h2) & (load_index < 5'h02))) | ((load_kind == 2'h3) & (load_address < 10'h004)); // @[BankedLoadPort.swift:166]
+    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t134; // @[BankedLoadPort.swift:173]
+    assign commit_fails = scope_check_fails_q | (_t131 | (_t132 | _t133)); // @[BankedLoadPort.swift:174]
+    assign _t43 = ~commit_fails; // @[BankedLoadPort.swift:204]
+    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:184]
+    assign _t44 = checking & _t43; // @[BankedLoadPort.swift:204]
+    assign _t45 = ~swap; // @[BankedLoadPort.swift:84]
+    assign _t46 = ((((~_t11) & (~load_moved_last)) & (~committing)) & (~(_t44 | (pending & _t45)))) & _t45; // @[BankedLoadPort.swift:84]
+    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:214]
+    assign _t47 = _t17[3] ? 1'b1 : (_t17[2] ? 1'b1 : (_t17[1] ? 1'b1 : _t17[0])); // @[BankedLoadPort.swift:225]
+    assign _t48 = _t22[4]; // @[BankedLoadPort.swift:225]
+    assign _t49 = _t22[3]; // @[BankedLoadPort.swift:225]
+    assign _t50 = _t22[2]; // @[BankedLoadPort.swift:225]
+    assign _t51 = _t22[1]; // @[BankedLoadPort.swift:225]
+    assign _t52 = _t22[0]; // @[BankedLoadPort.swift:225]
+    assign _t53 = _t48 ? 1'b1 : (_t49 ? 1'b1 : (_t50 ? 1'b1 : (_t51 ? 1'b1 : _t52))); // @[BankedLoadPort.swift:225]
+    assign _t54 = _t27[6]; // @[BankedLoadPort.swift:225]
+    assign _t55 = _t27[5]; // @[BankedLoadPort.swift:225]
+    assign _t56 = _t27[4]; // @[BankedLoadPort.swift:225]
+    assign _t57 = _t27[3]; // @[BankedLoadPort.swift:225]
+    assign _t58 = _t27[2]; // @[BankedLoadPort.swift:225]
+    assign _t59 = _t27[1]; // @[BankedLoadPort.swift:225]
+    assign _t60 = _t27[0]; // @[BankedLoadPort.swift:225]
+    assign _t61 = _t58 ? (_t59 ? 5'h10 : (_t60 ? 5'h10 : 5'h0f)) : (_t59 ? 5'h0f : (_t60 ? 5'h0f : 5'h0e)); // @[BankedLoadPort.swift:225]
+    assign _t62 = _t58 ? (_t59 ? 5'h0e : (_t60 ? 5'h0e : 5'h0d)) : (_t59 ? 5'h0d : (_t60 ? 5'h0d : 5'h0c)); // @[BankedLoadPort.swift:225]
+    assign _t63 = _t58 ? (_t59 ? 5'h0c : (_t60 ? 5'h0c : 5'h0b)) : (_t59 ? 5'h0b : (_t60 ? 5'h0b : 5'h0a)); // @[BankedLoadPort.swift:225]
+    assign _t64 = _t58 ? (_t59 ? 5'h0a : (_t60 ? 5'h0a : 5'h09)) : (_t59 ? 5'h09 : (_t60 ? 5'h09 : 5'h08)); // @[BankedLoadPort.swift:225]
+    assign _t65 = _t58 ? (_t59 ? 5'h08 : (_t60 ? 5'h08 : 5'h07)) : (_t59 ? 5'h07 : (_t60 ? 5'h07 : 5'h06)); // @[BankedLoadPort.swift:225]
+    assign _t66 = _t58 ? (_t59 ? 5'h06 : (_t60 ? 5'h06 : 5'h05)) : (_t59 ? 5'h05 : (_t60 ? 5'h05 : 5'h04)); // @[BankedLoadPort.swift:225]
+    assign _t67 = _t58 ? (_t59 ? 5'h04 : (_t60 ? 5'h04 : 5'h03)) : (_t59 ? 5'h03 : (_t60 ? 5'h03 : 5'h02)); // @[BankedLoadPort.swift:225]
+    assign _t68 = _t58 ? (_t59 ? 5'h02 : (_t60 ? 5'h02 : 5'h01)) : (_t59 ? 5'h01 : {{4{1'b0}}, _t60}); // @[BankedLoadPort.swift:225]
+    assign _t69 = _t55 ? (_t56 ? (_t57 ? _t61 : _t62) : (_t57 ? _t63 : _t64)) : (_t56 ? (_t57 ? _t65 : _t66) : (_t57 ? _t67 : _t68)); // @[BankedLoadPort.swift:225]
+    assign _t70 = _t54 ? 5'h10 : _t69; // @[BankedLoadPort.swift:225]
+    assign _t71 = _t56 ? (_t57 ? 3'h4 : (_t58 ? 3'h4 : (_t59 ? 3'h4 : (_t60 ? 3'h4 : 3'h3)))) : (_t57 ? 3'h3 : (_t58 ? 3'h3 : (_t59 ? 3'h3 : (_t60 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:225]
+    assign _t72 = _t56 ? (_t57 ? 3'h2 : (_t58 ? 3'h2 : (_t59 ? 3'h2 : (_t60 ? 3'h2 : 3'h1)))) : (_t57 ? 3'h1 : (_t58 ? 3'h1 : (_t59 ? 3'h1 : {{2{1'b0}}, _t60}))); // @[BankedLoadPort.swift:225]
+    assign _t73 = _t54 ? 3'h4 : (_t55 ? _t71 : _t72); // @[BankedLoadPort.swift:225]
+    assign _t74 = _t50 ? (_t51 ? (_t52 ? 3'h3 : 3'h2) : 3'h2) : (_t51 ? 3'h1 : {{2{1'b0}}, _t52}); // @[BankedLoadPort.swift:225]
+    assign _t75 = _t49 ? (_t50 ? (_t51 ? 3'h5 : (_t52 ? 3'h5 : 3'h4)) : (_t51 ? 3'h4 : 3'h3)) : _t74; // @[BankedLoadPort.swift:225]
+    assign _t76 = _t48 ? 3'h6 : _t75; // @[BankedLoadPort.swift:225]
+    assign _t77 = _t58 ? (_t59 ? (_t60 ? 6'h20 : 6'h1f) : (_t60 ? 6'h1f : 6'h1e)) : (_t59 ? (_t60 ? 6'h1e : 6'h1d) : (_t60 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:225]
+    assign _t78 = _t58 ? (_t59 ? (_t60 ? 6'h1c : 6'h1b) : (_t60 ? 6'h1b : 6'h1a)) : (_t59 ? (_t60 ? 6'h1a : 6'h19) : (_t60 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:225]
+    assign _t79 = _t58 ? (_t59 ? (_t60 ? 6'h18 : 6'h17) : (_t60 ? 6'h17 : 6'h16)) : (_t59 ? (_t60 ? 6'h16 : 6'h15) : (_t60 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:225]
+    assign _t80 = _t58 ? (_t59 ? (_t60 ? 6'h14 : 6'h13) : (_t60 ? 6'h13 : 6'h12)) : (_t59 ? (_t60 ? 6'h12 : 6'h11) : (_t60 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:225]
+    assign _t81 = _t58 ? (_t59 ? (_t60 ? 6'h10 : 6'h0f) : (_t60 ? 6'h0f : 6'h0e)) : (_t59 ? (_t60 ? 6'h0e : 6'h0d) : (_t60 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:225]
+    assign _t82 = _t58 ? (_t59 ? (_t60 ? 6'h0c : 6'h0b) : (_t60 ? 6'h0b : 6'h0a)) : (_t59 ? (_t60 ? 6'h0a : 6'h09) : (_t60 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:225]
+    assign _t83 = _t58 ? (_t59 ? (_t60 ? 6'h08 : 6'h07) : (_t60 ? 6'h07 : 6'h06)) : (_t59 ? (_t60 ? 6'h06 : 6'h05) : (_t60 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:225]
+    assign _t84 = _t58 ? (_t59 ? (_t60 ? 6'h04 : 6'h03) : (_t60 ? 6'h03 : 6'h02)) : (_t59 ? (_t60 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t60}); // @[BankedLoadPort.swift:225]
+    assign _t85 = _t55 ? (_t56 ? (_t57 ? _t77 : _t78) : (_t57 ? _t79 : _t80)) : (_t56 ? (_t57 ? _t81 : _t82) : (_t57 ? _t83 : _t84)); // @[BankedLoadPort.swift:225]
+    assign _t86 = _t54 ? 6'h20 : _t85; // @[BankedLoadPort.swift:225]
+    assign _t87 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:174]
+    assign _t88 = ((bank0_output_chunks[0] ? (_t87) : 8'h00) + (bank0_output_chunks[1] ? (_t87 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t87 << 2) : 8'h00); // @[LayerControl.swift:174]
+    assign _t89 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t90 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
+    assign _t91 = (bank0_table_beat_groups[0] ? (_t90) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t90 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t92 = (bank0_table_beat_groups[2] ? (_t90 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t90 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t93 = (bank0_table_beat_groups[4] ? (_t90 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t90 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t94 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:174]
+    assign _t95 = ((bank1_output_chunks[0] ? (_t94) : 8'h00) + (bank1_output_chunks[1] ? (_t94 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t94 << 2) : 8'h00); // @[LayerControl.swift:174]
+    assign _t96 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t97 = {{6{1'b0}}, bank1_table_rows}; // @[HardwareHelpers.swift:28]
+    assign _t98 = (bank1_table_beat_groups[0] ? (_t97) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t97 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t99 = (bank1_table_beat_groups[2] ? (_t97 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t97 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t100 = (bank1_table_beat_groups[4] ? (_t97 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t97 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t101 = load_bank ? bank1_expected_prototypes_beats_product_l2_0 : bank0_expected_prototypes_beats_product_l2_0; // @[BankedLoadPort.swift:250]
+    assign _t102 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:250]
+    assign _t103 = ~ls_loaded; // @[BankedLoadPort.swift:246]
+    assign _t104 = ~np_loaded; // @[BankedLoadPort.swift:246]
+    assign _t105 = ~ns_loaded; // @[BankedLoadPort.swift:246]
+    assign _t106 = ~cout_loaded; // @[BankedLoadPort.swift:246]
+    assign _t107 = ~columns_loaded; // @[BankedLoadPort.swift:246]
+    assign _t108 = ~multiplier_loaded; // @[BankedLoadPort.swift:246]
+    assign _t109 = ~shift_loaded; // @[BankedLoadPort.swift:246]
+    assign _t110 = ~relu_loaded; // @[BankedLoadPort.swift:246]
+    assign _t111 = ~ls_legal; // @[BankedLoadPort.swift:246]
+    assign _t112 = ~np_legal; // @[BankedLoadPort.swift:246]
+    assign _t113 = ~ns_legal; // @[BankedLoadPort.swift:246]
+    assign _t114 = ~cout_legal; // @[BankedLoadPort.swift:246]
+    assign _t115 = ~columns_legal; // @[BankedLoadPort.swift:246]
+    assign _t116 = ~multiplier_legal; // @[BankedLoadPort.swift:246]
+    assign _t117 = ~shift_legal; // @[BankedLoadPort.swift:246]
+    assign _t118 = ~relu_legal; // @[BankedLoadPort.swift:246]
+    assign _t119 = _t103 | _t104; // @[BankedLoadPort.swift:246]
+    assign _t120 = _t119 | (_t105 | _t106); // @[BankedLoadPort.swift:246]
+    assign _t121 = _t119 ? (_t103 ? (_t103 ? 6'h10 : 6'h00) : (_t104 ? 6'h11 : 6'h00)) : (_t105 ? (_t105 ? 6'h12 : 6'h00) : (_t106 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:246]
+    assign _t122 = _t107 | _t108; // @[BankedLoadPort.swift:246]
+    assign _t123 = _t122 ? (_t107 ? (_t107 ? 6'h14 : 6'h00) : (_t108 ? 6'h15 : 6'h00)) : (_t109 ? (_t109 ? 6'h16 : 6'h00) : (_t110 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:246]
+    assign _t124 = _t120 | (_t122 | (_t109 | _t110)); // @[BankedLoadPort.swift:246]
+    assign _t125 = _t111 | _t112; // @[BankedLoadPort.swift:246]
+    assign _t126 = _t125 | (_t113 | _t114); // @[BankedLoadPort.swift:246]
+    assign _t127 = _t125 ? (_t111 ? (_t111 ? 6'h20 : 6'h00) : (_t112 ? 6'h21 : 6'h00)) : (_t113 ? (_t113 ? 6'h22 : 6'h00) : (_t114 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:246]
+    assign _t128 = _t115 | _t116; // @[BankedLoadPort.swift:246]
+    assign _t129 = _t117 ? (_t117 ? 6'h26 : 6'h00) : (_t118 ? (_t118 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:246]
+    assign _t130 = _t128 ? (_t115 ? (_t115 ? 6'h24 : 6'h00) : (_t116 ? 6'h25 : 6'h00)) : _t129; // @[BankedLoadPort.swift:246]
+    assign _t131 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:174]
+    assign _t132 = ~table_beats_match_q; // @[BankedLoadPort.swift:174]
+    assign _t133 = ~bias_beats_match_q; // @[BankedLoadPort.swift:174]
+    assign _t134 = _t131 ? (_t131 ? 6'h09 : 6'h00) : (_t132 ? (_t132 ? 6'h0a : 6'h00) : (_t133 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:173]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -623,34 +612,42 @@ module pqa_layer_control (
             load_moved_last <= 1'b0;
             load_data_seen <= 1'b0;
             register_check_valid <= 1'b0;
+            ls_written <= 1'b0;
             ls_loaded <= 1'b0;
             ls_legal <= 1'b0;
             bank0_ls <= 4'h0;
             bank1_ls <= 4'h0;
+            np_written <= 1'b0;
             np_loaded <= 1'b0;
             np_legal <= 1'b0;
             bank0_np <= 5'h00;
             bank1_np <= 5'h00;
+            ns_written <= 1'b0;
             ns_loaded <= 1'b0;
             ns_legal <= 1'b0;
             bank0_ns <= 7'h00;
             bank1_ns <= 7'h00;
+            cout_written <= 1'b0;
             cout_loaded <= 1'b0;
             cout_legal <= 1'b0;
             bank0_cout <= 7'h00;
             bank1_cout <= 7'h00;
+            columns_written <= 1'b0;
             columns_loaded <= 1'b0;
             columns_legal <= 1'b0;
             bank0_columns <= 13'h0000;
             bank1_columns <= 13'h0000;
+            multiplier_written <= 1'b0;
             multiplier_loaded <= 1'b0;
             multiplier_legal <= 1'b0;
             bank0_multiplier <= 16'h0001;
             bank1_multiplier <= 16'h0001;
+            shift_written <= 1'b0;
             shift_loaded <= 1'b0;
             shift_legal <= 1'b0;
             bank0_shift <= 5'h00;
             bank1_shift <= 5'h00;
+            relu_written <= 1'b0;
             relu_loaded <= 1'b0;
             relu_legal <= 1'b0;
             bank0_relu <= 1'b0;
@@ -661,6 +658,7 @@ module pqa_layer_control (
             prototypes_beats <= 9'h000;
             table_beats <= 12'h000;
             bias_beats <= 3'h0;
+            load_unknown_beat <= 1'b0;
             load_bad_beat <= 1'b0;
             error_code <= 6'h00;
             activation_last_mismatch_q <= 1'b0;
@@ -679,100 +677,109 @@ module pqa_layer_control (
             bank1_table_beat_groups <= 6'h00;
         end else begin
             if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:79]
-            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:182]
-            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:182]
-            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:182]
-            else if (checking) pending <= _t45; // @[BankedLoadPort.swift:197]
-            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:169]
-            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:168]
-            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:173]
-            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:169]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:293]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:293]
-            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:289]
-            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:294]
-            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:293]
-            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:293]
-            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:289]
-            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:294]
-            load_ready_q <= _t48 & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:84]
-            load_moved <= _t10; // @[BankedLoadPort.swift:87]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:189]
+            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:189]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:189]
+            else if (checking) pending <= _t43; // @[BankedLoadPort.swift:204]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:176]
+            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:175]
+            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:180]
+            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:176]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:300]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:300]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:296]
+            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:301]
+            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:300]
+            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:300]
+            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:296]
+            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:301]
+            load_ready_q <= _t46 & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:84]
+            load_moved <= _t10; // @[BankedLoadPort.swift:166]
             load_moved_last <= _t11; // @[BankedLoadPort.swift:87]
             if (load_moved & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:101]
             else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:100]
-            register_check_valid <= _t12; // @[BankedLoadPort.swift:114]
-            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h000)) ls_legal <= ((register_check_high_clear & (register_check_low[15:4] == 12'h000)) & (4'h1 <= _t16)) & (_t16 <= 4'h9); // @[BankedLoadPort.swift:121]
-            if (_t18) bank0_ls <= _t15; // @[BankedLoadPort.swift:218]
-            if (_t19) bank1_ls <= _t15; // @[BankedLoadPort.swift:218]
-            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h001)) np_legal <= (_t22 & (5'h01 <= _t21)) & (_t21 <= 5'h10); // @[BankedLoadPort.swift:121]
-            if (_t23) bank0_np <= _t20; // @[BankedLoadPort.swift:218]
-            if (_t24) bank1_np <= _t20; // @[BankedLoadPort.swift:218]
-            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h002)) ns_legal <= _t27; // @[BankedLoadPort.swift:121]
-            if (_t28) bank0_ns <= _t25; // @[BankedLoadPort.swift:218]
-            if (_t29) bank1_ns <= _t25; // @[BankedLoadPort.swift:218]
-            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h003)) cout_legal <= _t27; // @[BankedLoadPort.swift:121]
-            if (_t30) bank0_cout <= _t25; // @[BankedLoadPort.swift:218]
-            if (_t31) bank1_cout <= _t25; // @[BankedLoadPort.swift:218]
-            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h004)) columns_legal <= _t34; // @[BankedLoadPort.swift:121]
-            if (columns_written & _t17) bank0_columns <= _t32; // @[BankedLoadPort.swift:126]
-            if (columns_written & load_bank) bank1_columns <= _t32; // @[BankedLoadPort.swift:126]
-            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h005)) multiplier_legal <= register_check_high_clear & (16'h0001 <= register_check_low); // @[BankedLoadPort.swift:121]
-            if (multiplier_written & _t17) bank0_multiplier <= _t13; // @[BankedLoadPort.swift:126]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t13; // @[BankedLoadPort.swift:126]
-            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h006)) shift_legal <= _t22; // @[BankedLoadPort.swift:121]
-            if (shift_written & _t17) bank0_shift <= _t20; // @[BankedLoadPort.swift:218]
-            if (shift_written & load_bank) bank1_shift <= _t20; // @[BankedLoadPort.swift:218]
-            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:120]
-            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:119]
-            if (register_check_valid & (register_check_address == 10'h007)) relu_legal <= register_check_high_clear & (register_check_low[15:1] == 15'h0000); // @[BankedLoadPort.swift:121]
-            if (relu_written & _t17) bank0_relu <= _t35; // @[BankedLoadPort.swift:126]
-            if (relu_written & load_bank) bank1_relu <= _t35; // @[BankedLoadPort.swift:126]
-            prototypes_write_valid_q <= _t37 & _t38; // @[BankedLoadPort.swift:145]
-            table_write_valid_q <= _t40; // @[BankedLoadPort.swift:152]
-            bias_write_valid_q <= _t42 & _t43; // @[BankedLoadPort.swift:145]
-            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:152]
-            else if (_t37 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:152]
-            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:152]
-            else if (_t40 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:152]
-            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:152]
-            else if (_t42 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:152]
-            if (load_moved & (~(_t44 | (_t41 & _t43)))) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:162]
-            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:161]
-            if (_t46) error_code <= 6'h00; // @[BankedLoadPort.swift:197]
+            register_check_valid <= _t12; // @[BankedLoadPort.swift:107]
+            ls_written <= _t16 & (load_address == 10'h000); // @[BankedLoadPort.swift:116]
+            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h000)) ls_legal <= ((register_check_high_clear & (register_check_low[15:4] == 12'h000)) & (4'h1 <= _t18)) & (_t18 <= 4'h9); // @[BankedLoadPort.swift:124]
+            if (_t20) bank0_ls <= _t17; // @[BankedLoadPort.swift:225]
+            if (_t21) bank1_ls <= _t17; // @[BankedLoadPort.swift:225]
+            np_written <= _t16 & (load_address == 10'h001); // @[BankedLoadPort.swift:116]
+            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h001)) np_legal <= (_t24 & (5'h01 <= _t23)) & (_t23 <= 5'h10); // @[BankedLoadPort.swift:124]
+            if (_t25) bank0_np <= _t22; // @[BankedLoadPort.swift:225]
+            if (_t26) bank1_np <= _t22; // @[BankedLoadPort.swift:225]
+            ns_written <= _t16 & (load_address == 10'h002); // @[BankedLoadPort.swift:116]
+            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h002)) ns_legal <= _t29; // @[BankedLoadPort.swift:124]
+            if (_t30) bank0_ns <= _t27; // @[BankedLoadPort.swift:225]
+            if (_t31) bank1_ns <= _t27; // @[BankedLoadPort.swift:225]
+            cout_written <= _t16 & (load_address == 10'h003); // @[BankedLoadPort.swift:116]
+            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h003)) cout_legal <= _t29; // @[BankedLoadPort.swift:124]
+            if (_t32) bank0_cout <= _t27; // @[BankedLoadPort.swift:225]
+            if (_t33) bank1_cout <= _t27; // @[BankedLoadPort.swift:225]
+            columns_written <= _t16 & (load_address == 10'h004); // @[BankedLoadPort.swift:116]
+            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h004)) columns_legal <= _t36; // @[BankedLoadPort.swift:124]
+            if (columns_written & _t19) bank0_columns <= _t34; // @[BankedLoadPort.swift:129]
+            if (columns_written & load_bank) bank1_columns <= _t34; // @[BankedLoadPort.swift:129]
+            multiplier_written <= _t16 & (load_address == 10'h005); // @[BankedLoadPort.swift:116]
+            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h005)) multiplier_legal <= register_check_high_clear & (16'h0001 <= register_check_low); // @[BankedLoadPort.swift:124]
+            if (multiplier_written & _t19) bank0_multiplier <= _t13; // @[BankedLoadPort.swift:129]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t13; // @[BankedLoadPort.swift:129]
+            shift_written <= _t16 & (load_address == 10'h006); // @[BankedLoadPort.swift:116]
+            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h006)) shift_legal <= _t24; // @[BankedLoadPort.swift:124]
+            if (shift_written & _t19) bank0_shift <= _t22; // @[BankedLoadPort.swift:225]
+            if (shift_written & load_bank) bank1_shift <= _t22; // @[BankedLoadPort.swift:225]
+            relu_written <= _t16 & (load_address == 10'h007); // @[BankedLoadPort.swift:116]
+            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
+            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
+            if (register_check_valid & (register_check_address == 10'h007)) relu_legal <= register_check_high_clear & (register_check_low[15:1] == 15'h0000); // @[BankedLoadPort.swift:124]
+            if (relu_written & _t19) bank0_relu <= _t37; // @[BankedLoadPort.swift:129]
+            if (relu_written & load_bank) bank1_relu <= _t37; // @[BankedLoadPort.swift:129]
+            prototypes_write_valid_q <= _t38 & (load_address_q < 10'h010); // @[BankedLoadPort.swift:148]
+            table_write_valid_q <= _t39; // @[BankedLoadPort.swift:155]
+            bias_write_valid_q <= _t40 & (load_address_q < 10'h004); // @[BankedLoadPort.swift:148]
+            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:155]
+            else if (_t38 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:155]
+            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:155]
+            else if (_t39 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:155]
+            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:155]
+            else if (_t40 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:155]
+            load_unknown_beat <= _t10 & (~_t42); // @[BankedLoadPort.swift:166]
+            if (load_unknown_beat) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:169]
+            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:168]
+            if (_t44) error_code <= 6'h00; // @[BankedLoadPort.swift:204]
             else if (error_code == 6'h00) begin
-                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:198]
-                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:198]
-                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:198]
-                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:198]
+                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:205]
+                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:205]
+                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:205]
+                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:205]
             end
-            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:195]
-            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:196]
-            if (_t18) bank0_chunks <= _t49; // @[BankedLoadPort.swift:218]
-            if (_t19) bank1_chunks <= _t49; // @[BankedLoadPort.swift:218]
-            if (_t23) bank0_prototype_chunks <= _t55; // @[BankedLoadPort.swift:218]
-            if (_t24) bank1_prototype_chunks <= _t55; // @[BankedLoadPort.swift:218]
-            if (_t28) bank0_groups <= _t72; // @[BankedLoadPort.swift:218]
-            if (_t29) bank1_groups <= _t72; // @[BankedLoadPort.swift:218]
-            if (_t30) bank0_output_chunks <= _t75; // @[BankedLoadPort.swift:218]
-            if (_t31) bank1_output_chunks <= _t75; // @[BankedLoadPort.swift:218]
-            if (_t23) bank0_prototype_beat_groups <= _t78; // @[BankedLoadPort.swift:218]
-            if (_t24) bank1_prototype_beat_groups <= _t78; // @[BankedLoadPort.swift:218]
-            if (_t28) bank0_table_beat_groups <= _t88; // @[BankedLoadPort.swift:218]
-            if (_t29) bank1_table_beat_groups <= _t88; // @[BankedLoadPort.swift:218]
+            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:202]
+            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:203]
+            if (_t20) bank0_chunks <= _t47; // @[BankedLoadPort.swift:225]
+            if (_t21) bank1_chunks <= _t47; // @[BankedLoadPort.swift:225]
+            if (_t25) bank0_prototype_chunks <= _t53; // @[BankedLoadPort.swift:225]
+            if (_t26) bank1_prototype_chunks <= _t53; // @[BankedLoadPort.swift:225]
+            if (_t30) bank0_groups <= _t70; // @[BankedLoadPort.swift:225]
+            if (_t31) bank1_groups <= _t70; // @[BankedLoadPort.swift:225]
+            if (_t32) bank0_output_chunks <= _t73; // @[BankedLoadPort.swift:225]
+            if (_t33) bank1_output_chunks <= _t73; // @[BankedLoadPort.swift:225]
+            if (_t25) bank0_prototype_beat_groups <= _t76; // @[BankedLoadPort.swift:225]
+            if (_t26) bank1_prototype_beat_groups <= _t76; // @[BankedLoadPort.swift:225]
+            if (_t30) bank0_table_beat_groups <= _t86; // @[BankedLoadPort.swift:225]
+            if (_t31) bank1_table_beat_groups <= _t86; // @[BankedLoadPort.swift:225]
         end
     end
 
@@ -782,45 +789,45 @@ module pqa_layer_control (
         load_address_q <= load_address; // @[BankedLoadPort.swift:89]
         load_data_q <= load_data; // @[BankedLoadPort.swift:90]
         register_check_address <= load_address_q; // @[BankedLoadPort.swift:108]
-        register_check_low <= _t13; // @[BankedLoadPort.swift:126]
+        register_check_low <= _t13; // @[BankedLoadPort.swift:129]
         register_check_high_clear <= _t14; // @[BankedLoadPort.swift:110]
-        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:146]
-        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:147]
-        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:148]
-        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:146]
-        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:147]
-        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:148]
-        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:147]
-        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:148]
+        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:149]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:150]
+        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:151]
+        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:149]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:150]
+        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:151]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:150]
+        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:151]
         bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
         bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
         bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
         bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
         bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank0_table_rows <= _t90; // @[LayerControl.swift:174]
-        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t91) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t91 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t91 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank0_table_rows <= _t88; // @[LayerControl.swift:174]
+        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t89) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t89 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t89 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank0_expected_prototypes_beats_product_l2_0 <= bank0_expected_prototypes_beats_product_l1_0 + bank0_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_0 <= _t93 + _t94; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_1 <= _t95; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats_product_l2_0 <= _t91 + _t92; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats_product_l2_1 <= _t93; // @[HardwareHelpers.swift:28]
         bank0_expected_table_beats <= bank0_expected_table_beats_product_l2_0 + bank0_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
         bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank1_table_rows <= _t97; // @[LayerControl.swift:174]
-        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t98) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t98 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t98 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank1_table_rows <= _t95; // @[LayerControl.swift:174]
+        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t96) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t96 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t96 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank1_expected_prototypes_beats_product_l2_0 <= bank1_expected_prototypes_beats_product_l1_0 + bank1_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank1_expected_table_beats_product_l2_0 <= _t100 + _t101; // @[HardwareHelpers.swift:28]
-        bank1_expected_table_beats_product_l2_1 <= _t102; // @[HardwareHelpers.swift:28]
+        bank1_expected_table_beats_product_l2_0 <= _t98 + _t99; // @[HardwareHelpers.swift:28]
+        bank1_expected_table_beats_product_l2_1 <= _t100; // @[HardwareHelpers.swift:28]
         bank1_expected_table_beats <= bank1_expected_table_beats_product_l2_0 + bank1_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
-        scope_check_fails_q <= _t126 | (_t128 | (_t130 | (_t119 | (_t120 | load_bad_beat)))); // @[BankedLoadPort.swift:239]
-        scope_check_code_q <= _t126 ? (_t122 ? _t123 : _t125) : (_t128 ? _t129 : _t132); // @[BankedLoadPort.swift:239]
-        prototypes_beats_match_q <= (prototypes_beats == _t103[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:243]
-        table_beats_match_q <= (table_beats == _t104[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:243]
-        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_output_chunks : bank0_output_chunks)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:243]
+        scope_check_fails_q <= _t124 | (_t126 | (_t128 | (_t117 | (_t118 | load_bad_beat)))); // @[BankedLoadPort.swift:246]
+        scope_check_code_q <= _t124 ? (_t120 ? _t121 : _t123) : (_t126 ? _t127 : _t130); // @[BankedLoadPort.swift:246]
+        prototypes_beats_match_q <= (prototypes_beats == _t101[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:250]
+        table_beats_match_q <= (table_beats == _t102[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:250]
+        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_output_chunks : bank0_output_chunks)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:250]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t103[10:9], _t104[13:12], 1'b0};
+    wire _unused_ok = &{1'b0, _t101[10:9], _t102[13:12], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -111,7 +111,10 @@ struct BankedLoadPort {
                                   name: "register_check_high_clear")
         var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], values: [Signal] = []
         registers = entries.map { entry -> [Signal] in
-            let hit = (moved & isRegister & (beat.address == entry.address)).named("\(entry.name)_written")
+            // Decoded as the beat moves and registered with it (the same cycle
+            // as decoding the registered beat), so the write enables start from a register.
+            let hit = m.delayed(stream.fire & (stream.data.kind == LoadBeatKind.layerRegister.rawValue) & (stream.data.address == entry.address),
+                                name: "\(entry.name)_written", reset: 0)
             let value = entry.isFlag ? beat.data.bit(0) : beat.data.resized(to: entry.bits)
             hits.append(hit)
             values.append(value)
@@ -152,14 +155,18 @@ struct BankedLoadPort {
             m.when(clear) { count <== 0 }.elseWhen(moved & (beat.kind == memory.kind) & (count <= memory.maxBeats)) { count <== count + 1 }
             return count
         }
-        // A beat that names no register or memory word of the design.
-        let known = memories.reduce(isRegister & inRange(beat.address, entries.count, m)) { known, memory in
-            let index = memory.indexed ? inRange(beat.index, memory.grouping.indexCount, m) : m.constant(true)
-            return known | ((beat.kind == memory.kind) & index & inRange(beat.address, memory.words, m))
+        // A beat that names no register or memory word of the design: checked
+        // as it moves and registered with it, like the register hits.
+        let incoming = stream.data
+        let known = memories.reduce((incoming.kind == LoadBeatKind.layerRegister.rawValue) & inRange(incoming.address, entries.count, m)) {
+            known, memory in
+            let index = memory.indexed ? inRange(incoming.index, memory.grouping.indexCount, m) : m.constant(true)
+            return known | ((incoming.kind == memory.kind) & index & inRange(incoming.address, memory.words, m))
         }
+        let unknownMoved = m.delayed(stream.fire & !known, name: "load_unknown_beat", reset: 0)
         let badBeat = m.register("load_bad_beat", reset: false)
         m.when(clear) { badBeat <== false }
-        m.when(moved & !known) { badBeat <== true }
+        m.when(unknownMoved) { badBeat <== true }
         self.badBeat = badBeat
 
         // The checks' verdict in the `checking` cycle (`finish`).
