@@ -72,6 +72,15 @@ public struct ConvGeometry: Codable, Sendable, Hashable, CustomStringConvertible
         }
         let (oh, ow, d) = (outHeight, outWidth, columnLength)
         var out = [Scalar](repeating: .zero, count: count * oh * ow * d)
+        forEachTap(count: count) { entry, pixel in out[entry] = images[pixel] }
+        return Matrix(unchecked: count * oh * ow, d, out)
+    }
+
+    /// Calls `body(entry, pixel)` for every im2col column entry of `count`
+    /// images that reads an input pixel (padding reads none): `entry`
+    /// indexes the flat `[N * outH * outW, D]` columns, `pixel` the flat NCHW images.
+    func forEachTap(count: Int, _ body: (_ entry: Int, _ pixel: Int) -> Void) {
+        let (oh, ow, d) = (outHeight, outWidth, columnLength)
         for n in 0..<count {
             for y in 0..<oh {
                 for x in 0..<ow {
@@ -83,15 +92,13 @@ public struct ConvGeometry: Codable, Sendable, Hashable, CustomStringConvertible
                             for j in 0..<kernelWidth {
                                 let ix = x * stride + j - padding
                                 guard ix >= 0, ix < inWidth else { continue }
-                                out[row * d + (ci * kernelHeight + i) * kernelWidth + j] =
-                                    images[((n * inChannels + ci) * inHeight + iy) * inWidth + ix]
+                                body(row * d + (ci * kernelHeight + i) * kernelWidth + j, ((n * inChannels + ci) * inHeight + iy) * inWidth + ix)
                             }
                         }
                     }
                 }
             }
         }
-        return Matrix(unchecked: count * oh * ow, d, out)
     }
 
     /// Rearranges per-pixel outputs `[N * outH * outW, Cout]` (one row per

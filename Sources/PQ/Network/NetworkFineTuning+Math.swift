@@ -190,28 +190,8 @@ extension ConvGeometry {
     /// The adjoint of ``im2col(images:count:)``: every column value added
     /// back to the input pixel it was read from (NCHW, flat).
     func col2im(_ columns: [Double], count: Int) -> [Double] {
-        let (oh, ow, d) = (outHeight, outWidth, columnLength)
         var images = [Double](repeating: 0, count: count * imageSize)
-        for n in 0..<count {
-            for y in 0..<oh {
-                for x in 0..<ow {
-                    let row = (n * oh + y) * ow + x
-                    for ci in 0..<inChannels {
-                        for i in 0..<kernelHeight {
-                            let iy = y * stride + i - padding
-                            guard iy >= 0, iy < inHeight else { continue }
-                            for j in 0..<kernelWidth {
-                                let ix = x * stride + j - padding
-                                guard ix >= 0, ix < inWidth else { continue }
-                                let pixel = ((n * inChannels + ci) * inHeight + iy) * inWidth + ix
-                                let entry = row * d + (ci * kernelHeight + i) * kernelWidth + j
-                                images[pixel] += columns[entry]
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        forEachTap(count: count) { entry, pixel in images[pixel] += columns[entry] }
         return images
     }
 }

@@ -92,38 +92,11 @@ import Testing
         var random = RandomLayer(seed: seed)
         let largest = try random.linearLayer(d: configuration.maxima.d, cout: configuration.maxima.cout, for: configuration)
         let smallest = try random.linearLayer(d: 1, cout: 1, for: configuration)
-        let shapeRegisters = [MACRegister.d, .cout].map(\.rawValue)
-        func isShapeRegister(_ beat: BitVector) -> Bool {
-            let fields = design.loadBeat.fields(of: beat)
-            return MACArrayLoadBeatKind(rawValue: fields.kind) == .layerRegister && shapeRegisters.contains(fields.address)
-        }
         try checkStage(MACArrayControl(design: design), seed: seed, "MAC smallest load, InVec \(configuration.parallelism.inVec)") { probe in
             probe.reset()
-            for (index, layer) in [largest, smallest, largest, smallest].enumerated() {
-                let program = try MACArrayProgram(layer, columns: 1, parameters: design).loadBeats
-                let registers = program.prefix(MACRegister.allCases.count)
-                let beats = registers.filter { !isShapeRegister($0) } + registers.filter(isShapeRegister)
-                    + program.dropFirst(MACRegister.allCases.count)
-                var next = 0
-                while next < beats.count {
-                    let fields = design.loadBeat.fields(of: beats[next])
-                    try probe.set("load_valid", true)
-                    try probe.set("load_last", next == beats.count - 1)
-                    try probe.set("load_kind", fields.kind)
-                    try probe.set("load_index", fields.index)
-                    try probe.set("load_address", fields.address)
-                    try probe.set("load_data", fields.data)
-                    if try probe.flag("load_ready") { next += 1 }
-                    probe.step()
-                }
-                try probe.set("load_valid", false)
-                probe.step(CycleModel.commitCycles)
-                probe.check("error after load \(index)", try probe.get("error"), 0)
-                probe.check("active bank after load \(index)", try probe.get("state_active_bank"), 1 - index % 2)
-                try probe.set("progress_layer_ends", true)
-                probe.step()
-                try probe.set("progress_layer_ends", false)
-            }
+            let programs = try [largest, smallest, largest, smallest].map { try MACArrayProgram($0, columns: 1, parameters: design).loadBeats }
+            try probe.checkLoadsCommitAtFullRate(programs, layout: design.loadBeat, registerCount: MACRegister.allCases.count,
+                                                 shapeRegisters: [MACRegister.d, .cout].map(\.rawValue))
         }
     }
 }

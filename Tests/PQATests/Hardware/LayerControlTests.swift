@@ -108,38 +108,9 @@ import Testing
         let smallest = try random.layer(try PQShape(ls: 1, np: 1, ns: 1, cout: 1), for: configuration)
         try checkStage(LayerControl(design: design, fixed: nil), seed: seed, "smallest load of \(configuration.parallelism.summary)") { probe in
             probe.reset()
-            // The registers the beat counts derive from go last of the register beats (any order is legal).
-            let shapeRegisters = [LayerRegister.ls, .np, .ns, .cout].map(\.rawValue)
-            func isShapeRegister(_ beat: BitVector) -> Bool {
-                let fields = design.loadBeat.fields(of: beat)
-                return LoadBeatKind(rawValue: fields.kind) == .layerRegister && shapeRegisters.contains(fields.address)
-            }
-            for (index, layer) in [largest, smallest, largest, smallest].enumerated() {
-                let program = try LayerProgram(layer, columns: 1, parameters: design).loadBeats
-                let registerCount = LayerRegister.allCases.count
-                let registers = program.prefix(registerCount)
-                let beats = registers.filter { !isShapeRegister($0) } + registers.filter(isShapeRegister) + program.dropFirst(registerCount)
-                var next = 0
-                while next < beats.count {
-                    let fields = design.loadBeat.fields(of: beats[next])
-                    try probe.set("load_valid", true)
-                    try probe.set("load_last", next == beats.count - 1)
-                    try probe.set("load_kind", fields.kind)
-                    try probe.set("load_index", fields.index)
-                    try probe.set("load_address", fields.address)
-                    try probe.set("load_data", fields.data)
-                    if try probe.flag("load_ready") { next += 1 }
-                    probe.step()
-                }
-                try probe.set("load_valid", false)
-                probe.step(CycleModel.commitCycles)
-                probe.check("error after load \(index)", try probe.get("error"), 0)
-                probe.check("active bank after load \(index)", try probe.get("state_active_bank"), 1 - index % 2)
-                // The layer ends at once (it never starts work), so the next swaps in.
-                try probe.set("progress_layer_ends", true)
-                probe.step()
-                try probe.set("progress_layer_ends", false)
-            }
+            let programs = try [largest, smallest, largest, smallest].map { try LayerProgram($0, columns: 1, parameters: design).loadBeats }
+            try probe.checkLoadsCommitAtFullRate(programs, layout: design.loadBeat, registerCount: LayerRegister.allCases.count,
+                                                 shapeRegisters: [LayerRegister.ls, .np, .ns, .cout].map(\.rawValue))
         }
     }
 

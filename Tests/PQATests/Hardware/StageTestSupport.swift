@@ -69,3 +69,40 @@ struct StageProbe {
         }
     }
 }
+
+extension StageProbe {
+    /// Streams each program into a layer control at full rate (valid on
+    /// every cycle), the registers at `shapeRegisters` last of its
+    /// `registerCount` register beats (any order is legal), and checks that
+    /// its commit passes and it swaps in; the layer then ends at once (it
+    /// never starts work), so the next program's bank is free.
+    func checkLoadsCommitAtFullRate(_ programs: [[BitVector]], layout: LoadBeatLayout, registerCount: Int, shapeRegisters: [Int]) throws {
+        func isShapeRegister(_ beat: BitVector) -> Bool {
+            let fields = layout.fields(of: beat)
+            return fields.kind == LoadBeatKind.layerRegister.rawValue && shapeRegisters.contains(fields.address)
+        }
+        for (index, program) in programs.enumerated() {
+            let registers = program.prefix(registerCount)
+            let beats = registers.filter { !isShapeRegister($0) } + registers.filter(isShapeRegister) + program.dropFirst(registerCount)
+            var next = 0
+            while next < beats.count {
+                let fields = layout.fields(of: beats[next])
+                try set("load_valid", true)
+                try set("load_last", next == beats.count - 1)
+                try set("load_kind", fields.kind)
+                try set("load_index", fields.index)
+                try set("load_address", fields.address)
+                try set("load_data", fields.data)
+                if try flag("load_ready") { next += 1 }
+                step()
+            }
+            try set("load_valid", false)
+            step(CycleModel.commitCycles)
+            check("error after load \(index)", try get("error"), 0)
+            check("active bank after load \(index)", try get("state_active_bank"), 1 - index % 2)
+            try set("progress_layer_ends", true)
+            step()
+            try set("progress_layer_ends", false)
+        }
+    }
+}
