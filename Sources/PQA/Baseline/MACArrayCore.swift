@@ -67,6 +67,7 @@ public struct MACArrayCore: HardwareModule {
             activations: Stream(valid: activations.valid, ready: activations.ready,
                                 data: activations.data[high: design.activationBeatBits - 1, low: 0], last: activations.last),
             layer: MACArrayInput.Layer(inChunks: perBank(state.activeBank, banks.map(\.inChunks)), swap: state.swap,
+                                       nextInChunks: perBank(state.loadBank, banks.map(\.inChunks)),
                                        nextColumns: perBank(state.loadBank, banks.map(\.columns)), waiting: state.pending | state.committing),
             release: sequencer.outputs.release,
             read: MACArrayInput.Read(enable: operation.valid, slot: operation.readSlot, chunk: operation.inChunk))

@@ -20,8 +20,8 @@ struct MACArrayInput: Circuit {
     static let readLatency = 3
 
     struct Layer: PortGroup {
-        /// The active bank's beats per column; the swap, and the next layer's column count.
-        let inChunks, swap, nextColumns: Signal
+        /// The active bank's beats per column; the swap, and the next layer's beats per column and column count.
+        let inChunks, swap, nextInChunks, nextColumns: Signal
         /// A committed layer waits for the swap (its columns wait too).
         let waiting: Signal
     }
@@ -60,7 +60,7 @@ struct MACArrayInput: Circuit {
             activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
             layer: ports.group("layer") {
                 Layer(inChunks: $0("in_chunks", countType(design.inChunksMax)), swap: $0.bool("swap"),
-                      nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
+                      nextInChunks: $0("next_in_chunks", countType(design.inChunksMax)), nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
             },
             release: ports.array("release", count: 2, .bool),
             read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })
@@ -78,13 +78,17 @@ struct MACArrayInput: Circuit {
         let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
         let chunk = m.register("chunk", countType(design.inChunksMax), reset: 0)
+        // Whether the next beat ends its column, a register set a step ahead
+        // (at a swap from the next layer's beats per column), so the column
+        // count's enable never waits on a comparator.
+        let lastChunk = m.register("last_chunk", reset: false)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
         // Whether columns are left, a register beside the count (as in `InputBuffer`).
         let hasColumns = m.register("has_columns", reset: false)
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        let intake = ColumnIntake(m, stream: stream, columnEnds: (chunk == layer.inChunks - 1).named("column_ends"),
+        let intake = ColumnIntake(m, stream: stream, columnEnds: lastChunk,
                                   layer: (hasColumns, layer.waiting), writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
             m.when(inputs.release[slot]) { isFull <== false }
@@ -98,17 +102,25 @@ struct MACArrayInput: Circuit {
         m.when(intake.store) {
             m.when(intake.mismatch) {
                 chunk <== 0
-            }.elseWhen(chunk == layer.inChunks - 1) {
+                lastChunk <== layer.inChunks == 1
+            }.elseWhen(lastChunk) {
                 chunk <== 0
+                lastChunk <== layer.inChunks == 1
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
                 hasColumns <== columnsLeft != 1
                 for (slot, isFull) in full.enumerated() {
                     m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
                 }
-            }.otherwise { chunk <== chunk + 1 }
+            }.otherwise {
+                chunk <== chunk + 1
+                lastChunk <== count(chunk, isAhead: 2, of: layer.inChunks)
+            }
         }
+        // A swap comes with every column of the running layer in (no beat
+        // is stored in its cycle), so the next column starts at its first beat.
         m.when(layer.swap) {
+            lastChunk <== layer.nextInChunks == 1
             columnsLeft <== layer.nextColumns
             hasColumns <== layer.nextColumns != 0
         }

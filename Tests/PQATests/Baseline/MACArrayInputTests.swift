@@ -20,11 +20,15 @@ import Testing
         let inChunks = beats[0].count
         try checkStage(MACArrayInput(design: design), seed: seed, "MAC input buffer, D \(d), InVec \(configuration.parallelism.inVec)") { probe in
             probe.reset()
-            try probe.set("layer_in_chunks", inChunks)
+            // At the swap the active bank is still the previous layer's (a
+            // different width here); the new layer's comes from the loaded bank.
+            try probe.set("layer_in_chunks", inChunks == 1 ? 0 : 1)
+            try probe.set("layer_next_in_chunks", inChunks)
             try probe.set("layer_next_columns", columnCount)
             try probe.set("layer_swap", true)
             probe.step()
             try probe.set("layer_swap", false)
+            try probe.set("layer_in_chunks", inChunks)
             let flat = beats.flatMap { $0 }
             var sent = 0, nextColumn = 0, readsLeft = 0
             var readsFrom = 0  // a slot's last beat is written the cycle after it reports full
