@@ -3,13 +3,14 @@ import HDL
 /// A design wrapped so that it fits any package for place and route: one
 /// serial input shifts into a register that drives every input of the
 /// core, and every output bit is registered, then XOR-reduced into one
-/// registered output. Nothing of the core can be optimized away, only
-/// `clk`, `rst`, `din` and `dout` need pins, and the core's paths end at
-/// registers as they would in a real design (the XOR tree is a path of its own).
+/// registered output by a tree with a register at every LUT level. Nothing
+/// of the core can be optimized away, only `clk`, `rst`, `din` and `dout`
+/// need pins, and the core's paths end at registers as they would in a real
+/// design, none of the wrapper's own paths being longer than one LUT.
 ///
 /// ```
 ///  din ─▶ shift register (sum of input widths) ─▶ core inputs
-///  core outputs ─▶ registers ─▶ XOR of every bit ─▶ register ─▶ dout
+///  core outputs ─▶ registers ─▶ XOR tree (a register every 4:1) ─▶ register ─▶ dout
 /// ```
 public struct SmallPinWrapper: HardwareModule {
     public let core: any HardwareModule
@@ -38,7 +39,11 @@ public struct SmallPinWrapper: HardwareModule {
         let outputs = instance.module.ports.filter { $0.direction == .output }.map { port in
             m.delayed(instance[port.name].asUnsigned, name: "\(port.name)_q")
         }
-        let parity = outputs.isEmpty ? m.constant(false) : concatenate(outputs).xorReduce()
+        // Every output bit into one parity bit, a register after every two
+        // levels of XOR gates (one LUT4), so the wrapper's own tree is never
+        // the design's critical path, however wide its outputs.
+        let bits = outputs.flatMap { word in (0..<word.width).map { word.bit($0) } }
+        let parity = bits.isEmpty ? m.constant(false) : m.reduceTree(bits, levelsPerStage: 2, name: "parity") { $0 ^ $1 }
         m.output("dout", .bool) <== m.delayed(parity, name: "parity", reset: 0)
     }
 }

@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, entries_0, entries_1, entries_2, entries_3, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_3_d1, read_subspace_valid_3_d2
+//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
 `default_nettype none
 
 module pqa_lookup (
@@ -114,15 +114,25 @@ module pqa_lookup (
     wire [13:0] _t8;
     wire [10:0] _t9;
     wire [10:0] table_address_0;
+    reg  [10:0] entries_0_address_q;
+    reg  entries_0_enable_q;
     wire [127:0] _t10;
     wire [13:0] _t11;
     wire [10:0] table_address_1;
+    reg  [10:0] entries_1_address_q;
+    reg  entries_1_enable_q;
     wire _t12;
     wire [13:0] _t13;
     wire [10:0] table_address_2;
+    reg  [10:0] entries_2_address_q;
+    reg  entries_2_enable_q;
     wire [13:0] _t14;
     wire [10:0] table_address_3;
+    reg  [10:0] entries_3_address_q;
+    reg  entries_3_enable_q;
     wire [2:0] bias_address;
+    reg  [2:0] bias_word_address_q;
+    reg  bias_word_enable_q;
     reg  [255:0] bias_word_word;
     reg  [255:0] bias_word;
     reg  read_valid_d1;
@@ -139,53 +149,64 @@ module pqa_lookup (
     reg  read_first_group_d2;
     reg  read_last_group_d2;
     reg  read_last_chunk_d2;
+    reg  read_valid_d3;
+    reg  read_bank_d3;
+    reg  [4:0] read_group_d3;
+    reg  [2:0] read_chunk_d3;
+    reg  read_first_group_d3;
+    reg  read_last_group_d3;
+    reg  read_last_chunk_d3;
     reg  read_subspace_valid_0_d1;
     reg  read_subspace_valid_0_d2;
+    reg  read_subspace_valid_0_d3;
     reg  read_subspace_valid_1_d1;
     reg  read_subspace_valid_1_d2;
+    reg  read_subspace_valid_1_d3;
     reg  read_subspace_valid_2_d1;
     reg  read_subspace_valid_2_d2;
+    reg  read_subspace_valid_2_d3;
     reg  read_subspace_valid_3_d1;
     reg  read_subspace_valid_3_d2;
+    reg  read_subspace_valid_3_d3;
     (* no_rw_check *) reg  [255:0] bias [0:7];
 
-    assign entries_valid = read_valid_d2; // @[Lookup.swift:19]
-    assign entries_bank = read_bank_d2; // @[Lookup.swift:20]
-    assign entries_group = read_group_d2; // @[Lookup.swift:21]
-    assign entries_chunk = read_chunk_d2; // @[Lookup.swift:22]
-    assign entries_first_group = read_first_group_d2; // @[Lookup.swift:23]
-    assign entries_last_group = read_last_group_d2; // @[Lookup.swift:24]
-    assign entries_last_chunk = read_last_chunk_d2; // @[Lookup.swift:25]
+    assign entries_valid = read_valid_d3; // @[Lookup.swift:19]
+    assign entries_bank = read_bank_d3; // @[Lookup.swift:20]
+    assign entries_group = read_group_d3; // @[Lookup.swift:21]
+    assign entries_chunk = read_chunk_d3; // @[Lookup.swift:22]
+    assign entries_first_group = read_first_group_d3; // @[Lookup.swift:23]
+    assign entries_last_group = read_last_group_d3; // @[Lookup.swift:24]
+    assign entries_last_chunk = read_last_chunk_d3; // @[Lookup.swift:25]
     assign entries_word_0 = entries_0; // @[Lookup.swift:42]
     assign entries_word_1 = entries_1; // @[Lookup.swift:42]
     assign entries_word_2 = entries_2; // @[Lookup.swift:42]
     assign entries_word_3 = entries_3; // @[Lookup.swift:42]
-    assign entries_subspace_valid_0 = read_subspace_valid_0_d2; // @[Lookup.swift:43]
-    assign entries_subspace_valid_1 = read_subspace_valid_1_d2; // @[Lookup.swift:43]
-    assign entries_subspace_valid_2 = read_subspace_valid_2_d2; // @[Lookup.swift:43]
-    assign entries_subspace_valid_3 = read_subspace_valid_3_d2; // @[Lookup.swift:43]
+    assign entries_subspace_valid_0 = read_subspace_valid_0_d3; // @[Lookup.swift:43]
+    assign entries_subspace_valid_1 = read_subspace_valid_1_d3; // @[Lookup.swift:43]
+    assign entries_subspace_valid_2 = read_subspace_valid_2_d3; // @[Lookup.swift:43]
+    assign entries_subspace_valid_3 = read_subspace_valid_3_d3; // @[Lookup.swift:43]
     assign entries_bias = bias_word; // @[Lookup.swift:44]
-    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:114]
-    assign _t1 = _t0[6:0]; // @[Lookup.swift:114]
-    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:114]
-    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:113]
-    assign _t3 = active & last_chunk; // @[Lookup.swift:114]
-    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:148]
-    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:143]
-    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:141]
-    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:148]
-    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:148]
-    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:148]
-    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:148]
-    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:141]
-    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:148]
-    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:148]
-    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:143]
-    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:148]
-    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:148]
-    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:148]
-    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:148]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:160]
+    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:117]
+    assign _t1 = _t0[6:0]; // @[Lookup.swift:117]
+    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:117]
+    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:116]
+    assign _t3 = active & last_chunk; // @[Lookup.swift:117]
+    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:151]
+    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:146]
+    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:144]
+    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:151]
+    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:151]
+    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:151]
+    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:151]
+    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:144]
+    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:151]
+    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:151]
+    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:146]
+    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:151]
+    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:151]
+    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:151]
+    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:151]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:163]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -195,52 +216,79 @@ module pqa_lookup (
             group <= 5'h00;
             first_group <= 1'b0;
             last_group <= 1'b0;
+            entries_0_enable_q <= 1'b0;
+            entries_1_enable_q <= 1'b0;
+            entries_2_enable_q <= 1'b0;
+            entries_3_enable_q <= 1'b0;
+            bias_word_enable_q <= 1'b0;
             read_valid_d1 <= 1'b0;
             read_valid_d2 <= 1'b0;
+            read_valid_d3 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:114]
-            else if (_t3) active <= 1'b0; // @[Lookup.swift:114]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:114]
-            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:114]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:114]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:114]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:114]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:114]
-            read_valid_d1 <= active; // @[Lookup.swift:165]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:165]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:117]
+            else if (_t3) active <= 1'b0; // @[Lookup.swift:117]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:117]
+            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:117]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:117]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:117]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:117]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:117]
+            entries_0_enable_q <= active; // @[Lookup.swift:152]
+            entries_1_enable_q <= active; // @[Lookup.swift:152]
+            entries_2_enable_q <= active; // @[Lookup.swift:152]
+            entries_3_enable_q <= active; // @[Lookup.swift:152]
+            bias_word_enable_q <= active; // @[Lookup.swift:164]
+            read_valid_d1 <= active; // @[Lookup.swift:168]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:168]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:168]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:114]
-        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:114]
-        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:114]
-        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:114]
-        if (codes_valid) subspace_valid_0 <= _t1 < _t2; // @[Lookup.swift:114]
-        if (codes_valid) subspace_valid_1 <= (_t1 + 7'h01) < _t2; // @[Lookup.swift:114]
-        if (codes_valid) subspace_valid_2 <= (_t1 + 7'h02) < _t2; // @[Lookup.swift:114]
-        if (codes_valid) subspace_valid_3 <= (_t1 + 7'h03) < _t2; // @[Lookup.swift:114]
-        bias_word <= bias_word_word; // @[Lookup.swift:161]
-        read_bank_d1 <= bank; // @[Lookup.swift:165]
-        read_group_d1 <= group; // @[Lookup.swift:165]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:165]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:165]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:165]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:113]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:165]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:165]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:165]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:165]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:165]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:165]
-        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:167]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:167]
-        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:167]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:167]
-        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:167]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:167]
-        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:167]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:167]
+        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:117]
+        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:117]
+        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:117]
+        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:117]
+        if (codes_valid) subspace_valid_0 <= _t1 < _t2; // @[Lookup.swift:117]
+        if (codes_valid) subspace_valid_1 <= (_t1 + 7'h01) < _t2; // @[Lookup.swift:117]
+        if (codes_valid) subspace_valid_2 <= (_t1 + 7'h02) < _t2; // @[Lookup.swift:117]
+        if (codes_valid) subspace_valid_3 <= (_t1 + 7'h03) < _t2; // @[Lookup.swift:117]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:151]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:151]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:151]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:151]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:163]
+        bias_word <= bias_word_word; // @[Lookup.swift:164]
+        read_bank_d1 <= bank; // @[Lookup.swift:168]
+        read_group_d1 <= group; // @[Lookup.swift:168]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:168]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:168]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:168]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:116]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:168]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:168]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:168]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:168]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:168]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:168]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:168]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:168]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:168]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:168]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:168]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:168]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:170]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:170]
+        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:170]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:170]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:170]
+        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:170]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:170]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:170]
+        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:170]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:170]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:170]
+        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:170]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -253,7 +301,7 @@ module pqa_lookup (
     generate
         for (table_0_tile = 0; table_0_tile < 15; table_0_tile = table_0_tile + 1) begin : table_0_bram
             wire [13:0] write_pins = {table_write_address, 3'b0};
-            wire [13:0] read_pins = {table_address_0, 3'b0};
+            wire [13:0] read_pins = {entries_0_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_0_write_data[9 * table_0_tile +: 9]};
             wire [17:0] data_out;
             assign table_0_read_data[9 * table_0_tile +: 9] = data_out[8:0];
@@ -265,7 +313,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(entries_0_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -281,16 +329,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (_t5) begin
-            table_0[table_write_address] <= _t6; // @[Lookup.swift:141]
+            table_0[table_write_address] <= _t6; // @[Lookup.swift:144]
         end
     end
     always @(posedge clk) begin
-        if (active) begin
-            entries_0_word <= table_0[table_address_0]; // @[Lookup.swift:149]
+        if (entries_0_enable_q) begin
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:152]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:149]
+        entries_0 <= entries_0_word; // @[Lookup.swift:152]
     end
 `endif
 
@@ -304,7 +352,7 @@ module pqa_lookup (
     generate
         for (table_1_tile = 0; table_1_tile < 15; table_1_tile = table_1_tile + 1) begin : table_1_bram
             wire [13:0] write_pins = {table_write_address, 3'b0};
-            wire [13:0] read_pins = {table_address_1, 3'b0};
+            wire [13:0] read_pins = {entries_1_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_1_write_data[9 * table_1_tile +: 9]};
             wire [17:0] data_out;
             assign table_1_read_data[9 * table_1_tile +: 9] = data_out[8:0];
@@ -316,7 +364,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(entries_1_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -332,16 +380,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (_t5) begin
-            table_1[table_write_address] <= _t10; // @[Lookup.swift:141]
+            table_1[table_write_address] <= _t10; // @[Lookup.swift:144]
         end
     end
     always @(posedge clk) begin
-        if (active) begin
-            entries_1_word <= table_1[table_address_1]; // @[Lookup.swift:149]
+        if (entries_1_enable_q) begin
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:152]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:149]
+        entries_1 <= entries_1_word; // @[Lookup.swift:152]
     end
 `endif
 
@@ -355,7 +403,7 @@ module pqa_lookup (
     generate
         for (table_2_tile = 0; table_2_tile < 15; table_2_tile = table_2_tile + 1) begin : table_2_bram
             wire [13:0] write_pins = {table_write_address, 3'b0};
-            wire [13:0] read_pins = {table_address_2, 3'b0};
+            wire [13:0] read_pins = {entries_2_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_2_write_data[9 * table_2_tile +: 9]};
             wire [17:0] data_out;
             assign table_2_read_data[9 * table_2_tile +: 9] = data_out[8:0];
@@ -367,7 +415,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(entries_2_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -383,16 +431,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (_t12) begin
-            table_2[table_write_address] <= _t6; // @[Lookup.swift:141]
+            table_2[table_write_address] <= _t6; // @[Lookup.swift:144]
         end
     end
     always @(posedge clk) begin
-        if (active) begin
-            entries_2_word <= table_2[table_address_2]; // @[Lookup.swift:149]
+        if (entries_2_enable_q) begin
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:152]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:149]
+        entries_2 <= entries_2_word; // @[Lookup.swift:152]
     end
 `endif
 
@@ -406,7 +454,7 @@ module pqa_lookup (
     generate
         for (table_3_tile = 0; table_3_tile < 15; table_3_tile = table_3_tile + 1) begin : table_3_bram
             wire [13:0] write_pins = {table_write_address, 3'b0};
-            wire [13:0] read_pins = {table_address_3, 3'b0};
+            wire [13:0] read_pins = {entries_3_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_3_write_data[9 * table_3_tile +: 9]};
             wire [17:0] data_out;
             assign table_3_read_data[9 * table_3_tile +: 9] = data_out[8:0];
@@ -418,7 +466,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(active), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(entries_3_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -434,16 +482,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (_t12) begin
-            table_3[table_write_address] <= _t10; // @[Lookup.swift:141]
+            table_3[table_write_address] <= _t10; // @[Lookup.swift:144]
         end
     end
     always @(posedge clk) begin
-        if (active) begin
-            entries_3_word <= table_3[table_address_3]; // @[Lookup.swift:149]
+        if (entries_3_enable_q) begin
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:152]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:149]
+        entries_3 <= entries_3_word; // @[Lookup.swift:152]
     end
 `endif
 
@@ -454,8 +502,8 @@ module pqa_lookup (
         end
     end
     always @(posedge clk) begin
-        if (active) begin
-            bias_word_word <= bias[bias_address]; // @[Lookup.swift:161]
+        if (bias_word_enable_q) begin
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:164]
         end
     end
 

@@ -52,15 +52,18 @@ extension TableEntries {
 /// ```
 ///  codes      taken (registered): one output chunk per cycle for ceil(Cout/OutVec) cycles
 ///  +1         issue chunk 0 ...
-///  +3         entries and bias of chunk 0 (block RAM and its output register)   (latency = 3)
+///  +2         its table and bias addresses registered beside the block RAMs
+///  +4         entries and bias of chunk 0 (block RAM and its output register)   (latency = 4)
 /// ```
 /// A table word's address in bank `b`: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec) + chunk`.
 struct Lookup: Circuit {
     let design: PQAParameters
     let fixed: FixedTables?
 
-    /// Cycles from a read to its words (the block RAM and its output register).
-    static let readLatency = 2
+    /// Cycles from a read to its words (the address register, the block RAM
+    /// and its output register): the address is computed a cycle ahead of
+    /// the RAM, so the route to tiles spread over the device starts at a register.
+    static let readLatency = 3
     /// Cycles from the codes to the first chunk's entries: the chunk register, then a read.
     static let latency = 1 + readLatency
 
@@ -146,7 +149,7 @@ struct Lookup: Circuit {
             let address = (bankBase(design.tableWords, tableWidth)
                            + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
                            + chunk.resized(to: tableWidth)).named("table_address_\(s)")
-            return memory.readRegistered(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
+            return memory.readPipelined(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
         }
         let biasMemory: Memory
         if let fixed {
@@ -158,10 +161,10 @@ struct Lookup: Circuit {
             }
         }
         let biasAddress = (bankBase(design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.readRegistered(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
+        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
-        // The position waits beside the words: the block RAM and its output register.
+        // The position waits beside the words: the address register, the block RAM and its output register.
         outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words,
                                  subspaceValid: subspaceValid.enumerated().map { s, valid in
                                      m.delayed(valid, cycles: Self.readLatency, name: "read_subspace_valid_\(s)")
