@@ -108,6 +108,7 @@ module pqa_core (
     wire u_slot_sequencer_operation_chunk;
     wire u_slot_sequencer_operation_prototype_chunk;
     wire u_slot_sequencer_operation_read_slot;
+    wire [4:0] u_slot_sequencer_operation_prototype_address;
     wire u_slot_sequencer_operation_first_chunk;
     wire u_slot_sequencer_operation_last_chunk;
     wire u_slot_sequencer_operation_first_prototype_chunk;
@@ -305,6 +306,7 @@ module pqa_core (
         .operation_chunk(u_slot_sequencer_operation_chunk),
         .operation_prototype_chunk(u_slot_sequencer_operation_prototype_chunk),
         .operation_read_slot(u_slot_sequencer_operation_read_slot),
+        .operation_prototype_address(u_slot_sequencer_operation_prototype_address),
         .operation_first_chunk(u_slot_sequencer_operation_first_chunk),
         .operation_last_chunk(u_slot_sequencer_operation_last_chunk),
         .operation_first_prototype_chunk(u_slot_sequencer_operation_first_prototype_chunk),
@@ -327,6 +329,7 @@ module pqa_core (
         .operation_chunk(u_slot_sequencer_operation_chunk),
         .operation_prototype_chunk(u_slot_sequencer_operation_prototype_chunk),
         .operation_read_slot(u_slot_sequencer_operation_read_slot),
+        .operation_prototype_address(u_slot_sequencer_operation_prototype_address),
         .operation_first_chunk(u_slot_sequencer_operation_first_chunk),
         .operation_last_chunk(u_slot_sequencer_operation_last_chunk),
         .operation_first_prototype_chunk(u_slot_sequencer_operation_first_prototype_chunk),

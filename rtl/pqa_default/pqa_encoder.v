@@ -14,6 +14,7 @@
 //   operation_chunk                  input   UInt<1>
 //   operation_prototype_chunk        input   UInt<1>
 //   operation_read_slot              input   Bool
+//   operation_prototype_address      input   UInt<5>
 //   operation_first_chunk            input   Bool
 //   operation_last_chunk             input   Bool
 //   operation_first_prototype_chunk  input   Bool
@@ -51,6 +52,7 @@ module pqa_encoder (
     input  wire operation_chunk,
     input  wire operation_prototype_chunk,
     input  wire operation_read_slot,
+    input  wire [4:0] operation_prototype_address,
     input  wire operation_first_chunk,
     input  wire operation_last_chunk,
     input  wire operation_first_prototype_chunk,
@@ -77,9 +79,6 @@ module pqa_encoder (
     output wire codes_last_group
 );
 
-    wire [5:0] _t0;
-    wire [5:0] _t1;
-    wire [4:0] prototype_address;
     reg  reading_valid_d1;
     reg  reading_bank_d1;
     reg  [4:0] reading_group_d1;
@@ -112,10 +111,10 @@ module pqa_encoder (
     reg  fetched_last_prototype_chunk;
     reg  fetched_first_group;
     reg  fetched_last_group;
-    wire [3:0] _t2;
-    wire [4:0] _t3;
-    wire [4:0] _t4;
-    wire [3:0] _t5;
+    wire [3:0] _t0;
+    wire [4:0] _t1;
+    wire [4:0] _t2;
+    wire [3:0] _t3;
     reg  lane_valid_0;
     reg  lane_valid_1;
     reg  lane_valid_2;
@@ -174,9 +173,9 @@ module pqa_encoder (
     reg  accumulated_last_prototype_chunk;
     reg  accumulated_first_group;
     reg  accumulated_last_group;
+    wire [4:0] _t4;
+    wire [5:0] _t5;
     wire [4:0] _t6;
-    wire [5:0] _t7;
-    wire [4:0] _t8;
     reg  exists_0;
     reg  exists_1;
     reg  exists_2;
@@ -226,32 +225,32 @@ module pqa_encoder (
     reg  decided_first_group_d4;
     reg  decided_last_group_d4;
     wire finishing;
-    wire [5:0] _t9;
+    wire [5:0] _t7;
     wire [3:0] chunk_base;
     wire [3:0] u_subspace_0_code;
+    wire _t8;
+    wire _t9;
     wire _t10;
     wire _t11;
     wire _t12;
+    wire [3:0] u_subspace_1_code;
     wire _t13;
     wire _t14;
-    wire [3:0] u_subspace_1_code;
     wire _t15;
     wire _t16;
     wire _t17;
+    wire [3:0] u_subspace_2_code;
     wire _t18;
     wire _t19;
-    wire [3:0] u_subspace_2_code;
     wire _t20;
     wire _t21;
     wire _t22;
+    wire [3:0] u_subspace_3_code;
     wire _t23;
     wire _t24;
-    wire [3:0] u_subspace_3_code;
     wire _t25;
     wire _t26;
     wire _t27;
-    wire _t28;
-    wire _t29;
     reg  codes_valid_q;
     reg  codes_bank_q;
     reg  [4:0] codes_group_q;
@@ -267,39 +266,36 @@ module pqa_encoder (
     assign codes_group = codes_group_q; // @[DistanceEncoder.swift:17]
     assign codes_first_group = codes_first_group_q; // @[DistanceEncoder.swift:18]
     assign codes_last_group = codes_last_group_q; // @[DistanceEncoder.swift:19]
-    assign _t0 = {1'b0, operation_group}; // @[DistanceEncoder.swift:92]
-    assign _t1 = {1'b0, (_t0[4:0] + {{4{1'b0}}, operation_prototype_chunk})}; // @[DistanceEncoder.swift:92]
-    assign prototype_address = ((operation_bank ? 5'h10 : 5'h00) + _t1[4:0]) + {{4{1'b0}}, operation_chunk}; // @[DistanceEncoder.swift:92]
-    assign _t2 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:100]
-    assign _t3 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:100]
-    assign _t4 = (_t3) + (_t3 << 3); // @[DistanceEncoder.swift:100]
-    assign _t5 = _t4[3:0]; // @[DistanceEncoder.swift:100]
-    assign _t6 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:109]
-    assign _t7 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:109]
-    assign _t8 = _t7[4:0]; // @[DistanceEncoder.swift:109]
-    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:113]
-    assign _t9 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:117]
-    assign chunk_base = _t9[3:0]; // @[DistanceEncoder.swift:117]
-    assign _t10 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:122]
-    assign _t11 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:122]
-    assign _t12 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:122]
-    assign _t13 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:122]
-    assign _t14 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:122]
-    assign _t15 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:122]
-    assign _t16 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:122]
-    assign _t17 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:122]
-    assign _t18 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:122]
-    assign _t19 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:122]
-    assign _t20 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:122]
-    assign _t21 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:122]
-    assign _t22 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:122]
-    assign _t23 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:122]
-    assign _t24 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:122]
-    assign _t25 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:122]
-    assign _t26 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:122]
-    assign _t27 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:122]
-    assign _t28 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:122]
-    assign _t29 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:122]
+    assign _t0 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:94]
+    assign _t1 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:94]
+    assign _t2 = (_t1) + (_t1 << 3); // @[DistanceEncoder.swift:94]
+    assign _t3 = _t2[3:0]; // @[DistanceEncoder.swift:94]
+    assign _t4 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:103]
+    assign _t5 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:103]
+    assign _t6 = _t5[4:0]; // @[DistanceEncoder.swift:103]
+    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:107]
+    assign _t7 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:111]
+    assign chunk_base = _t7[3:0]; // @[DistanceEncoder.swift:111]
+    assign _t8 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:116]
+    assign _t9 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:116]
+    assign _t10 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:116]
+    assign _t11 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:116]
+    assign _t12 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:116]
+    assign _t13 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:116]
+    assign _t14 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:116]
+    assign _t15 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:116]
+    assign _t16 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:116]
+    assign _t17 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:116]
+    assign _t18 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:116]
+    assign _t19 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:116]
+    assign _t20 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:116]
+    assign _t21 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:116]
+    assign _t22 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:116]
+    assign _t23 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:116]
+    assign _t24 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:116]
+    assign _t25 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:116]
+    assign _t26 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:116]
+    assign _t27 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:116]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -317,179 +313,179 @@ module pqa_encoder (
             chunk_done_valid_d4 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:95]
-            reading_valid_d2 <= reading_valid_d1; // @[DistanceEncoder.swift:95]
-            fetched_valid <= reading_valid_d2; // @[DistanceEncoder.swift:96]
-            summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:102]
-            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:102]
-            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:102]
-            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:102]
-            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:105]
-            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:111]
-            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:111]
-            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:111]
-            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:111]
-            codes_valid_q <= finishing; // @[DistanceEncoder.swift:113]
+            reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:89]
+            reading_valid_d2 <= reading_valid_d1; // @[DistanceEncoder.swift:89]
+            fetched_valid <= reading_valid_d2; // @[DistanceEncoder.swift:90]
+            summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:96]
+            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:96]
+            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:96]
+            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:96]
+            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:99]
+            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:105]
+            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:105]
+            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:105]
+            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:105]
+            codes_valid_q <= finishing; // @[DistanceEncoder.swift:107]
         end
     end
 
     always @(posedge clk) begin
-        reading_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:95]
-        reading_group_d1 <= operation_group; // @[DistanceEncoder.swift:95]
-        reading_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:95]
-        reading_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:95]
-        reading_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:95]
-        reading_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:95]
-        reading_bank_d2 <= reading_bank_d1; // @[DistanceEncoder.swift:95]
-        reading_group_d2 <= reading_group_d1; // @[DistanceEncoder.swift:95]
-        reading_chunk_d2 <= reading_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_prototype_chunk_d2 <= reading_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_first_chunk_d2 <= reading_first_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_last_chunk_d2 <= reading_last_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_first_prototype_chunk_d2 <= reading_first_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_last_prototype_chunk_d2 <= reading_last_prototype_chunk_d1; // @[DistanceEncoder.swift:95]
-        reading_first_group_d2 <= reading_first_group_d1; // @[DistanceEncoder.swift:95]
-        reading_last_group_d2 <= reading_last_group_d1; // @[DistanceEncoder.swift:95]
-        fetched_bank <= reading_bank_d2; // @[DistanceEncoder.swift:96]
-        fetched_group <= reading_group_d2; // @[DistanceEncoder.swift:96]
-        fetched_prototype_chunk <= reading_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
-        fetched_first_chunk <= reading_first_chunk_d2; // @[DistanceEncoder.swift:96]
-        fetched_last_chunk <= reading_last_chunk_d2; // @[DistanceEncoder.swift:96]
-        fetched_first_prototype_chunk <= reading_first_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
-        fetched_last_prototype_chunk <= reading_last_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
-        fetched_first_group <= reading_first_group_d2; // @[DistanceEncoder.swift:96]
-        fetched_last_group <= reading_last_group_d2; // @[DistanceEncoder.swift:96]
-        lane_valid_0 <= _t5 < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_1 <= (_t5 + 4'h1) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_2 <= (_t5 + 4'h2) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_3 <= (_t5 + 4'h3) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_4 <= (_t5 + 4'h4) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_5 <= (_t5 + 4'h5) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_6 <= (_t5 + 4'h6) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_7 <= (_t5 + 4'h7) < _t2; // @[DistanceEncoder.swift:100]
-        lane_valid_8 <= (_t5 + 4'h8) < _t2; // @[DistanceEncoder.swift:100]
-        summed_bank_d1 <= fetched_bank; // @[DistanceEncoder.swift:102]
-        summed_group_d1 <= fetched_group; // @[DistanceEncoder.swift:102]
-        summed_prototype_chunk_d1 <= fetched_prototype_chunk; // @[DistanceEncoder.swift:102]
-        summed_first_chunk_d1 <= fetched_first_chunk; // @[DistanceEncoder.swift:102]
-        summed_last_chunk_d1 <= fetched_last_chunk; // @[DistanceEncoder.swift:102]
-        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk; // @[DistanceEncoder.swift:102]
-        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk; // @[DistanceEncoder.swift:102]
-        summed_first_group_d1 <= fetched_first_group; // @[DistanceEncoder.swift:102]
-        summed_last_group_d1 <= fetched_last_group; // @[DistanceEncoder.swift:102]
-        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:102]
-        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:102]
-        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
-        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:102]
-        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:102]
-        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
-        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:102]
-        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:102]
-        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:102]
-        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:102]
-        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:102]
-        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
-        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:102]
-        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:102]
-        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
-        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:102]
-        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:102]
-        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:102]
-        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:102]
-        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:102]
-        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
-        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:102]
-        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:102]
-        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
-        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:102]
-        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:102]
-        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:102]
-        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:105]
-        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:105]
-        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
-        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:105]
-        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
-        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:105]
-        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:105]
-        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:105]
-        exists_0 <= _t8 < _t6; // @[DistanceEncoder.swift:109]
-        exists_1 <= (_t8 + 5'h01) < _t6; // @[DistanceEncoder.swift:109]
-        exists_2 <= (_t8 + 5'h02) < _t6; // @[DistanceEncoder.swift:109]
-        exists_3 <= (_t8 + 5'h03) < _t6; // @[DistanceEncoder.swift:109]
-        exists_4 <= (_t8 + 5'h04) < _t6; // @[DistanceEncoder.swift:109]
-        exists_5 <= (_t8 + 5'h05) < _t6; // @[DistanceEncoder.swift:109]
-        exists_6 <= (_t8 + 5'h06) < _t6; // @[DistanceEncoder.swift:109]
-        exists_7 <= (_t8 + 5'h07) < _t6; // @[DistanceEncoder.swift:109]
-        exists_8 <= (_t8 + 5'h08) < _t6; // @[DistanceEncoder.swift:109]
-        exists_9 <= (_t8 + 5'h09) < _t6; // @[DistanceEncoder.swift:109]
-        exists_10 <= (_t8 + 5'h0a) < _t6; // @[DistanceEncoder.swift:109]
-        exists_11 <= (_t8 + 5'h0b) < _t6; // @[DistanceEncoder.swift:109]
-        exists_12 <= (_t8 + 5'h0c) < _t6; // @[DistanceEncoder.swift:109]
-        exists_13 <= (_t8 + 5'h0d) < _t6; // @[DistanceEncoder.swift:109]
-        exists_14 <= (_t8 + 5'h0e) < _t6; // @[DistanceEncoder.swift:109]
-        exists_15 <= (_t8 + 5'h0f) < _t6; // @[DistanceEncoder.swift:109]
-        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:112]
-        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:112]
-        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:112]
-        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:112]
-        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:112]
-        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:112]
-        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:112]
-        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:112]
-        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:112]
-        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
-        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
-        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:112]
-        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:112]
-        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:112]
-        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:112]
-        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:112]
-        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
-        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
-        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:112]
-        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:112]
-        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:112]
-        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:112]
-        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:112]
-        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
-        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
-        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:112]
-        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:112]
-        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:112]
-        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:133]
-        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:134]
-        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:135]
-        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:136]
+        reading_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:89]
+        reading_group_d1 <= operation_group; // @[DistanceEncoder.swift:89]
+        reading_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:89]
+        reading_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:89]
+        reading_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:89]
+        reading_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:89]
+        reading_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:89]
+        reading_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:89]
+        reading_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:89]
+        reading_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:89]
+        reading_bank_d2 <= reading_bank_d1; // @[DistanceEncoder.swift:89]
+        reading_group_d2 <= reading_group_d1; // @[DistanceEncoder.swift:89]
+        reading_chunk_d2 <= reading_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_prototype_chunk_d2 <= reading_prototype_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_first_chunk_d2 <= reading_first_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_last_chunk_d2 <= reading_last_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_first_prototype_chunk_d2 <= reading_first_prototype_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_last_prototype_chunk_d2 <= reading_last_prototype_chunk_d1; // @[DistanceEncoder.swift:89]
+        reading_first_group_d2 <= reading_first_group_d1; // @[DistanceEncoder.swift:89]
+        reading_last_group_d2 <= reading_last_group_d1; // @[DistanceEncoder.swift:89]
+        fetched_bank <= reading_bank_d2; // @[DistanceEncoder.swift:90]
+        fetched_group <= reading_group_d2; // @[DistanceEncoder.swift:90]
+        fetched_prototype_chunk <= reading_prototype_chunk_d2; // @[DistanceEncoder.swift:90]
+        fetched_first_chunk <= reading_first_chunk_d2; // @[DistanceEncoder.swift:90]
+        fetched_last_chunk <= reading_last_chunk_d2; // @[DistanceEncoder.swift:90]
+        fetched_first_prototype_chunk <= reading_first_prototype_chunk_d2; // @[DistanceEncoder.swift:90]
+        fetched_last_prototype_chunk <= reading_last_prototype_chunk_d2; // @[DistanceEncoder.swift:90]
+        fetched_first_group <= reading_first_group_d2; // @[DistanceEncoder.swift:90]
+        fetched_last_group <= reading_last_group_d2; // @[DistanceEncoder.swift:90]
+        lane_valid_0 <= _t3 < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_1 <= (_t3 + 4'h1) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_2 <= (_t3 + 4'h2) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_3 <= (_t3 + 4'h3) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_4 <= (_t3 + 4'h4) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_5 <= (_t3 + 4'h5) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_6 <= (_t3 + 4'h6) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_7 <= (_t3 + 4'h7) < _t0; // @[DistanceEncoder.swift:94]
+        lane_valid_8 <= (_t3 + 4'h8) < _t0; // @[DistanceEncoder.swift:94]
+        summed_bank_d1 <= fetched_bank; // @[DistanceEncoder.swift:96]
+        summed_group_d1 <= fetched_group; // @[DistanceEncoder.swift:96]
+        summed_prototype_chunk_d1 <= fetched_prototype_chunk; // @[DistanceEncoder.swift:96]
+        summed_first_chunk_d1 <= fetched_first_chunk; // @[DistanceEncoder.swift:96]
+        summed_last_chunk_d1 <= fetched_last_chunk; // @[DistanceEncoder.swift:96]
+        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk; // @[DistanceEncoder.swift:96]
+        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk; // @[DistanceEncoder.swift:96]
+        summed_first_group_d1 <= fetched_first_group; // @[DistanceEncoder.swift:96]
+        summed_last_group_d1 <= fetched_last_group; // @[DistanceEncoder.swift:96]
+        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:96]
+        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:96]
+        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:96]
+        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:96]
+        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:96]
+        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:96]
+        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:96]
+        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:96]
+        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:96]
+        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:96]
+        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:96]
+        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:96]
+        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:96]
+        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:96]
+        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:96]
+        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:96]
+        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:96]
+        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:96]
+        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:96]
+        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:96]
+        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:96]
+        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:96]
+        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:96]
+        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:96]
+        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:96]
+        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:99]
+        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:99]
+        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:99]
+        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:99]
+        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:99]
+        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:99]
+        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:99]
+        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:99]
+        exists_0 <= _t6 < _t4; // @[DistanceEncoder.swift:103]
+        exists_1 <= (_t6 + 5'h01) < _t4; // @[DistanceEncoder.swift:103]
+        exists_2 <= (_t6 + 5'h02) < _t4; // @[DistanceEncoder.swift:103]
+        exists_3 <= (_t6 + 5'h03) < _t4; // @[DistanceEncoder.swift:103]
+        exists_4 <= (_t6 + 5'h04) < _t4; // @[DistanceEncoder.swift:103]
+        exists_5 <= (_t6 + 5'h05) < _t4; // @[DistanceEncoder.swift:103]
+        exists_6 <= (_t6 + 5'h06) < _t4; // @[DistanceEncoder.swift:103]
+        exists_7 <= (_t6 + 5'h07) < _t4; // @[DistanceEncoder.swift:103]
+        exists_8 <= (_t6 + 5'h08) < _t4; // @[DistanceEncoder.swift:103]
+        exists_9 <= (_t6 + 5'h09) < _t4; // @[DistanceEncoder.swift:103]
+        exists_10 <= (_t6 + 5'h0a) < _t4; // @[DistanceEncoder.swift:103]
+        exists_11 <= (_t6 + 5'h0b) < _t4; // @[DistanceEncoder.swift:103]
+        exists_12 <= (_t6 + 5'h0c) < _t4; // @[DistanceEncoder.swift:103]
+        exists_13 <= (_t6 + 5'h0d) < _t4; // @[DistanceEncoder.swift:103]
+        exists_14 <= (_t6 + 5'h0e) < _t4; // @[DistanceEncoder.swift:103]
+        exists_15 <= (_t6 + 5'h0f) < _t4; // @[DistanceEncoder.swift:103]
+        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:106]
+        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:106]
+        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:106]
+        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:106]
+        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:106]
+        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:106]
+        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:106]
+        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:106]
+        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:106]
+        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:106]
+        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:106]
+        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:106]
+        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:106]
+        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:106]
+        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:106]
+        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:106]
+        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:106]
+        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:106]
+        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:106]
+        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:106]
+        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:106]
+        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:106]
+        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:106]
+        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:106]
+        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:106]
+        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:106]
+        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:106]
+        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:106]
+        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:127]
+        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:128]
+        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:129]
+        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:130]
     end
 
     pqa_subspace_encoder u_subspace_0 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t10),
-        .write_enable_1(_t10),
-        .write_enable_2(_t10),
-        .write_enable_3(_t11),
-        .write_enable_4(_t11),
-        .write_enable_5(_t11),
-        .write_enable_6(_t12),
-        .write_enable_7(_t12),
-        .write_enable_8(_t12),
-        .write_enable_9(_t13),
-        .write_enable_10(_t13),
-        .write_enable_11(_t13),
-        .write_enable_12(_t14),
-        .write_enable_13(_t14),
-        .write_enable_14(_t14),
+        .write_enable_0(_t8),
+        .write_enable_1(_t8),
+        .write_enable_2(_t8),
+        .write_enable_3(_t9),
+        .write_enable_4(_t9),
+        .write_enable_5(_t9),
+        .write_enable_6(_t10),
+        .write_enable_7(_t10),
+        .write_enable_8(_t10),
+        .write_enable_9(_t11),
+        .write_enable_10(_t11),
+        .write_enable_11(_t11),
+        .write_enable_12(_t12),
+        .write_enable_13(_t12),
+        .write_enable_14(_t12),
         .write_enable_15(write_enable & (write_index == 5'h05)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[71:0]),
         .control_read(operation_valid),
-        .control_address(prototype_address),
+        .control_address(operation_prototype_address),
         .control_lane_valid_0(lane_valid_0),
         .control_lane_valid_1(lane_valid_1),
         .control_lane_valid_2(lane_valid_2),
@@ -527,27 +523,27 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_1 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t15),
-        .write_enable_1(_t15),
-        .write_enable_2(_t15),
-        .write_enable_3(_t16),
-        .write_enable_4(_t16),
-        .write_enable_5(_t16),
-        .write_enable_6(_t17),
-        .write_enable_7(_t17),
-        .write_enable_8(_t17),
-        .write_enable_9(_t18),
-        .write_enable_10(_t18),
-        .write_enable_11(_t18),
-        .write_enable_12(_t19),
-        .write_enable_13(_t19),
-        .write_enable_14(_t19),
+        .write_enable_0(_t13),
+        .write_enable_1(_t13),
+        .write_enable_2(_t13),
+        .write_enable_3(_t14),
+        .write_enable_4(_t14),
+        .write_enable_5(_t14),
+        .write_enable_6(_t15),
+        .write_enable_7(_t15),
+        .write_enable_8(_t15),
+        .write_enable_9(_t16),
+        .write_enable_10(_t16),
+        .write_enable_11(_t16),
+        .write_enable_12(_t17),
+        .write_enable_13(_t17),
+        .write_enable_14(_t17),
         .write_enable_15(write_enable & (write_index == 5'h0b)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[143:72]),
         .control_read(operation_valid),
-        .control_address(prototype_address),
+        .control_address(operation_prototype_address),
         .control_lane_valid_0(lane_valid_0),
         .control_lane_valid_1(lane_valid_1),
         .control_lane_valid_2(lane_valid_2),
@@ -585,27 +581,27 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_2 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t20),
-        .write_enable_1(_t20),
-        .write_enable_2(_t20),
-        .write_enable_3(_t21),
-        .write_enable_4(_t21),
-        .write_enable_5(_t21),
-        .write_enable_6(_t22),
-        .write_enable_7(_t22),
-        .write_enable_8(_t22),
-        .write_enable_9(_t23),
-        .write_enable_10(_t23),
-        .write_enable_11(_t23),
-        .write_enable_12(_t24),
-        .write_enable_13(_t24),
-        .write_enable_14(_t24),
+        .write_enable_0(_t18),
+        .write_enable_1(_t18),
+        .write_enable_2(_t18),
+        .write_enable_3(_t19),
+        .write_enable_4(_t19),
+        .write_enable_5(_t19),
+        .write_enable_6(_t20),
+        .write_enable_7(_t20),
+        .write_enable_8(_t20),
+        .write_enable_9(_t21),
+        .write_enable_10(_t21),
+        .write_enable_11(_t21),
+        .write_enable_12(_t22),
+        .write_enable_13(_t22),
+        .write_enable_14(_t22),
         .write_enable_15(write_enable & (write_index == 5'h11)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[215:144]),
         .control_read(operation_valid),
-        .control_address(prototype_address),
+        .control_address(operation_prototype_address),
         .control_lane_valid_0(lane_valid_0),
         .control_lane_valid_1(lane_valid_1),
         .control_lane_valid_2(lane_valid_2),
@@ -643,27 +639,27 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_3 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t25),
-        .write_enable_1(_t25),
-        .write_enable_2(_t25),
-        .write_enable_3(_t26),
-        .write_enable_4(_t26),
-        .write_enable_5(_t26),
-        .write_enable_6(_t27),
-        .write_enable_7(_t27),
-        .write_enable_8(_t27),
-        .write_enable_9(_t28),
-        .write_enable_10(_t28),
-        .write_enable_11(_t28),
-        .write_enable_12(_t29),
-        .write_enable_13(_t29),
-        .write_enable_14(_t29),
+        .write_enable_0(_t23),
+        .write_enable_1(_t23),
+        .write_enable_2(_t23),
+        .write_enable_3(_t24),
+        .write_enable_4(_t24),
+        .write_enable_5(_t24),
+        .write_enable_6(_t25),
+        .write_enable_7(_t25),
+        .write_enable_8(_t25),
+        .write_enable_9(_t26),
+        .write_enable_10(_t26),
+        .write_enable_11(_t26),
+        .write_enable_12(_t27),
+        .write_enable_13(_t27),
+        .write_enable_14(_t27),
         .write_enable_15(write_enable & (write_index == 5'h17)),
         .write_address(write_address),
         .write_data(write_data),
         .column(column[287:216]),
         .control_read(operation_valid),
-        .control_address(prototype_address),
+        .control_address(operation_prototype_address),
         .control_lane_valid_0(lane_valid_0),
         .control_lane_valid_1(lane_valid_1),
         .control_lane_valid_2(lane_valid_2),
@@ -699,7 +695,7 @@ module pqa_encoder (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, operation_read_slot, _t0[5], _t1[5], _t4[4], _t7[5], _t9[5:4], 1'b0};
+    wire _unused_ok = &{1'b0, operation_read_slot, _t2[4], _t5[5], _t7[5:4], 1'b0};
 endmodule
 
 `default_nettype wire

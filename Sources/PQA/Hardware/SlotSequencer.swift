@@ -1,16 +1,19 @@
 import HDL
 
 /// One encoder operation: element chunk `chunk` of prototype chunk
-/// `prototypeChunk` of subspace group `group`, read from column slot `readSlot`.
+/// `prototypeChunk` of subspace group `group`, read from column slot
+/// `readSlot`; `prototypeAddress` is its word in the prototype memories
+/// (`bank x prototypeWords + (group x prototypeChunksMax + prototypeChunk) x chunksMax + chunk`).
 struct EncoderOperation: PortGroup, Pipelined {
-    let valid, bank, group, chunk, prototypeChunk, readSlot: Signal
+    let valid, bank, group, chunk, prototypeChunk, readSlot, prototypeAddress: Signal
     let firstChunk, lastChunk, firstPrototypeChunk, lastPrototypeChunk, firstGroup, lastGroup: Signal
 
     func map(_ transform: (Signal, String) -> Signal) -> EncoderOperation {
         EncoderOperation(
             valid: transform(valid, "valid"), bank: transform(bank, "bank"), group: transform(group, "group"),
             chunk: transform(chunk, "chunk"), prototypeChunk: transform(prototypeChunk, "prototype_chunk"),
-            readSlot: transform(readSlot, "read_slot"), firstChunk: transform(firstChunk, "first_chunk"),
+            readSlot: transform(readSlot, "read_slot"), prototypeAddress: transform(prototypeAddress, "prototype_address"),
+            firstChunk: transform(firstChunk, "first_chunk"),
             lastChunk: transform(lastChunk, "last_chunk"), firstPrototypeChunk: transform(firstPrototypeChunk, "first_prototype_chunk"),
             lastPrototypeChunk: transform(lastPrototypeChunk, "last_prototype_chunk"), firstGroup: transform(firstGroup, "first_group"),
             lastGroup: transform(lastGroup, "last_group"))
@@ -25,6 +28,7 @@ extension EncoderOperation {
         chunk = ports("chunk", countType(design.chunksMax))
         prototypeChunk = ports("prototype_chunk", countType(design.prototypeChunksMax))
         readSlot = ports.bool("read_slot")
+        prototypeAddress = ports("prototype_address", .unsigned(design.prototypeAddressBits))
         firstChunk = ports.bool("first_chunk")
         lastChunk = ports.bool("last_chunk")
         firstPrototypeChunk = ports.bool("first_prototype_chunk")
@@ -130,6 +134,14 @@ struct SlotSequencer: Circuit {
         let nextGroup = m.register("next_group", countType(design.groupsMax), reset: 0)
         let nextReadSlot = m.register("next_read_slot", reset: false)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
+        // The prototype address counted beside the operation (a cycle ahead
+        // of the memories, no product on the way): the running operation's,
+        // its prototype chunk's first, and the next slot's first in bank 0.
+        let addressType = SignalType.unsigned(design.prototypeAddressBits)
+        let prototypeAddress = m.register("prototype_address", addressType, reset: 0)
+        let rowAddress = m.register("prototype_row_address", addressType, reset: 0)
+        let nextSlotAddress = m.register("next_slot_prototype_address", addressType, reset: 0)
+        func address(_ value: Int) -> Signal { m.constant(value % (1 << addressType.width), addressType) }
 
         // Every condition of a start is a register, set a cycle ahead from
         // the values it will compare (computed beside `start`, which only
@@ -182,18 +194,24 @@ struct SlotSequencer: Circuit {
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
         outputs.operation <== EncoderOperation(
             valid: encoding, bank: bank, group: group, chunk: chunk,
-            prototypeChunk: prototypeChunk, readSlot: readSlot,
+            prototypeChunk: prototypeChunk, readSlot: readSlot, prototypeAddress: prototypeAddress,
             firstChunk: chunk == 0, lastChunk: chunk == chunks - 1,
             firstPrototypeChunk: prototypeChunk == 0, lastPrototypeChunk: prototypeChunk == prototypeChunks - 1,
             firstGroup: firstGroup, lastGroup: lastGroup)
         outputs.inSlot <== inSlot
         let lastRead = (lastGroup & encodeLast).named("last_read")
         outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
+        let nextRowAddress = (rowAddress + address(design.chunksMax)).named("next_prototype_row_address")
         m.when(inSlot) {
             m.when(chunk == chunks - 1) {
                 chunk <== 0
                 prototypeChunk <== prototypeChunk + 1
-            }.otherwise { chunk <== chunk + 1 }
+                rowAddress <== nextRowAddress
+                prototypeAddress <== nextRowAddress
+            }.otherwise {
+                chunk <== chunk + 1
+                prototypeAddress <== prototypeAddress + 1
+            }
             slotLeft <== slotLeft - 1
             slotLast <== slotLeft == 1
             m.when(encodeLeft != 0) { encodeLeft <== encodeLeft - 1 }
@@ -226,12 +244,17 @@ struct SlotSequencer: Circuit {
             encoding <== true
             encodeLast <== activeEncodeCycles == 1
             bank <== active
+            let slotAddress = mux(active, (nextSlotAddress + address(design.prototypeWords)).named("next_slot_prototype_address_bank1"),
+                                  nextSlotAddress)
+            rowAddress <== slotAddress
+            prototypeAddress <== slotAddress
             group <== nextGroup
             firstGroup <== nextGroup == 0
             lastGroup <== nextIsLastGroup
             readSlot <== nextReadSlot
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
+                nextSlotAddress <== address(0)
                 nextIsLastGroup <== groups == 1
                 nextReadSlot <== !nextReadSlot
                 if !streaming {
@@ -240,6 +263,7 @@ struct SlotSequencer: Circuit {
                 }
             }.otherwise {
                 nextGroup <== nextGroup + 1
+                nextSlotAddress <== nextSlotAddress + address(design.prototypeChunksMax * design.chunksMax)
                 nextIsLastGroup <== count(nextGroup, isAhead: 2, of: groups)
             }
         }.elseWhen(slotEnds) {

@@ -40,7 +40,7 @@ import Testing
 
             var full = [false, false], arriving = [0, 0]  // cycles until each slot's column is in
             var columnsArrived = 0, outstanding = 0, releases = 0
-            var operations: [(group: Int, chunk: Int, prototypeChunk: Int, cycle: Int)] = []
+            var operations: [(group: Int, chunk: Int, prototypeChunk: Int, address: Int, cycle: Int)] = []
             var starts: [Int] = []
             for cycle in 0..<(columns * groups * (model.slot(shape) + 6) * 3 + 60) {
                 // The input buffer: the next column lands in its slot after a random delay.
@@ -71,7 +71,7 @@ import Testing
                 }
                 if try probe.flag("operation_valid") {
                     operations.append((try probe.get("operation_group"), try probe.get("operation_chunk"),
-                                       try probe.get("operation_prototype_chunk"), cycle))
+                                       try probe.get("operation_prototype_chunk"), try probe.get("operation_prototype_address"), cycle))
                     probe.check("operation_bank", try probe.get("operation_bank"), bank)
                 }
                 for slot in 0..<2 where try probe.flag("release_\(slot)") {
@@ -93,6 +93,9 @@ import Testing
                 probe.check("operation \(index) group", operation.group, slot % groups)
                 probe.check("operation \(index) chunk", operation.chunk, within % chunks)
                 probe.check("operation \(index) prototype chunk", operation.prototypeChunk, within / chunks)
+                probe.check("operation \(index) prototype address", operation.address,
+                            bank * design.prototypeWords + (operation.group * design.prototypeChunksMax + operation.prototypeChunk) * design.chunksMax
+                                + operation.chunk)
                 if within > 0 { probe.check("operation \(index) follows the previous", operation.cycle, operations[index - 1].cycle + 1) }
             }
             for (index, start) in starts.enumerated().dropFirst() {

@@ -27,7 +27,7 @@ struct EncoderLayer: PortGroup {
 
 /// The encoder: one `SubspaceEncoder` per subspace lane of a group (`NsVec`,
 /// emitted once), each with `NpVec` distance units of `LsVec` lanes, and the
-/// control they share: prototype addresses, lane and prototype masks, and
+/// control they share: the prototype address (counted by the sequencer), lane and prototype masks, and
 /// the operation's fields carried along the pipeline.
 ///
 /// ```
@@ -84,12 +84,6 @@ struct DistanceEncoder: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Codes) {
         let c = design.configuration, p = c.parallelism, op = inputs.operation
-        let addressWidth = design.prototypeAddressBits
-        // Stage 0: the prototype words of the operation, in its bank.
-        let address = (mux(op.bank, m.constant(design.prototypeWords, .unsigned(addressWidth)), m.constant(0, .unsigned(addressWidth)))
-                       + m.product(m.product(op.group, design.prototypeChunksMax).resized(to: addressWidth)
-                                   + op.prototypeChunk.resized(to: addressWidth), design.chunksMax).resized(to: addressWidth)
-                       + op.chunk.resized(to: addressWidth)).named("prototype_address")
         // Stage 1: the reads are in; lanes past Ls count zero (decided a cycle
         // earlier and registered, off the distance units' path).
         let reading = m.delayed(op, cycles: InputBuffer.readLatency - 1, name: "reading")
@@ -112,7 +106,7 @@ struct DistanceEncoder: Circuit {
         let decided = m.delayed(accumulated, cycles: design.argminStages, name: "decided")
         let finishing = (chunkDone & decided.lastPrototypeChunk).named("finishing")
         let control = SubspaceControl(
-            read: op.valid, address: address, laneValid: laneValid, accumulate: summed.valid, firstChunk: summed.firstChunk,
+            read: op.valid, address: op.prototypeAddress, laneValid: laneValid, accumulate: summed.valid, firstChunk: summed.firstChunk,
             exists: exists, chunkDone: chunkDone, firstPrototypeChunk: decided.firstPrototypeChunk,
             base: m.product(decided.prototypeChunk, p.npVec).resized(to: design.codeBits).named("chunk_base"), finishing: finishing)
 

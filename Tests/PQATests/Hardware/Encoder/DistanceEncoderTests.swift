@@ -68,7 +68,9 @@ import Testing
                                          "first_chunk": chunk == 0 ? 1 : 0, "last_chunk": chunk == chunks - 1 ? 1 : 0,
                                          "first_prototype_chunk": prototypeChunk == 0 ? 1 : 0,
                                          "last_prototype_chunk": prototypeChunk == prototypeChunks - 1 ? 1 : 0,
-                                         "first_group": group == 0 ? 1 : 0, "last_group": group == groups - 1 ? 1 : 0]
+                                         "first_group": group == 0 ? 1 : 0, "last_group": group == groups - 1 ? 1 : 0,
+                                         "prototype_address": bank * design.prototypeWords
+                                             + (group * design.prototypeChunksMax + prototypeChunk) * design.chunksMax + chunk]
                         let done = cycle == chunks * prototypeChunks - 1
                         let values = (0..<p.nsVec).map { lane in group * p.nsVec + lane < shape.ns ? codes[group * p.nsVec + lane] : nil }
                         schedule.append((operation, beats[group * chunks + chunk], done ? (bank, group, values) : nil))
