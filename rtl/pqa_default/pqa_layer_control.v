@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   load_kind_q, load_index_q, load_address_q, load_data_q, register_check_address, register_check_low, register_check_high_clear, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, bank0_prototype_rows, bank0_table_rows, bank0_expected_prototypes_beats_product_l1_0, bank0_expected_prototypes_beats_product_l1_1, bank0_expected_prototypes_beats_product_l2_0, bank0_expected_table_beats_product_l2_0, bank0_expected_table_beats_product_l2_1, bank0_expected_table_beats, bank1_prototype_rows, bank1_table_rows, bank1_expected_prototypes_beats_product_l1_0, bank1_expected_prototypes_beats_product_l1_1, bank1_expected_prototypes_beats_product_l2_0, bank1_expected_table_beats_product_l2_0, bank1_expected_table_beats_product_l2_1, bank1_expected_table_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
+//   load_kind_q, load_index_q, load_address_q, load_data_q, register_check_address, register_check_low, register_check_high_clear, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, chunks_derived_q, prototype_chunks_derived_q, groups_derived_q, output_chunks_derived_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, prototype_beat_groups_derived_q, table_beat_groups_derived_q, bank0_prototype_rows, bank0_table_rows, bank0_expected_prototypes_beats_product_l1_0, bank0_expected_prototypes_beats_product_l1_1, bank0_expected_prototypes_beats_product_l2_0, bank0_expected_table_beats_product_l2_0, bank0_expected_table_beats_product_l2_1, bank0_expected_table_beats, bank1_prototype_rows, bank1_table_rows, bank1_expected_prototypes_beats_product_l1_0, bank1_expected_prototypes_beats_product_l1_1, bank1_expected_prototypes_beats_product_l2_0, bank1_expected_table_beats_product_l2_0, bank1_expected_table_beats_product_l2_1, bank1_expected_table_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
 `default_nettype none
 
 module pqa_layer_control (
@@ -184,47 +184,50 @@ module pqa_layer_control (
     wire _t16;
     reg  ls_written;
     wire [3:0] _t17;
+    wire [3:0] _t18;
     reg  ls_loaded;
     reg  ls_legal;
-    wire [3:0] _t18;
+    wire [3:0] _t19;
     reg  [3:0] bank0_ls;
-    wire _t19;
     wire _t20;
-    reg  [3:0] bank1_ls;
     wire _t21;
+    reg  [3:0] bank1_ls;
+    wire _t22;
     reg  np_written;
-    wire [4:0] _t22;
+    wire [4:0] _t23;
+    wire [4:0] _t24;
     reg  np_loaded;
     reg  np_legal;
-    wire [4:0] _t23;
-    wire _t24;
-    reg  [4:0] bank0_np;
-    wire _t25;
-    reg  [4:0] bank1_np;
+    wire [4:0] _t25;
     wire _t26;
+    reg  [4:0] bank0_np;
+    wire _t27;
+    reg  [4:0] bank1_np;
+    wire _t28;
     reg  ns_written;
-    wire [6:0] _t27;
+    wire [6:0] _t29;
+    wire [6:0] _t30;
     reg  ns_loaded;
     reg  ns_legal;
-    wire [6:0] _t28;
-    wire _t29;
+    wire [6:0] _t31;
+    wire _t32;
     reg  [6:0] bank0_ns;
-    wire _t30;
+    wire _t33;
     reg  [6:0] bank1_ns;
-    wire _t31;
+    wire _t34;
     reg  cout_written;
     reg  cout_loaded;
     reg  cout_legal;
     reg  [6:0] bank0_cout;
-    wire _t32;
+    wire _t35;
     reg  [6:0] bank1_cout;
-    wire _t33;
+    wire _t36;
     reg  columns_written;
-    wire [12:0] _t34;
+    wire [12:0] _t37;
     reg  columns_loaded;
     reg  columns_legal;
-    wire [12:0] _t35;
-    wire _t36;
+    wire [12:0] _t38;
+    wire _t39;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
     reg  multiplier_written;
@@ -238,62 +241,61 @@ module pqa_layer_control (
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
     reg  relu_written;
-    wire _t37;
+    wire _t40;
     reg  relu_loaded;
     reg  relu_legal;
     reg  bank0_relu;
     reg  bank1_relu;
-    wire _t38;
+    wire _t41;
     reg  prototypes_write_valid_q;
     reg  [4:0] prototypes_write_index_q;
     reg  [4:0] prototypes_write_address_q;
     reg  [215:0] prototypes_write_data_q;
-    wire _t39;
+    wire _t42;
     reg  table_write_valid_q;
     reg  [4:0] table_write_index_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t40;
+    wire _t43;
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
     reg  [8:0] prototypes_beats;
     reg  [11:0] table_beats;
     reg  [2:0] bias_beats;
-    wire _t41;
-    wire _t42;
+    wire _t44;
+    wire _t45;
     reg  load_unknown_beat;
     reg  load_bad_beat;
     wire [5:0] commit_failure;
     wire commit_fails;
-    wire _t43;
-    wire swap;
-    wire _t44;
-    wire _t45;
     wire _t46;
+    wire swap;
+    wire _t47;
+    wire _t48;
+    wire _t49;
     reg  [5:0] error_code;
     reg  activation_last_mismatch_q;
     reg  activation_no_layer_q;
     wire commit_in_progress;
-    wire _t47;
+    reg  chunks_derived_q;
     reg  bank0_chunks;
     reg  bank1_chunks;
-    wire _t48;
-    wire _t49;
     wire _t50;
     wire _t51;
     wire _t52;
     wire _t53;
+    wire _t54;
+    reg  prototype_chunks_derived_q;
     reg  bank0_prototype_chunks;
     reg  bank1_prototype_chunks;
-    wire _t54;
     wire _t55;
     wire _t56;
     wire _t57;
     wire _t58;
     wire _t59;
     wire _t60;
-    wire [4:0] _t61;
+    wire _t61;
     wire [4:0] _t62;
     wire [4:0] _t63;
     wire [4:0] _t64;
@@ -303,22 +305,25 @@ module pqa_layer_control (
     wire [4:0] _t68;
     wire [4:0] _t69;
     wire [4:0] _t70;
+    reg  [4:0] groups_derived_q;
     reg  [4:0] bank0_groups;
     reg  [4:0] bank1_groups;
     wire [2:0] _t71;
     wire [2:0] _t72;
-    wire [2:0] _t73;
+    reg  [2:0] output_chunks_derived_q;
     reg  [2:0] bank0_output_chunks;
     reg  [2:0] bank1_output_chunks;
     reg  [2:0] bank0_encode_cycles;
     reg  [2:0] bank0_period;
     reg  [2:0] bank1_encode_cycles;
     reg  [2:0] bank1_period;
+    wire [2:0] _t73;
     wire [2:0] _t74;
-    wire [2:0] _t75;
-    wire [2:0] _t76;
+    reg  [2:0] prototype_beat_groups_derived_q;
     reg  [2:0] bank0_prototype_beat_groups;
     reg  [2:0] bank1_prototype_beat_groups;
+    wire [5:0] _t75;
+    wire [5:0] _t76;
     wire [5:0] _t77;
     wire [5:0] _t78;
     wire [5:0] _t79;
@@ -326,43 +331,44 @@ module pqa_layer_control (
     wire [5:0] _t81;
     wire [5:0] _t82;
     wire [5:0] _t83;
-    wire [5:0] _t84;
-    wire [5:0] _t85;
-    wire [5:0] _t86;
+    reg  [5:0] table_beat_groups_derived_q;
     reg  [5:0] bank0_table_beat_groups;
     reg  [5:0] bank1_table_beat_groups;
     reg  [7:0] bank0_prototype_rows;
-    wire [7:0] _t87;
-    wire [7:0] _t88;
+    wire [7:0] _t84;
+    wire [7:0] _t85;
     reg  [7:0] bank0_table_rows;
-    wire [10:0] _t89;
+    wire [10:0] _t86;
     reg  [10:0] bank0_expected_prototypes_beats_product_l1_0;
     reg  [10:0] bank0_expected_prototypes_beats_product_l1_1;
     reg  [10:0] bank0_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t87;
+    wire [13:0] _t88;
+    wire [13:0] _t89;
     wire [13:0] _t90;
-    wire [13:0] _t91;
-    wire [13:0] _t92;
-    wire [13:0] _t93;
     reg  [13:0] bank0_expected_table_beats_product_l2_0;
     reg  [13:0] bank0_expected_table_beats_product_l2_1;
     reg  [13:0] bank0_expected_table_beats;
     reg  [7:0] bank1_prototype_rows;
-    wire [7:0] _t94;
-    wire [7:0] _t95;
+    wire [7:0] _t91;
+    wire [7:0] _t92;
     reg  [7:0] bank1_table_rows;
-    wire [10:0] _t96;
+    wire [10:0] _t93;
     reg  [10:0] bank1_expected_prototypes_beats_product_l1_0;
     reg  [10:0] bank1_expected_prototypes_beats_product_l1_1;
     reg  [10:0] bank1_expected_prototypes_beats_product_l2_0;
+    wire [13:0] _t94;
+    wire [13:0] _t95;
+    wire [13:0] _t96;
     wire [13:0] _t97;
-    wire [13:0] _t98;
-    wire [13:0] _t99;
-    wire [13:0] _t100;
     reg  [13:0] bank1_expected_table_beats_product_l2_0;
     reg  [13:0] bank1_expected_table_beats_product_l2_1;
     reg  [13:0] bank1_expected_table_beats;
-    wire [10:0] _t101;
-    wire [13:0] _t102;
+    wire [10:0] _t98;
+    wire [13:0] _t99;
+    wire _t100;
+    wire _t101;
+    wire _t102;
     wire _t103;
     wire _t104;
     wire _t105;
@@ -378,28 +384,25 @@ module pqa_layer_control (
     wire _t115;
     wire _t116;
     wire _t117;
-    wire _t118;
+    wire [5:0] _t118;
     wire _t119;
-    wire _t120;
-    wire [5:0] _t121;
+    wire [5:0] _t120;
+    wire _t121;
     wire _t122;
-    wire [5:0] _t123;
-    wire _t124;
+    wire _t123;
+    wire [5:0] _t124;
     wire _t125;
-    wire _t126;
+    wire [5:0] _t126;
     wire [5:0] _t127;
-    wire _t128;
-    wire [5:0] _t129;
-    wire [5:0] _t130;
     reg  scope_check_fails_q;
     reg  [5:0] scope_check_code_q;
     reg  prototypes_beats_match_q;
-    wire _t131;
+    wire _t128;
     reg  table_beats_match_q;
-    wire _t132;
+    wire _t129;
     reg  bias_beats_match_q;
-    wire _t133;
-    wire [5:0] _t134;
+    wire _t130;
+    wire [5:0] _t131;
 
     assign load_ready = load_ready_q; // @[LayerControl.swift:74]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -449,152 +452,149 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
     assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:300]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:300]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:300]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:300]
-    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:301]
-    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:301]
-    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:300]
-    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:300]
-    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:300]
-    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:300]
-    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:301]
-    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:301]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:307]
-    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:79]
-    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:166]
-    assign _t11 = _t10 & load_last; // @[BankedLoadPort.swift:87]
-    assign register_beat = load_kind_q == 2'h0; // @[BankedLoadPort.swift:96]
-    assign _t12 = load_moved & register_beat; // @[BankedLoadPort.swift:107]
-    assign load_restart = _t12 & load_data_seen; // @[BankedLoadPort.swift:98]
-    assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:99]
-    assign _t13 = load_data_q[15:0]; // @[BankedLoadPort.swift:129]
-    assign _t14 = load_data_q[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:110]
-    assign _t15 = load_kind == 2'h0; // @[BankedLoadPort.swift:166]
-    assign _t16 = _t10 & _t15; // @[BankedLoadPort.swift:116]
-    assign _t17 = load_data_q[3:0]; // @[BankedLoadPort.swift:225]
-    assign _t18 = register_check_low[3:0]; // @[BankedLoadPort.swift:124]
-    assign _t19 = ~load_bank; // @[BankedLoadPort.swift:225]
-    assign _t20 = ls_written & _t19; // @[BankedLoadPort.swift:225]
-    assign _t21 = ls_written & load_bank; // @[BankedLoadPort.swift:225]
-    assign _t22 = load_data_q[4:0]; // @[BankedLoadPort.swift:225]
-    assign _t23 = register_check_low[4:0]; // @[BankedLoadPort.swift:124]
-    assign _t24 = register_check_high_clear & (register_check_low[15:5] == 11'h000); // @[BankedLoadPort.swift:124]
-    assign _t25 = np_written & _t19; // @[BankedLoadPort.swift:225]
-    assign _t26 = np_written & load_bank; // @[BankedLoadPort.swift:225]
-    assign _t27 = load_data_q[6:0]; // @[BankedLoadPort.swift:225]
-    assign _t28 = register_check_low[6:0]; // @[BankedLoadPort.swift:124]
-    assign _t29 = ((register_check_high_clear & (register_check_low[15:7] == 9'h000)) & (7'h01 <= _t28)) & (_t28 <= 7'h40); // @[BankedLoadPort.swift:124]
-    assign _t30 = ns_written & _t19; // @[BankedLoadPort.swift:225]
-    assign _t31 = ns_written & load_bank; // @[BankedLoadPort.swift:225]
-    assign _t32 = cout_written & _t19; // @[BankedLoadPort.swift:225]
-    assign _t33 = cout_written & load_bank; // @[BankedLoadPort.swift:225]
-    assign _t34 = load_data_q[12:0]; // @[BankedLoadPort.swift:129]
-    assign _t35 = register_check_low[12:0]; // @[BankedLoadPort.swift:124]
-    assign _t36 = ((register_check_high_clear & (register_check_low[15:13] == 3'h0)) & (13'h0001 <= _t35)) & (_t35 <= 13'h1000); // @[BankedLoadPort.swift:124]
-    assign _t37 = load_data_q[0]; // @[BankedLoadPort.swift:129]
-    assign _t38 = load_moved & (load_kind_q == 2'h1); // @[BankedLoadPort.swift:155]
-    assign _t39 = load_moved & (load_kind_q == 2'h2); // @[BankedLoadPort.swift:155]
-    assign _t40 = load_moved & (load_kind_q == 2'h3); // @[BankedLoadPort.swift:155]
-    assign _t41 = (_t15 & (load_address < 10'h008)) | (((load_kind == 2'h1) & (load_index < 5'h18)) & (load_address < 10'h010)); // @[BankedLoadPort.swift:166]
-    assign _t42 = (_t41 | ((load_kind == 2'h2) & (load_index < 5'h02))) | ((load_kind == 2'h3) & (load_address < 10'h004)); // @[BankedLoadPort.swift:166]
-    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t134; // @[BankedLoadPort.swift:173]
-    assign commit_fails = scope_check_fails_q | (_t131 | (_t132 | _t133)); // @[BankedLoadPort.swift:174]
-    assign _t43 = ~commit_fails; // @[BankedLoadPort.swift:204]
-    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:184]
-    assign _t44 = checking & _t43; // @[BankedLoadPort.swift:204]
-    assign _t45 = ~swap; // @[BankedLoadPort.swift:84]
-    assign _t46 = ((((~_t11) & (~load_moved_last)) & (~committing)) & (~(_t44 | (pending & _t45)))) & _t45; // @[BankedLoadPort.swift:84]
-    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:214]
-    assign _t47 = _t17[3] ? 1'b1 : (_t17[2] ? 1'b1 : (_t17[1] ? 1'b1 : _t17[0])); // @[BankedLoadPort.swift:225]
-    assign _t48 = _t22[4]; // @[BankedLoadPort.swift:225]
-    assign _t49 = _t22[3]; // @[BankedLoadPort.swift:225]
-    assign _t50 = _t22[2]; // @[BankedLoadPort.swift:225]
-    assign _t51 = _t22[1]; // @[BankedLoadPort.swift:225]
-    assign _t52 = _t22[0]; // @[BankedLoadPort.swift:225]
-    assign _t53 = _t48 ? 1'b1 : (_t49 ? 1'b1 : (_t50 ? 1'b1 : (_t51 ? 1'b1 : _t52))); // @[BankedLoadPort.swift:225]
-    assign _t54 = _t27[6]; // @[BankedLoadPort.swift:225]
-    assign _t55 = _t27[5]; // @[BankedLoadPort.swift:225]
-    assign _t56 = _t27[4]; // @[BankedLoadPort.swift:225]
-    assign _t57 = _t27[3]; // @[BankedLoadPort.swift:225]
-    assign _t58 = _t27[2]; // @[BankedLoadPort.swift:225]
-    assign _t59 = _t27[1]; // @[BankedLoadPort.swift:225]
-    assign _t60 = _t27[0]; // @[BankedLoadPort.swift:225]
-    assign _t61 = _t58 ? (_t59 ? 5'h10 : (_t60 ? 5'h10 : 5'h0f)) : (_t59 ? 5'h0f : (_t60 ? 5'h0f : 5'h0e)); // @[BankedLoadPort.swift:225]
-    assign _t62 = _t58 ? (_t59 ? 5'h0e : (_t60 ? 5'h0e : 5'h0d)) : (_t59 ? 5'h0d : (_t60 ? 5'h0d : 5'h0c)); // @[BankedLoadPort.swift:225]
-    assign _t63 = _t58 ? (_t59 ? 5'h0c : (_t60 ? 5'h0c : 5'h0b)) : (_t59 ? 5'h0b : (_t60 ? 5'h0b : 5'h0a)); // @[BankedLoadPort.swift:225]
-    assign _t64 = _t58 ? (_t59 ? 5'h0a : (_t60 ? 5'h0a : 5'h09)) : (_t59 ? 5'h09 : (_t60 ? 5'h09 : 5'h08)); // @[BankedLoadPort.swift:225]
-    assign _t65 = _t58 ? (_t59 ? 5'h08 : (_t60 ? 5'h08 : 5'h07)) : (_t59 ? 5'h07 : (_t60 ? 5'h07 : 5'h06)); // @[BankedLoadPort.swift:225]
-    assign _t66 = _t58 ? (_t59 ? 5'h06 : (_t60 ? 5'h06 : 5'h05)) : (_t59 ? 5'h05 : (_t60 ? 5'h05 : 5'h04)); // @[BankedLoadPort.swift:225]
-    assign _t67 = _t58 ? (_t59 ? 5'h04 : (_t60 ? 5'h04 : 5'h03)) : (_t59 ? 5'h03 : (_t60 ? 5'h03 : 5'h02)); // @[BankedLoadPort.swift:225]
-    assign _t68 = _t58 ? (_t59 ? 5'h02 : (_t60 ? 5'h02 : 5'h01)) : (_t59 ? 5'h01 : {{4{1'b0}}, _t60}); // @[BankedLoadPort.swift:225]
-    assign _t69 = _t55 ? (_t56 ? (_t57 ? _t61 : _t62) : (_t57 ? _t63 : _t64)) : (_t56 ? (_t57 ? _t65 : _t66) : (_t57 ? _t67 : _t68)); // @[BankedLoadPort.swift:225]
-    assign _t70 = _t54 ? 5'h10 : _t69; // @[BankedLoadPort.swift:225]
-    assign _t71 = _t56 ? (_t57 ? 3'h4 : (_t58 ? 3'h4 : (_t59 ? 3'h4 : (_t60 ? 3'h4 : 3'h3)))) : (_t57 ? 3'h3 : (_t58 ? 3'h3 : (_t59 ? 3'h3 : (_t60 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:225]
-    assign _t72 = _t56 ? (_t57 ? 3'h2 : (_t58 ? 3'h2 : (_t59 ? 3'h2 : (_t60 ? 3'h2 : 3'h1)))) : (_t57 ? 3'h1 : (_t58 ? 3'h1 : (_t59 ? 3'h1 : {{2{1'b0}}, _t60}))); // @[BankedLoadPort.swift:225]
-    assign _t73 = _t54 ? 3'h4 : (_t55 ? _t71 : _t72); // @[BankedLoadPort.swift:225]
-    assign _t74 = _t50 ? (_t51 ? (_t52 ? 3'h3 : 3'h2) : 3'h2) : (_t51 ? 3'h1 : {{2{1'b0}}, _t52}); // @[BankedLoadPort.swift:225]
-    assign _t75 = _t49 ? (_t50 ? (_t51 ? 3'h5 : (_t52 ? 3'h5 : 3'h4)) : (_t51 ? 3'h4 : 3'h3)) : _t74; // @[BankedLoadPort.swift:225]
-    assign _t76 = _t48 ? 3'h6 : _t75; // @[BankedLoadPort.swift:225]
-    assign _t77 = _t58 ? (_t59 ? (_t60 ? 6'h20 : 6'h1f) : (_t60 ? 6'h1f : 6'h1e)) : (_t59 ? (_t60 ? 6'h1e : 6'h1d) : (_t60 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:225]
-    assign _t78 = _t58 ? (_t59 ? (_t60 ? 6'h1c : 6'h1b) : (_t60 ? 6'h1b : 6'h1a)) : (_t59 ? (_t60 ? 6'h1a : 6'h19) : (_t60 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:225]
-    assign _t79 = _t58 ? (_t59 ? (_t60 ? 6'h18 : 6'h17) : (_t60 ? 6'h17 : 6'h16)) : (_t59 ? (_t60 ? 6'h16 : 6'h15) : (_t60 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:225]
-    assign _t80 = _t58 ? (_t59 ? (_t60 ? 6'h14 : 6'h13) : (_t60 ? 6'h13 : 6'h12)) : (_t59 ? (_t60 ? 6'h12 : 6'h11) : (_t60 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:225]
-    assign _t81 = _t58 ? (_t59 ? (_t60 ? 6'h10 : 6'h0f) : (_t60 ? 6'h0f : 6'h0e)) : (_t59 ? (_t60 ? 6'h0e : 6'h0d) : (_t60 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:225]
-    assign _t82 = _t58 ? (_t59 ? (_t60 ? 6'h0c : 6'h0b) : (_t60 ? 6'h0b : 6'h0a)) : (_t59 ? (_t60 ? 6'h0a : 6'h09) : (_t60 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:225]
-    assign _t83 = _t58 ? (_t59 ? (_t60 ? 6'h08 : 6'h07) : (_t60 ? 6'h07 : 6'h06)) : (_t59 ? (_t60 ? 6'h06 : 6'h05) : (_t60 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:225]
-    assign _t84 = _t58 ? (_t59 ? (_t60 ? 6'h04 : 6'h03) : (_t60 ? 6'h03 : 6'h02)) : (_t59 ? (_t60 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t60}); // @[BankedLoadPort.swift:225]
-    assign _t85 = _t55 ? (_t56 ? (_t57 ? _t77 : _t78) : (_t57 ? _t79 : _t80)) : (_t56 ? (_t57 ? _t81 : _t82) : (_t57 ? _t83 : _t84)); // @[BankedLoadPort.swift:225]
-    assign _t86 = _t54 ? 6'h20 : _t85; // @[BankedLoadPort.swift:225]
-    assign _t87 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:174]
-    assign _t88 = ((bank0_output_chunks[0] ? (_t87) : 8'h00) + (bank0_output_chunks[1] ? (_t87 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t87 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t89 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
-    assign _t90 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
-    assign _t91 = (bank0_table_beat_groups[0] ? (_t90) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t90 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t92 = (bank0_table_beat_groups[2] ? (_t90 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t90 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t93 = (bank0_table_beat_groups[4] ? (_t90 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t90 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t94 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:174]
-    assign _t95 = ((bank1_output_chunks[0] ? (_t94) : 8'h00) + (bank1_output_chunks[1] ? (_t94 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t94 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t96 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
-    assign _t97 = {{6{1'b0}}, bank1_table_rows}; // @[HardwareHelpers.swift:28]
-    assign _t98 = (bank1_table_beat_groups[0] ? (_t97) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t97 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t99 = (bank1_table_beat_groups[2] ? (_t97 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t97 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t100 = (bank1_table_beat_groups[4] ? (_t97 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t97 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t101 = load_bank ? bank1_expected_prototypes_beats_product_l2_0 : bank0_expected_prototypes_beats_product_l2_0; // @[BankedLoadPort.swift:250]
-    assign _t102 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:250]
-    assign _t103 = ~ls_loaded; // @[BankedLoadPort.swift:246]
-    assign _t104 = ~np_loaded; // @[BankedLoadPort.swift:246]
-    assign _t105 = ~ns_loaded; // @[BankedLoadPort.swift:246]
-    assign _t106 = ~cout_loaded; // @[BankedLoadPort.swift:246]
-    assign _t107 = ~columns_loaded; // @[BankedLoadPort.swift:246]
-    assign _t108 = ~multiplier_loaded; // @[BankedLoadPort.swift:246]
-    assign _t109 = ~shift_loaded; // @[BankedLoadPort.swift:246]
-    assign _t110 = ~relu_loaded; // @[BankedLoadPort.swift:246]
-    assign _t111 = ~ls_legal; // @[BankedLoadPort.swift:246]
-    assign _t112 = ~np_legal; // @[BankedLoadPort.swift:246]
-    assign _t113 = ~ns_legal; // @[BankedLoadPort.swift:246]
-    assign _t114 = ~cout_legal; // @[BankedLoadPort.swift:246]
-    assign _t115 = ~columns_legal; // @[BankedLoadPort.swift:246]
-    assign _t116 = ~multiplier_legal; // @[BankedLoadPort.swift:246]
-    assign _t117 = ~shift_legal; // @[BankedLoadPort.swift:246]
-    assign _t118 = ~relu_legal; // @[BankedLoadPort.swift:246]
-    assign _t119 = _t103 | _t104; // @[BankedLoadPort.swift:246]
-    assign _t120 = _t119 | (_t105 | _t106); // @[BankedLoadPort.swift:246]
-    assign _t121 = _t119 ? (_t103 ? (_t103 ? 6'h10 : 6'h00) : (_t104 ? 6'h11 : 6'h00)) : (_t105 ? (_t105 ? 6'h12 : 6'h00) : (_t106 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:246]
-    assign _t122 = _t107 | _t108; // @[BankedLoadPort.swift:246]
-    assign _t123 = _t122 ? (_t107 ? (_t107 ? 6'h14 : 6'h00) : (_t108 ? 6'h15 : 6'h00)) : (_t109 ? (_t109 ? 6'h16 : 6'h00) : (_t110 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:246]
-    assign _t124 = _t120 | (_t122 | (_t109 | _t110)); // @[BankedLoadPort.swift:246]
-    assign _t125 = _t111 | _t112; // @[BankedLoadPort.swift:246]
-    assign _t126 = _t125 | (_t113 | _t114); // @[BankedLoadPort.swift:246]
-    assign _t127 = _t125 ? (_t111 ? (_t111 ? 6'h20 : 6'h00) : (_t112 ? 6'h21 : 6'h00)) : (_t113 ? (_t113 ? 6'h22 : 6'h00) : (_t114 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:246]
-    assign _t128 = _t115 | _t116; // @[BankedLoadPort.swift:246]
-    assign _t129 = _t117 ? (_t117 ? 6'h26 : 6'h00) : (_t118 ? (_t118 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:246]
-    assign _t130 = _t128 ? (_t115 ? (_t115 ? 6'h24 : 6'h00) : (_t116 ? 6'h25 : 6'h00)) : _t129; // @[BankedLoadPort.swift:246]
-    assign _t131 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:174]
-    assign _t132 = ~table_beats_match_q; // @[BankedLoadPort.swift:174]
-    assign _t133 = ~bias_beats_match_q; // @[BankedLoadPort.swift:174]
-    assign _t134 = _t131 ? (_t131 ? 6'h09 : 6'h00) : (_t132 ? (_t132 ? 6'h0a : 6'h00) : (_t133 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:173]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:304]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:304]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:304]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:304]
+    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:305]
+    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:305]
+    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:304]
+    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:304]
+    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:304]
+    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:304]
+    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:305]
+    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:305]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:311]
+    assign load_bank = ~active_bank; // @[BankedLoadPort.swift:80]
+    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:168]
+    assign _t11 = _t10 & load_last; // @[BankedLoadPort.swift:88]
+    assign register_beat = load_kind_q == 2'h0; // @[BankedLoadPort.swift:97]
+    assign _t12 = load_moved & register_beat; // @[BankedLoadPort.swift:108]
+    assign load_restart = _t12 & load_data_seen; // @[BankedLoadPort.swift:99]
+    assign load_clear = committing | load_restart; // @[BankedLoadPort.swift:100]
+    assign _t13 = load_data_q[15:0]; // @[BankedLoadPort.swift:131]
+    assign _t14 = load_data_q[255:16] == 240'h000000000000000000000000000000000000000000000000000000000000; // @[BankedLoadPort.swift:111]
+    assign _t15 = load_kind == 2'h0; // @[BankedLoadPort.swift:168]
+    assign _t16 = _t10 & _t15; // @[BankedLoadPort.swift:117]
+    assign _t17 = load_data_q[3:0]; // @[BankedLoadPort.swift:131]
+    assign _t18 = load_data[3:0]; // @[BankedLoadPort.swift:226]
+    assign _t19 = register_check_low[3:0]; // @[BankedLoadPort.swift:126]
+    assign _t20 = ~load_bank; // @[BankedLoadPort.swift:229]
+    assign _t21 = ls_written & _t20; // @[BankedLoadPort.swift:229]
+    assign _t22 = ls_written & load_bank; // @[BankedLoadPort.swift:229]
+    assign _t23 = load_data_q[4:0]; // @[BankedLoadPort.swift:131]
+    assign _t24 = load_data[4:0]; // @[BankedLoadPort.swift:226]
+    assign _t25 = register_check_low[4:0]; // @[BankedLoadPort.swift:126]
+    assign _t26 = register_check_high_clear & (register_check_low[15:5] == 11'h000); // @[BankedLoadPort.swift:126]
+    assign _t27 = np_written & _t20; // @[BankedLoadPort.swift:229]
+    assign _t28 = np_written & load_bank; // @[BankedLoadPort.swift:229]
+    assign _t29 = load_data_q[6:0]; // @[BankedLoadPort.swift:131]
+    assign _t30 = load_data[6:0]; // @[BankedLoadPort.swift:226]
+    assign _t31 = register_check_low[6:0]; // @[BankedLoadPort.swift:126]
+    assign _t32 = ((register_check_high_clear & (register_check_low[15:7] == 9'h000)) & (7'h01 <= _t31)) & (_t31 <= 7'h40); // @[BankedLoadPort.swift:126]
+    assign _t33 = ns_written & _t20; // @[BankedLoadPort.swift:229]
+    assign _t34 = ns_written & load_bank; // @[BankedLoadPort.swift:229]
+    assign _t35 = cout_written & _t20; // @[BankedLoadPort.swift:229]
+    assign _t36 = cout_written & load_bank; // @[BankedLoadPort.swift:229]
+    assign _t37 = load_data_q[12:0]; // @[BankedLoadPort.swift:131]
+    assign _t38 = register_check_low[12:0]; // @[BankedLoadPort.swift:126]
+    assign _t39 = ((register_check_high_clear & (register_check_low[15:13] == 3'h0)) & (13'h0001 <= _t38)) & (_t38 <= 13'h1000); // @[BankedLoadPort.swift:126]
+    assign _t40 = load_data_q[0]; // @[BankedLoadPort.swift:131]
+    assign _t41 = load_moved & (load_kind_q == 2'h1); // @[BankedLoadPort.swift:157]
+    assign _t42 = load_moved & (load_kind_q == 2'h2); // @[BankedLoadPort.swift:157]
+    assign _t43 = load_moved & (load_kind_q == 2'h3); // @[BankedLoadPort.swift:157]
+    assign _t44 = (_t15 & (load_address < 10'h008)) | (((load_kind == 2'h1) & (load_index < 5'h18)) & (load_address < 10'h010)); // @[BankedLoadPort.swift:168]
+    assign _t45 = (_t44 | ((load_kind == 2'h2) & (load_index < 5'h02))) | ((load_kind == 2'h3) & (load_address < 10'h004)); // @[BankedLoadPort.swift:168]
+    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t131; // @[BankedLoadPort.swift:175]
+    assign commit_fails = scope_check_fails_q | (_t128 | (_t129 | _t130)); // @[BankedLoadPort.swift:176]
+    assign _t46 = ~commit_fails; // @[BankedLoadPort.swift:206]
+    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:186]
+    assign _t47 = checking & _t46; // @[BankedLoadPort.swift:206]
+    assign _t48 = ~swap; // @[BankedLoadPort.swift:85]
+    assign _t49 = ((((~_t11) & (~load_moved_last)) & (~committing)) & (~(_t47 | (pending & _t48)))) & _t48; // @[BankedLoadPort.swift:85]
+    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:216]
+    assign _t50 = _t24[4]; // @[BankedLoadPort.swift:226]
+    assign _t51 = _t24[3]; // @[BankedLoadPort.swift:226]
+    assign _t52 = _t24[2]; // @[BankedLoadPort.swift:226]
+    assign _t53 = _t24[1]; // @[BankedLoadPort.swift:226]
+    assign _t54 = _t24[0]; // @[BankedLoadPort.swift:226]
+    assign _t55 = _t30[6]; // @[BankedLoadPort.swift:226]
+    assign _t56 = _t30[5]; // @[BankedLoadPort.swift:226]
+    assign _t57 = _t30[4]; // @[BankedLoadPort.swift:226]
+    assign _t58 = _t30[3]; // @[BankedLoadPort.swift:226]
+    assign _t59 = _t30[2]; // @[BankedLoadPort.swift:226]
+    assign _t60 = _t30[1]; // @[BankedLoadPort.swift:226]
+    assign _t61 = _t30[0]; // @[BankedLoadPort.swift:226]
+    assign _t62 = _t59 ? (_t60 ? 5'h10 : (_t61 ? 5'h10 : 5'h0f)) : (_t60 ? 5'h0f : (_t61 ? 5'h0f : 5'h0e)); // @[BankedLoadPort.swift:226]
+    assign _t63 = _t59 ? (_t60 ? 5'h0e : (_t61 ? 5'h0e : 5'h0d)) : (_t60 ? 5'h0d : (_t61 ? 5'h0d : 5'h0c)); // @[BankedLoadPort.swift:226]
+    assign _t64 = _t59 ? (_t60 ? 5'h0c : (_t61 ? 5'h0c : 5'h0b)) : (_t60 ? 5'h0b : (_t61 ? 5'h0b : 5'h0a)); // @[BankedLoadPort.swift:226]
+    assign _t65 = _t59 ? (_t60 ? 5'h0a : (_t61 ? 5'h0a : 5'h09)) : (_t60 ? 5'h09 : (_t61 ? 5'h09 : 5'h08)); // @[BankedLoadPort.swift:226]
+    assign _t66 = _t59 ? (_t60 ? 5'h08 : (_t61 ? 5'h08 : 5'h07)) : (_t60 ? 5'h07 : (_t61 ? 5'h07 : 5'h06)); // @[BankedLoadPort.swift:226]
+    assign _t67 = _t59 ? (_t60 ? 5'h06 : (_t61 ? 5'h06 : 5'h05)) : (_t60 ? 5'h05 : (_t61 ? 5'h05 : 5'h04)); // @[BankedLoadPort.swift:226]
+    assign _t68 = _t59 ? (_t60 ? 5'h04 : (_t61 ? 5'h04 : 5'h03)) : (_t60 ? 5'h03 : (_t61 ? 5'h03 : 5'h02)); // @[BankedLoadPort.swift:226]
+    assign _t69 = _t59 ? (_t60 ? 5'h02 : (_t61 ? 5'h02 : 5'h01)) : (_t60 ? 5'h01 : {{4{1'b0}}, _t61}); // @[BankedLoadPort.swift:226]
+    assign _t70 = _t56 ? (_t57 ? (_t58 ? _t62 : _t63) : (_t58 ? _t64 : _t65)) : (_t57 ? (_t58 ? _t66 : _t67) : (_t58 ? _t68 : _t69)); // @[BankedLoadPort.swift:226]
+    assign _t71 = _t57 ? (_t58 ? 3'h4 : (_t59 ? 3'h4 : (_t60 ? 3'h4 : (_t61 ? 3'h4 : 3'h3)))) : (_t58 ? 3'h3 : (_t59 ? 3'h3 : (_t60 ? 3'h3 : (_t61 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:226]
+    assign _t72 = _t57 ? (_t58 ? 3'h2 : (_t59 ? 3'h2 : (_t60 ? 3'h2 : (_t61 ? 3'h2 : 3'h1)))) : (_t58 ? 3'h1 : (_t59 ? 3'h1 : (_t60 ? 3'h1 : {{2{1'b0}}, _t61}))); // @[BankedLoadPort.swift:226]
+    assign _t73 = _t52 ? (_t53 ? (_t54 ? 3'h3 : 3'h2) : 3'h2) : (_t53 ? 3'h1 : {{2{1'b0}}, _t54}); // @[BankedLoadPort.swift:226]
+    assign _t74 = _t51 ? (_t52 ? (_t53 ? 3'h5 : (_t54 ? 3'h5 : 3'h4)) : (_t53 ? 3'h4 : 3'h3)) : _t73; // @[BankedLoadPort.swift:226]
+    assign _t75 = _t59 ? (_t60 ? (_t61 ? 6'h20 : 6'h1f) : (_t61 ? 6'h1f : 6'h1e)) : (_t60 ? (_t61 ? 6'h1e : 6'h1d) : (_t61 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:226]
+    assign _t76 = _t59 ? (_t60 ? (_t61 ? 6'h1c : 6'h1b) : (_t61 ? 6'h1b : 6'h1a)) : (_t60 ? (_t61 ? 6'h1a : 6'h19) : (_t61 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:226]
+    assign _t77 = _t59 ? (_t60 ? (_t61 ? 6'h18 : 6'h17) : (_t61 ? 6'h17 : 6'h16)) : (_t60 ? (_t61 ? 6'h16 : 6'h15) : (_t61 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:226]
+    assign _t78 = _t59 ? (_t60 ? (_t61 ? 6'h14 : 6'h13) : (_t61 ? 6'h13 : 6'h12)) : (_t60 ? (_t61 ? 6'h12 : 6'h11) : (_t61 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:226]
+    assign _t79 = _t59 ? (_t60 ? (_t61 ? 6'h10 : 6'h0f) : (_t61 ? 6'h0f : 6'h0e)) : (_t60 ? (_t61 ? 6'h0e : 6'h0d) : (_t61 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:226]
+    assign _t80 = _t59 ? (_t60 ? (_t61 ? 6'h0c : 6'h0b) : (_t61 ? 6'h0b : 6'h0a)) : (_t60 ? (_t61 ? 6'h0a : 6'h09) : (_t61 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:226]
+    assign _t81 = _t59 ? (_t60 ? (_t61 ? 6'h08 : 6'h07) : (_t61 ? 6'h07 : 6'h06)) : (_t60 ? (_t61 ? 6'h06 : 6'h05) : (_t61 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:226]
+    assign _t82 = _t59 ? (_t60 ? (_t61 ? 6'h04 : 6'h03) : (_t61 ? 6'h03 : 6'h02)) : (_t60 ? (_t61 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t61}); // @[BankedLoadPort.swift:226]
+    assign _t83 = _t56 ? (_t57 ? (_t58 ? _t75 : _t76) : (_t58 ? _t77 : _t78)) : (_t57 ? (_t58 ? _t79 : _t80) : (_t58 ? _t81 : _t82)); // @[BankedLoadPort.swift:226]
+    assign _t84 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:174]
+    assign _t85 = ((bank0_output_chunks[0] ? (_t84) : 8'h00) + (bank0_output_chunks[1] ? (_t84 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t84 << 2) : 8'h00); // @[LayerControl.swift:174]
+    assign _t86 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t87 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
+    assign _t88 = (bank0_table_beat_groups[0] ? (_t87) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t87 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t89 = (bank0_table_beat_groups[2] ? (_t87 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t87 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t90 = (bank0_table_beat_groups[4] ? (_t87 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t87 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t91 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:174]
+    assign _t92 = ((bank1_output_chunks[0] ? (_t91) : 8'h00) + (bank1_output_chunks[1] ? (_t91 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t91 << 2) : 8'h00); // @[LayerControl.swift:174]
+    assign _t93 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t94 = {{6{1'b0}}, bank1_table_rows}; // @[HardwareHelpers.swift:28]
+    assign _t95 = (bank1_table_beat_groups[0] ? (_t94) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t94 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t96 = (bank1_table_beat_groups[2] ? (_t94 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t94 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t97 = (bank1_table_beat_groups[4] ? (_t94 << 4) : 14'h0000) + (bank1_table_beat_groups[5] ? (_t94 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t98 = load_bank ? bank1_expected_prototypes_beats_product_l2_0 : bank0_expected_prototypes_beats_product_l2_0; // @[BankedLoadPort.swift:254]
+    assign _t99 = load_bank ? bank1_expected_table_beats : bank0_expected_table_beats; // @[BankedLoadPort.swift:254]
+    assign _t100 = ~ls_loaded; // @[BankedLoadPort.swift:250]
+    assign _t101 = ~np_loaded; // @[BankedLoadPort.swift:250]
+    assign _t102 = ~ns_loaded; // @[BankedLoadPort.swift:250]
+    assign _t103 = ~cout_loaded; // @[BankedLoadPort.swift:250]
+    assign _t104 = ~columns_loaded; // @[BankedLoadPort.swift:250]
+    assign _t105 = ~multiplier_loaded; // @[BankedLoadPort.swift:250]
+    assign _t106 = ~shift_loaded; // @[BankedLoadPort.swift:250]
+    assign _t107 = ~relu_loaded; // @[BankedLoadPort.swift:250]
+    assign _t108 = ~ls_legal; // @[BankedLoadPort.swift:250]
+    assign _t109 = ~np_legal; // @[BankedLoadPort.swift:250]
+    assign _t110 = ~ns_legal; // @[BankedLoadPort.swift:250]
+    assign _t111 = ~cout_legal; // @[BankedLoadPort.swift:250]
+    assign _t112 = ~columns_legal; // @[BankedLoadPort.swift:250]
+    assign _t113 = ~multiplier_legal; // @[BankedLoadPort.swift:250]
+    assign _t114 = ~shift_legal; // @[BankedLoadPort.swift:250]
+    assign _t115 = ~relu_legal; // @[BankedLoadPort.swift:250]
+    assign _t116 = _t100 | _t101; // @[BankedLoadPort.swift:250]
+    assign _t117 = _t116 | (_t102 | _t103); // @[BankedLoadPort.swift:250]
+    assign _t118 = _t116 ? (_t100 ? (_t100 ? 6'h10 : 6'h00) : (_t101 ? 6'h11 : 6'h00)) : (_t102 ? (_t102 ? 6'h12 : 6'h00) : (_t103 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:250]
+    assign _t119 = _t104 | _t105; // @[BankedLoadPort.swift:250]
+    assign _t120 = _t119 ? (_t104 ? (_t104 ? 6'h14 : 6'h00) : (_t105 ? 6'h15 : 6'h00)) : (_t106 ? (_t106 ? 6'h16 : 6'h00) : (_t107 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:250]
+    assign _t121 = _t117 | (_t119 | (_t106 | _t107)); // @[BankedLoadPort.swift:250]
+    assign _t122 = _t108 | _t109; // @[BankedLoadPort.swift:250]
+    assign _t123 = _t122 | (_t110 | _t111); // @[BankedLoadPort.swift:250]
+    assign _t124 = _t122 ? (_t108 ? (_t108 ? 6'h20 : 6'h00) : (_t109 ? 6'h21 : 6'h00)) : (_t110 ? (_t110 ? 6'h22 : 6'h00) : (_t111 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:250]
+    assign _t125 = _t112 | _t113; // @[BankedLoadPort.swift:250]
+    assign _t126 = _t114 ? (_t114 ? 6'h26 : 6'h00) : (_t115 ? (_t115 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:250]
+    assign _t127 = _t125 ? (_t112 ? (_t112 ? 6'h24 : 6'h00) : (_t113 ? 6'h25 : 6'h00)) : _t126; // @[BankedLoadPort.swift:250]
+    assign _t128 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:176]
+    assign _t129 = ~table_beats_match_q; // @[BankedLoadPort.swift:176]
+    assign _t130 = ~bias_beats_match_q; // @[BankedLoadPort.swift:176]
+    assign _t131 = _t128 ? (_t128 ? 6'h09 : 6'h00) : (_t129 ? (_t129 ? 6'h0a : 6'h00) : (_t130 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:175]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -676,158 +676,164 @@ module pqa_layer_control (
             bank0_table_beat_groups <= 6'h00;
             bank1_table_beat_groups <= 6'h00;
         end else begin
-            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:79]
-            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:189]
-            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:189]
-            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:189]
-            else if (checking) pending <= _t43; // @[BankedLoadPort.swift:204]
-            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:176]
-            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:175]
-            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:180]
-            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:176]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:300]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:300]
-            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:296]
-            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:301]
-            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:300]
-            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:300]
-            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:296]
-            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:301]
-            load_ready_q <= _t46 & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:84]
-            load_moved <= _t10; // @[BankedLoadPort.swift:166]
-            load_moved_last <= _t11; // @[BankedLoadPort.swift:87]
-            if (load_moved & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:101]
-            else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:100]
-            register_check_valid <= _t12; // @[BankedLoadPort.swift:107]
-            ls_written <= _t16 & (load_address == 10'h000); // @[BankedLoadPort.swift:116]
-            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h000)) ls_legal <= ((register_check_high_clear & (register_check_low[15:4] == 12'h000)) & (4'h1 <= _t18)) & (_t18 <= 4'h9); // @[BankedLoadPort.swift:124]
-            if (_t20) bank0_ls <= _t17; // @[BankedLoadPort.swift:225]
-            if (_t21) bank1_ls <= _t17; // @[BankedLoadPort.swift:225]
-            np_written <= _t16 & (load_address == 10'h001); // @[BankedLoadPort.swift:116]
-            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h001)) np_legal <= (_t24 & (5'h01 <= _t23)) & (_t23 <= 5'h10); // @[BankedLoadPort.swift:124]
-            if (_t25) bank0_np <= _t22; // @[BankedLoadPort.swift:225]
-            if (_t26) bank1_np <= _t22; // @[BankedLoadPort.swift:225]
-            ns_written <= _t16 & (load_address == 10'h002); // @[BankedLoadPort.swift:116]
-            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h002)) ns_legal <= _t29; // @[BankedLoadPort.swift:124]
-            if (_t30) bank0_ns <= _t27; // @[BankedLoadPort.swift:225]
-            if (_t31) bank1_ns <= _t27; // @[BankedLoadPort.swift:225]
-            cout_written <= _t16 & (load_address == 10'h003); // @[BankedLoadPort.swift:116]
-            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h003)) cout_legal <= _t29; // @[BankedLoadPort.swift:124]
-            if (_t32) bank0_cout <= _t27; // @[BankedLoadPort.swift:225]
-            if (_t33) bank1_cout <= _t27; // @[BankedLoadPort.swift:225]
-            columns_written <= _t16 & (load_address == 10'h004); // @[BankedLoadPort.swift:116]
-            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h004)) columns_legal <= _t36; // @[BankedLoadPort.swift:124]
-            if (columns_written & _t19) bank0_columns <= _t34; // @[BankedLoadPort.swift:129]
-            if (columns_written & load_bank) bank1_columns <= _t34; // @[BankedLoadPort.swift:129]
-            multiplier_written <= _t16 & (load_address == 10'h005); // @[BankedLoadPort.swift:116]
-            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h005)) multiplier_legal <= register_check_high_clear & (16'h0001 <= register_check_low); // @[BankedLoadPort.swift:124]
-            if (multiplier_written & _t19) bank0_multiplier <= _t13; // @[BankedLoadPort.swift:129]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t13; // @[BankedLoadPort.swift:129]
-            shift_written <= _t16 & (load_address == 10'h006); // @[BankedLoadPort.swift:116]
-            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h006)) shift_legal <= _t24; // @[BankedLoadPort.swift:124]
-            if (shift_written & _t19) bank0_shift <= _t22; // @[BankedLoadPort.swift:225]
-            if (shift_written & load_bank) bank1_shift <= _t22; // @[BankedLoadPort.swift:225]
-            relu_written <= _t16 & (load_address == 10'h007); // @[BankedLoadPort.swift:116]
-            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:123]
-            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:122]
-            if (register_check_valid & (register_check_address == 10'h007)) relu_legal <= register_check_high_clear & (register_check_low[15:1] == 15'h0000); // @[BankedLoadPort.swift:124]
-            if (relu_written & _t19) bank0_relu <= _t37; // @[BankedLoadPort.swift:129]
-            if (relu_written & load_bank) bank1_relu <= _t37; // @[BankedLoadPort.swift:129]
-            prototypes_write_valid_q <= _t38 & (load_address_q < 10'h010); // @[BankedLoadPort.swift:148]
-            table_write_valid_q <= _t39; // @[BankedLoadPort.swift:155]
-            bias_write_valid_q <= _t40 & (load_address_q < 10'h004); // @[BankedLoadPort.swift:148]
-            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:155]
-            else if (_t38 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:155]
-            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:155]
-            else if (_t39 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:155]
-            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:155]
-            else if (_t40 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:155]
-            load_unknown_beat <= _t10 & (~_t42); // @[BankedLoadPort.swift:166]
-            if (load_unknown_beat) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:169]
-            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:168]
-            if (_t44) error_code <= 6'h00; // @[BankedLoadPort.swift:204]
+            if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:80]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:191]
+            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:191]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:191]
+            else if (checking) pending <= _t46; // @[BankedLoadPort.swift:206]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:178]
+            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:177]
+            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:182]
+            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:178]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:304]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:304]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:300]
+            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:305]
+            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:304]
+            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:304]
+            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:300]
+            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:305]
+            load_ready_q <= _t49 & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:85]
+            load_moved <= _t10; // @[BankedLoadPort.swift:168]
+            load_moved_last <= _t11; // @[BankedLoadPort.swift:88]
+            if (load_moved & (~register_beat)) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:102]
+            else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:101]
+            register_check_valid <= _t12; // @[BankedLoadPort.swift:108]
+            ls_written <= _t16 & (load_address == 10'h000); // @[BankedLoadPort.swift:117]
+            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h000)) ls_legal <= ((register_check_high_clear & (register_check_low[15:4] == 12'h000)) & (4'h1 <= _t19)) & (_t19 <= 4'h9); // @[BankedLoadPort.swift:126]
+            if (_t21) bank0_ls <= _t17; // @[BankedLoadPort.swift:131]
+            if (_t22) bank1_ls <= _t17; // @[BankedLoadPort.swift:131]
+            np_written <= _t16 & (load_address == 10'h001); // @[BankedLoadPort.swift:117]
+            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h001)) np_legal <= (_t26 & (5'h01 <= _t25)) & (_t25 <= 5'h10); // @[BankedLoadPort.swift:126]
+            if (_t27) bank0_np <= _t23; // @[BankedLoadPort.swift:131]
+            if (_t28) bank1_np <= _t23; // @[BankedLoadPort.swift:131]
+            ns_written <= _t16 & (load_address == 10'h002); // @[BankedLoadPort.swift:117]
+            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h002)) ns_legal <= _t32; // @[BankedLoadPort.swift:126]
+            if (_t33) bank0_ns <= _t29; // @[BankedLoadPort.swift:131]
+            if (_t34) bank1_ns <= _t29; // @[BankedLoadPort.swift:131]
+            cout_written <= _t16 & (load_address == 10'h003); // @[BankedLoadPort.swift:117]
+            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h003)) cout_legal <= _t32; // @[BankedLoadPort.swift:126]
+            if (_t35) bank0_cout <= _t29; // @[BankedLoadPort.swift:131]
+            if (_t36) bank1_cout <= _t29; // @[BankedLoadPort.swift:131]
+            columns_written <= _t16 & (load_address == 10'h004); // @[BankedLoadPort.swift:117]
+            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h004)) columns_legal <= _t39; // @[BankedLoadPort.swift:126]
+            if (columns_written & _t20) bank0_columns <= _t37; // @[BankedLoadPort.swift:131]
+            if (columns_written & load_bank) bank1_columns <= _t37; // @[BankedLoadPort.swift:131]
+            multiplier_written <= _t16 & (load_address == 10'h005); // @[BankedLoadPort.swift:117]
+            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h005)) multiplier_legal <= register_check_high_clear & (16'h0001 <= register_check_low); // @[BankedLoadPort.swift:126]
+            if (multiplier_written & _t20) bank0_multiplier <= _t13; // @[BankedLoadPort.swift:131]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t13; // @[BankedLoadPort.swift:131]
+            shift_written <= _t16 & (load_address == 10'h006); // @[BankedLoadPort.swift:117]
+            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h006)) shift_legal <= _t26; // @[BankedLoadPort.swift:126]
+            if (shift_written & _t20) bank0_shift <= _t23; // @[BankedLoadPort.swift:131]
+            if (shift_written & load_bank) bank1_shift <= _t23; // @[BankedLoadPort.swift:131]
+            relu_written <= _t16 & (load_address == 10'h007); // @[BankedLoadPort.swift:117]
+            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:125]
+            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:124]
+            if (register_check_valid & (register_check_address == 10'h007)) relu_legal <= register_check_high_clear & (register_check_low[15:1] == 15'h0000); // @[BankedLoadPort.swift:126]
+            if (relu_written & _t20) bank0_relu <= _t40; // @[BankedLoadPort.swift:131]
+            if (relu_written & load_bank) bank1_relu <= _t40; // @[BankedLoadPort.swift:131]
+            prototypes_write_valid_q <= _t41 & (load_address_q < 10'h010); // @[BankedLoadPort.swift:150]
+            table_write_valid_q <= _t42; // @[BankedLoadPort.swift:157]
+            bias_write_valid_q <= _t43 & (load_address_q < 10'h004); // @[BankedLoadPort.swift:150]
+            if (load_clear) prototypes_beats <= 9'h000; // @[BankedLoadPort.swift:157]
+            else if (_t41 & (prototypes_beats <= 9'h180)) prototypes_beats <= prototypes_beats + 9'h001; // @[BankedLoadPort.swift:157]
+            if (load_clear) table_beats <= 12'h000; // @[BankedLoadPort.swift:157]
+            else if (_t42 & (table_beats <= 12'h800)) table_beats <= table_beats + 12'h001; // @[BankedLoadPort.swift:157]
+            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:157]
+            else if (_t43 & (bias_beats <= 3'h4)) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:157]
+            load_unknown_beat <= _t10 & (~_t45); // @[BankedLoadPort.swift:168]
+            if (load_unknown_beat) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:171]
+            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:170]
+            if (_t47) error_code <= 6'h00; // @[BankedLoadPort.swift:206]
             else if (error_code == 6'h00) begin
-                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:205]
-                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:205]
-                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:205]
-                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:205]
+                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:207]
+                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:207]
+                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:207]
+                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:207]
             end
-            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:202]
-            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:203]
-            if (_t20) bank0_chunks <= _t47; // @[BankedLoadPort.swift:225]
-            if (_t21) bank1_chunks <= _t47; // @[BankedLoadPort.swift:225]
-            if (_t25) bank0_prototype_chunks <= _t53; // @[BankedLoadPort.swift:225]
-            if (_t26) bank1_prototype_chunks <= _t53; // @[BankedLoadPort.swift:225]
-            if (_t30) bank0_groups <= _t70; // @[BankedLoadPort.swift:225]
-            if (_t31) bank1_groups <= _t70; // @[BankedLoadPort.swift:225]
-            if (_t32) bank0_output_chunks <= _t73; // @[BankedLoadPort.swift:225]
-            if (_t33) bank1_output_chunks <= _t73; // @[BankedLoadPort.swift:225]
-            if (_t25) bank0_prototype_beat_groups <= _t76; // @[BankedLoadPort.swift:225]
-            if (_t26) bank1_prototype_beat_groups <= _t76; // @[BankedLoadPort.swift:225]
-            if (_t30) bank0_table_beat_groups <= _t86; // @[BankedLoadPort.swift:225]
-            if (_t31) bank1_table_beat_groups <= _t86; // @[BankedLoadPort.swift:225]
+            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:204]
+            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:205]
+            if (_t21) bank0_chunks <= chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t22) bank1_chunks <= chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t27) bank0_prototype_chunks <= prototype_chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t28) bank1_prototype_chunks <= prototype_chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t33) bank0_groups <= groups_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t34) bank1_groups <= groups_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t35) bank0_output_chunks <= output_chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t36) bank1_output_chunks <= output_chunks_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t27) bank0_prototype_beat_groups <= prototype_beat_groups_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t28) bank1_prototype_beat_groups <= prototype_beat_groups_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t33) bank0_table_beat_groups <= table_beat_groups_derived_q; // @[BankedLoadPort.swift:229]
+            if (_t34) bank1_table_beat_groups <= table_beat_groups_derived_q; // @[BankedLoadPort.swift:229]
         end
     end
 
     always @(posedge clk) begin
-        load_kind_q <= load_kind; // @[BankedLoadPort.swift:88]
-        load_index_q <= load_index; // @[BankedLoadPort.swift:88]
-        load_address_q <= load_address; // @[BankedLoadPort.swift:89]
-        load_data_q <= load_data; // @[BankedLoadPort.swift:90]
-        register_check_address <= load_address_q; // @[BankedLoadPort.swift:108]
-        register_check_low <= _t13; // @[BankedLoadPort.swift:129]
-        register_check_high_clear <= _t14; // @[BankedLoadPort.swift:110]
-        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:149]
-        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:150]
-        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:151]
-        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:149]
-        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:150]
-        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:151]
-        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:150]
-        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:151]
+        load_kind_q <= load_kind; // @[BankedLoadPort.swift:89]
+        load_index_q <= load_index; // @[BankedLoadPort.swift:89]
+        load_address_q <= load_address; // @[BankedLoadPort.swift:90]
+        load_data_q <= load_data; // @[BankedLoadPort.swift:91]
+        register_check_address <= load_address_q; // @[BankedLoadPort.swift:109]
+        register_check_low <= _t13; // @[BankedLoadPort.swift:131]
+        register_check_high_clear <= _t14; // @[BankedLoadPort.swift:111]
+        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:151]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:152]
+        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:153]
+        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:151]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:152]
+        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:153]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:152]
+        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:153]
+        chunks_derived_q <= _t18[3] ? 1'b1 : (_t18[2] ? 1'b1 : (_t18[1] ? 1'b1 : _t18[0])); // @[BankedLoadPort.swift:226]
+        prototype_chunks_derived_q <= _t50 ? 1'b1 : (_t51 ? 1'b1 : (_t52 ? 1'b1 : (_t53 ? 1'b1 : _t54))); // @[BankedLoadPort.swift:226]
+        groups_derived_q <= _t55 ? 5'h10 : _t70; // @[BankedLoadPort.swift:226]
+        output_chunks_derived_q <= _t55 ? 3'h4 : (_t56 ? _t71 : _t72); // @[BankedLoadPort.swift:226]
         bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
         bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
         bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
         bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
+        prototype_beat_groups_derived_q <= _t50 ? 3'h6 : _t74; // @[BankedLoadPort.swift:226]
+        table_beat_groups_derived_q <= _t55 ? 6'h20 : _t83; // @[BankedLoadPort.swift:226]
         bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank0_table_rows <= _t88; // @[LayerControl.swift:174]
-        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t89) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t89 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t89 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank0_table_rows <= _t85; // @[LayerControl.swift:174]
+        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t86) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t86 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t86 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank0_expected_prototypes_beats_product_l2_0 <= bank0_expected_prototypes_beats_product_l1_0 + bank0_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_0 <= _t91 + _t92; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_1 <= _t93; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats_product_l2_0 <= _t88 + _t89; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats_product_l2_1 <= _t90; // @[HardwareHelpers.swift:28]
         bank0_expected_table_beats <= bank0_expected_table_beats_product_l2_0 + bank0_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
         bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank1_table_rows <= _t95; // @[LayerControl.swift:174]
-        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t96) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t96 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t96 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank1_table_rows <= _t92; // @[LayerControl.swift:174]
+        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t93) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t93 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t93 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank1_expected_prototypes_beats_product_l2_0 <= bank1_expected_prototypes_beats_product_l1_0 + bank1_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank1_expected_table_beats_product_l2_0 <= _t98 + _t99; // @[HardwareHelpers.swift:28]
-        bank1_expected_table_beats_product_l2_1 <= _t100; // @[HardwareHelpers.swift:28]
+        bank1_expected_table_beats_product_l2_0 <= _t95 + _t96; // @[HardwareHelpers.swift:28]
+        bank1_expected_table_beats_product_l2_1 <= _t97; // @[HardwareHelpers.swift:28]
         bank1_expected_table_beats <= bank1_expected_table_beats_product_l2_0 + bank1_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
-        scope_check_fails_q <= _t124 | (_t126 | (_t128 | (_t117 | (_t118 | load_bad_beat)))); // @[BankedLoadPort.swift:246]
-        scope_check_code_q <= _t124 ? (_t120 ? _t121 : _t123) : (_t126 ? _t127 : _t130); // @[BankedLoadPort.swift:246]
-        prototypes_beats_match_q <= (prototypes_beats == _t101[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:250]
-        table_beats_match_q <= (table_beats == _t102[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:250]
-        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_output_chunks : bank0_output_chunks)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:250]
+        scope_check_fails_q <= _t121 | (_t123 | (_t125 | (_t114 | (_t115 | load_bad_beat)))); // @[BankedLoadPort.swift:250]
+        scope_check_code_q <= _t121 ? (_t117 ? _t118 : _t120) : (_t123 ? _t124 : _t127); // @[BankedLoadPort.swift:250]
+        prototypes_beats_match_q <= (prototypes_beats == _t98[8:0]) & (prototypes_beats != 9'h000); // @[BankedLoadPort.swift:254]
+        table_beats_match_q <= (table_beats == _t99[11:0]) & (table_beats != 12'h000); // @[BankedLoadPort.swift:254]
+        bias_beats_match_q <= (bias_beats == (load_bank ? bank1_output_chunks : bank0_output_chunks)) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:254]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t101[10:9], _t102[13:12], 1'b0};
+    wire _unused_ok = &{1'b0, _t98[10:9], _t99[13:12], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -59,8 +59,9 @@ struct BankedLoadPort {
     private let entries: [RegisterEntry]
     /// Per register: written in this load, and within its legal range.
     private let written, legal: [Signal]
-    /// Per register: its beat is decoded this cycle (into the load bank), and the value it carries.
-    private let hits, values: [Signal]
+    /// Per register: its beat is decoded this cycle (into the load bank),
+    /// and the value the stream's beat carries as it moves (a cycle earlier).
+    private let hits, movingValues: [Signal]
     private let loadBank: Signal
     /// Per memory: its beats in this load.
     private let beatCounts: [Signal]
@@ -109,15 +110,16 @@ struct BankedLoadPort {
         let checkedLow = m.delayed(beat.data[high: lowBits - 1, low: 0], name: "register_check_low")
         let highClear = m.delayed(lowBits < beat.data.width ? beat.data[high: beat.data.width - 1, low: lowBits] == 0 : m.constant(true),
                                   name: "register_check_high_clear")
-        var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], values: [Signal] = []
+        var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], movingValues: [Signal] = []
         registers = entries.map { entry -> [Signal] in
             // Decoded as the beat moves and registered with it (the same cycle
             // as decoding the registered beat), so the write enables start from a register.
             let hit = m.delayed(stream.fire & (stream.data.kind == LoadBeatKind.layerRegister.rawValue) & (stream.data.address == entry.address),
                                 name: "\(entry.name)_written", reset: 0)
-            let value = entry.isFlag ? beat.data.bit(0) : beat.data.resized(to: entry.bits)
+            func field(_ data: Signal) -> Signal { entry.isFlag ? data.bit(0) : data.resized(to: entry.bits) }
+            let value = field(beat.data)
             hits.append(hit)
-            values.append(value)
+            movingValues.append(field(stream.data.data))
             let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
             m.when(clear) { isWritten <== false }
             m.when(hit) { isWritten <== true }
@@ -133,7 +135,7 @@ struct BankedLoadPort {
         self.written = written
         self.legal = legal
         self.hits = hits
-        self.values = values
+        self.movingValues = movingValues
         self.loadBank = loadBank
 
         // A memory beat is written two cycles after it moves (the beat, then
@@ -216,10 +218,12 @@ struct BankedLoadPort {
     }
 
     /// Per bank, a register holding `derive` of the register at `address`:
-    /// written from its beat together with the register itself, so a count
-    /// derived from a layer register settles in the same cycle.
+    /// computed from the beat as it moves and registered with it, then
+    /// written together with the register itself, so a count derived from a
+    /// layer register settles in the same cycle and its logic ends at a
+    /// register of its own, not at the bank's.
     func derived(from address: Int, name: String, _ type: SignalType, _ m: ModuleBuilder, _ derive: (Signal) -> Signal) -> [Signal] {
-        let value = derive(values[address]).resized(to: type.width)
+        let value = m.delayed(derive(movingValues[address]).resized(to: type.width), name: "\(name)_derived_q")
         return (0..<2).map { bank in
             let register = m.register("bank\(bank)_\(name)", type, reset: 0)
             m.when(hits[address] & (bank == 1 ? loadBank : !loadBank)) { register <== value }
