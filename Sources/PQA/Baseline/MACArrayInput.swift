@@ -60,7 +60,8 @@ struct MACArrayInput: Circuit {
             activations: ports.stream("activations", .unsigned(design.activationBeatBits)),
             layer: ports.group("layer") {
                 Layer(inChunks: $0("in_chunks", countType(design.inChunksMax)), swap: $0.bool("swap"),
-                      nextInChunks: $0("next_in_chunks", countType(design.inChunksMax)), nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
+                      nextInChunks: $0("next_in_chunks", countType(design.inChunksMax)),
+                      nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
             },
             release: ports.array("release", count: 2, .bool),
             read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })

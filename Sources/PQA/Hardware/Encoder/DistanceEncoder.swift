@@ -27,8 +27,9 @@ struct EncoderLayer: PortGroup {
 
 /// The encoder: one `SubspaceEncoder` per subspace lane of a group (`NsVec`,
 /// emitted once), each with `NpVec` distance units of `LsVec` lanes, and the
-/// control they share: the prototype address (counted by the sequencer), lane and prototype masks, and
-/// the operation's fields carried along the pipeline.
+/// control they share: the prototype address (counted by the sequencer),
+/// lane and prototype masks, and the operation's fields carried along the
+/// pipeline.
 ///
 /// ```
 ///  operation   issued (the column word is read with it, see `InputBuffer`)
