@@ -53,6 +53,7 @@ import Testing
 
     @Test func malformedFilesNameTheFieldAndFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-bad-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
         var object = try JSONSerialization.jsonObject(with: Data(try PQAConfiguration.default.json().utf8)) as? [String: Any] ?? [:]
         object["parallelism"] = ["lsVec": 3]
         try JSONSerialization.data(withJSONObject: object).write(to: url)
