@@ -45,6 +45,7 @@ import Testing
         let files = try PQAGenerator.files(for: .fixed(for: layer, parallelism: PQAConfiguration.default.parallelism), layer: layer)
         #expect(files.files.contains { $0.name.hasSuffix(".hex") })
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-fixed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try files.write(to: folder)
         let output = try ExternalTool.run("verilator", ["--lint-only", "-Wall", "--top-module", "pqa_core"] + files.verilogFiles, in: folder)
         #expect(output.isEmpty, "\(output)")
