@@ -41,3 +41,15 @@ enum NetworkFixtures {
         return try Activations(count: count, shape: shape, values: (0..<(count * shape.count)).map { _ in generator.nextDouble() })
     }
 }
+
+extension NetworkFineTuning.Model {
+    /// The loss's central difference at parameter `index` of slot `slot`
+    /// (step 1e-5), to hold an analytic gradient against.
+    func numericGradient(slot: Int, index: Int, input: Activations<Double>, teacher: Matrix<Double>) throws -> Double {
+        var plus = self, minus = self
+        let h = 1e-5
+        plus.parameters[slot][index] += h
+        minus.parameters[slot][index] -= h
+        return (try plus.gradients(input: input, teacher: teacher).loss - minus.gradients(input: input, teacher: teacher).loss) / (2 * h)
+    }
+}
