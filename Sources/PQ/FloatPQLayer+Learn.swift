@@ -7,6 +7,9 @@ public struct LearnOptions: Sendable, Hashable {
     /// Distance metric of the encoder (prototypes are learned by k-means under
     /// L2 whatever the metric; the metric decides how columns are encoded).
     public var metric: DistanceMetric
+    /// Distance encoder (k-means prototypes) or tree encoder (greedy trees,
+    /// prototypes their buckets' means; `np` must be a power of two).
+    public var encoder: EncoderKind
     /// Seed of the k-means generator; subspace `s` uses stream `s` of it.
     public var seed: UInt64
     /// Largest number of Lloyd iterations per subspace.
@@ -16,14 +19,15 @@ public struct LearnOptions: Sendable, Hashable {
     /// Whether the layer applies ReLU to its outputs.
     public var relu: Bool
 
-    /// Options with the defaults: L2, seed 0, 25 iterations, no refit, no ReLU.
+    /// Options with the defaults: L2 distance encoder, seed 0, 25 iterations, no refit, no ReLU.
     public init(
-        ls: Int, np: Int, metric: DistanceMetric = .l2, seed: UInt64 = 0, iterations: Int = 25,
+        ls: Int, np: Int, metric: DistanceMetric = .l2, encoder: EncoderKind = .distance, seed: UInt64 = 0, iterations: Int = 25,
         refitLambda: Double? = nil, relu: Bool = false
     ) {
         self.ls = ls
         self.np = np
         self.metric = metric
+        self.encoder = encoder
         self.seed = seed
         self.iterations = iterations
         self.refitLambda = refitLambda
@@ -43,8 +47,10 @@ extension FloatPQLayer {
     ///   - conv: the convolution geometry to record in the layer, if any.
     ///
     /// Each subspace's prototypes are the k-means centres of the calibration
-    /// subvectors; the table holds prototype-weight dot products, optionally
-    /// refit by ridge regression to the exact outputs.
+    /// subvectors, or for a tree encoder the means of its tree's buckets
+    /// (``EncodingTrees``, learned greedily as MADDNESS does); the table holds
+    /// prototype-weight dot products, optionally refit by ridge regression
+    /// to the exact outputs.
     public static func learn(
         weights: Matrix<Double>, bias: [Double]? = nil, activations: Matrix<Double>,
         options: LearnOptions, conv: ConvGeometry? = nil
@@ -65,24 +71,39 @@ extension FloatPQLayer {
                 throw PQError.nonFiniteValue(field: name, index: i)
             }
         }
-        var prototypes: [Double] = []
+        if options.encoder == .tree, shape.np & (shape.np - 1) != 0 {
+            throw PQError.parameterOutOfRange(field: "Np", value: "\(shape.np)", allowed: "a power of two for a tree encoder (2, 4, 8, 16, ...)")
+        }
+        var prototypes: [Double] = [], splits: [Int] = [], thresholds: [Double] = []
         prototypes.reserveCapacity(shape.ns * shape.np * shape.ls)
         for s in 0..<shape.ns {
             let points = subvectors(of: activations, subspace: s, ls: shape.ls)
-            var generator = SeededGenerator(seed: options.seed, stream: UInt64(s))
-            let result = try KMeans.fit(points: points, k: shape.np, generator: &generator, maxIterations: options.iterations)
-            prototypes += result.centroids
+            switch options.encoder {
+            case .distance:
+                var generator = SeededGenerator(seed: options.seed, stream: UInt64(s))
+                let result = try KMeans.fit(points: points, k: shape.np, generator: &generator, maxIterations: options.iterations)
+                prototypes += result.centroids
+            case .tree:
+                let tree = EncodingTrees.learnTree(points: points, depth: shape.np.trailingZeroBitCount)
+                prototypes += tree.centres
+                splits += tree.splits
+                thresholds += tree.thresholds
+            }
         }
         let codebooks = try Codebooks(ns: shape.ns, np: shape.np, ls: shape.ls, values: prototypes)
-        var table = try LookupTable.build(prototypes: codebooks, weights: weights)
+        let trees = options.encoder == .tree
+            ? try EncodingTrees(ns: shape.ns, ls: shape.ls, depth: shape.np.trailingZeroBitCount, splits: splits, thresholds: thresholds)
+            : nil
+        var layer = try FloatPQLayer(
+            shape: shape, metric: options.metric, prototypes: codebooks, table: LookupTable.build(prototypes: codebooks, weights: weights),
+            bias: bias, relu: options.relu, conv: conv, trees: trees)
         if let lambda = options.refitLambda {
-            let codes = try codebooks.encode(columns: activations, metric: options.metric)
             let exact = try activations.multipliedTransposed(weights)
-            table = try LookupTable.ridgeRefit(codes: codes, np: shape.np, targets: exact, lambda: lambda)
+            let table = try LookupTable.ridgeRefit(codes: layer.encode(columns: activations), np: shape.np, targets: exact, lambda: lambda)
+            layer = try FloatPQLayer(shape: shape, metric: options.metric, prototypes: codebooks, table: table, bias: bias,
+                                     relu: options.relu, conv: conv, trees: trees)
         }
-        return try FloatPQLayer(
-            shape: shape, metric: options.metric, prototypes: codebooks, table: table, bias: bias,
-            relu: options.relu, conv: conv)
+        return layer
     }
 
     /// The subvectors `[N, Ls]` of subspace `s`, zero-padded past the column's end.

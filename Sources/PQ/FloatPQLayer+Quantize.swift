@@ -72,6 +72,8 @@ extension FloatPQLayer {
     ///   `options.outputScale`, when set, is used instead.
     /// - With `options.scaleChoice` `.minimumError`, each of these scales
     ///   instead clips where the squared quantization error is least.
+    /// - A tree encoder's thresholds: quantized as activations are (same
+    ///   scale, the activation format).
     /// - Requantization: `multiplier / 2^shift ≈ tableScale / outputScale`
     ///   (``Requantization/approximating(ratio:multiplierBits:maxShift:relu:)``);
     ///   the configuration's `maxShift` is set to the chosen shift so the
@@ -102,6 +104,16 @@ extension FloatPQLayer {
             let s = i / (shape.np * ls)
             return Quantizer.quantize(v, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s], format: options.prototype)
         }
+        let quantizedTrees = try trees.map { trees in
+            // Rounding is monotone, so a value at or above a threshold stays
+            // at or above it once both are quantized with the same scale.
+            try EncodingTrees(ns: trees.ns, ls: trees.ls, depth: trees.depth, splits: trees.splits,
+                              thresholds: trees.thresholds.enumerated().map { i, t in
+                                  let s = i / max(1, trees.np - 1)
+                                  return Quantizer.quantize(t, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s],
+                                                            format: options.activation)
+                              })
+        }
         let tableScale = Quantizer.scale(for: table.values, format: options.entry, choice: options.scaleChoice)
         let tableValues = table.values.map { Quantizer.quantize($0, scale: tableScale, format: options.entry) }
         let biasFormat = try options.bias ?? defaultBiasFormat(entry: options.entry, tableScale: tableScale)
@@ -117,14 +129,14 @@ extension FloatPQLayer {
             activation: options.activation, prototype: options.prototype, entry: options.entry,
             bias: biasFormat, output: options.output)
         let configuration = try PQConfiguration(
-            shape: shape, metric: metric, formats: formats, multiplierBits: options.multiplierBits,
+            shape: shape, metric: metric, encoder: encoder, formats: formats, multiplierBits: options.multiplierBits,
             maxShift: requantization.shift)
         return try IntegerPQLayer(
             configuration: configuration,
             prototypes: Codebooks(ns: ns, np: shape.np, ls: ls, values: prototypeValues),
             table: LookupTable(ns: ns, np: shape.np, cout: shape.cout, values: tableValues),
             bias: biasValues, requantization: requantization,
-            scales: QuantizationScales(input: inputScales, table: tableScale, output: outputScale), conv: conv)
+            scales: QuantizationScales(input: inputScales, table: tableScale, output: outputScale), conv: conv, trees: quantizedTrees)
     }
 
     /// A signed format wide enough for a table sum and for this layer's bias.

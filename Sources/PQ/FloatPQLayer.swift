@@ -1,15 +1,17 @@
 /// A PQ layer in floating point: the approximation before quantization.
 ///
 /// Per column: encode each subvector to its nearest prototype (ties to the
-/// lowest index), sum the selected table rows, add the bias, optionally
-/// apply ReLU.
+/// lowest index) or, with ``trees``, to the leaf its tree reaches; sum the
+/// selected table rows, add the bias, optionally apply ReLU.
 public struct FloatPQLayer: Sendable, Equatable {
     /// Layer sizes.
     public let shape: PQShape
     /// Distance metric of the encoder.
     public let metric: DistanceMetric
-    /// Prototypes `[Ns][Np][Ls]`.
+    /// Prototypes `[Ns][Np][Ls]` (a tree encoder's are its buckets' centres).
     public let prototypes: Codebooks<Double>
+    /// A tree encoder's trees (``EncodingTrees``); nil for a distance encoder.
+    public let trees: EncodingTrees<Double>?
     /// Table `[Ns][Np][Cout]`.
     public let table: LookupTable<Double>
     /// Bias `[Cout]`.
@@ -22,9 +24,10 @@ public struct FloatPQLayer: Sendable, Equatable {
     /// A layer; throws when sizes disagree or a value is NaN or infinite.
     public init(
         shape: PQShape, metric: DistanceMetric, prototypes: Codebooks<Double>, table: LookupTable<Double>,
-        bias: [Double], relu: Bool = false, conv: ConvGeometry? = nil
+        bias: [Double], relu: Bool = false, conv: ConvGeometry? = nil, trees: EncodingTrees<Double>? = nil
     ) throws {
         try shape.validate()
+        try trees?.check(against: shape)
         guard prototypes.ns == shape.ns, prototypes.np == shape.np, prototypes.ls == shape.ls else {
             throw PQError.sizeMismatch(
                 field: "prototypes", expected: "[\(shape.ns), \(shape.np), \(shape.ls)] (Ns, Np, Ls)",
@@ -38,7 +41,8 @@ public struct FloatPQLayer: Sendable, Equatable {
         guard bias.count == shape.cout else {
             throw PQError.sizeMismatch(field: "bias", expected: "Cout = \(shape.cout) values", found: "\(bias.count)")
         }
-        for (name, values) in [("prototypes", prototypes.values), ("table", table.values), ("bias", bias)] {
+        for (name, values) in [("prototypes", prototypes.values), ("table", table.values), ("bias", bias),
+                               ("thresholds", trees?.thresholds ?? [])] {
             if let i = values.firstIndex(where: { !$0.isFinite }) {
                 throw PQError.nonFiniteValue(field: name, index: i)
             }
@@ -57,7 +61,11 @@ public struct FloatPQLayer: Sendable, Equatable {
         self.bias = bias
         self.relu = relu
         self.conv = conv
+        self.trees = trees
     }
+
+    /// How codes are found: ``EncoderKind/tree`` when the layer has trees.
+    public var encoder: EncoderKind { trees == nil ? .distance : .tree }
 
     /// The codes of one column (`D` or `Ns * Ls` values).
     public func encode(column: [Double]) throws -> [Int] {
@@ -71,6 +79,7 @@ public struct FloatPQLayer: Sendable, Equatable {
                 field: "columns", expected: "D = \(shape.inputLength) or Ns*Ls = \(shape.paddedLength) values per row",
                 found: "\(columns.columns)")
         }
+        if let trees { return trees.encode(columns) }
         return try prototypes.encode(columns: columns, metric: metric)
     }
 

@@ -36,6 +36,7 @@ extension IntegerPQLayer {
     /// Codes `[N, Ns]` of a batch of columns `[N, D]` (or `[N, Ns*Ls]`).
     public func encode(columns: Matrix<Int>) throws -> Matrix<Int> {
         try checkColumns(columns)
+        if let trees { return trees.encode(columns) }
         return prototypes.encodeUnchecked(columns: columns, metric: metric)
     }
 
@@ -66,7 +67,7 @@ extension IntegerPQLayer {
     public func trace(column: [Int]) throws -> IntegerLayerTrace {
         let padded = try shape.padded(column)
         try checkColumns(Matrix(unchecked: 1, padded.count, padded))
-        let distances = prototypes.distancesUnchecked(column: padded, metric: metric)
+        let distances = trees == nil ? prototypes.distancesUnchecked(column: padded, metric: metric) : []
         let codes = try encode(column: padded)
         let sums = accumulateUnchecked(codes: codes[...])
         let accumulators = (0..<shape.cout).map { sums[$0] + bias[$0] }

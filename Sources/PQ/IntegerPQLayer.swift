@@ -8,15 +8,19 @@
 ///
 /// Per input column (length `D`, zero-padded to `Ns * Ls`):
 /// 1. encode: for each subspace, the index of the nearest prototype under
-///    the metric (ties to the lowest index);
+///    the metric (ties to the lowest index), or, for a tree encoder, the leaf
+///    its decision tree reaches (``EncodingTrees``);
 /// 2. accumulate: for each output channel, the sum over subspaces of the
 ///    selected table entries;
 /// 3. add the bias, then requantize (see ``Requantization``).
 public struct IntegerPQLayer: Sendable, Equatable {
     /// Shape, metric, formats and requantization limits.
     public let configuration: PQConfiguration
-    /// Prototypes `[Ns][Np][Ls]`, each in `formats.prototype`.
+    /// Prototypes `[Ns][Np][Ls]`, each in `formats.prototype` (a tree
+    /// encoder's are its buckets' centres, informative: it never reads them).
     public let prototypes: Codebooks<Int>
+    /// A tree encoder's trees, thresholds in `formats.activation`; nil for a distance encoder.
+    public let trees: EncodingTrees<Int>?
     /// Table `[Ns][Np][Cout]`, each entry in `formats.entry`.
     public let table: LookupTable<Int>
     /// Bias `[Cout]`, each in `formats.bias`, in accumulator units.
@@ -35,10 +39,12 @@ public struct IntegerPQLayer: Sendable, Equatable {
     /// the first value outside its format, or the first size that disagrees.
     public init(
         configuration: PQConfiguration, prototypes: Codebooks<Int>, table: LookupTable<Int>, bias: [Int],
-        requantization: Requantization, scales: QuantizationScales? = nil, conv: ConvGeometry? = nil
+        requantization: Requantization, scales: QuantizationScales? = nil, conv: ConvGeometry? = nil,
+        trees: EncodingTrees<Int>? = nil
     ) throws {
         self.configuration = configuration
         self.prototypes = prototypes
+        self.trees = trees
         self.table = table
         self.bias = bias
         self.requantization = requantization
@@ -52,6 +58,8 @@ public struct IntegerPQLayer: Sendable, Equatable {
     public var shape: PQShape { configuration.shape }
     /// Distance metric.
     public var metric: DistanceMetric { configuration.metric }
+    /// Distance or tree encoder.
+    public var encoder: EncoderKind { configuration.encoder }
     /// Integer formats.
     public var formats: LayerFormats { configuration.formats }
 
@@ -76,6 +84,17 @@ public struct IntegerPQLayer: Sendable, Equatable {
         try IntegerPQLayer.checkFormat("prototypes", prototypes.values, formats.prototype, dims: [shape.ns, shape.np, shape.ls])
         try IntegerPQLayer.checkFormat("table", table.values, formats.entry, dims: [shape.ns, shape.np, shape.cout])
         try IntegerPQLayer.checkFormat("bias", bias, formats.bias, dims: [shape.cout])
+        switch (configuration.encoder, trees) {
+        case (.distance, nil):
+            break
+        case (.tree, let trees?):
+            try trees.check(against: shape)
+            try IntegerPQLayer.checkFormat("thresholds", trees.thresholds, formats.activation, dims: [shape.ns, shape.np - 1])
+        case (.distance, _?):
+            throw PQError.sizeMismatch(field: "trees", expected: "none for a distance encoder", found: "trees of depth \(trees?.depth ?? 0)")
+        case (.tree, nil):
+            throw PQError.sizeMismatch(field: "trees", expected: "the trees of a tree encoder", found: "none")
+        }
         try requantization.check(against: configuration)
         try scales?.validate(ns: shape.ns)
         if let conv {
@@ -107,7 +126,7 @@ public struct IntegerPQLayer: Sendable, Equatable {
 public struct IntegerLayerTrace: Sendable, Equatable {
     /// The column padded to `Ns * Ls`.
     public var column: [Int]
-    /// Distances `[Ns][Np]`, flat.
+    /// Distances `[Ns][Np]`, flat (empty for a tree encoder).
     public var distances: [Int]
     /// Codes `[Ns]`.
     public var codes: [Int]

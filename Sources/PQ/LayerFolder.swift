@@ -29,9 +29,11 @@ public enum PQLayer: Sendable, Equatable {
 /// A layer folder holds `layer.json` (see ``LayerManifest``: shapes,
 /// metric, formats, scales, requantization) and three NumPy arrays:
 /// `prototypes.npy` `[Ns, Np, Ls]`, `table.npy` `[Ns, Np, Cout]` and
-/// `bias.npy` `[Cout]`. Float layers store float64 arrays; integer layers
-/// store the narrowest integer dtype of each format (int8, uint8, int16, ...)
-/// and must be read from integer arrays.
+/// `bias.npy` `[Cout]`; a tree encoder adds `splits.npy` `[Ns, log2 Np]`
+/// (integers) and `thresholds.npy` `[Ns, Np - 1]` (see ``EncodingTrees``).
+/// Float layers store float64 arrays; integer layers store the narrowest
+/// integer dtype of each format (int8, uint8, int16, ...) and must be read
+/// from integer arrays.
 public enum LayerFolder {
     /// File name of the manifest.
     public static let manifestName = "layer.json"
@@ -41,6 +43,10 @@ public enum LayerFolder {
     public static let tableName = "table.npy"
     /// File name of the bias.
     public static let biasName = "bias.npy"
+    /// File name of a tree encoder's split elements.
+    public static let splitsName = "splits.npy"
+    /// File name of a tree encoder's thresholds.
+    public static let thresholdsName = "thresholds.npy"
 
     /// Reads the layer in `folder`. Errors are ``LayerFileError`` or
     /// ``NPYError`` values naming the file at fault.
@@ -52,20 +58,32 @@ public enum LayerFolder {
         let prototypes = try readArray(folder, prototypesName, shape: [shape.ns, shape.np, shape.ls])
         let table = try readArray(folder, tableName, shape: [shape.ns, shape.np, shape.cout])
         let bias = try readArray(folder, biasName, shape: [shape.cout])
+        let encoder = manifest.encoder ?? .distance
+        let depth = shape.np.trailingZeroBitCount
+        if encoder == .tree, shape.np & (shape.np - 1) != 0 {
+            throw LayerFileError.badManifest(file: manifestURL.path, field: "shape.np", found: "\(shape.np), not a power of two as a tree encoder needs")
+        }
+        let splits = encoder == .tree ? try readArray(folder, splitsName, shape: [shape.ns, depth]) : nil
+        let thresholds = encoder == .tree ? try readArray(folder, thresholdsName, shape: [shape.ns, shape.np - 1]) : nil
         do {
+            func trees<Scalar>(_ values: (NPYArray) throws -> [Scalar]) throws -> EncodingTrees<Scalar>? {
+                guard let splits, let thresholds else { return nil }
+                return try EncodingTrees(ns: shape.ns, ls: shape.ls, depth: depth, splits: splits.integers(file: file(splitsName)),
+                                         thresholds: values(thresholds))
+            }
             switch manifest.kind {
             case .float:
                 return .float(try FloatPQLayer(
                     shape: shape, metric: manifest.metric,
                     prototypes: Codebooks(ns: shape.ns, np: shape.np, ls: shape.ls, values: prototypes.doubles),
                     table: LookupTable(ns: shape.ns, np: shape.np, cout: shape.cout, values: table.doubles),
-                    bias: bias.doubles, relu: manifest.relu, conv: manifest.conv))
+                    bias: bias.doubles, relu: manifest.relu, conv: manifest.conv, trees: trees { $0.doubles }))
             case .integer:
                 guard let section = manifest.integer else {
                     throw LayerFileError.badManifest(file: manifestURL.path, field: "integer", found: "missing for kind \"integer\"")
                 }
                 let configuration = try PQConfiguration(
-                    shape: shape, metric: manifest.metric, formats: section.formats,
+                    shape: shape, metric: manifest.metric, encoder: encoder, formats: section.formats,
                     multiplierBits: section.multiplierBits, maxShift: section.maxShift)
                 return .integer(try IntegerPQLayer(
                     configuration: configuration,
@@ -74,7 +92,7 @@ public enum LayerFolder {
                     bias: bias.integers(file: file(biasName)),
                     requantization: Requantization(
                         multiplier: section.requantization.multiplier, shift: section.requantization.shift, relu: manifest.relu),
-                    scales: section.scales, conv: manifest.conv))
+                    scales: section.scales, conv: manifest.conv, trees: trees { try $0.integers(file: file(thresholdsName)) }))
             }
         } catch let error as PQError {
             throw LayerFileError.invalidLayer(file: file(fileName(for: error)), reason: error.description)
@@ -117,12 +135,12 @@ public enum LayerFolder {
             let s = l.shape
             let manifest = LayerManifest(
                 format: LayerManifest.formatName, version: LayerManifest.currentVersion, kind: .float,
-                shape: s, metric: l.metric, relu: l.relu, conv: l.conv, integer: nil, widths: nil)
-            return (manifest, [
+                shape: s, metric: l.metric, encoder: l.trees == nil ? nil : .tree, relu: l.relu, conv: l.conv, integer: nil, widths: nil)
+            return try (manifest, [
                 (prototypesName, try NPYArray(floats: l.prototypes.values, shape: [s.ns, s.np, s.ls])),
                 (tableName, try NPYArray(floats: l.table.values, shape: [s.ns, s.np, s.cout])),
                 (biasName, try NPYArray(floats: l.bias, shape: [s.cout])),
-            ])
+            ] + treeArrays(l.trees, s, thresholdArray: { try NPYArray(floats: $0, shape: [s.ns, s.np - 1]) }))
         case let .integer(l):
             let s = l.shape, f = l.formats
             let section = LayerManifest.IntegerSection(
@@ -131,14 +149,27 @@ public enum LayerFolder {
                 scales: l.scales)
             let manifest = LayerManifest(
                 format: LayerManifest.formatName, version: LayerManifest.currentVersion, kind: .integer,
-                shape: s, metric: l.metric, relu: l.requantization.relu, conv: l.conv, integer: section,
+                shape: s, metric: l.metric, encoder: l.trees == nil ? nil : .tree, relu: l.requantization.relu, conv: l.conv, integer: section,
                 widths: l.widths.lines)
-            return (manifest, [
+            return try (manifest, [
                 (prototypesName, try NPYArray(integers: l.prototypes.values, shape: [s.ns, s.np, s.ls], dtype: .narrowest(for: f.prototype))),
                 (tableName, try NPYArray(integers: l.table.values, shape: [s.ns, s.np, s.cout], dtype: .narrowest(for: f.entry))),
                 (biasName, try NPYArray(integers: l.bias, shape: [s.cout], dtype: .narrowest(for: f.bias))),
-            ])
+            ] + treeArrays(l.trees, s, thresholdArray: {
+                try NPYArray(integers: $0, shape: [s.ns, s.np - 1], dtype: .narrowest(for: f.activation))
+            }))
         }
+    }
+
+    /// A tree encoder's two arrays (none for a distance encoder): the splits
+    /// as the narrowest unsigned integers, the thresholds as `thresholdArray` makes them.
+    private static func treeArrays<Scalar>(
+        _ trees: EncodingTrees<Scalar>?, _ s: PQShape, thresholdArray: ([Scalar]) throws -> NPYArray
+    ) throws -> [(String, NPYArray)] {
+        guard let trees else { return [] }
+        let splitDType: NPYDType = s.ls <= 256 ? .uint8 : .uint16
+        return [(splitsName, try NPYArray(integers: trees.splits, shape: [s.ns, trees.depth], dtype: splitDType)),
+                (thresholdsName, try thresholdArray(trees.thresholds))]
     }
 
     static func readManifest(_ url: URL) throws -> LayerManifest {
@@ -186,6 +217,8 @@ public enum LayerFolder {
         if field.hasPrefix("prototypes") { return prototypesName }
         if field.hasPrefix("table") { return tableName }
         if field.hasPrefix("bias") { return biasName }
+        if field.hasPrefix("splits") || field.hasPrefix("trees") || field.hasPrefix("tree depth") { return splitsName }
+        if field.hasPrefix("thresholds") { return thresholdsName }
         return manifestName
     }
 

@@ -17,6 +17,8 @@
 ///   "widths": ["distance: u22 [0, 2359296] (...)", "..."]
 /// }
 /// ```
+/// `encoder` is `"tree"` for a tree encoder (its `splits.npy` and
+/// `thresholds.npy` beside the arrays) and absent for a distance encoder,
 /// `conv` is optional, `integer` is present exactly for integer layers,
 /// `scales` is optional and informative, and `widths` is written for
 /// integer layers as a readable summary (it is never read back: the widths
@@ -47,6 +49,8 @@ struct LayerManifest: Codable, Equatable {
     var kind: Kind
     var shape: PQShape
     var metric: DistanceMetric
+    /// Absent for a distance encoder (files written before trees read as one).
+    var encoder: EncoderKind?
     var relu: Bool
     var conv: ConvGeometry?
     var integer: IntegerSection?

@@ -54,8 +54,10 @@ public struct LayerFormats: Codable, Sendable, Hashable {
 public struct PQConfiguration: Codable, Sendable, Hashable {
     /// Layer sizes (or their maxima).
     public var shape: PQShape
-    /// Distance metric of the encoder.
+    /// Distance metric of the encoder (a distance encoder's; a tree encoder has none).
     public var metric: DistanceMetric
+    /// How codes are found: nearest prototype, or a decision tree per subspace.
+    public var encoder: EncoderKind
     /// Integer formats of activations, prototypes, entries, bias and outputs.
     public var formats: LayerFormats
     /// Width of the unsigned requantization multiplier (1...32): multipliers
@@ -70,19 +72,41 @@ public struct PQConfiguration: Codable, Sendable, Hashable {
     public static let shiftRange = 0...62
 
     /// A configuration; throws if any part is out of range.
-    public init(shape: PQShape, metric: DistanceMetric, formats: LayerFormats, multiplierBits: Int, maxShift: Int) throws {
+    public init(
+        shape: PQShape, metric: DistanceMetric, encoder: EncoderKind = .distance, formats: LayerFormats, multiplierBits: Int,
+        maxShift: Int
+    ) throws {
         self.shape = shape
         self.metric = metric
+        self.encoder = encoder
         self.formats = formats
         self.multiplierBits = multiplierBits
         self.maxShift = maxShift
         try validate()
     }
 
-    /// Checks shape, formats, multiplier width and shift range. (Bounds of
-    /// the arithmetic are checked by ``HardwareWidths/init(for:)``.)
+    private enum CodingKeys: String, CodingKey { case shape, metric, encoder, formats, multiplierBits, maxShift }
+
+    /// Decodes a configuration; one written before `encoder` existed is a distance encoder's.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        shape = try container.decode(PQShape.self, forKey: .shape)
+        metric = try container.decode(DistanceMetric.self, forKey: .metric)
+        encoder = try container.decodeIfPresent(EncoderKind.self, forKey: .encoder) ?? .distance
+        formats = try container.decode(LayerFormats.self, forKey: .formats)
+        multiplierBits = try container.decode(Int.self, forKey: .multiplierBits)
+        maxShift = try container.decode(Int.self, forKey: .maxShift)
+    }
+
+    /// Checks shape, formats, multiplier width and shift range, and that a
+    /// tree encoder's `Np` is a power of two. (Bounds of the arithmetic are
+    /// checked by ``HardwareWidths/init(for:)``.)
     public func validate() throws {
         try shape.validate()
+        if encoder == .tree, shape.np & (shape.np - 1) != 0 {
+            throw PQError.parameterOutOfRange(field: "Np", value: "\(shape.np)",
+                                              allowed: "a power of two for a tree encoder (2, 4, 8, 16, ...)")
+        }
         try formats.validate()
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)
         try PQShape.check("maxShift", maxShift, PQConfiguration.shiftRange)

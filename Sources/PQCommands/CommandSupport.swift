@@ -40,6 +40,20 @@ public enum MetricArgument: String, ExpressibleByArgument, CaseIterable, Sendabl
     }
 }
 
+/// The encoder as a command-line argument (`distance`, `tree`).
+public enum EncoderArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// The encoder names accepted by `--encoder`.
+    case distance, tree
+
+    /// The model's encoder.
+    public var encoder: EncoderKind {
+        switch self {
+        case .distance: return .distance
+        case .tree: return .tree
+        }
+    }
+}
+
 /// Helpers shared by the commands.
 enum CommandIO {
     /// Reads a `.npy` file given on the command line.

@@ -25,6 +25,7 @@ extension PQCommand {
                 Weights are [Cout, D] with activations [N, D], or a conv weight [Cout, Cin, kH, kW] with \
                 NCHW activation images [N, Cin, H, W] (im2col, stride and padding from the options). \
                 With --bits the folder holds an integer layer, otherwise a float layer. \
+                --encoder tree learns a decision tree per subspace instead of k-means prototypes. \
                 --bits takes one width for all four quantities or activation,prototype,entry,output.
                 """)
 
@@ -45,6 +46,9 @@ extension PQCommand {
 
         @Option(help: "Distance metric: l2, l1 or chebyshev.")
         var metric: MetricArgument = .l2
+
+        @Option(help: "Encoder: distance (nearest prototype, k-means) or tree (a MADDNESS decision tree per subspace; Np a power of two).")
+        var encoder: EncoderArgument = .distance
 
         @Option(help: "Integer bits: one width, or activation,prototype,entry,output (2...16 each).")
         var bits: String?
@@ -110,7 +114,7 @@ extension PQCommand {
                 biasValues = array.doubles
             }
             let options = LearnOptions(
-                ls: ls, np: np, metric: metric.metric, seed: seed, iterations: iterations, refitLambda: refit, relu: relu)
+                ls: ls, np: np, metric: metric.metric, encoder: encoder.encoder, seed: seed, iterations: iterations, refitLambda: refit, relu: relu)
             let floatLayer = try FloatPQLayer.learn(weights: w, bias: biasValues, activations: x, options: options, conv: geometry)
             let layer: PQLayer
             if let bits {

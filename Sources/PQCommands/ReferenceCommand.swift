@@ -20,15 +20,20 @@ extension ReferenceCommand {
     public struct Encode: ParsableCommand {
         /// The command\'s name, help text and subcommands.
         public static let configuration = CommandConfiguration(
-            abstract: "Encode input columns [N, D] by nearest prototype; writes int32 codes [N, Ns].",
+            abstract: "Encode input columns [N, D] by nearest prototype, or with a layer folder's encoder; writes int32 codes [N, Ns].",
             discussion: """
                 Prototypes are [Ns, Np, Ls]; inputs [N, D] with D <= Ns*Ls (zero-padded). When both \
                 arrays hold integers the distances are exact integer arithmetic (values up to 16 bits), \
-                otherwise float64. Ties go to the lowest prototype index.
+                otherwise float64. Ties go to the lowest prototype index. With --layer instead of \
+                --prototypes the layer's own encoder runs (distance or tree; an integer layer takes \
+                integer inputs in its activation format).
                 """)
 
         @Option(help: "Prototypes .npy [Ns, Np, Ls].")
-        var prototypes: String
+        var prototypes: String?
+
+        @Option(help: "A layer folder whose encoder (distance or tree) encodes the inputs, instead of --prototypes.")
+        var layer: String?
 
         @Option(help: "Input columns .npy [N, D].")
         var inputs: String
@@ -46,6 +51,33 @@ extension ReferenceCommand {
         /// Runs the command; throws an error whose message names the file or option at fault.
 
         public func run() throws {
+            switch (prototypes, layer) {
+            case let (prototypes?, nil):
+                try encode(prototypes: prototypes)
+            case let (nil, layer?):
+                try encode(layer: layer)
+            default:
+                throw CommandError.invalidOption(option: "--prototypes / --layer", value: prototypes == nil ? "(neither)" : "(both)",
+                                                 allowed: "give exactly one: --prototypes FILE.npy or --layer DIR")
+            }
+        }
+
+        /// Codes by the layer folder's own encoder.
+        func encode(layer folder: String) throws {
+            let inputArray = try CommandIO.read(inputs)
+            let codes: Matrix<Int>
+            switch try LayerFolder.read(from: URL(fileURLWithPath: folder)) {
+            case let .integer(l):
+                _ = try Layer.integers(inputArray, file: inputs)
+                codes = try l.encode(columns: CommandIO.integerMatrix(inputArray, file: inputs, "[N, D]"))
+            case let .float(l):
+                codes = try l.encode(columns: CommandIO.doubleMatrix(inputArray, file: inputs, "[N, D]"))
+            }
+            try CommandIO.writeInt32(codes.values, shape: [codes.rows, codes.columns], to: out)
+        }
+
+        /// Nearest-prototype codes.
+        func encode(prototypes: String) throws {
             let protoArray = try CommandIO.read(prototypes)
             try CommandIO.require(protoArray, file: prototypes, rank: 3, "[Ns, Np, Ls]")
             let (ns, np, ls) = (protoArray.shape[0], protoArray.shape[1], protoArray.shape[2])

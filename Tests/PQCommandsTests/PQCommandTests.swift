@@ -26,6 +26,33 @@ import Testing
         #expect(layer.formats.output == u8 && layer.scales?.input.count == 3)
     }
 
+    @Test func learnsATreeEncoderThatReferenceEncodeRuns() throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let x = gaussian(60 * 10, seed: 2)
+        try s.write("w.npy", floats: gaussian(3 * 10, seed: 1), shape: [3, 10])
+        try s.write("a.npy", floats: x, shape: [60, 10])
+        try Scratch.run(PQCommand.self, [
+            "learn", "--weights", s.path("w.npy"), "--activations", s.path("a.npy"), "--ls", "4", "--np", "4", "--encoder", "tree",
+            "--bits", "6,6,8,8", "--out", s.path("layer"),
+        ])
+        guard case let .integer(layer) = try LayerFolder.read(from: s.url.appendingPathComponent("layer")) else {
+            Issue.record("expected an integer layer")
+            return
+        }
+        #expect(layer.encoder == .tree && layer.trees?.depth == 2)
+        let columns = try layer.quantizeInputs(Matrix(rows: 60, columns: 10, values: x))
+        try s.write("q.npy", integers: columns.values, shape: [60, 10], dtype: .int8)
+        try Scratch.run(ReferenceCommand.self, ["encode", "--layer", s.path("layer"), "--inputs", s.path("q.npy"), "--out", s.path("c.npy")])
+        #expect(try s.read("c.npy").elements == .integers(layer.encode(columns: columns).values))
+        let both = try #require(Scratch.failure(ReferenceCommand.self, ["encode", "--layer", s.path("layer"), "--prototypes", s.path("w.npy"),
+                                                                        "--inputs", s.path("q.npy"), "--out", s.path("d.npy")]))
+        #expect(both.message.contains("give exactly one") && !s.exists("d.npy"))
+        let odd = try #require(Scratch.failure(PQCommand.self, ["learn", "--weights", s.path("w.npy"), "--activations", s.path("a.npy"),
+                                                                "--ls", "4", "--np", "6", "--encoder", "tree", "--out", s.path("odd")]))
+        #expect(odd.message.contains("Np is 6") && odd.message.contains("power of two") && !s.exists("odd"))
+    }
+
     @Test func learnErrorsAreReportedAndLeaveNoFolder() throws {
         let s = try Scratch()
         defer { s.remove() }

@@ -37,6 +37,34 @@ import Testing
         #expect(try NPYArray.read(from: dir.appendingPathComponent("float/table.npy")).dtype == .float64)
     }
 
+    @Test func roundTripsTreeEncoders() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = TestSupport.gaussian(rows: 50, columns: 7, seed: 5)
+        let float = try FloatPQLayer.learn(weights: TestSupport.gaussian(rows: 2, columns: 7, seed: 6), activations: x,
+                                           options: LearnOptions(ls: 4, np: 4, encoder: .tree))
+        let integer = try float.quantized(calibration: x, options: QuantizationOptions(activationBits: 5, prototypeBits: 5, entryBits: 8,
+                                                                                        outputBits: 8))
+        for (name, layer) in [("int", PQLayer.integer(integer)), ("float", .float(float))] {
+            let folder = dir.appendingPathComponent(name)
+            try LayerFolder.write(layer, to: folder)
+            #expect(try LayerFolder.read(from: folder) == layer)
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            #expect(files == ["bias.npy", "layer.json", "prototypes.npy", "splits.npy", "table.npy", "thresholds.npy"])
+            let json = try String(contentsOf: folder.appendingPathComponent("layer.json"), encoding: .utf8)
+            #expect(json.contains("\"encoder\" : \"tree\""))
+        }
+        #expect(try NPYArray.read(from: dir.appendingPathComponent("int/thresholds.npy")).dtype == .int8)
+        #expect(try NPYArray.read(from: dir.appendingPathComponent("int/splits.npy")).shape == [2, 2])
+        // A distance layer's manifest names no encoder, as before trees existed.
+        try LayerFolder.write(.float(try floatLayer()), to: dir.appendingPathComponent("distance"))
+        #expect(!(try String(contentsOf: dir.appendingPathComponent("distance/layer.json"), encoding: .utf8)).contains("encoder"))
+        // A tree layer without its thresholds is refused by file name.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("int/thresholds.npy"))
+        let missing = #expect(throws: LayerFileError.self) { try LayerFolder.read(from: dir.appendingPathComponent("int")) }
+        #expect(missing?.description.contains("thresholds.npy") == true)
+    }
+
     @Test func replacesALayerFolderButNothingElse() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

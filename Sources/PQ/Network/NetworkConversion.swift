@@ -204,7 +204,7 @@ extension ConvertedNetwork {
         let targets = try w.columns(of: floatInput).multipliedTransposed(w.weights)
         let table = try LookupTable.ridgeRefit(codes: layer.encode(columns: columns), np: options.np, targets: targets, lambda: lambda)
         return try FloatPQLayer(shape: layer.shape, metric: layer.metric, prototypes: layer.prototypes, table: table, bias: layer.bias,
-                                relu: relu, conv: w.conv)
+                                relu: relu, conv: w.conv, trees: layer.trees)
     }
 
     /// The formats of `options.bits`, unsigned where the network allows it.

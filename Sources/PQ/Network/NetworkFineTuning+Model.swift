@@ -237,7 +237,7 @@ extension NetworkFineTuning {
             let prototypes = temperatures[index] == nil ? layer.prototypes
                 : Codebooks(unchecked: layer.shape.ns, layer.shape.np, layer.shape.ls, parameters[slot + 1])
             return try FloatPQLayer(shape: layer.shape, metric: layer.metric, prototypes: prototypes, table: table,
-                                    bias: layer.bias, relu: layer.relu, conv: layer.conv)
+                                    bias: layer.bias, relu: layer.relu, conv: layer.conv, trees: layer.trees)
         }
 
         /// Writes the trained tables and float layers into `learned`.
@@ -256,7 +256,8 @@ extension NetworkFineTuning {
                 let tuned = try IntegerPQLayer(
                     configuration: integer.configuration, prototypes: integer.prototypes,
                     table: LookupTable(ns: integer.shape.ns, np: integer.shape.np, cout: integer.shape.cout, values: entries),
-                    bias: integer.bias, requantization: integer.requantization, scales: integer.scales, conv: integer.conv)
+                    bias: integer.bias, requantization: integer.requantization, scales: integer.scales, conv: integer.conv,
+                    trees: integer.trees)
                 return ConvertedNetwork.Layer(index: layer.index, name: layer.name, float: float, integer: tuned, chainedFrom: layer.chainedFrom)
             }
             return try ConvertedNetwork(network: converted.network, options: converted.options, calibrationImages: converted.calibrationImages,

@@ -83,7 +83,7 @@ public struct CocotbTestbench {
             ratio: 1.5 * Double(max(output.maxValue, -output.minValue)) / Double(max(1, largest)), multiplierBits: c.multiplierBits,
             maxShift: c.maxShift, relu: layer.requantization.relu) else { return layer }
         return try IntegerPQLayer(configuration: c, prototypes: layer.prototypes, table: layer.table, bias: layer.bias,
-                                  requantization: requantization)
+                                  requantization: requantization, trees: layer.trees)
     }
 
     private static func makefile(top: String, designDirectory: String, verilogFiles: [String]) -> String {
