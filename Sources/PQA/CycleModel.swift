@@ -51,7 +51,8 @@ public struct CycleModel: Sendable {
     /// Cycles from a slot's start condition to its last output beat leaving
     /// the core, summed from the stages' latencies.
     public var pipelineLatency: Int {
-        SlotSequencer.latency + DistanceEncoder.latency(parameters) + Lookup.latency + Accumulator.latency(parameters)
+        let encoder = parameters.configuration.encoder == .tree ? TreeEncoder.latency(parameters) : DistanceEncoder.latency(parameters)
+        return SlotSequencer.latency + encoder + Lookup.latency + Accumulator.latency(parameters)
             + Requantizer.latency(parameters.requantizerSettings) + StreamFIFO.latency
     }
 
@@ -69,11 +70,13 @@ public struct CycleModel: Sendable {
     /// ```
     ///  registers   8
     ///  prototypes  ceil(Ls/LsVec) x Ns x P(Np)      P(Np) = sum over prototype chunks pc of ceil(min(NpVec, Np - pc x NpVec) / W)
+    ///  (trees)     R(Ns)                          R(Ns) = sum over subspace groups g of ceil(min(NsVec, Ns - g x NsVec) / Wr)
     ///  tables      Np x ceil(Cout/OutVec) x T(Ns)   T(Ns) = sum over subspace groups g of ceil(min(NsVec, Ns - g x NsVec) / Wt)
     ///  bias        ceil(Cout/OutVec)
     /// ```
-    /// `W` and `Wt` are the words one prototype or table beat carries
-    /// (`PQAParameters.prototypeGrouping`, `tableGrouping`).
+    /// `W`, `Wr` and `Wt` are the words one prototype, tree or table beat
+    /// carries (`PQAParameters.prototypeGrouping`, `treeGrouping`, `tableGrouping`);
+    /// a tree encoder's beats take the prototypes' place (kind 1).
     public func loadBeatCounts(_ shape: PQShape) -> LoadBeatCounts {
         loadBeatCounts(ls: shape.ls, np: shape.np, ns: shape.ns, cout: shape.cout)
     }
@@ -83,7 +86,8 @@ public struct CycleModel: Sendable {
         let outputChunks = ceilDivide(cout, p.outVec)
         return LoadBeatCounts(
             registers: LayerRegister.allCases.count,
-            prototypes: ceilDivide(ls, p.lsVec) * ns * parameters.prototypeGrouping.beats(spreading: np),
+            prototypes: parameters.configuration.encoder == .tree ? parameters.treeGrouping.beats(spreading: ns)
+                : ceilDivide(ls, p.lsVec) * ns * parameters.prototypeGrouping.beats(spreading: np),
             tables: np * outputChunks * parameters.tableGrouping.beats(spreading: ns),
             bias: outputChunks)
     }
@@ -91,10 +95,14 @@ public struct CycleModel: Sendable {
     /// Beats of a layer's program on the load stream (all kinds).
     public func loadBeats(_ shape: PQShape) -> Int { loadBeatCounts(shape).total }
 
-    /// Bits of a layer's prototypes, table and bias: what a load moves from memory.
+    /// Bits of a layer's prototypes (or trees: splits and thresholds), table
+    /// and bias: what a load moves from memory.
     public func loadPayloadBits(_ shape: PQShape) -> Int {
         let f = parameters.configuration.formats
-        return shape.ns * shape.np * (shape.ls * f.prototype.bits + shape.cout * f.entry.bits) + shape.cout * f.bias.bits
+        let encoder = parameters.configuration.encoder == .tree
+            ? shape.ns * (shape.np.trailingZeroBitCount * max(1, ceilLog2(shape.ls)) + (shape.np - 1) * f.activation.bits)
+            : shape.ns * shape.np * shape.ls * f.prototype.bits
+        return encoder + shape.ns * shape.np * shape.cout * f.entry.bits + shape.cout * f.bias.bits
     }
 }
 
@@ -102,7 +110,7 @@ public struct CycleModel: Sendable {
 public struct LoadBeatCounts: Sendable, Hashable, Codable {
     /// Layer-register beats (one per register).
     public let registers: Int
-    /// Prototype, table and bias beats.
+    /// Prototype (or tree), table and bias beats.
     public let prototypes, tables, bias: Int
 
     /// All beats of the program.

@@ -28,6 +28,18 @@ func randomConfiguration(seed: UInt64) throws -> PQAConfiguration {
         pipelining: .init(argminLevelsPerStage: pick([0, 1, 2]), adderLevelsPerStage: pick([0, 1, 3])))
 }
 
+/// `randomConfiguration(seed:)` with a tree encoder of 1 to 4 levels
+/// (`Np = NpVec` a power of two).
+func randomTreeConfiguration(seed: UInt64) throws -> PQAConfiguration {
+    var configuration = try randomConfiguration(seed: seed)
+    var random = SeededGenerator(seed: seed &* 104_729)
+    let np = 2 << random.nextInt(below: 4)
+    configuration.encoder = .tree
+    configuration.maxima.np = np
+    configuration.parallelism.npVec = np
+    return configuration
+}
+
 /// A random configuration (formats, requantization, metric, pipelining)
 /// whose prototype memories are large enough for block RAM
 /// (`PQAParameters.prototypesInBlockRAM`: 384 words), so the distance units
@@ -48,14 +60,28 @@ func blockRAMConfiguration(seed: UInt64) throws -> PQAConfiguration {
 
     @Test(arguments: seeds)
     func randomConfigurationIsBitExact(seed: UInt64) throws {
-        let configuration = try randomConfiguration(seed: seed)
+        try checkBitExact(randomConfiguration(seed: seed), seed: seed)
+    }
+
+    /// Tree encoders over the same random configurations: thresholds over
+    /// the whole activation range, often equal to inputs (both boost the
+    /// format's extremes; every third seed draws thresholds from three values).
+    @Test(arguments: Array(1...30) as [UInt64])
+    func randomTreeConfigurationIsBitExact(seed: UInt64) throws {
+        try checkBitExact(randomTreeConfiguration(seed: seed), seed: seed)
+    }
+
+    /// Two layers back to back on `configuration`: the largest, then a random
+    /// one, with random gaps and backpressure on odd seeds, on every engine
+    /// (Icarus every tenth seed).
+    private func checkBitExact(_ configuration: PQAConfiguration, seed: UInt64) throws {
         let cosim = try CoSimulation(configuration)
         var random = RandomLayer(seed: seed)
         var layers: [CoSimulationLayer] = []
         for index in 0..<2 {
             let shape = index == 0 ? try PQShape(ls: configuration.maxima.ls, np: configuration.maxima.np,
                                                  ns: configuration.maxima.ns, cout: configuration.maxima.cout)
-                                   : try random.shape(within: configuration.maxima)
+                                   : try random.shape(within: configuration.maxima, encoder: configuration.encoder)
             let layer = try random.layer(shape, for: configuration, fewPrototypeValues: seed % 3 == 0)
             let columns = random.columns(Int(seed % 3) + 1, shape: shape, format: configuration.formats.activation)
             layers.append(try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters))

@@ -5,7 +5,7 @@
 //   parallelism = LsVec 9, NpVec 16, NsVec 4, OutVec 16
 //   formats = activation u8, prototype u8, entry s8, bias s16, output s8
 //   requantization = multiplier 16 bits, shift up to 31
-//   metric = l2
+//   encoder = distance, l2
 //   pipelining = lane levels per stage 2, argmin levels per stage 1, adder levels per stage 2
 //   tables = loadable, two banks
 // Ports:
@@ -181,8 +181,8 @@ module pqa_core (
     assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:74]
     assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:74]
     assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:74]
-    assign error = u_layer_control_error; // @[PQACore.swift:130]
-    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:136]
+    assign error = u_layer_control_error; // @[PQACore.swift:126]
+    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:132]
 
     pqa_layer_control u_layer_control (
         .clk(clk),

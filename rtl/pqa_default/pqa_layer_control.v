@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   load_kind_q, load_index_q, load_address_q, load_data_q, register_check_address, register_check_low, register_check_high_clear, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, chunks_derived_q, prototype_chunks_derived_q, groups_derived_q, output_chunks_derived_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, prototype_beat_groups_derived_q, table_beat_groups_derived_q, bank0_prototype_rows, bank0_table_rows, bank0_expected_prototypes_beats_product_l1_0, bank0_expected_prototypes_beats_product_l1_1, bank0_expected_prototypes_beats_product_l2_0, bank0_expected_table_beats_product_l2_0, bank0_expected_table_beats_product_l2_1, bank0_expected_table_beats, bank1_prototype_rows, bank1_table_rows, bank1_expected_prototypes_beats_product_l1_0, bank1_expected_prototypes_beats_product_l1_1, bank1_expected_prototypes_beats_product_l2_0, bank1_expected_table_beats_product_l2_0, bank1_expected_table_beats_product_l2_1, bank1_expected_table_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
+//   load_kind_q, load_index_q, load_address_q, load_data_q, register_check_address, register_check_low, register_check_high_clear, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, chunks_derived_q, prototype_chunks_derived_q, groups_derived_q, output_chunks_derived_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, prototype_beat_groups_derived_q, bank0_prototype_rows, bank0_expected_prototypes_beats_product_l1_0, bank0_expected_prototypes_beats_product_l1_1, bank0_expected_prototypes_beats_product_l2_0, bank1_prototype_rows, bank1_expected_prototypes_beats_product_l1_0, bank1_expected_prototypes_beats_product_l1_1, bank1_expected_prototypes_beats_product_l2_0, table_beat_groups_derived_q, bank0_table_rows, bank0_expected_table_beats_product_l2_0, bank0_expected_table_beats_product_l2_1, bank0_expected_table_beats, bank1_table_rows, bank1_expected_table_beats_product_l2_0, bank1_expected_table_beats_product_l2_1, bank1_expected_table_beats, scope_check_fails_q, scope_check_code_q, prototypes_beats_match_q, table_beats_match_q, bias_beats_match_q
 `default_nettype none
 
 module pqa_layer_control (
@@ -322,8 +322,16 @@ module pqa_layer_control (
     reg  [2:0] prototype_beat_groups_derived_q;
     reg  [2:0] bank0_prototype_beat_groups;
     reg  [2:0] bank1_prototype_beat_groups;
-    wire [5:0] _t75;
-    wire [5:0] _t76;
+    reg  [7:0] bank0_prototype_rows;
+    wire [10:0] _t75;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l1_0;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l1_1;
+    reg  [10:0] bank0_expected_prototypes_beats_product_l2_0;
+    reg  [7:0] bank1_prototype_rows;
+    wire [10:0] _t76;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l1_0;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l1_1;
+    reg  [10:0] bank1_expected_prototypes_beats_product_l2_0;
     wire [5:0] _t77;
     wire [5:0] _t78;
     wire [5:0] _t79;
@@ -331,32 +339,24 @@ module pqa_layer_control (
     wire [5:0] _t81;
     wire [5:0] _t82;
     wire [5:0] _t83;
+    wire [5:0] _t84;
+    wire [5:0] _t85;
     reg  [5:0] table_beat_groups_derived_q;
     reg  [5:0] bank0_table_beat_groups;
     reg  [5:0] bank1_table_beat_groups;
-    reg  [7:0] bank0_prototype_rows;
-    wire [7:0] _t84;
-    wire [7:0] _t85;
+    wire [7:0] _t86;
+    wire [7:0] _t87;
     reg  [7:0] bank0_table_rows;
-    wire [10:0] _t86;
-    reg  [10:0] bank0_expected_prototypes_beats_product_l1_0;
-    reg  [10:0] bank0_expected_prototypes_beats_product_l1_1;
-    reg  [10:0] bank0_expected_prototypes_beats_product_l2_0;
-    wire [13:0] _t87;
     wire [13:0] _t88;
     wire [13:0] _t89;
     wire [13:0] _t90;
+    wire [13:0] _t91;
     reg  [13:0] bank0_expected_table_beats_product_l2_0;
     reg  [13:0] bank0_expected_table_beats_product_l2_1;
     reg  [13:0] bank0_expected_table_beats;
-    reg  [7:0] bank1_prototype_rows;
-    wire [7:0] _t91;
     wire [7:0] _t92;
+    wire [7:0] _t93;
     reg  [7:0] bank1_table_rows;
-    wire [10:0] _t93;
-    reg  [10:0] bank1_expected_prototypes_beats_product_l1_0;
-    reg  [10:0] bank1_expected_prototypes_beats_product_l1_1;
-    reg  [10:0] bank1_expected_prototypes_beats_product_l2_0;
     wire [13:0] _t94;
     wire [13:0] _t95;
     wire [13:0] _t96;
@@ -404,7 +404,7 @@ module pqa_layer_control (
     wire _t130;
     wire [5:0] _t131;
 
-    assign load_ready = load_ready_q; // @[LayerControl.swift:74]
+    assign load_ready = load_ready_q; // @[LayerControl.swift:75]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
     assign write_prototypes_index = prototypes_write_index_q; // @[LoadPortGroups.swift:51]
     assign write_prototypes_address = prototypes_write_address_q; // @[LoadPortGroups.swift:52]
@@ -451,20 +451,20 @@ module pqa_layer_control (
     assign state_swap = swap; // @[LoadPortGroups.swift:129]
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:130]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:131]
-    assign error = error_code; // @[LayerControl.swift:90]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:304]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:304]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:304]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:304]
-    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:305]
-    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:305]
-    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:304]
-    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:304]
-    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:304]
-    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:304]
-    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:305]
-    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:305]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:311]
+    assign error = error_code; // @[LayerControl.swift:91]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:305]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:305]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:305]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:305]
+    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:306]
+    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:306]
+    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:305]
+    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:305]
+    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:305]
+    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:305]
+    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:306]
+    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:306]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:312]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:80]
     assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:168]
     assign _t11 = _t10 & load_last; // @[BankedLoadPort.swift:88]
@@ -538,25 +538,25 @@ module pqa_layer_control (
     assign _t72 = _t57 ? (_t58 ? 3'h2 : (_t59 ? 3'h2 : (_t60 ? 3'h2 : (_t61 ? 3'h2 : 3'h1)))) : (_t58 ? 3'h1 : (_t59 ? 3'h1 : (_t60 ? 3'h1 : {{2{1'b0}}, _t61}))); // @[BankedLoadPort.swift:226]
     assign _t73 = _t52 ? (_t53 ? (_t54 ? 3'h3 : 3'h2) : 3'h2) : (_t53 ? 3'h1 : {{2{1'b0}}, _t54}); // @[BankedLoadPort.swift:226]
     assign _t74 = _t51 ? (_t52 ? (_t53 ? 3'h5 : (_t54 ? 3'h5 : 3'h4)) : (_t53 ? 3'h4 : 3'h3)) : _t73; // @[BankedLoadPort.swift:226]
-    assign _t75 = _t59 ? (_t60 ? (_t61 ? 6'h20 : 6'h1f) : (_t61 ? 6'h1f : 6'h1e)) : (_t60 ? (_t61 ? 6'h1e : 6'h1d) : (_t61 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:226]
-    assign _t76 = _t59 ? (_t60 ? (_t61 ? 6'h1c : 6'h1b) : (_t61 ? 6'h1b : 6'h1a)) : (_t60 ? (_t61 ? 6'h1a : 6'h19) : (_t61 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:226]
-    assign _t77 = _t59 ? (_t60 ? (_t61 ? 6'h18 : 6'h17) : (_t61 ? 6'h17 : 6'h16)) : (_t60 ? (_t61 ? 6'h16 : 6'h15) : (_t61 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:226]
-    assign _t78 = _t59 ? (_t60 ? (_t61 ? 6'h14 : 6'h13) : (_t61 ? 6'h13 : 6'h12)) : (_t60 ? (_t61 ? 6'h12 : 6'h11) : (_t61 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:226]
-    assign _t79 = _t59 ? (_t60 ? (_t61 ? 6'h10 : 6'h0f) : (_t61 ? 6'h0f : 6'h0e)) : (_t60 ? (_t61 ? 6'h0e : 6'h0d) : (_t61 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:226]
-    assign _t80 = _t59 ? (_t60 ? (_t61 ? 6'h0c : 6'h0b) : (_t61 ? 6'h0b : 6'h0a)) : (_t60 ? (_t61 ? 6'h0a : 6'h09) : (_t61 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:226]
-    assign _t81 = _t59 ? (_t60 ? (_t61 ? 6'h08 : 6'h07) : (_t61 ? 6'h07 : 6'h06)) : (_t60 ? (_t61 ? 6'h06 : 6'h05) : (_t61 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:226]
-    assign _t82 = _t59 ? (_t60 ? (_t61 ? 6'h04 : 6'h03) : (_t61 ? 6'h03 : 6'h02)) : (_t60 ? (_t61 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t61}); // @[BankedLoadPort.swift:226]
-    assign _t83 = _t56 ? (_t57 ? (_t58 ? _t75 : _t76) : (_t58 ? _t77 : _t78)) : (_t57 ? (_t58 ? _t79 : _t80) : (_t58 ? _t81 : _t82)); // @[BankedLoadPort.swift:226]
-    assign _t84 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:174]
-    assign _t85 = ((bank0_output_chunks[0] ? (_t84) : 8'h00) + (bank0_output_chunks[1] ? (_t84 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t84 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t86 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
-    assign _t87 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
-    assign _t88 = (bank0_table_beat_groups[0] ? (_t87) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t87 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t89 = (bank0_table_beat_groups[2] ? (_t87 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t87 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t90 = (bank0_table_beat_groups[4] ? (_t87 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t87 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
-    assign _t91 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:174]
-    assign _t92 = ((bank1_output_chunks[0] ? (_t91) : 8'h00) + (bank1_output_chunks[1] ? (_t91 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t91 << 2) : 8'h00); // @[LayerControl.swift:174]
-    assign _t93 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t75 = {{3{1'b0}}, bank0_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t76 = {{3{1'b0}}, bank1_prototype_rows}; // @[HardwareHelpers.swift:28]
+    assign _t77 = _t59 ? (_t60 ? (_t61 ? 6'h20 : 6'h1f) : (_t61 ? 6'h1f : 6'h1e)) : (_t60 ? (_t61 ? 6'h1e : 6'h1d) : (_t61 ? 6'h1d : 6'h1c)); // @[BankedLoadPort.swift:226]
+    assign _t78 = _t59 ? (_t60 ? (_t61 ? 6'h1c : 6'h1b) : (_t61 ? 6'h1b : 6'h1a)) : (_t60 ? (_t61 ? 6'h1a : 6'h19) : (_t61 ? 6'h19 : 6'h18)); // @[BankedLoadPort.swift:226]
+    assign _t79 = _t59 ? (_t60 ? (_t61 ? 6'h18 : 6'h17) : (_t61 ? 6'h17 : 6'h16)) : (_t60 ? (_t61 ? 6'h16 : 6'h15) : (_t61 ? 6'h15 : 6'h14)); // @[BankedLoadPort.swift:226]
+    assign _t80 = _t59 ? (_t60 ? (_t61 ? 6'h14 : 6'h13) : (_t61 ? 6'h13 : 6'h12)) : (_t60 ? (_t61 ? 6'h12 : 6'h11) : (_t61 ? 6'h11 : 6'h10)); // @[BankedLoadPort.swift:226]
+    assign _t81 = _t59 ? (_t60 ? (_t61 ? 6'h10 : 6'h0f) : (_t61 ? 6'h0f : 6'h0e)) : (_t60 ? (_t61 ? 6'h0e : 6'h0d) : (_t61 ? 6'h0d : 6'h0c)); // @[BankedLoadPort.swift:226]
+    assign _t82 = _t59 ? (_t60 ? (_t61 ? 6'h0c : 6'h0b) : (_t61 ? 6'h0b : 6'h0a)) : (_t60 ? (_t61 ? 6'h0a : 6'h09) : (_t61 ? 6'h09 : 6'h08)); // @[BankedLoadPort.swift:226]
+    assign _t83 = _t59 ? (_t60 ? (_t61 ? 6'h08 : 6'h07) : (_t61 ? 6'h07 : 6'h06)) : (_t60 ? (_t61 ? 6'h06 : 6'h05) : (_t61 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:226]
+    assign _t84 = _t59 ? (_t60 ? (_t61 ? 6'h04 : 6'h03) : (_t61 ? 6'h03 : 6'h02)) : (_t60 ? (_t61 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t61}); // @[BankedLoadPort.swift:226]
+    assign _t85 = _t56 ? (_t57 ? (_t58 ? _t77 : _t78) : (_t58 ? _t79 : _t80)) : (_t57 ? (_t58 ? _t81 : _t82) : (_t58 ? _t83 : _t84)); // @[BankedLoadPort.swift:226]
+    assign _t86 = {{3{1'b0}}, bank0_np}; // @[LayerControl.swift:186]
+    assign _t87 = ((bank0_output_chunks[0] ? (_t86) : 8'h00) + (bank0_output_chunks[1] ? (_t86 << 1) : 8'h00)) + (bank0_output_chunks[2] ? (_t86 << 2) : 8'h00); // @[LayerControl.swift:186]
+    assign _t88 = {{6{1'b0}}, bank0_table_rows}; // @[HardwareHelpers.swift:28]
+    assign _t89 = (bank0_table_beat_groups[0] ? (_t88) : 14'h0000) + (bank0_table_beat_groups[1] ? (_t88 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t90 = (bank0_table_beat_groups[2] ? (_t88 << 2) : 14'h0000) + (bank0_table_beat_groups[3] ? (_t88 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t91 = (bank0_table_beat_groups[4] ? (_t88 << 4) : 14'h0000) + (bank0_table_beat_groups[5] ? (_t88 << 5) : 14'h0000); // @[HardwareHelpers.swift:28]
+    assign _t92 = {{3{1'b0}}, bank1_np}; // @[LayerControl.swift:186]
+    assign _t93 = ((bank1_output_chunks[0] ? (_t92) : 8'h00) + (bank1_output_chunks[1] ? (_t92 << 1) : 8'h00)) + (bank1_output_chunks[2] ? (_t92 << 2) : 8'h00); // @[LayerControl.swift:186]
     assign _t94 = {{6{1'b0}}, bank1_table_rows}; // @[HardwareHelpers.swift:28]
     assign _t95 = (bank1_table_beat_groups[0] ? (_t94) : 14'h0000) + (bank1_table_beat_groups[1] ? (_t94 << 1) : 14'h0000); // @[HardwareHelpers.swift:28]
     assign _t96 = (bank1_table_beat_groups[2] ? (_t94 << 2) : 14'h0000) + (bank1_table_beat_groups[3] ? (_t94 << 3) : 14'h0000); // @[HardwareHelpers.swift:28]
@@ -685,14 +685,14 @@ module pqa_layer_control (
             else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:177]
             if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:182]
             else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:178]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:304]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:304]
-            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:300]
-            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:305]
-            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:304]
-            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:304]
-            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:300]
-            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:305]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:305]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:305]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:301]
+            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:306]
+            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:305]
+            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:305]
+            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:301]
+            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:306]
             load_ready_q <= _t49 & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:85]
             load_moved <= _t10; // @[BankedLoadPort.swift:168]
             load_moved_last <= _t11; // @[BankedLoadPort.swift:88]
@@ -803,25 +803,25 @@ module pqa_layer_control (
         prototype_chunks_derived_q <= _t50 ? 1'b1 : (_t51 ? 1'b1 : (_t52 ? 1'b1 : (_t53 ? 1'b1 : _t54))); // @[BankedLoadPort.swift:226]
         groups_derived_q <= _t55 ? 5'h10 : _t70; // @[BankedLoadPort.swift:226]
         output_chunks_derived_q <= _t55 ? 3'h4 : (_t56 ? _t71 : _t72); // @[BankedLoadPort.swift:226]
-        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
-        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
-        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
-        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
+        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:144]
+        bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:151]
+        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:144]
+        bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:151]
         prototype_beat_groups_derived_q <= _t50 ? 3'h6 : _t74; // @[BankedLoadPort.swift:226]
-        table_beat_groups_derived_q <= _t55 ? 6'h20 : _t83; // @[BankedLoadPort.swift:226]
-        bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank0_table_rows <= _t85; // @[LayerControl.swift:174]
-        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t86) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t86 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t86 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank0_prototype_rows <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[LayerControl.swift:177]
+        bank0_expected_prototypes_beats_product_l1_0 <= (bank0_prototype_beat_groups[0] ? (_t75) : 11'h000) + (bank0_prototype_beat_groups[1] ? (_t75 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank0_expected_prototypes_beats_product_l1_1 <= bank0_prototype_beat_groups[2] ? (_t75 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank0_expected_prototypes_beats_product_l2_0 <= bank0_expected_prototypes_beats_product_l1_0 + bank0_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_0 <= _t88 + _t89; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats_product_l2_1 <= _t90; // @[HardwareHelpers.swift:28]
-        bank0_expected_table_beats <= bank0_expected_table_beats_product_l2_0 + bank0_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
-        bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:173]
-        bank1_table_rows <= _t92; // @[LayerControl.swift:174]
-        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t93) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t93 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
-        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t93 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
+        bank1_prototype_rows <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[LayerControl.swift:177]
+        bank1_expected_prototypes_beats_product_l1_0 <= (bank1_prototype_beat_groups[0] ? (_t76) : 11'h000) + (bank1_prototype_beat_groups[1] ? (_t76 << 1) : 11'h000); // @[HardwareHelpers.swift:28]
+        bank1_expected_prototypes_beats_product_l1_1 <= bank1_prototype_beat_groups[2] ? (_t76 << 2) : 11'h000; // @[HardwareHelpers.swift:28]
         bank1_expected_prototypes_beats_product_l2_0 <= bank1_expected_prototypes_beats_product_l1_0 + bank1_expected_prototypes_beats_product_l1_1; // @[HardwareHelpers.swift:28]
+        table_beat_groups_derived_q <= _t55 ? 6'h20 : _t85; // @[BankedLoadPort.swift:226]
+        bank0_table_rows <= _t87; // @[LayerControl.swift:186]
+        bank0_expected_table_beats_product_l2_0 <= _t89 + _t90; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats_product_l2_1 <= _t91; // @[HardwareHelpers.swift:28]
+        bank0_expected_table_beats <= bank0_expected_table_beats_product_l2_0 + bank0_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]
+        bank1_table_rows <= _t93; // @[LayerControl.swift:186]
         bank1_expected_table_beats_product_l2_0 <= _t95 + _t96; // @[HardwareHelpers.swift:28]
         bank1_expected_table_beats_product_l2_1 <= _t97; // @[HardwareHelpers.swift:28]
         bank1_expected_table_beats <= bank1_expected_table_beats_product_l2_0 + bank1_expected_table_beats_product_l2_1; // @[HardwareHelpers.swift:28]

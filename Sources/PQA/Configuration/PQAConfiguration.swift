@@ -102,18 +102,21 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
     public var multiplierBits: Int
     /// Largest requantization right shift.
     public var maxShift: Int
-    /// The encoder's distance metric.
+    /// The encoder's distance metric (a distance encoder's).
     public var metric: DistanceMetric
+    /// Distance encoder (the default when the field is absent) or tree encoder.
+    public var encoder: EncoderKind
     /// Register placement in the reduction trees.
     public var pipelining: Pipelining
     /// Loadable (the default when the field is absent) or fixed tables.
     public var tableMode: TableMode
 
     private enum CodingKeys: String, CodingKey {
-        case maxima, parallelism, formats, multiplierBits, maxShift, metric, pipelining, tableMode
+        case maxima, parallelism, formats, multiplierBits, maxShift, metric, encoder, pipelining, tableMode
     }
 
-    /// Decodes a configuration; files written before `tableMode` existed read as loadable.
+    /// Decodes a configuration; files written before `tableMode` or
+    /// `encoder` existed read as loadable distance encoders.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         maxima = try container.decode(Maxima.self, forKey: .maxima)
@@ -122,14 +125,16 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         multiplierBits = try container.decode(Int.self, forKey: .multiplierBits)
         maxShift = try container.decode(Int.self, forKey: .maxShift)
         metric = try container.decode(DistanceMetric.self, forKey: .metric)
+        encoder = try container.decodeIfPresent(EncoderKind.self, forKey: .encoder) ?? .distance
         pipelining = try container.decode(Pipelining.self, forKey: .pipelining)
         tableMode = try container.decodeIfPresent(TableMode.self, forKey: .tableMode) ?? .loadable
     }
 
     /// A configuration as given; `validate()` checks it.
     public init(maxima: Maxima, parallelism: Parallelism, formats: LayerFormats, multiplierBits: Int, maxShift: Int,
-                metric: DistanceMetric, pipelining: Pipelining, tableMode: TableMode = .loadable) {
+                metric: DistanceMetric, encoder: EncoderKind = .distance, pipelining: Pipelining, tableMode: TableMode = .loadable) {
         self.tableMode = tableMode
+        self.encoder = encoder
         self.maxima = maxima
         self.parallelism = parallelism
         self.formats = formats
@@ -179,7 +184,7 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         get throws {
             try PQConfiguration(
                 shape: PQShape(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout),
-                metric: metric, formats: formats, multiplierBits: multiplierBits, maxShift: maxShift)
+                metric: metric, encoder: encoder, formats: formats, multiplierBits: multiplierBits, maxShift: maxShift)
         }
     }
 

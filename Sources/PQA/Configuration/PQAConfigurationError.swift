@@ -81,8 +81,9 @@ extension PQAConfiguration {
                   "must be \(PQConfiguration.multiplierBitsRange.lowerBound)...\(PQConfiguration.multiplierBitsRange.upperBound)")
         try check("maxShift", maxShift, PQConfiguration.shiftRange,
                   "must be \(PQConfiguration.shiftRange.lowerBound)...\(PQConfiguration.shiftRange.upperBound)")
+        if encoder == .tree { try validateTree() }
         let lanes = parallelism.nsVec * parallelism.npVec * parallelism.lsVec
-        guard parallelism.nsVec * parallelism.npVec <= Self.limits.distanceUnits, lanes <= Self.limits.lanes else {
+        guard encoder == .tree || (parallelism.nsVec * parallelism.npVec <= Self.limits.distanceUnits && lanes <= Self.limits.lanes) else {
             throw PQAConfigurationError.invalid(
                 field: "parallelism", value: "nsVec x npVec = \(parallelism.nsVec * parallelism.npVec), x lsVec = \(lanes)",
                 rule: "at most \(Self.limits.distanceUnits) distance units and \(Self.limits.lanes) lanes; lower nsVec, npVec or lsVec")
@@ -100,4 +101,24 @@ extension PQAConfiguration {
                 rule: "must fit in 1 Gbit; lower maxima.np, maxima.ns or maxima.cout")
         }
     }
+
+    /// A tree encoder's rules: `Np` a power of two up to `treeMaxNp`, all
+    /// of a tree at once (`npVec = Np`), loadable tables.
+    private func validateTree() throws {
+        guard maxima.np >= 2, maxima.np <= Self.treeMaxNp, maxima.np & (maxima.np - 1) == 0 else {
+            throw PQAConfigurationError.invalid(field: "maxima.np", value: "\(maxima.np)",
+                                                rule: "a tree encoder needs a power of two from 2 to \(Self.treeMaxNp)")
+        }
+        guard parallelism.npVec == maxima.np else {
+            throw PQAConfigurationError.invalid(field: "parallelism.npVec", value: "\(parallelism.npVec)",
+                                                rule: "a tree encoder decides among all Np prototypes at once; set it to maxima.np (\(maxima.np))")
+        }
+        guard tableMode == .loadable else {
+            throw PQAConfigurationError.invalid(field: "tableMode", value: tableMode.rawValue,
+                                                rule: "a tree encoder runs loadable tables only; set tableMode to loadable")
+        }
+    }
+
+    /// The largest `Np` of a tree encoder (8 levels; a node's thresholds share one memory word).
+    public static let treeMaxNp = 256
 }

@@ -49,6 +49,32 @@ public struct PQAParameters: Sendable {
     /// Words of one bank of the bias memory.
     public var biasWords: Int { outputChunksMax }
 
+    // MARK: Tree encoder (see `TreeEncoder`)
+
+    /// Levels of a tree encoder's trees, `log2(NpMax)` (0 for a distance encoder).
+    public var treeLevels: Int { configuration.encoder == .tree ? configuration.maxima.np.trailingZeroBitCount : 0 }
+    /// Bits of a split's element chunk (`0..<ceil(LsMax/LsVec)`) in a tree word.
+    public var treeChunkBits: Int { max(1, ceilLog2(chunksMax)) }
+    /// Bits of a split's lane (`0..<LsVec`) in a tree word.
+    public var treeLaneBits: Int { max(1, ceilLog2(p.lsVec)) }
+    /// Bits of a tree word: per level its split (lane, then chunk), then
+    /// the `NpMax - 1` thresholds level by level, least significant first.
+    public var treeWordBits: Int {
+        treeLevels * (treeLaneBits + treeChunkBits) + (configuration.maxima.np - 1) * formats.activation.bits
+    }
+    /// Words of one bank of each tree memory: one per subspace group.
+    public var treeWords: Int { groupsMax }
+
+    // MARK: The encoder's memories (prototypes or trees)
+
+    /// Words of one bank of each encoder memory.
+    public var encoderWords: Int { configuration.encoder == .tree ? treeWords : prototypeWords }
+    /// Bits of an encoder memory word.
+    public var encoderWordBits: Int { configuration.encoder == .tree ? treeWordBits : prototypeWordBits }
+
+    /// The name of the encoder's memories and their writes: `prototypes` or `trees`.
+    var encoderMemoryName: String { configuration.encoder == .tree ? "trees" : "prototypes" }
+
     /// Whether each prototype memory (both banks) is large enough for block
     /// RAM (`Memory.isBlockRAMSized`): the distance units then register their
     /// inputs beside their lanes, a cycle after the RAM's output register.
@@ -72,8 +98,8 @@ public struct PQAParameters: Sendable {
 
     /// Total on-chip storage in bits (both banks of everything).
     public var storageBits: Int {
-        2 * (columnWords * activationBeatBits + p.nsVec * p.npVec * prototypeWords * prototypeWordBits
-             + p.nsVec * tableWords * tableWordBits + biasWords * biasWordBits)
+        let encoderBits = configuration.encoder == .tree ? p.nsVec * treeWords * treeWordBits : p.nsVec * p.npVec * prototypeWords * prototypeWordBits
+        return 2 * (columnWords * activationBeatBits + encoderBits + p.nsVec * tableWords * tableWordBits + biasWords * biasWordBits)
     }
 
     /// Bits of the activation stream's `tdata`: the beat padded to whole bytes (AXI4-Stream).
@@ -84,12 +110,18 @@ public struct PQAParameters: Sendable {
     // MARK: Load beats
 
     /// Bits of a load beat's data field: the widest word, at least 32 (a layer register).
-    var loadDataBits: Int { max(32, prototypeWordBits, tableWordBits, biasWordBits) }
+    var loadDataBits: Int { max(32, encoderWordBits, tableWordBits, biasWordBits) }
 
     /// How prototype beats write the `NsVec x NpVec` prototype memories (rows are subspace lanes).
     public var prototypeGrouping: WordGrouping {
         WordGrouping(rows: p.nsVec, memories: p.npVec, wordBits: prototypeWordBits, dataBits: loadDataBits)
     }
+    /// How tree beats write the `NsVec` tree memories (one row).
+    public var treeGrouping: WordGrouping {
+        WordGrouping(rows: 1, memories: p.nsVec, wordBits: treeWordBits, dataBits: loadDataBits)
+    }
+    /// How the encoder's beats (kind 1) write its memories: `prototypeGrouping` or `treeGrouping`.
+    public var encoderGrouping: WordGrouping { configuration.encoder == .tree ? treeGrouping : prototypeGrouping }
     /// How table beats write the `NsVec` table memories (one row).
     public var tableGrouping: WordGrouping {
         WordGrouping(rows: 1, memories: p.nsVec, wordBits: tableWordBits, dataBits: loadDataBits)
@@ -99,8 +131,8 @@ public struct PQAParameters: Sendable {
     /// `LoadBeatKind`), index (the memories a beat writes, see `WordGrouping`),
     /// address, data; `tdata` pads the beat to whole bytes.
     public var loadBeat: LoadBeatLayout {
-        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(max(prototypeGrouping.indexCount, tableGrouping.indexCount))),
-                       addressBits: max(1, ceilLog2(max(prototypeWords, tableWords, biasWords, LayerRegister.allCases.count))),
+        LoadBeatLayout(kindBits: 2, indexBits: max(1, ceilLog2(max(encoderGrouping.indexCount, tableGrouping.indexCount))),
+                       addressBits: max(1, ceilLog2(max(encoderWords, tableWords, biasWords, LayerRegister.allCases.count))),
                        dataBits: loadDataBits)
     }
     /// Bits of the load stream's `tdata` (the beat padded to whole bytes).

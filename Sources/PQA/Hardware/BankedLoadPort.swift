@@ -279,6 +279,7 @@ private func isLegal(_ low: Signal, highClear: Signal, _ entry: RegisterEntry, _
     var legal = entry.bits < low.width ? highClear & (low[high: low.width - 1, low: entry.bits] == 0) : highClear
     if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
     if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
+    if entry.powerOfTwo { legal = legal & ((value & (value - 1)) == 0) }
     return legal
 }
 

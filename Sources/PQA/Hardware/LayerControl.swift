@@ -30,10 +30,11 @@ extension LayerBank {
     }
 }
 
-/// The memory writes of a load: prototypes (bank `s % NsVec x NpVec + p % NpVec`),
-/// tables (bank `s % NsVec`) and bias, each into the load bank.
+/// The memory writes of a load: the encoder's (prototypes, bank
+/// `s % NsVec x NpVec + p % NpVec`, or trees, bank `s % NsVec`), tables
+/// (bank `s % NsVec`) and bias, each into the load bank.
 struct LayerWrites: PortGroup {
-    let prototypes, table, bias: MemoryWrite
+    let encoder, table, bias: MemoryWrite
 }
 
 /// The layer registers (two banks), the load port that writes them and the
@@ -78,8 +79,8 @@ struct LayerControl: Circuit {
     func outputs(_ ports: PortFields) -> Outputs {
         let writes = fixed == nil ? ports.group("write") { ports in
             LayerWrites(
-                prototypes: ports.group("prototypes") {
-                    MemoryWrite($0, depth: 2 * design.prototypeWords, grouping: design.prototypeGrouping, indexBits: design.loadBeat.indexBits)
+                encoder: ports.group(design.encoderMemoryName) {
+                    MemoryWrite($0, depth: 2 * design.encoderWords, grouping: design.encoderGrouping, indexBits: design.loadBeat.indexBits)
                 },
                 table: ports.group("table") {
                     MemoryWrite($0, depth: 2 * design.tableWords, grouping: design.tableGrouping, indexBits: design.loadBeat.indexBits)
@@ -101,8 +102,8 @@ struct LayerControl: Circuit {
             let c = design.configuration, maxima = c.maxima
             let largest = CycleModel(design).loadBeatCounts(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout)
             let memories = [
-                LoadMemory(kind: LoadBeatKind.prototypes.rawValue, name: "prototypes", words: design.prototypeWords,
-                           grouping: design.prototypeGrouping, indexed: true, maxBeats: largest.prototypes),
+                LoadMemory(kind: LoadBeatKind.prototypes.rawValue, name: design.encoderMemoryName, words: design.encoderWords,
+                           grouping: design.encoderGrouping, indexed: true, maxBeats: largest.prototypes),
                 LoadMemory(kind: LoadBeatKind.table.rawValue, name: "table", words: design.tableWords, grouping: design.tableGrouping,
                            indexed: true, maxBeats: largest.tables),
                 LoadMemory(kind: LoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
@@ -113,7 +114,7 @@ struct LayerControl: Circuit {
             outputs.state <== port.state
             let banks = registerBanks(m, port)
             outputs.banks <== banks
-            writes <== LayerWrites(prototypes: port.writes[0], table: port.writes[1], bias: port.writes[2])
+            writes <== LayerWrites(encoder: port.writes[0], table: port.writes[1], bias: port.writes[2])
             port.finish(m, expectedBeats: expectedBeats(m, banks: banks, port: port))
             outputs.error <== port.error
         }
@@ -153,26 +154,37 @@ struct LayerControl: Circuit {
 
     /// The beats of each memory kind the load bank's layer needs, as
     /// `CycleModel.loadBeatCounts` counts them: prototypes
-    /// `chunks x Ns x P(Np)`, tables `Np x output chunks x T(Ns)`, bias
-    /// `output chunks`. Computed per bank, and the load bank's chosen last,
+    /// `chunks x Ns x P(Np)` (trees `R(Ns)`), tables `Np x output chunks x T(Ns)`,
+    /// bias `output chunks`. Computed per bank, and the load bank's chosen last,
     /// so the bank select's fan-out stays off the products. Counted from the
     /// last register beat: the beat groups settle with the registers (two
     /// cycles), the rows a cycle later, the counts two cycles after that
     /// (the product registered halfway), five in all, the cycle the commit
     /// of a load with the fewest memory beats (one of each kind) checks them.
     private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [Signal] {
-        let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
-        let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
-        let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", countType(prototypeStarts.count), m) {
-            countAbove($0, prototypeStarts, m)
+        let encoderBeats: [Signal]
+        if design.configuration.encoder == .tree {
+            let treeStarts = design.treeGrouping.beatStarts(chunks: design.groupsMax)
+            encoderBeats = port.derived(from: LayerRegister.ns.rawValue, name: "tree_beat_groups", countType(treeStarts.count), m) {
+                countAbove($0, treeStarts, m)
+            }
+        } else {
+            let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
+            let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", countType(prototypeStarts.count), m) {
+                countAbove($0, prototypeStarts, m)
+            }
+            encoderBeats = banks.enumerated().map { index, bank in
+                let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
+                return productOverTwoCycles(prototypeRows, prototypeGroups[index], m, name: "bank\(index)_expected_prototypes_beats")
+            }
         }
+        let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
         let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", countType(tableStarts.count), m) {
             countAbove($0, tableStarts, m)
         }
         let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
-            let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
             let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
-            return [productOverTwoCycles(prototypeRows, prototypeGroups[index], m, name: "bank\(index)_expected_prototypes_beats"),
+            return [encoderBeats[index],
                     productOverTwoCycles(tableRows, tableGroups[index], m, name: "bank\(index)_expected_table_beats"),
                     bank.outputChunks]
         }

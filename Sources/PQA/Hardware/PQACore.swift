@@ -60,7 +60,7 @@ public struct PQACore: HardwareModule {
             .init("parallelism", c.parallelism.summary),
             .init("formats", "activation \(c.formats.activation), prototype \(c.formats.prototype), entry \(c.formats.entry), bias \(c.formats.bias), output \(c.formats.output)"),
             .init("requantization", "multiplier \(c.multiplierBits) bits, shift up to \(c.maxShift)"),
-            .init("metric", c.metric.rawValue),
+            .init("encoder", c.encoder == .tree ? "tree, \(design.treeLevels) levels" : "distance, \(c.metric.rawValue)"),
             .init("pipelining", "lane levels per stage \(c.pipelining.laneLevelsPerStage), argmin levels per stage \(c.pipelining.argminLevelsPerStage), adder levels per stage \(c.pipelining.adderLevelsPerStage)"),
             .init("tables", c.tableMode == .loadable ? "loadable, two banks" : "fixed: \(fixed.map { "\($0.layer.shape)" } ?? "")"),
         ]
@@ -77,7 +77,7 @@ public struct PQACore: HardwareModule {
         let control = m.instance(LayerControl(design: design, fixed: fixed), name: "u_layer_control")
         let input = m.instance(InputBuffer(design: design, streaming: streaming), name: "u_input_buffer")
         let sequencer = m.instance(SlotSequencer(design: design, streaming: streaming), name: "u_slot_sequencer")
-        let encoder = m.instance(DistanceEncoder(design: design, fixed: fixed), name: "u_encoder")
+        let codes = encoder(m, operation: sequencer.outputs.operation, column: input.outputs.column, control: control.outputs)
         let lookup = m.instance(Lookup(design: design, fixed: fixed), name: "u_lookup")
         let accumulator = m.instance(Accumulator(design: design), name: "u_accumulator")
         let requantizer = m.instance(Requantizer(settings: design.requantizerSettings), name: "u_requantizer")
@@ -103,11 +103,7 @@ public struct PQACore: HardwareModule {
         sequencer.inputs <== SlotSequencer.Inputs(banks: banks.map(SlotTiming.init), active: state.active, full: input.outputs.full,
                                                   outputPop: output.fire)
 
-        encoder.inputs <== DistanceEncoder.Inputs(operation: sequencer.outputs.operation, column: input.outputs.column,
-                                                  write: control.outputs.writes?.prototypes,
-                                                  banks: banks.map { EncoderLayer(ls: $0.ls, np: $0.np) })
-
-        lookup.inputs <== Lookup.Inputs(codes: encoder.outputs, tableWrite: control.outputs.writes?.table,
+        lookup.inputs <== Lookup.Inputs(codes: codes, tableWrite: control.outputs.writes?.table,
                                         biasWrite: control.outputs.writes?.bias, outputChunks: banks.map(\.outputChunks),
                                         ns: banks.map(\.ns))
 
@@ -134,6 +130,24 @@ public struct PQACore: HardwareModule {
         let nothingQueued = streaming ? !input.outputs.full[0] & !input.outputs.full[1] & !input.outputs.receiving
             : !state.activeValid & !state.pending & !state.committing & input.outputs.columnsDone
         m.output("idle", .bool) <== nothingQueued & state.idleBanks & !output.valid & !sequencer.outputs.inSlot
+    }
+}
+
+extension PQACore {
+    /// The encoder instance (distance or tree) on the sequencer's operations and the column words; its codes.
+    private func encoder(_ m: ModuleBuilder, operation: EncoderOperation, column: Signal, control: LayerControl.Outputs) -> Codes {
+        let inputs = DistanceEncoder.Inputs(operation: operation, column: column, write: control.writes?.encoder,
+                                            banks: control.banks.map { EncoderLayer(ls: $0.ls, np: $0.np) })
+        switch design.configuration.encoder {
+        case .distance:
+            let encoder = m.instance(DistanceEncoder(design: design, fixed: fixed), name: "u_encoder")
+            encoder.inputs <== inputs
+            return encoder.outputs
+        case .tree:
+            let encoder = m.instance(TreeEncoder(design: design), name: "u_encoder")
+            encoder.inputs <== inputs
+            return encoder.outputs
+        }
     }
 }
 

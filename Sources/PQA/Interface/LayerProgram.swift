@@ -42,6 +42,12 @@ public enum PQAInterfaceError: Error, CustomStringConvertible, Equatable {
 ///   `address` = `(g x ceil(NpMax / NpVec) + pc) x ceil(LsMax / LsVec) + k`,
 ///   `data` slot `i` = the `LsVec` values of chunk `k` of prototype `pc x NpVec + j x W + i`
 ///   of subspace `g x NsVec + sl`, element `l` in lane `l` (zero past `Ls`, `Np` or `NpVec`).
+/// - kind 1 on a tree encoder, trees instead (`PQAParameters.treeGrouping`, `Wr` words a beat):
+///   per group `g` and word group `j < ceil(min(NsVec, Ns - g x NsVec) / Wr)`, one beat: `index` = `j`,
+///   `address` = `g`, `data` slot `i` = the tree word of subspace `g x NsVec + j x Wr + i`: per level `l`
+///   of the hardware's `log2(NpMax)`, the split element `e` as its lane `e mod LsVec` and chunk `e / LsVec`
+///   (`PQAParameters.treeLaneBits`, `treeChunkBits`), then the `NpMax - 1` thresholds in level order
+///   (`activation` bits each), least significant first; levels and nodes past the layer's are zero.
 /// - kind 2, tables (`PQAParameters.tableGrouping`, `Wt` words a beat): per
 ///   group `g`, prototype `p`, output chunk `c` and word group `j < ceil(min(NsVec, Ns - g x NsVec) / Wt)`,
 ///   one beat: `index` = `j`, `address` = `(g x NpMax + p) x ceil(CoutMax / OutVec) + c`,
@@ -69,7 +75,8 @@ public struct LayerProgram: Sendable {
         loadBeats = registers.map { register, value in
             layout.beat(kind: LoadBeatKind.layerRegister.rawValue, index: 0, address: register.rawValue, data: BitVector(width: 32, truncating: value))
         }
-            + Self.prototypeBeats(layer, parameters) + Self.tableBeats(layer, parameters) + Self.biasBeats(layer, parameters)
+            + (layer.trees.map { Self.treeBeats($0, parameters) } ?? Self.prototypeBeats(layer, parameters))
+            + Self.tableBeats(layer, parameters) + Self.biasBeats(layer, parameters)
         shape = layer.shape
         self.columns = columns
     }
@@ -103,6 +110,44 @@ public struct LayerProgram: Sendable {
             }
         }
         return beats
+    }
+
+    private static func treeBeats(_ trees: EncodingTrees<Int>, _ parameters: PQAParameters) -> [BitVector] {
+        let p = parameters.configuration.parallelism, grouping = parameters.treeGrouping
+        var beats: [BitVector] = []
+        for g in 0..<ceilDivide(trees.ns, p.nsVec) {
+            for group in 0..<grouping.beats(spreading: used(trees.ns, chunk: g, size: p.nsVec)) {
+                let words = (0..<grouping.wordsPerBeat).map { slot -> BitVector in
+                    let lane = group * grouping.wordsPerBeat + slot, s = g * p.nsVec + lane
+                    return lane < p.nsVec && s < trees.ns ? treeWord(trees, subspace: s, parameters) : .zero(width: parameters.treeWordBits)
+                }
+                beats.append(parameters.loadBeat.beat(kind: LoadBeatKind.prototypes.rawValue, index: group, address: g,
+                                                      data: packed(words)))
+            }
+        }
+        return beats
+    }
+
+    /// Subspace `s`'s tree word (see the type's documentation).
+    static func treeWord(_ trees: EncodingTrees<Int>, subspace s: Int, _ parameters: PQAParameters) -> BitVector {
+        let p = parameters.configuration.parallelism, a = parameters.formats.activation
+        var fields: [BitVector] = []
+        for level in 0..<parameters.treeLevels {
+            let element = level < trees.depth ? trees.split(subspace: s, level: level) : 0
+            fields.append(BitVector(width: parameters.treeLaneBits, truncating: element % p.lsVec))
+            fields.append(BitVector(width: parameters.treeChunkBits, truncating: element / p.lsVec))
+        }
+        for node in 0..<(parameters.configuration.maxima.np - 1) {
+            let level = Int.bitWidth - (node + 1).leadingZeroBitCount - 1
+            let value = level < trees.depth ? trees.threshold(subspace: s, level: level, node: node + 1 - (1 << level)) : 0
+            fields.append(BitVector(width: a.bits, truncating: value))
+        }
+        return packed(fields)
+    }
+
+    /// `fields` side by side, the first least significant.
+    private static func packed(_ fields: [BitVector]) -> BitVector {
+        fields.dropFirst().reduce(fields[0]) { low, high in high.concatenated(low) }
     }
 
     private static func tableBeats(_ layer: IntegerPQLayer, _ parameters: PQAParameters) -> [BitVector] {
@@ -150,7 +195,10 @@ public struct LayerProgram: Sendable {
         try fits("Cout", layer.shape.cout, maxima.cout)
         try fits("column count", columns, maxima.columns)
         guard columns >= 1 else { throw PQAInterfaceError.invalidArgument(field: "column count", value: "\(columns)", allowed: "at least 1") }
-        guard layer.metric == configuration.metric else {
+        guard layer.encoder == configuration.encoder else {
+            throw PQAInterfaceError.layerDoesNotMatch(field: "encoder", layer: layer.encoder.rawValue, hardware: configuration.encoder.rawValue)
+        }
+        guard layer.encoder == .tree || layer.metric == configuration.metric else {
             throw PQAInterfaceError.layerDoesNotMatch(field: "metric", layer: layer.metric.rawValue, hardware: configuration.metric.rawValue)
         }
         guard layer.formats == configuration.formats else {

@@ -13,6 +13,8 @@ public struct RegisterEntry: Sendable, Hashable, Codable {
     public let bits: Int
     /// The legal range; any other value of the data field rejects the layer.
     public let minimum, maximum: Int
+    /// Whether only powers of two within the range are legal (`np` of a tree encoder).
+    public var powerOfTwo = false
     /// The value after reset.
     public let reset: Int
     /// What the value means.
@@ -35,7 +37,11 @@ extension LayerRegister {
         }
         switch self {
         case .ls: return count(maxima.ls, "Ls, elements of a subvector")
-        case .np: return count(maxima.np, "Np, prototypes per codebook")
+        case .np:
+            guard configuration.encoder == .tree else { return count(maxima.np, "Np, prototypes per codebook") }
+            var entry = count(maxima.np, "Np, leaves of a tree (a power of two)")
+            entry.powerOfTwo = true
+            return entry
         case .ns: return count(maxima.ns, "Ns, subspaces (codebooks)")
         case .cout: return count(maxima.cout, "Cout, output channels")
         case .columns: return count(maxima.columns, "input columns the layer runs")

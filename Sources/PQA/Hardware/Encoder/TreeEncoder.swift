@@ -1,0 +1,106 @@
+import HDL
+import PQ
+
+/// The tree encoder (MADDNESS): one `TreeSubspaceEncoder` per subspace lane
+/// of a group (`NsVec`, emitted once), each walking its subspace's decision
+/// tree, and the control they share. It takes the distance encoder's place
+/// (the same operations, column words, load writes of kind 1 and codes):
+/// a group's operations are its element chunks (`NpVec = Np`: one prototype
+/// chunk), each capturing the elements the tree compares, and after the last
+/// one the walk takes one cycle per level.
+///
+/// ```
+///  operation          issued (the column word and the tree word are read with it)
+///  +3                 both in: elements captured; on the group's last chunk the walk starts
+///  +4 ... +3+levels   one level a cycle
+///  +4+levels          codes                                               (latency)
+/// ```
+struct TreeEncoder: Circuit {
+    let design: PQAParameters
+
+    /// Cycles from a group's last operation to its codes: the reads, the
+    /// capture, one per level.
+    static func latency(_ design: PQAParameters) -> Int { InputBuffer.readLatency + 1 + design.treeLevels }
+
+    typealias Inputs = DistanceEncoder.Inputs
+
+    var moduleName: String { "pqa_tree_encoder" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        let c = design.configuration
+        return [.init("subspaces per group", c.parallelism.nsVec), .init("levels", design.treeLevels),
+                .init("elements per cycle", "\(c.parallelism.lsVec) per subspace"), .init("trees", "loaded, two banks")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        return Inputs(
+            operation: ports.group("operation") { EncoderOperation($0, design) },
+            column: ports("column", .unsigned(design.activationBeatBits)),
+            write: ports.group("write") {
+                MemoryWrite($0, depth: 2 * design.treeWords, grouping: design.treeGrouping, indexBits: design.loadBeat.indexBits)
+            },
+            banks: ports.groups("bank", count: 2) {
+                EncoderLayer(ls: $0("ls", countType(c.maxima.ls)), np: $0("np", countType(c.maxima.np)))
+            })
+    }
+
+    func outputs(_ ports: PortFields) -> Codes { ports.group("codes") { Codes($0, design) } }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Codes) {
+        let c = design.configuration, p = c.parallelism, op = inputs.operation, levels = design.treeLevels
+        // Stage 0: the group's word in the operation's bank.
+        let addressType = SignalType.unsigned(max(1, ceilLog2(2 * design.treeWords)))
+        let group = op.group.resized(to: addressType.width)
+        let address = mux(op.bank, (group + design.treeWords).named("tree_address_bank1"), group).named("tree_address")
+        // With the words: capture, and the walk's start on the last chunk.
+        let fetched = m.delayed(TreeStep(op), cycles: InputBuffer.readLatency, name: "fetched")
+        let start = (fetched.valid & fetched.lastChunk).named("walk_start")
+        // Level l is walked l + 1 cycles after the start; the layer's trees have it when Np > 2^l.
+        let np = perBank(fetched.bank, inputs.banks.map(\.np))
+        let active = (0..<levels).map { level in m.delayed(np > (1 << level), cycles: level + 1, name: "active_\(level)") }
+        let control = TreeControl(read: op.valid, address: address, capture: fetched.valid, chunk: fetched.chunk, start: start,
+                                  active: active)
+
+        let a = c.formats.activation
+        let codes = (0..<p.nsVec).map { s -> Signal in
+            let subspace = m.instance(TreeSubspaceEncoder(design: design), name: "u_tree_subspace_\(s)")
+            let write = inputs.write.map { write in
+                TreeWrite(enable: write.targets(s), address: write.address, data: write.word(s))
+            }
+            let column = inputs.column[high: (s + 1) * p.lsVec * a.bits - 1, low: s * p.lsVec * a.bits]
+            if let write { subspace.inputs <== TreeSubspaceEncoder.Inputs(write: write, column: column, control: control) }
+            return subspace.outputs
+        }
+        // The group's fields travel beside the walk.
+        let walked = m.delayed(fetched, cycles: 1 + levels, name: "walked")
+        outputs <== Codes(valid: m.delayed(start, cycles: 1 + levels, name: "codes_valid"), codes: codes, bank: walked.bank,
+                          group: walked.group, firstGroup: walked.firstGroup, lastGroup: walked.lastGroup)
+    }
+}
+
+/// The fields of an operation the tree encoder carries along its pipeline.
+private struct TreeStep: Pipelined {
+    let valid, bank, group, chunk, lastChunk, firstGroup, lastGroup: Signal
+
+    init(_ op: EncoderOperation) {
+        self.init(valid: op.valid, bank: op.bank, group: op.group, chunk: op.chunk, lastChunk: op.lastChunk, firstGroup: op.firstGroup,
+                  lastGroup: op.lastGroup)
+    }
+
+    init(valid: Signal, bank: Signal, group: Signal, chunk: Signal, lastChunk: Signal, firstGroup: Signal, lastGroup: Signal) {
+        self.valid = valid
+        self.bank = bank
+        self.group = group
+        self.chunk = chunk
+        self.lastChunk = lastChunk
+        self.firstGroup = firstGroup
+        self.lastGroup = lastGroup
+    }
+
+    func map(_ transform: (Signal, String) -> Signal) -> TreeStep {
+        TreeStep(valid: transform(valid, "valid"), bank: transform(bank, "bank"), group: transform(group, "group"),
+                 chunk: transform(chunk, "chunk"), lastChunk: transform(lastChunk, "last_chunk"), firstGroup: transform(firstGroup, "first_group"),
+                 lastGroup: transform(lastGroup, "last_group"))
+    }
+}

@@ -1,0 +1,126 @@
+import HDL
+import PQ
+
+/// A write of one tree memory's word (its lane's slot of a load beat).
+struct TreeWrite: PortGroup {
+    let enable, address, data: Signal
+}
+
+/// The control a tree subspace encoder receives, each at the stage it acts in.
+struct TreeControl: PortGroup {
+    /// Stage 0 (the operation): read the tree word of the group at `address`.
+    let read, address: Signal
+    /// `InputBuffer.readLatency` later, with the word: the column word of
+    /// element chunk `chunk` is in (`capture`); on `start` (the group's last
+    /// chunk) the walk begins the cycle after.
+    let capture, chunk, start: Signal
+    /// Per level, in the cycle it is walked (`l + 1` after `start`): whether
+    /// the layer's trees have it (`Np > 2^l`); a level they lack keeps the node.
+    let active: [Signal]
+}
+
+extension TreeControl {
+    init(_ ports: PortFields, _ design: PQAParameters) {
+        read = ports.bool("read")
+        address = ports("address", .unsigned(max(1, ceilLog2(2 * design.treeWords))))
+        capture = ports.bool("capture")
+        chunk = ports("chunk", countType(design.chunksMax))
+        start = ports.bool("start")
+        active = ports.array("active", count: design.treeLevels, .bool)
+    }
+}
+
+/// The tree encoder of one subspace of a group: its tree memory (two banks
+/// of one word per group: per level the split element's lane and chunk,
+/// then the thresholds level by level, see `PQAParameters.treeWordBits`),
+/// one capture register per level, and the walk, one level per cycle.
+///
+/// ```
+///  stage 0        read the group's tree word (address and enable registered, block RAM, its output register)
+///  +3 per chunk   level l's element taken from its lane when the chunk is the split's (registered)
+///  +3 last chunk  the thresholds registered: the walk starts
+///  +4 + l         level l: the element against the node's threshold (at or above goes right);
+///                 the node's chosen child keeps its subtree's thresholds (registered)
+///  +4 + levels    code
+/// ```
+/// The thresholds travel with the walk, each level keeping the half of the
+/// subtree its comparison chose, so a new group can start every cycle.
+struct TreeSubspaceEncoder: Circuit {
+    let design: PQAParameters
+
+    struct Inputs: PortGroup {
+        let write: TreeWrite
+        /// The subspace's `LsVec` activations of the chunk, with the tree word.
+        let column: Signal
+        let control: TreeControl
+    }
+
+    var moduleName: String { "pqa_tree_subspace_encoder" }
+    var nameIncludesParameters: Bool { false }
+    var parameters: [ModuleParameter] {
+        [.init("levels", design.treeLevels), .init("tree memory", "\(2 * design.treeWords) words of \(design.treeWordBits) bits, two banks")]
+    }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        let c = design.configuration
+        let depth = 2 * design.treeWords
+        return Inputs(write: ports.group("write") {
+                          TreeWrite(enable: $0.bool("enable"), address: $0("address", .unsigned(max(1, ceilLog2(depth)))),
+                                    data: $0("data", .unsigned(design.treeWordBits)))
+                      },
+                      column: ports("column", .unsigned(c.parallelism.lsVec * c.formats.activation.bits)),
+                      control: ports.group("control") { TreeControl($0, design) })
+    }
+
+    func outputs(_ ports: PortFields) -> Signal { ports("code", .unsigned(design.codeBits)) }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs code: Signal) {
+        let c = design.configuration, a = c.formats.activation, levels = design.treeLevels, control = inputs.control
+        let memory = m.simpleDualPortRAM("tree", depth: 2 * design.treeWords, .unsigned(design.treeWordBits), readDuringWrite: .undefined)
+        m.when(inputs.write.enable) { memory.write(address: inputs.write.address, data: inputs.write.data) }
+        let word = memory.readPipelined(address: control.address.resized(to: memory.addressWidth), enable: control.read, name: "tree_word")
+
+        // The word's fields, least significant first.
+        var low = 0
+        func field(_ bits: Int) -> Signal {
+            defer { low += bits }
+            return word[high: low + bits - 1, low: low]
+        }
+        let splits = (0..<levels).map { _ in (lane: field(design.treeLaneBits), chunk: field(design.treeChunkBits)) }
+        let thresholdBits = (c.maxima.np - 1) * a.bits
+        let thresholds = field(thresholdBits)
+
+        // Each level's element, taken from its lane in its chunk.
+        let lanes = (0..<c.parallelism.lsVec).map { inputs.column[high: ($0 + 1) * a.bits - 1, low: $0 * a.bits] }
+        let chunk = control.chunk.resized(to: design.treeChunkBits)
+        var elements = splits.enumerated().map { level, split -> Signal in
+            let element = m.register("element_\(level)", .unsigned(a.bits), reset: nil)
+            m.when(control.capture & (chunk == split.chunk)) { element <== mux(split.lane.resized(to: max(1, ceilLog2(lanes.count))), lanes) }
+            return element
+        }
+
+        // The walk: level l compares its element with its subtree's root and
+        // keeps the chosen child's subtree. The thresholds are registered as
+        // the group's last chunk comes in, the elements are then complete.
+        var subtree = (0..<(c.maxima.np - 1)).map { node in
+            m.delayed(thresholds[high: (node + 1) * a.bits - 1, low: node * a.bits], name: "threshold_\(node)_q", enable: control.start)
+        }
+        var node = m.constant(0, .unsigned(levels))
+        for level in 0..<levels {
+            let x = elements[level], threshold = subtree[0]
+            let right = (a.signed ? x.asSigned >= threshold.asSigned : x >= threshold).named("right_\(level)")
+            let stepped = levels == 1 ? right.asUnsigned : concatenate([node[high: levels - 2, low: 0], right.asUnsigned])
+            let next = mux(control.active[level], stepped, node)
+            // The child's subtree: its relative level k is the second (right)
+            // or first (left) half of the parent's level k + 1.
+            let child = (0..<(levels - level - 1)).flatMap { k in
+                (0..<(1 << k)).map { j in mux(right, subtree[(1 << (k + 1)) - 1 + (1 << k) + j], subtree[(1 << (k + 1)) - 1 + j]) }
+            }
+            let stage = "level_\(level + 1)"
+            node = m.delayed(next, name: "\(stage)_node")
+            subtree = child.enumerated().map { m.delayed($1, name: "\(stage)_threshold_\($0)") }
+            for later in (level + 1)..<levels { elements[later] = m.delayed(elements[later], name: "\(stage)_element_\(later)") }
+        }
+        code <== node.resized(to: design.codeBits)
+    }
+}
