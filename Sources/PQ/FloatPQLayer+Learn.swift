@@ -72,7 +72,7 @@ extension FloatPQLayer {
             }
         }
         if options.encoder == .tree, shape.np & (shape.np - 1) != 0 {
-            throw PQError.parameterOutOfRange(field: "Np", value: "\(shape.np)", allowed: "a power of two for a tree encoder (2, 4, 8, 16, ...)")
+            throw PQError.parameterOutOfRange(field: "Np", value: "\(shape.np)", allowed: "2, 4, 8, 16, ... (a tree encoder's leaves are a power of two)")
         }
         var prototypes: [Double] = [], splits: [Int] = [], thresholds: [Double] = []
         prototypes.reserveCapacity(shape.ns * shape.np * shape.ls)

@@ -105,7 +105,7 @@ public struct PQConfiguration: Codable, Sendable, Hashable {
         try shape.validate()
         if encoder == .tree, shape.np & (shape.np - 1) != 0 {
             throw PQError.parameterOutOfRange(field: "Np", value: "\(shape.np)",
-                                              allowed: "a power of two for a tree encoder (2, 4, 8, 16, ...)")
+                                              allowed: "2, 4, 8, 16, ... (a tree encoder's leaves are a power of two)")
         }
         try formats.validate()
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)

@@ -22,6 +22,21 @@ import Testing
         #expect(report.timings.map(\.measured) == [model.cycles(shape, columns: 4)], "seed \(seed), shape \(shape)")
     }
 
+    /// Tree encoders: the walk's levels in the latency, one slot per group.
+    @Test(arguments: Array(1...6) as [UInt64])
+    func modelEqualsMeasurementOnTreeConfigurations(seed: UInt64) throws {
+        let configuration = try randomTreeConfiguration(seed: seed)
+        let cosim = try CoSimulation(configuration)
+        var random = RandomLayer(seed: seed + 100)
+        let shape = try random.shape(within: configuration.maxima, encoder: .tree)
+        let layer = try random.layer(shape, for: configuration)
+        let columns = random.columns(4, shape: shape, format: configuration.formats.activation)
+        let report = try cosim.run([try CoSimulationLayer(layer, columns: columns, parameters: cosim.parameters)],
+                                   seed: seed, engines: [.interpreter])
+        #expect(report.bitExact)
+        #expect(report.timings.map(\.measured) == [CycleModel(cosim.parameters).cycles(shape, columns: 4)], "seed \(seed), shape \(shape)")
+    }
+
     /// The ResNet-20 layer shapes of workloads.json (Ls = 9, Np = 16), with a
     /// few columns each, on the default design.
     @Test func resnet20LayersMatchTheModel() throws {

@@ -56,9 +56,12 @@ enum pqa_load_kind {
     PQA_KIND_BIAS = 3,
 };
 
-/* Words one prototype or table beat writes at once (see the data sheet's address maps). */
+/* The encoder: 1 for a tree encoder (kind 1 carries trees), 0 for a distance encoder (prototypes). */
+#define PQA_ENCODER_TREE 0
+/* Words one prototype beat writes at once (see the data sheet's address maps). */
 #define PQA_PROTOTYPE_WORDS_PER_BEAT 3
 #define PQA_PROTOTYPE_GROUPS_PER_ROW 6
+/* Words one table beat writes at once. */
 #define PQA_TABLE_WORDS_PER_BEAT 2
 
 /* The register map: addresses, bits kept, legal range and reset value. */
@@ -231,30 +234,33 @@ static inline size_t pqa_load_beat_count(const pqa_layer *layer)
 static inline size_t pqa_pack_load_beats(const pqa_layer *layer, uint8_t (*beats)[PQA_LOAD_BYTES])
 {
     uint32_t values[PQA_REGISTER_COUNT];
-    unsigned g, pc, k, lane, group, slot, i, p, c, o, address, out_chunks = pqa_ceil_div(layer->cout, PQA_OUT_VEC);
+    unsigned g, group, slot, i, p, c, o, address, out_chunks = pqa_ceil_div(layer->cout, PQA_OUT_VEC);
     size_t n = 0;
     pqa_register_values(layer, values);
     for (i = 0; i < PQA_REGISTER_COUNT; i++) pqa_pack_register(beats[n++], i, values[i]);
-    for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
-        for (pc = 0; pc < pqa_ceil_div(layer->np, PQA_NP_VEC); pc++)
-            for (k = 0; k < pqa_ceil_div(layer->ls, PQA_LS_VEC); k++) {
-                address = (g * PQA_PROTOTYPE_CHUNKS_MAX + pc) * PQA_CHUNKS_MAX + k;
-                for (lane = 0; lane < pqa_min(PQA_NS_VEC, layer->ns - g * PQA_NS_VEC); lane++)
-                    for (group = 0; group < pqa_ceil_div(pqa_min(PQA_NP_VEC, layer->np - pc * PQA_NP_VEC), PQA_PROTOTYPE_WORDS_PER_BEAT); group++) {
-                        pqa_load_beat(beats[n], PQA_KIND_PROTOTYPES, lane * PQA_PROTOTYPE_GROUPS_PER_ROW + group, address);
-                        for (slot = 0; slot < PQA_PROTOTYPE_WORDS_PER_BEAT; slot++) {
-                            unsigned q = group * PQA_PROTOTYPE_WORDS_PER_BEAT + slot;
-                            p = pc * PQA_NP_VEC + q;
-                            if (q >= PQA_NP_VEC || p >= layer->np) continue;
-                            for (i = 0; i < PQA_LS_VEC && k * PQA_LS_VEC + i < layer->ls; i++) {
-                                size_t at = ((size_t)(g * PQA_NS_VEC + lane) * layer->np + p) * layer->ls + k * PQA_LS_VEC + i;
-                                pqa_put_bits(beats[n], PQA_LOAD_DATA_LOW + (slot * PQA_LS_VEC + i) * PQA_PROTOTYPE_BITS, PQA_PROTOTYPE_BITS,
-                                             (uint32_t)layer->prototypes[at]);
+    {
+        unsigned pc, k, lane;
+        for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
+            for (pc = 0; pc < pqa_ceil_div(layer->np, PQA_NP_VEC); pc++)
+                for (k = 0; k < pqa_ceil_div(layer->ls, PQA_LS_VEC); k++) {
+                    address = (g * PQA_PROTOTYPE_CHUNKS_MAX + pc) * PQA_CHUNKS_MAX + k;
+                    for (lane = 0; lane < pqa_min(PQA_NS_VEC, layer->ns - g * PQA_NS_VEC); lane++)
+                        for (group = 0; group < pqa_ceil_div(pqa_min(PQA_NP_VEC, layer->np - pc * PQA_NP_VEC), PQA_PROTOTYPE_WORDS_PER_BEAT); group++) {
+                            pqa_load_beat(beats[n], PQA_KIND_PROTOTYPES, lane * PQA_PROTOTYPE_GROUPS_PER_ROW + group, address);
+                            for (slot = 0; slot < PQA_PROTOTYPE_WORDS_PER_BEAT; slot++) {
+                                unsigned q = group * PQA_PROTOTYPE_WORDS_PER_BEAT + slot;
+                                p = pc * PQA_NP_VEC + q;
+                                if (q >= PQA_NP_VEC || p >= layer->np) continue;
+                                for (i = 0; i < PQA_LS_VEC && k * PQA_LS_VEC + i < layer->ls; i++) {
+                                    size_t at = ((size_t)(g * PQA_NS_VEC + lane) * layer->np + p) * layer->ls + k * PQA_LS_VEC + i;
+                                    pqa_put_bits(beats[n], PQA_LOAD_DATA_LOW + (slot * PQA_LS_VEC + i) * PQA_PROTOTYPE_BITS, PQA_PROTOTYPE_BITS,
+                                                 (uint32_t)layer->prototypes[at]);
+                                }
                             }
+                            n++;
                         }
-                        n++;
-                    }
-            }
+                }
+    }
     for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
         for (p = 0; p < layer->np; p++)
             for (c = 0; c < out_chunks; c++) {

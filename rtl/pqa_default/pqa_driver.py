@@ -20,6 +20,7 @@ LOAD_TDATA_BITS = 280
 # Load beat fields: (low bit, bits), least significant first.
 LOAD_FIELDS = {"kind": (0, 2), "index": (2, 5), "address": (7, 10), "data": (17, 256)}
 KIND_REGISTER, KIND_PROTOTYPES, KIND_TABLE, KIND_BIAS = 0, 1, 2, 3
+ENCODER = "distance"
 PROTOTYPE_WORDS_PER_BEAT, PROTOTYPE_GROUPS_PER_ROW = 3, 6
 TABLE_WORDS_PER_BEAT = 2
 # The register map, by name: address, bits kept, legal range and reset value.
@@ -150,35 +151,14 @@ def _register(name, value):
     return _load_beat(KIND_REGISTER, 0, entry["address"], int(value))
 
 
-def load_beats(prototypes, table, bias, *, columns, multiplier, shift, relu):
-    """The program of an integer PQ layer (prototypes [Ns, Np, Ls], table [Ns, Np, Cout], bias [Cout]) running
-    `columns` columns: a list of tdata integers, sent in order with tlast on the last."""
-    prototypes = np.asarray(prototypes)
-    if prototypes.ndim != 3:
-        raise ValueError(f"prototypes: shape {prototypes.shape}, expected [Ns, Np, Ls]")
-    ns, np_, ls = prototypes.shape
-    cout = np.asarray(table).shape[-1]
-    prototypes = _integers(prototypes, "prototypes", (ns, np_, ls), "prototype")
-    table = _integers(table, "table", (ns, np_, cout), "entry")
-    bias = _integers(bias, "bias", (cout,), "bias")
-    registers = {"ls": ls, "np": np_, "ns": ns, "cout": cout, "columns": columns, "multiplier": multiplier,
-                 "shift": shift, "relu": int(bool(relu))}
-    beats = [_register(name, value) for name, value in sorted(registers.items(), key=lambda item: REGISTERS[item[0]]["address"])]
-    pbits, ebits, bbits = FORMATS["prototype"][0], FORMATS["entry"][0], FORMATS["bias"][0]
-    for g in range(_ceil_div(ns, NS_VEC)):
-        for pc in range(_ceil_div(np_, NP_VEC)):
-            for k in range(_ceil_div(ls, LS_VEC)):
-                address = (g * PROTOTYPE_CHUNKS_MAX + pc) * CHUNKS_MAX + k
-                for lane in range(min(NS_VEC, ns - g * NS_VEC)):
-                    for group in range(_ceil_div(min(NP_VEC, np_ - pc * NP_VEC), PROTOTYPE_WORDS_PER_BEAT)):
-                        lanes = []
-                        for slot in range(PROTOTYPE_WORDS_PER_BEAT):
-                            q = group * PROTOTYPE_WORDS_PER_BEAT + slot
-                            p = pc * NP_VEC + q
-                            exists = q < NP_VEC and p < np_
-                            lanes += [prototypes[g * NS_VEC + lane, p, k * LS_VEC + i] if exists and k * LS_VEC + i < ls else 0
-                                      for i in range(LS_VEC)]
-                        beats.append(_load_beat(KIND_PROTOTYPES, lane * PROTOTYPE_GROUPS_PER_ROW + group, address, _lanes(lanes, pbits)))
+def _registers(values):
+    return [_register(name, value) for name, value in sorted(values.items(), key=lambda item: REGISTERS[item[0]]["address"])]
+
+
+def _table_and_bias_beats(table, bias):
+    ns, np_, cout = table.shape
+    ebits, bbits = FORMATS["entry"][0], FORMATS["bias"][0]
+    beats = []
     for g in range(_ceil_div(ns, NS_VEC)):
         for p in range(np_):
             for c in range(_ceil_div(cout, OUT_VEC)):
@@ -197,6 +177,38 @@ def load_beats(prototypes, table, bias, *, columns, multiplier, shift, relu):
     return beats
 
 
+def load_beats(prototypes, table, bias, *, columns, multiplier, shift, relu):
+    """The program of an integer PQ layer (prototypes [Ns, Np, Ls], table [Ns, Np, Cout], bias [Cout]) running
+    `columns` columns: a list of tdata integers, sent in order with tlast on the last."""
+    prototypes = np.asarray(prototypes)
+    if prototypes.ndim != 3:
+        raise ValueError(f"prototypes: shape {prototypes.shape}, expected [Ns, Np, Ls]")
+    ns, np_, ls = prototypes.shape
+    cout = np.asarray(table).shape[-1]
+    prototypes = _integers(prototypes, "prototypes", (ns, np_, ls), "prototype")
+    table = _integers(table, "table", (ns, np_, cout), "entry")
+    bias = _integers(bias, "bias", (cout,), "bias")
+    registers = {"ls": ls, "np": np_, "ns": ns, "cout": cout, "columns": columns, "multiplier": multiplier,
+                 "shift": shift, "relu": int(bool(relu))}
+    beats = _registers(registers)
+    pbits = FORMATS["prototype"][0]
+    for g in range(_ceil_div(ns, NS_VEC)):
+        for pc in range(_ceil_div(np_, NP_VEC)):
+            for k in range(_ceil_div(ls, LS_VEC)):
+                address = (g * PROTOTYPE_CHUNKS_MAX + pc) * CHUNKS_MAX + k
+                for lane in range(min(NS_VEC, ns - g * NS_VEC)):
+                    for group in range(_ceil_div(min(NP_VEC, np_ - pc * NP_VEC), PROTOTYPE_WORDS_PER_BEAT)):
+                        lanes = []
+                        for slot in range(PROTOTYPE_WORDS_PER_BEAT):
+                            q = group * PROTOTYPE_WORDS_PER_BEAT + slot
+                            p = pc * NP_VEC + q
+                            exists = q < NP_VEC and p < np_
+                            lanes += [prototypes[g * NS_VEC + lane, p, k * LS_VEC + i] if exists and k * LS_VEC + i < ls else 0
+                                      for i in range(LS_VEC)]
+                        beats.append(_load_beat(KIND_PROTOTYPES, lane * PROTOTYPE_GROUPS_PER_ROW + group, address, _lanes(lanes, pbits)))
+    return beats + _table_and_bias_beats(table, bias)
+
+
 def read_layer(folder):
     """An integer PQ layer folder written by pqa (layer.json, prototypes.npy, table.npy, bias.npy) as the
     keyword arguments of load_beats (without columns)."""
@@ -204,7 +216,15 @@ def read_layer(folder):
     manifest = json.loads((folder / "layer.json").read_text())
     if manifest.get("kind") != "integer":
         raise ValueError(f"{folder}: a {manifest.get('kind')} layer; quantize it first (pqa pq ... --bits)")
+    encoder = manifest.get("encoder", "distance")
+    if encoder != ENCODER:
+        raise ValueError(f"{folder}: a layer with a {encoder} encoder; this design has a {ENCODER} encoder")
     requantization = manifest["integer"]["requantization"]
-    return {"prototypes": np.load(folder / "prototypes.npy"), "table": np.load(folder / "table.npy"),
-            "bias": np.load(folder / "bias.npy"), "multiplier": requantization["multiplier"],
-            "shift": requantization["shift"], "relu": manifest["relu"]}
+    arguments = {"table": np.load(folder / "table.npy"), "bias": np.load(folder / "bias.npy"),
+                 "multiplier": requantization["multiplier"], "shift": requantization["shift"], "relu": manifest["relu"]}
+    if encoder == "tree":
+        arguments.update(splits=np.load(folder / "splits.npy"), thresholds=np.load(folder / "thresholds.npy"),
+                         ls=manifest["shape"]["ls"])
+    else:
+        arguments.update(prototypes=np.load(folder / "prototypes.npy"))
+    return arguments

@@ -63,7 +63,12 @@ async def two_layers_back_to_back(dut):
 
     async def send_program(index):
         layer = layers[index]
-        beats = driver.load_beats(np.array(layer["prototypes"]), np.array(layer["table"]), np.array(layer["bias"]),
+        if driver.ENCODER == "tree":
+            encoder = {"splits": np.array(layer["splits"], dtype=np.int64), "thresholds": np.array(layer["thresholds"], dtype=np.int64),
+                       "ls": layer["ls"]}
+        else:
+            encoder = {"prototypes": np.array(layer["prototypes"])}
+        beats = driver.load_beats(**encoder, table=np.array(layer["table"]), bias=np.array(layer["bias"]),
                                   columns=len(layer["columns"]), multiplier=layer["multiplier"], shift=layer["shift"],
                                   relu=layer["relu"])
         await load.send(frame(beats, driver.LOAD_TDATA_BITS))
@@ -72,7 +77,7 @@ async def two_layers_back_to_back(dut):
 
     async def send_columns(index):
         layer = layers[index]
-        ns, np_, ls = np.array(layer["prototypes"]).shape
+        ns, ls = len(layer["table"]), layer["ls"]
         for column in layer["columns"]:
             await act.send(frame(driver.activation_beats(np.array(column), ls, ns), driver.ACT_TDATA_BITS))
         await act.wait()

@@ -41,9 +41,15 @@ public struct CocotbTestbench {
                 "[" + stride(from: 0, to: values.count, by: s.np * inner).map { rows(Array(values[$0..<($0 + s.np * inner)]), inner) }
                     .joined(separator: ",\n    ") + "]"
             }
+            func matrix(_ values: [Int], _ width: Int) -> String {
+                width == 0 ? "[" + Array(repeating: "[]", count: s.ns).joined(separator: ", ") + "]" : rows(values, width)
+            }
+            let encoder = layer.trees.map { trees in
+                "\"splits\": \(matrix(trees.splits, trees.depth)),\n \"thresholds\": \(matrix(trees.thresholds, s.np - 1))"
+            } ?? "\"prototypes\": \(cube(layer.prototypes.values, s.ls))"
             entries.append("""
-                {"multiplier": \(r.multiplier), "shift": \(r.shift), "relu": \(r.relu ? "true" : "false"),
-                 "prototypes": \(cube(layer.prototypes.values, s.ls)),
+                {"multiplier": \(r.multiplier), "shift": \(r.shift), "relu": \(r.relu ? "true" : "false"), "ls": \(s.ls),
+                 \(encoder),
                  "table": \(cube(layer.table.values, s.cout)),
                  "bias": \(list(layer.bias[...])),
                  "columns": \(rows(columns.flatMap { $0 }, s.ns * s.ls)),
@@ -66,7 +72,7 @@ public struct CocotbTestbench {
         var random = RandomLayer(seed: seed)
         let first = try PQShape(ls: maxima.ls, np: maxima.np, ns: min(maxima.ns, 8), cout: min(maxima.cout, 20))
         let capped = PQAConfiguration.Maxima(ls: maxima.ls, np: maxima.np, ns: first.ns, cout: first.cout, columns: maxima.columns)
-        let layers = try [(first, 3), (random.shape(within: capped), 2)].map { shape, count in
+        let layers = try [(first, 3), (random.shape(within: capped, encoder: configuration.encoder), 2)].map { shape, count in
             let columns = random.columns(count, shape: shape, format: configuration.formats.activation)
             return (layer: try spanningOutputs(random.layer(shape, for: configuration), columns: columns), columns: columns)
         }

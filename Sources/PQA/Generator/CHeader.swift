@@ -43,7 +43,7 @@ enum CHeader {
         lines += named.map { "#define PQA_ERROR_\($1) \($0.hex)" }
         lines += ["#define PQA_ERROR_BEAT_COUNT(kind) (0x08 + (kind))", "#define PQA_ERROR_REGISTER_MISSING(address) (0x10 + (address))",
                   "#define PQA_ERROR_REGISTER_RANGE(address) (0x20 + (address))", "", CHeaderCode.bits]
-        if loadable { lines.append(CHeaderCode.load) }
+        if loadable { lines.append(CHeaderCode.load(tree: c.encoder == .tree)) }
         lines += [CHeaderCode.streams, "#endif /* \(guardName) */", ""]
         return lines.joined(separator: "\n")
     }
@@ -58,9 +58,19 @@ enum CHeader {
         }
         lines += ["", "/* Load beat kinds. */", "enum pqa_load_kind {"]
         lines += LoadBeatKind.allCases.map { "    PQA_KIND_\(kindMacro($0)) = \($0.rawValue)," }
-        lines += ["};", "", "/* Words one prototype or table beat writes at once (see the data sheet's address maps). */",
-                  "#define PQA_PROTOTYPE_WORDS_PER_BEAT \(design.prototypeGrouping.wordsPerBeat)",
-                  "#define PQA_PROTOTYPE_GROUPS_PER_ROW \(design.prototypeGrouping.groupsPerRow)",
+        lines += ["};", "", "/* The encoder: 1 for a tree encoder (kind 1 carries trees), 0 for a distance encoder (prototypes). */",
+                  "#define PQA_ENCODER_TREE \(c.encoder == .tree ? 1 : 0)"]
+        lines += c.encoder == .tree ? [
+            "/* A tree word: per level the split's lane and chunk, then the NP_MAX - 1 thresholds (activation format). */",
+            "#define PQA_TREE_LEVELS \(design.treeLevels)", "#define PQA_TREE_LANE_BITS \(design.treeLaneBits)",
+            "#define PQA_TREE_CHUNK_BITS \(design.treeChunkBits)", "#define PQA_TREE_WORD_BITS \(design.treeWordBits)",
+            "#define PQA_TREE_WORDS_PER_BEAT \(design.treeGrouping.wordsPerBeat)",
+        ] : [
+            "/* Words one prototype beat writes at once (see the data sheet's address maps). */",
+            "#define PQA_PROTOTYPE_WORDS_PER_BEAT \(design.prototypeGrouping.wordsPerBeat)",
+            "#define PQA_PROTOTYPE_GROUPS_PER_ROW \(design.prototypeGrouping.groupsPerRow)",
+        ]
+        lines += ["/* Words one table beat writes at once. */",
                   "#define PQA_TABLE_WORDS_PER_BEAT \(design.tableGrouping.wordsPerBeat)",
                   "", "/* The register map: addresses, bits kept, legal range and reset value. */", "enum pqa_register {"]
         let registers = LayerRegister.map(c)

@@ -44,11 +44,11 @@ enum CHeaderCode {
 
     static let load = """
         /* A layer as the host holds it (the arrays of a pqa layer folder, row-major):
-         * prototypes [ns][np][ls], table [ns][np][cout], bias [cout]. */
+         * %ENCODER_ARRAYS%, table [ns][np][cout], bias [cout]. */
         typedef struct {
             unsigned ls, np, ns, cout;
             uint32_t columns, multiplier, shift, relu;
-            const int32_t *prototypes;
+        %ENCODER_FIELDS%
             const int32_t *table;
             const int32_t *bias;
         } pqa_layer;
@@ -97,6 +97,7 @@ enum CHeaderCode {
             for (address = 0; address < PQA_REGISTER_COUNT; address++) {
                 if (!pqa_in_range(values[address], minimum[address], maximum[address])) return PQA_ERROR_REGISTER_RANGE(address);
             }
+        %ENCODER_CHECK%
             return 0;
         }
 
@@ -113,7 +114,7 @@ enum CHeaderCode {
         {
             unsigned out_chunks = pqa_ceil_div(layer->cout, PQA_OUT_VEC);
             return PQA_REGISTER_COUNT
-                + (size_t)pqa_ceil_div(layer->ls, PQA_LS_VEC) * layer->ns * pqa_spread_beats(layer->np, PQA_NP_VEC, PQA_PROTOTYPE_WORDS_PER_BEAT)
+                + %ENCODER_BEAT_COUNT%
                 + (size_t)layer->np * out_chunks * pqa_spread_beats(layer->ns, PQA_NS_VEC, PQA_TABLE_WORDS_PER_BEAT) + out_chunks;
         }
 
@@ -122,30 +123,11 @@ enum CHeaderCode {
         static inline size_t pqa_pack_load_beats(const pqa_layer *layer, uint8_t (*beats)[PQA_LOAD_BYTES])
         {
             uint32_t values[PQA_REGISTER_COUNT];
-            unsigned g, pc, k, lane, group, slot, i, p, c, o, address, out_chunks = pqa_ceil_div(layer->cout, PQA_OUT_VEC);
+            unsigned g, group, slot, i, p, c, o, address, out_chunks = pqa_ceil_div(layer->cout, PQA_OUT_VEC);
             size_t n = 0;
             pqa_register_values(layer, values);
             for (i = 0; i < PQA_REGISTER_COUNT; i++) pqa_pack_register(beats[n++], i, values[i]);
-            for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
-                for (pc = 0; pc < pqa_ceil_div(layer->np, PQA_NP_VEC); pc++)
-                    for (k = 0; k < pqa_ceil_div(layer->ls, PQA_LS_VEC); k++) {
-                        address = (g * PQA_PROTOTYPE_CHUNKS_MAX + pc) * PQA_CHUNKS_MAX + k;
-                        for (lane = 0; lane < pqa_min(PQA_NS_VEC, layer->ns - g * PQA_NS_VEC); lane++)
-                            for (group = 0; group < pqa_ceil_div(pqa_min(PQA_NP_VEC, layer->np - pc * PQA_NP_VEC), PQA_PROTOTYPE_WORDS_PER_BEAT); group++) {
-                                pqa_load_beat(beats[n], PQA_KIND_PROTOTYPES, lane * PQA_PROTOTYPE_GROUPS_PER_ROW + group, address);
-                                for (slot = 0; slot < PQA_PROTOTYPE_WORDS_PER_BEAT; slot++) {
-                                    unsigned q = group * PQA_PROTOTYPE_WORDS_PER_BEAT + slot;
-                                    p = pc * PQA_NP_VEC + q;
-                                    if (q >= PQA_NP_VEC || p >= layer->np) continue;
-                                    for (i = 0; i < PQA_LS_VEC && k * PQA_LS_VEC + i < layer->ls; i++) {
-                                        size_t at = ((size_t)(g * PQA_NS_VEC + lane) * layer->np + p) * layer->ls + k * PQA_LS_VEC + i;
-                                        pqa_put_bits(beats[n], PQA_LOAD_DATA_LOW + (slot * PQA_LS_VEC + i) * PQA_PROTOTYPE_BITS, PQA_PROTOTYPE_BITS,
-                                                     (uint32_t)layer->prototypes[at]);
-                                    }
-                                }
-                                n++;
-                            }
-                    }
+        %ENCODER_BEATS%
             for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
                 for (p = 0; p < layer->np; p++)
                     for (c = 0; c < out_chunks; c++) {
@@ -205,5 +187,74 @@ enum CHeaderCode {
                                              PQA_OUTPUT_BITS, PQA_OUTPUT_SIGNED);
         }
 
+        """
+
+    /// The encoder's parts of `load`: distance (prototypes) or tree (splits and thresholds).
+    static func load(tree: Bool) -> String {
+        let parts: [(String, String)] = tree ? [
+            ("%ENCODER_ARRAYS%", "splits [ns][log2 np] (elements 0 ... ls - 1), thresholds [ns][np - 1] (level by level)"),
+            ("%ENCODER_FIELDS%", "    const int32_t *splits;\n    const int32_t *thresholds;"),
+            ("%ENCODER_BEAT_COUNT%", "pqa_spread_beats(layer->ns, PQA_NS_VEC, PQA_TREE_WORDS_PER_BEAT)"),
+            ("%ENCODER_CHECK%", "    if ((layer->np & (layer->np - 1)) != 0) return PQA_ERROR_REGISTER_RANGE(PQA_REG_NP); /* a tree's leaves: a power of two */"),
+            ("%ENCODER_BEATS%", treeBeats),
+        ] : [
+            ("%ENCODER_ARRAYS%", "prototypes [ns][np][ls]"),
+            ("%ENCODER_FIELDS%", "    const int32_t *prototypes;"),
+            ("%ENCODER_BEAT_COUNT%", "(size_t)pqa_ceil_div(layer->ls, PQA_LS_VEC) * layer->ns * pqa_spread_beats(layer->np, PQA_NP_VEC, PQA_PROTOTYPE_WORDS_PER_BEAT)"),
+            ("%ENCODER_CHECK%", ""),
+            ("%ENCODER_BEATS%", distanceBeats),
+        ]
+        let text = parts.reduce(load) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        return text.replacingOccurrences(of: "\n\n    return 0;", with: "\n    return 0;")
+    }
+
+    private static let distanceBeats = """
+            {
+                unsigned pc, k, lane;
+                for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
+                    for (pc = 0; pc < pqa_ceil_div(layer->np, PQA_NP_VEC); pc++)
+                        for (k = 0; k < pqa_ceil_div(layer->ls, PQA_LS_VEC); k++) {
+                            address = (g * PQA_PROTOTYPE_CHUNKS_MAX + pc) * PQA_CHUNKS_MAX + k;
+                            for (lane = 0; lane < pqa_min(PQA_NS_VEC, layer->ns - g * PQA_NS_VEC); lane++)
+                                for (group = 0; group < pqa_ceil_div(pqa_min(PQA_NP_VEC, layer->np - pc * PQA_NP_VEC), PQA_PROTOTYPE_WORDS_PER_BEAT); group++) {
+                                    pqa_load_beat(beats[n], PQA_KIND_PROTOTYPES, lane * PQA_PROTOTYPE_GROUPS_PER_ROW + group, address);
+                                    for (slot = 0; slot < PQA_PROTOTYPE_WORDS_PER_BEAT; slot++) {
+                                        unsigned q = group * PQA_PROTOTYPE_WORDS_PER_BEAT + slot;
+                                        p = pc * PQA_NP_VEC + q;
+                                        if (q >= PQA_NP_VEC || p >= layer->np) continue;
+                                        for (i = 0; i < PQA_LS_VEC && k * PQA_LS_VEC + i < layer->ls; i++) {
+                                            size_t at = ((size_t)(g * PQA_NS_VEC + lane) * layer->np + p) * layer->ls + k * PQA_LS_VEC + i;
+                                            pqa_put_bits(beats[n], PQA_LOAD_DATA_LOW + (slot * PQA_LS_VEC + i) * PQA_PROTOTYPE_BITS, PQA_PROTOTYPE_BITS,
+                                                         (uint32_t)layer->prototypes[at]);
+                                        }
+                                    }
+                                    n++;
+                                }
+                        }
+            }
+        """
+
+    private static let treeBeats = """
+            {
+                unsigned depth = 0, split_bits = PQA_TREE_LANE_BITS + PQA_TREE_CHUNK_BITS;
+                while ((1u << depth) < layer->np) depth++;
+                for (g = 0; g < pqa_ceil_div(layer->ns, PQA_NS_VEC); g++)
+                    for (group = 0; group < pqa_ceil_div(pqa_min(PQA_NS_VEC, layer->ns - g * PQA_NS_VEC), PQA_TREE_WORDS_PER_BEAT); group++) {
+                        pqa_load_beat(beats[n], PQA_KIND_PROTOTYPES, group, g);
+                        for (slot = 0; slot < PQA_TREE_WORDS_PER_BEAT; slot++) {
+                            unsigned s = g * PQA_NS_VEC + group * PQA_TREE_WORDS_PER_BEAT + slot, low = PQA_LOAD_DATA_LOW + slot * PQA_TREE_WORD_BITS;
+                            if (group * PQA_TREE_WORDS_PER_BEAT + slot >= PQA_NS_VEC || s >= layer->ns) continue;
+                            for (i = 0; i < depth; i++) {
+                                unsigned element = (unsigned)layer->splits[(size_t)s * depth + i];
+                                pqa_put_bits(beats[n], low + i * split_bits, PQA_TREE_LANE_BITS, element % PQA_LS_VEC);
+                                pqa_put_bits(beats[n], low + i * split_bits + PQA_TREE_LANE_BITS, PQA_TREE_CHUNK_BITS, element / PQA_LS_VEC);
+                            }
+                            for (i = 0; i + 1 < layer->np; i++)
+                                pqa_put_bits(beats[n], low + PQA_TREE_LEVELS * split_bits + i * PQA_ACTIVATION_BITS, PQA_ACTIVATION_BITS,
+                                             (uint32_t)layer->thresholds[(size_t)s * (layer->np - 1) + i]);
+                        }
+                        n++;
+                    }
+            }
         """
 }

@@ -21,7 +21,7 @@ struct Datasheet {
             "|---|---|",
             "| largest layer | Ls \(c.maxima.ls), Np \(c.maxima.np), Ns \(c.maxima.ns), Cout \(c.maxima.cout), \(c.maxima.columns) columns |",
             "| parallelism | LsVec \(p.lsVec), NpVec \(p.npVec), NsVec \(p.nsVec), OutVec \(p.outVec) |",
-            "| metric | \(c.metric.rawValue) |",
+            "| encoder | \(c.encoder == .tree ? "tree (MADDNESS), \(design.treeLevels) levels" : "distance, \(c.metric.rawValue)") |",
             "| tables | \(loadable ? "loadable through s_axis_load, two banks (the next layer loads while one runs)" : "fixed: baked into ROM images (`$readmemh`), no load stream, columns stream without end") |",
             "| formats | activation \(f.activation), prototype \(f.prototype), entry \(f.entry), bias \(f.bias), output \(f.output) (sN: two's complement, uN: unsigned) |",
             "| requantization | multiplier \(c.multiplierBits) bits, shift 0...\(c.maxShift) |",
@@ -54,7 +54,7 @@ struct Datasheet {
         let w = design.widths
         lines += [w.distance, w.index, w.tableSum, w.accumulator, w.product].map { "- \($0)" }
         lines += ["", "## Reset", ""] + facts.reset.map { "- \($0)" }
-        lines += Self.timingSection(facts.timing, diagrams: diagrams)
+        lines += Self.timingSection(facts.timing, encoderBeats: design.encoderMemoryName, diagrams: diagrams)
         lines += ["", "## Errors", ""] + facts.errorBehaviour.map { "- \($0)" }
         lines += ["", "| code | meaning |", "|---|---|"] + facts.errors.map { "| \($0.hex) | \($0.meaning) |" }
         lines += ["", "## Drivers", "",
@@ -91,7 +91,7 @@ struct Datasheet {
         return lines
     }
 
-    private static func timingSection(_ timing: TimingFacts, diagrams: [WaveDrom.Diagram]) -> [String] {
+    private static func timingSection(_ timing: TimingFacts, encoderBeats: String, diagrams: [WaveDrom.Diagram]) -> [String] {
         var lines = ["", "## Latency and load time", "",
                      "Compute: `\(timing.compute)` cycles: \(timing.computeEvents). The pipeline's own latency is \(timing.pipelineLatency) cycles."]
         if !timing.loadBeats.isEmpty {
@@ -99,7 +99,7 @@ struct Datasheet {
         }
         if let largest = timing.largestLayer {
             lines += ["", "For the largest layer: \(largest.cyclesPerColumn) cycles per column (slot \(largest.slot)), plus \(largest.latency) cycles a layer"
-                      + (timing.loadBeats.isEmpty ? "." : "; \(largest.totalLoadBeats) load beats (registers \(largest.loadBeats.registers), prototypes "
+                      + (timing.loadBeats.isEmpty ? "." : "; \(largest.totalLoadBeats) load beats (registers \(largest.loadBeats.registers), \(encoderBeats) "
                          + "\(largest.loadBeats.prototypes), tables \(largest.loadBeats.tables), bias \(largest.loadBeats.bias)).")]
         }
         lines += ["", "Timing diagrams (WaveDrom; `pqa generate` renders each to SVG beside it when `\(WaveDrom.renderer)` is installed):", ""]

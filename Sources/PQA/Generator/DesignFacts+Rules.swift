@@ -11,7 +11,8 @@ extension DesignFacts {
             return [column, "columns follow one another without end (the layer is baked in); outputs leave in column order"]
         }
         return [
-            "a layer's program: its \(LayerRegister.allCases.count) register beats (any order), then its prototype, table and bias beats (any order among them), "
+            "a layer's program: its \(LayerRegister.allCases.count) register beats (any order), then its \(design.encoderMemoryName == "trees" ? "tree" : "prototype"), "
+                + "table and bias beats (any order among them), "
                 + "tlast on the last beat; every layer sends every register again",
             "a register beat after memory beats without a tlast between them starts a new program (error 0x01): the unfinished one is dropped",
             "the layer's columns: exactly `columns` of them, sent from the cycle after its tlast beat moved; "
@@ -35,9 +36,15 @@ extension DesignFacts {
         case .l1: distance = "distance (L1): the sum over the Ls elements of |a - p|, an exact integer"
         case .chebyshev: distance = "distance (Chebyshev): the largest |a - p| over the Ls elements, an exact integer"
         }
-        return [
+        let encoding = c.encoder == .tree ? [
+            "code: per subspace, the leaf its tree reaches: start at node 0 of level 0; at level v the element split(v) of the subvector is compared "
+                + "with the node's threshold (both \(f.activation)); a value at or above it goes right (node 2n + 1 of level v + 1), a smaller one left "
+                + "(node 2n); after the layer's log2(Np) levels the node is the code (Np must be a power of two)",
+        ] : [
             distance + " (\(span(w.distance))); activation and prototype lanes past Ls take no part",
             "code: per subspace, the index of the prototype at the smallest distance among the layer's Np; ties go to the lowest index",
+        ]
+        return encoding + [
             "accumulation: per output channel, the sum over the Ns subspaces of table[s][code(s)][channel], exact (\(span(w.tableSum)))",
             "bias: the channel's bias (\(f.bias)) is added to the sum, exact (\(span(w.accumulator)))",
             "requantization: y = (accumulator x multiplier + 2^(shift - 1)) >> shift, the shift arithmetic (rounding half up, toward +infinity); "
@@ -108,10 +115,13 @@ struct TimingFacts: Encodable {
         computeEvents = "cycles from the rising edge at which the layer's first activation beat moves to the one at which its last output beat moves, "
             + "both counted, with the layer committed before its first column, no input gaps and no output backpressure"
         let w = design.prototypeGrouping, t = design.tableGrouping
+        let encoderBeats = c.encoder == .tree
+            ? "trees: R(Ns), R(Ns) = the sum over groups g < ceil(Ns/\(p.nsVec)) of ceil(min(\(p.nsVec), Ns - g x \(p.nsVec)) / \(design.treeGrouping.wordsPerBeat))"
+            : "prototypes: ceil(Ls/\(p.lsVec)) x Ns x P(Np), P(Np) = the sum over prototype chunks pc < ceil(Np/\(p.npVec)) of "
+                + "ceil(min(\(p.npVec), Np - pc x \(p.npVec)) / \(w.wordsPerBeat))"
         loadBeats = c.tableMode == .loadable ? [
             "registers: \(LayerRegister.allCases.count)",
-            "prototypes: ceil(Ls/\(p.lsVec)) x Ns x P(Np), P(Np) = the sum over prototype chunks pc < ceil(Np/\(p.npVec)) of "
-                + "ceil(min(\(p.npVec), Np - pc x \(p.npVec)) / \(w.wordsPerBeat))",
+            encoderBeats,
             "tables: Np x ceil(Cout/\(p.outVec)) x T(Ns), T(Ns) = the sum over groups g < ceil(Ns/\(p.nsVec)) of "
                 + "ceil(min(\(p.nsVec), Ns - g x \(p.nsVec)) / \(t.wordsPerBeat))",
             "bias: ceil(Cout/\(p.outVec))",

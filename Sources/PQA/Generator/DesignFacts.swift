@@ -124,7 +124,7 @@ struct DesignFacts: Encodable {
         return [
             LoadKindFacts(kind: 0, name: "layer register", wordsPerBeat: 1, index: "0 (ignored)", address: "the register's address",
                           data: "the value, an unsigned integer over the whole data field"),
-            LoadKindFacts(
+            c.encoder == .tree ? treeKind(design) : LoadKindFacts(
                 kind: 1, name: "prototypes", wordsPerBeat: w.wordsPerBeat,
                 index: "sl x \(w.groupsPerRow) + q / \(w.wordsPerBeat), for subspace lane sl = s % \(p.nsVec) and prototype lane q = p % \(p.npVec)",
                 address: "((s / \(p.nsVec)) x \(design.prototypeChunksMax) + p / \(p.npVec)) x \(design.chunksMax) + k, for element chunk k = l / \(p.lsVec)",
@@ -141,8 +141,52 @@ struct DesignFacts: Encodable {
         ]
     }
 
-    /// Where one prototype element and one table entry of the largest layer go.
+    /// Kind 1 on a tree encoder: one word per subspace and group.
+    private static func treeKind(_ design: PQAParameters) -> LoadKindFacts {
+        let c = design.configuration, p = c.parallelism, a = c.formats.activation, r = design.treeGrouping
+        let split = design.treeLaneBits + design.treeChunkBits, thresholdsLow = design.treeLevels * split
+        return LoadKindFacts(
+            kind: 1, name: "trees", wordsPerBeat: r.wordsPerBeat,
+            index: "sl / \(r.wordsPerBeat), for subspace lane sl = s % \(p.nsVec)", address: "s / \(p.nsVec)",
+            data: "slot sl % \(r.wordsPerBeat) (bits [slot x \(r.wordBits) +: \(r.wordBits)]) holds subspace s's tree: for level v < \(design.treeLevels), "
+                + "at [v x \(split) +: \(split)], the split element e as its lane e % \(p.lsVec) (\(design.treeLaneBits) bits) then its chunk e / \(p.lsVec) "
+                + "(\(design.treeChunkBits) bits); then from bit \(thresholdsLow) the \(c.maxima.np - 1) thresholds in level order, node n of level v "
+                + "(node 2^v - 1 + n) at [\(thresholdsLow) + (2^v - 1 + n) x \(a.bits) +: \(a.bits)] (\(a)); levels and nodes past the layer's are 0")
+    }
+
+    /// Where one prototype element (or tree threshold) and one table entry of the largest layer go.
     private static func examples(_ design: PQAParameters) -> [Example] {
+        design.configuration.encoder == .tree ? treeExamples(design) : distanceExamples(design)
+    }
+
+    private static func treeExamples(_ design: PQAParameters) -> [Example] {
+        let c = design.configuration, p = c.parallelism, a = c.formats.activation, maxima = c.maxima
+        let r = design.treeGrouping, t = design.tableGrouping, layout = design.loadBeat
+        let dataLow = layout.kindBits + layout.indexBits + layout.addressBits
+        let s = min(maxima.ns - 1, p.nsVec + 1), sl = s % p.nsVec, level = design.treeLevels - 1, node = (1 << level) - 1
+        let thresholdBit = r.slot(memory: sl) * r.wordBits + design.treeLevels * (design.treeLaneBits + design.treeChunkBits)
+            + ((1 << level) - 1 + node) * a.bits
+        let prototype = maxima.np - 1, channel = maxima.cout - 1
+        let tableAddress = ((s / p.nsVec) * maxima.np + prototype) * design.outputChunksMax + channel / p.outVec
+        let tableBit = t.slot(memory: sl) * t.wordBits + (channel % p.outVec) * c.formats.entry.bits
+        return [
+            Example(what: "the threshold of node n = \(node) of level v = \(level) of subspace s = \(s)", steps: [
+                "kind 1, index = \(sl) / \(r.wordsPerBeat) = \(r.index(row: 0, memory: sl)), address = \(s) / \(p.nsVec) = \(s / p.nsVec)",
+                "slot \(sl) % \(r.wordsPerBeat) = \(r.slot(memory: sl)); the threshold is data bits [\(thresholdBit) +: \(a.bits)], "
+                    + "tdata bits [\(dataLow + thresholdBit) +: \(a.bits)]",
+            ]),
+            Example(what: "the entry of channel c = \(channel) for leaf p = \(prototype) of subspace s = \(s)", steps: [
+                "kind 2, index = \(sl) / \(t.wordsPerBeat) = \(t.index(row: 0, memory: sl)), address = \(tableAddress)",
+                "slot \(sl) % \(t.wordsPerBeat) = \(t.slot(memory: sl)), channel lane \(channel % p.outVec); the entry is data bits [\(tableBit) +: \(c.formats.entry.bits)], "
+                    + "tdata bits [\(dataLow + tableBit) +: \(c.formats.entry.bits)]",
+            ]),
+            Example(what: "a layer with fewer levels than the design", steps: [
+                "a layer with Np = 4 fills levels 0 and 1 and nodes 0 ... 2; its table rows are still at g x \(maxima.np) + p",
+            ]),
+        ]
+    }
+
+    private static func distanceExamples(_ design: PQAParameters) -> [Example] {
         let c = design.configuration, p = c.parallelism, f = c.formats, maxima = c.maxima
         let w = design.prototypeGrouping, t = design.tableGrouping, layout = design.loadBeat
         let dataLow = layout.kindBits + layout.indexBits + layout.addressBits

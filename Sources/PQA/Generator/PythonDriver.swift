@@ -40,7 +40,16 @@ enum PythonDriver {
                     + "\"address\": (\(layout.kindBits + layout.indexBits), \(layout.addressBits)), "
                     + "\"data\": (\(layout.kindBits + layout.indexBits + layout.addressBits), \(layout.dataBits))}",
                 "KIND_REGISTER, KIND_PROTOTYPES, KIND_TABLE, KIND_BIAS = 0, 1, 2, 3",
+                "ENCODER = \"\(c.encoder.rawValue)\"",
+            ]
+            lines += c.encoder == .tree ? [
+                "# A tree word: per level the split's lane and chunk, then the NP_MAX - 1 thresholds (activation format).",
+                "TREE_LEVELS, TREE_LANE_BITS, TREE_CHUNK_BITS = \(design.treeLevels), \(design.treeLaneBits), \(design.treeChunkBits)",
+                "TREE_WORD_BITS, TREE_WORDS_PER_BEAT = \(design.treeWordBits), \(design.treeGrouping.wordsPerBeat)",
+            ] : [
                 "PROTOTYPE_WORDS_PER_BEAT, PROTOTYPE_GROUPS_PER_ROW = \(design.prototypeGrouping.wordsPerBeat), \(design.prototypeGrouping.groupsPerRow)",
+            ]
+            lines += [
                 "TABLE_WORDS_PER_BEAT = \(design.tableGrouping.wordsPerBeat)",
                 "# The register map, by name: address, bits kept, legal range and reset value.",
                 "REGISTERS = {",
@@ -56,7 +65,9 @@ enum PythonDriver {
         lines += ["# The codes of the `error` output (the first failing check since the last good commit).", "ERRORS = {"]
         lines += codes.map { "    \($0.hex): \"\($0.explanation(registers: registerNames, kinds: kindNames))\"," }
         lines += ["}", "", PythonDriverCode.common]
-        if loadable { lines.append(PythonDriverCode.load) }
+        if loadable {
+            lines += [PythonDriverCode.load, c.encoder == .tree ? PythonDriverCode.treeLoad : PythonDriverCode.distanceLoad, PythonDriverCode.readLayer]
+        }
         return lines.joined(separator: "\n")
     }
 }

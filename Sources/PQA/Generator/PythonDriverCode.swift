@@ -96,35 +96,14 @@ enum PythonDriverCode {
             return _load_beat(KIND_REGISTER, 0, entry["address"], int(value))
 
 
-        def load_beats(prototypes, table, bias, *, columns, multiplier, shift, relu):
-            """The program of an integer PQ layer (prototypes [Ns, Np, Ls], table [Ns, Np, Cout], bias [Cout]) running
-            `columns` columns: a list of tdata integers, sent in order with tlast on the last."""
-            prototypes = np.asarray(prototypes)
-            if prototypes.ndim != 3:
-                raise ValueError(f"prototypes: shape {prototypes.shape}, expected [Ns, Np, Ls]")
-            ns, np_, ls = prototypes.shape
-            cout = np.asarray(table).shape[-1]
-            prototypes = _integers(prototypes, "prototypes", (ns, np_, ls), "prototype")
-            table = _integers(table, "table", (ns, np_, cout), "entry")
-            bias = _integers(bias, "bias", (cout,), "bias")
-            registers = {"ls": ls, "np": np_, "ns": ns, "cout": cout, "columns": columns, "multiplier": multiplier,
-                         "shift": shift, "relu": int(bool(relu))}
-            beats = [_register(name, value) for name, value in sorted(registers.items(), key=lambda item: REGISTERS[item[0]]["address"])]
-            pbits, ebits, bbits = FORMATS["prototype"][0], FORMATS["entry"][0], FORMATS["bias"][0]
-            for g in range(_ceil_div(ns, NS_VEC)):
-                for pc in range(_ceil_div(np_, NP_VEC)):
-                    for k in range(_ceil_div(ls, LS_VEC)):
-                        address = (g * PROTOTYPE_CHUNKS_MAX + pc) * CHUNKS_MAX + k
-                        for lane in range(min(NS_VEC, ns - g * NS_VEC)):
-                            for group in range(_ceil_div(min(NP_VEC, np_ - pc * NP_VEC), PROTOTYPE_WORDS_PER_BEAT)):
-                                lanes = []
-                                for slot in range(PROTOTYPE_WORDS_PER_BEAT):
-                                    q = group * PROTOTYPE_WORDS_PER_BEAT + slot
-                                    p = pc * NP_VEC + q
-                                    exists = q < NP_VEC and p < np_
-                                    lanes += [prototypes[g * NS_VEC + lane, p, k * LS_VEC + i] if exists and k * LS_VEC + i < ls else 0
-                                              for i in range(LS_VEC)]
-                                beats.append(_load_beat(KIND_PROTOTYPES, lane * PROTOTYPE_GROUPS_PER_ROW + group, address, _lanes(lanes, pbits)))
+        def _registers(values):
+            return [_register(name, value) for name, value in sorted(values.items(), key=lambda item: REGISTERS[item[0]]["address"])]
+
+
+        def _table_and_bias_beats(table, bias):
+            ns, np_, cout = table.shape
+            ebits, bbits = FORMATS["entry"][0], FORMATS["bias"][0]
+            beats = []
             for g in range(_ceil_div(ns, NS_VEC)):
                 for p in range(np_):
                     for c in range(_ceil_div(cout, OUT_VEC)):
@@ -141,6 +120,95 @@ enum PythonDriverCode {
                 lanes = [bias[c * OUT_VEC + o] if c * OUT_VEC + o < cout else 0 for o in range(OUT_VEC)]
                 beats.append(_load_beat(KIND_BIAS, 0, c, _lanes(lanes, bbits)))
             return beats
+        """#
+
+    /// `load_beats` of a distance encoder: prototypes [Ns, Np, Ls].
+    static let distanceLoad = #"""
+
+
+        def load_beats(prototypes, table, bias, *, columns, multiplier, shift, relu):
+            """The program of an integer PQ layer (prototypes [Ns, Np, Ls], table [Ns, Np, Cout], bias [Cout]) running
+            `columns` columns: a list of tdata integers, sent in order with tlast on the last."""
+            prototypes = np.asarray(prototypes)
+            if prototypes.ndim != 3:
+                raise ValueError(f"prototypes: shape {prototypes.shape}, expected [Ns, Np, Ls]")
+            ns, np_, ls = prototypes.shape
+            cout = np.asarray(table).shape[-1]
+            prototypes = _integers(prototypes, "prototypes", (ns, np_, ls), "prototype")
+            table = _integers(table, "table", (ns, np_, cout), "entry")
+            bias = _integers(bias, "bias", (cout,), "bias")
+            registers = {"ls": ls, "np": np_, "ns": ns, "cout": cout, "columns": columns, "multiplier": multiplier,
+                         "shift": shift, "relu": int(bool(relu))}
+            beats = _registers(registers)
+            pbits = FORMATS["prototype"][0]
+            for g in range(_ceil_div(ns, NS_VEC)):
+                for pc in range(_ceil_div(np_, NP_VEC)):
+                    for k in range(_ceil_div(ls, LS_VEC)):
+                        address = (g * PROTOTYPE_CHUNKS_MAX + pc) * CHUNKS_MAX + k
+                        for lane in range(min(NS_VEC, ns - g * NS_VEC)):
+                            for group in range(_ceil_div(min(NP_VEC, np_ - pc * NP_VEC), PROTOTYPE_WORDS_PER_BEAT)):
+                                lanes = []
+                                for slot in range(PROTOTYPE_WORDS_PER_BEAT):
+                                    q = group * PROTOTYPE_WORDS_PER_BEAT + slot
+                                    p = pc * NP_VEC + q
+                                    exists = q < NP_VEC and p < np_
+                                    lanes += [prototypes[g * NS_VEC + lane, p, k * LS_VEC + i] if exists and k * LS_VEC + i < ls else 0
+                                              for i in range(LS_VEC)]
+                                beats.append(_load_beat(KIND_PROTOTYPES, lane * PROTOTYPE_GROUPS_PER_ROW + group, address, _lanes(lanes, pbits)))
+            return beats + _table_and_bias_beats(table, bias)
+        """#
+
+    /// `load_beats` of a tree encoder: splits [Ns, log2 Np] and thresholds [Ns, Np - 1].
+    static let treeLoad = #"""
+
+
+        def _tree_word(splits, thresholds, depth):
+            """One subspace's tree word: per level of the design its split's lane and chunk, then the thresholds in level order."""
+            word, low = 0, 0
+            for level in range(TREE_LEVELS):
+                element = int(splits[level]) if level < depth else 0
+                word |= (element % LS_VEC) << low
+                word |= (element // LS_VEC) << (low + TREE_LANE_BITS)
+                low += TREE_LANE_BITS + TREE_CHUNK_BITS
+            abits = FORMATS["activation"][0]
+            for node in range(NP_MAX - 1):
+                value = int(thresholds[node]) if node < len(thresholds) else 0
+                word |= (value & ((1 << abits) - 1)) << (low + node * abits)
+            return word
+
+
+        def load_beats(splits, thresholds, table, bias, *, ls, columns, multiplier, shift, relu):
+            """The program of an integer PQ layer with a tree encoder (splits [Ns, log2 Np], each an element 0..ls-1;
+            thresholds [Ns, Np - 1] level by level, node n of level v at 2^v - 1 + n; table [Ns, Np, Cout]; bias [Cout])
+            running `columns` columns: a list of tdata integers, sent in order with tlast on the last."""
+            table = np.asarray(table)
+            if table.ndim != 3:
+                raise ValueError(f"table: shape {table.shape}, expected [Ns, Np, Cout]")
+            ns, np_, cout = table.shape
+            depth = np_.bit_length() - 1
+            if np_ != 1 << depth:
+                raise ValueError(f"table: Np = {np_} is not a power of two, as a tree encoder needs")
+            splits = np.asarray(splits)
+            if splits.shape != (ns, depth) or not np.issubdtype(splits.dtype, np.integer) or (splits.size and not 0 <= splits.min() <= splits.max() < ls):
+                raise ValueError(f"splits: shape {splits.shape}, expected [{ns}, {depth}] integers in 0..{ls - 1}")
+            thresholds = _integers(thresholds, "thresholds", (ns, np_ - 1), "activation")
+            table = _integers(table, "table", (ns, np_, cout), "entry")
+            bias = _integers(bias, "bias", (cout,), "bias")
+            beats = _registers({"ls": ls, "np": np_, "ns": ns, "cout": cout, "columns": columns, "multiplier": multiplier,
+                                "shift": shift, "relu": int(bool(relu))})
+            for g in range(_ceil_div(ns, NS_VEC)):
+                for group in range(_ceil_div(min(NS_VEC, ns - g * NS_VEC), TREE_WORDS_PER_BEAT)):
+                    words = []
+                    for slot in range(TREE_WORDS_PER_BEAT):
+                        lane = group * TREE_WORDS_PER_BEAT + slot
+                        s = g * NS_VEC + lane
+                        words.append(_tree_word(splits[s], thresholds[s], depth) if lane < NS_VEC and s < ns else 0)
+                    beats.append(_load_beat(KIND_PROTOTYPES, group, g, _lanes(words, TREE_WORD_BITS)))
+            return beats + _table_and_bias_beats(table, bias)
+        """#
+
+    /// Reads a layer folder as `load_beats` takes it.
+    static let readLayer = #"""
 
 
         def read_layer(folder):
@@ -150,9 +218,17 @@ enum PythonDriverCode {
             manifest = json.loads((folder / "layer.json").read_text())
             if manifest.get("kind") != "integer":
                 raise ValueError(f"{folder}: a {manifest.get('kind')} layer; quantize it first (pqa pq ... --bits)")
+            encoder = manifest.get("encoder", "distance")
+            if encoder != ENCODER:
+                raise ValueError(f"{folder}: a layer with a {encoder} encoder; this design has a {ENCODER} encoder")
             requantization = manifest["integer"]["requantization"]
-            return {"prototypes": np.load(folder / "prototypes.npy"), "table": np.load(folder / "table.npy"),
-                    "bias": np.load(folder / "bias.npy"), "multiplier": requantization["multiplier"],
-                    "shift": requantization["shift"], "relu": manifest["relu"]}
+            arguments = {"table": np.load(folder / "table.npy"), "bias": np.load(folder / "bias.npy"),
+                         "multiplier": requantization["multiplier"], "shift": requantization["shift"], "relu": manifest["relu"]}
+            if encoder == "tree":
+                arguments.update(splits=np.load(folder / "splits.npy"), thresholds=np.load(folder / "thresholds.npy"),
+                                 ls=manifest["shape"]["ls"])
+            else:
+                arguments.update(prototypes=np.load(folder / "prototypes.npy"))
+            return arguments
         """#
 }

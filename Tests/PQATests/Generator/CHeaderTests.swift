@@ -44,7 +44,16 @@ import Testing
             for (i = 0; i < 8; i++) if (scanf("%u", &sizes[i]) != 1) return 2;
             {
                 unsigned ls = sizes[0], np = sizes[1], ns = sizes[2], cout = sizes[3], columns = sizes[4];
-                int32_t *prototypes = read_values((size_t)ns * np * ls), *table = read_values((size_t)ns * np * cout);
+        #if PQA_ENCODER_TREE
+                unsigned depth = 0;
+                int32_t *splits, *thresholds;
+                while ((1u << depth) < np) depth++;
+                splits = read_values((size_t)ns * depth);
+                thresholds = read_values((size_t)ns * (np - 1));
+        #else
+                int32_t *prototypes = read_values((size_t)ns * np * ls);
+        #endif
+                int32_t *table = read_values((size_t)ns * np * cout);
                 int32_t *bias = read_values(cout), *activations = read_values((size_t)columns * ns * ls);
                 pqa_layer layer;
                 uint8_t (*load)[PQA_LOAD_BYTES];
@@ -52,7 +61,12 @@ import Testing
                 size_t n;
                 layer.ls = ls; layer.np = np; layer.ns = ns; layer.cout = cout; layer.columns = columns;
                 layer.multiplier = sizes[5]; layer.shift = sizes[6]; layer.relu = sizes[7];
-                layer.prototypes = prototypes; layer.table = table; layer.bias = bias;
+        #if PQA_ENCODER_TREE
+                layer.splits = splits; layer.thresholds = thresholds;
+        #else
+                layer.prototypes = prototypes;
+        #endif
+                layer.table = table; layer.bias = bias;
                 if (pqa_check_layer(&layer) != 0) return 3;
                 load = malloc(pqa_load_beat_count(&layer) * sizeof *load);
                 n = pqa_pack_load_beats(&layer, load);
@@ -91,7 +105,17 @@ import Testing
 
     @Test(arguments: [0] + Array(1...8) as [UInt64])
     func headerPacksLikeSwift(seed: UInt64) throws {
-        let driver = try DriverCase(seed: seed)
+        try check(DriverCase(seed: seed))
+    }
+
+    /// Tree encoders: splits and thresholds packed into tree words as `LayerProgram` packs them.
+    @Test(arguments: Array(1...4) as [UInt64])
+    func headerPacksTreesLikeSwift(seed: UInt64) throws {
+        try check(DriverCase(seed: seed, tree: true))
+    }
+
+    private func check(_ driver: DriverCase) throws {
+        let seed = driver.seed
         let folder = try driver.writeDesign()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.harness.write(to: folder.appendingPathComponent("harness.c"), atomically: true, encoding: .utf8)

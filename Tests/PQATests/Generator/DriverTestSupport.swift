@@ -16,12 +16,14 @@ struct DriverCase {
     let outputBeats: [[BitVector]]
     let outputs: [[Int]]
 
-    init(seed: UInt64) throws {
+    /// Seed 0 is the default design; others a random configuration, with a tree encoder when `tree`.
+    init(seed: UInt64, tree: Bool = false) throws {
         self.seed = seed
-        configuration = seed == 0 ? .default : try randomConfiguration(seed: seed)
+        configuration = seed == 0 ? .default : tree ? try randomTreeConfiguration(seed: seed) : try randomConfiguration(seed: seed)
         parameters = try PQAParameters(configuration)
         var random = RandomLayer(seed: seed + 40)
-        let shape = seed == 0 ? try PQShape(ls: 7, np: 13, ns: 11, cout: 37) : try random.shape(within: configuration.maxima)
+        let shape = seed == 0 ? try PQShape(ls: 7, np: 13, ns: 11, cout: 37)
+            : try random.shape(within: configuration.maxima, encoder: configuration.encoder)
         layer = try random.layer(shape, for: configuration)
         columns = random.columns(2, shape: shape, format: configuration.formats.activation)
         let matrix = try layer.outputs(columns: Matrix(rowArrays: columns))
@@ -41,7 +43,8 @@ struct DriverCase {
     var textInput: String {
         let shape = layer.shape, r = layer.requantization
         var numbers = [shape.ls, shape.np, shape.ns, shape.cout, columns.count, r.multiplier, r.shift, r.relu ? 1 : 0]
-        numbers += layer.prototypes.values + layer.table.values + layer.bias + columns.flatMap { $0 }
+        numbers += (layer.trees.map { $0.splits + $0.thresholds } ?? layer.prototypes.values) + layer.table.values + layer.bias
+            + columns.flatMap { $0 }
         return numbers.map(String.init).joined(separator: " ") + "\n"
             + outputBeats.map { beats in "\(beats.count) " + beats.map(\.hexString).joined(separator: " ") }.joined(separator: "\n") + "\n"
     }

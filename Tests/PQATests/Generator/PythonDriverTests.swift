@@ -22,7 +22,8 @@ import Testing
         print(f"load {len(beats)}")
         for beat in beats:
             print(driver.tdata_bytes(beat, driver.LOAD_TDATA_BITS)[::-1].hex())
-        ns, np_, ls = layer["prototypes"].shape
+        ns = layer["table"].shape[0]
+        ls = layer["ls"] if driver.ENCODER == "tree" else layer["prototypes"].shape[2]
         for index, column in enumerate(case["columns"]):
             beats = driver.activation_beats(np.array(column, dtype=np.int64), ls, ns)
             print(f"column {index} {len(beats)}")
@@ -42,7 +43,17 @@ import Testing
 
     @Test(arguments: [0] + Array(1...8) as [UInt64])
     func driverPacksLikeSwift(seed: UInt64) throws {
-        let driver = try DriverCase(seed: seed)
+        try check(DriverCase(seed: seed))
+    }
+
+    /// Tree encoders: splits and thresholds packed into tree words as `LayerProgram` packs them.
+    @Test(arguments: Array(1...4) as [UInt64])
+    func driverPacksTreesLikeSwift(seed: UInt64) throws {
+        try check(DriverCase(seed: seed, tree: true))
+    }
+
+    private func check(_ driver: DriverCase) throws {
+        let seed = driver.seed
         let folder = try driver.writeDesign()
         defer { try? FileManager.default.removeItem(at: folder) }
         try LayerFolder.write(.integer(driver.layer), to: folder.appendingPathComponent("layer"))

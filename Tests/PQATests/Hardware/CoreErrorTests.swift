@@ -131,6 +131,37 @@ import Testing
         },
     ]
 
+    /// A tree design refuses an Np that is not a power of two and a load
+    /// missing a tree beat; a good tree layer follows each.
+    @Test func aTreeDesignRefusesBadTrees() throws {
+        var configuration = PQAConfiguration.default
+        configuration.encoder = .tree
+        configuration.maxima = .init(ls: 9, np: 16, ns: 8, cout: 8, columns: 4)
+        configuration.parallelism = .init(lsVec: 3, npVec: 16, nsVec: 2, outVec: 4)
+        let cosim = try CoSimulation(configuration)
+        var random = RandomLayer(seed: 13)
+        let bad = try random.layer(try PQShape(ls: 9, np: 16, ns: 8, cout: 8), for: configuration)
+        let good = try random.layer(try PQShape(ls: 5, np: 8, ns: 5, cout: 7), for: configuration)
+        let activation = configuration.formats.activation
+        let fixture = Fixture(parameters: cosim.parameters, bad: bad, good: good, badColumns: random.columns(2, shape: bad.shape, format: activation),
+                              goodColumns: random.columns(2, shape: good.shape, format: activation))
+        let layout = cosim.parameters.loadBeat
+        let program = try fixture.badProgram
+        let lastTree = try #require(program.lastIndex { layout.fields(of: $0.beat).kind == LoadBeatKind.prototypes.rawValue })
+        var phases = try fixture.refused(.np, 12, .registerOutOfRange(address: LayerRegister.np.rawValue))
+        phases.append(try fixture.phase(good, fixture.goodColumns, "a good tree layer"))
+        phases[phases.count - 1].clears = true
+        phases.append(HostPhase(what: "a tree beat missing", load: program.enumerated().filter { $0.offset != lastTree }.map(\.element),
+                                raises: .beatCount(kind: LoadBeatKind.prototypes.rawValue)))
+        var after = try fixture.phase(good, fixture.goodColumns, "the good tree layer after")
+        after.clears = true
+        phases.append(after)
+        let report = try DifferentialHarness.run(cosim.netlist, seed: 13, engines: Engine.installed.contains(.verilator) ? [.verilator] : [.interpreter]) {
+            try play(phases, in: $0)
+        }
+        #expect(report.passed, "\(report.failure?.description ?? "")")
+    }
+
     @Test(arguments: cases)
     func badInputRaisesItsCodeAndAGoodLayerFollows(_ stimulus: Case) throws {
         let cosim = try CoSimulation(.default)
