@@ -11,6 +11,8 @@ public struct ComparisonOptions: Sendable {
     public var placement: PlaceAndRouteOptions? = PlaceAndRouteOptions(device: .ecp5_85k, maxUtilization: 0.8)
     public var nominalMHz = 100.0
     public var metric: DistanceMetric = .l2
+    /// The PQA encoder: nearest prototype under `metric`, or a decision tree per subspace.
+    public var encoder: EncoderKind = .distance
     public var candidates = ComparisonCandidates.paperSweep
     /// The table-3 points to compare, numbered from 1; nil: all of them.
     public var points: [Int]?
@@ -80,7 +82,7 @@ public struct Comparison: Sendable {
 
     /// The candidates of `point`: PQA's, then the baseline's.
     public func candidates(_ point: ComparisonPoint) throws -> [ComparisonHardware] {
-        try options.candidates.pqa(point, metric: options.metric) + options.candidates.baseline(point)
+        try options.candidates.pqa(point, metric: options.metric, encoder: options.encoder) + options.candidates.baseline(point)
     }
 
     /// Every distinct design of every point, in a stable order.
@@ -213,7 +215,7 @@ public struct Comparison: Sendable {
     /// The PQA design for `layers`: their largest sizes, the given parallelism
     /// (clipped), unsigned activations and prototypes, signed entries.
     static func pqaConfiguration(_ layers: [NetworkLayer], parallelism p: PQAConfiguration.Parallelism, bits: (activation: Int, entry: Int),
-                                 metric: DistanceMetric) throws -> PQAConfiguration {
+                                 metric: DistanceMetric, encoder: EncoderKind = .distance) throws -> PQAConfiguration {
         let maxima = PQAConfiguration.Maxima(ls: layers.map(\.shape.ls).max() ?? 1, np: layers.map(\.shape.np).max() ?? 1,
                                              ns: layers.map(\.shape.ns).max() ?? 1, cout: layers.map(\.shape.cout).max() ?? 1,
                                              columns: layers.map(\.columns).max() ?? 1)
@@ -223,7 +225,7 @@ public struct Comparison: Sendable {
                                outVec: min(p.outVec, maxima.cout)),
             formats: LayerFormats(activation: try .unsigned(bits.activation), prototype: try .unsigned(bits.activation),
                                   entry: try .signed(bits.entry), bias: try .signed(16), output: try .signed(8)),
-            multiplierBits: 8, maxShift: 24, metric: metric, pipelining: PQAConfiguration.default.pipelining)
+            multiplierBits: 8, maxShift: 24, metric: metric, encoder: encoder, pipelining: PQAConfiguration.default.pipelining)
         try configuration.validate()
         return configuration
     }

@@ -49,14 +49,16 @@ public struct ComparisonCandidates: Codable, Sendable, Hashable {
     }
 
     /// Every PQA design of `point` for `layers` (parallelism clipped to the
-    /// largest layer, duplicates dropped), in a stable order.
-    func pqa(_ point: ComparisonPoint, metric: DistanceMetric) throws -> [ComparisonHardware] {
+    /// largest layer, duplicates dropped), in a stable order. A tree encoder
+    /// decides among all `Np` at once (`NpVec = Np`).
+    func pqa(_ point: ComparisonPoint, metric: DistanceMetric, encoder: EncoderKind = .distance) throws -> [ComparisonHardware] {
         var seen = Set<ComparisonHardware>()
+        let npVec = encoder == .tree ? point.np : min(16, point.np)
         return try pqaNsVec.flatMap { ns in
             try pqaOutVec.map { out in
                 ComparisonHardware.pqa(try Comparison.pqaConfiguration(
-                    point.layers, parallelism: .init(lsVec: min(16, point.ls), npVec: min(16, point.np), nsVec: ns, outVec: out),
-                    bits: point.bits, metric: metric))
+                    point.layers, parallelism: .init(lsVec: min(16, point.ls), npVec: npVec, nsVec: ns, outVec: out),
+                    bits: point.bits, metric: metric, encoder: encoder))
             }
         }.filter { seen.insert($0).inserted }
     }

@@ -90,7 +90,7 @@ public enum ComparisonReport {
             "Points: table-3 point\(allPoints.count == 1 ? "" : "s") \(allPoints.map(String.init).joined(separator: ", ")) of `\(comparison.network)` "
                 + "in `reference/workloads.json` (Ls, Np and, where given, prototype and table-entry bits; 8 otherwise). "
                 + "Both designs hold the network's largest layer and load the next layer while running.",
-            "Candidates: PQA with \(options.metric.rawValue.uppercased()) distance, LsVec = min(16, Ls), NpVec = min(16, Np), NsVec in \(c.pqaNsVec), "
+            "Candidates: PQA with \(options.encoder == .tree ? "a tree encoder (MADDNESS), LsVec = min(16, Ls), NpVec = Np" : "\(options.metric.rawValue.uppercased()) distance, LsVec = min(16, Ls), NpVec = min(16, Np)"), NsVec in \(c.pqaNsVec), "
                 + "OutVec in \(c.pqaOutVec); the baseline with the same activations, weights as wide as the table entries, InVec in \(c.baselineInVec), "
                 + "OutVec in \(c.baselineOutVec), multipliers from \(c.baselineMultipliers.map { $0 == .luts ? "LUTs" : "DSP blocks" }.joined(separator: " or ")) "
                 + "(parallelism clipped to the layer). Each side keeps the candidate with the best performance per area in "

@@ -28,6 +28,9 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "PQA distance metric: l2, l1 or chebyshev.")
     var metric = "l2"
 
+    @Option(name: .long, help: "PQA encoder: distance (nearest prototype under --metric) or tree (a MADDNESS decision tree per subspace; Np a power of two).")
+    var encoder = EncoderKind.distance
+
     @Option(name: .long, help: "Synthesis target for area: xilinx7, ecp5 or ice40.")
     var target = SynthesisTarget.xilinx7
 
@@ -143,6 +146,7 @@ struct Compare: ParsableCommand {
                                    maxUtilization: maxUtilization / 100) : nil
         options.nominalMHz = nominalMhz ?? options.nominalMHz
         options.metric = DistanceMetric(rawValue: metric) ?? .l2
+        options.encoder = encoder
         options.candidates = ComparisonCandidates(pqaNsVec: pqaNsVec.values, pqaOutVec: pqaOutVec.values, baselineInVec: baselineInVec.values,
                                                   baselineOutVec: baselineOutVec.values, baselineMultipliers: baselineMultipliers.values)
         options.points = points?.values
@@ -165,6 +169,7 @@ struct Compare: ParsableCommand {
         }
         add("--points", points?.argument, nil)
         add("--metric", metric, defaults.metric)
+        add("--encoder", encoder.rawValue, defaults.encoder.rawValue)
         add("--target", target.rawValue, defaults.target.rawValue)
         if let nominalMhz {
             add("--nominal-mhz", String(format: "%g", nominalMhz), nil)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PQ
 import PQA
 import PQAFlow
 
@@ -23,3 +24,4 @@ struct ListArgument<Element: ExpressibleByArgument & Sendable>: ExpressibleByArg
 
 extension MACArrayConfiguration.Multipliers: ExpressibleByArgument {}
 extension AreaWeighting: ExpressibleByArgument {}
+extension EncoderKind: ExpressibleByArgument {}
