@@ -45,7 +45,7 @@
 //   beat_bank                 output  Bool
 //   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_bank, summed_chunk, summed_first_group, summed_last_group, summed_last_chunk, summed_bias, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
+//   summed_bank_d1, summed_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_last_chunk_d1, summed_bank_d2, summed_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_last_chunk_d2, summed_bias_d1, summed_bias_d2, subspace_valid_0_q, subspace_valid_1_q, subspace_valid_2_q, subspace_valid_3_q, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
 `default_nettype none
 
 module pqa_accumulator (
@@ -90,13 +90,24 @@ module pqa_accumulator (
     output wire [2:0] beat_chunk
 );
 
-    reg  summed_valid;
-    reg  summed_bank;
-    reg  [2:0] summed_chunk;
-    reg  summed_first_group;
-    reg  summed_last_group;
-    reg  summed_last_chunk;
-    reg  [255:0] summed_bias;
+    reg  summed_valid_d1;
+    reg  summed_bank_d1;
+    reg  [2:0] summed_chunk_d1;
+    reg  summed_first_group_d1;
+    reg  summed_last_group_d1;
+    reg  summed_last_chunk_d1;
+    reg  summed_valid_d2;
+    reg  summed_bank_d2;
+    reg  [2:0] summed_chunk_d2;
+    reg  summed_first_group_d2;
+    reg  summed_last_group_d2;
+    reg  summed_last_chunk_d2;
+    reg  [255:0] summed_bias_d1;
+    reg  [255:0] summed_bias_d2;
+    reg  subspace_valid_0_q;
+    reg  subspace_valid_1_q;
+    reg  subspace_valid_2_q;
+    reg  subspace_valid_3_q;
     wire update;
     wire [16:0] u_lane_0_accumulator;
     wire [16:0] u_lane_1_accumulator;
@@ -151,11 +162,12 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign update = summed_valid & (~summed_last_group); // @[Accumulator.swift:125]
+    assign update = summed_valid_d2 & (~summed_last_group_d2); // @[Accumulator.swift:131]
 
     always @(posedge clk) begin
         if (rst) begin
-            summed_valid <= 1'b0;
+            summed_valid_d1 <= 1'b0;
+            summed_valid_d2 <= 1'b0;
             beat_valid_d1 <= 1'b0;
             beat_emit_d1 <= 1'b0;
             beat_valid_d2 <= 1'b0;
@@ -163,32 +175,43 @@ module pqa_accumulator (
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
         end else begin
-            summed_valid <= entries_valid; // @[Accumulator.swift:123]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:136]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:136]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:136]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:136]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:136]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:136]
+            summed_valid_d1 <= entries_valid; // @[Accumulator.swift:128]
+            summed_valid_d2 <= summed_valid_d1; // @[Accumulator.swift:128]
+            beat_valid_d1 <= summed_valid_d2; // @[Accumulator.swift:142]
+            beat_emit_d1 <= summed_valid_d2 & summed_last_group_d2; // @[Accumulator.swift:142]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:142]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:142]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:142]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:142]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank <= entries_bank; // @[Accumulator.swift:123]
-        summed_chunk <= entries_chunk; // @[Accumulator.swift:123]
-        summed_first_group <= entries_first_group; // @[Accumulator.swift:123]
-        summed_last_group <= entries_last_group; // @[Accumulator.swift:123]
-        summed_last_chunk <= entries_last_chunk; // @[Accumulator.swift:123]
-        summed_bias <= entries_bias; // @[Accumulator.swift:124]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:136]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:136]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:136]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:136]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:136]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:136]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:136]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:136]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:136]
+        summed_bank_d1 <= entries_bank; // @[Accumulator.swift:128]
+        summed_chunk_d1 <= entries_chunk; // @[Accumulator.swift:128]
+        summed_first_group_d1 <= entries_first_group; // @[Accumulator.swift:128]
+        summed_last_group_d1 <= entries_last_group; // @[Accumulator.swift:128]
+        summed_last_chunk_d1 <= entries_last_chunk; // @[Accumulator.swift:128]
+        summed_bank_d2 <= summed_bank_d1; // @[Accumulator.swift:128]
+        summed_chunk_d2 <= summed_chunk_d1; // @[Accumulator.swift:128]
+        summed_first_group_d2 <= summed_first_group_d1; // @[Accumulator.swift:128]
+        summed_last_group_d2 <= summed_last_group_d1; // @[Accumulator.swift:128]
+        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[Accumulator.swift:128]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:129]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:129]
+        subspace_valid_0_q <= entries_subspace_valid_0; // @[Accumulator.swift:130]
+        subspace_valid_1_q <= entries_subspace_valid_1; // @[Accumulator.swift:130]
+        subspace_valid_2_q <= entries_subspace_valid_2; // @[Accumulator.swift:130]
+        subspace_valid_3_q <= entries_subspace_valid_3; // @[Accumulator.swift:130]
+        beat_last_chunk_d1 <= summed_last_chunk_d2; // @[Accumulator.swift:142]
+        beat_bank_d1 <= summed_bank_d2; // @[Accumulator.swift:142]
+        beat_chunk_d1 <= summed_chunk_d2; // @[Accumulator.swift:142]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:142]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:142]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:142]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:142]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:142]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:142]
     end
 
     pqa_accumulator_lane u_lane_0 (
@@ -198,14 +221,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[7:0]),
         .entry_2(entries_word_2[7:0]),
         .entry_3(entries_word_3[7:0]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[15:0]),
+        .control_bias(summed_bias_d2[15:0]),
         .accumulator(u_lane_0_accumulator)
     );
 
@@ -216,14 +239,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[15:8]),
         .entry_2(entries_word_2[15:8]),
         .entry_3(entries_word_3[15:8]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[31:16]),
+        .control_bias(summed_bias_d2[31:16]),
         .accumulator(u_lane_1_accumulator)
     );
 
@@ -234,14 +257,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[23:16]),
         .entry_2(entries_word_2[23:16]),
         .entry_3(entries_word_3[23:16]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[47:32]),
+        .control_bias(summed_bias_d2[47:32]),
         .accumulator(u_lane_2_accumulator)
     );
 
@@ -252,14 +275,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[31:24]),
         .entry_2(entries_word_2[31:24]),
         .entry_3(entries_word_3[31:24]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[63:48]),
+        .control_bias(summed_bias_d2[63:48]),
         .accumulator(u_lane_3_accumulator)
     );
 
@@ -270,14 +293,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[39:32]),
         .entry_2(entries_word_2[39:32]),
         .entry_3(entries_word_3[39:32]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[79:64]),
+        .control_bias(summed_bias_d2[79:64]),
         .accumulator(u_lane_4_accumulator)
     );
 
@@ -288,14 +311,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[47:40]),
         .entry_2(entries_word_2[47:40]),
         .entry_3(entries_word_3[47:40]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[95:80]),
+        .control_bias(summed_bias_d2[95:80]),
         .accumulator(u_lane_5_accumulator)
     );
 
@@ -306,14 +329,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[55:48]),
         .entry_2(entries_word_2[55:48]),
         .entry_3(entries_word_3[55:48]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[111:96]),
+        .control_bias(summed_bias_d2[111:96]),
         .accumulator(u_lane_6_accumulator)
     );
 
@@ -324,14 +347,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[63:56]),
         .entry_2(entries_word_2[63:56]),
         .entry_3(entries_word_3[63:56]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[127:112]),
+        .control_bias(summed_bias_d2[127:112]),
         .accumulator(u_lane_7_accumulator)
     );
 
@@ -342,14 +365,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[71:64]),
         .entry_2(entries_word_2[71:64]),
         .entry_3(entries_word_3[71:64]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[143:128]),
+        .control_bias(summed_bias_d2[143:128]),
         .accumulator(u_lane_8_accumulator)
     );
 
@@ -360,14 +383,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[79:72]),
         .entry_2(entries_word_2[79:72]),
         .entry_3(entries_word_3[79:72]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[159:144]),
+        .control_bias(summed_bias_d2[159:144]),
         .accumulator(u_lane_9_accumulator)
     );
 
@@ -378,14 +401,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[87:80]),
         .entry_2(entries_word_2[87:80]),
         .entry_3(entries_word_3[87:80]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[175:160]),
+        .control_bias(summed_bias_d2[175:160]),
         .accumulator(u_lane_10_accumulator)
     );
 
@@ -396,14 +419,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[95:88]),
         .entry_2(entries_word_2[95:88]),
         .entry_3(entries_word_3[95:88]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[191:176]),
+        .control_bias(summed_bias_d2[191:176]),
         .accumulator(u_lane_11_accumulator)
     );
 
@@ -414,14 +437,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[103:96]),
         .entry_2(entries_word_2[103:96]),
         .entry_3(entries_word_3[103:96]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[207:192]),
+        .control_bias(summed_bias_d2[207:192]),
         .accumulator(u_lane_12_accumulator)
     );
 
@@ -432,14 +455,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[111:104]),
         .entry_2(entries_word_2[111:104]),
         .entry_3(entries_word_3[111:104]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[223:208]),
+        .control_bias(summed_bias_d2[223:208]),
         .accumulator(u_lane_13_accumulator)
     );
 
@@ -450,14 +473,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[119:112]),
         .entry_2(entries_word_2[119:112]),
         .entry_3(entries_word_3[119:112]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[239:224]),
+        .control_bias(summed_bias_d2[239:224]),
         .accumulator(u_lane_14_accumulator)
     );
 
@@ -468,14 +491,14 @@ module pqa_accumulator (
         .entry_1(entries_word_1[127:120]),
         .entry_2(entries_word_2[127:120]),
         .entry_3(entries_word_3[127:120]),
-        .subspace_valid_0(entries_subspace_valid_0),
-        .subspace_valid_1(entries_subspace_valid_1),
-        .subspace_valid_2(entries_subspace_valid_2),
-        .subspace_valid_3(entries_subspace_valid_3),
-        .control_first_group(summed_first_group),
-        .control_chunk(summed_chunk),
+        .subspace_valid_0(subspace_valid_0_q),
+        .subspace_valid_1(subspace_valid_1_q),
+        .subspace_valid_2(subspace_valid_2_q),
+        .subspace_valid_3(subspace_valid_3_q),
+        .control_first_group(summed_first_group_d2),
+        .control_chunk(summed_chunk_d2),
         .control_update(update),
-        .control_bias(summed_bias[255:240]),
+        .control_bias(summed_bias_d2[255:240]),
         .accumulator(u_lane_15_accumulator)
     );
 

@@ -2,16 +2,19 @@ import HDL
 import PQ
 
 /// One output lane of the accumulator: the lane's entries of a group's
-/// subspaces summed by a tree (a register every `adderLevelsPerStage`
-/// levels), added to the lane's running sum of the output chunk over the
-/// column's groups, and on the last group the bias added.
+/// subspaces registered beside the lane (the table block RAMs' words reach
+/// every lane across the device; the route ends at these registers, not in
+/// the adder tree), summed by a tree (a register every
+/// `adderLevelsPerStage` levels), added to the lane's running sum of the
+/// output chunk over the column's groups, and on the last group the bias added.
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
-///  +adder stages   the group's tree; with `control`: the running sum it adds to is read
-///  +1              the tree and that running sum registered: sum = tree + (first group ? 0 : running)
-///  +2              the sum and the bias, registered
-///  +3              accumulator = sum + bias, registered          (latency = adder stages + 3)
+///  +1              the entries registered beside the lane
+///  +1+adder stages the group's tree; with `control`: the running sum it adds to is read
+///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running)
+///  +3+adder stages the sum and the bias, registered
+///  +4+adder stages accumulator = sum + bias, registered          (latency = adder stages + 4)
 /// ```
 struct AccumulatorLane: Circuit {
     let design: PQAParameters
@@ -25,7 +28,7 @@ struct AccumulatorLane: Circuit {
     }
 
     struct Inputs: PortGroup {
-        /// Per subspace lane: the raw entry and whether the subspace exists.
+        /// Per subspace lane: the raw entry, and whether the subspace exists (a cycle later, with the registered entries).
         let entries, subspaceValid: [Signal]
         let control: Control
     }
@@ -56,7 +59,8 @@ struct AccumulatorLane: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs accumulator: Signal) {
         let c = design.configuration, control = inputs.control
-        let terms = zip(inputs.entries, inputs.subspaceValid).map { raw, exists in
+        let entries = inputs.entries.enumerated().map { m.delayed($1, name: "entry_\($0)_q") }
+        let terms = zip(entries, inputs.subspaceValid).map { raw, exists in
             mux(exists, convert(raw, signed: c.formats.entry.signed, to: sumType), m.constant(0, sumType))
         }
         let tree = m.delayed(m.reduceTree(terms, levelsPerStage: c.pipelining.adderLevelsPerStage, name: "adder") { $0 + $1 },
@@ -88,13 +92,13 @@ struct AccumulatorLane: Circuit {
 ///
 /// ```
 ///  entries of a chunk       (stage 1, from the lookup)
-///  +adder stages + 3        accumulators of the chunk       (latency)
+///  +adder stages + 4        accumulators of the chunk       (latency)
 /// ```
 struct Accumulator: Circuit {
     let design: PQAParameters
 
     /// Cycles from a chunk's entries to its accumulators.
-    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 3 }
+    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 4 }
 
     struct Inputs: PortGroup {
         let entries: TableEntries
@@ -119,15 +123,17 @@ struct Accumulator: Circuit {
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: AccumulatorBeat) {
         let c = design.configuration, p = c.parallelism, entry = c.formats.entry, bias = c.formats.bias
         let position = inputs.entries.position
-        // The chunk's position and bias wait beside the adder trees.
-        let summed = m.delayed(position, cycles: design.adderStages, name: "summed")
-        let biasWord = m.delayed(inputs.entries.bias, cycles: design.adderStages, name: "summed_bias")
+        // The chunk's position and bias wait beside the lanes' entry registers
+        // and adder trees; the subspace flags are registered once, with the entries.
+        let summed = m.delayed(position, cycles: 1 + design.adderStages, name: "summed")
+        let biasWord = m.delayed(inputs.entries.bias, cycles: 1 + design.adderStages, name: "summed_bias")
+        let subspaceValid = inputs.entries.subspaceValid.enumerated().map { m.delayed($1, name: "subspace_valid_\($0)_q") }
         let update = (summed.valid & !summed.lastGroup).named("update")
         let accumulators = (0..<p.outVec).map { lane -> Signal in
             let unit = m.instance(AccumulatorLane(design: design), name: "u_lane_\(lane)")
             unit.inputs <== AccumulatorLane.Inputs(
                 entries: inputs.entries.words.map { $0[high: (lane + 1) * entry.bits - 1, low: lane * entry.bits] },
-                subspaceValid: inputs.entries.subspaceValid,
+                subspaceValid: subspaceValid,
                 control: AccumulatorLane.Control(firstGroup: summed.firstGroup, chunk: summed.chunk, update: update,
                                                  bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
             return unit.outputs
