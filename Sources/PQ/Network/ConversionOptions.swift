@@ -63,8 +63,7 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
 
     /// Options; `bits` holds one width for all four quantities or four widths.
     public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, encoder: EncoderKind = .distance, bits: [Int] = [8, 8, 8, 8],
-                refitLambda: Double? = nil,
-                floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
+                refitLambda: Double? = nil, floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
                 fineTunePrototypes: Bool? = nil, fineTuneShift: Int? = nil, scaleSearch: Bool? = nil,
                 quantizationAwareEpochs: Int? = nil, quantizationAwareLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25,
                 multiplierBits: Int = 16, maxShift: Int = 31, scaleChoice: ScaleChoice = .minimumError) throws {
@@ -101,7 +100,7 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         try PQShape.check("Ls", ls, 1...PQShape.maxLs)
         try PQShape.check("Np", np, 1...PQShape.maxNp)
         if encoder == .tree, np & (np - 1) != 0 {
-            throw PQError.parameterOutOfRange(field: "Np", value: "\(np)", allowed: "a power of two for a tree encoder (2, 4, 8, 16, ...)")
+            throw PQError.parameterOutOfRange(field: "Np", value: "\(np)", allowed: "2, 4, 8, 16, ... (a tree encoder's leaves are a power of two)")
         }
         try PQShape.check("k-means iterations", iterations, 0...100_000)
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)

@@ -36,8 +36,8 @@ public struct ConvertedNetwork: Sendable, Equatable {
 
     /// A converted network from its parts; throws when a layer does not
     /// match the network (index, name, shape) or the options' encoder, or
-    /// the layers' formats differ,
-    /// or when a refit float layer does not match the float layer it replaces.
+    /// the layers' formats differ, or when a refit float layer does not
+    /// match the float layer it replaces.
     public init(network: Network, options: ConversionOptions, calibrationImages: Int, layers: [Layer],
                 refitFloatLayers: [Int: Network.Weighted] = [:]) throws {
         guard layers.map(\.index) == network.pqLayerIndices else {
