@@ -7,7 +7,9 @@ extension EncodingTrees where Scalar == Double {
     /// element. A node's threshold is the midpoint between the two
     /// neighbouring values where its bucket splits best; a bucket that no
     /// threshold improves (fewer than two distinct values) sends everything
-    /// right, its threshold its smallest value, which quantization keeps exact.
+    /// right, its threshold its smallest value, which quantization keeps
+    /// exact when the value is on the grid (a zero,
+    /// ``Quantizer/threshold(_:scale:format:)``).
     ///
     /// - Parameters:
     ///   - points: the subspace's calibration subvectors `[N, Ls]`.

@@ -72,14 +72,15 @@ extension FloatPQLayer {
     ///   `options.outputScale`, when set, is used instead.
     /// - With `options.scaleChoice` `.minimumError`, each of these scales
     ///   instead clips where the squared quantization error is least.
-    /// - A tree encoder's thresholds: quantized as activations are (same
-    ///   scale, the activation format).
+    /// - A tree encoder's thresholds: the input scale and the activation
+    ///   format, rounded up (``Quantizer/threshold(_:scale:format:)``), so
+    ///   an input on the grid (a zero) goes the way the float tree sends it.
     /// - Requantization: `multiplier / 2^shift ≈ tableScale / outputScale`
     ///   (``Requantization/approximating(ratio:multiplierBits:maxShift:relu:)``);
     ///   the configuration's `maxShift` is set to the chosen shift so the
     ///   derived widths are tight for this layer.
     ///
-    /// Values are rounded half to even and saturated (see ``Quantizer``).
+    /// Other values are rounded half to even and saturated (see ``Quantizer``).
     public func quantized(calibration: Matrix<Double>, options: QuantizationOptions) throws -> IntegerPQLayer {
         guard calibration.columns == shape.inputLength || calibration.columns == shape.paddedLength, calibration.rows >= 1 else {
             throw PQError.sizeMismatch(
@@ -105,13 +106,12 @@ extension FloatPQLayer {
             return Quantizer.quantize(v, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s], format: options.prototype)
         }
         let quantizedTrees = try trees.map { trees in
-            // Rounding is monotone, so a value at or above a threshold stays
-            // at or above it once both are quantized with the same scale.
+            // Thresholds round up (Quantizer.threshold): exact for inputs on the grid, zeros among them.
             try EncodingTrees(ns: trees.ns, ls: trees.ls, depth: trees.depth, splits: trees.splits,
                               thresholds: trees.thresholds.enumerated().map { i, t in
                                   let s = i / max(1, trees.np - 1)
-                                  return Quantizer.quantize(t, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s],
-                                                            format: options.activation)
+                                  return Quantizer.threshold(t, scale: inputScales.count == 1 ? inputScales[0] : inputScales[s],
+                                                             format: options.activation)
                               })
         }
         let tableScale = Quantizer.scale(for: table.values, format: options.entry, choice: options.scaleChoice)

@@ -19,6 +19,22 @@ public enum Quantizer {
         return Int(scaled)
     }
 
+    /// The integer threshold of a tree node whose real threshold is `t`:
+    /// `ceil(t / scale)`, saturated to `format` (NaN to 0). An input on the
+    /// grid, `x = q * scale`, is at or above `t` exactly when `q` is at or
+    /// above the integer threshold, so zeros (ReLU outputs, padding) and
+    /// integer outputs taken as they are go the way the float tree sends
+    /// them; an input rounded to `q` goes the way the nearest boundary
+    /// `(q - 1/2) * scale` sends it. (Rounding `t` instead would send a
+    /// zero right of every threshold below `scale / 2`.)
+    public static func threshold(_ t: Double, scale: Double, format: IntegerFormat) -> Int {
+        let scaled = (t / scale).rounded(.up)
+        if scaled.isNaN { return format.saturate(0) }
+        if scaled >= Double(format.maxValue) { return format.maxValue }
+        if scaled <= Double(format.minValue) { return format.minValue }
+        return Int(scaled)
+    }
+
     /// The scale that maps `magnitude` (the largest absolute value to keep)
     /// to the largest positive value of `format`; 1 when `magnitude` is 0 or
     /// not finite, so all-zero tensors quantize to zeros.

@@ -26,6 +26,9 @@ struct ConversionArguments: ParsableArguments {
     @Option(help: "Distance metric of the encoders: l2, l1 or chebyshev.")
     var metric: MetricArgument = .l2
 
+    @Option(help: "Encoder of every PQ layer: distance (nearest k-means prototype under --metric) or tree (a greedy decision tree per subspace, MADDNESS; --np a power of two).")
+    var encoder: EncoderArgument = .distance
+
     @Option(help: "Ridge refit of each table with this lambda (> 0); targets are the float network's outputs of that layer.")
     var refit: Double?
 
@@ -41,7 +44,7 @@ struct ConversionArguments: ParsableArguments {
     @Option(help: "Fine-tune (both kinds) on images shifted by random offsets of up to this many pixels down and across, the float network's outputs on them as targets.")
     var fineTuneShift: Int?
 
-    @Flag(help: "Fine-tune the prototypes too (l2 only; LUT-NN's soft assignment in the backward pass, hard codes in the forward).")
+    @Flag(help: "Fine-tune the prototypes too (l2 only; LUT-NN's soft assignment in the backward pass, hard codes in the forward). Tree layers keep theirs: their trees choose the codes.")
     var fineTunePrototypes = false
 
     @Flag(help: "After quantization, choose each PQ layer's input (unless chained) and output scale again among multiples of the calibrated ones by the integer network's distillation loss on the learning images.")
@@ -73,7 +76,11 @@ struct ConversionArguments: ParsableArguments {
         if fineTuneShift != nil, fineTuneEpochs == nil, quantizationAwareEpochs == nil {
             throw ValidationError("--fine-tune-shift needs --fine-tune-epochs or --quantization-aware-epochs")
         }
-        return try ConversionOptions(ls: ls, np: np, metric: metric.metric, bits: bits, refitLambda: refit, floatRefitLambda: floatRefit,
+        if encoder == .tree, np < 1 || np & (np - 1) != 0 {
+            throw ValidationError("--np \(np) is not valid with --encoder tree: a tree of depth d has 2^d leaves; use --np 2, 4, 8, 16, ... "
+                                  + "or --encoder distance")
+        }
+        return try ConversionOptions(ls: ls, np: np, metric: metric.metric, encoder: encoder.encoder, bits: bits, refitLambda: refit, floatRefitLambda: floatRefit,
                               fineTuneEpochs: fineTuneEpochs, fineTuneLearningRate: fineTuneEpochs == nil ? nil : fineTuneRate,
                               fineTunePrototypes: fineTunePrototypes ? true : nil, fineTuneShift: fineTuneShift, scaleSearch: scaleSearch ? true : nil,
                               quantizationAwareEpochs: quantizationAwareEpochs,
@@ -200,6 +207,7 @@ struct NetworkEvaluate: ParsableCommand {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", 100 * $0) } ?? "not run" }
         print("network    \(converted.network.source.name ?? network): \(evaluation.images) test images, bits \(evaluation.bits) "
               + "(activation, prototype, entry, output), Ls \(converted.options.ls), Np \(converted.options.np)"
+              + (converted.options.encoder == .tree ? ", tree encoder" : "")
               + (converted.options.refitLambda.map { ", refit lambda \($0)" } ?? "")
               + (converted.options.floatRefitLambda.map { ", float layers refit (lambda \($0))" } ?? "")
               + (converted.options.fineTuneEpochs.map { ", fine-tuned \($0) epochs" } ?? "")

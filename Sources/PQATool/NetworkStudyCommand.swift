@@ -70,6 +70,10 @@ struct NetworkStudyCommand: ParsableCommand {
             }
             floatLambda = value
         }
+        if conversion.encoder == .tree, let bad = try list(nps, "--nps").first(where: { $0 < 1 || $0 & ($0 - 1) != 0 }) {
+            throw ValidationError("--nps \(nps) has \(bad), not valid with --encoder tree: a tree of depth d has 2^d leaves; "
+                                  + "give powers of two (e.g. 4,8,16) or --encoder distance")
+        }
         let source = try Network.read(from: URL(fileURLWithPath: network))
         let test = try LabeledImages.read(split: "test", from: URL(fileURLWithPath: conversion.data))
         var rtlPoint: (bits: Int, np: Int?, engine: Engine)?

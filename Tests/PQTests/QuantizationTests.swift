@@ -24,6 +24,21 @@ import Testing
         #expect(Quantizer.quantize(1e300, scale: 1e-300, format: s) == 7)
     }
 
+    /// A tree threshold rounds up, so every value on the grid (zero among
+    /// them) falls on the side of it that it falls on in float.
+    @Test func thresholdsRoundUpSoGridValuesKeepTheirSide() throws {
+        let u = try IntegerFormat.unsigned(8), s = try IntegerFormat.signed(4)
+        #expect(Quantizer.threshold(0.01, scale: 0.5, format: u) == 1)
+        #expect(Quantizer.threshold(1.0, scale: 0.5, format: u) == 2 && Quantizer.threshold(0, scale: 0.5, format: u) == 0)
+        #expect(Quantizer.threshold(-2.9, scale: 1, format: s) == -2 && Quantizer.threshold(-100, scale: 1, format: s) == -8)
+        #expect(Quantizer.threshold(100, scale: 1, format: s) == 7 && Quantizer.threshold(.nan, scale: 1, format: s) == 0)
+        var generator = SeededGenerator(seed: 3)
+        for _ in 0..<1000 {
+            let threshold = 8 * generator.nextDouble() - 4, q = generator.nextInt(below: 15) - 8
+            #expect((Double(q) * 0.5 >= threshold) == (q >= Quantizer.threshold(threshold, scale: 0.5, format: s)))
+        }
+    }
+
     @Test func scalesMapTheMagnitudeToTheLargestValue() throws {
         let f = try IntegerFormat.signed(8)
         #expect(Quantizer.scale(forMagnitude: 63.5, format: f) == 0.5)

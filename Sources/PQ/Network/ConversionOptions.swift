@@ -7,6 +7,11 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var np: Int
     /// Distance metric of the encoders (prototypes are learned by k-means under L2 either way).
     public var metric: DistanceMetric
+    /// How every PQ layer encodes: nearest prototype (``EncoderKind/distance``,
+    /// k-means prototypes) or a decision tree per subspace
+    /// (``EncoderKind/tree``, greedy MADDNESS trees; `np` must be a power of
+    /// two). A folder written before this option existed reads as distance.
+    public var encoder: EncoderKind
     /// Bits of activations, prototypes, table entries and outputs, in that order.
     public var bits: [Int]
     /// When set, the ridge parameter of the table refit: each PQ layer's
@@ -26,7 +31,8 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var fineTuneLearningRate: Double?
     /// Whether the fine-tuning learns the prototypes too (l2 only), from a
     /// soft assignment in the backward pass as LUT-NN does (nil: no). It
-    /// takes about three times as long.
+    /// takes about three times as long. Tree layers keep their prototypes:
+    /// their trees, not the prototypes, choose the codes.
     public var fineTunePrototypes: Bool?
     /// When positive, both fine-tunings train on shifted images: each image
     /// of each batch moved by a random offset of up to this many pixels down
@@ -56,14 +62,15 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
     public var scaleChoice: ScaleChoice
 
     /// Options; `bits` holds one width for all four quantities or four widths.
-    public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, bits: [Int] = [8, 8, 8, 8], refitLambda: Double? = nil,
-                floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
+    public init(ls: Int = 9, np: Int = 16, metric: DistanceMetric = .l2, encoder: EncoderKind = .distance, bits: [Int] = [8, 8, 8, 8],
+                refitLambda: Double? = nil, floatRefitLambda: Double? = nil, fineTuneEpochs: Int? = nil, fineTuneLearningRate: Double? = nil,
                 fineTunePrototypes: Bool? = nil, fineTuneShift: Int? = nil, scaleSearch: Bool? = nil,
                 quantizationAwareEpochs: Int? = nil, quantizationAwareLearningRate: Double? = nil, seed: UInt64 = 0, iterations: Int = 25,
                 multiplierBits: Int = 16, maxShift: Int = 31, scaleChoice: ScaleChoice = .minimumError) throws {
         self.ls = ls
         self.np = np
         self.metric = metric
+        self.encoder = encoder
         self.bits = bits.count == 1 ? Array(repeating: bits[0], count: 4) : bits
         self.refitLambda = refitLambda
         self.floatRefitLambda = floatRefitLambda
@@ -92,6 +99,9 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
         }
         try PQShape.check("Ls", ls, 1...PQShape.maxLs)
         try PQShape.check("Np", np, 1...PQShape.maxNp)
+        if encoder == .tree, np & (np - 1) != 0 {
+            throw PQError.parameterOutOfRange(field: "Np", value: "\(np)", allowed: "2, 4, 8, 16, ... (a tree encoder's leaves are a power of two)")
+        }
         try PQShape.check("k-means iterations", iterations, 0...100_000)
         try PQShape.check("multiplierBits", multiplierBits, PQConfiguration.multiplierBitsRange)
         try PQShape.check("maxShift", maxShift, PQConfiguration.shiftRange)
@@ -104,5 +114,36 @@ public struct ConversionOptions: Codable, Sendable, Hashable {
                 throw PQError.parameterOutOfRange(field: name, value: "\(lambda)", allowed: "a finite value > 0")
             }
         }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ls, np, metric, encoder, bits, refitLambda, floatRefitLambda, fineTuneEpochs, fineTuneLearningRate, fineTunePrototypes,
+             fineTuneShift, scaleSearch, quantizationAwareEpochs, quantizationAwareLearningRate, seed, iterations, multiplierBits,
+             maxShift, scaleChoice
+    }
+
+    /// Decodes options as they were encoded; options written before
+    /// `encoder` existed are a distance encoder's.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ls = try c.decode(Int.self, forKey: .ls)
+        np = try c.decode(Int.self, forKey: .np)
+        metric = try c.decode(DistanceMetric.self, forKey: .metric)
+        encoder = try c.decodeIfPresent(EncoderKind.self, forKey: .encoder) ?? .distance
+        bits = try c.decode([Int].self, forKey: .bits)
+        refitLambda = try c.decodeIfPresent(Double.self, forKey: .refitLambda)
+        floatRefitLambda = try c.decodeIfPresent(Double.self, forKey: .floatRefitLambda)
+        fineTuneEpochs = try c.decodeIfPresent(Int.self, forKey: .fineTuneEpochs)
+        fineTuneLearningRate = try c.decodeIfPresent(Double.self, forKey: .fineTuneLearningRate)
+        fineTunePrototypes = try c.decodeIfPresent(Bool.self, forKey: .fineTunePrototypes)
+        fineTuneShift = try c.decodeIfPresent(Int.self, forKey: .fineTuneShift)
+        scaleSearch = try c.decodeIfPresent(Bool.self, forKey: .scaleSearch)
+        quantizationAwareEpochs = try c.decodeIfPresent(Int.self, forKey: .quantizationAwareEpochs)
+        quantizationAwareLearningRate = try c.decodeIfPresent(Double.self, forKey: .quantizationAwareLearningRate)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        multiplierBits = try c.decode(Int.self, forKey: .multiplierBits)
+        maxShift = try c.decode(Int.self, forKey: .maxShift)
+        scaleChoice = try c.decode(ScaleChoice.self, forKey: .scaleChoice)
     }
 }

@@ -35,8 +35,9 @@ public struct ConvertedNetwork: Sendable, Equatable {
     public let refitFloatLayers: [Int: Network.Weighted]
 
     /// A converted network from its parts; throws when a layer does not
-    /// match the network (index, name, shape) or the layers' formats differ,
-    /// or when a refit float layer does not match the float layer it replaces.
+    /// match the network (index, name, shape) or the options' encoder, or
+    /// the layers' formats differ, or when a refit float layer does not
+    /// match the float layer it replaces.
     public init(network: Network, options: ConversionOptions, calibrationImages: Int, layers: [Layer],
                 refitFloatLayers: [Int: Network.Weighted] = [:]) throws {
         guard layers.map(\.index) == network.pqLayerIndices else {
@@ -50,6 +51,10 @@ public struct ConvertedNetwork: Sendable, Equatable {
                   layer.integer.shape == layer.float.shape, layer.float.conv == w.conv else {
                 throw NetworkError.invalidField(layer: layer.name, field: "shape", value: "\(layer.float.shape)",
                                                 fix: "convert the network again: layer '\(expected.name)' does not match it")
+            }
+            guard layer.float.encoder == options.encoder, layer.integer.encoder == options.encoder else {
+                throw NetworkError.invalidField(layer: layer.name, field: "encoder", value: "\(layer.float.encoder) (float), \(layer.integer.encoder) (integer)",
+                                                fix: "convert the network again: its options ask for the \(options.encoder) encoder in every PQ layer")
             }
             guard layer.integer.formats == layers[0].integer.formats else {
                 throw NetworkError.invalidField(layer: layer.name, field: "formats", value: "\(layer.integer.formats)",

@@ -4,8 +4,10 @@ extension ConvertedNetwork {
     /// images (values as stored), then quantizes them to `options.bits`.
     ///
     /// - Each PQ layer learns from the outputs of the already converted
-    ///   layers before it: k-means per subspace on its im2col columns, the
-    ///   table of prototype-weight products, and with `refitLambda` a ridge
+    ///   layers before it: k-means per subspace on its im2col columns (with
+    ///   `options.encoder` ``EncoderKind/tree``, a greedy tree per subspace
+    ///   instead, the prototypes its buckets' means), the table of
+    ///   prototype-weight products, and with `refitLambda` a ridge
     ///   refit of the table whose targets are the *float network's* outputs
     ///   of that layer (less the bias) on the same images, so the refit also
     ///   takes back error that earlier PQ layers left.
@@ -16,7 +18,8 @@ extension ConvertedNetwork {
     ///   actually produce. The pqFloat and integer paths run them.
     /// - With `fineTuneEpochs`, the tables and those float layers are then
     ///   fine-tuned together by gradient descent with the float network as
-    ///   the teacher, prototypes fixed unless `fineTunePrototypes`
+    ///   the teacher, prototypes fixed unless `fineTunePrototypes` (and
+    ///   always in tree layers, whose trees stay as learned)
     ///   (``NetworkFineTuning``); the tables are quantized as fine-tuned.
     /// - With `scaleSearch`, each PQ layer's input scale (unless it takes
     ///   the previous layer's outputs as they are) and output scale are
@@ -197,7 +200,7 @@ extension ConvertedNetwork {
     /// The float PQ layer of weighted layer `w` learned on `columns`.
     static func learn(_ w: Network.Weighted, columns: Matrix<Double>, floatInput: Activations<Double>?, relu: Bool,
                       options: ConversionOptions) throws -> FloatPQLayer {
-        let learnOptions = LearnOptions(ls: options.ls, np: options.np, metric: options.metric, seed: options.seed,
+        let learnOptions = LearnOptions(ls: options.ls, np: options.np, metric: options.metric, encoder: options.encoder, seed: options.seed,
                                         iterations: options.iterations, relu: relu)
         let layer = try FloatPQLayer.learn(weights: w.weights, bias: w.bias, activations: columns, options: learnOptions, conv: w.conv)
         guard let lambda = options.refitLambda, let floatInput else { return layer }

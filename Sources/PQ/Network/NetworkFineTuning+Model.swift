@@ -18,7 +18,8 @@ extension NetworkFineTuning {
         /// The float layers after the last PQ layer, as they start.
         let floatLayers: [Int: Network.Weighted]
         /// Per PQ layer whose prototypes learn, the temperature of the soft
-        /// assignment their gradient comes from (empty: prototypes fixed).
+        /// assignment their gradient comes from (empty: prototypes fixed;
+        /// never a tree layer, whose trees choose the codes).
         let temperatures: [Int: Double]
         /// Parameter arrays: per trained layer (in network order) the table
         /// (then the prototypes when they learn), or the weights then the bias.
@@ -29,7 +30,9 @@ extension NetworkFineTuning {
         /// The model of `network` whose PQ layers start as `pqLayers` (and
         /// run as `integerLayers` when given) and whose float layers after
         /// the last PQ layer start as `floatLayers` or as the network's own;
-        /// the prototypes of the float PQ layers in `temperatures` learn.
+        /// the prototypes of the float PQ layers in `temperatures` learn,
+        /// unless the layer is a tree layer (its trees encode, so its
+        /// prototypes stay as they are).
         init(network: Network, pqLayers: [Int: FloatPQLayer], integerLayers: [Int: ConvertedNetwork.Layer],
              floatLayers: [Int: Network.Weighted], temperatures: [Int: Double] = [:], firstPQ: Int, lastPQ: Int) {
             self.network = network
@@ -37,7 +40,7 @@ extension NetworkFineTuning {
             self.lastPQ = lastPQ
             self.pqLayers = pqLayers
             self.integerLayers = integerLayers
-            self.temperatures = integerLayers.isEmpty ? temperatures : [:]
+            self.temperatures = integerLayers.isEmpty ? temperatures.filter { pqLayers[$0.key]?.encoder == .distance } : [:]
             var starts: [Int: Network.Weighted] = [:]
             for index in firstPQ..<network.layers.count {
                 guard let w = network.layers[index].weighted else { continue }

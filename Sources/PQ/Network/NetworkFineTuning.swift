@@ -18,10 +18,15 @@ import Foundation
 ///   pass rounds (fake quantization), so what is trained is what is deployed.
 ///
 /// The codes do not move with a gradient: in the forward pass every PQ
-/// layer encodes its input with hard argmin codes and adds table rows. The
-/// prototypes stay fixed, unless the PQ-aware pass learns them too, from
-/// LUT-NN's soft assignment in the backward pass
+/// layer encodes its input with hard codes (argmin, or the leaf a tree
+/// layer's tree reaches) and adds table rows. The prototypes stay fixed,
+/// unless the PQ-aware pass learns them too, from LUT-NN's soft assignment
+/// in the backward pass
 /// (``Model/prototypeGradient(_:columns:codebooks:table:shape:temperature:into:)``).
+/// A tree layer (``EncoderKind/tree``) trains its table only: its trees,
+/// not its prototypes, choose the codes, so a soft assignment to the
+/// prototypes would train something the forward pass never reads; its
+/// trees and prototypes stay as learned, whatever `prototypes` asks.
 /// In the backward pass a table row's gradient is the sum of the output
 /// gradients of the columns that chose it (through the rounding straight
 /// through, and not where an output saturated or a ReLU cut it), and the
@@ -37,15 +42,15 @@ enum NetworkFineTuning {
 
     /// Trains `learned` in place for `epochs` passes over `calibration`
     /// with Adam at `learningRate`, the prototypes too when `prototypes`
-    /// (l2 layers only); then each PQ layer's columns are those of the
-    /// fine-tuned float PQ network.
+    /// (l2 layers only; tree layers keep theirs and their trees); then each
+    /// PQ layer's columns are those of the fine-tuned float PQ network.
     static func run(_ network: Network, learned: inout ConvertedNetwork.Learned, calibration: Activations<Double>,
                     epochs: Int, learningRate: Double, prototypes: Bool = false, shift: Int = 0, seed: UInt64) throws {
         let pq = network.pqLayerIndices
         guard let firstPQ = pq.first, let lastPQ = pq.last, epochs > 0, calibration.count > 0 else { return }
         try checkTrainable(network, firstPQ: firstPQ)
         var temperatures: [Int: Double] = [:]
-        for (index, entry) in learned.layers where prototypes {
+        for (index, entry) in learned.layers where prototypes && entry.layer.encoder == .distance {
             guard entry.layer.metric == .l2 else {
                 throw NetworkError.invalidField(layer: network.layers[index].name, field: "metric", value: entry.layer.metric.rawValue,
                                                 fix: "prototypes fine-tune under the l2 metric only; convert without fine-tuning the prototypes")

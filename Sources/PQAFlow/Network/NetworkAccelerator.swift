@@ -6,16 +6,21 @@ import PQA
 public enum NetworkAccelerator {
     /// The smallest loadable configuration that runs every PQ layer of
     /// `network`: maxima from its largest layer (`Ls`, `Np`, `Ns`, `Cout`,
-    /// columns per image), its shared formats, metric and multiplier width,
-    /// the largest shift any layer uses, and `parallelism` (by default
+    /// columns per image), its shared formats, encoder
+    /// (``ConversionOptions/encoder``), metric and multiplier width, the
+    /// largest shift any layer uses, and `parallelism` (by default
     /// `LsVec = Ls`, `NpVec = min(Np, 16)`, `NsVec = 1`,
-    /// `OutVec = min(Cout, 16)`), clipped to the maxima.
+    /// `OutVec = min(Cout, 16)`), clipped to the maxima. A tree encoder's
+    /// design decides among all `Np` leaves at once: its `NpVec` is always
+    /// `maxima.np`, whatever `parallelism` asks, and its metric (the first
+    /// layer's) is unused.
     public static func configuration(for network: ConvertedNetwork,
                                      parallelism: PQAConfiguration.Parallelism? = nil) throws -> PQAConfiguration {
         guard let formats = network.formats, let first = network.layers.first else {
             throw NetworkError.invalidField(layer: network.network.source.name ?? "network", field: "pq", value: "no PQ layer",
                                             fix: "mark at least one conv or linear layer \"pq\": true")
         }
+        let encoder = network.options.encoder
         let shapes = network.layers.map(\.integer.shape)
         let maxima = PQAConfiguration.Maxima(
             ls: shapes.map(\.ls).max() ?? 1, np: shapes.map(\.np).max() ?? 1, ns: shapes.map(\.ns).max() ?? 1,
@@ -23,17 +28,19 @@ public enum NetworkAccelerator {
         let wanted = parallelism ?? .init(lsVec: maxima.ls, npVec: min(maxima.np, 16), nsVec: 1, outVec: min(maxima.cout, 16))
         let configuration = PQAConfiguration(
             maxima: maxima,
-            parallelism: .init(lsVec: min(wanted.lsVec, maxima.ls), npVec: min(wanted.npVec, maxima.np),
+            parallelism: .init(lsVec: min(wanted.lsVec, maxima.ls), npVec: encoder == .tree ? maxima.np : min(wanted.npVec, maxima.np),
                                nsVec: min(wanted.nsVec, maxima.ns), outVec: min(wanted.outVec, maxima.cout)),
             formats: formats, multiplierBits: first.integer.configuration.multiplierBits,
             maxShift: network.layers.map(\.integer.requantization.shift).max() ?? 0, metric: first.integer.metric,
-            pipelining: PQAConfiguration.default.pipelining)
+            encoder: encoder, pipelining: PQAConfiguration.default.pipelining)
         try configuration.validate()
         return configuration
     }
 
-    /// Checks that every PQ layer of `network` runs on `configuration`; the
-    /// error names the first layer that does not, the field and the limit.
+    /// Checks that every PQ layer of `network` runs on `configuration`
+    /// (its encoder among them; a tree layer's metric is not compared, its
+    /// trees encode); the error names the first layer that does not, the
+    /// field and the limit.
     public static func check(_ network: ConvertedNetwork, fits configuration: PQAConfiguration) throws {
         let fix = "use an accelerator sized for the network (leave out --config) or a larger configuration"
         guard configuration.tableMode == .loadable else {
@@ -55,7 +62,13 @@ public enum NetworkAccelerator {
             try fits("columns per image", layer.columnsPerImage, maxima.columns)
             try fits("requantization multiplier", integer.requantization.multiplier, (1 << configuration.multiplierBits) - 1)
             try fits("requantization shift", integer.requantization.shift, configuration.maxShift)
-            guard integer.metric == configuration.metric else {
+            guard integer.encoder == configuration.encoder else {
+                throw NetworkError.layerDoesNotFit(
+                    layer: layer.name, field: "encoder", value: integer.encoder.rawValue, limit: "the \(configuration.encoder.rawValue) encoder only",
+                    fix: "use an accelerator with encoder \(integer.encoder.rawValue) (leave out --config: the one sized for the network has it) "
+                        + "or convert with --encoder \(configuration.encoder.rawValue)")
+            }
+            guard integer.encoder == .tree || integer.metric == configuration.metric else {
                 throw NetworkError.layerDoesNotFit(layer: layer.name, field: "metric", value: integer.metric.rawValue,
                                                    limit: configuration.metric.rawValue, fix: "convert with --metric \(configuration.metric.rawValue)")
             }

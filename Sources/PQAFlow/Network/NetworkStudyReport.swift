@@ -19,8 +19,11 @@ public enum NetworkStudyReport {
             "- Test set: \(result.testImages) images; conversion learned from \(result.calibrationImages) images of the "
                 + "`--learn-from` splits, never from the test set (see reference/digits/README.md for the split).",
             "- Float network: **\(percent(result.float))%** test accuracy.",
-            "- Every PQ layer: Ls \(o.ls), the Np of the row, \(o.metric.rawValue) distance, k-means seed \(o.seed), "
-                + "\(o.iterations) Lloyd iterations; activations, prototypes, table entries and outputs all at the row's bits; "
+            "- Every PQ layer: Ls \(o.ls), the Np of the row, "
+                + (o.encoder == .tree
+                   ? "tree encoder (a greedy MADDNESS decision tree per subspace, the prototypes its buckets' means); "
+                   : "\(o.metric.rawValue) distance, k-means seed \(o.seed), \(o.iterations) Lloyd iterations; ")
+                + "activations, prototypes, table entries and outputs all at the row's bits; "
                 + "scales chosen by \(o.scaleChoice.rawValue); requantization multipliers of \(o.multiplierBits) bits.",
             "- Refit: ridge refit of each table (lambda \(result.refitLambda)) to the float network's outputs of that layer"
                 + (result.floatRefitLambda.map { "; then ridge refit (lambda \($0)) of the float layers after the PQ layers (the classifier) "
@@ -39,7 +42,7 @@ public enum NetworkStudyReport {
             lines.append("- Fine-tuned: the refit network, then \(epochs) epochs of PQ-aware fine-tuning on the same images: tables and "
                          + "classifier trained by Adam (learning rate \(result.options.fineTuneLearningRate ?? 0.003), batches of 64) to the float "
                          + "network's softmax, "
-                         + (result.options.fineTunePrototypes == true
+                         + (result.options.fineTunePrototypes == true && o.encoder == .distance
                             ? "prototypes learned too (hard codes forward, LUT-NN's soft assignment backward, temperature the mean squared "
                               + "distance of a subvector to its nearest prototype), "
                             : "prototypes fixed, ")

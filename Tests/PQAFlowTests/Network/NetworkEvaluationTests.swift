@@ -7,23 +7,23 @@ import Testing
 
 /// The committed digits network, converted quickly (few calibration images
 /// and k-means iterations: the accuracy is not the point here).
-func quickDigitsConversion(bits: [Int] = [4]) throws -> (ConvertedNetwork, LabeledImages) {
+func quickDigitsConversion(bits: [Int] = [4], encoder: EncoderKind = .distance) throws -> (ConvertedNetwork, LabeledImages) {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     let network = try Network.read(from: root.appendingPathComponent("reference/digits/cnn"))
     let data = root.appendingPathComponent("reference/digits")
     let calibration = try LabeledImages.read(split: "calibration", from: data).prefix(4).images
     let converted = try ConvertedNetwork.convert(network, calibration: calibration,
-                                                 options: ConversionOptions(bits: bits, refitLambda: 1, iterations: 2))
+                                                 options: ConversionOptions(encoder: encoder, bits: bits, refitLambda: 1, iterations: 2))
     return (converted, try LabeledImages.read(split: "test", from: data))
 }
 
 @Suite struct NetworkEvaluationTests {
     /// Three test images through every PQ layer on the generated accelerator
-    /// (Verilator): every output equals the golden model's.
-    @Test(.enabled(if: ExternalTool.locate("verilator") != nil))
-    func theAcceleratorClassifiesLikeTheIntegerModel() throws {
-        let (converted, test) = try quickDigitsConversion()
+    /// (Verilator), of either encoder: every output equals the golden model's.
+    @Test(.enabled(if: ExternalTool.locate("verilator") != nil), arguments: EncoderKind.allCases)
+    func theAcceleratorClassifiesLikeTheIntegerModel(encoder: EncoderKind) throws {
+        let (converted, test) = try quickDigitsConversion(encoder: encoder)
         var progress: [Int] = []
         let (evaluation, run) = try NetworkEvaluator.evaluate(converted, data: test.prefix(3), engine: .verilator) { done, _ in progress.append(done) }
         #expect(evaluation.rtlMatchesInteger == true)
@@ -33,6 +33,7 @@ func quickDigitsConversion(bits: [Int] = [4]) throws -> (ConvertedNetwork, Label
         // Loads overlap the runs: the three images take fewer cycles than
         // their programs and columns one after the other would.
         let configuration = try #require(run?.configuration)
+        #expect(configuration.encoder == encoder)
         let model = CycleModel(try PQAParameters(configuration))
         let serial = converted.layers.reduce(0) { $0 + model.loadBeats($1.integer.shape) + model.cycles($1.integer.shape, columns: $1.columnsPerImage) }
         #expect((run?.cycles ?? .max) < 3 * serial)
@@ -58,6 +59,28 @@ func quickDigitsConversion(bits: [Int] = [4]) throws -> (ConvertedNetwork, Label
         #expect { try NetworkAccelerator.check(converted, fits: configuration) } throws: {
             let text = "\($0)"
             return text.contains("layer 'conv3'") && text.contains("Ns is 32") && text.contains("D = 288") && text.contains("at most 16")
+        }
+    }
+
+    /// A tree network's accelerator is a tree design deciding among all
+    /// `Np` leaves at once; an accelerator of the other encoder is refused,
+    /// naming the layer, the field and the fix.
+    @Test func aTreeNetworkRunsOnATreeAcceleratorOnly() throws {
+        let (tree, _) = try quickDigitsConversion(encoder: .tree)
+        let configuration = try NetworkAccelerator.configuration(for: tree, parallelism: .init(lsVec: 3, npVec: 4, nsVec: 2, outVec: 8))
+        #expect(configuration.encoder == .tree && configuration.maxima.np == 16)
+        #expect(configuration.parallelism == .init(lsVec: 3, npVec: 16, nsVec: 2, outVec: 8))
+        try NetworkAccelerator.check(tree, fits: configuration)
+        let (distance, _) = try quickDigitsConversion()
+        let distanceConfiguration = try NetworkAccelerator.configuration(for: distance)
+        #expect(distanceConfiguration.encoder == .distance && distanceConfiguration.parallelism.npVec == 16)
+        #expect { try NetworkAccelerator.check(tree, fits: distanceConfiguration) } throws: {
+            let text = "\($0)"
+            return text.contains("layer 'conv2': encoder is tree") && text.contains("the distance encoder only") && text.contains("--encoder distance")
+        }
+        #expect { try NetworkAccelerator.check(distance, fits: configuration) } throws: {
+            let text = "\($0)"
+            return text.contains("layer 'conv2': encoder is distance") && text.contains("--encoder tree")
         }
     }
 

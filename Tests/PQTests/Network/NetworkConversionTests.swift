@@ -6,11 +6,11 @@ import Testing
     typealias F = NetworkFixtures
 
     /// A quick conversion of the digits network (few images and iterations).
-    static func converted(bits: [Int] = [4], refit: Double? = 1) throws -> ConvertedNetwork {
+    static func converted(bits: [Int] = [4], refit: Double? = 1, encoder: EncoderKind = .distance) throws -> ConvertedNetwork {
         let network = try Network.read(from: F.digitsNetwork)
         let calibration = try LabeledImages.read(split: "calibration", from: F.digitsData).prefix(4).images
         return try ConvertedNetwork.convert(network, calibration: calibration,
-                                            options: ConversionOptions(bits: bits, refitLambda: refit, iterations: 2))
+                                            options: ConversionOptions(encoder: encoder, bits: bits, refitLambda: refit, iterations: 2))
     }
 
     @Test func integerOutputsOfOneLayerAreTheNextLayersInputs() throws {
@@ -105,10 +105,59 @@ import Testing
         }
     }
 
+    /// With a tree encoder every PQ layer has trees, float and integer, its
+    /// codes the leaves they reach; the folder keeps trees and encoder.
+    @Test func aTreeConversionHasTreesThatTheFolderKeeps() throws {
+        let converted = try Self.converted(encoder: .tree)
+        #expect(converted.options.encoder == .tree)
+        let columns = try LabeledImages.read(split: "test", from: F.digitsData).prefix(2).images
+        for layer in converted.layers {
+            let (float, integer) = (try #require(layer.float.trees), try #require(layer.integer.trees))
+            #expect(float.depth == 4 && integer.splits == float.splits && layer.integer.encoder == .tree)
+        }
+        let first = converted.layers[0], w = try #require(converted.network.layers[first.index].weighted)
+        let input = try NetworkFineTuning.firstLayerInputs(converted.network, firstPQ: first.index, images: columns)
+        let pqColumns = try w.columns(of: input)
+        #expect(try first.float.encode(columns: pqColumns) == (try #require(first.float.trees)).encode(pqColumns))
+        #expect(try first.float.encode(columns: pqColumns) != first.float.prototypes.encode(columns: pqColumns, metric: .l2))
+
+        let folder = try TestSupport.temporaryDirectory().appendingPathComponent("converted")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try converted.write(to: folder)
+        let read = try ConvertedNetwork.read(from: folder)
+        #expect(read == converted && read.options.encoder == .tree)
+        for kind in ["float", "integer"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pq/conv3/\(kind)/thresholds.npy").path))
+        }
+    }
+
+    /// `conversion.json` written before the encoder option existed reads as a distance encoder's.
+    @Test func optionsWithoutAnEncoderAreADistanceEncoders() throws {
+        let options = try ConversionOptions(np: 8, encoder: .tree, bits: [4], fineTuneShift: 1)
+        let data = try JSONEncoder().encode(options)
+        #expect(try JSONDecoder().decode(ConversionOptions.self, from: data) == options)
+        var object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object.removeValue(forKey: "encoder") as? String == "tree")
+        var old = options
+        old.encoder = .distance
+        #expect(try JSONDecoder().decode(ConversionOptions.self, from: JSONSerialization.data(withJSONObject: object)) == old)
+    }
+
+    /// Layers whose encoder is not the options' make no converted network.
+    @Test func layersOfAnotherEncoderAreRefused() throws {
+        let tree = try Self.converted(encoder: .tree)
+        var options = tree.options
+        options.encoder = .distance
+        #expect {
+            try ConvertedNetwork(network: tree.network, options: options, calibrationImages: 4, layers: tree.layers)
+        } throws: { "\($0)".contains("layer 'conv2': field 'encoder' is tree (float), tree (integer)") && "\($0)".contains("convert the network again") }
+    }
+
     @Test func badOptionsAreNamed() {
         #expect { try ConversionOptions(bits: [4, 4]) } throws: { "\($0)".contains("bits") }
         #expect { try ConversionOptions(bits: [1]) } throws: { "\($0)".contains("bits.activation") }
         #expect { try ConversionOptions(refitLambda: 0) } throws: { "\($0)".contains("refit lambda") }
+        #expect { try ConversionOptions(np: 12, encoder: .tree) } throws: { "\($0)".contains("Np is 12") && "\($0)".contains("power of two") }
     }
 }
 

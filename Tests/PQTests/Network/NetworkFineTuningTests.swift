@@ -142,6 +142,29 @@ import Testing
         #expect { try convert(options) } throws: { "\($0)".contains("l2 metric only") }
     }
 
+    /// A tree layer trains its table only: PQ-aware fine-tuning (asked to
+    /// learn the prototypes too) and quantization-aware fine-tuning keep its
+    /// trees and prototypes, and the quantization-aware forward pass is the
+    /// integer golden model's, trees included.
+    @Test func fineTuningATreeNetworkKeepsItsTrees() throws {
+        let (network, images) = (try Self.network(), try Self.calibration())
+        var options = try ConversionOptions(encoder: .tree, bits: [4], refitLambda: 1, floatRefitLambda: 1, iterations: 2)
+        let convert = { try ConvertedNetwork.convert(network, calibration: images, options: $0) }
+        let refit = try convert(options)
+        (options.fineTuneEpochs, options.fineTuneLearningRate, options.fineTunePrototypes) = (3, 0.01, true)
+        let tuned = try convert(options)
+        options.quantizationAwareEpochs = 2
+        let aware = try convert(options)
+        for (a, (b, c)) in zip(refit.layers, zip(tuned.layers, aware.layers)) {
+            #expect(a.float.trees != nil && b.float.trees == a.float.trees && c.float.trees == a.float.trees)
+            #expect(b.float.prototypes == a.float.prototypes && b.float.table != a.float.table)
+            #expect(c.integer.trees != nil && c.integer.trees == b.integer.trees && c.integer.table != b.integer.table)
+        }
+        let model = try #require(NetworkFineTuning.Model(quantizationAware: aware))
+        let inputs = try NetworkFineTuning.firstLayerInputs(network, firstPQ: model.firstPQ, images: images)
+        #expect(try model.forward(input: inputs).outputs == aware.run(images, path: .integer))
+    }
+
     @Test func shiftingMovesPixelsAndShiftsZerosIn() {
         let image: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  // 2 channels of 2 x 3
         let shape = TensorShape(channels: 2, height: 2, width: 3)
