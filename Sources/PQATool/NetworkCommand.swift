@@ -176,6 +176,9 @@ struct NetworkEvaluate: ParsableCommand {
     @Option(help: "Accelerator configuration (JSON) instead of one sized for the network.")
     var config: String?
 
+    @Option(help: "Write the configuration of the accelerator the network runs on (JSON, for pqa generate --config) to this file.")
+    var writeConfig: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -195,6 +198,10 @@ struct NetworkEvaluate: ParsableCommand {
         let engine = noRtl ? nil : Engine(rawValue: self.engine)
         if engine == .verilator, ExternalTool.locate("verilator") == nil { throw ToolError.missing(tool: "verilator") }
         let configuration = try config.map { try PQAConfiguration.read(from: URL(fileURLWithPath: $0)) }
+        if let writeConfig {
+            let sized = try configuration ?? NetworkAccelerator.configuration(for: converted)
+            try sized.json().write(to: URL(fileURLWithPath: writeConfig), atomically: true, encoding: .utf8)
+        }
         let bar = progress ? ProgressBar(label: "rtl") : nil
         let (evaluation, run) = try NetworkEvaluator.evaluate(converted, data: data, engine: engine, configuration: configuration) { done, total in
             bar?.update(done, of: total)
