@@ -96,8 +96,7 @@ enum CHeaderCode {
             pqa_register_values(layer, values);
             for (address = 0; address < PQA_REGISTER_COUNT; address++) {
                 if (!pqa_in_range(values[address], minimum[address], maximum[address])) return PQA_ERROR_REGISTER_RANGE(address);
-            }
-        %ENCODER_CHECK%
+            }%ENCODER_CHECK%
             return 0;
         }
 
@@ -195,7 +194,7 @@ enum CHeaderCode {
             ("%ENCODER_ARRAYS%", "splits [ns][log2 np] (elements 0 ... ls - 1), thresholds [ns][np - 1] (level by level)"),
             ("%ENCODER_FIELDS%", "    const int32_t *splits;\n    const int32_t *thresholds;"),
             ("%ENCODER_BEAT_COUNT%", "pqa_spread_beats(layer->ns, PQA_NS_VEC, PQA_TREE_WORDS_PER_BEAT)"),
-            ("%ENCODER_CHECK%", "    if ((layer->np & (layer->np - 1)) != 0) return PQA_ERROR_REGISTER_RANGE(PQA_REG_NP); /* a tree's leaves: a power of two */"),
+            ("%ENCODER_CHECK%", "\n    if ((layer->np & (layer->np - 1)) != 0) return PQA_ERROR_REGISTER_RANGE(PQA_REG_NP); /* a tree's leaves: a power of two */"),
             ("%ENCODER_BEATS%", treeBeats),
         ] : [
             ("%ENCODER_ARRAYS%", "prototypes [ns][np][ls]"),
@@ -204,8 +203,7 @@ enum CHeaderCode {
             ("%ENCODER_CHECK%", ""),
             ("%ENCODER_BEATS%", distanceBeats),
         ]
-        let text = parts.reduce(load) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
-        return text.replacingOccurrences(of: "\n\n    return 0;", with: "\n    return 0;")
+        return parts.reduce(load) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 
     private static let distanceBeats = """

@@ -87,8 +87,7 @@ struct TreeSubspaceEncoder: Circuit {
             return word[high: low + bits - 1, low: low]
         }
         let splits = (0..<levels).map { _ in (lane: field(design.treeLaneBits), chunk: field(design.treeChunkBits)) }
-        let thresholdBits = (c.maxima.np - 1) * a.bits
-        let thresholds = field(thresholdBits)
+        let thresholds = field((c.maxima.np - 1) * a.bits)
 
         // Each level's element, taken from its lane in its chunk.
         let lanes = (0..<c.parallelism.lsVec).map { inputs.column[high: ($0 + 1) * a.bits - 1, low: $0 * a.bits] }
