@@ -84,6 +84,44 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.text.contains("u_requantizer") && report.text.contains("flattened"))
     }
 
+    /// Four copies of one register from `fannedOut` stay four registers
+    /// after Yosys's optimizations, which merge plain copies into one.
+    @Test(.enabled(if: yosysAvailable()))
+    func fannedOutCopiesSurviveSynthesis() throws {
+        struct Copies: HardwareModule {
+            var moduleName: String { "copies" }
+            func build(_ m: ModuleBuilder) {
+                let copies = m.fannedOut(m.input("value", .unsigned(8)), copies: 4, name: "setting")
+                let operands = (0..<4).map { m.input("operand_\($0)", .unsigned(8)) }
+                for (index, copy) in copies.enumerated() { m.output("sum_\(index)", .unsigned(8)) <== copy + operands[index] }
+            }
+        }
+        let report = try Synthesis.run(DesignFiles(top: try Copies().elaborate()), target: .ecp5)
+        #expect(report.resources[.flipFlop] == 32, "\(report.cells)")
+    }
+
+    /// A memory too small for block RAM by pqa's rule (64 words of 108 bits:
+    /// three tiles in the DP16KD's 36-bit mode, which Yosys alone would
+    /// choose, against 108 LUT RAMs) is kept in LUT RAM on ECP5.
+    @Test(.enabled(if: yosysAvailable()))
+    func smallMemoriesStayInLUTRAMOnECP5() throws {
+        struct SmallRAM: HardwareModule {
+            var moduleName: String { "small_ram" }
+            func build(_ m: ModuleBuilder) {
+                let memory = m.simpleDualPortRAM("words", depth: 64, .unsigned(108), readDuringWrite: .undefined)
+                let address = SignalType.unsigned(memory.addressWidth)
+                let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
+                let data = m.input("data", .unsigned(108))
+                m.when(write) { memory.write(address: writeAddress, data: data) }
+                m.output("word", .unsigned(108)) <== memory.readRegistered(address: m.input("read_address", address),
+                                                                           enable: m.input("read", .bool), name: "word_q")
+            }
+        }
+        let design = try SmallRAM().elaborate()
+        let report = try Synthesis.run(DesignFiles(top: design), target: .ecp5)
+        #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4"] == 108, "\(report.cells)")
+    }
+
     /// A registered read of a memory worth a block RAM (300 words of 20 bits)
     /// becomes DP16KD tiles whose own output register holds the word: no
     /// fabric flip-flop is left after the RAM.

@@ -98,6 +98,9 @@ module pqa_input_buffer (
     wire _t8;
     wire _t9;
     wire _t10;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [287:0] column_buffer [0:31];
 
     assign activations_ready = dropping | (has_columns & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]

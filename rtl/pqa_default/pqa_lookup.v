@@ -168,6 +168,9 @@ module pqa_lookup (
     reg  read_subspace_valid_3_d1;
     reg  read_subspace_valid_3_d2;
     reg  read_subspace_valid_3_d3;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [255:0] bias [0:7];
 
     assign entries_valid = read_valid_d3; // @[Lookup.swift:19]

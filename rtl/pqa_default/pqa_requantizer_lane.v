@@ -11,11 +11,12 @@
 //   control_multiplier  input   UInt<16>
 //   control_rounding    input   SInt<35>
 //   control_shift       input   UInt<5>
+//   control_range_mask  input   UInt<35>
 //   control_relu        input   Bool
 //   exists              input   Bool
 //   value               output  UInt<8>
 // Registers without reset (unknown until first loaded):
-//   q0_accumulator, q1_product, q2_sum, q3a_shifted, q3a_high_shift, q3_shifted
+//   q0_accumulator, q1_product, q2_sum, q3a_shifted, q3a_high_shift, q3_shifted, q3_below, q3_above
 `default_nettype none
 
 module pqa_requantizer_lane (
@@ -24,6 +25,7 @@ module pqa_requantizer_lane (
     input  wire [15:0] control_multiplier,
     input  wire [34:0] control_rounding,
     input  wire [4:0] control_shift,
+    input  wire [34:0] control_range_mask,
     input  wire control_relu,
     input  wire exists,
     output wire [7:0] value
@@ -39,28 +41,32 @@ module pqa_requantizer_lane (
     reg  [1:0] q3a_high_shift;
     wire [34:0] _t3;
     reg  [34:0] q3_shifted;
-    wire [34:0] _t4;
+    wire _t4;
+    reg  q3_below;
+    reg  q3_above;
     wire [7:0] _t5;
 
-    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:202]
-    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:210]
-    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:210]
-    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:216]
-    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:220]
-    assign _t4 = ($signed(q3_shifted) < $signed(35'h7ffffff80)) ? 35'h7ffffff80 : (($signed(35'h00000007f) < $signed(q3_shifted)) ? 35'h00000007f : q3_shifted); // @[Requantizer.swift:202]
-    assign _t5 = _t4[7:0]; // @[Requantizer.swift:202]
+    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:243]
+    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:251]
+    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:251]
+    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:257]
+    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:261]
+    assign _t4 = q3a_shifted[34]; // @[Requantizer.swift:268]
+    assign _t5 = q3_below ? 8'h80 : (q3_above ? 8'h7f : q3_shifted[7:0]); // @[Requantizer.swift:243]
 
     always @(posedge clk) begin
-        q0_accumulator <= accumulator; // @[Requantizer.swift:208]
-        q1_product <= _t1; // @[Requantizer.swift:210]
-        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:214]
-        q3a_shifted <= _t2; // @[Requantizer.swift:216]
-        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:219]
-        q3_shifted <= _t3; // @[Requantizer.swift:220]
+        q0_accumulator <= accumulator; // @[Requantizer.swift:249]
+        q1_product <= _t1; // @[Requantizer.swift:251]
+        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:255]
+        q3a_shifted <= _t2; // @[Requantizer.swift:257]
+        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:260]
+        q3_shifted <= _t3; // @[Requantizer.swift:261]
+        q3_below <= _t4 & (|((~q3a_shifted) & control_range_mask)); // @[Requantizer.swift:267]
+        q3_above <= (~_t4) & (|(q3a_shifted & control_range_mask)); // @[Requantizer.swift:268]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t4[34:8], 1'b0};
+    wire _unused_ok = &{1'b0, q3_shifted[34:8], 1'b0};
 endmodule
 
 `default_nettype wire

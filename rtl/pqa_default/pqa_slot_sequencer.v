@@ -112,6 +112,7 @@ module pqa_slot_sequencer (
     wire [2:0] _t1;
     wire [2:0] _t2;
     reg  next_is_last_group;
+    reg  [4:0] groups_after_next;
     reg  last_column;
     reg  [4:0] output_credits;
     reg  [5:0] output_slack;
@@ -135,8 +136,9 @@ module pqa_slot_sequencer (
     wire [4:0] next_slot_prototype_address_bank1;
     wire [4:0] _t5;
     wire [12:0] _t6;
-    wire reserve;
     wire [4:0] _t7;
+    wire reserve;
+    wire [4:0] _t8;
     reg  [4:0] next_column_beats;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
@@ -144,11 +146,10 @@ module pqa_slot_sequencer (
     wire [4:0] credits_plus_one_less;
     wire [4:0] credits_plus_one;
     wire [4:0] credits_less;
-    wire [5:0] _t8;
+    wire [5:0] _t9;
     wire [5:0] output_slack_plus_one_less;
     wire [5:0] output_slack_plus_one;
     wire [5:0] output_slack_less;
-    wire _t9;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -168,32 +169,32 @@ module pqa_slot_sequencer (
     assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:120]
     assign release_0 = last_read & (~read_slot); // @[SlotSequencer.swift:120]
     assign release_1 = last_read & read_slot; // @[SlotSequencer.swift:120]
-    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:255]
-    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:228]
-    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:236]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:171]
-    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:180]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:187]
-    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:188]
-    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:206]
-    assign last_read = last_group & encode_last_cycle; // @[SlotSequencer.swift:202]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:204]
-    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:225]
-    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:225]
-    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:236]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:247]
-    assign _t5 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:236]
-    assign _t6 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:273]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:284]
-    assign _t7 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:291]
-    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:312]
-    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:312]
-    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:313]
-    assign _t8 = {1'b0, output_credits}; // @[SlotSequencer.swift:299]
-    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:312]
-    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:312]
-    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:313]
-    assign _t9 = next_is_last_group ? (_t0 == 5'h01) : (({{2{1'b0}}, next_group} + 7'h02) == {{2{1'b0}}, _t0}); // @[SlotSequencer.swift:255]
+    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:258]
+    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:231]
+    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:239]
+    assign room = ~output_slack[5]; // @[SlotSequencer.swift:174]
+    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:183]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:190]
+    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:191]
+    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:209]
+    assign last_read = last_group & encode_last_cycle; // @[SlotSequencer.swift:205]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:207]
+    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:228]
+    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:228]
+    assign _t4 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:239]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:250]
+    assign _t5 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:239]
+    assign _t6 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:278]
+    assign _t7 = active_load_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:284]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:293]
+    assign _t8 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:300]
+    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:321]
+    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:321]
+    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:322]
+    assign _t9 = {1'b0, output_credits}; // @[SlotSequencer.swift:308]
+    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:321]
+    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:321]
+    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:322]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -212,6 +213,7 @@ module pqa_slot_sequencer (
             prototype_row_address <= 5'h00;
             next_slot_prototype_address <= 5'h00;
             next_is_last_group <= 1'b0;
+            groups_after_next <= 5'h00;
             last_column <= 1'b0;
             output_credits <= 5'h1d;
             output_slack <= 6'h00;
@@ -225,56 +227,58 @@ module pqa_slot_sequencer (
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:236]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:236]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:236]
-            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:206]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:236]
-            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:206]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:236]
-            if (start) group <= next_group; // @[SlotSequencer.swift:236]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:236]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:236]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:236]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:255]
-            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:255]
-            if (active_swap) columns_left <= _t6; // @[SlotSequencer.swift:273]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:255]
-            if (start) prototype_address <= _t5; // @[SlotSequencer.swift:236]
-            else if (slot_running) prototype_address <= _t3 ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:206]
-            if (start) prototype_row_address <= _t5; // @[SlotSequencer.swift:236]
-            else if (slot_running && _t3) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:204]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:255]
-            if (active_swap) next_is_last_group <= ({1'b0, next_group} + 6'h01) == {1'b0, (active_load_bank ? bank_1_groups : bank_0_groups)}; // @[SlotSequencer.swift:278]
-            else if (start) next_is_last_group <= _t9; // @[SlotSequencer.swift:255]
-            if (active_swap) last_column <= _t6 == 13'h0001; // @[SlotSequencer.swift:273]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:255]
-            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:169]
-            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:313]
-            if (active_swap) output_slack <= output_pop ? (_t8 - {1'b0, next_column_beats_less_one}) : (_t8 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:299]
-            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:299]
-            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:313]
-            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:228]
-            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:233]
-            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:228]
-            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:236]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:205]
-            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:236]
-            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:205]
-            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:236]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:217]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:236]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:205]
-            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:236]
-            else if (slot_running) encode_last_cycle <= encoding & (encode_cycles_left == 3'h1); // @[SlotSequencer.swift:205]
-            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:294]
-            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:294]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:239]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:239]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:239]
+            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:209]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:239]
+            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:209]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:239]
+            if (start) group <= next_group; // @[SlotSequencer.swift:239]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:239]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:239]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:239]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:258]
+            if (start && next_is_last_group) next_read_slot <= ~next_read_slot; // @[SlotSequencer.swift:258]
+            if (active_swap) columns_left <= _t6; // @[SlotSequencer.swift:278]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:258]
+            if (start) prototype_address <= _t5; // @[SlotSequencer.swift:239]
+            else if (slot_running) prototype_address <= _t3 ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:209]
+            if (start) prototype_row_address <= _t5; // @[SlotSequencer.swift:239]
+            else if (slot_running && _t3) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:207]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:258]
+            if (active_swap) next_is_last_group <= _t7 == 5'h01; // @[SlotSequencer.swift:284]
+            else if (start) next_is_last_group <= next_is_last_group ? (_t0 == 5'h01) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:258]
+            if (active_swap) groups_after_next <= _t7 - 5'h01; // @[SlotSequencer.swift:284]
+            else if (start) groups_after_next <= next_is_last_group ? (_t0 - 5'h01) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:258]
+            if (active_swap) last_column <= _t6 == 13'h0001; // @[SlotSequencer.swift:278]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:258]
+            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:172]
+            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:322]
+            if (active_swap) output_slack <= output_pop ? (_t9 - {1'b0, next_column_beats_less_one}) : (_t9 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:308]
+            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:308]
+            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:322]
+            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:231]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:236]
+            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:231]
+            if (start) slot_cycles_left <= _t4 - 3'h1; // @[SlotSequencer.swift:239]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:208]
+            if (start) slot_last_cycle <= _t4 == 3'h1; // @[SlotSequencer.swift:239]
+            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:208]
+            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:239]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:220]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:239]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:208]
+            if (start) encode_last_cycle <= _t2 == 3'h1; // @[SlotSequencer.swift:239]
+            else if (slot_running) encode_last_cycle <= encoding & (encode_cycles_left == 3'h1); // @[SlotSequencer.swift:208]
+            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:303]
+            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:303]
         end
     end
 
     always @(posedge clk) begin
-        next_column_beats <= _t7; // @[SlotSequencer.swift:291]
-        next_column_beats_less_one <= _t7 - 5'h01; // @[SlotSequencer.swift:291]
+        next_column_beats <= _t8; // @[SlotSequencer.swift:300]
+        next_column_beats_less_one <= _t8 - 5'h01; // @[SlotSequencer.swift:300]
     end
 endmodule
 

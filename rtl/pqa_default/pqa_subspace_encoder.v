@@ -257,21 +257,69 @@ module pqa_subspace_encoder (
     wire take;
     wire [3:0] new_index;
     reg  [3:0] code_q;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_0 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_1 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_2 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_3 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_4 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_5 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_6 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_7 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_8 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_9 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_10 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_11 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_12 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_13 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_14 [0:31];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     (* no_rw_check *) reg  [71:0] prototypes_15 [0:31];
 
     assign code = code_q; // @[SubspaceEncoder.swift:92]

@@ -36,6 +36,9 @@ module stream_fifo_depth29_width128 (
     wire push;
     wire pop;
     wire [128:0] _t0;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     reg  [128:0] storage [0:28];
 
     assign in_ready = count != 5'h1d; // @[StreamFIFO.swift:26]

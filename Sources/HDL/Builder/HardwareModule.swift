@@ -27,6 +27,11 @@ public protocol HardwareModule {
     /// false; a second parameterisation in the same design is then numbered
     /// (`pqa_encoder_2`).
     var nameIncludesParameters: Bool { get }
+    /// Whether synthesis keeps every instance of this module apart
+    /// (`(* keep_hierarchy *)`): then no optimization merges logic of two
+    /// instances, so a register copied into each (`ModuleBuilder.fannedOut`)
+    /// stays one register per copy.
+    var keepsHierarchy: Bool { get }
     /// Declares the module's hardware.
     func build(_ m: ModuleBuilder)
 }
@@ -37,6 +42,9 @@ extension HardwareModule {
 
     /// Parameterised modules carry their parameters in their names.
     public var nameIncludesParameters: Bool { true }
+
+    /// Synthesis may flatten the module and optimize across its boundary.
+    public var keepsHierarchy: Bool { false }
 
     /// Elaborates this module and every module it instantiates, checking widths,
     /// drivers, names and combinational loops. Throws every error found at once.
@@ -82,7 +90,8 @@ final class ElaborationContext {
             builder.error("module name '\(module.moduleName)' is not a legal Verilog identifier; use letters, digits and '_', not a keyword", at: nil)
         }
         module.build(builder)
-        let netlist = Lowering(builder: builder, baseName: module.moduleName, parameters: module.parameters).run()
+        let netlist = Lowering(builder: builder, baseName: module.moduleName, parameters: module.parameters,
+                               keepsHierarchy: module.keepsHierarchy).run()
         diagnostics += builder.diagnostics
         inProgress.removeLast()
         cache[key] = netlist

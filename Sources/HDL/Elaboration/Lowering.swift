@@ -5,6 +5,7 @@ struct Lowering {
     let builder: ModuleBuilder
     let baseName: String
     let parameters: [ModuleParameter]
+    let keepsHierarchy: Bool
 
     func run() -> Netlist {
         var env: [NodeID: NodeID] = [:]
@@ -35,7 +36,7 @@ struct Lowering {
         return Netlist(
             name: netlist.name, baseName: baseName, parameters: parameters, ports: netlist.ports, nodes: netlist.nodes,
             registers: netlist.registers, memories: netlist.memories, instances: netlist.instances,
-            combinationalPaths: paths, warnings: builder.diagnostics.filter { $0.severity == .warning })
+            combinationalPaths: paths, warnings: builder.diagnostics.filter { $0.severity == .warning }, keepsHierarchy: keepsHierarchy)
     }
 
     private func describeStep(_ id: NodeID) -> String {

@@ -60,11 +60,13 @@ public final class Netlist: Sendable {
     public let combinationalPaths: [String: Set<String>]
     /// Warnings found during elaboration (unused inputs and the like).
     public let warnings: [Diagnostic]
+    /// Whether synthesis keeps every instance apart (`HardwareModule.keepsHierarchy`).
+    public let keepsHierarchy: Bool
 
     init(
         name: String, baseName: String, parameters: [ModuleParameter], ports: [Port], nodes: [Node],
         registers: [RegisterSpec], memories: [MemorySpec], instances: [InstanceSpec],
-        combinationalPaths: [String: Set<String>], warnings: [Diagnostic]
+        combinationalPaths: [String: Set<String>], warnings: [Diagnostic], keepsHierarchy: Bool = false
     ) {
         self.name = name
         self.baseName = baseName
@@ -78,6 +80,7 @@ public final class Netlist: Sendable {
         self.usesReset = registers.contains { $0.reset != nil } || instances.contains { $0.module.usesReset }
         self.combinationalPaths = combinationalPaths
         self.warnings = warnings
+        self.keepsHierarchy = keepsHierarchy
     }
 
     /// The port called `name`, if any.

@@ -46,13 +46,24 @@ enum BlockRAMPrimitives {
     /// than its 16x4 LUT RAMs in Yosys's own ECP5 costs (`techlibs/ecp5`:
     /// 128 per DP16KD, 4 per TRELLIS_DPR16X4), the rule by which
     /// `synth_ecp5` itself would choose. A small memory (32 words of 72 bits:
-    /// 144 against 512) stays in the portable form, where Yosys maps it to LUT
-    /// RAM, whose read is a LUT delay and needs no output register of its own.
+    /// 144 against 512) stays in the portable form, marked for LUT RAM
+    /// (`belongsInLUTRAM`), whose read is a LUT delay and needs no output
+    /// register of its own.
     static func prefersBlockRAM(depth: Int, width: Int) -> Bool {
         guard let shape = ecp5Shape(depth: depth) else { return false }
         let tiles = (width + shape.width - 1) / shape.width
         let lutRAMs = ((depth + 15) / 16) * ((width + 3) / 4)
         return tiles * 128 <= lutRAMs * 4
+    }
+
+    /// Whether a written memory in the portable form belongs in LUT RAM on
+    /// ECP5 by `prefersBlockRAM`. Yosys would otherwise weigh the DP16KD's
+    /// 36-bit mode too and put such a memory (64 words of 108 bits: three
+    /// tiles) in block RAM without its output register, whose 5.6 ns then
+    /// start the path after it; the emitter marks these memories
+    /// `ram_style = "distributed"` for ECP5 (`PQA_ECP5`).
+    static func belongsInLUTRAM(_ memory: MemorySpec) -> Bool {
+        memory.writePort != nil && ecp5Shape(depth: memory.depth) != nil && !prefersBlockRAM(depth: memory.depth, width: memory.type.width)
     }
 
     /// The narrowest-word DP16KD configuration deep enough for `depth` words, if any.

@@ -108,6 +108,7 @@ private struct ModuleWriter {
             let direction = port.direction == .input ? "input " : "output"
             declarations.append("\(direction) wire \(EmissionNames.range(port.type.width))\(port.name)")
         }
+        if netlist.keepsHierarchy { lines.append("(* keep_hierarchy *)") }
         lines.append("module \(netlist.name) (")
         for (index, declaration) in declarations.enumerated() {
             lines.append("    " + declaration + (index == declarations.count - 1 ? "" : ","))
@@ -136,6 +137,9 @@ private struct ModuleWriter {
             block.append("    \(isReg ? "reg " : "wire") \(EmissionNames.range(node.type.width))\(name);")
         }
         for (index, memory) in netlist.memories.enumerated() where isLive(memory: index) && !names.primitiveMemories.contains(index) {
+            if BlockRAMPrimitives.belongsInLUTRAM(memory) {
+                block += ["`ifdef PQA_ECP5", "    (* ram_style = \"distributed\" *)", "`endif"]
+            }
             block.append("    " + Self.arrayDeclaration(memory))
         }
         if !block.isEmpty {

@@ -101,15 +101,18 @@ struct BankedLoadPort {
         m.when(clear) { dataSeen <== false }
         m.when(moved & !isRegister) { dataSeen <== true }
 
-        // A register beat's range check takes two steps: first the data
-        // field's bits above the widest register, ORed, registered beside
-        // its low bits; a cycle later the check itself.
+        // A register beat's range check takes two steps after the beat:
+        // first the data field's bits above the widest register, found zero
+        // (in slices of 32 bits as the beat moves, registered with it, then
+        // together), registered beside its low bits; a cycle later the check itself.
         let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
         let checkedBeat = m.delayed(moved & isRegister, name: "register_check_valid", reset: 0)
         let checkedAddress = m.delayed(beat.address, name: "register_check_address")
         let checkedLow = m.delayed(beat.data[high: lowBits - 1, low: 0], name: "register_check_low")
-        let highClear = m.delayed(lowBits < beat.data.width ? beat.data[high: beat.data.width - 1, low: lowBits] == 0 : m.constant(true),
-                                  name: "register_check_high_clear")
+        let highSlicesClear = stride(from: lowBits, to: beat.data.width, by: 32).enumerated().map { index, low in
+            m.delayed(stream.data.data[high: min(low + 32, beat.data.width) - 1, low: low] == 0, name: "load_data_high_clear_\(index)")
+        }
+        let highClear = m.delayed(highSlicesClear.reduce(m.constant(true), &), name: "register_check_high_clear")
         var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], movingValues: [Signal] = []
         registers = entries.map { entry -> [Signal] in
             // Decoded as the beat moves and registered with it (the same cycle

@@ -42,7 +42,8 @@ struct RequantizedBeat: PortGroup {
 ///  q1   product = accumulator * multiplier     (a register every adder level of a LUT product; registered)
 ///  q2   sum = product + 2^(shift-1)                                 (registered)
 ///  q3a  sum >>> the shift's low bits                                (registered)
-///  q3   that >>> the shift's high bits                              (registered)
+///  q3   that >>> the shift's high bits, and beside it whether the
+///       result lies below or above the output range                 (registered)
 ///  q4   saturated, ReLU, lanes past Cout zeroed                     (registered)
 /// ```
 /// The PQA core and the MAC-array baseline share it.
@@ -60,6 +61,10 @@ struct Requantizer: Circuit {
 
     /// Adder levels of a LUT multiplier between registers.
     static let productLevelsPerStage = 1
+    /// Output lanes that share one copy of each setting register; the
+    /// multiplier, whose every bit feeds a row of each lane's LUT product,
+    /// has a copy per lane.
+    static let lanesPerSettingsCopy = 4
 
     /// Cycles from an accumulator beat to its output beat.
     static func latency(_ settings: Settings) -> Int { RequantizerLane(settings: settings).latency + 1 }
@@ -101,24 +106,39 @@ struct Requantizer: Circuit {
             let one = m.constant(1, .unsigned(lane.shiftWidth))
             return m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
         }
+        // So is the mask of the bits that leave the output range (`RequantizerLane.rangeMask`).
+        let rangeMasks = banks.enumerated().map { index, registers in
+            m.delayed(lane.rangeMask(m, shift: registers.shift), name: "bank\(index)_range_mask")
+        }
         // The beat's position beside the lanes, at the step each setting is used in.
-        let multiplied = m.delayed(beat.position, cycles: lane.productLatency, name: "q1")
+        let beforeProduct = m.delayed(beat.position, cycles: lane.productLatency - 1, name: "q1_early")
+        let multiplied = m.delayed(beforeProduct, cycles: 1, name: "q1")
         let rounded = m.delayed(multiplied, cycles: 1, name: "q2")
         let halfShifted = m.delayed(rounded, cycles: 1, name: "q3a")
         let shifted = m.delayed(halfShifted, cycles: 1, name: "q3")
-        // The settings of the last two steps and the lanes' channel checks
-        // are chosen a step ahead and registered, off the value's path.
+        // Each setting is chosen a step before its use and registered in a
+        // copy per group of lanes (`fannedOut`), so no bank select or setting
+        // drives every lane; so are the lanes' channel checks' operands.
+        let copies = (settings.outVec + Self.lanesPerSettingsCopy - 1) / Self.lanesPerSettingsCopy
+        func copied(_ value: Signal, _ name: String, copies: Int = copies) -> [Signal] { m.fannedOut(value, copies: copies, name: name) }
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
-        let firstChannel = m.product(halfShifted.chunk, settings.outVec).resized(to: channelWidth)
-        let cout = perBank(halfShifted.bank, banks.map(\.cout)).resized(to: channelWidth)
-        let control = RequantizerLane.Control(
-            multiplier: m.delayed(perBank(beat.bank, banks.map(\.multiplier)), name: "q0_multiplier"), rounding: perBank(multiplied.bank, roundings),
-            shift: m.delayed(perBank(multiplied.bank, banks.map(\.shift)), name: "q2_shift"),
-            relu: m.delayed(perBank(halfShifted.bank, banks.map(\.relu)), name: "q3_relu"))
+        // The channels from the beat's first on that exist (Cout less the first), each lane's check a compare with its index.
+        let firstChannel = m.delayed(m.product(multiplied.chunk, settings.outVec).resized(to: channelWidth), name: "q2_first_channel")
+        let cout = perBank(rounded.bank, banks.map(\.cout)).resized(to: channelWidth)
+        let channelsLeft = copied(cout.extended(to: channelWidth + 1).asSigned - firstChannel.extended(to: channelWidth + 1).asSigned,
+                                  "q3a_channels_left")
+        let multipliers = copied(perBank(beat.bank, banks.map(\.multiplier)), "q0_multiplier", copies: settings.outVec)
+        let roundingCopies = copied(perBank(beforeProduct.bank, roundings), "q1_rounding")
+        let shifts = copied(perBank(multiplied.bank, banks.map(\.shift)), "q2_shift")
+        let relus = copied(perBank(halfShifted.bank, banks.map(\.relu)), "q3_relu")
+        let masks = copied(perBank(rounded.bank, rangeMasks), "q3a_range_mask")
         let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
+            let group = index / Self.lanesPerSettingsCopy
             let unit = m.instance(lane, name: "u_lane_\(index)")
+            let control = RequantizerLane.Control(multiplier: multipliers[index], rounding: roundingCopies[group], shift: shifts[group],
+                                                  rangeMask: masks[group], relu: relus[group])
             unit.inputs <== RequantizerLane.Inputs(accumulator: accumulator, control: control,
-                                                   exists: m.delayed((firstChannel + index) < cout, name: "q3_channel_exists_\(index)"))
+                                                   exists: m.delayed(channelsLeft[group] > index, name: "q3_channel_exists_\(index)"))
             return unit.outputs
         }
         outputs.data <== m.delayed(concatenate(lanes.reversed()), name: "q4_data")
@@ -155,9 +175,10 @@ struct RequantizerLane: Circuit {
     /// The bank's settings, each at the step that uses it.
     struct Control: PortGroup {
         /// A cycle after the accumulator: the multiplier; with the product:
-        /// the rounding constant; with the sum: the shift; with the shifted
-        /// value: ReLU (all but the rounding constant from registers).
-        let multiplier, rounding, shift, relu: Signal
+        /// the rounding constant; with the sum: the shift; with the value
+        /// shifted by the shift's low bits: the bits that leave the output
+        /// range (`rangeMask`); with the shifted value: ReLU (each from a register).
+        let multiplier, rounding, shift, rangeMask, relu: Signal
     }
 
     struct Inputs: PortGroup {
@@ -189,12 +210,32 @@ struct RequantizerLane: Circuit {
     var productWidth: Int { signedAccumulator.width + settings.multiplierBits + 1 }
     /// Bits of the rounded and shifted value: room for the product's rounding carry, every shift and every output.
     var shiftWidth: Int { max(productWidth + 1, settings.maxShift + 2, settings.output.bits + 1) }
+    /// Bits of the shift taken in the first of its two steps (the rest in the second).
+    var lowShiftBits: Int { (countType(settings.maxShift).width + 1) / 2 }
+
+    /// The bits of the value shifted by the shift's low bits that take the
+    /// final value out of the output range: every bit from `magnitude + H`
+    /// up, `H` being the shift with its low bits cleared and `magnitude` the
+    /// output's bits less its sign. A value `v >= 0` shifted right by `H`
+    /// exceeds the output's maximum exactly when `v` has one of them set; a
+    /// value `v < 0` falls below its minimum exactly when `~v` has (for an
+    /// unsigned output, whenever `v < 0`). The lane saturates from these
+    /// tests, made beside the last shift step, with no compare after it.
+    func rangeMask(_ m: ModuleBuilder, shift: Signal) -> Signal {
+        let magnitude = settings.output.bits - (settings.output.signed ? 1 : 0)
+        let positionType = countType(magnitude + settings.maxShift)
+        let highShift = shift.width > lowShiftBits
+            ? shift[high: shift.width - 1, low: lowShiftBits].concatenated(m.constant(0, .unsigned(lowShiftBits))).resized(to: positionType.width)
+            : m.constant(0, positionType)
+        return ~m.constant(0, .unsigned(shiftWidth)) << (highShift + magnitude)
+    }
 
     func inputs(_ ports: PortFields) -> Inputs {
         Inputs(accumulator: ports("accumulator", settings.accumulator),
                control: ports.group("control") {
                    Control(multiplier: $0("multiplier", .unsigned(settings.multiplierBits)), rounding: $0("rounding", .signed(shiftWidth)),
-                           shift: $0("shift", countType(settings.maxShift)), relu: $0.bool("relu"))
+                           shift: $0("shift", countType(settings.maxShift)), rangeMask: $0("range_mask", .unsigned(shiftWidth)),
+                           relu: $0.bool("relu"))
                },
                exists: ports.bool("exists"))
     }
@@ -212,7 +253,7 @@ struct RequantizerLane: Circuit {
         // q2: round half up; q3a, q3: shift (arithmetic), by the shift's low
         // bits and then its high bits, half the multiplexer levels each.
         let sum = m.delayed(product.extended(to: shiftWidth) + control.rounding, name: "q2_sum")
-        let lowBits = (control.shift.width + 1) / 2, highBits = control.shift.width - lowBits
+        let lowBits = lowShiftBits, highBits = control.shift.width - lowBits
         let partlyShifted = m.delayed(sum >> control.shift[high: lowBits - 1, low: 0], name: "q3a_shifted")
         let shifted: Signal
         if highBits > 0 {
@@ -221,9 +262,15 @@ struct RequantizerLane: Circuit {
         } else {
             shifted = m.delayed(partlyShifted, name: "q3_shifted")
         }
+        // Beside the last step, whether its result leaves the output range (`rangeMask`).
+        let negative = partlyShifted[shiftWidth - 1], bits = partlyShifted.asUnsigned
+        let below = m.delayed(output.signed ? negative & (~bits & control.rangeMask).orReduce() : negative, name: "q3_below")
+        let above = m.delayed(!negative & (bits & control.rangeMask).orReduce(), name: "q3_above")
         // q4 (registered by the requantizer): saturate, ReLU, zero past Cout.
-        let minimum = m.constant(output.minValue, .signed(shiftWidth)), maximum = m.constant(output.maxValue, .signed(shiftWidth))
-        let saturated = mux(shifted < minimum, minimum, mux(shifted > maximum, maximum, shifted)).truncated(to: output.bits)
+        let bitsType = SignalType.unsigned(output.bits)
+        let minimum = m.constant(output.minValue, .signed(output.bits + 1)).truncated(to: output.bits).asUnsigned
+        let maximum = m.constant(output.maxValue, bitsType)
+        let saturated = mux(below, minimum, mux(above, maximum, shifted.truncated(to: output.bits).asUnsigned))
         let outputType = numberType(bits: output.bits, signed: output.signed)
         let typed = output.signed ? saturated.asSigned : saturated.asUnsigned
         let rectified = output.signed ? mux(control.relu & (typed < 0), m.constant(0, outputType), typed) : typed

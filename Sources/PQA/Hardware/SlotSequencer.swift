@@ -162,6 +162,9 @@ struct SlotSequencer: Circuit {
             swap = state.swap
         }
         let nextIsLastGroup = m.register("next_is_last_group", reset: false)
+        // The groups after the next slot's, counted down beside the next
+        // group, so that the flag above is set from a compare with a constant.
+        let groupsAfterNext = m.register("groups_after_next", countType(design.groupsMax), reset: 0)
         let lastColumn = m.register("last_column", reset: false)
         // The output FIFO's free beats, and its slack: the free beats less
         // the active layer's output chunks (a column's last group starts with
@@ -256,6 +259,7 @@ struct SlotSequencer: Circuit {
                 nextGroup <== 0
                 nextSlotAddress <== address(0)
                 nextIsLastGroup <== groups == 1
+                groupsAfterNext <== groups - 1
                 nextReadSlot <== !nextReadSlot
                 if !streaming {
                     columnsLeft <== columnsLeft - 1
@@ -264,7 +268,8 @@ struct SlotSequencer: Circuit {
             }.otherwise {
                 nextGroup <== nextGroup + 1
                 nextSlotAddress <== nextSlotAddress + address(design.prototypeChunksMax * design.chunksMax)
-                nextIsLastGroup <== count(nextGroup, isAhead: 2, of: groups)
+                nextIsLastGroup <== groupsAfterNext == 1
+                groupsAfterNext <== groupsAfterNext - 1
             }
         }.elseWhen(slotEnds) {
             inSlot <== false
@@ -275,7 +280,11 @@ struct SlotSequencer: Circuit {
                 lastColumn <== loadedLayer(\.columns) == 1
             }
         }
-        m.when(swap) { nextIsLastGroup <== count(nextGroup, isAhead: 1, of: loadedLayer(\.groups)) }
+        // A layer starts at its first group (the last layer ended after its last).
+        m.when(swap) {
+            nextIsLastGroup <== loadedLayer(\.groups) == 1
+            groupsAfterNext <== loadedLayer(\.groups) - 1
+        }
         // Output space: the active layer's beats are reserved when a column's
         // last group starts and returned as they leave; the slack is the
         // free space less the active layer's column, recomputed at a swap.

@@ -36,6 +36,9 @@ module stream_fifo_depth4_width8 (
     wire push;
     wire pop;
     wire [8:0] _t0;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
     reg  [8:0] storage [0:3];
 
     assign in_ready = count != 3'h4; // @[StreamFIFO.swift:26]
