@@ -12,6 +12,7 @@ import PQ
 ///  +P                       products, registered (P = `productLatency`: a LUT product's
 ///                           adder tree registered at every level)
 ///  +P+adder stages          with `control`: sum = (first word ? 0 : running) + tree, registered
+///                           (the tree's output always from a register, see `MACArrayParameters.adderStages`)
 ///  +P+1+adder stages        accumulator = sum + bias, registered     (latency)
 /// ```
 struct MACLane: Circuit {
@@ -83,10 +84,13 @@ struct MACLane: Circuit {
             let (x, w) = (lane(activations, i, formats.activation), lane(weights, i, formats.weight))
             return m.delayed(c.multipliers == .luts ? m.product(x, w, levelsPerStage: 1, name: "product_\(i)_tree") : x * w, name: "product_\(i)")
         }
-        let tree = m.reduceTree(products, levelsPerStage: c.adderLevelsPerStage, name: "adder") { a, b in
+        let levels = m.reduceTree(products, levelsPerStage: c.adderLevelsPerStage, name: "adder") { a, b in
             let width = max(a.width, b.width)
             return a.extended(to: width) +& b.extended(to: width)
         }
+        // The tree's last levels registered too, when the stages leave some (`MACArrayParameters.adderStages`).
+        let registeredStages = treeStages(leaves: c.parallelism.inVec, levelsPerStage: c.adderLevelsPerStage)
+        let tree = design.adderStages > registeredStages ? m.delayed(levels, name: "adder_sum") : levels
         let running = m.register("running_sum", accumulatorType, reset: nil)
         let sum = (mux(control.first, m.constant(0, accumulatorType), running) + tree.resized(to: accumulatorType.width)).named("pass_sum")
         m.when(control.valid) { running <== sum }

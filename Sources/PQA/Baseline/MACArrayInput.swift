@@ -83,6 +83,8 @@ struct MACArrayInput: Circuit {
         // (at a swap from the next layer's beats per column), so the column
         // count's enable never waits on a comparator.
         let lastChunk = m.register("last_chunk", reset: false)
+        // The column's beats after the next, counted down, so the flag above is a compare with a constant.
+        let chunksAfterNext = m.register("chunks_after_next", countType(design.inChunksMax), reset: 0)
         let columnsLeft = m.register("columns_left", countType(design.configuration.maxima.columns), reset: 0)
         // Whether columns are left, a register beside the count (as in `InputBuffer`).
         let hasColumns = m.register("has_columns", reset: false)
@@ -104,9 +106,11 @@ struct MACArrayInput: Circuit {
             m.when(intake.mismatch) {
                 chunk <== 0
                 lastChunk <== layer.inChunks == 1
+                chunksAfterNext <== layer.inChunks - 1
             }.elseWhen(lastChunk) {
                 chunk <== 0
                 lastChunk <== layer.inChunks == 1
+                chunksAfterNext <== layer.inChunks - 1
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
                 hasColumns <== columnsLeft != 1
@@ -115,13 +119,15 @@ struct MACArrayInput: Circuit {
                 }
             }.otherwise {
                 chunk <== chunk + 1
-                lastChunk <== count(chunk, isAhead: 2, of: layer.inChunks)
+                lastChunk <== chunksAfterNext == 1
+                chunksAfterNext <== chunksAfterNext - 1
             }
         }
         // A swap comes with every column of the running layer in (no beat
         // is stored in its cycle), so the next column starts at its first beat.
         m.when(layer.swap) {
             lastChunk <== layer.nextInChunks == 1
+            chunksAfterNext <== layer.nextInChunks - 1
             columnsLeft <== layer.nextColumns
             hasColumns <== layer.nextColumns != 0
         }

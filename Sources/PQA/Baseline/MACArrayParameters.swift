@@ -76,8 +76,13 @@ public struct MACArrayParameters: Sendable {
 
     // MARK: Pipeline
 
-    /// Register stages of each output's adder tree over `InVec` products.
-    public var adderStages: Int { treeStages(leaves: p.inVec, levelsPerStage: configuration.adderLevelsPerStage) }
+    /// Register stages of each output's adder tree over `InVec` products:
+    /// one every `adderLevelsPerStage` levels and one after the last level,
+    /// so the running sum's adder starts from a register (none when the tree is combinational).
+    public var adderStages: Int {
+        let perStage = configuration.adderLevelsPerStage, levels = ceilLog2(max(1, p.inVec))
+        return perStage > 0 ? (levels + perStage - 1) / perStage : 0
+    }
     /// Cycles from a pass's first issue to its output beat entering the FIFO
     /// when the pass is one cycle long: the datapath's and the requantizer's latencies.
     public var pipelineDepth: Int { MACArrayDatapath.latency(self) + Requantizer.latency(requantizerSettings) }

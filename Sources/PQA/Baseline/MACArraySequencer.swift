@@ -92,6 +92,8 @@ struct MACArraySequencer: Circuit {
         let outputChunk = m.register("output_chunk", countType(design.outputChunksMax), reset: 0)
         let inChunk = m.register("in_chunk", countType(design.inChunksMax), reset: 0)
         let lastInChunk = m.register("last_in_chunk", reset: false)
+        // The pass's input chunks after the running one, counted down.
+        let inChunksAfter = m.register("in_chunks_after", countType(design.inChunksMax), reset: 0)
         let readSlot = m.register("read_slot", reset: false)
         let lastOutputChunk = m.register("last_output_chunk", reset: false)
         // The next pass to start.
@@ -104,6 +106,8 @@ struct MACArraySequencer: Circuit {
         // the values it will compare (computed beside `start`, which only
         // selects among them), so `start` is a few gates and its fan-out.
         let nextIsLast = m.register("next_is_last_pass", reset: false)
+        // The column's passes after the next one, counted down beside it.
+        let passesAfterNext = m.register("passes_after_next", countType(design.outputChunksMax), reset: 0)
         let lastColumn = m.register("last_column", reset: false)
         let hasCredit = m.register("has_output_credit", reset: true)
         let outputChunks = perBank(active.bank, banks.map(\.outputChunks))
@@ -119,15 +123,18 @@ struct MACArraySequencer: Circuit {
             firstInChunk: inChunk == 0, lastInChunk: lastInChunk, lastOutputChunk: lastOutputChunk)
         outputs.inPass <== inPass
 
-        let inChunks = perBank(bank, banks.map(\.inChunks))
+        // The flags set a step ahead from down-counters, compares with constants.
         m.when(inPass) {
             inChunk <== inChunk + 1
-            lastInChunk <== count(inChunk, isAhead: 2, of: inChunks)
+            lastInChunk <== inChunksAfter == 1
+            inChunksAfter <== inChunksAfter - 1
         }
         m.when(start) {
             inPass <== true
             inChunk <== 0
-            lastInChunk <== perBank(active.bank, banks.map(\.inChunks)) == 1
+            let inChunks = perBank(active.bank, banks.map(\.inChunks))
+            lastInChunk <== inChunks == 1
+            inChunksAfter <== inChunks - 1
             bank <== active.bank
             outputChunk <== nextOutputChunk
             lastOutputChunk <== nextIsLast
@@ -135,12 +142,14 @@ struct MACArraySequencer: Circuit {
             m.when(nextIsLast) {
                 nextOutputChunk <== 0
                 nextIsLast <== outputChunks == 1
+                passesAfterNext <== outputChunks - 1
                 nextReadSlot <== !nextReadSlot
                 columnsLeft <== columnsLeft - 1
                 lastColumn <== count(columnsLeft, is: 2, m)
             }.otherwise {
                 nextOutputChunk <== nextOutputChunk + 1
-                nextIsLast <== count(nextOutputChunk, isAhead: 2, of: outputChunks)
+                nextIsLast <== passesAfterNext == 1
+                passesAfterNext <== passesAfterNext - 1
             }
         }.elseWhen(passEnds) {
             inPass <== false
@@ -151,7 +160,9 @@ struct MACArraySequencer: Circuit {
             let columns = perBank(active.loadBank, banks.map(\.columns))
             columnsLeft <== columns
             lastColumn <== columns == 1
-            nextIsLast <== count(nextOutputChunk, isAhead: 1, of: perBank(active.loadBank, banks.map(\.outputChunks)))
+            let loadedOutputChunks = perBank(active.loadBank, banks.map(\.outputChunks))
+            nextIsLast <== loadedOutputChunks == 1
+            passesAfterNext <== loadedOutputChunks - 1
         }
         // Output space: one beat reserved per pass, returned as beats leave.
         let pop = inputs.outputPop

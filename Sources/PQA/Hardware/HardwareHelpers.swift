@@ -41,10 +41,3 @@ func convert(_ raw: Signal, signed: Bool, to type: SignalType) -> Signal {
 func count(_ counter: Signal, is value: Int, _ m: ModuleBuilder) -> Signal {
     value < 1 << counter.width ? counter == value : m.constant(false)
 }
-
-/// Whether `counter + ahead == limit`, computed wide enough that neither
-/// side wraps: `counter` is `ahead` steps before `limit`.
-func count(_ counter: Signal, isAhead ahead: Int, of limit: Signal) -> Signal {
-    let width = max(counter.width, limit.width) + bitsToRepresent(ahead)
-    return counter.asUnsigned.extended(to: width) + ahead == limit.asUnsigned.extended(to: width)
-}
