@@ -39,16 +39,16 @@ module stream_fifo_depth29_width128 (
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
-    reg  [128:0] storage [0:28];
+    reg  [128:0] storage [0:29];
 
-    assign in_ready = count != 5'h1d; // @[StreamFIFO.swift:26]
-    assign out_valid = count != 5'h00; // @[StreamFIFO.swift:27]
-    assign out_data = head[127:0]; // @[StreamFIFO.swift:27]
-    assign out_last = head[128]; // @[StreamFIFO.swift:27]
-    assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
-    assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
-    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
-    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:30]
+    assign in_ready = count != 5'h1d; // @[StreamFIFO.swift:29]
+    assign out_valid = count != 5'h00; // @[StreamFIFO.swift:30]
+    assign out_data = head[127:0]; // @[StreamFIFO.swift:30]
+    assign out_last = head[128]; // @[StreamFIFO.swift:30]
+    assign head = storage[read_pointer]; // @[StreamFIFO.swift:42]
+    assign push = in_valid & in_ready; // @[StreamFIFO.swift:46]
+    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:47]
+    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:33]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -56,17 +56,17 @@ module stream_fifo_depth29_width128 (
             read_pointer <= 5'h00;
             count <= 5'h00;
         end else begin
-            if (push) write_pointer <= (write_pointer == 5'h1c) ? 5'h00 : (write_pointer + 5'h01); // @[StreamFIFO.swift:45]
-            if (pop) read_pointer <= (read_pointer == 5'h1c) ? 5'h00 : (read_pointer + 5'h01); // @[StreamFIFO.swift:49]
-            if (push & (~pop)) count <= count + 5'h01; // @[StreamFIFO.swift:50]
-            else if (pop & (~push)) count <= count - 5'h01; // @[StreamFIFO.swift:50]
+            if (push) write_pointer <= (write_pointer == 5'h1d) ? 5'h00 : (write_pointer + 5'h01); // @[StreamFIFO.swift:49]
+            if (pop) read_pointer <= (read_pointer == 5'h1d) ? 5'h00 : (read_pointer + 5'h01); // @[StreamFIFO.swift:50]
+            if (push & (~pop)) count <= count + 5'h01; // @[StreamFIFO.swift:51]
+            else if (pop & (~push)) count <= count - 5'h01; // @[StreamFIFO.swift:51]
         end
     end
 
-    // simpleDualPortRAM 'storage': 29 x UInt<129>; synchronous reads are read-first
+    // simpleDualPortRAM 'storage': 30 x UInt<129>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (push) begin
-            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:30]
+        if (1'b1) begin
+            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:33]
         end
     end
 endmodule

@@ -1,7 +1,10 @@
 /// A first-in first-out buffer between two valid/ready streams, for any depth
 /// (not only powers of two). The payload and `last` are stored together in a
 /// LUT RAM read asynchronously, so a beat written in one cycle can leave in
-/// the next.
+/// the next. The RAM has one word more than the FIFO holds, and the word
+/// after the last beat, always free, takes the input in every cycle: the
+/// RAM's write enable is constant, so no handshake logic fans out to a
+/// wide RAM's every cell; only a beat that moves advances the write pointer.
 ///
 /// `in_ready` is high while the FIFO holds fewer than `depth` beats;
 /// `out_valid` is high while it holds at least one.
@@ -27,7 +30,7 @@ public struct StreamFIFO: Circuit {
     public func outputs(_ ports: PortFields) -> Stream<Signal> { ports.stream("out", .unsigned(width)) }
 
     public func build(_ m: ModuleBuilder, inputs input: Stream<Signal>, outputs output: Stream<Signal>) {
-        let storage = m.simpleDualPortRAM("storage", depth: depth, .unsigned(width + 1))
+        let storage = m.simpleDualPortRAM("storage", depth: depth + 1, .unsigned(width + 1))
         let pointerType = SignalType.unsigned(storage.addressWidth)
         let countType = SignalType.unsigned(bitsToRepresent(depth))
         let writePointer = m.register("write_pointer", pointerType, reset: 0)
@@ -42,16 +45,15 @@ public struct StreamFIFO: Circuit {
 
         let push = input.fire.named("push")
         let pop = output.fire.named("pop")
-        m.when(push) {
-            storage.write(address: writePointer, data: concatenate([input.last ?? m.constant(false), input.data]))
-            writePointer <== wrappingIncrement(writePointer, m)
-        }
+        storage.write(address: writePointer, data: concatenate([input.last ?? m.constant(false), input.data]))
+        m.when(push) { writePointer <== wrappingIncrement(writePointer, m) }
         m.when(pop) { readPointer <== wrappingIncrement(readPointer, m) }
         m.when(push & !pop) { count <== count + 1 }
             .elseWhen(pop & !push) { count <== count - 1 }
     }
 
+    /// The next word of the RAM's `depth + 1`.
     private func wrappingIncrement(_ pointer: Signal, _ m: ModuleBuilder) -> Signal {
-        depth == 1 << pointer.width ? pointer + 1 : mux(pointer == depth - 1, m.constant(0, pointer.type), pointer + 1)
+        depth + 1 == 1 << pointer.width ? pointer + 1 : mux(pointer == depth, m.constant(0, pointer.type), pointer + 1)
     }
 }

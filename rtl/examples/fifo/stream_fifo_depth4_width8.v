@@ -29,8 +29,8 @@ module stream_fifo_depth4_width8 (
     output wire out_last
 );
 
-    reg  [1:0] write_pointer;
-    reg  [1:0] read_pointer;
+    reg  [2:0] write_pointer;
+    reg  [2:0] read_pointer;
     reg  [2:0] count;
     wire [8:0] head;
     wire push;
@@ -39,34 +39,34 @@ module stream_fifo_depth4_width8 (
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
-    reg  [8:0] storage [0:3];
+    reg  [8:0] storage [0:4];
 
-    assign in_ready = count != 3'h4; // @[StreamFIFO.swift:26]
-    assign out_valid = count != 3'h0; // @[StreamFIFO.swift:27]
-    assign out_data = head[7:0]; // @[StreamFIFO.swift:27]
-    assign out_last = head[8]; // @[StreamFIFO.swift:27]
-    assign head = storage[read_pointer]; // @[StreamFIFO.swift:39]
-    assign push = in_valid & in_ready; // @[StreamFIFO.swift:43]
-    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:44]
-    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:30]
+    assign in_ready = count != 3'h4; // @[StreamFIFO.swift:29]
+    assign out_valid = count != 3'h0; // @[StreamFIFO.swift:30]
+    assign out_data = head[7:0]; // @[StreamFIFO.swift:30]
+    assign out_last = head[8]; // @[StreamFIFO.swift:30]
+    assign head = storage[read_pointer]; // @[StreamFIFO.swift:42]
+    assign push = in_valid & in_ready; // @[StreamFIFO.swift:46]
+    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:47]
+    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:33]
 
     always @(posedge clk) begin
         if (rst) begin
-            write_pointer <= 2'h0;
-            read_pointer <= 2'h0;
+            write_pointer <= 3'h0;
+            read_pointer <= 3'h0;
             count <= 3'h0;
         end else begin
-            if (push) write_pointer <= write_pointer + 2'h1; // @[StreamFIFO.swift:45]
-            if (pop) read_pointer <= read_pointer + 2'h1; // @[StreamFIFO.swift:49]
-            if (push & (~pop)) count <= count + 3'h1; // @[StreamFIFO.swift:50]
-            else if (pop & (~push)) count <= count - 3'h1; // @[StreamFIFO.swift:50]
+            if (push) write_pointer <= (write_pointer == 3'h4) ? 3'h0 : (write_pointer + 3'h1); // @[StreamFIFO.swift:49]
+            if (pop) read_pointer <= (read_pointer == 3'h4) ? 3'h0 : (read_pointer + 3'h1); // @[StreamFIFO.swift:50]
+            if (push & (~pop)) count <= count + 3'h1; // @[StreamFIFO.swift:51]
+            else if (pop & (~push)) count <= count - 3'h1; // @[StreamFIFO.swift:51]
         end
     end
 
-    // simpleDualPortRAM 'storage': 4 x UInt<9>; synchronous reads are read-first
+    // simpleDualPortRAM 'storage': 5 x UInt<9>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (push) begin
-            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:30]
+        if (1'b1) begin
+            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:33]
         end
     end
 endmodule
