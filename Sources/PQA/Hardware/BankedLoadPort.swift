@@ -94,19 +94,21 @@ struct BankedLoadPort {
 
         // A load's scope: from its first register beat to its commit, or to
         // a register beat after its memory beats (it had no tlast).
-        let isRegister = (beat.kind == LoadBeatKind.layerRegister.rawValue).named("register_beat")
+        // A register beat, decoded as it moves and registered with it.
+        let movedRegister = m.delayed(stream.fire & (stream.data.kind == LoadBeatKind.layerRegister.rawValue), name: "register_beat_moved",
+                                      reset: 0)
         let dataSeen = m.register("load_data_seen", reset: false)
-        let restart = (moved & isRegister & dataSeen).named("load_restart")
+        let restart = (movedRegister & dataSeen).named("load_restart")
         let clear = (committing | restart).named("load_clear")
         m.when(clear) { dataSeen <== false }
-        m.when(moved & !isRegister) { dataSeen <== true }
+        m.when(moved & !movedRegister) { dataSeen <== true }
 
         // A register beat's range check takes two steps after the beat:
         // first the data field's bits above the widest register, found zero
         // (in slices of 32 bits as the beat moves, registered with it, then
         // together), registered beside its low bits; a cycle later the check itself.
         let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
-        let checkedBeat = m.delayed(moved & isRegister, name: "register_check_valid", reset: 0)
+        let checkedBeat = m.delayed(movedRegister, name: "register_check_valid", reset: 0)
         let checkedAddress = m.delayed(beat.address, name: "register_check_address")
         let checkedLow = m.delayed(beat.data[high: lowBits - 1, low: 0], name: "register_check_low")
         let highSlicesClear = stride(from: lowBits, to: beat.data.width, by: 32).enumerated().map { index, low in
@@ -155,9 +157,20 @@ struct BankedLoadPort {
                 address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
                 data: m.delayed(beat.data.resized(to: memory.grouping.beatWordBits), name: "\(name)_write_data_q"), grouping: memory.grouping)
         }
+        // Each memory's beats, counted up to one past its most: the beat's
+        // kind decoded as it moves, and whether the count may still grow a
+        // register beside it, so the count's enable is one gate.
         beatCounts = memories.map { memory -> Signal in
             let count = m.register("\(memory.name)_beats", countType(memory.maxBeats + 1), reset: 0)
-            m.when(clear) { count <== 0 }.elseWhen(moved & (beat.kind == memory.kind) & (count <= memory.maxBeats)) { count <== count + 1 }
+            let counting = m.register("\(memory.name)_beats_counting", reset: true)
+            let arrived = m.delayed(stream.fire & (stream.data.kind == memory.kind), name: "\(memory.name)_beat_moved", reset: 0)
+            m.when(clear) {
+                count <== 0
+                counting <== true
+            }.elseWhen(arrived & counting) {
+                count <== count + 1
+                counting <== count != memory.maxBeats
+            }
             return count
         }
         // A beat that names no register or memory word of the design: checked
