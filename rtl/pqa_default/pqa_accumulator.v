@@ -45,7 +45,7 @@
 //   beat_bank                 output  Bool
 //   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_bank_d1, summed_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_last_chunk_d1, summed_bank_d2, summed_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_last_chunk_d2, summed_bias_d1, summed_bias_d2, subspace_valid_0_q, subspace_valid_1_q, subspace_valid_2_q, subspace_valid_3_q, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
+//   summed_early_bank, summed_early_chunk, summed_early_first_group, summed_early_last_group, summed_early_last_chunk, summed_bank, summed_chunk, summed_last_group, summed_last_chunk, summed_bias_d1, summed_bias_d2, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
 `default_nettype none
 
 module pqa_accumulator (
@@ -90,25 +90,84 @@ module pqa_accumulator (
     output wire [2:0] beat_chunk
 );
 
-    reg  summed_valid_d1;
-    reg  summed_bank_d1;
-    reg  [2:0] summed_chunk_d1;
-    reg  summed_first_group_d1;
-    reg  summed_last_group_d1;
-    reg  summed_last_chunk_d1;
-    reg  summed_valid_d2;
-    reg  summed_bank_d2;
-    reg  [2:0] summed_chunk_d2;
-    reg  summed_first_group_d2;
-    reg  summed_last_group_d2;
-    reg  summed_last_chunk_d2;
+    reg  summed_early_valid;
+    reg  summed_early_bank;
+    reg  [2:0] summed_early_chunk;
+    reg  summed_early_first_group;
+    reg  summed_early_last_group;
+    reg  summed_early_last_chunk;
+    reg  summed_valid;
+    reg  summed_bank;
+    reg  [2:0] summed_chunk;
+    reg  summed_last_group;
+    reg  summed_last_chunk;
     reg  [255:0] summed_bias_d1;
     reg  [255:0] summed_bias_d2;
-    reg  subspace_valid_0_q;
-    reg  subspace_valid_1_q;
-    reg  subspace_valid_2_q;
-    reg  subspace_valid_3_q;
-    wire update;
+    wire summed_first_group_copy_0_q;
+    wire summed_first_group_copy_1_q;
+    wire summed_first_group_copy_2_q;
+    wire summed_first_group_copy_3_q;
+    wire summed_first_group_copy_4_q;
+    wire summed_first_group_copy_5_q;
+    wire summed_first_group_copy_6_q;
+    wire summed_first_group_copy_7_q;
+    wire summed_first_group_copy_8_q;
+    wire summed_first_group_copy_9_q;
+    wire summed_first_group_copy_10_q;
+    wire summed_first_group_copy_11_q;
+    wire summed_first_group_copy_12_q;
+    wire summed_first_group_copy_13_q;
+    wire summed_first_group_copy_14_q;
+    wire summed_first_group_copy_15_q;
+    wire [2:0] summed_chunk_copy_0_q;
+    wire [2:0] summed_chunk_copy_1_q;
+    wire [2:0] summed_chunk_copy_2_q;
+    wire [2:0] summed_chunk_copy_3_q;
+    wire [2:0] summed_chunk_copy_4_q;
+    wire [2:0] summed_chunk_copy_5_q;
+    wire [2:0] summed_chunk_copy_6_q;
+    wire [2:0] summed_chunk_copy_7_q;
+    wire [2:0] summed_chunk_copy_8_q;
+    wire [2:0] summed_chunk_copy_9_q;
+    wire [2:0] summed_chunk_copy_10_q;
+    wire [2:0] summed_chunk_copy_11_q;
+    wire [2:0] summed_chunk_copy_12_q;
+    wire [2:0] summed_chunk_copy_13_q;
+    wire [2:0] summed_chunk_copy_14_q;
+    wire [2:0] summed_chunk_copy_15_q;
+    wire _t0;
+    wire update_copy_0_q;
+    wire update_copy_1_q;
+    wire update_copy_2_q;
+    wire update_copy_3_q;
+    wire update_copy_4_q;
+    wire update_copy_5_q;
+    wire update_copy_6_q;
+    wire update_copy_7_q;
+    wire update_copy_8_q;
+    wire update_copy_9_q;
+    wire update_copy_10_q;
+    wire update_copy_11_q;
+    wire update_copy_12_q;
+    wire update_copy_13_q;
+    wire update_copy_14_q;
+    wire update_copy_15_q;
+    wire subspace_valid_0_q_copy_0_q;
+    wire subspace_valid_0_q_copy_1_q;
+    wire subspace_valid_0_q_copy_2_q;
+    wire subspace_valid_0_q_copy_3_q;
+    wire subspace_valid_1_q_copy_0_q;
+    wire subspace_valid_1_q_copy_1_q;
+    wire subspace_valid_1_q_copy_2_q;
+    wire subspace_valid_1_q_copy_3_q;
+    wire subspace_valid_2_q_copy_0_q;
+    wire subspace_valid_2_q_copy_1_q;
+    wire subspace_valid_2_q_copy_2_q;
+    wire subspace_valid_2_q_copy_3_q;
+    wire subspace_valid_3_q_copy_0_q;
+    wire subspace_valid_3_q_copy_1_q;
+    wire subspace_valid_3_q_copy_2_q;
+    wire subspace_valid_3_q_copy_3_q;
     wire [16:0] u_lane_0_accumulator;
     wire [16:0] u_lane_1_accumulator;
     wire [16:0] u_lane_2_accumulator;
@@ -162,12 +221,12 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign update = summed_valid_d2 & (~summed_last_group_d2); // @[Accumulator.swift:131]
+    assign _t0 = summed_early_valid & (~summed_early_last_group); // @[Accumulator.swift:140]
 
     always @(posedge clk) begin
         if (rst) begin
-            summed_valid_d1 <= 1'b0;
-            summed_valid_d2 <= 1'b0;
+            summed_early_valid <= 1'b0;
+            summed_valid <= 1'b0;
             beat_valid_d1 <= 1'b0;
             beat_emit_d1 <= 1'b0;
             beat_valid_d2 <= 1'b0;
@@ -175,44 +234,423 @@ module pqa_accumulator (
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
         end else begin
-            summed_valid_d1 <= entries_valid; // @[Accumulator.swift:128]
-            summed_valid_d2 <= summed_valid_d1; // @[Accumulator.swift:128]
-            beat_valid_d1 <= summed_valid_d2; // @[Accumulator.swift:142]
-            beat_emit_d1 <= summed_valid_d2 & summed_last_group_d2; // @[Accumulator.swift:142]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:142]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:142]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:142]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:142]
+            summed_early_valid <= entries_valid; // @[Accumulator.swift:130]
+            summed_valid <= summed_early_valid; // @[Accumulator.swift:131]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:152]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:152]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:152]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:152]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:152]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:152]
         end
     end
 
     always @(posedge clk) begin
-        summed_bank_d1 <= entries_bank; // @[Accumulator.swift:128]
-        summed_chunk_d1 <= entries_chunk; // @[Accumulator.swift:128]
-        summed_first_group_d1 <= entries_first_group; // @[Accumulator.swift:128]
-        summed_last_group_d1 <= entries_last_group; // @[Accumulator.swift:128]
-        summed_last_chunk_d1 <= entries_last_chunk; // @[Accumulator.swift:128]
-        summed_bank_d2 <= summed_bank_d1; // @[Accumulator.swift:128]
-        summed_chunk_d2 <= summed_chunk_d1; // @[Accumulator.swift:128]
-        summed_first_group_d2 <= summed_first_group_d1; // @[Accumulator.swift:128]
-        summed_last_group_d2 <= summed_last_group_d1; // @[Accumulator.swift:128]
-        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[Accumulator.swift:128]
-        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:129]
-        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:129]
-        subspace_valid_0_q <= entries_subspace_valid_0; // @[Accumulator.swift:130]
-        subspace_valid_1_q <= entries_subspace_valid_1; // @[Accumulator.swift:130]
-        subspace_valid_2_q <= entries_subspace_valid_2; // @[Accumulator.swift:130]
-        subspace_valid_3_q <= entries_subspace_valid_3; // @[Accumulator.swift:130]
-        beat_last_chunk_d1 <= summed_last_chunk_d2; // @[Accumulator.swift:142]
-        beat_bank_d1 <= summed_bank_d2; // @[Accumulator.swift:142]
-        beat_chunk_d1 <= summed_chunk_d2; // @[Accumulator.swift:142]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:142]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:142]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:142]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:142]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:142]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:142]
+        summed_early_bank <= entries_bank; // @[Accumulator.swift:130]
+        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:130]
+        summed_early_first_group <= entries_first_group; // @[Accumulator.swift:130]
+        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:130]
+        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:130]
+        summed_bank <= summed_early_bank; // @[Accumulator.swift:131]
+        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:131]
+        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:131]
+        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:131]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:132]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:132]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:152]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:152]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:152]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:152]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:152]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:152]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:152]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:152]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:152]
     end
+
+    fanout_register_width1 summed_first_group_copy_0 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_0_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_1 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_1_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_2 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_2_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_3 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_3_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_4 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_4_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_5 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_5_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_6 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_6_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_7 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_7_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_8 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_8_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_9 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_9_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_10 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_10_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_11 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_11_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_12 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_12_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_13 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_13_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_14 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_14_q)
+    );
+
+    fanout_register_width1 summed_first_group_copy_15 (
+        .clk(clk),
+        .d(summed_early_first_group),
+        .q(summed_first_group_copy_15_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_0 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_0_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_1 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_1_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_2 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_2_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_3 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_3_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_4 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_4_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_5 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_5_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_6 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_6_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_7 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_7_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_8 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_8_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_9 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_9_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_10 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_10_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_11 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_11_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_12 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_12_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_13 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_13_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_14 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_14_q)
+    );
+
+    fanout_register_width3 summed_chunk_copy_15 (
+        .clk(clk),
+        .d(summed_early_chunk),
+        .q(summed_chunk_copy_15_q)
+    );
+
+    fanout_register_width1 update_copy_0 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_0_q)
+    );
+
+    fanout_register_width1 update_copy_1 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_1_q)
+    );
+
+    fanout_register_width1 update_copy_2 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_2_q)
+    );
+
+    fanout_register_width1 update_copy_3 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_3_q)
+    );
+
+    fanout_register_width1 update_copy_4 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_4_q)
+    );
+
+    fanout_register_width1 update_copy_5 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_5_q)
+    );
+
+    fanout_register_width1 update_copy_6 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_6_q)
+    );
+
+    fanout_register_width1 update_copy_7 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_7_q)
+    );
+
+    fanout_register_width1 update_copy_8 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_8_q)
+    );
+
+    fanout_register_width1 update_copy_9 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_9_q)
+    );
+
+    fanout_register_width1 update_copy_10 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_10_q)
+    );
+
+    fanout_register_width1 update_copy_11 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_11_q)
+    );
+
+    fanout_register_width1 update_copy_12 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_12_q)
+    );
+
+    fanout_register_width1 update_copy_13 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_13_q)
+    );
+
+    fanout_register_width1 update_copy_14 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_14_q)
+    );
+
+    fanout_register_width1 update_copy_15 (
+        .clk(clk),
+        .d(_t0),
+        .q(update_copy_15_q)
+    );
+
+    fanout_register_width1 subspace_valid_0_q_copy_0 (
+        .clk(clk),
+        .d(entries_subspace_valid_0),
+        .q(subspace_valid_0_q_copy_0_q)
+    );
+
+    fanout_register_width1 subspace_valid_0_q_copy_1 (
+        .clk(clk),
+        .d(entries_subspace_valid_0),
+        .q(subspace_valid_0_q_copy_1_q)
+    );
+
+    fanout_register_width1 subspace_valid_0_q_copy_2 (
+        .clk(clk),
+        .d(entries_subspace_valid_0),
+        .q(subspace_valid_0_q_copy_2_q)
+    );
+
+    fanout_register_width1 subspace_valid_0_q_copy_3 (
+        .clk(clk),
+        .d(entries_subspace_valid_0),
+        .q(subspace_valid_0_q_copy_3_q)
+    );
+
+    fanout_register_width1 subspace_valid_1_q_copy_0 (
+        .clk(clk),
+        .d(entries_subspace_valid_1),
+        .q(subspace_valid_1_q_copy_0_q)
+    );
+
+    fanout_register_width1 subspace_valid_1_q_copy_1 (
+        .clk(clk),
+        .d(entries_subspace_valid_1),
+        .q(subspace_valid_1_q_copy_1_q)
+    );
+
+    fanout_register_width1 subspace_valid_1_q_copy_2 (
+        .clk(clk),
+        .d(entries_subspace_valid_1),
+        .q(subspace_valid_1_q_copy_2_q)
+    );
+
+    fanout_register_width1 subspace_valid_1_q_copy_3 (
+        .clk(clk),
+        .d(entries_subspace_valid_1),
+        .q(subspace_valid_1_q_copy_3_q)
+    );
+
+    fanout_register_width1 subspace_valid_2_q_copy_0 (
+        .clk(clk),
+        .d(entries_subspace_valid_2),
+        .q(subspace_valid_2_q_copy_0_q)
+    );
+
+    fanout_register_width1 subspace_valid_2_q_copy_1 (
+        .clk(clk),
+        .d(entries_subspace_valid_2),
+        .q(subspace_valid_2_q_copy_1_q)
+    );
+
+    fanout_register_width1 subspace_valid_2_q_copy_2 (
+        .clk(clk),
+        .d(entries_subspace_valid_2),
+        .q(subspace_valid_2_q_copy_2_q)
+    );
+
+    fanout_register_width1 subspace_valid_2_q_copy_3 (
+        .clk(clk),
+        .d(entries_subspace_valid_2),
+        .q(subspace_valid_2_q_copy_3_q)
+    );
+
+    fanout_register_width1 subspace_valid_3_q_copy_0 (
+        .clk(clk),
+        .d(entries_subspace_valid_3),
+        .q(subspace_valid_3_q_copy_0_q)
+    );
+
+    fanout_register_width1 subspace_valid_3_q_copy_1 (
+        .clk(clk),
+        .d(entries_subspace_valid_3),
+        .q(subspace_valid_3_q_copy_1_q)
+    );
+
+    fanout_register_width1 subspace_valid_3_q_copy_2 (
+        .clk(clk),
+        .d(entries_subspace_valid_3),
+        .q(subspace_valid_3_q_copy_2_q)
+    );
+
+    fanout_register_width1 subspace_valid_3_q_copy_3 (
+        .clk(clk),
+        .d(entries_subspace_valid_3),
+        .q(subspace_valid_3_q_copy_3_q)
+    );
 
     pqa_accumulator_lane u_lane_0 (
         .clk(clk),
@@ -221,13 +659,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[7:0]),
         .entry_2(entries_word_2[7:0]),
         .entry_3(entries_word_3[7:0]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_0_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_0_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_0_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_0_q),
+        .control_first_group(summed_first_group_copy_0_q),
+        .control_chunk(summed_chunk_copy_0_q),
+        .control_update(update_copy_0_q),
         .control_bias(summed_bias_d2[15:0]),
         .accumulator(u_lane_0_accumulator)
     );
@@ -239,13 +677,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[15:8]),
         .entry_2(entries_word_2[15:8]),
         .entry_3(entries_word_3[15:8]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_0_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_0_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_0_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_0_q),
+        .control_first_group(summed_first_group_copy_1_q),
+        .control_chunk(summed_chunk_copy_1_q),
+        .control_update(update_copy_1_q),
         .control_bias(summed_bias_d2[31:16]),
         .accumulator(u_lane_1_accumulator)
     );
@@ -257,13 +695,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[23:16]),
         .entry_2(entries_word_2[23:16]),
         .entry_3(entries_word_3[23:16]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_0_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_0_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_0_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_0_q),
+        .control_first_group(summed_first_group_copy_2_q),
+        .control_chunk(summed_chunk_copy_2_q),
+        .control_update(update_copy_2_q),
         .control_bias(summed_bias_d2[47:32]),
         .accumulator(u_lane_2_accumulator)
     );
@@ -275,13 +713,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[31:24]),
         .entry_2(entries_word_2[31:24]),
         .entry_3(entries_word_3[31:24]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_0_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_0_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_0_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_0_q),
+        .control_first_group(summed_first_group_copy_3_q),
+        .control_chunk(summed_chunk_copy_3_q),
+        .control_update(update_copy_3_q),
         .control_bias(summed_bias_d2[63:48]),
         .accumulator(u_lane_3_accumulator)
     );
@@ -293,13 +731,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[39:32]),
         .entry_2(entries_word_2[39:32]),
         .entry_3(entries_word_3[39:32]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_1_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_1_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_1_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_1_q),
+        .control_first_group(summed_first_group_copy_4_q),
+        .control_chunk(summed_chunk_copy_4_q),
+        .control_update(update_copy_4_q),
         .control_bias(summed_bias_d2[79:64]),
         .accumulator(u_lane_4_accumulator)
     );
@@ -311,13 +749,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[47:40]),
         .entry_2(entries_word_2[47:40]),
         .entry_3(entries_word_3[47:40]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_1_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_1_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_1_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_1_q),
+        .control_first_group(summed_first_group_copy_5_q),
+        .control_chunk(summed_chunk_copy_5_q),
+        .control_update(update_copy_5_q),
         .control_bias(summed_bias_d2[95:80]),
         .accumulator(u_lane_5_accumulator)
     );
@@ -329,13 +767,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[55:48]),
         .entry_2(entries_word_2[55:48]),
         .entry_3(entries_word_3[55:48]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_1_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_1_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_1_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_1_q),
+        .control_first_group(summed_first_group_copy_6_q),
+        .control_chunk(summed_chunk_copy_6_q),
+        .control_update(update_copy_6_q),
         .control_bias(summed_bias_d2[111:96]),
         .accumulator(u_lane_6_accumulator)
     );
@@ -347,13 +785,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[63:56]),
         .entry_2(entries_word_2[63:56]),
         .entry_3(entries_word_3[63:56]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_1_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_1_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_1_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_1_q),
+        .control_first_group(summed_first_group_copy_7_q),
+        .control_chunk(summed_chunk_copy_7_q),
+        .control_update(update_copy_7_q),
         .control_bias(summed_bias_d2[127:112]),
         .accumulator(u_lane_7_accumulator)
     );
@@ -365,13 +803,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[71:64]),
         .entry_2(entries_word_2[71:64]),
         .entry_3(entries_word_3[71:64]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_2_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_2_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_2_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_2_q),
+        .control_first_group(summed_first_group_copy_8_q),
+        .control_chunk(summed_chunk_copy_8_q),
+        .control_update(update_copy_8_q),
         .control_bias(summed_bias_d2[143:128]),
         .accumulator(u_lane_8_accumulator)
     );
@@ -383,13 +821,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[79:72]),
         .entry_2(entries_word_2[79:72]),
         .entry_3(entries_word_3[79:72]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_2_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_2_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_2_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_2_q),
+        .control_first_group(summed_first_group_copy_9_q),
+        .control_chunk(summed_chunk_copy_9_q),
+        .control_update(update_copy_9_q),
         .control_bias(summed_bias_d2[159:144]),
         .accumulator(u_lane_9_accumulator)
     );
@@ -401,13 +839,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[87:80]),
         .entry_2(entries_word_2[87:80]),
         .entry_3(entries_word_3[87:80]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_2_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_2_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_2_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_2_q),
+        .control_first_group(summed_first_group_copy_10_q),
+        .control_chunk(summed_chunk_copy_10_q),
+        .control_update(update_copy_10_q),
         .control_bias(summed_bias_d2[175:160]),
         .accumulator(u_lane_10_accumulator)
     );
@@ -419,13 +857,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[95:88]),
         .entry_2(entries_word_2[95:88]),
         .entry_3(entries_word_3[95:88]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_2_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_2_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_2_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_2_q),
+        .control_first_group(summed_first_group_copy_11_q),
+        .control_chunk(summed_chunk_copy_11_q),
+        .control_update(update_copy_11_q),
         .control_bias(summed_bias_d2[191:176]),
         .accumulator(u_lane_11_accumulator)
     );
@@ -437,13 +875,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[103:96]),
         .entry_2(entries_word_2[103:96]),
         .entry_3(entries_word_3[103:96]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_3_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_3_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_3_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_3_q),
+        .control_first_group(summed_first_group_copy_12_q),
+        .control_chunk(summed_chunk_copy_12_q),
+        .control_update(update_copy_12_q),
         .control_bias(summed_bias_d2[207:192]),
         .accumulator(u_lane_12_accumulator)
     );
@@ -455,13 +893,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[111:104]),
         .entry_2(entries_word_2[111:104]),
         .entry_3(entries_word_3[111:104]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_3_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_3_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_3_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_3_q),
+        .control_first_group(summed_first_group_copy_13_q),
+        .control_chunk(summed_chunk_copy_13_q),
+        .control_update(update_copy_13_q),
         .control_bias(summed_bias_d2[223:208]),
         .accumulator(u_lane_13_accumulator)
     );
@@ -473,13 +911,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[119:112]),
         .entry_2(entries_word_2[119:112]),
         .entry_3(entries_word_3[119:112]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_3_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_3_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_3_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_3_q),
+        .control_first_group(summed_first_group_copy_14_q),
+        .control_chunk(summed_chunk_copy_14_q),
+        .control_update(update_copy_14_q),
         .control_bias(summed_bias_d2[239:224]),
         .accumulator(u_lane_14_accumulator)
     );
@@ -491,13 +929,13 @@ module pqa_accumulator (
         .entry_1(entries_word_1[127:120]),
         .entry_2(entries_word_2[127:120]),
         .entry_3(entries_word_3[127:120]),
-        .subspace_valid_0(subspace_valid_0_q),
-        .subspace_valid_1(subspace_valid_1_q),
-        .subspace_valid_2(subspace_valid_2_q),
-        .subspace_valid_3(subspace_valid_3_q),
-        .control_first_group(summed_first_group_d2),
-        .control_chunk(summed_chunk_d2),
-        .control_update(update),
+        .subspace_valid_0(subspace_valid_0_q_copy_3_q),
+        .subspace_valid_1(subspace_valid_1_q_copy_3_q),
+        .subspace_valid_2(subspace_valid_2_q_copy_3_q),
+        .subspace_valid_3(subspace_valid_3_q_copy_3_q),
+        .control_first_group(summed_first_group_copy_15_q),
+        .control_chunk(summed_chunk_copy_15_q),
+        .control_update(update_copy_15_q),
         .control_bias(summed_bias_d2[255:240]),
         .accumulator(u_lane_15_accumulator)
     );

@@ -5,13 +5,14 @@ pqa_distance_unit.v
 pqa_subspace_encoder.v
 pqa_encoder.v
 pqa_lookup.v
+fanout_register_width1.v
+fanout_register_width3.v
 pqa_accumulator_lane.v
 pqa_accumulator.v
 fanout_register_width8.v
 fanout_register_width16.v
 fanout_register_width35.v
 fanout_register_width5.v
-fanout_register_width1.v
 pqa_requantizer_lane.v
 pqa_requantizer.v
 stream_fifo_depth29_width128.v

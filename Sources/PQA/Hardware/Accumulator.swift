@@ -99,6 +99,8 @@ struct Accumulator: Circuit {
 
     /// Cycles from a chunk's entries to its accumulators.
     static func latency(_ design: PQAParameters) -> Int { design.adderStages + 4 }
+    /// Output lanes that share one copy of the subspace flags.
+    static let lanesPerFlagsCopy = 4
 
     struct Inputs: PortGroup {
         let entries: TableEntries
@@ -125,16 +127,24 @@ struct Accumulator: Circuit {
         let position = inputs.entries.position
         // The chunk's position and bias wait beside the lanes' entry registers
         // and adder trees; the subspace flags are registered once, with the entries.
-        let summed = m.delayed(position, cycles: 1 + design.adderStages, name: "summed")
+        let early = m.delayed(position, cycles: design.adderStages, name: "summed_early")
+        let summed = m.delayed(early, cycles: 1, name: "summed")
         let biasWord = m.delayed(inputs.entries.bias, cycles: 1 + design.adderStages, name: "summed_bias")
-        let subspaceValid = inputs.entries.subspaceValid.enumerated().map { m.delayed($1, name: "subspace_valid_\($0)_q") }
-        let update = (summed.valid & !summed.lastGroup).named("update")
-        let accumulators = (0..<p.outVec).map { lane -> Signal in
+        // Every lane reads its own copy of the controls of its running sum
+        // (a register a cycle ahead, kept apart by `fannedOut`), and each
+        // group of lanes its own copy of the subspace flags, so no control
+        // register drives all the lanes' adders.
+        let lanes = p.outVec, groups = (lanes + Self.lanesPerFlagsCopy - 1) / Self.lanesPerFlagsCopy
+        let firstGroups = m.fannedOut(early.firstGroup, copies: lanes, name: "summed_first_group")
+        let chunks = m.fannedOut(early.chunk, copies: lanes, name: "summed_chunk")
+        let updates = m.fannedOut(early.valid & !early.lastGroup, copies: lanes, name: "update")
+        let subspaceValid = inputs.entries.subspaceValid.enumerated().map { m.fannedOut($1, copies: groups, name: "subspace_valid_\($0)_q") }
+        let accumulators = (0..<lanes).map { lane -> Signal in
             let unit = m.instance(AccumulatorLane(design: design), name: "u_lane_\(lane)")
             unit.inputs <== AccumulatorLane.Inputs(
                 entries: inputs.entries.words.map { $0[high: (lane + 1) * entry.bits - 1, low: lane * entry.bits] },
-                subspaceValid: subspaceValid,
-                control: AccumulatorLane.Control(firstGroup: summed.firstGroup, chunk: summed.chunk, update: update,
+                subspaceValid: subspaceValid.map { $0[lane / Self.lanesPerFlagsCopy] },
+                control: AccumulatorLane.Control(firstGroup: firstGroups[lane], chunk: chunks[lane], update: updates[lane],
                                                  bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
             return unit.outputs
         }
