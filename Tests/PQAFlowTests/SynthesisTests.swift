@@ -105,20 +105,7 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
     /// choose, against 108 LUT RAMs) is kept in LUT RAM on ECP5.
     @Test(.enabled(if: yosysAvailable()))
     func smallMemoriesStayInLUTRAMOnECP5() throws {
-        struct SmallRAM: HardwareModule {
-            var moduleName: String { "small_ram" }
-            func build(_ m: ModuleBuilder) {
-                let memory = m.simpleDualPortRAM("words", depth: 64, .unsigned(108), readDuringWrite: .undefined)
-                let address = SignalType.unsigned(memory.addressWidth)
-                let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
-                let data = m.input("data", .unsigned(108))
-                m.when(write) { memory.write(address: writeAddress, data: data) }
-                m.output("word", .unsigned(108)) <== memory.readRegistered(address: m.input("read_address", address),
-                                                                           enable: m.input("read", .bool), name: "word_q")
-            }
-        }
-        let design = try SmallRAM().elaborate()
-        let report = try Synthesis.run(DesignFiles(top: design), target: .ecp5)
+        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: 64, width: 108).elaborate()), target: .ecp5)
         #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4"] == 108, "\(report.cells)")
     }
 
@@ -127,21 +114,25 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
     /// fabric flip-flop is left after the RAM.
     @Test(.enabled(if: yosysAvailable()))
     func registeredReadsUseTheBlockRAMOutputRegisterOnECP5() throws {
-        struct RegisteredRAM: HardwareModule {
-            var moduleName: String { "registered_ram" }
-            func build(_ m: ModuleBuilder) {
-                let memory = m.simpleDualPortRAM("words", depth: 300, .unsigned(20), readDuringWrite: .undefined)
-                let address = SignalType.unsigned(memory.addressWidth)
-                let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
-                let data = m.input("data", .unsigned(20))
-                m.when(write) { memory.write(address: writeAddress, data: data) }
-            m.output("word", .unsigned(20)) <== memory.readRegistered(address: m.input("read_address", address), enable: m.input("read", .bool),
-                                                                      name: "word_q")
-            }
-        }
-        let design = try RegisteredRAM().elaborate()
-        let report = try Synthesis.run(DesignFiles(top: design), target: .ecp5)
+        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: 300, width: 20).elaborate()), target: .ecp5)
         #expect(report.cells["DP16KD"] == 2, "\(report.cells)")
         #expect(report.resources[.flipFlop, default: 0] == 0, "\(report.cells)")
+    }
+}
+
+/// A memory of `depth` words of `width` bits, written through one port and
+/// read through the other with `readRegistered`.
+private struct RegisteredRAM: HardwareModule {
+    let depth, width: Int
+    var moduleName: String { "registered_ram" }
+    var parameters: [ModuleParameter] { [.init("depth", depth), .init("width", width)] }
+    func build(_ m: ModuleBuilder) {
+        let memory = m.simpleDualPortRAM("words", depth: depth, .unsigned(width), readDuringWrite: .undefined)
+        let address = SignalType.unsigned(memory.addressWidth)
+        let (write, writeAddress) = (m.input("write", .bool), m.input("write_address", address))
+        let data = m.input("data", .unsigned(width))
+        m.when(write) { memory.write(address: writeAddress, data: data) }
+        m.output("word", .unsigned(width)) <== memory.readRegistered(address: m.input("read_address", address), enable: m.input("read", .bool),
+                                                                     name: "word_q")
     }
 }
