@@ -82,24 +82,9 @@ extension ModuleBuilder {
     /// tie, through a tree of comparators with a register after every
     /// `levelsPerStage` levels (named `name_lL_P_field`). When none takes
     /// part the result's `takesPart` is false.
-    ///
-    /// Unsigned candidates that may sit out carry it as their value's top
-    /// bit (set: sits out), so one compare per level orders them behind
-    /// every candidate that takes part, with no gate for the flags.
     public func argmin(_ candidates: [ArgminCandidate], levelsPerStage: Int, name: String,
                        fileID: String = #fileID, line: Int = #line) -> ArgminCandidate {
-        let flags = candidates.compactMap(\.takesPart)
-        if flags.count == candidates.count, let first = candidates.first, !first.value.type.isSigned {
-            let width = first.value.width
-            let folded = zip(candidates, flags).map { candidate, takesPart in
-                ArgminCandidate(value: (!takesPart).asUnsigned.concatenated(candidate.value.asUnsigned), index: candidate.index)
-            }
-            let winner = argmin(folded, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line)
-            let value = winner.value[high: width - 1, low: 0]
-            return ArgminCandidate(value: first.value.type.isBool ? value.asBool : value.asUnsigned, index: winner.index,
-                                   takesPart: !winner.value[width])
-        }
-        return reduceTree(candidates, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
+        reduceTree(candidates, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
             let leftWins: Signal, takesPart: Signal?
             if let leftTakesPart = left.takesPart, let rightTakesPart = right.takesPart {
                 leftWins = leftTakesPart & (!rightTakesPart | (left.value <= right.value))
