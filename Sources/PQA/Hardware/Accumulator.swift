@@ -126,7 +126,7 @@ struct Accumulator: Circuit {
         let c = design.configuration, p = c.parallelism, entry = c.formats.entry, bias = c.formats.bias
         let position = inputs.entries.position
         // The chunk's position and bias wait beside the lanes' entry registers
-        // and adder trees; the subspace flags are registered once, with the entries.
+        // and adder trees; the subspace flags are registered with the entries.
         let early = m.delayed(position, cycles: design.adderStages, name: "summed_early")
         let summed = m.delayed(early, cycles: 1, name: "summed")
         let biasWord = m.delayed(inputs.entries.bias, cycles: 1 + design.adderStages, name: "summed_bias")

@@ -147,23 +147,25 @@ struct BankedLoadPort {
         // its write, registered): the tlast beat's write lands as its commit's
         // checks run, two cycles before the swap at the earliest, so a write
         // never meets a read of its bank.
-        writes = memories.map { memory -> MemoryWrite in
+        // Each memory's beats, decoded as they move and registered with them.
+        let arrivals = memories.map { memory in
+            m.delayed(stream.fire & (stream.data.kind == memory.kind), name: "\(memory.name)_beat_moved", reset: 0)
+        }
+        writes = zip(memories, arrivals).map { memory, arrived -> MemoryWrite in
             let depth = 2 * memory.words, width = max(1, ceilLog2(depth))
             let base = mux(loadBank, m.constant(memory.words, .unsigned(width)), m.constant(0, .unsigned(width)))
             let name = memory.name
             return MemoryWrite(
-                enable: m.delayed(moved & (beat.kind == memory.kind) & inRange(beat.address, memory.words, m), name: "\(name)_write_valid_q", reset: 0),
+                enable: m.delayed(arrived & inRange(beat.address, memory.words, m), name: "\(name)_write_valid_q", reset: 0),
                 index: memory.indexed ? m.delayed(beat.index, name: "\(name)_write_index_q") : nil,
                 address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
                 data: m.delayed(beat.data.resized(to: memory.grouping.beatWordBits), name: "\(name)_write_data_q"), grouping: memory.grouping)
         }
-        // Each memory's beats, counted up to one past its most: the beat's
-        // kind decoded as it moves, and whether the count may still grow a
-        // register beside it, so the count's enable is one gate.
-        beatCounts = memories.map { memory -> Signal in
+        // Each memory's beats, counted up to one past its most, whether the
+        // count may still grow a register beside it, so the count's enable is one gate.
+        beatCounts = zip(memories, arrivals).map { memory, arrived -> Signal in
             let count = m.register("\(memory.name)_beats", countType(memory.maxBeats + 1), reset: 0)
             let counting = m.register("\(memory.name)_beats_counting", reset: true)
-            let arrived = m.delayed(stream.fire & (stream.data.kind == memory.kind), name: "\(memory.name)_beat_moved", reset: 0)
             m.when(clear) {
                 count <== 0
                 counting <== true
