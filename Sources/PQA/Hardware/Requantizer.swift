@@ -38,7 +38,8 @@ struct RequantizedBeat: PortGroup {
 /// lane (emitted once):
 ///
 /// ```
-///  q0   accumulator and multiplier                                  (registered)
+///  q0a  accumulator; the multiplier, a copy per group of lanes       (registered)
+///  q0   accumulator; the multiplier, a copy per lane from its group's (registered)
 ///  q1   product = accumulator * multiplier     (a register every adder level of a LUT product; registered)
 ///  q2   sum = product + 2^(shift-1)                                 (registered)
 ///  q3a  sum >>> the shift's low bits                                (registered)
@@ -63,7 +64,7 @@ struct Requantizer: Circuit {
     static let productLevelsPerStage = 1
     /// Output lanes that share one copy of each setting register; the
     /// multiplier, whose every bit feeds a row of each lane's LUT product,
-    /// has a copy per lane.
+    /// has a copy per lane besides, each fed from its group's copy.
     static let lanesPerSettingsCopy = 4
 
     /// Cycles from an accumulator beat to its output beat.
@@ -127,7 +128,10 @@ struct Requantizer: Circuit {
         let cout = perBank(rounded.bank, banks.map(\.cout)).resized(to: channelWidth)
         let channelsLeft = copied(cout.extended(to: channelWidth + 1).asSigned - firstChannel.extended(to: channelWidth + 1).asSigned,
                                   "q3a_channels_left")
-        let multipliers = copied(perBank(beat.bank, banks.map(\.multiplier)), "q0_multiplier", copies: settings.outVec)
+        let groupMultipliers = copied(perBank(beat.bank, banks.map(\.multiplier)), "q0a_multiplier")
+        let multipliers = groupMultipliers.enumerated().flatMap { group, copy in
+            copied(copy, "q0_multiplier_group\(group)", copies: min(Self.lanesPerSettingsCopy, settings.outVec - group * Self.lanesPerSettingsCopy))
+        }
         let roundingCopies = copied(perBank(beforeProduct.bank, roundings), "q1_rounding")
         let shifts = copied(perBank(multiplied.bank, banks.map(\.shift)), "q2_shift")
         let relus = copied(perBank(halfShifted.bank, banks.map(\.relu)), "q3_relu")
@@ -174,7 +178,7 @@ struct RequantizerLane: Circuit {
 
     /// The bank's settings, each at the step that uses it.
     struct Control: PortGroup {
-        /// A cycle after the accumulator: the multiplier; with the product:
+        /// Two cycles after the accumulator: the multiplier; with the product:
         /// the rounding constant; with the sum: the shift; with the value
         /// shifted by the shift's low bits: the bits that leave the output
         /// range (`rangeMask`); with the shifted value: ReLU (each from a register).
@@ -200,9 +204,9 @@ struct RequantizerLane: Circuit {
     private var signedAccumulator: SignalType {
         settings.accumulator.isSigned ? settings.accumulator : .signed(settings.accumulator.width + 1)
     }
-    /// Cycles from the accumulator to the registered product (the first registers the operands).
+    /// Cycles from the accumulator to the registered product (the first two register the operands).
     var productLatency: Int {
-        2 + ModuleBuilder.productStages(signedAccumulator, .unsigned(settings.multiplierBits), levelsPerStage: Requantizer.productLevelsPerStage)
+        3 + ModuleBuilder.productStages(signedAccumulator, .unsigned(settings.multiplierBits), levelsPerStage: Requantizer.productLevelsPerStage)
     }
     /// Cycles from the accumulator to the shifted value (the value leaves a step later, unregistered).
     var latency: Int { productLatency + 3 }
@@ -244,9 +248,10 @@ struct RequantizerLane: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs value: Signal) {
         let control = inputs.control, output = settings.output
-        // q0: the accumulator registered beside the multiplier; q1: the
-        // product, the accumulator read as a signed number (LUT products pipelined).
-        let accumulator = m.delayed(inputs.accumulator, name: "q0_accumulator")
+        // q0a, q0: the accumulator registered twice beside the multiplier's
+        // two copies; q1: the product, the accumulator read as a signed
+        // number (LUT products pipelined).
+        let accumulator = m.delayed(m.delayed(inputs.accumulator, name: "q0a_accumulator"), name: "q0_accumulator")
         let signedValue = accumulator.type.isSigned ? accumulator : accumulator.extended(to: accumulator.width + 1).asSigned
         let product = m.delayed(m.product(signedValue, control.multiplier, levelsPerStage: Requantizer.productLevelsPerStage),
                                 name: "q1_product")
