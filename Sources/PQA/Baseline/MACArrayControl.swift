@@ -73,10 +73,9 @@ struct MACArrayControl: Circuit {
         let c = design.configuration, maxima = c.maxima, p = c.parallelism
         let memories = [
             LoadMemory(kind: MACArrayLoadBeatKind.weights.rawValue, name: "weights", words: design.weightWords,
-                       grouping: .single(wordBits: design.weightWordBits, memories: p.outVec), indexed: true,
-                       maxBeats: maxima.cout * design.inChunksMax),
+                       grouping: .single(wordBits: design.weightWordBits, memories: p.outVec), indexed: true),
             LoadMemory(kind: MACArrayLoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
-                       grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false, maxBeats: design.outputChunksMax),
+                       grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false),
         ]
         let port = BankedLoadPort(m, stream: inputs.load, progress: inputs.progress, registers: MACRegister.map(c), memories: memories,
                                   activationErrors: inputs.activationErrors)
@@ -85,12 +84,10 @@ struct MACArrayControl: Circuit {
         let d = layerRegister(.d), cout = layerRegister(.cout), columns = layerRegister(.columns)
         let multiplier = layerRegister(.multiplier), shift = layerRegister(.shift), relu = layerRegister(.relu)
         // The chunk counts are written with their registers (`derived`), two cycles after the beat.
-        let inChunks = port.derived(from: MACRegister.d.rawValue, name: "in_chunks", countType(design.inChunksMax), m) {
-            ceilDivide($0, by: p.inVec, maximum: design.inChunksMax, m)
-        }
-        let outputChunks = port.derived(from: MACRegister.cout.rawValue, name: "output_chunks", countType(design.outputChunksMax), m) {
-            ceilDivide($0, by: p.outVec, maximum: design.outputChunksMax, m)
-        }
+        let inChunks = port.derived(from: MACRegister.d.rawValue, name: "in_chunks",
+                                    counting: ThresholdCount.ceilDivision(by: p.inVec, maximum: design.inChunksMax), m)
+        let outputChunks = port.derived(from: MACRegister.cout.rawValue, name: "output_chunks",
+                                        counting: ThresholdCount.ceilDivision(by: p.outVec, maximum: design.outputChunksMax), m)
         let banks = (0..<2).map { bank in
             MACLayerBank(d: d[bank], cout: cout[bank], columns: columns[bank], multiplier: multiplier[bank], shift: shift[bank],
                          relu: relu[bank], inChunks: inChunks[bank], outputChunks: outputChunks[bank])
@@ -98,15 +95,12 @@ struct MACArrayControl: Circuit {
         outputs.banks <== banks
         outputs.weights <== port.writes[0]
         outputs.bias <== port.writes[1]
-        // Weights: one beat per channel and input chunk; bias: one per output
-        // chunk. Per bank, the product over two cycles, the load bank's
-        // chosen last: settled four cycles after the last register beat, the
-        // cycle the commit of a load with one weight beat and one bias beat checks them.
-        let weightBeats = banks.enumerated().map { index, bank in
-            productOverTwoCycles(bank.cout, bank.inChunks, m, name: "bank\(index)_expected_weights_beats")
-        }
+        // Weights: a row of `in chunks` beats per output channel, counted as
+        // rows (no product: `ExpectedBeats.rows`); bias: one beat per output chunk.
         let loadBank = port.state.loadBank
-        port.finish(m, expectedBeats: [perBank(loadBank, weightBeats), perBank(loadBank, banks.map(\.outputChunks))])
+        func loading(_ field: KeyPath<MACLayerBank, Signal>) -> Signal { perBank(loadBank, banks.map { $0[keyPath: field] }) }
+        port.finish(m, expectedBeats: [.rows(loading(\.cout), maximumRows: maxima.cout, length: loading(\.inChunks)),
+                                       .total(loading(\.outputChunks), maximum: design.outputChunksMax)])
         outputs.error <== port.error
     }
 }

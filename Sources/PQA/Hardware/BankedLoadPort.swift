@@ -11,8 +11,19 @@ struct LoadMemory {
     let grouping: WordGrouping
     /// Several memories chosen by the beat's index (else one, the index ignored).
     let indexed: Bool
-    /// Most beats of this kind a layer needs (the count saturates above it).
-    let maxBeats: Int
+}
+
+/// The beats of one memory a load must carry, for its commit's check.
+enum ExpectedBeats {
+    /// `count` beats, settled by the commit; a layer needs at most
+    /// `maximum` (the count saturates above it).
+    case total(Signal, maximum: Int)
+    /// `rows` rows of `length` beats each: `rows` settled by the commit,
+    /// `length` by the memory's first beat (two cycles after the last
+    /// register beat, as `derived` counts are). The beats are counted within
+    /// their row and the rows counted (saturating above `maximumRows`), so
+    /// the check needs no product of the two.
+    case rows(Signal, maximumRows: Int, length: Signal)
 }
 
 /// The activation stream's checks failing this cycle (see `ColumnIntake`).
@@ -63,8 +74,10 @@ struct BankedLoadPort {
     /// and the value the stream's beat carries as it moves (a cycle earlier).
     private let hits, movingValues: [Signal]
     private let loadBank: Signal
-    /// Per memory: its beats in this load.
-    private let beatCounts: [Signal]
+    /// Per memory: a beat of it moved a cycle ago (registered as it moved).
+    private let arrivals: [Signal]
+    /// The end of a load's scope: its commit, or a register beat after its memory beats.
+    private let clear: Signal
     private let badBeat: Signal
     /// The commit's verdict in the `checking` cycle: the first failing check's code, and whether any fails.
     private let failure, fails: Signal
@@ -161,20 +174,8 @@ struct BankedLoadPort {
                 address: m.delayed(base + beat.address.resized(to: width), name: "\(name)_write_address_q"),
                 data: m.delayed(beat.data.resized(to: memory.grouping.beatWordBits), name: "\(name)_write_data_q"), grouping: memory.grouping)
         }
-        // Each memory's beats, counted up to one past its most, whether the
-        // count may still grow a register beside it, so the count's enable is one gate.
-        beatCounts = zip(memories, arrivals).map { memory, arrived -> Signal in
-            let count = m.register("\(memory.name)_beats", countType(memory.maxBeats + 1), reset: 0)
-            let counting = m.register("\(memory.name)_beats_counting", reset: true)
-            m.when(clear) {
-                count <== 0
-                counting <== true
-            }.elseWhen(arrived & counting) {
-                count <== count + 1
-                counting <== count != memory.maxBeats
-            }
-            return count
-        }
+        self.arrivals = arrivals
+        self.clear = clear
         // A beat that names no register or memory word of the design: checked
         // as it moves and registered with it, like the register hits.
         let incoming = stream.data
@@ -235,29 +236,31 @@ struct BankedLoadPort {
                           swap: swap, loadBank: loadBank, idleBanks: inFlight.idle)
     }
 
-    /// Per bank, a register holding `derive` of the register at `address`:
-    /// computed from the beat as it moves and registered with it, then
-    /// written together with the register itself, so a count derived from a
-    /// layer register settles in the same cycle and its logic ends at a
-    /// register of its own, not at the bank's.
-    func derived(from address: Int, name: String, _ type: SignalType, _ m: ModuleBuilder, _ derive: (Signal) -> Signal) -> [Signal] {
-        let value = m.delayed(derive(movingValues[address]).resized(to: type.width), name: "\(name)_derived_q")
+    /// Per bank, a register holding how many of `thresholds` lie below the
+    /// register at `address` (`ThresholdCount`): compared as the beat moves
+    /// and registered with it, the count then encoded and written together
+    /// with the register itself, so a count derived from a layer register
+    /// settles in the same cycle, its logic split by a register of its own.
+    func derived(from address: Int, name: String, counting thresholds: [Int], _ m: ModuleBuilder) -> [Signal] {
+        let counter = ThresholdCount(thresholds: thresholds, inputBits: movingValues[address].width)
+        let compared = m.delayed(counter.compared(movingValues[address], m), name: "\(name)_compared_q")
+        let value = counter.count(compared, m)
         return (0..<2).map { bank in
-            let register = m.register("bank\(bank)_\(name)", type, reset: 0)
+            let register = m.register("bank\(bank)_\(name)", counter.type, reset: 0)
             m.when(hits[address] & (bank == 1 ? loadBank : !loadBank)) { register <== value }
             return register
         }
     }
 
     /// Drives the commit's checks, `expectedBeats` per memory (in the order
-    /// given) from the load bank's registers, settled by the commit (the
-    /// registers come at least one beat of each memory kind before it). The
+    /// given) from the load bank's registers (the registers come at least one
+    /// beat of each memory kind before the commit). The
     /// first failing check names the code: a register not written (lowest
     /// address first), a register out of range, a bad beat, a beat count.
     /// Each check is registered in the `committing` cycle, the register
     /// checks already reduced to their first failing one, the beat counts
     /// only compared, and the `checking` cycle chooses among the registers.
-    func finish(_ m: ModuleBuilder, expectedBeats: [Signal]) {
+    func finish(_ m: ModuleBuilder, expectedBeats: [ExpectedBeats]) {
         func check(_ fails: Signal, _ code: CoreErrorCode) -> (fails: Signal, code: Signal) {
             (fails, m.constant(code.rawValue, .unsigned(CoreErrorCode.bits)))
         }
@@ -266,14 +269,48 @@ struct BankedLoadPort {
             + [check(badBeat, .badBeat)]
         let first = firstFailing(scope, m)
         let scopeFails = m.delayed(first.fails, name: "scope_check_fails_q"), scopeCode = m.delayed(first.code, name: "scope_check_code_q")
-        let counts = zip(memories, zip(beatCounts, expectedBeats)).map { memory, counts in
-            let (count, expected) = counts
-            let matches = (count == expected.resized(to: count.width)) & (count != 0)
+        let counts = zip(memories, zip(arrivals, expectedBeats)).map { memory, counting in
+            let (arrived, expected) = counting
+            let matches = beatsMatch(m, memory.name, arrived: arrived, expected: expected)
             return check(!m.delayed(matches, name: "\(memory.name)_beats_match_q"), .beatCount(kind: memory.kind))
         }
         let firstCount = firstFailing(counts, m)
         failure <== mux(scopeFails, scopeCode, firstCount.code)
         fails <== scopeFails | firstCount.fails
+    }
+}
+
+extension BankedLoadPort {
+    /// Whether a memory's beats in this load (counted as they arrive, from
+    /// zero at each `clear`) are as many as expected, and at least one.
+    /// Each count runs up to one past its most and stops, whether it may
+    /// still grow a register beside it, so its enable is one gate.
+    private func beatsMatch(_ m: ModuleBuilder, _ name: String, arrived: Signal, expected: ExpectedBeats) -> Signal {
+        func counter(_ label: String, maximum: Int, advance: Signal) -> Signal {
+            let count = m.register(label, countType(maximum + 1), reset: 0)
+            let counting = m.register("\(label)_counting", reset: true)
+            m.when(clear) {
+                count <== 0
+                counting <== true
+            }.elseWhen(advance & counting) {
+                count <== count + 1
+                counting <== count != maximum
+            }
+            return count
+        }
+        switch expected {
+        case let .total(total, maximum):
+            let count = counter("\(name)_beats", maximum: maximum, advance: arrived)
+            return (count == total.resized(to: count.width)) & (count != 0)
+        case let .rows(rows, maximumRows, length):
+            // The beats of the row under way plus one: the row ends when an
+            // arrival finds it at the length, so no adder sits before the compare.
+            let inRowPlusOne = m.register("\(name)_beats_in_row_plus_one", .unsigned(length.width + 1), reset: 1)
+            let rowEnds = (arrived & (inRowPlusOne == length.extended(to: length.width + 1))).named("\(name)_row_ends")
+            m.when(clear | rowEnds) { inRowPlusOne <== 1 }.elseWhen(arrived) { inRowPlusOne <== inRowPlusOne + 1 }
+            let count = counter("\(name)_rows", maximum: maximumRows, advance: rowEnds)
+            return (count == rows.resized(to: count.width)) & (count != 0) & (inRowPlusOne == 1)
+        }
     }
 }
 

@@ -99,15 +99,14 @@ struct LayerControl: Circuit {
             m.when((error == 0) & inputs.activationErrors.lastMismatch) { error <== CoreErrorCode.activationLast.rawValue }
             outputs.error <== error
         } else if let load = inputs.load, let writes = outputs.writes {
-            let c = design.configuration, maxima = c.maxima
-            let largest = CycleModel(design).loadBeatCounts(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout)
+            let c = design.configuration
             let memories = [
                 LoadMemory(kind: LoadBeatKind.prototypes.rawValue, name: design.encoderMemoryName, words: design.encoderWords,
-                           grouping: design.encoderGrouping, indexed: true, maxBeats: largest.prototypes),
+                           grouping: design.encoderGrouping, indexed: true),
                 LoadMemory(kind: LoadBeatKind.table.rawValue, name: "table", words: design.tableWords, grouping: design.tableGrouping,
-                           indexed: true, maxBeats: largest.tables),
+                           indexed: true),
                 LoadMemory(kind: LoadBeatKind.bias.rawValue, name: "bias", words: design.biasWords,
-                           grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false, maxBeats: largest.bias),
+                           grouping: .single(wordBits: design.biasWordBits, memories: 1), indexed: false),
             ]
             let port = BankedLoadPort(m, stream: load, progress: inputs.progress, registers: LayerRegister.map(c), memories: memories,
                                       activationErrors: inputs.activationErrors)
@@ -130,7 +129,7 @@ struct LayerControl: Circuit {
         let p = design.configuration.parallelism
         func layerRegister(_ register: LayerRegister) -> [Signal] { port.registers[register.rawValue] }
         func derived(_ register: LayerRegister, _ name: String, by divisor: Int, maximum: Int) -> [Signal] {
-            port.derived(from: register.rawValue, name: name, countType(maximum), m) { ceilDivide($0, by: divisor, maximum: maximum, m) }
+            port.derived(from: register.rawValue, name: name, counting: ThresholdCount.ceilDivision(by: divisor, maximum: maximum), m)
         }
         let ls = layerRegister(.ls), np = layerRegister(.np), ns = layerRegister(.ns), cout = layerRegister(.cout)
         let columns = layerRegister(.columns), multiplier = layerRegister(.multiplier), shift = layerRegister(.shift)
@@ -161,34 +160,32 @@ struct LayerControl: Circuit {
     /// cycles), the rows a cycle later, the counts two cycles after that
     /// (the product registered halfway), five in all, the cycle the commit
     /// of a load with the fewest memory beats (one of each kind) checks them.
-    private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [Signal] {
+    private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [ExpectedBeats] {
         let encoderBeats: [Signal]
         if design.configuration.encoder == .tree {
             let treeStarts = design.treeGrouping.beatStarts(chunks: design.groupsMax)
-            encoderBeats = port.derived(from: LayerRegister.ns.rawValue, name: "tree_beat_groups", countType(treeStarts.count), m) {
-                countAbove($0, treeStarts, m)
-            }
+            encoderBeats = port.derived(from: LayerRegister.ns.rawValue, name: "tree_beat_groups", counting: treeStarts, m)
         } else {
             let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
-            let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", countType(prototypeStarts.count), m) {
-                countAbove($0, prototypeStarts, m)
-            }
+            let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
             encoderBeats = banks.enumerated().map { index, bank in
                 let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
                 return productOverTwoCycles(prototypeRows, prototypeGroups[index], m, name: "bank\(index)_expected_prototypes_beats")
             }
         }
         let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
-        let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", countType(tableStarts.count), m) {
-            countAbove($0, tableStarts, m)
-        }
+        let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
         let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
             let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
             return [encoderBeats[index],
                     productOverTwoCycles(tableRows, tableGroups[index], m, name: "bank\(index)_expected_table_beats"),
                     bank.outputChunks]
         }
-        return perBankCounts[0].indices.map { kind in perBank(port.state.loadBank, perBankCounts.map { $0[kind] }) }
+        let maxima = design.configuration.maxima
+        let largest = CycleModel(design).loadBeatCounts(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout)
+        return zip(perBankCounts[0].indices, [largest.prototypes, largest.tables, largest.bias]).map { kind, maximum in
+            .total(perBank(port.state.loadBank, perBankCounts.map { $0[kind] }), maximum: maximum)
+        }
     }
 
     /// The one layer of a fixed-table design, as constants: it is always
@@ -214,49 +211,6 @@ struct LayerControl: Circuit {
             activeBank: activeBank, activeValid: m.constant(true), pending: m.constant(false), committing: m.constant(false),
             swap: m.constant(false), loadBank: m.constant(true), idleBanks: UnitsInFlight(m, activeBank: activeBank, progress: progress).idle)
     }
-}
-
-/// `ceil(value / divisor)` for `value` up to `divisor * maximum`: the number of
-/// multiples `k * divisor` (k < maximum) below `value` (`countAbove`).
-func ceilDivide(_ value: Signal, by divisor: Int, maximum: Int, _ m: ModuleBuilder) -> Signal {
-    countAbove(value, (0..<maximum).map { $0 * divisor }, m)
-}
-
-/// How many of `thresholds` (strictly increasing) lie below `value`. An
-/// input of up to `lookupInputBits` bits reads the count from a table of
-/// constants (a multiplexer tree on its bits, which synthesis maps to a few
-/// LUT levels and no carry chain). A wider one compares: the comparisons form
-/// a thermometer code, the count read from where it ends (threshold k below
-/// and k + 1 not: k + 1), each bit an OR of those ends.
-func countAbove(_ value: Signal, _ thresholds: [Int], _ m: ModuleBuilder) -> Signal {
-    precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 < $1 }, "thresholds must be strictly increasing")
-    let type = countType(thresholds.count)
-    if value.width <= lookupInputBits {
-        return lookup(value, type, m) { input in thresholds.prefix { $0 < input }.count }
-    }
-    let below = thresholds.prefix { $0 < 1 << value.width }.map { value > $0 }
-    let ends = below.indices.map { k in k + 1 < below.count ? below[k] & !below[k + 1] : below[k] }
-    let bits = (0..<type.width).reversed().map { bit -> Signal in
-        let terms = ends.indices.filter { ($0 + 1) >> bit & 1 == 1 }.map { ends[$0] }
-        return terms.dropFirst().reduce(terms.first ?? m.constant(false)) { $0 | $1 }
-    }
-    return concatenate(bits)
-}
-
-/// Inputs of at most this many bits take `countAbove`'s table.
-private let lookupInputBits = 8
-
-/// `function(value)` as constants chosen by a multiplexer tree on the bits
-/// of `value`, most significant bit at the root; equal halves share one subtree.
-private func lookup(_ value: Signal, _ type: SignalType, _ m: ModuleBuilder, _ function: (Int) -> Int) -> Signal {
-    func tree(_ bit: Int, _ values: ArraySlice<Int>) -> Signal {
-        if Set(values).count == 1 { return m.constant(values.first!, type) }
-        let half = values.count / 2
-        let low = values.prefix(half), high = values.suffix(half)
-        if low.elementsEqual(high) { return tree(bit - 1, low) }
-        return mux(value.bit(bit), tree(bit - 1, high), tree(bit - 1, low))
-    }
-    return tree(value.width - 1, ArraySlice((0..<(1 << value.width)).map(function)))
 }
 
 extension PQAConfiguration.Maxima {

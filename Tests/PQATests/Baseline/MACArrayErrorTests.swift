@@ -45,6 +45,21 @@ import Testing
             return HostPhase(what: what, load: try program, activations: try activations, expected: expected)
         }
 
+        /// The load with its weight beats (in order) changed by `change`,
+        /// given them and the beats of one channel's row; its commit fails on the weights' beat count.
+        func weightsChanged(_ what: String, _ change: ([BitVector], Int) -> [BitVector]) throws -> HostPhase {
+            let weightsKind = MACArrayLoadBeatKind.weights.rawValue
+            let beats = try program.map(\.beat)
+            let isWeight = { (beat: BitVector) in parameters.loadBeat.fields(of: beat).kind == weightsKind }
+            guard let first = beats.firstIndex(where: isWeight), let last = beats.lastIndex(where: isWeight) else {
+                preconditionFailure("a load without weight beats")
+            }
+            let rowLength = ceilDivide(layer.d, parameters.configuration.parallelism.inVec)
+            let changed = Array(beats[..<first]) + change(Array(beats[first...last]), rowLength) + Array(beats[(last + 1)...])
+            return HostPhase(what: what, load: changed.enumerated().map { ($1, $0 == changed.count - 1) },
+                             raises: .beatCount(kind: weightsKind))
+        }
+
         func refused(_ register: MACRegister, _ value: Int) throws -> [HostPhase] {
             let layout = parameters.loadBeat
             let load = try program.map { beat, last in
@@ -67,6 +82,14 @@ import Testing
             let program = try f.program, cut = program.count / 2
             return [HostPhase(what: "tlast halfway through the weights", load: program[..<cut].map(\.beat).enumerated().map { ($1, $0 == cut - 1) },
                               raises: .beatCount(kind: MACArrayLoadBeatKind.weights.rawValue))]
+        },
+        // The weights are counted as rows of ceil(D / InVec) beats: a whole row
+        // short, and one beat past whole rows, both fail.
+        Case(name: "a row of weights missing") { f in
+            try [f.weightsChanged("the last channel's weight beats left out") { weights, rowLength in weights.dropLast(rowLength) }]
+        },
+        Case(name: "a weight beat too many") { f in
+            try [f.weightsChanged("the first weight beat twice") { weights, _ in [weights[0]] + weights }]
         },
         Case(name: "unknown beat kind") { f in
             let layout = f.parameters.loadBeat

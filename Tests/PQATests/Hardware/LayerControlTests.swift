@@ -114,7 +114,7 @@ import Testing
         }
     }
 
-    /// `countAbove` (and so `ceilDivide`) against counting, for every value
+    /// `ThresholdCount`'s two steps against counting, for every value
     /// of its input, narrow (the table) and wide (the comparators):
     /// thresholds from 0, gaps of one, thresholds beyond the input's range,
     /// and a single one.
@@ -166,12 +166,13 @@ import Testing
     }
 }
 
-/// `countAbove` of a `width`-bit input.
+/// `ThresholdCount`'s two steps, one after the other, of a `width`-bit input.
 private struct CountAboveModule: HardwareModule {
     let thresholds: [Int]
     let width: Int
     var moduleName: String { "count_above" }
     func build(_ m: ModuleBuilder) {
-        m.output("count", countType(thresholds.count)) <== countAbove(m.input("value", .unsigned(width)), thresholds, m)
+        let counter = ThresholdCount(thresholds: thresholds, inputBits: width)
+        m.output("count", counter.type) <== counter.count(counter.compared(m.input("value", .unsigned(width)), m), m)
     }
 }
