@@ -2,15 +2,15 @@ import HDL
 import PQ
 
 /// One output lane of the accumulator: the lane's entries of a group's
-/// subspaces registered beside the lane (the table block RAMs' words reach
-/// every lane across the device; the route ends at these registers, not in
-/// the adder tree), summed by a tree (a register every
+/// subspaces registered beside the lane, a missing subspace's as zero (the
+/// table block RAMs' words reach every lane across the device; the route
+/// ends at these registers, not in the adder tree), summed by a tree (a register every
 /// `adderLevelsPerStage` levels), added to the lane's running sum of the
 /// output chunk over the column's groups, and on the last group the bias added.
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
-///  +1              the entries registered beside the lane
+///  +1              the entries registered beside the lane (zero where no subspace)
 ///  +1+adder stages the group's tree; with `control`: the running sum it adds to is read
 ///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running)
 ///  +3+adder stages the sum and the bias, registered
@@ -28,7 +28,7 @@ struct AccumulatorLane: Circuit {
     }
 
     struct Inputs: PortGroup {
-        /// Per subspace lane: the raw entry, and whether the subspace exists (a cycle later, with the registered entries).
+        /// Per subspace lane: the raw entry, and whether the subspace exists (with it).
         let entries, subspaceValid: [Signal]
         let control: Control
     }
@@ -59,9 +59,10 @@ struct AccumulatorLane: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs accumulator: Signal) {
         let c = design.configuration, control = inputs.control
-        let entries = inputs.entries.enumerated().map { m.delayed($1, name: "entry_\($0)_q") }
-        let terms = zip(entries, inputs.subspaceValid).map { raw, exists in
-            mux(exists, convert(raw, signed: c.formats.entry.signed, to: sumType), m.constant(0, sumType))
+        let terms = zip(inputs.entries, inputs.subspaceValid).enumerated().map { index, lane in
+            let (raw, exists) = lane
+            let entry = m.delayed(mux(exists, raw, m.constant(0, raw.type)), name: "entry_\(index)_q")
+            return convert(entry, signed: c.formats.entry.signed, to: sumType)
         }
         let tree = m.delayed(m.reduceTree(terms, levelsPerStage: c.pipelining.adderLevelsPerStage, name: "adder") { $0 + $1 },
                              name: "tree_q")
@@ -126,14 +127,14 @@ struct Accumulator: Circuit {
         let c = design.configuration, p = c.parallelism, entry = c.formats.entry, bias = c.formats.bias
         let position = inputs.entries.position
         // The chunk's position and bias wait beside the lanes' entry registers
-        // and adder trees; the subspace flags are registered with the entries.
+        // and adder trees; the subspace flags (a cycle ahead) are copied to land with the entries.
         let early = m.delayed(position, cycles: design.adderStages, name: "summed_early")
         let summed = m.delayed(early, cycles: 1, name: "summed")
         let biasWord = m.delayed(inputs.entries.bias, cycles: 1 + design.adderStages, name: "summed_bias")
         // Every lane reads its own copy of the controls of its running sum
         // (a register a cycle ahead, kept apart by `fannedOut`), and each
         // group of lanes its own copy of the subspace flags, so no control
-        // register drives all the lanes' adders.
+        // register drives all the lanes.
         let lanes = p.outVec, groups = (lanes + Self.lanesPerFlagsCopy - 1) / Self.lanesPerFlagsCopy
         let firstGroups = m.fannedOut(early.firstGroup, copies: lanes, name: "summed_first_group")
         let chunks = m.fannedOut(early.chunk, copies: lanes, name: "summed_chunk")

@@ -30,7 +30,8 @@ extension OutputChunk {
 struct TableEntries: PortGroup {
     let position: OutputChunk
     /// Per subspace lane, `OutVec` entries, and whether the lane's subspace
-    /// exists (is below `Ns`); a missing subspace's entries count zero.
+    /// exists (is below `Ns`), a cycle before the entries it describes (so
+    /// the accumulator can zero a missing subspace's entries as it registers them).
     let words, subspaceValid: [Signal]
     /// `OutVec` biases.
     let bias: Signal
@@ -114,6 +115,11 @@ struct Lookup: Circuit {
         let firstSubspace = m.product(codes.group, p.nsVec).resized(to: subspaceWidth)
         let ns = perBank(codes.bank, inputs.ns).resized(to: subspaceWidth)
         let lastChunk = (chunk == perBank(bank, inputs.outputChunks) - 1).named("last_chunk")
+        // The flags the registers take, a cycle before they hold them beside the issued chunk.
+        let nextSubspaceValid = subspaceValid.enumerated().map { s, held in
+            mux(codes.valid, (firstSubspace + s) < ns, held).named("next_subspace_valid_\(s)")
+        }
+        for (held, next) in zip(subspaceValid, nextSubspaceValid) { held <== next }
         m.when(codes.valid) {
             active <== true
             chunk <== 0
@@ -122,7 +128,6 @@ struct Lookup: Circuit {
             firstGroup <== codes.firstGroup
             lastGroup <== codes.lastGroup
             for (held, code) in zip(heldCodes, codes.codes) { held <== code }
-            for (s, valid) in subspaceValid.enumerated() { valid <== (firstSubspace + s) < ns }
         }.elseWhen(active & lastChunk) {
             active <== false
         }.elseWhen(active) {
@@ -164,9 +169,11 @@ struct Lookup: Circuit {
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
-        // The position waits beside the words: the address register, the block RAM and its output register.
+        // The position waits beside the words: the address register, the
+        // block RAM and its output register; the subspace flags as long, from
+        // a cycle before the issue, so they lead the words by one.
         outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words,
-                                 subspaceValid: subspaceValid.enumerated().map { s, valid in
+                                 subspaceValid: nextSubspaceValid.enumerated().map { s, valid in
                                      m.delayed(valid, cycles: Self.readLatency, name: "read_subspace_valid_\(s)")
                                  },
                                  bias: bias)

@@ -35,6 +35,9 @@ import Testing
                 probe.step()
                 cycle += 1
             }
+            // The cycles' inputs first (nil: idle), then driven with each
+            // cycle's subspace flags set a cycle early, as the lookup gives them.
+            var schedule: [Beat?] = []
             for _ in 0..<3 {
                 let bank = probe.random(0...1), layer = layers[bank], shape = layer.shape
                 let codes = (0..<shape.ns).map { _ in probe.random(0...(shape.np - 1)) }
@@ -43,34 +46,55 @@ import Testing
                 for group in 0..<groups {
                     for chunk in 0..<chunks {
                         let channels = (0..<p.outVec).map { chunk * p.outVec + $0 }
-                        for lane in 0..<p.nsVec {
+                        let words = (0..<p.nsVec).map { lane in
                             let s = group * p.nsVec + lane
-                            let entries = channels.map { c in
+                            return Lanes.pack(channels.map { c in
                                 s < shape.ns ? (c < shape.cout ? layer.table.entry(subspace: s, prototype: codes[s], channel: c) : 0)
                                              : probe.value(formats.entry)
-                            }
-                            try probe.set("entries_word_\(lane)", Lanes.pack(entries, bits: formats.entry.bits))
-                            try probe.set("entries_subspace_valid_\(lane)", s < shape.ns)
+                            }, bits: formats.entry.bits)
                         }
-                        try probe.set("entries_bias", Lanes.pack(channels.map { $0 < shape.cout ? layer.bias[$0] : 0 }, bits: formats.bias.bits))
-                        try probe.set("entries_valid", true)
-                        try probe.set("entries_bank", bank)
-                        try probe.set("entries_group", group)
-                        try probe.set("entries_chunk", chunk)
-                        try probe.set("entries_first_group", group == 0)
-                        try probe.set("entries_last_group", group == groups - 1)
-                        try probe.set("entries_last_chunk", chunk == chunks - 1)
-                        if group == groups - 1 {
-                            let lanes = channels.map { $0 < shape.cout ? sums[$0] + layer.bias[$0] : 0 }
-                            expected.append((cycle + Accumulator.latency(design), bank, chunk, chunk == chunks - 1, lanes))
-                        }
-                        try tick()
+                        let lanes = group == groups - 1 ? channels.map { $0 < shape.cout ? sums[$0] + layer.bias[$0] : 0 } : nil
+                        schedule.append(Beat(words: words, subspaceValid: (0..<p.nsVec).map { group * p.nsVec + $0 < shape.ns },
+                                             bias: Lanes.pack(channels.map { $0 < shape.cout ? layer.bias[$0] : 0 }, bits: formats.bias.bits),
+                                             bank: bank, group: group, chunk: chunk, groups: groups, chunks: chunks, sums: lanes))
                     }
-                    try probe.set("entries_valid", false)
-                    for _ in 0..<probe.random(0...2) { try tick() }
+                    schedule += Array(repeating: nil, count: probe.random(0...2))
                 }
             }
+            schedule.insert(nil, at: 0)
+            for (index, beat) in schedule.enumerated() {
+                let next = index + 1 < schedule.count ? schedule[index + 1] : nil
+                for lane in 0..<p.nsVec {
+                    try probe.set("entries_subspace_valid_\(lane)", next?.subspaceValid[lane] ?? (probe.random(0...1) == 1))
+                }
+                try probe.set("entries_valid", beat != nil)
+                if let beat {
+                    for (lane, word) in beat.words.enumerated() { try probe.set("entries_word_\(lane)", word) }
+                    try probe.set("entries_bias", beat.bias)
+                    try probe.set("entries_bank", beat.bank)
+                    try probe.set("entries_group", beat.group)
+                    try probe.set("entries_chunk", beat.chunk)
+                    try probe.set("entries_first_group", beat.group == 0)
+                    try probe.set("entries_last_group", beat.group == beat.groups - 1)
+                    try probe.set("entries_last_chunk", beat.chunk == beat.chunks - 1)
+                    if let sums = beat.sums {
+                        expected.append((cycle + Accumulator.latency(design), beat.bank, beat.chunk, beat.chunk == beat.chunks - 1, sums))
+                    }
+                }
+                try tick()
+            }
+            try probe.set("entries_valid", false)
             while !expected.isEmpty { try tick() }
         }
     }
+}
+
+/// One cycle's table words for the accumulator, and the sums it must give
+/// (on a column's last group).
+private struct Beat {
+    let words: [BitVector]
+    let subspaceValid: [Bool]
+    let bias: BitVector
+    let bank, group, chunk, groups, chunks: Int
+    let sums: [Int]?
 }

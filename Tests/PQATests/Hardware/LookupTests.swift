@@ -55,7 +55,17 @@ import Testing
                 for (lane, code) in codes.enumerated() { try probe.set("codes_code_\(lane)", code) }
                 probe.step()
                 try probe.set("codes_valid", false)
-                probe.step(Lookup.latency - 1)
+                // The subspace flags lead the words by a cycle: from the cycle
+                // before the first chunk's to the one before the last chunk's.
+                func checkSubspaceFlags() throws {
+                    for lane in 0..<p.nsVec {
+                        let valid = group * p.nsVec + lane < shape.ns
+                        probe.check("entries_subspace_valid_\(lane)", try probe.get("entries_subspace_valid_\(lane)"), valid ? 1 : 0)
+                    }
+                }
+                probe.step(Lookup.latency - 2)
+                try checkSubspaceFlags()
+                probe.step()
                 for chunk in 0..<chunks {
                     probe.check("entries_valid", try probe.get("entries_valid"), 1)
                     probe.check("entries_bank", try probe.get("entries_bank"), bank)
@@ -65,10 +75,7 @@ import Testing
                     probe.check("entries_last_group", try probe.get("entries_last_group"), group == groups - 1 ? 1 : 0)
                     probe.check("entries_last_chunk", try probe.get("entries_last_chunk"), chunk == chunks - 1 ? 1 : 0)
                     let channels = (0..<p.outVec).map { chunk * p.outVec + $0 }
-                    for lane in 0..<p.nsVec {
-                        let valid = group * p.nsVec + lane < shape.ns
-                        probe.check("entries_subspace_valid_\(lane)", try probe.get("entries_subspace_valid_\(lane)"), valid ? 1 : 0)
-                    }
+                    if chunk < chunks - 1 { try checkSubspaceFlags() }
                     for (lane, code) in codes.enumerated() where group * p.nsVec + lane < shape.ns {
                         let s = group * p.nsVec + lane
                         let row = channels.map { $0 < shape.cout ? layer.table.entry(subspace: s, prototype: code, channel: $0) : 0 }
