@@ -305,12 +305,14 @@ struct SlotSequencer: Circuit {
             columnBeatsLessOne <== nextColumnBeatsLessOne
         }
         credits <== stepped(credits, up: pop, down: reserve, by: columnBeats, lessOne: columnBeatsLessOne, name: "credits")
-        m.when(swap) {
-            outputSlack <== mux(pop, signed(credits) - signed(nextColumnBeatsLessOne), signed(credits) - signed(nextColumnBeats))
-        }.otherwise {
-            outputSlack <== stepped(outputSlack, up: pop, down: reserve, by: signed(columnBeats), lessOne: signed(columnBeatsLessOne),
-                                    name: "output_slack")
-        }
+        // A reserve never meets a swap, and it comes last (from the slack
+        // itself, through the start), so it picks last, between the two
+        // outcomes of a reserve and the four without one.
+        let reserved = mux(pop, (outputSlack - signed(columnBeatsLessOne)).named("output_slack_plus_one_less"),
+                           (outputSlack - signed(columnBeats)).named("output_slack_less"))
+        let unreserved = mux(swap, mux(pop, signed(credits) - signed(nextColumnBeatsLessOne), signed(credits) - signed(nextColumnBeats)),
+                             mux(pop, (outputSlack + 1).named("output_slack_plus_one"), outputSlack))
+        outputSlack <== mux(reserve, reserved, unreserved)
     }
 }
 
