@@ -3,9 +3,10 @@ import HDL
 import HDLSim
 import Testing
 
-/// A memory read with `readRegistered` in each DP16KD shape (18, 9, 4, 2 and
-/// 1 bits per tile, words wider than a tile): its ECP5 form (`PQA_ECP5`,
-/// DP16KD tiles with their output register) simulated on Icarus with a
+/// A memory read with `readRegistered` in each DP16KD shape (36 bits per
+/// tile in the pseudo-dual-port mode, 18, 9, 4, 2 and 1, words wider than a
+/// tile): its ECP5 form (`PQA_ECP5`, DP16KD tiles with their output
+/// register) simulated on Icarus with a
 /// behavioural DP16KD model must do what the interpreter does with the
 /// portable form, cycle by cycle; and Yosys must map it to DP16KD with
 /// `REGMODE_B "OUTREG"` and no register of its own after the RAM. The data
@@ -26,7 +27,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: toolAvailable("iverilog")), arguments: [(depth: 300, width: 20), (1500, 10), (3000, 5), (6000, 3), (9000, 1)])
+    @Test(.enabled(if: toolAvailable("iverilog")), arguments: [(depth: 300, width: 20), (500, 50), (1000, 20), (1500, 10), (3000, 5), (6000, 3), (9000, 1)])
     func ecp5FormMatchesThePortableForm(_ shape: (depth: Int, width: Int)) throws {
         let netlist = try design(depth: shape.depth, width: shape.width).elaborate()
         let text = VerilogEmitter.emit(netlist)
@@ -61,7 +62,8 @@ import Testing
     /// A memory whose DP16KD tiles would cost more than its LUT RAMs in
     /// Yosys's ECP5 costs keeps the portable form (for Yosys to put in LUT RAM);
     /// one where they cost no more gets the tiles.
-    @Test(arguments: [(depth: 32, width: 72, primitive: false), (40, 20, false), (256, 4, false), (300, 20, true), (512, 4, true)])
+    @Test(arguments: [(depth: 32, width: 72, primitive: false), (40, 20, false), (256, 4, false), (300, 20, true), (512, 4, true),
+                      (64, 108, true)])
     func onlyMemoriesWorthABlockRAMBecomePrimitives(_ shape: (depth: Int, width: Int, primitive: Bool)) throws {
         let text = VerilogEmitter.emit(try design(depth: shape.depth, width: shape.width).elaborate())
         #expect(text.contains("DP16KD") == shape.primitive)

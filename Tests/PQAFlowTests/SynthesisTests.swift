@@ -100,22 +100,23 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.resources[.flipFlop] == 32, "\(report.cells)")
     }
 
-    /// A memory too small for block RAM by pqa's rule (64 words of 108 bits:
-    /// three tiles in the DP16KD's 36-bit mode, which Yosys alone would
-    /// choose, against 108 LUT RAMs) is kept in LUT RAM on ECP5.
+    /// A memory too small for block RAM by pqa's rule (32 words of 72 bits:
+    /// two tiles in the DP16KD's 36-bit mode, against 36 LUT RAMs) is kept
+    /// in LUT RAM on ECP5.
     @Test(.enabled(if: yosysAvailable()))
     func smallMemoriesStayInLUTRAMOnECP5() throws {
-        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: 64, width: 108).elaborate()), target: .ecp5)
-        #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4"] == 108, "\(report.cells)")
+        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: 32, width: 72).elaborate()), target: .ecp5)
+        #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4"] == 36, "\(report.cells)")
     }
 
-    /// A registered read of a memory worth a block RAM (300 words of 20 bits)
-    /// becomes DP16KD tiles whose own output register holds the word: no
-    /// fabric flip-flop is left after the RAM.
-    @Test(.enabled(if: yosysAvailable()))
-    func registeredReadsUseTheBlockRAMOutputRegisterOnECP5() throws {
-        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: 300, width: 20).elaborate()), target: .ecp5)
-        #expect(report.cells["DP16KD"] == 2, "\(report.cells)")
+    /// A registered read of a memory worth a block RAM becomes DP16KD tiles
+    /// whose own output register holds the word, no fabric flip-flop left
+    /// after the RAM: in the 36-bit mode (300 words of 20 bits: one tile;
+    /// 64 of 108: three) and the 18-bit one (1000 words of 20 bits: two).
+    @Test(.enabled(if: yosysAvailable()), arguments: [(depth: 300, width: 20, tiles: 1), (64, 108, 3), (1000, 20, 2)])
+    func registeredReadsUseTheBlockRAMOutputRegisterOnECP5(_ shape: (depth: Int, width: Int, tiles: Int)) throws {
+        let report = try Synthesis.run(DesignFiles(top: try RegisteredRAM(depth: shape.depth, width: shape.width).elaborate()), target: .ecp5)
+        #expect(report.cells["DP16KD"] == shape.tiles, "\(report.cells)")
         #expect(report.resources[.flipFlop, default: 0] == 0, "\(report.cells)")
     }
 }

@@ -205,7 +205,7 @@ private struct ModuleWriter {
     private mutating func memories() {
         for (index, memory) in netlist.memories.enumerated() where isLive(memory: index) {
             lines.append("")
-            if let prefix = names.primitivePrefixes[index], let shape = BlockRAMPrimitives.ecp5Shape(depth: memory.depth),
+            if let prefix = names.primitivePrefixes[index], let shape = BlockRAMPrimitives.ecp5Shape(depth: memory.depth, width: memory.type.width),
                let register = memory.readPorts.first?.outputRegister {
                 let output = names.ref(register), width = EmissionNames.range(memory.type.width)
                 lines.append("    // \(memory.kind.rawValue) '\(memory.name)': \(memory.depth) x \(memory.type), its read registered (two cycles):")
