@@ -213,7 +213,7 @@ public struct Comparison: Sendable {
     }
 
     /// The PQA design for `layers`: their largest sizes, the given parallelism
-    /// (clipped), unsigned activations and prototypes, signed entries.
+    /// (clipped), unsigned activations and prototypes, signed entries, the comparison pipelining (`Pipelining.comparison`).
     static func pqaConfiguration(_ layers: [NetworkLayer], parallelism p: PQAConfiguration.Parallelism, bits: (activation: Int, entry: Int),
                                  metric: DistanceMetric, encoder: EncoderKind = .distance) throws -> PQAConfiguration {
         let maxima = PQAConfiguration.Maxima(ls: layers.map(\.shape.ls).max() ?? 1, np: layers.map(\.shape.np).max() ?? 1,
@@ -225,12 +225,12 @@ public struct Comparison: Sendable {
                                outVec: min(p.outVec, maxima.cout)),
             formats: LayerFormats(activation: try .unsigned(bits.activation), prototype: try .unsigned(bits.activation),
                                   entry: try .signed(bits.entry), bias: try .signed(16), output: try .signed(8)),
-            multiplierBits: 8, maxShift: 24, metric: metric, encoder: encoder, pipelining: PQAConfiguration.default.pipelining)
+            multiplierBits: 8, maxShift: 24, metric: metric, encoder: encoder, pipelining: .comparison)
         try configuration.validate()
         return configuration
     }
 
-    /// The baseline at equal widths: the same activations, weights as wide as the table entries.
+    /// The baseline at equal widths: the same activations, weights as wide as the table entries, the same adder spacing.
     static func baselineConfiguration(_ layers: [NetworkLayer], parallelism: MACArrayConfiguration.Parallelism,
                                       bits: (activation: Int, entry: Int), multipliers: MACArrayConfiguration.Multipliers) throws -> MACArrayConfiguration {
         let d = layers.map(\.shape.inputLength).max() ?? 1, cout = layers.map(\.shape.cout).max() ?? 1
@@ -239,7 +239,8 @@ public struct Comparison: Sendable {
             parallelism: .init(inVec: min(parallelism.inVec, d), outVec: min(parallelism.outVec, cout)),
             formats: LinearFormats(activation: try .unsigned(bits.activation), weight: try .signed(bits.entry), bias: try .signed(16),
                                    output: try .signed(8)),
-            multiplierBits: 8, maxShift: 24, multipliers: multipliers)
+            multiplierBits: 8, maxShift: 24, adderLevelsPerStage: PQAConfiguration.Pipelining.comparison.adderLevelsPerStage,
+            multipliers: multipliers)
         try configuration.validate()
         return configuration
     }

@@ -72,6 +72,13 @@ public struct PQAConfiguration: Codable, Sendable, Hashable {
         /// close above 200 MHz on an ECP5 at speed grade -6 (docs/timing.md).
         public static let standard = Pipelining(argminLevelsPerStage: 1, adderLevelsPerStage: 2, laneLevelsPerStage: 2)
 
+        /// The spacing comparisons use: as `standard`, but a register after
+        /// every level of the subspace adder tree, whose trees at ResNet-20
+        /// scale (16 subspaces a cycle) otherwise put two carry chains and
+        /// the long routes between lanes in one cycle (docs/timing.md). The
+        /// MAC-array baseline takes the same adder spacing.
+        public static let comparison = Pipelining(argminLevelsPerStage: 1, adderLevelsPerStage: 1, laneLevelsPerStage: 2)
+
         private enum CodingKeys: String, CodingKey { case argminLevelsPerStage, adderLevelsPerStage, laneLevelsPerStage }
 
         public init(from decoder: any Decoder) throws {
