@@ -48,7 +48,6 @@ module pqa_accumulator_lane (
     reg  [7:0] entry_2_q;
     reg  [7:0] entry_3_q;
     wire [13:0] _t0;
-    wire [13:0] _t1;
     reg  [13:0] adder_l2_0;
     reg  [13:0] tree_q;
     reg  [13:0] running_sum_0;
@@ -59,45 +58,44 @@ module pqa_accumulator_lane (
     reg  update_q;
     reg  [13:0] addend;
     wire [13:0] group_sum;
-    wire _t2;
-    wire [13:0] _t3;
+    wire _t1;
+    wire [13:0] _t2;
     reg  [15:0] bias_q;
     reg  [15:0] bias_qq;
     reg  [13:0] group_sum_q;
     reg  [16:0] accumulator_q;
 
     assign accumulator = accumulator_q; // @[Accumulator.swift:58]
-    assign _t0 = (subspace_valid_0 ? {{6{entry_0_q[7]}}, entry_0_q} : 14'h0000) + (subspace_valid_1 ? {{6{entry_1_q[7]}}, entry_1_q} : 14'h0000); // @[Accumulator.swift:66]
-    assign _t1 = (subspace_valid_2 ? {{6{entry_2_q[7]}}, entry_2_q} : 14'h0000) + (subspace_valid_3 ? {{6{entry_3_q[7]}}, entry_3_q} : 14'h0000); // @[Accumulator.swift:66]
-    assign group_sum = addend + tree_q; // @[Accumulator.swift:75]
-    assign _t2 = control_chunk[0]; // @[Accumulator.swift:74]
-    assign _t3 = (update_q & (chunk_q == control_chunk)) ? group_sum : (control_chunk[1] ? (_t2 ? running_sum_3 : running_sum_2) : (_t2 ? running_sum_1 : running_sum_0)); // @[Accumulator.swift:74]
+    assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:67]
+    assign group_sum = addend + tree_q; // @[Accumulator.swift:76]
+    assign _t1 = control_chunk[0]; // @[Accumulator.swift:75]
+    assign _t2 = (update_q & (chunk_q == control_chunk)) ? group_sum : (control_chunk[1] ? (_t1 ? running_sum_3 : running_sum_2) : (_t1 ? running_sum_1 : running_sum_0)); // @[Accumulator.swift:75]
 
     always @(posedge clk) begin
         if (rst) begin
             update_q <= 1'b0;
         end else begin
-            update_q <= control_update; // @[Accumulator.swift:73]
+            update_q <= control_update; // @[Accumulator.swift:74]
         end
     end
 
     always @(posedge clk) begin
-        entry_0_q <= entry_0; // @[Accumulator.swift:62]
-        entry_1_q <= entry_1; // @[Accumulator.swift:62]
-        entry_2_q <= entry_2; // @[Accumulator.swift:62]
-        entry_3_q <= entry_3; // @[Accumulator.swift:62]
-        adder_l2_0 <= _t0 + _t1; // @[Accumulator.swift:66]
-        tree_q <= adder_l2_0; // @[Accumulator.swift:66]
-        if (update_q & (chunk_q == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:75]
-        if (update_q & (chunk_q == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:75]
-        if (update_q & (chunk_q == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:75]
-        if (update_q & (chunk_q == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:75]
-        chunk_q <= control_chunk; // @[Accumulator.swift:73]
-        addend <= control_first_group ? 14'h0000 : _t3; // @[Accumulator.swift:74]
-        bias_q <= control_bias; // @[Accumulator.swift:82]
-        bias_qq <= bias_q; // @[Accumulator.swift:82]
-        group_sum_q <= group_sum; // @[Accumulator.swift:75]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:85]
+        entry_0_q <= subspace_valid_0 ? entry_0 : 8'h00; // @[Accumulator.swift:64]
+        entry_1_q <= subspace_valid_1 ? entry_1 : 8'h00; // @[Accumulator.swift:64]
+        entry_2_q <= subspace_valid_2 ? entry_2 : 8'h00; // @[Accumulator.swift:64]
+        entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:64]
+        adder_l2_0 <= _t0; // @[Accumulator.swift:67]
+        tree_q <= adder_l2_0; // @[Accumulator.swift:67]
+        if (update_q & (chunk_q == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:76]
+        if (update_q & (chunk_q == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:76]
+        if (update_q & (chunk_q == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:76]
+        if (update_q & (chunk_q == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:76]
+        chunk_q <= control_chunk; // @[Accumulator.swift:74]
+        addend <= control_first_group ? 14'h0000 : _t2; // @[Accumulator.swift:75]
+        bias_q <= control_bias; // @[Accumulator.swift:83]
+        bias_qq <= bias_q; // @[Accumulator.swift:83]
+        group_sum_q <= group_sum; // @[Accumulator.swift:76]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:86]
     end
 endmodule
 

@@ -106,6 +106,10 @@ module pqa_lookup (
     wire [6:0] _t1;
     wire [6:0] _t2;
     wire last_chunk;
+    wire next_subspace_valid_0;
+    wire next_subspace_valid_1;
+    wire next_subspace_valid_2;
+    wire next_subspace_valid_3;
     wire _t3;
     wire [10:0] _t4;
     wire _t5;
@@ -180,36 +184,40 @@ module pqa_lookup (
     assign entries_first_group = read_first_group_d3; // @[Lookup.swift:23]
     assign entries_last_group = read_last_group_d3; // @[Lookup.swift:24]
     assign entries_last_chunk = read_last_chunk_d3; // @[Lookup.swift:25]
-    assign entries_word_0 = entries_0; // @[Lookup.swift:42]
-    assign entries_word_1 = entries_1; // @[Lookup.swift:42]
-    assign entries_word_2 = entries_2; // @[Lookup.swift:42]
-    assign entries_word_3 = entries_3; // @[Lookup.swift:42]
-    assign entries_subspace_valid_0 = read_subspace_valid_0_d3; // @[Lookup.swift:43]
-    assign entries_subspace_valid_1 = read_subspace_valid_1_d3; // @[Lookup.swift:43]
-    assign entries_subspace_valid_2 = read_subspace_valid_2_d3; // @[Lookup.swift:43]
-    assign entries_subspace_valid_3 = read_subspace_valid_3_d3; // @[Lookup.swift:43]
-    assign entries_bias = bias_word; // @[Lookup.swift:44]
-    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:117]
-    assign _t1 = _t0[6:0]; // @[Lookup.swift:117]
-    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:117]
-    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:116]
-    assign _t3 = active & last_chunk; // @[Lookup.swift:117]
-    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:151]
-    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:146]
-    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:144]
-    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:151]
-    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:151]
-    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:151]
-    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:151]
-    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:144]
-    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:151]
-    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:151]
-    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:146]
-    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:151]
-    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:151]
-    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:151]
-    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:151]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:163]
+    assign entries_word_0 = entries_0; // @[Lookup.swift:43]
+    assign entries_word_1 = entries_1; // @[Lookup.swift:43]
+    assign entries_word_2 = entries_2; // @[Lookup.swift:43]
+    assign entries_word_3 = entries_3; // @[Lookup.swift:43]
+    assign entries_subspace_valid_0 = read_subspace_valid_0_d3; // @[Lookup.swift:44]
+    assign entries_subspace_valid_1 = read_subspace_valid_1_d3; // @[Lookup.swift:44]
+    assign entries_subspace_valid_2 = read_subspace_valid_2_d3; // @[Lookup.swift:44]
+    assign entries_subspace_valid_3 = read_subspace_valid_3_d3; // @[Lookup.swift:44]
+    assign entries_bias = bias_word; // @[Lookup.swift:45]
+    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:120]
+    assign _t1 = _t0[6:0]; // @[Lookup.swift:120]
+    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:120]
+    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:117]
+    assign next_subspace_valid_0 = codes_valid ? (_t1 < _t2) : subspace_valid_0; // @[Lookup.swift:120]
+    assign next_subspace_valid_1 = codes_valid ? ((_t1 + 7'h01) < _t2) : subspace_valid_1; // @[Lookup.swift:120]
+    assign next_subspace_valid_2 = codes_valid ? ((_t1 + 7'h02) < _t2) : subspace_valid_2; // @[Lookup.swift:120]
+    assign next_subspace_valid_3 = codes_valid ? ((_t1 + 7'h03) < _t2) : subspace_valid_3; // @[Lookup.swift:120]
+    assign _t3 = active & last_chunk; // @[Lookup.swift:123]
+    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:156]
+    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:151]
+    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:149]
+    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:156]
+    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:156]
+    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:156]
+    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:156]
+    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:149]
+    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:156]
+    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:156]
+    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:151]
+    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:156]
+    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:156]
+    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:156]
+    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:156]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:168]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -228,70 +236,70 @@ module pqa_lookup (
             read_valid_d2 <= 1'b0;
             read_valid_d3 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:117]
-            else if (_t3) active <= 1'b0; // @[Lookup.swift:117]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:117]
-            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:117]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:117]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:117]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:117]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:117]
-            entries_0_enable_q <= active; // @[Lookup.swift:152]
-            entries_1_enable_q <= active; // @[Lookup.swift:152]
-            entries_2_enable_q <= active; // @[Lookup.swift:152]
-            entries_3_enable_q <= active; // @[Lookup.swift:152]
-            bias_word_enable_q <= active; // @[Lookup.swift:164]
-            read_valid_d1 <= active; // @[Lookup.swift:168]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:168]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:168]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:123]
+            else if (_t3) active <= 1'b0; // @[Lookup.swift:123]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:123]
+            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:123]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:123]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:123]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:123]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:123]
+            entries_0_enable_q <= active; // @[Lookup.swift:157]
+            entries_1_enable_q <= active; // @[Lookup.swift:157]
+            entries_2_enable_q <= active; // @[Lookup.swift:157]
+            entries_3_enable_q <= active; // @[Lookup.swift:157]
+            bias_word_enable_q <= active; // @[Lookup.swift:169]
+            read_valid_d1 <= active; // @[Lookup.swift:175]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:175]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:175]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:117]
-        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:117]
-        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:117]
-        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:117]
-        if (codes_valid) subspace_valid_0 <= _t1 < _t2; // @[Lookup.swift:117]
-        if (codes_valid) subspace_valid_1 <= (_t1 + 7'h01) < _t2; // @[Lookup.swift:117]
-        if (codes_valid) subspace_valid_2 <= (_t1 + 7'h02) < _t2; // @[Lookup.swift:117]
-        if (codes_valid) subspace_valid_3 <= (_t1 + 7'h03) < _t2; // @[Lookup.swift:117]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:151]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:151]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:151]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:151]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:163]
-        bias_word <= bias_word_word; // @[Lookup.swift:164]
-        read_bank_d1 <= bank; // @[Lookup.swift:168]
-        read_group_d1 <= group; // @[Lookup.swift:168]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:168]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:168]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:168]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:116]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:168]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:168]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:168]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:168]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:168]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:168]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:168]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:168]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:168]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:168]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:168]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:168]
-        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:170]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:170]
-        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:170]
-        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:170]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:170]
-        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:170]
-        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:170]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:170]
-        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:170]
-        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:170]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:170]
-        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:170]
+        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:123]
+        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:123]
+        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:123]
+        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:123]
+        subspace_valid_0 <= next_subspace_valid_0; // @[Lookup.swift:120]
+        subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:120]
+        subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:120]
+        subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:120]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:156]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:156]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:156]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:156]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:168]
+        bias_word <= bias_word_word; // @[Lookup.swift:169]
+        read_bank_d1 <= bank; // @[Lookup.swift:175]
+        read_group_d1 <= group; // @[Lookup.swift:175]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:175]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:175]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:175]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:117]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:175]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:175]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:175]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:175]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:175]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:175]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:175]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:175]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:175]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:175]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:175]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:175]
+        read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:120]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:177]
+        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:177]
+        read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:120]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:177]
+        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:177]
+        read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:120]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:177]
+        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:177]
+        read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:120]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:177]
+        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:177]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -332,16 +340,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (_t5) begin
-            table_0[table_write_address] <= _t6; // @[Lookup.swift:144]
+            table_0[table_write_address] <= _t6; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
         if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:152]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:157]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:152]
+        entries_0 <= entries_0_word; // @[Lookup.swift:157]
     end
 `endif
 
@@ -383,16 +391,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (_t5) begin
-            table_1[table_write_address] <= _t10; // @[Lookup.swift:144]
+            table_1[table_write_address] <= _t10; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
         if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:152]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:157]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:152]
+        entries_1 <= entries_1_word; // @[Lookup.swift:157]
     end
 `endif
 
@@ -434,16 +442,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (_t12) begin
-            table_2[table_write_address] <= _t6; // @[Lookup.swift:144]
+            table_2[table_write_address] <= _t6; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
         if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:152]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:157]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:152]
+        entries_2 <= entries_2_word; // @[Lookup.swift:157]
     end
 `endif
 
@@ -485,16 +493,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (_t12) begin
-            table_3[table_write_address] <= _t10; // @[Lookup.swift:144]
+            table_3[table_write_address] <= _t10; // @[Lookup.swift:149]
         end
     end
     always @(posedge clk) begin
         if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:152]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:157]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:152]
+        entries_3 <= entries_3_word; // @[Lookup.swift:157]
     end
 `endif
 
@@ -506,7 +514,7 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:164]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:169]
         end
     end
 

@@ -45,7 +45,7 @@
 //   done                 output  Bool
 //   done_bank            output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_rounding, bank1_rounding, bank0_range_mask, bank1_range_mask, q1_early_last_chunk, q1_early_bank, q1_early_chunk, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q3a_last_chunk, q3a_bank, q3_last_chunk, q3_bank, q2_first_channel, q3_channel_exists_0, q3_channel_exists_1, q3_channel_exists_2, q3_channel_exists_3, q3_channel_exists_4, q3_channel_exists_5, q3_channel_exists_6, q3_channel_exists_7, q3_channel_exists_8, q3_channel_exists_9, q3_channel_exists_10, q3_channel_exists_11, q3_channel_exists_12, q3_channel_exists_13, q3_channel_exists_14, q3_channel_exists_15, q4_data, q4_last, q4_bank
+//   bank0_rounding, bank1_rounding, bank0_range_mask, bank1_range_mask, q1_early_last_chunk_d1, q1_early_bank_d1, q1_early_chunk_d1, q1_early_last_chunk_d2, q1_early_bank_d2, q1_early_chunk_d2, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q3a_last_chunk, q3a_bank, q3_last_chunk, q3_bank, q2_first_channel, q3_channel_exists_0, q3_channel_exists_1, q3_channel_exists_2, q3_channel_exists_3, q3_channel_exists_4, q3_channel_exists_5, q3_channel_exists_6, q3_channel_exists_7, q3_channel_exists_8, q3_channel_exists_9, q3_channel_exists_10, q3_channel_exists_11, q3_channel_exists_12, q3_channel_exists_13, q3_channel_exists_14, q3_channel_exists_15, q4_data, q4_last, q4_bank
 `default_nettype none
 
 module pqa_requantizer (
@@ -91,11 +91,16 @@ module pqa_requantizer (
     reg  [34:0] bank1_rounding;
     reg  [34:0] bank0_range_mask;
     reg  [34:0] bank1_range_mask;
-    reg  q1_early_valid;
-    reg  q1_early_emit;
-    reg  q1_early_last_chunk;
-    reg  q1_early_bank;
-    reg  [2:0] q1_early_chunk;
+    reg  q1_early_valid_d1;
+    reg  q1_early_emit_d1;
+    reg  q1_early_last_chunk_d1;
+    reg  q1_early_bank_d1;
+    reg  [2:0] q1_early_chunk_d1;
+    reg  q1_early_valid_d2;
+    reg  q1_early_emit_d2;
+    reg  q1_early_last_chunk_d2;
+    reg  q1_early_bank_d2;
+    reg  [2:0] q1_early_chunk_d2;
     reg  q1_valid;
     reg  q1_emit;
     reg  q1_last_chunk;
@@ -121,22 +126,26 @@ module pqa_requantizer (
     wire [7:0] q3a_channels_left_copy_2_q;
     wire [7:0] q3a_channels_left_copy_3_q;
     wire [15:0] _t2;
-    wire [15:0] q0_multiplier_copy_0_q;
-    wire [15:0] q0_multiplier_copy_1_q;
-    wire [15:0] q0_multiplier_copy_2_q;
-    wire [15:0] q0_multiplier_copy_3_q;
-    wire [15:0] q0_multiplier_copy_4_q;
-    wire [15:0] q0_multiplier_copy_5_q;
-    wire [15:0] q0_multiplier_copy_6_q;
-    wire [15:0] q0_multiplier_copy_7_q;
-    wire [15:0] q0_multiplier_copy_8_q;
-    wire [15:0] q0_multiplier_copy_9_q;
-    wire [15:0] q0_multiplier_copy_10_q;
-    wire [15:0] q0_multiplier_copy_11_q;
-    wire [15:0] q0_multiplier_copy_12_q;
-    wire [15:0] q0_multiplier_copy_13_q;
-    wire [15:0] q0_multiplier_copy_14_q;
-    wire [15:0] q0_multiplier_copy_15_q;
+    wire [15:0] q0a_multiplier_copy_0_q;
+    wire [15:0] q0a_multiplier_copy_1_q;
+    wire [15:0] q0a_multiplier_copy_2_q;
+    wire [15:0] q0a_multiplier_copy_3_q;
+    wire [15:0] q0_multiplier_group0_copy_0_q;
+    wire [15:0] q0_multiplier_group0_copy_1_q;
+    wire [15:0] q0_multiplier_group0_copy_2_q;
+    wire [15:0] q0_multiplier_group0_copy_3_q;
+    wire [15:0] q0_multiplier_group1_copy_0_q;
+    wire [15:0] q0_multiplier_group1_copy_1_q;
+    wire [15:0] q0_multiplier_group1_copy_2_q;
+    wire [15:0] q0_multiplier_group1_copy_3_q;
+    wire [15:0] q0_multiplier_group2_copy_0_q;
+    wire [15:0] q0_multiplier_group2_copy_1_q;
+    wire [15:0] q0_multiplier_group2_copy_2_q;
+    wire [15:0] q0_multiplier_group2_copy_3_q;
+    wire [15:0] q0_multiplier_group3_copy_0_q;
+    wire [15:0] q0_multiplier_group3_copy_1_q;
+    wire [15:0] q0_multiplier_group3_copy_2_q;
+    wire [15:0] q0_multiplier_group3_copy_3_q;
     wire [34:0] _t3;
     wire [34:0] q1_rounding_copy_0_q;
     wire [34:0] q1_rounding_copy_1_q;
@@ -196,24 +205,26 @@ module pqa_requantizer (
     reg  q4_done;
     reg  q4_bank;
 
-    assign out_valid = q4_valid; // @[Requantizer.swift:95]
-    assign out_last = q4_last; // @[Requantizer.swift:95]
-    assign out_data = q4_data; // @[Requantizer.swift:96]
-    assign done = q4_done; // @[Requantizer.swift:97]
-    assign done_bank = q4_bank; // @[Requantizer.swift:97]
-    assign _t0 = {{5{1'b0}}, q1_chunk} << 4; // @[Requantizer.swift:126]
-    assign _t1 = {1'b0, (q2_bank ? bank_1_cout : bank_0_cout)} - {1'b0, q2_first_channel}; // @[Requantizer.swift:123]
-    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:123]
-    assign _t3 = q1_early_bank ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:123]
-    assign _t4 = q1_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:123]
-    assign _t5 = q3a_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:123]
-    assign _t6 = q2_bank ? bank1_range_mask : bank0_range_mask; // @[Requantizer.swift:123]
-    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:144]
+    assign out_valid = q4_valid; // @[Requantizer.swift:96]
+    assign out_last = q4_last; // @[Requantizer.swift:96]
+    assign out_data = q4_data; // @[Requantizer.swift:97]
+    assign done = q4_done; // @[Requantizer.swift:98]
+    assign done_bank = q4_bank; // @[Requantizer.swift:98]
+    assign _t0 = {{5{1'b0}}, q1_chunk} << 4; // @[Requantizer.swift:127]
+    assign _t1 = {1'b0, (q2_bank ? bank_1_cout : bank_0_cout)} - {1'b0, q2_first_channel}; // @[Requantizer.swift:124]
+    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:124]
+    assign _t3 = q1_early_bank_d2 ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:124]
+    assign _t4 = q1_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:124]
+    assign _t5 = q3a_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:124]
+    assign _t6 = q2_bank ? bank1_range_mask : bank0_range_mask; // @[Requantizer.swift:124]
+    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:148]
 
     always @(posedge clk) begin
         if (rst) begin
-            q1_early_valid <= 1'b0;
-            q1_early_emit <= 1'b0;
+            q1_early_valid_d1 <= 1'b0;
+            q1_early_emit_d1 <= 1'b0;
+            q1_early_valid_d2 <= 1'b0;
+            q1_early_emit_d2 <= 1'b0;
             q1_valid <= 1'b0;
             q1_emit <= 1'b0;
             q2_valid <= 1'b0;
@@ -225,58 +236,63 @@ module pqa_requantizer (
             q4_valid <= 1'b0;
             q4_done <= 1'b0;
         end else begin
-            q1_early_valid <= beat_valid; // @[Requantizer.swift:114]
-            q1_early_emit <= beat_emit; // @[Requantizer.swift:114]
-            q1_valid <= q1_early_valid; // @[Requantizer.swift:115]
-            q1_emit <= q1_early_emit; // @[Requantizer.swift:115]
-            q2_valid <= q1_valid; // @[Requantizer.swift:116]
-            q2_emit <= q1_emit; // @[Requantizer.swift:116]
-            q3a_valid <= q2_valid; // @[Requantizer.swift:117]
-            q3a_emit <= q2_emit; // @[Requantizer.swift:117]
-            q3_valid <= q3a_valid; // @[Requantizer.swift:118]
-            q3_emit <= q3a_emit; // @[Requantizer.swift:118]
-            q4_valid <= q3_emit; // @[Requantizer.swift:145]
-            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:147]
+            q1_early_valid_d1 <= beat_valid; // @[Requantizer.swift:115]
+            q1_early_emit_d1 <= beat_emit; // @[Requantizer.swift:115]
+            q1_early_valid_d2 <= q1_early_valid_d1; // @[Requantizer.swift:115]
+            q1_early_emit_d2 <= q1_early_emit_d1; // @[Requantizer.swift:115]
+            q1_valid <= q1_early_valid_d2; // @[Requantizer.swift:116]
+            q1_emit <= q1_early_emit_d2; // @[Requantizer.swift:116]
+            q2_valid <= q1_valid; // @[Requantizer.swift:117]
+            q2_emit <= q1_emit; // @[Requantizer.swift:117]
+            q3a_valid <= q2_valid; // @[Requantizer.swift:118]
+            q3a_emit <= q2_emit; // @[Requantizer.swift:118]
+            q3_valid <= q3a_valid; // @[Requantizer.swift:119]
+            q3_emit <= q3a_emit; // @[Requantizer.swift:119]
+            q4_valid <= q3_emit; // @[Requantizer.swift:149]
+            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:151]
         end
     end
 
     always @(posedge clk) begin
-        bank0_rounding <= (35'h000000001 << bank_0_shift) >> 1; // @[Requantizer.swift:107]
-        bank1_rounding <= (35'h000000001 << bank_1_shift) >> 1; // @[Requantizer.swift:107]
-        bank0_range_mask <= 35'h7ffffffff << ({1'b0, {bank_0_shift[4:3], 3'h0}} + 6'h07); // @[Requantizer.swift:111]
-        bank1_range_mask <= 35'h7ffffffff << ({1'b0, {bank_1_shift[4:3], 3'h0}} + 6'h07); // @[Requantizer.swift:111]
-        q1_early_last_chunk <= beat_last_chunk; // @[Requantizer.swift:114]
-        q1_early_bank <= beat_bank; // @[Requantizer.swift:114]
-        q1_early_chunk <= beat_chunk; // @[Requantizer.swift:114]
-        q1_last_chunk <= q1_early_last_chunk; // @[Requantizer.swift:115]
-        q1_bank <= q1_early_bank; // @[Requantizer.swift:115]
-        q1_chunk <= q1_early_chunk; // @[Requantizer.swift:115]
-        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:116]
-        q2_bank <= q1_bank; // @[Requantizer.swift:116]
-        q3a_last_chunk <= q2_last_chunk; // @[Requantizer.swift:117]
-        q3a_bank <= q2_bank; // @[Requantizer.swift:117]
-        q3_last_chunk <= q3a_last_chunk; // @[Requantizer.swift:118]
-        q3_bank <= q3a_bank; // @[Requantizer.swift:118]
-        q2_first_channel <= _t0[6:0]; // @[Requantizer.swift:126]
-        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:141]
-        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:141]
-        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:141]
-        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:141]
-        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:141]
-        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:141]
-        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:141]
-        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:141]
-        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:141]
-        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:141]
-        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:141]
-        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:141]
-        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:141]
-        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:141]
-        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:141]
-        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:141]
-        q4_data <= _t7; // @[Requantizer.swift:144]
-        q4_last <= q3_last_chunk; // @[Requantizer.swift:146]
-        q4_bank <= q3_bank; // @[Requantizer.swift:148]
+        bank0_rounding <= (35'h000000001 << bank_0_shift) >> 1; // @[Requantizer.swift:108]
+        bank1_rounding <= (35'h000000001 << bank_1_shift) >> 1; // @[Requantizer.swift:108]
+        bank0_range_mask <= 35'h7ffffffff << ({1'b0, {bank_0_shift[4:3], 3'h0}} + 6'h07); // @[Requantizer.swift:112]
+        bank1_range_mask <= 35'h7ffffffff << ({1'b0, {bank_1_shift[4:3], 3'h0}} + 6'h07); // @[Requantizer.swift:112]
+        q1_early_last_chunk_d1 <= beat_last_chunk; // @[Requantizer.swift:115]
+        q1_early_bank_d1 <= beat_bank; // @[Requantizer.swift:115]
+        q1_early_chunk_d1 <= beat_chunk; // @[Requantizer.swift:115]
+        q1_early_last_chunk_d2 <= q1_early_last_chunk_d1; // @[Requantizer.swift:115]
+        q1_early_bank_d2 <= q1_early_bank_d1; // @[Requantizer.swift:115]
+        q1_early_chunk_d2 <= q1_early_chunk_d1; // @[Requantizer.swift:115]
+        q1_last_chunk <= q1_early_last_chunk_d2; // @[Requantizer.swift:116]
+        q1_bank <= q1_early_bank_d2; // @[Requantizer.swift:116]
+        q1_chunk <= q1_early_chunk_d2; // @[Requantizer.swift:116]
+        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:117]
+        q2_bank <= q1_bank; // @[Requantizer.swift:117]
+        q3a_last_chunk <= q2_last_chunk; // @[Requantizer.swift:118]
+        q3a_bank <= q2_bank; // @[Requantizer.swift:118]
+        q3_last_chunk <= q3a_last_chunk; // @[Requantizer.swift:119]
+        q3_bank <= q3a_bank; // @[Requantizer.swift:119]
+        q2_first_channel <= _t0[6:0]; // @[Requantizer.swift:127]
+        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
+        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
+        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
+        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
+        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
+        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
+        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
+        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
+        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
+        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
+        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
+        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
+        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
+        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
+        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
+        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
+        q4_data <= _t7; // @[Requantizer.swift:148]
+        q4_last <= q3_last_chunk; // @[Requantizer.swift:150]
+        q4_bank <= q3_bank; // @[Requantizer.swift:152]
     end
 
     fanout_register_width8 q3a_channels_left_copy_0 (
@@ -303,100 +319,124 @@ module pqa_requantizer (
         .q(q3a_channels_left_copy_3_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_0 (
+    fanout_register_width16 q0a_multiplier_copy_0 (
         .clk(clk),
         .d(_t2),
-        .q(q0_multiplier_copy_0_q)
+        .q(q0a_multiplier_copy_0_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_1 (
+    fanout_register_width16 q0a_multiplier_copy_1 (
         .clk(clk),
         .d(_t2),
-        .q(q0_multiplier_copy_1_q)
+        .q(q0a_multiplier_copy_1_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_2 (
+    fanout_register_width16 q0a_multiplier_copy_2 (
         .clk(clk),
         .d(_t2),
-        .q(q0_multiplier_copy_2_q)
+        .q(q0a_multiplier_copy_2_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_3 (
+    fanout_register_width16 q0a_multiplier_copy_3 (
         .clk(clk),
         .d(_t2),
-        .q(q0_multiplier_copy_3_q)
+        .q(q0a_multiplier_copy_3_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_4 (
+    fanout_register_width16 q0_multiplier_group0_copy_0 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_4_q)
+        .d(q0a_multiplier_copy_0_q),
+        .q(q0_multiplier_group0_copy_0_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_5 (
+    fanout_register_width16 q0_multiplier_group0_copy_1 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_5_q)
+        .d(q0a_multiplier_copy_0_q),
+        .q(q0_multiplier_group0_copy_1_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_6 (
+    fanout_register_width16 q0_multiplier_group0_copy_2 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_6_q)
+        .d(q0a_multiplier_copy_0_q),
+        .q(q0_multiplier_group0_copy_2_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_7 (
+    fanout_register_width16 q0_multiplier_group0_copy_3 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_7_q)
+        .d(q0a_multiplier_copy_0_q),
+        .q(q0_multiplier_group0_copy_3_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_8 (
+    fanout_register_width16 q0_multiplier_group1_copy_0 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_8_q)
+        .d(q0a_multiplier_copy_1_q),
+        .q(q0_multiplier_group1_copy_0_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_9 (
+    fanout_register_width16 q0_multiplier_group1_copy_1 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_9_q)
+        .d(q0a_multiplier_copy_1_q),
+        .q(q0_multiplier_group1_copy_1_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_10 (
+    fanout_register_width16 q0_multiplier_group1_copy_2 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_10_q)
+        .d(q0a_multiplier_copy_1_q),
+        .q(q0_multiplier_group1_copy_2_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_11 (
+    fanout_register_width16 q0_multiplier_group1_copy_3 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_11_q)
+        .d(q0a_multiplier_copy_1_q),
+        .q(q0_multiplier_group1_copy_3_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_12 (
+    fanout_register_width16 q0_multiplier_group2_copy_0 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_12_q)
+        .d(q0a_multiplier_copy_2_q),
+        .q(q0_multiplier_group2_copy_0_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_13 (
+    fanout_register_width16 q0_multiplier_group2_copy_1 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_13_q)
+        .d(q0a_multiplier_copy_2_q),
+        .q(q0_multiplier_group2_copy_1_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_14 (
+    fanout_register_width16 q0_multiplier_group2_copy_2 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_14_q)
+        .d(q0a_multiplier_copy_2_q),
+        .q(q0_multiplier_group2_copy_2_q)
     );
 
-    fanout_register_width16 q0_multiplier_copy_15 (
+    fanout_register_width16 q0_multiplier_group2_copy_3 (
         .clk(clk),
-        .d(_t2),
-        .q(q0_multiplier_copy_15_q)
+        .d(q0a_multiplier_copy_2_q),
+        .q(q0_multiplier_group2_copy_3_q)
+    );
+
+    fanout_register_width16 q0_multiplier_group3_copy_0 (
+        .clk(clk),
+        .d(q0a_multiplier_copy_3_q),
+        .q(q0_multiplier_group3_copy_0_q)
+    );
+
+    fanout_register_width16 q0_multiplier_group3_copy_1 (
+        .clk(clk),
+        .d(q0a_multiplier_copy_3_q),
+        .q(q0_multiplier_group3_copy_1_q)
+    );
+
+    fanout_register_width16 q0_multiplier_group3_copy_2 (
+        .clk(clk),
+        .d(q0a_multiplier_copy_3_q),
+        .q(q0_multiplier_group3_copy_2_q)
+    );
+
+    fanout_register_width16 q0_multiplier_group3_copy_3 (
+        .clk(clk),
+        .d(q0a_multiplier_copy_3_q),
+        .q(q0_multiplier_group3_copy_3_q)
     );
 
     fanout_register_width35 q1_rounding_copy_0 (
@@ -498,7 +538,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_0 (
         .clk(clk),
         .accumulator(beat_accumulator_0),
-        .control_multiplier(q0_multiplier_copy_0_q),
+        .control_multiplier(q0_multiplier_group0_copy_0_q),
         .control_rounding(q1_rounding_copy_0_q),
         .control_shift(q2_shift_copy_0_q),
         .control_range_mask(q3a_range_mask_copy_0_q),
@@ -510,7 +550,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_1 (
         .clk(clk),
         .accumulator(beat_accumulator_1),
-        .control_multiplier(q0_multiplier_copy_1_q),
+        .control_multiplier(q0_multiplier_group0_copy_1_q),
         .control_rounding(q1_rounding_copy_0_q),
         .control_shift(q2_shift_copy_0_q),
         .control_range_mask(q3a_range_mask_copy_0_q),
@@ -522,7 +562,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_2 (
         .clk(clk),
         .accumulator(beat_accumulator_2),
-        .control_multiplier(q0_multiplier_copy_2_q),
+        .control_multiplier(q0_multiplier_group0_copy_2_q),
         .control_rounding(q1_rounding_copy_0_q),
         .control_shift(q2_shift_copy_0_q),
         .control_range_mask(q3a_range_mask_copy_0_q),
@@ -534,7 +574,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_3 (
         .clk(clk),
         .accumulator(beat_accumulator_3),
-        .control_multiplier(q0_multiplier_copy_3_q),
+        .control_multiplier(q0_multiplier_group0_copy_3_q),
         .control_rounding(q1_rounding_copy_0_q),
         .control_shift(q2_shift_copy_0_q),
         .control_range_mask(q3a_range_mask_copy_0_q),
@@ -546,7 +586,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_4 (
         .clk(clk),
         .accumulator(beat_accumulator_4),
-        .control_multiplier(q0_multiplier_copy_4_q),
+        .control_multiplier(q0_multiplier_group1_copy_0_q),
         .control_rounding(q1_rounding_copy_1_q),
         .control_shift(q2_shift_copy_1_q),
         .control_range_mask(q3a_range_mask_copy_1_q),
@@ -558,7 +598,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_5 (
         .clk(clk),
         .accumulator(beat_accumulator_5),
-        .control_multiplier(q0_multiplier_copy_5_q),
+        .control_multiplier(q0_multiplier_group1_copy_1_q),
         .control_rounding(q1_rounding_copy_1_q),
         .control_shift(q2_shift_copy_1_q),
         .control_range_mask(q3a_range_mask_copy_1_q),
@@ -570,7 +610,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_6 (
         .clk(clk),
         .accumulator(beat_accumulator_6),
-        .control_multiplier(q0_multiplier_copy_6_q),
+        .control_multiplier(q0_multiplier_group1_copy_2_q),
         .control_rounding(q1_rounding_copy_1_q),
         .control_shift(q2_shift_copy_1_q),
         .control_range_mask(q3a_range_mask_copy_1_q),
@@ -582,7 +622,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_7 (
         .clk(clk),
         .accumulator(beat_accumulator_7),
-        .control_multiplier(q0_multiplier_copy_7_q),
+        .control_multiplier(q0_multiplier_group1_copy_3_q),
         .control_rounding(q1_rounding_copy_1_q),
         .control_shift(q2_shift_copy_1_q),
         .control_range_mask(q3a_range_mask_copy_1_q),
@@ -594,7 +634,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_8 (
         .clk(clk),
         .accumulator(beat_accumulator_8),
-        .control_multiplier(q0_multiplier_copy_8_q),
+        .control_multiplier(q0_multiplier_group2_copy_0_q),
         .control_rounding(q1_rounding_copy_2_q),
         .control_shift(q2_shift_copy_2_q),
         .control_range_mask(q3a_range_mask_copy_2_q),
@@ -606,7 +646,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_9 (
         .clk(clk),
         .accumulator(beat_accumulator_9),
-        .control_multiplier(q0_multiplier_copy_9_q),
+        .control_multiplier(q0_multiplier_group2_copy_1_q),
         .control_rounding(q1_rounding_copy_2_q),
         .control_shift(q2_shift_copy_2_q),
         .control_range_mask(q3a_range_mask_copy_2_q),
@@ -618,7 +658,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_10 (
         .clk(clk),
         .accumulator(beat_accumulator_10),
-        .control_multiplier(q0_multiplier_copy_10_q),
+        .control_multiplier(q0_multiplier_group2_copy_2_q),
         .control_rounding(q1_rounding_copy_2_q),
         .control_shift(q2_shift_copy_2_q),
         .control_range_mask(q3a_range_mask_copy_2_q),
@@ -630,7 +670,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_11 (
         .clk(clk),
         .accumulator(beat_accumulator_11),
-        .control_multiplier(q0_multiplier_copy_11_q),
+        .control_multiplier(q0_multiplier_group2_copy_3_q),
         .control_rounding(q1_rounding_copy_2_q),
         .control_shift(q2_shift_copy_2_q),
         .control_range_mask(q3a_range_mask_copy_2_q),
@@ -642,7 +682,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_12 (
         .clk(clk),
         .accumulator(beat_accumulator_12),
-        .control_multiplier(q0_multiplier_copy_12_q),
+        .control_multiplier(q0_multiplier_group3_copy_0_q),
         .control_rounding(q1_rounding_copy_3_q),
         .control_shift(q2_shift_copy_3_q),
         .control_range_mask(q3a_range_mask_copy_3_q),
@@ -654,7 +694,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_13 (
         .clk(clk),
         .accumulator(beat_accumulator_13),
-        .control_multiplier(q0_multiplier_copy_13_q),
+        .control_multiplier(q0_multiplier_group3_copy_1_q),
         .control_rounding(q1_rounding_copy_3_q),
         .control_shift(q2_shift_copy_3_q),
         .control_range_mask(q3a_range_mask_copy_3_q),
@@ -666,7 +706,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_14 (
         .clk(clk),
         .accumulator(beat_accumulator_14),
-        .control_multiplier(q0_multiplier_copy_14_q),
+        .control_multiplier(q0_multiplier_group3_copy_2_q),
         .control_rounding(q1_rounding_copy_3_q),
         .control_shift(q2_shift_copy_3_q),
         .control_range_mask(q3a_range_mask_copy_3_q),
@@ -678,7 +718,7 @@ module pqa_requantizer (
     pqa_requantizer_lane u_lane_15 (
         .clk(clk),
         .accumulator(beat_accumulator_15),
-        .control_multiplier(q0_multiplier_copy_15_q),
+        .control_multiplier(q0_multiplier_group3_copy_3_q),
         .control_rounding(q1_rounding_copy_3_q),
         .control_shift(q2_shift_copy_3_q),
         .control_range_mask(q3a_range_mask_copy_3_q),

@@ -146,10 +146,10 @@ module pqa_slot_sequencer (
     wire [4:0] credits_plus_one_less;
     wire [4:0] credits_plus_one;
     wire [4:0] credits_less;
-    wire [5:0] _t9;
     wire [5:0] output_slack_plus_one_less;
-    wire [5:0] output_slack_plus_one;
     wire [5:0] output_slack_less;
+    wire [5:0] _t9;
+    wire [5:0] output_slack_plus_one;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -188,13 +188,13 @@ module pqa_slot_sequencer (
     assign _t7 = active_load_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:284]
     assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:293]
     assign _t8 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:300]
-    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:321]
-    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:321]
-    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:322]
-    assign _t9 = {1'b0, output_credits}; // @[SlotSequencer.swift:308]
-    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:321]
-    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:321]
-    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:322]
+    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:323]
+    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:323]
+    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:324]
+    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:311]
+    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:312]
+    assign _t9 = {1'b0, output_credits}; // @[SlotSequencer.swift:173]
+    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:314]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -254,10 +254,10 @@ module pqa_slot_sequencer (
             if (active_swap) last_column <= _t6 == 13'h0001; // @[SlotSequencer.swift:278]
             else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:258]
             if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:172]
-            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:322]
-            if (active_swap) output_slack <= output_pop ? (_t9 - {1'b0, next_column_beats_less_one}) : (_t9 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:308]
-            else if (output_pop) output_slack <= reserve ? output_slack_plus_one_less : output_slack_plus_one; // @[SlotSequencer.swift:308]
-            else if (reserve) output_slack <= output_slack_less; // @[SlotSequencer.swift:322]
+            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:324]
+            if (reserve) output_slack <= output_pop ? output_slack_plus_one_less : output_slack_less; // @[SlotSequencer.swift:173]
+            else if (active_swap) output_slack <= output_pop ? (_t9 - {1'b0, next_column_beats_less_one}) : (_t9 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:173]
+            else if (output_pop) output_slack <= output_slack_plus_one; // @[SlotSequencer.swift:314]
             if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:231]
             else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:236]
             lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:231]
