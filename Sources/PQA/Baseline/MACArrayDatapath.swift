@@ -76,9 +76,12 @@ struct MACLane: Circuit {
         func lane(_ word: Signal, _ index: Int, _ format: IntegerFormat) -> Signal {
             convert(word[high: (index + 1) * format.bits - 1, low: index * format.bits], signed: format.signed, to: Self.operandType(format))
         }
-        // The inputs registered beside the multipliers when the weights come from a block RAM column.
+        // The inputs registered beside the multipliers when the weights come
+        // from a block RAM column; the activations, the same for every lane,
+        // in a register synthesis keeps apart (`fannedOut`), so each lane
+        // reads its own copy, not one merged register across the array.
         let staged = design.weightsInBlockRAM
-        let activations = staged ? m.delayed(inputs.activations, name: "activations_q") : inputs.activations
+        let activations = staged ? m.fannedOut(inputs.activations, copies: 1, name: "activations_q")[0] : inputs.activations
         let weights = staged ? m.delayed(inputs.weights, name: "weights_q") : inputs.weights
         let products = (0..<c.parallelism.inVec).map { i -> Signal in
             let (x, w) = (lane(activations, i, formats.activation), lane(weights, i, formats.weight))
