@@ -163,10 +163,12 @@ struct MACArrayDatapath: Circuit {
         // Registered before the block RAMs (as the column word's read is, see `MACArrayInput`).
         let weightRead = m.delayed(op.valid, name: "weight_read_q", reset: 0)
         let weightAddressRegistered = m.delayed(weightAddress, name: "weight_address_q")
+        // Weight writes registered here, each lane's enable on its own (`StagedWrite`).
+        let weightsWrite = inputs.weightsWrite.staged(m, name: "weights_write")
         let weightWords = (0..<p.outVec).map { lane -> Signal in
             let memory = m.simpleDualPortRAM("weights_\(lane)", depth: 2 * design.weightWords, .unsigned(design.weightWordBits),
                                              readDuringWrite: .undefined)
-            m.when(inputs.weightsWrite.targets(lane)) { memory.write(address: inputs.weightsWrite.address, data: inputs.weightsWrite.data) }
+            m.when(weightsWrite.enable(lane)) { memory.write(address: weightsWrite.address, data: weightsWrite.word(lane)) }
             return memory.readRegistered(address: weightAddressRegistered.resized(to: memory.addressWidth), enable: weightRead,
                                          name: "weight_word_\(lane)")
         }
@@ -177,13 +179,20 @@ struct MACArrayDatapath: Circuit {
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
 
         // The operation waits beside the reads, products and adder trees.
-        let summed = m.delayed(op, cycles: MACArrayInput.readLatency + MACLane.productLatency(design) + design.adderStages, name: "summed")
+        // Each lane reads its own copy of its running sum's controls (a
+        // register a cycle ahead, kept apart by `fannedOut`), so no control
+        // register drives every lane's running sum.
+        let summedEarly = m.delayed(op, cycles: MACArrayInput.readLatency + MACLane.productLatency(design) + design.adderStages - 1,
+                                    name: "summed_early")
+        let summed = m.delayed(summedEarly, cycles: 1, name: "summed")
+        let firstCopies = m.fannedOut(summedEarly.firstInChunk, copies: p.outVec, name: "summed_first_in_chunk")
+        let validCopies = m.fannedOut(summedEarly.valid, copies: p.outVec, name: "summed_valid")
         let summedBias = m.delayed(bias, cycles: MACLane.productLatency(design) + design.adderStages, name: "summed_bias")
         let accumulators = weightWords.enumerated().map { lane, weights -> Signal in
             let unit = m.instance(MACLane(design: design), name: "u_lane_\(lane)")
             unit.inputs <== MACLane.Inputs(
                 activations: inputs.word, weights: weights,
-                control: MACLane.Control(first: summed.firstInChunk, valid: summed.valid,
+                control: MACLane.Control(first: firstCopies[lane], valid: validCopies[lane],
                                          bias: summedBias[high: (lane + 1) * biasFormat.bits - 1, low: lane * biasFormat.bits]))
             return unit.outputs
         }

@@ -157,9 +157,10 @@ struct BankedLoadPort {
         self.loadBank = loadBank
 
         // A memory beat is written two cycles after it moves (the beat, then
-        // its write, registered): the tlast beat's write lands as its commit's
-        // checks run, two cycles before the swap at the earliest, so a write
-        // never meets a read of its bank.
+        // its write, registered), or three where the memories' module
+        // registers the write again (`StagedWrite`): the tlast beat's write
+        // lands as its commit's checks run or a cycle later, before the swap
+        // at the earliest, so a write never meets a read of its bank.
         // Each memory's beats, decoded as they move and registered with them.
         let arrivals = memories.map { memory in
             m.delayed(stream.fire & (stream.data.kind == memory.kind), name: "\(memory.name)_beat_moved", reset: 0)

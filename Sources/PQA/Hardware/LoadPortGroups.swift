@@ -68,6 +68,40 @@ extension MemoryWrite {
 
     /// The word memory `memory` of a row takes.
     func word(_ memory: Int) -> Signal { grouping.word(of: data, memory: memory) }
+
+    /// The write a cycle later, registered inside the module whose memories
+    /// it writes (see `StagedWrite`); its registers' names start with `name`.
+    func staged(_ m: ModuleBuilder, name: String) -> StagedWrite { StagedWrite(self, m, name: name) }
+}
+
+/// A `MemoryWrite` registered beside the memories it writes, a cycle later:
+/// the address and the data once, each memory's enable decoded from the
+/// port and registered on its own (`enable(row:_:)`), so neither the index
+/// decode nor one enable register's route to memories spread over the
+/// device lies in front of a block RAM's write pins. A load beat's write
+/// then lands three cycles after the beat moves; the tlast beat's still
+/// lands before the swap that makes its bank the one read.
+struct StagedWrite {
+    private let port: MemoryWrite
+    private let m: ModuleBuilder
+    private let name: String
+    let address, data: Signal
+
+    fileprivate init(_ port: MemoryWrite, _ m: ModuleBuilder, name: String) {
+        self.port = port
+        self.m = m
+        self.name = name
+        address = m.delayed(port.address, name: "\(name)_address_q")
+        data = m.delayed(port.data, name: "\(name)_data_q")
+    }
+
+    /// Whether the write goes to memory `memory` of row `row`: a register of its own.
+    func enable(row: Int = 0, _ memory: Int) -> Signal {
+        m.delayed(port.targets(row: row, memory), name: "\(name)_enable_\(row)_\(memory)_q", reset: 0)
+    }
+
+    /// The word memory `memory` of a row takes.
+    func word(_ memory: Int) -> Signal { port.grouping.word(of: data, memory: memory) }
 }
 
 extension WordGrouping {

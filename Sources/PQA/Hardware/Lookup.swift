@@ -140,6 +140,8 @@ struct Lookup: Circuit {
             mux(bank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
         }
         let rows = m.product(group, c.maxima.np).resized(to: tableWidth)
+        // Table writes registered here, each table's enable on its own (`StagedWrite`).
+        let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
         let words = heldCodes.enumerated().map { s, code -> Signal in
             let type = SignalType.unsigned(design.tableWordBits)
             let memory: Memory
@@ -147,8 +149,8 @@ struct Lookup: Circuit {
                 memory = m.rom("table_\(s)", type, words: fixed.tables[s])
             } else {
                 memory = m.simpleDualPortRAM("table_\(s)", depth: 2 * design.tableWords, type, readDuringWrite: .undefined)
-                if let write = inputs.tableWrite {
-                    m.when(write.targets(s)) { memory.write(address: write.address, data: write.word(s)) }
+                if let write = tableWrite {
+                    m.when(write.enable(s)) { memory.write(address: write.address, data: write.word(s)) }
                 }
             }
             let address = (bankBase(design.tableWords, tableWidth)
