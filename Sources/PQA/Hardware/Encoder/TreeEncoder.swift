@@ -54,21 +54,27 @@ struct TreeEncoder: Circuit {
         let group = op.group.resized(to: addressType.width)
         let address = mux(op.bank, (group + design.treeWords).named("tree_address_bank1"), group).named("tree_address")
         // With the words: capture, and the walk's start on the last chunk.
-        let fetched = m.delayed(TreeStep(op), cycles: InputBuffer.readLatency, name: "fetched")
+        let fetchedEarly = m.delayed(TreeStep(op), cycles: InputBuffer.readLatency - 1, name: "fetched_early")
+        let fetched = m.delayed(fetchedEarly, cycles: 1, name: "fetched")
         let start = (fetched.valid & fetched.lastChunk).named("walk_start")
+        // Each subspace reads its own copy of the capture and the start (a
+        // register a cycle ahead, kept apart by `fannedOut`): they enable
+        // every element and threshold register of the subspaces.
+        let captures = m.fannedOut(fetchedEarly.valid, copies: p.nsVec, name: "capture")
+        let starts = m.fannedOut(fetchedEarly.valid & fetchedEarly.lastChunk, copies: p.nsVec, name: "walk_start")
         // Level l is walked l + 1 cycles after the start; the layer's trees have it when Np > 2^l.
         let np = perBank(fetched.bank, inputs.banks.map(\.np))
         let active = (0..<levels).map { level in m.delayed(np > (1 << level), cycles: level + 1, name: "active_\(level)") }
-        let control = TreeControl(read: op.valid, address: address, capture: fetched.valid, chunk: fetched.chunk, start: start,
-                                  active: active)
 
         let a = c.formats.activation
+        // Tree writes registered here, each subspace's enable on its own (`StagedWrite`).
+        let treeWrite = inputs.write?.staged(m, name: "tree_write")
         let codes = (0..<p.nsVec).map { s -> Signal in
             let subspace = m.instance(TreeSubspaceEncoder(design: design), name: "u_tree_subspace_\(s)")
-            let write = inputs.write.map { write in
-                TreeWrite(enable: write.targets(s), address: write.address, data: write.word(s))
-            }
+            let write = treeWrite.map { write in TreeWrite(enable: write.enable(s), address: write.address, data: write.word(s)) }
             let column = inputs.column[high: (s + 1) * p.lsVec * a.bits - 1, low: s * p.lsVec * a.bits]
+            let control = TreeControl(read: op.valid, address: address, capture: captures[s], chunk: fetched.chunk, start: starts[s],
+                                      active: active)
             if let write { subspace.inputs <== TreeSubspaceEncoder.Inputs(write: write, column: column, control: control) }
             return subspace.outputs
         }
