@@ -109,6 +109,16 @@ func yosysAvailable() -> Bool { ProcessInfo.processInfo.environment["CI"] == "tr
         #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4"] == 36, "\(report.cells)")
     }
 
+    /// A memory read asynchronously stays in LUT RAM on ECP5 whatever its
+    /// size: a FIFO of 63 beats of 107 bits (64 words of 108, three 36-bit
+    /// tiles by the cost rule), whose head Yosys would otherwise read from
+    /// block RAM without its output register.
+    @Test(.enabled(if: yosysAvailable()))
+    func asynchronouslyReadMemoriesStayInLUTRAMOnECP5() throws {
+        let report = try Synthesis.run(DesignFiles(top: try StreamFIFO(depth: 63, width: 107).elaborate()), target: .ecp5)
+        #expect(report.cells["DP16KD"] == nil && report.cells["TRELLIS_DPR16X4", default: 0] > 0, "\(report.cells)")
+    }
+
     /// A registered read of a memory worth a block RAM becomes DP16KD tiles
     /// whose own output register holds the word, no fabric flip-flop left
     /// after the RAM: in the 36-bit mode (300 words of 20 bits: one tile;

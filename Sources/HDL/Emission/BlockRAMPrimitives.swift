@@ -65,13 +65,15 @@ enum BlockRAMPrimitives {
     }
 
     /// Whether a written memory in the portable form belongs in LUT RAM on
-    /// ECP5 by `prefersBlockRAM`. The emitter marks these memories
-    /// `ram_style = "distributed"` for ECP5 (`PQA_ECP5`), so Yosys does not
-    /// weigh them otherwise and put one in block RAM without its output
-    /// register, whose 5.6 ns would then start the path after it.
+    /// ECP5: by `prefersBlockRAM`, or because a port reads it
+    /// asynchronously (a FIFO's head), which only LUT RAM does. The emitter
+    /// marks these memories `ram_style = "distributed"` for ECP5
+    /// (`PQA_ECP5`), so Yosys does not weigh them otherwise and put one in
+    /// block RAM without its output register (an asynchronous read's next
+    /// register taken into the RAM), whose 5.6 ns would then start the path after it.
     static func belongsInLUTRAM(_ memory: MemorySpec) -> Bool {
         memory.writePort != nil && ecp5Shape(depth: memory.depth, width: memory.type.width) != nil
-            && !prefersBlockRAM(depth: memory.depth, width: memory.type.width)
+            && (!prefersBlockRAM(depth: memory.depth, width: memory.type.width) || memory.readPorts.contains { !$0.synchronous })
     }
 
     /// The DP16KD configuration for `depth` words of `width` bits, if any
