@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
+//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
 `default_nettype none
 
 module pqa_lookup (
@@ -112,7 +112,10 @@ module pqa_lookup (
     wire next_subspace_valid_3;
     wire _t3;
     wire [10:0] _t4;
+    reg  [10:0] table_write_address_q;
+    reg  [255:0] table_write_data_q;
     wire _t5;
+    reg  table_write_enable_0_0_q;
     wire [127:0] _t6;
     wire [10:0] _t7;
     wire [13:0] _t8;
@@ -120,16 +123,19 @@ module pqa_lookup (
     wire [10:0] table_address_0;
     reg  [10:0] entries_0_address_q;
     reg  entries_0_enable_q;
+    reg  table_write_enable_0_1_q;
     wire [127:0] _t10;
     wire [13:0] _t11;
     wire [10:0] table_address_1;
     reg  [10:0] entries_1_address_q;
     reg  entries_1_enable_q;
     wire _t12;
+    reg  table_write_enable_0_2_q;
     wire [13:0] _t13;
     wire [10:0] table_address_2;
     reg  [10:0] entries_2_address_q;
     reg  entries_2_enable_q;
+    reg  table_write_enable_0_3_q;
     wire [13:0] _t14;
     wire [10:0] table_address_3;
     reg  [10:0] entries_3_address_q;
@@ -202,22 +208,22 @@ module pqa_lookup (
     assign next_subspace_valid_2 = codes_valid ? ((_t1 + 7'h02) < _t2) : subspace_valid_2; // @[Lookup.swift:120]
     assign next_subspace_valid_3 = codes_valid ? ((_t1 + 7'h03) < _t2) : subspace_valid_3; // @[Lookup.swift:120]
     assign _t3 = active & last_chunk; // @[Lookup.swift:123]
-    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:156]
-    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[Lookup.swift:151]
-    assign _t6 = table_write_data[127:0]; // @[Lookup.swift:149]
-    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:156]
-    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:156]
-    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:156]
-    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:156]
-    assign _t10 = table_write_data[255:128]; // @[Lookup.swift:149]
-    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:156]
-    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:156]
-    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[Lookup.swift:151]
-    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:156]
-    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:156]
-    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:156]
-    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:156]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:168]
+    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:158]
+    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
+    assign _t6 = table_write_data_q[127:0]; // @[Lookup.swift:151]
+    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:158]
+    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:158]
+    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:158]
+    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:158]
+    assign _t10 = table_write_data_q[255:128]; // @[Lookup.swift:151]
+    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:158]
+    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:158]
+    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
+    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:158]
+    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:158]
+    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:158]
+    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:158]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:170]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -227,9 +233,13 @@ module pqa_lookup (
             group <= 5'h00;
             first_group <= 1'b0;
             last_group <= 1'b0;
+            table_write_enable_0_0_q <= 1'b0;
             entries_0_enable_q <= 1'b0;
+            table_write_enable_0_1_q <= 1'b0;
             entries_1_enable_q <= 1'b0;
+            table_write_enable_0_2_q <= 1'b0;
             entries_2_enable_q <= 1'b0;
+            table_write_enable_0_3_q <= 1'b0;
             entries_3_enable_q <= 1'b0;
             bias_word_enable_q <= 1'b0;
             read_valid_d1 <= 1'b0;
@@ -244,14 +254,18 @@ module pqa_lookup (
             if (codes_valid) group <= codes_group; // @[Lookup.swift:123]
             if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:123]
             if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:123]
-            entries_0_enable_q <= active; // @[Lookup.swift:157]
-            entries_1_enable_q <= active; // @[Lookup.swift:157]
-            entries_2_enable_q <= active; // @[Lookup.swift:157]
-            entries_3_enable_q <= active; // @[Lookup.swift:157]
-            bias_word_enable_q <= active; // @[Lookup.swift:169]
-            read_valid_d1 <= active; // @[Lookup.swift:175]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:175]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:175]
+            table_write_enable_0_0_q <= _t5; // @[LoadPortGroups.swift:100]
+            entries_0_enable_q <= active; // @[Lookup.swift:159]
+            table_write_enable_0_1_q <= _t5; // @[LoadPortGroups.swift:100]
+            entries_1_enable_q <= active; // @[Lookup.swift:159]
+            table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
+            entries_2_enable_q <= active; // @[Lookup.swift:159]
+            table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
+            entries_3_enable_q <= active; // @[Lookup.swift:159]
+            bias_word_enable_q <= active; // @[Lookup.swift:171]
+            read_valid_d1 <= active; // @[Lookup.swift:177]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:177]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:177]
         end
     end
 
@@ -264,42 +278,44 @@ module pqa_lookup (
         subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:120]
         subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:120]
         subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:120]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:156]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:156]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:156]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:156]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:168]
-        bias_word <= bias_word_word; // @[Lookup.swift:169]
-        read_bank_d1 <= bank; // @[Lookup.swift:175]
-        read_group_d1 <= group; // @[Lookup.swift:175]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:175]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:175]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:175]
+        table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
+        table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:158]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:158]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:158]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:158]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:170]
+        bias_word <= bias_word_word; // @[Lookup.swift:171]
+        read_bank_d1 <= bank; // @[Lookup.swift:177]
+        read_group_d1 <= group; // @[Lookup.swift:177]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:177]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:177]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:177]
         read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:117]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:175]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:175]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:175]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:175]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:175]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:175]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:175]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:175]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:175]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:175]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:175]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:175]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:177]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:177]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:177]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:177]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:177]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:177]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:177]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:177]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:177]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:177]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:177]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:177]
         read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:120]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:177]
-        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:177]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:179]
+        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:179]
         read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:120]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:177]
-        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:177]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:179]
+        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:179]
         read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:120]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:177]
-        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:177]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:179]
+        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:179]
         read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:120]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:177]
-        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:177]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:179]
+        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:179]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -311,7 +327,7 @@ module pqa_lookup (
     genvar table_0_tile;
     generate
         for (table_0_tile = 0; table_0_tile < 15; table_0_tile = table_0_tile + 1) begin : table_0_bram
-            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] write_pins = {table_write_address_q, 3'b0};
             wire [13:0] read_pins = {entries_0_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_0_write_data[9 * table_0_tile +: 9]};
             wire [17:0] data_out;
@@ -319,7 +335,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t5), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(table_write_enable_0_0_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -339,17 +355,17 @@ module pqa_lookup (
     reg  [127:0] entries_0_word;
     reg  [127:0] entries_0;
     always @(posedge clk) begin
-        if (_t5) begin
-            table_0[table_write_address] <= _t6; // @[Lookup.swift:149]
+        if (table_write_enable_0_0_q) begin
+            table_0[table_write_address_q] <= _t6; // @[Lookup.swift:151]
         end
     end
     always @(posedge clk) begin
         if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:157]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:159]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:157]
+        entries_0 <= entries_0_word; // @[Lookup.swift:159]
     end
 `endif
 
@@ -362,7 +378,7 @@ module pqa_lookup (
     genvar table_1_tile;
     generate
         for (table_1_tile = 0; table_1_tile < 15; table_1_tile = table_1_tile + 1) begin : table_1_bram
-            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] write_pins = {table_write_address_q, 3'b0};
             wire [13:0] read_pins = {entries_1_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_1_write_data[9 * table_1_tile +: 9]};
             wire [17:0] data_out;
@@ -370,7 +386,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t5), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(table_write_enable_0_1_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -390,17 +406,17 @@ module pqa_lookup (
     reg  [127:0] entries_1_word;
     reg  [127:0] entries_1;
     always @(posedge clk) begin
-        if (_t5) begin
-            table_1[table_write_address] <= _t10; // @[Lookup.swift:149]
+        if (table_write_enable_0_1_q) begin
+            table_1[table_write_address_q] <= _t10; // @[Lookup.swift:151]
         end
     end
     always @(posedge clk) begin
         if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:157]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:159]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:157]
+        entries_1 <= entries_1_word; // @[Lookup.swift:159]
     end
 `endif
 
@@ -413,7 +429,7 @@ module pqa_lookup (
     genvar table_2_tile;
     generate
         for (table_2_tile = 0; table_2_tile < 15; table_2_tile = table_2_tile + 1) begin : table_2_bram
-            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] write_pins = {table_write_address_q, 3'b0};
             wire [13:0] read_pins = {entries_2_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_2_write_data[9 * table_2_tile +: 9]};
             wire [17:0] data_out;
@@ -421,7 +437,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t12), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(table_write_enable_0_2_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -441,17 +457,17 @@ module pqa_lookup (
     reg  [127:0] entries_2_word;
     reg  [127:0] entries_2;
     always @(posedge clk) begin
-        if (_t12) begin
-            table_2[table_write_address] <= _t6; // @[Lookup.swift:149]
+        if (table_write_enable_0_2_q) begin
+            table_2[table_write_address_q] <= _t6; // @[Lookup.swift:151]
         end
     end
     always @(posedge clk) begin
         if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:157]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:159]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:157]
+        entries_2 <= entries_2_word; // @[Lookup.swift:159]
     end
 `endif
 
@@ -464,7 +480,7 @@ module pqa_lookup (
     genvar table_3_tile;
     generate
         for (table_3_tile = 0; table_3_tile < 15; table_3_tile = table_3_tile + 1) begin : table_3_bram
-            wire [13:0] write_pins = {table_write_address, 3'b0};
+            wire [13:0] write_pins = {table_write_address_q, 3'b0};
             wire [13:0] read_pins = {entries_3_address_q, 3'b0};
             wire [17:0] data_in = {9'b0, table_3_write_data[9 * table_3_tile +: 9]};
             wire [17:0] data_out;
@@ -472,7 +488,7 @@ module pqa_lookup (
             DP16KD #(.DATA_WIDTH_A(9), .DATA_WIDTH_B(9), .REGMODE_A("NOREG"), .REGMODE_B("OUTREG"),
                      .CSDECODE_A("0b000"), .CSDECODE_B("0b000"), .WRITEMODE_A("NORMAL"), .WRITEMODE_B("NORMAL"),
                      .RESETMODE("SYNC"), .GSR("AUTO")) tile (
-                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(_t12), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
+                .CLKA(clk), .CEA(1'b1), .OCEA(1'b1), .WEA(table_write_enable_0_3_q), .RSTA(1'b0), .CSA0(1'b0), .CSA1(1'b0), .CSA2(1'b0),
                 .ADA0(write_pins[0]), .ADA1(write_pins[1]), .ADA2(write_pins[2]), .ADA3(write_pins[3]), .ADA4(write_pins[4]), .ADA5(write_pins[5]), .ADA6(write_pins[6]), .ADA7(write_pins[7]), .ADA8(write_pins[8]),
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
@@ -492,17 +508,17 @@ module pqa_lookup (
     reg  [127:0] entries_3_word;
     reg  [127:0] entries_3;
     always @(posedge clk) begin
-        if (_t12) begin
-            table_3[table_write_address] <= _t10; // @[Lookup.swift:149]
+        if (table_write_enable_0_3_q) begin
+            table_3[table_write_address_q] <= _t10; // @[Lookup.swift:151]
         end
     end
     always @(posedge clk) begin
         if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:157]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:159]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:157]
+        entries_3 <= entries_3_word; // @[Lookup.swift:159]
     end
 `endif
 
@@ -514,7 +530,7 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:169]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:171]
         end
     end
 
