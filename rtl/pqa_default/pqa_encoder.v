@@ -40,7 +40,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0, exists_1, exists_2, exists_3, exists_4, exists_5, exists_6, exists_7, exists_8, exists_9, exists_10, exists_11, exists_12, exists_13, exists_14, exists_15, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0_d1, exists_0_d2, exists_0_d3, exists_0_d4, exists_0_d5, exists_1_d1, exists_1_d2, exists_1_d3, exists_1_d4, exists_1_d5, exists_2_d1, exists_2_d2, exists_2_d3, exists_2_d4, exists_2_d5, exists_3_d1, exists_3_d2, exists_3_d3, exists_3_d4, exists_3_d5, exists_4_d1, exists_4_d2, exists_4_d3, exists_4_d4, exists_4_d5, exists_5_d1, exists_5_d2, exists_5_d3, exists_5_d4, exists_5_d5, exists_6_d1, exists_6_d2, exists_6_d3, exists_6_d4, exists_6_d5, exists_7_d1, exists_7_d2, exists_7_d3, exists_7_d4, exists_7_d5, exists_8_d1, exists_8_d2, exists_8_d3, exists_8_d4, exists_8_d5, exists_9_d1, exists_9_d2, exists_9_d3, exists_9_d4, exists_9_d5, exists_10_d1, exists_10_d2, exists_10_d3, exists_10_d4, exists_10_d5, exists_11_d1, exists_11_d2, exists_11_d3, exists_11_d4, exists_11_d5, exists_12_d1, exists_12_d2, exists_12_d3, exists_12_d4, exists_12_d5, exists_13_d1, exists_13_d2, exists_13_d3, exists_13_d4, exists_13_d5, exists_14_d1, exists_14_d2, exists_14_d3, exists_14_d4, exists_14_d5, exists_15_d1, exists_15_d2, exists_15_d3, exists_15_d4, exists_15_d5, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -176,22 +176,86 @@ module pqa_encoder (
     wire [4:0] _t4;
     wire [5:0] _t5;
     wire [4:0] _t6;
-    reg  exists_0;
-    reg  exists_1;
-    reg  exists_2;
-    reg  exists_3;
-    reg  exists_4;
-    reg  exists_5;
-    reg  exists_6;
-    reg  exists_7;
-    reg  exists_8;
-    reg  exists_9;
-    reg  exists_10;
-    reg  exists_11;
-    reg  exists_12;
-    reg  exists_13;
-    reg  exists_14;
-    reg  exists_15;
+    reg  exists_0_d1;
+    reg  exists_0_d2;
+    reg  exists_0_d3;
+    reg  exists_0_d4;
+    reg  exists_0_d5;
+    reg  exists_1_d1;
+    reg  exists_1_d2;
+    reg  exists_1_d3;
+    reg  exists_1_d4;
+    reg  exists_1_d5;
+    reg  exists_2_d1;
+    reg  exists_2_d2;
+    reg  exists_2_d3;
+    reg  exists_2_d4;
+    reg  exists_2_d5;
+    reg  exists_3_d1;
+    reg  exists_3_d2;
+    reg  exists_3_d3;
+    reg  exists_3_d4;
+    reg  exists_3_d5;
+    reg  exists_4_d1;
+    reg  exists_4_d2;
+    reg  exists_4_d3;
+    reg  exists_4_d4;
+    reg  exists_4_d5;
+    reg  exists_5_d1;
+    reg  exists_5_d2;
+    reg  exists_5_d3;
+    reg  exists_5_d4;
+    reg  exists_5_d5;
+    reg  exists_6_d1;
+    reg  exists_6_d2;
+    reg  exists_6_d3;
+    reg  exists_6_d4;
+    reg  exists_6_d5;
+    reg  exists_7_d1;
+    reg  exists_7_d2;
+    reg  exists_7_d3;
+    reg  exists_7_d4;
+    reg  exists_7_d5;
+    reg  exists_8_d1;
+    reg  exists_8_d2;
+    reg  exists_8_d3;
+    reg  exists_8_d4;
+    reg  exists_8_d5;
+    reg  exists_9_d1;
+    reg  exists_9_d2;
+    reg  exists_9_d3;
+    reg  exists_9_d4;
+    reg  exists_9_d5;
+    reg  exists_10_d1;
+    reg  exists_10_d2;
+    reg  exists_10_d3;
+    reg  exists_10_d4;
+    reg  exists_10_d5;
+    reg  exists_11_d1;
+    reg  exists_11_d2;
+    reg  exists_11_d3;
+    reg  exists_11_d4;
+    reg  exists_11_d5;
+    reg  exists_12_d1;
+    reg  exists_12_d2;
+    reg  exists_12_d3;
+    reg  exists_12_d4;
+    reg  exists_12_d5;
+    reg  exists_13_d1;
+    reg  exists_13_d2;
+    reg  exists_13_d3;
+    reg  exists_13_d4;
+    reg  exists_13_d5;
+    reg  exists_14_d1;
+    reg  exists_14_d2;
+    reg  exists_14_d3;
+    reg  exists_14_d4;
+    reg  exists_14_d5;
+    reg  exists_15_d1;
+    reg  exists_15_d2;
+    reg  exists_15_d3;
+    reg  exists_15_d4;
+    reg  exists_15_d5;
     reg  chunk_done_valid_d1;
     reg  chunk_done_valid_d2;
     reg  chunk_done_valid_d3;
@@ -270,32 +334,32 @@ module pqa_encoder (
     assign _t1 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:95]
     assign _t2 = (_t1) + (_t1 << 3); // @[DistanceEncoder.swift:95]
     assign _t3 = _t2[3:0]; // @[DistanceEncoder.swift:95]
-    assign _t4 = summed_bank_d4 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:104]
-    assign _t5 = {{5{1'b0}}, summed_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:104]
-    assign _t6 = _t5[4:0]; // @[DistanceEncoder.swift:104]
-    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:108]
-    assign _t7 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:112]
-    assign chunk_base = _t7[3:0]; // @[DistanceEncoder.swift:112]
-    assign _t8 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:117]
-    assign _t9 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:117]
-    assign _t10 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:117]
-    assign _t11 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:117]
-    assign _t12 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:117]
-    assign _t13 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:117]
-    assign _t14 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:117]
-    assign _t15 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:117]
-    assign _t16 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:117]
-    assign _t17 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:117]
-    assign _t18 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:117]
-    assign _t19 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:117]
-    assign _t20 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:117]
-    assign _t21 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:117]
-    assign _t22 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:117]
-    assign _t23 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:117]
-    assign _t24 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:117]
-    assign _t25 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:117]
-    assign _t26 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:117]
-    assign _t27 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:117]
+    assign _t4 = reading_bank_d2 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:106]
+    assign _t5 = {{5{1'b0}}, reading_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:106]
+    assign _t6 = _t5[4:0]; // @[DistanceEncoder.swift:106]
+    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:111]
+    assign _t7 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:115]
+    assign chunk_base = _t7[3:0]; // @[DistanceEncoder.swift:115]
+    assign _t8 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:120]
+    assign _t9 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:120]
+    assign _t10 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:120]
+    assign _t11 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:120]
+    assign _t12 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:120]
+    assign _t13 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:120]
+    assign _t14 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:120]
+    assign _t15 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:120]
+    assign _t16 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:120]
+    assign _t17 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:120]
+    assign _t18 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:120]
+    assign _t19 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:120]
+    assign _t20 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:120]
+    assign _t21 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:120]
+    assign _t22 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:120]
+    assign _t23 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:120]
+    assign _t24 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:120]
+    assign _t25 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:120]
+    assign _t26 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:120]
+    assign _t27 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:120]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -320,12 +384,12 @@ module pqa_encoder (
             summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:97]
             summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:97]
             summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:97]
-            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:100]
-            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:106]
-            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:106]
-            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:106]
-            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:106]
-            codes_valid_q <= finishing; // @[DistanceEncoder.swift:108]
+            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:101]
+            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:109]
+            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:109]
+            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:109]
+            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:109]
+            codes_valid_q <= finishing; // @[DistanceEncoder.swift:111]
         end
     end
 
@@ -404,62 +468,126 @@ module pqa_encoder (
         summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:97]
         summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:97]
         summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:97]
-        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:100]
-        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:100]
-        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:100]
-        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:100]
-        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:100]
-        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:100]
-        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:100]
-        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:100]
-        exists_0 <= _t6 < _t4; // @[DistanceEncoder.swift:104]
-        exists_1 <= (_t6 + 5'h01) < _t4; // @[DistanceEncoder.swift:104]
-        exists_2 <= (_t6 + 5'h02) < _t4; // @[DistanceEncoder.swift:104]
-        exists_3 <= (_t6 + 5'h03) < _t4; // @[DistanceEncoder.swift:104]
-        exists_4 <= (_t6 + 5'h04) < _t4; // @[DistanceEncoder.swift:104]
-        exists_5 <= (_t6 + 5'h05) < _t4; // @[DistanceEncoder.swift:104]
-        exists_6 <= (_t6 + 5'h06) < _t4; // @[DistanceEncoder.swift:104]
-        exists_7 <= (_t6 + 5'h07) < _t4; // @[DistanceEncoder.swift:104]
-        exists_8 <= (_t6 + 5'h08) < _t4; // @[DistanceEncoder.swift:104]
-        exists_9 <= (_t6 + 5'h09) < _t4; // @[DistanceEncoder.swift:104]
-        exists_10 <= (_t6 + 5'h0a) < _t4; // @[DistanceEncoder.swift:104]
-        exists_11 <= (_t6 + 5'h0b) < _t4; // @[DistanceEncoder.swift:104]
-        exists_12 <= (_t6 + 5'h0c) < _t4; // @[DistanceEncoder.swift:104]
-        exists_13 <= (_t6 + 5'h0d) < _t4; // @[DistanceEncoder.swift:104]
-        exists_14 <= (_t6 + 5'h0e) < _t4; // @[DistanceEncoder.swift:104]
-        exists_15 <= (_t6 + 5'h0f) < _t4; // @[DistanceEncoder.swift:104]
-        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:107]
-        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:107]
-        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:107]
-        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:107]
-        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:107]
-        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:107]
-        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:107]
-        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:107]
-        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:107]
-        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:107]
-        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:107]
-        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:107]
-        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:107]
-        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:107]
-        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:107]
-        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:107]
-        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:107]
-        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:107]
-        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:107]
-        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:107]
-        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:107]
-        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:107]
-        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:107]
-        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:107]
-        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:107]
-        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:107]
-        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:107]
-        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:107]
-        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:128]
-        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:129]
-        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:130]
-        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:131]
+        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:101]
+        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:101]
+        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
+        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:101]
+        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
+        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
+        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:101]
+        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:101]
+        exists_0_d1 <= _t6 < _t4; // @[DistanceEncoder.swift:106]
+        exists_0_d2 <= exists_0_d1; // @[DistanceEncoder.swift:106]
+        exists_0_d3 <= exists_0_d2; // @[DistanceEncoder.swift:106]
+        exists_0_d4 <= exists_0_d3; // @[DistanceEncoder.swift:106]
+        exists_0_d5 <= exists_0_d4; // @[DistanceEncoder.swift:106]
+        exists_1_d1 <= (_t6 + 5'h01) < _t4; // @[DistanceEncoder.swift:106]
+        exists_1_d2 <= exists_1_d1; // @[DistanceEncoder.swift:106]
+        exists_1_d3 <= exists_1_d2; // @[DistanceEncoder.swift:106]
+        exists_1_d4 <= exists_1_d3; // @[DistanceEncoder.swift:106]
+        exists_1_d5 <= exists_1_d4; // @[DistanceEncoder.swift:106]
+        exists_2_d1 <= (_t6 + 5'h02) < _t4; // @[DistanceEncoder.swift:106]
+        exists_2_d2 <= exists_2_d1; // @[DistanceEncoder.swift:106]
+        exists_2_d3 <= exists_2_d2; // @[DistanceEncoder.swift:106]
+        exists_2_d4 <= exists_2_d3; // @[DistanceEncoder.swift:106]
+        exists_2_d5 <= exists_2_d4; // @[DistanceEncoder.swift:106]
+        exists_3_d1 <= (_t6 + 5'h03) < _t4; // @[DistanceEncoder.swift:106]
+        exists_3_d2 <= exists_3_d1; // @[DistanceEncoder.swift:106]
+        exists_3_d3 <= exists_3_d2; // @[DistanceEncoder.swift:106]
+        exists_3_d4 <= exists_3_d3; // @[DistanceEncoder.swift:106]
+        exists_3_d5 <= exists_3_d4; // @[DistanceEncoder.swift:106]
+        exists_4_d1 <= (_t6 + 5'h04) < _t4; // @[DistanceEncoder.swift:106]
+        exists_4_d2 <= exists_4_d1; // @[DistanceEncoder.swift:106]
+        exists_4_d3 <= exists_4_d2; // @[DistanceEncoder.swift:106]
+        exists_4_d4 <= exists_4_d3; // @[DistanceEncoder.swift:106]
+        exists_4_d5 <= exists_4_d4; // @[DistanceEncoder.swift:106]
+        exists_5_d1 <= (_t6 + 5'h05) < _t4; // @[DistanceEncoder.swift:106]
+        exists_5_d2 <= exists_5_d1; // @[DistanceEncoder.swift:106]
+        exists_5_d3 <= exists_5_d2; // @[DistanceEncoder.swift:106]
+        exists_5_d4 <= exists_5_d3; // @[DistanceEncoder.swift:106]
+        exists_5_d5 <= exists_5_d4; // @[DistanceEncoder.swift:106]
+        exists_6_d1 <= (_t6 + 5'h06) < _t4; // @[DistanceEncoder.swift:106]
+        exists_6_d2 <= exists_6_d1; // @[DistanceEncoder.swift:106]
+        exists_6_d3 <= exists_6_d2; // @[DistanceEncoder.swift:106]
+        exists_6_d4 <= exists_6_d3; // @[DistanceEncoder.swift:106]
+        exists_6_d5 <= exists_6_d4; // @[DistanceEncoder.swift:106]
+        exists_7_d1 <= (_t6 + 5'h07) < _t4; // @[DistanceEncoder.swift:106]
+        exists_7_d2 <= exists_7_d1; // @[DistanceEncoder.swift:106]
+        exists_7_d3 <= exists_7_d2; // @[DistanceEncoder.swift:106]
+        exists_7_d4 <= exists_7_d3; // @[DistanceEncoder.swift:106]
+        exists_7_d5 <= exists_7_d4; // @[DistanceEncoder.swift:106]
+        exists_8_d1 <= (_t6 + 5'h08) < _t4; // @[DistanceEncoder.swift:106]
+        exists_8_d2 <= exists_8_d1; // @[DistanceEncoder.swift:106]
+        exists_8_d3 <= exists_8_d2; // @[DistanceEncoder.swift:106]
+        exists_8_d4 <= exists_8_d3; // @[DistanceEncoder.swift:106]
+        exists_8_d5 <= exists_8_d4; // @[DistanceEncoder.swift:106]
+        exists_9_d1 <= (_t6 + 5'h09) < _t4; // @[DistanceEncoder.swift:106]
+        exists_9_d2 <= exists_9_d1; // @[DistanceEncoder.swift:106]
+        exists_9_d3 <= exists_9_d2; // @[DistanceEncoder.swift:106]
+        exists_9_d4 <= exists_9_d3; // @[DistanceEncoder.swift:106]
+        exists_9_d5 <= exists_9_d4; // @[DistanceEncoder.swift:106]
+        exists_10_d1 <= (_t6 + 5'h0a) < _t4; // @[DistanceEncoder.swift:106]
+        exists_10_d2 <= exists_10_d1; // @[DistanceEncoder.swift:106]
+        exists_10_d3 <= exists_10_d2; // @[DistanceEncoder.swift:106]
+        exists_10_d4 <= exists_10_d3; // @[DistanceEncoder.swift:106]
+        exists_10_d5 <= exists_10_d4; // @[DistanceEncoder.swift:106]
+        exists_11_d1 <= (_t6 + 5'h0b) < _t4; // @[DistanceEncoder.swift:106]
+        exists_11_d2 <= exists_11_d1; // @[DistanceEncoder.swift:106]
+        exists_11_d3 <= exists_11_d2; // @[DistanceEncoder.swift:106]
+        exists_11_d4 <= exists_11_d3; // @[DistanceEncoder.swift:106]
+        exists_11_d5 <= exists_11_d4; // @[DistanceEncoder.swift:106]
+        exists_12_d1 <= (_t6 + 5'h0c) < _t4; // @[DistanceEncoder.swift:106]
+        exists_12_d2 <= exists_12_d1; // @[DistanceEncoder.swift:106]
+        exists_12_d3 <= exists_12_d2; // @[DistanceEncoder.swift:106]
+        exists_12_d4 <= exists_12_d3; // @[DistanceEncoder.swift:106]
+        exists_12_d5 <= exists_12_d4; // @[DistanceEncoder.swift:106]
+        exists_13_d1 <= (_t6 + 5'h0d) < _t4; // @[DistanceEncoder.swift:106]
+        exists_13_d2 <= exists_13_d1; // @[DistanceEncoder.swift:106]
+        exists_13_d3 <= exists_13_d2; // @[DistanceEncoder.swift:106]
+        exists_13_d4 <= exists_13_d3; // @[DistanceEncoder.swift:106]
+        exists_13_d5 <= exists_13_d4; // @[DistanceEncoder.swift:106]
+        exists_14_d1 <= (_t6 + 5'h0e) < _t4; // @[DistanceEncoder.swift:106]
+        exists_14_d2 <= exists_14_d1; // @[DistanceEncoder.swift:106]
+        exists_14_d3 <= exists_14_d2; // @[DistanceEncoder.swift:106]
+        exists_14_d4 <= exists_14_d3; // @[DistanceEncoder.swift:106]
+        exists_14_d5 <= exists_14_d4; // @[DistanceEncoder.swift:106]
+        exists_15_d1 <= (_t6 + 5'h0f) < _t4; // @[DistanceEncoder.swift:106]
+        exists_15_d2 <= exists_15_d1; // @[DistanceEncoder.swift:106]
+        exists_15_d3 <= exists_15_d2; // @[DistanceEncoder.swift:106]
+        exists_15_d4 <= exists_15_d3; // @[DistanceEncoder.swift:106]
+        exists_15_d5 <= exists_15_d4; // @[DistanceEncoder.swift:106]
+        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:110]
+        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:110]
+        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:110]
+        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:110]
+        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:110]
+        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:110]
+        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:110]
+        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:110]
+        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:110]
+        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
+        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
+        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
+        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:110]
+        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:110]
+        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:110]
+        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:110]
+        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
+        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
+        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
+        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:110]
+        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:110]
+        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:110]
+        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:110]
+        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
+        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
+        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
+        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:110]
+        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:110]
+        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:131]
+        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:132]
+        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:133]
+        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:134]
     end
 
     pqa_subspace_encoder u_subspace_0 (
@@ -497,22 +625,22 @@ module pqa_encoder (
         .control_lane_valid_8(lane_valid_8),
         .control_accumulate(summed_valid_d4),
         .control_first_chunk(summed_first_chunk_d4),
-        .control_exists_0(exists_0),
-        .control_exists_1(exists_1),
-        .control_exists_2(exists_2),
-        .control_exists_3(exists_3),
-        .control_exists_4(exists_4),
-        .control_exists_5(exists_5),
-        .control_exists_6(exists_6),
-        .control_exists_7(exists_7),
-        .control_exists_8(exists_8),
-        .control_exists_9(exists_9),
-        .control_exists_10(exists_10),
-        .control_exists_11(exists_11),
-        .control_exists_12(exists_12),
-        .control_exists_13(exists_13),
-        .control_exists_14(exists_14),
-        .control_exists_15(exists_15),
+        .control_exists_0(exists_0_d5),
+        .control_exists_1(exists_1_d5),
+        .control_exists_2(exists_2_d5),
+        .control_exists_3(exists_3_d5),
+        .control_exists_4(exists_4_d5),
+        .control_exists_5(exists_5_d5),
+        .control_exists_6(exists_6_d5),
+        .control_exists_7(exists_7_d5),
+        .control_exists_8(exists_8_d5),
+        .control_exists_9(exists_9_d5),
+        .control_exists_10(exists_10_d5),
+        .control_exists_11(exists_11_d5),
+        .control_exists_12(exists_12_d5),
+        .control_exists_13(exists_13_d5),
+        .control_exists_14(exists_14_d5),
+        .control_exists_15(exists_15_d5),
         .control_chunk_done(chunk_done_valid_d4),
         .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
@@ -555,22 +683,22 @@ module pqa_encoder (
         .control_lane_valid_8(lane_valid_8),
         .control_accumulate(summed_valid_d4),
         .control_first_chunk(summed_first_chunk_d4),
-        .control_exists_0(exists_0),
-        .control_exists_1(exists_1),
-        .control_exists_2(exists_2),
-        .control_exists_3(exists_3),
-        .control_exists_4(exists_4),
-        .control_exists_5(exists_5),
-        .control_exists_6(exists_6),
-        .control_exists_7(exists_7),
-        .control_exists_8(exists_8),
-        .control_exists_9(exists_9),
-        .control_exists_10(exists_10),
-        .control_exists_11(exists_11),
-        .control_exists_12(exists_12),
-        .control_exists_13(exists_13),
-        .control_exists_14(exists_14),
-        .control_exists_15(exists_15),
+        .control_exists_0(exists_0_d5),
+        .control_exists_1(exists_1_d5),
+        .control_exists_2(exists_2_d5),
+        .control_exists_3(exists_3_d5),
+        .control_exists_4(exists_4_d5),
+        .control_exists_5(exists_5_d5),
+        .control_exists_6(exists_6_d5),
+        .control_exists_7(exists_7_d5),
+        .control_exists_8(exists_8_d5),
+        .control_exists_9(exists_9_d5),
+        .control_exists_10(exists_10_d5),
+        .control_exists_11(exists_11_d5),
+        .control_exists_12(exists_12_d5),
+        .control_exists_13(exists_13_d5),
+        .control_exists_14(exists_14_d5),
+        .control_exists_15(exists_15_d5),
         .control_chunk_done(chunk_done_valid_d4),
         .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
@@ -613,22 +741,22 @@ module pqa_encoder (
         .control_lane_valid_8(lane_valid_8),
         .control_accumulate(summed_valid_d4),
         .control_first_chunk(summed_first_chunk_d4),
-        .control_exists_0(exists_0),
-        .control_exists_1(exists_1),
-        .control_exists_2(exists_2),
-        .control_exists_3(exists_3),
-        .control_exists_4(exists_4),
-        .control_exists_5(exists_5),
-        .control_exists_6(exists_6),
-        .control_exists_7(exists_7),
-        .control_exists_8(exists_8),
-        .control_exists_9(exists_9),
-        .control_exists_10(exists_10),
-        .control_exists_11(exists_11),
-        .control_exists_12(exists_12),
-        .control_exists_13(exists_13),
-        .control_exists_14(exists_14),
-        .control_exists_15(exists_15),
+        .control_exists_0(exists_0_d5),
+        .control_exists_1(exists_1_d5),
+        .control_exists_2(exists_2_d5),
+        .control_exists_3(exists_3_d5),
+        .control_exists_4(exists_4_d5),
+        .control_exists_5(exists_5_d5),
+        .control_exists_6(exists_6_d5),
+        .control_exists_7(exists_7_d5),
+        .control_exists_8(exists_8_d5),
+        .control_exists_9(exists_9_d5),
+        .control_exists_10(exists_10_d5),
+        .control_exists_11(exists_11_d5),
+        .control_exists_12(exists_12_d5),
+        .control_exists_13(exists_13_d5),
+        .control_exists_14(exists_14_d5),
+        .control_exists_15(exists_15_d5),
         .control_chunk_done(chunk_done_valid_d4),
         .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),
@@ -671,22 +799,22 @@ module pqa_encoder (
         .control_lane_valid_8(lane_valid_8),
         .control_accumulate(summed_valid_d4),
         .control_first_chunk(summed_first_chunk_d4),
-        .control_exists_0(exists_0),
-        .control_exists_1(exists_1),
-        .control_exists_2(exists_2),
-        .control_exists_3(exists_3),
-        .control_exists_4(exists_4),
-        .control_exists_5(exists_5),
-        .control_exists_6(exists_6),
-        .control_exists_7(exists_7),
-        .control_exists_8(exists_8),
-        .control_exists_9(exists_9),
-        .control_exists_10(exists_10),
-        .control_exists_11(exists_11),
-        .control_exists_12(exists_12),
-        .control_exists_13(exists_13),
-        .control_exists_14(exists_14),
-        .control_exists_15(exists_15),
+        .control_exists_0(exists_0_d5),
+        .control_exists_1(exists_1_d5),
+        .control_exists_2(exists_2_d5),
+        .control_exists_3(exists_3_d5),
+        .control_exists_4(exists_4_d5),
+        .control_exists_5(exists_5_d5),
+        .control_exists_6(exists_6_d5),
+        .control_exists_7(exists_7_d5),
+        .control_exists_8(exists_8_d5),
+        .control_exists_9(exists_9_d5),
+        .control_exists_10(exists_10_d5),
+        .control_exists_11(exists_11_d5),
+        .control_exists_12(exists_12_d5),
+        .control_exists_13(exists_13_d5),
+        .control_exists_14(exists_14_d5),
+        .control_exists_15(exists_15_d5),
         .control_chunk_done(chunk_done_valid_d4),
         .control_first_prototype_chunk(decided_first_prototype_chunk_d4),
         .control_base(chunk_base),

@@ -68,18 +68,18 @@ module pqa_input_buffer (
     reg  [12:0] columns_left;
     reg  has_columns;
     wire _t0;
-    wire _t1;
     wire column_ends;
     reg  discarding;
-    wire _t2;
+    wire _t1;
     wire no_layer;
     wire dropping;
-    wire _t3;
+    wire _t2;
     wire beat_dropped;
     wire beat_stored;
     wire last_mismatch;
+    wire position_restarts;
     wire beat_without_layer;
-    wire [5:0] _t4;
+    wire [5:0] _t3;
     wire [4:0] write_address;
     reg  write_q;
     reg  write_qq;
@@ -87,6 +87,7 @@ module pqa_input_buffer (
     reg  [4:0] write_address_qq;
     reg  [287:0] write_data_q;
     reg  [287:0] write_data_qq;
+    wire _t4;
     wire _t5;
     wire [5:0] _t6;
     wire [4:0] read_address;
@@ -96,8 +97,6 @@ module pqa_input_buffer (
     reg  [287:0] column_q;
     wire _t7;
     wire _t8;
-    wire _t9;
-    wire _t10;
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
@@ -107,30 +106,29 @@ module pqa_input_buffer (
     assign full_0 = slot_full_0; // @[InputBuffer.swift:97]
     assign full_1 = slot_full_1; // @[InputBuffer.swift:97]
     assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:97]
-    assign columns_done = _t2; // @[InputBuffer.swift:97]
+    assign columns_done = _t1; // @[InputBuffer.swift:97]
     assign column = column_q; // @[InputBuffer.swift:98]
     assign error_last_mismatch = last_mismatch; // @[BankedLoadPort.swift:37]
     assign error_no_layer = beat_without_layer; // @[BankedLoadPort.swift:38]
     assign _t0 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:126]
-    assign _t1 = group == (layer_groups - 5'h01); // @[InputBuffer.swift:131]
-    assign column_ends = _t0 & _t1; // @[InputBuffer.swift:117]
-    assign _t2 = ~has_columns; // @[ColumnIntake.swift:37]
-    assign no_layer = _t2 & (~layer_waiting); // @[ColumnIntake.swift:37]
-    assign dropping = discarding | no_layer; // @[ColumnIntake.swift:38]
-    assign _t3 = activations_valid & activations_ready; // @[ColumnIntake.swift:41]
-    assign beat_dropped = _t3 & dropping; // @[ColumnIntake.swift:40]
-    assign beat_stored = _t3 & (~dropping); // @[ColumnIntake.swift:41]
-    assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:42]
-    assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:44]
-    assign _t4 = {1'b0, group}; // @[InputBuffer.swift:123]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t4[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:123]
-    assign _t5 = ~write_slot; // @[InputBuffer.swift:131]
-    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:152]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:152]
+    assign column_ends = _t0 & (group == (layer_groups - 5'h01)); // @[InputBuffer.swift:117]
+    assign _t1 = ~has_columns; // @[ColumnIntake.swift:42]
+    assign no_layer = _t1 & (~layer_waiting); // @[ColumnIntake.swift:42]
+    assign dropping = discarding | no_layer; // @[ColumnIntake.swift:43]
+    assign _t2 = activations_valid & activations_ready; // @[ColumnIntake.swift:46]
+    assign beat_dropped = _t2 & dropping; // @[ColumnIntake.swift:45]
+    assign beat_stored = _t2 & (~dropping); // @[ColumnIntake.swift:46]
+    assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:47]
+    assign position_restarts = activations_last | column_ends; // @[ColumnIntake.swift:48]
+    assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:50]
+    assign _t3 = {1'b0, group}; // @[InputBuffer.swift:123]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t3[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:123]
+    assign _t4 = column_ends & (~last_mismatch); // @[InputBuffer.swift:134]
+    assign _t5 = ~write_slot; // @[InputBuffer.swift:134]
+    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:153]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:153]
     assign _t7 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:121]
     assign _t8 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:121]
-    assign _t9 = beat_stored ? (last_mismatch ? _t7 : (_t0 ? (_t1 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7)) : _t7; // @[InputBuffer.swift:125]
-    assign _t10 = beat_stored ? (last_mismatch ? _t8 : (_t0 ? (_t1 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8)) : _t8; // @[InputBuffer.swift:125]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -146,48 +144,48 @@ module pqa_input_buffer (
             write_qq <= 1'b0;
             column_q_enable_q <= 1'b0;
         end else begin
-            slot_full_0 <= _t9; // @[InputBuffer.swift:125]
-            slot_full_1 <= _t10; // @[InputBuffer.swift:125]
-            if (beat_stored && !last_mismatch && _t0 && _t1) write_slot <= _t5; // @[InputBuffer.swift:131]
-            if (beat_stored) chunk <= last_mismatch ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:126]
+            slot_full_0 <= beat_stored ? (_t4 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7; // @[InputBuffer.swift:125]
+            slot_full_1 <= beat_stored ? (_t4 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8; // @[InputBuffer.swift:125]
+            if (beat_stored && _t4) write_slot <= _t5; // @[InputBuffer.swift:134]
+            if (beat_stored) chunk <= position_restarts ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:126]
             if (beat_stored) begin
-                if (last_mismatch) group <= 5'h00; // @[InputBuffer.swift:126]
-                else if (_t0) group <= _t1 ? 5'h00 : (group + 5'h01); // @[InputBuffer.swift:131]
+                if (position_restarts) group <= 5'h00; // @[InputBuffer.swift:126]
+                else if (_t0) group <= group + 5'h01; // @[InputBuffer.swift:126]
             end
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:145]
-            else if (beat_stored && !last_mismatch && _t0 && _t1) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:131]
-            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:145]
-            else if (beat_stored && !last_mismatch && _t0 && _t1) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:131]
-            if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:43]
-            write_q <= beat_stored; // @[ColumnIntake.swift:41]
-            write_qq <= write_q; // @[InputBuffer.swift:181]
-            column_q_enable_q <= read_enable; // @[InputBuffer.swift:155]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:146]
+            else if (beat_stored && _t4) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:134]
+            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:146]
+            else if (beat_stored && _t4) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:134]
+            if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:49]
+            write_q <= beat_stored; // @[ColumnIntake.swift:46]
+            write_qq <= write_q; // @[InputBuffer.swift:182]
+            column_q_enable_q <= read_enable; // @[InputBuffer.swift:156]
         end
     end
 
     always @(posedge clk) begin
         write_address_q <= write_address; // @[InputBuffer.swift:123]
-        write_address_qq <= write_address_q; // @[InputBuffer.swift:182]
-        write_data_q <= activations_data; // @[InputBuffer.swift:183]
-        write_data_qq <= write_data_q; // @[InputBuffer.swift:183]
-        column_q_address_q <= read_address; // @[InputBuffer.swift:152]
-        column_q <= column_q_word; // @[InputBuffer.swift:155]
+        write_address_qq <= write_address_q; // @[InputBuffer.swift:183]
+        write_data_q <= activations_data; // @[InputBuffer.swift:184]
+        write_data_qq <= write_data_q; // @[InputBuffer.swift:184]
+        column_q_address_q <= read_address; // @[InputBuffer.swift:153]
+        column_q <= column_q_word; // @[InputBuffer.swift:156]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_qq) begin
-            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:183]
+            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:184]
         end
     end
     always @(posedge clk) begin
         if (column_q_enable_q) begin
-            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:155]
+            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:156]
         end
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t4[5], _t6[5], 1'b0};
+    wire _unused_ok = &{1'b0, _t3[5], _t6[5], 1'b0};
 endmodule
 
 `default_nettype wire

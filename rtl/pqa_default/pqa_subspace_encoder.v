@@ -62,7 +62,7 @@
 //   control_finishing              input   Bool
 //   code                           output  UInt<4>
 // Registers without reset (unknown until first loaded):
-//   prototype_address_q, prototype_0_q, prototype_1_q, prototype_2_q, prototype_3_q, prototype_4_q, prototype_5_q, prototype_6_q, prototype_7_q, prototype_8_q, prototype_9_q, prototype_10_q, prototype_11_q, prototype_12_q, prototype_13_q, prototype_14_q, prototype_15_q, distance_0, distance_1, distance_2, distance_3, distance_4, distance_5, distance_6, distance_7, distance_8, distance_9, distance_10, distance_11, distance_12, distance_13, distance_14, distance_15, argmin_l1_0_value, argmin_l1_0_index, argmin_l1_0_takes_part, argmin_l1_1_value, argmin_l1_1_index, argmin_l1_1_takes_part, argmin_l1_2_value, argmin_l1_2_index, argmin_l1_2_takes_part, argmin_l1_3_value, argmin_l1_3_index, argmin_l1_3_takes_part, argmin_l1_4_value, argmin_l1_4_index, argmin_l1_4_takes_part, argmin_l1_5_value, argmin_l1_5_index, argmin_l1_5_takes_part, argmin_l1_6_value, argmin_l1_6_index, argmin_l1_6_takes_part, argmin_l1_7_value, argmin_l1_7_index, argmin_l1_7_takes_part, argmin_l2_0_value, argmin_l2_0_index, argmin_l2_0_takes_part, argmin_l2_1_value, argmin_l2_1_index, argmin_l2_1_takes_part, argmin_l2_2_value, argmin_l2_2_index, argmin_l2_2_takes_part, argmin_l2_3_value, argmin_l2_3_index, argmin_l2_3_takes_part, argmin_l3_0_value, argmin_l3_0_index, argmin_l3_0_takes_part, argmin_l3_1_value, argmin_l3_1_index, argmin_l3_1_takes_part, argmin_l4_0_value, argmin_l4_0_index, argmin_l4_0_takes_part, best_distance, best_index, code_q
+//   prototype_address_q, prototype_0_q, prototype_1_q, prototype_2_q, prototype_3_q, prototype_4_q, prototype_5_q, prototype_6_q, prototype_7_q, prototype_8_q, prototype_9_q, prototype_10_q, prototype_11_q, prototype_12_q, prototype_13_q, prototype_14_q, prototype_15_q, distance_0, distance_1, distance_2, distance_3, distance_4, distance_5, distance_6, distance_7, distance_8, distance_9, distance_10, distance_11, distance_12, distance_13, distance_14, distance_15, argmin_l1_0_value, argmin_l1_0_index, argmin_l1_1_value, argmin_l1_1_index, argmin_l1_2_value, argmin_l1_2_index, argmin_l1_3_value, argmin_l1_3_index, argmin_l1_4_value, argmin_l1_4_index, argmin_l1_5_value, argmin_l1_5_index, argmin_l1_6_value, argmin_l1_6_index, argmin_l1_7_value, argmin_l1_7_index, argmin_l2_0_value, argmin_l2_0_index, argmin_l2_1_value, argmin_l2_1_index, argmin_l2_2_value, argmin_l2_2_index, argmin_l2_3_value, argmin_l2_3_index, argmin_l3_0_value, argmin_l3_0_index, argmin_l3_1_value, argmin_l3_1_index, argmin_l4_0_value, argmin_l4_0_index, best_distance, best_index, code_q
 `default_nettype none
 
 module pqa_subspace_encoder (
@@ -202,56 +202,41 @@ module pqa_subspace_encoder (
     wire _t10;
     reg  [19:0] argmin_l1_0_value;
     reg  [3:0] argmin_l1_0_index;
-    reg  argmin_l1_0_takes_part;
     reg  [19:0] argmin_l1_1_value;
     reg  [3:0] argmin_l1_1_index;
-    reg  argmin_l1_1_takes_part;
     reg  [19:0] argmin_l1_2_value;
     reg  [3:0] argmin_l1_2_index;
-    reg  argmin_l1_2_takes_part;
     reg  [19:0] argmin_l1_3_value;
     reg  [3:0] argmin_l1_3_index;
-    reg  argmin_l1_3_takes_part;
     reg  [19:0] argmin_l1_4_value;
     reg  [3:0] argmin_l1_4_index;
-    reg  argmin_l1_4_takes_part;
     reg  [19:0] argmin_l1_5_value;
     reg  [3:0] argmin_l1_5_index;
-    reg  argmin_l1_5_takes_part;
     reg  [19:0] argmin_l1_6_value;
     reg  [3:0] argmin_l1_6_index;
-    reg  argmin_l1_6_takes_part;
     reg  [19:0] argmin_l1_7_value;
     reg  [3:0] argmin_l1_7_index;
-    reg  argmin_l1_7_takes_part;
     wire _t11;
     wire _t12;
     wire _t13;
     wire _t14;
     reg  [19:0] argmin_l2_0_value;
     reg  [3:0] argmin_l2_0_index;
-    reg  argmin_l2_0_takes_part;
     reg  [19:0] argmin_l2_1_value;
     reg  [3:0] argmin_l2_1_index;
-    reg  argmin_l2_1_takes_part;
     reg  [19:0] argmin_l2_2_value;
     reg  [3:0] argmin_l2_2_index;
-    reg  argmin_l2_2_takes_part;
     reg  [19:0] argmin_l2_3_value;
     reg  [3:0] argmin_l2_3_index;
-    reg  argmin_l2_3_takes_part;
     wire _t15;
     wire _t16;
     reg  [19:0] argmin_l3_0_value;
     reg  [3:0] argmin_l3_0_index;
-    reg  argmin_l3_0_takes_part;
     reg  [19:0] argmin_l3_1_value;
     reg  [3:0] argmin_l3_1_index;
-    reg  argmin_l3_1_takes_part;
     wire _t17;
     reg  [19:0] argmin_l4_0_value;
     reg  [3:0] argmin_l4_0_index;
-    reg  argmin_l4_0_takes_part;
     reg  [19:0] best_distance;
     reg  [3:0] best_index;
     wire take;
@@ -326,23 +311,23 @@ module pqa_subspace_encoder (
     assign _t0 = write_data[71:0]; // @[SubspaceEncoder.swift:106]
     assign _t1 = write_data[143:72]; // @[SubspaceEncoder.swift:106]
     assign _t2 = write_data[215:144]; // @[SubspaceEncoder.swift:106]
-    assign _t3 = control_exists_0 & ((~control_exists_1) | (distance_0 <= distance_1)); // @[SubspaceEncoder.swift:127]
-    assign _t4 = control_exists_2 & ((~control_exists_3) | (distance_2 <= distance_3)); // @[SubspaceEncoder.swift:127]
-    assign _t5 = control_exists_4 & ((~control_exists_5) | (distance_4 <= distance_5)); // @[SubspaceEncoder.swift:127]
-    assign _t6 = control_exists_6 & ((~control_exists_7) | (distance_6 <= distance_7)); // @[SubspaceEncoder.swift:127]
-    assign _t7 = control_exists_8 & ((~control_exists_9) | (distance_8 <= distance_9)); // @[SubspaceEncoder.swift:127]
-    assign _t8 = control_exists_10 & ((~control_exists_11) | (distance_10 <= distance_11)); // @[SubspaceEncoder.swift:127]
-    assign _t9 = control_exists_12 & ((~control_exists_13) | (distance_12 <= distance_13)); // @[SubspaceEncoder.swift:127]
-    assign _t10 = control_exists_14 & ((~control_exists_15) | (distance_14 <= distance_15)); // @[SubspaceEncoder.swift:127]
-    assign _t11 = argmin_l1_0_takes_part & ((~argmin_l1_1_takes_part) | (argmin_l1_0_value <= argmin_l1_1_value)); // @[SubspaceEncoder.swift:127]
-    assign _t12 = argmin_l1_2_takes_part & ((~argmin_l1_3_takes_part) | (argmin_l1_2_value <= argmin_l1_3_value)); // @[SubspaceEncoder.swift:127]
-    assign _t13 = argmin_l1_4_takes_part & ((~argmin_l1_5_takes_part) | (argmin_l1_4_value <= argmin_l1_5_value)); // @[SubspaceEncoder.swift:127]
-    assign _t14 = argmin_l1_6_takes_part & ((~argmin_l1_7_takes_part) | (argmin_l1_6_value <= argmin_l1_7_value)); // @[SubspaceEncoder.swift:127]
-    assign _t15 = argmin_l2_0_takes_part & ((~argmin_l2_1_takes_part) | (argmin_l2_0_value <= argmin_l2_1_value)); // @[SubspaceEncoder.swift:127]
-    assign _t16 = argmin_l2_2_takes_part & ((~argmin_l2_3_takes_part) | (argmin_l2_2_value <= argmin_l2_3_value)); // @[SubspaceEncoder.swift:127]
-    assign _t17 = argmin_l3_0_takes_part & ((~argmin_l3_1_takes_part) | (argmin_l3_0_value <= argmin_l3_1_value)); // @[SubspaceEncoder.swift:127]
-    assign take = control_first_prototype_chunk | (argmin_l4_0_takes_part & (argmin_l4_0_value < best_distance)); // @[SubspaceEncoder.swift:133]
-    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:134]
+    assign _t3 = distance_0 <= distance_1; // @[SubspaceEncoder.swift:134]
+    assign _t4 = distance_2 <= distance_3; // @[SubspaceEncoder.swift:134]
+    assign _t5 = distance_4 <= distance_5; // @[SubspaceEncoder.swift:134]
+    assign _t6 = distance_6 <= distance_7; // @[SubspaceEncoder.swift:134]
+    assign _t7 = distance_8 <= distance_9; // @[SubspaceEncoder.swift:134]
+    assign _t8 = distance_10 <= distance_11; // @[SubspaceEncoder.swift:134]
+    assign _t9 = distance_12 <= distance_13; // @[SubspaceEncoder.swift:134]
+    assign _t10 = distance_14 <= distance_15; // @[SubspaceEncoder.swift:134]
+    assign _t11 = argmin_l1_0_value <= argmin_l1_1_value; // @[SubspaceEncoder.swift:134]
+    assign _t12 = argmin_l1_2_value <= argmin_l1_3_value; // @[SubspaceEncoder.swift:134]
+    assign _t13 = argmin_l1_4_value <= argmin_l1_5_value; // @[SubspaceEncoder.swift:134]
+    assign _t14 = argmin_l1_6_value <= argmin_l1_7_value; // @[SubspaceEncoder.swift:134]
+    assign _t15 = argmin_l2_0_value <= argmin_l2_1_value; // @[SubspaceEncoder.swift:134]
+    assign _t16 = argmin_l2_2_value <= argmin_l2_3_value; // @[SubspaceEncoder.swift:134]
+    assign _t17 = argmin_l3_0_value <= argmin_l3_1_value; // @[SubspaceEncoder.swift:134]
+    assign take = control_first_prototype_chunk | (argmin_l4_0_value < best_distance); // @[SubspaceEncoder.swift:140]
+    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:141]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -370,70 +355,55 @@ module pqa_subspace_encoder (
         prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:112]
         prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:112]
         prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:112]
-        if (control_accumulate) distance_0 <= control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_1 <= control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_2 <= control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_3 <= control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_4 <= control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_5 <= control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_6 <= control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_7 <= control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_8 <= control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_9 <= control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_10 <= control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_11 <= control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_12 <= control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_13 <= control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_14 <= control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial); // @[SubspaceEncoder.swift:124]
-        if (control_accumulate) distance_15 <= control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial); // @[SubspaceEncoder.swift:124]
-        argmin_l1_0_value <= _t3 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:127]
-        argmin_l1_0_index <= _t3 ? 4'h0 : 4'h1; // @[SubspaceEncoder.swift:127]
-        argmin_l1_0_takes_part <= control_exists_0 | control_exists_1; // @[SubspaceEncoder.swift:127]
-        argmin_l1_1_value <= _t4 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:127]
-        argmin_l1_1_index <= _t4 ? 4'h2 : 4'h3; // @[SubspaceEncoder.swift:127]
-        argmin_l1_1_takes_part <= control_exists_2 | control_exists_3; // @[SubspaceEncoder.swift:127]
-        argmin_l1_2_value <= _t5 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:127]
-        argmin_l1_2_index <= _t5 ? 4'h4 : 4'h5; // @[SubspaceEncoder.swift:127]
-        argmin_l1_2_takes_part <= control_exists_4 | control_exists_5; // @[SubspaceEncoder.swift:127]
-        argmin_l1_3_value <= _t6 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:127]
-        argmin_l1_3_index <= _t6 ? 4'h6 : 4'h7; // @[SubspaceEncoder.swift:127]
-        argmin_l1_3_takes_part <= control_exists_6 | control_exists_7; // @[SubspaceEncoder.swift:127]
-        argmin_l1_4_value <= _t7 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:127]
-        argmin_l1_4_index <= _t7 ? 4'h8 : 4'h9; // @[SubspaceEncoder.swift:127]
-        argmin_l1_4_takes_part <= control_exists_8 | control_exists_9; // @[SubspaceEncoder.swift:127]
-        argmin_l1_5_value <= _t8 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:127]
-        argmin_l1_5_index <= _t8 ? 4'ha : 4'hb; // @[SubspaceEncoder.swift:127]
-        argmin_l1_5_takes_part <= control_exists_10 | control_exists_11; // @[SubspaceEncoder.swift:127]
-        argmin_l1_6_value <= _t9 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:127]
-        argmin_l1_6_index <= _t9 ? 4'hc : 4'hd; // @[SubspaceEncoder.swift:127]
-        argmin_l1_6_takes_part <= control_exists_12 | control_exists_13; // @[SubspaceEncoder.swift:127]
-        argmin_l1_7_value <= _t10 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:127]
-        argmin_l1_7_index <= _t10 ? 4'he : 4'hf; // @[SubspaceEncoder.swift:127]
-        argmin_l1_7_takes_part <= control_exists_14 | control_exists_15; // @[SubspaceEncoder.swift:127]
-        argmin_l2_0_value <= _t11 ? argmin_l1_0_value : argmin_l1_1_value; // @[SubspaceEncoder.swift:127]
-        argmin_l2_0_index <= _t11 ? argmin_l1_0_index : argmin_l1_1_index; // @[SubspaceEncoder.swift:127]
-        argmin_l2_0_takes_part <= argmin_l1_0_takes_part | argmin_l1_1_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l2_1_value <= _t12 ? argmin_l1_2_value : argmin_l1_3_value; // @[SubspaceEncoder.swift:127]
-        argmin_l2_1_index <= _t12 ? argmin_l1_2_index : argmin_l1_3_index; // @[SubspaceEncoder.swift:127]
-        argmin_l2_1_takes_part <= argmin_l1_2_takes_part | argmin_l1_3_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l2_2_value <= _t13 ? argmin_l1_4_value : argmin_l1_5_value; // @[SubspaceEncoder.swift:127]
-        argmin_l2_2_index <= _t13 ? argmin_l1_4_index : argmin_l1_5_index; // @[SubspaceEncoder.swift:127]
-        argmin_l2_2_takes_part <= argmin_l1_4_takes_part | argmin_l1_5_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l2_3_value <= _t14 ? argmin_l1_6_value : argmin_l1_7_value; // @[SubspaceEncoder.swift:127]
-        argmin_l2_3_index <= _t14 ? argmin_l1_6_index : argmin_l1_7_index; // @[SubspaceEncoder.swift:127]
-        argmin_l2_3_takes_part <= argmin_l1_6_takes_part | argmin_l1_7_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l3_0_value <= _t15 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:127]
-        argmin_l3_0_index <= _t15 ? argmin_l2_0_index : argmin_l2_1_index; // @[SubspaceEncoder.swift:127]
-        argmin_l3_0_takes_part <= argmin_l2_0_takes_part | argmin_l2_1_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l3_1_value <= _t16 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:127]
-        argmin_l3_1_index <= _t16 ? argmin_l2_2_index : argmin_l2_3_index; // @[SubspaceEncoder.swift:127]
-        argmin_l3_1_takes_part <= argmin_l2_2_takes_part | argmin_l2_3_takes_part; // @[SubspaceEncoder.swift:127]
-        argmin_l4_0_value <= _t17 ? argmin_l3_0_value : argmin_l3_1_value; // @[SubspaceEncoder.swift:127]
-        argmin_l4_0_index <= _t17 ? argmin_l3_0_index : argmin_l3_1_index; // @[SubspaceEncoder.swift:127]
-        argmin_l4_0_takes_part <= argmin_l3_0_takes_part | argmin_l3_1_takes_part; // @[SubspaceEncoder.swift:127]
-        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:135]
-        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:134]
-        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:134]
+        if (control_accumulate) distance_0 <= control_exists_0 ? (control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_1 <= control_exists_1 ? (control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_2 <= control_exists_2 ? (control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_3 <= control_exists_3 ? (control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_4 <= control_exists_4 ? (control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_5 <= control_exists_5 ? (control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_6 <= control_exists_6 ? (control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_7 <= control_exists_7 ? (control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_8 <= control_exists_8 ? (control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_9 <= control_exists_9 ? (control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_10 <= control_exists_10 ? (control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_11 <= control_exists_11 ? (control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_12 <= control_exists_12 ? (control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_13 <= control_exists_13 ? (control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_14 <= control_exists_14 ? (control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        if (control_accumulate) distance_15 <= control_exists_15 ? (control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
+        argmin_l1_0_value <= _t3 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:134]
+        argmin_l1_0_index <= _t3 ? 4'h0 : 4'h1; // @[SubspaceEncoder.swift:134]
+        argmin_l1_1_value <= _t4 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:134]
+        argmin_l1_1_index <= _t4 ? 4'h2 : 4'h3; // @[SubspaceEncoder.swift:134]
+        argmin_l1_2_value <= _t5 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:134]
+        argmin_l1_2_index <= _t5 ? 4'h4 : 4'h5; // @[SubspaceEncoder.swift:134]
+        argmin_l1_3_value <= _t6 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:134]
+        argmin_l1_3_index <= _t6 ? 4'h6 : 4'h7; // @[SubspaceEncoder.swift:134]
+        argmin_l1_4_value <= _t7 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:134]
+        argmin_l1_4_index <= _t7 ? 4'h8 : 4'h9; // @[SubspaceEncoder.swift:134]
+        argmin_l1_5_value <= _t8 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:134]
+        argmin_l1_5_index <= _t8 ? 4'ha : 4'hb; // @[SubspaceEncoder.swift:134]
+        argmin_l1_6_value <= _t9 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:134]
+        argmin_l1_6_index <= _t9 ? 4'hc : 4'hd; // @[SubspaceEncoder.swift:134]
+        argmin_l1_7_value <= _t10 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:134]
+        argmin_l1_7_index <= _t10 ? 4'he : 4'hf; // @[SubspaceEncoder.swift:134]
+        argmin_l2_0_value <= _t11 ? argmin_l1_0_value : argmin_l1_1_value; // @[SubspaceEncoder.swift:134]
+        argmin_l2_0_index <= _t11 ? argmin_l1_0_index : argmin_l1_1_index; // @[SubspaceEncoder.swift:134]
+        argmin_l2_1_value <= _t12 ? argmin_l1_2_value : argmin_l1_3_value; // @[SubspaceEncoder.swift:134]
+        argmin_l2_1_index <= _t12 ? argmin_l1_2_index : argmin_l1_3_index; // @[SubspaceEncoder.swift:134]
+        argmin_l2_2_value <= _t13 ? argmin_l1_4_value : argmin_l1_5_value; // @[SubspaceEncoder.swift:134]
+        argmin_l2_2_index <= _t13 ? argmin_l1_4_index : argmin_l1_5_index; // @[SubspaceEncoder.swift:134]
+        argmin_l2_3_value <= _t14 ? argmin_l1_6_value : argmin_l1_7_value; // @[SubspaceEncoder.swift:134]
+        argmin_l2_3_index <= _t14 ? argmin_l1_6_index : argmin_l1_7_index; // @[SubspaceEncoder.swift:134]
+        argmin_l3_0_value <= _t15 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:134]
+        argmin_l3_0_index <= _t15 ? argmin_l2_0_index : argmin_l2_1_index; // @[SubspaceEncoder.swift:134]
+        argmin_l3_1_value <= _t16 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:134]
+        argmin_l3_1_index <= _t16 ? argmin_l2_2_index : argmin_l2_3_index; // @[SubspaceEncoder.swift:134]
+        argmin_l4_0_value <= _t17 ? argmin_l3_0_value : argmin_l3_1_value; // @[SubspaceEncoder.swift:134]
+        argmin_l4_0_index <= _t17 ? argmin_l3_0_index : argmin_l3_1_index; // @[SubspaceEncoder.swift:134]
+        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:142]
+        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:141]
+        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:141]
     end
 
     // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>; synchronous reads are read-first

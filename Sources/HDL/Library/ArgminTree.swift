@@ -54,47 +54,32 @@ public struct ArgminTree: HardwareModule {
     }
 }
 
-/// One contender of an argmin: its value, its index, and (when some may sit
-/// out, like prototypes past a layer's count) whether it takes part.
+/// One contender of an argmin: its value and its index.
 public struct ArgminCandidate: Pipelined {
     /// The value compared.
     public let value: Signal
     /// Its index, carried to the result.
     public let index: Signal
-    /// Whether it takes part; nil when every candidate does.
-    public let takesPart: Signal?
 
-    /// A candidate; without `takesPart` it always takes part.
-    public init(value: Signal, index: Signal, takesPart: Signal? = nil) {
+    public init(value: Signal, index: Signal) {
         self.value = value
         self.index = index
-        self.takesPart = takesPart
     }
 
     public func map(_ transform: (Signal, String) -> Signal) -> ArgminCandidate {
-        ArgminCandidate(value: transform(value, "value"), index: transform(index, "index"),
-                        takesPart: takesPart.map { transform($0, "takes_part") })
+        ArgminCandidate(value: transform(value, "value"), index: transform(index, "index"))
     }
 }
 
 extension ModuleBuilder {
-    /// The smallest of `candidates` that take part, the lowest index on a
-    /// tie, through a tree of comparators with a register after every
-    /// `levelsPerStage` levels (named `name_lL_P_field`). When none takes
-    /// part the result's `takesPart` is false.
+    /// The smallest of `candidates`, the lowest index on a tie, through a
+    /// tree of comparators with a register after every `levelsPerStage`
+    /// levels (named `name_lL_P_field`).
     public func argmin(_ candidates: [ArgminCandidate], levelsPerStage: Int, name: String,
                        fileID: String = #fileID, line: Int = #line) -> ArgminCandidate {
         reduceTree(candidates, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
-            let leftWins: Signal, takesPart: Signal?
-            if let leftTakesPart = left.takesPart, let rightTakesPart = right.takesPart {
-                leftWins = leftTakesPart & (!rightTakesPart | (left.value <= right.value))
-                takesPart = leftTakesPart | rightTakesPart
-            } else {
-                leftWins = left.value <= right.value
-                takesPart = nil
-            }
-            return ArgminCandidate(value: mux(leftWins, left.value, right.value), index: mux(leftWins, left.index, right.index),
-                                   takesPart: takesPart)
+            let leftWins = left.value <= right.value
+            return ArgminCandidate(value: mux(leftWins, left.value, right.value), index: mux(leftWins, left.index, right.index))
         }
     }
 }

@@ -103,24 +103,23 @@ struct MACArrayInput: Circuit {
         let writeAddress = address(slot: writeSlot, chunk: chunk).named("write_address")
         memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
         m.when(intake.store) {
-            m.when(intake.mismatch) {
+            m.when(intake.restarts) {
                 chunk <== 0
                 lastChunk <== layer.inChunks == 1
                 chunksAfterNext <== layer.inChunks - 1
-            }.elseWhen(lastChunk) {
-                chunk <== 0
-                lastChunk <== layer.inChunks == 1
-                chunksAfterNext <== layer.inChunks - 1
-                writeSlot <== !writeSlot
-                columnsLeft <== columnsLeft - 1
-                hasColumns <== columnsLeft != 1
-                for (slot, isFull) in full.enumerated() {
-                    m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
-                }
             }.otherwise {
                 chunk <== chunk + 1
                 lastChunk <== chunksAfterNext == 1
                 chunksAfterNext <== chunksAfterNext - 1
+            }
+            // A column is complete on its last beat, with its `tlast`.
+            m.when(lastChunk & !intake.mismatch) {
+                writeSlot <== !writeSlot
+                columnsLeft <== columnsLeft - 1
+                hasColumns <== columnsLeft != 1
+                for (slot, isFull) in full.enumerated() {
+                    m.when(isSlot(writeSlot, slot)) { isFull <== true }
+                }
             }
         }
         // A swap comes with every column of the running layer in (no beat

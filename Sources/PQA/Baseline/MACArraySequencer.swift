@@ -116,8 +116,11 @@ struct MACArraySequencer: Circuit {
         let start = ((!inPass | lastInChunk) & nextReady).named("start")
         outputs.started <== start & nextIsLast
         outputs.layerEnds <== start & nextIsLast & lastColumn
-        let lastRead = (passEnds & lastOutputChunk).named("last_read")
-        outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
+        // Per column slot: this cycle is the array's last read of it (the
+        // column's last pass, its last input chunk). Registers set a cycle
+        // ahead, so the input buffer's ready, which takes them, starts from a register.
+        let release = (0..<2).map { m.register("last_read_\($0)", reset: false) }
+        outputs.release <== release
         outputs.operation <== MACOperation(
             valid: inPass, bank: bank, outputChunk: outputChunk, inChunk: inChunk, readSlot: readSlot,
             firstInChunk: inChunk == 0, lastInChunk: lastInChunk, lastOutputChunk: lastOutputChunk)
@@ -129,10 +132,16 @@ struct MACArraySequencer: Circuit {
             lastInChunk <== inChunksAfter == 1
             inChunksAfter <== inChunksAfter - 1
         }
+        for (slot, releases) in release.enumerated() {
+            releases <== inPass & !lastInChunk & (inChunksAfter == 1) & lastOutputChunk & isSlot(readSlot, slot)
+        }
         m.when(start) {
             inPass <== true
             inChunk <== 0
             let inChunks = perBank(active.bank, banks.map(\.inChunks))
+            for (slot, releases) in release.enumerated() {
+                releases <== (inChunks == 1) & nextIsLast & isSlot(nextReadSlot, slot)
+            }
             lastInChunk <== inChunks == 1
             inChunksAfter <== inChunks - 1
             bank <== active.bank

@@ -24,6 +24,11 @@ struct ColumnIntake {
     /// The stored beat's `tlast` disagrees with the position: the owner
     /// starts its position again, and the column does not count.
     let mismatch: Signal
+    /// A stored beat here starts the owner's position again: it ends its
+    /// column (`columnEnds`) or carries `tlast` (which, early, is a
+    /// mismatch). Equal to `mismatch | columnEnds` for a stored beat, without
+    /// the mismatch's compare on the position counters' path.
+    let restarts: Signal
     /// The checks failing this cycle, for the error code.
     let errors: ActivationErrors
 
@@ -40,6 +45,7 @@ struct ColumnIntake {
         let dropped = (stream.fire & dropping).named("beat_dropped")
         store = (stream.fire & !dropping).named("beat_stored")
         mismatch = (store & (last ^ columnEnds)).named("last_mismatch")
+        restarts = (last | columnEnds).named("position_restarts")
         m.when(dropped | mismatch) { discarding <== !last }
         errors = ActivationErrors(lastMismatch: mismatch, noLayer: layer == nil ? noLayer : (dropped & noLayer & !discarding).named("beat_without_layer"))
     }

@@ -31,6 +31,9 @@ func productOverTwoCycles(_ a: Signal, _ b: Signal, _ m: ModuleBuilder, name: St
 /// `choices[bank]` for a `Bool` bank select over two banks.
 func perBank(_ bank: Signal, _ choices: [Signal]) -> Signal { mux(bank, choices[1], choices[0]) }
 
+/// Whether a `Bool` slot (or bank) select picks slot `index` (0 or 1).
+func isSlot(_ select: Signal, _ index: Int) -> Signal { index == 1 ? select : !select }
+
 /// Raw bits holding a value of the given signedness, as `type` (wide enough).
 func convert(_ raw: Signal, signed: Bool, to type: SignalType) -> Signal {
     let value = signed ? raw.asSigned.extended(to: type.width) : raw.asUnsigned.extended(to: type.width)

@@ -123,23 +123,24 @@ struct InputBuffer: Circuit {
         let writeAddress = address(m, slot: writeSlot, group: group, chunk: chunk, width: memory.addressWidth).named("write_address")
         memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
         m.when(intake.store) {
-            m.when(intake.mismatch) {
+            m.when(intake.restarts) {
                 chunk <== 0
                 group <== 0
             }.elseWhen(chunk == layer.chunks - 1) {
                 chunk <== 0
-                m.when(group == layer.groups - 1) {
-                    group <== 0
-                    writeSlot <== !writeSlot
-                    if !streaming {
-                        columnsLeft <== columnsLeft - 1
-                        hasColumns <== columnsLeft != 1
-                    }
-                    for (slot, isFull) in full.enumerated() {
-                        m.when(slot == 1 ? writeSlot : !writeSlot) { isFull <== true }
-                    }
-                }.otherwise { group <== group + 1 }
+                group <== group + 1
             }.otherwise { chunk <== chunk + 1 }
+            // A column is complete on its last beat, with its `tlast`.
+            m.when(columnEnds & !intake.mismatch) {
+                writeSlot <== !writeSlot
+                if !streaming {
+                    columnsLeft <== columnsLeft - 1
+                    hasColumns <== columnsLeft != 1
+                }
+                for (slot, isFull) in full.enumerated() {
+                    m.when(isSlot(writeSlot, slot)) { isFull <== true }
+                }
+            }
         }
         if !streaming {
             m.when(layer.swap) {

@@ -202,8 +202,12 @@ struct SlotSequencer: Circuit {
             firstPrototypeChunk: prototypeChunk == 0, lastPrototypeChunk: prototypeChunk == prototypeChunks - 1,
             firstGroup: firstGroup, lastGroup: lastGroup)
         outputs.inSlot <== inSlot
-        let lastRead = (lastGroup & encodeLast).named("last_read")
-        outputs.release <== [lastRead & !readSlot, lastRead & readSlot]
+        // Per column slot: this cycle is the encoder's last read of it (the
+        // column's last group, its last encode cycle). Registers set with the
+        // flags they combine, so the input buffer's ready, which takes them,
+        // starts from a register.
+        let release = (0..<2).map { m.register("last_read_\($0)", reset: false) }
+        outputs.release <== release
         let nextRowAddress = (rowAddress + address(design.chunksMax)).named("next_prototype_row_address")
         m.when(inSlot) {
             m.when(chunk == chunks - 1) {
@@ -273,6 +277,10 @@ struct SlotSequencer: Circuit {
             }
         }.elseWhen(slotEnds) {
             inSlot <== false
+        }
+        for (slot, releases) in release.enumerated() {
+            m.when(inSlot) { releases <== lastGroup & encoding & (encodeLeft == 1) & isSlot(readSlot, slot) }
+            m.when(start) { releases <== nextIsLastGroup & (activeEncodeCycles == 1) & isSlot(nextReadSlot, slot) }
         }
         if !streaming {
             m.when(swap) {

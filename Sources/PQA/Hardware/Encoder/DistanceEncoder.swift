@@ -95,13 +95,16 @@ struct DistanceEncoder: Circuit {
         let laneValid = (0..<p.lsVec).map { lane in m.delayed((firstLane + lane) < ls.resized(to: laneWidth), name: "lane_valid_\(lane)") }
         // Stage 2: partials in.
         let summed = m.delayed(fetched, cycles: DistanceUnit.latency(design), name: "summed")
-        // A cycle later the accumulators hold the distances: prototypes past
-        // Np take no part (decided with the partials, registered).
+        // A cycle later the accumulators hold the distances. Prototypes past
+        // Np take no part: decided at stage 1 and registered up to stage 2,
+        // where their accumulators take the largest distance instead.
         let accumulated = m.delayed(summed, cycles: 1, name: "accumulated")
-        let np = perBank(summed.bank, inputs.banks.map(\.np))
+        let np = perBank(reading.bank, inputs.banks.map(\.np))
         let prototypeWidth = max(1, bitsToRepresent(design.prototypeChunksMax * p.npVec))
-        let firstPrototype = m.product(summed.prototypeChunk, p.npVec).resized(to: prototypeWidth)
-        let exists = (0..<p.npVec).map { q in m.delayed((firstPrototype + q) < np.resized(to: prototypeWidth), name: "exists_\(q)") }
+        let firstPrototype = m.product(reading.prototypeChunk, p.npVec).resized(to: prototypeWidth)
+        let exists = (0..<p.npVec).map { q in
+            m.delayed((firstPrototype + q) < np.resized(to: prototypeWidth), cycles: 1 + DistanceUnit.latency(design), name: "exists_\(q)")
+        }
         // After the argmin tree: each prototype chunk's winners.
         let chunkDone = m.delayed(accumulated.valid & accumulated.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")
         let decided = m.delayed(accumulated, cycles: design.argminStages, name: "decided")

@@ -17,9 +17,9 @@ struct SubspaceControl: PortGroup {
     /// Stage 1 (reads registered): lanes past `Ls` count zero.
     let laneValid: [Signal]
     /// Stage 2: add the chunk's partials (`valid`), starting afresh on the
-    /// first element chunk.
+    /// first element chunk; prototypes past `Np` (not `exists`) take the
+    /// largest distance instead, so they never win (see `SubspaceEncoder`).
     let accumulate, firstChunk: Signal
-    /// A cycle later, at the argmin tree's input: prototypes past `Np` take no part.
     let exists: [Signal]
     /// After the argmin tree: a prototype chunk's winner is in (`chunkDone`);
     /// the first chunk starts the running minimum; `base` is the chunk's first
@@ -119,10 +119,17 @@ struct SubspaceEncoder: Circuit {
         // Stage 2: the distance over the element chunks so far; a cycle later
         // the argmin over the prototype chunk starts from the registers.
         let indexType = countType(c.parallelism.npVec - 1)
+        // A prototype past Np holds the largest distance: it loses to every
+        // prototype before it (the lower index wins a tie), and a chunk of
+        // them never replaces the running minimum (which needs a smaller
+        // distance), so the argmin needs no flags on its compares.
+        let largest = m.constant(BitVector(width: distanceType.width, truncating: -1))
         let candidates = partials.enumerated().map { q, partial -> ArgminCandidate in
             let accumulator = m.register("distance_\(q)", distanceType, reset: nil)
-            m.when(control.accumulate) { accumulator <== mux(control.firstChunk, partial, combine(accumulator, partial)) }
-            return ArgminCandidate(value: accumulator, index: m.constant(q, indexType), takesPart: control.exists[q])
+            m.when(control.accumulate) {
+                accumulator <== mux(control.exists[q], mux(control.firstChunk, partial, combine(accumulator, partial)), largest)
+            }
+            return ArgminCandidate(value: accumulator, index: m.constant(q, indexType))
         }
         let winner = m.argmin(candidates, levelsPerStage: c.pipelining.argminLevelsPerStage, name: "argmin")
 
@@ -130,7 +137,7 @@ struct SubspaceEncoder: Circuit {
         let bestDistance = m.register("best_distance", distanceType, reset: nil)
         let bestIndex = m.register("best_index", .unsigned(design.codeBits), reset: nil)
         let candidateIndex = control.base + winner.index.resized(to: design.codeBits)
-        let take = (control.firstPrototypeChunk | ((winner.takesPart ?? m.constant(true)) & (winner.value < bestDistance))).named("take")
+        let take = (control.firstPrototypeChunk | (winner.value < bestDistance)).named("take")
         let newIndex = mux(take, candidateIndex, bestIndex).named("new_index")
         m.when(control.chunkDone) {
             bestDistance <== mux(take, winner.value, bestDistance)
