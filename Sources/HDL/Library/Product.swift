@@ -11,7 +11,7 @@ extension ModuleBuilder {
     ///
     /// A constant operand, or one of at most `lutMultiplierBits` bits (as
     /// given, before any sign bit is added), makes a sum of shifted copies of
-    /// the other operand, one per bit (the sign bit's subtracted): LUTs and
+    /// the other operand, one per bit as given (a sign bit's subtracted): LUTs and
     /// carry chains, never a DSP block, and for a constant only the copies
     /// its set bits select. Otherwise it is the `*` operator, which synthesis
     /// maps to DSP blocks.
@@ -23,7 +23,7 @@ extension ModuleBuilder {
         let signed = a.type.isSigned || b.type.isSigned
         let (aConstant, bConstant) = (isConstant(a), isConstant(b))
         let narrowIsB = bConstant || (!aConstant && b.width <= a.width)
-        let narrowWidth = narrowIsB ? b.width : a.width
+        let (narrowWidth, narrowIsSigned) = narrowIsB ? (b.width, b.type.isSigned) : (a.width, a.type.isSigned)
         func operand(_ x: Signal) -> Signal {
             guard signed else { return x.asUnsigned }
             return x.type.isSigned ? x : x.extended(to: x.width + 1).asSigned
@@ -34,21 +34,29 @@ extension ModuleBuilder {
         let width = a.width + b.width
         let value = wide.extended(to: width)
         let zero = constant(0, value.type, fileID: fileID, line: line)
-        let terms = (0..<narrow.width).map { bit -> Signal in
-            let shifted = value << bit
-            return mux(narrow.bit(bit), signed && bit == narrow.width - 1 ? zero - shifted : shifted, zero)
+        // One copy per bit of the narrow operand as given (an unsigned one's
+        // added sign bit is zero, and has none). A signed one's sign bit
+        // weighs -2^(n-1): its copy is subtracted where the tree meets it
+        // (one carry chain), never negated first.
+        let terms = (0..<narrowWidth).map { bit -> ProductTerm in
+            ProductTerm(magnitude: mux(narrow.bit(bit), value << bit, zero), subtracted: narrowIsSigned && bit == narrowWidth - 1)
         }
-        return reduceTree(terms, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { $0 + $1 }
+        let sum = reduceTree(terms, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
+            switch (left.subtracted, right.subtracted) {
+            case (false, true): ProductTerm(magnitude: left.magnitude - right.magnitude, subtracted: false)
+            case (true, false): ProductTerm(magnitude: right.magnitude - left.magnitude, subtracted: false)
+            default: ProductTerm(magnitude: left.magnitude + right.magnitude, subtracted: left.subtracted)
+            }
+        }
+        return sum.subtracted ? zero - sum.magnitude : sum.magnitude
     }
 
     /// Register stages `product(a, b, levelsPerStage:)` puts in a product of
-    /// operands of types `a` and `b` (neither constant): one term per bit of
-    /// the narrower, widened by a sign bit when the product is signed and it is not.
+    /// operands of types `a` and `b` (neither constant): one term per bit of the narrower.
     public static func productStages(_ a: SignalType, _ b: SignalType, levelsPerStage: Int) -> Int {
         let narrow = b.width <= a.width ? b : a
         guard narrow.width <= lutMultiplierBits else { return 0 }
-        let widened = (a.isSigned || b.isSigned) && !narrow.isSigned
-        return treeStages(leaves: narrow.width + (widened ? 1 : 0), levelsPerStage: levelsPerStage)
+        return treeStages(leaves: narrow.width, levelsPerStage: levelsPerStage)
     }
 
     /// `a * factor` for a constant `factor >= 0`, as `product` builds it.
@@ -61,5 +69,15 @@ extension ModuleBuilder {
         while case .extend(let operand, _) = nodes[id.index].kind { id = operand }
         if case .constant = nodes[id.index].kind { return true }
         return false
+    }
+}
+
+/// One shifted copy in a product's adder tree: added, or (the sign bit's) subtracted.
+private struct ProductTerm: Pipelined {
+    let magnitude: Signal
+    let subtracted: Bool
+
+    func map(_ transform: (Signal, String) -> Signal) -> ProductTerm {
+        ProductTerm(magnitude: transform(magnitude, ""), subtracted: subtracted)
     }
 }
