@@ -181,8 +181,8 @@ module pqa_core (
     assign m_axis_out_tvalid = u_output_fifo_out_valid; // @[PQACore.swift:74]
     assign m_axis_out_tdata = u_output_fifo_out_data; // @[PQACore.swift:74]
     assign m_axis_out_tlast = u_output_fifo_out_last; // @[PQACore.swift:74]
-    assign error = u_layer_control_error; // @[PQACore.swift:126]
-    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:132]
+    assign error = u_layer_control_error; // @[PQACore.swift:127]
+    assign idle = ((((((~u_layer_control_state_active_valid) & (~u_layer_control_state_pending)) & (~u_layer_control_state_committing)) & u_input_buffer_columns_done) & u_layer_control_state_idle_banks) & (~m_axis_out_tvalid)) & (~u_slot_sequencer_in_slot); // @[PQACore.swift:133]
 
     pqa_layer_control u_layer_control (
         .clk(clk),
@@ -259,6 +259,8 @@ module pqa_core (
         .layer_chunks(u_layer_control_state_active_bank ? u_layer_control_bank_1_chunks : u_layer_control_bank_0_chunks),
         .layer_groups(u_layer_control_state_active_bank ? u_layer_control_bank_1_groups : u_layer_control_bank_0_groups),
         .layer_swap(u_layer_control_state_swap),
+        .layer_next_chunks(u_layer_control_state_load_bank ? u_layer_control_bank_1_chunks : u_layer_control_bank_0_chunks),
+        .layer_next_groups(u_layer_control_state_load_bank ? u_layer_control_bank_1_groups : u_layer_control_bank_0_groups),
         .layer_next_columns(u_layer_control_state_load_bank ? u_layer_control_bank_1_columns : u_layer_control_bank_0_columns),
         .layer_waiting(u_layer_control_state_pending | u_layer_control_state_committing),
         .release_0(u_slot_sequencer_release_0),

@@ -14,6 +14,8 @@
 //   layer_chunks         input   UInt<1>
 //   layer_groups         input   UInt<5>
 //   layer_swap           input   Bool
+//   layer_next_chunks    input   UInt<1>
+//   layer_next_groups    input   UInt<5>
 //   layer_next_columns   input   UInt<13>
 //   layer_waiting        input   Bool
 //   release_0            input   Bool
@@ -43,6 +45,8 @@ module pqa_input_buffer (
     input  wire layer_chunks,
     input  wire [4:0] layer_groups,
     input  wire layer_swap,
+    input  wire layer_next_chunks,
+    input  wire [4:0] layer_next_groups,
     input  wire [12:0] layer_next_columns,
     input  wire layer_waiting,
     input  wire release_0,
@@ -67,19 +71,21 @@ module pqa_input_buffer (
     reg  [4:0] group;
     reg  [12:0] columns_left;
     reg  has_columns;
-    wire _t0;
+    reg  last_chunk;
+    reg  last_group;
     wire column_ends;
     reg  discarding;
-    wire _t1;
+    wire _t0;
     wire no_layer;
     wire dropping;
-    wire _t2;
+    wire _t1;
     wire beat_dropped;
     wire beat_stored;
     wire last_mismatch;
     wire position_restarts;
+    wire column_completes;
     wire beat_without_layer;
-    wire [5:0] _t3;
+    wire [5:0] _t2;
     wire [4:0] write_address;
     reg  write_q;
     reg  write_qq;
@@ -87,48 +93,48 @@ module pqa_input_buffer (
     reg  [4:0] write_address_qq;
     reg  [287:0] write_data_q;
     reg  [287:0] write_data_qq;
+    wire _t3;
     wire _t4;
-    wire _t5;
-    wire [5:0] _t6;
+    wire [5:0] _t5;
     wire [4:0] read_address;
     reg  [4:0] column_q_address_q;
     reg  column_q_enable_q;
     reg  [287:0] column_q_word;
     reg  [287:0] column_q;
+    wire _t6;
     wire _t7;
-    wire _t8;
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
     (* no_rw_check *) reg  [287:0] column_buffer [0:31];
 
-    assign activations_ready = dropping | (has_columns & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:91]
-    assign full_0 = slot_full_0; // @[InputBuffer.swift:97]
-    assign full_1 = slot_full_1; // @[InputBuffer.swift:97]
-    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:97]
-    assign columns_done = _t1; // @[InputBuffer.swift:97]
-    assign column = column_q; // @[InputBuffer.swift:98]
+    assign activations_ready = dropping | (has_columns & (write_slot ? ((~slot_full_1) | release_1) : ((~slot_full_0) | release_0))); // @[InputBuffer.swift:94]
+    assign full_0 = slot_full_0; // @[InputBuffer.swift:100]
+    assign full_1 = slot_full_1; // @[InputBuffer.swift:100]
+    assign receiving = (chunk != 1'b0) | (group != 5'h00); // @[InputBuffer.swift:100]
+    assign columns_done = _t0; // @[InputBuffer.swift:100]
+    assign column = column_q; // @[InputBuffer.swift:101]
     assign error_last_mismatch = last_mismatch; // @[BankedLoadPort.swift:37]
     assign error_no_layer = beat_without_layer; // @[BankedLoadPort.swift:38]
-    assign _t0 = chunk == (layer_chunks - 1'b1); // @[InputBuffer.swift:126]
-    assign column_ends = _t0 & (group == (layer_groups - 5'h01)); // @[InputBuffer.swift:117]
-    assign _t1 = ~has_columns; // @[ColumnIntake.swift:42]
-    assign no_layer = _t1 & (~layer_waiting); // @[ColumnIntake.swift:42]
-    assign dropping = discarding | no_layer; // @[ColumnIntake.swift:43]
-    assign _t2 = activations_valid & activations_ready; // @[ColumnIntake.swift:46]
-    assign beat_dropped = _t2 & dropping; // @[ColumnIntake.swift:45]
-    assign beat_stored = _t2 & (~dropping); // @[ColumnIntake.swift:46]
-    assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:47]
-    assign position_restarts = activations_last | column_ends; // @[ColumnIntake.swift:48]
-    assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:50]
-    assign _t3 = {1'b0, group}; // @[InputBuffer.swift:123]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t3[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:123]
-    assign _t4 = column_ends & (~last_mismatch); // @[InputBuffer.swift:134]
-    assign _t5 = ~write_slot; // @[InputBuffer.swift:134]
-    assign _t6 = {1'b0, read_group}; // @[InputBuffer.swift:153]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t6[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:153]
-    assign _t7 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:121]
-    assign _t8 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:121]
+    assign column_ends = last_chunk & last_group; // @[InputBuffer.swift:126]
+    assign _t0 = ~has_columns; // @[ColumnIntake.swift:45]
+    assign no_layer = _t0 & (~layer_waiting); // @[ColumnIntake.swift:45]
+    assign dropping = discarding | no_layer; // @[ColumnIntake.swift:46]
+    assign _t1 = activations_valid & activations_ready; // @[ColumnIntake.swift:49]
+    assign beat_dropped = _t1 & dropping; // @[ColumnIntake.swift:48]
+    assign beat_stored = _t1 & (~dropping); // @[ColumnIntake.swift:49]
+    assign last_mismatch = beat_stored & (activations_last ^ column_ends); // @[ColumnIntake.swift:50]
+    assign position_restarts = activations_last | column_ends; // @[ColumnIntake.swift:51]
+    assign column_completes = activations_last & column_ends; // @[ColumnIntake.swift:52]
+    assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:54]
+    assign _t2 = {1'b0, group}; // @[InputBuffer.swift:136]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t2[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:136]
+    assign _t3 = layer_chunks == 1'b1; // @[InputBuffer.swift:139]
+    assign _t4 = ~write_slot; // @[InputBuffer.swift:158]
+    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:181]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:181]
+    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:134]
+    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:134]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -139,53 +145,62 @@ module pqa_input_buffer (
             group <= 5'h00;
             columns_left <= 13'h0000;
             has_columns <= 1'b0;
+            last_chunk <= 1'b0;
+            last_group <= 1'b0;
             discarding <= 1'b0;
             write_q <= 1'b0;
             write_qq <= 1'b0;
             column_q_enable_q <= 1'b0;
         end else begin
-            slot_full_0 <= beat_stored ? (_t4 ? (_t5 ? 1'b1 : _t7) : _t7) : _t7; // @[InputBuffer.swift:125]
-            slot_full_1 <= beat_stored ? (_t4 ? (write_slot ? 1'b1 : _t8) : _t8) : _t8; // @[InputBuffer.swift:125]
-            if (beat_stored && _t4) write_slot <= _t5; // @[InputBuffer.swift:134]
-            if (beat_stored) chunk <= position_restarts ? 1'b0 : (_t0 ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:126]
+            slot_full_0 <= beat_stored ? (column_completes ? (_t4 ? 1'b1 : _t6) : _t6) : _t6; // @[InputBuffer.swift:138]
+            slot_full_1 <= beat_stored ? (column_completes ? (write_slot ? 1'b1 : _t7) : _t7) : _t7; // @[InputBuffer.swift:138]
+            if (beat_stored && column_completes) write_slot <= _t4; // @[InputBuffer.swift:158]
+            if (beat_stored) chunk <= position_restarts ? 1'b0 : (last_chunk ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:139]
             if (beat_stored) begin
-                if (position_restarts) group <= 5'h00; // @[InputBuffer.swift:126]
-                else if (_t0) group <= group + 5'h01; // @[InputBuffer.swift:126]
+                if (position_restarts) group <= 5'h00; // @[InputBuffer.swift:139]
+                else if (last_chunk) group <= group + 5'h01; // @[InputBuffer.swift:139]
             end
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:146]
-            else if (beat_stored && _t4) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:134]
-            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:146]
-            else if (beat_stored && _t4) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:134]
-            if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:49]
-            write_q <= beat_stored; // @[ColumnIntake.swift:46]
-            write_qq <= write_q; // @[InputBuffer.swift:182]
-            column_q_enable_q <= read_enable; // @[InputBuffer.swift:156]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:172]
+            else if (beat_stored && column_completes) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:158]
+            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:172]
+            else if (beat_stored && column_completes) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:158]
+            if (layer_swap) last_chunk <= layer_next_chunks == 1'b1; // @[InputBuffer.swift:172]
+            else if (beat_stored) last_chunk <= position_restarts ? _t3 : (last_chunk ? _t3 : 1'b0); // @[InputBuffer.swift:139]
+            if (layer_swap) last_group <= layer_next_groups == 5'h01; // @[InputBuffer.swift:172]
+            else if (beat_stored) begin
+                if (position_restarts) last_group <= layer_groups == 5'h01; // @[InputBuffer.swift:139]
+                else if (last_chunk) last_group <= group == (layer_groups - 5'h02); // @[InputBuffer.swift:139]
+            end
+            if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:53]
+            write_q <= beat_stored; // @[ColumnIntake.swift:49]
+            write_qq <= write_q; // @[InputBuffer.swift:210]
+            column_q_enable_q <= read_enable; // @[InputBuffer.swift:184]
         end
     end
 
     always @(posedge clk) begin
-        write_address_q <= write_address; // @[InputBuffer.swift:123]
-        write_address_qq <= write_address_q; // @[InputBuffer.swift:183]
-        write_data_q <= activations_data; // @[InputBuffer.swift:184]
-        write_data_qq <= write_data_q; // @[InputBuffer.swift:184]
-        column_q_address_q <= read_address; // @[InputBuffer.swift:153]
-        column_q <= column_q_word; // @[InputBuffer.swift:156]
+        write_address_q <= write_address; // @[InputBuffer.swift:136]
+        write_address_qq <= write_address_q; // @[InputBuffer.swift:211]
+        write_data_q <= activations_data; // @[InputBuffer.swift:212]
+        write_data_qq <= write_data_q; // @[InputBuffer.swift:212]
+        column_q_address_q <= read_address; // @[InputBuffer.swift:181]
+        column_q <= column_q_word; // @[InputBuffer.swift:184]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_qq) begin
-            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:184]
+            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:212]
         end
     end
     always @(posedge clk) begin
         if (column_q_enable_q) begin
-            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:156]
+            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:184]
         end
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t3[5], _t6[5], 1'b0};
+    wire _unused_ok = &{1'b0, _t2[5], _t5[5], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -118,7 +118,9 @@ module pqa_slot_sequencer (
     reg  [5:0] output_slack;
     wire room;
     reg  [3:0] lookup_left_after;
-    reg  lookup_clear;
+    reg  lookup_clear_on_bank0;
+    reg  lookup_clear_on_bank1;
+    wire lookup_clear;
     wire next_ready;
     reg  [2:0] slot_cycles_left;
     reg  slot_last_cycle;
@@ -132,19 +134,19 @@ module pqa_slot_sequencer (
     reg  last_read_1;
     wire [4:0] next_prototype_row_address;
     wire _t4;
-    wire lookup_clear_on_bank0;
-    wire lookup_clear_on_bank1;
-    wire [2:0] _t5;
-    wire _t6;
+    wire _t5;
+    wire [2:0] _t6;
+    wire _t7;
     wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t7;
-    wire _t8;
+    wire [4:0] _t8;
     wire _t9;
     wire _t10;
-    wire [12:0] _t11;
-    wire [4:0] _t12;
-    wire reserve;
+    wire _t11;
+    wire [12:0] _t12;
     wire [4:0] _t13;
+    wire reserve;
+    reg  output_popped;
+    wire [4:0] _t14;
     reg  [4:0] next_column_beats;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
@@ -154,7 +156,7 @@ module pqa_slot_sequencer (
     wire [4:0] credits_less;
     wire [5:0] output_slack_plus_one_less;
     wire [5:0] output_slack_less;
-    wire [5:0] _t14;
+    wire [5:0] _t15;
     wire [5:0] output_slack_plus_one;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
@@ -175,36 +177,36 @@ module pqa_slot_sequencer (
     assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:120]
     assign release_0 = last_read_0; // @[SlotSequencer.swift:120]
     assign release_1 = last_read_1; // @[SlotSequencer.swift:120]
-    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:262]
-    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:235]
-    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:283]
+    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:260]
+    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:231]
+    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:281]
     assign room = ~output_slack[5]; // @[SlotSequencer.swift:174]
-    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:183]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:190]
-    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:191]
-    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:213]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:211]
-    assign _t4 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:282]
-    assign lookup_clear_on_bank0 = lookup_left_after <= {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:232]
-    assign lookup_clear_on_bank1 = lookup_left_after <= {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:232]
-    assign _t5 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:243]
-    assign _t6 = _t2 == 3'h1; // @[SlotSequencer.swift:283]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:254]
-    assign _t7 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:243]
-    assign _t8 = ~next_read_slot; // @[SlotSequencer.swift:283]
-    assign _t9 = (last_group & encoding) & _t4; // @[SlotSequencer.swift:282]
-    assign _t10 = next_is_last_group & _t6; // @[SlotSequencer.swift:283]
-    assign _t11 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:286]
-    assign _t12 = active_load_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:292]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:301]
-    assign _t13 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:308]
-    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:331]
-    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:331]
-    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:332]
-    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:319]
-    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:320]
-    assign _t14 = {1'b0, output_credits}; // @[SlotSequencer.swift:173]
-    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:322]
+    assign lookup_clear = active_bank ? lookup_clear_on_bank1 : lookup_clear_on_bank0; // @[SlotSequencer.swift:183]
+    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:185]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:192]
+    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:193]
+    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:215]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:213]
+    assign _t4 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:280]
+    assign _t5 = _t1 <= 3'h1; // @[SlotSequencer.swift:231]
+    assign _t6 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:241]
+    assign _t7 = _t2 == 3'h1; // @[SlotSequencer.swift:281]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:252]
+    assign _t8 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:241]
+    assign _t9 = ~next_read_slot; // @[SlotSequencer.swift:281]
+    assign _t10 = (last_group & encoding) & _t4; // @[SlotSequencer.swift:280]
+    assign _t11 = next_is_last_group & _t7; // @[SlotSequencer.swift:281]
+    assign _t12 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:284]
+    assign _t13 = active_load_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:290]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:302]
+    assign _t14 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:309]
+    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:332]
+    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:332]
+    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:333]
+    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:320]
+    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:321]
+    assign _t15 = {1'b0, output_credits}; // @[SlotSequencer.swift:173]
+    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:323]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -228,7 +230,8 @@ module pqa_slot_sequencer (
             output_credits <= 5'h1d;
             output_slack <= 6'h00;
             lookup_left_after <= 4'h0;
-            lookup_clear <= 1'b1;
+            lookup_clear_on_bank0 <= 1'b1;
+            lookup_clear_on_bank1 <= 1'b1;
             slot_cycles_left <= 3'h0;
             slot_last_cycle <= 1'b0;
             encode_cycles_left <= 3'h0;
@@ -236,65 +239,68 @@ module pqa_slot_sequencer (
             encode_last_cycle <= 1'b0;
             last_read_0 <= 1'b0;
             last_read_1 <= 1'b0;
+            output_popped <= 1'b0;
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:243]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:243]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:243]
-            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:213]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:243]
-            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:213]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:243]
-            if (start) group <= next_group; // @[SlotSequencer.swift:243]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:243]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:243]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:243]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:262]
-            if (start && next_is_last_group) next_read_slot <= _t8; // @[SlotSequencer.swift:283]
-            if (active_swap) columns_left <= _t11; // @[SlotSequencer.swift:286]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:262]
-            if (start) prototype_address <= _t7; // @[SlotSequencer.swift:243]
-            else if (slot_running) prototype_address <= _t3 ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:213]
-            if (start) prototype_row_address <= _t7; // @[SlotSequencer.swift:243]
-            else if (slot_running && _t3) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:211]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:262]
-            if (active_swap) next_is_last_group <= _t12 == 5'h01; // @[SlotSequencer.swift:292]
-            else if (start) next_is_last_group <= next_is_last_group ? (_t0 == 5'h01) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:262]
-            if (active_swap) groups_after_next <= _t12 - 5'h01; // @[SlotSequencer.swift:292]
-            else if (start) groups_after_next <= next_is_last_group ? (_t0 - 5'h01) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:262]
-            if (active_swap) last_column <= _t11 == 13'h0001; // @[SlotSequencer.swift:286]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:262]
-            if (output_pop) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:172]
-            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:332]
-            if (reserve) output_slack <= output_pop ? output_slack_plus_one_less : output_slack_less; // @[SlotSequencer.swift:173]
-            else if (active_swap) output_slack <= output_pop ? (_t14 - {1'b0, next_column_beats_less_one}) : (_t14 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:173]
-            else if (output_pop) output_slack <= output_slack_plus_one; // @[SlotSequencer.swift:322]
-            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:235]
-            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:240]
-            lookup_clear <= start ? (_t1 <= 3'h1) : ((active_swap ? active_load_bank : active_bank) ? lookup_clear_on_bank1 : lookup_clear_on_bank0); // @[SlotSequencer.swift:235]
-            if (start) slot_cycles_left <= _t5 - 3'h1; // @[SlotSequencer.swift:243]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:212]
-            if (start) slot_last_cycle <= _t5 == 3'h1; // @[SlotSequencer.swift:243]
-            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:212]
-            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:243]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:224]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:243]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:212]
-            if (start) encode_last_cycle <= _t6; // @[SlotSequencer.swift:283]
-            else if (slot_running) encode_last_cycle <= encoding & _t4; // @[SlotSequencer.swift:212]
-            if (start) last_read_0 <= _t10 & _t8; // @[SlotSequencer.swift:283]
-            else if (slot_running) last_read_0 <= _t9 & (~read_slot); // @[SlotSequencer.swift:282]
-            if (start) last_read_1 <= _t10 & next_read_slot; // @[SlotSequencer.swift:283]
-            else if (slot_running) last_read_1 <= _t9 & read_slot; // @[SlotSequencer.swift:282]
-            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:311]
-            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:311]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:241]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:241]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:241]
+            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:215]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:241]
+            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:215]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:241]
+            if (start) group <= next_group; // @[SlotSequencer.swift:241]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:241]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:241]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:241]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:260]
+            if (start && next_is_last_group) next_read_slot <= _t9; // @[SlotSequencer.swift:281]
+            if (active_swap) columns_left <= _t12; // @[SlotSequencer.swift:284]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:260]
+            if (start) prototype_address <= _t8; // @[SlotSequencer.swift:241]
+            else if (slot_running) prototype_address <= _t3 ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:215]
+            if (start) prototype_row_address <= _t8; // @[SlotSequencer.swift:241]
+            else if (slot_running && _t3) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:213]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:260]
+            if (active_swap) next_is_last_group <= _t13 == 5'h01; // @[SlotSequencer.swift:290]
+            else if (start) next_is_last_group <= next_is_last_group ? (_t0 == 5'h01) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:260]
+            if (active_swap) groups_after_next <= _t13 - 5'h01; // @[SlotSequencer.swift:290]
+            else if (start) groups_after_next <= next_is_last_group ? (_t0 - 5'h01) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:260]
+            if (active_swap) last_column <= _t12 == 13'h0001; // @[SlotSequencer.swift:284]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:260]
+            if (output_popped) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:172]
+            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:333]
+            if (reserve) output_slack <= output_popped ? output_slack_plus_one_less : output_slack_less; // @[SlotSequencer.swift:173]
+            else if (active_swap) output_slack <= output_popped ? (_t15 - {1'b0, next_column_beats_less_one}) : (_t15 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:173]
+            else if (output_popped) output_slack <= output_slack_plus_one; // @[SlotSequencer.swift:323]
+            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:231]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:236]
+            lookup_clear_on_bank0 <= start ? _t5 : (lookup_left_after <= {1'b0, bank_0_encode_cycles}); // @[SlotSequencer.swift:231]
+            lookup_clear_on_bank1 <= start ? _t5 : (lookup_left_after <= {1'b0, bank_1_encode_cycles}); // @[SlotSequencer.swift:231]
+            if (start) slot_cycles_left <= _t6 - 3'h1; // @[SlotSequencer.swift:241]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:214]
+            if (start) slot_last_cycle <= _t6 == 3'h1; // @[SlotSequencer.swift:241]
+            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:214]
+            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:241]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:226]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:241]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:214]
+            if (start) encode_last_cycle <= _t7; // @[SlotSequencer.swift:281]
+            else if (slot_running) encode_last_cycle <= encoding & _t4; // @[SlotSequencer.swift:214]
+            if (start) last_read_0 <= _t11 & _t9; // @[SlotSequencer.swift:281]
+            else if (slot_running) last_read_0 <= _t10 & (~read_slot); // @[SlotSequencer.swift:280]
+            if (start) last_read_1 <= _t11 & next_read_slot; // @[SlotSequencer.swift:281]
+            else if (slot_running) last_read_1 <= _t10 & read_slot; // @[SlotSequencer.swift:280]
+            output_popped <= output_pop; // @[SlotSequencer.swift:302]
+            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:312]
+            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:312]
         end
     end
 
     always @(posedge clk) begin
-        next_column_beats <= _t13; // @[SlotSequencer.swift:308]
-        next_column_beats_less_one <= _t13 - 5'h01; // @[SlotSequencer.swift:308]
+        next_column_beats <= _t14; // @[SlotSequencer.swift:309]
+        next_column_beats_less_one <= _t14 - 5'h01; // @[SlotSequencer.swift:309]
     end
 endmodule
 

@@ -113,7 +113,7 @@ struct MACArrayInput: Circuit {
                 chunksAfterNext <== chunksAfterNext - 1
             }
             // A column is complete on its last beat, with its `tlast`.
-            m.when(lastChunk & !intake.mismatch) {
+            m.when(intake.completes) {
                 writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
                 hasColumns <== columnsLeft != 1

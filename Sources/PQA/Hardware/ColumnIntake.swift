@@ -29,6 +29,9 @@ struct ColumnIntake {
     /// mismatch). Equal to `mismatch | columnEnds` for a stored beat, without
     /// the mismatch's compare on the position counters' path.
     let restarts: Signal
+    /// A stored beat here completes its column: the column's last, with its
+    /// `tlast` (`columnEnds & !mismatch` for a stored beat, without the compare).
+    let completes: Signal
     /// The checks failing this cycle, for the error code.
     let errors: ActivationErrors
 
@@ -46,6 +49,7 @@ struct ColumnIntake {
         store = (stream.fire & !dropping).named("beat_stored")
         mismatch = (store & (last ^ columnEnds)).named("last_mismatch")
         restarts = (last | columnEnds).named("position_restarts")
+        completes = (last & columnEnds).named("column_completes")
         m.when(dropped | mismatch) { discarding <== !last }
         errors = ActivationErrors(lastMismatch: mismatch, noLayer: layer == nil ? noLayer : (dropped & noLayer & !discarding).named("beat_without_layer"))
     }

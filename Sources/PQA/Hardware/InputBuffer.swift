@@ -20,8 +20,9 @@ extension ColumnRead {
 struct InputLayer: PortGroup {
     /// The active bank's element chunks and subspace groups per column.
     let chunks, groups: Signal
-    /// The swap to the next layer happens this cycle, and that layer's column count.
-    let swap, nextColumns: Signal
+    /// The swap to the next layer happens this cycle, and that layer's
+    /// element chunks, subspace groups and column count.
+    let swap, nextChunks, nextGroups, nextColumns: Signal
     /// A committed layer waits for the swap (its columns wait too).
     let waiting: Signal
 }
@@ -31,6 +32,8 @@ extension InputLayer {
         chunks = ports("chunks", countType(design.chunksMax))
         groups = ports("groups", countType(design.groupsMax))
         swap = ports.bool("swap")
+        nextChunks = ports("next_chunks", countType(design.chunksMax))
+        nextGroups = ports("next_groups", countType(design.groupsMax))
         nextColumns = ports("next_columns", countType(design.configuration.maxima.columns))
         waiting = ports.bool("waiting")
     }
@@ -114,7 +117,17 @@ struct InputBuffer: Circuit {
 
         // A slot takes the next column from the cycle of its last read on.
         let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        let columnEnds = ((chunk == layer.chunks - 1) & (group == layer.groups - 1)).named("column_ends")
+        // Whether the position is its group's last chunk, and its column's
+        // last group: for a loaded layer, registers set a step ahead (from
+        // the layer's counts at a restart or a swap), so a column's end is an
+        // AND of two registers; a fixed layer's are compares with constants.
+        let lastChunk = streaming ? (chunk == layer.chunks - 1) : m.register("last_chunk", reset: false)
+        let lastGroup = streaming ? (group == layer.groups - 1) : m.register("last_group", reset: false)
+        let columnEnds = (lastChunk & lastGroup).named("column_ends")
+        // Whether a position is the second last of `count` (never, when the count is at most 1).
+        func secondLast(_ position: Signal, of count: Signal, maximum: Int) -> Signal {
+            maximum >= 2 ? position == count - 2 : m.constant(false)
+        }
         let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (hasColumns, layer.waiting),
                                   writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
@@ -126,12 +139,23 @@ struct InputBuffer: Circuit {
             m.when(intake.restarts) {
                 chunk <== 0
                 group <== 0
-            }.elseWhen(chunk == layer.chunks - 1) {
+                if !streaming {
+                    lastChunk <== layer.chunks == 1
+                    lastGroup <== layer.groups == 1
+                }
+            }.elseWhen(lastChunk) {
                 chunk <== 0
                 group <== group + 1
-            }.otherwise { chunk <== chunk + 1 }
+                if !streaming {
+                    lastChunk <== layer.chunks == 1
+                    lastGroup <== secondLast(group, of: layer.groups, maximum: design.groupsMax)
+                }
+            }.otherwise {
+                chunk <== chunk + 1
+                if !streaming { lastChunk <== secondLast(chunk, of: layer.chunks, maximum: design.chunksMax) }
+            }
             // A column is complete on its last beat, with its `tlast`.
-            m.when(columnEnds & !intake.mismatch) {
+            m.when(intake.completes) {
                 writeSlot <== !writeSlot
                 if !streaming {
                     columnsLeft <== columnsLeft - 1
@@ -142,8 +166,12 @@ struct InputBuffer: Circuit {
                 }
             }
         }
+        // A swap comes with every column of the running layer in (no beat
+        // is stored in its cycle), so the next layer starts at its first beat.
         if !streaming {
             m.when(layer.swap) {
+                lastChunk <== layer.nextChunks == 1
+                lastGroup <== layer.nextGroups == 1
                 columnsLeft <== layer.nextColumns
                 hasColumns <== layer.nextColumns != 0
             }

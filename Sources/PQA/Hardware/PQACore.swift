@@ -96,7 +96,8 @@ public struct PQACore: HardwareModule {
             activations: Stream(valid: activations.valid, ready: activations.ready,
                                 data: activations.data[high: design.activationBeatBits - 1, low: 0], last: activations.last),
             layer: InputLayer(chunks: perBank(state.activeBank, banks.map(\.chunks)), groups: perBank(state.activeBank, banks.map(\.groups)),
-                              swap: state.swap, nextColumns: perBank(state.loadBank, banks.map(\.columns)),
+                              swap: state.swap, nextChunks: perBank(state.loadBank, banks.map(\.chunks)),
+                              nextGroups: perBank(state.loadBank, banks.map(\.groups)), nextColumns: perBank(state.loadBank, banks.map(\.columns)),
                               waiting: state.pending | state.committing),
             release: sequencer.outputs.release, read: sequencer.outputs.operation.columnRead)
 

@@ -176,9 +176,11 @@ struct SlotSequencer: Circuit {
         // within a layer the slot length guarantees it; at a change to a layer
         // with fewer encode cycles, the start waits. `lookupClear` is the
         // previous lookup's cycles left at or below the active layer's encode
-        // cycles; `lookupLeftAfter` counts those cycles left after this one down.
+        // cycles, a register per bank (either bank's compare, side by side),
+        // the active bank's picked; `lookupLeftAfter` counts those cycles left after this one down.
         let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
-        let lookupClear = m.register("lookup_clear", reset: true)
+        let lookupClearOnBank = (0..<2).map { m.register("lookup_clear_on_bank\($0)", reset: true) }
+        let lookupClear = perBank(state.bank, lookupClearOnBank).named("lookup_clear")
         let nextReady = (state.valid & perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear)
             .named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
@@ -226,19 +228,15 @@ struct SlotSequencer: Circuit {
             encoding <== encoding & !encodeLast
         }
         let lookupType = lookupLeftAfter.type
-        // Next cycle's cycles left against either bank's encode cycles, side
-        // by side; the bank active next cycle picks.
-        let clearOnBank = banks.enumerated().map { bank, timing in
-            (lookupLeftAfter <= timing.encodeCycles.resized(to: lookupType.width)).named("lookup_clear_on_bank\(bank)")
-        }
-        let nextBank = mux(swap, state.loadBank, state.bank)
         m.when(start) {
             // A slot's lookup takes `output chunks` cycles after its encode cycles.
             lookupLeftAfter <== (activeEncodeCycles.resized(to: lookupType.width) + outputChunks.resized(to: lookupType.width)) - 2
-            lookupClear <== outputChunks <= 1
+            for clear in lookupClearOnBank { clear <== outputChunks <= 1 }
         }.otherwise {
             m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
-            lookupClear <== perBank(nextBank, clearOnBank)
+            for (clear, timing) in zip(lookupClearOnBank, banks) {
+                clear <== lookupLeftAfter <= timing.encodeCycles.resized(to: lookupType.width)
+            }
         }
         m.when(start) {
             inSlot <== true
@@ -298,7 +296,10 @@ struct SlotSequencer: Circuit {
         // free space less the active layer's column, recomputed at a swap.
         // Every outcome is computed from registers beside the pop and the
         // start, which only pick one.
-        let reserve = (start & nextIsLastGroup).named("reserve"), pop = inputs.outputPop
+        // A beat's space is counted free a cycle after it leaves (the pop
+        // registered, off the FIFO's handshake): the FIFO is deep enough that
+        // the late cycle never holds a start back at full rate.
+        let reserve = (start & nextIsLastGroup).named("reserve"), pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
         func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
         // The active layer's beats per column, and one less, latched at the
         // swap from the loaded layer's (registered: they settle long before

@@ -26,6 +26,8 @@ import Testing
             probe.reset()
             try probe.set("layer_chunks", chunks)
             try probe.set("layer_groups", groups)
+            try probe.set("layer_next_chunks", chunks)
+            try probe.set("layer_next_groups", groups)
             try probe.set("layer_next_columns", columnCount)
             try probe.set("layer_swap", true)
             probe.step()
