@@ -127,14 +127,14 @@ module pqa_input_buffer (
     assign position_restarts = activations_last | column_ends; // @[ColumnIntake.swift:51]
     assign column_completes = activations_last & column_ends; // @[ColumnIntake.swift:52]
     assign beat_without_layer = (beat_dropped & no_layer) & (~discarding); // @[ColumnIntake.swift:54]
-    assign _t2 = {1'b0, group}; // @[InputBuffer.swift:136]
-    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t2[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:136]
-    assign _t3 = layer_chunks == 1'b1; // @[InputBuffer.swift:139]
-    assign _t4 = ~write_slot; // @[InputBuffer.swift:158]
-    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:181]
-    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:181]
-    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:134]
-    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:134]
+    assign _t2 = {1'b0, group}; // @[InputBuffer.swift:132]
+    assign write_address = ((write_slot ? 5'h10 : 5'h00) + _t2[4:0]) + {{4{1'b0}}, chunk}; // @[InputBuffer.swift:132]
+    assign _t3 = layer_chunks == 1'b1; // @[InputBuffer.swift:135]
+    assign _t4 = ~write_slot; // @[InputBuffer.swift:154]
+    assign _t5 = {1'b0, read_group}; // @[InputBuffer.swift:177]
+    assign read_address = ((read_slot ? 5'h10 : 5'h00) + _t5[4:0]) + {{4{1'b0}}, read_chunk}; // @[InputBuffer.swift:177]
+    assign _t6 = release_0 ? 1'b0 : slot_full_0; // @[InputBuffer.swift:130]
+    assign _t7 = release_1 ? 1'b0 : slot_full_1; // @[InputBuffer.swift:130]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -152,50 +152,50 @@ module pqa_input_buffer (
             write_qq <= 1'b0;
             column_q_enable_q <= 1'b0;
         end else begin
-            slot_full_0 <= beat_stored ? (column_completes ? (_t4 ? 1'b1 : _t6) : _t6) : _t6; // @[InputBuffer.swift:138]
-            slot_full_1 <= beat_stored ? (column_completes ? (write_slot ? 1'b1 : _t7) : _t7) : _t7; // @[InputBuffer.swift:138]
-            if (beat_stored && column_completes) write_slot <= _t4; // @[InputBuffer.swift:158]
-            if (beat_stored) chunk <= position_restarts ? 1'b0 : (last_chunk ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:139]
+            slot_full_0 <= beat_stored ? (column_completes ? (_t4 ? 1'b1 : _t6) : _t6) : _t6; // @[InputBuffer.swift:134]
+            slot_full_1 <= beat_stored ? (column_completes ? (write_slot ? 1'b1 : _t7) : _t7) : _t7; // @[InputBuffer.swift:134]
+            if (beat_stored && column_completes) write_slot <= _t4; // @[InputBuffer.swift:154]
+            if (beat_stored) chunk <= position_restarts ? 1'b0 : (last_chunk ? 1'b0 : (chunk + 1'b1)); // @[InputBuffer.swift:135]
             if (beat_stored) begin
-                if (position_restarts) group <= 5'h00; // @[InputBuffer.swift:139]
-                else if (last_chunk) group <= group + 5'h01; // @[InputBuffer.swift:139]
+                if (position_restarts) group <= 5'h00; // @[InputBuffer.swift:135]
+                else if (last_chunk) group <= group + 5'h01; // @[InputBuffer.swift:135]
             end
-            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:172]
-            else if (beat_stored && column_completes) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:158]
-            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:172]
-            else if (beat_stored && column_completes) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:158]
-            if (layer_swap) last_chunk <= layer_next_chunks == 1'b1; // @[InputBuffer.swift:172]
-            else if (beat_stored) last_chunk <= position_restarts ? _t3 : (last_chunk ? _t3 : 1'b0); // @[InputBuffer.swift:139]
-            if (layer_swap) last_group <= layer_next_groups == 5'h01; // @[InputBuffer.swift:172]
+            if (layer_swap) columns_left <= layer_next_columns; // @[InputBuffer.swift:168]
+            else if (beat_stored && column_completes) columns_left <= columns_left - 13'h0001; // @[InputBuffer.swift:154]
+            if (layer_swap) has_columns <= layer_next_columns != 13'h0000; // @[InputBuffer.swift:168]
+            else if (beat_stored && column_completes) has_columns <= columns_left != 13'h0001; // @[InputBuffer.swift:154]
+            if (layer_swap) last_chunk <= layer_next_chunks == 1'b1; // @[InputBuffer.swift:168]
+            else if (beat_stored) last_chunk <= position_restarts ? _t3 : (last_chunk ? _t3 : 1'b0); // @[InputBuffer.swift:135]
+            if (layer_swap) last_group <= layer_next_groups == 5'h01; // @[InputBuffer.swift:168]
             else if (beat_stored) begin
-                if (position_restarts) last_group <= layer_groups == 5'h01; // @[InputBuffer.swift:139]
-                else if (last_chunk) last_group <= group == (layer_groups - 5'h02); // @[InputBuffer.swift:139]
+                if (position_restarts) last_group <= layer_groups == 5'h01; // @[InputBuffer.swift:135]
+                else if (last_chunk) last_group <= group == (layer_groups - 5'h02); // @[InputBuffer.swift:135]
             end
             if (beat_dropped | last_mismatch) discarding <= ~activations_last; // @[ColumnIntake.swift:53]
             write_q <= beat_stored; // @[ColumnIntake.swift:49]
-            write_qq <= write_q; // @[InputBuffer.swift:210]
-            column_q_enable_q <= read_enable; // @[InputBuffer.swift:184]
+            write_qq <= write_q; // @[InputBuffer.swift:206]
+            column_q_enable_q <= read_enable; // @[InputBuffer.swift:180]
         end
     end
 
     always @(posedge clk) begin
-        write_address_q <= write_address; // @[InputBuffer.swift:136]
-        write_address_qq <= write_address_q; // @[InputBuffer.swift:211]
-        write_data_q <= activations_data; // @[InputBuffer.swift:212]
-        write_data_qq <= write_data_q; // @[InputBuffer.swift:212]
-        column_q_address_q <= read_address; // @[InputBuffer.swift:181]
-        column_q <= column_q_word; // @[InputBuffer.swift:184]
+        write_address_q <= write_address; // @[InputBuffer.swift:132]
+        write_address_qq <= write_address_q; // @[InputBuffer.swift:207]
+        write_data_q <= activations_data; // @[InputBuffer.swift:208]
+        write_data_qq <= write_data_q; // @[InputBuffer.swift:208]
+        column_q_address_q <= read_address; // @[InputBuffer.swift:177]
+        column_q <= column_q_word; // @[InputBuffer.swift:180]
     end
 
     // simpleDualPortRAM 'column_buffer': 32 x UInt<288>; synchronous reads are read-first
     always @(posedge clk) begin
         if (write_qq) begin
-            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:212]
+            column_buffer[write_address_qq] <= write_data_qq; // @[InputBuffer.swift:208]
         end
     end
     always @(posedge clk) begin
         if (column_q_enable_q) begin
-            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:184]
+            column_q_word <= column_buffer[column_q_address_q]; // @[InputBuffer.swift:180]
         end
     end
 

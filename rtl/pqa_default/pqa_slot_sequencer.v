@@ -47,7 +47,7 @@
 //   release_0                        output  Bool
 //   release_1                        output  Bool
 // Registers without reset (unknown until first loaded):
-//   next_column_beats, next_column_beats_less_one
+//   bank0_groups_less_one, bank0_single_group, bank1_groups_less_one, bank1_single_group, bank0_lookup_left_on_start, bank0_lookup_clear_on_start, bank1_lookup_left_on_start, bank1_lookup_clear_on_start, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
 `default_nettype none
 
 module pqa_slot_sequencer (
@@ -96,6 +96,7 @@ module pqa_slot_sequencer (
 
     reg  slot_running;
     reg  chunk;
+    reg  last_chunk;
     reg  prototype_chunk;
     reg  bank;
     reg  [4:0] group;
@@ -108,9 +109,11 @@ module pqa_slot_sequencer (
     reg  [4:0] prototype_address;
     reg  [4:0] prototype_row_address;
     reg  [4:0] next_slot_prototype_address;
-    wire [4:0] _t0;
-    wire [2:0] _t1;
-    wire [2:0] _t2;
+    wire [2:0] _t0;
+    reg  [4:0] bank0_groups_less_one;
+    reg  bank0_single_group;
+    reg  [4:0] bank1_groups_less_one;
+    reg  bank1_single_group;
     reg  next_is_last_group;
     reg  [4:0] groups_after_next;
     reg  last_column;
@@ -128,36 +131,45 @@ module pqa_slot_sequencer (
     reg  encoding;
     reg  encode_last_cycle;
     wire slot_ends;
+    reg  slot_free;
+    wire _t1;
     wire start;
-    wire _t3;
     reg  last_read_0;
     reg  last_read_1;
     wire [4:0] next_prototype_row_address;
-    wire _t4;
+    wire _t2;
+    wire [3:0] _t3;
+    reg  [3:0] bank0_lookup_left_on_start;
+    reg  bank0_lookup_clear_on_start;
+    wire [3:0] _t4;
+    reg  [3:0] bank1_lookup_left_on_start;
+    reg  bank1_lookup_clear_on_start;
     wire _t5;
     wire [2:0] _t6;
     wire _t7;
+    wire _t8;
     wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t8;
-    wire _t9;
+    wire [4:0] _t9;
     wire _t10;
     wire _t11;
-    wire [12:0] _t12;
-    wire [4:0] _t13;
+    wire _t12;
+    wire [12:0] _t13;
     wire reserve;
     reg  output_popped;
     wire [4:0] _t14;
     reg  [4:0] next_column_beats;
+    wire [4:0] _t15;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
     reg  [4:0] column_beats_less_one;
-    wire [4:0] credits_plus_one_less;
-    wire [4:0] credits_plus_one;
-    wire [4:0] credits_less;
-    wire [5:0] output_slack_plus_one_less;
-    wire [5:0] output_slack_less;
-    wire [5:0] _t15;
-    wire [5:0] output_slack_plus_one;
+    wire [4:0] _t16;
+    wire [4:0] _t17;
+    reg  [4:0] reserve_take;
+    reg  [4:0] swap_take;
+    wire [4:0] credits_reserved;
+    wire [5:0] output_slack_swapped;
+    wire [5:0] output_slack_popped;
+    wire [5:0] output_slack_reserved;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -167,7 +179,7 @@ module pqa_slot_sequencer (
     assign operation_read_slot = read_slot; // @[SlotSequencer.swift:30]
     assign operation_prototype_address = prototype_address; // @[SlotSequencer.swift:31]
     assign operation_first_chunk = chunk == 1'b0; // @[SlotSequencer.swift:32]
-    assign operation_last_chunk = _t3; // @[SlotSequencer.swift:33]
+    assign operation_last_chunk = last_chunk; // @[SlotSequencer.swift:33]
     assign operation_first_prototype_chunk = prototype_chunk == 1'b0; // @[SlotSequencer.swift:34]
     assign operation_last_prototype_chunk = prototype_chunk == ((bank ? bank_1_prototype_chunks : bank_0_prototype_chunks) - 1'b1); // @[SlotSequencer.swift:35]
     assign operation_first_group = first_group; // @[SlotSequencer.swift:36]
@@ -177,41 +189,42 @@ module pqa_slot_sequencer (
     assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:120]
     assign release_0 = last_read_0; // @[SlotSequencer.swift:120]
     assign release_1 = last_read_1; // @[SlotSequencer.swift:120]
-    assign _t0 = active_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:260]
-    assign _t1 = active_bank ? bank_1_output_chunks : bank_0_output_chunks; // @[SlotSequencer.swift:231]
-    assign _t2 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:281]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:174]
-    assign lookup_clear = active_bank ? lookup_clear_on_bank1 : lookup_clear_on_bank0; // @[SlotSequencer.swift:183]
-    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:185]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:192]
-    assign start = ((~slot_running) | slot_last_cycle) & next_ready; // @[SlotSequencer.swift:193]
-    assign _t3 = chunk == ((bank ? bank_1_chunks : bank_0_chunks) - 1'b1); // @[SlotSequencer.swift:215]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:213]
-    assign _t4 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:280]
-    assign _t5 = _t1 <= 3'h1; // @[SlotSequencer.swift:231]
-    assign _t6 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:241]
-    assign _t7 = _t2 == 3'h1; // @[SlotSequencer.swift:281]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:252]
-    assign _t8 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:241]
-    assign _t9 = ~next_read_slot; // @[SlotSequencer.swift:281]
-    assign _t10 = (last_group & encoding) & _t4; // @[SlotSequencer.swift:280]
-    assign _t11 = next_is_last_group & _t7; // @[SlotSequencer.swift:281]
-    assign _t12 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:284]
-    assign _t13 = active_load_bank ? bank_1_groups : bank_0_groups; // @[SlotSequencer.swift:290]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:302]
-    assign _t14 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:309]
-    assign credits_plus_one_less = output_credits - column_beats_less_one; // @[SlotSequencer.swift:332]
-    assign credits_plus_one = output_credits + 5'h01; // @[SlotSequencer.swift:332]
-    assign credits_less = output_credits - column_beats; // @[SlotSequencer.swift:333]
-    assign output_slack_plus_one_less = output_slack - {1'b0, column_beats_less_one}; // @[SlotSequencer.swift:320]
-    assign output_slack_less = output_slack - {1'b0, column_beats}; // @[SlotSequencer.swift:321]
-    assign _t15 = {1'b0, output_credits}; // @[SlotSequencer.swift:173]
-    assign output_slack_plus_one = output_slack + 6'h01; // @[SlotSequencer.swift:323]
+    assign _t0 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:305]
+    assign room = ~output_slack[5]; // @[SlotSequencer.swift:183]
+    assign lookup_clear = active_bank ? lookup_clear_on_bank1 : lookup_clear_on_bank0; // @[SlotSequencer.swift:192]
+    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:194]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:201]
+    assign _t1 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:263]
+    assign start = slot_free & next_ready; // @[SlotSequencer.swift:206]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:226]
+    assign _t2 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:304]
+    assign _t3 = {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:254]
+    assign _t4 = {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:254]
+    assign _t5 = active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start; // @[SlotSequencer.swift:254]
+    assign _t6 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:263]
+    assign _t7 = _t6 == 3'h1; // @[SlotSequencer.swift:263]
+    assign _t8 = _t0 == 3'h1; // @[SlotSequencer.swift:305]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:276]
+    assign _t9 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:263]
+    assign _t10 = ~next_read_slot; // @[SlotSequencer.swift:305]
+    assign _t11 = (last_group & encoding) & _t2; // @[SlotSequencer.swift:304]
+    assign _t12 = next_is_last_group & _t8; // @[SlotSequencer.swift:305]
+    assign _t13 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:308]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:325]
+    assign _t14 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:345]
+    assign _t15 = _t14 - 5'h01; // @[SlotSequencer.swift:345]
+    assign _t16 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:343]
+    assign _t17 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:343]
+    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:346]
+    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:349]
+    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:350]
+    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:351]
 
     always @(posedge clk) begin
         if (rst) begin
             slot_running <= 1'b0;
             chunk <= 1'b0;
+            last_chunk <= 1'b0;
             prototype_chunk <= 1'b0;
             bank <= 1'b0;
             group <= 5'h00;
@@ -237,70 +250,81 @@ module pqa_slot_sequencer (
             encode_cycles_left <= 3'h0;
             encoding <= 1'b0;
             encode_last_cycle <= 1'b0;
+            slot_free <= 1'b1;
             last_read_0 <= 1'b0;
             last_read_1 <= 1'b0;
             output_popped <= 1'b0;
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:241]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:241]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:241]
-            else if (slot_running) chunk <= _t3 ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:215]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:241]
-            else if (slot_running && _t3) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:215]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:241]
-            if (start) group <= next_group; // @[SlotSequencer.swift:241]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:241]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:241]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:241]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:260]
-            if (start && next_is_last_group) next_read_slot <= _t9; // @[SlotSequencer.swift:281]
-            if (active_swap) columns_left <= _t12; // @[SlotSequencer.swift:284]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:260]
-            if (start) prototype_address <= _t8; // @[SlotSequencer.swift:241]
-            else if (slot_running) prototype_address <= _t3 ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:215]
-            if (start) prototype_row_address <= _t8; // @[SlotSequencer.swift:241]
-            else if (slot_running && _t3) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:213]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:260]
-            if (active_swap) next_is_last_group <= _t13 == 5'h01; // @[SlotSequencer.swift:290]
-            else if (start) next_is_last_group <= next_is_last_group ? (_t0 == 5'h01) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:260]
-            if (active_swap) groups_after_next <= _t13 - 5'h01; // @[SlotSequencer.swift:290]
-            else if (start) groups_after_next <= next_is_last_group ? (_t0 - 5'h01) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:260]
-            if (active_swap) last_column <= _t12 == 13'h0001; // @[SlotSequencer.swift:284]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:260]
-            if (output_popped) output_credits <= reserve ? credits_plus_one_less : credits_plus_one; // @[SlotSequencer.swift:172]
-            else if (reserve) output_credits <= credits_less; // @[SlotSequencer.swift:333]
-            if (reserve) output_slack <= output_popped ? output_slack_plus_one_less : output_slack_less; // @[SlotSequencer.swift:173]
-            else if (active_swap) output_slack <= output_popped ? (_t15 - {1'b0, next_column_beats_less_one}) : (_t15 - {1'b0, next_column_beats}); // @[SlotSequencer.swift:173]
-            else if (output_popped) output_slack <= output_slack_plus_one; // @[SlotSequencer.swift:323]
-            if (start) lookup_left_after <= ({1'b0, _t2} + {1'b0, _t1}) - 4'h2; // @[SlotSequencer.swift:231]
-            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:236]
-            lookup_clear_on_bank0 <= start ? _t5 : (lookup_left_after <= {1'b0, bank_0_encode_cycles}); // @[SlotSequencer.swift:231]
-            lookup_clear_on_bank1 <= start ? _t5 : (lookup_left_after <= {1'b0, bank_1_encode_cycles}); // @[SlotSequencer.swift:231]
-            if (start) slot_cycles_left <= _t6 - 3'h1; // @[SlotSequencer.swift:241]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:214]
-            if (start) slot_last_cycle <= _t6 == 3'h1; // @[SlotSequencer.swift:241]
-            else if (slot_running) slot_last_cycle <= slot_cycles_left == 3'h1; // @[SlotSequencer.swift:214]
-            if (start) encode_cycles_left <= _t2 - 3'h1; // @[SlotSequencer.swift:241]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:226]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:241]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:214]
-            if (start) encode_last_cycle <= _t7; // @[SlotSequencer.swift:281]
-            else if (slot_running) encode_last_cycle <= encoding & _t4; // @[SlotSequencer.swift:214]
-            if (start) last_read_0 <= _t11 & _t9; // @[SlotSequencer.swift:281]
-            else if (slot_running) last_read_0 <= _t10 & (~read_slot); // @[SlotSequencer.swift:280]
-            if (start) last_read_1 <= _t11 & next_read_slot; // @[SlotSequencer.swift:281]
-            else if (slot_running) last_read_1 <= _t10 & read_slot; // @[SlotSequencer.swift:280]
-            output_popped <= output_pop; // @[SlotSequencer.swift:302]
-            if (active_swap) column_beats <= next_column_beats; // @[SlotSequencer.swift:312]
-            if (active_swap) column_beats_less_one <= next_column_beats_less_one; // @[SlotSequencer.swift:312]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:263]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:263]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:263]
+            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:228]
+            if (start) last_chunk <= (active_bank ? bank_1_chunks : bank_0_chunks) == 1'b1; // @[SlotSequencer.swift:263]
+            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:228]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:263]
+            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:228]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:263]
+            if (start) group <= next_group; // @[SlotSequencer.swift:263]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:263]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:263]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:263]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:284]
+            if (start && next_is_last_group) next_read_slot <= _t10; // @[SlotSequencer.swift:305]
+            if (active_swap) columns_left <= _t13; // @[SlotSequencer.swift:308]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:284]
+            if (start) prototype_address <= _t9; // @[SlotSequencer.swift:263]
+            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:228]
+            if (start) prototype_row_address <= _t9; // @[SlotSequencer.swift:263]
+            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:226]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:284]
+            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:314]
+            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:284]
+            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:314]
+            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:284]
+            if (active_swap) last_column <= _t13 == 13'h0001; // @[SlotSequencer.swift:308]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:284]
+            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:181]
+            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:182]
+            if (start) lookup_left_after <= active_bank ? bank1_lookup_left_on_start : bank0_lookup_left_on_start; // @[SlotSequencer.swift:254]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:258]
+            lookup_clear_on_bank0 <= start ? _t5 : (lookup_left_after <= _t3); // @[SlotSequencer.swift:254]
+            lookup_clear_on_bank1 <= start ? _t5 : (lookup_left_after <= _t4); // @[SlotSequencer.swift:254]
+            if (start) slot_cycles_left <= _t6 - 3'h1; // @[SlotSequencer.swift:263]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:227]
+            if (start) slot_last_cycle <= _t7; // @[SlotSequencer.swift:263]
+            else if (slot_running) slot_last_cycle <= _t1; // @[SlotSequencer.swift:263]
+            if (start) encode_cycles_left <= _t0 - 3'h1; // @[SlotSequencer.swift:263]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:241]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:263]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:227]
+            if (start) encode_last_cycle <= _t8; // @[SlotSequencer.swift:305]
+            else if (slot_running) encode_last_cycle <= encoding & _t2; // @[SlotSequencer.swift:227]
+            slot_free <= start ? _t7 : (((~slot_running) | slot_last_cycle) | _t1); // @[SlotSequencer.swift:263]
+            if (start) last_read_0 <= _t12 & _t10; // @[SlotSequencer.swift:305]
+            else if (slot_running) last_read_0 <= _t11 & (~read_slot); // @[SlotSequencer.swift:304]
+            if (start) last_read_1 <= _t12 & next_read_slot; // @[SlotSequencer.swift:305]
+            else if (slot_running) last_read_1 <= _t11 & read_slot; // @[SlotSequencer.swift:304]
+            output_popped <= output_pop; // @[SlotSequencer.swift:325]
+            column_beats <= _t17; // @[SlotSequencer.swift:343]
+            column_beats_less_one <= _t16; // @[SlotSequencer.swift:343]
         end
     end
 
     always @(posedge clk) begin
-        next_column_beats <= _t14; // @[SlotSequencer.swift:309]
-        next_column_beats_less_one <= _t14 - 5'h01; // @[SlotSequencer.swift:309]
+        bank0_groups_less_one <= bank_0_groups - 5'h01; // @[SlotSequencer.swift:158]
+        bank0_single_group <= bank_0_groups == 5'h01; // @[SlotSequencer.swift:159]
+        bank1_groups_less_one <= bank_1_groups - 5'h01; // @[SlotSequencer.swift:158]
+        bank1_single_group <= bank_1_groups == 5'h01; // @[SlotSequencer.swift:159]
+        bank0_lookup_left_on_start <= (_t3 + {1'b0, bank_0_output_chunks}) - 4'h2; // @[SlotSequencer.swift:250]
+        bank0_lookup_clear_on_start <= bank_0_output_chunks <= 3'h1; // @[SlotSequencer.swift:252]
+        bank1_lookup_left_on_start <= (_t4 + {1'b0, bank_1_output_chunks}) - 4'h2; // @[SlotSequencer.swift:250]
+        bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:252]
+        next_column_beats <= _t14; // @[SlotSequencer.swift:345]
+        next_column_beats_less_one <= _t15; // @[SlotSequencer.swift:345]
+        reserve_take <= output_pop ? _t16 : _t17; // @[SlotSequencer.swift:343]
+        swap_take <= output_pop ? _t15 : _t14; // @[SlotSequencer.swift:345]
     end
 endmodule
 

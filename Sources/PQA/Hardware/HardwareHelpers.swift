@@ -44,3 +44,9 @@ func convert(_ raw: Signal, signed: Bool, to type: SignalType) -> Signal {
 func count(_ counter: Signal, is value: Int, _ m: ModuleBuilder) -> Signal {
     value < 1 << counter.width ? counter == value : m.constant(false)
 }
+
+/// Whether `position` is the second last of `count` positions (never when
+/// `count` is at most `maximum` <= 1): a flag for the last position, set a step ahead.
+func isSecondLast(_ position: Signal, of count: Signal, maximum: Int, _ m: ModuleBuilder) -> Signal {
+    maximum >= 2 ? position == count - 2 : m.constant(false)
+}

@@ -124,10 +124,6 @@ struct InputBuffer: Circuit {
         let lastChunk = streaming ? (chunk == layer.chunks - 1) : m.register("last_chunk", reset: false)
         let lastGroup = streaming ? (group == layer.groups - 1) : m.register("last_group", reset: false)
         let columnEnds = (lastChunk & lastGroup).named("column_ends")
-        // Whether a position is the second last of `count` (never, when the count is at most 1).
-        func secondLast(_ position: Signal, of count: Signal, maximum: Int) -> Signal {
-            maximum >= 2 ? position == count - 2 : m.constant(false)
-        }
         let intake = ColumnIntake(m, stream: stream, columnEnds: columnEnds, layer: streaming ? nil : (hasColumns, layer.waiting),
                                   writable: perBank(writeSlot, writable))
         for (slot, isFull) in full.enumerated() {
@@ -148,11 +144,11 @@ struct InputBuffer: Circuit {
                 group <== group + 1
                 if !streaming {
                     lastChunk <== layer.chunks == 1
-                    lastGroup <== secondLast(group, of: layer.groups, maximum: design.groupsMax)
+                    lastGroup <== isSecondLast(group, of: layer.groups, maximum: design.groupsMax, m)
                 }
             }.otherwise {
                 chunk <== chunk + 1
-                if !streaming { lastChunk <== secondLast(chunk, of: layer.chunks, maximum: design.chunksMax) }
+                if !streaming { lastChunk <== isSecondLast(chunk, of: layer.chunks, maximum: design.chunksMax, m) }
             }
             // A column is complete on its last beat, with its `tlast`.
             m.when(intake.completes) {

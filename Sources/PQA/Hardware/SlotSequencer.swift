@@ -124,6 +124,8 @@ struct SlotSequencer: Circuit {
         let banks = inputs.banks, state = inputs.active, active = state.bank
         let inSlot = m.register("slot_running", reset: false)
         let chunk = m.register("chunk", countType(design.chunksMax), reset: 0)
+        // Whether the operation's element chunk is its last, set a step ahead.
+        let lastChunk = m.register("last_chunk", reset: false)
         let prototypeChunk = m.register("prototype_chunk", countType(design.prototypeChunksMax), reset: 0)
         let bank = m.register("bank", reset: false)
         let group = m.register("group", countType(design.groupsMax), reset: 0)
@@ -148,7 +150,14 @@ struct SlotSequencer: Circuit {
         // selects among them), so `start` is a few gates and its fan-out.
         func activeLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.bank, banks.map { $0[keyPath: field] }) }
         func loadedLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.loadBank, banks.map { $0[keyPath: field] }) }
-        let groups = activeLayer(\.groups), outputChunks = activeLayer(\.outputChunks), activeEncodeCycles = activeLayer(\.encodeCycles)
+        let activeEncodeCycles = activeLayer(\.encodeCycles)
+        // Per bank, a layer's groups less one and whether it has one group,
+        // registered (a bank's timing holds from a cycle before its swap), for
+        // the next-group count's restarts at a start or a swap.
+        let groupCounts = banks.enumerated().map { index, timing in
+            (lessOne: m.delayed(timing.groups - 1, name: "bank\(index)_groups_less_one"),
+             single: m.delayed(timing.groups == 1, name: "bank\(index)_single_group"))
+        }
         // A swap starts the next layer at its first group of its first
         // column (starts need an active layer, so they never meet a swap); a
         // streaming layer starts this way in the first cycle out of reset,
@@ -190,7 +199,11 @@ struct SlotSequencer: Circuit {
         let encoding = m.register("encoding", reset: false)
         let encodeLast = m.register("encode_last_cycle", reset: false)
         let slotEnds = (inSlot & slotLast).named("slot_ends")
-        let start = ((!inSlot | slotLast) & nextReady).named("start")
+        // Whether a slot may start (none runs, or the running one ends): a
+        // register set from the same steps, so `start` waits on one flag, not two.
+        let slotFree = m.register("slot_free", reset: true)
+        slotFree <== !inSlot | slotLast | (slotLeft == 1)
+        let start = (slotFree & nextReady).named("start")
         outputs.started <== start
         // A streaming (fixed-table) layer never ends.
         outputs.layerEnds <== (streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn)
@@ -200,7 +213,7 @@ struct SlotSequencer: Circuit {
         outputs.operation <== EncoderOperation(
             valid: encoding, bank: bank, group: group, chunk: chunk,
             prototypeChunk: prototypeChunk, readSlot: readSlot, prototypeAddress: prototypeAddress,
-            firstChunk: chunk == 0, lastChunk: chunk == chunks - 1,
+            firstChunk: chunk == 0, lastChunk: lastChunk,
             firstPrototypeChunk: prototypeChunk == 0, lastPrototypeChunk: prototypeChunk == prototypeChunks - 1,
             firstGroup: firstGroup, lastGroup: lastGroup)
         outputs.inSlot <== inSlot
@@ -212,13 +225,15 @@ struct SlotSequencer: Circuit {
         outputs.release <== release
         let nextRowAddress = (rowAddress + address(design.chunksMax)).named("next_prototype_row_address")
         m.when(inSlot) {
-            m.when(chunk == chunks - 1) {
+            m.when(lastChunk) {
                 chunk <== 0
+                lastChunk <== chunks == 1
                 prototypeChunk <== prototypeChunk + 1
                 rowAddress <== nextRowAddress
                 prototypeAddress <== nextRowAddress
             }.otherwise {
                 chunk <== chunk + 1
+                lastChunk <== isSecondLast(chunk, of: chunks, maximum: design.chunksMax, m)
                 prototypeAddress <== prototypeAddress + 1
             }
             slotLeft <== slotLeft - 1
@@ -228,10 +243,17 @@ struct SlotSequencer: Circuit {
             encoding <== encoding & !encodeLast
         }
         let lookupType = lookupLeftAfter.type
+        // A slot's lookup takes `output chunks` cycles after its encode
+        // cycles: per bank, what a start sets, registered (a bank's timing
+        // holds from a cycle before its swap, and a start comes after it).
+        let lookupOnStart = banks.enumerated().map { index, timing in
+            (left: m.delayed((timing.encodeCycles.resized(to: lookupType.width) + timing.outputChunks.resized(to: lookupType.width)) - 2,
+                             name: "bank\(index)_lookup_left_on_start"),
+             clear: m.delayed(timing.outputChunks <= 1, name: "bank\(index)_lookup_clear_on_start"))
+        }
         m.when(start) {
-            // A slot's lookup takes `output chunks` cycles after its encode cycles.
-            lookupLeftAfter <== (activeEncodeCycles.resized(to: lookupType.width) + outputChunks.resized(to: lookupType.width)) - 2
-            for clear in lookupClearOnBank { clear <== outputChunks <= 1 }
+            lookupLeftAfter <== perBank(active, lookupOnStart.map(\.left))
+            for clear in lookupClearOnBank { clear <== perBank(active, lookupOnStart.map(\.clear)) }
         }.otherwise {
             m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
             for (clear, timing) in zip(lookupClearOnBank, banks) {
@@ -241,10 +263,12 @@ struct SlotSequencer: Circuit {
         m.when(start) {
             inSlot <== true
             chunk <== 0
+            lastChunk <== activeLayer(\.chunks) == 1
             prototypeChunk <== 0
             let period = activeLayer(\.period)
             slotLeft <== period - 1
             slotLast <== period == 1
+            slotFree <== period == 1
             encodeLeft <== activeEncodeCycles - 1
             encoding <== true
             encodeLast <== activeEncodeCycles == 1
@@ -260,8 +284,8 @@ struct SlotSequencer: Circuit {
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
                 nextSlotAddress <== address(0)
-                nextIsLastGroup <== groups == 1
-                groupsAfterNext <== groups - 1
+                nextIsLastGroup <== perBank(active, groupCounts.map(\.single))
+                groupsAfterNext <== perBank(active, groupCounts.map(\.lessOne))
                 nextReadSlot <== !nextReadSlot
                 if !streaming {
                     columnsLeft <== columnsLeft - 1
@@ -288,15 +312,14 @@ struct SlotSequencer: Circuit {
         }
         // A layer starts at its first group (the last layer ended after its last).
         m.when(swap) {
-            nextIsLastGroup <== loadedLayer(\.groups) == 1
-            groupsAfterNext <== loadedLayer(\.groups) - 1
+            nextIsLastGroup <== perBank(state.loadBank, groupCounts.map(\.single))
+            groupsAfterNext <== perBank(state.loadBank, groupCounts.map(\.lessOne))
         }
         // Output space: the active layer's beats are reserved when a column's
         // last group starts and returned as they leave; the slack is the
         // free space less the active layer's column, recomputed at a swap.
-        // Every outcome is computed from registers beside the pop and the
-        // start, which only pick one.
-        // A beat's space is counted free a cycle after it leaves (the pop
+        // Every outcome is one adder from registers; the swap and the start
+        // only pick one. A beat's space is counted free a cycle after it leaves (the pop
         // registered, off the FIFO's handshake): the FIFO is deep enough that
         // the late cycle never holds a start back at full rate.
         let reserve = (start & nextIsLastGroup).named("reserve"), pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
@@ -313,22 +336,18 @@ struct SlotSequencer: Circuit {
             columnBeats <== nextColumnBeats
             columnBeatsLessOne <== nextColumnBeatsLessOne
         }
-        credits <== stepped(credits, up: pop, down: reserve, by: columnBeats, lessOne: columnBeatsLessOne, name: "credits")
+        // What a reserve takes from the space (the column's beats, one less
+        // when a beat leaves in its cycle), and what the next layer's column
+        // takes at a swap: chosen a cycle ahead, beside the pop's register,
+        // so each outcome below is one adder from registers.
+        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
+                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
+        let swapTake = m.delayed(mux(inputs.outputPop, loadedBeats - 1, loadedBeats), name: "swap_take")
+        credits <== mux(reserve, (credits - reserveTake).named("credits_reserved"), credits + pop.asUnsigned.extended(to: credits.width))
         // A reserve never meets a swap, and it comes last (from the slack
-        // itself, through the start), so it picks last, between the two
-        // outcomes of a reserve and the four without one.
-        let reserved = mux(pop, (outputSlack - signed(columnBeatsLessOne)).named("output_slack_plus_one_less"),
-                           (outputSlack - signed(columnBeats)).named("output_slack_less"))
-        let unreserved = mux(swap, mux(pop, signed(credits) - signed(nextColumnBeatsLessOne), signed(credits) - signed(nextColumnBeats)),
-                             mux(pop, (outputSlack + 1).named("output_slack_plus_one"), outputSlack))
-        outputSlack <== mux(reserve, reserved, unreserved)
+        // itself, through the start), so it picks last.
+        let unreserved = mux(swap, (signed(credits) - signed(swapTake)).named("output_slack_swapped"),
+                             (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped"))
+        outputSlack <== mux(reserve, (outputSlack - signed(reserveTake)).named("output_slack_reserved"), unreserved)
     }
-}
-
-/// `value`, one more when `up`, `amount` less when `down`, given `amount`
-/// and `amount - 1`: the four outcomes, each one adder from registers, side
-/// by side, `up` and `down` choosing among them.
-private func stepped(_ value: Signal, up: Signal, down: Signal, by amount: Signal, lessOne amountLessOne: Signal, name: String) -> Signal {
-    mux(up, mux(down, (value - amountLessOne).named("\(name)_plus_one_less"), (value + 1).named("\(name)_plus_one")),
-        mux(down, (value - amount).named("\(name)_less"), value))
 }
