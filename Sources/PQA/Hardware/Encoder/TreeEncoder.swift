@@ -62,9 +62,13 @@ struct TreeEncoder: Circuit {
         // every element and threshold register of the subspaces.
         let captures = m.fannedOut(fetchedEarly.valid, copies: p.nsVec, name: "capture")
         let starts = m.fannedOut(fetchedEarly.valid & fetchedEarly.lastChunk, copies: p.nsVec, name: "walk_start")
-        // Level l is walked l + 1 cycles after the start; the layer's trees have it when Np > 2^l.
+        // Level l is walked l + 1 cycles after the start; the layer's trees
+        // have it when Np > 2^l. Each subspace reads its own copy of the
+        // flags (their last register, kept apart): they select every node register.
         let np = perBank(fetched.bank, inputs.banks.map(\.np))
-        let active = (0..<levels).map { level in m.delayed(np > (1 << level), cycles: level + 1, name: "active_\(level)") }
+        let active = (0..<levels).map { level in
+            m.fannedOut(m.delayed(np > (1 << level), cycles: level, name: "active_\(level)_early"), copies: p.nsVec, name: "active_\(level)")
+        }
 
         let a = c.formats.activation
         // Tree writes registered here, each subspace's enable on its own (`StagedWrite`).
@@ -74,7 +78,7 @@ struct TreeEncoder: Circuit {
             let write = treeWrite.map { write in TreeWrite(enable: write.enable(s), address: write.address, data: write.word(s)) }
             let column = inputs.column[high: (s + 1) * p.lsVec * a.bits - 1, low: s * p.lsVec * a.bits]
             let control = TreeControl(read: op.valid, address: address, capture: captures[s], chunk: fetched.chunk, start: starts[s],
-                                      active: active)
+                                      active: active.map { $0[s] })
             if let write { subspace.inputs <== TreeSubspaceEncoder.Inputs(write: write, column: column, control: control) }
             return subspace.outputs
         }
