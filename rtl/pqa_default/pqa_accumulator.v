@@ -45,7 +45,7 @@
 //   beat_bank                 output  Bool
 //   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_early_bank, summed_early_chunk, summed_early_first_group, summed_early_last_group, summed_early_last_chunk, summed_bank, summed_chunk, summed_last_group, summed_last_chunk, summed_bias_d1, summed_bias_d2, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
+//   summed_early_bank, summed_early_chunk, summed_early_last_group, summed_early_last_chunk, summed_bank, summed_chunk, summed_last_group, summed_last_chunk, summed_bias_d1, summed_bias_d2, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
 `default_nettype none
 
 module pqa_accumulator (
@@ -93,7 +93,6 @@ module pqa_accumulator (
     reg  summed_early_valid;
     reg  summed_early_bank;
     reg  [2:0] summed_early_chunk;
-    reg  summed_early_first_group;
     reg  summed_early_last_group;
     reg  summed_early_last_chunk;
     reg  summed_valid;
@@ -103,55 +102,67 @@ module pqa_accumulator (
     reg  summed_last_chunk;
     reg  [255:0] summed_bias_d1;
     reg  [255:0] summed_bias_d2;
-    wire summed_first_group_copy_0_q;
-    wire summed_first_group_copy_1_q;
-    wire summed_first_group_copy_2_q;
-    wire summed_first_group_copy_3_q;
-    wire summed_first_group_copy_4_q;
-    wire summed_first_group_copy_5_q;
-    wire summed_first_group_copy_6_q;
-    wire summed_first_group_copy_7_q;
-    wire summed_first_group_copy_8_q;
-    wire summed_first_group_copy_9_q;
-    wire summed_first_group_copy_10_q;
-    wire summed_first_group_copy_11_q;
-    wire summed_first_group_copy_12_q;
-    wire summed_first_group_copy_13_q;
-    wire summed_first_group_copy_14_q;
-    wire summed_first_group_copy_15_q;
-    wire [2:0] summed_chunk_copy_0_q;
-    wire [2:0] summed_chunk_copy_1_q;
-    wire [2:0] summed_chunk_copy_2_q;
-    wire [2:0] summed_chunk_copy_3_q;
-    wire [2:0] summed_chunk_copy_4_q;
-    wire [2:0] summed_chunk_copy_5_q;
-    wire [2:0] summed_chunk_copy_6_q;
-    wire [2:0] summed_chunk_copy_7_q;
-    wire [2:0] summed_chunk_copy_8_q;
-    wire [2:0] summed_chunk_copy_9_q;
-    wire [2:0] summed_chunk_copy_10_q;
-    wire [2:0] summed_chunk_copy_11_q;
-    wire [2:0] summed_chunk_copy_12_q;
-    wire [2:0] summed_chunk_copy_13_q;
-    wire [2:0] summed_chunk_copy_14_q;
-    wire [2:0] summed_chunk_copy_15_q;
+    wire summed_first_group_group_copy_0_q;
+    wire summed_first_group_group_copy_1_q;
+    wire summed_first_group_group_copy_2_q;
+    wire summed_first_group_group_copy_3_q;
+    wire summed_first_group_group0_copy_0_q;
+    wire summed_first_group_group0_copy_1_q;
+    wire summed_first_group_group0_copy_2_q;
+    wire summed_first_group_group0_copy_3_q;
+    wire summed_first_group_group1_copy_0_q;
+    wire summed_first_group_group1_copy_1_q;
+    wire summed_first_group_group1_copy_2_q;
+    wire summed_first_group_group1_copy_3_q;
+    wire summed_first_group_group2_copy_0_q;
+    wire summed_first_group_group2_copy_1_q;
+    wire summed_first_group_group2_copy_2_q;
+    wire summed_first_group_group2_copy_3_q;
+    wire summed_first_group_group3_copy_0_q;
+    wire summed_first_group_group3_copy_1_q;
+    wire summed_first_group_group3_copy_2_q;
+    wire summed_first_group_group3_copy_3_q;
+    wire [2:0] summed_chunk_group_copy_0_q;
+    wire [2:0] summed_chunk_group_copy_1_q;
+    wire [2:0] summed_chunk_group_copy_2_q;
+    wire [2:0] summed_chunk_group_copy_3_q;
+    wire [2:0] summed_chunk_group0_copy_0_q;
+    wire [2:0] summed_chunk_group0_copy_1_q;
+    wire [2:0] summed_chunk_group0_copy_2_q;
+    wire [2:0] summed_chunk_group0_copy_3_q;
+    wire [2:0] summed_chunk_group1_copy_0_q;
+    wire [2:0] summed_chunk_group1_copy_1_q;
+    wire [2:0] summed_chunk_group1_copy_2_q;
+    wire [2:0] summed_chunk_group1_copy_3_q;
+    wire [2:0] summed_chunk_group2_copy_0_q;
+    wire [2:0] summed_chunk_group2_copy_1_q;
+    wire [2:0] summed_chunk_group2_copy_2_q;
+    wire [2:0] summed_chunk_group2_copy_3_q;
+    wire [2:0] summed_chunk_group3_copy_0_q;
+    wire [2:0] summed_chunk_group3_copy_1_q;
+    wire [2:0] summed_chunk_group3_copy_2_q;
+    wire [2:0] summed_chunk_group3_copy_3_q;
     wire _t0;
-    wire update_copy_0_q;
-    wire update_copy_1_q;
-    wire update_copy_2_q;
-    wire update_copy_3_q;
-    wire update_copy_4_q;
-    wire update_copy_5_q;
-    wire update_copy_6_q;
-    wire update_copy_7_q;
-    wire update_copy_8_q;
-    wire update_copy_9_q;
-    wire update_copy_10_q;
-    wire update_copy_11_q;
-    wire update_copy_12_q;
-    wire update_copy_13_q;
-    wire update_copy_14_q;
-    wire update_copy_15_q;
+    wire update_group_copy_0_q;
+    wire update_group_copy_1_q;
+    wire update_group_copy_2_q;
+    wire update_group_copy_3_q;
+    wire update_group0_copy_0_q;
+    wire update_group0_copy_1_q;
+    wire update_group0_copy_2_q;
+    wire update_group0_copy_3_q;
+    wire update_group1_copy_0_q;
+    wire update_group1_copy_1_q;
+    wire update_group1_copy_2_q;
+    wire update_group1_copy_3_q;
+    wire update_group2_copy_0_q;
+    wire update_group2_copy_1_q;
+    wire update_group2_copy_2_q;
+    wire update_group2_copy_3_q;
+    wire update_group3_copy_0_q;
+    wire update_group3_copy_1_q;
+    wire update_group3_copy_2_q;
+    wire update_group3_copy_3_q;
     wire subspace_valid_0_q_copy_0_q;
     wire subspace_valid_0_q_copy_1_q;
     wire subspace_valid_0_q_copy_2_q;
@@ -221,7 +232,7 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign _t0 = summed_early_valid & (~summed_early_last_group); // @[Accumulator.swift:141]
+    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:145]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -234,326 +245,397 @@ module pqa_accumulator (
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
         end else begin
-            summed_early_valid <= entries_valid; // @[Accumulator.swift:131]
-            summed_valid <= summed_early_valid; // @[Accumulator.swift:132]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:153]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:153]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:153]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:153]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:153]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:153]
+            summed_early_valid <= entries_valid; // @[Accumulator.swift:136]
+            summed_valid <= summed_early_valid; // @[Accumulator.swift:137]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:162]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:162]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:162]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:162]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:162]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:162]
         end
     end
 
     always @(posedge clk) begin
-        summed_early_bank <= entries_bank; // @[Accumulator.swift:131]
-        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:131]
-        summed_early_first_group <= entries_first_group; // @[Accumulator.swift:131]
-        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:131]
-        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:131]
-        summed_bank <= summed_early_bank; // @[Accumulator.swift:132]
-        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:132]
-        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:132]
-        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:132]
-        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:133]
-        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:133]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:153]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:153]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:153]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:153]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:153]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:153]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:153]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:153]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:153]
+        summed_early_bank <= entries_bank; // @[Accumulator.swift:136]
+        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:136]
+        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:136]
+        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:136]
+        summed_bank <= summed_early_bank; // @[Accumulator.swift:137]
+        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:137]
+        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:137]
+        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:137]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:138]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:138]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:162]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:162]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:162]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:162]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:162]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:162]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:162]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:162]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:162]
     end
 
-    fanout_register_width1 summed_first_group_copy_0 (
+    fanout_register_width1 summed_first_group_group_copy_0 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_0_q)
+        .d(entries_first_group),
+        .q(summed_first_group_group_copy_0_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_1 (
+    fanout_register_width1 summed_first_group_group_copy_1 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_1_q)
+        .d(entries_first_group),
+        .q(summed_first_group_group_copy_1_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_2 (
+    fanout_register_width1 summed_first_group_group_copy_2 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_2_q)
+        .d(entries_first_group),
+        .q(summed_first_group_group_copy_2_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_3 (
+    fanout_register_width1 summed_first_group_group_copy_3 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_3_q)
+        .d(entries_first_group),
+        .q(summed_first_group_group_copy_3_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_4 (
+    fanout_register_width1 summed_first_group_group0_copy_0 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_4_q)
+        .d(summed_first_group_group_copy_0_q),
+        .q(summed_first_group_group0_copy_0_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_5 (
+    fanout_register_width1 summed_first_group_group0_copy_1 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_5_q)
+        .d(summed_first_group_group_copy_0_q),
+        .q(summed_first_group_group0_copy_1_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_6 (
+    fanout_register_width1 summed_first_group_group0_copy_2 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_6_q)
+        .d(summed_first_group_group_copy_0_q),
+        .q(summed_first_group_group0_copy_2_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_7 (
+    fanout_register_width1 summed_first_group_group0_copy_3 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_7_q)
+        .d(summed_first_group_group_copy_0_q),
+        .q(summed_first_group_group0_copy_3_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_8 (
+    fanout_register_width1 summed_first_group_group1_copy_0 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_8_q)
+        .d(summed_first_group_group_copy_1_q),
+        .q(summed_first_group_group1_copy_0_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_9 (
+    fanout_register_width1 summed_first_group_group1_copy_1 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_9_q)
+        .d(summed_first_group_group_copy_1_q),
+        .q(summed_first_group_group1_copy_1_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_10 (
+    fanout_register_width1 summed_first_group_group1_copy_2 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_10_q)
+        .d(summed_first_group_group_copy_1_q),
+        .q(summed_first_group_group1_copy_2_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_11 (
+    fanout_register_width1 summed_first_group_group1_copy_3 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_11_q)
+        .d(summed_first_group_group_copy_1_q),
+        .q(summed_first_group_group1_copy_3_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_12 (
+    fanout_register_width1 summed_first_group_group2_copy_0 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_12_q)
+        .d(summed_first_group_group_copy_2_q),
+        .q(summed_first_group_group2_copy_0_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_13 (
+    fanout_register_width1 summed_first_group_group2_copy_1 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_13_q)
+        .d(summed_first_group_group_copy_2_q),
+        .q(summed_first_group_group2_copy_1_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_14 (
+    fanout_register_width1 summed_first_group_group2_copy_2 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_14_q)
+        .d(summed_first_group_group_copy_2_q),
+        .q(summed_first_group_group2_copy_2_q)
     );
 
-    fanout_register_width1 summed_first_group_copy_15 (
+    fanout_register_width1 summed_first_group_group2_copy_3 (
         .clk(clk),
-        .d(summed_early_first_group),
-        .q(summed_first_group_copy_15_q)
+        .d(summed_first_group_group_copy_2_q),
+        .q(summed_first_group_group2_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_0 (
+    fanout_register_width1 summed_first_group_group3_copy_0 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_0_q)
+        .d(summed_first_group_group_copy_3_q),
+        .q(summed_first_group_group3_copy_0_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_1 (
+    fanout_register_width1 summed_first_group_group3_copy_1 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_1_q)
+        .d(summed_first_group_group_copy_3_q),
+        .q(summed_first_group_group3_copy_1_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_2 (
+    fanout_register_width1 summed_first_group_group3_copy_2 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_2_q)
+        .d(summed_first_group_group_copy_3_q),
+        .q(summed_first_group_group3_copy_2_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_3 (
+    fanout_register_width1 summed_first_group_group3_copy_3 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_3_q)
+        .d(summed_first_group_group_copy_3_q),
+        .q(summed_first_group_group3_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_4 (
+    fanout_register_width3 summed_chunk_group_copy_0 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_4_q)
+        .d(entries_chunk),
+        .q(summed_chunk_group_copy_0_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_5 (
+    fanout_register_width3 summed_chunk_group_copy_1 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_5_q)
+        .d(entries_chunk),
+        .q(summed_chunk_group_copy_1_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_6 (
+    fanout_register_width3 summed_chunk_group_copy_2 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_6_q)
+        .d(entries_chunk),
+        .q(summed_chunk_group_copy_2_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_7 (
+    fanout_register_width3 summed_chunk_group_copy_3 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_7_q)
+        .d(entries_chunk),
+        .q(summed_chunk_group_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_8 (
+    fanout_register_width3 summed_chunk_group0_copy_0 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_8_q)
+        .d(summed_chunk_group_copy_0_q),
+        .q(summed_chunk_group0_copy_0_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_9 (
+    fanout_register_width3 summed_chunk_group0_copy_1 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_9_q)
+        .d(summed_chunk_group_copy_0_q),
+        .q(summed_chunk_group0_copy_1_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_10 (
+    fanout_register_width3 summed_chunk_group0_copy_2 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_10_q)
+        .d(summed_chunk_group_copy_0_q),
+        .q(summed_chunk_group0_copy_2_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_11 (
+    fanout_register_width3 summed_chunk_group0_copy_3 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_11_q)
+        .d(summed_chunk_group_copy_0_q),
+        .q(summed_chunk_group0_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_12 (
+    fanout_register_width3 summed_chunk_group1_copy_0 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_12_q)
+        .d(summed_chunk_group_copy_1_q),
+        .q(summed_chunk_group1_copy_0_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_13 (
+    fanout_register_width3 summed_chunk_group1_copy_1 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_13_q)
+        .d(summed_chunk_group_copy_1_q),
+        .q(summed_chunk_group1_copy_1_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_14 (
+    fanout_register_width3 summed_chunk_group1_copy_2 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_14_q)
+        .d(summed_chunk_group_copy_1_q),
+        .q(summed_chunk_group1_copy_2_q)
     );
 
-    fanout_register_width3 summed_chunk_copy_15 (
+    fanout_register_width3 summed_chunk_group1_copy_3 (
         .clk(clk),
-        .d(summed_early_chunk),
-        .q(summed_chunk_copy_15_q)
+        .d(summed_chunk_group_copy_1_q),
+        .q(summed_chunk_group1_copy_3_q)
     );
 
-    fanout_register_width1 update_copy_0 (
+    fanout_register_width3 summed_chunk_group2_copy_0 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_2_q),
+        .q(summed_chunk_group2_copy_0_q)
+    );
+
+    fanout_register_width3 summed_chunk_group2_copy_1 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_2_q),
+        .q(summed_chunk_group2_copy_1_q)
+    );
+
+    fanout_register_width3 summed_chunk_group2_copy_2 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_2_q),
+        .q(summed_chunk_group2_copy_2_q)
+    );
+
+    fanout_register_width3 summed_chunk_group2_copy_3 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_2_q),
+        .q(summed_chunk_group2_copy_3_q)
+    );
+
+    fanout_register_width3 summed_chunk_group3_copy_0 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_3_q),
+        .q(summed_chunk_group3_copy_0_q)
+    );
+
+    fanout_register_width3 summed_chunk_group3_copy_1 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_3_q),
+        .q(summed_chunk_group3_copy_1_q)
+    );
+
+    fanout_register_width3 summed_chunk_group3_copy_2 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_3_q),
+        .q(summed_chunk_group3_copy_2_q)
+    );
+
+    fanout_register_width3 summed_chunk_group3_copy_3 (
+        .clk(clk),
+        .d(summed_chunk_group_copy_3_q),
+        .q(summed_chunk_group3_copy_3_q)
+    );
+
+    fanout_register_width1 update_group_copy_0 (
         .clk(clk),
         .d(_t0),
-        .q(update_copy_0_q)
+        .q(update_group_copy_0_q)
     );
 
-    fanout_register_width1 update_copy_1 (
+    fanout_register_width1 update_group_copy_1 (
         .clk(clk),
         .d(_t0),
-        .q(update_copy_1_q)
+        .q(update_group_copy_1_q)
     );
 
-    fanout_register_width1 update_copy_2 (
+    fanout_register_width1 update_group_copy_2 (
         .clk(clk),
         .d(_t0),
-        .q(update_copy_2_q)
+        .q(update_group_copy_2_q)
     );
 
-    fanout_register_width1 update_copy_3 (
+    fanout_register_width1 update_group_copy_3 (
         .clk(clk),
         .d(_t0),
-        .q(update_copy_3_q)
+        .q(update_group_copy_3_q)
     );
 
-    fanout_register_width1 update_copy_4 (
+    fanout_register_width1 update_group0_copy_0 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_4_q)
+        .d(update_group_copy_0_q),
+        .q(update_group0_copy_0_q)
     );
 
-    fanout_register_width1 update_copy_5 (
+    fanout_register_width1 update_group0_copy_1 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_5_q)
+        .d(update_group_copy_0_q),
+        .q(update_group0_copy_1_q)
     );
 
-    fanout_register_width1 update_copy_6 (
+    fanout_register_width1 update_group0_copy_2 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_6_q)
+        .d(update_group_copy_0_q),
+        .q(update_group0_copy_2_q)
     );
 
-    fanout_register_width1 update_copy_7 (
+    fanout_register_width1 update_group0_copy_3 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_7_q)
+        .d(update_group_copy_0_q),
+        .q(update_group0_copy_3_q)
     );
 
-    fanout_register_width1 update_copy_8 (
+    fanout_register_width1 update_group1_copy_0 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_8_q)
+        .d(update_group_copy_1_q),
+        .q(update_group1_copy_0_q)
     );
 
-    fanout_register_width1 update_copy_9 (
+    fanout_register_width1 update_group1_copy_1 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_9_q)
+        .d(update_group_copy_1_q),
+        .q(update_group1_copy_1_q)
     );
 
-    fanout_register_width1 update_copy_10 (
+    fanout_register_width1 update_group1_copy_2 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_10_q)
+        .d(update_group_copy_1_q),
+        .q(update_group1_copy_2_q)
     );
 
-    fanout_register_width1 update_copy_11 (
+    fanout_register_width1 update_group1_copy_3 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_11_q)
+        .d(update_group_copy_1_q),
+        .q(update_group1_copy_3_q)
     );
 
-    fanout_register_width1 update_copy_12 (
+    fanout_register_width1 update_group2_copy_0 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_12_q)
+        .d(update_group_copy_2_q),
+        .q(update_group2_copy_0_q)
     );
 
-    fanout_register_width1 update_copy_13 (
+    fanout_register_width1 update_group2_copy_1 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_13_q)
+        .d(update_group_copy_2_q),
+        .q(update_group2_copy_1_q)
     );
 
-    fanout_register_width1 update_copy_14 (
+    fanout_register_width1 update_group2_copy_2 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_14_q)
+        .d(update_group_copy_2_q),
+        .q(update_group2_copy_2_q)
     );
 
-    fanout_register_width1 update_copy_15 (
+    fanout_register_width1 update_group2_copy_3 (
         .clk(clk),
-        .d(_t0),
-        .q(update_copy_15_q)
+        .d(update_group_copy_2_q),
+        .q(update_group2_copy_3_q)
+    );
+
+    fanout_register_width1 update_group3_copy_0 (
+        .clk(clk),
+        .d(update_group_copy_3_q),
+        .q(update_group3_copy_0_q)
+    );
+
+    fanout_register_width1 update_group3_copy_1 (
+        .clk(clk),
+        .d(update_group_copy_3_q),
+        .q(update_group3_copy_1_q)
+    );
+
+    fanout_register_width1 update_group3_copy_2 (
+        .clk(clk),
+        .d(update_group_copy_3_q),
+        .q(update_group3_copy_2_q)
+    );
+
+    fanout_register_width1 update_group3_copy_3 (
+        .clk(clk),
+        .d(update_group_copy_3_q),
+        .q(update_group3_copy_3_q)
     );
 
     fanout_register_width1 subspace_valid_0_q_copy_0 (
@@ -663,9 +745,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_0_q),
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
-        .control_first_group(summed_first_group_copy_0_q),
-        .control_chunk(summed_chunk_copy_0_q),
-        .control_update(update_copy_0_q),
+        .control_first_group(summed_first_group_group0_copy_0_q),
+        .control_chunk(summed_chunk_group0_copy_0_q),
+        .control_update(update_group0_copy_0_q),
         .control_bias(summed_bias_d2[15:0]),
         .accumulator(u_lane_0_accumulator)
     );
@@ -681,9 +763,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_0_q),
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
-        .control_first_group(summed_first_group_copy_1_q),
-        .control_chunk(summed_chunk_copy_1_q),
-        .control_update(update_copy_1_q),
+        .control_first_group(summed_first_group_group0_copy_1_q),
+        .control_chunk(summed_chunk_group0_copy_1_q),
+        .control_update(update_group0_copy_1_q),
         .control_bias(summed_bias_d2[31:16]),
         .accumulator(u_lane_1_accumulator)
     );
@@ -699,9 +781,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_0_q),
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
-        .control_first_group(summed_first_group_copy_2_q),
-        .control_chunk(summed_chunk_copy_2_q),
-        .control_update(update_copy_2_q),
+        .control_first_group(summed_first_group_group0_copy_2_q),
+        .control_chunk(summed_chunk_group0_copy_2_q),
+        .control_update(update_group0_copy_2_q),
         .control_bias(summed_bias_d2[47:32]),
         .accumulator(u_lane_2_accumulator)
     );
@@ -717,9 +799,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_0_q),
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
-        .control_first_group(summed_first_group_copy_3_q),
-        .control_chunk(summed_chunk_copy_3_q),
-        .control_update(update_copy_3_q),
+        .control_first_group(summed_first_group_group0_copy_3_q),
+        .control_chunk(summed_chunk_group0_copy_3_q),
+        .control_update(update_group0_copy_3_q),
         .control_bias(summed_bias_d2[63:48]),
         .accumulator(u_lane_3_accumulator)
     );
@@ -735,9 +817,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_1_q),
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
-        .control_first_group(summed_first_group_copy_4_q),
-        .control_chunk(summed_chunk_copy_4_q),
-        .control_update(update_copy_4_q),
+        .control_first_group(summed_first_group_group1_copy_0_q),
+        .control_chunk(summed_chunk_group1_copy_0_q),
+        .control_update(update_group1_copy_0_q),
         .control_bias(summed_bias_d2[79:64]),
         .accumulator(u_lane_4_accumulator)
     );
@@ -753,9 +835,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_1_q),
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
-        .control_first_group(summed_first_group_copy_5_q),
-        .control_chunk(summed_chunk_copy_5_q),
-        .control_update(update_copy_5_q),
+        .control_first_group(summed_first_group_group1_copy_1_q),
+        .control_chunk(summed_chunk_group1_copy_1_q),
+        .control_update(update_group1_copy_1_q),
         .control_bias(summed_bias_d2[95:80]),
         .accumulator(u_lane_5_accumulator)
     );
@@ -771,9 +853,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_1_q),
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
-        .control_first_group(summed_first_group_copy_6_q),
-        .control_chunk(summed_chunk_copy_6_q),
-        .control_update(update_copy_6_q),
+        .control_first_group(summed_first_group_group1_copy_2_q),
+        .control_chunk(summed_chunk_group1_copy_2_q),
+        .control_update(update_group1_copy_2_q),
         .control_bias(summed_bias_d2[111:96]),
         .accumulator(u_lane_6_accumulator)
     );
@@ -789,9 +871,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_1_q),
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
-        .control_first_group(summed_first_group_copy_7_q),
-        .control_chunk(summed_chunk_copy_7_q),
-        .control_update(update_copy_7_q),
+        .control_first_group(summed_first_group_group1_copy_3_q),
+        .control_chunk(summed_chunk_group1_copy_3_q),
+        .control_update(update_group1_copy_3_q),
         .control_bias(summed_bias_d2[127:112]),
         .accumulator(u_lane_7_accumulator)
     );
@@ -807,9 +889,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_2_q),
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
-        .control_first_group(summed_first_group_copy_8_q),
-        .control_chunk(summed_chunk_copy_8_q),
-        .control_update(update_copy_8_q),
+        .control_first_group(summed_first_group_group2_copy_0_q),
+        .control_chunk(summed_chunk_group2_copy_0_q),
+        .control_update(update_group2_copy_0_q),
         .control_bias(summed_bias_d2[143:128]),
         .accumulator(u_lane_8_accumulator)
     );
@@ -825,9 +907,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_2_q),
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
-        .control_first_group(summed_first_group_copy_9_q),
-        .control_chunk(summed_chunk_copy_9_q),
-        .control_update(update_copy_9_q),
+        .control_first_group(summed_first_group_group2_copy_1_q),
+        .control_chunk(summed_chunk_group2_copy_1_q),
+        .control_update(update_group2_copy_1_q),
         .control_bias(summed_bias_d2[159:144]),
         .accumulator(u_lane_9_accumulator)
     );
@@ -843,9 +925,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_2_q),
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
-        .control_first_group(summed_first_group_copy_10_q),
-        .control_chunk(summed_chunk_copy_10_q),
-        .control_update(update_copy_10_q),
+        .control_first_group(summed_first_group_group2_copy_2_q),
+        .control_chunk(summed_chunk_group2_copy_2_q),
+        .control_update(update_group2_copy_2_q),
         .control_bias(summed_bias_d2[175:160]),
         .accumulator(u_lane_10_accumulator)
     );
@@ -861,9 +943,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_2_q),
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
-        .control_first_group(summed_first_group_copy_11_q),
-        .control_chunk(summed_chunk_copy_11_q),
-        .control_update(update_copy_11_q),
+        .control_first_group(summed_first_group_group2_copy_3_q),
+        .control_chunk(summed_chunk_group2_copy_3_q),
+        .control_update(update_group2_copy_3_q),
         .control_bias(summed_bias_d2[191:176]),
         .accumulator(u_lane_11_accumulator)
     );
@@ -879,9 +961,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_3_q),
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
-        .control_first_group(summed_first_group_copy_12_q),
-        .control_chunk(summed_chunk_copy_12_q),
-        .control_update(update_copy_12_q),
+        .control_first_group(summed_first_group_group3_copy_0_q),
+        .control_chunk(summed_chunk_group3_copy_0_q),
+        .control_update(update_group3_copy_0_q),
         .control_bias(summed_bias_d2[207:192]),
         .accumulator(u_lane_12_accumulator)
     );
@@ -897,9 +979,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_3_q),
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
-        .control_first_group(summed_first_group_copy_13_q),
-        .control_chunk(summed_chunk_copy_13_q),
-        .control_update(update_copy_13_q),
+        .control_first_group(summed_first_group_group3_copy_1_q),
+        .control_chunk(summed_chunk_group3_copy_1_q),
+        .control_update(update_group3_copy_1_q),
         .control_bias(summed_bias_d2[223:208]),
         .accumulator(u_lane_13_accumulator)
     );
@@ -915,9 +997,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_3_q),
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
-        .control_first_group(summed_first_group_copy_14_q),
-        .control_chunk(summed_chunk_copy_14_q),
-        .control_update(update_copy_14_q),
+        .control_first_group(summed_first_group_group3_copy_2_q),
+        .control_chunk(summed_chunk_group3_copy_2_q),
+        .control_update(update_group3_copy_2_q),
         .control_bias(summed_bias_d2[239:224]),
         .accumulator(u_lane_14_accumulator)
     );
@@ -933,9 +1015,9 @@ module pqa_accumulator (
         .subspace_valid_1(subspace_valid_1_q_copy_3_q),
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
-        .control_first_group(summed_first_group_copy_15_q),
-        .control_chunk(summed_chunk_copy_15_q),
-        .control_update(update_copy_15_q),
+        .control_first_group(summed_first_group_group3_copy_3_q),
+        .control_chunk(summed_chunk_group3_copy_3_q),
+        .control_update(update_group3_copy_3_q),
         .control_bias(summed_bias_d2[255:240]),
         .accumulator(u_lane_15_accumulator)
     );

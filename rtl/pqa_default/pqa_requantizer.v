@@ -126,10 +126,10 @@ module pqa_requantizer (
     wire [7:0] q3a_channels_left_copy_2_q;
     wire [7:0] q3a_channels_left_copy_3_q;
     wire [15:0] _t2;
-    wire [15:0] q0a_multiplier_copy_0_q;
-    wire [15:0] q0a_multiplier_copy_1_q;
-    wire [15:0] q0a_multiplier_copy_2_q;
-    wire [15:0] q0a_multiplier_copy_3_q;
+    wire [15:0] q0_multiplier_group_copy_0_q;
+    wire [15:0] q0_multiplier_group_copy_1_q;
+    wire [15:0] q0_multiplier_group_copy_2_q;
+    wire [15:0] q0_multiplier_group_copy_3_q;
     wire [15:0] q0_multiplier_group0_copy_0_q;
     wire [15:0] q0_multiplier_group0_copy_1_q;
     wire [15:0] q0_multiplier_group0_copy_2_q;
@@ -212,12 +212,12 @@ module pqa_requantizer (
     assign done_bank = q4_bank; // @[Requantizer.swift:98]
     assign _t0 = {{5{1'b0}}, q1_chunk} << 4; // @[Requantizer.swift:127]
     assign _t1 = {1'b0, (q2_bank ? bank_1_cout : bank_0_cout)} - {1'b0, q2_first_channel}; // @[Requantizer.swift:124]
-    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:124]
+    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:131]
     assign _t3 = q1_early_bank_d2 ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:124]
     assign _t4 = q1_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:124]
     assign _t5 = q3a_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:124]
     assign _t6 = q2_bank ? bank1_range_mask : bank0_range_mask; // @[Requantizer.swift:124]
-    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:148]
+    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:146]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -248,8 +248,8 @@ module pqa_requantizer (
             q3a_emit <= q2_emit; // @[Requantizer.swift:118]
             q3_valid <= q3a_valid; // @[Requantizer.swift:119]
             q3_emit <= q3a_emit; // @[Requantizer.swift:119]
-            q4_valid <= q3_emit; // @[Requantizer.swift:149]
-            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:151]
+            q4_valid <= q3_emit; // @[Requantizer.swift:147]
+            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:149]
         end
     end
 
@@ -274,25 +274,25 @@ module pqa_requantizer (
         q3_last_chunk <= q3a_last_chunk; // @[Requantizer.swift:119]
         q3_bank <= q3a_bank; // @[Requantizer.swift:119]
         q2_first_channel <= _t0[6:0]; // @[Requantizer.swift:127]
-        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
-        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
-        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
-        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:145]
-        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
-        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
-        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
-        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:145]
-        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
-        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
-        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
-        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:145]
-        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
-        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
-        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
-        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:145]
-        q4_data <= _t7; // @[Requantizer.swift:148]
-        q4_last <= q3_last_chunk; // @[Requantizer.swift:150]
-        q4_bank <= q3_bank; // @[Requantizer.swift:152]
+        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:143]
+        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:143]
+        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:143]
+        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:143]
+        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:143]
+        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:143]
+        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:143]
+        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:143]
+        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:143]
+        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:143]
+        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:143]
+        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:143]
+        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:143]
+        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:143]
+        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:143]
+        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:143]
+        q4_data <= _t7; // @[Requantizer.swift:146]
+        q4_last <= q3_last_chunk; // @[Requantizer.swift:148]
+        q4_bank <= q3_bank; // @[Requantizer.swift:150]
     end
 
     fanout_register_width8 q3a_channels_left_copy_0 (
@@ -319,123 +319,123 @@ module pqa_requantizer (
         .q(q3a_channels_left_copy_3_q)
     );
 
-    fanout_register_width16 q0a_multiplier_copy_0 (
+    fanout_register_width16 q0_multiplier_group_copy_0 (
         .clk(clk),
         .d(_t2),
-        .q(q0a_multiplier_copy_0_q)
+        .q(q0_multiplier_group_copy_0_q)
     );
 
-    fanout_register_width16 q0a_multiplier_copy_1 (
+    fanout_register_width16 q0_multiplier_group_copy_1 (
         .clk(clk),
         .d(_t2),
-        .q(q0a_multiplier_copy_1_q)
+        .q(q0_multiplier_group_copy_1_q)
     );
 
-    fanout_register_width16 q0a_multiplier_copy_2 (
+    fanout_register_width16 q0_multiplier_group_copy_2 (
         .clk(clk),
         .d(_t2),
-        .q(q0a_multiplier_copy_2_q)
+        .q(q0_multiplier_group_copy_2_q)
     );
 
-    fanout_register_width16 q0a_multiplier_copy_3 (
+    fanout_register_width16 q0_multiplier_group_copy_3 (
         .clk(clk),
         .d(_t2),
-        .q(q0a_multiplier_copy_3_q)
+        .q(q0_multiplier_group_copy_3_q)
     );
 
     fanout_register_width16 q0_multiplier_group0_copy_0 (
         .clk(clk),
-        .d(q0a_multiplier_copy_0_q),
+        .d(q0_multiplier_group_copy_0_q),
         .q(q0_multiplier_group0_copy_0_q)
     );
 
     fanout_register_width16 q0_multiplier_group0_copy_1 (
         .clk(clk),
-        .d(q0a_multiplier_copy_0_q),
+        .d(q0_multiplier_group_copy_0_q),
         .q(q0_multiplier_group0_copy_1_q)
     );
 
     fanout_register_width16 q0_multiplier_group0_copy_2 (
         .clk(clk),
-        .d(q0a_multiplier_copy_0_q),
+        .d(q0_multiplier_group_copy_0_q),
         .q(q0_multiplier_group0_copy_2_q)
     );
 
     fanout_register_width16 q0_multiplier_group0_copy_3 (
         .clk(clk),
-        .d(q0a_multiplier_copy_0_q),
+        .d(q0_multiplier_group_copy_0_q),
         .q(q0_multiplier_group0_copy_3_q)
     );
 
     fanout_register_width16 q0_multiplier_group1_copy_0 (
         .clk(clk),
-        .d(q0a_multiplier_copy_1_q),
+        .d(q0_multiplier_group_copy_1_q),
         .q(q0_multiplier_group1_copy_0_q)
     );
 
     fanout_register_width16 q0_multiplier_group1_copy_1 (
         .clk(clk),
-        .d(q0a_multiplier_copy_1_q),
+        .d(q0_multiplier_group_copy_1_q),
         .q(q0_multiplier_group1_copy_1_q)
     );
 
     fanout_register_width16 q0_multiplier_group1_copy_2 (
         .clk(clk),
-        .d(q0a_multiplier_copy_1_q),
+        .d(q0_multiplier_group_copy_1_q),
         .q(q0_multiplier_group1_copy_2_q)
     );
 
     fanout_register_width16 q0_multiplier_group1_copy_3 (
         .clk(clk),
-        .d(q0a_multiplier_copy_1_q),
+        .d(q0_multiplier_group_copy_1_q),
         .q(q0_multiplier_group1_copy_3_q)
     );
 
     fanout_register_width16 q0_multiplier_group2_copy_0 (
         .clk(clk),
-        .d(q0a_multiplier_copy_2_q),
+        .d(q0_multiplier_group_copy_2_q),
         .q(q0_multiplier_group2_copy_0_q)
     );
 
     fanout_register_width16 q0_multiplier_group2_copy_1 (
         .clk(clk),
-        .d(q0a_multiplier_copy_2_q),
+        .d(q0_multiplier_group_copy_2_q),
         .q(q0_multiplier_group2_copy_1_q)
     );
 
     fanout_register_width16 q0_multiplier_group2_copy_2 (
         .clk(clk),
-        .d(q0a_multiplier_copy_2_q),
+        .d(q0_multiplier_group_copy_2_q),
         .q(q0_multiplier_group2_copy_2_q)
     );
 
     fanout_register_width16 q0_multiplier_group2_copy_3 (
         .clk(clk),
-        .d(q0a_multiplier_copy_2_q),
+        .d(q0_multiplier_group_copy_2_q),
         .q(q0_multiplier_group2_copy_3_q)
     );
 
     fanout_register_width16 q0_multiplier_group3_copy_0 (
         .clk(clk),
-        .d(q0a_multiplier_copy_3_q),
+        .d(q0_multiplier_group_copy_3_q),
         .q(q0_multiplier_group3_copy_0_q)
     );
 
     fanout_register_width16 q0_multiplier_group3_copy_1 (
         .clk(clk),
-        .d(q0a_multiplier_copy_3_q),
+        .d(q0_multiplier_group_copy_3_q),
         .q(q0_multiplier_group3_copy_1_q)
     );
 
     fanout_register_width16 q0_multiplier_group3_copy_2 (
         .clk(clk),
-        .d(q0a_multiplier_copy_3_q),
+        .d(q0_multiplier_group_copy_3_q),
         .q(q0_multiplier_group3_copy_2_q)
     );
 
     fanout_register_width16 q0_multiplier_group3_copy_3 (
         .clk(clk),
-        .d(q0a_multiplier_copy_3_q),
+        .d(q0_multiplier_group_copy_3_q),
         .q(q0_multiplier_group3_copy_3_q)
     );
 

@@ -47,24 +47,24 @@ module pqa_requantizer_lane (
     reg  q3_above;
     wire [7:0] _t5;
 
-    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:247]
-    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:256]
-    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:256]
-    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:262]
-    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:266]
-    assign _t4 = q3a_shifted[34]; // @[Requantizer.swift:273]
-    assign _t5 = q3_below ? 8'h80 : (q3_above ? 8'h7f : q3_shifted[7:0]); // @[Requantizer.swift:247]
+    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:245]
+    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:254]
+    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:254]
+    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:260]
+    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:264]
+    assign _t4 = q3a_shifted[34]; // @[Requantizer.swift:271]
+    assign _t5 = q3_below ? 8'h80 : (q3_above ? 8'h7f : q3_shifted[7:0]); // @[Requantizer.swift:245]
 
     always @(posedge clk) begin
-        q0a_accumulator <= accumulator; // @[Requantizer.swift:254]
-        q0_accumulator <= q0a_accumulator; // @[Requantizer.swift:254]
-        q1_product <= _t1; // @[Requantizer.swift:256]
-        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:260]
-        q3a_shifted <= _t2; // @[Requantizer.swift:262]
-        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:265]
-        q3_shifted <= _t3; // @[Requantizer.swift:266]
-        q3_below <= _t4 & (|((~q3a_shifted) & control_range_mask)); // @[Requantizer.swift:272]
-        q3_above <= (~_t4) & (|(q3a_shifted & control_range_mask)); // @[Requantizer.swift:273]
+        q0a_accumulator <= accumulator; // @[Requantizer.swift:252]
+        q0_accumulator <= q0a_accumulator; // @[Requantizer.swift:252]
+        q1_product <= _t1; // @[Requantizer.swift:254]
+        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:258]
+        q3a_shifted <= _t2; // @[Requantizer.swift:260]
+        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:263]
+        q3_shifted <= _t3; // @[Requantizer.swift:264]
+        q3_below <= _t4 & (|((~q3a_shifted) & control_range_mask)); // @[Requantizer.swift:270]
+        q3_above <= (~_t4) & (|(q3a_shifted & control_range_mask)); // @[Requantizer.swift:271]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.

@@ -36,4 +36,18 @@ extension ModuleBuilder {
             return value.type.isBool ? bits.asBool : value.type.isSigned ? bits.asSigned : bits
         }
     }
+
+    /// `copies` registered copies of `value`, two cycles late: a copy per
+    /// group of `groupSize` first (`name_group_copy_G`), then each group's
+    /// copies fed from its own (`name_groupG_copy_I`), so that neither
+    /// `value` nor any copy drives more than a group's worth of registers
+    /// across the design.
+    public func fannedOut(_ value: Signal, copies: Int, groupSize: Int, name: String,
+                          fileID: String = #fileID, line: Int = #line) -> [Signal] {
+        precondition(copies >= 1 && groupSize >= 1, "a fan-out needs at least one copy and groups of at least one")
+        let groups = (copies + groupSize - 1) / groupSize
+        return fannedOut(value, copies: groups, name: "\(name)_group", fileID: fileID, line: line).enumerated().flatMap { group, copy in
+            fannedOut(copy, copies: min(groupSize, copies - group * groupSize), name: "\(name)_group\(group)", fileID: fileID, line: line)
+        }
+    }
 }

@@ -128,17 +128,26 @@ struct Accumulator: Circuit {
         let position = inputs.entries.position
         // The chunk's position and bias wait beside the lanes' entry registers
         // and adder trees; the subspace flags (a cycle ahead) are copied to land with the entries.
-        let early = m.delayed(position, cycles: design.adderStages, name: "summed_early")
+        // Where the adder stages leave a register to spend, the lanes'
+        // controls are copied in two levels (a copy per group of lanes, then
+        // per lane), taken a cycle earlier.
+        let stages = design.adderStages, twoLevels = stages >= 1
+        let copiedFrom = m.delayed(position, cycles: twoLevels ? stages - 1 : stages, name: "summed_copied")
+        let early = twoLevels ? m.delayed(copiedFrom, cycles: 1, name: "summed_early") : copiedFrom
         let summed = m.delayed(early, cycles: 1, name: "summed")
         let biasWord = m.delayed(inputs.entries.bias, cycles: 1 + design.adderStages, name: "summed_bias")
         // Every lane reads its own copy of the controls of its running sum
-        // (a register a cycle ahead, kept apart by `fannedOut`), and each
+        // (registers kept apart by `fannedOut`, in two levels where they can), and each
         // group of lanes its own copy of the subspace flags, so no control
         // register drives all the lanes.
         let lanes = p.outVec, groups = (lanes + Self.lanesPerFlagsCopy - 1) / Self.lanesPerFlagsCopy
-        let firstGroups = m.fannedOut(early.firstGroup, copies: lanes, name: "summed_first_group")
-        let chunks = m.fannedOut(early.chunk, copies: lanes, name: "summed_chunk")
-        let updates = m.fannedOut(early.valid & !early.lastGroup, copies: lanes, name: "update")
+        func perLane(_ value: Signal, _ name: String) -> [Signal] {
+            twoLevels ? m.fannedOut(value, copies: lanes, groupSize: Self.lanesPerFlagsCopy, name: name)
+                : m.fannedOut(value, copies: lanes, name: name)
+        }
+        let firstGroups = perLane(copiedFrom.firstGroup, "summed_first_group")
+        let chunks = perLane(copiedFrom.chunk, "summed_chunk")
+        let updates = perLane(copiedFrom.valid & !copiedFrom.lastGroup, "update")
         let subspaceValid = inputs.entries.subspaceValid.enumerated().map { m.fannedOut($1, copies: groups, name: "subspace_valid_\($0)_q") }
         let accumulators = (0..<lanes).map { lane -> Signal in
             let unit = m.instance(AccumulatorLane(design: design), name: "u_lane_\(lane)")

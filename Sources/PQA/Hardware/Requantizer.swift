@@ -121,17 +121,15 @@ struct Requantizer: Circuit {
         // copy per group of lanes (`fannedOut`), so no bank select or setting
         // drives every lane; so are the lanes' channel checks' operands.
         let copies = (settings.outVec + Self.lanesPerSettingsCopy - 1) / Self.lanesPerSettingsCopy
-        func copied(_ value: Signal, _ name: String, copies: Int = copies) -> [Signal] { m.fannedOut(value, copies: copies, name: name) }
+        func copied(_ value: Signal, _ name: String) -> [Signal] { m.fannedOut(value, copies: copies, name: name) }
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
         // The channels from the beat's first on that exist (Cout less the first), each lane's check a compare with its index.
         let firstChannel = m.delayed(m.product(multiplied.chunk, settings.outVec).resized(to: channelWidth), name: "q2_first_channel")
         let cout = perBank(rounded.bank, banks.map(\.cout)).resized(to: channelWidth)
         let channelsLeft = copied(cout.extended(to: channelWidth + 1).asSigned - firstChannel.extended(to: channelWidth + 1).asSigned,
                                   "q3a_channels_left")
-        let groupMultipliers = copied(perBank(beat.bank, banks.map(\.multiplier)), "q0a_multiplier")
-        let multipliers = groupMultipliers.enumerated().flatMap { group, copy in
-            copied(copy, "q0_multiplier_group\(group)", copies: min(Self.lanesPerSettingsCopy, settings.outVec - group * Self.lanesPerSettingsCopy))
-        }
+        let multipliers = m.fannedOut(perBank(beat.bank, banks.map(\.multiplier)), copies: settings.outVec,
+                                       groupSize: Self.lanesPerSettingsCopy, name: "q0_multiplier")
         let roundingCopies = copied(perBank(beforeProduct.bank, roundings), "q1_rounding")
         let shifts = copied(perBank(multiplied.bank, banks.map(\.shift)), "q2_shift")
         let relus = copied(perBank(halfShifted.bank, banks.map(\.relu)), "q3_relu")

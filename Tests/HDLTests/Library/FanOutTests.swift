@@ -37,4 +37,31 @@ import Testing
         #expect(text.contains("(* keep_hierarchy *)\nmodule \(copy.name) ("))
         #expect(!VerilogEmitter.emit(netlist).contains("keep_hierarchy"))
     }
+
+    private struct GroupedSpread: HardwareModule {
+        var moduleName: String { "grouped_spread" }
+        func build(_ m: ModuleBuilder) {
+            let copies = m.fannedOut(m.input("value", .unsigned(6)), copies: 7, groupSize: 3, name: "setting")
+            for (index, copy) in copies.enumerated() { m.output("copy_\(index)", .unsigned(6)) <== copy }
+        }
+    }
+
+    /// Two levels: a copy per group (3 for 7 copies in groups of 3), each
+    /// feeding its group's copies; every copy is the value two cycles late.
+    @Test func groupedCopiesAreTheValueTwoCyclesLate() throws {
+        let netlist = try GroupedSpread().elaborate()
+        #expect(netlist.instances.map(\.name) == ["setting_group_copy_0", "setting_group_copy_1", "setting_group_copy_2"]
+            + (0..<3).map { "setting_group0_copy_\($0)" } + (0..<3).map { "setting_group1_copy_\($0)" } + ["setting_group2_copy_0"])
+        let sim = Interpreter(netlist)
+        var random = SeededGenerator(seed: 7)
+        sim.reset()
+        var previous: BitVector?
+        for _ in 0..<20 {
+            let value = random.bits(width: 6)
+            try sim.poke("value", value)
+            sim.step()
+            if let previous { for index in 0..<7 { #expect(try sim.peek("copy_\(index)") == previous) } }
+            previous = value
+        }
+    }
 }
