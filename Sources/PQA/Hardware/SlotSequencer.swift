@@ -189,7 +189,12 @@ struct SlotSequencer: Circuit {
         // the active bank's picked; `lookupLeftAfter` counts those cycles left after this one down.
         let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
         let lookupClearOnBank = (0..<2).map { m.register("lookup_clear_on_bank\($0)", reset: true) }
-        let lookupClear = perBank(state.bank, lookupClearOnBank).named("lookup_clear")
+        // The active bank, followed here in a register of the sequencer's
+        // own (the bank after a swap is the loaded one), so the start does
+        // not wait on the layer control's widely read bank register.
+        let bankActive = m.register("bank_active", reset: false)
+        bankActive <== mux(swap, state.loadBank, state.bank)
+        let lookupClear = perBank(bankActive, lookupClearOnBank).named("lookup_clear")
         let nextReady = (state.valid & perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear)
             .named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
