@@ -21,16 +21,12 @@ import HDL
 struct ColumnIntake {
     /// A beat is stored this cycle (at the owner's position).
     let store: Signal
-    /// The stored beat's `tlast` disagrees with the position: the owner
-    /// starts its position again, and the column does not count.
-    let mismatch: Signal
     /// A stored beat here starts the owner's position again: it ends its
-    /// column (`columnEnds`) or carries `tlast` (which, early, is a
-    /// mismatch). Equal to `mismatch | columnEnds` for a stored beat, without
-    /// the mismatch's compare on the position counters' path.
+    /// column (`columnEnds`) or carries `tlast`. Either way when the two
+    /// disagree (a mismatch: the column does not count), so no compare of
+    /// the two is on the position counters' path.
     let restarts: Signal
-    /// A stored beat here completes its column: the column's last, with its
-    /// `tlast` (`columnEnds & !mismatch` for a stored beat, without the compare).
+    /// A stored beat here completes its column: the column's last, with its `tlast`.
     let completes: Signal
     /// The checks failing this cycle, for the error code.
     let errors: ActivationErrors
@@ -47,7 +43,7 @@ struct ColumnIntake {
         stream.ready <== dropping | ((layer?.hasColumns ?? m.constant(true)) & writable)
         let dropped = (stream.fire & dropping).named("beat_dropped")
         store = (stream.fire & !dropping).named("beat_stored")
-        mismatch = (store & (last ^ columnEnds)).named("last_mismatch")
+        let mismatch = (store & (last ^ columnEnds)).named("last_mismatch")
         restarts = (last | columnEnds).named("position_restarts")
         completes = (last & columnEnds).named("column_completes")
         m.when(dropped | mismatch) { discarding <== !last }
