@@ -97,8 +97,7 @@ struct MACArrayControl: Circuit {
         outputs.bias <== port.writes[1]
         // Weights: a row of `in chunks` beats per output channel, counted as
         // rows (no product: `ExpectedBeats.rows`); bias: one beat per output chunk.
-        let loadBank = port.state.loadBank
-        func loading(_ field: KeyPath<MACLayerBank, Signal>) -> Signal { perBank(loadBank, banks.map { $0[keyPath: field] }) }
+        func loading(_ field: KeyPath<MACLayerBank, Signal>) -> [Signal] { banks.map { $0[keyPath: field] } }
         port.finish(m, expectedBeats: [.rows(loading(\.cout), maximumRows: maxima.cout, length: loading(\.inChunks)),
                                        .total(loading(\.outputChunks), maximum: design.outputChunksMax)])
         outputs.error <== port.error

@@ -13,17 +13,18 @@ struct LoadMemory {
     let indexed: Bool
 }
 
-/// The beats of one memory a load must carry, for its commit's check.
+/// The beats of one memory a load must carry, for its commit's check, per
+/// bank (the port picks the load bank's).
 enum ExpectedBeats {
-    /// `count` beats, settled by the commit; a layer needs at most
-    /// `maximum` (the count saturates above it).
-    case total(Signal, maximum: Int)
-    /// `rows` rows of `length` beats each: `rows` settled by the commit,
-    /// `length` by the memory's first beat (two cycles after the last
+    /// `count` beats, settled a cycle before the commit (the load bank's
+    /// is registered); a layer needs at most `maximum` (the count saturates above it).
+    case total([Signal], maximum: Int)
+    /// `rows` rows of `length` beats each: `rows` settled a cycle before the
+    /// commit (the load bank's is registered), `length` by the memory's first beat (two cycles after the last
     /// register beat, as `derived` counts are). The beats are counted within
     /// their row and the rows counted (saturating above `maximumRows`), so
     /// the check needs no product of the two.
-    case rows(Signal, maximumRows: Int, length: Signal)
+    case rows([Signal], maximumRows: Int, length: [Signal])
 }
 
 /// The activation stream's checks failing this cycle (see `ColumnIntake`).
@@ -78,6 +79,8 @@ struct BankedLoadPort {
     private let arrivals: [Signal]
     /// The end of a load's scope: its commit, or a register beat after its memory beats.
     private let clear: Signal
+    /// The load bank, as the beat counts of the commit's checks read it.
+    private let countedBank: Signal
     private let badBeat: Signal
     /// The commit's verdict in the `checking` cycle: the first failing check's code, and whether any fails.
     private let failure, fails: Signal
@@ -117,13 +120,13 @@ struct BankedLoadPort {
         m.when(moved & !movedRegister) { dataSeen <== true }
 
         // A register beat's range check takes two steps after the beat:
-        // first the data field's bits above the widest register, found zero
-        // (in slices of 32 bits as the beat moves, registered with it, then
-        // together), registered beside its low bits; a cycle later the check itself.
+        // first, per register, whether its low bits lie in the register's
+        // range, and the data field's bits above the widest register found
+        // zero (in slices of 32 bits as the beat moves, registered with it,
+        // then together); a cycle later the two together, into the register
+        // the beat wrote.
         let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
-        let checkedBeat = m.delayed(movedRegister, name: "register_check_valid", reset: 0)
-        let checkedAddress = m.delayed(beat.address, name: "register_check_address")
-        let checkedLow = m.delayed(beat.data[high: lowBits - 1, low: 0], name: "register_check_low")
+        let low = beat.data[high: lowBits - 1, low: 0]
         let highSlicesClear = stride(from: lowBits, to: beat.data.width, by: 32).enumerated().map { index, low in
             m.delayed(stream.data.data[high: min(low + 32, beat.data.width) - 1, low: low] == 0, name: "load_data_high_clear_\(index)")
         }
@@ -141,7 +144,8 @@ struct BankedLoadPort {
             let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
             m.when(clear) { isWritten <== false }
             m.when(hit) { isWritten <== true }
-            m.when(checkedBeat & (checkedAddress == entry.address)) { inRange <== isLegal(checkedLow, highClear: highClear, entry, m) }
+            let lowInRange = m.delayed(isInRange(low, entry, m), name: "\(entry.name)_in_range_q")
+            m.when(m.delayed(hit, name: "\(entry.name)_checked", reset: 0)) { inRange <== lowInRange & highClear }
             written.append(isWritten)
             legal.append(inRange)
             return (0..<2).map { bank in
@@ -204,9 +208,16 @@ struct BankedLoadPort {
             pending <== !fails
         }
         let swap = (pending & !activeValid).named("swap")
+        // The load bank again, the beat counts' own (the active bank is read
+        // across the core): the banks trade places at the swap.
+        let countedBank = m.register("counted_bank", reset: true)
+        m.when(swap) { countedBank <== !countedBank }
+        self.countedBank = countedBank
         // Work starts only on the active bank, so the load bank's busy flag can
-        // only fall; across a swap (the banks trade places) ready waits a cycle.
-        let pendingNext = (checking & !fails) | (pending & !swap)
+        // only fall; across a swap (the banks trade places) ready waits a
+        // cycle, and after the checks a cycle whatever their verdict (so the
+        // verdict drives no more than `pending` and the error).
+        let pendingNext = checking | (pending & !swap)
         ready <== !last & !movedLast & !committing & !pendingNext & !swap & !perBank(loadBank, inFlight.busyUnlessStarted)
         m.when(swap) {
             pending <== false
@@ -300,10 +311,13 @@ extension BankedLoadPort {
             return count
         }
         switch expected {
-        case let .total(total, maximum):
+        case let .total(perBankTotal, maximum):
+            let total = m.delayed(perBank(countedBank, perBankTotal), name: "\(name)_expected_beats")
             let count = counter("\(name)_beats", maximum: maximum, advance: arrived)
             return (count == total.resized(to: count.width)) & (count != 0)
-        case let .rows(rows, maximumRows, length):
+        case let .rows(perBankRows, maximumRows, perBankLength):
+            let rows = m.delayed(perBank(countedBank, perBankRows), name: "\(name)_expected_rows")
+            let length = perBank(countedBank, perBankLength)
             // The beats of the row under way plus one: the row ends when an
             // arrival finds it at the length, so no adder sits before the compare.
             let inRowPlusOne = m.register("\(name)_beats_in_row_plus_one", .unsigned(length.width + 1), reset: 1)
@@ -328,11 +342,11 @@ private func firstFailing(_ checks: [(fails: Signal, code: Signal)], _ m: Module
     return (first.fails | rest.fails, mux(first.fails, first.code, rest.code))
 }
 
-/// Whether a register beat's whole data field lies in `entry`'s legal
-/// range: its low bits `low`, and whether the bits above them are all zero.
-private func isLegal(_ low: Signal, highClear: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
+/// Whether a register beat's low data bits `low` (as wide as the widest
+/// register) lie in `entry`'s legal range; the bits above them are checked apart.
+private func isInRange(_ low: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
     let value = low[high: entry.bits - 1, low: 0]
-    var legal = entry.bits < low.width ? highClear & (low[high: low.width - 1, low: entry.bits] == 0) : highClear
+    var legal = entry.bits < low.width ? low[high: low.width - 1, low: entry.bits] == 0 : m.constant(true)
     if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
     if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
     if entry.powerOfTwo { legal = legal & ((value & (value - 1)) == 0) }

@@ -152,40 +152,38 @@ struct LayerControl: Circuit {
     }
 
     /// The beats of each memory kind the load bank's layer needs, as
-    /// `CycleModel.loadBeatCounts` counts them: prototypes
-    /// `chunks x Ns x P(Np)` (trees `R(Ns)`), tables `Np x output chunks x T(Ns)`,
-    /// bias `output chunks`. Computed per bank, and the load bank's chosen last,
-    /// so the bank select's fan-out stays off the products. Counted from the
-    /// last register beat: the beat groups settle with the registers (two
-    /// cycles), the rows a cycle later, the counts two cycles after that
-    /// (the product registered halfway), five in all, the cycle the commit
-    /// of a load with the fewest memory beats (one of each kind) checks them.
+    /// `CycleModel.loadBeatCounts` counts them: prototypes, `chunks x Ns`
+    /// rows of `P(Np)` beats (trees `R(Ns)` beats), tables `Np x output chunks`
+    /// rows of `T(Ns)` beats, bias `output chunks` beats. Counted from the
+    /// last register beat: the registers and the beat groups (the rows'
+    /// lengths) settle in two cycles, by the memories' first beat, and the
+    /// rows, each a product registered halfway, two cycles later, before the
+    /// commit of a load with the fewest memory beats (one of each kind)
+    /// checks them. Computed per bank; the port picks the load bank's.
     private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [ExpectedBeats] {
-        let encoderBeats: [Signal]
+        let maxima = design.configuration.maxima
+        func rows(_ name: String, _ factors: (LayerBank) -> (Signal, Signal), maximum: Int, length: [Signal]) -> ExpectedBeats {
+            let perBankRows = banks.enumerated().map { index, bank in
+                let (a, b) = factors(bank)
+                return productOverTwoCycles(a, b, m, name: "bank\(index)_\(name)_rows")
+            }
+            return .rows(perBankRows, maximumRows: maximum, length: length)
+        }
+        let encoderBeats: ExpectedBeats
         if design.configuration.encoder == .tree {
             let treeStarts = design.treeGrouping.beatStarts(chunks: design.groupsMax)
-            encoderBeats = port.derived(from: LayerRegister.ns.rawValue, name: "tree_beat_groups", counting: treeStarts, m)
+            let treeGroups = port.derived(from: LayerRegister.ns.rawValue, name: "tree_beat_groups", counting: treeStarts, m)
+            encoderBeats = .total(treeGroups, maximum: design.treeGrouping.beats(spreading: maxima.ns))
         } else {
             let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
             let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
-            encoderBeats = banks.enumerated().map { index, bank in
-                let prototypeRows = m.delayed(m.product(bank.chunks, bank.ns), name: "bank\(index)_prototype_rows")
-                return productOverTwoCycles(prototypeRows, prototypeGroups[index], m, name: "bank\(index)_expected_prototypes_beats")
-            }
+            encoderBeats = rows("prototypes", { ($0.chunks, $0.ns) }, maximum: design.chunksMax * maxima.ns, length: prototypeGroups)
         }
         let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
         let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
-        let perBankCounts = banks.enumerated().map { index, bank -> [Signal] in
-            let tableRows = m.delayed(m.product(bank.np, bank.outputChunks), name: "bank\(index)_table_rows")
-            return [encoderBeats[index],
-                    productOverTwoCycles(tableRows, tableGroups[index], m, name: "bank\(index)_expected_table_beats"),
-                    bank.outputChunks]
-        }
-        let maxima = design.configuration.maxima
-        let largest = CycleModel(design).loadBeatCounts(ls: maxima.ls, np: maxima.np, ns: maxima.ns, cout: maxima.cout)
-        return zip(perBankCounts[0].indices, [largest.prototypes, largest.tables, largest.bias]).map { kind, maximum in
-            .total(perBank(port.state.loadBank, perBankCounts.map { $0[kind] }), maximum: maximum)
-        }
+        let tableBeats = rows("table", { ($0.np, $0.outputChunks) }, maximum: maxima.np * design.outputChunksMax, length: tableGroups)
+        let biasBeats = ExpectedBeats.total(banks.map(\.outputChunks), maximum: design.outputChunksMax)
+        return [encoderBeats, tableBeats, biasBeats]
     }
 
     /// The one layer of a fixed-table design, as constants: it is always
