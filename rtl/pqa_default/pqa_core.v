@@ -296,7 +296,6 @@ module pqa_core (
         .bank_1_period(u_layer_control_bank_1_period),
         .bank_1_columns(u_layer_control_bank_1_columns),
         .active_bank(u_layer_control_state_active_bank),
-        .active_valid(u_layer_control_state_active_valid),
         .active_swap(u_layer_control_state_swap),
         .active_load_bank(u_layer_control_state_load_bank),
         .full_0(u_input_buffer_full_0),

@@ -22,7 +22,6 @@
 //   bank_1_period                    input   UInt<3>
 //   bank_1_columns                   input   UInt<13>
 //   active_bank                      input   Bool
-//   active_valid                     input   Bool
 //   active_swap                      input   Bool
 //   active_load_bank                 input   Bool
 //   full_0                           input   Bool
@@ -47,7 +46,7 @@
 //   release_0                        output  Bool
 //   release_1                        output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_groups_less_one, bank0_single_group, bank1_groups_less_one, bank1_single_group, bank0_lookup_left_on_start, bank0_lookup_clear_on_start, bank1_lookup_left_on_start, bank1_lookup_clear_on_start, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
+//   bank0_period_less_one, bank0_single_cycle_period, bank0_encode_cycles_less_one, bank0_single_encode_cycle, bank0_single_chunk, bank1_period_less_one, bank1_single_cycle_period, bank1_encode_cycles_less_one, bank1_single_encode_cycle, bank1_single_chunk, bank0_groups_less_one, bank0_single_group, bank1_groups_less_one, bank1_single_group, bank0_lookup_left_on_start, bank0_lookup_clear_on_start, bank1_lookup_left_on_start, bank1_lookup_clear_on_start, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
 `default_nettype none
 
 module pqa_slot_sequencer (
@@ -68,7 +67,6 @@ module pqa_slot_sequencer (
     input  wire [2:0] bank_1_period,
     input  wire [12:0] bank_1_columns,
     input  wire active_bank,
-    input  wire active_valid,
     input  wire active_swap,
     input  wire active_load_bank,
     input  wire full_0,
@@ -109,7 +107,17 @@ module pqa_slot_sequencer (
     reg  [4:0] prototype_address;
     reg  [4:0] prototype_row_address;
     reg  [4:0] next_slot_prototype_address;
-    wire [2:0] _t0;
+    reg  [2:0] bank0_period_less_one;
+    reg  bank0_single_cycle_period;
+    reg  [2:0] bank0_encode_cycles_less_one;
+    reg  bank0_single_encode_cycle;
+    reg  bank0_single_chunk;
+    reg  [2:0] bank1_period_less_one;
+    reg  bank1_single_cycle_period;
+    reg  [2:0] bank1_encode_cycles_less_one;
+    reg  bank1_single_encode_cycle;
+    reg  bank1_single_chunk;
+    wire _t0;
     reg  [4:0] bank0_groups_less_one;
     reg  bank0_single_group;
     reg  [4:0] bank1_groups_less_one;
@@ -121,10 +129,7 @@ module pqa_slot_sequencer (
     reg  [5:0] output_slack;
     wire room;
     reg  [3:0] lookup_left_after;
-    reg  lookup_clear_on_bank0;
-    reg  lookup_clear_on_bank1;
-    reg  bank_active;
-    wire lookup_clear;
+    reg  lookup_clear;
     wire next_ready;
     reg  [2:0] slot_cycles_left;
     reg  slot_last_cycle;
@@ -132,45 +137,46 @@ module pqa_slot_sequencer (
     reg  encoding;
     reg  encode_last_cycle;
     wire slot_ends;
-    reg  slot_free;
-    wire _t1;
+    reg  layer_active;
+    reg  slot_open;
     wire start;
+    wire _t1;
+    wire _t2;
     reg  last_read_0;
     reg  last_read_1;
     wire [4:0] next_prototype_row_address;
-    wire _t2;
-    wire [3:0] _t3;
+    wire _t3;
+    wire [3:0] _t4;
     reg  [3:0] bank0_lookup_left_on_start;
     reg  bank0_lookup_clear_on_start;
-    wire [3:0] _t4;
+    wire [3:0] _t5;
     reg  [3:0] bank1_lookup_left_on_start;
     reg  bank1_lookup_clear_on_start;
-    wire _t5;
-    wire [2:0] _t6;
-    wire _t7;
-    wire _t8;
+    wire _t6;
     wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t9;
+    wire [4:0] _t7;
+    wire _t8;
+    wire _t9;
     wire _t10;
-    wire _t11;
-    wire _t12;
-    wire [12:0] _t13;
+    wire [12:0] _t11;
     wire reserve;
     reg  output_popped;
-    wire [4:0] _t14;
+    wire [4:0] _t12;
     reg  [4:0] next_column_beats;
-    wire [4:0] _t15;
+    wire [4:0] _t13;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
     reg  [4:0] column_beats_less_one;
-    wire [4:0] _t16;
-    wire [4:0] _t17;
+    wire [4:0] _t14;
+    wire [4:0] _t15;
     reg  [4:0] reserve_take;
     reg  [4:0] swap_take;
     wire [4:0] credits_reserved;
     wire [5:0] output_slack_swapped;
     wire [5:0] output_slack_popped;
     wire [5:0] output_slack_reserved;
+    wire _t16;
+    wire _t17;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -185,41 +191,40 @@ module pqa_slot_sequencer (
     assign operation_last_prototype_chunk = prototype_chunk == ((bank ? bank_1_prototype_chunks : bank_0_prototype_chunks) - 1'b1); // @[SlotSequencer.swift:35]
     assign operation_first_group = first_group; // @[SlotSequencer.swift:36]
     assign operation_last_group = last_group; // @[SlotSequencer.swift:37]
-    assign in_slot = slot_running; // @[SlotSequencer.swift:119]
-    assign started = start; // @[SlotSequencer.swift:120]
-    assign layer_ends = reserve & last_column; // @[SlotSequencer.swift:120]
-    assign release_0 = last_read_0; // @[SlotSequencer.swift:120]
-    assign release_1 = last_read_1; // @[SlotSequencer.swift:120]
-    assign _t0 = active_bank ? bank_1_encode_cycles : bank_0_encode_cycles; // @[SlotSequencer.swift:310]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:183]
-    assign lookup_clear = bank_active ? lookup_clear_on_bank1 : lookup_clear_on_bank0; // @[SlotSequencer.swift:197]
-    assign next_ready = ((active_valid & (next_read_slot ? full_1 : full_0)) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:199]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:206]
-    assign _t1 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:268]
-    assign start = slot_free & next_ready; // @[SlotSequencer.swift:211]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:231]
-    assign _t2 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:309]
-    assign _t3 = {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:259]
-    assign _t4 = {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:259]
-    assign _t5 = active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start; // @[SlotSequencer.swift:259]
-    assign _t6 = active_bank ? bank_1_period : bank_0_period; // @[SlotSequencer.swift:268]
-    assign _t7 = _t6 == 3'h1; // @[SlotSequencer.swift:268]
-    assign _t8 = _t0 == 3'h1; // @[SlotSequencer.swift:310]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:281]
-    assign _t9 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:268]
-    assign _t10 = ~next_read_slot; // @[SlotSequencer.swift:310]
-    assign _t11 = (last_group & encoding) & _t2; // @[SlotSequencer.swift:309]
-    assign _t12 = next_is_last_group & _t8; // @[SlotSequencer.swift:310]
-    assign _t13 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:313]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:330]
-    assign _t14 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:350]
-    assign _t15 = _t14 - 5'h01; // @[SlotSequencer.swift:350]
-    assign _t16 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:348]
-    assign _t17 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:348]
-    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:351]
-    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:354]
-    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:355]
-    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:356]
+    assign in_slot = slot_running; // @[SlotSequencer.swift:124]
+    assign started = start; // @[SlotSequencer.swift:125]
+    assign layer_ends = _t1; // @[SlotSequencer.swift:125]
+    assign release_0 = last_read_0; // @[SlotSequencer.swift:125]
+    assign release_1 = last_read_1; // @[SlotSequencer.swift:125]
+    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:323]
+    assign room = ~output_slack[5]; // @[SlotSequencer.swift:198]
+    assign next_ready = ((next_read_slot ? full_1 : full_0) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:209]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:216]
+    assign start = slot_open & next_ready; // @[SlotSequencer.swift:223]
+    assign _t1 = reserve & last_column; // @[SlotSequencer.swift:282]
+    assign _t2 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:282]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:246]
+    assign _t3 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:322]
+    assign _t4 = {1'b0, bank_0_encode_cycles}; // @[SlotSequencer.swift:275]
+    assign _t5 = {1'b0, bank_1_encode_cycles}; // @[SlotSequencer.swift:275]
+    assign _t6 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:282]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:294]
+    assign _t7 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:282]
+    assign _t8 = ~next_read_slot; // @[SlotSequencer.swift:323]
+    assign _t9 = (last_group & encoding) & _t3; // @[SlotSequencer.swift:322]
+    assign _t10 = next_is_last_group & _t0; // @[SlotSequencer.swift:323]
+    assign _t11 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:326]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:343]
+    assign _t12 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:363]
+    assign _t13 = _t12 - 5'h01; // @[SlotSequencer.swift:363]
+    assign _t14 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:361]
+    assign _t15 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:361]
+    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:364]
+    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:367]
+    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:368]
+    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:369]
+    assign _t16 = start ? (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start) : ((active_swap ? active_load_bank : active_bank) ? (lookup_left_after <= _t5) : (lookup_left_after <= _t4)); // @[SlotSequencer.swift:275]
+    assign _t17 = start ? (_t6 & (~_t1)) : ((((~slot_running) | slot_last_cycle) | _t2) & (active_swap | layer_active)); // @[SlotSequencer.swift:282]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -244,90 +249,99 @@ module pqa_slot_sequencer (
             output_credits <= 5'h1d;
             output_slack <= 6'h00;
             lookup_left_after <= 4'h0;
-            lookup_clear_on_bank0 <= 1'b1;
-            lookup_clear_on_bank1 <= 1'b1;
-            bank_active <= 1'b0;
+            lookup_clear <= 1'b1;
             slot_cycles_left <= 3'h0;
             slot_last_cycle <= 1'b0;
             encode_cycles_left <= 3'h0;
             encoding <= 1'b0;
             encode_last_cycle <= 1'b0;
-            slot_free <= 1'b1;
+            layer_active <= 1'b0;
+            slot_open <= 1'b0;
             last_read_0 <= 1'b0;
             last_read_1 <= 1'b0;
             output_popped <= 1'b0;
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:268]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:268]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:268]
-            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:233]
-            if (start) last_chunk <= (active_bank ? bank_1_chunks : bank_0_chunks) == 1'b1; // @[SlotSequencer.swift:268]
-            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:233]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:268]
-            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:233]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:268]
-            if (start) group <= next_group; // @[SlotSequencer.swift:268]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:268]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:268]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:268]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:289]
-            if (start && next_is_last_group) next_read_slot <= _t10; // @[SlotSequencer.swift:310]
-            if (active_swap) columns_left <= _t13; // @[SlotSequencer.swift:313]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:289]
-            if (start) prototype_address <= _t9; // @[SlotSequencer.swift:268]
-            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:233]
-            if (start) prototype_row_address <= _t9; // @[SlotSequencer.swift:268]
-            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:231]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:289]
-            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:319]
-            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:289]
-            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:319]
-            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:289]
-            if (active_swap) last_column <= _t13 == 13'h0001; // @[SlotSequencer.swift:313]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:289]
-            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:181]
-            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:182]
-            if (start) lookup_left_after <= active_bank ? bank1_lookup_left_on_start : bank0_lookup_left_on_start; // @[SlotSequencer.swift:259]
-            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:263]
-            lookup_clear_on_bank0 <= start ? _t5 : (lookup_left_after <= _t3); // @[SlotSequencer.swift:259]
-            lookup_clear_on_bank1 <= start ? _t5 : (lookup_left_after <= _t4); // @[SlotSequencer.swift:259]
-            bank_active <= active_swap ? active_load_bank : active_bank; // @[SlotSequencer.swift:195]
-            if (start) slot_cycles_left <= _t6 - 3'h1; // @[SlotSequencer.swift:268]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:232]
-            if (start) slot_last_cycle <= _t7; // @[SlotSequencer.swift:268]
-            else if (slot_running) slot_last_cycle <= _t1; // @[SlotSequencer.swift:268]
-            if (start) encode_cycles_left <= _t0 - 3'h1; // @[SlotSequencer.swift:268]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:246]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:268]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:232]
-            if (start) encode_last_cycle <= _t8; // @[SlotSequencer.swift:310]
-            else if (slot_running) encode_last_cycle <= encoding & _t2; // @[SlotSequencer.swift:232]
-            slot_free <= start ? _t7 : (((~slot_running) | slot_last_cycle) | _t1); // @[SlotSequencer.swift:268]
-            if (start) last_read_0 <= _t12 & _t10; // @[SlotSequencer.swift:310]
-            else if (slot_running) last_read_0 <= _t11 & (~read_slot); // @[SlotSequencer.swift:309]
-            if (start) last_read_1 <= _t12 & next_read_slot; // @[SlotSequencer.swift:310]
-            else if (slot_running) last_read_1 <= _t11 & read_slot; // @[SlotSequencer.swift:309]
-            output_popped <= output_pop; // @[SlotSequencer.swift:330]
-            column_beats <= _t17; // @[SlotSequencer.swift:348]
-            column_beats_less_one <= _t16; // @[SlotSequencer.swift:348]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:282]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:282]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:282]
+            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:248]
+            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:282]
+            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:248]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:282]
+            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:248]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:282]
+            if (start) group <= next_group; // @[SlotSequencer.swift:282]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:282]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:282]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:282]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:302]
+            if (start && next_is_last_group) next_read_slot <= _t8; // @[SlotSequencer.swift:323]
+            if (active_swap) columns_left <= _t11; // @[SlotSequencer.swift:326]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:302]
+            if (start) prototype_address <= _t7; // @[SlotSequencer.swift:282]
+            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:248]
+            if (start) prototype_row_address <= _t7; // @[SlotSequencer.swift:282]
+            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:246]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:302]
+            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:332]
+            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:302]
+            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:332]
+            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:302]
+            if (active_swap) last_column <= _t11 == 13'h0001; // @[SlotSequencer.swift:326]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:302]
+            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:196]
+            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:197]
+            if (start) lookup_left_after <= active_bank ? bank1_lookup_left_on_start : bank0_lookup_left_on_start; // @[SlotSequencer.swift:275]
+            else if (lookup_left_after != 4'h0) lookup_left_after <= lookup_left_after - 4'h1; // @[SlotSequencer.swift:279]
+            lookup_clear <= _t16; // @[SlotSequencer.swift:275]
+            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:282]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:247]
+            if (start) slot_last_cycle <= _t6; // @[SlotSequencer.swift:282]
+            else if (slot_running) slot_last_cycle <= _t2; // @[SlotSequencer.swift:282]
+            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:282]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:261]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:282]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:247]
+            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:323]
+            else if (slot_running) encode_last_cycle <= encoding & _t3; // @[SlotSequencer.swift:247]
+            if (active_swap) layer_active <= 1'b1; // @[SlotSequencer.swift:228]
+            else if (_t1) layer_active <= 1'b0; // @[SlotSequencer.swift:228]
+            slot_open <= _t17; // @[SlotSequencer.swift:282]
+            if (start) last_read_0 <= _t10 & _t8; // @[SlotSequencer.swift:323]
+            else if (slot_running) last_read_0 <= _t9 & (~read_slot); // @[SlotSequencer.swift:322]
+            if (start) last_read_1 <= _t10 & next_read_slot; // @[SlotSequencer.swift:323]
+            else if (slot_running) last_read_1 <= _t9 & read_slot; // @[SlotSequencer.swift:322]
+            output_popped <= output_pop; // @[SlotSequencer.swift:343]
+            column_beats <= _t15; // @[SlotSequencer.swift:361]
+            column_beats_less_one <= _t14; // @[SlotSequencer.swift:361]
         end
     end
 
     always @(posedge clk) begin
-        bank0_groups_less_one <= bank_0_groups - 5'h01; // @[SlotSequencer.swift:158]
-        bank0_single_group <= bank_0_groups == 5'h01; // @[SlotSequencer.swift:159]
-        bank1_groups_less_one <= bank_1_groups - 5'h01; // @[SlotSequencer.swift:158]
-        bank1_single_group <= bank_1_groups == 5'h01; // @[SlotSequencer.swift:159]
-        bank0_lookup_left_on_start <= (_t3 + {1'b0, bank_0_output_chunks}) - 4'h2; // @[SlotSequencer.swift:255]
-        bank0_lookup_clear_on_start <= bank_0_output_chunks <= 3'h1; // @[SlotSequencer.swift:257]
-        bank1_lookup_left_on_start <= (_t4 + {1'b0, bank_1_output_chunks}) - 4'h2; // @[SlotSequencer.swift:255]
-        bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:257]
-        next_column_beats <= _t14; // @[SlotSequencer.swift:350]
-        next_column_beats_less_one <= _t15; // @[SlotSequencer.swift:350]
-        reserve_take <= output_pop ? _t16 : _t17; // @[SlotSequencer.swift:348]
-        swap_take <= output_pop ? _t15 : _t14; // @[SlotSequencer.swift:350]
+        bank0_period_less_one <= bank_0_period - 3'h1; // @[SlotSequencer.swift:161]
+        bank0_single_cycle_period <= bank_0_period == 3'h1; // @[SlotSequencer.swift:162]
+        bank0_encode_cycles_less_one <= bank_0_encode_cycles - 3'h1; // @[SlotSequencer.swift:163]
+        bank0_single_encode_cycle <= bank_0_encode_cycles == 3'h1; // @[SlotSequencer.swift:164]
+        bank0_single_chunk <= bank_0_chunks == 1'b1; // @[SlotSequencer.swift:165]
+        bank1_period_less_one <= bank_1_period - 3'h1; // @[SlotSequencer.swift:161]
+        bank1_single_cycle_period <= bank_1_period == 3'h1; // @[SlotSequencer.swift:162]
+        bank1_encode_cycles_less_one <= bank_1_encode_cycles - 3'h1; // @[SlotSequencer.swift:163]
+        bank1_single_encode_cycle <= bank_1_encode_cycles == 3'h1; // @[SlotSequencer.swift:164]
+        bank1_single_chunk <= bank_1_chunks == 1'b1; // @[SlotSequencer.swift:165]
+        bank0_groups_less_one <= bank_0_groups - 5'h01; // @[SlotSequencer.swift:173]
+        bank0_single_group <= bank_0_groups == 5'h01; // @[SlotSequencer.swift:174]
+        bank1_groups_less_one <= bank_1_groups - 5'h01; // @[SlotSequencer.swift:173]
+        bank1_single_group <= bank_1_groups == 5'h01; // @[SlotSequencer.swift:174]
+        bank0_lookup_left_on_start <= (_t4 + {1'b0, bank_0_output_chunks}) - 4'h2; // @[SlotSequencer.swift:270]
+        bank0_lookup_clear_on_start <= bank_0_output_chunks <= 3'h1; // @[SlotSequencer.swift:272]
+        bank1_lookup_left_on_start <= (_t5 + {1'b0, bank_1_output_chunks}) - 4'h2; // @[SlotSequencer.swift:270]
+        bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:272]
+        next_column_beats <= _t12; // @[SlotSequencer.swift:363]
+        next_column_beats_less_one <= _t13; // @[SlotSequencer.swift:363]
+        reserve_take <= output_pop ? _t14 : _t15; // @[SlotSequencer.swift:361]
+        swap_take <= output_pop ? _t13 : _t12; // @[SlotSequencer.swift:363]
     end
 endmodule
 

@@ -111,11 +111,20 @@ struct MACArraySequencer: Circuit {
         let lastColumn = m.register("last_column", reset: false)
         let hasCredit = m.register("has_output_credit", reset: true)
         let outputChunks = perBank(active.bank, banks.map(\.outputChunks))
-        let nextReady = (active.valid & perBank(nextReadSlot, inputs.full) & hasCredit).named("next_ready")
+        let nextReady = (perBank(nextReadSlot, inputs.full) & hasCredit).named("next_ready")
         let passEnds = (inPass & lastInChunk).named("pass_ends")
-        let start = ((!inPass | lastInChunk) & nextReady).named("start")
+        // Whether a pass may start (a layer is active, and no pass runs or
+        // the running one ends): a register set from the same steps, so
+        // `start` waits on one flag. The active layer's valid flag is
+        // followed here (set at a swap, cleared as its last pass starts).
+        let layerActive = m.register("layer_active", reset: false)
+        let passOpen = m.register("pass_open", reset: false)
+        let start = (passOpen & nextReady).named("start")
+        let layerEnds = start & nextIsLast & lastColumn
         outputs.started <== start & nextIsLast
-        outputs.layerEnds <== start & nextIsLast & lastColumn
+        outputs.layerEnds <== layerEnds
+        m.when(active.swap) { layerActive <== true }.elseWhen(layerEnds) { layerActive <== false }
+        passOpen <== (!inPass | lastInChunk | (inChunksAfter == 1)) & (active.swap | layerActive)
         // Per column slot: this cycle is the array's last read of it (the
         // column's last pass, its last input chunk). Registers set a cycle
         // ahead, so the input buffer's ready, which takes them, starts from a register.
@@ -143,6 +152,7 @@ struct MACArraySequencer: Circuit {
                 releases <== (inChunks == 1) & nextIsLast & isSlot(nextReadSlot, slot)
             }
             lastInChunk <== inChunks == 1
+            passOpen <== (inChunks == 1) & !layerEnds
             inChunksAfter <== inChunks - 1
             bank <== active.bank
             outputChunk <== nextOutputChunk

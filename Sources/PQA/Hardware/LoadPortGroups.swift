@@ -136,8 +136,8 @@ struct BankState: PortGroup {
 
 /// What a stage that starts work reads of the bank state.
 struct ActiveBank: PortGroup {
-    /// The bank new work runs on, and whether a layer is active with work to start.
-    let bank, valid: Signal
+    /// The bank new work runs on.
+    let bank: Signal
     /// The swap to the loaded bank happens this cycle.
     let swap, loadBank: Signal
 }
@@ -145,7 +145,6 @@ struct ActiveBank: PortGroup {
 extension ActiveBank {
     init(_ ports: PortFields) {
         bank = ports.bool("bank")
-        valid = ports.bool("valid")
         swap = ports.bool("swap")
         loadBank = ports.bool("load_bank")
     }
@@ -153,7 +152,7 @@ extension ActiveBank {
 
 extension BankState {
     /// The fields a stage that starts work reads.
-    var active: ActiveBank { ActiveBank(bank: activeBank, valid: activeValid, swap: swap, loadBank: loadBank) }
+    var active: ActiveBank { ActiveBank(bank: activeBank, swap: swap, loadBank: loadBank) }
 
     init(_ ports: PortFields) {
         activeBank = ports.bool("active_bank")

@@ -60,6 +60,11 @@ extension SlotTiming {
     }
 }
 
+/// One bank's values a slot's start sets from its timing.
+private struct SlotStartValues {
+    let periodLessOne, singleCyclePeriod, encodeLessOne, singleEncodeCycle, singleChunk: Signal
+}
+
 /// Starts slots and issues the encoder's work in them.
 ///
 /// A slot is one subspace group of one column and lasts `period` cycles of
@@ -148,9 +153,19 @@ struct SlotSequencer: Circuit {
         // Every condition of a start is a register, set a cycle ahead from
         // the values it will compare (computed beside `start`, which only
         // selects among them), so `start` is a few gates and its fan-out.
-        func activeLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.bank, banks.map { $0[keyPath: field] }) }
         func loadedLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.loadBank, banks.map { $0[keyPath: field] }) }
-        let activeEncodeCycles = activeLayer(\.encodeCycles)
+        // What a start sets from the active layer's timing, per bank and
+        // registered (a bank's timing holds from a cycle before its swap, and
+        // a start comes after it), so each is a pick between two registers.
+        let onStart = banks.enumerated().map { index, timing in
+            SlotStartValues(periodLessOne: m.delayed(timing.period - 1, name: "bank\(index)_period_less_one"),
+                            singleCyclePeriod: m.delayed(timing.period == 1, name: "bank\(index)_single_cycle_period"),
+                            encodeLessOne: m.delayed(timing.encodeCycles - 1, name: "bank\(index)_encode_cycles_less_one"),
+                            singleEncodeCycle: m.delayed(timing.encodeCycles == 1, name: "bank\(index)_single_encode_cycle"),
+                            singleChunk: m.delayed(timing.chunks == 1, name: "bank\(index)_single_chunk"))
+        }
+        func activeOnStart(_ field: KeyPath<SlotStartValues, Signal>) -> Signal { perBank(state.bank, onStart.map { $0[keyPath: field] }) }
+        let singleEncodeCycle = activeOnStart(\.singleEncodeCycle)
         // Per bank, a layer's groups less one and whether it has one group,
         // registered (a bank's timing holds from a cycle before its swap), for
         // the next-group count's restarts at a start or a swap.
@@ -185,18 +200,13 @@ struct SlotSequencer: Circuit {
         // within a layer the slot length guarantees it; at a change to a layer
         // with fewer encode cycles, the start waits. `lookupClear` is the
         // previous lookup's cycles left at or below the active layer's encode
-        // cycles, a register per bank (either bank's compare, side by side),
-        // the active bank's picked; `lookupLeftAfter` counts those cycles left after this one down.
+        // cycles: a register set from the bank active in the next cycle
+        // (either bank's compare, side by side, one picked), so the start
+        // does not wait on the layer control's widely read bank register;
+        // `lookupLeftAfter` counts those cycles left after this one down.
         let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
-        let lookupClearOnBank = (0..<2).map { m.register("lookup_clear_on_bank\($0)", reset: true) }
-        // The active bank, followed here in a register of the sequencer's
-        // own (the bank after a swap is the loaded one), so the start does
-        // not wait on the layer control's widely read bank register.
-        let bankActive = m.register("bank_active", reset: false)
-        bankActive <== mux(swap, state.loadBank, state.bank)
-        let lookupClear = perBank(bankActive, lookupClearOnBank).named("lookup_clear")
-        let nextReady = (state.valid & perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear)
-            .named("next_ready")
+        let lookupClear = m.register("lookup_clear", reset: true)
+        let nextReady = (perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear).named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
         let slotLeft = m.register("slot_cycles_left", countType(design.periodMax), reset: 0)
         let slotLast = m.register("slot_last_cycle", reset: false)
@@ -204,14 +214,19 @@ struct SlotSequencer: Circuit {
         let encoding = m.register("encoding", reset: false)
         let encodeLast = m.register("encode_last_cycle", reset: false)
         let slotEnds = (inSlot & slotLast).named("slot_ends")
-        // Whether a slot may start (none runs, or the running one ends): a
-        // register set from the same steps, so `start` waits on one flag, not two.
-        let slotFree = m.register("slot_free", reset: true)
-        slotFree <== !inSlot | slotLast | (slotLeft == 1)
-        let start = (slotFree & nextReady).named("start")
+        // Whether a slot may start (a layer is active, and no slot runs or
+        // the running one ends): a register set from the same steps, so
+        // `start` waits on one flag, not three. The active layer's valid flag
+        // is followed here (set at a swap, cleared as its last slot starts).
+        let layerActive = m.register("layer_active", reset: false)
+        let slotOpen = m.register("slot_open", reset: false)
+        let start = (slotOpen & nextReady).named("start")
         outputs.started <== start
         // A streaming (fixed-table) layer never ends.
-        outputs.layerEnds <== (streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn)
+        let layerEnds = streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn
+        outputs.layerEnds <== layerEnds
+        m.when(swap) { layerActive <== true }.elseWhen(layerEnds) { layerActive <== false }
+        slotOpen <== (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActive)
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
@@ -256,27 +271,25 @@ struct SlotSequencer: Circuit {
                              name: "bank\(index)_lookup_left_on_start"),
              clear: m.delayed(timing.outputChunks <= 1, name: "bank\(index)_lookup_clear_on_start"))
         }
+        let nextActive = mux(swap, state.loadBank, active)
         m.when(start) {
             lookupLeftAfter <== perBank(active, lookupOnStart.map(\.left))
-            for clear in lookupClearOnBank { clear <== perBank(active, lookupOnStart.map(\.clear)) }
+            lookupClear <== perBank(active, lookupOnStart.map(\.clear))
         }.otherwise {
             m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
-            for (clear, timing) in zip(lookupClearOnBank, banks) {
-                clear <== lookupLeftAfter <= timing.encodeCycles.resized(to: lookupType.width)
-            }
+            lookupClear <== perBank(nextActive, banks.map { lookupLeftAfter <= $0.encodeCycles.resized(to: lookupType.width) })
         }
         m.when(start) {
             inSlot <== true
             chunk <== 0
-            lastChunk <== activeLayer(\.chunks) == 1
+            lastChunk <== activeOnStart(\.singleChunk)
             prototypeChunk <== 0
-            let period = activeLayer(\.period)
-            slotLeft <== period - 1
-            slotLast <== period == 1
-            slotFree <== period == 1
-            encodeLeft <== activeEncodeCycles - 1
+            slotLeft <== activeOnStart(\.periodLessOne)
+            slotLast <== activeOnStart(\.singleCyclePeriod)
+            slotOpen <== activeOnStart(\.singleCyclePeriod) & !layerEnds
+            encodeLeft <== activeOnStart(\.encodeLessOne)
             encoding <== true
-            encodeLast <== activeEncodeCycles == 1
+            encodeLast <== singleEncodeCycle
             bank <== active
             let slotAddress = mux(active, (nextSlotAddress + address(design.prototypeWords)).named("next_slot_prototype_address_bank1"),
                                   nextSlotAddress)
@@ -307,7 +320,7 @@ struct SlotSequencer: Circuit {
         }
         for (slot, releases) in release.enumerated() {
             m.when(inSlot) { releases <== lastGroup & encoding & (encodeLeft == 1) & isSlot(readSlot, slot) }
-            m.when(start) { releases <== nextIsLastGroup & (activeEncodeCycles == 1) & isSlot(nextReadSlot, slot) }
+            m.when(start) { releases <== nextIsLastGroup & singleEncodeCycle & isSlot(nextReadSlot, slot) }
         }
         if !streaming {
             m.when(swap) {

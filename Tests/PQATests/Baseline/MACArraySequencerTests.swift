@@ -29,7 +29,6 @@ import Testing
             try probe.set("active_swap", true)
             probe.step()
             try probe.set("active_swap", false)
-            try probe.set("active_valid", true)
             var full = [false, false], arriving = [0, 0], columnsArrived = 0
             var outstanding = 0, releases = 0, passes = 0, columnStarts = 0
             var reads: [(chunk: Int, k: Int, cycle: Int)] = []
@@ -57,11 +56,9 @@ import Testing
                         }
                     }
                 }
-                var layerEnds = false
                 if try probe.flag("started") {
                     columnStarts += 1
-                    layerEnds = try probe.flag("layer_ends")
-                    if layerEnds { probe.check("layer ends on the last column", columnStarts, columns) }
+                    if try probe.flag("layer_ends") { probe.check("layer ends on the last column", columnStarts, columns) }
                 }
                 for slot in 0..<2 where try probe.flag("release_\(slot)") {
                     probe.check("released slot", slot, releases % 2)
@@ -70,7 +67,6 @@ import Testing
                 }
                 probe.step()
                 if pop { outstanding -= 1 }
-                if layerEnds { try probe.set("active_valid", false) }
             }
             probe.check("passes", passes, columns * outputChunks)
             probe.check("columns started", columnStarts, columns)

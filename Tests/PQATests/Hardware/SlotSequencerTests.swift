@@ -4,7 +4,7 @@ import PQ
 import Testing
 
 /// The slot sequencer alone, its surroundings played by the test: a layer
-/// control that swaps a layer in and ends it on `layer_ends`, an input buffer
+/// control that swaps a layer in (the sequencer follows its end), an input buffer
 /// whose slots fill after random delays and empty on `release`, and an
 /// output FIFO drained at random. Every slot must issue the schedule the
 /// cycle model assumes (`chunks x prototypeChunks` operations, element chunk
@@ -36,7 +36,6 @@ import Testing
             try probe.set("active_swap", true)
             probe.step()
             try probe.set("active_swap", false)
-            try probe.set("active_valid", true)
 
             var full = [false, false], arriving = [0, 0]  // cycles until each slot's column is in
             var columnsArrived = 0, outstanding = 0, releases = 0
@@ -57,7 +56,6 @@ import Testing
                 // The FIFO: a beat leaves now and then.
                 let pop = outstanding > 0 && probe.chance(0.6)
                 try probe.set("output_pop", pop)
-                var layerEnds = false
                 if try probe.flag("started") {
                     starts.append(cycle)
                     if starts.count % groups == 0 {  // a column's last group reserves its output beats
@@ -66,8 +64,7 @@ import Testing
                             probe.context.fail("output space", expected: "at most \(design.outputFIFODepth) beats reserved", actual: "\(outstanding)")
                         }
                     }
-                    layerEnds = try probe.flag("layer_ends")
-                    if layerEnds { probe.check("layer ends on the last slot", starts.count, columns * groups) }
+                    if try probe.flag("layer_ends") { probe.check("layer ends on the last slot", starts.count, columns * groups) }
                 }
                 if try probe.flag("operation_valid") {
                     operations.append((try probe.get("operation_group"), try probe.get("operation_chunk"),
@@ -81,7 +78,6 @@ import Testing
                 }
                 probe.step()
                 if pop { outstanding -= 1 }
-                if layerEnds { try probe.set("active_valid", false) }  // as the layer control does, a cycle later
             }
             // The schedule: per slot, element chunks fastest, then prototype chunks; groups in order.
             let perSlot = model.encodeCycles(shape)
