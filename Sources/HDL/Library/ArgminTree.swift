@@ -78,7 +78,9 @@ extension ModuleBuilder {
     public func argmin(_ candidates: [ArgminCandidate], levelsPerStage: Int, name: String,
                        fileID: String = #fileID, line: Int = #line) -> ArgminCandidate {
         reduceTree(candidates, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
-            let leftWins = left.value <= right.value
+            // left <= right: the difference right - left, a bit wider, is not negative.
+            let width = left.value.width + 1
+            let leftWins = !(right.value.extended(to: width) - left.value.extended(to: width)).bit(width - 1)
             return ArgminCandidate(value: mux(leftWins, left.value, right.value), index: mux(leftWins, left.index, right.index))
         }
     }

@@ -56,23 +56,30 @@ struct DistanceUnit: Circuit {
         func signedValue(_ bits: Signal, signed: Bool) -> Signal {
             signed ? bits.asSigned.extended(to: differenceWidth) : bits.extended(to: differenceWidth).asSigned
         }
+        // A lane past Ls compares two zeros (its term is zero): its operands
+        // are masked as they are registered, so no mask follows the carry chains.
         let staged = Self.inputStages(design) > 0
-        let column = staged ? m.delayed(inputs.column, name: "column_q") : inputs.column
-        let prototype = staged ? m.delayed(inputs.prototype, name: "prototype_q") : inputs.prototype
-        let laneValid = staged ? inputs.laneValid.enumerated().map { m.delayed($1, name: "lane_valid_\($0)_q") } : inputs.laneValid
+        func operand(_ bits: Signal, _ lane: Int, _ name: String) -> Signal {
+            let masked = mux(inputs.laneValid[lane], bits, m.constant(0, bits.type))
+            return staged ? m.delayed(masked, name: "\(name)_\(lane)_q") : masked
+        }
         let terms = (0..<c.parallelism.lsVec).map { lane -> Signal in
-            let x = column[high: (lane + 1) * a.bits - 1, low: lane * a.bits]
-            let w = prototype[high: (lane + 1) * q.bits - 1, low: lane * q.bits]
+            let x = operand(inputs.column[high: (lane + 1) * a.bits - 1, low: lane * a.bits], lane, "column")
+            let w = operand(inputs.prototype[high: (lane + 1) * q.bits - 1, low: lane * q.bits], lane, "prototype")
             let (sx, sw) = (signedValue(x, signed: a.signed), signedValue(w, signed: q.signed))
             let difference = (sx - sw).named("difference_\(lane)")
             let term: Signal
             switch c.metric {
             case .l2: term = m.product(difference, difference).asUnsigned.resized(to: distanceType.width)
             case .l1, .chebyshev:
-                // Both differences at once, the sign of one choosing: one carry chain deep.
-                term = mux(difference < 0, (sw - sx).named("reverse_difference_\(lane)"), difference).asUnsigned.resized(to: distanceType.width)
+                // Both differences at once, the sign of one choosing: one carry
+                // chain deep. The magnitude needs no sign bit (kept, it would be
+                // the chosen difference's sign, always zero, which synthesis
+                // builds as a reset from the carry chain).
+                let magnitude = mux(difference < 0, (sw - sx).named("reverse_difference_\(lane)"), difference).asUnsigned
+                term = magnitude.resized(to: differenceWidth - 1).resized(to: distanceType.width)
             }
-            return m.delayed(mux(laneValid[lane], term, m.constant(0, distanceType)), name: "term_\(lane)_q")
+            return m.delayed(term, name: "term_\(lane)_q")
         }
         let sum = m.reduceTree(terms, levelsPerStage: c.pipelining.laneLevelsPerStage, name: "lanes") { x, y in
             c.metric == .chebyshev ? mux(x < y, y, x) : x + y
