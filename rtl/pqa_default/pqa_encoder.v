@@ -112,7 +112,7 @@ module pqa_encoder (
     reg  fetched_first_group;
     reg  fetched_last_group;
     wire [3:0] _t0;
-    wire [4:0] _t1;
+    wire [2:0] _t1;
     wire [4:0] _t2;
     wire [3:0] _t3;
     reg  lane_valid_0;
@@ -331,8 +331,8 @@ module pqa_encoder (
     assign codes_first_group = codes_first_group_q; // @[DistanceEncoder.swift:18]
     assign codes_last_group = codes_last_group_q; // @[DistanceEncoder.swift:19]
     assign _t0 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:95]
-    assign _t1 = {{4{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:95]
-    assign _t2 = (_t1) + (_t1 << 3); // @[DistanceEncoder.swift:95]
+    assign _t1 = {{2{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:95]
+    assign _t2 = {{2{1'b0}}, _t1} + ({{2{1'b0}}, (_t1 << 1)} << 2); // @[DistanceEncoder.swift:95]
     assign _t3 = _t2[3:0]; // @[DistanceEncoder.swift:95]
     assign _t4 = reading_bank_d2 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:106]
     assign _t5 = {{5{1'b0}}, reading_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:106]

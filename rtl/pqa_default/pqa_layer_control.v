@@ -355,13 +355,13 @@ module pqa_layer_control (
     reg  [5:0] table_beat_groups_compared_q;
     reg  [5:0] bank0_table_beat_groups;
     reg  [5:0] bank1_table_beat_groups;
-    wire [7:0] _t80;
-    reg  [7:0] bank0_table_rows_product_l1_0;
-    reg  [7:0] bank0_table_rows_product_l1_1;
+    wire [6:0] _t80;
+    reg  [6:0] bank0_table_rows_product_l1_0;
+    reg  [4:0] bank0_table_rows_product_l1_1;
     reg  [7:0] bank0_table_rows_product_l2_0;
-    wire [7:0] _t81;
-    reg  [7:0] bank1_table_rows_product_l1_0;
-    reg  [7:0] bank1_table_rows_product_l1_1;
+    wire [6:0] _t81;
+    reg  [6:0] bank1_table_rows_product_l1_0;
+    reg  [4:0] bank1_table_rows_product_l1_1;
     reg  [7:0] bank1_table_rows_product_l2_0;
     wire _t82;
     wire _t83;
@@ -555,8 +555,8 @@ module pqa_layer_control (
     assign _t77 = _t55 ? (_t56 ? (_t57 ? 6'h08 : 6'h07) : (_t57 ? 6'h07 : 6'h06)) : (_t56 ? (_t57 ? 6'h06 : 6'h05) : (_t57 ? 6'h05 : 6'h04)); // @[BankedLoadPort.swift:258]
     assign _t78 = _t55 ? (_t56 ? (_t57 ? 6'h04 : 6'h03) : (_t57 ? 6'h03 : 6'h02)) : (_t56 ? (_t57 ? 6'h02 : 6'h01) : {{5{1'b0}}, _t57}); // @[BankedLoadPort.swift:258]
     assign _t79 = _t52 ? (_t53 ? (_t54 ? _t71 : _t72) : (_t54 ? _t73 : _t74)) : (_t53 ? (_t54 ? _t75 : _t76) : (_t54 ? _t77 : _t78)); // @[BankedLoadPort.swift:258]
-    assign _t80 = {{3{1'b0}}, bank0_np}; // @[HardwareHelpers.swift:28]
-    assign _t81 = {{3{1'b0}}, bank1_np}; // @[HardwareHelpers.swift:28]
+    assign _t80 = {{2{1'b0}}, (bank0_output_chunks[0] ? bank0_np : 5'h00)} + ({{2{1'b0}}, (bank0_output_chunks[1] ? bank0_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
+    assign _t81 = {{2{1'b0}}, (bank1_output_chunks[0] ? bank1_np : 5'h00)} + ({{2{1'b0}}, (bank1_output_chunks[1] ? bank1_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
     assign _t82 = ~ls_loaded; // @[BankedLoadPort.swift:283]
     assign _t83 = ~np_loaded; // @[BankedLoadPort.swift:283]
     assign _t84 = ~ns_loaded; // @[BankedLoadPort.swift:283]
@@ -854,22 +854,22 @@ module pqa_layer_control (
         prototype_chunks_compared_q <= _t46 ? 1'b1 : (_t47 ? 1'b1 : (_t48 ? 1'b1 : (_t49 ? 1'b1 : _t50))); // @[BankedLoadPort.swift:258]
         groups_compared_q <= _t51 ? 5'h10 : _t66; // @[BankedLoadPort.swift:258]
         output_chunks_compared_q <= _t51 ? 3'h4 : (_t52 ? _t67 : _t68); // @[BankedLoadPort.swift:258]
-        bank0_encode_cycles <= {1'b0, (bank0_prototype_chunks ? ({1'b0, bank0_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
+        bank0_encode_cycles <= {1'b0, {1'b0, (bank0_prototype_chunks ? bank0_chunks : 1'b0)}}; // @[LayerControl.swift:143]
         bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
-        bank1_encode_cycles <= {1'b0, (bank1_prototype_chunks ? ({1'b0, bank1_chunks}) : 2'h0)}; // @[LayerControl.swift:143]
+        bank1_encode_cycles <= {1'b0, {1'b0, (bank1_prototype_chunks ? bank1_chunks : 1'b0)}}; // @[LayerControl.swift:143]
         bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
         prototype_beat_groups_compared_q <= _t46 ? 3'h6 : _t70; // @[BankedLoadPort.swift:258]
-        bank0_prototypes_rows_d1 <= bank0_chunks ? ({1'b0, bank0_ns}) : 8'h00; // @[HardwareHelpers.swift:28]
+        bank0_prototypes_rows_d1 <= {1'b0, (bank0_chunks ? bank0_ns : 7'h00)}; // @[HardwareHelpers.swift:28]
         bank0_prototypes_rows_d2 <= bank0_prototypes_rows_d1; // @[HardwareHelpers.swift:28]
-        bank1_prototypes_rows_d1 <= bank1_chunks ? ({1'b0, bank1_ns}) : 8'h00; // @[HardwareHelpers.swift:28]
+        bank1_prototypes_rows_d1 <= {1'b0, (bank1_chunks ? bank1_ns : 7'h00)}; // @[HardwareHelpers.swift:28]
         bank1_prototypes_rows_d2 <= bank1_prototypes_rows_d1; // @[HardwareHelpers.swift:28]
         table_beat_groups_compared_q <= _t51 ? 6'h20 : _t79; // @[BankedLoadPort.swift:258]
-        bank0_table_rows_product_l1_0 <= (bank0_output_chunks[0] ? (_t80) : 8'h00) + (bank0_output_chunks[1] ? (_t80 << 1) : 8'h00); // @[HardwareHelpers.swift:28]
-        bank0_table_rows_product_l1_1 <= bank0_output_chunks[2] ? (_t80 << 2) : 8'h00; // @[HardwareHelpers.swift:28]
-        bank0_table_rows_product_l2_0 <= bank0_table_rows_product_l1_0 + bank0_table_rows_product_l1_1; // @[HardwareHelpers.swift:28]
-        bank1_table_rows_product_l1_0 <= (bank1_output_chunks[0] ? (_t81) : 8'h00) + (bank1_output_chunks[1] ? (_t81 << 1) : 8'h00); // @[HardwareHelpers.swift:28]
-        bank1_table_rows_product_l1_1 <= bank1_output_chunks[2] ? (_t81 << 2) : 8'h00; // @[HardwareHelpers.swift:28]
-        bank1_table_rows_product_l2_0 <= bank1_table_rows_product_l1_0 + bank1_table_rows_product_l1_1; // @[HardwareHelpers.swift:28]
+        bank0_table_rows_product_l1_0 <= _t80; // @[HardwareHelpers.swift:28]
+        bank0_table_rows_product_l1_1 <= bank0_output_chunks[2] ? bank0_np : 5'h00; // @[HardwareHelpers.swift:28]
+        bank0_table_rows_product_l2_0 <= {1'b0, bank0_table_rows_product_l1_0} + ({{3{1'b0}}, bank0_table_rows_product_l1_1} << 2); // @[HardwareHelpers.swift:28]
+        bank1_table_rows_product_l1_0 <= _t81; // @[HardwareHelpers.swift:28]
+        bank1_table_rows_product_l1_1 <= bank1_output_chunks[2] ? bank1_np : 5'h00; // @[HardwareHelpers.swift:28]
+        bank1_table_rows_product_l2_0 <= {1'b0, bank1_table_rows_product_l1_0} + ({{3{1'b0}}, bank1_table_rows_product_l1_1} << 2); // @[HardwareHelpers.swift:28]
         scope_check_fails_q <= _t103 | (_t105 | (_t107 | (_t96 | (_t97 | load_bad_beat)))); // @[BankedLoadPort.swift:283]
         scope_check_code_q <= _t103 ? (_t99 ? _t100 : _t102) : (_t105 ? _t106 : _t109); // @[BankedLoadPort.swift:283]
         prototypes_expected_rows <= counted_bank ? bank1_prototypes_rows_d2 : bank0_prototypes_rows_d2; // @[BankedLoadPort.swift:319]

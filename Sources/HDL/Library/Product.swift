@@ -32,23 +32,33 @@ extension ModuleBuilder {
         let (wide, narrow) = narrowIsB ? (a, b) : (b, a)
         guard aConstant || bConstant || narrowWidth <= lutMultiplierBits else { return a * b }
         let width = a.width + b.width
-        let value = wide.extended(to: width)
-        let zero = constant(0, value.type, fileID: fileID, line: line)
         // One copy per bit of the narrow operand as given (an unsigned one's
         // added sign bit is zero, and has none). A signed one's sign bit
         // weighs -2^(n-1): its copy is subtracted where the tree meets it
-        // (one carry chain), never negated first.
+        // (one carry chain), never negated first. Each sum is kept at its
+        // own weight and width: the copies it covers, `k` of them from bit
+        // `s`, sum to less than 2^k times the wide operand's range, so
+        // `wide + k` bits hold it exactly, and its carry chain spans no
+        // shifted-in zeros or copied sign bits.
         let terms = (0..<narrowWidth).map { bit -> ProductTerm in
-            ProductTerm(magnitude: mux(narrow.bit(bit), value << bit, zero), subtracted: narrowIsSigned && bit == narrowWidth - 1)
+            ProductTerm(value: mux(narrow.bit(bit), wide, constant(0, wide.type, fileID: fileID, line: line)),
+                        weight: bit, copies: 1, subtracted: narrowIsSigned && bit == narrowWidth - 1)
         }
-        let sum = reduceTree(terms, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
-            switch (left.subtracted, right.subtracted) {
-            case (false, true): ProductTerm(magnitude: left.magnitude - right.magnitude, subtracted: false)
-            case (true, false): ProductTerm(magnitude: right.magnitude - left.magnitude, subtracted: false)
-            default: ProductTerm(magnitude: left.magnitude + right.magnitude, subtracted: left.subtracted)
+        let sum = reduceTree(terms, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { low, high in
+            let copies = low.copies + high.copies, sumWidth = wide.width + copies
+            let lowValue = low.value.extended(to: sumWidth)
+            let highValue = high.value.extended(to: sumWidth) << (high.weight - low.weight)
+            return switch (low.subtracted, high.subtracted) {
+            case (false, true): ProductTerm(value: lowValue - highValue, weight: low.weight, copies: copies, subtracted: false)
+            case (true, false): ProductTerm(value: highValue - lowValue, weight: low.weight, copies: copies, subtracted: false)
+            default: ProductTerm(value: lowValue + highValue, weight: low.weight, copies: copies, subtracted: low.subtracted)
             }
         }
-        return sum.subtracted ? zero - sum.magnitude : sum.magnitude
+        // The whole sum, at weight 0, fits the product's width (a wider sum
+        // only repeats its sign bit).
+        let value = sum.value.width > width ? sum.value.truncated(to: width, fileID: fileID, line: line)
+            : sum.value.extended(to: width, fileID: fileID, line: line)
+        return sum.subtracted ? constant(0, value.type, fileID: fileID, line: line) - value : value
     }
 
     /// Register stages `product(a, b, levelsPerStage:)` puts in a product of
@@ -72,12 +82,15 @@ extension ModuleBuilder {
     }
 }
 
-/// One shifted copy in a product's adder tree: added, or (the sign bit's) subtracted.
+/// A sum of shifted copies in a product's adder tree: `value` times
+/// `2^weight`, covering `copies` bits of the narrow operand from bit
+/// `weight`, added or (holding the sign bit's copy) subtracted.
 private struct ProductTerm: Pipelined {
-    let magnitude: Signal
+    let value: Signal
+    let weight, copies: Int
     let subtracted: Bool
 
     func map(_ transform: (Signal, String) -> Signal) -> ProductTerm {
-        ProductTerm(magnitude: transform(magnitude, ""), subtracted: subtracted)
+        ProductTerm(value: transform(value, ""), weight: weight, copies: copies, subtracted: subtracted)
     }
 }
