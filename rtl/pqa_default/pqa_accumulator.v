@@ -122,26 +122,22 @@ module pqa_accumulator (
     wire summed_first_group_group3_copy_1_q;
     wire summed_first_group_group3_copy_2_q;
     wire summed_first_group_group3_copy_3_q;
-    wire [2:0] summed_chunk_group_copy_0_q;
-    wire [2:0] summed_chunk_group_copy_1_q;
-    wire [2:0] summed_chunk_group_copy_2_q;
-    wire [2:0] summed_chunk_group_copy_3_q;
-    wire [2:0] summed_chunk_group0_copy_0_q;
-    wire [2:0] summed_chunk_group0_copy_1_q;
-    wire [2:0] summed_chunk_group0_copy_2_q;
-    wire [2:0] summed_chunk_group0_copy_3_q;
-    wire [2:0] summed_chunk_group1_copy_0_q;
-    wire [2:0] summed_chunk_group1_copy_1_q;
-    wire [2:0] summed_chunk_group1_copy_2_q;
-    wire [2:0] summed_chunk_group1_copy_3_q;
-    wire [2:0] summed_chunk_group2_copy_0_q;
-    wire [2:0] summed_chunk_group2_copy_1_q;
-    wire [2:0] summed_chunk_group2_copy_2_q;
-    wire [2:0] summed_chunk_group2_copy_3_q;
-    wire [2:0] summed_chunk_group3_copy_0_q;
-    wire [2:0] summed_chunk_group3_copy_1_q;
-    wire [2:0] summed_chunk_group3_copy_2_q;
-    wire [2:0] summed_chunk_group3_copy_3_q;
+    wire [2:0] next_chunk_copy_0_q;
+    wire [2:0] next_chunk_copy_1_q;
+    wire [2:0] next_chunk_copy_2_q;
+    wire [2:0] next_chunk_copy_3_q;
+    wire [2:0] next_chunk_copy_4_q;
+    wire [2:0] next_chunk_copy_5_q;
+    wire [2:0] next_chunk_copy_6_q;
+    wire [2:0] next_chunk_copy_7_q;
+    wire [2:0] next_chunk_copy_8_q;
+    wire [2:0] next_chunk_copy_9_q;
+    wire [2:0] next_chunk_copy_10_q;
+    wire [2:0] next_chunk_copy_11_q;
+    wire [2:0] next_chunk_copy_12_q;
+    wire [2:0] next_chunk_copy_13_q;
+    wire [2:0] next_chunk_copy_14_q;
+    wire [2:0] next_chunk_copy_15_q;
     wire _t0;
     wire update_group_copy_0_q;
     wire update_group_copy_1_q;
@@ -232,7 +228,7 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:145]
+    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:160]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -245,37 +241,37 @@ module pqa_accumulator (
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
         end else begin
-            summed_early_valid <= entries_valid; // @[Accumulator.swift:136]
-            summed_valid <= summed_early_valid; // @[Accumulator.swift:137]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:162]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:162]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:162]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:162]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:162]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:162]
+            summed_early_valid <= entries_valid; // @[Accumulator.swift:151]
+            summed_valid <= summed_early_valid; // @[Accumulator.swift:152]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:184]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:184]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:184]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:184]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:184]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:184]
         end
     end
 
     always @(posedge clk) begin
-        summed_early_bank <= entries_bank; // @[Accumulator.swift:136]
-        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:136]
-        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:136]
-        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:136]
-        summed_bank <= summed_early_bank; // @[Accumulator.swift:137]
-        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:137]
-        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:137]
-        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:137]
-        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:138]
-        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:138]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:162]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:162]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:162]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:162]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:162]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:162]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:162]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:162]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:162]
+        summed_early_bank <= entries_bank; // @[Accumulator.swift:151]
+        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:151]
+        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:151]
+        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:151]
+        summed_bank <= summed_early_bank; // @[Accumulator.swift:152]
+        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:152]
+        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:152]
+        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:152]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:153]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:153]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:184]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:184]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:184]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:184]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:184]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:184]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:184]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:184]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:184]
     end
 
     fanout_register_width1 summed_first_group_group_copy_0 (
@@ -398,124 +394,100 @@ module pqa_accumulator (
         .q(summed_first_group_group3_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_group_copy_0 (
+    fanout_register_width3 next_chunk_copy_0 (
         .clk(clk),
         .d(entries_chunk),
-        .q(summed_chunk_group_copy_0_q)
+        .q(next_chunk_copy_0_q)
     );
 
-    fanout_register_width3 summed_chunk_group_copy_1 (
+    fanout_register_width3 next_chunk_copy_1 (
         .clk(clk),
         .d(entries_chunk),
-        .q(summed_chunk_group_copy_1_q)
+        .q(next_chunk_copy_1_q)
     );
 
-    fanout_register_width3 summed_chunk_group_copy_2 (
+    fanout_register_width3 next_chunk_copy_2 (
         .clk(clk),
         .d(entries_chunk),
-        .q(summed_chunk_group_copy_2_q)
+        .q(next_chunk_copy_2_q)
     );
 
-    fanout_register_width3 summed_chunk_group_copy_3 (
+    fanout_register_width3 next_chunk_copy_3 (
         .clk(clk),
         .d(entries_chunk),
-        .q(summed_chunk_group_copy_3_q)
+        .q(next_chunk_copy_3_q)
     );
 
-    fanout_register_width3 summed_chunk_group0_copy_0 (
+    fanout_register_width3 next_chunk_copy_4 (
         .clk(clk),
-        .d(summed_chunk_group_copy_0_q),
-        .q(summed_chunk_group0_copy_0_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_4_q)
     );
 
-    fanout_register_width3 summed_chunk_group0_copy_1 (
+    fanout_register_width3 next_chunk_copy_5 (
         .clk(clk),
-        .d(summed_chunk_group_copy_0_q),
-        .q(summed_chunk_group0_copy_1_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_5_q)
     );
 
-    fanout_register_width3 summed_chunk_group0_copy_2 (
+    fanout_register_width3 next_chunk_copy_6 (
         .clk(clk),
-        .d(summed_chunk_group_copy_0_q),
-        .q(summed_chunk_group0_copy_2_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_6_q)
     );
 
-    fanout_register_width3 summed_chunk_group0_copy_3 (
+    fanout_register_width3 next_chunk_copy_7 (
         .clk(clk),
-        .d(summed_chunk_group_copy_0_q),
-        .q(summed_chunk_group0_copy_3_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_7_q)
     );
 
-    fanout_register_width3 summed_chunk_group1_copy_0 (
+    fanout_register_width3 next_chunk_copy_8 (
         .clk(clk),
-        .d(summed_chunk_group_copy_1_q),
-        .q(summed_chunk_group1_copy_0_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_8_q)
     );
 
-    fanout_register_width3 summed_chunk_group1_copy_1 (
+    fanout_register_width3 next_chunk_copy_9 (
         .clk(clk),
-        .d(summed_chunk_group_copy_1_q),
-        .q(summed_chunk_group1_copy_1_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_9_q)
     );
 
-    fanout_register_width3 summed_chunk_group1_copy_2 (
+    fanout_register_width3 next_chunk_copy_10 (
         .clk(clk),
-        .d(summed_chunk_group_copy_1_q),
-        .q(summed_chunk_group1_copy_2_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_10_q)
     );
 
-    fanout_register_width3 summed_chunk_group1_copy_3 (
+    fanout_register_width3 next_chunk_copy_11 (
         .clk(clk),
-        .d(summed_chunk_group_copy_1_q),
-        .q(summed_chunk_group1_copy_3_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_11_q)
     );
 
-    fanout_register_width3 summed_chunk_group2_copy_0 (
+    fanout_register_width3 next_chunk_copy_12 (
         .clk(clk),
-        .d(summed_chunk_group_copy_2_q),
-        .q(summed_chunk_group2_copy_0_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_12_q)
     );
 
-    fanout_register_width3 summed_chunk_group2_copy_1 (
+    fanout_register_width3 next_chunk_copy_13 (
         .clk(clk),
-        .d(summed_chunk_group_copy_2_q),
-        .q(summed_chunk_group2_copy_1_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_13_q)
     );
 
-    fanout_register_width3 summed_chunk_group2_copy_2 (
+    fanout_register_width3 next_chunk_copy_14 (
         .clk(clk),
-        .d(summed_chunk_group_copy_2_q),
-        .q(summed_chunk_group2_copy_2_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_14_q)
     );
 
-    fanout_register_width3 summed_chunk_group2_copy_3 (
+    fanout_register_width3 next_chunk_copy_15 (
         .clk(clk),
-        .d(summed_chunk_group_copy_2_q),
-        .q(summed_chunk_group2_copy_3_q)
-    );
-
-    fanout_register_width3 summed_chunk_group3_copy_0 (
-        .clk(clk),
-        .d(summed_chunk_group_copy_3_q),
-        .q(summed_chunk_group3_copy_0_q)
-    );
-
-    fanout_register_width3 summed_chunk_group3_copy_1 (
-        .clk(clk),
-        .d(summed_chunk_group_copy_3_q),
-        .q(summed_chunk_group3_copy_1_q)
-    );
-
-    fanout_register_width3 summed_chunk_group3_copy_2 (
-        .clk(clk),
-        .d(summed_chunk_group_copy_3_q),
-        .q(summed_chunk_group3_copy_2_q)
-    );
-
-    fanout_register_width3 summed_chunk_group3_copy_3 (
-        .clk(clk),
-        .d(summed_chunk_group_copy_3_q),
-        .q(summed_chunk_group3_copy_3_q)
+        .d(entries_chunk),
+        .q(next_chunk_copy_15_q)
     );
 
     fanout_register_width1 update_group_copy_0 (
@@ -746,8 +718,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
         .control_first_group(summed_first_group_group0_copy_0_q),
-        .control_chunk(summed_chunk_group0_copy_0_q),
         .control_update(update_group0_copy_0_q),
+        .control_next_chunk(next_chunk_copy_0_q),
         .control_bias(summed_bias_d2[15:0]),
         .accumulator(u_lane_0_accumulator)
     );
@@ -764,8 +736,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
         .control_first_group(summed_first_group_group0_copy_1_q),
-        .control_chunk(summed_chunk_group0_copy_1_q),
         .control_update(update_group0_copy_1_q),
+        .control_next_chunk(next_chunk_copy_1_q),
         .control_bias(summed_bias_d2[31:16]),
         .accumulator(u_lane_1_accumulator)
     );
@@ -782,8 +754,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
         .control_first_group(summed_first_group_group0_copy_2_q),
-        .control_chunk(summed_chunk_group0_copy_2_q),
         .control_update(update_group0_copy_2_q),
+        .control_next_chunk(next_chunk_copy_2_q),
         .control_bias(summed_bias_d2[47:32]),
         .accumulator(u_lane_2_accumulator)
     );
@@ -800,8 +772,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_0_q),
         .subspace_valid_3(subspace_valid_3_q_copy_0_q),
         .control_first_group(summed_first_group_group0_copy_3_q),
-        .control_chunk(summed_chunk_group0_copy_3_q),
         .control_update(update_group0_copy_3_q),
+        .control_next_chunk(next_chunk_copy_3_q),
         .control_bias(summed_bias_d2[63:48]),
         .accumulator(u_lane_3_accumulator)
     );
@@ -818,8 +790,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
         .control_first_group(summed_first_group_group1_copy_0_q),
-        .control_chunk(summed_chunk_group1_copy_0_q),
         .control_update(update_group1_copy_0_q),
+        .control_next_chunk(next_chunk_copy_4_q),
         .control_bias(summed_bias_d2[79:64]),
         .accumulator(u_lane_4_accumulator)
     );
@@ -836,8 +808,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
         .control_first_group(summed_first_group_group1_copy_1_q),
-        .control_chunk(summed_chunk_group1_copy_1_q),
         .control_update(update_group1_copy_1_q),
+        .control_next_chunk(next_chunk_copy_5_q),
         .control_bias(summed_bias_d2[95:80]),
         .accumulator(u_lane_5_accumulator)
     );
@@ -854,8 +826,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
         .control_first_group(summed_first_group_group1_copy_2_q),
-        .control_chunk(summed_chunk_group1_copy_2_q),
         .control_update(update_group1_copy_2_q),
+        .control_next_chunk(next_chunk_copy_6_q),
         .control_bias(summed_bias_d2[111:96]),
         .accumulator(u_lane_6_accumulator)
     );
@@ -872,8 +844,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_1_q),
         .subspace_valid_3(subspace_valid_3_q_copy_1_q),
         .control_first_group(summed_first_group_group1_copy_3_q),
-        .control_chunk(summed_chunk_group1_copy_3_q),
         .control_update(update_group1_copy_3_q),
+        .control_next_chunk(next_chunk_copy_7_q),
         .control_bias(summed_bias_d2[127:112]),
         .accumulator(u_lane_7_accumulator)
     );
@@ -890,8 +862,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
         .control_first_group(summed_first_group_group2_copy_0_q),
-        .control_chunk(summed_chunk_group2_copy_0_q),
         .control_update(update_group2_copy_0_q),
+        .control_next_chunk(next_chunk_copy_8_q),
         .control_bias(summed_bias_d2[143:128]),
         .accumulator(u_lane_8_accumulator)
     );
@@ -908,8 +880,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
         .control_first_group(summed_first_group_group2_copy_1_q),
-        .control_chunk(summed_chunk_group2_copy_1_q),
         .control_update(update_group2_copy_1_q),
+        .control_next_chunk(next_chunk_copy_9_q),
         .control_bias(summed_bias_d2[159:144]),
         .accumulator(u_lane_9_accumulator)
     );
@@ -926,8 +898,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
         .control_first_group(summed_first_group_group2_copy_2_q),
-        .control_chunk(summed_chunk_group2_copy_2_q),
         .control_update(update_group2_copy_2_q),
+        .control_next_chunk(next_chunk_copy_10_q),
         .control_bias(summed_bias_d2[175:160]),
         .accumulator(u_lane_10_accumulator)
     );
@@ -944,8 +916,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_2_q),
         .subspace_valid_3(subspace_valid_3_q_copy_2_q),
         .control_first_group(summed_first_group_group2_copy_3_q),
-        .control_chunk(summed_chunk_group2_copy_3_q),
         .control_update(update_group2_copy_3_q),
+        .control_next_chunk(next_chunk_copy_11_q),
         .control_bias(summed_bias_d2[191:176]),
         .accumulator(u_lane_11_accumulator)
     );
@@ -962,8 +934,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
         .control_first_group(summed_first_group_group3_copy_0_q),
-        .control_chunk(summed_chunk_group3_copy_0_q),
         .control_update(update_group3_copy_0_q),
+        .control_next_chunk(next_chunk_copy_12_q),
         .control_bias(summed_bias_d2[207:192]),
         .accumulator(u_lane_12_accumulator)
     );
@@ -980,8 +952,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
         .control_first_group(summed_first_group_group3_copy_1_q),
-        .control_chunk(summed_chunk_group3_copy_1_q),
         .control_update(update_group3_copy_1_q),
+        .control_next_chunk(next_chunk_copy_13_q),
         .control_bias(summed_bias_d2[223:208]),
         .accumulator(u_lane_13_accumulator)
     );
@@ -998,8 +970,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
         .control_first_group(summed_first_group_group3_copy_2_q),
-        .control_chunk(summed_chunk_group3_copy_2_q),
         .control_update(update_group3_copy_2_q),
+        .control_next_chunk(next_chunk_copy_14_q),
         .control_bias(summed_bias_d2[239:224]),
         .accumulator(u_lane_14_accumulator)
     );
@@ -1016,8 +988,8 @@ module pqa_accumulator (
         .subspace_valid_2(subspace_valid_2_q_copy_3_q),
         .subspace_valid_3(subspace_valid_3_q_copy_3_q),
         .control_first_group(summed_first_group_group3_copy_3_q),
-        .control_chunk(summed_chunk_group3_copy_3_q),
         .control_update(update_group3_copy_3_q),
+        .control_next_chunk(next_chunk_copy_15_q),
         .control_bias(summed_bias_d2[255:240]),
         .accumulator(u_lane_15_accumulator)
     );

@@ -17,12 +17,12 @@
 //   subspace_valid_2     input   Bool
 //   subspace_valid_3     input   Bool
 //   control_first_group  input   Bool
-//   control_chunk        input   UInt<3>
 //   control_update       input   Bool
+//   control_next_chunk   input   UInt<3>
 //   control_bias         input   UInt<16>
 //   accumulator          output  SInt<17>
 // Registers without reset (unknown until first loaded):
-//   entry_0_q, entry_1_q, entry_2_q, entry_3_q, adder_l2_0, tree_q, running_sum_0, running_sum_1, running_sum_2, running_sum_3, chunk_q, addend, bias_q, bias_qq, group_sum_q, accumulator_q
+//   entry_0_q, entry_1_q, entry_2_q, entry_3_q, adder_l2_0, tree_q, chunk_next_q, chunk_q, addend, group_sum_q, bias_q, bias_qq, accumulator_q
 `default_nettype none
 
 module pqa_accumulator_lane (
@@ -37,8 +37,8 @@ module pqa_accumulator_lane (
     input  wire subspace_valid_2,
     input  wire subspace_valid_3,
     input  wire control_first_group,
-    input  wire [2:0] control_chunk,
     input  wire control_update,
+    input  wire [2:0] control_next_chunk,
     input  wire [15:0] control_bias,
     output wire [16:0] accumulator
 );
@@ -50,52 +50,64 @@ module pqa_accumulator_lane (
     wire [13:0] _t0;
     reg  [13:0] adder_l2_0;
     reg  [13:0] tree_q;
-    reg  [13:0] running_sum_0;
-    reg  [13:0] running_sum_1;
-    reg  [13:0] running_sum_2;
-    reg  [13:0] running_sum_3;
+    reg  [2:0] chunk_next_q;
     reg  [2:0] chunk_q;
     reg  update_q;
     reg  [13:0] addend;
     wire [13:0] group_sum;
-    wire _t1;
-    wire [13:0] _t2;
+    reg  [13:0] group_sum_q;
+    wire [1:0] _t1;
+    wire [1:0] _t2;
+    reg  [13:0] running_sum_word;
+    reg  running_sum_just_written;
     reg  [15:0] bias_q;
     reg  [15:0] bias_qq;
-    reg  [13:0] group_sum_q;
     reg  [16:0] accumulator_q;
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
+    reg  [13:0] running_sums [0:3];
 
-    assign accumulator = accumulator_q; // @[Accumulator.swift:58]
-    assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:67]
-    assign group_sum = addend + tree_q; // @[Accumulator.swift:76]
-    assign _t1 = control_chunk[0]; // @[Accumulator.swift:75]
-    assign _t2 = (update_q & (chunk_q == control_chunk)) ? group_sum : (control_chunk[1] ? (_t1 ? running_sum_3 : running_sum_2) : (_t1 ? running_sum_1 : running_sum_0)); // @[Accumulator.swift:75]
+    assign accumulator = accumulator_q; // @[Accumulator.swift:63]
+    assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:72]
+    assign group_sum = addend + tree_q; // @[Accumulator.swift:82]
+    assign _t1 = chunk_q[1:0]; // @[Accumulator.swift:90]
+    assign _t2 = control_next_chunk[1:0]; // @[HardwareHelpers.swift:12]
 
     always @(posedge clk) begin
         if (rst) begin
             update_q <= 1'b0;
+            running_sum_just_written <= 1'b0;
         end else begin
-            update_q <= control_update; // @[Accumulator.swift:74]
+            update_q <= control_update; // @[Accumulator.swift:80]
+            running_sum_just_written <= update_q & (chunk_q == control_next_chunk); // @[Accumulator.swift:93]
         end
     end
 
     always @(posedge clk) begin
-        entry_0_q <= subspace_valid_0 ? entry_0 : 8'h00; // @[Accumulator.swift:64]
-        entry_1_q <= subspace_valid_1 ? entry_1 : 8'h00; // @[Accumulator.swift:64]
-        entry_2_q <= subspace_valid_2 ? entry_2 : 8'h00; // @[Accumulator.swift:64]
-        entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:64]
-        adder_l2_0 <= _t0; // @[Accumulator.swift:67]
-        tree_q <= adder_l2_0; // @[Accumulator.swift:67]
-        if (update_q & (chunk_q == 3'h0)) running_sum_0 <= group_sum; // @[Accumulator.swift:76]
-        if (update_q & (chunk_q == 3'h1)) running_sum_1 <= group_sum; // @[Accumulator.swift:76]
-        if (update_q & (chunk_q == 3'h2)) running_sum_2 <= group_sum; // @[Accumulator.swift:76]
-        if (update_q & (chunk_q == 3'h3)) running_sum_3 <= group_sum; // @[Accumulator.swift:76]
-        chunk_q <= control_chunk; // @[Accumulator.swift:74]
-        addend <= control_first_group ? 14'h0000 : _t2; // @[Accumulator.swift:75]
-        bias_q <= control_bias; // @[Accumulator.swift:83]
-        bias_qq <= bias_q; // @[Accumulator.swift:83]
-        group_sum_q <= group_sum; // @[Accumulator.swift:76]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:86]
+        entry_0_q <= subspace_valid_0 ? entry_0 : 8'h00; // @[Accumulator.swift:69]
+        entry_1_q <= subspace_valid_1 ? entry_1 : 8'h00; // @[Accumulator.swift:69]
+        entry_2_q <= subspace_valid_2 ? entry_2 : 8'h00; // @[Accumulator.swift:69]
+        entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:69]
+        adder_l2_0 <= _t0; // @[Accumulator.swift:72]
+        tree_q <= adder_l2_0; // @[Accumulator.swift:72]
+        chunk_next_q <= control_next_chunk; // @[Accumulator.swift:79]
+        chunk_q <= chunk_next_q; // @[Accumulator.swift:80]
+        addend <= control_first_group ? 14'h0000 : ((update_q & (chunk_q == chunk_next_q)) ? group_sum : (running_sum_just_written ? group_sum_q : running_sum_word)); // @[Accumulator.swift:81]
+        group_sum_q <= group_sum; // @[Accumulator.swift:82]
+        bias_q <= control_bias; // @[Accumulator.swift:98]
+        bias_qq <= bias_q; // @[Accumulator.swift:98]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:101]
+    end
+
+    // simpleDualPortRAM 'running_sums': 4 x SInt<14>; synchronous reads are read-first
+    always @(posedge clk) begin
+        if (update_q) begin
+            running_sums[_t1] <= group_sum; // @[Accumulator.swift:82]
+        end
+    end
+    always @(posedge clk) begin
+        running_sum_word <= running_sums[_t2]; // @[Accumulator.swift:92]
     end
 endmodule
 

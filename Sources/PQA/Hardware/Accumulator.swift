@@ -7,11 +7,14 @@ import PQ
 /// ends at these registers, not in the adder tree), summed by a tree (a register every
 /// `adderLevelsPerStage` levels), added to the lane's running sum of the
 /// output chunk over the column's groups, and on the last group the bias added.
+/// The running sums, one per output chunk, are a small RAM (LUT RAM)
+/// read a cycle ahead of the add, the sum written in that cycle passed by.
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
 ///  +1              the entries registered beside the lane (zero where no subspace)
-///  +1+adder stages the group's tree; with `control`: the running sum it adds to is read
+///  +adder stages   with `nextChunk`: the running sum it adds to is read
+///  +1+adder stages the group's tree; with `control`: that running sum, or the sum just written to it, picked
 ///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running)
 ///  +3+adder stages the sum and the bias, registered
 ///  +4+adder stages accumulator = sum + bias, registered          (latency = adder stages + 4)
@@ -20,9 +23,11 @@ struct AccumulatorLane: Circuit {
     let design: PQAParameters
 
     struct Control: PortGroup {
-        /// At the tree's output: the column's first group, the output chunk,
-        /// and whether the running sum takes this group's sum.
-        let firstGroup, chunk, update: Signal
+        /// At the tree's output: the column's first group, and whether the
+        /// running sum takes this group's sum.
+        let firstGroup, update: Signal
+        /// The output chunk, a cycle before the tree's output.
+        let nextChunk: Signal
         /// The lane's bias (raw bits of the bias format).
         let bias: Signal
     }
@@ -50,8 +55,8 @@ struct AccumulatorLane: Circuit {
         return Inputs(entries: ports.array("entry", count: nsVec, .unsigned(c.formats.entry.bits)),
                       subspaceValid: ports.array("subspace_valid", count: nsVec, .bool),
                       control: ports.group("control") {
-                          Control(firstGroup: $0.bool("first_group"), chunk: $0("chunk", countType(design.outputChunksMax)),
-                                  update: $0.bool("update"), bias: $0("bias", .unsigned(c.formats.bias.bits)))
+                          Control(firstGroup: $0.bool("first_group"), update: $0.bool("update"),
+                                  nextChunk: $0("next_chunk", countType(design.outputChunksMax)), bias: $0("bias", .unsigned(c.formats.bias.bits)))
                       })
     }
 
@@ -69,19 +74,29 @@ struct AccumulatorLane: Circuit {
         // One running sum per output chunk of the column, read a cycle before
         // the add (`addend`, zero on a column's first group), so the add starts
         // from registers; a sum written that cycle to the same chunk is taken
-        // as it is written.
-        let running = (0..<design.outputChunksMax).map { m.register("running_sum_\($0)", sumType, reset: nil) }
-        let chunk = m.delayed(control.chunk, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
+        // as it is written. The read itself starts a cycle earlier still (a
+        // RAM's registered read), the sum written in that cycle passed by.
+        let addressed = m.delayed(control.nextChunk, name: "chunk_next_q")
+        let chunk = m.delayed(addressed, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
         let addend = m.register("addend", sumType, reset: nil)
         let sum = (addend + tree).named("group_sum")
-        for (index, partial) in running.enumerated() {
-            m.when(update & (chunk == index)) { partial <== sum }
+        let sumQ = m.delayed(sum, name: "group_sum_q")
+        let stored: Signal
+        if design.outputChunksMax == 1 {
+            let running = m.register("running_sum", sumType, reset: nil)
+            m.when(update) { running <== sum }
+            stored = running
+        } else {
+            let running = m.simpleDualPortRAM("running_sums", depth: design.outputChunksMax, sumType)
+            m.when(update) { running.write(address: chunk.resized(to: running.addressWidth), data: sum) }
+            let word = running.read(address: control.nextChunk.resized(to: running.addressWidth), name: "running_sum_word")
+            let justWritten = m.delayed(update & (chunk == control.nextChunk), name: "running_sum_just_written", reset: 0)
+            stored = mux(justWritten, sumQ, word)
         }
-        let stored = running.count == 1 ? running[0] : mux(control.chunk, running)
-        let current = mux(update & (chunk == control.chunk), sum, stored)
+        let current = mux(update & (chunk == addressed), sum, stored)
         addend <== mux(control.firstGroup, m.constant(0, sumType), current)
         let bias = m.delayed(m.delayed(control.bias, name: "bias_q"), name: "bias_qq")
-        let total = convert(m.delayed(sum, name: "group_sum_q").asUnsigned, signed: sumType.isSigned, to: accumulatorType)
+        let total = convert(sumQ.asUnsigned, signed: sumType.isSigned, to: accumulatorType)
             + convert(bias, signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
     }
@@ -146,7 +161,14 @@ struct Accumulator: Circuit {
                 : m.fannedOut(value, copies: lanes, name: name)
         }
         let firstGroups = perLane(copiedFrom.firstGroup, "summed_first_group")
-        let chunks = perLane(copiedFrom.chunk, "summed_chunk")
+        // The output chunk a cycle ahead of the other controls (the running
+        // sum's read): copied the same way where the stages leave room.
+        let nextChunks: [Signal]
+        switch stages {
+        case 0: nextChunks = Array(repeating: position.chunk, count: lanes)
+        case 1: nextChunks = m.fannedOut(position.chunk, copies: lanes, name: "next_chunk")
+        default: nextChunks = perLane(m.delayed(position.chunk, cycles: stages - 2, name: "next_chunk_copied"), "next_chunk")
+        }
         let updates = perLane(copiedFrom.valid & !copiedFrom.lastGroup, "update")
         let subspaceValid = inputs.entries.subspaceValid.enumerated().map { m.fannedOut($1, copies: groups, name: "subspace_valid_\($0)_q") }
         let accumulators = (0..<lanes).map { lane -> Signal in
@@ -154,7 +176,7 @@ struct Accumulator: Circuit {
             unit.inputs <== AccumulatorLane.Inputs(
                 entries: inputs.entries.words.map { $0[high: (lane + 1) * entry.bits - 1, low: lane * entry.bits] },
                 subspaceValid: subspaceValid.map { $0[lane / Self.lanesPerFlagsCopy] },
-                control: AccumulatorLane.Control(firstGroup: firstGroups[lane], chunk: chunks[lane], update: updates[lane],
+                control: AccumulatorLane.Control(firstGroup: firstGroups[lane], update: updates[lane], nextChunk: nextChunks[lane],
                                                  bias: biasWord[high: (lane + 1) * bias.bits - 1, low: lane * bias.bits]))
             return unit.outputs
         }
