@@ -22,7 +22,7 @@
 //   control_bias         input   UInt<16>
 //   accumulator          output  SInt<17>
 // Registers without reset (unknown until first loaded):
-//   entry_0_q, entry_1_q, entry_2_q, entry_3_q, adder_l2_0, tree_q, chunk_next_q, chunk_q, addend, group_sum_q, bias_q, bias_qq, accumulator_q
+//   entry_0_q, entry_1_q, entry_2_q, entry_3_q, adder_l2_0, tree_q, chunk_next_q, chunk_q, addend_sum, addend_carry, group_sum_words_q_sum, group_sum_words_q_carry, group_sum_q, bias_q, bias_qq, accumulator_q
 `default_nettype none
 
 module pqa_accumulator_lane (
@@ -53,13 +53,19 @@ module pqa_accumulator_lane (
     reg  [2:0] chunk_next_q;
     reg  [2:0] chunk_q;
     reg  update_q;
-    reg  [13:0] addend;
-    wire [13:0] group_sum;
-    reg  [13:0] group_sum_q;
+    reg  [13:0] addend_sum;
+    reg  [13:0] addend_carry;
+    wire [13:0] running_sum_next;
+    wire [13:0] running_carry_next;
+    reg  [13:0] group_sum_words_q_sum;
+    reg  [13:0] group_sum_words_q_carry;
     wire [1:0] _t1;
     wire [1:0] _t2;
     reg  [13:0] running_sum_word;
+    reg  [13:0] running_carry_word;
     reg  running_sum_just_written;
+    reg  running_sum_taken;
+    reg  [13:0] group_sum_q;
     reg  [15:0] bias_q;
     reg  [15:0] bias_qq;
     reg  [16:0] accumulator_q;
@@ -67,20 +73,27 @@ module pqa_accumulator_lane (
     (* ram_style = "distributed" *)
 `endif
     reg  [13:0] running_sums [0:3];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
+    reg  [13:0] running_carrys [0:3];
 
     assign accumulator = accumulator_q; // @[Accumulator.swift:63]
     assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:72]
-    assign group_sum = addend + tree_q; // @[Accumulator.swift:82]
-    assign _t1 = chunk_q[1:0]; // @[Accumulator.swift:90]
+    assign running_sum_next = (addend_sum ^ addend_carry) ^ tree_q; // @[Accumulator.swift:132]
+    assign running_carry_next = (((addend_sum & addend_carry) | (addend_sum & tree_q)) | (addend_carry & tree_q)) << 1; // @[Accumulator.swift:132]
+    assign _t1 = chunk_q[1:0]; // @[Accumulator.swift:99]
     assign _t2 = control_next_chunk[1:0]; // @[HardwareHelpers.swift:12]
 
     always @(posedge clk) begin
         if (rst) begin
             update_q <= 1'b0;
             running_sum_just_written <= 1'b0;
+            running_sum_taken <= 1'b0;
         end else begin
-            update_q <= control_update; // @[Accumulator.swift:80]
-            running_sum_just_written <= update_q & (chunk_q == control_next_chunk); // @[Accumulator.swift:93]
+            update_q <= control_update; // @[Accumulator.swift:83]
+            running_sum_just_written <= update_q & (chunk_q == control_next_chunk); // @[Accumulator.swift:103]
+            running_sum_taken <= control_update & (chunk_next_q == control_next_chunk); // @[Accumulator.swift:107]
         end
     end
 
@@ -91,23 +104,36 @@ module pqa_accumulator_lane (
         entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:69]
         adder_l2_0 <= _t0; // @[Accumulator.swift:72]
         tree_q <= adder_l2_0; // @[Accumulator.swift:72]
-        chunk_next_q <= control_next_chunk; // @[Accumulator.swift:79]
-        chunk_q <= chunk_next_q; // @[Accumulator.swift:80]
-        addend <= control_first_group ? 14'h0000 : ((update_q & (chunk_q == chunk_next_q)) ? group_sum : (running_sum_just_written ? group_sum_q : running_sum_word)); // @[Accumulator.swift:81]
-        group_sum_q <= group_sum; // @[Accumulator.swift:82]
-        bias_q <= control_bias; // @[Accumulator.swift:98]
-        bias_qq <= bias_q; // @[Accumulator.swift:98]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:101]
+        chunk_next_q <= control_next_chunk; // @[Accumulator.swift:82]
+        chunk_q <= chunk_next_q; // @[Accumulator.swift:83]
+        addend_sum <= control_first_group ? 14'h0000 : (running_sum_taken ? running_sum_next : (running_sum_just_written ? group_sum_words_q_sum : running_sum_word)); // @[Accumulator.swift:85]
+        addend_carry <= control_first_group ? 14'h0000 : (running_sum_taken ? running_carry_next : (running_sum_just_written ? group_sum_words_q_carry : running_carry_word)); // @[Accumulator.swift:85]
+        group_sum_words_q_sum <= running_sum_next; // @[Accumulator.swift:132]
+        group_sum_words_q_carry <= running_carry_next; // @[Accumulator.swift:132]
+        group_sum_q <= running_sum_next + running_carry_next; // @[Accumulator.swift:111]
+        bias_q <= control_bias; // @[Accumulator.swift:112]
+        bias_qq <= bias_q; // @[Accumulator.swift:112]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:115]
     end
 
-    // simpleDualPortRAM 'running_sums': 4 x SInt<14>; synchronous reads are read-first
+    // simpleDualPortRAM 'running_sums': 4 x UInt<14>; synchronous reads are read-first
     always @(posedge clk) begin
         if (update_q) begin
-            running_sums[_t1] <= group_sum; // @[Accumulator.swift:82]
+            running_sums[_t1] <= running_sum_next; // @[Accumulator.swift:132]
         end
     end
     always @(posedge clk) begin
-        running_sum_word <= running_sums[_t2]; // @[Accumulator.swift:92]
+        running_sum_word <= running_sums[_t2]; // @[Accumulator.swift:101]
+    end
+
+    // simpleDualPortRAM 'running_carrys': 4 x UInt<14>; synchronous reads are read-first
+    always @(posedge clk) begin
+        if (update_q) begin
+            running_carrys[_t1] <= running_carry_next; // @[Accumulator.swift:132]
+        end
+    end
+    always @(posedge clk) begin
+        running_carry_word <= running_carrys[_t2]; // @[Accumulator.swift:101]
     end
 endmodule
 

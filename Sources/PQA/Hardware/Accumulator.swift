@@ -76,29 +76,60 @@ struct AccumulatorLane: Circuit {
         // from registers; a sum written that cycle to the same chunk is taken
         // as it is written. The read itself starts a cycle earlier still (a
         // RAM's registered read), the sum written in that cycle passed by.
+        // Running sums are kept in carry-save form (`CarrySaveSum`), so the
+        // loop from one group's sum to the next is a full adder per bit, one
+        // LUT level, and the two words are added once, into `group_sum_q`.
         let addressed = m.delayed(control.nextChunk, name: "chunk_next_q")
         let chunk = m.delayed(addressed, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
-        let addend = m.register("addend", sumType, reset: nil)
-        let sum = (addend + tree).named("group_sum")
-        let sumQ = m.delayed(sum, name: "group_sum_q")
-        let stored: Signal
+        let wordType = SignalType.unsigned(sumType.width)
+        let addend = CarrySaveSum(sum: m.register("addend_sum", wordType, reset: nil), carry: m.register("addend_carry", wordType, reset: nil))
+        let sum = addend.adding(tree.asUnsigned)
+        let sumQ = m.delayed(sum, cycles: 1, name: "group_sum_words_q")
+        let stored: CarrySaveSum
         if design.outputChunksMax == 1 {
-            let running = m.register("running_sum", sumType, reset: nil)
-            m.when(update) { running <== sum }
+            let running = CarrySaveSum(sum: m.register("running_sum", wordType, reset: nil), carry: m.register("running_carry", wordType, reset: nil))
+            m.when(update) {
+                running.sum <== sum.sum
+                running.carry <== sum.carry
+            }
             stored = running
         } else {
-            let running = m.simpleDualPortRAM("running_sums", depth: design.outputChunksMax, sumType)
-            m.when(update) { running.write(address: chunk.resized(to: running.addressWidth), data: sum) }
-            let word = running.read(address: control.nextChunk.resized(to: running.addressWidth), name: "running_sum_word")
+            let depth = design.outputChunksMax
+            let words = [("sum", sum.sum), ("carry", sum.carry)].map { field, data -> Signal in
+                let running = m.simpleDualPortRAM("running_\(field)s", depth: depth, wordType)
+                m.when(update) { running.write(address: chunk.resized(to: running.addressWidth), data: data) }
+                return running.read(address: control.nextChunk.resized(to: running.addressWidth), name: "running_\(field)_word")
+            }
             let justWritten = m.delayed(update & (chunk == control.nextChunk), name: "running_sum_just_written", reset: 0)
-            stored = mux(justWritten, sumQ, word)
+            stored = CarrySaveSum(sum: mux(justWritten, sumQ.sum, words[0]), carry: mux(justWritten, sumQ.carry, words[1]))
         }
-        let current = mux(update & (chunk == addressed), sum, stored)
-        addend <== mux(control.firstGroup, m.constant(0, sumType), current)
+        // Whether the add takes the sum written in its cycle: decided a cycle ahead.
+        let taken = m.delayed(control.update & (addressed == control.nextChunk), name: "running_sum_taken", reset: 0)
+        let zero = m.constant(0, wordType)
+        addend.sum <== mux(control.firstGroup, zero, mux(taken, sum.sum, stored.sum))
+        addend.carry <== mux(control.firstGroup, zero, mux(taken, sum.carry, stored.carry))
+        let groupSum = m.delayed(sum.sum + sum.carry, name: "group_sum_q")
         let bias = m.delayed(m.delayed(control.bias, name: "bias_q"), name: "bias_qq")
-        let total = convert(sumQ.asUnsigned, signed: sumType.isSigned, to: accumulatorType)
+        let total = convert(groupSum, signed: sumType.isSigned, to: accumulatorType)
             + convert(bias, signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
+    }
+}
+
+/// A number held as two words whose sum (modulo 2^width) it is: adding a
+/// third word is a full adder per bit (a sum bit and a carry into the next
+/// bit), no carry chain.
+private struct CarrySaveSum: Pipelined {
+    let sum, carry: Signal
+
+    func map(_ transform: (Signal, String) -> Signal) -> CarrySaveSum {
+        CarrySaveSum(sum: transform(sum, "sum"), carry: transform(carry, "carry"))
+    }
+
+    /// This number plus `word` (of the same width), in carry-save form.
+    func adding(_ word: Signal) -> CarrySaveSum {
+        let majority = (sum & carry) | (sum & word) | (carry & word)
+        return CarrySaveSum(sum: (sum ^ carry ^ word).named("running_sum_next"), carry: (majority << 1).named("running_carry_next"))
     }
 }
 
