@@ -349,8 +349,19 @@ private func isInRange(_ low: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder
     var legal = entry.bits < low.width ? low[high: low.width - 1, low: entry.bits] == 0 : m.constant(true)
     if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
     if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
-    if entry.powerOfTwo { legal = legal & ((value & (value - 1)) == 0) }
+    if entry.powerOfTwo { legal = legal & !hasTwoBitsSet(value, m) }
     return legal
+}
+
+/// Whether two or more of `value`'s bits are set: gates only, no carry chain
+/// (`value & (value - 1)` would need one before its zero test).
+private func hasTwoBitsSet(_ value: Signal, _ m: ModuleBuilder) -> Signal {
+    var seen = m.constant(false), twice = m.constant(false)
+    for bit in 0..<value.width {
+        twice = twice | (seen & value.bit(bit))
+        seen = seen | value.bit(bit)
+    }
+    return twice
 }
 
 /// Per bank, the units of work started and not yet through the pipeline (a
