@@ -228,7 +228,7 @@ module pqa_accumulator (
     assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
     assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
     assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:191]
+    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:192]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -241,37 +241,37 @@ module pqa_accumulator (
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
         end else begin
-            summed_early_valid <= entries_valid; // @[Accumulator.swift:182]
-            summed_valid <= summed_early_valid; // @[Accumulator.swift:183]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:215]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:215]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:215]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:215]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:215]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:215]
+            summed_early_valid <= entries_valid; // @[Accumulator.swift:183]
+            summed_valid <= summed_early_valid; // @[Accumulator.swift:184]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:216]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:216]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:216]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:216]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:216]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:216]
         end
     end
 
     always @(posedge clk) begin
-        summed_early_bank <= entries_bank; // @[Accumulator.swift:182]
-        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:182]
-        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:182]
-        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:182]
-        summed_bank <= summed_early_bank; // @[Accumulator.swift:183]
-        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:183]
-        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:183]
-        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:183]
-        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:184]
-        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:184]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:215]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:215]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:215]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:215]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:215]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:215]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:215]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:215]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:215]
+        summed_early_bank <= entries_bank; // @[Accumulator.swift:183]
+        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:183]
+        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:183]
+        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:183]
+        summed_bank <= summed_early_bank; // @[Accumulator.swift:184]
+        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:184]
+        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:184]
+        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:184]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:185]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:185]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:216]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:216]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:216]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:216]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:216]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:216]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:216]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:216]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:216]
     end
 
     fanout_register_width1 summed_first_group_group_copy_0 (

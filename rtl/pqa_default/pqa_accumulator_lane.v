@@ -78,11 +78,11 @@ module pqa_accumulator_lane (
 `endif
     reg  [13:0] running_carrys [0:3];
 
-    assign accumulator = accumulator_q; // @[Accumulator.swift:63]
-    assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:72]
-    assign running_sum_next = (addend_sum ^ addend_carry) ^ tree_q; // @[Accumulator.swift:132]
-    assign running_carry_next = (((addend_sum & addend_carry) | (addend_sum & tree_q)) | (addend_carry & tree_q)) << 1; // @[Accumulator.swift:132]
-    assign _t1 = chunk_q[1:0]; // @[Accumulator.swift:99]
+    assign accumulator = accumulator_q; // @[Accumulator.swift:64]
+    assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:73]
+    assign running_sum_next = (addend_sum ^ addend_carry) ^ tree_q; // @[Accumulator.swift:133]
+    assign running_carry_next = (((addend_sum & addend_carry) | (addend_sum & tree_q)) | (addend_carry & tree_q)) << 1; // @[Accumulator.swift:133]
+    assign _t1 = chunk_q[1:0]; // @[Accumulator.swift:100]
     assign _t2 = control_next_chunk[1:0]; // @[HardwareHelpers.swift:12]
 
     always @(posedge clk) begin
@@ -91,49 +91,49 @@ module pqa_accumulator_lane (
             running_sum_just_written <= 1'b0;
             running_sum_taken <= 1'b0;
         end else begin
-            update_q <= control_update; // @[Accumulator.swift:83]
-            running_sum_just_written <= update_q & (chunk_q == control_next_chunk); // @[Accumulator.swift:103]
-            running_sum_taken <= control_update & (chunk_next_q == control_next_chunk); // @[Accumulator.swift:107]
+            update_q <= control_update; // @[Accumulator.swift:84]
+            running_sum_just_written <= update_q & (chunk_q == control_next_chunk); // @[Accumulator.swift:104]
+            running_sum_taken <= control_update & (chunk_next_q == control_next_chunk); // @[Accumulator.swift:108]
         end
     end
 
     always @(posedge clk) begin
-        entry_0_q <= subspace_valid_0 ? entry_0 : 8'h00; // @[Accumulator.swift:69]
-        entry_1_q <= subspace_valid_1 ? entry_1 : 8'h00; // @[Accumulator.swift:69]
-        entry_2_q <= subspace_valid_2 ? entry_2 : 8'h00; // @[Accumulator.swift:69]
-        entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:69]
-        adder_l2_0 <= _t0; // @[Accumulator.swift:72]
-        tree_q <= adder_l2_0; // @[Accumulator.swift:72]
-        chunk_next_q <= control_next_chunk; // @[Accumulator.swift:82]
-        chunk_q <= chunk_next_q; // @[Accumulator.swift:83]
-        addend_sum <= control_first_group ? 14'h0000 : (running_sum_taken ? running_sum_next : (running_sum_just_written ? group_sum_words_q_sum : running_sum_word)); // @[Accumulator.swift:85]
-        addend_carry <= control_first_group ? 14'h0000 : (running_sum_taken ? running_carry_next : (running_sum_just_written ? group_sum_words_q_carry : running_carry_word)); // @[Accumulator.swift:85]
-        group_sum_words_q_sum <= running_sum_next; // @[Accumulator.swift:132]
-        group_sum_words_q_carry <= running_carry_next; // @[Accumulator.swift:132]
-        group_sum_q <= running_sum_next + running_carry_next; // @[Accumulator.swift:111]
-        bias_q <= control_bias; // @[Accumulator.swift:112]
-        bias_qq <= bias_q; // @[Accumulator.swift:112]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:115]
+        entry_0_q <= subspace_valid_0 ? entry_0 : 8'h00; // @[Accumulator.swift:70]
+        entry_1_q <= subspace_valid_1 ? entry_1 : 8'h00; // @[Accumulator.swift:70]
+        entry_2_q <= subspace_valid_2 ? entry_2 : 8'h00; // @[Accumulator.swift:70]
+        entry_3_q <= subspace_valid_3 ? entry_3 : 8'h00; // @[Accumulator.swift:70]
+        adder_l2_0 <= _t0; // @[Accumulator.swift:73]
+        tree_q <= adder_l2_0; // @[Accumulator.swift:73]
+        chunk_next_q <= control_next_chunk; // @[Accumulator.swift:83]
+        chunk_q <= chunk_next_q; // @[Accumulator.swift:84]
+        addend_sum <= control_first_group ? 14'h0000 : (running_sum_taken ? running_sum_next : (running_sum_just_written ? group_sum_words_q_sum : running_sum_word)); // @[Accumulator.swift:86]
+        addend_carry <= control_first_group ? 14'h0000 : (running_sum_taken ? running_carry_next : (running_sum_just_written ? group_sum_words_q_carry : running_carry_word)); // @[Accumulator.swift:86]
+        group_sum_words_q_sum <= running_sum_next; // @[Accumulator.swift:133]
+        group_sum_words_q_carry <= running_carry_next; // @[Accumulator.swift:133]
+        group_sum_q <= running_sum_next + running_carry_next; // @[Accumulator.swift:112]
+        bias_q <= control_bias; // @[Accumulator.swift:113]
+        bias_qq <= bias_q; // @[Accumulator.swift:113]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_qq[15], bias_qq}; // @[Accumulator.swift:116]
     end
 
     // simpleDualPortRAM 'running_sums': 4 x UInt<14>; synchronous reads are read-first
     always @(posedge clk) begin
         if (update_q) begin
-            running_sums[_t1] <= running_sum_next; // @[Accumulator.swift:132]
+            running_sums[_t1] <= running_sum_next; // @[Accumulator.swift:133]
         end
     end
     always @(posedge clk) begin
-        running_sum_word <= running_sums[_t2]; // @[Accumulator.swift:101]
+        running_sum_word <= running_sums[_t2]; // @[Accumulator.swift:102]
     end
 
     // simpleDualPortRAM 'running_carrys': 4 x UInt<14>; synchronous reads are read-first
     always @(posedge clk) begin
         if (update_q) begin
-            running_carrys[_t1] <= running_carry_next; // @[Accumulator.swift:132]
+            running_carrys[_t1] <= running_carry_next; // @[Accumulator.swift:133]
         end
     end
     always @(posedge clk) begin
-        running_carry_word <= running_carrys[_t2]; // @[Accumulator.swift:101]
+        running_carry_word <= running_carrys[_t2]; // @[Accumulator.swift:102]
     end
 endmodule
 

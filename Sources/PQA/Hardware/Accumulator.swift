@@ -8,15 +8,16 @@ import PQ
 /// `adderLevelsPerStage` levels), added to the lane's running sum of the
 /// output chunk over the column's groups, and on the last group the bias added.
 /// The running sums, one per output chunk, are a small RAM (LUT RAM)
-/// read a cycle ahead of the add, the sum written in that cycle passed by.
+/// read a cycle ahead of the add, the sum written in that cycle passed by,
+/// and kept in carry-save form (`CarrySaveSum`).
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
 ///  +1              the entries registered beside the lane (zero where no subspace)
 ///  +adder stages   with `nextChunk`: the running sum it adds to is read
 ///  +1+adder stages the group's tree; with `control`: that running sum, or the sum just written to it, picked
-///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running)
-///  +3+adder stages the sum and the bias, registered
+///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running), carry-save
+///  +3+adder stages the sum (its two words added) and the bias, registered
 ///  +4+adder stages accumulator = sum + bias, registered          (latency = adder stages + 4)
 /// ```
 struct AccumulatorLane: Circuit {
