@@ -115,16 +115,13 @@ struct MACArraySequencer: Circuit {
         let passEnds = (inPass & lastInChunk).named("pass_ends")
         // Whether a pass may start (a layer is active, and no pass runs or
         // the running one ends): a register set from the same steps, so
-        // `start` waits on one flag. The active layer's valid flag is
-        // followed here (set at a swap, cleared as its last pass starts).
-        let layerActive = m.register("layer_active", reset: false)
+        // `start` waits on one flag.
         let passOpen = m.register("pass_open", reset: false)
         let start = (passOpen & nextReady).named("start")
         let layerEnds = start & nextIsLast & lastColumn
         outputs.started <== start & nextIsLast
         outputs.layerEnds <== layerEnds
-        m.when(active.swap) { layerActive <== true }.elseWhen(layerEnds) { layerActive <== false }
-        passOpen <== (!inPass | lastInChunk | (inChunksAfter == 1)) & (active.swap | layerActive)
+        passOpen <== (!inPass | lastInChunk | (inChunksAfter == 1)) & (active.swap | layerActiveFlag(m, swap: active.swap, layerEnds: layerEnds))
         // Per column slot: this cycle is the array's last read of it (the
         // column's last pass, its last input chunk). Registers set a cycle
         // ahead, so the input buffer's ready, which takes them, starts from a register.

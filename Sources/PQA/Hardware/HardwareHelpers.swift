@@ -28,6 +28,15 @@ func productOverTwoCycles(_ a: Signal, _ b: Signal, _ m: ModuleBuilder, name: St
     return m.delayed(m.product(a, b, levelsPerStage: perStage, name: "\(name)_product"), cycles: max(0, 2 - stages), name: name)
 }
 
+/// Whether a layer is active, followed by a sequencer in a register of its
+/// own (the load port's `activeValid`, read across the core, stays off its
+/// start): set at a swap, cleared as the layer's last unit of work starts.
+func layerActiveFlag(_ m: ModuleBuilder, swap: Signal, layerEnds: Signal) -> Signal {
+    let active = m.register("layer_active", reset: false)
+    m.when(swap) { active <== true }.elseWhen(layerEnds) { active <== false }
+    return active
+}
+
 /// `choices[bank]` for a `Bool` bank select over two banks.
 func perBank(_ bank: Signal, _ choices: [Signal]) -> Signal { mux(bank, choices[1], choices[0]) }
 

@@ -60,9 +60,31 @@ extension SlotTiming {
     }
 }
 
-/// One bank's values a slot's start sets from its timing.
-private struct SlotStartValues {
+/// One bank's values the sequencer takes from its timing, registered (a
+/// bank's timing holds from a cycle before its swap, and a start or a swap
+/// comes after it), so that each use picks between two registers: what a
+/// slot's start sets, and the next-group count's restart values.
+private struct RegisteredTiming {
     let periodLessOne, singleCyclePeriod, encodeLessOne, singleEncodeCycle, singleChunk: Signal
+    /// The groups less one, and whether there is one group.
+    let groupsLessOne, singleGroup: Signal
+    /// A slot's lookup cycles after this one (encode cycles and output
+    /// chunks, less two), and whether its lookup is clear at once (one output chunk).
+    let lookupLeft, lookupClear: Signal
+
+    init(_ timing: SlotTiming, bank: Int, lookupType: SignalType, _ m: ModuleBuilder) {
+        func registered(_ value: Signal, _ name: String) -> Signal { m.delayed(value, name: "bank\(bank)_\(name)") }
+        periodLessOne = registered(timing.period - 1, "period_less_one")
+        singleCyclePeriod = registered(timing.period == 1, "single_cycle_period")
+        encodeLessOne = registered(timing.encodeCycles - 1, "encode_cycles_less_one")
+        singleEncodeCycle = registered(timing.encodeCycles == 1, "single_encode_cycle")
+        singleChunk = registered(timing.chunks == 1, "single_chunk")
+        groupsLessOne = registered(timing.groups - 1, "groups_less_one")
+        singleGroup = registered(timing.groups == 1, "single_group")
+        lookupLeft = registered((timing.encodeCycles.resized(to: lookupType.width) + timing.outputChunks.resized(to: lookupType.width)) - 2,
+                                "lookup_left_on_start")
+        lookupClear = registered(timing.outputChunks <= 1, "lookup_clear_on_start")
+    }
 }
 
 /// Starts slots and issues the encoder's work in them.
@@ -154,25 +176,11 @@ struct SlotSequencer: Circuit {
         // the values it will compare (computed beside `start`, which only
         // selects among them), so `start` is a few gates and its fan-out.
         func loadedLayer(_ field: KeyPath<SlotTiming, Signal>) -> Signal { perBank(state.loadBank, banks.map { $0[keyPath: field] }) }
-        // What a start sets from the active layer's timing, per bank and
-        // registered (a bank's timing holds from a cycle before its swap, and
-        // a start comes after it), so each is a pick between two registers.
-        let onStart = banks.enumerated().map { index, timing in
-            SlotStartValues(periodLessOne: m.delayed(timing.period - 1, name: "bank\(index)_period_less_one"),
-                            singleCyclePeriod: m.delayed(timing.period == 1, name: "bank\(index)_single_cycle_period"),
-                            encodeLessOne: m.delayed(timing.encodeCycles - 1, name: "bank\(index)_encode_cycles_less_one"),
-                            singleEncodeCycle: m.delayed(timing.encodeCycles == 1, name: "bank\(index)_single_encode_cycle"),
-                            singleChunk: m.delayed(timing.chunks == 1, name: "bank\(index)_single_chunk"))
-        }
-        func activeOnStart(_ field: KeyPath<SlotStartValues, Signal>) -> Signal { perBank(state.bank, onStart.map { $0[keyPath: field] }) }
-        let singleEncodeCycle = activeOnStart(\.singleEncodeCycle)
-        // Per bank, a layer's groups less one and whether it has one group,
-        // registered (a bank's timing holds from a cycle before its swap), for
-        // the next-group count's restarts at a start or a swap.
-        let groupCounts = banks.enumerated().map { index, timing in
-            (lessOne: m.delayed(timing.groups - 1, name: "bank\(index)_groups_less_one"),
-             single: m.delayed(timing.groups == 1, name: "bank\(index)_single_group"))
-        }
+        let lookupType = countType(2 * design.periodMax)
+        let registeredTiming = banks.enumerated().map { RegisteredTiming($1, bank: $0, lookupType: lookupType, m) }
+        func activeTiming(_ field: KeyPath<RegisteredTiming, Signal>) -> Signal { perBank(state.bank, registeredTiming.map { $0[keyPath: field] }) }
+        func loadedTiming(_ field: KeyPath<RegisteredTiming, Signal>) -> Signal { perBank(state.loadBank, registeredTiming.map { $0[keyPath: field] }) }
+        let singleEncodeCycle = activeTiming(\.singleEncodeCycle)
         // A swap starts the next layer at its first group of its first
         // column (starts need an active layer, so they never meet a swap); a
         // streaming layer starts this way in the first cycle out of reset,
@@ -204,7 +212,7 @@ struct SlotSequencer: Circuit {
         // (either bank's compare, side by side, one picked), so the start
         // does not wait on the layer control's widely read bank register;
         // `lookupLeftAfter` counts those cycles left after this one down.
-        let lookupLeftAfter = m.register("lookup_left_after", countType(2 * design.periodMax), reset: 0)
+        let lookupLeftAfter = m.register("lookup_left_after", lookupType, reset: 0)
         let lookupClear = m.register("lookup_clear", reset: true)
         let nextReady = (perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear).named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
@@ -216,17 +224,14 @@ struct SlotSequencer: Circuit {
         let slotEnds = (inSlot & slotLast).named("slot_ends")
         // Whether a slot may start (a layer is active, and no slot runs or
         // the running one ends): a register set from the same steps, so
-        // `start` waits on one flag, not three. The active layer's valid flag
-        // is followed here (set at a swap, cleared as its last slot starts).
-        let layerActive = m.register("layer_active", reset: false)
+        // `start` waits on one flag, not three.
         let slotOpen = m.register("slot_open", reset: false)
         let start = (slotOpen & nextReady).named("start")
         outputs.started <== start
         // A streaming (fixed-table) layer never ends.
         let layerEnds = streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn
         outputs.layerEnds <== layerEnds
-        m.when(swap) { layerActive <== true }.elseWhen(layerEnds) { layerActive <== false }
-        slotOpen <== (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActive)
+        slotOpen <== (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActiveFlag(m, swap: swap, layerEnds: layerEnds))
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
@@ -262,19 +267,11 @@ struct SlotSequencer: Circuit {
             encodeLast <== encoding & (encodeLeft == 1)
             encoding <== encoding & !encodeLast
         }
-        let lookupType = lookupLeftAfter.type
-        // A slot's lookup takes `output chunks` cycles after its encode
-        // cycles: per bank, what a start sets, registered (a bank's timing
-        // holds from a cycle before its swap, and a start comes after it).
-        let lookupOnStart = banks.enumerated().map { index, timing in
-            (left: m.delayed((timing.encodeCycles.resized(to: lookupType.width) + timing.outputChunks.resized(to: lookupType.width)) - 2,
-                             name: "bank\(index)_lookup_left_on_start"),
-             clear: m.delayed(timing.outputChunks <= 1, name: "bank\(index)_lookup_clear_on_start"))
-        }
+        // A slot's lookup takes `output chunks` cycles after its encode cycles.
         let nextActive = mux(swap, state.loadBank, active)
         m.when(start) {
-            lookupLeftAfter <== perBank(active, lookupOnStart.map(\.left))
-            lookupClear <== perBank(active, lookupOnStart.map(\.clear))
+            lookupLeftAfter <== activeTiming(\.lookupLeft)
+            lookupClear <== activeTiming(\.lookupClear)
         }.otherwise {
             m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
             lookupClear <== perBank(nextActive, banks.map { lookupLeftAfter <= $0.encodeCycles.resized(to: lookupType.width) })
@@ -282,12 +279,12 @@ struct SlotSequencer: Circuit {
         m.when(start) {
             inSlot <== true
             chunk <== 0
-            lastChunk <== activeOnStart(\.singleChunk)
+            lastChunk <== activeTiming(\.singleChunk)
             prototypeChunk <== 0
-            slotLeft <== activeOnStart(\.periodLessOne)
-            slotLast <== activeOnStart(\.singleCyclePeriod)
-            slotOpen <== activeOnStart(\.singleCyclePeriod) & !layerEnds
-            encodeLeft <== activeOnStart(\.encodeLessOne)
+            slotLeft <== activeTiming(\.periodLessOne)
+            slotLast <== activeTiming(\.singleCyclePeriod)
+            slotOpen <== activeTiming(\.singleCyclePeriod) & !layerEnds
+            encodeLeft <== activeTiming(\.encodeLessOne)
             encoding <== true
             encodeLast <== singleEncodeCycle
             bank <== active
@@ -302,8 +299,8 @@ struct SlotSequencer: Circuit {
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
                 nextSlotAddress <== address(0)
-                nextIsLastGroup <== perBank(active, groupCounts.map(\.single))
-                groupsAfterNext <== perBank(active, groupCounts.map(\.lessOne))
+                nextIsLastGroup <== activeTiming(\.singleGroup)
+                groupsAfterNext <== activeTiming(\.groupsLessOne)
                 nextReadSlot <== !nextReadSlot
                 if !streaming {
                     columnsLeft <== columnsLeft - 1
@@ -330,8 +327,8 @@ struct SlotSequencer: Circuit {
         }
         // A layer starts at its first group (the last layer ended after its last).
         m.when(swap) {
-            nextIsLastGroup <== perBank(state.loadBank, groupCounts.map(\.single))
-            groupsAfterNext <== perBank(state.loadBank, groupCounts.map(\.lessOne))
+            nextIsLastGroup <== loadedTiming(\.singleGroup)
+            groupsAfterNext <== loadedTiming(\.groupsLessOne)
         }
         // Output space: the active layer's beats are reserved when a column's
         // last group starts and returned as they leave; the slack is the
