@@ -98,7 +98,9 @@ struct MACArrayControl: Circuit {
         // Weights: a row of `in chunks` beats per output channel, counted as
         // rows (no product: `ExpectedBeats.rows`); bias: one beat per output chunk.
         func loading(_ field: KeyPath<MACLayerBank, Signal>) -> [Signal] { banks.map { $0[keyPath: field] } }
-        port.finish(m, expectedBeats: [.rows(loading(\.cout), maximumRows: maxima.cout, length: loading(\.inChunks)),
+        let rowLength = port.rowLength(from: MACRegister.d.rawValue, name: "in_chunks",
+                                       counting: ThresholdCount.ceilDivision(by: p.inVec, maximum: design.inChunksMax), m)
+        port.finish(m, expectedBeats: [.rows(loading(\.cout), maximumRows: maxima.cout, length: rowLength),
                                        .total(loading(\.outputChunks), maximum: design.outputChunksMax)])
         outputs.error <== port.error
     }

@@ -20,11 +20,18 @@ enum ExpectedBeats {
     /// is registered); a layer needs at most `maximum` (the count saturates above it).
     case total([Signal], maximum: Int)
     /// `rows` rows of `length` beats each: `rows` settled a cycle before the
-    /// commit (the load bank's is registered), `length` by the memory's first beat (two cycles after the last
-    /// register beat, as `derived` counts are). The beats are counted within
-    /// their row and the rows counted (saturating above `maximumRows`), so
-    /// the check needs no product of the two.
-    case rows([Signal], maximumRows: Int, length: [Signal])
+    /// commit (the load bank's is registered), `length` by the memory's first
+    /// beat (two cycles after the last register beat, as `derived` counts
+    /// are). The beats are counted within their row and the rows counted
+    /// (saturating above `maximumRows`), so the check needs no product of the two.
+    case rows([Signal], maximumRows: Int, length: RowLength)
+}
+
+/// A row's length in beats, in the two forms the row count reads: one less
+/// than the length, and whether it is one; the load's own, not per bank
+/// (see `BankedLoadPort.rowLength`).
+struct RowLength {
+    let lessOne, isOne: Signal
 }
 
 /// The activation stream's checks failing this cycle (see `ColumnIntake`).
@@ -115,7 +122,11 @@ struct BankedLoadPort {
                                       reset: 0)
         let dataSeen = m.register("load_data_seen", reset: false)
         let restart = (movedRegister & dataSeen).named("load_restart")
-        let clear = (committing | restart).named("load_clear")
+        // `committing | restart`, as a register of its own: set from what
+        // each of them is set from (it clears the counts, so it drives many).
+        let clear = m.register("load_clear", reset: false)
+        let dataSeenNext = (moved & !movedRegister) | (!clear & dataSeen)
+        clear <== (movedLast & !committing) | (stream.fire & (stream.data.kind == LoadBeatKind.layerRegister.rawValue) & dataSeenNext)
         m.when(clear) { dataSeen <== false }
         m.when(moved & !movedRegister) { dataSeen <== true }
 
@@ -254,14 +265,38 @@ struct BankedLoadPort {
     /// with the register itself, so a count derived from a layer register
     /// settles in the same cycle, its logic split by a register of its own.
     func derived(from address: Int, name: String, counting thresholds: [Int], _ m: ModuleBuilder) -> [Signal] {
-        let counter = ThresholdCount(thresholds: thresholds, inputBits: movingValues[address].width)
-        let compared = m.delayed(counter.compared(movingValues[address], m), name: "\(name)_compared_q")
-        let value = counter.count(compared, m)
+        let value = derivedValue(from: address, name: name, counting: thresholds, m)
         return (0..<2).map { bank in
-            let register = m.register("bank\(bank)_\(name)", counter.type, reset: 0)
+            let register = m.register("bank\(bank)_\(name)", value.type, reset: 0)
             m.when(hits[address] & (bank == 1 ? loadBank : !loadBank)) { register <== value }
             return register
         }
+    }
+
+    /// A row's length as `RowLength`, from the register at `address`: the
+    /// length is the count of `thresholds` below the register, the first of
+    /// them zero (every row has a beat). Written like `derived`, but into one
+    /// register for both banks, whichever the beat writes: a load that
+    /// passes its checks wrote the register, so the commit reads its own.
+    func rowLength(from address: Int, name: String, counting thresholds: [Int], _ m: ModuleBuilder) -> RowLength {
+        precondition(thresholds.first == 0, "a row's beat thresholds start at zero")
+        guard thresholds.count > 1 else { return RowLength(lessOne: m.constant(0, .unsigned(1)), isOne: m.constant(true)) }
+        func loaded(_ suffix: String, _ thresholds: [Int]) -> Signal {
+            let value = derivedValue(from: address, name: "\(name)_\(suffix)", counting: thresholds, m)
+            let register = m.register("load_\(name)_\(suffix)", value.type, reset: 0)
+            m.when(hits[address]) { register <== value }
+            return register
+        }
+        let longer = loaded("above_one", [thresholds[1]])
+        return RowLength(lessOne: loaded("less_one", Array(thresholds.dropFirst())), isOne: longer == 0)
+    }
+
+    /// The count of `thresholds` below the register at `address`, compared
+    /// as its beat moves, registered with it and encoded the cycle after.
+    private func derivedValue(from address: Int, name: String, counting thresholds: [Int], _ m: ModuleBuilder) -> Signal {
+        let counter = ThresholdCount(thresholds: thresholds, inputBits: movingValues[address].width)
+        let compared = m.delayed(counter.compared(movingValues[address], m), name: "\(name)_compared_q")
+        return counter.count(compared, m)
     }
 
     /// Drives the commit's checks, `expectedBeats` per memory (in the order
@@ -315,16 +350,28 @@ extension BankedLoadPort {
             let total = m.delayed(perBank(countedBank, perBankTotal), name: "\(name)_expected_beats")
             let count = counter("\(name)_beats", maximum: maximum, advance: arrived)
             return (count == total.resized(to: count.width)) & (count != 0)
-        case let .rows(perBankRows, maximumRows, perBankLength):
+        case let .rows(perBankRows, maximumRows, length):
             let rows = m.delayed(perBank(countedBank, perBankRows), name: "\(name)_expected_rows")
-            let length = perBank(countedBank, perBankLength)
-            // The beats of the row under way plus one: the row ends when an
-            // arrival finds it at the length, so no adder sits before the compare.
-            let inRowPlusOne = m.register("\(name)_beats_in_row_plus_one", .unsigned(length.width + 1), reset: 1)
-            let rowEnds = (arrived & (inRowPlusOne == length.extended(to: length.width + 1))).named("\(name)_row_ends")
-            m.when(clear | rowEnds) { inRowPlusOne <== 1 }.elseWhen(arrived) { inRowPlusOne <== inRowPlusOne + 1 }
+            let lessOne = length.lessOne, isOne = length.isOne
+            // Whether an arrival ends its row comes from registers: at a row's
+            // first beat from the length itself (after a clear it settles only
+            // by then), else from a flag the row's previous beat wrote, set
+            // when the beats so far (plus one, so no adder sits before the
+            // compare) reach the length less one.
+            let rowStart = m.register("\(name)_row_start", reset: true)
+            let endsNext = m.register("\(name)_row_ends_next", reset: false)
+            let inRowPlusOne = m.register("\(name)_beats_in_row_plus_one", .unsigned(lessOne.width + 1), reset: 1)
+            let rowEnds = (arrived & mux(rowStart, isOne, endsNext)).named("\(name)_row_ends")
+            m.when(arrived) { endsNext <== inRowPlusOne == lessOne.extended(to: lessOne.width + 1) }
+            m.when(clear | rowEnds) {
+                rowStart <== true
+                inRowPlusOne <== 1
+            }.elseWhen(arrived) {
+                rowStart <== false
+                inRowPlusOne <== inRowPlusOne + 1
+            }
             let count = counter("\(name)_rows", maximum: maximumRows, advance: rowEnds)
-            return (count == rows.resized(to: count.width)) & (count != 0) & (inRowPlusOne == 1)
+            return (count == rows.resized(to: count.width)) & (count != 0) & rowStart
         }
     }
 }

@@ -162,7 +162,7 @@ struct LayerControl: Circuit {
     /// checks them. Computed per bank; the port picks the load bank's.
     private func expectedBeats(_ m: ModuleBuilder, banks: [LayerBank], port: BankedLoadPort) -> [ExpectedBeats] {
         let maxima = design.configuration.maxima
-        func rows(_ name: String, _ factors: (LayerBank) -> (Signal, Signal), maximum: Int, length: [Signal]) -> ExpectedBeats {
+        func rows(_ name: String, _ factors: (LayerBank) -> (Signal, Signal), maximum: Int, length: RowLength) -> ExpectedBeats {
             let perBankRows = banks.enumerated().map { index, bank in
                 let (a, b) = factors(bank)
                 return productOverTwoCycles(a, b, m, name: "bank\(index)_\(name)_rows")
@@ -176,11 +176,11 @@ struct LayerControl: Circuit {
             encoderBeats = .total(treeGroups, maximum: design.treeGrouping.beats(spreading: maxima.ns))
         } else {
             let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
-            let prototypeGroups = port.derived(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
+            let prototypeGroups = port.rowLength(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
             encoderBeats = rows("prototypes", { ($0.chunks, $0.ns) }, maximum: design.chunksMax * maxima.ns, length: prototypeGroups)
         }
         let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
-        let tableGroups = port.derived(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
+        let tableGroups = port.rowLength(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
         let tableBeats = rows("table", { ($0.np, $0.outputChunks) }, maximum: maxima.np * design.outputChunksMax, length: tableGroups)
         let biasBeats = ExpectedBeats.total(banks.map(\.outputChunks), maximum: design.outputChunksMax)
         return [encoderBeats, tableBeats, biasBeats]
