@@ -56,6 +56,8 @@ struct DistanceUnit: Circuit {
         func signedValue(_ bits: Signal, signed: Bool) -> Signal {
             signed ? bits.asSigned.extended(to: differenceWidth) : bits.extended(to: differenceWidth).asSigned
         }
+        // The largest |a - p|: one operand at its largest, the other at its smallest.
+        let magnitudeBits = bitsToRepresent(max(a.maxValue - q.minValue, q.maxValue - a.minValue))
         // A lane past Ls compares two zeros (its term is zero): its operands
         // are masked as they are registered, so no mask follows the carry chains.
         let staged = Self.inputStages(design) > 0
@@ -73,11 +75,11 @@ struct DistanceUnit: Circuit {
             case .l2: term = m.product(difference, difference).asUnsigned.resized(to: distanceType.width)
             case .l1, .chebyshev:
                 // Both differences at once, the sign of one choosing: one carry
-                // chain deep. The magnitude needs no sign bit (kept, it would be
-                // the chosen difference's sign, always zero, which synthesis
-                // builds as a reset from the carry chain).
+                // chain deep. The magnitude keeps only the bits its largest
+                // value needs (a bit kept above them is always zero, which
+                // synthesis cannot see and builds as a reset from the carry chain).
                 let magnitude = mux(difference < 0, (sw - sx).named("reverse_difference_\(lane)"), difference).asUnsigned
-                term = magnitude.resized(to: differenceWidth - 1).resized(to: distanceType.width)
+                term = magnitude.resized(to: magnitudeBits).resized(to: distanceType.width)
             }
             return m.delayed(term, name: "term_\(lane)_q")
         }
