@@ -40,7 +40,7 @@
 //   codes_first_group                output  Bool
 //   codes_last_group                 output  Bool
 // Registers without reset (unknown until first loaded):
-//   reading_bank_d1, reading_group_d1, reading_chunk_d1, reading_prototype_chunk_d1, reading_first_chunk_d1, reading_last_chunk_d1, reading_first_prototype_chunk_d1, reading_last_prototype_chunk_d1, reading_first_group_d1, reading_last_group_d1, reading_bank_d2, reading_group_d2, reading_chunk_d2, reading_prototype_chunk_d2, reading_first_chunk_d2, reading_last_chunk_d2, reading_first_prototype_chunk_d2, reading_last_prototype_chunk_d2, reading_first_group_d2, reading_last_group_d2, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, exists_0_d1, exists_0_d2, exists_0_d3, exists_0_d4, exists_0_d5, exists_1_d1, exists_1_d2, exists_1_d3, exists_1_d4, exists_1_d5, exists_2_d1, exists_2_d2, exists_2_d3, exists_2_d4, exists_2_d5, exists_3_d1, exists_3_d2, exists_3_d3, exists_3_d4, exists_3_d5, exists_4_d1, exists_4_d2, exists_4_d3, exists_4_d4, exists_4_d5, exists_5_d1, exists_5_d2, exists_5_d3, exists_5_d4, exists_5_d5, exists_6_d1, exists_6_d2, exists_6_d3, exists_6_d4, exists_6_d5, exists_7_d1, exists_7_d2, exists_7_d3, exists_7_d4, exists_7_d5, exists_8_d1, exists_8_d2, exists_8_d3, exists_8_d4, exists_8_d5, exists_9_d1, exists_9_d2, exists_9_d3, exists_9_d4, exists_9_d5, exists_10_d1, exists_10_d2, exists_10_d3, exists_10_d4, exists_10_d5, exists_11_d1, exists_11_d2, exists_11_d3, exists_11_d4, exists_11_d5, exists_12_d1, exists_12_d2, exists_12_d3, exists_12_d4, exists_12_d5, exists_13_d1, exists_13_d2, exists_13_d3, exists_13_d4, exists_13_d5, exists_14_d1, exists_14_d2, exists_14_d3, exists_14_d4, exists_14_d5, exists_15_d1, exists_15_d2, exists_15_d3, exists_15_d4, exists_15_d5, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
+//   decoding_bank, decoding_group, decoding_chunk, decoding_prototype_chunk, decoding_first_chunk, decoding_last_chunk, decoding_first_prototype_chunk, decoding_last_prototype_chunk, decoding_first_group, decoding_last_group, reading_bank, reading_group, reading_prototype_chunk, reading_first_chunk, reading_last_chunk, reading_first_prototype_chunk, reading_last_prototype_chunk, reading_first_group, reading_last_group, fetched_bank, fetched_group, fetched_prototype_chunk, fetched_first_chunk, fetched_last_chunk, fetched_first_prototype_chunk, fetched_last_prototype_chunk, fetched_first_group, fetched_last_group, reading_ls, reading_np, lane_number_0, lane_number_1, lane_number_2, lane_number_3, lane_number_4, lane_number_5, lane_number_6, lane_number_7, lane_number_8, lane_valid_0, lane_valid_1, lane_valid_2, lane_valid_3, lane_valid_4, lane_valid_5, lane_valid_6, lane_valid_7, lane_valid_8, summed_bank_d1, summed_group_d1, summed_prototype_chunk_d1, summed_first_chunk_d1, summed_last_chunk_d1, summed_first_prototype_chunk_d1, summed_last_prototype_chunk_d1, summed_first_group_d1, summed_last_group_d1, summed_bank_d2, summed_group_d2, summed_prototype_chunk_d2, summed_first_chunk_d2, summed_last_chunk_d2, summed_first_prototype_chunk_d2, summed_last_prototype_chunk_d2, summed_first_group_d2, summed_last_group_d2, summed_bank_d3, summed_group_d3, summed_prototype_chunk_d3, summed_first_chunk_d3, summed_last_chunk_d3, summed_first_prototype_chunk_d3, summed_last_prototype_chunk_d3, summed_first_group_d3, summed_last_group_d3, summed_bank_d4, summed_group_d4, summed_prototype_chunk_d4, summed_first_chunk_d4, summed_last_chunk_d4, summed_first_prototype_chunk_d4, summed_last_prototype_chunk_d4, summed_first_group_d4, summed_last_group_d4, accumulated_bank, accumulated_group, accumulated_prototype_chunk, accumulated_last_chunk, accumulated_first_prototype_chunk, accumulated_last_prototype_chunk, accumulated_first_group, accumulated_last_group, prototype_number_0, prototype_number_1, prototype_number_2, prototype_number_3, prototype_number_4, prototype_number_5, prototype_number_6, prototype_number_7, prototype_number_8, prototype_number_9, prototype_number_10, prototype_number_11, prototype_number_12, prototype_number_13, prototype_number_14, prototype_number_15, exists_0_d1, exists_0_d2, exists_0_d3, exists_0_d4, exists_0_d5, exists_1_d1, exists_1_d2, exists_1_d3, exists_1_d4, exists_1_d5, exists_2_d1, exists_2_d2, exists_2_d3, exists_2_d4, exists_2_d5, exists_3_d1, exists_3_d2, exists_3_d3, exists_3_d4, exists_3_d5, exists_4_d1, exists_4_d2, exists_4_d3, exists_4_d4, exists_4_d5, exists_5_d1, exists_5_d2, exists_5_d3, exists_5_d4, exists_5_d5, exists_6_d1, exists_6_d2, exists_6_d3, exists_6_d4, exists_6_d5, exists_7_d1, exists_7_d2, exists_7_d3, exists_7_d4, exists_7_d5, exists_8_d1, exists_8_d2, exists_8_d3, exists_8_d4, exists_8_d5, exists_9_d1, exists_9_d2, exists_9_d3, exists_9_d4, exists_9_d5, exists_10_d1, exists_10_d2, exists_10_d3, exists_10_d4, exists_10_d5, exists_11_d1, exists_11_d2, exists_11_d3, exists_11_d4, exists_11_d5, exists_12_d1, exists_12_d2, exists_12_d3, exists_12_d4, exists_12_d5, exists_13_d1, exists_13_d2, exists_13_d3, exists_13_d4, exists_13_d5, exists_14_d1, exists_14_d2, exists_14_d3, exists_14_d4, exists_14_d5, exists_15_d1, exists_15_d2, exists_15_d3, exists_15_d4, exists_15_d5, decided_bank_d1, decided_group_d1, decided_prototype_chunk_d1, decided_first_prototype_chunk_d1, decided_last_prototype_chunk_d1, decided_first_group_d1, decided_last_group_d1, decided_bank_d2, decided_group_d2, decided_prototype_chunk_d2, decided_first_prototype_chunk_d2, decided_last_prototype_chunk_d2, decided_first_group_d2, decided_last_group_d2, decided_bank_d3, decided_group_d3, decided_prototype_chunk_d3, decided_first_prototype_chunk_d3, decided_last_prototype_chunk_d3, decided_first_group_d3, decided_last_group_d3, decided_bank_d4, decided_group_d4, decided_prototype_chunk_d4, decided_first_prototype_chunk_d4, decided_last_prototype_chunk_d4, decided_first_group_d4, decided_last_group_d4, codes_bank_q, codes_group_q, codes_first_group_q, codes_last_group_q
 `default_nettype none
 
 module pqa_encoder (
@@ -79,28 +79,27 @@ module pqa_encoder (
     output wire codes_last_group
 );
 
-    reg  reading_valid_d1;
-    reg  reading_bank_d1;
-    reg  [4:0] reading_group_d1;
-    reg  reading_chunk_d1;
-    reg  reading_prototype_chunk_d1;
-    reg  reading_first_chunk_d1;
-    reg  reading_last_chunk_d1;
-    reg  reading_first_prototype_chunk_d1;
-    reg  reading_last_prototype_chunk_d1;
-    reg  reading_first_group_d1;
-    reg  reading_last_group_d1;
-    reg  reading_valid_d2;
-    reg  reading_bank_d2;
-    reg  [4:0] reading_group_d2;
-    reg  reading_chunk_d2;
-    reg  reading_prototype_chunk_d2;
-    reg  reading_first_chunk_d2;
-    reg  reading_last_chunk_d2;
-    reg  reading_first_prototype_chunk_d2;
-    reg  reading_last_prototype_chunk_d2;
-    reg  reading_first_group_d2;
-    reg  reading_last_group_d2;
+    reg  decoding_valid;
+    reg  decoding_bank;
+    reg  [4:0] decoding_group;
+    reg  decoding_chunk;
+    reg  decoding_prototype_chunk;
+    reg  decoding_first_chunk;
+    reg  decoding_last_chunk;
+    reg  decoding_first_prototype_chunk;
+    reg  decoding_last_prototype_chunk;
+    reg  decoding_first_group;
+    reg  decoding_last_group;
+    reg  reading_valid;
+    reg  reading_bank;
+    reg  [4:0] reading_group;
+    reg  reading_prototype_chunk;
+    reg  reading_first_chunk;
+    reg  reading_last_chunk;
+    reg  reading_first_prototype_chunk;
+    reg  reading_last_prototype_chunk;
+    reg  reading_first_group;
+    reg  reading_last_group;
     reg  fetched_valid;
     reg  fetched_bank;
     reg  [4:0] fetched_group;
@@ -111,10 +110,20 @@ module pqa_encoder (
     reg  fetched_last_prototype_chunk;
     reg  fetched_first_group;
     reg  fetched_last_group;
-    wire [3:0] _t0;
-    wire [2:0] _t1;
-    wire [4:0] _t2;
-    wire [3:0] _t3;
+    reg  [3:0] reading_ls;
+    reg  [4:0] reading_np;
+    wire [2:0] _t0;
+    wire [4:0] _t1;
+    wire [3:0] _t2;
+    reg  [3:0] lane_number_0;
+    reg  [3:0] lane_number_1;
+    reg  [3:0] lane_number_2;
+    reg  [3:0] lane_number_3;
+    reg  [3:0] lane_number_4;
+    reg  [3:0] lane_number_5;
+    reg  [3:0] lane_number_6;
+    reg  [3:0] lane_number_7;
+    reg  [3:0] lane_number_8;
     reg  lane_valid_0;
     reg  lane_valid_1;
     reg  lane_valid_2;
@@ -173,9 +182,24 @@ module pqa_encoder (
     reg  accumulated_last_prototype_chunk;
     reg  accumulated_first_group;
     reg  accumulated_last_group;
+    wire [5:0] _t3;
     wire [4:0] _t4;
-    wire [5:0] _t5;
-    wire [4:0] _t6;
+    reg  [4:0] prototype_number_0;
+    reg  [4:0] prototype_number_1;
+    reg  [4:0] prototype_number_2;
+    reg  [4:0] prototype_number_3;
+    reg  [4:0] prototype_number_4;
+    reg  [4:0] prototype_number_5;
+    reg  [4:0] prototype_number_6;
+    reg  [4:0] prototype_number_7;
+    reg  [4:0] prototype_number_8;
+    reg  [4:0] prototype_number_9;
+    reg  [4:0] prototype_number_10;
+    reg  [4:0] prototype_number_11;
+    reg  [4:0] prototype_number_12;
+    reg  [4:0] prototype_number_13;
+    reg  [4:0] prototype_number_14;
+    reg  [4:0] prototype_number_15;
     reg  exists_0_d1;
     reg  exists_0_d2;
     reg  exists_0_d3;
@@ -289,32 +313,32 @@ module pqa_encoder (
     reg  decided_first_group_d4;
     reg  decided_last_group_d4;
     wire finishing;
-    wire [5:0] _t7;
+    wire [5:0] _t5;
     wire [3:0] chunk_base;
     wire [3:0] u_subspace_0_code;
+    wire _t6;
+    wire _t7;
     wire _t8;
     wire _t9;
     wire _t10;
+    wire [3:0] u_subspace_1_code;
     wire _t11;
     wire _t12;
-    wire [3:0] u_subspace_1_code;
     wire _t13;
     wire _t14;
     wire _t15;
+    wire [3:0] u_subspace_2_code;
     wire _t16;
     wire _t17;
-    wire [3:0] u_subspace_2_code;
     wire _t18;
     wire _t19;
     wire _t20;
+    wire [3:0] u_subspace_3_code;
     wire _t21;
     wire _t22;
-    wire [3:0] u_subspace_3_code;
     wire _t23;
     wire _t24;
     wire _t25;
-    wire _t26;
-    wire _t27;
     reg  codes_valid_q;
     reg  codes_bank_q;
     reg  [4:0] codes_group_q;
@@ -330,41 +354,39 @@ module pqa_encoder (
     assign codes_group = codes_group_q; // @[DistanceEncoder.swift:17]
     assign codes_first_group = codes_first_group_q; // @[DistanceEncoder.swift:18]
     assign codes_last_group = codes_last_group_q; // @[DistanceEncoder.swift:19]
-    assign _t0 = reading_bank_d2 ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:95]
-    assign _t1 = {{2{1'b0}}, reading_chunk_d2}; // @[DistanceEncoder.swift:95]
-    assign _t2 = {{2{1'b0}}, _t1} + ({{2{1'b0}}, (_t1 << 1)} << 2); // @[DistanceEncoder.swift:95]
-    assign _t3 = _t2[3:0]; // @[DistanceEncoder.swift:95]
-    assign _t4 = reading_bank_d2 ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:106]
-    assign _t5 = {{5{1'b0}}, reading_prototype_chunk_d2} << 4; // @[DistanceEncoder.swift:106]
-    assign _t6 = _t5[4:0]; // @[DistanceEncoder.swift:106]
-    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:111]
-    assign _t7 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:115]
-    assign chunk_base = _t7[3:0]; // @[DistanceEncoder.swift:115]
-    assign _t8 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:120]
-    assign _t9 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:120]
-    assign _t10 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:120]
-    assign _t11 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:120]
-    assign _t12 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:120]
-    assign _t13 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:120]
-    assign _t14 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:120]
-    assign _t15 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:120]
-    assign _t16 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:120]
-    assign _t17 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:120]
-    assign _t18 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:120]
-    assign _t19 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:120]
-    assign _t20 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:120]
-    assign _t21 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:120]
-    assign _t22 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:120]
-    assign _t23 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:120]
-    assign _t24 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:120]
-    assign _t25 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:120]
-    assign _t26 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:120]
-    assign _t27 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:120]
+    assign _t0 = {{2{1'b0}}, decoding_chunk}; // @[DistanceEncoder.swift:100]
+    assign _t1 = {{2{1'b0}}, _t0} + ({{2{1'b0}}, (_t0 << 1)} << 2); // @[DistanceEncoder.swift:100]
+    assign _t2 = _t1[3:0]; // @[DistanceEncoder.swift:100]
+    assign _t3 = {{5{1'b0}}, decoding_prototype_chunk} << 4; // @[DistanceEncoder.swift:100]
+    assign _t4 = _t3[4:0]; // @[DistanceEncoder.swift:100]
+    assign finishing = chunk_done_valid_d4 & decided_last_prototype_chunk_d4; // @[DistanceEncoder.swift:123]
+    assign _t5 = {{5{1'b0}}, decided_prototype_chunk_d4} << 4; // @[DistanceEncoder.swift:127]
+    assign chunk_base = _t5[3:0]; // @[DistanceEncoder.swift:127]
+    assign _t6 = write_enable & (write_index == 5'h00); // @[DistanceEncoder.swift:132]
+    assign _t7 = write_enable & (write_index == 5'h01); // @[DistanceEncoder.swift:132]
+    assign _t8 = write_enable & (write_index == 5'h02); // @[DistanceEncoder.swift:132]
+    assign _t9 = write_enable & (write_index == 5'h03); // @[DistanceEncoder.swift:132]
+    assign _t10 = write_enable & (write_index == 5'h04); // @[DistanceEncoder.swift:132]
+    assign _t11 = write_enable & (write_index == 5'h06); // @[DistanceEncoder.swift:132]
+    assign _t12 = write_enable & (write_index == 5'h07); // @[DistanceEncoder.swift:132]
+    assign _t13 = write_enable & (write_index == 5'h08); // @[DistanceEncoder.swift:132]
+    assign _t14 = write_enable & (write_index == 5'h09); // @[DistanceEncoder.swift:132]
+    assign _t15 = write_enable & (write_index == 5'h0a); // @[DistanceEncoder.swift:132]
+    assign _t16 = write_enable & (write_index == 5'h0c); // @[DistanceEncoder.swift:132]
+    assign _t17 = write_enable & (write_index == 5'h0d); // @[DistanceEncoder.swift:132]
+    assign _t18 = write_enable & (write_index == 5'h0e); // @[DistanceEncoder.swift:132]
+    assign _t19 = write_enable & (write_index == 5'h0f); // @[DistanceEncoder.swift:132]
+    assign _t20 = write_enable & (write_index == 5'h10); // @[DistanceEncoder.swift:132]
+    assign _t21 = write_enable & (write_index == 5'h12); // @[DistanceEncoder.swift:132]
+    assign _t22 = write_enable & (write_index == 5'h13); // @[DistanceEncoder.swift:132]
+    assign _t23 = write_enable & (write_index == 5'h14); // @[DistanceEncoder.swift:132]
+    assign _t24 = write_enable & (write_index == 5'h15); // @[DistanceEncoder.swift:132]
+    assign _t25 = write_enable & (write_index == 5'h16); // @[DistanceEncoder.swift:132]
 
     always @(posedge clk) begin
         if (rst) begin
-            reading_valid_d1 <= 1'b0;
-            reading_valid_d2 <= 1'b0;
+            decoding_valid <= 1'b0;
+            reading_valid <= 1'b0;
             fetched_valid <= 1'b0;
             summed_valid_d1 <= 1'b0;
             summed_valid_d2 <= 1'b0;
@@ -377,237 +399,263 @@ module pqa_encoder (
             chunk_done_valid_d4 <= 1'b0;
             codes_valid_q <= 1'b0;
         end else begin
-            reading_valid_d1 <= operation_valid; // @[DistanceEncoder.swift:90]
-            reading_valid_d2 <= reading_valid_d1; // @[DistanceEncoder.swift:90]
-            fetched_valid <= reading_valid_d2; // @[DistanceEncoder.swift:91]
-            summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:97]
-            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:97]
-            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:97]
-            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:97]
-            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:101]
-            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:109]
-            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:109]
-            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:109]
-            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:109]
-            codes_valid_q <= finishing; // @[DistanceEncoder.swift:111]
+            decoding_valid <= operation_valid; // @[DistanceEncoder.swift:94]
+            reading_valid <= decoding_valid; // @[DistanceEncoder.swift:95]
+            fetched_valid <= reading_valid; // @[DistanceEncoder.swift:96]
+            summed_valid_d1 <= fetched_valid; // @[DistanceEncoder.swift:111]
+            summed_valid_d2 <= summed_valid_d1; // @[DistanceEncoder.swift:111]
+            summed_valid_d3 <= summed_valid_d2; // @[DistanceEncoder.swift:111]
+            summed_valid_d4 <= summed_valid_d3; // @[DistanceEncoder.swift:111]
+            accumulated_valid <= summed_valid_d4; // @[DistanceEncoder.swift:115]
+            chunk_done_valid_d1 <= accumulated_valid & accumulated_last_chunk; // @[DistanceEncoder.swift:121]
+            chunk_done_valid_d2 <= chunk_done_valid_d1; // @[DistanceEncoder.swift:121]
+            chunk_done_valid_d3 <= chunk_done_valid_d2; // @[DistanceEncoder.swift:121]
+            chunk_done_valid_d4 <= chunk_done_valid_d3; // @[DistanceEncoder.swift:121]
+            codes_valid_q <= finishing; // @[DistanceEncoder.swift:123]
         end
     end
 
     always @(posedge clk) begin
-        reading_bank_d1 <= operation_bank; // @[DistanceEncoder.swift:90]
-        reading_group_d1 <= operation_group; // @[DistanceEncoder.swift:90]
-        reading_chunk_d1 <= operation_chunk; // @[DistanceEncoder.swift:90]
-        reading_prototype_chunk_d1 <= operation_prototype_chunk; // @[DistanceEncoder.swift:90]
-        reading_first_chunk_d1 <= operation_first_chunk; // @[DistanceEncoder.swift:90]
-        reading_last_chunk_d1 <= operation_last_chunk; // @[DistanceEncoder.swift:90]
-        reading_first_prototype_chunk_d1 <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:90]
-        reading_last_prototype_chunk_d1 <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:90]
-        reading_first_group_d1 <= operation_first_group; // @[DistanceEncoder.swift:90]
-        reading_last_group_d1 <= operation_last_group; // @[DistanceEncoder.swift:90]
-        reading_bank_d2 <= reading_bank_d1; // @[DistanceEncoder.swift:90]
-        reading_group_d2 <= reading_group_d1; // @[DistanceEncoder.swift:90]
-        reading_chunk_d2 <= reading_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_prototype_chunk_d2 <= reading_prototype_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_first_chunk_d2 <= reading_first_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_last_chunk_d2 <= reading_last_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_first_prototype_chunk_d2 <= reading_first_prototype_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_last_prototype_chunk_d2 <= reading_last_prototype_chunk_d1; // @[DistanceEncoder.swift:90]
-        reading_first_group_d2 <= reading_first_group_d1; // @[DistanceEncoder.swift:90]
-        reading_last_group_d2 <= reading_last_group_d1; // @[DistanceEncoder.swift:90]
-        fetched_bank <= reading_bank_d2; // @[DistanceEncoder.swift:91]
-        fetched_group <= reading_group_d2; // @[DistanceEncoder.swift:91]
-        fetched_prototype_chunk <= reading_prototype_chunk_d2; // @[DistanceEncoder.swift:91]
-        fetched_first_chunk <= reading_first_chunk_d2; // @[DistanceEncoder.swift:91]
-        fetched_last_chunk <= reading_last_chunk_d2; // @[DistanceEncoder.swift:91]
-        fetched_first_prototype_chunk <= reading_first_prototype_chunk_d2; // @[DistanceEncoder.swift:91]
-        fetched_last_prototype_chunk <= reading_last_prototype_chunk_d2; // @[DistanceEncoder.swift:91]
-        fetched_first_group <= reading_first_group_d2; // @[DistanceEncoder.swift:91]
-        fetched_last_group <= reading_last_group_d2; // @[DistanceEncoder.swift:91]
-        lane_valid_0 <= _t3 < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_1 <= (_t3 + 4'h1) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_2 <= (_t3 + 4'h2) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_3 <= (_t3 + 4'h3) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_4 <= (_t3 + 4'h4) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_5 <= (_t3 + 4'h5) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_6 <= (_t3 + 4'h6) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_7 <= (_t3 + 4'h7) < _t0; // @[DistanceEncoder.swift:95]
-        lane_valid_8 <= (_t3 + 4'h8) < _t0; // @[DistanceEncoder.swift:95]
-        summed_bank_d1 <= fetched_bank; // @[DistanceEncoder.swift:97]
-        summed_group_d1 <= fetched_group; // @[DistanceEncoder.swift:97]
-        summed_prototype_chunk_d1 <= fetched_prototype_chunk; // @[DistanceEncoder.swift:97]
-        summed_first_chunk_d1 <= fetched_first_chunk; // @[DistanceEncoder.swift:97]
-        summed_last_chunk_d1 <= fetched_last_chunk; // @[DistanceEncoder.swift:97]
-        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk; // @[DistanceEncoder.swift:97]
-        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk; // @[DistanceEncoder.swift:97]
-        summed_first_group_d1 <= fetched_first_group; // @[DistanceEncoder.swift:97]
-        summed_last_group_d1 <= fetched_last_group; // @[DistanceEncoder.swift:97]
-        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:97]
-        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:97]
-        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:97]
-        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:97]
-        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:97]
-        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:97]
-        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:97]
-        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:97]
-        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:97]
-        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:97]
-        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:97]
-        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:97]
-        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:97]
-        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:97]
-        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:97]
-        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:97]
-        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:97]
-        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:97]
-        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:97]
-        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:97]
-        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:97]
-        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:97]
-        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:97]
-        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:97]
-        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:97]
-        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:97]
-        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:97]
-        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:101]
-        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:101]
-        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
-        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:101]
-        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
-        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:101]
-        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:101]
-        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:101]
-        exists_0_d1 <= _t6 < _t4; // @[DistanceEncoder.swift:106]
-        exists_0_d2 <= exists_0_d1; // @[DistanceEncoder.swift:106]
-        exists_0_d3 <= exists_0_d2; // @[DistanceEncoder.swift:106]
-        exists_0_d4 <= exists_0_d3; // @[DistanceEncoder.swift:106]
-        exists_0_d5 <= exists_0_d4; // @[DistanceEncoder.swift:106]
-        exists_1_d1 <= (_t6 + 5'h01) < _t4; // @[DistanceEncoder.swift:106]
-        exists_1_d2 <= exists_1_d1; // @[DistanceEncoder.swift:106]
-        exists_1_d3 <= exists_1_d2; // @[DistanceEncoder.swift:106]
-        exists_1_d4 <= exists_1_d3; // @[DistanceEncoder.swift:106]
-        exists_1_d5 <= exists_1_d4; // @[DistanceEncoder.swift:106]
-        exists_2_d1 <= (_t6 + 5'h02) < _t4; // @[DistanceEncoder.swift:106]
-        exists_2_d2 <= exists_2_d1; // @[DistanceEncoder.swift:106]
-        exists_2_d3 <= exists_2_d2; // @[DistanceEncoder.swift:106]
-        exists_2_d4 <= exists_2_d3; // @[DistanceEncoder.swift:106]
-        exists_2_d5 <= exists_2_d4; // @[DistanceEncoder.swift:106]
-        exists_3_d1 <= (_t6 + 5'h03) < _t4; // @[DistanceEncoder.swift:106]
-        exists_3_d2 <= exists_3_d1; // @[DistanceEncoder.swift:106]
-        exists_3_d3 <= exists_3_d2; // @[DistanceEncoder.swift:106]
-        exists_3_d4 <= exists_3_d3; // @[DistanceEncoder.swift:106]
-        exists_3_d5 <= exists_3_d4; // @[DistanceEncoder.swift:106]
-        exists_4_d1 <= (_t6 + 5'h04) < _t4; // @[DistanceEncoder.swift:106]
-        exists_4_d2 <= exists_4_d1; // @[DistanceEncoder.swift:106]
-        exists_4_d3 <= exists_4_d2; // @[DistanceEncoder.swift:106]
-        exists_4_d4 <= exists_4_d3; // @[DistanceEncoder.swift:106]
-        exists_4_d5 <= exists_4_d4; // @[DistanceEncoder.swift:106]
-        exists_5_d1 <= (_t6 + 5'h05) < _t4; // @[DistanceEncoder.swift:106]
-        exists_5_d2 <= exists_5_d1; // @[DistanceEncoder.swift:106]
-        exists_5_d3 <= exists_5_d2; // @[DistanceEncoder.swift:106]
-        exists_5_d4 <= exists_5_d3; // @[DistanceEncoder.swift:106]
-        exists_5_d5 <= exists_5_d4; // @[DistanceEncoder.swift:106]
-        exists_6_d1 <= (_t6 + 5'h06) < _t4; // @[DistanceEncoder.swift:106]
-        exists_6_d2 <= exists_6_d1; // @[DistanceEncoder.swift:106]
-        exists_6_d3 <= exists_6_d2; // @[DistanceEncoder.swift:106]
-        exists_6_d4 <= exists_6_d3; // @[DistanceEncoder.swift:106]
-        exists_6_d5 <= exists_6_d4; // @[DistanceEncoder.swift:106]
-        exists_7_d1 <= (_t6 + 5'h07) < _t4; // @[DistanceEncoder.swift:106]
-        exists_7_d2 <= exists_7_d1; // @[DistanceEncoder.swift:106]
-        exists_7_d3 <= exists_7_d2; // @[DistanceEncoder.swift:106]
-        exists_7_d4 <= exists_7_d3; // @[DistanceEncoder.swift:106]
-        exists_7_d5 <= exists_7_d4; // @[DistanceEncoder.swift:106]
-        exists_8_d1 <= (_t6 + 5'h08) < _t4; // @[DistanceEncoder.swift:106]
-        exists_8_d2 <= exists_8_d1; // @[DistanceEncoder.swift:106]
-        exists_8_d3 <= exists_8_d2; // @[DistanceEncoder.swift:106]
-        exists_8_d4 <= exists_8_d3; // @[DistanceEncoder.swift:106]
-        exists_8_d5 <= exists_8_d4; // @[DistanceEncoder.swift:106]
-        exists_9_d1 <= (_t6 + 5'h09) < _t4; // @[DistanceEncoder.swift:106]
-        exists_9_d2 <= exists_9_d1; // @[DistanceEncoder.swift:106]
-        exists_9_d3 <= exists_9_d2; // @[DistanceEncoder.swift:106]
-        exists_9_d4 <= exists_9_d3; // @[DistanceEncoder.swift:106]
-        exists_9_d5 <= exists_9_d4; // @[DistanceEncoder.swift:106]
-        exists_10_d1 <= (_t6 + 5'h0a) < _t4; // @[DistanceEncoder.swift:106]
-        exists_10_d2 <= exists_10_d1; // @[DistanceEncoder.swift:106]
-        exists_10_d3 <= exists_10_d2; // @[DistanceEncoder.swift:106]
-        exists_10_d4 <= exists_10_d3; // @[DistanceEncoder.swift:106]
-        exists_10_d5 <= exists_10_d4; // @[DistanceEncoder.swift:106]
-        exists_11_d1 <= (_t6 + 5'h0b) < _t4; // @[DistanceEncoder.swift:106]
-        exists_11_d2 <= exists_11_d1; // @[DistanceEncoder.swift:106]
-        exists_11_d3 <= exists_11_d2; // @[DistanceEncoder.swift:106]
-        exists_11_d4 <= exists_11_d3; // @[DistanceEncoder.swift:106]
-        exists_11_d5 <= exists_11_d4; // @[DistanceEncoder.swift:106]
-        exists_12_d1 <= (_t6 + 5'h0c) < _t4; // @[DistanceEncoder.swift:106]
-        exists_12_d2 <= exists_12_d1; // @[DistanceEncoder.swift:106]
-        exists_12_d3 <= exists_12_d2; // @[DistanceEncoder.swift:106]
-        exists_12_d4 <= exists_12_d3; // @[DistanceEncoder.swift:106]
-        exists_12_d5 <= exists_12_d4; // @[DistanceEncoder.swift:106]
-        exists_13_d1 <= (_t6 + 5'h0d) < _t4; // @[DistanceEncoder.swift:106]
-        exists_13_d2 <= exists_13_d1; // @[DistanceEncoder.swift:106]
-        exists_13_d3 <= exists_13_d2; // @[DistanceEncoder.swift:106]
-        exists_13_d4 <= exists_13_d3; // @[DistanceEncoder.swift:106]
-        exists_13_d5 <= exists_13_d4; // @[DistanceEncoder.swift:106]
-        exists_14_d1 <= (_t6 + 5'h0e) < _t4; // @[DistanceEncoder.swift:106]
-        exists_14_d2 <= exists_14_d1; // @[DistanceEncoder.swift:106]
-        exists_14_d3 <= exists_14_d2; // @[DistanceEncoder.swift:106]
-        exists_14_d4 <= exists_14_d3; // @[DistanceEncoder.swift:106]
-        exists_14_d5 <= exists_14_d4; // @[DistanceEncoder.swift:106]
-        exists_15_d1 <= (_t6 + 5'h0f) < _t4; // @[DistanceEncoder.swift:106]
-        exists_15_d2 <= exists_15_d1; // @[DistanceEncoder.swift:106]
-        exists_15_d3 <= exists_15_d2; // @[DistanceEncoder.swift:106]
-        exists_15_d4 <= exists_15_d3; // @[DistanceEncoder.swift:106]
-        exists_15_d5 <= exists_15_d4; // @[DistanceEncoder.swift:106]
-        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:110]
-        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:110]
-        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:110]
-        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:110]
-        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:110]
-        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:110]
-        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:110]
-        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:110]
-        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:110]
-        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
-        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
-        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:110]
-        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:110]
-        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:110]
-        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:110]
-        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:110]
-        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
-        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
-        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:110]
-        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:110]
-        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:110]
-        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:110]
-        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:110]
-        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
-        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
-        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:110]
-        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:110]
-        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:110]
-        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:131]
-        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:132]
-        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:133]
-        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:134]
+        decoding_bank <= operation_bank; // @[DistanceEncoder.swift:94]
+        decoding_group <= operation_group; // @[DistanceEncoder.swift:94]
+        decoding_chunk <= operation_chunk; // @[DistanceEncoder.swift:94]
+        decoding_prototype_chunk <= operation_prototype_chunk; // @[DistanceEncoder.swift:94]
+        decoding_first_chunk <= operation_first_chunk; // @[DistanceEncoder.swift:94]
+        decoding_last_chunk <= operation_last_chunk; // @[DistanceEncoder.swift:94]
+        decoding_first_prototype_chunk <= operation_first_prototype_chunk; // @[DistanceEncoder.swift:94]
+        decoding_last_prototype_chunk <= operation_last_prototype_chunk; // @[DistanceEncoder.swift:94]
+        decoding_first_group <= operation_first_group; // @[DistanceEncoder.swift:94]
+        decoding_last_group <= operation_last_group; // @[DistanceEncoder.swift:94]
+        reading_bank <= decoding_bank; // @[DistanceEncoder.swift:95]
+        reading_group <= decoding_group; // @[DistanceEncoder.swift:95]
+        reading_prototype_chunk <= decoding_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_chunk <= decoding_first_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_chunk <= decoding_last_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_prototype_chunk <= decoding_first_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_last_prototype_chunk <= decoding_last_prototype_chunk; // @[DistanceEncoder.swift:95]
+        reading_first_group <= decoding_first_group; // @[DistanceEncoder.swift:95]
+        reading_last_group <= decoding_last_group; // @[DistanceEncoder.swift:95]
+        fetched_bank <= reading_bank; // @[DistanceEncoder.swift:96]
+        fetched_group <= reading_group; // @[DistanceEncoder.swift:96]
+        fetched_prototype_chunk <= reading_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_chunk <= reading_first_chunk; // @[DistanceEncoder.swift:96]
+        fetched_last_chunk <= reading_last_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_prototype_chunk <= reading_first_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_last_prototype_chunk <= reading_last_prototype_chunk; // @[DistanceEncoder.swift:96]
+        fetched_first_group <= reading_first_group; // @[DistanceEncoder.swift:96]
+        fetched_last_group <= reading_last_group; // @[DistanceEncoder.swift:96]
+        reading_ls <= decoding_bank ? bank_1_ls : bank_0_ls; // @[DistanceEncoder.swift:103]
+        reading_np <= decoding_bank ? bank_1_np : bank_0_np; // @[DistanceEncoder.swift:103]
+        lane_number_0 <= _t2; // @[DistanceEncoder.swift:100]
+        lane_number_1 <= _t2 + 4'h1; // @[DistanceEncoder.swift:100]
+        lane_number_2 <= _t2 + 4'h2; // @[DistanceEncoder.swift:100]
+        lane_number_3 <= _t2 + 4'h3; // @[DistanceEncoder.swift:100]
+        lane_number_4 <= _t2 + 4'h4; // @[DistanceEncoder.swift:100]
+        lane_number_5 <= _t2 + 4'h5; // @[DistanceEncoder.swift:100]
+        lane_number_6 <= _t2 + 4'h6; // @[DistanceEncoder.swift:100]
+        lane_number_7 <= _t2 + 4'h7; // @[DistanceEncoder.swift:100]
+        lane_number_8 <= _t2 + 4'h8; // @[DistanceEncoder.swift:100]
+        lane_valid_0 <= lane_number_0 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_1 <= lane_number_1 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_2 <= lane_number_2 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_3 <= lane_number_3 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_4 <= lane_number_4 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_5 <= lane_number_5 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_6 <= lane_number_6 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_7 <= lane_number_7 < reading_ls; // @[DistanceEncoder.swift:108]
+        lane_valid_8 <= lane_number_8 < reading_ls; // @[DistanceEncoder.swift:108]
+        summed_bank_d1 <= fetched_bank; // @[DistanceEncoder.swift:111]
+        summed_group_d1 <= fetched_group; // @[DistanceEncoder.swift:111]
+        summed_prototype_chunk_d1 <= fetched_prototype_chunk; // @[DistanceEncoder.swift:111]
+        summed_first_chunk_d1 <= fetched_first_chunk; // @[DistanceEncoder.swift:111]
+        summed_last_chunk_d1 <= fetched_last_chunk; // @[DistanceEncoder.swift:111]
+        summed_first_prototype_chunk_d1 <= fetched_first_prototype_chunk; // @[DistanceEncoder.swift:111]
+        summed_last_prototype_chunk_d1 <= fetched_last_prototype_chunk; // @[DistanceEncoder.swift:111]
+        summed_first_group_d1 <= fetched_first_group; // @[DistanceEncoder.swift:111]
+        summed_last_group_d1 <= fetched_last_group; // @[DistanceEncoder.swift:111]
+        summed_bank_d2 <= summed_bank_d1; // @[DistanceEncoder.swift:111]
+        summed_group_d2 <= summed_group_d1; // @[DistanceEncoder.swift:111]
+        summed_prototype_chunk_d2 <= summed_prototype_chunk_d1; // @[DistanceEncoder.swift:111]
+        summed_first_chunk_d2 <= summed_first_chunk_d1; // @[DistanceEncoder.swift:111]
+        summed_last_chunk_d2 <= summed_last_chunk_d1; // @[DistanceEncoder.swift:111]
+        summed_first_prototype_chunk_d2 <= summed_first_prototype_chunk_d1; // @[DistanceEncoder.swift:111]
+        summed_last_prototype_chunk_d2 <= summed_last_prototype_chunk_d1; // @[DistanceEncoder.swift:111]
+        summed_first_group_d2 <= summed_first_group_d1; // @[DistanceEncoder.swift:111]
+        summed_last_group_d2 <= summed_last_group_d1; // @[DistanceEncoder.swift:111]
+        summed_bank_d3 <= summed_bank_d2; // @[DistanceEncoder.swift:111]
+        summed_group_d3 <= summed_group_d2; // @[DistanceEncoder.swift:111]
+        summed_prototype_chunk_d3 <= summed_prototype_chunk_d2; // @[DistanceEncoder.swift:111]
+        summed_first_chunk_d3 <= summed_first_chunk_d2; // @[DistanceEncoder.swift:111]
+        summed_last_chunk_d3 <= summed_last_chunk_d2; // @[DistanceEncoder.swift:111]
+        summed_first_prototype_chunk_d3 <= summed_first_prototype_chunk_d2; // @[DistanceEncoder.swift:111]
+        summed_last_prototype_chunk_d3 <= summed_last_prototype_chunk_d2; // @[DistanceEncoder.swift:111]
+        summed_first_group_d3 <= summed_first_group_d2; // @[DistanceEncoder.swift:111]
+        summed_last_group_d3 <= summed_last_group_d2; // @[DistanceEncoder.swift:111]
+        summed_bank_d4 <= summed_bank_d3; // @[DistanceEncoder.swift:111]
+        summed_group_d4 <= summed_group_d3; // @[DistanceEncoder.swift:111]
+        summed_prototype_chunk_d4 <= summed_prototype_chunk_d3; // @[DistanceEncoder.swift:111]
+        summed_first_chunk_d4 <= summed_first_chunk_d3; // @[DistanceEncoder.swift:111]
+        summed_last_chunk_d4 <= summed_last_chunk_d3; // @[DistanceEncoder.swift:111]
+        summed_first_prototype_chunk_d4 <= summed_first_prototype_chunk_d3; // @[DistanceEncoder.swift:111]
+        summed_last_prototype_chunk_d4 <= summed_last_prototype_chunk_d3; // @[DistanceEncoder.swift:111]
+        summed_first_group_d4 <= summed_first_group_d3; // @[DistanceEncoder.swift:111]
+        summed_last_group_d4 <= summed_last_group_d3; // @[DistanceEncoder.swift:111]
+        accumulated_bank <= summed_bank_d4; // @[DistanceEncoder.swift:115]
+        accumulated_group <= summed_group_d4; // @[DistanceEncoder.swift:115]
+        accumulated_prototype_chunk <= summed_prototype_chunk_d4; // @[DistanceEncoder.swift:115]
+        accumulated_last_chunk <= summed_last_chunk_d4; // @[DistanceEncoder.swift:115]
+        accumulated_first_prototype_chunk <= summed_first_prototype_chunk_d4; // @[DistanceEncoder.swift:115]
+        accumulated_last_prototype_chunk <= summed_last_prototype_chunk_d4; // @[DistanceEncoder.swift:115]
+        accumulated_first_group <= summed_first_group_d4; // @[DistanceEncoder.swift:115]
+        accumulated_last_group <= summed_last_group_d4; // @[DistanceEncoder.swift:115]
+        prototype_number_0 <= _t4; // @[DistanceEncoder.swift:100]
+        prototype_number_1 <= _t4 + 5'h01; // @[DistanceEncoder.swift:100]
+        prototype_number_2 <= _t4 + 5'h02; // @[DistanceEncoder.swift:100]
+        prototype_number_3 <= _t4 + 5'h03; // @[DistanceEncoder.swift:100]
+        prototype_number_4 <= _t4 + 5'h04; // @[DistanceEncoder.swift:100]
+        prototype_number_5 <= _t4 + 5'h05; // @[DistanceEncoder.swift:100]
+        prototype_number_6 <= _t4 + 5'h06; // @[DistanceEncoder.swift:100]
+        prototype_number_7 <= _t4 + 5'h07; // @[DistanceEncoder.swift:100]
+        prototype_number_8 <= _t4 + 5'h08; // @[DistanceEncoder.swift:100]
+        prototype_number_9 <= _t4 + 5'h09; // @[DistanceEncoder.swift:100]
+        prototype_number_10 <= _t4 + 5'h0a; // @[DistanceEncoder.swift:100]
+        prototype_number_11 <= _t4 + 5'h0b; // @[DistanceEncoder.swift:100]
+        prototype_number_12 <= _t4 + 5'h0c; // @[DistanceEncoder.swift:100]
+        prototype_number_13 <= _t4 + 5'h0d; // @[DistanceEncoder.swift:100]
+        prototype_number_14 <= _t4 + 5'h0e; // @[DistanceEncoder.swift:100]
+        prototype_number_15 <= _t4 + 5'h0f; // @[DistanceEncoder.swift:100]
+        exists_0_d1 <= prototype_number_0 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_0_d2 <= exists_0_d1; // @[DistanceEncoder.swift:118]
+        exists_0_d3 <= exists_0_d2; // @[DistanceEncoder.swift:118]
+        exists_0_d4 <= exists_0_d3; // @[DistanceEncoder.swift:118]
+        exists_0_d5 <= exists_0_d4; // @[DistanceEncoder.swift:118]
+        exists_1_d1 <= prototype_number_1 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_1_d2 <= exists_1_d1; // @[DistanceEncoder.swift:118]
+        exists_1_d3 <= exists_1_d2; // @[DistanceEncoder.swift:118]
+        exists_1_d4 <= exists_1_d3; // @[DistanceEncoder.swift:118]
+        exists_1_d5 <= exists_1_d4; // @[DistanceEncoder.swift:118]
+        exists_2_d1 <= prototype_number_2 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_2_d2 <= exists_2_d1; // @[DistanceEncoder.swift:118]
+        exists_2_d3 <= exists_2_d2; // @[DistanceEncoder.swift:118]
+        exists_2_d4 <= exists_2_d3; // @[DistanceEncoder.swift:118]
+        exists_2_d5 <= exists_2_d4; // @[DistanceEncoder.swift:118]
+        exists_3_d1 <= prototype_number_3 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_3_d2 <= exists_3_d1; // @[DistanceEncoder.swift:118]
+        exists_3_d3 <= exists_3_d2; // @[DistanceEncoder.swift:118]
+        exists_3_d4 <= exists_3_d3; // @[DistanceEncoder.swift:118]
+        exists_3_d5 <= exists_3_d4; // @[DistanceEncoder.swift:118]
+        exists_4_d1 <= prototype_number_4 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_4_d2 <= exists_4_d1; // @[DistanceEncoder.swift:118]
+        exists_4_d3 <= exists_4_d2; // @[DistanceEncoder.swift:118]
+        exists_4_d4 <= exists_4_d3; // @[DistanceEncoder.swift:118]
+        exists_4_d5 <= exists_4_d4; // @[DistanceEncoder.swift:118]
+        exists_5_d1 <= prototype_number_5 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_5_d2 <= exists_5_d1; // @[DistanceEncoder.swift:118]
+        exists_5_d3 <= exists_5_d2; // @[DistanceEncoder.swift:118]
+        exists_5_d4 <= exists_5_d3; // @[DistanceEncoder.swift:118]
+        exists_5_d5 <= exists_5_d4; // @[DistanceEncoder.swift:118]
+        exists_6_d1 <= prototype_number_6 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_6_d2 <= exists_6_d1; // @[DistanceEncoder.swift:118]
+        exists_6_d3 <= exists_6_d2; // @[DistanceEncoder.swift:118]
+        exists_6_d4 <= exists_6_d3; // @[DistanceEncoder.swift:118]
+        exists_6_d5 <= exists_6_d4; // @[DistanceEncoder.swift:118]
+        exists_7_d1 <= prototype_number_7 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_7_d2 <= exists_7_d1; // @[DistanceEncoder.swift:118]
+        exists_7_d3 <= exists_7_d2; // @[DistanceEncoder.swift:118]
+        exists_7_d4 <= exists_7_d3; // @[DistanceEncoder.swift:118]
+        exists_7_d5 <= exists_7_d4; // @[DistanceEncoder.swift:118]
+        exists_8_d1 <= prototype_number_8 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_8_d2 <= exists_8_d1; // @[DistanceEncoder.swift:118]
+        exists_8_d3 <= exists_8_d2; // @[DistanceEncoder.swift:118]
+        exists_8_d4 <= exists_8_d3; // @[DistanceEncoder.swift:118]
+        exists_8_d5 <= exists_8_d4; // @[DistanceEncoder.swift:118]
+        exists_9_d1 <= prototype_number_9 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_9_d2 <= exists_9_d1; // @[DistanceEncoder.swift:118]
+        exists_9_d3 <= exists_9_d2; // @[DistanceEncoder.swift:118]
+        exists_9_d4 <= exists_9_d3; // @[DistanceEncoder.swift:118]
+        exists_9_d5 <= exists_9_d4; // @[DistanceEncoder.swift:118]
+        exists_10_d1 <= prototype_number_10 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_10_d2 <= exists_10_d1; // @[DistanceEncoder.swift:118]
+        exists_10_d3 <= exists_10_d2; // @[DistanceEncoder.swift:118]
+        exists_10_d4 <= exists_10_d3; // @[DistanceEncoder.swift:118]
+        exists_10_d5 <= exists_10_d4; // @[DistanceEncoder.swift:118]
+        exists_11_d1 <= prototype_number_11 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_11_d2 <= exists_11_d1; // @[DistanceEncoder.swift:118]
+        exists_11_d3 <= exists_11_d2; // @[DistanceEncoder.swift:118]
+        exists_11_d4 <= exists_11_d3; // @[DistanceEncoder.swift:118]
+        exists_11_d5 <= exists_11_d4; // @[DistanceEncoder.swift:118]
+        exists_12_d1 <= prototype_number_12 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_12_d2 <= exists_12_d1; // @[DistanceEncoder.swift:118]
+        exists_12_d3 <= exists_12_d2; // @[DistanceEncoder.swift:118]
+        exists_12_d4 <= exists_12_d3; // @[DistanceEncoder.swift:118]
+        exists_12_d5 <= exists_12_d4; // @[DistanceEncoder.swift:118]
+        exists_13_d1 <= prototype_number_13 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_13_d2 <= exists_13_d1; // @[DistanceEncoder.swift:118]
+        exists_13_d3 <= exists_13_d2; // @[DistanceEncoder.swift:118]
+        exists_13_d4 <= exists_13_d3; // @[DistanceEncoder.swift:118]
+        exists_13_d5 <= exists_13_d4; // @[DistanceEncoder.swift:118]
+        exists_14_d1 <= prototype_number_14 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_14_d2 <= exists_14_d1; // @[DistanceEncoder.swift:118]
+        exists_14_d3 <= exists_14_d2; // @[DistanceEncoder.swift:118]
+        exists_14_d4 <= exists_14_d3; // @[DistanceEncoder.swift:118]
+        exists_14_d5 <= exists_14_d4; // @[DistanceEncoder.swift:118]
+        exists_15_d1 <= prototype_number_15 < reading_np; // @[DistanceEncoder.swift:118]
+        exists_15_d2 <= exists_15_d1; // @[DistanceEncoder.swift:118]
+        exists_15_d3 <= exists_15_d2; // @[DistanceEncoder.swift:118]
+        exists_15_d4 <= exists_15_d3; // @[DistanceEncoder.swift:118]
+        exists_15_d5 <= exists_15_d4; // @[DistanceEncoder.swift:118]
+        decided_bank_d1 <= accumulated_bank; // @[DistanceEncoder.swift:122]
+        decided_group_d1 <= accumulated_group; // @[DistanceEncoder.swift:122]
+        decided_prototype_chunk_d1 <= accumulated_prototype_chunk; // @[DistanceEncoder.swift:122]
+        decided_first_prototype_chunk_d1 <= accumulated_first_prototype_chunk; // @[DistanceEncoder.swift:122]
+        decided_last_prototype_chunk_d1 <= accumulated_last_prototype_chunk; // @[DistanceEncoder.swift:122]
+        decided_first_group_d1 <= accumulated_first_group; // @[DistanceEncoder.swift:122]
+        decided_last_group_d1 <= accumulated_last_group; // @[DistanceEncoder.swift:122]
+        decided_bank_d2 <= decided_bank_d1; // @[DistanceEncoder.swift:122]
+        decided_group_d2 <= decided_group_d1; // @[DistanceEncoder.swift:122]
+        decided_prototype_chunk_d2 <= decided_prototype_chunk_d1; // @[DistanceEncoder.swift:122]
+        decided_first_prototype_chunk_d2 <= decided_first_prototype_chunk_d1; // @[DistanceEncoder.swift:122]
+        decided_last_prototype_chunk_d2 <= decided_last_prototype_chunk_d1; // @[DistanceEncoder.swift:122]
+        decided_first_group_d2 <= decided_first_group_d1; // @[DistanceEncoder.swift:122]
+        decided_last_group_d2 <= decided_last_group_d1; // @[DistanceEncoder.swift:122]
+        decided_bank_d3 <= decided_bank_d2; // @[DistanceEncoder.swift:122]
+        decided_group_d3 <= decided_group_d2; // @[DistanceEncoder.swift:122]
+        decided_prototype_chunk_d3 <= decided_prototype_chunk_d2; // @[DistanceEncoder.swift:122]
+        decided_first_prototype_chunk_d3 <= decided_first_prototype_chunk_d2; // @[DistanceEncoder.swift:122]
+        decided_last_prototype_chunk_d3 <= decided_last_prototype_chunk_d2; // @[DistanceEncoder.swift:122]
+        decided_first_group_d3 <= decided_first_group_d2; // @[DistanceEncoder.swift:122]
+        decided_last_group_d3 <= decided_last_group_d2; // @[DistanceEncoder.swift:122]
+        decided_bank_d4 <= decided_bank_d3; // @[DistanceEncoder.swift:122]
+        decided_group_d4 <= decided_group_d3; // @[DistanceEncoder.swift:122]
+        decided_prototype_chunk_d4 <= decided_prototype_chunk_d3; // @[DistanceEncoder.swift:122]
+        decided_first_prototype_chunk_d4 <= decided_first_prototype_chunk_d3; // @[DistanceEncoder.swift:122]
+        decided_last_prototype_chunk_d4 <= decided_last_prototype_chunk_d3; // @[DistanceEncoder.swift:122]
+        decided_first_group_d4 <= decided_first_group_d3; // @[DistanceEncoder.swift:122]
+        decided_last_group_d4 <= decided_last_group_d3; // @[DistanceEncoder.swift:122]
+        if (finishing) codes_bank_q <= decided_bank_d4; // @[DistanceEncoder.swift:143]
+        if (finishing) codes_group_q <= decided_group_d4; // @[DistanceEncoder.swift:144]
+        if (finishing) codes_first_group_q <= decided_first_group_d4; // @[DistanceEncoder.swift:145]
+        if (finishing) codes_last_group_q <= decided_last_group_d4; // @[DistanceEncoder.swift:146]
     end
 
     pqa_subspace_encoder u_subspace_0 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t8),
-        .write_enable_1(_t8),
-        .write_enable_2(_t8),
-        .write_enable_3(_t9),
-        .write_enable_4(_t9),
-        .write_enable_5(_t9),
-        .write_enable_6(_t10),
-        .write_enable_7(_t10),
-        .write_enable_8(_t10),
-        .write_enable_9(_t11),
-        .write_enable_10(_t11),
-        .write_enable_11(_t11),
-        .write_enable_12(_t12),
-        .write_enable_13(_t12),
-        .write_enable_14(_t12),
+        .write_enable_0(_t6),
+        .write_enable_1(_t6),
+        .write_enable_2(_t6),
+        .write_enable_3(_t7),
+        .write_enable_4(_t7),
+        .write_enable_5(_t7),
+        .write_enable_6(_t8),
+        .write_enable_7(_t8),
+        .write_enable_8(_t8),
+        .write_enable_9(_t9),
+        .write_enable_10(_t9),
+        .write_enable_11(_t9),
+        .write_enable_12(_t10),
+        .write_enable_13(_t10),
+        .write_enable_14(_t10),
         .write_enable_15(write_enable & (write_index == 5'h05)),
         .write_address(write_address),
         .write_data(write_data),
@@ -651,21 +699,21 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_1 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t13),
-        .write_enable_1(_t13),
-        .write_enable_2(_t13),
-        .write_enable_3(_t14),
-        .write_enable_4(_t14),
-        .write_enable_5(_t14),
-        .write_enable_6(_t15),
-        .write_enable_7(_t15),
-        .write_enable_8(_t15),
-        .write_enable_9(_t16),
-        .write_enable_10(_t16),
-        .write_enable_11(_t16),
-        .write_enable_12(_t17),
-        .write_enable_13(_t17),
-        .write_enable_14(_t17),
+        .write_enable_0(_t11),
+        .write_enable_1(_t11),
+        .write_enable_2(_t11),
+        .write_enable_3(_t12),
+        .write_enable_4(_t12),
+        .write_enable_5(_t12),
+        .write_enable_6(_t13),
+        .write_enable_7(_t13),
+        .write_enable_8(_t13),
+        .write_enable_9(_t14),
+        .write_enable_10(_t14),
+        .write_enable_11(_t14),
+        .write_enable_12(_t15),
+        .write_enable_13(_t15),
+        .write_enable_14(_t15),
         .write_enable_15(write_enable & (write_index == 5'h0b)),
         .write_address(write_address),
         .write_data(write_data),
@@ -709,21 +757,21 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_2 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t18),
-        .write_enable_1(_t18),
-        .write_enable_2(_t18),
-        .write_enable_3(_t19),
-        .write_enable_4(_t19),
-        .write_enable_5(_t19),
-        .write_enable_6(_t20),
-        .write_enable_7(_t20),
-        .write_enable_8(_t20),
-        .write_enable_9(_t21),
-        .write_enable_10(_t21),
-        .write_enable_11(_t21),
-        .write_enable_12(_t22),
-        .write_enable_13(_t22),
-        .write_enable_14(_t22),
+        .write_enable_0(_t16),
+        .write_enable_1(_t16),
+        .write_enable_2(_t16),
+        .write_enable_3(_t17),
+        .write_enable_4(_t17),
+        .write_enable_5(_t17),
+        .write_enable_6(_t18),
+        .write_enable_7(_t18),
+        .write_enable_8(_t18),
+        .write_enable_9(_t19),
+        .write_enable_10(_t19),
+        .write_enable_11(_t19),
+        .write_enable_12(_t20),
+        .write_enable_13(_t20),
+        .write_enable_14(_t20),
         .write_enable_15(write_enable & (write_index == 5'h11)),
         .write_address(write_address),
         .write_data(write_data),
@@ -767,21 +815,21 @@ module pqa_encoder (
     pqa_subspace_encoder u_subspace_3 (
         .clk(clk),
         .rst(rst),
-        .write_enable_0(_t23),
-        .write_enable_1(_t23),
-        .write_enable_2(_t23),
-        .write_enable_3(_t24),
-        .write_enable_4(_t24),
-        .write_enable_5(_t24),
-        .write_enable_6(_t25),
-        .write_enable_7(_t25),
-        .write_enable_8(_t25),
-        .write_enable_9(_t26),
-        .write_enable_10(_t26),
-        .write_enable_11(_t26),
-        .write_enable_12(_t27),
-        .write_enable_13(_t27),
-        .write_enable_14(_t27),
+        .write_enable_0(_t21),
+        .write_enable_1(_t21),
+        .write_enable_2(_t21),
+        .write_enable_3(_t22),
+        .write_enable_4(_t22),
+        .write_enable_5(_t22),
+        .write_enable_6(_t23),
+        .write_enable_7(_t23),
+        .write_enable_8(_t23),
+        .write_enable_9(_t24),
+        .write_enable_10(_t24),
+        .write_enable_11(_t24),
+        .write_enable_12(_t25),
+        .write_enable_13(_t25),
+        .write_enable_14(_t25),
         .write_enable_15(write_enable & (write_index == 5'h17)),
         .write_address(write_address),
         .write_data(write_data),
@@ -823,7 +871,7 @@ module pqa_encoder (
     );
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, operation_read_slot, _t2[4], _t5[5], _t7[5:4], 1'b0};
+    wire _unused_ok = &{1'b0, operation_read_slot, _t1[4], _t3[5], _t5[5:4], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -209,21 +209,21 @@ module pqa_subspace_encoder (
     wire [20:0] _t17;
     wire _t18;
     reg  [19:0] argmin_l1_0_value;
-    reg  [3:0] argmin_l1_0_index;
+    reg  argmin_l1_0_index;
     reg  [19:0] argmin_l1_1_value;
-    reg  [3:0] argmin_l1_1_index;
+    reg  argmin_l1_1_index;
     reg  [19:0] argmin_l1_2_value;
-    reg  [3:0] argmin_l1_2_index;
+    reg  argmin_l1_2_index;
     reg  [19:0] argmin_l1_3_value;
-    reg  [3:0] argmin_l1_3_index;
+    reg  argmin_l1_3_index;
     reg  [19:0] argmin_l1_4_value;
-    reg  [3:0] argmin_l1_4_index;
+    reg  argmin_l1_4_index;
     reg  [19:0] argmin_l1_5_value;
-    reg  [3:0] argmin_l1_5_index;
+    reg  argmin_l1_5_index;
     reg  [19:0] argmin_l1_6_value;
-    reg  [3:0] argmin_l1_6_index;
+    reg  argmin_l1_6_index;
     reg  [19:0] argmin_l1_7_value;
-    reg  [3:0] argmin_l1_7_index;
+    reg  argmin_l1_7_index;
     wire [20:0] _t19;
     wire _t20;
     wire [20:0] _t21;
@@ -233,21 +233,21 @@ module pqa_subspace_encoder (
     wire [20:0] _t25;
     wire _t26;
     reg  [19:0] argmin_l2_0_value;
-    reg  [3:0] argmin_l2_0_index;
+    reg  [1:0] argmin_l2_0_index;
     reg  [19:0] argmin_l2_1_value;
-    reg  [3:0] argmin_l2_1_index;
+    reg  [1:0] argmin_l2_1_index;
     reg  [19:0] argmin_l2_2_value;
-    reg  [3:0] argmin_l2_2_index;
+    reg  [1:0] argmin_l2_2_index;
     reg  [19:0] argmin_l2_3_value;
-    reg  [3:0] argmin_l2_3_index;
+    reg  [1:0] argmin_l2_3_index;
     wire [20:0] _t27;
     wire _t28;
     wire [20:0] _t29;
     wire _t30;
     reg  [19:0] argmin_l3_0_value;
-    reg  [3:0] argmin_l3_0_index;
+    reg  [2:0] argmin_l3_0_index;
     reg  [19:0] argmin_l3_1_value;
-    reg  [3:0] argmin_l3_1_index;
+    reg  [2:0] argmin_l3_1_index;
     wire [20:0] _t31;
     wire _t32;
     reg  [19:0] argmin_l4_0_value;
@@ -326,38 +326,38 @@ module pqa_subspace_encoder (
     assign _t0 = write_data[71:0]; // @[SubspaceEncoder.swift:106]
     assign _t1 = write_data[143:72]; // @[SubspaceEncoder.swift:106]
     assign _t2 = write_data[215:144]; // @[SubspaceEncoder.swift:106]
-    assign _t3 = {1'b0, distance_1} - {1'b0, distance_0}; // @[SubspaceEncoder.swift:134]
-    assign _t4 = ~_t3[20]; // @[SubspaceEncoder.swift:134]
-    assign _t5 = {1'b0, distance_3} - {1'b0, distance_2}; // @[SubspaceEncoder.swift:134]
-    assign _t6 = ~_t5[20]; // @[SubspaceEncoder.swift:134]
-    assign _t7 = {1'b0, distance_5} - {1'b0, distance_4}; // @[SubspaceEncoder.swift:134]
-    assign _t8 = ~_t7[20]; // @[SubspaceEncoder.swift:134]
-    assign _t9 = {1'b0, distance_7} - {1'b0, distance_6}; // @[SubspaceEncoder.swift:134]
-    assign _t10 = ~_t9[20]; // @[SubspaceEncoder.swift:134]
-    assign _t11 = {1'b0, distance_9} - {1'b0, distance_8}; // @[SubspaceEncoder.swift:134]
-    assign _t12 = ~_t11[20]; // @[SubspaceEncoder.swift:134]
-    assign _t13 = {1'b0, distance_11} - {1'b0, distance_10}; // @[SubspaceEncoder.swift:134]
-    assign _t14 = ~_t13[20]; // @[SubspaceEncoder.swift:134]
-    assign _t15 = {1'b0, distance_13} - {1'b0, distance_12}; // @[SubspaceEncoder.swift:134]
-    assign _t16 = ~_t15[20]; // @[SubspaceEncoder.swift:134]
-    assign _t17 = {1'b0, distance_15} - {1'b0, distance_14}; // @[SubspaceEncoder.swift:134]
-    assign _t18 = ~_t17[20]; // @[SubspaceEncoder.swift:134]
-    assign _t19 = {1'b0, argmin_l1_1_value} - {1'b0, argmin_l1_0_value}; // @[SubspaceEncoder.swift:134]
-    assign _t20 = ~_t19[20]; // @[SubspaceEncoder.swift:134]
-    assign _t21 = {1'b0, argmin_l1_3_value} - {1'b0, argmin_l1_2_value}; // @[SubspaceEncoder.swift:134]
-    assign _t22 = ~_t21[20]; // @[SubspaceEncoder.swift:134]
-    assign _t23 = {1'b0, argmin_l1_5_value} - {1'b0, argmin_l1_4_value}; // @[SubspaceEncoder.swift:134]
-    assign _t24 = ~_t23[20]; // @[SubspaceEncoder.swift:134]
-    assign _t25 = {1'b0, argmin_l1_7_value} - {1'b0, argmin_l1_6_value}; // @[SubspaceEncoder.swift:134]
-    assign _t26 = ~_t25[20]; // @[SubspaceEncoder.swift:134]
-    assign _t27 = {1'b0, argmin_l2_1_value} - {1'b0, argmin_l2_0_value}; // @[SubspaceEncoder.swift:134]
-    assign _t28 = ~_t27[20]; // @[SubspaceEncoder.swift:134]
-    assign _t29 = {1'b0, argmin_l2_3_value} - {1'b0, argmin_l2_2_value}; // @[SubspaceEncoder.swift:134]
-    assign _t30 = ~_t29[20]; // @[SubspaceEncoder.swift:134]
-    assign _t31 = {1'b0, argmin_l3_1_value} - {1'b0, argmin_l3_0_value}; // @[SubspaceEncoder.swift:134]
-    assign _t32 = ~_t31[20]; // @[SubspaceEncoder.swift:134]
-    assign take = control_first_prototype_chunk | (argmin_l4_0_value < best_distance); // @[SubspaceEncoder.swift:140]
-    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:141]
+    assign _t3 = {1'b0, distance_1} - {1'b0, distance_0}; // @[SubspaceEncoder.swift:133]
+    assign _t4 = ~_t3[20]; // @[SubspaceEncoder.swift:133]
+    assign _t5 = {1'b0, distance_3} - {1'b0, distance_2}; // @[SubspaceEncoder.swift:133]
+    assign _t6 = ~_t5[20]; // @[SubspaceEncoder.swift:133]
+    assign _t7 = {1'b0, distance_5} - {1'b0, distance_4}; // @[SubspaceEncoder.swift:133]
+    assign _t8 = ~_t7[20]; // @[SubspaceEncoder.swift:133]
+    assign _t9 = {1'b0, distance_7} - {1'b0, distance_6}; // @[SubspaceEncoder.swift:133]
+    assign _t10 = ~_t9[20]; // @[SubspaceEncoder.swift:133]
+    assign _t11 = {1'b0, distance_9} - {1'b0, distance_8}; // @[SubspaceEncoder.swift:133]
+    assign _t12 = ~_t11[20]; // @[SubspaceEncoder.swift:133]
+    assign _t13 = {1'b0, distance_11} - {1'b0, distance_10}; // @[SubspaceEncoder.swift:133]
+    assign _t14 = ~_t13[20]; // @[SubspaceEncoder.swift:133]
+    assign _t15 = {1'b0, distance_13} - {1'b0, distance_12}; // @[SubspaceEncoder.swift:133]
+    assign _t16 = ~_t15[20]; // @[SubspaceEncoder.swift:133]
+    assign _t17 = {1'b0, distance_15} - {1'b0, distance_14}; // @[SubspaceEncoder.swift:133]
+    assign _t18 = ~_t17[20]; // @[SubspaceEncoder.swift:133]
+    assign _t19 = {1'b0, argmin_l1_1_value} - {1'b0, argmin_l1_0_value}; // @[SubspaceEncoder.swift:133]
+    assign _t20 = ~_t19[20]; // @[SubspaceEncoder.swift:133]
+    assign _t21 = {1'b0, argmin_l1_3_value} - {1'b0, argmin_l1_2_value}; // @[SubspaceEncoder.swift:133]
+    assign _t22 = ~_t21[20]; // @[SubspaceEncoder.swift:133]
+    assign _t23 = {1'b0, argmin_l1_5_value} - {1'b0, argmin_l1_4_value}; // @[SubspaceEncoder.swift:133]
+    assign _t24 = ~_t23[20]; // @[SubspaceEncoder.swift:133]
+    assign _t25 = {1'b0, argmin_l1_7_value} - {1'b0, argmin_l1_6_value}; // @[SubspaceEncoder.swift:133]
+    assign _t26 = ~_t25[20]; // @[SubspaceEncoder.swift:133]
+    assign _t27 = {1'b0, argmin_l2_1_value} - {1'b0, argmin_l2_0_value}; // @[SubspaceEncoder.swift:133]
+    assign _t28 = ~_t27[20]; // @[SubspaceEncoder.swift:133]
+    assign _t29 = {1'b0, argmin_l2_3_value} - {1'b0, argmin_l2_2_value}; // @[SubspaceEncoder.swift:133]
+    assign _t30 = ~_t29[20]; // @[SubspaceEncoder.swift:133]
+    assign _t31 = {1'b0, argmin_l3_1_value} - {1'b0, argmin_l3_0_value}; // @[SubspaceEncoder.swift:133]
+    assign _t32 = ~_t31[20]; // @[SubspaceEncoder.swift:133]
+    assign take = control_first_prototype_chunk | (argmin_l4_0_value < best_distance); // @[SubspaceEncoder.swift:139]
+    assign new_index = take ? (control_base + argmin_l4_0_index) : best_index; // @[SubspaceEncoder.swift:140]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -385,55 +385,55 @@ module pqa_subspace_encoder (
         prototype_13_q <= prototype_13_q_word; // @[SubspaceEncoder.swift:112]
         prototype_14_q <= prototype_14_q_word; // @[SubspaceEncoder.swift:112]
         prototype_15_q <= prototype_15_q_word; // @[SubspaceEncoder.swift:112]
-        if (control_accumulate) distance_0 <= control_exists_0 ? (control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_1 <= control_exists_1 ? (control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_2 <= control_exists_2 ? (control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_3 <= control_exists_3 ? (control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_4 <= control_exists_4 ? (control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_5 <= control_exists_5 ? (control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_6 <= control_exists_6 ? (control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_7 <= control_exists_7 ? (control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_8 <= control_exists_8 ? (control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_9 <= control_exists_9 ? (control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_10 <= control_exists_10 ? (control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_11 <= control_exists_11 ? (control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_12 <= control_exists_12 ? (control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_13 <= control_exists_13 ? (control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_14 <= control_exists_14 ? (control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        if (control_accumulate) distance_15 <= control_exists_15 ? (control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:129]
-        argmin_l1_0_value <= _t4 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:134]
-        argmin_l1_0_index <= _t4 ? 4'h0 : 4'h1; // @[SubspaceEncoder.swift:134]
-        argmin_l1_1_value <= _t6 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:134]
-        argmin_l1_1_index <= _t6 ? 4'h2 : 4'h3; // @[SubspaceEncoder.swift:134]
-        argmin_l1_2_value <= _t8 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:134]
-        argmin_l1_2_index <= _t8 ? 4'h4 : 4'h5; // @[SubspaceEncoder.swift:134]
-        argmin_l1_3_value <= _t10 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:134]
-        argmin_l1_3_index <= _t10 ? 4'h6 : 4'h7; // @[SubspaceEncoder.swift:134]
-        argmin_l1_4_value <= _t12 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:134]
-        argmin_l1_4_index <= _t12 ? 4'h8 : 4'h9; // @[SubspaceEncoder.swift:134]
-        argmin_l1_5_value <= _t14 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:134]
-        argmin_l1_5_index <= _t14 ? 4'ha : 4'hb; // @[SubspaceEncoder.swift:134]
-        argmin_l1_6_value <= _t16 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:134]
-        argmin_l1_6_index <= _t16 ? 4'hc : 4'hd; // @[SubspaceEncoder.swift:134]
-        argmin_l1_7_value <= _t18 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:134]
-        argmin_l1_7_index <= _t18 ? 4'he : 4'hf; // @[SubspaceEncoder.swift:134]
-        argmin_l2_0_value <= _t20 ? argmin_l1_0_value : argmin_l1_1_value; // @[SubspaceEncoder.swift:134]
-        argmin_l2_0_index <= _t20 ? argmin_l1_0_index : argmin_l1_1_index; // @[SubspaceEncoder.swift:134]
-        argmin_l2_1_value <= _t22 ? argmin_l1_2_value : argmin_l1_3_value; // @[SubspaceEncoder.swift:134]
-        argmin_l2_1_index <= _t22 ? argmin_l1_2_index : argmin_l1_3_index; // @[SubspaceEncoder.swift:134]
-        argmin_l2_2_value <= _t24 ? argmin_l1_4_value : argmin_l1_5_value; // @[SubspaceEncoder.swift:134]
-        argmin_l2_2_index <= _t24 ? argmin_l1_4_index : argmin_l1_5_index; // @[SubspaceEncoder.swift:134]
-        argmin_l2_3_value <= _t26 ? argmin_l1_6_value : argmin_l1_7_value; // @[SubspaceEncoder.swift:134]
-        argmin_l2_3_index <= _t26 ? argmin_l1_6_index : argmin_l1_7_index; // @[SubspaceEncoder.swift:134]
-        argmin_l3_0_value <= _t28 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:134]
-        argmin_l3_0_index <= _t28 ? argmin_l2_0_index : argmin_l2_1_index; // @[SubspaceEncoder.swift:134]
-        argmin_l3_1_value <= _t30 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:134]
-        argmin_l3_1_index <= _t30 ? argmin_l2_2_index : argmin_l2_3_index; // @[SubspaceEncoder.swift:134]
-        argmin_l4_0_value <= _t32 ? argmin_l3_0_value : argmin_l3_1_value; // @[SubspaceEncoder.swift:134]
-        argmin_l4_0_index <= _t32 ? argmin_l3_0_index : argmin_l3_1_index; // @[SubspaceEncoder.swift:134]
-        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:142]
-        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:141]
-        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:141]
+        if (control_accumulate) distance_0 <= control_exists_0 ? (control_first_chunk ? u_distance_0_partial : (distance_0 + u_distance_0_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_1 <= control_exists_1 ? (control_first_chunk ? u_distance_1_partial : (distance_1 + u_distance_1_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_2 <= control_exists_2 ? (control_first_chunk ? u_distance_2_partial : (distance_2 + u_distance_2_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_3 <= control_exists_3 ? (control_first_chunk ? u_distance_3_partial : (distance_3 + u_distance_3_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_4 <= control_exists_4 ? (control_first_chunk ? u_distance_4_partial : (distance_4 + u_distance_4_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_5 <= control_exists_5 ? (control_first_chunk ? u_distance_5_partial : (distance_5 + u_distance_5_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_6 <= control_exists_6 ? (control_first_chunk ? u_distance_6_partial : (distance_6 + u_distance_6_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_7 <= control_exists_7 ? (control_first_chunk ? u_distance_7_partial : (distance_7 + u_distance_7_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_8 <= control_exists_8 ? (control_first_chunk ? u_distance_8_partial : (distance_8 + u_distance_8_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_9 <= control_exists_9 ? (control_first_chunk ? u_distance_9_partial : (distance_9 + u_distance_9_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_10 <= control_exists_10 ? (control_first_chunk ? u_distance_10_partial : (distance_10 + u_distance_10_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_11 <= control_exists_11 ? (control_first_chunk ? u_distance_11_partial : (distance_11 + u_distance_11_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_12 <= control_exists_12 ? (control_first_chunk ? u_distance_12_partial : (distance_12 + u_distance_12_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_13 <= control_exists_13 ? (control_first_chunk ? u_distance_13_partial : (distance_13 + u_distance_13_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_14 <= control_exists_14 ? (control_first_chunk ? u_distance_14_partial : (distance_14 + u_distance_14_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        if (control_accumulate) distance_15 <= control_exists_15 ? (control_first_chunk ? u_distance_15_partial : (distance_15 + u_distance_15_partial)) : 20'hfffff; // @[SubspaceEncoder.swift:128]
+        argmin_l1_0_value <= _t4 ? distance_0 : distance_1; // @[SubspaceEncoder.swift:133]
+        argmin_l1_0_index <= ~_t4; // @[SubspaceEncoder.swift:133]
+        argmin_l1_1_value <= _t6 ? distance_2 : distance_3; // @[SubspaceEncoder.swift:133]
+        argmin_l1_1_index <= ~_t6; // @[SubspaceEncoder.swift:133]
+        argmin_l1_2_value <= _t8 ? distance_4 : distance_5; // @[SubspaceEncoder.swift:133]
+        argmin_l1_2_index <= ~_t8; // @[SubspaceEncoder.swift:133]
+        argmin_l1_3_value <= _t10 ? distance_6 : distance_7; // @[SubspaceEncoder.swift:133]
+        argmin_l1_3_index <= ~_t10; // @[SubspaceEncoder.swift:133]
+        argmin_l1_4_value <= _t12 ? distance_8 : distance_9; // @[SubspaceEncoder.swift:133]
+        argmin_l1_4_index <= ~_t12; // @[SubspaceEncoder.swift:133]
+        argmin_l1_5_value <= _t14 ? distance_10 : distance_11; // @[SubspaceEncoder.swift:133]
+        argmin_l1_5_index <= ~_t14; // @[SubspaceEncoder.swift:133]
+        argmin_l1_6_value <= _t16 ? distance_12 : distance_13; // @[SubspaceEncoder.swift:133]
+        argmin_l1_6_index <= ~_t16; // @[SubspaceEncoder.swift:133]
+        argmin_l1_7_value <= _t18 ? distance_14 : distance_15; // @[SubspaceEncoder.swift:133]
+        argmin_l1_7_index <= ~_t18; // @[SubspaceEncoder.swift:133]
+        argmin_l2_0_value <= _t20 ? argmin_l1_0_value : argmin_l1_1_value; // @[SubspaceEncoder.swift:133]
+        argmin_l2_0_index <= {(~_t20), (_t20 ? argmin_l1_0_index : argmin_l1_1_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l2_1_value <= _t22 ? argmin_l1_2_value : argmin_l1_3_value; // @[SubspaceEncoder.swift:133]
+        argmin_l2_1_index <= {(~_t22), (_t22 ? argmin_l1_2_index : argmin_l1_3_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l2_2_value <= _t24 ? argmin_l1_4_value : argmin_l1_5_value; // @[SubspaceEncoder.swift:133]
+        argmin_l2_2_index <= {(~_t24), (_t24 ? argmin_l1_4_index : argmin_l1_5_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l2_3_value <= _t26 ? argmin_l1_6_value : argmin_l1_7_value; // @[SubspaceEncoder.swift:133]
+        argmin_l2_3_index <= {(~_t26), (_t26 ? argmin_l1_6_index : argmin_l1_7_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l3_0_value <= _t28 ? argmin_l2_0_value : argmin_l2_1_value; // @[SubspaceEncoder.swift:133]
+        argmin_l3_0_index <= {(~_t28), (_t28 ? argmin_l2_0_index : argmin_l2_1_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l3_1_value <= _t30 ? argmin_l2_2_value : argmin_l2_3_value; // @[SubspaceEncoder.swift:133]
+        argmin_l3_1_index <= {(~_t30), (_t30 ? argmin_l2_2_index : argmin_l2_3_index)}; // @[SubspaceEncoder.swift:133]
+        argmin_l4_0_value <= _t32 ? argmin_l3_0_value : argmin_l3_1_value; // @[SubspaceEncoder.swift:133]
+        argmin_l4_0_index <= {(~_t32), (_t32 ? argmin_l3_0_index : argmin_l3_1_index)}; // @[SubspaceEncoder.swift:133]
+        if (control_chunk_done && take) best_distance <= argmin_l4_0_value; // @[SubspaceEncoder.swift:141]
+        if (control_chunk_done) best_index <= new_index; // @[SubspaceEncoder.swift:140]
+        if (control_finishing) code_q <= new_index; // @[SubspaceEncoder.swift:140]
     end
 
     // simpleDualPortRAM 'prototypes_0': 32 x UInt<72>; synchronous reads are read-first

@@ -42,46 +42,62 @@ public struct ArgminTree: HardwareModule {
 
     public func build(_ m: ModuleBuilder) {
         let valueType: SignalType = signed ? .signed(width) : .unsigned(width)
-        let indexType = SignalType.unsigned(indexWidth)
         let inValid = m.input("in_valid", .bool)
-        let candidates = (0..<inputs).map { index in
-            ArgminCandidate(value: m.input("in_\(index)", valueType), index: m.constant(index, indexType))
-        }
-        let winner = m.argmin(candidates, levelsPerStage: levelsPerStage, name: "s")
+        let values = (0..<inputs).map { m.input("in_\($0)", valueType) }
+        let winner = m.argmin(values, levelsPerStage: levelsPerStage, name: "s")
         m.output("min_value", valueType) <== winner.value
-        m.output("min_index", indexType) <== winner.index
+        m.output("min_index", .unsigned(indexWidth)) <== winner.index
         m.output("out_valid", .bool) <== m.delayed(inValid, cycles: latency, name: "valid")
     }
 }
 
-/// One contender of an argmin: its value and its index.
-public struct ArgminCandidate: Pipelined {
-    /// The value compared.
+/// The winner of an argmin: the smallest value and its position.
+public struct ArgminResult {
+    /// The smallest value.
     public let value: Signal
-    /// Its index, carried to the result.
+    /// Its position among the values, `max(1, ceil(log2(count)))` bits.
     public let index: Signal
+}
 
-    public init(value: Signal, index: Signal) {
-        self.value = value
-        self.index = index
-    }
+/// A subtree's winner as it moves up the tree: its value and its position
+/// within the subtree (none for a single value).
+private struct Contender: Pipelined {
+    let value: Signal
+    let index: Signal?
 
-    public func map(_ transform: (Signal, String) -> Signal) -> ArgminCandidate {
-        ArgminCandidate(value: transform(value, "value"), index: transform(index, "index"))
+    func map(_ transform: (Signal, String) -> Signal) -> Contender {
+        Contender(value: transform(value, "value"), index: index.map { transform($0, "index") })
     }
 }
 
 extension ModuleBuilder {
-    /// The smallest of `candidates`, the lowest index on a tie, through a
-    /// tree of comparators with a register after every `levelsPerStage`
-    /// levels (named `name_lL_P_field`).
-    public func argmin(_ candidates: [ArgminCandidate], levelsPerStage: Int, name: String,
-                       fileID: String = #fileID, line: Int = #line) -> ArgminCandidate {
-        reduceTree(candidates, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
+    /// The smallest of `values` and its position, the lowest position on a
+    /// tie, through a tree of comparators with a register after every
+    /// `levelsPerStage` levels (named `name_lL_P_field`).
+    ///
+    /// A pair's left subtree is always full (`reduceTree` pairs neighbours,
+    /// only the last item of a level can be short), so the winner's position
+    /// in the pair is the compare's verdict above the subtree's position:
+    /// no multiplexer of constants, which synthesis would turn into a reset
+    /// driven by the compare.
+    public func argmin(_ values: [Signal], levelsPerStage: Int, name: String,
+                       fileID: String = #fileID, line: Int = #line) -> ArgminResult {
+        let leaves = values.map { Contender(value: $0, index: nil) }
+        let winner = reduceTree(leaves, levelsPerStage: levelsPerStage, name: name, fileID: fileID, line: line) { left, right in
             // left <= right: the difference right - left, a bit wider, is not negative.
             let width = left.value.width + 1
             let leftWins = !(right.value.extended(to: width) - left.value.extended(to: width)).bit(width - 1)
-            return ArgminCandidate(value: mux(leftWins, left.value, right.value), index: mux(leftWins, left.index, right.index))
+            let side = (!leftWins).asUnsigned
+            let index: Signal
+            if let leftIndex = left.index {
+                let rightIndex = right.index?.extended(to: leftIndex.width) ?? constant(0, leftIndex.type)
+                index = side.concatenated(mux(leftWins, leftIndex, rightIndex))
+            } else {
+                index = side
+            }
+            return Contender(value: mux(leftWins, left.value, right.value), index: index)
         }
+        let indexWidth = max(1, ceilLog2(values.count))
+        return ArgminResult(value: winner.value, index: winner.index?.extended(to: indexWidth) ?? constant(0, .unsigned(indexWidth)))
     }
 }

@@ -282,37 +282,37 @@ module argmin_tree_inputs64_width16_signed0_stage2 (
     wire [16:0] _t126;
     wire _t127;
     reg  [15:0] s_l2_0_value;
-    reg  [5:0] s_l2_0_index;
+    reg  [1:0] s_l2_0_index;
     reg  [15:0] s_l2_1_value;
-    reg  [5:0] s_l2_1_index;
+    reg  [1:0] s_l2_1_index;
     reg  [15:0] s_l2_2_value;
-    reg  [5:0] s_l2_2_index;
+    reg  [1:0] s_l2_2_index;
     reg  [15:0] s_l2_3_value;
-    reg  [5:0] s_l2_3_index;
+    reg  [1:0] s_l2_3_index;
     reg  [15:0] s_l2_4_value;
-    reg  [5:0] s_l2_4_index;
+    reg  [1:0] s_l2_4_index;
     reg  [15:0] s_l2_5_value;
-    reg  [5:0] s_l2_5_index;
+    reg  [1:0] s_l2_5_index;
     reg  [15:0] s_l2_6_value;
-    reg  [5:0] s_l2_6_index;
+    reg  [1:0] s_l2_6_index;
     reg  [15:0] s_l2_7_value;
-    reg  [5:0] s_l2_7_index;
+    reg  [1:0] s_l2_7_index;
     reg  [15:0] s_l2_8_value;
-    reg  [5:0] s_l2_8_index;
+    reg  [1:0] s_l2_8_index;
     reg  [15:0] s_l2_9_value;
-    reg  [5:0] s_l2_9_index;
+    reg  [1:0] s_l2_9_index;
     reg  [15:0] s_l2_10_value;
-    reg  [5:0] s_l2_10_index;
+    reg  [1:0] s_l2_10_index;
     reg  [15:0] s_l2_11_value;
-    reg  [5:0] s_l2_11_index;
+    reg  [1:0] s_l2_11_index;
     reg  [15:0] s_l2_12_value;
-    reg  [5:0] s_l2_12_index;
+    reg  [1:0] s_l2_12_index;
     reg  [15:0] s_l2_13_value;
-    reg  [5:0] s_l2_13_index;
+    reg  [1:0] s_l2_13_index;
     reg  [15:0] s_l2_14_value;
-    reg  [5:0] s_l2_14_index;
+    reg  [1:0] s_l2_14_index;
     reg  [15:0] s_l2_15_value;
-    reg  [5:0] s_l2_15_index;
+    reg  [1:0] s_l2_15_index;
     wire [16:0] _t128;
     wire _t129;
     wire [15:0] _t130;
@@ -339,205 +339,215 @@ module argmin_tree_inputs64_width16_signed0_stage2 (
     wire [15:0] _t151;
     wire [16:0] _t152;
     wire _t153;
-    wire [16:0] _t154;
-    wire _t155;
-    wire [16:0] _t156;
-    wire _t157;
+    wire [2:0] _t154;
+    wire [16:0] _t155;
+    wire _t156;
+    wire [2:0] _t157;
     wire [16:0] _t158;
     wire _t159;
+    wire [2:0] _t160;
+    wire [16:0] _t161;
+    wire _t162;
+    wire [2:0] _t163;
     reg  [15:0] s_l4_0_value;
-    reg  [5:0] s_l4_0_index;
+    reg  [3:0] s_l4_0_index;
     reg  [15:0] s_l4_1_value;
-    reg  [5:0] s_l4_1_index;
+    reg  [3:0] s_l4_1_index;
     reg  [15:0] s_l4_2_value;
-    reg  [5:0] s_l4_2_index;
+    reg  [3:0] s_l4_2_index;
     reg  [15:0] s_l4_3_value;
-    reg  [5:0] s_l4_3_index;
-    wire [16:0] _t160;
-    wire _t161;
-    wire [15:0] _t162;
-    wire [16:0] _t163;
-    wire _t164;
-    wire [15:0] _t165;
-    wire [16:0] _t166;
-    wire _t167;
+    reg  [3:0] s_l4_3_index;
+    wire [16:0] _t164;
+    wire _t165;
+    wire [15:0] _t166;
+    wire [16:0] _t167;
+    wire _t168;
+    wire [15:0] _t169;
+    wire [16:0] _t170;
+    wire _t171;
+    wire [4:0] _t172;
     reg  [15:0] s_l6_0_value;
     reg  [5:0] s_l6_0_index;
     reg  valid_d1;
     reg  valid_d2;
     reg  valid_d3;
 
-    assign _t0 = {1'b0, in_1} - {1'b0, in_0}; // @[ArgminTree.swift:50]
-    assign _t1 = ~_t0[16]; // @[ArgminTree.swift:50]
-    assign _t2 = _t1 ? in_0 : in_1; // @[ArgminTree.swift:50]
-    assign _t3 = {1'b0, in_3} - {1'b0, in_2}; // @[ArgminTree.swift:50]
-    assign _t4 = ~_t3[16]; // @[ArgminTree.swift:50]
-    assign _t5 = _t4 ? in_2 : in_3; // @[ArgminTree.swift:50]
-    assign _t6 = {1'b0, in_5} - {1'b0, in_4}; // @[ArgminTree.swift:50]
-    assign _t7 = ~_t6[16]; // @[ArgminTree.swift:50]
-    assign _t8 = _t7 ? in_4 : in_5; // @[ArgminTree.swift:50]
-    assign _t9 = {1'b0, in_7} - {1'b0, in_6}; // @[ArgminTree.swift:50]
-    assign _t10 = ~_t9[16]; // @[ArgminTree.swift:50]
-    assign _t11 = _t10 ? in_6 : in_7; // @[ArgminTree.swift:50]
-    assign _t12 = {1'b0, in_9} - {1'b0, in_8}; // @[ArgminTree.swift:50]
-    assign _t13 = ~_t12[16]; // @[ArgminTree.swift:50]
-    assign _t14 = _t13 ? in_8 : in_9; // @[ArgminTree.swift:50]
-    assign _t15 = {1'b0, in_11} - {1'b0, in_10}; // @[ArgminTree.swift:50]
-    assign _t16 = ~_t15[16]; // @[ArgminTree.swift:50]
-    assign _t17 = _t16 ? in_10 : in_11; // @[ArgminTree.swift:50]
-    assign _t18 = {1'b0, in_13} - {1'b0, in_12}; // @[ArgminTree.swift:50]
-    assign _t19 = ~_t18[16]; // @[ArgminTree.swift:50]
-    assign _t20 = _t19 ? in_12 : in_13; // @[ArgminTree.swift:50]
-    assign _t21 = {1'b0, in_15} - {1'b0, in_14}; // @[ArgminTree.swift:50]
-    assign _t22 = ~_t21[16]; // @[ArgminTree.swift:50]
-    assign _t23 = _t22 ? in_14 : in_15; // @[ArgminTree.swift:50]
-    assign _t24 = {1'b0, in_17} - {1'b0, in_16}; // @[ArgminTree.swift:50]
-    assign _t25 = ~_t24[16]; // @[ArgminTree.swift:50]
-    assign _t26 = _t25 ? in_16 : in_17; // @[ArgminTree.swift:50]
-    assign _t27 = {1'b0, in_19} - {1'b0, in_18}; // @[ArgminTree.swift:50]
-    assign _t28 = ~_t27[16]; // @[ArgminTree.swift:50]
-    assign _t29 = _t28 ? in_18 : in_19; // @[ArgminTree.swift:50]
-    assign _t30 = {1'b0, in_21} - {1'b0, in_20}; // @[ArgminTree.swift:50]
-    assign _t31 = ~_t30[16]; // @[ArgminTree.swift:50]
-    assign _t32 = _t31 ? in_20 : in_21; // @[ArgminTree.swift:50]
-    assign _t33 = {1'b0, in_23} - {1'b0, in_22}; // @[ArgminTree.swift:50]
-    assign _t34 = ~_t33[16]; // @[ArgminTree.swift:50]
-    assign _t35 = _t34 ? in_22 : in_23; // @[ArgminTree.swift:50]
-    assign _t36 = {1'b0, in_25} - {1'b0, in_24}; // @[ArgminTree.swift:50]
-    assign _t37 = ~_t36[16]; // @[ArgminTree.swift:50]
-    assign _t38 = _t37 ? in_24 : in_25; // @[ArgminTree.swift:50]
-    assign _t39 = {1'b0, in_27} - {1'b0, in_26}; // @[ArgminTree.swift:50]
-    assign _t40 = ~_t39[16]; // @[ArgminTree.swift:50]
-    assign _t41 = _t40 ? in_26 : in_27; // @[ArgminTree.swift:50]
-    assign _t42 = {1'b0, in_29} - {1'b0, in_28}; // @[ArgminTree.swift:50]
-    assign _t43 = ~_t42[16]; // @[ArgminTree.swift:50]
-    assign _t44 = _t43 ? in_28 : in_29; // @[ArgminTree.swift:50]
-    assign _t45 = {1'b0, in_31} - {1'b0, in_30}; // @[ArgminTree.swift:50]
-    assign _t46 = ~_t45[16]; // @[ArgminTree.swift:50]
-    assign _t47 = _t46 ? in_30 : in_31; // @[ArgminTree.swift:50]
-    assign _t48 = {1'b0, in_33} - {1'b0, in_32}; // @[ArgminTree.swift:50]
-    assign _t49 = ~_t48[16]; // @[ArgminTree.swift:50]
-    assign _t50 = _t49 ? in_32 : in_33; // @[ArgminTree.swift:50]
-    assign _t51 = {1'b0, in_35} - {1'b0, in_34}; // @[ArgminTree.swift:50]
-    assign _t52 = ~_t51[16]; // @[ArgminTree.swift:50]
-    assign _t53 = _t52 ? in_34 : in_35; // @[ArgminTree.swift:50]
-    assign _t54 = {1'b0, in_37} - {1'b0, in_36}; // @[ArgminTree.swift:50]
-    assign _t55 = ~_t54[16]; // @[ArgminTree.swift:50]
-    assign _t56 = _t55 ? in_36 : in_37; // @[ArgminTree.swift:50]
-    assign _t57 = {1'b0, in_39} - {1'b0, in_38}; // @[ArgminTree.swift:50]
-    assign _t58 = ~_t57[16]; // @[ArgminTree.swift:50]
-    assign _t59 = _t58 ? in_38 : in_39; // @[ArgminTree.swift:50]
-    assign _t60 = {1'b0, in_41} - {1'b0, in_40}; // @[ArgminTree.swift:50]
-    assign _t61 = ~_t60[16]; // @[ArgminTree.swift:50]
-    assign _t62 = _t61 ? in_40 : in_41; // @[ArgminTree.swift:50]
-    assign _t63 = {1'b0, in_43} - {1'b0, in_42}; // @[ArgminTree.swift:50]
-    assign _t64 = ~_t63[16]; // @[ArgminTree.swift:50]
-    assign _t65 = _t64 ? in_42 : in_43; // @[ArgminTree.swift:50]
-    assign _t66 = {1'b0, in_45} - {1'b0, in_44}; // @[ArgminTree.swift:50]
-    assign _t67 = ~_t66[16]; // @[ArgminTree.swift:50]
-    assign _t68 = _t67 ? in_44 : in_45; // @[ArgminTree.swift:50]
-    assign _t69 = {1'b0, in_47} - {1'b0, in_46}; // @[ArgminTree.swift:50]
-    assign _t70 = ~_t69[16]; // @[ArgminTree.swift:50]
-    assign _t71 = _t70 ? in_46 : in_47; // @[ArgminTree.swift:50]
-    assign _t72 = {1'b0, in_49} - {1'b0, in_48}; // @[ArgminTree.swift:50]
-    assign _t73 = ~_t72[16]; // @[ArgminTree.swift:50]
-    assign _t74 = _t73 ? in_48 : in_49; // @[ArgminTree.swift:50]
-    assign _t75 = {1'b0, in_51} - {1'b0, in_50}; // @[ArgminTree.swift:50]
-    assign _t76 = ~_t75[16]; // @[ArgminTree.swift:50]
-    assign _t77 = _t76 ? in_50 : in_51; // @[ArgminTree.swift:50]
-    assign _t78 = {1'b0, in_53} - {1'b0, in_52}; // @[ArgminTree.swift:50]
-    assign _t79 = ~_t78[16]; // @[ArgminTree.swift:50]
-    assign _t80 = _t79 ? in_52 : in_53; // @[ArgminTree.swift:50]
-    assign _t81 = {1'b0, in_55} - {1'b0, in_54}; // @[ArgminTree.swift:50]
-    assign _t82 = ~_t81[16]; // @[ArgminTree.swift:50]
-    assign _t83 = _t82 ? in_54 : in_55; // @[ArgminTree.swift:50]
-    assign _t84 = {1'b0, in_57} - {1'b0, in_56}; // @[ArgminTree.swift:50]
-    assign _t85 = ~_t84[16]; // @[ArgminTree.swift:50]
-    assign _t86 = _t85 ? in_56 : in_57; // @[ArgminTree.swift:50]
-    assign _t87 = {1'b0, in_59} - {1'b0, in_58}; // @[ArgminTree.swift:50]
-    assign _t88 = ~_t87[16]; // @[ArgminTree.swift:50]
-    assign _t89 = _t88 ? in_58 : in_59; // @[ArgminTree.swift:50]
-    assign _t90 = {1'b0, in_61} - {1'b0, in_60}; // @[ArgminTree.swift:50]
-    assign _t91 = ~_t90[16]; // @[ArgminTree.swift:50]
-    assign _t92 = _t91 ? in_60 : in_61; // @[ArgminTree.swift:50]
-    assign _t93 = {1'b0, in_63} - {1'b0, in_62}; // @[ArgminTree.swift:50]
-    assign _t94 = ~_t93[16]; // @[ArgminTree.swift:50]
-    assign _t95 = _t94 ? in_62 : in_63; // @[ArgminTree.swift:50]
-    assign _t96 = {1'b0, _t5} - {1'b0, _t2}; // @[ArgminTree.swift:50]
-    assign _t97 = ~_t96[16]; // @[ArgminTree.swift:50]
-    assign _t98 = {1'b0, _t11} - {1'b0, _t8}; // @[ArgminTree.swift:50]
-    assign _t99 = ~_t98[16]; // @[ArgminTree.swift:50]
-    assign _t100 = {1'b0, _t17} - {1'b0, _t14}; // @[ArgminTree.swift:50]
-    assign _t101 = ~_t100[16]; // @[ArgminTree.swift:50]
-    assign _t102 = {1'b0, _t23} - {1'b0, _t20}; // @[ArgminTree.swift:50]
-    assign _t103 = ~_t102[16]; // @[ArgminTree.swift:50]
-    assign _t104 = {1'b0, _t29} - {1'b0, _t26}; // @[ArgminTree.swift:50]
-    assign _t105 = ~_t104[16]; // @[ArgminTree.swift:50]
-    assign _t106 = {1'b0, _t35} - {1'b0, _t32}; // @[ArgminTree.swift:50]
-    assign _t107 = ~_t106[16]; // @[ArgminTree.swift:50]
-    assign _t108 = {1'b0, _t41} - {1'b0, _t38}; // @[ArgminTree.swift:50]
-    assign _t109 = ~_t108[16]; // @[ArgminTree.swift:50]
-    assign _t110 = {1'b0, _t47} - {1'b0, _t44}; // @[ArgminTree.swift:50]
-    assign _t111 = ~_t110[16]; // @[ArgminTree.swift:50]
-    assign _t112 = {1'b0, _t53} - {1'b0, _t50}; // @[ArgminTree.swift:50]
-    assign _t113 = ~_t112[16]; // @[ArgminTree.swift:50]
-    assign _t114 = {1'b0, _t59} - {1'b0, _t56}; // @[ArgminTree.swift:50]
-    assign _t115 = ~_t114[16]; // @[ArgminTree.swift:50]
-    assign _t116 = {1'b0, _t65} - {1'b0, _t62}; // @[ArgminTree.swift:50]
-    assign _t117 = ~_t116[16]; // @[ArgminTree.swift:50]
-    assign _t118 = {1'b0, _t71} - {1'b0, _t68}; // @[ArgminTree.swift:50]
-    assign _t119 = ~_t118[16]; // @[ArgminTree.swift:50]
-    assign _t120 = {1'b0, _t77} - {1'b0, _t74}; // @[ArgminTree.swift:50]
-    assign _t121 = ~_t120[16]; // @[ArgminTree.swift:50]
-    assign _t122 = {1'b0, _t83} - {1'b0, _t80}; // @[ArgminTree.swift:50]
-    assign _t123 = ~_t122[16]; // @[ArgminTree.swift:50]
-    assign _t124 = {1'b0, _t89} - {1'b0, _t86}; // @[ArgminTree.swift:50]
-    assign _t125 = ~_t124[16]; // @[ArgminTree.swift:50]
-    assign _t126 = {1'b0, _t95} - {1'b0, _t92}; // @[ArgminTree.swift:50]
-    assign _t127 = ~_t126[16]; // @[ArgminTree.swift:50]
-    assign _t128 = {1'b0, s_l2_1_value} - {1'b0, s_l2_0_value}; // @[ArgminTree.swift:50]
-    assign _t129 = ~_t128[16]; // @[ArgminTree.swift:50]
-    assign _t130 = _t129 ? s_l2_0_value : s_l2_1_value; // @[ArgminTree.swift:50]
-    assign _t131 = {1'b0, s_l2_3_value} - {1'b0, s_l2_2_value}; // @[ArgminTree.swift:50]
-    assign _t132 = ~_t131[16]; // @[ArgminTree.swift:50]
-    assign _t133 = _t132 ? s_l2_2_value : s_l2_3_value; // @[ArgminTree.swift:50]
-    assign _t134 = {1'b0, s_l2_5_value} - {1'b0, s_l2_4_value}; // @[ArgminTree.swift:50]
-    assign _t135 = ~_t134[16]; // @[ArgminTree.swift:50]
-    assign _t136 = _t135 ? s_l2_4_value : s_l2_5_value; // @[ArgminTree.swift:50]
-    assign _t137 = {1'b0, s_l2_7_value} - {1'b0, s_l2_6_value}; // @[ArgminTree.swift:50]
-    assign _t138 = ~_t137[16]; // @[ArgminTree.swift:50]
-    assign _t139 = _t138 ? s_l2_6_value : s_l2_7_value; // @[ArgminTree.swift:50]
-    assign _t140 = {1'b0, s_l2_9_value} - {1'b0, s_l2_8_value}; // @[ArgminTree.swift:50]
-    assign _t141 = ~_t140[16]; // @[ArgminTree.swift:50]
-    assign _t142 = _t141 ? s_l2_8_value : s_l2_9_value; // @[ArgminTree.swift:50]
-    assign _t143 = {1'b0, s_l2_11_value} - {1'b0, s_l2_10_value}; // @[ArgminTree.swift:50]
-    assign _t144 = ~_t143[16]; // @[ArgminTree.swift:50]
-    assign _t145 = _t144 ? s_l2_10_value : s_l2_11_value; // @[ArgminTree.swift:50]
-    assign _t146 = {1'b0, s_l2_13_value} - {1'b0, s_l2_12_value}; // @[ArgminTree.swift:50]
-    assign _t147 = ~_t146[16]; // @[ArgminTree.swift:50]
-    assign _t148 = _t147 ? s_l2_12_value : s_l2_13_value; // @[ArgminTree.swift:50]
-    assign _t149 = {1'b0, s_l2_15_value} - {1'b0, s_l2_14_value}; // @[ArgminTree.swift:50]
-    assign _t150 = ~_t149[16]; // @[ArgminTree.swift:50]
-    assign _t151 = _t150 ? s_l2_14_value : s_l2_15_value; // @[ArgminTree.swift:50]
-    assign _t152 = {1'b0, _t133} - {1'b0, _t130}; // @[ArgminTree.swift:50]
-    assign _t153 = ~_t152[16]; // @[ArgminTree.swift:50]
-    assign _t154 = {1'b0, _t139} - {1'b0, _t136}; // @[ArgminTree.swift:50]
-    assign _t155 = ~_t154[16]; // @[ArgminTree.swift:50]
-    assign _t156 = {1'b0, _t145} - {1'b0, _t142}; // @[ArgminTree.swift:50]
-    assign _t157 = ~_t156[16]; // @[ArgminTree.swift:50]
-    assign _t158 = {1'b0, _t151} - {1'b0, _t148}; // @[ArgminTree.swift:50]
-    assign _t159 = ~_t158[16]; // @[ArgminTree.swift:50]
-    assign _t160 = {1'b0, s_l4_1_value} - {1'b0, s_l4_0_value}; // @[ArgminTree.swift:50]
-    assign _t161 = ~_t160[16]; // @[ArgminTree.swift:50]
-    assign _t162 = _t161 ? s_l4_0_value : s_l4_1_value; // @[ArgminTree.swift:50]
-    assign _t163 = {1'b0, s_l4_3_value} - {1'b0, s_l4_2_value}; // @[ArgminTree.swift:50]
-    assign _t164 = ~_t163[16]; // @[ArgminTree.swift:50]
-    assign _t165 = _t164 ? s_l4_2_value : s_l4_3_value; // @[ArgminTree.swift:50]
-    assign _t166 = {1'b0, _t165} - {1'b0, _t162}; // @[ArgminTree.swift:50]
-    assign _t167 = ~_t166[16]; // @[ArgminTree.swift:50]
-    assign min_value = s_l6_0_value; // @[ArgminTree.swift:51]
-    assign min_index = s_l6_0_index; // @[ArgminTree.swift:52]
-    assign out_valid = valid_d3; // @[ArgminTree.swift:53]
+    assign _t0 = {1'b0, in_1} - {1'b0, in_0}; // @[ArgminTree.swift:47]
+    assign _t1 = ~_t0[16]; // @[ArgminTree.swift:47]
+    assign _t2 = _t1 ? in_0 : in_1; // @[ArgminTree.swift:47]
+    assign _t3 = {1'b0, in_3} - {1'b0, in_2}; // @[ArgminTree.swift:47]
+    assign _t4 = ~_t3[16]; // @[ArgminTree.swift:47]
+    assign _t5 = _t4 ? in_2 : in_3; // @[ArgminTree.swift:47]
+    assign _t6 = {1'b0, in_5} - {1'b0, in_4}; // @[ArgminTree.swift:47]
+    assign _t7 = ~_t6[16]; // @[ArgminTree.swift:47]
+    assign _t8 = _t7 ? in_4 : in_5; // @[ArgminTree.swift:47]
+    assign _t9 = {1'b0, in_7} - {1'b0, in_6}; // @[ArgminTree.swift:47]
+    assign _t10 = ~_t9[16]; // @[ArgminTree.swift:47]
+    assign _t11 = _t10 ? in_6 : in_7; // @[ArgminTree.swift:47]
+    assign _t12 = {1'b0, in_9} - {1'b0, in_8}; // @[ArgminTree.swift:47]
+    assign _t13 = ~_t12[16]; // @[ArgminTree.swift:47]
+    assign _t14 = _t13 ? in_8 : in_9; // @[ArgminTree.swift:47]
+    assign _t15 = {1'b0, in_11} - {1'b0, in_10}; // @[ArgminTree.swift:47]
+    assign _t16 = ~_t15[16]; // @[ArgminTree.swift:47]
+    assign _t17 = _t16 ? in_10 : in_11; // @[ArgminTree.swift:47]
+    assign _t18 = {1'b0, in_13} - {1'b0, in_12}; // @[ArgminTree.swift:47]
+    assign _t19 = ~_t18[16]; // @[ArgminTree.swift:47]
+    assign _t20 = _t19 ? in_12 : in_13; // @[ArgminTree.swift:47]
+    assign _t21 = {1'b0, in_15} - {1'b0, in_14}; // @[ArgminTree.swift:47]
+    assign _t22 = ~_t21[16]; // @[ArgminTree.swift:47]
+    assign _t23 = _t22 ? in_14 : in_15; // @[ArgminTree.swift:47]
+    assign _t24 = {1'b0, in_17} - {1'b0, in_16}; // @[ArgminTree.swift:47]
+    assign _t25 = ~_t24[16]; // @[ArgminTree.swift:47]
+    assign _t26 = _t25 ? in_16 : in_17; // @[ArgminTree.swift:47]
+    assign _t27 = {1'b0, in_19} - {1'b0, in_18}; // @[ArgminTree.swift:47]
+    assign _t28 = ~_t27[16]; // @[ArgminTree.swift:47]
+    assign _t29 = _t28 ? in_18 : in_19; // @[ArgminTree.swift:47]
+    assign _t30 = {1'b0, in_21} - {1'b0, in_20}; // @[ArgminTree.swift:47]
+    assign _t31 = ~_t30[16]; // @[ArgminTree.swift:47]
+    assign _t32 = _t31 ? in_20 : in_21; // @[ArgminTree.swift:47]
+    assign _t33 = {1'b0, in_23} - {1'b0, in_22}; // @[ArgminTree.swift:47]
+    assign _t34 = ~_t33[16]; // @[ArgminTree.swift:47]
+    assign _t35 = _t34 ? in_22 : in_23; // @[ArgminTree.swift:47]
+    assign _t36 = {1'b0, in_25} - {1'b0, in_24}; // @[ArgminTree.swift:47]
+    assign _t37 = ~_t36[16]; // @[ArgminTree.swift:47]
+    assign _t38 = _t37 ? in_24 : in_25; // @[ArgminTree.swift:47]
+    assign _t39 = {1'b0, in_27} - {1'b0, in_26}; // @[ArgminTree.swift:47]
+    assign _t40 = ~_t39[16]; // @[ArgminTree.swift:47]
+    assign _t41 = _t40 ? in_26 : in_27; // @[ArgminTree.swift:47]
+    assign _t42 = {1'b0, in_29} - {1'b0, in_28}; // @[ArgminTree.swift:47]
+    assign _t43 = ~_t42[16]; // @[ArgminTree.swift:47]
+    assign _t44 = _t43 ? in_28 : in_29; // @[ArgminTree.swift:47]
+    assign _t45 = {1'b0, in_31} - {1'b0, in_30}; // @[ArgminTree.swift:47]
+    assign _t46 = ~_t45[16]; // @[ArgminTree.swift:47]
+    assign _t47 = _t46 ? in_30 : in_31; // @[ArgminTree.swift:47]
+    assign _t48 = {1'b0, in_33} - {1'b0, in_32}; // @[ArgminTree.swift:47]
+    assign _t49 = ~_t48[16]; // @[ArgminTree.swift:47]
+    assign _t50 = _t49 ? in_32 : in_33; // @[ArgminTree.swift:47]
+    assign _t51 = {1'b0, in_35} - {1'b0, in_34}; // @[ArgminTree.swift:47]
+    assign _t52 = ~_t51[16]; // @[ArgminTree.swift:47]
+    assign _t53 = _t52 ? in_34 : in_35; // @[ArgminTree.swift:47]
+    assign _t54 = {1'b0, in_37} - {1'b0, in_36}; // @[ArgminTree.swift:47]
+    assign _t55 = ~_t54[16]; // @[ArgminTree.swift:47]
+    assign _t56 = _t55 ? in_36 : in_37; // @[ArgminTree.swift:47]
+    assign _t57 = {1'b0, in_39} - {1'b0, in_38}; // @[ArgminTree.swift:47]
+    assign _t58 = ~_t57[16]; // @[ArgminTree.swift:47]
+    assign _t59 = _t58 ? in_38 : in_39; // @[ArgminTree.swift:47]
+    assign _t60 = {1'b0, in_41} - {1'b0, in_40}; // @[ArgminTree.swift:47]
+    assign _t61 = ~_t60[16]; // @[ArgminTree.swift:47]
+    assign _t62 = _t61 ? in_40 : in_41; // @[ArgminTree.swift:47]
+    assign _t63 = {1'b0, in_43} - {1'b0, in_42}; // @[ArgminTree.swift:47]
+    assign _t64 = ~_t63[16]; // @[ArgminTree.swift:47]
+    assign _t65 = _t64 ? in_42 : in_43; // @[ArgminTree.swift:47]
+    assign _t66 = {1'b0, in_45} - {1'b0, in_44}; // @[ArgminTree.swift:47]
+    assign _t67 = ~_t66[16]; // @[ArgminTree.swift:47]
+    assign _t68 = _t67 ? in_44 : in_45; // @[ArgminTree.swift:47]
+    assign _t69 = {1'b0, in_47} - {1'b0, in_46}; // @[ArgminTree.swift:47]
+    assign _t70 = ~_t69[16]; // @[ArgminTree.swift:47]
+    assign _t71 = _t70 ? in_46 : in_47; // @[ArgminTree.swift:47]
+    assign _t72 = {1'b0, in_49} - {1'b0, in_48}; // @[ArgminTree.swift:47]
+    assign _t73 = ~_t72[16]; // @[ArgminTree.swift:47]
+    assign _t74 = _t73 ? in_48 : in_49; // @[ArgminTree.swift:47]
+    assign _t75 = {1'b0, in_51} - {1'b0, in_50}; // @[ArgminTree.swift:47]
+    assign _t76 = ~_t75[16]; // @[ArgminTree.swift:47]
+    assign _t77 = _t76 ? in_50 : in_51; // @[ArgminTree.swift:47]
+    assign _t78 = {1'b0, in_53} - {1'b0, in_52}; // @[ArgminTree.swift:47]
+    assign _t79 = ~_t78[16]; // @[ArgminTree.swift:47]
+    assign _t80 = _t79 ? in_52 : in_53; // @[ArgminTree.swift:47]
+    assign _t81 = {1'b0, in_55} - {1'b0, in_54}; // @[ArgminTree.swift:47]
+    assign _t82 = ~_t81[16]; // @[ArgminTree.swift:47]
+    assign _t83 = _t82 ? in_54 : in_55; // @[ArgminTree.swift:47]
+    assign _t84 = {1'b0, in_57} - {1'b0, in_56}; // @[ArgminTree.swift:47]
+    assign _t85 = ~_t84[16]; // @[ArgminTree.swift:47]
+    assign _t86 = _t85 ? in_56 : in_57; // @[ArgminTree.swift:47]
+    assign _t87 = {1'b0, in_59} - {1'b0, in_58}; // @[ArgminTree.swift:47]
+    assign _t88 = ~_t87[16]; // @[ArgminTree.swift:47]
+    assign _t89 = _t88 ? in_58 : in_59; // @[ArgminTree.swift:47]
+    assign _t90 = {1'b0, in_61} - {1'b0, in_60}; // @[ArgminTree.swift:47]
+    assign _t91 = ~_t90[16]; // @[ArgminTree.swift:47]
+    assign _t92 = _t91 ? in_60 : in_61; // @[ArgminTree.swift:47]
+    assign _t93 = {1'b0, in_63} - {1'b0, in_62}; // @[ArgminTree.swift:47]
+    assign _t94 = ~_t93[16]; // @[ArgminTree.swift:47]
+    assign _t95 = _t94 ? in_62 : in_63; // @[ArgminTree.swift:47]
+    assign _t96 = {1'b0, _t5} - {1'b0, _t2}; // @[ArgminTree.swift:47]
+    assign _t97 = ~_t96[16]; // @[ArgminTree.swift:47]
+    assign _t98 = {1'b0, _t11} - {1'b0, _t8}; // @[ArgminTree.swift:47]
+    assign _t99 = ~_t98[16]; // @[ArgminTree.swift:47]
+    assign _t100 = {1'b0, _t17} - {1'b0, _t14}; // @[ArgminTree.swift:47]
+    assign _t101 = ~_t100[16]; // @[ArgminTree.swift:47]
+    assign _t102 = {1'b0, _t23} - {1'b0, _t20}; // @[ArgminTree.swift:47]
+    assign _t103 = ~_t102[16]; // @[ArgminTree.swift:47]
+    assign _t104 = {1'b0, _t29} - {1'b0, _t26}; // @[ArgminTree.swift:47]
+    assign _t105 = ~_t104[16]; // @[ArgminTree.swift:47]
+    assign _t106 = {1'b0, _t35} - {1'b0, _t32}; // @[ArgminTree.swift:47]
+    assign _t107 = ~_t106[16]; // @[ArgminTree.swift:47]
+    assign _t108 = {1'b0, _t41} - {1'b0, _t38}; // @[ArgminTree.swift:47]
+    assign _t109 = ~_t108[16]; // @[ArgminTree.swift:47]
+    assign _t110 = {1'b0, _t47} - {1'b0, _t44}; // @[ArgminTree.swift:47]
+    assign _t111 = ~_t110[16]; // @[ArgminTree.swift:47]
+    assign _t112 = {1'b0, _t53} - {1'b0, _t50}; // @[ArgminTree.swift:47]
+    assign _t113 = ~_t112[16]; // @[ArgminTree.swift:47]
+    assign _t114 = {1'b0, _t59} - {1'b0, _t56}; // @[ArgminTree.swift:47]
+    assign _t115 = ~_t114[16]; // @[ArgminTree.swift:47]
+    assign _t116 = {1'b0, _t65} - {1'b0, _t62}; // @[ArgminTree.swift:47]
+    assign _t117 = ~_t116[16]; // @[ArgminTree.swift:47]
+    assign _t118 = {1'b0, _t71} - {1'b0, _t68}; // @[ArgminTree.swift:47]
+    assign _t119 = ~_t118[16]; // @[ArgminTree.swift:47]
+    assign _t120 = {1'b0, _t77} - {1'b0, _t74}; // @[ArgminTree.swift:47]
+    assign _t121 = ~_t120[16]; // @[ArgminTree.swift:47]
+    assign _t122 = {1'b0, _t83} - {1'b0, _t80}; // @[ArgminTree.swift:47]
+    assign _t123 = ~_t122[16]; // @[ArgminTree.swift:47]
+    assign _t124 = {1'b0, _t89} - {1'b0, _t86}; // @[ArgminTree.swift:47]
+    assign _t125 = ~_t124[16]; // @[ArgminTree.swift:47]
+    assign _t126 = {1'b0, _t95} - {1'b0, _t92}; // @[ArgminTree.swift:47]
+    assign _t127 = ~_t126[16]; // @[ArgminTree.swift:47]
+    assign _t128 = {1'b0, s_l2_1_value} - {1'b0, s_l2_0_value}; // @[ArgminTree.swift:47]
+    assign _t129 = ~_t128[16]; // @[ArgminTree.swift:47]
+    assign _t130 = _t129 ? s_l2_0_value : s_l2_1_value; // @[ArgminTree.swift:47]
+    assign _t131 = {1'b0, s_l2_3_value} - {1'b0, s_l2_2_value}; // @[ArgminTree.swift:47]
+    assign _t132 = ~_t131[16]; // @[ArgminTree.swift:47]
+    assign _t133 = _t132 ? s_l2_2_value : s_l2_3_value; // @[ArgminTree.swift:47]
+    assign _t134 = {1'b0, s_l2_5_value} - {1'b0, s_l2_4_value}; // @[ArgminTree.swift:47]
+    assign _t135 = ~_t134[16]; // @[ArgminTree.swift:47]
+    assign _t136 = _t135 ? s_l2_4_value : s_l2_5_value; // @[ArgminTree.swift:47]
+    assign _t137 = {1'b0, s_l2_7_value} - {1'b0, s_l2_6_value}; // @[ArgminTree.swift:47]
+    assign _t138 = ~_t137[16]; // @[ArgminTree.swift:47]
+    assign _t139 = _t138 ? s_l2_6_value : s_l2_7_value; // @[ArgminTree.swift:47]
+    assign _t140 = {1'b0, s_l2_9_value} - {1'b0, s_l2_8_value}; // @[ArgminTree.swift:47]
+    assign _t141 = ~_t140[16]; // @[ArgminTree.swift:47]
+    assign _t142 = _t141 ? s_l2_8_value : s_l2_9_value; // @[ArgminTree.swift:47]
+    assign _t143 = {1'b0, s_l2_11_value} - {1'b0, s_l2_10_value}; // @[ArgminTree.swift:47]
+    assign _t144 = ~_t143[16]; // @[ArgminTree.swift:47]
+    assign _t145 = _t144 ? s_l2_10_value : s_l2_11_value; // @[ArgminTree.swift:47]
+    assign _t146 = {1'b0, s_l2_13_value} - {1'b0, s_l2_12_value}; // @[ArgminTree.swift:47]
+    assign _t147 = ~_t146[16]; // @[ArgminTree.swift:47]
+    assign _t148 = _t147 ? s_l2_12_value : s_l2_13_value; // @[ArgminTree.swift:47]
+    assign _t149 = {1'b0, s_l2_15_value} - {1'b0, s_l2_14_value}; // @[ArgminTree.swift:47]
+    assign _t150 = ~_t149[16]; // @[ArgminTree.swift:47]
+    assign _t151 = _t150 ? s_l2_14_value : s_l2_15_value; // @[ArgminTree.swift:47]
+    assign _t152 = {1'b0, _t133} - {1'b0, _t130}; // @[ArgminTree.swift:47]
+    assign _t153 = ~_t152[16]; // @[ArgminTree.swift:47]
+    assign _t154 = _t153 ? {(~_t129), (_t129 ? s_l2_0_index : s_l2_1_index)} : {(~_t132), (_t132 ? s_l2_2_index : s_l2_3_index)}; // @[ArgminTree.swift:47]
+    assign _t155 = {1'b0, _t139} - {1'b0, _t136}; // @[ArgminTree.swift:47]
+    assign _t156 = ~_t155[16]; // @[ArgminTree.swift:47]
+    assign _t157 = _t156 ? {(~_t135), (_t135 ? s_l2_4_index : s_l2_5_index)} : {(~_t138), (_t138 ? s_l2_6_index : s_l2_7_index)}; // @[ArgminTree.swift:47]
+    assign _t158 = {1'b0, _t145} - {1'b0, _t142}; // @[ArgminTree.swift:47]
+    assign _t159 = ~_t158[16]; // @[ArgminTree.swift:47]
+    assign _t160 = _t159 ? {(~_t141), (_t141 ? s_l2_8_index : s_l2_9_index)} : {(~_t144), (_t144 ? s_l2_10_index : s_l2_11_index)}; // @[ArgminTree.swift:47]
+    assign _t161 = {1'b0, _t151} - {1'b0, _t148}; // @[ArgminTree.swift:47]
+    assign _t162 = ~_t161[16]; // @[ArgminTree.swift:47]
+    assign _t163 = _t162 ? {(~_t147), (_t147 ? s_l2_12_index : s_l2_13_index)} : {(~_t150), (_t150 ? s_l2_14_index : s_l2_15_index)}; // @[ArgminTree.swift:47]
+    assign _t164 = {1'b0, s_l4_1_value} - {1'b0, s_l4_0_value}; // @[ArgminTree.swift:47]
+    assign _t165 = ~_t164[16]; // @[ArgminTree.swift:47]
+    assign _t166 = _t165 ? s_l4_0_value : s_l4_1_value; // @[ArgminTree.swift:47]
+    assign _t167 = {1'b0, s_l4_3_value} - {1'b0, s_l4_2_value}; // @[ArgminTree.swift:47]
+    assign _t168 = ~_t167[16]; // @[ArgminTree.swift:47]
+    assign _t169 = _t168 ? s_l4_2_value : s_l4_3_value; // @[ArgminTree.swift:47]
+    assign _t170 = {1'b0, _t169} - {1'b0, _t166}; // @[ArgminTree.swift:47]
+    assign _t171 = ~_t170[16]; // @[ArgminTree.swift:47]
+    assign _t172 = _t171 ? {(~_t165), (_t165 ? s_l4_0_index : s_l4_1_index)} : {(~_t168), (_t168 ? s_l4_2_index : s_l4_3_index)}; // @[ArgminTree.swift:47]
+    assign min_value = s_l6_0_value; // @[ArgminTree.swift:48]
+    assign min_index = s_l6_0_index; // @[ArgminTree.swift:49]
+    assign out_valid = valid_d3; // @[ArgminTree.swift:50]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -545,59 +555,59 @@ module argmin_tree_inputs64_width16_signed0_stage2 (
             valid_d2 <= 1'b0;
             valid_d3 <= 1'b0;
         end else begin
-            valid_d1 <= in_valid; // @[ArgminTree.swift:53]
-            valid_d2 <= valid_d1; // @[ArgminTree.swift:53]
-            valid_d3 <= valid_d2; // @[ArgminTree.swift:53]
+            valid_d1 <= in_valid; // @[ArgminTree.swift:50]
+            valid_d2 <= valid_d1; // @[ArgminTree.swift:50]
+            valid_d3 <= valid_d2; // @[ArgminTree.swift:50]
         end
     end
 
     always @(posedge clk) begin
-        s_l2_0_value <= _t97 ? _t2 : _t5; // @[ArgminTree.swift:50]
-        s_l2_0_index <= _t97 ? (_t1 ? 6'h00 : 6'h01) : (_t4 ? 6'h02 : 6'h03); // @[ArgminTree.swift:50]
-        s_l2_1_value <= _t99 ? _t8 : _t11; // @[ArgminTree.swift:50]
-        s_l2_1_index <= _t99 ? (_t7 ? 6'h04 : 6'h05) : (_t10 ? 6'h06 : 6'h07); // @[ArgminTree.swift:50]
-        s_l2_2_value <= _t101 ? _t14 : _t17; // @[ArgminTree.swift:50]
-        s_l2_2_index <= _t101 ? (_t13 ? 6'h08 : 6'h09) : (_t16 ? 6'h0a : 6'h0b); // @[ArgminTree.swift:50]
-        s_l2_3_value <= _t103 ? _t20 : _t23; // @[ArgminTree.swift:50]
-        s_l2_3_index <= _t103 ? (_t19 ? 6'h0c : 6'h0d) : (_t22 ? 6'h0e : 6'h0f); // @[ArgminTree.swift:50]
-        s_l2_4_value <= _t105 ? _t26 : _t29; // @[ArgminTree.swift:50]
-        s_l2_4_index <= _t105 ? (_t25 ? 6'h10 : 6'h11) : (_t28 ? 6'h12 : 6'h13); // @[ArgminTree.swift:50]
-        s_l2_5_value <= _t107 ? _t32 : _t35; // @[ArgminTree.swift:50]
-        s_l2_5_index <= _t107 ? (_t31 ? 6'h14 : 6'h15) : (_t34 ? 6'h16 : 6'h17); // @[ArgminTree.swift:50]
-        s_l2_6_value <= _t109 ? _t38 : _t41; // @[ArgminTree.swift:50]
-        s_l2_6_index <= _t109 ? (_t37 ? 6'h18 : 6'h19) : (_t40 ? 6'h1a : 6'h1b); // @[ArgminTree.swift:50]
-        s_l2_7_value <= _t111 ? _t44 : _t47; // @[ArgminTree.swift:50]
-        s_l2_7_index <= _t111 ? (_t43 ? 6'h1c : 6'h1d) : (_t46 ? 6'h1e : 6'h1f); // @[ArgminTree.swift:50]
-        s_l2_8_value <= _t113 ? _t50 : _t53; // @[ArgminTree.swift:50]
-        s_l2_8_index <= _t113 ? (_t49 ? 6'h20 : 6'h21) : (_t52 ? 6'h22 : 6'h23); // @[ArgminTree.swift:50]
-        s_l2_9_value <= _t115 ? _t56 : _t59; // @[ArgminTree.swift:50]
-        s_l2_9_index <= _t115 ? (_t55 ? 6'h24 : 6'h25) : (_t58 ? 6'h26 : 6'h27); // @[ArgminTree.swift:50]
-        s_l2_10_value <= _t117 ? _t62 : _t65; // @[ArgminTree.swift:50]
-        s_l2_10_index <= _t117 ? (_t61 ? 6'h28 : 6'h29) : (_t64 ? 6'h2a : 6'h2b); // @[ArgminTree.swift:50]
-        s_l2_11_value <= _t119 ? _t68 : _t71; // @[ArgminTree.swift:50]
-        s_l2_11_index <= _t119 ? (_t67 ? 6'h2c : 6'h2d) : (_t70 ? 6'h2e : 6'h2f); // @[ArgminTree.swift:50]
-        s_l2_12_value <= _t121 ? _t74 : _t77; // @[ArgminTree.swift:50]
-        s_l2_12_index <= _t121 ? (_t73 ? 6'h30 : 6'h31) : (_t76 ? 6'h32 : 6'h33); // @[ArgminTree.swift:50]
-        s_l2_13_value <= _t123 ? _t80 : _t83; // @[ArgminTree.swift:50]
-        s_l2_13_index <= _t123 ? (_t79 ? 6'h34 : 6'h35) : (_t82 ? 6'h36 : 6'h37); // @[ArgminTree.swift:50]
-        s_l2_14_value <= _t125 ? _t86 : _t89; // @[ArgminTree.swift:50]
-        s_l2_14_index <= _t125 ? (_t85 ? 6'h38 : 6'h39) : (_t88 ? 6'h3a : 6'h3b); // @[ArgminTree.swift:50]
-        s_l2_15_value <= _t127 ? _t92 : _t95; // @[ArgminTree.swift:50]
-        s_l2_15_index <= _t127 ? (_t91 ? 6'h3c : 6'h3d) : (_t94 ? 6'h3e : 6'h3f); // @[ArgminTree.swift:50]
-        s_l4_0_value <= _t153 ? _t130 : _t133; // @[ArgminTree.swift:50]
-        s_l4_0_index <= _t153 ? (_t129 ? s_l2_0_index : s_l2_1_index) : (_t132 ? s_l2_2_index : s_l2_3_index); // @[ArgminTree.swift:50]
-        s_l4_1_value <= _t155 ? _t136 : _t139; // @[ArgminTree.swift:50]
-        s_l4_1_index <= _t155 ? (_t135 ? s_l2_4_index : s_l2_5_index) : (_t138 ? s_l2_6_index : s_l2_7_index); // @[ArgminTree.swift:50]
-        s_l4_2_value <= _t157 ? _t142 : _t145; // @[ArgminTree.swift:50]
-        s_l4_2_index <= _t157 ? (_t141 ? s_l2_8_index : s_l2_9_index) : (_t144 ? s_l2_10_index : s_l2_11_index); // @[ArgminTree.swift:50]
-        s_l4_3_value <= _t159 ? _t148 : _t151; // @[ArgminTree.swift:50]
-        s_l4_3_index <= _t159 ? (_t147 ? s_l2_12_index : s_l2_13_index) : (_t150 ? s_l2_14_index : s_l2_15_index); // @[ArgminTree.swift:50]
-        s_l6_0_value <= _t167 ? _t162 : _t165; // @[ArgminTree.swift:50]
-        s_l6_0_index <= _t167 ? (_t161 ? s_l4_0_index : s_l4_1_index) : (_t164 ? s_l4_2_index : s_l4_3_index); // @[ArgminTree.swift:50]
+        s_l2_0_value <= _t97 ? _t2 : _t5; // @[ArgminTree.swift:47]
+        s_l2_0_index <= {(~_t97), (_t97 ? (~_t1) : (~_t4))}; // @[ArgminTree.swift:47]
+        s_l2_1_value <= _t99 ? _t8 : _t11; // @[ArgminTree.swift:47]
+        s_l2_1_index <= {(~_t99), (_t99 ? (~_t7) : (~_t10))}; // @[ArgminTree.swift:47]
+        s_l2_2_value <= _t101 ? _t14 : _t17; // @[ArgminTree.swift:47]
+        s_l2_2_index <= {(~_t101), (_t101 ? (~_t13) : (~_t16))}; // @[ArgminTree.swift:47]
+        s_l2_3_value <= _t103 ? _t20 : _t23; // @[ArgminTree.swift:47]
+        s_l2_3_index <= {(~_t103), (_t103 ? (~_t19) : (~_t22))}; // @[ArgminTree.swift:47]
+        s_l2_4_value <= _t105 ? _t26 : _t29; // @[ArgminTree.swift:47]
+        s_l2_4_index <= {(~_t105), (_t105 ? (~_t25) : (~_t28))}; // @[ArgminTree.swift:47]
+        s_l2_5_value <= _t107 ? _t32 : _t35; // @[ArgminTree.swift:47]
+        s_l2_5_index <= {(~_t107), (_t107 ? (~_t31) : (~_t34))}; // @[ArgminTree.swift:47]
+        s_l2_6_value <= _t109 ? _t38 : _t41; // @[ArgminTree.swift:47]
+        s_l2_6_index <= {(~_t109), (_t109 ? (~_t37) : (~_t40))}; // @[ArgminTree.swift:47]
+        s_l2_7_value <= _t111 ? _t44 : _t47; // @[ArgminTree.swift:47]
+        s_l2_7_index <= {(~_t111), (_t111 ? (~_t43) : (~_t46))}; // @[ArgminTree.swift:47]
+        s_l2_8_value <= _t113 ? _t50 : _t53; // @[ArgminTree.swift:47]
+        s_l2_8_index <= {(~_t113), (_t113 ? (~_t49) : (~_t52))}; // @[ArgminTree.swift:47]
+        s_l2_9_value <= _t115 ? _t56 : _t59; // @[ArgminTree.swift:47]
+        s_l2_9_index <= {(~_t115), (_t115 ? (~_t55) : (~_t58))}; // @[ArgminTree.swift:47]
+        s_l2_10_value <= _t117 ? _t62 : _t65; // @[ArgminTree.swift:47]
+        s_l2_10_index <= {(~_t117), (_t117 ? (~_t61) : (~_t64))}; // @[ArgminTree.swift:47]
+        s_l2_11_value <= _t119 ? _t68 : _t71; // @[ArgminTree.swift:47]
+        s_l2_11_index <= {(~_t119), (_t119 ? (~_t67) : (~_t70))}; // @[ArgminTree.swift:47]
+        s_l2_12_value <= _t121 ? _t74 : _t77; // @[ArgminTree.swift:47]
+        s_l2_12_index <= {(~_t121), (_t121 ? (~_t73) : (~_t76))}; // @[ArgminTree.swift:47]
+        s_l2_13_value <= _t123 ? _t80 : _t83; // @[ArgminTree.swift:47]
+        s_l2_13_index <= {(~_t123), (_t123 ? (~_t79) : (~_t82))}; // @[ArgminTree.swift:47]
+        s_l2_14_value <= _t125 ? _t86 : _t89; // @[ArgminTree.swift:47]
+        s_l2_14_index <= {(~_t125), (_t125 ? (~_t85) : (~_t88))}; // @[ArgminTree.swift:47]
+        s_l2_15_value <= _t127 ? _t92 : _t95; // @[ArgminTree.swift:47]
+        s_l2_15_index <= {(~_t127), (_t127 ? (~_t91) : (~_t94))}; // @[ArgminTree.swift:47]
+        s_l4_0_value <= _t153 ? _t130 : _t133; // @[ArgminTree.swift:47]
+        s_l4_0_index <= {(~_t153), _t154}; // @[ArgminTree.swift:47]
+        s_l4_1_value <= _t156 ? _t136 : _t139; // @[ArgminTree.swift:47]
+        s_l4_1_index <= {(~_t156), _t157}; // @[ArgminTree.swift:47]
+        s_l4_2_value <= _t159 ? _t142 : _t145; // @[ArgminTree.swift:47]
+        s_l4_2_index <= {(~_t159), _t160}; // @[ArgminTree.swift:47]
+        s_l4_3_value <= _t162 ? _t148 : _t151; // @[ArgminTree.swift:47]
+        s_l4_3_index <= {(~_t162), _t163}; // @[ArgminTree.swift:47]
+        s_l6_0_value <= _t171 ? _t166 : _t169; // @[ArgminTree.swift:47]
+        s_l6_0_index <= {(~_t171), _t172}; // @[ArgminTree.swift:47]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t0[15:0], _t3[15:0], _t6[15:0], _t9[15:0], _t12[15:0], _t15[15:0], _t18[15:0], _t21[15:0], _t24[15:0], _t27[15:0], _t30[15:0], _t33[15:0], _t36[15:0], _t39[15:0], _t42[15:0], _t45[15:0], _t48[15:0], _t51[15:0], _t54[15:0], _t57[15:0], _t60[15:0], _t63[15:0], _t66[15:0], _t69[15:0], _t72[15:0], _t75[15:0], _t78[15:0], _t81[15:0], _t84[15:0], _t87[15:0], _t90[15:0], _t93[15:0], _t96[15:0], _t98[15:0], _t100[15:0], _t102[15:0], _t104[15:0], _t106[15:0], _t108[15:0], _t110[15:0], _t112[15:0], _t114[15:0], _t116[15:0], _t118[15:0], _t120[15:0], _t122[15:0], _t124[15:0], _t126[15:0], _t128[15:0], _t131[15:0], _t134[15:0], _t137[15:0], _t140[15:0], _t143[15:0], _t146[15:0], _t149[15:0], _t152[15:0], _t154[15:0], _t156[15:0], _t158[15:0], _t160[15:0], _t163[15:0], _t166[15:0], 1'b0};
+    wire _unused_ok = &{1'b0, _t0[15:0], _t3[15:0], _t6[15:0], _t9[15:0], _t12[15:0], _t15[15:0], _t18[15:0], _t21[15:0], _t24[15:0], _t27[15:0], _t30[15:0], _t33[15:0], _t36[15:0], _t39[15:0], _t42[15:0], _t45[15:0], _t48[15:0], _t51[15:0], _t54[15:0], _t57[15:0], _t60[15:0], _t63[15:0], _t66[15:0], _t69[15:0], _t72[15:0], _t75[15:0], _t78[15:0], _t81[15:0], _t84[15:0], _t87[15:0], _t90[15:0], _t93[15:0], _t96[15:0], _t98[15:0], _t100[15:0], _t102[15:0], _t104[15:0], _t106[15:0], _t108[15:0], _t110[15:0], _t112[15:0], _t114[15:0], _t116[15:0], _t118[15:0], _t120[15:0], _t122[15:0], _t124[15:0], _t126[15:0], _t128[15:0], _t131[15:0], _t134[15:0], _t137[15:0], _t140[15:0], _t143[15:0], _t146[15:0], _t149[15:0], _t152[15:0], _t155[15:0], _t158[15:0], _t161[15:0], _t164[15:0], _t167[15:0], _t170[15:0], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -85,25 +85,37 @@ struct DistanceEncoder: Circuit {
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Codes) {
         let c = design.configuration, p = c.parallelism, op = inputs.operation
-        // Stage 1: the reads are in; lanes past Ls count zero (decided a cycle
-        // earlier and registered, off the distance units' path).
-        let reading = m.delayed(op, cycles: InputBuffer.readLatency - 1, name: "reading")
+        // Stage 1: the reads are in; lanes past Ls count zero and prototypes
+        // past Np take no part. Both decided in two steps off the distance
+        // units' path: a cycle before the reads are in, each lane's and each
+        // prototype's number (the chunk's first plus its place) and the
+        // bank's Ls and Np are registered; the compares are registered with
+        // the reads.
+        let decoding = m.delayed(op, cycles: InputBuffer.readLatency - 2, name: "decoding")
+        let reading = m.delayed(decoding, cycles: 1, name: "reading")
         let fetched = m.delayed(reading, cycles: 1, name: "fetched")
-        let ls = perBank(reading.bank, inputs.banks.map(\.ls))
-        let laneWidth = max(1, bitsToRepresent(design.chunksMax * p.lsVec))
-        let firstLane = m.product(reading.chunk, p.lsVec).resized(to: laneWidth)
-        let laneValid = (0..<p.lsVec).map { lane in m.delayed((firstLane + lane) < ls.resized(to: laneWidth), name: "lane_valid_\(lane)") }
+        func positions(_ chunk: Signal, _ lanes: Int, maximum: Int, _ name: String) -> [Signal] {
+            let width = max(1, bitsToRepresent(maximum))
+            let first = m.product(chunk, lanes).resized(to: width)
+            return (0..<lanes).map { m.delayed(first + $0, name: "\(name)_\($0)") }
+        }
+        func count(_ field: KeyPath<EncoderLayer, Signal>, _ name: String) -> Signal {
+            m.delayed(perBank(decoding.bank, inputs.banks.map { $0[keyPath: field] }), name: name)
+        }
+        let ls = count(\.ls, "reading_ls"), np = count(\.np, "reading_np")
+        let lanes = positions(decoding.chunk, p.lsVec, maximum: design.chunksMax * p.lsVec, "lane_number")
+        let laneValid = lanes.enumerated().map { lane, number in
+            m.delayed(number < ls.resized(to: number.width), name: "lane_valid_\(lane)")
+        }
         // Stage 2: partials in.
         let summed = m.delayed(fetched, cycles: DistanceUnit.latency(design), name: "summed")
         // A cycle later the accumulators hold the distances. Prototypes past
-        // Np take no part: decided at stage 1 and registered up to stage 2,
-        // where their accumulators take the largest distance instead.
+        // Np, decided at stage 1 and registered up to stage 2, take the
+        // largest distance in their accumulators instead.
         let accumulated = m.delayed(summed, cycles: 1, name: "accumulated")
-        let np = perBank(reading.bank, inputs.banks.map(\.np))
-        let prototypeWidth = max(1, bitsToRepresent(design.prototypeChunksMax * p.npVec))
-        let firstPrototype = m.product(reading.prototypeChunk, p.npVec).resized(to: prototypeWidth)
-        let exists = (0..<p.npVec).map { q in
-            m.delayed((firstPrototype + q) < np.resized(to: prototypeWidth), cycles: 1 + DistanceUnit.latency(design), name: "exists_\(q)")
+        let prototypes = positions(decoding.prototypeChunk, p.npVec, maximum: design.prototypeChunksMax * p.npVec, "prototype_number")
+        let exists = prototypes.enumerated().map { q, number in
+            m.delayed(number < np.resized(to: number.width), cycles: 1 + DistanceUnit.latency(design), name: "exists_\(q)")
         }
         // After the argmin tree: each prototype chunk's winners.
         let chunkDone = m.delayed(accumulated.valid & accumulated.lastChunk, cycles: design.argminStages, name: "chunk_done_valid")

@@ -118,20 +118,19 @@ struct SubspaceEncoder: Circuit {
         }
         // Stage 2: the distance over the element chunks so far; a cycle later
         // the argmin over the prototype chunk starts from the registers.
-        let indexType = countType(c.parallelism.npVec - 1)
         // A prototype past Np holds the largest distance: it loses to every
         // prototype before it (the lower index wins a tie), and a chunk of
         // them never replaces the running minimum (which needs a smaller
         // distance), so the argmin needs no flags on its compares.
         let largest = m.constant(BitVector(width: distanceType.width, truncating: -1))
-        let candidates = partials.enumerated().map { q, partial -> ArgminCandidate in
+        let distances = partials.enumerated().map { q, partial -> Signal in
             let accumulator = m.register("distance_\(q)", distanceType, reset: nil)
             m.when(control.accumulate) {
                 accumulator <== mux(control.exists[q], mux(control.firstChunk, partial, combine(accumulator, partial)), largest)
             }
-            return ArgminCandidate(value: accumulator, index: m.constant(q, indexType))
+            return accumulator
         }
-        let winner = m.argmin(candidates, levelsPerStage: c.pipelining.argminLevelsPerStage, name: "argmin")
+        let winner = m.argmin(distances, levelsPerStage: c.pipelining.argminLevelsPerStage, name: "argmin")
 
         // The running minimum over prototype chunks; the code when the last one is in.
         let bestDistance = m.register("best_distance", distanceType, reset: nil)
