@@ -68,9 +68,10 @@ private struct RegisteredTiming {
     let periodLessOne, singleCyclePeriod, encodeLessOne, singleEncodeCycle, singleChunk: Signal
     /// The groups less one, and whether there is one group.
     let groupsLessOne, singleGroup: Signal
-    /// A slot's lookup cycles after this one (encode cycles and output
-    /// chunks, less two), and whether its lookup is clear at once (one output chunk).
-    let lookupLeft, lookupClear: Signal
+    /// A slot's lookup cycles after its start's next cycle (encode cycles
+    /// and output chunks, less three: -1 for none), and whether its lookup
+    /// is clear at once (one output chunk).
+    let lookupLeftAfterNext, lookupClear: Signal
 
     init(_ timing: SlotTiming, bank: Int, lookupType: SignalType, _ m: ModuleBuilder) {
         func registered(_ value: Signal, _ name: String) -> Signal { m.delayed(value, name: "bank\(bank)_\(name)") }
@@ -81,8 +82,11 @@ private struct RegisteredTiming {
         singleChunk = registered(timing.chunks == 1, "single_chunk")
         groupsLessOne = registered(timing.groups - 1, "groups_less_one")
         singleGroup = registered(timing.groups == 1, "single_group")
-        lookupLeft = registered((timing.encodeCycles.resized(to: lookupType.width) + timing.outputChunks.resized(to: lookupType.width)) - 2,
-                                "lookup_left_on_start")
+        // Two steps, an adder each (the encode cycles and output chunks hold
+        // from at least four cycles before a swap, see `SlotSequencer.Inputs`).
+        let lookupCycles = registered(timing.encodeCycles.resized(to: lookupType.width) + timing.outputChunks.resized(to: lookupType.width),
+                                      "lookup_cycles")
+        lookupLeftAfterNext = registered(lookupCycles.extended(to: lookupType.width + 1).asSigned - 3, "lookup_left_after_next_on_start")
         lookupClear = registered(timing.outputChunks <= 1, "lookup_clear_on_start")
     }
 }
@@ -111,7 +115,10 @@ struct SlotSequencer: Circuit {
     static let latency = 1
 
     struct Inputs: PortGroup {
-        /// Both banks' timing; a loaded bank's holds from at least a cycle before its swap.
+        /// Both banks' timing; a loaded bank's holds from at least a cycle
+        /// before its swap, its encode cycles and output chunks from at least
+        /// four (they settle three cycles after the load's last register
+        /// beat, the swap comes seven at the earliest).
         let banks: [SlotTiming]
         let active: ActiveBank
         /// Per column slot of the input buffer: it holds a complete column.
@@ -209,11 +216,24 @@ struct SlotSequencer: Circuit {
         // with fewer encode cycles, the start waits. `lookupClear` is the
         // previous lookup's cycles left at or below the active layer's encode
         // cycles: a register set from the bank active in the next cycle
-        // (either bank's compare, side by side, one picked), so the start
-        // does not wait on the layer control's widely read bank register;
-        // `lookupLeftAfter` counts those cycles left after this one down.
-        let lookupLeftAfter = m.register("lookup_left_after", lookupType, reset: 0)
+        // (either bank's flag, one picked), so the start does not wait on the
+        // layer control's widely read bank register. Each bank's flag is
+        // itself a register, its compare made a cycle ahead: with the cycles
+        // left after the next one (`lookupLeftAfterNext`, counted down), or
+        // at a start with the pair of banks' compare registered before it
+        // (a bank's encode cycles settle at least four cycles before its swap).
+        let lookupLeftAfterNext = m.register("lookup_left_after_next", .signed(lookupType.width + 1), reset: -1)
+        func encodeCycles(_ timing: SlotTiming) -> Signal { timing.encodeCycles.extended(to: lookupType.width + 1).asSigned }
         let lookupClear = m.register("lookup_clear", reset: true)
+        let bankLookupClear = (0..<2).map { m.register("bank\($0)_lookup_clear_next", reset: true) }
+        let clearAfterStart = (0..<2).map { bank in
+            registeredTiming.enumerated().map { started, timing in
+                // The cycles left after the start's cycle (the count above
+                // plus one) at or below the encode cycles.
+                m.delayed(timing.lookupLeftAfterNext < encodeCycles(banks[bank]),
+                          name: "bank\(bank)_lookup_clear_after_start_on_bank\(started)")
+            }
+        }
         let nextReady = (perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear).named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
         let slotLeft = m.register("slot_cycles_left", countType(design.periodMax), reset: 0)
@@ -270,11 +290,15 @@ struct SlotSequencer: Circuit {
         // A slot's lookup takes `output chunks` cycles after its encode cycles.
         let nextActive = mux(swap, state.loadBank, active)
         m.when(start) {
-            lookupLeftAfter <== activeTiming(\.lookupLeft)
+            lookupLeftAfterNext <== activeTiming(\.lookupLeftAfterNext)
             lookupClear <== activeTiming(\.lookupClear)
+            for (flag, afterStart) in zip(bankLookupClear, clearAfterStart) { flag <== perBank(active, afterStart) }
         }.otherwise {
-            m.when(lookupLeftAfter != 0) { lookupLeftAfter <== lookupLeftAfter - 1 }
-            lookupClear <== perBank(nextActive, banks.map { lookupLeftAfter <= $0.encodeCycles.resized(to: lookupType.width) })
+            m.when(!lookupLeftAfterNext.bit(lookupLeftAfterNext.width - 1)) { lookupLeftAfterNext <== lookupLeftAfterNext - 1 }
+            lookupClear <== perBank(nextActive, bankLookupClear)
+            for (flag, timing) in zip(bankLookupClear, banks) {
+                flag <== lookupLeftAfterNext <= encodeCycles(timing)
+            }
         }
         m.when(start) {
             inSlot <== true
