@@ -46,7 +46,7 @@
 //   release_0                        output  Bool
 //   release_1                        output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_period_less_one, bank0_single_cycle_period, bank0_encode_cycles_less_one, bank0_single_encode_cycle, bank0_single_chunk, bank0_groups_less_one, bank0_single_group, bank0_lookup_cycles, bank0_lookup_left_after_next_on_start, bank0_lookup_clear_on_start, bank1_period_less_one, bank1_single_cycle_period, bank1_encode_cycles_less_one, bank1_single_encode_cycle, bank1_single_chunk, bank1_groups_less_one, bank1_single_group, bank1_lookup_cycles, bank1_lookup_left_after_next_on_start, bank1_lookup_clear_on_start, bank0_lookup_clear_after_start_on_bank0, bank0_lookup_clear_after_start_on_bank1, bank1_lookup_clear_after_start_on_bank0, bank1_lookup_clear_after_start_on_bank1, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
+//   bank0_period_less_one, bank0_single_cycle_period, bank0_encode_cycles_less_one, bank0_single_encode_cycle, bank0_single_chunk, bank0_groups_less_one, bank0_single_group, bank0_lookup_cycles, bank0_lookup_left_after_next_on_start, bank0_lookup_clear_on_start, bank0_encode_cycles, bank1_period_less_one, bank1_single_cycle_period, bank1_encode_cycles_less_one, bank1_single_encode_cycle, bank1_single_chunk, bank1_groups_less_one, bank1_single_group, bank1_lookup_cycles, bank1_lookup_left_after_next_on_start, bank1_lookup_clear_on_start, bank1_encode_cycles, bank0_lookup_clear_after_start_on_bank0, bank0_lookup_clear_after_start_on_bank1, bank1_lookup_clear_after_start_on_bank0, bank1_lookup_clear_after_start_on_bank1, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
 `default_nettype none
 
 module pqa_slot_sequencer (
@@ -117,6 +117,7 @@ module pqa_slot_sequencer (
     reg  [3:0] bank0_lookup_cycles;
     reg  [4:0] bank0_lookup_left_after_next_on_start;
     reg  bank0_lookup_clear_on_start;
+    reg  [4:0] bank0_encode_cycles;
     reg  [2:0] bank1_period_less_one;
     reg  bank1_single_cycle_period;
     reg  [2:0] bank1_encode_cycles_less_one;
@@ -127,6 +128,7 @@ module pqa_slot_sequencer (
     reg  [3:0] bank1_lookup_cycles;
     reg  [4:0] bank1_lookup_left_after_next_on_start;
     reg  bank1_lookup_clear_on_start;
+    reg  [4:0] bank1_encode_cycles;
     wire _t0;
     reg  next_is_last_group;
     reg  [4:0] groups_after_next;
@@ -138,10 +140,8 @@ module pqa_slot_sequencer (
     reg  lookup_clear;
     reg  bank0_lookup_clear_next;
     reg  bank1_lookup_clear_next;
-    wire [4:0] _t1;
     reg  bank0_lookup_clear_after_start_on_bank0;
     reg  bank0_lookup_clear_after_start_on_bank1;
-    wire [4:0] _t2;
     reg  bank1_lookup_clear_after_start_on_bank0;
     reg  bank1_lookup_clear_after_start_on_bank1;
     wire next_ready;
@@ -153,37 +153,37 @@ module pqa_slot_sequencer (
     wire slot_ends;
     reg  slot_open;
     wire start;
-    wire _t3;
-    wire _t4;
+    wire _t1;
+    wire _t2;
     reg  layer_active;
     reg  last_read_0;
     reg  last_read_1;
     wire [4:0] next_prototype_row_address;
-    wire _t5;
-    wire _t6;
+    wire _t3;
+    wire _t4;
     wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t7;
+    wire [4:0] _t5;
+    wire _t6;
+    wire _t7;
     wire _t8;
-    wire _t9;
-    wire _t10;
-    wire [12:0] _t11;
+    wire [12:0] _t9;
     wire reserve;
     reg  output_popped;
-    wire [4:0] _t12;
+    wire [4:0] _t10;
     reg  [4:0] next_column_beats;
-    wire [4:0] _t13;
+    wire [4:0] _t11;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
     reg  [4:0] column_beats_less_one;
-    wire [4:0] _t14;
-    wire [4:0] _t15;
+    wire [4:0] _t12;
+    wire [4:0] _t13;
     reg  [4:0] reserve_take;
     reg  [4:0] swap_take;
     wire [4:0] credits_reserved;
     wire [5:0] output_slack_swapped;
     wire [5:0] output_slack_popped;
     wire [5:0] output_slack_reserved;
-    wire _t16;
+    wire _t14;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -198,39 +198,37 @@ module pqa_slot_sequencer (
     assign operation_last_prototype_chunk = prototype_chunk == ((bank ? bank_1_prototype_chunks : bank_0_prototype_chunks) - 1'b1); // @[SlotSequencer.swift:35]
     assign operation_first_group = first_group; // @[SlotSequencer.swift:36]
     assign operation_last_group = last_group; // @[SlotSequencer.swift:37]
-    assign in_slot = slot_running; // @[SlotSequencer.swift:153]
-    assign started = start; // @[SlotSequencer.swift:154]
-    assign layer_ends = _t3; // @[SlotSequencer.swift:154]
-    assign release_0 = last_read_0; // @[SlotSequencer.swift:154]
-    assign release_1 = last_read_1; // @[SlotSequencer.swift:154]
-    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:344]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:213]
-    assign _t1 = {{2{1'b0}}, bank_0_encode_cycles}; // @[SlotSequencer.swift:292]
-    assign _t2 = {{2{1'b0}}, bank_1_encode_cycles}; // @[SlotSequencer.swift:292]
-    assign next_ready = ((next_read_slot ? full_1 : full_0) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:237]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:244]
-    assign start = slot_open & next_ready; // @[SlotSequencer.swift:249]
-    assign _t3 = reserve & last_column; // @[SlotSequencer.swift:303]
-    assign _t4 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:303]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:271]
-    assign _t5 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:343]
-    assign _t6 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:303]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:315]
-    assign _t7 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:303]
-    assign _t8 = ~next_read_slot; // @[SlotSequencer.swift:344]
-    assign _t9 = (last_group & encoding) & _t5; // @[SlotSequencer.swift:343]
-    assign _t10 = next_is_last_group & _t0; // @[SlotSequencer.swift:344]
-    assign _t11 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:347]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:364]
-    assign _t12 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:384]
-    assign _t13 = _t12 - 5'h01; // @[SlotSequencer.swift:384]
-    assign _t14 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:382]
-    assign _t15 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:382]
-    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:385]
-    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:388]
-    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:389]
-    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:390]
-    assign _t16 = start ? (_t6 & (~_t3)) : ((((~slot_running) | slot_last_cycle) | _t4) & (active_swap | layer_active)); // @[SlotSequencer.swift:303]
+    assign in_slot = slot_running; // @[SlotSequencer.swift:157]
+    assign started = start; // @[SlotSequencer.swift:158]
+    assign layer_ends = _t1; // @[SlotSequencer.swift:158]
+    assign release_0 = last_read_0; // @[SlotSequencer.swift:158]
+    assign release_1 = last_read_1; // @[SlotSequencer.swift:158]
+    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:347]
+    assign room = ~output_slack[5]; // @[SlotSequencer.swift:217]
+    assign next_ready = ((next_read_slot ? full_1 : full_0) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:240]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:247]
+    assign start = slot_open & next_ready; // @[SlotSequencer.swift:252]
+    assign _t1 = reserve & last_column; // @[SlotSequencer.swift:306]
+    assign _t2 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:306]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:274]
+    assign _t3 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:346]
+    assign _t4 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:306]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:318]
+    assign _t5 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:306]
+    assign _t6 = ~next_read_slot; // @[SlotSequencer.swift:347]
+    assign _t7 = (last_group & encoding) & _t3; // @[SlotSequencer.swift:346]
+    assign _t8 = next_is_last_group & _t0; // @[SlotSequencer.swift:347]
+    assign _t9 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:350]
+    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:367]
+    assign _t10 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:387]
+    assign _t11 = _t10 - 5'h01; // @[SlotSequencer.swift:387]
+    assign _t12 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:385]
+    assign _t13 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:385]
+    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:388]
+    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:391]
+    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:392]
+    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:393]
+    assign _t14 = start ? (_t4 & (~_t1)) : ((((~slot_running) | slot_last_cycle) | _t2) & (active_swap | layer_active)); // @[SlotSequencer.swift:306]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -271,93 +269,95 @@ module pqa_slot_sequencer (
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:303]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:303]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:303]
-            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:273]
-            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:303]
-            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:273]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:303]
-            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:273]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:303]
-            if (start) group <= next_group; // @[SlotSequencer.swift:303]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:303]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:303]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:303]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:323]
-            if (start && next_is_last_group) next_read_slot <= _t8; // @[SlotSequencer.swift:344]
-            if (active_swap) columns_left <= _t11; // @[SlotSequencer.swift:347]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:323]
-            if (start) prototype_address <= _t7; // @[SlotSequencer.swift:303]
-            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:273]
-            if (start) prototype_row_address <= _t7; // @[SlotSequencer.swift:303]
-            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:271]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:323]
-            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:353]
-            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:323]
-            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:353]
-            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:323]
-            if (active_swap) last_column <= _t11 == 13'h0001; // @[SlotSequencer.swift:347]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:323]
-            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:211]
-            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:212]
-            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:292]
-            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:297]
-            lookup_clear <= start ? (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start) : ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:292]
-            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(_t1)); // @[SlotSequencer.swift:292]
-            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(_t2)); // @[SlotSequencer.swift:292]
-            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:303]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:272]
-            if (start) slot_last_cycle <= _t6; // @[SlotSequencer.swift:303]
-            else if (slot_running) slot_last_cycle <= _t4; // @[SlotSequencer.swift:303]
-            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:303]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:286]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:303]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:272]
-            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:344]
-            else if (slot_running) encode_last_cycle <= encoding & _t5; // @[SlotSequencer.swift:272]
-            slot_open <= _t16; // @[SlotSequencer.swift:303]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:306]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:306]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:306]
+            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:276]
+            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:306]
+            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:276]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:306]
+            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:276]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:306]
+            if (start) group <= next_group; // @[SlotSequencer.swift:306]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:306]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:306]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:306]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:326]
+            if (start && next_is_last_group) next_read_slot <= _t6; // @[SlotSequencer.swift:347]
+            if (active_swap) columns_left <= _t9; // @[SlotSequencer.swift:350]
+            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:326]
+            if (start) prototype_address <= _t5; // @[SlotSequencer.swift:306]
+            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:276]
+            if (start) prototype_row_address <= _t5; // @[SlotSequencer.swift:306]
+            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:274]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:326]
+            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:356]
+            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:326]
+            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:356]
+            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:326]
+            if (active_swap) last_column <= _t9 == 13'h0001; // @[SlotSequencer.swift:350]
+            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:326]
+            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:215]
+            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:216]
+            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:295]
+            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:300]
+            lookup_clear <= start ? (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start) : ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:295]
+            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank0_encode_cycles)); // @[SlotSequencer.swift:295]
+            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank1_encode_cycles)); // @[SlotSequencer.swift:295]
+            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:306]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:275]
+            if (start) slot_last_cycle <= _t4; // @[SlotSequencer.swift:306]
+            else if (slot_running) slot_last_cycle <= _t2; // @[SlotSequencer.swift:306]
+            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:306]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:289]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:306]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:275]
+            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:347]
+            else if (slot_running) encode_last_cycle <= encoding & _t3; // @[SlotSequencer.swift:275]
+            slot_open <= _t14; // @[SlotSequencer.swift:306]
             if (active_swap) layer_active <= 1'b1; // @[HardwareHelpers.swift:36]
-            else if (_t3) layer_active <= 1'b0; // @[HardwareHelpers.swift:36]
-            if (start) last_read_0 <= _t10 & _t8; // @[SlotSequencer.swift:344]
-            else if (slot_running) last_read_0 <= _t9 & (~read_slot); // @[SlotSequencer.swift:343]
-            if (start) last_read_1 <= _t10 & next_read_slot; // @[SlotSequencer.swift:344]
-            else if (slot_running) last_read_1 <= _t9 & read_slot; // @[SlotSequencer.swift:343]
-            output_popped <= output_pop; // @[SlotSequencer.swift:364]
-            column_beats <= _t15; // @[SlotSequencer.swift:382]
-            column_beats_less_one <= _t14; // @[SlotSequencer.swift:382]
+            else if (_t1) layer_active <= 1'b0; // @[HardwareHelpers.swift:36]
+            if (start) last_read_0 <= _t8 & _t6; // @[SlotSequencer.swift:347]
+            else if (slot_running) last_read_0 <= _t7 & (~read_slot); // @[SlotSequencer.swift:346]
+            if (start) last_read_1 <= _t8 & next_read_slot; // @[SlotSequencer.swift:347]
+            else if (slot_running) last_read_1 <= _t7 & read_slot; // @[SlotSequencer.swift:346]
+            output_popped <= output_pop; // @[SlotSequencer.swift:367]
+            column_beats <= _t13; // @[SlotSequencer.swift:385]
+            column_beats_less_one <= _t12; // @[SlotSequencer.swift:385]
         end
     end
 
     always @(posedge clk) begin
-        bank0_period_less_one <= bank_0_period - 3'h1; // @[SlotSequencer.swift:77]
-        bank0_single_cycle_period <= bank_0_period == 3'h1; // @[SlotSequencer.swift:77]
-        bank0_encode_cycles_less_one <= bank_0_encode_cycles - 3'h1; // @[SlotSequencer.swift:77]
-        bank0_single_encode_cycle <= bank_0_encode_cycles == 3'h1; // @[SlotSequencer.swift:77]
-        bank0_single_chunk <= bank_0_chunks == 1'b1; // @[SlotSequencer.swift:77]
-        bank0_groups_less_one <= bank_0_groups - 5'h01; // @[SlotSequencer.swift:77]
-        bank0_single_group <= bank_0_groups == 5'h01; // @[SlotSequencer.swift:77]
-        bank0_lookup_cycles <= {1'b0, bank_0_encode_cycles} + {1'b0, bank_0_output_chunks}; // @[SlotSequencer.swift:77]
-        bank0_lookup_left_after_next_on_start <= {1'b0, bank0_lookup_cycles} - 5'h03; // @[SlotSequencer.swift:77]
-        bank0_lookup_clear_on_start <= bank_0_output_chunks <= 3'h1; // @[SlotSequencer.swift:77]
-        bank1_period_less_one <= bank_1_period - 3'h1; // @[SlotSequencer.swift:77]
-        bank1_single_cycle_period <= bank_1_period == 3'h1; // @[SlotSequencer.swift:77]
-        bank1_encode_cycles_less_one <= bank_1_encode_cycles - 3'h1; // @[SlotSequencer.swift:77]
-        bank1_single_encode_cycle <= bank_1_encode_cycles == 3'h1; // @[SlotSequencer.swift:77]
-        bank1_single_chunk <= bank_1_chunks == 1'b1; // @[SlotSequencer.swift:77]
-        bank1_groups_less_one <= bank_1_groups - 5'h01; // @[SlotSequencer.swift:77]
-        bank1_single_group <= bank_1_groups == 5'h01; // @[SlotSequencer.swift:77]
-        bank1_lookup_cycles <= {1'b0, bank_1_encode_cycles} + {1'b0, bank_1_output_chunks}; // @[SlotSequencer.swift:77]
-        bank1_lookup_left_after_next_on_start <= {1'b0, bank1_lookup_cycles} - 5'h03; // @[SlotSequencer.swift:77]
-        bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:77]
-        bank0_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(_t1); // @[SlotSequencer.swift:233]
-        bank0_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(_t1); // @[SlotSequencer.swift:233]
-        bank1_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(_t2); // @[SlotSequencer.swift:233]
-        bank1_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(_t2); // @[SlotSequencer.swift:233]
-        next_column_beats <= _t12; // @[SlotSequencer.swift:384]
-        next_column_beats_less_one <= _t13; // @[SlotSequencer.swift:384]
-        reserve_take <= output_pop ? _t14 : _t15; // @[SlotSequencer.swift:382]
-        swap_take <= output_pop ? _t13 : _t12; // @[SlotSequencer.swift:384]
+        bank0_period_less_one <= bank_0_period - 3'h1; // @[SlotSequencer.swift:80]
+        bank0_single_cycle_period <= bank_0_period == 3'h1; // @[SlotSequencer.swift:80]
+        bank0_encode_cycles_less_one <= bank_0_encode_cycles - 3'h1; // @[SlotSequencer.swift:80]
+        bank0_single_encode_cycle <= bank_0_encode_cycles == 3'h1; // @[SlotSequencer.swift:80]
+        bank0_single_chunk <= bank_0_chunks == 1'b1; // @[SlotSequencer.swift:80]
+        bank0_groups_less_one <= bank_0_groups - 5'h01; // @[SlotSequencer.swift:80]
+        bank0_single_group <= bank_0_groups == 5'h01; // @[SlotSequencer.swift:80]
+        bank0_lookup_cycles <= {1'b0, bank_0_encode_cycles} + {1'b0, bank_0_output_chunks}; // @[SlotSequencer.swift:80]
+        bank0_lookup_left_after_next_on_start <= {1'b0, bank0_lookup_cycles} - 5'h03; // @[SlotSequencer.swift:80]
+        bank0_lookup_clear_on_start <= bank_0_output_chunks <= 3'h1; // @[SlotSequencer.swift:80]
+        bank0_encode_cycles <= {{2{1'b0}}, bank_0_encode_cycles}; // @[SlotSequencer.swift:80]
+        bank1_period_less_one <= bank_1_period - 3'h1; // @[SlotSequencer.swift:80]
+        bank1_single_cycle_period <= bank_1_period == 3'h1; // @[SlotSequencer.swift:80]
+        bank1_encode_cycles_less_one <= bank_1_encode_cycles - 3'h1; // @[SlotSequencer.swift:80]
+        bank1_single_encode_cycle <= bank_1_encode_cycles == 3'h1; // @[SlotSequencer.swift:80]
+        bank1_single_chunk <= bank_1_chunks == 1'b1; // @[SlotSequencer.swift:80]
+        bank1_groups_less_one <= bank_1_groups - 5'h01; // @[SlotSequencer.swift:80]
+        bank1_single_group <= bank_1_groups == 5'h01; // @[SlotSequencer.swift:80]
+        bank1_lookup_cycles <= {1'b0, bank_1_encode_cycles} + {1'b0, bank_1_output_chunks}; // @[SlotSequencer.swift:80]
+        bank1_lookup_left_after_next_on_start <= {1'b0, bank1_lookup_cycles} - 5'h03; // @[SlotSequencer.swift:80]
+        bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:80]
+        bank1_encode_cycles <= {{2{1'b0}}, bank_1_encode_cycles}; // @[SlotSequencer.swift:80]
+        bank0_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:236]
+        bank0_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:236]
+        bank1_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:236]
+        bank1_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:236]
+        next_column_beats <= _t10; // @[SlotSequencer.swift:387]
+        next_column_beats_less_one <= _t11; // @[SlotSequencer.swift:387]
+        reserve_take <= output_pop ? _t12 : _t13; // @[SlotSequencer.swift:385]
+        swap_take <= output_pop ? _t11 : _t10; // @[SlotSequencer.swift:387]
     end
 endmodule
 

@@ -72,6 +72,9 @@ private struct RegisteredTiming {
     /// and output chunks, less three: -1 for none), and whether its lookup
     /// is clear at once (one output chunk).
     let lookupLeftAfterNext, lookupClear: Signal
+    /// The encode cycles, signed as the count above (its compares read
+    /// them, so no path runs from the layer control into them).
+    let encodeCycles: Signal
 
     init(_ timing: SlotTiming, bank: Int, lookupType: SignalType, _ m: ModuleBuilder) {
         func registered(_ value: Signal, _ name: String) -> Signal { m.delayed(value, name: "bank\(bank)_\(name)") }
@@ -88,6 +91,7 @@ private struct RegisteredTiming {
                                       "lookup_cycles")
         lookupLeftAfterNext = registered(lookupCycles.extended(to: lookupType.width + 1).asSigned - 3, "lookup_left_after_next_on_start")
         lookupClear = registered(timing.outputChunks <= 1, "lookup_clear_on_start")
+        encodeCycles = registered(timing.encodeCycles.extended(to: lookupType.width + 1).asSigned, "encode_cycles")
     }
 }
 
@@ -223,14 +227,13 @@ struct SlotSequencer: Circuit {
         // at a start with the pair of banks' compare registered before it
         // (a bank's encode cycles settle at least four cycles before its swap).
         let lookupLeftAfterNext = m.register("lookup_left_after_next", .signed(lookupType.width + 1), reset: -1)
-        func encodeCycles(_ timing: SlotTiming) -> Signal { timing.encodeCycles.extended(to: lookupType.width + 1).asSigned }
         let lookupClear = m.register("lookup_clear", reset: true)
         let bankLookupClear = (0..<2).map { m.register("bank\($0)_lookup_clear_next", reset: true) }
         let clearAfterStart = (0..<2).map { bank in
             registeredTiming.enumerated().map { started, timing in
                 // The cycles left after the start's cycle (the count above
                 // plus one) at or below the encode cycles.
-                m.delayed(timing.lookupLeftAfterNext < encodeCycles(banks[bank]),
+                m.delayed(timing.lookupLeftAfterNext < registeredTiming[bank].encodeCycles,
                           name: "bank\(bank)_lookup_clear_after_start_on_bank\(started)")
             }
         }
@@ -296,8 +299,8 @@ struct SlotSequencer: Circuit {
         }.otherwise {
             m.when(!lookupLeftAfterNext.bit(lookupLeftAfterNext.width - 1)) { lookupLeftAfterNext <== lookupLeftAfterNext - 1 }
             lookupClear <== perBank(nextActive, bankLookupClear)
-            for (flag, timing) in zip(bankLookupClear, banks) {
-                flag <== lookupLeftAfterNext <= encodeCycles(timing)
+            for (flag, timing) in zip(bankLookupClear, registeredTiming) {
+                flag <== lookupLeftAfterNext <= timing.encodeCycles
             }
         }
         m.when(start) {
