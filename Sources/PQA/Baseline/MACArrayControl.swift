@@ -84,8 +84,8 @@ struct MACArrayControl: Circuit {
         let d = layerRegister(.d), cout = layerRegister(.cout), columns = layerRegister(.columns)
         let multiplier = layerRegister(.multiplier), shift = layerRegister(.shift), relu = layerRegister(.relu)
         // The chunk counts are written with their registers (`derived`), two cycles after the beat.
-        let inChunks = port.derived(from: MACRegister.d.rawValue, name: "in_chunks",
-                                    counting: ThresholdCount.ceilDivision(by: p.inVec, maximum: design.inChunksMax), m)
+        let inChunkStarts = ThresholdCount.ceilDivision(by: p.inVec, maximum: design.inChunksMax)
+        let inChunks = port.derived(from: MACRegister.d.rawValue, name: "in_chunks", counting: inChunkStarts, m)
         let outputChunks = port.derived(from: MACRegister.cout.rawValue, name: "output_chunks",
                                         counting: ThresholdCount.ceilDivision(by: p.outVec, maximum: design.outputChunksMax), m)
         let banks = (0..<2).map { bank in
@@ -98,8 +98,7 @@ struct MACArrayControl: Circuit {
         // Weights: a row of `in chunks` beats per output channel, counted as
         // rows (no product: `ExpectedBeats.rows`); bias: one beat per output chunk.
         func loading(_ field: KeyPath<MACLayerBank, Signal>) -> [Signal] { banks.map { $0[keyPath: field] } }
-        let rowLength = port.rowLength(from: MACRegister.d.rawValue, name: "in_chunks",
-                                       counting: ThresholdCount.ceilDivision(by: p.inVec, maximum: design.inChunksMax), m)
+        let rowLength = port.rowLength(from: MACRegister.d.rawValue, name: "in_chunks", counting: inChunkStarts, m)
         port.finish(m, expectedBeats: [.rows(loading(\.cout), maximumRows: maxima.cout, length: rowLength),
                                        .total(loading(\.outputChunks), maximum: design.outputChunksMax)])
         outputs.error <== port.error

@@ -176,12 +176,12 @@ struct LayerControl: Circuit {
             encoderBeats = .total(treeGroups, maximum: design.treeGrouping.beats(spreading: maxima.ns))
         } else {
             let prototypeStarts = design.prototypeGrouping.beatStarts(chunks: design.prototypeChunksMax)
-            let prototypeGroups = port.rowLength(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
-            encoderBeats = rows("prototypes", { ($0.chunks, $0.ns) }, maximum: design.chunksMax * maxima.ns, length: prototypeGroups)
+            let prototypeRow = port.rowLength(from: LayerRegister.np.rawValue, name: "prototype_beat_groups", counting: prototypeStarts, m)
+            encoderBeats = rows("prototypes", { ($0.chunks, $0.ns) }, maximum: design.chunksMax * maxima.ns, length: prototypeRow)
         }
         let tableStarts = design.tableGrouping.beatStarts(chunks: design.groupsMax)
-        let tableGroups = port.rowLength(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
-        let tableBeats = rows("table", { ($0.np, $0.outputChunks) }, maximum: maxima.np * design.outputChunksMax, length: tableGroups)
+        let tableRow = port.rowLength(from: LayerRegister.ns.rawValue, name: "table_beat_groups", counting: tableStarts, m)
+        let tableBeats = rows("table", { ($0.np, $0.outputChunks) }, maximum: maxima.np * design.outputChunksMax, length: tableRow)
         let biasBeats = ExpectedBeats.total(banks.map(\.outputChunks), maximum: design.outputChunksMax)
         return [encoderBeats, tableBeats, biasBeats]
     }
