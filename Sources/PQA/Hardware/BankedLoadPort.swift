@@ -278,6 +278,8 @@ struct BankedLoadPort {
     /// them zero (every row has a beat). Written like `derived`, but into one
     /// register for both banks, whichever the beat writes: a load that
     /// passes its checks wrote the register, so the commit reads its own.
+    /// "Is one" is a count of its own (one threshold), not a compare of
+    /// "less one" with zero, so the row's end reads a register directly.
     func rowLength(from address: Int, name: String, counting thresholds: [Int], _ m: ModuleBuilder) -> RowLength {
         precondition(thresholds.first == 0, "a row's beat thresholds start at zero")
         guard thresholds.count > 1 else { return RowLength(lessOne: m.constant(0, .unsigned(1)), isOne: m.constant(true)) }
