@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   code_0, code_1, code_2, code_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
+//   table_address_0, table_address_1, table_address_2, table_address_3, bias_address, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
 `default_nettype none
 
 module pqa_lookup (
@@ -94,10 +94,13 @@ module pqa_lookup (
     reg  [4:0] group;
     reg  first_group;
     reg  last_group;
-    reg  [3:0] code_0;
-    reg  [3:0] code_1;
-    reg  [3:0] code_2;
-    reg  [3:0] code_3;
+    reg  last_chunk;
+    reg  [2:0] chunks_after;
+    reg  [10:0] table_address_0;
+    reg  [10:0] table_address_1;
+    reg  [10:0] table_address_2;
+    reg  [10:0] table_address_3;
+    reg  [2:0] bias_address;
     reg  subspace_valid_0;
     reg  subspace_valid_1;
     reg  subspace_valid_2;
@@ -105,42 +108,36 @@ module pqa_lookup (
     wire [7:0] _t0;
     wire [6:0] _t1;
     wire [6:0] _t2;
-    wire last_chunk;
     wire next_subspace_valid_0;
     wire next_subspace_valid_1;
     wire next_subspace_valid_2;
     wire next_subspace_valid_3;
-    wire _t3;
+    wire [2:0] _t3;
     wire [10:0] _t4;
+    wire [10:0] _t5;
+    wire [13:0] _t6;
+    wire [13:0] _t7;
+    wire [13:0] _t8;
+    wire [13:0] _t9;
+    wire _t10;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t5;
+    wire _t11;
     reg  table_write_enable_0_0_q;
-    wire [127:0] _t6;
-    wire [10:0] _t7;
-    wire [13:0] _t8;
-    wire [10:0] _t9;
-    wire [10:0] table_address_0;
+    wire [127:0] _t12;
     reg  [10:0] entries_0_address_q;
     reg  entries_0_enable_q;
     reg  table_write_enable_0_1_q;
-    wire [127:0] _t10;
-    wire [13:0] _t11;
-    wire [10:0] table_address_1;
+    wire [127:0] _t13;
     reg  [10:0] entries_1_address_q;
     reg  entries_1_enable_q;
-    wire _t12;
+    wire _t14;
     reg  table_write_enable_0_2_q;
-    wire [13:0] _t13;
-    wire [10:0] table_address_2;
     reg  [10:0] entries_2_address_q;
     reg  entries_2_enable_q;
     reg  table_write_enable_0_3_q;
-    wire [13:0] _t14;
-    wire [10:0] table_address_3;
     reg  [10:0] entries_3_address_q;
     reg  entries_3_enable_q;
-    wire [2:0] bias_address;
     reg  [2:0] bias_word_address_q;
     reg  bias_word_enable_q;
     reg  [255:0] bias_word_word;
@@ -199,31 +196,25 @@ module pqa_lookup (
     assign entries_subspace_valid_2 = read_subspace_valid_2_d3; // @[Lookup.swift:44]
     assign entries_subspace_valid_3 = read_subspace_valid_3_d3; // @[Lookup.swift:44]
     assign entries_bias = bias_word; // @[Lookup.swift:45]
-    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:120]
-    assign _t1 = _t0[6:0]; // @[Lookup.swift:120]
-    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:120]
-    assign last_chunk = chunk == ((bank ? output_chunks_1 : output_chunks_0) - 3'h1); // @[Lookup.swift:117]
-    assign next_subspace_valid_0 = codes_valid ? (_t1 < _t2) : subspace_valid_0; // @[Lookup.swift:120]
-    assign next_subspace_valid_1 = codes_valid ? ((_t1 + 7'h01) < _t2) : subspace_valid_1; // @[Lookup.swift:120]
-    assign next_subspace_valid_2 = codes_valid ? ((_t1 + 7'h02) < _t2) : subspace_valid_2; // @[Lookup.swift:120]
-    assign next_subspace_valid_3 = codes_valid ? ((_t1 + 7'h03) < _t2) : subspace_valid_3; // @[Lookup.swift:120]
-    assign _t3 = active & last_chunk; // @[Lookup.swift:123]
-    assign _t4 = {1'b0, ({{5{1'b0}}, group} << 4)}; // @[Lookup.swift:158]
-    assign _t5 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t6 = table_write_data_q[127:0]; // @[Lookup.swift:151]
-    assign _t7 = bank ? 11'h400 : 11'h000; // @[Lookup.swift:158]
-    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_0})} << 2; // @[Lookup.swift:158]
-    assign _t9 = {{8{1'b0}}, chunk}; // @[Lookup.swift:158]
-    assign table_address_0 = (_t7 + _t8[10:0]) + _t9; // @[Lookup.swift:158]
-    assign _t10 = table_write_data_q[255:128]; // @[Lookup.swift:151]
-    assign _t11 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_1})} << 2; // @[Lookup.swift:158]
-    assign table_address_1 = (_t7 + _t11[10:0]) + _t9; // @[Lookup.swift:158]
-    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
-    assign _t13 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_2})} << 2; // @[Lookup.swift:158]
-    assign table_address_2 = (_t7 + _t13[10:0]) + _t9; // @[Lookup.swift:158]
-    assign _t14 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, code_3})} << 2; // @[Lookup.swift:158]
-    assign table_address_3 = (_t7 + _t14[10:0]) + _t9; // @[Lookup.swift:158]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:170]
+    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:132]
+    assign _t1 = _t0[6:0]; // @[Lookup.swift:132]
+    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:132]
+    assign next_subspace_valid_0 = codes_valid ? (_t1 < _t2) : subspace_valid_0; // @[Lookup.swift:132]
+    assign next_subspace_valid_1 = codes_valid ? ((_t1 + 7'h01) < _t2) : subspace_valid_1; // @[Lookup.swift:132]
+    assign next_subspace_valid_2 = codes_valid ? ((_t1 + 7'h02) < _t2) : subspace_valid_2; // @[Lookup.swift:132]
+    assign next_subspace_valid_3 = codes_valid ? ((_t1 + 7'h03) < _t2) : subspace_valid_3; // @[Lookup.swift:132]
+    assign _t3 = codes_bank ? output_chunks_1 : output_chunks_0; // @[Lookup.swift:135]
+    assign _t4 = {1'b0, ({{5{1'b0}}, codes_group} << 4)}; // @[Lookup.swift:135]
+    assign _t5 = codes_bank ? 11'h400 : 11'h000; // @[Lookup.swift:135]
+    assign _t6 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_0})} << 2; // @[Lookup.swift:135]
+    assign _t7 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_1})} << 2; // @[Lookup.swift:135]
+    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_2})} << 2; // @[Lookup.swift:135]
+    assign _t9 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:135]
+    assign _t10 = active & last_chunk; // @[Lookup.swift:135]
+    assign _t11 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
+    assign _t12 = table_write_data_q[127:0]; // @[Lookup.swift:171]
+    assign _t13 = table_write_data_q[255:128]; // @[Lookup.swift:171]
+    assign _t14 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -233,6 +224,8 @@ module pqa_lookup (
             group <= 5'h00;
             first_group <= 1'b0;
             last_group <= 1'b0;
+            last_chunk <= 1'b0;
+            chunks_after <= 3'h0;
             table_write_enable_0_0_q <= 1'b0;
             entries_0_enable_q <= 1'b0;
             table_write_enable_0_1_q <= 1'b0;
@@ -246,83 +239,93 @@ module pqa_lookup (
             read_valid_d2 <= 1'b0;
             read_valid_d3 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:123]
-            else if (_t3) active <= 1'b0; // @[Lookup.swift:123]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:123]
-            else if (!_t3 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:123]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:123]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:123]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:123]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:123]
-            table_write_enable_0_0_q <= _t5; // @[LoadPortGroups.swift:100]
-            entries_0_enable_q <= active; // @[Lookup.swift:159]
-            table_write_enable_0_1_q <= _t5; // @[LoadPortGroups.swift:100]
-            entries_1_enable_q <= active; // @[Lookup.swift:159]
-            table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
-            entries_2_enable_q <= active; // @[Lookup.swift:159]
-            table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
-            entries_3_enable_q <= active; // @[Lookup.swift:159]
-            bias_word_enable_q <= active; // @[Lookup.swift:171]
-            read_valid_d1 <= active; // @[Lookup.swift:177]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:177]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:177]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:135]
+            else if (_t10) active <= 1'b0; // @[Lookup.swift:135]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:135]
+            else if (!_t10 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:135]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:135]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:135]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:135]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:135]
+            if (codes_valid) last_chunk <= _t3 == 3'h1; // @[Lookup.swift:135]
+            else if (!_t10 && active) last_chunk <= chunks_after == 3'h1; // @[Lookup.swift:135]
+            if (codes_valid) chunks_after <= _t3 - 3'h1; // @[Lookup.swift:135]
+            else if (!_t10 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:135]
+            table_write_enable_0_0_q <= _t11; // @[LoadPortGroups.swift:100]
+            entries_0_enable_q <= active; // @[Lookup.swift:176]
+            table_write_enable_0_1_q <= _t11; // @[LoadPortGroups.swift:100]
+            entries_1_enable_q <= active; // @[Lookup.swift:176]
+            table_write_enable_0_2_q <= _t14; // @[LoadPortGroups.swift:100]
+            entries_2_enable_q <= active; // @[Lookup.swift:176]
+            table_write_enable_0_3_q <= _t14; // @[LoadPortGroups.swift:100]
+            entries_3_enable_q <= active; // @[Lookup.swift:176]
+            bias_word_enable_q <= active; // @[Lookup.swift:187]
+            read_valid_d1 <= active; // @[Lookup.swift:193]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:193]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:193]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) code_0 <= codes_code_0; // @[Lookup.swift:123]
-        if (codes_valid) code_1 <= codes_code_1; // @[Lookup.swift:123]
-        if (codes_valid) code_2 <= codes_code_2; // @[Lookup.swift:123]
-        if (codes_valid) code_3 <= codes_code_3; // @[Lookup.swift:123]
-        subspace_valid_0 <= next_subspace_valid_0; // @[Lookup.swift:120]
-        subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:120]
-        subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:120]
-        subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:120]
+        if (codes_valid) table_address_0 <= _t5 + _t6[10:0]; // @[Lookup.swift:135]
+        else if (!_t10 && active) table_address_0 <= table_address_0 + 11'h001; // @[Lookup.swift:135]
+        if (codes_valid) table_address_1 <= _t5 + _t7[10:0]; // @[Lookup.swift:135]
+        else if (!_t10 && active) table_address_1 <= table_address_1 + 11'h001; // @[Lookup.swift:135]
+        if (codes_valid) table_address_2 <= _t5 + _t8[10:0]; // @[Lookup.swift:135]
+        else if (!_t10 && active) table_address_2 <= table_address_2 + 11'h001; // @[Lookup.swift:135]
+        if (codes_valid) table_address_3 <= _t5 + _t9[10:0]; // @[Lookup.swift:135]
+        else if (!_t10 && active) table_address_3 <= table_address_3 + 11'h001; // @[Lookup.swift:135]
+        if (codes_valid) bias_address <= codes_bank ? 3'h4 : 3'h0; // @[Lookup.swift:135]
+        else if (!_t10 && active) bias_address <= bias_address + 3'h1; // @[Lookup.swift:135]
+        subspace_valid_0 <= next_subspace_valid_0; // @[Lookup.swift:132]
+        subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:132]
+        subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:132]
+        subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:132]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:158]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:158]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:158]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:158]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:170]
-        bias_word <= bias_word_word; // @[Lookup.swift:171]
-        read_bank_d1 <= bank; // @[Lookup.swift:177]
-        read_group_d1 <= group; // @[Lookup.swift:177]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:177]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:177]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:177]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:117]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:177]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:177]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:177]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:177]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:177]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:177]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:177]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:177]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:177]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:177]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:177]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:177]
-        read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:120]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:179]
-        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:179]
-        read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:120]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:179]
-        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:179]
-        read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:120]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:179]
-        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:179]
-        read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:120]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:179]
-        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:179]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:176]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:176]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:176]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:176]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:187]
+        bias_word <= bias_word_word; // @[Lookup.swift:187]
+        read_bank_d1 <= bank; // @[Lookup.swift:193]
+        read_group_d1 <= group; // @[Lookup.swift:193]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:193]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:193]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:193]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:193]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:193]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:193]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:193]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:193]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:193]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:193]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:193]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:193]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:193]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:193]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:193]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:193]
+        read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:132]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:195]
+        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:195]
+        read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:132]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:195]
+        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:195]
+        read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:132]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:195]
+        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:195]
+        read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:132]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:195]
+        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:195]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_0;
-    wire [134:0] table_0_write_data = {7'b0, _t6};
+    wire [134:0] table_0_write_data = {7'b0, _t12};
     wire [134:0] table_0_read_data;
     genvar table_0_tile;
     generate
@@ -356,16 +359,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t6; // @[Lookup.swift:151]
+            table_0[table_write_address_q] <= _t12; // @[Lookup.swift:171]
         end
     end
     always @(posedge clk) begin
         if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:159]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:159]
+        entries_0 <= entries_0_word; // @[Lookup.swift:176]
     end
 `endif
 
@@ -373,7 +376,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_1;
-    wire [134:0] table_1_write_data = {7'b0, _t10};
+    wire [134:0] table_1_write_data = {7'b0, _t13};
     wire [134:0] table_1_read_data;
     genvar table_1_tile;
     generate
@@ -407,16 +410,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t10; // @[Lookup.swift:151]
+            table_1[table_write_address_q] <= _t13; // @[Lookup.swift:171]
         end
     end
     always @(posedge clk) begin
         if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:159]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:159]
+        entries_1 <= entries_1_word; // @[Lookup.swift:176]
     end
 `endif
 
@@ -424,7 +427,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_2;
-    wire [134:0] table_2_write_data = {7'b0, _t6};
+    wire [134:0] table_2_write_data = {7'b0, _t12};
     wire [134:0] table_2_read_data;
     genvar table_2_tile;
     generate
@@ -458,16 +461,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t6; // @[Lookup.swift:151]
+            table_2[table_write_address_q] <= _t12; // @[Lookup.swift:171]
         end
     end
     always @(posedge clk) begin
         if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:159]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:159]
+        entries_2 <= entries_2_word; // @[Lookup.swift:176]
     end
 `endif
 
@@ -475,7 +478,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_3;
-    wire [134:0] table_3_write_data = {7'b0, _t10};
+    wire [134:0] table_3_write_data = {7'b0, _t13};
     wire [134:0] table_3_read_data;
     genvar table_3_tile;
     generate
@@ -509,16 +512,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t10; // @[Lookup.swift:151]
+            table_3[table_write_address_q] <= _t13; // @[Lookup.swift:171]
         end
     end
     always @(posedge clk) begin
         if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:159]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:159]
+        entries_3 <= entries_3_word; // @[Lookup.swift:176]
     end
 `endif
 
@@ -530,12 +533,12 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:171]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:187]
         end
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t0[7], _t8[13:11], _t11[13:11], _t13[13:11], _t14[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t0[7], _t6[13:11], _t7[13:11], _t8[13:11], _t9[13:11], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -108,13 +108,25 @@ struct Lookup: Circuit {
         let group = m.register("group", countType(design.groupsMax), reset: 0)
         let firstGroup = m.register("first_group", reset: false)
         let lastGroup = m.register("last_group", reset: false)
-        let heldCodes = (0..<p.nsVec).map { m.register("code_\($0)", .unsigned(design.codeBits), reset: nil) }
+        // Whether the issued chunk is the group's last: a register set a step
+        // ahead from a count of the chunks after it (a compare with a
+        // constant), so the active flag's enable waits on no comparator.
+        let lastChunk = m.register("last_chunk", reset: false)
+        let chunksAfter = m.register("chunks_after", countType(design.outputChunksMax), reset: 0)
+        // The read addresses of the issued chunk: set from the codes as they
+        // are taken, then counted up a word a chunk, so no arithmetic lies
+        // before the address registers beside the block RAMs.
+        let tableWidth = design.tableAddressBits, biasWidth = max(1, ceilLog2(2 * design.biasWords))
+        let tableAddresses = (0..<p.nsVec).map { m.register("table_address_\($0)", .unsigned(tableWidth), reset: nil) }
+        let biasAddress = m.register("bias_address", .unsigned(biasWidth), reset: nil)
+        func bankBase(_ words: Int, _ width: Int) -> Signal {
+            mux(codes.bank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
+        }
         // Which of the group's subspace lanes exist, decided with the codes (off the accumulator's path).
         let subspaceValid = (0..<p.nsVec).map { m.register("subspace_valid_\($0)", .bool, reset: nil) }
         let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
         let firstSubspace = m.product(codes.group, p.nsVec).resized(to: subspaceWidth)
         let ns = perBank(codes.bank, inputs.ns).resized(to: subspaceWidth)
-        let lastChunk = (chunk == perBank(bank, inputs.outputChunks) - 1).named("last_chunk")
         // The flags the registers take, a cycle before they hold them beside the issued chunk.
         let nextSubspaceValid = subspaceValid.enumerated().map { s, held in
             mux(codes.valid, (firstSubspace + s) < ns, held).named("next_subspace_valid_\(s)")
@@ -127,22 +139,30 @@ struct Lookup: Circuit {
             group <== codes.group
             firstGroup <== codes.firstGroup
             lastGroup <== codes.lastGroup
-            for (held, code) in zip(heldCodes, codes.codes) { held <== code }
+            let outputChunks = perBank(codes.bank, inputs.outputChunks)
+            lastChunk <== outputChunks == 1
+            chunksAfter <== outputChunks - 1
+            // A table word's address: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec) + chunk`.
+            let rows = m.product(codes.group, c.maxima.np).resized(to: tableWidth)
+            for (address, code) in zip(tableAddresses, codes.codes) {
+                address <== bankBase(design.tableWords, tableWidth)
+                    + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
+            }
+            biasAddress <== bankBase(design.biasWords, biasWidth)
         }.elseWhen(active & lastChunk) {
             active <== false
         }.elseWhen(active) {
             chunk <== chunk + 1
+            lastChunk <== chunksAfter == 1
+            chunksAfter <== chunksAfter - 1
+            for address in tableAddresses { address <== address + 1 }
+            biasAddress <== biasAddress + 1
         }
 
         // Reads: tables and bias, two banks each.
-        let tableWidth = design.tableAddressBits, biasWidth = max(1, ceilLog2(2 * design.biasWords))
-        func bankBase(_ words: Int, _ width: Int) -> Signal {
-            mux(bank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
-        }
-        let rows = m.product(group, c.maxima.np).resized(to: tableWidth)
         // Table writes registered here, each table's enable on its own (`StagedWrite`).
         let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
-        let words = heldCodes.enumerated().map { s, code -> Signal in
+        let words = tableAddresses.enumerated().map { s, address -> Signal in
             let type = SignalType.unsigned(design.tableWordBits)
             let memory: Memory
             if let fixed {
@@ -153,9 +173,6 @@ struct Lookup: Circuit {
                     m.when(write.enable(s)) { memory.write(address: write.address, data: write.word(s)) }
                 }
             }
-            let address = (bankBase(design.tableWords, tableWidth)
-                           + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
-                           + chunk.resized(to: tableWidth)).named("table_address_\(s)")
             return memory.readPipelined(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
         }
         let biasMemory: Memory
@@ -167,7 +184,6 @@ struct Lookup: Circuit {
                 m.when(write.enable) { biasMemory.write(address: write.address, data: write.data) }
             }
         }
-        let biasAddress = (bankBase(design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
