@@ -69,7 +69,7 @@ public struct MACArrayCore: HardwareModule {
             layer: MACArrayInput.Layer(inChunks: perBank(state.activeBank, banks.map(\.inChunks)), swap: state.swap,
                                        nextInChunks: perBank(state.loadBank, banks.map(\.inChunks)),
                                        nextColumns: perBank(state.loadBank, banks.map(\.columns)), waiting: state.pending | state.committing),
-            release: sequencer.outputs.release,
+            releaseNext: sequencer.outputs.releaseNext,
             read: MACArrayInput.Read(enable: operation.valid, slot: operation.readSlot, chunk: operation.inChunk))
         sequencer.inputs <== MACArraySequencer.Inputs(
             banks: banks.map { MACArraySequencer.Timing(inChunks: $0.inChunks, outputChunks: $0.outputChunks, columns: $0.columns) },

@@ -33,8 +33,8 @@ struct MACArrayInput: Circuit {
     struct Inputs: PortGroup {
         let activations: Stream<Signal>
         let layer: Layer
-        /// Per slot: the array reads it for the last time this cycle.
-        let release: [Signal]
+        /// Per slot: the array reads it for the last time next cycle.
+        let releaseNext: [Signal]
         let read: Read
     }
 
@@ -63,7 +63,7 @@ struct MACArrayInput: Circuit {
                       nextInChunks: $0("next_in_chunks", countType(design.inChunksMax)),
                       nextColumns: $0("next_columns", countType(c.maxima.columns)), waiting: $0.bool("waiting"))
             },
-            release: ports.array("release", count: 2, .bool),
+            releaseNext: ports.array("release_next", count: 2, .bool),
             read: ports.group("read") { Read(enable: $0.bool("enable"), slot: $0.bool("slot"), chunk: $0("chunk", countType(design.inChunksMax))) })
     }
 
@@ -89,13 +89,21 @@ struct MACArrayInput: Circuit {
         // Whether columns are left, a register beside the count (as in `InputBuffer`).
         let hasColumns = m.register("has_columns", reset: false)
 
+        // Per slot: the array reads it for the last time this cycle.
+        let release = inputs.releaseNext.enumerated().map { m.delayed($1, name: "release_\($0)", reset: 0) }
         // A slot takes the next column from the cycle of its last read on.
-        let writable = full.enumerated().map { slot, isFull in !isFull | inputs.release[slot] }
-        let intake = ColumnIntake(m, stream: stream, columnEnds: lastChunk,
-                                  layer: (hasColumns, layer.waiting), writable: perBank(writeSlot, writable))
+        // Whether the slot being filled does (it is not full, or is released
+        // now) is a register set a cycle ahead, for the slot filled next,
+        // from the release a cycle ahead, so the stream's ready and the
+        // enables of the position counters start from registers.
+        let writable = m.register("write_slot_free", reset: true)
+        let intake = ColumnIntake(m, stream: stream, columnEnds: lastChunk, layer: (hasColumns, layer.waiting), writable: writable)
         for (slot, isFull) in full.enumerated() {
-            m.when(inputs.release[slot]) { isFull <== false }
+            m.when(release[slot]) { isFull <== false }
         }
+        let nextWriteSlot = mux(intake.store & intake.completes, !writeSlot, writeSlot).named("next_write_slot")
+        // The slot filled next is never the one completing now, so it is full next cycle if full now and not released.
+        writable <== !(perBank(nextWriteSlot, full) & !perBank(nextWriteSlot, release)) | perBank(nextWriteSlot, inputs.releaseNext)
         let type = SignalType.unsigned(memory.addressWidth)
         func address(slot: Signal, chunk: Signal) -> Signal {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)

@@ -60,7 +60,10 @@ struct MACArraySequencer: Circuit {
         let inPass: Signal
         /// A column's last pass starts (a unit of work for the banks), and it is the layer's last.
         let started, layerEnds: Signal
-        let release: [Signal]
+        /// Per column slot: the array reads it for the last time next cycle
+        /// (the input buffer registers it, and decides from it a cycle ahead
+        /// whether the slot it fills is free).
+        let releaseNext: [Signal]
     }
 
     var moduleName: String { "mac_sequencer" }
@@ -82,7 +85,7 @@ struct MACArraySequencer: Circuit {
 
     func outputs(_ ports: PortFields) -> Outputs {
         Outputs(operation: ports.group("operation") { MACOperation($0, design) }, inPass: ports.bool("in_pass"),
-                started: ports.bool("started"), layerEnds: ports.bool("layer_ends"), release: ports.array("release", count: 2, .bool))
+                started: ports.bool("started"), layerEnds: ports.bool("layer_ends"), releaseNext: ports.array("release_next", count: 2, .bool))
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
@@ -122,11 +125,6 @@ struct MACArraySequencer: Circuit {
         outputs.started <== start & nextIsLast
         outputs.layerEnds <== layerEnds
         passOpen <== (!inPass | lastInChunk | (inChunksAfter == 1)) & (active.swap | layerActiveFlag(m, swap: active.swap, layerEnds: layerEnds))
-        // Per column slot: this cycle is the array's last read of it (the
-        // column's last pass, its last input chunk). Registers set a cycle
-        // ahead, so the input buffer's ready, which takes them, starts from a register.
-        let release = (0..<2).map { m.register("last_read_\($0)", reset: false) }
-        outputs.release <== release
         outputs.operation <== MACOperation(
             valid: inPass, bank: bank, outputChunk: outputChunk, inChunk: inChunk, readSlot: readSlot,
             firstInChunk: inChunk == 0, lastInChunk: lastInChunk, lastOutputChunk: lastOutputChunk)
@@ -138,18 +136,24 @@ struct MACArraySequencer: Circuit {
             lastInChunk <== inChunksAfter == 1
             inChunksAfter <== inChunksAfter - 1
         }
-        for (slot, releases) in release.enumerated() {
-            releases <== inPass & !lastInChunk & (inChunksAfter == 1) & lastOutputChunk & isSlot(readSlot, slot)
+        // Per bank: whether a pass reads one input chunk, registered (a
+        // bank's counts hold from its swap on, and a start comes a cycle
+        // after the swap at the earliest).
+        let singleInChunk = banks.enumerated().map { m.delayed($1.inChunks == 1, name: "bank\($0)_single_in_chunk") }
+        let inChunks = perBank(active.bank, banks.map(\.inChunks)), single = perBank(active.bank, singleInChunk)
+        // Per column slot: the next cycle is the array's last read of it (the
+        // column's last pass, its last input chunk): the running pass's chunk
+        // before its last, or a pass starting with one input chunk (never
+        // both: a start waits for the running pass's last chunk).
+        outputs.releaseNext <== (0..<2).map { slot in
+            (inPass & !lastInChunk & (inChunksAfter == 1) & lastOutputChunk & isSlot(readSlot, slot))
+                | (start & single & nextIsLast & isSlot(nextReadSlot, slot))
         }
         m.when(start) {
             inPass <== true
             inChunk <== 0
-            let inChunks = perBank(active.bank, banks.map(\.inChunks))
-            for (slot, releases) in release.enumerated() {
-                releases <== (inChunks == 1) & nextIsLast & isSlot(nextReadSlot, slot)
-            }
-            lastInChunk <== inChunks == 1
-            passOpen <== (inChunks == 1) & !layerEnds
+            lastInChunk <== single
+            passOpen <== single & !layerEnds
             inChunksAfter <== inChunks - 1
             bank <== active.bank
             outputChunk <== nextOutputChunk

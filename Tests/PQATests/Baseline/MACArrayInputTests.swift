@@ -7,7 +7,7 @@ import Testing
 /// `MACArrayProgram.inputBeats` packs them (random gaps), each read back
 /// `ceil(Cout/OutVec)` times in order as the array reads it, from the cycle
 /// after the slot reports full (its last word lands then), its slot released
-/// after the last read. Every word must be the beat written there.
+/// with the last read (announced the cycle before). Every word must be the beat written there.
 @Suite(.serialized) struct MACArrayInputTests {
     @Test(arguments: Array(1...6) as [UInt64])
     func wordsComeBackAsWritten(seed: UInt64) throws {
@@ -41,8 +41,8 @@ import Testing
                     try probe.set("activations_last", (sent + 1) % inChunks == 0)
                 }
                 try probe.set("read_enable", false)
-                try probe.set("release_0", false)
-                try probe.set("release_1", false)
+                try probe.set("release_next_0", false)
+                try probe.set("release_next_1", false)
                 if readsLeft == 0, nextColumn < columnCount, try probe.flag("full_\(nextColumn % 2)") {
                     readsLeft = passes * inChunks
                     readsFrom = cycle + 1
@@ -54,11 +54,10 @@ import Testing
                     try probe.set("read_chunk", k)
                     expected.append((cycle + MACArrayInput.readLatency, beats[nextColumn][k]))
                     readsLeft -= 1
-                    if readsLeft == 0 {
-                        try probe.set("release_\(nextColumn % 2)", true)
-                        nextColumn += 1
-                    }
+                    if readsLeft == 0 { nextColumn += 1 }
                 }
+                // Reads run every cycle once started: the next one is the column's last when one is left.
+                if readsLeft == 1, cycle + 1 >= readsFrom { try probe.set("release_next_\(nextColumn % 2)", true) }
                 if let first = expected.first, first.cycle == cycle {
                     expected.removeFirst()
                     probe.check("word", try probe.bits("word"), first.word)

@@ -31,6 +31,7 @@ import Testing
             try probe.set("active_swap", false)
             var full = [false, false], arriving = [0, 0], columnsArrived = 0
             var outstanding = 0, releases = 0, passes = 0, columnStarts = 0
+            var releasing = [false, false]
             var reads: [(chunk: Int, k: Int, cycle: Int)] = []
             for cycle in 0..<(columns * outputChunks * (inChunks + 4) * 3 + 60) {
                 for slot in 0..<2 where !full[slot] && columnsArrived < columns && columnsArrived % 2 == slot {
@@ -60,11 +61,13 @@ import Testing
                     columnStarts += 1
                     if try probe.flag("layer_ends") { probe.check("layer ends on the last column", columnStarts, columns) }
                 }
-                for slot in 0..<2 where try probe.flag("release_\(slot)") {
+                // The last read of a slot is the cycle after its `release_next`.
+                for slot in 0..<2 where releasing[slot] {
                     probe.check("released slot", slot, releases % 2)
                     full[slot] = false
                     releases += 1
                 }
+                releasing = try (0..<2).map { try probe.flag("release_next_\($0)") }
                 probe.step()
                 if pop { outstanding -= 1 }
             }
