@@ -1,15 +1,18 @@
 import HDL
 
 /// A design wrapped so that it fits any package for place and route: one
-/// serial input shifts into a register that drives every input of the
-/// core, and every output bit is registered, then XOR-reduced into one
-/// registered output by a tree with a register at every LUT level. Nothing
-/// of the core can be optimized away, only `clk`, `rst`, `din` and `dout`
-/// need pins, and the core's paths end at registers as they would in a real
-/// design, none of the wrapper's own paths being longer than one LUT.
+/// serial input shifts into a register that feeds every input of the
+/// core, each input through a register of its own, and every output bit is
+/// registered, then XOR-reduced into one registered output by a tree with a
+/// register at every LUT level. Nothing of the core can be optimized away,
+/// only `clk`, `rst`, `din` and `dout` need pins, and the core's paths start
+/// and end at registers as they would in a real design, none of the
+/// wrapper's own paths being longer than one LUT. The input registers are
+/// what a real design's source registers are: free to sit beside the logic
+/// they drive, where a bit of the shift register is held in its chain.
 ///
 /// ```
-///  din ─▶ shift register (sum of input widths) ─▶ core inputs
+///  din ─▶ shift register (sum of input widths) ─▶ input registers ─▶ core inputs
 ///  core outputs ─▶ registers ─▶ XOR tree (a register every 4:1) ─▶ register ─▶ dout
 /// ```
 public struct SmallPinWrapper: HardwareModule {
@@ -31,7 +34,7 @@ public struct SmallPinWrapper: HardwareModule {
             let shift = m.register("shift", .unsigned(total), reset: 0)
             shift <== (total == 1 ? din.asUnsigned : concatenate([shift[high: total - 2, low: 0], din.asUnsigned]))
             for port in inputs {
-                let bits = shift[high: low + port.type.width - 1, low: low]
+                let bits = m.delayed(shift[high: low + port.type.width - 1, low: low], name: "\(port.name)_d")
                 instance[port.name] <== (port.type.isBool ? bits.asBool : port.type.isSigned ? bits.asSigned : bits)
                 low += port.type.width
             }

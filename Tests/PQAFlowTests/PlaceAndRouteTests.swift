@@ -56,10 +56,16 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         #expect(throws: FlowError.self) { try PlaceAndRouteDevice.largest(of: .xilinx7) }
     }
 
-    /// The wrapper keeps four pins whatever the core's ports, and drives every input.
+    /// The wrapper keeps four pins whatever the core's ports, and drives
+    /// every input from a register of its own (not a bit of its shift register).
     @Test func wrapperNeedsFourPins() throws {
-        let netlist = try SmallPinWrapper(Examples.all[0].make()).elaborate()
+        let core = Examples.all[0].make()
+        let netlist = try SmallPinWrapper(core).elaborate()
         #expect(netlist.ports.map(\.name).sorted() == ["din", "dout"])
+        let registers = Set(netlist.registers.compactMap { netlist.nodes[$0.node.index].name })
+        let inputs = try core.elaborate().ports.filter { $0.direction == .input }
+        #expect(!inputs.isEmpty)
+        for port in inputs { #expect(registers.contains("\(port.name)_d"), "input \(port.name)") }
     }
 
     @Test(.enabled(if: yosysAvailable() && nextpnrAvailable("nextpnr-ice40")))
