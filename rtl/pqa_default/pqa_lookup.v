@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   table_address_0, table_address_1, table_address_2, table_address_3, bias_address, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
+//   table_base_0, table_base_1, table_base_2, table_base_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
 `default_nettype none
 
 module pqa_lookup (
@@ -96,11 +96,10 @@ module pqa_lookup (
     reg  last_group;
     reg  last_chunk;
     reg  [2:0] chunks_after;
-    reg  [10:0] table_address_0;
-    reg  [10:0] table_address_1;
-    reg  [10:0] table_address_2;
-    reg  [10:0] table_address_3;
-    reg  [2:0] bias_address;
+    reg  [10:0] table_base_0;
+    reg  [10:0] table_base_1;
+    reg  [10:0] table_base_2;
+    reg  [10:0] table_base_3;
     reg  subspace_valid_0;
     reg  subspace_valid_1;
     reg  subspace_valid_2;
@@ -125,19 +124,25 @@ module pqa_lookup (
     wire _t11;
     reg  table_write_enable_0_0_q;
     wire [127:0] _t12;
+    wire [10:0] _t13;
+    wire [10:0] table_address_0;
     reg  [10:0] entries_0_address_q;
     reg  entries_0_enable_q;
     reg  table_write_enable_0_1_q;
-    wire [127:0] _t13;
+    wire [127:0] _t14;
+    wire [10:0] table_address_1;
     reg  [10:0] entries_1_address_q;
     reg  entries_1_enable_q;
-    wire _t14;
+    wire _t15;
     reg  table_write_enable_0_2_q;
+    wire [10:0] table_address_2;
     reg  [10:0] entries_2_address_q;
     reg  entries_2_enable_q;
     reg  table_write_enable_0_3_q;
+    wire [10:0] table_address_3;
     reg  [10:0] entries_3_address_q;
     reg  entries_3_enable_q;
+    wire [2:0] bias_address;
     reg  [2:0] bias_word_address_q;
     reg  bias_word_enable_q;
     reg  [255:0] bias_word_word;
@@ -212,9 +217,15 @@ module pqa_lookup (
     assign _t9 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:135]
     assign _t10 = active & last_chunk; // @[Lookup.swift:135]
     assign _t11 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t12 = table_write_data_q[127:0]; // @[Lookup.swift:171]
-    assign _t13 = table_write_data_q[255:128]; // @[Lookup.swift:171]
-    assign _t14 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
+    assign _t12 = table_write_data_q[127:0]; // @[Lookup.swift:168]
+    assign _t13 = {{8{1'b0}}, chunk}; // @[Lookup.swift:173]
+    assign table_address_0 = table_base_0 + _t13; // @[Lookup.swift:173]
+    assign _t14 = table_write_data_q[255:128]; // @[Lookup.swift:168]
+    assign table_address_1 = table_base_1 + _t13; // @[Lookup.swift:173]
+    assign _t15 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
+    assign table_address_2 = table_base_2 + _t13; // @[Lookup.swift:173]
+    assign table_address_3 = table_base_3 + _t13; // @[Lookup.swift:173]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:185]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -252,73 +263,67 @@ module pqa_lookup (
             if (codes_valid) chunks_after <= _t3 - 3'h1; // @[Lookup.swift:135]
             else if (!_t10 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:135]
             table_write_enable_0_0_q <= _t11; // @[LoadPortGroups.swift:100]
-            entries_0_enable_q <= active; // @[Lookup.swift:176]
+            entries_0_enable_q <= active; // @[Lookup.swift:174]
             table_write_enable_0_1_q <= _t11; // @[LoadPortGroups.swift:100]
-            entries_1_enable_q <= active; // @[Lookup.swift:176]
-            table_write_enable_0_2_q <= _t14; // @[LoadPortGroups.swift:100]
-            entries_2_enable_q <= active; // @[Lookup.swift:176]
-            table_write_enable_0_3_q <= _t14; // @[LoadPortGroups.swift:100]
-            entries_3_enable_q <= active; // @[Lookup.swift:176]
-            bias_word_enable_q <= active; // @[Lookup.swift:187]
-            read_valid_d1 <= active; // @[Lookup.swift:193]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:193]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:193]
+            entries_1_enable_q <= active; // @[Lookup.swift:174]
+            table_write_enable_0_2_q <= _t15; // @[LoadPortGroups.swift:100]
+            entries_2_enable_q <= active; // @[Lookup.swift:174]
+            table_write_enable_0_3_q <= _t15; // @[LoadPortGroups.swift:100]
+            entries_3_enable_q <= active; // @[Lookup.swift:174]
+            bias_word_enable_q <= active; // @[Lookup.swift:186]
+            read_valid_d1 <= active; // @[Lookup.swift:192]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:192]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:192]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) table_address_0 <= _t5 + _t6[10:0]; // @[Lookup.swift:135]
-        else if (!_t10 && active) table_address_0 <= table_address_0 + 11'h001; // @[Lookup.swift:135]
-        if (codes_valid) table_address_1 <= _t5 + _t7[10:0]; // @[Lookup.swift:135]
-        else if (!_t10 && active) table_address_1 <= table_address_1 + 11'h001; // @[Lookup.swift:135]
-        if (codes_valid) table_address_2 <= _t5 + _t8[10:0]; // @[Lookup.swift:135]
-        else if (!_t10 && active) table_address_2 <= table_address_2 + 11'h001; // @[Lookup.swift:135]
-        if (codes_valid) table_address_3 <= _t5 + _t9[10:0]; // @[Lookup.swift:135]
-        else if (!_t10 && active) table_address_3 <= table_address_3 + 11'h001; // @[Lookup.swift:135]
-        if (codes_valid) bias_address <= codes_bank ? 3'h4 : 3'h0; // @[Lookup.swift:135]
-        else if (!_t10 && active) bias_address <= bias_address + 3'h1; // @[Lookup.swift:135]
+        if (codes_valid) table_base_0 <= _t5 + _t6[10:0]; // @[Lookup.swift:135]
+        if (codes_valid) table_base_1 <= _t5 + _t7[10:0]; // @[Lookup.swift:135]
+        if (codes_valid) table_base_2 <= _t5 + _t8[10:0]; // @[Lookup.swift:135]
+        if (codes_valid) table_base_3 <= _t5 + _t9[10:0]; // @[Lookup.swift:135]
         subspace_valid_0 <= next_subspace_valid_0; // @[Lookup.swift:132]
         subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:132]
         subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:132]
         subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:132]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:176]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:176]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:176]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:176]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:187]
-        bias_word <= bias_word_word; // @[Lookup.swift:187]
-        read_bank_d1 <= bank; // @[Lookup.swift:193]
-        read_group_d1 <= group; // @[Lookup.swift:193]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:193]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:193]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:193]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:193]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:193]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:193]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:193]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:193]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:193]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:193]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:193]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:193]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:193]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:193]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:193]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:193]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:173]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:173]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:173]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:173]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:185]
+        bias_word <= bias_word_word; // @[Lookup.swift:186]
+        read_bank_d1 <= bank; // @[Lookup.swift:192]
+        read_group_d1 <= group; // @[Lookup.swift:192]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:192]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:192]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:192]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:192]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:192]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:192]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:192]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:192]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:192]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:192]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:192]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:192]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:192]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:192]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:192]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:192]
         read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:132]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:195]
-        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:195]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:194]
+        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:194]
         read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:132]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:195]
-        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:195]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:194]
+        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:194]
         read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:132]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:195]
-        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:195]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:194]
+        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:194]
         read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:132]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:195]
-        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:195]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:194]
+        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:194]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -359,16 +364,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t12; // @[Lookup.swift:171]
+            table_0[table_write_address_q] <= _t12; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
         if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:176]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:174]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:176]
+        entries_0 <= entries_0_word; // @[Lookup.swift:174]
     end
 `endif
 
@@ -376,7 +381,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_1;
-    wire [134:0] table_1_write_data = {7'b0, _t13};
+    wire [134:0] table_1_write_data = {7'b0, _t14};
     wire [134:0] table_1_read_data;
     genvar table_1_tile;
     generate
@@ -410,16 +415,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t13; // @[Lookup.swift:171]
+            table_1[table_write_address_q] <= _t14; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
         if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:176]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:174]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:176]
+        entries_1 <= entries_1_word; // @[Lookup.swift:174]
     end
 `endif
 
@@ -461,16 +466,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t12; // @[Lookup.swift:171]
+            table_2[table_write_address_q] <= _t12; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
         if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:176]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:174]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:176]
+        entries_2 <= entries_2_word; // @[Lookup.swift:174]
     end
 `endif
 
@@ -478,7 +483,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_3;
-    wire [134:0] table_3_write_data = {7'b0, _t13};
+    wire [134:0] table_3_write_data = {7'b0, _t14};
     wire [134:0] table_3_read_data;
     genvar table_3_tile;
     generate
@@ -512,16 +517,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t13; // @[Lookup.swift:171]
+            table_3[table_write_address_q] <= _t14; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
         if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:176]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:174]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:176]
+        entries_3 <= entries_3_word; // @[Lookup.swift:174]
     end
 `endif
 
@@ -533,7 +538,7 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:187]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:186]
         end
     end
 

@@ -113,14 +113,14 @@ struct Lookup: Circuit {
         // constant), so the active flag's enable waits on no comparator.
         let lastChunk = m.register("last_chunk", reset: false)
         let chunksAfter = m.register("chunks_after", countType(design.outputChunksMax), reset: 0)
-        // The read addresses of the issued chunk: set from the codes as they
-        // are taken, then counted up a word a chunk, so no arithmetic lies
-        // before the address registers beside the block RAMs.
+        // Per table, the address of the group's first chunk: set from the
+        // codes as they are taken (each register loads with the codes, as a
+        // held code would), so one adder, the chunk's, lies before the
+        // address registers beside the block RAMs.
         let tableWidth = design.tableAddressBits, biasWidth = max(1, ceilLog2(2 * design.biasWords))
-        let tableAddresses = (0..<p.nsVec).map { m.register("table_address_\($0)", .unsigned(tableWidth), reset: nil) }
-        let biasAddress = m.register("bias_address", .unsigned(biasWidth), reset: nil)
-        func bankBase(_ words: Int, _ width: Int) -> Signal {
-            mux(codes.bank, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
+        let tableBases = (0..<p.nsVec).map { m.register("table_base_\($0)", .unsigned(tableWidth), reset: nil) }
+        func bankBase(_ select: Signal, _ words: Int, _ width: Int) -> Signal {
+            mux(select, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
         }
         // Which of the group's subspace lanes exist, decided with the codes (off the accumulator's path).
         let subspaceValid = (0..<p.nsVec).map { m.register("subspace_valid_\($0)", .bool, reset: nil) }
@@ -142,27 +142,24 @@ struct Lookup: Circuit {
             let outputChunks = perBank(codes.bank, inputs.outputChunks)
             lastChunk <== outputChunks == 1
             chunksAfter <== outputChunks - 1
-            // A table word's address: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec) + chunk`.
+            // A table word's address less its chunk: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec)`.
             let rows = m.product(codes.group, c.maxima.np).resized(to: tableWidth)
-            for (address, code) in zip(tableAddresses, codes.codes) {
-                address <== bankBase(design.tableWords, tableWidth)
+            for (base, code) in zip(tableBases, codes.codes) {
+                base <== bankBase(codes.bank, design.tableWords, tableWidth)
                     + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
             }
-            biasAddress <== bankBase(design.biasWords, biasWidth)
         }.elseWhen(active & lastChunk) {
             active <== false
         }.elseWhen(active) {
             chunk <== chunk + 1
             lastChunk <== chunksAfter == 1
             chunksAfter <== chunksAfter - 1
-            for address in tableAddresses { address <== address + 1 }
-            biasAddress <== biasAddress + 1
         }
 
         // Reads: tables and bias, two banks each.
         // Table writes registered here, each table's enable on its own (`StagedWrite`).
         let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
-        let words = tableAddresses.enumerated().map { s, address -> Signal in
+        let words = tableBases.enumerated().map { s, base -> Signal in
             let type = SignalType.unsigned(design.tableWordBits)
             let memory: Memory
             if let fixed {
@@ -173,6 +170,7 @@ struct Lookup: Circuit {
                     m.when(write.enable(s)) { memory.write(address: write.address, data: write.word(s)) }
                 }
             }
+            let address = (base + chunk.resized(to: tableWidth)).named("table_address_\(s)")
             return memory.readPipelined(address: address.resized(to: memory.addressWidth), enable: active, name: "entries_\(s)")
         }
         let biasMemory: Memory
@@ -184,6 +182,7 @@ struct Lookup: Circuit {
                 m.when(write.enable) { biasMemory.write(address: write.address, data: write.data) }
             }
         }
+        let biasAddress = (bankBase(bank, design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
