@@ -184,8 +184,11 @@ struct MACArraySequencer: Circuit {
             nextIsLast <== loadedOutputChunks == 1
             passesAfterNext <== loadedOutputChunks - 1
         }
-        // Output space: one beat reserved per pass, returned as beats leave.
-        let pop = inputs.outputPop
+        // Output space: one beat reserved per pass, returned as beats leave,
+        // a cycle after (the pop registered, off the output FIFO's handshake:
+        // the FIFO is deep enough that the late cycle never holds a start back
+        // at full rate).
+        let pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
         credits <== credits + pop.asUnsigned.extended(to: credits.width) - start.asUnsigned.extended(to: credits.width)
         hasCredit <== mux(start & !pop, credits != 1, (credits != 0) | pop)
     }
