@@ -7,7 +7,9 @@
 /// wide RAM's every cell; only a beat that moves advances the write pointer.
 ///
 /// `in_ready` is high while the FIFO holds fewer than `depth` beats;
-/// `out_valid` is high while it holds at least one.
+/// `out_valid` is high while it holds at least one. Both are registers set a
+/// cycle ahead from the count and the handshakes, so a handshake's `fire`
+/// is one gate from a register and the count's compares are off its path.
 public struct StreamFIFO: Circuit {
     /// Beats it can hold.
     public var depth: Int
@@ -37,8 +39,10 @@ public struct StreamFIFO: Circuit {
         let readPointer = m.register("read_pointer", pointerType, reset: 0)
         let count = m.register("count", countType, reset: 0)
 
-        input.ready <== count != depth
-        output.valid <== count != 0
+        let notFull = m.register("not_full", reset: true)
+        let notEmpty = m.register("not_empty", reset: false)
+        input.ready <== notFull
+        output.valid <== notEmpty
         let head = storage.readAsync(address: readPointer, name: "head")
         output.data <== head.truncated(to: width)
         if let last = output.last { last <== head.bit(width) }
@@ -50,6 +54,12 @@ public struct StreamFIFO: Circuit {
         m.when(pop) { readPointer <== wrappingIncrement(readPointer, m) }
         m.when(push & !pop) { count <== count + 1 }
             .elseWhen(pop & !push) { count <== count - 1 }
+        // The flags of the next count: a push leaves a beat in, a pop of the
+        // only one (without a push) empties it; full is reached by a push
+        // into the last free place, left only by a pop.
+        let several = depth >= 2 ? count >= 2 : m.constant(false)
+        notEmpty <== push | several | ((count == 1) & !pop)
+        notFull <== pop | ((count != depth) & !((count == depth - 1) & push))
     }
 
     /// The next word of the RAM's `depth + 1`.
