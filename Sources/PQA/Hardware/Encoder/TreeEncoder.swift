@@ -63,11 +63,16 @@ struct TreeEncoder: Circuit {
         let captures = m.fannedOut(fetchedEarly.valid, copies: p.nsVec, name: "capture")
         let starts = m.fannedOut(fetchedEarly.valid & fetchedEarly.lastChunk, copies: p.nsVec, name: "walk_start")
         // Level l is walked l + 1 cycles after the start; the layer's trees
-        // have it when Np > 2^l. Each subspace reads its own copy of the
-        // flags (their last register, kept apart): they select every node register.
-        let np = perBank(fetched.bank, inputs.banks.map(\.np))
+        // have it when Np > 2^l, a flag per bank registered from its Np (a
+        // bank's Np settles before its first operation), so the bank pick is
+        // the one gate before the copies. Each subspace reads its own copy
+        // of the flags (their last register, kept apart): they select every node register.
+        let levelFlags = inputs.banks.enumerated().map { bank, layer in
+            (0..<levels).map { level in m.delayed(layer.np > (1 << level), name: "bank\(bank)_has_level_\(level)") }
+        }
         let active = (0..<levels).map { level in
-            m.fannedOut(m.delayed(np > (1 << level), cycles: level, name: "active_\(level)_early"), copies: p.nsVec, name: "active_\(level)")
+            let flag = perBank(fetched.bank, levelFlags.map { $0[level] })
+            return m.fannedOut(m.delayed(flag, cycles: level, name: "active_\(level)_early"), copies: p.nsVec, name: "active_\(level)")
         }
 
         let a = c.formats.activation
