@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   table_base_0, table_base_1, table_base_2, table_base_3, subspace_valid_0, subspace_valid_1, subspace_valid_2, subspace_valid_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_0_d3, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_1_d3, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_2_d3, read_subspace_valid_3_d1, read_subspace_valid_3_d2, read_subspace_valid_3_d3
+//   table_base_0, table_base_1, table_base_2, table_base_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_3_d1, read_subspace_valid_3_d2
 `default_nettype none
 
 module pqa_lookup (
@@ -100,40 +100,29 @@ module pqa_lookup (
     reg  [10:0] table_base_1;
     reg  [10:0] table_base_2;
     reg  [10:0] table_base_3;
-    reg  subspace_valid_0;
-    reg  subspace_valid_1;
-    reg  subspace_valid_2;
-    reg  subspace_valid_3;
-    wire [7:0] _t0;
-    wire [6:0] _t1;
-    wire [6:0] _t2;
-    wire next_subspace_valid_0;
-    wire next_subspace_valid_1;
-    wire next_subspace_valid_2;
-    wire next_subspace_valid_3;
-    wire [2:0] _t3;
-    wire [10:0] _t4;
-    wire [10:0] _t5;
+    wire [2:0] _t0;
+    wire [10:0] _t1;
+    wire [10:0] _t2;
+    wire [13:0] _t3;
+    wire [13:0] _t4;
+    wire [13:0] _t5;
     wire [13:0] _t6;
-    wire [13:0] _t7;
-    wire [13:0] _t8;
-    wire [13:0] _t9;
-    wire _t10;
+    wire _t7;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
-    wire _t11;
+    wire _t8;
     reg  table_write_enable_0_0_q;
-    wire [127:0] _t12;
-    wire [10:0] _t13;
+    wire [127:0] _t9;
+    wire [10:0] _t10;
     wire [10:0] table_address_0;
     reg  [10:0] entries_0_address_q;
     reg  entries_0_enable_q;
     reg  table_write_enable_0_1_q;
-    wire [127:0] _t14;
+    wire [127:0] _t11;
     wire [10:0] table_address_1;
     reg  [10:0] entries_1_address_q;
     reg  entries_1_enable_q;
-    wire _t15;
+    wire _t12;
     reg  table_write_enable_0_2_q;
     wire [10:0] table_address_2;
     reg  [10:0] entries_2_address_q;
@@ -147,6 +136,13 @@ module pqa_lookup (
     reg  bias_word_enable_q;
     reg  [255:0] bias_word_word;
     reg  [255:0] bias_word;
+    wire [7:0] _t13;
+    wire [6:0] _t14;
+    wire [6:0] _t15;
+    wire subspace_valid_0;
+    wire subspace_valid_1;
+    wire subspace_valid_2;
+    wire subspace_valid_3;
     reg  read_valid_d1;
     reg  read_bank_d1;
     reg  [4:0] read_group_d1;
@@ -170,16 +166,12 @@ module pqa_lookup (
     reg  read_last_chunk_d3;
     reg  read_subspace_valid_0_d1;
     reg  read_subspace_valid_0_d2;
-    reg  read_subspace_valid_0_d3;
     reg  read_subspace_valid_1_d1;
     reg  read_subspace_valid_1_d2;
-    reg  read_subspace_valid_1_d3;
     reg  read_subspace_valid_2_d1;
     reg  read_subspace_valid_2_d2;
-    reg  read_subspace_valid_2_d3;
     reg  read_subspace_valid_3_d1;
     reg  read_subspace_valid_3_d2;
-    reg  read_subspace_valid_3_d3;
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
@@ -196,36 +188,36 @@ module pqa_lookup (
     assign entries_word_1 = entries_1; // @[Lookup.swift:43]
     assign entries_word_2 = entries_2; // @[Lookup.swift:43]
     assign entries_word_3 = entries_3; // @[Lookup.swift:43]
-    assign entries_subspace_valid_0 = read_subspace_valid_0_d3; // @[Lookup.swift:44]
-    assign entries_subspace_valid_1 = read_subspace_valid_1_d3; // @[Lookup.swift:44]
-    assign entries_subspace_valid_2 = read_subspace_valid_2_d3; // @[Lookup.swift:44]
-    assign entries_subspace_valid_3 = read_subspace_valid_3_d3; // @[Lookup.swift:44]
+    assign entries_subspace_valid_0 = read_subspace_valid_0_d2; // @[Lookup.swift:44]
+    assign entries_subspace_valid_1 = read_subspace_valid_1_d2; // @[Lookup.swift:44]
+    assign entries_subspace_valid_2 = read_subspace_valid_2_d2; // @[Lookup.swift:44]
+    assign entries_subspace_valid_3 = read_subspace_valid_3_d2; // @[Lookup.swift:44]
     assign entries_bias = bias_word; // @[Lookup.swift:45]
-    assign _t0 = {{3{1'b0}}, codes_group} << 2; // @[Lookup.swift:132]
-    assign _t1 = _t0[6:0]; // @[Lookup.swift:132]
-    assign _t2 = codes_bank ? ns_1 : ns_0; // @[Lookup.swift:132]
-    assign next_subspace_valid_0 = codes_valid ? (_t1 < _t2) : subspace_valid_0; // @[Lookup.swift:132]
-    assign next_subspace_valid_1 = codes_valid ? ((_t1 + 7'h01) < _t2) : subspace_valid_1; // @[Lookup.swift:132]
-    assign next_subspace_valid_2 = codes_valid ? ((_t1 + 7'h02) < _t2) : subspace_valid_2; // @[Lookup.swift:132]
-    assign next_subspace_valid_3 = codes_valid ? ((_t1 + 7'h03) < _t2) : subspace_valid_3; // @[Lookup.swift:132]
-    assign _t3 = codes_bank ? output_chunks_1 : output_chunks_0; // @[Lookup.swift:135]
-    assign _t4 = {1'b0, ({{5{1'b0}}, codes_group} << 4)}; // @[Lookup.swift:135]
-    assign _t5 = codes_bank ? 11'h400 : 11'h000; // @[Lookup.swift:135]
-    assign _t6 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_0})} << 2; // @[Lookup.swift:135]
-    assign _t7 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_1})} << 2; // @[Lookup.swift:135]
-    assign _t8 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_2})} << 2; // @[Lookup.swift:135]
-    assign _t9 = {{3{1'b0}}, (_t4 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:135]
-    assign _t10 = active & last_chunk; // @[Lookup.swift:135]
-    assign _t11 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t12 = table_write_data_q[127:0]; // @[Lookup.swift:168]
-    assign _t13 = {{8{1'b0}}, chunk}; // @[Lookup.swift:173]
-    assign table_address_0 = table_base_0 + _t13; // @[Lookup.swift:173]
-    assign _t14 = table_write_data_q[255:128]; // @[Lookup.swift:168]
-    assign table_address_1 = table_base_1 + _t13; // @[Lookup.swift:173]
-    assign _t15 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
-    assign table_address_2 = table_base_2 + _t13; // @[Lookup.swift:173]
-    assign table_address_3 = table_base_3 + _t13; // @[Lookup.swift:173]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:185]
+    assign _t0 = codes_bank ? output_chunks_1 : output_chunks_0; // @[Lookup.swift:125]
+    assign _t1 = {1'b0, ({{5{1'b0}}, codes_group} << 4)}; // @[Lookup.swift:125]
+    assign _t2 = codes_bank ? 11'h400 : 11'h000; // @[Lookup.swift:125]
+    assign _t3 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_0})} << 2; // @[Lookup.swift:125]
+    assign _t4 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_1})} << 2; // @[Lookup.swift:125]
+    assign _t5 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_2})} << 2; // @[Lookup.swift:125]
+    assign _t6 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:125]
+    assign _t7 = active & last_chunk; // @[Lookup.swift:125]
+    assign _t8 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
+    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:158]
+    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:163]
+    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:163]
+    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:158]
+    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:163]
+    assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
+    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:163]
+    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:163]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:175]
+    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:185]
+    assign _t14 = _t13[6:0]; // @[Lookup.swift:185]
+    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:185]
+    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:185]
+    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:185]
+    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:185]
+    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:185]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -250,87 +242,79 @@ module pqa_lookup (
             read_valid_d2 <= 1'b0;
             read_valid_d3 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:135]
-            else if (_t10) active <= 1'b0; // @[Lookup.swift:135]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:135]
-            else if (!_t10 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:135]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:135]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:135]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:135]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:135]
-            if (codes_valid) last_chunk <= _t3 == 3'h1; // @[Lookup.swift:135]
-            else if (!_t10 && active) last_chunk <= chunks_after == 3'h1; // @[Lookup.swift:135]
-            if (codes_valid) chunks_after <= _t3 - 3'h1; // @[Lookup.swift:135]
-            else if (!_t10 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:135]
-            table_write_enable_0_0_q <= _t11; // @[LoadPortGroups.swift:100]
-            entries_0_enable_q <= active; // @[Lookup.swift:174]
-            table_write_enable_0_1_q <= _t11; // @[LoadPortGroups.swift:100]
-            entries_1_enable_q <= active; // @[Lookup.swift:174]
-            table_write_enable_0_2_q <= _t15; // @[LoadPortGroups.swift:100]
-            entries_2_enable_q <= active; // @[Lookup.swift:174]
-            table_write_enable_0_3_q <= _t15; // @[LoadPortGroups.swift:100]
-            entries_3_enable_q <= active; // @[Lookup.swift:174]
-            bias_word_enable_q <= active; // @[Lookup.swift:186]
-            read_valid_d1 <= active; // @[Lookup.swift:192]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:192]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:192]
+            if (codes_valid) active <= 1'b1; // @[Lookup.swift:125]
+            else if (_t7) active <= 1'b0; // @[Lookup.swift:125]
+            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:125]
+            else if (!_t7 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:125]
+            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:125]
+            if (codes_valid) group <= codes_group; // @[Lookup.swift:125]
+            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:125]
+            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:125]
+            if (codes_valid) last_chunk <= _t0 == 3'h1; // @[Lookup.swift:125]
+            else if (!_t7 && active) last_chunk <= chunks_after == 3'h1; // @[Lookup.swift:125]
+            if (codes_valid) chunks_after <= _t0 - 3'h1; // @[Lookup.swift:125]
+            else if (!_t7 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:125]
+            table_write_enable_0_0_q <= _t8; // @[LoadPortGroups.swift:100]
+            entries_0_enable_q <= active; // @[Lookup.swift:164]
+            table_write_enable_0_1_q <= _t8; // @[LoadPortGroups.swift:100]
+            entries_1_enable_q <= active; // @[Lookup.swift:164]
+            table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
+            entries_2_enable_q <= active; // @[Lookup.swift:164]
+            table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
+            entries_3_enable_q <= active; // @[Lookup.swift:164]
+            bias_word_enable_q <= active; // @[Lookup.swift:176]
+            read_valid_d1 <= active; // @[Lookup.swift:189]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:189]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:189]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) table_base_0 <= _t5 + _t6[10:0]; // @[Lookup.swift:135]
-        if (codes_valid) table_base_1 <= _t5 + _t7[10:0]; // @[Lookup.swift:135]
-        if (codes_valid) table_base_2 <= _t5 + _t8[10:0]; // @[Lookup.swift:135]
-        if (codes_valid) table_base_3 <= _t5 + _t9[10:0]; // @[Lookup.swift:135]
-        subspace_valid_0 <= next_subspace_valid_0; // @[Lookup.swift:132]
-        subspace_valid_1 <= next_subspace_valid_1; // @[Lookup.swift:132]
-        subspace_valid_2 <= next_subspace_valid_2; // @[Lookup.swift:132]
-        subspace_valid_3 <= next_subspace_valid_3; // @[Lookup.swift:132]
+        if (codes_valid) table_base_0 <= _t2 + _t3[10:0]; // @[Lookup.swift:125]
+        if (codes_valid) table_base_1 <= _t2 + _t4[10:0]; // @[Lookup.swift:125]
+        if (codes_valid) table_base_2 <= _t2 + _t5[10:0]; // @[Lookup.swift:125]
+        if (codes_valid) table_base_3 <= _t2 + _t6[10:0]; // @[Lookup.swift:125]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:173]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:173]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:173]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:173]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:185]
-        bias_word <= bias_word_word; // @[Lookup.swift:186]
-        read_bank_d1 <= bank; // @[Lookup.swift:192]
-        read_group_d1 <= group; // @[Lookup.swift:192]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:192]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:192]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:192]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:192]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:192]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:192]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:192]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:192]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:192]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:192]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:192]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:192]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:192]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:192]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:192]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:192]
-        read_subspace_valid_0_d1 <= next_subspace_valid_0; // @[Lookup.swift:132]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:194]
-        read_subspace_valid_0_d3 <= read_subspace_valid_0_d2; // @[Lookup.swift:194]
-        read_subspace_valid_1_d1 <= next_subspace_valid_1; // @[Lookup.swift:132]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:194]
-        read_subspace_valid_1_d3 <= read_subspace_valid_1_d2; // @[Lookup.swift:194]
-        read_subspace_valid_2_d1 <= next_subspace_valid_2; // @[Lookup.swift:132]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:194]
-        read_subspace_valid_2_d3 <= read_subspace_valid_2_d2; // @[Lookup.swift:194]
-        read_subspace_valid_3_d1 <= next_subspace_valid_3; // @[Lookup.swift:132]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:194]
-        read_subspace_valid_3_d3 <= read_subspace_valid_3_d2; // @[Lookup.swift:194]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:163]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:163]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:163]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:163]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:175]
+        bias_word <= bias_word_word; // @[Lookup.swift:176]
+        read_bank_d1 <= bank; // @[Lookup.swift:189]
+        read_group_d1 <= group; // @[Lookup.swift:189]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:189]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:189]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:189]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:189]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:189]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:189]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:189]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:189]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:189]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:189]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:189]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:189]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:189]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:189]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:189]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:189]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:185]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:191]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:185]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:191]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:185]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:191]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:185]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:191]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_0;
-    wire [134:0] table_0_write_data = {7'b0, _t12};
+    wire [134:0] table_0_write_data = {7'b0, _t9};
     wire [134:0] table_0_read_data;
     genvar table_0_tile;
     generate
@@ -364,16 +348,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t12; // @[Lookup.swift:168]
+            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:158]
         end
     end
     always @(posedge clk) begin
         if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:174]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:164]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:174]
+        entries_0 <= entries_0_word; // @[Lookup.swift:164]
     end
 `endif
 
@@ -381,7 +365,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_1;
-    wire [134:0] table_1_write_data = {7'b0, _t14};
+    wire [134:0] table_1_write_data = {7'b0, _t11};
     wire [134:0] table_1_read_data;
     genvar table_1_tile;
     generate
@@ -415,16 +399,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t14; // @[Lookup.swift:168]
+            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:158]
         end
     end
     always @(posedge clk) begin
         if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:174]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:164]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:174]
+        entries_1 <= entries_1_word; // @[Lookup.swift:164]
     end
 `endif
 
@@ -432,7 +416,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_2;
-    wire [134:0] table_2_write_data = {7'b0, _t12};
+    wire [134:0] table_2_write_data = {7'b0, _t9};
     wire [134:0] table_2_read_data;
     genvar table_2_tile;
     generate
@@ -466,16 +450,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t12; // @[Lookup.swift:168]
+            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:158]
         end
     end
     always @(posedge clk) begin
         if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:174]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:164]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:174]
+        entries_2 <= entries_2_word; // @[Lookup.swift:164]
     end
 `endif
 
@@ -483,7 +467,7 @@ module pqa_lookup (
     // block RAM primitives with their output register where the target has them (BlockRAMPrimitives)
 `ifdef PQA_ECP5
     wire [127:0] entries_3;
-    wire [134:0] table_3_write_data = {7'b0, _t14};
+    wire [134:0] table_3_write_data = {7'b0, _t11};
     wire [134:0] table_3_read_data;
     genvar table_3_tile;
     generate
@@ -517,16 +501,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t14; // @[Lookup.swift:168]
+            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:158]
         end
     end
     always @(posedge clk) begin
         if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:174]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:164]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:174]
+        entries_3 <= entries_3_word; // @[Lookup.swift:164]
     end
 `endif
 
@@ -538,12 +522,12 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:186]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:176]
         end
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t0[7], _t6[13:11], _t7[13:11], _t8[13:11], _t9[13:11], 1'b0};
+    wire _unused_ok = &{1'b0, _t3[13:11], _t4[13:11], _t5[13:11], _t6[13:11], _t13[7], 1'b0};
 endmodule
 
 `default_nettype wire

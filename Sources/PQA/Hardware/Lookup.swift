@@ -122,16 +122,6 @@ struct Lookup: Circuit {
         func bankBase(_ select: Signal, _ words: Int, _ width: Int) -> Signal {
             mux(select, m.constant(words, .unsigned(width)), m.constant(0, .unsigned(width)))
         }
-        // Which of the group's subspace lanes exist, decided with the codes (off the accumulator's path).
-        let subspaceValid = (0..<p.nsVec).map { m.register("subspace_valid_\($0)", .bool, reset: nil) }
-        let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
-        let firstSubspace = m.product(codes.group, p.nsVec).resized(to: subspaceWidth)
-        let ns = perBank(codes.bank, inputs.ns).resized(to: subspaceWidth)
-        // The flags the registers take, a cycle before they hold them beside the issued chunk.
-        let nextSubspaceValid = subspaceValid.enumerated().map { s, held in
-            mux(codes.valid, (firstSubspace + s) < ns, held).named("next_subspace_valid_\(s)")
-        }
-        for (held, next) in zip(subspaceValid, nextSubspaceValid) { held <== next }
         m.when(codes.valid) {
             active <== true
             chunk <== 0
@@ -186,12 +176,19 @@ struct Lookup: Circuit {
         let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: active, name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
+        // Which of the group's subspace lanes exist, from the group and bank
+        // held beside the issued chunk (registers of the lookup's own, not
+        // the encoder's codes; off the accumulator's path).
+        let subspaceWidth = max(1, bitsToRepresent(design.groupsMax * p.nsVec))
+        let firstSubspace = m.product(group, p.nsVec).resized(to: subspaceWidth)
+        let ns = perBank(bank, inputs.ns).resized(to: subspaceWidth)
+        let subspaceValid = (0..<p.nsVec).map { s in ((firstSubspace + s) < ns).named("subspace_valid_\(s)") }
         // The position waits beside the words: the address register, the
-        // block RAM and its output register; the subspace flags as long, from
-        // a cycle before the issue, so they lead the words by one.
+        // block RAM and its output register; the subspace flags a cycle less,
+        // so they lead the words by one.
         outputs <== TableEntries(position: m.delayed(issued, cycles: Self.readLatency, name: "read"), words: words,
-                                 subspaceValid: nextSubspaceValid.enumerated().map { s, valid in
-                                     m.delayed(valid, cycles: Self.readLatency, name: "read_subspace_valid_\(s)")
+                                 subspaceValid: subspaceValid.enumerated().map { s, valid in
+                                     m.delayed(valid, cycles: Self.readLatency - 1, name: "read_subspace_valid_\(s)")
                                  },
                                  bias: bias)
     }
