@@ -101,7 +101,9 @@ struct MACArrayInput: Circuit {
         for (slot, isFull) in full.enumerated() {
             m.when(release[slot]) { isFull <== false }
         }
+        // A column is complete on its last beat, with its `tlast`; the next fills the other slot.
         let nextWriteSlot = mux(intake.store & intake.completes, !writeSlot, writeSlot).named("next_write_slot")
+        writeSlot <== nextWriteSlot
         // The slot filled next is never the one completing now, so it is full next cycle if full now and not released.
         writable <== !(perBank(nextWriteSlot, full) & !perBank(nextWriteSlot, release)) | perBank(nextWriteSlot, inputs.releaseNext)
         let type = SignalType.unsigned(memory.addressWidth)
@@ -120,9 +122,7 @@ struct MACArrayInput: Circuit {
                 lastChunk <== chunksAfterNext == 1
                 chunksAfterNext <== chunksAfterNext - 1
             }
-            // A column is complete on its last beat, with its `tlast`.
             m.when(intake.completes) {
-                writeSlot <== !writeSlot
                 columnsLeft <== columnsLeft - 1
                 hasColumns <== columnsLeft != 1
                 for (slot, isFull) in full.enumerated() {
