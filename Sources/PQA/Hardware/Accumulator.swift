@@ -8,8 +8,9 @@ import PQ
 /// `adderLevelsPerStage` levels), added to the lane's running sum of the
 /// output chunk over the column's groups, and on the last group the bias added.
 /// The running sums, one per output chunk, are a small RAM (LUT RAM)
-/// read a cycle ahead of the add, the sum written in that cycle passed by,
-/// and kept in carry-save form (`CarrySaveSum`).
+/// written a cycle after each add (from the sum's register) and read a cycle
+/// ahead of the add, the sums of the two cycles between passed by, and kept in
+/// carry-save form (`CarrySaveSum`).
 ///
 /// ```
 ///  entries, subspaceValid           (stage 1)
@@ -76,7 +77,7 @@ struct AccumulatorLane: Circuit {
         // the add (`addend`, zero on a column's first group), so the add starts
         // from registers; a sum written that cycle to the same chunk is taken
         // as it is written. The read itself starts a cycle earlier still (a
-        // RAM's registered read), the sum written in that cycle passed by.
+        // registered read), the sums of that cycle and the one before passed by.
         // Running sums are kept in carry-save form (`CarrySaveSum`), so the
         // loop from one group's sum to the next is a full adder per bit, one
         // LUT level, and the two words are added once, into `group_sum_q`.
@@ -95,11 +96,18 @@ struct AccumulatorLane: Circuit {
             }
             stored = running
         } else {
+            // A sum is written a cycle after its add, from its register, so the
+            // loop's full adders drive the addend and registers only, not the
+            // RAM's write data; the read takes a word written in its cycle as it
+            // is written.
             let depth = design.outputChunksMax
-            let words = [("sum", sum.sum), ("carry", sum.carry)].map { field, data -> Signal in
+            let writing = m.delayed(update, name: "running_write_q", reset: 0), written = m.delayed(chunk, name: "running_write_chunk_q")
+            let readsWritten = writing & (written == control.nextChunk)
+            let words = [("sum", sumQ.sum), ("carry", sumQ.carry)].map { field, data -> Signal in
                 let running = m.simpleDualPortRAM("running_\(field)s", depth: depth, wordType)
-                m.when(update) { running.write(address: chunk.resized(to: running.addressWidth), data: data) }
-                return running.read(address: control.nextChunk.resized(to: running.addressWidth), name: "running_\(field)_word")
+                m.when(writing) { running.write(address: written.resized(to: running.addressWidth), data: data) }
+                let read = running.readAsync(address: control.nextChunk.resized(to: running.addressWidth), name: "running_\(field)_read")
+                return m.delayed(mux(readsWritten, data, read), name: "running_\(field)_word")
             }
             let justWritten = m.delayed(update & (chunk == control.nextChunk), name: "running_sum_just_written", reset: 0)
             stored = CarrySaveSum(sum: mux(justWritten, sumQ.sum, words[0]), carry: mux(justWritten, sumQ.carry, words[1]))

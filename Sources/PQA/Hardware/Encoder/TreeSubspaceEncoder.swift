@@ -39,12 +39,13 @@ extension TreeControl {
 ///  stage 0        read the group's tree word (address and enable registered, block RAM, its output register)
 ///  +3 per chunk   level l's element taken from its lane when the chunk is the split's (registered)
 ///  +3 last chunk  the thresholds registered: the walk starts
-///  +4 + l         level l: the element against the node's threshold (at or above goes right);
-///                 the node's chosen child keeps its subtree's thresholds (registered)
+///  +4 + l         level l: the element against the node's threshold (at or above goes right),
+///                 both of the parent's children compared, the parent's choice picking one;
+///                 the chosen node's two subtrees of thresholds registered
 ///  +4 + levels    code
 /// ```
-/// The thresholds travel with the walk, each level keeping the half of the
-/// subtree its comparison chose, so a new group can start every cycle.
+/// The thresholds travel with the walk, each level keeping the two subtrees
+/// of the node it walked to, so a new group can start every cycle.
 struct TreeSubspaceEncoder: Circuit {
     let design: PQAParameters
 
@@ -98,28 +99,55 @@ struct TreeSubspaceEncoder: Circuit {
             return element
         }
 
-        // The walk: level l compares its element with its subtree's root and
-        // keeps the chosen child's subtree. The thresholds are registered as
-        // the group's last chunk comes in, the elements are then complete.
-        var subtree = (0..<(c.maxima.np - 1)).map { node in
+        // The walk: level l compares its element with its node's threshold.
+        // The node's parent chose it a cycle before, so both of the parent's
+        // children are compared and the parent's choice (a register) picks
+        // one; the chosen node's two subtrees, picked by a copy of that
+        // register, go on to the next level. No comparison drives more than
+        // its node register and a copy. The thresholds are registered as the
+        // group's last chunk comes in, the elements are then complete.
+        let tree = (0..<(c.maxima.np - 1)).map { node in
             m.delayed(thresholds[high: (node + 1) * a.bits - 1, low: node * a.bits], name: "threshold_\(node)_q", enable: control.start)
         }
+        func isRight(_ x: Signal, _ threshold: Signal) -> Signal { a.signed ? x.asSigned >= threshold.asSigned : x >= threshold }
+        // From level 1 on: the two subtrees of the node the level before
+        // walked from, and which of them it chose (one copy for the
+        // comparison, one for the subtrees).
+        var parent: (left: [Signal], right: [Signal], compareTurn: Signal, subtreeTurn: Signal)?
         var node = m.constant(0, .unsigned(levels))
         for level in 0..<levels {
-            let x = elements[level], threshold = subtree[0]
-            let right = (a.signed ? x.asSigned >= threshold.asSigned : x >= threshold).named("right_\(level)")
+            let x = elements[level]
+            let right = parent.map { mux($0.compareTurn, isRight(x, $0.right[0]), isRight(x, $0.left[0])) } ?? isRight(x, tree[0])
             let stepped = levels == 1 ? right.asUnsigned : concatenate([node[high: levels - 2, low: 0], right.asUnsigned])
             let next = mux(control.active[level], stepped, node)
-            // The child's subtree: its relative level k is the second (right)
-            // or first (left) half of the parent's level k + 1.
-            let child = (0..<(levels - level - 1)).flatMap { k in
-                (0..<(1 << k)).map { j in mux(right, subtree[(1 << (k + 1)) - 1 + (1 << k) + j], subtree[(1 << (k + 1)) - 1 + j]) }
-            }
             let stage = "level_\(level + 1)"
             node = m.delayed(next, name: "\(stage)_node")
-            subtree = child.enumerated().map { m.delayed($1, name: "\(stage)_threshold_\($0)") }
+            guard level + 1 < levels else { break }
+            // The chosen node's subtree on one side: picked from the parent's children's.
+            func chosenChild(right: Bool, _ name: String) -> [Signal] {
+                let picked = parent.map { p in
+                    zip(childSubtree(of: p.left, right: right), childSubtree(of: p.right, right: right)).map { mux(p.subtreeTurn, $1, $0) }
+                } ?? childSubtree(of: tree, right: right)
+                return picked.enumerated().map { m.delayed($1, name: "\(stage)_\(name)_threshold_\($0)") }
+            }
+            let turns = m.fannedOut(right, copies: 2, name: "\(stage)_turn")
+            parent = (left: chosenChild(right: false, "left"), right: chosenChild(right: true, "right"),
+                      compareTurn: turns[0], subtreeTurn: turns[1])
             for later in (level + 1)..<levels { elements[later] = m.delayed(elements[later], name: "\(stage)_element_\(later)") }
         }
         code <== node.resized(to: design.codeBits)
+    }
+
+    /// The subtree under the left or right child of a subtree's root, both in
+    /// breadth-first order: its level k is the first or second half of the
+    /// parent's level k + 1.
+    private func childSubtree(of subtree: [Signal], right: Bool) -> [Signal] {
+        let depth = (subtree.count + 1).trailingZeroBitCount
+        var child: [Signal] = []
+        for k in 0..<max(0, depth - 1) {
+            let first = (1 << (k + 1)) - 1 + (right ? 1 << k : 0)
+            child += subtree[first..<(first + (1 << k))]
+        }
+        return child
     }
 }
