@@ -18,8 +18,9 @@ import PQ
 ///  +adder stages   with `nextChunk`: the running sum it adds to is read
 ///  +1+adder stages the group's tree; with `control`: that running sum, or the sum just written to it, picked
 ///  +2+adder stages the tree and that running sum registered: sum = tree + (first group ? 0 : running), carry-save
-///  +3+adder stages the sum (its two words added) and the bias, registered
-///  +4+adder stages accumulator = sum + bias, registered          (latency = adder stages + 4)
+///  +3+adder stages the sum's two words, registered (written to the running sum)
+///  +4+adder stages the sum (its two words added) and the bias, registered
+///  +5+adder stages accumulator = sum + bias, registered          (latency = adder stages + 5)
 /// ```
 struct AccumulatorLane: Circuit {
     let design: PQAParameters
@@ -80,7 +81,9 @@ struct AccumulatorLane: Circuit {
         // registered read), the sums of that cycle and the one before passed by.
         // Running sums are kept in carry-save form (`CarrySaveSum`), so the
         // loop from one group's sum to the next is a full adder per bit, one
-        // LUT level, and the two words are added once, into `group_sum_q`.
+        // LUT level, and the two words are added once, from their register
+        // (`group_sum_words_q`) into `group_sum_q`: the loop's full adders
+        // drive the addend and registers only.
         let addressed = m.delayed(control.nextChunk, name: "chunk_next_q")
         let chunk = m.delayed(addressed, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
         let wordType = SignalType.unsigned(sumType.width)
@@ -117,8 +120,8 @@ struct AccumulatorLane: Circuit {
         let zero = m.constant(0, wordType)
         addend.sum <== mux(control.firstGroup, zero, mux(taken, sum.sum, stored.sum))
         addend.carry <== mux(control.firstGroup, zero, mux(taken, sum.carry, stored.carry))
-        let groupSum = m.delayed(sum.sum + sum.carry, name: "group_sum_q")
-        let bias = m.delayed(m.delayed(control.bias, name: "bias_q"), name: "bias_qq")
+        let groupSum = m.delayed(sumQ.sum + sumQ.carry, name: "group_sum_q")
+        let bias = m.delayed(control.bias, cycles: 3, name: "bias_q")
         let total = convert(groupSum, signed: sumType.isSigned, to: accumulatorType)
             + convert(bias, signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
@@ -148,13 +151,13 @@ private struct CarrySaveSum: Pipelined {
 ///
 /// ```
 ///  entries of a chunk       (stage 1, from the lookup)
-///  +adder stages + 4        accumulators of the chunk       (latency)
+///  +adder stages + 5        accumulators of the chunk       (latency)
 /// ```
 struct Accumulator: Circuit {
     let design: PQAParameters
 
     /// Cycles from a chunk's entries to its accumulators.
-    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 4 }
+    static func latency(_ design: PQAParameters) -> Int { design.adderStages + 5 }
     /// Output lanes that share one copy of the subspace flags.
     static let lanesPerFlagsCopy = 4
 
@@ -222,7 +225,7 @@ struct Accumulator: Circuit {
         }
         // The beat's position waits beside the sum and bias stages.
         let beat = m.delayed(BeatPosition(valid: summed.valid, emit: summed.valid & summed.lastGroup, lastChunk: summed.lastChunk,
-                                              bank: summed.bank, chunk: summed.chunk), cycles: 3, name: "beat")
+                                              bank: summed.bank, chunk: summed.chunk), cycles: 4, name: "beat")
         outputs <== AccumulatorBeat(accumulators: accumulators, valid: beat.valid, emit: beat.emit, lastChunk: beat.lastChunk,
                                     bank: beat.bank, chunk: beat.chunk)
     }

@@ -42,9 +42,9 @@ struct RequantizedBeat: PortGroup {
 ///  q0   accumulator; the multiplier, a copy per lane from its group's (registered)
 ///  q1   product = accumulator * multiplier     (a register every adder level of a LUT product; registered)
 ///  q2   sum = product + 2^(shift-1)                                 (registered)
-///  q3a  sum >>> the shift's low bits                                (registered)
-///  q3   that >>> the shift's high bits, and beside it whether the
-///       result lies below or above the output range                 (registered)
+///  q3a  sum >>> the shift's low bits; beside it, in three parts, whether
+///       the result will lie below or above the output range         (registered)
+///  q3   that >>> the shift's high bits; the parts' verdicts joined     (registered)
 ///  q4   saturated, ReLU, lanes past Cout zeroed                     (registered)
 /// ```
 /// The PQA core and the MAC-array baseline share it.
@@ -107,7 +107,7 @@ struct Requantizer: Circuit {
             let one = m.constant(1, .unsigned(lane.shiftWidth))
             return m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
         }
-        // So is the mask of the bits that leave the output range (`RequantizerLane.rangeMask`).
+        // So is the mask of the sum's bits that take it out of the output range (`RequantizerLane.rangeMask`).
         let rangeMasks = banks.enumerated().map { index, registers in
             m.delayed(lane.rangeMask(m, shift: registers.shift), name: "bank\(index)_range_mask")
         }
@@ -133,7 +133,7 @@ struct Requantizer: Circuit {
         let roundingCopies = copied(perBank(beforeProduct.bank, roundings), "q1_rounding")
         let shifts = copied(perBank(multiplied.bank, banks.map(\.shift)), "q2_shift")
         let relus = copied(perBank(halfShifted.bank, banks.map(\.relu)), "q3_relu")
-        let masks = copied(perBank(rounded.bank, rangeMasks), "q3a_range_mask")
+        let masks = copied(perBank(multiplied.bank, rangeMasks), "q2_range_mask")
         let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
             let group = index / Self.lanesPerSettingsCopy
             let unit = m.instance(lane, name: "u_lane_\(index)")
@@ -177,9 +177,9 @@ struct RequantizerLane: Circuit {
     /// The bank's settings, each at the step that uses it.
     struct Control: PortGroup {
         /// Two cycles after the accumulator: the multiplier; with the product:
-        /// the rounding constant; with the sum: the shift; with the value
-        /// shifted by the shift's low bits: the bits that leave the output
-        /// range (`rangeMask`); with the shifted value: ReLU (each from a register).
+        /// the rounding constant; with the sum: the shift and the bits that
+        /// take it out of the output range (`rangeMask`); with the shifted
+        /// value: ReLU (each from a register).
         let multiplier, rounding, shift, rangeMask, relu: Signal
     }
 
@@ -215,22 +215,22 @@ struct RequantizerLane: Circuit {
     /// Bits of the shift taken in the first of its two steps (the rest in the second).
     var lowShiftBits: Int { (countType(settings.maxShift).width + 1) / 2 }
 
-    /// The bits of the value shifted by the shift's low bits that take the
-    /// final value out of the output range: every bit from `magnitude + H`
-    /// up, `H` being the shift with its low bits cleared and `magnitude` the
-    /// output's bits less its sign. A value `v >= 0` shifted right by `H`
-    /// exceeds the output's maximum exactly when `v` has one of them set; a
-    /// value `v < 0` falls below its minimum exactly when `~v` has (for an
-    /// unsigned output, whenever `v < 0`). The lane saturates from these
-    /// tests, made beside the last shift step, with no compare after it.
+    /// The bits of the rounded sum that take the shifted value out of the
+    /// output range: every bit from `magnitude + shift` up, `magnitude` being
+    /// the output's bits less its sign. A sum `v >= 0` shifted right
+    /// (arithmetic) exceeds the output's maximum exactly when `v` has one of
+    /// them set; a sum `v < 0` falls below its minimum exactly when `~v` has
+    /// (for an unsigned output, whenever `v < 0`). The lane saturates from
+    /// these tests, made beside the two shift steps, with no compare after them.
     func rangeMask(_ m: ModuleBuilder, shift: Signal) -> Signal {
         let magnitude = settings.output.bits - (settings.output.signed ? 1 : 0)
         let positionType = countType(magnitude + settings.maxShift)
-        let highShift = shift.width > lowShiftBits
-            ? shift[high: shift.width - 1, low: lowShiftBits].concatenated(m.constant(0, .unsigned(lowShiftBits))).resized(to: positionType.width)
-            : m.constant(0, positionType)
-        return ~m.constant(0, .unsigned(shiftWidth)) << (highShift + magnitude)
+        return ~m.constant(0, .unsigned(shiftWidth)) << (shift.resized(to: positionType.width) + magnitude)
     }
+
+    /// Parts the range tests are split into before they are joined (the
+    /// join, with the sign, one LUT).
+    static let rangeTestParts = 3
 
     func inputs(_ ports: PortFields) -> Inputs {
         Inputs(accumulator: ports("accumulator", settings.accumulator),
@@ -265,10 +265,19 @@ struct RequantizerLane: Circuit {
         } else {
             shifted = m.delayed(partlyShifted, name: "q3_shifted")
         }
-        // Beside the last step, whether its result leaves the output range (`rangeMask`).
-        let negative = partlyShifted[shiftWidth - 1], bits = partlyShifted.asUnsigned
-        let below = m.delayed(output.signed ? negative & (~bits & control.rangeMask).orReduce() : negative, name: "q3_below")
-        let above = m.delayed(!negative & (bits & control.rangeMask).orReduce(), name: "q3_above")
+        // Beside the two steps, whether the result leaves the output range
+        // (`rangeMask`): each of the sum's masked parts tested beside the
+        // first, the parts joined beside the second.
+        let negative = partlyShifted[shiftWidth - 1]
+        func rangeTest(_ bits: Signal, _ name: String) -> Signal {
+            let masked = bits & control.rangeMask, partBits = (shiftWidth + Self.rangeTestParts - 1) / Self.rangeTestParts
+            let parts = stride(from: 0, to: shiftWidth, by: partBits).enumerated().map { index, low in
+                m.delayed(masked[high: min(low + partBits, shiftWidth) - 1, low: low].orReduce(), name: "q3a_\(name)_part_\(index)")
+            }
+            return parts.dropFirst().reduce(parts[0]) { $0 | $1 }
+        }
+        let below = m.delayed(output.signed ? negative & rangeTest(~sum.asUnsigned, "below") : negative, name: "q3_below")
+        let above = m.delayed(!negative & rangeTest(sum.asUnsigned, "above"), name: "q3_above")
         // q4 (registered by the requantizer): saturate, ReLU, zero past Cout.
         let bitsType = SignalType.unsigned(output.bits)
         let minimum = m.constant(output.minValue, .signed(output.bits + 1)).truncated(to: output.bits).asUnsigned
