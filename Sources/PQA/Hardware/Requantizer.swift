@@ -102,14 +102,17 @@ struct Requantizer: Circuit {
         let beat = inputs.beat, banks = inputs.banks
         let lane = RequantizerLane(settings: settings)
         // Each bank's rounding constant is a register: it changes only with
-        // its layer, and a bank in use takes no loads.
-        let roundings = banks.enumerated().map { index, registers in
+        // its layer, and a bank in use takes no loads. It is computed from
+        // a copy of the bank's shift register kept here, not from the layer
+        // control's across the core.
+        let bankShifts = banks.enumerated().map { index, registers in m.delayed(registers.shift, name: "bank\(index)_shift_q") }
+        let roundings = bankShifts.enumerated().map { index, shift in
             let one = m.constant(1, .unsigned(lane.shiftWidth))
-            return m.delayed(((one << registers.shift) >> 1).asSigned, name: "bank\(index)_rounding")
+            return m.delayed(((one << shift) >> 1).asSigned, name: "bank\(index)_rounding")
         }
         // So is the mask of the sum's bits that take it out of the output range (`RequantizerLane.rangeMask`).
-        let rangeMasks = banks.enumerated().map { index, registers in
-            m.delayed(lane.rangeMask(m, shift: registers.shift), name: "bank\(index)_range_mask")
+        let rangeMasks = bankShifts.enumerated().map { index, shift in
+            m.delayed(lane.rangeMask(m, shift: shift), name: "bank\(index)_range_mask")
         }
         // The beat's position beside the lanes, at the step each setting is used in.
         let beforeProduct = m.delayed(beat.position, cycles: lane.productLatency - 1, name: "q1_early")
@@ -224,8 +227,8 @@ struct RequantizerLane: Circuit {
     /// these tests, made beside the two shift steps, with no compare after them.
     func rangeMask(_ m: ModuleBuilder, shift: Signal) -> Signal {
         let magnitude = settings.output.bits - (settings.output.signed ? 1 : 0)
-        let positionType = countType(magnitude + settings.maxShift)
-        return ~m.constant(0, .unsigned(shiftWidth)) << (shift.resized(to: positionType.width) + magnitude)
+        // A constant shifted by the shift: no adder before the shifter.
+        return (~m.constant(0, .unsigned(shiftWidth)) << magnitude) << shift
     }
 
     /// Parts the range tests are split into before they are joined (the

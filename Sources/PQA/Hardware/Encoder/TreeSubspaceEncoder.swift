@@ -130,9 +130,10 @@ struct TreeSubspaceEncoder: Circuit {
                 } ?? childSubtree(of: tree, right: right)
                 return picked.enumerated().map { m.delayed($1, name: "\(stage)_\(name)_threshold_\($0)") }
             }
-            let turns = m.fannedOut(right, copies: 2, name: "\(stage)_turn")
+            // The last level picks no subtrees: one copy of the choice will do.
+            let turns = m.fannedOut(right, copies: level + 2 < levels ? 2 : 1, name: "\(stage)_turn")
             parent = (left: chosenChild(right: false, "left"), right: chosenChild(right: true, "right"),
-                      compareTurn: turns[0], subtreeTurn: turns[1])
+                      compareTurn: turns[0], subtreeTurn: turns[turns.count - 1])
             for later in (level + 1)..<levels { elements[later] = m.delayed(elements[later], name: "\(stage)_element_\(later)") }
         }
         code <== node.resized(to: design.codeBits)
