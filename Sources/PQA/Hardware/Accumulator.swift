@@ -86,16 +86,17 @@ struct AccumulatorLane: Circuit {
         // drive the addend and registers only.
         let addressed = m.delayed(control.nextChunk, name: "chunk_next_q")
         let chunk = m.delayed(addressed, name: "chunk_q"), update = m.delayed(control.update, name: "update_q", reset: 0)
-        let wordType = SignalType.unsigned(sumType.width)
-        let addend = CarrySaveSum(sum: m.register("addend_sum", wordType, reset: nil), carry: m.register("addend_carry", wordType, reset: nil))
+        let wordType = SignalType.unsigned(sumType.width), carriesType = SignalType.unsigned(sumType.width - 1)
+        let addend = CarrySaveSum(sum: m.register("addend_sum", wordType, reset: nil), carries: m.register("addend_carry", carriesType, reset: nil))
         let sum = addend.adding(tree.asUnsigned)
         let sumQ = m.delayed(sum, cycles: 1, name: "group_sum_words_q")
         let stored: CarrySaveSum
         if design.outputChunksMax == 1 {
-            let running = CarrySaveSum(sum: m.register("running_sum", wordType, reset: nil), carry: m.register("running_carry", wordType, reset: nil))
+            let running = CarrySaveSum(sum: m.register("running_sum", wordType, reset: nil),
+                                       carries: m.register("running_carry", carriesType, reset: nil))
             m.when(update) {
                 running.sum <== sum.sum
-                running.carry <== sum.carry
+                running.carries <== sum.carries
             }
             stored = running
         } else {
@@ -106,20 +107,19 @@ struct AccumulatorLane: Circuit {
             let depth = design.outputChunksMax
             let writing = m.delayed(update, name: "running_write_q", reset: 0), written = m.delayed(chunk, name: "running_write_chunk_q")
             let readsWritten = writing & (written == control.nextChunk)
-            let words = [("sum", sumQ.sum), ("carry", sumQ.carry)].map { field, data -> Signal in
-                let running = m.simpleDualPortRAM("running_\(field)s", depth: depth, wordType)
+            let words = [("sum", sumQ.sum), ("carry", sumQ.carries)].map { field, data -> Signal in
+                let running = m.simpleDualPortRAM("running_\(field)s", depth: depth, data.type)
                 m.when(writing) { running.write(address: written.resized(to: running.addressWidth), data: data) }
                 let read = running.readAsync(address: control.nextChunk.resized(to: running.addressWidth), name: "running_\(field)_read")
                 return m.delayed(mux(readsWritten, data, read), name: "running_\(field)_word")
             }
             let justWritten = m.delayed(update & (chunk == control.nextChunk), name: "running_sum_just_written", reset: 0)
-            stored = CarrySaveSum(sum: mux(justWritten, sumQ.sum, words[0]), carry: mux(justWritten, sumQ.carry, words[1]))
+            stored = CarrySaveSum(sum: mux(justWritten, sumQ.sum, words[0]), carries: mux(justWritten, sumQ.carries, words[1]))
         }
         // Whether the add takes the sum written in its cycle: decided a cycle ahead.
         let taken = m.delayed(control.update & (addressed == control.nextChunk), name: "running_sum_taken", reset: 0)
-        let zero = m.constant(0, wordType)
-        addend.sum <== mux(control.firstGroup, zero, mux(taken, sum.sum, stored.sum))
-        addend.carry <== mux(control.firstGroup, zero, mux(taken, sum.carry, stored.carry))
+        addend.sum <== mux(control.firstGroup, m.constant(0, wordType), mux(taken, sum.sum, stored.sum))
+        addend.carries <== mux(control.firstGroup, m.constant(0, carriesType), mux(taken, sum.carries, stored.carries))
         let groupSum = m.delayed(sumQ.sum + sumQ.carry, name: "group_sum_q")
         let bias = m.delayed(control.bias, cycles: 3, name: "bias_q")
         let total = convert(groupSum, signed: sumType.isSigned, to: accumulatorType)
@@ -130,18 +130,25 @@ struct AccumulatorLane: Circuit {
 
 /// A number held as two words whose sum (modulo 2^width) it is: adding a
 /// third word is a full adder per bit (a sum bit and a carry into the next
-/// bit), no carry chain.
+/// bit), no carry chain. The carry word's lowest bit is always zero, so it
+/// is held without it (`carries`, a bit narrower than `sum`): no register
+/// or RAM bit holds a constant.
 private struct CarrySaveSum: Pipelined {
-    let sum, carry: Signal
+    let sum, carries: Signal
 
     func map(_ transform: (Signal, String) -> Signal) -> CarrySaveSum {
-        CarrySaveSum(sum: transform(sum, "sum"), carry: transform(carry, "carry"))
+        CarrySaveSum(sum: transform(sum, "sum"), carries: transform(carries, "carry"))
     }
+
+    /// The carry word at the sum's width (its lowest bit zero).
+    var carry: Signal { carries.extended(to: sum.width) << 1 }
 
     /// This number plus `word` (of the same width), in carry-save form.
     func adding(_ word: Signal) -> CarrySaveSum {
+        let carry = self.carry
         let majority = (sum & carry) | (sum & word) | (carry & word)
-        return CarrySaveSum(sum: (sum ^ carry ^ word).named("running_sum_next"), carry: (majority << 1).named("running_carry_next"))
+        return CarrySaveSum(sum: (sum ^ carry ^ word).named("running_sum_next"),
+                            carries: majority.truncated(to: carries.width).named("running_carry_next"))
     }
 }
 
