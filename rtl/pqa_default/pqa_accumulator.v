@@ -45,7 +45,7 @@
 //   beat_bank                 output  Bool
 //   beat_chunk                output  UInt<3>
 // Registers without reset (unknown until first loaded):
-//   summed_early_bank, summed_early_chunk, summed_early_last_group, summed_early_last_chunk, summed_bank, summed_chunk, summed_last_group, summed_last_chunk, summed_bias_d1, summed_bias_d2, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3
+//   summed_early_bank, summed_early_chunk, summed_early_last_group, summed_early_last_chunk, summed_bank, summed_chunk, summed_last_group, summed_last_chunk, summed_bias_d1, summed_bias_d2, beat_last_chunk_d1, beat_bank_d1, beat_chunk_d1, beat_last_chunk_d2, beat_bank_d2, beat_chunk_d2, beat_last_chunk_d3, beat_bank_d3, beat_chunk_d3, beat_last_chunk_d4, beat_bank_d4, beat_chunk_d4
 `default_nettype none
 
 module pqa_accumulator (
@@ -206,6 +206,11 @@ module pqa_accumulator (
     reg  beat_last_chunk_d3;
     reg  beat_bank_d3;
     reg  [2:0] beat_chunk_d3;
+    reg  beat_valid_d4;
+    reg  beat_emit_d4;
+    reg  beat_last_chunk_d4;
+    reg  beat_bank_d4;
+    reg  [2:0] beat_chunk_d4;
 
     assign beat_accumulator_0 = u_lane_0_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_1 = u_lane_1_accumulator; // @[Requantizer.swift:15]
@@ -223,12 +228,12 @@ module pqa_accumulator (
     assign beat_accumulator_13 = u_lane_13_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_14 = u_lane_14_accumulator; // @[Requantizer.swift:15]
     assign beat_accumulator_15 = u_lane_15_accumulator; // @[Requantizer.swift:15]
-    assign beat_valid = beat_valid_d3; // @[Requantizer.swift:16]
-    assign beat_emit = beat_emit_d3; // @[Requantizer.swift:17]
-    assign beat_last_chunk = beat_last_chunk_d3; // @[Requantizer.swift:18]
-    assign beat_bank = beat_bank_d3; // @[Requantizer.swift:19]
-    assign beat_chunk = beat_chunk_d3; // @[Requantizer.swift:20]
-    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:192]
+    assign beat_valid = beat_valid_d4; // @[Requantizer.swift:16]
+    assign beat_emit = beat_emit_d4; // @[Requantizer.swift:17]
+    assign beat_last_chunk = beat_last_chunk_d4; // @[Requantizer.swift:18]
+    assign beat_bank = beat_bank_d4; // @[Requantizer.swift:19]
+    assign beat_chunk = beat_chunk_d4; // @[Requantizer.swift:20]
+    assign _t0 = entries_valid & (~entries_last_group); // @[Accumulator.swift:210]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -240,38 +245,45 @@ module pqa_accumulator (
             beat_emit_d2 <= 1'b0;
             beat_valid_d3 <= 1'b0;
             beat_emit_d3 <= 1'b0;
+            beat_valid_d4 <= 1'b0;
+            beat_emit_d4 <= 1'b0;
         end else begin
-            summed_early_valid <= entries_valid; // @[Accumulator.swift:183]
-            summed_valid <= summed_early_valid; // @[Accumulator.swift:184]
-            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:216]
-            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:216]
-            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:216]
-            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:216]
-            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:216]
-            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:216]
+            summed_early_valid <= entries_valid; // @[Accumulator.swift:201]
+            summed_valid <= summed_early_valid; // @[Accumulator.swift:202]
+            beat_valid_d1 <= summed_valid; // @[Accumulator.swift:234]
+            beat_emit_d1 <= summed_valid & summed_last_group; // @[Accumulator.swift:234]
+            beat_valid_d2 <= beat_valid_d1; // @[Accumulator.swift:234]
+            beat_emit_d2 <= beat_emit_d1; // @[Accumulator.swift:234]
+            beat_valid_d3 <= beat_valid_d2; // @[Accumulator.swift:234]
+            beat_emit_d3 <= beat_emit_d2; // @[Accumulator.swift:234]
+            beat_valid_d4 <= beat_valid_d3; // @[Accumulator.swift:234]
+            beat_emit_d4 <= beat_emit_d3; // @[Accumulator.swift:234]
         end
     end
 
     always @(posedge clk) begin
-        summed_early_bank <= entries_bank; // @[Accumulator.swift:183]
-        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:183]
-        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:183]
-        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:183]
-        summed_bank <= summed_early_bank; // @[Accumulator.swift:184]
-        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:184]
-        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:184]
-        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:184]
-        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:185]
-        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:185]
-        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:216]
-        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:216]
-        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:216]
-        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:216]
-        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:216]
-        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:216]
-        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:216]
-        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:216]
-        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:216]
+        summed_early_bank <= entries_bank; // @[Accumulator.swift:201]
+        summed_early_chunk <= entries_chunk; // @[Accumulator.swift:201]
+        summed_early_last_group <= entries_last_group; // @[Accumulator.swift:201]
+        summed_early_last_chunk <= entries_last_chunk; // @[Accumulator.swift:201]
+        summed_bank <= summed_early_bank; // @[Accumulator.swift:202]
+        summed_chunk <= summed_early_chunk; // @[Accumulator.swift:202]
+        summed_last_group <= summed_early_last_group; // @[Accumulator.swift:202]
+        summed_last_chunk <= summed_early_last_chunk; // @[Accumulator.swift:202]
+        summed_bias_d1 <= entries_bias; // @[Accumulator.swift:203]
+        summed_bias_d2 <= summed_bias_d1; // @[Accumulator.swift:203]
+        beat_last_chunk_d1 <= summed_last_chunk; // @[Accumulator.swift:234]
+        beat_bank_d1 <= summed_bank; // @[Accumulator.swift:234]
+        beat_chunk_d1 <= summed_chunk; // @[Accumulator.swift:234]
+        beat_last_chunk_d2 <= beat_last_chunk_d1; // @[Accumulator.swift:234]
+        beat_bank_d2 <= beat_bank_d1; // @[Accumulator.swift:234]
+        beat_chunk_d2 <= beat_chunk_d1; // @[Accumulator.swift:234]
+        beat_last_chunk_d3 <= beat_last_chunk_d2; // @[Accumulator.swift:234]
+        beat_bank_d3 <= beat_bank_d2; // @[Accumulator.swift:234]
+        beat_chunk_d3 <= beat_chunk_d2; // @[Accumulator.swift:234]
+        beat_last_chunk_d4 <= beat_last_chunk_d3; // @[Accumulator.swift:234]
+        beat_bank_d4 <= beat_bank_d3; // @[Accumulator.swift:234]
+        beat_chunk_d4 <= beat_chunk_d3; // @[Accumulator.swift:234]
     end
 
     fanout_register_width1 summed_first_group_group_copy_0 (

@@ -4,8 +4,8 @@ pqa_slot_sequencer.v
 pqa_distance_unit.v
 pqa_subspace_encoder.v
 pqa_encoder.v
-pqa_lookup.v
 fanout_register_width1.v
+pqa_lookup.v
 fanout_register_width3.v
 pqa_accumulator_lane.v
 pqa_accumulator.v

@@ -108,6 +108,11 @@ module pqa_lookup (
     wire [13:0] _t5;
     wire [13:0] _t6;
     wire _t7;
+    wire read_enable_copy_0_q;
+    wire read_enable_copy_1_q;
+    wire read_enable_copy_2_q;
+    wire read_enable_copy_3_q;
+    wire read_enable_copy_4_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
     wire _t8;
@@ -116,24 +121,19 @@ module pqa_lookup (
     wire [10:0] _t10;
     wire [10:0] table_address_0;
     reg  [10:0] entries_0_address_q;
-    reg  entries_0_enable_q;
     reg  table_write_enable_0_1_q;
     wire [127:0] _t11;
     wire [10:0] table_address_1;
     reg  [10:0] entries_1_address_q;
-    reg  entries_1_enable_q;
     wire _t12;
     reg  table_write_enable_0_2_q;
     wire [10:0] table_address_2;
     reg  [10:0] entries_2_address_q;
-    reg  entries_2_enable_q;
     reg  table_write_enable_0_3_q;
     wire [10:0] table_address_3;
     reg  [10:0] entries_3_address_q;
-    reg  entries_3_enable_q;
     wire [2:0] bias_address;
     reg  [2:0] bias_word_address_q;
-    reg  bias_word_enable_q;
     reg  [255:0] bias_word_word;
     reg  [255:0] bias_word;
     wire [7:0] _t13;
@@ -202,22 +202,22 @@ module pqa_lookup (
     assign _t6 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:125]
     assign _t7 = active & last_chunk; // @[Lookup.swift:125]
     assign _t8 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:158]
-    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:163]
-    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:163]
-    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:158]
-    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:163]
+    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:165]
+    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:170]
+    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:170]
+    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:165]
+    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:170]
     assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
-    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:163]
-    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:163]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:175]
-    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:185]
-    assign _t14 = _t13[6:0]; // @[Lookup.swift:185]
-    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:185]
-    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:185]
-    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:185]
-    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:185]
-    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:185]
+    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:170]
+    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:170]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:182]
+    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:192]
+    assign _t14 = _t13[6:0]; // @[Lookup.swift:192]
+    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:192]
+    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:192]
+    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:192]
+    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:192]
+    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:192]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -230,14 +230,9 @@ module pqa_lookup (
             last_chunk <= 1'b0;
             chunks_after <= 3'h0;
             table_write_enable_0_0_q <= 1'b0;
-            entries_0_enable_q <= 1'b0;
             table_write_enable_0_1_q <= 1'b0;
-            entries_1_enable_q <= 1'b0;
             table_write_enable_0_2_q <= 1'b0;
-            entries_2_enable_q <= 1'b0;
             table_write_enable_0_3_q <= 1'b0;
-            entries_3_enable_q <= 1'b0;
-            bias_word_enable_q <= 1'b0;
             read_valid_d1 <= 1'b0;
             read_valid_d2 <= 1'b0;
             read_valid_d3 <= 1'b0;
@@ -255,17 +250,12 @@ module pqa_lookup (
             if (codes_valid) chunks_after <= _t0 - 3'h1; // @[Lookup.swift:125]
             else if (!_t7 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:125]
             table_write_enable_0_0_q <= _t8; // @[LoadPortGroups.swift:100]
-            entries_0_enable_q <= active; // @[Lookup.swift:164]
             table_write_enable_0_1_q <= _t8; // @[LoadPortGroups.swift:100]
-            entries_1_enable_q <= active; // @[Lookup.swift:164]
             table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
-            entries_2_enable_q <= active; // @[Lookup.swift:164]
             table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
-            entries_3_enable_q <= active; // @[Lookup.swift:164]
-            bias_word_enable_q <= active; // @[Lookup.swift:176]
-            read_valid_d1 <= active; // @[Lookup.swift:189]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:189]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:189]
+            read_valid_d1 <= active; // @[Lookup.swift:196]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:196]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:196]
         end
     end
 
@@ -276,38 +266,38 @@ module pqa_lookup (
         if (codes_valid) table_base_3 <= _t2 + _t6[10:0]; // @[Lookup.swift:125]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:163]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:163]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:163]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:163]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:175]
-        bias_word <= bias_word_word; // @[Lookup.swift:176]
-        read_bank_d1 <= bank; // @[Lookup.swift:189]
-        read_group_d1 <= group; // @[Lookup.swift:189]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:189]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:189]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:189]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:189]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:189]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:189]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:189]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:189]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:189]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:189]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:189]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:189]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:189]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:189]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:189]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:189]
-        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:185]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:191]
-        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:185]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:191]
-        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:185]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:191]
-        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:185]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:191]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:170]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:170]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:170]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:170]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:182]
+        bias_word <= bias_word_word; // @[Lookup.swift:155]
+        read_bank_d1 <= bank; // @[Lookup.swift:196]
+        read_group_d1 <= group; // @[Lookup.swift:196]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:196]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:196]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:196]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:196]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:196]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:196]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:196]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:196]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:196]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:196]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:196]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:196]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:196]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:196]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:196]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:196]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:192]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:198]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:192]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:198]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:192]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:198]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:192]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:198]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -332,7 +322,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(entries_0_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(read_enable_copy_0_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -348,16 +338,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:158]
+            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:165]
         end
     end
     always @(posedge clk) begin
-        if (entries_0_enable_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:164]
+        if (read_enable_copy_0_q) begin
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:155]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:164]
+        entries_0 <= entries_0_word; // @[Lookup.swift:155]
     end
 `endif
 
@@ -383,7 +373,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(entries_1_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(read_enable_copy_1_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -399,16 +389,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:158]
+            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:165]
         end
     end
     always @(posedge clk) begin
-        if (entries_1_enable_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:164]
+        if (read_enable_copy_1_q) begin
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:155]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:164]
+        entries_1 <= entries_1_word; // @[Lookup.swift:155]
     end
 `endif
 
@@ -434,7 +424,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(entries_2_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(read_enable_copy_2_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -450,16 +440,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:158]
+            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:165]
         end
     end
     always @(posedge clk) begin
-        if (entries_2_enable_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:164]
+        if (read_enable_copy_2_q) begin
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:155]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:164]
+        entries_2 <= entries_2_word; // @[Lookup.swift:155]
     end
 `endif
 
@@ -485,7 +475,7 @@ module pqa_lookup (
                 .ADA9(write_pins[9]), .ADA10(write_pins[10]), .ADA11(write_pins[11]), .ADA12(write_pins[12]), .ADA13(write_pins[13]),
                 .DIA0(data_in[0]), .DIA1(data_in[1]), .DIA2(data_in[2]), .DIA3(data_in[3]), .DIA4(data_in[4]), .DIA5(data_in[5]), .DIA6(data_in[6]), .DIA7(data_in[7]), .DIA8(data_in[8]),
                 .DIA9(data_in[9]), .DIA10(data_in[10]), .DIA11(data_in[11]), .DIA12(data_in[12]), .DIA13(data_in[13]), .DIA14(data_in[14]), .DIA15(data_in[15]), .DIA16(data_in[16]), .DIA17(data_in[17]),
-                .CLKB(clk), .CEB(entries_3_enable_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
+                .CLKB(clk), .CEB(read_enable_copy_3_q), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0), .CSB0(1'b0), .CSB1(1'b0), .CSB2(1'b0),
                 .ADB0(read_pins[0]), .ADB1(read_pins[1]), .ADB2(read_pins[2]), .ADB3(read_pins[3]), .ADB4(read_pins[4]), .ADB5(read_pins[5]), .ADB6(read_pins[6]), .ADB7(read_pins[7]), .ADB8(read_pins[8]),
                 .ADB9(read_pins[9]), .ADB10(read_pins[10]), .ADB11(read_pins[11]), .ADB12(read_pins[12]), .ADB13(read_pins[13]),
                 .DIB0(1'b0), .DIB1(1'b0), .DIB2(1'b0), .DIB3(1'b0), .DIB4(1'b0), .DIB5(1'b0), .DIB6(1'b0), .DIB7(1'b0), .DIB8(1'b0), .DIB9(1'b0), .DIB10(1'b0), .DIB11(1'b0), .DIB12(1'b0), .DIB13(1'b0), .DIB14(1'b0), .DIB15(1'b0), .DIB16(1'b0), .DIB17(1'b0),
@@ -501,16 +491,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:158]
+            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:165]
         end
     end
     always @(posedge clk) begin
-        if (entries_3_enable_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:164]
+        if (read_enable_copy_3_q) begin
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:155]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:164]
+        entries_3 <= entries_3_word; // @[Lookup.swift:155]
     end
 `endif
 
@@ -521,10 +511,40 @@ module pqa_lookup (
         end
     end
     always @(posedge clk) begin
-        if (bias_word_enable_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:176]
+        if (read_enable_copy_4_q) begin
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:155]
         end
     end
+
+    fanout_register_width1 read_enable_copy_0 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_0_q)
+    );
+
+    fanout_register_width1 read_enable_copy_1 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_1_q)
+    );
+
+    fanout_register_width1 read_enable_copy_2 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_2_q)
+    );
+
+    fanout_register_width1 read_enable_copy_3 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_3_q)
+    );
+
+    fanout_register_width1 read_enable_copy_4 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_4_q)
+    );
 
     // Bits that no logic reads, collected so that lint sees them used.
     wire _unused_ok = &{1'b0, _t3[13:11], _t4[13:11], _t5[13:11], _t6[13:11], _t13[7], 1'b0};

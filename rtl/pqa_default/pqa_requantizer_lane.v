@@ -16,7 +16,7 @@
 //   exists              input   Bool
 //   value               output  UInt<8>
 // Registers without reset (unknown until first loaded):
-//   q0a_accumulator, q0_accumulator, q1_product, q2_sum, q3a_shifted, q3a_high_shift, q3_shifted, q3_below, q3_above
+//   q0a_accumulator, q0_accumulator, q1_product, q2_sum, q3a_shifted, q3a_high_shift, q3_shifted, q3a_below_part_0, q3a_below_part_1, q3a_below_part_2, q3_below, q3a_above_part_0, q3a_above_part_1, q3a_above_part_2, q3_above
 `default_nettype none
 
 module pqa_requantizer_lane (
@@ -43,28 +43,44 @@ module pqa_requantizer_lane (
     wire [34:0] _t3;
     reg  [34:0] q3_shifted;
     wire _t4;
+    wire [34:0] _t5;
+    reg  q3a_below_part_0;
+    reg  q3a_below_part_1;
+    reg  q3a_below_part_2;
     reg  q3_below;
+    wire [34:0] _t6;
+    reg  q3a_above_part_0;
+    reg  q3a_above_part_1;
+    reg  q3a_above_part_2;
     reg  q3_above;
-    wire [7:0] _t5;
+    wire [7:0] _t7;
 
-    assign value = exists ? ((control_relu & ($signed(_t5) < $signed(8'h00))) ? 8'h00 : _t5) : 8'h00; // @[Requantizer.swift:245]
-    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:254]
-    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:254]
-    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:260]
-    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:264]
-    assign _t4 = q3a_shifted[34]; // @[Requantizer.swift:271]
-    assign _t5 = q3_below ? 8'h80 : (q3_above ? 8'h7f : q3_shifted[7:0]); // @[Requantizer.swift:245]
+    assign value = exists ? ((control_relu & ($signed(_t7) < $signed(8'h00))) ? 8'h00 : _t7) : 8'h00; // @[Requantizer.swift:248]
+    assign _t0 = {1'b0, control_multiplier}; // @[Requantizer.swift:257]
+    assign _t1 = {{17{q0_accumulator[16]}}, q0_accumulator} * {{17{_t0[16]}}, _t0}; // @[Requantizer.swift:257]
+    assign _t2 = $signed(q2_sum) >>> control_shift[2:0]; // @[Requantizer.swift:263]
+    assign _t3 = $signed(q3a_shifted) >>> {q3a_high_shift, 3'h0}; // @[Requantizer.swift:267]
+    assign _t4 = q3a_shifted[34]; // @[Requantizer.swift:283]
+    assign _t5 = (~q2_sum) & control_range_mask; // @[Requantizer.swift:278]
+    assign _t6 = q2_sum & control_range_mask; // @[Requantizer.swift:278]
+    assign _t7 = q3_below ? 8'h80 : (q3_above ? 8'h7f : q3_shifted[7:0]); // @[Requantizer.swift:248]
 
     always @(posedge clk) begin
-        q0a_accumulator <= accumulator; // @[Requantizer.swift:252]
-        q0_accumulator <= q0a_accumulator; // @[Requantizer.swift:252]
-        q1_product <= _t1; // @[Requantizer.swift:254]
-        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:258]
-        q3a_shifted <= _t2; // @[Requantizer.swift:260]
-        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:263]
-        q3_shifted <= _t3; // @[Requantizer.swift:264]
-        q3_below <= _t4 & (|((~q3a_shifted) & control_range_mask)); // @[Requantizer.swift:270]
-        q3_above <= (~_t4) & (|(q3a_shifted & control_range_mask)); // @[Requantizer.swift:271]
+        q0a_accumulator <= accumulator; // @[Requantizer.swift:255]
+        q0_accumulator <= q0a_accumulator; // @[Requantizer.swift:255]
+        q1_product <= _t1; // @[Requantizer.swift:257]
+        q2_sum <= {q1_product[33], q1_product} + control_rounding; // @[Requantizer.swift:261]
+        q3a_shifted <= _t2; // @[Requantizer.swift:263]
+        q3a_high_shift <= control_shift[4:3]; // @[Requantizer.swift:266]
+        q3_shifted <= _t3; // @[Requantizer.swift:267]
+        q3a_below_part_0 <= |_t5[11:0]; // @[Requantizer.swift:278]
+        q3a_below_part_1 <= |_t5[23:12]; // @[Requantizer.swift:278]
+        q3a_below_part_2 <= |_t5[34:24]; // @[Requantizer.swift:278]
+        q3_below <= _t4 & ((q3a_below_part_0 | q3a_below_part_1) | q3a_below_part_2); // @[Requantizer.swift:282]
+        q3a_above_part_0 <= |_t6[11:0]; // @[Requantizer.swift:278]
+        q3a_above_part_1 <= |_t6[23:12]; // @[Requantizer.swift:278]
+        q3a_above_part_2 <= |_t6[34:24]; // @[Requantizer.swift:278]
+        q3_above <= (~_t4) & ((q3a_above_part_0 | q3a_above_part_1) | q3a_above_part_2); // @[Requantizer.swift:283]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
