@@ -160,23 +160,28 @@ struct MACArrayDatapath: Circuit {
         let weightAddress = (bankBase(op.bank, design.weightWords, weightWidth)
                              + m.product(op.outputChunk, design.inChunksMax).resized(to: weightWidth)
                              + op.inChunk.resized(to: weightWidth)).named("weight_address")
-        // Registered before the block RAMs (as the column word's read is, see `MACArrayInput`).
-        let weightRead = m.delayed(op.valid, name: "weight_read_q", reset: 0)
-        let weightAddressRegistered = m.delayed(weightAddress, name: "weight_address_q")
+        // Registered before the block RAMs (as the column word's read is, see
+        // `MACArrayInput`), each lane's memory with an address and enable
+        // register of its own (`fannedOut`, kept apart by synthesis), not one
+        // pair, merged from identical registers, across every lane; the bias
+        // memory's enable the last copy.
+        let readEnables = m.fannedOut(op.valid, copies: p.outVec + 1, name: "read_enable")
+        let weightAddresses = m.fannedOut(weightAddress, copies: p.outVec, name: "weight_address")
         // Weight writes registered here, each lane's enable on its own (`StagedWrite`).
         let weightsWrite = inputs.weightsWrite.staged(m, name: "weights_write")
         let weightWords = (0..<p.outVec).map { lane -> Signal in
             let memory = m.simpleDualPortRAM("weights_\(lane)", depth: 2 * design.weightWords, .unsigned(design.weightWordBits),
                                              readDuringWrite: .undefined)
             m.when(weightsWrite.enable(lane)) { memory.write(address: weightsWrite.address, data: weightsWrite.word(lane)) }
-            return memory.readRegistered(address: weightAddressRegistered.resized(to: memory.addressWidth), enable: weightRead,
+            return memory.readRegistered(address: weightAddresses[lane].resized(to: memory.addressWidth), enable: readEnables[lane],
                                          name: "weight_word_\(lane)")
         }
         let biasWidth = max(1, ceilLog2(2 * design.biasWords))
         let biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
         m.when(inputs.biasWrite.enable) { biasMemory.write(address: inputs.biasWrite.address, data: inputs.biasWrite.data) }
         let biasAddress = (bankBase(op.bank, design.biasWords, biasWidth) + op.outputChunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), enable: op.valid, name: "bias_word")
+        let bias = biasMemory.readRegistered(address: m.delayed(biasAddress.resized(to: biasMemory.addressWidth), name: "bias_word_address_q"),
+                                             enable: readEnables[p.outVec], name: "bias_word")
 
         // The operation waits beside the reads, products and adder trees.
         // Each lane reads its own copy of its running sum's controls (a
