@@ -161,19 +161,19 @@ struct MACArrayDatapath: Circuit {
                              + m.product(op.outputChunk, design.inChunksMax).resized(to: weightWidth)
                              + op.inChunk.resized(to: weightWidth)).named("weight_address")
         // Registered before the block RAMs (as the column word's read is, see
-        // `MACArrayInput`), each lane's memory with an address and enable
+        // `MACArrayInput`): the address once, each memory's read enable in a
         // register of its own (`fannedOut`, kept apart by synthesis), not one
-        // pair, merged from identical registers, across every lane; the bias
-        // memory's enable the last copy.
+        // register, merged from identical ones, across every lane's memory
+        // and the input buffer's; the bias memory's enable the last copy.
         let readEnables = m.fannedOut(op.valid, copies: p.outVec + 1, name: "read_enable")
-        let weightAddresses = m.fannedOut(weightAddress, copies: p.outVec, name: "weight_address")
+        let weightAddressRegistered = m.delayed(weightAddress, name: "weight_address_q")
         // Weight writes registered here, each lane's enable on its own (`StagedWrite`).
         let weightsWrite = inputs.weightsWrite.staged(m, name: "weights_write")
         let weightWords = (0..<p.outVec).map { lane -> Signal in
             let memory = m.simpleDualPortRAM("weights_\(lane)", depth: 2 * design.weightWords, .unsigned(design.weightWordBits),
                                              readDuringWrite: .undefined)
             m.when(weightsWrite.enable(lane)) { memory.write(address: weightsWrite.address, data: weightsWrite.word(lane)) }
-            return memory.readRegistered(address: weightAddresses[lane].resized(to: memory.addressWidth), enable: readEnables[lane],
+            return memory.readRegistered(address: weightAddressRegistered.resized(to: memory.addressWidth), enable: readEnables[lane],
                                          name: "weight_word_\(lane)")
         }
         let biasWidth = max(1, ceilLog2(2 * design.biasWords))
