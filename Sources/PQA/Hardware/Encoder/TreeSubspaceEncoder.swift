@@ -104,7 +104,7 @@ struct TreeSubspaceEncoder: Circuit {
         // children are compared and the parent's choice (a register) picks
         // one; the chosen node's two subtrees, picked by a copy of that
         // register, go on to the next level. No comparison drives more than
-        // its node register and a copy. The thresholds are registered as the
+        // its node register and its choice's copies. The thresholds are registered as the
         // group's last chunk comes in, the elements are then complete.
         let tree = (0..<(c.maxima.np - 1)).map { node in
             m.delayed(thresholds[high: (node + 1) * a.bits - 1, low: node * a.bits], name: "threshold_\(node)_q", enable: control.start)
