@@ -202,22 +202,22 @@ module pqa_lookup (
     assign _t6 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:125]
     assign _t7 = active & last_chunk; // @[Lookup.swift:125]
     assign _t8 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:165]
-    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:170]
-    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:170]
-    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:165]
-    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:170]
+    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:162]
+    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:167]
+    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:167]
+    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:162]
+    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:167]
     assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
-    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:170]
-    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:170]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:182]
-    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:192]
-    assign _t14 = _t13[6:0]; // @[Lookup.swift:192]
-    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:192]
-    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:192]
-    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:192]
-    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:192]
-    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:192]
+    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:167]
+    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:167]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:179]
+    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:190]
+    assign _t14 = _t13[6:0]; // @[Lookup.swift:190]
+    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:190]
+    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:190]
+    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:190]
+    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:190]
+    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:190]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -253,9 +253,9 @@ module pqa_lookup (
             table_write_enable_0_1_q <= _t8; // @[LoadPortGroups.swift:100]
             table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
             table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
-            read_valid_d1 <= active; // @[Lookup.swift:196]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:196]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:196]
+            read_valid_d1 <= active; // @[Lookup.swift:194]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:194]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:194]
         end
     end
 
@@ -266,38 +266,38 @@ module pqa_lookup (
         if (codes_valid) table_base_3 <= _t2 + _t6[10:0]; // @[Lookup.swift:125]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:170]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:170]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:170]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:170]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:182]
-        bias_word <= bias_word_word; // @[Lookup.swift:155]
-        read_bank_d1 <= bank; // @[Lookup.swift:196]
-        read_group_d1 <= group; // @[Lookup.swift:196]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:196]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:196]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:196]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:196]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:196]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:196]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:196]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:196]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:196]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:196]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:196]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:196]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:196]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:196]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:196]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:196]
-        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:192]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:198]
-        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:192]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:198]
-        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:192]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:198]
-        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:192]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:198]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:167]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:167]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:167]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:167]
+        bias_word_address_q <= bias_address; // @[Lookup.swift:179]
+        bias_word <= bias_word_word; // @[Lookup.swift:180]
+        read_bank_d1 <= bank; // @[Lookup.swift:194]
+        read_group_d1 <= group; // @[Lookup.swift:194]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:194]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:194]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:194]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:194]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:194]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:194]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:194]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:194]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:194]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:194]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:194]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:194]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:194]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:194]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:194]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:194]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:190]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:196]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:190]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:196]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:190]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:196]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:190]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:196]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -338,16 +338,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:165]
+            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:162]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_0_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:155]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:155]
+        entries_0 <= entries_0_word; // @[Lookup.swift:168]
     end
 `endif
 
@@ -389,16 +389,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:165]
+            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:162]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_1_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:155]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:155]
+        entries_1 <= entries_1_word; // @[Lookup.swift:168]
     end
 `endif
 
@@ -440,16 +440,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:165]
+            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:162]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_2_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:155]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:155]
+        entries_2 <= entries_2_word; // @[Lookup.swift:168]
     end
 `endif
 
@@ -491,16 +491,16 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:165]
+            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:162]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_3_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:155]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:168]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:155]
+        entries_3 <= entries_3_word; // @[Lookup.swift:168]
     end
 `endif
 
@@ -512,7 +512,7 @@ module pqa_lookup (
     end
     always @(posedge clk) begin
         if (read_enable_copy_4_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:155]
+            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:180]
         end
     end
 

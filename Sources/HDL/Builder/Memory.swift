@@ -56,6 +56,16 @@ public struct Memory {
         return readRegistered(address: registeredAddress, enable: registeredEnable, name: name, fileID: fileID, line: line)
     }
 
+    /// `readPipelined` whose enable the caller has registered: for memories
+    /// read with one enable, each from a register of its own
+    /// (`ModuleBuilder.fannedOut`), where identical enable registers would be
+    /// merged by synthesis into one register across all of them.
+    public func readPipelined(address: Signal, registeredEnable: Signal, name: String,
+                              fileID: String = #fileID, line: Int = #line) -> Signal {
+        let registeredAddress = builder.delayed(address, name: "\(name)_address_q", fileID: fileID, line: line)
+        return readRegistered(address: registeredAddress, enable: registeredEnable, name: name, fileID: fileID, line: line)
+    }
+
     /// Adds an asynchronous (combinational) read port: LUT RAM, not block RAM.
     public func readAsync(address: Signal, name: String? = nil, fileID: String = #fileID, line: Int = #line) -> Signal {
         addReadPort(address: address, enable: nil, synchronous: false, name: name,

@@ -180,8 +180,8 @@ struct MACArrayDatapath: Circuit {
         let biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
         m.when(inputs.biasWrite.enable) { biasMemory.write(address: inputs.biasWrite.address, data: inputs.biasWrite.data) }
         let biasAddress = (bankBase(op.bank, design.biasWords, biasWidth) + op.outputChunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.readRegistered(address: m.delayed(biasAddress.resized(to: biasMemory.addressWidth), name: "bias_word_address_q"),
-                                             enable: readEnables[p.outVec], name: "bias_word")
+        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), registeredEnable: readEnables[p.outVec],
+                                            name: "bias_word")
 
         // The operation waits beside the reads, products and adder trees.
         // Each lane reads its own copy of its running sum's controls (a

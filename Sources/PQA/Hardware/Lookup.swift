@@ -151,9 +151,6 @@ struct Lookup: Circuit {
         // its own (`fannedOut`, kept apart by synthesis), not one register,
         // merged from identical ones, across every table.
         let readEnables = m.fannedOut(active, copies: p.nsVec + 1, name: "read_enable")
-        func read(_ memory: Memory, address: Signal, enable: Signal, name: String) -> Signal {
-            memory.readRegistered(address: m.delayed(address.resized(to: memory.addressWidth), name: "\(name)_address_q"), enable: enable, name: name)
-        }
         // Table writes registered here, each table's enable on its own (`StagedWrite`).
         let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
         let words = tableBases.enumerated().map { s, base -> Signal in
@@ -168,7 +165,7 @@ struct Lookup: Circuit {
                 }
             }
             let address = (base + chunk.resized(to: tableWidth)).named("table_address_\(s)")
-            return read(memory, address: address, enable: readEnables[s], name: "entries_\(s)")
+            return memory.readPipelined(address: address.resized(to: memory.addressWidth), registeredEnable: readEnables[s], name: "entries_\(s)")
         }
         let biasMemory: Memory
         if let fixed {
@@ -180,7 +177,8 @@ struct Lookup: Circuit {
             }
         }
         let biasAddress = (bankBase(bank, design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
-        let bias = read(biasMemory, address: biasAddress, enable: readEnables[p.nsVec], name: "bias_word")
+        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), registeredEnable: readEnables[p.nsVec],
+                                            name: "bias_word")
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
         // Which of the group's subspace lanes exist, from the group and bank
