@@ -41,7 +41,8 @@ extension TreeControl {
 ///  +3 last chunk  the thresholds registered: the walk starts
 ///  +4 + l         level l: the element against the node's threshold (at or above goes right),
 ///                 both of the parent's children compared, the parent's choice picking one;
-///                 the chosen node's two subtrees of thresholds registered
+///                 the chosen node's two subtrees of thresholds registered; the code
+///                 so far takes level l - 1's choice from its register
 ///  +4 + levels    code
 /// ```
 /// The thresholds travel with the walk, each level keeping the two subtrees
@@ -103,26 +104,37 @@ struct TreeSubspaceEncoder: Circuit {
         // The node's parent chose it a cycle before, so both of the parent's
         // children are compared and the parent's choice (a register) picks
         // one; the chosen node's two subtrees, picked by a copy of that
-        // register, go on to the next level. No comparison drives more than
-        // its node register and its choice's copies. The thresholds are registered as the
-        // group's last chunk comes in, the elements are then complete.
+        // register, go on to the next level. The code follows a cycle
+        // behind, each verdict taken from its registered copy, and only the
+        // last level's comparison drives the code's register directly: no
+        // comparison drives more than registers beside it. The thresholds
+        // are registered as the group's last chunk comes in, the elements
+        // are then complete.
         let tree = (0..<(c.maxima.np - 1)).map { node in
             m.delayed(thresholds[high: (node + 1) * a.bits - 1, low: node * a.bits], name: "threshold_\(node)_q", enable: control.start)
         }
         func isRight(_ x: Signal, _ threshold: Signal) -> Signal { a.signed ? x.asSigned >= threshold.asSigned : x >= threshold }
+        // The code after one more level's verdict: a level the trees lack keeps it.
+        func stepped(_ node: Signal, right: Signal, active: Signal) -> Signal {
+            mux(active, levels == 1 ? right.asUnsigned : concatenate([node[high: levels - 2, low: 0], right.asUnsigned]), node)
+        }
         // From level 1 on: the two subtrees of the node the level before
         // walked from, and which of them it chose (one copy for the
-        // comparison, one for the subtrees).
-        var parent: (left: [Signal], right: [Signal], compareTurn: Signal, subtreeTurn: Signal)?
+        // comparison, one for the subtrees and the code), with whether it was active.
+        var parent: (left: [Signal], right: [Signal], compareTurn: Signal, subtreeTurn: Signal, active: Signal)?
+        // The code of the levels before the one walked last (none yet).
         var node = m.constant(0, .unsigned(levels))
         for level in 0..<levels {
             let x = elements[level]
             let right = parent.map { mux($0.compareTurn, isRight(x, $0.right[0]), isRight(x, $0.left[0])) } ?? isRight(x, tree[0])
-            let stepped = levels == 1 ? right.asUnsigned : concatenate([node[high: levels - 2, low: 0], right.asUnsigned])
-            let next = mux(control.active[level], stepped, node)
+            let known = parent.map { stepped(node, right: $0.subtreeTurn, active: $0.active) } ?? node
+            guard level + 1 < levels else {
+                code <== m.delayed(stepped(known, right: right, active: control.active[level]), name: "level_\(levels)_node")
+                    .resized(to: design.codeBits)
+                break
+            }
+            if level > 0 { node = m.delayed(known, name: "level_\(level)_node") }
             let stage = "level_\(level + 1)"
-            node = m.delayed(next, name: "\(stage)_node")
-            guard level + 1 < levels else { break }
             // The chosen node's subtree on one side: picked from the parent's children's.
             func chosenChild(right: Bool, _ name: String) -> [Signal] {
                 let picked = parent.map { p in
@@ -133,10 +145,10 @@ struct TreeSubspaceEncoder: Circuit {
             // The last level picks no subtrees: one copy of the choice will do.
             let turns = m.fannedOut(right, copies: level + 2 < levels ? 2 : 1, name: "\(stage)_turn")
             parent = (left: chosenChild(right: false, "left"), right: chosenChild(right: true, "right"),
-                      compareTurn: turns[0], subtreeTurn: turns[turns.count - 1])
+                      compareTurn: turns[0], subtreeTurn: turns[turns.count - 1],
+                      active: m.delayed(control.active[level], name: "\(stage)_active"))
             for later in (level + 1)..<levels { elements[later] = m.delayed(elements[later], name: "\(stage)_element_\(later)") }
         }
-        code <== node.resized(to: design.codeBits)
     }
 
     /// The subtree under the left or right child of a subtree's root, both in
