@@ -151,8 +151,9 @@ struct Lookup: Circuit {
         // its own (`fannedOut`, kept apart by synthesis), not one register,
         // merged from identical ones, across every table.
         let readEnables = m.fannedOut(active, copies: p.nsVec + 1, name: "read_enable")
-        // Table writes registered here, each table's enable on its own (`StagedWrite`).
+        // Table and bias writes registered here, each memory's enable on its own (`StagedWrite`).
         let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
+        let biasWrite = inputs.biasWrite?.staged(m, name: "bias_write")
         let words = tableBases.enumerated().map { s, base -> Signal in
             let type = SignalType.unsigned(design.tableWordBits)
             let memory: Memory
@@ -172,8 +173,8 @@ struct Lookup: Circuit {
             biasMemory = m.rom("bias", .unsigned(design.biasWordBits), words: fixed.bias)
         } else {
             biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
-            if let write = inputs.biasWrite {
-                m.when(write.enable) { biasMemory.write(address: write.address, data: write.data) }
+            if let write = biasWrite {
+                m.when(write.enable(0)) { biasMemory.write(address: write.address, data: write.data) }
             }
         }
         let biasAddress = (bankBase(bank, design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
