@@ -115,16 +115,20 @@ struct Requantizer: Circuit {
             m.delayed(lane.rangeMask(m, shift: shift), name: "bank\(index)_range_mask")
         }
         // The beat's position beside the lanes, at the step each setting is used in.
-        let beforeProduct = m.delayed(beat.position, cycles: lane.productLatency - 1, name: "q1_early")
+        let earlier = m.delayed(beat.position, cycles: lane.productLatency - 2, name: "q1_earlier")
+        let beforeProduct = m.delayed(earlier, cycles: 1, name: "q1_early")
         let multiplied = m.delayed(beforeProduct, cycles: 1, name: "q1")
         let rounded = m.delayed(multiplied, cycles: 1, name: "q2")
         let halfShifted = m.delayed(rounded, cycles: 1, name: "q3a")
         let shifted = m.delayed(halfShifted, cycles: 1, name: "q3")
-        // Each setting is chosen a step before its use and registered in a
-        // copy per group of lanes (`fannedOut`), so no bank select or setting
-        // drives every lane; so are the lanes' channel checks' operands.
+        // Each setting is chosen two steps before its use, registered once,
+        // then in a copy per group of lanes (`fannedOut` in two levels), so
+        // the bank select drives one register per setting and no setting
+        // drives every lane; the lanes' channel checks' operands are chosen a
+        // step before their use and copied once.
         let copies = (settings.outVec + Self.lanesPerSettingsCopy - 1) / Self.lanesPerSettingsCopy
         func copied(_ value: Signal, _ name: String) -> [Signal] { m.fannedOut(value, copies: copies, name: name) }
+        func chosenEarly(_ value: Signal, _ name: String) -> [Signal] { m.fannedOut(value, copies: copies, groupSize: copies, name: name) }
         let channelWidth = max(1, bitsToRepresent(settings.outputChunksMax * settings.outVec))
         // The channels from the beat's first on that exist (Cout less the first), each lane's check a compare with its index.
         let firstChannel = m.delayed(m.product(multiplied.chunk, settings.outVec).resized(to: channelWidth), name: "q2_first_channel")
@@ -133,10 +137,10 @@ struct Requantizer: Circuit {
                                   "q3a_channels_left")
         let multipliers = m.fannedOut(perBank(beat.bank, banks.map(\.multiplier)), copies: settings.outVec,
                                        groupSize: Self.lanesPerSettingsCopy, name: "q0_multiplier")
-        let roundingCopies = copied(perBank(beforeProduct.bank, roundings), "q1_rounding")
-        let shifts = copied(perBank(multiplied.bank, banks.map(\.shift)), "q2_shift")
-        let relus = copied(perBank(halfShifted.bank, banks.map(\.relu)), "q3_relu")
-        let masks = copied(perBank(multiplied.bank, rangeMasks), "q2_range_mask")
+        let roundingCopies = chosenEarly(perBank(earlier.bank, roundings), "q1_rounding")
+        let shifts = chosenEarly(perBank(beforeProduct.bank, banks.map(\.shift)), "q2_shift")
+        let relus = chosenEarly(perBank(rounded.bank, banks.map(\.relu)), "q3_relu")
+        let masks = chosenEarly(perBank(beforeProduct.bank, rangeMasks), "q2_range_mask")
         let lanes = beat.accumulators.enumerated().map { index, accumulator -> Signal in
             let group = index / Self.lanesPerSettingsCopy
             let unit = m.instance(lane, name: "u_lane_\(index)")
