@@ -51,10 +51,11 @@ extension TableEntries {
 /// bias memory read with them.
 ///
 /// ```
-///  codes      taken (registered): one output chunk per cycle for ceil(Cout/OutVec) cycles
-///  +1         issue chunk 0 ...
-///  +2         its table and bias addresses registered beside the block RAMs
-///  +4         entries and bias of chunk 0 (block RAM and its output register)   (latency = 4)
+///  codes      registered beside the lookup
+///  +1         taken (registered): one output chunk per cycle for ceil(Cout/OutVec) cycles
+///  +2         issue chunk 0 ...
+///  +3         its table and bias addresses registered beside the block RAMs
+///  +5         entries and bias of chunk 0 (block RAM and its output register)   (latency = 5)
 /// ```
 /// A table word's address in bank `b`: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec) + chunk`.
 struct Lookup: Circuit {
@@ -65,8 +66,8 @@ struct Lookup: Circuit {
     /// and its output register): the address is computed a cycle ahead of
     /// the RAM, so the route to tiles spread over the device starts at a register.
     static let readLatency = 3
-    /// Cycles from the codes to the first chunk's entries: the chunk register, then a read.
-    static let latency = 1 + readLatency
+    /// Cycles from the codes to the first chunk's entries: the codes' register, the chunk register, then a read.
+    static let latency = 2 + readLatency
 
     struct Inputs: PortGroup {
         let codes: Codes
@@ -100,8 +101,14 @@ struct Lookup: Circuit {
     func outputs(_ ports: PortFields) -> TableEntries { ports.group("entries") { TableEntries($0, design) } }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: TableEntries) {
-        let c = design.configuration, p = c.parallelism, codes = inputs.codes
-        // Sequencing: start on the encoder's codes, one output chunk per cycle.
+        let c = design.configuration, p = c.parallelism
+        // The encoder's codes registered here, so the route from the encoder
+        // ends at registers beside the lookup; the valid that loads the
+        // table bases is a register per table (`fannedOut`), not one across
+        // every base register.
+        let codes = m.delayed(inputs.codes, cycles: 1, name: "codes_q")
+        let takes = m.fannedOut(inputs.codes.valid, copies: p.nsVec, name: "codes_taken")
+        // Sequencing: start on the codes, one output chunk per cycle.
         let active = m.register("active", reset: false)
         let chunk = m.register("chunk", countType(design.outputChunksMax), reset: 0)
         let bank = m.register("bank", reset: false)
@@ -132,18 +139,20 @@ struct Lookup: Circuit {
             let outputChunks = perBank(codes.bank, inputs.outputChunks)
             lastChunk <== outputChunks == 1
             chunksAfter <== outputChunks - 1
-            // A table word's address less its chunk: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec)`.
-            let rows = m.product(codes.group, c.maxima.np).resized(to: tableWidth)
-            for (base, code) in zip(tableBases, codes.codes) {
-                base <== bankBase(codes.bank, design.tableWords, tableWidth)
-                    + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
-            }
         }.elseWhen(active & lastChunk) {
             active <== false
         }.elseWhen(active) {
             chunk <== chunk + 1
             lastChunk <== chunksAfter == 1
             chunksAfter <== chunksAfter - 1
+        }
+        // A table word's address less its chunk: `b x tableWords + ((g x NpMax) + code) x ceil(CoutMax/OutVec)`.
+        let rows = m.product(codes.group, c.maxima.np).resized(to: tableWidth)
+        for (base, (code, taken)) in zip(tableBases, zip(codes.codes, takes)) {
+            m.when(taken) {
+                base <== bankBase(codes.bank, design.tableWords, tableWidth)
+                    + m.product(rows + code.resized(to: tableWidth), design.outputChunksMax).resized(to: tableWidth)
+            }
         }
 
         // Reads: tables and bias, two banks each, their addresses registered

@@ -2,11 +2,17 @@ import HDL
 import PQ
 
 /// The codes of one subspace group, valid in the cycle `valid` is high.
-struct Codes: PortGroup {
+struct Codes: PortGroup, Pipelined {
     let valid: Signal
     /// One code per subspace lane of the group.
     let codes: [Signal]
     let bank, group, firstGroup, lastGroup: Signal
+
+    func map(_ transform: (Signal, String) -> Signal) -> Codes {
+        Codes(valid: transform(valid, "valid"), codes: codes.enumerated().map { transform($1, "code_\($0)") },
+              bank: transform(bank, "bank"), group: transform(group, "group"), firstGroup: transform(firstGroup, "first_group"),
+              lastGroup: transform(lastGroup, "last_group"))
+    }
 }
 
 extension Codes {
