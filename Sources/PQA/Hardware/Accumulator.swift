@@ -118,13 +118,57 @@ struct AccumulatorLane: Circuit {
         }
         // Whether the add takes the sum written in its cycle: decided a cycle ahead.
         let taken = m.delayed(control.update & (addressed == control.nextChunk), name: "running_sum_taken", reset: 0)
-        addend.sum <== mux(control.firstGroup, m.constant(0, wordType), mux(taken, sum.sum, stored.sum))
-        addend.carries <== mux(control.firstGroup, m.constant(0, carriesType), mux(taken, sum.carries, stored.carries))
+        let picked = m.instance(RunningSumTerms(width: sumType.width), name: "u_running_sum_terms")
+        picked.inputs <== RunningSumTerms.Inputs(taken: taken, firstGroup: control.firstGroup, word: tree.asUnsigned,
+                                                 storedSum: stored.sum, storedCarries: stored.carries)
+        let next = addend.continuing(picked.outputs)
+        addend.sum <== next.sum
+        addend.carries <== next.carries
         let groupSum = m.delayed(sumQ.sum + sumQ.carry, name: "group_sum_q")
         let bias = m.delayed(control.bias, cycles: 3, name: "bias_q")
         let total = convert(groupSum, signed: sumType.isSigned, to: accumulatorType)
             + convert(bias, signed: c.formats.bias.signed, to: accumulatorType)
         accumulator <== m.delayed(total, name: "accumulator_q")
+    }
+}
+
+/// What a lane's running sum takes next besides its own two words: whether
+/// it continues (adds the group's tree to itself: the add is taken, and the
+/// group is not the column's first) and, per word, the term it adds or, if
+/// not, the word it restarts from (zero on a first group, else the stored
+/// sum). A module of its own that synthesis keeps apart, so its logic
+/// is not merged into the loop's LUTs (see `CarrySaveSum.continuing`).
+struct RunningSumTerms: Circuit {
+    let width: Int
+
+    struct Inputs: PortGroup {
+        let taken, firstGroup, word, storedSum, storedCarries: Signal
+    }
+
+    struct Outputs: PortGroup {
+        let continues, sumTerm, carryTerm: Signal
+    }
+
+    var moduleName: String { "pqa_running_sum_terms" }
+    var parameters: [ModuleParameter] { [.init("width", width)] }
+    var keepsHierarchy: Bool { true }
+
+    func inputs(_ ports: PortFields) -> Inputs {
+        Inputs(taken: ports.bool("taken"), firstGroup: ports.bool("first_group"), word: ports("word", .unsigned(width)),
+               storedSum: ports("stored_sum", .unsigned(width)), storedCarries: ports("stored_carries", .unsigned(width - 1)))
+    }
+
+    func outputs(_ ports: PortFields) -> Outputs {
+        Outputs(continues: ports.bool("continues"), sumTerm: ports("sum_term", .unsigned(width)),
+                carryTerm: ports("carry_term", .unsigned(width - 1)))
+    }
+
+    func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
+        let continues = inputs.taken & !inputs.firstGroup
+        outputs.continues <== continues
+        outputs.sumTerm <== mux(continues, inputs.word, mux(inputs.firstGroup, m.constant(0, .unsigned(width)), inputs.storedSum))
+        outputs.carryTerm <== mux(continues, inputs.word.truncated(to: width - 1),
+                                  mux(inputs.firstGroup, m.constant(0, .unsigned(width - 1)), inputs.storedCarries))
     }
 }
 
@@ -149,6 +193,18 @@ private struct CarrySaveSum: Pipelined {
         let majority = (sum & carry) | (sum & word) | (carry & word)
         return CarrySaveSum(sum: (sum ^ carry ^ word).named("running_sum_next"),
                             carries: majority.truncated(to: carries.width).named("running_carry_next"))
+    }
+
+    /// `terms.continues ? self + word : other`, in carry-save form, from the
+    /// terms `RunningSumTerms` picked (`continues ? word : other`, per
+    /// word): each result bit is a function of four inputs, the bit's two
+    /// words here, `continues` and its term, so a loop through these words
+    /// is one LUT4, which the FPGA packs with the register it drives.
+    func continuing(_ terms: RunningSumTerms.Outputs) -> CarrySaveSum {
+        let carry = self.carry, carryTerm = terms.carryTerm.extended(to: sum.width)
+        let majority = ((sum & carry) | (sum & carryTerm) | (carry & carryTerm)).truncated(to: carries.width)
+        return CarrySaveSum(sum: mux(terms.continues, sum ^ carry ^ terms.sumTerm, terms.sumTerm),
+                            carries: mux(terms.continues, majority, terms.carryTerm))
     }
 }
 
