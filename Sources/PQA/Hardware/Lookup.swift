@@ -48,7 +48,7 @@ extension TableEntries {
 
 /// The lookup: `NsVec` table memories of `OutVec` entries (two banks each, or
 /// ROMs), read with the group's codes one output chunk per cycle, and the
-/// bias memory read with them.
+/// bias memories (a part of the output lanes each) read with them.
 ///
 /// ```
 ///  codes      registered beside the lookup
@@ -66,6 +66,8 @@ struct Lookup: Circuit {
     /// and its output register): the address is computed a cycle ahead of
     /// the RAM, so the route to tiles spread over the device starts at a register.
     static let readLatency = 3
+    /// Output lanes whose biases share one bias memory (and its read address register).
+    static let biasLanesPerPart = 4
     /// Cycles from the codes to the first chunk's entries: the codes' register, the chunk register, then a read.
     static let latency = 2 + readLatency
 
@@ -82,7 +84,8 @@ struct Lookup: Circuit {
     var parameters: [ModuleParameter] {
         let c = design.configuration
         return [.init("tables", "\(c.parallelism.nsVec) x \(2 * design.tableWords) words of \(c.parallelism.outVec) entries (\(c.formats.entry))"),
-                .init("bias", "\(2 * design.biasWords) words of \(c.parallelism.outVec) biases (\(c.formats.bias))"),
+                .init("bias", "\(2 * design.biasWords) words of \(c.parallelism.outVec) biases (\(c.formats.bias)), "
+                      + "in memories of \(Self.biasLanesPerPart) lanes"),
                 .init("contents", fixed == nil ? "loaded, two banks" : "fixed (ROMs)")]
     }
 
@@ -159,7 +162,8 @@ struct Lookup: Circuit {
         // beside the block RAMs. Each memory's read enable is a register of
         // its own (`fannedOut`, kept apart by synthesis), not one register,
         // merged from identical ones, across every table.
-        let readEnables = m.fannedOut(active, copies: p.nsVec + 1, name: "read_enable")
+        let readEnables = m.fannedOut(active, copies: p.nsVec + (p.outVec + Self.biasLanesPerPart - 1) / Self.biasLanesPerPart,
+                                      name: "read_enable")
         // Table and bias writes registered here, each memory's enable on its own (`StagedWrite`).
         let tableWrite = inputs.tableWrite?.staged(m, name: "table_write")
         let biasWrite = inputs.biasWrite?.staged(m, name: "bias_write")
@@ -177,18 +181,30 @@ struct Lookup: Circuit {
             let address = (base + chunk.resized(to: tableWidth)).named("table_address_\(s)")
             return memory.readPipelined(address: address.resized(to: memory.addressWidth), registeredEnable: readEnables[s], name: "entries_\(s)")
         }
-        let biasMemory: Memory
-        if let fixed {
-            biasMemory = m.rom("bias", .unsigned(design.biasWordBits), words: fixed.bias)
-        } else {
-            biasMemory = m.simpleDualPortRAM("bias", depth: 2 * design.biasWords, .unsigned(design.biasWordBits), readDuringWrite: .undefined)
-            if let write = biasWrite {
-                m.when(write.enable(0)) { biasMemory.write(address: write.address, data: write.data) }
-            }
-        }
+        // The bias memory in parts of `biasLanesPerPart` lanes, each read
+        // from an address register of its own (`fannedOut`): one address
+        // register across every lane's LUT RAM cells spans the device.
+        let biasBits = c.formats.bias.bits
+        let biasParts = stride(from: 0, to: p.outVec, by: Self.biasLanesPerPart).map { $0..<min($0 + Self.biasLanesPerPart, p.outVec) }
         let biasAddress = (bankBase(bank, design.biasWords, biasWidth) + chunk.resized(to: biasWidth)).named("bias_address")
-        let bias = biasMemory.readPipelined(address: biasAddress.resized(to: biasMemory.addressWidth), registeredEnable: readEnables[p.nsVec],
-                                            name: "bias_word")
+        let biasAddresses = m.fannedOut(biasAddress, copies: biasParts.count, name: "bias_address")
+        let biasWriteEnable = biasWrite?.enable(0)
+        let biasWords = biasParts.enumerated().map { part, lanes -> Signal in
+            let high = lanes.upperBound * biasBits - 1, low = lanes.lowerBound * biasBits
+            let type = SignalType.unsigned(lanes.count * biasBits)
+            let memory: Memory
+            if let fixed {
+                memory = m.rom("bias_\(part)", type, words: fixed.bias.map { $0.slice(high: high, low: low) })
+            } else {
+                memory = m.simpleDualPortRAM("bias_\(part)", depth: 2 * design.biasWords, type, readDuringWrite: .undefined)
+                if let write = biasWrite, let enable = biasWriteEnable {
+                    m.when(enable) { memory.write(address: write.address, data: write.data[high: high, low: low]) }
+                }
+            }
+            return memory.readRegistered(address: biasAddresses[part].resized(to: memory.addressWidth), enable: readEnables[p.nsVec + part],
+                                         name: "bias_word_\(part)")
+        }
+        let bias = concatenate(biasWords.reversed())
         let issued = OutputChunk(valid: active, bank: bank, group: group, chunk: chunk, firstGroup: firstGroup, lastGroup: lastGroup,
                                  lastChunk: lastChunk)
         // Which of the group's subspace lanes exist, from the group and bank
