@@ -57,21 +57,28 @@ module pqa_accumulator_lane (
     reg  [12:0] addend_carry;
     wire [13:0] _t1;
     wire [13:0] _t2;
+    wire [13:0] _t3;
+    wire [13:0] _t4;
     wire [13:0] running_sum_next;
     wire [12:0] running_carry_next;
     reg  [13:0] group_sum_words_q_sum;
     reg  [12:0] group_sum_words_q_carry;
     reg  running_write_q;
     reg  [2:0] running_write_chunk_q;
-    wire _t3;
-    wire [1:0] _t4;
-    wire [1:0] _t5;
+    wire _t5;
+    wire [1:0] _t6;
+    wire [1:0] _t7;
     wire [13:0] running_sum_read;
     reg  [13:0] running_sum_word;
     wire [12:0] running_carry_read;
     reg  [12:0] running_carry_word;
     reg  running_sum_just_written;
     reg  running_sum_taken;
+    wire u_running_sum_terms_continues;
+    wire [13:0] u_running_sum_terms_sum_term;
+    wire [12:0] u_running_sum_terms_carry_term;
+    wire [13:0] _t8;
+    wire [13:0] _t9;
     reg  [13:0] group_sum_q;
     reg  [15:0] bias_q_d1;
     reg  [15:0] bias_q_d2;
@@ -88,15 +95,19 @@ module pqa_accumulator_lane (
 
     assign accumulator = accumulator_q; // @[Accumulator.swift:66]
     assign _t0 = ({{6{entry_0_q[7]}}, entry_0_q} + {{6{entry_1_q[7]}}, entry_1_q}) + ({{6{entry_2_q[7]}}, entry_2_q} + {{6{entry_3_q[7]}}, entry_3_q}); // @[Accumulator.swift:75]
-    assign _t1 = {1'b0, addend_carry} << 1; // @[Accumulator.swift:151]
-    assign _t2 = ((addend_sum & _t1) | (addend_sum & tree_q)) | (_t1 & tree_q); // @[Accumulator.swift:151]
-    assign running_sum_next = (addend_sum ^ _t1) ^ tree_q; // @[Accumulator.swift:150]
-    assign running_carry_next = _t2[12:0]; // @[Accumulator.swift:151]
-    assign _t3 = running_write_q & (running_write_chunk_q == control_next_chunk); // @[Accumulator.swift:114]
-    assign _t4 = running_write_chunk_q[1:0]; // @[Accumulator.swift:111]
-    assign _t5 = control_next_chunk[1:0]; // @[HardwareHelpers.swift:12]
-    assign running_sum_read = running_sums[_t5]; // @[Accumulator.swift:113]
-    assign running_carry_read = running_carrys[_t5]; // @[Accumulator.swift:113]
+    assign _t1 = {1'b0, addend_carry} << 1; // @[Accumulator.swift:195]
+    assign _t2 = addend_sum & _t1; // @[Accumulator.swift:195]
+    assign _t3 = (_t2 | (addend_sum & tree_q)) | (_t1 & tree_q); // @[Accumulator.swift:195]
+    assign _t4 = addend_sum ^ _t1; // @[Accumulator.swift:194]
+    assign running_sum_next = _t4 ^ tree_q; // @[Accumulator.swift:194]
+    assign running_carry_next = _t3[12:0]; // @[Accumulator.swift:195]
+    assign _t5 = running_write_q & (running_write_chunk_q == control_next_chunk); // @[Accumulator.swift:114]
+    assign _t6 = running_write_chunk_q[1:0]; // @[Accumulator.swift:111]
+    assign _t7 = control_next_chunk[1:0]; // @[HardwareHelpers.swift:12]
+    assign running_sum_read = running_sums[_t7]; // @[Accumulator.swift:113]
+    assign running_carry_read = running_carrys[_t7]; // @[Accumulator.swift:113]
+    assign _t8 = {1'b0, u_running_sum_terms_carry_term}; // @[Accumulator.swift:90]
+    assign _t9 = (_t2 | (addend_sum & _t8)) | (_t1 & _t8); // @[Accumulator.swift:90]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -121,36 +132,47 @@ module pqa_accumulator_lane (
         tree_q <= adder_l2_0; // @[Accumulator.swift:75]
         chunk_next_q <= control_next_chunk; // @[Accumulator.swift:87]
         chunk_q <= chunk_next_q; // @[Accumulator.swift:88]
-        addend_sum <= control_first_group ? 14'h0000 : (running_sum_taken ? running_sum_next : (running_sum_just_written ? group_sum_words_q_sum : running_sum_word)); // @[Accumulator.swift:90]
-        addend_carry <= control_first_group ? 13'h0000 : (running_sum_taken ? running_carry_next : (running_sum_just_written ? group_sum_words_q_carry : running_carry_word)); // @[Accumulator.swift:90]
-        group_sum_words_q_sum <= running_sum_next; // @[Accumulator.swift:150]
-        group_sum_words_q_carry <= running_carry_next; // @[Accumulator.swift:151]
+        addend_sum <= u_running_sum_terms_continues ? (_t4 ^ u_running_sum_terms_sum_term) : u_running_sum_terms_sum_term; // @[Accumulator.swift:90]
+        addend_carry <= u_running_sum_terms_continues ? _t9[12:0] : u_running_sum_terms_carry_term; // @[Accumulator.swift:90]
+        group_sum_words_q_sum <= running_sum_next; // @[Accumulator.swift:194]
+        group_sum_words_q_carry <= running_carry_next; // @[Accumulator.swift:195]
         running_write_chunk_q <= chunk_q; // @[Accumulator.swift:108]
-        running_sum_word <= _t3 ? group_sum_words_q_sum : running_sum_read; // @[Accumulator.swift:114]
-        running_carry_word <= _t3 ? group_sum_words_q_carry : running_carry_read; // @[Accumulator.swift:114]
-        group_sum_q <= group_sum_words_q_sum + ({1'b0, group_sum_words_q_carry} << 1); // @[Accumulator.swift:123]
-        bias_q_d1 <= control_bias; // @[Accumulator.swift:124]
-        bias_q_d2 <= bias_q_d1; // @[Accumulator.swift:124]
-        bias_q_d3 <= bias_q_d2; // @[Accumulator.swift:124]
-        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_q_d3[15], bias_q_d3}; // @[Accumulator.swift:127]
+        running_sum_word <= _t5 ? group_sum_words_q_sum : running_sum_read; // @[Accumulator.swift:114]
+        running_carry_word <= _t5 ? group_sum_words_q_carry : running_carry_read; // @[Accumulator.swift:114]
+        group_sum_q <= group_sum_words_q_sum + ({1'b0, group_sum_words_q_carry} << 1); // @[Accumulator.swift:127]
+        bias_q_d1 <= control_bias; // @[Accumulator.swift:128]
+        bias_q_d2 <= bias_q_d1; // @[Accumulator.swift:128]
+        bias_q_d3 <= bias_q_d2; // @[Accumulator.swift:128]
+        accumulator_q <= {{3{group_sum_q[13]}}, group_sum_q} + {bias_q_d3[15], bias_q_d3}; // @[Accumulator.swift:131]
     end
 
     // simpleDualPortRAM 'running_sums': 4 x UInt<14>; synchronous reads are read-first
     always @(posedge clk) begin
         if (running_write_q) begin
-            running_sums[_t4] <= group_sum_words_q_sum; // @[Accumulator.swift:92]
+            running_sums[_t6] <= group_sum_words_q_sum; // @[Accumulator.swift:92]
         end
     end
 
     // simpleDualPortRAM 'running_carrys': 4 x UInt<13>; synchronous reads are read-first
     always @(posedge clk) begin
         if (running_write_q) begin
-            running_carrys[_t4] <= group_sum_words_q_carry; // @[Accumulator.swift:92]
+            running_carrys[_t6] <= group_sum_words_q_carry; // @[Accumulator.swift:92]
         end
     end
 
+    pqa_running_sum_terms_width14 u_running_sum_terms (
+        .taken(running_sum_taken),
+        .first_group(control_first_group),
+        .word(tree_q),
+        .stored_sum(running_sum_just_written ? group_sum_words_q_sum : running_sum_word),
+        .stored_carries(running_sum_just_written ? group_sum_words_q_carry : running_carry_word),
+        .continues(u_running_sum_terms_continues),
+        .sum_term(u_running_sum_terms_sum_term),
+        .carry_term(u_running_sum_terms_carry_term)
+    );
+
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t2[13], 1'b0};
+    wire _unused_ok = &{1'b0, _t3[13], _t9[13], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -5,8 +5,9 @@ pqa_distance_unit.v
 pqa_subspace_encoder.v
 pqa_encoder.v
 fanout_register_width1.v
-pqa_lookup.v
 fanout_register_width3.v
+pqa_lookup.v
+pqa_running_sum_terms_width14.v
 pqa_accumulator_lane.v
 pqa_accumulator.v
 fanout_register_width8.v

@@ -2,7 +2,7 @@
 // Module: pqa_lookup
 // Parameters:
 //   tables = 4 x 2048 words of 16 entries (s8)
-//   bias = 8 words of 16 biases (s16)
+//   bias = 8 words of 16 biases (s16), in memories of 4 lanes
 //   contents = loaded, two banks
 // Ports:
 //   clk                       input   clock, rising edge
@@ -44,7 +44,7 @@
 //   entries_subspace_valid_3  output  Bool
 //   entries_bias              output  UInt<256>
 // Registers without reset (unknown until first loaded):
-//   table_base_0, table_base_1, table_base_2, table_base_3, table_write_address_q, table_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_address_q, bias_word, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_3_d1, read_subspace_valid_3_d2
+//   codes_q_code_0, codes_q_code_1, codes_q_code_2, codes_q_code_3, codes_q_bank, codes_q_group, codes_q_first_group, codes_q_last_group, table_base_0, table_base_1, table_base_2, table_base_3, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, entries_0_address_q, entries_0, entries_1_address_q, entries_1, entries_2_address_q, entries_2, entries_3_address_q, entries_3, bias_word_0, bias_word_1, bias_word_2, bias_word_3, read_bank_d1, read_group_d1, read_chunk_d1, read_first_group_d1, read_last_group_d1, read_last_chunk_d1, read_bank_d2, read_group_d2, read_chunk_d2, read_first_group_d2, read_last_group_d2, read_last_chunk_d2, read_bank_d3, read_group_d3, read_chunk_d3, read_first_group_d3, read_last_group_d3, read_last_chunk_d3, read_subspace_valid_0_d1, read_subspace_valid_0_d2, read_subspace_valid_1_d1, read_subspace_valid_1_d2, read_subspace_valid_2_d1, read_subspace_valid_2_d2, read_subspace_valid_3_d1, read_subspace_valid_3_d2
 `default_nettype none
 
 module pqa_lookup (
@@ -88,6 +88,19 @@ module pqa_lookup (
     output wire [255:0] entries_bias
 );
 
+    reg  codes_q_valid;
+    reg  [3:0] codes_q_code_0;
+    reg  [3:0] codes_q_code_1;
+    reg  [3:0] codes_q_code_2;
+    reg  [3:0] codes_q_code_3;
+    reg  codes_q_bank;
+    reg  [4:0] codes_q_group;
+    reg  codes_q_first_group;
+    reg  codes_q_last_group;
+    wire codes_taken_copy_0_q;
+    wire codes_taken_copy_1_q;
+    wire codes_taken_copy_2_q;
+    wire codes_taken_copy_3_q;
     reg  active;
     reg  [2:0] chunk;
     reg  bank;
@@ -101,20 +114,25 @@ module pqa_lookup (
     reg  [10:0] table_base_2;
     reg  [10:0] table_base_3;
     wire [2:0] _t0;
-    wire [10:0] _t1;
+    wire _t1;
     wire [10:0] _t2;
-    wire [13:0] _t3;
+    wire [10:0] _t3;
     wire [13:0] _t4;
     wire [13:0] _t5;
     wire [13:0] _t6;
-    wire _t7;
+    wire [13:0] _t7;
     wire read_enable_copy_0_q;
     wire read_enable_copy_1_q;
     wire read_enable_copy_2_q;
     wire read_enable_copy_3_q;
     wire read_enable_copy_4_q;
+    wire read_enable_copy_5_q;
+    wire read_enable_copy_6_q;
+    wire read_enable_copy_7_q;
     reg  [10:0] table_write_address_q;
     reg  [255:0] table_write_data_q;
+    reg  [2:0] bias_write_address_q;
+    reg  [255:0] bias_write_data_q;
     wire _t8;
     reg  table_write_enable_0_0_q;
     wire [127:0] _t9;
@@ -133,12 +151,26 @@ module pqa_lookup (
     wire [10:0] table_address_3;
     reg  [10:0] entries_3_address_q;
     wire [2:0] bias_address;
-    reg  [2:0] bias_word_address_q;
-    reg  [255:0] bias_word_word;
-    reg  [255:0] bias_word;
-    wire [7:0] _t13;
-    wire [6:0] _t14;
-    wire [6:0] _t15;
+    wire [2:0] bias_address_copy_0_q;
+    wire [2:0] bias_address_copy_1_q;
+    wire [2:0] bias_address_copy_2_q;
+    wire [2:0] bias_address_copy_3_q;
+    reg  bias_write_enable_0_0_q;
+    wire [63:0] _t13;
+    reg  [63:0] bias_word_0_word;
+    reg  [63:0] bias_word_0;
+    wire [63:0] _t14;
+    reg  [63:0] bias_word_1_word;
+    reg  [63:0] bias_word_1;
+    wire [63:0] _t15;
+    reg  [63:0] bias_word_2_word;
+    reg  [63:0] bias_word_2;
+    wire [63:0] _t16;
+    reg  [63:0] bias_word_3_word;
+    reg  [63:0] bias_word_3;
+    wire [7:0] _t17;
+    wire [6:0] _t18;
+    wire [6:0] _t19;
     wire subspace_valid_0;
     wire subspace_valid_1;
     wire subspace_valid_2;
@@ -175,7 +207,19 @@ module pqa_lookup (
 `ifdef PQA_ECP5
     (* ram_style = "distributed" *)
 `endif
-    (* no_rw_check *) reg  [255:0] bias [0:7];
+    (* no_rw_check *) reg  [63:0] bias_0 [0:7];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
+    (* no_rw_check *) reg  [63:0] bias_1 [0:7];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
+    (* no_rw_check *) reg  [63:0] bias_2 [0:7];
+`ifdef PQA_ECP5
+    (* ram_style = "distributed" *)
+`endif
+    (* no_rw_check *) reg  [63:0] bias_3 [0:7];
 
     assign entries_valid = read_valid_d3; // @[Lookup.swift:19]
     assign entries_bank = read_bank_d3; // @[Lookup.swift:20]
@@ -192,35 +236,40 @@ module pqa_lookup (
     assign entries_subspace_valid_1 = read_subspace_valid_1_d2; // @[Lookup.swift:44]
     assign entries_subspace_valid_2 = read_subspace_valid_2_d2; // @[Lookup.swift:44]
     assign entries_subspace_valid_3 = read_subspace_valid_3_d2; // @[Lookup.swift:44]
-    assign entries_bias = bias_word; // @[Lookup.swift:45]
-    assign _t0 = codes_bank ? output_chunks_1 : output_chunks_0; // @[Lookup.swift:125]
-    assign _t1 = {1'b0, ({{5{1'b0}}, codes_group} << 4)}; // @[Lookup.swift:125]
-    assign _t2 = codes_bank ? 11'h400 : 11'h000; // @[Lookup.swift:125]
-    assign _t3 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_0})} << 2; // @[Lookup.swift:125]
-    assign _t4 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_1})} << 2; // @[Lookup.swift:125]
-    assign _t5 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_2})} << 2; // @[Lookup.swift:125]
-    assign _t6 = {{3{1'b0}}, (_t1 + {{7{1'b0}}, codes_code_3})} << 2; // @[Lookup.swift:125]
-    assign _t7 = active & last_chunk; // @[Lookup.swift:125]
+    assign entries_bias = {bias_word_3, bias_word_2, bias_word_1, bias_word_0}; // @[Lookup.swift:45]
+    assign _t0 = codes_q_bank ? output_chunks_1 : output_chunks_0; // @[Lookup.swift:135]
+    assign _t1 = active & last_chunk; // @[Lookup.swift:135]
+    assign _t2 = {1'b0, ({{5{1'b0}}, codes_q_group} << 4)}; // @[Lookup.swift:155]
+    assign _t3 = codes_q_bank ? 11'h400 : 11'h000; // @[Lookup.swift:155]
+    assign _t4 = {{3{1'b0}}, (_t2 + {{7{1'b0}}, codes_q_code_0})} << 2; // @[Lookup.swift:155]
+    assign _t5 = {{3{1'b0}}, (_t2 + {{7{1'b0}}, codes_q_code_1})} << 2; // @[Lookup.swift:155]
+    assign _t6 = {{3{1'b0}}, (_t2 + {{7{1'b0}}, codes_q_code_2})} << 2; // @[Lookup.swift:155]
+    assign _t7 = {{3{1'b0}}, (_t2 + {{7{1'b0}}, codes_q_code_3})} << 2; // @[Lookup.swift:155]
     assign _t8 = table_write_enable & (table_write_index == 5'h00); // @[LoadPortGroups.swift:100]
-    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:162]
-    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:167]
-    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:167]
-    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:162]
-    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:167]
+    assign _t9 = table_write_data_q[127:0]; // @[Lookup.swift:176]
+    assign _t10 = {{8{1'b0}}, chunk}; // @[Lookup.swift:181]
+    assign table_address_0 = table_base_0 + _t10; // @[Lookup.swift:181]
+    assign _t11 = table_write_data_q[255:128]; // @[Lookup.swift:176]
+    assign table_address_1 = table_base_1 + _t10; // @[Lookup.swift:181]
     assign _t12 = table_write_enable & (table_write_index == 5'h01); // @[LoadPortGroups.swift:100]
-    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:167]
-    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:167]
-    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:179]
-    assign _t13 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:190]
-    assign _t14 = _t13[6:0]; // @[Lookup.swift:190]
-    assign _t15 = bank ? ns_1 : ns_0; // @[Lookup.swift:190]
-    assign subspace_valid_0 = _t14 < _t15; // @[Lookup.swift:190]
-    assign subspace_valid_1 = (_t14 + 7'h01) < _t15; // @[Lookup.swift:190]
-    assign subspace_valid_2 = (_t14 + 7'h02) < _t15; // @[Lookup.swift:190]
-    assign subspace_valid_3 = (_t14 + 7'h03) < _t15; // @[Lookup.swift:190]
+    assign table_address_2 = table_base_2 + _t10; // @[Lookup.swift:181]
+    assign table_address_3 = table_base_3 + _t10; // @[Lookup.swift:181]
+    assign bias_address = (bank ? 3'h4 : 3'h0) + chunk; // @[Lookup.swift:189]
+    assign _t13 = bias_write_data_q[63:0]; // @[Lookup.swift:199]
+    assign _t14 = bias_write_data_q[127:64]; // @[Lookup.swift:199]
+    assign _t15 = bias_write_data_q[191:128]; // @[Lookup.swift:199]
+    assign _t16 = bias_write_data_q[255:192]; // @[Lookup.swift:199]
+    assign _t17 = {{3{1'b0}}, group} << 2; // @[Lookup.swift:216]
+    assign _t18 = _t17[6:0]; // @[Lookup.swift:216]
+    assign _t19 = bank ? ns_1 : ns_0; // @[Lookup.swift:216]
+    assign subspace_valid_0 = _t18 < _t19; // @[Lookup.swift:216]
+    assign subspace_valid_1 = (_t18 + 7'h01) < _t19; // @[Lookup.swift:216]
+    assign subspace_valid_2 = (_t18 + 7'h02) < _t19; // @[Lookup.swift:216]
+    assign subspace_valid_3 = (_t18 + 7'h03) < _t19; // @[Lookup.swift:216]
 
     always @(posedge clk) begin
         if (rst) begin
+            codes_q_valid <= 1'b0;
             active <= 1'b0;
             chunk <= 3'h0;
             bank <= 1'b0;
@@ -233,71 +282,86 @@ module pqa_lookup (
             table_write_enable_0_1_q <= 1'b0;
             table_write_enable_0_2_q <= 1'b0;
             table_write_enable_0_3_q <= 1'b0;
+            bias_write_enable_0_0_q <= 1'b0;
             read_valid_d1 <= 1'b0;
             read_valid_d2 <= 1'b0;
             read_valid_d3 <= 1'b0;
         end else begin
-            if (codes_valid) active <= 1'b1; // @[Lookup.swift:125]
-            else if (_t7) active <= 1'b0; // @[Lookup.swift:125]
-            if (codes_valid) chunk <= 3'h0; // @[Lookup.swift:125]
-            else if (!_t7 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:125]
-            if (codes_valid) bank <= codes_bank; // @[Lookup.swift:125]
-            if (codes_valid) group <= codes_group; // @[Lookup.swift:125]
-            if (codes_valid) first_group <= codes_first_group; // @[Lookup.swift:125]
-            if (codes_valid) last_group <= codes_last_group; // @[Lookup.swift:125]
-            if (codes_valid) last_chunk <= _t0 == 3'h1; // @[Lookup.swift:125]
-            else if (!_t7 && active) last_chunk <= chunks_after == 3'h1; // @[Lookup.swift:125]
-            if (codes_valid) chunks_after <= _t0 - 3'h1; // @[Lookup.swift:125]
-            else if (!_t7 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:125]
+            codes_q_valid <= codes_valid; // @[Lookup.swift:112]
+            if (codes_q_valid) active <= 1'b1; // @[Lookup.swift:135]
+            else if (_t1) active <= 1'b0; // @[Lookup.swift:135]
+            if (codes_q_valid) chunk <= 3'h0; // @[Lookup.swift:135]
+            else if (!_t1 && active) chunk <= chunk + 3'h1; // @[Lookup.swift:135]
+            if (codes_q_valid) bank <= codes_q_bank; // @[Lookup.swift:135]
+            if (codes_q_valid) group <= codes_q_group; // @[Lookup.swift:135]
+            if (codes_q_valid) first_group <= codes_q_first_group; // @[Lookup.swift:135]
+            if (codes_q_valid) last_group <= codes_q_last_group; // @[Lookup.swift:135]
+            if (codes_q_valid) last_chunk <= _t0 == 3'h1; // @[Lookup.swift:135]
+            else if (!_t1 && active) last_chunk <= chunks_after == 3'h1; // @[Lookup.swift:135]
+            if (codes_q_valid) chunks_after <= _t0 - 3'h1; // @[Lookup.swift:135]
+            else if (!_t1 && active) chunks_after <= chunks_after - 3'h1; // @[Lookup.swift:135]
             table_write_enable_0_0_q <= _t8; // @[LoadPortGroups.swift:100]
             table_write_enable_0_1_q <= _t8; // @[LoadPortGroups.swift:100]
             table_write_enable_0_2_q <= _t12; // @[LoadPortGroups.swift:100]
             table_write_enable_0_3_q <= _t12; // @[LoadPortGroups.swift:100]
-            read_valid_d1 <= active; // @[Lookup.swift:194]
-            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:194]
-            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:194]
+            bias_write_enable_0_0_q <= bias_write_enable; // @[LoadPortGroups.swift:100]
+            read_valid_d1 <= active; // @[Lookup.swift:220]
+            read_valid_d2 <= read_valid_d1; // @[Lookup.swift:220]
+            read_valid_d3 <= read_valid_d2; // @[Lookup.swift:220]
         end
     end
 
     always @(posedge clk) begin
-        if (codes_valid) table_base_0 <= _t2 + _t3[10:0]; // @[Lookup.swift:125]
-        if (codes_valid) table_base_1 <= _t2 + _t4[10:0]; // @[Lookup.swift:125]
-        if (codes_valid) table_base_2 <= _t2 + _t5[10:0]; // @[Lookup.swift:125]
-        if (codes_valid) table_base_3 <= _t2 + _t6[10:0]; // @[Lookup.swift:125]
+        codes_q_code_0 <= codes_code_0; // @[Lookup.swift:112]
+        codes_q_code_1 <= codes_code_1; // @[Lookup.swift:112]
+        codes_q_code_2 <= codes_code_2; // @[Lookup.swift:112]
+        codes_q_code_3 <= codes_code_3; // @[Lookup.swift:112]
+        codes_q_bank <= codes_bank; // @[Lookup.swift:112]
+        codes_q_group <= codes_group; // @[Lookup.swift:112]
+        codes_q_first_group <= codes_first_group; // @[Lookup.swift:112]
+        codes_q_last_group <= codes_last_group; // @[Lookup.swift:112]
+        if (codes_taken_copy_0_q) table_base_0 <= _t3 + _t4[10:0]; // @[Lookup.swift:155]
+        if (codes_taken_copy_1_q) table_base_1 <= _t3 + _t5[10:0]; // @[Lookup.swift:155]
+        if (codes_taken_copy_2_q) table_base_2 <= _t3 + _t6[10:0]; // @[Lookup.swift:155]
+        if (codes_taken_copy_3_q) table_base_3 <= _t3 + _t7[10:0]; // @[Lookup.swift:155]
         table_write_address_q <= table_write_address; // @[LoadPortGroups.swift:94]
         table_write_data_q <= table_write_data; // @[LoadPortGroups.swift:95]
-        entries_0_address_q <= table_address_0; // @[Lookup.swift:167]
-        entries_1_address_q <= table_address_1; // @[Lookup.swift:167]
-        entries_2_address_q <= table_address_2; // @[Lookup.swift:167]
-        entries_3_address_q <= table_address_3; // @[Lookup.swift:167]
-        bias_word_address_q <= bias_address; // @[Lookup.swift:179]
-        bias_word <= bias_word_word; // @[Lookup.swift:180]
-        read_bank_d1 <= bank; // @[Lookup.swift:194]
-        read_group_d1 <= group; // @[Lookup.swift:194]
-        read_chunk_d1 <= chunk; // @[Lookup.swift:194]
-        read_first_group_d1 <= first_group; // @[Lookup.swift:194]
-        read_last_group_d1 <= last_group; // @[Lookup.swift:194]
-        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:194]
-        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:194]
-        read_group_d2 <= read_group_d1; // @[Lookup.swift:194]
-        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:194]
-        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:194]
-        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:194]
-        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:194]
-        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:194]
-        read_group_d3 <= read_group_d2; // @[Lookup.swift:194]
-        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:194]
-        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:194]
-        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:194]
-        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:194]
-        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:190]
-        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:196]
-        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:190]
-        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:196]
-        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:190]
-        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:196]
-        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:190]
-        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:196]
+        bias_write_address_q <= bias_write_address; // @[LoadPortGroups.swift:94]
+        bias_write_data_q <= bias_write_data; // @[LoadPortGroups.swift:95]
+        entries_0_address_q <= table_address_0; // @[Lookup.swift:181]
+        entries_1_address_q <= table_address_1; // @[Lookup.swift:181]
+        entries_2_address_q <= table_address_2; // @[Lookup.swift:181]
+        entries_3_address_q <= table_address_3; // @[Lookup.swift:181]
+        bias_word_0 <= bias_word_0_word; // @[Lookup.swift:204]
+        bias_word_1 <= bias_word_1_word; // @[Lookup.swift:204]
+        bias_word_2 <= bias_word_2_word; // @[Lookup.swift:204]
+        bias_word_3 <= bias_word_3_word; // @[Lookup.swift:204]
+        read_bank_d1 <= bank; // @[Lookup.swift:220]
+        read_group_d1 <= group; // @[Lookup.swift:220]
+        read_chunk_d1 <= chunk; // @[Lookup.swift:220]
+        read_first_group_d1 <= first_group; // @[Lookup.swift:220]
+        read_last_group_d1 <= last_group; // @[Lookup.swift:220]
+        read_last_chunk_d1 <= last_chunk; // @[Lookup.swift:220]
+        read_bank_d2 <= read_bank_d1; // @[Lookup.swift:220]
+        read_group_d2 <= read_group_d1; // @[Lookup.swift:220]
+        read_chunk_d2 <= read_chunk_d1; // @[Lookup.swift:220]
+        read_first_group_d2 <= read_first_group_d1; // @[Lookup.swift:220]
+        read_last_group_d2 <= read_last_group_d1; // @[Lookup.swift:220]
+        read_last_chunk_d2 <= read_last_chunk_d1; // @[Lookup.swift:220]
+        read_bank_d3 <= read_bank_d2; // @[Lookup.swift:220]
+        read_group_d3 <= read_group_d2; // @[Lookup.swift:220]
+        read_chunk_d3 <= read_chunk_d2; // @[Lookup.swift:220]
+        read_first_group_d3 <= read_first_group_d2; // @[Lookup.swift:220]
+        read_last_group_d3 <= read_last_group_d2; // @[Lookup.swift:220]
+        read_last_chunk_d3 <= read_last_chunk_d2; // @[Lookup.swift:220]
+        read_subspace_valid_0_d1 <= subspace_valid_0; // @[Lookup.swift:216]
+        read_subspace_valid_0_d2 <= read_subspace_valid_0_d1; // @[Lookup.swift:222]
+        read_subspace_valid_1_d1 <= subspace_valid_1; // @[Lookup.swift:216]
+        read_subspace_valid_1_d2 <= read_subspace_valid_1_d1; // @[Lookup.swift:222]
+        read_subspace_valid_2_d1 <= subspace_valid_2; // @[Lookup.swift:216]
+        read_subspace_valid_2_d2 <= read_subspace_valid_2_d1; // @[Lookup.swift:222]
+        read_subspace_valid_3_d1 <= subspace_valid_3; // @[Lookup.swift:216]
+        read_subspace_valid_3_d2 <= read_subspace_valid_3_d1; // @[Lookup.swift:222]
     end
 
     // simpleDualPortRAM 'table_0': 2048 x UInt<128>, its read registered (two cycles):
@@ -338,16 +402,16 @@ module pqa_lookup (
     reg  [127:0] entries_0;
     always @(posedge clk) begin
         if (table_write_enable_0_0_q) begin
-            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:162]
+            table_0[table_write_address_q] <= _t9; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_0_q) begin
-            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:168]
+            entries_0_word <= table_0[entries_0_address_q]; // @[Lookup.swift:182]
         end
     end
     always @(posedge clk) begin
-        entries_0 <= entries_0_word; // @[Lookup.swift:168]
+        entries_0 <= entries_0_word; // @[Lookup.swift:182]
     end
 `endif
 
@@ -389,16 +453,16 @@ module pqa_lookup (
     reg  [127:0] entries_1;
     always @(posedge clk) begin
         if (table_write_enable_0_1_q) begin
-            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:162]
+            table_1[table_write_address_q] <= _t11; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_1_q) begin
-            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:168]
+            entries_1_word <= table_1[entries_1_address_q]; // @[Lookup.swift:182]
         end
     end
     always @(posedge clk) begin
-        entries_1 <= entries_1_word; // @[Lookup.swift:168]
+        entries_1 <= entries_1_word; // @[Lookup.swift:182]
     end
 `endif
 
@@ -440,16 +504,16 @@ module pqa_lookup (
     reg  [127:0] entries_2;
     always @(posedge clk) begin
         if (table_write_enable_0_2_q) begin
-            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:162]
+            table_2[table_write_address_q] <= _t9; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_2_q) begin
-            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:168]
+            entries_2_word <= table_2[entries_2_address_q]; // @[Lookup.swift:182]
         end
     end
     always @(posedge clk) begin
-        entries_2 <= entries_2_word; // @[Lookup.swift:168]
+        entries_2 <= entries_2_word; // @[Lookup.swift:182]
     end
 `endif
 
@@ -491,30 +555,90 @@ module pqa_lookup (
     reg  [127:0] entries_3;
     always @(posedge clk) begin
         if (table_write_enable_0_3_q) begin
-            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:162]
+            table_3[table_write_address_q] <= _t11; // @[Lookup.swift:176]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_3_q) begin
-            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:168]
+            entries_3_word <= table_3[entries_3_address_q]; // @[Lookup.swift:182]
         end
     end
     always @(posedge clk) begin
-        entries_3 <= entries_3_word; // @[Lookup.swift:168]
+        entries_3 <= entries_3_word; // @[Lookup.swift:182]
     end
 `endif
 
-    // simpleDualPortRAM 'bias': 8 x UInt<256>; synchronous reads are read-first
+    // simpleDualPortRAM 'bias_0': 8 x UInt<64>; synchronous reads are read-first
     always @(posedge clk) begin
-        if (bias_write_enable) begin
-            bias[bias_write_address] <= bias_write_data; // @[LoadPortGroups.swift:53]
+        if (bias_write_enable_0_0_q) begin
+            bias_0[bias_write_address_q] <= _t13; // @[Lookup.swift:199]
         end
     end
     always @(posedge clk) begin
         if (read_enable_copy_4_q) begin
-            bias_word_word <= bias[bias_word_address_q]; // @[Lookup.swift:180]
+            bias_word_0_word <= bias_0[bias_address_copy_0_q]; // @[Lookup.swift:204]
         end
     end
+
+    // simpleDualPortRAM 'bias_1': 8 x UInt<64>; synchronous reads are read-first
+    always @(posedge clk) begin
+        if (bias_write_enable_0_0_q) begin
+            bias_1[bias_write_address_q] <= _t14; // @[Lookup.swift:199]
+        end
+    end
+    always @(posedge clk) begin
+        if (read_enable_copy_5_q) begin
+            bias_word_1_word <= bias_1[bias_address_copy_1_q]; // @[Lookup.swift:204]
+        end
+    end
+
+    // simpleDualPortRAM 'bias_2': 8 x UInt<64>; synchronous reads are read-first
+    always @(posedge clk) begin
+        if (bias_write_enable_0_0_q) begin
+            bias_2[bias_write_address_q] <= _t15; // @[Lookup.swift:199]
+        end
+    end
+    always @(posedge clk) begin
+        if (read_enable_copy_6_q) begin
+            bias_word_2_word <= bias_2[bias_address_copy_2_q]; // @[Lookup.swift:204]
+        end
+    end
+
+    // simpleDualPortRAM 'bias_3': 8 x UInt<64>; synchronous reads are read-first
+    always @(posedge clk) begin
+        if (bias_write_enable_0_0_q) begin
+            bias_3[bias_write_address_q] <= _t16; // @[Lookup.swift:199]
+        end
+    end
+    always @(posedge clk) begin
+        if (read_enable_copy_7_q) begin
+            bias_word_3_word <= bias_3[bias_address_copy_3_q]; // @[Lookup.swift:204]
+        end
+    end
+
+    fanout_register_width1 codes_taken_copy_0 (
+        .clk(clk),
+        .d(codes_valid),
+        .q(codes_taken_copy_0_q)
+    );
+
+    fanout_register_width1 codes_taken_copy_1 (
+        .clk(clk),
+        .d(codes_valid),
+        .q(codes_taken_copy_1_q)
+    );
+
+    fanout_register_width1 codes_taken_copy_2 (
+        .clk(clk),
+        .d(codes_valid),
+        .q(codes_taken_copy_2_q)
+    );
+
+    fanout_register_width1 codes_taken_copy_3 (
+        .clk(clk),
+        .d(codes_valid),
+        .q(codes_taken_copy_3_q)
+    );
 
     fanout_register_width1 read_enable_copy_0 (
         .clk(clk),
@@ -546,8 +670,50 @@ module pqa_lookup (
         .q(read_enable_copy_4_q)
     );
 
+    fanout_register_width1 read_enable_copy_5 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_5_q)
+    );
+
+    fanout_register_width1 read_enable_copy_6 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_6_q)
+    );
+
+    fanout_register_width1 read_enable_copy_7 (
+        .clk(clk),
+        .d(active),
+        .q(read_enable_copy_7_q)
+    );
+
+    fanout_register_width3 bias_address_copy_0 (
+        .clk(clk),
+        .d(bias_address),
+        .q(bias_address_copy_0_q)
+    );
+
+    fanout_register_width3 bias_address_copy_1 (
+        .clk(clk),
+        .d(bias_address),
+        .q(bias_address_copy_1_q)
+    );
+
+    fanout_register_width3 bias_address_copy_2 (
+        .clk(clk),
+        .d(bias_address),
+        .q(bias_address_copy_2_q)
+    );
+
+    fanout_register_width3 bias_address_copy_3 (
+        .clk(clk),
+        .d(bias_address),
+        .q(bias_address_copy_3_q)
+    );
+
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t3[13:11], _t4[13:11], _t5[13:11], _t6[13:11], _t13[7], 1'b0};
+    wire _unused_ok = &{1'b0, _t4[13:11], _t5[13:11], _t6[13:11], _t7[13:11], _t17[7], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -45,7 +45,7 @@
 //   done                 output  Bool
 //   done_bank            output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_shift_q, bank1_shift_q, bank0_rounding, bank1_rounding, bank0_range_mask, bank1_range_mask, q1_early_last_chunk_d1, q1_early_bank_d1, q1_early_chunk_d1, q1_early_last_chunk_d2, q1_early_bank_d2, q1_early_chunk_d2, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q3a_last_chunk, q3a_bank, q3_last_chunk, q3_bank, q2_first_channel, q3_channel_exists_0, q3_channel_exists_1, q3_channel_exists_2, q3_channel_exists_3, q3_channel_exists_4, q3_channel_exists_5, q3_channel_exists_6, q3_channel_exists_7, q3_channel_exists_8, q3_channel_exists_9, q3_channel_exists_10, q3_channel_exists_11, q3_channel_exists_12, q3_channel_exists_13, q3_channel_exists_14, q3_channel_exists_15, q4_data, q4_last, q4_bank
+//   bank0_shift_q, bank1_shift_q, bank0_rounding, bank1_rounding, bank0_range_mask, bank1_range_mask, q1_earlier_last_chunk, q1_earlier_bank, q1_earlier_chunk, q1_early_last_chunk, q1_early_bank, q1_early_chunk, q1_last_chunk, q1_bank, q1_chunk, q2_last_chunk, q2_bank, q3a_last_chunk, q3a_bank, q3_last_chunk, q3_bank, q2_first_channel, q3_channel_exists_0, q3_channel_exists_1, q3_channel_exists_2, q3_channel_exists_3, q3_channel_exists_4, q3_channel_exists_5, q3_channel_exists_6, q3_channel_exists_7, q3_channel_exists_8, q3_channel_exists_9, q3_channel_exists_10, q3_channel_exists_11, q3_channel_exists_12, q3_channel_exists_13, q3_channel_exists_14, q3_channel_exists_15, q4_data, q4_last, q4_bank
 `default_nettype none
 
 module pqa_requantizer (
@@ -93,16 +93,16 @@ module pqa_requantizer (
     reg  [34:0] bank1_rounding;
     reg  [34:0] bank0_range_mask;
     reg  [34:0] bank1_range_mask;
-    reg  q1_early_valid_d1;
-    reg  q1_early_emit_d1;
-    reg  q1_early_last_chunk_d1;
-    reg  q1_early_bank_d1;
-    reg  [2:0] q1_early_chunk_d1;
-    reg  q1_early_valid_d2;
-    reg  q1_early_emit_d2;
-    reg  q1_early_last_chunk_d2;
-    reg  q1_early_bank_d2;
-    reg  [2:0] q1_early_chunk_d2;
+    reg  q1_earlier_valid;
+    reg  q1_earlier_emit;
+    reg  q1_earlier_last_chunk;
+    reg  q1_earlier_bank;
+    reg  [2:0] q1_earlier_chunk;
+    reg  q1_early_valid;
+    reg  q1_early_emit;
+    reg  q1_early_last_chunk;
+    reg  q1_early_bank;
+    reg  [2:0] q1_early_chunk;
     reg  q1_valid;
     reg  q1_emit;
     reg  q1_last_chunk;
@@ -148,26 +148,26 @@ module pqa_requantizer (
     wire [15:0] q0_multiplier_group3_copy_1_q;
     wire [15:0] q0_multiplier_group3_copy_2_q;
     wire [15:0] q0_multiplier_group3_copy_3_q;
-    wire [34:0] _t3;
-    wire [34:0] q1_rounding_copy_0_q;
-    wire [34:0] q1_rounding_copy_1_q;
-    wire [34:0] q1_rounding_copy_2_q;
-    wire [34:0] q1_rounding_copy_3_q;
-    wire [4:0] _t4;
-    wire [4:0] q2_shift_copy_0_q;
-    wire [4:0] q2_shift_copy_1_q;
-    wire [4:0] q2_shift_copy_2_q;
-    wire [4:0] q2_shift_copy_3_q;
-    wire _t5;
-    wire q3_relu_copy_0_q;
-    wire q3_relu_copy_1_q;
-    wire q3_relu_copy_2_q;
-    wire q3_relu_copy_3_q;
-    wire [34:0] _t6;
-    wire [34:0] q2_range_mask_copy_0_q;
-    wire [34:0] q2_range_mask_copy_1_q;
-    wire [34:0] q2_range_mask_copy_2_q;
-    wire [34:0] q2_range_mask_copy_3_q;
+    wire [34:0] q1_rounding_group_copy_0_q;
+    wire [34:0] q1_rounding_group0_copy_0_q;
+    wire [34:0] q1_rounding_group0_copy_1_q;
+    wire [34:0] q1_rounding_group0_copy_2_q;
+    wire [34:0] q1_rounding_group0_copy_3_q;
+    wire [4:0] q2_shift_group_copy_0_q;
+    wire [4:0] q2_shift_group0_copy_0_q;
+    wire [4:0] q2_shift_group0_copy_1_q;
+    wire [4:0] q2_shift_group0_copy_2_q;
+    wire [4:0] q2_shift_group0_copy_3_q;
+    wire q3_relu_group_copy_0_q;
+    wire q3_relu_group0_copy_0_q;
+    wire q3_relu_group0_copy_1_q;
+    wire q3_relu_group0_copy_2_q;
+    wire q3_relu_group0_copy_3_q;
+    wire [34:0] q2_range_mask_group_copy_0_q;
+    wire [34:0] q2_range_mask_group0_copy_0_q;
+    wire [34:0] q2_range_mask_group0_copy_1_q;
+    wire [34:0] q2_range_mask_group0_copy_2_q;
+    wire [34:0] q2_range_mask_group0_copy_3_q;
     wire [7:0] u_lane_0_value;
     reg  q3_channel_exists_0;
     wire [7:0] u_lane_1_value;
@@ -200,7 +200,7 @@ module pqa_requantizer (
     reg  q3_channel_exists_14;
     wire [7:0] u_lane_15_value;
     reg  q3_channel_exists_15;
-    wire [127:0] _t7;
+    wire [127:0] _t3;
     reg  [127:0] q4_data;
     reg  q4_valid;
     reg  q4_last;
@@ -212,21 +212,17 @@ module pqa_requantizer (
     assign out_data = q4_data; // @[Requantizer.swift:97]
     assign done = q4_done; // @[Requantizer.swift:98]
     assign done_bank = q4_bank; // @[Requantizer.swift:98]
-    assign _t0 = {{5{1'b0}}, q1_chunk} << 4; // @[Requantizer.swift:130]
-    assign _t1 = {1'b0, (q2_bank ? bank_1_cout : bank_0_cout)} - {1'b0, q2_first_channel}; // @[Requantizer.swift:127]
-    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:134]
-    assign _t3 = q1_early_bank_d2 ? bank1_rounding : bank0_rounding; // @[Requantizer.swift:127]
-    assign _t4 = q1_bank ? bank_1_shift : bank_0_shift; // @[Requantizer.swift:127]
-    assign _t5 = q3a_bank ? bank_1_relu : bank_0_relu; // @[Requantizer.swift:127]
-    assign _t6 = q1_bank ? bank1_range_mask : bank0_range_mask; // @[Requantizer.swift:127]
-    assign _t7 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:149]
+    assign _t0 = {{5{1'b0}}, q1_chunk} << 4; // @[Requantizer.swift:134]
+    assign _t1 = {1'b0, (q2_bank ? bank_1_cout : bank_0_cout)} - {1'b0, q2_first_channel}; // @[Requantizer.swift:130]
+    assign _t2 = beat_bank ? bank_1_multiplier : bank_0_multiplier; // @[Requantizer.swift:138]
+    assign _t3 = {u_lane_15_value, u_lane_14_value, u_lane_13_value, u_lane_12_value, u_lane_11_value, u_lane_10_value, u_lane_9_value, u_lane_8_value, u_lane_7_value, u_lane_6_value, u_lane_5_value, u_lane_4_value, u_lane_3_value, u_lane_2_value, u_lane_1_value, u_lane_0_value}; // @[Requantizer.swift:153]
 
     always @(posedge clk) begin
         if (rst) begin
-            q1_early_valid_d1 <= 1'b0;
-            q1_early_emit_d1 <= 1'b0;
-            q1_early_valid_d2 <= 1'b0;
-            q1_early_emit_d2 <= 1'b0;
+            q1_earlier_valid <= 1'b0;
+            q1_earlier_emit <= 1'b0;
+            q1_early_valid <= 1'b0;
+            q1_early_emit <= 1'b0;
             q1_valid <= 1'b0;
             q1_emit <= 1'b0;
             q2_valid <= 1'b0;
@@ -238,20 +234,20 @@ module pqa_requantizer (
             q4_valid <= 1'b0;
             q4_done <= 1'b0;
         end else begin
-            q1_early_valid_d1 <= beat_valid; // @[Requantizer.swift:118]
-            q1_early_emit_d1 <= beat_emit; // @[Requantizer.swift:118]
-            q1_early_valid_d2 <= q1_early_valid_d1; // @[Requantizer.swift:118]
-            q1_early_emit_d2 <= q1_early_emit_d1; // @[Requantizer.swift:118]
-            q1_valid <= q1_early_valid_d2; // @[Requantizer.swift:119]
-            q1_emit <= q1_early_emit_d2; // @[Requantizer.swift:119]
-            q2_valid <= q1_valid; // @[Requantizer.swift:120]
-            q2_emit <= q1_emit; // @[Requantizer.swift:120]
-            q3a_valid <= q2_valid; // @[Requantizer.swift:121]
-            q3a_emit <= q2_emit; // @[Requantizer.swift:121]
-            q3_valid <= q3a_valid; // @[Requantizer.swift:122]
-            q3_emit <= q3a_emit; // @[Requantizer.swift:122]
-            q4_valid <= q3_emit; // @[Requantizer.swift:150]
-            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:152]
+            q1_earlier_valid <= beat_valid; // @[Requantizer.swift:118]
+            q1_earlier_emit <= beat_emit; // @[Requantizer.swift:118]
+            q1_early_valid <= q1_earlier_valid; // @[Requantizer.swift:119]
+            q1_early_emit <= q1_earlier_emit; // @[Requantizer.swift:119]
+            q1_valid <= q1_early_valid; // @[Requantizer.swift:120]
+            q1_emit <= q1_early_emit; // @[Requantizer.swift:120]
+            q2_valid <= q1_valid; // @[Requantizer.swift:121]
+            q2_emit <= q1_emit; // @[Requantizer.swift:121]
+            q3a_valid <= q2_valid; // @[Requantizer.swift:122]
+            q3a_emit <= q2_emit; // @[Requantizer.swift:122]
+            q3_valid <= q3a_valid; // @[Requantizer.swift:123]
+            q3_emit <= q3a_emit; // @[Requantizer.swift:123]
+            q4_valid <= q3_emit; // @[Requantizer.swift:154]
+            q4_done <= q3_valid & q3_last_chunk; // @[Requantizer.swift:156]
         end
     end
 
@@ -262,41 +258,41 @@ module pqa_requantizer (
         bank1_rounding <= (35'h000000001 << bank1_shift_q) >> 1; // @[Requantizer.swift:111]
         bank0_range_mask <= 35'h7ffffff80 << bank0_shift_q; // @[Requantizer.swift:115]
         bank1_range_mask <= 35'h7ffffff80 << bank1_shift_q; // @[Requantizer.swift:115]
-        q1_early_last_chunk_d1 <= beat_last_chunk; // @[Requantizer.swift:118]
-        q1_early_bank_d1 <= beat_bank; // @[Requantizer.swift:118]
-        q1_early_chunk_d1 <= beat_chunk; // @[Requantizer.swift:118]
-        q1_early_last_chunk_d2 <= q1_early_last_chunk_d1; // @[Requantizer.swift:118]
-        q1_early_bank_d2 <= q1_early_bank_d1; // @[Requantizer.swift:118]
-        q1_early_chunk_d2 <= q1_early_chunk_d1; // @[Requantizer.swift:118]
-        q1_last_chunk <= q1_early_last_chunk_d2; // @[Requantizer.swift:119]
-        q1_bank <= q1_early_bank_d2; // @[Requantizer.swift:119]
-        q1_chunk <= q1_early_chunk_d2; // @[Requantizer.swift:119]
-        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:120]
-        q2_bank <= q1_bank; // @[Requantizer.swift:120]
-        q3a_last_chunk <= q2_last_chunk; // @[Requantizer.swift:121]
-        q3a_bank <= q2_bank; // @[Requantizer.swift:121]
-        q3_last_chunk <= q3a_last_chunk; // @[Requantizer.swift:122]
-        q3_bank <= q3a_bank; // @[Requantizer.swift:122]
-        q2_first_channel <= _t0[6:0]; // @[Requantizer.swift:130]
-        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:146]
-        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:146]
-        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:146]
-        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:146]
-        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:146]
-        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:146]
-        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:146]
-        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:146]
-        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:146]
-        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:146]
-        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:146]
-        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:146]
-        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:146]
-        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:146]
-        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:146]
-        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:146]
-        q4_data <= _t7; // @[Requantizer.swift:149]
-        q4_last <= q3_last_chunk; // @[Requantizer.swift:151]
-        q4_bank <= q3_bank; // @[Requantizer.swift:153]
+        q1_earlier_last_chunk <= beat_last_chunk; // @[Requantizer.swift:118]
+        q1_earlier_bank <= beat_bank; // @[Requantizer.swift:118]
+        q1_earlier_chunk <= beat_chunk; // @[Requantizer.swift:118]
+        q1_early_last_chunk <= q1_earlier_last_chunk; // @[Requantizer.swift:119]
+        q1_early_bank <= q1_earlier_bank; // @[Requantizer.swift:119]
+        q1_early_chunk <= q1_earlier_chunk; // @[Requantizer.swift:119]
+        q1_last_chunk <= q1_early_last_chunk; // @[Requantizer.swift:120]
+        q1_bank <= q1_early_bank; // @[Requantizer.swift:120]
+        q1_chunk <= q1_early_chunk; // @[Requantizer.swift:120]
+        q2_last_chunk <= q1_last_chunk; // @[Requantizer.swift:121]
+        q2_bank <= q1_bank; // @[Requantizer.swift:121]
+        q3a_last_chunk <= q2_last_chunk; // @[Requantizer.swift:122]
+        q3a_bank <= q2_bank; // @[Requantizer.swift:122]
+        q3_last_chunk <= q3a_last_chunk; // @[Requantizer.swift:123]
+        q3_bank <= q3a_bank; // @[Requantizer.swift:123]
+        q2_first_channel <= _t0[6:0]; // @[Requantizer.swift:134]
+        q3_channel_exists_0 <= $signed(8'h00) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:150]
+        q3_channel_exists_1 <= $signed(8'h01) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:150]
+        q3_channel_exists_2 <= $signed(8'h02) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:150]
+        q3_channel_exists_3 <= $signed(8'h03) < $signed(q3a_channels_left_copy_0_q); // @[Requantizer.swift:150]
+        q3_channel_exists_4 <= $signed(8'h04) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:150]
+        q3_channel_exists_5 <= $signed(8'h05) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:150]
+        q3_channel_exists_6 <= $signed(8'h06) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:150]
+        q3_channel_exists_7 <= $signed(8'h07) < $signed(q3a_channels_left_copy_1_q); // @[Requantizer.swift:150]
+        q3_channel_exists_8 <= $signed(8'h08) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:150]
+        q3_channel_exists_9 <= $signed(8'h09) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:150]
+        q3_channel_exists_10 <= $signed(8'h0a) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:150]
+        q3_channel_exists_11 <= $signed(8'h0b) < $signed(q3a_channels_left_copy_2_q); // @[Requantizer.swift:150]
+        q3_channel_exists_12 <= $signed(8'h0c) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:150]
+        q3_channel_exists_13 <= $signed(8'h0d) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:150]
+        q3_channel_exists_14 <= $signed(8'h0e) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:150]
+        q3_channel_exists_15 <= $signed(8'h0f) < $signed(q3a_channels_left_copy_3_q); // @[Requantizer.swift:150]
+        q4_data <= _t3; // @[Requantizer.swift:153]
+        q4_last <= q3_last_chunk; // @[Requantizer.swift:155]
+        q4_bank <= q3_bank; // @[Requantizer.swift:157]
     end
 
     fanout_register_width8 q3a_channels_left_copy_0 (
@@ -443,110 +439,134 @@ module pqa_requantizer (
         .q(q0_multiplier_group3_copy_3_q)
     );
 
-    fanout_register_width35 q1_rounding_copy_0 (
+    fanout_register_width35 q1_rounding_group_copy_0 (
         .clk(clk),
-        .d(_t3),
-        .q(q1_rounding_copy_0_q)
+        .d(q1_earlier_bank ? bank1_rounding : bank0_rounding),
+        .q(q1_rounding_group_copy_0_q)
     );
 
-    fanout_register_width35 q1_rounding_copy_1 (
+    fanout_register_width35 q1_rounding_group0_copy_0 (
         .clk(clk),
-        .d(_t3),
-        .q(q1_rounding_copy_1_q)
+        .d(q1_rounding_group_copy_0_q),
+        .q(q1_rounding_group0_copy_0_q)
     );
 
-    fanout_register_width35 q1_rounding_copy_2 (
+    fanout_register_width35 q1_rounding_group0_copy_1 (
         .clk(clk),
-        .d(_t3),
-        .q(q1_rounding_copy_2_q)
+        .d(q1_rounding_group_copy_0_q),
+        .q(q1_rounding_group0_copy_1_q)
     );
 
-    fanout_register_width35 q1_rounding_copy_3 (
+    fanout_register_width35 q1_rounding_group0_copy_2 (
         .clk(clk),
-        .d(_t3),
-        .q(q1_rounding_copy_3_q)
+        .d(q1_rounding_group_copy_0_q),
+        .q(q1_rounding_group0_copy_2_q)
     );
 
-    fanout_register_width5 q2_shift_copy_0 (
+    fanout_register_width35 q1_rounding_group0_copy_3 (
         .clk(clk),
-        .d(_t4),
-        .q(q2_shift_copy_0_q)
+        .d(q1_rounding_group_copy_0_q),
+        .q(q1_rounding_group0_copy_3_q)
     );
 
-    fanout_register_width5 q2_shift_copy_1 (
+    fanout_register_width5 q2_shift_group_copy_0 (
         .clk(clk),
-        .d(_t4),
-        .q(q2_shift_copy_1_q)
+        .d(q1_early_bank ? bank_1_shift : bank_0_shift),
+        .q(q2_shift_group_copy_0_q)
     );
 
-    fanout_register_width5 q2_shift_copy_2 (
+    fanout_register_width5 q2_shift_group0_copy_0 (
         .clk(clk),
-        .d(_t4),
-        .q(q2_shift_copy_2_q)
+        .d(q2_shift_group_copy_0_q),
+        .q(q2_shift_group0_copy_0_q)
     );
 
-    fanout_register_width5 q2_shift_copy_3 (
+    fanout_register_width5 q2_shift_group0_copy_1 (
         .clk(clk),
-        .d(_t4),
-        .q(q2_shift_copy_3_q)
+        .d(q2_shift_group_copy_0_q),
+        .q(q2_shift_group0_copy_1_q)
     );
 
-    fanout_register_width1 q3_relu_copy_0 (
+    fanout_register_width5 q2_shift_group0_copy_2 (
         .clk(clk),
-        .d(_t5),
-        .q(q3_relu_copy_0_q)
+        .d(q2_shift_group_copy_0_q),
+        .q(q2_shift_group0_copy_2_q)
     );
 
-    fanout_register_width1 q3_relu_copy_1 (
+    fanout_register_width5 q2_shift_group0_copy_3 (
         .clk(clk),
-        .d(_t5),
-        .q(q3_relu_copy_1_q)
+        .d(q2_shift_group_copy_0_q),
+        .q(q2_shift_group0_copy_3_q)
     );
 
-    fanout_register_width1 q3_relu_copy_2 (
+    fanout_register_width1 q3_relu_group_copy_0 (
         .clk(clk),
-        .d(_t5),
-        .q(q3_relu_copy_2_q)
+        .d(q2_bank ? bank_1_relu : bank_0_relu),
+        .q(q3_relu_group_copy_0_q)
     );
 
-    fanout_register_width1 q3_relu_copy_3 (
+    fanout_register_width1 q3_relu_group0_copy_0 (
         .clk(clk),
-        .d(_t5),
-        .q(q3_relu_copy_3_q)
+        .d(q3_relu_group_copy_0_q),
+        .q(q3_relu_group0_copy_0_q)
     );
 
-    fanout_register_width35 q2_range_mask_copy_0 (
+    fanout_register_width1 q3_relu_group0_copy_1 (
         .clk(clk),
-        .d(_t6),
-        .q(q2_range_mask_copy_0_q)
+        .d(q3_relu_group_copy_0_q),
+        .q(q3_relu_group0_copy_1_q)
     );
 
-    fanout_register_width35 q2_range_mask_copy_1 (
+    fanout_register_width1 q3_relu_group0_copy_2 (
         .clk(clk),
-        .d(_t6),
-        .q(q2_range_mask_copy_1_q)
+        .d(q3_relu_group_copy_0_q),
+        .q(q3_relu_group0_copy_2_q)
     );
 
-    fanout_register_width35 q2_range_mask_copy_2 (
+    fanout_register_width1 q3_relu_group0_copy_3 (
         .clk(clk),
-        .d(_t6),
-        .q(q2_range_mask_copy_2_q)
+        .d(q3_relu_group_copy_0_q),
+        .q(q3_relu_group0_copy_3_q)
     );
 
-    fanout_register_width35 q2_range_mask_copy_3 (
+    fanout_register_width35 q2_range_mask_group_copy_0 (
         .clk(clk),
-        .d(_t6),
-        .q(q2_range_mask_copy_3_q)
+        .d(q1_early_bank ? bank1_range_mask : bank0_range_mask),
+        .q(q2_range_mask_group_copy_0_q)
+    );
+
+    fanout_register_width35 q2_range_mask_group0_copy_0 (
+        .clk(clk),
+        .d(q2_range_mask_group_copy_0_q),
+        .q(q2_range_mask_group0_copy_0_q)
+    );
+
+    fanout_register_width35 q2_range_mask_group0_copy_1 (
+        .clk(clk),
+        .d(q2_range_mask_group_copy_0_q),
+        .q(q2_range_mask_group0_copy_1_q)
+    );
+
+    fanout_register_width35 q2_range_mask_group0_copy_2 (
+        .clk(clk),
+        .d(q2_range_mask_group_copy_0_q),
+        .q(q2_range_mask_group0_copy_2_q)
+    );
+
+    fanout_register_width35 q2_range_mask_group0_copy_3 (
+        .clk(clk),
+        .d(q2_range_mask_group_copy_0_q),
+        .q(q2_range_mask_group0_copy_3_q)
     );
 
     pqa_requantizer_lane u_lane_0 (
         .clk(clk),
         .accumulator(beat_accumulator_0),
         .control_multiplier(q0_multiplier_group0_copy_0_q),
-        .control_rounding(q1_rounding_copy_0_q),
-        .control_shift(q2_shift_copy_0_q),
-        .control_range_mask(q2_range_mask_copy_0_q),
-        .control_relu(q3_relu_copy_0_q),
+        .control_rounding(q1_rounding_group0_copy_0_q),
+        .control_shift(q2_shift_group0_copy_0_q),
+        .control_range_mask(q2_range_mask_group0_copy_0_q),
+        .control_relu(q3_relu_group0_copy_0_q),
         .exists(q3_channel_exists_0),
         .value(u_lane_0_value)
     );
@@ -555,10 +575,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_1),
         .control_multiplier(q0_multiplier_group0_copy_1_q),
-        .control_rounding(q1_rounding_copy_0_q),
-        .control_shift(q2_shift_copy_0_q),
-        .control_range_mask(q2_range_mask_copy_0_q),
-        .control_relu(q3_relu_copy_0_q),
+        .control_rounding(q1_rounding_group0_copy_0_q),
+        .control_shift(q2_shift_group0_copy_0_q),
+        .control_range_mask(q2_range_mask_group0_copy_0_q),
+        .control_relu(q3_relu_group0_copy_0_q),
         .exists(q3_channel_exists_1),
         .value(u_lane_1_value)
     );
@@ -567,10 +587,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_2),
         .control_multiplier(q0_multiplier_group0_copy_2_q),
-        .control_rounding(q1_rounding_copy_0_q),
-        .control_shift(q2_shift_copy_0_q),
-        .control_range_mask(q2_range_mask_copy_0_q),
-        .control_relu(q3_relu_copy_0_q),
+        .control_rounding(q1_rounding_group0_copy_0_q),
+        .control_shift(q2_shift_group0_copy_0_q),
+        .control_range_mask(q2_range_mask_group0_copy_0_q),
+        .control_relu(q3_relu_group0_copy_0_q),
         .exists(q3_channel_exists_2),
         .value(u_lane_2_value)
     );
@@ -579,10 +599,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_3),
         .control_multiplier(q0_multiplier_group0_copy_3_q),
-        .control_rounding(q1_rounding_copy_0_q),
-        .control_shift(q2_shift_copy_0_q),
-        .control_range_mask(q2_range_mask_copy_0_q),
-        .control_relu(q3_relu_copy_0_q),
+        .control_rounding(q1_rounding_group0_copy_0_q),
+        .control_shift(q2_shift_group0_copy_0_q),
+        .control_range_mask(q2_range_mask_group0_copy_0_q),
+        .control_relu(q3_relu_group0_copy_0_q),
         .exists(q3_channel_exists_3),
         .value(u_lane_3_value)
     );
@@ -591,10 +611,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_4),
         .control_multiplier(q0_multiplier_group1_copy_0_q),
-        .control_rounding(q1_rounding_copy_1_q),
-        .control_shift(q2_shift_copy_1_q),
-        .control_range_mask(q2_range_mask_copy_1_q),
-        .control_relu(q3_relu_copy_1_q),
+        .control_rounding(q1_rounding_group0_copy_1_q),
+        .control_shift(q2_shift_group0_copy_1_q),
+        .control_range_mask(q2_range_mask_group0_copy_1_q),
+        .control_relu(q3_relu_group0_copy_1_q),
         .exists(q3_channel_exists_4),
         .value(u_lane_4_value)
     );
@@ -603,10 +623,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_5),
         .control_multiplier(q0_multiplier_group1_copy_1_q),
-        .control_rounding(q1_rounding_copy_1_q),
-        .control_shift(q2_shift_copy_1_q),
-        .control_range_mask(q2_range_mask_copy_1_q),
-        .control_relu(q3_relu_copy_1_q),
+        .control_rounding(q1_rounding_group0_copy_1_q),
+        .control_shift(q2_shift_group0_copy_1_q),
+        .control_range_mask(q2_range_mask_group0_copy_1_q),
+        .control_relu(q3_relu_group0_copy_1_q),
         .exists(q3_channel_exists_5),
         .value(u_lane_5_value)
     );
@@ -615,10 +635,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_6),
         .control_multiplier(q0_multiplier_group1_copy_2_q),
-        .control_rounding(q1_rounding_copy_1_q),
-        .control_shift(q2_shift_copy_1_q),
-        .control_range_mask(q2_range_mask_copy_1_q),
-        .control_relu(q3_relu_copy_1_q),
+        .control_rounding(q1_rounding_group0_copy_1_q),
+        .control_shift(q2_shift_group0_copy_1_q),
+        .control_range_mask(q2_range_mask_group0_copy_1_q),
+        .control_relu(q3_relu_group0_copy_1_q),
         .exists(q3_channel_exists_6),
         .value(u_lane_6_value)
     );
@@ -627,10 +647,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_7),
         .control_multiplier(q0_multiplier_group1_copy_3_q),
-        .control_rounding(q1_rounding_copy_1_q),
-        .control_shift(q2_shift_copy_1_q),
-        .control_range_mask(q2_range_mask_copy_1_q),
-        .control_relu(q3_relu_copy_1_q),
+        .control_rounding(q1_rounding_group0_copy_1_q),
+        .control_shift(q2_shift_group0_copy_1_q),
+        .control_range_mask(q2_range_mask_group0_copy_1_q),
+        .control_relu(q3_relu_group0_copy_1_q),
         .exists(q3_channel_exists_7),
         .value(u_lane_7_value)
     );
@@ -639,10 +659,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_8),
         .control_multiplier(q0_multiplier_group2_copy_0_q),
-        .control_rounding(q1_rounding_copy_2_q),
-        .control_shift(q2_shift_copy_2_q),
-        .control_range_mask(q2_range_mask_copy_2_q),
-        .control_relu(q3_relu_copy_2_q),
+        .control_rounding(q1_rounding_group0_copy_2_q),
+        .control_shift(q2_shift_group0_copy_2_q),
+        .control_range_mask(q2_range_mask_group0_copy_2_q),
+        .control_relu(q3_relu_group0_copy_2_q),
         .exists(q3_channel_exists_8),
         .value(u_lane_8_value)
     );
@@ -651,10 +671,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_9),
         .control_multiplier(q0_multiplier_group2_copy_1_q),
-        .control_rounding(q1_rounding_copy_2_q),
-        .control_shift(q2_shift_copy_2_q),
-        .control_range_mask(q2_range_mask_copy_2_q),
-        .control_relu(q3_relu_copy_2_q),
+        .control_rounding(q1_rounding_group0_copy_2_q),
+        .control_shift(q2_shift_group0_copy_2_q),
+        .control_range_mask(q2_range_mask_group0_copy_2_q),
+        .control_relu(q3_relu_group0_copy_2_q),
         .exists(q3_channel_exists_9),
         .value(u_lane_9_value)
     );
@@ -663,10 +683,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_10),
         .control_multiplier(q0_multiplier_group2_copy_2_q),
-        .control_rounding(q1_rounding_copy_2_q),
-        .control_shift(q2_shift_copy_2_q),
-        .control_range_mask(q2_range_mask_copy_2_q),
-        .control_relu(q3_relu_copy_2_q),
+        .control_rounding(q1_rounding_group0_copy_2_q),
+        .control_shift(q2_shift_group0_copy_2_q),
+        .control_range_mask(q2_range_mask_group0_copy_2_q),
+        .control_relu(q3_relu_group0_copy_2_q),
         .exists(q3_channel_exists_10),
         .value(u_lane_10_value)
     );
@@ -675,10 +695,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_11),
         .control_multiplier(q0_multiplier_group2_copy_3_q),
-        .control_rounding(q1_rounding_copy_2_q),
-        .control_shift(q2_shift_copy_2_q),
-        .control_range_mask(q2_range_mask_copy_2_q),
-        .control_relu(q3_relu_copy_2_q),
+        .control_rounding(q1_rounding_group0_copy_2_q),
+        .control_shift(q2_shift_group0_copy_2_q),
+        .control_range_mask(q2_range_mask_group0_copy_2_q),
+        .control_relu(q3_relu_group0_copy_2_q),
         .exists(q3_channel_exists_11),
         .value(u_lane_11_value)
     );
@@ -687,10 +707,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_12),
         .control_multiplier(q0_multiplier_group3_copy_0_q),
-        .control_rounding(q1_rounding_copy_3_q),
-        .control_shift(q2_shift_copy_3_q),
-        .control_range_mask(q2_range_mask_copy_3_q),
-        .control_relu(q3_relu_copy_3_q),
+        .control_rounding(q1_rounding_group0_copy_3_q),
+        .control_shift(q2_shift_group0_copy_3_q),
+        .control_range_mask(q2_range_mask_group0_copy_3_q),
+        .control_relu(q3_relu_group0_copy_3_q),
         .exists(q3_channel_exists_12),
         .value(u_lane_12_value)
     );
@@ -699,10 +719,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_13),
         .control_multiplier(q0_multiplier_group3_copy_1_q),
-        .control_rounding(q1_rounding_copy_3_q),
-        .control_shift(q2_shift_copy_3_q),
-        .control_range_mask(q2_range_mask_copy_3_q),
-        .control_relu(q3_relu_copy_3_q),
+        .control_rounding(q1_rounding_group0_copy_3_q),
+        .control_shift(q2_shift_group0_copy_3_q),
+        .control_range_mask(q2_range_mask_group0_copy_3_q),
+        .control_relu(q3_relu_group0_copy_3_q),
         .exists(q3_channel_exists_13),
         .value(u_lane_13_value)
     );
@@ -711,10 +731,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_14),
         .control_multiplier(q0_multiplier_group3_copy_2_q),
-        .control_rounding(q1_rounding_copy_3_q),
-        .control_shift(q2_shift_copy_3_q),
-        .control_range_mask(q2_range_mask_copy_3_q),
-        .control_relu(q3_relu_copy_3_q),
+        .control_rounding(q1_rounding_group0_copy_3_q),
+        .control_shift(q2_shift_group0_copy_3_q),
+        .control_range_mask(q2_range_mask_group0_copy_3_q),
+        .control_relu(q3_relu_group0_copy_3_q),
         .exists(q3_channel_exists_14),
         .value(u_lane_14_value)
     );
@@ -723,10 +743,10 @@ module pqa_requantizer (
         .clk(clk),
         .accumulator(beat_accumulator_15),
         .control_multiplier(q0_multiplier_group3_copy_3_q),
-        .control_rounding(q1_rounding_copy_3_q),
-        .control_shift(q2_shift_copy_3_q),
-        .control_range_mask(q2_range_mask_copy_3_q),
-        .control_relu(q3_relu_copy_3_q),
+        .control_rounding(q1_rounding_group0_copy_3_q),
+        .control_shift(q2_shift_group0_copy_3_q),
+        .control_range_mask(q2_range_mask_group0_copy_3_q),
+        .control_relu(q3_relu_group0_copy_3_q),
         .exists(q3_channel_exists_15),
         .value(u_lane_15_value)
     );
