@@ -18,8 +18,6 @@ struct MACArrayInput: Circuit {
 
     /// Cycles from a read to its word (the address register, the block RAM and its output register).
     static let readLatency = 3
-    /// Activation lanes whose words share one part of the column buffer (and its read address register).
-    static let activationsPerPart = 4
 
     struct Layer: PortGroup {
         /// The active bank's beats per column; the swap, and the next layer's beats per column and column count.
@@ -75,9 +73,8 @@ struct MACArrayInput: Circuit {
     }
 
     func build(_ m: ModuleBuilder, inputs: Inputs, outputs: Outputs) {
-        // The column buffer in parts of `activationsPerPart` lanes, each read from its own address register (`PartedRAM`).
-        let memory = PartedRAM(m, name: "column_buffer", depth: 2 * design.columnWords, width: design.activationBeatBits,
-                               partBits: Self.activationsPerPart * design.formats.activation.bits)
+        let memory = m.simpleDualPortRAM("column_buffer", depth: 2 * design.columnWords, .unsigned(design.activationBeatBits),
+                                         readDuringWrite: .undefined)
         let stream = inputs.activations, layer = inputs.layer
         let full = (0..<2).map { m.register("slot_full_\($0)", reset: false) }
         let writeSlot = m.register("write_slot", reset: false)
@@ -114,7 +111,7 @@ struct MACArrayInput: Circuit {
             mux(slot, m.constant(design.columnWords, type), m.constant(0, type)) + chunk.resized(to: memory.addressWidth)
         }
         let writeAddress = address(slot: writeSlot, chunk: chunk).named("write_address")
-        memory.writeBehindReads(when: intake.store, address: writeAddress, data: stream.data)
+        memory.writeBehindReads(m, when: intake.store, address: writeAddress, data: stream.data)
         m.when(intake.store) {
             m.when(intake.restarts) {
                 chunk <== 0
