@@ -6,6 +6,8 @@ public enum ToolError: Error, CustomStringConvertible {
     case missing(tool: String)
     /// The tool ran and failed.
     case failed(tool: String, command: String, status: Int32, output: String, directory: String)
+    /// The tool ran longer than it was given and was stopped.
+    case timedOut(tool: String, command: String, seconds: Double, directory: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum ToolError: Error, CustomStringConvertible {
             let errors = lines.dropFirst(15).filter { $0.lowercased().contains("error") }.prefix(10)
             let shown = (lines.prefix(15) + (errors.isEmpty ? [] : ["..."] + errors)).joined(separator: "\n")
             return "\(tool) failed with status \(status) in \(directory)\n  command: \(command)\n\(shown)"
+        case .timedOut(let tool, let command, let seconds, let directory):
+            return "\(tool) did not finish within \(String(format: "%g", seconds)) s and was stopped, in \(directory)\n  command: \(command)"
         }
     }
 }
@@ -32,10 +36,13 @@ public enum ExternalTool {
         return paths.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs `tool` in `directory`; throws `ToolError` when it is missing or
-    /// exits non-zero. Returns its standard output and error, combined.
+    /// Runs `tool` in `directory`; throws `ToolError` when it is missing,
+    /// exits non-zero or, given `timeLimit` (seconds), runs longer (it is
+    /// then killed: SIGKILL, which no tool can ignore). Returns its standard
+    /// output and error, combined.
     @discardableResult
-    public static func run(_ tool: String, _ arguments: [String], in directory: URL) throws(ToolError) -> String {
+    public static func run(_ tool: String, _ arguments: [String], in directory: URL,
+                           timeLimit: Double? = nil) throws(ToolError) -> String {
         guard let executable = locate(tool) else { throw .missing(tool: tool) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -50,9 +57,20 @@ public enum ExternalTool {
         } catch {
             throw .failed(tool: tool, command: command, status: -1, output: "\(error)", directory: directory.path)
         }
+        let start = Date()
+        let stop = timeLimit.map { limit in
+            let pid = process.processIdentifier
+            let item = DispatchWorkItem { kill(pid, SIGKILL) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: item)
+            return item
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        stop?.cancel()
         let output = String(decoding: data, as: UTF8.self)
+        if let timeLimit, process.terminationReason == .uncaughtSignal, Date().timeIntervalSince(start) >= timeLimit {
+            throw .timedOut(tool: tool, command: command, seconds: timeLimit, directory: directory.path)
+        }
         guard process.terminationStatus == 0 else {
             throw .failed(tool: tool, command: command, status: process.terminationStatus, output: output,
                           directory: directory.path)

@@ -84,7 +84,7 @@ struct ComparisonClocking: Sendable {
                 scale *= Self.shrinkFactor(used: used, allowed: limit * Double(available))
             case .placementFailed:
                 scale *= 2
-            case .unsupported:
+            case .unsupported, .placeAndRouteTimedOut:
                 return .impossible("\(problem)")
             }
         }
@@ -106,7 +106,7 @@ struct ComparisonClocking: Sendable {
             "could not be placed on the \(device) at \(100 * used / max(1, available)) % of its \(resource)"
         case .exceedsUtilizationLimit(_, let resource, let used, let available, let limit):
             "fills \(100 * used / max(1, available)) % of \(resource) (limit \(Int((100 * limit).rounded())) %)"
-        case .unsupported:
+        case .unsupported, .placeAndRouteTimedOut:
             "\(problem)"
         }
     }

@@ -27,14 +27,19 @@ public struct PlaceAndRouteOptions: Codable, Sendable, Hashable {
     /// LUT-RAM a packed design may fill to be placed (block RAM and DSP
     /// blocks need only fit); nil: any design that fits.
     public var maxUtilization: Double?
+    /// Seconds nextpnr may run before it is stopped (nil: no limit); not
+    /// part of a result's cache key, and a stopped run is not stored.
+    public var timeLimit: Double?
 
     /// Options as given; `PlaceAndRoute` checks them when it runs.
-    public init(device: PlaceAndRouteDevice, speedGrade: Int = 6, seed: Int = 1, targetMHz: Double = 100, maxUtilization: Double? = nil) {
+    public init(device: PlaceAndRouteDevice, speedGrade: Int = 6, seed: Int = 1, targetMHz: Double = 100, maxUtilization: Double? = nil,
+                timeLimit: Double? = nil) {
         self.device = device
         self.speedGrade = speedGrade
         self.seed = seed
         self.targetMHz = targetMHz
         self.maxUtilization = maxUtilization
+        self.timeLimit = timeLimit
     }
 }
 
@@ -102,12 +107,13 @@ public struct MeasurementCache: Sendable {
         let outcome: PlaceAndRouteOutcome
         do {
             let report = try PlaceAndRoute.run(files, device: options.device, targetMHz: options.targetMHz, speed: options.speedGrade,
-                                               yosys: yosys, nextpnr: nextpnr, seed: options.seed, maxUtilization: options.maxUtilization)
+                                               yosys: yosys, nextpnr: nextpnr, seed: options.seed, maxUtilization: options.maxUtilization,
+                                               timeLimit: options.timeLimit)
             outcome = PlaceAndRouteOutcome(report: report, problem: nil)
         } catch let error as FlowError {
             switch error {
             case .doesNotFit, .placementFailed, .exceedsUtilizationLimit: outcome = PlaceAndRouteOutcome(report: nil, problem: error)
-            case .unsupported: throw error
+            case .unsupported, .placeAndRouteTimedOut: throw error
             }
         }
         try write(outcome, to: entry)

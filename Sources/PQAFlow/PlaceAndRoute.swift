@@ -58,6 +58,8 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Codable, Senda
     /// After packing, the design fills more of a resource than the share
     /// asked for (`limit`, 0...1), so it was not placed.
     case exceedsUtilizationLimit(device: String, resource: String, used: Int, available: Int, limit: Double)
+    /// nextpnr ran longer than the time it was given (`seconds`) and was stopped.
+    case placeAndRouteTimedOut(device: String, seconds: Int, seed: Int)
 
     public var description: String {
         switch self {
@@ -72,6 +74,9 @@ public enum FlowError: Error, CustomStringConvertible, Equatable, Codable, Senda
         case .exceedsUtilizationLimit(let device, let resource, let used, let available, let limit):
             "the design fills \(100 * used / max(1, available)) % of the \(device)'s \(resource) (\(used) of \(available)) after packing, "
                 + "more than the \(Int((100 * limit).rounded())) % asked for; it was not placed: time it with less parallelism or raise the limit"
+        case .placeAndRouteTimedOut(let device, let seconds, let seed):
+            "nextpnr did not finish placing and routing the design on the \(device) within \(seconds) s (placement seed \(seed)) "
+                + "and was stopped; try another placement seed (--seed) or give it longer (--time-limit)"
         }
     }
 }
@@ -122,21 +127,27 @@ public enum PlaceAndRoute {
     /// `maxUtilization` (0...1), the packed design is checked first and not
     /// placed when it does not fit or fills more of the device's logic,
     /// flip-flops or LUT-RAM than that share (`FlowError.exceedsUtilizationLimit`).
+    /// With `timeLimit` (seconds), nextpnr is stopped when it runs longer
+    /// (`FlowError.placeAndRouteTimedOut`): its router can circle for hours
+    /// on a placement it cannot route.
     public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
                            yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seed: Int = 1,
-                           maxUtilization: Double? = nil) throws -> PlaceAndRouteReport {
+                           maxUtilization: Double? = nil, timeLimit: Double? = nil) throws -> PlaceAndRouteReport {
         try run(DesignFiles(top: try SmallPinWrapper(core).elaborate()), device: device, targetMHz: targetMHz, speed: speed, yosys: yosys,
-                nextpnr: nextpnr, seed: seed, maxUtilization: maxUtilization)
+                nextpnr: nextpnr, seed: seed, maxUtilization: maxUtilization, timeLimit: timeLimit)
     }
 
     /// Places and routes `files`, a design already wrapped for the device's pins (see `run(_:device:...)`).
     static func run(_ files: DesignFiles, device: PlaceAndRouteDevice, targetMHz: Double, speed: Int, yosys: String, nextpnr: String?,
-                    seed: Int, maxUtilization: Double?) throws -> PlaceAndRouteReport {
+                    seed: Int, maxUtilization: Double?, timeLimit: Double?) throws -> PlaceAndRouteReport {
         guard device.speedGrades.contains(speed) else {
             throw FlowError.unsupported(field: "speed", value: "\(speed)", fix: "the \(device.rawValue) has speed grades \(device.speedGrades.map { "-\($0)" }.joined(separator: ", "))")
         }
         if let maxUtilization, !(maxUtilization > 0 && maxUtilization <= 1) {
             throw FlowError.unsupported(field: "maxUtilization", value: "\(maxUtilization)", fix: "give a share of the device in (0, 1]")
+        }
+        if let timeLimit, !(timeLimit > 0) {
+            throw FlowError.unsupported(field: "timeLimit", value: "\(timeLimit)", fix: "give nextpnr a positive number of seconds")
         }
         let tool = try nextpnrTool(nextpnr, device: device)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pqa-pnr-\(UUID().uuidString)")
@@ -149,9 +160,12 @@ public enum PlaceAndRoute {
         let version = try nextpnrVersion(tool)
         let output: String
         do {
-            output = try ExternalTool.run(tool, arguments, in: directory)
+            output = try ExternalTool.run(tool, arguments, in: directory, timeLimit: timeLimit)
         } catch {
             if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
+            if case .timedOut(_, _, let seconds, _) = error {
+                throw FlowError.placeAndRouteTimedOut(device: device.rawValue, seconds: Int(seconds), seed: seed)
+            }
             throw error
         }
         let seconds = Date().timeIntervalSince(start)

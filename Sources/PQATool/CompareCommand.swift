@@ -143,7 +143,7 @@ struct Compare: ParsableCommand {
         options.target = target
         options.placement = nominalMhz == nil
             ? PlaceAndRouteOptions(device: device, speedGrade: placeAndRoute.speed, seed: placeAndRoute.seed, targetMHz: placeAndRoute.frequency,
-                                   maxUtilization: maxUtilization / 100) : nil
+                                   maxUtilization: maxUtilization / 100, timeLimit: placeAndRoute.timeLimit) : nil
         options.nominalMHz = nominalMhz ?? options.nominalMHz
         options.metric = DistanceMetric(rawValue: metric) ?? .l2
         options.encoder = encoder
@@ -178,6 +178,7 @@ struct Compare: ParsableCommand {
             add("--speed", "\(placeAndRoute.speed)", "\(defaults.placeAndRoute.speed)")
             add("--seed", "\(placeAndRoute.seed)", "\(defaults.placeAndRoute.seed)")
             add("--frequency", String(format: "%g", placeAndRoute.frequency), String(format: "%g", defaults.placeAndRoute.frequency))
+            add("--time-limit", String(format: "%g", placeAndRoute.timeLimit), String(format: "%g", defaults.placeAndRoute.timeLimit))
             add("--max-utilization", String(format: "%g", maxUtilization), String(format: "%g", defaults.maxUtilization))
             add("--min-scale", "\(minScale)", "\(defaults.minScale)")
         }

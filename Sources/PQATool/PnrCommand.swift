@@ -69,7 +69,8 @@ struct Pnr: ParsableCommand {
             design = found
         }
         let report = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: placeAndRoute.frequency,
-                                           speed: placeAndRoute.speed, yosys: yosys, nextpnr: placeAndRoute.nextpnr, seed: placeAndRoute.seed)
+                                           speed: placeAndRoute.speed, yosys: yosys, nextpnr: placeAndRoute.nextpnr, seed: placeAndRoute.seed,
+                                           timeLimit: placeAndRoute.timeLimit)
         if json {
             try printJSON(report)
         } else {

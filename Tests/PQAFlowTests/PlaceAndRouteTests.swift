@@ -85,6 +85,19 @@ func nextpnrAvailable(_ tool: String) -> Bool { ProcessInfo.processInfo.environm
         #expect(report.utilization["MULT18X18D"]?.first == 1)
     }
 
+    /// nextpnr given less time than it needs is stopped, and the error
+    /// names the device, the limit, the seed and the fix.
+    @Test(.enabled(if: yosysAvailable() && nextpnrAvailable("nextpnr-ice40")))
+    func placeAndRoutePastItsTimeLimitIsStopped() throws {
+        guard let mac = Examples.named("mac") else { throw FlowError.unsupported(field: "example", value: "mac", fix: "") }
+        #expect(throws: FlowError.placeAndRouteTimedOut(device: "up5k", seconds: 0, seed: 3)) {
+            try PlaceAndRoute.run(mac.make(), device: .up5k, seed: 3, timeLimit: 0.01)
+        }
+        let message = "\(FlowError.placeAndRouteTimedOut(device: "85k", seconds: 3600, seed: 1))"
+        #expect(message.contains("within 3600 s (placement seed 1)") && message.contains("--seed") && message.contains("--time-limit"))
+        #expect(throws: FlowError.self) { try PlaceAndRoute.run(mac.make(), device: .up5k, timeLimit: 0) }
+    }
+
     @Test(.enabled(if: yosysAvailable()))
     func measurementsAreCachedByContent() throws {
         guard let mac = Examples.named("mac") else { throw FlowError.unsupported(field: "example", value: "mac", fix: "") }
