@@ -38,8 +38,10 @@ public enum ExternalTool {
 
     /// Runs `tool` in `directory`; throws `ToolError` when it is missing,
     /// exits non-zero or, given `timeLimit` (seconds), runs longer (it is
-    /// then killed: SIGKILL, which no tool can ignore). Returns its standard
-    /// output and error, combined.
+    /// then killed: SIGKILL, which no tool can ignore; the tool's own process
+    /// only, so a tool that runs its work in a child it waits for, holding
+    /// the output open, is waited for). Returns its standard output and
+    /// error, combined.
     @discardableResult
     public static func run(_ tool: String, _ arguments: [String], in directory: URL,
                            timeLimit: Double? = nil) throws(ToolError) -> String {
