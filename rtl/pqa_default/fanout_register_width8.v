@@ -19,10 +19,10 @@ module fanout_register_width8 (
 
     reg  [7:0] copy;
 
-    assign q = copy; // @[FanOut.swift:15]
+    assign q = copy; // @[FanOut.swift:13]
 
     always @(posedge clk) begin
-        copy <= d; // @[FanOut.swift:15]
+        copy <= d; // @[FanOut.swift:13]
     end
 endmodule
 

@@ -3,16 +3,14 @@
 /// the same value are not merged back into one register.
 struct FanOutRegister: HardwareModule {
     let width: Int
-    /// The value it takes in reset; none by default.
-    var reset: Int? = nil
 
     var moduleName: String { "fanout_register" }
-    var parameters: [ModuleParameter] { [.init("width", width)] + (reset.map { [.init("reset", $0)] } ?? []) }
+    var parameters: [ModuleParameter] { [.init("width", width)] }
     var keepsHierarchy: Bool { true }
 
     func build(_ m: ModuleBuilder) {
         let value = m.input("d", .unsigned(width))
-        m.output("q", .unsigned(width)) <== m.delayed(value, name: "copy", reset: reset)
+        m.output("q", .unsigned(width)) <== m.delayed(value, name: "copy")
     }
 }
 
@@ -21,18 +19,16 @@ extension ModuleBuilder {
     /// register that synthesis keeps, so that each drives only the logic
     /// given it: a setting read by many lanes, one copy per group of lanes,
     /// instead of one register whose net spans them all. Instances are
-    /// named `name_copy_I`. With `reset`, each copy takes that value in
-    /// reset, so copies of a register's next value are that register.
+    /// named `name_copy_I`.
     ///
     /// ```
     ///            +-> [copy 0] -> lanes 0-3
     ///  value ----+-> [copy 1] -> lanes 4-7
     ///            +-> ...
     /// ```
-    public func fannedOut(_ value: Signal, copies: Int, name: String, reset: Int? = nil,
-                          fileID: String = #fileID, line: Int = #line) -> [Signal] {
+    public func fannedOut(_ value: Signal, copies: Int, name: String, fileID: String = #fileID, line: Int = #line) -> [Signal] {
         precondition(copies >= 1, "a fan-out needs at least one copy")
-        let register = FanOutRegister(width: value.width, reset: reset)
+        let register = FanOutRegister(width: value.width)
         return (0..<copies).map { index in
             let copy = instance(register, name: "\(name)_copy_\(index)", fileID: fileID, line: line)
             copy["d"] <== value.asUnsigned
