@@ -214,11 +214,12 @@ struct SlotSequencer: Circuit {
         // the slack at zero or more).
         let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
         let outputSlack = m.register("output_slack", .signed(credits.width + 1), reset: 0)
+        let room = (!outputSlack.bit(outputSlack.width - 1)).named("room")
         // The previous slot's lookup must end before this slot's codes arrive:
         // within a layer the slot length guarantees it; at a change to a layer
-        // with fewer encode cycles, the start waits. The lookup is clear when
-        // its cycles left are at or below the active layer's encode cycles:
-        // part of `slotOpen`, set from the bank active in the next cycle
+        // with fewer encode cycles, the start waits. `lookupClear` is the
+        // previous lookup's cycles left at or below the active layer's encode
+        // cycles: a register set from the bank active in the next cycle
         // (either bank's flag, one picked), so the start does not wait on the
         // layer control's widely read bank register. Each bank's flag is
         // itself a register, its compare made a cycle ahead: with the cycles
@@ -226,6 +227,7 @@ struct SlotSequencer: Circuit {
         // at a start with the pair of banks' compare registered before it
         // (a bank's encode cycles settle at least four cycles before its swap).
         let lookupLeftAfterNext = m.register("lookup_left_after_next", .signed(lookupType.width + 1), reset: -1)
+        let lookupClear = m.register("lookup_clear", reset: true)
         let bankLookupClear = (0..<2).map { m.register("bank\($0)_lookup_clear_next", reset: true) }
         let clearAfterStart = (0..<2).map { bank in
             registeredTiming.enumerated().map { started, timing in
@@ -235,6 +237,7 @@ struct SlotSequencer: Circuit {
                           name: "bank\(bank)_lookup_clear_after_start_on_bank\(started)")
             }
         }
+        let nextReady = (perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear).named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
         let slotLeft = m.register("slot_cycles_left", countType(design.periodMax), reset: 0)
         let slotLast = m.register("slot_last_cycle", reset: false)
@@ -242,65 +245,16 @@ struct SlotSequencer: Circuit {
         let encoding = m.register("encoding", reset: false)
         let encodeLast = m.register("encode_last_cycle", reset: false)
         let slotEnds = (inSlot & slotLast).named("slot_ends")
-        // Output space: the active layer's beats are reserved when a column's
-        // last group starts and returned as they leave; the slack is the
-        // free space less the active layer's column, recomputed at a swap.
-        // Every outcome is one adder from registers; the start and the swap
-        // only pick one (a reserve is a start at a last group, and a start
-        // never meets a swap). A beat's space is counted free a cycle after it leaves (the pop
-        // registered, off the FIFO's handshake): the FIFO is deep enough that
-        // the late cycle never holds a start back at full rate.
-        let pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
-        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
-        // The active layer's beats per column, and one less, latched at the
-        // swap from the loaded layer's (registered: they settle long before
-        // its swap; a streaming layer's are constants).
-        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
-        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
-        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
-        let columnBeats = m.register("column_beats", credits.type, reset: 0)
-        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
-        m.when(swap) {
-            columnBeats <== nextColumnBeats
-            columnBeatsLessOne <== nextColumnBeatsLessOne
-        }
-        // What a reserve takes from the space (the column's beats, one less
-        // when a beat leaves in its cycle), and what the next layer's column
-        // takes at a swap: chosen a cycle ahead, beside the pop's register,
-        // so each outcome below is one adder from registers.
-        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
-                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
-        let swapTake = m.delayed(mux(inputs.outputPop, loadedBeats - 1, loadedBeats), name: "swap_take")
-        let creditsPopped = credits + pop.asUnsigned.extended(to: credits.width)
-        let creditsReserved = (credits - reserveTake).named("credits_reserved")
-        let slackPopped = (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped")
-        let slackReserved = (outputSlack - signed(reserveTake)).named("output_slack_reserved")
-        let slackSwapped = (signed(credits) - signed(swapTake)).named("output_slack_swapped")
-        // Whether a slot may start as far as the sequencer's own state goes
-        // (a layer is active, no slot runs or the running one ends, and the
-        // previous lookup is clear): one register, so that `start` is one
-        // six-input function of it, the output space and the column. It and
-        // the flags the start reads are set from outcomes worked out beside
-        // the start, which picks one, so the start's consumers are one step on.
+        // Whether a slot may start (a layer is active, and no slot runs or
+        // the running one ends): a register set from the same steps, so
+        // `start` waits on one flag, not three.
         let slotOpen = m.register("slot_open", reset: false)
-        let room = (!nextIsLastGroup | !outputSlack.bit(outputSlack.width - 1)).named("room")
-        let start = (slotOpen & room & perBank(nextReadSlot, inputs.full)).named("start")
+        let start = (slotOpen & nextReady).named("start")
         outputs.started <== start
         // A streaming (fixed-table) layer never ends.
-        let lastSlotOfLayer = streaming ? m.constant(false) : nextIsLastGroup & lastColumn
-        let layerEnds = start & lastSlotOfLayer
+        let layerEnds = streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn
         outputs.layerEnds <== layerEnds
-        // A layer starts at its first group (the last layer ended after its last).
-        let lastGroupOnStart = mux(nextIsLastGroup, activeTiming(\.singleGroup), groupsAfterNext == 1)
-        let lastGroupOtherwise = mux(swap, loadedTiming(\.singleGroup), nextIsLastGroup)
-        let slackOnStart = mux(nextIsLastGroup, slackReserved, slackPopped), slackOtherwise = mux(swap, slackSwapped, slackPopped)
-        let openOnStart = activeTiming(\.singleCyclePeriod) & activeTiming(\.lookupClear) & !lastSlotOfLayer
-        let openOtherwise = (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActiveFlag(m, swap: swap, layerEnds: layerEnds))
-            & perBank(mux(swap, state.loadBank, active), bankLookupClear)
-        slotOpen <== mux(start, openOnStart, openOtherwise)
-        nextIsLastGroup <== mux(start, lastGroupOnStart, lastGroupOtherwise)
-        outputSlack <== mux(start, slackOnStart, slackOtherwise)
-        credits <== mux(start, mux(nextIsLastGroup, creditsReserved, creditsPopped), creditsPopped)
+        slotOpen <== (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActiveFlag(m, swap: swap, layerEnds: layerEnds))
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
@@ -337,11 +291,14 @@ struct SlotSequencer: Circuit {
             encoding <== encoding & !encodeLast
         }
         // A slot's lookup takes `output chunks` cycles after its encode cycles.
+        let nextActive = mux(swap, state.loadBank, active)
         m.when(start) {
             lookupLeftAfterNext <== activeTiming(\.lookupLeftAfterNext)
+            lookupClear <== activeTiming(\.lookupClear)
             for (flag, afterStart) in zip(bankLookupClear, clearAfterStart) { flag <== perBank(active, afterStart) }
         }.otherwise {
             m.when(!lookupLeftAfterNext.bit(lookupLeftAfterNext.width - 1)) { lookupLeftAfterNext <== lookupLeftAfterNext - 1 }
+            lookupClear <== perBank(nextActive, bankLookupClear)
             for (flag, timing) in zip(bankLookupClear, registeredTiming) {
                 flag <== lookupLeftAfterNext <= timing.encodeCycles
             }
@@ -353,6 +310,7 @@ struct SlotSequencer: Circuit {
             prototypeChunk <== 0
             slotLeft <== activeTiming(\.periodLessOne)
             slotLast <== activeTiming(\.singleCyclePeriod)
+            slotOpen <== activeTiming(\.singleCyclePeriod) & !layerEnds
             encodeLeft <== activeTiming(\.encodeLessOne)
             encoding <== true
             encodeLast <== singleEncodeCycle
@@ -365,21 +323,20 @@ struct SlotSequencer: Circuit {
             firstGroup <== nextGroup == 0
             lastGroup <== nextIsLastGroup
             readSlot <== nextReadSlot
-            // What changes only at a column's last group is written as data,
-            // so that these registers are enabled by the start alone, not by
-            // the start and the group (the start's slowest consumers).
-            nextReadSlot <== nextReadSlot ^ nextIsLastGroup
-            if !streaming {
-                columnsLeft <== columnsLeft - nextIsLastGroup.asUnsigned.extended(to: columnsLeft.width)
-                lastColumn <== (nextIsLastGroup & count(columnsLeft, is: 2, m)) | (!nextIsLastGroup & lastColumn)
-            }
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
                 nextSlotAddress <== address(0)
+                nextIsLastGroup <== activeTiming(\.singleGroup)
                 groupsAfterNext <== activeTiming(\.groupsLessOne)
+                nextReadSlot <== !nextReadSlot
+                if !streaming {
+                    columnsLeft <== columnsLeft - 1
+                    lastColumn <== count(columnsLeft, is: 2, m)
+                }
             }.otherwise {
                 nextGroup <== nextGroup + 1
                 nextSlotAddress <== nextSlotAddress + address(design.prototypeChunksMax * design.chunksMax)
+                nextIsLastGroup <== groupsAfterNext == 1
                 groupsAfterNext <== groupsAfterNext - 1
             }
         }.elseWhen(slotEnds) {
@@ -395,6 +352,44 @@ struct SlotSequencer: Circuit {
                 lastColumn <== loadedLayer(\.columns) == 1
             }
         }
-        m.when(swap) { groupsAfterNext <== loadedTiming(\.groupsLessOne) }
+        // A layer starts at its first group (the last layer ended after its last).
+        m.when(swap) {
+            nextIsLastGroup <== loadedTiming(\.singleGroup)
+            groupsAfterNext <== loadedTiming(\.groupsLessOne)
+        }
+        // Output space: the active layer's beats are reserved when a column's
+        // last group starts and returned as they leave; the slack is the
+        // free space less the active layer's column, recomputed at a swap.
+        // Every outcome is one adder from registers; the swap and the start
+        // only pick one. A beat's space is counted free a cycle after it leaves (the pop
+        // registered, off the FIFO's handshake): the FIFO is deep enough that
+        // the late cycle never holds a start back at full rate.
+        let reserve = (start & nextIsLastGroup).named("reserve"), pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
+        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
+        // The active layer's beats per column, and one less, latched at the
+        // swap from the loaded layer's (registered: they settle long before
+        // its swap; a streaming layer's are constants).
+        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
+        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
+        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
+        let columnBeats = m.register("column_beats", credits.type, reset: 0)
+        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
+        m.when(swap) {
+            columnBeats <== nextColumnBeats
+            columnBeatsLessOne <== nextColumnBeatsLessOne
+        }
+        // What a reserve takes from the space (the column's beats, one less
+        // when a beat leaves in its cycle), and what the next layer's column
+        // takes at a swap: chosen a cycle ahead, beside the pop's register,
+        // so each outcome below is one adder from registers.
+        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
+                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
+        let swapTake = m.delayed(mux(inputs.outputPop, loadedBeats - 1, loadedBeats), name: "swap_take")
+        credits <== mux(reserve, (credits - reserveTake).named("credits_reserved"), credits + pop.asUnsigned.extended(to: credits.width))
+        // A reserve never meets a swap, and it comes last (from the slack
+        // itself, through the start), so it picks last.
+        let unreserved = mux(swap, (signed(credits) - signed(swapTake)).named("output_slack_swapped"),
+                             (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped"))
+        outputSlack <== mux(reserve, (outputSlack - signed(reserveTake)).named("output_slack_reserved"), unreserved)
     }
 }
