@@ -46,7 +46,7 @@
 //   release_0                        output  Bool
 //   release_1                        output  Bool
 // Registers without reset (unknown until first loaded):
-//   bank0_period_less_one, bank0_single_cycle_period, bank0_encode_cycles_less_one, bank0_single_encode_cycle, bank0_single_chunk, bank0_groups_less_one, bank0_single_group, bank0_lookup_cycles, bank0_lookup_left_after_next_on_start, bank0_lookup_clear_on_start, bank0_encode_cycles, bank1_period_less_one, bank1_single_cycle_period, bank1_encode_cycles_less_one, bank1_single_encode_cycle, bank1_single_chunk, bank1_groups_less_one, bank1_single_group, bank1_lookup_cycles, bank1_lookup_left_after_next_on_start, bank1_lookup_clear_on_start, bank1_encode_cycles, bank0_lookup_clear_after_start_on_bank0, bank0_lookup_clear_after_start_on_bank1, bank1_lookup_clear_after_start_on_bank0, bank1_lookup_clear_after_start_on_bank1, next_column_beats, next_column_beats_less_one, reserve_take, swap_take
+//   bank0_period_less_one, bank0_single_cycle_period, bank0_encode_cycles_less_one, bank0_single_encode_cycle, bank0_single_chunk, bank0_groups_less_one, bank0_single_group, bank0_lookup_cycles, bank0_lookup_left_after_next_on_start, bank0_lookup_clear_on_start, bank0_encode_cycles, bank1_period_less_one, bank1_single_cycle_period, bank1_encode_cycles_less_one, bank1_single_encode_cycle, bank1_single_chunk, bank1_groups_less_one, bank1_single_group, bank1_lookup_cycles, bank1_lookup_left_after_next_on_start, bank1_lookup_clear_on_start, bank1_encode_cycles, bank0_lookup_clear_after_start_on_bank0, bank0_lookup_clear_after_start_on_bank1, bank1_lookup_clear_after_start_on_bank0, bank1_lookup_clear_after_start_on_bank1, next_column_beats, next_column_beats_less_one, reserve_take, swap_take, swap_take_twice
 `default_nettype none
 
 module pqa_slot_sequencer (
@@ -135,55 +135,67 @@ module pqa_slot_sequencer (
     reg  last_column;
     reg  [4:0] output_credits;
     reg  [5:0] output_slack;
-    wire room;
     reg  [4:0] lookup_left_after_next;
-    reg  lookup_clear;
     reg  bank0_lookup_clear_next;
     reg  bank1_lookup_clear_next;
     reg  bank0_lookup_clear_after_start_on_bank0;
     reg  bank0_lookup_clear_after_start_on_bank1;
     reg  bank1_lookup_clear_after_start_on_bank0;
     reg  bank1_lookup_clear_after_start_on_bank1;
-    wire next_ready;
     reg  [2:0] slot_cycles_left;
     reg  slot_last_cycle;
     reg  [2:0] encode_cycles_left;
     reg  encoding;
     reg  encode_last_cycle;
     wire slot_ends;
-    reg  slot_open;
-    wire start;
-    wire _t1;
-    wire _t2;
-    reg  layer_active;
-    reg  last_read_0;
-    reg  last_read_1;
-    wire [4:0] next_prototype_row_address;
-    wire _t3;
-    wire _t4;
-    wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t5;
-    wire _t6;
-    wire _t7;
-    wire _t8;
-    wire [12:0] _t9;
-    wire reserve;
     reg  output_popped;
-    wire [4:0] _t10;
+    wire [4:0] _t1;
     reg  [4:0] next_column_beats;
-    wire [4:0] _t11;
     reg  [4:0] next_column_beats_less_one;
     reg  [4:0] column_beats;
     reg  [4:0] column_beats_less_one;
-    wire [4:0] _t12;
-    wire [4:0] _t13;
+    wire [4:0] _t2;
+    wire [4:0] _t3;
     reg  [4:0] reserve_take;
     reg  [4:0] swap_take;
-    wire [4:0] credits_reserved;
-    wire [5:0] output_slack_swapped;
+    wire [5:0] _t4;
     wire [5:0] output_slack_popped;
+    wire [5:0] _t5;
     wire [5:0] output_slack_reserved;
+    wire [5:0] _t6;
+    wire [5:0] output_slack_swapped;
+    reg  [5:0] output_slack_after_column;
+    wire [5:0] output_slack_after_column_popped;
+    reg  [4:0] swap_take_twice;
+    reg  may_start;
+    reg  room;
+    wire start;
+    reg  last_slot_of_layer;
+    wire _t7;
+    reg  layer_active;
+    wire _t8;
+    wire _t9;
+    wire _t10;
+    wire _t11;
+    wire _t12;
+    wire _t13;
     wire _t14;
+    wire _t15;
+    wire _t16;
+    wire [12:0] _t17;
+    wire _t18;
+    wire [5:0] output_slack_after_column_reserved;
+    wire [5:0] output_slack_after_column_swapped;
+    wire [4:0] _t19;
+    wire [4:0] credits_reserved;
+    reg  last_read_0;
+    reg  last_read_1;
+    wire [4:0] next_prototype_row_address;
+    wire _t20;
+    wire [4:0] next_slot_prototype_address_bank1;
+    wire [4:0] _t21;
+    wire _t22;
+    wire _t23;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -200,35 +212,44 @@ module pqa_slot_sequencer (
     assign operation_last_group = last_group; // @[SlotSequencer.swift:37]
     assign in_slot = slot_running; // @[SlotSequencer.swift:157]
     assign started = start; // @[SlotSequencer.swift:158]
-    assign layer_ends = _t1; // @[SlotSequencer.swift:158]
+    assign layer_ends = _t7; // @[SlotSequencer.swift:158]
     assign release_0 = last_read_0; // @[SlotSequencer.swift:158]
     assign release_1 = last_read_1; // @[SlotSequencer.swift:158]
-    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:347]
-    assign room = ~output_slack[5]; // @[SlotSequencer.swift:217]
-    assign next_ready = ((next_read_slot ? full_1 : full_0) & ((~next_is_last_group) | room)) & lookup_clear; // @[SlotSequencer.swift:240]
-    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:247]
-    assign start = slot_open & next_ready; // @[SlotSequencer.swift:252]
-    assign _t1 = reserve & last_column; // @[SlotSequencer.swift:306]
-    assign _t2 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:306]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:274]
-    assign _t3 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:346]
-    assign _t4 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:306]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:318]
-    assign _t5 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:306]
-    assign _t6 = ~next_read_slot; // @[SlotSequencer.swift:347]
-    assign _t7 = (last_group & encoding) & _t3; // @[SlotSequencer.swift:346]
-    assign _t8 = next_is_last_group & _t0; // @[SlotSequencer.swift:347]
-    assign _t9 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:350]
-    assign reserve = start & next_is_last_group; // @[SlotSequencer.swift:367]
-    assign _t10 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:387]
-    assign _t11 = _t10 - 5'h01; // @[SlotSequencer.swift:387]
-    assign _t12 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:385]
-    assign _t13 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:385]
-    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:388]
-    assign output_slack_swapped = {1'b0, output_credits} - {1'b0, swap_take}; // @[SlotSequencer.swift:391]
-    assign output_slack_popped = output_slack + {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:392]
-    assign output_slack_reserved = output_slack - {1'b0, reserve_take}; // @[SlotSequencer.swift:393]
-    assign _t14 = start ? (_t4 & (~_t1)) : ((((~slot_running) | slot_last_cycle) | _t2) & (active_swap | layer_active)); // @[SlotSequencer.swift:306]
+    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:423]
+    assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:244]
+    assign _t1 = {{2{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:260]
+    assign _t2 = active_swap ? next_column_beats_less_one : column_beats_less_one; // @[SlotSequencer.swift:272]
+    assign _t3 = active_swap ? next_column_beats : column_beats; // @[SlotSequencer.swift:272]
+    assign _t4 = {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:282]
+    assign output_slack_popped = output_slack + _t4; // @[SlotSequencer.swift:275]
+    assign _t5 = {1'b0, reserve_take}; // @[SlotSequencer.swift:332]
+    assign output_slack_reserved = output_slack - _t5; // @[SlotSequencer.swift:276]
+    assign _t6 = {1'b0, output_credits}; // @[SlotSequencer.swift:334]
+    assign output_slack_swapped = _t6 - {1'b0, swap_take}; // @[SlotSequencer.swift:277]
+    assign output_slack_after_column_popped = output_slack_after_column + _t4; // @[SlotSequencer.swift:282]
+    assign start = (may_start & room) & (next_read_slot ? full_1 : full_0); // @[SlotSequencer.swift:302]
+    assign _t7 = start & last_slot_of_layer; // @[HardwareHelpers.swift:36]
+    assign _t8 = active_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:307]
+    assign _t9 = next_is_last_group ? _t8 : (groups_after_next == 5'h01); // @[SlotSequencer.swift:307]
+    assign _t10 = active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:307]
+    assign _t11 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:382]
+    assign _t12 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:354]
+    assign _t13 = ((((~slot_running) | slot_last_cycle) | _t12) & (active_swap | layer_active)) & ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:300]
+    assign _t14 = ~output_slack[5]; // @[SlotSequencer.swift:301]
+    assign _t15 = start ? (next_is_last_group ? ((~_t8) | (~output_slack_after_column[5])) : ((groups_after_next != 5'h01) | _t14)) : (active_swap ? (~_t10) : ((~next_is_last_group) | _t14)); // @[SlotSequencer.swift:301]
+    assign _t16 = next_is_last_group ? (columns_left == 13'h0002) : last_column; // @[SlotSequencer.swift:382]
+    assign _t17 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:426]
+    assign _t18 = _t17 == 13'h0001; // @[SlotSequencer.swift:426]
+    assign output_slack_after_column_reserved = output_slack_after_column - _t5; // @[SlotSequencer.swift:332]
+    assign output_slack_after_column_swapped = _t6 - {1'b0, swap_take_twice}; // @[SlotSequencer.swift:334]
+    assign _t19 = output_credits + {{4{1'b0}}, output_popped}; // @[SlotSequencer.swift:215]
+    assign credits_reserved = output_credits - reserve_take; // @[SlotSequencer.swift:336]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:353]
+    assign _t20 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:422]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:393]
+    assign _t21 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:382]
+    assign _t22 = (last_group & encoding) & _t20; // @[SlotSequencer.swift:422]
+    assign _t23 = next_is_last_group & _t0; // @[SlotSequencer.swift:423]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -253,7 +274,6 @@ module pqa_slot_sequencer (
             output_credits <= 5'h1d;
             output_slack <= 6'h00;
             lookup_left_after_next <= 5'h1f;
-            lookup_clear <= 1'b1;
             bank0_lookup_clear_next <= 1'b1;
             bank1_lookup_clear_next <= 1'b1;
             slot_cycles_left <= 3'h0;
@@ -261,69 +281,75 @@ module pqa_slot_sequencer (
             encode_cycles_left <= 3'h0;
             encoding <= 1'b0;
             encode_last_cycle <= 1'b0;
-            slot_open <= 1'b0;
-            layer_active <= 1'b0;
-            last_read_0 <= 1'b0;
-            last_read_1 <= 1'b0;
             output_popped <= 1'b0;
             column_beats <= 5'h00;
             column_beats_less_one <= 5'h00;
+            output_slack_after_column <= 6'h00;
+            may_start <= 1'b0;
+            room <= 1'b1;
+            last_slot_of_layer <= 1'b0;
+            layer_active <= 1'b0;
+            last_read_0 <= 1'b0;
+            last_read_1 <= 1'b0;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:306]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:306]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:306]
-            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:276]
-            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:306]
-            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:276]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:306]
-            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:276]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:306]
-            if (start) group <= next_group; // @[SlotSequencer.swift:306]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:306]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:306]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:306]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:326]
-            if (start && next_is_last_group) next_read_slot <= _t6; // @[SlotSequencer.swift:347]
-            if (active_swap) columns_left <= _t9; // @[SlotSequencer.swift:350]
-            else if (start && next_is_last_group) columns_left <= columns_left - 13'h0001; // @[SlotSequencer.swift:326]
-            if (start) prototype_address <= _t5; // @[SlotSequencer.swift:306]
-            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:276]
-            if (start) prototype_row_address <= _t5; // @[SlotSequencer.swift:306]
-            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:274]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:326]
-            if (active_swap) next_is_last_group <= active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:356]
-            else if (start) next_is_last_group <= next_is_last_group ? (active_bank ? bank1_single_group : bank0_single_group) : (groups_after_next == 5'h01); // @[SlotSequencer.swift:326]
-            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:356]
-            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:326]
-            if (active_swap) last_column <= _t9 == 13'h0001; // @[SlotSequencer.swift:350]
-            else if (start && next_is_last_group) last_column <= columns_left == 13'h0002; // @[SlotSequencer.swift:326]
-            output_credits <= reserve ? credits_reserved : (output_credits + {{4{1'b0}}, output_popped}); // @[SlotSequencer.swift:215]
-            output_slack <= reserve ? output_slack_reserved : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:216]
-            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:295]
-            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:300]
-            lookup_clear <= start ? (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start) : ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:295]
-            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank0_encode_cycles)); // @[SlotSequencer.swift:295]
-            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank1_encode_cycles)); // @[SlotSequencer.swift:295]
-            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:306]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:275]
-            if (start) slot_last_cycle <= _t4; // @[SlotSequencer.swift:306]
-            else if (slot_running) slot_last_cycle <= _t2; // @[SlotSequencer.swift:306]
-            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:306]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:289]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:306]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:275]
-            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:347]
-            else if (slot_running) encode_last_cycle <= encoding & _t3; // @[SlotSequencer.swift:275]
-            slot_open <= _t14; // @[SlotSequencer.swift:306]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:382]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:382]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:382]
+            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:355]
+            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:382]
+            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:355]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:382]
+            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:355]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:382]
+            if (start) group <= next_group; // @[SlotSequencer.swift:382]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:382]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:382]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:382]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:409]
+            if (start) next_read_slot <= next_read_slot ^ next_is_last_group; // @[SlotSequencer.swift:382]
+            if (active_swap) columns_left <= _t17; // @[SlotSequencer.swift:426]
+            else if (start) columns_left <= columns_left - {{12{1'b0}}, next_is_last_group}; // @[SlotSequencer.swift:382]
+            if (start) prototype_address <= _t21; // @[SlotSequencer.swift:382]
+            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:355]
+            if (start) prototype_row_address <= _t21; // @[SlotSequencer.swift:382]
+            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:353]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:409]
+            if (start) next_is_last_group <= _t9; // @[SlotSequencer.swift:307]
+            else if (active_swap) next_is_last_group <= _t10; // @[SlotSequencer.swift:307]
+            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:431]
+            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:409]
+            if (active_swap) last_column <= _t18; // @[SlotSequencer.swift:426]
+            else if (start) last_column <= _t16; // @[SlotSequencer.swift:382]
+            output_credits <= start ? (next_is_last_group ? credits_reserved : _t19) : _t19; // @[SlotSequencer.swift:215]
+            output_slack <= start ? (next_is_last_group ? output_slack_reserved : output_slack_popped) : (active_swap ? output_slack_swapped : output_slack_popped); // @[SlotSequencer.swift:216]
+            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:373]
+            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:377]
+            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank0_encode_cycles)); // @[SlotSequencer.swift:373]
+            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank1_encode_cycles)); // @[SlotSequencer.swift:373]
+            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:382]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:354]
+            if (start) slot_last_cycle <= _t11; // @[SlotSequencer.swift:382]
+            else if (slot_running) slot_last_cycle <= _t12; // @[SlotSequencer.swift:354]
+            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:382]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:368]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:382]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:354]
+            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:423]
+            else if (slot_running) encode_last_cycle <= encoding & _t20; // @[SlotSequencer.swift:354]
+            output_popped <= output_pop; // @[SlotSequencer.swift:253]
+            column_beats <= _t3; // @[SlotSequencer.swift:272]
+            column_beats_less_one <= _t2; // @[SlotSequencer.swift:272]
+            output_slack_after_column <= start ? (next_is_last_group ? output_slack_after_column_reserved : output_slack_after_column_popped) : (active_swap ? output_slack_after_column_swapped : output_slack_after_column_popped); // @[SlotSequencer.swift:281]
+            may_start <= start ? ((_t11 & (~last_slot_of_layer)) & (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start)) : _t13; // @[SlotSequencer.swift:300]
+            room <= _t15; // @[SlotSequencer.swift:301]
+            if (start) last_slot_of_layer <= _t9 & _t16; // @[SlotSequencer.swift:307]
+            else if (active_swap) last_slot_of_layer <= _t10 & _t18; // @[SlotSequencer.swift:307]
             if (active_swap) layer_active <= 1'b1; // @[HardwareHelpers.swift:36]
-            else if (_t1) layer_active <= 1'b0; // @[HardwareHelpers.swift:36]
-            if (start) last_read_0 <= _t8 & _t6; // @[SlotSequencer.swift:347]
-            else if (slot_running) last_read_0 <= _t7 & (~read_slot); // @[SlotSequencer.swift:346]
-            if (start) last_read_1 <= _t8 & next_read_slot; // @[SlotSequencer.swift:347]
-            else if (slot_running) last_read_1 <= _t7 & read_slot; // @[SlotSequencer.swift:346]
-            output_popped <= output_pop; // @[SlotSequencer.swift:367]
-            column_beats <= _t13; // @[SlotSequencer.swift:385]
-            column_beats_less_one <= _t12; // @[SlotSequencer.swift:385]
+            else if (_t7) layer_active <= 1'b0; // @[HardwareHelpers.swift:36]
+            if (start) last_read_0 <= _t23 & (~next_read_slot); // @[SlotSequencer.swift:423]
+            else if (slot_running) last_read_0 <= _t22 & (~read_slot); // @[SlotSequencer.swift:422]
+            if (start) last_read_1 <= _t23 & next_read_slot; // @[SlotSequencer.swift:423]
+            else if (slot_running) last_read_1 <= _t22 & read_slot; // @[SlotSequencer.swift:422]
         end
     end
 
@@ -350,14 +376,15 @@ module pqa_slot_sequencer (
         bank1_lookup_left_after_next_on_start <= {1'b0, bank1_lookup_cycles} - 5'h03; // @[SlotSequencer.swift:80]
         bank1_lookup_clear_on_start <= bank_1_output_chunks <= 3'h1; // @[SlotSequencer.swift:80]
         bank1_encode_cycles <= {{2{1'b0}}, bank_1_encode_cycles}; // @[SlotSequencer.swift:80]
-        bank0_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:236]
-        bank0_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:236]
-        bank1_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:236]
-        bank1_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:236]
-        next_column_beats <= _t10; // @[SlotSequencer.swift:387]
-        next_column_beats_less_one <= _t11; // @[SlotSequencer.swift:387]
-        reserve_take <= output_pop ? _t12 : _t13; // @[SlotSequencer.swift:385]
-        swap_take <= output_pop ? _t11 : _t10; // @[SlotSequencer.swift:387]
+        bank0_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:234]
+        bank0_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:234]
+        bank1_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:234]
+        bank1_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:234]
+        next_column_beats <= _t1; // @[SlotSequencer.swift:260]
+        next_column_beats_less_one <= _t1 - 5'h01; // @[SlotSequencer.swift:260]
+        reserve_take <= output_pop ? _t2 : _t3; // @[SlotSequencer.swift:272]
+        swap_take <= output_pop ? next_column_beats_less_one : next_column_beats; // @[SlotSequencer.swift:274]
+        swap_take_twice <= output_pop ? (next_column_beats + next_column_beats_less_one) : (next_column_beats + next_column_beats); // @[SlotSequencer.swift:283]
     end
 endmodule
 

@@ -214,20 +214,18 @@ struct SlotSequencer: Circuit {
         // the slack at zero or more).
         let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
         let outputSlack = m.register("output_slack", .signed(credits.width + 1), reset: 0)
-        let room = (!outputSlack.bit(outputSlack.width - 1)).named("room")
         // The previous slot's lookup must end before this slot's codes arrive:
         // within a layer the slot length guarantees it; at a change to a layer
-        // with fewer encode cycles, the start waits. `lookupClear` is the
-        // previous lookup's cycles left at or below the active layer's encode
-        // cycles: a register set from the bank active in the next cycle
-        // (either bank's flag, one picked), so the start does not wait on the
-        // layer control's widely read bank register. Each bank's flag is
-        // itself a register, its compare made a cycle ahead: with the cycles
-        // left after the next one (`lookupLeftAfterNext`, counted down), or
-        // at a start with the pair of banks' compare registered before it
-        // (a bank's encode cycles settle at least four cycles before its swap).
+        // with fewer encode cycles, the start waits. The lookup is clear when
+        // its cycles left are at or below the encode cycles of the bank active
+        // in the next cycle (either bank's flag, one picked), so the start
+        // does not wait on the layer control's widely read bank register.
+        // Each bank's flag is itself a register, its compare made a cycle
+        // ahead: with the cycles left after the next one
+        // (`lookupLeftAfterNext`, counted down), or at a start with the pair
+        // of banks' compare registered before it (a bank's encode cycles
+        // settle at least four cycles before its swap).
         let lookupLeftAfterNext = m.register("lookup_left_after_next", .signed(lookupType.width + 1), reset: -1)
-        let lookupClear = m.register("lookup_clear", reset: true)
         let bankLookupClear = (0..<2).map { m.register("bank\($0)_lookup_clear_next", reset: true) }
         let clearAfterStart = (0..<2).map { bank in
             registeredTiming.enumerated().map { started, timing in
@@ -237,7 +235,6 @@ struct SlotSequencer: Circuit {
                           name: "bank\(bank)_lookup_clear_after_start_on_bank\(started)")
             }
         }
-        let nextReady = (perBank(nextReadSlot, inputs.full) & (!nextIsLastGroup | room) & lookupClear).named("next_ready")
         // The running slot: cycles left in it and in its encoding, and whether this is the last of each.
         let slotLeft = m.register("slot_cycles_left", countType(design.periodMax), reset: 0)
         let slotLast = m.register("slot_last_cycle", reset: false)
@@ -245,16 +242,98 @@ struct SlotSequencer: Circuit {
         let encoding = m.register("encoding", reset: false)
         let encodeLast = m.register("encode_last_cycle", reset: false)
         let slotEnds = (inSlot & slotLast).named("slot_ends")
-        // Whether a slot may start (a layer is active, and no slot runs or
-        // the running one ends): a register set from the same steps, so
-        // `start` waits on one flag, not three.
-        let slotOpen = m.register("slot_open", reset: false)
-        let start = (slotOpen & nextReady).named("start")
+        // Output space: the active layer's beats are reserved when a column's
+        // last group starts and returned as they leave; the slack is the
+        // free space less the active layer's column, recomputed at a swap.
+        // Every outcome is one adder from registers; the start and the swap
+        // only pick one (a reserve is a start at a last group, and a start
+        // never meets a swap). A beat's space is counted free a cycle after it leaves (the pop
+        // registered, off the FIFO's handshake): the FIFO is deep enough that
+        // the late cycle never holds a start back at full rate.
+        let pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
+        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
+        // The active layer's beats per column, and one less, latched at the
+        // swap from the loaded layer's (registered: they settle long before
+        // its swap; a streaming layer's are constants).
+        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
+        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
+        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
+        let columnBeats = m.register("column_beats", credits.type, reset: 0)
+        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
+        m.when(swap) {
+            columnBeats <== nextColumnBeats
+            columnBeatsLessOne <== nextColumnBeatsLessOne
+        }
+        // What a reserve takes from the space (the column's beats, one less
+        // when a beat leaves in its cycle), and what the next layer's column
+        // takes at a swap (from its beats registered before): chosen a cycle
+        // ahead, beside the pop's register, so each outcome below is one
+        // adder from registers.
+        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
+                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
+        let swapTake = m.delayed(mux(inputs.outputPop, nextColumnBeatsLessOne, nextColumnBeats), name: "swap_take")
+        let slackPopped = (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped")
+        let slackReserved = (outputSlack - signed(reserveTake)).named("output_slack_reserved")
+        let slackSwapped = (signed(credits) - signed(swapTake)).named("output_slack_swapped")
+        // The slack less one more column, kept beside it, so that whether a
+        // column has room right after the previous column's reserve (a layer
+        // of one group) is a register's sign.
+        let slackAfterColumn = m.register("output_slack_after_column", outputSlack.type, reset: 0)
+        let slackAfterColumnPopped = (slackAfterColumn + signed(pop.asUnsigned)).named("output_slack_after_column_popped")
+        let swapTakeTwice = m.delayed(mux(inputs.outputPop, nextColumnBeats + nextColumnBeatsLessOne, nextColumnBeats + nextColumnBeats),
+                                      name: "swap_take_twice")
+        func hasRoom(_ slack: Signal) -> Signal { !slack.bit(slack.width - 1) }
+        // Whether a slot may start as far as the sequencer's own state goes
+        // (a layer is active, no slot runs or the running one ends, and the
+        // previous lookup is clear), and whether the output FIFO has room
+        // for the next slot (it needs room at a column's last group): two
+        // registers, so that the start is one five-input function of them
+        // and the next column slot's full flags. They are set from outcomes
+        // worked out beside the start, which picks one, and so are the
+        // next-is-last-group flag and the output slack they read. The room
+        // is a register's sign: after a reserve, the slack kept a column
+        // lower (in a layer of one group the next slot is a last group
+        // again); otherwise the slack itself, so the room may come a cycle
+        // late (a beat leaving, or a loaded layer's swap: its first column is
+        // complete two cycles after the swap at the earliest, and at full
+        // rate the FIFO's depth keeps the slack clear of zero).
+        let mayStart = m.register("may_start", reset: false)
+        let room = m.register("room", reset: true)
+        let start = (mayStart & room & perBank(nextReadSlot, inputs.full)).named("start")
         outputs.started <== start
-        // A streaming (fixed-table) layer never ends.
-        let layerEnds = streaming ? m.constant(false) : start & nextIsLastGroup & lastColumn
+        // A streaming (fixed-table) layer never ends; a loaded one ends at
+        // the start of its last column's last group (a register beside the
+        // flags it combines, so the layer's end is one step from the start).
+        let lastSlotOfLayer = streaming ? m.constant(false) : m.register("last_slot_of_layer", reset: false)
+        let layerEnds = start & lastSlotOfLayer
         outputs.layerEnds <== layerEnds
-        slotOpen <== (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActiveFlag(m, swap: swap, layerEnds: layerEnds))
+        let layerActive = layerActiveFlag(m, swap: swap, layerEnds: layerEnds)
+        // A layer starts at its first group (the last layer ended after its last).
+        let lastGroupOnStart = mux(nextIsLastGroup, activeTiming(\.singleGroup), groupsAfterNext == 1)
+        let lastGroupOtherwise = mux(swap, loadedTiming(\.singleGroup), nextIsLastGroup)
+        let slackOtherwise = mux(swap, slackSwapped, slackPopped)
+        let mayStartOnStart = activeTiming(\.singleCyclePeriod) & !lastSlotOfLayer & activeTiming(\.lookupClear)
+        let mayStartOtherwise = (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActive)
+            & perBank(mux(swap, state.loadBank, active), bankLookupClear)
+        // A fixed-table layer's swap, out of reset, leaves the FIFO empty.
+        let roomOnSwap = streaming ? m.constant(true) : !loadedTiming(\.singleGroup)
+        room <== mux(start, mux(nextIsLastGroup, !activeTiming(\.singleGroup) | hasRoom(slackAfterColumn), (groupsAfterNext != 1) | hasRoom(outputSlack)),
+                     mux(swap, roomOnSwap, !nextIsLastGroup | hasRoom(outputSlack)))
+        if !streaming {
+            let lastColumnOnStart = mux(nextIsLastGroup, count(columnsLeft, is: 2, m), lastColumn)
+            let lastSlotOnSwap = loadedTiming(\.singleGroup) & (loadedLayer(\.columns) == 1)
+            lastSlotOfLayer <== mux(start, lastGroupOnStart & lastColumnOnStart, mux(swap, lastSlotOnSwap, lastSlotOfLayer))
+        }
+        mayStart <== mux(start, mayStartOnStart, mayStartOtherwise)
+        nextIsLastGroup <== mux(start, lastGroupOnStart, lastGroupOtherwise)
+        // Each outcome picked last by the start (a reserve is a start at a
+        // column's last group; a start never meets a swap).
+        outputSlack <== mux(start, mux(nextIsLastGroup, slackReserved, slackPopped), slackOtherwise)
+        slackAfterColumn <== mux(start, mux(nextIsLastGroup, (slackAfterColumn - signed(reserveTake)).named("output_slack_after_column_reserved"),
+                                            slackAfterColumnPopped),
+                                 mux(swap, (signed(credits) - signed(swapTakeTwice)).named("output_slack_after_column_swapped"), slackAfterColumnPopped))
+        let creditsPopped = credits + pop.asUnsigned.extended(to: credits.width)
+        credits <== mux(start, mux(nextIsLastGroup, (credits - reserveTake).named("credits_reserved"), creditsPopped), creditsPopped)
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
@@ -291,14 +370,11 @@ struct SlotSequencer: Circuit {
             encoding <== encoding & !encodeLast
         }
         // A slot's lookup takes `output chunks` cycles after its encode cycles.
-        let nextActive = mux(swap, state.loadBank, active)
         m.when(start) {
             lookupLeftAfterNext <== activeTiming(\.lookupLeftAfterNext)
-            lookupClear <== activeTiming(\.lookupClear)
             for (flag, afterStart) in zip(bankLookupClear, clearAfterStart) { flag <== perBank(active, afterStart) }
         }.otherwise {
             m.when(!lookupLeftAfterNext.bit(lookupLeftAfterNext.width - 1)) { lookupLeftAfterNext <== lookupLeftAfterNext - 1 }
-            lookupClear <== perBank(nextActive, bankLookupClear)
             for (flag, timing) in zip(bankLookupClear, registeredTiming) {
                 flag <== lookupLeftAfterNext <= timing.encodeCycles
             }
@@ -310,7 +386,6 @@ struct SlotSequencer: Circuit {
             prototypeChunk <== 0
             slotLeft <== activeTiming(\.periodLessOne)
             slotLast <== activeTiming(\.singleCyclePeriod)
-            slotOpen <== activeTiming(\.singleCyclePeriod) & !layerEnds
             encodeLeft <== activeTiming(\.encodeLessOne)
             encoding <== true
             encodeLast <== singleEncodeCycle
@@ -323,20 +398,21 @@ struct SlotSequencer: Circuit {
             firstGroup <== nextGroup == 0
             lastGroup <== nextIsLastGroup
             readSlot <== nextReadSlot
+            // What changes only at a column's last group is written as data,
+            // so that these registers are enabled by the start alone, not by
+            // the start and the group.
+            nextReadSlot <== nextReadSlot ^ nextIsLastGroup
+            if !streaming {
+                columnsLeft <== columnsLeft - nextIsLastGroup.asUnsigned.extended(to: columnsLeft.width)
+                lastColumn <== mux(nextIsLastGroup, count(columnsLeft, is: 2, m), lastColumn)
+            }
             m.when(nextIsLastGroup) {
                 nextGroup <== 0
                 nextSlotAddress <== address(0)
-                nextIsLastGroup <== activeTiming(\.singleGroup)
                 groupsAfterNext <== activeTiming(\.groupsLessOne)
-                nextReadSlot <== !nextReadSlot
-                if !streaming {
-                    columnsLeft <== columnsLeft - 1
-                    lastColumn <== count(columnsLeft, is: 2, m)
-                }
             }.otherwise {
                 nextGroup <== nextGroup + 1
                 nextSlotAddress <== nextSlotAddress + address(design.prototypeChunksMax * design.chunksMax)
-                nextIsLastGroup <== groupsAfterNext == 1
                 groupsAfterNext <== groupsAfterNext - 1
             }
         }.elseWhen(slotEnds) {
@@ -352,44 +428,6 @@ struct SlotSequencer: Circuit {
                 lastColumn <== loadedLayer(\.columns) == 1
             }
         }
-        // A layer starts at its first group (the last layer ended after its last).
-        m.when(swap) {
-            nextIsLastGroup <== loadedTiming(\.singleGroup)
-            groupsAfterNext <== loadedTiming(\.groupsLessOne)
-        }
-        // Output space: the active layer's beats are reserved when a column's
-        // last group starts and returned as they leave; the slack is the
-        // free space less the active layer's column, recomputed at a swap.
-        // Every outcome is one adder from registers; the swap and the start
-        // only pick one. A beat's space is counted free a cycle after it leaves (the pop
-        // registered, off the FIFO's handshake): the FIFO is deep enough that
-        // the late cycle never holds a start back at full rate.
-        let reserve = (start & nextIsLastGroup).named("reserve"), pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
-        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
-        // The active layer's beats per column, and one less, latched at the
-        // swap from the loaded layer's (registered: they settle long before
-        // its swap; a streaming layer's are constants).
-        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
-        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
-        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
-        let columnBeats = m.register("column_beats", credits.type, reset: 0)
-        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
-        m.when(swap) {
-            columnBeats <== nextColumnBeats
-            columnBeatsLessOne <== nextColumnBeatsLessOne
-        }
-        // What a reserve takes from the space (the column's beats, one less
-        // when a beat leaves in its cycle), and what the next layer's column
-        // takes at a swap: chosen a cycle ahead, beside the pop's register,
-        // so each outcome below is one adder from registers.
-        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
-                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
-        let swapTake = m.delayed(mux(inputs.outputPop, loadedBeats - 1, loadedBeats), name: "swap_take")
-        credits <== mux(reserve, (credits - reserveTake).named("credits_reserved"), credits + pop.asUnsigned.extended(to: credits.width))
-        // A reserve never meets a swap, and it comes last (from the slack
-        // itself, through the start), so it picks last.
-        let unreserved = mux(swap, (signed(credits) - signed(swapTake)).named("output_slack_swapped"),
-                             (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped"))
-        outputSlack <== mux(reserve, (outputSlack - signed(reserveTake)).named("output_slack_reserved"), unreserved)
+        m.when(swap) { groupsAfterNext <== loadedTiming(\.groupsLessOne) }
     }
 }
