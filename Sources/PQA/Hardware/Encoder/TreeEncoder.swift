@@ -7,20 +7,21 @@ import PQ
 /// (the same operations, column words, load writes of kind 1 and codes):
 /// a group's operations are its element chunks (`NpVec = Np`: one prototype
 /// chunk), each capturing the elements the tree compares, and after the last
-/// one the walk takes one cycle per level.
+/// one the walk takes one cycle per level and one more for the last verdicts.
 ///
 /// ```
 ///  operation          issued (the column word and the tree word are read with it)
 ///  +3                 both in: elements captured; on the group's last chunk the walk starts
 ///  +4 ... +3+levels   one level a cycle
-///  +4+levels          codes                                               (latency)
+///  +4+levels          the last level's verdicts registered
+///  +5+levels          codes                                               (latency)
 /// ```
 struct TreeEncoder: Circuit {
     let design: PQAParameters
 
     /// Cycles from a group's last operation to its codes: the reads, the
-    /// capture, one per level.
-    static func latency(_ design: PQAParameters) -> Int { InputBuffer.readLatency + 1 + design.treeLevels }
+    /// capture, one per level, and the last level's verdicts.
+    static func latency(_ design: PQAParameters) -> Int { InputBuffer.readLatency + 2 + design.treeLevels }
 
     typealias Inputs = DistanceEncoder.Inputs
 
@@ -88,8 +89,8 @@ struct TreeEncoder: Circuit {
             return subspace.outputs
         }
         // The group's fields travel beside the walk.
-        let walked = m.delayed(fetched, cycles: 1 + levels, name: "walked")
-        outputs <== Codes(valid: m.delayed(start, cycles: 1 + levels, name: "codes_valid"), codes: codes, bank: walked.bank,
+        let walked = m.delayed(fetched, cycles: 2 + levels, name: "walked")
+        outputs <== Codes(valid: m.delayed(start, cycles: 2 + levels, name: "codes_valid"), codes: codes, bank: walked.bank,
                           group: walked.group, firstGroup: walked.firstGroup, lastGroup: walked.lastGroup)
     }
 }

@@ -43,7 +43,8 @@ extension TreeControl {
 ///                 both of the parent's children compared, the parent's choice picking one;
 ///                 the chosen node's two subtrees of thresholds registered; the code
 ///                 so far takes level l - 1's choice from its register
-///  +4 + levels    code
+///  +4 + levels    the last level's two verdicts registered
+///  +5 + levels    code
 /// ```
 /// The thresholds travel with the walk, each level keeping the two subtrees
 /// of the node it walked to, so a new group can start every cycle.
@@ -106,8 +107,8 @@ struct TreeSubspaceEncoder: Circuit {
         // one; the chosen node's two subtrees, picked by a copy of that
         // register, go on to the next level. The code follows a cycle
         // behind, each verdict taken from its registered copy, and only the
-        // last level's comparison drives the code's register directly: no
-        // comparison drives more than registers beside it. The thresholds
+        // last level's two comparisons are registered before its parent's
+        // choice picks one: no comparison drives more than registers beside it. The thresholds
         // are registered as the group's last chunk comes in, the elements
         // are then complete.
         let tree = (0..<(c.maxima.np - 1)).map { node in
@@ -129,8 +130,16 @@ struct TreeSubspaceEncoder: Circuit {
             let right = parent.map { mux($0.compareTurn, isRight(x, $0.right[0]), isRight(x, $0.left[0])) } ?? isRight(x, tree[0])
             let known = parent.map { stepped(node, right: $0.subtreeTurn, active: $0.active) } ?? node
             guard level + 1 < levels else {
-                code <== m.delayed(stepped(known, right: right, active: control.active[level]), name: "level_\(levels)_node")
-                    .resized(to: design.codeBits)
+                // The last level's comparisons are registered, the choice
+                // among them made a cycle later: no comparison drives the code.
+                let verdict = "level_\(level)_verdict"
+                let lastRight = parent.map { p in
+                    mux(m.delayed(p.compareTurn, name: "\(verdict)_turn"), m.delayed(isRight(x, p.right[0]), name: "\(verdict)_right"),
+                        m.delayed(isRight(x, p.left[0]), name: "\(verdict)_left"))
+                } ?? m.delayed(right, name: verdict)
+                let lastNode = stepped(m.delayed(known, name: "\(verdict)_node"), right: lastRight,
+                                       active: m.delayed(control.active[level], name: "\(verdict)_active"))
+                code <== m.delayed(lastNode, name: "level_\(levels)_node").resized(to: design.codeBits)
                 break
             }
             if level > 0 { node = m.delayed(known, name: "level_\(level)_node") }
