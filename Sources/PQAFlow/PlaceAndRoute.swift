@@ -137,9 +137,29 @@ public enum PlaceAndRoute {
                 nextpnr: nextpnr, seed: seed, maxUtilization: maxUtilization, timeLimit: timeLimit)
     }
 
+    /// `run(_:device:...)` with each of `seeds` in turn, the design synthesized
+    /// once: a report per seed, in order. How far a design's Fmax moves with
+    /// its placement is `FmaxSpread(reports)`.
+    public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
+                           yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seeds: [Int],
+                           timeLimit: Double? = nil) throws -> [PlaceAndRouteReport] {
+        try run(DesignFiles(top: try SmallPinWrapper(core).elaborate()), device: device, targetMHz: targetMHz, speed: speed, yosys: yosys,
+                nextpnr: nextpnr, seeds: seeds, maxUtilization: nil, timeLimit: timeLimit)
+    }
+
     /// Places and routes `files`, a design already wrapped for the device's pins (see `run(_:device:...)`).
     static func run(_ files: DesignFiles, device: PlaceAndRouteDevice, targetMHz: Double, speed: Int, yosys: String, nextpnr: String?,
                     seed: Int, maxUtilization: Double?, timeLimit: Double?) throws -> PlaceAndRouteReport {
+        try run(files, device: device, targetMHz: targetMHz, speed: speed, yosys: yosys, nextpnr: nextpnr, seeds: [seed],
+                maxUtilization: maxUtilization, timeLimit: timeLimit)[0]
+    }
+
+    /// Synthesizes `files` once and places and routes the netlist with each of `seeds`.
+    static func run(_ files: DesignFiles, device: PlaceAndRouteDevice, targetMHz: Double, speed: Int, yosys: String, nextpnr: String?,
+                    seeds: [Int], maxUtilization: Double?, timeLimit: Double?) throws -> [PlaceAndRouteReport] {
+        guard !seeds.isEmpty else {
+            throw FlowError.unsupported(field: "seeds", value: "none", fix: "give at least one placement seed")
+        }
         guard device.speedGrades.contains(speed) else {
             throw FlowError.unsupported(field: "speed", value: "\(speed)", fix: "the \(device.rawValue) has speed grades \(device.speedGrades.map { "-\($0)" }.joined(separator: ", "))")
         }
@@ -154,26 +174,28 @@ public enum PlaceAndRoute {
         defer { try? FileManager.default.removeItem(at: directory) }
         let synthesis = try Synthesis.run(files, target: device.target, yosys: yosys, weights: .standard(for: device.target), in: directory, writeNetlist: true)
         if let maxUtilization { try checkPacked(in: directory, tool: tool, device: device, speed: speed, limit: maxUtilization) }
-        let arguments = device.nextpnrArguments(speed: speed) + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
-                                                   "--timing-allow-fail", "--seed", "\(seed)", "--report", "report.json"]
-        let start = Date()
         let version = try nextpnrVersion(tool)
-        let output: String
-        do {
-            output = try ExternalTool.run(tool, arguments, in: directory, timeLimit: timeLimit)
-        } catch {
-            if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
-            if case .timedOut(_, _, let seconds, _) = error {
-                throw FlowError.placeAndRouteTimedOut(device: device.rawValue, seconds: Int(seconds), seed: seed)
+        return try seeds.map { seed in
+            let arguments = device.nextpnrArguments(speed: speed) + ["--json", "netlist.json", "--freq", String(format: "%.1f", targetMHz),
+                                                       "--timing-allow-fail", "--seed", "\(seed)", "--report", "report.json"]
+            let start = Date()
+            let output: String
+            do {
+                output = try ExternalTool.run(tool, arguments, in: directory, timeLimit: timeLimit)
+            } catch let error as ToolError {
+                if case .failed(_, _, _, let output, _) = error, let overuse = overuse(in: output, device: device) { throw overuse }
+                if case .timedOut(_, _, let seconds, _) = error {
+                    throw FlowError.placeAndRouteTimedOut(device: device.rawValue, seconds: Int(seconds), seed: seed)
+                }
+                throw error
             }
-            throw error
+            let seconds = Date().timeIntervalSince(start)
+            let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
+            return PlaceAndRouteReport(design: files.topName, device: device, speedGrade: speed, fmaxMHz: report.fmax, utilization: report.utilization,
+                                       criticalPath: criticalPath(in: output), criticalPathSteps: criticalPathSteps(in: output),
+                                       synthesis: synthesis, tool: version,
+                                       command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
         }
-        let seconds = Date().timeIntervalSince(start)
-        let report = try parseReport(Data(contentsOf: directory.appendingPathComponent("report.json")))
-        return PlaceAndRouteReport(design: files.topName, device: device, speedGrade: speed, fmaxMHz: report.fmax, utilization: report.utilization,
-                                   criticalPath: criticalPath(in: output), criticalPathSteps: criticalPathSteps(in: output),
-                                   synthesis: synthesis, tool: version,
-                                   command: ([tool] + arguments).joined(separator: " "), seconds: seconds)
     }
 
     /// The nextpnr binary: `nextpnr`, or the first of the device's found on `PATH`.

