@@ -139,7 +139,7 @@ public enum PlaceAndRoute {
 
     /// `run(_:device:...)` with each of `seeds` in turn, the design synthesized
     /// once: a report per seed, in order. How far a design's Fmax moves with
-    /// its placement is `FmaxSpread(reports)`.
+    /// its placement is `FmaxSpread(reports, seeds: seeds)`.
     public static func run(_ core: some HardwareModule, device: PlaceAndRouteDevice, targetMHz: Double = 100, speed: Int = 6,
                            yosys: String = SynthesisTool.preferredYosys, nextpnr: String? = nil, seeds: [Int],
                            timeLimit: Double? = nil) throws -> [PlaceAndRouteReport] {

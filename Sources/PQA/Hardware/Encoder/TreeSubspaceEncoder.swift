@@ -106,11 +106,11 @@ struct TreeSubspaceEncoder: Circuit {
         // children are compared and the parent's choice (a register) picks
         // one; the chosen node's two subtrees, picked by a copy of that
         // register, go on to the next level. The code follows a cycle
-        // behind, each verdict taken from its registered copy, and only the
-        // last level's two comparisons are registered before its parent's
-        // choice picks one: no comparison drives more than registers beside it. The thresholds
-        // are registered as the group's last chunk comes in, the elements
-        // are then complete.
+        // behind, each verdict taken from its registered copy, and the last
+        // level's two comparisons are registered before its parent's choice
+        // picks one: no comparison drives more than registers beside it.
+        // The thresholds are registered as the group's last chunk comes in,
+        // the elements are then complete.
         let tree = (0..<(c.maxima.np - 1)).map { node in
             m.delayed(thresholds[high: (node + 1) * a.bits - 1, low: node * a.bits], name: "threshold_\(node)_q", enable: control.start)
         }
