@@ -209,11 +209,9 @@ struct SlotSequencer: Circuit {
         // group, so that the flag above is set from a compare with a constant.
         let groupsAfterNext = m.register("groups_after_next", countType(design.groupsMax), reset: 0)
         let lastColumn = m.register("last_column", reset: false)
-        // The output FIFO's free beats, and its slack: the free beats less
-        // the active layer's output chunks (a column's last group starts with
-        // the slack at zero or more).
+        // The output FIFO's free beats (a column's last group starts when
+        // they hold the active layer's column).
         let credits = m.register("output_credits", countType(design.outputFIFODepth), reset: design.outputFIFODepth)
-        let outputSlack = m.register("output_slack", .signed(credits.width + 1), reset: 0)
         // The previous slot's lookup must end before this slot's codes arrive:
         // within a layer the slot length guarantees it; at a change to a layer
         // with fewer encode cycles, the start waits. The lookup is clear when
@@ -243,46 +241,31 @@ struct SlotSequencer: Circuit {
         let encodeLast = m.register("encode_last_cycle", reset: false)
         let slotEnds = (inSlot & slotLast).named("slot_ends")
         // Output space: the active layer's beats are reserved when a column's
-        // last group starts and returned as they leave; the slack is the
-        // free space less the active layer's column, recomputed at a swap.
-        // Every outcome is one adder from registers; the start and the swap
-        // only pick one (a reserve is a start at a last group, and a start
-        // never meets a swap). A beat's space is counted free a cycle after it leaves (the pop
-        // registered, off the FIFO's handshake): the FIFO is deep enough that
-        // the late cycle never holds a start back at full rate.
+        // last group starts and returned as they leave. A beat's space is
+        // counted free a cycle after it leaves (the pop registered, off the
+        // FIFO's handshake): the FIFO is deep enough that the late cycle never
+        // holds a start back at full rate.
         let pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
-        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: outputSlack.width).asSigned }
-        // The active layer's beats per column, and one less, latched at the
-        // swap from the loaded layer's (registered: they settle long before
-        // its swap; a streaming layer's are constants).
-        let loadedBeats = loadedLayer(\.outputChunks).resized(to: credits.width)
-        let nextColumnBeats = streaming ? loadedBeats : m.delayed(loadedBeats, name: "next_column_beats")
-        let nextColumnBeatsLessOne = streaming ? loadedBeats - 1 : m.delayed(loadedBeats - 1, name: "next_column_beats_less_one")
-        let columnBeats = m.register("column_beats", credits.type, reset: 0)
-        let columnBeatsLessOne = m.register("column_beats_less_one", credits.type, reset: 0)
+        // Whether the free beats, with this cycle's pop, hold `minusBeats`
+        // (a negative count): one adder from registers, the pop its carry in,
+        // of which only the sign is kept.
+        let sumType = SignalType.signed(countType(max(design.outputFIFODepth + 1, 3 * design.outputChunksMax)).width + 1)
+        func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: sumType.width).asSigned }
+        func holds(_ minusBeats: Signal) -> Signal { !(signed(credits) + minusBeats + signed(pop)).bit(sumType.width - 1) }
+        // Minus one and minus three of the active layer's columns, latched at
+        // the swap from the loaded layer's (registered, a step at a time:
+        // they settle long before its swap; a streaming layer's are
+        // constants); minus two columns is minus one shifted.
+        let loadedBeats = signed(loadedLayer(\.outputChunks))
+        func minusThree(_ minusOne: Signal) -> Signal { minusOne + (minusOne << 1) }
+        let nextMinusOne = streaming ? -loadedBeats : m.delayed(-m.delayed(loadedBeats, name: "next_column_beats"), name: "next_minus_one_column")
+        let nextMinusThree = streaming ? minusThree(nextMinusOne) : m.delayed(minusThree(nextMinusOne), name: "next_minus_three_columns")
+        let minusOne = m.register("minus_one_column", sumType, reset: 0)
+        let minusThree = m.register("minus_three_columns", sumType, reset: 0)
         m.when(swap) {
-            columnBeats <== nextColumnBeats
-            columnBeatsLessOne <== nextColumnBeatsLessOne
+            minusOne <== nextMinusOne
+            minusThree <== nextMinusThree
         }
-        // What a reserve takes from the space (the column's beats, one less
-        // when a beat leaves in its cycle), and what the next layer's column
-        // takes at a swap (from its beats registered before): chosen a cycle
-        // ahead, beside the pop's register, so each outcome below is one
-        // adder from registers.
-        let reserveTake = m.delayed(mux(inputs.outputPop, mux(swap, nextColumnBeatsLessOne, columnBeatsLessOne),
-                                        mux(swap, nextColumnBeats, columnBeats)), name: "reserve_take")
-        let swapTake = m.delayed(mux(inputs.outputPop, nextColumnBeatsLessOne, nextColumnBeats), name: "swap_take")
-        let slackPopped = (outputSlack + signed(pop.asUnsigned)).named("output_slack_popped")
-        let slackReserved = (outputSlack - signed(reserveTake)).named("output_slack_reserved")
-        let slackSwapped = (signed(credits) - signed(swapTake)).named("output_slack_swapped")
-        // The slack less one more column, kept beside it, so that whether a
-        // column has room right after the previous column's reserve (a layer
-        // of one group) is a register's sign.
-        let slackAfterColumn = m.register("output_slack_after_column", outputSlack.type, reset: 0)
-        let slackAfterColumnPopped = (slackAfterColumn + signed(pop.asUnsigned)).named("output_slack_after_column_popped")
-        let swapTakeTwice = m.delayed(mux(inputs.outputPop, nextColumnBeats + nextColumnBeatsLessOne, nextColumnBeats + nextColumnBeats),
-                                      name: "swap_take_twice")
-        func hasRoom(_ slack: Signal) -> Signal { !slack.bit(slack.width - 1) }
         // Whether a slot may start as far as the sequencer's own state goes
         // (a layer is active, no slot runs or the running one ends, and the
         // previous lookup is clear), and whether the output FIFO has room
@@ -290,13 +273,13 @@ struct SlotSequencer: Circuit {
         // registers, so that the start is one five-input function of them
         // and the next column slot's full flags. They are set from outcomes
         // worked out beside the start, which picks one, and so are the
-        // next-is-last-group flag and the output slack they read. The room
-        // is a register's sign: after a reserve, the slack kept a column
-        // lower (in a layer of one group the next slot is a last group
-        // again); otherwise the slack itself, so the room may come a cycle
-        // late (a beat leaving, or a loaded layer's swap: its first column is
-        // complete two cycles after the swap at the earliest, and at full
-        // rate the FIFO's depth keeps the slack clear of zero).
+        // next-is-last-group flag and the room flags they read. The room is
+        // a register: after a reserve, whether the free beats hold two
+        // columns (in a layer of one group the next slot is a last group
+        // again); otherwise one, so the room may come a cycle late (a beat
+        // leaving, or a loaded layer's swap: its first column is complete two
+        // cycles after the swap at the earliest, and at full rate the FIFO's
+        // depth keeps the free beats clear of a column).
         let mayStart = m.register("may_start", reset: false)
         let room = m.register("room", reset: true)
         let start = (mayStart & room & perBank(nextReadSlot, inputs.full)).named("start")
@@ -311,14 +294,19 @@ struct SlotSequencer: Circuit {
         // A layer starts at its first group (the last layer ended after its last).
         let lastGroupOnStart = mux(nextIsLastGroup, activeTiming(\.singleGroup), groupsAfterNext == 1)
         let lastGroupOtherwise = mux(swap, loadedTiming(\.singleGroup), nextIsLastGroup)
-        let slackOtherwise = mux(swap, slackSwapped, slackPopped)
         let mayStartOnStart = activeTiming(\.singleCyclePeriod) & !lastSlotOfLayer & activeTiming(\.lookupClear)
         let mayStartOtherwise = (!inSlot | slotLast | (slotLeft == 1)) & (swap | layerActive)
             & perBank(mux(swap, state.loadBank, active), bankLookupClear)
         // A fixed-table layer's swap, out of reset, leaves the FIFO empty.
         let roomOnSwap = streaming ? m.constant(true) : !loadedTiming(\.singleGroup)
-        room <== mux(start, mux(nextIsLastGroup, !activeTiming(\.singleGroup) | hasRoom(slackAfterColumn), (groupsAfterNext != 1) | hasRoom(outputSlack)),
-                     mux(swap, roomOnSwap, !nextIsLastGroup | hasRoom(outputSlack)))
+        // Whether the free beats hold a column of the active layer, and two:
+        // flags set beside the credits from the outcomes the start picks
+        // (after a reserve, one and two columns more), or the next layer's
+        // at a swap.
+        let roomForColumn = m.register("room_for_column", reset: true)
+        let roomForTwoColumns = m.register("room_for_two_columns", reset: true)
+        room <== mux(start, mux(nextIsLastGroup, !activeTiming(\.singleGroup) | roomForTwoColumns, (groupsAfterNext != 1) | roomForColumn),
+                     mux(swap, roomOnSwap, !nextIsLastGroup | roomForColumn))
         if !streaming {
             let lastColumnOnStart = mux(nextIsLastGroup, count(columnsLeft, is: 2, m), lastColumn)
             let lastSlotOnSwap = loadedTiming(\.singleGroup) & (loadedLayer(\.columns) == 1)
@@ -328,12 +316,15 @@ struct SlotSequencer: Circuit {
         nextIsLastGroup <== mux(start, lastGroupOnStart, lastGroupOtherwise)
         // Each outcome picked last by the start (a reserve is a start at a
         // column's last group; a start never meets a swap).
-        outputSlack <== mux(start, mux(nextIsLastGroup, slackReserved, slackPopped), slackOtherwise)
-        slackAfterColumn <== mux(start, mux(nextIsLastGroup, (slackAfterColumn - signed(reserveTake)).named("output_slack_after_column_reserved"),
-                                            slackAfterColumnPopped),
-                                 mux(swap, (signed(credits) - signed(swapTakeTwice)).named("output_slack_after_column_swapped"), slackAfterColumnPopped))
+        let minusTwo = minusOne << 1
+        let holdsColumn = holds(minusOne).named("credits_hold_column"), holdsTwo = holds(minusTwo).named("credits_hold_two_columns")
+        roomForColumn <== mux(start, mux(nextIsLastGroup, holdsTwo, holdsColumn),
+                              mux(swap, holds(nextMinusOne).named("credits_hold_next_column"), holdsColumn))
+        roomForTwoColumns <== mux(start, mux(nextIsLastGroup, holds(minusThree).named("credits_hold_three_columns"), holdsTwo),
+                                  mux(swap, holds(nextMinusOne << 1).named("credits_hold_two_next_columns"), holdsTwo))
         let creditsPopped = credits + pop.asUnsigned.extended(to: credits.width)
-        credits <== mux(start, mux(nextIsLastGroup, (credits - reserveTake).named("credits_reserved"), creditsPopped), creditsPopped)
+        let creditsReserved = (signed(credits) + minusOne + signed(pop)).resized(to: credits.width).asUnsigned
+        credits <== mux(start, mux(nextIsLastGroup, creditsReserved.named("credits_reserved"), creditsPopped), creditsPopped)
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
