@@ -130,18 +130,28 @@ struct BankedLoadPort {
         m.when(clear) { dataSeen <== false }
         m.when(moved & !movedRegister) { dataSeen <== true }
 
-        // A register beat's range check takes two steps after the beat:
-        // first, per register, whether its low bits lie in the register's
-        // range, and the data field's bits above the widest register found
-        // zero (in slices of 32 bits as the beat moves, registered with it,
-        // then together); a cycle later the two together, into the register
-        // the beat wrote.
+        // A register beat's range check takes the three steps it took with
+        // the wide zero tests in one (no more cycles), each now a few LUT
+        // levels: as the beat moves, whether each slice of its data field is
+        // zero (the bits between two registers' widths, then
+        // `zeroSliceBits` at a time above the widest), registered with it;
+        // the cycle after, per register, its own bits compared with its range
+        // and the slices up to the widest register's width found zero, and
+        // the slices above it found zero in groups of `zeroSliceBits`; a
+        // cycle later the two together, into the register the beat wrote.
         let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
-        let low = beat.data[high: lowBits - 1, low: 0]
-        let highSlicesClear = stride(from: lowBits, to: beat.data.width, by: 32).enumerated().map { index, low in
-            m.delayed(stream.data.data[high: min(low + 32, beat.data.width) - 1, low: low] == 0, name: "load_data_high_clear_\(index)")
+        let slices = zeroSlices(registerWidths: entries.map(\.bits), lowBits: lowBits, dataBits: beat.data.width)
+        let sliceClear = slices.enumerated().map { index, slice in
+            m.delayed(stream.data.data[high: slice.upperBound - 1, low: slice.lowerBound] == 0, name: "load_data_clear_\(index)")
         }
-        let highClear = m.delayed(highSlicesClear.reduce(m.constant(true), &), name: "register_check_high_clear")
+        func allClear(_ bits: Range<Int>) -> [Signal] {
+            zip(slices, sliceClear).filter { bits.contains($0.0.lowerBound) }.map(\.1)
+        }
+        let highFlags = allClear(lowBits..<beat.data.width)
+        let highClear = stride(from: 0, to: highFlags.count, by: zeroSliceBits).enumerated().map { group, first in
+            m.delayed(highFlags[first..<min(first + zeroSliceBits, highFlags.count)].reduce(m.constant(true), &),
+                      name: "register_check_high_clear_\(group)")
+        }.reduce(m.constant(true), &)
         var written: [Signal] = [], legal: [Signal] = [], hits: [Signal] = [], movingValues: [Signal] = []
         registers = entries.map { entry -> [Signal] in
             // Decoded as the beat moves and registered with it (the same cycle
@@ -155,8 +165,9 @@ struct BankedLoadPort {
             let isWritten = m.register("\(entry.name)_loaded", reset: false), inRange = m.register("\(entry.name)_legal", reset: false)
             m.when(clear) { isWritten <== false }
             m.when(hit) { isWritten <== true }
-            let lowInRange = m.delayed(isInRange(low, entry, m), name: "\(entry.name)_in_range_q")
-            m.when(m.delayed(hit, name: "\(entry.name)_checked", reset: 0)) { inRange <== lowInRange & highClear }
+            let fieldInRange = m.delayed(isInRange(beat.data[high: entry.bits - 1, low: 0], entry, m)
+                                       & allClear(entry.bits..<lowBits).reduce(m.constant(true), &), name: "\(entry.name)_in_range_q")
+            m.when(m.delayed(hit, name: "\(entry.name)_checked", reset: 0)) { inRange <== fieldInRange & highClear }
             written.append(isWritten)
             legal.append(inRange)
             return (0..<2).map { bank in
@@ -391,11 +402,27 @@ private func firstFailing(_ checks: [(fails: Signal, code: Signal)], _ m: Module
     return (first.fails | rest.fails, mux(first.fails, first.code, rest.code))
 }
 
-/// Whether a register beat's low data bits `low` (as wide as the widest
-/// register) lie in `entry`'s legal range; the bits above them are checked apart.
-private func isInRange(_ low: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
-    let value = low[high: entry.bits - 1, low: 0]
-    var legal = entry.bits < low.width ? low[high: low.width - 1, low: entry.bits] == 0 : m.constant(true)
+/// Bits of a data field whose zero test is one flag of the range check:
+/// sixteen, two levels of four-input LUTs.
+private let zeroSliceBits = 16
+
+/// The data field's bits above the narrowest register, cut into slices whose
+/// zero flags make up each register's "bits above it are zero": below
+/// `lowBits` (the widest register) the bits between consecutive register
+/// widths, above it `zeroSliceBits` at a time; none wider than that.
+private func zeroSlices(registerWidths: [Int], lowBits: Int, dataBits: Int) -> [Range<Int>] {
+    let bounds = Set(registerWidths.filter { $0 < lowBits } + [lowBits, dataBits]
+                     + Array(stride(from: lowBits, to: dataBits, by: zeroSliceBits)))
+        .sorted()
+    return zip(bounds, bounds.dropFirst()).flatMap { low, high in
+        stride(from: low, to: high, by: zeroSliceBits).map { $0..<min($0 + zeroSliceBits, high) }
+    }
+}
+
+/// Whether a register beat's field `value` (the register's own bits of the
+/// data) lies in `entry`'s legal range; the bits above them are checked apart.
+private func isInRange(_ value: Signal, _ entry: RegisterEntry, _ m: ModuleBuilder) -> Signal {
+    var legal = m.constant(true)
     if entry.minimum > 0 { legal = legal & (value >= entry.minimum) }
     if entry.maximum < (1 << entry.bits) - 1 { legal = legal & (value <= entry.maximum) }
     if entry.powerOfTwo { legal = legal & !hasTwoBitsSet(value, m) }
