@@ -69,7 +69,7 @@
 //   state_idle_banks          output  Bool
 //   error                     output  UInt<6>
 // Registers without reset (unknown until first loaded):
-//   load_index_q, load_address_q, load_data_q, load_data_high_clear_0, load_data_high_clear_1, load_data_high_clear_2, load_data_high_clear_3, load_data_high_clear_4, load_data_high_clear_5, load_data_high_clear_6, load_data_high_clear_7, register_check_high_clear, ls_in_range_q, np_in_range_q, ns_in_range_q, cout_in_range_q, columns_in_range_q, multiplier_in_range_q, shift_in_range_q, relu_in_range_q, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, chunks_compared_q, prototype_chunks_compared_q, groups_compared_q, output_chunks_compared_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, prototype_beat_groups_above_one_compared_q, prototype_beat_groups_less_one_compared_q, bank0_prototypes_rows_d1, bank0_prototypes_rows_d2, bank1_prototypes_rows_d1, bank1_prototypes_rows_d2, table_beat_groups_above_one_compared_q, table_beat_groups_less_one_compared_q, bank0_table_rows_product_l1_0, bank0_table_rows_product_l1_1, bank0_table_rows_product_l2_0, bank1_table_rows_product_l1_0, bank1_table_rows_product_l1_1, bank1_table_rows_product_l2_0, scope_check_fails_q, scope_check_code_q, prototypes_expected_rows, prototypes_beats_match_q, table_expected_rows, table_beats_match_q, bias_expected_beats, bias_beats_match_q
+//   load_index_q, load_address_q, load_data_q, load_data_clear_0, load_data_clear_1, load_data_clear_2, load_data_clear_3, load_data_clear_4, load_data_clear_5, load_data_clear_6, load_data_clear_7, load_data_clear_8, load_data_clear_9, load_data_clear_10, load_data_clear_11, load_data_clear_12, load_data_clear_13, load_data_clear_14, load_data_clear_15, load_data_clear_16, load_data_clear_17, load_data_clear_18, load_data_clear_19, register_check_high_clear_0, ls_in_range_q, np_in_range_q, ns_in_range_q, cout_in_range_q, columns_in_range_q, multiplier_in_range_q, shift_in_range_q, relu_in_range_q, prototypes_write_index_q, prototypes_write_address_q, prototypes_write_data_q, table_write_index_q, table_write_address_q, table_write_data_q, bias_write_address_q, bias_write_data_q, chunks_compared_q, prototype_chunks_compared_q, groups_compared_q, output_chunks_compared_q, bank0_encode_cycles, bank0_period, bank1_encode_cycles, bank1_period, prototype_beat_groups_above_one_compared_q, prototype_beat_groups_less_one_compared_q, bank0_prototypes_rows_d1, bank0_prototypes_rows_d2, bank1_prototypes_rows_d1, bank1_prototypes_rows_d2, table_beat_groups_above_one_compared_q, table_beat_groups_less_one_compared_q, bank0_table_rows_product_l1_0, bank0_table_rows_product_l1_1, bank0_table_rows_product_l2_0, bank1_table_rows_product_l1_0, bank1_table_rows_product_l1_1, bank1_table_rows_product_l2_0, scope_check_fails_q, scope_check_code_q, prototypes_expected_rows, prototypes_beats_match_q, table_expected_rows, table_beats_match_q, bias_expected_beats, bias_beats_match_q
 `default_nettype none
 
 module pqa_layer_control (
@@ -176,23 +176,35 @@ module pqa_layer_control (
     reg  load_clear;
     wire _t14;
     wire _t15;
-    wire [15:0] _t16;
-    reg  load_data_high_clear_0;
-    reg  load_data_high_clear_1;
-    reg  load_data_high_clear_2;
-    reg  load_data_high_clear_3;
-    reg  load_data_high_clear_4;
-    reg  load_data_high_clear_5;
-    reg  load_data_high_clear_6;
-    reg  load_data_high_clear_7;
+    reg  load_data_clear_0;
+    reg  load_data_clear_1;
+    reg  load_data_clear_2;
+    reg  load_data_clear_3;
+    reg  load_data_clear_4;
+    reg  load_data_clear_5;
+    reg  load_data_clear_6;
+    reg  load_data_clear_7;
+    reg  load_data_clear_8;
+    reg  load_data_clear_9;
+    reg  load_data_clear_10;
+    reg  load_data_clear_11;
+    reg  load_data_clear_12;
+    reg  load_data_clear_13;
+    reg  load_data_clear_14;
+    reg  load_data_clear_15;
+    reg  load_data_clear_16;
+    reg  load_data_clear_17;
+    reg  load_data_clear_18;
+    reg  load_data_clear_19;
+    wire _t16;
     wire _t17;
-    reg  register_check_high_clear;
+    reg  register_check_high_clear_0;
     reg  ls_written;
     wire [3:0] _t18;
     wire [3:0] _t19;
     reg  ls_loaded;
     reg  ls_legal;
-    wire [3:0] _t20;
+    wire _t20;
     reg  ls_in_range_q;
     reg  ls_checked;
     reg  [3:0] bank0_ls;
@@ -205,46 +217,44 @@ module pqa_layer_control (
     wire [4:0] _t25;
     reg  np_loaded;
     reg  np_legal;
-    wire [4:0] _t26;
-    wire _t27;
+    wire _t26;
     reg  np_in_range_q;
     reg  np_checked;
     reg  [4:0] bank0_np;
-    wire _t28;
+    wire _t27;
     reg  [4:0] bank1_np;
-    wire _t29;
+    wire _t28;
     reg  ns_written;
+    wire [6:0] _t29;
     wire [6:0] _t30;
-    wire [6:0] _t31;
     reg  ns_loaded;
     reg  ns_legal;
-    wire [6:0] _t32;
-    wire _t33;
+    wire _t31;
     reg  ns_in_range_q;
     reg  ns_checked;
     reg  [6:0] bank0_ns;
-    wire _t34;
+    wire _t32;
     reg  [6:0] bank1_ns;
-    wire _t35;
+    wire _t33;
     reg  cout_written;
     reg  cout_loaded;
     reg  cout_legal;
     reg  cout_in_range_q;
     reg  cout_checked;
     reg  [6:0] bank0_cout;
-    wire _t36;
+    wire _t34;
     reg  [6:0] bank1_cout;
-    wire _t37;
+    wire _t35;
     reg  columns_written;
-    wire [12:0] _t38;
+    wire [12:0] _t36;
     reg  columns_loaded;
     reg  columns_legal;
-    wire [12:0] _t39;
     reg  columns_in_range_q;
     reg  columns_checked;
     reg  [12:0] bank0_columns;
     reg  [12:0] bank1_columns;
     reg  multiplier_written;
+    wire [15:0] _t37;
     reg  multiplier_loaded;
     reg  multiplier_legal;
     reg  multiplier_in_range_q;
@@ -259,18 +269,18 @@ module pqa_layer_control (
     reg  [4:0] bank0_shift;
     reg  [4:0] bank1_shift;
     reg  relu_written;
-    wire _t40;
+    wire _t38;
     reg  relu_loaded;
     reg  relu_legal;
     reg  relu_in_range_q;
     reg  relu_checked;
     reg  bank0_relu;
     reg  bank1_relu;
-    wire _t41;
+    wire _t39;
     reg  prototypes_beat_moved;
-    wire _t42;
+    wire _t40;
     reg  table_beat_moved;
-    wire _t43;
+    wire _t41;
     reg  bias_beat_moved;
     reg  prototypes_write_valid_q;
     reg  [4:0] prototypes_write_index_q;
@@ -283,16 +293,16 @@ module pqa_layer_control (
     reg  bias_write_valid_q;
     reg  [2:0] bias_write_address_q;
     reg  [255:0] bias_write_data_q;
-    wire _t44;
+    wire _t42;
     reg  load_unknown_beat;
     reg  load_bad_beat;
     wire [5:0] commit_failure;
     wire commit_fails;
-    wire _t45;
+    wire _t43;
     wire swap;
     reg  counted_bank;
-    wire _t46;
-    wire _t47;
+    wire _t44;
+    wire _t45;
     reg  [5:0] error_code;
     reg  activation_last_mismatch_q;
     reg  activation_no_layer_q;
@@ -300,21 +310,23 @@ module pqa_layer_control (
     reg  chunks_compared_q;
     reg  bank0_chunks;
     reg  bank1_chunks;
+    wire _t46;
+    wire _t47;
     wire _t48;
     wire _t49;
     wire _t50;
-    wire _t51;
-    wire _t52;
     reg  prototype_chunks_compared_q;
     reg  bank0_prototype_chunks;
     reg  bank1_prototype_chunks;
+    wire _t51;
+    wire _t52;
     wire _t53;
     wire _t54;
     wire _t55;
     wire _t56;
     wire _t57;
-    wire _t58;
-    wire _t59;
+    wire [4:0] _t58;
+    wire [4:0] _t59;
     wire [4:0] _t60;
     wire [4:0] _t61;
     wire [4:0] _t62;
@@ -334,13 +346,11 @@ module pqa_layer_control (
     wire [4:0] _t76;
     wire [4:0] _t77;
     wire [4:0] _t78;
-    wire [4:0] _t79;
-    wire [4:0] _t80;
     reg  [4:0] groups_compared_q;
     reg  [4:0] bank0_groups;
     reg  [4:0] bank1_groups;
-    wire [2:0] _t81;
-    wire [2:0] _t82;
+    wire [2:0] _t79;
+    wire [2:0] _t80;
     reg  [2:0] output_chunks_compared_q;
     reg  [2:0] bank0_output_chunks;
     reg  [2:0] bank1_output_chunks;
@@ -350,33 +360,35 @@ module pqa_layer_control (
     reg  [2:0] bank1_period;
     reg  prototype_beat_groups_above_one_compared_q;
     reg  load_prototype_beat_groups_above_one;
-    wire [2:0] _t83;
+    wire [2:0] _t81;
     reg  [2:0] prototype_beat_groups_less_one_compared_q;
     reg  [2:0] load_prototype_beat_groups_less_one;
     reg  [7:0] bank0_prototypes_rows_d1;
     reg  [7:0] bank0_prototypes_rows_d2;
     reg  [7:0] bank1_prototypes_rows_d1;
     reg  [7:0] bank1_prototypes_rows_d2;
-    wire _t84;
+    wire _t82;
     reg  table_beat_groups_above_one_compared_q;
     reg  load_table_beat_groups_above_one;
+    wire [4:0] _t83;
+    wire [4:0] _t84;
     wire [4:0] _t85;
     wire [4:0] _t86;
     wire [4:0] _t87;
     wire [4:0] _t88;
     wire [4:0] _t89;
-    wire [4:0] _t90;
-    wire [4:0] _t91;
     reg  [4:0] table_beat_groups_less_one_compared_q;
     reg  [4:0] load_table_beat_groups_less_one;
-    wire [6:0] _t92;
+    wire [6:0] _t90;
     reg  [6:0] bank0_table_rows_product_l1_0;
     reg  [4:0] bank0_table_rows_product_l1_1;
     reg  [7:0] bank0_table_rows_product_l2_0;
-    wire [6:0] _t93;
+    wire [6:0] _t91;
     reg  [6:0] bank1_table_rows_product_l1_0;
     reg  [4:0] bank1_table_rows_product_l1_1;
     reg  [7:0] bank1_table_rows_product_l2_0;
+    wire _t92;
+    wire _t93;
     wire _t94;
     wire _t95;
     wire _t96;
@@ -393,18 +405,16 @@ module pqa_layer_control (
     wire _t107;
     wire _t108;
     wire _t109;
-    wire _t110;
+    wire [5:0] _t110;
     wire _t111;
     wire [5:0] _t112;
     wire _t113;
-    wire [5:0] _t114;
+    wire _t114;
     wire _t115;
-    wire _t116;
+    wire [5:0] _t116;
     wire _t117;
     wire [5:0] _t118;
-    wire _t119;
-    wire [5:0] _t120;
-    wire [5:0] _t121;
+    wire [5:0] _t119;
     reg  scope_check_fails_q;
     reg  [5:0] scope_check_code_q;
     reg  [7:0] prototypes_expected_rows;
@@ -412,30 +422,30 @@ module pqa_layer_control (
     reg  prototypes_row_ends_next;
     reg  [3:0] prototypes_beats_in_row_plus_one;
     wire prototypes_row_ends;
-    wire _t122;
+    wire _t120;
     reg  [6:0] prototypes_rows;
     reg  prototypes_rows_counting;
-    wire _t123;
+    wire _t121;
     reg  prototypes_beats_match_q;
-    wire _t124;
+    wire _t122;
     reg  [7:0] table_expected_rows;
     reg  table_row_start;
     reg  table_row_ends_next;
     reg  [5:0] table_beats_in_row_plus_one;
     wire table_row_ends;
-    wire _t125;
+    wire _t123;
     reg  [6:0] table_rows;
     reg  table_rows_counting;
-    wire _t126;
+    wire _t124;
     reg  table_beats_match_q;
-    wire _t127;
+    wire _t125;
     reg  [2:0] bias_expected_beats;
     reg  [2:0] bias_beats;
     reg  bias_beats_counting;
-    wire _t128;
+    wire _t126;
     reg  bias_beats_match_q;
-    wire _t129;
-    wire [5:0] _t130;
+    wire _t127;
+    wire [5:0] _t128;
 
     assign load_ready = load_ready_q; // @[LayerControl.swift:75]
     assign write_prototypes_enable = prototypes_write_valid_q; // @[LoadPortGroups.swift:50]
@@ -485,148 +495,146 @@ module pqa_layer_control (
     assign state_load_bank = load_bank; // @[LoadPortGroups.swift:163]
     assign state_idle_banks = idle_banks; // @[LoadPortGroups.swift:164]
     assign error = error_code; // @[LayerControl.swift:91]
-    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:435]
-    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:435]
-    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:435]
-    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:435]
-    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:436]
-    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:436]
-    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:435]
-    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:435]
-    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:435]
-    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:435]
-    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:436]
-    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:436]
-    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:442]
+    assign _t0 = progress_started & load_bank; // @[BankedLoadPort.swift:462]
+    assign _t1 = progress_finished & (~progress_finished_bank); // @[BankedLoadPort.swift:462]
+    assign _t2 = _t0 & (~_t1); // @[BankedLoadPort.swift:462]
+    assign _t3 = _t1 & (~_t0); // @[BankedLoadPort.swift:462]
+    assign _t4 = in_flight_0 != 8'h01; // @[BankedLoadPort.swift:463]
+    assign bank0_busy_unless_started = _t1 ? _t4 : bank0_busy; // @[BankedLoadPort.swift:463]
+    assign _t5 = progress_started & active_bank; // @[BankedLoadPort.swift:462]
+    assign _t6 = progress_finished & progress_finished_bank; // @[BankedLoadPort.swift:462]
+    assign _t7 = _t5 & (~_t6); // @[BankedLoadPort.swift:462]
+    assign _t8 = _t6 & (~_t5); // @[BankedLoadPort.swift:462]
+    assign _t9 = in_flight_1 != 8'h01; // @[BankedLoadPort.swift:463]
+    assign bank1_busy_unless_started = _t6 ? _t9 : bank1_busy; // @[BankedLoadPort.swift:463]
+    assign idle_banks = (~bank0_busy) & (~bank1_busy); // @[BankedLoadPort.swift:469]
     assign load_bank = ~active_bank; // @[BankedLoadPort.swift:103]
-    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:203]
+    assign _t10 = load_valid & load_ready; // @[BankedLoadPort.swift:214]
     assign _t11 = _t10 & load_last; // @[BankedLoadPort.swift:111]
-    assign _t12 = load_kind == 2'h0; // @[BankedLoadPort.swift:203]
-    assign _t13 = _t10 & _t12; // @[BankedLoadPort.swift:149]
+    assign _t12 = load_kind == 2'h0; // @[BankedLoadPort.swift:214]
+    assign _t13 = _t10 & _t12; // @[BankedLoadPort.swift:159]
     assign load_restart = register_beat_moved & load_data_seen; // @[BankedLoadPort.swift:124]
     assign _t14 = load_moved & (~register_beat_moved); // @[BankedLoadPort.swift:131]
     assign _t15 = ~committing; // @[BankedLoadPort.swift:127]
-    assign _t16 = load_data_q[15:0]; // @[BankedLoadPort.swift:164]
-    assign _t17 = ((((((load_data_high_clear_0 & load_data_high_clear_1) & load_data_high_clear_2) & load_data_high_clear_3) & load_data_high_clear_4) & load_data_high_clear_5) & load_data_high_clear_6) & load_data_high_clear_7; // @[BankedLoadPort.swift:144]
-    assign _t18 = load_data_q[3:0]; // @[BankedLoadPort.swift:164]
-    assign _t19 = load_data[3:0]; // @[BankedLoadPort.swift:300]
-    assign _t20 = _t16[3:0]; // @[BankedLoadPort.swift:158]
-    assign _t21 = ~load_bank; // @[BankedLoadPort.swift:271]
-    assign _t22 = ls_written & _t21; // @[BankedLoadPort.swift:271]
-    assign _t23 = ls_written & load_bank; // @[BankedLoadPort.swift:271]
-    assign _t24 = load_data_q[4:0]; // @[BankedLoadPort.swift:164]
-    assign _t25 = load_data[4:0]; // @[BankedLoadPort.swift:300]
-    assign _t26 = _t16[4:0]; // @[BankedLoadPort.swift:158]
-    assign _t27 = _t16[15:5] == 11'h000; // @[BankedLoadPort.swift:158]
-    assign _t28 = np_written & _t21; // @[BankedLoadPort.swift:271]
-    assign _t29 = np_written & load_bank; // @[BankedLoadPort.swift:271]
-    assign _t30 = load_data_q[6:0]; // @[BankedLoadPort.swift:164]
-    assign _t31 = load_data[6:0]; // @[BankedLoadPort.swift:300]
-    assign _t32 = _t16[6:0]; // @[BankedLoadPort.swift:158]
-    assign _t33 = ((_t16[15:7] == 9'h000) & (7'h01 <= _t32)) & (_t32 <= 7'h40); // @[BankedLoadPort.swift:158]
-    assign _t34 = ns_written & _t21; // @[BankedLoadPort.swift:271]
-    assign _t35 = ns_written & load_bank; // @[BankedLoadPort.swift:271]
-    assign _t36 = cout_written & _t21; // @[BankedLoadPort.swift:271]
-    assign _t37 = cout_written & load_bank; // @[BankedLoadPort.swift:271]
-    assign _t38 = load_data_q[12:0]; // @[BankedLoadPort.swift:164]
-    assign _t39 = _t16[12:0]; // @[BankedLoadPort.swift:158]
-    assign _t40 = load_data_q[0]; // @[BankedLoadPort.swift:164]
-    assign _t41 = load_kind == 2'h1; // @[BankedLoadPort.swift:203]
-    assign _t42 = load_kind == 2'h2; // @[BankedLoadPort.swift:203]
-    assign _t43 = load_kind == 2'h3; // @[BankedLoadPort.swift:203]
-    assign _t44 = ((_t12 & (load_address < 10'h008)) | ((_t41 & (load_index < 5'h18)) & (load_address < 10'h010))) | (_t42 & (load_index < 5'h02)); // @[BankedLoadPort.swift:203]
-    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t130; // @[BankedLoadPort.swift:210]
-    assign commit_fails = scope_check_fails_q | (_t124 | (_t127 | _t129)); // @[BankedLoadPort.swift:211]
-    assign _t45 = ~commit_fails; // @[BankedLoadPort.swift:248]
-    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:221]
-    assign _t46 = ~swap; // @[BankedLoadPort.swift:108]
-    assign _t47 = (((((~_t11) & (~load_moved_last)) & _t15) & (~(checking | (pending & _t46)))) & _t46) & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:108]
-    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:258]
-    assign _t48 = _t25[4]; // @[BankedLoadPort.swift:300]
-    assign _t49 = _t25[3]; // @[BankedLoadPort.swift:300]
-    assign _t50 = _t25[2]; // @[BankedLoadPort.swift:300]
-    assign _t51 = _t25[1]; // @[BankedLoadPort.swift:300]
-    assign _t52 = _t25[0]; // @[BankedLoadPort.swift:300]
-    assign _t53 = _t31[6]; // @[BankedLoadPort.swift:300]
-    assign _t54 = _t31[5]; // @[BankedLoadPort.swift:300]
-    assign _t55 = _t31[4]; // @[BankedLoadPort.swift:300]
-    assign _t56 = _t31[3]; // @[BankedLoadPort.swift:300]
-    assign _t57 = _t31[2]; // @[BankedLoadPort.swift:300]
-    assign _t58 = _t31[1]; // @[BankedLoadPort.swift:300]
-    assign _t59 = _t31[0]; // @[BankedLoadPort.swift:300]
-    assign _t60 = _t59 ? 5'h10 : 5'h0f; // @[BankedLoadPort.swift:300]
-    assign _t61 = _t59 ? 5'h0f : 5'h0e; // @[BankedLoadPort.swift:300]
-    assign _t62 = _t59 ? 5'h0e : 5'h0d; // @[BankedLoadPort.swift:300]
-    assign _t63 = _t59 ? 5'h0d : 5'h0c; // @[BankedLoadPort.swift:300]
-    assign _t64 = _t56 ? (_t57 ? (_t58 ? 5'h10 : _t60) : (_t58 ? 5'h0f : _t61)) : (_t57 ? (_t58 ? 5'h0e : _t62) : (_t58 ? 5'h0d : _t63)); // @[BankedLoadPort.swift:300]
-    assign _t65 = _t59 ? 5'h0c : 5'h0b; // @[BankedLoadPort.swift:300]
-    assign _t66 = _t59 ? 5'h0b : 5'h0a; // @[BankedLoadPort.swift:300]
-    assign _t67 = _t59 ? 5'h0a : 5'h09; // @[BankedLoadPort.swift:300]
-    assign _t68 = _t59 ? 5'h09 : 5'h08; // @[BankedLoadPort.swift:300]
-    assign _t69 = _t56 ? (_t57 ? (_t58 ? 5'h0c : _t65) : (_t58 ? 5'h0b : _t66)) : (_t57 ? (_t58 ? 5'h0a : _t67) : (_t58 ? 5'h09 : _t68)); // @[BankedLoadPort.swift:300]
-    assign _t70 = _t59 ? 5'h08 : 5'h07; // @[BankedLoadPort.swift:300]
-    assign _t71 = _t59 ? 5'h07 : 5'h06; // @[BankedLoadPort.swift:300]
-    assign _t72 = _t59 ? 5'h06 : 5'h05; // @[BankedLoadPort.swift:300]
-    assign _t73 = _t59 ? 5'h05 : 5'h04; // @[BankedLoadPort.swift:300]
-    assign _t74 = _t56 ? (_t57 ? (_t58 ? 5'h08 : _t70) : (_t58 ? 5'h07 : _t71)) : (_t57 ? (_t58 ? 5'h06 : _t72) : (_t58 ? 5'h05 : _t73)); // @[BankedLoadPort.swift:300]
-    assign _t75 = _t59 ? 5'h04 : 5'h03; // @[BankedLoadPort.swift:300]
-    assign _t76 = _t59 ? 5'h03 : 5'h02; // @[BankedLoadPort.swift:300]
-    assign _t77 = _t59 ? 5'h02 : 5'h01; // @[BankedLoadPort.swift:300]
-    assign _t78 = {{4{1'b0}}, _t59}; // @[BankedLoadPort.swift:300]
-    assign _t79 = _t56 ? (_t57 ? (_t58 ? 5'h04 : _t75) : (_t58 ? 5'h03 : _t76)) : (_t57 ? (_t58 ? 5'h02 : _t77) : (_t58 ? 5'h01 : _t78)); // @[BankedLoadPort.swift:300]
-    assign _t80 = _t53 ? 5'h10 : (_t54 ? (_t55 ? _t64 : _t69) : (_t55 ? _t74 : _t79)); // @[BankedLoadPort.swift:300]
-    assign _t81 = _t55 ? (_t56 ? 3'h4 : (_t57 ? 3'h4 : (_t58 ? 3'h4 : (_t59 ? 3'h4 : 3'h3)))) : (_t56 ? 3'h3 : (_t57 ? 3'h3 : (_t58 ? 3'h3 : (_t59 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:300]
-    assign _t82 = _t55 ? (_t56 ? 3'h2 : (_t57 ? 3'h2 : (_t58 ? 3'h2 : (_t59 ? 3'h2 : 3'h1)))) : (_t56 ? 3'h1 : (_t57 ? 3'h1 : (_t58 ? 3'h1 : {{2{1'b0}}, _t59}))); // @[BankedLoadPort.swift:300]
-    assign _t83 = _t49 ? (_t50 ? (_t51 ? 3'h4 : (_t52 ? 3'h4 : 3'h3)) : (_t51 ? 3'h3 : 3'h2)) : (_t50 ? (_t51 ? (_t52 ? 3'h2 : 3'h1) : 3'h1) : 3'h0); // @[BankedLoadPort.swift:300]
-    assign _t84 = _t54 ? 1'b1 : (_t55 ? 1'b1 : (_t56 ? 1'b1 : (_t57 ? 1'b1 : (_t58 ? _t59 : 1'b0)))); // @[BankedLoadPort.swift:300]
-    assign _t85 = _t57 ? (_t58 ? (_t59 ? 5'h1f : 5'h1e) : (_t59 ? 5'h1e : 5'h1d)) : (_t58 ? (_t59 ? 5'h1d : 5'h1c) : (_t59 ? 5'h1c : 5'h1b)); // @[BankedLoadPort.swift:300]
-    assign _t86 = _t57 ? (_t58 ? (_t59 ? 5'h1b : 5'h1a) : (_t59 ? 5'h1a : 5'h19)) : (_t58 ? (_t59 ? 5'h19 : 5'h18) : (_t59 ? 5'h18 : 5'h17)); // @[BankedLoadPort.swift:300]
-    assign _t87 = _t57 ? (_t58 ? (_t59 ? 5'h17 : 5'h16) : (_t59 ? 5'h16 : 5'h15)) : (_t58 ? (_t59 ? 5'h15 : 5'h14) : (_t59 ? 5'h14 : 5'h13)); // @[BankedLoadPort.swift:300]
-    assign _t88 = _t57 ? (_t58 ? (_t59 ? 5'h13 : 5'h12) : (_t59 ? 5'h12 : 5'h11)) : (_t58 ? (_t59 ? 5'h11 : 5'h10) : _t60); // @[BankedLoadPort.swift:300]
-    assign _t89 = _t56 ? (_t57 ? (_t58 ? _t61 : _t62) : (_t58 ? _t63 : _t65)) : (_t57 ? (_t58 ? _t66 : _t67) : (_t58 ? _t68 : _t70)); // @[BankedLoadPort.swift:300]
-    assign _t90 = _t56 ? (_t57 ? (_t58 ? _t71 : _t72) : (_t58 ? _t73 : _t75)) : (_t57 ? (_t58 ? _t76 : _t77) : (_t58 ? _t78 : 5'h00)); // @[BankedLoadPort.swift:300]
-    assign _t91 = _t54 ? (_t55 ? (_t56 ? _t85 : _t86) : (_t56 ? _t87 : _t88)) : (_t55 ? _t89 : _t90); // @[BankedLoadPort.swift:300]
-    assign _t92 = {{2{1'b0}}, (bank0_output_chunks[0] ? bank0_np : 5'h00)} + ({{2{1'b0}}, (bank0_output_chunks[1] ? bank0_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
-    assign _t93 = {{2{1'b0}}, (bank1_output_chunks[0] ? bank1_np : 5'h00)} + ({{2{1'b0}}, (bank1_output_chunks[1] ? bank1_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
-    assign _t94 = ~ls_loaded; // @[BankedLoadPort.swift:320]
-    assign _t95 = ~np_loaded; // @[BankedLoadPort.swift:320]
-    assign _t96 = ~ns_loaded; // @[BankedLoadPort.swift:320]
-    assign _t97 = ~cout_loaded; // @[BankedLoadPort.swift:320]
-    assign _t98 = ~columns_loaded; // @[BankedLoadPort.swift:320]
-    assign _t99 = ~multiplier_loaded; // @[BankedLoadPort.swift:320]
-    assign _t100 = ~shift_loaded; // @[BankedLoadPort.swift:320]
-    assign _t101 = ~relu_loaded; // @[BankedLoadPort.swift:320]
-    assign _t102 = ~ls_legal; // @[BankedLoadPort.swift:320]
-    assign _t103 = ~np_legal; // @[BankedLoadPort.swift:320]
-    assign _t104 = ~ns_legal; // @[BankedLoadPort.swift:320]
-    assign _t105 = ~cout_legal; // @[BankedLoadPort.swift:320]
-    assign _t106 = ~columns_legal; // @[BankedLoadPort.swift:320]
-    assign _t107 = ~multiplier_legal; // @[BankedLoadPort.swift:320]
-    assign _t108 = ~shift_legal; // @[BankedLoadPort.swift:320]
-    assign _t109 = ~relu_legal; // @[BankedLoadPort.swift:320]
-    assign _t110 = _t94 | _t95; // @[BankedLoadPort.swift:320]
-    assign _t111 = _t110 | (_t96 | _t97); // @[BankedLoadPort.swift:320]
-    assign _t112 = _t110 ? (_t94 ? (_t94 ? 6'h10 : 6'h00) : (_t95 ? 6'h11 : 6'h00)) : (_t96 ? (_t96 ? 6'h12 : 6'h00) : (_t97 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:320]
-    assign _t113 = _t98 | _t99; // @[BankedLoadPort.swift:320]
-    assign _t114 = _t113 ? (_t98 ? (_t98 ? 6'h14 : 6'h00) : (_t99 ? 6'h15 : 6'h00)) : (_t100 ? (_t100 ? 6'h16 : 6'h00) : (_t101 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:320]
-    assign _t115 = _t111 | (_t113 | (_t100 | _t101)); // @[BankedLoadPort.swift:320]
-    assign _t116 = _t102 | _t103; // @[BankedLoadPort.swift:320]
-    assign _t117 = _t116 | (_t104 | _t105); // @[BankedLoadPort.swift:320]
-    assign _t118 = _t116 ? (_t102 ? (_t102 ? 6'h20 : 6'h00) : (_t103 ? 6'h21 : 6'h00)) : (_t104 ? (_t104 ? 6'h22 : 6'h00) : (_t105 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:320]
-    assign _t119 = _t106 | _t107; // @[BankedLoadPort.swift:320]
-    assign _t120 = _t108 ? (_t108 ? 6'h26 : 6'h00) : (_t109 ? (_t109 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:320]
-    assign _t121 = _t119 ? (_t106 ? (_t106 ? 6'h24 : 6'h00) : (_t107 ? 6'h25 : 6'h00)) : _t120; // @[BankedLoadPort.swift:320]
-    assign prototypes_row_ends = prototypes_beat_moved & (prototypes_row_start ? (load_prototype_beat_groups_above_one == 1'b0) : prototypes_row_ends_next); // @[BankedLoadPort.swift:366]
-    assign _t122 = load_clear | prototypes_row_ends; // @[BankedLoadPort.swift:368]
-    assign _t123 = prototypes_row_ends & prototypes_rows_counting; // @[BankedLoadPort.swift:341]
-    assign _t124 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:211]
-    assign table_row_ends = table_beat_moved & (table_row_start ? (load_table_beat_groups_above_one == 1'b0) : table_row_ends_next); // @[BankedLoadPort.swift:366]
-    assign _t125 = load_clear | table_row_ends; // @[BankedLoadPort.swift:368]
-    assign _t126 = table_row_ends & table_rows_counting; // @[BankedLoadPort.swift:341]
-    assign _t127 = ~table_beats_match_q; // @[BankedLoadPort.swift:211]
-    assign _t128 = bias_beat_moved & bias_beats_counting; // @[BankedLoadPort.swift:341]
-    assign _t129 = ~bias_beats_match_q; // @[BankedLoadPort.swift:211]
-    assign _t130 = _t124 ? (_t124 ? 6'h09 : 6'h00) : (_t127 ? (_t127 ? 6'h0a : 6'h00) : (_t129 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:210]
+    assign _t16 = ((((((load_data_clear_5 & load_data_clear_6) & load_data_clear_7) & load_data_clear_8) & load_data_clear_9) & load_data_clear_10) & load_data_clear_11) & load_data_clear_12; // @[BankedLoadPort.swift:152]
+    assign _t17 = ((((((_t16 & load_data_clear_13) & load_data_clear_14) & load_data_clear_15) & load_data_clear_16) & load_data_clear_17) & load_data_clear_18) & load_data_clear_19; // @[BankedLoadPort.swift:152]
+    assign _t18 = load_data_q[3:0]; // @[BankedLoadPort.swift:175]
+    assign _t19 = load_data[3:0]; // @[BankedLoadPort.swift:311]
+    assign _t20 = ((4'h1 <= _t18) & (_t18 <= 4'h9)) & (((load_data_clear_1 & load_data_clear_2) & load_data_clear_3) & load_data_clear_4); // @[BankedLoadPort.swift:168]
+    assign _t21 = ~load_bank; // @[BankedLoadPort.swift:282]
+    assign _t22 = ls_written & _t21; // @[BankedLoadPort.swift:282]
+    assign _t23 = ls_written & load_bank; // @[BankedLoadPort.swift:282]
+    assign _t24 = load_data_q[4:0]; // @[BankedLoadPort.swift:175]
+    assign _t25 = load_data[4:0]; // @[BankedLoadPort.swift:311]
+    assign _t26 = (load_data_clear_2 & load_data_clear_3) & load_data_clear_4; // @[BankedLoadPort.swift:168]
+    assign _t27 = np_written & _t21; // @[BankedLoadPort.swift:282]
+    assign _t28 = np_written & load_bank; // @[BankedLoadPort.swift:282]
+    assign _t29 = load_data_q[6:0]; // @[BankedLoadPort.swift:175]
+    assign _t30 = load_data[6:0]; // @[BankedLoadPort.swift:311]
+    assign _t31 = ((7'h01 <= _t29) & (_t29 <= 7'h40)) & (load_data_clear_3 & load_data_clear_4); // @[BankedLoadPort.swift:168]
+    assign _t32 = ns_written & _t21; // @[BankedLoadPort.swift:282]
+    assign _t33 = ns_written & load_bank; // @[BankedLoadPort.swift:282]
+    assign _t34 = cout_written & _t21; // @[BankedLoadPort.swift:282]
+    assign _t35 = cout_written & load_bank; // @[BankedLoadPort.swift:282]
+    assign _t36 = load_data_q[12:0]; // @[BankedLoadPort.swift:175]
+    assign _t37 = load_data_q[15:0]; // @[BankedLoadPort.swift:175]
+    assign _t38 = load_data_q[0]; // @[BankedLoadPort.swift:175]
+    assign _t39 = load_kind == 2'h1; // @[BankedLoadPort.swift:214]
+    assign _t40 = load_kind == 2'h2; // @[BankedLoadPort.swift:214]
+    assign _t41 = load_kind == 2'h3; // @[BankedLoadPort.swift:214]
+    assign _t42 = ((_t12 & (load_address < 10'h008)) | ((_t39 & (load_index < 5'h18)) & (load_address < 10'h010))) | (_t40 & (load_index < 5'h02)); // @[BankedLoadPort.swift:214]
+    assign commit_failure = scope_check_fails_q ? scope_check_code_q : _t128; // @[BankedLoadPort.swift:221]
+    assign commit_fails = scope_check_fails_q | (_t122 | (_t125 | _t127)); // @[BankedLoadPort.swift:222]
+    assign _t43 = ~commit_fails; // @[BankedLoadPort.swift:259]
+    assign swap = pending & (~active_valid); // @[BankedLoadPort.swift:232]
+    assign _t44 = ~swap; // @[BankedLoadPort.swift:108]
+    assign _t45 = (((((~_t11) & (~load_moved_last)) & _t15) & (~(checking | (pending & _t44)))) & _t44) & (~(load_bank ? bank1_busy_unless_started : bank0_busy_unless_started)); // @[BankedLoadPort.swift:108]
+    assign commit_in_progress = (load_moved_last | committing) | checking; // @[BankedLoadPort.swift:269]
+    assign _t46 = _t25[4]; // @[BankedLoadPort.swift:311]
+    assign _t47 = _t25[3]; // @[BankedLoadPort.swift:311]
+    assign _t48 = _t25[2]; // @[BankedLoadPort.swift:311]
+    assign _t49 = _t25[1]; // @[BankedLoadPort.swift:311]
+    assign _t50 = _t25[0]; // @[BankedLoadPort.swift:311]
+    assign _t51 = _t30[6]; // @[BankedLoadPort.swift:311]
+    assign _t52 = _t30[5]; // @[BankedLoadPort.swift:311]
+    assign _t53 = _t30[4]; // @[BankedLoadPort.swift:311]
+    assign _t54 = _t30[3]; // @[BankedLoadPort.swift:311]
+    assign _t55 = _t30[2]; // @[BankedLoadPort.swift:311]
+    assign _t56 = _t30[1]; // @[BankedLoadPort.swift:311]
+    assign _t57 = _t30[0]; // @[BankedLoadPort.swift:311]
+    assign _t58 = _t57 ? 5'h10 : 5'h0f; // @[BankedLoadPort.swift:311]
+    assign _t59 = _t57 ? 5'h0f : 5'h0e; // @[BankedLoadPort.swift:311]
+    assign _t60 = _t57 ? 5'h0e : 5'h0d; // @[BankedLoadPort.swift:311]
+    assign _t61 = _t57 ? 5'h0d : 5'h0c; // @[BankedLoadPort.swift:311]
+    assign _t62 = _t54 ? (_t55 ? (_t56 ? 5'h10 : _t58) : (_t56 ? 5'h0f : _t59)) : (_t55 ? (_t56 ? 5'h0e : _t60) : (_t56 ? 5'h0d : _t61)); // @[BankedLoadPort.swift:311]
+    assign _t63 = _t57 ? 5'h0c : 5'h0b; // @[BankedLoadPort.swift:311]
+    assign _t64 = _t57 ? 5'h0b : 5'h0a; // @[BankedLoadPort.swift:311]
+    assign _t65 = _t57 ? 5'h0a : 5'h09; // @[BankedLoadPort.swift:311]
+    assign _t66 = _t57 ? 5'h09 : 5'h08; // @[BankedLoadPort.swift:311]
+    assign _t67 = _t54 ? (_t55 ? (_t56 ? 5'h0c : _t63) : (_t56 ? 5'h0b : _t64)) : (_t55 ? (_t56 ? 5'h0a : _t65) : (_t56 ? 5'h09 : _t66)); // @[BankedLoadPort.swift:311]
+    assign _t68 = _t57 ? 5'h08 : 5'h07; // @[BankedLoadPort.swift:311]
+    assign _t69 = _t57 ? 5'h07 : 5'h06; // @[BankedLoadPort.swift:311]
+    assign _t70 = _t57 ? 5'h06 : 5'h05; // @[BankedLoadPort.swift:311]
+    assign _t71 = _t57 ? 5'h05 : 5'h04; // @[BankedLoadPort.swift:311]
+    assign _t72 = _t54 ? (_t55 ? (_t56 ? 5'h08 : _t68) : (_t56 ? 5'h07 : _t69)) : (_t55 ? (_t56 ? 5'h06 : _t70) : (_t56 ? 5'h05 : _t71)); // @[BankedLoadPort.swift:311]
+    assign _t73 = _t57 ? 5'h04 : 5'h03; // @[BankedLoadPort.swift:311]
+    assign _t74 = _t57 ? 5'h03 : 5'h02; // @[BankedLoadPort.swift:311]
+    assign _t75 = _t57 ? 5'h02 : 5'h01; // @[BankedLoadPort.swift:311]
+    assign _t76 = {{4{1'b0}}, _t57}; // @[BankedLoadPort.swift:311]
+    assign _t77 = _t54 ? (_t55 ? (_t56 ? 5'h04 : _t73) : (_t56 ? 5'h03 : _t74)) : (_t55 ? (_t56 ? 5'h02 : _t75) : (_t56 ? 5'h01 : _t76)); // @[BankedLoadPort.swift:311]
+    assign _t78 = _t51 ? 5'h10 : (_t52 ? (_t53 ? _t62 : _t67) : (_t53 ? _t72 : _t77)); // @[BankedLoadPort.swift:311]
+    assign _t79 = _t53 ? (_t54 ? 3'h4 : (_t55 ? 3'h4 : (_t56 ? 3'h4 : (_t57 ? 3'h4 : 3'h3)))) : (_t54 ? 3'h3 : (_t55 ? 3'h3 : (_t56 ? 3'h3 : (_t57 ? 3'h3 : 3'h2)))); // @[BankedLoadPort.swift:311]
+    assign _t80 = _t53 ? (_t54 ? 3'h2 : (_t55 ? 3'h2 : (_t56 ? 3'h2 : (_t57 ? 3'h2 : 3'h1)))) : (_t54 ? 3'h1 : (_t55 ? 3'h1 : (_t56 ? 3'h1 : {{2{1'b0}}, _t57}))); // @[BankedLoadPort.swift:311]
+    assign _t81 = _t47 ? (_t48 ? (_t49 ? 3'h4 : (_t50 ? 3'h4 : 3'h3)) : (_t49 ? 3'h3 : 3'h2)) : (_t48 ? (_t49 ? (_t50 ? 3'h2 : 3'h1) : 3'h1) : 3'h0); // @[BankedLoadPort.swift:311]
+    assign _t82 = _t52 ? 1'b1 : (_t53 ? 1'b1 : (_t54 ? 1'b1 : (_t55 ? 1'b1 : (_t56 ? _t57 : 1'b0)))); // @[BankedLoadPort.swift:311]
+    assign _t83 = _t55 ? (_t56 ? (_t57 ? 5'h1f : 5'h1e) : (_t57 ? 5'h1e : 5'h1d)) : (_t56 ? (_t57 ? 5'h1d : 5'h1c) : (_t57 ? 5'h1c : 5'h1b)); // @[BankedLoadPort.swift:311]
+    assign _t84 = _t55 ? (_t56 ? (_t57 ? 5'h1b : 5'h1a) : (_t57 ? 5'h1a : 5'h19)) : (_t56 ? (_t57 ? 5'h19 : 5'h18) : (_t57 ? 5'h18 : 5'h17)); // @[BankedLoadPort.swift:311]
+    assign _t85 = _t55 ? (_t56 ? (_t57 ? 5'h17 : 5'h16) : (_t57 ? 5'h16 : 5'h15)) : (_t56 ? (_t57 ? 5'h15 : 5'h14) : (_t57 ? 5'h14 : 5'h13)); // @[BankedLoadPort.swift:311]
+    assign _t86 = _t55 ? (_t56 ? (_t57 ? 5'h13 : 5'h12) : (_t57 ? 5'h12 : 5'h11)) : (_t56 ? (_t57 ? 5'h11 : 5'h10) : _t58); // @[BankedLoadPort.swift:311]
+    assign _t87 = _t54 ? (_t55 ? (_t56 ? _t59 : _t60) : (_t56 ? _t61 : _t63)) : (_t55 ? (_t56 ? _t64 : _t65) : (_t56 ? _t66 : _t68)); // @[BankedLoadPort.swift:311]
+    assign _t88 = _t54 ? (_t55 ? (_t56 ? _t69 : _t70) : (_t56 ? _t71 : _t73)) : (_t55 ? (_t56 ? _t74 : _t75) : (_t56 ? _t76 : 5'h00)); // @[BankedLoadPort.swift:311]
+    assign _t89 = _t52 ? (_t53 ? (_t54 ? _t83 : _t84) : (_t54 ? _t85 : _t86)) : (_t53 ? _t87 : _t88); // @[BankedLoadPort.swift:311]
+    assign _t90 = {{2{1'b0}}, (bank0_output_chunks[0] ? bank0_np : 5'h00)} + ({{2{1'b0}}, (bank0_output_chunks[1] ? bank0_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
+    assign _t91 = {{2{1'b0}}, (bank1_output_chunks[0] ? bank1_np : 5'h00)} + ({{2{1'b0}}, (bank1_output_chunks[1] ? bank1_np : 5'h00)} << 1); // @[HardwareHelpers.swift:28]
+    assign _t92 = ~ls_loaded; // @[BankedLoadPort.swift:331]
+    assign _t93 = ~np_loaded; // @[BankedLoadPort.swift:331]
+    assign _t94 = ~ns_loaded; // @[BankedLoadPort.swift:331]
+    assign _t95 = ~cout_loaded; // @[BankedLoadPort.swift:331]
+    assign _t96 = ~columns_loaded; // @[BankedLoadPort.swift:331]
+    assign _t97 = ~multiplier_loaded; // @[BankedLoadPort.swift:331]
+    assign _t98 = ~shift_loaded; // @[BankedLoadPort.swift:331]
+    assign _t99 = ~relu_loaded; // @[BankedLoadPort.swift:331]
+    assign _t100 = ~ls_legal; // @[BankedLoadPort.swift:331]
+    assign _t101 = ~np_legal; // @[BankedLoadPort.swift:331]
+    assign _t102 = ~ns_legal; // @[BankedLoadPort.swift:331]
+    assign _t103 = ~cout_legal; // @[BankedLoadPort.swift:331]
+    assign _t104 = ~columns_legal; // @[BankedLoadPort.swift:331]
+    assign _t105 = ~multiplier_legal; // @[BankedLoadPort.swift:331]
+    assign _t106 = ~shift_legal; // @[BankedLoadPort.swift:331]
+    assign _t107 = ~relu_legal; // @[BankedLoadPort.swift:331]
+    assign _t108 = _t92 | _t93; // @[BankedLoadPort.swift:331]
+    assign _t109 = _t108 | (_t94 | _t95); // @[BankedLoadPort.swift:331]
+    assign _t110 = _t108 ? (_t92 ? (_t92 ? 6'h10 : 6'h00) : (_t93 ? 6'h11 : 6'h00)) : (_t94 ? (_t94 ? 6'h12 : 6'h00) : (_t95 ? 6'h13 : 6'h00)); // @[BankedLoadPort.swift:331]
+    assign _t111 = _t96 | _t97; // @[BankedLoadPort.swift:331]
+    assign _t112 = _t111 ? (_t96 ? (_t96 ? 6'h14 : 6'h00) : (_t97 ? 6'h15 : 6'h00)) : (_t98 ? (_t98 ? 6'h16 : 6'h00) : (_t99 ? 6'h17 : 6'h00)); // @[BankedLoadPort.swift:331]
+    assign _t113 = _t109 | (_t111 | (_t98 | _t99)); // @[BankedLoadPort.swift:331]
+    assign _t114 = _t100 | _t101; // @[BankedLoadPort.swift:331]
+    assign _t115 = _t114 | (_t102 | _t103); // @[BankedLoadPort.swift:331]
+    assign _t116 = _t114 ? (_t100 ? (_t100 ? 6'h20 : 6'h00) : (_t101 ? 6'h21 : 6'h00)) : (_t102 ? (_t102 ? 6'h22 : 6'h00) : (_t103 ? 6'h23 : 6'h00)); // @[BankedLoadPort.swift:331]
+    assign _t117 = _t104 | _t105; // @[BankedLoadPort.swift:331]
+    assign _t118 = _t106 ? (_t106 ? 6'h26 : 6'h00) : (_t107 ? (_t107 ? 6'h27 : 6'h00) : (load_bad_beat ? 6'h02 : 6'h00)); // @[BankedLoadPort.swift:331]
+    assign _t119 = _t117 ? (_t104 ? (_t104 ? 6'h24 : 6'h00) : (_t105 ? 6'h25 : 6'h00)) : _t118; // @[BankedLoadPort.swift:331]
+    assign prototypes_row_ends = prototypes_beat_moved & (prototypes_row_start ? (load_prototype_beat_groups_above_one == 1'b0) : prototypes_row_ends_next); // @[BankedLoadPort.swift:377]
+    assign _t120 = load_clear | prototypes_row_ends; // @[BankedLoadPort.swift:379]
+    assign _t121 = prototypes_row_ends & prototypes_rows_counting; // @[BankedLoadPort.swift:352]
+    assign _t122 = ~prototypes_beats_match_q; // @[BankedLoadPort.swift:222]
+    assign table_row_ends = table_beat_moved & (table_row_start ? (load_table_beat_groups_above_one == 1'b0) : table_row_ends_next); // @[BankedLoadPort.swift:377]
+    assign _t123 = load_clear | table_row_ends; // @[BankedLoadPort.swift:379]
+    assign _t124 = table_row_ends & table_rows_counting; // @[BankedLoadPort.swift:352]
+    assign _t125 = ~table_beats_match_q; // @[BankedLoadPort.swift:222]
+    assign _t126 = bias_beat_moved & bias_beats_counting; // @[BankedLoadPort.swift:352]
+    assign _t127 = ~bias_beats_match_q; // @[BankedLoadPort.swift:222]
+    assign _t128 = _t122 ? (_t122 ? 6'h09 : 6'h00) : (_t125 ? (_t125 ? 6'h0a : 6'h00) : (_t127 ? 6'h0b : 6'h00)); // @[BankedLoadPort.swift:221]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -731,138 +739,138 @@ module pqa_layer_control (
             bias_beats_counting <= 1'b1;
         end else begin
             if (swap) active_bank <= load_bank; // @[BankedLoadPort.swift:103]
-            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:233]
-            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:233]
-            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:233]
-            else if (checking) pending <= _t45; // @[BankedLoadPort.swift:248]
-            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:213]
-            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:212]
-            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:217]
-            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:213]
-            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:435]
-            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:435]
-            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:431]
-            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:436]
-            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:435]
-            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:435]
-            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:431]
-            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:436]
-            load_ready_q <= _t47; // @[BankedLoadPort.swift:108]
-            load_moved <= _t10; // @[BankedLoadPort.swift:203]
+            if (swap) active_valid <= 1'b1; // @[BankedLoadPort.swift:244]
+            else if (progress_layer_ends) active_valid <= 1'b0; // @[BankedLoadPort.swift:244]
+            if (swap) pending <= 1'b0; // @[BankedLoadPort.swift:244]
+            else if (checking) pending <= _t43; // @[BankedLoadPort.swift:259]
+            if (committing) committing <= 1'b0; // @[BankedLoadPort.swift:224]
+            else if (load_moved_last) committing <= 1'b1; // @[BankedLoadPort.swift:223]
+            if (checking) checking <= 1'b0; // @[BankedLoadPort.swift:228]
+            else if (committing) checking <= 1'b1; // @[BankedLoadPort.swift:224]
+            if (_t2) in_flight_0 <= in_flight_0 + 8'h01; // @[BankedLoadPort.swift:462]
+            else if (_t3) in_flight_0 <= in_flight_0 - 8'h01; // @[BankedLoadPort.swift:462]
+            if (_t2) bank0_busy <= 1'b1; // @[BankedLoadPort.swift:458]
+            else if (_t3) bank0_busy <= _t4; // @[BankedLoadPort.swift:463]
+            if (_t7) in_flight_1 <= in_flight_1 + 8'h01; // @[BankedLoadPort.swift:462]
+            else if (_t8) in_flight_1 <= in_flight_1 - 8'h01; // @[BankedLoadPort.swift:462]
+            if (_t7) bank1_busy <= 1'b1; // @[BankedLoadPort.swift:458]
+            else if (_t8) bank1_busy <= _t9; // @[BankedLoadPort.swift:463]
+            load_ready_q <= _t45; // @[BankedLoadPort.swift:108]
+            load_moved <= _t10; // @[BankedLoadPort.swift:214]
             load_moved_last <= _t11; // @[BankedLoadPort.swift:111]
-            register_beat_moved <= _t13; // @[BankedLoadPort.swift:149]
+            register_beat_moved <= _t13; // @[BankedLoadPort.swift:159]
             if (_t14) load_data_seen <= 1'b1; // @[BankedLoadPort.swift:131]
             else if (load_clear) load_data_seen <= 1'b0; // @[BankedLoadPort.swift:130]
             load_clear <= (load_moved_last & _t15) | (_t13 & (_t14 | ((~load_clear) & load_data_seen))); // @[BankedLoadPort.swift:127]
-            ls_written <= _t13 & (load_address == 10'h000); // @[BankedLoadPort.swift:149]
-            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (ls_checked) ls_legal <= ls_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            ls_checked <= ls_written; // @[BankedLoadPort.swift:159]
-            if (_t22) bank0_ls <= _t18; // @[BankedLoadPort.swift:164]
-            if (_t23) bank1_ls <= _t18; // @[BankedLoadPort.swift:164]
-            np_written <= _t13 & (load_address == 10'h001); // @[BankedLoadPort.swift:149]
-            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (np_checked) np_legal <= np_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            np_checked <= np_written; // @[BankedLoadPort.swift:159]
-            if (_t28) bank0_np <= _t24; // @[BankedLoadPort.swift:164]
-            if (_t29) bank1_np <= _t24; // @[BankedLoadPort.swift:164]
-            ns_written <= _t13 & (load_address == 10'h002); // @[BankedLoadPort.swift:149]
-            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (ns_checked) ns_legal <= ns_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            ns_checked <= ns_written; // @[BankedLoadPort.swift:159]
-            if (_t34) bank0_ns <= _t30; // @[BankedLoadPort.swift:164]
-            if (_t35) bank1_ns <= _t30; // @[BankedLoadPort.swift:164]
-            cout_written <= _t13 & (load_address == 10'h003); // @[BankedLoadPort.swift:149]
-            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (cout_checked) cout_legal <= cout_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            cout_checked <= cout_written; // @[BankedLoadPort.swift:159]
-            if (_t36) bank0_cout <= _t30; // @[BankedLoadPort.swift:164]
-            if (_t37) bank1_cout <= _t30; // @[BankedLoadPort.swift:164]
-            columns_written <= _t13 & (load_address == 10'h004); // @[BankedLoadPort.swift:149]
-            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (columns_checked) columns_legal <= columns_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            columns_checked <= columns_written; // @[BankedLoadPort.swift:159]
-            if (columns_written & _t21) bank0_columns <= _t38; // @[BankedLoadPort.swift:164]
-            if (columns_written & load_bank) bank1_columns <= _t38; // @[BankedLoadPort.swift:164]
-            multiplier_written <= _t13 & (load_address == 10'h005); // @[BankedLoadPort.swift:149]
-            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (multiplier_checked) multiplier_legal <= multiplier_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            multiplier_checked <= multiplier_written; // @[BankedLoadPort.swift:159]
-            if (multiplier_written & _t21) bank0_multiplier <= _t16; // @[BankedLoadPort.swift:164]
-            if (multiplier_written & load_bank) bank1_multiplier <= _t16; // @[BankedLoadPort.swift:164]
-            shift_written <= _t13 & (load_address == 10'h006); // @[BankedLoadPort.swift:149]
-            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (shift_checked) shift_legal <= shift_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            shift_checked <= shift_written; // @[BankedLoadPort.swift:159]
-            if (shift_written & _t21) bank0_shift <= _t24; // @[BankedLoadPort.swift:164]
-            if (shift_written & load_bank) bank1_shift <= _t24; // @[BankedLoadPort.swift:164]
-            relu_written <= _t13 & (load_address == 10'h007); // @[BankedLoadPort.swift:149]
-            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:157]
-            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:156]
-            if (relu_checked) relu_legal <= relu_in_range_q & register_check_high_clear; // @[BankedLoadPort.swift:159]
-            relu_checked <= relu_written; // @[BankedLoadPort.swift:159]
-            if (relu_written & _t21) bank0_relu <= _t40; // @[BankedLoadPort.swift:164]
-            if (relu_written & load_bank) bank1_relu <= _t40; // @[BankedLoadPort.swift:164]
-            prototypes_beat_moved <= _t10 & _t41; // @[BankedLoadPort.swift:181]
-            table_beat_moved <= _t10 & _t42; // @[BankedLoadPort.swift:181]
-            bias_beat_moved <= _t10 & _t43; // @[BankedLoadPort.swift:181]
-            prototypes_write_valid_q <= prototypes_beat_moved & (load_address_q < 10'h010); // @[BankedLoadPort.swift:188]
-            table_write_valid_q <= table_beat_moved; // @[BankedLoadPort.swift:188]
-            bias_write_valid_q <= bias_beat_moved & (load_address_q < 10'h004); // @[BankedLoadPort.swift:188]
-            load_unknown_beat <= _t10 & (~(_t44 | (_t43 & (load_address < 10'h004)))); // @[BankedLoadPort.swift:203]
-            if (load_unknown_beat) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:206]
-            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:205]
-            if (swap) counted_bank <= ~counted_bank; // @[BankedLoadPort.swift:225]
-            if (checking & _t45) error_code <= 6'h00; // @[BankedLoadPort.swift:248]
+            ls_written <= _t13 & (load_address == 10'h000); // @[BankedLoadPort.swift:159]
+            if (ls_written) ls_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) ls_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (ls_checked) ls_legal <= ls_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            ls_checked <= ls_written; // @[BankedLoadPort.swift:170]
+            if (_t22) bank0_ls <= _t18; // @[BankedLoadPort.swift:175]
+            if (_t23) bank1_ls <= _t18; // @[BankedLoadPort.swift:175]
+            np_written <= _t13 & (load_address == 10'h001); // @[BankedLoadPort.swift:159]
+            if (np_written) np_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) np_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (np_checked) np_legal <= np_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            np_checked <= np_written; // @[BankedLoadPort.swift:170]
+            if (_t27) bank0_np <= _t24; // @[BankedLoadPort.swift:175]
+            if (_t28) bank1_np <= _t24; // @[BankedLoadPort.swift:175]
+            ns_written <= _t13 & (load_address == 10'h002); // @[BankedLoadPort.swift:159]
+            if (ns_written) ns_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) ns_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (ns_checked) ns_legal <= ns_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            ns_checked <= ns_written; // @[BankedLoadPort.swift:170]
+            if (_t32) bank0_ns <= _t29; // @[BankedLoadPort.swift:175]
+            if (_t33) bank1_ns <= _t29; // @[BankedLoadPort.swift:175]
+            cout_written <= _t13 & (load_address == 10'h003); // @[BankedLoadPort.swift:159]
+            if (cout_written) cout_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) cout_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (cout_checked) cout_legal <= cout_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            cout_checked <= cout_written; // @[BankedLoadPort.swift:170]
+            if (_t34) bank0_cout <= _t29; // @[BankedLoadPort.swift:175]
+            if (_t35) bank1_cout <= _t29; // @[BankedLoadPort.swift:175]
+            columns_written <= _t13 & (load_address == 10'h004); // @[BankedLoadPort.swift:159]
+            if (columns_written) columns_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) columns_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (columns_checked) columns_legal <= columns_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            columns_checked <= columns_written; // @[BankedLoadPort.swift:170]
+            if (columns_written & _t21) bank0_columns <= _t36; // @[BankedLoadPort.swift:175]
+            if (columns_written & load_bank) bank1_columns <= _t36; // @[BankedLoadPort.swift:175]
+            multiplier_written <= _t13 & (load_address == 10'h005); // @[BankedLoadPort.swift:159]
+            if (multiplier_written) multiplier_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) multiplier_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (multiplier_checked) multiplier_legal <= multiplier_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            multiplier_checked <= multiplier_written; // @[BankedLoadPort.swift:170]
+            if (multiplier_written & _t21) bank0_multiplier <= _t37; // @[BankedLoadPort.swift:175]
+            if (multiplier_written & load_bank) bank1_multiplier <= _t37; // @[BankedLoadPort.swift:175]
+            shift_written <= _t13 & (load_address == 10'h006); // @[BankedLoadPort.swift:159]
+            if (shift_written) shift_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) shift_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (shift_checked) shift_legal <= shift_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            shift_checked <= shift_written; // @[BankedLoadPort.swift:170]
+            if (shift_written & _t21) bank0_shift <= _t24; // @[BankedLoadPort.swift:175]
+            if (shift_written & load_bank) bank1_shift <= _t24; // @[BankedLoadPort.swift:175]
+            relu_written <= _t13 & (load_address == 10'h007); // @[BankedLoadPort.swift:159]
+            if (relu_written) relu_loaded <= 1'b1; // @[BankedLoadPort.swift:167]
+            else if (load_clear) relu_loaded <= 1'b0; // @[BankedLoadPort.swift:166]
+            if (relu_checked) relu_legal <= relu_in_range_q & register_check_high_clear_0; // @[BankedLoadPort.swift:170]
+            relu_checked <= relu_written; // @[BankedLoadPort.swift:170]
+            if (relu_written & _t21) bank0_relu <= _t38; // @[BankedLoadPort.swift:175]
+            if (relu_written & load_bank) bank1_relu <= _t38; // @[BankedLoadPort.swift:175]
+            prototypes_beat_moved <= _t10 & _t39; // @[BankedLoadPort.swift:192]
+            table_beat_moved <= _t10 & _t40; // @[BankedLoadPort.swift:192]
+            bias_beat_moved <= _t10 & _t41; // @[BankedLoadPort.swift:192]
+            prototypes_write_valid_q <= prototypes_beat_moved & (load_address_q < 10'h010); // @[BankedLoadPort.swift:199]
+            table_write_valid_q <= table_beat_moved; // @[BankedLoadPort.swift:199]
+            bias_write_valid_q <= bias_beat_moved & (load_address_q < 10'h004); // @[BankedLoadPort.swift:199]
+            load_unknown_beat <= _t10 & (~(_t42 | (_t41 & (load_address < 10'h004)))); // @[BankedLoadPort.swift:214]
+            if (load_unknown_beat) load_bad_beat <= 1'b1; // @[BankedLoadPort.swift:217]
+            else if (load_clear) load_bad_beat <= 1'b0; // @[BankedLoadPort.swift:216]
+            if (swap) counted_bank <= ~counted_bank; // @[BankedLoadPort.swift:236]
+            if (checking & _t43) error_code <= 6'h00; // @[BankedLoadPort.swift:259]
             else if (error_code == 6'h00) begin
-                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:249]
-                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:249]
-                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:249]
-                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:249]
+                if (activation_last_mismatch_q) error_code <= 6'h03; // @[BankedLoadPort.swift:260]
+                else if (activation_no_layer_q) error_code <= 6'h04; // @[BankedLoadPort.swift:260]
+                else if (checking) error_code <= commit_failure; // @[BankedLoadPort.swift:260]
+                else if (load_restart) error_code <= 6'h01; // @[BankedLoadPort.swift:260]
             end
-            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:246]
-            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:247]
-            if (_t22) bank0_chunks <= chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t23) bank1_chunks <= chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t28) bank0_prototype_chunks <= prototype_chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t29) bank1_prototype_chunks <= prototype_chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t34) bank0_groups <= groups_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t35) bank1_groups <= groups_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t36) bank0_output_chunks <= output_chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (_t37) bank1_output_chunks <= output_chunks_compared_q; // @[BankedLoadPort.swift:271]
-            if (np_written) load_prototype_beat_groups_above_one <= prototype_beat_groups_above_one_compared_q; // @[BankedLoadPort.swift:289]
-            if (np_written) load_prototype_beat_groups_less_one <= prototype_beat_groups_less_one_compared_q; // @[BankedLoadPort.swift:289]
-            if (ns_written) load_table_beat_groups_above_one <= table_beat_groups_above_one_compared_q; // @[BankedLoadPort.swift:289]
-            if (ns_written) load_table_beat_groups_less_one <= table_beat_groups_less_one_compared_q; // @[BankedLoadPort.swift:289]
-            if (_t122) prototypes_row_start <= 1'b1; // @[BankedLoadPort.swift:368]
-            else if (prototypes_beat_moved) prototypes_row_start <= 1'b0; // @[BankedLoadPort.swift:368]
-            if (prototypes_beat_moved) prototypes_row_ends_next <= prototypes_beats_in_row_plus_one == {1'b0, load_prototype_beat_groups_less_one}; // @[BankedLoadPort.swift:367]
-            if (_t122) prototypes_beats_in_row_plus_one <= 4'h1; // @[BankedLoadPort.swift:368]
-            else if (prototypes_beat_moved) prototypes_beats_in_row_plus_one <= prototypes_beats_in_row_plus_one + 4'h1; // @[BankedLoadPort.swift:368]
-            if (load_clear) prototypes_rows <= 7'h00; // @[BankedLoadPort.swift:341]
-            else if (_t123) prototypes_rows <= prototypes_rows + 7'h01; // @[BankedLoadPort.swift:341]
-            if (load_clear) prototypes_rows_counting <= 1'b1; // @[BankedLoadPort.swift:341]
-            else if (_t123) prototypes_rows_counting <= prototypes_rows != 7'h40; // @[BankedLoadPort.swift:341]
-            if (_t125) table_row_start <= 1'b1; // @[BankedLoadPort.swift:368]
-            else if (table_beat_moved) table_row_start <= 1'b0; // @[BankedLoadPort.swift:368]
-            if (table_beat_moved) table_row_ends_next <= table_beats_in_row_plus_one == {1'b0, load_table_beat_groups_less_one}; // @[BankedLoadPort.swift:367]
-            if (_t125) table_beats_in_row_plus_one <= 6'h01; // @[BankedLoadPort.swift:368]
-            else if (table_beat_moved) table_beats_in_row_plus_one <= table_beats_in_row_plus_one + 6'h01; // @[BankedLoadPort.swift:368]
-            if (load_clear) table_rows <= 7'h00; // @[BankedLoadPort.swift:341]
-            else if (_t126) table_rows <= table_rows + 7'h01; // @[BankedLoadPort.swift:341]
-            if (load_clear) table_rows_counting <= 1'b1; // @[BankedLoadPort.swift:341]
-            else if (_t126) table_rows_counting <= table_rows != 7'h40; // @[BankedLoadPort.swift:341]
-            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:341]
-            else if (_t128) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:341]
-            if (load_clear) bias_beats_counting <= 1'b1; // @[BankedLoadPort.swift:341]
-            else if (_t128) bias_beats_counting <= bias_beats != 3'h4; // @[BankedLoadPort.swift:341]
+            activation_last_mismatch_q <= activation_last_mismatch; // @[BankedLoadPort.swift:257]
+            activation_no_layer_q <= activation_no_layer; // @[BankedLoadPort.swift:258]
+            if (_t22) bank0_chunks <= chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t23) bank1_chunks <= chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t27) bank0_prototype_chunks <= prototype_chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t28) bank1_prototype_chunks <= prototype_chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t32) bank0_groups <= groups_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t33) bank1_groups <= groups_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t34) bank0_output_chunks <= output_chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (_t35) bank1_output_chunks <= output_chunks_compared_q; // @[BankedLoadPort.swift:282]
+            if (np_written) load_prototype_beat_groups_above_one <= prototype_beat_groups_above_one_compared_q; // @[BankedLoadPort.swift:300]
+            if (np_written) load_prototype_beat_groups_less_one <= prototype_beat_groups_less_one_compared_q; // @[BankedLoadPort.swift:300]
+            if (ns_written) load_table_beat_groups_above_one <= table_beat_groups_above_one_compared_q; // @[BankedLoadPort.swift:300]
+            if (ns_written) load_table_beat_groups_less_one <= table_beat_groups_less_one_compared_q; // @[BankedLoadPort.swift:300]
+            if (_t120) prototypes_row_start <= 1'b1; // @[BankedLoadPort.swift:379]
+            else if (prototypes_beat_moved) prototypes_row_start <= 1'b0; // @[BankedLoadPort.swift:379]
+            if (prototypes_beat_moved) prototypes_row_ends_next <= prototypes_beats_in_row_plus_one == {1'b0, load_prototype_beat_groups_less_one}; // @[BankedLoadPort.swift:378]
+            if (_t120) prototypes_beats_in_row_plus_one <= 4'h1; // @[BankedLoadPort.swift:379]
+            else if (prototypes_beat_moved) prototypes_beats_in_row_plus_one <= prototypes_beats_in_row_plus_one + 4'h1; // @[BankedLoadPort.swift:379]
+            if (load_clear) prototypes_rows <= 7'h00; // @[BankedLoadPort.swift:352]
+            else if (_t121) prototypes_rows <= prototypes_rows + 7'h01; // @[BankedLoadPort.swift:352]
+            if (load_clear) prototypes_rows_counting <= 1'b1; // @[BankedLoadPort.swift:352]
+            else if (_t121) prototypes_rows_counting <= prototypes_rows != 7'h40; // @[BankedLoadPort.swift:352]
+            if (_t123) table_row_start <= 1'b1; // @[BankedLoadPort.swift:379]
+            else if (table_beat_moved) table_row_start <= 1'b0; // @[BankedLoadPort.swift:379]
+            if (table_beat_moved) table_row_ends_next <= table_beats_in_row_plus_one == {1'b0, load_table_beat_groups_less_one}; // @[BankedLoadPort.swift:378]
+            if (_t123) table_beats_in_row_plus_one <= 6'h01; // @[BankedLoadPort.swift:379]
+            else if (table_beat_moved) table_beats_in_row_plus_one <= table_beats_in_row_plus_one + 6'h01; // @[BankedLoadPort.swift:379]
+            if (load_clear) table_rows <= 7'h00; // @[BankedLoadPort.swift:352]
+            else if (_t124) table_rows <= table_rows + 7'h01; // @[BankedLoadPort.swift:352]
+            if (load_clear) table_rows_counting <= 1'b1; // @[BankedLoadPort.swift:352]
+            else if (_t124) table_rows_counting <= table_rows != 7'h40; // @[BankedLoadPort.swift:352]
+            if (load_clear) bias_beats <= 3'h0; // @[BankedLoadPort.swift:352]
+            else if (_t126) bias_beats <= bias_beats + 3'h1; // @[BankedLoadPort.swift:352]
+            if (load_clear) bias_beats_counting <= 1'b1; // @[BankedLoadPort.swift:352]
+            else if (_t126) bias_beats_counting <= bias_beats != 3'h4; // @[BankedLoadPort.swift:352]
         end
     end
 
@@ -870,61 +878,73 @@ module pqa_layer_control (
         load_index_q <= load_index; // @[BankedLoadPort.swift:112]
         load_address_q <= load_address; // @[BankedLoadPort.swift:113]
         load_data_q <= load_data; // @[BankedLoadPort.swift:114]
-        load_data_high_clear_0 <= load_data[47:16] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_1 <= load_data[79:48] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_2 <= load_data[111:80] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_3 <= load_data[143:112] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_4 <= load_data[175:144] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_5 <= load_data[207:176] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_6 <= load_data[239:208] == 32'h00000000; // @[BankedLoadPort.swift:142]
-        load_data_high_clear_7 <= load_data[255:240] == 16'h0000; // @[BankedLoadPort.swift:142]
-        register_check_high_clear <= _t17; // @[BankedLoadPort.swift:144]
-        ls_in_range_q <= ((_t16[15:4] == 12'h000) & (4'h1 <= _t20)) & (_t20 <= 4'h9); // @[BankedLoadPort.swift:158]
-        np_in_range_q <= (_t27 & (5'h01 <= _t26)) & (_t26 <= 5'h10); // @[BankedLoadPort.swift:158]
-        ns_in_range_q <= _t33; // @[BankedLoadPort.swift:158]
-        cout_in_range_q <= _t33; // @[BankedLoadPort.swift:158]
-        columns_in_range_q <= ((_t16[15:13] == 3'h0) & (13'h0001 <= _t39)) & (_t39 <= 13'h1000); // @[BankedLoadPort.swift:158]
-        multiplier_in_range_q <= 16'h0001 <= _t16; // @[BankedLoadPort.swift:158]
-        shift_in_range_q <= _t27; // @[BankedLoadPort.swift:158]
-        relu_in_range_q <= _t16[15:1] == 15'h0000; // @[BankedLoadPort.swift:158]
-        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:189]
-        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:190]
-        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:191]
-        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:189]
-        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:190]
-        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:191]
-        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:190]
-        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:191]
-        chunks_compared_q <= _t19[3] ? 1'b1 : (_t19[2] ? 1'b1 : (_t19[1] ? 1'b1 : _t19[0])); // @[BankedLoadPort.swift:300]
-        prototype_chunks_compared_q <= _t48 ? 1'b1 : (_t49 ? 1'b1 : (_t50 ? 1'b1 : (_t51 ? 1'b1 : _t52))); // @[BankedLoadPort.swift:300]
-        groups_compared_q <= _t80; // @[BankedLoadPort.swift:300]
-        output_chunks_compared_q <= _t53 ? 3'h4 : (_t54 ? _t81 : _t82); // @[BankedLoadPort.swift:300]
+        load_data_clear_0 <= load_data[3:1] == 3'h0; // @[BankedLoadPort.swift:145]
+        load_data_clear_1 <= load_data[4] == 1'b0; // @[BankedLoadPort.swift:145]
+        load_data_clear_2 <= load_data[6:5] == 2'h0; // @[BankedLoadPort.swift:145]
+        load_data_clear_3 <= load_data[12:7] == 6'h00; // @[BankedLoadPort.swift:145]
+        load_data_clear_4 <= load_data[15:13] == 3'h0; // @[BankedLoadPort.swift:145]
+        load_data_clear_5 <= load_data[31:16] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_6 <= load_data[47:32] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_7 <= load_data[63:48] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_8 <= load_data[79:64] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_9 <= load_data[95:80] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_10 <= load_data[111:96] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_11 <= load_data[127:112] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_12 <= load_data[143:128] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_13 <= load_data[159:144] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_14 <= load_data[175:160] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_15 <= load_data[191:176] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_16 <= load_data[207:192] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_17 <= load_data[223:208] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_18 <= load_data[239:224] == 16'h0000; // @[BankedLoadPort.swift:145]
+        load_data_clear_19 <= load_data[255:240] == 16'h0000; // @[BankedLoadPort.swift:145]
+        register_check_high_clear_0 <= _t17; // @[BankedLoadPort.swift:152]
+        ls_in_range_q <= _t20; // @[BankedLoadPort.swift:168]
+        np_in_range_q <= ((5'h01 <= _t24) & (_t24 <= 5'h10)) & _t26; // @[BankedLoadPort.swift:168]
+        ns_in_range_q <= _t31; // @[BankedLoadPort.swift:168]
+        cout_in_range_q <= _t31; // @[BankedLoadPort.swift:168]
+        columns_in_range_q <= ((13'h0001 <= _t36) & (_t36 <= 13'h1000)) & load_data_clear_4; // @[BankedLoadPort.swift:168]
+        multiplier_in_range_q <= 16'h0001 <= _t37; // @[BankedLoadPort.swift:168]
+        shift_in_range_q <= _t26; // @[BankedLoadPort.swift:168]
+        relu_in_range_q <= (((load_data_clear_0 & load_data_clear_1) & load_data_clear_2) & load_data_clear_3) & load_data_clear_4; // @[BankedLoadPort.swift:168]
+        prototypes_write_index_q <= load_index_q; // @[BankedLoadPort.swift:200]
+        prototypes_write_address_q <= (load_bank ? 5'h10 : 5'h00) + load_address_q[4:0]; // @[BankedLoadPort.swift:201]
+        prototypes_write_data_q <= load_data_q[215:0]; // @[BankedLoadPort.swift:202]
+        table_write_index_q <= load_index_q; // @[BankedLoadPort.swift:200]
+        table_write_address_q <= (load_bank ? 11'h400 : 11'h000) + {1'b0, load_address_q}; // @[BankedLoadPort.swift:201]
+        table_write_data_q <= load_data_q; // @[BankedLoadPort.swift:202]
+        bias_write_address_q <= (load_bank ? 3'h4 : 3'h0) + load_address_q[2:0]; // @[BankedLoadPort.swift:201]
+        bias_write_data_q <= load_data_q; // @[BankedLoadPort.swift:202]
+        chunks_compared_q <= _t19[3] ? 1'b1 : (_t19[2] ? 1'b1 : (_t19[1] ? 1'b1 : _t19[0])); // @[BankedLoadPort.swift:311]
+        prototype_chunks_compared_q <= _t46 ? 1'b1 : (_t47 ? 1'b1 : (_t48 ? 1'b1 : (_t49 ? 1'b1 : _t50))); // @[BankedLoadPort.swift:311]
+        groups_compared_q <= _t78; // @[BankedLoadPort.swift:311]
+        output_chunks_compared_q <= _t51 ? 3'h4 : (_t52 ? _t79 : _t80); // @[BankedLoadPort.swift:311]
         bank0_encode_cycles <= {1'b0, {1'b0, (bank0_prototype_chunks ? bank0_chunks : 1'b0)}}; // @[LayerControl.swift:143]
         bank0_period <= (bank0_encode_cycles < bank0_output_chunks) ? bank0_output_chunks : bank0_encode_cycles; // @[LayerControl.swift:150]
         bank1_encode_cycles <= {1'b0, {1'b0, (bank1_prototype_chunks ? bank1_chunks : 1'b0)}}; // @[LayerControl.swift:143]
         bank1_period <= (bank1_encode_cycles < bank1_output_chunks) ? bank1_output_chunks : bank1_encode_cycles; // @[LayerControl.swift:150]
-        prototype_beat_groups_above_one_compared_q <= _t48 ? 1'b1 : (_t49 ? 1'b1 : _t50); // @[BankedLoadPort.swift:300]
-        prototype_beat_groups_less_one_compared_q <= _t48 ? 3'h5 : _t83; // @[BankedLoadPort.swift:300]
+        prototype_beat_groups_above_one_compared_q <= _t46 ? 1'b1 : (_t47 ? 1'b1 : _t48); // @[BankedLoadPort.swift:311]
+        prototype_beat_groups_less_one_compared_q <= _t46 ? 3'h5 : _t81; // @[BankedLoadPort.swift:311]
         bank0_prototypes_rows_d1 <= {1'b0, (bank0_chunks ? bank0_ns : 7'h00)}; // @[HardwareHelpers.swift:28]
         bank0_prototypes_rows_d2 <= bank0_prototypes_rows_d1; // @[HardwareHelpers.swift:28]
         bank1_prototypes_rows_d1 <= {1'b0, (bank1_chunks ? bank1_ns : 7'h00)}; // @[HardwareHelpers.swift:28]
         bank1_prototypes_rows_d2 <= bank1_prototypes_rows_d1; // @[HardwareHelpers.swift:28]
-        table_beat_groups_above_one_compared_q <= _t53 ? 1'b1 : _t84; // @[BankedLoadPort.swift:300]
-        table_beat_groups_less_one_compared_q <= _t53 ? 5'h1f : _t91; // @[BankedLoadPort.swift:300]
-        bank0_table_rows_product_l1_0 <= _t92; // @[HardwareHelpers.swift:28]
+        table_beat_groups_above_one_compared_q <= _t51 ? 1'b1 : _t82; // @[BankedLoadPort.swift:311]
+        table_beat_groups_less_one_compared_q <= _t51 ? 5'h1f : _t89; // @[BankedLoadPort.swift:311]
+        bank0_table_rows_product_l1_0 <= _t90; // @[HardwareHelpers.swift:28]
         bank0_table_rows_product_l1_1 <= bank0_output_chunks[2] ? bank0_np : 5'h00; // @[HardwareHelpers.swift:28]
         bank0_table_rows_product_l2_0 <= {1'b0, bank0_table_rows_product_l1_0} + ({{3{1'b0}}, bank0_table_rows_product_l1_1} << 2); // @[HardwareHelpers.swift:28]
-        bank1_table_rows_product_l1_0 <= _t93; // @[HardwareHelpers.swift:28]
+        bank1_table_rows_product_l1_0 <= _t91; // @[HardwareHelpers.swift:28]
         bank1_table_rows_product_l1_1 <= bank1_output_chunks[2] ? bank1_np : 5'h00; // @[HardwareHelpers.swift:28]
         bank1_table_rows_product_l2_0 <= {1'b0, bank1_table_rows_product_l1_0} + ({{3{1'b0}}, bank1_table_rows_product_l1_1} << 2); // @[HardwareHelpers.swift:28]
-        scope_check_fails_q <= _t115 | (_t117 | (_t119 | (_t108 | (_t109 | load_bad_beat)))); // @[BankedLoadPort.swift:320]
-        scope_check_code_q <= _t115 ? (_t111 ? _t112 : _t114) : (_t117 ? _t118 : _t121); // @[BankedLoadPort.swift:320]
-        prototypes_expected_rows <= counted_bank ? bank1_prototypes_rows_d2 : bank0_prototypes_rows_d2; // @[BankedLoadPort.swift:356]
-        prototypes_beats_match_q <= ((prototypes_rows == prototypes_expected_rows[6:0]) & (prototypes_rows != 7'h00)) & prototypes_row_start; // @[BankedLoadPort.swift:324]
-        table_expected_rows <= counted_bank ? bank1_table_rows_product_l2_0 : bank0_table_rows_product_l2_0; // @[BankedLoadPort.swift:356]
-        table_beats_match_q <= ((table_rows == table_expected_rows[6:0]) & (table_rows != 7'h00)) & table_row_start; // @[BankedLoadPort.swift:324]
-        bias_expected_beats <= counted_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:352]
-        bias_beats_match_q <= (bias_beats == bias_expected_beats) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:324]
+        scope_check_fails_q <= _t113 | (_t115 | (_t117 | (_t106 | (_t107 | load_bad_beat)))); // @[BankedLoadPort.swift:331]
+        scope_check_code_q <= _t113 ? (_t109 ? _t110 : _t112) : (_t115 ? _t116 : _t119); // @[BankedLoadPort.swift:331]
+        prototypes_expected_rows <= counted_bank ? bank1_prototypes_rows_d2 : bank0_prototypes_rows_d2; // @[BankedLoadPort.swift:367]
+        prototypes_beats_match_q <= ((prototypes_rows == prototypes_expected_rows[6:0]) & (prototypes_rows != 7'h00)) & prototypes_row_start; // @[BankedLoadPort.swift:335]
+        table_expected_rows <= counted_bank ? bank1_table_rows_product_l2_0 : bank0_table_rows_product_l2_0; // @[BankedLoadPort.swift:367]
+        table_beats_match_q <= ((table_rows == table_expected_rows[6:0]) & (table_rows != 7'h00)) & table_row_start; // @[BankedLoadPort.swift:335]
+        bias_expected_beats <= counted_bank ? bank1_output_chunks : bank0_output_chunks; // @[BankedLoadPort.swift:363]
+        bias_beats_match_q <= (bias_beats == bias_expected_beats) & (bias_beats != 3'h0); // @[BankedLoadPort.swift:335]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
