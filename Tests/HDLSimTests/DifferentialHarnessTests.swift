@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct DifferentialHarnessTests {
     static var designs: [(name: String, module: any HardwareModule)] {
         Examples.all.map { ($0.name, $0.make()) }
-            + [("fifo5", StreamFIFO(depth: 5, width: 3)),
+            + [("fifo5", StreamFIFO(depth: 5, width: 3)), ("fifo5-read-parts", StreamFIFO(depth: 5, width: 7, partWidth: 3)),
                ("argmin-signed", ArgminTree(inputs: 9, width: 7, signed: true, levelsPerStage: 1))]
             + (0..<6).map { ("random\($0)", RandomExpressionTree(seed: 200 + UInt64($0))) }
     }

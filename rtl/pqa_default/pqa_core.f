@@ -16,5 +16,5 @@ fanout_register_width35.v
 fanout_register_width5.v
 pqa_requantizer_lane.v
 pqa_requantizer.v
-stream_fifo_depth29_width128.v
+stream_fifo_depth29_width128_read_parts5.v
 pqa_core.v

@@ -479,7 +479,7 @@ module pqa_core (
         .done_bank(u_requantizer_done_bank)
     );
 
-    stream_fifo_depth29_width128 u_output_fifo (
+    stream_fifo_depth29_width128_read_parts5 u_output_fifo (
         .clk(clk),
         .rst(rst),
         .in_valid(u_requantizer_out_valid),

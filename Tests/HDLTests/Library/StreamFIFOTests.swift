@@ -3,10 +3,15 @@ import Testing
 
 /// The stream FIFO against a queue written in plain Swift.
 @Suite struct StreamFIFOTests {
-    @Test(arguments: [1, 3, 4, 5])
-    func fifoKeepsOrderUnderRandomHandshakes(depth: Int) throws {
-        let seed = UInt64(depth * 97)
-        let sim = Interpreter(try StreamFIFO(depth: depth, width: 8).elaborate())
+    /// Depths, and how many bits of the 9-bit word (payload and `last`)
+    /// one read pointer reads: the whole word, or three parts each read
+    /// through a pointer of its own.
+    @Test(arguments: [(1, 32), (3, 32), (4, 32), (5, 32), (5, 3), (4, 4)])
+    func fifoKeepsOrderUnderRandomHandshakes(depth: Int, partWidth: Int) throws {
+        let seed = UInt64(depth * 97 + partWidth)
+        let fifo = StreamFIFO(depth: depth, width: 8, partWidth: partWidth)
+        #expect(fifo.parts == (partWidth >= 9 ? 1 : 3))
+        let sim = Interpreter(try fifo.elaborate())
         var random = SeededGenerator(seed: seed)
         sim.reset()
         var sent: [Int] = [], received: [Int] = [], occupancy = 0

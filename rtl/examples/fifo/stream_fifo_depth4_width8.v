@@ -44,15 +44,15 @@ module stream_fifo_depth4_width8 (
 `endif
     reg  [8:0] storage [0:4];
 
-    assign in_ready = not_full; // @[StreamFIFO.swift:31]
-    assign out_valid = not_empty; // @[StreamFIFO.swift:32]
-    assign out_data = head[7:0]; // @[StreamFIFO.swift:32]
-    assign out_last = head[8]; // @[StreamFIFO.swift:32]
-    assign head = storage[read_pointer]; // @[StreamFIFO.swift:46]
-    assign push = in_valid & in_ready; // @[StreamFIFO.swift:50]
-    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:51]
-    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:35]
-    assign _t1 = ~pop; // @[StreamFIFO.swift:55]
+    assign in_ready = not_full; // @[StreamFIFO.swift:44]
+    assign out_valid = not_empty; // @[StreamFIFO.swift:45]
+    assign out_data = head[7:0]; // @[StreamFIFO.swift:45]
+    assign out_last = head[8]; // @[StreamFIFO.swift:45]
+    assign head = storage[read_pointer]; // @[StreamFIFO.swift:66]
+    assign push = in_valid & in_ready; // @[StreamFIFO.swift:71]
+    assign pop = out_valid & out_ready; // @[StreamFIFO.swift:72]
+    assign _t0 = {in_last, in_data}; // @[StreamFIFO.swift:51]
+    assign _t1 = ~pop; // @[StreamFIFO.swift:81]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -62,19 +62,19 @@ module stream_fifo_depth4_width8 (
             not_full <= 1'b1;
             not_empty <= 1'b0;
         end else begin
-            if (push) write_pointer <= (write_pointer == 3'h4) ? 3'h0 : (write_pointer + 3'h1); // @[StreamFIFO.swift:53]
-            if (pop) read_pointer <= (read_pointer == 3'h4) ? 3'h0 : (read_pointer + 3'h1); // @[StreamFIFO.swift:54]
-            if (push & _t1) count <= count + 3'h1; // @[StreamFIFO.swift:55]
-            else if (pop & (~push)) count <= count - 3'h1; // @[StreamFIFO.swift:55]
-            not_full <= pop | ((count != 3'h4) & (~((count == 3'h3) & push))); // @[StreamFIFO.swift:42]
-            not_empty <= (push | (3'h2 <= count)) | ((count == 3'h1) & _t1); // @[StreamFIFO.swift:43]
+            if (push) write_pointer <= (write_pointer == 3'h4) ? 3'h0 : (write_pointer + 3'h1); // @[StreamFIFO.swift:77]
+            if (pop) read_pointer <= (read_pointer == 3'h4) ? 3'h0 : (read_pointer + 3'h1); // @[StreamFIFO.swift:78]
+            if (push & _t1) count <= count + 3'h1; // @[StreamFIFO.swift:81]
+            else if (pop & (~push)) count <= count - 3'h1; // @[StreamFIFO.swift:81]
+            not_full <= pop | ((count != 3'h4) & (~((count == 3'h3) & push))); // @[StreamFIFO.swift:61]
+            not_empty <= (push | (3'h2 <= count)) | ((count == 3'h1) & _t1); // @[StreamFIFO.swift:62]
         end
     end
 
     // simpleDualPortRAM 'storage': 5 x UInt<9>; synchronous reads are read-first
     always @(posedge clk) begin
         if (1'b1) begin
-            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:35]
+            storage[write_pointer] <= _t0; // @[StreamFIFO.swift:51]
         end
     end
 endmodule
