@@ -130,15 +130,15 @@ struct BankedLoadPort {
         m.when(clear) { dataSeen <== false }
         m.when(moved & !movedRegister) { dataSeen <== true }
 
-        // A register beat's range check takes the three steps it took with
-        // the wide zero tests in one (no more cycles), each now a few LUT
-        // levels: as the beat moves, whether each slice of its data field is
-        // zero (the bits between two registers' widths, then
-        // `zeroSliceBits` at a time above the widest), registered with it;
-        // the cycle after, per register, its own bits compared with its range
-        // and the slices up to the widest register's width found zero, and
-        // the slices above it found zero in groups of `zeroSliceBits`; a
-        // cycle later the two together, into the register the beat wrote.
+        // A register beat's range check takes three steps, none with a zero
+        // test wider than `zeroSliceBits`: as the beat moves, whether each
+        // slice of its data field is zero (the bits between two registers'
+        // widths, then `zeroSliceBits` at a time above the widest),
+        // registered with it; the cycle after, per register, its own bits
+        // compared with its range and the slices up to the widest register's
+        // width found zero, and the slices above that found zero in groups
+        // of `zeroSliceBits`; a cycle later the two together, into the
+        // register the beat wrote.
         let lowBits = min(beat.data.width, entries.map(\.bits).max() ?? 1)
         let slices = zeroSlices(registerWidths: entries.map(\.bits), lowBits: lowBits, dataBits: beat.data.width)
         let sliceClear = slices.enumerated().map { index, slice in
