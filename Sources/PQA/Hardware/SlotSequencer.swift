@@ -257,9 +257,9 @@ struct SlotSequencer: Circuit {
         // they settle long before its swap; a streaming layer's are
         // constants); minus two columns is minus one shifted.
         let loadedBeats = signed(loadedLayer(\.outputChunks))
-        func minusThree(_ minusOne: Signal) -> Signal { minusOne + (minusOne << 1) }
+        func tripled(_ value: Signal) -> Signal { value + (value << 1) }
         let nextMinusOne = streaming ? -loadedBeats : m.delayed(-m.delayed(loadedBeats, name: "next_column_beats"), name: "next_minus_one_column")
-        let nextMinusThree = streaming ? minusThree(nextMinusOne) : m.delayed(minusThree(nextMinusOne), name: "next_minus_three_columns")
+        let nextMinusThree = streaming ? tripled(nextMinusOne) : m.delayed(tripled(nextMinusOne), name: "next_minus_three_columns")
         let minusOne = m.register("minus_one_column", sumType, reset: 0)
         let minusThree = m.register("minus_three_columns", sumType, reset: 0)
         m.when(swap) {
