@@ -174,26 +174,25 @@ module pqa_slot_sequencer (
     wire _t12;
     wire [5:0] _t13;
     wire [5:0] _t14;
-    wire [5:0] _t15;
+    wire [5:0] credits_reserved;
     wire credits_hold_column;
-    wire [5:0] _t16;
+    wire [5:0] _t15;
     wire credits_hold_two_columns;
-    wire [5:0] _t17;
+    wire [5:0] _t16;
     wire credits_hold_next_column;
-    wire [5:0] _t18;
+    wire [5:0] _t17;
     wire credits_hold_three_columns;
-    wire [5:0] _t19;
+    wire [5:0] _t18;
     wire credits_hold_two_next_columns;
-    wire [4:0] _t20;
-    wire [4:0] credits_reserved;
+    wire [4:0] _t19;
     reg  last_read_0;
     reg  last_read_1;
     wire [4:0] next_prototype_row_address;
-    wire _t21;
+    wire _t20;
     wire [4:0] next_slot_prototype_address_bank1;
-    wire [4:0] _t22;
+    wire [4:0] _t21;
+    wire _t22;
     wire _t23;
-    wire _t24;
 
     assign operation_valid = encoding; // @[SlotSequencer.swift:25]
     assign operation_bank = bank; // @[SlotSequencer.swift:26]
@@ -213,41 +212,40 @@ module pqa_slot_sequencer (
     assign layer_ends = _t2; // @[SlotSequencer.swift:158]
     assign release_0 = last_read_0; // @[SlotSequencer.swift:158]
     assign release_1 = last_read_1; // @[SlotSequencer.swift:158]
-    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:414]
+    assign _t0 = active_bank ? bank1_single_encode_cycle : bank0_single_encode_cycle; // @[SlotSequencer.swift:417]
     assign slot_ends = slot_running & slot_last_cycle; // @[SlotSequencer.swift:242]
-    assign _t1 = next_minus_one_column << 1; // @[SlotSequencer.swift:324]
-    assign start = (may_start & room) & (next_read_slot ? full_1 : full_0); // @[SlotSequencer.swift:285]
+    assign _t1 = next_minus_one_column << 1; // @[SlotSequencer.swift:328]
+    assign start = (may_start & room) & (next_read_slot ? full_1 : full_0); // @[SlotSequencer.swift:286]
     assign _t2 = start & last_slot_of_layer; // @[HardwareHelpers.swift:36]
-    assign _t3 = active_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:290]
-    assign _t4 = next_is_last_group ? _t3 : (groups_after_next == 5'h01); // @[SlotSequencer.swift:290]
-    assign _t5 = active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:290]
-    assign _t6 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:373]
-    assign _t7 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:345]
-    assign _t8 = ((((~slot_running) | slot_last_cycle) | _t7) & (active_swap | layer_active)) & ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:283]
-    assign _t9 = start ? (next_is_last_group ? ((~_t3) | room_for_two_columns) : ((groups_after_next != 5'h01) | room_for_column)) : (active_swap ? (~_t5) : ((~next_is_last_group) | room_for_column)); // @[SlotSequencer.swift:284]
-    assign _t10 = next_is_last_group ? (columns_left == 13'h0002) : last_column; // @[SlotSequencer.swift:373]
-    assign _t11 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:417]
-    assign _t12 = _t11 == 13'h0001; // @[SlotSequencer.swift:417]
-    assign _t13 = {1'b0, output_credits}; // @[SlotSequencer.swift:327]
-    assign _t14 = {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:327]
-    assign _t15 = (_t13 + minus_one_column) + _t14; // @[SlotSequencer.swift:327]
-    assign credits_hold_column = ~_t15[5]; // @[SlotSequencer.swift:320]
-    assign _t16 = (_t13 + (minus_one_column << 1)) + _t14; // @[SlotSequencer.swift:320]
-    assign credits_hold_two_columns = ~_t16[5]; // @[SlotSequencer.swift:320]
-    assign _t17 = (_t13 + next_minus_one_column) + _t14; // @[SlotSequencer.swift:322]
-    assign credits_hold_next_column = ~_t17[5]; // @[SlotSequencer.swift:322]
-    assign _t18 = (_t13 + minus_three_columns) + _t14; // @[SlotSequencer.swift:323]
-    assign credits_hold_three_columns = ~_t18[5]; // @[SlotSequencer.swift:323]
-    assign _t19 = (_t13 + _t1) + _t14; // @[SlotSequencer.swift:324]
-    assign credits_hold_two_next_columns = ~_t19[5]; // @[SlotSequencer.swift:324]
-    assign _t20 = output_credits + {{4{1'b0}}, output_popped}; // @[SlotSequencer.swift:214]
-    assign credits_reserved = _t15[4:0]; // @[SlotSequencer.swift:327]
-    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:344]
-    assign _t21 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:413]
-    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:384]
-    assign _t22 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:373]
-    assign _t23 = (last_group & encoding) & _t21; // @[SlotSequencer.swift:413]
-    assign _t24 = next_is_last_group & _t0; // @[SlotSequencer.swift:414]
+    assign _t3 = active_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:291]
+    assign _t4 = next_is_last_group ? _t3 : (groups_after_next == 5'h01); // @[SlotSequencer.swift:291]
+    assign _t5 = active_load_bank ? bank1_single_group : bank0_single_group; // @[SlotSequencer.swift:291]
+    assign _t6 = active_bank ? bank1_single_cycle_period : bank0_single_cycle_period; // @[SlotSequencer.swift:376]
+    assign _t7 = slot_cycles_left == 3'h1; // @[SlotSequencer.swift:348]
+    assign _t8 = ((((~slot_running) | slot_last_cycle) | _t7) & (active_swap | layer_active)) & ((active_swap ? active_load_bank : active_bank) ? bank1_lookup_clear_next : bank0_lookup_clear_next); // @[SlotSequencer.swift:284]
+    assign _t9 = start ? (next_is_last_group ? ((~_t3) | room_for_two_columns) : ((groups_after_next != 5'h01) | room_for_column)) : (active_swap ? (~_t5) : ((~next_is_last_group) | room_for_column)); // @[SlotSequencer.swift:285]
+    assign _t10 = next_is_last_group ? (columns_left == 13'h0002) : last_column; // @[SlotSequencer.swift:376]
+    assign _t11 = active_load_bank ? bank_1_columns : bank_0_columns; // @[SlotSequencer.swift:420]
+    assign _t12 = _t11 == 13'h0001; // @[SlotSequencer.swift:420]
+    assign _t13 = {1'b0, output_credits}; // @[SlotSequencer.swift:328]
+    assign _t14 = {{5{1'b0}}, output_popped}; // @[SlotSequencer.swift:328]
+    assign credits_reserved = (_t13 + minus_one_column) + _t14; // @[SlotSequencer.swift:322]
+    assign credits_hold_column = ~credits_reserved[5]; // @[SlotSequencer.swift:323]
+    assign _t15 = (_t13 + (minus_one_column << 1)) + _t14; // @[SlotSequencer.swift:324]
+    assign credits_hold_two_columns = ~_t15[5]; // @[SlotSequencer.swift:324]
+    assign _t16 = (_t13 + next_minus_one_column) + _t14; // @[SlotSequencer.swift:326]
+    assign credits_hold_next_column = ~_t16[5]; // @[SlotSequencer.swift:326]
+    assign _t17 = (_t13 + minus_three_columns) + _t14; // @[SlotSequencer.swift:327]
+    assign credits_hold_three_columns = ~_t17[5]; // @[SlotSequencer.swift:327]
+    assign _t18 = (_t13 + _t1) + _t14; // @[SlotSequencer.swift:328]
+    assign credits_hold_two_next_columns = ~_t18[5]; // @[SlotSequencer.swift:328]
+    assign _t19 = output_credits + {{4{1'b0}}, output_popped}; // @[SlotSequencer.swift:214]
+    assign next_prototype_row_address = prototype_row_address + 5'h01; // @[SlotSequencer.swift:347]
+    assign _t20 = encode_cycles_left == 3'h1; // @[SlotSequencer.swift:416]
+    assign next_slot_prototype_address_bank1 = next_slot_prototype_address + 5'h10; // @[SlotSequencer.swift:387]
+    assign _t21 = active_bank ? next_slot_prototype_address_bank1 : next_slot_prototype_address; // @[SlotSequencer.swift:376]
+    assign _t22 = (last_group & encoding) & _t20; // @[SlotSequencer.swift:416]
+    assign _t23 = next_is_last_group & _t0; // @[SlotSequencer.swift:417]
 
     always @(posedge clk) begin
         if (rst) begin
@@ -290,64 +288,64 @@ module pqa_slot_sequencer (
             last_read_0 <= 1'b0;
             last_read_1 <= 1'b0;
         end else begin
-            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:373]
-            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:373]
-            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:373]
-            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:346]
-            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:373]
-            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:346]
-            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:373]
-            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:346]
-            if (start) bank <= active_bank; // @[SlotSequencer.swift:373]
-            if (start) group <= next_group; // @[SlotSequencer.swift:373]
-            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:373]
-            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:373]
-            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:373]
-            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:400]
-            if (start) next_read_slot <= next_read_slot ^ next_is_last_group; // @[SlotSequencer.swift:373]
-            if (active_swap) columns_left <= _t11; // @[SlotSequencer.swift:417]
-            else if (start) columns_left <= columns_left - {{12{1'b0}}, next_is_last_group}; // @[SlotSequencer.swift:373]
-            if (start) prototype_address <= _t22; // @[SlotSequencer.swift:373]
-            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:346]
-            if (start) prototype_row_address <= _t22; // @[SlotSequencer.swift:373]
-            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:344]
-            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:400]
-            if (start) next_is_last_group <= _t4; // @[SlotSequencer.swift:290]
-            else if (active_swap) next_is_last_group <= _t5; // @[SlotSequencer.swift:290]
-            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:422]
-            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:400]
-            if (active_swap) last_column <= _t12; // @[SlotSequencer.swift:417]
-            else if (start) last_column <= _t10; // @[SlotSequencer.swift:373]
-            output_credits <= start ? (next_is_last_group ? credits_reserved : _t20) : _t20; // @[SlotSequencer.swift:214]
-            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:364]
-            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:368]
-            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank0_encode_cycles)); // @[SlotSequencer.swift:364]
-            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank1_encode_cycles)); // @[SlotSequencer.swift:364]
-            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:373]
-            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:345]
-            if (start) slot_last_cycle <= _t6; // @[SlotSequencer.swift:373]
-            else if (slot_running) slot_last_cycle <= _t7; // @[SlotSequencer.swift:345]
-            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:373]
-            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:359]
-            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:373]
-            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:345]
-            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:414]
-            else if (slot_running) encode_last_cycle <= encoding & _t21; // @[SlotSequencer.swift:345]
+            if (start) slot_running <= 1'b1; // @[SlotSequencer.swift:376]
+            else if (slot_ends) slot_running <= 1'b0; // @[SlotSequencer.swift:376]
+            if (start) chunk <= 1'b0; // @[SlotSequencer.swift:376]
+            else if (slot_running) chunk <= last_chunk ? 1'b0 : (chunk + 1'b1); // @[SlotSequencer.swift:349]
+            if (start) last_chunk <= active_bank ? bank1_single_chunk : bank0_single_chunk; // @[SlotSequencer.swift:376]
+            else if (slot_running) last_chunk <= last_chunk ? ((bank ? bank_1_chunks : bank_0_chunks) == 1'b1) : 1'b0; // @[SlotSequencer.swift:349]
+            if (start) prototype_chunk <= 1'b0; // @[SlotSequencer.swift:376]
+            else if (slot_running && last_chunk) prototype_chunk <= prototype_chunk + 1'b1; // @[SlotSequencer.swift:349]
+            if (start) bank <= active_bank; // @[SlotSequencer.swift:376]
+            if (start) group <= next_group; // @[SlotSequencer.swift:376]
+            if (start) first_group <= next_group == 5'h00; // @[SlotSequencer.swift:376]
+            if (start) last_group <= next_is_last_group; // @[SlotSequencer.swift:376]
+            if (start) read_slot <= next_read_slot; // @[SlotSequencer.swift:376]
+            if (start) next_group <= next_is_last_group ? 5'h00 : (next_group + 5'h01); // @[SlotSequencer.swift:403]
+            if (start) next_read_slot <= next_read_slot ^ next_is_last_group; // @[SlotSequencer.swift:376]
+            if (active_swap) columns_left <= _t11; // @[SlotSequencer.swift:420]
+            else if (start) columns_left <= columns_left - {{12{1'b0}}, next_is_last_group}; // @[SlotSequencer.swift:376]
+            if (start) prototype_address <= _t21; // @[SlotSequencer.swift:376]
+            else if (slot_running) prototype_address <= last_chunk ? next_prototype_row_address : (prototype_address + 5'h01); // @[SlotSequencer.swift:349]
+            if (start) prototype_row_address <= _t21; // @[SlotSequencer.swift:376]
+            else if (slot_running && last_chunk) prototype_row_address <= next_prototype_row_address; // @[SlotSequencer.swift:347]
+            if (start) next_slot_prototype_address <= next_is_last_group ? 5'h00 : (next_slot_prototype_address + 5'h01); // @[SlotSequencer.swift:403]
+            if (start) next_is_last_group <= _t4; // @[SlotSequencer.swift:291]
+            else if (active_swap) next_is_last_group <= _t5; // @[SlotSequencer.swift:291]
+            if (active_swap) groups_after_next <= active_load_bank ? bank1_groups_less_one : bank0_groups_less_one; // @[SlotSequencer.swift:425]
+            else if (start) groups_after_next <= next_is_last_group ? (active_bank ? bank1_groups_less_one : bank0_groups_less_one) : (groups_after_next - 5'h01); // @[SlotSequencer.swift:403]
+            if (active_swap) last_column <= _t12; // @[SlotSequencer.swift:420]
+            else if (start) last_column <= _t10; // @[SlotSequencer.swift:376]
+            output_credits <= start ? (next_is_last_group ? credits_reserved[4:0] : _t19) : _t19; // @[SlotSequencer.swift:214]
+            if (start) lookup_left_after_next <= active_bank ? bank1_lookup_left_after_next_on_start : bank0_lookup_left_after_next_on_start; // @[SlotSequencer.swift:367]
+            else if (~lookup_left_after_next[4]) lookup_left_after_next <= lookup_left_after_next - 5'h01; // @[SlotSequencer.swift:371]
+            bank0_lookup_clear_next <= start ? (active_bank ? bank0_lookup_clear_after_start_on_bank1 : bank0_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank0_encode_cycles)); // @[SlotSequencer.swift:367]
+            bank1_lookup_clear_next <= start ? (active_bank ? bank1_lookup_clear_after_start_on_bank1 : bank1_lookup_clear_after_start_on_bank0) : ($signed(lookup_left_after_next) <= $signed(bank1_encode_cycles)); // @[SlotSequencer.swift:367]
+            if (start) slot_cycles_left <= active_bank ? bank1_period_less_one : bank0_period_less_one; // @[SlotSequencer.swift:376]
+            else if (slot_running) slot_cycles_left <= slot_cycles_left - 3'h1; // @[SlotSequencer.swift:348]
+            if (start) slot_last_cycle <= _t6; // @[SlotSequencer.swift:376]
+            else if (slot_running) slot_last_cycle <= _t7; // @[SlotSequencer.swift:348]
+            if (start) encode_cycles_left <= active_bank ? bank1_encode_cycles_less_one : bank0_encode_cycles_less_one; // @[SlotSequencer.swift:376]
+            else if (slot_running && (encode_cycles_left != 3'h0)) encode_cycles_left <= encode_cycles_left - 3'h1; // @[SlotSequencer.swift:362]
+            if (start) encoding <= 1'b1; // @[SlotSequencer.swift:376]
+            else if (slot_running) encoding <= encoding & (~encode_last_cycle); // @[SlotSequencer.swift:348]
+            if (start) encode_last_cycle <= _t0; // @[SlotSequencer.swift:417]
+            else if (slot_running) encode_last_cycle <= encoding & _t20; // @[SlotSequencer.swift:348]
             output_popped <= output_pop; // @[SlotSequencer.swift:248]
-            if (active_swap) minus_one_column <= next_minus_one_column; // @[SlotSequencer.swift:265]
-            if (active_swap) minus_three_columns <= next_minus_three_columns; // @[SlotSequencer.swift:265]
-            may_start <= start ? ((_t6 & (~last_slot_of_layer)) & (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start)) : _t8; // @[SlotSequencer.swift:283]
-            room <= _t9; // @[SlotSequencer.swift:284]
-            if (start) last_slot_of_layer <= _t4 & _t10; // @[SlotSequencer.swift:290]
-            else if (active_swap) last_slot_of_layer <= _t5 & _t12; // @[SlotSequencer.swift:290]
+            if (active_swap) minus_one_column <= next_minus_one_column; // @[SlotSequencer.swift:266]
+            if (active_swap) minus_three_columns <= next_minus_three_columns; // @[SlotSequencer.swift:266]
+            may_start <= start ? ((_t6 & (~last_slot_of_layer)) & (active_bank ? bank1_lookup_clear_on_start : bank0_lookup_clear_on_start)) : _t8; // @[SlotSequencer.swift:284]
+            room <= _t9; // @[SlotSequencer.swift:285]
+            if (start) last_slot_of_layer <= _t4 & _t10; // @[SlotSequencer.swift:291]
+            else if (active_swap) last_slot_of_layer <= _t5 & _t12; // @[SlotSequencer.swift:291]
             if (active_swap) layer_active <= 1'b1; // @[HardwareHelpers.swift:36]
             else if (_t2) layer_active <= 1'b0; // @[HardwareHelpers.swift:36]
-            room_for_column <= start ? (next_is_last_group ? credits_hold_two_columns : credits_hold_column) : (active_swap ? credits_hold_next_column : credits_hold_column); // @[SlotSequencer.swift:306]
-            room_for_two_columns <= start ? (next_is_last_group ? credits_hold_three_columns : credits_hold_two_columns) : (active_swap ? credits_hold_two_next_columns : credits_hold_two_columns); // @[SlotSequencer.swift:307]
-            if (start) last_read_0 <= _t24 & (~next_read_slot); // @[SlotSequencer.swift:414]
-            else if (slot_running) last_read_0 <= _t23 & (~read_slot); // @[SlotSequencer.swift:413]
-            if (start) last_read_1 <= _t24 & next_read_slot; // @[SlotSequencer.swift:414]
-            else if (slot_running) last_read_1 <= _t23 & read_slot; // @[SlotSequencer.swift:413]
+            room_for_column <= start ? (next_is_last_group ? credits_hold_two_columns : credits_hold_column) : (active_swap ? credits_hold_next_column : credits_hold_column); // @[SlotSequencer.swift:307]
+            room_for_two_columns <= start ? (next_is_last_group ? credits_hold_three_columns : credits_hold_two_columns) : (active_swap ? credits_hold_two_next_columns : credits_hold_two_columns); // @[SlotSequencer.swift:308]
+            if (start) last_read_0 <= _t23 & (~next_read_slot); // @[SlotSequencer.swift:417]
+            else if (slot_running) last_read_0 <= _t22 & (~read_slot); // @[SlotSequencer.swift:416]
+            if (start) last_read_1 <= _t23 & next_read_slot; // @[SlotSequencer.swift:417]
+            else if (slot_running) last_read_1 <= _t22 & read_slot; // @[SlotSequencer.swift:416]
         end
     end
 
@@ -378,13 +376,13 @@ module pqa_slot_sequencer (
         bank0_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank0_encode_cycles); // @[SlotSequencer.swift:232]
         bank1_lookup_clear_after_start_on_bank0 <= $signed(bank0_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:232]
         bank1_lookup_clear_after_start_on_bank1 <= $signed(bank1_lookup_left_after_next_on_start) < $signed(bank1_encode_cycles); // @[SlotSequencer.swift:232]
-        next_column_beats <= {{3{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:261]
-        next_minus_one_column <= -next_column_beats; // @[SlotSequencer.swift:261]
-        next_minus_three_columns <= next_minus_one_column + _t1; // @[SlotSequencer.swift:262]
+        next_column_beats <= {{3{1'b0}}, (active_load_bank ? bank_1_output_chunks : bank_0_output_chunks)}; // @[SlotSequencer.swift:262]
+        next_minus_one_column <= -next_column_beats; // @[SlotSequencer.swift:262]
+        next_minus_three_columns <= next_minus_one_column + _t1; // @[SlotSequencer.swift:263]
     end
 
     // Bits that no logic reads, collected so that lint sees them used.
-    wire _unused_ok = &{1'b0, _t16[4:0], _t17[4:0], _t18[4:0], _t19[4:0], 1'b0};
+    wire _unused_ok = &{1'b0, _t15[4:0], _t16[4:0], _t17[4:0], _t18[4:0], 1'b0};
 endmodule
 
 `default_nettype wire

@@ -246,12 +246,13 @@ struct SlotSequencer: Circuit {
         // FIFO's handshake): the FIFO is deep enough that the late cycle never
         // holds a start back at full rate.
         let pop = m.delayed(inputs.outputPop, name: "output_popped", reset: 0)
-        // Whether the free beats, with this cycle's pop, hold `minusBeats`
-        // (a negative count): one adder from registers, the pop its carry in,
-        // of which only the sign is kept.
+        // The free beats with this cycle's pop, plus `minusBeats` (a
+        // negative count): one adder from registers, the pop its carry in;
+        // whether they hold those beats is its sign.
         let sumType = SignalType.signed(countType(max(design.outputFIFODepth + 1, 3 * design.outputChunksMax)).width + 1)
         func signed(_ value: Signal) -> Signal { value.asUnsigned.extended(to: sumType.width).asSigned }
-        func holds(_ minusBeats: Signal) -> Signal { !(signed(credits) + minusBeats + signed(pop)).bit(sumType.width - 1) }
+        func freeAfter(_ minusBeats: Signal) -> Signal { signed(credits) + minusBeats + signed(pop) }
+        func holds(_ minusBeats: Signal) -> Signal { !freeAfter(minusBeats).bit(sumType.width - 1) }
         // Minus one and minus three of the active layer's columns, latched at
         // the swap from the loaded layer's (registered, a step at a time:
         // they settle long before its swap; a streaming layer's are
@@ -317,14 +318,16 @@ struct SlotSequencer: Circuit {
         // Each outcome picked last by the start (a reserve is a start at a
         // column's last group; a start never meets a swap).
         let minusTwo = minusOne << 1
-        let holdsColumn = holds(minusOne).named("credits_hold_column"), holdsTwo = holds(minusTwo).named("credits_hold_two_columns")
+        // The free beats after a reserve, whose sign is whether they hold a column.
+        let creditsReserved = freeAfter(minusOne).named("credits_reserved")
+        let holdsColumn = (!creditsReserved.bit(sumType.width - 1)).named("credits_hold_column")
+        let holdsTwo = holds(minusTwo).named("credits_hold_two_columns")
         roomForColumn <== mux(start, mux(nextIsLastGroup, holdsTwo, holdsColumn),
                               mux(swap, holds(nextMinusOne).named("credits_hold_next_column"), holdsColumn))
         roomForTwoColumns <== mux(start, mux(nextIsLastGroup, holds(minusThree).named("credits_hold_three_columns"), holdsTwo),
                                   mux(swap, holds(nextMinusOne << 1).named("credits_hold_two_next_columns"), holdsTwo))
         let creditsPopped = credits + pop.asUnsigned.extended(to: credits.width)
-        let creditsReserved = (signed(credits) + minusOne + signed(pop)).resized(to: credits.width).asUnsigned
-        credits <== mux(start, mux(nextIsLastGroup, creditsReserved.named("credits_reserved"), creditsPopped), creditsPopped)
+        credits <== mux(start, mux(nextIsLastGroup, creditsReserved.resized(to: credits.width).asUnsigned, creditsPopped), creditsPopped)
 
         // The running slot's encoder operations.
         let chunks = perBank(bank, banks.map(\.chunks)), prototypeChunks = perBank(bank, banks.map(\.prototypeChunks))
